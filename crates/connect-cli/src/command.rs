@@ -1,0 +1,276 @@
+//! The command line: global options, the operation, and its parameters, parsed with clap from a
+//! command tree that is built from the operation descriptors.
+//!
+//! Only the operation being run is turned into a clap command, so start-up does not grow with the
+//! number of operations in the model.
+
+use clap::error::{ContextKind, ContextValue, ErrorKind};
+use clap::{Arg, ArgAction, ArgMatches, Command};
+use connect_core::model::{Operation, Service};
+
+use crate::error::CliError;
+
+/// A global option of the AWS CLI: its name and whether it takes a value.
+struct Global {
+    name: &'static str,
+    takes_value: bool,
+    choices: &'static [&'static str],
+}
+
+const fn flag(name: &'static str) -> Global {
+    Global { name, takes_value: false, choices: &[] }
+}
+
+const fn value(name: &'static str) -> Global {
+    Global { name, takes_value: true, choices: &[] }
+}
+
+const fn choice(name: &'static str, choices: &'static [&'static str]) -> Global {
+    Global { name, takes_value: true, choices }
+}
+
+/// The AWS CLI's global options, accepted before or after the operation.
+const GLOBALS: &[Global] = &[
+    flag("debug"),
+    value("endpoint-url"),
+    flag("no-verify-ssl"),
+    flag("no-paginate"),
+    choice("output", &["json", "text", "table", "yaml", "yaml-stream", "off"]),
+    value("query"),
+    value("profile"),
+    value("region"),
+    flag("version"),
+    choice("color", &["on", "off", "auto"]),
+    flag("no-sign-request"),
+    value("ca-bundle"),
+    value("cli-read-timeout"),
+    value("cli-connect-timeout"),
+    choice("cli-binary-format", &["base64", "raw-in-base64-out"]),
+    flag("no-cli-pager"),
+    flag("cli-auto-prompt"),
+    flag("no-cli-auto-prompt"),
+    choice("cli-error-format", &["legacy", "json", "yaml", "text", "table", "enhanced"]),
+];
+
+/// What `--generate-cli-skeleton` asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SkeletonKind {
+    Input,
+    YamlInput,
+    Output,
+}
+
+/// A parsed command line for one operation.
+#[derive(Debug)]
+pub struct Invocation {
+    pub operation: &'static Operation,
+    /// Top-level input members given on the command line, in the order of the model, with the raw
+    /// text of their value.
+    pub params: Vec<(&'static connect_core::model::Member, String)>,
+    pub cli_input_json: Option<String>,
+    pub cli_input_yaml: Option<String>,
+    pub skeleton: Option<SkeletonKind>,
+    pub globals: ArgMatches,
+}
+
+/// What the command line asks for.
+#[derive(Debug)]
+pub enum Parsed {
+    Run(Box<Invocation>),
+    Version,
+}
+
+/// Finds the operation name: the first argument that is neither an option nor an option's value.
+fn operation_position(args: &[String]) -> Option<usize> {
+    let mut i = 0;
+    while i < args.len() {
+        let arg = &args[i];
+        if let Some(name) = arg.strip_prefix("--") {
+            let takes_value = GLOBALS.iter().any(|g| g.name == name && g.takes_value);
+            i += if takes_value { 2 } else { 1 };
+        } else {
+            return Some(i);
+        }
+    }
+    None
+}
+
+fn global_args() -> Vec<Arg> {
+    GLOBALS
+        .iter()
+        .map(|g| {
+            let arg = Arg::new(g.name).long(g.name).global(true);
+            if g.takes_value {
+                let arg = arg.num_args(1).allow_hyphen_values(true).action(ArgAction::Set).value_name("value");
+                if g.choices.is_empty() { arg } else { arg.value_parser(g.choices.to_vec()) }
+            } else {
+                arg.action(ArgAction::SetTrue)
+            }
+        })
+        .collect()
+}
+
+/// The clap command for one operation: one option per top-level input member, plus the AWS CLI's
+/// per-command options.
+pub fn operation_command(op: &'static Operation) -> Command {
+    let mut cmd = Command::new(op.cli_name).disable_help_flag(true).args_override_self(true);
+    for m in op.input.map_or(&[][..], |s| s.members()) {
+        cmd = cmd.arg(
+            Arg::new(m.name)
+                .long(m.cli_name)
+                .num_args(1)
+                .allow_hyphen_values(true)
+                .action(ArgAction::Set)
+                .value_name("value"),
+        );
+    }
+    cmd.arg(Arg::new("cli-input-json").long("cli-input-json").num_args(1).allow_hyphen_values(true).value_name("value"))
+        .arg(
+            Arg::new("cli-input-yaml").long("cli-input-yaml").num_args(1).allow_hyphen_values(true).value_name("value"),
+        )
+        .arg(
+            Arg::new("generate-cli-skeleton")
+                .long("generate-cli-skeleton")
+                .num_args(0..=1)
+                .default_missing_value("input")
+                .value_parser(["input", "output", "yaml-input"])
+                .value_name("value"),
+        )
+}
+
+/// The top-level clap command, with only the given operations as subcommands.
+pub fn root_command(ops: impl IntoIterator<Item = &'static Operation>) -> Command {
+    Command::new("aws-connect")
+        .disable_help_flag(true)
+        .disable_version_flag(true)
+        .disable_help_subcommand(true)
+        .args_override_self(true)
+        .args(global_args())
+        .subcommands(ops.into_iter().map(operation_command))
+}
+
+/// Parses the arguments (without the program name).
+pub fn parse(service: &'static Service, args: &[String]) -> Result<Parsed, CliError> {
+    let op = match operation_position(args) {
+        Some(i) => Some(service.operation(&args[i]).ok_or_else(|| invalid_operation(&args[i]))?),
+        None => None,
+    };
+    let argv = std::iter::once("aws-connect".to_owned()).chain(args.iter().cloned());
+    let matches = root_command(op).try_get_matches_from(argv).map_err(|e| clap_error(e, op, args))?;
+    if matches.get_flag("version") {
+        return Ok(Parsed::Version);
+    }
+    let Some(op) = op else {
+        return Err(CliError::Usage("the following arguments are required: command".to_owned()));
+    };
+    let (_, sub) =
+        matches.subcommand().ok_or_else(|| CliError::Usage("the following arguments are required: command".into()))?;
+    let params = op
+        .input
+        .map_or(&[][..], |s| s.members())
+        .iter()
+        .filter_map(|m| sub.get_one::<String>(m.name).map(|v| (m, v.clone())))
+        .collect();
+    let skeleton = sub.get_one::<String>("generate-cli-skeleton").map(|v| match v.as_str() {
+        "output" => SkeletonKind::Output,
+        "yaml-input" => SkeletonKind::YamlInput,
+        _ => SkeletonKind::Input,
+    });
+    let invocation = Invocation {
+        operation: op,
+        params,
+        cli_input_json: sub.get_one::<String>("cli-input-json").cloned(),
+        cli_input_yaml: sub.get_one::<String>("cli-input-yaml").cloned(),
+        skeleton,
+        globals: matches.clone(),
+    };
+    Ok(Parsed::Run(Box::new(invocation)))
+}
+
+fn invalid_operation(name: &str) -> CliError {
+    CliError::Usage(format!("argument operation: Found invalid choice '{name}'"))
+}
+
+/// Turns a clap error into the AWS CLI's argparse wording.
+fn clap_error(e: clap::Error, op: Option<&'static Operation>, args: &[String]) -> CliError {
+    let arg_name = || match e.get(ContextKind::InvalidArg) {
+        Some(ContextValue::String(s)) => s.split_whitespace().next().unwrap_or_default().to_owned(),
+        _ => String::new(),
+    };
+    match e.kind() {
+        ErrorKind::UnknownArgument | ErrorKind::InvalidSubcommand => {
+            CliError::UnknownOptions(unknown_options(op, args))
+        }
+        ErrorKind::InvalidValue => {
+            let value = match e.get(ContextKind::InvalidValue) {
+                Some(ContextValue::String(s)) => s.clone(),
+                _ => String::new(),
+            };
+            if value.is_empty() {
+                CliError::Usage(format!("argument {}: expected one argument", arg_name()))
+            } else {
+                CliError::Usage(format!("argument {}: Found invalid choice '{value}'", arg_name()))
+            }
+        }
+        ErrorKind::TooFewValues | ErrorKind::WrongNumberOfValues | ErrorKind::NoEquals => {
+            CliError::Usage(format!("argument {}: expected one argument", arg_name()))
+        }
+        _ => CliError::Other(e.to_string()),
+    }
+}
+
+/// Every argument that no option of the command (or global option) accounts for, in order, as
+/// argparse lists them: unknown options and the stray values after them.
+fn unknown_options(op: Option<&'static Operation>, args: &[String]) -> Vec<String> {
+    let op_pos = operation_position(args);
+    let member_option =
+        |name: &str| op.is_some_and(|op| op.input.is_some_and(|s| s.members().iter().any(|m| m.cli_name == name)));
+    let mut unknown = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        if Some(i) == op_pos {
+            i += 1;
+            continue;
+        }
+        let arg = &args[i];
+        let (name, inline_value) = match arg.strip_prefix("--") {
+            Some(rest) => match rest.split_once('=') {
+                Some((n, _)) => (n, true),
+                None => (rest, false),
+            },
+            None => {
+                unknown.push(arg.clone());
+                i += 1;
+                continue;
+            }
+        };
+        let takes_value = GLOBALS.iter().any(|g| g.name == name && g.takes_value)
+            || member_option(name)
+            || matches!(name, "cli-input-json" | "cli-input-yaml");
+        let known = takes_value || GLOBALS.iter().any(|g| g.name == name) || name == "generate-cli-skeleton";
+        if !known {
+            unknown.push(arg.clone());
+            i += 1;
+        } else if name == "generate-cli-skeleton" {
+            let next_is_choice =
+                args.get(i + 1).is_some_and(|v| matches!(v.as_str(), "input" | "output" | "yaml-input"));
+            i += if next_is_choice && !inline_value { 2 } else { 1 };
+        } else {
+            i += if takes_value && !inline_value { 2 } else { 1 };
+        }
+    }
+    unknown
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn operation_is_found_after_global_options() {
+        let args: Vec<String> =
+            ["--region", "us-east-1", "--debug", "op", "--x"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(operation_position(&args), Some(3));
+        assert_eq!(operation_position(&args[..2]), None);
+    }
+}

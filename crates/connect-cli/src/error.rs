@@ -1,0 +1,79 @@
+//! The errors a command can end with, the words the AWS CLI uses for them, and their exit codes.
+
+use std::fmt::Write as _;
+
+/// The AWS CLI v2's exit codes.
+pub mod exit {
+    pub const OK: u8 = 0;
+    /// Parameter, argument and validation errors.
+    pub const PARAM: u8 = 252;
+    /// Configuration errors: no region, no credentials.
+    pub const CONFIG: u8 = 253;
+    /// An error response from the service.
+    pub const SERVICE: u8 = 254;
+    /// Everything else.
+    pub const OTHER: u8 = 255;
+    /// Interrupted by Ctrl-C.
+    pub const INTERRUPTED: u8 = 130;
+}
+
+/// How a command failed.
+#[derive(Debug)]
+pub enum CliError {
+    /// An argument-parser error (missing option value, invalid choice, missing required
+    /// options): the message is followed by the usage text.
+    Usage(String),
+    /// Options the command does not know, with the values that followed them.
+    UnknownOptions(Vec<String>),
+    /// A parameter value that cannot be parsed: `Error parsing parameter '--x': …`.
+    ParamParse { param: String, message: String },
+    /// Input that does not fit the model (botocore's ParamValidation).
+    ParamValidation(String),
+    /// Anything else, reported with its message.
+    Other(String),
+}
+
+/// The usage block the AWS CLI prints after argument errors, for this binary.
+pub const USAGE: &str = "usage: aws-connect [options] <command> [parameters]\n\
+    To see help text, you can run:\n\
+    \n  aws-connect help\
+    \n  aws-connect <command> help";
+
+/// The one place where errors become exit codes.
+pub fn exit_code(error: &CliError) -> u8 {
+    match error {
+        CliError::Usage(_)
+        | CliError::UnknownOptions(_)
+        | CliError::ParamParse { .. }
+        | CliError::ParamValidation(_) => exit::PARAM,
+        CliError::Other(_) => exit::OTHER,
+    }
+}
+
+/// The text written to stderr for an error, in the AWS CLI's default (`enhanced`) format.
+pub fn render(error: &CliError) -> String {
+    let mut out = String::new();
+    match error {
+        CliError::Usage(msg) => {
+            let _ = write!(out, "\naws-connect: [ERROR]: An error occurred (ParamValidation): {msg}\n\n{USAGE}\n");
+        }
+        CliError::UnknownOptions(opts) => {
+            let _ = write!(out, "\n{USAGE}\n\n\naws-connect: [ERROR]: Unknown options: {}\n", opts.join(", "));
+        }
+        CliError::ParamParse { param, message } => {
+            let msg = format!("Error parsing parameter '{param}': {message}");
+            let _ = write!(out, "\naws-connect: [ERROR]: An error occurred (ParamValidation): {}\n", msg.trim());
+        }
+        CliError::ParamValidation(msg) => {
+            let _ = write!(
+                out,
+                "\naws-connect: [ERROR]: An error occurred (ParamValidation): Parameter validation failed:\n{}\n",
+                msg.trim()
+            );
+        }
+        CliError::Other(msg) => {
+            let _ = write!(out, "\naws-connect: [ERROR]: {}\n", msg.trim());
+        }
+    }
+    out
+}

@@ -1,0 +1,103 @@
+//! connect-cli: the `aws-connect` command line on top of connect-core: argument parsing,
+//! output, and the mapping of errors to the AWS CLI's messages and exit codes.
+
+pub mod command;
+pub mod error;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use connect_core::generated::SERVICE;
+use connect_core::json::{Style, to_pretty};
+use connect_core::skeleton;
+
+use crate::command::{Invocation, Parsed, SkeletonKind};
+use crate::error::{CliError, exit, exit_code, render};
+
+/// Runs the command line of this process and returns its exit code.
+pub fn main() -> ExitCode {
+    let args: Vec<String> = match std::env::args_os().skip(1).map(|a| a.into_string()).collect() {
+        Ok(args) => args,
+        Err(bad) => {
+            let e = CliError::Other(format!("argument is not valid UTF-8: {}", bad.to_string_lossy()));
+            eprint!("{}", render(&e));
+            return ExitCode::from(exit_code(&e));
+        }
+    };
+    let mut stdout = std::io::stdout().lock();
+    let code = match run(&args, &mut stdout) {
+        Ok(()) => exit::OK,
+        Err(e) => {
+            let _ = stdout.flush();
+            eprint!("{}", render(&e));
+            exit_code(&e)
+        }
+    };
+    ExitCode::from(code)
+}
+
+/// Runs one command line (without the program name), writing its output to `out`.
+pub fn run(args: &[String], out: &mut dyn Write) -> Result<(), CliError> {
+    match command::parse(&SERVICE, args)? {
+        Parsed::Version => write_out(out, &format!("{}\n", version())),
+        Parsed::Run(invocation) => run_operation(&invocation, out),
+    }
+}
+
+/// `aws-connect/<version> <os>/<arch>`.
+pub fn version() -> String {
+    format!("aws-connect/{} {}/{}", env!("CARGO_PKG_VERSION"), std::env::consts::OS, std::env::consts::ARCH)
+}
+
+fn run_operation(inv: &Invocation, out: &mut dyn Write) -> Result<(), CliError> {
+    let op = inv.operation;
+    match inv.skeleton {
+        Some(SkeletonKind::Input) => {
+            return write_out(out, &to_pretty(&skeleton::input(op.input), Style { ensure_ascii: true }));
+        }
+        Some(SkeletonKind::YamlInput) => return write_out(out, &skeleton::yaml_input(op.input)),
+        Some(SkeletonKind::Output) | None => {}
+    }
+    check_required(inv)?;
+    if inv.skeleton == Some(SkeletonKind::Output) {
+        // Validated; a sample response instead of a request.
+        return match skeleton::output(op.output) {
+            Some(sample) => write_out(out, &to_pretty(&sample, Style { ensure_ascii: false })),
+            None => Ok(()),
+        };
+    }
+    Err(CliError::Other(format!(
+        "sending requests is not implemented yet; {} can only print skeletons (--generate-cli-skeleton)",
+        op.cli_name
+    )))
+}
+
+/// The AWS CLI's argument-level check: every required top-level member must be given, unless
+/// `--cli-input-json` or `--cli-input-yaml` may supply it.
+fn check_required(inv: &Invocation) -> Result<(), CliError> {
+    if inv.cli_input_json.is_some() || inv.cli_input_yaml.is_some() {
+        return Ok(());
+    }
+    let missing: Vec<String> = inv
+        .operation
+        .input
+        .map_or(&[][..], |s| s.members())
+        .iter()
+        .filter(|m| m.required && !inv.params.iter().any(|(p, _)| p.name == m.name))
+        .map(|m| format!("--{}", m.cli_name))
+        .collect();
+    if missing.is_empty() {
+        Ok(())
+    } else {
+        Err(CliError::Usage(format!("the following arguments are required: {}", missing.join(", "))))
+    }
+}
+
+/// Writes command output; a reader that went away (a closed pipe) is not an error.
+fn write_out(out: &mut dyn Write, text: &str) -> Result<(), CliError> {
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(CliError::Other(format!("cannot write output: {e}"))),
+    }
+}

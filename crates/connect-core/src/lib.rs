@@ -1,0 +1,14 @@
+//! connect-core: the model-driven runtime of aws-connect.
+//!
+//! It knows nothing about any particular operation: everything operation-specific comes from the
+//! tables in [`generated`], which `cargo xtask codegen` writes from the Smithy model. This crate
+//! has no command-line parsing and prints nothing.
+
+pub mod generated;
+pub mod json;
+pub mod model;
+pub mod paramfile;
+pub mod schema;
+pub mod shorthand;
+pub mod skeleton;
+pub mod value;

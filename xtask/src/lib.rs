@@ -1,0 +1,95 @@
+//! Project automation for aws-connect: `cargo xtask codegen [--check]` generates the core crate's
+//! `src/generated/` from the Smithy model in `models/`.
+
+pub mod codegen;
+pub mod docs;
+pub mod names;
+pub mod smithy;
+
+use std::path::{Path, PathBuf};
+
+/// The model the project ships, relative to the workspace root.
+pub const MODEL: &str = "models/connect.json";
+/// Where generated code goes, relative to the workspace root.
+pub const GENERATED_DIR: &str = "crates/connect-core/src/generated";
+/// The hand-written module file inside [`GENERATED_DIR`], which codegen leaves alone.
+const HAND_WRITTEN: &[&str] = &["mod.rs"];
+
+/// Write the files, or only compare them with what is on disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Write,
+    Check,
+}
+
+/// The workspace root (the parent of this crate's directory).
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_owned()
+}
+
+/// Generates code from the model file at `model` (a path shown in headers as `model_label`) into
+/// `out_dir`. In check mode, returns an error with a diff when anything would change.
+pub fn codegen(model: &Path, model_label: &str, out_dir: &Path, mode: Mode) -> Result<(), String> {
+    let text = std::fs::read_to_string(model).map_err(|e| format!("cannot read {}: {e}", model.display()))?;
+    let parsed = smithy::parse(&text).map_err(|e| format!("{}: {e}", model.display()))?;
+    let files = codegen::generate(&parsed, model_label).map_err(|e| format!("{}: {e}", model.display()))?;
+    let mut problems = Vec::new();
+    for file in &files {
+        if let Err(p) = ensure_file_contents(&out_dir.join(file.name), &file.contents, mode) {
+            problems.push(p);
+        }
+    }
+    // A file that the generator no longer writes is stale too.
+    if let Ok(entries) = std::fs::read_dir(out_dir) {
+        let mut extra: Vec<String> = entries
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| !HAND_WRITTEN.contains(&n.as_str()) && !files.iter().any(|f| f.name == n))
+            .collect();
+        extra.sort();
+        for name in extra {
+            let path = out_dir.join(&name);
+            match mode {
+                Mode::Write => {
+                    std::fs::remove_file(&path).map_err(|e| format!("cannot remove {}: {e}", path.display()))?
+                }
+                Mode::Check => problems.push(format!("{} is not generated any more", path.display())),
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{}\n\nThe generated code is stale. Run `cargo xtask codegen` and commit the result.",
+            problems.join("\n")
+        ))
+    }
+}
+
+/// Writes `contents` to `path` (write mode) or reports how the file differs (check mode).
+pub fn ensure_file_contents(path: &Path, contents: &str, mode: Mode) -> Result<(), String> {
+    let old = std::fs::read_to_string(path).ok();
+    if old.as_deref() == Some(contents) {
+        return Ok(());
+    }
+    match mode {
+        Mode::Write => {
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+            }
+            std::fs::write(path, contents).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            eprintln!("updated {}", path.display());
+            Ok(())
+        }
+        Mode::Check => {
+            let old = old.unwrap_or_default();
+            let diff = similar::TextDiff::from_lines(old.as_str(), contents)
+                .unified_diff()
+                .context_radius(2)
+                .header(&format!("{} (on disk)", path.display()), &format!("{} (generated)", path.display()))
+                .to_string();
+            Err(diff)
+        }
+    }
+}
