@@ -49,9 +49,31 @@ pub fn generate(model: &Model, source: &str) -> Result<Vec<File>, Error> {
         .map(|(name, tokens)| {
             let file = syn::parse2::<syn::File>(tokens)
                 .map_err(|e| Error(format!("{name}: generated code does not parse: {e}")))?;
-            Ok(File { name, contents: format!("{header}\n{}", prettyplease::unparse(&file)) })
+            Ok(File { name, contents: format!("{header}\n{}", space_items(&prettyplease::unparse(&file))) })
         })
         .collect()
+}
+
+/// A blank line between top-level items, which prettyplease does not write, so that the files
+/// read (and diff) item by item.
+fn space_items(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 16);
+    let mut prev: Option<&str> = None;
+    for line in text.lines() {
+        if let Some(p) = prev {
+            // Lines at column 0 start items; indented lines continue one.
+            let starts_item = !line.is_empty() && !line.starts_with([' ', '}', ')', ']']);
+            let attached = p.is_empty() || p.starts_with("#") || p.starts_with("//");
+            let both_use = p.starts_with("use ") && line.starts_with("use ");
+            if starts_item && !attached && !both_use {
+                out.push('\n');
+            }
+        }
+        out.push_str(line);
+        out.push('\n');
+        prev = Some(line);
+    }
+    out
 }
 
 fn check_names(model: &Model) -> Result<(), Error> {
@@ -131,8 +153,13 @@ fn shape_static(model: &Model, shape: &Shape) -> Result<TokenStream, Error> {
         }
         ShapeType::Enum(values) => {
             let values = values.iter().map(|v| {
-                let (name, value, doc) = (lit_str(&v.name), lit_str(&v.value), lit_str(&doc_text(&v.traits)));
-                quote!(EnumValue { name: #name, value: #value, doc: #doc })
+                let (name, value, doc) = (lit_str(&v.name), lit_str(&v.value), doc_text(&v.traits));
+                if doc.is_empty() {
+                    quote!(EnumValue::new(#name, #value))
+                } else {
+                    let doc = lit_str(&doc);
+                    quote!(EnumValue::new(#name, #value).doc(#doc))
+                }
             });
             quote!(Kind::Enum(&[#(#values),*]))
         }
@@ -223,7 +250,8 @@ fn member_tokens(model: &Model, owner: &Shape, m: &Member) -> Result<TokenStream
             let json = lit_str(&v.to_string());
             b = quote!(#b.default(#json));
         }
-        (None, Some(_)) if !t.required => {
+        // Union members never carry defaults; structure members must repeat their target's.
+        (None, Some(_)) if !t.required && matches!(owner.ty, ShapeType::Structure(_)) => {
             return Err(Error(format!("{ctx}: target has a default but the member does not repeat it")));
         }
         _ => {}

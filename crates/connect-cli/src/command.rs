@@ -161,10 +161,11 @@ pub fn parse(service: &'static Service, args: &[String]) -> Result<Parsed, CliEr
         return Ok(Parsed::Version);
     }
     let Some(op) = op else {
-        return Err(CliError::Usage("the following arguments are required: command".to_owned()));
+        return Err(CliError::Usage("the following arguments are required: operation".to_owned()));
     };
-    let (_, sub) =
-        matches.subcommand().ok_or_else(|| CliError::Usage("the following arguments are required: command".into()))?;
+    let (_, sub) = matches
+        .subcommand()
+        .ok_or_else(|| CliError::Usage("the following arguments are required: operation".into()))?;
     let params = op
         .input
         .map_or(&[][..], |s| s.members())
@@ -188,7 +189,7 @@ pub fn parse(service: &'static Service, args: &[String]) -> Result<Parsed, CliEr
 }
 
 fn invalid_operation(name: &str) -> CliError {
-    CliError::Usage(format!("argument operation: Found invalid choice '{name}'"))
+    CliError::Usage(format!("argument operation: Found invalid choice '{name}'\n"))
 }
 
 /// Turns a clap error into the AWS CLI's argparse wording.
@@ -209,7 +210,8 @@ fn clap_error(e: clap::Error, op: Option<&'static Operation>, args: &[String]) -
             if value.is_empty() {
                 CliError::Usage(format!("argument {}: expected one argument", arg_name()))
             } else {
-                CliError::Usage(format!("argument {}: Found invalid choice '{value}'", arg_name()))
+                // argparse ends this message with a newline of its own.
+                CliError::Usage(format!("argument {}: Found invalid choice '{value}'\n", arg_name()))
             }
         }
         ErrorKind::TooFewValues | ErrorKind::WrongNumberOfValues | ErrorKind::NoEquals => {

@@ -52,6 +52,18 @@ pub struct EnumValue {
     pub doc: &'static str,
 }
 
+impl EnumValue {
+    /// An enum value with no documentation.
+    pub const fn new(name: &'static str, value: &'static str) -> EnumValue {
+        EnumValue { name, value, doc: "" }
+    }
+
+    pub const fn doc(mut self, doc: &'static str) -> EnumValue {
+        self.doc = doc;
+        self
+    }
+}
+
 /// A member of a structure or union.
 #[derive(Debug)]
 pub struct Member {

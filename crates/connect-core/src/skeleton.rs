@@ -128,9 +128,7 @@ fn write_map(out: &mut String, entries: &[(String, YamlNode, String)], indent: u
         }
         out.push_str(&yaml_string(key));
         out.push(':');
-        // The AWS CLI's YAML library puts two spaces before the comment of a mapping's first
-        // key and one before the others.
-        let gap = if i == 0 { "  " } else { " " };
+        let gap = comment_gap(entries, i);
         let eol = |out: &mut String| {
             if !comment.is_empty() {
                 out.push_str(gap);
@@ -162,6 +160,23 @@ fn write_map(out: &mut String, entries: &[(String, YamlNode, String)], indent: u
             }
         }
     }
+}
+
+/// The space before a member's comment, as the AWS CLI's YAML library (ruamel.yaml) sets it: a
+/// comment takes the column of an earlier commented key (one space) and the first one has none (two
+/// spaces). The earlier key is the previous one if it has a comment, else the last commented key
+/// before the first key that sorts at or after this one.
+fn comment_gap(entries: &[(String, YamlNode, String)], i: usize) -> &'static str {
+    let commented = |j: usize| !entries[j].2.is_empty();
+    let found = if i == 0 {
+        false
+    } else if commented(i - 1) {
+        true
+    } else {
+        let key = &entries[i].0;
+        entries.iter().enumerate().take_while(|(_, e)| e.0 < *key).any(|(j, _)| commented(j))
+    };
+    if found { " " } else { "  " }
 }
 
 fn write_list(out: &mut String, items: &[YamlNode], indent: usize) {

@@ -5,8 +5,10 @@
 #![allow(non_upper_case_globals)]
 use crate::model::*;
 use super::{shapes, types};
+
 /// Every operation, sorted by command-line name.
 pub static OPERATIONS: &[&Operation] = &[&UpdateUserIdentityInfo];
+
 pub static UpdateUserIdentityInfo: Operation = Operation {
     name: "UpdateUserIdentityInfo",
     cli_name: "update-user-identity-info",

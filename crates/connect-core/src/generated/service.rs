@@ -3,6 +3,7 @@
 
 //! The service: identity, signing name and endpoint rules.
 use crate::model::Service;
+
 pub static SERVICE: Service = Service {
     name: "AmazonConnectService",
     version: "2017-08-08",

@@ -4,37 +4,31 @@
 //! Shape tables: every shape the operations reach, with its traits and documentation.
 #![allow(non_upper_case_globals)]
 use crate::model::*;
+
 pub static AgentFirstName: Shape = Shape::new("AgentFirstName", Kind::String)
     .length(Some(0.0), Some(255.0))
     .sensitive();
+
 pub static AgentLastName: Shape = Shape::new("AgentLastName", Kind::String)
     .length(Some(0.0), Some(300.0))
     .sensitive();
+
 pub static AttachedFileInvalidRequestExceptionReason: Shape = Shape::new(
     "AttachedFileInvalidRequestExceptionReason",
     Kind::Enum(
         &[
-            EnumValue {
-                name: "INVALID_FILE_SIZE",
-                value: "INVALID_FILE_SIZE",
-                doc: "",
-            },
-            EnumValue {
-                name: "INVALID_FILE_TYPE",
-                value: "INVALID_FILE_TYPE",
-                doc: "",
-            },
-            EnumValue {
-                name: "INVALID_FILE_NAME",
-                value: "INVALID_FILE_NAME",
-                doc: "",
-            },
+            EnumValue::new("INVALID_FILE_SIZE", "INVALID_FILE_SIZE"),
+            EnumValue::new("INVALID_FILE_TYPE", "INVALID_FILE_TYPE"),
+            EnumValue::new("INVALID_FILE_NAME", "INVALID_FILE_NAME"),
         ],
     ),
 );
+
 pub static Email: Shape = Shape::new("Email", Kind::String).sensitive();
+
 pub static InstanceId: Shape = Shape::new("InstanceId", Kind::String)
     .length(Some(1.0), Some(100.0));
+
 pub static InternalServiceException: Shape = Shape::new(
         "InternalServiceException",
         Kind::Structure(
@@ -43,6 +37,7 @@ pub static InternalServiceException: Shape = Shape::new(
     )
     .doc("The service could not process the request because of an internal failure.")
     .error(Fault::Server, 500);
+
 pub static InvalidParameterException: Shape = Shape::new(
         "InvalidParameterException",
         Kind::Structure(
@@ -54,6 +49,7 @@ pub static InvalidParameterException: Shape = Shape::new(
     )
     .doc("At least one parameter is not valid.")
     .error(Fault::Client, 400);
+
 pub static InvalidRequestException: Shape = Shape::new(
         "InvalidRequestException",
         Kind::Structure(
@@ -66,6 +62,7 @@ pub static InvalidRequestException: Shape = Shape::new(
     )
     .doc("The request is not valid.")
     .error(Fault::Client, 400);
+
 pub static InvalidRequestExceptionReason: Shape = Shape::new(
         "InvalidRequestExceptionReason",
         Kind::Union(
@@ -80,9 +77,12 @@ pub static InvalidRequestExceptionReason: Shape = Shape::new(
         ),
     )
     .doc("The detailed reason a request is not valid.");
+
 pub static Message: Shape = Shape::new("Message", Kind::String);
+
 pub static PhoneNumber: Shape = Shape::new("PhoneNumber", Kind::String)
     .pattern("^\\\\+[1-9]\\\\d{1,14}$");
+
 pub static ResourceNotFoundException: Shape = Shape::new(
         "ResourceNotFoundException",
         Kind::Structure(
@@ -94,12 +94,14 @@ pub static ResourceNotFoundException: Shape = Shape::new(
     )
     .doc("The resource named in the request does not exist.")
     .error(Fault::Client, 404);
+
 pub static ThrottlingException: Shape = Shape::new(
         "ThrottlingException",
         Kind::Structure(&[Member::new("Message", "message", &Message)]),
     )
     .doc("The request rate is over the limit; retry later.")
     .error(Fault::Client, 429);
+
 pub static UpdateUserIdentityInfoRequest: Shape = Shape::new(
     "UpdateUserIdentityInfoRequest",
     Kind::Structure(
@@ -118,7 +120,9 @@ pub static UpdateUserIdentityInfoRequest: Shape = Shape::new(
         ],
     ),
 );
+
 pub static UserId: Shape = Shape::new("UserId", Kind::String);
+
 pub static UserIdentityInfo: Shape = Shape::new(
         "UserIdentityInfo",
         Kind::Structure(

@@ -4,6 +4,7 @@
 //! Rust types for the inputs, outputs and errors, with serde and JSON Schema support.
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+
 #[derive(
     Debug,
     Clone,
@@ -17,6 +18,7 @@ use serde::{Deserialize, Serialize};
     Deserialize,
     JsonSchema
 )]
+
 pub enum AttachedFileInvalidRequestExceptionReason {
     #[serde(rename = "INVALID_FILE_SIZE")]
     InvalidFileSize,
@@ -25,6 +27,7 @@ pub enum AttachedFileInvalidRequestExceptionReason {
     #[serde(rename = "INVALID_FILE_NAME")]
     InvalidFileName,
 }
+
 /// The service could not process the request because of an internal failure.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct InternalServiceException {
@@ -32,6 +35,7 @@ pub struct InternalServiceException {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
 }
+
 /// At least one parameter is not valid.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct InvalidParameterException {
@@ -39,6 +43,7 @@ pub struct InvalidParameterException {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
 }
+
 /// The request is not valid.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct InvalidRequestException {
@@ -48,6 +53,7 @@ pub struct InvalidRequestException {
     #[serde(rename = "Reason", default, skip_serializing_if = "Option::is_none")]
     pub reason: ::std::option::Option<InvalidRequestExceptionReason>,
 }
+
 /// The detailed reason a request is not valid.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub enum InvalidRequestExceptionReason {
@@ -55,6 +61,7 @@ pub enum InvalidRequestExceptionReason {
     #[serde(rename = "AttachedFileInvalidRequestExceptionReason")]
     AttachedFileInvalidRequestExceptionReason(AttachedFileInvalidRequestExceptionReason),
 }
+
 /// The resource named in the request does not exist.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ResourceNotFoundException {
@@ -62,12 +69,14 @@ pub struct ResourceNotFoundException {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
 }
+
 /// The request rate is over the limit; retry later.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ThrottlingException {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
 }
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateUserIdentityInfoRequest {
     /// The identity information for the user.
@@ -81,6 +90,7 @@ pub struct UpdateUserIdentityInfoRequest {
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
 }
+
 /// Names and contact addresses that identify a user.
 #[derive(Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UserIdentityInfo {
@@ -102,6 +112,7 @@ pub struct UserIdentityInfo {
     #[serde(rename = "Mobile", default, skip_serializing_if = "Option::is_none")]
     pub mobile: ::std::option::Option<::std::string::String>,
 }
+
 impl ::std::fmt::Debug for UserIdentityInfo {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("UserIdentityInfo")

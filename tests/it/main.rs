@@ -1,0 +1,5 @@
+//! End-to-end tests of the `aws-connect` binary: one test binary, each test running the real
+//! executable with a cleared environment and pinning exit code, stdout and stderr.
+
+mod common;
+mod skeleton;

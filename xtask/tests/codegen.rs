@@ -1,0 +1,157 @@
+//! Tests of the generator: freshness of the checked-in code, a snapshot of the output for a tiny
+//! fixture model, the facts of `models/` against the official model, and generation of the whole
+//! official model into a crate that must compile.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use xtask::{GENERATED_DIR, MODEL, Mode, codegen, workspace_root};
+
+#[test]
+fn generated_code_is_fresh() {
+    let root = workspace_root();
+    if let Err(e) = codegen(&root.join(MODEL), MODEL, &root.join(GENERATED_DIR), Mode::Check) {
+        panic!("{e}");
+    }
+}
+
+#[test]
+fn tiny_model_output() {
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tiny.json");
+    let model = xtask::smithy::parse(&std::fs::read_to_string(fixture).unwrap()).unwrap();
+    let files = xtask::codegen::generate(&model, "tests/fixtures/tiny.json").unwrap();
+    for file in files {
+        insta::assert_snapshot!(format!("tiny_{}", file.name.trim_end_matches(".rs")), file.contents);
+    }
+}
+
+#[test]
+fn check_mode_reports_a_diff_and_the_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tiny.json");
+    codegen(&fixture, "tiny.json", dir.path(), Mode::Write).unwrap();
+    codegen(&fixture, "tiny.json", dir.path(), Mode::Check).unwrap();
+    let shapes = dir.path().join("shapes.rs");
+    let text =
+        std::fs::read_to_string(&shapes).unwrap().replace("Shape::new(\"ThingList\"", "Shape::new(\"ThingLust\"");
+    std::fs::write(&shapes, text).unwrap();
+    std::fs::write(dir.path().join("old.rs"), "").unwrap();
+    let err = codegen(&fixture, "tiny.json", dir.path(), Mode::Check).unwrap_err();
+    assert!(err.contains("+pub static ThingList: Shape = Shape::new(\"ThingList\""), "{err}");
+    assert!(err.contains("old.rs is not generated any more"), "{err}");
+    assert!(err.ends_with("Run `cargo xtask codegen` and commit the result."), "{err}");
+}
+
+/// The official model, which the project does not ship: present on development and CI machines.
+fn official_model() -> Option<PathBuf> {
+    let path = workspace_root().join("../shared/models/connect-2017-08-08.json");
+    path.exists().then_some(path)
+}
+
+/// Drops documentation (ours is our own wording) so that only facts are compared.
+fn without_docs(v: &serde_json::Value) -> serde_json::Value {
+    match v {
+        serde_json::Value::Object(m) => m
+            .iter()
+            .filter(|(k, _)| !matches!(k.as_str(), "smithy.api#documentation" | "documentation"))
+            .map(|(k, v)| (k.clone(), without_docs(v)))
+            .collect(),
+        serde_json::Value::Array(a) => a.iter().map(without_docs).collect(),
+        other => other.clone(),
+    }
+}
+
+#[test]
+fn model_facts_equal_the_official_model() {
+    let Some(official) = official_model() else {
+        eprintln!("skipped: ../shared/models/connect-2017-08-08.json is not present");
+        return;
+    };
+    let read = |p: &Path| -> serde_json::Value { serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap() };
+    let ours = read(&workspace_root().join(MODEL));
+    let theirs = read(&official);
+    let mut problems = Vec::new();
+    for (id, shape) in ours["shapes"].as_object().unwrap() {
+        let Some(official) = theirs["shapes"].get(id) else {
+            problems.push(format!("{id}: not in the official model"));
+            continue;
+        };
+        let (mut a, mut b) = (without_docs(shape), without_docs(official));
+        if shape["type"] == "service" {
+            // We ship a subset of the operations, and no display title.
+            let ops = a["operations"].as_array().unwrap().clone();
+            let all = b["operations"].as_array().unwrap();
+            for op in &ops {
+                if !all.contains(op) {
+                    problems.push(format!("{id}: operation {op} is not in the official model"));
+                }
+            }
+            b["operations"] = serde_json::Value::Array(ops);
+            b.as_object_mut().unwrap().remove("resources");
+            b["traits"].as_object_mut().unwrap().remove("smithy.api#title");
+            a["traits"].as_object_mut().unwrap().remove("smithy.api#title");
+        }
+        if a != b {
+            problems.push(format!("{id}: differs\n ours:     {a}\n official: {b}"));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Generates the whole official model (370 operations) into a copy of connect-core and checks that
+/// it compiles. Slow (a separate build): run with `cargo test --workspace -- --include-ignored`,
+/// as `.ci/run` does.
+#[test]
+#[ignore]
+fn whole_official_model_compiles() {
+    let Some(official) = official_model() else {
+        eprintln!("skipped: ../shared/models/connect-2017-08-08.json is not present");
+        return;
+    };
+    let root = workspace_root();
+    let work = root.join("target/whole-model");
+    let _ = std::fs::remove_dir_all(work.join("src"));
+    copy_dir(&root.join("crates/connect-core/src"), &work.join("src"));
+    codegen(&official, "connect-2017-08-08.json", &work.join("src/generated"), Mode::Write).unwrap();
+
+    // The same dependency lines and lock file as the workspace.
+    let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
+    let deps: Vec<&str> = manifest
+        .lines()
+        .filter(|l| ["schemars ", "serde ", "serde_json ", "thiserror "].iter().any(|d| l.starts_with(d)))
+        .collect();
+    assert_eq!(deps.len(), 4, "dependency lines not found in Cargo.toml");
+    std::fs::write(
+        work.join("Cargo.toml"),
+        format!(
+            "[package]\nname = \"connect-core\"\nversion = \"0.0.0\"\nedition = \"2024\"\n\n[dependencies]\n{}\n\n[workspace]\n",
+            deps.join("\n")
+        ),
+    )
+    .unwrap();
+    std::fs::copy(root.join("Cargo.lock"), work.join("Cargo.lock")).unwrap();
+
+    let ops = std::fs::read_to_string(work.join("src/generated/operations.rs")).unwrap();
+    assert_eq!(ops.matches(": Operation = Operation {").count(), 370, "every operation is generated");
+
+    let status = Command::new(env!("CARGO"))
+        .args(["check", "--quiet", "--lib", "--manifest-path"])
+        .arg(work.join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", root.join("target/whole-model-target"))
+        .status()
+        .unwrap();
+    assert!(status.success(), "the generated code for the whole model does not compile");
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let dest = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &dest);
+        } else {
+            std::fs::copy(entry.path(), dest).unwrap();
+        }
+    }
+}
