@@ -5,10 +5,14 @@
 //! has no command-line parsing and prints nothing.
 
 pub mod generated;
+pub mod input;
 pub mod json;
 pub mod model;
 pub mod paramfile;
+pub mod pyjson;
+pub mod python;
 pub mod schema;
 pub mod shorthand;
 pub mod skeleton;
 pub mod value;
+pub mod yaml;

@@ -26,7 +26,7 @@ pub struct Shape {
 }
 
 /// The type of a shape and what it is made of.
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 pub enum Kind {
     String,
     Enum(&'static [EnumValue]),
