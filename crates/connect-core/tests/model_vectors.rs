@@ -1,0 +1,161 @@
+//! The AWS CLI's own test vectors that need a model: typing parsed shorthand (BackCompatVisitor),
+//! parameter unpacking of other services' parameters, scalar booleans, and skeletons. The vectors
+//! are copied into `tests/vectors/model.json`; each case carries the shape it is typed against.
+
+use connect_core::input::{back_compat, bool_arg, param_value};
+use connect_core::json::{Style, to_pretty};
+use connect_core::model::{EnumValue, Kind, Member, Shape};
+use connect_core::paramfile::LocalParamFiles;
+use connect_core::skeleton;
+use serde_json::Value;
+
+/// Cases this project does not reproduce, with the reason.
+const NOT_APPLICABLE: &[(&str, &str)] = &[
+    (
+        "elb.RegisterInstancesWithLoadBalancer.Instances",
+        "the AWS CLI's special case for a few elb/firehose/workspaces parameters; no Connect operation has it",
+    ),
+    ("test_generate_yaml_input_with_bytes", "blob shapes: the Connect model has none and the generator refuses them"),
+    (
+        "test_generate_yaml_input_removes_xml_tags",
+        "markup is removed when code is generated (xtask docs tests), not at run time",
+    ),
+    (
+        "test_generate_yaml_input_can_handle_broken_xml",
+        "markup is removed when code is generated (xtask docs tests), not at run time",
+    ),
+];
+
+fn leak<T>(v: T) -> &'static T {
+    Box::leak(Box::new(v))
+}
+
+fn leak_str(s: &str) -> &'static str {
+    Box::leak(s.to_owned().into_boxed_str())
+}
+
+/// Builds a static shape from a case's description (botocore's view: type, members, required,
+/// member, key, value, enum, documentation).
+fn shape(desc: &Value, name: &str) -> &'static Shape {
+    let doc = leak_str(desc.get("documentation").and_then(Value::as_str).unwrap_or(""));
+    let ty = desc["type"].as_str().unwrap_or_else(|| panic!("no type in {desc}"));
+    let kind = match ty {
+        "string" if desc.get("enum").is_some() => {
+            let values: Vec<EnumValue> = desc["enum"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| {
+                    let s = leak_str(v.as_str().unwrap());
+                    EnumValue::new(s, s)
+                })
+                .collect();
+            Kind::Enum(Box::leak(values.into_boxed_slice()))
+        }
+        "string" => Kind::String,
+        "integer" => Kind::Integer,
+        "long" => Kind::Long,
+        "float" => Kind::Float,
+        "double" => Kind::Double,
+        "boolean" => Kind::Boolean,
+        "timestamp" => Kind::Timestamp(connect_core::model::TimestampFormat::Default),
+        "structure" => {
+            let required: Vec<&str> = desc
+                .get("required")
+                .and_then(Value::as_array)
+                .map_or(vec![], |r| r.iter().filter_map(Value::as_str).collect());
+            let members: Vec<Member> = desc
+                .get("members")
+                .and_then(Value::as_object)
+                .map(|m| {
+                    m.iter()
+                        .map(|(k, v)| {
+                            let name = leak_str(k);
+                            let mut member = Member::new(name, name, shape(v, k));
+                            if required.contains(&k.as_str()) {
+                                member = member.required();
+                            }
+                            member
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            Kind::Structure(Box::leak(members.into_boxed_slice()))
+        }
+        // A recursive list (cut where it recurs) holds empty structures.
+        "list" if desc.get("recursive").is_some() => Kind::List(leak(Shape::new("Recursive", Kind::Structure(&[])))),
+        "list" => Kind::List(shape(&desc["member"], &format!("{name}Member"))),
+        "map" => Kind::Map { key: shape(&desc["key"], "Key"), value: shape(&desc["value"], "Value") },
+        other => panic!("type {other} in a vector"),
+    };
+    leak(Shape::new(leak_str(name), kind).doc(doc))
+}
+
+fn cases() -> Vec<Value> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/vectors/model.json");
+    let doc: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    doc["cases"].as_array().unwrap().clone()
+}
+
+fn skipped(case: &Value) -> bool {
+    let source = case["source"].as_str().unwrap_or("");
+    let param = case.get("param").and_then(Value::as_str).unwrap_or("");
+    NOT_APPLICABLE.iter().any(|(key, _)| source.ends_with(key) || param == *key)
+}
+
+#[test]
+fn awscli_model_vectors() {
+    let mut failures = Vec::new();
+    let mut ran = 0;
+    for case in cases() {
+        if skipped(&case) {
+            continue;
+        }
+        ran += 1;
+        let got = match case["kind"].as_str().unwrap() {
+            "shorthand_typed" if case.get("model_members").is_some() => {
+                let desc = serde_json::json!({"type": "structure", "members": case["model_members"]});
+                back_compat(case["input"].clone(), shape(&desc, "Input")).map_err(|e| e.to_string())
+            }
+            "shorthand_typed" => {
+                let name = leak_str(case["cli_name"].as_str().unwrap().trim_start_matches("--"));
+                let member: &'static Member = leak(Member::new(name, name, shape(&case["shape"], "Param")));
+                let values: Vec<String> = match &case["input"] {
+                    Value::String(s) => vec![s.clone()],
+                    Value::Array(a) => a.iter().map(|v| v.as_str().unwrap().to_owned()).collect(),
+                    other => panic!("input {other}"),
+                };
+                if values.is_empty() {
+                    // argparse never hands an empty list to the parameter code.
+                    Ok(Value::Array(vec![]))
+                } else {
+                    param_value(member, &values, &LocalParamFiles).map_err(|e| e.to_string())
+                }
+            }
+            "scalar_boolean" => Ok(Value::Bool(bool_arg(&case["input"]))),
+            "skeleton" => {
+                let input = &case["input"];
+                let shape = match &input["input_shape_members"] {
+                    Value::Null => None,
+                    members => Some(shape(&serde_json::json!({"type": "structure", "members": members}), "Input")),
+                };
+                let text = match input["arg"].as_str().unwrap() {
+                    "input" => to_pretty(&skeleton::input(shape), Style { ensure_ascii: true }),
+                    "yaml-input" => skeleton::yaml_input(shape),
+                    other => panic!("arg {other}"),
+                };
+                Ok(Value::String(text))
+            }
+            other => panic!("kind {other}"),
+        };
+        let want = match case["kind"].as_str().unwrap() {
+            "skeleton" => case["expected"]["stdout"].clone(),
+            _ => case["expected"].clone(),
+        };
+        if got.as_ref() != Ok(&want) {
+            failures.push(format!("{}\n  input: {}\n  want:  {want}\n  got:   {got:?}", case["source"], case["input"]));
+        }
+    }
+    assert!(ran >= 35, "only {ran} vectors ran");
+    assert!(failures.is_empty(), "{} of {ran} vectors failed:\n{}", failures.len(), failures.join("\n"));
+}
