@@ -6,7 +6,7 @@
 
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{Arg, ArgAction, ArgMatches, Command};
-use connect_core::model::{Operation, Service};
+use connect_core::model::{Kind, Member, Operation, Service};
 
 use crate::error::CliError;
 
@@ -64,13 +64,21 @@ pub enum SkeletonKind {
 #[derive(Debug)]
 pub struct Invocation {
     pub operation: &'static Operation,
-    /// Top-level input members given on the command line, in the order of the model, with the raw
-    /// text of their value.
-    pub params: Vec<(&'static connect_core::model::Member, String)>,
+    /// Top-level input members given on the command line, in the order of the model.
+    pub params: Vec<(&'static Member, ParamInput)>,
     pub cli_input_json: Option<String>,
     pub cli_input_yaml: Option<String>,
     pub skeleton: Option<SkeletonKind>,
     pub globals: ArgMatches,
+}
+
+/// What the command line gave for one parameter.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ParamInput {
+    /// The text of its value (several for a list).
+    Text(Vec<String>),
+    /// A boolean flag: `--x` or `--no-x`.
+    Flag(bool),
 }
 
 /// What the command line asks for.
@@ -115,19 +123,26 @@ fn global_args() -> Vec<Arg> {
 pub fn operation_command(op: &'static Operation) -> Command {
     let mut cmd = Command::new(op.cli_name).disable_help_flag(true).args_override_self(true);
     for m in op.input.map_or(&[][..], |s| s.members()) {
-        cmd = cmd.arg(
-            Arg::new(m.name)
-                .long(m.cli_name)
-                .num_args(1)
-                .allow_hyphen_values(true)
-                .action(ArgAction::Set)
-                .value_name("value"),
-        );
+        cmd = match m.target.kind {
+            // Booleans are flags, with a `--no-` form, as in the AWS CLI.
+            Kind::Boolean => cmd
+                .arg(Arg::new(m.name).long(m.cli_name).action(ArgAction::SetTrue).overrides_with(no_flag_id(m)))
+                .arg(Arg::new(no_flag_id(m)).long(no_flag_id(m)).action(ArgAction::SetTrue).overrides_with(m.name)),
+            // Lists take one or more values, like argparse's `nargs='+'`.
+            Kind::List(_) => cmd
+                .arg(Arg::new(m.name).long(m.cli_name).num_args(1..).allow_negative_numbers(true).value_name("value")),
+            _ => cmd.arg(
+                Arg::new(m.name)
+                    .long(m.cli_name)
+                    .num_args(1)
+                    .allow_negative_numbers(true)
+                    .action(ArgAction::Set)
+                    .value_name("value"),
+            ),
+        };
     }
-    cmd.arg(Arg::new("cli-input-json").long("cli-input-json").num_args(1).allow_hyphen_values(true).value_name("value"))
-        .arg(
-            Arg::new("cli-input-yaml").long("cli-input-yaml").num_args(1).allow_hyphen_values(true).value_name("value"),
-        )
+    cmd.arg(Arg::new("cli-input-json").long("cli-input-json").num_args(1).value_name("value"))
+        .arg(Arg::new("cli-input-yaml").long("cli-input-yaml").num_args(1).value_name("value"))
         .arg(
             Arg::new("generate-cli-skeleton")
                 .long("generate-cli-skeleton")
@@ -136,6 +151,11 @@ pub fn operation_command(op: &'static Operation) -> Command {
                 .value_parser(["input", "output", "yaml-input"])
                 .value_name("value"),
         )
+}
+
+/// The clap id (and option name) of a boolean member's `--no-` flag.
+fn no_flag_id(m: &Member) -> String {
+    format!("no-{}", m.cli_name)
 }
 
 /// The top-level clap command, with only the given operations as subcommands.
@@ -156,7 +176,8 @@ pub fn parse(service: &'static Service, args: &[String]) -> Result<Parsed, CliEr
         None => None,
     };
     let argv = std::iter::once("aws-connect".to_owned()).chain(args.iter().cloned());
-    let matches = root_command(op).try_get_matches_from(argv).map_err(|e| clap_error(e, op, args))?;
+    let root = root_command(op);
+    let matches = root.clone().try_get_matches_from(argv).map_err(|e| clap_error(e, &root, args))?;
     if matches.get_flag("version") {
         return Ok(Parsed::Version);
     }
@@ -170,7 +191,19 @@ pub fn parse(service: &'static Service, args: &[String]) -> Result<Parsed, CliEr
         .input
         .map_or(&[][..], |s| s.members())
         .iter()
-        .filter_map(|m| sub.get_one::<String>(m.name).map(|v| (m, v.clone())))
+        .filter_map(|m| {
+            if let Kind::Boolean = m.target.kind {
+                let given = |id: &str| sub.value_source(id) == Some(clap::parser::ValueSource::CommandLine);
+                return if given(m.name) {
+                    Some((m, ParamInput::Flag(true)))
+                } else if given(&no_flag_id(m)) {
+                    Some((m, ParamInput::Flag(false)))
+                } else {
+                    None
+                };
+            }
+            sub.get_many::<String>(m.name).map(|v| (m, ParamInput::Text(v.cloned().collect())))
+        })
         .collect();
     let skeleton = sub.get_one::<String>("generate-cli-skeleton").map(|v| match v.as_str() {
         "output" => SkeletonKind::Output,
@@ -193,14 +226,14 @@ fn invalid_operation(name: &str) -> CliError {
 }
 
 /// Turns a clap error into the AWS CLI's argparse wording.
-fn clap_error(e: clap::Error, op: Option<&'static Operation>, args: &[String]) -> CliError {
+fn clap_error(e: clap::Error, root: &Command, args: &[String]) -> CliError {
     let arg_name = || match e.get(ContextKind::InvalidArg) {
         Some(ContextValue::String(s)) => s.split_whitespace().next().unwrap_or_default().to_owned(),
         _ => String::new(),
     };
     match e.kind() {
         ErrorKind::UnknownArgument | ErrorKind::InvalidSubcommand => {
-            CliError::UnknownOptions(unknown_options(op, args))
+            CliError::UnknownOptions(unknown_options(root, args))
         }
         ErrorKind::InvalidValue => {
             let value = match e.get(ContextKind::InvalidValue) {
@@ -221,12 +254,14 @@ fn clap_error(e: clap::Error, op: Option<&'static Operation>, args: &[String]) -
     }
 }
 
-/// Every argument that no option of the command (or global option) accounts for, in order, as
-/// argparse lists them: unknown options and the stray values after them.
-fn unknown_options(op: Option<&'static Operation>, args: &[String]) -> Vec<String> {
+/// Every argument that no option of the command accounts for, in order, as argparse lists them:
+/// unknown options and the stray values after them.
+fn unknown_options(root: &Command, args: &[String]) -> Vec<String> {
     let op_pos = operation_position(args);
-    let member_option =
-        |name: &str| op.is_some_and(|op| op.input.is_some_and(|s| s.members().iter().any(|m| m.cli_name == name)));
+    let sub = op_pos.and_then(|i| root.find_subcommand(&args[i]));
+    let known = |name: &str| {
+        root.get_arguments().chain(sub.into_iter().flat_map(|s| s.get_arguments())).find(|a| a.get_long() == Some(name))
+    };
     let mut unknown = Vec::new();
     let mut i = 0;
     while i < args.len() {
@@ -235,30 +270,28 @@ fn unknown_options(op: Option<&'static Operation>, args: &[String]) -> Vec<Strin
             continue;
         }
         let arg = &args[i];
-        let (name, inline_value) = match arg.strip_prefix("--") {
-            Some(rest) => match rest.split_once('=') {
-                Some((n, _)) => (n, true),
-                None => (rest, false),
-            },
-            None => {
-                unknown.push(arg.clone());
-                i += 1;
-                continue;
-            }
-        };
-        let takes_value = GLOBALS.iter().any(|g| g.name == name && g.takes_value)
-            || member_option(name)
-            || matches!(name, "cli-input-json" | "cli-input-yaml");
-        let known = takes_value || GLOBALS.iter().any(|g| g.name == name) || name == "generate-cli-skeleton";
-        if !known {
+        i += 1;
+        let Some(rest) = arg.strip_prefix("--") else {
             unknown.push(arg.clone());
+            continue;
+        };
+        let (name, inline_value) = rest.split_once('=').map_or((rest, false), |(n, _)| (n, true));
+        let Some(option) = known(name) else {
+            unknown.push(arg.clone());
+            continue;
+        };
+        if inline_value || !option.get_action().takes_values() {
+            continue;
+        }
+        // Skip the option's values: one, or as many as follow for a list.
+        let range = option.get_num_args().unwrap_or_default();
+        let mut taken = 0;
+        while taken < range.max_values() && i < args.len() && !args[i].starts_with("--") {
+            if range.min_values() == 0 && !option.get_possible_values().iter().any(|p| p.matches(&args[i], false)) {
+                break;
+            }
             i += 1;
-        } else if name == "generate-cli-skeleton" {
-            let next_is_choice =
-                args.get(i + 1).is_some_and(|v| matches!(v.as_str(), "input" | "output" | "yaml-input"));
-            i += if next_is_choice && !inline_value { 2 } else { 1 };
-        } else {
-            i += if takes_value && !inline_value { 2 } else { 1 };
+            taken += 1;
         }
     }
     unknown

@@ -25,9 +25,8 @@ pub enum CliError {
     Usage(String),
     /// Options the command does not know, with the values that followed them.
     UnknownOptions(Vec<String>),
-    /// A parameter value that cannot be parsed: `Error parsing parameter '--x': …`.
-    ParamParse { param: String, message: String },
-    /// Input that does not fit the model (botocore's ParamValidation).
+    /// A parameter that cannot be parsed (`Error parsing parameter '--x': …`) or input that does
+    /// not fit the model (`Parameter validation failed:` …): the AWS CLI's ParamValidation class.
     ParamValidation(String),
     /// Anything else, reported with its message.
     Other(String),
@@ -39,13 +38,20 @@ pub const USAGE: &str = "usage: aws-connect [options] <command> [parameters]\n\
     \n  aws-connect help\
     \n  aws-connect <command> help";
 
+impl From<connect_core::input::InputError> for CliError {
+    fn from(e: connect_core::input::InputError) -> Self {
+        match e {
+            // Python's int()/float() errors are not parameter errors to the AWS CLI.
+            connect_core::input::InputError::Conversion(c) => CliError::Other(c.to_string()),
+            other => CliError::ParamValidation(other.to_string()),
+        }
+    }
+}
+
 /// The one place where errors become exit codes.
 pub fn exit_code(error: &CliError) -> u8 {
     match error {
-        CliError::Usage(_)
-        | CliError::UnknownOptions(_)
-        | CliError::ParamParse { .. }
-        | CliError::ParamValidation(_) => exit::PARAM,
+        CliError::Usage(_) | CliError::UnknownOptions(_) | CliError::ParamValidation(_) => exit::PARAM,
         CliError::Other(_) => exit::OTHER,
     }
 }
@@ -60,16 +66,8 @@ pub fn render(error: &CliError) -> String {
         CliError::UnknownOptions(opts) => {
             let _ = write!(out, "\n{USAGE}\n\n\naws-connect: [ERROR]: Unknown options: {}\n", opts.join(", "));
         }
-        CliError::ParamParse { param, message } => {
-            let msg = format!("Error parsing parameter '{param}': {message}");
-            let _ = write!(out, "\naws-connect: [ERROR]: An error occurred (ParamValidation): {}\n", msg.trim());
-        }
         CliError::ParamValidation(msg) => {
-            let _ = write!(
-                out,
-                "\naws-connect: [ERROR]: An error occurred (ParamValidation): Parameter validation failed:\n{}\n",
-                msg.trim()
-            );
+            let _ = write!(out, "\naws-connect: [ERROR]: An error occurred (ParamValidation): {}\n", msg.trim());
         }
         CliError::Other(msg) => {
             let _ = write!(out, "\naws-connect: [ERROR]: {}\n", msg.trim());

@@ -8,10 +8,13 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use connect_core::generated::SERVICE;
+use connect_core::input::{self, CliInputFormat};
 use connect_core::json::{Style, to_pretty};
+use connect_core::paramfile::LocalParamFiles;
 use connect_core::skeleton;
+use serde_json::Value;
 
-use crate::command::{Invocation, Parsed, SkeletonKind};
+use crate::command::{Invocation, ParamInput, Parsed, SkeletonKind};
 use crate::error::{CliError, exit, exit_code, render};
 
 /// Runs the command line of this process and returns its exit code.
@@ -59,6 +62,7 @@ fn run_operation(inv: &Invocation, out: &mut dyn Write) -> Result<(), CliError> 
         Some(SkeletonKind::Output) | None => {}
     }
     check_required(inv)?;
+    let _input = build_input(inv)?;
     if inv.skeleton == Some(SkeletonKind::Output) {
         // Validated; a sample response instead of a request.
         return match skeleton::output(op.output) {
@@ -70,6 +74,28 @@ fn run_operation(inv: &Invocation, out: &mut dyn Write) -> Result<(), CliError> 
         "sending requests is not implemented yet; {} can only print skeletons (--generate-cli-skeleton)",
         op.cli_name
     )))
+}
+
+/// The operation's input document: the parameters given on the command line, then what
+/// `--cli-input-json` or `--cli-input-yaml` adds.
+fn build_input(inv: &Invocation) -> Result<serde_json::Map<String, Value>, CliError> {
+    let mut explicit = serde_json::Map::new();
+    for (member, given) in &inv.params {
+        let value = match given {
+            ParamInput::Flag(b) => Value::Bool(*b),
+            ParamInput::Text(values) => input::param_value(member, values, &LocalParamFiles)?,
+        };
+        explicit.insert(member.name.to_owned(), value);
+    }
+    let document = match (&inv.cli_input_json, &inv.cli_input_yaml) {
+        (Some(_), Some(_)) => {
+            return Err(CliError::ParamValidation("Only one --cli-input- parameter may be specified.".into()));
+        }
+        (Some(json), None) => input::cli_input(CliInputFormat::Json, json)?,
+        (None, Some(yaml)) => input::cli_input(CliInputFormat::Yaml, yaml)?,
+        (None, None) => return Ok(explicit),
+    };
+    Ok(input::merge(explicit, document))
 }
 
 /// The AWS CLI's argument-level check: every required top-level member must be given, unless
