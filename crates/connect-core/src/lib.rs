@@ -11,4 +11,5 @@ pub mod paramfile;
 pub mod schema;
 pub mod shorthand;
 pub mod skeleton;
+pub mod validate;
 pub mod value;
