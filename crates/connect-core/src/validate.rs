@@ -11,6 +11,7 @@
 //!   `bool`, `null` `None`, an object a `dict`, an array a `list`. As in Python, where `bool` is a
 //!   subclass of `int`, `true`/`false` are accepted wherever an integer, long, float or double is
 //!   wanted (and count as 1 and 0 in range checks), but a number is not accepted as a boolean.
+//!   (An integer beyond 64 bits, which `serde_json` can only hold as a float, counts as a float.)
 //! - Timestamps accept what botocore's `parse_to_aware_datetime` accepts from JSON: a number (or
 //!   `bool`) of epoch seconds, a string holding a Python `float()` literal, or a date string. The
 //!   date string parser is a subset of `dateutil`'s (ISO 8601, RFC 822 and common `Month D, YYYY`
@@ -43,7 +44,7 @@
 //! printed too, as botocore does. Bounds print as integers when they are integral, as the
 //! botocore JSON model writes them.
 
-use std::fmt::{self, Write as _};
+use std::fmt::Write as _;
 
 use serde_json::Value;
 
@@ -300,13 +301,21 @@ impl Validator {
         if bounds.min.is_some_and(|min| n < min) {
             let min = bounds.min.unwrap_or_default();
             self.report(ProblemKind::RangeMin, path, |name| {
-                format!("Invalid value for parameter {name}, value: {}, valid min value: {}", python_str(value), bound(min))
+                format!(
+                    "Invalid value for parameter {name}, value: {}, valid min value: {}",
+                    python_str(value),
+                    bound(min)
+                )
             });
         }
         if bounds.max.is_some_and(|max| n > max) {
             let max = bounds.max.unwrap_or_default();
             self.report(ProblemKind::RangeMax, path, |name| {
-                format!("Invalid value for parameter {name}, value: {}, valid max value: {}", python_str(value), bound(max))
+                format!(
+                    "Invalid value for parameter {name}, value: {}, valid max value: {}",
+                    python_str(value),
+                    bound(max)
+                )
             });
         }
     }
@@ -542,6 +551,10 @@ struct DateParts {
 /// (`Fri, 31 Jan 2020 10:00:00 GMT`), `Jan 31, 2020 10:00 PM`, `31 Jan 2020`, `2020/01/31`,
 /// `01/31/2020`, and a time of day alone (`10:30`).
 fn date_string_ok(s: &str) -> bool {
+    // Every form we know is ASCII, which also keeps the byte slicing below on char boundaries.
+    if !s.is_ascii() {
+        return false;
+    }
     let mut parts = DateParts::default();
     let mut any = false;
     for word in s.split(|c: char| c.is_whitespace() || c == ',').filter(|w| !w.is_empty()) {
@@ -721,10 +734,8 @@ mod tests {
     static STATE: Shape = Shape::new("State", Kind::Enum(&[EnumValue::new("ON", "on"), EnumValue::new("OFF", "OFF")]));
     static NAMES: Shape = Shape::new("Names", Kind::List(&NAME)).length(Some(1.0), Some(2.0));
     static TAGS: Shape = Shape::new("Tags", Kind::Map { key: &NAME, value: &COUNT }).length(Some(1.0), Some(2.0));
-    static CHOICE: Shape = Shape::new(
-        "Choice",
-        Kind::Union(&[Member::new("A", "a", &NAME), Member::new("B", "b", &COUNT)]),
-    );
+    static CHOICE: Shape =
+        Shape::new("Choice", Kind::Union(&[Member::new("A", "a", &NAME), Member::new("B", "b", &COUNT)]));
     static PLAIN: Shape = Shape::new("Plain", Kind::String);
     static INPUT: Shape = Shape::new(
         "Input",
@@ -808,16 +819,9 @@ mod tests {
         let kinds: Vec<_> = err.problems().iter().map(|p| (p.kind, p.name.as_str())).collect();
         assert_eq!(
             kinds,
-            [
-                (ProblemKind::UriLabel, "Id"),
-                (ProblemKind::UnionEmpty, "Choice"),
-                (ProblemKind::MapLengthMin, "Tags"),
-            ]
+            [(ProblemKind::UriLabel, "Id"), (ProblemKind::UnionEmpty, "Choice"), (ProblemKind::MapLengthMin, "Tags"),]
         );
-        assert_eq!(
-            err.botocore_report(),
-            "Must set one of the following keys for tagged unionstructure Choice: A, B."
-        );
+        assert_eq!(err.botocore_report(), "Must set one of the following keys for tagged unionstructure Choice: A, B.");
     }
 
     #[test]
@@ -836,7 +840,10 @@ mod tests {
     fn repr_like_python() {
         // Expected texts are Python's repr() of json.loads of the same JSON.
         let cases = [
-            (json!({"a": [1, "x'y", null, true, 1.5e20, {"q": "\"'"}]}), r#"{'a': [1, "x'y", None, True, 1.5e+20, {'q': '"\''}]}"#),
+            (
+                json!({"a": [1, "x'y", null, true, 1.5e20, {"q": "\"'"}]}),
+                r#"{'a': [1, "x'y", None, True, 1.5e+20, {'q': '"\''}]}"#,
+            ),
             (json!("a\nb\t\\é\u{a0}\u{200b}\u{1F600}\u{7}\u{7f}"), r"'a\nb\t\\é\xa0\u200b😀\x07\x7f'"),
             (json!([]), "[]"),
             (json!({}), "{}"),
@@ -895,6 +902,28 @@ mod tests {
             check(json!({"Id": "x", "Name": "ab", "When": "today"})),
             "Invalid type for parameter When, value: today, type: <class 'str'>, valid types: <class 'datetime.datetime'>, timestamp-string"
         );
+    }
+
+    #[test]
+    fn timestamp_parser_never_panics() {
+        let alphabet = ["1", "2", ":", "-", "+", "t", "z", ".", " ", "é", "/", "p"];
+        let mut word = Vec::new();
+        fn walk(word: &mut Vec<&'static str>, alphabet: &[&'static str], depth: usize) {
+            let s: String = word.concat();
+            let _ = timestamp_ok(&Value::String(s));
+            if depth == 0 {
+                return;
+            }
+            for a in alphabet {
+                word.push(a);
+                walk(word, alphabet, depth - 1);
+                word.pop();
+            }
+        }
+        walk(&mut word, &alphabet, 4);
+        for s in ["+aéb", "10:00+aéb", "2020-01-01T10:00:00+é1", "1é345678", "é2345678T1"] {
+            assert!(!timestamp_ok(&json!(s)), "{s}");
+        }
     }
 
     #[test]
