@@ -15,5 +15,6 @@ pub mod python;
 pub mod schema;
 pub mod shorthand;
 pub mod skeleton;
+pub mod validate;
 pub mod value;
 pub mod yaml;

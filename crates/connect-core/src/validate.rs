@@ -1,0 +1,937 @@
+//! Parameter validation before a request is sent: botocore's `ParamValidator`, over JSON values.
+//!
+//! [`validate`] walks a JSON input against a [`Shape`] and collects every problem, in the order
+//! botocore reports them, with botocore's texts. [`ValidationErrors`] displays them one per line;
+//! the AWS CLI prints that text after `Parameter validation failed:` ([`HEADER`]).
+//!
+//! # What botocore checks (and we mirror)
+//!
+//! - The Python type of every value. JSON maps onto Python as `json.loads` does: an integral
+//!   number (`5`) is an `int`, a number with a fraction or exponent (`5.0`) a `float`, `true` a
+//!   `bool`, `null` `None`, an object a `dict`, an array a `list`. As in Python, where `bool` is a
+//!   subclass of `int`, `true`/`false` are accepted wherever an integer, long, float or double is
+//!   wanted (and count as 1 and 0 in range checks), but a number is not accepted as a boolean.
+//!   (An integer beyond 64 bits, which `serde_json` can only hold as a float, counts as a float.)
+//! - Timestamps accept what botocore's `parse_to_aware_datetime` accepts from JSON: a number (or
+//!   `bool`) of epoch seconds, a string holding a Python `float()` literal, or a date string. The
+//!   date string parser is a subset of `dateutil`'s (ISO 8601, RFC 822 and common `Month D, YYYY`
+//!   forms, a time of day alone); `dateutil` accepts more. Epoch values outside the years
+//!   1–9999 (where botocore raises `RuntimeError` or rejects the value) are reported as invalid.
+//! - Required members of a structure, unknown members (with every member name as the choices),
+//!   unions with no member or with more than one key set (unknown keys and `null`s count, as in
+//!   botocore), the `@length` minimum of strings (in characters) and lists, the `@range` minimum
+//!   of numbers. botocore's empty-union message lacks a space (`tagged unionstructure`); we copy
+//!   it as is.
+//!
+//! # What we check beyond botocore
+//!
+//! These problems are listed with botocore's, after botocore's problems for the same value, and
+//! [`Problem::is_botocore`] tells them apart:
+//!
+//! - `@length` maximum of strings and lists, and `@length` minimum and maximum of maps
+//!   (botocore checks no map length): `Invalid length for parameter X, value: 301, valid max
+//!   length: 300` (and `valid min length: 1` for maps).
+//! - `@range` maximum: `Invalid value for parameter X, value: 11, valid max value: 10`.
+//! - Enum values: `Invalid value for parameter X, value: bogus, valid values: A, B`.
+//! - HTTP labels that cannot form a request path: `Invalid value for parameter X, value: ..,
+//!   a URI label cannot be empty, "." or ".."`. An empty label that is also under its `@length`
+//!   minimum gets both lines.
+//!
+//! `@pattern` is not enforced: the model's patterns are not reliable.
+//!
+//! Values are printed as Python's `str()` prints the equivalent Python object (so strings inside
+//! containers in `repr()` form); see [`python_str`] and [`python_repr`]. Sensitive values are
+//! printed too, as botocore does. Bounds print as integers when they are integral, as the
+//! botocore JSON model writes them.
+
+use std::fmt::Write as _;
+
+use serde_json::Value;
+
+use crate::json::python_float;
+use crate::model::{Bounds, Kind, Location, Shape};
+
+/// The line the AWS CLI prints before the problems.
+pub const HEADER: &str = "Parameter validation failed:";
+
+/// What kind of problem a [`Problem`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProblemKind {
+    /// botocore: a required member is absent.
+    MissingRequired,
+    /// botocore: a key that is not a member.
+    UnknownParameter,
+    /// botocore: a value of the wrong type.
+    InvalidType,
+    /// botocore: a number under its `@range` minimum.
+    RangeMin,
+    /// botocore: a string or list under its `@length` minimum.
+    LengthMin,
+    /// botocore: a union with more than one key.
+    UnionMoreThanOne,
+    /// botocore: a union with no key.
+    UnionEmpty,
+    /// Ours: a map under its `@length` minimum (botocore does not check maps).
+    MapLengthMin,
+    /// Ours: a string, list or map over its `@length` maximum.
+    LengthMax,
+    /// Ours: a number over its `@range` maximum.
+    RangeMax,
+    /// Ours: a string that is not one of its enum's values.
+    EnumValue,
+    /// Ours: an HTTP label that is empty, `.` or `..`.
+    UriLabel,
+}
+
+impl ProblemKind {
+    /// Whether botocore reports this kind of problem too.
+    pub fn is_botocore(self) -> bool {
+        matches!(
+            self,
+            ProblemKind::MissingRequired
+                | ProblemKind::UnknownParameter
+                | ProblemKind::InvalidType
+                | ProblemKind::RangeMin
+                | ProblemKind::LengthMin
+                | ProblemKind::UnionMoreThanOne
+                | ProblemKind::UnionEmpty
+        )
+    }
+}
+
+/// One problem of an input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub kind: ProblemKind,
+    /// The parameter's name as the message shows it: `input`, `IdentityInfo.FirstName`,
+    /// `Items[2]`, `Tags.key`, `Tags (key: key)`.
+    pub name: String,
+    /// The whole line.
+    pub message: String,
+}
+
+impl Problem {
+    /// Whether botocore reports this problem too.
+    pub fn is_botocore(&self) -> bool {
+        self.kind.is_botocore()
+    }
+}
+
+/// Every problem of an input, in botocore's order. `Display` writes one per line.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}", join_messages(.problems.iter()))]
+pub struct ValidationErrors {
+    problems: Vec<Problem>,
+}
+
+impl ValidationErrors {
+    pub fn problems(&self) -> &[Problem] {
+        &self.problems
+    }
+
+    pub fn into_problems(self) -> Vec<Problem> {
+        self.problems
+    }
+
+    /// Only the problems botocore reports, as botocore's `generate_report()` writes them.
+    pub fn botocore_report(&self) -> String {
+        join_messages(self.problems.iter().filter(|p| p.is_botocore()))
+    }
+}
+
+fn join_messages<'a>(problems: impl Iterator<Item = &'a Problem>) -> String {
+    problems.map(|p| p.message.as_str()).collect::<Vec<_>>().join("\n")
+}
+
+/// Checks `input` against `shape` and returns every problem found.
+pub fn validate(input: &Value, shape: &'static Shape) -> Result<(), ValidationErrors> {
+    let mut v = Validator { problems: Vec::new() };
+    v.value(input, shape, "");
+    if v.problems.is_empty() { Ok(()) } else { Err(ValidationErrors { problems: v.problems }) }
+}
+
+struct Validator {
+    problems: Vec<Problem>,
+}
+
+/// botocore's `_get_name`: `input` for the top level, the dotted path without its leading dot.
+fn display_name(path: &str) -> &str {
+    if path.is_empty() { "input" } else { path.strip_prefix('.').unwrap_or(path) }
+}
+
+impl Validator {
+    fn report(&mut self, kind: ProblemKind, path: &str, message: impl FnOnce(&str) -> String) {
+        let name = display_name(path).to_owned();
+        let message = message(&name);
+        self.problems.push(Problem { kind, name, message });
+    }
+
+    fn invalid_type(&mut self, path: &str, value: &Value, valid: &str) {
+        self.report(ProblemKind::InvalidType, path, |name| {
+            format!(
+                "Invalid type for parameter {name}, value: {}, type: {}, valid types: {valid}",
+                python_str(value),
+                python_type(value)
+            )
+        });
+    }
+
+    fn value(&mut self, value: &Value, shape: &'static Shape, path: &str) {
+        match shape.kind {
+            Kind::Structure(_) | Kind::Union(_) => self.structure(value, shape, path),
+            Kind::String | Kind::Enum(_) => self.string(value, shape, path),
+            Kind::Integer | Kind::Long => match value {
+                Value::Bool(_) => self.number(value, shape, path),
+                Value::Number(n) if !n.is_f64() => self.number(value, shape, path),
+                _ => self.invalid_type(path, value, "<class 'int'>"),
+            },
+            Kind::Float | Kind::Double => match value {
+                Value::Bool(_) | Value::Number(_) => self.number(value, shape, path),
+                _ => self.invalid_type(path, value, "<class 'float'>, <class 'decimal.Decimal'>, <class 'int'>"),
+            },
+            Kind::Boolean => {
+                if !value.is_boolean() {
+                    self.invalid_type(path, value, "<class 'bool'>");
+                }
+            }
+            Kind::Timestamp(_) => {
+                if !timestamp_ok(value) {
+                    self.invalid_type(path, value, "<class 'datetime.datetime'>, timestamp-string");
+                }
+            }
+            Kind::List(item) => self.list(value, shape, item, path),
+            Kind::Map { key, value: item } => self.map(value, shape, key, item, path),
+        }
+    }
+
+    fn structure(&mut self, value: &Value, shape: &'static Shape, path: &str) {
+        let Value::Object(params) = value else {
+            return self.invalid_type(path, value, "<class 'dict'>");
+        };
+        let members = shape.members();
+        let member_names = || members.iter().map(|m| m.name).collect::<Vec<_>>().join(", ");
+        if matches!(shape.kind, Kind::Union(_)) {
+            if params.is_empty() {
+                self.report(ProblemKind::UnionEmpty, path, |name| {
+                    // botocore's text, missing space included.
+                    format!("Must set one of the following keys for tagged unionstructure {name}: {}.", member_names())
+                });
+            } else if params.len() > 1 {
+                self.report(ProblemKind::UnionMoreThanOne, path, |name| {
+                    format!(
+                        "Invalid number of parameters set for tagged union structure {name}. Can only set one of the following keys: {}.",
+                        member_names()
+                    )
+                });
+            }
+        }
+        for member in members.iter().filter(|m| m.required) {
+            if !params.contains_key(member.name) {
+                self.report(ProblemKind::MissingRequired, path, |name| {
+                    format!("Missing required parameter in {name}: \"{}\"", member.name)
+                });
+            }
+        }
+        for key in params.keys() {
+            if shape.member(key).is_none() {
+                self.report(ProblemKind::UnknownParameter, path, |name| {
+                    format!("Unknown parameter in {name}: \"{key}\", must be one of: {}", member_names())
+                });
+            }
+        }
+        for (key, item) in params {
+            let Some(member) = shape.member(key) else { continue };
+            let item_path = format!("{path}.{key}");
+            self.value(item, member.target, &item_path);
+            let bad_label = match item {
+                Value::String(s) if member.location == Location::Label => matches!(s.as_str(), "" | "." | ".."),
+                _ => false,
+            };
+            if bad_label {
+                self.report(ProblemKind::UriLabel, &item_path, |name| {
+                    format!(
+                        "Invalid value for parameter {name}, value: {}, a URI label cannot be empty, \".\" or \"..\"",
+                        python_str(item)
+                    )
+                });
+            }
+        }
+    }
+
+    fn string(&mut self, value: &Value, shape: &'static Shape, path: &str) {
+        let Value::String(s) = value else {
+            return self.invalid_type(path, value, "<class 'str'>");
+        };
+        self.length(s.chars().count(), shape.length, ProblemKind::LengthMin, path);
+        let Kind::Enum(values) = shape.kind else { return };
+        if !values.iter().any(|v| v.value == s) {
+            self.report(ProblemKind::EnumValue, path, |name| {
+                let valid = values.iter().map(|v| v.value).collect::<Vec<_>>().join(", ");
+                format!("Invalid value for parameter {name}, value: {s}, valid values: {valid}")
+            });
+        }
+    }
+
+    /// The `@length` checks of a string, list or map of `len` characters or entries.
+    fn length(&mut self, len: usize, bounds: Option<Bounds>, min_kind: ProblemKind, path: &str) {
+        let Some(bounds) = bounds else { return };
+        let len_f = len as f64;
+        if bounds.min.is_some_and(|min| len_f < min) {
+            let min = bounds.min.unwrap_or_default();
+            self.report(min_kind, path, |name| {
+                format!("Invalid length for parameter {name}, value: {len}, valid min length: {}", bound(min))
+            });
+        }
+        if bounds.max.is_some_and(|max| len_f > max) {
+            let max = bounds.max.unwrap_or_default();
+            self.report(ProblemKind::LengthMax, path, |name| {
+                format!("Invalid length for parameter {name}, value: {len}, valid max length: {}", bound(max))
+            });
+        }
+    }
+
+    /// The `@range` checks of a value that passed the type check of a number shape.
+    fn number(&mut self, value: &Value, shape: &'static Shape, path: &str) {
+        let Some(bounds) = shape.range else { return };
+        let n = match value {
+            Value::Bool(b) => f64::from(u8::from(*b)),
+            Value::Number(n) => n.as_f64().unwrap_or(0.0),
+            _ => return,
+        };
+        if bounds.min.is_some_and(|min| n < min) {
+            let min = bounds.min.unwrap_or_default();
+            self.report(ProblemKind::RangeMin, path, |name| {
+                format!(
+                    "Invalid value for parameter {name}, value: {}, valid min value: {}",
+                    python_str(value),
+                    bound(min)
+                )
+            });
+        }
+        if bounds.max.is_some_and(|max| n > max) {
+            let max = bounds.max.unwrap_or_default();
+            self.report(ProblemKind::RangeMax, path, |name| {
+                format!(
+                    "Invalid value for parameter {name}, value: {}, valid max value: {}",
+                    python_str(value),
+                    bound(max)
+                )
+            });
+        }
+    }
+
+    fn list(&mut self, value: &Value, shape: &'static Shape, item: &'static Shape, path: &str) {
+        let Value::Array(items) = value else {
+            return self.invalid_type(path, value, "<class 'list'>, <class 'tuple'>");
+        };
+        self.length(items.len(), shape.length, ProblemKind::LengthMin, path);
+        for (i, v) in items.iter().enumerate() {
+            self.value(v, item, &format!("{path}[{i}]"));
+        }
+    }
+
+    fn map(&mut self, value: &Value, shape: &'static Shape, key: &'static Shape, item: &'static Shape, path: &str) {
+        let Value::Object(entries) = value else {
+            return self.invalid_type(path, value, "<class 'dict'>");
+        };
+        // botocore checks no length of maps; this is ours.
+        self.length(entries.len(), shape.length, ProblemKind::MapLengthMin, path);
+        for (k, v) in entries {
+            self.value(&Value::String(k.clone()), key, &format!("{path} (key: {k})"));
+            self.value(v, item, &format!("{path}.{k}"));
+        }
+    }
+}
+
+/// A `@length` or `@range` bound as the botocore JSON model writes it: integral values without
+/// a fraction.
+fn bound(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e18 { format!("{}", v as i64) } else { python_float(v) }
+}
+
+/// Python's `type(value)` of the object `json.loads` makes of `value`: `<class 'str'>`, ….
+pub fn python_type(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "<class 'NoneType'>",
+        Value::Bool(_) => "<class 'bool'>",
+        Value::Number(n) if n.is_f64() => "<class 'float'>",
+        Value::Number(_) => "<class 'int'>",
+        Value::String(_) => "<class 'str'>",
+        Value::Array(_) => "<class 'list'>",
+        Value::Object(_) => "<class 'dict'>",
+    }
+}
+
+/// Python's `str()` of the object `json.loads` makes of `value`: a string as is, everything else
+/// as [`python_repr`].
+pub fn python_str(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        _ => python_repr(value),
+    }
+}
+
+/// Python's `repr()` of the object `json.loads` makes of `value`: `{'a': [1, 2.5, None, True]}`.
+pub fn python_repr(value: &Value) -> String {
+    let mut out = String::new();
+    write_repr(&mut out, value);
+    out
+}
+
+fn write_repr(out: &mut String, value: &Value) {
+    match value {
+        Value::Null => out.push_str("None"),
+        Value::Bool(true) => out.push_str("True"),
+        Value::Bool(false) => out.push_str("False"),
+        Value::Number(n) if n.is_f64() => out.push_str(&python_float(n.as_f64().unwrap_or(0.0))),
+        Value::Number(n) => {
+            let _ = write!(out, "{n}");
+        }
+        Value::String(s) => write_str_repr(out, s),
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                write_repr(out, item);
+            }
+            out.push(']');
+        }
+        Value::Object(map) => {
+            out.push('{');
+            for (i, (k, v)) in map.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                write_str_repr(out, k);
+                out.push_str(": ");
+                write_repr(out, v);
+            }
+            out.push('}');
+        }
+    }
+}
+
+/// Python's `repr(str)`: single quotes unless the text has `'` and no `"`; escapes for the
+/// backslash, the quote, `\t`, `\n`, `\r` and characters that are not printable.
+fn write_str_repr(out: &mut String, s: &str) {
+    let quote = if s.contains('\'') && !s.contains('"') { '"' } else { '\'' };
+    out.push(quote);
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if !is_printable(c) => {
+                let n = u32::from(c);
+                let _ = if n < 0x100 {
+                    write!(out, "\\x{n:02x}")
+                } else if n < 0x10000 {
+                    write!(out, "\\u{n:04x}")
+                } else {
+                    write!(out, "\\U{n:08x}")
+                };
+            }
+            c => out.push(c),
+        }
+    }
+    out.push(quote);
+}
+
+/// Python's `str.isprintable()` for one character, approximately: control, format, separator
+/// (except the space), private-use and noncharacter code points are not printable. Unassigned
+/// code points, which Python also escapes, are not known here and print as they are.
+fn is_printable(c: char) -> bool {
+    let n = u32::from(c);
+    let not = matches!(n,
+        0x00..=0x1f | 0x7f..=0xa0 | 0xad
+        | 0x600..=0x605 | 0x61c | 0x6dd | 0x70f | 0x890..=0x891 | 0x8e2 | 0x1680 | 0x180e
+        | 0x2000..=0x200f | 0x2028..=0x202f | 0x205f..=0x2064 | 0x2066..=0x206f | 0x3000
+        | 0xd800..=0xf8ff | 0xfdd0..=0xfdef | 0xfeff | 0xfff9..=0xfffb
+        | 0x110bd | 0x110cd | 0x13430..=0x1343f | 0x1bca0..=0x1bca3 | 0x1d173..=0x1d17a
+        | 0xe0001 | 0xe0020..=0xe007f | 0xf0000..=0x10ffff
+    );
+    !not && (n & 0xfffe) != 0xfffe
+}
+
+// ---------------------------------------------------------------------------------------------
+// Timestamps
+
+/// Epoch seconds of 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z, the range of Python's
+/// `datetime`.
+const EPOCH_MIN: f64 = -62_135_596_800.0;
+const EPOCH_MAX: f64 = 253_402_300_799.0;
+
+/// Whether botocore's `parse_to_aware_datetime` accepts the object `json.loads` makes of `value`.
+fn timestamp_ok(value: &Value) -> bool {
+    match value {
+        Value::Bool(_) => true,
+        Value::Number(n) => n.as_f64().is_some_and(epoch_ok),
+        Value::String(s) => match python_float_literal(s) {
+            Some(f) => epoch_ok(f),
+            None => date_string_ok(s),
+        },
+        _ => false,
+    }
+}
+
+fn epoch_ok(f: f64) -> bool {
+    f.is_finite() && (EPOCH_MIN..=EPOCH_MAX).contains(&f)
+}
+
+/// Python's `float(s)` for a string: surrounding whitespace, `_` between digits, `inf`, `nan`.
+fn python_float_literal(s: &str) -> Option<f64> {
+    let t = s.trim();
+    let bytes = t.as_bytes();
+    let mut clean = String::with_capacity(t.len());
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == b'_' {
+            let around = i > 0 && bytes[i - 1].is_ascii_digit() && bytes.get(i + 1).is_some_and(u8::is_ascii_digit);
+            if !around {
+                return None;
+            }
+        } else {
+            clean.push(char::from(b));
+        }
+    }
+    if !clean.is_ascii() || clean.is_empty() {
+        return None;
+    }
+    let lower = clean.to_ascii_lowercase();
+    let unsigned = lower.trim_start_matches(['+', '-']);
+    if lower.len() - unsigned.len() > 1 {
+        return None;
+    }
+    if matches!(unsigned, "inf" | "infinity" | "nan") {
+        return Some(if unsigned == "nan" { f64::NAN } else { f64::INFINITY });
+    }
+    if !unsigned.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'+' | b'-')) {
+        return None;
+    }
+    lower.parse::<f64>().ok()
+}
+
+const MONTHS: [&str; 12] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+const MONTH_NAMES: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
+const WEEKDAY_NAMES: [&str; 7] = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+
+#[derive(Default)]
+struct DateParts {
+    year: Option<u32>,
+    month: Option<u32>,
+    day: Option<u32>,
+    time: bool,
+    zone: bool,
+    ampm: bool,
+    hour: u32,
+}
+
+/// Whether a date string is one `dateutil.parser.parse` accepts, for the forms we know: ISO 8601
+/// (`2020-01-31`, `2020-01-31T10:00:00.5+01:00`, `20200131T100000Z`), RFC 822
+/// (`Fri, 31 Jan 2020 10:00:00 GMT`), `Jan 31, 2020 10:00 PM`, `31 Jan 2020`, `2020/01/31`,
+/// `01/31/2020`, and a time of day alone (`10:30`).
+fn date_string_ok(s: &str) -> bool {
+    // Every form we know is ASCII, which also keeps the byte slicing below on char boundaries.
+    if !s.is_ascii() {
+        return false;
+    }
+    let mut parts = DateParts::default();
+    let mut any = false;
+    for word in s.split(|c: char| c.is_whitespace() || c == ',').filter(|w| !w.is_empty()) {
+        any = true;
+        if !date_word(word, &mut parts) {
+            return false;
+        }
+    }
+    if !any {
+        return false;
+    }
+    if parts.ampm && !(1..=12).contains(&parts.hour) {
+        return false;
+    }
+    let month = parts.month.unwrap_or(1);
+    let year = parts.year.unwrap_or(2000); // a leap year: dateutil fills in today's date
+    match parts.day {
+        Some(day) => (1..=12).contains(&month) && day >= 1 && day <= days_in_month(year, month),
+        None => (1..=12).contains(&month),
+    }
+}
+
+fn days_in_month(year: u32, month: u32) -> u32 {
+    match month {
+        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+fn date_word(word: &str, p: &mut DateParts) -> bool {
+    let lower = word.to_ascii_lowercase();
+    let w = lower.trim_end_matches('.');
+    if WEEKDAYS.contains(&w) || WEEKDAY_NAMES.contains(&w) {
+        return true;
+    }
+    if let Some(m) = MONTHS.iter().position(|m| *m == w).or_else(|| MONTH_NAMES.iter().position(|m| *m == w)) {
+        return p.month.replace(m as u32 + 1).is_none();
+    }
+    if matches!(w, "am" | "pm") {
+        let first = !p.ampm;
+        p.ampm = true;
+        return p.time && first;
+    }
+    if matches!(w, "gmt" | "utc" | "ut" | "z") {
+        return p.time && !std::mem::replace(&mut p.zone, true);
+    }
+    if (w.starts_with('+') || w.starts_with('-')) && p.time {
+        return offset_ok(w) && !std::mem::replace(&mut p.zone, true);
+    }
+    // ISO 8601 date and time joined by `T`.
+    if let Some((date, time)) = w.split_once('t') {
+        return !date.is_empty() && date_part(date, p) && time_part(time, p);
+    }
+    if w.contains(':') {
+        return time_part(w, p);
+    }
+    if w.contains(['-', '/']) {
+        return date_part(w, p);
+    }
+    if !w.bytes().all(|b| b.is_ascii_digit()) || w.is_empty() {
+        return false;
+    }
+    match w.len() {
+        8 => date_part(w, p),
+        4 => p.year.replace(w.parse().unwrap_or(0)).is_none(),
+        1 | 2 => {
+            let n: u32 = w.parse().unwrap_or(0);
+            if p.day.is_none() {
+                p.day = Some(n);
+                true
+            } else {
+                p.year.replace(n + 2000).is_none()
+            }
+        }
+        _ => false,
+    }
+}
+
+fn digits(s: &str, len: std::ops::RangeInclusive<usize>) -> Option<u32> {
+    (len.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse().ok()).flatten()
+}
+
+/// `2020-01-31`, `2020-01`, `20200131`, `2020/01/31`, `01/31/2020`, `31-Jan-2020`.
+fn date_part(s: &str, p: &mut DateParts) -> bool {
+    if p.year.is_some() || p.month.is_some() || p.day.is_some() {
+        return false;
+    }
+    let fields: Vec<&str> = s.split(['-', '/']).collect();
+    let (y, m, d) = match fields.as_slice() {
+        [one] if one.len() == 8 => (digits(&one[..4], 4..=4), digits(&one[4..6], 2..=2), digits(&one[6..], 2..=2)),
+        [y, m] if y.len() == 4 => (digits(y, 4..=4), digits(m, 1..=2), Some(1)),
+        [y, m, d] if y.len() == 4 => (digits(y, 4..=4), digits(m, 1..=2), digits(d, 1..=2)),
+        [a, b, y] if y.len() == 4 => {
+            let month_name = MONTHS.iter().position(|m| *m == *b).map(|i| i as u32 + 1);
+            match month_name {
+                Some(m) => (digits(y, 4..=4), Some(m), digits(a, 1..=2)),
+                None => (digits(y, 4..=4), digits(a, 1..=2), digits(b, 1..=2)),
+            }
+        }
+        _ => return false,
+    };
+    match (y, m, d) {
+        (Some(y), Some(m), Some(d)) => {
+            p.year = Some(y);
+            p.month = Some(m);
+            p.day = Some(d);
+            true
+        }
+        _ => false,
+    }
+}
+
+/// `10:30`, `10:30:15`, `10:30:15.250`, `103015`, each optionally followed by `z` or an offset.
+fn time_part(s: &str, p: &mut DateParts) -> bool {
+    if p.time {
+        return false;
+    }
+    p.time = true;
+    let (clock, zone) = match s.find(['z', '+', '-']) {
+        Some(i) => (&s[..i], Some(&s[i..])),
+        None => (s, None),
+    };
+    if let Some(zone) = zone {
+        if zone != "z" && !offset_ok(zone) {
+            return false;
+        }
+        p.zone = true;
+    }
+    let (clock, frac) = match clock.split_once(['.', ',']) {
+        Some((c, f)) => (c, Some(f)),
+        None => (clock, None),
+    };
+    if frac.is_some_and(|f| digits(f, 1..=9).is_none()) {
+        return false;
+    }
+    let fields: Vec<Option<u32>> = if clock.contains(':') {
+        clock.split(':').map(|f| digits(f, 1..=2)).collect()
+    } else if clock.len() == 6 || clock.len() == 4 {
+        (0..clock.len()).step_by(2).map(|i| digits(&clock[i..i + 2], 2..=2)).collect()
+    } else {
+        return false;
+    };
+    let [h, m, rest @ ..] = fields.as_slice() else { return false };
+    let (Some(h), Some(m)) = (*h, *m) else { return false };
+    let sec_ok = match rest {
+        [] => frac.is_none(),
+        [Some(s)] => *s < 60,
+        _ => false,
+    };
+    p.hour = h;
+    sec_ok && h < 24 && m < 60
+}
+
+/// `+01:00`, `-0130`, `+01`.
+fn offset_ok(s: &str) -> bool {
+    let body = &s[1..];
+    let hm = body.replace(':', "");
+    let ok_len = matches!(hm.len(), 2 | 4) && (body.len() == hm.len() || body.len() == 5);
+    ok_len
+        && digits(&hm[..2], 2..=2).is_some_and(|h| h < 24)
+        && (hm.len() == 2 || digits(&hm[2..], 2..=2).is_some_and(|m| m < 60))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{EnumValue, Member, TimestampFormat};
+    use serde_json::json;
+
+    static NAME: Shape = Shape::new("Name", Kind::String).length(Some(2.0), Some(4.0));
+    static COUNT: Shape = Shape::new("Count", Kind::Integer).range(Some(1.0), Some(10.0));
+    static RATIO: Shape = Shape::new("Ratio", Kind::Double).range(Some(0.5), None);
+    static FLAG: Shape = Shape::new("Flag", Kind::Boolean);
+    static WHEN: Shape = Shape::new("When", Kind::Timestamp(TimestampFormat::Default));
+    static STATE: Shape = Shape::new("State", Kind::Enum(&[EnumValue::new("ON", "on"), EnumValue::new("OFF", "OFF")]));
+    static NAMES: Shape = Shape::new("Names", Kind::List(&NAME)).length(Some(1.0), Some(2.0));
+    static TAGS: Shape = Shape::new("Tags", Kind::Map { key: &NAME, value: &COUNT }).length(Some(1.0), Some(2.0));
+    static CHOICE: Shape =
+        Shape::new("Choice", Kind::Union(&[Member::new("A", "a", &NAME), Member::new("B", "b", &COUNT)]));
+    static PLAIN: Shape = Shape::new("Plain", Kind::String);
+    static INPUT: Shape = Shape::new(
+        "Input",
+        Kind::Structure(&[
+            Member::new("Id", "id", &PLAIN).required().location(Location::Label),
+            Member::new("Name", "name", &NAME).required(),
+            Member::new("Count", "count", &COUNT),
+            Member::new("Ratio", "ratio", &RATIO),
+            Member::new("Flag", "flag", &FLAG),
+            Member::new("When", "when", &WHEN),
+            Member::new("State", "state", &STATE),
+            Member::new("Names", "names", &NAMES),
+            Member::new("Tags", "tags", &TAGS),
+            Member::new("Choice", "choice", &CHOICE),
+        ]),
+    );
+
+    fn check(input: Value) -> String {
+        match validate(&input, &INPUT) {
+            Ok(()) => String::new(),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    #[test]
+    fn valid_input_passes() {
+        let input = json!({
+            "Id": "u-1", "Name": "abc", "Count": 3, "Ratio": 1, "Flag": false, "When": "2020-01-31T10:00:00Z",
+            "State": "on", "Names": ["ab"], "Tags": {"ab": 1}, "Choice": {"B": 2}
+        });
+        assert_eq!(check(input), "");
+    }
+
+    #[test]
+    fn missing_and_unknown_in_botocore_order() {
+        insta::assert_snapshot!(check(json!({"Foo": 1, "Name": 5, "Bar": null})), @r#"
+        Missing required parameter in input: "Id"
+        Unknown parameter in input: "Foo", must be one of: Id, Name, Count, Ratio, Flag, When, State, Names, Tags, Choice
+        Unknown parameter in input: "Bar", must be one of: Id, Name, Count, Ratio, Flag, When, State, Names, Tags, Choice
+        Invalid type for parameter Name, value: 5, type: <class 'int'>, valid types: <class 'str'>
+        "#);
+    }
+
+    #[test]
+    fn numbers_and_bools_follow_python() {
+        insta::assert_snapshot!(check(json!({"Id": "x", "Name": "ab", "Count": true, "Ratio": true, "Flag": 1})), @"Invalid type for parameter Flag, value: 1, type: <class 'int'>, valid types: <class 'bool'>");
+        insta::assert_snapshot!(check(json!({"Id": "x", "Name": "ab", "Count": false, "Ratio": 0.25})), @r"
+        Invalid value for parameter Count, value: False, valid min value: 1
+        Invalid value for parameter Ratio, value: 0.25, valid min value: 0.5
+        ");
+        insta::assert_snapshot!(check(json!({"Id": "x", "Name": "ab", "Count": 5.0, "Ratio": "1"})), @r"
+        Invalid type for parameter Count, value: 5.0, type: <class 'float'>, valid types: <class 'int'>
+        Invalid type for parameter Ratio, value: 1, type: <class 'str'>, valid types: <class 'float'>, <class 'decimal.Decimal'>, <class 'int'>
+        ");
+    }
+
+    #[test]
+    fn containers_and_our_additions() {
+        let input = json!({
+            "Id": "..", "Name": "abcde", "Count": 11, "State": "bogus",
+            "Names": ["a", 5, null], "Tags": {"k": 0, "abc": "x", "ab": 1}, "Choice": {"A": "a", "B": 1, "C": null}
+        });
+        insta::assert_snapshot!(check(input), @r#"
+        Invalid value for parameter Id, value: .., a URI label cannot be empty, "." or ".."
+        Invalid length for parameter Name, value: 5, valid max length: 4
+        Invalid value for parameter Count, value: 11, valid max value: 10
+        Invalid value for parameter State, value: bogus, valid values: on, OFF
+        Invalid length for parameter Names, value: 3, valid max length: 2
+        Invalid length for parameter Names[0], value: 1, valid min length: 2
+        Invalid type for parameter Names[1], value: 5, type: <class 'int'>, valid types: <class 'str'>
+        Invalid type for parameter Names[2], value: None, type: <class 'NoneType'>, valid types: <class 'str'>
+        Invalid length for parameter Tags, value: 3, valid max length: 2
+        Invalid length for parameter Tags (key: k), value: 1, valid min length: 2
+        Invalid value for parameter Tags.k, value: 0, valid min value: 1
+        Invalid type for parameter Tags.abc, value: x, type: <class 'str'>, valid types: <class 'int'>
+        Invalid number of parameters set for tagged union structure Choice. Can only set one of the following keys: A, B.
+        Unknown parameter in Choice: "C", must be one of: A, B
+        Invalid length for parameter Choice.A, value: 1, valid min length: 2
+        "#);
+        let err = validate(&json!({"Id": "", "Name": "ab", "Choice": {}, "Tags": {}}), &INPUT).unwrap_err();
+        let kinds: Vec<_> = err.problems().iter().map(|p| (p.kind, p.name.as_str())).collect();
+        assert_eq!(
+            kinds,
+            [(ProblemKind::UriLabel, "Id"), (ProblemKind::UnionEmpty, "Choice"), (ProblemKind::MapLengthMin, "Tags"),]
+        );
+        assert_eq!(err.botocore_report(), "Must set one of the following keys for tagged unionstructure Choice: A, B.");
+    }
+
+    #[test]
+    fn top_level_type() {
+        assert_eq!(
+            check(json!([1, "a"])),
+            "Invalid type for parameter input, value: [1, 'a'], type: <class 'list'>, valid types: <class 'dict'>"
+        );
+        assert_eq!(
+            check(Value::Null),
+            "Invalid type for parameter input, value: None, type: <class 'NoneType'>, valid types: <class 'dict'>"
+        );
+    }
+
+    #[test]
+    fn repr_like_python() {
+        // Expected texts are Python's repr() of json.loads of the same JSON.
+        let cases = [
+            (
+                json!({"a": [1, "x'y", null, true, 1.5e20, {"q": "\"'"}]}),
+                r#"{'a': [1, "x'y", None, True, 1.5e+20, {'q': '"\''}]}"#,
+            ),
+            (json!("a\nb\t\\é\u{a0}\u{200b}\u{1F600}\u{7}\u{7f}"), r"'a\nb\t\\é\xa0\u200b😀\x07\x7f'"),
+            (json!([]), "[]"),
+            (json!({}), "{}"),
+            (json!([-0.0, 1e-5, 100.0, -3]), "[-0.0, 1e-05, 100.0, -3]"),
+        ];
+        for (v, want) in cases {
+            assert_eq!(python_repr(&v), want);
+        }
+        assert_eq!(python_str(&json!("it's")), "it's");
+        assert_eq!(python_type(&json!(1.0)), "<class 'float'>");
+    }
+
+    #[test]
+    fn timestamps_like_botocore() {
+        let ok = [
+            json!(0),
+            json!(true),
+            json!(1.5e9),
+            json!("1577836800"),
+            json!(" 3 "),
+            json!("1_000"),
+            json!("2020-01-01"),
+            json!("2020-01-31T10:00:00.250+01:00"),
+            json!("20200131T100000Z"),
+            json!("Wed, 01 Jan 2020 00:00:00 GMT"),
+            json!("Jan 3 2020"),
+            json!("January 3, 2020 10:30 PM"),
+            json!("12:30"),
+            json!("2020/02/29"),
+            json!("02/29/2020"),
+        ];
+        for v in ok {
+            assert!(timestamp_ok(&v), "{v}");
+        }
+        let bad = [
+            json!(null),
+            json!([1]),
+            json!({}),
+            json!(1e20),
+            json!("1e20"),
+            json!("nan"),
+            json!("inf"),
+            json!(""),
+            json!("today"),
+            json!("x"),
+            json!("2020-13-01"),
+            json!("2021-02-29"),
+            json!("25:00"),
+            json!("1__0"),
+            json!("2020-01-01T10:00:00+25:00"),
+        ];
+        for v in bad {
+            assert!(!timestamp_ok(&v), "{v}");
+        }
+        assert_eq!(
+            check(json!({"Id": "x", "Name": "ab", "When": "today"})),
+            "Invalid type for parameter When, value: today, type: <class 'str'>, valid types: <class 'datetime.datetime'>, timestamp-string"
+        );
+    }
+
+    #[test]
+    fn timestamp_parser_never_panics() {
+        let alphabet = ["1", "2", ":", "-", "+", "t", "z", ".", " ", "é", "/", "p"];
+        let mut word = Vec::new();
+        fn walk(word: &mut Vec<&'static str>, alphabet: &[&'static str], depth: usize) {
+            let s: String = word.concat();
+            let _ = timestamp_ok(&Value::String(s));
+            if depth == 0 {
+                return;
+            }
+            for a in alphabet {
+                word.push(a);
+                walk(word, alphabet, depth - 1);
+                word.pop();
+            }
+        }
+        walk(&mut word, &alphabet, 4);
+        for s in ["+aéb", "10:00+aéb", "2020-01-01T10:00:00+é1", "1é345678", "é2345678T1"] {
+            assert!(!timestamp_ok(&json!(s)), "{s}");
+        }
+    }
+
+    #[test]
+    fn length_counts_characters() {
+        assert_eq!(check(json!({"Id": "x", "Name": "éé"})), "");
+        assert_eq!(
+            check(json!({"Id": "x", "Name": "😀"})),
+            "Invalid length for parameter Name, value: 1, valid min length: 2"
+        );
+    }
+}
