@@ -11,6 +11,7 @@ pub mod json;
 pub mod model;
 pub mod paramfile;
 pub mod pyjson;
+pub mod rest_json;
 pub mod python;
 pub mod schema;
 pub mod shorthand;
