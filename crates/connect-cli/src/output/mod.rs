@@ -5,6 +5,7 @@
 //! ([`apply_query`]), so a format also meets scalars and `null`.
 
 mod json;
+mod query;
 mod table;
 mod text;
 mod width;
@@ -118,9 +119,8 @@ fn is_empty_object(value: &Value) -> bool {
 /// Applies a `--query` JMESPath expression to a response, as the AWS CLI does before formatting.
 pub fn apply_query(expr: &str, value: &Value) -> Result<Value, QueryError> {
     let bad = |detail: String| QueryError { message: format!("Bad value for --query {expr}: {detail}") };
-    let compiled = jmespath::compile(expr).map_err(|e| bad(e.to_string()))?;
-    let result = compiled.search(value).map_err(|e| bad(e.to_string()))?;
-    serde_json::to_value(&*result).map_err(|e| bad(e.to_string()))
+    let ast = jmespath::parse(expr).map_err(|e| bad(e.to_string()))?;
+    query::evaluate(expr, &ast, value).map_err(bad)
 }
 
 /// Python's `str()` of a JSON value as the AWS CLI's formatters hold it: `None`, `True`,
