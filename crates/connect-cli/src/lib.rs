@@ -3,6 +3,7 @@
 
 pub mod command;
 pub mod error;
+pub mod output;
 
 use std::io::Write;
 use std::process::ExitCode;
