@@ -28,8 +28,28 @@ pub enum CliError {
     /// A parameter that cannot be parsed (`Error parsing parameter '--x': …`) or input that does
     /// not fit the model (`Parameter validation failed:` …): the AWS CLI's ParamValidation class.
     ParamValidation(String),
+    /// Configuration problems: no region, no credentials (`NoRegion`, `NoCredentials`).
+    Config { code: &'static str, message: String },
+    /// An error answer from the service, with the modeled fields beyond its message.
+    Service { message: String, details: Vec<(String, serde_json::Value)> },
     /// Anything else, reported with its message.
     Other(String),
+}
+
+impl From<connect_core::client::SendError> for CliError {
+    fn from(e: connect_core::client::SendError) -> Self {
+        use connect_core::client::SendError;
+        match e {
+            SendError::NoRegion => CliError::Config { code: "NoRegion", message: e.to_string() },
+            SendError::NoCredentials => CliError::Config { code: "NoCredentials", message: e.to_string() },
+            SendError::Serialize(_) => CliError::ParamValidation(e.to_string()),
+            SendError::Service { ref error, .. } => {
+                let details = error.details.clone();
+                CliError::Service { message: e.to_string(), details }
+            }
+            other => CliError::Other(other.to_string()),
+        }
+    }
 }
 
 /// The usage block the AWS CLI prints after argument errors, for this binary.
@@ -52,7 +72,45 @@ impl From<connect_core::input::InputError> for CliError {
 pub fn exit_code(error: &CliError) -> u8 {
     match error {
         CliError::Usage(_) | CliError::UnknownOptions(_) | CliError::ParamValidation(_) => exit::PARAM,
+        CliError::Config { .. } => exit::CONFIG,
+        CliError::Service { .. } => exit::SERVICE,
         CliError::Other(_) => exit::OTHER,
+    }
+}
+
+/// The modeled fields of a service error beyond code and message, as the AWS CLI's enhanced
+/// format lists them: simple values as text, small flat collections inline, the rest elided.
+fn additional_details(out: &mut String, details: &[(String, serde_json::Value)]) {
+    use connect_core::validate::python_str;
+    use serde_json::Value;
+    const MAX_INLINE_ITEMS: usize = 5;
+    let simple = |v: &Value| !matches!(v, Value::Array(_) | Value::Object(_));
+    if details.is_empty() {
+        return;
+    }
+    out.push_str("\nAdditional error details:\n");
+    let mut complex = false;
+    for (key, value) in details {
+        let text = match value {
+            v if simple(v) => python_str(v),
+            Value::Array(items) if items.len() < MAX_INLINE_ITEMS && items.iter().all(simple) => {
+                format!("[{}]", items.iter().map(python_str).collect::<Vec<_>>().join(", "))
+            }
+            Value::Object(map) if map.len() < MAX_INLINE_ITEMS && map.values().all(simple) => {
+                format!(
+                    "{{{}}}",
+                    map.iter().map(|(k, v)| format!("{k}: {}", python_str(v))).collect::<Vec<_>>().join(", ")
+                )
+            }
+            _ => {
+                complex = true;
+                "<complex value>".to_owned()
+            }
+        };
+        let _ = writeln!(out, "{key}: {text}");
+    }
+    if complex {
+        out.push_str("Use \"--cli-error-format json\" or another error format to see the full details.\n");
     }
 }
 
@@ -68,6 +126,13 @@ pub fn render(error: &CliError) -> String {
         }
         CliError::ParamValidation(msg) => {
             let _ = write!(out, "\naws-connect: [ERROR]: An error occurred (ParamValidation): {}\n", msg.trim());
+        }
+        CliError::Config { code, message } => {
+            let _ = write!(out, "\naws-connect: [ERROR]: An error occurred ({code}): {message}\n");
+        }
+        CliError::Service { message, details } => {
+            let _ = write!(out, "\naws-connect: [ERROR]: {}\n", message.trim());
+            additional_details(&mut out, details);
         }
         CliError::Other(msg) => {
             let _ = write!(out, "\naws-connect: [ERROR]: {}\n", msg.trim());

@@ -11,12 +11,14 @@ use std::process::ExitCode;
 use connect_core::generated::SERVICE;
 use connect_core::input::{self, CliInputFormat};
 use connect_core::json::{Style, to_pretty};
+use connect_core::model::Operation;
 use connect_core::paramfile::LocalParamFiles;
-use connect_core::skeleton;
+use connect_core::{client, skeleton, validate};
 use serde_json::Value;
 
 use crate::command::{Invocation, ParamInput, Parsed, SkeletonKind};
 use crate::error::{CliError, exit, exit_code, render};
+use crate::output::Format;
 
 /// Runs the command line of this process and returns its exit code.
 pub fn main() -> ExitCode {
@@ -63,18 +65,99 @@ fn run_operation(inv: &Invocation, out: &mut dyn Write) -> Result<(), CliError> 
         Some(SkeletonKind::Output) | None => {}
     }
     check_required(inv)?;
-    let _input = build_input(inv)?;
-    if inv.skeleton == Some(SkeletonKind::Output) {
-        // Validated; a sample response instead of a request.
-        return match skeleton::output(op.output) {
-            Some(sample) => write_out(out, &to_pretty(&sample, Style { ensure_ascii: false })),
-            None => Ok(()),
-        };
+    let input = build_input(inv)?;
+    if let Some(shape) = op.input {
+        validate::validate(&Value::Object(input.clone()), shape)
+            .map_err(|e| CliError::ParamValidation(format!("{}\n{e}", validate::HEADER)))?;
     }
-    Err(CliError::Other(format!(
-        "sending requests is not implemented yet; {} can only print skeletons (--generate-cli-skeleton)",
-        op.cli_name
-    )))
+    let query = inv.globals.get_one::<String>("query");
+    let format = output_format(inv)?;
+    if let Some(q) = query {
+        // A bad expression is an argument error, reported before anything is sent.
+        output::apply_query(q, &Value::Null).map_err(|e| CliError::ParamValidation(e.to_string()))?;
+    }
+    let response = if inv.skeleton == Some(SkeletonKind::Output) {
+        // Validated; a sample response instead of a request.
+        match skeleton::output(op.output) {
+            Some(Value::Object(sample)) => sample,
+            _ => serde_json::Map::new(),
+        }
+    } else {
+        client::send(&SERVICE, op, &input, &settings(inv)?).map_err(CliError::from)?
+    };
+    print_response(out, op, Value::Object(response), query.map(String::as_str), format)
+}
+
+/// The output format: `--output`, else `AWS_DEFAULT_OUTPUT`, else json.
+fn output_format(inv: &Invocation) -> Result<Format, CliError> {
+    let name = inv
+        .globals
+        .get_one::<String>("output")
+        .cloned()
+        .or_else(|| std::env::var("AWS_DEFAULT_OUTPUT").ok())
+        .unwrap_or_else(|| "json".to_owned());
+    Format::from_name(&name).ok_or_else(|| {
+        CliError::Usage(format!(
+            "argument --output: Invalid choice, valid choices are:\n\njson                                     | text\ntable                                    | yaml\nyaml-stream                              | off\n"
+        ))
+    })
+}
+
+/// Prints a response: nothing for an empty one (unless a query asks), else the formatted document.
+fn print_response(
+    out: &mut dyn Write,
+    op: &'static Operation,
+    response: Value,
+    query: Option<&str>,
+    format: Format,
+) -> Result<(), CliError> {
+    let value = match query {
+        Some(q) => output::apply_query(q, &response).map_err(|e| CliError::ParamValidation(e.to_string()))?,
+        None if response.as_object().is_some_and(|m| m.is_empty()) => return Ok(()),
+        None => response,
+    };
+    write_out(out, &output::render(format, &value, op.name))
+}
+
+/// Client settings from the global options.
+fn settings(inv: &Invocation) -> Result<client::Settings, CliError> {
+    let g = &inv.globals;
+    let text = |name: &str| g.get_one::<String>(name).cloned();
+    let endpoint_url = match text("endpoint-url") {
+        Some(url) if !url.contains("://") => {
+            return Err(CliError::ParamValidation(format!(
+                "Bad value for --endpoint-url \"{url}\": scheme is missing.  Must be of the form http://<hostname>/ or https://<hostname>/"
+            )));
+        }
+        other => other,
+    };
+    let seconds = |name: &str| -> Result<Option<std::time::Duration>, CliError> {
+        match text(name) {
+            None => Ok(None),
+            Some(v) => match v.trim().parse::<u64>() {
+                Ok(s) => Ok(Some(std::time::Duration::from_secs(s))),
+                Err(_) => Err(CliError::Usage(format!("argument --{name}: invalid int value: '{v}'"))),
+            },
+        }
+    };
+    let debug: Option<client::DebugSink> =
+        if g.get_flag("debug") { Some(std::sync::Arc::new(|line: &str| eprintln!("{line}"))) } else { None };
+    Ok(client::Settings {
+        profile: text("profile"),
+        region: text("region"),
+        endpoint_url,
+        unsigned: g.get_flag("no-sign-request"),
+        connect_timeout: seconds("cli-connect-timeout")?,
+        read_timeout: seconds("cli-read-timeout")?,
+        user_agent: format!(
+            "aws-connect/{} os/{} md/arch#{} md/command#{}",
+            env!("CARGO_PKG_VERSION"),
+            std::env::consts::OS,
+            std::env::consts::ARCH,
+            inv.operation.cli_name
+        ),
+        debug,
+    })
 }
 
 /// The operation's input document: the parameters given on the command line, then what

@@ -4,6 +4,7 @@
 //! tables in [`generated`], which `cargo xtask codegen` writes from the Smithy model. This crate
 //! has no command-line parsing and prints nothing.
 
+pub mod client;
 pub mod endpoint;
 pub mod generated;
 pub mod input;
@@ -11,8 +12,8 @@ pub mod json;
 pub mod model;
 pub mod paramfile;
 pub mod pyjson;
-pub mod rest_json;
 pub mod python;
+pub mod rest_json;
 pub mod schema;
 pub mod shorthand;
 pub mod skeleton;

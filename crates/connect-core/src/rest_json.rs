@@ -269,13 +269,7 @@ pub fn parse_error(op: &Operation, status: u16, headers: &[(String, String)], bo
                 .collect()
         })
         .unwrap_or_default();
-    ServiceError {
-        code,
-        message,
-        request_id: header("x-amzn-requestid").map(str::to_owned),
-        status,
-        details,
-    }
+    ServiceError { code, message, request_id: header("x-amzn-requestid").map(str::to_owned), status, details }
 }
 
 /// Reads a successful response: the JSON body, plus members bound to headers. An operation

@@ -1,0 +1,432 @@
+//! Sending one operation: configuration and credentials (aws-config's default chains), endpoint
+//! resolution, SigV4 signing, retries and timeouts, all through aws-smithy-runtime's orchestrator
+//! driven by the generic restJson1 serializer.
+//!
+//! Nothing here runs unless a request is sent: commands that only print build none of it.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
+
+use aws_config::BehaviorVersion;
+use aws_credential_types::provider::error::CredentialsError;
+use aws_credential_types::provider::{ProvideCredentials, SharedCredentialsProvider};
+use aws_runtime::auth::SigV4OperationSigningConfig;
+use aws_runtime::auth::sigv4::{SCHEME_ID as SIGV4, SigV4AuthScheme};
+use aws_runtime::invocation_id::InvocationIdInterceptor;
+use aws_runtime::request_info::RequestInfoInterceptor;
+use aws_runtime::retries::classifiers::AwsErrorCodeClassifier;
+use aws_smithy_runtime::client::orchestrator::operation::Operation as SmithyOperation;
+use aws_smithy_runtime::client::retries::classifiers::{HttpStatusCodeClassifier, TransientErrorClassifier};
+use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::auth::AuthSchemeOptionResolverParams;
+use aws_smithy_runtime_api::client::auth::static_resolver::StaticAuthSchemeOptionResolver;
+use aws_smithy_runtime_api::client::interceptors::Intercept;
+use aws_smithy_runtime_api::client::interceptors::context::{
+    BeforeDeserializationInterceptorContextRef, BeforeTransmitInterceptorContextMut,
+    BeforeTransmitInterceptorContextRef,
+};
+use aws_smithy_runtime_api::client::orchestrator::{HttpRequest, HttpResponse, OrchestratorError};
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_runtime_api::client::runtime_components::{RuntimeComponents, RuntimeComponentsBuilder};
+use aws_smithy_runtime_api::client::runtime_plugin::StaticRuntimePlugin;
+use aws_smithy_types::body::SdkBody;
+use aws_smithy_types::config_bag::{ConfigBag, Layer};
+use aws_smithy_types::error::metadata::{ErrorMetadata, ProvideErrorMetadata};
+use aws_smithy_types::retry::{RetryConfig, RetryMode};
+use aws_smithy_types::timeout::TimeoutConfig;
+use aws_types::SigningName;
+use aws_types::region::{Region, SigningRegion};
+use aws_types::service_config::ServiceConfigKey;
+use serde_json::{Map, Value};
+
+use crate::endpoint::{self, EndpointParams};
+use crate::model::{Operation, Service};
+use crate::rest_json::{self, ServiceError};
+
+/// Where log lines of `--debug` go.
+pub type DebugSink = Arc<dyn Fn(&str) + Send + Sync>;
+
+/// Settings from the command line; everything left `None` comes from the environment and the
+/// AWS configuration files, as in the AWS CLI.
+#[derive(Clone, Default)]
+pub struct Settings {
+    pub profile: Option<String>,
+    pub region: Option<String>,
+    /// `--endpoint-url`, already checked to have a scheme.
+    pub endpoint_url: Option<String>,
+    /// `--no-sign-request` clears this.
+    pub unsigned: bool,
+    /// `None`: the AWS CLI's default of 60 seconds; `Some(ZERO)`: no timeout.
+    pub connect_timeout: Option<Duration>,
+    pub read_timeout: Option<Duration>,
+    /// The `User-Agent` header.
+    pub user_agent: String,
+    pub debug: Option<DebugSink>,
+}
+
+/// How sending failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum SendError {
+    #[error("You must specify a region. You can also configure your region by running \"aws configure\".")]
+    NoRegion,
+    #[error("Unable to locate credentials. You can configure credentials by running \"aws login\".")]
+    NoCredentials,
+    /// A credential source that is configured but failed.
+    #[error("{0}")]
+    Credentials(String),
+    /// The endpoint rules refused the configuration.
+    #[error("{0}")]
+    Endpoint(String),
+    /// The input cannot be put on the wire.
+    #[error(transparent)]
+    Serialize(#[from] rest_json::SerializeError),
+    /// The service answered with an error.
+    #[error("An error occurred ({}) when calling the {operation} operation{}: {}", .error.code, retries_note(*.retries_exhausted, *.attempts), .error.message)]
+    Service { operation: &'static str, error: ServiceError, attempts: u32, retries_exhausted: bool },
+    #[error("Could not connect to the endpoint URL: \"{url}\"")]
+    Connect { url: String },
+    #[error("Connect timeout on endpoint URL: \"{url}\"")]
+    ConnectTimeout { url: String },
+    #[error("Read timeout on endpoint URL: \"{url}\"")]
+    ReadTimeout { url: String },
+    #[error("Connection was closed before we received a valid response from endpoint URL: \"{url}\".")]
+    Closed { url: String },
+    #[error("{0}")]
+    Other(String),
+}
+
+fn retries_note(exhausted: bool, attempts: u32) -> String {
+    if exhausted { format!(" (reached max retries: {})", attempts.saturating_sub(1)) } else { String::new() }
+}
+
+/// A service error as the retry classifiers see it.
+#[derive(Debug)]
+struct OperationError {
+    meta: ErrorMetadata,
+    error: ServiceError,
+}
+
+impl std::fmt::Display for OperationError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.error.code, self.error.message)
+    }
+}
+
+impl std::error::Error for OperationError {}
+
+impl ProvideErrorMetadata for OperationError {
+    fn meta(&self) -> &ErrorMetadata {
+        &self.meta
+    }
+}
+
+/// Error codes the AWS CLI's standard retry mode retries (besides 500, 502, 503, 504).
+const RETRYABLE_CODES: &[&str] = &[
+    "Throttling",
+    "ThrottlingException",
+    "ThrottledException",
+    "RequestThrottledException",
+    "TooManyRequestsException",
+    "ProvisionedThroughputExceededException",
+    "TransactionInProgressException",
+    "RequestLimitExceeded",
+    "BandwidthLimitExceeded",
+    "LimitExceededException",
+    "RequestThrottled",
+    "SlowDown",
+    "PriorRequestNotComplete",
+    "EC2ThrottledException",
+    "RequestTimeout",
+    "RequestTimeoutException",
+];
+
+fn is_retryable(error: &ServiceError) -> bool {
+    matches!(error.status, 500 | 502 | 503 | 504) || RETRYABLE_CODES.contains(&error.code.as_str())
+}
+
+/// Sends `op` with the (validated) `input` and returns the output document.
+pub fn send(
+    service: &'static Service,
+    op: &'static Operation,
+    input: &Map<String, Value>,
+    settings: &Settings,
+) -> Result<Map<String, Value>, SendError> {
+    let request = rest_json::serialize(op, input)?;
+    let debug_request = settings.debug.as_ref().map(|_| {
+        let redacted = match (op.input, Value::Object(input.clone())) {
+            (Some(shape), v) => rest_json::redact(shape, &v),
+            (None, v) => v,
+        };
+        let redacted = redacted.as_object().cloned().unwrap_or_default();
+        rest_json::serialize(op, &redacted).unwrap_or_else(|_| request.clone())
+    });
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .enable_io()
+        .build()
+        .map_err(|e| SendError::Other(format!("cannot start the I/O runtime: {e}")))?;
+    runtime.block_on(send_async(service, op, request, debug_request, settings))
+}
+
+async fn send_async(
+    service: &'static Service,
+    op: &'static Operation,
+    request: rest_json::Request,
+    debug_request: Option<rest_json::Request>,
+    settings: &Settings,
+) -> Result<Map<String, Value>, SendError> {
+    let http_client = aws_smithy_http_client::Builder::new()
+        .tls_provider(aws_smithy_http_client::tls::Provider::Rustls(
+            aws_smithy_http_client::tls::rustls_provider::CryptoMode::Ring,
+        ))
+        .build_https();
+
+    let mut loader = aws_config::defaults(BehaviorVersion::latest()).http_client(http_client.clone());
+    if let Some(profile) = &settings.profile {
+        loader = loader.profile_name(profile);
+    }
+    if let Some(region) = &settings.region {
+        loader = loader.region(Region::new(region.clone()));
+    }
+    if settings.unsigned {
+        loader = loader.no_credentials();
+    }
+    let sdk = loader.load().await;
+    let region = sdk.region().cloned().ok_or(SendError::NoRegion)?;
+
+    // The endpoint: --endpoint-url, else the configured ones, then the model's rules.
+    let configured = settings.endpoint_url.clone().or_else(|| {
+        sdk.service_config().and_then(|c| {
+            c.load_config(
+                ServiceConfigKey::builder()
+                    .service_id(service.sdk_id)
+                    .env("AWS_ENDPOINT_URL")
+                    .profile("endpoint_url")
+                    .build()
+                    .ok()?,
+            )
+        })
+    });
+    let params = EndpointParams {
+        region: Some(region.to_string()),
+        use_fips: sdk.use_fips().unwrap_or(false),
+        use_dual_stack: sdk.use_dual_stack().unwrap_or(false),
+        endpoint: configured,
+    };
+    let endpoint =
+        endpoint::resolve(service.endpoint_rule_set, &params).map_err(|e| SendError::Endpoint(e.to_string()))?;
+    let base_url = endpoint.url.trim_end_matches('/').to_owned();
+    let full_url = format!("{base_url}{}", request.target);
+
+    let retry = sdk.retry_config().cloned().unwrap_or_else(RetryConfig::standard);
+    let max_attempts = retry.max_attempts();
+    let timeouts = {
+        let default = Duration::from_secs(60);
+        let mut b = TimeoutConfig::builder();
+        match settings.connect_timeout.unwrap_or(default) {
+            Duration::ZERO => b = b.disable_connect_timeout(),
+            d => b = b.connect_timeout(d),
+        }
+        match settings.read_timeout.unwrap_or(default) {
+            Duration::ZERO => b = b.disable_read_timeout(),
+            d => b = b.read_timeout(d),
+        }
+        b.build()
+    };
+
+    let attempts = Arc::new(AtomicU32::new(0));
+    let mut builder = SmithyOperation::builder()
+        .service_name(service.sdk_id)
+        .operation_name(op.name)
+        .http_client(http_client)
+        .endpoint_url(&base_url)
+        .timeout_config(timeouts)
+        .standard_retry(&retry)
+        .retry_classifier(HttpStatusCodeClassifier::default())
+        .retry_classifier(TransientErrorClassifier::<OperationError>::new())
+        .retry_classifier(AwsErrorCodeClassifier::<OperationError>::new())
+        .interceptor(InvocationIdInterceptor::new())
+        .interceptor(RequestInfoInterceptor::new())
+        .interceptor(Client {
+            user_agent: settings.user_agent.clone(),
+            attempts: attempts.clone(),
+            max_attempts,
+            debug: settings.debug.clone().map(|sink| (sink, debug_request.unwrap_or_else(|| request.clone()))),
+            mode: retry.mode(),
+        });
+    if settings.unsigned {
+        builder = builder.no_auth();
+    } else {
+        let provider = sdk.credentials_provider().ok_or(SendError::NoCredentials)?;
+        let credentials = provider.provide_credentials().await.map_err(|e| match e {
+            CredentialsError::CredentialsNotLoaded(_) => SendError::NoCredentials,
+            other => SendError::Credentials(aws_smithy_types::error::display::DisplayErrorContext(&other).to_string()),
+        })?;
+        let mut layer = Layer::new("aws-connect-sigv4");
+        layer.store_put(AuthSchemeOptionResolverParams::new(()));
+        layer.store_put(SigV4OperationSigningConfig {
+            region: Some(SigningRegion::from(region.clone())),
+            name: Some(SigningName::from_static(service.signing_name)),
+            ..Default::default()
+        });
+        let components = RuntimeComponentsBuilder::new("aws-connect-sigv4")
+            .with_auth_scheme(SigV4AuthScheme::new())
+            .with_auth_scheme_option_resolver(Some(StaticAuthSchemeOptionResolver::new(vec![SIGV4])))
+            .with_identity_resolver(SIGV4, SharedCredentialsProvider::new(credentials));
+        builder = builder
+            .runtime_plugin(StaticRuntimePlugin::new().with_config(layer.freeze()).with_runtime_components(components));
+    }
+    let operation = builder
+        .serializer(move |req: rest_json::Request| {
+            let mut http = http::Request::builder().method(req.method).uri(&req.target);
+            for (k, v) in &req.headers {
+                http = http.header(k, v);
+            }
+            let body = match req.body {
+                Some(bytes) => {
+                    http = http.header("content-length", bytes.len().to_string());
+                    SdkBody::from(bytes)
+                }
+                None => SdkBody::empty(),
+            };
+            Ok(HttpRequest::try_from(http.body(body)?)?)
+        })
+        .deserializer(move |resp: &HttpResponse| {
+            let status = resp.status().as_u16();
+            let headers: Vec<(String, String)> =
+                resp.headers().iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect();
+            let body = resp.body().bytes().unwrap_or_default();
+            if (200..300).contains(&status) {
+                return rest_json::parse_output(op, &headers, body).map_err(|e| OrchestratorError::other(e));
+            }
+            let error = rest_json::parse_error(op, status, &headers, body);
+            let meta = ErrorMetadata::builder().code(&error.code).message(&error.message).build();
+            Err(OrchestratorError::operation(OperationError { meta, error }))
+        })
+        .build();
+
+    let result = operation.invoke(request).await;
+    let attempts = attempts.load(Ordering::SeqCst).max(1);
+    result.map_err(|e| {
+        let context = aws_smithy_types::error::display::DisplayErrorContext(&e).to_string();
+        match e {
+            SdkError::ServiceError(ctx) => {
+                let error = ctx.into_err().error;
+                let retries_exhausted = is_retryable(&error) && attempts >= max_attempts;
+                SendError::Service { operation: op.name, error, attempts, retries_exhausted }
+            }
+            SdkError::TimeoutError(_) => SendError::ReadTimeout { url: full_url },
+            SdkError::DispatchFailure(f) if f.is_timeout() => SendError::ConnectTimeout { url: full_url },
+            SdkError::DispatchFailure(f) if f.is_io() => SendError::Connect { url: full_url },
+            SdkError::ResponseError(_) if context.contains("timed out") || context.contains("timeout") => {
+                SendError::ReadTimeout { url: full_url }
+            }
+            SdkError::ResponseError(_) => SendError::Closed { url: full_url },
+            _ => SendError::Other(context),
+        }
+    })
+}
+
+/// The client's own interceptor: `User-Agent`, attempt counting, and the `--debug` log.
+struct Client {
+    user_agent: String,
+    attempts: Arc<AtomicU32>,
+    max_attempts: u32,
+    debug: Option<(DebugSink, rest_json::Request)>,
+    mode: RetryMode,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client").field("user_agent", &self.user_agent).finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    fn log(&self, line: &str) {
+        if let Some((sink, _)) = &self.debug {
+            sink(line);
+        }
+    }
+}
+
+/// Headers whose values are secrets: never logged.
+fn redacted_header(name: &str, value: &str) -> String {
+    match name.to_ascii_lowercase().as_str() {
+        "authorization" => match value.find("Signature=") {
+            Some(i) => format!("{}Signature=<redacted>", &value[..i]),
+            None => "<redacted>".to_owned(),
+        },
+        "x-amz-security-token" => "<redacted>".to_owned(),
+        _ => value.to_owned(),
+    }
+}
+
+impl Intercept for Client {
+    fn name(&self) -> &'static str {
+        "AwsConnectClient"
+    }
+
+    fn modify_before_signing(
+        &self,
+        context: &mut BeforeTransmitInterceptorContextMut<'_>,
+        _: &RuntimeComponents,
+        _: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        context.request_mut().headers_mut().insert("user-agent", self.user_agent.clone());
+        Ok(())
+    }
+
+    fn read_before_transmit(
+        &self,
+        context: &BeforeTransmitInterceptorContextRef<'_>,
+        _: &RuntimeComponents,
+        _: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let attempt = self.attempts.fetch_add(1, Ordering::SeqCst) + 1;
+        if let Some((_, shown)) = &self.debug {
+            let req = context.request();
+            let uri = req.uri();
+            // The path and query as sent, with @sensitive labels and query values redacted.
+            let base = uri.split_once("://").map_or(uri, |(_, rest)| rest);
+            let host = base.split('/').next().unwrap_or("");
+            let scheme = uri.split_once("://").map_or("https", |(s, _)| s);
+            if attempt > 1 {
+                self.log(&format!(
+                    "Retrying the request ({} retry mode): attempt {attempt} of {}",
+                    match self.mode {
+                        RetryMode::Adaptive => "adaptive",
+                        _ => "standard",
+                    },
+                    self.max_attempts
+                ));
+            }
+            self.log(&format!("Sending request: {} {scheme}://{host}{}", req.method(), shown.target));
+            for (k, v) in req.headers() {
+                self.log(&format!("  {k}: {}", redacted_header(k, v)));
+            }
+            if let Some(body) = &shown.body {
+                self.log(&format!("  body: {}", String::from_utf8_lossy(body)));
+            }
+        }
+        Ok(())
+    }
+
+    fn read_after_transmit(
+        &self,
+        context: &BeforeDeserializationInterceptorContextRef<'_>,
+        _: &RuntimeComponents,
+        _: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        if self.debug.is_some() {
+            let resp = context.response();
+            self.log(&format!("Response: {}", resp.status().as_u16()));
+            for (k, v) in resp.headers() {
+                self.log(&format!("  {k}: {v}"));
+            }
+        }
+        Ok(())
+    }
+}
