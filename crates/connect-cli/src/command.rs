@@ -69,6 +69,8 @@ pub struct Invocation {
     pub cli_input_json: Option<String>,
     pub cli_input_yaml: Option<String>,
     pub skeleton: Option<SkeletonKind>,
+    /// `--generate-json-schema`: print the input's JSON Schema (our addition).
+    pub json_schema: bool,
     pub globals: ArgMatches,
 }
 
@@ -143,6 +145,7 @@ pub fn operation_command(op: &'static Operation) -> Command {
     }
     cmd.arg(Arg::new("cli-input-json").long("cli-input-json").num_args(1).value_name("value"))
         .arg(Arg::new("cli-input-yaml").long("cli-input-yaml").num_args(1).value_name("value"))
+        .arg(Arg::new("generate-json-schema").long("generate-json-schema").action(ArgAction::SetTrue))
         .arg(
             Arg::new("generate-cli-skeleton")
                 .long("generate-cli-skeleton")
@@ -216,6 +219,7 @@ pub fn parse(service: &'static Service, args: &[String]) -> Result<Parsed, CliEr
         cli_input_json: sub.get_one::<String>("cli-input-json").cloned(),
         cli_input_yaml: sub.get_one::<String>("cli-input-yaml").cloned(),
         skeleton,
+        json_schema: sub.get_flag("generate-json-schema"),
         globals: matches.clone(),
     };
     Ok(Parsed::Run(Box::new(invocation)))

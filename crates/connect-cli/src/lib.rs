@@ -57,6 +57,9 @@ pub fn version() -> String {
 
 fn run_operation(inv: &Invocation, out: &mut dyn Write) -> Result<(), CliError> {
     let op = inv.operation;
+    if inv.json_schema {
+        return write_out(out, &to_pretty(&connect_core::schema::input_schema(op), Style { ensure_ascii: false }));
+    }
     match inv.skeleton {
         Some(SkeletonKind::Input) => {
             return write_out(out, &to_pretty(&skeleton::input(op.input), Style { ensure_ascii: true }));

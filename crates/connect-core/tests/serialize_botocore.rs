@@ -171,8 +171,18 @@ fn requests_equal_botocore() {
         let body: Option<Value> = req.body.as_deref().map(|b| serde_json::from_slice(b).unwrap());
         let got = json!({"method": req.method, "target": req.target, "body": body});
         if &got != want {
-            failures.push(format!("{}: input {}\n  ours:     {got}\n  botocore: {want}", op.name, Value::Object(input.clone())));
+            failures.push(format!(
+                "{}: input {}\n  ours:     {got}\n  botocore: {want}",
+                op.name,
+                Value::Object(input.clone())
+            ));
         }
     }
-    assert!(failures.is_empty(), "{} of {} differ:\n{}", failures.len(), cases.len(), failures[..failures.len().min(5)].join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {} differ:\n{}",
+        failures.len(),
+        cases.len(),
+        failures[..failures.len().min(5)].join("\n")
+    );
 }
