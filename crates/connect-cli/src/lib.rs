@@ -150,6 +150,7 @@ fn settings(inv: &Invocation) -> Result<client::Settings, CliError> {
         region: text("region"),
         endpoint_url,
         unsigned: g.get_flag("no-sign-request"),
+        ca_bundle: text("ca-bundle"),
         connect_timeout: seconds("cli-connect-timeout")?,
         read_timeout: seconds("cli-read-timeout")?,
         user_agent: format!(

@@ -60,6 +60,8 @@ pub struct Settings {
     /// `None`: the AWS CLI's default of 60 seconds; `Some(ZERO)`: no timeout.
     pub connect_timeout: Option<Duration>,
     pub read_timeout: Option<Duration>,
+    /// `--ca-bundle`: a PEM file of the only certificates to trust.
+    pub ca_bundle: Option<String>,
     /// The `User-Agent` header.
     pub user_agent: String,
     pub debug: Option<DebugSink>,
@@ -177,11 +179,22 @@ async fn send_async(
     debug_request: Option<rest_json::Request>,
     settings: &Settings,
 ) -> Result<Map<String, Value>, SendError> {
-    let http_client = aws_smithy_http_client::Builder::new()
-        .tls_provider(aws_smithy_http_client::tls::Provider::Rustls(
-            aws_smithy_http_client::tls::rustls_provider::CryptoMode::Ring,
-        ))
-        .build_https();
+    let profiles = aws_config::profile::load(
+        &aws_types::os_shim_internal::Fs::real(),
+        &aws_types::os_shim_internal::Env::real(),
+        &aws_runtime::env_config::file::EnvConfigFiles::default(),
+        settings.profile.clone().map(Into::into),
+    )
+    .await
+    .ok();
+    // --ca-bundle, else AWS_CA_BUNDLE, else the profile's ca_bundle: then only that bundle is
+    // trusted, as in the AWS CLI; else the system's roots, loaded when a connection needs them.
+    let ca_bundle = settings
+        .ca_bundle
+        .clone()
+        .or_else(|| std::env::var("AWS_CA_BUNDLE").ok().filter(|v| !v.is_empty()))
+        .or_else(|| profiles.as_ref().and_then(|p| p.get("ca_bundle")).map(str::to_owned));
+    let http_client = http_client(ca_bundle.as_deref())?;
 
     let mut loader = aws_config::defaults(BehaviorVersion::latest()).http_client(http_client.clone());
     if let Some(profile) = &settings.profile {
@@ -327,6 +340,37 @@ async fn send_async(
             _ => SendError::Other(context),
         }
     })
+}
+
+/// The HTTPS client: rustls with ring, the proxy from `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY`, and
+/// the trusted roots.
+fn http_client(ca_bundle: Option<&str>) -> Result<aws_smithy_runtime_api::client::http::SharedHttpClient, SendError> {
+    use aws_smithy_http_client::tls::{self, TlsContext, TrustStore};
+    use aws_smithy_http_client::{Connector, proxy::ProxyConfig};
+    let trust = match ca_bundle {
+        Some(path) => {
+            let pem = std::fs::read(path)
+                .map_err(|e| SendError::Other(format!("Could not read the CA bundle {path}: {e}")))?;
+            TrustStore::empty().with_native_roots(false).with_pem_certificate(pem)
+        }
+        None => TrustStore::default(),
+    };
+    let context = TlsContext::builder()
+        .with_trust_store(trust)
+        .build()
+        .map_err(|e| SendError::Other(format!("Could not use the CA bundle: {e}")))?;
+    Ok(aws_smithy_http_client::Builder::new().build_with_connector_fn(move |settings, components| {
+        let mut builder = Connector::builder();
+        builder.set_connector_settings(settings.cloned());
+        if let Some(components) = components {
+            builder.set_sleep_impl(components.sleep_impl());
+        }
+        builder
+            .proxy_config(ProxyConfig::from_env())
+            .tls_provider(tls::Provider::Rustls(tls::rustls_provider::CryptoMode::Ring))
+            .tls_context(context.clone())
+            .build()
+    }))
 }
 
 /// The client's own interceptor: `User-Agent`, attempt counting, and the `--debug` log.
