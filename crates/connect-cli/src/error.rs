@@ -81,7 +81,7 @@ pub fn exit_code(error: &CliError) -> u8 {
 /// The modeled fields of a service error beyond code and message, as the AWS CLI's enhanced
 /// format lists them: simple values as text, small flat collections inline, the rest elided.
 fn additional_details(out: &mut String, details: &[(String, serde_json::Value)]) {
-    use connect_core::validate::python_str;
+    use connect_core::python::python_str;
     use serde_json::Value;
     const MAX_INLINE_ITEMS: usize = 5;
     let simple = |v: &Value| !matches!(v, Value::Array(_) | Value::Object(_));

@@ -205,21 +205,8 @@ pub fn cli_input(format: CliInputFormat, value: &str) -> Result<Map<String, Valu
         Value::Object(map) => Ok(map),
         other => Err(param_error(
             &format!("--{name}"),
-            format!("Invalid type: expecting map, received {}", python_type(&other)),
+            format!("Invalid type: expecting map, received {}", python::python_type(&other)),
         )),
-    }
-}
-
-/// Python's `type()` of a decoded JSON or YAML value, as `<class 'list'>`.
-pub fn python_type(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "<class 'NoneType'>",
-        Value::Bool(_) => "<class 'bool'>",
-        Value::Number(n) if n.is_f64() => "<class 'float'>",
-        Value::Number(_) => "<class 'int'>",
-        Value::String(_) => "<class 'str'>",
-        Value::Array(_) => "<class 'list'>",
-        Value::Object(_) => "<class 'dict'>",
     }
 }
 

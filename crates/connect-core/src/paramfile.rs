@@ -114,7 +114,7 @@ fn python_repr(path: &OsStr) -> String {
             PathChar::Char('\t') => out.push_str("\\t"),
             PathChar::Char('\n') => out.push_str("\\n"),
             PathChar::Char('\r') => out.push_str("\\r"),
-            PathChar::Char(c) if is_python_printable(c) => out.push(c),
+            PathChar::Char(c) if crate::python::is_printable(c) => out.push(c),
             PathChar::Char(c) => {
                 let n = u32::from(c);
                 if n < 0x100 {
@@ -151,17 +151,6 @@ fn path_chars(path: &OsStr) -> Vec<PathChar> {
 #[cfg(not(unix))]
 fn path_chars(path: &OsStr) -> Vec<PathChar> {
     path.to_string_lossy().chars().map(PathChar::Char).collect()
-}
-
-/// Approximates Python's `str.isprintable()`: no control, separator (other than space)
-/// or unassigned-looking format characters.
-fn is_python_printable(c: char) -> bool {
-    if c == ' ' {
-        return true;
-    }
-    !(c.is_control()
-        || c.is_whitespace()
-        || matches!(c, '\u{ad}' | '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{2060}'..='\u{206f}' | '\u{feff}'))
 }
 
 /// Python text-mode reading translates `\r\n` and lone `\r` to `\n`.

@@ -44,12 +44,11 @@
 //! printed too, as botocore does. Bounds print as integers when they are integral, as the
 //! botocore JSON model writes them.
 
-use std::fmt::Write as _;
-
 use serde_json::Value;
 
 use crate::json::python_float;
 use crate::model::{Bounds, Kind, Location, Shape};
+use crate::python::{python_str, python_type};
 
 /// The line the AWS CLI prints before the problems.
 pub const HEADER: &str = "Parameter validation failed:";
@@ -349,117 +348,6 @@ fn bound(v: f64) -> String {
     if v.fract() == 0.0 && v.abs() < 1e18 { format!("{}", v as i64) } else { python_float(v) }
 }
 
-/// Python's `type(value)` of the object `json.loads` makes of `value`: `<class 'str'>`, ….
-pub fn python_type(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "<class 'NoneType'>",
-        Value::Bool(_) => "<class 'bool'>",
-        Value::Number(n) if n.is_f64() => "<class 'float'>",
-        Value::Number(_) => "<class 'int'>",
-        Value::String(_) => "<class 'str'>",
-        Value::Array(_) => "<class 'list'>",
-        Value::Object(_) => "<class 'dict'>",
-    }
-}
-
-/// Python's `str()` of the object `json.loads` makes of `value`: a string as is, everything else
-/// as [`python_repr`].
-pub fn python_str(value: &Value) -> String {
-    match value {
-        Value::String(s) => s.clone(),
-        _ => python_repr(value),
-    }
-}
-
-/// Python's `repr()` of the object `json.loads` makes of `value`: `{'a': [1, 2.5, None, True]}`.
-pub fn python_repr(value: &Value) -> String {
-    let mut out = String::new();
-    write_repr(&mut out, value);
-    out
-}
-
-fn write_repr(out: &mut String, value: &Value) {
-    match value {
-        Value::Null => out.push_str("None"),
-        Value::Bool(true) => out.push_str("True"),
-        Value::Bool(false) => out.push_str("False"),
-        Value::Number(n) if n.is_f64() => out.push_str(&python_float(n.as_f64().unwrap_or(0.0))),
-        Value::Number(n) => {
-            let _ = write!(out, "{n}");
-        }
-        Value::String(s) => write_str_repr(out, s),
-        Value::Array(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                write_repr(out, item);
-            }
-            out.push(']');
-        }
-        Value::Object(map) => {
-            out.push('{');
-            for (i, (k, v)) in map.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                write_str_repr(out, k);
-                out.push_str(": ");
-                write_repr(out, v);
-            }
-            out.push('}');
-        }
-    }
-}
-
-/// Python's `repr(str)`: single quotes unless the text has `'` and no `"`; escapes for the
-/// backslash, the quote, `\t`, `\n`, `\r` and characters that are not printable.
-fn write_str_repr(out: &mut String, s: &str) {
-    let quote = if s.contains('\'') && !s.contains('"') { '"' } else { '\'' };
-    out.push(quote);
-    for c in s.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '\t' => out.push_str("\\t"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            c if c == quote => {
-                out.push('\\');
-                out.push(c);
-            }
-            c if !is_printable(c) => {
-                let n = u32::from(c);
-                let _ = if n < 0x100 {
-                    write!(out, "\\x{n:02x}")
-                } else if n < 0x10000 {
-                    write!(out, "\\u{n:04x}")
-                } else {
-                    write!(out, "\\U{n:08x}")
-                };
-            }
-            c => out.push(c),
-        }
-    }
-    out.push(quote);
-}
-
-/// Python's `str.isprintable()` for one character, approximately: control, format, separator
-/// (except the space), private-use and noncharacter code points are not printable. Unassigned
-/// code points, which Python also escapes, are not known here and print as they are.
-fn is_printable(c: char) -> bool {
-    let n = u32::from(c);
-    let not = matches!(n,
-        0x00..=0x1f | 0x7f..=0xa0 | 0xad
-        | 0x600..=0x605 | 0x61c | 0x6dd | 0x70f | 0x890..=0x891 | 0x8e2 | 0x1680 | 0x180e
-        | 0x2000..=0x200f | 0x2028..=0x202f | 0x205f..=0x2064 | 0x2066..=0x206f | 0x3000
-        | 0xd800..=0xf8ff | 0xfdd0..=0xfdef | 0xfeff | 0xfff9..=0xfffb
-        | 0x110bd | 0x110cd | 0x13430..=0x1343f | 0x1bca0..=0x1bca3 | 0x1d173..=0x1d17a
-        | 0xe0001 | 0xe0020..=0xe007f | 0xf0000..=0x10ffff
-    );
-    !not && (n & 0xfffe) != 0xfffe
-}
-
 // ---------------------------------------------------------------------------------------------
 // Timestamps
 
@@ -724,6 +612,7 @@ fn offset_ok(s: &str) -> bool {
 mod tests {
     use super::*;
     use crate::model::{EnumValue, Member, TimestampFormat};
+    use crate::python::python_repr;
     use serde_json::json;
 
     static NAME: Shape = Shape::new("Name", Kind::String).length(Some(2.0), Some(4.0));
