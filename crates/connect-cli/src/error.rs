@@ -30,8 +30,9 @@ pub enum CliError {
     ParamValidation(String),
     /// Configuration problems: no region, no credentials (`NoRegion`, `NoCredentials`).
     Config { code: &'static str, message: String },
-    /// An error answer from the service, with the modeled fields beyond its message.
-    Service { message: String, details: Vec<(String, serde_json::Value)> },
+    /// An error answer from the service: its code and message, the full sentence the AWS CLI
+    /// prints, and the modeled fields beyond the message.
+    Service { code: String, message: String, sentence: String, details: Vec<(String, serde_json::Value)> },
     /// Anything else, reported with its message.
     Other(String),
 }
@@ -43,10 +44,12 @@ impl From<connect_core::client::SendError> for CliError {
             SendError::NoRegion => CliError::Config { code: "NoRegion", message: e.to_string() },
             SendError::NoCredentials => CliError::Config { code: "NoCredentials", message: e.to_string() },
             SendError::Serialize(_) => CliError::ParamValidation(e.to_string()),
-            SendError::Service { ref error, .. } => {
-                let details = error.details.clone();
-                CliError::Service { message: e.to_string(), details }
-            }
+            SendError::Service { ref error, .. } => CliError::Service {
+                code: error.code.clone(),
+                message: error.message.clone(),
+                sentence: e.to_string(),
+                details: error.details.clone(),
+            },
             other => CliError::Other(other.to_string()),
         }
     }
@@ -114,29 +117,95 @@ fn additional_details(out: &mut String, details: &[(String, serde_json::Value)])
     }
 }
 
-/// The text written to stderr for an error, in the AWS CLI's default (`enhanced`) format.
-pub fn render(error: &CliError) -> String {
-    let mut out = String::new();
+/// How errors are written (`--cli-error-format`, `AWS_CLI_ERROR_FORMAT`, `cli_error_format`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ErrorFormat {
+    /// `aws-connect: [ERROR]: An error occurred (Code): …`, and a service error's extra fields.
+    #[default]
+    Enhanced,
+    /// As enhanced, without the `An error occurred (Code): ` part.
+    Legacy,
+    /// The error as a `{Code, Message, …}` document in an output format.
+    Document(crate::output::Format),
+}
+
+impl ErrorFormat {
+    /// The format for a name given on the command line or in the configuration; an unknown name
+    /// falls back to enhanced, as in the AWS CLI.
+    pub fn from_name(name: &str) -> ErrorFormat {
+        use crate::output::Format;
+        match name.to_ascii_lowercase().as_str() {
+            "legacy" => ErrorFormat::Legacy,
+            "json" => ErrorFormat::Document(Format::Json),
+            "yaml" => ErrorFormat::Document(Format::Yaml),
+            "text" => ErrorFormat::Document(Format::Text),
+            "table" => ErrorFormat::Document(Format::Table),
+            _ => ErrorFormat::Enhanced,
+        }
+    }
+}
+
+/// The `{Code, Message, …}` document of an error, for the formats that have one.
+fn error_info(error: &CliError) -> Option<serde_json::Map<String, serde_json::Value>> {
+    use serde_json::Value;
+    let pair = |code: &str, message: String| {
+        let mut m = serde_json::Map::new();
+        m.insert("Code".into(), Value::String(code.to_owned()));
+        m.insert("Message".into(), Value::String(message));
+        m
+    };
     match error {
-        CliError::Usage(msg) => {
-            let _ = write!(out, "\naws-connect: [ERROR]: An error occurred (ParamValidation): {msg}\n\n{USAGE}\n");
+        CliError::Usage(msg) => Some(pair("ParamValidation", format!("{msg}\n\n{USAGE}\n"))),
+        CliError::ParamValidation(msg) => Some(pair("ParamValidation", msg.clone())),
+        CliError::Config { code, message } => Some(pair(code, message.clone())),
+        CliError::Service { code, message, details, .. } => {
+            let mut m = pair(code, message.clone());
+            m.extend(details.iter().cloned());
+            Some(m)
         }
-        CliError::UnknownOptions(opts) => {
-            let _ = write!(out, "\n{USAGE}\n\n\naws-connect: [ERROR]: Unknown options: {}\n", opts.join(", "));
+        CliError::UnknownOptions(_) | CliError::Other(_) => None,
+    }
+}
+
+/// The AWS CLI's `write_error`: a blank line, the prefix, the trimmed message.
+fn write_error(out: &mut String, message: &str) {
+    let _ = write!(out, "\naws-connect: [ERROR]: {}\n", message.trim());
+}
+
+/// The text written to stderr for an error.
+pub fn render(error: &CliError, format: ErrorFormat) -> String {
+    let mut out = String::new();
+    if let CliError::UnknownOptions(opts) = error {
+        // Never structured, in any format: the usage, then the error.
+        let _ = write!(out, "\n{USAGE}\n\n");
+        write_error(&mut out, &format!("Unknown options: {}", opts.join(", ")));
+        return out;
+    }
+    let Some(info) = error_info(error) else {
+        if let CliError::Other(msg) = error {
+            write_error(&mut out, msg);
         }
-        CliError::ParamValidation(msg) => {
-            let _ = write!(out, "\naws-connect: [ERROR]: An error occurred (ParamValidation): {}\n", msg.trim());
+        return out;
+    };
+    let message = info.get("Message").and_then(|m| m.as_str()).unwrap_or_default();
+    match format {
+        ErrorFormat::Legacy => match error {
+            CliError::Service { sentence, .. } => write_error(&mut out, sentence),
+            _ => write_error(&mut out, message),
+        },
+        ErrorFormat::Enhanced => {
+            match error {
+                CliError::Service { sentence, .. } => write_error(&mut out, sentence),
+                _ => {
+                    let code = info.get("Code").and_then(|c| c.as_str()).unwrap_or("Unknown");
+                    write_error(&mut out, &format!("An error occurred ({code}): {message}"));
+                }
+            }
+            if let CliError::Service { details, .. } = error {
+                additional_details(&mut out, details);
+            }
         }
-        CliError::Config { code, message } => {
-            let _ = write!(out, "\naws-connect: [ERROR]: An error occurred ({code}): {message}\n");
-        }
-        CliError::Service { message, details } => {
-            let _ = write!(out, "\naws-connect: [ERROR]: {}\n", message.trim());
-            additional_details(&mut out, details);
-        }
-        CliError::Other(msg) => {
-            let _ = write!(out, "\naws-connect: [ERROR]: {}\n", msg.trim());
-        }
+        ErrorFormat::Document(f) => out = crate::output::render(f, &serde_json::Value::Object(info), "error"),
     }
     out
 }

@@ -17,7 +17,7 @@ use connect_core::{client, skeleton, validate};
 use serde_json::Value;
 
 use crate::command::{Invocation, ParamInput, Parsed, SkeletonKind};
-use crate::error::{CliError, exit, exit_code, render};
+use crate::error::{CliError, ErrorFormat, exit, exit_code, render};
 use crate::output::Format;
 
 /// Runs the command line of this process and returns its exit code.
@@ -26,7 +26,7 @@ pub fn main() -> ExitCode {
         Ok(args) => args,
         Err(bad) => {
             let e = CliError::Other(format!("argument is not valid UTF-8: {}", bad.to_string_lossy()));
-            eprint!("{}", render(&e));
+            eprint!("{}", render(&e, ErrorFormat::default()));
             return ExitCode::from(exit_code(&e));
         }
     };
@@ -35,11 +35,27 @@ pub fn main() -> ExitCode {
         Ok(()) => exit::OK,
         Err(e) => {
             let _ = stdout.flush();
-            eprint!("{}", render(&e));
+            eprint!("{}", render(&e, error_format(&args)));
             exit_code(&e)
         }
     };
     ExitCode::from(code)
+}
+
+/// The error format: `--cli-error-format` (found in the raw arguments, which may not have parsed),
+/// else `AWS_CLI_ERROR_FORMAT`, else the profile's `cli_error_format`, else enhanced.
+fn error_format(args: &[String]) -> ErrorFormat {
+    let flag = |name: &str| {
+        args.iter().enumerate().find_map(|(i, a)| match a.strip_prefix(name) {
+            Some("") => args.get(i + 1).cloned(),
+            Some(rest) => rest.strip_prefix('=').map(str::to_owned),
+            None => None,
+        })
+    };
+    let name = flag("--cli-error-format")
+        .or_else(|| std::env::var("AWS_CLI_ERROR_FORMAT").ok())
+        .or_else(|| client::profile_setting(flag("--profile").as_deref(), "cli_error_format"));
+    name.map_or_else(ErrorFormat::default, |n| ErrorFormat::from_name(&n))
 }
 
 /// Runs one command line (without the program name), writing its output to `out`.
@@ -98,6 +114,7 @@ fn output_format(inv: &Invocation) -> Result<Format, CliError> {
         .get_one::<String>("output")
         .cloned()
         .or_else(|| std::env::var("AWS_DEFAULT_OUTPUT").ok())
+        .or_else(|| client::profile_setting(inv.globals.get_one::<String>("profile").map(String::as_str), "output"))
         .unwrap_or_else(|| "json".to_owned());
     Format::from_name(&name).ok_or_else(|| {
         CliError::Usage(format!(

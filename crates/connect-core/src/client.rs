@@ -148,6 +148,21 @@ fn is_retryable(error: &ServiceError) -> bool {
     matches!(error.status, 500 | 502 | 503 | 504) || RETRYABLE_CODES.contains(&error.code.as_str())
 }
 
+/// A setting of the selected profile in the AWS configuration files (`output`,
+/// `cli_error_format`, …), read only when asked for.
+pub fn profile_setting(profile: Option<&str>, key: &str) -> Option<String> {
+    let runtime = tokio::runtime::Builder::new_current_thread().build().ok()?;
+    let profiles = runtime
+        .block_on(aws_config::profile::load(
+            &aws_types::os_shim_internal::Fs::real(),
+            &aws_types::os_shim_internal::Env::real(),
+            &aws_runtime::env_config::file::EnvConfigFiles::default(),
+            profile.map(|p| p.to_owned().into()),
+        ))
+        .ok()?;
+    profiles.get(key).map(str::to_owned)
+}
+
 /// Sends `op` with the (validated) `input` and returns the output document.
 pub fn send(
     service: &'static Service,
