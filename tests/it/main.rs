@@ -3,4 +3,6 @@
 
 mod common;
 mod schema;
+mod server;
 mod skeleton;
+mod wire;
