@@ -346,6 +346,10 @@ async fn send_async(
                 SendError::Service { operation: op.name, error, attempts, retries_exhausted }
             }
             SdkError::TimeoutError(_) => SendError::ReadTimeout { url: full_url },
+            // The HTTP client says which phase timed out only in its message.
+            SdkError::DispatchFailure(f) if f.is_timeout() && context.contains("HTTP read") => {
+                SendError::ReadTimeout { url: full_url }
+            }
             SdkError::DispatchFailure(f) if f.is_timeout() => SendError::ConnectTimeout { url: full_url },
             SdkError::DispatchFailure(f) if f.is_io() => SendError::Connect { url: full_url },
             SdkError::ResponseError(_) if context.contains("timed out") || context.contains("timeout") => {
