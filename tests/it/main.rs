@@ -3,6 +3,5 @@
 
 mod common;
 mod schema;
-mod server;
 mod skeleton;
 mod wire;

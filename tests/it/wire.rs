@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use crate::common::{Env, Run};
-use crate::server::{ACCESS_KEY_ID, Captured, REGION, Reply, SECRET_ACCESS_KEY, Server, SigCheck};
+use loopback::{ACCESS_KEY_ID, Captured, REGION, Reply, SECRET_ACCESS_KEY, Server, SigCheck};
 
 const OP: &str = "update-user-identity-info";
 const SEED: &[&str] = &[

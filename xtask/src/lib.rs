@@ -1,9 +1,10 @@
 //! Project automation for aws-connect: `cargo xtask codegen [--check]` generates the core crate's
-//! `src/generated/` from the Smithy model in `models/`.
+//! `src/generated/` from the Smithy model in `models/`; `demo` and `bench` run the release binary.
 
 pub mod codegen;
 pub mod docs;
 pub mod names;
+pub mod run;
 pub mod smithy;
 
 use std::path::{Path, PathBuf};

@@ -4,9 +4,11 @@ use std::process::ExitCode;
 
 use xtask::{GENERATED_DIR, MODEL, Mode, codegen, workspace_root};
 
-const USAGE: &str = "usage: cargo xtask codegen [--check]\n\n\
+const USAGE: &str = "usage: cargo xtask <command>\n\n\
     codegen          regenerate crates/connect-core/src/generated/ from models/connect.json\n\
-    codegen --check  fail with a diff when the generated code is stale";
+    codegen --check  fail with a diff when the generated code is stale\n\
+    demo             build, then send the seed command (--debug) to a loopback server that verifies it\n\
+    bench [--runs N] measure aws-connect and aws side by side (wall time, peak RSS)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -14,6 +16,8 @@ fn main() -> ExitCode {
     let result = match args.as_slice() {
         ["codegen"] => run_codegen(Mode::Write),
         ["codegen", "--check"] => run_codegen(Mode::Check),
+        ["demo"] => xtask::run::demo(),
+        ["bench", rest @ ..] => xtask::run::bench(rest),
         _ => Err(USAGE.to_owned()),
     };
     match result {

@@ -1,7 +1,7 @@
-//! A loopback HTTP/1.1 server for the end-to-end tests: it answers with scripted replies, records
+//! A loopback HTTP/1.1 server for the end-to-end tests, the demo and the benchmarks: it answers with scripted replies, records
 //! every request as sent and checks its SigV4 signature the way the service would.
 //!
-//! ```ignore
+//! ```text
 //! let server = Server::start(vec![Reply::error(429, "ThrottlingException", "Rate exceeded"), Reply::empty(200)]);
 //! let run = env.run(&["--endpoint-url", &server.url(), "update-user-identity-info", ...]);
 //! let requests = server.requests();

@@ -1,0 +1,211 @@
+//! `cargo xtask demo` and `cargo xtask bench`: the seed command against the embedded loopback
+//! endpoint, and whole-process measurements of aws-connect beside the AWS CLI.
+
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use loopback::{ACCESS_KEY_ID, REGION, Reply, SECRET_ACCESS_KEY, Server, SigCheck};
+
+/// The seed document's example.
+const SEED: &[&str] = &[
+    "update-user-identity-info",
+    "--identity-info",
+    "FirstName=Mary,LastName=Major,Email=marym@example.com",
+    "--user-id",
+    "87654321-2222-1234-1234-111234567891",
+    "--instance-id",
+    "a1b2c3d4-5678-90ab-cdef-EXAMPLE11111",
+];
+
+/// Builds the release binary and returns its path.
+fn build_release() -> Result<PathBuf, String> {
+    let root = crate::workspace_root();
+    let status = Command::new(env!("CARGO"))
+        .args(["build", "--release", "--locked", "--quiet", "-p", "connect-cli", "--bin", "aws-connect"])
+        .current_dir(&root)
+        .status()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if !status.success() {
+        return Err("cargo build --release failed".into());
+    }
+    Ok(root.join("target/release/aws-connect"))
+}
+
+/// A command with the loopback server's credentials and region, and nothing else of the
+/// machine's AWS configuration.
+fn with_test_env(mut cmd: Command, home: &std::path::Path) -> Command {
+    cmd.env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", home)
+        .env("AWS_ACCESS_KEY_ID", ACCESS_KEY_ID)
+        .env("AWS_SECRET_ACCESS_KEY", SECRET_ACCESS_KEY)
+        .env("AWS_REGION", REGION)
+        .env("AWS_DEFAULT_REGION", REGION)
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_PAGER", "")
+        .env("PAGER", "cat");
+    cmd
+}
+
+fn temp_home() -> Result<PathBuf, String> {
+    let dir = std::env::temp_dir().join(format!("aws-connect-xtask-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    Ok(dir)
+}
+
+/// `cargo xtask demo`: the seed command, with `--debug`, against a loopback server that checks
+/// the signature; then what the server received.
+pub fn demo() -> Result<(), String> {
+    let binary = build_release()?;
+    let home = temp_home()?;
+    let server = Server::start(vec![Reply::empty(200)]);
+    let mut args: Vec<&str> = SEED.to_vec();
+    let url = server.url();
+    args.extend(["--endpoint-url", &url, "--debug"]);
+    println!("$ aws-connect {}", args.join(" "));
+    let status = with_test_env(Command::new(&binary), &home)
+        .args(&args)
+        .status()
+        .map_err(|e| format!("cannot run {}: {e}", binary.display()))?;
+    println!("exit code: {}", status.code().unwrap_or(-1));
+    println!("\nThe loopback server received:");
+    for r in server.requests() {
+        println!("{} {}", r.method, r.target);
+        for h in &r.headers {
+            // Even a test key's signature is not printed.
+            let value = match h.value.find("Signature=") {
+                Some(i) if h.name == "authorization" => format!("{}Signature=<redacted>", &h.value[..i]),
+                _ => h.value.clone(),
+            };
+            println!("{}: {value}", h.original);
+        }
+        println!("\n{}\n", r.body_text());
+        match &r.signature {
+            SigCheck::Verified => println!("SigV4 signature: verified"),
+            other => return Err(format!("SigV4 signature: {other:?}")),
+        }
+    }
+    let _ = std::fs::remove_dir_all(home);
+    if status.success() { Ok(()) } else { Err("the command failed".into()) }
+}
+
+/// One measured process: wall time and peak resident memory.
+struct Sample {
+    wall: Duration,
+    max_rss_kib: u64,
+    code: i32,
+}
+
+/// Runs `cmd` to completion, measuring it with `wait4` (peak RSS of that child alone).
+fn measure(cmd: &mut Command) -> Result<Sample, String> {
+    let start = Instant::now();
+    let child = cmd.stdout(Stdio::null()).stderr(Stdio::null()).spawn().map_err(|e| format!("cannot start: {e}"))?;
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is a valid value for wait4 to fill in.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: `pid` is our child, which nothing else waits for; the pointers are valid.
+    let rc = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    let wall = start.elapsed();
+    if rc != pid {
+        return Err(format!("wait4 failed: {}", std::io::Error::last_os_error()));
+    }
+    std::mem::forget(child);
+    let code = if libc::WIFEXITED(status) { libc::WEXITSTATUS(status) } else { -1 };
+    Ok(Sample { wall, max_rss_kib: usage.ru_maxrss as u64, code })
+}
+
+struct Stats {
+    median: Duration,
+    min: Duration,
+    max: Duration,
+    rss_mib: f64,
+}
+
+fn stats(samples: &[Sample]) -> Stats {
+    let mut walls: Vec<Duration> = samples.iter().map(|s| s.wall).collect();
+    walls.sort();
+    let mut rss: Vec<u64> = samples.iter().map(|s| s.max_rss_kib).collect();
+    rss.sort();
+    Stats {
+        median: walls[walls.len() / 2],
+        min: walls[0],
+        max: walls[walls.len() - 1],
+        rss_mib: rss[rss.len() / 2] as f64 / 1024.0,
+    }
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1000.0)
+}
+
+/// `cargo xtask bench [--runs N]`: skeleton, the seed request against a loopback server, and the
+/// help page, for aws-connect and the installed `aws`, side by side.
+pub fn bench(args: &[&str]) -> Result<(), String> {
+    let runs: usize = match args {
+        [] => 30,
+        ["--runs", n] => n.parse().map_err(|_| format!("--runs takes a number, not {n}"))?,
+        _ => return Err("usage: cargo xtask bench [--runs N]".into()),
+    };
+    let binary = build_release()?;
+    let home = temp_home()?;
+    let aws = which("aws");
+    let server = Server::start(vec![Reply::empty(200)]);
+    let url = server.url();
+
+    let mut seed: Vec<&str> = SEED.to_vec();
+    seed.extend(["--endpoint-url", &url]);
+    let skeleton = [SEED[0], "--generate-cli-skeleton"];
+    let help = [SEED[0], "help"];
+    let cases: [(&str, &[&str]); 3] = [("skeleton", &skeleton), ("seed request", &seed), ("help", &help)];
+
+    println!("{runs} runs each; wall time median (min–max), peak RSS median");
+    println!("machine: {} cores, {}", std::thread::available_parallelism().map_or(0, |n| n.get()), uname());
+    println!();
+    println!("{:<14} {:<34} {:<34} {}", "case", "aws-connect", "aws", "ratio (wall)");
+    for (name, args) in cases {
+        let ours = (0..runs)
+            .map(|_| measure(with_test_env(Command::new(&binary), &home).args(args)))
+            .collect::<Result<Vec<_>, _>>()?;
+        if let Some(bad) = ours.iter().find(|s| s.code != 0) {
+            return Err(format!("aws-connect {name} exited with {}", bad.code));
+        }
+        let o = stats(&ours);
+        let ours_text = format!("{} ({}–{}) {:.1} MiB", ms(o.median), ms(o.min), ms(o.max), o.rss_mib);
+        let (theirs_text, ratio) = match &aws {
+            Some(aws) => {
+                let mut full = vec!["connect"];
+                full.extend_from_slice(args);
+                let n = runs.clamp(1, 10);
+                let theirs = (0..n)
+                    .map(|_| measure(with_test_env(Command::new(aws), &home).args(&full)))
+                    .collect::<Result<Vec<_>, _>>()?;
+                let t = stats(&theirs);
+                (
+                    format!("{} ({}–{}) {:.1} MiB", ms(t.median), ms(t.min), ms(t.max), t.rss_mib),
+                    format!("{:.0}×", t.median.as_secs_f64() / o.median.as_secs_f64()),
+                )
+            }
+            None => ("(aws not installed)".to_owned(), "-".to_owned()),
+        };
+        println!("{name:<14} {ours_text:<34} {theirs_text:<34} {ratio}");
+    }
+    let _ = std::fs::remove_dir_all(home);
+    Ok(())
+}
+
+fn which(name: &str) -> Option<PathBuf> {
+    std::env::var_os("PATH")?.to_str()?.split(':').map(|d| PathBuf::from(d).join(name)).find(|p| p.is_file())
+}
+
+fn uname() -> String {
+    let out = Command::new("uname").args(["-srm"]).output().ok();
+    let model = std::fs::read_to_string("/proc/cpuinfo")
+        .ok()
+        .and_then(|c| {
+            c.lines().find(|l| l.starts_with("model name")).map(|l| l.split(':').nth(1).unwrap_or("").trim().to_owned())
+        })
+        .unwrap_or_default();
+    format!("{} {model}", out.map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned()).unwrap_or_default())
+}
