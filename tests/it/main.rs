@@ -2,4 +2,5 @@
 //! executable with a cleared environment and pinning exit code, stdout and stderr.
 
 mod common;
+mod help;
 mod skeleton;

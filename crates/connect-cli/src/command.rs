@@ -469,4 +469,16 @@ mod tests {
         assert_eq!(operation_position(&args), Some(3));
         assert_eq!(operation_position(&args[..2]), None);
     }
+
+    #[test]
+    fn the_full_command_tree_is_consistent() {
+        completion_command(&connect_core::generated::SERVICE).debug_assert();
+    }
+
+    #[test]
+    fn operation_arguments_leave_out_global_options() {
+        let args: Vec<String> =
+            ["--debug", "op", "--region", "r", "help", "--output", "json"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(operation_args(&args, 1), ["help"]);
+    }
 }
