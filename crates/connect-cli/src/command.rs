@@ -6,50 +6,103 @@
 
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use clap::{Arg, ArgAction, ArgMatches, Command};
+use clap_complete::Shell;
 use connect_core::model::{Kind, Member, Operation, Service};
 
 use crate::error::CliError;
 
-/// A global option of the AWS CLI: its name and whether it takes a value.
-struct Global {
-    name: &'static str,
-    takes_value: bool,
-    choices: &'static [&'static str],
+/// A global option of the AWS CLI: its name, whether it takes a value, and how `aws help`
+/// documents it.
+pub struct Global {
+    pub name: &'static str,
+    pub takes_value: bool,
+    pub choices: &'static [&'static str],
+    /// The type the AWS CLI's help shows (`boolean`, `string`, `int`).
+    pub type_name: &'static str,
+    /// Its description, from the AWS CLI's `awscli/data/cli.json`.
+    pub doc: &'static str,
 }
 
-const fn flag(name: &'static str) -> Global {
-    Global { name, takes_value: false, choices: &[] }
+const fn flag(name: &'static str, doc: &'static str) -> Global {
+    Global { name, takes_value: false, choices: &[], type_name: "boolean", doc }
 }
 
-const fn value(name: &'static str) -> Global {
-    Global { name, takes_value: true, choices: &[] }
+const fn value(name: &'static str, doc: &'static str) -> Global {
+    Global { name, takes_value: true, choices: &[], type_name: "string", doc }
 }
 
-const fn choice(name: &'static str, choices: &'static [&'static str]) -> Global {
-    Global { name, takes_value: true, choices }
+const fn choice(name: &'static str, choices: &'static [&'static str], doc: &'static str) -> Global {
+    Global { name, takes_value: true, choices, type_name: "string", doc }
+}
+
+impl Global {
+    /// The same option, documented with another type.
+    const fn typed(mut self, type_name: &'static str) -> Global {
+        self.type_name = type_name;
+        self
+    }
 }
 
 /// The AWS CLI's global options, accepted before or after the operation.
-const GLOBALS: &[Global] = &[
-    flag("debug"),
-    value("endpoint-url"),
-    flag("no-verify-ssl"),
-    flag("no-paginate"),
-    choice("output", &["json", "text", "table", "yaml", "yaml-stream", "off"]),
-    value("query"),
-    value("profile"),
-    value("region"),
-    flag("version"),
-    choice("color", &["on", "off", "auto"]),
-    flag("no-sign-request"),
-    value("ca-bundle"),
-    value("cli-read-timeout"),
-    value("cli-connect-timeout"),
-    choice("cli-binary-format", &["base64", "raw-in-base64-out"]),
-    flag("no-cli-pager"),
-    flag("cli-auto-prompt"),
-    flag("no-cli-auto-prompt"),
-    choice("cli-error-format", &["legacy", "json", "yaml", "text", "table", "enhanced"]),
+pub const GLOBALS: &[Global] = &[
+    flag("debug", "Turn on debug logging."),
+    value("endpoint-url", "Override command's default URL with the given URL."),
+    flag(
+        "no-verify-ssl",
+        "By default, the AWS CLI uses SSL when communicating with AWS services. For each SSL connection, the AWS CLI \
+         will verify SSL certificates. This option overrides the default behavior of verifying SSL certificates.",
+    ),
+    flag(
+        "no-paginate",
+        "Disable automatic pagination. If automatic pagination is disabled, the AWS CLI will only make one call, for \
+         the first page of results.",
+    ),
+    choice(
+        "output",
+        &["json", "text", "table", "yaml", "yaml-stream", "off"],
+        "The formatting style for command output.",
+    ),
+    value("query", "A JMESPath query to use in filtering the response data."),
+    value("profile", "Use a specific profile from your credential file."),
+    value("region", "The region to use. Overrides config/env settings."),
+    // argparse's `version` action: the AWS CLI documents it as a string.
+    flag("version", "Display the version of this tool.").typed("string"),
+    choice("color", &["on", "off", "auto"], "Turn on/off color output."),
+    flag("no-sign-request", "Do not sign requests. Credentials will not be loaded if this argument is provided."),
+    value(
+        "ca-bundle",
+        "The CA certificate bundle to use when verifying SSL certificates. Overrides config/env settings.",
+    ),
+    value(
+        "cli-read-timeout",
+        "The maximum socket read time in seconds. If the value is set to 0, the socket read will be blocking and not \
+         timeout. The default value is 60 seconds.",
+    )
+    .typed("int"),
+    value(
+        "cli-connect-timeout",
+        "The maximum socket connect time in seconds. If the value is set to 0, the socket connect will be blocking \
+         and not timeout. The default value is 60 seconds.",
+    )
+    .typed("int"),
+    choice(
+        "cli-binary-format",
+        &["base64", "raw-in-base64-out"],
+        "The formatting style to be used for binary blobs. The default format is base64. The base64 format expects \
+         binary blobs to be provided as a base64 encoded string. The raw-in-base64-out format preserves \
+         compatibility with AWS CLI V1 behavior and binary values must be passed literally. When providing contents \
+         from a file that map to a binary blob fileb:// will always be treated as binary and use the file contents \
+         directly regardless of the cli-binary-format setting. When using file:// the file contents will need to \
+         properly formatted for the configured cli-binary-format.",
+    ),
+    flag("no-cli-pager", "Disable cli pager for output."),
+    flag("cli-auto-prompt", "Automatically prompt for CLI input parameters."),
+    flag("no-cli-auto-prompt", "Disable automatically prompt for CLI input parameters."),
+    choice(
+        "cli-error-format",
+        &["legacy", "json", "yaml", "text", "table", "enhanced"],
+        "The formatting style for error output. By default, errors are displayed in enhanced format.",
+    ),
 ];
 
 /// What `--generate-cli-skeleton` asked for.
@@ -71,6 +124,9 @@ pub struct Invocation {
     pub skeleton: Option<SkeletonKind>,
     /// `--generate-json-schema`: print the input's JSON Schema (our addition).
     pub json_schema: bool,
+    /// A `help` argument among otherwise complete parameters: the AWS CLI prints the operation's
+    /// help page once the parameters parse.
+    pub help: bool,
     pub globals: ArgMatches,
 }
 
@@ -88,7 +144,27 @@ pub enum ParamInput {
 pub enum Parsed {
     Run(Box<Invocation>),
     Version,
+    /// `aws-connect help`, `aws-connect <operation> help`, or `--help`.
+    Help(HelpTopic),
+    /// `aws-connect completion <shell>`.
+    Completion(Shell),
 }
+
+/// Which help page to print.
+#[derive(Debug, Clone, Copy)]
+pub enum HelpTopic {
+    Service,
+    Operation(&'static Operation),
+}
+
+/// The word that asks for help, in place of the operation or as the operation's argument.
+pub const HELP: &str = "help";
+
+/// The command that prints a shell completion script.
+pub const COMPLETION: &str = "completion";
+
+/// The shells `aws-connect completion` writes scripts for.
+const SHELLS: &[(&str, Shell)] = &[("bash", Shell::Bash), ("zsh", Shell::Zsh), ("fish", Shell::Fish)];
 
 /// Finds the operation name: the first argument that is neither an option nor an option's value.
 fn operation_position(args: &[String]) -> Option<usize> {
@@ -172,15 +248,82 @@ pub fn root_command(ops: impl IntoIterator<Item = &'static Operation>) -> Comman
         .subcommands(ops.into_iter().map(operation_command))
 }
 
+/// The whole command tree, as shell completion sees it: every operation, `help`, and
+/// `completion <shell>`.
+pub fn completion_command(service: &'static Service) -> Command {
+    root_command(service.operations.iter().copied())
+        .subcommand(Command::new(HELP).about("Show the help page of aws-connect"))
+        .subcommand(Command::new(COMPLETION).about("Print a shell completion script").arg(
+            Arg::new("shell").required(true).value_parser(SHELLS.iter().map(|(name, _)| *name).collect::<Vec<_>>()),
+        ))
+}
+
+/// The arguments after the operation that are not global options or their values.
+fn operation_args(args: &[String], op_pos: usize) -> Vec<&str> {
+    let mut rest = Vec::new();
+    let mut i = op_pos + 1;
+    while i < args.len() {
+        let arg = args[i].as_str();
+        let global = arg.strip_prefix("--").and_then(|name| GLOBALS.iter().find(|g| g.name == name));
+        match global {
+            Some(g) => i += if g.takes_value { 2 } else { 1 },
+            None => {
+                rest.push(arg);
+                i += 1;
+            }
+        }
+    }
+    rest
+}
+
+/// `aws-connect completion <shell>`.
+fn parse_completion(args: &[String], op_pos: usize) -> Result<Parsed, CliError> {
+    let shell = match operation_args(args, op_pos).as_slice() {
+        [] => return Err(CliError::Usage("the following arguments are required: shell".to_owned())),
+        [shell] => *shell,
+        [_, extra @ ..] => return Err(CliError::UnknownOptions(extra.iter().map(|s| s.to_string()).collect())),
+    };
+    SHELLS
+        .iter()
+        .find(|(name, _)| *name == shell)
+        .map(|(_, shell)| Parsed::Completion(*shell))
+        .ok_or_else(|| CliError::Usage(format!("argument shell: Found invalid choice '{shell}'\n")))
+}
+
 /// Parses the arguments (without the program name).
 pub fn parse(service: &'static Service, args: &[String]) -> Result<Parsed, CliError> {
-    let op = match operation_position(args) {
+    let op_pos = operation_position(args);
+    let op = match op_pos {
+        Some(i) if args[i] == HELP => return Ok(Parsed::Help(HelpTopic::Service)),
+        Some(i) if args[i] == COMPLETION => return parse_completion(args, i),
         Some(i) => Some(service.operation(&args[i]).ok_or_else(|| invalid_operation(&args[i]))?),
         None => None,
     };
+    if args.iter().any(|a| a == "--help") {
+        return Ok(Parsed::Help(op.map_or(HelpTopic::Service, HelpTopic::Operation)));
+    }
+    if let (Some(op), Some(i)) = (op, op_pos) {
+        // `aws-connect <operation> help`, whatever the operation requires (argparse's special case).
+        if operation_args(args, i) == [HELP] {
+            return Ok(Parsed::Help(HelpTopic::Operation(op)));
+        }
+    }
     let argv = std::iter::once("aws-connect".to_owned()).chain(args.iter().cloned());
     let root = root_command(op);
-    let matches = root.clone().try_get_matches_from(argv).map_err(|e| clap_error(e, &root, args))?;
+    let (matches, help) = match root.clone().try_get_matches_from(argv) {
+        Ok(matches) => (matches, false),
+        Err(e) => match help_argument(&e, &root, args) {
+            // `help` as the operation's optional positional argument: the rest must parse.
+            Some(set_aside) => {
+                let without: Vec<String> =
+                    args.iter().enumerate().filter(|(i, _)| !set_aside.contains(i)).map(|(_, a)| a.clone()).collect();
+                let argv = std::iter::once("aws-connect".to_owned()).chain(without.iter().cloned());
+                let matches = root.clone().try_get_matches_from(argv).map_err(|e| clap_error(e, &root, &without))?;
+                (matches, true)
+            }
+            None => return Err(clap_error(e, &root, args)),
+        },
+    };
     if matches.get_flag("version") {
         return Ok(Parsed::Version);
     }
@@ -220,6 +363,7 @@ pub fn parse(service: &'static Service, args: &[String]) -> Result<Parsed, CliEr
         cli_input_yaml: sub.get_one::<String>("cli-input-yaml").cloned(),
         skeleton,
         json_schema: sub.get_flag("generate-json-schema"),
+        help,
         globals: matches.clone(),
     };
     Ok(Parsed::Run(Box::new(invocation)))
@@ -258,9 +402,26 @@ fn clap_error(e: clap::Error, root: &Command, args: &[String]) -> CliError {
     }
 }
 
+/// When the first positional argument that clap could not place is `help` (the one argparse gives
+/// to the operation's optional `help` positional), the positions of every argument argparse would
+/// set aside: that `help` and the unknown options, which a help request ignores.
+fn help_argument(e: &clap::Error, root: &Command, args: &[String]) -> Option<Vec<usize>> {
+    if !matches!(e.kind(), ErrorKind::UnknownArgument | ErrorKind::InvalidSubcommand) {
+        return None;
+    }
+    let unknown = unknown_arguments(root, args);
+    let (_, first) = unknown.iter().find(|(_, a)| !a.starts_with('-'))?;
+    (first == HELP).then(|| unknown.iter().map(|(i, _)| *i).collect())
+}
+
 /// Every argument that no option of the command accounts for, in order, as argparse lists them:
 /// unknown options and the stray values after them.
 fn unknown_options(root: &Command, args: &[String]) -> Vec<String> {
+    unknown_arguments(root, args).into_iter().map(|(_, a)| a).collect()
+}
+
+/// [`unknown_options`], with the position of each argument.
+fn unknown_arguments(root: &Command, args: &[String]) -> Vec<(usize, String)> {
     let op_pos = operation_position(args);
     let sub = op_pos.and_then(|i| root.find_subcommand(&args[i]));
     let known = |name: &str| {
@@ -276,12 +437,12 @@ fn unknown_options(root: &Command, args: &[String]) -> Vec<String> {
         let arg = &args[i];
         i += 1;
         let Some(rest) = arg.strip_prefix("--") else {
-            unknown.push(arg.clone());
+            unknown.push((i - 1, arg.clone()));
             continue;
         };
         let (name, inline_value) = rest.split_once('=').map_or((rest, false), |(n, _)| (n, true));
         let Some(option) = known(name) else {
-            unknown.push(arg.clone());
+            unknown.push((i - 1, arg.clone()));
             continue;
         };
         if inline_value || !option.get_action().takes_values() {
@@ -311,5 +472,17 @@ mod tests {
             ["--region", "us-east-1", "--debug", "op", "--x"].iter().map(|s| s.to_string()).collect();
         assert_eq!(operation_position(&args), Some(3));
         assert_eq!(operation_position(&args[..2]), None);
+    }
+
+    #[test]
+    fn the_full_command_tree_is_consistent() {
+        completion_command(&connect_core::generated::SERVICE).debug_assert();
+    }
+
+    #[test]
+    fn operation_arguments_leave_out_global_options() {
+        let args: Vec<String> =
+            ["--debug", "op", "--region", "r", "help", "--output", "json"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(operation_args(&args, 1), ["help"]);
     }
 }

@@ -3,11 +3,13 @@
 
 pub mod command;
 pub mod error;
+pub mod help;
 pub mod output;
 
 use std::io::Write;
 use std::process::ExitCode;
 
+use clap_complete::Shell;
 use connect_core::generated::SERVICE;
 use connect_core::input::{self, CliInputFormat};
 use connect_core::json::{Style, to_pretty};
@@ -16,7 +18,7 @@ use connect_core::paramfile::LocalParamFiles;
 use connect_core::{client, skeleton, validate};
 use serde_json::Value;
 
-use crate::command::{Invocation, ParamInput, Parsed, SkeletonKind};
+use crate::command::{HelpTopic, Invocation, ParamInput, Parsed, SkeletonKind};
 use crate::error::{CliError, ErrorFormat, exit, exit_code, render};
 use crate::output::Format;
 
@@ -62,8 +64,27 @@ fn error_format(args: &[String]) -> ErrorFormat {
 pub fn run(args: &[String], out: &mut dyn Write) -> Result<(), CliError> {
     match command::parse(&SERVICE, args)? {
         Parsed::Version => write_out(out, &format!("{}\n", version())),
+        Parsed::Help(HelpTopic::Service) => write_out(out, &help::service_page(&SERVICE)),
+        Parsed::Help(HelpTopic::Operation(op)) => write_out(out, &help::operation_page(&SERVICE, op)),
+        Parsed::Completion(shell) => write_out(out, &completion_script(shell)),
         Parsed::Run(invocation) => run_operation(&invocation, out),
     }
+}
+
+/// The completion script of `aws-connect completion <shell>`.
+pub fn completion_script(shell: Shell) -> String {
+    const BIN: &str = "aws-connect";
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut command::completion_command(&SERVICE), BIN, &mut script);
+    let script = String::from_utf8_lossy(&script).into_owned();
+    if shell != Shell::Bash {
+        return script;
+    }
+    // clap_complete spells the bash states of a hyphenated binary's subcommands in two ways
+    // (`aws__connect__subcmd__x` where it sets them, `aws__subcmd__connect__subcmd__x` where it
+    // matches them), so no subcommand option ever completes (clap-rs/clap#6421). Use the first.
+    const SEP: &str = "__subcmd__";
+    script.replace(&format!("{}{SEP}", BIN.replace('-', SEP)), &format!("{}{SEP}", BIN.replace('-', "__")))
 }
 
 /// `aws-connect/<version> <os>/<arch>`.
@@ -75,6 +96,10 @@ fn run_operation(inv: &Invocation, out: &mut dyn Write) -> Result<(), CliError> 
     let op = inv.operation;
     if inv.json_schema {
         return write_out(out, &to_pretty(&connect_core::schema::input_schema(op), Style { ensure_ascii: false }));
+    }
+    if inv.help {
+        check_required(inv)?;
+        return write_out(out, &help::operation_page(&SERVICE, op));
     }
     match inv.skeleton {
         Some(SkeletonKind::Input) => {
