@@ -4,8 +4,8 @@
 //!
 //! Nothing here runs unless a request is sent: commands that only print build none of it.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use aws_config::BehaviorVersion;
@@ -21,6 +21,9 @@ use aws_smithy_runtime::client::retries::classifiers::{HttpStatusCodeClassifier,
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::auth::AuthSchemeOptionResolverParams;
 use aws_smithy_runtime_api::client::auth::static_resolver::StaticAuthSchemeOptionResolver;
+use aws_smithy_runtime_api::client::http::{
+    HttpClient, HttpConnector, HttpConnectorFuture, HttpConnectorSettings, SharedHttpClient, SharedHttpConnector,
+};
 use aws_smithy_runtime_api::client::interceptors::Intercept;
 use aws_smithy_runtime_api::client::interceptors::context::{
     BeforeDeserializationInterceptorContextRef, BeforeTransmitInterceptorContextMut,
@@ -209,9 +212,13 @@ async fn send_async(
         .clone()
         .or_else(|| std::env::var("AWS_CA_BUNDLE").ok().filter(|v| !v.is_empty()))
         .or_else(|| profiles.as_ref().and_then(|p| p.get("ca_bundle")).map(str::to_owned));
-    let http_client = http_client(ca_bundle.as_deref())?;
+    if let Some(path) = &ca_bundle {
+        std::fs::metadata(path).map_err(|e| SendError::Other(format!("Could not read the CA bundle {path}: {e}")))?;
+    }
+    // The configuration's own requests (SSO, STS, container and instance metadata) use HTTPS.
+    let config_client = LazyClient::new(ca_bundle.clone(), false);
 
-    let mut loader = aws_config::defaults(BehaviorVersion::latest()).http_client(http_client.clone());
+    let mut loader = aws_config::defaults(BehaviorVersion::latest()).http_client(config_client);
     if let Some(profile) = &settings.profile {
         loader = loader.profile_name(profile);
     }
@@ -268,7 +275,7 @@ async fn send_async(
     let mut builder = SmithyOperation::builder()
         .service_name(service.sdk_id)
         .operation_name(op.name)
-        .http_client(http_client)
+        .http_client(LazyClient::new(ca_bundle, base_url.starts_with("http://")))
         .endpoint_url(&base_url)
         .timeout_config(timeouts)
         .standard_retry(&retry)
@@ -361,35 +368,79 @@ async fn send_async(
     })
 }
 
-/// The HTTPS client: rustls with ring, the proxy from `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY`, and
-/// the trusted roots.
-fn http_client(ca_bundle: Option<&str>) -> Result<aws_smithy_runtime_api::client::http::SharedHttpClient, SendError> {
-    use aws_smithy_http_client::tls::{self, TlsContext, TrustStore};
-    use aws_smithy_http_client::{Connector, proxy::ProxyConfig};
-    let trust = match ca_bundle {
-        Some(path) => {
-            let pem = std::fs::read(path)
-                .map_err(|e| SendError::Other(format!("Could not read the CA bundle {path}: {e}")))?;
-            TrustStore::empty().with_native_roots(false).with_pem_certificate(pem)
-        }
-        None => TrustStore::default(),
-    };
-    let context = TlsContext::builder()
-        .with_trust_store(trust)
-        .build()
-        .map_err(|e| SendError::Other(format!("Could not use the CA bundle: {e}")))?;
-    Ok(aws_smithy_http_client::Builder::new().build_with_connector_fn(move |settings, components| {
-        let mut builder = Connector::builder();
-        builder.set_connector_settings(settings.cloned());
-        if let Some(components) = components {
-            builder.set_sleep_impl(components.sleep_impl());
-        }
-        builder
-            .proxy_config(ProxyConfig::from_env())
-            .tls_provider(tls::Provider::Rustls(tls::rustls_provider::CryptoMode::Ring))
-            .tls_context(context.clone())
-            .build()
-    }))
+/// The HTTP client: rustls with ring, the proxy from `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY`, and
+/// the trusted roots, all built on the first request: credentials from the environment never
+/// connect anywhere, and a plain-HTTP endpoint (`plain_http`) never loads certificates at all.
+#[derive(Debug, Clone)]
+struct LazyClient {
+    ca_bundle: Option<String>,
+    plain_http: bool,
+    built: Arc<OnceLock<SharedHttpClient>>,
+}
+
+impl LazyClient {
+    fn new(ca_bundle: Option<String>, plain_http: bool) -> LazyClient {
+        LazyClient { ca_bundle, plain_http, built: Arc::default() }
+    }
+
+    fn build(&self) -> SharedHttpClient {
+        use aws_smithy_http_client::tls::{self, TlsContext, TrustStore};
+        use aws_smithy_http_client::{Connector, proxy::ProxyConfig};
+        let (ca_bundle, plain_http) = (self.ca_bundle.clone(), self.plain_http);
+        aws_smithy_http_client::Builder::new().build_with_connector_fn(move |settings, components| {
+            let mut builder = Connector::builder();
+            builder.set_connector_settings(settings.cloned());
+            if let Some(components) = components {
+                builder.set_sleep_impl(components.sleep_impl());
+            }
+            let builder = builder.proxy_config(ProxyConfig::from_env());
+            if plain_http {
+                return builder.build_http();
+            }
+            // --ca-bundle and friends: only that bundle is trusted, as in the AWS CLI. A bundle
+            // that cannot be read trusts nothing, so that the request fails rather than trusting
+            // more (its presence was checked before).
+            let trust = match &ca_bundle {
+                Some(path) => TrustStore::empty()
+                    .with_native_roots(false)
+                    .with_pem_certificate(std::fs::read(path).unwrap_or_default()),
+                None => TrustStore::default(),
+            };
+            let context = TlsContext::builder().with_trust_store(trust).build().unwrap_or_default();
+            builder
+                .tls_provider(tls::Provider::Rustls(tls::rustls_provider::CryptoMode::Ring))
+                .tls_context(context)
+                .build()
+        })
+    }
+}
+
+impl HttpClient for LazyClient {
+    fn http_connector(&self, settings: &HttpConnectorSettings, components: &RuntimeComponents) -> SharedHttpConnector {
+        SharedHttpConnector::new(LazyConnector {
+            client: self.clone(),
+            settings: settings.clone(),
+            components: components.clone(),
+            connector: OnceLock::new(),
+        })
+    }
+}
+
+#[derive(Debug)]
+struct LazyConnector {
+    client: LazyClient,
+    settings: HttpConnectorSettings,
+    components: RuntimeComponents,
+    connector: OnceLock<SharedHttpConnector>,
+}
+
+impl HttpConnector for LazyConnector {
+    fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
+        let connector = self.connector.get_or_init(|| {
+            self.client.built.get_or_init(|| self.client.build()).http_connector(&self.settings, &self.components)
+        });
+        connector.call(request)
+    }
 }
 
 /// The client's own interceptor: `User-Agent`, attempt counting, and the `--debug` log.
