@@ -3,6 +3,7 @@
 
 pub mod codegen;
 pub mod docs;
+pub mod import;
 pub mod names;
 pub mod run;
 pub mod smithy;

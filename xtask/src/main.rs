@@ -7,6 +7,8 @@ use xtask::{GENERATED_DIR, MODEL, Mode, codegen, workspace_root};
 const USAGE: &str = "usage: cargo xtask <command>\n\n\
     codegen          regenerate crates/connect-core/src/generated/ from models/connect.json\n\
     codegen --check  fail with a diff when the generated code is stale\n\
+    import [--all] [--model PATH] [--check] [OPERATION...]\n\
+                     copy operations' facts from an official model (default ../shared/models/connect-2017-08-08.json)\n\
     demo             build, then send the seed command (--debug) to a loopback server that verifies it\n\
     bench [--runs N] measure aws-connect and aws side by side (wall time, peak RSS)";
 
@@ -16,6 +18,7 @@ fn main() -> ExitCode {
     let result = match args.as_slice() {
         ["codegen"] => run_codegen(Mode::Write),
         ["codegen", "--check"] => run_codegen(Mode::Check),
+        ["import", rest @ ..] => run_import(rest),
         ["demo"] => xtask::run::demo(),
         ["bench", rest @ ..] => xtask::run::bench(rest),
         _ => Err(USAGE.to_owned()),
@@ -32,4 +35,26 @@ fn main() -> ExitCode {
 fn run_codegen(mode: Mode) -> Result<(), String> {
     let root = workspace_root();
     codegen(&root.join(MODEL), MODEL, &root.join(GENERATED_DIR), mode)
+}
+
+fn run_import(args: &[&str]) -> Result<(), String> {
+    let root = workspace_root();
+    let mut official = root.join("../shared/models/connect-2017-08-08.json");
+    let mut operations = Vec::new();
+    let (mut all, mut check) = (false, false);
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        match *arg {
+            "--all" => all = true,
+            "--check" => check = true,
+            "--model" => official = it.next().ok_or("--model takes a path")?.into(),
+            op if !op.starts_with('-') => operations.push(op.to_owned()),
+            other => return Err(format!("unknown option {other}\n\n{USAGE}")),
+        }
+    }
+    let ours = root.join(MODEL);
+    let summary =
+        xtask::import::import(&xtask::import::Options { operations, all, official: &official, ours: &ours, check })?;
+    eprintln!("{summary}");
+    Ok(())
 }
