@@ -37,26 +37,21 @@ pub fn codegen(model: &Path, model_label: &str, out_dir: &Path, mode: Mode) -> R
     let files = codegen::generate(&parsed, model_label).map_err(|e| format!("{}: {e}", model.display()))?;
     let mut problems = Vec::new();
     for file in &files {
-        if let Err(p) = ensure_file_contents(&out_dir.join(file.name), &file.contents, mode) {
+        if let Err(p) = ensure_file_contents(&out_dir.join(&file.name), &file.contents, mode) {
             problems.push(p);
         }
     }
     // A file that the generator no longer writes is stale too.
-    if let Ok(entries) = std::fs::read_dir(out_dir) {
-        let mut extra: Vec<String> = entries
-            .filter_map(|e| e.ok())
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|n| !HAND_WRITTEN.contains(&n.as_str()) && !files.iter().any(|f| f.name == n))
-            .collect();
-        extra.sort();
-        for name in extra {
-            let path = out_dir.join(&name);
-            match mode {
-                Mode::Write => {
-                    std::fs::remove_file(&path).map_err(|e| format!("cannot remove {}: {e}", path.display()))?
-                }
-                Mode::Check => problems.push(format!("{} is not generated any more", path.display())),
-            }
+    let mut extra: Vec<String> = existing_files(out_dir, out_dir)
+        .into_iter()
+        .filter(|n| !HAND_WRITTEN.contains(&n.as_str()) && !files.iter().any(|f| &f.name == n))
+        .collect();
+    extra.sort();
+    for name in extra {
+        let path = out_dir.join(&name);
+        match mode {
+            Mode::Write => std::fs::remove_file(&path).map_err(|e| format!("cannot remove {}: {e}", path.display()))?,
+            Mode::Check => problems.push(format!("{} is not generated any more", path.display())),
         }
     }
     if problems.is_empty() {
@@ -67,6 +62,21 @@ pub fn codegen(model: &Path, model_label: &str, out_dir: &Path, mode: Mode) -> R
             problems.join("\n")
         ))
     }
+}
+
+/// The files below `dir`, as paths relative to `root` with `/` separators.
+fn existing_files(root: &Path, dir: &Path) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    let mut out = Vec::new();
+    for entry in entries.filter_map(Result::ok) {
+        let path = entry.path();
+        if path.is_dir() {
+            out.extend(existing_files(root, &path));
+        } else if let Ok(rel) = path.strip_prefix(root) {
+            out.push(rel.to_string_lossy().replace('\\', "/"));
+        }
+    }
+    out
 }
 
 /// Writes `contents` to `path` (write mode) or reports how the file differs (check mode).

@@ -68,6 +68,8 @@ pub fn serialize(op: &Operation, input: &Map<String, Value>) -> Result<Request, 
     target.push_str(rest);
 
     let mut query: Vec<String> = static_query.map(|q| q.split('&').map(str::to_owned).collect()).unwrap_or_default();
+    // botocore writes `?` whenever a query member is set, even to an empty list.
+    let mut query_set = static_query.is_some();
     let mut headers = Vec::new();
     let mut body = Map::new();
     for m in members {
@@ -77,18 +79,17 @@ pub fn serialize(op: &Operation, input: &Map<String, Value>) -> Result<Request, 
         }
         match m.location {
             Location::Label => {}
-            Location::Query(name) => match value {
-                Value::Array(items) => {
-                    for item in items {
-                        let text = scalar_text(m, item, TimestampFormat::DateTime)?;
-                        query.push(format!("{}={}", percent_encode(name), percent_encode(&text)));
-                    }
-                }
-                _ => {
-                    let text = scalar_text(m, value, TimestampFormat::DateTime)?;
+            Location::Query(name) => {
+                query_set = true;
+                let items = match value {
+                    Value::Array(items) => items.as_slice(),
+                    single => std::slice::from_ref(single),
+                };
+                for item in items {
+                    let text = scalar_text(m, item, TimestampFormat::DateTime)?;
                     query.push(format!("{}={}", percent_encode(name), percent_encode(&text)));
                 }
-            },
+            }
             Location::Header(name) => {
                 let text = match value {
                     Value::Array(items) => items
@@ -105,7 +106,7 @@ pub fn serialize(op: &Operation, input: &Map<String, Value>) -> Result<Request, 
             }
         }
     }
-    if !query.is_empty() {
+    if query_set {
         target.push('?');
         target.push_str(&query.join("&"));
     }

@@ -3,151 +3,50 @@
 
 //! Shape tables: every shape the operations reach, with its traits and documentation.
 #![allow(non_upper_case_globals)]
-use crate::model::*;
+mod a;
+mod b;
+mod c;
+mod d;
+mod e;
+mod f;
+mod g;
+mod h;
+mod i;
+mod j;
+mod k;
+mod l;
+mod m;
+mod n;
+mod o;
+mod p;
+mod q;
+mod r;
+mod s;
+mod t;
+mod u;
+mod v;
+mod w;
 
-pub static AgentFirstName: Shape = Shape::new("AgentFirstName", Kind::String)
-    .length(Some(0.0), Some(255.0))
-    .sensitive();
-
-pub static AgentLastName: Shape = Shape::new("AgentLastName", Kind::String)
-    .length(Some(0.0), Some(300.0))
-    .sensitive();
-
-pub static AttachedFileInvalidRequestExceptionReason: Shape = Shape::new(
-    "AttachedFileInvalidRequestExceptionReason",
-    Kind::Enum(
-        &[
-            EnumValue::new("INVALID_FILE_SIZE", "INVALID_FILE_SIZE"),
-            EnumValue::new("INVALID_FILE_TYPE", "INVALID_FILE_TYPE"),
-            EnumValue::new("INVALID_FILE_NAME", "INVALID_FILE_NAME"),
-        ],
-    ),
-);
-
-pub static Email: Shape = Shape::new("Email", Kind::String).sensitive();
-
-pub static InstanceId: Shape = Shape::new("InstanceId", Kind::String)
-    .length(Some(1.0), Some(100.0));
-
-pub static InternalServiceException: Shape = Shape::new(
-        "InternalServiceException",
-        Kind::Structure(
-            &[Member::new("Message", "message", &Message).doc("What went wrong.")],
-        ),
-    )
-    .doc("The service could not process the request because of an internal failure.")
-    .error(Fault::Server, 500);
-
-pub static InvalidParameterException: Shape = Shape::new(
-        "InvalidParameterException",
-        Kind::Structure(
-            &[
-                Member::new("Message", "message", &Message)
-                    .doc("Which parameter is not valid, and why."),
-            ],
-        ),
-    )
-    .doc("At least one parameter is not valid.")
-    .error(Fault::Client, 400);
-
-pub static InvalidRequestException: Shape = Shape::new(
-        "InvalidRequestException",
-        Kind::Structure(
-            &[
-                Member::new("Message", "message", &Message)
-                    .doc("Why the request is not valid."),
-                Member::new("Reason", "reason", &InvalidRequestExceptionReason),
-            ],
-        ),
-    )
-    .doc("The request is not valid.")
-    .error(Fault::Client, 400);
-
-pub static InvalidRequestExceptionReason: Shape = Shape::new(
-        "InvalidRequestExceptionReason",
-        Kind::Union(
-            &[
-                Member::new(
-                        "AttachedFileInvalidRequestExceptionReason",
-                        "attached-file-invalid-request-exception-reason",
-                        &AttachedFileInvalidRequestExceptionReason,
-                    )
-                    .doc("Why an attached-file request is not valid."),
-            ],
-        ),
-    )
-    .doc("The detailed reason a request is not valid.");
-
-pub static Message: Shape = Shape::new("Message", Kind::String);
-
-pub static PhoneNumber: Shape = Shape::new("PhoneNumber", Kind::String)
-    .pattern("^\\\\+[1-9]\\\\d{1,14}$");
-
-pub static ResourceNotFoundException: Shape = Shape::new(
-        "ResourceNotFoundException",
-        Kind::Structure(
-            &[
-                Member::new("Message", "message", &Message)
-                    .doc("Which resource was not found."),
-            ],
-        ),
-    )
-    .doc("The resource named in the request does not exist.")
-    .error(Fault::Client, 404);
-
-pub static ThrottlingException: Shape = Shape::new(
-        "ThrottlingException",
-        Kind::Structure(&[Member::new("Message", "message", &Message)]),
-    )
-    .doc("The request rate is over the limit; retry later.")
-    .error(Fault::Client, 429);
-
-pub static UpdateUserIdentityInfoRequest: Shape = Shape::new(
-    "UpdateUserIdentityInfoRequest",
-    Kind::Structure(
-        &[
-            Member::new("IdentityInfo", "identity-info", &UserIdentityInfo)
-                .doc("The identity information for the user.")
-                .required(),
-            Member::new("UserId", "user-id", &UserId)
-                .doc("The identifier of the user account.")
-                .required()
-                .location(Location::Label),
-            Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The identifier of the Amazon Connect instance.")
-                .required()
-                .location(Location::Label),
-        ],
-    ),
-);
-
-pub static UserId: Shape = Shape::new("UserId", Kind::String);
-
-pub static UserIdentityInfo: Shape = Shape::new(
-        "UserIdentityInfo",
-        Kind::Structure(
-            &[
-                Member::new("FirstName", "first-name", &AgentFirstName)
-                    .doc(
-                        "The first name. This is required if you are using Amazon Connect or SAML for identity management.",
-                    ),
-                Member::new("LastName", "last-name", &AgentLastName)
-                    .doc(
-                        "The last name. This is required if you are using Amazon Connect or SAML for identity management.",
-                    ),
-                Member::new("Email", "email", &Email)
-                    .doc(
-                        "The email address. If you are using SAML for identity management and include this parameter, an error is returned.",
-                    ),
-                Member::new("SecondaryEmail", "secondary-email", &Email)
-                    .doc(
-                        "The user's secondary email address. When it is set, notifications other than password resets go to this address instead of the primary one.",
-                    ),
-                Member::new("Mobile", "mobile", &PhoneNumber)
-                    .doc(
-                        "The user's mobile number. Use the E.164 format, for example +15555550100.",
-                    ),
-            ],
-        ),
-    )
-    .doc("Names and contact addresses that identify a user.");
+pub use a::*;
+pub use b::*;
+pub use c::*;
+pub use d::*;
+pub use e::*;
+pub use f::*;
+pub use g::*;
+pub use h::*;
+pub use i::*;
+pub use j::*;
+pub use k::*;
+pub use l::*;
+pub use m::*;
+pub use n::*;
+pub use o::*;
+pub use p::*;
+pub use q::*;
+pub use r::*;
+pub use s::*;
+pub use t::*;
+pub use u::*;
+pub use v::*;
+pub use w::*;

@@ -2,125 +2,48 @@
 // To change it, edit the model or xtask/src/codegen.rs, then run `cargo xtask codegen`.
 
 //! Rust types for the inputs, outputs and errors, with serde and JSON Schema support.
-use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
+mod a;
+mod b;
+mod c;
+mod d;
+mod e;
+mod f;
+mod g;
+mod h;
+mod i;
+mod k;
+mod l;
+mod m;
+mod n;
+mod o;
+mod p;
+mod q;
+mod r;
+mod s;
+mod t;
+mod u;
+mod v;
+mod w;
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize,
-    JsonSchema
-)]
-
-pub enum AttachedFileInvalidRequestExceptionReason {
-    #[serde(rename = "INVALID_FILE_SIZE")]
-    InvalidFileSize,
-    #[serde(rename = "INVALID_FILE_TYPE")]
-    InvalidFileType,
-    #[serde(rename = "INVALID_FILE_NAME")]
-    InvalidFileName,
-}
-
-/// The service could not process the request because of an internal failure.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct InternalServiceException {
-    /// What went wrong.
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
-    pub message: ::std::option::Option<::std::string::String>,
-}
-
-/// At least one parameter is not valid.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct InvalidParameterException {
-    /// Which parameter is not valid, and why.
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
-    pub message: ::std::option::Option<::std::string::String>,
-}
-
-/// The request is not valid.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct InvalidRequestException {
-    /// Why the request is not valid.
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
-    pub message: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "Reason", default, skip_serializing_if = "Option::is_none")]
-    pub reason: ::std::option::Option<InvalidRequestExceptionReason>,
-}
-
-/// The detailed reason a request is not valid.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub enum InvalidRequestExceptionReason {
-    /// Why an attached-file request is not valid.
-    #[serde(rename = "AttachedFileInvalidRequestExceptionReason")]
-    AttachedFileInvalidRequestExceptionReason(AttachedFileInvalidRequestExceptionReason),
-}
-
-/// The resource named in the request does not exist.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct ResourceNotFoundException {
-    /// Which resource was not found.
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
-    pub message: ::std::option::Option<::std::string::String>,
-}
-
-/// The request rate is over the limit; retry later.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct ThrottlingException {
-    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
-    pub message: ::std::option::Option<::std::string::String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct UpdateUserIdentityInfoRequest {
-    /// The identity information for the user.
-    #[serde(rename = "IdentityInfo")]
-    pub identity_info: UserIdentityInfo,
-    /// The identifier of the user account.
-    #[serde(rename = "UserId")]
-    pub user_id: ::std::string::String,
-    /// The identifier of the Amazon Connect instance.
-    #[serde(rename = "InstanceId")]
-    #[schemars(length(min = 1, max = 100))]
-    pub instance_id: ::std::string::String,
-}
-
-/// Names and contact addresses that identify a user.
-#[derive(Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct UserIdentityInfo {
-    /// The first name. This is required if you are using Amazon Connect or SAML for identity management.
-    #[serde(rename = "FirstName", default, skip_serializing_if = "Option::is_none")]
-    #[schemars(length(min = 0, max = 255))]
-    pub first_name: ::std::option::Option<::std::string::String>,
-    /// The last name. This is required if you are using Amazon Connect or SAML for identity management.
-    #[serde(rename = "LastName", default, skip_serializing_if = "Option::is_none")]
-    #[schemars(length(min = 0, max = 300))]
-    pub last_name: ::std::option::Option<::std::string::String>,
-    /// The email address. If you are using SAML for identity management and include this parameter, an error is returned.
-    #[serde(rename = "Email", default, skip_serializing_if = "Option::is_none")]
-    pub email: ::std::option::Option<::std::string::String>,
-    /// The user's secondary email address. When it is set, notifications other than password resets go to this address instead of the primary one.
-    #[serde(rename = "SecondaryEmail", default, skip_serializing_if = "Option::is_none")]
-    pub secondary_email: ::std::option::Option<::std::string::String>,
-    /// The user's mobile number. Use the E.164 format, for example +15555550100.
-    #[serde(rename = "Mobile", default, skip_serializing_if = "Option::is_none")]
-    pub mobile: ::std::option::Option<::std::string::String>,
-}
-
-impl ::std::fmt::Debug for UserIdentityInfo {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-        f.debug_struct("UserIdentityInfo")
-            .field("first_name", &"*** Sensitive Data Redacted ***")
-            .field("last_name", &"*** Sensitive Data Redacted ***")
-            .field("email", &"*** Sensitive Data Redacted ***")
-            .field("secondary_email", &"*** Sensitive Data Redacted ***")
-            .field("mobile", &self.mobile)
-            .finish()
-    }
-}
+pub use a::*;
+pub use b::*;
+pub use c::*;
+pub use d::*;
+pub use e::*;
+pub use f::*;
+pub use g::*;
+pub use h::*;
+pub use i::*;
+pub use k::*;
+pub use l::*;
+pub use m::*;
+pub use n::*;
+pub use o::*;
+pub use p::*;
+pub use q::*;
+pub use r::*;
+pub use s::*;
+pub use t::*;
+pub use u::*;
+pub use v::*;
+pub use w::*;
