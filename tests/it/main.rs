@@ -2,5 +2,6 @@
 //! executable with a cleared environment and pinning exit code, stdout and stderr.
 
 mod common;
+mod hostile;
 mod schema;
 mod skeleton;
