@@ -3,6 +3,7 @@
 
 mod common;
 mod help;
+mod hostile;
 mod schema;
 mod skeleton;
 mod wire;

@@ -66,6 +66,8 @@ impl From<connect_core::input::InputError> for CliError {
         match e {
             // Python's int()/float() errors are not parameter errors to the AWS CLI.
             connect_core::input::InputError::Conversion(c) => CliError::Other(c.to_string()),
+            // Nor is Python's RecursionError for input nested too deep.
+            connect_core::input::InputError::TooDeep(message) => CliError::Other(message),
             other => CliError::ParamValidation(other.to_string()),
         }
     }

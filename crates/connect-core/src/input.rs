@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 use crate::model::{Kind, Member, Shape};
 use crate::paramfile::get_paramfile;
 use crate::python;
-use crate::shorthand::{self, Node, ParamFiles};
+use crate::shorthand::{self, Node, ParamFiles, ShorthandError};
 
 /// Why the input could not be built. The CLI maps these to the AWS CLI's exit codes: parameter
 /// errors are 252, uncaught conversion errors 255.
@@ -24,6 +24,10 @@ pub enum InputError {
     /// AWS CLI does not treat these as parameter errors.
     #[error("{0}")]
     Conversion(#[from] python::ConversionError),
+    /// Shorthand, JSON or YAML nested deeper than its parser follows: Python's `RecursionError`,
+    /// which the AWS CLI does not treat as a parameter error either.
+    #[error("{0}")]
+    TooDeep(String),
 }
 
 fn param_error(param: &str, message: impl Into<String>) -> InputError {
@@ -47,7 +51,12 @@ pub fn param_value(member: &'static Member, values: &[String], files: &dyn Param
     };
     let is_list = matches!(shape.kind, Kind::List(_));
     if supports_shorthand(shape) && !looks_like_json(loaded.first().map_or("", String::as_str)) {
-        let parse = |text: &str| shorthand::parse(text, files).map_err(|e| param_error(&cli_name, e.to_string()));
+        let parse = |text: &str| {
+            shorthand::parse(text, files).map_err(|e| match e {
+                ShorthandError::TooDeep { .. } => InputError::TooDeep(e.to_string()),
+                e => param_error(&cli_name, e.to_string()),
+            })
+        };
         let parsed = if is_list {
             Value::Array(loaded.iter().map(|v| parse(v).map(|n| n.to_json())).collect::<Result<_, _>>()?)
         } else {
@@ -100,7 +109,13 @@ fn unpack(shape: &'static Shape, value: &str, cli_name: &str) -> Result<Value, I
 }
 
 fn json_arg(cli_name: &str, value: &str) -> Result<Value, InputError> {
-    crate::pyjson::parse(value).map_err(|e| param_error(cli_name, format!("Invalid JSON: {e}\nJSON received: {value}")))
+    crate::pyjson::parse(value).map_err(|e| {
+        if e.is_too_deep() {
+            InputError::TooDeep(e.message.to_owned())
+        } else {
+            param_error(cli_name, format!("Invalid JSON: {e}\nJSON received: {value}"))
+        }
+    })
 }
 
 /// The AWS CLI's boolean conversion of a scalar argument: `false` in any case is false, any other
@@ -198,8 +213,14 @@ pub fn cli_input(format: CliInputFormat, value: &str) -> Result<Map<String, Valu
         None => value.to_owned(),
     };
     let doc = match format {
-        CliInputFormat::Json => crate::pyjson::parse(&text).map_err(|_| param_error(name, "Invalid JSON received."))?,
-        CliInputFormat::Yaml => crate::yaml::parse(&text).map_err(|_| param_error(name, "Invalid YAML received."))?,
+        CliInputFormat::Json => crate::pyjson::parse(&text).map_err(|e| match e.is_too_deep() {
+            true => InputError::TooDeep(e.message.to_owned()),
+            false => param_error(name, "Invalid JSON received."),
+        })?,
+        CliInputFormat::Yaml => crate::yaml::parse(&text).map_err(|e| match e.is_too_deep() {
+            true => InputError::TooDeep(e.to_string()),
+            false => param_error(name, "Invalid YAML received."),
+        })?,
     };
     match doc {
         Value::Object(map) => Ok(map),
@@ -323,6 +344,22 @@ mod tests {
         assert_eq!(
             cli_input(CliInputFormat::Yaml, "a: [").unwrap_err().to_string(),
             "Error parsing parameter 'cli-input-yaml': Invalid YAML received."
+        );
+    }
+
+    #[test]
+    fn too_deep_is_not_a_parameter_error() {
+        // Found by the no_panic property test: deep nesting overflowed the stack.
+        let too_deep = |r: Result<_, InputError>| matches!(r, Err(InputError::TooDeep(_)));
+        assert!(too_deep(arg(&THING_ARG, &[&format!("Tags={}", "[".repeat(100_000))])));
+        assert!(too_deep(arg(&THING_ARG, &[&"{\"Tags\":[".repeat(100_000)])));
+        assert!(too_deep(arg(&TEXTS_ARG, &[&"[".repeat(100_000)])));
+        assert!(too_deep(cli_input(CliInputFormat::Json, &"[".repeat(100_000)).map(Value::Object)));
+        assert!(too_deep(cli_input(CliInputFormat::Yaml, &"- ".repeat(100_000)).map(Value::Object)));
+        let e = arg(&THING_ARG, &[&"{\"Tags\":[".repeat(100_000)]).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "maximum recursion depth exceeded while decoding a JSON object from a unicode string"
         );
     }
 

@@ -1,6 +1,11 @@
 //! JSON parameters read exactly as the AWS CLI reads them (Python's `json.loads`): the same accepted
 //! texts, duplicate keys resolved the same way, and the same error messages with their
 //! `line L column C (char N)` positions, counted in characters.
+//!
+//! Nesting is followed to [`MAX_DEPTH`] levels, far beyond any model and within a 2 MiB thread
+//! stack even in debug builds. Python's decoder recurses and gives up a little below 1,000 levels
+//! with a `RecursionError`; deeper texts fail here with the same words
+//! ([`JsonError::is_too_deep`]) instead of exhausting the stack.
 
 use serde_json::{Map, Number, Value};
 
@@ -15,10 +20,25 @@ pub struct JsonError {
     pub column: usize,
 }
 
+impl JsonError {
+    /// Whether the text nests deeper than [`MAX_DEPTH`]: Python's `RecursionError`, which the AWS
+    /// CLI does not report as an invalid parameter.
+    pub fn is_too_deep(&self) -> bool {
+        self.message.starts_with(TOO_DEEP)
+    }
+}
+
+/// The deepest nesting of arrays and objects that [`parse`] reads.
+pub const MAX_DEPTH: usize = 500;
+
+const TOO_DEEP: &str = "maximum recursion depth exceeded";
+const TOO_DEEP_ARRAY: &str = "maximum recursion depth exceeded while decoding a JSON array from a unicode string";
+const TOO_DEEP_OBJECT: &str = "maximum recursion depth exceeded while decoding a JSON object from a unicode string";
+
 /// Parses `text` like `json.loads(text, object_pairs_hook=OrderedDict)`.
 pub fn parse(text: &str) -> Result<Value, JsonError> {
     let chars: Vec<char> = text.chars().collect();
-    let mut p = Parser { chars: &chars, pos: 0 };
+    let mut p = Parser { chars: &chars, pos: 0, depth: 0 };
     if chars.first() == Some(&'\u{feff}') {
         return Err(p.error("Unexpected UTF-8 BOM (decode using utf-8-sig)", 0));
     }
@@ -34,6 +54,8 @@ pub fn parse(text: &str) -> Result<Value, JsonError> {
 struct Parser<'a> {
     chars: &'a [char],
     pos: usize,
+    /// Arrays and objects open at `pos`.
+    depth: usize,
 }
 
 impl Parser<'_> {
@@ -58,22 +80,15 @@ impl Parser<'_> {
     }
 
     fn starts_with(&self, word: &str) -> bool {
-        let mut i = self.pos;
-        for c in word.chars() {
-            if self.chars.get(i) != Some(&c) {
-                return false;
-            }
-            i += 1;
-        }
-        true
+        word.chars().enumerate().all(|(k, c)| self.chars.get(self.pos + k) == Some(&c))
     }
 
     /// A value at the current position (whitespace already skipped).
     fn value(&mut self) -> Result<Value, JsonError> {
         match self.peek() {
             Some('"') => self.string().map(Value::String),
-            Some('{') => self.object(),
-            Some('[') => self.array(),
+            Some('{') => self.nested(Self::object, TOO_DEEP_OBJECT),
+            Some('[') => self.nested(Self::array, TOO_DEEP_ARRAY),
             Some('n') if self.starts_with("null") => {
                 self.pos += 4;
                 Ok(Value::Null)
@@ -98,6 +113,21 @@ impl Parser<'_> {
             Some('-' | '0'..='9') => self.number(),
             _ => Err(self.error("Expecting value", self.pos)),
         }
+    }
+
+    /// Parses an array or object one level deeper, failing with `too_deep` beyond [`MAX_DEPTH`].
+    fn nested(
+        &mut self,
+        parse: fn(&mut Self) -> Result<Value, JsonError>,
+        too_deep: &'static str,
+    ) -> Result<Value, JsonError> {
+        if self.depth >= MAX_DEPTH {
+            return Err(self.error(too_deep, self.pos));
+        }
+        self.depth += 1;
+        let value = parse(self);
+        self.depth -= 1;
+        value
     }
 
     /// Python's number grammar: `-?(0|[1-9]\d*)(\.\d+)?([eE][-+]?\d+)?`; what does not match
@@ -297,7 +327,7 @@ impl Parser<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::parse;
+    use super::{MAX_DEPTH, parse};
 
     fn err(text: &str) -> String {
         parse(text).unwrap_err().to_string()
@@ -331,5 +361,19 @@ mod tests {
         assert_eq!(err("01"), "Extra data: line 1 column 2 (char 1)");
         assert_eq!(err("[\n1,\n  x]"), "Expecting value: line 3 column 3 (char 7)");
         assert_eq!(err("\"é\" x"), "Extra data: line 1 column 5 (char 4)");
+    }
+
+    #[test]
+    fn nesting_is_bounded() {
+        // Found by the no_panic property test: deep nesting overflowed the stack.
+        let deep = |n: usize| format!("{}1{}", "[{\"a\":".repeat(n), "}]".repeat(n));
+        assert!(parse(&deep(MAX_DEPTH / 2)).is_ok());
+        let e = parse(&deep(MAX_DEPTH / 2 + 1)).unwrap_err();
+        assert!(e.is_too_deep());
+        assert_eq!(e.message, "maximum recursion depth exceeded while decoding a JSON array from a unicode string");
+        let e = parse(&"{\"a\":".repeat(100_000)).unwrap_err();
+        assert_eq!(e.message, "maximum recursion depth exceeded while decoding a JSON object from a unicode string");
+        assert_eq!(e.pos, 5 * MAX_DEPTH);
+        assert!(!parse("[").unwrap_err().is_too_deep());
     }
 }

@@ -7,6 +7,10 @@
 //!
 //! Values written after `@=` are handed to a [`ParamFiles`] implementation, which may replace
 //! a `file://` / `fileb://` reference with the referenced file's contents.
+//!
+//! Lists and hashes nest to [`MAX_DEPTH`] levels. The CLI's parser recurses in Python and fails
+//! with a `RecursionError` somewhat deeper (around 450 levels); deeper input is refused here
+//! ([`ShorthandError::TooDeep`]) instead of exhausting the stack.
 
 use crate::paramfile::ParamFileError;
 
@@ -79,6 +83,15 @@ pub enum ShorthandError {
         /// Caret position, counted in chars (not bytes).
         index: usize,
     },
+    /// Lists and hashes nested deeper than [`MAX_DEPTH`]. `Display` is Python's `RecursionError`
+    /// text, which the AWS CLI reports without its parameter prefix.
+    #[error("maximum recursion depth exceeded")]
+    TooDeep {
+        /// The whole input.
+        input: String,
+        /// Position of the bracket that went too deep, counted in chars.
+        index: usize,
+    },
     /// Loading a file referenced after `@=` failed. Note that the AWS CLI does not add its
     /// `Error parsing parameter` prefix for this one (it is not a shorthand parse error).
     #[error(transparent)]
@@ -107,11 +120,15 @@ fn error_location(input: &str, index: usize) -> String {
     out
 }
 
+/// The deepest nesting of `[...]` and `{...}` that [`parse`] reads.
+pub const MAX_DEPTH: usize = 400;
+
 /// Parses `input` as shorthand syntax. The result is always a [`Node::Map`].
 ///
 /// # Errors
 ///
-/// [`ShorthandError`] for a syntax error, a repeated top-level key, or a failed `@=` load.
+/// [`ShorthandError`] for a syntax error, a repeated top-level key, nesting beyond [`MAX_DEPTH`],
+/// or a failed `@=` load.
 pub fn parse(input: &str, files: &dyn ParamFiles) -> Result<Node, ShorthandError> {
     Parser::new(input, files).parameter()
 }
@@ -162,11 +179,13 @@ struct Parser<'a> {
     /// a nested `{k=v}` resets it and it is not restored afterwards.
     resolve_paramfiles: bool,
     files: &'a dyn ParamFiles,
+    /// Lists and hashes open at `pos`.
+    depth: usize,
 }
 
 impl<'a> Parser<'a> {
     fn new(input: &'a str, files: &'a dyn ParamFiles) -> Self {
-        Parser { input, chars: input.chars().collect(), pos: 0, resolve_paramfiles: false, files }
+        Parser { input, chars: input.chars().collect(), pos: 0, resolve_paramfiles: false, files, depth: 0 }
     }
 
     // ---- cursor ----
@@ -321,8 +340,8 @@ impl<'a> Parser<'a> {
     fn values(&mut self) -> Result<Node, ShorthandError> {
         match self.peek() {
             None => Ok(Node::Str(String::new())),
-            Some('[') => self.explicit_list(),
-            Some('{') => self.hash_literal(),
+            Some('[') => self.nested(Self::explicit_list),
+            Some('{') => self.nested(Self::hash_literal),
             Some(_) => self.csv_value(),
         }
     }
@@ -372,6 +391,17 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// Parses a list or hash one level deeper, refusing to go beyond [`MAX_DEPTH`].
+    fn nested(&mut self, parse: fn(&mut Self) -> Result<Node, ShorthandError>) -> Result<Node, ShorthandError> {
+        if self.depth >= MAX_DEPTH {
+            return Err(ShorthandError::TooDeep { input: self.input.to_owned(), index: self.pos });
+        }
+        self.depth += 1;
+        let node = parse(self);
+        self.depth -= 1;
+        node
+    }
+
     /// explicit-list = "[" [ explicit-value *( "," explicit-value ) ] "]"
     fn explicit_list(&mut self) -> Result<Node, ShorthandError> {
         self.eat('[', true)?;
@@ -391,8 +421,8 @@ impl<'a> Parser<'a> {
     /// explicit-value = explicit-list / hash-literal / first-value
     fn explicit_value(&mut self) -> Result<Node, ShorthandError> {
         match self.peek() {
-            Some('[') => self.explicit_list(),
-            Some('{') => self.hash_literal(),
+            Some('[') => self.nested(Self::explicit_list),
+            Some('{') => self.nested(Self::hash_literal),
             _ => self.first_value(),
         }
     }
@@ -566,6 +596,22 @@ mod tests {
         let got = parse("a@=[file://x,{b=file://y},file://z],c=file://w", &Fake).unwrap();
         // The nested `{b=...}` clears the flag for the rest of the list, as in the CLI.
         assert_eq!(got.to_json(), serde_json::json!({"a": ["<x>", {"b": "file://y"}, "file://z"], "c": "file://w"}));
+    }
+
+    #[test]
+    fn nesting_is_bounded() {
+        // Found by the no_panic property test: deep nesting overflowed the stack.
+        let lists = |n: usize| format!("a={}{}", "[".repeat(n), "]".repeat(n));
+        assert!(parse(&lists(MAX_DEPTH), &NoFiles).is_ok());
+        let hashes = |n: usize| format!("a={}x{}", "{b=[".repeat(n / 2), "]}".repeat(n / 2));
+        assert!(parse(&hashes(MAX_DEPTH), &NoFiles).is_ok());
+        let e = parse(&lists(MAX_DEPTH + 1), &NoFiles).unwrap_err();
+        assert!(matches!(e, ShorthandError::TooDeep { index, .. } if index == MAX_DEPTH + 2));
+        assert_eq!(e.to_string(), "maximum recursion depth exceeded");
+        assert!(matches!(
+            parse(&format!("a={}", "{b=[".repeat(50_000)), &NoFiles),
+            Err(ShorthandError::TooDeep { .. })
+        ));
     }
 
     #[test]
