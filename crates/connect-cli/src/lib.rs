@@ -111,8 +111,14 @@ fn run_operation(inv: &Invocation, out: &mut dyn Write) -> Result<(), CliError> 
     check_required(inv)?;
     let input = build_input(inv)?;
     if let Some(shape) = op.input {
-        validate::validate(&Value::Object(input.clone()), shape)
-            .map_err(|e| CliError::ParamValidation(format!("{}\n{e}", validate::HEADER)))?;
+        if let Err(e) = validate::validate(&Value::Object(input.clone()), shape) {
+            // botocore validates the parameters of a call on a client it has created, which
+            // fails first on an unknown profile or a missing region.
+            if inv.skeleton != Some(SkeletonKind::Output) {
+                client::check_configuration(&settings(inv)?)?;
+            }
+            return Err(CliError::ParamValidation(format!("{}\n{e}", validate::HEADER)));
+        }
     }
     let query = inv.globals.get_one::<String>("query");
     let format = output_format(inv)?;
