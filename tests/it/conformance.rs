@@ -16,8 +16,8 @@
 //!   we write compact JSON) and whether its SigV4 signature verifies;
 //! - stdout, exactly, after the normalisations of [`normalise`];
 //! - the class of the outcome ([`Class`]). AWS CLI v1 does not use v2's exit codes: it exits 255
-//!   for parameter, configuration and transport errors alike (and for service errors some
-//!   versions), 254 for service errors, 2 for argparse errors (printed as `aws: error: …`). Its
+//!   for parameter, configuration and transport errors alike, 254 for service errors and 2 for
+//!   argparse errors (printed as `aws: error: …`). Its
 //!   class is therefore derived from its exit code and stderr ([`v1_class`]), and OUR exit code
 //!   must be the one AWS CLI v2 gives that class (behaviour doc §g: 0, 252, 253, 254, 255).
 //!   stderr texts are not compared: v1 words several messages differently.
