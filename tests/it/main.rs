@@ -2,6 +2,7 @@
 //! executable with a cleared environment and pinning exit code, stdout and stderr.
 
 mod common;
+mod conformance;
 mod help;
 mod hostile;
 mod schema;

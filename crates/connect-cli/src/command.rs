@@ -244,6 +244,9 @@ pub fn root_command(ops: impl IntoIterator<Item = &'static Operation>) -> Comman
         .disable_version_flag(true)
         .disable_help_subcommand(true)
         .args_override_self(true)
+        // argparse's `allow_abbrev` (on in the AWS CLI): a long option may be given by any prefix
+        // that names only it (`--instance` for `--instance-id`).
+        .infer_long_args(true)
         .args(global_args())
         .subcommands(ops.into_iter().map(operation_command))
 }
@@ -472,6 +475,40 @@ mod tests {
             ["--region", "us-east-1", "--debug", "op", "--x"].iter().map(|s| s.to_string()).collect();
         assert_eq!(operation_position(&args), Some(3));
         assert_eq!(operation_position(&args[..2]), None);
+    }
+
+    #[test]
+    fn long_options_may_be_abbreviated_unambiguously() {
+        let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let service = &connect_core::generated::SERVICE;
+        let given = args(&[
+            "update-user-identity-info",
+            "--identity",
+            "FirstName=x",
+            "--user",
+            "u",
+            "--instance",
+            "i",
+            "--reg",
+            "eu-west-2",
+        ]);
+        let Ok(Parsed::Run(inv)) = parse(service, &given) else { panic!("abbreviations are refused") };
+        let values: Vec<(&str, String)> = inv
+            .params
+            .iter()
+            .map(|(m, v)| match v {
+                ParamInput::Text(t) => (m.cli_name, t.join(" ")),
+                ParamInput::Flag(f) => (m.cli_name, f.to_string()),
+            })
+            .collect();
+        assert_eq!(
+            values,
+            [("identity-info", "FirstName=x".into()), ("user-id", "u".into()), ("instance-id", "i".into())]
+        );
+        assert_eq!(inv.globals.get_one::<String>("region").map(String::as_str), Some("eu-west-2"));
+        // `--i` could be --identity-info or --instance-id.
+        let ambiguous = args(&["update-user-identity-info", "--i", "x", "--user-id", "u"]);
+        assert!(parse(service, &ambiguous).is_err());
     }
 
     #[test]

@@ -111,14 +111,21 @@ fn run_operation(inv: &Invocation, out: &mut dyn Write) -> Result<(), CliError> 
     check_required(inv)?;
     let input = build_input(inv)?;
     if let Some(shape) = op.input {
-        validate::validate(&Value::Object(input.clone()), shape)
-            .map_err(|e| CliError::ParamValidation(format!("{}\n{e}", validate::HEADER)))?;
+        if let Err(e) = validate::validate(&Value::Object(input.clone()), shape) {
+            // botocore validates the parameters of a call on a client it has created, which
+            // fails first on an unknown profile or a missing region.
+            if inv.skeleton != Some(SkeletonKind::Output) {
+                client::check_configuration(&settings(inv)?)?;
+            }
+            return Err(CliError::ParamValidation(format!("{}\n{e}", validate::HEADER)));
+        }
     }
     let query = inv.globals.get_one::<String>("query");
     let format = output_format(inv)?;
     if let Some(q) = query {
-        // A bad expression is an argument error, reported before anything is sent.
-        output::apply_query(q, &Value::Null).map_err(|e| CliError::ParamValidation(e.to_string()))?;
+        // An expression that does not compile is an argument error, reported before anything is
+        // sent; one that fails on the response fails after it (see `print_response`).
+        output::check_query(q).map_err(query_error)?;
     }
     let response = if inv.skeleton == Some(SkeletonKind::Output) {
         // Validated; a sample response instead of a request.
@@ -148,6 +155,12 @@ fn output_format(inv: &Invocation) -> Result<Format, CliError> {
     })
 }
 
+/// A `--query` failure: an argument error when the expression does not compile, the AWS CLI's
+/// general error (exit 255) when it fails on the response.
+fn query_error(e: output::QueryError) -> CliError {
+    if e.evaluation { CliError::Other(e.message) } else { CliError::ParamValidation(e.message) }
+}
+
 /// Prints a response: nothing for an empty one (unless a query asks), else the formatted document.
 fn print_response(
     out: &mut dyn Write,
@@ -157,7 +170,7 @@ fn print_response(
     format: Format,
 ) -> Result<(), CliError> {
     let value = match query {
-        Some(q) => output::apply_query(q, &response).map_err(|e| CliError::ParamValidation(e.to_string()))?,
+        Some(q) => output::apply_query(q, &response).map_err(query_error)?,
         None if response.as_object().is_some_and(|m| m.is_empty()) => return Ok(()),
         None => response,
     };

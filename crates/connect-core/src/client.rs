@@ -78,6 +78,10 @@ pub enum SendError {
     NoRegion,
     #[error("Unable to locate credentials. You can configure credentials by running \"aws login\".")]
     NoCredentials,
+    /// `--profile` or `AWS_PROFILE` names a profile that neither configuration file has
+    /// (botocore's `ProfileNotFound`, which the AWS CLI reports as a general error).
+    #[error("The config profile ({0}) could not be found")]
+    ProfileNotFound(String),
     /// A credential source that is configured but failed.
     #[error("{0}")]
     Credentials(String),
@@ -166,6 +170,16 @@ pub fn profile_setting(profile: Option<&str>, key: &str) -> Option<String> {
     profiles.get(key).map(str::to_owned)
 }
 
+/// botocore's rule: a profile that was asked for (even `default`) must exist in the configuration
+/// or credentials file; without one, a missing `default` profile is no error.
+fn check_profile(profiles: &aws_config::profile::ProfileSet, explicit: bool) -> Result<(), SendError> {
+    let name = profiles.selected_profile();
+    if explicit && profiles.get_profile(name).is_none() {
+        return Err(SendError::ProfileNotFound(name.to_owned()));
+    }
+    Ok(())
+}
+
 /// Sends `op` with the (validated) `input` and returns the output document.
 pub fn send(
     service: &'static Service,
@@ -190,13 +204,16 @@ pub fn send(
     runtime.block_on(send_async(service, op, request, debug_request, settings))
 }
 
-async fn send_async(
-    service: &'static Service,
-    op: &'static Operation,
-    request: rest_json::Request,
-    debug_request: Option<rest_json::Request>,
-    settings: &Settings,
-) -> Result<Map<String, Value>, SendError> {
+/// What the configuration gives before a request is built.
+struct Configured {
+    ca_bundle: Option<String>,
+    sdk: aws_types::SdkConfig,
+    region: Region,
+}
+
+/// The profile, CA bundle, SDK configuration and region, with the errors botocore raises while it
+/// creates a client: an unknown profile, no region.
+async fn configure(settings: &Settings) -> Result<Configured, SendError> {
     let profiles = aws_config::profile::load(
         &aws_types::os_shim_internal::Fs::real(),
         &aws_types::os_shim_internal::Env::real(),
@@ -205,6 +222,10 @@ async fn send_async(
     )
     .await
     .ok();
+    let explicit_profile = settings.profile.is_some() || std::env::var_os("AWS_PROFILE").is_some_and(|v| !v.is_empty());
+    if let Some(set) = &profiles {
+        check_profile(set, explicit_profile)?;
+    }
     // --ca-bundle, else AWS_CA_BUNDLE, else the profile's ca_bundle: then only that bundle is
     // trusted, as in the AWS CLI; else the system's roots, loaded when a connection needs them.
     let ca_bundle = settings
@@ -230,6 +251,29 @@ async fn send_async(
     }
     let sdk = loader.load().await;
     let region = sdk.region().cloned().ok_or(SendError::NoRegion)?;
+    Ok(Configured { ca_bundle, sdk, region })
+}
+
+/// Checks what botocore checks when it creates a client, before it validates the parameters of a
+/// call: the profile asked for exists, and there is a region. The AWS CLI reports these before a
+/// parameter validation error.
+pub fn check_configuration(settings: &Settings) -> Result<(), SendError> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .enable_io()
+        .build()
+        .map_err(|e| SendError::Other(format!("cannot start the I/O runtime: {e}")))?;
+    runtime.block_on(configure(settings)).map(drop)
+}
+
+async fn send_async(
+    service: &'static Service,
+    op: &'static Operation,
+    request: rest_json::Request,
+    debug_request: Option<rest_json::Request>,
+    settings: &Settings,
+) -> Result<Map<String, Value>, SendError> {
+    let Configured { ca_bundle, sdk, region } = configure(settings).await?;
 
     // The endpoint: --endpoint-url, else the configured ones, then the model's rules.
     let configured = settings.endpoint_url.clone().or_else(|| {
@@ -542,5 +586,42 @@ impl Intercept for Client {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_types::os_shim_internal::{Env, Fs};
+
+    fn profiles(aws_profile: Option<&str>, cli_profile: Option<&str>) -> aws_config::profile::ProfileSet {
+        let fs = Fs::from_slice(&[
+            ("/home/.aws/config", "[profile work]\nregion = eu-west-2\n"),
+            ("/home/.aws/credentials", "[creds-only]\naws_access_key_id = a\naws_secret_access_key = b\n"),
+        ]);
+        let mut vars = vec![("HOME", "/home")];
+        vars.extend(aws_profile.map(|p| ("AWS_PROFILE", p)));
+        let env = Env::from_slice(&vars);
+        let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        runtime
+            .block_on(aws_config::profile::load(
+                &fs,
+                &env,
+                &aws_runtime::env_config::file::EnvConfigFiles::default(),
+                cli_profile.map(|p| p.to_owned().into()),
+            ))
+            .unwrap()
+    }
+
+    #[test]
+    fn a_profile_asked_for_must_exist() {
+        assert!(check_profile(&profiles(None, Some("work")), true).is_ok());
+        assert!(check_profile(&profiles(Some("creds-only"), None), true).is_ok());
+        // Without a profile asked for, a missing `default` is fine; asked for, it is not.
+        assert!(check_profile(&profiles(None, None), false).is_ok());
+        let missing = |set, explicit| check_profile(&set, explicit).unwrap_err().to_string();
+        assert_eq!(missing(profiles(None, Some("default")), true), "The config profile (default) could not be found");
+        assert_eq!(missing(profiles(Some("work"), Some("nope")), true), "The config profile (nope) could not be found");
+        assert_eq!(missing(profiles(Some("nope"), None), true), "The config profile (nope) could not be found");
     }
 }

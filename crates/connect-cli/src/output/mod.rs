@@ -67,11 +67,17 @@ impl fmt::Display for OutputError {
 
 impl std::error::Error for OutputError {}
 
-/// A `--query` expression that does not compile.
+/// A `--query` expression that does not compile, or fails on the response.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QueryError {
-    /// The AWS CLI's message: `Bad value for --query <expr>: <parser error>`.
+    /// For an expression that does not compile, the AWS CLI's message `Bad value for --query
+    /// <expr>: <parser error>` (an argument error); for one that fails while it is evaluated
+    /// (an unknown function, a function given the wrong type), the error alone.
     pub message: String,
+    /// The expression compiled and failed on the response. The AWS CLI compiles `--query` when it
+    /// parses its arguments but only evaluates it on the response, after the request; the error
+    /// then goes to its general handler (exit 255).
+    pub evaluation: bool,
 }
 
 impl fmt::Display for QueryError {
@@ -118,9 +124,19 @@ fn is_empty_object(value: &Value) -> bool {
 
 /// Applies a `--query` JMESPath expression to a response, as the AWS CLI does before formatting.
 pub fn apply_query(expr: &str, value: &Value) -> Result<Value, QueryError> {
-    let bad = |detail: String| QueryError { message: format!("Bad value for --query {expr}: {detail}") };
-    let ast = jmespath::parse(expr).map_err(|e| bad(e.to_string()))?;
-    query::evaluate(expr, &ast, value).map_err(bad)
+    let ast = parse_query(expr)?;
+    query::evaluate(expr, &ast, value).map_err(|message| QueryError { message, evaluation: true })
+}
+
+/// Compiles a `--query` expression, as the AWS CLI does when it parses its arguments: syntax only;
+/// function names and argument types are checked when the expression is evaluated.
+pub fn check_query(expr: &str) -> Result<(), QueryError> {
+    parse_query(expr).map(drop)
+}
+
+fn parse_query(expr: &str) -> Result<jmespath::ast::Ast, QueryError> {
+    jmespath::parse(expr)
+        .map_err(|e| QueryError { message: format!("Bad value for --query {expr}: {e}"), evaluation: false })
 }
 
 pub(crate) use connect_core::python::{number_str as py_number, python_str as py_str, truthy, type_name as py_type};
@@ -162,6 +178,20 @@ mod tests {
     fn bad_query() {
         let e = apply_query("a[", &json!({})).unwrap_err();
         assert!(e.message.starts_with("Bad value for --query a[: "), "{}", e.message);
+        assert!(!e.evaluation);
+        assert_eq!(check_query("a["), Err(e));
+    }
+
+    #[test]
+    fn functions_are_checked_on_the_response_only() {
+        // Python jmespath compiles these; they fail (or not) on the data.
+        for expr in ["nope(@)", "length(@)", "abs(@)"] {
+            assert_eq!(check_query(expr), Ok(()), "{expr}");
+        }
+        let e = apply_query("nope(@)", &json!({})).unwrap_err();
+        assert_eq!(e, QueryError { message: "Unknown function: nope()".into(), evaluation: true });
+        assert_eq!(apply_query("length(@)", &json!({})), Ok(json!(0)));
+        assert!(apply_query("abs(@)", &json!({})).unwrap_err().evaluation);
     }
 
     #[test]
