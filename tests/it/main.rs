@@ -3,6 +3,7 @@
 
 mod common;
 mod help;
+mod prompt;
 mod schema;
 mod skeleton;
 mod wire;
