@@ -6,4 +6,5 @@ mod help;
 mod prompt;
 mod schema;
 mod skeleton;
+mod tls;
 mod wire;

@@ -269,6 +269,8 @@ fn settings(inv: &Invocation, context: &Context) -> Result<client::Settings, Cli
         endpoint_url,
         unsigned: g.get_flag("no-sign-request"),
         ca_bundle: text("ca-bundle"),
+        insecure: g.get_flag("no-verify-ssl"),
+        warn: Some(std::sync::Arc::new(|line: &str| eprintln!("{line}"))),
         connect_timeout: seconds("cli-connect-timeout")?,
         read_timeout: seconds("cli-read-timeout")?,
         user_agent: format!(
