@@ -253,3 +253,39 @@ fn no_terminal_no_prompt() {
     aws-connect: [ERROR]: An error occurred (ParamValidation): Both --cli-auto-prompt and --no-cli-auto-prompt cannot be specified at the same time.
     ");
 }
+
+#[test]
+fn ctrl_c_during_a_request_exits_130_with_a_newline() {
+    let server = Server::start(vec![Reply::delay(Duration::from_secs(30), Reply::empty(200))]);
+    let url = server.url();
+    let args =
+        [OP, "--identity-info", "FirstName=Mary", "--user-id", "u", "--instance-id", "i", "--endpoint-url", &url];
+    let t = Terminal::start(&args, &credentials());
+    let start = Instant::now();
+    while server.requests().is_empty() {
+        assert!(start.elapsed() < TIMEOUT, "the request was not sent");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    t.tmux(&["send-keys", "-t", "t", "C-c"]);
+    let screen = t.wait_for("[exit ");
+    // The terminal echoes ^C; the newline after it is ours.
+    assert!(screen.contains("^C\n[exit 130]"), "{screen:?}");
+    assert!(!screen.contains("ERROR"), "{screen}");
+}
+
+#[test]
+fn no_pager_without_a_terminal() {
+    let server = Server::start(vec![Reply::empty(200)]);
+    let url = server.url();
+    let mut env = crate::common::Env::new();
+    for (k, v) in credentials() {
+        env = env.var(k, v);
+    }
+    let env = env.var("AWS_PAGER", "no-such-pager");
+    let args =
+        [OP, "--identity-info", "FirstName=Mary", "--user-id", "u", "--instance-id", "i", "--endpoint-url", &url];
+    let mut args = args.to_vec();
+    args.extend(["--query", "'shown'"]);
+    let r = env.run(&args);
+    assert_eq!((r.code, r.stdout.as_str(), r.stderr.as_str()), (0, "\"shown\"\n", ""));
+}

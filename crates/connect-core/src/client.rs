@@ -161,6 +161,11 @@ fn is_retryable(error: &ServiceError) -> bool {
 /// A setting of the selected profile in the AWS configuration files (`output`,
 /// `cli_error_format`, …), read only when asked for.
 pub fn profile_setting(profile: Option<&str>, key: &str) -> Option<String> {
+    // Reading the files for the key's name is far cheaper than loading them, and most commands
+    // ask for settings that are not there.
+    if !config_files_mention(key) {
+        return None;
+    }
     let runtime = tokio::runtime::Builder::new_current_thread().build().ok()?;
     let profiles = runtime
         .block_on(aws_config::profile::load(
@@ -171,6 +176,30 @@ pub fn profile_setting(profile: Option<&str>, key: &str) -> Option<String> {
         ))
         .ok()?;
     profiles.get(key).map(str::to_owned)
+}
+
+/// Whether the AWS configuration or credentials file may set `key`: false only when both files
+/// are missing or neither contains the name.
+fn config_files_mention(key: &str) -> bool {
+    let home = std::env::var_os("HOME");
+    let path = |var: &str, default: &str| -> Option<std::path::PathBuf> {
+        match std::env::var(var) {
+            Ok(p) => match p.strip_prefix("~/") {
+                Some(rest) => home.as_ref().map(|h| std::path::Path::new(h).join(rest)),
+                None => Some(p.into()),
+            },
+            Err(_) => home.as_ref().map(|h| std::path::Path::new(h).join(default)),
+        }
+    };
+    let (Some(config), Some(credentials)) =
+        (path("AWS_CONFIG_FILE", ".aws/config"), path("AWS_SHARED_CREDENTIALS_FILE", ".aws/credentials"))
+    else {
+        // No home directory to find them in: let the loader decide.
+        return true;
+    };
+    [config, credentials]
+        .iter()
+        .any(|p| std::fs::read(p).is_ok_and(|bytes| bytes.windows(key.len()).any(|w| w == key.as_bytes())))
 }
 
 /// Sends `op` with the (validated) `input` and returns the output document.
