@@ -2,7 +2,7 @@
 //! (the loopback server must receive exactly the seed request), `on-partial`, Ctrl-C, and the
 //! output pager. tmux is required: these tests fail, not skip, without it (`.ci/run` installs it).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
@@ -21,7 +21,7 @@ fn quote(word: &str) -> String {
 /// A tmux server of its own (private socket, no configuration file) running one command in a
 /// detached 200x50 session; the command's exit code is printed as `[exit N]` when it ends.
 struct Terminal {
-    dir: tempfile::TempDir,
+    _dir: tempfile::TempDir,
     socket: PathBuf,
 }
 
@@ -45,7 +45,7 @@ impl Terminal {
             line.push_str(&quote(a));
         }
         line.push_str("; echo \"[exit $?]\"; sleep 600");
-        let t = Terminal { dir, socket };
+        let t = Terminal { _dir: dir, socket };
         let out = t.tmux(&["new-session", "-d", "-s", "t", "-x", "200", "-y", "50", &line]);
         assert!(out.status.success(), "tmux new-session: {}", String::from_utf8_lossy(&out.stderr));
         t
@@ -60,11 +60,6 @@ impl Terminal {
             .env("TERM", "xterm")
             .output()
             .expect("tmux is required for these tests: install it (apt-get install -y tmux; .ci/run does)")
-    }
-
-    #[allow(dead_code)]
-    fn home(&self) -> &Path {
-        self.dir.path()
     }
 
     /// The whole screen, with wrapped lines joined.
