@@ -5,6 +5,8 @@ mod common;
 mod conformance;
 mod help;
 mod hostile;
+mod prompt;
 mod schema;
 mod skeleton;
+mod tls;
 mod wire;

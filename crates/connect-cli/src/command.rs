@@ -167,7 +167,7 @@ pub const COMPLETION: &str = "completion";
 const SHELLS: &[(&str, Shell)] = &[("bash", Shell::Bash), ("zsh", Shell::Zsh), ("fish", Shell::Fish)];
 
 /// Finds the operation name: the first argument that is neither an option nor an option's value.
-fn operation_position(args: &[String]) -> Option<usize> {
+pub fn operation_position(args: &[String]) -> Option<usize> {
     let mut i = 0;
     while i < args.len() {
         let arg = &args[i];

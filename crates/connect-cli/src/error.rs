@@ -35,6 +35,8 @@ pub enum CliError {
     Service { code: String, message: String, sentence: String, details: Vec<(String, serde_json::Value)> },
     /// Anything else, reported with its message.
     Other(String),
+    /// Ctrl-C (or the end of the input while prompting): a newline on stdout, nothing on stderr.
+    Interrupted,
 }
 
 impl From<connect_core::client::SendError> for CliError {
@@ -80,6 +82,7 @@ pub fn exit_code(error: &CliError) -> u8 {
         CliError::Config { .. } => exit::CONFIG,
         CliError::Service { .. } => exit::SERVICE,
         CliError::Other(_) => exit::OTHER,
+        CliError::Interrupted => exit::INTERRUPTED,
     }
 }
 
@@ -165,7 +168,7 @@ fn error_info(error: &CliError) -> Option<serde_json::Map<String, serde_json::Va
             m.extend(details.iter().cloned());
             Some(m)
         }
-        CliError::UnknownOptions(_) | CliError::Other(_) => None,
+        CliError::UnknownOptions(_) | CliError::Other(_) | CliError::Interrupted => None,
     }
 }
 

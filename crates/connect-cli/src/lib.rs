@@ -4,9 +4,12 @@
 pub mod command;
 pub mod error;
 pub mod help;
+pub mod interrupt;
 pub mod output;
+pub mod pager;
+pub mod prompt;
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap_complete::Shell;
@@ -21,6 +24,7 @@ use serde_json::Value;
 use crate::command::{HelpTopic, Invocation, ParamInput, Parsed, SkeletonKind};
 use crate::error::{CliError, ErrorFormat, exit, exit_code, render};
 use crate::output::Format;
+use crate::prompt::Mode;
 
 /// Runs the command line of this process and returns its exit code.
 pub fn main() -> ExitCode {
@@ -32,9 +36,36 @@ pub fn main() -> ExitCode {
             return ExitCode::from(exit_code(&e));
         }
     };
-    let mut stdout = std::io::stdout().lock();
-    let code = match run(&args, &mut stdout) {
+    let stdout = std::io::stdout();
+    let mut context = Context { stdout_is_terminal: stdout.is_terminal(), prompt: Mode::Off };
+    let mut stdout = stdout.lock();
+    let mode = prompt::mode(&args, || {
+        std::env::var("AWS_CLI_AUTO_PROMPT")
+            .ok()
+            .or_else(|| client::profile_setting(raw_option(&args, "--profile").as_deref(), "cli_auto_prompt"))
+    });
+    let result = match mode {
+        Err(e) => Err(e),
+        Ok(Mode::Off) => Ok(run_in(&args, &mut stdout, &context)),
+        Ok(Mode::On) => {
+            context.prompt = Mode::On;
+            prompt::prompt_for_args(&SERVICE, &args).map(|args| run_in(&args, &mut stdout, &context))
+        }
+        Ok(Mode::Partial) => match run_in(&args, &mut stdout, &context) {
+            // A parameter error is not shown: the prompter asks for the parameters instead.
+            Err(e) if exit_code(&e) == exit::PARAM => {
+                context.prompt = Mode::Partial;
+                prompt::prompt_for_args(&SERVICE, &args).map(|args| run_in(&args, &mut stdout, &context))
+            }
+            other => Ok(other),
+        },
+    };
+    let code = match result.and_then(|r| r) {
         Ok(()) => exit::OK,
+        Err(CliError::Interrupted) => {
+            let _ = stdout.write_all(b"\n").and_then(|()| stdout.flush());
+            exit::INTERRUPTED
+        }
         Err(e) => {
             let _ = stdout.flush();
             eprint!("{}", render(&e, error_format(&args)));
@@ -44,30 +75,52 @@ pub fn main() -> ExitCode {
     ExitCode::from(code)
 }
 
+/// How the process runs a command line: whether stdout is a terminal (for the pager) and whether
+/// the prompter completed it.
+#[derive(Debug, Clone, Copy)]
+pub struct Context {
+    pub stdout_is_terminal: bool,
+    pub prompt: Mode,
+}
+
+impl Default for Context {
+    fn default() -> Self {
+        Context { stdout_is_terminal: false, prompt: Mode::Off }
+    }
+}
+
+/// The value of an option in the raw arguments (which may not parse): `--name value` or
+/// `--name=value`.
+fn raw_option(args: &[String], name: &str) -> Option<String> {
+    args.iter().enumerate().find_map(|(i, a)| match a.strip_prefix(name) {
+        Some("") => args.get(i + 1).cloned(),
+        Some(rest) => rest.strip_prefix('=').map(str::to_owned),
+        None => None,
+    })
+}
+
 /// The error format: `--cli-error-format` (found in the raw arguments, which may not have parsed),
 /// else `AWS_CLI_ERROR_FORMAT`, else the profile's `cli_error_format`, else enhanced.
 fn error_format(args: &[String]) -> ErrorFormat {
-    let flag = |name: &str| {
-        args.iter().enumerate().find_map(|(i, a)| match a.strip_prefix(name) {
-            Some("") => args.get(i + 1).cloned(),
-            Some(rest) => rest.strip_prefix('=').map(str::to_owned),
-            None => None,
-        })
-    };
-    let name = flag("--cli-error-format")
+    let name = raw_option(args, "--cli-error-format")
         .or_else(|| std::env::var("AWS_CLI_ERROR_FORMAT").ok())
-        .or_else(|| client::profile_setting(flag("--profile").as_deref(), "cli_error_format"));
+        .or_else(|| client::profile_setting(raw_option(args, "--profile").as_deref(), "cli_error_format"));
     name.map_or_else(ErrorFormat::default, |n| ErrorFormat::from_name(&n))
 }
 
 /// Runs one command line (without the program name), writing its output to `out`.
 pub fn run(args: &[String], out: &mut dyn Write) -> Result<(), CliError> {
+    run_in(args, out, &Context::default())
+}
+
+/// [`run`], in a given context.
+pub fn run_in(args: &[String], out: &mut dyn Write, context: &Context) -> Result<(), CliError> {
     match command::parse(&SERVICE, args)? {
         Parsed::Version => write_out(out, &format!("{}\n", version())),
         Parsed::Help(HelpTopic::Service) => write_out(out, &help::service_page(&SERVICE)),
         Parsed::Help(HelpTopic::Operation(op)) => write_out(out, &help::operation_page(&SERVICE, op)),
         Parsed::Completion(shell) => write_out(out, &completion_script(shell)),
-        Parsed::Run(invocation) => run_operation(&invocation, out),
+        Parsed::Run(invocation) => run_operation(&invocation, out, context),
     }
 }
 
@@ -92,7 +145,7 @@ pub fn version() -> String {
     format!("aws-connect/{} {}/{}", env!("CARGO_PKG_VERSION"), std::env::consts::OS, std::env::consts::ARCH)
 }
 
-fn run_operation(inv: &Invocation, out: &mut dyn Write) -> Result<(), CliError> {
+fn run_operation(inv: &Invocation, out: &mut dyn Write, context: &Context) -> Result<(), CliError> {
     let op = inv.operation;
     if inv.json_schema {
         return write_out(out, &to_pretty(&connect_core::schema::input_schema(op), Style { ensure_ascii: false }));
@@ -115,7 +168,7 @@ fn run_operation(inv: &Invocation, out: &mut dyn Write) -> Result<(), CliError> 
             // botocore validates the parameters of a call on a client it has created, which
             // fails first on an unknown profile or a missing region.
             if inv.skeleton != Some(SkeletonKind::Output) {
-                client::check_configuration(&settings(inv)?)?;
+                client::check_configuration(&settings(inv, context)?)?;
             }
             return Err(CliError::ParamValidation(format!("{}\n{e}", validate::HEADER)));
         }
@@ -134,9 +187,31 @@ fn run_operation(inv: &Invocation, out: &mut dyn Write) -> Result<(), CliError> 
             _ => serde_json::Map::new(),
         }
     } else {
-        client::send(&SERVICE, op, &input, &settings(inv)?).map_err(CliError::from)?
+        let settings = settings(inv, context)?;
+        interrupt::exit_on_interrupt();
+        client::send(&SERVICE, op, &input, &settings).map_err(CliError::from)?
     };
-    print_response(out, op, Value::Object(response), query.map(String::as_str), format)
+    let text = response_text(op, Value::Object(response), query.map(String::as_str), format)?;
+    if text.is_empty() {
+        return Ok(());
+    }
+    let pager =
+        pager::choose(inv.globals.get_flag("no-cli-pager"), context.stdout_is_terminal, |source| match source {
+            pager::Source::AwsPagerEnv => std::env::var("AWS_PAGER").ok(),
+            pager::Source::Profile => client::profile_setting(profile(inv), "cli_pager"),
+            pager::Source::PagerEnv => std::env::var("PAGER").ok(),
+        });
+    match pager {
+        Some(command) => {
+            let _ = out.flush();
+            pager::page(&command, &text)
+        }
+        None => write_out(out, &text),
+    }
+}
+
+fn profile(inv: &Invocation) -> Option<&str> {
+    inv.globals.get_one::<String>("profile").map(String::as_str)
 }
 
 /// The output format: `--output`, else `AWS_DEFAULT_OUTPUT`, else json.
@@ -149,9 +224,10 @@ fn output_format(inv: &Invocation) -> Result<Format, CliError> {
         .or_else(|| client::profile_setting(inv.globals.get_one::<String>("profile").map(String::as_str), "output"))
         .unwrap_or_else(|| "json".to_owned());
     Format::from_name(&name).ok_or_else(|| {
-        CliError::Usage(format!(
+        CliError::Usage(
             "argument --output: Invalid choice, valid choices are:\n\njson                                     | text\ntable                                    | yaml\nyaml-stream                              | off\n"
-        ))
+                .to_owned(),
+        )
     })
 }
 
@@ -161,24 +237,24 @@ fn query_error(e: output::QueryError) -> CliError {
     if e.evaluation { CliError::Other(e.message) } else { CliError::ParamValidation(e.message) }
 }
 
-/// Prints a response: nothing for an empty one (unless a query asks), else the formatted document.
-fn print_response(
-    out: &mut dyn Write,
+/// The text of a response: nothing for an empty one (unless a query asks), else the formatted
+/// document.
+fn response_text(
     op: &'static Operation,
     response: Value,
     query: Option<&str>,
     format: Format,
-) -> Result<(), CliError> {
+) -> Result<String, CliError> {
     let value = match query {
         Some(q) => output::apply_query(q, &response).map_err(query_error)?,
-        None if response.as_object().is_some_and(|m| m.is_empty()) => return Ok(()),
+        None if response.as_object().is_some_and(|m| m.is_empty()) => return Ok(String::new()),
         None => response,
     };
-    write_out(out, &output::render(format, &value, op.name))
+    Ok(output::render(format, &value, op.name))
 }
 
 /// Client settings from the global options.
-fn settings(inv: &Invocation) -> Result<client::Settings, CliError> {
+fn settings(inv: &Invocation, context: &Context) -> Result<client::Settings, CliError> {
     let g = &inv.globals;
     let text = |name: &str| g.get_one::<String>(name).cloned();
     let endpoint_url = match text("endpoint-url") {
@@ -206,13 +282,16 @@ fn settings(inv: &Invocation) -> Result<client::Settings, CliError> {
         endpoint_url,
         unsigned: g.get_flag("no-sign-request"),
         ca_bundle: text("ca-bundle"),
+        insecure: g.get_flag("no-verify-ssl"),
+        warn: Some(std::sync::Arc::new(|line: &str| eprintln!("{line}"))),
         connect_timeout: seconds("cli-connect-timeout")?,
         read_timeout: seconds("cli-read-timeout")?,
         user_agent: format!(
-            "aws-connect/{} os/{} md/arch#{} md/command#{}",
+            "aws-connect/{} os/{} md/arch#{} md/prompt#{} md/command#{}",
             env!("CARGO_PKG_VERSION"),
             std::env::consts::OS,
             std::env::consts::ARCH,
+            context.prompt.agent_name(),
             inv.operation.cli_name
         ),
         debug,

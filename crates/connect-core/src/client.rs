@@ -65,6 +65,10 @@ pub struct Settings {
     pub read_timeout: Option<Duration>,
     /// `--ca-bundle`: a PEM file of the only certificates to trust.
     pub ca_bundle: Option<String>,
+    /// `--no-verify-ssl`: accept any server certificate.
+    pub insecure: bool,
+    /// Where warnings go (`--no-verify-ssl`'s `InsecureRequestWarning`).
+    pub warn: Option<DebugSink>,
     /// The `User-Agent` header.
     pub user_agent: String,
     pub debug: Option<DebugSink>,
@@ -96,6 +100,9 @@ pub enum SendError {
     Service { operation: &'static str, error: ServiceError, attempts: u32, retries_exhausted: bool },
     #[error("Could not connect to the endpoint URL: \"{url}\"")]
     Connect { url: String },
+    /// The TLS handshake failed (an untrusted certificate, …).
+    #[error("SSL validation failed for {url} {reason}")]
+    Ssl { url: String, reason: String },
     #[error("Connect timeout on endpoint URL: \"{url}\"")]
     ConnectTimeout { url: String },
     #[error("Read timeout on endpoint URL: \"{url}\"")]
@@ -158,6 +165,11 @@ fn is_retryable(error: &ServiceError) -> bool {
 /// A setting of the selected profile in the AWS configuration files (`output`,
 /// `cli_error_format`, …), read only when asked for.
 pub fn profile_setting(profile: Option<&str>, key: &str) -> Option<String> {
+    // Reading the files for the key's name is far cheaper than loading them, and most commands
+    // ask for settings that are not there.
+    if !config_files_mention(key) {
+        return None;
+    }
     let runtime = tokio::runtime::Builder::new_current_thread().build().ok()?;
     let profiles = runtime
         .block_on(aws_config::profile::load(
@@ -178,6 +190,30 @@ fn check_profile(profiles: &aws_config::profile::ProfileSet, explicit: bool) -> 
         return Err(SendError::ProfileNotFound(name.to_owned()));
     }
     Ok(())
+}
+
+/// Whether the AWS configuration or credentials file may set `key`: false only when both files
+/// are missing or neither contains the name.
+fn config_files_mention(key: &str) -> bool {
+    let home = std::env::var_os("HOME");
+    let path = |var: &str, default: &str| -> Option<std::path::PathBuf> {
+        match std::env::var(var) {
+            Ok(p) => match p.strip_prefix("~/") {
+                Some(rest) => home.as_ref().map(|h| std::path::Path::new(h).join(rest)),
+                None => Some(p.into()),
+            },
+            Err(_) => home.as_ref().map(|h| std::path::Path::new(h).join(default)),
+        }
+    };
+    let (Some(config), Some(credentials)) =
+        (path("AWS_CONFIG_FILE", ".aws/config"), path("AWS_SHARED_CREDENTIALS_FILE", ".aws/credentials"))
+    else {
+        // No home directory to find them in: let the loader decide.
+        return true;
+    };
+    [config, credentials]
+        .iter()
+        .any(|p| std::fs::read(p).is_ok_and(|bytes| bytes.windows(key.len()).any(|w| w == key.as_bytes())))
 }
 
 /// Sends `op` with the (validated) `input` and returns the output document.
@@ -237,7 +273,7 @@ async fn configure(settings: &Settings) -> Result<Configured, SendError> {
         std::fs::metadata(path).map_err(|e| SendError::Other(format!("Could not read the CA bundle {path}: {e}")))?;
     }
     // The configuration's own requests (SSO, STS, container and instance metadata) use HTTPS.
-    let config_client = LazyClient::new(ca_bundle.clone(), false);
+    let config_client = LazyClient::new(ca_bundle.clone(), false, None);
 
     let mut loader = aws_config::defaults(BehaviorVersion::latest()).http_client(config_client);
     if let Some(profile) = &settings.profile {
@@ -319,7 +355,11 @@ async fn send_async(
     let mut builder = SmithyOperation::builder()
         .service_name(service.sdk_id)
         .operation_name(op.name)
-        .http_client(LazyClient::new(ca_bundle, base_url.starts_with("http://")))
+        .http_client(LazyClient::new(
+            ca_bundle,
+            base_url.starts_with("http://"),
+            settings.insecure.then(|| Insecure(settings.warn.clone())),
+        ))
         .endpoint_url(&base_url)
         .timeout_config(timeouts)
         .standard_retry(&retry)
@@ -378,7 +418,7 @@ async fn send_async(
                 resp.headers().iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect();
             let body = resp.body().bytes().unwrap_or_default();
             if (200..300).contains(&status) {
-                return rest_json::parse_output(op, &headers, body).map_err(|e| OrchestratorError::other(e));
+                return rest_json::parse_output(op, &headers, body).map_err(OrchestratorError::other);
             }
             let error = rest_json::parse_error(op, status, &headers, body);
             let meta = ErrorMetadata::builder().code(&error.code).message(&error.message).build();
@@ -390,6 +430,11 @@ async fn send_async(
     let attempts = attempts.load(Ordering::SeqCst).max(1);
     result.map_err(|e| {
         let context = aws_smithy_types::error::display::DisplayErrorContext(&e).to_string();
+        if let SdkError::DispatchFailure(f) = &e {
+            if let Some(reason) = f.as_connector_error().and_then(|c| tls_error(c)) {
+                return SendError::Ssl { url: full_url, reason };
+            }
+        }
         match e {
             SdkError::ServiceError(ctx) => {
                 let error = ctx.into_err().error;
@@ -412,6 +457,32 @@ async fn send_async(
     })
 }
 
+/// The TLS error behind a failed connection, if that is what failed: the rustls error, as text.
+fn tls_error(failure: &(dyn std::error::Error + 'static)) -> Option<String> {
+    let mut next: Option<&(dyn std::error::Error + 'static)> = Some(failure);
+    while let Some(e) = next {
+        if let Some(tls) = e.downcast_ref::<rustls::Error>() {
+            return Some(tls.to_string());
+        }
+        // io::Error hides the error it wraps from `source()` (hyper-rustls nests it two deep).
+        next = match e.downcast_ref::<std::io::Error>().and_then(|io| io.get_ref()) {
+            Some(inner) => Some(inner),
+            None => e.source(),
+        };
+    }
+    None
+}
+
+/// `--no-verify-ssl`, with where its warning goes.
+#[derive(Clone)]
+struct Insecure(Option<DebugSink>);
+
+impl std::fmt::Debug for Insecure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Insecure")
+    }
+}
+
 /// The HTTP client: rustls with ring, the proxy from `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY`, and
 /// the trusted roots, all built on the first request: credentials from the environment never
 /// connect anywhere, and a plain-HTTP endpoint (`plain_http`) never loads certificates at all.
@@ -419,12 +490,14 @@ async fn send_async(
 struct LazyClient {
     ca_bundle: Option<String>,
     plain_http: bool,
+    /// `--no-verify-ssl`: HTTPS goes through [`crate::insecure`] instead.
+    insecure: Option<Insecure>,
     built: Arc<OnceLock<SharedHttpClient>>,
 }
 
 impl LazyClient {
-    fn new(ca_bundle: Option<String>, plain_http: bool) -> LazyClient {
-        LazyClient { ca_bundle, plain_http, built: Arc::default() }
+    fn new(ca_bundle: Option<String>, plain_http: bool, insecure: Option<Insecure>) -> LazyClient {
+        LazyClient { ca_bundle, plain_http, insecure, built: Arc::default() }
     }
 
     fn build(&self) -> SharedHttpClient {
@@ -480,8 +553,11 @@ struct LazyConnector {
 
 impl HttpConnector for LazyConnector {
     fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
-        let connector = self.connector.get_or_init(|| {
-            self.client.built.get_or_init(|| self.client.build()).http_connector(&self.settings, &self.components)
+        let connector = self.connector.get_or_init(|| match &self.client.insecure {
+            Some(Insecure(warn)) if !self.client.plain_http => {
+                SharedHttpConnector::new(crate::insecure::InsecureConnector::new(&self.settings, warn.clone()))
+            }
+            _ => self.client.built.get_or_init(|| self.client.build()).http_connector(&self.settings, &self.components),
         });
         connector.call(request)
     }

@@ -8,6 +8,7 @@ pub mod client;
 pub mod endpoint;
 pub mod generated;
 pub mod input;
+mod insecure;
 pub mod json;
 pub mod model;
 pub mod paramfile;

@@ -1,0 +1,147 @@
+//! `--no-verify-ssl`: an HTTP connector that accepts any server certificate.
+//!
+//! aws-smithy-http-client has no switch for this, so this connector is hyper-util's client with
+//! hyper-rustls over a rustls configuration (ring) whose certificate verifier accepts every
+//! certificate; handshake signatures are still checked against the certificate presented, as
+//! OpenSSL does with verification off. The connect timeout is the TCP connector's, the read
+//! timeout bounds the wait for the response head. Proxies are not used on this path.
+
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+use aws_smithy_runtime_api::client::http::{HttpConnector, HttpConnectorFuture, HttpConnectorSettings};
+use aws_smithy_runtime_api::client::orchestrator::{HttpRequest, HttpResponse};
+use aws_smithy_runtime_api::client::result::ConnectorError;
+use aws_smithy_types::body::SdkBody;
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector as TcpConnector;
+use hyper_util::rt::TokioExecutor;
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::crypto::{CryptoProvider, WebPkiSupportedAlgorithms};
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::{DigitallySignedStruct, SignatureScheme};
+
+use crate::client::DebugSink;
+
+/// The warning urllib3 gives (as `InsecureRequestWarning`) for each host reached without
+/// certificate verification.
+pub fn warning(host: &str) -> String {
+    format!(
+        "InsecureRequestWarning: Unverified HTTPS request is being made to host '{host}'. Adding certificate \
+         verification is strongly advised. See: https://urllib3.readthedocs.io/en/latest/advanced-usage.html#tls-warnings"
+    )
+}
+
+/// Accepts any certificate; checks handshake signatures.
+#[derive(Debug)]
+struct AcceptAnyCertificate(WebPkiSupportedAlgorithms);
+
+impl ServerCertVerifier for AcceptAnyCertificate {
+    fn verify_server_cert(
+        &self,
+        _end_entity: &CertificateDer<'_>,
+        _intermediates: &[CertificateDer<'_>],
+        _server_name: &ServerName<'_>,
+        _ocsp_response: &[u8],
+        _now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        Ok(ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.0)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.0)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.0.supported_schemes()
+    }
+}
+
+type HyperClient = Client<hyper_rustls::HttpsConnector<TcpConnector>, SdkBody>;
+
+/// The connector of `--no-verify-ssl`.
+#[derive(Clone)]
+pub(crate) struct InsecureConnector {
+    client: Result<HyperClient, String>,
+    read_timeout: Option<Duration>,
+    warn: Option<DebugSink>,
+}
+
+/// Whether the warning was given: once a process, as Python shows a warning once.
+static WARNED: OnceLock<()> = OnceLock::new();
+
+impl std::fmt::Debug for InsecureConnector {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("InsecureConnector").field("read_timeout", &self.read_timeout).finish_non_exhaustive()
+    }
+}
+
+impl InsecureConnector {
+    pub(crate) fn new(settings: &HttpConnectorSettings, warn: Option<DebugSink>) -> InsecureConnector {
+        InsecureConnector { client: hyper_client(settings), read_timeout: settings.read_timeout(), warn }
+    }
+}
+
+fn hyper_client(settings: &HttpConnectorSettings) -> Result<HyperClient, String> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let verifier = AcceptAnyCertificate(provider.signature_verification_algorithms);
+    let config = rustls::ClientConfig::builder_with_provider(Arc::clone(&provider) as Arc<CryptoProvider>)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| e.to_string())?
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(verifier))
+        .with_no_client_auth();
+    let mut tcp = TcpConnector::new();
+    tcp.enforce_http(false);
+    tcp.set_nodelay(true);
+    tcp.set_connect_timeout(settings.connect_timeout());
+    let https = hyper_rustls::HttpsConnectorBuilder::new()
+        .with_tls_config(config)
+        .https_or_http()
+        .enable_http1()
+        .wrap_connector(tcp);
+    Ok(Client::builder(TokioExecutor::new()).build(https))
+}
+
+impl HttpConnector for InsecureConnector {
+    fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
+        let this = self.clone();
+        HttpConnectorFuture::new(async move {
+            let client = this.client.as_ref().map_err(|e| ConnectorError::other(e.clone().into(), None))?;
+            let request = request.try_into_http1x().map_err(|e| ConnectorError::other(e.into(), None))?;
+            if request.uri().scheme_str() == Some("https") {
+                if let (Some(sink), Some(host)) = (&this.warn, request.uri().host()) {
+                    if WARNED.set(()).is_ok() {
+                        sink(&warning(host));
+                    }
+                }
+            }
+            let sent = client.request(request);
+            let response = match this.read_timeout {
+                Some(limit) => tokio::time::timeout(limit, sent)
+                    .await
+                    .map_err(|_| ConnectorError::timeout("HTTP read timeout occurred".into()))?,
+                None => sent.await,
+            };
+            let response = response.map_err(|e| {
+                if e.is_connect() { ConnectorError::io(e.into()) } else { ConnectorError::other(e.into(), None) }
+            })?;
+            HttpResponse::try_from(response.map(SdkBody::from_body_1_x))
+                .map_err(|e| ConnectorError::other(e.into(), None))
+        })
+    }
+}
