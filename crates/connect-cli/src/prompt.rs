@@ -588,7 +588,8 @@ mod tests {
                             Kind::Structure(_) | Kind::Union(_) | Kind::List(_) | Kind::Map { .. }
                         )
                 });
-                (members.iter().all(simple) && plain).then_some((*op, m))
+                let has_text = m.target.members().iter().any(|x| matches!(x.target.kind, Kind::String));
+                (members.iter().all(simple) && plain && has_text).then_some((*op, m))
             })
             .expect("an operation with a required structure parameter")
     }
