@@ -277,7 +277,7 @@ pub fn parse_error(op: &Operation, status: u16, headers: &[(String, String)], bo
 /// without output gives an empty document.
 pub fn parse_output(op: &Operation, headers: &[(String, String)], body: &[u8]) -> Result<Map<String, Value>, String> {
     let Some(shape) = op.output else { return Ok(Map::new()) };
-    let mut doc = if body.iter().all(u8::is_ascii_whitespace) {
+    let body = if body.iter().all(u8::is_ascii_whitespace) {
         Map::new()
     } else {
         match serde_json::from_slice::<Value>(body) {
@@ -286,12 +286,15 @@ pub fn parse_output(op: &Operation, headers: &[(String, String)], body: &[u8]) -
             Err(e) => return Err(format!("the response is not JSON: {e}")),
         }
     };
+    // As botocore: members bound to headers first, then the body's, each in model order; only
+    // modeled members; timestamps as the AWS CLI prints them (ISO 8601).
+    let mut doc = Map::new();
     for m in shape.members() {
         if let Location::Header(name) = m.location {
             if let Some((_, v)) = headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)) {
                 let value = match m.target.kind {
                     Kind::Timestamp(_) => match DateTime::from_str(v, Format::HttpDate) {
-                        Ok(dt) => epoch_value(&dt),
+                        Ok(dt) => Value::String(iso8601(&dt)),
                         Err(_) => Value::String(v.clone()),
                     },
                     Kind::Integer | Kind::Long => v.parse::<i64>().map(Value::from).unwrap_or(Value::String(v.clone())),
@@ -302,11 +305,49 @@ pub fn parse_output(op: &Operation, headers: &[(String, String)], body: &[u8]) -
             }
         }
     }
-    // Body members keep the service's order; drop keys the model does not know? No: the AWS CLI
-    // prints what botocore parsed, which is only modeled members.
-    let known: Vec<&str> = shape.members().iter().map(|m| m.name).collect();
-    doc.retain(|k, _| known.contains(&k.as_str()));
+    for m in shape.members() {
+        if m.location == Location::Body {
+            if let Some(v) = body.get(m.name) {
+                doc.insert(m.name.to_owned(), output_value(m.target, v));
+            }
+        }
+    }
     Ok(doc)
+}
+
+/// A response value as botocore parses it: modeled members only, in model order, timestamps as
+/// ISO 8601 text.
+pub fn output_value(shape: &'static Shape, value: &Value) -> Value {
+    match (&shape.kind, value) {
+        (Kind::Structure(members) | Kind::Union(members), Value::Object(map)) => Value::Object(
+            members
+                .iter()
+                .filter_map(|m| map.get(m.name).map(|v| (m.name.to_owned(), output_value(m.target, v))))
+                .collect(),
+        ),
+        (Kind::List(element), Value::Array(items)) => {
+            Value::Array(items.iter().map(|i| output_value(element, i)).collect())
+        }
+        (Kind::Map { value: v_shape, .. }, Value::Object(map)) => {
+            Value::Object(map.iter().map(|(k, v)| (k.clone(), output_value(v_shape, v))).collect())
+        }
+        (Kind::Timestamp(_), v @ (Value::Number(_) | Value::String(_))) => match parse_timestamp(v, shape.name) {
+            Ok(dt) => Value::String(iso8601(&dt)),
+            Err(_) => v.clone(),
+        },
+        (_, v) => v.clone(),
+    }
+}
+
+/// Python's `datetime.isoformat()` of a UTC time: `2024-01-02T03:04:05+00:00`, with microseconds
+/// when there are any.
+pub fn iso8601(dt: &DateTime) -> String {
+    let secs = dt.secs();
+    let micros = ((dt.subsec_nanos() as f64) / 1000.0).round() as i64;
+    let (secs, micros) = if micros >= 1_000_000 { (secs + 1, 0) } else { (secs, micros) };
+    let whole = DateTime::from_secs(secs).fmt(Format::DateTime).unwrap_or_default();
+    let base = whole.trim_end_matches('Z');
+    if micros == 0 { format!("{base}+00:00") } else { format!("{base}.{micros:06}+00:00") }
 }
 
 /// A copy of `value` with every `@sensitive` value replaced, for logs.
@@ -362,5 +403,15 @@ mod tests {
         assert_eq!(ts("2020-01-02"), 1577923200);
         assert_eq!(ts("1577934245"), 1577934245);
         assert!(parse_timestamp(&Value::String("soon".into()), "T").is_err());
+    }
+
+    #[test]
+    fn output_timestamps_as_python_isoformat() {
+        // datetime.fromtimestamp(v, tzutc()).isoformat() for the same values.
+        let iso = |v: Value| iso8601(&parse_timestamp(&v, "T").unwrap());
+        assert_eq!(iso(Value::from(1577934245)), "2020-01-02T03:04:05+00:00");
+        assert_eq!(iso(Value::from(1577934245.5)), "2020-01-02T03:04:05.500000+00:00");
+        assert_eq!(iso(Value::from(1577934245.123)), "2020-01-02T03:04:05.123000+00:00");
+        assert_eq!(iso(Value::from(0)), "1970-01-01T00:00:00+00:00");
     }
 }
