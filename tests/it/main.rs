@@ -8,5 +8,6 @@ mod hostile;
 mod prompt;
 mod schema;
 mod skeleton;
+mod skeletons;
 mod tls;
 mod wire;

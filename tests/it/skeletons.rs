@@ -1,0 +1,52 @@
+//! `--generate-cli-skeleton` for every operation equals what the AWS CLI prints: botocore's
+//! argument generator over the same operation, dumped as the AWS CLI dumps it. The AWS CLI v2
+//! shows the first value of an enum (v1 picks one at random), so the oracle does the same.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use connect_core::generated::SERVICE;
+
+use crate::common::Env;
+
+const ORACLE: &str = r#"
+import json, sys, random
+import botocore.session
+from botocore.utils import ArgumentGenerator
+from awscli.utils import json_encoder
+random.choice = lambda seq: seq[0]  # AWS CLI v2: the first enum value
+model = botocore.session.get_session().get_service_model('connect')
+out = {}
+for name in json.load(sys.stdin):
+    shape = model.operation_model(name).input_shape
+    skeleton = ArgumentGenerator().generate_skeleton(shape) if shape is not None else {}
+    out[name] = json.dumps(skeleton, indent=4, default=json_encoder) + '\n'
+json.dump(out, sys.stdout)
+"#;
+
+#[test]
+fn every_operation_skeleton_equals_the_aws_cli() {
+    let names: Vec<&str> = SERVICE.operations.iter().map(|op| op.name).collect();
+    let mut child = Command::new("python3")
+        .args(["-c", ORACLE])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("python3 with botocore and the AWS CLI is needed (installed by .ci/run)");
+    child.stdin.take().unwrap().write_all(serde_json::to_string(&names).unwrap().as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "the oracle failed");
+    let expected: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+
+    let env = Env::new();
+    let mut failures = Vec::new();
+    for op in SERVICE.operations {
+        let r = env.run(&[op.cli_name, "--generate-cli-skeleton"]);
+        let want = expected[op.name].as_str().unwrap();
+        if r.code != 0 || r.stdout != want {
+            failures.push(format!("{} (exit {}):\n--- ours\n{}--- AWS CLI\n{want}", op.cli_name, r.code, r.stdout));
+        }
+    }
+    assert_eq!(SERVICE.operations.len(), 370);
+    assert!(failures.is_empty(), "{} of 370 differ:\n{}", failures.len(), failures[..failures.len().min(2)].join("\n"));
+}
