@@ -162,8 +162,9 @@ fn run_operation(inv: &Invocation, out: &mut dyn Write, context: &Context) -> Re
         Some(SkeletonKind::Output) | None => {}
     }
     check_required(inv)?;
-    let input = build_input(inv)?;
+    let mut input = build_input(inv)?;
     if let Some(shape) = op.input {
+        input::fill_idempotency_tokens(shape, &mut input);
         if let Err(e) = validate::validate(&Value::Object(input.clone()), shape) {
             // botocore validates the parameters of a call on a client it has created, which
             // fails first on an unknown profile or a missing region.

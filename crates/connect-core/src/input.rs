@@ -231,6 +231,25 @@ pub fn cli_input(format: CliInputFormat, value: &str) -> Result<Map<String, Valu
     }
 }
 
+/// Fills every top-level `@idempotencyToken` member that was not given with a fresh random UUID,
+/// as the AWS CLI does before validating.
+pub fn fill_idempotency_tokens(shape: &Shape, input: &mut Map<String, Value>) {
+    for m in shape.members().iter().filter(|m| m.idempotency_token) {
+        if !input.contains_key(m.name) {
+            input.insert(m.name.to_owned(), Value::String(uuid4()));
+        }
+    }
+}
+
+/// A random (version 4) UUID.
+pub fn uuid4() -> String {
+    let mut bytes: [u8; 16] = fastrand::u128(..).to_be_bytes();
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!("{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..])
+}
+
 /// The AWS CLI's merge: the document's top-level keys are added where the command line did not
 /// give the parameter (no deep merge).
 pub fn merge(explicit: Map<String, Value>, document: Map<String, Value>) -> Map<String, Value> {
@@ -361,6 +380,24 @@ mod tests {
             e.to_string(),
             "maximum recursion depth exceeded while decoding a JSON object from a unicode string"
         );
+    }
+
+    #[test]
+    fn idempotency_tokens_are_filled_when_missing() {
+        static TOKEN: Shape = Shape::new(
+            "Req",
+            Kind::Structure(&[Member::new("ClientToken", "client-token", &TEXT).idempotency_token()]),
+        );
+        let mut given = json!({"ClientToken": "mine"}).as_object().unwrap().clone();
+        fill_idempotency_tokens(&TOKEN, &mut given);
+        assert_eq!(given["ClientToken"], "mine");
+        let mut empty = Map::new();
+        fill_idempotency_tokens(&TOKEN, &mut empty);
+        let token = empty["ClientToken"].as_str().unwrap();
+        assert_eq!(token.len(), 36);
+        assert_eq!(&token[14..15], "4", "{token}");
+        assert!(matches!(&token[19..20], "8" | "9" | "a" | "b"), "{token}");
+        assert_ne!(uuid4(), uuid4());
     }
 
     #[test]
