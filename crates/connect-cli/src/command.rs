@@ -124,6 +124,8 @@ pub struct Invocation {
     pub skeleton: Option<SkeletonKind>,
     /// `--generate-json-schema`: print the input's JSON Schema (our addition).
     pub json_schema: bool,
+    /// `--starting-token`, `--page-size`, `--max-items`, as given.
+    pub paging: [Option<String>; 3],
     /// A `help` argument among otherwise complete parameters: the AWS CLI prints the operation's
     /// help page once the parameters parse.
     pub help: bool,
@@ -218,6 +220,18 @@ pub fn operation_command(op: &'static Operation) -> Command {
                     .value_name("value"),
             ),
         };
+    }
+    // The AWS CLI's paging options, for operations it paginates automatically.
+    if let Some((p, ..)) = connect_core::paginate::automatic(op) {
+        let mut paging = vec!["starting-token", "max-items"];
+        if p.page_size.is_some() {
+            paging.push("page-size");
+        }
+        for name in paging {
+            if !cmd.get_arguments().any(|a| a.get_long() == Some(name)) {
+                cmd = cmd.arg(Arg::new(name).long(name).num_args(1).allow_negative_numbers(true).value_name("value"));
+            }
+        }
     }
     cmd.arg(Arg::new("cli-input-json").long("cli-input-json").num_args(1).value_name("value"))
         .arg(Arg::new("cli-input-yaml").long("cli-input-yaml").num_args(1).value_name("value"))
@@ -366,6 +380,8 @@ pub fn parse(service: &'static Service, args: &[String]) -> Result<Parsed, CliEr
         cli_input_yaml: sub.get_one::<String>("cli-input-yaml").cloned(),
         skeleton,
         json_schema: sub.get_flag("generate-json-schema"),
+        paging: ["starting-token", "page-size", "max-items"]
+            .map(|name| sub.try_get_one::<String>(name).ok().flatten().cloned()),
         help,
         globals: matches.clone(),
     };

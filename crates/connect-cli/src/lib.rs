@@ -190,7 +190,8 @@ fn run_operation(inv: &Invocation, out: &mut dyn Write, context: &Context) -> Re
     } else {
         let settings = settings(inv, context)?;
         interrupt::exit_on_interrupt();
-        client::send(&SERVICE, op, &input, &settings).map_err(CliError::from)?
+        let paging = paging(inv, &input)?;
+        client::send_pages(&SERVICE, op, input, &settings, paging.as_ref()).map_err(CliError::from)?
     };
     let text = response_text(op, Value::Object(response), query.map(String::as_str), format)?;
     if text.is_empty() {
@@ -297,6 +298,42 @@ fn settings(inv: &Invocation, context: &Context) -> Result<client::Settings, Cli
         ),
         debug,
     })
+}
+
+/// Whether and how to paginate, as the AWS CLI decides: automatically for operations it
+/// paginates, unless `--no-paginate` or a page token or size member was given by hand.
+fn paging(
+    inv: &Invocation,
+    input: &serde_json::Map<String, Value>,
+) -> Result<Option<connect_core::paginate::Paging>, CliError> {
+    let Some((p, input_token, ..)) = connect_core::paginate::automatic(inv.operation) else { return Ok(None) };
+    let [starting_token, page_size, max_items] = inv.paging.clone();
+    let manual = [Some(input_token), p.page_size].into_iter().flatten().any(|m| input.contains_key(m));
+    if inv.globals.get_flag("no-paginate") || manual {
+        let used: Vec<&str> = ["--starting-token", "--page-size", "--max-items"]
+            .into_iter()
+            .zip([&starting_token, &page_size, &max_items])
+            .filter_map(|(name, v)| v.as_ref().map(|_| name))
+            .collect();
+        if !used.is_empty() && inv.globals.get_flag("no-paginate") {
+            return Err(CliError::Other(format!(
+                "Cannot specify --no-paginate along with pagination arguments: {}",
+                used.join(", ")
+            )));
+        }
+        return Ok(None);
+    }
+    let int = |name: &str, v: Option<String>| -> Result<Option<i64>, CliError> {
+        v.map(|t| {
+            t.trim().parse::<i64>().map_err(|_| CliError::Usage(format!("argument --{name}: invalid int value: '{t}'")))
+        })
+        .transpose()
+    };
+    Ok(Some(connect_core::paginate::Paging {
+        starting_token,
+        page_size: int("page-size", page_size)?,
+        max_items: int("max-items", max_items)?.map(|n| n.max(0) as u64),
+    }))
 }
 
 /// The operation's input document: the parameters given on the command line, then what

@@ -45,6 +45,7 @@ use serde_json::{Map, Value};
 
 use crate::endpoint::{self, EndpointParams};
 use crate::model::{Operation, Service};
+use crate::paginate::{self, PageError, Paging};
 use crate::rest_json::{self, ServiceError};
 
 /// Where log lines of `--debug` go.
@@ -223,21 +224,34 @@ pub fn send(
     input: &Map<String, Value>,
     settings: &Settings,
 ) -> Result<Map<String, Value>, SendError> {
-    let request = rest_json::serialize(op, input)?;
-    let debug_request = settings.debug.as_ref().map(|_| {
-        let redacted = match (op.input, Value::Object(input.clone())) {
-            (Some(shape), v) => rest_json::redact(shape, &v),
-            (None, v) => v,
-        };
-        let redacted = redacted.as_object().cloned().unwrap_or_default();
-        rest_json::serialize(op, &redacted).unwrap_or_else(|_| request.clone())
-    });
+    send_pages(service, op, input.clone(), settings, None)
+}
+
+/// Sends `op`, fetching every page when `paging` is given and the operation is paginated (see
+/// [`crate::paginate`]), and returns the (merged) output document.
+pub fn send_pages(
+    service: &'static Service,
+    op: &'static Operation,
+    input: Map<String, Value>,
+    settings: &Settings,
+    paging: Option<&Paging>,
+) -> Result<Map<String, Value>, SendError> {
+    // Client-side problems come before any configuration is read.
+    rest_json::serialize(op, &input)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_time()
         .enable_io()
         .build()
         .map_err(|e| SendError::Other(format!("cannot start the I/O runtime: {e}")))?;
-    runtime.block_on(send_async(service, op, request, debug_request, settings))
+    let prepared = runtime.block_on(prepare(service, op, settings))?;
+    let call = |input: &Map<String, Value>| runtime.block_on(prepared.invoke(op, input, settings));
+    match paging {
+        Some(paging) => paginate::run(op, input, paging, call).map_err(|e| match e {
+            PageError::Send(e) => e,
+            other => SendError::Other(other.to_string()),
+        }),
+        None => call(&input),
+    }
 }
 
 /// What the configuration gives before a request is built.
@@ -302,13 +316,22 @@ pub fn check_configuration(settings: &Settings) -> Result<(), SendError> {
     runtime.block_on(configure(settings)).map(drop)
 }
 
-async fn send_async(
+/// An operation ready to be sent, as often as needed (once per page).
+struct Prepared {
+    operation: SmithyOperation<rest_json::Request, Map<String, Value>, OperationError>,
+    base_url: String,
+    attempts: Arc<AtomicU32>,
+    max_attempts: u32,
+    /// The request `--debug` shows (with @sensitive values redacted), per invocation.
+    shown: Arc<std::sync::Mutex<Option<rest_json::Request>>>,
+}
+
+/// Reads the configuration, resolves the endpoint and credentials, and builds the operation.
+async fn prepare(
     service: &'static Service,
     op: &'static Operation,
-    request: rest_json::Request,
-    debug_request: Option<rest_json::Request>,
     settings: &Settings,
-) -> Result<Map<String, Value>, SendError> {
+) -> Result<Prepared, SendError> {
     let Configured { ca_bundle, sdk, region } = configure(settings).await?;
 
     // The endpoint: --endpoint-url, else the configured ones, then the model's rules.
@@ -333,7 +356,6 @@ async fn send_async(
     let endpoint =
         endpoint::resolve(service.endpoint_rule_set, &params).map_err(|e| SendError::Endpoint(e.to_string()))?;
     let base_url = endpoint.url.trim_end_matches('/').to_owned();
-    let full_url = format!("{base_url}{}", request.target);
 
     let retry = sdk.retry_config().cloned().unwrap_or_else(RetryConfig::standard);
     let max_attempts = retry.max_attempts();
@@ -352,6 +374,7 @@ async fn send_async(
     };
 
     let attempts = Arc::new(AtomicU32::new(0));
+    let shown = Arc::new(std::sync::Mutex::new(None));
     let mut builder = SmithyOperation::builder()
         .service_name(service.sdk_id)
         .operation_name(op.name)
@@ -372,7 +395,7 @@ async fn send_async(
             user_agent: settings.user_agent.clone(),
             attempts: attempts.clone(),
             max_attempts,
-            debug: settings.debug.clone().map(|sink| (sink, debug_request.unwrap_or_else(|| request.clone()))),
+            debug: settings.debug.clone().map(|sink| (sink, shown.clone())),
             mode: retry.mode(),
         });
     if settings.unsigned {
@@ -425,36 +448,60 @@ async fn send_async(
             Err(OrchestratorError::operation(OperationError { meta, error }))
         })
         .build();
+    Ok(Prepared { operation, base_url, attempts, max_attempts, shown })
+}
 
-    let result = operation.invoke(request).await;
-    let attempts = attempts.load(Ordering::SeqCst).max(1);
-    result.map_err(|e| {
-        let context = aws_smithy_types::error::display::DisplayErrorContext(&e).to_string();
-        if let SdkError::DispatchFailure(f) = &e {
-            if let Some(reason) = f.as_connector_error().and_then(|c| tls_error(c)) {
-                return SendError::Ssl { url: full_url, reason };
-            }
+impl Prepared {
+    /// Sends one request for `input`.
+    async fn invoke(
+        &self,
+        op: &'static Operation,
+        input: &Map<String, Value>,
+        settings: &Settings,
+    ) -> Result<Map<String, Value>, SendError> {
+        let request = rest_json::serialize(op, input)?;
+        if settings.debug.is_some() {
+            let redacted = match op.input {
+                Some(shape) => rest_json::redact(shape, &Value::Object(input.clone())),
+                None => Value::Object(input.clone()),
+            };
+            let shown =
+                rest_json::serialize(op, redacted.as_object().unwrap_or(input)).unwrap_or_else(|_| request.clone());
+            *self.shown.lock().unwrap_or_else(|e| e.into_inner()) = Some(shown);
         }
-        match e {
-            SdkError::ServiceError(ctx) => {
-                let error = ctx.into_err().error;
-                let retries_exhausted = is_retryable(&error) && attempts >= max_attempts;
-                SendError::Service { operation: op.name, error, attempts, retries_exhausted }
+        let full_url = format!("{}{}", self.base_url, request.target);
+        self.attempts.store(0, Ordering::SeqCst);
+        let result = self.operation.invoke(request).await;
+        let attempts = self.attempts.load(Ordering::SeqCst).max(1);
+        let max_attempts = self.max_attempts;
+        result.map_err(|e| {
+            let context = aws_smithy_types::error::display::DisplayErrorContext(&e).to_string();
+            if let SdkError::DispatchFailure(f) = &e {
+                if let Some(reason) = f.as_connector_error().and_then(|c| tls_error(c)) {
+                    return SendError::Ssl { url: full_url, reason };
+                }
             }
-            SdkError::TimeoutError(_) => SendError::ReadTimeout { url: full_url },
-            // The HTTP client says which phase timed out only in its message.
-            SdkError::DispatchFailure(f) if f.is_timeout() && context.contains("HTTP read") => {
-                SendError::ReadTimeout { url: full_url }
+            match e {
+                SdkError::ServiceError(ctx) => {
+                    let error = ctx.into_err().error;
+                    let retries_exhausted = is_retryable(&error) && attempts >= max_attempts;
+                    SendError::Service { operation: op.name, error, attempts, retries_exhausted }
+                }
+                SdkError::TimeoutError(_) => SendError::ReadTimeout { url: full_url },
+                // The HTTP client says which phase timed out only in its message.
+                SdkError::DispatchFailure(f) if f.is_timeout() && context.contains("HTTP read") => {
+                    SendError::ReadTimeout { url: full_url }
+                }
+                SdkError::DispatchFailure(f) if f.is_timeout() => SendError::ConnectTimeout { url: full_url },
+                SdkError::DispatchFailure(f) if f.is_io() => SendError::Connect { url: full_url },
+                SdkError::ResponseError(_) if context.contains("timed out") || context.contains("timeout") => {
+                    SendError::ReadTimeout { url: full_url }
+                }
+                SdkError::ResponseError(_) => SendError::Closed { url: full_url },
+                _ => SendError::Other(context),
             }
-            SdkError::DispatchFailure(f) if f.is_timeout() => SendError::ConnectTimeout { url: full_url },
-            SdkError::DispatchFailure(f) if f.is_io() => SendError::Connect { url: full_url },
-            SdkError::ResponseError(_) if context.contains("timed out") || context.contains("timeout") => {
-                SendError::ReadTimeout { url: full_url }
-            }
-            SdkError::ResponseError(_) => SendError::Closed { url: full_url },
-            _ => SendError::Other(context),
-        }
-    })
+        })
+    }
 }
 
 /// The TLS error behind a failed connection, if that is what failed: the rustls error, as text.
@@ -568,7 +615,7 @@ struct Client {
     user_agent: String,
     attempts: Arc<AtomicU32>,
     max_attempts: u32,
-    debug: Option<(DebugSink, rest_json::Request)>,
+    debug: Option<(DebugSink, Arc<std::sync::Mutex<Option<rest_json::Request>>>)>,
     mode: RetryMode,
 }
 
@@ -621,6 +668,12 @@ impl Intercept for Client {
     ) -> Result<(), BoxError> {
         let attempt = self.attempts.fetch_add(1, Ordering::SeqCst) + 1;
         if let Some((_, shown)) = &self.debug {
+            let shown = shown.lock().unwrap_or_else(|e| e.into_inner()).clone().unwrap_or_else(|| rest_json::Request {
+                method: "",
+                target: String::new(),
+                headers: Vec::new(),
+                body: None,
+            });
             let req = context.request();
             let uri = req.uri();
             // The path and query as sent, with @sensitive labels and query values redacted.

@@ -20,6 +20,41 @@ pub fn to_pretty(value: &Value, style: Style) -> String {
     out
 }
 
+/// `json.dumps(value)` without indentation: Python's default `", "` and `": "` separators.
+pub fn to_compact(value: &Value, style: Style) -> String {
+    let mut out = String::new();
+    write_compact(&mut out, value, style);
+    out
+}
+
+fn write_compact(out: &mut String, value: &Value, style: Style) {
+    match value {
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                write_compact(out, item, style);
+            }
+            out.push(']');
+        }
+        Value::Object(map) => {
+            out.push('{');
+            for (i, (k, v)) in map.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                write_string(out, k, style);
+                out.push_str(": ");
+                write_compact(out, v, style);
+            }
+            out.push('}');
+        }
+        scalar => write_value(out, scalar, 0, style),
+    }
+}
+
 fn write_value(out: &mut String, value: &Value, depth: usize, style: Style) {
     match value {
         Value::Null => out.push_str("null"),
@@ -163,6 +198,13 @@ mod tests {
         let want = "{\n    \"a\": {\n        \"b\": [\n            1,\n            2.0,\n            \"x\\u00e9\"\n        ],\n        \"c\": {},\n        \"d\": []\n    },\n    \"e\": true\n}\n";
         assert_eq!(to_pretty(&v, Style { ensure_ascii: true }), want);
         assert!(to_pretty(&v, Style { ensure_ascii: false }).contains("\"x\u{e9}\""));
+    }
+
+    #[test]
+    fn compact_matches_json_dumps() {
+        // json.dumps({"NextToken": None, "a": [1, "é"], "b": {}})
+        let v = json!({"NextToken": null, "a": [1, "é"], "b": {}});
+        assert_eq!(to_compact(&v, Style { ensure_ascii: true }), r#"{"NextToken": null, "a": [1, "\u00e9"], "b": {}}"#);
     }
 
     #[test]

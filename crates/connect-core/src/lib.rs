@@ -11,6 +11,7 @@ pub mod input;
 mod insecure;
 pub mod json;
 pub mod model;
+pub mod paginate;
 pub mod paramfile;
 pub mod pyjson;
 pub mod python;

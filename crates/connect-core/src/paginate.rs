@@ -1,0 +1,239 @@
+//! Automatic pagination as the AWS CLI does it (botocore's page iterator): every page is fetched
+//! and the result lists are merged, `--max-items` truncates and hands back a resume token,
+//! `--starting-token` resumes from one, and `--page-size` sets the page size member.
+
+use serde_json::{Map, Value};
+
+use crate::json::{Style, to_compact};
+use crate::model::{Operation, Paginated};
+
+/// The pagination options of the command line.
+#[derive(Debug, Clone, Default)]
+pub struct Paging {
+    pub starting_token: Option<String>,
+    pub page_size: Option<i64>,
+    pub max_items: Option<u64>,
+}
+
+/// Why pagination stopped with an error.
+#[derive(Debug, thiserror::Error)]
+pub enum PageError<E> {
+    #[error(transparent)]
+    Send(E),
+    #[error("Bad starting token: {0}")]
+    BadToken(String),
+    #[error("The same next token was received twice: {0}")]
+    SameToken(String),
+}
+
+/// The pagination trait of an operation, when the AWS CLI paginates it automatically: it needs
+/// the input and output tokens and the list of items to merge.
+pub fn automatic(op: &Operation) -> Option<(Paginated, &'static str, &'static str, &'static str)> {
+    let p = op.paginated?;
+    Some((p, p.input_token?, p.output_token?, p.items?))
+}
+
+const TRUNCATE: &str = "boto_truncate_amount";
+
+/// botocore's token encoding: base64 of `json.dumps({input_token: value, …})`.
+fn encode_token(token: &Map<String, Value>) -> String {
+    aws_smithy_types::base64::encode(to_compact(&Value::Object(token.clone()), Style { ensure_ascii: true }))
+}
+
+fn decode_token(text: &str) -> Option<Map<String, Value>> {
+    let bytes = aws_smithy_types::base64::decode(text).ok()?;
+    match serde_json::from_slice(&bytes).ok()? {
+        Value::Object(map) => Some(map),
+        _ => None,
+    }
+}
+
+/// Fetches every page (or up to `--max-items` items) with `send` and builds the merged result:
+/// the items of all pages, the other members of the first page, and `NextToken` when truncated.
+pub fn run<E>(
+    op: &Operation,
+    mut input: Map<String, Value>,
+    paging: &Paging,
+    mut send: impl FnMut(&Map<String, Value>) -> Result<Map<String, Value>, E>,
+) -> Result<Map<String, Value>, PageError<E>> {
+    let Some((trait_, input_token, output_token, items)) = automatic(op) else {
+        return send(&input).map_err(PageError::Send);
+    };
+    let mut next_token: Map<String, Value> = Map::new();
+    next_token.insert(input_token.to_owned(), Value::Null);
+    let mut starting_truncation = 0usize;
+    if let Some(text) = &paging.starting_token {
+        let mut token = decode_token(text).ok_or_else(|| PageError::BadToken(text.clone()))?;
+        starting_truncation = token.remove(TRUNCATE).and_then(|v| v.as_u64()).unwrap_or(0) as usize;
+        if !token.contains_key(input_token) {
+            return Err(PageError::BadToken(text.clone()));
+        }
+        if let Some(v) = token.get(input_token).filter(|v| !v.is_null()) {
+            input.insert(input_token.to_owned(), v.clone());
+        }
+        next_token = token;
+    }
+    if let (Some(size), Some(key)) = (paging.page_size, trait_.page_size) {
+        input.insert(key.to_owned(), Value::from(size));
+    }
+
+    let mut result_items: Option<Vec<Value>> = None;
+    let mut first_page_rest: Option<Map<String, Value>> = None;
+    let mut resume: Option<Map<String, Value>> = None;
+    let mut total = 0usize;
+    let mut previous: Option<Map<String, Value>> = None;
+    let mut first = true;
+    loop {
+        let mut page = send(&input).map_err(PageError::Send)?;
+        let mut page_items = match page.remove(items) {
+            Some(Value::Array(list)) => Some(list),
+            Some(_) | None => None,
+        };
+        if first {
+            if starting_truncation > 0 {
+                if let Some(list) = &mut page_items {
+                    let skip = starting_truncation.min(list.len());
+                    list.drain(..skip);
+                }
+            }
+            let mut rest = page.clone();
+            rest.remove(output_token);
+            first_page_rest = Some(rest);
+        } else {
+            starting_truncation = 0;
+        }
+        let count = page_items.as_ref().map_or(0, Vec::len);
+        let over = paging.max_items.map_or(0, |max| (total + count).saturating_sub(max as usize));
+        if over > 0 {
+            let keep = count - over;
+            if let Some(list) = &mut page_items {
+                list.truncate(keep);
+            }
+            let mut token = next_token.clone();
+            token.insert(TRUNCATE.to_owned(), Value::from((keep + starting_truncation) as u64));
+            resume = Some(token);
+            extend(&mut result_items, page_items);
+            break;
+        }
+        extend(&mut result_items, page_items);
+        total += count;
+        let token = page.get(output_token).cloned().unwrap_or(Value::Null);
+        next_token = Map::new();
+        next_token.insert(input_token.to_owned(), token.clone());
+        if token.is_null() {
+            break;
+        }
+        if paging.max_items.is_some_and(|max| total as u64 == max) {
+            resume = Some(next_token.clone());
+            break;
+        }
+        if previous.as_ref() == Some(&next_token) {
+            return Err(PageError::SameToken(to_compact(&Value::Object(next_token), Style { ensure_ascii: false })));
+        }
+        input.insert(input_token.to_owned(), token);
+        previous = Some(next_token.clone());
+        first = false;
+    }
+
+    let mut full = Map::new();
+    if let Some(list) = result_items {
+        full.insert(items.to_owned(), Value::Array(list));
+    }
+    for (k, v) in first_page_rest.unwrap_or_default() {
+        full.entry(k).or_insert(v);
+    }
+    if let Some(token) = resume {
+        full.insert("NextToken".to_owned(), Value::String(encode_token(&token)));
+    }
+    Ok(full)
+}
+
+fn extend(acc: &mut Option<Vec<Value>>, page: Option<Vec<Value>>) {
+    match (acc.as_mut(), page) {
+        (Some(all), Some(more)) => all.extend(more),
+        (None, Some(more)) => *acc = Some(more),
+        (_, None) => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Http, Operation};
+    use serde_json::json;
+
+    static OP: Operation = Operation {
+        name: "ListThings",
+        cli_name: "list-things",
+        doc: "",
+        http: Http { method: "GET", uri: "/things", code: 200 },
+        input: None,
+        output: None,
+        errors: &[],
+        paginated: Some(Paginated {
+            input_token: Some("NextToken"),
+            output_token: Some("NextToken"),
+            items: Some("Things"),
+            page_size: Some("MaxResults"),
+        }),
+        idempotent: false,
+        input_schema: None,
+    };
+
+    /// A service with `pages` pages of items; returns the requests it saw.
+    fn serve(pages: &[&[i64]], paging: Paging) -> (Map<String, Value>, Vec<Map<String, Value>>) {
+        let mut seen = Vec::new();
+        let result = run(&OP, Map::new(), &paging, |input| -> Result<_, ()> {
+            seen.push(input.clone());
+            let i: usize = input.get("NextToken").and_then(|t| t.as_str()).map_or(0, |t| t[1..].parse().unwrap());
+            let mut page = json!({"Things": pages[i], "Count": i}).as_object().unwrap().clone();
+            if i + 1 < pages.len() {
+                page.insert("NextToken".into(), json!(format!("p{}", i + 1)));
+            }
+            Ok(page)
+        })
+        .unwrap();
+        (result, seen)
+    }
+
+    fn decode(token: &Value) -> String {
+        String::from_utf8(aws_smithy_types::base64::decode(token.as_str().unwrap()).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn all_pages_are_merged_with_the_first_page_rest() {
+        let (r, seen) = serve(&[&[1, 2], &[3], &[4, 5]], Paging::default());
+        assert_eq!(Value::Object(r), json!({"Things": [1, 2, 3, 4, 5], "Count": 0}));
+        assert_eq!(seen.len(), 3);
+    }
+
+    #[test]
+    fn max_items_truncates_and_resumes() {
+        // Inside a page: the token of the request that fetched it, plus how many were taken.
+        let (r, _) = serve(&[&[1, 2], &[3, 4], &[5]], Paging { max_items: Some(3), ..Default::default() });
+        assert_eq!(r["Things"], json!([1, 2, 3]));
+        assert_eq!(decode(&r["NextToken"]), r#"{"NextToken": "p1", "boto_truncate_amount": 1}"#);
+        // At a page boundary: the service's next token.
+        let (r, _) = serve(&[&[1, 2], &[3, 4]], Paging { max_items: Some(2), ..Default::default() });
+        assert_eq!(decode(&r["NextToken"]), r#"{"NextToken": "p1"}"#);
+        // Within the first page, botocore's token carries a null service token.
+        let (r, _) = serve(&[&[1, 2], &[3]], Paging { max_items: Some(1), ..Default::default() });
+        assert_eq!(decode(&r["NextToken"]), r#"{"NextToken": null, "boto_truncate_amount": 1}"#);
+        // Resuming skips what was already returned.
+        let token = r["NextToken"].as_str().unwrap().to_owned();
+        let (r, seen) = serve(&[&[1, 2], &[3]], Paging { starting_token: Some(token), ..Default::default() });
+        assert_eq!(r["Things"], json!([2, 3]));
+        assert!(!seen[0].contains_key("NextToken"));
+    }
+
+    #[test]
+    fn page_size_and_bad_tokens() {
+        let (_, seen) = serve(&[&[1]], Paging { page_size: Some(7), ..Default::default() });
+        assert_eq!(seen[0]["MaxResults"], json!(7));
+        let err = run(&OP, Map::new(), &Paging { starting_token: Some("nope".into()), ..Default::default() }, |_| {
+            Ok::<_, ()>(Map::new())
+        })
+        .unwrap_err();
+        assert!(matches!(err, PageError::BadToken(t) if t == "nope"));
+    }
+}
