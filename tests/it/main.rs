@@ -5,6 +5,7 @@ mod common;
 mod conformance;
 mod help;
 mod hostile;
+mod moto;
 mod paging;
 mod prompt;
 mod schema;
