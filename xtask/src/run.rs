@@ -150,7 +150,7 @@ pub fn bench(args: &[&str]) -> Result<(), String> {
     };
     let binary = build_release()?;
     let home = temp_home()?;
-    let aws = which("aws");
+    let aws = which("aws").map(unshim);
     let server = Server::start(vec![Reply::empty(200)]);
     let url = server.url();
 
@@ -160,7 +160,13 @@ pub fn bench(args: &[&str]) -> Result<(), String> {
     let help = [SEED[0], "help"];
     let cases: [(&str, &[&str]); 3] = [("skeleton", &skeleton), ("seed request", &seed), ("help", &help)];
 
-    println!("{runs} runs each; wall time median (min–max), peak RSS median");
+    println!(
+        "{runs} runs each of aws-connect, {} of aws; wall time median (min–max), peak RSS median",
+        runs.clamp(1, 10)
+    );
+    if let Some(aws) = &aws {
+        println!("aws: {}", aws.display());
+    }
     println!("machine: {} cores, {}", std::thread::available_parallelism().map_or(0, |n| n.get()), uname());
     println!();
     println!("{:<14} {:<34} {:<34} {}", "case", "aws-connect", "aws", "ratio (wall)");
@@ -193,6 +199,18 @@ pub fn bench(args: &[&str]) -> Result<(), String> {
     }
     let _ = std::fs::remove_dir_all(home);
     Ok(())
+}
+
+/// A pyenv shim is a shell script that finds the real program: measure the program itself.
+fn unshim(path: PathBuf) -> PathBuf {
+    if !path.to_string_lossy().contains("/shims/") {
+        return path;
+    }
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    match Command::new("pyenv").args(["which", &name]).output() {
+        Ok(out) if out.status.success() => PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()),
+        _ => path,
+    }
 }
 
 fn which(name: &str) -> Option<PathBuf> {
