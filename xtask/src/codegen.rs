@@ -628,7 +628,7 @@ fn struct_type(
                 pub #field: ::std::option::Option<#ty>
             });
         }
-        let label = lit_str(&fname.trim_start_matches("r#").to_owned());
+        let label = lit_str(fname.trim_start_matches("r#"));
         if model.shape(&m.target).traits.sensitive {
             any_sensitive = true;
             debug_fields.push(quote!(.field(#label, &"*** Sensitive Data Redacted ***")));

@@ -169,7 +169,7 @@ pub fn bench(args: &[&str]) -> Result<(), String> {
     }
     println!("machine: {} cores, {}", std::thread::available_parallelism().map_or(0, |n| n.get()), uname());
     println!();
-    println!("{:<14} {:<34} {:<34} {}", "case", "aws-connect", "aws", "ratio (wall)");
+    println!("{:<14} {:<34} {:<34} ratio (wall)", "case", "aws-connect", "aws");
     for (name, args) in cases {
         let ours = (0..runs)
             .map(|_| measure(with_test_env(Command::new(&binary), &home).args(args)))

@@ -122,7 +122,7 @@ fn retries_note(exhausted: bool, attempts: u32) -> String {
 #[derive(Debug)]
 struct OperationError {
     meta: ErrorMetadata,
-    error: ServiceError,
+    error: Box<ServiceError>,
 }
 
 impl std::fmt::Display for OperationError {
@@ -445,7 +445,7 @@ async fn prepare(
             }
             let error = rest_json::parse_error(op, status, &headers, body);
             let meta = ErrorMetadata::builder().code(&error.code).message(&error.message).build();
-            Err(OrchestratorError::operation(OperationError { meta, error }))
+            Err(OrchestratorError::operation(OperationError { meta, error: Box::new(error) }))
         })
         .build();
     Ok(Prepared { operation, base_url, attempts, max_attempts, shown })
@@ -483,7 +483,7 @@ impl Prepared {
             }
             match e {
                 SdkError::ServiceError(ctx) => {
-                    let error = ctx.into_err().error;
+                    let error = *ctx.into_err().error;
                     let retries_exhausted = is_retryable(&error) && attempts >= max_attempts;
                     SendError::Service { operation: op.name, error, attempts, retries_exhausted }
                 }
