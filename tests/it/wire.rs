@@ -343,12 +343,22 @@ fn bad_input_sends_nothing() {
         &[OP, "--bogus-option", "x"],
         &[OP, "--user-id"],
     ];
+    let mut transcript = String::new();
     for args in cases {
-        let mut args = args.to_vec();
-        args.extend_from_slice(&["--endpoint-url", &url]);
-        let r = env().run(&args);
+        let mut full = args.to_vec();
+        full.extend_from_slice(&["--endpoint-url", &url]);
+        let r = env().run(&full);
         assert_eq!(r.code, 252, "{args:?}: {}", r.stderr);
         assert!(r.stdout.is_empty());
+        transcript.push_str(&format!(
+            "$ aws-connect {}
+exit {}{}
+",
+            args.join(" "),
+            r.code,
+            r.stderr
+        ));
     }
     assert!(server.requests().is_empty(), "a request was sent after an input error");
+    insta::assert_snapshot!("bad_input", transcript);
 }
