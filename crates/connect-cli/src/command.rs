@@ -500,7 +500,7 @@ mod tests {
         let given = args(&[
             "update-user-identity-info",
             "--identity",
-            "FirstName=x",
+            "Email=x",
             "--user",
             "u",
             "--instance",
@@ -517,10 +517,7 @@ mod tests {
                 ParamInput::Flag(f) => (m.cli_name, f.to_string()),
             })
             .collect();
-        assert_eq!(
-            values,
-            [("identity-info", "FirstName=x".into()), ("user-id", "u".into()), ("instance-id", "i".into())]
-        );
+        assert_eq!(values, [("identity-info", "Email=x".into()), ("user-id", "u".into()), ("instance-id", "i".into())]);
         assert_eq!(inv.globals.get_one::<String>("region").map(String::as_str), Some("eu-west-2"));
         // `--i` could be --identity-info or --instance-id.
         let ambiguous = args(&["update-user-identity-info", "--i", "x", "--user-id", "u"]);

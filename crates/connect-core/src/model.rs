@@ -8,7 +8,7 @@
 /// A shape of the model, reduced to what the runtime needs.
 #[derive(Debug)]
 pub struct Shape {
-    /// The shape's name without its namespace (`UserIdentityInfo`, `String`).
+    /// The shape's name without its namespace (`InstanceSummary`, `String`).
     pub name: &'static str,
     pub kind: Kind,
     /// Plain-text documentation (markup removed), paragraphs separated by a blank line.
@@ -67,7 +67,7 @@ impl EnumValue {
 /// A member of a structure or union.
 #[derive(Debug)]
 pub struct Member {
-    /// The member name, which is also its JSON key (`FirstName`).
+    /// The member name, which is also its JSON key (`InstanceId`).
     pub name: &'static str,
     /// The option name on the command line, without dashes (`first-name`).
     pub cli_name: &'static str,
@@ -129,7 +129,7 @@ pub enum Fault {
 /// An operation of the service.
 #[derive(Debug)]
 pub struct Operation {
-    /// The operation name (`UpdateUserIdentityInfo`).
+    /// The operation name (`ListInstances`).
     pub name: &'static str,
     /// The command name on the command line (`update-user-identity-info`).
     pub cli_name: &'static str,

@@ -102,7 +102,7 @@ impl ProblemKind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
     pub kind: ProblemKind,
-    /// The parameter's name as the message shows it: `input`, `IdentityInfo.FirstName`,
+    /// The parameter's name as the message shows it: `input`, `Config.Name`,
     /// `Items[2]`, `Tags.key`, `Tags (key: key)`.
     pub name: String,
     /// The whole line.

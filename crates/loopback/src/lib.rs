@@ -832,7 +832,7 @@ mod tests {
     use super::*;
     use std::process::Command;
 
-    const BODY: &str = r#"{"IdentityInfo": {"FirstName": "Mary", "LastName": "Major", "Email": "marym@example.com"}}"#;
+    const BODY: &str = r#"{"Person": {"Given": "Mary", "Family": "Major", "Email": "marym@example.com"}}"#;
     const TARGET: &str =
         "/users/a1b2c3d4-5678-90ab-cdef-EXAMPLE11111/87654321-2222-1234-1234-111234567891/identity-info";
 
