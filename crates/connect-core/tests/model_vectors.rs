@@ -2,7 +2,7 @@
 //! parameter unpacking of other services' parameters, scalar booleans, and skeletons. The vectors
 //! are copied into `tests/vectors/model.json`; each case carries the shape it is typed against.
 
-use connect_core::input::{back_compat, bool_arg, param_value};
+use connect_core::input::{CliInputFormat, back_compat, bool_arg, cli_input, merge, param_value};
 use connect_core::json::{Style, to_pretty};
 use connect_core::model::{EnumValue, Kind, Member, Shape};
 use connect_core::paramfile::LocalParamFiles;
@@ -91,6 +91,56 @@ fn shape(desc: &Value, name: &str) -> &'static Shape {
     leak(Shape::new(leak_str(name), kind).doc(doc))
 }
 
+/// Runs a cli_input vector the way the CLI does: explicit arguments, the document merged under
+/// them, then validation. The outcome is `{"params": …}` or `{"rc": 252, "stderr": …}`.
+fn cli_input_case(case: &Value) -> Value {
+    let shape = shape(&case["input_shape"], "Input");
+    let args: Vec<&str> = case["input"].as_array().unwrap().iter().skip(2).map(|a| a.as_str().unwrap()).collect();
+    let dir = tempfile::tempdir().unwrap();
+    let (mut json, mut yaml, mut explicit) = (None, None, serde_json::Map::new());
+    let mut i = 0;
+    while i < args.len() {
+        let (name, mut value) = (args[i], args[i + 1].to_owned());
+        // The vectors write `file://<foo.json containing X>` for a file holding X.
+        if let Some(contents) = value.strip_prefix("file://<foo.json containing ").and_then(|v| v.strip_suffix('>')) {
+            let path = dir.path().join("foo.json");
+            std::fs::write(&path, contents).unwrap();
+            value = format!("file://{}", path.display());
+        }
+        match name {
+            "--cli-input-json" => json = Some(value),
+            "--cli-input-yaml" => yaml = Some(value),
+            option => {
+                let wanted = option.trim_start_matches("--").replace('-', "");
+                let member = shape.members().iter().find(|m| m.name.to_ascii_lowercase() == wanted).unwrap();
+                explicit.insert(member.name.to_owned(), param_value(member, &[value], &LocalParamFiles).unwrap());
+            }
+        }
+        i += 2;
+    }
+    let document = match (json, yaml) {
+        (Some(_), Some(_)) => {
+            return serde_json::json!({"rc": 252, "stderr": "Only one --cli-input- parameter may be specified."});
+        }
+        (Some(j), None) => cli_input(CliInputFormat::Json, &j),
+        (None, Some(y)) => cli_input(CliInputFormat::Yaml, &y),
+        (None, None) => Ok(serde_json::Map::new()),
+    };
+    let params = match document {
+        Ok(doc) => merge(explicit, doc),
+        Err(e) => return serde_json::json!({"rc": 252, "stderr": e.to_string()}),
+    };
+    match connect_core::validate::validate(&Value::Object(params.clone()), shape) {
+        Ok(()) => serde_json::json!({"params": params}),
+        Err(e) => serde_json::json!({"rc": 252, "stderr": e.to_string()}),
+    }
+}
+
+/// The expected outcome of a cli_input vector in the form `cli_input_case` gives.
+fn cli_input_expected(expected: &Value) -> Value {
+    expected.clone()
+}
+
 fn cases() -> Vec<Value> {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/vectors/model.json");
     let doc: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
@@ -146,16 +196,29 @@ fn awscli_model_vectors() {
                 };
                 Ok(Value::String(text))
             }
+            "cli_input" => Ok(cli_input_case(&case)),
             other => panic!("kind {other}"),
         };
         let want = match case["kind"].as_str().unwrap() {
             "skeleton" => case["expected"]["stdout"].clone(),
+            // Compared as the outcome: the parameters, or the exit code and the text expected.
+            "cli_input" => cli_input_expected(&case["expected"]),
             _ => case["expected"].clone(),
         };
-        if got.as_ref() != Ok(&want) {
+        let matches = match (&got, case["kind"].as_str().unwrap()) {
+            (Ok(g), "cli_input") if want.get("rc").is_some() => {
+                g["rc"] == want["rc"]
+                    && want
+                        .get("stderr_contains")
+                        .and_then(Value::as_str)
+                        .is_none_or(|t| g["stderr"].as_str().unwrap_or("").contains(t))
+            }
+            (g, _) => g.as_ref() == Ok(&want),
+        };
+        if !matches {
             failures.push(format!("{}\n  input: {}\n  want:  {want}\n  got:   {got:?}", case["source"], case["input"]));
         }
     }
-    assert!(ran >= 35, "only {ran} vectors ran");
+    assert!(ran >= 47, "only {ran} vectors ran");
     assert!(failures.is_empty(), "{} of {ran} vectors failed:\n{}", failures.len(), failures.join("\n"));
 }
