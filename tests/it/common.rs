@@ -62,3 +62,14 @@ impl Env {
 pub fn run(args: &[&str]) -> Run {
     Env::new().run(args)
 }
+
+/// An environment with the loopback server's test credentials and region, and no instance
+/// metadata lookups.
+#[allow(dead_code)]
+pub fn aws_env() -> Env {
+    Env::new()
+        .var("AWS_ACCESS_KEY_ID", loopback::ACCESS_KEY_ID)
+        .var("AWS_SECRET_ACCESS_KEY", loopback::SECRET_ACCESS_KEY)
+        .var("AWS_REGION", loopback::REGION)
+        .var("AWS_EC2_METADATA_DISABLED", "true")
+}

@@ -2,16 +2,12 @@
 //! resume token, `--starting-token` resumes, `--page-size` sets the page size, and a page token
 //! given by hand (or `--no-paginate`) sends a single request.
 
-use loopback::{ACCESS_KEY_ID, REGION, Reply, SECRET_ACCESS_KEY, Server};
+use loopback::{Reply, Server};
 
 use crate::common::{Env, Run};
 
 fn env() -> Env {
-    Env::new()
-        .var("AWS_ACCESS_KEY_ID", ACCESS_KEY_ID)
-        .var("AWS_SECRET_ACCESS_KEY", SECRET_ACCESS_KEY)
-        .var("AWS_REGION", REGION)
-        .var("AWS_EC2_METADATA_DISABLED", "true")
+    crate::common::aws_env()
 }
 
 fn pages() -> Vec<Reply> {

@@ -18,11 +18,7 @@ const SEED: &[&str] = &[
 
 /// An environment with the test credentials and region, and no instance metadata lookups.
 fn env() -> Env {
-    Env::new()
-        .var("AWS_ACCESS_KEY_ID", ACCESS_KEY_ID)
-        .var("AWS_SECRET_ACCESS_KEY", SECRET_ACCESS_KEY)
-        .var("AWS_REGION", REGION)
-        .var("AWS_EC2_METADATA_DISABLED", "true")
+    crate::common::aws_env()
 }
 
 fn seed(env: &Env, server: &Server, extra: &[&str]) -> Run {

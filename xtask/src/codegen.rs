@@ -10,17 +10,9 @@ use crate::docs::plain_text;
 use crate::names::{cli_name, field_name, variant_name};
 use crate::smithy::{Bounds, Member, Model, Shape, ShapeType, Traits};
 
-/// A generation failure: something in the model the generator cannot express.
-#[derive(Debug)]
-pub struct Error(pub String);
-
-impl std::fmt::Display for Error {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for Error {}
+/// A generation failure: something in the model the generator cannot express (the same error
+/// type as the model reader's).
+pub use crate::smithy::Error;
 
 /// One generated file: its name inside `src/generated/` and its contents.
 pub struct File {

@@ -214,9 +214,9 @@ fn build(official: &Value, ours: &Value, operations: &[String]) -> Result<Value,
     Ok(Value::Object(doc))
 }
 
-/// The operations our model ships now.
-fn our_operations(ours: &Value) -> Result<Vec<String>, String> {
-    let s = shapes(ours)?;
+/// The operation names of a model's service.
+fn operations_of(model: &Value) -> Result<Vec<String>, String> {
+    let s = shapes(model)?;
     let service = service_id(s)?;
     Ok(s[&service]["operations"]
         .as_array()
@@ -233,20 +233,8 @@ fn our_operations(ours: &Value) -> Result<Vec<String>, String> {
 pub fn import(opts: &Options) -> Result<String, String> {
     let official = read(opts.official)?;
     let ours = read(opts.ours)?;
-    let all_ops: Vec<String> = {
-        let s = shapes(&official)?;
-        let service = service_id(s)?;
-        s[&service]["operations"]
-            .as_array()
-            .map(|ops| {
-                ops.iter()
-                    .filter_map(|o| o["target"].as_str())
-                    .map(|t| t.rsplit_once('#').map_or(t, |(_, n)| n).to_owned())
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    let mut ops: BTreeSet<String> = our_operations(&ours)?.into_iter().collect();
+    let all_ops = operations_of(&official)?;
+    let mut ops: BTreeSet<String> = operations_of(&ours)?.into_iter().collect();
     if opts.all {
         ops.extend(all_ops.iter().cloned());
     }
