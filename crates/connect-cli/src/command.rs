@@ -174,7 +174,16 @@ pub fn operation_position(args: &[String]) -> Option<usize> {
     while i < args.len() {
         let arg = &args[i];
         if let Some(name) = arg.strip_prefix("--") {
-            let takes_value = GLOBALS.iter().any(|g| g.name == name && g.takes_value);
+            // An exact name, or an unambiguous prefix as argparse accepts; `--x=v` holds its value.
+            let takes_value = !name.contains('=') && {
+                let exact = GLOBALS.iter().find(|g| g.name == name);
+                let mut prefixed = GLOBALS.iter().filter(|g| g.name.starts_with(name));
+                let global = exact.or_else(|| match (prefixed.next(), prefixed.next()) {
+                    (Some(only), None) => Some(only),
+                    _ => None,
+                });
+                global.is_some_and(|g| g.takes_value)
+            };
             i += if takes_value { 2 } else { 1 };
         } else {
             return Some(i);
@@ -491,6 +500,9 @@ mod tests {
             ["--region", "us-east-1", "--debug", "op", "--x"].iter().map(|s| s.to_string()).collect();
         assert_eq!(operation_position(&args), Some(3));
         assert_eq!(operation_position(&args[..2]), None);
+        // Abbreviated, and with the value attached.
+        let args: Vec<String> = ["--reg", "us-east-1", "--output=json", "op"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(operation_position(&args), Some(3));
     }
 
     #[test]
