@@ -82,3 +82,16 @@ fn manual_tokens_and_no_paginate_send_one_request() {
         r.stderr
     );
 }
+
+#[test]
+fn help_shows_the_paging_options_instead_of_the_token_members() {
+    let r = env().run(&["list-users", "help"]);
+    assert_eq!(r.code, 0);
+    let synopsis = r.stdout.split("Synopsis").nth(1).unwrap().split("Options").next().unwrap();
+    for option in ["[--starting-token <value>]", "[--page-size <value>]", "[--max-items <value>]"] {
+        assert!(synopsis.contains(option), "{synopsis}");
+    }
+    assert!(!r.stdout.contains("--next-token") && !r.stdout.contains("--max-results"), "{}", r.stdout);
+    // Still accepted, as in the AWS CLI, where they turn automatic pagination off.
+    assert!(!synopsis.contains("--next-token"));
+}

@@ -105,9 +105,36 @@ pub fn service_page(service: &Service) -> String {
     page.finish()
 }
 
+/// The paging options of automatically paginated operations: name, type, what it does.
+const PAGING_DOCS: &[(&str, &str, &str)] = &[
+    (
+        "starting-token",
+        "string",
+        "Where to resume: the NextToken that an earlier command printed when --max-items cut its output short.",
+    ),
+    (
+        "page-size",
+        "integer",
+        "How many items to ask the service for in each call. The output holds the same items; smaller pages mean \
+         more, shorter calls, which can help when calls time out.",
+    ),
+    (
+        "max-items",
+        "integer",
+        "The most items to print. When more are available, the output ends with a NextToken; pass it to \
+         --starting-token to go on from there. It is not the service's own token.",
+    ),
+];
+
 /// The page of `aws-connect <operation> help`.
 pub fn operation_page(service: &Service, op: &Operation) -> String {
-    let members = op.input.map_or(&[][..], |s| s.members());
+    // For operations paginated automatically, the page token and size members give way to the
+    // paging options, as in the AWS CLI.
+    let paging = connect_core::paginate::automatic(op);
+    let hidden: Vec<&str> =
+        paging.map_or_else(Vec::new, |(p, input_token, ..)| std::iter::once(input_token).chain(p.page_size).collect());
+    let all_members = op.input.map_or(&[][..], |s| s.members());
+    let members: Vec<&Member> = all_members.iter().filter(|m| !hidden.contains(&m.name)).collect();
     let mut page = Page::default();
     page.block(format!("[ {PROGRAM} ]"));
     page.block(op.cli_name);
@@ -121,7 +148,7 @@ pub fn operation_page(service: &Service, op: &Operation) -> String {
 
     page.block("Synopsis");
     let mut synopsis = vec![format!("  {}", op.cli_name)];
-    for m in members {
+    for m in &members {
         let option = match m.target.kind {
             Kind::Boolean => format!("--{0} | --no-{0}", m.cli_name),
             _ => format!("--{} <value>", m.cli_name),
@@ -129,6 +156,15 @@ pub fn operation_page(service: &Service, op: &Operation) -> String {
         synopsis.push(if m.required { option } else { format!("[{option}]") });
     }
     synopsis.push("[--cli-input-json | --cli-input-yaml]".into());
+    let paging_options: Vec<(&str, &str, &str)> = match paging {
+        Some((p, ..)) => {
+            PAGING_DOCS.iter().copied().filter(|(name, ..)| *name != "page-size" || p.page_size.is_some()).collect()
+        }
+        None => Vec::new(),
+    };
+    for (name, ..) in &paging_options {
+        synopsis.push(format!("[--{name} <value>]"));
+    }
     synopsis.push("[--generate-cli-skeleton <value>]".into());
     synopsis.push("[--cli-auto-prompt <value>]".into());
     page.block(synopsis.join("\n"));
@@ -137,10 +173,14 @@ pub fn operation_page(service: &Service, op: &Operation) -> String {
     if members.is_empty() {
         page.block("None");
     }
-    for m in members {
+    for m in &members {
         option(&mut page, m);
     }
     page.block(CLI_INPUT_DOC);
+    for (name, ty, doc) in &paging_options {
+        page.block(format!("--{name} ({ty})"));
+        page.block(*doc);
+    }
     page.block(SKELETON_DOC);
     page.block(AUTO_PROMPT_DOC);
     page.block(SEE_GLOBALS);
