@@ -358,3 +358,18 @@ exit {}{}
     assert!(server.requests().is_empty(), "a request was sent after an input error");
     insta::assert_snapshot!("bad_input", transcript);
 }
+
+#[test]
+fn response_timestamps_in_the_local_time_zone() {
+    // The AWS CLI prints datetime.fromtimestamp(value, tzlocal()).isoformat().
+    let server = Server::start(vec![Reply::json(
+        200,
+        r#"{"InstanceSummaryList": [{"Id": "i-1", "CreatedTime": 1577934245.5}]}"#,
+    )]);
+    let url = server.url();
+    let args = ["list-instances", "--endpoint-url", &url, "--query", "InstanceSummaryList[0].CreatedTime"];
+    let r = env().var("TZ", "Europe/Paris").run(&args);
+    assert_eq!((r.code, r.stdout.as_str()), (0, "\"2020-01-02T04:04:05.500000+01:00\"\n"), "{}", r.stderr);
+    let r = env().var("TZ", "UTC").run(&args);
+    assert_eq!(r.stdout, "\"2020-01-02T03:04:05.500000+00:00\"\n");
+}

@@ -339,15 +339,37 @@ pub fn output_value(shape: &'static Shape, value: &Value) -> Value {
     }
 }
 
-/// Python's `datetime.isoformat()` of a UTC time: `2024-01-02T03:04:05+00:00`, with microseconds
-/// when there are any.
+/// Python's `datetime.isoformat()` of a time in the local time zone, as the AWS CLI prints
+/// response timestamps: `2024-01-02T03:04:05+00:00`, with microseconds when there are any.
 pub fn iso8601(dt: &DateTime) -> String {
     let secs = dt.secs();
     let micros = ((dt.subsec_nanos() as f64) / 1000.0).round() as i64;
     let (secs, micros) = if micros >= 1_000_000 { (secs + 1, 0) } else { (secs, micros) };
-    let whole = DateTime::from_secs(secs).fmt(Format::DateTime).unwrap_or_default();
+    let offset = local_offset(secs);
+    let whole = DateTime::from_secs(secs + offset).fmt(Format::DateTime).unwrap_or_default();
     let base = whole.trim_end_matches('Z');
-    if micros == 0 { format!("{base}+00:00") } else { format!("{base}.{micros:06}+00:00") }
+    let sign = if offset < 0 { '-' } else { '+' };
+    let zone = format!("{sign}{:02}:{:02}", offset.abs() / 3600, offset.abs() % 3600 / 60);
+    if micros == 0 { format!("{base}{zone}") } else { format!("{base}.{micros:06}{zone}") }
+}
+
+/// The local time zone's offset from UTC at `secs`, in seconds (`TZ`, else the system's zone).
+#[cfg(unix)]
+// `time_t` and `c_long` are 64 bits here but not on every Unix.
+#[allow(clippy::useless_conversion, clippy::unnecessary_cast)]
+fn local_offset(secs: i64) -> i64 {
+    let t = secs as libc::time_t;
+    // SAFETY: an all-zero `tm` is a valid value for localtime_r to fill in; both pointers are valid.
+    let mut tm: libc::tm = unsafe { std::mem::zeroed() };
+    if unsafe { libc::localtime_r(&t, &mut tm) }.is_null() {
+        return 0;
+    }
+    i64::from(tm.tm_gmtoff)
+}
+
+#[cfg(not(unix))]
+fn local_offset(_secs: i64) -> i64 {
+    0
 }
 
 /// A copy of `value` with every `@sensitive` value replaced, for logs.
