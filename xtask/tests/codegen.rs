@@ -119,10 +119,20 @@ fn whole_official_model_compiles() {
     // connect-core's dependencies, with the workspace's versions and features, and its lock file.
     let workspace_deps = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
     let core_manifest = std::fs::read_to_string(root.join("crates/connect-core/Cargo.toml")).unwrap();
-    let section = core_manifest.split("[dependencies]").nth(1).unwrap().split("\n[").next().unwrap();
-    let deps: Vec<String> = section
-        .lines()
-        .filter_map(|l| l.trim().strip_suffix(".workspace = true"))
+    // Every dependency section but the dev-dependencies (target-specific ones included).
+    let mut section = String::new();
+    let mut names = Vec::new();
+    for line in core_manifest.lines() {
+        if line.starts_with('[') {
+            section = line.to_owned();
+        } else if section.ends_with("dependencies]") && !section.contains("dev-dependencies") {
+            if let Some(name) = line.trim().strip_suffix(".workspace = true") {
+                names.push(name.to_owned());
+            }
+        }
+    }
+    let deps: Vec<String> = names
+        .iter()
         .map(|name| {
             workspace_deps
                 .lines()
