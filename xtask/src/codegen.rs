@@ -481,11 +481,7 @@ fn types_file(model: &Model) -> Result<Vec<(String, TokenStream)>, Error> {
                 let variants = values
                     .iter()
                     .map(|v| {
-                        let variant = variant_name(&v.name);
-                        if !seen.insert(variant.clone()) {
-                            return Err(Error(format!("{}: enum members map to the same variant {variant}", shape.id)));
-                        }
-                        let variant = format_ident!("{}", variant);
+                        let variant = unique(&mut seen, variant_name(&v.name), shape, "variant")?;
                         let value = lit_str(&v.value);
                         let docs = doc_attrs(&doc_text(&v.traits));
                         Ok(quote! { #docs #[serde(rename = #value)] #variant })
@@ -516,6 +512,21 @@ fn types_file(model: &Model) -> Result<Vec<(String, TokenStream)>, Error> {
 fn doc_attrs(doc: &str) -> TokenStream {
     let lines = doc.lines().map(|l| lit_str(&if l.is_empty() { String::new() } else { format!(" {l}") }));
     quote!(#(#[doc = #lines])*)
+}
+
+/// The identifier for `name`, which no other member of `shape` may map to.
+fn unique(seen: &mut BTreeSet<String>, name: String, shape: &Shape, what: &str) -> Result<proc_macro2::Ident, Error> {
+    let ident = format_ident!("{}", name);
+    if !seen.insert(name.clone()) {
+        return Err(Error(format!("{}: members map to the same {what} {name}", shape.id)));
+    }
+    Ok(ident)
+}
+
+/// The Rust type of a member, boxed where it closes a cycle of structures held by value.
+fn member_type(model: &Model, owner: &Shape, m: &Member, boxed: &BTreeSet<(String, String)>) -> TokenStream {
+    let ty = rust_type(model, &m.target);
+    if boxed.contains(&(owner.id.clone(), m.target.clone())) { quote!(::std::boxed::Box<#ty>) } else { ty }
 }
 
 /// The Rust type of a member's target.
@@ -599,14 +610,8 @@ fn struct_type(
     let mut seen = BTreeSet::new();
     for m in members {
         let fname = field_name(&m.name);
-        if !seen.insert(fname.clone()) {
-            return Err(Error(format!("{}: members map to the same field name {fname}", shape.id)));
-        }
-        let field = format_ident!("{}", fname);
-        let mut ty = rust_type(model, &m.target);
-        if boxed.contains(&(shape.id.clone(), m.target.clone())) {
-            ty = quote!(::std::boxed::Box<#ty>);
-        }
+        let field = unique(&mut seen, fname.clone(), shape, "field name")?;
+        let ty = member_type(model, shape, m, boxed);
         let rename = lit_str(&m.name);
         let docs = doc_attrs(&doc_text(&m.traits));
         let schema = schema_attrs(model, &m.target);
@@ -663,17 +668,10 @@ fn union_type(
     let variants = members
         .iter()
         .map(|m| {
-            let variant = variant_name(&m.name);
-            if !seen.insert(variant.clone()) {
-                return Err(Error(format!("{}: members map to the same variant {variant}", shape.id)));
-            }
-            let variant = format_ident!("{}", variant);
+            let variant = unique(&mut seen, variant_name(&m.name), shape, "variant")?;
             let rename = lit_str(&m.name);
             let docs = doc_attrs(&doc_text(&m.traits));
-            let mut ty = rust_type(model, &m.target);
-            if boxed.contains(&(shape.id.clone(), m.target.clone())) {
-                ty = quote!(::std::boxed::Box<#ty>);
-            }
+            let ty = member_type(model, shape, m, boxed);
             Ok(quote! { #docs #[serde(rename = #rename)] #variant(#ty) })
         })
         .collect::<Result<Vec<_>, _>>()?;
