@@ -41,7 +41,7 @@ impl Env {
 
     /// Runs `aws-connect ARGS` with only this environment (no AWS settings of the machine).
     pub fn run(&self, args: &[&str]) -> Run {
-        let out = Command::new(env!("CARGO_BIN_EXE_aws-connect"))
+        let out = Command::new(binary())
             .args(args)
             .env_clear()
             .env("HOME", self.home.path())
@@ -72,4 +72,10 @@ pub fn aws_env() -> Env {
         .var("AWS_SECRET_ACCESS_KEY", loopback::SECRET_ACCESS_KEY)
         .var("AWS_REGION", loopback::REGION)
         .var("AWS_EC2_METADATA_DISABLED", "true")
+}
+
+/// The binary under test: the one cargo built for these tests, or the one `AWS_CONNECT_TEST_BIN`
+/// names, so that the shipped build (`cargo xtask dist`) can be put through the same tests.
+pub fn binary() -> String {
+    std::env::var("AWS_CONNECT_TEST_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_aws-connect").to_owned())
 }

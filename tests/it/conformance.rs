@@ -725,7 +725,7 @@ fn judge(case: &Case, ours: &Outcome, v1: &Outcome) -> Vec<String> {
 
 #[test]
 fn aws_connect_agrees_with_the_aws_cli() {
-    let ours_program = env!("CARGO_BIN_EXE_aws-connect");
+    let ours_program = &crate::common::binary();
     let aws = aws_program();
     let queue = Mutex::new(cases().into_iter().collect::<VecDeque<_>>());
     let total = queue.lock().unwrap().len();

@@ -39,7 +39,7 @@ impl Terminal {
             line.push_str(&format!(" {k}={}", quote(v)));
         }
         line.push(' ');
-        line.push_str(&quote(env!("CARGO_BIN_EXE_aws-connect")));
+        line.push_str(&quote(&crate::common::binary()));
         for a in args {
             line.push(' ');
             line.push_str(&quote(a));

@@ -1,7 +1,9 @@
 //! Project automation for aws-connect: `cargo xtask codegen [--check]` generates the core crate's
-//! `src/generated/` from the Smithy model in `models/`; `demo` and `bench` run the release binary.
+//! `src/generated/` from the Smithy model in `models/`; `dist` builds the
+//! shipped binary, which `demo` and `bench` run.
 
 pub mod codegen;
+pub mod dist;
 pub mod docs;
 pub mod import;
 pub mod names;

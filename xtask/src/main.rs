@@ -9,6 +9,7 @@ const USAGE: &str = "usage: cargo xtask <command>\n\n\
     codegen --check  fail with a diff when the generated code is stale\n\
     import [--all] [--model PATH] [--check] [OPERATION...]\n\
                      copy operations' facts from an official model (default ../shared/models/connect-2017-08-08.json)\n\
+    dist             build the shipped release binary (static musl on Linux) and print its path
     demo             build, then send the seed command (--debug) to a loopback server that verifies it\n\
     bench [--runs N] measure aws-connect and aws side by side (wall time, peak RSS)";
 
@@ -19,6 +20,7 @@ fn main() -> ExitCode {
         ["codegen"] => run_codegen(Mode::Write),
         ["codegen", "--check"] => run_codegen(Mode::Check),
         ["import", rest @ ..] => run_import(rest),
+        ["dist"] => xtask::dist::build().map(|path| println!("{}", path.display())),
         ["demo"] => xtask::run::demo(),
         ["bench", rest @ ..] => xtask::run::bench(rest),
         _ => Err(USAGE.to_owned()),

@@ -18,20 +18,6 @@ const SEED: &[&str] = &[
     "a1b2c3d4-5678-90ab-cdef-EXAMPLE11111",
 ];
 
-/// Builds the release binary and returns its path.
-fn build_release() -> Result<PathBuf, String> {
-    let root = crate::workspace_root();
-    let status = Command::new(env!("CARGO"))
-        .args(["build", "--release", "--locked", "--quiet", "-p", "connect-cli", "--bin", "aws-connect"])
-        .current_dir(&root)
-        .status()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
-    if !status.success() {
-        return Err("cargo build --release failed".into());
-    }
-    Ok(root.join("target/release/aws-connect"))
-}
-
 /// A command with the loopback server's credentials and region, and nothing else of the
 /// machine's AWS configuration.
 fn with_test_env(mut cmd: Command, home: &std::path::Path) -> Command {
@@ -57,7 +43,7 @@ fn temp_home() -> Result<PathBuf, String> {
 /// `cargo xtask demo`: the seed command, with `--debug`, against a loopback server that checks
 /// the signature; then what the server received.
 pub fn demo() -> Result<(), String> {
-    let binary = build_release()?;
+    let binary = crate::dist::build()?;
     let home = temp_home()?;
     let server = Server::start(vec![Reply::empty(200)]);
     let mut args: Vec<&str> = SEED.to_vec();
@@ -148,7 +134,7 @@ pub fn bench(args: &[&str]) -> Result<(), String> {
         ["--runs", n] => n.parse().map_err(|_| format!("--runs takes a number, not {n}"))?,
         _ => return Err("usage: cargo xtask bench [--runs N]".into()),
     };
-    let binary = build_release()?;
+    let binary = crate::dist::build()?;
     let home = temp_home()?;
     let aws = which("aws").map(unshim);
     let server = Server::start(vec![Reply::empty(200)]);

@@ -357,6 +357,8 @@ pub fn iso8601(dt: &DateTime) -> String {
 #[cfg(unix)]
 // `time_t` and `c_long` are 64 bits here but not on every Unix.
 #[allow(clippy::useless_conversion, clippy::unnecessary_cast)]
+// The libc crate marks musl's `time_t` deprecated, as a warning that it is to become 64 bits.
+#[cfg_attr(target_env = "musl", allow(deprecated))]
 fn local_offset(secs: i64) -> i64 {
     let t = secs as libc::time_t;
     // SAFETY: an all-zero `tm` is a valid value for localtime_r to fill in; both pointers are valid.

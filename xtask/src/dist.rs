@@ -1,0 +1,66 @@
+//! `cargo xtask dist`: the release binary as it is shipped.
+//!
+//! On Linux that is a static musl executable linked at a fixed address: it starts without the
+//! dynamic loader, without glibc's start-up (whose CPU feature probing traps to the hypervisor on
+//! virtual machines), and without relocating the generated API tables, so a command that sends
+//! nothing costs little more than starting a process. Elsewhere it is `cargo build --release`.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+/// Builds the shipped binary and returns its path.
+pub fn build() -> Result<PathBuf, String> {
+    let root = crate::workspace_root();
+    let mut cargo = Command::new(env!("CARGO"));
+    cargo.args(["build", "--release", "--locked", "--quiet", "-p", "connect-cli", "--bin", "aws-connect"]);
+    let binary = match musl_target() {
+        Some(target) => {
+            ensure_target(target)?;
+            cargo.args(["--target", target]);
+            // The fixed address (`-C relocation-model=static`) comes from `.cargo/config.toml`.
+            // ring compiles C and assembly: with the musl wrapper when it is installed, else with
+            // the host's C compiler, which is enough for ring's freestanding sources.
+            let cc_var = format!("CC_{}", target.replace('-', "_"));
+            if std::env::var_os(&cc_var).is_none() {
+                cargo.env(&cc_var, if on_path("musl-gcc") { "musl-gcc" } else { "cc" });
+            }
+            root.join("target").join(target).join("release/aws-connect")
+        }
+        None => root.join("target/release/aws-connect"),
+    };
+    let status = cargo.current_dir(&root).status().map_err(|e| format!("cannot run cargo: {e}"))?;
+    if !status.success() {
+        return Err("cargo build --release failed".into());
+    }
+    Ok(binary)
+}
+
+/// The musl target for this machine, on Linux.
+fn musl_target() -> Option<&'static str> {
+    match (std::env::consts::OS, std::env::consts::ARCH) {
+        ("linux", "x86_64") => Some("x86_64-unknown-linux-musl"),
+        ("linux", "aarch64") => Some("aarch64-unknown-linux-musl"),
+        _ => None,
+    }
+}
+
+/// Installs the target's standard library with rustup when it is missing.
+fn ensure_target(target: &str) -> Result<(), String> {
+    let installed = Command::new("rustup")
+        .args(["target", "list", "--installed"])
+        .output()
+        .map_err(|e| format!("cannot run rustup (needed for the {target} target): {e}"))?;
+    if String::from_utf8_lossy(&installed.stdout).lines().any(|l| l.trim() == target) {
+        return Ok(());
+    }
+    eprintln!("installing the {target} standard library with rustup");
+    let status = Command::new("rustup")
+        .args(["target", "add", target])
+        .status()
+        .map_err(|e| format!("cannot run rustup: {e}"))?;
+    if status.success() { Ok(()) } else { Err(format!("rustup target add {target} failed")) }
+}
+
+fn on_path(name: &str) -> bool {
+    std::env::var_os("PATH").is_some_and(|p| std::env::split_paths(&p).any(|d| d.join(name).is_file()))
+}
