@@ -99,7 +99,6 @@ fn v1_class(code: i32, stderr: &str) -> Class {
         "Unknown options:",
         "Invalid JSON",
         "Bad value for --",
-        "Unable to load paramfile",
         "Only one --cli-input-",
         "Invalid type for parameter",
     ];
@@ -395,6 +394,9 @@ fn cases() -> Vec<Case> {
         info("shorthand: key without =", "FirstName", &[]),
         info("shorthand: @= reads a file", "FirstName@=file://first.txt,LastName=file://first.txt", &[])
             .file("first.txt", "Mary from a file"),
+        // The loader's error is not caught while parsing shorthand: a general error (255), without
+        // `Error parsing parameter`, in v1 and (from its source) in v2.
+        info("shorthand: @= names a missing file", "FirstName@=file://missing.txt", &[]),
         // JSON.
         info("json: object", r#"{"FirstName": "Mary", "LastName": "Major", "Mobile": "+15555550100"}"#, &[]),
         info("json: leading whitespace and escapes", "  \n{\"FirstName\": \"\\u00e9t\\u00e9\", \"LastName\": \"a\\\"b\"}", &[]),

@@ -70,6 +70,8 @@ impl From<connect_core::input::InputError> for CliError {
             connect_core::input::InputError::Conversion(c) => CliError::Other(c.to_string()),
             // Nor is Python's RecursionError for input nested too deep.
             connect_core::input::InputError::TooDeep(message) => CliError::Other(message),
+            // Nor is a file after `@=` in shorthand that cannot be loaded.
+            connect_core::input::InputError::File(message) => CliError::Other(message),
             other => CliError::ParamValidation(other.to_string()),
         }
     }

@@ -28,6 +28,11 @@ pub enum InputError {
     /// which the AWS CLI does not treat as a parameter error either.
     #[error("{0}")]
     TooDeep(String),
+    /// A file named after `@=` inside shorthand that cannot be loaded. The AWS CLI does not
+    /// catch this loader error while parsing shorthand, so it is not a parameter error either:
+    /// the message is the loader's own, without `Error parsing parameter`.
+    #[error("{0}")]
+    File(String),
 }
 
 fn param_error(param: &str, message: impl Into<String>) -> InputError {
@@ -54,6 +59,7 @@ pub fn param_value(member: &'static Member, values: &[String], files: &dyn Param
         let parse = |text: &str| {
             shorthand::parse(text, files).map_err(|e| match e {
                 ShorthandError::TooDeep { .. } => InputError::TooDeep(e.to_string()),
+                ShorthandError::ParamFile(f) => InputError::File(f.to_string()),
                 e => param_error(&cli_name, e.to_string()),
             })
         };
