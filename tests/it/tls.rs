@@ -1,6 +1,6 @@
 //! HTTPS against `openssl s_server` with a self-signed certificate made for the test: refused
-//! with the AWS CLI's SSL error, reached with `--no-verify-ssl` (and its warning). openssl is
-//! required (`.ci/run` installs it).
+//! with the AWS CLI's SSL error, reached with `--no-verify-ssl` (and its warning), directly or
+//! through an HTTP `CONNECT` proxy. openssl is required (`.ci/run` installs it).
 
 use std::io::Read;
 use std::net::{TcpListener, TcpStream};
@@ -70,7 +70,62 @@ impl Drop for TlsServer {
     }
 }
 
+/// A `CONNECT` proxy on a free port of 127.0.0.1: it records each request head, then joins the
+/// client to the destination it names.
+struct ConnectProxy {
+    port: u16,
+    heads: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl ConnectProxy {
+    fn start() -> ConnectProxy {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+        let port = listener.local_addr().expect("address").port();
+        let heads = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let seen = heads.clone();
+        std::thread::spawn(move || {
+            for client in listener.incoming().flatten() {
+                let seen = seen.clone();
+                std::thread::spawn(move || tunnel(client, &seen));
+            }
+        });
+        ConnectProxy { port, heads }
+    }
+
+    fn heads(&self) -> Vec<String> {
+        self.heads.lock().unwrap().clone()
+    }
+}
+
+fn tunnel(mut client: TcpStream, seen: &std::sync::Mutex<Vec<String>>) {
+    use std::io::Write;
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        match client.read(&mut byte) {
+            Ok(1) => head.push(byte[0]),
+            _ => return,
+        }
+    }
+    let head = String::from_utf8_lossy(&head).into_owned();
+    seen.lock().unwrap().push(head.clone());
+    let target = head.split_whitespace().nth(1).unwrap_or_default().to_owned();
+    let Ok(upstream) = TcpStream::connect(&target) else {
+        let _ = client.write_all(b"HTTP/1.1 502 Bad Gateway\r\n\r\n");
+        return;
+    };
+    let _ = client.write_all(b"HTTP/1.1 200 Connection established\r\n\r\n");
+    let (mut c2, mut u2) = (client.try_clone().expect("clone"), upstream.try_clone().expect("clone"));
+    let (mut client, mut upstream) = (client, upstream);
+    std::thread::spawn(move || std::io::copy(&mut c2, &mut u2));
+    let _ = std::io::copy(&mut upstream, &mut client);
+}
+
 fn run(server: &TlsServer, extra: &[&str]) -> crate::common::Run {
+    run_with(server, extra, &[])
+}
+
+fn run_with(server: &TlsServer, extra: &[&str], vars: &[(&str, &str)]) -> crate::common::Run {
     let url = format!("https://127.0.0.1:{}", server.port);
     let mut args = vec![
         "update-user-identity-info",
@@ -86,8 +141,8 @@ fn run(server: &TlsServer, extra: &[&str]) -> crate::common::Run {
         "1",
     ];
     args.extend_from_slice(extra);
-    Env::new()
-        .var("AWS_ACCESS_KEY_ID", ACCESS_KEY_ID)
+    let env = vars.iter().fold(Env::new(), |env, (k, v)| env.var(k, v));
+    env.var("AWS_ACCESS_KEY_ID", ACCESS_KEY_ID)
         .var("AWS_SECRET_ACCESS_KEY", SECRET_ACCESS_KEY)
         .var("AWS_REGION", REGION)
         .var("AWS_EC2_METADATA_DISABLED", "true")
@@ -120,6 +175,41 @@ fn no_verify_ssl_reaches_the_server_with_a_warning() {
     assert!(r.stderr.starts_with(warning), "{}", r.stderr);
     assert_eq!(r.stderr.matches("InsecureRequestWarning").count(), 1, "{}", r.stderr);
     assert!(r.stderr.contains("Read timeout on endpoint URL"), "{}", r.stderr);
+    let start = Instant::now();
+    while !server.received().contains("POST /users/i/u/identity-info HTTP/1.1") {
+        assert!(start.elapsed() < Duration::from_secs(10), "not received:\n{}", server.received());
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn no_verify_ssl_goes_through_the_proxy_of_the_environment() {
+    let server = TlsServer::start();
+    let proxy = ConnectProxy::start();
+    let proxy_url = format!("http://user:secret@127.0.0.1:{}", proxy.port);
+    let r = run_with(&server, &["--no-verify-ssl"], &[("HTTPS_PROXY", &proxy_url)]);
+    assert!(r.stderr.contains("Read timeout on endpoint URL"), "{}", r.stderr);
+    let heads = proxy.heads();
+    assert_eq!(heads.len(), 1, "{heads:?}");
+    let target = format!("127.0.0.1:{}", server.port);
+    assert!(heads[0].starts_with(&format!("CONNECT {target} HTTP/1.1\r\n")), "{}", heads[0]);
+    // The proxy's credentials, as Basic authentication (user:secret).
+    assert!(heads[0].contains("Proxy-Authorization: Basic dXNlcjpzZWNyZXQ=\r\n"), "{}", heads[0]);
+    let start = Instant::now();
+    while !server.received().contains("POST /users/i/u/identity-info HTTP/1.1") {
+        assert!(start.elapsed() < Duration::from_secs(10), "not received:\n{}", server.received());
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn no_proxy_bypasses_the_proxy() {
+    let server = TlsServer::start();
+    let proxy = ConnectProxy::start();
+    let proxy_url = format!("http://127.0.0.1:{}", proxy.port);
+    let r = run_with(&server, &["--no-verify-ssl"], &[("HTTPS_PROXY", &proxy_url), ("NO_PROXY", "127.0.0.1")]);
+    assert!(r.stderr.contains("Read timeout on endpoint URL"), "{}", r.stderr);
+    assert!(proxy.heads().is_empty(), "{:?}", proxy.heads());
     let start = Instant::now();
     while !server.received().contains("POST /users/i/u/identity-info HTTP/1.1") {
         assert!(start.elapsed() < Duration::from_secs(10), "not received:\n{}", server.received());

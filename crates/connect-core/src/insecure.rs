@@ -4,9 +4,14 @@
 //! hyper-rustls over a rustls configuration (ring) whose certificate verifier accepts every
 //! certificate; handshake signatures are still checked against the certificate presented, as
 //! OpenSSL does with verification off. The connect timeout is the TCP connector's, the read
-//! timeout bounds the wait for the response head. Proxies are not used on this path.
+//! timeout bounds the wait for the response head. Proxies come from the same variables as on the
+//! verified path (`HTTPS_PROXY`, `ALL_PROXY`, `NO_PROXY`, read by hyper-util's matcher), and HTTPS
+//! goes through them with a `CONNECT` tunnel.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::{Arc, OnceLock};
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use aws_smithy_runtime_api::client::http::{HttpConnector, HttpConnectorFuture, HttpConnectorSettings};
@@ -15,7 +20,10 @@ use aws_smithy_runtime_api::client::result::ConnectorError;
 use aws_smithy_types::body::SdkBody;
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector as TcpConnector;
+use hyper_util::client::legacy::connect::proxy::Tunnel;
+use hyper_util::client::proxy::matcher::Matcher;
 use hyper_util::rt::TokioExecutor;
+use hyper_util::rt::TokioIo;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::crypto::{CryptoProvider, WebPkiSupportedAlgorithms};
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
@@ -71,7 +79,44 @@ impl ServerCertVerifier for AcceptAnyCertificate {
     }
 }
 
-type HyperClient = Client<hyper_rustls::HttpsConnector<TcpConnector>, SdkBody>;
+type HyperClient = Client<hyper_rustls::HttpsConnector<ProxiedTcp>, SdkBody>;
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// TCP to the destination, or through a `CONNECT` tunnel of the proxy the environment names for
+/// it; TLS then runs inside.
+#[derive(Clone)]
+struct ProxiedTcp {
+    tcp: TcpConnector,
+    proxies: Arc<Matcher>,
+}
+
+impl tower_service::Service<http::Uri> for ProxiedTcp {
+    type Response = TokioIo<tokio::net::TcpStream>;
+    type Error = BoxError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, BoxError>> + Send>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), BoxError>> {
+        self.tcp.poll_ready(cx).map_err(Into::into)
+    }
+
+    fn call(&mut self, dst: http::Uri) -> Self::Future {
+        let Some(proxy) = self.proxies.intercept(&dst) else {
+            let connecting = self.tcp.call(dst);
+            return Box::pin(async move { connecting.await.map_err(Into::into) });
+        };
+        if proxy.uri().scheme_str() == Some("https") {
+            let message = format!("an https:// proxy ({}) cannot be used with --no-verify-ssl", proxy.uri());
+            return Box::pin(async move { Err(message.into()) });
+        }
+        let mut tunnel = Tunnel::new(proxy.uri().clone(), self.tcp.clone());
+        if let Some(auth) = proxy.basic_auth() {
+            tunnel = tunnel.with_auth(auth.clone());
+        }
+        let connecting = tunnel.call(dst);
+        Box::pin(async move { connecting.await.map_err(Into::into) })
+    }
+}
 
 /// The connector of `--no-verify-ssl`.
 #[derive(Clone)]
@@ -109,11 +154,12 @@ fn hyper_client(settings: &HttpConnectorSettings) -> Result<HyperClient, String>
     tcp.enforce_http(false);
     tcp.set_nodelay(true);
     tcp.set_connect_timeout(settings.connect_timeout());
+    let proxied = ProxiedTcp { tcp, proxies: Arc::new(Matcher::from_env()) };
     let https = hyper_rustls::HttpsConnectorBuilder::new()
         .with_tls_config(config)
         .https_or_http()
         .enable_http1()
-        .wrap_connector(tcp);
+        .wrap_connector(proxied);
     Ok(Client::builder(TokioExecutor::new()).build(https))
 }
 
