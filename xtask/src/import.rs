@@ -150,6 +150,17 @@ fn describe_test(params: Option<&Value>) -> String {
     if parts.is_empty() { "no parameters".to_owned() } else { parts.join(", ") }
 }
 
+/// The list an operation's pages are merged on (`@paginated(items: …)`), when our model names one
+/// and the official model does not: the AWS CLI paginates by botocore's paginator model, which
+/// knows a few lists the Smithy model leaves out (connect-core's `tests/paginators_botocore.rs`).
+fn keep_paginated_items(shape: &mut Value, ours: Option<&Value>) {
+    const ITEMS: &str = "/traits/smithy.api#paginated/items";
+    let Some(items) = ours.and_then(|o| o.pointer(ITEMS)).cloned() else { return };
+    if let Some(trait_) = shape.pointer_mut("/traits/smithy.api#paginated").and_then(Value::as_object_mut) {
+        trait_.entry("items").or_insert(items);
+    }
+}
+
 /// The model the project would ship for `operations`.
 fn build(official: &Value, ours: &Value, operations: &[String]) -> Result<Value, String> {
     let official_shapes = shapes(official)?;
@@ -167,6 +178,7 @@ fn build(official: &Value, ours: &Value, operations: &[String]) -> Result<Value,
         if let Some(d) = docs.get(id) {
             set_doc(&mut shape, d);
         }
+        keep_paginated_items(&mut shape, our_shapes.get(id));
         if let Some(members) = shape.get_mut("members").and_then(Value::as_object_mut) {
             for (name, m) in members.iter_mut() {
                 if let Some(d) = docs.get(&format!("{id}${name}")) {

@@ -226,7 +226,7 @@ pub static GetMetricData: Operation = Operation {
     paginated: Some(Paginated {
         input_token: Some("NextToken"),
         output_token: Some("NextToken"),
-        items: None,
+        items: Some("MetricResults"),
         page_size: Some("MaxResults"),
     }),
     idempotent: false,
