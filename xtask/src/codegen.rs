@@ -348,6 +348,19 @@ fn operations_file(model: &Model) -> Result<Vec<(String, TokenStream)>, Error> {
             }
             None => quote!(None),
         };
+        let examples = shape.traits.examples.iter().map(|e| {
+            let title = lit_str(&e.title);
+            let doc = lit_str(&e.documentation.as_deref().map(plain_text).unwrap_or_default());
+            let input = lit_str(&e.input.to_string());
+            let output = match &e.output {
+                Some(o) => {
+                    let o = lit_str(&o.to_string());
+                    quote!(Some(#o))
+                }
+                None => quote!(None),
+            };
+            quote!(Example { title: #title, doc: #doc, input: #input, output: #output })
+        });
         let idempotent = shape.traits.idempotent;
         let schema = match &op.input {
             Some(id) => {
@@ -368,6 +381,7 @@ fn operations_file(model: &Model) -> Result<Vec<(String, TokenStream)>, Error> {
                     output: #output,
                     errors: &[#(#errors),*],
                     paginated: #paginated,
+                    examples: &[#(#examples),*],
                     idempotent: #idempotent,
                     input_schema: #schema,
                 };
@@ -377,7 +391,7 @@ fn operations_file(model: &Model) -> Result<Vec<(String, TokenStream)>, Error> {
     }
     Ok(split(
         "operations",
-        "Operation descriptors: HTTP binding, input and output shapes, errors, pagination.",
+        "Operation descriptors: HTTP binding, input and output shapes, errors, pagination, examples.",
         quote!(#![allow(non_upper_case_globals)]),
         quote! {
             use crate::model::*;

@@ -9,6 +9,8 @@ use std::path::Path;
 use serde_json::{Map, Value};
 
 const DOC: &str = "smithy.api#documentation";
+/// Examples are documentation too: ours are kept, the official model's are not copied.
+const EXAMPLES: &str = "smithy.api#examples";
 
 /// What to import.
 pub struct Options<'a> {
@@ -76,6 +78,7 @@ fn strip_docs(v: &mut Value, all: bool) {
     match v {
         Value::Object(map) => {
             map.remove(DOC);
+            map.remove(EXAMPLES);
             let in_place = map.get("builtIn").is_some() || map.get("expect").is_some();
             if map.get("conditions").is_some() || (all && in_place) {
                 map.remove("documentation");
@@ -179,6 +182,11 @@ fn build(official: &Value, ours: &Value, operations: &[String]) -> Result<Value,
             set_doc(&mut shape, d);
         }
         keep_paginated_items(&mut shape, our_shapes.get(id));
+        if let Some(examples) = our_shapes.get(id).and_then(|o| o.pointer(&format!("/traits/{EXAMPLES}"))) {
+            if let Some(traits) = shape.get_mut("traits").and_then(Value::as_object_mut) {
+                traits.insert(EXAMPLES.to_owned(), examples.clone());
+            }
+        }
         if let Some(members) = shape.get_mut("members").and_then(Value::as_object_mut) {
             for (name, m) in members.iter_mut() {
                 if let Some(d) = docs.get(&format!("{id}${name}")) {

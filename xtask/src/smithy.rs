@@ -88,6 +88,7 @@ pub struct Traits {
     pub idempotency_token: bool,
     pub idempotent: bool,
     pub paginated: Option<Paginated>,
+    pub examples: Vec<Example>,
     pub error: Option<String>,
     pub http_error: Option<u16>,
     pub enum_value: Option<String>,
@@ -119,6 +120,15 @@ pub struct Paginated {
     pub output_token: Option<String>,
     pub items: Option<String>,
     pub page_size: Option<String>,
+}
+
+/// One entry of `@examples`: a titled, described input and what it returns.
+#[derive(Debug, Clone)]
+pub struct Example {
+    pub title: String,
+    pub documentation: Option<String>,
+    pub input: Value,
+    pub output: Option<Value>,
 }
 
 #[derive(Debug, Clone)]
@@ -379,6 +389,22 @@ fn parse_traits(value: Option<&Value>, ctx: &str) -> Result<Traits, Error> {
                     items: field("items"),
                     page_size: field("pageSize"),
                 });
+            }
+            "smithy.api#examples" => {
+                let entries = v.as_array().ok_or_else(|| bad("expected a list"))?;
+                for e in entries {
+                    let title =
+                        e.get("title").and_then(Value::as_str).ok_or_else(|| bad("an example needs a title"))?;
+                    if e.get("error").is_some() {
+                        return Err(bad("examples of errors are not supported"));
+                    }
+                    t.examples.push(Example {
+                        title: title.to_owned(),
+                        documentation: e.get("documentation").and_then(Value::as_str).map(str::to_owned),
+                        input: e.get("input").cloned().unwrap_or_else(|| Value::Object(Default::default())),
+                        output: e.get("output").cloned(),
+                    });
+                }
             }
             "smithy.api#error" => match v.as_str() {
                 Some(f @ ("client" | "server")) => t.error = Some(f.to_owned()),

@@ -48,12 +48,14 @@ fn official_model() -> Option<PathBuf> {
     path.exists().then_some(path)
 }
 
-/// Drops documentation (ours is our own wording) so that only facts are compared.
+/// Drops documentation and examples (ours are our own wording) so that only facts are compared.
 fn without_docs(v: &serde_json::Value) -> serde_json::Value {
     match v {
         serde_json::Value::Object(m) => m
             .iter()
-            .filter(|(k, _)| !matches!(k.as_str(), "smithy.api#documentation" | "documentation"))
+            .filter(|(k, _)| {
+                !matches!(k.as_str(), "smithy.api#documentation" | "smithy.api#examples" | "documentation")
+            })
             .map(|(k, v)| (k.clone(), without_docs(v)))
             // A traits object left empty says nothing.
             .filter(|(k, v)| !(k == "traits" && v.as_object().is_some_and(|t| t.is_empty())))

@@ -7,7 +7,9 @@
 //! `ParamShorthandDocGen` (`awscli/argprocess.py`) and `OperationDocumentEventHandler._json_example`.
 //! Only the page asked for is built.
 
-use connect_core::model::{Kind, Member, Operation, Service, Shape};
+use connect_core::json::{Style, to_compact, to_pretty};
+use connect_core::model::{Example, Kind, Member, Operation, Service, Shape};
+use serde_json::{Map, Value};
 
 use crate::command::GLOBALS;
 
@@ -37,7 +39,7 @@ const SKELETON_DOC: &str = "--generate-cli-skeleton (string) Prints a JSON skele
 /// The AWS CLI's text for `--cli-auto-prompt`.
 const AUTO_PROMPT_DOC: &str = "--cli-auto-prompt (boolean) Automatically prompt for CLI input parameters.";
 
-/// What a page says in place of examples: the model has none.
+/// What a page says in place of examples when the model has none.
 const NO_EXAMPLES: &str = "No examples are available for this command.";
 
 /// The shorthand syntax gives up on shapes nested deeper than this (`ParamShorthandDocGen._MAX_STACK`).
@@ -186,7 +188,21 @@ pub fn operation_page(service: &Service, op: &Operation) -> String {
     page.block(SEE_GLOBALS);
 
     page.block("Examples");
-    page.block(NO_EXAMPLES);
+    if op.examples.is_empty() {
+        page.block(NO_EXAMPLES);
+    }
+    for example in op.examples {
+        page.block(example.title);
+        page.doc(example.doc, 0);
+        page.block(example_command(op, example));
+        match example.output.and_then(|o| serde_json::from_str::<Value>(o).ok()) {
+            Some(Value::Object(o)) if !o.is_empty() => {
+                page.block("Output:");
+                page.block(to_pretty(&Value::Object(o), Style { ensure_ascii: false }).trim_end());
+            }
+            _ => page.block("This command produces no output."),
+        }
+    }
 
     page.block("Output");
     match op.output.map(|s| s.members()) {
@@ -198,6 +214,104 @@ pub fn operation_page(service: &Service, op: &Operation) -> String {
         _ => page.block("None"),
     }
     page.finish()
+}
+
+/// An example's command line, one option a line: values as shorthand where shorthand reads back
+/// to the same input, else as JSON, quoted for a POSIX shell.
+fn example_command(op: &Operation, example: &Example) -> String {
+    let input: Map<String, Value> = serde_json::from_str(example.input).unwrap_or_default();
+    let mut lines = vec![format!("{PROGRAM} {}", op.cli_name)];
+    for m in op.input.map_or(&[][..], |s| s.members()) {
+        let Some(value) = input.get(m.name) else { continue };
+        lines.push(match (m.target.kind, value) {
+            (Kind::Boolean, Value::Bool(true)) => format!("--{}", m.cli_name),
+            (Kind::Boolean, Value::Bool(false)) => format!("--no-{}", m.cli_name),
+            _ => format!("--{} {}", m.cli_name, argument_text(m, value)),
+        });
+    }
+    lines.join(" \\\n    ")
+}
+
+/// The words of one option's value.
+fn argument_text(m: &'static Member, value: &Value) -> String {
+    use connect_core::input::{param_value, supports_shorthand};
+    let json = to_compact(value, Style { ensure_ascii: false });
+    match value {
+        Value::String(s) => return shell_word(s),
+        Value::Number(_) => return json,
+        Value::Array(items) if items.iter().all(|i| matches!(i, Value::String(_) | Value::Number(_))) => {
+            let words: Vec<String> = items.iter().map(|i| argument_text(m, i)).collect();
+            let reads_back = param_value(m, &items.iter().map(plain).collect::<Vec<_>>(), &NoFiles).ok();
+            if reads_back.as_ref() == Some(value) && !words.is_empty() {
+                return words.join(" ");
+            }
+        }
+        _ => {}
+    }
+    if supports_shorthand(m.target) {
+        if let Some(text) = shorthand(value, 0) {
+            if param_value(m, std::slice::from_ref(&text), &NoFiles).ok().as_ref() == Some(value) {
+                return shell_word(&text);
+            }
+        }
+    }
+    shell_word(&json)
+}
+
+/// A scalar as the command line gives it.
+fn plain(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Shorthand for `value` (`K=v,L=[a,b],M={N=c}`), when its keys and scalars need no quoting.
+fn shorthand(value: &Value, depth: usize) -> Option<String> {
+    const SPECIAL: &[char] = &[',', '=', '[', ']', '{', '}', '"', '\'', '\\'];
+    let scalar = |s: &str| !s.is_empty() && s.trim() == s && !s.contains(SPECIAL);
+    match value {
+        Value::String(s) if scalar(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(if *b { "true" } else { "false" }.to_owned()),
+        Value::Array(items) if depth > 0 => {
+            let items: Option<Vec<String>> = items.iter().map(|i| shorthand(i, depth + 1)).collect();
+            Some(format!("[{}]", items?.join(",")))
+        }
+        Value::Object(map) if !map.is_empty() => {
+            let pairs: Option<Vec<String>> = map
+                .iter()
+                .map(|(k, v)| {
+                    let v = shorthand(v, depth + 1)?;
+                    scalar(k).then(|| format!("{k}={v}"))
+                })
+                .collect();
+            let text = pairs?.join(",");
+            Some(if depth > 0 { format!("{{{text}}}") } else { text })
+        }
+        _ => None,
+    }
+}
+
+/// `text` as one word of a POSIX shell: as it is when no character is special, else in single quotes.
+fn shell_word(text: &str) -> String {
+    let safe = |c: char| c.is_ascii_alphanumeric() || "@%+=:,./_-".contains(c);
+    if !text.is_empty() && text.chars().all(safe) {
+        return text.to_owned();
+    }
+    format!("'{}'", text.replace('\'', r"'\''"))
+}
+
+/// Loads no files: an example's values are taken as they are.
+struct NoFiles;
+
+impl connect_core::shorthand::ParamFiles for NoFiles {
+    fn load(
+        &self,
+        _value: &str,
+    ) -> Result<Option<connect_core::shorthand::Node>, connect_core::paramfile::ParamFileError> {
+        Ok(None)
+    }
 }
 
 /// The documentation of a member: its own, or else its target's (as botocore merges them).
@@ -649,7 +763,7 @@ mod tests {
         Kind::Structure(&[
             Member::new("Top", "top", &TOP).doc("Everything at once.").required(),
             Member::new("Flag", "flag", &FLAG).doc("A switch."),
-            Member::new("Color", "color", &COLOR).doc("A color."),
+            Member::new("Color", "shade", &COLOR).doc("A color (not `--color`, a global option)."),
             Member::new("Names", "names", &NAMES).doc("Some names."),
             Member::new("Colors", "colors", &COLORS),
             Member::new("Leaves", "leaves", &LEAVES).doc("Some leaves.\n\nSecond paragraph."),
@@ -672,6 +786,20 @@ mod tests {
         output: Some(&OUTPUT),
         errors: &[],
         paginated: None,
+        examples: &[
+            Example {
+                title: "To do a simple thing",
+                doc: "Shorthand where it reads back the same.\n\nA second paragraph.",
+                input: r#"{"Top": {"Name": "x", "Count": 2}, "Flag": false, "Color": "RED", "Names": ["a", "b c"], "Tags": {"k": "v"}}"#,
+                output: Some(r#"{"Count": 3}"#),
+            },
+            Example {
+                title: "To do a thing that needs JSON",
+                doc: "",
+                input: r#"{"Top": {"Name": "it's, here"}, "Flag": true, "Leaves": [{"Name": "n"}], "ByColor": {"RED": {"Name": "=x"}}}"#,
+                output: None,
+            },
+        ],
         idempotent: false,
         input_schema: None,
     };
@@ -690,5 +818,53 @@ mod tests {
     #[test]
     fn page_of_a_synthetic_operation() {
         insta::assert_snapshot!(operation_page(&SERVICE, &OPERATION));
+    }
+
+    /// The words a POSIX shell makes of an example's command line (plain words, single quotes,
+    /// backslash escapes, backslash-newline).
+    fn shell_words(text: &str) -> Vec<String> {
+        let text = text.replace("\\\n", " ");
+        let (mut words, mut word, mut quoted, mut any) = (Vec::new(), String::new(), false, false);
+        let mut chars = text.chars();
+        while let Some(c) = chars.next() {
+            match c {
+                '\'' => (quoted, any) = (!quoted, true),
+                '\\' if !quoted => word.extend(chars.next()),
+                ' ' | '\n' if !quoted => {
+                    if any || !word.is_empty() {
+                        words.push(std::mem::take(&mut word));
+                    }
+                    any = false;
+                }
+                c => word.push(c),
+            }
+        }
+        if any || !word.is_empty() {
+            words.push(word);
+        }
+        words
+    }
+
+    /// Every example's command line, of the synthetic operation and of the shipped model, gives
+    /// back the example's input when run.
+    #[test]
+    fn example_command_lines_read_back_to_their_input() {
+        let shipped =
+            connect_core::generated::SERVICE.operations.iter().map(|op| (&connect_core::generated::SERVICE, *op));
+        let mut checked = 0;
+        for (service, op) in std::iter::once((&SERVICE, &OPERATION)).chain(shipped) {
+            for example in op.examples {
+                let line = example_command(op, example);
+                let words = shell_words(&line);
+                assert_eq!(words[0], PROGRAM, "{line}");
+                let parsed = crate::command::parse(service, &words[1..]).unwrap_or_else(|e| panic!("{line}: {e:?}"));
+                let crate::command::Parsed::Run(invocation) = parsed else { panic!("{line}: not a run") };
+                let input = crate::build_input(&invocation).unwrap_or_else(|e| panic!("{line}: {e:?}"));
+                let want: Map<String, Value> = serde_json::from_str(example.input).unwrap();
+                assert_eq!(Value::Object(input), Value::Object(want), "{line}");
+                checked += 1;
+            }
+        }
+        assert!(checked >= 3, "{checked} examples");
     }
 }

@@ -141,6 +141,8 @@ pub struct Operation {
     pub output: Option<&'static Shape>,
     pub errors: &'static [&'static Shape],
     pub paginated: Option<Paginated>,
+    /// `@examples`, for the help page.
+    pub examples: &'static [Example],
     /// `@idempotent`.
     pub idempotent: bool,
     /// The JSON Schema of the input, from the generated Rust type.
@@ -154,6 +156,18 @@ pub struct Http {
     /// The URI template, such as `/users/{InstanceId}/{UserId}/identity-info`.
     pub uri: &'static str,
     pub code: u16,
+}
+
+/// One of an operation's `@examples`: a titled, described input and what it returns.
+#[derive(Debug, Clone, Copy)]
+pub struct Example {
+    pub title: &'static str,
+    /// Plain text, paragraphs separated by a blank line.
+    pub doc: &'static str,
+    /// The input, as JSON text.
+    pub input: &'static str,
+    /// The output, as JSON text; absent when the example returns nothing.
+    pub output: Option<&'static str>,
 }
 
 /// The `@paginated` trait, merged with the service's defaults.

@@ -176,6 +176,7 @@ mod tests {
             items: Some("Things"),
             page_size: Some("MaxResults"),
         }),
+        examples: &[],
         idempotent: false,
         input_schema: None,
     };

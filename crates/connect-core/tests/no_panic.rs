@@ -113,6 +113,7 @@ static ZOO: Operation = Operation {
     output: None,
     errors: &[],
     paginated: None,
+    examples: &[],
     idempotent: false,
     input_schema: None,
 };
