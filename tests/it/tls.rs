@@ -56,6 +56,15 @@ impl TlsServer {
         TlsServer { child, port, log, _dir: dir }
     }
 
+    /// Waits (up to 10 s) until the server has received the request.
+    fn wait_for_the_request(&self) {
+        let start = Instant::now();
+        while !self.received().contains("POST /users/i/u/identity-info HTTP/1.1") {
+            assert!(start.elapsed() < Duration::from_secs(10), "not received:\n{}", self.received());
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     fn received(&self) -> String {
         let mut text = String::new();
         let _ = std::fs::File::open(&self.log).and_then(|mut f| f.read_to_string(&mut text));
@@ -175,11 +184,7 @@ fn no_verify_ssl_reaches_the_server_with_a_warning() {
     assert!(r.stderr.starts_with(warning), "{}", r.stderr);
     assert_eq!(r.stderr.matches("InsecureRequestWarning").count(), 1, "{}", r.stderr);
     assert!(r.stderr.contains("Read timeout on endpoint URL"), "{}", r.stderr);
-    let start = Instant::now();
-    while !server.received().contains("POST /users/i/u/identity-info HTTP/1.1") {
-        assert!(start.elapsed() < Duration::from_secs(10), "not received:\n{}", server.received());
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    server.wait_for_the_request();
 }
 
 #[test]
@@ -195,11 +200,7 @@ fn no_verify_ssl_goes_through_the_proxy_of_the_environment() {
     assert!(heads[0].starts_with(&format!("CONNECT {target} HTTP/1.1\r\n")), "{}", heads[0]);
     // The proxy's credentials, as Basic authentication (user:secret).
     assert!(heads[0].contains("Proxy-Authorization: Basic dXNlcjpzZWNyZXQ=\r\n"), "{}", heads[0]);
-    let start = Instant::now();
-    while !server.received().contains("POST /users/i/u/identity-info HTTP/1.1") {
-        assert!(start.elapsed() < Duration::from_secs(10), "not received:\n{}", server.received());
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    server.wait_for_the_request();
 }
 
 #[test]
@@ -210,9 +211,5 @@ fn no_proxy_bypasses_the_proxy() {
     let r = run_with(&server, &["--no-verify-ssl"], &[("HTTPS_PROXY", &proxy_url), ("NO_PROXY", "127.0.0.1")]);
     assert!(r.stderr.contains("Read timeout on endpoint URL"), "{}", r.stderr);
     assert!(proxy.heads().is_empty(), "{:?}", proxy.heads());
-    let start = Instant::now();
-    while !server.received().contains("POST /users/i/u/identity-info HTTP/1.1") {
-        assert!(start.elapsed() < Duration::from_secs(10), "not received:\n{}", server.received());
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    server.wait_for_the_request();
 }

@@ -13,9 +13,15 @@ pub fn build() -> Result<PathBuf, String> {
     let root = crate::workspace_root();
     let mut cargo = Command::new(env!("CARGO"));
     cargo.args(["build", "--release", "--locked", "--quiet", "-p", "connect-cli", "--bin", "aws-connect"]);
-    let binary = match musl_target() {
+    let target = musl_target().filter(|target| match ensure_target(target) {
+        Ok(()) => true,
+        Err(e) => {
+            eprintln!("{e}: building the dynamically linked release binary instead");
+            false
+        }
+    });
+    let binary = match target {
         Some(target) => {
-            ensure_target(target)?;
             cargo.args(["--target", target]);
             // The fixed address (`-C relocation-model=static`) comes from `.cargo/config.toml`.
             // ring compiles C and assembly: with the musl wrapper when it is installed, else with
@@ -46,8 +52,11 @@ fn musl_target() -> Option<&'static str> {
 
 /// Installs the target's standard library with rustup when it is missing.
 fn ensure_target(target: &str) -> Result<(), String> {
+    // In the workspace, so that a toolchain file there (or cargo's RUSTUP_TOOLCHAIN) applies.
+    let root = crate::workspace_root();
     let installed = Command::new("rustup")
         .args(["target", "list", "--installed"])
+        .current_dir(&root)
         .output()
         .map_err(|e| format!("cannot run rustup (needed for the {target} target): {e}"))?;
     if String::from_utf8_lossy(&installed.stdout).lines().any(|l| l.trim() == target) {
@@ -56,6 +65,7 @@ fn ensure_target(target: &str) -> Result<(), String> {
     eprintln!("installing the {target} standard library with rustup");
     let status = Command::new("rustup")
         .args(["target", "add", target])
+        .current_dir(&root)
         .status()
         .map_err(|e| format!("cannot run rustup: {e}"))?;
     if status.success() { Ok(()) } else { Err(format!("rustup target add {target} failed")) }

@@ -150,6 +150,7 @@ pub fn bench(args: &[&str]) -> Result<(), String> {
         "{runs} runs each of aws-connect, {} of aws; wall time median (min–max), peak RSS median",
         runs.clamp(1, 10)
     );
+    println!("aws-connect: {}", binary.display());
     if let Some(aws) = &aws {
         println!("aws: {}", aws.display());
     }
