@@ -538,6 +538,12 @@ fn cases() -> Vec<Case> {
             .env("AWS_MAX_ATTEMPTS", "1")
             .script(vec![Reply::delay(Duration::from_secs(4), Reply::empty(200))]),
         seed("transport: connection closed without an answer", &[]).env("AWS_MAX_ATTEMPTS", "1").script(vec![Reply::close()]),
+        // The proxy of an HTTP endpoint: HTTP_PROXY unless http_proxy (even empty) or NO_PROXY
+        // says otherwise. Nothing listens on port 1: a proxy that is used fails the command.
+        seed("transport: unreachable HTTP_PROXY", &[]).env("AWS_MAX_ATTEMPTS", "1").env("HTTP_PROXY", "http://127.0.0.1:1"),
+        seed("transport: NO_PROXY exempts the endpoint", &[]).env("HTTP_PROXY", "http://127.0.0.1:1").env("NO_PROXY", "localhost,127.0.0.1"),
+        seed("transport: an empty http_proxy wins over HTTP_PROXY", &[]).env("HTTP_PROXY", "http://127.0.0.1:1").env("http_proxy", ""),
+        seed("transport: HTTPS_PROXY is not for HTTP endpoints", &[]).env("HTTPS_PROXY", "http://127.0.0.1:1"),
         // Output formats and --query.
         seed("output: a JSON body of an operation without output", &[]).script(vec![Reply::json(200, r#"{"Foo": 1}"#)]),
         seed("output: json with --query", &["--output", "json", "--query", QUERY]),

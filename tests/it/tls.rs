@@ -204,6 +204,16 @@ fn no_verify_ssl_goes_through_the_proxy_of_the_environment() {
 }
 
 #[test]
+fn no_verify_ssl_names_an_unreachable_proxy() {
+    let server = TlsServer::start();
+    let gone = TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).expect("a free port").port();
+    let proxy_url = format!("http://127.0.0.1:{gone}");
+    let r = run_with(&server, &["--no-verify-ssl"], &[("HTTPS_PROXY", &proxy_url)]);
+    assert_eq!(r.code, 255, "{}", r.stderr);
+    assert!(r.stderr.ends_with(&format!("Failed to connect to proxy URL: \"{proxy_url}\"\n")), "{}", r.stderr);
+}
+
+#[test]
 fn no_proxy_bypasses_the_proxy() {
     let server = TlsServer::start();
     let proxy = ConnectProxy::start();

@@ -281,6 +281,31 @@ fn unreachable_endpoint() {
     );
 }
 
+/// As botocore (`ProxyConnectionError`): a connection that fails through a proxy names the proxy,
+/// its credentials masked; `NO_PROXY` exempts the endpoint's host.
+#[test]
+fn unreachable_proxy() {
+    let server = Server::start(vec![Reply::empty(200), Reply::empty(200)]);
+    // A port nothing listens on: that of a server that is gone.
+    let proxy_port = Server::start(vec![]).addr().port();
+    let proxy = format!("http://user:secret@127.0.0.1:{proxy_port}");
+    let url = server.url();
+    let args = [OP, SEED[0], SEED[1], SEED[2], SEED[3], SEED[4], SEED[5], "--endpoint-url", &url];
+    let r = env().var("AWS_MAX_ATTEMPTS", "1").var("HTTP_PROXY", &proxy).run(&args);
+    assert_eq!(r.code, 255, "{}", r.stderr);
+    assert_eq!(
+        r.stderr,
+        format!("\naws-connect: [ERROR]: Failed to connect to proxy URL: \"http://***:***@127.0.0.1:{proxy_port}\"\n")
+    );
+    assert!(server.requests().is_empty());
+    // The lower-case variable wins, even empty; NO_PROXY names the host.
+    for (name, value) in [("http_proxy", ""), ("NO_PROXY", "127.0.0.1")] {
+        let r = env().var("HTTP_PROXY", &proxy).var(name, value).run(&args);
+        assert_eq!(r.code, 0, "{name}={value}: {}", r.stderr);
+    }
+    assert_eq!(server.requests().len(), 2);
+}
+
 #[test]
 fn endpoint_url_needs_a_scheme() {
     let r = env().run(&[OP, SEED[0], SEED[1], SEED[2], SEED[3], SEED[4], SEED[5], "--endpoint-url", "notaurl"]);

@@ -40,6 +40,8 @@ use aws_smithy_types::retry::{RetryConfig, RetryMode};
 use aws_smithy_types::timeout::TimeoutConfig;
 use aws_types::SigningName;
 use aws_types::region::{Region, SigningRegion};
+
+use crate::proxy::Proxy;
 use aws_types::service_config::ServiceConfigKey;
 use serde_json::{Map, Value};
 
@@ -101,6 +103,9 @@ pub enum SendError {
     Service { operation: &'static str, error: ServiceError, attempts: u32, retries_exhausted: bool },
     #[error("Could not connect to the endpoint URL: \"{url}\"")]
     Connect { url: String },
+    /// The proxy could not be reached, or refused the tunnel (`url` is masked).
+    #[error("Failed to connect to proxy URL: \"{url}\"")]
+    Proxy { url: String },
     /// The TLS handshake failed (an untrusted certificate, …).
     #[error("SSL validation failed for {url} {reason}")]
     Ssl { url: String, reason: String },
@@ -287,7 +292,7 @@ async fn configure(settings: &Settings) -> Result<Configured, SendError> {
         std::fs::metadata(path).map_err(|e| SendError::Other(format!("Could not read the CA bundle {path}: {e}")))?;
     }
     // The configuration's own requests (SSO, STS, container and instance metadata) use HTTPS.
-    let config_client = LazyClient::new(ca_bundle.clone(), false, None);
+    let config_client = LazyClient::new(ca_bundle.clone(), false, Proxies::Environment, None);
 
     let mut loader = aws_config::defaults(BehaviorVersion::latest()).http_client(config_client);
     if let Some(profile) = &settings.profile {
@@ -320,6 +325,8 @@ pub fn check_configuration(settings: &Settings) -> Result<(), SendError> {
 struct Prepared {
     operation: SmithyOperation<rest_json::Request, Map<String, Value>, OperationError>,
     base_url: String,
+    /// The proxy requests go through, if any.
+    proxy: Option<Proxy>,
     attempts: Arc<AtomicU32>,
     max_attempts: u32,
     /// The request `--debug` shows (with @sensitive values redacted), per invocation.
@@ -375,12 +382,14 @@ async fn prepare(
 
     let attempts = Arc::new(AtomicU32::new(0));
     let shown = Arc::new(std::sync::Mutex::new(None));
+    let proxy = Proxy::for_endpoint(&base_url, |name| std::env::var(name).ok());
     let mut builder = SmithyOperation::builder()
         .service_name(service.sdk_id)
         .operation_name(op.name)
         .http_client(LazyClient::new(
             ca_bundle,
             base_url.starts_with("http://"),
+            Proxies::Endpoint(proxy.clone()),
             settings.insecure.then(|| Insecure(settings.warn.clone())),
         ))
         .endpoint_url(&base_url)
@@ -448,7 +457,7 @@ async fn prepare(
             Err(OrchestratorError::operation(OperationError { meta, error: Box::new(error) }))
         })
         .build();
-    Ok(Prepared { operation, base_url, attempts, max_attempts, shown })
+    Ok(Prepared { operation, base_url, proxy, attempts, max_attempts, shown })
 }
 
 impl Prepared {
@@ -493,7 +502,11 @@ impl Prepared {
                     SendError::ReadTimeout { url: full_url }
                 }
                 SdkError::DispatchFailure(f) if f.is_timeout() => SendError::ConnectTimeout { url: full_url },
-                SdkError::DispatchFailure(f) if f.is_io() => SendError::Connect { url: full_url },
+                // As urllib3: a connection that fails while going through a proxy is the proxy's failure.
+                SdkError::DispatchFailure(f) if f.is_io() => match &self.proxy {
+                    Some(proxy) => SendError::Proxy { url: proxy.masked() },
+                    None => SendError::Connect { url: full_url },
+                },
                 SdkError::ResponseError(_) if context.contains("timed out") || context.contains("timeout") => {
                     SendError::ReadTimeout { url: full_url }
                 }
@@ -530,34 +543,42 @@ impl std::fmt::Debug for Insecure {
     }
 }
 
-/// The HTTP client: rustls with ring, the proxy from `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY`, and
-/// the trusted roots, all built on the first request: credentials from the environment never
+/// The HTTP client: rustls with ring, the endpoint's proxy ([`crate::proxy`]), and the trusted
+/// roots, all built on the first request: credentials from the environment never
 /// connect anywhere, and a plain-HTTP endpoint (`plain_http`) never loads certificates at all.
 #[derive(Debug, Clone)]
 struct LazyClient {
     ca_bundle: Option<String>,
     plain_http: bool,
+    proxies: Proxies,
     /// `--no-verify-ssl`: HTTPS goes through [`crate::insecure`] instead.
     insecure: Option<Insecure>,
     built: Arc<OnceLock<SharedHttpClient>>,
 }
 
 impl LazyClient {
-    fn new(ca_bundle: Option<String>, plain_http: bool, insecure: Option<Insecure>) -> LazyClient {
-        LazyClient { ca_bundle, plain_http, insecure, built: Arc::default() }
+    fn new(ca_bundle: Option<String>, plain_http: bool, proxies: Proxies, insecure: Option<Insecure>) -> LazyClient {
+        LazyClient { ca_bundle, plain_http, proxies, insecure, built: Arc::default() }
     }
 
     fn build(&self) -> SharedHttpClient {
         use aws_smithy_http_client::tls::{self, TlsContext, TrustStore};
         use aws_smithy_http_client::{Connector, proxy::ProxyConfig};
-        let (ca_bundle, plain_http) = (self.ca_bundle.clone(), self.plain_http);
+        let (ca_bundle, plain_http, proxies) = (self.ca_bundle.clone(), self.plain_http, self.proxies.clone());
         aws_smithy_http_client::Builder::new().build_with_connector_fn(move |settings, components| {
             let mut builder = Connector::builder();
             builder.set_connector_settings(settings.cloned());
             if let Some(components) = components {
                 builder.set_sleep_impl(components.sleep_impl());
             }
-            let builder = builder.proxy_config(ProxyConfig::from_env());
+            // The proxy was chosen for this endpoint (NO_PROXY included); one that is not a valid
+            // URL is used all the same, so that connecting fails as through an unreachable one.
+            let proxy_config = match &proxies {
+                Proxies::Endpoint(Some(p)) => ProxyConfig::all(p.url.as_str()).unwrap_or_else(|_| unreachable_proxy()),
+                Proxies::Endpoint(None) => ProxyConfig::disabled(),
+                Proxies::Environment => ProxyConfig::from_env(),
+            };
+            let builder = builder.proxy_config(proxy_config);
             if plain_http {
                 return builder.build_http();
             }
@@ -577,6 +598,21 @@ impl LazyClient {
                 .build()
         })
     }
+}
+
+/// Which proxies a client uses.
+#[derive(Debug, Clone)]
+enum Proxies {
+    /// The operation's endpoint's, chosen as botocore chooses it.
+    Endpoint(Option<Proxy>),
+    /// For the configuration's own requests (SSO, STS, metadata): from the environment as
+    /// hyper-util reads it, per destination.
+    Environment,
+}
+
+/// A proxy nothing listens on: what an invalid proxy URL becomes (port 0 refuses connections).
+fn unreachable_proxy() -> aws_smithy_http_client::proxy::ProxyConfig {
+    aws_smithy_http_client::proxy::ProxyConfig::all("http://127.0.0.1:0").expect("a valid URL")
 }
 
 impl HttpClient for LazyClient {
@@ -602,7 +638,14 @@ impl HttpConnector for LazyConnector {
     fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
         let connector = self.connector.get_or_init(|| match &self.client.insecure {
             Some(Insecure(warn)) if !self.client.plain_http => {
-                SharedHttpConnector::new(crate::insecure::InsecureConnector::new(&self.settings, warn.clone()))
+                SharedHttpConnector::new(crate::insecure::InsecureConnector::new(
+                    &self.settings,
+                    match &self.client.proxies {
+                        Proxies::Endpoint(p) => p.as_ref(),
+                        Proxies::Environment => None,
+                    },
+                    warn.clone(),
+                ))
             }
             _ => self.client.built.get_or_init(|| self.client.build()).http_connector(&self.settings, &self.components),
         });

@@ -4,9 +4,8 @@
 //! hyper-rustls over a rustls configuration (ring) whose certificate verifier accepts every
 //! certificate; handshake signatures are still checked against the certificate presented, as
 //! OpenSSL does with verification off. The connect timeout is the TCP connector's, the read
-//! timeout bounds the wait for the response head. Proxies come from the same variables as on the
-//! verified path (`HTTPS_PROXY`, `ALL_PROXY`, `NO_PROXY`, read by hyper-util's matcher), and HTTPS
-//! goes through them with a `CONNECT` tunnel.
+//! timeout bounds the wait for the response head. The endpoint's proxy ([`crate::proxy`]) is used
+//! as on the verified path: HTTPS goes through it with a `CONNECT` tunnel.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -136,12 +135,16 @@ impl std::fmt::Debug for InsecureConnector {
 }
 
 impl InsecureConnector {
-    pub(crate) fn new(settings: &HttpConnectorSettings, warn: Option<DebugSink>) -> InsecureConnector {
-        InsecureConnector { client: hyper_client(settings), read_timeout: settings.read_timeout(), warn }
+    pub(crate) fn new(
+        settings: &HttpConnectorSettings,
+        proxy: Option<&crate::proxy::Proxy>,
+        warn: Option<DebugSink>,
+    ) -> InsecureConnector {
+        InsecureConnector { client: hyper_client(settings, proxy), read_timeout: settings.read_timeout(), warn }
     }
 }
 
-fn hyper_client(settings: &HttpConnectorSettings) -> Result<HyperClient, String> {
+fn hyper_client(settings: &HttpConnectorSettings, proxy: Option<&crate::proxy::Proxy>) -> Result<HyperClient, String> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let verifier = AcceptAnyCertificate(provider.signature_verification_algorithms);
     let config = rustls::ClientConfig::builder_with_provider(Arc::clone(&provider) as Arc<CryptoProvider>)
@@ -154,7 +157,13 @@ fn hyper_client(settings: &HttpConnectorSettings) -> Result<HyperClient, String>
     tcp.enforce_http(false);
     tcp.set_nodelay(true);
     tcp.set_connect_timeout(settings.connect_timeout());
-    let proxied = ProxiedTcp { tcp, proxies: Arc::new(Matcher::from_env()) };
+    // hyper-util's matcher reads the user name and password of the URL for `Proxy-Authorization`;
+    // the endpoint's proxy is the one for every destination, as it was chosen for the endpoint.
+    let proxies = match proxy {
+        Some(p) => Matcher::builder().all(p.url.clone()).build(),
+        None => Matcher::builder().build(),
+    };
+    let proxied = ProxiedTcp { tcp, proxies: Arc::new(proxies) };
     let https = hyper_rustls::HttpsConnectorBuilder::new()
         .with_tls_config(config)
         .https_or_http()

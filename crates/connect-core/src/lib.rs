@@ -13,6 +13,7 @@ pub mod json;
 pub mod model;
 pub mod paginate;
 pub mod paramfile;
+pub mod proxy;
 pub mod pyjson;
 pub mod python;
 pub mod rest_json;
