@@ -306,6 +306,36 @@ fn unreachable_proxy() {
     assert_eq!(server.requests().len(), 2);
 }
 
+/// The configuration's own requests choose their proxy as the operation's do: container
+/// credentials through an unreachable HTTP_PROXY fail (with a readable message), and NO_PROXY
+/// exempts them.
+#[test]
+fn credential_requests_use_the_proxy_of_their_host() {
+    let creds = r#"{"AccessKeyId": "AKIDCONTAINER", "SecretAccessKey": "container-secret", "Token": "container-token", "Expiration": "2099-01-01T00:00:00Z"}"#;
+    let creds_server = Server::start(vec![Reply::json(200, creds)]);
+    let server = Server::builder()
+        .credentials("AKIDCONTAINER", "container-secret")
+        .session_token("container-token")
+        .start(vec![Reply::empty(200)]);
+    let gone = Server::start(vec![]).addr().port();
+    let container = Env::new()
+        .var("AWS_REGION", REGION)
+        .var("AWS_EC2_METADATA_DISABLED", "true")
+        .var("AWS_MAX_ATTEMPTS", "1")
+        .var("AWS_CONTAINER_CREDENTIALS_FULL_URI", &format!("{}/creds", creds_server.url()))
+        .var("HTTP_PROXY", &format!("http://127.0.0.1:{gone}"));
+    let r = seed(&container, &server, &[]);
+    assert_eq!(r.code, 255, "{}", r.stderr);
+    assert!(r.stderr.ends_with("Connection refused (os error 111)\n"), "{}", r.stderr);
+    assert!(!r.stderr.contains('{'), "no Debug dump: {}", r.stderr);
+    assert!(creds_server.requests().is_empty() && server.requests().is_empty());
+
+    let r = seed(&container.var("NO_PROXY", "127.0.0.1"), &server, &[]);
+    assert_eq!((r.code, r.stderr.as_str()), (0, ""));
+    assert_eq!((creds_server.requests().len(), server.requests().len()), (1, 1));
+    assert_eq!(server.errors(), Vec::<String>::new(), "signed with the container's credentials");
+}
+
 #[test]
 fn endpoint_url_needs_a_scheme() {
     let r = env().run(&[OP, SEED[0], SEED[1], SEED[2], SEED[3], SEED[4], SEED[5], "--endpoint-url", "notaurl"]);

@@ -4,8 +4,8 @@
 //!
 //! Nothing here runs unless a request is sent: commands that only print build none of it.
 
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use aws_config::BehaviorVersion;
@@ -292,7 +292,7 @@ async fn configure(settings: &Settings) -> Result<Configured, SendError> {
         std::fs::metadata(path).map_err(|e| SendError::Other(format!("Could not read the CA bundle {path}: {e}")))?;
     }
     // The configuration's own requests (SSO, STS, container and instance metadata) use HTTPS.
-    let config_client = LazyClient::new(ca_bundle.clone(), false, Proxies::Environment, None);
+    let config_client = LazyClient::new(ca_bundle.clone(), false, Proxies::PerRequest, None);
 
     let mut loader = aws_config::defaults(BehaviorVersion::latest()).http_client(config_client);
     if let Some(profile) = &settings.profile {
@@ -413,7 +413,7 @@ async fn prepare(
         let provider = sdk.credentials_provider().ok_or(SendError::NoCredentials)?;
         let credentials = provider.provide_credentials().await.map_err(|e| match e {
             CredentialsError::CredentialsNotLoaded(_) => SendError::NoCredentials,
-            other => SendError::Credentials(aws_smithy_types::error::display::DisplayErrorContext(&other).to_string()),
+            other => SendError::Credentials(error_chain(&other)),
         })?;
         let mut layer = Layer::new("aws-connect-sigv4");
         layer.store_put(AuthSchemeOptionResolverParams::new(()));
@@ -511,10 +511,25 @@ impl Prepared {
                     SendError::ReadTimeout { url: full_url }
                 }
                 SdkError::ResponseError(_) => SendError::Closed { url: full_url },
-                _ => SendError::Other(context),
+                other => SendError::Other(error_chain(&other)),
             }
         })
     }
+}
+
+/// An error and its sources, as `a: b: c` (each said once), without the Debug dump that
+/// `DisplayErrorContext` adds: for messages to people.
+fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut next = Some(error);
+    while let Some(e) = next {
+        let text = e.to_string();
+        if !text.is_empty() && !parts.last().is_some_and(|last| last.ends_with(&text)) {
+            parts.push(text);
+        }
+        next = e.source();
+    }
+    parts.join(": ")
 }
 
 /// The TLS error behind a failed connection, if that is what failed: the rustls error, as text.
@@ -543,8 +558,8 @@ impl std::fmt::Debug for Insecure {
     }
 }
 
-/// The HTTP client: rustls with ring, the endpoint's proxy ([`crate::proxy`]), and the trusted
-/// roots, all built on the first request: credentials from the environment never
+/// The HTTP client: rustls with ring, proxies ([`crate::proxy`]), and the trusted roots, all built
+/// on the first request: credentials from the environment never
 /// connect anywhere, and a plain-HTTP endpoint (`plain_http`) never loads certificates at all.
 #[derive(Debug, Clone)]
 struct LazyClient {
@@ -553,7 +568,8 @@ struct LazyClient {
     proxies: Proxies,
     /// `--no-verify-ssl`: HTTPS goes through [`crate::insecure`] instead.
     insecure: Option<Insecure>,
-    built: Arc<OnceLock<SharedHttpClient>>,
+    /// The clients built so far, by proxy.
+    built: Arc<std::sync::Mutex<ByProxy<SharedHttpClient>>>,
 }
 
 impl LazyClient {
@@ -561,22 +577,32 @@ impl LazyClient {
         LazyClient { ca_bundle, plain_http, proxies, insecure, built: Arc::default() }
     }
 
-    fn build(&self) -> SharedHttpClient {
+    /// The client for requests through `proxy` (or none).
+    fn client(&self, proxy: &Option<Proxy>) -> SharedHttpClient {
+        let mut built = self.built.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, client)) = built.iter().find(|(p, _)| p == proxy) {
+            return client.clone();
+        }
+        let client = self.build(proxy.clone());
+        built.push((proxy.clone(), client.clone()));
+        client
+    }
+
+    fn build(&self, proxy: Option<Proxy>) -> SharedHttpClient {
         use aws_smithy_http_client::tls::{self, TlsContext, TrustStore};
         use aws_smithy_http_client::{Connector, proxy::ProxyConfig};
-        let (ca_bundle, plain_http, proxies) = (self.ca_bundle.clone(), self.plain_http, self.proxies.clone());
+        let (ca_bundle, plain_http) = (self.ca_bundle.clone(), self.plain_http);
         aws_smithy_http_client::Builder::new().build_with_connector_fn(move |settings, components| {
             let mut builder = Connector::builder();
             builder.set_connector_settings(settings.cloned());
             if let Some(components) = components {
                 builder.set_sleep_impl(components.sleep_impl());
             }
-            // The proxy was chosen for this endpoint (NO_PROXY included); one that is not a valid
-            // URL is used all the same, so that connecting fails as through an unreachable one.
-            let proxy_config = match &proxies {
-                Proxies::Endpoint(Some(p)) => ProxyConfig::all(p.url.as_str()).unwrap_or_else(|_| unreachable_proxy()),
-                Proxies::Endpoint(None) => ProxyConfig::disabled(),
-                Proxies::Environment => ProxyConfig::from_env(),
+            // The proxy was chosen for the destination (NO_PROXY included); one that is not a
+            // valid URL is used all the same, so that connecting fails as through an unreachable one.
+            let proxy_config = match &proxy {
+                Some(p) => ProxyConfig::all(p.url.as_str()).unwrap_or_else(|_| unreachable_proxy()),
+                None => ProxyConfig::disabled(),
             };
             let builder = builder.proxy_config(proxy_config);
             if plain_http {
@@ -600,14 +626,17 @@ impl LazyClient {
     }
 }
 
-/// Which proxies a client uses.
+/// Things made per proxy (a process meets one or two).
+type ByProxy<T> = Vec<(Option<Proxy>, T)>;
+
+/// Which proxies a client uses, chosen as botocore chooses them ([`crate::proxy`]).
 #[derive(Debug, Clone)]
 enum Proxies {
-    /// The operation's endpoint's, chosen as botocore chooses it.
+    /// The operation's endpoint's, chosen once.
     Endpoint(Option<Proxy>),
-    /// For the configuration's own requests (SSO, STS, metadata): from the environment as
-    /// hyper-util reads it, per destination.
-    Environment,
+    /// Each request's own: for the configuration's requests (SSO, STS, instance metadata),
+    /// which go to several hosts.
+    PerRequest,
 }
 
 /// A proxy nothing listens on: what an invalid proxy URL becomes (port 0 refuses connections).
@@ -621,7 +650,7 @@ impl HttpClient for LazyClient {
             client: self.clone(),
             settings: settings.clone(),
             components: components.clone(),
-            connector: OnceLock::new(),
+            connectors: std::sync::Mutex::default(),
         })
     }
 }
@@ -631,24 +660,32 @@ struct LazyConnector {
     client: LazyClient,
     settings: HttpConnectorSettings,
     components: RuntimeComponents,
-    connector: OnceLock<SharedHttpConnector>,
+    /// The connectors made so far, by proxy.
+    connectors: std::sync::Mutex<ByProxy<SharedHttpConnector>>,
 }
 
 impl HttpConnector for LazyConnector {
     fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
-        let connector = self.connector.get_or_init(|| match &self.client.insecure {
-            Some(Insecure(warn)) if !self.client.plain_http => {
-                SharedHttpConnector::new(crate::insecure::InsecureConnector::new(
-                    &self.settings,
-                    match &self.client.proxies {
-                        Proxies::Endpoint(p) => p.as_ref(),
-                        Proxies::Environment => None,
-                    },
-                    warn.clone(),
-                ))
+        let proxy = match &self.client.proxies {
+            Proxies::Endpoint(proxy) => proxy.clone(),
+            Proxies::PerRequest => Proxy::for_endpoint(request.uri(), |name| std::env::var(name).ok()),
+        };
+        let connector = {
+            let mut connectors = self.connectors.lock().unwrap_or_else(|e| e.into_inner());
+            match connectors.iter().find(|(p, _)| *p == proxy) {
+                Some((_, connector)) => connector.clone(),
+                None => {
+                    let connector = match &self.client.insecure {
+                        Some(Insecure(warn)) if !self.client.plain_http => SharedHttpConnector::new(
+                            crate::insecure::InsecureConnector::new(&self.settings, proxy.as_ref(), warn.clone()),
+                        ),
+                        _ => self.client.client(&proxy).http_connector(&self.settings, &self.components),
+                    };
+                    connectors.push((proxy, connector.clone()));
+                    connector
+                }
             }
-            _ => self.client.built.get_or_init(|| self.client.build()).http_connector(&self.settings, &self.components),
-        });
+        };
         connector.call(request)
     }
 }
