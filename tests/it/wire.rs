@@ -306,13 +306,12 @@ fn unreachable_proxy() {
     assert_eq!(server.requests().len(), 2);
 }
 
-/// The configuration's own requests choose their proxy as the operation's do: container
-/// credentials through an unreachable HTTP_PROXY fail (with a readable message), and NO_PROXY
-/// exempts them.
+/// As botocore: container credentials are fetched directly, whatever the proxy variables say;
+/// the operation then goes through the proxy (here unreachable), unless NO_PROXY exempts it.
 #[test]
-fn credential_requests_use_the_proxy_of_their_host() {
+fn container_credentials_are_fetched_without_a_proxy() {
     let creds = r#"{"AccessKeyId": "AKIDCONTAINER", "SecretAccessKey": "container-secret", "Token": "container-token", "Expiration": "2099-01-01T00:00:00Z"}"#;
-    let creds_server = Server::start(vec![Reply::json(200, creds)]);
+    let creds_server = Server::start(vec![Reply::json(200, creds), Reply::json(200, creds)]);
     let server = Server::builder()
         .credentials("AKIDCONTAINER", "container-secret")
         .session_token("container-token")
@@ -326,14 +325,32 @@ fn credential_requests_use_the_proxy_of_their_host() {
         .var("HTTP_PROXY", &format!("http://127.0.0.1:{gone}"));
     let r = seed(&container, &server, &[]);
     assert_eq!(r.code, 255, "{}", r.stderr);
-    assert!(r.stderr.ends_with("Connection refused (os error 111)\n"), "{}", r.stderr);
-    assert!(!r.stderr.contains('{'), "no Debug dump: {}", r.stderr);
-    assert!(creds_server.requests().is_empty() && server.requests().is_empty());
+    assert_eq!(
+        r.stderr,
+        format!("\naws-connect: [ERROR]: Failed to connect to proxy URL: \"http://127.0.0.1:{gone}\"\n")
+    );
+    assert_eq!((creds_server.requests().len(), server.requests().len()), (1, 0));
 
     let r = seed(&container.var("NO_PROXY", "127.0.0.1"), &server, &[]);
     assert_eq!((r.code, r.stderr.as_str()), (0, ""));
-    assert_eq!((creds_server.requests().len(), server.requests().len()), (1, 1));
+    assert_eq!((creds_server.requests().len(), server.requests().len()), (2, 1));
     assert_eq!(server.errors(), Vec::<String>::new(), "signed with the container's credentials");
+}
+
+/// A credential source that fails says why, as a chain of causes (no Debug dump).
+#[test]
+fn a_failing_credential_source_says_why() {
+    let gone = Server::start(vec![]).url();
+    let server = Server::start(vec![]);
+    let env = Env::new()
+        .var("AWS_REGION", REGION)
+        .var("AWS_EC2_METADATA_DISABLED", "true")
+        .var("AWS_CONTAINER_CREDENTIALS_FULL_URI", &format!("{gone}/creds"));
+    let r = seed(&env, &server, &[]);
+    assert_eq!(r.code, 255, "{}", r.stderr);
+    assert!(r.stderr.ends_with("Connection refused (os error 111)\n"), "{}", r.stderr);
+    assert!(!r.stderr.contains('{'), "{}", r.stderr);
+    assert!(server.requests().is_empty());
 }
 
 #[test]

@@ -668,7 +668,7 @@ impl HttpConnector for LazyConnector {
     fn call(&self, request: HttpRequest) -> HttpConnectorFuture {
         let proxy = match &self.client.proxies {
             Proxies::Endpoint(proxy) => proxy.clone(),
-            Proxies::PerRequest => Proxy::for_endpoint(request.uri(), |name| std::env::var(name).ok()),
+            Proxies::PerRequest => Proxy::for_configuration_request(request.uri(), |name| std::env::var(name).ok()),
         };
         let connector = {
             let mut connectors = self.connectors.lock().unwrap_or_else(|e| e.into_inner());

@@ -1,7 +1,9 @@
 //! The proxy for an endpoint, chosen as botocore chooses it (`botocore.utils.get_environ_proxies`
 //! over Python's `urllib.request`): `https_proxy` for HTTPS endpoints and `http_proxy` for HTTP,
 //! each also in upper case (the lower-case variable wins, even when empty), unless `no_proxy`
-//! names the endpoint's host or a domain above it, or is `*`. `ALL_PROXY` is not used.
+//! names the endpoint's host or a domain above it, or is `*`. `ALL_PROXY` is not used. The
+//! container credentials endpoint is reached directly, as botocore's `ContainerMetadataFetcher`
+//! does.
 
 /// A proxy chosen for an endpoint.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,6 +41,19 @@ impl Proxy {
         Some(Proxy { url })
     }
 
+    /// The proxy for a request the configuration makes (SSO, STS, instance metadata): as for an
+    /// endpoint, but none for the container credentials endpoint.
+    pub fn for_configuration_request(url: &str, var: impl Fn(&str) -> Option<String>) -> Option<Proxy> {
+        let container = match var("AWS_CONTAINER_CREDENTIALS_FULL_URI").filter(|v| !v.is_empty()) {
+            Some(full) => Some(full),
+            None => var("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI").map(|_| "http://169.254.170.2".to_owned()),
+        };
+        if container.is_some_and(|c| origin(&c) == origin(url)) {
+            return None;
+        }
+        Proxy::for_endpoint(url, var)
+    }
+
     /// The URL with its user name and password replaced by `***`, for messages
     /// (`botocore.httpsession.mask_proxy_url`).
     pub fn masked(&self) -> String {
@@ -59,6 +74,13 @@ impl Proxy {
         }
         masked
     }
+}
+
+/// `scheme://host[:port]` of a URL, in lower case.
+fn origin(url: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+    let netloc = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    format!("{scheme}://{netloc}").to_lowercase()
 }
 
 /// Python's `proxy_bypass_environment`: whether `no_proxy` exempts `netloc` (`host[:port]`).
@@ -127,6 +149,21 @@ mod tests {
         assert_eq!(local("127.0.0.1"), None);
         assert_eq!(local("127.0.0.1:5000"), None);
         assert!(local("127.0.0.2").is_some());
+    }
+
+    #[test]
+    fn the_container_credentials_endpoint_is_reached_directly() {
+        let vars = |extra: (&'static str, &'static str)| {
+            move |k: &str| {
+                [("HTTP_PROXY", "http://p:1"), extra].iter().find(|(n, _)| *n == k).map(|(_, v)| (*v).to_owned())
+            }
+        };
+        let full = vars(("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://127.0.0.1:9/creds"));
+        assert_eq!(Proxy::for_configuration_request("http://127.0.0.1:9/creds", full), None);
+        assert!(Proxy::for_configuration_request("http://127.0.0.1:10/x", full).is_some());
+        let relative = vars(("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/v2/creds"));
+        assert_eq!(Proxy::for_configuration_request("http://169.254.170.2/v2/creds", relative), None);
+        assert!(Proxy::for_configuration_request("http://169.254.169.254/latest", relative).is_some());
     }
 
     #[test]
