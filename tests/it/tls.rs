@@ -191,15 +191,16 @@ fn no_verify_ssl_reaches_the_server_with_a_warning() {
 fn no_verify_ssl_goes_through_the_proxy_of_the_environment() {
     let server = TlsServer::start();
     let proxy = ConnectProxy::start();
-    let proxy_url = format!("http://user:secret@127.0.0.1:{}", proxy.port);
+    // A raw `@` in the password: Python takes the user information up to the last `@`.
+    let proxy_url = format!("http://user:p@ss@127.0.0.1:{}", proxy.port);
     let r = run_with(&server, &["--no-verify-ssl"], &[("HTTPS_PROXY", &proxy_url)]);
     assert!(r.stderr.contains("Read timeout on endpoint URL"), "{}", r.stderr);
     let heads = proxy.heads();
     assert_eq!(heads.len(), 1, "{heads:?}");
     let target = format!("127.0.0.1:{}", server.port);
     assert!(heads[0].starts_with(&format!("CONNECT {target} HTTP/1.1\r\n")), "{}", heads[0]);
-    // The proxy's credentials, as Basic authentication (user:secret).
-    assert!(heads[0].contains("Proxy-Authorization: Basic dXNlcjpzZWNyZXQ=\r\n"), "{}", heads[0]);
+    // The proxy's credentials, as Basic authentication (user:p@ss).
+    assert!(heads[0].contains("Proxy-Authorization: Basic dXNlcjpwQHNz\r\n"), "{}", heads[0]);
     server.wait_for_the_request();
 }
 

@@ -11,6 +11,7 @@ use std::process::Command;
 /// Builds the shipped binary and returns its path.
 pub fn build() -> Result<PathBuf, String> {
     let root = crate::workspace_root();
+    let target_dir = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
     let mut cargo = Command::new(env!("CARGO"));
     cargo.args(["build", "--release", "--locked", "--quiet", "-p", "connect-cli", "--bin", "aws-connect"]);
     let target = musl_target().filter(|target| match ensure_target(target) {
@@ -23,16 +24,21 @@ pub fn build() -> Result<PathBuf, String> {
     let binary = match target {
         Some(target) => {
             cargo.args(["--target", target]);
-            // The fixed address (`-C relocation-model=static`) comes from `.cargo/config.toml`.
+            // Linked at a fixed address. Given for the target only: with `--target`, build
+            // scripts and proc-macros (shared libraries) are built without it, even on a musl host.
+            let flags_var = format!("CARGO_TARGET_{}_RUSTFLAGS", target.to_uppercase().replace('-', "_"));
+            if std::env::var_os(&flags_var).is_none() {
+                cargo.env(&flags_var, "-C relocation-model=static");
+            }
             // ring compiles C and assembly: with the musl wrapper when it is installed, else with
             // the host's C compiler, which is enough for ring's freestanding sources.
             let cc_var = format!("CC_{}", target.replace('-', "_"));
             if std::env::var_os(&cc_var).is_none() {
                 cargo.env(&cc_var, if on_path("musl-gcc") { "musl-gcc" } else { "cc" });
             }
-            root.join("target").join(target).join("release/aws-connect")
+            target_dir.join(target).join("release/aws-connect")
         }
-        None => root.join("target/release/aws-connect"),
+        None => target_dir.join("release/aws-connect"),
     };
     let status = cargo.current_dir(&root).status().map_err(|e| format!("cannot run cargo: {e}"))?;
     if !status.success() {

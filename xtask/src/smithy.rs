@@ -395,8 +395,9 @@ fn parse_traits(value: Option<&Value>, ctx: &str) -> Result<Traits, Error> {
                 for e in entries {
                     let title =
                         e.get("title").and_then(Value::as_str).ok_or_else(|| bad("an example needs a title"))?;
+                    // Examples of errors are valid Smithy; help pages show only successful calls.
                     if e.get("error").is_some() {
-                        return Err(bad("examples of errors are not supported"));
+                        continue;
                     }
                     t.examples.push(Example {
                         title: title.to_owned(),

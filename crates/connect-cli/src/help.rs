@@ -226,7 +226,11 @@ fn example_command(op: &Operation, example: &Example) -> String {
         lines.push(match (m.target.kind, value) {
             (Kind::Boolean, Value::Bool(true)) => format!("--{}", m.cli_name),
             (Kind::Boolean, Value::Bool(false)) => format!("--no-{}", m.cli_name),
-            _ => format!("--{} {}", m.cli_name, argument_text(m, value)),
+            // A value that looks like an option is attached to its own.
+            _ => match argument_text(m, value) {
+                word if word.starts_with('-') => format!("--{}={word}", m.cli_name),
+                words => format!("--{} {words}", m.cli_name),
+            },
         });
     }
     lines.join(" \\\n    ")
@@ -242,7 +246,8 @@ fn argument_text(m: &'static Member, value: &Value) -> String {
         Value::Array(items) if items.iter().all(|i| matches!(i, Value::String(_) | Value::Number(_))) => {
             let words: Vec<String> = items.iter().map(|i| argument_text(m, i)).collect();
             let reads_back = param_value(m, &items.iter().map(plain).collect::<Vec<_>>(), &NoFiles).ok();
-            if reads_back.as_ref() == Some(value) && !words.is_empty() {
+            let option_like = words.iter().any(|w| w.starts_with('-'));
+            if reads_back.as_ref() == Some(value) && !words.is_empty() && !option_like {
                 return words.join(" ");
             }
         }
@@ -296,7 +301,8 @@ fn shorthand(value: &Value, depth: usize) -> Option<String> {
 /// `text` as one word of a POSIX shell: as it is when no character is special, else in single quotes.
 fn shell_word(text: &str) -> String {
     let safe = |c: char| c.is_ascii_alphanumeric() || "@%+=:,./_-".contains(c);
-    if !text.is_empty() && text.chars().all(safe) {
+    // zsh expands a word that starts with `=`.
+    if !text.is_empty() && !text.starts_with('=') && text.chars().all(safe) {
         return text.to_owned();
     }
     format!("'{}'", text.replace('\'', r"'\''"))
@@ -796,7 +802,7 @@ mod tests {
             Example {
                 title: "To do a thing that needs JSON",
                 doc: "",
-                input: r#"{"Top": {"Name": "it's, here"}, "Flag": true, "Leaves": [{"Name": "n"}], "ByColor": {"RED": {"Name": "=x"}}}"#,
+                input: r#"{"Top": {"Name": "it's, here"}, "Flag": true, "Names": ["-a", "b"], "Leaves": [{"Name": "n"}], "ByColor": {"RED": {"Name": "=x"}}}"#,
                 output: None,
             },
         ],

@@ -601,7 +601,7 @@ impl LazyClient {
             // The proxy was chosen for the destination (NO_PROXY included); one that is not a
             // valid URL is used all the same, so that connecting fails as through an unreachable one.
             let proxy_config = match &proxy {
-                Some(p) => ProxyConfig::all(p.url.as_str()).unwrap_or_else(|_| unreachable_proxy()),
+                Some(p) => ProxyConfig::all(p.connect_url()).unwrap_or_else(|_| unreachable_proxy()),
                 None => ProxyConfig::disabled(),
             };
             let builder = builder.proxy_config(proxy_config);

@@ -82,12 +82,14 @@ type HyperClient = Client<hyper_rustls::HttpsConnector<ProxiedTcp>, SdkBody>;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
-/// TCP to the destination, or through a `CONNECT` tunnel of the proxy the environment names for
-/// it; TLS then runs inside.
+/// TCP to the destination, or through a `CONNECT` tunnel of the endpoint's proxy; TLS then runs
+/// inside.
 #[derive(Clone)]
 struct ProxiedTcp {
     tcp: TcpConnector,
-    proxies: Arc<Matcher>,
+    /// The endpoint's proxy, for every destination (hyper-util's matcher reads the credentials of
+    /// its URL for `Proxy-Authorization`).
+    proxy: Option<Arc<Matcher>>,
 }
 
 impl tower_service::Service<http::Uri> for ProxiedTcp {
@@ -100,9 +102,13 @@ impl tower_service::Service<http::Uri> for ProxiedTcp {
     }
 
     fn call(&mut self, dst: http::Uri) -> Self::Future {
-        let Some(proxy) = self.proxies.intercept(&dst) else {
+        let Some(matcher) = &self.proxy else {
             let connecting = self.tcp.call(dst);
             return Box::pin(async move { connecting.await.map_err(Into::into) });
+        };
+        // A proxy URL the matcher cannot use fails the connection, as on the verified path.
+        let Some(proxy) = matcher.intercept(&dst) else {
+            return Box::pin(async move { Err("the proxy URL cannot be used".into()) });
         };
         if proxy.uri().scheme_str() == Some("https") {
             let message = format!("an https:// proxy ({}) cannot be used with --no-verify-ssl", proxy.uri());
@@ -157,13 +163,8 @@ fn hyper_client(settings: &HttpConnectorSettings, proxy: Option<&crate::proxy::P
     tcp.enforce_http(false);
     tcp.set_nodelay(true);
     tcp.set_connect_timeout(settings.connect_timeout());
-    // hyper-util's matcher reads the user name and password of the URL for `Proxy-Authorization`;
-    // the endpoint's proxy is the one for every destination, as it was chosen for the endpoint.
-    let proxies = match proxy {
-        Some(p) => Matcher::builder().all(p.url.clone()).build(),
-        None => Matcher::builder().build(),
-    };
-    let proxied = ProxiedTcp { tcp, proxies: Arc::new(proxies) };
+    let proxy = proxy.map(|p| Arc::new(Matcher::builder().all(p.connect_url()).build()));
+    let proxied = ProxiedTcp { tcp, proxy };
     let https = hyper_rustls::HttpsConnectorBuilder::new()
         .with_tls_config(config)
         .https_or_http()

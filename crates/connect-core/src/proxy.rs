@@ -44,9 +44,10 @@ impl Proxy {
     /// The proxy for a request the configuration makes (SSO, STS, instance metadata): as for an
     /// endpoint, but none for the container credentials endpoint.
     pub fn for_configuration_request(url: &str, var: impl Fn(&str) -> Option<String>) -> Option<Proxy> {
-        let container = match var("AWS_CONTAINER_CREDENTIALS_FULL_URI").filter(|v| !v.is_empty()) {
-            Some(full) => Some(full),
-            None => var("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI").map(|_| "http://169.254.170.2".to_owned()),
+        // The relative URI wins when both are set, as in botocore and aws-config.
+        let container = match var("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI") {
+            Some(_) => Some("http://169.254.170.2".to_owned()),
+            None => var("AWS_CONTAINER_CREDENTIALS_FULL_URI").filter(|v| !v.is_empty()),
         };
         if container.is_some_and(|c| origin(&c) == origin(url)) {
             return None;
@@ -54,26 +55,90 @@ impl Proxy {
         Proxy::for_endpoint(url, var)
     }
 
-    /// The URL with its user name and password replaced by `***`, for messages
-    /// (`botocore.httpsession.mask_proxy_url`).
-    pub fn masked(&self) -> String {
-        let Some((_, rest)) = self.url.split_once("://") else { return self.url.clone() };
-        let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-        let Some((userinfo, _)) = authority.rsplit_once('@') else { return self.url.clone() };
-        let (user, password) = match userinfo.split_once(':') {
-            Some((u, p)) => (u, Some(p)),
-            None => (userinfo, None),
-        };
-        let mut masked = self.url.clone();
-        // As botocore: the first occurrence of each, wherever it is.
-        if !user.is_empty() {
-            masked = masked.replacen(user, "***", 1);
+    /// The URL to connect through: the user name and password percent-encoded, and kept only
+    /// when both are given (botocore sends `Proxy-Authorization` only then).
+    pub fn connect_url(&self) -> String {
+        let parts = Parts::of(&self.url);
+        match parts.credentials() {
+            Some((user, password)) => {
+                format!("{}://{}:{}@{}{}", parts.scheme, encode(&user), encode(&password), parts.host, parts.rest)
+            }
+            None => format!("{}://{}{}", parts.scheme, parts.host, parts.rest),
         }
-        if let Some(p) = password.filter(|p| !p.is_empty()) {
-            masked = masked.replacen(p, "***", 1);
-        }
-        masked
     }
+
+    /// The URL with its user name and password replaced by `***`, for messages (as
+    /// `botocore.httpsession.mask_proxy_url`, but by position, so that no part of a password can
+    /// show): everything between `://` and the last `@`.
+    pub fn masked(&self) -> String {
+        let Some((scheme, rest)) = self.url.split_once("://") else { return self.url.clone() };
+        let Some((userinfo, host)) = rest.rsplit_once('@') else { return self.url.clone() };
+        let stars = if userinfo.contains(':') { "***:***" } else { "***" };
+        format!("{scheme}://{stars}@{host}")
+    }
+}
+
+/// A proxy URL taken apart as Python's `urlparse` does: the user information is what comes before
+/// the last `@` of the network location, the password what follows its first `:`.
+struct Parts<'a> {
+    scheme: &'a str,
+    userinfo: Option<&'a str>,
+    host: &'a str,
+    rest: &'a str,
+}
+
+impl<'a> Parts<'a> {
+    fn of(url: &'a str) -> Parts<'a> {
+        let (scheme, after) = url.split_once("://").unwrap_or(("http", url));
+        let end = after.find(['/', '?', '#']).unwrap_or(after.len());
+        let (netloc, rest) = after.split_at(end);
+        let (userinfo, host) = match netloc.rsplit_once('@') {
+            Some((u, h)) => (Some(u), h),
+            None => (None, netloc),
+        };
+        Parts { scheme, userinfo, host, rest }
+    }
+
+    /// The decoded user name and password, when both are non-empty.
+    fn credentials(&self) -> Option<(String, String)> {
+        let (user, password) = self.userinfo?.split_once(':')?;
+        let (user, password) = (decode(user), decode(password));
+        (!user.is_empty() && !password.is_empty()).then_some((user, password))
+    }
+}
+
+/// Percent-decoding, as Python's `unquote` (invalid UTF-8 replaced).
+fn decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match (bytes[i], bytes.get(i + 1).and_then(|b| hex(*b)), bytes.get(i + 2).and_then(|b| hex(*b))) {
+            (b'%', Some(hi), Some(lo)) => {
+                out.push((hi * 16 + lo) as u8);
+                i += 3;
+            }
+            (b, ..) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Percent-encoding of everything but RFC 3986's unreserved characters.
+fn encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 /// `scheme://host[:port]` of a URL, in lower case.
@@ -93,10 +158,13 @@ fn bypass(no_proxy: &str, netloc: &str) -> bool {
         Some((h, port)) if port.bytes().all(|b| b.is_ascii_digit()) => h.to_owned(),
         _ => host.clone(),
     };
-    no_proxy.split(',').map(|n| n.trim().trim_start_matches('.').to_lowercase()).filter(|n| !n.is_empty()).any(|name| {
-        let dotted = format!(".{name}");
-        host_only == name || host == name || host_only.ends_with(&dotted) || host.ends_with(&dotted)
-    })
+    // As Python: an empty entry is skipped, then leading dots go (so "." matches names ending in a dot).
+    no_proxy.split(',').map(str::trim).filter(|n| !n.is_empty()).map(|n| n.trim_start_matches('.').to_lowercase()).any(
+        |name| {
+            let dotted = format!(".{name}");
+            host_only == name || host == name || host_only.ends_with(&dotted) || host.ends_with(&dotted)
+        },
+    )
 }
 
 #[cfg(test)]
@@ -172,5 +240,20 @@ mod tests {
         assert_eq!(masked("http://user:secret@p:1"), "http://***:***@p:1");
         assert_eq!(masked("http://user@p:1"), "http://***@p:1");
         assert_eq!(masked("http://p:1"), "http://p:1");
+        // Where botocore's first-occurrence replacement would show the password `h`.
+        assert_eq!(masked("http://admin:h@proxy"), "http://***:***@proxy");
+        assert_eq!(masked("http://user:a/b@proxy"), "http://***:***@proxy");
+    }
+
+    #[test]
+    fn credentials_are_split_as_python_splits_them() {
+        let connect = |url: &str| Proxy { url: url.to_owned() }.connect_url();
+        assert_eq!(connect("http://p:3128"), "http://p:3128");
+        assert_eq!(connect("http://u:p@ss@p:3128/"), "http://u:p%40ss@p:3128/");
+        assert_eq!(connect("http://u%20x:p%3Aw@p:3128"), "http://u%20x:p%3Aw@p:3128");
+        // Without both a user name and a password, no credentials are sent.
+        assert_eq!(connect("http://user@p:3128"), "http://p:3128");
+        assert_eq!(connect("http://:pw@p:3128"), "http://p:3128");
+        assert_eq!(connect("http://user:@p:3128"), "http://p:3128");
     }
 }
