@@ -544,6 +544,13 @@ fn cases() -> Vec<Case> {
         seed("transport: NO_PROXY exempts the endpoint", &[]).env("HTTP_PROXY", "http://127.0.0.1:1").env("NO_PROXY", "localhost,127.0.0.1"),
         seed("transport: an empty http_proxy wins over HTTP_PROXY", &[]).env("HTTP_PROXY", "http://127.0.0.1:1").env("http_proxy", ""),
         seed("transport: HTTPS_PROXY is not for HTTP endpoints", &[]).env("HTTPS_PROXY", "http://127.0.0.1:1"),
+        // Assuming a role calls STS (HTTPS) through HTTPS_PROXY, which fails before any request.
+        seed("transport: assume-role through an unreachable HTTPS_PROXY", &["--profile", "role"])
+            .unset(NO_ENV_SETTINGS)
+            .env("AWS_MAX_ATTEMPTS", "1")
+            .env("HTTPS_PROXY", "http://127.0.0.1:1")
+            .file(".aws/config", "[profile role]\nrole_arn = arn:aws:iam::123456789012:role/r\nsource_profile = work\nregion = us-east-1\n")
+            .file(".aws/credentials", &profile_credentials()),
         // Output formats and --query.
         seed("output: a JSON body of an operation without output", &[]).script(vec![Reply::json(200, r#"{"Foo": 1}"#)]),
         seed("output: json with --query", &["--output", "json", "--query", QUERY]),

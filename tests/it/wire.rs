@@ -337,6 +337,35 @@ fn container_credentials_are_fetched_without_a_proxy() {
     assert_eq!(server.errors(), Vec::<String>::new(), "signed with the container's credentials");
 }
 
+/// As botocore: when assuming a role cannot reach STS through the proxy, the proxy is named.
+#[test]
+fn assume_role_through_an_unreachable_proxy() {
+    let server = Server::start(vec![]);
+    let gone = Server::start(vec![]).addr().port();
+    let env = Env::new()
+        .var("AWS_EC2_METADATA_DISABLED", "true")
+        .var("AWS_MAX_ATTEMPTS", "1")
+        .var("HTTPS_PROXY", &format!("http://user:pw@127.0.0.1:{gone}"));
+    std::fs::create_dir_all(env.path(".aws")).unwrap();
+    std::fs::write(
+        env.path(".aws/config"),
+        "[profile role]\nrole_arn = arn:aws:iam::123456789012:role/r\nsource_profile = base\nregion = us-east-1\n",
+    )
+    .unwrap();
+    std::fs::write(
+        env.path(".aws/credentials"),
+        "[base]\naws_access_key_id = AKIDBASE\naws_secret_access_key = base-secret\n",
+    )
+    .unwrap();
+    let r = seed(&env, &server, &["--profile", "role"]);
+    assert_eq!(r.code, 255, "{}", r.stderr);
+    assert_eq!(
+        r.stderr,
+        format!("\naws-connect: [ERROR]: Failed to connect to proxy URL: \"http://***:***@127.0.0.1:{gone}\"\n")
+    );
+    assert!(server.requests().is_empty());
+}
+
 /// A credential source that fails says why, as a chain of causes (no Debug dump).
 #[test]
 fn a_failing_credential_source_says_why() {

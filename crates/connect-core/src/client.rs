@@ -264,7 +264,12 @@ struct Configured {
     ca_bundle: Option<String>,
     sdk: aws_types::SdkConfig,
     region: Region,
+    /// The (masked) proxy through which a configuration request last failed to connect.
+    proxy_failure: ProxyFailure,
 }
+
+/// Where a client notes the proxy through which a connection failed.
+type ProxyFailure = Arc<std::sync::Mutex<Option<String>>>;
 
 /// The profile, CA bundle, SDK configuration and region, with the errors botocore raises while it
 /// creates a client: an unknown profile, no region.
@@ -293,6 +298,7 @@ async fn configure(settings: &Settings) -> Result<Configured, SendError> {
     }
     // The configuration's own requests (SSO, STS, container and instance metadata) use HTTPS.
     let config_client = LazyClient::new(ca_bundle.clone(), false, Proxies::PerRequest, None);
+    let proxy_failure = config_client.proxy_failure.clone();
 
     let mut loader = aws_config::defaults(BehaviorVersion::latest()).http_client(config_client);
     if let Some(profile) = &settings.profile {
@@ -306,7 +312,7 @@ async fn configure(settings: &Settings) -> Result<Configured, SendError> {
     }
     let sdk = loader.load().await;
     let region = sdk.region().cloned().ok_or(SendError::NoRegion)?;
-    Ok(Configured { ca_bundle, sdk, region })
+    Ok(Configured { ca_bundle, sdk, region, proxy_failure })
 }
 
 /// Checks what botocore checks when it creates a client, before it validates the parameters of a
@@ -339,7 +345,7 @@ async fn prepare(
     op: &'static Operation,
     settings: &Settings,
 ) -> Result<Prepared, SendError> {
-    let Configured { ca_bundle, sdk, region } = configure(settings).await?;
+    let Configured { ca_bundle, sdk, region, proxy_failure } = configure(settings).await?;
 
     // The endpoint: --endpoint-url, else the configured ones, then the model's rules.
     let configured = settings.endpoint_url.clone().or_else(|| {
@@ -413,7 +419,11 @@ async fn prepare(
         let provider = sdk.credentials_provider().ok_or(SendError::NoCredentials)?;
         let credentials = provider.provide_credentials().await.map_err(|e| match e {
             CredentialsError::CredentialsNotLoaded(_) => SendError::NoCredentials,
-            other => SendError::Credentials(error_chain(&other)),
+            // As botocore's ProxyConnectionError, raised by the STS or SSO client.
+            other => match proxy_failure.lock().unwrap_or_else(|e| e.into_inner()).take() {
+                Some(url) => SendError::Proxy { url },
+                None => SendError::Credentials(error_chain(&other)),
+            },
         })?;
         let mut layer = Layer::new("aws-connect-sigv4");
         layer.store_put(AuthSchemeOptionResolverParams::new(()));
@@ -570,11 +580,13 @@ struct LazyClient {
     insecure: Option<Insecure>,
     /// The clients built so far, by proxy.
     built: Arc<std::sync::Mutex<ByProxy<SharedHttpClient>>>,
+    /// The proxy through which a connection last failed.
+    proxy_failure: ProxyFailure,
 }
 
 impl LazyClient {
     fn new(ca_bundle: Option<String>, plain_http: bool, proxies: Proxies, insecure: Option<Insecure>) -> LazyClient {
-        LazyClient { ca_bundle, plain_http, proxies, insecure, built: Arc::default() }
+        LazyClient { ca_bundle, plain_http, proxies, insecure, built: Arc::default(), proxy_failure: Arc::default() }
     }
 
     /// The client for requests through `proxy` (or none).
@@ -681,12 +693,21 @@ impl HttpConnector for LazyConnector {
                         ),
                         _ => self.client.client(&proxy).http_connector(&self.settings, &self.components),
                     };
-                    connectors.push((proxy, connector.clone()));
+                    connectors.push((proxy.clone(), connector.clone()));
                     connector
                 }
             }
         };
-        connector.call(request)
+        let Some(proxy) = proxy else { return connector.call(request) };
+        let failure = self.client.proxy_failure.clone();
+        let sent = connector.call(request);
+        HttpConnectorFuture::new(async move {
+            let result = sent.await;
+            if result.as_ref().is_err_and(|e| e.is_io()) {
+                *failure.lock().unwrap_or_else(|e| e.into_inner()) = Some(proxy.masked());
+            }
+            result
+        })
     }
 }
 
