@@ -34,7 +34,7 @@ pub fn build() -> Result<PathBuf, String> {
             // the host's C compiler, which is enough for ring's freestanding sources.
             let cc_var = format!("CC_{}", target.replace('-', "_"));
             if std::env::var_os(&cc_var).is_none() {
-                cargo.env(&cc_var, if on_path("musl-gcc") { "musl-gcc" } else { "cc" });
+                cargo.env(&cc_var, if crate::which("musl-gcc").is_some() { "musl-gcc" } else { "cc" });
             }
             target_dir.join(target).join("release/aws-connect")
         }
@@ -75,8 +75,4 @@ fn ensure_target(target: &str) -> Result<(), String> {
         .status()
         .map_err(|e| format!("cannot run rustup: {e}"))?;
     if status.success() { Ok(()) } else { Err(format!("rustup target add {target} failed")) }
-}
-
-fn on_path(name: &str) -> bool {
-    std::env::var_os("PATH").is_some_and(|p| std::env::split_paths(&p).any(|d| d.join(name).is_file()))
 }

@@ -136,7 +136,7 @@ pub fn bench(args: &[&str]) -> Result<(), String> {
     };
     let binary = crate::dist::build()?;
     let home = temp_home()?;
-    let aws = which("aws").map(unshim);
+    let aws = crate::which("aws").map(unshim);
     let server = Server::start(vec![Reply::empty(200)]);
     let url = server.url();
 
@@ -198,10 +198,6 @@ fn unshim(path: PathBuf) -> PathBuf {
         Ok(out) if out.status.success() => PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()),
         _ => path,
     }
-}
-
-fn which(name: &str) -> Option<PathBuf> {
-    std::env::var_os("PATH")?.to_str()?.split(':').map(|d| PathBuf::from(d).join(name)).find(|p| p.is_file())
 }
 
 fn uname() -> String {

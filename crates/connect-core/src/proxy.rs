@@ -15,8 +15,10 @@ pub struct Proxy {
 impl Proxy {
     /// The proxy for `endpoint` (a URL), reading variables with `var`.
     pub fn for_endpoint(endpoint: &str, var: impl Fn(&str) -> Option<String>) -> Option<Proxy> {
-        let (scheme, rest) = endpoint.split_once("://")?;
-        let netloc = rest.split(['/', '?', '#']).next().unwrap_or_default();
+        if !endpoint.contains("://") {
+            return None;
+        }
+        let Parts { scheme, host: netloc, .. } = Parts::of(endpoint);
         // Python ignores HTTP_PROXY (upper case) in a CGI script, where a client could set it.
         let cgi = var("REQUEST_METHOD").is_some();
         let setting = |name: &str| -> Option<String> {
@@ -78,7 +80,7 @@ impl Proxy {
     }
 }
 
-/// A proxy URL taken apart as Python's `urlparse` does: the user information is what comes before
+/// A URL taken apart as Python's `urlparse` does: the user information is what comes before
 /// the last `@` of the network location, the password what follows its first `:`.
 struct Parts<'a> {
     scheme: &'a str,
@@ -143,9 +145,8 @@ fn encode(text: &str) -> String {
 
 /// `scheme://host[:port]` of a URL, in lower case.
 fn origin(url: &str) -> String {
-    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
-    let netloc = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    format!("{scheme}://{netloc}").to_lowercase()
+    let Parts { scheme, host, .. } = Parts::of(url);
+    format!("{scheme}://{host}").to_lowercase()
 }
 
 /// Python's `proxy_bypass_environment`: whether `no_proxy` exempts `netloc` (`host[:port]`).
