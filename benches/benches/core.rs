@@ -6,10 +6,10 @@ use std::hint::black_box;
 use connect_core::generated::operations::UpdateUserIdentityInfo;
 use connect_core::generated::shapes::UpdateUserIdentityInfoRequest;
 use connect_core::input::param_value;
-use connect_core::paramfile::LocalParamFiles;
-use connect_core::rest_json::serialize;
-use connect_core::shorthand;
-use connect_core::validate::validate;
+use connect_core::input::paramfile::LocalParamFiles;
+use connect_core::wire::rest_json::serialize;
+use connect_core::input::shorthand;
+use connect_core::input::validate::validate;
 use criterion::{Criterion, criterion_group, criterion_main};
 use serde_json::{Value, json};
 

@@ -5,7 +5,8 @@
 
 use connect_core::generated::SERVICE;
 use connect_core::input::{self, CliInputFormat};
-use connect_core::{rest_json, validate};
+use connect_core::input::validate;
+use connect_core::wire::rest_json;
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value;
 

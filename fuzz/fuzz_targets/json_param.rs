@@ -1,11 +1,12 @@
-//! Fuzzes JSON parameters: `pyjson::parse` on any UTF-8 input, then `input::param_value` for every
+//! Fuzzes JSON parameters: `json_loads::parse` on any UTF-8 input, then `input::param_value` for every
 //! top-level member of the first operation, with validation of what parses.
 #![no_main]
 
 use connect_core::generated::SERVICE;
-use connect_core::paramfile::ParamFileError;
-use connect_core::shorthand::{Node, ParamFiles};
-use connect_core::{input, pyjson, validate};
+use connect_core::input::paramfile::ParamFileError;
+use connect_core::input::shorthand::{Node, ParamFiles};
+use connect_core::compat::json_loads;
+use connect_core::input::{self, validate};
 use libfuzzer_sys::fuzz_target;
 
 struct RefuseFiles;
@@ -17,7 +18,7 @@ impl ParamFiles for RefuseFiles {
 }
 
 fuzz_target!(|text: &str| {
-    match pyjson::parse(text) {
+    match json_loads::parse(text) {
         Ok(value) => {
             let _ = value.to_string();
         }

@@ -2,8 +2,8 @@
 //! whose text can be rendered; `@=` file references are refused without touching the disk.
 #![no_main]
 
-use connect_core::paramfile::ParamFileError;
-use connect_core::shorthand::{self, Node, ParamFiles};
+use connect_core::input::paramfile::ParamFileError;
+use connect_core::input::shorthand::{self, Node, ParamFiles};
 use libfuzzer_sys::fuzz_target;
 
 struct RefuseFiles;

@@ -231,7 +231,7 @@ pub fn operation_command(op: &'static Operation) -> Command {
         };
     }
     // The AWS CLI's paging options, for operations it paginates automatically.
-    if let Some((p, ..)) = connect_core::paginate::automatic(op) {
+    if let Some((p, ..)) = connect_core::wire::paginate::automatic(op) {
         let mut paging = vec!["starting-token", "max-items"];
         if p.page_size.is_some() {
             paging.push("page-size");

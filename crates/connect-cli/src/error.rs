@@ -39,9 +39,9 @@ pub enum CliError {
     Interrupted,
 }
 
-impl From<connect_core::client::SendError> for CliError {
-    fn from(e: connect_core::client::SendError) -> Self {
-        use connect_core::client::SendError;
+impl From<connect_core::wire::client::SendError> for CliError {
+    fn from(e: connect_core::wire::client::SendError) -> Self {
+        use connect_core::wire::client::SendError;
         match e {
             SendError::NoRegion => CliError::Config { code: "NoRegion", message: e.to_string() },
             SendError::NoCredentials => CliError::Config { code: "NoCredentials", message: e.to_string() },
@@ -91,7 +91,7 @@ pub fn exit_code(error: &CliError) -> u8 {
 /// The modeled fields of a service error beyond code and message, as the AWS CLI's enhanced
 /// format lists them: simple values as text, small flat collections inline, the rest elided.
 fn additional_details(out: &mut String, details: &[(String, serde_json::Value)]) {
-    use connect_core::python::python_str;
+    use connect_core::compat::repr::python_str;
     use serde_json::Value;
     const MAX_INLINE_ITEMS: usize = 5;
     let simple = |v: &Value| !matches!(v, Value::Array(_) | Value::Object(_));

@@ -7,7 +7,7 @@
 //! `ParamShorthandDocGen` (`awscli/argprocess.py`) and `OperationDocumentEventHandler._json_example`.
 //! Only the page asked for is built.
 
-use connect_core::json::{Style, to_compact, to_pretty};
+use connect_core::compat::json_dumps::{Style, to_compact, to_pretty};
 use connect_core::model::{Example, Kind, Member, Operation, Service, Shape};
 use serde_json::{Map, Value};
 
@@ -132,7 +132,7 @@ const PAGING_DOCS: &[(&str, &str, &str)] = &[
 pub fn operation_page(service: &Service, op: &Operation) -> String {
     // For operations paginated automatically, the page token and size members give way to the
     // paging options, as in the AWS CLI.
-    let paging = connect_core::paginate::automatic(op);
+    let paging = connect_core::wire::paginate::automatic(op);
     let hidden: Vec<&str> =
         paging.map_or_else(Vec::new, |(p, input_token, ..)| std::iter::once(input_token).chain(p.page_size).collect());
     let all_members = op.input.map_or(&[][..], |s| s.members());
@@ -311,11 +311,11 @@ fn shell_word(text: &str) -> String {
 /// Loads no files: an example's values are taken as they are.
 struct NoFiles;
 
-impl connect_core::shorthand::ParamFiles for NoFiles {
+impl connect_core::input::shorthand::ParamFiles for NoFiles {
     fn load(
         &self,
         _value: &str,
-    ) -> Result<Option<connect_core::shorthand::Node>, connect_core::paramfile::ParamFileError> {
+    ) -> Result<Option<connect_core::input::shorthand::Node>, connect_core::input::paramfile::ParamFileError> {
         Ok(None)
     }
 }

@@ -13,12 +13,14 @@ use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap_complete::Shell;
+use connect_core::compat::json_dumps::{Style, to_pretty};
 use connect_core::generated::SERVICE;
+use connect_core::input::paramfile::LocalParamFiles;
+use connect_core::input::validate;
 use connect_core::input::{self, CliInputFormat};
-use connect_core::json::{Style, to_pretty};
 use connect_core::model::Operation;
-use connect_core::paramfile::LocalParamFiles;
-use connect_core::{client, skeleton, validate};
+use connect_core::skeleton;
+use connect_core::wire::client;
 use serde_json::Value;
 
 use crate::command::{HelpTopic, Invocation, ParamInput, Parsed, SkeletonKind};
@@ -305,8 +307,8 @@ fn settings(inv: &Invocation, context: &Context) -> Result<client::Settings, Cli
 fn paging(
     inv: &Invocation,
     input: &serde_json::Map<String, Value>,
-) -> Result<Option<connect_core::paginate::Paging>, CliError> {
-    let Some((p, input_token, ..)) = connect_core::paginate::automatic(inv.operation) else { return Ok(None) };
+) -> Result<Option<connect_core::wire::paginate::Paging>, CliError> {
+    let Some((p, input_token, ..)) = connect_core::wire::paginate::automatic(inv.operation) else { return Ok(None) };
     let [starting_token, page_size, max_items] = inv.paging.clone();
     let manual = [Some(input_token), p.page_size].into_iter().flatten().any(|m| input.contains_key(m));
     if inv.globals.get_flag("no-paginate") || manual {
@@ -329,7 +331,7 @@ fn paging(
         })
         .transpose()
     };
-    Ok(Some(connect_core::paginate::Paging {
+    Ok(Some(connect_core::wire::paginate::Paging {
         starting_token,
         page_size: int("page-size", page_size)?,
         max_items: int("max-items", max_items)?.map(|n| n.max(0) as u64),

@@ -15,8 +15,8 @@
 use std::io::{BufRead, IsTerminal, Write};
 
 use connect_core::input;
+use connect_core::input::paramfile::LocalParamFiles;
 use connect_core::model::{Kind, Member, Operation, Service, Shape, doc_overview};
-use connect_core::paramfile::LocalParamFiles;
 use serde_json::{Map, Value};
 
 use crate::command;

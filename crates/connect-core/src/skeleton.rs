@@ -246,7 +246,7 @@ mod tests {
 
     #[test]
     fn input_skeleton_cuts_recursion_and_fills_placeholders() {
-        insta::assert_snapshot!(crate::json::to_pretty(&input(Some(&INPUT)), crate::json::Style { ensure_ascii: true }), @r#"
+        insta::assert_snapshot!(crate::compat::json_dumps::to_pretty(&input(Some(&INPUT)), crate::compat::json_dumps::Style { ensure_ascii: true }), @r#"
         {
             "Root": {
                 "Name": "",

@@ -1,7 +1,7 @@
 //! Runs every endpoint test case of the generated service through the endpoint rules engine.
 
-use connect_core::endpoint::{EndpointError, EndpointParams, resolve, resolve_named};
 use connect_core::generated::SERVICE;
+use connect_core::wire::endpoint::{EndpointError, EndpointParams, resolve, resolve_named};
 use serde_json::{Map, Value};
 
 /// The builtIn of each rule set parameter, by parameter name.
@@ -29,7 +29,7 @@ fn endpoint_params(params: &Map<String, Value>, builtins: &Map<String, Value>) -
 }
 
 /// Checks one outcome against the test case's `expect`; `Err` describes the mismatch.
-fn check(expect: &Value, got: &Result<connect_core::endpoint::Endpoint, EndpointError>) -> Result<(), String> {
+fn check(expect: &Value, got: &Result<connect_core::wire::endpoint::Endpoint, EndpointError>) -> Result<(), String> {
     match (expect.get("endpoint"), expect.get("error"), got) {
         (Some(want), None, Ok(endpoint)) => {
             if want["url"] != endpoint.url.as_str() {

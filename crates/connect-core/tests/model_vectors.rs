@@ -2,10 +2,10 @@
 //! parameter unpacking of other services' parameters, scalar booleans, and skeletons. The vectors
 //! are copied into `tests/vectors/model.json`; each case carries the shape it is typed against.
 
+use connect_core::compat::json_dumps::{Style, to_pretty};
+use connect_core::input::paramfile::LocalParamFiles;
 use connect_core::input::{CliInputFormat, back_compat, bool_arg, cli_input, merge, param_value};
-use connect_core::json::{Style, to_pretty};
 use connect_core::model::{EnumValue, Kind, Member, Shape};
-use connect_core::paramfile::LocalParamFiles;
 use connect_core::skeleton;
 use serde_json::Value;
 
@@ -130,7 +130,7 @@ fn cli_input_case(case: &Value) -> Value {
         Ok(doc) => merge(explicit, doc),
         Err(e) => return serde_json::json!({"rc": 252, "stderr": e.to_string()}),
     };
-    match connect_core::validate::validate(&Value::Object(params.clone()), shape) {
+    match connect_core::input::validate::validate(&Value::Object(params.clone()), shape) {
         Ok(()) => serde_json::json!({"params": params}),
         Err(e) => serde_json::json!({"rc": 252, "stderr": e.to_string()}),
     }

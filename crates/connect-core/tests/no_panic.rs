@@ -10,12 +10,14 @@
 
 use std::collections::HashSet;
 
+use connect_core::compat::{json_loads, repr};
 use connect_core::generated::SERVICE;
+use connect_core::input::paramfile::ParamFileError;
+use connect_core::input::shorthand::{self, Node, ParamFiles, ShorthandError};
 use connect_core::input::{self, CliInputFormat, InputError};
+use connect_core::input::{validate, yaml};
 use connect_core::model::{EnumValue, Http, Kind, Location, Member, Operation, Shape, TimestampFormat};
-use connect_core::paramfile::ParamFileError;
-use connect_core::shorthand::{self, Node, ParamFiles, ShorthandError};
-use connect_core::{pyjson, python, rest_json, validate, yaml};
+use connect_core::wire::rest_json;
 use proptest::prelude::*;
 use proptest::string::string_regex;
 use serde_json::{Map, Value};
@@ -205,7 +207,7 @@ fn check_shorthand_error(input: &str, e: &ShorthandError) -> Result<(), TestCase
 }
 
 /// Checks that a JSON error's line and column describe its char position.
-fn check_json_error(text: &str, e: &pyjson::JsonError) -> Result<(), TestCaseError> {
+fn check_json_error(text: &str, e: &json_loads::JsonError) -> Result<(), TestCaseError> {
     let chars: Vec<char> = text.chars().collect();
     prop_assert!(e.pos <= chars.len());
     let before = &chars[..e.pos];
@@ -663,7 +665,7 @@ proptest! {
     fn pyjson_never_panics(text in prop_oneof![
         unicode(), json_chars(), json_text(), mutated(json_text()), deep(), grammar(),
     ]) {
-        match pyjson::parse(&text) {
+        match json_loads::parse(&text) {
             Ok(v) => { let _ = v.to_string(); }
             Err(e) => check_json_error(&text, &e)?,
         }
@@ -677,7 +679,7 @@ proptest! {
         let lone_surrogate = text.to_ascii_lowercase().contains("\\ud");
         prop_assume!(!text.contains("NaN") && !text.contains("Infinity"));
         prop_assume!(!lone_surrogate && !text.starts_with('\u{feff}'));
-        let ours = pyjson::parse(&text);
+        let ours = json_loads::parse(&text);
         let theirs = serde_json::from_str::<Value>(&text);
         if let Err(e) = &theirs {
             // serde_json stops at 128 levels; Python does not.
@@ -703,19 +705,19 @@ proptest! {
         regex("[ \t\u{1c}]*[+-]{0,2}[0-9_]{0,40}(\\.[0-9_]{0,5})?([eE][+-]?[0-9_]{0,5})?[ \t]*"),
         regex("(?i)[+-]?(nan|inf|infinity|1e999|0x1f|1_000|١٢٣)"),
     ]) {
-        if let Ok(v) = python::int(&text) {
+        if let Ok(v) = repr::int(&text) {
             prop_assert!(v.is_number(), "int({:?}) = {}", text, v);
         }
-        if let Ok(v) = python::float(&text) {
+        if let Ok(v) = repr::float(&text) {
             prop_assert!(v.as_f64().is_some_and(f64::is_finite), "float({:?}) = {}", text, v);
         }
     }
 
     #[test]
     fn python_numbers_read_rust_numbers(i in any::<i64>(), f in any::<f64>()) {
-        prop_assert_eq!(python::int(&i.to_string()).ok(), Some(Value::from(i)));
+        prop_assert_eq!(repr::int(&i.to_string()).ok(), Some(Value::from(i)));
         if f.is_finite() {
-            prop_assert_eq!(python::float(&format!("{f:?}")).ok().and_then(|v| v.as_f64()), Some(f));
+            prop_assert_eq!(repr::float(&format!("{f:?}")).ok().and_then(|v| v.as_f64()), Some(f));
         }
     }
 

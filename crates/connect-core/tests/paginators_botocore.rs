@@ -7,7 +7,7 @@ use std::process::Command;
 
 use connect_core::generated::SERVICE;
 use connect_core::model::Kind;
-use connect_core::paginate::automatic;
+use connect_core::wire::paginate::automatic;
 use serde_json::{Value, json};
 
 /// botocore's paginator configuration for each operation of the service (null when none).

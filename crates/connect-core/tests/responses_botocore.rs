@@ -6,9 +6,9 @@
 use std::io::Write;
 use std::process::{Command, Stdio};
 
+use connect_core::compat::json_dumps::{Style, to_pretty};
 use connect_core::generated::SERVICE;
-use connect_core::json::{Style, to_pretty};
-use connect_core::rest_json::parse_output;
+use connect_core::wire::rest_json::parse_output;
 use serde_json::{Value, json};
 
 mod common;

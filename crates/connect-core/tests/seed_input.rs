@@ -3,7 +3,7 @@
 
 use connect_core::generated::shapes::UpdateUserIdentityInfoRequest;
 use connect_core::input::param_value;
-use connect_core::paramfile::LocalParamFiles;
+use connect_core::input::paramfile::LocalParamFiles;
 use serde_json::Value;
 
 fn identity_info(text: &str) -> Result<Value, String> {

@@ -11,7 +11,7 @@ use connect_core::model::{Kind, Location, Shape};
 
 mod common;
 use common::{Rng, value};
-use connect_core::rest_json::serialize;
+use connect_core::wire::rest_json::serialize;
 use serde_json::{Map, Value, json};
 
 /// Inputs in all (the acceptance asks for at least 1,000), and at least this many per operation.

@@ -1,10 +1,10 @@
 //! Runs the AWS CLI's own shorthand and `@=` paramfile vectors (tests/vectors/shorthand.json)
-//! against `connect_core::shorthand`, reporting every mismatch at once.
+//! against `connect_core::input::shorthand`, reporting every mismatch at once.
 
 use std::path::{Path, PathBuf};
 
-use connect_core::paramfile::{LocalParamFiles, ParamFileError};
-use connect_core::shorthand::{Node, ParamFiles, ShorthandError, parse};
+use connect_core::input::paramfile::{LocalParamFiles, ParamFileError};
+use connect_core::input::shorthand::{Node, ParamFiles, ShorthandError, parse};
 use serde_json::{Value, json};
 
 fn load_cases() -> Vec<Value> {

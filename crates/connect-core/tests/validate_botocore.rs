@@ -1,4 +1,4 @@
-//! Oracle test: `connect_core::validate` against botocore's `ParamValidator` on the same inputs.
+//! Oracle test: `connect_core::input::validate` against botocore's `ParamValidator` on the same inputs.
 //!
 //! All cases go to ONE Python process (as JSON on stdin; the reports come back as JSON), which
 //! parses them with `json.loads` and validates them with botocore. The test fails, never skips,
@@ -12,8 +12,8 @@ use std::io::Write as _;
 use std::process::{Command, Stdio};
 
 use connect_core::generated::shapes::UpdateUserIdentityInfoRequest;
+use connect_core::input::validate::{ProblemKind, ValidationErrors, validate};
 use connect_core::model::{EnumValue, Kind, Location, Member, Shape, TimestampFormat};
-use connect_core::validate::{ProblemKind, ValidationErrors, validate};
 use serde_json::{Value, json};
 
 /// Validates every case with botocore against the input of `operation` of the installed

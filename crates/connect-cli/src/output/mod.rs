@@ -139,7 +139,9 @@ fn parse_query(expr: &str) -> Result<jmespath::ast::Ast, QueryError> {
         .map_err(|e| QueryError { message: format!("Bad value for --query {expr}: {e}"), evaluation: false })
 }
 
-pub(crate) use connect_core::python::{number_str as py_number, python_str as py_str, truthy, type_name as py_type};
+pub(crate) use connect_core::compat::repr::{
+    number_str as py_number, python_str as py_str, truthy, type_name as py_type,
+};
 
 pub(crate) fn is_scalar(value: &Value) -> bool {
     !matches!(value, Value::Array(_) | Value::Object(_))

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use serde_json::{Number, Value};
 
-use crate::json::python_float;
+use crate::compat::json_dumps::python_float;
 
 /// Python's `type(value)` of the object `json.loads` makes of `value`: `<class 'str'>`, ….
 pub fn python_type(value: &Value) -> &'static str {

@@ -2,12 +2,17 @@
 //! parameter files, shorthand or JSON, typing against the model, and `--cli-input-json|yaml`
 //! merged under the explicit arguments.
 
+pub mod paramfile;
+pub mod shorthand;
+pub mod validate;
+pub mod yaml;
+
 use serde_json::{Map, Value};
 
+use crate::compat::repr;
 use crate::model::{Kind, Member, Shape};
-use crate::paramfile::get_paramfile;
-use crate::python;
-use crate::shorthand::{self, Node, ParamFiles, ShorthandError};
+use paramfile::get_paramfile;
+use shorthand::{Node, ParamFiles, ShorthandError};
 
 /// Why the input could not be built. The CLI maps these to the AWS CLI's exit codes: parameter
 /// errors are 252, uncaught conversion errors 255.
@@ -23,7 +28,7 @@ pub enum InputError {
     /// A value Python's `int()`/`float()` refused while typing shorthand or a scalar argument: the
     /// AWS CLI does not treat these as parameter errors.
     #[error("{0}")]
-    Conversion(#[from] python::ConversionError),
+    Conversion(#[from] repr::ConversionError),
     /// Shorthand, JSON or YAML nested deeper than its parser follows: Python's `RecursionError`,
     /// which the AWS CLI does not treat as a parameter error either.
     #[error("{0}")]
@@ -107,15 +112,15 @@ fn unpack(shape: &'static Shape, value: &str, cli_name: &str) -> Result<Value, I
                 Err(param_error(cli_name, format!("Invalid JSON:\n{value}")))
             }
         }
-        Kind::Integer | Kind::Long => Ok(python::int(value)?),
-        Kind::Float | Kind::Double => Ok(python::float(value)?),
+        Kind::Integer | Kind::Long => Ok(repr::int(value)?),
+        Kind::Float | Kind::Double => Ok(repr::float(value)?),
         Kind::Boolean => Ok(Value::Bool(bool_arg(&Value::String(value.to_owned())))),
         Kind::String | Kind::Enum(_) | Kind::Timestamp(_) => Ok(Value::String(value.to_owned())),
     }
 }
 
 fn json_arg(cli_name: &str, value: &str) -> Result<Value, InputError> {
-    crate::pyjson::parse(value).map_err(|e| {
+    crate::compat::json_loads::parse(value).map_err(|e| {
         if e.is_too_deep() {
             InputError::TooDeep(e.message.to_owned())
         } else {
@@ -155,7 +160,7 @@ fn looks_like_json(value: &str) -> bool {
 
 /// Types parsed shorthand against the model, as the AWS CLI's back-compat visitor does: numbers
 /// and booleans from text, a lone value promoted to a one-element list.
-pub fn back_compat(value: Value, shape: &'static Shape) -> Result<Value, python::ConversionError> {
+pub fn back_compat(value: Value, shape: &'static Shape) -> Result<Value, repr::ConversionError> {
     match (shape.kind, value) {
         (Kind::Structure(members) | Kind::Union(members), Value::Object(map)) => {
             let mut out = Map::with_capacity(map.len());
@@ -179,13 +184,13 @@ pub fn back_compat(value: Value, shape: &'static Shape) -> Result<Value, python:
             .map(|(k, v)| back_compat(v, v_shape).map(|v| (k, v)))
             .collect::<Result<Map<_, _>, _>>()
             .map(Value::Object),
-        (Kind::Integer | Kind::Long, Value::String(s)) => python::int(&s),
+        (Kind::Integer | Kind::Long, Value::String(s)) => repr::int(&s),
         (Kind::Integer | Kind::Long, v @ (Value::Array(_) | Value::Object(_))) => {
-            Err(python::conversion_type_error("int", &v))
+            Err(repr::conversion_type_error("int", &v))
         }
-        (Kind::Float | Kind::Double, Value::String(s)) => python::float(&s),
+        (Kind::Float | Kind::Double, Value::String(s)) => repr::float(&s),
         (Kind::Float | Kind::Double, v @ (Value::Array(_) | Value::Object(_))) => {
-            Err(python::conversion_type_error("float", &v))
+            Err(repr::conversion_type_error("float", &v))
         }
         (Kind::Boolean, Value::String(s)) if s.eq_ignore_ascii_case("true") => Ok(Value::Bool(true)),
         (Kind::Boolean, Value::String(s)) if s.eq_ignore_ascii_case("false") => Ok(Value::Bool(false)),
@@ -219,11 +224,11 @@ pub fn cli_input(format: CliInputFormat, value: &str) -> Result<Map<String, Valu
         None => value.to_owned(),
     };
     let doc = match format {
-        CliInputFormat::Json => crate::pyjson::parse(&text).map_err(|e| match e.is_too_deep() {
+        CliInputFormat::Json => crate::compat::json_loads::parse(&text).map_err(|e| match e.is_too_deep() {
             true => InputError::TooDeep(e.message.to_owned()),
             false => param_error(name, "Invalid JSON received."),
         })?,
-        CliInputFormat::Yaml => crate::yaml::parse(&text).map_err(|e| match e.is_too_deep() {
+        CliInputFormat::Yaml => crate::input::yaml::parse(&text).map_err(|e| match e.is_too_deep() {
             true => InputError::TooDeep(e.to_string()),
             false => param_error(name, "Invalid YAML received."),
         })?,
@@ -232,7 +237,7 @@ pub fn cli_input(format: CliInputFormat, value: &str) -> Result<Map<String, Valu
         Value::Object(map) => Ok(map),
         other => Err(param_error(
             &format!("--{name}"),
-            format!("Invalid type: expecting map, received {}", python::python_type(&other)),
+            format!("Invalid type: expecting map, received {}", repr::python_type(&other)),
         )),
     }
 }
@@ -269,7 +274,7 @@ pub fn merge(explicit: Map<String, Value>, document: Map<String, Value>) -> Map<
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::paramfile::LocalParamFiles;
+    use crate::input::paramfile::LocalParamFiles;
     use serde_json::json;
 
     static TEXT: Shape = Shape::new("Text", Kind::String);

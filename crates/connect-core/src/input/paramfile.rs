@@ -5,7 +5,7 @@ use std::ffi::{OsStr, OsString};
 use std::fmt::Write as _;
 use std::io::{self, Read};
 
-use crate::shorthand::{Node, ParamFiles};
+use crate::input::shorthand::{Node, ParamFiles};
 
 const TEXT_PREFIX: &str = "file://";
 const BYTES_PREFIX: &str = "fileb://";
@@ -114,7 +114,7 @@ fn python_repr(path: &OsStr) -> String {
             PathChar::Char('\t') => out.push_str("\\t"),
             PathChar::Char('\n') => out.push_str("\\n"),
             PathChar::Char('\r') => out.push_str("\\r"),
-            PathChar::Char(c) if crate::python::is_printable(c) => out.push(c),
+            PathChar::Char(c) if crate::compat::repr::is_printable(c) => out.push(c),
             PathChar::Char(c) => {
                 let n = u32::from(c);
                 if n < 0x100 {

@@ -12,7 +12,7 @@
 //! with a `RecursionError` somewhat deeper (around 450 levels); deeper input is refused here
 //! ([`ShorthandError::TooDeep`]) instead of exhausting the stack.
 
-use crate::paramfile::ParamFileError;
+use crate::input::paramfile::ParamFileError;
 
 /// A parsed shorthand value.
 #[derive(Debug, Clone, PartialEq)]

@@ -46,9 +46,9 @@
 
 use serde_json::Value;
 
-use crate::json::python_float;
+use crate::compat::json_dumps::python_float;
+use crate::compat::repr::{python_str, python_type};
 use crate::model::{Bounds, Kind, Location, Shape};
-use crate::python::{python_str, python_type};
 
 /// The line the AWS CLI prints before the problems.
 pub const HEADER: &str = "Parameter validation failed:";
@@ -611,8 +611,8 @@ fn offset_ok(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::compat::repr::python_repr;
     use crate::model::{EnumValue, Member, TimestampFormat};
-    use crate::python::python_repr;
     use serde_json::json;
 
     static NAME: Shape = Shape::new("Name", Kind::String).length(Some(2.0), Some(4.0));

@@ -4,7 +4,7 @@
 //! hyper-rustls over a rustls configuration (ring) whose certificate verifier accepts every
 //! certificate; handshake signatures are still checked against the certificate presented, as
 //! OpenSSL does with verification off. The connect timeout is the TCP connector's, the read
-//! timeout bounds the wait for the response head. The endpoint's proxy ([`crate::proxy`]) is used
+//! timeout bounds the wait for the response head. The endpoint's proxy ([`crate::wire::proxy`]) is used
 //! as on the verified path: HTTPS goes through it with a `CONNECT` tunnel.
 
 use std::future::Future;
@@ -28,7 +28,7 @@ use rustls::crypto::{CryptoProvider, WebPkiSupportedAlgorithms};
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{DigitallySignedStruct, SignatureScheme};
 
-use crate::client::DebugSink;
+use crate::wire::client::DebugSink;
 
 /// The warning urllib3 gives (as `InsecureRequestWarning`) for each host reached without
 /// certificate verification.
@@ -143,14 +143,17 @@ impl std::fmt::Debug for InsecureConnector {
 impl InsecureConnector {
     pub(crate) fn new(
         settings: &HttpConnectorSettings,
-        proxy: Option<&crate::proxy::Proxy>,
+        proxy: Option<&crate::wire::proxy::Proxy>,
         warn: Option<DebugSink>,
     ) -> InsecureConnector {
         InsecureConnector { client: hyper_client(settings, proxy), read_timeout: settings.read_timeout(), warn }
     }
 }
 
-fn hyper_client(settings: &HttpConnectorSettings, proxy: Option<&crate::proxy::Proxy>) -> Result<HyperClient, String> {
+fn hyper_client(
+    settings: &HttpConnectorSettings,
+    proxy: Option<&crate::wire::proxy::Proxy>,
+) -> Result<HyperClient, String> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let verifier = AcceptAnyCertificate(provider.signature_verification_algorithms);
     let config = rustls::ClientConfig::builder_with_provider(Arc::clone(&provider) as Arc<CryptoProvider>)

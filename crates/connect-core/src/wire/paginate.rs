@@ -4,7 +4,7 @@
 
 use serde_json::{Map, Value};
 
-use crate::json::{Style, to_compact};
+use crate::compat::json_dumps::{Style, to_compact};
 use crate::model::{Operation, Paginated};
 
 /// The pagination options of the command line.

@@ -1,0 +1,196 @@
+//! The configuration a request is sent with: the command line's settings, the AWS configuration
+//! files and aws-config's chains (profile, region, credentials, CA bundle).
+
+use super::connector::{LazyClient, Proxies};
+use super::error::SendError;
+use std::sync::Arc;
+use std::time::Duration;
+
+use aws_config::BehaviorVersion;
+use aws_types::region::Region;
+
+/// Where log lines of `--debug` go.
+pub type DebugSink = Arc<dyn Fn(&str) + Send + Sync>;
+
+/// Settings from the command line; everything left `None` comes from the environment and the
+/// AWS configuration files, as in the AWS CLI.
+#[derive(Clone, Default)]
+pub struct Settings {
+    pub profile: Option<String>,
+    pub region: Option<String>,
+    /// `--endpoint-url`, already checked to have a scheme.
+    pub endpoint_url: Option<String>,
+    /// `--no-sign-request` clears this.
+    pub unsigned: bool,
+    /// `None`: the AWS CLI's default of 60 seconds; `Some(ZERO)`: no timeout.
+    pub connect_timeout: Option<Duration>,
+    pub read_timeout: Option<Duration>,
+    /// `--ca-bundle`: a PEM file of the only certificates to trust.
+    pub ca_bundle: Option<String>,
+    /// `--no-verify-ssl`: accept any server certificate.
+    pub insecure: bool,
+    /// Where warnings go (`--no-verify-ssl`'s `InsecureRequestWarning`).
+    pub warn: Option<DebugSink>,
+    /// The `User-Agent` header.
+    pub user_agent: String,
+    pub debug: Option<DebugSink>,
+}
+
+/// A setting of the selected profile in the AWS configuration files (`output`,
+/// `cli_error_format`, …), read only when asked for.
+pub fn profile_setting(profile: Option<&str>, key: &str) -> Option<String> {
+    // Reading the files for the key's name is far cheaper than loading them, and most commands
+    // ask for settings that are not there.
+    if !config_files_mention(key) {
+        return None;
+    }
+    let runtime = tokio::runtime::Builder::new_current_thread().build().ok()?;
+    let profiles = runtime
+        .block_on(aws_config::profile::load(
+            &aws_types::os_shim_internal::Fs::real(),
+            &aws_types::os_shim_internal::Env::real(),
+            &aws_runtime::env_config::file::EnvConfigFiles::default(),
+            profile.map(|p| p.to_owned().into()),
+        ))
+        .ok()?;
+    profiles.get(key).map(str::to_owned)
+}
+
+/// botocore's rule: a profile that was asked for (even `default`) must exist in the configuration
+/// or credentials file; without one, a missing `default` profile is no error.
+pub(super) fn check_profile(profiles: &aws_config::profile::ProfileSet, explicit: bool) -> Result<(), SendError> {
+    let name = profiles.selected_profile();
+    if explicit && profiles.get_profile(name).is_none() {
+        return Err(SendError::ProfileNotFound(name.to_owned()));
+    }
+    Ok(())
+}
+
+/// Whether the AWS configuration or credentials file may set `key`: false only when both files
+/// are missing or neither contains the name.
+pub(super) fn config_files_mention(key: &str) -> bool {
+    let home = std::env::var_os("HOME");
+    let path = |var: &str, default: &str| -> Option<std::path::PathBuf> {
+        match std::env::var(var) {
+            Ok(p) => match p.strip_prefix("~/") {
+                Some(rest) => home.as_ref().map(|h| std::path::Path::new(h).join(rest)),
+                None => Some(p.into()),
+            },
+            Err(_) => home.as_ref().map(|h| std::path::Path::new(h).join(default)),
+        }
+    };
+    let (Some(config), Some(credentials)) =
+        (path("AWS_CONFIG_FILE", ".aws/config"), path("AWS_SHARED_CREDENTIALS_FILE", ".aws/credentials"))
+    else {
+        // No home directory to find them in: let the loader decide.
+        return true;
+    };
+    [config, credentials]
+        .iter()
+        .any(|p| std::fs::read(p).is_ok_and(|bytes| bytes.windows(key.len()).any(|w| w == key.as_bytes())))
+}
+
+/// What the configuration gives before a request is built.
+pub(super) struct Configured {
+    pub(super) ca_bundle: Option<String>,
+    pub(super) sdk: aws_types::SdkConfig,
+    pub(super) region: Region,
+    /// The (masked) proxy through which a configuration request last failed to connect.
+    pub(super) proxy_failure: ProxyFailure,
+}
+
+/// Where a client notes the proxy through which a connection failed.
+pub(super) type ProxyFailure = Arc<std::sync::Mutex<Option<String>>>;
+
+/// The profile, CA bundle, SDK configuration and region, with the errors botocore raises while it
+/// creates a client: an unknown profile, no region.
+pub(super) async fn configure(settings: &Settings) -> Result<Configured, SendError> {
+    let profiles = aws_config::profile::load(
+        &aws_types::os_shim_internal::Fs::real(),
+        &aws_types::os_shim_internal::Env::real(),
+        &aws_runtime::env_config::file::EnvConfigFiles::default(),
+        settings.profile.clone().map(Into::into),
+    )
+    .await
+    .ok();
+    let explicit_profile = settings.profile.is_some() || std::env::var_os("AWS_PROFILE").is_some_and(|v| !v.is_empty());
+    if let Some(set) = &profiles {
+        check_profile(set, explicit_profile)?;
+    }
+    // --ca-bundle, else AWS_CA_BUNDLE, else the profile's ca_bundle: then only that bundle is
+    // trusted, as in the AWS CLI; else the system's roots, loaded when a connection needs them.
+    let ca_bundle = settings
+        .ca_bundle
+        .clone()
+        .or_else(|| std::env::var("AWS_CA_BUNDLE").ok().filter(|v| !v.is_empty()))
+        .or_else(|| profiles.as_ref().and_then(|p| p.get("ca_bundle")).map(str::to_owned));
+    if let Some(path) = &ca_bundle {
+        std::fs::metadata(path).map_err(|e| SendError::Other(format!("Could not read the CA bundle {path}: {e}")))?;
+    }
+    // The configuration's own requests (SSO, STS, container and instance metadata) use HTTPS.
+    let config_client = LazyClient::new(ca_bundle.clone(), false, Proxies::PerRequest, None);
+    let proxy_failure = config_client.proxy_failure.clone();
+
+    let mut loader = aws_config::defaults(BehaviorVersion::latest()).http_client(config_client);
+    if let Some(profile) = &settings.profile {
+        loader = loader.profile_name(profile);
+    }
+    if let Some(region) = &settings.region {
+        loader = loader.region(Region::new(region.clone()));
+    }
+    if settings.unsigned {
+        loader = loader.no_credentials();
+    }
+    let sdk = loader.load().await;
+    let region = sdk.region().cloned().ok_or(SendError::NoRegion)?;
+    Ok(Configured { ca_bundle, sdk, region, proxy_failure })
+}
+
+/// Checks what botocore checks when it creates a client, before it validates the parameters of a
+/// call: the profile asked for exists, and there is a region. The AWS CLI reports these before a
+/// parameter validation error.
+pub fn check_configuration(settings: &Settings) -> Result<(), SendError> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_time()
+        .enable_io()
+        .build()
+        .map_err(|e| SendError::Other(format!("cannot start the I/O runtime: {e}")))?;
+    runtime.block_on(configure(settings)).map(drop)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_types::os_shim_internal::{Env, Fs};
+
+    fn profiles(aws_profile: Option<&str>, cli_profile: Option<&str>) -> aws_config::profile::ProfileSet {
+        let fs = Fs::from_slice(&[
+            ("/home/.aws/config", "[profile work]\nregion = eu-west-2\n"),
+            ("/home/.aws/credentials", "[creds-only]\naws_access_key_id = a\naws_secret_access_key = b\n"),
+        ]);
+        let mut vars = vec![("HOME", "/home")];
+        vars.extend(aws_profile.map(|p| ("AWS_PROFILE", p)));
+        let env = Env::from_slice(&vars);
+        let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        runtime
+            .block_on(aws_config::profile::load(
+                &fs,
+                &env,
+                &aws_runtime::env_config::file::EnvConfigFiles::default(),
+                cli_profile.map(|p| p.to_owned().into()),
+            ))
+            .unwrap()
+    }
+
+    #[test]
+    fn a_profile_asked_for_must_exist() {
+        assert!(check_profile(&profiles(None, Some("work")), true).is_ok());
+        assert!(check_profile(&profiles(Some("creds-only"), None), true).is_ok());
+        // Without a profile asked for, a missing `default` is fine; asked for, it is not.
+        assert!(check_profile(&profiles(None, None), false).is_ok());
+        let missing = |set, explicit| check_profile(&set, explicit).unwrap_err().to_string();
+        assert_eq!(missing(profiles(None, Some("default")), true), "The config profile (default) could not be found");
+        assert_eq!(missing(profiles(Some("work"), Some("nope")), true), "The config profile (nope) could not be found");
+        assert_eq!(missing(profiles(Some("nope"), None), true), "The config profile (nope) could not be found");
+    }
+}
