@@ -9,6 +9,7 @@ mod moto;
 mod paging;
 mod prompt;
 mod schema;
+mod sigv4_botocore;
 mod skeleton;
 mod skeletons;
 mod tls;
