@@ -47,6 +47,9 @@ pub enum SendError {
     ReadTimeout { url: String },
     #[error("Connection was closed before we received a valid response from endpoint URL: \"{url}\".")]
     Closed { url: String },
+    /// A 2xx answer whose body is not a JSON object (an HTML page, truncated JSON, an array).
+    #[error("Unable to parse response ({problem}), invalid JSON received from endpoint URL: \"{url}\"")]
+    Malformed { url: String, problem: String },
     #[error("{0}")]
     Other(String),
 }
@@ -100,7 +103,21 @@ pub(super) fn is_retryable(error: &ServiceError) -> bool {
     matches!(error.status, 500 | 502 | 503 | 504) || RETRYABLE_CODES.contains(&error.code.as_str())
 }
 
-/// What a failed call means to the user, as botocore and urllib3 report it.
+/// A successful (2xx) answer whose body is not the JSON object restJson1 promises: what the
+/// response deserializer fails with, so that [`classify`] knows it by its type.
+#[derive(Debug)]
+pub(super) struct MalformedResponse(pub(super) String);
+
+impl std::fmt::Display for MalformedResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for MalformedResponse {}
+
+/// What a failed call means to the user, as botocore and urllib3 report it. Transport failures
+/// are told apart by the types in the error's source chain ([`Transport`]), never by its text.
 pub(super) fn classify(
     e: SdkError<OperationError, HttpResponse>,
     operation: &'static str,
@@ -109,35 +126,157 @@ pub(super) fn classify(
     attempts: u32,
     max_attempts: u32,
 ) -> SendError {
-    let context = aws_smithy_types::error::display::DisplayErrorContext(&e).to_string();
-    if let SdkError::DispatchFailure(f) = &e {
-        if let Some(reason) = f.as_connector_error().and_then(|c| tls_error(c)) {
-            return SendError::Ssl { url: full_url, reason };
-        }
-    }
     match e {
         SdkError::ServiceError(ctx) => {
-            let error = *ctx.into_err().error;
+            let (status, body) = (ctx.raw().status().as_u16(), ctx.raw().body().bytes().unwrap_or_default().to_vec());
+            let mut error = *ctx.into_err().error;
+            plain_error_body(&mut error, status, &body);
             let retries_exhausted = is_retryable(&error) && attempts >= max_attempts;
             SendError::Service { operation, error, attempts, retries_exhausted }
         }
         SdkError::TimeoutError(_) => SendError::ReadTimeout { url: full_url },
-        // The HTTP client says which phase timed out only in its message.
-        SdkError::DispatchFailure(f) if f.is_timeout() && context.contains("HTTP read") => {
-            SendError::ReadTimeout { url: full_url }
+        SdkError::DispatchFailure(ref f) => {
+            let Some(failure) = f.as_connector_error() else { return SendError::Other(error_chain(&e)) };
+            if let Some(reason) = tls_error(failure) {
+                return SendError::Ssl { url: full_url, reason };
+            }
+            let transport = Transport::of(failure);
+            match (transport.connecting, f.is_timeout() || transport.timed_out) {
+                (true, true) => SendError::ConnectTimeout { url: full_url },
+                (false, true) => SendError::ReadTimeout { url: full_url },
+                // As urllib3: a connection that fails while going through a proxy is the proxy's failure.
+                (true, false) => match proxy {
+                    Some(proxy) => SendError::Proxy { url: proxy.masked() },
+                    None => SendError::Connect { url: full_url },
+                },
+                (false, false) if transport.broken => SendError::Closed { url: full_url },
+                (false, false) => SendError::Other(error_chain(failure)),
+            }
         }
-        SdkError::DispatchFailure(f) if f.is_timeout() => SendError::ConnectTimeout { url: full_url },
-        // As urllib3: a connection that fails while going through a proxy is the proxy's failure.
-        SdkError::DispatchFailure(f) if f.is_io() => match proxy {
-            Some(proxy) => SendError::Proxy { url: proxy.masked() },
-            None => SendError::Connect { url: full_url },
-        },
-        SdkError::ResponseError(_) if context.contains("timed out") || context.contains("timeout") => {
-            SendError::ReadTimeout { url: full_url }
+        SdkError::ResponseError(ref ctx) => {
+            // The response error's own error is its source.
+            let Some(source) = std::error::Error::source(&e) else { return SendError::Other(error_chain(&e)) };
+            let Some(malformed) = source.downcast_ref::<MalformedResponse>() else {
+                // Reading the body failed.
+                let transport = Transport::of(source);
+                return if transport.timed_out {
+                    SendError::ReadTimeout { url: full_url }
+                } else if transport.broken {
+                    SendError::Closed { url: full_url }
+                } else {
+                    SendError::Other(error_chain(source))
+                };
+            };
+            let raw = ctx.raw();
+            let content_type = raw.headers().get("content-type");
+            let problem = malformed_problem(raw.body().bytes().unwrap_or_default(), content_type)
+                .unwrap_or_else(|| malformed.0.clone());
+            SendError::Malformed { url: full_url, problem }
         }
-        SdkError::ResponseError(_) => SendError::Closed { url: full_url },
         other => SendError::Other(error_chain(&other)),
     }
+}
+
+/// What the types in a transport failure's source chain say about it.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Transport {
+    /// It happened while connecting (TCP, DNS, a proxy's tunnel): nothing was sent.
+    connecting: bool,
+    /// A timer expired.
+    timed_out: bool,
+    /// The connection broke after it was made: closed or reset by the peer, or an answer that is
+    /// not HTTP.
+    broken: bool,
+}
+
+impl Transport {
+    fn of(failure: &(dyn std::error::Error + 'static)) -> Transport {
+        use std::io::ErrorKind;
+        let mut t = Transport::default();
+        for e in chain(failure) {
+            if let Some(e) = e.downcast_ref::<hyper_util::client::legacy::Error>() {
+                t.connecting |= e.is_connect();
+            } else if e.is::<aws_smithy_runtime_api::client::dns::ResolveDnsError>() {
+                t.connecting = true;
+            } else if e.is::<aws_smithy_async::future::timeout::TimedOutError>() {
+                t.timed_out = true;
+            } else if let Some(e) = e.downcast_ref::<hyper::Error>() {
+                t.timed_out |= e.is_timeout();
+                t.broken |= e.is_incomplete_message()
+                    || e.is_parse()
+                    || e.is_parse_status()
+                    || e.is_closed()
+                    || e.is_canceled()
+                    || e.is_body_write_aborted();
+            } else if let Some(e) = e.downcast_ref::<std::io::Error>() {
+                match e.kind() {
+                    ErrorKind::TimedOut => t.timed_out = true,
+                    ErrorKind::ConnectionRefused
+                    | ErrorKind::HostUnreachable
+                    | ErrorKind::NetworkUnreachable
+                    | ErrorKind::AddrNotAvailable => t.connecting = true,
+                    ErrorKind::ConnectionReset
+                    | ErrorKind::ConnectionAborted
+                    | ErrorKind::BrokenPipe
+                    | ErrorKind::UnexpectedEof
+                    | ErrorKind::NotConnected => t.broken = true,
+                    _ => {}
+                }
+            }
+        }
+        t
+    }
+}
+
+/// An error and each error after it: `source()`, except that after an `io::Error` comes the error
+/// it wraps (`io::Error::source` skips it).
+fn chain<'a>(
+    error: &'a (dyn std::error::Error + 'static),
+) -> impl Iterator<Item = &'a (dyn std::error::Error + 'static)> {
+    std::iter::successors(Some(error), |&e| match e.downcast_ref::<std::io::Error>().and_then(|io| io.get_ref()) {
+        Some(inner) => Some(inner as &(dyn std::error::Error + 'static)),
+        None => e.source(),
+    })
+}
+
+/// What is wrong with a 2xx body that is not a JSON object, in words; `None` when it is one
+/// (the deserializer failed for another reason).
+fn malformed_problem(body: &[u8], content_type: Option<&str>) -> Option<String> {
+    use serde_json::Value;
+    let kind = |what: &str| format!("the body is {what}, not a JSON object");
+    let problem = match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Object(_)) => return None,
+        Ok(Value::Array(_)) => kind("a JSON array"),
+        Ok(Value::String(_)) => kind("a JSON string"),
+        Ok(Value::Number(_)) => kind("a JSON number"),
+        Ok(Value::Bool(_)) => kind("a JSON boolean"),
+        Ok(Value::Null) => kind("JSON null"),
+        Err(e) if e.is_eof() => format!("the JSON body is truncated: {e}"),
+        Err(_) if body.trim_ascii_start().starts_with(b"<") => "the body is HTML or XML, not JSON".to_owned(),
+        Err(e) => format!("the body is not JSON: {e}"),
+    };
+    Some(match content_type {
+        Some(t) => format!("{problem}; Content-Type: {t}"),
+        None => problem,
+    })
+}
+
+/// botocore's reading of an error answer whose body is not JSON: a 5xx whose body is empty or an
+/// HTML page (`<html>`) is a generic error, coded by its status and worded by the status's
+/// standard reason phrase; any other body that is not JSON becomes the message as it is.
+fn plain_error_body(error: &mut ServiceError, status: u16, body: &[u8]) {
+    let trimmed = body.trim_ascii();
+    if status >= 500 && (trimmed.is_empty() || trimmed.starts_with(b"<html>")) {
+        error.code = status.to_string();
+        error.message = reason_phrase(status).to_owned();
+    } else if !body.is_empty() && serde_json::from_slice::<serde::de::IgnoredAny>(body).is_err() {
+        error.message = String::from_utf8_lossy(body).into_owned();
+    }
+}
+
+/// The standard reason phrase of an HTTP status (Python's `http.client.responses`), or `""`.
+fn reason_phrase(status: u16) -> &'static str {
+    http::StatusCode::from_u16(status).ok().and_then(|s| s.canonical_reason()).unwrap_or("")
 }
 
 /// An error and its sources, as `a: b: c` (each said once), without the Debug dump that

@@ -221,7 +221,8 @@ async fn prepare(
                 resp.headers().iter().map(|(k, v)| (k.to_owned(), v.to_owned())).collect();
             let body = resp.body().bytes().unwrap_or_default();
             if (200..300).contains(&status) {
-                return rest_json::parse_output(op, &headers, body).map_err(OrchestratorError::other);
+                return rest_json::parse_output(op, &headers, body)
+                    .map_err(|e| OrchestratorError::other(error::MalformedResponse(e)));
             }
             let error = rest_json::parse_error(op, status, &headers, body);
             let meta = ErrorMetadata::builder().code(&error.code).message(&error.message).build();
