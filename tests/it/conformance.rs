@@ -659,7 +659,7 @@ fn aws_program() -> String {
     let found = std::env::split_paths(&path)
         .map(|dir| dir.join("aws"))
         .find(|p| p.is_file())
-        .expect("the AWS CLI (`aws`) must be on PATH for the conformance suite: pip install awscli");
+        .expect("the AWS CLI (`aws`) must be on PATH for the conformance suite: pip install -r .ci/requirements.txt");
     let text = std::fs::read(&found).unwrap_or_default();
     if String::from_utf8_lossy(&text).contains("pyenv\" exec") {
         let out = Command::new("pyenv").args(["which", "aws"]).output().expect("pyenv which aws");

@@ -27,7 +27,7 @@ impl Moto {
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
-            .expect("moto_server is needed (pip install 'moto[server]'; .ci/run installs it)");
+            .expect("moto_server is needed: pip install -r .ci/requirements.txt (.ci/run does)");
         let deadline = Instant::now() + Duration::from_secs(30);
         while TcpStream::connect(("127.0.0.1", port)).is_err() {
             assert!(Instant::now() < deadline, "moto_server did not start");

@@ -19,8 +19,12 @@ print(json.dumps([[e.message for e in v.iter_errors(json.loads(d))] for d in sys
         .args(["-c", script, schema])
         .args(docs)
         .output()
-        .expect("python3 with jsonschema is needed (installed by .ci/run)");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        .expect("python3 with jsonschema is needed: pip install -r .ci/requirements.txt (.ci/run does)");
+    assert!(
+        out.status.success(),
+        "jsonschema failed (pip install -r .ci/requirements.txt; .ci/run does):\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).unwrap()
 }
 

@@ -62,8 +62,12 @@ fn yaml_input_skeleton_parses_to_the_json_skeleton() {
     let out = std::process::Command::new("python3")
         .args(["-c", "import json, sys, yaml; print(json.dumps(yaml.safe_load(sys.argv[1]), indent=4))", &yaml])
         .output()
-        .expect("python3 with PyYAML is needed (installed by .ci/run)");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        .expect("python3 with PyYAML is needed: pip install -r .ci/requirements.txt (.ci/run does)");
+    assert!(
+        out.status.success(),
+        "PyYAML failed (pip install -r .ci/requirements.txt; .ci/run does):\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(String::from_utf8_lossy(&out.stdout), AWS_CLI_V2_INPUT_SKELETON);
 }
 

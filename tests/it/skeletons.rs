@@ -32,10 +32,10 @@ fn every_operation_skeleton_equals_the_aws_cli() {
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
-        .expect("python3 with botocore and the AWS CLI is needed (installed by .ci/run)");
+        .expect("python3 with botocore and the AWS CLI is needed: pip install -r .ci/requirements.txt");
     child.stdin.take().unwrap().write_all(serde_json::to_string(&names).unwrap().as_bytes()).unwrap();
     let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "the oracle failed");
+    assert!(out.status.success(), "the oracle failed (pip install -r .ci/requirements.txt; .ci/run does)");
     let expected: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
 
     let env = Env::new();

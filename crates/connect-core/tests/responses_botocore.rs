@@ -65,10 +65,12 @@ fn printed_responses_equal_the_aws_cli() {
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
-        .expect("python3 with botocore and the AWS CLI is needed (installed by .ci/run)");
-    child.stdin.take().unwrap().write_all(serde_json::to_string(&payload).unwrap().as_bytes()).unwrap();
+        .expect("python3 with botocore and the AWS CLI is needed: pip install -r .ci/requirements.txt (.ci/run does)");
+    // A Python without botocore exits before reading: its status comes first.
+    let written = child.stdin.take().unwrap().write_all(serde_json::to_string(&payload).unwrap().as_bytes());
     let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "botocore failed");
+    assert!(out.status.success(), "botocore failed (pip install -r .ci/requirements.txt; .ci/run does)");
+    written.expect("cases written to the oracle");
     let expected: Vec<String> = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(expected.len(), cases.len());
 

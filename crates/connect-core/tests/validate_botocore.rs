@@ -49,10 +49,14 @@ fn botocore_reports(operation: &str, shapes: Value, cases: &[Value]) -> Vec<Stri
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .expect("python3 must be installed (with botocore) for this test");
+        .expect("python3 with botocore is needed: pip install -r .ci/requirements.txt (.ci/run does)");
     child.stdin.take().expect("stdin").write_all(request.to_string().as_bytes()).expect("write cases");
     let out = child.wait_with_output().expect("python3 runs");
-    assert!(out.status.success(), "the botocore oracle failed:\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "the botocore oracle failed (pip install -r .ci/requirements.txt; .ci/run does):\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let reports: Vec<String> = serde_json::from_slice(&out.stdout).expect("the oracle writes a JSON list");
     assert_eq!(reports.len(), cases.len());
     reports
