@@ -3,6 +3,8 @@
 
 mod common;
 mod conformance;
+mod credentials;
+mod debug_log;
 mod help;
 mod hostile;
 mod moto;

@@ -5,11 +5,17 @@
 //! container credentials endpoint is reached directly, as botocore's `ContainerMetadataFetcher`
 //! does.
 
-/// A proxy chosen for an endpoint.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A proxy chosen for an endpoint. Its Debug form masks the credentials, as [`Proxy::masked`].
+#[derive(Clone, PartialEq, Eq)]
 pub struct Proxy {
     /// The proxy URL, with `http://` added when it names no scheme (as botocore does).
     pub url: String,
+}
+
+impl std::fmt::Debug for Proxy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Proxy").field("url", &self.masked()).finish()
+    }
 }
 
 impl Proxy {
@@ -233,6 +239,14 @@ mod tests {
         let relative = vars(("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/v2/creds"));
         assert_eq!(Proxy::for_configuration_request("http://169.254.170.2/v2/creds", relative), None);
         assert!(Proxy::for_configuration_request("http://169.254.169.254/latest", relative).is_some());
+    }
+
+    #[test]
+    fn debug_form_hides_the_credentials() {
+        let proxy = Proxy { url: "http://user:s3cr3t@p:1".to_owned() };
+        let shown = format!("{proxy:?} {:?}", Some(&proxy));
+        assert!(!shown.contains("s3cr3t") && !shown.contains("user"), "{shown}");
+        assert!(shown.contains("***:***@p:1"), "{shown}");
     }
 
     #[test]

@@ -1,7 +1,10 @@
 //! The configuration a request is sent with: the command line's settings, the AWS configuration
 //! files and aws-config's chains (profile, region, credentials, CA bundle).
 
+use aws_config::provider_config::ProviderConfig;
+
 use super::connector::{LazyClient, Proxies};
+use super::credentials::Chain;
 use super::error::SendError;
 use std::sync::Arc;
 use std::time::Duration;
@@ -97,6 +100,12 @@ pub(super) struct Configured {
     pub(super) region: Region,
     /// The (masked) proxy through which a configuration request last failed to connect.
     pub(super) proxy_failure: ProxyFailure,
+    /// The selected profile's name.
+    pub(super) profile: String,
+    /// Where the region came from, for `--debug`.
+    pub(super) region_source: String,
+    /// botocore's credential chain; `None` with `--no-sign-request`.
+    pub(super) credentials: Option<Chain>,
 }
 
 /// Where a client notes the proxy through which a connection failed.
@@ -131,19 +140,46 @@ pub(super) async fn configure(settings: &Settings) -> Result<Configured, SendErr
     let config_client = LazyClient::new(ca_bundle.clone(), false, Proxies::PerRequest, None);
     let proxy_failure = config_client.proxy_failure.clone();
 
-    let mut loader = aws_config::defaults(BehaviorVersion::latest()).http_client(config_client);
+    let mut loader = aws_config::defaults(BehaviorVersion::latest()).http_client(config_client.clone());
     if let Some(profile) = &settings.profile {
         loader = loader.profile_name(profile);
     }
     if let Some(region) = &settings.region {
         loader = loader.region(Region::new(region.clone()));
     }
-    if settings.unsigned {
-        loader = loader.no_credentials();
-    }
+    // Credentials come from botocore's chain (below), not from aws-config's default one.
+    loader = loader.no_credentials();
     let sdk = loader.load().await;
     let region = sdk.region().cloned().ok_or(SendError::NoRegion)?;
-    Ok(Configured { ca_bundle, sdk, region, proxy_failure })
+    let profile = profiles.as_ref().map_or("default", |p| p.selected_profile()).to_owned();
+    let region_source = region_source(settings, profiles.as_ref(), &profile);
+    let credentials = if settings.unsigned {
+        None
+    } else {
+        let mut conf =
+            ProviderConfig::without_region().with_region(Some(region.clone())).with_http_client(config_client);
+        if let Some(sleep) = aws_smithy_async::rt::sleep::default_async_sleep() {
+            conf = conf.with_sleep_impl(sleep);
+        }
+        Some(Chain::new(&profile, settings.profile.is_some(), &conf).await)
+    };
+    Ok(Configured { ca_bundle, sdk, region, proxy_failure, profile, region_source, credentials })
+}
+
+/// Where the region came from, in the order of the AWS CLI's region chain.
+fn region_source(settings: &Settings, profiles: Option<&aws_config::profile::ProfileSet>, profile: &str) -> String {
+    let set = |name: &str| std::env::var(name).is_ok_and(|v| !v.is_empty());
+    if settings.region.is_some() {
+        "--region".to_owned()
+    } else if set("AWS_REGION") {
+        "the environment variable AWS_REGION".to_owned()
+    } else if set("AWS_DEFAULT_REGION") {
+        "the environment variable AWS_DEFAULT_REGION".to_owned()
+    } else if profiles.and_then(|p| p.get_profile(profile)).and_then(|p| p.get("region")).is_some() {
+        format!("the region setting of profile {profile}")
+    } else {
+        "the instance metadata service".to_owned()
+    }
 }
 
 /// Checks what botocore checks when it creates a client, before it validates the parameters of a

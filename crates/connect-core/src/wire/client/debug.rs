@@ -9,12 +9,15 @@ use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::Intercept;
 use aws_smithy_runtime_api::client::interceptors::context::{
     BeforeDeserializationInterceptorContextRef, BeforeTransmitInterceptorContextMut,
-    BeforeTransmitInterceptorContextRef,
+    BeforeTransmitInterceptorContextRef, FinalizerInterceptorContextRef,
 };
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
 use aws_smithy_types::retry::RetryMode;
+use serde_json::Value;
 
+use super::error::OperationError;
+use crate::model::{Location, Operation};
 use crate::wire::rest_json::{self};
 
 /// The client's own interceptor: `User-Agent`, attempt counting, and the `--debug` log.
@@ -24,7 +27,12 @@ pub(super) struct ClientInterceptor {
     pub(super) max_attempts: u32,
     pub(super) debug: Option<(DebugSink, Arc<std::sync::Mutex<Option<rest_json::Request>>>)>,
     pub(super) mode: RetryMode,
+    /// The operation, whose model says which values are `@sensitive`.
+    pub(super) op: &'static Operation,
 }
+
+/// How much of a response body that is not JSON the log shows.
+const RAW_BODY_LIMIT: usize = 2048;
 
 impl std::fmt::Debug for ClientInterceptor {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -33,6 +41,27 @@ impl std::fmt::Debug for ClientInterceptor {
 }
 
 impl ClientInterceptor {
+    /// A response body for the log: JSON with the output's `@sensitive` members redacted (error
+    /// shapes have none), else the start of the text.
+    fn shown_body(&self, body: &[u8]) -> String {
+        match serde_json::from_slice::<Value>(body) {
+            Ok(value) => {
+                let value = match self.op.output {
+                    Some(shape) => rest_json::redact(shape, &value),
+                    None => value,
+                };
+                value.to_string()
+            }
+            Err(_) => {
+                let text = String::from_utf8_lossy(body);
+                match text.char_indices().nth(RAW_BODY_LIMIT) {
+                    Some((cut, _)) => format!("{}… ({} bytes, not JSON)", &text[..cut], body.len()),
+                    None => text.into_owned(),
+                }
+            }
+        }
+    }
+
     fn log(&self, line: &str) {
         if let Some((sink, _)) = &self.debug {
             sink(line);
@@ -99,7 +128,20 @@ impl Intercept for ClientInterceptor {
             }
             self.log(&format!("Sending request: {} {scheme}://{host}{}", req.method(), shown.target));
             for (k, v) in req.headers() {
-                self.log(&format!("  {k}: {}", redacted_header(k, v)));
+                // Headers bound to input members are shown as the redacted input serialized them.
+                let bound = shown.headers.iter().find(|(name, _)| name.eq_ignore_ascii_case(k));
+                let input_header = self
+                    .op
+                    .input
+                    .map(|shape| shape.members())
+                    .unwrap_or_default()
+                    .iter()
+                    .any(|m| matches!(m.location, Location::Header(name) if name.eq_ignore_ascii_case(k)));
+                match bound {
+                    Some((_, value)) => self.log(&format!("  {k}: {value}")),
+                    None if input_header => self.log(&format!("  {k}: <redacted>")),
+                    None => self.log(&format!("  {k}: {}", redacted_header(k, v))),
+                }
             }
             if let Some(body) = &shown.body {
                 self.log(&format!("  body: {}", String::from_utf8_lossy(body)));
@@ -117,10 +159,57 @@ impl Intercept for ClientInterceptor {
         if self.debug.is_some() {
             let resp = context.response();
             self.log(&format!("Response: {}", resp.status().as_u16()));
+            let sensitive_headers: Vec<&str> = self
+                .op
+                .output
+                .map(|shape| shape.members())
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|m| match m.location {
+                    Location::Header(name) if m.target.sensitive => Some(name),
+                    _ => None,
+                })
+                .collect();
             for (k, v) in resp.headers() {
-                self.log(&format!("  {k}: {v}"));
+                if sensitive_headers.iter().any(|name| name.eq_ignore_ascii_case(k)) {
+                    self.log(&format!("  {k}: <redacted>"));
+                } else {
+                    self.log(&format!("  {k}: {}", redacted_header(k, v)));
+                }
             }
         }
+        Ok(())
+    }
+
+    fn read_after_attempt(
+        &self,
+        context: &FinalizerInterceptorContextRef<'_>,
+        _: &RuntimeComponents,
+        _: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        if self.debug.is_none() {
+            return Ok(());
+        }
+        let attempt = self.attempts.load(Ordering::SeqCst);
+        if let Some(body) = context.response().and_then(|r| r.body().bytes()) {
+            self.log(&format!("  response body: {}", self.shown_body(body)));
+        }
+        let outcome = match context.output_or_error() {
+            None => "not sent".to_owned(),
+            Some(Ok(_)) => "succeeded".to_owned(),
+            Some(Err(e)) => match e.as_operation_error().and_then(|e| e.downcast_ref::<OperationError>()) {
+                Some(service) => format!("service error {} (HTTP {})", service.error.code, service.error.status),
+                None if e.is_timeout_error() => "timed out".to_owned(),
+                None => match e.as_connector_error() {
+                    Some(c) if c.is_timeout() => "timed out while connecting or reading".to_owned(),
+                    Some(c) if c.is_io() => "the connection failed".to_owned(),
+                    Some(_) => "the request could not be sent".to_owned(),
+                    None if e.is_response_error() => "the response could not be read".to_owned(),
+                    None => "failed".to_owned(),
+                },
+            },
+        };
+        self.log(&format!("Attempt {attempt} of {}: {outcome}", self.max_attempts));
         Ok(())
     }
 }

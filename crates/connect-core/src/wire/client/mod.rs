@@ -6,6 +6,7 @@
 
 mod config;
 mod connector;
+mod credentials;
 mod debug;
 mod error;
 
@@ -14,6 +15,7 @@ pub use error::SendError;
 
 use config::{Configured, configure};
 use connector::{Insecure, LazyClient, Proxies};
+use credentials::{Primed, REFRESH_WINDOW};
 use debug::ClientInterceptor;
 use error::{OperationError, error_chain};
 use std::sync::Arc;
@@ -27,6 +29,7 @@ use aws_runtime::auth::sigv4::{SCHEME_ID as SIGV4, SigV4AuthScheme};
 use aws_runtime::invocation_id::InvocationIdInterceptor;
 use aws_runtime::request_info::RequestInfoInterceptor;
 use aws_runtime::retries::classifiers::AwsErrorCodeClassifier;
+use aws_smithy_runtime::client::identity::IdentityCache;
 use aws_smithy_runtime::client::orchestrator::operation::Operation as SmithyOperation;
 use aws_smithy_runtime::client::retries::classifiers::{HttpStatusCodeClassifier, TransientErrorClassifier};
 use aws_smithy_runtime_api::client::auth::AuthSchemeOptionResolverParams;
@@ -106,7 +109,23 @@ async fn prepare(
     op: &'static Operation,
     settings: &Settings,
 ) -> Result<Prepared, SendError> {
-    let Configured { ca_bundle, sdk, region, proxy_failure } = configure(settings).await?;
+    let Configured { ca_bundle, sdk, region, proxy_failure, profile, region_source, credentials } =
+        configure(settings).await?;
+    let log = |line: String| {
+        if let Some(sink) = &settings.debug {
+            sink(&line);
+        }
+    };
+    log(format!("Operation: {} ({} {})", op.name, op.http.method, op.http.uri));
+    let profile_source = if settings.profile.is_some() {
+        "given with --profile"
+    } else if std::env::var_os("AWS_PROFILE").is_some_and(|v| !v.is_empty()) {
+        "from AWS_PROFILE"
+    } else {
+        "the default"
+    };
+    log(format!("Profile: {profile} ({profile_source})"));
+    log(format!("Region: {region} (from {region_source})"));
 
     // The endpoint: --endpoint-url, else the configured ones, then the model's rules.
     let configured = settings.endpoint_url.clone().or_else(|| {
@@ -130,6 +149,14 @@ async fn prepare(
     let endpoint =
         endpoint::resolve(service.endpoint_rule_set, &params).map_err(|e| SendError::Endpoint(e.to_string()))?;
     let base_url = endpoint.url.trim_end_matches('/').to_owned();
+    log(format!(
+        "Endpoint: {base_url} ({})",
+        match (&settings.endpoint_url, &params.endpoint) {
+            (Some(_), _) => "from --endpoint-url",
+            (None, Some(_)) => "from AWS_ENDPOINT_URL_CONNECT, AWS_ENDPOINT_URL or the profile's endpoint_url",
+            (None, None) => "from the model's endpoint rules",
+        }
+    ));
 
     let retry = sdk.retry_config().cloned().unwrap_or_else(RetryConfig::standard);
     let max_attempts = retry.max_attempts();
@@ -173,12 +200,13 @@ async fn prepare(
             max_attempts,
             debug: settings.debug.clone().map(|sink| (sink, shown.clone())),
             mode: retry.mode(),
+            op,
         });
     if settings.unsigned {
         builder = builder.no_auth();
     } else {
-        let provider = sdk.credentials_provider().ok_or(SendError::NoCredentials)?;
-        let credentials = provider.provide_credentials().await.map_err(|e| match e {
+        let chain = credentials.ok_or(SendError::NoCredentials)?;
+        let first = chain.provide_credentials().await.map_err(|e| match e {
             CredentialsError::CredentialsNotLoaded(_) => SendError::NoCredentials,
             // As botocore's ProxyConnectionError, raised by the STS or SSO client.
             other => match proxy_failure.lock().unwrap_or_else(|e| e.into_inner()).take() {
@@ -186,6 +214,8 @@ async fn prepare(
                 None => SendError::Credentials(error_chain(&other)),
             },
         })?;
+        log(format!("Credentials: supplied by the {} provider", chain.supplier().unwrap_or("unknown")));
+        let credentials = Primed::new(chain, first);
         let mut layer = Layer::new("aws-connect-sigv4");
         layer.store_put(AuthSchemeOptionResolverParams::new(()));
         layer.store_put(SigV4OperationSigningConfig {
@@ -196,7 +226,8 @@ async fn prepare(
         let components = RuntimeComponentsBuilder::new("aws-connect-sigv4")
             .with_auth_scheme(SigV4AuthScheme::new())
             .with_auth_scheme_option_resolver(Some(StaticAuthSchemeOptionResolver::new(vec![SIGV4])))
-            .with_identity_resolver(SIGV4, SharedCredentialsProvider::new(credentials));
+            .with_identity_resolver(SIGV4, SharedCredentialsProvider::new(credentials))
+            .with_identity_cache(Some(IdentityCache::lazy().buffer_time(REFRESH_WINDOW).build()));
         builder = builder
             .runtime_plugin(StaticRuntimePlugin::new().with_config(layer.freeze()).with_runtime_components(components));
     }
@@ -246,8 +277,17 @@ impl Prepared {
                 Some(shape) => rest_json::redact(shape, &Value::Object(input.clone())),
                 None => Value::Object(input.clone()),
             };
-            let shown =
-                rest_json::serialize(op, redacted.as_object().unwrap_or(input)).unwrap_or_else(|_| request.clone());
+            // A value that cannot be redacted (a sensitive timestamp, say) is never shown as is.
+            let not_shown = || rest_json::Request {
+                method: op.http.method,
+                target: op.http.uri.to_owned(),
+                headers: Vec::new(),
+                body: Some(b"<not shown: the input could not be redacted>".to_vec()),
+            };
+            let shown = match redacted.as_object() {
+                Some(redacted) => rest_json::serialize(op, redacted).unwrap_or_else(|_| not_shown()),
+                None => not_shown(),
+            };
             *self.shown.lock().unwrap_or_else(|e| e.into_inner()) = Some(shown);
         }
         let full_url = format!("{}{}", self.base_url, request.target);
