@@ -1,0 +1,673 @@
+//! The stateful operations, by resource kind: a table says which operations create, describe,
+//! list, search, update and delete each kind, which members name it and what refers to it; the
+//! behaviour itself is the same for every kind and reads the shapes of the model.
+
+use std::collections::HashMap;
+
+use connect_core::model::{Kind, Location, Operation, Shape};
+use serde_json::{Map, Value, json};
+
+use crate::output::{self, Answer, Context, conform, generate, op_error};
+use crate::state::{Resource, Scope};
+
+/// A kind of resource the emulator keeps.
+pub struct KindSpec {
+    pub kind: &'static str,
+    /// The member that carries its id in requests (`UserId`).
+    pub id_member: &'static str,
+    /// The ARN resource path under its instance (`agent` for `instance/ID/agent/ID`); empty for
+    /// instances.
+    pub arn_path: &'static str,
+    /// The member that names it, unique within its instance where the create operation models
+    /// `DuplicateResourceException`.
+    pub name_member: &'static str,
+    pub create: &'static str,
+    pub describe: &'static str,
+    pub list: &'static str,
+    pub search: Option<&'static str>,
+    pub delete: &'static str,
+    /// Members every new resource of the kind has unless given (JSON texts; `{account}`,
+    /// `{region}` and `{id}` are replaced).
+    pub defaults: &'static [(&'static str, &'static str)],
+}
+
+pub const INSTANCE: &str = "instance";
+
+pub const KINDS: &[KindSpec] = &[
+    KindSpec {
+        kind: INSTANCE,
+        id_member: "InstanceId",
+        arn_path: "",
+        name_member: "InstanceAlias",
+        create: "CreateInstance",
+        describe: "DescribeInstance",
+        list: "ListInstances",
+        search: None,
+        delete: "DeleteInstance",
+        defaults: &[
+            ("InstanceStatus", r#""ACTIVE""#),
+            (
+                "ServiceRole",
+                r#""arn:aws:iam::{account}:role/aws-service-role/connect.amazonaws.com/AWSServiceRoleForAmazonConnect_{id}""#,
+            ),
+        ],
+    },
+    KindSpec {
+        kind: "user",
+        id_member: "UserId",
+        arn_path: "agent",
+        name_member: "Username",
+        create: "CreateUser",
+        describe: "DescribeUser",
+        list: "ListUsers",
+        search: Some("SearchUsers"),
+        delete: "DeleteUser",
+        defaults: &[],
+    },
+    KindSpec {
+        kind: "routing-profile",
+        id_member: "RoutingProfileId",
+        arn_path: "routing-profile",
+        name_member: "Name",
+        create: "CreateRoutingProfile",
+        describe: "DescribeRoutingProfile",
+        list: "ListRoutingProfiles",
+        search: Some("SearchRoutingProfiles"),
+        delete: "DeleteRoutingProfile",
+        defaults: &[],
+    },
+    KindSpec {
+        kind: "security-profile",
+        id_member: "SecurityProfileId",
+        arn_path: "security-profile",
+        name_member: "SecurityProfileName",
+        create: "CreateSecurityProfile",
+        describe: "DescribeSecurityProfile",
+        list: "ListSecurityProfiles",
+        search: Some("SearchSecurityProfiles"),
+        delete: "DeleteSecurityProfile",
+        defaults: &[],
+    },
+    KindSpec {
+        kind: "hierarchy-group",
+        id_member: "HierarchyGroupId",
+        arn_path: "agent-group",
+        name_member: "Name",
+        create: "CreateUserHierarchyGroup",
+        describe: "DescribeUserHierarchyGroup",
+        list: "ListUserHierarchyGroups",
+        search: Some("SearchUserHierarchyGroups"),
+        delete: "DeleteUserHierarchyGroup",
+        defaults: &[],
+    },
+];
+
+/// What Connect creates with every instance: its default routing profile and security profiles.
+pub const INSTANCE_CONTENTS: &[(&str, &str)] = &[
+    (
+        "routing-profile",
+        r#"{"Name": "Basic Routing Profile", "Description": "Default routing profile", "IsDefault": true,
+            "MediaConcurrencies": [{"Channel": "VOICE", "Concurrency": 1}]}"#,
+    ),
+    ("security-profile", r#"{"SecurityProfileName": "Admin", "Description": "Administrator"}"#),
+    ("security-profile", r#"{"SecurityProfileName": "Agent", "Description": "Agent"}"#),
+    ("security-profile", r#"{"SecurityProfileName": "CallCenterManager", "Description": "Call center manager"}"#),
+    ("security-profile", r#"{"SecurityProfileName": "QualityAnalyst", "Description": "Quality analyst"}"#),
+];
+
+/// Request members that refer to resources of a kind, which must exist in the same instance.
+pub const REFERENCES: &[(&str, &str)] = &[
+    ("RoutingProfileId", "routing-profile"),
+    ("SecurityProfileIds", "security-profile"),
+    ("HierarchyGroupId", "hierarchy-group"),
+    ("ParentGroupId", "hierarchy-group"),
+];
+
+/// The operations that tag, untag and list the tags of any resource by its ARN.
+pub const TAG_OPERATIONS: [&str; 3] = ["TagResource", "UntagResource", "ListTagsForResource"];
+
+/// What a stateful operation does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Create,
+    Describe,
+    List,
+    Search,
+    Update,
+    Delete,
+    Tag,
+    Untag,
+    ListTags,
+}
+
+/// The stateful operations: name → action and kind (an index into [`KINDS`]).
+pub fn classify(operations: &[&'static Operation]) -> HashMap<&'static str, (Action, usize)> {
+    let mut map = HashMap::new();
+    for op in operations {
+        let labels: Vec<&str> = op
+            .input
+            .map_or(&[][..], |s| s.members())
+            .iter()
+            .filter(|m| m.location == Location::Label)
+            .map(|m| m.name)
+            .collect();
+        for (i, spec) in KINDS.iter().enumerate() {
+            let action = if op.name == spec.create {
+                Action::Create
+            } else if op.name == spec.describe {
+                Action::Describe
+            } else if op.name == spec.list {
+                Action::List
+            } else if Some(op.name) == spec.search {
+                Action::Search
+            } else if op.name == spec.delete {
+                Action::Delete
+            } else if op.name.starts_with("Update") && same_labels(&labels, spec) {
+                Action::Update
+            } else {
+                continue;
+            };
+            map.insert(op.name, (action, i));
+        }
+        let tag = [Action::Tag, Action::Untag, Action::ListTags];
+        if let Some(at) = TAG_OPERATIONS.iter().position(|n| *n == op.name) {
+            map.insert(op.name, (tag[at], 0));
+        }
+    }
+    map
+}
+
+/// Whether an operation's labels are exactly those that address one resource of `spec`.
+fn same_labels(labels: &[&str], spec: &KindSpec) -> bool {
+    let mut want = vec![spec.id_member];
+    if spec.kind != INSTANCE {
+        want.push("InstanceId");
+    }
+    labels.len() == want.len() && want.iter().all(|w| labels.contains(w))
+}
+
+fn spec_of(kind: &str) -> &'static KindSpec {
+    KINDS.iter().find(|k| k.kind == kind).unwrap_or(&KINDS[0])
+}
+
+/// A readable kind name for messages (`routing-profile` → `Routing profile`).
+fn title(kind: &str) -> String {
+    let text = kind.replace('-', " ");
+    let mut chars = text.chars();
+    chars.next().map(|c| c.to_ascii_uppercase().to_string() + chars.as_str()).unwrap_or_default()
+}
+
+fn text<'a>(input: &'a Map<String, Value>, name: &str) -> Option<&'a str> {
+    input.get(name).and_then(Value::as_str)
+}
+
+/// The outcome of a stateful operation: the output document and whether the state changed.
+pub type Outcome = Result<(Map<String, Value>, bool), Answer>;
+
+/// Runs a stateful operation on a scope.
+pub fn run(
+    action: Action,
+    spec: &'static KindSpec,
+    op: &'static Operation,
+    input: &Map<String, Value>,
+    scope: &mut Scope,
+    cx: &mut Context<'_>,
+) -> Outcome {
+    match action {
+        Action::Tag | Action::Untag | Action::ListTags => return tags(action, op, input, scope, cx),
+        _ => {}
+    }
+    let instance = if spec.kind == INSTANCE {
+        None
+    } else {
+        let id = text(input, "InstanceId").unwrap_or_default();
+        if scope.find(INSTANCE, None, id).is_none() {
+            return Err(op_error(op, output::NOT_FOUND, 404, &format!("Instance not found: {id}")));
+        }
+        Some(id.to_owned())
+    };
+    let instance = instance.as_deref();
+    match action {
+        Action::Create => create(spec, op, input, instance, scope, cx),
+        Action::List | Action::Search => list(action, spec, op, input, instance, scope, cx),
+        Action::Describe | Action::Update | Action::Delete => {
+            let id = text(input, spec.id_member).unwrap_or_default().to_owned();
+            if scope.find(spec.kind, instance, &id).is_none() {
+                return Err(op_error(op, output::NOT_FOUND, 404, &format!("{} not found: {id}", title(spec.kind))));
+            }
+            match action {
+                Action::Describe => {
+                    let res =
+                        scope.find(spec.kind, instance, &id).cloned().unwrap_or_else(|| unreachable_resource(spec));
+                    let mut out = Map::new();
+                    for m in op.output.map_or(&[][..], |s| s.members()) {
+                        if let Kind::Structure(_) = m.target.kind {
+                            out.insert(m.name.to_owned(), render(&res, m.target, cx));
+                        } else if m.required {
+                            out.insert(m.name.to_owned(), generate(m.target, m.name, cx, 1));
+                        }
+                    }
+                    Ok((out, false))
+                }
+                Action::Delete => {
+                    scope.remove(spec.kind, instance, &id);
+                    Ok((required_output(op, cx), true))
+                }
+                _ => update(spec, op, input, instance, &id, scope, cx),
+            }
+        }
+        _ => Ok((required_output(op, cx), false)),
+    }
+}
+
+fn unreachable_resource(spec: &KindSpec) -> Resource {
+    Resource { kind: spec.kind.into(), id: String::new(), arn: String::new(), instance: None, attrs: Map::new() }
+}
+
+/// The required members of `op`'s output, generated.
+fn required_output(op: &Operation, cx: &mut Context<'_>) -> Map<String, Value> {
+    let mut out = Map::new();
+    for m in op.output.map_or(&[][..], |s| s.members()).iter().filter(|m| m.required) {
+        out.insert(m.name.to_owned(), generate(m.target, m.name, cx, 1));
+    }
+    out
+}
+
+/// A resource as a value of `shape`: its stored members where they fit, required ones generated.
+fn render(res: &Resource, shape: &'static Shape, cx: &mut Context<'_>) -> Value {
+    let mut out = Map::new();
+    for m in shape.members() {
+        match res.attrs.get(m.name).and_then(|v| conform(m.target, v)) {
+            Some(v) => {
+                out.insert(m.name.to_owned(), v);
+            }
+            None if m.required => {
+                out.insert(m.name.to_owned(), generate(m.target, m.name, cx, 2));
+            }
+            None => {}
+        }
+    }
+    Value::Object(out)
+}
+
+/// The members of a request that the resource keeps: body members that are not idempotency
+/// tokens nor secrets.
+fn kept_members(op: &Operation, input: &Map<String, Value>) -> Map<String, Value> {
+    let mut attrs = Map::new();
+    for m in op.input.map_or(&[][..], |s| s.members()) {
+        if m.location != Location::Body || m.idempotency_token || m.target.sensitive || m.name == "InstanceId" {
+            continue;
+        }
+        if let Some(v) = input.get(m.name) {
+            attrs.insert(m.name.to_owned(), v.clone());
+        }
+    }
+    attrs
+}
+
+/// Checks that every referenced resource exists in the instance.
+fn check_references(
+    op: &Operation,
+    input: &Map<String, Value>,
+    instance: Option<&str>,
+    scope: &Scope,
+) -> Result<(), Answer> {
+    for (member, kind) in REFERENCES {
+        let is_body = op.input.and_then(|s| s.member(member)).is_some_and(|m| m.location == Location::Body);
+        let Some(value) = input.get(*member).filter(|_| is_body) else { continue };
+        let ids: Vec<&str> = match value {
+            Value::Array(items) => items.iter().filter_map(Value::as_str).collect(),
+            other => other.as_str().into_iter().collect(),
+        };
+        for id in ids {
+            if scope.find(kind, instance, id).is_none() {
+                let message = format!("{} not found: {id} (in {member})", title(kind));
+                return Err(op_error(op, output::NOT_FOUND, 404, &message));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Refuses a name another resource of the kind has, where the operation models the error.
+fn check_unique(
+    spec: &KindSpec,
+    op: &Operation,
+    name: Option<&str>,
+    instance: Option<&str>,
+    except: Option<&str>,
+    scope: &Scope,
+) -> Result<(), Answer> {
+    let Some(name) = name else { return Ok(()) };
+    if !op.errors.iter().any(|e| e.name == "DuplicateResourceException") {
+        return Ok(());
+    }
+    let taken = scope
+        .list(spec.kind, instance)
+        .any(|r| Some(r.id.as_str()) != except && r.attrs.get(spec.name_member).and_then(Value::as_str) == Some(name));
+    if taken {
+        let message = format!("{} with {} {name} already exists", title(spec.kind), spec.name_member);
+        return Err(op_error(op, &["DuplicateResourceException"], 409, &message));
+    }
+    Ok(())
+}
+
+pub fn arn(spec: &KindSpec, cx: &Context<'_>, instance: Option<&str>, id: &str) -> String {
+    match instance {
+        None => format!("arn:aws:connect:{}:{}:instance/{id}", cx.region, cx.account),
+        Some(i) => format!("arn:aws:connect:{}:{}:instance/{i}/{}/{id}", cx.region, cx.account, spec.arn_path),
+    }
+}
+
+/// Makes and stores a resource from its members.
+fn insert(
+    spec: &KindSpec,
+    mut attrs: Map<String, Value>,
+    instance: Option<&str>,
+    scope: &mut Scope,
+    cx: &mut Context<'_>,
+) -> Resource {
+    let id = (cx.ids)();
+    let arn = arn(spec, cx, instance, &id);
+    for (name, template) in spec.defaults {
+        let text = template.replace("{account}", cx.account).replace("{region}", cx.region).replace("{id}", &id);
+        if let Ok(v) = serde_json::from_str(&text) {
+            attrs.entry(name.to_string()).or_insert(v);
+        }
+    }
+    if let Some(name) = attrs.get(spec.name_member).cloned() {
+        attrs.entry("Name").or_insert(name);
+    }
+    attrs.insert("Id".into(), json!(id));
+    attrs.insert(spec.id_member.into(), json!(id));
+    attrs.insert("Arn".into(), json!(arn));
+    if let Some(i) = instance {
+        attrs.insert("InstanceId".into(), json!(i));
+    }
+    attrs.insert("CreatedTime".into(), json!(cx.now));
+    attrs.insert("LastModifiedTime".into(), json!(cx.now));
+    attrs.insert("LastModifiedRegion".into(), json!(cx.region));
+    let res = Resource { kind: spec.kind.into(), id, arn, instance: instance.map(str::to_owned), attrs };
+    scope.resources.push(res.clone());
+    res
+}
+
+fn create(
+    spec: &'static KindSpec,
+    op: &'static Operation,
+    input: &Map<String, Value>,
+    instance: Option<&str>,
+    scope: &mut Scope,
+    cx: &mut Context<'_>,
+) -> Outcome {
+    check_references(op, input, instance, scope)?;
+    check_unique(spec, op, text(input, spec.name_member), instance, None, scope)?;
+    let mut res = insert(spec, kept_members(op, input), instance, scope, cx);
+    let mut out = Map::new();
+    for m in op.output.map_or(&[][..], |s| s.members()) {
+        if m.name.ends_with("Arn") {
+            out.insert(m.name.to_owned(), json!(res.arn));
+            res.attrs.insert(m.name.to_owned(), json!(res.arn));
+        } else if m.name.ends_with("Id") {
+            out.insert(m.name.to_owned(), json!(res.id));
+        } else if m.required {
+            out.insert(m.name.to_owned(), generate(m.target, m.name, cx, 1));
+        }
+    }
+    // The output's ARN member name (`UserArn`) is also how the resource's shapes call it.
+    if let Some(stored) = scope.find_mut(spec.kind, instance, &res.id) {
+        stored.attrs = res.attrs.clone();
+    }
+    if spec.kind == INSTANCE {
+        for (kind, members) in INSTANCE_CONTENTS {
+            let child = spec_of(kind);
+            let attrs: Map<String, Value> = serde_json::from_str(members).unwrap_or_default();
+            let made = insert(child, attrs, Some(&res.id), scope, cx);
+            // The ARN under the kind's own member name, as its create operation would answer.
+            let arn_member = child.id_member.replace("Id", "Arn");
+            if let Some(stored) = scope.find_mut(kind, Some(&res.id), &made.id) {
+                stored.attrs.insert(arn_member, json!(made.arn));
+            }
+        }
+    }
+    Ok((out, true))
+}
+
+fn update(
+    spec: &'static KindSpec,
+    op: &'static Operation,
+    input: &Map<String, Value>,
+    instance: Option<&str>,
+    id: &str,
+    scope: &mut Scope,
+    cx: &mut Context<'_>,
+) -> Outcome {
+    check_references(op, input, instance, scope)?;
+    check_unique(spec, op, text(input, spec.name_member), instance, Some(id), scope)?;
+    let changes = kept_members(op, input);
+    let out = required_output(op, cx);
+    let Some(res) = scope.find_mut(spec.kind, instance, id) else { return Ok((out, false)) };
+    for (k, v) in changes {
+        if k == spec.name_member {
+            res.attrs.insert("Name".into(), v.clone());
+        }
+        res.attrs.insert(k, v);
+    }
+    res.attrs.insert("LastModifiedTime".into(), json!(cx.now));
+    res.attrs.insert("LastModifiedRegion".into(), json!(cx.region));
+    Ok((out, true))
+}
+
+/// The list member of an output that holds the page's items.
+fn items_member(op: &Operation) -> Option<(&'static str, &'static Shape)> {
+    let output = op.output?;
+    let name = op.paginated.and_then(|p| p.items);
+    let m = match name {
+        Some(n) => output.member(n)?,
+        None => output.members().iter().find(|m| matches!(m.target.kind, Kind::List(_)))?,
+    };
+    match m.target.kind {
+        Kind::List(element) => Some((m.name, element)),
+        _ => None,
+    }
+}
+
+fn list(
+    action: Action,
+    spec: &'static KindSpec,
+    op: &'static Operation,
+    input: &Map<String, Value>,
+    instance: Option<&str>,
+    scope: &Scope,
+    cx: &mut Context<'_>,
+) -> Outcome {
+    let criteria = input.get("SearchCriteria").filter(|_| action == Action::Search);
+    let matched: Vec<&Resource> =
+        scope.list(spec.kind, instance).filter(|r| criteria.is_none_or(|c| matches_criteria(c, &r.attrs))).collect();
+    let page = op.paginated;
+    let size_member = page.and_then(|p| p.page_size);
+    let max = op
+        .input
+        .and_then(|s| size_member.and_then(|n| s.member(n)))
+        .and_then(|m| m.target.range)
+        .and_then(|b| b.max)
+        .unwrap_or(100.0);
+    let size =
+        size_member.and_then(|n| input.get(n)).and_then(Value::as_u64).unwrap_or(max.min(100.0) as u64).max(1) as usize;
+    let start = match page.and_then(|p| p.input_token).and_then(|n| text(input, n)) {
+        None => 0,
+        Some(token) => match token.strip_prefix("page-").and_then(|n| n.parse::<usize>().ok()) {
+            Some(n) if n <= matched.len() => n,
+            _ => return Err(op_error(op, output::INVALID_INPUT, 400, &format!("Invalid NextToken: {token}"))),
+        },
+    };
+    let mut out = required_output(op, cx);
+    if let Some((name, element)) = items_member(op) {
+        let items: Vec<Value> = matched.iter().skip(start).take(size).map(|r| render(r, element, cx)).collect();
+        out.insert(name.to_owned(), Value::Array(items));
+    }
+    if let Some(token) = page.and_then(|p| p.output_token) {
+        out.remove(token);
+        if start + size < matched.len() {
+            out.insert(token.to_owned(), json!(format!("page-{}", start + size)));
+        }
+    }
+    if action == Action::Search {
+        for m in op.output.map_or(&[][..], |s| s.members()) {
+            if matches!(m.target.kind, Kind::Long | Kind::Integer) && m.name.ends_with("Count") {
+                out.insert(m.name.to_owned(), json!(matched.len()));
+            }
+        }
+    }
+    Ok((out, false))
+}
+
+/// Whether a resource's members satisfy search criteria: `AndConditions`, `OrConditions` and
+/// `StringCondition`s (on any member of that name, nested or not, case-insensitively named);
+/// conditions of other kinds are not evaluated and hold.
+fn matches_criteria(criteria: &Value, attrs: &Map<String, Value>) -> bool {
+    let Value::Object(c) = criteria else { return true };
+    let all = |key: &str, any: bool| match c.get(key) {
+        Some(Value::Array(items)) if !items.is_empty() => {
+            if any {
+                items.iter().any(|i| matches_criteria(i, attrs))
+            } else {
+                items.iter().all(|i| matches_criteria(i, attrs))
+            }
+        }
+        _ => true,
+    };
+    let string = match c.get("StringCondition") {
+        Some(Value::Object(s)) => {
+            let field = s.get("FieldName").and_then(Value::as_str).unwrap_or("");
+            let want = s.get("Value").and_then(Value::as_str).unwrap_or("");
+            let how = s.get("ComparisonType").and_then(Value::as_str).unwrap_or("EXACT");
+            let mut found = Vec::new();
+            collect_field(&Value::Object(attrs.clone()), field, &mut found);
+            let field_is_id = field.eq_ignore_ascii_case("resourceid");
+            if field_is_id {
+                found.extend(attrs.get("Id").and_then(Value::as_str).map(str::to_owned));
+            }
+            found.iter().any(|got| match how {
+                "STARTS_WITH" => got.to_lowercase().starts_with(&want.to_lowercase()),
+                "CONTAINS" => got.to_lowercase().contains(&want.to_lowercase()),
+                _ => got == want,
+            })
+        }
+        _ => true,
+    };
+    all("AndConditions", false) && all("OrConditions", true) && string
+}
+
+fn collect_field(value: &Value, field: &str, found: &mut Vec<String>) {
+    if let Value::Object(map) = value {
+        for (k, v) in map {
+            if k.eq_ignore_ascii_case(field) {
+                if let Some(s) = v.as_str() {
+                    found.push(s.to_owned());
+                }
+            }
+            collect_field(v, field, found);
+        }
+    }
+}
+
+/// TagResource, UntagResource and ListTagsForResource on a stored resource, found by ARN.
+fn tags(
+    action: Action,
+    op: &'static Operation,
+    input: &Map<String, Value>,
+    scope: &mut Scope,
+    cx: &mut Context<'_>,
+) -> Outcome {
+    let members = op.input.map_or(&[][..], |s| s.members());
+    let arn = members
+        .iter()
+        .find(|m| m.location == Location::Label)
+        .and_then(|m| text(input, m.name))
+        .unwrap_or_default()
+        .to_owned();
+    let Some(res) = scope.by_arn_mut(&arn) else {
+        return Err(op_error(op, output::NOT_FOUND, 404, &format!("Resource not found: {arn}")));
+    };
+    let mut tags = match res.attrs.get("Tags") {
+        Some(Value::Object(t)) => t.clone(),
+        _ => Map::new(),
+    };
+    let mut out = required_output(op, cx);
+    match action {
+        Action::Tag => {
+            if let Some(Value::Object(new)) =
+                members.iter().find(|m| matches!(m.target.kind, Kind::Map { .. })).and_then(|m| input.get(m.name))
+            {
+                tags.extend(new.clone());
+            }
+        }
+        Action::Untag => {
+            if let Some(Value::Array(keys)) =
+                members.iter().find(|m| matches!(m.target.kind, Kind::List(_))).and_then(|m| input.get(m.name))
+            {
+                for k in keys.iter().filter_map(Value::as_str) {
+                    tags.remove(k);
+                }
+            }
+        }
+        _ => {
+            for m in op.output.map_or(&[][..], |s| s.members()) {
+                if matches!(m.target.kind, Kind::Map { .. }) {
+                    out.insert(m.name.to_owned(), Value::Object(tags.clone()));
+                }
+            }
+            return Ok((out, false));
+        }
+    }
+    res.attrs.insert("Tags".into(), Value::Object(tags));
+    Ok((out, true))
+}
+
+/// The kind spec at an index of [`KINDS`].
+pub fn spec(index: usize) -> &'static KindSpec {
+    &KINDS[index]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use connect_core::generated::SERVICE;
+
+    #[test]
+    fn every_table_entry_names_an_operation_of_the_model() {
+        let classified = classify(SERVICE.operations);
+        for spec in KINDS {
+            for name in [spec.create, spec.describe, spec.list, spec.delete].into_iter().chain(spec.search) {
+                assert!(classified.contains_key(name), "{name} is not in the model");
+            }
+        }
+        for name in TAG_OPERATIONS {
+            assert!(classified.contains_key(name), "{name}");
+        }
+        let updates: Vec<&str> = classified
+            .iter()
+            .filter(|(_, (a, k))| *a == Action::Update && KINDS[*k].kind == "user")
+            .map(|(n, _)| *n)
+            .collect();
+        assert!(updates.len() >= 6, "{updates:?}");
+    }
+
+    #[test]
+    fn criteria() {
+        let attrs: Map<String, Value> =
+            serde_json::from_value(json!({"Username": "mary", "IdentityInfo": {"FirstName": "Mary"}})).unwrap();
+        let c = |v: Value| matches_criteria(&v, &attrs);
+        assert!(c(
+            json!({"StringCondition": {"FieldName": "firstname", "Value": "Ma", "ComparisonType": "STARTS_WITH"}})
+        ));
+        assert!(!c(json!({"StringCondition": {"FieldName": "Username", "Value": "bob", "ComparisonType": "EXACT"}})));
+        assert!(c(
+            json!({"OrConditions": [{"StringCondition": {"FieldName": "Username", "Value": "bob"}}, {"StringCondition": {"FieldName": "Username", "Value": "mary"}}]})
+        ));
+        assert!(!c(
+            json!({"AndConditions": [{"StringCondition": {"FieldName": "Username", "Value": "bob"}}, {"StringCondition": {"FieldName": "Username", "Value": "mary"}}]})
+        ));
+    }
+}
