@@ -7,10 +7,13 @@
 //! `ParamShorthandDocGen` (`awscli/argprocess.py`) and `OperationDocumentEventHandler._json_example`.
 //! Only the page asked for is built.
 
-use connect_core::compat::json_dumps::{Style, to_compact, to_pretty};
+use connect_core::compat::json_dumps::{Style, to_pretty};
 use connect_core::model::{Example, Kind, Member, Operation, Service, Shape};
 use serde_json::{Map, Value};
 
+use connect_core::input::supports_shorthand;
+
+use crate::cmdline::argument_text;
 use crate::command::GLOBALS;
 
 /// The binary's name, used where the AWS CLI says `aws`.
@@ -236,90 +239,6 @@ fn example_command(op: &Operation, example: &Example) -> String {
     lines.join(" \\\n    ")
 }
 
-/// The words of one option's value.
-fn argument_text(m: &'static Member, value: &Value) -> String {
-    use connect_core::input::{param_value, supports_shorthand};
-    let json = to_compact(value, Style { ensure_ascii: false });
-    match value {
-        Value::String(s) => return shell_word(s),
-        Value::Number(_) => return json,
-        Value::Array(items) if items.iter().all(|i| matches!(i, Value::String(_) | Value::Number(_))) => {
-            let words: Vec<String> = items.iter().map(|i| argument_text(m, i)).collect();
-            let reads_back = param_value(m, &items.iter().map(plain).collect::<Vec<_>>(), &NoFiles).ok();
-            let option_like = words.iter().any(|w| w.starts_with('-'));
-            if reads_back.as_ref() == Some(value) && !words.is_empty() && !option_like {
-                return words.join(" ");
-            }
-        }
-        _ => {}
-    }
-    if supports_shorthand(m.target) {
-        if let Some(text) = shorthand(value, 0) {
-            if param_value(m, std::slice::from_ref(&text), &NoFiles).ok().as_ref() == Some(value) {
-                return shell_word(&text);
-            }
-        }
-    }
-    shell_word(&json)
-}
-
-/// A scalar as the command line gives it.
-fn plain(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
-}
-
-/// Shorthand for `value` (`K=v,L=[a,b],M={N=c}`), when its keys and scalars need no quoting.
-fn shorthand(value: &Value, depth: usize) -> Option<String> {
-    const SPECIAL: &[char] = &[',', '=', '[', ']', '{', '}', '"', '\'', '\\'];
-    let scalar = |s: &str| !s.is_empty() && s.trim() == s && !s.contains(SPECIAL);
-    match value {
-        Value::String(s) if scalar(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(if *b { "true" } else { "false" }.to_owned()),
-        Value::Array(items) if depth > 0 => {
-            let items: Option<Vec<String>> = items.iter().map(|i| shorthand(i, depth + 1)).collect();
-            Some(format!("[{}]", items?.join(",")))
-        }
-        Value::Object(map) if !map.is_empty() => {
-            let pairs: Option<Vec<String>> = map
-                .iter()
-                .map(|(k, v)| {
-                    let v = shorthand(v, depth + 1)?;
-                    scalar(k).then(|| format!("{k}={v}"))
-                })
-                .collect();
-            let text = pairs?.join(",");
-            Some(if depth > 0 { format!("{{{text}}}") } else { text })
-        }
-        _ => None,
-    }
-}
-
-/// `text` as one word of a POSIX shell: as it is when no character is special, else in single quotes.
-fn shell_word(text: &str) -> String {
-    let safe = |c: char| c.is_ascii_alphanumeric() || "@%+=:,./_-".contains(c);
-    // zsh expands a word that starts with `=`.
-    if !text.is_empty() && !text.starts_with('=') && text.chars().all(safe) {
-        return text.to_owned();
-    }
-    format!("'{}'", text.replace('\'', r"'\''"))
-}
-
-/// Loads no files: an example's values are taken as they are.
-struct NoFiles;
-
-impl connect_core::input::shorthand::ParamFiles for NoFiles {
-    fn load(
-        &self,
-        _value: &str,
-    ) -> Result<Option<connect_core::input::shorthand::Node>, connect_core::input::paramfile::ParamFileError> {
-        Ok(None)
-    }
-}
-
 /// The documentation of a member: its own, or else its target's (as botocore merges them).
 fn member_doc(m: &Member) -> &'static str {
     if m.doc.trim().is_empty() { m.target.doc } else { m.doc }
@@ -447,15 +366,6 @@ fn syntax(page: &mut Page, shape: &'static Shape) {
             page.block(writer.text);
         }
         _ => {}
-    }
-}
-
-/// Whether the AWS CLI documents a shorthand syntax: structures, maps and lists of those.
-fn supports_shorthand(shape: &Shape) -> bool {
-    match shape.kind {
-        Kind::Structure(_) | Kind::Union(_) | Kind::Map { .. } => true,
-        Kind::List(element) => !is_scalar(element),
-        _ => false,
     }
 }
 

@@ -1,6 +1,7 @@
 //! connect-cli: the `aws-connect` command line on top of connect-core: argument parsing,
 //! output, and the mapping of errors to the AWS CLI's messages and exit codes.
 
+pub mod cmdline;
 pub mod command;
 pub mod error;
 pub mod help;

@@ -19,6 +19,7 @@ use connect_core::input::paramfile::LocalParamFiles;
 use connect_core::model::{Kind, Member, Operation, Service, Shape, doc_overview};
 use serde_json::{Map, Value};
 
+use crate::cmdline::{shell_word, structure_text};
 use crate::command;
 use crate::error::CliError;
 
@@ -295,7 +296,7 @@ impl<R: BufRead, W: Write> Prompter<R, W> {
             }
         }
         out.extend(parts.rest);
-        let shown: Vec<String> = out.iter().map(|a| shell_quote(a)).collect();
+        let shown: Vec<String> = out.iter().map(|a| shell_word(a)).collect();
         self.say(&format!("\n> aws-connect {}", shown.join(" ")));
         Ok(out)
     }
@@ -311,7 +312,7 @@ impl<R: BufRead, W: Write> Prompter<R, W> {
             for (i, m) in optional.iter().enumerate() {
                 let current = match values.iter().find(|(v, _)| v.name == m.name) {
                     Some((_, Given::Values(v))) => {
-                        format!(" = {}", v.iter().map(|s| shell_quote(s)).collect::<Vec<_>>().join(" "))
+                        format!(" = {}", v.iter().map(|s| shell_word(s)).collect::<Vec<_>>().join(" "))
                     }
                     Some((_, Given::Flag(b))) => format!(" = {b}"),
                     None => String::new(),
@@ -375,7 +376,7 @@ impl<R: BufRead, W: Write> Prompter<R, W> {
             }
             Kind::List(_) => {
                 let default = match &default {
-                    Some(Given::Values(v)) => Some(v.iter().map(|s| shell_quote(s)).collect::<Vec<_>>().join(" ")),
+                    Some(Given::Values(v)) => Some(v.iter().map(|s| shell_word(s)).collect::<Vec<_>>().join(" ")),
                     _ => None,
                 };
                 self.say("  Values separated by spaces (quote a value that has spaces), or one JSON list.");
@@ -440,7 +441,7 @@ impl<R: BufRead, W: Write> Prompter<R, W> {
         }
         let value = self.members(&format!("{indent}  "), member.target, current)?;
         Ok(match value {
-            Some(v) => Some(command_text(&v)),
+            Some(v) => Some(structure_text(member, &v)),
             None if member.required => Some("{}".to_owned()),
             None => None,
         })
@@ -481,7 +482,7 @@ impl<R: BufRead, W: Write> Prompter<R, W> {
         let parse =
             |text: &str| input::param_value(member, &[text.to_owned()], &LocalParamFiles).map_err(|e| e.to_string());
         if let Kind::Structure(_) | Kind::Union(_) = member.target.kind {
-            let text = old.map(command_text);
+            let text = old.map(|v| structure_text(member, v));
             let answer = self.structure(indent, member.name, member, text.as_deref(), old, parse)?;
             return Ok(answer.and_then(|t| input::param_value(member, &[t], &LocalParamFiles).ok()));
         }
@@ -496,47 +497,6 @@ impl<R: BufRead, W: Write> Prompter<R, W> {
                 Err(e) => self.say(&format!("{indent}  {e}")),
             }
         }
-    }
-}
-
-/// A structure value as a command-line value: shorthand when every key and value is plain,
-/// else JSON.
-fn command_text(value: &Value) -> String {
-    shorthand(value).unwrap_or_else(|| value.to_string())
-}
-
-fn shorthand(value: &Value) -> Option<String> {
-    let plain_key = |k: &str| !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-'));
-    let plain_value = |s: &str| {
-        !s.is_empty()
-            && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '@' | '.' | '_' | '-' | '+' | ':' | '/'))
-    };
-    let Value::Object(map) = value else { return None };
-    let mut parts = Vec::with_capacity(map.len());
-    for (k, v) in map {
-        if !plain_key(k) {
-            return None;
-        }
-        let text = match v {
-            Value::String(s) if plain_value(s) => s.clone(),
-            Value::Number(n) => n.to_string(),
-            Value::Bool(b) => b.to_string(),
-            Value::Object(_) => format!("{{{}}}", shorthand(v)?),
-            _ => return None,
-        };
-        parts.push(format!("{k}={text}"));
-    }
-    (!parts.is_empty()).then(|| parts.join(","))
-}
-
-/// A word as a POSIX shell reads it back: unquoted when plain, else in single quotes.
-pub fn shell_quote(word: &str) -> String {
-    let plain =
-        |c: char| c.is_ascii_alphanumeric() || matches!(c, '@' | '%' | '+' | '=' | ':' | ',' | '.' | '/' | '_' | '-');
-    if !word.is_empty() && word.chars().all(plain) {
-        word.to_owned()
-    } else {
-        format!("'{}'", word.replace('\'', r"'\''"))
     }
 }
 
@@ -659,15 +619,5 @@ mod tests {
         let (result, screen) = scripted(&["no-such-op"], &format!("bogus\n{}\n", op.cli_name));
         assert!(screen.contains("Unknown operation 'bogus'"), "{screen}");
         assert!(matches!(result, Err(CliError::Interrupted)), "the script ends during the parameters");
-    }
-
-    #[test]
-    fn shorthand_only_for_plain_values() {
-        let v: Value = serde_json::json!({"A": "x@y.z", "B": {"C": 1}});
-        assert_eq!(command_text(&v), "A=x@y.z,B={C=1}");
-        let v: Value = serde_json::json!({"A": "x y"});
-        assert_eq!(command_text(&v), r#"{"A":"x y"}"#);
-        assert_eq!(shell_quote("it's"), r"'it'\''s'");
-        assert_eq!(shell_quote("A=b,c"), "A=b,c");
     }
 }

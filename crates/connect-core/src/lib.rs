@@ -4,6 +4,7 @@
 //! tables in [`generated`], which `cargo xtask codegen` writes from the Smithy model. This crate
 //! has no command-line parsing and prints nothing.
 
+pub mod call;
 pub mod compat;
 pub mod generated;
 pub mod input;
