@@ -4,3 +4,4 @@
 pub mod json_dumps;
 pub mod json_loads;
 pub mod repr;
+pub mod timestamp;

@@ -4,9 +4,10 @@
 
 use std::fmt::Write as _;
 
-use aws_smithy_types::DateTime;
-use aws_smithy_types::date_time::Format;
 use serde_json::{Map, Value};
+
+use crate::compat::json_dumps::python_float;
+use crate::compat::timestamp::{self as compat_timestamp, UtcTime};
 
 use crate::model::{Kind, Location, Member, Operation, Shape, TimestampFormat};
 
@@ -46,7 +47,9 @@ pub fn percent_encode(s: &str) -> String {
     out
 }
 
-/// Serializes a validated input document for `op`.
+/// Serializes a validated input document for `op`, as botocore's `RestJSONSerializer` does:
+/// query parameters, headers and body members (at every depth) in the order the input gives
+/// them, which is the order the user wrote them in (see `input::merge`).
 pub fn serialize(op: &Operation, input: &Map<String, Value>) -> Result<Request, SerializeError> {
     let members = op.input.map_or(&[][..], |s| s.members());
     let (path_template, static_query) = op.http.uri.split_once('?').map_or((op.http.uri, None), |(p, q)| (p, Some(q)));
@@ -59,7 +62,7 @@ pub fn serialize(op: &Operation, input: &Map<String, Value>) -> Result<Request, 
         let label = &rest[start + 1..end];
         let member = members.iter().find(|m| m.name == label);
         let value = match (member, input.get(label)) {
-            (Some(m), Some(v)) => scalar_text(m, v, TimestampFormat::DateTime)?,
+            (Some(m), Some(v)) if !v.is_null() => scalar_text(m, v, TimestampFormat::DateTime)?,
             _ => return Err(SerializeError::MissingLabel(label.to_owned())),
         };
         target.push_str(&percent_encode(&value));
@@ -72,8 +75,8 @@ pub fn serialize(op: &Operation, input: &Map<String, Value>) -> Result<Request, 
     let mut query_set = static_query.is_some();
     let mut headers = Vec::new();
     let mut body = Map::new();
-    for m in members {
-        let Some(value) = input.get(m.name) else { continue };
+    for (key, value) in input {
+        let Some(m) = members.iter().find(|m| m.name == key) else { continue };
         if value.is_null() {
             continue;
         }
@@ -92,9 +95,16 @@ pub fn serialize(op: &Operation, input: &Map<String, Value>) -> Result<Request, 
             }
             Location::Header(name) => {
                 let text = match value {
+                    // botocore sets no header for an empty list, skips `None`s, and quotes
+                    // strings that hold a comma or a double quote.
+                    Value::Array(items) if items.is_empty() => continue,
                     Value::Array(items) => items
                         .iter()
-                        .map(|i| scalar_text(m, i, TimestampFormat::HttpDate))
+                        .filter(|i| !i.is_null())
+                        .map(|i| match i {
+                            Value::String(s) if s.contains([',', '"']) => Ok(format!("\"{}\"", s.replace('"', "\\\""))),
+                            _ => scalar_text(m, i, TimestampFormat::HttpDate),
+                        })
                         .collect::<Result<Vec<_>, _>>()?
                         .join(","),
                     _ => scalar_text(m, value, TimestampFormat::HttpDate)?,
@@ -112,7 +122,8 @@ pub fn serialize(op: &Operation, input: &Map<String, Value>) -> Result<Request, 
     }
     let has_body_members = members.iter().any(|m| m.location == Location::Body);
     let body = if has_body_members {
-        headers.insert(0, ("content-type".to_owned(), "application/json".to_owned()));
+        // botocore adds the content type after the headers bound to members.
+        headers.push(("content-type".to_owned(), "application/json".to_owned()));
         Some(serde_json::to_vec(&Value::Object(body)).unwrap_or_default())
     } else {
         None
@@ -120,19 +131,31 @@ pub fn serialize(op: &Operation, input: &Map<String, Value>) -> Result<Request, 
     Ok(Request { method: op.http.method, target, headers, body })
 }
 
-/// The text of a scalar for a label, query string or header.
-fn scalar_text(m: &Member, value: &Value, default_ts: TimestampFormat) -> Result<String, SerializeError> {
+/// The text of a scalar for a label, query string or header. `location_default` is the
+/// location's timestamp format: ISO 8601 for labels and query strings, HTTP dates for headers.
+fn scalar_text(m: &Member, value: &Value, location_default: TimestampFormat) -> Result<String, SerializeError> {
     let shape = match m.target.kind {
         Kind::List(element) => element,
         _ => m.target,
     };
     match (&shape.kind, value) {
         (Kind::Timestamp(format), v) => {
-            let format = if *format == TimestampFormat::Default { default_ts } else { *format };
-            format_timestamp(&parse_timestamp(v, m.name)?, format, m.name)
+            let mut t = timestamp(v, m.name)?;
+            if location_default == TimestampFormat::HttpDate {
+                // botocore converts a header's timestamp to whole seconds before formatting it.
+                t = UtcTime::new(t.secs(), 0).unwrap_or(t);
+            }
+            let format = if *format == TimestampFormat::Default { location_default } else { *format };
+            Ok(match format {
+                TimestampFormat::EpochSeconds => t.epoch_seconds().to_string(),
+                TimestampFormat::HttpDate => t.rfc822(),
+                TimestampFormat::DateTime | TimestampFormat::Default => t.iso8601(),
+            })
         }
         (_, Value::String(s)) => Ok(s.clone()),
         (_, Value::Bool(b)) => Ok(b.to_string()),
+        // Python's `str()` of the number, as botocore writes it.
+        (_, Value::Number(n)) if n.is_f64() => Ok(python_float(n.as_f64().unwrap_or_default())),
         (_, Value::Number(n)) => Ok(n.to_string()),
         (_, other) => Err(SerializeError::Unsupported {
             name: m.name.to_owned(),
@@ -142,13 +165,17 @@ fn scalar_text(m: &Member, value: &Value, default_ts: TimestampFormat) -> Result
     }
 }
 
-/// A body value: structures in model order, timestamps as epoch seconds.
+/// A body value: structure members and map entries in the input's order, timestamps in their
+/// format (epoch seconds, whole, by default).
 fn body_value(shape: &'static Shape, value: &Value, name: &str) -> Result<Value, SerializeError> {
     Ok(match (&shape.kind, value) {
         (Kind::Structure(members) | Kind::Union(members), Value::Object(map)) => {
             let mut out = Map::with_capacity(map.len());
-            for m in members.iter() {
-                if let Some(v) = map.get(m.name).filter(|v| !v.is_null()) {
+            for (key, v) in map {
+                if v.is_null() {
+                    continue;
+                }
+                if let Some(m) = members.iter().find(|m| m.name == key) {
                     out.insert(m.name.to_owned(), body_value(m.target, v, m.name)?);
                 }
             }
@@ -165,62 +192,21 @@ fn body_value(shape: &'static Shape, value: &Value, name: &str) -> Result<Value,
             Value::Object(out)
         }
         (Kind::Timestamp(format), v) => {
-            let dt = parse_timestamp(v, name)?;
+            let t = timestamp(v, name)?;
             match format {
-                TimestampFormat::Default | TimestampFormat::EpochSeconds => epoch_value(&dt),
-                other => Value::String(format_timestamp(&dt, *other, name)?),
+                TimestampFormat::Default | TimestampFormat::EpochSeconds => Value::from(t.epoch_seconds()),
+                TimestampFormat::DateTime => Value::String(t.iso8601()),
+                TimestampFormat::HttpDate => Value::String(t.rfc822()),
             }
         }
         (_, v) => v.clone(),
     })
 }
 
-fn epoch_value(dt: &DateTime) -> Value {
-    if dt.subsec_nanos() == 0 {
-        Value::from(dt.secs())
-    } else {
-        // botocore rounds to milliseconds.
-        let millis = (dt.subsec_nanos() as f64 / 1e6).round() / 1e3;
-        Value::from(dt.secs() as f64 + millis)
-    }
-}
-
-/// Reads a timestamp as the AWS CLI accepts one: epoch seconds (number or text) or ISO 8601.
-pub fn parse_timestamp(value: &Value, name: &str) -> Result<DateTime, SerializeError> {
-    let bad = || SerializeError::Timestamp { name: name.to_owned(), value: value.to_string() };
-    match value {
-        Value::Number(n) => n.as_f64().map(DateTime::from_secs_f64).ok_or_else(bad),
-        Value::String(s) => {
-            let s = s.trim();
-            if let Ok(secs) = s.parse::<f64>() {
-                return Ok(DateTime::from_secs_f64(secs));
-            }
-            // Complete a date or a zone-less time to UTC, as dateutil would read them.
-            let candidate = if s.len() == 10 {
-                format!("{s}T00:00:00Z")
-            } else if s.contains('T') && !s.ends_with(['Z', 'z']) && !has_offset(s) {
-                format!("{s}Z")
-            } else {
-                s.replace(' ', "T")
-            };
-            DateTime::from_str(&candidate, Format::DateTime).map_err(|_| bad())
-        }
-        _ => Err(bad()),
-    }
-}
-
-fn has_offset(s: &str) -> bool {
-    let time = s.split_once('T').map_or("", |(_, t)| t);
-    time.contains(['+', '-'])
-}
-
-fn format_timestamp(dt: &DateTime, format: TimestampFormat, name: &str) -> Result<String, SerializeError> {
-    let bad = |_| SerializeError::Timestamp { name: name.to_owned(), value: format!("{dt:?}") };
-    match format {
-        TimestampFormat::EpochSeconds => Ok(epoch_value(dt).to_string()),
-        TimestampFormat::HttpDate => dt.fmt(Format::HttpDate).map_err(bad),
-        TimestampFormat::DateTime | TimestampFormat::Default => dt.fmt(Format::DateTime).map_err(bad),
-    }
+/// Reads a timestamp of the input as botocore does (see [`crate::compat::timestamp`]).
+fn timestamp(value: &Value, name: &str) -> Result<UtcTime, SerializeError> {
+    compat_timestamp::parse(value)
+        .ok_or_else(|| SerializeError::Timestamp { name: name.to_owned(), value: value.to_string() })
 }
 
 /// A service error read from a response.
@@ -293,9 +279,9 @@ pub fn parse_output(op: &Operation, headers: &[(String, String)], body: &[u8]) -
         if let Location::Header(name) = m.location {
             if let Some((_, v)) = headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)) {
                 let value = match m.target.kind {
-                    Kind::Timestamp(_) => match DateTime::from_str(v, Format::HttpDate) {
-                        Ok(dt) => Value::String(iso8601(&dt)),
-                        Err(_) => Value::String(v.clone()),
+                    Kind::Timestamp(_) => match compat_timestamp::parse(&Value::String(v.clone())) {
+                        Some(t) => Value::String(t.isoformat_local()),
+                        None => Value::String(v.clone()),
                     },
                     Kind::Integer | Kind::Long => v.parse::<i64>().map(Value::from).unwrap_or(Value::String(v.clone())),
                     Kind::Boolean => Value::Bool(v.eq_ignore_ascii_case("true")),
@@ -331,47 +317,12 @@ pub fn output_value(shape: &'static Shape, value: &Value) -> Value {
         (Kind::Map { value: v_shape, .. }, Value::Object(map)) => {
             Value::Object(map.iter().map(|(k, v)| (k.clone(), output_value(v_shape, v))).collect())
         }
-        (Kind::Timestamp(_), v @ (Value::Number(_) | Value::String(_))) => match parse_timestamp(v, shape.name) {
-            Ok(dt) => Value::String(iso8601(&dt)),
-            Err(_) => v.clone(),
+        (Kind::Timestamp(_), v @ (Value::Number(_) | Value::String(_))) => match compat_timestamp::parse(v) {
+            Some(t) => Value::String(t.isoformat_local()),
+            None => v.clone(),
         },
         (_, v) => v.clone(),
     }
-}
-
-/// Python's `datetime.isoformat()` of a time in the local time zone, as the AWS CLI prints
-/// response timestamps: `2024-01-02T03:04:05+00:00`, with microseconds when there are any.
-pub fn iso8601(dt: &DateTime) -> String {
-    let secs = dt.secs();
-    let micros = ((dt.subsec_nanos() as f64) / 1000.0).round() as i64;
-    let (secs, micros) = if micros >= 1_000_000 { (secs + 1, 0) } else { (secs, micros) };
-    let offset = local_offset(secs);
-    let whole = DateTime::from_secs(secs + offset).fmt(Format::DateTime).unwrap_or_default();
-    let base = whole.trim_end_matches('Z');
-    let sign = if offset < 0 { '-' } else { '+' };
-    let zone = format!("{sign}{:02}:{:02}", offset.abs() / 3600, offset.abs() % 3600 / 60);
-    if micros == 0 { format!("{base}{zone}") } else { format!("{base}.{micros:06}{zone}") }
-}
-
-/// The local time zone's offset from UTC at `secs`, in seconds (`TZ`, else the system's zone).
-#[cfg(unix)]
-// `time_t` and `c_long` are 64 bits here but not on every Unix.
-#[allow(clippy::useless_conversion, clippy::unnecessary_cast)]
-// The libc crate marks musl's `time_t` deprecated, as a warning that it is to become 64 bits.
-#[cfg_attr(target_env = "musl", allow(deprecated))]
-fn local_offset(secs: i64) -> i64 {
-    let t = secs as libc::time_t;
-    // SAFETY: an all-zero `tm` is a valid value for localtime_r to fill in; both pointers are valid.
-    let mut tm: libc::tm = unsafe { std::mem::zeroed() };
-    if unsafe { libc::localtime_r(&t, &mut tm) }.is_null() {
-        return 0;
-    }
-    i64::from(tm.tm_gmtoff)
-}
-
-#[cfg(not(unix))]
-fn local_offset(_secs: i64) -> i64 {
-    0
 }
 
 /// A copy of `value` with every `@sensitive` value replaced, for logs.
@@ -420,19 +371,9 @@ mod tests {
     }
 
     #[test]
-    fn timestamps() {
-        let ts = |s: &str| parse_timestamp(&Value::String(s.into()), "T").unwrap().secs();
-        assert_eq!(ts("2020-01-02T03:04:05Z"), 1577934245);
-        assert_eq!(ts("2020-01-02T03:04:05"), 1577934245);
-        assert_eq!(ts("2020-01-02"), 1577923200);
-        assert_eq!(ts("1577934245"), 1577934245);
-        assert!(parse_timestamp(&Value::String("soon".into()), "T").is_err());
-    }
-
-    #[test]
     fn output_timestamps_as_python_isoformat() {
         // datetime.fromtimestamp(v, tzutc()).isoformat() for the same values.
-        let iso = |v: Value| iso8601(&parse_timestamp(&v, "T").unwrap());
+        let iso = |v: Value| compat_timestamp::parse(&v).unwrap().isoformat_local();
         assert_eq!(iso(Value::from(1577934245)), "2020-01-02T03:04:05+00:00");
         assert_eq!(iso(Value::from(1577934245.5)), "2020-01-02T03:04:05.500000+00:00");
         assert_eq!(iso(Value::from(1577934245.123)), "2020-01-02T03:04:05.123000+00:00");
