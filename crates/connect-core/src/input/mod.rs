@@ -254,11 +254,7 @@ pub fn fill_idempotency_tokens(shape: &Shape, input: &mut Map<String, Value>) {
 
 /// A random (version 4) UUID.
 pub fn uuid4() -> String {
-    let mut bytes: [u8; 16] = fastrand::u128(..).to_be_bytes();
-    bytes[6] = (bytes[6] & 0x0f) | 0x40;
-    bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-    format!("{}-{}-{}-{}-{}", &hex[..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..])
+    uuid::Uuid::new_v4().to_string()
 }
 
 /// The AWS CLI's merge: the document's top-level keys are added where the command line did not
