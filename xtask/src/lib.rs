@@ -1,5 +1,5 @@
 //! Project automation for aws-connect: `cargo xtask codegen [--check]` generates the core crate's
-//! `src/generated/` from the Smithy model in `models/`; `dist` builds the
+//! `src/generated/` from the Smithy model and the partition table in `models/`; `dist` builds the
 //! shipped binary, which `demo` and `bench` run.
 
 pub mod codegen;
@@ -14,6 +14,9 @@ use std::path::{Path, PathBuf};
 
 /// The model the project ships, relative to the workspace root.
 pub const MODEL: &str = "models/connect.json";
+/// The AWS partition table the endpoint rules use (botocore's `partitions.json`), relative to the
+/// workspace root.
+pub const PARTITIONS: &str = "models/partitions.json";
 /// Where generated code goes, relative to the workspace root.
 pub const GENERATED_DIR: &str = "crates/connect-core/src/generated";
 /// The hand-written module file inside [`GENERATED_DIR`], which codegen leaves alone.
@@ -36,12 +39,20 @@ pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_owned()
 }
 
-/// Generates code from the model file at `model` (a path shown in headers as `model_label`) into
+/// An input of the generator: the file it reads, and its name as the generated headers show it.
+#[derive(Debug, Clone, Copy)]
+pub struct Source<'a> {
+    pub path: &'a Path,
+    pub label: &'a str,
+}
+
+/// Generates code from the Smithy model `model` and the partition table `partitions` into
 /// `out_dir`. In check mode, returns an error with a diff when anything would change.
-pub fn codegen(model: &Path, model_label: &str, out_dir: &Path, mode: Mode) -> Result<(), String> {
-    let text = std::fs::read_to_string(model).map_err(|e| format!("cannot read {}: {e}", model.display()))?;
-    let parsed = smithy::parse(&text).map_err(|e| format!("{}: {e}", model.display()))?;
-    let files = codegen::generate(&parsed, model_label).map_err(|e| format!("{}: {e}", model.display()))?;
+pub fn codegen(model: Source<'_>, partitions: Source<'_>, out_dir: &Path, mode: Mode) -> Result<(), String> {
+    let read = |p: &Path| std::fs::read_to_string(p).map_err(|e| format!("cannot read {}: {e}", p.display()));
+    let parsed = smithy::parse(&read(model.path)?).map_err(|e| format!("{}: {e}", model.path.display()))?;
+    let mut files = codegen::generate(&parsed, model.label).map_err(|e| format!("{}: {e}", model.path.display()))?;
+    files.push(codegen::partitions::generate(&read(partitions.path)?, partitions.label).map_err(|e| e.to_string())?);
     let mut problems = Vec::new();
     for file in &files {
         if let Err(p) = ensure_file_contents(&out_dir.join(&file.name), &file.contents, mode) {

@@ -2,10 +2,10 @@
 
 use std::process::ExitCode;
 
-use xtask::{GENERATED_DIR, MODEL, Mode, codegen, workspace_root};
+use xtask::{GENERATED_DIR, MODEL, Mode, PARTITIONS, Source, codegen, workspace_root};
 
 const USAGE: &str = "usage: cargo xtask <command>\n\n\
-    codegen          regenerate crates/connect-core/src/generated/ from models/connect.json\n\
+    codegen          regenerate crates/connect-core/src/generated/ from models/connect.json and models/partitions.json\n\
     codegen --check  fail with a diff when the generated code is stale\n\
     import [--all] [--model PATH] [--check] [OPERATION...]\n\
                      copy operations' facts from an official model (default ../shared/models/connect-2017-08-08.json)\n\
@@ -36,7 +36,13 @@ fn main() -> ExitCode {
 
 fn run_codegen(mode: Mode) -> Result<(), String> {
     let root = workspace_root();
-    codegen(&root.join(MODEL), MODEL, &root.join(GENERATED_DIR), mode)
+    let (model, partitions) = (root.join(MODEL), root.join(PARTITIONS));
+    codegen(
+        Source { path: &model, label: MODEL },
+        Source { path: &partitions, label: PARTITIONS },
+        &root.join(GENERATED_DIR),
+        mode,
+    )
 }
 
 fn run_import(args: &[&str]) -> Result<(), String> {

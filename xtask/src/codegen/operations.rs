@@ -1,0 +1,133 @@
+//! The operation descriptors (`operations.rs` and `operations/*.rs`): HTTP binding, input and
+//! output shapes, errors, pagination and examples of each operation, and the list of them all.
+
+use std::collections::BTreeSet;
+
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+
+use super::{Error, doc_text, lit_str, split};
+use crate::docs::plain_text;
+use crate::names::cli_name;
+use crate::smithy::{Model, Shape, ShapeType};
+
+pub(super) fn operations_file(model: &Model) -> Result<Vec<(String, TokenStream)>, Error> {
+    let mut ops: Vec<_> = model.operations().collect();
+    ops.sort_by_key(|(shape, _)| cli_name(&shape.name));
+    let mut statics = Vec::new();
+    let mut refs = Vec::new();
+    for (shape, op) in &ops {
+        let ident = format_ident!("{}", shape.name);
+        let name = lit_str(&shape.name);
+        let cli = lit_str(&cli_name(&shape.name));
+        let doc = lit_str(&doc_text(&shape.traits));
+        let http = shape.traits.http.as_ref().ok_or_else(|| Error(format!("{}: no @http", shape.id)))?;
+        let (method, uri, code) = (lit_str(&http.method), lit_str(&http.uri), Literal::u16_unsuffixed(http.code));
+        check_labels(model, shape, op.input.as_deref(), &http.uri)?;
+        let opt_shape = |id: &Option<String>| match id {
+            Some(id) => {
+                let ident = format_ident!("{}", model.shape(id).name);
+                quote!(Some(&shapes::#ident))
+            }
+            None => quote!(None),
+        };
+        let (input, output) = (opt_shape(&op.input), opt_shape(&op.output));
+        let errors = op.errors.iter().map(|e| {
+            let ident = format_ident!("{}", model.shape(e).name);
+            quote!(&shapes::#ident)
+        });
+        let paginated = match &shape.traits.paginated {
+            Some(p) => {
+                let f = |v: &Option<String>| match v {
+                    Some(s) => {
+                        let s = lit_str(s);
+                        quote!(Some(#s))
+                    }
+                    None => quote!(None),
+                };
+                let (it, ot, items, ps) = (f(&p.input_token), f(&p.output_token), f(&p.items), f(&p.page_size));
+                quote!(Some(Paginated { input_token: #it, output_token: #ot, items: #items, page_size: #ps }))
+            }
+            None => quote!(None),
+        };
+        let examples = shape.traits.examples.iter().map(|e| {
+            let title = lit_str(&e.title);
+            let doc = lit_str(&e.documentation.as_deref().map(plain_text).unwrap_or_default());
+            let input = lit_str(&e.input.to_string());
+            let output = match &e.output {
+                Some(o) => {
+                    let o = lit_str(&o.to_string());
+                    quote!(Some(#o))
+                }
+                None => quote!(None),
+            };
+            quote!(Example { title: #title, doc: #doc, input: #input, output: #output })
+        });
+        let idempotent = shape.traits.idempotent;
+        let schema = match &op.input {
+            Some(id) => {
+                let ty = format_ident!("{}", model.shape(id).name);
+                quote!(Some(crate::schema::schema_of::<types::#ty>))
+            }
+            None => quote!(None),
+        };
+        statics.push((
+            shape.name.clone(),
+            quote! {
+                pub static #ident: Operation = Operation {
+                    name: #name,
+                    cli_name: #cli,
+                    doc: #doc,
+                    http: Http { method: #method, uri: #uri, code: #code },
+                    input: #input,
+                    output: #output,
+                    errors: &[#(#errors),*],
+                    paginated: #paginated,
+                    examples: &[#(#examples),*],
+                    idempotent: #idempotent,
+                    input_schema: #schema,
+                };
+            },
+        ));
+        refs.push(quote!(&#ident));
+    }
+    Ok(split(
+        "operations",
+        "Operation descriptors: HTTP binding, input and output shapes, errors, pagination, examples.",
+        quote!(#![allow(non_upper_case_globals)]),
+        quote! {
+            use crate::model::*;
+            use crate::generated::{shapes, types};
+        },
+        statics,
+        quote! {
+            /// Every operation, sorted by command-line name.
+            pub static OPERATIONS: &[&crate::model::Operation] = &[#(#refs),*];
+        },
+    ))
+}
+
+/// Every `{Label}` of the URI must be a required `@httpLabel` member, and the reverse.
+fn check_labels(model: &Model, op: &Shape, input: Option<&str>, uri: &str) -> Result<(), Error> {
+    let mut in_uri = BTreeSet::new();
+    let path = uri.split('?').next().unwrap_or(uri);
+    for seg in path.split('/') {
+        if let Some(label) = seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            if label.ends_with('+') {
+                return Err(Error(format!("{}: greedy label {{{label}}} is not supported", op.id)));
+            }
+            in_uri.insert(label.to_owned());
+        } else if seg.contains(['{', '}']) {
+            return Err(Error(format!("{}: label must fill a whole path segment in {uri}", op.id)));
+        }
+    }
+    let members = input.map(|id| model.shape(id)).map_or(&[][..], |s| match &s.ty {
+        ShapeType::Structure(ms) => ms.as_slice(),
+        _ => &[],
+    });
+    let labelled: BTreeSet<String> = members.iter().filter(|m| m.traits.http_label).map(|m| m.name.clone()).collect();
+    if labelled != in_uri {
+        return Err(Error(format!("{}: URI labels {in_uri:?} do not match @httpLabel members {labelled:?}", op.id)));
+    }
+    Ok(())
+}

@@ -1,0 +1,50 @@
+//! The service file (`service.rs`): the service's identity, signing name and endpoint rules.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+use super::{Error, doc_text, lit_str};
+use crate::smithy::Model;
+
+pub(super) fn service_file(model: &Model) -> Result<TokenStream, Error> {
+    let s = &model.service;
+    let t = &s.traits;
+    let aws = t.aws_service.as_ref().ok_or_else(|| Error("service has no aws.api#service".into()))?;
+    let name = lit_str(s.id.rsplit_once('#').map_or(s.id.as_str(), |(_, n)| n));
+    let version = lit_str(&s.version);
+    let (sdk_id, prefix) = (lit_str(&aws.sdk_id), lit_str(&aws.endpoint_prefix));
+    let signing = lit_str(t.sigv4_name.as_deref().unwrap_or_default());
+    let doc = lit_str(&doc_text(t));
+    let rules = raw_json(t.endpoint_rule_set.as_ref())?;
+    let tests = raw_json(t.endpoint_tests.as_ref())?;
+    Ok(quote! {
+        //! The service: identity, signing name and endpoint rules.
+        use crate::model::Service;
+        pub static SERVICE: Service = Service {
+            name: #name,
+            version: #version,
+            sdk_id: #sdk_id,
+            endpoint_prefix: #prefix,
+            signing_name: #signing,
+            doc: #doc,
+            endpoint_rule_set: #rules,
+            endpoint_tests: #tests,
+            operations: super::operations::OPERATIONS,
+        };
+    })
+}
+
+/// Pretty JSON as a raw string literal, so that a rule change reads as a diff.
+fn raw_json(value: Option<&serde_json::Value>) -> Result<TokenStream, Error> {
+    let text = match value {
+        Some(v) => serde_json::to_string_pretty(v).map_err(|e| Error(e.to_string()))?,
+        None => "null".to_owned(),
+    };
+    let mut hashes = String::from("#");
+    while text.contains(&format!("\"{hashes}")) {
+        hashes.push('#');
+    }
+    let lit: Literal =
+        format!("r{hashes}\"{text}\"{hashes}").parse().map_err(|e| Error(format!("raw string: {e:?}")))?;
+    Ok(quote!(#lit))
+}
