@@ -320,7 +320,7 @@ impl Case {
 }
 
 /// The base environment of both tools (see the module documentation).
-fn base_env() -> Vec<(&'static str, String)> {
+pub(crate) fn base_env() -> Vec<(&'static str, String)> {
     vec![
         ("AWS_ACCESS_KEY_ID", ACCESS_KEY_ID.to_owned()),
         ("AWS_SECRET_ACCESS_KEY", SECRET_ACCESS_KEY.to_owned()),
@@ -612,7 +612,12 @@ fn normalise(text: &str, dir: &str, url: &str) -> String {
 
 /// Runs `program argv` in a cleared environment (plus `PATH`, to find the AWS CLI's interpreter),
 /// killing it after [`RUN_LIMIT`].
-fn execute(program: &str, argv: &[String], env: &[(&'static str, String)], dir: &Path) -> (i32, String, String) {
+pub(crate) fn execute(
+    program: &str,
+    argv: &[String],
+    env: &[(&'static str, String)],
+    dir: &Path,
+) -> (i32, String, String) {
     let mut child = Command::new(program)
         .args(argv)
         .env_clear()
@@ -654,7 +659,7 @@ fn execute(program: &str, argv: &[String], env: &[(&'static str, String)], dir: 
 
 /// The AWS CLI on `PATH`. A pyenv shim (a bash script that runs `pyenv exec aws`) is resolved to
 /// the script it runs, which saves a bash and a pyenv start per run; anything else is run as found.
-fn aws_program() -> String {
+pub(crate) fn aws_program() -> String {
     let path = std::env::var_os("PATH").unwrap_or_default();
     let found = std::env::split_paths(&path)
         .map(|dir| dir.join("aws"))

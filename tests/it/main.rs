@@ -15,4 +15,5 @@ mod sigv4_botocore;
 mod skeleton;
 mod skeletons;
 mod tls;
+mod transport;
 mod wire;

@@ -1,6 +1,7 @@
 //! The errors a command can end with, the words the AWS CLI uses for them, and their exit codes.
 
 use std::fmt::Write as _;
+use std::io::Write as _;
 
 /// The AWS CLI v2's exit codes.
 pub mod exit {
@@ -15,6 +16,27 @@ pub mod exit {
     pub const OTHER: u8 = 255;
     /// Interrupted by Ctrl-C.
     pub const INTERRUPTED: u8 = 130;
+    /// The error message itself could not be written (stderr is a closed pipe): the AWS CLI's
+    /// error handler raises on the write and Python exits 1 for the exception that escapes.
+    pub const UNWRITABLE: u8 = 1;
+}
+
+/// Writes an error to stderr and returns the exit status: the error's, or [`exit::UNWRITABLE`]
+/// when stderr cannot be written. Never panics.
+pub fn report(error: &CliError, format: ErrorFormat) -> u8 {
+    let mut stderr = std::io::stderr().lock();
+    let text = render(error, format);
+    match std::io::Write::write_all(&mut stderr, text.as_bytes()).and_then(|()| std::io::Write::flush(&mut stderr)) {
+        Ok(()) => exit_code(error),
+        Err(_) => exit::UNWRITABLE,
+    }
+}
+
+/// Writes one diagnostic line (the `--debug` log, a warning) to stderr. A reader that went away
+/// (a closed pipe) loses it, as Python's logging does: never an error, never a panic.
+pub fn log_line(line: &str) {
+    let mut stderr = std::io::stderr().lock();
+    let _ = writeln!(stderr, "{line}");
 }
 
 /// How a command failed.

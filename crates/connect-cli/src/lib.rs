@@ -25,7 +25,7 @@ use connect_core::wire::client;
 use serde_json::Value;
 
 use crate::command::{HelpTopic, Invocation, ParamInput, Parsed, SkeletonKind};
-use crate::error::{CliError, ErrorFormat, exit, exit_code, render};
+use crate::error::{CliError, ErrorFormat, exit, exit_code};
 use crate::output::Format;
 use crate::prompt::Mode;
 
@@ -35,8 +35,7 @@ pub fn main() -> ExitCode {
         Ok(args) => args,
         Err(bad) => {
             let e = CliError::Other(format!("argument is not valid UTF-8: {}", bad.to_string_lossy()));
-            eprint!("{}", render(&e, ErrorFormat::default()));
-            return ExitCode::from(exit_code(&e));
+            return ExitCode::from(error::report(&e, ErrorFormat::default()));
         }
     };
     let stdout = std::io::stdout();
@@ -71,8 +70,7 @@ pub fn main() -> ExitCode {
         }
         Err(e) => {
             let _ = stdout.flush();
-            eprint!("{}", render(&e, error_format(&args)));
-            exit_code(&e)
+            error::report(&e, error_format(&args))
         }
     };
     ExitCode::from(code)
@@ -166,9 +164,14 @@ fn run_operation(inv: &Invocation, out: &mut dyn Write, context: &Context) -> Re
     }
     check_required(inv)?;
     let mut input = build_input(inv)?;
+    let paging = if inv.skeleton == Some(SkeletonKind::Output) { None } else { paging(inv, &input)? };
     if let Some(shape) = op.input {
         input::fill_idempotency_tokens(shape, &mut input);
-        if let Err(e) = validate::validate(&Value::Object(input.clone()), shape) {
+        // `--page-size` fills the page size member and is validated as it (botocore's paginator
+        // sets it before the call's parameters are validated).
+        let page_size = paging.as_ref().and_then(|p| p.page_size);
+        let checked = connect_core::wire::paginate::with_page_size(op, input.clone(), page_size);
+        if let Err(e) = validate::validate(&Value::Object(checked), shape) {
             // botocore validates the parameters of a call on a client it has created, which
             // fails first on an unknown profile or a missing region.
             if inv.skeleton != Some(SkeletonKind::Output) {
@@ -193,7 +196,6 @@ fn run_operation(inv: &Invocation, out: &mut dyn Write, context: &Context) -> Re
     } else {
         let settings = settings(inv, context)?;
         interrupt::exit_on_interrupt();
-        let paging = paging(inv, &input)?;
         client::send_pages(&SERVICE, op, input, &settings, paging.as_ref()).map_err(CliError::from)?
     };
     let text = response_text(op, Value::Object(response), query.map(String::as_str), format)?;
@@ -211,7 +213,7 @@ fn run_operation(inv: &Invocation, out: &mut dyn Write, context: &Context) -> Re
             let _ = out.flush();
             pager::page(&command, &text)
         }
-        None => write_out(out, &text),
+        None => output::write(out, &text, format),
     }
 }
 
@@ -280,7 +282,7 @@ fn settings(inv: &Invocation, context: &Context) -> Result<client::Settings, Cli
         }
     };
     let debug: Option<client::DebugSink> =
-        if g.get_flag("debug") { Some(std::sync::Arc::new(|line: &str| eprintln!("{line}"))) } else { None };
+        if g.get_flag("debug") { Some(std::sync::Arc::new(error::log_line)) } else { None };
     Ok(client::Settings {
         profile: text("profile"),
         region: text("region"),
@@ -288,7 +290,7 @@ fn settings(inv: &Invocation, context: &Context) -> Result<client::Settings, Cli
         unsigned: g.get_flag("no-sign-request"),
         ca_bundle: text("ca-bundle"),
         insecure: g.get_flag("no-verify-ssl"),
-        warn: Some(std::sync::Arc::new(|line: &str| eprintln!("{line}"))),
+        warn: Some(std::sync::Arc::new(error::log_line)),
         connect_timeout: seconds("cli-connect-timeout")?,
         read_timeout: seconds("cli-read-timeout")?,
         user_agent: format!(

@@ -11,8 +11,8 @@
 //! ```
 //!
 //! - Replies are taken from the script in order; the last one repeats (an empty script answers
-//!   `200` with no body). A reply can wait first ([`Reply::delay`]) or close the connection without
-//!   answering ([`Reply::close`]).
+//!   `200` with no body). A reply can wait first ([`Reply::delay`]), or close the connection without
+//!   answering ([`Reply::close`]) or reset it ([`Reply::reset`]).
 //! - HTTP/1.1 with keep-alive (the client may send several requests on one connection), bodies
 //!   framed by `Content-Length` or `Transfer-Encoding: chunked`, `Expect: 100-continue`,
 //!   `Connection: close`. Every response carries `Content-Length`.
@@ -56,6 +56,7 @@ pub struct Reply {
     body: Vec<u8>,
     delay: Duration,
     close: bool,
+    reset: bool,
 }
 
 impl Reply {
@@ -71,7 +72,7 @@ impl Reply {
 
     /// `status` with no body.
     pub fn empty(status: u16) -> Reply {
-        Reply { status, headers: Vec::new(), body: Vec::new(), delay: Duration::ZERO, close: false }
+        Reply { status, headers: Vec::new(), body: Vec::new(), delay: Duration::ZERO, close: false, reset: false }
     }
 
     /// `reply`, sent after waiting `delay` (for read-timeout tests).
@@ -82,6 +83,12 @@ impl Reply {
     /// Closes the connection after reading the request, without answering.
     pub fn close() -> Reply {
         Reply { close: true, ..Reply::empty(0) }
+    }
+
+    /// Resets the connection (a TCP RST: `SO_LINGER` 0, then close) after reading the request,
+    /// without answering.
+    pub fn reset() -> Reply {
+        Reply { reset: true, ..Reply::empty(0) }
     }
 
     /// Adds a response header (after `Content-Length`, in call order).
@@ -375,6 +382,10 @@ fn serve(stream: TcpStream, connection: usize, shared: &Shared) {
         if !reply.delay.is_zero() && !shared.wait(reply.delay) {
             return;
         }
+        if reply.reset {
+            reset(writer, shared);
+            return;
+        }
         if reply.close || shared.stopping.load(Ordering::SeqCst) {
             let _ = writer.shutdown(Shutdown::Both);
             return;
@@ -384,6 +395,29 @@ fn serve(stream: TcpStream, connection: usize, shared: &Shared) {
             return;
         }
     }
+}
+
+/// Closes `stream` with a TCP RST instead of a FIN: `SO_LINGER` on with a zero timeout, then
+/// every descriptor of the socket closed (the caller drops its reading half).
+fn reset(stream: TcpStream, shared: &Shared) {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsRawFd;
+        let linger = libc::linger { l_onoff: 1, l_linger: 0 };
+        // SAFETY: a valid socket descriptor and a `linger` of the size passed.
+        unsafe {
+            libc::setsockopt(
+                stream.as_raw_fd(),
+                libc::SOL_SOCKET,
+                libc::SO_LINGER,
+                (&linger as *const libc::linger).cast(),
+                std::mem::size_of::<libc::linger>() as libc::socklen_t,
+            );
+        }
+    }
+    let peer = stream.peer_addr().ok();
+    lock(&shared.streams).retain(|s| s.peer_addr().ok() != peer);
+    drop(stream);
 }
 
 struct Request {

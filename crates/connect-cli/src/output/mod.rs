@@ -5,7 +5,7 @@
 //! ([`apply_query`]), so a format also meets scalars and `null`.
 
 mod json;
-mod query;
+pub mod query;
 mod table;
 mod text;
 mod width;
@@ -118,25 +118,34 @@ pub fn try_render(
     }
 }
 
+/// Writes a command's formatted output to `out` as the AWS CLI's formatters do when the reader
+/// went away (a closed pipe): the buffered formats (json, yaml, yaml-stream, table) ignore it; the
+/// text formatter, which writes as it goes and does not catch the error, fails with Python's
+/// `[Errno 32] Broken pipe` (exit 255). Other write errors are reported as they are.
+pub fn write(out: &mut dyn std::io::Write, text: &str, format: Format) -> Result<(), crate::error::CliError> {
+    use crate::error::CliError;
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe && format != Format::Text => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(CliError::Other("[Errno 32] Broken pipe".into())),
+        Err(e) => Err(CliError::Other(format!("cannot write output: {e}"))),
+    }
+}
+
 fn is_empty_object(value: &Value) -> bool {
     matches!(value, Value::Object(m) if m.is_empty())
 }
 
 /// Applies a `--query` JMESPath expression to a response, as the AWS CLI does before formatting.
+/// An expression nested too deep fails as Python's `RecursionError` does (see [`query`]).
 pub fn apply_query(expr: &str, value: &Value) -> Result<Value, QueryError> {
-    let ast = parse_query(expr)?;
-    query::evaluate(expr, &ast, value).map_err(|message| QueryError { message, evaluation: true })
+    query::apply(expr, value)
 }
 
 /// Compiles a `--query` expression, as the AWS CLI does when it parses its arguments: syntax only;
 /// function names and argument types are checked when the expression is evaluated.
 pub fn check_query(expr: &str) -> Result<(), QueryError> {
-    parse_query(expr).map(drop)
-}
-
-fn parse_query(expr: &str) -> Result<jmespath::ast::Ast, QueryError> {
-    jmespath::parse(expr)
-        .map_err(|e| QueryError { message: format!("Bad value for --query {expr}: {e}"), evaluation: false })
+    query::check(expr)
 }
 
 pub(crate) use connect_core::compat::repr::{

@@ -3,10 +3,246 @@
 //! response's order for selected objects, the expression's for multi-select hashes. The crate's
 //! `Variable` keeps objects in a `BTreeMap`, so only function calls (whose built-ins come from
 //! the crate) return objects with sorted keys.
+//!
+//! # Depth
+//!
+//! The crate's parser, its interpreter (for `&expression` arguments) and the drop of its syntax
+//! tree recurse, one level per nesting. So that no expression can overflow the stack, an
+//! expression is measured on its text before the crate sees it ([`measure`]), and it is parsed,
+//! evaluated and taken apart on a thread with a known stack ([`STACK`]). Python's parser and
+//! interpreter recurse too, and fail with `RecursionError` past about 250 to 500 levels depending
+//! on the construct; the AWS CLI reports that as `Bad value for --query …: maximum recursion depth
+//! exceeded` (a parameter error) when compiling, or as a general error (255) when evaluating.
+//! Deeper than [`MAX_DEPTH`] fails the same way here. Chains of `.name` and `[index]`, which Python
+//! parses into one flat node, are walked in a loop here and may be as long as a command line
+//! allows.
 
 use jmespath::ast::{Ast, Comparator};
 use jmespath::{Context, DEFAULT_RUNTIME, Rcvar, Variable};
 use serde_json::{Map, Value};
+
+use super::QueryError;
+
+/// Nesting (brackets, projections, `!`, `&`, operator chains) beyond which an expression fails
+/// as Python's does: at or above the depth where every construct exceeds Python's recursion
+/// limit (1000 frames; `(`, `!` and filters take two frames a level, pipes and `||` one
+/// interpreter frame and a half).
+pub const MAX_DEPTH: usize = 500;
+
+/// Links of a `.name` / `[index]` / `|` chain beyond which an expression fails: more than a
+/// command line can hold (an argument is at most 128 KiB on Linux, two bytes a link at least).
+pub const MAX_CHAIN: usize = 70_000;
+
+/// The stack of the thread that parses and evaluates: room for [`MAX_DEPTH`] levels of the
+/// crate's parser and of [`eval`], and for the crate's recursive drop of a [`MAX_CHAIN`]-link
+/// chain when it abandons a tree on a syntax error.
+pub const STACK: usize = 64 << 20;
+
+/// Python's `RecursionError`, as `str()` reads it.
+pub const TOO_DEEP: &str = "maximum recursion depth exceeded";
+
+/// How an expression nests, read from its text (see [`measure`]).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Depth {
+    /// Nesting the parser recurses on: brackets, projections, `!`, `&`.
+    pub parse: usize,
+    /// Nesting the evaluation recurses on: the above plus operator chains (`|`, `||`, `&&`,
+    /// comparisons), and `.name`/`[index]` links inside `&expression`s.
+    pub eval: usize,
+    /// `.name`, `[index]` and `|` links in all.
+    pub chain: usize,
+}
+
+/// One bracketed group of the expression, during [`measure`].
+#[derive(Clone, Copy)]
+struct Group {
+    parse_base: usize,
+    eval_base: usize,
+    /// Projections, `!` and `&` met in this group: their right-hand sides nest until the group
+    /// ends (counted conservatively).
+    nest: usize,
+    /// Binary operators met in this group.
+    operators: usize,
+    /// Inside an `&expression`, which the crate's own interpreter walks recursively.
+    expref: bool,
+}
+
+impl Group {
+    fn parse(&self) -> usize {
+        self.parse_base + self.nest
+    }
+
+    fn eval(&self) -> usize {
+        self.eval_base + self.nest + self.operators
+    }
+}
+
+/// Measures an expression's nesting on its text, conservatively (never less than the parser's
+/// and the evaluation's recursion, up to a small constant factor), skipping quoted names, raw
+/// strings and JSON literals. Runs in a loop: any text can be measured.
+pub fn measure(expr: &str) -> Depth {
+    let b = expr.as_bytes();
+    let mut groups = vec![Group { parse_base: 0, eval_base: 0, nest: 0, operators: 0, expref: false }];
+    let mut depth = Depth::default();
+    let peek = |from: usize| b[from.min(b.len())..].iter().copied().find(|c| !c.is_ascii_whitespace());
+    let mut i = 0;
+    while i < b.len() {
+        let g = groups.last_mut().expect("the outermost group stays");
+        let c = b[i];
+        i += 1;
+        match c {
+            b'\'' | b'"' | b'`' => {
+                while i < b.len() && b[i] != c {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 1;
+            }
+            b'(' | b'{' => {
+                let group = Group { parse_base: g.parse() + 1, eval_base: g.eval() + 1, nest: 0, operators: 0, ..*g };
+                groups.push(group);
+            }
+            b'[' => match peek(i) {
+                // `[]`, `[*]`: projections.
+                Some(b']') | Some(b'*') => g.nest += 1,
+                // `[?`: a filter, a projection with a condition inside.
+                Some(b'?') => {
+                    g.nest += 1;
+                    let group =
+                        Group { parse_base: g.parse() + 1, eval_base: g.eval() + 1, nest: 0, operators: 0, ..*g };
+                    groups.push(group);
+                }
+                // `[2]`, `[-1]` (a chain link), `[1:2]` (a slice: a projection).
+                Some(b'0'..=b'9' | b'-' | b':') => {
+                    let end = b[i..].iter().position(|&c| c == b']').map_or(b.len(), |p| i + p);
+                    if b[i..end].contains(&b':') {
+                        g.nest += 1;
+                    } else {
+                        depth.chain += 1;
+                        g.operators += usize::from(g.expref);
+                    }
+                    i = end + 1;
+                }
+                // A multi-select list.
+                _ => {
+                    let group =
+                        Group { parse_base: g.parse() + 1, eval_base: g.eval() + 1, nest: 0, operators: 0, ..*g };
+                    groups.push(group);
+                }
+            },
+            b')' | b'}' | b']' => {
+                if groups.len() > 1 {
+                    groups.pop();
+                }
+            }
+            b'!' | b'<' | b'>' | b'=' if b.get(i) == Some(&b'=') => {
+                i += 1;
+                g.operators += 1;
+            }
+            b'<' | b'>' => g.operators += 1,
+            b'!' => g.nest += 1,
+            b'&' if b.get(i) == Some(&b'&') => {
+                i += 1;
+                g.operators += 1;
+            }
+            b'&' => {
+                g.nest += 1;
+                g.expref = true;
+            }
+            b'|' if b.get(i) == Some(&b'|') => {
+                i += 1;
+                g.operators += 1;
+            }
+            b'|' => {
+                depth.chain += 1;
+                g.operators += 1;
+            }
+            b'*' => g.nest += 1,
+            b'.' => {
+                depth.chain += 1;
+                g.operators += usize::from(g.expref);
+            }
+            _ => {}
+        }
+        if let Some(g) = groups.last() {
+            depth.parse = depth.parse.max(g.parse());
+            depth.eval = depth.eval.max(g.eval());
+        }
+    }
+    depth
+}
+
+/// Compiles `expr` as the AWS CLI does when it reads its arguments (syntax only).
+pub fn check(expr: &str) -> Result<(), QueryError> {
+    let depth = measure(expr);
+    compiled(expr, depth)?;
+    on_stack(|| parse(expr).map(take_apart))?
+}
+
+/// Compiles `expr` and evaluates it against `data`.
+pub fn apply(expr: &str, data: &Value) -> Result<Value, QueryError> {
+    let depth = measure(expr);
+    compiled(expr, depth)?;
+    on_stack(|| {
+        let ast = parse(expr)?;
+        let result = if depth.eval > MAX_DEPTH {
+            Err(QueryError { message: TOO_DEEP.to_owned(), evaluation: true })
+        } else {
+            evaluate(expr, &ast, data).map_err(|message| QueryError { message, evaluation: true })
+        };
+        take_apart(ast);
+        result
+    })?
+}
+
+/// The compile-time depth check: Python's parser fails with `RecursionError`.
+fn compiled(expr: &str, depth: Depth) -> Result<(), QueryError> {
+    if depth.parse > MAX_DEPTH || depth.chain > MAX_CHAIN {
+        return Err(bad_value(expr, &TOO_DEEP));
+    }
+    Ok(())
+}
+
+fn bad_value(expr: &str, problem: &dyn std::fmt::Display) -> QueryError {
+    QueryError { message: format!("Bad value for --query {expr}: {problem}"), evaluation: false }
+}
+
+fn parse(expr: &str) -> Result<Ast, QueryError> {
+    jmespath::parse(expr).map_err(|e| bad_value(expr, &e))
+}
+
+/// Runs `f` on a thread with a [`STACK`]-byte stack.
+fn on_stack<T: Send>(f: impl FnOnce() -> T + Send) -> Result<T, QueryError> {
+    let failed = |what: String| QueryError { message: format!("cannot evaluate --query: {what}"), evaluation: true };
+    std::thread::scope(|scope| {
+        let worker = std::thread::Builder::new()
+            .name("query".into())
+            .stack_size(STACK)
+            .spawn_scoped(scope, f)
+            .map_err(|e| failed(e.to_string()))?;
+        worker.join().map_err(|_| failed("the evaluation failed".to_owned()))
+    })
+}
+
+/// Drops a syntax tree in a loop, not by recursion: a `.name` chain is as deep as it is long.
+fn take_apart(ast: Ast) {
+    let mut pending = vec![ast];
+    while let Some(node) = pending.pop() {
+        match node {
+            Ast::Subexpr { lhs, rhs, .. }
+            | Ast::Or { lhs, rhs, .. }
+            | Ast::And { lhs, rhs, .. }
+            | Ast::Comparison { lhs, rhs, .. }
+            | Ast::Projection { lhs, rhs, .. } => pending.extend([*lhs, *rhs]),
+            Ast::Condition { predicate, then, .. } => pending.extend([*predicate, *then]),
+            Ast::Not { node, .. } | Ast::Flatten { node, .. } | Ast::ObjectValues { node, .. } => pending.push(*node),
+            Ast::Expref { ast, .. } => pending.push(*ast),
+            Ast::MultiList { elements, .. } => pending.extend(elements),
+            Ast::Function { args, .. } => pending.extend(args),
+            Ast::MultiHash { elements, .. } => pending.extend(elements.into_iter().map(|kvp| kvp.value)),
+            Ast::Field { .. } | Ast::Identity { .. } | Ast::Index { .. } | Ast::Literal { .. } | Ast::Slice { .. } => {}
+        }
+    }
+}
 
 /// Evaluates `ast` (parsed from `expression`) against `data`.
 pub fn evaluate(expression: &str, ast: &Ast, data: &Value) -> Result<Value, String> {
@@ -29,9 +265,20 @@ fn is_false(v: &Value) -> bool {
 fn eval(node: &Ast, data: &Value, ctx: &mut Context<'_>) -> Result<Value, String> {
     Ok(match node {
         Ast::Field { name, .. } => data.get(name.as_str()).cloned().unwrap_or(Value::Null),
-        Ast::Subexpr { lhs, rhs, .. } => {
-            let left = eval(lhs, data, ctx)?;
-            eval(rhs, &left, ctx)?
+        Ast::Subexpr { .. } => {
+            // A chain (`a.b[0].c`, `a | b`) is a tree as deep as it is long, leaning left: walk
+            // it in a loop.
+            let mut links = Vec::new();
+            let mut first = node;
+            while let Ast::Subexpr { lhs, rhs, .. } = first {
+                links.push(&**rhs);
+                first = lhs;
+            }
+            let mut value = eval(first, data, ctx)?;
+            for link in links.into_iter().rev() {
+                value = eval(link, &value, ctx)?;
+            }
+            value
         }
         Ast::Identity { .. } => data.clone(),
         Ast::Literal { value, .. } => serde_json::to_value(&**value).map_err(|e| e.to_string())?,
@@ -239,5 +486,76 @@ mod tests {
         assert_eq!(q("!`0`", data.clone()), json!(false));
         assert_eq!(q("length(l)", data.clone()), json!(5));
         assert_eq!(q("sort_by(`[{\"k\": 2}, {\"k\": 1}]`, &k)[0].k", data), json!(1));
+    }
+
+    fn too_deep_to_compile(expr: &str) {
+        let e = check(expr).unwrap_err();
+        let tail = &e.message[e.message.len().saturating_sub(80)..];
+        assert!(!e.evaluation && e.message.ends_with(": maximum recursion depth exceeded"), "{tail}");
+        assert_eq!(apply(expr, &json!({})), Err(e));
+    }
+
+    fn too_deep_to_evaluate(expr: &str) {
+        assert_eq!(check(expr), Ok(()));
+        assert_eq!(apply(expr, &json!({})), Err(QueryError { message: TOO_DEEP.into(), evaluation: true }));
+    }
+
+    /// Python parses `.name` and `[index]` chains into one flat node: any length a command line
+    /// holds evaluates (the AWS CLI prints `null` for 40,000 `[0]` on an object).
+    #[test]
+    fn long_chains_evaluate() {
+        assert_eq!(apply(&"[0]".repeat(40_000), &json!({"a": 1})), Ok(Value::Null));
+        assert_eq!(apply(&"[0]".repeat(40_000), &json!([[[7]]])), Ok(Value::Null));
+        assert_eq!(apply(&"[0]".repeat(3), &json!([[[7]]])), Ok(json!(7)));
+        let dots = format!("a{}", ".a".repeat(65_000));
+        assert_eq!(apply(&dots, &json!({"a": {"a": 1}})), Ok(Value::Null));
+        assert_eq!(apply("a.a.a", &json!({"a": {"a": {"a": 3}}})), Ok(json!(3)));
+        // A syntax error at the end of a long chain: the crate drops the chain it built.
+        assert!(!check(&format!("{dots}[")).unwrap_err().message.contains("recursion"));
+        too_deep_to_compile(&format!("a{}", ".a".repeat(MAX_CHAIN + 1)));
+    }
+
+    /// Nesting that Python's parser recurses on fails to compile, whatever the construct.
+    #[test]
+    fn deep_nesting_fails_to_compile() {
+        let n = 40_000;
+        too_deep_to_compile(&format!("{}a{}", "[".repeat(n), "]".repeat(n)));
+        too_deep_to_compile(&format!("{}a{}", "(".repeat(n), ")".repeat(n)));
+        too_deep_to_compile(&format!("{}b{}", "{a:".repeat(n), "}".repeat(n)));
+        too_deep_to_compile(&format!("{}b{}", "a[?".repeat(n), "]".repeat(n)));
+        too_deep_to_compile(&format!("{}a", "!".repeat(n)));
+        too_deep_to_compile(&format!("{}a{}", "sort_by(@, &".repeat(n), ")".repeat(n)));
+        too_deep_to_compile(&format!("a{}", "[*]".repeat(n)));
+        too_deep_to_compile(&format!("a{}", "[]".repeat(n)));
+        too_deep_to_compile(&format!("a{}", "[1:]".repeat(n)));
+        too_deep_to_compile(&format!("{}a{}", "length(".repeat(n), ")".repeat(n)));
+        // Unbalanced: the depth is reached before the syntax error.
+        too_deep_to_compile(&"(".repeat(n));
+        // Within the limit, a nesting evaluates.
+        assert_eq!(apply(&format!("{}a{}", "(".repeat(400), ")".repeat(400)), &json!({"a": 1})), Ok(json!(1)));
+        let nested = apply(&format!("{}a{}", "[".repeat(300), "]".repeat(300)), &json!({"a": 1})).unwrap();
+        let (mut depth, mut inner) = (0, &nested);
+        while let Value::Array(items) = inner {
+            (depth, inner) = (depth + 1, &items[0]);
+        }
+        assert_eq!((depth, inner), (300, &json!(1)));
+    }
+
+    /// Chains that Python's interpreter recurses on fail when evaluated (after the request).
+    #[test]
+    fn long_operator_chains_fail_to_evaluate() {
+        let n = 40_000;
+        too_deep_to_evaluate(&format!("a{}", "|a".repeat(n)));
+        too_deep_to_evaluate(&format!("a{}", "||a".repeat(n)));
+        too_deep_to_evaluate(&format!("a{}", "&&a".repeat(n)));
+        too_deep_to_evaluate(&format!("sort_by(@, &a{})", ".a".repeat(2_000)));
+        assert_eq!(apply(&format!("a{}", "|a".repeat(400)), &json!({"a": {"a": 1}})), Ok(Value::Null));
+    }
+
+    #[test]
+    fn quotes_and_literals_do_not_count() {
+        let depth = measure("'((((' | \"[[[[\" | `[[[[1]]]]` | a");
+        assert_eq!((depth.parse, depth.chain), (0, 3));
+        assert_eq!(measure("a[?b == `1`].c").parse, 2);
     }
 }

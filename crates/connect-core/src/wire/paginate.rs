@@ -48,6 +48,16 @@ fn decode_token(text: &str) -> Option<Map<String, Value>> {
     }
 }
 
+/// `input` with `--page-size` in the operation's page size member (`MaxResults`, …), as botocore's
+/// paginator sets it before the client validates the parameters: the page size is validated as
+/// that member. Unchanged without a page size or a member to fill.
+pub fn with_page_size(op: &Operation, mut input: Map<String, Value>, page_size: Option<i64>) -> Map<String, Value> {
+    if let (Some(size), Some(key)) = (page_size, op.paginated.and_then(|p| p.page_size)) {
+        input.insert(key.to_owned(), Value::from(size));
+    }
+    input
+}
+
 /// Fetches every page (or up to `--max-items` items) with `send` and builds the merged result:
 /// the items of all pages, the other members of the first page, and `NextToken` when truncated.
 pub fn run<E>(
@@ -56,7 +66,7 @@ pub fn run<E>(
     paging: &Paging,
     mut send: impl FnMut(&Map<String, Value>) -> Result<Map<String, Value>, E>,
 ) -> Result<Map<String, Value>, PageError<E>> {
-    let Some((trait_, input_token, output_token, items)) = automatic(op) else {
+    let Some((_, input_token, output_token, items)) = automatic(op) else {
         return send(&input).map_err(PageError::Send);
     };
     let mut next_token: Map<String, Value> = Map::new();
@@ -73,9 +83,7 @@ pub fn run<E>(
         }
         next_token = token;
     }
-    if let (Some(size), Some(key)) = (paging.page_size, trait_.page_size) {
-        input.insert(key.to_owned(), Value::from(size));
-    }
+    input = with_page_size(op, input, paging.page_size);
 
     let mut result_items: Option<Vec<Value>> = None;
     let mut first_page_rest: Option<Map<String, Value>> = None;

@@ -79,30 +79,6 @@ impl ProvideErrorMetadata for OperationError {
     }
 }
 
-/// Error codes the AWS CLI's standard retry mode retries (besides 500, 502, 503, 504).
-pub(super) const RETRYABLE_CODES: &[&str] = &[
-    "Throttling",
-    "ThrottlingException",
-    "ThrottledException",
-    "RequestThrottledException",
-    "TooManyRequestsException",
-    "ProvisionedThroughputExceededException",
-    "TransactionInProgressException",
-    "RequestLimitExceeded",
-    "BandwidthLimitExceeded",
-    "LimitExceededException",
-    "RequestThrottled",
-    "SlowDown",
-    "PriorRequestNotComplete",
-    "EC2ThrottledException",
-    "RequestTimeout",
-    "RequestTimeoutException",
-];
-
-pub(super) fn is_retryable(error: &ServiceError) -> bool {
-    matches!(error.status, 500 | 502 | 503 | 504) || RETRYABLE_CODES.contains(&error.code.as_str())
-}
-
 /// A successful (2xx) answer whose body is not the JSON object restJson1 promises: what the
 /// response deserializer fails with, so that [`classify`] knows it by its type.
 #[derive(Debug)]
@@ -131,7 +107,9 @@ pub(super) fn classify(
             let (status, body) = (ctx.raw().status().as_u16(), ctx.raw().body().bytes().unwrap_or_default().to_vec());
             let mut error = *ctx.into_err().error;
             plain_error_body(&mut error, status, &body);
-            let retries_exhausted = is_retryable(&error) && attempts >= max_attempts;
+            // As botocore's standard retry conditions: the attempt count is checked first, so the
+            // last allowed attempt is marked whether or not its error could be retried.
+            let retries_exhausted = attempts >= max_attempts;
             SendError::Service { operation, error, attempts, retries_exhausted }
         }
         SdkError::TimeoutError(_) => SendError::ReadTimeout { url: full_url },
