@@ -166,8 +166,12 @@ fn parse_throttle(v: &str) -> Result<Throttle, CliError> {
     }
 }
 
-/// A stable 12-digit account number for an access key given without one.
+/// A stable 12-digit account number for an access key given without one (the test key's is
+/// [`DEFAULT_ACCOUNT`]).
 fn account_of(akid: &str) -> String {
+    if akid == DEFAULT_ACCESS_KEY_ID {
+        return DEFAULT_ACCOUNT.to_owned();
+    }
     // FNV-1a, reduced to 12 digits.
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in akid.bytes() {

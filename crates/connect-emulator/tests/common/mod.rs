@@ -43,6 +43,12 @@ impl Emulator {
         self.terminate()
     }
 
+    /// Kills the emulator with SIGKILL: no chance to save at exit.
+    pub fn kill(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
     fn terminate(&mut self) -> bool {
         let _ = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();
         self.child.wait().map(|s| s.success()).unwrap_or(false)
@@ -173,4 +179,40 @@ pub fn valid_value(rng: &mut Rng, shape: &'static Shape, depth: usize) -> Value 
             Value::Object(map)
         }
     }
+}
+
+const CALLS: &str = r#"
+import json, sys
+import botocore.session
+from botocore.config import Config
+from botocore.exceptions import ClientError
+job = json.load(sys.stdin)
+client = botocore.session.get_session().create_client('connect', region_name=job['region'],
+    endpoint_url=job['url'], aws_access_key_id=job['akid'], aws_secret_access_key=job['secret'],
+    config=Config(retries={'total_max_attempts': 1}))
+out = []
+for call in job['calls']:
+    try:
+        r = client._make_api_call(call[0], call[1])
+        meta = r.pop('ResponseMetadata')
+        out.append({'status': meta['HTTPStatusCode'], 'output': r})
+    except ClientError as e:
+        out.append({'status': e.response['ResponseMetadata']['HTTPStatusCode'], 'code': e.response['Error']['Code'],
+                    'message': e.response['Error'].get('Message')})
+json.dump(out, sys.stdout, default=str)
+"#;
+
+/// Makes each call (`[operation, params]`) with botocore (retries off), signing with `key`;
+/// returns each answer's `status`, and `output` or `code` and `message`.
+pub fn botocore_calls(url: &str, key: (&str, &str), calls: &[Value]) -> Vec<Value> {
+    use std::io::Write;
+    let job = json!({"url": url, "region": REGION, "akid": key.0, "secret": key.1, "calls": calls});
+    let mut cmd = Command::new("python3");
+    client_env(&mut cmd).args(["-c", CALLS]).stdin(Stdio::piped()).stdout(Stdio::piped());
+    let mut child = cmd.spawn().unwrap_or_else(|e| panic!("python3 is needed ({e}): {INSTALL}"));
+    let written = child.stdin.take().unwrap().write_all(job.to_string().as_bytes());
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "the botocore client failed ({INSTALL})");
+    written.unwrap();
+    serde_json::from_slice(&out.stdout).unwrap()
 }
