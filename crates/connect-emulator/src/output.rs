@@ -57,7 +57,7 @@ pub fn generate(shape: &'static Shape, name: &str, cx: &mut Context<'_>, depth: 
         }
         Kind::List(element) => {
             let min = shape.length.and_then(|b| b.min).unwrap_or(0.0) as usize;
-            let n = if depth < 2 && depth < MAX_DEPTH { min.max(1) } else { min };
+            let n = if depth < 2 { min.max(1) } else { min };
             Value::Array((0..n).map(|_| generate(element, name, cx, depth + 1)).collect())
         }
         Kind::Map { key, value } => {

@@ -13,6 +13,9 @@ enum Segment {
     Label(&'static str),
 }
 
+/// A matched operation with its decoded labels.
+pub type Found = (&'static Operation, Vec<(&'static str, String)>);
+
 /// Every operation's route, for matching.
 pub struct Router {
     routes: Vec<(&'static Operation, Vec<Segment>)>,
@@ -40,9 +43,9 @@ impl Router {
 
     /// The operation for `method` and a raw (percent-encoded) path, with its decoded labels.
     /// Literal segments win over labels, leftmost first, as in the service's routing.
-    pub fn find(&self, method: &str, raw_path: &str) -> Option<(&'static Operation, Vec<(&'static str, String)>)> {
+    pub fn find(&self, method: &str, raw_path: &str) -> Option<Found> {
         let parts: Vec<String> = raw_path.split('/').skip(1).map(percent_decode).collect();
-        let mut best: Option<(Vec<bool>, &'static Operation, Vec<(&'static str, String)>)> = None;
+        let mut best: Option<(Vec<bool>, Found)> = None;
         for (op, segments) in &self.routes {
             if op.http.method != method || segments.len() != parts.len() {
                 continue;
@@ -60,11 +63,11 @@ impl Router {
                     !part.is_empty()
                 }
             });
-            if matched && best.as_ref().is_none_or(|(b, _, _)| shape > *b) {
-                best = Some((shape, op, labels));
+            if matched && best.as_ref().is_none_or(|(b, _)| shape > *b) {
+                best = Some((shape, (op, labels)));
             }
         }
-        best.map(|(_, op, labels)| (op, labels))
+        best.map(|(_, found)| found)
     }
 }
 
