@@ -258,7 +258,9 @@ pub fn uuid4() -> String {
 }
 
 /// The AWS CLI's merge: the document's top-level keys are added where the command line did not
-/// give the parameter (no deep merge).
+/// give the parameter (no deep merge). The order is the AWS CLI's, which botocore keeps on the
+/// wire: `explicit` as given (the CLI builds it in the argument table's order, the model's), then
+/// the document's other keys in the document's order.
 pub fn merge(explicit: Map<String, Value>, document: Map<String, Value>) -> Map<String, Value> {
     let mut out = explicit;
     for (key, value) in document {
@@ -412,5 +414,9 @@ mod tests {
         let explicit = json!({"Key": "bar"}).as_object().unwrap().clone();
         let doc = json!({"Bucket": "bucket", "Key": "key"}).as_object().unwrap().clone();
         assert_eq!(Value::Object(merge(explicit, doc)), json!({"Key": "bar", "Bucket": "bucket"}));
+        // Order: awscli's `_build_call_parameters`, then cliinputjson's `_update_call_parameters`.
+        let explicit = json!({"A": 1, "C": 3}).as_object().unwrap().clone();
+        let doc = json!({"Z": 0, "C": 9, "B": 2, "A": 8}).as_object().unwrap().clone();
+        assert_eq!(Value::Object(merge(explicit, doc)).to_string(), r#"{"A":1,"C":3,"Z":0,"B":2}"#);
     }
 }
