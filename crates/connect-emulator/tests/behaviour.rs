@@ -92,3 +92,61 @@ fn injected_faults_follow_the_seed() {
     assert!(faults > 0 && faults < 40, "{a:?}");
     assert!(a.iter().all(|s| *s == 200 || *s == 500), "{a:?}");
 }
+
+#[test]
+fn pages_follow_the_model_and_the_log_keeps_no_secrets() {
+    require_oracles();
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("log.jsonl");
+    let emulator = Emulator::start(&["--throttle", "off", "--log", log.to_str().unwrap()]);
+    let made = botocore_calls(&emulator.url, KEY, &[create_instance()]);
+    let iid = made[0]["output"]["Id"].as_str().unwrap().to_owned();
+    let profiles = botocore_calls(
+        &emulator.url,
+        KEY,
+        &[json!(["ListRoutingProfiles", {"InstanceId": iid}]), json!(["ListSecurityProfiles", {"InstanceId": iid}])],
+    );
+    let rp = profiles[0]["output"]["RoutingProfileSummaryList"][0]["Id"].clone();
+    assert_eq!(profiles[0]["output"]["RoutingProfileSummaryList"][0]["Name"], "Basic Routing Profile");
+    let names: Vec<&str> = profiles[1]["output"]["SecurityProfileSummaryList"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["Name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Admin", "Agent", "CallCenterManager", "QualityAnalyst"]);
+    let sp = profiles[1]["output"]["SecurityProfileSummaryList"][0]["Id"].clone();
+    let users: Vec<Value> = (0..5)
+        .map(|i| {
+            json!(["CreateUser", {"InstanceId": iid, "Username": format!("user{i}"), "Password": "Secret-Passw0rd",
+                "PhoneConfig": {"PhoneType": "SOFT_PHONE"}, "SecurityProfileIds": [sp], "RoutingProfileId": rp}])
+        })
+        .collect();
+    assert!(botocore_calls(&emulator.url, KEY, &users).iter().all(|r| r["status"] == 200));
+    let first = botocore_calls(&emulator.url, KEY, &[json!(["ListUsers", {"InstanceId": iid, "MaxResults": 2}])]);
+    let token = first[0]["output"]["NextToken"].as_str().expect("a next page").to_owned();
+    let pages = botocore_calls(
+        &emulator.url,
+        KEY,
+        &[
+            json!(["ListUsers", {"InstanceId": iid, "MaxResults": 2, "NextToken": token}]),
+            json!(["ListUsers", {"InstanceId": iid, "MaxResults": 1001}]),
+        ],
+    );
+    let second: Vec<&str> = pages[0]["output"]["UserSummaryList"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["Username"].as_str().unwrap())
+        .collect();
+    assert_eq!(second, ["user2", "user3"]);
+    // MaxResults over the model's maximum (1000) is the modeled 400, naming the member.
+    assert_eq!(pages[1]["status"], 400);
+    assert_eq!(pages[1]["code"], "InvalidParameterException");
+    assert!(pages[1]["message"].as_str().unwrap().contains("MaxResults"), "{}", pages[1]);
+    assert!(emulator.stop());
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert_eq!(text.lines().count(), 11, "one line per request");
+    assert!(!text.contains("Secret-Passw0rd"), "the password is not logged");
+    assert!(text.contains("\"operation\":\"CreateUser\""));
+}
