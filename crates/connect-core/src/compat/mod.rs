@@ -1,5 +1,6 @@
 //! The AWS CLI's Python underneath, reproduced where users see it: Python's `repr()` and number
-//! conversions in messages, `json.dumps` for output, and `json.loads` with its error messages.
+//! conversions in messages, `json.dumps` for output, `json.loads` with its error messages, and
+//! timestamps as botocore (with `dateutil`) reads and writes them.
 
 pub mod json_dumps;
 pub mod json_loads;
