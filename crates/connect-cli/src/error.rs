@@ -16,27 +16,48 @@ pub mod exit {
     pub const OTHER: u8 = 255;
     /// Interrupted by Ctrl-C.
     pub const INTERRUPTED: u8 = 130;
-    /// The error message itself could not be written (stderr is a closed pipe): the AWS CLI's
-    /// error handler raises on the write and Python exits 1 for the exception that escapes.
-    pub const UNWRITABLE: u8 = 1;
+    /// Something could not be written to stderr, or the text output to stdout (a closed pipe):
+    /// Python, and so the AWS CLI, exits 120 when its standard streams cannot be flushed at exit.
+    pub const UNWRITABLE: u8 = 120;
 }
 
-/// Writes an error to stderr and returns the exit status: the error's, or [`exit::UNWRITABLE`]
-/// when stderr cannot be written. Never panics.
+/// Set when a write to stderr (or of text output) failed: the exit status becomes
+/// [`exit::UNWRITABLE`] (see [`final_code`]).
+static UNWRITTEN: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Notes that a standard stream could not be written.
+pub fn unwritten() {
+    UNWRITTEN.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// The exit status of the process: `code`, or [`exit::UNWRITABLE`] when a standard stream could
+/// not be written, as with the AWS CLI (`aws … --debug 2>&1 | head -c1` exits 120, whether the
+/// call succeeded or not).
+pub fn final_code(code: u8) -> u8 {
+    if UNWRITTEN.load(std::sync::atomic::Ordering::Relaxed) { exit::UNWRITABLE } else { code }
+}
+
+/// Writes an error to stderr and returns its exit code. Never panics: a closed stderr is noted
+/// ([`unwritten`]).
 pub fn report(error: &CliError, format: ErrorFormat) -> u8 {
     let mut stderr = std::io::stderr().lock();
     let text = render(error, format);
-    match std::io::Write::write_all(&mut stderr, text.as_bytes()).and_then(|()| std::io::Write::flush(&mut stderr)) {
-        Ok(()) => exit_code(error),
-        Err(_) => exit::UNWRITABLE,
+    if std::io::Write::write_all(&mut stderr, text.as_bytes())
+        .and_then(|()| std::io::Write::flush(&mut stderr))
+        .is_err()
+    {
+        unwritten();
     }
+    exit_code(error)
 }
 
 /// Writes one diagnostic line (the `--debug` log, a warning) to stderr. A reader that went away
-/// (a closed pipe) loses it, as Python's logging does: never an error, never a panic.
+/// (a closed pipe) loses it and is noted ([`unwritten`]): never an error, never a panic.
 pub fn log_line(line: &str) {
     let mut stderr = std::io::stderr().lock();
-    let _ = writeln!(stderr, "{line}");
+    if writeln!(stderr, "{line}").is_err() {
+        unwritten();
+    }
 }
 
 /// How a command failed.

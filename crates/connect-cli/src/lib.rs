@@ -35,7 +35,7 @@ pub fn main() -> ExitCode {
         Ok(args) => args,
         Err(bad) => {
             let e = CliError::Other(format!("argument is not valid UTF-8: {}", bad.to_string_lossy()));
-            return ExitCode::from(error::report(&e, ErrorFormat::default()));
+            return ExitCode::from(error::final_code(error::report(&e, ErrorFormat::default())));
         }
     };
     let stdout = std::io::stdout();
@@ -73,7 +73,7 @@ pub fn main() -> ExitCode {
             error::report(&e, error_format(&args))
         }
     };
-    ExitCode::from(code)
+    ExitCode::from(error::final_code(code))
 }
 
 /// How the process runs a command line: whether stdout is a terminal (for the pager) and whether

@@ -120,14 +120,18 @@ pub fn try_render(
 
 /// Writes a command's formatted output to `out` as the AWS CLI's formatters do when the reader
 /// went away (a closed pipe): the buffered formats (json, yaml, yaml-stream, table) ignore it; the
-/// text formatter, which writes as it goes and does not catch the error, fails with Python's
-/// `[Errno 32] Broken pipe` (exit 255). Other write errors are reported as they are.
+/// text formatter does not, and Python exits 120 for the stream it cannot flush: an error
+/// (`[Errno 32] Broken pipe`) whose exit status becomes 120 ([`crate::error::final_code`]). Other
+/// write errors are reported as they are.
 pub fn write(out: &mut dyn std::io::Write, text: &str, format: Format) -> Result<(), crate::error::CliError> {
     use crate::error::CliError;
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe && format != Format::Text => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(CliError::Other("[Errno 32] Broken pipe".into())),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+            crate::error::unwritten();
+            Err(CliError::Other("[Errno 32] Broken pipe".into()))
+        }
         Err(e) => Err(CliError::Other(format!("cannot write output: {e}"))),
     }
 }

@@ -87,6 +87,7 @@ pub fn measure(expr: &str) -> Depth {
     let peek = |from: usize| b[from.min(b.len())..].iter().copied().find(|c| !c.is_ascii_whitespace());
     let mut i = 0;
     while i < b.len() {
+        let open = groups.len();
         let g = groups.last_mut().expect("the outermost group stays");
         let c = b[i];
         i += 1;
@@ -129,10 +130,8 @@ pub fn measure(expr: &str) -> Depth {
                     groups.push(group);
                 }
             },
-            b')' | b'}' | b']' => {
-                if groups.len() > 1 {
-                    groups.pop();
-                }
+            b')' | b'}' | b']' if open > 1 => {
+                groups.pop();
             }
             b'!' | b'<' | b'>' | b'=' if b.get(i) == Some(&b'=') => {
                 i += 1;
