@@ -1,11 +1,10 @@
-//! `cargo xtask demo` and `cargo xtask bench`: the seed command against the embedded loopback
-//! endpoint, and whole-process measurements of aws-connect beside the AWS CLI.
+//! `cargo xtask demo` and `cargo xtask bench`: the seed command against the local emulator, and whole-process measurements of aws-connect beside the AWS CLI.
 
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use loopback::{ACCESS_KEY_ID, REGION, Reply, SECRET_ACCESS_KEY, Server, SigCheck};
+use loopback::{ACCESS_KEY_ID, REGION, Reply, SECRET_ACCESS_KEY, Server};
 
 /// The seed document's example.
 const SEED: &[&str] = &[
@@ -40,40 +39,145 @@ fn temp_home() -> Result<PathBuf, String> {
     Ok(dir)
 }
 
-/// `cargo xtask demo`: the seed command, with `--debug`, against a loopback server that checks
-/// the signature; then what the server received.
+/// `cargo xtask demo`: starts `connect-emulator` (a local Connect), creates an instance and a user
+/// with aws-connect, shows `describe-user`, runs the seed command with `--debug`, and shows
+/// `describe-user` again.
 pub fn demo() -> Result<(), String> {
-    let binary = crate::dist::build()?;
+    let [binary, emulator] = build_dev(["aws-connect", "connect-emulator"])?;
     let home = temp_home()?;
-    let server = Server::start(vec![Reply::empty(200)]);
-    let mut args: Vec<&str> = SEED.to_vec();
-    let url = server.url();
-    args.extend(["--endpoint-url", &url, "--debug"]);
-    println!("$ aws-connect {}", args.join(" "));
-    let status = with_test_env(Command::new(&binary), &home)
-        .args(&args)
-        .status()
-        .map_err(|e| format!("cannot run {}: {e}", binary.display()))?;
-    println!("exit code: {}", status.code().unwrap_or(-1));
-    println!("\nThe loopback server received:");
-    for r in server.requests() {
-        println!("{} {}", r.method, r.target);
-        for h in &r.headers {
-            // Even a test key's signature is not printed.
-            let value = match h.value.find("Signature=") {
-                Some(i) if h.name == "authorization" => format!("{}Signature=<redacted>", &h.value[..i]),
-                _ => h.value.clone(),
-            };
-            println!("{}: {value}", h.original);
-        }
-        println!("\n{}\n", r.body_text());
-        match &r.signature {
-            SigCheck::Verified => println!("SigV4 signature: verified"),
-            other => return Err(format!("SigV4 signature: {other:?}")),
-        }
-    }
+    let mut child = Command::new(&emulator)
+        .args(["--listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .map_err(|e| format!("cannot start {}: {e}", emulator.display()))?;
+    let url = {
+        use std::io::BufRead;
+        let stdout = child.stdout.take().ok_or("the emulator has no stdout")?;
+        let mut line = String::new();
+        std::io::BufReader::new(stdout).read_line(&mut line).map_err(|e| format!("reading the emulator: {e}"))?;
+        line.trim().strip_prefix("listening on ").map(str::to_owned).ok_or(format!("unexpected first line {line:?}"))?
+    };
+    println!("connect-emulator: listening on {url}\n");
+    let result = demo_script(&binary, &url, &home);
+    let _ = child.kill();
+    let _ = child.wait();
     let _ = std::fs::remove_dir_all(home);
-    if status.success() { Ok(()) } else { Err("the command failed".into()) }
+    result
+}
+
+/// The demo's commands against the emulator at `url`.
+fn demo_script(binary: &std::path::Path, url: &str, home: &std::path::Path) -> Result<(), String> {
+    let run = |args: &[&str], show: bool| -> Result<String, String> {
+        println!("$ aws-connect {}", args.join(" "));
+        let out = with_test_env(Command::new(binary), home)
+            .env("AWS_ENDPOINT_URL", url)
+            .args(args)
+            .stderr(if show { Stdio::inherit() } else { Stdio::piped() })
+            .output()
+            .map_err(|e| format!("cannot run {}: {e}", binary.display()))?;
+        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+        if show || !out.status.success() {
+            print!("{stdout}");
+        }
+        if !out.status.success() {
+            return Err(format!(
+                "exit code {}: {}",
+                out.status.code().unwrap_or(-1),
+                String::from_utf8_lossy(&out.stderr)
+            ));
+        }
+        Ok(stdout.trim().to_owned())
+    };
+    let instance = run(
+        &[
+            "create-instance",
+            "--identity-management-type",
+            "CONNECT_MANAGED",
+            "--instance-alias",
+            "demo",
+            "--inbound-calls-enabled",
+            "--outbound-calls-enabled",
+            "--query",
+            "Id",
+            "--output",
+            "text",
+        ],
+        false,
+    )?;
+    let routing = run(
+        &[
+            "list-routing-profiles",
+            "--instance-id",
+            &instance,
+            "--query",
+            "RoutingProfileSummaryList[0].Id",
+            "--output",
+            "text",
+        ],
+        false,
+    )?;
+    let security = run(
+        &[
+            "list-security-profiles",
+            "--instance-id",
+            &instance,
+            "--query",
+            "SecurityProfileSummaryList[?Name=='Agent'].Id",
+            "--output",
+            "text",
+        ],
+        false,
+    )?;
+    let user = run(
+        &[
+            "create-user",
+            "--instance-id",
+            &instance,
+            "--username",
+            "mary",
+            "--phone-config",
+            "PhoneType=SOFT_PHONE",
+            "--security-profile-ids",
+            &security,
+            "--routing-profile-id",
+            &routing,
+            "--query",
+            "UserId",
+            "--output",
+            "text",
+        ],
+        false,
+    )?;
+    println!("\nBefore:");
+    run(&["describe-user", "--user-id", &user, "--instance-id", &instance, "--query", "User.IdentityInfo"], true)?;
+    println!("\nThe seed command, with --debug:");
+    let mut seed: Vec<&str> = SEED.to_vec();
+    let user_at = seed.iter().position(|a| *a == "--user-id").ok_or("seed")? + 1;
+    let instance_at = seed.iter().position(|a| *a == "--instance-id").ok_or("seed")? + 1;
+    seed[user_at] = &user;
+    seed[instance_at] = &instance;
+    seed.push("--debug");
+    run(&seed, true)?;
+    println!("\nAfter:");
+    run(&["describe-user", "--user-id", &user, "--instance-id", &instance, "--query", "User.IdentityInfo"], true)?;
+    Ok(())
+}
+
+/// Builds aws-connect and connect-emulator in the dev profile (quick to build, and shared with
+/// the tests' build; `cargo xtask dist` makes the optimized binary) and returns their paths.
+fn build_dev(names: [&str; 2]) -> Result<[PathBuf; 2], String> {
+    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .args(["build", "--quiet", "-p", "connect-cli", "-p", "connect-emulator"])
+        .status()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if !status.success() {
+        return Err("the build failed".into());
+    }
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..").join("target"));
+    Ok(names.map(|name| target.join("debug").join(format!("{name}{}", std::env::consts::EXE_SUFFIX))))
 }
 
 /// One measured process: wall time and peak resident memory.
