@@ -37,7 +37,8 @@ fn main() -> Result<(), CallError> {
     let describe = DescribeUserRequest { user_id: user_id.clone(), instance_id: instance_id.clone() };
     let described: DescribeUserResponse = call(&SERVICE, "DescribeUser", &describe, &settings)?;
     let info = described.user.and_then(|user| user.identity_info);
-    let field = |f: fn(&UserIdentityInfo) -> &Option<String>| info.as_ref().and_then(|i| f(i).clone()).unwrap_or_default();
+    let field =
+        |f: fn(&UserIdentityInfo) -> &Option<String>| info.as_ref().and_then(|i| f(i).clone()).unwrap_or_default();
     println!("{} {} <{}>", field(|i| &i.first_name), field(|i| &i.last_name), field(|i| &i.email));
     Ok(())
 }

@@ -41,10 +41,10 @@ pub enum CallError {
     },
     /// The input breaks the model's constraints (botocore's parameter validation); nothing was sent.
     #[error(transparent)]
-    Invalid(#[from] ValidationErrors),
+    Invalid(Box<ValidationErrors>),
     /// Sending failed, or the service answered with an error.
     #[error(transparent)]
-    Send(#[from] SendError),
+    Send(Box<SendError>),
 }
 
 /// Sends `operation` of `service` with `input`, a generated input type (or anything that
@@ -74,9 +74,9 @@ pub fn call<I: Serialize, O: DeserializeOwned>(
     document.retain(|_, v| !v.is_null());
     if let Some(shape) = op.input {
         fill_idempotency_tokens(shape, &mut document);
-        validate(&Value::Object(document.clone()), shape)?;
+        validate(&Value::Object(document.clone()), shape).map_err(|e| CallError::Invalid(Box::new(e)))?;
     }
-    let output = send(service, op, &document, settings)?;
+    let output = send(service, op, &document, settings).map_err(|e| CallError::Send(Box::new(e)))?;
     let output = if op.output.is_none() && output.is_empty() { Value::Null } else { Value::Object(output) };
     serde_json::from_value(output).map_err(|source| CallError::Types { context: "the output", source })
 }

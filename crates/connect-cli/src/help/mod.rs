@@ -11,7 +11,6 @@ use connect_core::compat::json_dumps::{Style, to_pretty};
 use connect_core::model::{Example, Kind, Member, Operation, Service, Shape};
 use serde_json::{Map, Value};
 
-
 use crate::cmdline::argument_text;
 
 mod syntax;

@@ -138,15 +138,7 @@ fn decode(text: &str) -> String {
 
 /// Percent-encoding of everything but RFC 3986's unreserved characters.
 fn encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    crate::wire::endpoint::uri_encode(text)
 }
 
 /// `scheme://host[:port]` of a URL, in lower case.

@@ -2,8 +2,6 @@
 //! request (labels, query string, headers, JSON body), and a response becomes an output document
 //! or a service error.
 
-use std::fmt::Write as _;
-
 use serde_json::{Map, Value};
 
 use crate::compat::json_dumps::python_float;
@@ -34,17 +32,10 @@ pub enum SerializeError {
     Unsupported { name: String, location: &'static str, value: String },
 }
 
-/// Percent-encodes every byte but the unreserved `A-Z a-z 0-9 - . _ ~`.
+/// Percent-encodes every byte but the unreserved `A-Z a-z 0-9 - . _ ~` (the rule's one home is
+/// the endpoint rules' `uriEncode`).
 pub fn percent_encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(b as char);
-        } else {
-            let _ = write!(out, "%{b:02X}");
-        }
-    }
-    out
+    crate::wire::endpoint::uri_encode(s)
 }
 
 /// Serializes a validated input document for `op`, as botocore's `RestJSONSerializer` does:
