@@ -349,8 +349,8 @@ mod tests {
     //! `OperationDocumentEventHandler._json_example` of aws-cli 2.36.7) print for the same shapes.
 
     use super::syntax::{Writer, json_example, shorthand_example};
-    use connect_core::input::supports_shorthand;
     use super::*;
+    use connect_core::input::supports_shorthand;
     use connect_core::model::EnumValue;
 
     static STR: Shape = Shape::new("Str", Kind::String);
