@@ -72,7 +72,9 @@ fn run(program: &str, prefix: &[&str], endpoint: &Endpoint, extra: &[&str]) -> O
             let url = server.url();
             (Some(server), None, url)
         }
-        Endpoint::Refused => (None, None, Server::start(vec![]).url()),
+        // Port 1: below the ephemeral range, so no test's server can be given it (a freed
+        // ephemeral port could be handed to a server of a test running at the same time).
+        Endpoint::Refused => (None, None, "http://127.0.0.1:1".to_owned()),
         Endpoint::Unresponsive => {
             let (listener, filler) = unresponsive_listener();
             let addr: SocketAddr = listener.local_addr().expect("address");
