@@ -17,7 +17,7 @@ pub struct Resource {
     pub arn: String,
     /// The instance the resource belongs to; `None` for instances.
     pub instance: Option<String>,
-    /// The resource's members, by their model names (`Username`, `IdentityInfo`, `Tags`, …).
+    /// The resource's members, by their model names (`Username`, `Tags`, …).
     pub attrs: Map<String, Value>,
 }
 
