@@ -1,9 +1,11 @@
 //! Writes the Rust code for a model: shape tables, operation descriptors, service facts, and
-//! serde/schemars types; and the AWS partition table from `partitions.json`. Output is formatted
-//! with prettyplease and is byte-for-byte deterministic. One submodule per generated concern.
+//! serde/schemars types; the AWS partition table from `partitions.json`; the API quotas from
+//! `quotas.json`. Output is formatted with prettyplease and is byte-for-byte deterministic. One
+//! submodule per generated concern.
 
 mod operations;
 pub mod partitions;
+pub mod quotas;
 mod service;
 mod shapes;
 mod types;

@@ -1,6 +1,6 @@
 //! Project automation for aws-connect: `cargo xtask codegen [--check]` generates the core crate's
-//! `src/generated/` from the Smithy model and the partition table in `models/`; `dist` builds the
-//! shipped binary, which `demo` and `bench` run.
+//! `src/generated/` from the Smithy model, the partition table and the API quotas in `models/`;
+//! `dist` builds the shipped binary, which `demo` and `bench` run.
 
 pub mod codegen;
 pub mod dist;
@@ -17,6 +17,8 @@ pub const MODEL: &str = "models/connect.json";
 /// The AWS partition table the endpoint rules use (botocore's `partitions.json`), relative to the
 /// workspace root.
 pub const PARTITIONS: &str = "models/partitions.json";
+/// Connect's documented API throttling quotas, relative to the workspace root.
+pub const QUOTAS: &str = "models/quotas.json";
 /// Where generated code goes, relative to the workspace root.
 pub const GENERATED_DIR: &str = "crates/connect-core/src/generated";
 /// The hand-written module file inside [`GENERATED_DIR`], which codegen leaves alone.
@@ -46,13 +48,21 @@ pub struct Source<'a> {
     pub label: &'a str,
 }
 
-/// Generates code from the Smithy model `model` and the partition table `partitions` into
-/// `out_dir`. In check mode, returns an error with a diff when anything would change.
-pub fn codegen(model: Source<'_>, partitions: Source<'_>, out_dir: &Path, mode: Mode) -> Result<(), String> {
+/// Generates code from the Smithy model `model`, the partition table `partitions` and the API
+/// quotas `quotas` into `out_dir`. In check mode, returns an error with a diff when anything would
+/// change.
+pub fn codegen(
+    model: Source<'_>,
+    partitions: Source<'_>,
+    quotas: Source<'_>,
+    out_dir: &Path,
+    mode: Mode,
+) -> Result<(), String> {
     let read = |p: &Path| std::fs::read_to_string(p).map_err(|e| format!("cannot read {}: {e}", p.display()));
     let parsed = smithy::parse(&read(model.path)?).map_err(|e| format!("{}: {e}", model.path.display()))?;
     let mut files = codegen::generate(&parsed, model.label).map_err(|e| format!("{}: {e}", model.path.display()))?;
     files.push(codegen::partitions::generate(&read(partitions.path)?, partitions.label).map_err(|e| e.to_string())?);
+    files.push(codegen::quotas::generate(&read(quotas.path)?, quotas.label, &parsed).map_err(|e| e.to_string())?);
     let mut problems = Vec::new();
     for file in &files {
         if let Err(p) = ensure_file_contents(&out_dir.join(&file.name), &file.contents, mode) {

@@ -2,10 +2,10 @@
 
 use std::process::ExitCode;
 
-use xtask::{GENERATED_DIR, MODEL, Mode, PARTITIONS, Source, codegen, workspace_root};
+use xtask::{GENERATED_DIR, MODEL, Mode, PARTITIONS, QUOTAS, Source, codegen, workspace_root};
 
 const USAGE: &str = "usage: cargo xtask <command>\n\n\
-    codegen          regenerate crates/connect-core/src/generated/ from models/connect.json and models/partitions.json\n\
+    codegen          regenerate crates/connect-core/src/generated/ from models/connect.json, partitions.json and quotas.json\n\
     codegen --check  fail with a diff when the generated code is stale\n\
     import [--all] [--model PATH] [--check] [OPERATION...]\n\
                      copy operations' facts from an official model (default ../shared/models/connect-2017-08-08.json)\n\
@@ -36,10 +36,11 @@ fn main() -> ExitCode {
 
 fn run_codegen(mode: Mode) -> Result<(), String> {
     let root = workspace_root();
-    let (model, partitions) = (root.join(MODEL), root.join(PARTITIONS));
+    let (model, partitions, quotas) = (root.join(MODEL), root.join(PARTITIONS), root.join(QUOTAS));
     codegen(
         Source { path: &model, label: MODEL },
         Source { path: &partitions, label: PARTITIONS },
+        Source { path: &quotas, label: QUOTAS },
         &root.join(GENERATED_DIR),
         mode,
     )

@@ -6,14 +6,16 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use xtask::{GENERATED_DIR, MODEL, Mode, PARTITIONS, Source, codegen, workspace_root};
+use xtask::{GENERATED_DIR, MODEL, Mode, PARTITIONS, QUOTAS, Source, codegen, workspace_root};
 
 #[test]
 fn generated_code_is_fresh() {
     let root = workspace_root();
     let (model, partitions) = (root.join(MODEL), root.join(PARTITIONS));
     let (model, partitions) = (Source { path: &model, label: MODEL }, Source { path: &partitions, label: PARTITIONS });
-    if let Err(e) = codegen(model, partitions, &root.join(GENERATED_DIR), Mode::Check) {
+    let quotas = root.join(QUOTAS);
+    let quotas = Source { path: &quotas, label: QUOTAS };
+    if let Err(e) = codegen(model, partitions, quotas, &root.join(GENERATED_DIR), Mode::Check) {
         panic!("{e}");
     }
 }
@@ -101,8 +103,10 @@ fn check_mode_reports_a_diff_and_the_command() {
     let (model, partitions) = (fixture("tiny.json"), fixture("partitions.json"));
     let (model, partitions) =
         (Source { path: &model, label: "tiny.json" }, Source { path: &partitions, label: "partitions.json" });
-    codegen(model, partitions, dir.path(), Mode::Write).unwrap();
-    codegen(model, partitions, dir.path(), Mode::Check).unwrap();
+    let quotas = fixture("quotas.json");
+    let quotas = Source { path: &quotas, label: "quotas.json" };
+    codegen(model, partitions, quotas, dir.path(), Mode::Write).unwrap();
+    codegen(model, partitions, quotas, dir.path(), Mode::Check).unwrap();
     let shapes = dir.path().join("shapes/t.rs");
     let text =
         std::fs::read_to_string(&shapes).unwrap().replace("Shape::new(\"ThingList\"", "Shape::new(\"ThingLust\"");
@@ -111,15 +115,15 @@ fn check_mode_reports_a_diff_and_the_command() {
     let text = std::fs::read_to_string(&table).unwrap().replace("\"example.test\"", "\"example.tests\"");
     std::fs::write(&table, text).unwrap();
     std::fs::write(dir.path().join("old.rs"), "").unwrap();
-    let err = codegen(model, partitions, dir.path(), Mode::Check).unwrap_err();
+    let err = codegen(model, partitions, quotas, dir.path(), Mode::Check).unwrap_err();
     assert!(err.contains("+pub static ThingList: Shape = Shape::new(\"ThingList\""), "{err}");
     assert!(err.contains("+        dns_suffix: \"example.test\","), "{err}");
     assert!(err.contains("old.rs is not generated any more"), "{err}");
     assert!(err.ends_with("Run `cargo xtask codegen` and commit the result."), "{err}");
     // In write mode the stale file goes and the edited ones are rewritten.
-    codegen(model, partitions, dir.path(), Mode::Write).unwrap();
+    codegen(model, partitions, quotas, dir.path(), Mode::Write).unwrap();
     assert!(!dir.path().join("old.rs").exists());
-    codegen(model, partitions, dir.path(), Mode::Check).unwrap();
+    codegen(model, partitions, quotas, dir.path(), Mode::Check).unwrap();
 }
 
 /// The official model, which the project does not ship: present on development and CI machines.
@@ -221,10 +225,11 @@ fn whole_official_model_compiles() {
     let work = root.join("target/whole-model");
     let _ = std::fs::remove_dir_all(work.join("src"));
     copy_dir(&root.join("crates/connect-core/src"), &work.join("src"));
-    let partitions = root.join(PARTITIONS);
+    let (partitions, quotas) = (root.join(PARTITIONS), root.join(QUOTAS));
     codegen(
         Source { path: &official, label: "connect-2017-08-08.json" },
         Source { path: &partitions, label: PARTITIONS },
+        Source { path: &quotas, label: QUOTAS },
         &work.join("src/generated"),
         Mode::Write,
     )

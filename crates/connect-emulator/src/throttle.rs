@@ -1,24 +1,22 @@
-//! API quotas as Connect documents them: a token bucket per account, region and operation, by
-//! default 2 requests per second with a burst of 5.
+//! API quotas as Connect documents them: a token bucket per account, region and operation, with
+//! the rate and burst generated from `models/quotas.json` (by default 2 requests per second with a
+//! burst of 5).
 
 use std::collections::HashMap;
 use std::time::Instant;
 
+use connect_core::generated::quotas::documented_quota;
+
 use crate::cli::Throttle;
 
-/// Connect's default quota for an API: rate (requests per second) and burst.
-pub const DEFAULT_QUOTA: (f64, f64) = (2.0, 5.0);
-
-/// The documented quotas that are higher than the default.
-const HIGHER_QUOTAS: &[(&str, (f64, f64))] = &[("GetCurrentMetricData", (5.0, 8.0)), ("GetMetricData", (5.0, 8.0))];
-
-/// The quota of an operation under a throttle mode; `None` when not throttled.
+/// The quota of an operation under a throttle mode, as (rate, burst); `None` when not throttled.
 pub fn quota(mode: Throttle, operation: &str) -> Option<(f64, f64)> {
     match mode {
         Throttle::Off => None,
         Throttle::Fixed { rate, burst } => Some((rate, burst)),
         Throttle::Documented => {
-            Some(HIGHER_QUOTAS.iter().find(|(op, _)| *op == operation).map_or(DEFAULT_QUOTA, |(_, q)| *q))
+            let q = documented_quota(operation);
+            Some((q.rate, q.burst))
         }
     }
 }
@@ -78,6 +76,9 @@ mod tests {
         assert!(!l.admit("a", "r", "CreateUser", t + Duration::from_millis(500)));
         let mut off = Limiter::new(Throttle::Off);
         assert!((0..100).all(|_| off.admit("a", "r", "CreateUser", t)));
+        // The documented quotas come from models/quotas.json.
         assert_eq!(quota(Throttle::Documented, "GetMetricData"), Some((5.0, 8.0)));
+        assert_eq!(quota(Throttle::Documented, "UpdateUserIdentityInfo"), Some((2.0, 5.0)));
+        assert_eq!(quota(Throttle::Fixed { rate: 50.0, burst: 10.0 }, "GetMetricData"), Some((50.0, 10.0)));
     }
 }
