@@ -2,19 +2,33 @@
 //!
 //! The handler is installed only where an interruption can happen while the command waits (the
 //! prompter reading a line, a request in flight), with one `sigaction` call; every other command
-//! keeps the default disposition and pays nothing.
+//! keeps the default disposition and pays nothing. On Windows it is the C runtime's `signal`, as
+//! Python uses there: a console's Ctrl-C runs the handler on a thread of its own.
 
 use crate::error::exit;
+
+/// File descriptor 1 (`STDOUT_FILENO`, which the libc crate does not define for Windows).
+const STDOUT: libc::c_int = 1;
 
 /// The SIGINT handler: only async-signal-safe calls (`write`, `_exit`).
 extern "C" fn on_interrupt(_signal: libc::c_int) {
     // SAFETY: `write` and `_exit` are async-signal-safe; the buffer is a static byte.
     unsafe {
-        libc::write(libc::STDOUT_FILENO, b"\n".as_ptr().cast(), 1);
+        libc::write(STDOUT, b"\n".as_ptr().cast(), 1);
         libc::_exit(libc::c_int::from(exit::INTERRUPTED));
     }
 }
 
+#[cfg(windows)]
+fn set_handler(handler: libc::sighandler_t) {
+    // SAFETY: the handler is either SIG_IGN or one of this module's handlers, which only make
+    // calls the C runtime allows in a signal handler.
+    unsafe {
+        libc::signal(libc::SIGINT, handler);
+    }
+}
+
+#[cfg(not(windows))]
 fn set_handler(handler: libc::sighandler_t) {
     // SAFETY: a zeroed `sigaction` is a valid value (empty mask, no flags); the handler is either
     // SIG_IGN or `on_interrupt`, which only makes async-signal-safe calls.

@@ -1,10 +1,11 @@
 //! The output pager, as in the AWS CLI v2: command output goes through `AWS_PAGER`, else the
-//! profile's `cli_pager`, else `PAGER`, else `less -R`, when stdout is a terminal. An empty value
-//! or `--no-cli-pager` turns it off.
+//! profile's `cli_pager`, else `PAGER`, else `less -R` (`more` on Windows), when stdout is a
+//! terminal. An empty value or `--no-cli-pager` turns it off.
 //!
 //! As the AWS CLI does on POSIX systems, the pager command is split into words the way a POSIX
-//! shell would (quotes and backslashes) and started directly, with `LESS=FRX` unless `LESS` is
-//! set; it starts only when there is output to show.
+//! shell would (quotes and backslashes) and started directly; on Windows, as there, it is given
+//! to the command interpreter (`%COMSPEC% /c "COMMAND"`). `LESS=FRX` is set unless `LESS` is;
+//! the pager starts only when there is output to show.
 
 use std::io::Write;
 use std::process::{Command, Stdio};
@@ -12,7 +13,11 @@ use std::process::{Command, Stdio};
 use crate::error::CliError;
 
 /// The pager when no setting names one.
+#[cfg(not(windows))]
 pub const DEFAULT_PAGER: &str = "less -R";
+/// The pager when no setting names one (Windows has `more`, not `less`).
+#[cfg(windows)]
+pub const DEFAULT_PAGER: &str = "more";
 
 /// `less` flags when `LESS` is not set: quit when the output fits on one screen (`F`), keep
 /// colours (`R`), do not clear the screen (`X`).
@@ -97,14 +102,37 @@ pub fn split_words(line: &str) -> Result<Vec<String>, String> {
     Ok(words)
 }
 
-/// Shows `text` through the pager `command` and waits for it to end.
-pub fn page(command: &str, text: &str) -> Result<(), CliError> {
+/// The process that runs the pager `command`, and the program's name for errors; `None` when
+/// the command has no words.
+#[cfg(not(windows))]
+fn pager_command(command: &str) -> Result<Option<(Command, String)>, CliError> {
     let words = split_words(command).map_err(|e| CliError::Other(e.to_string()))?;
     let Some((program, args)) = words.split_first() else {
-        return Ok(());
+        return Ok(None);
     };
     let mut cmd = Command::new(program);
-    cmd.args(args).stdin(Stdio::piped());
+    cmd.args(args);
+    Ok(Some((cmd, program.clone())))
+}
+
+/// The process that runs the pager `command` on Windows: the command interpreter, given the
+/// line as Python's `subprocess` gives it with `shell=True`.
+#[cfg(windows)]
+fn pager_command(command: &str) -> Result<Option<(Command, String)>, CliError> {
+    use std::os::windows::process::CommandExt;
+    let shell = std::env::var("COMSPEC").unwrap_or_else(|_| "cmd.exe".to_owned());
+    let mut cmd = Command::new(&shell);
+    cmd.raw_arg(format!("/c \"{command}\""));
+    Ok(Some((cmd, shell)))
+}
+
+/// Shows `text` through the pager `command` and waits for it to end.
+pub fn page(command: &str, text: &str) -> Result<(), CliError> {
+    let Some((mut cmd, program)) = pager_command(command)? else {
+        return Ok(());
+    };
+    let program = program.as_str();
+    cmd.stdin(Stdio::piped());
     if std::env::var_os("LESS").is_none() {
         cmd.env("LESS", DEFAULT_LESS_FLAGS);
     }
@@ -163,7 +191,8 @@ mod tests {
 
     #[test]
     fn the_first_setting_wins_and_empty_disables() {
-        assert_eq!(choose(false, true, lookup(None, None, None)).as_deref(), Some("less -R"));
+        let default = if cfg!(windows) { "more" } else { "less -R" };
+        assert_eq!(choose(false, true, lookup(None, None, None)).as_deref(), Some(default));
         assert_eq!(choose(false, true, lookup(Some("more"), Some("cat"), Some("most"))).as_deref(), Some("more"));
         assert_eq!(choose(false, true, lookup(None, Some("cat"), Some("most"))).as_deref(), Some("cat"));
         assert_eq!(choose(false, true, lookup(None, None, Some("most"))).as_deref(), Some("most"));

@@ -511,7 +511,26 @@ fn local_offset(secs: i64) -> i64 {
     i64::from(tm.tm_gmtoff)
 }
 
-#[cfg(not(unix))]
+/// The local time zone's offset from UTC at `secs`, in seconds: the C runtime's `localtime_s`
+/// (which reads `TZ`, else the system's zone, as Python's `time.localtime` does on Windows),
+/// compared with `secs`.
+#[cfg(windows)]
+fn local_offset(secs: i64) -> i64 {
+    let t: libc::time_t = secs;
+    // SAFETY: an all-zero `tm` is a valid value for localtime_s to fill in; both pointers are valid.
+    let mut tm: libc::tm = unsafe { std::mem::zeroed() };
+    if unsafe { libc::localtime_s(&mut tm, &t) } != 0 {
+        return 0;
+    }
+    let (Ok(month), Ok(day)) = (u32::try_from(tm.tm_mon + 1), u32::try_from(tm.tm_mday)) else {
+        return 0;
+    };
+    let days = days_from_civil(i64::from(tm.tm_year) + 1900, month, day);
+    let local = days * 86_400 + i64::from(tm.tm_hour) * 3600 + i64::from(tm.tm_min) * 60 + i64::from(tm.tm_sec);
+    local - secs
+}
+
+#[cfg(not(any(unix, windows)))]
 fn local_offset(_secs: i64) -> i64 {
     0
 }

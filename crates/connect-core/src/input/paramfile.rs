@@ -1,5 +1,9 @@
 //! Loading of `file://` (text) and `fileb://` (bytes) parameter values, with the AWS CLI v2's
-//! path expansion (`~`, `$VAR`, `${VAR}`) and error messages.
+//! path expansion (`~`, `$VAR`, `${VAR}`, and on Windows `%VAR%`) and error messages.
+
+// Compiled everywhere so that its tests run on every platform; used on Windows.
+#[cfg_attr(not(windows), allow(dead_code))]
+mod winpath;
 
 use std::ffi::{OsStr, OsString};
 use std::fmt::Write as _;
@@ -90,9 +94,26 @@ fn python_os_error(e: &io::Error, path: Option<&OsStr>) -> String {
     let full = e.to_string();
     let suffix = format!(" (os error {code})");
     let text = full.strip_suffix(&suffix).unwrap_or(&full);
+    #[cfg(windows)]
+    let (code, text) = c_runtime_errno(code).unwrap_or((code, text));
     match path {
         Some(p) => format!("[Errno {code}] {text}: {}", python_repr(p)),
         None => format!("[Errno {code}] {text}"),
+    }
+}
+
+/// The C runtime's `errno` and text for a Windows error, as Python's `open` reports it there
+/// (it opens through the C runtime).
+#[cfg(windows)]
+fn c_runtime_errno(windows_error: i32) -> Option<(i32, &'static str)> {
+    match windows_error {
+        // ERROR_FILE_NOT_FOUND, ERROR_PATH_NOT_FOUND, ERROR_INVALID_DRIVE
+        2 | 3 | 15 => Some((2, "No such file or directory")),
+        // ERROR_ACCESS_DENIED (also what opening a directory gives), ERROR_SHARING_VIOLATION
+        5 | 32 => Some((13, "Permission denied")),
+        // ERROR_INVALID_NAME
+        123 => Some((22, "Invalid argument")),
+        _ => None,
     }
 }
 
@@ -134,6 +155,8 @@ fn python_repr(path: &OsStr) -> String {
 #[derive(Clone, Copy, PartialEq)]
 enum PathChar {
     Char(char),
+    /// An undecodable byte of a Unix file name.
+    #[cfg_attr(not(unix), allow(dead_code))]
     Surrogate(u8),
 }
 
@@ -159,11 +182,20 @@ fn universal_newlines(text: &str) -> String {
 }
 
 /// `os.path.expandvars(os.path.expanduser(path))`, as the CLI does.
+#[cfg(not(windows))]
 fn expand_path(path: &str) -> OsString {
     let user_expanded = expand_user(path);
     expand_vars(&user_expanded)
 }
 
+/// `os.path.expandvars(os.path.expanduser(path))` with Windows' rules (`ntpath`).
+#[cfg(windows)]
+fn expand_path(path: &str) -> OsString {
+    let env = |name: &str| std::env::var(name).ok();
+    winpath::expandvars(&winpath::expanduser(path, env), env).into()
+}
+
+#[cfg(not(windows))]
 /// Python's `posixpath.expanduser`.
 fn expand_user(path: &str) -> OsString {
     let Some(rest) = path.strip_prefix('~') else {
@@ -194,6 +226,7 @@ fn expand_user(path: &str) -> OsString {
     out
 }
 
+#[cfg(not(windows))]
 fn trim_trailing_slashes(home: OsString) -> OsString {
     match home.to_str() {
         Some(s) => s.trim_end_matches('/').into(),
@@ -201,6 +234,7 @@ fn trim_trailing_slashes(home: OsString) -> OsString {
     }
 }
 
+#[cfg(not(windows))]
 /// Home directory of the first `/etc/passwd` entry matching `pred` (split on `:`).
 fn passwd_home(pred: impl Fn(&[&str]) -> bool) -> Option<OsString> {
     let passwd = std::fs::read_to_string("/etc/passwd").ok()?;
@@ -210,6 +244,7 @@ fn passwd_home(pred: impl Fn(&[&str]) -> bool) -> Option<OsString> {
     })
 }
 
+#[cfg(not(windows))]
 /// The real user id, read from `/proc/self/status` (no libc dependency).
 fn current_uid() -> Option<String> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
@@ -217,6 +252,7 @@ fn current_uid() -> Option<String> {
     line.split_whitespace().nth(1).map(str::to_owned)
 }
 
+#[cfg(not(windows))]
 /// Python's `posixpath.expandvars`: `$name` (ASCII word chars) and `${name}` are replaced by
 /// the environment value; unknown variables are left as written; values are not rescanned.
 fn expand_vars(path: &OsStr) -> OsString {
@@ -253,6 +289,7 @@ fn expand_vars(path: &OsStr) -> OsString {
     out
 }
 
+#[cfg(not(windows))]
 fn env_value(name: &str) -> Option<OsString> {
     if name.is_empty() || name.contains(['=', '\0']) {
         return None;
@@ -312,6 +349,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(not(windows))]
     fn expands_vars_like_python() {
         // PATH and HOME are present in any test environment; UNSET names are not.
         let Ok(home) = std::env::var("HOME") else {

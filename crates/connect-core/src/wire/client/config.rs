@@ -72,7 +72,9 @@ pub(super) fn check_profile(profiles: &aws_config::profile::ProfileSet, explicit
 /// Whether the AWS configuration or credentials file may set `key`: false only when both files
 /// are missing or neither contains the name.
 pub(super) fn config_files_mention(key: &str) -> bool {
-    let home = std::env::var_os("HOME");
+    // The loader's rule: HOME, and on Windows then USERPROFILE, then HOMEDRIVE + HOMEPATH.
+    let home =
+        aws_runtime::fs_util::home_dir(&aws_types::os_shim_internal::Env::real(), aws_runtime::fs_util::Os::real());
     let path = |var: &str, default: &str| -> Option<std::path::PathBuf> {
         match std::env::var(var) {
             Ok(p) => match p.strip_prefix("~/") {
