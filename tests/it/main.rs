@@ -5,6 +5,7 @@ mod common;
 mod conformance;
 mod credentials;
 mod debug_log;
+mod globals;
 mod help;
 mod hostile;
 mod limits;

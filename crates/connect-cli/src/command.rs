@@ -125,11 +125,209 @@ pub struct Invocation {
     /// `--generate-json-schema`: print the input's JSON Schema (our addition).
     pub json_schema: bool,
     /// `--starting-token`, `--page-size`, `--max-items`, as given.
-    pub paging: [Option<String>; 3],
+    pub paging: PagingOptions,
     /// A `help` argument among otherwise complete parameters: the AWS CLI prints the operation's
     /// help page once the parameters parse.
     pub help: bool,
-    pub globals: ArgMatches,
+    /// The global options, wherever they were given.
+    pub globals: GlobalOptions,
+}
+
+/// The AWS CLI's paging options of an operation it paginates, as given (their values are checked
+/// when paging is decided, as the AWS CLI checks them).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PagingOptions {
+    /// `--starting-token`.
+    pub starting_token: Option<String>,
+    /// `--page-size`.
+    pub page_size: Option<String>,
+    /// `--max-items`.
+    pub max_items: Option<String>,
+}
+
+impl PagingOptions {
+    /// The options that were given, by name (`--page-size`), in the AWS CLI's order.
+    pub fn given(&self) -> Vec<&'static str> {
+        [("--starting-token", &self.starting_token), ("--page-size", &self.page_size), ("--max-items", &self.max_items)]
+            .into_iter()
+            .filter_map(|(name, v)| v.as_ref().map(|_| name))
+            .collect()
+    }
+}
+
+/// The global options of a command line, read once: every other part of the program reads them
+/// from here, never from the parser's matches or the raw arguments. Values are kept as given;
+/// they are checked where the AWS CLI checks them (an invalid `--cli-read-timeout` only when a
+/// request is about to be made). A new global option goes into [`GLOBALS`] and here.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GlobalOptions {
+    /// `--debug`.
+    pub debug: bool,
+    /// `--endpoint-url`.
+    pub endpoint_url: Option<String>,
+    /// `--no-verify-ssl`.
+    pub no_verify_ssl: bool,
+    /// `--no-paginate`.
+    pub no_paginate: bool,
+    /// `--output`.
+    pub output: Option<String>,
+    /// `--query`.
+    pub query: Option<String>,
+    /// `--profile`.
+    pub profile: Option<String>,
+    /// `--region`.
+    pub region: Option<String>,
+    /// `--version`.
+    pub version: bool,
+    /// `--color`.
+    pub color: Option<String>,
+    /// `--no-sign-request`.
+    pub no_sign_request: bool,
+    /// `--ca-bundle`.
+    pub ca_bundle: Option<String>,
+    /// `--cli-read-timeout`, as given.
+    pub cli_read_timeout: Option<String>,
+    /// `--cli-connect-timeout`, as given.
+    pub cli_connect_timeout: Option<String>,
+    /// `--cli-binary-format`.
+    pub cli_binary_format: Option<String>,
+    /// `--no-cli-pager`.
+    pub no_cli_pager: bool,
+    /// `--cli-auto-prompt`.
+    pub cli_auto_prompt: bool,
+    /// `--no-cli-auto-prompt`.
+    pub no_cli_auto_prompt: bool,
+    /// `--cli-error-format`.
+    pub cli_error_format: Option<String>,
+}
+
+impl GlobalOptions {
+    /// Sets the global option `name` (a name of [`GLOBALS`]): a flag is set by `None`, an option
+    /// with a value by `Some`. False for a name that is not a global option.
+    fn set(&mut self, name: &str, value: Option<String>) -> bool {
+        let text = |slot: &mut Option<String>| *slot = value.clone();
+        match name {
+            "debug" => self.debug = true,
+            "endpoint-url" => text(&mut self.endpoint_url),
+            "no-verify-ssl" => self.no_verify_ssl = true,
+            "no-paginate" => self.no_paginate = true,
+            "output" => text(&mut self.output),
+            "query" => text(&mut self.query),
+            "profile" => text(&mut self.profile),
+            "region" => text(&mut self.region),
+            "version" => self.version = true,
+            "color" => text(&mut self.color),
+            "no-sign-request" => self.no_sign_request = true,
+            "ca-bundle" => text(&mut self.ca_bundle),
+            "cli-read-timeout" => text(&mut self.cli_read_timeout),
+            "cli-connect-timeout" => text(&mut self.cli_connect_timeout),
+            "cli-binary-format" => text(&mut self.cli_binary_format),
+            "no-cli-pager" => self.no_cli_pager = true,
+            "cli-auto-prompt" => self.cli_auto_prompt = true,
+            "no-cli-auto-prompt" => self.no_cli_auto_prompt = true,
+            "cli-error-format" => text(&mut self.cli_error_format),
+            _ => return false,
+        }
+        true
+    }
+
+    /// The setting `key` of the profile this command line uses (`--profile`, else `AWS_PROFILE`,
+    /// else `default`): the one way every profile setting the command line needs is read
+    /// (`output`, `cli_error_format`, `cli_auto_prompt`, `cli_pager`), so that they come from the
+    /// profile the request uses.
+    pub fn profile_setting(&self, key: &str) -> Option<String> {
+        connect_core::wire::client::profile_setting(self.profile.as_deref(), key)
+    }
+
+    /// The global options of a command line that clap has parsed.
+    fn from_matches(matches: &ArgMatches) -> GlobalOptions {
+        let mut globals = GlobalOptions::default();
+        for g in GLOBALS {
+            if g.takes_value {
+                if let Some(v) = matches.get_one::<String>(g.name) {
+                    globals.set(g.name, Some(v.clone()));
+                }
+            } else if matches.get_flag(g.name) {
+                globals.set(g.name, None);
+            }
+        }
+        globals
+    }
+
+    /// The global options of a command line that may not parse (to report its error in the
+    /// asked format, or to decide whether to prompt), found as the parser finds them: by exact
+    /// name or unambiguous prefix ([`resolve_global`]), before or after the operation, the last
+    /// one winning. On a command line that parses, the same as what [`parse`] gives.
+    pub fn scan(args: &[String]) -> GlobalOptions {
+        let mut globals = GlobalOptions::default();
+        let mut i = 0;
+        while i < args.len() {
+            let arg = &args[i];
+            i += 1;
+            let Some(rest) = arg.strip_prefix("--") else { continue };
+            let (name, inline) = rest.split_once('=').map_or((rest, None), |(n, v)| (n, Some(v.to_owned())));
+            let Some(g) = resolve_global(name) else { continue };
+            if !g.takes_value {
+                globals.set(g.name, None);
+            } else if let Some(v) = inline {
+                globals.set(g.name, Some(v));
+            } else if let Some(v) = args.get(i) {
+                globals.set(g.name, Some(v.clone()));
+                i += 1;
+            }
+        }
+        globals
+    }
+}
+
+/// The global option that `--name` stands for: the one named exactly so, else the only one whose
+/// name it begins (argparse's `allow_abbrev`, on in the AWS CLI, where the global options are
+/// parsed first and on their own, so `--p` is `--profile` even for an operation with a
+/// `--page-size`).
+pub fn resolve_global(name: &str) -> Option<&'static Global> {
+    if name.is_empty() {
+        return None;
+    }
+    let exact = GLOBALS.iter().find(|g| g.name == name);
+    exact.or_else(|| {
+        let mut prefixed = GLOBALS.iter().filter(|g| g.name.starts_with(name));
+        match (prefixed.next(), prefixed.next()) {
+            (Some(only), None) => Some(only),
+            _ => None,
+        }
+    })
+}
+
+/// The arguments with every abbreviated global option spelled out (`--prof x` becomes
+/// `--profile x`), so that clap, and everything after it, sees the global options as the AWS
+/// CLI's first parser does. The values of global options are left as they are.
+fn spell_out_globals(args: &[String]) -> Vec<String> {
+    let mut out = Vec::with_capacity(args.len());
+    let mut i = 0;
+    while i < args.len() {
+        let arg = &args[i];
+        i += 1;
+        let Some(rest) = arg.strip_prefix("--") else {
+            out.push(arg.clone());
+            continue;
+        };
+        let (name, inline) = rest.split_once('=').map_or((rest, None), |(n, v)| (n, Some(v)));
+        let Some(g) = resolve_global(name) else {
+            out.push(arg.clone());
+            continue;
+        };
+        match inline {
+            Some(v) => out.push(format!("--{}={v}", g.name)),
+            None => out.push(format!("--{}", g.name)),
+        }
+        if g.takes_value && inline.is_none() {
+            if let Some(v) = args.get(i) {
+                out.push(v.clone());
+                i += 1;
+            }
+        }
+    }
+    out
 }
 
 /// What the command line gave for one parameter.
@@ -175,15 +373,7 @@ pub fn operation_position(args: &[String]) -> Option<usize> {
         let arg = &args[i];
         if let Some(name) = arg.strip_prefix("--") {
             // An exact name, or an unambiguous prefix as argparse accepts; `--x=v` holds its value.
-            let takes_value = !name.contains('=') && {
-                let exact = GLOBALS.iter().find(|g| g.name == name);
-                let mut prefixed = GLOBALS.iter().filter(|g| g.name.starts_with(name));
-                let global = exact.or_else(|| match (prefixed.next(), prefixed.next()) {
-                    (Some(only), None) => Some(only),
-                    _ => None,
-                });
-                global.is_some_and(|g| g.takes_value)
-            };
+            let takes_value = !name.contains('=') && resolve_global(name).is_some_and(|g| g.takes_value);
             i += if takes_value { 2 } else { 1 };
         } else {
             return Some(i);
@@ -318,6 +508,7 @@ fn parse_completion(args: &[String], op_pos: usize) -> Result<Parsed, CliError> 
 
 /// Parses the arguments (without the program name).
 pub fn parse(service: &'static Service, args: &[String]) -> Result<Parsed, CliError> {
+    let args = &spell_out_globals(args);
     let op_pos = operation_position(args);
     let op = match op_pos {
         Some(i) if args[i] == HELP => return Ok(Parsed::Help(HelpTopic::Service)),
@@ -350,7 +541,8 @@ pub fn parse(service: &'static Service, args: &[String]) -> Result<Parsed, CliEr
             None => return Err(clap_error(e, &root, args)),
         },
     };
-    if matches.get_flag("version") {
+    let globals = GlobalOptions::from_matches(&matches);
+    if globals.version {
         return Ok(Parsed::Version);
     }
     let Some(op) = op else {
@@ -389,12 +581,20 @@ pub fn parse(service: &'static Service, args: &[String]) -> Result<Parsed, CliEr
         cli_input_yaml: sub.get_one::<String>("cli-input-yaml").cloned(),
         skeleton,
         json_schema: sub.get_flag("generate-json-schema"),
-        paging: ["starting-token", "page-size", "max-items"]
-            .map(|name| sub.try_get_one::<String>(name).ok().flatten().cloned()),
+        paging: PagingOptions {
+            starting_token: paging_option(sub, "starting-token"),
+            page_size: paging_option(sub, "page-size"),
+            max_items: paging_option(sub, "max-items"),
+        },
         help,
-        globals: matches.clone(),
+        globals,
     };
     Ok(Parsed::Run(Box::new(invocation)))
+}
+
+/// A paging option's value (operations that are not paginated have none).
+fn paging_option(sub: &ArgMatches, name: &str) -> Option<String> {
+    sub.try_get_one::<String>(name).ok().flatten().cloned()
 }
 
 fn invalid_operation(name: &str) -> CliError {
@@ -530,10 +730,56 @@ mod tests {
             })
             .collect();
         assert_eq!(values, [("identity-info", "Email=x".into()), ("user-id", "u".into()), ("instance-id", "i".into())]);
-        assert_eq!(inv.globals.get_one::<String>("region").map(String::as_str), Some("eu-west-2"));
+        assert_eq!(inv.globals.region.as_deref(), Some("eu-west-2"));
         // `--i` could be --identity-info or --instance-id.
         let ambiguous = args(&["update-user-identity-info", "--i", "x", "--user-id", "u"]);
         assert!(parse(service, &ambiguous).is_err());
+    }
+
+    #[test]
+    fn global_options_are_read_alike_whether_the_command_line_parses_or_not() {
+        let service = &connect_core::generated::SERVICE;
+        let lines: &[&[&str]] = &[
+            &["--prof", "p", "list-instances", "--max-items", "3"],
+            &["list-instances", "--p", "p", "--page-size", "2"],
+            &["--output=text", "--deb", "list-instances", "--query", "--x", "--no-pag"],
+            &["list-instances", "--profile", "a", "--profile=b", "--cli-error", "json", "--reg", "r"],
+            &["list-instances", "--cli-read-timeout", "5", "--cli-co", "7", "--no-sign", "--ca", "f"],
+        ];
+        for line in lines {
+            let args: Vec<String> = line.iter().map(|s| s.to_string()).collect();
+            let Ok(Parsed::Run(inv)) = parse(service, &args) else { panic!("{line:?} does not parse") };
+            assert_eq!(inv.globals, GlobalOptions::scan(&args), "{line:?}");
+        }
+        let args: Vec<String> =
+            ["list-instances", "--p", "p", "--page-size", "2"].iter().map(|s| s.to_string()).collect();
+        let Ok(Parsed::Run(inv)) = parse(service, &args) else { panic!("no parse") };
+        assert_eq!(inv.globals.profile.as_deref(), Some("p"));
+        assert_eq!(inv.paging.page_size.as_deref(), Some("2"));
+        let scanned = GlobalOptions::scan(&["--prof".into(), "x".into(), "--bogus".into(), "--cli-error".into()]);
+        assert_eq!((scanned.profile.as_deref(), scanned.cli_error_format), (Some("x"), None));
+    }
+
+    #[test]
+    fn every_global_option_has_a_field() {
+        for g in GLOBALS {
+            let value = g.takes_value.then(|| "v".to_owned());
+            let mut globals = GlobalOptions::default();
+            assert!(globals.set(g.name, value), "--{} has no field in GlobalOptions", g.name);
+            assert_ne!(globals, GlobalOptions::default(), "--{}", g.name);
+        }
+    }
+
+    #[test]
+    fn only_unambiguous_prefixes_name_a_global_option() {
+        assert_eq!(resolve_global("prof").map(|g| g.name), Some("profile"));
+        assert_eq!(resolve_global("p").map(|g| g.name), Some("profile"));
+        assert_eq!(resolve_global("output").map(|g| g.name), Some("output"));
+        // --no-verify-ssl, --no-paginate, --no-sign-request, --no-cli-pager, ...
+        assert!(resolve_global("no").is_none());
+        assert!(resolve_global("cli").is_none());
+        assert!(resolve_global("").is_none());
+        assert!(resolve_global("profiles").is_none());
     }
 
     #[test]

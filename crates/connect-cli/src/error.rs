@@ -60,43 +60,54 @@ pub fn log_line(line: &str) {
     }
 }
 
-/// How a command failed.
-#[derive(Debug)]
+/// How a command failed. Errors from connect-core are kept as they are (their sources too); how
+/// the AWS CLI classes each one, and so its exit code and words, is decided in one place
+/// ([`class`]).
+#[derive(Debug, thiserror::Error)]
 pub enum CliError {
     /// An argument-parser error (missing option value, invalid choice, missing required
     /// options): the message is followed by the usage text.
+    #[error("{0}")]
     Usage(String),
     /// Options the command does not know, with the values that followed them.
+    #[error("Unknown options: {}", .0.join(", "))]
     UnknownOptions(Vec<String>),
-    /// A parameter that cannot be parsed (`Error parsing parameter '--x': …`) or input that does
-    /// not fit the model (`Parameter validation failed:` …): the AWS CLI's ParamValidation class.
+    /// A parameter that cannot be parsed or input that does not fit the model
+    /// (`Parameter validation failed:` …): the AWS CLI's ParamValidation class.
+    #[error("{0}")]
     ParamValidation(String),
-    /// Configuration problems: no region, no credentials (`NoRegion`, `NoCredentials`).
+    /// A parameter's value that could not be read (shorthand, JSON, YAML, a file).
+    #[error(transparent)]
+    Input(#[from] connect_core::input::InputError),
+    /// Sending the request failed, or the service answered with an error.
+    #[error(transparent)]
+    Send(Box<connect_core::wire::client::SendError>),
+    /// A configuration problem of the command line itself (a pager that does not exist), with the
+    /// code its structured form shows.
+    #[error("{message}")]
     Config { code: &'static str, message: String },
-    /// An error answer from the service: its code and message, the full sentence the AWS CLI
-    /// prints, and the modeled fields beyond the message.
-    Service { code: String, message: String, sentence: String, details: Vec<(String, serde_json::Value)> },
+    /// Output that could not be written.
+    #[error("{message}")]
+    Io {
+        message: String,
+        #[source]
+        source: std::io::Error,
+    },
     /// Anything else, reported with its message.
+    #[error("{0}")]
     Other(String),
+    /// Some of a bulk run's rows failed at the service: the summary, reported as its message
+    /// (exit 254, as a service error).
+    #[error("{0}")]
+    RowsFailed(String),
     /// Ctrl-C (or the end of the input while prompting): a newline on stdout, nothing on stderr.
+    #[error("interrupted")]
     Interrupted,
 }
 
 impl From<connect_core::wire::client::SendError> for CliError {
     fn from(e: connect_core::wire::client::SendError) -> Self {
-        use connect_core::wire::client::SendError;
-        match e {
-            SendError::NoRegion => CliError::Config { code: "NoRegion", message: e.to_string() },
-            SendError::NoCredentials => CliError::Config { code: "NoCredentials", message: e.to_string() },
-            SendError::Serialize(_) => CliError::ParamValidation(e.to_string()),
-            SendError::Service { ref error, .. } => CliError::Service {
-                code: error.code.clone(),
-                message: error.message.clone(),
-                sentence: e.to_string(),
-                details: error.details.clone(),
-            },
-            other => CliError::Other(other.to_string()),
-        }
+        CliError::Send(Box::new(e))
     }
 }
 
@@ -106,28 +117,56 @@ pub const USAGE: &str = "usage: aws-connect [options] <command> [parameters]\n\
     \n  aws-connect help\
     \n  aws-connect <command> help";
 
-impl From<connect_core::input::InputError> for CliError {
-    fn from(e: connect_core::input::InputError) -> Self {
-        match e {
-            // Python's int()/float() errors are not parameter errors to the AWS CLI.
-            connect_core::input::InputError::Conversion(c) => CliError::Other(c.to_string()),
-            // Nor is Python's RecursionError for input nested too deep.
-            connect_core::input::InputError::TooDeep(message) => CliError::Other(message),
-            // Nor is a file after `@=` in shorthand that cannot be loaded.
-            connect_core::input::InputError::File(message) => CliError::Other(message),
-            other => CliError::ParamValidation(other.to_string()),
-        }
+/// How the AWS CLI classes a failure: what decides its exit code and how it is reported.
+#[derive(Debug)]
+pub enum Class<'a> {
+    /// Arguments and parameters (exit 252); reported as `ParamValidation`.
+    Param,
+    /// Configuration (exit 253), with the code its structured form shows.
+    Config(&'static str),
+    /// An error answer of the service (exit 254), when there is one to show.
+    Service(Option<&'a connect_core::wire::rest_json::ServiceError>),
+    /// Everything else (exit 255): only its message is reported.
+    Other,
+    /// Ctrl-C (exit 130): nothing is reported.
+    Interrupted,
+}
+
+/// The one place where an error gets its class (and so its exit code).
+pub fn class(error: &CliError) -> Class<'_> {
+    use connect_core::input::InputError;
+    use connect_core::wire::client::SendError;
+    match error {
+        CliError::Usage(_) | CliError::UnknownOptions(_) | CliError::ParamValidation(_) => Class::Param,
+        CliError::Input(e) => match e {
+            // Python's int()/float() errors are not parameter errors to the AWS CLI, nor is
+            // Python's RecursionError for input nested too deep, nor a file after `@=` in
+            // shorthand that cannot be loaded.
+            InputError::Conversion(_) | InputError::TooDeep(_) | InputError::File(_) => Class::Other,
+            _ => Class::Param,
+        },
+        CliError::Send(e) => match e.as_ref() {
+            SendError::NoRegion => Class::Config("NoRegion"),
+            SendError::NoCredentials => Class::Config("NoCredentials"),
+            SendError::Serialize(_) => Class::Param,
+            SendError::Service { error, .. } => Class::Service(Some(error)),
+            _ => Class::Other,
+        },
+        CliError::Config { code, .. } => Class::Config(code),
+        CliError::Io { .. } | CliError::Other(_) => Class::Other,
+        CliError::RowsFailed(_) => Class::Service(None),
+        CliError::Interrupted => Class::Interrupted,
     }
 }
 
 /// The one place where errors become exit codes.
 pub fn exit_code(error: &CliError) -> u8 {
-    match error {
-        CliError::Usage(_) | CliError::UnknownOptions(_) | CliError::ParamValidation(_) => exit::PARAM,
-        CliError::Config { .. } => exit::CONFIG,
-        CliError::Service { .. } => exit::SERVICE,
-        CliError::Other(_) => exit::OTHER,
-        CliError::Interrupted => exit::INTERRUPTED,
+    match class(error) {
+        Class::Param => exit::PARAM,
+        Class::Config(_) => exit::CONFIG,
+        Class::Service(_) => exit::SERVICE,
+        Class::Other => exit::OTHER,
+        Class::Interrupted => exit::INTERRUPTED,
     }
 }
 
@@ -204,16 +243,17 @@ fn error_info(error: &CliError) -> Option<serde_json::Map<String, serde_json::Va
         m.insert("Message".into(), Value::String(message));
         m
     };
-    match error {
-        CliError::Usage(msg) => Some(pair("ParamValidation", format!("{msg}\n\n{USAGE}\n"))),
-        CliError::ParamValidation(msg) => Some(pair("ParamValidation", msg.clone())),
-        CliError::Config { code, message } => Some(pair(code, message.clone())),
-        CliError::Service { code, message, details, .. } => {
-            let mut m = pair(code, message.clone());
-            m.extend(details.iter().cloned());
+    match (class(error), error) {
+        (_, CliError::UnknownOptions(_)) => None,
+        (Class::Param, CliError::Usage(msg)) => Some(pair("ParamValidation", format!("{msg}\n\n{USAGE}\n"))),
+        (Class::Param, _) => Some(pair("ParamValidation", error.to_string())),
+        (Class::Config(code), _) => Some(pair(code, error.to_string())),
+        (Class::Service(Some(service)), _) => {
+            let mut m = pair(&service.code, service.message.clone());
+            m.extend(service.details.iter().cloned());
             Some(m)
         }
-        CliError::UnknownOptions(_) | CliError::Other(_) | CliError::Interrupted => None,
+        (Class::Service(None) | Class::Other | Class::Interrupted, _) => None,
     }
 }
 
@@ -232,30 +272,85 @@ pub fn render(error: &CliError, format: ErrorFormat) -> String {
         return out;
     }
     let Some(info) = error_info(error) else {
-        if let CliError::Other(msg) = error {
-            write_error(&mut out, msg);
+        if let Class::Other | Class::Service(None) = class(error) {
+            write_error(&mut out, &error.to_string());
         }
         return out;
     };
     let message = info.get("Message").and_then(|m| m.as_str()).unwrap_or_default();
+    let service = match class(error) {
+        Class::Service(service) => service,
+        _ => None,
+    };
     match format {
-        ErrorFormat::Legacy => match error {
-            CliError::Service { sentence, .. } => write_error(&mut out, sentence),
-            _ => write_error(&mut out, message),
-        },
+        // A service error is worded by the sentence of its own (`An error occurred (Code) when
+        // calling the X operation: …`), in both formats.
+        ErrorFormat::Legacy | ErrorFormat::Enhanced if service.is_some() => {
+            write_error(&mut out, &error.to_string());
+            if let (ErrorFormat::Enhanced, Some(service)) = (format, service) {
+                additional_details(&mut out, &service.details);
+            }
+        }
+        ErrorFormat::Legacy => write_error(&mut out, message),
         ErrorFormat::Enhanced => {
-            match error {
-                CliError::Service { sentence, .. } => write_error(&mut out, sentence),
-                _ => {
-                    let code = info.get("Code").and_then(|c| c.as_str()).unwrap_or("Unknown");
-                    write_error(&mut out, &format!("An error occurred ({code}): {message}"));
-                }
-            }
-            if let CliError::Service { details, .. } = error {
-                additional_details(&mut out, details);
-            }
+            let code = info.get("Code").and_then(|c| c.as_str()).unwrap_or("Unknown");
+            write_error(&mut out, &format!("An error occurred ({code}): {message}"));
         }
         ErrorFormat::Document(f) => out = crate::output::render(f, &serde_json::Value::Object(info), "error"),
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use connect_core::input::InputError;
+    use connect_core::wire::client::SendError;
+
+    #[test]
+    fn every_error_has_the_aws_cli_exit_code() {
+        let io = || std::io::Error::from(std::io::ErrorKind::PermissionDenied);
+        let cases: Vec<(CliError, u8)> = vec![
+            (CliError::Usage("u".into()), 252),
+            (CliError::UnknownOptions(vec!["--x".into()]), 252),
+            (CliError::ParamValidation("p".into()), 252),
+            (InputError::Syntax("s".into()).into(), 252),
+            (InputError::TooDeep("maximum recursion depth exceeded".into()).into(), 255),
+            (InputError::File("f".into()).into(), 255),
+            (SendError::NoRegion.into(), 253),
+            (SendError::NoCredentials.into(), 253),
+            (SendError::ProfileNotFound("p".into()).into(), 255),
+            (SendError::Connect { url: "http://x".into() }.into(), 255),
+            (CliError::Config { code: "Pager", message: "m".into() }, 253),
+            (CliError::Io { message: "m".into(), source: io() }, 255),
+            (CliError::Other("o".into()), 255),
+            (CliError::RowsFailed("2 rows failed".into()), 254),
+            (CliError::Interrupted, 130),
+        ];
+        for (error, code) in cases {
+            assert_eq!(exit_code(&error), code, "{error:?}");
+        }
+        assert_eq!(exit_code(&CliError::Interrupted), exit::INTERRUPTED);
+    }
+
+    #[test]
+    fn errors_keep_their_sources() {
+        use std::error::Error as _;
+        let e = CliError::Io { message: "cannot write output".into(), source: std::io::ErrorKind::WriteZero.into() };
+        assert_eq!(
+            e.source().map(|s| s.to_string()),
+            Some(std::io::Error::from(std::io::ErrorKind::WriteZero).to_string())
+        );
+        let e: CliError = SendError::NoRegion.into();
+        assert!(matches!(&e, CliError::Send(inner) if matches!(**inner, SendError::NoRegion)));
+        assert_eq!(
+            render(&e, ErrorFormat::Enhanced),
+            format!("\naws-connect: [ERROR]: An error occurred (NoRegion): {}\n", SendError::NoRegion)
+        );
+        assert_eq!(
+            render(&CliError::RowsFailed("2 of 5 rows failed".into()), ErrorFormat::Enhanced),
+            "\naws-connect: [ERROR]: 2 of 5 rows failed\n"
+        );
+        assert_eq!(render(&CliError::Interrupted, ErrorFormat::Enhanced), "");
+    }
 }

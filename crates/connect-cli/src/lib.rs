@@ -24,7 +24,7 @@ use connect_core::skeleton;
 use connect_core::wire::client;
 use serde_json::Value;
 
-use crate::command::{HelpTopic, Invocation, ParamInput, Parsed, SkeletonKind};
+use crate::command::{GlobalOptions, HelpTopic, Invocation, ParamInput, Parsed, SkeletonKind};
 use crate::error::{CliError, ErrorFormat, exit, exit_code};
 use crate::output::Format;
 use crate::prompt::Mode;
@@ -41,10 +41,11 @@ pub fn main() -> ExitCode {
     let stdout = std::io::stdout();
     let mut context = Context { stdout_is_terminal: stdout.is_terminal(), prompt: Mode::Off };
     let mut stdout = stdout.lock();
+    // The global options of the command line as given, which may not parse: for the prompter's
+    // mode, and for the format of an error.
+    let globals = GlobalOptions::scan(&args);
     let mode = prompt::mode(&args, || {
-        std::env::var("AWS_CLI_AUTO_PROMPT")
-            .ok()
-            .or_else(|| client::profile_setting(raw_option(&args, "--profile").as_deref(), "cli_auto_prompt"))
+        std::env::var("AWS_CLI_AUTO_PROMPT").ok().or_else(|| globals.profile_setting("cli_auto_prompt"))
     });
     let result = match mode {
         Err(e) => Err(e),
@@ -64,13 +65,11 @@ pub fn main() -> ExitCode {
     };
     let code = match result.and_then(|r| r) {
         Ok(()) => exit::OK,
-        Err(CliError::Interrupted) => {
-            let _ = stdout.write_all(b"\n").and_then(|()| stdout.flush());
-            exit::INTERRUPTED
-        }
         Err(e) => {
-            let _ = stdout.flush();
-            error::report(&e, error_format(&args))
+            // Ctrl-C ends the output with a newline, as the AWS CLI's does.
+            let end: &[u8] = if matches!(e, CliError::Interrupted) { b"\n" } else { b"" };
+            let _ = stdout.write_all(end).and_then(|()| stdout.flush());
+            error::report(&e, error_format(&globals))
         }
     };
     ExitCode::from(error::final_code(code))
@@ -90,22 +89,14 @@ impl Default for Context {
     }
 }
 
-/// The value of an option in the raw arguments (which may not parse): `--name value` or
-/// `--name=value`.
-fn raw_option(args: &[String], name: &str) -> Option<String> {
-    args.iter().enumerate().find_map(|(i, a)| match a.strip_prefix(name) {
-        Some("") => args.get(i + 1).cloned(),
-        Some(rest) => rest.strip_prefix('=').map(str::to_owned),
-        None => None,
-    })
-}
-
-/// The error format: `--cli-error-format` (found in the raw arguments, which may not have parsed),
-/// else `AWS_CLI_ERROR_FORMAT`, else the profile's `cli_error_format`, else enhanced.
-fn error_format(args: &[String]) -> ErrorFormat {
-    let name = raw_option(args, "--cli-error-format")
+/// The error format: `--cli-error-format`, else `AWS_CLI_ERROR_FORMAT`, else the profile's
+/// `cli_error_format`, else enhanced.
+fn error_format(globals: &GlobalOptions) -> ErrorFormat {
+    let name = globals
+        .cli_error_format
+        .clone()
         .or_else(|| std::env::var("AWS_CLI_ERROR_FORMAT").ok())
-        .or_else(|| client::profile_setting(raw_option(args, "--profile").as_deref(), "cli_error_format"));
+        .or_else(|| globals.profile_setting("cli_error_format"));
     name.map_or_else(ErrorFormat::default, |n| ErrorFormat::from_name(&n))
 }
 
@@ -180,7 +171,7 @@ fn run_operation(inv: &Invocation, out: &mut dyn Write, context: &Context) -> Re
             return Err(CliError::ParamValidation(format!("{}\n{e}", validate::HEADER)));
         }
     }
-    let query = inv.globals.get_one::<String>("query");
+    let query = inv.globals.query.as_deref();
     let format = output_format(inv)?;
     if let Some(q) = query {
         // An expression that does not compile is an argument error, reported before anything is
@@ -198,16 +189,15 @@ fn run_operation(inv: &Invocation, out: &mut dyn Write, context: &Context) -> Re
         interrupt::exit_on_interrupt();
         client::send_pages(&SERVICE, op, input, &settings, paging.as_ref()).map_err(CliError::from)?
     };
-    let text = response_text(op, Value::Object(response), query.map(String::as_str), format)?;
+    let text = response_text(op, Value::Object(response), query, format)?;
     if text.is_empty() {
         return Ok(());
     }
-    let pager =
-        pager::choose(inv.globals.get_flag("no-cli-pager"), context.stdout_is_terminal, |source| match source {
-            pager::Source::AwsPagerEnv => std::env::var("AWS_PAGER").ok(),
-            pager::Source::Profile => client::profile_setting(profile(inv), "cli_pager"),
-            pager::Source::PagerEnv => std::env::var("PAGER").ok(),
-        });
+    let pager = pager::choose(inv.globals.no_cli_pager, context.stdout_is_terminal, |source| match source {
+        pager::Source::AwsPagerEnv => std::env::var("AWS_PAGER").ok(),
+        pager::Source::Profile => inv.globals.profile_setting("cli_pager"),
+        pager::Source::PagerEnv => std::env::var("PAGER").ok(),
+    });
     match pager {
         Some(command) => {
             let _ = out.flush();
@@ -217,18 +207,14 @@ fn run_operation(inv: &Invocation, out: &mut dyn Write, context: &Context) -> Re
     }
 }
 
-fn profile(inv: &Invocation) -> Option<&str> {
-    inv.globals.get_one::<String>("profile").map(String::as_str)
-}
-
 /// The output format: `--output`, else `AWS_DEFAULT_OUTPUT`, else json.
 fn output_format(inv: &Invocation) -> Result<Format, CliError> {
     let name = inv
         .globals
-        .get_one::<String>("output")
-        .cloned()
+        .output
+        .clone()
         .or_else(|| std::env::var("AWS_DEFAULT_OUTPUT").ok())
-        .or_else(|| client::profile_setting(inv.globals.get_one::<String>("profile").map(String::as_str), "output"))
+        .or_else(|| inv.globals.profile_setting("output"))
         .unwrap_or_else(|| "json".to_owned());
     Format::from_name(&name).ok_or_else(|| {
         CliError::Usage(
@@ -261,19 +247,18 @@ fn response_text(
 }
 
 /// Client settings from the global options.
-fn settings(inv: &Invocation, context: &Context) -> Result<client::Settings, CliError> {
+pub(crate) fn settings(inv: &Invocation, context: &Context) -> Result<client::Settings, CliError> {
     let g = &inv.globals;
-    let text = |name: &str| g.get_one::<String>(name).cloned();
-    let endpoint_url = match text("endpoint-url") {
+    let endpoint_url = match &g.endpoint_url {
         Some(url) if !url.contains("://") => {
             return Err(CliError::ParamValidation(format!(
                 "Bad value for --endpoint-url \"{url}\": scheme is missing.  Must be of the form http://<hostname>/ or https://<hostname>/"
             )));
         }
-        other => other,
+        other => other.clone(),
     };
-    let seconds = |name: &str| -> Result<Option<std::time::Duration>, CliError> {
-        match text(name) {
+    let seconds = |name: &str, given: &Option<String>| -> Result<Option<std::time::Duration>, CliError> {
+        match given {
             None => Ok(None),
             Some(v) => match v.trim().parse::<u64>() {
                 Ok(s) => Ok(Some(std::time::Duration::from_secs(s))),
@@ -281,18 +266,17 @@ fn settings(inv: &Invocation, context: &Context) -> Result<client::Settings, Cli
             },
         }
     };
-    let debug: Option<client::DebugSink> =
-        if g.get_flag("debug") { Some(std::sync::Arc::new(error::log_line)) } else { None };
+    let debug: Option<client::DebugSink> = if g.debug { Some(std::sync::Arc::new(error::log_line)) } else { None };
     Ok(client::Settings {
-        profile: text("profile"),
-        region: text("region"),
+        profile: g.profile.clone(),
+        region: g.region.clone(),
         endpoint_url,
-        unsigned: g.get_flag("no-sign-request"),
-        ca_bundle: text("ca-bundle"),
-        insecure: g.get_flag("no-verify-ssl"),
+        unsigned: g.no_sign_request,
+        ca_bundle: g.ca_bundle.clone(),
+        insecure: g.no_verify_ssl,
         warn: Some(std::sync::Arc::new(error::log_line)),
-        connect_timeout: seconds("cli-connect-timeout")?,
-        read_timeout: seconds("cli-read-timeout")?,
+        connect_timeout: seconds("cli-connect-timeout", &g.cli_connect_timeout)?,
+        read_timeout: seconds("cli-read-timeout", &g.cli_read_timeout)?,
         user_agent: format!(
             "aws-connect/{} os/{} md/arch#{} md/prompt#{} md/command#{}",
             env!("CARGO_PKG_VERSION"),
@@ -307,20 +291,16 @@ fn settings(inv: &Invocation, context: &Context) -> Result<client::Settings, Cli
 
 /// Whether and how to paginate, as the AWS CLI decides: automatically for operations it
 /// paginates, unless `--no-paginate` or a page token or size member was given by hand.
-fn paging(
+pub(crate) fn paging(
     inv: &Invocation,
     input: &serde_json::Map<String, Value>,
 ) -> Result<Option<connect_core::wire::paginate::Paging>, CliError> {
     let Some((p, input_token, ..)) = connect_core::wire::paginate::automatic(inv.operation) else { return Ok(None) };
-    let [starting_token, page_size, max_items] = inv.paging.clone();
+    let given = &inv.paging;
     let manual = [Some(input_token), p.page_size].into_iter().flatten().any(|m| input.contains_key(m));
-    if inv.globals.get_flag("no-paginate") || manual {
-        let used: Vec<&str> = ["--starting-token", "--page-size", "--max-items"]
-            .into_iter()
-            .zip([&starting_token, &page_size, &max_items])
-            .filter_map(|(name, v)| v.as_ref().map(|_| name))
-            .collect();
-        if !used.is_empty() && inv.globals.get_flag("no-paginate") {
+    if inv.globals.no_paginate || manual {
+        let used = given.given();
+        if !used.is_empty() && inv.globals.no_paginate {
             return Err(CliError::Other(format!(
                 "Cannot specify --no-paginate along with pagination arguments: {}",
                 used.join(", ")
@@ -328,30 +308,26 @@ fn paging(
         }
         return Ok(None);
     }
-    let int = |name: &str, v: Option<String>| -> Result<Option<i64>, CliError> {
-        v.map(|t| {
-            t.trim().parse::<i64>().map_err(|_| CliError::Usage(format!("argument --{name}: invalid int value: '{t}'")))
-        })
-        .transpose()
+    let int = |name: &str, v: &Option<String>| -> Result<Option<i64>, CliError> {
+        v.as_ref()
+            .map(|t| {
+                t.trim()
+                    .parse::<i64>()
+                    .map_err(|_| CliError::Usage(format!("argument --{name}: invalid int value: '{t}'")))
+            })
+            .transpose()
     };
     Ok(Some(connect_core::wire::paginate::Paging {
-        starting_token,
-        page_size: int("page-size", page_size)?,
-        max_items: int("max-items", max_items)?.map(|n| n.max(0) as u64),
+        starting_token: given.starting_token.clone(),
+        page_size: int("page-size", &given.page_size)?,
+        max_items: int("max-items", &given.max_items)?.map(|n| n.max(0) as u64),
     }))
 }
 
 /// The operation's input document: the parameters given on the command line, then what
 /// `--cli-input-json` or `--cli-input-yaml` adds.
 fn build_input(inv: &Invocation) -> Result<serde_json::Map<String, Value>, CliError> {
-    let mut explicit = serde_json::Map::new();
-    for (member, given) in &inv.params {
-        let value = match given {
-            ParamInput::Flag(b) => Value::Bool(*b),
-            ParamInput::Text(values) => input::param_value(member, values, &LocalParamFiles)?,
-        };
-        explicit.insert(member.name.to_owned(), value);
-    }
+    let explicit = explicit_input(inv)?;
     let document = match (&inv.cli_input_json, &inv.cli_input_yaml) {
         (Some(_), Some(_)) => {
             return Err(CliError::ParamValidation("Only one --cli-input- parameter may be specified.".into()));
@@ -361,6 +337,20 @@ fn build_input(inv: &Invocation) -> Result<serde_json::Map<String, Value>, CliEr
         (None, None) => return Ok(explicit),
     };
     Ok(input::merge(explicit, document))
+}
+
+
+/// The input members given as parameters on the command line.
+pub(crate) fn explicit_input(inv: &Invocation) -> Result<serde_json::Map<String, Value>, CliError> {
+    let mut explicit = serde_json::Map::new();
+    for (member, given) in &inv.params {
+        let value = match given {
+            ParamInput::Flag(b) => Value::Bool(*b),
+            ParamInput::Text(values) => input::param_value(member, values, &LocalParamFiles)?,
+        };
+        explicit.insert(member.name.to_owned(), value);
+    }
+    Ok(explicit)
 }
 
 /// The AWS CLI's argument-level check: every required top-level member must be given, unless
@@ -385,10 +375,10 @@ fn check_required(inv: &Invocation) -> Result<(), CliError> {
 }
 
 /// Writes command output; a reader that went away (a closed pipe) is not an error.
-fn write_out(out: &mut dyn Write, text: &str) -> Result<(), CliError> {
+pub(crate) fn write_out(out: &mut dyn Write, text: &str) -> Result<(), CliError> {
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(CliError::Other(format!("cannot write output: {e}"))),
+        Err(source) => Err(CliError::Io { message: format!("cannot write output: {source}"), source }),
     }
 }
