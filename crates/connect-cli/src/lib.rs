@@ -4,6 +4,7 @@
 pub mod cmdline;
 pub mod command;
 pub mod error;
+pub mod globals;
 pub mod help;
 pub mod interrupt;
 pub mod output;
