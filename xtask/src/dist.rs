@@ -1,54 +1,169 @@
-//! `cargo xtask dist`: the release binary as it is shipped.
+//! `cargo xtask dist [--target TRIPLE]`: the release binary as it is shipped, built with the
+//! `dist` profile (fat LTO, one codegen unit).
 //!
 //! On Linux that is a static musl executable linked at a fixed address: it starts without the
 //! dynamic loader, without glibc's start-up (whose CPU feature probing traps to the hypervisor on
 //! virtual machines), and without relocating the generated API tables, so a command that sends
-//! nothing costs little more than starting a process. Elsewhere it is `cargo build --release`.
+//! nothing costs little more than starting a process. Without `--target` it is built for this
+//! machine (its musl target on Linux). Other targets are cross-compiled with the C compilers and
+//! linkers Debian packages ([`cross_tools`]); macOS targets can be checked but not linked here.
 
 use std::path::PathBuf;
 use std::process::Command;
 
-/// Builds the shipped binary and returns its path.
+/// Builds the shipped binary for this machine and returns its path.
 pub fn build() -> Result<PathBuf, String> {
+    build_for(None)
+}
+
+/// Builds the shipped binary for `target` (this machine's when `None`) and returns its path.
+pub fn build_for(target: Option<&str>) -> Result<PathBuf, String> {
     let root = crate::workspace_root();
-    let target_dir = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
-    let mut cargo = Command::new(env!("CARGO"));
-    cargo.args(["build", "--release", "--locked", "--quiet", "-p", "connect-cli", "--bin", "aws-connect"]);
-    let target = musl_target().filter(|target| match ensure_target(target) {
-        Ok(()) => true,
-        Err(e) => {
-            eprintln!("{e}: building the dynamically linked release binary instead");
-            false
+    let target_dir = target_dir();
+    let target = match target {
+        Some(t) => {
+            ensure_target(t)?;
+            Some(t)
         }
-    });
+        None => host_musl_target().filter(|target| match ensure_target(target) {
+            Ok(()) => true,
+            Err(e) => {
+                eprintln!("{e}: building the dynamically linked release binary instead");
+                false
+            }
+        }),
+    };
+    if let Some(target) = target.filter(|t| is_macos(t) && std::env::consts::OS != "macos") {
+        return Err(format!(
+            "{target} cannot be linked here (no macOS SDK and linker); `cargo xtask dist --check --target {target}` type-checks it"
+        ));
+    }
+    let mut cargo = Command::new(env!("CARGO"));
+    cargo.args(["build", "--profile", "dist", "--locked", "--quiet", "-p", "connect-cli", "--bin", "aws-connect"]);
     let binary = match target {
         Some(target) => {
             cargo.args(["--target", target]);
-            // Linked at a fixed address. Given for the target only: with `--target`, build
-            // scripts and proc-macros (shared libraries) are built without it, even on a musl host.
-            let flags_var = format!("CARGO_TARGET_{}_RUSTFLAGS", target.to_uppercase().replace('-', "_"));
-            if std::env::var_os(&flags_var).is_none() {
-                cargo.env(&flags_var, "-C relocation-model=static");
+            cross_tools(&mut cargo, target)?;
+            if target.ends_with("-linux-musl") {
+                // Linked at a fixed address. Given for the target only: with `--target`, build
+                // scripts and proc-macros (shared libraries) are built without it, even on a musl host.
+                set_default(
+                    &mut cargo,
+                    &format!("CARGO_TARGET_{}_RUSTFLAGS", env_name(target)),
+                    "-C relocation-model=static",
+                );
             }
-            // ring compiles C and assembly: with the musl wrapper when it is installed, else with
-            // the host's C compiler, which is enough for ring's freestanding sources.
-            let cc_var = format!("CC_{}", target.replace('-', "_"));
-            if std::env::var_os(&cc_var).is_none() {
-                cargo.env(&cc_var, if crate::which("musl-gcc").is_some() { "musl-gcc" } else { "cc" });
-            }
-            target_dir.join(target).join("release/aws-connect")
+            target_dir.join(target).join("dist").join(exe_name(target))
         }
-        None => target_dir.join("release/aws-connect"),
+        None => target_dir.join("dist").join(format!("aws-connect{}", std::env::consts::EXE_SUFFIX)),
     };
     let status = cargo.current_dir(&root).status().map_err(|e| format!("cannot run cargo: {e}"))?;
     if !status.success() {
-        return Err("cargo build --release failed".into());
+        return Err("cargo build --profile dist failed".into());
     }
     Ok(binary)
 }
 
+/// `cargo check` of the command-line client for `target` (for targets that cannot be linked
+/// here: macOS).
+pub fn check(target: &str) -> Result<(), String> {
+    ensure_target(target)?;
+    let mut cargo = Command::new(env!("CARGO"));
+    cargo.args(["check", "--locked", "--quiet", "-p", "connect-cli", "--target", target]);
+    cross_tools(&mut cargo, target)?;
+    let status = cargo.current_dir(crate::workspace_root()).status().map_err(|e| format!("cannot run cargo: {e}"))?;
+    if status.success() { Ok(()) } else { Err(format!("cargo check --target {target} failed")) }
+}
+
+/// The C compiler (ring compiles C and assembly), archiver and linker for `target` from Debian's
+/// packages, each unless the environment names one already.
+fn cross_tools(cargo: &mut Command, target: &str) -> Result<(), String> {
+    let var = env_name(target);
+    let cc = format!("CC_{}", target.replace('-', "_"));
+    let linker = format!("CARGO_TARGET_{var}_LINKER");
+    let need = |program: &str, package: &str| -> Result<String, String> {
+        crate::which(program)
+            .map(|_| program.to_owned())
+            .ok_or_else(|| format!("{program} is needed for {target}: apt-get install {package}"))
+    };
+    let native = std::env::consts::ARCH == target.split('-').next().unwrap_or_default();
+    match target {
+        t if t.ends_with("-linux-musl") && native => {
+            // The musl wrapper when it is installed, else the host's C compiler, which is enough
+            // for ring's freestanding sources; rustc links with its own musl start files.
+            set_default(cargo, &cc, if crate::which("musl-gcc").is_some() { "musl-gcc" } else { "cc" });
+        }
+        "aarch64-unknown-linux-musl" => {
+            let gcc = need("aarch64-linux-gnu-gcc", "gcc-aarch64-linux-gnu")?;
+            set_default(cargo, &cc, &gcc);
+            set_default(cargo, &linker, &gcc);
+        }
+        "x86_64-pc-windows-gnu" => {
+            let gcc = need("x86_64-w64-mingw32-gcc", "gcc-mingw-w64-x86-64")?;
+            set_default(cargo, &cc, &gcc);
+            set_default(cargo, &linker, &gcc);
+        }
+        t if is_macos(t) && std::env::consts::OS != "macos" => {
+            // Type-checking only, but ring's build script still compiles its C sources: clang
+            // targets macOS, with musl's headers standing in for the SDK's and a stand-in for the
+            // one SDK header ring reads (`TargetConditionals.h`). The objects are never linked.
+            let clang = need("clang", "clang")?;
+            let musl = PathBuf::from("/usr/include/x86_64-linux-musl");
+            if !musl.is_dir() {
+                return Err(format!("musl's headers are needed to check {target}: apt-get install musl-dev"));
+            }
+            let out = Command::new(&clang).arg("-print-resource-dir").output().map_err(|e| e.to_string())?;
+            let resource = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()).join("include");
+            let stub = std::env::temp_dir().join("aws-connect-macos-check");
+            std::fs::create_dir_all(&stub).map_err(|e| e.to_string())?;
+            std::fs::write(
+                stub.join("TargetConditionals.h"),
+                "#define TARGET_OS_MAC 1\n#define TARGET_OS_OSX 1\n#define TARGET_OS_IPHONE 0\n",
+            )
+            .map_err(|e| e.to_string())?;
+            set_default(cargo, &cc, &clang);
+            set_default(
+                cargo,
+                &format!("AR_{}", target.replace('-', "_")),
+                if crate::which("llvm-ar").is_some() { "llvm-ar" } else { "ar" },
+            );
+            set_default(
+                cargo,
+                &format!("CFLAGS_{}", target.replace('-', "_")),
+                &format!("-nostdinc -isystem {} -isystem {} -I{}", resource.display(), musl.display(), stub.display()),
+            );
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// Cargo's target directory: `CARGO_TARGET_DIR`, else the workspace's `target/`.
+pub fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| crate::workspace_root().join("target"), PathBuf::from)
+}
+
+fn set_default(cargo: &mut Command, var: &str, value: &str) {
+    if std::env::var_os(var).is_none() {
+        cargo.env(var, value);
+    }
+}
+
+/// A target's name as cargo's environment variables spell it (`AARCH64_UNKNOWN_LINUX_MUSL`).
+fn env_name(target: &str) -> String {
+    target.to_uppercase().replace('-', "_")
+}
+
+fn is_macos(target: &str) -> bool {
+    target.ends_with("-apple-darwin")
+}
+
+fn exe_name(target: &str) -> String {
+    if target.contains("-windows-") { "aws-connect.exe".into() } else { "aws-connect".into() }
+}
+
 /// The musl target for this machine, on Linux.
-fn musl_target() -> Option<&'static str> {
+fn host_musl_target() -> Option<&'static str> {
     match (std::env::consts::OS, std::env::consts::ARCH) {
         ("linux", "x86_64") => Some("x86_64-unknown-linux-musl"),
         ("linux", "aarch64") => Some("aarch64-unknown-linux-musl"),

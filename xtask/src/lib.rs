@@ -9,6 +9,7 @@ pub mod import;
 pub mod names;
 pub mod run;
 pub mod smithy;
+pub mod smoke;
 
 use std::path::{Path, PathBuf};
 
