@@ -18,7 +18,8 @@ A local Amazon Connect: every operation of the model answers, requests are check
 instances, users, routing profiles, security profiles and hierarchy groups are kept, quotas enforced.
 
   --listen ADDR        address to listen on (default 127.0.0.1:0: a free port)
-  --state FILE         load the state from FILE at start, save it there after each change
+  --state FILE         keep the state in FILE: loaded at start, each change appended to FILE.journal
+                       (synced) before it is answered, FILE rewritten when the journal outgrows it
   --throttle MODE      documented (default: the documented quotas), off, or RATE/BURST for every operation
   --fail-rate P        answer that share (0..1) of requests with a 5xx service error
   --latency MS         delay every answer by MS milliseconds

@@ -7,6 +7,7 @@ mod cli;
 mod output;
 mod resources;
 mod route;
+mod search;
 mod service;
 mod state;
 mod throttle;
@@ -64,9 +65,9 @@ enum RunError {
 }
 
 fn run(options: cli::Options) -> Result<(), RunError> {
-    let store = match &options.state {
-        Some(path) => state::Store::load(path)?,
-        None => state::Store::default(),
+    let (store, persistence) = match &options.state {
+        Some(path) => (state::Store::load(path)?, Some(state::Persistence::open(path)?)),
+        None => (state::Store::default(), None),
     };
     let log = match &options.log {
         Some(path) => Some(
@@ -86,7 +87,7 @@ fn run(options: cli::Options) -> Result<(), RunError> {
         .map_err(RunError::Runtime)?;
     let listen = options.listen;
     let latency = Duration::from_millis(options.latency_ms);
-    let emulator = Arc::new(Emulator::new(options, store, log));
+    let emulator = Arc::new(Emulator::new(options, store, persistence, log));
     runtime.block_on(async {
         let listener = tokio::net::TcpListener::bind(listen)
             .await

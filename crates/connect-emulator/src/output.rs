@@ -231,6 +231,18 @@ pub fn error(status: u16, code: &str, message: &str) -> Answer {
     }
 }
 
+/// An error answer whose body has members beside the message (as the error shape models them).
+pub fn error_with(status: u16, code: &str, message: &str, members: &[(&str, Value)]) -> Answer {
+    let mut answer = error(status, code, message);
+    let mut body = Map::new();
+    body.insert("Message".into(), json!(message));
+    for (k, v) in members {
+        body.insert((*k).to_owned(), v.clone());
+    }
+    answer.body = serde_json::to_vec(&Value::Object(body)).unwrap_or_default();
+    answer
+}
+
 /// The first of `names` that `op` models as an error, with its HTTP status; the last name (with
 /// `fallback_status`) when it models none of them.
 pub fn modeled_error(op: &Operation, names: &[&'static str], fallback_status: u16) -> (&'static str, u16) {

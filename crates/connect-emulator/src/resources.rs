@@ -8,6 +8,7 @@ use connect_core::model::{Kind, Location, Operation, Shape};
 use serde_json::{Map, Value, json};
 
 use crate::output::{self, Answer, Context, conform, generate, op_error};
+use crate::search::{matches_criteria, matches_tags};
 use crate::state::{Resource, Scope};
 
 /// A kind of resource the emulator keeps.
@@ -250,6 +251,7 @@ pub fn run(
                     Ok((out, false))
                 }
                 Action::Delete => {
+                    check_unused(spec, op, instance, &id, scope)?;
                     scope.remove(spec.kind, instance, &id);
                     Ok((required_output(op, cx), true))
                 }
@@ -329,6 +331,52 @@ fn check_references(
     Ok(())
 }
 
+/// Refuses to delete a resource that another resource of the instance refers to (a routing
+/// profile, security profile or hierarchy group of a user, a hierarchy group that is another's
+/// parent), as Connect does, with the modeled `ResourceInUseException` naming the first referrer.
+fn check_unused(
+    spec: &KindSpec,
+    op: &Operation,
+    instance: Option<&str>,
+    id: &str,
+    scope: &Scope,
+) -> Result<(), Answer> {
+    let members: Vec<&str> = REFERENCES.iter().filter(|(_, kind)| *kind == spec.kind).map(|(m, _)| *m).collect();
+    if members.is_empty() || instance.is_none() || !op.errors.iter().any(|e| e.name == "ResourceInUseException") {
+        return Ok(());
+    }
+    // A resource names itself by its id member too: only others count.
+    let refers = |r: &&Resource| {
+        !(r.kind == spec.kind && r.id == id)
+            && members.iter().any(|m| match r.attrs.get(*m) {
+                Some(Value::String(v)) => v == id,
+                Some(Value::Array(items)) => items.iter().any(|v| v.as_str() == Some(id)),
+                _ => false,
+            })
+    };
+    let in_instance = || scope.resources.iter().filter(|r| r.instance.as_deref() == instance);
+    let Some(referrer) = in_instance().filter(|r| r.kind == "user").find(refers).or_else(|| in_instance().find(refers))
+    else {
+        return Ok(());
+    };
+    let users = scope.list("user", instance).filter(refers).count();
+    let message = match users {
+        0 => format!("{} {id} is in use by {} {}", title(spec.kind), title(&referrer.kind).to_lowercase(), referrer.id),
+        n => format!("{} {id} is in use by {n} user(s)", title(spec.kind)),
+    };
+    let resource_type = match referrer.kind.as_str() {
+        "user" => "USER",
+        _ => "HIERARCHY_GROUP",
+    };
+    let (code, status) = output::modeled_error(op, &["ResourceInUseException"], 409);
+    Err(output::error_with(
+        status,
+        code,
+        &message,
+        &[("ResourceType", json!(resource_type)), ("ResourceId", json!(referrer.arn))],
+    ))
+}
+
 /// Refuses a name another resource of the kind has, where the operation models the error.
 fn check_unique(
     spec: &KindSpec,
@@ -388,7 +436,7 @@ fn insert(
     attrs.insert("LastModifiedTime".into(), json!(cx.now));
     attrs.insert("LastModifiedRegion".into(), json!(cx.region));
     let res = Resource { kind: spec.kind.into(), id, arn, instance: instance.map(str::to_owned), attrs };
-    scope.resources.push(res.clone());
+    scope.push(res.clone());
     res
 }
 
@@ -482,8 +530,15 @@ fn list(
     cx: &mut Context<'_>,
 ) -> Outcome {
     let criteria = input.get("SearchCriteria").filter(|_| action == Action::Search);
-    let matched: Vec<&Resource> =
-        scope.list(spec.kind, instance).filter(|r| criteria.is_none_or(|c| matches_criteria(c, &r.attrs))).collect();
+    let tag_filter = input.get("SearchFilter").and_then(|f| f.get("TagFilter")).filter(|_| action == Action::Search);
+    let parent = |group: &str| -> Option<String> {
+        scope.find("hierarchy-group", instance, group)?.attrs.get("ParentGroupId")?.as_str().map(str::to_owned)
+    };
+    let matched: Vec<&Resource> = scope
+        .list(spec.kind, instance)
+        .filter(|r| criteria.is_none_or(|c| matches_criteria(c, &r.attrs, &parent)))
+        .filter(|r| tag_filter.is_none_or(|f| matches_tags(f, &r.attrs)))
+        .collect();
     let page = op.paginated;
     let size_member = page.and_then(|p| p.page_size);
     let max = op
@@ -522,56 +577,6 @@ fn list(
     Ok((out, false))
 }
 
-/// Whether a resource's members satisfy search criteria: `AndConditions`, `OrConditions` and
-/// `StringCondition`s (on any member of that name, nested or not, case-insensitively named);
-/// conditions of other kinds are not evaluated and hold.
-fn matches_criteria(criteria: &Value, attrs: &Map<String, Value>) -> bool {
-    let Value::Object(c) = criteria else { return true };
-    let all = |key: &str, any: bool| match c.get(key) {
-        Some(Value::Array(items)) if !items.is_empty() => {
-            if any {
-                items.iter().any(|i| matches_criteria(i, attrs))
-            } else {
-                items.iter().all(|i| matches_criteria(i, attrs))
-            }
-        }
-        _ => true,
-    };
-    let string = match c.get("StringCondition") {
-        Some(Value::Object(s)) => {
-            let field = s.get("FieldName").and_then(Value::as_str).unwrap_or("");
-            let want = s.get("Value").and_then(Value::as_str).unwrap_or("");
-            let how = s.get("ComparisonType").and_then(Value::as_str).unwrap_or("EXACT");
-            let mut found = Vec::new();
-            collect_field(&Value::Object(attrs.clone()), field, &mut found);
-            let field_is_id = field.eq_ignore_ascii_case("resourceid");
-            if field_is_id {
-                found.extend(attrs.get("Id").and_then(Value::as_str).map(str::to_owned));
-            }
-            found.iter().any(|got| match how {
-                "STARTS_WITH" => got.to_lowercase().starts_with(&want.to_lowercase()),
-                "CONTAINS" => got.to_lowercase().contains(&want.to_lowercase()),
-                _ => got == want,
-            })
-        }
-        _ => true,
-    };
-    all("AndConditions", false) && all("OrConditions", true) && string
-}
-
-fn collect_field(value: &Value, field: &str, found: &mut Vec<String>) {
-    if let Value::Object(map) = value {
-        for (k, v) in map {
-            if k.eq_ignore_ascii_case(field) {
-                if let Some(s) = v.as_str() {
-                    found.push(s.to_owned());
-                }
-            }
-            collect_field(v, field, found);
-        }
-    }
-}
-
 /// TagResource, UntagResource and ListTagsForResource on a stored resource, found by ARN.
 fn tags(
     action: Action,
@@ -587,14 +592,25 @@ fn tags(
         .and_then(|m| text(input, m.name))
         .unwrap_or_default()
         .to_owned();
-    let Some(res) = scope.by_arn_mut(&arn) else {
+    let Some(found) = scope.by_arn(&arn) else {
         return Err(op_error(op, output::NOT_FOUND, 404, &format!("Resource not found: {arn}")));
     };
+    if action == Action::ListTags {
+        let mut out = required_output(op, cx);
+        let tags = found.attrs.get("Tags").cloned().unwrap_or_else(|| Value::Object(Map::new()));
+        for m in op.output.map_or(&[][..], |s| s.members()) {
+            if matches!(m.target.kind, Kind::Map { .. }) {
+                out.insert(m.name.to_owned(), tags.clone());
+            }
+        }
+        return Ok((out, false));
+    }
+    let Some(res) = scope.by_arn_mut(&arn) else { return Ok((required_output(op, cx), false)) };
     let mut tags = match res.attrs.get("Tags") {
         Some(Value::Object(t)) => t.clone(),
         _ => Map::new(),
     };
-    let mut out = required_output(op, cx);
+    let out = required_output(op, cx);
     match action {
         Action::Tag => {
             if let Some(Value::Object(new)) =
@@ -612,14 +628,7 @@ fn tags(
                 }
             }
         }
-        _ => {
-            for m in op.output.map_or(&[][..], |s| s.members()) {
-                if matches!(m.target.kind, Kind::Map { .. }) {
-                    out.insert(m.name.to_owned(), Value::Object(tags.clone()));
-                }
-            }
-            return Ok((out, false));
-        }
+        _ => {}
     }
     res.attrs.insert("Tags".into(), Value::Object(tags));
     Ok((out, true))
@@ -652,22 +661,5 @@ mod tests {
             .map(|(n, _)| *n)
             .collect();
         assert!(updates.len() >= 6, "{updates:?}");
-    }
-
-    #[test]
-    fn criteria() {
-        let attrs: Map<String, Value> =
-            serde_json::from_value(json!({"Username": "mary", "IdentityInfo": {"FirstName": "Mary"}})).unwrap();
-        let c = |v: Value| matches_criteria(&v, &attrs);
-        assert!(c(
-            json!({"StringCondition": {"FieldName": "firstname", "Value": "Ma", "ComparisonType": "STARTS_WITH"}})
-        ));
-        assert!(!c(json!({"StringCondition": {"FieldName": "Username", "Value": "bob", "ComparisonType": "EXACT"}})));
-        assert!(c(
-            json!({"OrConditions": [{"StringCondition": {"FieldName": "Username", "Value": "bob"}}, {"StringCondition": {"FieldName": "Username", "Value": "mary"}}]})
-        ));
-        assert!(!c(
-            json!({"AndConditions": [{"StringCondition": {"FieldName": "Username", "Value": "bob"}}, {"StringCondition": {"FieldName": "Username", "Value": "mary"}}]})
-        ));
     }
 }

@@ -19,7 +19,7 @@ use crate::cli::Options;
 use crate::output::{self, Answer, Context, generate, op_error};
 use crate::resources::{self, Action};
 use crate::route::{Router, input_document};
-use crate::state::Store;
+use crate::state::{Persistence, StateError, Store};
 use crate::throttle::Limiter;
 
 /// A small deterministic generator (splitmix64) for faults and ids.
@@ -60,6 +60,8 @@ fn id(seed: u64, n: u64) -> String {
 
 struct Inner {
     store: Store,
+    /// The journal of `--state`, when given.
+    persistence: Option<Persistence>,
     limiter: Limiter,
     faults: Rng,
 }
@@ -84,11 +86,13 @@ pub struct Incoming<'a> {
 }
 
 impl Emulator {
-    pub fn new(options: Options, store: Store, log: Option<File>) -> Emulator {
+    pub fn new(options: Options, store: Store, persistence: Option<Persistence>, log: Option<File>) -> Emulator {
+        let inner =
+            Inner { store, persistence, limiter: Limiter::new(options.throttle), faults: Rng::new(options.seed) };
         Emulator {
             router: Router::new(SERVICE.operations),
             stateful: resources::classify(SERVICE.operations),
-            inner: Mutex::new(Inner { store, limiter: Limiter::new(options.throttle), faults: Rng::new(options.seed) }),
+            inner: Mutex::new(inner),
             log: log.map(Mutex::new),
             options,
         }
@@ -98,10 +102,12 @@ impl Emulator {
         self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Saves the state to the `--state` file, if any.
-    pub fn save(&self) -> Result<(), crate::state::StateError> {
-        match &self.options.state {
-            Some(path) => self.lock().store.save(path),
+    /// Writes the whole state to the `--state` file, if any, and empties its journal.
+    pub fn save(&self) -> Result<(), StateError> {
+        let mut inner = self.lock();
+        let Inner { store, persistence, .. } = &mut *inner;
+        match persistence {
+            Some(p) => p.snapshot(store),
             None => Ok(()),
         }
     }
@@ -168,17 +174,55 @@ impl Emulator {
         }
         let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
         let seed = self.options.seed;
-        let store = &mut inner.store;
-        let scope_key = (caller.account.clone(), caller.region.clone());
-        let crate::state::Store { scopes, issued } = store;
+        let scope_key = crate::state::scope_key(&caller.account, &caller.region);
+        let stateful = self.stateful.get(op.name).copied();
+        // An instance-scoped operation names an instance that must exist (the stateful ones check
+        // it themselves, with the instance as the resource for instance operations).
+        if stateful.is_none() {
+            if let Some(id) = input.get("InstanceId").and_then(Value::as_str) {
+                let scope = inner.store.scopes.get(&scope_key);
+                let id = id.rsplit('/').next().unwrap_or(id);
+                if scope.is_none_or(|s| s.find(resources::INSTANCE, None, id).is_none()) {
+                    return op_error(op, output::NOT_FOUND, 404, &format!("Instance not found: {id}"));
+                }
+            }
+        }
+        // A request that repeats an idempotency token gets the first one's answer.
+        let token = op
+            .input
+            .and_then(|s| s.members().iter().find(|m| m.idempotency_token))
+            .and_then(|m| input.get(m.name))
+            .and_then(Value::as_str)
+            .filter(|_| stateful.is_some())
+            .map(|t| format!("{scope_key}|{}|{t}", op.name));
+        let mut plain = input.clone();
+        if let Some(m) = op.input.and_then(|s| s.members().iter().find(|m| m.idempotency_token)) {
+            plain.remove(m.name);
+        }
+        if let Some(first) = token.as_ref().and_then(|t| inner.store.tokens.get(t)) {
+            if first["input"] != Value::Object(plain.clone())
+                && op.errors.iter().any(|e| e.name == "IdempotencyException")
+            {
+                return op_error(
+                    op,
+                    &["IdempotencyException"],
+                    409,
+                    "The client token was used with other parameters.",
+                );
+            }
+            let doc = first["output"].as_object().cloned().unwrap_or_default();
+            return output::success(op, doc);
+        }
+        let Inner { store, persistence, .. } = inner;
+        let Store { scopes, issued, .. } = store;
         let mut ids = || {
             *issued += 1;
             id(seed, *issued)
         };
         let mut cx = Context { account: &caller.account, region: &caller.region, now, ids: &mut ids };
-        let result = match self.stateful.get(op.name) {
-            Some(&(action, kind)) => {
-                let scope = scopes.entry(crate::state::scope_key(&scope_key.0, &scope_key.1)).or_default();
+        let result = match stateful {
+            Some((action, kind)) => {
+                let scope = scopes.entry(scope_key.clone()).or_default();
                 resources::run(action, resources::spec(kind), op, &input, scope, &mut cx)
             }
             None => {
@@ -190,13 +234,15 @@ impl Emulator {
             }
         };
         match result {
-            Ok((doc, changed)) => {
-                if changed {
-                    if let Some(path) = &self.options.state {
-                        if let Err(e) = inner.store.save(path) {
-                            eprintln!("connect-emulator: {e}");
-                            return op_error(op, output::FAULT, 500, "The emulator could not save its state.");
-                        }
+            Ok((doc, _)) => {
+                let remembered = token.map(|t| (t, json!({"input": plain, "output": doc})));
+                if let Some((t, v)) = &remembered {
+                    store.tokens.insert(t.clone(), v.clone());
+                }
+                if let Some(p) = persistence {
+                    if let Err(e) = p.record(store, &scope_key, remembered) {
+                        eprintln!("connect-emulator: {e}");
+                        return op_error(op, output::FAULT, 500, "The emulator could not save its state.");
                     }
                 }
                 output::success(op, doc)

@@ -14,7 +14,8 @@ use connect_core::model::{Kind, Location, Operation};
 use serde_json::{Value, json};
 
 /// botocore's client for each case; the placeholders `$INSTANCE` … become the ids of resources it
-/// creates first (an instance, its default profiles, a user, a hierarchy group).
+/// creates first (an instance, its default profiles, a user, a hierarchy group; spare profiles for
+/// the operations that delete one).
 const BOTOCORE: &str = r#"
 import json, sys
 import botocore.session
@@ -35,15 +36,19 @@ uid = client.create_user(InstanceId=iid, Username='setup-user', PhoneConfig={'Ph
     SecurityProfileIds=[sp], RoutingProfileId=rp)['UserId']
 subst = {'$INSTANCE': iid, '$INSTANCE_ARN': inst['Arn'], '$USER': uid, '$ROUTING_PROFILE': rp,
          '$SECURITY_PROFILE': sp, '$HIERARCHY_GROUP': hg}
-def fill(v):
+# Profiles no user refers to, for the operations that delete one (a profile in use cannot be).
+spare = {'$ROUTING_PROFILE': client.create_routing_profile(InstanceId=iid, Name='spare', Description='spare',
+             DefaultOutboundQueueId='q', MediaConcurrencies=[{'Channel': 'VOICE', 'Concurrency': 1}])['RoutingProfileId'],
+         '$SECURITY_PROFILE': client.create_security_profile(InstanceId=iid, SecurityProfileName='spare')['SecurityProfileId']}
+def fill(v, deleting):
     if isinstance(v, str):
-        return subst.get(v, v)
+        return (deleting and spare.get(v)) or subst.get(v, v)
     if isinstance(v, list):
-        return [fill(i) for i in v]
+        return [fill(i, deleting) for i in v]
     return v
 out = []
 for case in job['cases']:
-    params = {k: fill(v) for k, v in case['params'].items()}
+    params = {k: fill(v, case['operation'].startswith('Delete')) for k, v in case['params'].items()}
     op = model.operation_model(case['operation'])
     try:
         parsed = client._make_api_call(case['operation'], params)

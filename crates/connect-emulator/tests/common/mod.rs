@@ -197,13 +197,15 @@ for call in job['calls']:
         meta = r.pop('ResponseMetadata')
         out.append({'status': meta['HTTPStatusCode'], 'output': r})
     except ClientError as e:
+        fields = {k: v for k, v in e.response.items() if k not in ('ResponseMetadata', 'Error')}
         out.append({'status': e.response['ResponseMetadata']['HTTPStatusCode'], 'code': e.response['Error']['Code'],
-                    'message': e.response['Error'].get('Message')})
+                    'message': e.response['Error'].get('Message'), 'fields': fields})
 json.dump(out, sys.stdout, default=str)
 "#;
 
 /// Makes each call (`[operation, params]`) with botocore (retries off), signing with `key`;
-/// returns each answer's `status`, and `output` or `code` and `message`.
+/// returns each answer's `status`, and `output` or `code`, `message` and the error's modeled
+/// `fields` as botocore parses them.
 pub fn botocore_calls(url: &str, key: (&str, &str), calls: &[Value]) -> Vec<Value> {
     use std::io::Write;
     let job = json!({"url": url, "region": REGION, "akid": key.0, "secret": key.1, "calls": calls});
