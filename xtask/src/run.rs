@@ -1,10 +1,14 @@
-//! `cargo xtask demo` and `cargo xtask bench`: the seed command against the local emulator, and whole-process measurements of aws-connect beside the AWS CLI.
+//! `cargo xtask demo` and `cargo xtask bench`: the seed command against the local emulator, and
+//! whole-process measurements of aws-connect beside the AWS CLI, against the emulator too; the
+//! bulk figures live in `run/bulk.rs`.
 
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use loopback::{ACCESS_KEY_ID, REGION, Reply, SECRET_ACCESS_KEY, Server};
+use loopback::{ACCESS_KEY_ID, REGION, SECRET_ACCESS_KEY};
+
+mod bulk;
 
 /// The seed document's example.
 const SEED: &[&str] = &[
@@ -39,129 +43,194 @@ fn temp_home() -> Result<PathBuf, String> {
     Ok(dir)
 }
 
+/// A running `connect-emulator`, killed when dropped.
+pub(crate) struct EmulatorProcess {
+    child: std::process::Child,
+    pub url: String,
+}
+
+impl EmulatorProcess {
+    /// Starts `binary` on a free port with `args` and reads the URL it prints first.
+    pub fn start(binary: &std::path::Path, args: &[&str]) -> Result<EmulatorProcess, String> {
+        use std::io::BufRead;
+        let mut child = Command::new(binary)
+            .args(["--listen", "127.0.0.1:0"])
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .map_err(|e| format!("cannot start {}: {e}", binary.display()))?;
+        let stdout = child.stdout.take().ok_or("the emulator has no stdout")?;
+        let mut line = String::new();
+        std::io::BufReader::new(stdout).read_line(&mut line).map_err(|e| format!("reading the emulator: {e}"))?;
+        let url = line.trim().strip_prefix("listening on ").map(str::to_owned);
+        let mut process = EmulatorProcess { child, url: String::new() };
+        process.url = url.ok_or(format!("unexpected first line of the emulator {line:?}"))?;
+        Ok(process)
+    }
+
+    /// Stops it with SIGTERM (so that it writes what it keeps) and waits for it.
+    pub fn stop(mut self) {
+        // SAFETY: kill(2) on our own child's pid, which has not been waited for.
+        unsafe { libc::kill(self.child.id() as libc::pid_t, libc::SIGTERM) };
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for EmulatorProcess {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
 /// `cargo xtask demo`: starts `connect-emulator` (a local Connect), creates an instance and a user
 /// with aws-connect, shows `describe-user`, runs the seed command with `--debug`, and shows
 /// `describe-user` again.
 pub fn demo() -> Result<(), String> {
     let [binary, emulator] = build_dev(["aws-connect", "connect-emulator"])?;
     let home = temp_home()?;
-    let mut child = Command::new(&emulator)
-        .args(["--listen", "127.0.0.1:0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .map_err(|e| format!("cannot start {}: {e}", emulator.display()))?;
-    let url = {
-        use std::io::BufRead;
-        let stdout = child.stdout.take().ok_or("the emulator has no stdout")?;
-        let mut line = String::new();
-        std::io::BufReader::new(stdout).read_line(&mut line).map_err(|e| format!("reading the emulator: {e}"))?;
-        line.trim().strip_prefix("listening on ").map(str::to_owned).ok_or(format!("unexpected first line {line:?}"))?
-    };
-    println!("connect-emulator: listening on {url}\n");
-    let result = demo_script(&binary, &url, &home);
-    let _ = child.kill();
-    let _ = child.wait();
+    let emulator = EmulatorProcess::start(&emulator, &[])?;
+    println!("connect-emulator: listening on {}\n", emulator.url);
+    let result = demo_script(&binary, &emulator.url, &home);
+    drop(emulator);
     let _ = std::fs::remove_dir_all(home);
     result
 }
 
+/// Runs aws-connect against the endpoint `url` and returns its trimmed standard output; `show`
+/// echoes the command and its output (and lets its standard error through).
+pub(crate) fn aws_connect(
+    binary: &std::path::Path,
+    url: &str,
+    home: &std::path::Path,
+    args: &[&str],
+    show: bool,
+) -> Result<String, String> {
+    if show {
+        println!("$ aws-connect {}", args.join(" "));
+    }
+    let out = with_test_env(Command::new(binary), home)
+        .env("AWS_ENDPOINT_URL", url)
+        .args(args)
+        .stdin(Stdio::null())
+        .stderr(if show { Stdio::inherit() } else { Stdio::piped() })
+        .output()
+        .map_err(|e| format!("cannot run {}: {e}", binary.display()))?;
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    if show || !out.status.success() {
+        print!("{stdout}");
+    }
+    if !out.status.success() {
+        return Err(format!(
+            "aws-connect {}: exit code {}: {}",
+            args.first().unwrap_or(&""),
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    Ok(stdout.trim().to_owned())
+}
+
+/// What the demo and the benchmarks create first: an instance, its default routing profile and
+/// Agent security profile.
+pub(crate) struct Setup {
+    pub instance: String,
+    pub routing: String,
+    pub security: String,
+}
+
+/// Creates an instance with aws-connect and finds its default profiles.
+pub(crate) fn setup(binary: &std::path::Path, url: &str, home: &std::path::Path) -> Result<Setup, String> {
+    let run = |args: &[&str]| aws_connect(binary, url, home, args, false);
+    let instance = run(&[
+        "create-instance",
+        "--identity-management-type",
+        "CONNECT_MANAGED",
+        "--instance-alias",
+        "demo",
+        "--inbound-calls-enabled",
+        "--outbound-calls-enabled",
+        "--query",
+        "Id",
+        "--output",
+        "text",
+    ])?;
+    let routing = run(&[
+        "list-routing-profiles",
+        "--instance-id",
+        &instance,
+        "--query",
+        "RoutingProfileSummaryList[0].Id",
+        "--output",
+        "text",
+    ])?;
+    let security = run(&[
+        "list-security-profiles",
+        "--instance-id",
+        &instance,
+        "--query",
+        "SecurityProfileSummaryList[?Name=='Agent'].Id",
+        "--output",
+        "text",
+    ])?;
+    Ok(Setup { instance, routing, security })
+}
+
+/// Creates a user with aws-connect and returns its id.
+pub(crate) fn create_user(
+    binary: &std::path::Path,
+    url: &str,
+    home: &std::path::Path,
+    s: &Setup,
+    username: &str,
+) -> Result<String, String> {
+    let args = [
+        "create-user",
+        "--instance-id",
+        &s.instance,
+        "--username",
+        username,
+        "--phone-config",
+        "PhoneType=SOFT_PHONE",
+        "--security-profile-ids",
+        &s.security,
+        "--routing-profile-id",
+        &s.routing,
+        "--query",
+        "UserId",
+        "--output",
+        "text",
+    ];
+    aws_connect(binary, url, home, &args, false)
+}
+
+/// The seed command with the ids of a user and its instance.
+fn seed_for<'a>(user: &'a str, instance: &'a str) -> Vec<&'a str> {
+    let mut seed: Vec<&str> = SEED.to_vec();
+    let user_at = seed.iter().position(|a| *a == "--user-id").map_or(0, |i| i + 1);
+    let instance_at = seed.iter().position(|a| *a == "--instance-id").map_or(0, |i| i + 1);
+    seed[user_at] = user;
+    seed[instance_at] = instance;
+    seed
+}
+
 /// The demo's commands against the emulator at `url`.
 fn demo_script(binary: &std::path::Path, url: &str, home: &std::path::Path) -> Result<(), String> {
-    let run = |args: &[&str], show: bool| -> Result<String, String> {
-        println!("$ aws-connect {}", args.join(" "));
-        let out = with_test_env(Command::new(binary), home)
-            .env("AWS_ENDPOINT_URL", url)
-            .args(args)
-            .stderr(if show { Stdio::inherit() } else { Stdio::piped() })
-            .output()
-            .map_err(|e| format!("cannot run {}: {e}", binary.display()))?;
-        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-        if show || !out.status.success() {
-            print!("{stdout}");
-        }
-        if !out.status.success() {
-            return Err(format!(
-                "exit code {}: {}",
-                out.status.code().unwrap_or(-1),
-                String::from_utf8_lossy(&out.stderr)
-            ));
-        }
-        Ok(stdout.trim().to_owned())
-    };
-    let instance = run(
-        &[
-            "create-instance",
-            "--identity-management-type",
-            "CONNECT_MANAGED",
-            "--instance-alias",
-            "demo",
-            "--inbound-calls-enabled",
-            "--outbound-calls-enabled",
-            "--query",
-            "Id",
-            "--output",
-            "text",
-        ],
-        false,
-    )?;
-    let routing = run(
-        &[
-            "list-routing-profiles",
-            "--instance-id",
-            &instance,
-            "--query",
-            "RoutingProfileSummaryList[0].Id",
-            "--output",
-            "text",
-        ],
-        false,
-    )?;
-    let security = run(
-        &[
-            "list-security-profiles",
-            "--instance-id",
-            &instance,
-            "--query",
-            "SecurityProfileSummaryList[?Name=='Agent'].Id",
-            "--output",
-            "text",
-        ],
-        false,
-    )?;
-    let user = run(
-        &[
-            "create-user",
-            "--instance-id",
-            &instance,
-            "--username",
-            "mary",
-            "--phone-config",
-            "PhoneType=SOFT_PHONE",
-            "--security-profile-ids",
-            &security,
-            "--routing-profile-id",
-            &routing,
-            "--query",
-            "UserId",
-            "--output",
-            "text",
-        ],
-        false,
-    )?;
-    println!("\nBefore:");
-    run(&["describe-user", "--user-id", &user, "--instance-id", &instance, "--query", "User.IdentityInfo"], true)?;
+    let run = |args: &[&str]| aws_connect(binary, url, home, args, true).map(|_| ());
+    let s = setup(binary, url, home)?;
+    let user = create_user(binary, url, home, &s, "mary")?;
+    let describe = ["describe-user", "--user-id", &user, "--instance-id", &s.instance, "--query", "User.IdentityInfo"];
+    println!("Created instance {} and user {user} (mary).\n\nBefore:", s.instance);
+    run(&describe)?;
     println!("\nThe seed command, with --debug:");
-    let mut seed: Vec<&str> = SEED.to_vec();
-    let user_at = seed.iter().position(|a| *a == "--user-id").ok_or("seed")? + 1;
-    let instance_at = seed.iter().position(|a| *a == "--instance-id").ok_or("seed")? + 1;
-    seed[user_at] = &user;
-    seed[instance_at] = &instance;
+    let mut seed = seed_for(&user, &s.instance);
     seed.push("--debug");
-    run(&seed, true)?;
+    run(&seed)?;
     println!("\nAfter:");
-    run(&["describe-user", "--user-id", &user, "--instance-id", &instance, "--query", "User.IdentityInfo"], true)?;
-    Ok(())
+    run(&describe)
 }
 
 /// Builds aws-connect and connect-emulator in the dev profile (quick to build, and shared with
@@ -178,6 +247,25 @@ fn build_dev(names: [&str; 2]) -> Result<[PathBuf; 2], String> {
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..").join("target"));
     Ok(names.map(|name| target.join("debug").join(format!("{name}{}", std::env::consts::EXE_SUFFIX))))
+}
+
+/// Builds connect-emulator optimized for the benchmarks, which measure the client beside it: the
+/// release profile without LTO and with parallel code generation (quicker to build; the server
+/// is not what is measured) and returns its path.
+pub(crate) fn build_emulator() -> Result<PathBuf, String> {
+    let root = crate::workspace_root();
+    let status = Command::new(env!("CARGO"))
+        .args(["build", "--release", "--locked", "--quiet", "-p", "connect-emulator"])
+        .env("CARGO_PROFILE_RELEASE_LTO", "false")
+        .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16")
+        .current_dir(&root)
+        .status()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if !status.success() {
+        return Err("building connect-emulator failed".into());
+    }
+    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
+    Ok(target.join("release").join(format!("connect-emulator{}", std::env::consts::EXE_SUFFIX)))
 }
 
 /// One measured process: wall time and peak resident memory.
@@ -230,21 +318,28 @@ fn ms(d: Duration) -> String {
     format!("{:.2} ms", d.as_secs_f64() * 1000.0)
 }
 
-/// `cargo xtask bench [--runs N]`: skeleton, the seed request against a loopback server, and the
-/// help page, for aws-connect and the installed `aws`, side by side.
+/// `cargo xtask bench [--runs N] [--bulk [--rows N]]`: skeleton, the seed request against
+/// connect-emulator, and the help page, for aws-connect and the installed `aws`, side by side; with
+/// `--bulk`, the figures of `--cli-input-rows` against the emulator instead.
 pub fn bench(args: &[&str]) -> Result<(), String> {
+    const USAGE: &str = "usage: cargo xtask bench [--runs N] | cargo xtask bench --bulk [--rows N] [CASE...]";
     let runs: usize = match args {
         [] => 30,
         ["--runs", n] => n.parse().map_err(|_| format!("--runs takes a number, not {n}"))?,
-        _ => return Err("usage: cargo xtask bench [--runs N]".into()),
+        ["--bulk", rest @ ..] => return bulk::bench(rest).map_err(|e| if e.is_empty() { USAGE.into() } else { e }),
+        _ => return Err(USAGE.into()),
     };
     let binary = crate::dist::build()?;
+    let emulator_binary = build_emulator()?;
     let home = temp_home()?;
     let aws = crate::which("aws").map(unshim);
-    let server = Server::start(vec![Reply::empty(200)]);
-    let url = server.url();
+    // The emulator without quotas: every run of both clients is answered at once.
+    let emulator = EmulatorProcess::start(&emulator_binary, &["--throttle", "off"])?;
+    let url = emulator.url.clone();
+    let s = setup(&binary, &url, &home)?;
+    let user = create_user(&binary, &url, &home, &s, "mary")?;
 
-    let mut seed: Vec<&str> = SEED.to_vec();
+    let mut seed = seed_for(&user, &s.instance);
     seed.extend(["--endpoint-url", &url]);
     let skeleton = [SEED[0], "--generate-cli-skeleton"];
     let help = [SEED[0], "help"];
@@ -288,6 +383,7 @@ pub fn bench(args: &[&str]) -> Result<(), String> {
         };
         println!("{name:<14} {ours_text:<34} {theirs_text:<34} {ratio}");
     }
+    emulator.stop();
     let _ = std::fs::remove_dir_all(home);
     Ok(())
 }
