@@ -249,15 +249,12 @@ fn build_dev(names: [&str; 2]) -> Result<[PathBuf; 2], String> {
     Ok(names.map(|name| target.join("debug").join(format!("{name}{}", std::env::consts::EXE_SUFFIX))))
 }
 
-/// Builds connect-emulator optimized for the benchmarks, which measure the client beside it: the
-/// release profile without LTO and with parallel code generation (quicker to build; the server
-/// is not what is measured) and returns its path.
+/// Builds connect-emulator optimized for the benchmarks, which measure the client beside it (the
+/// release profile: optimized, quick to build) and returns its path.
 pub(crate) fn build_emulator() -> Result<PathBuf, String> {
     let root = crate::workspace_root();
     let status = Command::new(env!("CARGO"))
         .args(["build", "--release", "--locked", "--quiet", "-p", "connect-emulator"])
-        .env("CARGO_PROFILE_RELEASE_LTO", "false")
-        .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16")
         .current_dir(&root)
         .status()
         .map_err(|e| format!("cannot run cargo: {e}"))?;
