@@ -97,7 +97,8 @@ pub const HELP: &str = "help";
 pub const COMPLETION: &str = "completion";
 
 /// The shells `aws-connect completion` writes scripts for.
-const SHELLS: &[(&str, Shell)] = &[("bash", Shell::Bash), ("zsh", Shell::Zsh), ("fish", Shell::Fish)];
+const SHELLS: &[(&str, Shell)] =
+    &[("bash", Shell::Bash), ("zsh", Shell::Zsh), ("fish", Shell::Fish), ("powershell", Shell::PowerShell)];
 
 /// Finds the operation name: the first argument that is neither an option nor an option's value.
 pub fn operation_position(args: &[String]) -> Option<usize> {

@@ -98,7 +98,7 @@ pub fn service_page(service: &Service) -> String {
     page.block(format!(
         "Use {PROGRAM} <command> help for information on a specific command. The synopsis for each command shows \
          its parameters and their usage. Optional parameters are shown in square brackets. Use {PROGRAM} \
-         completion bash|zsh|fish to print a shell completion script."
+         completion bash|zsh|fish|powershell to print a shell completion script."
     ));
     page.block("Global Options");
     for global in GLOBALS {
