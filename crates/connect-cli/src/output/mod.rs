@@ -152,9 +152,7 @@ pub fn check_query(expr: &str) -> Result<(), QueryError> {
     query::check(expr)
 }
 
-pub(crate) use connect_core::compat::repr::{
-    number_str as py_number, python_str as py_str, truthy, type_name as py_type,
-};
+pub(crate) use connect_core::compat::repr::{python_str as py_str, truthy, type_name as py_type};
 
 pub(crate) fn is_scalar(value: &Value) -> bool {
     !matches!(value, Value::Array(_) | Value::Object(_))
