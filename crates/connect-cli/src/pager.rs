@@ -49,57 +49,15 @@ pub fn choose(disabled: bool, stdout_is_terminal: bool, lookup: impl Fn(Source) 
 }
 
 /// Splits a command line into words as a POSIX shell (and Python's `shlex.split`) does: blanks
-/// separate words, single quotes keep everything, double quotes and backslashes escape.
+/// separate words, single quotes keep everything, double quotes and backslashes escape (the
+/// `shlex` crate; unlike Python's, it takes a `#` that starts a word as a comment). The errors
+/// are Python's words for the two ways a line can end too early.
 pub fn split_words(line: &str) -> Result<Vec<String>, String> {
-    let mut words = Vec::new();
-    let mut word: Option<String> = None;
-    let mut chars = line.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            c if c.is_whitespace() => {
-                if let Some(w) = word.take() {
-                    words.push(w);
-                }
-            }
-            '\'' => {
-                let w = word.get_or_insert_with(String::new);
-                loop {
-                    match chars.next() {
-                        Some('\'') => break,
-                        Some(c) => w.push(c),
-                        None => return Err("No closing quotation".into()),
-                    }
-                }
-            }
-            '"' => {
-                let w = word.get_or_insert_with(String::new);
-                loop {
-                    match chars.next() {
-                        Some('"') => break,
-                        Some('\\') => match chars.next() {
-                            Some(c @ ('"' | '\\' | '$' | '`')) => w.push(c),
-                            Some('\n') => {}
-                            Some(c) => {
-                                w.push('\\');
-                                w.push(c);
-                            }
-                            None => return Err("No closing quotation".into()),
-                        },
-                        Some(c) => w.push(c),
-                        None => return Err("No closing quotation".into()),
-                    }
-                }
-            }
-            '\\' => match chars.next() {
-                Some('\n') => {}
-                Some(c) => word.get_or_insert_with(String::new).push(c),
-                None => return Err("No escaped character".into()),
-            },
-            c => word.get_or_insert_with(String::new).push(c),
-        }
-    }
-    words.extend(word);
-    Ok(words)
+    shlex::split(line).ok_or_else(|| {
+        // Only an escaping backslash at the very end is completed by one more character.
+        if shlex::split(&format!("{line}x")).is_some() { "No escaped character" } else { "No closing quotation" }
+            .to_owned()
+    })
 }
 
 /// The process that runs the pager `command`, and the program's name for errors; `None` when
@@ -211,7 +169,10 @@ mod tests {
     fn pager_commands_split_like_a_shell() {
         assert_eq!(split_words("less -R").unwrap(), ["less", "-R"]);
         assert_eq!(split_words(r#"  a 'b c' "d \"e\"" f\ g '' "#).unwrap(), ["a", "b c", "d \"e\"", "f g", ""]);
-        assert!(split_words("'open").is_err());
+        assert_eq!(split_words("'open"), Err("No closing quotation".to_owned()));
+        assert_eq!(split_words(r#"a "b"#), Err("No closing quotation".to_owned()));
+        assert_eq!(split_words(r"less \"), Err("No escaped character".to_owned()));
+        assert_eq!(split_words("a\tb\nc").unwrap(), ["a", "b", "c"]);
     }
 
     #[test]
