@@ -347,17 +347,17 @@ const NO_ENV_SETTINGS: &[&str] = &["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
 
 const QUERY: &str = "{a: `1`, b: 'x'}";
 
-/// Behaviour doc §d, except the comment of `InstanceId`: comments come from the model's
-/// documentation, and the documentation of `models/connect.json` is our own (README).
+/// Behaviour doc §d, except the comments of the top-level members: comments come from the
+/// model's documentation, and the documentation of `models/connect.json` is our own (README).
 const YAML_SKELETON: &str = "\
-IdentityInfo:  # [REQUIRED] The identity information for the user.
+IdentityInfo:  # [REQUIRED] The user's new first and last name, email address, secondary email address and mobile number.
   FirstName: ''  # The first name.
   LastName: '' # The last name.
   Email: '' # The email address.
   SecondaryEmail: '' # The user's secondary email address.
   Mobile: '' # The user's mobile number.
-UserId: '' # [REQUIRED] The identifier of the user account.
-InstanceId: '' # [REQUIRED] The identifier of the Amazon Connect instance.
+UserId: '' # [REQUIRED] The ID of the user whose identity information to change.
+InstanceId: '' # [REQUIRED] The ID of the Amazon Connect instance the user belongs to.
 ";
 
 const INPUT_JSON: &str =

@@ -11,7 +11,7 @@ use crate::generated::{shapes, types};
 pub static ActivateEvaluationForm: Operation = Operation {
     name: "ActivateEvaluationForm",
     cli_name: "activate-evaluation-form",
-    doc: "",
+    doc: "Makes one version of an evaluation form the active one, so that new contact evaluations use it. Returns the form's ID, ARN and the version now active.",
     http: Http {
         method: "POST",
         uri: "/evaluation-forms/{InstanceId}/{EvaluationFormId}/activate",
@@ -35,7 +35,7 @@ pub static ActivateEvaluationForm: Operation = Operation {
 pub static AssociateAnalyticsDataSet: Operation = Operation {
     name: "AssociateAnalyticsDataSet",
     cli_name: "associate-analytics-data-set",
-    doc: "",
+    doc: "Shares one analytics data lake data set of the instance with an AWS account (this one unless another is named). Returns the data set, the account and the AWS RAM resource share created for it.",
     http: Http {
         method: "PUT",
         uri: "/analytics-data/instance/{InstanceId}/association",
@@ -61,7 +61,7 @@ pub static AssociateAnalyticsDataSet: Operation = Operation {
 pub static AssociateApprovedOrigin: Operation = Operation {
     name: "AssociateApprovedOrigin",
     cli_name: "associate-approved-origin",
-    doc: "",
+    doc: "Adds a web origin (scheme, host and optional port) to the instance's list of approved origins, the sites allowed to embed the Contact Control Panel or chat widget. Returns nothing.",
     http: Http {
         method: "PUT",
         uri: "/instance/{InstanceId}/approved-origin",
@@ -87,7 +87,7 @@ pub static AssociateApprovedOrigin: Operation = Operation {
 pub static AssociateBot: Operation = Operation {
     name: "AssociateBot",
     cli_name: "associate-bot",
-    doc: "",
+    doc: "Connects an Amazon Lex bot (a V1 bot by name and Region, or a V2 bot alias by ARN) to the instance so that flows can use it. Returns nothing.",
     http: Http {
         method: "PUT",
         uri: "/instance/{InstanceId}/bot",
@@ -113,7 +113,7 @@ pub static AssociateBot: Operation = Operation {
 pub static AssociateContactWithUser: Operation = Operation {
     name: "AssociateContactWithUser",
     cli_name: "associate-contact-with-user",
-    doc: "",
+    doc: "Assigns a queued contact to a particular agent, bypassing normal routing; it works for tasks and emails. Returns nothing.",
     http: Http {
         method: "POST",
         uri: "/contacts/{InstanceId}/{ContactId}/associate-user",
@@ -140,7 +140,7 @@ pub static AssociateContactWithUser: Operation = Operation {
 pub static AssociateDefaultVocabulary: Operation = Operation {
     name: "AssociateDefaultVocabulary",
     cli_name: "associate-default-vocabulary",
-    doc: "",
+    doc: "Sets the custom vocabulary that Contact Lens uses by default for one language, or clears the default when no vocabulary is given. Returns nothing.",
     http: Http {
         method: "PUT",
         uri: "/default-vocabulary/{InstanceId}/{LanguageCode}",
@@ -166,7 +166,7 @@ pub static AssociateDefaultVocabulary: Operation = Operation {
 pub static AssociateEmailAddressAlias: Operation = Operation {
     name: "AssociateEmailAddressAlias",
     cli_name: "associate-email-address-alias",
-    doc: "",
+    doc: "Makes one email address of the instance an alias of another, so that mail sent to the alias is handled as mail to the primary address. Returns nothing.",
     http: Http {
         method: "POST",
         uri: "/email-addresses/{InstanceId}/{EmailAddressId}/associate-alias",
@@ -195,7 +195,7 @@ pub static AssociateEmailAddressAlias: Operation = Operation {
 pub static AssociateFlow: Operation = Operation {
     name: "AssociateFlow",
     cli_name: "associate-flow",
-    doc: "",
+    doc: "Attaches a flow to a resource such as an SMS or WhatsApp phone number, an email address or an analytics connector, so that contacts arriving through the resource run that flow. Returns nothing.",
     http: Http {
         method: "PUT",
         uri: "/flow-associations/{InstanceId}",
@@ -220,7 +220,7 @@ pub static AssociateFlow: Operation = Operation {
 pub static AssociateHoursOfOperations: Operation = Operation {
     name: "AssociateHoursOfOperations",
     cli_name: "associate-hours-of-operations",
-    doc: "",
+    doc: "Links an hours of operation to one or more parent hours of operation, from which it inherits overrides. Returns nothing.",
     http: Http {
         method: "POST",
         uri: "/hours-of-operations/{InstanceId}/{HoursOfOperationId}/associate-hours",
@@ -248,7 +248,7 @@ pub static AssociateHoursOfOperations: Operation = Operation {
 pub static AssociateInstanceStorageConfig: Operation = Operation {
     name: "AssociateInstanceStorageConfig",
     cli_name: "associate-instance-storage-config",
-    doc: "",
+    doc: "Adds a storage destination (an S3 bucket, Kinesis stream, Kinesis Data Firehose or Kinesis Video Streams) for one kind of instance data such as call recordings or chat transcripts. Returns the ID of the new association.",
     http: Http {
         method: "PUT",
         uri: "/instance/{InstanceId}/storage-config",
@@ -275,7 +275,7 @@ pub static AssociateInstanceStorageConfig: Operation = Operation {
 pub static AssociateLambdaFunction: Operation = Operation {
     name: "AssociateLambdaFunction",
     cli_name: "associate-lambda-function",
-    doc: "",
+    doc: "Allows the instance's flows to invoke an AWS Lambda function. Returns nothing.",
     http: Http {
         method: "PUT",
         uri: "/instance/{InstanceId}/lambda-function",
@@ -301,7 +301,7 @@ pub static AssociateLambdaFunction: Operation = Operation {
 pub static AssociateLexBot: Operation = Operation {
     name: "AssociateLexBot",
     cli_name: "associate-lex-bot",
-    doc: "",
+    doc: "Allows the instance's flows to use an Amazon Lex V1 bot, named with its Region. Returns nothing.",
     http: Http {
         method: "PUT",
         uri: "/instance/{InstanceId}/lex-bot",
@@ -327,7 +327,7 @@ pub static AssociateLexBot: Operation = Operation {
 pub static AssociatePhoneNumberContactFlow: Operation = Operation {
     name: "AssociatePhoneNumberContactFlow",
     cli_name: "associate-phone-number-contact-flow",
-    doc: "",
+    doc: "Routes calls to a claimed phone number into a flow, which runs whenever the number is dialled. Returns nothing.",
     http: Http {
         method: "PUT",
         uri: "/phone-number/{PhoneNumberId}/contact-flow",
@@ -353,7 +353,7 @@ pub static AssociatePhoneNumberContactFlow: Operation = Operation {
 pub static AssociateQueueEmailAddresses: Operation = Operation {
     name: "AssociateQueueEmailAddresses",
     cli_name: "associate-queue-email-addresses",
-    doc: "",
+    doc: "Adds email addresses to a queue's list of addresses that agents can send email from when working the queue's contacts. Returns nothing.",
     http: Http {
         method: "POST",
         uri: "/queues/{InstanceId}/{QueueId}/associate-email-addresses",
@@ -381,7 +381,7 @@ pub static AssociateQueueEmailAddresses: Operation = Operation {
 pub static AssociateQueueQuickConnects: Operation = Operation {
     name: "AssociateQueueQuickConnects",
     cli_name: "associate-queue-quick-connects",
-    doc: "",
+    doc: "Adds quick connects to a queue, making them available to agents handling contacts of that queue. Returns nothing.",
     http: Http {
         method: "POST",
         uri: "/queues/{InstanceId}/{QueueId}/associate-quick-connects",
@@ -408,7 +408,7 @@ pub static AssociateQueueQuickConnects: Operation = Operation {
 pub static AssociateRoutingProfileQueues: Operation = Operation {
     name: "AssociateRoutingProfileQueues",
     cli_name: "associate-routing-profile-queues",
-    doc: "",
+    doc: "Adds queues to a routing profile, each with its channel, priority and delay, or as a queue for manual assignment. Returns nothing.",
     http: Http {
         method: "POST",
         uri: "/routing-profiles/{InstanceId}/{RoutingProfileId}/associate-queues",
@@ -434,7 +434,7 @@ pub static AssociateRoutingProfileQueues: Operation = Operation {
 pub static AssociateSecurityKey: Operation = Operation {
     name: "AssociateSecurityKey",
     cli_name: "associate-security-key",
-    doc: "",
+    doc: "Adds a public key (PEM) to the instance, used to check the signatures of widget and email requests signed with the matching private key. Returns the ID of the new key association.",
     http: Http {
         method: "PUT",
         uri: "/instance/{InstanceId}/security-key",
@@ -460,7 +460,7 @@ pub static AssociateSecurityKey: Operation = Operation {
 pub static AssociateSecurityProfiles: Operation = Operation {
     name: "AssociateSecurityProfiles",
     cli_name: "associate-security-profiles",
-    doc: "",
+    doc: "Grants security profiles to a user or an AI agent of the instance, adding to the ones it already has. Returns nothing.",
     http: Http {
         method: "POST",
         uri: "/associate-security-profiles/{InstanceId}",
@@ -488,7 +488,7 @@ pub static AssociateSecurityProfiles: Operation = Operation {
 pub static AssociateTrafficDistributionGroupUser: Operation = Operation {
     name: "AssociateTrafficDistributionGroupUser",
     cli_name: "associate-traffic-distribution-group-user",
-    doc: "",
+    doc: "Adds a user to a traffic distribution group, so that the user can sign in to and take contacts on the group's replica instances. Returns nothing.",
     http: Http {
         method: "PUT",
         uri: "/traffic-distribution-group/{TrafficDistributionGroupId}/user",
@@ -515,7 +515,7 @@ pub static AssociateTrafficDistributionGroupUser: Operation = Operation {
 pub static AssociateUserProficiencies: Operation = Operation {
     name: "AssociateUserProficiencies",
     cli_name: "associate-user-proficiencies",
-    doc: "",
+    doc: "Gives a user proficiencies (predefined attribute values, each with a level from 1 to 5) used for routing contacts by skill. Returns nothing.",
     http: Http {
         method: "POST",
         uri: "/users/{InstanceId}/{UserId}/associate-proficiencies",
@@ -541,7 +541,7 @@ pub static AssociateUserProficiencies: Operation = Operation {
 pub static AssociateWorkspace: Operation = Operation {
     name: "AssociateWorkspace",
     cli_name: "associate-workspace",
-    doc: "",
+    doc: "Makes a workspace (a custom agent workspace layout) available to the given users, routing profiles or security profiles, by ARN. Returns the ARNs that succeeded and those that failed, with the reason.",
     http: Http {
         method: "POST",
         uri: "/workspaces/{InstanceId}/{WorkspaceId}/associate",

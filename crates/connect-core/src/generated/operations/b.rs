@@ -11,7 +11,7 @@ use crate::generated::{shapes, types};
 pub static BatchAssociateAnalyticsDataSet: Operation = Operation {
     name: "BatchAssociateAnalyticsDataSet",
     cli_name: "batch-associate-analytics-data-set",
-    doc: "",
+    doc: "Shares several analytics data lake data sets with an AWS account in one request. Returns the associations created and an error for each data set that could not be shared.",
     http: Http {
         method: "PUT",
         uri: "/analytics-data/instance/{InstanceId}/associations",
@@ -37,7 +37,7 @@ pub static BatchAssociateAnalyticsDataSet: Operation = Operation {
 pub static BatchCreateDataTableValue: Operation = Operation {
     name: "BatchCreateDataTableValue",
     cli_name: "batch-create-data-table-value",
-    doc: "",
+    doc: "Adds values to a data table, each addressed by its record's primary values and the attribute it fills. Returns the values created and, separately, the ones that failed with the reason.",
     http: Http {
         method: "POST",
         uri: "/data-tables/{InstanceId}/{DataTableId}/values/create",
@@ -67,7 +67,7 @@ pub static BatchCreateDataTableValue: Operation = Operation {
 pub static BatchDeleteDataTableValue: Operation = Operation {
     name: "BatchDeleteDataTableValue",
     cli_name: "batch-delete-data-table-value",
-    doc: "",
+    doc: "Removes values from a data table, each addressed by primary values and attribute name, with the lock version it was read at. Returns the values deleted and the ones that failed.",
     http: Http {
         method: "POST",
         uri: "/data-tables/{InstanceId}/{DataTableId}/values/delete",
@@ -95,7 +95,7 @@ pub static BatchDeleteDataTableValue: Operation = Operation {
 pub static BatchDescribeDataTableValue: Operation = Operation {
     name: "BatchDescribeDataTableValue",
     cli_name: "batch-describe-data-table-value",
-    doc: "",
+    doc: "Reads specific values of a data table, each addressed by primary values and attribute name. Returns the values found, with their lock versions, and the lookups that failed.",
     http: Http {
         method: "POST",
         uri: "/data-tables/{InstanceId}/{DataTableId}/values/describe",
@@ -122,7 +122,7 @@ pub static BatchDescribeDataTableValue: Operation = Operation {
 pub static BatchDisassociateAnalyticsDataSet: Operation = Operation {
     name: "BatchDisassociateAnalyticsDataSet",
     cli_name: "batch-disassociate-analytics-data-set",
-    doc: "",
+    doc: "Stops sharing several analytics data lake data sets with an AWS account in one request. Returns the data sets removed and an error for each that could not be.",
     http: Http {
         method: "POST",
         uri: "/analytics-data/instance/{InstanceId}/associations",
@@ -148,7 +148,7 @@ pub static BatchDisassociateAnalyticsDataSet: Operation = Operation {
 pub static BatchGetAttachedFileMetadata: Operation = Operation {
     name: "BatchGetAttachedFileMetadata",
     cli_name: "batch-get-attached-file-metadata",
-    doc: "",
+    doc: "Reads the metadata (name, size, status, creator, dates) of several files attached to one resource, such as a case or an email contact. Returns the files found and an error for each file ID that was not.",
     http: Http {
         method: "POST",
         uri: "/attached-files/{InstanceId}",
@@ -174,7 +174,7 @@ pub static BatchGetAttachedFileMetadata: Operation = Operation {
 pub static BatchGetFlowAssociation: Operation = Operation {
     name: "BatchGetFlowAssociation",
     cli_name: "batch-get-flow-association",
-    doc: "",
+    doc: "Looks up which flows are attached to several resources, such as phone numbers or email addresses, in one request. Returns a summary for each association found.",
     http: Http {
         method: "POST",
         uri: "/flow-associations-batch/{InstanceId}",
@@ -199,7 +199,7 @@ pub static BatchGetFlowAssociation: Operation = Operation {
 pub static BatchPutContact: Operation = Operation {
     name: "BatchPutContact",
     cli_name: "batch-put-contact",
-    doc: "",
+    doc: "Creates outbound campaign contacts in bulk, each queued for dialling with its own endpoints and attributes. Returns the requests accepted, with their contact IDs, and the ones that failed.",
     http: Http {
         method: "PUT",
         uri: "/contact/batch/{InstanceId}",
@@ -224,7 +224,7 @@ pub static BatchPutContact: Operation = Operation {
 pub static BatchUpdateDataTableValue: Operation = Operation {
     name: "BatchUpdateDataTableValue",
     cli_name: "batch-update-data-table-value",
-    doc: "",
+    doc: "Changes existing values of a data table, each addressed by primary values and attribute name and checked against the lock version it was read at. Returns the values updated and the ones that failed.",
     http: Http {
         method: "POST",
         uri: "/data-tables/{InstanceId}/{DataTableId}/values/update",

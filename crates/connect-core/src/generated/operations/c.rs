@@ -11,7 +11,7 @@ use crate::generated::{shapes, types};
 pub static ClaimPhoneNumber: Operation = Operation {
     name: "ClaimPhoneNumber",
     cli_name: "claim-phone-number",
-    doc: "",
+    doc: "Claims an available phone number for an instance or a traffic distribution group, making it usable for contacts. Returns the new phone number's ID and ARN; the claim completes asynchronously (see describe-phone-number).",
     http: Http {
         method: "POST",
         uri: "/phone-number/claim",
@@ -36,7 +36,7 @@ pub static ClaimPhoneNumber: Operation = Operation {
 pub static CompleteAttachedFileUpload: Operation = Operation {
     name: "CompleteAttachedFileUpload",
     cli_name: "complete-attached-file-upload",
-    doc: "",
+    doc: "Confirms that a file started with start-attached-file-upload has been uploaded to its pre-signed URL, so that the file becomes available. Returns nothing.",
     http: Http {
         method: "POST",
         uri: "/attached-files/{InstanceId}/{FileId}",
@@ -62,7 +62,7 @@ pub static CompleteAttachedFileUpload: Operation = Operation {
 pub static CreateAgentStatus: Operation = Operation {
     name: "CreateAgentStatus",
     cli_name: "create-agent-status",
-    doc: "",
+    doc: "Creates a custom agent status, such as Lunch or Training, that agents can set in the Contact Control Panel. Returns the new status's ID and ARN.",
     http: Http {
         method: "PUT",
         uri: "/agent-status/{InstanceId}",
@@ -88,7 +88,7 @@ pub static CreateAgentStatus: Operation = Operation {
 pub static CreateContact: Operation = Operation {
     name: "CreateContact",
     cli_name: "create-contact",
-    doc: "",
+    doc: "Creates a contact record directly, without a flow, for example to record work done outside Amazon Connect or to start a task or email thread. Returns the new contact's ID and ARN.",
     http: Http {
         method: "PUT",
         uri: "/contact/create-contact",
@@ -116,7 +116,7 @@ pub static CreateContact: Operation = Operation {
 pub static CreateContactFlow: Operation = Operation {
     name: "CreateContactFlow",
     cli_name: "create-contact-flow",
-    doc: "",
+    doc: "Creates a flow of a given type from its content in the Amazon Connect flow language (JSON), either published or saved as a draft. Returns the flow's ID, ARN and a hash of its content.",
     http: Http {
         method: "PUT",
         uri: "/contact-flows/{InstanceId}",
@@ -143,7 +143,7 @@ pub static CreateContactFlow: Operation = Operation {
 pub static CreateContactFlowModule: Operation = Operation {
     name: "CreateContactFlowModule",
     cli_name: "create-contact-flow-module",
-    doc: "",
+    doc: "Creates a flow module, a reusable piece of flow content that flows can invoke. Returns the module's ID and ARN.",
     http: Http {
         method: "PUT",
         uri: "/contact-flow-modules/{InstanceId}",
@@ -172,7 +172,7 @@ pub static CreateContactFlowModule: Operation = Operation {
 pub static CreateContactFlowModuleAlias: Operation = Operation {
     name: "CreateContactFlowModuleAlias",
     cli_name: "create-contact-flow-module-alias",
-    doc: "",
+    doc: "Creates a named alias that points at one version of a flow module, so that callers can follow the alias rather than a version number. Returns the alias ID and the module's ARN.",
     http: Http {
         method: "PUT",
         uri: "/contact-flow-modules/{InstanceId}/{ContactFlowModuleId}/alias",
@@ -201,7 +201,7 @@ pub static CreateContactFlowModuleAlias: Operation = Operation {
 pub static CreateContactFlowModuleVersion: Operation = Operation {
     name: "CreateContactFlowModuleVersion",
     cli_name: "create-contact-flow-module-version",
-    doc: "",
+    doc: "Freezes the current content of a flow module as a new, numbered, immutable version. Returns the module's ARN and the new version number.",
     http: Http {
         method: "PUT",
         uri: "/contact-flow-modules/{InstanceId}/{ContactFlowModuleId}/version",
@@ -229,7 +229,7 @@ pub static CreateContactFlowModuleVersion: Operation = Operation {
 pub static CreateContactFlowVersion: Operation = Operation {
     name: "CreateContactFlowVersion",
     cli_name: "create-contact-flow-version",
-    doc: "",
+    doc: "Freezes the current content of a flow as a new, numbered, immutable version. Returns the flow's ARN and the new version number.",
     http: Http {
         method: "PUT",
         uri: "/contact-flows/{InstanceId}/{ContactFlowId}/version",
@@ -257,7 +257,7 @@ pub static CreateContactFlowVersion: Operation = Operation {
 pub static CreateDataTable: Operation = Operation {
     name: "CreateDataTable",
     cli_name: "create-data-table",
-    doc: "",
+    doc: "Creates a data table, a keyed table of values that flows can look up at run time. Returns the table's ID, ARN and lock version.",
     http: Http {
         method: "PUT",
         uri: "/data-tables/{InstanceId}",
@@ -285,7 +285,7 @@ pub static CreateDataTable: Operation = Operation {
 pub static CreateDataTableAttribute: Operation = Operation {
     name: "CreateDataTableAttribute",
     cli_name: "create-data-table-attribute",
-    doc: "",
+    doc: "Adds an attribute (a column) to a data table, with its value type, validation rules and whether it is part of the primary key. Returns the attribute's name, ID and the table's new lock version.",
     http: Http {
         method: "PUT",
         uri: "/data-tables/{InstanceId}/{DataTableId}/attributes",
@@ -315,7 +315,7 @@ pub static CreateDataTableAttribute: Operation = Operation {
 pub static CreateEmailAddress: Operation = Operation {
     name: "CreateEmailAddress",
     cli_name: "create-email-address",
-    doc: "",
+    doc: "Creates an email address for the instance, on one of its email domains, for receiving and sending email contacts. Returns the address's ID and ARN.",
     http: Http {
         method: "PUT",
         uri: "/email-addresses/{InstanceId}",
@@ -344,7 +344,7 @@ pub static CreateEmailAddress: Operation = Operation {
 pub static CreateEvaluationForm: Operation = Operation {
     name: "CreateEvaluationForm",
     cli_name: "create-evaluation-form",
-    doc: "",
+    doc: "Creates an evaluation form (sections, questions, scoring) for judging contacts; the form starts as a draft, version 1, until activated. Returns the form's ID and ARN.",
     http: Http {
         method: "PUT",
         uri: "/evaluation-forms/{InstanceId}",
@@ -369,7 +369,7 @@ pub static CreateEvaluationForm: Operation = Operation {
 pub static CreateHoursOfOperation: Operation = Operation {
     name: "CreateHoursOfOperation",
     cli_name: "create-hours-of-operation",
-    doc: "",
+    doc: "Creates an hours of operation, a time zone with opening times for each day of the week, which queues use to decide when they are open. Returns its ID and ARN.",
     http: Http {
         method: "PUT",
         uri: "/hours-of-operations/{InstanceId}",
@@ -396,7 +396,7 @@ pub static CreateHoursOfOperation: Operation = Operation {
 pub static CreateHoursOfOperationOverride: Operation = Operation {
     name: "CreateHoursOfOperationOverride",
     cli_name: "create-hours-of-operation-override",
-    doc: "",
+    doc: "Adds an override to an hours of operation, replacing the regular opening times on certain dates (a holiday, an event), once or recurring. Returns the override's ID.",
     http: Http {
         method: "PUT",
         uri: "/hours-of-operations/{InstanceId}/{HoursOfOperationId}/overrides",
@@ -424,7 +424,7 @@ pub static CreateHoursOfOperationOverride: Operation = Operation {
 pub static CreateInstance: Operation = Operation {
     name: "CreateInstance",
     cli_name: "create-instance",
-    doc: "",
+    doc: "Creates an Amazon Connect instance with the chosen way of managing users, and switches inbound and outbound calling on or off. Returns the instance's ID and ARN; creation finishes asynchronously (see describe-instance).",
     http: Http {
         method: "PUT",
         uri: "/instance",
@@ -448,7 +448,7 @@ pub static CreateInstance: Operation = Operation {
 pub static CreateIntegrationAssociation: Operation = Operation {
     name: "CreateIntegrationAssociation",
     cli_name: "create-integration-association",
-    doc: "",
+    doc: "Connects the instance with another AWS application or service, such as Amazon Pinpoint, Voice ID, Amazon Q in Connect, Cases or a third-party application, by its ARN. Returns the association's ID and ARN.",
     http: Http {
         method: "PUT",
         uri: "/instance/{InstanceId}/integration-associations",
@@ -474,7 +474,7 @@ pub static CreateIntegrationAssociation: Operation = Operation {
 pub static CreateNotification: Operation = Operation {
     name: "CreateNotification",
     cli_name: "create-notification",
-    doc: "",
+    doc: "Creates an in-app notification with localized content and sends it to the given users, routing profiles or other recipients. Returns the notification's ID and ARN.",
     http: Http {
         method: "PUT",
         uri: "/notifications/{InstanceId}",
@@ -500,7 +500,7 @@ pub static CreateNotification: Operation = Operation {
 pub static CreateParticipant: Operation = Operation {
     name: "CreateParticipant",
     cli_name: "create-participant",
-    doc: "",
+    doc: "Adds a participant, such as a custom bot, to an ongoing chat contact. Returns the participant's ID and the credentials it connects with.",
     http: Http {
         method: "POST",
         uri: "/contact/create-participant",
@@ -525,7 +525,7 @@ pub static CreateParticipant: Operation = Operation {
 pub static CreatePersistentContactAssociation: Operation = Operation {
     name: "CreatePersistentContactAssociation",
     cli_name: "create-persistent-contact-association",
-    doc: "",
+    doc: "Links a new chat contact to an earlier one so that the customer sees the earlier conversation (all of it, or from one segment) when chatting again. Returns the ID of the contact it continues from.",
     http: Http {
         method: "POST",
         uri: "/contact/persistent-contact-association/{InstanceId}/{InitialContactId}",
@@ -552,7 +552,7 @@ pub static CreatePersistentContactAssociation: Operation = Operation {
 pub static CreatePredefinedAttribute: Operation = Operation {
     name: "CreatePredefinedAttribute",
     cli_name: "create-predefined-attribute",
-    doc: "",
+    doc: "Creates a predefined attribute with its list of allowed values, used for proficiency-based routing or as contact attributes. Returns nothing.",
     http: Http {
         method: "PUT",
         uri: "/predefined-attributes/{InstanceId}",
@@ -580,7 +580,7 @@ pub static CreatePredefinedAttribute: Operation = Operation {
 pub static CreatePrompt: Operation = Operation {
     name: "CreatePrompt",
     cli_name: "create-prompt",
-    doc: "",
+    doc: "Creates a prompt (an audio file flows can play) from a WAV file in Amazon S3. Returns the prompt's ID and ARN.",
     http: Http {
         method: "PUT",
         uri: "/prompts/{InstanceId}",
@@ -605,7 +605,7 @@ pub static CreatePrompt: Operation = Operation {
 pub static CreatePushNotificationRegistration: Operation = Operation {
     name: "CreatePushNotificationRegistration",
     cli_name: "create-push-notification-registration",
-    doc: "",
+    doc: "Registers a mobile device (its push token, through an Amazon Pinpoint application) to receive push notifications for the messages of one chat contact. Returns the registration ID.",
     http: Http {
         method: "PUT",
         uri: "/push-notification/{InstanceId}/registrations",
@@ -632,7 +632,7 @@ pub static CreatePushNotificationRegistration: Operation = Operation {
 pub static CreateQueue: Operation = Operation {
     name: "CreateQueue",
     cli_name: "create-queue",
-    doc: "",
+    doc: "Creates a standard queue with its hours of operation and, optionally, its outbound caller ID, outbound email address, capacity and quick connects. Returns the queue's ID and ARN.",
     http: Http {
         method: "PUT",
         uri: "/queues/{InstanceId}",
@@ -658,7 +658,7 @@ pub static CreateQueue: Operation = Operation {
 pub static CreateQuickConnect: Operation = Operation {
     name: "CreateQuickConnect",
     cli_name: "create-quick-connect",
-    doc: "",
+    doc: "Creates a quick connect, a saved destination (a user, a queue, a phone number or a flow) that agents can transfer contacts to. Returns its ID and ARN.",
     http: Http {
         method: "PUT",
         uri: "/quick-connects/{InstanceId}",
@@ -684,7 +684,7 @@ pub static CreateQuickConnect: Operation = Operation {
 pub static CreateRoutingProfile: Operation = Operation {
     name: "CreateRoutingProfile",
     cli_name: "create-routing-profile",
-    doc: "",
+    doc: "Creates a routing profile, which sets the channels agents handle and how many at once, the queues they take contacts from and in what order, and where outbound calls go. Returns its ID and ARN.",
     http: Http {
         method: "PUT",
         uri: "/routing-profiles/{InstanceId}",
@@ -710,7 +710,7 @@ pub static CreateRoutingProfile: Operation = Operation {
 pub static CreateRule: Operation = Operation {
     name: "CreateRule",
     cli_name: "create-rule",
-    doc: "",
+    doc: "Creates a rule that runs actions (create a task, send a notification, raise an EventBridge event, and so on) when an event source, such as a Contact Lens analysis, matches its condition. Returns the rule's ID and ARN.",
     http: Http {
         method: "POST",
         uri: "/rules/{InstanceId}",
@@ -736,7 +736,7 @@ pub static CreateRule: Operation = Operation {
 pub static CreateSecurityProfile: Operation = Operation {
     name: "CreateSecurityProfile",
     cli_name: "create-security-profile",
-    doc: "",
+    doc: "Creates a security profile, a named set of permissions to grant to users, with optional tag-based and hierarchy-based access control. Returns its ID and ARN.",
     http: Http {
         method: "PUT",
         uri: "/security-profiles/{InstanceId}",
@@ -762,7 +762,7 @@ pub static CreateSecurityProfile: Operation = Operation {
 pub static CreateTaskTemplate: Operation = Operation {
     name: "CreateTaskTemplate",
     cli_name: "create-task-template",
-    doc: "",
+    doc: "Creates a task template, which defines the fields, defaults and constraints of a kind of task and the flow its tasks start in. Returns the template's ID and ARN.",
     http: Http {
         method: "PUT",
         uri: "/instance/{InstanceId}/task/template",
@@ -787,7 +787,7 @@ pub static CreateTaskTemplate: Operation = Operation {
 pub static CreateTestCase: Operation = Operation {
     name: "CreateTestCase",
     cli_name: "create-test-case",
-    doc: "",
+    doc: "Creates a test case that simulates a voice or chat contact against the instance's flows and checks the expected behaviour. Returns the test case's ID and ARN.",
     http: Http {
         method: "PUT",
         uri: "/test-cases/{InstanceId}",
@@ -817,7 +817,7 @@ pub static CreateTestCase: Operation = Operation {
 pub static CreateTrafficDistributionGroup: Operation = Operation {
     name: "CreateTrafficDistributionGroup",
     cli_name: "create-traffic-distribution-group",
-    doc: "",
+    doc: "Creates a traffic distribution group, which spreads telephony traffic and agents between an instance and its replica in another Region. Returns the group's ID and ARN; creation finishes asynchronously.",
     http: Http {
         method: "PUT",
         uri: "/traffic-distribution-group",
@@ -846,7 +846,7 @@ pub static CreateTrafficDistributionGroup: Operation = Operation {
 pub static CreateUseCase: Operation = Operation {
     name: "CreateUseCase",
     cli_name: "create-use-case",
-    doc: "",
+    doc: "Adds a use case, such as rules evaluation or outbound campaigns, to an integration association. Returns the use case's ID and ARN.",
     http: Http {
         method: "PUT",
         uri: "/instance/{InstanceId}/integration-associations/{IntegrationAssociationId}/use-cases",
@@ -870,7 +870,7 @@ pub static CreateUseCase: Operation = Operation {
 pub static CreateUser: Operation = Operation {
     name: "CreateUser",
     cli_name: "create-user",
-    doc: "",
+    doc: "Creates a user account in the instance with a routing profile, security profiles and phone settings, and optionally identity information and a hierarchy group. Returns the user's ID and ARN.",
     http: Http {
         method: "PUT",
         uri: "/users/{InstanceId}",
@@ -896,7 +896,7 @@ pub static CreateUser: Operation = Operation {
 pub static CreateUserHierarchyGroup: Operation = Operation {
     name: "CreateUserHierarchyGroup",
     cli_name: "create-user-hierarchy-group",
-    doc: "",
+    doc: "Creates a group in the agent hierarchy, at the top level or under a parent group. Returns the group's ID and ARN.",
     http: Http {
         method: "PUT",
         uri: "/user-hierarchy-groups/{InstanceId}",
@@ -924,7 +924,7 @@ pub static CreateUserHierarchyGroup: Operation = Operation {
 pub static CreateView: Operation = Operation {
     name: "CreateView",
     cli_name: "create-view",
-    doc: "",
+    doc: "Creates a view, a customizable page of the agent workspace made of a template and its actions. Returns the new view with its ID, ARN and content.",
     http: Http {
         method: "PUT",
         uri: "/views/{InstanceId}",
@@ -952,7 +952,7 @@ pub static CreateView: Operation = Operation {
 pub static CreateViewVersion: Operation = Operation {
     name: "CreateViewVersion",
     cli_name: "create-view-version",
-    doc: "",
+    doc: "Freezes the current content of a view as a new, numbered version. Returns the view at that version.",
     http: Http {
         method: "PUT",
         uri: "/views/{InstanceId}/{ViewId}/versions",
@@ -979,7 +979,7 @@ pub static CreateViewVersion: Operation = Operation {
 pub static CreateVocabulary: Operation = Operation {
     name: "CreateVocabulary",
     cli_name: "create-vocabulary",
-    doc: "",
+    doc: "Creates a custom vocabulary for one language, so that Contact Lens transcribes the listed words and phrases correctly; it becomes usable once its state is ACTIVE. Returns its ID, ARN and state.",
     http: Http {
         method: "POST",
         uri: "/vocabulary/{InstanceId}",
@@ -1005,7 +1005,7 @@ pub static CreateVocabulary: Operation = Operation {
 pub static CreateWorkspace: Operation = Operation {
     name: "CreateWorkspace",
     cli_name: "create-workspace",
-    doc: "",
+    doc: "Creates a workspace, an agent workspace layout with its own name, title and theme, to which pages can be added. Returns the workspace's ID and ARN.",
     http: Http {
         method: "PUT",
         uri: "/workspaces/{InstanceId}",
@@ -1033,7 +1033,7 @@ pub static CreateWorkspace: Operation = Operation {
 pub static CreateWorkspacePage: Operation = Operation {
     name: "CreateWorkspacePage",
     cli_name: "create-workspace-page",
-    doc: "",
+    doc: "Adds a page to a workspace, showing a view or other resource under a page name and an optional URL slug. Returns nothing.",
     http: Http {
         method: "PUT",
         uri: "/workspaces/{InstanceId}/{WorkspaceId}/pages",

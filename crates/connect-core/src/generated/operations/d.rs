@@ -11,7 +11,7 @@ use crate::generated::{shapes, types};
 pub static DeactivateEvaluationForm: Operation = Operation {
     name: "DeactivateEvaluationForm",
     cli_name: "deactivate-evaluation-form",
-    doc: "",
+    doc: "Deactivates the active version of an evaluation form, so that it is no longer offered for new evaluations. Returns the form's ID, ARN and version.",
     http: Http {
         method: "POST",
         uri: "/evaluation-forms/{InstanceId}/{EvaluationFormId}/deactivate",
@@ -37,7 +37,7 @@ pub static DeactivateEvaluationForm: Operation = Operation {
 pub static DeleteAttachedFile: Operation = Operation {
     name: "DeleteAttachedFile",
     cli_name: "delete-attached-file",
-    doc: "",
+    doc: "Deletes a file attached to a resource, such as a case or an email contact, together with its stored content. Returns nothing.",
     http: Http {
         method: "DELETE",
         uri: "/attached-files/{InstanceId}/{FileId}",
@@ -61,7 +61,7 @@ pub static DeleteAttachedFile: Operation = Operation {
 pub static DeleteContactEvaluation: Operation = Operation {
     name: "DeleteContactEvaluation",
     cli_name: "delete-contact-evaluation",
-    doc: "",
+    doc: "Deletes a contact evaluation, draft or submitted. Returns nothing.",
     http: Http {
         method: "DELETE",
         uri: "/contact-evaluations/{InstanceId}/{EvaluationId}",
@@ -85,7 +85,7 @@ pub static DeleteContactEvaluation: Operation = Operation {
 pub static DeleteContactFlow: Operation = Operation {
     name: "DeleteContactFlow",
     cli_name: "delete-contact-flow",
-    doc: "",
+    doc: "Deletes a flow. Returns nothing.",
     http: Http {
         method: "DELETE",
         uri: "/contact-flows/{InstanceId}/{ContactFlowId}",
@@ -110,7 +110,7 @@ pub static DeleteContactFlow: Operation = Operation {
 pub static DeleteContactFlowModule: Operation = Operation {
     name: "DeleteContactFlowModule",
     cli_name: "delete-contact-flow-module",
-    doc: "",
+    doc: "Deletes a flow module. Returns nothing.",
     http: Http {
         method: "DELETE",
         uri: "/contact-flow-modules/{InstanceId}/{ContactFlowModuleId}",
@@ -135,7 +135,7 @@ pub static DeleteContactFlowModule: Operation = Operation {
 pub static DeleteContactFlowModuleAlias: Operation = Operation {
     name: "DeleteContactFlowModuleAlias",
     cli_name: "delete-contact-flow-module-alias",
-    doc: "",
+    doc: "Deletes an alias of a flow module; the versions it pointed at remain. Returns nothing.",
     http: Http {
         method: "DELETE",
         uri: "/contact-flow-modules/{InstanceId}/{ContactFlowModuleId}/alias/{AliasId}",
@@ -162,7 +162,7 @@ pub static DeleteContactFlowModuleAlias: Operation = Operation {
 pub static DeleteContactFlowModuleVersion: Operation = Operation {
     name: "DeleteContactFlowModuleVersion",
     cli_name: "delete-contact-flow-module-version",
-    doc: "",
+    doc: "Deletes one version of a flow module. Returns nothing.",
     http: Http {
         method: "DELETE",
         uri: "/contact-flow-modules/{InstanceId}/{ContactFlowModuleId}/version/{ContactFlowModuleVersion}",
@@ -189,7 +189,7 @@ pub static DeleteContactFlowModuleVersion: Operation = Operation {
 pub static DeleteContactFlowVersion: Operation = Operation {
     name: "DeleteContactFlowVersion",
     cli_name: "delete-contact-flow-version",
-    doc: "",
+    doc: "Deletes one version of a flow. Returns nothing.",
     http: Http {
         method: "DELETE",
         uri: "/contact-flows/{InstanceId}/{ContactFlowId}/version/{ContactFlowVersion}",
@@ -216,7 +216,7 @@ pub static DeleteContactFlowVersion: Operation = Operation {
 pub static DeleteDataTable: Operation = Operation {
     name: "DeleteDataTable",
     cli_name: "delete-data-table",
-    doc: "",
+    doc: "Deletes a data table with all its attributes and values. Returns nothing.",
     http: Http {
         method: "DELETE",
         uri: "/data-tables/{InstanceId}/{DataTableId}",
@@ -242,7 +242,7 @@ pub static DeleteDataTable: Operation = Operation {
 pub static DeleteDataTableAttribute: Operation = Operation {
     name: "DeleteDataTableAttribute",
     cli_name: "delete-data-table-attribute",
-    doc: "",
+    doc: "Removes an attribute (a column) and its values from a data table. Returns the table's new lock version.",
     http: Http {
         method: "DELETE",
         uri: "/data-tables/{InstanceId}/{DataTableId}/attributes/{AttributeName}",
@@ -270,7 +270,7 @@ pub static DeleteDataTableAttribute: Operation = Operation {
 pub static DeleteEmailAddress: Operation = Operation {
     name: "DeleteEmailAddress",
     cli_name: "delete-email-address",
-    doc: "",
+    doc: "Deletes an email address of the instance; mail sent to it is no longer received. Returns nothing.",
     http: Http {
         method: "DELETE",
         uri: "/email-addresses/{InstanceId}/{EmailAddressId}",
@@ -296,7 +296,7 @@ pub static DeleteEmailAddress: Operation = Operation {
 pub static DeleteEvaluationForm: Operation = Operation {
     name: "DeleteEvaluationForm",
     cli_name: "delete-evaluation-form",
-    doc: "",
+    doc: "Deletes an evaluation form, all its versions or only the version given. Returns nothing.",
     http: Http {
         method: "DELETE",
         uri: "/evaluation-forms/{InstanceId}/{EvaluationFormId}",
@@ -320,7 +320,7 @@ pub static DeleteEvaluationForm: Operation = Operation {
 pub static DeleteHoursOfOperation: Operation = Operation {
     name: "DeleteHoursOfOperation",
     cli_name: "delete-hours-of-operation",
-    doc: "",
+    doc: "Deletes an hours of operation. Returns nothing.",
     http: Http {
         method: "DELETE",
         uri: "/hours-of-operations/{InstanceId}/{HoursOfOperationId}",
@@ -344,7 +344,7 @@ pub static DeleteHoursOfOperation: Operation = Operation {
 pub static DeleteHoursOfOperationOverride: Operation = Operation {
     name: "DeleteHoursOfOperationOverride",
     cli_name: "delete-hours-of-operation-override",
-    doc: "",
+    doc: "Deletes an override of an hours of operation, restoring the regular hours on its dates. Returns nothing.",
     http: Http {
         method: "DELETE",
         uri: "/hours-of-operations/{InstanceId}/{HoursOfOperationId}/overrides/{HoursOfOperationOverrideId}",
@@ -370,7 +370,7 @@ pub static DeleteHoursOfOperationOverride: Operation = Operation {
 pub static DeleteInstance: Operation = Operation {
     name: "DeleteInstance",
     cli_name: "delete-instance",
-    doc: "",
+    doc: "Deletes an Amazon Connect instance with its configuration and data. Returns nothing.",
     http: Http {
         method: "DELETE",
         uri: "/instance/{InstanceId}",
@@ -392,7 +392,7 @@ pub static DeleteInstance: Operation = Operation {
 pub static DeleteIntegrationAssociation: Operation = Operation {
     name: "DeleteIntegrationAssociation",
     cli_name: "delete-integration-association",
-    doc: "",
+    doc: "Removes the connection between the instance and another application or service; its use cases must be deleted first. Returns nothing.",
     http: Http {
         method: "DELETE",
         uri: "/instance/{InstanceId}/integration-associations/{IntegrationAssociationId}",
@@ -417,7 +417,7 @@ pub static DeleteIntegrationAssociation: Operation = Operation {
 pub static DeleteNotification: Operation = Operation {
     name: "DeleteNotification",
     cli_name: "delete-notification",
-    doc: "",
+    doc: "Deletes a notification, withdrawing it from its recipients. Returns nothing.",
     http: Http {
         method: "DELETE",
         uri: "/notifications/{InstanceId}/{NotificationId}",
@@ -442,7 +442,7 @@ pub static DeleteNotification: Operation = Operation {
 pub static DeletePredefinedAttribute: Operation = Operation {
     name: "DeletePredefinedAttribute",
     cli_name: "delete-predefined-attribute",
-    doc: "",
+    doc: "Deletes a predefined attribute. Returns nothing.",
     http: Http {
         method: "DELETE",
         uri: "/predefined-attributes/{InstanceId}/{Name}",
@@ -469,7 +469,7 @@ pub static DeletePredefinedAttribute: Operation = Operation {
 pub static DeletePrompt: Operation = Operation {
     name: "DeletePrompt",
     cli_name: "delete-prompt",
-    doc: "",
+    doc: "Deletes a prompt. Returns nothing.",
     http: Http {
         method: "DELETE",
         uri: "/prompts/{InstanceId}/{PromptId}",
@@ -493,7 +493,7 @@ pub static DeletePrompt: Operation = Operation {
 pub static DeletePushNotificationRegistration: Operation = Operation {
     name: "DeletePushNotificationRegistration",
     cli_name: "delete-push-notification-registration",
-    doc: "",
+    doc: "Stops push notifications to a registered device for a chat contact. Returns nothing.",
     http: Http {
         method: "DELETE",
         uri: "/push-notification/{InstanceId}/registrations/{RegistrationId}",
@@ -519,7 +519,7 @@ pub static DeletePushNotificationRegistration: Operation = Operation {
 pub static DeleteQueue: Operation = Operation {
     name: "DeleteQueue",
     cli_name: "delete-queue",
-    doc: "",
+    doc: "Deletes a standard queue. Returns nothing.",
     http: Http {
         method: "DELETE",
         uri: "/queues/{InstanceId}/{QueueId}",
@@ -544,7 +544,7 @@ pub static DeleteQueue: Operation = Operation {
 pub static DeleteQuickConnect: Operation = Operation {
     name: "DeleteQuickConnect",
     cli_name: "delete-quick-connect",
-    doc: "",
+    doc: "Deletes a quick connect. Returns nothing.",
     http: Http {
         method: "DELETE",
         uri: "/quick-connects/{InstanceId}/{QuickConnectId}",
@@ -568,7 +568,7 @@ pub static DeleteQuickConnect: Operation = Operation {
 pub static DeleteRoutingProfile: Operation = Operation {
     name: "DeleteRoutingProfile",
     cli_name: "delete-routing-profile",
-    doc: "",
+    doc: "Deletes a routing profile. Returns nothing.",
     http: Http {
         method: "DELETE",
         uri: "/routing-profiles/{InstanceId}/{RoutingProfileId}",
@@ -593,7 +593,7 @@ pub static DeleteRoutingProfile: Operation = Operation {
 pub static DeleteRule: Operation = Operation {
     name: "DeleteRule",
     cli_name: "delete-rule",
-    doc: "",
+    doc: "Deletes a rule. Returns nothing.",
     http: Http {
         method: "DELETE",
         uri: "/rules/{InstanceId}/{RuleId}",
@@ -617,7 +617,7 @@ pub static DeleteRule: Operation = Operation {
 pub static DeleteSecurityProfile: Operation = Operation {
     name: "DeleteSecurityProfile",
     cli_name: "delete-security-profile",
-    doc: "",
+    doc: "Deletes a security profile. Returns nothing.",
     http: Http {
         method: "DELETE",
         uri: "/security-profiles/{InstanceId}/{SecurityProfileId}",
@@ -643,7 +643,7 @@ pub static DeleteSecurityProfile: Operation = Operation {
 pub static DeleteTaskTemplate: Operation = Operation {
     name: "DeleteTaskTemplate",
     cli_name: "delete-task-template",
-    doc: "",
+    doc: "Deletes a task template. Returns nothing.",
     http: Http {
         method: "DELETE",
         uri: "/instance/{InstanceId}/task/template/{TaskTemplateId}",
@@ -667,7 +667,7 @@ pub static DeleteTaskTemplate: Operation = Operation {
 pub static DeleteTestCase: Operation = Operation {
     name: "DeleteTestCase",
     cli_name: "delete-test-case",
-    doc: "",
+    doc: "Deletes a test case. Returns nothing.",
     http: Http {
         method: "DELETE",
         uri: "/test-cases/{InstanceId}/{TestCaseId}",
@@ -692,7 +692,7 @@ pub static DeleteTestCase: Operation = Operation {
 pub static DeleteTrafficDistributionGroup: Operation = Operation {
     name: "DeleteTrafficDistributionGroup",
     cli_name: "delete-traffic-distribution-group",
-    doc: "",
+    doc: "Deletes a traffic distribution group; call it in the Region where the group was created. Returns nothing; deletion finishes asynchronously.",
     http: Http {
         method: "DELETE",
         uri: "/traffic-distribution-group/{TrafficDistributionGroupId}",
@@ -718,7 +718,7 @@ pub static DeleteTrafficDistributionGroup: Operation = Operation {
 pub static DeleteUseCase: Operation = Operation {
     name: "DeleteUseCase",
     cli_name: "delete-use-case",
-    doc: "",
+    doc: "Deletes one use case of an integration association. Returns nothing.",
     http: Http {
         method: "DELETE",
         uri: "/instance/{InstanceId}/integration-associations/{IntegrationAssociationId}/use-cases/{UseCaseId}",
@@ -741,7 +741,7 @@ pub static DeleteUseCase: Operation = Operation {
 pub static DeleteUser: Operation = Operation {
     name: "DeleteUser",
     cli_name: "delete-user",
-    doc: "",
+    doc: "Deletes a user account from the instance. Returns nothing.",
     http: Http {
         method: "DELETE",
         uri: "/users/{InstanceId}/{UserId}",
@@ -765,7 +765,7 @@ pub static DeleteUser: Operation = Operation {
 pub static DeleteUserHierarchyGroup: Operation = Operation {
     name: "DeleteUserHierarchyGroup",
     cli_name: "delete-user-hierarchy-group",
-    doc: "",
+    doc: "Deletes a group of the agent hierarchy; it must have no child groups and no users. Returns nothing.",
     http: Http {
         method: "DELETE",
         uri: "/user-hierarchy-groups/{InstanceId}/{HierarchyGroupId}",
@@ -792,7 +792,7 @@ pub static DeleteUserHierarchyGroup: Operation = Operation {
 pub static DeleteView: Operation = Operation {
     name: "DeleteView",
     cli_name: "delete-view",
-    doc: "",
+    doc: "Deletes a view with all its versions. Returns nothing.",
     http: Http {
         method: "DELETE",
         uri: "/views/{InstanceId}/{ViewId}",
@@ -818,7 +818,7 @@ pub static DeleteView: Operation = Operation {
 pub static DeleteViewVersion: Operation = Operation {
     name: "DeleteViewVersion",
     cli_name: "delete-view-version",
-    doc: "",
+    doc: "Deletes one version of a view. Returns nothing.",
     http: Http {
         method: "DELETE",
         uri: "/views/{InstanceId}/{ViewId}/versions/{ViewVersion}",
@@ -844,7 +844,7 @@ pub static DeleteViewVersion: Operation = Operation {
 pub static DeleteVocabulary: Operation = Operation {
     name: "DeleteVocabulary",
     cli_name: "delete-vocabulary",
-    doc: "",
+    doc: "Deletes a custom vocabulary. Returns its ID, ARN and state (DELETE_IN_PROGRESS while it is removed).",
     http: Http {
         method: "POST",
         uri: "/vocabulary-remove/{InstanceId}/{VocabularyId}",
@@ -869,7 +869,7 @@ pub static DeleteVocabulary: Operation = Operation {
 pub static DeleteWorkspace: Operation = Operation {
     name: "DeleteWorkspace",
     cli_name: "delete-workspace",
-    doc: "",
+    doc: "Deletes a workspace with its pages. Returns nothing.",
     http: Http {
         method: "DELETE",
         uri: "/workspaces/{InstanceId}/{WorkspaceId}",
@@ -894,7 +894,7 @@ pub static DeleteWorkspace: Operation = Operation {
 pub static DeleteWorkspaceMedia: Operation = Operation {
     name: "DeleteWorkspaceMedia",
     cli_name: "delete-workspace-media",
-    doc: "",
+    doc: "Removes one image (a logo or favicon) from a workspace's theme. Returns nothing.",
     http: Http {
         method: "DELETE",
         uri: "/workspaces/{InstanceId}/{WorkspaceId}/media",
@@ -918,7 +918,7 @@ pub static DeleteWorkspaceMedia: Operation = Operation {
 pub static DeleteWorkspacePage: Operation = Operation {
     name: "DeleteWorkspacePage",
     cli_name: "delete-workspace-page",
-    doc: "",
+    doc: "Removes a page from a workspace. Returns nothing.",
     http: Http {
         method: "DELETE",
         uri: "/workspaces/{InstanceId}/{WorkspaceId}/pages/{Page}",
@@ -944,7 +944,7 @@ pub static DeleteWorkspacePage: Operation = Operation {
 pub static DescribeAgentStatus: Operation = Operation {
     name: "DescribeAgentStatus",
     cli_name: "describe-agent-status",
-    doc: "",
+    doc: "Shows an agent status with its name, description, type, state, display order and tags.",
     http: Http {
         method: "GET",
         uri: "/agent-status/{InstanceId}/{AgentStatusId}",
@@ -968,7 +968,7 @@ pub static DescribeAgentStatus: Operation = Operation {
 pub static DescribeAttachedFilesConfiguration: Operation = Operation {
     name: "DescribeAttachedFilesConfiguration",
     cli_name: "describe-attached-files-configuration",
-    doc: "",
+    doc: "Shows the largest file size and the file extensions accepted as attachments for one kind of contact or case (email, chat, case or task).",
     http: Http {
         method: "GET",
         uri: "/attached-files-configurations/{InstanceId}/{AttachmentScope}",
@@ -994,7 +994,7 @@ pub static DescribeAttachedFilesConfiguration: Operation = Operation {
 pub static DescribeAuthenticationProfile: Operation = Operation {
     name: "DescribeAuthenticationProfile",
     cli_name: "describe-authentication-profile",
-    doc: "",
+    doc: "Shows an authentication profile with the IP addresses allowed and blocked and the session time-outs applied when users sign in.",
     http: Http {
         method: "GET",
         uri: "/authentication-profiles/{InstanceId}/{AuthenticationProfileId}",
@@ -1020,7 +1020,7 @@ pub static DescribeAuthenticationProfile: Operation = Operation {
 pub static DescribeContact: Operation = Operation {
     name: "DescribeContact",
     cli_name: "describe-contact",
-    doc: "",
+    doc: "Shows a contact with its channel, how it started, queue, agent, timestamps, attributes used for routing, recording and disconnect details. Contacts can be described for 24 months after they started.",
     http: Http {
         method: "GET",
         uri: "/contacts/{InstanceId}/{ContactId}",
@@ -1044,7 +1044,7 @@ pub static DescribeContact: Operation = Operation {
 pub static DescribeContactEvaluation: Operation = Operation {
     name: "DescribeContactEvaluation",
     cli_name: "describe-contact-evaluation",
-    doc: "",
+    doc: "Shows a contact evaluation (answers, notes, scores, status) together with the evaluation form version it was made with.",
     http: Http {
         method: "GET",
         uri: "/contact-evaluations/{InstanceId}/{EvaluationId}",
@@ -1069,7 +1069,7 @@ pub static DescribeContactEvaluation: Operation = Operation {
 pub static DescribeContactFlow: Operation = Operation {
     name: "DescribeContactFlow",
     cli_name: "describe-contact-flow",
-    doc: "",
+    doc: "Shows a flow with its type, state, status and content in the flow language. Give a flow ID with a version or alias suffix to see that version.",
     http: Http {
         method: "GET",
         uri: "/contact-flows/{InstanceId}/{ContactFlowId}",
@@ -1094,7 +1094,7 @@ pub static DescribeContactFlow: Operation = Operation {
 pub static DescribeContactFlowModule: Operation = Operation {
     name: "DescribeContactFlowModule",
     cli_name: "describe-contact-flow-module",
-    doc: "",
+    doc: "Shows a flow module with its state, status, settings and content in the flow language.",
     http: Http {
         method: "GET",
         uri: "/contact-flow-modules/{InstanceId}/{ContactFlowModuleId}",
@@ -1121,7 +1121,7 @@ pub static DescribeContactFlowModule: Operation = Operation {
 pub static DescribeContactFlowModuleAlias: Operation = Operation {
     name: "DescribeContactFlowModuleAlias",
     cli_name: "describe-contact-flow-module-alias",
-    doc: "",
+    doc: "Shows an alias of a flow module with its name, description and the version it points at.",
     http: Http {
         method: "GET",
         uri: "/contact-flow-modules/{InstanceId}/{ContactFlowModuleId}/alias/{AliasId}",
@@ -1148,7 +1148,7 @@ pub static DescribeContactFlowModuleAlias: Operation = Operation {
 pub static DescribeDataTable: Operation = Operation {
     name: "DescribeDataTable",
     cli_name: "describe-data-table",
-    doc: "",
+    doc: "Shows a data table's name, description, time zone, value lock level, status and lock version.",
     http: Http {
         method: "GET",
         uri: "/data-tables/{InstanceId}/{DataTableId}",
@@ -1173,7 +1173,7 @@ pub static DescribeDataTable: Operation = Operation {
 pub static DescribeDataTableAttribute: Operation = Operation {
     name: "DescribeDataTableAttribute",
     cli_name: "describe-data-table-attribute",
-    doc: "",
+    doc: "Shows one attribute (a column) of a data table with its value type, validation rules and whether it is part of the primary key.",
     http: Http {
         method: "GET",
         uri: "/data-tables/{InstanceId}/{DataTableId}/attributes/{AttributeName}",
@@ -1200,7 +1200,7 @@ pub static DescribeDataTableAttribute: Operation = Operation {
 pub static DescribeEmailAddress: Operation = Operation {
     name: "DescribeEmailAddress",
     cli_name: "describe-email-address",
-    doc: "",
+    doc: "Shows an email address of the instance with its display name, description, aliases and tags.",
     http: Http {
         method: "GET",
         uri: "/email-addresses/{InstanceId}/{EmailAddressId}",
@@ -1225,7 +1225,7 @@ pub static DescribeEmailAddress: Operation = Operation {
 pub static DescribeEvaluationForm: Operation = Operation {
     name: "DescribeEvaluationForm",
     cli_name: "describe-evaluation-form",
-    doc: "",
+    doc: "Shows an evaluation form with its sections, questions, scoring strategy and status, at the latest version or the one asked for.",
     http: Http {
         method: "GET",
         uri: "/evaluation-forms/{InstanceId}/{EvaluationFormId}",
@@ -1248,7 +1248,7 @@ pub static DescribeEvaluationForm: Operation = Operation {
 pub static DescribeHoursOfOperation: Operation = Operation {
     name: "DescribeHoursOfOperation",
     cli_name: "describe-hours-of-operation",
-    doc: "",
+    doc: "Shows an hours of operation with its time zone, daily opening times and tags.",
     http: Http {
         method: "GET",
         uri: "/hours-of-operations/{InstanceId}/{HoursOfOperationId}",
@@ -1274,7 +1274,7 @@ pub static DescribeHoursOfOperation: Operation = Operation {
 pub static DescribeHoursOfOperationOverride: Operation = Operation {
     name: "DescribeHoursOfOperationOverride",
     cli_name: "describe-hours-of-operation-override",
-    doc: "",
+    doc: "Shows one override of an hours of operation with its dates, recurrence and the opening times it sets.",
     http: Http {
         method: "GET",
         uri: "/hours-of-operations/{InstanceId}/{HoursOfOperationId}/overrides/{HoursOfOperationOverrideId}",
@@ -1300,7 +1300,7 @@ pub static DescribeHoursOfOperationOverride: Operation = Operation {
 pub static DescribeInstance: Operation = Operation {
     name: "DescribeInstance",
     cli_name: "describe-instance",
-    doc: "",
+    doc: "Shows an instance with its alias, identity management type, status, service role, whether calls are enabled, and replication state.",
     http: Http {
         method: "GET",
         uri: "/instance/{InstanceId}",
@@ -1322,7 +1322,7 @@ pub static DescribeInstance: Operation = Operation {
 pub static DescribeInstanceAttribute: Operation = Operation {
     name: "DescribeInstanceAttribute",
     cli_name: "describe-instance-attribute",
-    doc: "",
+    doc: "Shows the current value of one instance setting, such as early media, contact flow logs or Contact Lens.",
     http: Http {
         method: "GET",
         uri: "/instance/{InstanceId}/attribute/{AttributeType}",
@@ -1348,7 +1348,7 @@ pub static DescribeInstanceAttribute: Operation = Operation {
 pub static DescribeInstanceStorageConfig: Operation = Operation {
     name: "DescribeInstanceStorageConfig",
     cli_name: "describe-instance-storage-config",
-    doc: "",
+    doc: "Shows one storage destination of the instance (for example the S3 bucket for call recordings), by association ID and data type.",
     http: Http {
         method: "GET",
         uri: "/instance/{InstanceId}/storage-config/{AssociationId}",
@@ -1374,7 +1374,7 @@ pub static DescribeInstanceStorageConfig: Operation = Operation {
 pub static DescribeNotification: Operation = Operation {
     name: "DescribeNotification",
     cli_name: "describe-notification",
-    doc: "",
+    doc: "Shows a notification with its content in each language, priority, recipients and expiry.",
     http: Http {
         method: "GET",
         uri: "/notifications/{InstanceId}/{NotificationId}",
@@ -1399,7 +1399,7 @@ pub static DescribeNotification: Operation = Operation {
 pub static DescribePhoneNumber: Operation = Operation {
     name: "DescribePhoneNumber",
     cli_name: "describe-phone-number",
-    doc: "",
+    doc: "Shows a phone number claimed in this account with its country, type, owning instance or traffic distribution group, and the status of its claim.",
     http: Http {
         method: "GET",
         uri: "/phone-number/{PhoneNumberId}",
@@ -1423,7 +1423,7 @@ pub static DescribePhoneNumber: Operation = Operation {
 pub static DescribePredefinedAttribute: Operation = Operation {
     name: "DescribePredefinedAttribute",
     cli_name: "describe-predefined-attribute",
-    doc: "",
+    doc: "Shows a predefined attribute with its values, purposes and configuration.",
     http: Http {
         method: "GET",
         uri: "/predefined-attributes/{InstanceId}/{Name}",
@@ -1449,7 +1449,7 @@ pub static DescribePredefinedAttribute: Operation = Operation {
 pub static DescribePrompt: Operation = Operation {
     name: "DescribePrompt",
     cli_name: "describe-prompt",
-    doc: "",
+    doc: "Shows a prompt with its name, description and tags.",
     http: Http {
         method: "GET",
         uri: "/prompts/{InstanceId}/{PromptId}",
@@ -1473,7 +1473,7 @@ pub static DescribePrompt: Operation = Operation {
 pub static DescribeQueue: Operation = Operation {
     name: "DescribeQueue",
     cli_name: "describe-queue",
-    doc: "",
+    doc: "Shows a queue with its hours of operation, capacity, outbound caller and email settings, status and tags.",
     http: Http {
         method: "GET",
         uri: "/queues/{InstanceId}/{QueueId}",
@@ -1497,7 +1497,7 @@ pub static DescribeQueue: Operation = Operation {
 pub static DescribeQuickConnect: Operation = Operation {
     name: "DescribeQuickConnect",
     cli_name: "describe-quick-connect",
-    doc: "",
+    doc: "Shows a quick connect with its type, its destination (a user, queue, phone number or flow) and tags.",
     http: Http {
         method: "GET",
         uri: "/quick-connects/{InstanceId}/{QuickConnectId}",
@@ -1521,7 +1521,7 @@ pub static DescribeQuickConnect: Operation = Operation {
 pub static DescribeRoutingProfile: Operation = Operation {
     name: "DescribeRoutingProfile",
     cli_name: "describe-routing-profile",
-    doc: "",
+    doc: "Shows a routing profile with its channels and concurrency, default outbound queue, agent availability timer and counts of its queues.",
     http: Http {
         method: "GET",
         uri: "/routing-profiles/{InstanceId}/{RoutingProfileId}",
@@ -1545,7 +1545,7 @@ pub static DescribeRoutingProfile: Operation = Operation {
 pub static DescribeRule: Operation = Operation {
     name: "DescribeRule",
     cli_name: "describe-rule",
-    doc: "",
+    doc: "Shows a rule with its trigger event source, condition (function), actions and publish status.",
     http: Http {
         method: "GET",
         uri: "/rules/{InstanceId}/{RuleId}",
@@ -1569,7 +1569,7 @@ pub static DescribeRule: Operation = Operation {
 pub static DescribeSecurityProfile: Operation = Operation {
     name: "DescribeSecurityProfile",
     cli_name: "describe-security-profile",
-    doc: "",
+    doc: "Shows a security profile with its description, access control tags and hierarchy group, and tag-restricted resources. The permissions themselves are listed by list-security-profile-permissions.",
     http: Http {
         method: "GET",
         uri: "/security-profiles/{InstanceId}/{SecurityProfileId}",
@@ -1593,7 +1593,7 @@ pub static DescribeSecurityProfile: Operation = Operation {
 pub static DescribeTestCase: Operation = Operation {
     name: "DescribeTestCase",
     cli_name: "describe-test-case",
-    doc: "",
+    doc: "Shows a test case with its content, entry point, initialization data and status.",
     http: Http {
         method: "GET",
         uri: "/test-cases/{InstanceId}/{TestCaseId}",
@@ -1618,7 +1618,7 @@ pub static DescribeTestCase: Operation = Operation {
 pub static DescribeTrafficDistributionGroup: Operation = Operation {
     name: "DescribeTrafficDistributionGroup",
     cli_name: "describe-traffic-distribution-group",
-    doc: "",
+    doc: "Shows a traffic distribution group with its instance, status, whether it is the default group and tags.",
     http: Http {
         method: "GET",
         uri: "/traffic-distribution-group/{TrafficDistributionGroupId}",
@@ -1644,7 +1644,7 @@ pub static DescribeTrafficDistributionGroup: Operation = Operation {
 pub static DescribeUser: Operation = Operation {
     name: "DescribeUser",
     cli_name: "describe-user",
-    doc: "",
+    doc: "Shows a user with username, identity information, phone settings, routing profile, security profiles and hierarchy group.",
     http: Http {
         method: "GET",
         uri: "/users/{InstanceId}/{UserId}",
@@ -1668,7 +1668,7 @@ pub static DescribeUser: Operation = Operation {
 pub static DescribeUserHierarchyGroup: Operation = Operation {
     name: "DescribeUserHierarchyGroup",
     cli_name: "describe-user-hierarchy-group",
-    doc: "",
+    doc: "Shows a group of the agent hierarchy with its name, level and its path of parent groups.",
     http: Http {
         method: "GET",
         uri: "/user-hierarchy-groups/{InstanceId}/{HierarchyGroupId}",
@@ -1694,7 +1694,7 @@ pub static DescribeUserHierarchyGroup: Operation = Operation {
 pub static DescribeUserHierarchyStructure: Operation = Operation {
     name: "DescribeUserHierarchyStructure",
     cli_name: "describe-user-hierarchy-structure",
-    doc: "",
+    doc: "Shows the names of the levels (up to five) of the instance's agent hierarchy.",
     http: Http {
         method: "GET",
         uri: "/user-hierarchy-structure/{InstanceId}",
@@ -1720,7 +1720,7 @@ pub static DescribeUserHierarchyStructure: Operation = Operation {
 pub static DescribeView: Operation = Operation {
     name: "DescribeView",
     cli_name: "describe-view",
-    doc: "",
+    doc: "Shows a view with its template, actions, status and version. Give the view ID with a version or alias suffix to see that version.",
     http: Http {
         method: "GET",
         uri: "/views/{InstanceId}/{ViewId}",
@@ -1745,7 +1745,7 @@ pub static DescribeView: Operation = Operation {
 pub static DescribeVocabulary: Operation = Operation {
     name: "DescribeVocabulary",
     cli_name: "describe-vocabulary",
-    doc: "",
+    doc: "Shows a custom vocabulary with its language, state, failure reason if any, and content.",
     http: Http {
         method: "GET",
         uri: "/vocabulary/{InstanceId}/{VocabularyId}",
@@ -1769,7 +1769,7 @@ pub static DescribeVocabulary: Operation = Operation {
 pub static DescribeWorkspace: Operation = Operation {
     name: "DescribeWorkspace",
     cli_name: "describe-workspace",
-    doc: "",
+    doc: "Shows a workspace with its name, title, description, theme and visibility.",
     http: Http {
         method: "GET",
         uri: "/workspaces/{InstanceId}/{WorkspaceId}",
@@ -1794,7 +1794,7 @@ pub static DescribeWorkspace: Operation = Operation {
 pub static DisassociateAnalyticsDataSet: Operation = Operation {
     name: "DisassociateAnalyticsDataSet",
     cli_name: "disassociate-analytics-data-set",
-    doc: "",
+    doc: "Stops sharing an analytics data lake data set with an AWS account. Returns nothing.",
     http: Http {
         method: "POST",
         uri: "/analytics-data/instance/{InstanceId}/association",
@@ -1820,7 +1820,7 @@ pub static DisassociateAnalyticsDataSet: Operation = Operation {
 pub static DisassociateApprovedOrigin: Operation = Operation {
     name: "DisassociateApprovedOrigin",
     cli_name: "disassociate-approved-origin",
-    doc: "",
+    doc: "Removes a web origin from the instance's approved origins. Returns nothing.",
     http: Http {
         method: "DELETE",
         uri: "/instance/{InstanceId}/approved-origin",
@@ -1846,7 +1846,7 @@ pub static DisassociateApprovedOrigin: Operation = Operation {
 pub static DisassociateBot: Operation = Operation {
     name: "DisassociateBot",
     cli_name: "disassociate-bot",
-    doc: "",
+    doc: "Detaches an Amazon Lex bot (V1 by name and Region, or V2 by alias ARN) from the instance. Returns nothing.",
     http: Http {
         method: "POST",
         uri: "/instance/{InstanceId}/bot",
@@ -1869,7 +1869,7 @@ pub static DisassociateBot: Operation = Operation {
 pub static DisassociateEmailAddressAlias: Operation = Operation {
     name: "DisassociateEmailAddressAlias",
     cli_name: "disassociate-email-address-alias",
-    doc: "",
+    doc: "Ends the alias relation between two email addresses of the instance. Returns nothing.",
     http: Http {
         method: "POST",
         uri: "/email-addresses/{InstanceId}/{EmailAddressId}/disassociate-alias",
@@ -1897,7 +1897,7 @@ pub static DisassociateEmailAddressAlias: Operation = Operation {
 pub static DisassociateFlow: Operation = Operation {
     name: "DisassociateFlow",
     cli_name: "disassociate-flow",
-    doc: "",
+    doc: "Detaches the flow attached to a resource, such as a phone number or an email address. Returns nothing.",
     http: Http {
         method: "DELETE",
         uri: "/flow-associations/{InstanceId}/{ResourceId}/{ResourceType}",
@@ -1922,7 +1922,7 @@ pub static DisassociateFlow: Operation = Operation {
 pub static DisassociateHoursOfOperations: Operation = Operation {
     name: "DisassociateHoursOfOperations",
     cli_name: "disassociate-hours-of-operations",
-    doc: "",
+    doc: "Unlinks an hours of operation from parent hours of operation, so that it stops inheriting their overrides. Returns nothing.",
     http: Http {
         method: "POST",
         uri: "/hours-of-operations/{InstanceId}/{HoursOfOperationId}/disassociate-hours",
@@ -1949,7 +1949,7 @@ pub static DisassociateHoursOfOperations: Operation = Operation {
 pub static DisassociateInstanceStorageConfig: Operation = Operation {
     name: "DisassociateInstanceStorageConfig",
     cli_name: "disassociate-instance-storage-config",
-    doc: "",
+    doc: "Removes a storage destination from the instance; that kind of data is no longer delivered there. Returns nothing.",
     http: Http {
         method: "DELETE",
         uri: "/instance/{InstanceId}/storage-config/{AssociationId}",
@@ -1975,7 +1975,7 @@ pub static DisassociateInstanceStorageConfig: Operation = Operation {
 pub static DisassociateLambdaFunction: Operation = Operation {
     name: "DisassociateLambdaFunction",
     cli_name: "disassociate-lambda-function",
-    doc: "",
+    doc: "Stops the instance's flows from invoking an AWS Lambda function. Returns nothing.",
     http: Http {
         method: "DELETE",
         uri: "/instance/{InstanceId}/lambda-function",
@@ -2001,7 +2001,7 @@ pub static DisassociateLambdaFunction: Operation = Operation {
 pub static DisassociateLexBot: Operation = Operation {
     name: "DisassociateLexBot",
     cli_name: "disassociate-lex-bot",
-    doc: "",
+    doc: "Detaches an Amazon Lex V1 bot from the instance. Returns nothing.",
     http: Http {
         method: "DELETE",
         uri: "/instance/{InstanceId}/lex-bot",
@@ -2025,7 +2025,7 @@ pub static DisassociateLexBot: Operation = Operation {
 pub static DisassociatePhoneNumberContactFlow: Operation = Operation {
     name: "DisassociatePhoneNumberContactFlow",
     cli_name: "disassociate-phone-number-contact-flow",
-    doc: "",
+    doc: "Detaches the flow from a phone number, so that calls to it no longer run that flow. Returns nothing.",
     http: Http {
         method: "DELETE",
         uri: "/phone-number/{PhoneNumberId}/contact-flow",
@@ -2051,7 +2051,7 @@ pub static DisassociatePhoneNumberContactFlow: Operation = Operation {
 pub static DisassociateQueueEmailAddresses: Operation = Operation {
     name: "DisassociateQueueEmailAddresses",
     cli_name: "disassociate-queue-email-addresses",
-    doc: "",
+    doc: "Removes email addresses from the ones agents can send from when working a queue's contacts. Returns nothing.",
     http: Http {
         method: "POST",
         uri: "/queues/{InstanceId}/{QueueId}/disassociate-email-addresses",
@@ -2078,7 +2078,7 @@ pub static DisassociateQueueEmailAddresses: Operation = Operation {
 pub static DisassociateQueueQuickConnects: Operation = Operation {
     name: "DisassociateQueueQuickConnects",
     cli_name: "disassociate-queue-quick-connects",
-    doc: "",
+    doc: "Removes quick connects from a queue. Returns nothing.",
     http: Http {
         method: "POST",
         uri: "/queues/{InstanceId}/{QueueId}/disassociate-quick-connects",
@@ -2104,7 +2104,7 @@ pub static DisassociateQueueQuickConnects: Operation = Operation {
 pub static DisassociateRoutingProfileQueues: Operation = Operation {
     name: "DisassociateRoutingProfileQueues",
     cli_name: "disassociate-routing-profile-queues",
-    doc: "",
+    doc: "Removes queues (for a channel, or for manual assignment) from a routing profile. Returns nothing.",
     http: Http {
         method: "POST",
         uri: "/routing-profiles/{InstanceId}/{RoutingProfileId}/disassociate-queues",
@@ -2130,7 +2130,7 @@ pub static DisassociateRoutingProfileQueues: Operation = Operation {
 pub static DisassociateSecurityKey: Operation = Operation {
     name: "DisassociateSecurityKey",
     cli_name: "disassociate-security-key",
-    doc: "",
+    doc: "Removes a public key from the instance's security keys. Returns nothing.",
     http: Http {
         method: "DELETE",
         uri: "/instance/{InstanceId}/security-key/{AssociationId}",
@@ -2154,7 +2154,7 @@ pub static DisassociateSecurityKey: Operation = Operation {
 pub static DisassociateSecurityProfiles: Operation = Operation {
     name: "DisassociateSecurityProfiles",
     cli_name: "disassociate-security-profiles",
-    doc: "",
+    doc: "Takes security profiles away from a user or an AI agent. Returns nothing.",
     http: Http {
         method: "POST",
         uri: "/disassociate-security-profiles/{InstanceId}",
@@ -2182,7 +2182,7 @@ pub static DisassociateSecurityProfiles: Operation = Operation {
 pub static DisassociateTrafficDistributionGroupUser: Operation = Operation {
     name: "DisassociateTrafficDistributionGroupUser",
     cli_name: "disassociate-traffic-distribution-group-user",
-    doc: "",
+    doc: "Removes a user from a traffic distribution group. Returns nothing.",
     http: Http {
         method: "DELETE",
         uri: "/traffic-distribution-group/{TrafficDistributionGroupId}/user",
@@ -2211,7 +2211,7 @@ pub static DisassociateTrafficDistributionGroupUser: Operation = Operation {
 pub static DisassociateUserProficiencies: Operation = Operation {
     name: "DisassociateUserProficiencies",
     cli_name: "disassociate-user-proficiencies",
-    doc: "",
+    doc: "Removes proficiencies (attribute name and value pairs) from a user. Returns nothing.",
     http: Http {
         method: "POST",
         uri: "/users/{InstanceId}/{UserId}/disassociate-proficiencies",
@@ -2237,7 +2237,7 @@ pub static DisassociateUserProficiencies: Operation = Operation {
 pub static DisassociateWorkspace: Operation = Operation {
     name: "DisassociateWorkspace",
     cli_name: "disassociate-workspace",
-    doc: "",
+    doc: "Withdraws a workspace from users, routing profiles or security profiles, by ARN. Returns the ARNs that succeeded and those that failed.",
     http: Http {
         method: "POST",
         uri: "/workspaces/{InstanceId}/{WorkspaceId}/disassociate",
@@ -2262,7 +2262,7 @@ pub static DisassociateWorkspace: Operation = Operation {
 pub static DismissUserContact: Operation = Operation {
     name: "DismissUserContact",
     cli_name: "dismiss-user-contact",
-    doc: "",
+    doc: "Clears a contact that is stuck in an agent's Contact Control Panel in the missed, error or rejected state. Returns nothing.",
     http: Http {
         method: "POST",
         uri: "/users/{InstanceId}/{UserId}/contact",

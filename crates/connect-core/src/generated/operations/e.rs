@@ -11,7 +11,7 @@ use crate::generated::{shapes, types};
 pub static EvaluateDataTableValues: Operation = Operation {
     name: "EvaluateDataTableValues",
     cli_name: "evaluate-data-table-values",
-    doc: "",
+    doc: "Looks up values in a data table as a flow would, by primary values and attribute names, applying the table's time zone. Returns the values found.",
     http: Http {
         method: "POST",
         uri: "/data-tables/{InstanceId}/{DataTableId}/values/evaluate",

@@ -11,7 +11,7 @@ use crate::generated::{shapes, types};
 pub static GetAttachedFile: Operation = Operation {
     name: "GetAttachedFile",
     cli_name: "get-attached-file",
-    doc: "",
+    doc: "Shows an attached file's metadata and a pre-signed URL from which to download its content.",
     http: Http {
         method: "GET",
         uri: "/attached-files/{InstanceId}/{FileId}",
@@ -35,7 +35,7 @@ pub static GetAttachedFile: Operation = Operation {
 pub static GetContactAttributes: Operation = Operation {
     name: "GetContactAttributes",
     cli_name: "get-contact-attributes",
-    doc: "",
+    doc: "Shows the user-defined attributes (key and value pairs) of a contact.",
     http: Http {
         method: "GET",
         uri: "/contact/attributes/{InstanceId}/{InitialContactId}",
@@ -57,7 +57,7 @@ pub static GetContactAttributes: Operation = Operation {
 pub static GetContactMetrics: Operation = Operation {
     name: "GetContactMetrics",
     cli_name: "get-contact-metrics",
-    doc: "",
+    doc: "Reads metrics about one contact while it waits in queue, such as where it stands and how long it is likely to wait.",
     http: Http {
         method: "POST",
         uri: "/metrics/contact",
@@ -82,7 +82,7 @@ pub static GetContactMetrics: Operation = Operation {
 pub static GetCurrentMetricData: Operation = Operation {
     name: "GetCurrentMetricData",
     cli_name: "get-current-metric-data",
-    doc: "",
+    doc: "Reads real-time metrics (contacts in queue, agents available, oldest contact age, and so on) for queues, routing profiles or channels, optionally grouped.",
     http: Http {
         method: "POST",
         uri: "/metrics/current/{InstanceId}",
@@ -111,7 +111,7 @@ pub static GetCurrentMetricData: Operation = Operation {
 pub static GetCurrentUserData: Operation = Operation {
     name: "GetCurrentUserData",
     cli_name: "get-current-user-data",
-    doc: "",
+    doc: "Reads the real-time state of agents (status, contacts in progress, routing profile), selected by queue, routing profile, hierarchy group, user or agent status.",
     http: Http {
         method: "POST",
         uri: "/metrics/userdata/{InstanceId}",
@@ -140,7 +140,7 @@ pub static GetCurrentUserData: Operation = Operation {
 pub static GetEffectiveHoursOfOperations: Operation = Operation {
     name: "GetEffectiveHoursOfOperations",
     cli_name: "get-effective-hours-of-operations",
-    doc: "",
+    doc: "Computes the actual opening times of an hours of operation for each day of a date range, with overrides applied.",
     http: Http {
         method: "GET",
         uri: "/effective-hours-of-operations/{InstanceId}/{HoursOfOperationId}",
@@ -166,7 +166,7 @@ pub static GetEffectiveHoursOfOperations: Operation = Operation {
 pub static GetFederationToken: Operation = Operation {
     name: "GetFederationToken",
     cli_name: "get-federation-token",
-    doc: "",
+    doc: "Gets a sign-in token for the Amazon Connect administrator website for the IAM identity calling it, when that identity is linked to a user of a SAML instance. Returns the credentials, a sign-in URL and the user's ID and ARN.",
     http: Http {
         method: "GET",
         uri: "/user/federate/{InstanceId}",
@@ -191,7 +191,7 @@ pub static GetFederationToken: Operation = Operation {
 pub static GetFlowAssociation: Operation = Operation {
     name: "GetFlowAssociation",
     cli_name: "get-flow-association",
-    doc: "",
+    doc: "Shows which flow is attached to one resource, such as a phone number or an email address.",
     http: Http {
         method: "GET",
         uri: "/flow-associations/{InstanceId}/{ResourceId}/{ResourceType}",
@@ -216,7 +216,7 @@ pub static GetFlowAssociation: Operation = Operation {
 pub static GetMetricData: Operation = Operation {
     name: "GetMetricData",
     cli_name: "get-metric-data",
-    doc: "",
+    doc: "Reads historical metrics (the first API of its kind) for queues, channels or routing profiles over a time range within the last 24 hours, with start and end on 5-minute boundaries.",
     http: Http {
         method: "POST",
         uri: "/metrics/historical/{InstanceId}",
@@ -245,7 +245,7 @@ pub static GetMetricData: Operation = Operation {
 pub static GetMetricDataV2: Operation = Operation {
     name: "GetMetricDataV2",
     cli_name: "get-metric-data-v2",
-    doc: "",
+    doc: "Reads historical metrics over a time range of up to 35 days in the last three months, filtered by queues, agents, routing profiles and more, grouped and in intervals as asked.",
     http: Http {
         method: "POST",
         uri: "/metrics/data",
@@ -274,7 +274,7 @@ pub static GetMetricDataV2: Operation = Operation {
 pub static GetPromptFile: Operation = Operation {
     name: "GetPromptFile",
     cli_name: "get-prompt-file",
-    doc: "",
+    doc: "Gets a pre-signed URL from which to download a prompt's audio file.",
     http: Http {
         method: "GET",
         uri: "/prompts/{InstanceId}/{PromptId}/file",
@@ -298,7 +298,7 @@ pub static GetPromptFile: Operation = Operation {
 pub static GetTaskTemplate: Operation = Operation {
     name: "GetTaskTemplate",
     cli_name: "get-task-template",
-    doc: "",
+    doc: "Shows a task template with its fields, defaults, constraints, flow and status.",
     http: Http {
         method: "GET",
         uri: "/instance/{InstanceId}/task/template/{TaskTemplateId}",
@@ -322,7 +322,7 @@ pub static GetTaskTemplate: Operation = Operation {
 pub static GetTestCaseExecutionSummary: Operation = Operation {
     name: "GetTestCaseExecutionSummary",
     cli_name: "get-test-case-execution-summary",
-    doc: "",
+    doc: "Shows how one run of a test case went, with start and end time, status and a summary of its observations.",
     http: Http {
         method: "GET",
         uri: "/test-cases/{InstanceId}/{TestCaseId}/{TestCaseExecutionId}/summary",
@@ -349,7 +349,7 @@ pub static GetTestCaseExecutionSummary: Operation = Operation {
 pub static GetTrafficDistribution: Operation = Operation {
     name: "GetTrafficDistribution",
     cli_name: "get-traffic-distribution",
-    doc: "",
+    doc: "Shows how a traffic distribution group divides telephony traffic, sign-in and agents between its Regions.",
     http: Http {
         method: "GET",
         uri: "/traffic-distribution/{Id}",

@@ -11,7 +11,7 @@ use crate::generated::{shapes, types};
 pub static ImportPhoneNumber: Operation = Operation {
     name: "ImportPhoneNumber",
     cli_name: "import-phone-number",
-    doc: "",
+    doc: "Imports into the instance a phone number already claimed in AWS End User Messaging SMS, so that it can handle contacts. Returns the number's ID and ARN.",
     http: Http {
         method: "POST",
         uri: "/phone-number/import",
@@ -36,7 +36,7 @@ pub static ImportPhoneNumber: Operation = Operation {
 pub static ImportWorkspaceMedia: Operation = Operation {
     name: "ImportWorkspaceMedia",
     cli_name: "import-workspace-media",
-    doc: "",
+    doc: "Uploads an image (a logo or favicon, given as a base64 data URL) to a workspace's theme. Returns nothing.",
     http: Http {
         method: "POST",
         uri: "/workspaces/{InstanceId}/{WorkspaceId}/media",

@@ -11,7 +11,7 @@ use crate::generated::{shapes, types};
 pub static ListAgentStatuses: Operation = Operation {
     name: "ListAgentStatuses",
     cli_name: "list-agent-statuses",
-    doc: "",
+    doc: "Lists the agent statuses of the instance, optionally only of some types, with their IDs, names and types.",
     http: Http {
         method: "GET",
         uri: "/agent-status/{InstanceId}",
@@ -40,7 +40,7 @@ pub static ListAgentStatuses: Operation = Operation {
 pub static ListAnalyticsDataAssociations: Operation = Operation {
     name: "ListAnalyticsDataAssociations",
     cli_name: "list-analytics-data-associations",
-    doc: "",
+    doc: "Lists which analytics data lake data sets are shared with which AWS accounts, optionally for one data set.",
     http: Http {
         method: "GET",
         uri: "/analytics-data/instance/{InstanceId}/association",
@@ -66,7 +66,7 @@ pub static ListAnalyticsDataAssociations: Operation = Operation {
 pub static ListAnalyticsDataLakeDataSets: Operation = Operation {
     name: "ListAnalyticsDataLakeDataSets",
     cli_name: "list-analytics-data-lake-data-sets",
-    doc: "",
+    doc: "Lists the analytics data lake data sets that can be shared from the instance.",
     http: Http {
         method: "GET",
         uri: "/analytics-data/instance/{InstanceId}/datasets",
@@ -92,7 +92,7 @@ pub static ListAnalyticsDataLakeDataSets: Operation = Operation {
 pub static ListApprovedOrigins: Operation = Operation {
     name: "ListApprovedOrigins",
     cli_name: "list-approved-origins",
-    doc: "",
+    doc: "Lists the web origins approved for the instance.",
     http: Http {
         method: "GET",
         uri: "/instance/{InstanceId}/approved-origins",
@@ -121,7 +121,7 @@ pub static ListApprovedOrigins: Operation = Operation {
 pub static ListAssociatedContacts: Operation = Operation {
     name: "ListAssociatedContacts",
     cli_name: "list-associated-contacts",
-    doc: "",
+    doc: "Lists the contacts linked to a contact, such as the earlier and later contacts of the same email thread or task chain.",
     http: Http {
         method: "GET",
         uri: "/contact/associated/{InstanceId}",
@@ -145,7 +145,7 @@ pub static ListAssociatedContacts: Operation = Operation {
 pub static ListAttachedFilesConfigurations: Operation = Operation {
     name: "ListAttachedFilesConfigurations",
     cli_name: "list-attached-files-configurations",
-    doc: "",
+    doc: "Lists the attachment settings of the instance, one for each kind of contact or case.",
     http: Http {
         method: "GET",
         uri: "/attached-files-configurations/{InstanceId}",
@@ -176,7 +176,7 @@ pub static ListAttachedFilesConfigurations: Operation = Operation {
 pub static ListAuthenticationProfiles: Operation = Operation {
     name: "ListAuthenticationProfiles",
     cli_name: "list-authentication-profiles",
-    doc: "",
+    doc: "Lists the authentication profiles of the instance.",
     http: Http {
         method: "GET",
         uri: "/authentication-profiles-summary/{InstanceId}",
@@ -207,7 +207,7 @@ pub static ListAuthenticationProfiles: Operation = Operation {
 pub static ListBots: Operation = Operation {
     name: "ListBots",
     cli_name: "list-bots",
-    doc: "",
+    doc: "Lists the Amazon Lex bots (V1 or V2, as asked) that the instance can use.",
     http: Http {
         method: "GET",
         uri: "/instance/{InstanceId}/bots",
@@ -235,7 +235,7 @@ pub static ListBots: Operation = Operation {
 pub static ListChildHoursOfOperations: Operation = Operation {
     name: "ListChildHoursOfOperations",
     cli_name: "list-child-hours-of-operations",
-    doc: "",
+    doc: "Lists the hours of operation that inherit from a given parent hours of operation.",
     http: Http {
         method: "GET",
         uri: "/hours-of-operations/{InstanceId}/{HoursOfOperationId}/hours",
@@ -266,7 +266,7 @@ pub static ListChildHoursOfOperations: Operation = Operation {
 pub static ListContactEvaluations: Operation = Operation {
     name: "ListContactEvaluations",
     cli_name: "list-contact-evaluations",
-    doc: "",
+    doc: "Lists the evaluations made of one contact, with their forms, status and scores.",
     http: Http {
         method: "GET",
         uri: "/contact-evaluations/{InstanceId}",
@@ -294,7 +294,7 @@ pub static ListContactEvaluations: Operation = Operation {
 pub static ListContactFlowModuleAliases: Operation = Operation {
     name: "ListContactFlowModuleAliases",
     cli_name: "list-contact-flow-module-aliases",
-    doc: "",
+    doc: "Lists the aliases of a flow module, with the versions they point at.",
     http: Http {
         method: "GET",
         uri: "/contact-flow-modules/{InstanceId}/{ContactFlowModuleId}/aliases",
@@ -326,7 +326,7 @@ pub static ListContactFlowModuleAliases: Operation = Operation {
 pub static ListContactFlowModuleVersions: Operation = Operation {
     name: "ListContactFlowModuleVersions",
     cli_name: "list-contact-flow-module-versions",
-    doc: "",
+    doc: "Lists the versions of a flow module.",
     http: Http {
         method: "GET",
         uri: "/contact-flow-modules/{InstanceId}/{ContactFlowModuleId}/versions",
@@ -358,7 +358,7 @@ pub static ListContactFlowModuleVersions: Operation = Operation {
 pub static ListContactFlowModules: Operation = Operation {
     name: "ListContactFlowModules",
     cli_name: "list-contact-flow-modules",
-    doc: "",
+    doc: "Lists the flow modules of the instance, optionally only active or only archived ones.",
     http: Http {
         method: "GET",
         uri: "/contact-flow-modules-summary/{InstanceId}",
@@ -388,7 +388,7 @@ pub static ListContactFlowModules: Operation = Operation {
 pub static ListContactFlowVersions: Operation = Operation {
     name: "ListContactFlowVersions",
     cli_name: "list-contact-flow-versions",
-    doc: "",
+    doc: "Lists the versions of a flow.",
     http: Http {
         method: "GET",
         uri: "/contact-flows/{InstanceId}/{ContactFlowId}/versions",
@@ -418,7 +418,7 @@ pub static ListContactFlowVersions: Operation = Operation {
 pub static ListContactFlows: Operation = Operation {
     name: "ListContactFlows",
     cli_name: "list-contact-flows",
-    doc: "",
+    doc: "Lists the flows of the instance, optionally only those of some types.",
     http: Http {
         method: "GET",
         uri: "/contact-flows-summary/{InstanceId}",
@@ -447,7 +447,7 @@ pub static ListContactFlows: Operation = Operation {
 pub static ListContactReferences: Operation = Operation {
     name: "ListContactReferences",
     cli_name: "list-contact-references",
-    doc: "",
+    doc: "Lists the references (URLs, attachments, dates, numbers, emails, strings) of a contact, of the given types.",
     http: Http {
         method: "GET",
         uri: "/contact/references/{InstanceId}/{ContactId}",
@@ -476,7 +476,7 @@ pub static ListContactReferences: Operation = Operation {
 pub static ListDataTableAttributes: Operation = Operation {
     name: "ListDataTableAttributes",
     cli_name: "list-data-table-attributes",
-    doc: "",
+    doc: "Lists the attributes (columns) of a data table, all or the ones with the given IDs.",
     http: Http {
         method: "POST",
         uri: "/data-tables/{InstanceId}/{DataTableId}/attributes",
@@ -506,7 +506,7 @@ pub static ListDataTableAttributes: Operation = Operation {
 pub static ListDataTablePrimaryValues: Operation = Operation {
     name: "ListDataTablePrimaryValues",
     cli_name: "list-data-table-primary-values",
-    doc: "",
+    doc: "Lists the records of a data table by their primary values, optionally only some records.",
     http: Http {
         method: "POST",
         uri: "/data-tables/{InstanceId}/{DataTableId}/values/list-primary",
@@ -538,7 +538,7 @@ pub static ListDataTablePrimaryValues: Operation = Operation {
 pub static ListDataTableValues: Operation = Operation {
     name: "ListDataTableValues",
     cli_name: "list-data-table-values",
-    doc: "",
+    doc: "Lists the values of a data table, optionally only for some records or attributes.",
     http: Http {
         method: "POST",
         uri: "/data-tables/{InstanceId}/{DataTableId}/values/list",
@@ -568,7 +568,7 @@ pub static ListDataTableValues: Operation = Operation {
 pub static ListDataTables: Operation = Operation {
     name: "ListDataTables",
     cli_name: "list-data-tables",
-    doc: "",
+    doc: "Lists the data tables of the instance.",
     http: Http {
         method: "GET",
         uri: "/data-tables/{InstanceId}",
@@ -598,7 +598,7 @@ pub static ListDataTables: Operation = Operation {
 pub static ListDefaultVocabularies: Operation = Operation {
     name: "ListDefaultVocabularies",
     cli_name: "list-default-vocabularies",
-    doc: "",
+    doc: "Lists the custom vocabularies set as the default for their language, optionally for one language.",
     http: Http {
         method: "POST",
         uri: "/default-vocabulary-summary/{InstanceId}",
@@ -626,7 +626,7 @@ pub static ListDefaultVocabularies: Operation = Operation {
 pub static ListEntitySecurityProfiles: Operation = Operation {
     name: "ListEntitySecurityProfiles",
     cli_name: "list-entity-security-profiles",
-    doc: "",
+    doc: "Lists the security profiles granted to a user or an AI agent.",
     http: Http {
         method: "POST",
         uri: "/entity-security-profiles-summary/{InstanceId}",
@@ -657,7 +657,7 @@ pub static ListEntitySecurityProfiles: Operation = Operation {
 pub static ListEvaluationFormVersions: Operation = Operation {
     name: "ListEvaluationFormVersions",
     cli_name: "list-evaluation-form-versions",
-    doc: "",
+    doc: "Lists the versions of an evaluation form with their status and whether they are locked.",
     http: Http {
         method: "GET",
         uri: "/evaluation-forms/{InstanceId}/{EvaluationFormId}/versions",
@@ -687,7 +687,7 @@ pub static ListEvaluationFormVersions: Operation = Operation {
 pub static ListEvaluationForms: Operation = Operation {
     name: "ListEvaluationForms",
     cli_name: "list-evaluation-forms",
-    doc: "",
+    doc: "Lists the evaluation forms of the instance with their latest and active versions.",
     http: Http {
         method: "GET",
         uri: "/evaluation-forms/{InstanceId}",
@@ -715,7 +715,7 @@ pub static ListEvaluationForms: Operation = Operation {
 pub static ListFlowAssociations: Operation = Operation {
     name: "ListFlowAssociations",
     cli_name: "list-flow-associations",
-    doc: "",
+    doc: "Lists the resources that have a flow attached, optionally of one resource type.",
     http: Http {
         method: "GET",
         uri: "/flow-associations-summary/{InstanceId}",
@@ -745,7 +745,7 @@ pub static ListFlowAssociations: Operation = Operation {
 pub static ListHoursOfOperationOverrides: Operation = Operation {
     name: "ListHoursOfOperationOverrides",
     cli_name: "list-hours-of-operation-overrides",
-    doc: "",
+    doc: "Lists the overrides of an hours of operation.",
     http: Http {
         method: "GET",
         uri: "/hours-of-operations/{InstanceId}/{HoursOfOperationId}/overrides",
@@ -776,7 +776,7 @@ pub static ListHoursOfOperationOverrides: Operation = Operation {
 pub static ListHoursOfOperations: Operation = Operation {
     name: "ListHoursOfOperations",
     cli_name: "list-hours-of-operations",
-    doc: "",
+    doc: "Lists the hours of operation of the instance.",
     http: Http {
         method: "GET",
         uri: "/hours-of-operations-summary/{InstanceId}",
@@ -805,7 +805,7 @@ pub static ListHoursOfOperations: Operation = Operation {
 pub static ListInstanceAttributes: Operation = Operation {
     name: "ListInstanceAttributes",
     cli_name: "list-instance-attributes",
-    doc: "",
+    doc: "Lists the settings of the instance (attribute types with their values).",
     http: Http {
         method: "GET",
         uri: "/instance/{InstanceId}/attributes",
@@ -834,7 +834,7 @@ pub static ListInstanceAttributes: Operation = Operation {
 pub static ListInstanceStorageConfigs: Operation = Operation {
     name: "ListInstanceStorageConfigs",
     cli_name: "list-instance-storage-configs",
-    doc: "",
+    doc: "Lists the storage destinations set up for one kind of instance data, such as call recordings.",
     http: Http {
         method: "GET",
         uri: "/instance/{InstanceId}/storage-configs",
@@ -865,7 +865,7 @@ pub static ListInstanceStorageConfigs: Operation = Operation {
 pub static ListInstances: Operation = Operation {
     name: "ListInstances",
     cli_name: "list-instances",
-    doc: "",
+    doc: "Lists the Amazon Connect instances of the account in the current Region, with their status and settings.",
     http: Http {
         method: "GET",
         uri: "/instance",
@@ -888,7 +888,7 @@ pub static ListInstances: Operation = Operation {
 pub static ListIntegrationAssociations: Operation = Operation {
     name: "ListIntegrationAssociations",
     cli_name: "list-integration-associations",
-    doc: "",
+    doc: "Lists the instance's connections with other applications and services, optionally of one integration type or to one integration ARN.",
     http: Http {
         method: "GET",
         uri: "/instance/{InstanceId}/integration-associations",
@@ -918,7 +918,7 @@ pub static ListIntegrationAssociations: Operation = Operation {
 pub static ListLambdaFunctions: Operation = Operation {
     name: "ListLambdaFunctions",
     cli_name: "list-lambda-functions",
-    doc: "",
+    doc: "Lists the AWS Lambda functions the instance's flows may invoke, by ARN.",
     http: Http {
         method: "GET",
         uri: "/instance/{InstanceId}/lambda-functions",
@@ -947,7 +947,7 @@ pub static ListLambdaFunctions: Operation = Operation {
 pub static ListLexBots: Operation = Operation {
     name: "ListLexBots",
     cli_name: "list-lex-bots",
-    doc: "",
+    doc: "Lists the Amazon Lex V1 bots associated with the instance.",
     http: Http {
         method: "GET",
         uri: "/instance/{InstanceId}/lex-bots",
@@ -976,7 +976,7 @@ pub static ListLexBots: Operation = Operation {
 pub static ListNotifications: Operation = Operation {
     name: "ListNotifications",
     cli_name: "list-notifications",
-    doc: "",
+    doc: "Lists the notifications of the instance.",
     http: Http {
         method: "GET",
         uri: "/notifications/{InstanceId}",
@@ -1001,7 +1001,7 @@ pub static ListNotifications: Operation = Operation {
 pub static ListPhoneNumbers: Operation = Operation {
     name: "ListPhoneNumbers",
     cli_name: "list-phone-numbers",
-    doc: "",
+    doc: "Lists the phone numbers claimed for the instance, optionally by type and country. It does not list numbers claimed for traffic distribution groups; list-phone-numbers-v2 does.",
     http: Http {
         method: "GET",
         uri: "/phone-numbers-summary/{InstanceId}",
@@ -1030,7 +1030,7 @@ pub static ListPhoneNumbers: Operation = Operation {
 pub static ListPhoneNumbersV2: Operation = Operation {
     name: "ListPhoneNumbersV2",
     cli_name: "list-phone-numbers-v2",
-    doc: "",
+    doc: "Lists the phone numbers claimed for an instance or traffic distribution group, or for all of them in the account, filtered by country, type or prefix.",
     http: Http {
         method: "POST",
         uri: "/phone-number/list",
@@ -1059,7 +1059,7 @@ pub static ListPhoneNumbersV2: Operation = Operation {
 pub static ListPredefinedAttributes: Operation = Operation {
     name: "ListPredefinedAttributes",
     cli_name: "list-predefined-attributes",
-    doc: "",
+    doc: "Lists the predefined attributes of the instance.",
     http: Http {
         method: "GET",
         uri: "/predefined-attributes/{InstanceId}",
@@ -1090,7 +1090,7 @@ pub static ListPredefinedAttributes: Operation = Operation {
 pub static ListPrompts: Operation = Operation {
     name: "ListPrompts",
     cli_name: "list-prompts",
-    doc: "",
+    doc: "Lists the prompts of the instance.",
     http: Http {
         method: "GET",
         uri: "/prompts-summary/{InstanceId}",
@@ -1119,7 +1119,7 @@ pub static ListPrompts: Operation = Operation {
 pub static ListQueueEmailAddresses: Operation = Operation {
     name: "ListQueueEmailAddresses",
     cli_name: "list-queue-email-addresses",
-    doc: "",
+    doc: "Lists the email addresses that agents can send from when working a queue's contacts.",
     http: Http {
         method: "GET",
         uri: "/queues/{InstanceId}/{QueueId}/email-addresses",
@@ -1144,7 +1144,7 @@ pub static ListQueueEmailAddresses: Operation = Operation {
 pub static ListQueueQuickConnects: Operation = Operation {
     name: "ListQueueQuickConnects",
     cli_name: "list-queue-quick-connects",
-    doc: "",
+    doc: "Lists the quick connects available on a queue.",
     http: Http {
         method: "GET",
         uri: "/queues/{InstanceId}/{QueueId}/quick-connects",
@@ -1173,7 +1173,7 @@ pub static ListQueueQuickConnects: Operation = Operation {
 pub static ListQueues: Operation = Operation {
     name: "ListQueues",
     cli_name: "list-queues",
-    doc: "",
+    doc: "Lists the queues of the instance, optionally only of some types (standard or agent queues).",
     http: Http {
         method: "GET",
         uri: "/queues-summary/{InstanceId}",
@@ -1202,7 +1202,7 @@ pub static ListQueues: Operation = Operation {
 pub static ListQuickConnects: Operation = Operation {
     name: "ListQuickConnects",
     cli_name: "list-quick-connects",
-    doc: "",
+    doc: "Lists the quick connects of the instance, optionally only of some types.",
     http: Http {
         method: "GET",
         uri: "/quick-connects/{InstanceId}",
@@ -1231,7 +1231,7 @@ pub static ListQuickConnects: Operation = Operation {
 pub static ListRealtimeContactAnalysisSegmentsV2: Operation = Operation {
     name: "ListRealtimeContactAnalysisSegmentsV2",
     cli_name: "list-realtime-contact-analysis-segments-v2",
-    doc: "",
+    doc: "Reads the real-time Contact Lens analysis of an ongoing voice or chat contact, with the transcript, categories, issues, sentiment and post-contact summary segments asked for.",
     http: Http {
         method: "POST",
         uri: "/contact/list-real-time-analysis-segments-v2/{InstanceId}/{ContactId}",
@@ -1263,7 +1263,7 @@ pub static ListRealtimeContactAnalysisSegmentsV2: Operation = Operation {
 pub static ListRoutingProfileManualAssignmentQueues: Operation = Operation {
     name: "ListRoutingProfileManualAssignmentQueues",
     cli_name: "list-routing-profile-manual-assignment-queues",
-    doc: "",
+    doc: "Lists the queues from which agents with a routing profile can pick contacts manually.",
     http: Http {
         method: "GET",
         uri: "/routing-profiles/{InstanceId}/{RoutingProfileId}/manual-assignment-queues",
@@ -1296,7 +1296,7 @@ pub static ListRoutingProfileManualAssignmentQueues: Operation = Operation {
 pub static ListRoutingProfileQueues: Operation = Operation {
     name: "ListRoutingProfileQueues",
     cli_name: "list-routing-profile-queues",
-    doc: "",
+    doc: "Lists the queues of a routing profile with their channel, priority and delay.",
     http: Http {
         method: "GET",
         uri: "/routing-profiles/{InstanceId}/{RoutingProfileId}/queues",
@@ -1327,7 +1327,7 @@ pub static ListRoutingProfileQueues: Operation = Operation {
 pub static ListRoutingProfiles: Operation = Operation {
     name: "ListRoutingProfiles",
     cli_name: "list-routing-profiles",
-    doc: "",
+    doc: "Lists the routing profiles of the instance.",
     http: Http {
         method: "GET",
         uri: "/routing-profiles-summary/{InstanceId}",
@@ -1356,7 +1356,7 @@ pub static ListRoutingProfiles: Operation = Operation {
 pub static ListRules: Operation = Operation {
     name: "ListRules",
     cli_name: "list-rules",
-    doc: "",
+    doc: "Lists the rules of the instance, optionally by event source or publish status.",
     http: Http {
         method: "GET",
         uri: "/rules/{InstanceId}",
@@ -1385,7 +1385,7 @@ pub static ListRules: Operation = Operation {
 pub static ListSecurityKeys: Operation = Operation {
     name: "ListSecurityKeys",
     cli_name: "list-security-keys",
-    doc: "",
+    doc: "Lists the public keys associated with the instance.",
     http: Http {
         method: "GET",
         uri: "/instance/{InstanceId}/security-keys",
@@ -1414,7 +1414,7 @@ pub static ListSecurityKeys: Operation = Operation {
 pub static ListSecurityProfileApplications: Operation = Operation {
     name: "ListSecurityProfileApplications",
     cli_name: "list-security-profile-applications",
-    doc: "",
+    doc: "Lists the third-party applications, and the permissions on them, that a security profile grants.",
     http: Http {
         method: "GET",
         uri: "/security-profiles-applications/{InstanceId}/{SecurityProfileId}",
@@ -1445,7 +1445,7 @@ pub static ListSecurityProfileApplications: Operation = Operation {
 pub static ListSecurityProfileFlowModules: Operation = Operation {
     name: "ListSecurityProfileFlowModules",
     cli_name: "list-security-profile-flow-modules",
-    doc: "",
+    doc: "Lists the flow modules that a security profile grants access to.",
     http: Http {
         method: "GET",
         uri: "/security-profiles-flow-modules/{InstanceId}/{SecurityProfileId}",
@@ -1476,7 +1476,7 @@ pub static ListSecurityProfileFlowModules: Operation = Operation {
 pub static ListSecurityProfilePermissions: Operation = Operation {
     name: "ListSecurityProfilePermissions",
     cli_name: "list-security-profile-permissions",
-    doc: "",
+    doc: "Lists the permissions that a security profile grants.",
     http: Http {
         method: "GET",
         uri: "/security-profiles-permissions/{InstanceId}/{SecurityProfileId}",
@@ -1507,7 +1507,7 @@ pub static ListSecurityProfilePermissions: Operation = Operation {
 pub static ListSecurityProfiles: Operation = Operation {
     name: "ListSecurityProfiles",
     cli_name: "list-security-profiles",
-    doc: "",
+    doc: "Lists the security profiles of the instance.",
     http: Http {
         method: "GET",
         uri: "/security-profiles-summary/{InstanceId}",
@@ -1536,7 +1536,7 @@ pub static ListSecurityProfiles: Operation = Operation {
 pub static ListTagsForResource: Operation = Operation {
     name: "ListTagsForResource",
     cli_name: "list-tags-for-resource",
-    doc: "",
+    doc: "Lists the tags of an Amazon Connect resource, by its ARN.",
     http: Http {
         method: "GET",
         uri: "/tags/{resourceArn}",
@@ -1560,7 +1560,7 @@ pub static ListTagsForResource: Operation = Operation {
 pub static ListTaskTemplates: Operation = Operation {
     name: "ListTaskTemplates",
     cli_name: "list-task-templates",
-    doc: "",
+    doc: "Lists the task templates of the instance, optionally by name or status.",
     http: Http {
         method: "GET",
         uri: "/instance/{InstanceId}/task/template",
@@ -1589,7 +1589,7 @@ pub static ListTaskTemplates: Operation = Operation {
 pub static ListTestCaseExecutionRecords: Operation = Operation {
     name: "ListTestCaseExecutionRecords",
     cli_name: "list-test-case-execution-records",
-    doc: "",
+    doc: "Lists the step-by-step records (observations and their results) of one run of a test case.",
     http: Http {
         method: "GET",
         uri: "/test-cases/{InstanceId}/{TestCaseId}/{TestCaseExecutionId}/records",
@@ -1616,7 +1616,7 @@ pub static ListTestCaseExecutionRecords: Operation = Operation {
 pub static ListTestCaseExecutions: Operation = Operation {
     name: "ListTestCaseExecutions",
     cli_name: "list-test-case-executions",
-    doc: "",
+    doc: "Lists the runs of the instance's test cases, optionally for one test case, a time range or a status.",
     http: Http {
         method: "GET",
         uri: "/test-case-executions/{InstanceId}",
@@ -1641,7 +1641,7 @@ pub static ListTestCaseExecutions: Operation = Operation {
 pub static ListTestCases: Operation = Operation {
     name: "ListTestCases",
     cli_name: "list-test-cases",
-    doc: "",
+    doc: "Lists the test cases of the instance.",
     http: Http {
         method: "GET",
         uri: "/test-cases-summary/{InstanceId}",
@@ -1671,7 +1671,7 @@ pub static ListTestCases: Operation = Operation {
 pub static ListTrafficDistributionGroupUsers: Operation = Operation {
     name: "ListTrafficDistributionGroupUsers",
     cli_name: "list-traffic-distribution-group-users",
-    doc: "",
+    doc: "Lists the users in a traffic distribution group.",
     http: Http {
         method: "GET",
         uri: "/traffic-distribution-group/{TrafficDistributionGroupId}/user",
@@ -1702,7 +1702,7 @@ pub static ListTrafficDistributionGroupUsers: Operation = Operation {
 pub static ListTrafficDistributionGroups: Operation = Operation {
     name: "ListTrafficDistributionGroups",
     cli_name: "list-traffic-distribution-groups",
-    doc: "",
+    doc: "Lists the traffic distribution groups of the account, or of one instance.",
     http: Http {
         method: "GET",
         uri: "/traffic-distribution-groups",
@@ -1732,7 +1732,7 @@ pub static ListTrafficDistributionGroups: Operation = Operation {
 pub static ListUseCases: Operation = Operation {
     name: "ListUseCases",
     cli_name: "list-use-cases",
-    doc: "",
+    doc: "Lists the use cases of an integration association.",
     http: Http {
         method: "GET",
         uri: "/instance/{InstanceId}/integration-associations/{IntegrationAssociationId}/use-cases",
@@ -1760,7 +1760,7 @@ pub static ListUseCases: Operation = Operation {
 pub static ListUserHierarchyGroups: Operation = Operation {
     name: "ListUserHierarchyGroups",
     cli_name: "list-user-hierarchy-groups",
-    doc: "",
+    doc: "Lists the groups of the instance's agent hierarchy.",
     http: Http {
         method: "GET",
         uri: "/user-hierarchy-groups-summary/{InstanceId}",
@@ -1789,7 +1789,7 @@ pub static ListUserHierarchyGroups: Operation = Operation {
 pub static ListUserNotifications: Operation = Operation {
     name: "ListUserNotifications",
     cli_name: "list-user-notifications",
-    doc: "",
+    doc: "Lists the notifications sent to one user, with their read status.",
     http: Http {
         method: "GET",
         uri: "/users/{InstanceId}/{UserId}/notifications",
@@ -1814,7 +1814,7 @@ pub static ListUserNotifications: Operation = Operation {
 pub static ListUserProficiencies: Operation = Operation {
     name: "ListUserProficiencies",
     cli_name: "list-user-proficiencies",
-    doc: "",
+    doc: "Lists a user's proficiencies (attribute name, value and level).",
     http: Http {
         method: "GET",
         uri: "/users/{InstanceId}/{UserId}/proficiencies",
@@ -1843,7 +1843,7 @@ pub static ListUserProficiencies: Operation = Operation {
 pub static ListUsers: Operation = Operation {
     name: "ListUsers",
     cli_name: "list-users",
-    doc: "",
+    doc: "Lists the users of the instance, with their IDs, ARNs and usernames.",
     http: Http {
         method: "GET",
         uri: "/users-summary/{InstanceId}",
@@ -1872,7 +1872,7 @@ pub static ListUsers: Operation = Operation {
 pub static ListViewVersions: Operation = Operation {
     name: "ListViewVersions",
     cli_name: "list-view-versions",
-    doc: "",
+    doc: "Lists the versions of a view.",
     http: Http {
         method: "GET",
         uri: "/views/{InstanceId}/{ViewId}/versions",
@@ -1902,7 +1902,7 @@ pub static ListViewVersions: Operation = Operation {
 pub static ListViews: Operation = Operation {
     name: "ListViews",
     cli_name: "list-views",
-    doc: "",
+    doc: "Lists the views of the instance, optionally only customer-managed or only AWS-managed ones.",
     http: Http {
         method: "GET",
         uri: "/views/{InstanceId}",
@@ -1932,7 +1932,7 @@ pub static ListViews: Operation = Operation {
 pub static ListWorkspaceMedia: Operation = Operation {
     name: "ListWorkspaceMedia",
     cli_name: "list-workspace-media",
-    doc: "",
+    doc: "Lists the images (logos and favicons) of a workspace's theme.",
     http: Http {
         method: "GET",
         uri: "/workspaces/{InstanceId}/{WorkspaceId}/media",
@@ -1957,7 +1957,7 @@ pub static ListWorkspaceMedia: Operation = Operation {
 pub static ListWorkspacePages: Operation = Operation {
     name: "ListWorkspacePages",
     cli_name: "list-workspace-pages",
-    doc: "",
+    doc: "Lists the pages of a workspace.",
     http: Http {
         method: "GET",
         uri: "/workspaces/{InstanceId}/{WorkspaceId}/pages",
@@ -1987,7 +1987,7 @@ pub static ListWorkspacePages: Operation = Operation {
 pub static ListWorkspaces: Operation = Operation {
     name: "ListWorkspaces",
     cli_name: "list-workspaces",
-    doc: "",
+    doc: "Lists the workspaces of the instance.",
     http: Http {
         method: "GET",
         uri: "/workspaces/{InstanceId}",

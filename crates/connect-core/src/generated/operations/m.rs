@@ -11,7 +11,7 @@ use crate::generated::{shapes, types};
 pub static MonitorContact: Operation = Operation {
     name: "MonitorContact",
     cli_name: "monitor-contact",
-    doc: "",
+    doc: "Lets a supervisor (a user of the instance) listen in on, or barge into, an ongoing voice or chat contact. Returns the monitoring contact's ID and ARN.",
     http: Http {
         method: "POST",
         uri: "/contact/monitor",

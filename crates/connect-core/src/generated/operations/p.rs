@@ -11,7 +11,7 @@ use crate::generated::{shapes, types};
 pub static PauseContact: Operation = Operation {
     name: "PauseContact",
     cli_name: "pause-contact",
-    doc: "",
+    doc: "Pauses an ongoing contact of a channel that can be paused, such as a task, until resume-contact. Returns nothing.",
     http: Http {
         method: "POST",
         uri: "/contact/pause",
@@ -38,7 +38,7 @@ pub static PauseContact: Operation = Operation {
 pub static PutUserStatus: Operation = Operation {
     name: "PutUserStatus",
     cli_name: "put-user-status",
-    doc: "",
+    doc: "Sets the agent status of a user, as the agent would in the Contact Control Panel. Returns nothing.",
     http: Http {
         method: "PUT",
         uri: "/users/{InstanceId}/{UserId}/status",

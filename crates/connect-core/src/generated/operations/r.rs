@@ -11,7 +11,7 @@ use crate::generated::{shapes, types};
 pub static ReleasePhoneNumber: Operation = Operation {
     name: "ReleasePhoneNumber",
     cli_name: "release-phone-number",
-    doc: "",
+    doc: "Releases a claimed phone number from the account; it stops taking contacts and, after a cooling-off period, may be claimed by anyone again. Returns nothing.",
     http: Http {
         method: "DELETE",
         uri: "/phone-number/{PhoneNumberId}",
@@ -37,7 +37,7 @@ pub static ReleasePhoneNumber: Operation = Operation {
 pub static ReplicateInstance: Operation = Operation {
     name: "ReplicateInstance",
     cli_name: "replicate-instance",
-    doc: "",
+    doc: "Copies an instance to another Region (of the same partition) as a replica with its own alias, for use with a traffic distribution group. Returns the replica's ID and ARN.",
     http: Http {
         method: "POST",
         uri: "/instance/{InstanceId}/replicate",
@@ -64,7 +64,7 @@ pub static ReplicateInstance: Operation = Operation {
 pub static ResumeContact: Operation = Operation {
     name: "ResumeContact",
     cli_name: "resume-contact",
-    doc: "",
+    doc: "Resumes a contact paused with pause-contact. Returns nothing.",
     http: Http {
         method: "POST",
         uri: "/contact/resume",
@@ -90,7 +90,7 @@ pub static ResumeContact: Operation = Operation {
 pub static ResumeContactRecording: Operation = Operation {
     name: "ResumeContactRecording",
     cli_name: "resume-contact-recording",
-    doc: "",
+    doc: "Resumes call or screen recording of a contact after suspend-contact-recording. Returns nothing.",
     http: Http {
         method: "POST",
         uri: "/contact/resume-recording",

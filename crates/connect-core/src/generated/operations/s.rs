@@ -11,7 +11,7 @@ use crate::generated::{shapes, types};
 pub static SearchAgentStatuses: Operation = Operation {
     name: "SearchAgentStatuses",
     cli_name: "search-agent-statuses",
-    doc: "",
+    doc: "Searches the agent statuses of the instance by name, description, type, state or tags. Returns the matches and an approximate total count.",
     http: Http {
         method: "POST",
         uri: "/search-agent-statuses",
@@ -40,7 +40,7 @@ pub static SearchAgentStatuses: Operation = Operation {
 pub static SearchAvailablePhoneNumbers: Operation = Operation {
     name: "SearchAvailablePhoneNumbers",
     cli_name: "search-available-phone-numbers",
-    doc: "",
+    doc: "Searches the phone numbers that could be claimed, by country, type and prefix, for an instance or traffic distribution group.",
     http: Http {
         method: "POST",
         uri: "/phone-number/search-available",
@@ -70,7 +70,7 @@ pub static SearchAvailablePhoneNumbers: Operation = Operation {
 pub static SearchContactEvaluations: Operation = Operation {
     name: "SearchContactEvaluations",
     cli_name: "search-contact-evaluations",
-    doc: "",
+    doc: "Searches the contact evaluations of the instance by form, status, score, evaluator, dates and other fields. Returns the matches and an approximate total count.",
     http: Http {
         method: "POST",
         uri: "/search-contact-evaluations",
@@ -96,7 +96,7 @@ pub static SearchContactEvaluations: Operation = Operation {
 pub static SearchContactFlowModules: Operation = Operation {
     name: "SearchContactFlowModules",
     cli_name: "search-contact-flow-modules",
-    doc: "",
+    doc: "Searches the flow modules of the instance by name, description, state, status or tags. Returns the matches and an approximate total count.",
     http: Http {
         method: "POST",
         uri: "/search-contact-flow-modules",
@@ -127,7 +127,7 @@ pub static SearchContactFlowModules: Operation = Operation {
 pub static SearchContactFlows: Operation = Operation {
     name: "SearchContactFlows",
     cli_name: "search-contact-flows",
-    doc: "",
+    doc: "Searches the flows of the instance by name, description, type, state, status or tags. Returns the matches and an approximate total count.",
     http: Http {
         method: "POST",
         uri: "/search-contact-flows",
@@ -156,7 +156,7 @@ pub static SearchContactFlows: Operation = Operation {
 pub static SearchContacts: Operation = Operation {
     name: "SearchContacts",
     cli_name: "search-contacts",
-    doc: "",
+    doc: "Searches the instance's contacts in a time range by channel, queue, agent, attributes, transcript keywords and more. Returns the matching contacts and their total count.",
     http: Http {
         method: "POST",
         uri: "/search-contacts",
@@ -185,7 +185,7 @@ pub static SearchContacts: Operation = Operation {
 pub static SearchDataTables: Operation = Operation {
     name: "SearchDataTables",
     cli_name: "search-data-tables",
-    doc: "",
+    doc: "Searches the data tables of the instance by name, description or tags. Returns the matches and an approximate total count.",
     http: Http {
         method: "POST",
         uri: "/search-data-tables",
@@ -214,7 +214,7 @@ pub static SearchDataTables: Operation = Operation {
 pub static SearchEmailAddresses: Operation = Operation {
     name: "SearchEmailAddresses",
     cli_name: "search-email-addresses",
-    doc: "",
+    doc: "Searches the email addresses of the instance by address, display name, description or tags. Returns the matches and an approximate total count.",
     http: Http {
         method: "POST",
         uri: "/search-email-addresses",
@@ -239,7 +239,7 @@ pub static SearchEmailAddresses: Operation = Operation {
 pub static SearchEvaluationForms: Operation = Operation {
     name: "SearchEvaluationForms",
     cli_name: "search-evaluation-forms",
-    doc: "",
+    doc: "Searches the evaluation forms of the instance by title, status, version and other fields. Returns the matches and an approximate total count.",
     http: Http {
         method: "POST",
         uri: "/search-evaluation-forms",
@@ -263,7 +263,7 @@ pub static SearchEvaluationForms: Operation = Operation {
 pub static SearchHoursOfOperationOverrides: Operation = Operation {
     name: "SearchHoursOfOperationOverrides",
     cli_name: "search-hours-of-operation-overrides",
-    doc: "",
+    doc: "Searches the overrides of the instance's hours of operation by name, description or dates. Returns the matches and an approximate total count.",
     http: Http {
         method: "POST",
         uri: "/search-hours-of-operation-overrides",
@@ -294,7 +294,7 @@ pub static SearchHoursOfOperationOverrides: Operation = Operation {
 pub static SearchHoursOfOperations: Operation = Operation {
     name: "SearchHoursOfOperations",
     cli_name: "search-hours-of-operations",
-    doc: "",
+    doc: "Searches the hours of operation of the instance by name, description, time zone or tags. Returns the matches and an approximate total count.",
     http: Http {
         method: "POST",
         uri: "/search-hours-of-operations",
@@ -323,7 +323,7 @@ pub static SearchHoursOfOperations: Operation = Operation {
 pub static SearchNotifications: Operation = Operation {
     name: "SearchNotifications",
     cli_name: "search-notifications",
-    doc: "",
+    doc: "Searches the notifications of the instance by their fields or tags. Returns the matches and an approximate total count.",
     http: Http {
         method: "POST",
         uri: "/search-notifications",
@@ -348,7 +348,7 @@ pub static SearchNotifications: Operation = Operation {
 pub static SearchPredefinedAttributes: Operation = Operation {
     name: "SearchPredefinedAttributes",
     cli_name: "search-predefined-attributes",
-    doc: "",
+    doc: "Searches the predefined attributes of the instance by name or purpose. Returns the matches and an approximate total count.",
     http: Http {
         method: "POST",
         uri: "/search-predefined-attributes",
@@ -379,7 +379,7 @@ pub static SearchPredefinedAttributes: Operation = Operation {
 pub static SearchPrompts: Operation = Operation {
     name: "SearchPrompts",
     cli_name: "search-prompts",
-    doc: "",
+    doc: "Searches the prompts of the instance by name, description or tags. Returns the matches and an approximate total count.",
     http: Http {
         method: "POST",
         uri: "/search-prompts",
@@ -408,7 +408,7 @@ pub static SearchPrompts: Operation = Operation {
 pub static SearchQueues: Operation = Operation {
     name: "SearchQueues",
     cli_name: "search-queues",
-    doc: "",
+    doc: "Searches the queues of the instance by name, description, type, hours of operation or tags. Returns the matches and an approximate total count.",
     http: Http {
         method: "POST",
         uri: "/search-queues",
@@ -437,7 +437,7 @@ pub static SearchQueues: Operation = Operation {
 pub static SearchQuickConnects: Operation = Operation {
     name: "SearchQuickConnects",
     cli_name: "search-quick-connects",
-    doc: "",
+    doc: "Searches the quick connects of the instance by name, description, type or tags. Returns the matches and an approximate total count.",
     http: Http {
         method: "POST",
         uri: "/search-quick-connects",
@@ -466,7 +466,7 @@ pub static SearchQuickConnects: Operation = Operation {
 pub static SearchResourceTags: Operation = Operation {
     name: "SearchResourceTags",
     cli_name: "search-resource-tags",
-    doc: "",
+    doc: "Searches the tags applied to the instance's resources, optionally only for some resource types or tag keys and values.",
     http: Http {
         method: "POST",
         uri: "/search-resource-tags",
@@ -496,7 +496,7 @@ pub static SearchResourceTags: Operation = Operation {
 pub static SearchRoutingProfiles: Operation = Operation {
     name: "SearchRoutingProfiles",
     cli_name: "search-routing-profiles",
-    doc: "",
+    doc: "Searches the routing profiles of the instance by name, description, queues or tags. Returns the matches and an approximate total count.",
     http: Http {
         method: "POST",
         uri: "/search-routing-profiles",
@@ -525,7 +525,7 @@ pub static SearchRoutingProfiles: Operation = Operation {
 pub static SearchSecurityProfiles: Operation = Operation {
     name: "SearchSecurityProfiles",
     cli_name: "search-security-profiles",
-    doc: "",
+    doc: "Searches the security profiles of the instance by name, description or tags. Returns the matches and an approximate total count.",
     http: Http {
         method: "POST",
         uri: "/search-security-profiles",
@@ -554,7 +554,7 @@ pub static SearchSecurityProfiles: Operation = Operation {
 pub static SearchTestCases: Operation = Operation {
     name: "SearchTestCases",
     cli_name: "search-test-cases",
-    doc: "",
+    doc: "Searches the test cases of the instance by name, description, status or tags. Returns the matches and an approximate total count.",
     http: Http {
         method: "POST",
         uri: "/search-test-cases",
@@ -584,7 +584,7 @@ pub static SearchTestCases: Operation = Operation {
 pub static SearchUserHierarchyGroups: Operation = Operation {
     name: "SearchUserHierarchyGroups",
     cli_name: "search-user-hierarchy-groups",
-    doc: "",
+    doc: "Searches the groups of the agent hierarchy by name, level or parent. Returns the matches and an approximate total count.",
     http: Http {
         method: "POST",
         uri: "/search-user-hierarchy-groups",
@@ -615,7 +615,7 @@ pub static SearchUserHierarchyGroups: Operation = Operation {
 pub static SearchUsers: Operation = Operation {
     name: "SearchUsers",
     cli_name: "search-users",
-    doc: "",
+    doc: "Searches the users of the instance by name, username, routing profile, security profile, hierarchy group, proficiencies or tags. Returns the matching users with their details and an approximate total count.",
     http: Http {
         method: "POST",
         uri: "/search-users",
@@ -644,7 +644,7 @@ pub static SearchUsers: Operation = Operation {
 pub static SearchViews: Operation = Operation {
     name: "SearchViews",
     cli_name: "search-views",
-    doc: "",
+    doc: "Searches the views of the instance by name, description, status, type or tags. Returns the matches and an approximate total count.",
     http: Http {
         method: "POST",
         uri: "/search-views",
@@ -674,7 +674,7 @@ pub static SearchViews: Operation = Operation {
 pub static SearchVocabularies: Operation = Operation {
     name: "SearchVocabularies",
     cli_name: "search-vocabularies",
-    doc: "",
+    doc: "Searches the custom vocabularies of the instance by name prefix, state or language.",
     http: Http {
         method: "POST",
         uri: "/vocabulary-summary/{InstanceId}",
@@ -702,7 +702,7 @@ pub static SearchVocabularies: Operation = Operation {
 pub static SearchWorkspaceAssociations: Operation = Operation {
     name: "SearchWorkspaceAssociations",
     cli_name: "search-workspace-associations",
-    doc: "",
+    doc: "Searches which users, routing profiles and security profiles workspaces are associated with. Returns the matches and an approximate total count.",
     http: Http {
         method: "POST",
         uri: "/search-workspace-associations",
@@ -734,7 +734,7 @@ pub static SearchWorkspaceAssociations: Operation = Operation {
 pub static SearchWorkspaces: Operation = Operation {
     name: "SearchWorkspaces",
     cli_name: "search-workspaces",
-    doc: "",
+    doc: "Searches the workspaces of the instance by name, title, description or tags. Returns the matches and an approximate total count.",
     http: Http {
         method: "POST",
         uri: "/search-workspaces",
@@ -764,7 +764,7 @@ pub static SearchWorkspaces: Operation = Operation {
 pub static SendChatIntegrationEvent: Operation = Operation {
     name: "SendChatIntegrationEvent",
     cli_name: "send-chat-integration-event",
-    doc: "",
+    doc: "Delivers an event (a message or other chat event) from an external messaging integration into Amazon Connect chat, starting a new chat contact when needed. Returns the contact ID and whether a new chat was created.",
     http: Http {
         method: "POST",
         uri: "/chat-integration-event",
@@ -790,7 +790,7 @@ pub static SendChatIntegrationEvent: Operation = Operation {
 pub static SendOutboundEmail: Operation = Operation {
     name: "SendOutboundEmail",
     cli_name: "send-outbound-email",
-    doc: "",
+    doc: "Sends an email from one of the instance's addresses, from raw content or a message template, for outbound campaigns or general use. Returns nothing.",
     http: Http {
         method: "PUT",
         uri: "/instance/{InstanceId}/outbound-email",
@@ -816,7 +816,7 @@ pub static SendOutboundEmail: Operation = Operation {
 pub static StartAttachedFileUpload: Operation = Operation {
     name: "StartAttachedFileUpload",
     cli_name: "start-attached-file-upload",
-    doc: "",
+    doc: "Starts attaching a file to a resource such as a case or an email contact. Returns the file's ID and a pre-signed URL to upload the content to; complete-attached-file-upload finishes the attachment.",
     http: Http {
         method: "PUT",
         uri: "/attached-files/{InstanceId}",
@@ -841,7 +841,7 @@ pub static StartAttachedFileUpload: Operation = Operation {
 pub static StartChatContact: Operation = Operation {
     name: "StartChatContact",
     cli_name: "start-chat-contact",
-    doc: "",
+    doc: "Starts a chat contact for a customer and runs the given flow on it. Returns the contact ID, the participant ID and the participant token with which the customer's client connects.",
     http: Http {
         method: "PUT",
         uri: "/contact/chat",
@@ -865,7 +865,7 @@ pub static StartChatContact: Operation = Operation {
 pub static StartContactEvaluation: Operation = Operation {
     name: "StartContactEvaluation",
     cli_name: "start-contact-evaluation",
-    doc: "",
+    doc: "Starts a draft evaluation of a contact with the active version of an evaluation form. Returns the evaluation's ID and ARN.",
     http: Http {
         method: "PUT",
         uri: "/contact-evaluations/{InstanceId}",
@@ -890,7 +890,7 @@ pub static StartContactEvaluation: Operation = Operation {
 pub static StartContactMediaProcessing: Operation = Operation {
     name: "StartContactMediaProcessing",
     cli_name: "start-contact-media-processing",
-    doc: "",
+    doc: "Starts processing the messages of a chat contact with a processor, such as an AWS Lambda function that redacts them. Returns nothing.",
     http: Http {
         method: "POST",
         uri: "/contact/start-contact-media-processing",
@@ -918,7 +918,7 @@ pub static StartContactMediaProcessing: Operation = Operation {
 pub static StartContactRecording: Operation = Operation {
     name: "StartContactRecording",
     cli_name: "start-contact-recording",
-    doc: "",
+    doc: "Starts recording an ongoing voice contact, for the agent, the customer or both, as configured. Returns nothing.",
     http: Http {
         method: "POST",
         uri: "/contact/start-recording",
@@ -942,7 +942,7 @@ pub static StartContactRecording: Operation = Operation {
 pub static StartContactStreaming: Operation = Operation {
     name: "StartContactStreaming",
     cli_name: "start-contact-streaming",
-    doc: "",
+    doc: "Starts streaming the messages of a chat contact to an Amazon SNS topic. Returns the streaming ID.",
     http: Http {
         method: "POST",
         uri: "/contact/start-streaming",
@@ -966,7 +966,7 @@ pub static StartContactStreaming: Operation = Operation {
 pub static StartEmailContact: Operation = Operation {
     name: "StartEmailContact",
     cli_name: "start-email-contact",
-    doc: "",
+    doc: "Creates an inbound email contact from an email message and runs the given flow (or the address's flow) on it. Returns the contact ID.",
     http: Http {
         method: "PUT",
         uri: "/contact/email",
@@ -992,7 +992,7 @@ pub static StartEmailContact: Operation = Operation {
 pub static StartOutboundChatContact: Operation = Operation {
     name: "StartOutboundChatContact",
     cli_name: "start-outbound-chat-contact",
-    doc: "",
+    doc: "Starts an outbound chat (for example over SMS or WhatsApp) from the instance to a customer endpoint, on a contact that runs the given flow. Returns the contact ID.",
     http: Http {
         method: "PUT",
         uri: "/contact/outbound-chat",
@@ -1020,7 +1020,7 @@ pub static StartOutboundChatContact: Operation = Operation {
 pub static StartOutboundEmailContact: Operation = Operation {
     name: "StartOutboundEmailContact",
     cli_name: "start-outbound-email-contact",
-    doc: "",
+    doc: "Sends the email of an outbound email contact created earlier (for example by create-contact). Returns the contact ID.",
     http: Http {
         method: "PUT",
         uri: "/contact/outbound-email",
@@ -1048,7 +1048,7 @@ pub static StartOutboundEmailContact: Operation = Operation {
 pub static StartOutboundVoiceContact: Operation = Operation {
     name: "StartOutboundVoiceContact",
     cli_name: "start-outbound-voice-contact",
-    doc: "",
+    doc: "Places an outbound call to a customer number, running the given flow once it connects. Returns the contact ID.",
     http: Http {
         method: "PUT",
         uri: "/contact/outbound-voice",
@@ -1076,7 +1076,7 @@ pub static StartOutboundVoiceContact: Operation = Operation {
 pub static StartScreenSharing: Operation = Operation {
     name: "StartScreenSharing",
     cli_name: "start-screen-sharing",
-    doc: "",
+    doc: "Starts screen sharing in an ongoing contact, when the contact's flow allows it. Returns nothing.",
     http: Http {
         method: "PUT",
         uri: "/contact/screen-sharing",
@@ -1101,7 +1101,7 @@ pub static StartScreenSharing: Operation = Operation {
 pub static StartTaskContact: Operation = Operation {
     name: "StartTaskContact",
     cli_name: "start-task-contact",
-    doc: "",
+    doc: "Creates a task contact, from a task template or with a flow or quick connect, optionally scheduled for later. Returns the contact ID.",
     http: Http {
         method: "PUT",
         uri: "/contact/task",
@@ -1126,7 +1126,7 @@ pub static StartTaskContact: Operation = Operation {
 pub static StartTestCaseExecution: Operation = Operation {
     name: "StartTestCaseExecution",
     cli_name: "start-test-case-execution",
-    doc: "",
+    doc: "Runs a test case against the instance. Returns the run's ID, the test case ID and the run's status.",
     http: Http {
         method: "PUT",
         uri: "/test-cases/{InstanceId}/{TestCaseId}/start-execution",
@@ -1152,7 +1152,7 @@ pub static StartTestCaseExecution: Operation = Operation {
 pub static StartWebRTCContact: Operation = Operation {
     name: "StartWebRTCContact",
     cli_name: "start-web-rtc-contact",
-    doc: "",
+    doc: "Starts an in-app, web or video call contact for a customer and runs the given flow on it. Returns the connection data, contact ID, participant ID and participant token for the customer's client.",
     http: Http {
         method: "PUT",
         uri: "/contact/webrtc",
@@ -1176,7 +1176,7 @@ pub static StartWebRTCContact: Operation = Operation {
 pub static StopContact: Operation = Operation {
     name: "StopContact",
     cli_name: "stop-contact",
-    doc: "",
+    doc: "Ends a contact, disconnecting its participants, for any channel. Returns nothing.",
     http: Http {
         method: "POST",
         uri: "/contact/stop",
@@ -1201,7 +1201,7 @@ pub static StopContact: Operation = Operation {
 pub static StopContactMediaProcessing: Operation = Operation {
     name: "StopContactMediaProcessing",
     cli_name: "stop-contact-media-processing",
-    doc: "",
+    doc: "Stops the media processing started on a chat contact. Returns nothing.",
     http: Http {
         method: "POST",
         uri: "/contact/stop-contact-media-processing",
@@ -1228,7 +1228,7 @@ pub static StopContactMediaProcessing: Operation = Operation {
 pub static StopContactRecording: Operation = Operation {
     name: "StopContactRecording",
     cli_name: "stop-contact-recording",
-    doc: "",
+    doc: "Stops recording a voice contact; the recording cannot be resumed afterwards. Returns nothing.",
     http: Http {
         method: "POST",
         uri: "/contact/stop-recording",
@@ -1251,7 +1251,7 @@ pub static StopContactRecording: Operation = Operation {
 pub static StopContactStreaming: Operation = Operation {
     name: "StopContactStreaming",
     cli_name: "stop-contact-streaming",
-    doc: "",
+    doc: "Stops streaming the messages of a chat contact. Returns nothing.",
     http: Http {
         method: "POST",
         uri: "/contact/stop-streaming",
@@ -1274,7 +1274,7 @@ pub static StopContactStreaming: Operation = Operation {
 pub static StopTestCaseExecution: Operation = Operation {
     name: "StopTestCaseExecution",
     cli_name: "stop-test-case-execution",
-    doc: "",
+    doc: "Stops a running test case execution. Returns nothing.",
     http: Http {
         method: "POST",
         uri: "/test-cases/{InstanceId}/{TestCaseId}/{TestCaseExecutionId}/stop-execution",
@@ -1299,7 +1299,7 @@ pub static StopTestCaseExecution: Operation = Operation {
 pub static SubmitContactEvaluation: Operation = Operation {
     name: "SubmitContactEvaluation",
     cli_name: "submit-contact-evaluation",
-    doc: "",
+    doc: "Submits a contact evaluation, optionally with final answers and notes, which completes it. Returns the evaluation's ID and ARN.",
     http: Http {
         method: "POST",
         uri: "/contact-evaluations/{InstanceId}/{EvaluationId}/submit",
@@ -1323,7 +1323,7 @@ pub static SubmitContactEvaluation: Operation = Operation {
 pub static SuspendContactRecording: Operation = Operation {
     name: "SuspendContactRecording",
     cli_name: "suspend-contact-recording",
-    doc: "",
+    doc: "Pauses call or screen recording of a contact, for example while the customer gives card details. Returns nothing.",
     http: Http {
         method: "POST",
         uri: "/contact/suspend-recording",

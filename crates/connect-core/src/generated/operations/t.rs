@@ -11,7 +11,7 @@ use crate::generated::{shapes, types};
 pub static TagContact: Operation = Operation {
     name: "TagContact",
     cli_name: "tag-contact",
-    doc: "",
+    doc: "Adds tags (key and value pairs) to a contact, or replaces the values of tags it already has. Returns nothing.",
     http: Http {
         method: "POST",
         uri: "/contact/tags",
@@ -36,7 +36,7 @@ pub static TagContact: Operation = Operation {
 pub static TagResource: Operation = Operation {
     name: "TagResource",
     cli_name: "tag-resource",
-    doc: "",
+    doc: "Adds tags (key and value pairs) to an Amazon Connect resource, by ARN, or replaces the values of tags it already has. Returns nothing.",
     http: Http {
         method: "POST",
         uri: "/tags/{resourceArn}",
@@ -60,7 +60,7 @@ pub static TagResource: Operation = Operation {
 pub static TransferContact: Operation = Operation {
     name: "TransferContact",
     cli_name: "transfer-contact",
-    doc: "",
+    doc: "Transfers a task or email contact to a queue or a user, through a transfer flow. Returns the contact's ID and ARN.",
     http: Http {
         method: "POST",
         uri: "/contact/transfer",

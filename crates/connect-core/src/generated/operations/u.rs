@@ -11,7 +11,7 @@ use crate::generated::{shapes, types};
 pub static UntagContact: Operation = Operation {
     name: "UntagContact",
     cli_name: "untag-contact",
-    doc: "",
+    doc: "Removes tags, by key, from a contact. Returns nothing.",
     http: Http {
         method: "DELETE",
         uri: "/contact/tags/{InstanceId}/{ContactId}",
@@ -36,7 +36,7 @@ pub static UntagContact: Operation = Operation {
 pub static UntagResource: Operation = Operation {
     name: "UntagResource",
     cli_name: "untag-resource",
-    doc: "",
+    doc: "Removes tags, by key, from an Amazon Connect resource. Returns nothing.",
     http: Http {
         method: "DELETE",
         uri: "/tags/{resourceArn}",
@@ -60,7 +60,7 @@ pub static UntagResource: Operation = Operation {
 pub static UpdateAgentStatus: Operation = Operation {
     name: "UpdateAgentStatus",
     cli_name: "update-agent-status",
-    doc: "",
+    doc: "Changes an agent status's name, description, state or display order. Returns nothing.",
     http: Http {
         method: "POST",
         uri: "/agent-status/{InstanceId}/{AgentStatusId}",
@@ -86,7 +86,7 @@ pub static UpdateAgentStatus: Operation = Operation {
 pub static UpdateAttachedFilesConfiguration: Operation = Operation {
     name: "UpdateAttachedFilesConfiguration",
     cli_name: "update-attached-files-configuration",
-    doc: "",
+    doc: "Changes the largest file size and the file extensions accepted as attachments for one kind of contact or case. Returns the settings now in force.",
     http: Http {
         method: "POST",
         uri: "/attached-files-configurations/{InstanceId}/{AttachmentScope}",
@@ -112,7 +112,7 @@ pub static UpdateAttachedFilesConfiguration: Operation = Operation {
 pub static UpdateAuthenticationProfile: Operation = Operation {
     name: "UpdateAuthenticationProfile",
     cli_name: "update-authentication-profile",
-    doc: "",
+    doc: "Changes the allowed and blocked IP addresses and the session time-outs of an authentication profile. Returns nothing.",
     http: Http {
         method: "POST",
         uri: "/authentication-profiles/{InstanceId}/{AuthenticationProfileId}",
@@ -138,7 +138,7 @@ pub static UpdateAuthenticationProfile: Operation = Operation {
 pub static UpdateContact: Operation = Operation {
     name: "UpdateContact",
     cli_name: "update-contact",
-    doc: "",
+    doc: "Changes the name, description, references, segment attributes, queue, agent or endpoints of a contact. Returns nothing.",
     http: Http {
         method: "POST",
         uri: "/contacts/{InstanceId}/{ContactId}",
@@ -165,7 +165,7 @@ pub static UpdateContact: Operation = Operation {
 pub static UpdateContactAttributes: Operation = Operation {
     name: "UpdateContactAttributes",
     cli_name: "update-contact-attributes",
-    doc: "",
+    doc: "Adds or changes user-defined attributes of a contact, during the contact or up to 24 months after it. Returns nothing.",
     http: Http {
         method: "POST",
         uri: "/contact/attributes",
@@ -189,7 +189,7 @@ pub static UpdateContactAttributes: Operation = Operation {
 pub static UpdateContactEvaluation: Operation = Operation {
     name: "UpdateContactEvaluation",
     cli_name: "update-contact-evaluation",
-    doc: "",
+    doc: "Saves answers and notes in a draft contact evaluation without submitting it. Returns the evaluation's ID and ARN.",
     http: Http {
         method: "POST",
         uri: "/contact-evaluations/{InstanceId}/{EvaluationId}",
@@ -213,7 +213,7 @@ pub static UpdateContactEvaluation: Operation = Operation {
 pub static UpdateContactFlowContent: Operation = Operation {
     name: "UpdateContactFlowContent",
     cli_name: "update-contact-flow-content",
-    doc: "",
+    doc: "Replaces the content (flow language JSON) of a flow. Returns nothing.",
     http: Http {
         method: "POST",
         uri: "/contact-flows/{InstanceId}/{ContactFlowId}/content",
@@ -240,7 +240,7 @@ pub static UpdateContactFlowContent: Operation = Operation {
 pub static UpdateContactFlowMetadata: Operation = Operation {
     name: "UpdateContactFlowMetadata",
     cli_name: "update-contact-flow-metadata",
-    doc: "",
+    doc: "Changes a flow's name, description or state (active or archived). Returns nothing.",
     http: Http {
         method: "POST",
         uri: "/contact-flows/{InstanceId}/{ContactFlowId}/metadata",
@@ -267,7 +267,7 @@ pub static UpdateContactFlowMetadata: Operation = Operation {
 pub static UpdateContactFlowModuleAlias: Operation = Operation {
     name: "UpdateContactFlowModuleAlias",
     cli_name: "update-contact-flow-module-alias",
-    doc: "",
+    doc: "Changes the name, description or target version of a flow module alias. Returns nothing.",
     http: Http {
         method: "POST",
         uri: "/contact-flow-modules/{InstanceId}/{ContactFlowModuleId}/alias/{AliasId}",
@@ -296,7 +296,7 @@ pub static UpdateContactFlowModuleAlias: Operation = Operation {
 pub static UpdateContactFlowModuleContent: Operation = Operation {
     name: "UpdateContactFlowModuleContent",
     cli_name: "update-contact-flow-module-content",
-    doc: "",
+    doc: "Replaces the content (flow language JSON) and settings of a flow module. Returns nothing.",
     http: Http {
         method: "POST",
         uri: "/contact-flow-modules/{InstanceId}/{ContactFlowModuleId}/content",
@@ -323,7 +323,7 @@ pub static UpdateContactFlowModuleContent: Operation = Operation {
 pub static UpdateContactFlowModuleMetadata: Operation = Operation {
     name: "UpdateContactFlowModuleMetadata",
     cli_name: "update-contact-flow-module-metadata",
-    doc: "",
+    doc: "Changes a flow module's name, description or state (active or archived). Returns nothing.",
     http: Http {
         method: "POST",
         uri: "/contact-flow-modules/{InstanceId}/{ContactFlowModuleId}/metadata",
@@ -351,7 +351,7 @@ pub static UpdateContactFlowModuleMetadata: Operation = Operation {
 pub static UpdateContactFlowName: Operation = Operation {
     name: "UpdateContactFlowName",
     cli_name: "update-contact-flow-name",
-    doc: "",
+    doc: "Changes a flow's name and description. Returns nothing.",
     http: Http {
         method: "POST",
         uri: "/contact-flows/{InstanceId}/{ContactFlowId}/name",
@@ -376,7 +376,7 @@ pub static UpdateContactFlowName: Operation = Operation {
 pub static UpdateContactRoutingData: Operation = Operation {
     name: "UpdateContactRoutingData",
     cli_name: "update-contact-routing-data",
-    doc: "",
+    doc: "Changes the priority, time in queue or routing criteria of a queued contact, moving it forward or back. Returns nothing.",
     http: Http {
         method: "POST",
         uri: "/contacts/{InstanceId}/{ContactId}/routing-data",
@@ -404,7 +404,7 @@ pub static UpdateContactRoutingData: Operation = Operation {
 pub static UpdateContactSchedule: Operation = Operation {
     name: "UpdateContactSchedule",
     cli_name: "update-contact-schedule",
-    doc: "",
+    doc: "Changes when a scheduled callback or task contact is to be started. Returns nothing.",
     http: Http {
         method: "POST",
         uri: "/contact/schedule",
@@ -429,7 +429,7 @@ pub static UpdateContactSchedule: Operation = Operation {
 pub static UpdateDataTableAttribute: Operation = Operation {
     name: "UpdateDataTableAttribute",
     cli_name: "update-data-table-attribute",
-    doc: "",
+    doc: "Changes the name, value type, description, primary key membership or validation rules of a data table attribute (column). Returns the attribute's name and the table's new lock version.",
     http: Http {
         method: "POST",
         uri: "/data-tables/{InstanceId}/{DataTableId}/attributes/{AttributeName}",
@@ -459,7 +459,7 @@ pub static UpdateDataTableAttribute: Operation = Operation {
 pub static UpdateDataTableMetadata: Operation = Operation {
     name: "UpdateDataTableMetadata",
     cli_name: "update-data-table-metadata",
-    doc: "",
+    doc: "Changes a data table's name, description, value lock level or time zone. Returns the table's new lock version.",
     http: Http {
         method: "POST",
         uri: "/data-tables/{InstanceId}/{DataTableId}",
@@ -486,7 +486,7 @@ pub static UpdateDataTableMetadata: Operation = Operation {
 pub static UpdateDataTablePrimaryValues: Operation = Operation {
     name: "UpdateDataTablePrimaryValues",
     cli_name: "update-data-table-primary-values",
-    doc: "",
+    doc: "Changes the primary values (the key) of one record of a data table, checked against the lock versions it was read at. Returns the new lock versions.",
     http: Http {
         method: "POST",
         uri: "/data-tables/{InstanceId}/{DataTableId}/values/update-primary",
@@ -514,7 +514,7 @@ pub static UpdateDataTablePrimaryValues: Operation = Operation {
 pub static UpdateEmailAddressMetadata: Operation = Operation {
     name: "UpdateEmailAddressMetadata",
     cli_name: "update-email-address-metadata",
-    doc: "",
+    doc: "Changes the description or display name of an email address. Returns the address's ID and ARN.",
     http: Http {
         method: "POST",
         uri: "/email-addresses/{InstanceId}/{EmailAddressId}",
@@ -542,7 +542,7 @@ pub static UpdateEmailAddressMetadata: Operation = Operation {
 pub static UpdateEvaluationForm: Operation = Operation {
     name: "UpdateEvaluationForm",
     cli_name: "update-evaluation-form",
-    doc: "",
+    doc: "Replaces the content of an evaluation form as a draft, saving it as a new version when asked. Returns the form's ID, ARN and version.",
     http: Http {
         method: "PUT",
         uri: "/evaluation-forms/{InstanceId}/{EvaluationFormId}",
@@ -567,7 +567,7 @@ pub static UpdateEvaluationForm: Operation = Operation {
 pub static UpdateHoursOfOperation: Operation = Operation {
     name: "UpdateHoursOfOperation",
     cli_name: "update-hours-of-operation",
-    doc: "",
+    doc: "Changes the name, description, time zone or daily opening times of an hours of operation. Returns nothing.",
     http: Http {
         method: "POST",
         uri: "/hours-of-operations/{InstanceId}/{HoursOfOperationId}",
@@ -592,7 +592,7 @@ pub static UpdateHoursOfOperation: Operation = Operation {
 pub static UpdateHoursOfOperationOverride: Operation = Operation {
     name: "UpdateHoursOfOperationOverride",
     cli_name: "update-hours-of-operation-override",
-    doc: "",
+    doc: "Changes the name, description, dates, recurrence or opening times of an hours of operation override. Returns nothing.",
     http: Http {
         method: "POST",
         uri: "/hours-of-operations/{InstanceId}/{HoursOfOperationId}/overrides/{HoursOfOperationOverrideId}",
@@ -620,7 +620,7 @@ pub static UpdateHoursOfOperationOverride: Operation = Operation {
 pub static UpdateInstanceAttribute: Operation = Operation {
     name: "UpdateInstanceAttribute",
     cli_name: "update-instance-attribute",
-    doc: "",
+    doc: "Changes one instance setting, such as inbound or outbound calls, early media, contact flow logs or Contact Lens. Returns nothing.",
     http: Http {
         method: "POST",
         uri: "/instance/{InstanceId}/attribute/{AttributeType}",
@@ -644,7 +644,7 @@ pub static UpdateInstanceAttribute: Operation = Operation {
 pub static UpdateInstanceStorageConfig: Operation = Operation {
     name: "UpdateInstanceStorageConfig",
     cli_name: "update-instance-storage-config",
-    doc: "",
+    doc: "Changes a storage destination of the instance, for example the bucket or prefix where call recordings go. Returns nothing.",
     http: Http {
         method: "POST",
         uri: "/instance/{InstanceId}/storage-config/{AssociationId}",
@@ -670,7 +670,7 @@ pub static UpdateInstanceStorageConfig: Operation = Operation {
 pub static UpdateNotificationContent: Operation = Operation {
     name: "UpdateNotificationContent",
     cli_name: "update-notification-content",
-    doc: "",
+    doc: "Replaces the content, in each language, of a notification. Returns nothing.",
     http: Http {
         method: "POST",
         uri: "/notifications/{InstanceId}/{NotificationId}",
@@ -697,7 +697,7 @@ pub static UpdateNotificationContent: Operation = Operation {
 pub static UpdateParticipantAuthentication: Operation = Operation {
     name: "UpdateParticipantAuthentication",
     cli_name: "update-participant-authentication",
-    doc: "",
+    doc: "Reports the result of a customer's authentication with Amazon Cognito (the code, or the error) back to an ongoing chat contact. Returns nothing.",
     http: Http {
         method: "POST",
         uri: "/contact/update-participant-authentication",
@@ -724,7 +724,7 @@ pub static UpdateParticipantAuthentication: Operation = Operation {
 pub static UpdateParticipantRoleConfig: Operation = Operation {
     name: "UpdateParticipantRoleConfig",
     cli_name: "update-participant-role-config",
-    doc: "",
+    doc: "Changes the idle time-outs and automatic actions for the participants of an ongoing chat contact. Returns nothing.",
     http: Http {
         method: "PUT",
         uri: "/contact/participant-role-config/{InstanceId}/{ContactId}",
@@ -751,7 +751,7 @@ pub static UpdateParticipantRoleConfig: Operation = Operation {
 pub static UpdatePhoneNumber: Operation = Operation {
     name: "UpdatePhoneNumber",
     cli_name: "update-phone-number",
-    doc: "",
+    doc: "Moves a claimed phone number between instances and traffic distribution groups (in the same Region). Returns the number's ID and ARN; the move finishes asynchronously.",
     http: Http {
         method: "PUT",
         uri: "/phone-number/{PhoneNumberId}",
@@ -777,7 +777,7 @@ pub static UpdatePhoneNumber: Operation = Operation {
 pub static UpdatePhoneNumberMetadata: Operation = Operation {
     name: "UpdatePhoneNumberMetadata",
     cli_name: "update-phone-number-metadata",
-    doc: "",
+    doc: "Changes the description of a claimed phone number. Returns nothing.",
     http: Http {
         method: "PUT",
         uri: "/phone-number/{PhoneNumberId}/metadata",
@@ -806,7 +806,7 @@ pub static UpdatePhoneNumberMetadata: Operation = Operation {
 pub static UpdatePredefinedAttribute: Operation = Operation {
     name: "UpdatePredefinedAttribute",
     cli_name: "update-predefined-attribute",
-    doc: "",
+    doc: "Changes the values, purposes or configuration of a predefined attribute. Returns nothing.",
     http: Http {
         method: "POST",
         uri: "/predefined-attributes/{InstanceId}/{Name}",
@@ -832,7 +832,7 @@ pub static UpdatePredefinedAttribute: Operation = Operation {
 pub static UpdatePrompt: Operation = Operation {
     name: "UpdatePrompt",
     cli_name: "update-prompt",
-    doc: "",
+    doc: "Changes a prompt's name, description or audio file (by S3 URI). Returns the prompt's ID and ARN.",
     http: Http {
         method: "POST",
         uri: "/prompts/{InstanceId}/{PromptId}",
@@ -856,7 +856,7 @@ pub static UpdatePrompt: Operation = Operation {
 pub static UpdateQueueHoursOfOperation: Operation = Operation {
     name: "UpdateQueueHoursOfOperation",
     cli_name: "update-queue-hours-of-operation",
-    doc: "",
+    doc: "Gives a queue a different hours of operation. Returns nothing.",
     http: Http {
         method: "POST",
         uri: "/queues/{InstanceId}/{QueueId}/hours-of-operation",
@@ -882,7 +882,7 @@ pub static UpdateQueueHoursOfOperation: Operation = Operation {
 pub static UpdateQueueMaxContacts: Operation = Operation {
     name: "UpdateQueueMaxContacts",
     cli_name: "update-queue-max-contacts",
-    doc: "",
+    doc: "Changes how many contacts a queue may hold at once; beyond that, new contacts take the flow's at-capacity branch. Returns nothing.",
     http: Http {
         method: "POST",
         uri: "/queues/{InstanceId}/{QueueId}/max-contacts",
@@ -906,7 +906,7 @@ pub static UpdateQueueMaxContacts: Operation = Operation {
 pub static UpdateQueueName: Operation = Operation {
     name: "UpdateQueueName",
     cli_name: "update-queue-name",
-    doc: "",
+    doc: "Changes a queue's name or description. Returns nothing.",
     http: Http {
         method: "POST",
         uri: "/queues/{InstanceId}/{QueueId}/name",
@@ -931,7 +931,7 @@ pub static UpdateQueueName: Operation = Operation {
 pub static UpdateQueueOutboundCallerConfig: Operation = Operation {
     name: "UpdateQueueOutboundCallerConfig",
     cli_name: "update-queue-outbound-caller-config",
-    doc: "",
+    doc: "Changes the caller ID name, the caller ID number and the outbound whisper flow that a queue's outbound calls use. Returns nothing.",
     http: Http {
         method: "POST",
         uri: "/queues/{InstanceId}/{QueueId}/outbound-caller-config",
@@ -957,7 +957,7 @@ pub static UpdateQueueOutboundCallerConfig: Operation = Operation {
 pub static UpdateQueueOutboundEmailConfig: Operation = Operation {
     name: "UpdateQueueOutboundEmailConfig",
     cli_name: "update-queue-outbound-email-config",
-    doc: "",
+    doc: "Changes the default email address that a queue's outbound emails are sent from. Returns nothing.",
     http: Http {
         method: "POST",
         uri: "/queues/{InstanceId}/{QueueId}/outbound-email-config",
@@ -985,7 +985,7 @@ pub static UpdateQueueOutboundEmailConfig: Operation = Operation {
 pub static UpdateQueueStatus: Operation = Operation {
     name: "UpdateQueueStatus",
     cli_name: "update-queue-status",
-    doc: "",
+    doc: "Enables or disables a queue. Returns nothing.",
     http: Http {
         method: "POST",
         uri: "/queues/{InstanceId}/{QueueId}/status",
@@ -1009,7 +1009,7 @@ pub static UpdateQueueStatus: Operation = Operation {
 pub static UpdateQuickConnectConfig: Operation = Operation {
     name: "UpdateQuickConnectConfig",
     cli_name: "update-quick-connect-config",
-    doc: "",
+    doc: "Changes the destination of a quick connect (user, queue, phone number or flow). Returns nothing.",
     http: Http {
         method: "POST",
         uri: "/quick-connects/{InstanceId}/{QuickConnectId}/config",
@@ -1035,7 +1035,7 @@ pub static UpdateQuickConnectConfig: Operation = Operation {
 pub static UpdateQuickConnectName: Operation = Operation {
     name: "UpdateQuickConnectName",
     cli_name: "update-quick-connect-name",
-    doc: "",
+    doc: "Changes a quick connect's name or description. Returns nothing.",
     http: Http {
         method: "POST",
         uri: "/quick-connects/{InstanceId}/{QuickConnectId}/name",
@@ -1059,7 +1059,7 @@ pub static UpdateQuickConnectName: Operation = Operation {
 pub static UpdateRoutingProfileAgentAvailabilityTimer: Operation = Operation {
     name: "UpdateRoutingProfileAgentAvailabilityTimer",
     cli_name: "update-routing-profile-agent-availability-timer",
-    doc: "",
+    doc: "Changes whether agents with a routing profile are ranked for routing by time since their last activity or since their last inbound contact. Returns nothing.",
     http: Http {
         method: "POST",
         uri: "/routing-profiles/{InstanceId}/{RoutingProfileId}/agent-availability-timer",
@@ -1087,7 +1087,7 @@ pub static UpdateRoutingProfileAgentAvailabilityTimer: Operation = Operation {
 pub static UpdateRoutingProfileConcurrency: Operation = Operation {
     name: "UpdateRoutingProfileConcurrency",
     cli_name: "update-routing-profile-concurrency",
-    doc: "",
+    doc: "Changes how many contacts of each channel agents with a routing profile can handle at once. Returns nothing.",
     http: Http {
         method: "POST",
         uri: "/routing-profiles/{InstanceId}/{RoutingProfileId}/concurrency",
@@ -1113,7 +1113,7 @@ pub static UpdateRoutingProfileConcurrency: Operation = Operation {
 pub static UpdateRoutingProfileDefaultOutboundQueue: Operation = Operation {
     name: "UpdateRoutingProfileDefaultOutboundQueue",
     cli_name: "update-routing-profile-default-outbound-queue",
-    doc: "",
+    doc: "Changes the queue that outbound calls of agents with a routing profile are placed in. Returns nothing.",
     http: Http {
         method: "POST",
         uri: "/routing-profiles/{InstanceId}/{RoutingProfileId}/default-outbound-queue",
@@ -1141,7 +1141,7 @@ pub static UpdateRoutingProfileDefaultOutboundQueue: Operation = Operation {
 pub static UpdateRoutingProfileName: Operation = Operation {
     name: "UpdateRoutingProfileName",
     cli_name: "update-routing-profile-name",
-    doc: "",
+    doc: "Changes a routing profile's name or description. Returns nothing.",
     http: Http {
         method: "POST",
         uri: "/routing-profiles/{InstanceId}/{RoutingProfileId}/name",
@@ -1168,7 +1168,7 @@ pub static UpdateRoutingProfileName: Operation = Operation {
 pub static UpdateRoutingProfileQueues: Operation = Operation {
     name: "UpdateRoutingProfileQueues",
     cli_name: "update-routing-profile-queues",
-    doc: "",
+    doc: "Changes the priority and delay of queues already in a routing profile. Returns nothing.",
     http: Http {
         method: "POST",
         uri: "/routing-profiles/{InstanceId}/{RoutingProfileId}/queues",
@@ -1194,7 +1194,7 @@ pub static UpdateRoutingProfileQueues: Operation = Operation {
 pub static UpdateRule: Operation = Operation {
     name: "UpdateRule",
     cli_name: "update-rule",
-    doc: "",
+    doc: "Replaces a rule's name, condition (function), actions and publish status. Returns nothing.",
     http: Http {
         method: "PUT",
         uri: "/rules/{InstanceId}/{RuleId}",
@@ -1219,7 +1219,7 @@ pub static UpdateRule: Operation = Operation {
 pub static UpdateSecurityProfile: Operation = Operation {
     name: "UpdateSecurityProfile",
     cli_name: "update-security-profile",
-    doc: "",
+    doc: "Changes the description, permissions, access control tags, hierarchy restrictions or applications of a security profile. Returns nothing.",
     http: Http {
         method: "POST",
         uri: "/security-profiles/{InstanceId}/{SecurityProfileId}",
@@ -1243,7 +1243,7 @@ pub static UpdateSecurityProfile: Operation = Operation {
 pub static UpdateTaskTemplate: Operation = Operation {
     name: "UpdateTaskTemplate",
     cli_name: "update-task-template",
-    doc: "",
+    doc: "Changes the name, description, flow, constraints, defaults, fields or status of a task template. Returns the template as updated.",
     http: Http {
         method: "POST",
         uri: "/instance/{InstanceId}/task/template/{TaskTemplateId}",
@@ -1268,7 +1268,7 @@ pub static UpdateTaskTemplate: Operation = Operation {
 pub static UpdateTestCase: Operation = Operation {
     name: "UpdateTestCase",
     cli_name: "update-test-case",
-    doc: "",
+    doc: "Changes the content, entry point, initialization data, name, description or status of a test case. Returns nothing.",
     http: Http {
         method: "POST",
         uri: "/test-cases/{InstanceId}/{TestCaseId}",
@@ -1295,7 +1295,7 @@ pub static UpdateTestCase: Operation = Operation {
 pub static UpdateTrafficDistribution: Operation = Operation {
     name: "UpdateTrafficDistribution",
     cli_name: "update-traffic-distribution",
-    doc: "",
+    doc: "Changes how a traffic distribution group divides telephony traffic, agent sign-in and agents between its Regions. Returns nothing.",
     http: Http {
         method: "PUT",
         uri: "/traffic-distribution/{Id}",
@@ -1322,7 +1322,7 @@ pub static UpdateTrafficDistribution: Operation = Operation {
 pub static UpdateUserConfig: Operation = Operation {
     name: "UpdateUserConfig",
     cli_name: "update-user-config",
-    doc: "",
+    doc: "Changes a user's agent settings (after-contact work time-outs, auto-accept, phone numbers, persistent connection and voice enhancement, per channel). Returns nothing.",
     http: Http {
         method: "POST",
         uri: "/users/{InstanceId}/{UserId}/config",
@@ -1347,7 +1347,7 @@ pub static UpdateUserConfig: Operation = Operation {
 pub static UpdateUserHierarchy: Operation = Operation {
     name: "UpdateUserHierarchy",
     cli_name: "update-user-hierarchy",
-    doc: "",
+    doc: "Moves a user to another group of the agent hierarchy, or out of the hierarchy. Returns nothing.",
     http: Http {
         method: "POST",
         uri: "/users/{InstanceId}/{UserId}/hierarchy",
@@ -1371,7 +1371,7 @@ pub static UpdateUserHierarchy: Operation = Operation {
 pub static UpdateUserHierarchyGroupName: Operation = Operation {
     name: "UpdateUserHierarchyGroupName",
     cli_name: "update-user-hierarchy-group-name",
-    doc: "",
+    doc: "Renames a group of the agent hierarchy. Returns nothing.",
     http: Http {
         method: "POST",
         uri: "/user-hierarchy-groups/{InstanceId}/{HierarchyGroupId}/name",
@@ -1398,7 +1398,7 @@ pub static UpdateUserHierarchyGroupName: Operation = Operation {
 pub static UpdateUserHierarchyStructure: Operation = Operation {
     name: "UpdateUserHierarchyStructure",
     cli_name: "update-user-hierarchy-structure",
-    doc: "",
+    doc: "Changes the names of the levels of the instance's agent hierarchy. Returns nothing.",
     http: Http {
         method: "POST",
         uri: "/user-hierarchy-structure/{InstanceId}",
@@ -1425,7 +1425,7 @@ pub static UpdateUserHierarchyStructure: Operation = Operation {
 pub static UpdateUserIdentityInfo: Operation = Operation {
     name: "UpdateUserIdentityInfo",
     cli_name: "update-user-identity-info",
-    doc: "Updates the identity information for the specified user.",
+    doc: "Changes a user's first and last name, email address, secondary email address and mobile number. Whoever may call it can redirect a user's password reset email, so grant it with care; it returns nothing.",
     http: Http {
         method: "POST",
         uri: "/users/{InstanceId}/{UserId}/identity-info",
@@ -1456,7 +1456,7 @@ pub static UpdateUserIdentityInfo: Operation = Operation {
 pub static UpdateUserNotificationStatus: Operation = Operation {
     name: "UpdateUserNotificationStatus",
     cli_name: "update-user-notification-status",
-    doc: "",
+    doc: "Marks a notification as read, unread or hidden for one user. Returns nothing.",
     http: Http {
         method: "POST",
         uri: "/users/{InstanceId}/{UserId}/notifications/{NotificationId}",
@@ -1483,7 +1483,7 @@ pub static UpdateUserNotificationStatus: Operation = Operation {
 pub static UpdateUserPhoneConfig: Operation = Operation {
     name: "UpdateUserPhoneConfig",
     cli_name: "update-user-phone-config",
-    doc: "",
+    doc: "Changes a user's phone type (softphone or desk phone), desk phone number, auto-accept and after-contact work time-out. Returns nothing.",
     http: Http {
         method: "POST",
         uri: "/users/{InstanceId}/{UserId}/phone-config",
@@ -1507,7 +1507,7 @@ pub static UpdateUserPhoneConfig: Operation = Operation {
 pub static UpdateUserProficiencies: Operation = Operation {
     name: "UpdateUserProficiencies",
     cli_name: "update-user-proficiencies",
-    doc: "",
+    doc: "Changes the levels of proficiencies a user already has. Returns nothing.",
     http: Http {
         method: "POST",
         uri: "/users/{InstanceId}/{UserId}/proficiencies",
@@ -1531,7 +1531,7 @@ pub static UpdateUserProficiencies: Operation = Operation {
 pub static UpdateUserRoutingProfile: Operation = Operation {
     name: "UpdateUserRoutingProfile",
     cli_name: "update-user-routing-profile",
-    doc: "",
+    doc: "Gives a user another routing profile. Returns nothing.",
     http: Http {
         method: "POST",
         uri: "/users/{InstanceId}/{UserId}/routing-profile",
@@ -1557,7 +1557,7 @@ pub static UpdateUserRoutingProfile: Operation = Operation {
 pub static UpdateUserSecurityProfiles: Operation = Operation {
     name: "UpdateUserSecurityProfiles",
     cli_name: "update-user-security-profiles",
-    doc: "",
+    doc: "Replaces the security profiles of a user with the given list. Returns nothing.",
     http: Http {
         method: "POST",
         uri: "/users/{InstanceId}/{UserId}/security-profiles",
@@ -1583,7 +1583,7 @@ pub static UpdateUserSecurityProfiles: Operation = Operation {
 pub static UpdateViewContent: Operation = Operation {
     name: "UpdateViewContent",
     cli_name: "update-view-content",
-    doc: "",
+    doc: "Replaces the template and actions of a view, either saving or publishing it. Returns the view as updated.",
     http: Http {
         method: "POST",
         uri: "/views/{InstanceId}/{ViewId}",
@@ -1609,7 +1609,7 @@ pub static UpdateViewContent: Operation = Operation {
 pub static UpdateViewMetadata: Operation = Operation {
     name: "UpdateViewMetadata",
     cli_name: "update-view-metadata",
-    doc: "",
+    doc: "Changes a view's name or description. Returns nothing.",
     http: Http {
         method: "POST",
         uri: "/views/{InstanceId}/{ViewId}/metadata",
@@ -1636,7 +1636,7 @@ pub static UpdateViewMetadata: Operation = Operation {
 pub static UpdateWorkspaceMetadata: Operation = Operation {
     name: "UpdateWorkspaceMetadata",
     cli_name: "update-workspace-metadata",
-    doc: "",
+    doc: "Changes a workspace's name, description or title. Returns nothing.",
     http: Http {
         method: "POST",
         uri: "/workspaces/{InstanceId}/{WorkspaceId}/metadata",
@@ -1662,7 +1662,7 @@ pub static UpdateWorkspaceMetadata: Operation = Operation {
 pub static UpdateWorkspacePage: Operation = Operation {
     name: "UpdateWorkspacePage",
     cli_name: "update-workspace-page",
-    doc: "",
+    doc: "Changes the name, shown resource, slug or input data of a workspace page. Returns nothing.",
     http: Http {
         method: "POST",
         uri: "/workspaces/{InstanceId}/{WorkspaceId}/pages/{Page}",
@@ -1689,7 +1689,7 @@ pub static UpdateWorkspacePage: Operation = Operation {
 pub static UpdateWorkspaceTheme: Operation = Operation {
     name: "UpdateWorkspaceTheme",
     cli_name: "update-workspace-theme",
-    doc: "",
+    doc: "Changes the light and dark colour themes of a workspace. Returns nothing.",
     http: Http {
         method: "POST",
         uri: "/workspaces/{InstanceId}/{WorkspaceId}/theme",
@@ -1714,7 +1714,7 @@ pub static UpdateWorkspaceTheme: Operation = Operation {
 pub static UpdateWorkspaceVisibility: Operation = Operation {
     name: "UpdateWorkspaceVisibility",
     cli_name: "update-workspace-visibility",
-    doc: "",
+    doc: "Changes who can see a workspace (everyone, only those it is assigned to, or no one). Returns nothing.",
     http: Http {
         method: "POST",
         uri: "/workspaces/{InstanceId}/{WorkspaceId}/visibility",

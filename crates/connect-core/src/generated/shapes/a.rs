@@ -57,9 +57,13 @@ pub static ActivateEvaluationFormRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the evaluation form belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("EvaluationFormId", "evaluation-form-id", &ResourceId)
+                .doc("The ID of the evaluation form to activate.")
                 .required()
                 .location(Location::Label),
             Member::new(
@@ -67,6 +71,7 @@ pub static ActivateEvaluationFormRequest: Shape = Shape::new(
                     "evaluation-form-version",
                     &VersionNumber,
                 )
+                .doc("The version of the form to make active.")
                 .required()
                 .default("0"),
         ],
@@ -718,10 +723,18 @@ pub static AssociateAnalyticsDataSetRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the data set belongs to.",
+                )
                 .required()
                 .location(Location::Label),
-            Member::new("DataSetId", "data-set-id", &DataSetId).required(),
-            Member::new("TargetAccountId", "target-account-id", &AWSAccountId),
+            Member::new("DataSetId", "data-set-id", &DataSetId)
+                .doc("The ID of the data set to share.")
+                .required(),
+            Member::new("TargetAccountId", "target-account-id", &AWSAccountId)
+                .doc(
+                    "The AWS account to share with, by account ID; leave it out for the instance's own account.",
+                ),
         ],
     ),
 );
@@ -743,10 +756,19 @@ pub static AssociateApprovedOriginRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance to approve the origin for.")
                 .required()
                 .location(Location::Label),
-            Member::new("Origin", "origin", &Origin).required(),
-            Member::new("ClientToken", "client-token", &ClientToken).idempotency_token(),
+            Member::new("Origin", "origin", &Origin)
+                .doc(
+                    "The origin to approve, given as scheme, host and optional port. For example https://www.example.com.",
+                )
+                .required(),
+            Member::new("ClientToken", "client-token", &ClientToken)
+                .doc(
+                    "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
+                )
+                .idempotency_token(),
         ],
     ),
 );
@@ -756,11 +778,24 @@ pub static AssociateBotRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance to associate the Amazon Lex bot with.",
+                )
                 .required()
                 .location(Location::Label),
-            Member::new("LexBot", "lex-bot", &LexBot),
-            Member::new("LexV2Bot", "lex-v2-bot", &LexV2Bot),
-            Member::new("ClientToken", "client-token", &ClientToken).idempotency_token(),
+            Member::new("LexBot", "lex-bot", &LexBot)
+                .doc(
+                    "An Amazon Lex V1 bot to associate, by name and Region; give this or LexV2Bot.",
+                ),
+            Member::new("LexV2Bot", "lex-v2-bot", &LexV2Bot)
+                .doc(
+                    "An Amazon Lex V2 bot to associate, by the ARN of its alias; give this or LexBot.",
+                ),
+            Member::new("ClientToken", "client-token", &ClientToken)
+                .doc(
+                    "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
+                )
+                .idempotency_token(),
         ],
     ),
 );
@@ -770,12 +805,16 @@ pub static AssociateContactWithUserRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance that handles the contact.")
                 .required()
                 .location(Location::Label),
             Member::new("ContactId", "contact-id", &ContactId)
+                .doc("The ID of the contact to assign.")
                 .required()
                 .location(Location::Label),
-            Member::new("UserId", "user-id", &AgentResourceId).required(),
+            Member::new("UserId", "user-id", &AgentResourceId)
+                .doc("The ID of the user (agent) to assign the contact to.")
+                .required(),
         ],
     ),
 );
@@ -790,12 +829,19 @@ pub static AssociateDefaultVocabularyRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance whose default vocabulary to set.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("LanguageCode", "language-code", &VocabularyLanguageCode)
+                .doc("The language whose default vocabulary to set.")
                 .required()
                 .location(Location::Label),
-            Member::new("VocabularyId", "vocabulary-id", &VocabularyId),
+            Member::new("VocabularyId", "vocabulary-id", &VocabularyId)
+                .doc(
+                    "The ID of the custom vocabulary to make the default; leave it out to remove the current default.",
+                ),
         ],
     ),
 );
@@ -810,14 +856,25 @@ pub static AssociateEmailAddressAliasRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("EmailAddressId", "email-address-id", &EmailAddressId)
+                .doc("The ID of the primary email address that the alias will point to.")
                 .required()
                 .location(Location::Label),
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the email address belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("AliasConfiguration", "alias-configuration", &AliasConfiguration)
+                .doc(
+                    "The email address, by ID, that becomes an alias of the primary one.",
+                )
                 .required(),
-            Member::new("ClientToken", "client-token", &ClientToken).idempotency_token(),
+            Member::new("ClientToken", "client-token", &ClientToken)
+                .doc(
+                    "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
+                )
+                .idempotency_token(),
         ],
     ),
 );
@@ -832,11 +889,21 @@ pub static AssociateFlowRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the resource and the flow belong to.",
+                )
                 .required()
                 .location(Location::Label),
-            Member::new("ResourceId", "resource-id", &ARN).required(),
-            Member::new("FlowId", "flow-id", &ARN).required(),
+            Member::new("ResourceId", "resource-id", &ARN)
+                .doc(
+                    "The ID or ARN of the resource to attach the flow to, such as a phone number or email address.",
+                )
+                .required(),
+            Member::new("FlowId", "flow-id", &ARN)
+                .doc("The ID of the flow to attach.")
+                .required(),
             Member::new("ResourceType", "resource-type", &FlowAssociationResourceType)
+                .doc("The kind of resource that ResourceId names.")
                 .required(),
         ],
     ),
@@ -852,6 +919,9 @@ pub static AssociateHoursOfOperationsRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the hours of operation belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new(
@@ -859,12 +929,16 @@ pub static AssociateHoursOfOperationsRequest: Shape = Shape::new(
                     "hours-of-operation-id",
                     &HoursOfOperationId,
                 )
+                .doc("The ID of the child hours of operation.")
                 .required()
                 .location(Location::Label),
             Member::new(
                     "ParentHoursOfOperationConfigs",
                     "parent-hours-of-operation-configs",
                     &ParentHoursOfOperationConfigList,
+                )
+                .doc(
+                    "The parent hours of operation, each by ID, whose overrides the child is to inherit.",
                 )
                 .required(),
         ],
@@ -876,13 +950,24 @@ pub static AssociateInstanceStorageConfigRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance to add the storage destination to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("ResourceType", "resource-type", &InstanceStorageResourceType)
+                .doc("The kind of instance data to store at the destination.")
                 .required(),
             Member::new("StorageConfig", "storage-config", &InstanceStorageConfig)
+                .doc(
+                    "The destination, with its storage type and the S3 bucket and prefix, Kinesis stream, Firehose delivery stream or video stream settings, and encryption.",
+                )
                 .required(),
-            Member::new("ClientToken", "client-token", &ClientToken).idempotency_token(),
+            Member::new("ClientToken", "client-token", &ClientToken)
+                .doc(
+                    "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
+                )
+                .idempotency_token(),
         ],
     ),
 );
@@ -897,10 +982,21 @@ pub static AssociateLambdaFunctionRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance whose flows may invoke the function.",
+                )
                 .required()
                 .location(Location::Label),
-            Member::new("FunctionArn", "function-arn", &FunctionArn).required(),
-            Member::new("ClientToken", "client-token", &ClientToken).idempotency_token(),
+            Member::new("FunctionArn", "function-arn", &FunctionArn)
+                .doc(
+                    "The ARN of the Lambda function that flows may invoke; a function in the instance's Region.",
+                )
+                .required(),
+            Member::new("ClientToken", "client-token", &ClientToken)
+                .doc(
+                    "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
+                )
+                .idempotency_token(),
         ],
     ),
 );
@@ -910,10 +1006,19 @@ pub static AssociateLexBotRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance to associate the Amazon Lex bot with.",
+                )
                 .required()
                 .location(Location::Label),
-            Member::new("LexBot", "lex-bot", &LexBot).required(),
-            Member::new("ClientToken", "client-token", &ClientToken).idempotency_token(),
+            Member::new("LexBot", "lex-bot", &LexBot)
+                .doc("The Amazon Lex V1 bot to associate, by name and Region.")
+                .required(),
+            Member::new("ClientToken", "client-token", &ClientToken)
+                .doc(
+                    "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
+                )
+                .idempotency_token(),
         ],
     ),
 );
@@ -923,10 +1028,17 @@ pub static AssociatePhoneNumberContactFlowRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("PhoneNumberId", "phone-number-id", &PhoneNumberId)
+                .doc("The ID of the phone number whose calls the flow is to handle.")
                 .required()
                 .location(Location::Label),
-            Member::new("InstanceId", "instance-id", &InstanceId).required(),
-            Member::new("ContactFlowId", "contact-flow-id", &ContactFlowId).required(),
+            Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the phone number belongs to.",
+                )
+                .required(),
+            Member::new("ContactFlowId", "contact-flow-id", &ContactFlowId)
+                .doc("The ID of the flow to run for calls to the number.")
+                .required(),
         ],
     ),
 );
@@ -936,9 +1048,11 @@ pub static AssociateQueueEmailAddressesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance that the queue belongs to.")
                 .required()
                 .location(Location::Label),
             Member::new("QueueId", "queue-id", &QueueId)
+                .doc("The ID of the queue to add email addresses to.")
                 .required()
                 .location(Location::Label),
             Member::new(
@@ -946,8 +1060,13 @@ pub static AssociateQueueEmailAddressesRequest: Shape = Shape::new(
                     "email-addresses-config",
                     &EmailAddressConfigList,
                 )
+                .doc("The email addresses to add, each by ID.")
                 .required(),
-            Member::new("ClientToken", "client-token", &ClientToken).idempotency_token(),
+            Member::new("ClientToken", "client-token", &ClientToken)
+                .doc(
+                    "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
+                )
+                .idempotency_token(),
         ],
     ),
 );
@@ -957,12 +1076,15 @@ pub static AssociateQueueQuickConnectsRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance that the queue belongs to.")
                 .required()
                 .location(Location::Label),
             Member::new("QueueId", "queue-id", &QueueId)
+                .doc("The ID of the queue to add quick connects to.")
                 .required()
                 .location(Location::Label),
             Member::new("QuickConnectIds", "quick-connect-ids", &QuickConnectsList)
+                .doc("The IDs of the quick connects to add to the queue.")
                 .required(),
         ],
     ),
@@ -973,17 +1095,27 @@ pub static AssociateRoutingProfileQueuesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the routing profile belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("RoutingProfileId", "routing-profile-id", &RoutingProfileId)
+                .doc("The ID of the routing profile to add queues to.")
                 .required()
                 .location(Location::Label),
-            Member::new("QueueConfigs", "queue-configs", &RoutingProfileQueueConfigList),
+            Member::new("QueueConfigs", "queue-configs", &RoutingProfileQueueConfigList)
+                .doc(
+                    "The queues to add, each with its channel, priority (1 is highest) and delay in seconds before agents of this profile are offered its contacts.",
+                ),
             Member::new(
-                "ManualAssignmentQueueConfigs",
-                "manual-assignment-queue-configs",
-                &RoutingProfileManualAssignmentQueueConfigList,
-            ),
+                    "ManualAssignmentQueueConfigs",
+                    "manual-assignment-queue-configs",
+                    &RoutingProfileManualAssignmentQueueConfigList,
+                )
+                .doc(
+                    "Queues from which agents with this profile can pick contacts themselves, each by queue ID and channel.",
+                ),
         ],
     ),
 );
@@ -993,10 +1125,17 @@ pub static AssociateSecurityKeyRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance to add the key to.")
                 .required()
                 .location(Location::Label),
-            Member::new("Key", "key", &PEM).required(),
-            Member::new("ClientToken", "client-token", &ClientToken).idempotency_token(),
+            Member::new("Key", "key", &PEM)
+                .doc("The public key, in PEM format.")
+                .required(),
+            Member::new("ClientToken", "client-token", &ClientToken)
+                .doc(
+                    "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
+                )
+                .idempotency_token(),
         ],
     ),
 );
@@ -1011,12 +1150,20 @@ pub static AssociateSecurityProfilesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the user or AI agent belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("SecurityProfiles", "security-profiles", &SecurityProfiles)
+                .doc("The security profiles to grant, each by ID.")
                 .required(),
-            Member::new("EntityType", "entity-type", &EntityType).required(),
-            Member::new("EntityArn", "entity-arn", &EntityArn).required(),
+            Member::new("EntityType", "entity-type", &EntityType)
+                .doc("Whether EntityArn names a user or an AI agent.")
+                .required(),
+            Member::new("EntityArn", "entity-arn", &EntityArn)
+                .doc("The ARN of the user or AI agent to grant the profiles to.")
+                .required(),
         ],
     ),
 );
@@ -1030,10 +1177,19 @@ pub static AssociateTrafficDistributionGroupUserRequest: Shape = Shape::new(
                     "traffic-distribution-group-id",
                     &TrafficDistributionGroupIdOrArn,
                 )
+                .doc(
+                    "The ID or ARN of the traffic distribution group to add the user to.",
+                )
                 .required()
                 .location(Location::Label),
-            Member::new("UserId", "user-id", &UserId).required(),
-            Member::new("InstanceId", "instance-id", &InstanceId).required(),
+            Member::new("UserId", "user-id", &UserId)
+                .doc("The ID of the user to add to the group.")
+                .required(),
+            Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the traffic distribution group belongs to.",
+                )
+                .required(),
         ],
     ),
 );
@@ -1048,12 +1204,17 @@ pub static AssociateUserProficienciesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance that the user belongs to.")
                 .required()
                 .location(Location::Label),
             Member::new("UserId", "user-id", &UserId)
+                .doc("The ID of the user to add proficiencies to.")
                 .required()
                 .location(Location::Label),
             Member::new("UserProficiencies", "user-proficiencies", &UserProficiencyList)
+                .doc(
+                    "The proficiencies to add, each an attribute name and value (from the predefined attributes) with a level from 1 to 5.",
+                )
                 .required(),
         ],
     ),
@@ -1064,12 +1225,19 @@ pub static AssociateWorkspaceRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the workspace belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("WorkspaceId", "workspace-id", &WorkspaceId)
+                .doc("The ID of the workspace to make available.")
                 .required()
                 .location(Location::Label),
             Member::new("ResourceArns", "resource-arns", &WorkspaceResourceArnList)
+                .doc(
+                    "The ARNs of the users, routing profiles or security profiles to make the workspace available to.",
+                )
                 .required(),
         ],
     ),

@@ -12,10 +12,16 @@ pub static BatchAssociateAnalyticsDataSetRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance whose data sets to share.")
                 .required()
                 .location(Location::Label),
-            Member::new("DataSetIds", "data-set-ids", &DataSetIds).required(),
-            Member::new("TargetAccountId", "target-account-id", &AWSAccountId),
+            Member::new("DataSetIds", "data-set-ids", &DataSetIds)
+                .doc("The IDs of the data sets to share.")
+                .required(),
+            Member::new("TargetAccountId", "target-account-id", &AWSAccountId)
+                .doc(
+                    "The AWS account to share with, by account ID; leave it out for the instance's own account.",
+                ),
         ],
     ),
 );
@@ -51,12 +57,20 @@ pub static BatchCreateDataTableValueRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the data table belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("DataTableId", "data-table-id", &DataTableId)
+                .doc("The ID of the data table to add values to.")
                 .required()
                 .location(Location::Label),
-            Member::new("Values", "values", &DataTableValueList).required(),
+            Member::new("Values", "values", &DataTableValueList)
+                .doc(
+                    "The values to create, each with the primary values of its record, the attribute name and the value.",
+                )
+                .required(),
         ],
     ),
 );
@@ -115,12 +129,19 @@ pub static BatchDeleteDataTableValueRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the data table belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("DataTableId", "data-table-id", &DataTableId)
+                .doc("The ID of the data table to remove values from.")
                 .required()
                 .location(Location::Label),
             Member::new("Values", "values", &DataTableDeleteValueIdentifierList)
+                .doc(
+                    "The values to delete, each by the primary values of its record and attribute name, with the lock version as read.",
+                )
                 .required(),
         ],
     ),
@@ -179,12 +200,20 @@ pub static BatchDescribeDataTableValueRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the data table belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("DataTableId", "data-table-id", &DataTableId)
+                .doc("The ID of the data table to read.")
                 .required()
                 .location(Location::Label),
-            Member::new("Values", "values", &DataTableValueIdentifierList).required(),
+            Member::new("Values", "values", &DataTableValueIdentifierList)
+                .doc(
+                    "The values to read, each by the primary values of its record and attribute name.",
+                )
+                .required(),
         ],
     ),
 );
@@ -236,10 +265,18 @@ pub static BatchDisassociateAnalyticsDataSetRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance whose data sets to stop sharing.",
+                )
                 .required()
                 .location(Location::Label),
-            Member::new("DataSetIds", "data-set-ids", &DataSetIds).required(),
-            Member::new("TargetAccountId", "target-account-id", &AWSAccountId),
+            Member::new("DataSetIds", "data-set-ids", &DataSetIds)
+                .doc("The IDs of the data sets to stop sharing.")
+                .required(),
+            Member::new("TargetAccountId", "target-account-id", &AWSAccountId)
+                .doc(
+                    "The AWS account to stop sharing with, by account ID; leave it out for the instance's own account.",
+                ),
         ],
     ),
 );
@@ -258,11 +295,19 @@ pub static BatchGetAttachedFileMetadataRequest: Shape = Shape::new(
     "BatchGetAttachedFileMetadataRequest",
     Kind::Structure(
         &[
-            Member::new("FileIds", "file-ids", &FileIdList).required(),
+            Member::new("FileIds", "file-ids", &FileIdList)
+                .doc("The IDs of the files whose metadata to read.")
+                .required(),
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the attached file belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("AssociatedResourceArn", "associated-resource-arn", &ARN)
+                .doc(
+                    "The ARN of the resource the file is attached to, such as a case or an email contact.",
+                )
                 .required()
                 .location(Location::Query("associatedResourceArn")),
         ],
@@ -284,15 +329,20 @@ pub static BatchGetFlowAssociationRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the resources belong to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("ResourceIds", "resource-ids", &resourceArnListMaxLimit100)
+                .doc("The IDs or ARNs of the resources to look up.")
                 .required(),
             Member::new(
-                "ResourceType",
-                "resource-type",
-                &ListFlowAssociationResourceType,
-            ),
+                    "ResourceType",
+                    "resource-type",
+                    &ListFlowAssociationResourceType,
+                )
+                .doc("The kind of resource the IDs name."),
         ],
     ),
 );
@@ -314,14 +364,24 @@ pub static BatchPutContactRequest: Shape = Shape::new(
     "BatchPutContactRequest",
     Kind::Structure(
         &[
-            Member::new("ClientToken", "client-token", &ClientToken).idempotency_token(),
+            Member::new("ClientToken", "client-token", &ClientToken)
+                .doc(
+                    "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
+                )
+                .idempotency_token(),
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance in which to create the contacts.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new(
                     "ContactDataRequestList",
                     "contact-data-request-list",
                     &ContactDataRequestList,
+                )
+                .doc(
+                    "The contacts to create, each with its customer and system endpoints, a request identifier, the queue, attributes and campaign details.",
                 )
                 .required(),
         ],
@@ -363,12 +423,20 @@ pub static BatchUpdateDataTableValueRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the data table belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("DataTableId", "data-table-id", &DataTableId)
+                .doc("The ID of the data table whose values to change.")
                 .required()
                 .location(Location::Label),
-            Member::new("Values", "values", &DataTableValueList).required(),
+            Member::new("Values", "values", &DataTableValueList)
+                .doc(
+                    "The values to change, each by the primary values of its record and attribute name, with the new value and the lock version as read.",
+                )
+                .required(),
         ],
     ),
 );

@@ -197,16 +197,32 @@ pub static ClaimPhoneNumberRequest: Shape = Shape::new(
     "ClaimPhoneNumberRequest",
     Kind::Structure(
         &[
-            Member::new("TargetArn", "target-arn", &ARN),
-            Member::new("InstanceId", "instance-id", &InstanceId),
-            Member::new("PhoneNumber", "phone-number", &PhoneNumber).required(),
+            Member::new("TargetArn", "target-arn", &ARN)
+                .doc(
+                    "The ARN of the instance or traffic distribution group to claim the number for; give this or InstanceId.",
+                ),
+            Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the instance to claim the number for; give this or TargetArn.",
+                ),
+            Member::new("PhoneNumber", "phone-number", &PhoneNumber)
+                .doc(
+                    "The phone number to claim, as found by search-available-phone-numbers. It is in E.164 format (+ and country code).",
+                )
+                .required(),
             Member::new(
-                "PhoneNumberDescription",
-                "phone-number-description",
-                &PhoneNumberDescription,
-            ),
-            Member::new("Tags", "tags", &TagMap),
-            Member::new("ClientToken", "client-token", &ClientToken).idempotency_token(),
+                    "PhoneNumberDescription",
+                    "phone-number-description",
+                    &PhoneNumberDescription,
+                )
+                .doc("A description of the phone number, for your own reference."),
+            Member::new("Tags", "tags", &TagMap)
+                .doc("Tags to attach to the new phone number, as key and value pairs."),
+            Member::new("ClientToken", "client-token", &ClientToken)
+                .doc(
+                    "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
+                )
+                .idempotency_token(),
         ],
     ),
 );
@@ -291,12 +307,21 @@ pub static CompleteAttachedFileUploadRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the attached file belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("FileId", "file-id", &FileId)
+                .doc(
+                    "The ID of the uploaded file, as returned by start-attached-file-upload.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("AssociatedResourceArn", "associated-resource-arn", &ARN)
+                .doc(
+                    "The ARN of the resource the file is attached to, such as a case or an email contact.",
+                )
                 .required()
                 .location(Location::Query("associatedResourceArn")),
         ],
@@ -1237,13 +1262,23 @@ pub static CreateAgentStatusRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance in which to create the agent status.",
+                )
                 .required()
                 .location(Location::Label),
-            Member::new("Name", "name", &AgentStatusName).required(),
-            Member::new("Description", "description", &AgentStatusDescription),
-            Member::new("State", "state", &AgentStatusState).required(),
-            Member::new("DisplayOrder", "display-order", &AgentStatusOrderNumber),
-            Member::new("Tags", "tags", &TagMap),
+            Member::new("Name", "name", &AgentStatusName)
+                .doc("The name of the new agent status.")
+                .required(),
+            Member::new("Description", "description", &AgentStatusDescription)
+                .doc("A description of the new agent status."),
+            Member::new("State", "state", &AgentStatusState)
+                .doc("Whether agents can choose the status (ENABLED) or not.")
+                .required(),
+            Member::new("DisplayOrder", "display-order", &AgentStatusOrderNumber)
+                .doc("The status's position in the agents' list of statuses."),
+            Member::new("Tags", "tags", &TagMap)
+                .doc("Tags to attach to the new agent status, as key and value pairs."),
         ],
     ),
 );
@@ -1273,14 +1308,19 @@ pub static CreateContactFlowModuleAliasRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceIdOrArn)
+                .doc(
+                    "The ID of the Amazon Connect instance that the flow module belongs to.",
+                )
                 .required()
                 .location(Location::Label),
-            Member::new("Description", "description", &ContactFlowDescription),
+            Member::new("Description", "description", &ContactFlowDescription)
+                .doc("A description of the new alias."),
             Member::new(
                     "ContactFlowModuleId",
                     "contact-flow-module-id",
                     &ContactFlowModuleId,
                 )
+                .doc("The ID of the flow module that the new alias belongs to.")
                 .required()
                 .location(Location::Label),
             Member::new(
@@ -1288,8 +1328,11 @@ pub static CreateContactFlowModuleAliasRequest: Shape = Shape::new(
                     "contact-flow-module-version",
                     &ResourceVersion,
                 )
+                .doc("The version of the module the alias points at.")
                 .required(),
-            Member::new("AliasName", "alias-name", &ContactFlowModuleAlias).required(),
+            Member::new("AliasName", "alias-name", &ContactFlowModuleAlias)
+                .doc("The name of the new alias.")
+                .required(),
         ],
     ),
 );
@@ -1309,19 +1352,38 @@ pub static CreateContactFlowModuleRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance in which to create the flow module.",
+                )
                 .required()
                 .location(Location::Label),
-            Member::new("Name", "name", &ContactFlowModuleName).required(),
-            Member::new("Description", "description", &ContactFlowModuleDescription),
-            Member::new("Content", "content", &ContactFlowModuleContent).required(),
-            Member::new("Tags", "tags", &TagMap),
-            Member::new("ClientToken", "client-token", &ClientToken).idempotency_token(),
-            Member::new("Settings", "settings", &FlowModuleSettings),
+            Member::new("Name", "name", &ContactFlowModuleName)
+                .doc("The name of the new flow module.")
+                .required(),
+            Member::new("Description", "description", &ContactFlowModuleDescription)
+                .doc("A description of the new flow module."),
+            Member::new("Content", "content", &ContactFlowModuleContent)
+                .doc(
+                    "The module's definition in the Amazon Connect flow language, as a JSON string. Use file://PATH to read it from a file.",
+                )
+                .required(),
+            Member::new("Tags", "tags", &TagMap)
+                .doc("Tags to attach to the new flow module, as key and value pairs."),
+            Member::new("ClientToken", "client-token", &ClientToken)
+                .doc(
+                    "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
+                )
+                .idempotency_token(),
+            Member::new("Settings", "settings", &FlowModuleSettings)
+                .doc("The module's settings (inputs and outputs), as a JSON string."),
             Member::new(
-                "ExternalInvocationConfiguration",
-                "external-invocation-configuration",
-                &ExternalInvocationConfiguration,
-            ),
+                    "ExternalInvocationConfiguration",
+                    "external-invocation-configuration",
+                    &ExternalInvocationConfiguration,
+                )
+                .doc(
+                    "Whether the module can be invoked from outside flows, such as by an AI agent.",
+                ),
         ],
     ),
 );
@@ -1338,17 +1400,25 @@ pub static CreateContactFlowModuleVersionRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the flow module belongs to.",
+                )
                 .required()
                 .location(Location::Label),
-            Member::new("Description", "description", &ContactFlowModuleDescription),
+            Member::new("Description", "description", &ContactFlowModuleDescription)
+                .doc("A description of the new version."),
             Member::new("ContactFlowModuleId", "contact-flow-module-id", &ARN)
+                .doc("The ID of the flow module that the new version belongs to.")
                 .required()
                 .location(Location::Label),
             Member::new(
-                "FlowModuleContentSha256",
-                "flow-module-content-sha256",
-                &FlowModuleContentSha256,
-            ),
+                    "FlowModuleContentSha256",
+                    "flow-module-content-sha256",
+                    &FlowModuleContentSha256,
+                )
+                .doc(
+                    "The SHA-256 hash of the module content you expect to freeze; the request fails if the content has changed since.",
+                ),
         ],
     ),
 );
@@ -1368,14 +1438,32 @@ pub static CreateContactFlowRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance in which to create the flow.",
+                )
                 .required()
                 .location(Location::Label),
-            Member::new("Name", "name", &ContactFlowName).required(),
-            Member::new("Type", "type", &ContactFlowType).required(),
-            Member::new("Description", "description", &ContactFlowDescription),
-            Member::new("Content", "content", &ContactFlowContent).required(),
-            Member::new("Status", "status", &ContactFlowStatus),
-            Member::new("Tags", "tags", &TagMap),
+            Member::new("Name", "name", &ContactFlowName)
+                .doc("The name of the new flow.")
+                .required(),
+            Member::new("Type", "type", &ContactFlowType)
+                .doc(
+                    "The flow's type, which decides where it can be used (inbound, queue, hold, whisper, transfer, campaign).",
+                )
+                .required(),
+            Member::new("Description", "description", &ContactFlowDescription)
+                .doc("A description of the new flow."),
+            Member::new("Content", "content", &ContactFlowContent)
+                .doc(
+                    "The flow's definition in the Amazon Connect flow language, as a JSON string. Use file://PATH to read it from a file.",
+                )
+                .required(),
+            Member::new("Status", "status", &ContactFlowStatus)
+                .doc(
+                    "Whether to publish the flow now or save it as a draft; the service publishes by default.",
+                ),
+            Member::new("Tags", "tags", &TagMap)
+                .doc("Tags to attach to the new flow, as key and value pairs."),
         ],
     ),
 );
@@ -1396,16 +1484,31 @@ pub static CreateContactFlowVersionRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance that the flow belongs to.")
                 .required()
                 .location(Location::Label),
-            Member::new("Description", "description", &ContactFlowDescription),
+            Member::new("Description", "description", &ContactFlowDescription)
+                .doc("A description of the new version."),
             Member::new("ContactFlowId", "contact-flow-id", &ARN)
+                .doc("The ID of the flow that the new version belongs to.")
                 .required()
                 .location(Location::Label),
-            Member::new("FlowContentSha256", "flow-content-sha256", &FlowContentSha256),
-            Member::new("ContactFlowVersion", "contact-flow-version", &ResourceVersion),
-            Member::new("LastModifiedTime", "last-modified-time", &Timestamp),
-            Member::new("LastModifiedRegion", "last-modified-region", &RegionName),
+            Member::new("FlowContentSha256", "flow-content-sha256", &FlowContentSha256)
+                .doc(
+                    "The SHA-256 hash of the flow content you expect to freeze; the request fails if the content has changed since.",
+                ),
+            Member::new("ContactFlowVersion", "contact-flow-version", &ResourceVersion)
+                .doc(
+                    "The version number you expect the new version to get; the request fails if another version was created meanwhile.",
+                ),
+            Member::new("LastModifiedTime", "last-modified-time", &Timestamp)
+                .doc(
+                    "The flow's last-modified time as you last read it; the request fails if the flow has changed since.",
+                ),
+            Member::new("LastModifiedRegion", "last-modified-region", &RegionName)
+                .doc(
+                    "The Region where the flow was last modified, as you last read it; used with LastModifiedTime.",
+                ),
         ],
     ),
 );
@@ -1424,29 +1527,62 @@ pub static CreateContactRequest: Shape = Shape::new(
     "CreateContactRequest",
     Kind::Structure(
         &[
-            Member::new("InstanceId", "instance-id", &InstanceId).required(),
-            Member::new("ClientToken", "client-token", &ClientToken).idempotency_token(),
-            Member::new("RelatedContactId", "related-contact-id", &ContactId),
-            Member::new("Attributes", "attributes", &Attributes),
-            Member::new("References", "references", &ContactReferences),
-            Member::new("Channel", "channel", &Channel).required(),
+            Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance that handles the contact.")
+                .required(),
+            Member::new("ClientToken", "client-token", &ClientToken)
+                .doc(
+                    "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
+                )
+                .idempotency_token(),
+            Member::new("RelatedContactId", "related-contact-id", &ContactId)
+                .doc(
+                    "The ID of an earlier contact to link the new one to; it shares attributes and references with that contact.",
+                ),
+            Member::new("Attributes", "attributes", &Attributes)
+                .doc(
+                    "User-defined attributes of the new contact, as key and value pairs.",
+                ),
+            Member::new("References", "references", &ContactReferences)
+                .doc(
+                    "References to attach to the new contact, by name, each with a type and value.",
+                ),
+            Member::new("Channel", "channel", &Channel)
+                .doc("The channel of the new contact.")
+                .required(),
             Member::new(
                     "InitiationMethod",
                     "initiation-method",
                     &ContactInitiationMethod,
                 )
+                .doc("How the contact was initiated, as recorded on it.")
                 .required(),
             Member::new(
-                "ExpiryDurationInMinutes",
-                "expiry-duration-in-minutes",
-                &ExpiryDurationInMinutes,
-            ),
-            Member::new("UserInfo", "user-info", &UserInfo),
-            Member::new("InitiateAs", "initiate-as", &InitiateAs),
-            Member::new("Name", "name", &Name),
-            Member::new("Description", "description", &Description),
-            Member::new("SegmentAttributes", "segment-attributes", &SegmentAttributes),
-            Member::new("PreviousContactId", "previous-contact-id", &ContactId),
+                    "ExpiryDurationInMinutes",
+                    "expiry-duration-in-minutes",
+                    &ExpiryDurationInMinutes,
+                )
+                .doc(
+                    "How many minutes the contact stays open before it expires, when it is not completed at creation.",
+                ),
+            Member::new("UserInfo", "user-info", &UserInfo)
+                .doc("The agent, by user ID, to whom the contact is assigned."),
+            Member::new("InitiateAs", "initiate-as", &InitiateAs)
+                .doc(
+                    "Whether the contact starts connected to the agent in UserInfo or is recorded as already completed.",
+                ),
+            Member::new("Name", "name", &Name)
+                .doc("A name for the contact, shown to agents."),
+            Member::new("Description", "description", &Description)
+                .doc("A description of the contact, shown to agents."),
+            Member::new("SegmentAttributes", "segment-attributes", &SegmentAttributes)
+                .doc(
+                    "System-defined segment attributes of the new contact, by name, each with its value.",
+                ),
+            Member::new("PreviousContactId", "previous-contact-id", &ContactId)
+                .doc(
+                    "The ID of the contact that the new one follows, in the same chain.",
+                ),
         ],
     ),
 );
@@ -1466,17 +1602,32 @@ pub static CreateDataTableAttributeRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the data table belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("DataTableId", "data-table-id", &DataTableId)
+                .doc("The ID of the data table that the new attribute belongs to.")
                 .required()
                 .location(Location::Label),
-            Member::new("Name", "name", &DataTableName).required(),
-            Member::new("ValueType", "value-type", &DataTableAttributeValueType)
+            Member::new("Name", "name", &DataTableName)
+                .doc("The name of the new attribute (column).")
                 .required(),
-            Member::new("Description", "description", &DataTableDescription),
-            Member::new("Primary", "primary", &Boolean).default("false"),
-            Member::new("Validation", "validation", &Validation),
+            Member::new("ValueType", "value-type", &DataTableAttributeValueType)
+                .doc("The type of the attribute's values.")
+                .required(),
+            Member::new("Description", "description", &DataTableDescription)
+                .doc("A description of the new attribute."),
+            Member::new("Primary", "primary", &Boolean)
+                .doc(
+                    "Make the attribute part of the table's primary key, which identifies each record.",
+                )
+                .default("false"),
+            Member::new("Validation", "validation", &Validation)
+                .doc(
+                    "Rules the attribute's values must follow, such as lengths, numeric bounds, counts for lists, or an allowed set.",
+                ),
         ],
     ),
 );
@@ -1497,15 +1648,31 @@ pub static CreateDataTableRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance in which to create the data table.",
+                )
                 .required()
                 .location(Location::Label),
-            Member::new("Name", "name", &DataTableName).required(),
-            Member::new("Description", "description", &DataTableDescription),
-            Member::new("TimeZone", "time-zone", &TimeZone).required(),
-            Member::new("ValueLockLevel", "value-lock-level", &DataTableLockLevel)
+            Member::new("Name", "name", &DataTableName)
+                .doc("The name of the new data table.")
                 .required(),
-            Member::new("Status", "status", &DataTableStatus).required(),
-            Member::new("Tags", "tags", &TagMap),
+            Member::new("Description", "description", &DataTableDescription)
+                .doc("A description of the new data table."),
+            Member::new("TimeZone", "time-zone", &TimeZone)
+                .doc(
+                    "The time zone used when evaluating the table's values, as an IANA name such as America/New_York.",
+                )
+                .required(),
+            Member::new("ValueLockLevel", "value-lock-level", &DataTableLockLevel)
+                .doc(
+                    "The level (whole table, record, attribute, single value, or none) at which concurrent changes of values are detected and refused.",
+                )
+                .required(),
+            Member::new("Status", "status", &DataTableStatus)
+                .doc("The status of the new table; PUBLISHED is the only one.")
+                .required(),
+            Member::new("Tags", "tags", &TagMap)
+                .doc("Tags to attach to the new data table, as key and value pairs."),
         ],
     ),
 );
@@ -1525,14 +1692,27 @@ pub static CreateEmailAddressRequest: Shape = Shape::new(
     "CreateEmailAddressRequest",
     Kind::Structure(
         &[
-            Member::new("Description", "description", &Description),
+            Member::new("Description", "description", &Description)
+                .doc("A description of the new email address."),
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance in which to create the email address.",
+                )
                 .required()
                 .location(Location::Label),
-            Member::new("EmailAddress", "email-address", &EmailAddress).required(),
-            Member::new("DisplayName", "display-name", &EmailAddressDisplayName),
-            Member::new("Tags", "tags", &TagMap),
-            Member::new("ClientToken", "client-token", &ClientToken),
+            Member::new("EmailAddress", "email-address", &EmailAddress)
+                .doc(
+                    "The email address to create, on one of the instance's email domains.",
+                )
+                .required(),
+            Member::new("DisplayName", "display-name", &EmailAddressDisplayName)
+                .doc("The name shown as the sender of messages from the address."),
+            Member::new("Tags", "tags", &TagMap)
+                .doc("Tags to attach to the new email address, as key and value pairs."),
+            Member::new("ClientToken", "client-token", &ClientToken)
+                .doc(
+                    "A unique string of your choosing that makes the request idempotent, so that a retry with the same token does not create a second address.",
+                ),
         ],
     ),
 );
@@ -1552,39 +1732,69 @@ pub static CreateEvaluationFormRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance in which to create the evaluation form.",
+                )
                 .required()
                 .location(Location::Label),
-            Member::new("Title", "title", &EvaluationFormTitle).required(),
-            Member::new("Description", "description", &EvaluationFormDescription),
-            Member::new("Items", "items", &EvaluationFormItemsList).required(),
+            Member::new("Title", "title", &EvaluationFormTitle)
+                .doc("The title of the form, shown to evaluators.")
+                .required(),
+            Member::new("Description", "description", &EvaluationFormDescription)
+                .doc("A description of the new evaluation form."),
+            Member::new("Items", "items", &EvaluationFormItemsList)
+                .doc(
+                    "The form's sections and questions, with their answer options and weights.",
+                )
+                .required(),
             Member::new(
-                "ScoringStrategy",
-                "scoring-strategy",
-                &EvaluationFormScoringStrategy,
-            ),
+                    "ScoringStrategy",
+                    "scoring-strategy",
+                    &EvaluationFormScoringStrategy,
+                )
+                .doc(
+                    "How the form's score is computed (from sections or questions) and whether scoring is on.",
+                ),
             Member::new(
-                "AutoEvaluationConfiguration",
-                "auto-evaluation-configuration",
-                &EvaluationFormAutoEvaluationConfiguration,
-            ),
-            Member::new("ClientToken", "client-token", &ClientToken).idempotency_token(),
-            Member::new("AsDraft", "as-draft", &BoxedBoolean).default("false"),
-            Member::new("Tags", "tags", &TagMap),
+                    "AutoEvaluationConfiguration",
+                    "auto-evaluation-configuration",
+                    &EvaluationFormAutoEvaluationConfiguration,
+                )
+                .doc(
+                    "Whether the evaluation may be filled in automatically, from Contact Lens analysis.",
+                ),
+            Member::new("ClientToken", "client-token", &ClientToken)
+                .doc(
+                    "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
+                )
+                .idempotency_token(),
+            Member::new("AsDraft", "as-draft", &BoxedBoolean)
+                .doc("Create the form as a draft only.")
+                .default("false"),
+            Member::new("Tags", "tags", &TagMap)
+                .doc(
+                    "Tags to attach to the new evaluation form, as key and value pairs.",
+                ),
             Member::new(
-                "ReviewConfiguration",
-                "review-configuration",
-                &EvaluationReviewConfiguration,
-            ),
+                    "ReviewConfiguration",
+                    "review-configuration",
+                    &EvaluationReviewConfiguration,
+                )
+                .doc(
+                    "Who is notified to review evaluations made with the form, and for how many days a review can be asked.",
+                ),
             Member::new(
-                "TargetConfiguration",
-                "target-configuration",
-                &EvaluationFormTargetConfiguration,
-            ),
+                    "TargetConfiguration",
+                    "target-configuration",
+                    &EvaluationFormTargetConfiguration,
+                )
+                .doc("Which kind of contact interaction the form is for."),
             Member::new(
-                "LanguageConfiguration",
-                "language-configuration",
-                &EvaluationFormLanguageConfiguration,
-            ),
+                    "LanguageConfiguration",
+                    "language-configuration",
+                    &EvaluationFormLanguageConfiguration,
+                )
+                .doc("The language of the form."),
         ],
     ),
 );
@@ -1605,6 +1815,9 @@ pub static CreateHoursOfOperationOverrideRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the hours of operation belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new(
@@ -1612,26 +1825,43 @@ pub static CreateHoursOfOperationOverrideRequest: Shape = Shape::new(
                     "hours-of-operation-id",
                     &HoursOfOperationId,
                 )
+                .doc(
+                    "The ID of the hours of operation that the new override belongs to.",
+                )
                 .required()
                 .location(Location::Label),
-            Member::new("Name", "name", &CommonHumanReadableName).required(),
-            Member::new("Description", "description", &CommonHumanReadableDescription),
+            Member::new("Name", "name", &CommonHumanReadableName)
+                .doc("The name of the new hours of operation override.")
+                .required(),
+            Member::new("Description", "description", &CommonHumanReadableDescription)
+                .doc("A description of the new hours of operation override."),
             Member::new("Config", "config", &HoursOfOperationOverrideConfigList)
+                .doc(
+                    "The opening times on the override's dates, a start and an end time for each day of the week.",
+                )
                 .required(),
             Member::new(
                     "EffectiveFrom",
                     "effective-from",
                     &HoursOfOperationOverrideYearMonthDayDateFormat,
                 )
+                .doc("The first date the override applies, as YYYY-MM-DD.")
                 .required(),
             Member::new(
                     "EffectiveTill",
                     "effective-till",
                     &HoursOfOperationOverrideYearMonthDayDateFormat,
                 )
+                .doc("The last date the override applies, as YYYY-MM-DD.")
                 .required(),
-            Member::new("RecurrenceConfig", "recurrence-config", &RecurrenceConfig),
-            Member::new("OverrideType", "override-type", &OverrideType),
+            Member::new("RecurrenceConfig", "recurrence-config", &RecurrenceConfig)
+                .doc(
+                    "How the override repeats (weekly, monthly or yearly, with an interval), when it is not a one-off.",
+                ),
+            Member::new("OverrideType", "override-type", &OverrideType)
+                .doc(
+                    "Whether the override sets special opening times (STANDARD) or keeps the hours open or closed for the whole period.",
+                ),
         ],
     ),
 );
@@ -1654,18 +1884,38 @@ pub static CreateHoursOfOperationRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance in which to create the hours of operation.",
+                )
                 .required()
                 .location(Location::Label),
-            Member::new("Name", "name", &CommonNameLength127).required(),
-            Member::new("Description", "description", &HoursOfOperationDescription),
-            Member::new("TimeZone", "time-zone", &TimeZone).required(),
-            Member::new("Config", "config", &HoursOfOperationConfigList).required(),
+            Member::new("Name", "name", &CommonNameLength127)
+                .doc("The name of the new hours of operation.")
+                .required(),
+            Member::new("Description", "description", &HoursOfOperationDescription)
+                .doc("A description of the new hours of operation."),
+            Member::new("TimeZone", "time-zone", &TimeZone)
+                .doc(
+                    "The time zone of the opening times, as an IANA name such as America/New_York.",
+                )
+                .required(),
+            Member::new("Config", "config", &HoursOfOperationConfigList)
+                .doc(
+                    "The opening times, a start and an end time (hours and minutes) for each day of the week.",
+                )
+                .required(),
             Member::new(
-                "ParentHoursOfOperationConfigs",
-                "parent-hours-of-operation-configs",
-                &ParentHoursOfOperationConfigList,
-            ),
-            Member::new("Tags", "tags", &TagMap),
+                    "ParentHoursOfOperationConfigs",
+                    "parent-hours-of-operation-configs",
+                    &ParentHoursOfOperationConfigList,
+                )
+                .doc(
+                    "Parent hours of operation, each by ID, whose overrides the new one is to inherit.",
+                ),
+            Member::new("Tags", "tags", &TagMap)
+                .doc(
+                    "Tags to attach to the new hours of operation, as key and value pairs.",
+                ),
         ],
     ),
 );
@@ -1688,28 +1938,44 @@ pub static CreateInstanceRequest: Shape = Shape::new(
     "CreateInstanceRequest",
     Kind::Structure(
         &[
-            Member::new("ClientToken", "client-token", &ClientToken).idempotency_token(),
+            Member::new("ClientToken", "client-token", &ClientToken)
+                .doc(
+                    "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
+                )
+                .idempotency_token(),
             Member::new(
                     "IdentityManagementType",
                     "identity-management-type",
                     &DirectoryType,
                 )
+                .doc(
+                    "How users are managed, in Amazon Connect itself, through SAML federation, or in an existing AWS Directory Service directory.",
+                )
                 .required(),
-            Member::new("InstanceAlias", "instance-alias", &DirectoryAlias),
-            Member::new("DirectoryId", "directory-id", &DirectoryId),
+            Member::new("InstanceAlias", "instance-alias", &DirectoryAlias)
+                .doc(
+                    "The instance's alias, which becomes part of its access URL; required unless a directory is used. The URL is https://ALIAS.my.connect.aws.",
+                ),
+            Member::new("DirectoryId", "directory-id", &DirectoryId)
+                .doc(
+                    "The ID of the AWS Directory Service directory to take users from, with EXISTING_DIRECTORY.",
+                ),
             Member::new(
                     "InboundCallsEnabled",
                     "inbound-calls-enabled",
                     &InboundCallsEnabled,
                 )
+                .doc("Whether the instance can receive calls.")
                 .required(),
             Member::new(
                     "OutboundCallsEnabled",
                     "outbound-calls-enabled",
                     &OutboundCallsEnabled,
                 )
+                .doc("Whether the instance can place calls.")
                 .required(),
-            Member::new("Tags", "tags", &TagMap),
+            Member::new("Tags", "tags", &TagMap)
+                .doc("Tags to attach to the new instance, as key and value pairs."),
         ],
     ),
 );
@@ -1726,19 +1992,39 @@ pub static CreateIntegrationAssociationRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance in which to create the integration association.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("IntegrationType", "integration-type", &IntegrationType)
+                .doc("The kind of integration.")
                 .required(),
-            Member::new("IntegrationArn", "integration-arn", &ARN).required(),
-            Member::new("SourceApplicationUrl", "source-application-url", &URI),
+            Member::new("IntegrationArn", "integration-arn", &ARN)
+                .doc(
+                    "The ARN of the application, domain, assistant or other resource to integrate with.",
+                )
+                .required(),
+            Member::new("SourceApplicationUrl", "source-application-url", &URI)
+                .doc(
+                    "The URL of the external application, for application integrations.",
+                ),
             Member::new(
-                "SourceApplicationName",
-                "source-application-name",
-                &SourceApplicationName,
-            ),
-            Member::new("SourceType", "source-type", &SourceType),
-            Member::new("Tags", "tags", &TagMap),
+                    "SourceApplicationName",
+                    "source-application-name",
+                    &SourceApplicationName,
+                )
+                .doc(
+                    "The name of the external application, for application integrations.",
+                ),
+            Member::new("SourceType", "source-type", &SourceType)
+                .doc(
+                    "The kind of external application the data comes from (Salesforce, Zendesk or Cases).",
+                ),
+            Member::new("Tags", "tags", &TagMap)
+                .doc(
+                    "Tags to attach to the new integration association, as key and value pairs.",
+                ),
         ],
     ),
 );
@@ -1762,20 +2048,41 @@ pub static CreateNotificationRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance in which to create the notification.",
+                )
                 .required()
                 .location(Location::Label),
-            Member::new("ExpiresAt", "expires-at", &Timestamp),
-            Member::new("Recipients", "recipients", &RecipientList).required(),
-            Member::new("Priority", "priority", &ConfigurableNotificationPriority),
-            Member::new("Content", "content", &NotificationContent).required(),
-            Member::new("Tags", "tags", &TagMap),
+            Member::new("ExpiresAt", "expires-at", &Timestamp)
+                .doc(
+                    "When the notification stops being shown; leave it out for the service's default.",
+                ),
+            Member::new("Recipients", "recipients", &RecipientList)
+                .doc(
+                    "Who receives the notification (users, routing profiles or other recipients), by ARN.",
+                )
+                .required(),
+            Member::new("Priority", "priority", &ConfigurableNotificationPriority)
+                .doc("How prominently the notification is shown."),
+            Member::new("Content", "content", &NotificationContent)
+                .doc(
+                    "The notification's text, by language code (for example en_US), each a message.",
+                )
+                .required(),
+            Member::new("Tags", "tags", &TagMap)
+                .doc("Tags to attach to the new notification, as key and value pairs."),
             Member::new(
                     "PredefinedNotificationId",
                     "predefined-notification-id",
                     &NotificationId,
                 )
+                .doc("The ID of a predefined notification to base this one on.")
                 .deprecated(),
-            Member::new("ClientToken", "client-token", &ClientToken).idempotency_token(),
+            Member::new("ClientToken", "client-token", &ClientToken)
+                .doc(
+                    "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
+                )
+                .idempotency_token(),
         ],
     ),
 );
@@ -1794,13 +2101,26 @@ pub static CreateParticipantRequest: Shape = Shape::new(
     "CreateParticipantRequest",
     Kind::Structure(
         &[
-            Member::new("InstanceId", "instance-id", &InstanceId).required(),
-            Member::new("ContactId", "contact-id", &ContactId).required(),
-            Member::new("ClientToken", "client-token", &ClientToken).idempotency_token(),
+            Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance in which to create the participant.",
+                )
+                .required(),
+            Member::new("ContactId", "contact-id", &ContactId)
+                .doc("The ID of the chat contact to add the participant to.")
+                .required(),
+            Member::new("ClientToken", "client-token", &ClientToken)
+                .doc(
+                    "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
+                )
+                .idempotency_token(),
             Member::new(
                     "ParticipantDetails",
                     "participant-details",
                     &ParticipantDetailsToAdd,
+                )
+                .doc(
+                    "The new participant, with its role (such as CUSTOM_BOT), display name and capabilities.",
                 )
                 .required(),
         ],
@@ -1826,15 +2146,29 @@ pub static CreatePersistentContactAssociationRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance in which to create the persistent contact association.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("InitialContactId", "initial-contact-id", &ContactId)
+                .doc(
+                    "The ID of the new chat contact that continues an earlier conversation.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("RehydrationType", "rehydration-type", &RehydrationType)
+                .doc(
+                    "How much of the earlier conversation to show, the entire past session or from one segment on.",
+                )
                 .required(),
-            Member::new("SourceContactId", "source-contact-id", &ContactId).required(),
-            Member::new("ClientToken", "client-token", &ClientToken),
+            Member::new("SourceContactId", "source-contact-id", &ContactId)
+                .doc("The ID of the earlier chat contact to continue from.")
+                .required(),
+            Member::new("ClientToken", "client-token", &ClientToken)
+                .doc(
+                    "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect.",
+                ),
         ],
     ),
 );
@@ -1851,16 +2185,26 @@ pub static CreatePredefinedAttributeRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance in which to create the predefined attribute.",
+                )
                 .required()
                 .location(Location::Label),
-            Member::new("Name", "name", &PredefinedAttributeName).required(),
-            Member::new("Values", "values", &PredefinedAttributeValues),
-            Member::new("Purposes", "purposes", &PredefinedAttributePurposeNameList),
+            Member::new("Name", "name", &PredefinedAttributeName)
+                .doc("The name of the new attribute.")
+                .required(),
+            Member::new("Values", "values", &PredefinedAttributeValues)
+                .doc("The attribute's allowed values, as a list of strings."),
+            Member::new("Purposes", "purposes", &PredefinedAttributePurposeNameList)
+                .doc("What the attribute's values are used for, as free labels."),
             Member::new(
-                "AttributeConfiguration",
-                "attribute-configuration",
-                &InputPredefinedAttributeConfiguration,
-            ),
+                    "AttributeConfiguration",
+                    "attribute-configuration",
+                    &InputPredefinedAttributeConfiguration,
+                )
+                .doc(
+                    "Settings of the attribute, such as whether values are checked against the list when assigned.",
+                ),
         ],
     ),
 );
@@ -1870,12 +2214,23 @@ pub static CreatePromptRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance in which to create the prompt.",
+                )
                 .required()
                 .location(Location::Label),
-            Member::new("Name", "name", &CommonNameLength127).required(),
-            Member::new("Description", "description", &PromptDescription),
-            Member::new("S3Uri", "s3-uri", &S3Uri).required(),
-            Member::new("Tags", "tags", &TagMap),
+            Member::new("Name", "name", &CommonNameLength127)
+                .doc("The name of the new prompt.")
+                .required(),
+            Member::new("Description", "description", &PromptDescription)
+                .doc("A description of the new prompt."),
+            Member::new("S3Uri", "s3-uri", &S3Uri)
+                .doc(
+                    "The Amazon S3 URI of the audio file, a WAV file. It has the form s3://bucket/key.",
+                )
+                .required(),
+            Member::new("Tags", "tags", &TagMap)
+                .doc("Tags to attach to the new prompt, as key and value pairs."),
         ],
     ),
 );
@@ -1895,16 +2250,36 @@ pub static CreatePushNotificationRegistrationRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance in which to create the push notification registration.",
+                )
                 .required()
                 .location(Location::Label),
-            Member::new("ClientToken", "client-token", &ClientToken).idempotency_token(),
-            Member::new("PinpointAppArn", "pinpoint-app-arn", &ARN).required(),
-            Member::new("DeviceToken", "device-token", &DeviceToken).required(),
-            Member::new("DeviceType", "device-type", &DeviceType).required(),
+            Member::new("ClientToken", "client-token", &ClientToken)
+                .doc(
+                    "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
+                )
+                .idempotency_token(),
+            Member::new("PinpointAppArn", "pinpoint-app-arn", &ARN)
+                .doc(
+                    "The ARN of the Amazon Pinpoint application that sends the notifications.",
+                )
+                .required(),
+            Member::new("DeviceToken", "device-token", &DeviceToken)
+                .doc("The push token the device got from its notification service.")
+                .required(),
+            Member::new("DeviceType", "device-type", &DeviceType)
+                .doc(
+                    "The push service of the device, Firebase (GCM) or Apple (APNS, or the APNS sandbox for development).",
+                )
+                .required(),
             Member::new(
                     "ContactConfiguration",
                     "contact-configuration",
                     &ContactConfiguration,
+                )
+                .doc(
+                    "The chat contact whose messages trigger notifications, the participant role they are for, and whether to include the raw message.",
                 )
                 .required(),
         ],
@@ -1923,35 +2298,58 @@ pub static CreateQueueRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance in which to create the queue.",
+                )
                 .required()
                 .location(Location::Label),
-            Member::new("Name", "name", &CommonNameLength127).required(),
-            Member::new("Description", "description", &QueueDescription),
+            Member::new("Name", "name", &CommonNameLength127)
+                .doc("The name of the new queue.")
+                .required(),
+            Member::new("Description", "description", &QueueDescription)
+                .doc("A description of the new queue."),
             Member::new(
-                "OutboundCallerConfig",
-                "outbound-caller-config",
-                &OutboundCallerConfig,
-            ),
+                    "OutboundCallerConfig",
+                    "outbound-caller-config",
+                    &OutboundCallerConfig,
+                )
+                .doc(
+                    "The caller ID name, the caller ID number (by phone number ID) and the whisper flow for outbound calls made from this queue.",
+                ),
             Member::new(
-                "OutboundEmailConfig",
-                "outbound-email-config",
-                &OutboundEmailConfig,
-            ),
+                    "OutboundEmailConfig",
+                    "outbound-email-config",
+                    &OutboundEmailConfig,
+                )
+                .doc(
+                    "The email address, by ID, that outbound emails from this queue are sent from by default.",
+                ),
             Member::new(
                     "HoursOfOperationId",
                     "hours-of-operation-id",
                     &HoursOfOperationId,
                 )
+                .doc(
+                    "The ID of the hours of operation that decide when the queue is open.",
+                )
                 .required(),
             Member::new("MaxContacts", "max-contacts", &QueueMaxContacts)
+                .doc(
+                    "The most contacts the queue can hold at once; leave it out for no limit of its own.",
+                )
                 .default("null"),
-            Member::new("QuickConnectIds", "quick-connect-ids", &QuickConnectsList),
+            Member::new("QuickConnectIds", "quick-connect-ids", &QuickConnectsList)
+                .doc("The IDs of quick connects to make available on the queue."),
             Member::new(
-                "EmailAddressesConfig",
-                "email-addresses-config",
-                &EmailAddressConfigList,
-            ),
-            Member::new("Tags", "tags", &TagMap),
+                    "EmailAddressesConfig",
+                    "email-addresses-config",
+                    &EmailAddressConfigList,
+                )
+                .doc(
+                    "The email addresses, each by ID, that agents can send from for this queue's contacts.",
+                ),
+            Member::new("Tags", "tags", &TagMap)
+                .doc("Tags to attach to the new queue, as key and value pairs."),
         ],
     ),
 );
@@ -1971,17 +2369,27 @@ pub static CreateQuickConnectRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance in which to create the quick connect.",
+                )
                 .required()
                 .location(Location::Label),
-            Member::new("Name", "name", &QuickConnectName).required(),
-            Member::new("Description", "description", &QuickConnectDescription),
+            Member::new("Name", "name", &QuickConnectName)
+                .doc("The name of the new quick connect.")
+                .required(),
+            Member::new("Description", "description", &QuickConnectDescription)
+                .doc("A description of the new quick connect."),
             Member::new(
                     "QuickConnectConfig",
                     "quick-connect-config",
                     &QuickConnectConfig,
                 )
+                .doc(
+                    "The quick connect's type and destination (a user and flow, a queue and flow, a phone number, or a flow).",
+                )
                 .required(),
-            Member::new("Tags", "tags", &TagMap),
+            Member::new("Tags", "tags", &TagMap)
+                .doc("Tags to attach to the new quick connect, as key and value pairs."),
         ],
     ),
 );
@@ -2001,27 +2409,51 @@ pub static CreateRoutingProfileRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance in which to create the routing profile.",
+                )
                 .required()
                 .location(Location::Label),
-            Member::new("Name", "name", &RoutingProfileName).required(),
+            Member::new("Name", "name", &RoutingProfileName)
+                .doc("The name of the new routing profile.")
+                .required(),
             Member::new("Description", "description", &RoutingProfileDescription)
+                .doc("A description of the new routing profile (required here).")
                 .required(),
             Member::new("DefaultOutboundQueueId", "default-outbound-queue-id", &QueueId)
+                .doc(
+                    "The ID of the queue that agents' outbound calls are placed in by default.",
+                )
                 .required(),
-            Member::new("QueueConfigs", "queue-configs", &RoutingProfileQueueConfigList),
+            Member::new("QueueConfigs", "queue-configs", &RoutingProfileQueueConfigList)
+                .doc(
+                    "The queues agents take contacts from, each with its channel, priority (1 is highest) and delay in seconds.",
+                ),
             Member::new(
-                "ManualAssignmentQueueConfigs",
-                "manual-assignment-queue-configs",
-                &RoutingProfileManualAssignmentQueueConfigList,
-            ),
+                    "ManualAssignmentQueueConfigs",
+                    "manual-assignment-queue-configs",
+                    &RoutingProfileManualAssignmentQueueConfigList,
+                )
+                .doc(
+                    "Queues from which agents with this profile can pick contacts themselves, each by queue ID and channel.",
+                ),
             Member::new("MediaConcurrencies", "media-concurrencies", &MediaConcurrencies)
+                .doc(
+                    "For each channel, how many contacts an agent can handle at once and whether other channels may be offered meanwhile.",
+                )
                 .required(),
-            Member::new("Tags", "tags", &TagMap),
+            Member::new("Tags", "tags", &TagMap)
+                .doc(
+                    "Tags to attach to the new routing profile, as key and value pairs.",
+                ),
             Member::new(
-                "AgentAvailabilityTimer",
-                "agent-availability-timer",
-                &AgentAvailabilityTimer,
-            ),
+                    "AgentAvailabilityTimer",
+                    "agent-availability-timer",
+                    &AgentAvailabilityTimer,
+                )
+                .doc(
+                    "How agents are ranked when several are available, by time since their last activity or since their last inbound contact.",
+                ),
         ],
     ),
 );
@@ -2041,20 +2473,41 @@ pub static CreateRuleRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance in which to create the rule.",
+                )
                 .required()
                 .location(Location::Label),
-            Member::new("Name", "name", &RuleName).required(),
+            Member::new("Name", "name", &RuleName)
+                .doc("The name of the new rule.")
+                .required(),
             Member::new(
                     "TriggerEventSource",
                     "trigger-event-source",
                     &RuleTriggerEventSource,
                 )
+                .doc(
+                    "The event that triggers the rule, such as OnPostCallAnalysisAvailable, and for third-party sources the integration association.",
+                )
                 .required(),
-            Member::new("Function", "function", &RuleFunction).required(),
-            Member::new("Actions", "actions", &RuleActions).required(),
+            Member::new("Function", "function", &RuleFunction)
+                .doc(
+                    "The rule's condition, written in the Amazon Connect rules language, on the attributes of the event.",
+                )
+                .required(),
+            Member::new("Actions", "actions", &RuleActions)
+                .doc(
+                    "What the rule does, in order, when its condition holds (create a task, send a notification, raise an EventBridge event, assign a category, and so on).",
+                )
+                .required(),
             Member::new("PublishStatus", "publish-status", &RulePublishStatus)
+                .doc("Whether the rule is created as a draft or published (in effect).")
                 .required(),
-            Member::new("ClientToken", "client-token", &ClientToken).idempotency_token(),
+            Member::new("ClientToken", "client-token", &ClientToken)
+                .doc(
+                    "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
+                )
+                .idempotency_token(),
         ],
     ),
 );
@@ -2085,44 +2538,76 @@ pub static CreateSecurityProfileRequest: Shape = Shape::new(
                     "security-profile-name",
                     &CreateSecurityProfileName,
                 )
+                .doc("The name of the new security profile.")
                 .required(),
-            Member::new("Description", "description", &SecurityProfileDescription),
-            Member::new("Permissions", "permissions", &PermissionsList),
+            Member::new("Description", "description", &SecurityProfileDescription)
+                .doc("A description of the new security profile."),
+            Member::new("Permissions", "permissions", &PermissionsList)
+                .doc(
+                    "The permissions the profile grants, by name. For example BasicAgentAccess or User.Edit.",
+                ),
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance in which to create the security profile.",
+                )
                 .required()
                 .location(Location::Label),
-            Member::new("Tags", "tags", &TagMap),
+            Member::new("Tags", "tags", &TagMap)
+                .doc(
+                    "Tags to attach to the new security profile, as key and value pairs.",
+                ),
             Member::new(
-                "AllowedAccessControlTags",
-                "allowed-access-control-tags",
-                &AllowedAccessControlTags,
-            ),
+                    "AllowedAccessControlTags",
+                    "allowed-access-control-tags",
+                    &AllowedAccessControlTags,
+                )
+                .doc(
+                    "Tags (key and value) that limit the profile to resources carrying them, for the resource types listed in TagRestrictedResources.",
+                ),
             Member::new(
-                "TagRestrictedResources",
-                "tag-restricted-resources",
-                &TagRestrictedResourceList,
-            ),
-            Member::new("Applications", "applications", &Applications),
+                    "TagRestrictedResources",
+                    "tag-restricted-resources",
+                    &TagRestrictedResourceList,
+                )
+                .doc(
+                    "The resource types (such as User or Queue) to which the tag-based access control applies.",
+                ),
+            Member::new("Applications", "applications", &Applications)
+                .doc(
+                    "Third-party applications and the permissions the profile grants in each, by namespace.",
+                ),
             Member::new(
-                "HierarchyRestrictedResources",
-                "hierarchy-restricted-resources",
-                &HierarchyRestrictedResourceList,
-            ),
+                    "HierarchyRestrictedResources",
+                    "hierarchy-restricted-resources",
+                    &HierarchyRestrictedResourceList,
+                )
+                .doc(
+                    "The resource types (such as User) to which the hierarchy-based access control applies.",
+                ),
             Member::new(
-                "AllowedAccessControlHierarchyGroupId",
-                "allowed-access-control-hierarchy-group-id",
-                &HierarchyGroupId,
-            ),
+                    "AllowedAccessControlHierarchyGroupId",
+                    "allowed-access-control-hierarchy-group-id",
+                    &HierarchyGroupId,
+                )
+                .doc(
+                    "The ID of the hierarchy group that limits the profile to users in it and below it.",
+                ),
             Member::new(
-                "AllowedFlowModules",
-                "allowed-flow-modules",
-                &AllowedFlowModules,
-            ),
+                    "AllowedFlowModules",
+                    "allowed-flow-modules",
+                    &AllowedFlowModules,
+                )
+                .doc(
+                    "The flow modules the profile grants access to, each by type and module ID.",
+                ),
             Member::new(
-                "GranularAccessControlConfiguration",
-                "granular-access-control-configuration",
-                &GranularAccessControlConfiguration,
-            ),
+                    "GranularAccessControlConfiguration",
+                    "granular-access-control-configuration",
+                    &GranularAccessControlConfiguration,
+                )
+                .doc(
+                    "Finer-grained access rules, such as which data tables, attributes and values the profile may read or change.",
+                ),
         ],
     ),
 );
@@ -2142,17 +2627,44 @@ pub static CreateTaskTemplateRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance in which to create the task template.",
+                )
                 .required()
                 .location(Location::Label),
-            Member::new("Name", "name", &TaskTemplateName).required(),
-            Member::new("Description", "description", &TaskTemplateDescription),
-            Member::new("ContactFlowId", "contact-flow-id", &ContactFlowId),
-            Member::new("SelfAssignFlowId", "self-assign-flow-id", &ContactFlowId),
-            Member::new("Constraints", "constraints", &TaskTemplateConstraints),
-            Member::new("Defaults", "defaults", &TaskTemplateDefaults),
-            Member::new("Status", "status", &TaskTemplateStatus),
-            Member::new("Fields", "fields", &TaskTemplateFields).required(),
-            Member::new("ClientToken", "client-token", &ClientToken).idempotency_token(),
+            Member::new("Name", "name", &TaskTemplateName)
+                .doc("The name of the new task template.")
+                .required(),
+            Member::new("Description", "description", &TaskTemplateDescription)
+                .doc("A description of the new task template."),
+            Member::new("ContactFlowId", "contact-flow-id", &ContactFlowId)
+                .doc(
+                    "The ID of the flow that tasks created from the template start in.",
+                ),
+            Member::new("SelfAssignFlowId", "self-assign-flow-id", &ContactFlowId)
+                .doc(
+                    "The ID of the flow that runs when an agent assigns a task from this template to themselves.",
+                ),
+            Member::new("Constraints", "constraints", &TaskTemplateConstraints)
+                .doc(
+                    "Which fields of tasks from this template are required, read-only or hidden.",
+                ),
+            Member::new("Defaults", "defaults", &TaskTemplateDefaults)
+                .doc("Default values for fields of tasks from this template."),
+            Member::new("Status", "status", &TaskTemplateStatus)
+                .doc(
+                    "Whether the template can be used to create tasks (ACTIVE) or not.",
+                ),
+            Member::new("Fields", "fields", &TaskTemplateFields)
+                .doc(
+                    "The fields of tasks from this template, each with its ID, description, type and, for single-select fields, its options.",
+                )
+                .required(),
+            Member::new("ClientToken", "client-token", &ClientToken)
+                .doc(
+                    "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
+                )
+                .idempotency_token(),
         ],
     ),
 );
@@ -2172,24 +2684,51 @@ pub static CreateTestCaseRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceIdOrArn)
+                .doc(
+                    "The ID of the Amazon Connect instance in which to create the test case.",
+                )
                 .required()
                 .location(Location::Label),
-            Member::new("Name", "name", &TestCaseName).required(),
-            Member::new("Description", "description", &TestCaseDescription),
-            Member::new("Content", "content", &TestCaseContent).required(),
-            Member::new("EntryPoint", "entry-point", &TestCaseEntryPoint),
+            Member::new("Name", "name", &TestCaseName)
+                .doc("The name of the new test case.")
+                .required(),
+            Member::new("Description", "description", &TestCaseDescription)
+                .doc("A description of the new test case."),
+            Member::new("Content", "content", &TestCaseContent)
+                .doc(
+                    "The test's definition (the interactions and the expected behaviour), as a JSON string.",
+                )
+                .required(),
+            Member::new("EntryPoint", "entry-point", &TestCaseEntryPoint)
+                .doc(
+                    "How the simulated contact enters (a voice call to a phone number, or a chat), with its parameters.",
+                ),
             Member::new(
-                "InitializationData",
-                "initialization-data",
-                &TestCaseInitializationData,
-            ),
-            Member::new("Status", "status", &TestCaseStatus),
+                    "InitializationData",
+                    "initialization-data",
+                    &TestCaseInitializationData,
+                )
+                .doc(
+                    "Initial data for the simulated contact, such as contact attributes, as a JSON string.",
+                ),
+            Member::new("Status", "status", &TestCaseStatus)
+                .doc("Whether to publish the test case or save it as a draft."),
             Member::new("TestCaseId", "test-case-id", &TestCaseId)
+                .doc(
+                    "An ID of your choosing for the new test case; the service makes one when it is left out.",
+                )
                 .location(Location::Header("x-amz-resource-id")),
-            Member::new("Tags", "tags", &TagMap),
+            Member::new("Tags", "tags", &TagMap)
+                .doc("Tags to attach to the new test case, as key and value pairs."),
             Member::new("LastModifiedTime", "last-modified-time", &Timestamp)
+                .doc(
+                    "A last-modified time as you last read it, for concurrency checks on replicated test cases.",
+                )
                 .location(Location::Header("x-amz-last-modified-time")),
             Member::new("LastModifiedRegion", "last-modified-region", &RegionName)
+                .doc(
+                    "The Region of the last modification as you last read it, used with LastModifiedTime.",
+                )
                 .location(Location::Header("x-amz-last-modified-region")),
         ],
     ),
@@ -2209,11 +2748,25 @@ pub static CreateTrafficDistributionGroupRequest: Shape = Shape::new(
     "CreateTrafficDistributionGroupRequest",
     Kind::Structure(
         &[
-            Member::new("Name", "name", &Name128).required(),
-            Member::new("Description", "description", &Description250),
-            Member::new("InstanceId", "instance-id", &InstanceIdOrArn).required(),
-            Member::new("ClientToken", "client-token", &ClientToken).idempotency_token(),
-            Member::new("Tags", "tags", &TagMap),
+            Member::new("Name", "name", &Name128)
+                .doc("The name of the new traffic distribution group.")
+                .required(),
+            Member::new("Description", "description", &Description250)
+                .doc("A description of the new traffic distribution group."),
+            Member::new("InstanceId", "instance-id", &InstanceIdOrArn)
+                .doc(
+                    "The ID or ARN of the instance whose traffic the group distributes; the instance must have a replica.",
+                )
+                .required(),
+            Member::new("ClientToken", "client-token", &ClientToken)
+                .doc(
+                    "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
+                )
+                .idempotency_token(),
+            Member::new("Tags", "tags", &TagMap)
+                .doc(
+                    "Tags to attach to the new traffic distribution group, as key and value pairs.",
+                ),
         ],
     ),
 );
@@ -2233,6 +2786,9 @@ pub static CreateUseCaseRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance in which to create the use case.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new(
@@ -2240,10 +2796,14 @@ pub static CreateUseCaseRequest: Shape = Shape::new(
                     "integration-association-id",
                     &IntegrationAssociationId,
                 )
+                .doc("The ID of the integration association to add the use case to.")
                 .required()
                 .location(Location::Label),
-            Member::new("UseCaseType", "use-case-type", &UseCaseType).required(),
-            Member::new("Tags", "tags", &TagMap),
+            Member::new("UseCaseType", "use-case-type", &UseCaseType)
+                .doc("The kind of use case.")
+                .required(),
+            Member::new("Tags", "tags", &TagMap)
+                .doc("Tags to attach to the new use case, as key and value pairs."),
         ],
     ),
 );
@@ -2262,12 +2822,23 @@ pub static CreateUserHierarchyGroupRequest: Shape = Shape::new(
     "CreateUserHierarchyGroupRequest",
     Kind::Structure(
         &[
-            Member::new("Name", "name", &HierarchyGroupName).required(),
-            Member::new("ParentGroupId", "parent-group-id", &HierarchyGroupId),
+            Member::new("Name", "name", &HierarchyGroupName)
+                .doc("The name of the new hierarchy group.")
+                .required(),
+            Member::new("ParentGroupId", "parent-group-id", &HierarchyGroupId)
+                .doc(
+                    "The ID of the parent group; leave it out to create a group at the top level.",
+                ),
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance in which to create the hierarchy group.",
+                )
                 .required()
                 .location(Location::Label),
-            Member::new("Tags", "tags", &TagMap),
+            Member::new("Tags", "tags", &TagMap)
+                .doc(
+                    "Tags to attach to the new hierarchy group, as key and value pairs.",
+                ),
         ],
     ),
 );
@@ -2286,45 +2857,83 @@ pub static CreateUserRequest: Shape = Shape::new(
     "CreateUserRequest",
     Kind::Structure(
         &[
-            Member::new("Username", "username", &AgentUsername).required(),
-            Member::new("Password", "password", &Password),
-            Member::new("IdentityInfo", "identity-info", &UserIdentityInfo),
-            Member::new("PhoneConfig", "phone-config", &UserPhoneConfig),
-            Member::new("DirectoryUserId", "directory-user-id", &DirectoryUserId),
+            Member::new("Username", "username", &AgentUsername)
+                .doc(
+                    "The user's sign-in name; with SAML it must match the identity provider's name for the user.",
+                )
+                .required(),
+            Member::new("Password", "password", &Password)
+                .doc(
+                    "The user's initial password, for instances that manage users in Amazon Connect.",
+                ),
+            Member::new("IdentityInfo", "identity-info", &UserIdentityInfo)
+                .doc(
+                    "The user's first and last name, email address, secondary email address and mobile number.",
+                ),
+            Member::new("PhoneConfig", "phone-config", &UserPhoneConfig)
+                .doc(
+                    "The user's phone type (softphone or desk phone), desk phone number, auto-accept and after-contact work time limit.",
+                ),
+            Member::new("DirectoryUserId", "directory-user-id", &DirectoryUserId)
+                .doc(
+                    "The user's ID in the existing directory, for instances that use one.",
+                ),
             Member::new(
                     "SecurityProfileIds",
                     "security-profile-ids",
                     &SecurityProfileIds,
                 )
+                .doc(
+                    "The IDs of the security profiles to grant the user (at least one).",
+                )
                 .required(),
             Member::new("RoutingProfileId", "routing-profile-id", &RoutingProfileId)
+                .doc(
+                    "The ID of the routing profile that decides which contacts the user handles.",
+                )
                 .required(),
-            Member::new("HierarchyGroupId", "hierarchy-group-id", &HierarchyGroupId),
+            Member::new("HierarchyGroupId", "hierarchy-group-id", &HierarchyGroupId)
+                .doc("The ID of the hierarchy group to place the user in."),
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance in which to create the user.",
+                )
                 .required()
                 .location(Location::Label),
-            Member::new("AutoAcceptConfigs", "auto-accept-configs", &AutoAcceptConfigs),
+            Member::new("AutoAcceptConfigs", "auto-accept-configs", &AutoAcceptConfigs)
+                .doc("For each channel, whether contacts are accepted automatically."),
             Member::new(
-                "AfterContactWorkConfigs",
-                "after-contact-work-configs",
-                &AfterContactWorkConfigs,
-            ),
+                    "AfterContactWorkConfigs",
+                    "after-contact-work-configs",
+                    &AfterContactWorkConfigs,
+                )
+                .doc(
+                    "For each channel, how long the agent may spend on after-contact work.",
+                ),
             Member::new(
-                "PhoneNumberConfigs",
-                "phone-number-configs",
-                &PhoneNumberConfigs,
-            ),
+                    "PhoneNumberConfigs",
+                    "phone-number-configs",
+                    &PhoneNumberConfigs,
+                )
+                .doc("For each channel, the phone type and desk phone number."),
             Member::new(
-                "PersistentConnectionConfigs",
-                "persistent-connection-configs",
-                &PersistentConnectionConfigs,
-            ),
+                    "PersistentConnectionConfigs",
+                    "persistent-connection-configs",
+                    &PersistentConnectionConfigs,
+                )
+                .doc(
+                    "For each channel, whether the agent's connection stays open between calls.",
+                ),
             Member::new(
-                "VoiceEnhancementConfigs",
-                "voice-enhancement-configs",
-                &VoiceEnhancementConfigs,
-            ),
-            Member::new("Tags", "tags", &TagMap),
+                    "VoiceEnhancementConfigs",
+                    "voice-enhancement-configs",
+                    &VoiceEnhancementConfigs,
+                )
+                .doc(
+                    "For each channel, the voice enhancement (noise suppression) mode.",
+                ),
+            Member::new("Tags", "tags", &TagMap)
+                .doc("Tags to attach to the new user, as key and value pairs."),
         ],
     ),
 );
@@ -2344,14 +2953,28 @@ pub static CreateViewRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &ViewsInstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance in which to create the view.",
+                )
                 .required()
                 .location(Location::Label),
-            Member::new("ClientToken", "client-token", &ViewsClientToken),
-            Member::new("Status", "status", &ViewStatus).required(),
-            Member::new("Content", "content", &ViewInputContent).required(),
-            Member::new("Description", "description", &ViewDescription),
-            Member::new("Name", "name", &ViewName).required(),
-            Member::new("Tags", "tags", &TagMap),
+            Member::new("ClientToken", "client-token", &ViewsClientToken)
+                .doc(
+                    "A unique string of your choosing that makes the request idempotent, so that a retry with the same token does not create a second view.",
+                ),
+            Member::new("Status", "status", &ViewStatus)
+                .doc("Whether to publish the view or save it as a draft.")
+                .required(),
+            Member::new("Content", "content", &ViewInputContent)
+                .doc("The view's template (JSON) and the actions it can raise.")
+                .required(),
+            Member::new("Description", "description", &ViewDescription)
+                .doc("A description of the new view."),
+            Member::new("Name", "name", &ViewName)
+                .doc("The name of the new view.")
+                .required(),
+            Member::new("Tags", "tags", &TagMap)
+                .doc("Tags to attach to the new view, as key and value pairs."),
         ],
     ),
 );
@@ -2366,13 +2989,19 @@ pub static CreateViewVersionRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &ViewsInstanceId)
+                .doc("The ID of the Amazon Connect instance that the view belongs to.")
                 .required()
                 .location(Location::Label),
             Member::new("ViewId", "view-id", &ViewId)
+                .doc("The ID of the view that the new version belongs to.")
                 .required()
                 .location(Location::Label),
-            Member::new("VersionDescription", "version-description", &ViewDescription),
-            Member::new("ViewContentSha256", "view-content-sha256", &ViewContentSha256),
+            Member::new("VersionDescription", "version-description", &ViewDescription)
+                .doc("A description of the new version."),
+            Member::new("ViewContentSha256", "view-content-sha256", &ViewContentSha256)
+                .doc(
+                    "The SHA-256 hash of the view content you expect to freeze; the request fails if it has changed since.",
+                ),
         ],
     ),
 );
@@ -2386,15 +3015,32 @@ pub static CreateVocabularyRequest: Shape = Shape::new(
     "CreateVocabularyRequest",
     Kind::Structure(
         &[
-            Member::new("ClientToken", "client-token", &ClientToken).idempotency_token(),
+            Member::new("ClientToken", "client-token", &ClientToken)
+                .doc(
+                    "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
+                )
+                .idempotency_token(),
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance in which to create the custom vocabulary.",
+                )
                 .required()
                 .location(Location::Label),
-            Member::new("VocabularyName", "vocabulary-name", &VocabularyName).required(),
-            Member::new("LanguageCode", "language-code", &VocabularyLanguageCode)
+            Member::new("VocabularyName", "vocabulary-name", &VocabularyName)
+                .doc("The name of the new vocabulary.")
                 .required(),
-            Member::new("Content", "content", &VocabularyContent).required(),
-            Member::new("Tags", "tags", &TagMap),
+            Member::new("LanguageCode", "language-code", &VocabularyLanguageCode)
+                .doc("The language of the vocabulary.")
+                .required(),
+            Member::new("Content", "content", &VocabularyContent)
+                .doc(
+                    "The vocabulary as a tab-separated table, with a header line (Phrase, IPA, SoundsLike, DisplayAs) and one phrase a line.",
+                )
+                .required(),
+            Member::new("Tags", "tags", &TagMap)
+                .doc(
+                    "Tags to attach to the new custom vocabulary, as key and value pairs.",
+                ),
         ],
     ),
 );
@@ -2415,15 +3061,25 @@ pub static CreateWorkspacePageRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the workspace belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("WorkspaceId", "workspace-id", &WorkspaceId)
+                .doc("The ID of the workspace that the new page belongs to.")
                 .required()
                 .location(Location::Label),
-            Member::new("ResourceArn", "resource-arn", &ARN).required(),
-            Member::new("Page", "page", &Page).required(),
-            Member::new("Slug", "slug", &Slug),
-            Member::new("InputData", "input-data", &InputData),
+            Member::new("ResourceArn", "resource-arn", &ARN)
+                .doc("The ARN of the view or other resource the page shows.")
+                .required(),
+            Member::new("Page", "page", &Page)
+                .doc("The name of the new page.")
+                .required(),
+            Member::new("Slug", "slug", &Slug)
+                .doc("The URL path segment under which the page opens."),
+            Member::new("InputData", "input-data", &InputData)
+                .doc("Data passed to the view the page shows, as a JSON string."),
         ],
     ),
 );
@@ -2438,13 +3094,26 @@ pub static CreateWorkspaceRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance in which to create the workspace.",
+                )
                 .required()
                 .location(Location::Label),
-            Member::new("Name", "name", &WorkspaceName).required(),
-            Member::new("Description", "description", &WorkspaceDescription),
-            Member::new("Theme", "theme", &WorkspaceTheme),
-            Member::new("Title", "title", &WorkspaceTitle),
-            Member::new("Tags", "tags", &TagMap),
+            Member::new("Name", "name", &WorkspaceName)
+                .doc("The name of the new workspace.")
+                .required(),
+            Member::new("Description", "description", &WorkspaceDescription)
+                .doc("A description of the new workspace."),
+            Member::new("Theme", "theme", &WorkspaceTheme)
+                .doc(
+                    "The colours and images of the workspace, for the light and the dark theme.",
+                ),
+            Member::new("Title", "title", &WorkspaceTitle)
+                .doc(
+                    "The title shown at the top of the workspace in the agent's browser.",
+                ),
+            Member::new("Tags", "tags", &TagMap)
+                .doc("Tags to attach to the new workspace, as key and value pairs."),
         ],
     ),
 );

@@ -368,9 +368,13 @@ pub static DeactivateEvaluationFormRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the evaluation form belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("EvaluationFormId", "evaluation-form-id", &ResourceId)
+                .doc("The ID of the evaluation form to deactivate.")
                 .required()
                 .location(Location::Label),
             Member::new(
@@ -378,6 +382,7 @@ pub static DeactivateEvaluationFormRequest: Shape = Shape::new(
                     "evaluation-form-version",
                     &VersionNumber,
                 )
+                .doc("The active version to deactivate.")
                 .required()
                 .default("0"),
         ],
@@ -455,12 +460,19 @@ pub static DeleteAttachedFileRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the attached file belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("FileId", "file-id", &FileId)
+                .doc("The ID of the file to delete.")
                 .required()
                 .location(Location::Label),
             Member::new("AssociatedResourceArn", "associated-resource-arn", &ARN)
+                .doc(
+                    "The ARN of the resource the file is attached to, such as a case or an email contact.",
+                )
                 .required()
                 .location(Location::Query("associatedResourceArn")),
         ],
@@ -477,9 +489,13 @@ pub static DeleteContactEvaluationRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the contact evaluation belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("EvaluationId", "evaluation-id", &ResourceId)
+                .doc("The ID of the evaluation to delete.")
                 .required()
                 .location(Location::Label),
         ],
@@ -491,12 +507,17 @@ pub static DeleteContactFlowModuleAliasRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceIdOrArn)
+                .doc(
+                    "The ID of the Amazon Connect instance that the flow module belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("ContactFlowModuleId", "contact-flow-module-id", &ResourceId)
+                .doc("The ID of the flow module that the alias belongs to.")
                 .required()
                 .location(Location::Label),
             Member::new("AliasId", "alias-id", &ResourceId)
+                .doc("The ID of the alias to delete.")
                 .required()
                 .location(Location::Label),
         ],
@@ -513,6 +534,9 @@ pub static DeleteContactFlowModuleRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the flow module belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new(
@@ -520,6 +544,7 @@ pub static DeleteContactFlowModuleRequest: Shape = Shape::new(
                     "contact-flow-module-id",
                     &ContactFlowModuleId,
                 )
+                .doc("The ID of the flow module to delete.")
                 .required()
                 .location(Location::Label),
         ],
@@ -536,9 +561,13 @@ pub static DeleteContactFlowModuleVersionRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the flow module belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("ContactFlowModuleId", "contact-flow-module-id", &ARN)
+                .doc("The ID of the flow module that the version belongs to.")
                 .required()
                 .location(Location::Label),
             Member::new(
@@ -546,6 +575,7 @@ pub static DeleteContactFlowModuleVersionRequest: Shape = Shape::new(
                     "contact-flow-module-version",
                     &ResourceVersion,
                 )
+                .doc("The version number to delete.")
                 .required()
                 .location(Location::Label),
         ],
@@ -562,9 +592,11 @@ pub static DeleteContactFlowRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance that the flow belongs to.")
                 .required()
                 .location(Location::Label),
             Member::new("ContactFlowId", "contact-flow-id", &ContactFlowId)
+                .doc("The ID of the flow to delete.")
                 .required()
                 .location(Location::Label),
         ],
@@ -581,12 +613,15 @@ pub static DeleteContactFlowVersionRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance that the flow belongs to.")
                 .required()
                 .location(Location::Label),
             Member::new("ContactFlowId", "contact-flow-id", &ARN)
+                .doc("The ID of the flow that the version belongs to.")
                 .required()
                 .location(Location::Label),
             Member::new("ContactFlowVersion", "contact-flow-version", &ResourceVersion)
+                .doc("The version number to delete.")
                 .required()
                 .location(Location::Label),
         ],
@@ -603,12 +638,17 @@ pub static DeleteDataTableAttributeRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the data table belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("DataTableId", "data-table-id", &DataTableId)
+                .doc("The ID of the data table that the attribute belongs to.")
                 .required()
                 .location(Location::Label),
             Member::new("AttributeName", "attribute-name", &DataTableName)
+                .doc("The name of the data table attribute (column) to remove.")
                 .required()
                 .location(Location::Label),
         ],
@@ -627,9 +667,13 @@ pub static DeleteDataTableRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the data table belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("DataTableId", "data-table-id", &DataTableId)
+                .doc("The ID of the data table to delete.")
                 .required()
                 .location(Location::Label),
         ],
@@ -646,9 +690,13 @@ pub static DeleteEmailAddressRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the email address belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("EmailAddressId", "email-address-id", &EmailAddressId)
+                .doc("The ID of the email address to delete.")
                 .required()
                 .location(Location::Label),
         ],
@@ -665,15 +713,22 @@ pub static DeleteEvaluationFormRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the evaluation form belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("EvaluationFormId", "evaluation-form-id", &ResourceId)
+                .doc("The ID of the evaluation form to delete.")
                 .required()
                 .location(Location::Label),
             Member::new(
                     "EvaluationFormVersion",
                     "evaluation-form-version",
                     &VersionNumber,
+                )
+                .doc(
+                    "The version to delete; leave it out to delete every version of the form.",
                 )
                 .location(Location::Query("version"))
                 .default("null"),
@@ -686,6 +741,9 @@ pub static DeleteHoursOfOperationOverrideRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the hours of operation belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new(
@@ -693,6 +751,7 @@ pub static DeleteHoursOfOperationOverrideRequest: Shape = Shape::new(
                     "hours-of-operation-id",
                     &HoursOfOperationId,
                 )
+                .doc("The ID of the hours of operation that the override belongs to.")
                 .required()
                 .location(Location::Label),
             Member::new(
@@ -700,6 +759,7 @@ pub static DeleteHoursOfOperationOverrideRequest: Shape = Shape::new(
                     "hours-of-operation-override-id",
                     &HoursOfOperationOverrideId,
                 )
+                .doc("The ID of the hours of operation override to delete.")
                 .required()
                 .location(Location::Label),
         ],
@@ -711,6 +771,9 @@ pub static DeleteHoursOfOperationRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the hours of operation belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new(
@@ -718,6 +781,7 @@ pub static DeleteHoursOfOperationRequest: Shape = Shape::new(
                     "hours-of-operation-id",
                     &HoursOfOperationId,
                 )
+                .doc("The ID of the hours of operation to delete.")
                 .required()
                 .location(Location::Label),
         ],
@@ -729,9 +793,13 @@ pub static DeleteInstanceRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance to delete.")
                 .required()
                 .location(Location::Label),
             Member::new("ClientToken", "client-token", &ClientToken)
+                .doc(
+                    "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
+                )
                 .location(Location::Query("clientToken"))
                 .idempotency_token(),
         ],
@@ -743,6 +811,9 @@ pub static DeleteIntegrationAssociationRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the integration association belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new(
@@ -750,6 +821,7 @@ pub static DeleteIntegrationAssociationRequest: Shape = Shape::new(
                     "integration-association-id",
                     &IntegrationAssociationId,
                 )
+                .doc("The ID of the integration association to delete.")
                 .required()
                 .location(Location::Label),
         ],
@@ -761,9 +833,13 @@ pub static DeleteNotificationRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the notification belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("NotificationId", "notification-id", &NotificationId)
+                .doc("The ID of the notification to delete.")
                 .required()
                 .location(Location::Label),
         ],
@@ -780,9 +856,13 @@ pub static DeletePredefinedAttributeRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the predefined attribute belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("Name", "name", &PredefinedAttributeName)
+                .doc("The name of the predefined attribute to delete.")
                 .required()
                 .location(Location::Label),
         ],
@@ -794,9 +874,11 @@ pub static DeletePromptRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance that the prompt belongs to.")
                 .required()
                 .location(Location::Label),
             Member::new("PromptId", "prompt-id", &PromptId)
+                .doc("The ID of the prompt to delete.")
                 .required()
                 .location(Location::Label),
         ],
@@ -808,12 +890,15 @@ pub static DeletePushNotificationRegistrationRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance that handles the contact.")
                 .required()
                 .location(Location::Label),
             Member::new("RegistrationId", "registration-id", &RegistrationId)
+                .doc("The ID of the registration, as returned when it was created.")
                 .required()
                 .location(Location::Label),
             Member::new("ContactId", "contact-id", &ContactId)
+                .doc("The ID of the chat contact the registration is for.")
                 .required()
                 .location(Location::Query("contactId")),
         ],
@@ -830,9 +915,11 @@ pub static DeleteQueueRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance that the queue belongs to.")
                 .required()
                 .location(Location::Label),
             Member::new("QueueId", "queue-id", &QueueId)
+                .doc("The ID of the queue to delete.")
                 .required()
                 .location(Location::Label),
         ],
@@ -844,9 +931,13 @@ pub static DeleteQuickConnectRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the quick connect belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("QuickConnectId", "quick-connect-id", &QuickConnectId)
+                .doc("The ID of the quick connect to delete.")
                 .required()
                 .location(Location::Label),
         ],
@@ -858,9 +949,13 @@ pub static DeleteRoutingProfileRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the routing profile belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("RoutingProfileId", "routing-profile-id", &RoutingProfileId)
+                .doc("The ID of the routing profile to delete.")
                 .required()
                 .location(Location::Label),
         ],
@@ -872,9 +967,11 @@ pub static DeleteRuleRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance that the rule belongs to.")
                 .required()
                 .location(Location::Label),
             Member::new("RuleId", "rule-id", &RuleId)
+                .doc("The ID of the rule to delete.")
                 .required()
                 .location(Location::Label),
         ],
@@ -886,9 +983,13 @@ pub static DeleteSecurityProfileRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the security profile belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("SecurityProfileId", "security-profile-id", &SecurityProfileId)
+                .doc("The ID of the security profile to delete.")
                 .required()
                 .location(Location::Label),
         ],
@@ -900,9 +1001,13 @@ pub static DeleteTaskTemplateRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the task template belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("TaskTemplateId", "task-template-id", &TaskTemplateId)
+                .doc("The ID of the task template to delete.")
                 .required()
                 .location(Location::Label),
         ],
@@ -919,9 +1024,13 @@ pub static DeleteTestCaseRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceIdOrArn)
+                .doc(
+                    "The ID of the Amazon Connect instance that the test case belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("TestCaseId", "test-case-id", &TestCaseId)
+                .doc("The ID of the test case to delete.")
                 .required()
                 .location(Location::Label),
         ],
@@ -942,6 +1051,7 @@ pub static DeleteTrafficDistributionGroupRequest: Shape = Shape::new(
                     "traffic-distribution-group-id",
                     &TrafficDistributionGroupIdOrArn,
                 )
+                .doc("The ID of the traffic distribution group to delete.")
                 .required()
                 .location(Location::Label),
         ],
@@ -958,6 +1068,9 @@ pub static DeleteUseCaseRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the use case belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new(
@@ -965,9 +1078,11 @@ pub static DeleteUseCaseRequest: Shape = Shape::new(
                     "integration-association-id",
                     &IntegrationAssociationId,
                 )
+                .doc("The ID of the integration association the use case belongs to.")
                 .required()
                 .location(Location::Label),
             Member::new("UseCaseId", "use-case-id", &UseCaseId)
+                .doc("The ID of the use case to delete.")
                 .required()
                 .location(Location::Label),
         ],
@@ -979,9 +1094,13 @@ pub static DeleteUserHierarchyGroupRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("HierarchyGroupId", "hierarchy-group-id", &HierarchyGroupId)
+                .doc("The ID of the hierarchy group to delete.")
                 .required()
                 .location(Location::Label),
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the hierarchy group belongs to.",
+                )
                 .required()
                 .location(Location::Label),
         ],
@@ -993,9 +1112,11 @@ pub static DeleteUserRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance that the user belongs to.")
                 .required()
                 .location(Location::Label),
             Member::new("UserId", "user-id", &UserId)
+                .doc("The ID of the user to delete.")
                 .required()
                 .location(Location::Label),
         ],
@@ -1007,9 +1128,11 @@ pub static DeleteViewRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &ViewsInstanceId)
+                .doc("The ID of the Amazon Connect instance that the view belongs to.")
                 .required()
                 .location(Location::Label),
             Member::new("ViewId", "view-id", &ViewId)
+                .doc("The ID of the view to delete.")
                 .required()
                 .location(Location::Label),
         ],
@@ -1026,12 +1149,15 @@ pub static DeleteViewVersionRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &ViewsInstanceId)
+                .doc("The ID of the Amazon Connect instance that the view belongs to.")
                 .required()
                 .location(Location::Label),
             Member::new("ViewId", "view-id", &ViewId)
+                .doc("The ID of the view whose version to delete.")
                 .required()
                 .location(Location::Label),
             Member::new("ViewVersion", "view-version", &ViewVersion)
+                .doc("The version number to delete.")
                 .required()
                 .location(Location::Label)
                 .default("null"),
@@ -1049,9 +1175,13 @@ pub static DeleteVocabularyRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the custom vocabulary belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("VocabularyId", "vocabulary-id", &VocabularyId)
+                .doc("The ID of the custom vocabulary to delete.")
                 .required()
                 .location(Location::Label),
         ],
@@ -1074,12 +1204,19 @@ pub static DeleteWorkspaceMediaRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the workspace belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("WorkspaceId", "workspace-id", &WorkspaceId)
+                .doc("The ID of the workspace that the media belongs to.")
                 .required()
                 .location(Location::Label),
             Member::new("MediaType", "media-type", &MediaType)
+                .doc(
+                    "Which image to remove, the light or dark favicon or the light or dark horizontal logo.",
+                )
                 .required()
                 .location(Location::Query("mediaType")),
         ],
@@ -1096,12 +1233,19 @@ pub static DeleteWorkspacePageRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the workspace belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("WorkspaceId", "workspace-id", &WorkspaceId)
+                .doc("The ID of the workspace that the page belongs to.")
                 .required()
                 .location(Location::Label),
-            Member::new("Page", "page", &Page).required().location(Location::Label),
+            Member::new("Page", "page", &Page)
+                .doc("The name of the page to remove.")
+                .required()
+                .location(Location::Label),
         ],
     ),
 );
@@ -1116,9 +1260,13 @@ pub static DeleteWorkspaceRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the workspace belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("WorkspaceId", "workspace-id", &WorkspaceId)
+                .doc("The ID of the workspace to delete.")
                 .required()
                 .location(Location::Label),
         ],
@@ -1135,9 +1283,13 @@ pub static DescribeAgentStatusRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the agent status belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("AgentStatusId", "agent-status-id", &AgentStatusId)
+                .doc("The ID of the agent status to describe.")
                 .required()
                 .location(Location::Label),
         ],
@@ -1154,9 +1306,13 @@ pub static DescribeAttachedFilesConfigurationRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance whose attachment settings to show.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("AttachmentScope", "attachment-scope", &AttachmentScope)
+                .doc("The kind of contact or case whose attachment settings to show.")
                 .required()
                 .location(Location::Label),
         ],
@@ -1186,9 +1342,13 @@ pub static DescribeAuthenticationProfileRequest: Shape = Shape::new(
                     "authentication-profile-id",
                     &AuthenticationProfileId,
                 )
+                .doc("The ID of the authentication profile to describe.")
                 .required()
                 .location(Location::Label),
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the authentication profile belongs to.",
+                )
                 .required()
                 .location(Location::Label),
         ],
@@ -1213,9 +1373,13 @@ pub static DescribeContactEvaluationRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the contact evaluation belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("EvaluationId", "evaluation-id", &ResourceId)
+                .doc("The ID of the evaluation to describe.")
                 .required()
                 .location(Location::Label),
         ],
@@ -1238,6 +1402,9 @@ pub static DescribeContactFlowModuleAliasRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceIdOrArn)
+                .doc(
+                    "The ID of the Amazon Connect instance that the flow module belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new(
@@ -1245,9 +1412,11 @@ pub static DescribeContactFlowModuleAliasRequest: Shape = Shape::new(
                     "contact-flow-module-id",
                     &ContactFlowModuleId,
                 )
+                .doc("The ID of the flow module the alias belongs to.")
                 .required()
                 .location(Location::Label),
             Member::new("AliasId", "alias-id", &ResourceId)
+                .doc("The ID of the alias to describe.")
                 .required()
                 .location(Location::Label),
         ],
@@ -1272,6 +1441,9 @@ pub static DescribeContactFlowModuleRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the flow module belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new(
@@ -1279,6 +1451,7 @@ pub static DescribeContactFlowModuleRequest: Shape = Shape::new(
                     "contact-flow-module-id",
                     &ContactFlowModuleId,
                 )
+                .doc("The ID of the flow module to describe.")
                 .required()
                 .location(Location::Label),
         ],
@@ -1297,9 +1470,11 @@ pub static DescribeContactFlowRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance that the flow belongs to.")
                 .required()
                 .location(Location::Label),
             Member::new("ContactFlowId", "contact-flow-id", &ContactFlowId)
+                .doc("The ID of the flow to describe.")
                 .required()
                 .location(Location::Label),
         ],
@@ -1316,9 +1491,11 @@ pub static DescribeContactRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance that handles the contact.")
                 .required()
                 .location(Location::Label),
             Member::new("ContactId", "contact-id", &ContactId)
+                .doc("The ID of the contact to describe.")
                 .required()
                 .location(Location::Label),
         ],
@@ -1335,12 +1512,17 @@ pub static DescribeDataTableAttributeRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the data table belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("DataTableId", "data-table-id", &DataTableId)
+                .doc("The ID of the data table the attribute belongs to.")
                 .required()
                 .location(Location::Label),
             Member::new("AttributeName", "attribute-name", &DataTableName)
+                .doc("The name of the attribute to describe.")
                 .required()
                 .location(Location::Label),
         ],
@@ -1359,9 +1541,13 @@ pub static DescribeDataTableRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the data table belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("DataTableId", "data-table-id", &DataTableId)
+                .doc("The ID of the data table to describe.")
                 .required()
                 .location(Location::Label),
         ],
@@ -1378,9 +1564,13 @@ pub static DescribeEmailAddressRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the email address belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("EmailAddressId", "email-address-id", &EmailAddressId)
+                .doc("The ID of the email address to describe.")
                 .required()
                 .location(Location::Label),
         ],
@@ -1413,9 +1603,13 @@ pub static DescribeEvaluationFormRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the evaluation form belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("EvaluationFormId", "evaluation-form-id", &ResourceId)
+                .doc("The ID of the evaluation form to describe.")
                 .required()
                 .location(Location::Label),
             Member::new(
@@ -1423,6 +1617,7 @@ pub static DescribeEvaluationFormRequest: Shape = Shape::new(
                     "evaluation-form-version",
                     &VersionNumber,
                 )
+                .doc("The version to describe; leave it out for the latest.")
                 .location(Location::Query("version"))
                 .default("null"),
         ],
@@ -1441,6 +1636,9 @@ pub static DescribeHoursOfOperationOverrideRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the hours of operation belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new(
@@ -1448,6 +1646,7 @@ pub static DescribeHoursOfOperationOverrideRequest: Shape = Shape::new(
                     "hours-of-operation-id",
                     &HoursOfOperationId,
                 )
+                .doc("The ID of the hours of operation the override belongs to.")
                 .required()
                 .location(Location::Label),
             Member::new(
@@ -1455,6 +1654,7 @@ pub static DescribeHoursOfOperationOverrideRequest: Shape = Shape::new(
                     "hours-of-operation-override-id",
                     &HoursOfOperationOverrideId,
                 )
+                .doc("The ID of the hours of operation override to describe.")
                 .required()
                 .location(Location::Label),
         ],
@@ -1479,6 +1679,9 @@ pub static DescribeHoursOfOperationRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the hours of operation belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new(
@@ -1486,6 +1689,7 @@ pub static DescribeHoursOfOperationRequest: Shape = Shape::new(
                     "hours-of-operation-id",
                     &HoursOfOperationId,
                 )
+                .doc("The ID of the hours of operation to describe.")
                 .required()
                 .location(Location::Label),
         ],
@@ -1504,9 +1708,11 @@ pub static DescribeInstanceAttributeRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance whose setting to show.")
                 .required()
                 .location(Location::Label),
             Member::new("AttributeType", "attribute-type", &InstanceAttributeType)
+                .doc("The setting to show.")
                 .required()
                 .location(Location::Label),
         ],
@@ -1523,6 +1729,7 @@ pub static DescribeInstanceRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance to describe.")
                 .required()
                 .location(Location::Label),
         ],
@@ -1548,12 +1755,17 @@ pub static DescribeInstanceStorageConfigRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance whose storage destination to show.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("AssociationId", "association-id", &AssociationId)
+                .doc("The ID of the storage association to describe.")
                 .required()
                 .location(Location::Label),
             Member::new("ResourceType", "resource-type", &InstanceStorageResourceType)
+                .doc("The kind of instance data the association is for.")
                 .required()
                 .location(Location::Query("resourceType")),
         ],
@@ -1572,9 +1784,13 @@ pub static DescribeNotificationRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the notification belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("NotificationId", "notification-id", &NotificationId)
+                .doc("The ID of the notification to describe.")
                 .required()
                 .location(Location::Label),
         ],
@@ -1593,6 +1809,7 @@ pub static DescribePhoneNumberRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("PhoneNumberId", "phone-number-id", &PhoneNumberId)
+                .doc("The ID of the phone number to describe.")
                 .required()
                 .location(Location::Label),
         ],
@@ -1617,9 +1834,13 @@ pub static DescribePredefinedAttributeRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the predefined attribute belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("Name", "name", &PredefinedAttributeName)
+                .doc("The name of the predefined attribute to describe.")
                 .required()
                 .location(Location::Label),
         ],
@@ -1644,9 +1865,11 @@ pub static DescribePromptRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance that the prompt belongs to.")
                 .required()
                 .location(Location::Label),
             Member::new("PromptId", "prompt-id", &PromptId)
+                .doc("The ID of the prompt to describe.")
                 .required()
                 .location(Location::Label),
         ],
@@ -1663,9 +1886,11 @@ pub static DescribeQueueRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance that the queue belongs to.")
                 .required()
                 .location(Location::Label),
             Member::new("QueueId", "queue-id", &QueueId)
+                .doc("The ID of the queue to describe.")
                 .required()
                 .location(Location::Label),
         ],
@@ -1682,9 +1907,13 @@ pub static DescribeQuickConnectRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the quick connect belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("QuickConnectId", "quick-connect-id", &QuickConnectId)
+                .doc("The ID of the quick connect to describe.")
                 .required()
                 .location(Location::Label),
         ],
@@ -1701,9 +1930,13 @@ pub static DescribeRoutingProfileRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the routing profile belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("RoutingProfileId", "routing-profile-id", &RoutingProfileId)
+                .doc("The ID of the routing profile to describe.")
                 .required()
                 .location(Location::Label),
         ],
@@ -1720,9 +1953,11 @@ pub static DescribeRuleRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance that the rule belongs to.")
                 .required()
                 .location(Location::Label),
             Member::new("RuleId", "rule-id", &RuleId)
+                .doc("The ID of the rule to describe.")
                 .required()
                 .location(Location::Label),
         ],
@@ -1739,9 +1974,13 @@ pub static DescribeSecurityProfileRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("SecurityProfileId", "security-profile-id", &SecurityProfileId)
+                .doc("The ID of the security profile to describe.")
                 .required()
                 .location(Location::Label),
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the security profile belongs to.",
+                )
                 .required()
                 .location(Location::Label),
         ],
@@ -1760,12 +1999,17 @@ pub static DescribeTestCaseRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceIdOrArn)
+                .doc(
+                    "The ID of the Amazon Connect instance that the test case belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("TestCaseId", "test-case-id", &TestCaseId)
+                .doc("The ID of the test case to describe.")
                 .required()
                 .location(Location::Label),
             Member::new("Status", "status", &TestCaseStatus)
+                .doc("Whether to describe the published test case or its saved draft.")
                 .location(Location::Query("status")),
         ],
     ),
@@ -1785,6 +2029,7 @@ pub static DescribeTrafficDistributionGroupRequest: Shape = Shape::new(
                     "traffic-distribution-group-id",
                     &TrafficDistributionGroupIdOrArn,
                 )
+                .doc("The ID of the traffic distribution group to describe.")
                 .required()
                 .location(Location::Label),
         ],
@@ -1809,9 +2054,13 @@ pub static DescribeUserHierarchyGroupRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("HierarchyGroupId", "hierarchy-group-id", &HierarchyGroupId)
+                .doc("The ID of the hierarchy group to describe.")
                 .required()
                 .location(Location::Label),
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the hierarchy group belongs to.",
+                )
                 .required()
                 .location(Location::Label),
         ],
@@ -1828,6 +2077,9 @@ pub static DescribeUserHierarchyStructureRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance whose agent hierarchy to describe.",
+                )
                 .required()
                 .location(Location::Label),
         ],
@@ -1846,9 +2098,11 @@ pub static DescribeUserRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("UserId", "user-id", &UserId)
+                .doc("The ID of the user to describe.")
                 .required()
                 .location(Location::Label),
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance that the user belongs to.")
                 .required()
                 .location(Location::Label),
         ],
@@ -1865,9 +2119,11 @@ pub static DescribeViewRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &ViewsInstanceId)
+                .doc("The ID of the Amazon Connect instance that the view belongs to.")
                 .required()
                 .location(Location::Label),
             Member::new("ViewId", "view-id", &ViewId)
+                .doc("The ID of the view to describe.")
                 .required()
                 .location(Location::Label),
         ],
@@ -1884,9 +2140,13 @@ pub static DescribeVocabularyRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the custom vocabulary belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("VocabularyId", "vocabulary-id", &VocabularyId)
+                .doc("The ID of the custom vocabulary to describe.")
                 .required()
                 .location(Location::Label),
         ],
@@ -1903,9 +2163,13 @@ pub static DescribeWorkspaceRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the workspace belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("WorkspaceId", "workspace-id", &WorkspaceId)
+                .doc("The ID of the workspace to describe.")
                 .required()
                 .location(Location::Label),
         ],
@@ -2021,10 +2285,18 @@ pub static DisassociateAnalyticsDataSetRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the data set belongs to.",
+                )
                 .required()
                 .location(Location::Label),
-            Member::new("DataSetId", "data-set-id", &DataSetId).required(),
-            Member::new("TargetAccountId", "target-account-id", &AWSAccountId),
+            Member::new("DataSetId", "data-set-id", &DataSetId)
+                .doc("The ID of the data set to stop sharing.")
+                .required(),
+            Member::new("TargetAccountId", "target-account-id", &AWSAccountId)
+                .doc(
+                    "The AWS account to stop sharing with, by account ID; leave it out for the instance's own account.",
+                ),
         ],
     ),
 );
@@ -2034,12 +2306,19 @@ pub static DisassociateApprovedOriginRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance to remove the approved origin from.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("Origin", "origin", &Origin)
+                .doc("The approved origin to remove, as it was added.")
                 .required()
                 .location(Location::Query("origin")),
             Member::new("ClientToken", "client-token", &ClientToken)
+                .doc(
+                    "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
+                )
                 .location(Location::Query("clientToken"))
                 .idempotency_token(),
         ],
@@ -2051,11 +2330,24 @@ pub static DisassociateBotRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance to detach the Amazon Lex bot from.",
+                )
                 .required()
                 .location(Location::Label),
-            Member::new("LexBot", "lex-bot", &LexBot),
-            Member::new("LexV2Bot", "lex-v2-bot", &LexV2Bot),
-            Member::new("ClientToken", "client-token", &ClientToken).idempotency_token(),
+            Member::new("LexBot", "lex-bot", &LexBot)
+                .doc(
+                    "An Amazon Lex V1 bot to detach, by name and Region; give this or LexV2Bot.",
+                ),
+            Member::new("LexV2Bot", "lex-v2-bot", &LexV2Bot)
+                .doc(
+                    "An Amazon Lex V2 bot to detach, by the ARN of its alias; give this or LexBot.",
+                ),
+            Member::new("ClientToken", "client-token", &ClientToken)
+                .doc(
+                    "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
+                )
+                .idempotency_token(),
         ],
     ),
 );
@@ -2065,14 +2357,23 @@ pub static DisassociateEmailAddressAliasRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("EmailAddressId", "email-address-id", &EmailAddressId)
+                .doc("The ID of the primary email address.")
                 .required()
                 .location(Location::Label),
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the email address belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("AliasConfiguration", "alias-configuration", &AliasConfiguration)
+                .doc("The alias email address, by ID, to detach from the primary one.")
                 .required(),
-            Member::new("ClientToken", "client-token", &ClientToken).idempotency_token(),
+            Member::new("ClientToken", "client-token", &ClientToken)
+                .doc(
+                    "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
+                )
+                .idempotency_token(),
         ],
     ),
 );
@@ -2087,12 +2388,17 @@ pub static DisassociateFlowRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the resource belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("ResourceId", "resource-id", &ARN)
+                .doc("The ID or ARN of the resource whose flow to detach.")
                 .required()
                 .location(Location::Label),
             Member::new("ResourceType", "resource-type", &FlowAssociationResourceType)
+                .doc("The kind of resource that ResourceId names.")
                 .required()
                 .location(Location::Label),
         ],
@@ -2109,6 +2415,9 @@ pub static DisassociateHoursOfOperationsRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the hours of operation belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new(
@@ -2116,6 +2425,7 @@ pub static DisassociateHoursOfOperationsRequest: Shape = Shape::new(
                     "hours-of-operation-id",
                     &HoursOfOperationId,
                 )
+                .doc("The ID of the child hours of operation.")
                 .required()
                 .location(Location::Label),
             Member::new(
@@ -2123,6 +2433,7 @@ pub static DisassociateHoursOfOperationsRequest: Shape = Shape::new(
                     "parent-hours-of-operation-ids",
                     &ParentHoursOfOperationIdList,
                 )
+                .doc("The IDs of the parent hours of operation to unlink.")
                 .required(),
         ],
     ),
@@ -2133,15 +2444,23 @@ pub static DisassociateInstanceStorageConfigRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance to remove the storage destination from.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("AssociationId", "association-id", &AssociationId)
+                .doc("The ID of the storage association to remove.")
                 .required()
                 .location(Location::Label),
             Member::new("ResourceType", "resource-type", &InstanceStorageResourceType)
+                .doc("The kind of instance data the association is for.")
                 .required()
                 .location(Location::Query("resourceType")),
             Member::new("ClientToken", "client-token", &ClientToken)
+                .doc(
+                    "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
+                )
                 .location(Location::Query("clientToken"))
                 .idempotency_token(),
         ],
@@ -2153,12 +2472,19 @@ pub static DisassociateLambdaFunctionRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance to remove the function from.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("FunctionArn", "function-arn", &FunctionArn)
+                .doc("The ARN of the Lambda function to remove.")
                 .required()
                 .location(Location::Query("functionArn")),
             Member::new("ClientToken", "client-token", &ClientToken)
+                .doc(
+                    "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
+                )
                 .location(Location::Query("clientToken"))
                 .idempotency_token(),
         ],
@@ -2170,15 +2496,23 @@ pub static DisassociateLexBotRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance to detach the Amazon Lex bot from.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("BotName", "bot-name", &BotName)
+                .doc("The name of the Amazon Lex V1 bot to detach.")
                 .required()
                 .location(Location::Query("botName")),
             Member::new("LexRegion", "lex-region", &LexRegion)
+                .doc("The Region the bot is in.")
                 .required()
                 .location(Location::Query("lexRegion")),
             Member::new("ClientToken", "client-token", &ClientToken)
+                .doc(
+                    "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
+                )
                 .location(Location::Query("clientToken"))
                 .idempotency_token(),
         ],
@@ -2190,9 +2524,13 @@ pub static DisassociatePhoneNumberContactFlowRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("PhoneNumberId", "phone-number-id", &PhoneNumberId)
+                .doc("The ID of the phone number whose flow to detach.")
                 .required()
                 .location(Location::Label),
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the phone number belongs to.",
+                )
                 .required()
                 .location(Location::Query("instanceId")),
         ],
@@ -2204,14 +2542,21 @@ pub static DisassociateQueueEmailAddressesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance that the queue belongs to.")
                 .required()
                 .location(Location::Label),
             Member::new("QueueId", "queue-id", &QueueId)
+                .doc("The ID of the queue to remove email addresses from.")
                 .required()
                 .location(Location::Label),
             Member::new("EmailAddressesId", "email-addresses-id", &EmailAddressIdList)
+                .doc("The IDs of the email addresses to remove from the queue.")
                 .required(),
-            Member::new("ClientToken", "client-token", &ClientToken).idempotency_token(),
+            Member::new("ClientToken", "client-token", &ClientToken)
+                .doc(
+                    "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
+                )
+                .idempotency_token(),
         ],
     ),
 );
@@ -2221,12 +2566,15 @@ pub static DisassociateQueueQuickConnectsRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance that the queue belongs to.")
                 .required()
                 .location(Location::Label),
             Member::new("QueueId", "queue-id", &QueueId)
+                .doc("The ID of the queue to remove quick connects from.")
                 .required()
                 .location(Location::Label),
             Member::new("QuickConnectIds", "quick-connect-ids", &QuickConnectsList)
+                .doc("The IDs of the quick connects to remove from the queue.")
                 .required(),
         ],
     ),
@@ -2237,21 +2585,29 @@ pub static DisassociateRoutingProfileQueuesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the routing profile belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("RoutingProfileId", "routing-profile-id", &RoutingProfileId)
+                .doc("The ID of the routing profile to remove queues from.")
                 .required()
                 .location(Location::Label),
             Member::new(
-                "QueueReferences",
-                "queue-references",
-                &RoutingProfileQueueReferenceList,
-            ),
+                    "QueueReferences",
+                    "queue-references",
+                    &RoutingProfileQueueReferenceList,
+                )
+                .doc("The queues to remove, each by queue ID and channel."),
             Member::new(
-                "ManualAssignmentQueueReferences",
-                "manual-assignment-queue-references",
-                &RoutingProfileQueueReferenceList,
-            ),
+                    "ManualAssignmentQueueReferences",
+                    "manual-assignment-queue-references",
+                    &RoutingProfileQueueReferenceList,
+                )
+                .doc(
+                    "The manual-assignment queues to remove, each by queue ID and channel.",
+                ),
         ],
     ),
 );
@@ -2261,12 +2617,19 @@ pub static DisassociateSecurityKeyRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance to remove the key from.")
                 .required()
                 .location(Location::Label),
             Member::new("AssociationId", "association-id", &AssociationId)
+                .doc(
+                    "The ID of the key association to remove, as listed by list-security-keys.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("ClientToken", "client-token", &ClientToken)
+                .doc(
+                    "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
+                )
                 .location(Location::Query("clientToken"))
                 .idempotency_token(),
         ],
@@ -2278,12 +2641,20 @@ pub static DisassociateSecurityProfilesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the user or AI agent belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("SecurityProfiles", "security-profiles", &SecurityProfiles)
+                .doc("The security profiles to take away, each by ID.")
                 .required(),
-            Member::new("EntityType", "entity-type", &EntityType).required(),
-            Member::new("EntityArn", "entity-arn", &EntityArn).required(),
+            Member::new("EntityType", "entity-type", &EntityType)
+                .doc("Whether EntityArn names a user or an AI agent.")
+                .required(),
+            Member::new("EntityArn", "entity-arn", &EntityArn)
+                .doc("The ARN of the user or AI agent to take the profiles from.")
+                .required(),
         ],
     ),
 );
@@ -2297,12 +2668,19 @@ pub static DisassociateTrafficDistributionGroupUserRequest: Shape = Shape::new(
                     "traffic-distribution-group-id",
                     &TrafficDistributionGroupIdOrArn,
                 )
+                .doc(
+                    "The ID or ARN of the traffic distribution group to remove the user from.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("UserId", "user-id", &UserId)
+                .doc("The ID of the user to remove from the group.")
                 .required()
                 .location(Location::Query("UserId")),
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the traffic distribution group belongs to.",
+                )
                 .required()
                 .location(Location::Query("InstanceId")),
         ],
@@ -2319,9 +2697,11 @@ pub static DisassociateUserProficienciesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance that the user belongs to.")
                 .required()
                 .location(Location::Label),
             Member::new("UserId", "user-id", &UserId)
+                .doc("The ID of the user to remove proficiencies from.")
                 .required()
                 .location(Location::Label),
             Member::new(
@@ -2329,6 +2709,7 @@ pub static DisassociateUserProficienciesRequest: Shape = Shape::new(
                     "user-proficiencies",
                     &UserProficiencyDisassociateList,
                 )
+                .doc("The proficiencies to remove, each an attribute name and value.")
                 .required(),
         ],
     ),
@@ -2339,12 +2720,19 @@ pub static DisassociateWorkspaceRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the workspace belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("WorkspaceId", "workspace-id", &WorkspaceId)
+                .doc("The ID of the workspace to withdraw.")
                 .required()
                 .location(Location::Label),
             Member::new("ResourceArns", "resource-arns", &WorkspaceResourceArnList)
+                .doc(
+                    "The ARNs of the users, routing profiles or security profiles to withdraw the workspace from.",
+                )
                 .required(),
         ],
     ),
@@ -2403,12 +2791,16 @@ pub static DismissUserContactRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("UserId", "user-id", &UserId)
+                .doc("The ID of the user (agent) whose contact to clear.")
                 .required()
                 .location(Location::Label),
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance that the user belongs to.")
                 .required()
                 .location(Location::Label),
-            Member::new("ContactId", "contact-id", &ContactId).required(),
+            Member::new("ContactId", "contact-id", &ContactId)
+                .doc("The ID of the contact to clear.")
+                .required(),
         ],
     ),
 );

@@ -342,16 +342,31 @@ pub static EvaluateDataTableValuesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the data table belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("DataTableId", "data-table-id", &DataTableId)
+                .doc("The ID of the data table to look values up in.")
                 .required()
                 .location(Location::Label),
-            Member::new("Values", "values", &DataTableValueEvaluationSetList).required(),
-            Member::new("TimeZone", "time-zone", &TimeZone),
+            Member::new("Values", "values", &DataTableValueEvaluationSetList)
+                .doc(
+                    "The lookups, each by the primary values of a record and the names of the attributes to return.",
+                )
+                .required(),
+            Member::new("TimeZone", "time-zone", &TimeZone)
+                .doc(
+                    "The time zone to evaluate in, as an IANA name; leave it out for the table's own.",
+                ),
             Member::new("NextToken", "next-token", &NextToken)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                )
                 .location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult100)
+                .doc("The most results to return in one response (one page).")
                 .location(Location::Query("maxResults")),
         ],
     ),

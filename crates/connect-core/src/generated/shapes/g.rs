@@ -12,9 +12,13 @@ pub static GetAttachedFileRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the attached file belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("FileId", "file-id", &FileId)
+                .doc("The ID of the file.")
                 .required()
                 .location(Location::Label),
             Member::new(
@@ -22,8 +26,12 @@ pub static GetAttachedFileRequest: Shape = Shape::new(
                     "url-expiry-in-seconds",
                     &URLExpiryInSeconds,
                 )
+                .doc("How long the download URL stays valid, in seconds.")
                 .location(Location::Query("urlExpiryInSeconds")),
             Member::new("AssociatedResourceArn", "associated-resource-arn", &ARN)
+                .doc(
+                    "The ARN of the resource the file is attached to, such as a case or an email contact.",
+                )
                 .required()
                 .location(Location::Query("associatedResourceArn")),
         ],
@@ -59,9 +67,13 @@ pub static GetContactAttributesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance that handles the contact.")
                 .required()
                 .location(Location::Label),
             Member::new("InitialContactId", "initial-contact-id", &ContactId)
+                .doc(
+                    "The ID of the contact as it was first created (before any transfers).",
+                )
                 .required()
                 .location(Location::Label),
         ],
@@ -77,9 +89,17 @@ pub static GetContactMetricsRequest: Shape = Shape::new(
     "GetContactMetricsRequest",
     Kind::Structure(
         &[
-            Member::new("InstanceId", "instance-id", &InstanceIdOrArn).required(),
-            Member::new("ContactId", "contact-id", &InstanceIdOrArn).required(),
-            Member::new("Metrics", "metrics", &ContactMetrics).required(),
+            Member::new("InstanceId", "instance-id", &InstanceIdOrArn)
+                .doc(
+                    "The ID or ARN of the Amazon Connect instance that handles the contact.",
+                )
+                .required(),
+            Member::new("ContactId", "contact-id", &InstanceIdOrArn)
+                .doc("The ID of the queued contact.")
+                .required(),
+            Member::new("Metrics", "metrics", &ContactMetrics)
+                .doc("Which metrics to read, by name (for example POSITION_IN_QUEUE).")
+                .required(),
         ],
     ),
 );
@@ -100,18 +120,35 @@ pub static GetCurrentMetricDataRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance to report on.")
                 .required()
                 .location(Location::Label),
-            Member::new("Filters", "filters", &Filters).required(),
-            Member::new("Groupings", "groupings", &Groupings),
-            Member::new("CurrentMetrics", "current-metrics", &CurrentMetrics).required(),
-            Member::new("NextToken", "next-token", &NextToken),
-            Member::new("MaxResults", "max-results", &MaxResult100),
+            Member::new("Filters", "filters", &Filters)
+                .doc(
+                    "Which queues, channels, routing profiles, routing steps or agent statuses to report on (at least queues, routing profiles or steps).",
+                )
+                .required(),
+            Member::new("Groupings", "groupings", &Groupings)
+                .doc(
+                    "How to group the metrics (for example by queue or channel); leave it out for totals.",
+                ),
+            Member::new("CurrentMetrics", "current-metrics", &CurrentMetrics)
+                .doc(
+                    "The metrics to read, by name, each with its unit, such as AGENTS_AVAILABLE or CONTACTS_IN_QUEUE.",
+                )
+                .required(),
+            Member::new("NextToken", "next-token", &NextToken)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                ),
+            Member::new("MaxResults", "max-results", &MaxResult100)
+                .doc("The most results to return in one response (one page)."),
             Member::new(
-                "SortCriteria",
-                "sort-criteria",
-                &CurrentMetricSortCriteriaMaxOne,
-            ),
+                    "SortCriteria",
+                    "sort-criteria",
+                    &CurrentMetricSortCriteriaMaxOne,
+                )
+                .doc("The metric to sort the results by, ascending or descending."),
         ],
     ),
 );
@@ -137,11 +174,20 @@ pub static GetCurrentUserDataRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance to report on.")
                 .required()
                 .location(Location::Label),
-            Member::new("Filters", "filters", &UserDataFilters).required(),
-            Member::new("NextToken", "next-token", &NextToken),
-            Member::new("MaxResults", "max-results", &MaxResult100),
+            Member::new("Filters", "filters", &UserDataFilters)
+                .doc(
+                    "Which agents to report on, by queue, routing profile, user, hierarchy group or state of their contacts.",
+                )
+                .required(),
+            Member::new("NextToken", "next-token", &NextToken)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                ),
+            Member::new("MaxResults", "max-results", &MaxResult100)
+                .doc("The most results to return in one response (one page)."),
         ],
     ),
 );
@@ -166,6 +212,9 @@ pub static GetEffectiveHoursOfOperationsRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the hours of operation belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new(
@@ -173,6 +222,7 @@ pub static GetEffectiveHoursOfOperationsRequest: Shape = Shape::new(
                     "hours-of-operation-id",
                     &HoursOfOperationId,
                 )
+                .doc("The ID of the hours of operation to compute.")
                 .required()
                 .location(Location::Label),
             Member::new(
@@ -180,6 +230,7 @@ pub static GetEffectiveHoursOfOperationsRequest: Shape = Shape::new(
                     "from-date",
                     &HoursOfOperationOverrideYearMonthDayDateFormat,
                 )
+                .doc("The first day of the range, as YYYY-MM-DD.")
                 .required()
                 .location(Location::Query("fromDate")),
             Member::new(
@@ -187,6 +238,7 @@ pub static GetEffectiveHoursOfOperationsRequest: Shape = Shape::new(
                     "to-date",
                     &HoursOfOperationOverrideYearMonthDayDateFormat,
                 )
+                .doc("The last day of the range, as YYYY-MM-DD.")
                 .required()
                 .location(Location::Query("toDate")),
         ],
@@ -217,6 +269,7 @@ pub static GetFederationTokenRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance to sign in to.")
                 .required()
                 .location(Location::Label),
         ],
@@ -240,12 +293,17 @@ pub static GetFlowAssociationRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the resource belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("ResourceId", "resource-id", &ARN)
+                .doc("The ID or ARN of the resource whose flow to show.")
                 .required()
                 .location(Location::Label),
             Member::new("ResourceType", "resource-type", &FlowAssociationResourceType)
+                .doc("The kind of resource that ResourceId names.")
                 .required()
                 .location(Location::Label),
         ],
@@ -268,16 +326,39 @@ pub static GetMetricDataRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance to report on.")
                 .required()
                 .location(Location::Label),
-            Member::new("StartTime", "start-time", &Timestamp).required(),
-            Member::new("EndTime", "end-time", &Timestamp).required(),
-            Member::new("Filters", "filters", &Filters).required(),
-            Member::new("Groupings", "groupings", &Groupings),
-            Member::new("HistoricalMetrics", "historical-metrics", &HistoricalMetrics)
+            Member::new("StartTime", "start-time", &Timestamp)
+                .doc(
+                    "The start of the reporting period, on a 5-minute boundary, within the last 24 hours.",
+                )
                 .required(),
-            Member::new("NextToken", "next-token", &NextToken),
-            Member::new("MaxResults", "max-results", &MaxResult100),
+            Member::new("EndTime", "end-time", &Timestamp)
+                .doc(
+                    "The end of the reporting period, on a 5-minute boundary, after StartTime and within 24 hours of it.",
+                )
+                .required(),
+            Member::new("Filters", "filters", &Filters)
+                .doc(
+                    "Which queues (required), channels or routing profiles to report on.",
+                )
+                .required(),
+            Member::new("Groupings", "groupings", &Groupings)
+                .doc(
+                    "How to group the metrics (for example by queue or channel); leave it out for totals.",
+                ),
+            Member::new("HistoricalMetrics", "historical-metrics", &HistoricalMetrics)
+                .doc(
+                    "The metrics to read, each by name with its statistic and unit, and a threshold where the metric needs one.",
+                )
+                .required(),
+            Member::new("NextToken", "next-token", &NextToken)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                ),
+            Member::new("MaxResults", "max-results", &MaxResult100)
+                .doc("The most results to return in one response (one page)."),
         ],
     ),
 );
@@ -296,15 +377,41 @@ pub static GetMetricDataV2Request: Shape = Shape::new(
     "GetMetricDataV2Request",
     Kind::Structure(
         &[
-            Member::new("ResourceArn", "resource-arn", &ARN).required(),
-            Member::new("StartTime", "start-time", &Timestamp).required(),
-            Member::new("EndTime", "end-time", &Timestamp).required(),
-            Member::new("Interval", "interval", &IntervalDetails),
-            Member::new("Filters", "filters", &FiltersV2List).required(),
-            Member::new("Groupings", "groupings", &GroupingsV2),
-            Member::new("Metrics", "metrics", &MetricsV2).required(),
-            Member::new("NextToken", "next-token", &NextToken2500),
-            Member::new("MaxResults", "max-results", &MaxResult100),
+            Member::new("ResourceArn", "resource-arn", &ARN)
+                .doc(
+                    "The ARN of the instance (or traffic distribution group) to report on.",
+                )
+                .required(),
+            Member::new("StartTime", "start-time", &Timestamp)
+                .doc("The start of the reporting period, at most three months ago.")
+                .required(),
+            Member::new("EndTime", "end-time", &Timestamp)
+                .doc("The end of the reporting period, at most 35 days after StartTime.")
+                .required(),
+            Member::new("Interval", "interval", &IntervalDetails)
+                .doc(
+                    "How to divide the period (total, 15 minutes, an hour, a day, a week) and in which time zone.",
+                ),
+            Member::new("Filters", "filters", &FiltersV2List)
+                .doc(
+                    "Which resources to report on, each a filter key (such as QUEUE or AGENT) with its values.",
+                )
+                .required(),
+            Member::new("Groupings", "groupings", &GroupingsV2)
+                .doc(
+                    "The filter keys to group the results by, such as QUEUE or CHANNEL.",
+                ),
+            Member::new("Metrics", "metrics", &MetricsV2)
+                .doc(
+                    "The metrics to read, by name, with thresholds and filters where the metric takes them.",
+                )
+                .required(),
+            Member::new("NextToken", "next-token", &NextToken2500)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                ),
+            Member::new("MaxResults", "max-results", &MaxResult100)
+                .doc("The most results to return in one response (one page)."),
         ],
     ),
 );
@@ -324,9 +431,11 @@ pub static GetPromptFileRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance that the prompt belongs to.")
                 .required()
                 .location(Location::Label),
             Member::new("PromptId", "prompt-id", &PromptId)
+                .doc("The ID of the prompt whose file to get.")
                 .required()
                 .location(Location::Label),
         ],
@@ -353,12 +462,17 @@ pub static GetTaskTemplateRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the task template belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("TaskTemplateId", "task-template-id", &TaskTemplateId)
+                .doc("The ID of the task template to get.")
                 .required()
                 .location(Location::Label),
             Member::new("SnapshotVersion", "snapshot-version", &SnapshotVersion)
+                .doc("The version of the template to get; leave it out for the latest.")
                 .location(Location::Query("snapshotVersion")),
         ],
     ),
@@ -391,9 +505,13 @@ pub static GetTestCaseExecutionSummaryRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the test case belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("TestCaseId", "test-case-id", &TestCaseId)
+                .doc("The ID of the test case whose execution summary to get.")
                 .required()
                 .location(Location::Label),
             Member::new(
@@ -401,6 +519,7 @@ pub static GetTestCaseExecutionSummaryRequest: Shape = Shape::new(
                     "test-case-execution-id",
                     &TestCaseExecutionId,
                 )
+                .doc("The ID of the run to summarize.")
                 .required()
                 .location(Location::Label),
         ],
@@ -424,6 +543,7 @@ pub static GetTrafficDistributionRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("Id", "id", &TrafficDistributionGroupIdOrArn)
+                .doc("The ID or ARN of the traffic distribution group.")
                 .required()
                 .location(Location::Label),
         ],

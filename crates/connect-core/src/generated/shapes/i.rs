@@ -35,16 +35,29 @@ pub static ImportPhoneNumberRequest: Shape = Shape::new(
     "ImportPhoneNumberRequest",
     Kind::Structure(
         &[
-            Member::new("InstanceId", "instance-id", &InstanceId).required(),
+            Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance in which to create the phone number.",
+                )
+                .required(),
             Member::new("SourcePhoneNumberArn", "source-phone-number-arn", &ARN)
+                .doc(
+                    "The ARN of the phone number in AWS End User Messaging SMS to import.",
+                )
                 .required(),
             Member::new(
-                "PhoneNumberDescription",
-                "phone-number-description",
-                &PhoneNumberDescription,
-            ),
-            Member::new("Tags", "tags", &TagMap),
-            Member::new("ClientToken", "client-token", &ClientToken).idempotency_token(),
+                    "PhoneNumberDescription",
+                    "phone-number-description",
+                    &PhoneNumberDescription,
+                )
+                .doc("A description of the phone number, for your own reference."),
+            Member::new("Tags", "tags", &TagMap)
+                .doc("Tags to attach to the new phone number, as key and value pairs."),
+            Member::new("ClientToken", "client-token", &ClientToken)
+                .doc(
+                    "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
+                )
+                .idempotency_token(),
         ],
     ),
 );
@@ -64,13 +77,25 @@ pub static ImportWorkspaceMediaRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the workspace belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("WorkspaceId", "workspace-id", &WorkspaceId)
+                .doc("The ID of the workspace to add the image to.")
                 .required()
                 .location(Location::Label),
-            Member::new("MediaType", "media-type", &MediaType).required(),
-            Member::new("MediaSource", "media-source", &MediaSource).required(),
+            Member::new("MediaType", "media-type", &MediaType)
+                .doc(
+                    "Which image it is, the light or dark favicon or the light or dark horizontal logo.",
+                )
+                .required(),
+            Member::new("MediaSource", "media-source", &MediaSource)
+                .doc(
+                    "The image as a data URL with base64 content. For example data:image/png;base64,iVBOR...",
+                )
+                .required(),
         ],
     ),
 );

@@ -64,13 +64,21 @@ pub static ListAgentStatusRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance whose agent statuses to list.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("NextToken", "next-token", &NextToken)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                )
                 .location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult1000)
+                .doc("The most results to return in one response (one page).")
                 .location(Location::Query("maxResults")),
             Member::new("AgentStatusTypes", "agent-status-types", &AgentStatusTypes)
+                .doc("Only statuses of these types; leave it out for all.")
                 .location(Location::Query("AgentStatusTypes")),
         ],
     ),
@@ -95,13 +103,21 @@ pub static ListAnalyticsDataAssociationsRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance whose analytics data associations to list.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("DataSetId", "data-set-id", &DataSetId)
+                .doc("Only associations of this data set; leave it out for all.")
                 .location(Location::Query("DataSetId")),
             Member::new("NextToken", "next-token", &NextToken)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                )
                 .location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult1000)
+                .doc("The most results to return in one response (one page).")
                 .location(Location::Query("maxResults")),
         ],
     ),
@@ -122,11 +138,18 @@ pub static ListAnalyticsDataLakeDataSetsRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance whose analytics data lake data sets to list.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("NextToken", "next-token", &NextToken)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                )
                 .location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult1000)
+                .doc("The most results to return in one response (one page).")
                 .location(Location::Query("maxResults")),
         ],
     ),
@@ -147,11 +170,18 @@ pub static ListApprovedOriginsRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance whose approved origins to list.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("NextToken", "next-token", &NextToken)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                )
                 .location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult25)
+                .doc("The most results to return in one response (one page).")
                 .location(Location::Query("maxResults")),
         ],
     ),
@@ -172,9 +202,11 @@ pub static ListAssociatedContactsRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance that handles the contact.")
                 .required()
                 .location(Location::Label),
             Member::new("ContactId", "contact-id", &ContactId)
+                .doc("The ID of the contact whose linked contacts to list.")
                 .required()
                 .location(Location::Query("contactId")),
             Member::new(
@@ -182,8 +214,12 @@ pub static ListAssociatedContactsRequest: Shape = Shape::new(
                     "max-results",
                     &ListAssociatedContactsRequestMaxResults,
                 )
+                .doc("The most results to return in one response (one page).")
                 .location(Location::Query("maxResults")),
             Member::new("NextToken", "next-token", &NextToken)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                )
                 .location(Location::Query("nextToken")),
         ],
     ),
@@ -214,11 +250,18 @@ pub static ListAttachedFilesConfigurationsRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance whose attachment settings to list.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("MaxResults", "max-results", &MaxResult100)
+                .doc("The most results to return in one response (one page).")
                 .location(Location::Query("maxResults")),
             Member::new("NextToken", "next-token", &NextToken)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                )
                 .location(Location::Query("nextToken")),
         ],
     ),
@@ -243,11 +286,18 @@ pub static ListAuthenticationProfilesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance whose authentication profiles to list.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("MaxResults", "max-results", &MaxResult1000)
+                .doc("The most results to return in one response (one page).")
                 .location(Location::Query("maxResults")),
             Member::new("NextToken", "next-token", &NextToken)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                )
                 .location(Location::Query("nextToken")),
         ],
     ),
@@ -272,13 +322,21 @@ pub static ListBotsRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance whose Amazon Lex bots to list.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("NextToken", "next-token", &NextToken)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                )
                 .location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult25)
+                .doc("The most results to return in one response (one page).")
                 .location(Location::Query("maxResults")),
             Member::new("LexVersion", "lex-version", &LexVersion)
+                .doc("Which Amazon Lex version's bots to list.")
                 .required()
                 .location(Location::Query("lexVersion")),
         ],
@@ -300,6 +358,9 @@ pub static ListChildHoursOfOperationsRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the hours of operation belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new(
@@ -307,11 +368,16 @@ pub static ListChildHoursOfOperationsRequest: Shape = Shape::new(
                     "hours-of-operation-id",
                     &HoursOfOperationId,
                 )
+                .doc("The ID of the parent hours of operation.")
                 .required()
                 .location(Location::Label),
             Member::new("NextToken", "next-token", &NextToken)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                )
                 .location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult100)
+                .doc("The most results to return in one response (one page).")
                 .location(Location::Query("maxResults")),
         ],
     ),
@@ -348,12 +414,17 @@ pub static ListContactEvaluationsRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance that handles the contact.")
                 .required()
                 .location(Location::Label),
             Member::new("ContactId", "contact-id", &ContactId)
+                .doc("The ID of the contact whose evaluations to list.")
                 .required()
                 .location(Location::Query("contactId")),
             Member::new("NextToken", "next-token", &NextToken)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                )
                 .location(Location::Query("nextToken")),
         ],
     ),
@@ -379,14 +450,22 @@ pub static ListContactFlowModuleAliasesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceIdOrArn)
+                .doc(
+                    "The ID of the Amazon Connect instance that the flow module belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("ContactFlowModuleId", "contact-flow-module-id", &ARN)
+                .doc("The ID of the flow module whose aliases to list.")
                 .required()
                 .location(Location::Label),
             Member::new("NextToken", "next-token", &NextToken)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                )
                 .location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult1000)
+                .doc("The most results to return in one response (one page).")
                 .location(Location::Query("maxResults")),
         ],
     ),
@@ -411,14 +490,22 @@ pub static ListContactFlowModuleVersionsRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the flow module belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("ContactFlowModuleId", "contact-flow-module-id", &ARN)
+                .doc("The ID of the flow module whose versions to list.")
                 .required()
                 .location(Location::Label),
             Member::new("NextToken", "next-token", &NextToken)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                )
                 .location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult1000)
+                .doc("The most results to return in one response (one page).")
                 .location(Location::Query("maxResults")),
         ],
     ),
@@ -443,17 +530,23 @@ pub static ListContactFlowModulesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance whose flow modules to list.")
                 .required()
                 .location(Location::Label),
             Member::new("NextToken", "next-token", &NextToken)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                )
                 .location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult1000)
+                .doc("The most results to return in one response (one page).")
                 .location(Location::Query("maxResults")),
             Member::new(
                     "ContactFlowModuleState",
                     "contact-flow-module-state",
                     &ContactFlowModuleState,
                 )
+                .doc("Only modules in this state; leave it out for all.")
                 .location(Location::Query("state")),
         ],
     ),
@@ -478,14 +571,20 @@ pub static ListContactFlowVersionsRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance that the flow belongs to.")
                 .required()
                 .location(Location::Label),
             Member::new("ContactFlowId", "contact-flow-id", &ARN)
+                .doc("The ID of the flow whose versions to list.")
                 .required()
                 .location(Location::Label),
             Member::new("NextToken", "next-token", &NextToken)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                )
                 .location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult1000)
+                .doc("The most results to return in one response (one page).")
                 .location(Location::Query("maxResults")),
         ],
     ),
@@ -510,13 +609,19 @@ pub static ListContactFlowsRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance whose flows to list.")
                 .required()
                 .location(Location::Label),
             Member::new("ContactFlowTypes", "contact-flow-types", &ContactFlowTypes)
+                .doc("Only flows of these types; leave it out for all.")
                 .location(Location::Query("contactFlowTypes")),
             Member::new("NextToken", "next-token", &NextToken)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                )
                 .location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult1000)
+                .doc("The most results to return in one response (one page).")
                 .location(Location::Query("maxResults")),
         ],
     ),
@@ -541,15 +646,21 @@ pub static ListContactReferencesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance that handles the contact.")
                 .required()
                 .location(Location::Label),
             Member::new("ContactId", "contact-id", &ContactId)
+                .doc("The ID of the contact whose references to list.")
                 .required()
                 .location(Location::Label),
             Member::new("ReferenceTypes", "reference-types", &ReferenceTypes)
+                .doc("The types of references to list.")
                 .required()
                 .location(Location::Query("referenceTypes")),
             Member::new("NextToken", "next-token", &NextToken)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                )
                 .location(Location::Query("nextToken")),
         ],
     ),
@@ -574,15 +685,24 @@ pub static ListDataTableAttributesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the data table belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("DataTableId", "data-table-id", &DataTableId)
+                .doc("The ID of the data table whose attributes to list.")
                 .required()
                 .location(Location::Label),
-            Member::new("AttributeIds", "attribute-ids", &AttributeIds),
+            Member::new("AttributeIds", "attribute-ids", &AttributeIds)
+                .doc("Only the attributes with these IDs; leave it out for all."),
             Member::new("NextToken", "next-token", &NextToken)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                )
                 .location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult1000)
+                .doc("The most results to return in one response (one page).")
                 .location(Location::Query("maxResults")),
         ],
     ),
@@ -603,20 +723,30 @@ pub static ListDataTablePrimaryValuesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the data table belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("DataTableId", "data-table-id", &DataTableId)
+                .doc("The ID of the data table whose primary values to list.")
                 .required()
                 .location(Location::Label),
-            Member::new("RecordIds", "record-ids", &RecordIds),
+            Member::new("RecordIds", "record-ids", &RecordIds)
+                .doc("Only the records with these IDs; leave it out for all."),
             Member::new(
-                "PrimaryAttributeValues",
-                "primary-attribute-values",
-                &PrimaryAttributeValueFilters,
-            ),
+                    "PrimaryAttributeValues",
+                    "primary-attribute-values",
+                    &PrimaryAttributeValueFilters,
+                )
+                .doc("Only the records whose primary attributes have these values."),
             Member::new("NextToken", "next-token", &NextToken)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                )
                 .location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult1000)
+                .doc("The most results to return in one response (one page).")
                 .location(Location::Query("maxResults")),
         ],
     ),
@@ -638,20 +768,32 @@ pub static ListDataTableValuesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the data table belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("DataTableId", "data-table-id", &DataTableId)
+                .doc("The ID of the data table whose values to list.")
                 .required()
                 .location(Location::Label),
-            Member::new("RecordIds", "record-ids", &RecordIds),
+            Member::new("RecordIds", "record-ids", &RecordIds)
+                .doc("Only the values of the records with these IDs."),
             Member::new(
-                "PrimaryAttributeValues",
-                "primary-attribute-values",
-                &PrimaryAttributeValueFilters,
-            ),
+                    "PrimaryAttributeValues",
+                    "primary-attribute-values",
+                    &PrimaryAttributeValueFilters,
+                )
+                .doc(
+                    "Only the values of records whose primary attributes have these values.",
+                ),
             Member::new("NextToken", "next-token", &NextToken)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                )
                 .location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult1000)
+                .doc("The most results to return in one response (one page).")
                 .location(Location::Query("maxResults")),
         ],
     ),
@@ -672,11 +814,16 @@ pub static ListDataTablesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance whose data tables to list.")
                 .required()
                 .location(Location::Label),
             Member::new("NextToken", "next-token", &NextToken)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                )
                 .location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult1000)
+                .doc("The most results to return in one response (one page).")
                 .location(Location::Query("maxResults")),
         ],
     ),
@@ -702,11 +849,21 @@ pub static ListDefaultVocabulariesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance whose default custom vocabularies to list.",
+                )
                 .required()
                 .location(Location::Label),
-            Member::new("LanguageCode", "language-code", &VocabularyLanguageCode),
-            Member::new("MaxResults", "max-results", &MaxResult100),
-            Member::new("NextToken", "next-token", &VocabularyNextToken),
+            Member::new("LanguageCode", "language-code", &VocabularyLanguageCode)
+                .doc(
+                    "Only the default vocabulary of this language; leave it out for all languages.",
+                ),
+            Member::new("MaxResults", "max-results", &MaxResult100)
+                .doc("The most results to return in one response (one page)."),
+            Member::new("NextToken", "next-token", &VocabularyNextToken)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                ),
         ],
     ),
 );
@@ -731,12 +888,23 @@ pub static ListEntitySecurityProfilesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the user or AI agent belongs to.",
+                )
                 .required()
                 .location(Location::Label),
-            Member::new("EntityType", "entity-type", &EntityType).required(),
-            Member::new("EntityArn", "entity-arn", &EntityArn).required(),
-            Member::new("NextToken", "next-token", &NextToken2500),
-            Member::new("MaxResults", "max-results", &MaxResult100),
+            Member::new("EntityType", "entity-type", &EntityType)
+                .doc("Whether EntityArn names a user or an AI agent.")
+                .required(),
+            Member::new("EntityArn", "entity-arn", &EntityArn)
+                .doc("The ARN of the user or AI agent whose security profiles to list.")
+                .required(),
+            Member::new("NextToken", "next-token", &NextToken2500)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                ),
+            Member::new("MaxResults", "max-results", &MaxResult100)
+                .doc("The most results to return in one response (one page)."),
         ],
     ),
 );
@@ -756,14 +924,22 @@ pub static ListEvaluationFormVersionsRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the evaluation form belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("EvaluationFormId", "evaluation-form-id", &ResourceId)
+                .doc("The ID of the evaluation form whose versions to list.")
                 .required()
                 .location(Location::Label),
             Member::new("MaxResults", "max-results", &MaxResult100)
+                .doc("The most results to return in one response (one page).")
                 .location(Location::Query("maxResults")),
             Member::new("NextToken", "next-token", &NextToken)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                )
                 .location(Location::Query("nextToken")),
         ],
     ),
@@ -789,11 +965,18 @@ pub static ListEvaluationFormsRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance whose evaluation forms to list.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("MaxResults", "max-results", &MaxResult100)
+                .doc("The most results to return in one response (one page).")
                 .location(Location::Query("maxResults")),
             Member::new("NextToken", "next-token", &NextToken)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                )
                 .location(Location::Query("nextToken")),
         ],
     ),
@@ -835,6 +1018,9 @@ pub static ListFlowAssociationsRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance whose flow associations to list.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new(
@@ -842,10 +1028,15 @@ pub static ListFlowAssociationsRequest: Shape = Shape::new(
                     "resource-type",
                     &ListFlowAssociationResourceType,
                 )
+                .doc("Only resources of this kind; leave it out for all.")
                 .location(Location::Query("ResourceType")),
             Member::new("NextToken", "next-token", &NextToken)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                )
                 .location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult1000)
+                .doc("The most results to return in one response (one page).")
                 .location(Location::Query("maxResults")),
         ],
     ),
@@ -870,6 +1061,9 @@ pub static ListHoursOfOperationOverridesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the hours of operation belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new(
@@ -877,11 +1071,16 @@ pub static ListHoursOfOperationOverridesRequest: Shape = Shape::new(
                     "hours-of-operation-id",
                     &HoursOfOperationId,
                 )
+                .doc("The ID of the hours of operation whose overrides to list.")
                 .required()
                 .location(Location::Label),
             Member::new("NextToken", "next-token", &NextToken)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                )
                 .location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult100)
+                .doc("The most results to return in one response (one page).")
                 .location(Location::Query("maxResults")),
         ],
     ),
@@ -908,11 +1107,18 @@ pub static ListHoursOfOperationsRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance whose hours of operation to list.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("NextToken", "next-token", &NextToken)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                )
                 .location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult1000)
+                .doc("The most results to return in one response (one page).")
                 .location(Location::Query("maxResults")),
         ],
     ),
@@ -937,11 +1143,16 @@ pub static ListInstanceAttributesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance whose settings to list.")
                 .required()
                 .location(Location::Label),
             Member::new("NextToken", "next-token", &NextToken)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                )
                 .location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult7)
+                .doc("The most results to return in one response (one page).")
                 .location(Location::Query("maxResults")),
         ],
     ),
@@ -962,14 +1173,22 @@ pub static ListInstanceStorageConfigsRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance whose storage destinations to list.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("ResourceType", "resource-type", &InstanceStorageResourceType)
+                .doc("The kind of instance data whose storage destinations to list.")
                 .required()
                 .location(Location::Query("resourceType")),
             Member::new("NextToken", "next-token", &NextToken)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                )
                 .location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult10)
+                .doc("The most results to return in one response (one page).")
                 .location(Location::Query("maxResults")),
         ],
     ),
@@ -990,8 +1209,12 @@ pub static ListInstancesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("NextToken", "next-token", &NextToken)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                )
                 .location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult10)
+                .doc("The most results to return in one response (one page).")
                 .location(Location::Query("maxResults")),
         ],
     ),
@@ -1016,15 +1239,24 @@ pub static ListIntegrationAssociationsRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance whose integration associations to list.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("IntegrationType", "integration-type", &IntegrationType)
+                .doc("Only associations of this type; leave it out for all.")
                 .location(Location::Query("integrationType")),
             Member::new("NextToken", "next-token", &NextToken)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                )
                 .location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult100)
+                .doc("The most results to return in one response (one page).")
                 .location(Location::Query("maxResults")),
             Member::new("IntegrationArn", "integration-arn", &ARN)
+                .doc("Only associations with this integration ARN.")
                 .location(Location::Query("integrationArn")),
         ],
     ),
@@ -1049,11 +1281,18 @@ pub static ListLambdaFunctionsRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance whose Lambda functions to list.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("NextToken", "next-token", &NextToken)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                )
                 .location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult25)
+                .doc("The most results to return in one response (one page).")
                 .location(Location::Query("maxResults")),
         ],
     ),
@@ -1074,11 +1313,18 @@ pub static ListLexBotsRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance whose Amazon Lex V1 bots to list.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("NextToken", "next-token", &NextToken)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                )
                 .location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult25)
+                .doc("The most results to return in one response (one page).")
                 .location(Location::Query("maxResults")),
         ],
     ),
@@ -1099,11 +1345,18 @@ pub static ListNotificationsRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance whose notifications to list.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("NextToken", "next-token", &NextToken)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                )
                 .location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult100)
+                .doc("The most results to return in one response (one page).")
                 .location(Location::Query("maxResults")),
         ],
     ),
@@ -1129,19 +1382,30 @@ pub static ListPhoneNumbersRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance whose phone numbers to list.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("PhoneNumberTypes", "phone-number-types", &PhoneNumberTypes)
+                .doc("Only numbers of these types; leave it out for all.")
                 .location(Location::Query("phoneNumberTypes")),
             Member::new(
                     "PhoneNumberCountryCodes",
                     "phone-number-country-codes",
                     &PhoneNumberCountryCodes,
                 )
+                .doc(
+                    "Only numbers of these countries (ISO country codes); leave it out for all.",
+                )
                 .location(Location::Query("phoneNumberCountryCodes")),
             Member::new("NextToken", "next-token", &NextToken)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                )
                 .location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult1000)
+                .doc("The most results to return in one response (one page).")
                 .location(Location::Query("maxResults")),
         ],
     ),
@@ -1195,17 +1459,32 @@ pub static ListPhoneNumbersV2Request: Shape = Shape::new(
     "ListPhoneNumbersV2Request",
     Kind::Structure(
         &[
-            Member::new("TargetArn", "target-arn", &ARN),
-            Member::new("InstanceId", "instance-id", &InstanceId),
-            Member::new("MaxResults", "max-results", &MaxResult1000),
-            Member::new("NextToken", "next-token", &LargeNextToken),
+            Member::new("TargetArn", "target-arn", &ARN)
+                .doc(
+                    "The ARN of the instance or traffic distribution group whose numbers to list; give this or InstanceId, or neither for the whole account.",
+                ),
+            Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the instance whose numbers to list; give this or TargetArn, or neither for the whole account.",
+                ),
+            Member::new("MaxResults", "max-results", &MaxResult1000)
+                .doc("The most results to return in one response (one page)."),
+            Member::new("NextToken", "next-token", &LargeNextToken)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                ),
             Member::new(
-                "PhoneNumberCountryCodes",
-                "phone-number-country-codes",
-                &PhoneNumberCountryCodes,
-            ),
-            Member::new("PhoneNumberTypes", "phone-number-types", &PhoneNumberTypes),
-            Member::new("PhoneNumberPrefix", "phone-number-prefix", &PhoneNumberPrefix),
+                    "PhoneNumberCountryCodes",
+                    "phone-number-country-codes",
+                    &PhoneNumberCountryCodes,
+                )
+                .doc("Only numbers of these countries (ISO country codes)."),
+            Member::new("PhoneNumberTypes", "phone-number-types", &PhoneNumberTypes)
+                .doc("Only numbers of these types."),
+            Member::new("PhoneNumberPrefix", "phone-number-prefix", &PhoneNumberPrefix)
+                .doc(
+                    "Only numbers that start with this prefix, written with + and the country code. For example +1206.",
+                ),
         ],
     ),
 );
@@ -1229,11 +1508,18 @@ pub static ListPredefinedAttributesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance whose predefined attributes to list.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("NextToken", "next-token", &NextToken)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                )
                 .location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult100)
+                .doc("The most results to return in one response (one page).")
                 .location(Location::Query("maxResults")),
         ],
     ),
@@ -1258,11 +1544,16 @@ pub static ListPromptsRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance whose prompts to list.")
                 .required()
                 .location(Location::Label),
             Member::new("NextToken", "next-token", &NextToken)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                )
                 .location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult1000)
+                .doc("The most results to return in one response (one page).")
                 .location(Location::Query("maxResults")),
         ],
     ),
@@ -1283,14 +1574,20 @@ pub static ListQueueEmailAddressesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance that the queue belongs to.")
                 .required()
                 .location(Location::Label),
             Member::new("QueueId", "queue-id", &QueueId)
+                .doc("The ID of the queue whose email addresses to list.")
                 .required()
                 .location(Location::Label),
             Member::new("NextToken", "next-token", &NextToken)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                )
                 .location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult100)
+                .doc("The most results to return in one response (one page).")
                 .location(Location::Query("maxResults")),
         ],
     ),
@@ -1317,14 +1614,20 @@ pub static ListQueueQuickConnectsRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance that the queue belongs to.")
                 .required()
                 .location(Location::Label),
             Member::new("QueueId", "queue-id", &QueueId)
+                .doc("The ID of the queue whose quick connects to list.")
                 .required()
                 .location(Location::Label),
             Member::new("NextToken", "next-token", &NextToken)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                )
                 .location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult100)
+                .doc("The most results to return in one response (one page).")
                 .location(Location::Query("maxResults")),
         ],
     ),
@@ -1351,13 +1654,21 @@ pub static ListQueuesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance whose queues to list.")
                 .required()
                 .location(Location::Label),
             Member::new("QueueTypes", "queue-types", &QueueTypes)
+                .doc(
+                    "Only queues of these types, STANDARD (the ones you create) or AGENT (each agent's own queue).",
+                )
                 .location(Location::Query("queueTypes")),
             Member::new("NextToken", "next-token", &NextToken)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                )
                 .location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult1000)
+                .doc("The most results to return in one response (one page).")
                 .location(Location::Query("maxResults")),
         ],
     ),
@@ -1378,13 +1689,21 @@ pub static ListQuickConnectsRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance whose quick connects to list.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("NextToken", "next-token", &NextToken)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                )
                 .location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult1000)
+                .doc("The most results to return in one response (one page).")
                 .location(Location::Query("maxResults")),
             Member::new("QuickConnectTypes", "quick-connect-types", &QuickConnectTypes)
+                .doc("Only quick connects of these types; leave it out for all.")
                 .location(Location::Query("QuickConnectTypes")),
         ],
     ),
@@ -1409,20 +1728,30 @@ pub static ListRealtimeContactAnalysisSegmentsV2Request: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance that handles the contact.")
                 .required()
                 .location(Location::Label),
             Member::new("ContactId", "contact-id", &ContactId)
+                .doc("The ID of the ongoing contact.")
                 .required()
                 .location(Location::Label),
-            Member::new("MaxResults", "max-results", &MaxResult100),
-            Member::new("NextToken", "next-token", &LargeNextToken),
+            Member::new("MaxResults", "max-results", &MaxResult100)
+                .doc("The most results to return in one response (one page)."),
+            Member::new("NextToken", "next-token", &LargeNextToken)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                ),
             Member::new("OutputType", "output-type", &RealTimeContactAnalysisOutputType)
+                .doc(
+                    "Whether to return the transcript as spoken or with sensitive data redacted.",
+                )
                 .required(),
             Member::new(
                     "SegmentTypes",
                     "segment-types",
                     &RealTimeContactAnalysisSegmentTypes,
                 )
+                .doc("The kinds of segments to return.")
                 .required(),
         ],
     ),
@@ -1447,14 +1776,24 @@ pub static ListRoutingProfileManualAssignmentQueuesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the routing profile belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("RoutingProfileId", "routing-profile-id", &RoutingProfileId)
+                .doc(
+                    "The ID of the routing profile whose manual assignment queues to list.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("NextToken", "next-token", &NextToken)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                )
                 .location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult100)
+                .doc("The most results to return in one response (one page).")
                 .location(Location::Query("maxResults")),
         ],
     ),
@@ -1481,14 +1820,22 @@ pub static ListRoutingProfileQueuesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the routing profile belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("RoutingProfileId", "routing-profile-id", &RoutingProfileId)
+                .doc("The ID of the routing profile whose queues to list.")
                 .required()
                 .location(Location::Label),
             Member::new("NextToken", "next-token", &NextToken)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                )
                 .location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult100)
+                .doc("The most results to return in one response (one page).")
                 .location(Location::Query("maxResults")),
         ],
     ),
@@ -1515,11 +1862,18 @@ pub static ListRoutingProfilesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance whose routing profiles to list.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("NextToken", "next-token", &NextToken)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                )
                 .location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult1000)
+                .doc("The most results to return in one response (one page).")
                 .location(Location::Query("maxResults")),
         ],
     ),
@@ -1544,15 +1898,22 @@ pub static ListRulesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance whose rules to list.")
                 .required()
                 .location(Location::Label),
             Member::new("PublishStatus", "publish-status", &RulePublishStatus)
+                .doc("Only rules with this publish status.")
                 .location(Location::Query("publishStatus")),
             Member::new("EventSourceName", "event-source-name", &EventSourceName)
+                .doc("Only rules triggered by this event source.")
                 .location(Location::Query("eventSourceName")),
             Member::new("MaxResults", "max-results", &MaxResult200)
+                .doc("The most results to return in one response (one page).")
                 .location(Location::Query("maxResults")),
             Member::new("NextToken", "next-token", &NextToken)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                )
                 .location(Location::Query("nextToken")),
         ],
     ),
@@ -1574,11 +1935,18 @@ pub static ListSecurityKeysRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance whose security keys to list.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("NextToken", "next-token", &NextToken)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                )
                 .location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult2)
+                .doc("The most results to return in one response (one page).")
                 .location(Location::Query("maxResults")),
         ],
     ),
@@ -1599,14 +1967,22 @@ pub static ListSecurityProfileApplicationsRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("SecurityProfileId", "security-profile-id", &SecurityProfileId)
+                .doc("The ID of the security profile whose applications to list.")
                 .required()
                 .location(Location::Label),
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the security profile belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("NextToken", "next-token", &NextToken)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                )
                 .location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult1000)
+                .doc("The most results to return in one response (one page).")
                 .location(Location::Query("maxResults")),
         ],
     ),
@@ -1629,14 +2005,22 @@ pub static ListSecurityProfileFlowModulesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("SecurityProfileId", "security-profile-id", &SecurityProfileId)
+                .doc("The ID of the security profile whose flow modules to list.")
                 .required()
                 .location(Location::Label),
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the security profile belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("NextToken", "next-token", &NextToken)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                )
                 .location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult1000)
+                .doc("The most results to return in one response (one page).")
                 .location(Location::Query("maxResults")),
         ],
     ),
@@ -1663,14 +2047,22 @@ pub static ListSecurityProfilePermissionsRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("SecurityProfileId", "security-profile-id", &SecurityProfileId)
+                .doc("The ID of the security profile whose permissions to list.")
                 .required()
                 .location(Location::Label),
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the security profile belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("NextToken", "next-token", &NextToken)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                )
                 .location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult1000)
+                .doc("The most results to return in one response (one page).")
                 .location(Location::Query("maxResults")),
         ],
     ),
@@ -1693,11 +2085,18 @@ pub static ListSecurityProfilesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance whose security profiles to list.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("NextToken", "next-token", &NextToken)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                )
                 .location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult1000)
+                .doc("The most results to return in one response (one page).")
                 .location(Location::Query("maxResults")),
         ],
     ),
@@ -1722,6 +2121,7 @@ pub static ListTagsForResourceRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("resourceArn", "resource-arn", &ARN)
+                .doc("The ARN of the resource whose tags to list.")
                 .required()
                 .location(Location::Label),
         ],
@@ -1738,15 +2138,24 @@ pub static ListTaskTemplatesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance whose task templates to list.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("NextToken", "next-token", &NextToken)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                )
                 .location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult100)
+                .doc("The most results to return in one response (one page).")
                 .location(Location::Query("maxResults")),
             Member::new("Status", "status", &TaskTemplateStatus)
+                .doc("Only templates with this status.")
                 .location(Location::Query("status")),
             Member::new("Name", "name", &TaskTemplateName)
+                .doc("Only templates with this name.")
                 .location(Location::Query("name")),
         ],
     ),
@@ -1767,9 +2176,13 @@ pub static ListTestCaseExecutionRecordsRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the test case belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("TestCaseId", "test-case-id", &TestCaseId)
+                .doc("The ID of the test case whose execution records to list.")
                 .required()
                 .location(Location::Label),
             Member::new(
@@ -1777,13 +2190,19 @@ pub static ListTestCaseExecutionRecordsRequest: Shape = Shape::new(
                     "test-case-execution-id",
                     &TestCaseExecutionId,
                 )
+                .doc("The ID of the run whose records to list.")
                 .required()
                 .location(Location::Label),
             Member::new("Status", "status", &TestCaseExecutionStatus)
+                .doc("Only records with this status.")
                 .location(Location::Query("status")),
             Member::new("NextToken", "next-token", &NextToken)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                )
                 .location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult100)
+                .doc("The most results to return in one response (one page).")
                 .location(Location::Query("maxResults")),
         ],
     ),
@@ -1804,21 +2223,33 @@ pub static ListTestCaseExecutionsRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance whose test case executions to list.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("TestCaseId", "test-case-id", &TestCaseId)
+                .doc("Only runs of the test case with this ID.")
                 .location(Location::Query("testCaseId")),
             Member::new("TestCaseName", "test-case-name", &TestCaseName)
+                .doc("Only runs of the test case with this name.")
                 .location(Location::Query("testCaseName")),
             Member::new("StartTime", "start-time", &EpochMilliseconds)
+                .doc("Only runs started at or after this time, as a Unix time number.")
                 .location(Location::Query("startTime")),
             Member::new("EndTime", "end-time", &EpochMilliseconds)
+                .doc("Only runs started at or before this time, as a Unix time number.")
                 .location(Location::Query("endTime")),
             Member::new("Status", "status", &TestCaseExecutionStatus)
+                .doc("Only runs with this status.")
                 .location(Location::Query("status")),
             Member::new("NextToken", "next-token", &NextToken)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                )
                 .location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult100)
+                .doc("The most results to return in one response (one page).")
                 .location(Location::Query("maxResults")),
         ],
     ),
@@ -1843,11 +2274,16 @@ pub static ListTestCasesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance whose test cases to list.")
                 .required()
                 .location(Location::Label),
             Member::new("NextToken", "next-token", &NextToken)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                )
                 .location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult1000)
+                .doc("The most results to return in one response (one page).")
                 .location(Location::Query("maxResults")),
         ],
     ),
@@ -1876,11 +2312,16 @@ pub static ListTrafficDistributionGroupUsersRequest: Shape = Shape::new(
                     "traffic-distribution-group-id",
                     &TrafficDistributionGroupIdOrArn,
                 )
+                .doc("The ID of the traffic distribution group whose users to list.")
                 .required()
                 .location(Location::Label),
             Member::new("MaxResults", "max-results", &MaxResult10)
+                .doc("The most results to return in one response (one page).")
                 .location(Location::Query("maxResults")),
             Member::new("NextToken", "next-token", &NextToken)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                )
                 .location(Location::Query("nextToken")),
         ],
     ),
@@ -1905,10 +2346,17 @@ pub static ListTrafficDistributionGroupsRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("MaxResults", "max-results", &MaxResult10)
+                .doc("The most results to return in one response (one page).")
                 .location(Location::Query("maxResults")),
             Member::new("NextToken", "next-token", &NextToken)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                )
                 .location(Location::Query("nextToken")),
             Member::new("InstanceId", "instance-id", &InstanceIdOrArn)
+                .doc(
+                    "The ID of the Amazon Connect instance whose traffic distribution groups to list.",
+                )
                 .location(Location::Query("instanceId")),
         ],
     ),
@@ -1933,6 +2381,9 @@ pub static ListUseCasesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the integration association belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new(
@@ -1940,11 +2391,16 @@ pub static ListUseCasesRequest: Shape = Shape::new(
                     "integration-association-id",
                     &IntegrationAssociationId,
                 )
+                .doc("The ID of the integration association whose use cases to list.")
                 .required()
                 .location(Location::Label),
             Member::new("NextToken", "next-token", &NextToken)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                )
                 .location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult100)
+                .doc("The most results to return in one response (one page).")
                 .location(Location::Query("maxResults")),
         ],
     ),
@@ -1969,11 +2425,18 @@ pub static ListUserHierarchyGroupsRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance whose hierarchy groups to list.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("NextToken", "next-token", &NextToken)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                )
                 .location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult1000)
+                .doc("The most results to return in one response (one page).")
                 .location(Location::Query("maxResults")),
         ],
     ),
@@ -1998,13 +2461,19 @@ pub static ListUserNotificationsRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance that the user belongs to.")
                 .required()
                 .location(Location::Label),
             Member::new("NextToken", "next-token", &NextToken)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                )
                 .location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult1000)
+                .doc("The most results to return in one response (one page).")
                 .location(Location::Query("maxResults")),
             Member::new("UserId", "user-id", &UserId)
+                .doc("The ID of the user whose notifications to list.")
                 .required()
                 .location(Location::Label),
         ],
@@ -2030,14 +2499,20 @@ pub static ListUserProficienciesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance that the user belongs to.")
                 .required()
                 .location(Location::Label),
             Member::new("UserId", "user-id", &UserId)
+                .doc("The ID of the user whose proficiencies to list.")
                 .required()
                 .location(Location::Label),
             Member::new("NextToken", "next-token", &NextToken)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                )
                 .location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult100)
+                .doc("The most results to return in one response (one page).")
                 .location(Location::Query("maxResults")),
         ],
     ),
@@ -2064,11 +2539,16 @@ pub static ListUsersRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance whose users to list.")
                 .required()
                 .location(Location::Label),
             Member::new("NextToken", "next-token", &NextToken)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                )
                 .location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult1000)
+                .doc("The most results to return in one response (one page).")
                 .location(Location::Query("maxResults")),
         ],
     ),
@@ -2089,14 +2569,20 @@ pub static ListViewVersionsRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &ViewsInstanceId)
+                .doc("The ID of the Amazon Connect instance that the view belongs to.")
                 .required()
                 .location(Location::Label),
             Member::new("ViewId", "view-id", &ViewId)
+                .doc("The ID of the view whose versions to list.")
                 .required()
                 .location(Location::Label),
             Member::new("NextToken", "next-token", &ViewsNextToken)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                )
                 .location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResults)
+                .doc("The most results to return in one response (one page).")
                 .location(Location::Query("maxResults"))
                 .default("null"),
         ],
@@ -2122,12 +2608,19 @@ pub static ListViewsRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &ViewsInstanceId)
+                .doc("The ID of the Amazon Connect instance whose views to list.")
                 .required()
                 .location(Location::Label),
-            Member::new("Type", "type", &ViewType).location(Location::Query("type")),
+            Member::new("Type", "type", &ViewType)
+                .doc("Only views of this kind, made by you or provided by AWS.")
+                .location(Location::Query("type")),
             Member::new("NextToken", "next-token", &ViewsNextToken)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                )
                 .location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResults)
+                .doc("The most results to return in one response (one page).")
                 .location(Location::Query("maxResults"))
                 .default("null"),
         ],
@@ -2149,9 +2642,13 @@ pub static ListWorkspaceMediaRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the workspace belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("WorkspaceId", "workspace-id", &WorkspaceId)
+                .doc("The ID of the workspace whose media to list.")
                 .required()
                 .location(Location::Label),
         ],
@@ -2168,14 +2665,22 @@ pub static ListWorkspacePagesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the workspace belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("WorkspaceId", "workspace-id", &WorkspaceId)
+                .doc("The ID of the workspace whose pages to list.")
                 .required()
                 .location(Location::Label),
             Member::new("NextToken", "next-token", &NextToken)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                )
                 .location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult100)
+                .doc("The most results to return in one response (one page).")
                 .location(Location::Query("maxResults")),
         ],
     ),
@@ -2197,11 +2702,16 @@ pub static ListWorkspacesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance whose workspaces to list.")
                 .required()
                 .location(Location::Label),
             Member::new("NextToken", "next-token", &NextToken)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                )
                 .location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult100)
+                .doc("The most results to return in one response (one page).")
                 .location(Location::Query("maxResults")),
         ],
     ),

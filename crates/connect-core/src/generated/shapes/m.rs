@@ -271,15 +271,30 @@ pub static MonitorContactRequest: Shape = Shape::new(
     "MonitorContactRequest",
     Kind::Structure(
         &[
-            Member::new("InstanceId", "instance-id", &InstanceId).required(),
-            Member::new("ContactId", "contact-id", &ContactId).required(),
-            Member::new("UserId", "user-id", &AgentResourceId).required(),
+            Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance that handles the contact.")
+                .required(),
+            Member::new("ContactId", "contact-id", &ContactId)
+                .doc("The ID of the contact to monitor.")
+                .required(),
+            Member::new("UserId", "user-id", &AgentResourceId)
+                .doc(
+                    "The ID of the user who monitors, a supervisor allowed to monitor contacts.",
+                )
+                .required(),
             Member::new(
-                "AllowedMonitorCapabilities",
-                "allowed-monitor-capabilities",
-                &AllowedMonitorCapabilities,
-            ),
-            Member::new("ClientToken", "client-token", &ClientToken).idempotency_token(),
+                    "AllowedMonitorCapabilities",
+                    "allowed-monitor-capabilities",
+                    &AllowedMonitorCapabilities,
+                )
+                .doc(
+                    "Whether the supervisor may only listen or also barge in; leave it out for silent monitoring.",
+                ),
+            Member::new("ClientToken", "client-token", &ClientToken)
+                .doc(
+                    "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
+                )
+                .idempotency_token(),
         ],
     ),
 );

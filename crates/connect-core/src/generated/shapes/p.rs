@@ -279,9 +279,14 @@ pub static PauseContactRequest: Shape = Shape::new(
     "PauseContactRequest",
     Kind::Structure(
         &[
-            Member::new("ContactId", "contact-id", &ContactId).required(),
-            Member::new("InstanceId", "instance-id", &InstanceId).required(),
-            Member::new("ContactFlowId", "contact-flow-id", &ContactFlowId),
+            Member::new("ContactId", "contact-id", &ContactId)
+                .doc("The ID of the contact to pause.")
+                .required(),
+            Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance that handles the contact.")
+                .required(),
+            Member::new("ContactFlowId", "contact-flow-id", &ContactFlowId)
+                .doc("The ID of the flow to run when the contact is paused."),
         ],
     ),
 );
@@ -1150,12 +1155,16 @@ pub static PutUserStatusRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("UserId", "user-id", &UserId)
+                .doc("The ID of the user whose status to set.")
                 .required()
                 .location(Location::Label),
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance that the user belongs to.")
                 .required()
                 .location(Location::Label),
-            Member::new("AgentStatusId", "agent-status-id", &AgentStatusId).required(),
+            Member::new("AgentStatusId", "agent-status-id", &AgentStatusId)
+                .doc("The ID of the agent status to set.")
+                .required(),
         ],
     ),
 );

@@ -716,9 +716,13 @@ pub static ReleasePhoneNumberRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("PhoneNumberId", "phone-number-id", &PhoneNumberId)
+                .doc("The ID of the phone number to release.")
                 .required()
                 .location(Location::Label),
             Member::new("ClientToken", "client-token", &ClientToken)
+                .doc(
+                    "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
+                )
                 .location(Location::Query("clientToken"))
                 .idempotency_token(),
         ],
@@ -730,11 +734,22 @@ pub static ReplicateInstanceRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceIdOrArn)
+                .doc("The ID or ARN of the instance to replicate.")
                 .required()
                 .location(Location::Label),
-            Member::new("ReplicaRegion", "replica-region", &AwsRegion).required(),
-            Member::new("ClientToken", "client-token", &ClientToken).idempotency_token(),
-            Member::new("ReplicaAlias", "replica-alias", &DirectoryAlias).required(),
+            Member::new("ReplicaRegion", "replica-region", &AwsRegion)
+                .doc("The Region to create the replica in, such as us-west-2.")
+                .required(),
+            Member::new("ClientToken", "client-token", &ClientToken)
+                .doc(
+                    "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
+                )
+                .idempotency_token(),
+            Member::new("ReplicaAlias", "replica-alias", &DirectoryAlias)
+                .doc(
+                    "The alias of the replica, which forms its access URL; it must be unique.",
+                )
+                .required(),
         ],
     ),
 );
@@ -893,14 +908,25 @@ pub static ResumeContactRecordingRequest: Shape = Shape::new(
     "ResumeContactRecordingRequest",
     Kind::Structure(
         &[
-            Member::new("InstanceId", "instance-id", &InstanceId).required(),
-            Member::new("ContactId", "contact-id", &ContactId).required(),
-            Member::new("InitialContactId", "initial-contact-id", &ContactId).required(),
+            Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance that handles the contact.")
+                .required(),
+            Member::new("ContactId", "contact-id", &ContactId)
+                .doc("The ID of the contact whose recording to resume.")
+                .required(),
+            Member::new("InitialContactId", "initial-contact-id", &ContactId)
+                .doc(
+                    "The ID of the contact as it was first created (before any transfers).",
+                )
+                .required(),
             Member::new(
-                "ContactRecordingType",
-                "contact-recording-type",
-                &ContactRecordingType,
-            ),
+                    "ContactRecordingType",
+                    "contact-recording-type",
+                    &ContactRecordingType,
+                )
+                .doc(
+                    "Which recording to act on, the agent and customer recording, the IVR recording or the screen recording.",
+                ),
         ],
     ),
 );
@@ -914,9 +940,14 @@ pub static ResumeContactRequest: Shape = Shape::new(
     "ResumeContactRequest",
     Kind::Structure(
         &[
-            Member::new("ContactId", "contact-id", &ContactId).required(),
-            Member::new("InstanceId", "instance-id", &InstanceId).required(),
-            Member::new("ContactFlowId", "contact-flow-id", &ContactFlowId),
+            Member::new("ContactId", "contact-id", &ContactId)
+                .doc("The ID of the paused contact.")
+                .required(),
+            Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance that handles the contact.")
+                .required(),
+            Member::new("ContactFlowId", "contact-flow-id", &ContactFlowId)
+                .doc("The ID of the flow to run when the contact resumes."),
         ],
     ),
 );

@@ -33,11 +33,25 @@ pub static SearchAgentStatusesRequest: Shape = Shape::new(
     "SearchAgentStatusesRequest",
     Kind::Structure(
         &[
-            Member::new("InstanceId", "instance-id", &InstanceId).required(),
-            Member::new("NextToken", "next-token", &NextToken2500),
-            Member::new("MaxResults", "max-results", &MaxResult100),
-            Member::new("SearchFilter", "search-filter", &AgentStatusSearchFilter),
-            Member::new("SearchCriteria", "search-criteria", &AgentStatusSearchCriteria),
+            Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance whose agent statuses to search.",
+                )
+                .required(),
+            Member::new("NextToken", "next-token", &NextToken2500)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                ),
+            Member::new("MaxResults", "max-results", &MaxResult100)
+                .doc("The most results to return in one response (one page)."),
+            Member::new("SearchFilter", "search-filter", &AgentStatusSearchFilter)
+                .doc(
+                    "Narrows the search to agent statuses whose tags match the given conditions (combined with AND and OR), before the search criteria apply.",
+                ),
+            Member::new("SearchCriteria", "search-criteria", &AgentStatusSearchCriteria)
+                .doc(
+                    "The conditions that agent statuses must meet to be returned, written as conditions on their fields combined with AND and OR lists; leave it out to match all.",
+                ),
         ],
     ),
 );
@@ -61,19 +75,34 @@ pub static SearchAvailablePhoneNumbersRequest: Shape = Shape::new(
     "SearchAvailablePhoneNumbersRequest",
     Kind::Structure(
         &[
-            Member::new("TargetArn", "target-arn", &ARN),
-            Member::new("InstanceId", "instance-id", &InstanceId),
+            Member::new("TargetArn", "target-arn", &ARN)
+                .doc(
+                    "The ARN of the instance or traffic distribution group the number would be claimed for; give this or InstanceId.",
+                ),
+            Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the instance the number would be claimed for; give this or TargetArn.",
+                ),
             Member::new(
                     "PhoneNumberCountryCode",
                     "phone-number-country-code",
                     &PhoneNumberCountryCode,
                 )
+                .doc("The country of the numbers, as an ISO country code.")
                 .required(),
             Member::new("PhoneNumberType", "phone-number-type", &PhoneNumberType)
+                .doc("The type of the numbers, such as DID or TOLL_FREE.")
                 .required(),
-            Member::new("PhoneNumberPrefix", "phone-number-prefix", &PhoneNumberPrefix),
-            Member::new("MaxResults", "max-results", &MaxResult10),
-            Member::new("NextToken", "next-token", &LargeNextToken),
+            Member::new("PhoneNumberPrefix", "phone-number-prefix", &PhoneNumberPrefix)
+                .doc(
+                    "Only numbers that start with this prefix, written with + and the country code. For example +1206.",
+                ),
+            Member::new("MaxResults", "max-results", &MaxResult10)
+                .doc("The most results to return in one response (one page)."),
+            Member::new("NextToken", "next-token", &LargeNextToken)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                ),
         ],
     ),
 );
@@ -96,11 +125,25 @@ pub static SearchContactEvaluationsRequest: Shape = Shape::new(
     "SearchContactEvaluationsRequest",
     Kind::Structure(
         &[
-            Member::new("InstanceId", "instance-id", &InstanceId).required(),
-            Member::new("NextToken", "next-token", &NextToken),
-            Member::new("MaxResults", "max-results", &MaxResult100),
-            Member::new("SearchCriteria", "search-criteria", &EvaluationSearchCriteria),
-            Member::new("SearchFilter", "search-filter", &EvaluationSearchFilter),
+            Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance whose contact evaluations to search.",
+                )
+                .required(),
+            Member::new("NextToken", "next-token", &NextToken)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                ),
+            Member::new("MaxResults", "max-results", &MaxResult100)
+                .doc("The most results to return in one response (one page)."),
+            Member::new("SearchCriteria", "search-criteria", &EvaluationSearchCriteria)
+                .doc(
+                    "The conditions that contact evaluations must meet to be returned, written as conditions on their fields combined with AND and OR lists; leave it out to match all.",
+                ),
+            Member::new("SearchFilter", "search-filter", &EvaluationSearchFilter)
+                .doc(
+                    "Narrows the search to contact evaluations whose tags match the given conditions (combined with AND and OR), before the search criteria apply.",
+                ),
         ],
     ),
 );
@@ -128,15 +171,29 @@ pub static SearchContactFlowModulesRequest: Shape = Shape::new(
     "SearchContactFlowModulesRequest",
     Kind::Structure(
         &[
-            Member::new("InstanceId", "instance-id", &InstanceId).required(),
-            Member::new("NextToken", "next-token", &NextToken2500),
-            Member::new("MaxResults", "max-results", &MaxResult100),
-            Member::new("SearchFilter", "search-filter", &ContactFlowModuleSearchFilter),
+            Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance whose flow modules to search.",
+                )
+                .required(),
+            Member::new("NextToken", "next-token", &NextToken2500)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                ),
+            Member::new("MaxResults", "max-results", &MaxResult100)
+                .doc("The most results to return in one response (one page)."),
+            Member::new("SearchFilter", "search-filter", &ContactFlowModuleSearchFilter)
+                .doc(
+                    "Narrows the search to flow modules whose tags match the given conditions, before the search criteria apply.",
+                ),
             Member::new(
-                "SearchCriteria",
-                "search-criteria",
-                &ContactFlowModuleSearchCriteria,
-            ),
+                    "SearchCriteria",
+                    "search-criteria",
+                    &ContactFlowModuleSearchCriteria,
+                )
+                .doc(
+                    "The conditions that flow modules must meet to be returned, written as conditions on their fields combined with AND and OR lists; leave it out to match all.",
+                ),
         ],
     ),
 );
@@ -164,11 +221,23 @@ pub static SearchContactFlowsRequest: Shape = Shape::new(
     "SearchContactFlowsRequest",
     Kind::Structure(
         &[
-            Member::new("InstanceId", "instance-id", &InstanceId).required(),
-            Member::new("NextToken", "next-token", &NextToken2500),
-            Member::new("MaxResults", "max-results", &MaxResult100),
-            Member::new("SearchFilter", "search-filter", &ContactFlowSearchFilter),
-            Member::new("SearchCriteria", "search-criteria", &ContactFlowSearchCriteria),
+            Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance whose flows to search.")
+                .required(),
+            Member::new("NextToken", "next-token", &NextToken2500)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                ),
+            Member::new("MaxResults", "max-results", &MaxResult100)
+                .doc("The most results to return in one response (one page)."),
+            Member::new("SearchFilter", "search-filter", &ContactFlowSearchFilter)
+                .doc(
+                    "Narrows the search by tags or flow attributes before the search criteria apply.",
+                ),
+            Member::new("SearchCriteria", "search-criteria", &ContactFlowSearchCriteria)
+                .doc(
+                    "The conditions that flows must meet to be returned, written as conditions on their fields combined with AND and OR lists; leave it out to match all.",
+                ),
         ],
     ),
 );
@@ -238,12 +307,25 @@ pub static SearchContactsRequest: Shape = Shape::new(
     "SearchContactsRequest",
     Kind::Structure(
         &[
-            Member::new("InstanceId", "instance-id", &InstanceId).required(),
-            Member::new("TimeRange", "time-range", &SearchContactsTimeRange).required(),
-            Member::new("SearchCriteria", "search-criteria", &SearchCriteria),
-            Member::new("MaxResults", "max-results", &MaxResult100),
-            Member::new("NextToken", "next-token", &LargeNextToken),
-            Member::new("Sort", "sort", &Sort),
+            Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance whose contacts to search.")
+                .required(),
+            Member::new("TimeRange", "time-range", &SearchContactsTimeRange)
+                .doc(
+                    "The period to search, as the timestamp of the contact to compare (such as initiation) with a start and an end.",
+                )
+                .required(),
+            Member::new("SearchCriteria", "search-criteria", &SearchCriteria)
+                .doc(
+                    "The conditions contacts must meet, on channels, queues, agents, hierarchy groups, attributes, transcript words and more.",
+                ),
+            Member::new("MaxResults", "max-results", &MaxResult100)
+                .doc("The most results to return in one response (one page)."),
+            Member::new("NextToken", "next-token", &LargeNextToken)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                ),
+            Member::new("Sort", "sort", &Sort).doc("The field to sort by and the order."),
         ],
     ),
 );
@@ -355,11 +437,25 @@ pub static SearchDataTablesRequest: Shape = Shape::new(
     "SearchDataTablesRequest",
     Kind::Structure(
         &[
-            Member::new("InstanceId", "instance-id", &InstanceId).required(),
-            Member::new("NextToken", "next-token", &NextToken),
-            Member::new("MaxResults", "max-results", &MaxResult1000),
-            Member::new("SearchFilter", "search-filter", &DataTableSearchFilter),
-            Member::new("SearchCriteria", "search-criteria", &DataTableSearchCriteria),
+            Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance whose data tables to search.",
+                )
+                .required(),
+            Member::new("NextToken", "next-token", &NextToken)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                ),
+            Member::new("MaxResults", "max-results", &MaxResult1000)
+                .doc("The most results to return in one response (one page)."),
+            Member::new("SearchFilter", "search-filter", &DataTableSearchFilter)
+                .doc(
+                    "Narrows the search to data tables whose tags match the given conditions (combined with AND and OR), before the search criteria apply.",
+                ),
+            Member::new("SearchCriteria", "search-criteria", &DataTableSearchCriteria)
+                .doc(
+                    "The conditions that data tables must meet to be returned, written as conditions on their fields combined with AND and OR lists; leave it out to match all.",
+                ),
         ],
     ),
 );
@@ -383,15 +479,25 @@ pub static SearchEmailAddressesRequest: Shape = Shape::new(
     "SearchEmailAddressesRequest",
     Kind::Structure(
         &[
-            Member::new("InstanceId", "instance-id", &InstanceId).required(),
-            Member::new("MaxResults", "max-results", &MaxResult100),
-            Member::new("NextToken", "next-token", &NextToken2500),
-            Member::new(
-                "SearchCriteria",
-                "search-criteria",
-                &EmailAddressSearchCriteria,
-            ),
-            Member::new("SearchFilter", "search-filter", &EmailAddressSearchFilter),
+            Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance whose email addresses to search.",
+                )
+                .required(),
+            Member::new("MaxResults", "max-results", &MaxResult100)
+                .doc("The most results to return in one response (one page)."),
+            Member::new("NextToken", "next-token", &NextToken2500)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                ),
+            Member::new("SearchCriteria", "search-criteria", &EmailAddressSearchCriteria)
+                .doc(
+                    "The conditions that email addresses must meet to be returned, written as conditions on their fields combined with AND and OR lists; leave it out to match all.",
+                ),
+            Member::new("SearchFilter", "search-filter", &EmailAddressSearchFilter)
+                .doc(
+                    "Narrows the search to email addresses whose tags match the given conditions, before the search criteria apply.",
+                ),
         ],
     ),
 );
@@ -415,15 +521,29 @@ pub static SearchEvaluationFormsRequest: Shape = Shape::new(
     "SearchEvaluationFormsRequest",
     Kind::Structure(
         &[
-            Member::new("InstanceId", "instance-id", &InstanceId).required(),
-            Member::new("NextToken", "next-token", &NextToken),
-            Member::new("MaxResults", "max-results", &MaxResult100),
+            Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance whose evaluation forms to search.",
+                )
+                .required(),
+            Member::new("NextToken", "next-token", &NextToken)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                ),
+            Member::new("MaxResults", "max-results", &MaxResult100)
+                .doc("The most results to return in one response (one page)."),
             Member::new(
-                "SearchCriteria",
-                "search-criteria",
-                &EvaluationFormSearchCriteria,
-            ),
-            Member::new("SearchFilter", "search-filter", &EvaluationFormSearchFilter),
+                    "SearchCriteria",
+                    "search-criteria",
+                    &EvaluationFormSearchCriteria,
+                )
+                .doc(
+                    "The conditions that evaluation forms must meet to be returned, written as conditions on their fields combined with AND and OR lists; leave it out to match all.",
+                ),
+            Member::new("SearchFilter", "search-filter", &EvaluationFormSearchFilter)
+                .doc(
+                    "Narrows the search to evaluation forms whose tags match the given conditions (combined with AND and OR), before the search criteria apply.",
+                ),
         ],
     ),
 );
@@ -451,15 +571,29 @@ pub static SearchHoursOfOperationOverridesRequest: Shape = Shape::new(
     "SearchHoursOfOperationOverridesRequest",
     Kind::Structure(
         &[
-            Member::new("InstanceId", "instance-id", &InstanceId).required(),
-            Member::new("NextToken", "next-token", &NextToken2500),
-            Member::new("MaxResults", "max-results", &MaxResult100),
-            Member::new("SearchFilter", "search-filter", &HoursOfOperationSearchFilter),
+            Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance whose hours of operation overrides to search.",
+                )
+                .required(),
+            Member::new("NextToken", "next-token", &NextToken2500)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                ),
+            Member::new("MaxResults", "max-results", &MaxResult100)
+                .doc("The most results to return in one response (one page)."),
+            Member::new("SearchFilter", "search-filter", &HoursOfOperationSearchFilter)
+                .doc(
+                    "Narrows the search to hours of operation overrides whose tags match the given conditions, before the search criteria apply.",
+                ),
             Member::new(
-                "SearchCriteria",
-                "search-criteria",
-                &HoursOfOperationOverrideSearchCriteria,
-            ),
+                    "SearchCriteria",
+                    "search-criteria",
+                    &HoursOfOperationOverrideSearchCriteria,
+                )
+                .doc(
+                    "The conditions that hours of operation overrides must meet to be returned, written as conditions on their fields combined with AND and OR lists; leave it out to match all.",
+                ),
         ],
     ),
 );
@@ -487,15 +621,29 @@ pub static SearchHoursOfOperationsRequest: Shape = Shape::new(
     "SearchHoursOfOperationsRequest",
     Kind::Structure(
         &[
-            Member::new("InstanceId", "instance-id", &InstanceId).required(),
-            Member::new("NextToken", "next-token", &NextToken2500),
-            Member::new("MaxResults", "max-results", &MaxResult100),
-            Member::new("SearchFilter", "search-filter", &HoursOfOperationSearchFilter),
+            Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance whose hours of operation to search.",
+                )
+                .required(),
+            Member::new("NextToken", "next-token", &NextToken2500)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                ),
+            Member::new("MaxResults", "max-results", &MaxResult100)
+                .doc("The most results to return in one response (one page)."),
+            Member::new("SearchFilter", "search-filter", &HoursOfOperationSearchFilter)
+                .doc(
+                    "Narrows the search to hours of operation whose tags match the given conditions, before the search criteria apply.",
+                ),
             Member::new(
-                "SearchCriteria",
-                "search-criteria",
-                &HoursOfOperationSearchCriteria,
-            ),
+                    "SearchCriteria",
+                    "search-criteria",
+                    &HoursOfOperationSearchCriteria,
+                )
+                .doc(
+                    "The conditions that hours of operation must meet to be returned, written as conditions on their fields combined with AND and OR lists; leave it out to match all.",
+                ),
         ],
     ),
 );
@@ -523,11 +671,25 @@ pub static SearchNotificationsRequest: Shape = Shape::new(
     "SearchNotificationsRequest",
     Kind::Structure(
         &[
-            Member::new("InstanceId", "instance-id", &InstanceId).required(),
-            Member::new("NextToken", "next-token", &NextToken),
-            Member::new("MaxResults", "max-results", &MaxResult100),
-            Member::new("SearchFilter", "search-filter", &NotificationSearchFilter),
-            Member::new("SearchCriteria", "search-criteria", &NotificationSearchCriteria),
+            Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance whose notifications to search.",
+                )
+                .required(),
+            Member::new("NextToken", "next-token", &NextToken)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                ),
+            Member::new("MaxResults", "max-results", &MaxResult100)
+                .doc("The most results to return in one response (one page)."),
+            Member::new("SearchFilter", "search-filter", &NotificationSearchFilter)
+                .doc(
+                    "Narrows the search to notifications whose tags match the given conditions (combined with AND and OR), before the search criteria apply.",
+                ),
+            Member::new("SearchCriteria", "search-criteria", &NotificationSearchCriteria)
+                .doc(
+                    "The conditions that notifications must meet to be returned, written as conditions on their fields combined with AND and OR lists; leave it out to match all.",
+                ),
         ],
     ),
 );
@@ -555,14 +717,25 @@ pub static SearchPredefinedAttributesRequest: Shape = Shape::new(
     "SearchPredefinedAttributesRequest",
     Kind::Structure(
         &[
-            Member::new("InstanceId", "instance-id", &InstanceId).required(),
-            Member::new("NextToken", "next-token", &NextToken2500),
-            Member::new("MaxResults", "max-results", &MaxResult100),
+            Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance whose predefined attributes to search.",
+                )
+                .required(),
+            Member::new("NextToken", "next-token", &NextToken2500)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                ),
+            Member::new("MaxResults", "max-results", &MaxResult100)
+                .doc("The most results to return in one response (one page)."),
             Member::new(
-                "SearchCriteria",
-                "search-criteria",
-                &PredefinedAttributeSearchCriteria,
-            ),
+                    "SearchCriteria",
+                    "search-criteria",
+                    &PredefinedAttributeSearchCriteria,
+                )
+                .doc(
+                    "The conditions that predefined attributes must meet to be returned, written as conditions on their fields combined with AND and OR lists; leave it out to match all.",
+                ),
         ],
     ),
 );
@@ -590,11 +763,23 @@ pub static SearchPromptsRequest: Shape = Shape::new(
     "SearchPromptsRequest",
     Kind::Structure(
         &[
-            Member::new("InstanceId", "instance-id", &InstanceId).required(),
-            Member::new("NextToken", "next-token", &NextToken2500),
-            Member::new("MaxResults", "max-results", &MaxResult100),
-            Member::new("SearchFilter", "search-filter", &PromptSearchFilter),
-            Member::new("SearchCriteria", "search-criteria", &PromptSearchCriteria),
+            Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance whose prompts to search.")
+                .required(),
+            Member::new("NextToken", "next-token", &NextToken2500)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                ),
+            Member::new("MaxResults", "max-results", &MaxResult100)
+                .doc("The most results to return in one response (one page)."),
+            Member::new("SearchFilter", "search-filter", &PromptSearchFilter)
+                .doc(
+                    "Narrows the search to prompts whose tags match the given conditions, before the search criteria apply.",
+                ),
+            Member::new("SearchCriteria", "search-criteria", &PromptSearchCriteria)
+                .doc(
+                    "The conditions that prompts must meet to be returned, written as conditions on their fields combined with AND and OR lists; leave it out to match all.",
+                ),
         ],
     ),
 );
@@ -618,11 +803,23 @@ pub static SearchQueuesRequest: Shape = Shape::new(
     "SearchQueuesRequest",
     Kind::Structure(
         &[
-            Member::new("InstanceId", "instance-id", &InstanceId).required(),
-            Member::new("NextToken", "next-token", &NextToken2500),
-            Member::new("MaxResults", "max-results", &MaxResult500),
-            Member::new("SearchFilter", "search-filter", &QueueSearchFilter),
-            Member::new("SearchCriteria", "search-criteria", &QueueSearchCriteria),
+            Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance whose queues to search.")
+                .required(),
+            Member::new("NextToken", "next-token", &NextToken2500)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                ),
+            Member::new("MaxResults", "max-results", &MaxResult500)
+                .doc("The most results to return in one response (one page)."),
+            Member::new("SearchFilter", "search-filter", &QueueSearchFilter)
+                .doc(
+                    "Narrows the search to queues whose tags match the given conditions, before the search criteria apply.",
+                ),
+            Member::new("SearchCriteria", "search-criteria", &QueueSearchCriteria)
+                .doc(
+                    "The conditions that queues must meet to be returned, written as conditions on their fields combined with AND and OR lists; leave it out to match all.",
+                ),
         ],
     ),
 );
@@ -646,11 +843,25 @@ pub static SearchQuickConnectsRequest: Shape = Shape::new(
     "SearchQuickConnectsRequest",
     Kind::Structure(
         &[
-            Member::new("InstanceId", "instance-id", &InstanceId).required(),
-            Member::new("NextToken", "next-token", &NextToken2500),
-            Member::new("MaxResults", "max-results", &MaxResult100),
-            Member::new("SearchFilter", "search-filter", &QuickConnectSearchFilter),
-            Member::new("SearchCriteria", "search-criteria", &QuickConnectSearchCriteria),
+            Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance whose quick connects to search.",
+                )
+                .required(),
+            Member::new("NextToken", "next-token", &NextToken2500)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                ),
+            Member::new("MaxResults", "max-results", &MaxResult100)
+                .doc("The most results to return in one response (one page)."),
+            Member::new("SearchFilter", "search-filter", &QuickConnectSearchFilter)
+                .doc(
+                    "Narrows the search to quick connects whose tags match the given conditions, before the search criteria apply.",
+                ),
+            Member::new("SearchCriteria", "search-criteria", &QuickConnectSearchCriteria)
+                .doc(
+                    "The conditions that quick connects must meet to be returned, written as conditions on their fields combined with AND and OR lists; leave it out to match all.",
+                ),
         ],
     ),
 );
@@ -678,11 +889,23 @@ pub static SearchResourceTagsRequest: Shape = Shape::new(
     "SearchResourceTagsRequest",
     Kind::Structure(
         &[
-            Member::new("InstanceId", "instance-id", &InstanceIdOrArn).required(),
-            Member::new("ResourceTypes", "resource-types", &ResourceTypeList),
-            Member::new("NextToken", "next-token", &NextToken2500),
-            Member::new("MaxResults", "max-results", &MaxResult100),
-            Member::new("SearchCriteria", "search-criteria", &ResourceTagsSearchCriteria),
+            Member::new("InstanceId", "instance-id", &InstanceIdOrArn)
+                .doc(
+                    "The ID or ARN of the Amazon Connect instance whose resources' tags to search.",
+                )
+                .required(),
+            Member::new("ResourceTypes", "resource-types", &ResourceTypeList)
+                .doc(
+                    "Only resources of these types (such as Queue or User); leave it out for all.",
+                ),
+            Member::new("NextToken", "next-token", &NextToken2500)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                ),
+            Member::new("MaxResults", "max-results", &MaxResult100)
+                .doc("The most results to return in one response (one page)."),
+            Member::new("SearchCriteria", "search-criteria", &ResourceTagsSearchCriteria)
+                .doc("Conditions on tag keys and values that the tags must meet."),
         ],
     ),
 );
@@ -701,15 +924,29 @@ pub static SearchRoutingProfilesRequest: Shape = Shape::new(
     "SearchRoutingProfilesRequest",
     Kind::Structure(
         &[
-            Member::new("InstanceId", "instance-id", &InstanceId).required(),
-            Member::new("NextToken", "next-token", &NextToken2500),
-            Member::new("MaxResults", "max-results", &MaxResult500),
-            Member::new("SearchFilter", "search-filter", &RoutingProfileSearchFilter),
+            Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance whose routing profiles to search.",
+                )
+                .required(),
+            Member::new("NextToken", "next-token", &NextToken2500)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                ),
+            Member::new("MaxResults", "max-results", &MaxResult500)
+                .doc("The most results to return in one response (one page)."),
+            Member::new("SearchFilter", "search-filter", &RoutingProfileSearchFilter)
+                .doc(
+                    "Narrows the search to routing profiles whose tags match the given conditions, before the search criteria apply.",
+                ),
             Member::new(
-                "SearchCriteria",
-                "search-criteria",
-                &RoutingProfileSearchCriteria,
-            ),
+                    "SearchCriteria",
+                    "search-criteria",
+                    &RoutingProfileSearchCriteria,
+                )
+                .doc(
+                    "The conditions that routing profiles must meet to be returned, written as conditions on their fields combined with AND and OR lists; leave it out to match all.",
+                ),
         ],
     ),
 );
@@ -733,15 +970,29 @@ pub static SearchSecurityProfilesRequest: Shape = Shape::new(
     "SearchSecurityProfilesRequest",
     Kind::Structure(
         &[
-            Member::new("InstanceId", "instance-id", &InstanceId).required(),
-            Member::new("NextToken", "next-token", &NextToken2500),
-            Member::new("MaxResults", "max-results", &MaxResult100),
+            Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance whose security profiles to search.",
+                )
+                .required(),
+            Member::new("NextToken", "next-token", &NextToken2500)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                ),
+            Member::new("MaxResults", "max-results", &MaxResult100)
+                .doc("The most results to return in one response (one page)."),
             Member::new(
-                "SearchCriteria",
-                "search-criteria",
-                &SecurityProfileSearchCriteria,
-            ),
-            Member::new("SearchFilter", "search-filter", &SecurityProfilesSearchFilter),
+                    "SearchCriteria",
+                    "search-criteria",
+                    &SecurityProfileSearchCriteria,
+                )
+                .doc(
+                    "The conditions that security profiles must meet to be returned, written as conditions on their fields combined with AND and OR lists; leave it out to match all.",
+                ),
+            Member::new("SearchFilter", "search-filter", &SecurityProfilesSearchFilter)
+                .doc(
+                    "Narrows the search to security profiles whose tags match the given conditions, before the search criteria apply.",
+                ),
         ],
     ),
 );
@@ -769,11 +1020,23 @@ pub static SearchTestCasesRequest: Shape = Shape::new(
     "SearchTestCasesRequest",
     Kind::Structure(
         &[
-            Member::new("InstanceId", "instance-id", &InstanceIdOrArn).required(),
-            Member::new("NextToken", "next-token", &NextToken2500),
-            Member::new("MaxResults", "max-results", &MaxResult100),
-            Member::new("SearchFilter", "search-filter", &TestCaseSearchFilter),
-            Member::new("SearchCriteria", "search-criteria", &TestCaseSearchCriteria),
+            Member::new("InstanceId", "instance-id", &InstanceIdOrArn)
+                .doc("The ID of the Amazon Connect instance whose test cases to search.")
+                .required(),
+            Member::new("NextToken", "next-token", &NextToken2500)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                ),
+            Member::new("MaxResults", "max-results", &MaxResult100)
+                .doc("The most results to return in one response (one page)."),
+            Member::new("SearchFilter", "search-filter", &TestCaseSearchFilter)
+                .doc(
+                    "Narrows the search to test cases whose tags match the given conditions, before the search criteria apply.",
+                ),
+            Member::new("SearchCriteria", "search-criteria", &TestCaseSearchCriteria)
+                .doc(
+                    "The conditions that test cases must meet to be returned, written as conditions on their fields combined with AND and OR lists; leave it out to match all.",
+                ),
         ],
     ),
 );
@@ -804,19 +1067,29 @@ pub static SearchUserHierarchyGroupsRequest: Shape = Shape::new(
     "SearchUserHierarchyGroupsRequest",
     Kind::Structure(
         &[
-            Member::new("InstanceId", "instance-id", &InstanceId).required(),
-            Member::new("NextToken", "next-token", &NextToken2500),
-            Member::new("MaxResults", "max-results", &MaxResult100),
+            Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance whose hierarchy groups to search.",
+                )
+                .required(),
+            Member::new("NextToken", "next-token", &NextToken2500)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                ),
+            Member::new("MaxResults", "max-results", &MaxResult100)
+                .doc("The most results to return in one response (one page)."),
+            Member::new("SearchFilter", "search-filter", &UserHierarchyGroupSearchFilter)
+                .doc(
+                    "Narrows the search to hierarchy groups whose tags match the given conditions (combined with AND and OR), before the search criteria apply.",
+                ),
             Member::new(
-                "SearchFilter",
-                "search-filter",
-                &UserHierarchyGroupSearchFilter,
-            ),
-            Member::new(
-                "SearchCriteria",
-                "search-criteria",
-                &UserHierarchyGroupSearchCriteria,
-            ),
+                    "SearchCriteria",
+                    "search-criteria",
+                    &UserHierarchyGroupSearchCriteria,
+                )
+                .doc(
+                    "The conditions that hierarchy groups must meet to be returned, written as conditions on their fields combined with AND and OR lists; leave it out to match all.",
+                ),
         ],
     ),
 );
@@ -844,11 +1117,23 @@ pub static SearchUsersRequest: Shape = Shape::new(
     "SearchUsersRequest",
     Kind::Structure(
         &[
-            Member::new("InstanceId", "instance-id", &InstanceId).required(),
-            Member::new("NextToken", "next-token", &NextToken2500),
-            Member::new("MaxResults", "max-results", &MaxResult500),
-            Member::new("SearchFilter", "search-filter", &UserSearchFilter),
-            Member::new("SearchCriteria", "search-criteria", &UserSearchCriteria),
+            Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance whose users to search.")
+                .required(),
+            Member::new("NextToken", "next-token", &NextToken2500)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                ),
+            Member::new("MaxResults", "max-results", &MaxResult500)
+                .doc("The most results to return in one response (one page)."),
+            Member::new("SearchFilter", "search-filter", &UserSearchFilter)
+                .doc(
+                    "Narrows the search by tags or user attributes (such as hierarchy group) before the search criteria apply.",
+                ),
+            Member::new("SearchCriteria", "search-criteria", &UserSearchCriteria)
+                .doc(
+                    "The conditions that users must meet to be returned, written as conditions on their fields combined with AND and OR lists; leave it out to match all.",
+                ),
         ],
     ),
 );
@@ -872,11 +1157,23 @@ pub static SearchViewsRequest: Shape = Shape::new(
     "SearchViewsRequest",
     Kind::Structure(
         &[
-            Member::new("InstanceId", "instance-id", &InstanceIdOrArn).required(),
-            Member::new("NextToken", "next-token", &NextToken2500),
-            Member::new("MaxResults", "max-results", &MaxResult100),
-            Member::new("SearchFilter", "search-filter", &ViewSearchFilter),
-            Member::new("SearchCriteria", "search-criteria", &ViewSearchCriteria),
+            Member::new("InstanceId", "instance-id", &InstanceIdOrArn)
+                .doc("The ID of the Amazon Connect instance whose views to search.")
+                .required(),
+            Member::new("NextToken", "next-token", &NextToken2500)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                ),
+            Member::new("MaxResults", "max-results", &MaxResult100)
+                .doc("The most results to return in one response (one page)."),
+            Member::new("SearchFilter", "search-filter", &ViewSearchFilter)
+                .doc(
+                    "Narrows the search to views whose tags match the given conditions (combined with AND and OR), before the search criteria apply.",
+                ),
+            Member::new("SearchCriteria", "search-criteria", &ViewSearchCriteria)
+                .doc(
+                    "The conditions that views must meet to be returned, written as conditions on their fields combined with AND and OR lists; leave it out to match all.",
+                ),
         ],
     ),
 );
@@ -901,13 +1198,23 @@ pub static SearchVocabulariesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance whose custom vocabularies to search.",
+                )
                 .required()
                 .location(Location::Label),
-            Member::new("MaxResults", "max-results", &MaxResult100),
-            Member::new("NextToken", "next-token", &VocabularyNextToken),
-            Member::new("State", "state", &VocabularyState),
-            Member::new("NameStartsWith", "name-starts-with", &VocabularyName),
-            Member::new("LanguageCode", "language-code", &VocabularyLanguageCode),
+            Member::new("MaxResults", "max-results", &MaxResult100)
+                .doc("The most results to return in one response (one page)."),
+            Member::new("NextToken", "next-token", &VocabularyNextToken)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                ),
+            Member::new("State", "state", &VocabularyState)
+                .doc("Only vocabularies in this state."),
+            Member::new("NameStartsWith", "name-starts-with", &VocabularyName)
+                .doc("Only vocabularies whose name starts with this text."),
+            Member::new("LanguageCode", "language-code", &VocabularyLanguageCode)
+                .doc("Only vocabularies of this language."),
         ],
     ),
 );
@@ -930,19 +1237,33 @@ pub static SearchWorkspaceAssociationsRequest: Shape = Shape::new(
     "SearchWorkspaceAssociationsRequest",
     Kind::Structure(
         &[
-            Member::new("InstanceId", "instance-id", &InstanceId).required(),
-            Member::new("NextToken", "next-token", &NextToken2500),
-            Member::new("MaxResults", "max-results", &MaxResult500),
+            Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance whose workspace associations to search.",
+                )
+                .required(),
+            Member::new("NextToken", "next-token", &NextToken2500)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                ),
+            Member::new("MaxResults", "max-results", &MaxResult500)
+                .doc("The most results to return in one response (one page)."),
             Member::new(
-                "SearchFilter",
-                "search-filter",
-                &WorkspaceAssociationSearchFilter,
-            ),
+                    "SearchFilter",
+                    "search-filter",
+                    &WorkspaceAssociationSearchFilter,
+                )
+                .doc(
+                    "Narrows the search to workspaces whose tags match the given conditions (combined with AND and OR), before the search criteria apply.",
+                ),
             Member::new(
-                "SearchCriteria",
-                "search-criteria",
-                &WorkspaceAssociationSearchCriteria,
-            ),
+                    "SearchCriteria",
+                    "search-criteria",
+                    &WorkspaceAssociationSearchCriteria,
+                )
+                .doc(
+                    "The conditions that workspaces must meet to be returned, written as conditions on their fields combined with AND and OR lists; leave it out to match all.",
+                ),
         ],
     ),
 );
@@ -970,11 +1291,23 @@ pub static SearchWorkspacesRequest: Shape = Shape::new(
     "SearchWorkspacesRequest",
     Kind::Structure(
         &[
-            Member::new("InstanceId", "instance-id", &InstanceId).required(),
-            Member::new("NextToken", "next-token", &NextToken2500),
-            Member::new("MaxResults", "max-results", &MaxResult500),
-            Member::new("SearchFilter", "search-filter", &WorkspaceSearchFilter),
-            Member::new("SearchCriteria", "search-criteria", &WorkspaceSearchCriteria),
+            Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance whose workspaces to search.")
+                .required(),
+            Member::new("NextToken", "next-token", &NextToken2500)
+                .doc(
+                    "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
+                ),
+            Member::new("MaxResults", "max-results", &MaxResult500)
+                .doc("The most results to return in one response (one page)."),
+            Member::new("SearchFilter", "search-filter", &WorkspaceSearchFilter)
+                .doc(
+                    "Narrows the search to workspaces whose tags match the given conditions (combined with AND and OR), before the search criteria apply.",
+                ),
+            Member::new("SearchCriteria", "search-criteria", &WorkspaceSearchCriteria)
+                .doc(
+                    "The conditions that workspaces must meet to be returned, written as conditions on their fields combined with AND and OR lists; leave it out to match all.",
+                ),
         ],
     ),
 );
@@ -1367,11 +1700,27 @@ pub static SendChatIntegrationEventRequest: Shape = Shape::new(
     "SendChatIntegrationEventRequest",
     Kind::Structure(
         &[
-            Member::new("SourceId", "source-id", &SourceId).required(),
-            Member::new("DestinationId", "destination-id", &DestinationId).required(),
-            Member::new("Subtype", "subtype", &Subtype),
-            Member::new("Event", "event", &ChatEvent).required(),
-            Member::new("NewSessionDetails", "new-session-details", &NewSessionDetails),
+            Member::new("SourceId", "source-id", &SourceId)
+                .doc(
+                    "The sender of the event in the external system, such as the customer's phone number.",
+                )
+                .required(),
+            Member::new("DestinationId", "destination-id", &DestinationId)
+                .doc(
+                    "The Amazon Connect resource the event is for, such as the ARN of the instance's phone number.",
+                )
+                .required(),
+            Member::new("Subtype", "subtype", &Subtype)
+                .doc(
+                    "The kind of integration, used as the contact's subtype. For example connect:SMS.",
+                ),
+            Member::new("Event", "event", &ChatEvent)
+                .doc("The event, with its type, content type and content.")
+                .required(),
+            Member::new("NewSessionDetails", "new-session-details", &NewSessionDetails)
+                .doc(
+                    "Settings for a new chat, when one is created (content types, participant details, attributes and streaming).",
+                ),
         ],
     ),
 );
@@ -1407,26 +1756,46 @@ pub static SendOutboundEmailRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance to send from.")
                 .required()
                 .location(Location::Label),
             Member::new("FromEmailAddress", "from-email-address", &EmailAddressInfo)
+                .doc(
+                    "The sender, one of the instance's email addresses, with an optional display name.",
+                )
                 .required(),
             Member::new(
                     "DestinationEmailAddress",
                     "destination-email-address",
                     &EmailAddressInfo,
                 )
+                .doc("The recipient, with an optional display name.")
                 .required(),
             Member::new(
-                "AdditionalRecipients",
-                "additional-recipients",
-                &OutboundAdditionalRecipients,
-            ),
+                    "AdditionalRecipients",
+                    "additional-recipients",
+                    &OutboundAdditionalRecipients,
+                )
+                .doc("Further recipients in copy (CC)."),
             Member::new("EmailMessage", "email-message", &OutboundEmailContent)
+                .doc(
+                    "The message, either raw content (subject, body, content type) or a message template with its attributes.",
+                )
                 .required(),
-            Member::new("TrafficType", "traffic-type", &TrafficType).required(),
-            Member::new("SourceCampaign", "source-campaign", &SourceCampaign),
-            Member::new("ClientToken", "client-token", &ClientToken).idempotency_token(),
+            Member::new("TrafficType", "traffic-type", &TrafficType)
+                .doc(
+                    "Whether the message is general traffic or part of an outbound campaign.",
+                )
+                .required(),
+            Member::new("SourceCampaign", "source-campaign", &SourceCampaign)
+                .doc(
+                    "The outbound campaign and request the email belongs to, for campaign traffic.",
+                ),
+            Member::new("ClientToken", "client-token", &ClientToken)
+                .doc(
+                    "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
+                )
+                .idempotency_token(),
         ],
     ),
 );
@@ -1629,25 +1998,46 @@ pub static StartAttachedFileUploadRequest: Shape = Shape::new(
     "StartAttachedFileUploadRequest",
     Kind::Structure(
         &[
-            Member::new("ClientToken", "client-token", &ClientToken).idempotency_token(),
+            Member::new("ClientToken", "client-token", &ClientToken)
+                .doc(
+                    "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
+                )
+                .idempotency_token(),
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance in which to create the attached file.",
+                )
                 .required()
                 .location(Location::Label),
-            Member::new("FileName", "file-name", &FileName).required(),
+            Member::new("FileName", "file-name", &FileName)
+                .doc("The name of the file.")
+                .required(),
             Member::new("FileSizeInBytes", "file-size-in-bytes", &FileSizeInBytes)
+                .doc(
+                    "The size of the file in bytes; the uploaded content must match it.",
+                )
                 .required(),
             Member::new(
-                "UrlExpiryInSeconds",
-                "url-expiry-in-seconds",
-                &URLExpiryInSeconds,
-            ),
+                    "UrlExpiryInSeconds",
+                    "url-expiry-in-seconds",
+                    &URLExpiryInSeconds,
+                )
+                .doc("How long the upload URL stays valid, in seconds."),
             Member::new("FileUseCaseType", "file-use-case-type", &FileUseCaseType)
+                .doc("What the file is for, such as an email message or an attachment.")
                 .required(),
             Member::new("AssociatedResourceArn", "associated-resource-arn", &ARN)
+                .doc(
+                    "The ARN of the resource to attach the file to, such as a case or an email contact.",
+                )
                 .required()
                 .location(Location::Query("associatedResourceArn")),
-            Member::new("CreatedBy", "created-by", &CreatedByInfo),
-            Member::new("Tags", "tags", &TagMap),
+            Member::new("CreatedBy", "created-by", &CreatedByInfo)
+                .doc(
+                    "Who is recorded as the file's creator, a user of the instance or an AWS identity, by ARN.",
+                ),
+            Member::new("Tags", "tags", &TagMap)
+                .doc("Tags to attach to the file, as key and value pairs."),
         ],
     ),
 );
@@ -1670,37 +2060,70 @@ pub static StartChatContactRequest: Shape = Shape::new(
     "StartChatContactRequest",
     Kind::Structure(
         &[
-            Member::new("InstanceId", "instance-id", &InstanceId).required(),
-            Member::new("ContactFlowId", "contact-flow-id", &ContactFlowId).required(),
-            Member::new("Attributes", "attributes", &Attributes),
+            Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance in which to start the contact.",
+                )
+                .required(),
+            Member::new("ContactFlowId", "contact-flow-id", &ContactFlowId)
+                .doc("The ID of the inbound flow that handles the chat.")
+                .required(),
+            Member::new("Attributes", "attributes", &Attributes)
+                .doc("Contact attributes to pass to the flow, as key and value pairs."),
             Member::new("ParticipantDetails", "participant-details", &ParticipantDetails)
+                .doc("The customer's display name in the chat.")
                 .required(),
             Member::new(
-                "ParticipantConfiguration",
-                "participant-configuration",
-                &ParticipantConfiguration,
-            ),
-            Member::new("InitialMessage", "initial-message", &ChatMessage),
-            Member::new("ClientToken", "client-token", &ClientToken).idempotency_token(),
+                    "ParticipantConfiguration",
+                    "participant-configuration",
+                    &ParticipantConfiguration,
+                )
+                .doc(
+                    "How the customer's client receives responses, such as complete messages or streamed ones.",
+                ),
+            Member::new("InitialMessage", "initial-message", &ChatMessage)
+                .doc("A first message from the customer, with its content type."),
+            Member::new("ClientToken", "client-token", &ClientToken)
+                .doc(
+                    "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
+                )
+                .idempotency_token(),
             Member::new(
-                "ChatDurationInMinutes",
-                "chat-duration-in-minutes",
-                &ChatDurationInMinutes,
-            ),
+                    "ChatDurationInMinutes",
+                    "chat-duration-in-minutes",
+                    &ChatDurationInMinutes,
+                )
+                .doc(
+                    "How long the chat may last, in minutes, before it ends (the default is 25 hours).",
+                ),
             Member::new(
-                "SupportedMessagingContentTypes",
-                "supported-messaging-content-types",
-                &SupportedMessagingContentTypes,
-            ),
-            Member::new("PersistentChat", "persistent-chat", &PersistentChat),
-            Member::new("RelatedContactId", "related-contact-id", &ContactId),
-            Member::new("SegmentAttributes", "segment-attributes", &SegmentAttributes),
-            Member::new("CustomerId", "customer-id", &CustomerIdNonEmpty),
+                    "SupportedMessagingContentTypes",
+                    "supported-messaging-content-types",
+                    &SupportedMessagingContentTypes,
+                )
+                .doc(
+                    "The content types the customer's client can show (text/plain always, plus text/markdown, application/json and so on).",
+                ),
+            Member::new("PersistentChat", "persistent-chat", &PersistentChat)
+                .doc("An earlier chat to continue, and how much of it to show."),
+            Member::new("RelatedContactId", "related-contact-id", &ContactId)
+                .doc(
+                    "The ID of an earlier contact to link the chat to; it shares attributes and references with it.",
+                ),
+            Member::new("SegmentAttributes", "segment-attributes", &SegmentAttributes)
+                .doc(
+                    "System-defined segment attributes of the chat, by name, each with its value.",
+                ),
+            Member::new("CustomerId", "customer-id", &CustomerIdNonEmpty)
+                .doc("The customer's ID in Customer Profiles, to link the chat to."),
             Member::new(
-                "DisconnectOnCustomerExit",
-                "disconnect-on-customer-exit",
-                &DisconnectOnCustomerExit,
-            ),
+                    "DisconnectOnCustomerExit",
+                    "disconnect-on-customer-exit",
+                    &DisconnectOnCustomerExit,
+                )
+                .doc(
+                    "Participants to disconnect when the customer leaves, so that the contact ends.",
+                ),
         ],
     ),
 );
@@ -1726,18 +2149,30 @@ pub static StartContactEvaluationRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance that handles the contact.")
                 .required()
                 .location(Location::Label),
-            Member::new("ContactId", "contact-id", &ContactId).required(),
+            Member::new("ContactId", "contact-id", &ContactId)
+                .doc("The ID of the contact to evaluate.")
+                .required(),
             Member::new("EvaluationFormId", "evaluation-form-id", &ResourceId)
+                .doc("The ID of the evaluation form to use; its active version is used.")
                 .required(),
             Member::new(
-                "AutoEvaluationConfiguration",
-                "auto-evaluation-configuration",
-                &AutoEvaluationConfiguration,
-            ),
-            Member::new("ClientToken", "client-token", &ClientToken).idempotency_token(),
-            Member::new("Tags", "tags", &TagMap),
+                    "AutoEvaluationConfiguration",
+                    "auto-evaluation-configuration",
+                    &AutoEvaluationConfiguration,
+                )
+                .doc(
+                    "Whether to fill in the evaluation automatically, from Contact Lens analysis.",
+                ),
+            Member::new("ClientToken", "client-token", &ClientToken)
+                .doc(
+                    "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
+                )
+                .idempotency_token(),
+            Member::new("Tags", "tags", &TagMap)
+                .doc("Tags to attach to the new evaluation, as key and value pairs."),
         ],
     ),
 );
@@ -1756,14 +2191,20 @@ pub static StartContactMediaProcessingRequest: Shape = Shape::new(
     "StartContactMediaProcessingRequest",
     Kind::Structure(
         &[
-            Member::new("InstanceId", "instance-id", &InstanceId),
-            Member::new("ContactId", "contact-id", &ContactId),
-            Member::new("ProcessorArn", "processor-arn", &ARN),
+            Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance that handles the contact."),
+            Member::new("ContactId", "contact-id", &ContactId)
+                .doc("The ID of the chat contact whose messages to process."),
+            Member::new("ProcessorArn", "processor-arn", &ARN)
+                .doc("The ARN of the processor, such as an AWS Lambda function."),
             Member::new(
-                "FailureMode",
-                "failure-mode",
-                &ContactMediaProcessingFailureMode,
-            ),
+                    "FailureMode",
+                    "failure-mode",
+                    &ContactMediaProcessingFailureMode,
+                )
+                .doc(
+                    "Whether a message whose processing fails is delivered unprocessed or not at all.",
+                ),
         ],
     ),
 );
@@ -1777,13 +2218,24 @@ pub static StartContactRecordingRequest: Shape = Shape::new(
     "StartContactRecordingRequest",
     Kind::Structure(
         &[
-            Member::new("InstanceId", "instance-id", &InstanceId).required(),
-            Member::new("ContactId", "contact-id", &ContactId).required(),
-            Member::new("InitialContactId", "initial-contact-id", &ContactId).required(),
+            Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance that handles the contact.")
+                .required(),
+            Member::new("ContactId", "contact-id", &ContactId)
+                .doc("The ID of the contact to record.")
+                .required(),
+            Member::new("InitialContactId", "initial-contact-id", &ContactId)
+                .doc(
+                    "The ID of the contact as it was first created (before any transfers).",
+                )
+                .required(),
             Member::new(
                     "VoiceRecordingConfiguration",
                     "voice-recording-configuration",
                     &VoiceRecordingConfiguration,
+                )
+                .doc(
+                    "What to record, the agent, the customer or both, and the IVR track.",
                 )
                 .required(),
         ],
@@ -1799,15 +2251,23 @@ pub static StartContactStreamingRequest: Shape = Shape::new(
     "StartContactStreamingRequest",
     Kind::Structure(
         &[
-            Member::new("InstanceId", "instance-id", &InstanceId).required(),
-            Member::new("ContactId", "contact-id", &ContactId).required(),
+            Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance that handles the contact.")
+                .required(),
+            Member::new("ContactId", "contact-id", &ContactId)
+                .doc("The ID of the chat contact whose messages to stream.")
+                .required(),
             Member::new(
                     "ChatStreamingConfiguration",
                     "chat-streaming-configuration",
                     &ChatStreamingConfiguration,
                 )
+                .doc("The ARN of the Amazon SNS topic to stream to.")
                 .required(),
             Member::new("ClientToken", "client-token", &ClientToken)
+                .doc(
+                    "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect.",
+                )
                 .required()
                 .idempotency_token(),
         ],
@@ -1825,31 +2285,63 @@ pub static StartEmailContactRequest: Shape = Shape::new(
     "StartEmailContactRequest",
     Kind::Structure(
         &[
-            Member::new("InstanceId", "instance-id", &InstanceId).required(),
+            Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance in which to start the contact.",
+                )
+                .required(),
             Member::new("FromEmailAddress", "from-email-address", &EmailAddressInfo)
+                .doc(
+                    "The customer's address the email came from, with an optional display name.",
+                )
                 .required(),
             Member::new(
                     "DestinationEmailAddress",
                     "destination-email-address",
                     &EmailAddress,
                 )
+                .doc("The instance's email address the email was sent to.")
                 .required(),
-            Member::new("Description", "description", &Description),
-            Member::new("References", "references", &ContactReferences),
-            Member::new("Name", "name", &Name),
+            Member::new("Description", "description", &Description)
+                .doc("A description of the contact, shown to agents."),
+            Member::new("References", "references", &ContactReferences)
+                .doc(
+                    "References to attach to the contact, by name, each with a type and value.",
+                ),
+            Member::new("Name", "name", &Name)
+                .doc("A name for the contact, shown to agents."),
             Member::new("EmailMessage", "email-message", &InboundEmailContent)
+                .doc("The message as raw content, with subject, body and content type.")
                 .required(),
             Member::new(
-                "AdditionalRecipients",
-                "additional-recipients",
-                &InboundAdditionalRecipients,
-            ),
-            Member::new("Attachments", "attachments", &EmailAttachments),
-            Member::new("ContactFlowId", "contact-flow-id", &ContactFlowId),
-            Member::new("RelatedContactId", "related-contact-id", &ContactId),
-            Member::new("Attributes", "attributes", &Attributes),
-            Member::new("SegmentAttributes", "segment-attributes", &SegmentAttributes),
-            Member::new("ClientToken", "client-token", &ClientToken).idempotency_token(),
+                    "AdditionalRecipients",
+                    "additional-recipients",
+                    &InboundAdditionalRecipients,
+                )
+                .doc("Further recipients of the original email (To and CC)."),
+            Member::new("Attachments", "attachments", &EmailAttachments)
+                .doc(
+                    "Files attached to the email, each by file name and Amazon S3 URL.",
+                ),
+            Member::new("ContactFlowId", "contact-flow-id", &ContactFlowId)
+                .doc(
+                    "The ID of the flow to run; leave it out to run the flow attached to the destination address.",
+                ),
+            Member::new("RelatedContactId", "related-contact-id", &ContactId)
+                .doc(
+                    "The ID of an earlier contact to link the new one to; it shares attributes and references with that contact.",
+                ),
+            Member::new("Attributes", "attributes", &Attributes)
+                .doc("Contact attributes to pass to the flow, as key and value pairs."),
+            Member::new("SegmentAttributes", "segment-attributes", &SegmentAttributes)
+                .doc(
+                    "System-defined segment attributes of the contact, by name, each with its value.",
+                ),
+            Member::new("ClientToken", "client-token", &ClientToken)
+                .doc(
+                    "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
+                )
+                .idempotency_token(),
         ],
     ),
 );
@@ -1863,37 +2355,66 @@ pub static StartOutboundChatContactRequest: Shape = Shape::new(
     "StartOutboundChatContactRequest",
     Kind::Structure(
         &[
-            Member::new("SourceEndpoint", "source-endpoint", &Endpoint).required(),
+            Member::new("SourceEndpoint", "source-endpoint", &Endpoint)
+                .doc(
+                    "The instance's endpoint the chat comes from, such as its SMS or WhatsApp number.",
+                )
+                .required(),
             Member::new("DestinationEndpoint", "destination-endpoint", &Endpoint)
+                .doc(
+                    "The customer's endpoint to start the chat with, such as a phone number.",
+                )
                 .required(),
-            Member::new("InstanceId", "instance-id", &InstanceId).required(),
+            Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance in which to start the contact.",
+                )
+                .required(),
             Member::new("SegmentAttributes", "segment-attributes", &SegmentAttributes)
+                .doc(
+                    "System-defined segment attributes of the chat, by name, each with its value. The attribute connect:Subtype (such as connect:SMS) is required.",
+                )
                 .required(),
-            Member::new("Attributes", "attributes", &Attributes),
-            Member::new("ContactFlowId", "contact-flow-id", &ContactFlowId).required(),
+            Member::new("Attributes", "attributes", &Attributes)
+                .doc("Contact attributes to pass to the flow, as key and value pairs."),
+            Member::new("ContactFlowId", "contact-flow-id", &ContactFlowId)
+                .doc("The ID of the flow that handles the chat.")
+                .required(),
             Member::new(
-                "ChatDurationInMinutes",
-                "chat-duration-in-minutes",
-                &ChatDurationInMinutes,
-            ),
+                    "ChatDurationInMinutes",
+                    "chat-duration-in-minutes",
+                    &ChatDurationInMinutes,
+                )
+                .doc(
+                    "How long the chat may last, in minutes, before it ends (the default is 25 hours).",
+                ),
+            Member::new("ParticipantDetails", "participant-details", &ParticipantDetails)
+                .doc("The display name shown for the system side of the chat."),
+            Member::new("InitialSystemMessage", "initial-system-message", &ChatMessage)
+                .doc("A first message to send to the customer, with its content type."),
             Member::new(
-                "ParticipantDetails",
-                "participant-details",
-                &ParticipantDetails,
-            ),
-            Member::new("InitialSystemMessage", "initial-system-message", &ChatMessage),
+                    "InitialTemplatedSystemMessage",
+                    "initial-templated-system-message",
+                    &TemplatedMessageConfig,
+                )
+                .doc(
+                    "A first message from a message template (Amazon Q in Connect knowledge base and template, with attributes).",
+                ),
+            Member::new("RelatedContactId", "related-contact-id", &ContactId)
+                .doc("The ID of an earlier contact to link the chat to."),
             Member::new(
-                "InitialTemplatedSystemMessage",
-                "initial-templated-system-message",
-                &TemplatedMessageConfig,
-            ),
-            Member::new("RelatedContactId", "related-contact-id", &ContactId),
-            Member::new(
-                "SupportedMessagingContentTypes",
-                "supported-messaging-content-types",
-                &SupportedMessagingContentTypes,
-            ),
-            Member::new("ClientToken", "client-token", &ClientToken).idempotency_token(),
+                    "SupportedMessagingContentTypes",
+                    "supported-messaging-content-types",
+                    &SupportedMessagingContentTypes,
+                )
+                .doc(
+                    "The content types the customer's client can show (text/plain always, plus text/markdown, application/json and so on).",
+                ),
+            Member::new("ClientToken", "client-token", &ClientToken)
+                .doc(
+                    "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
+                )
+                .idempotency_token(),
         ],
     ),
 );
@@ -1907,23 +2428,41 @@ pub static StartOutboundEmailContactRequest: Shape = Shape::new(
     "StartOutboundEmailContactRequest",
     Kind::Structure(
         &[
-            Member::new("InstanceId", "instance-id", &InstanceId).required(),
-            Member::new("ContactId", "contact-id", &ContactId).required(),
-            Member::new("FromEmailAddress", "from-email-address", &EmailAddressInfo),
+            Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance in which to start the contact.",
+                )
+                .required(),
+            Member::new("ContactId", "contact-id", &ContactId)
+                .doc("The ID of the outbound email contact, created earlier, to send.")
+                .required(),
+            Member::new("FromEmailAddress", "from-email-address", &EmailAddressInfo)
+                .doc(
+                    "The instance's address to send from, with an optional display name; leave it out for the queue's default.",
+                ),
             Member::new(
                     "DestinationEmailAddress",
                     "destination-email-address",
                     &EmailAddressInfo,
                 )
+                .doc("The recipient, with an optional display name.")
                 .required(),
             Member::new(
-                "AdditionalRecipients",
-                "additional-recipients",
-                &OutboundAdditionalRecipients,
-            ),
+                    "AdditionalRecipients",
+                    "additional-recipients",
+                    &OutboundAdditionalRecipients,
+                )
+                .doc("Further recipients in copy (CC)."),
             Member::new("EmailMessage", "email-message", &OutboundEmailContent)
+                .doc(
+                    "The message, either raw content (subject, body, content type) or a message template with its attributes.",
+                )
                 .required(),
-            Member::new("ClientToken", "client-token", &ClientToken).idempotency_token(),
+            Member::new("ClientToken", "client-token", &ClientToken)
+                .doc(
+                    "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
+                )
+                .idempotency_token(),
         ],
     ),
 );
@@ -1937,35 +2476,72 @@ pub static StartOutboundVoiceContactRequest: Shape = Shape::new(
     "StartOutboundVoiceContactRequest",
     Kind::Structure(
         &[
-            Member::new("Name", "name", &Name),
-            Member::new("Description", "description", &Description),
-            Member::new("References", "references", &ContactReferences),
-            Member::new("RelatedContactId", "related-contact-id", &ContactId),
+            Member::new("Name", "name", &Name)
+                .doc("A name for the contact, shown to agents."),
+            Member::new("Description", "description", &Description)
+                .doc("A description of the contact, shown to agents."),
+            Member::new("References", "references", &ContactReferences)
+                .doc(
+                    "References to attach to the contact, by name, each with a type and value.",
+                ),
+            Member::new("RelatedContactId", "related-contact-id", &ContactId)
+                .doc("The ID of an earlier contact to link the call to."),
             Member::new(
                     "DestinationPhoneNumber",
                     "destination-phone-number",
                     &PhoneNumber,
                 )
+                .doc(
+                    "The number to call, with + and the country code. This is the E.164 format.",
+                )
                 .required(),
-            Member::new("ContactFlowId", "contact-flow-id", &ContactFlowId).required(),
-            Member::new("InstanceId", "instance-id", &InstanceId).required(),
-            Member::new("ClientToken", "client-token", &ClientToken).idempotency_token(),
-            Member::new("SourcePhoneNumber", "source-phone-number", &PhoneNumber),
-            Member::new("QueueId", "queue-id", &QueueId),
-            Member::new("Attributes", "attributes", &Attributes),
+            Member::new("ContactFlowId", "contact-flow-id", &ContactFlowId)
+                .doc("The ID of the flow that runs when the call connects.")
+                .required(),
+            Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance in which to start the contact.",
+                )
+                .required(),
+            Member::new("ClientToken", "client-token", &ClientToken)
+                .doc(
+                    "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
+                )
+                .idempotency_token(),
+            Member::new("SourcePhoneNumber", "source-phone-number", &PhoneNumber)
+                .doc(
+                    "The caller ID number, one claimed by the instance; give this or QueueId.",
+                ),
+            Member::new("QueueId", "queue-id", &QueueId)
+                .doc(
+                    "The ID of the queue whose outbound caller ID to use; give this or SourcePhoneNumber.",
+                ),
+            Member::new("Attributes", "attributes", &Attributes)
+                .doc("Contact attributes to pass to the flow, as key and value pairs."),
             Member::new(
-                "AnswerMachineDetectionConfig",
-                "answer-machine-detection-config",
-                &AnswerMachineDetectionConfig,
-            ),
-            Member::new("CampaignId", "campaign-id", &CampaignId),
-            Member::new("TrafficType", "traffic-type", &TrafficType),
-            Member::new("OutboundStrategy", "outbound-strategy", &OutboundStrategy),
+                    "AnswerMachineDetectionConfig",
+                    "answer-machine-detection-config",
+                    &AnswerMachineDetectionConfig,
+                )
+                .doc(
+                    "Whether to detect answering machines (campaigns only) and whether to wait for the prompt to end.",
+                ),
+            Member::new("CampaignId", "campaign-id", &CampaignId)
+                .doc("The ID of the outbound campaign the call belongs to."),
+            Member::new("TrafficType", "traffic-type", &TrafficType)
+                .doc(
+                    "Whether the call is general traffic or part of an outbound campaign.",
+                ),
+            Member::new("OutboundStrategy", "outbound-strategy", &OutboundStrategy)
+                .doc(
+                    "How the call is placed, such as agent-first preview, with its settings.",
+                ),
             Member::new(
-                "RingTimeoutInSeconds",
-                "ring-timeout-in-seconds",
-                &RingTimeoutInSeconds,
-            ),
+                    "RingTimeoutInSeconds",
+                    "ring-timeout-in-seconds",
+                    &RingTimeoutInSeconds,
+                )
+                .doc("How long to let the phone ring before giving up, in seconds."),
         ],
     ),
 );
@@ -1979,9 +2555,17 @@ pub static StartScreenSharingRequest: Shape = Shape::new(
     "StartScreenSharingRequest",
     Kind::Structure(
         &[
-            Member::new("ClientToken", "client-token", &ClientToken).idempotency_token(),
-            Member::new("InstanceId", "instance-id", &InstanceId).required(),
-            Member::new("ContactId", "contact-id", &ContactId).required(),
+            Member::new("ClientToken", "client-token", &ClientToken)
+                .doc(
+                    "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
+                )
+                .idempotency_token(),
+            Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance that handles the contact.")
+                .required(),
+            Member::new("ContactId", "contact-id", &ContactId)
+                .doc("The ID of the contact in which to share the screen.")
+                .required(),
         ],
     ),
 );
@@ -1995,20 +2579,53 @@ pub static StartTaskContactRequest: Shape = Shape::new(
     "StartTaskContactRequest",
     Kind::Structure(
         &[
-            Member::new("InstanceId", "instance-id", &InstanceId).required(),
-            Member::new("PreviousContactId", "previous-contact-id", &ContactId),
-            Member::new("ContactFlowId", "contact-flow-id", &ContactFlowId),
-            Member::new("Attributes", "attributes", &Attributes),
-            Member::new("Name", "name", &Name).required(),
-            Member::new("References", "references", &ContactReferences),
-            Member::new("Description", "description", &Description),
-            Member::new("ClientToken", "client-token", &ClientToken).idempotency_token(),
-            Member::new("ScheduledTime", "scheduled-time", &Timestamp),
-            Member::new("TaskTemplateId", "task-template-id", &TaskTemplateId),
-            Member::new("QuickConnectId", "quick-connect-id", &QuickConnectId),
-            Member::new("RelatedContactId", "related-contact-id", &ContactId),
-            Member::new("SegmentAttributes", "segment-attributes", &SegmentAttributes),
-            Member::new("Attachments", "attachments", &TaskAttachments),
+            Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance in which to start the contact.",
+                )
+                .required(),
+            Member::new("PreviousContactId", "previous-contact-id", &ContactId)
+                .doc(
+                    "The ID of the contact the task follows, such as the call it came from.",
+                ),
+            Member::new("ContactFlowId", "contact-flow-id", &ContactFlowId)
+                .doc(
+                    "The ID of the flow the task starts in; give this, QuickConnectId, or a template with a flow.",
+                ),
+            Member::new("Attributes", "attributes", &Attributes)
+                .doc("Contact attributes to pass to the flow, as key and value pairs."),
+            Member::new("Name", "name", &Name)
+                .doc("The name of the task, shown to agents.")
+                .required(),
+            Member::new("References", "references", &ContactReferences)
+                .doc(
+                    "References to show with the task (URLs, numbers, dates, emails, strings), by name, each with a type and value.",
+                ),
+            Member::new("Description", "description", &Description)
+                .doc("A description of the task, shown to agents."),
+            Member::new("ClientToken", "client-token", &ClientToken)
+                .doc(
+                    "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
+                )
+                .idempotency_token(),
+            Member::new("ScheduledTime", "scheduled-time", &Timestamp)
+                .doc(
+                    "When to start the task, up to six days ahead; leave it out to start now.",
+                ),
+            Member::new("TaskTemplateId", "task-template-id", &TaskTemplateId)
+                .doc("The ID of the task template to create the task from."),
+            Member::new("QuickConnectId", "quick-connect-id", &QuickConnectId)
+                .doc("The ID of a quick connect whose destination receives the task."),
+            Member::new("RelatedContactId", "related-contact-id", &ContactId)
+                .doc(
+                    "The ID of an earlier contact to link the task to; it shares attributes and references with it.",
+                ),
+            Member::new("SegmentAttributes", "segment-attributes", &SegmentAttributes)
+                .doc(
+                    "System-defined segment attributes of the task, by name, each with its value.",
+                ),
+            Member::new("Attachments", "attachments", &TaskAttachments)
+                .doc("Files to attach to the task, each by file name and Amazon S3 URL."),
         ],
     ),
 );
@@ -2023,12 +2640,20 @@ pub static StartTestCaseExecutionRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the test case belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("TestCaseId", "test-case-id", &TestCaseId)
+                .doc("The ID of the test case to run.")
                 .required()
                 .location(Location::Label),
-            Member::new("ClientToken", "client-token", &ClientToken).idempotency_token(),
+            Member::new("ClientToken", "client-token", &ClientToken)
+                .doc(
+                    "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
+                )
+                .idempotency_token(),
         ],
     ),
 );
@@ -2052,20 +2677,40 @@ pub static StartWebRTCContactRequest: Shape = Shape::new(
     "StartWebRTCContactRequest",
     Kind::Structure(
         &[
-            Member::new("Attributes", "attributes", &Attributes),
-            Member::new("ClientToken", "client-token", &ClientToken).idempotency_token(),
-            Member::new("ContactFlowId", "contact-flow-id", &ContactFlowId).required(),
-            Member::new("InstanceId", "instance-id", &InstanceId).required(),
-            Member::new(
-                "AllowedCapabilities",
-                "allowed-capabilities",
-                &AllowedCapabilities,
-            ),
-            Member::new("ParticipantDetails", "participant-details", &ParticipantDetails)
+            Member::new("Attributes", "attributes", &Attributes)
+                .doc("Contact attributes to pass to the flow, as key and value pairs."),
+            Member::new("ClientToken", "client-token", &ClientToken)
+                .doc(
+                    "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
+                )
+                .idempotency_token(),
+            Member::new("ContactFlowId", "contact-flow-id", &ContactFlowId)
+                .doc("The ID of the inbound flow that handles the call.")
                 .required(),
-            Member::new("RelatedContactId", "related-contact-id", &ContactId),
-            Member::new("References", "references", &ContactReferences),
-            Member::new("Description", "description", &Description),
+            Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance in which to start the contact.",
+                )
+                .required(),
+            Member::new(
+                    "AllowedCapabilities",
+                    "allowed-capabilities",
+                    &AllowedCapabilities,
+                )
+                .doc(
+                    "What the customer and the agent may share, such as video or their screen.",
+                ),
+            Member::new("ParticipantDetails", "participant-details", &ParticipantDetails)
+                .doc("The customer's display name.")
+                .required(),
+            Member::new("RelatedContactId", "related-contact-id", &ContactId)
+                .doc("The ID of an earlier contact to link the call to."),
+            Member::new("References", "references", &ContactReferences)
+                .doc(
+                    "References to show with the contact, by name, each with a type and value.",
+                ),
+            Member::new("Description", "description", &Description)
+                .doc("A description of the contact, shown to agents."),
         ],
     ),
 );
@@ -2137,8 +2782,10 @@ pub static StopContactMediaProcessingRequest: Shape = Shape::new(
     "StopContactMediaProcessingRequest",
     Kind::Structure(
         &[
-            Member::new("InstanceId", "instance-id", &InstanceId),
-            Member::new("ContactId", "contact-id", &ContactId),
+            Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance that handles the contact."),
+            Member::new("ContactId", "contact-id", &ContactId)
+                .doc("The ID of the chat contact whose processing to stop."),
         ],
     ),
 );
@@ -2152,14 +2799,25 @@ pub static StopContactRecordingRequest: Shape = Shape::new(
     "StopContactRecordingRequest",
     Kind::Structure(
         &[
-            Member::new("InstanceId", "instance-id", &InstanceId).required(),
-            Member::new("ContactId", "contact-id", &ContactId).required(),
-            Member::new("InitialContactId", "initial-contact-id", &ContactId).required(),
+            Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance that handles the contact.")
+                .required(),
+            Member::new("ContactId", "contact-id", &ContactId)
+                .doc("The ID of the contact whose recording to stop.")
+                .required(),
+            Member::new("InitialContactId", "initial-contact-id", &ContactId)
+                .doc(
+                    "The ID of the contact as it was first created (before any transfers).",
+                )
+                .required(),
             Member::new(
-                "ContactRecordingType",
-                "contact-recording-type",
-                &ContactRecordingType,
-            ),
+                    "ContactRecordingType",
+                    "contact-recording-type",
+                    &ContactRecordingType,
+                )
+                .doc(
+                    "Which recording to act on, the agent and customer recording, the IVR recording or the screen recording.",
+                ),
         ],
     ),
 );
@@ -2173,9 +2831,14 @@ pub static StopContactRequest: Shape = Shape::new(
     "StopContactRequest",
     Kind::Structure(
         &[
-            Member::new("ContactId", "contact-id", &ContactId).required(),
-            Member::new("InstanceId", "instance-id", &InstanceId).required(),
-            Member::new("DisconnectReason", "disconnect-reason", &DisconnectReason),
+            Member::new("ContactId", "contact-id", &ContactId)
+                .doc("The ID of the contact to end.")
+                .required(),
+            Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance that handles the contact.")
+                .required(),
+            Member::new("DisconnectReason", "disconnect-reason", &DisconnectReason)
+                .doc("Why the contact ended, as a code recorded on the contact."),
         ],
     ),
 );
@@ -2189,9 +2852,15 @@ pub static StopContactStreamingRequest: Shape = Shape::new(
     "StopContactStreamingRequest",
     Kind::Structure(
         &[
-            Member::new("InstanceId", "instance-id", &InstanceId).required(),
-            Member::new("ContactId", "contact-id", &ContactId).required(),
-            Member::new("StreamingId", "streaming-id", &StreamingId).required(),
+            Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance that handles the contact.")
+                .required(),
+            Member::new("ContactId", "contact-id", &ContactId)
+                .doc("The ID of the chat contact.")
+                .required(),
+            Member::new("StreamingId", "streaming-id", &StreamingId)
+                .doc("The ID of the stream, as returned by start-contact-streaming.")
+                .required(),
         ],
     ),
 );
@@ -2206,6 +2875,9 @@ pub static StopTestCaseExecutionRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the test case belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new(
@@ -2213,12 +2885,18 @@ pub static StopTestCaseExecutionRequest: Shape = Shape::new(
                     "test-case-execution-id",
                     &TestCaseExecutionId,
                 )
+                .doc("The ID of the run to stop.")
                 .required()
                 .location(Location::Label),
             Member::new("TestCaseId", "test-case-id", &TestCaseId)
+                .doc("The ID of the test case being run.")
                 .required()
                 .location(Location::Label),
-            Member::new("ClientToken", "client-token", &ClientToken).idempotency_token(),
+            Member::new("ClientToken", "client-token", &ClientToken)
+                .doc(
+                    "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
+                )
+                .idempotency_token(),
         ],
     ),
 );
@@ -2295,14 +2973,21 @@ pub static SubmitContactEvaluationRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the contact evaluation belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("EvaluationId", "evaluation-id", &ResourceId)
+                .doc("The ID of the evaluation to submit.")
                 .required()
                 .location(Location::Label),
-            Member::new("Answers", "answers", &EvaluationAnswersInputMap),
-            Member::new("Notes", "notes", &EvaluationNotesMap),
-            Member::new("SubmittedBy", "submitted-by", &EvaluatorUserUnion),
+            Member::new("Answers", "answers", &EvaluationAnswersInputMap)
+                .doc("Final answers to the form's questions, by question reference ID."),
+            Member::new("Notes", "notes", &EvaluationNotesMap)
+                .doc("Final notes on questions or sections, by reference ID."),
+            Member::new("SubmittedBy", "submitted-by", &EvaluatorUserUnion)
+                .doc("The user, by ARN, recorded as the submitter."),
         ],
     ),
 );
@@ -2363,14 +3048,25 @@ pub static SuspendContactRecordingRequest: Shape = Shape::new(
     "SuspendContactRecordingRequest",
     Kind::Structure(
         &[
-            Member::new("InstanceId", "instance-id", &InstanceId).required(),
-            Member::new("ContactId", "contact-id", &ContactId).required(),
-            Member::new("InitialContactId", "initial-contact-id", &ContactId).required(),
+            Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance that handles the contact.")
+                .required(),
+            Member::new("ContactId", "contact-id", &ContactId)
+                .doc("The ID of the contact whose recording to pause.")
+                .required(),
+            Member::new("InitialContactId", "initial-contact-id", &ContactId)
+                .doc(
+                    "The ID of the contact as it was first created (before any transfers).",
+                )
+                .required(),
             Member::new(
-                "ContactRecordingType",
-                "contact-recording-type",
-                &ContactRecordingType,
-            ),
+                    "ContactRecordingType",
+                    "contact-recording-type",
+                    &ContactRecordingType,
+                )
+                .doc(
+                    "Which recording to act on, the agent and customer recording, the IVR recording or the screen recording.",
+                ),
         ],
     ),
 );

@@ -26,9 +26,15 @@ pub static TagContactRequest: Shape = Shape::new(
     "TagContactRequest",
     Kind::Structure(
         &[
-            Member::new("ContactId", "contact-id", &ContactId).required(),
-            Member::new("InstanceId", "instance-id", &InstanceId).required(),
-            Member::new("Tags", "tags", &ContactTagMap).required(),
+            Member::new("ContactId", "contact-id", &ContactId)
+                .doc("The ID of the contact to tag.")
+                .required(),
+            Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance that handles the contact.")
+                .required(),
+            Member::new("Tags", "tags", &ContactTagMap)
+                .doc("The tags to add, as key and value pairs.")
+                .required(),
         ],
     ),
 );
@@ -67,9 +73,12 @@ pub static TagResourceRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("resourceArn", "resource-arn", &ARN)
+                .doc("The ARN of the resource to tag.")
                 .required()
                 .location(Location::Label),
-            Member::new("tags", "tags", &TagMap).required(),
+            Member::new("tags", "tags", &TagMap)
+                .doc("The tags to add, as key and value pairs.")
+                .required(),
         ],
     ),
 );
@@ -748,12 +757,24 @@ pub static TransferContactRequest: Shape = Shape::new(
     "TransferContactRequest",
     Kind::Structure(
         &[
-            Member::new("InstanceId", "instance-id", &InstanceId).required(),
-            Member::new("ContactId", "contact-id", &ContactId).required(),
-            Member::new("QueueId", "queue-id", &QueueId),
-            Member::new("UserId", "user-id", &AgentResourceId),
-            Member::new("ContactFlowId", "contact-flow-id", &ContactFlowId).required(),
-            Member::new("ClientToken", "client-token", &ClientToken).idempotency_token(),
+            Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance that handles the contact.")
+                .required(),
+            Member::new("ContactId", "contact-id", &ContactId)
+                .doc("The ID of the contact to transfer.")
+                .required(),
+            Member::new("QueueId", "queue-id", &QueueId)
+                .doc("The ID of the queue to transfer to; give this or UserId."),
+            Member::new("UserId", "user-id", &AgentResourceId)
+                .doc("The ID of the user (agent) to transfer to; give this or QueueId."),
+            Member::new("ContactFlowId", "contact-flow-id", &ContactFlowId)
+                .doc("The ID of the transfer flow that runs for the transfer.")
+                .required(),
+            Member::new("ClientToken", "client-token", &ClientToken)
+                .doc(
+                    "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
+                )
+                .idempotency_token(),
         ],
     ),
 );

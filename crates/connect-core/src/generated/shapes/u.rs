@@ -34,12 +34,15 @@ pub static UntagContactRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("ContactId", "contact-id", &ContactId)
+                .doc("The ID of the contact to untag.")
                 .required()
                 .location(Location::Label),
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance that handles the contact.")
                 .required()
                 .location(Location::Label),
             Member::new("TagKeys", "tag-keys", &ContactTagKeys)
+                .doc("The keys of the tags to remove.")
                 .required()
                 .location(Location::Query("TagKeys")),
         ],
@@ -56,9 +59,11 @@ pub static UntagResourceRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("resourceArn", "resource-arn", &ARN)
+                .doc("The ARN of the resource to untag.")
                 .required()
                 .location(Location::Label),
             Member::new("tagKeys", "tag-keys", &TagKeyList)
+                .doc("The keys of the tags to remove.")
                 .required()
                 .location(Location::Query("tagKeys")),
         ],
@@ -76,16 +81,31 @@ pub static UpdateAgentStatusRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the agent status belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("AgentStatusId", "agent-status-id", &AgentStatusId)
+                .doc("The ID of the agent status to change.")
                 .required()
                 .location(Location::Label),
-            Member::new("Name", "name", &AgentStatusName),
-            Member::new("Description", "description", &UpdateAgentStatusDescription),
-            Member::new("State", "state", &AgentStatusState),
-            Member::new("DisplayOrder", "display-order", &AgentStatusOrderNumber),
+            Member::new("Name", "name", &AgentStatusName)
+                .doc(
+                    "A new name for the agent status; leave it out to keep the current one.",
+                ),
+            Member::new("Description", "description", &UpdateAgentStatusDescription)
+                .doc(
+                    "A new description of the agent status; leave it out to keep the current one.",
+                ),
+            Member::new("State", "state", &AgentStatusState)
+                .doc("Whether agents can choose the status (ENABLED) or not."),
+            Member::new("DisplayOrder", "display-order", &AgentStatusOrderNumber)
+                .doc("The status's new position in the agents' list of statuses."),
             Member::new("ResetOrderNumber", "reset-order-number", &Boolean)
+                .doc(
+                    "Clear the status's display order, putting it back in the default order.",
+                )
                 .default("false"),
         ],
     ),
@@ -96,21 +116,27 @@ pub static UpdateAttachedFilesConfigurationRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance whose attachment settings to change.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("AttachmentScope", "attachment-scope", &AttachmentScope)
+                .doc("The kind of contact or case whose attachment settings to change.")
                 .required()
                 .location(Location::Label),
             Member::new(
-                "MaximumSizeLimitInBytes",
-                "maximum-size-limit-in-bytes",
-                &MaximumSizeLimitInBytes,
-            ),
+                    "MaximumSizeLimitInBytes",
+                    "maximum-size-limit-in-bytes",
+                    &MaximumSizeLimitInBytes,
+                )
+                .doc("The largest file size allowed, in bytes."),
             Member::new(
-                "ExtensionConfiguration",
-                "extension-configuration",
-                &ExtensionConfiguration,
-            ),
+                    "ExtensionConfiguration",
+                    "extension-configuration",
+                    &ExtensionConfiguration,
+                )
+                .doc("The file extensions accepted, such as pdf or png."),
         ],
     ),
 );
@@ -146,31 +172,50 @@ pub static UpdateAuthenticationProfileRequest: Shape = Shape::new(
                     "authentication-profile-id",
                     &AuthenticationProfileId,
                 )
+                .doc("The ID of the authentication profile to change.")
                 .required()
                 .location(Location::Label),
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the authentication profile belongs to.",
+                )
                 .required()
                 .location(Location::Label),
-            Member::new("Name", "name", &AuthenticationProfileName),
-            Member::new("Description", "description", &AuthenticationProfileDescription),
-            Member::new("AllowedIps", "allowed-ips", &IpCidrList),
-            Member::new("BlockedIps", "blocked-ips", &IpCidrList),
+            Member::new("Name", "name", &AuthenticationProfileName)
+                .doc(
+                    "A new name for the authentication profile; leave it out to keep the current one.",
+                ),
+            Member::new("Description", "description", &AuthenticationProfileDescription)
+                .doc(
+                    "A new description of the authentication profile; leave it out to keep the current one.",
+                ),
+            Member::new("AllowedIps", "allowed-ips", &IpCidrList)
+                .doc("The IP addresses and CIDR ranges that users may sign in from."),
+            Member::new("BlockedIps", "blocked-ips", &IpCidrList)
+                .doc(
+                    "The IP addresses and CIDR ranges that users may not sign in from.",
+                ),
             Member::new(
                     "PeriodicSessionDuration",
                     "periodic-session-duration",
                     &AccessTokenDuration,
                 )
+                .doc("How often, in minutes, a signed-in session is refreshed.")
                 .deprecated(),
             Member::new(
-                "SessionInactivityDuration",
-                "session-inactivity-duration",
-                &InactivityDuration,
-            ),
+                    "SessionInactivityDuration",
+                    "session-inactivity-duration",
+                    &InactivityDuration,
+                )
+                .doc(
+                    "After how many idle minutes a session ends, when inactivity handling is on.",
+                ),
             Member::new(
                     "SessionInactivityHandlingEnabled",
                     "session-inactivity-handling-enabled",
                     &Boolean,
                 )
+                .doc("Whether idle sessions end after SessionInactivityDuration.")
                 .default("null"),
         ],
     ),
@@ -185,9 +230,19 @@ pub static UpdateContactAttributesRequest: Shape = Shape::new(
     "UpdateContactAttributesRequest",
     Kind::Structure(
         &[
-            Member::new("InitialContactId", "initial-contact-id", &ContactId).required(),
-            Member::new("InstanceId", "instance-id", &InstanceId).required(),
-            Member::new("Attributes", "attributes", &Attributes).required(),
+            Member::new("InitialContactId", "initial-contact-id", &ContactId)
+                .doc(
+                    "The ID of the contact as it was first created (before any transfers).",
+                )
+                .required(),
+            Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance that handles the contact.")
+                .required(),
+            Member::new("Attributes", "attributes", &Attributes)
+                .doc(
+                    "The attributes to add or change, as key and value pairs; an empty value clears one.",
+                )
+                .required(),
         ],
     ),
 );
@@ -202,14 +257,21 @@ pub static UpdateContactEvaluationRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the contact evaluation belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("EvaluationId", "evaluation-id", &ResourceId)
+                .doc("The ID of the evaluation to save.")
                 .required()
                 .location(Location::Label),
-            Member::new("Answers", "answers", &EvaluationAnswersInputMap),
-            Member::new("Notes", "notes", &EvaluationNotesMap),
-            Member::new("UpdatedBy", "updated-by", &EvaluatorUserUnion),
+            Member::new("Answers", "answers", &EvaluationAnswersInputMap)
+                .doc("Answers to the form's questions, by question reference ID."),
+            Member::new("Notes", "notes", &EvaluationNotesMap)
+                .doc("Notes on questions or sections, by reference ID."),
+            Member::new("UpdatedBy", "updated-by", &EvaluatorUserUnion)
+                .doc("The user, by ARN, recorded as the one who updated the evaluation."),
         ],
     ),
 );
@@ -229,12 +291,18 @@ pub static UpdateContactFlowContentRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance that the flow belongs to.")
                 .required()
                 .location(Location::Label),
             Member::new("ContactFlowId", "contact-flow-id", &ContactFlowId)
+                .doc("The ID of the flow to change.")
                 .required()
                 .location(Location::Label),
-            Member::new("Content", "content", &ContactFlowContent).required(),
+            Member::new("Content", "content", &ContactFlowContent)
+                .doc(
+                    "The new content in the Amazon Connect flow language, as a JSON string. Use file://PATH to read it from a file.",
+                )
+                .required(),
         ],
     ),
 );
@@ -249,14 +317,21 @@ pub static UpdateContactFlowMetadataRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance that the flow belongs to.")
                 .required()
                 .location(Location::Label),
             Member::new("ContactFlowId", "contact-flow-id", &ContactFlowId)
+                .doc("The ID of the flow to change.")
                 .required()
                 .location(Location::Label),
-            Member::new("Name", "name", &ContactFlowName),
-            Member::new("Description", "description", &ContactFlowDescription),
-            Member::new("ContactFlowState", "contact-flow-state", &ContactFlowState),
+            Member::new("Name", "name", &ContactFlowName)
+                .doc("A new name for the flow; leave it out to keep the current one."),
+            Member::new("Description", "description", &ContactFlowDescription)
+                .doc(
+                    "A new description of the flow; leave it out to keep the current one.",
+                ),
+            Member::new("ContactFlowState", "contact-flow-state", &ContactFlowState)
+                .doc("Whether the flow is active or archived."),
         ],
     ),
 );
@@ -271,6 +346,9 @@ pub static UpdateContactFlowModuleAliasRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceIdOrArn)
+                .doc(
+                    "The ID of the Amazon Connect instance that the flow module belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new(
@@ -278,18 +356,27 @@ pub static UpdateContactFlowModuleAliasRequest: Shape = Shape::new(
                     "contact-flow-module-id",
                     &ContactFlowModuleId,
                 )
+                .doc("The ID of the flow module the alias belongs to.")
                 .required()
                 .location(Location::Label),
             Member::new("AliasId", "alias-id", &ResourceId)
+                .doc("The ID of the alias to change.")
                 .required()
                 .location(Location::Label),
-            Member::new("Name", "name", &ContactFlowModuleName),
-            Member::new("Description", "description", &ContactFlowModuleDescription),
+            Member::new("Name", "name", &ContactFlowModuleName)
+                .doc(
+                    "A new name for the flow module alias; leave it out to keep the current one.",
+                ),
+            Member::new("Description", "description", &ContactFlowModuleDescription)
+                .doc(
+                    "A new description of the flow module alias; leave it out to keep the current one.",
+                ),
             Member::new(
-                "ContactFlowModuleVersion",
-                "contact-flow-module-version",
-                &ResourceVersion,
-            ),
+                    "ContactFlowModuleVersion",
+                    "contact-flow-module-version",
+                    &ResourceVersion,
+                )
+                .doc("The version the alias is to point at."),
         ],
     ),
 );
@@ -304,6 +391,9 @@ pub static UpdateContactFlowModuleContentRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the flow module belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new(
@@ -311,10 +401,15 @@ pub static UpdateContactFlowModuleContentRequest: Shape = Shape::new(
                     "contact-flow-module-id",
                     &ContactFlowModuleId,
                 )
+                .doc("The ID of the flow module to change.")
                 .required()
                 .location(Location::Label),
-            Member::new("Content", "content", &ContactFlowModuleContent),
-            Member::new("Settings", "settings", &FlowModuleSettings),
+            Member::new("Content", "content", &ContactFlowModuleContent)
+                .doc(
+                    "The new content in the Amazon Connect flow language, as a JSON string. Use file://PATH to read it from a file.",
+                ),
+            Member::new("Settings", "settings", &FlowModuleSettings)
+                .doc("The module's new settings (inputs and outputs), as a JSON string."),
         ],
     ),
 );
@@ -329,6 +424,9 @@ pub static UpdateContactFlowModuleMetadataRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the flow module belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new(
@@ -336,11 +434,19 @@ pub static UpdateContactFlowModuleMetadataRequest: Shape = Shape::new(
                     "contact-flow-module-id",
                     &ContactFlowModuleId,
                 )
+                .doc("The ID of the flow module to change.")
                 .required()
                 .location(Location::Label),
-            Member::new("Name", "name", &ContactFlowModuleName),
-            Member::new("Description", "description", &ContactFlowModuleDescription),
-            Member::new("State", "state", &ContactFlowModuleState),
+            Member::new("Name", "name", &ContactFlowModuleName)
+                .doc(
+                    "A new name for the flow module; leave it out to keep the current one.",
+                ),
+            Member::new("Description", "description", &ContactFlowModuleDescription)
+                .doc(
+                    "A new description of the flow module; leave it out to keep the current one.",
+                ),
+            Member::new("State", "state", &ContactFlowModuleState)
+                .doc("Whether the module is active or archived."),
         ],
     ),
 );
@@ -355,13 +461,19 @@ pub static UpdateContactFlowNameRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance that the flow belongs to.")
                 .required()
                 .location(Location::Label),
             Member::new("ContactFlowId", "contact-flow-id", &ContactFlowId)
+                .doc("The ID of the flow to change.")
                 .required()
                 .location(Location::Label),
-            Member::new("Name", "name", &ContactFlowName),
-            Member::new("Description", "description", &ContactFlowDescription),
+            Member::new("Name", "name", &ContactFlowName)
+                .doc("A new name for the flow; leave it out to keep the current one."),
+            Member::new("Description", "description", &ContactFlowDescription)
+                .doc(
+                    "A new description of the flow; leave it out to keep the current one.",
+                ),
         ],
     ),
 );
@@ -376,19 +488,35 @@ pub static UpdateContactRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance that handles the contact.")
                 .required()
                 .location(Location::Label),
             Member::new("ContactId", "contact-id", &ContactId)
+                .doc("The ID of the contact to change.")
                 .required()
                 .location(Location::Label),
-            Member::new("Name", "name", &Name),
-            Member::new("Description", "description", &Description),
-            Member::new("References", "references", &ContactReferences),
-            Member::new("SegmentAttributes", "segment-attributes", &SegmentAttributes),
-            Member::new("QueueInfo", "queue-info", &QueueInfoInput),
-            Member::new("UserInfo", "user-info", &UserInfo),
-            Member::new("CustomerEndpoint", "customer-endpoint", &Endpoint),
-            Member::new("SystemEndpoint", "system-endpoint", &Endpoint),
+            Member::new("Name", "name", &Name)
+                .doc("A new name for the contact, shown to agents."),
+            Member::new("Description", "description", &Description)
+                .doc("A new description of the contact, shown to agents."),
+            Member::new("References", "references", &ContactReferences)
+                .doc(
+                    "References to add or replace on the contact, by name, each with a type and value.",
+                ),
+            Member::new("SegmentAttributes", "segment-attributes", &SegmentAttributes)
+                .doc(
+                    "Segment attributes to set on the contact, by name, each with its value.",
+                ),
+            Member::new("QueueInfo", "queue-info", &QueueInfoInput)
+                .doc("The queue, by ID, to record on the contact."),
+            Member::new("UserInfo", "user-info", &UserInfo)
+                .doc("The agent, by user ID, to record on the contact."),
+            Member::new("CustomerEndpoint", "customer-endpoint", &Endpoint)
+                .doc(
+                    "The customer's endpoint (type and address) to record on the contact.",
+                ),
+            Member::new("SystemEndpoint", "system-endpoint", &Endpoint)
+                .doc("The system endpoint (type and address) to record on the contact."),
         ],
     ),
 );
@@ -403,18 +531,27 @@ pub static UpdateContactRoutingDataRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance that handles the contact.")
                 .required()
                 .location(Location::Label),
             Member::new("ContactId", "contact-id", &ContactId)
+                .doc("The ID of the queued contact.")
                 .required()
                 .location(Location::Label),
             Member::new(
-                "QueueTimeAdjustmentSeconds",
-                "queue-time-adjustment-seconds",
-                &QueueTimeAdjustmentSeconds,
-            ),
-            Member::new("QueuePriority", "queue-priority", &QueuePriority),
-            Member::new("RoutingCriteria", "routing-criteria", &RoutingCriteriaInput),
+                    "QueueTimeAdjustmentSeconds",
+                    "queue-time-adjustment-seconds",
+                    &QueueTimeAdjustmentSeconds,
+                )
+                .doc(
+                    "Seconds to add to the contact's time in queue, which moves it ahead of contacts that arrived later; negative values move it back.",
+                ),
+            Member::new("QueuePriority", "queue-priority", &QueuePriority)
+                .doc("The contact's priority in queue, 1 being the highest."),
+            Member::new("RoutingCriteria", "routing-criteria", &RoutingCriteriaInput)
+                .doc(
+                    "The steps of proficiency requirements the contact is routed by, each with its expiry.",
+                ),
         ],
     ),
 );
@@ -428,9 +565,15 @@ pub static UpdateContactScheduleRequest: Shape = Shape::new(
     "UpdateContactScheduleRequest",
     Kind::Structure(
         &[
-            Member::new("InstanceId", "instance-id", &InstanceId).required(),
-            Member::new("ContactId", "contact-id", &ContactId).required(),
-            Member::new("ScheduledTime", "scheduled-time", &Timestamp).required(),
+            Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance that handles the contact.")
+                .required(),
+            Member::new("ContactId", "contact-id", &ContactId)
+                .doc("The ID of the scheduled contact.")
+                .required(),
+            Member::new("ScheduledTime", "scheduled-time", &Timestamp)
+                .doc("The new time to start the contact.")
+                .required(),
         ],
     ),
 );
@@ -445,20 +588,40 @@ pub static UpdateDataTableAttributeRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the data table belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("DataTableId", "data-table-id", &DataTableId)
+                .doc("The ID of the data table the attribute belongs to.")
                 .required()
                 .location(Location::Label),
             Member::new("AttributeName", "attribute-name", &DataTableName)
+                .doc("The name the attribute has now, before any rename.")
                 .required()
                 .location(Location::Label),
-            Member::new("Name", "name", &DataTableName).required(),
-            Member::new("ValueType", "value-type", &DataTableAttributeValueType)
+            Member::new("Name", "name", &DataTableName)
+                .doc(
+                    "The attribute's name after the change (the current name to keep it).",
+                )
                 .required(),
-            Member::new("Description", "description", &DataTableDescription),
-            Member::new("Primary", "primary", &Boolean).default("false"),
-            Member::new("Validation", "validation", &Validation),
+            Member::new("ValueType", "value-type", &DataTableAttributeValueType)
+                .doc("The type of the attribute's values.")
+                .required(),
+            Member::new("Description", "description", &DataTableDescription)
+                .doc(
+                    "A new description of the data table attribute; leave it out to keep the current one.",
+                ),
+            Member::new("Primary", "primary", &Boolean)
+                .doc(
+                    "Make the attribute part of the table's primary key, which identifies each record.",
+                )
+                .default("false"),
+            Member::new("Validation", "validation", &Validation)
+                .doc(
+                    "Rules the attribute's values must follow, such as lengths, numeric bounds, counts for lists, or an allowed set.",
+                ),
         ],
     ),
 );
@@ -478,16 +641,32 @@ pub static UpdateDataTableMetadataRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the data table belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("DataTableId", "data-table-id", &DataTableId)
+                .doc("The ID of the data table to change.")
                 .required()
                 .location(Location::Label),
-            Member::new("Name", "name", &DataTableName).required(),
-            Member::new("Description", "description", &DataTableDescription),
-            Member::new("ValueLockLevel", "value-lock-level", &DataTableLockLevel)
+            Member::new("Name", "name", &DataTableName)
+                .doc("The table's name after the change (the current name to keep it).")
                 .required(),
-            Member::new("TimeZone", "time-zone", &TimeZone).required(),
+            Member::new("Description", "description", &DataTableDescription)
+                .doc(
+                    "A new description of the data table; leave it out to keep the current one.",
+                ),
+            Member::new("ValueLockLevel", "value-lock-level", &DataTableLockLevel)
+                .doc(
+                    "The level (whole table, record, attribute, single value, or none) at which concurrent changes of values are detected and refused.",
+                )
+                .required(),
+            Member::new("TimeZone", "time-zone", &TimeZone)
+                .doc(
+                    "The time zone used when evaluating the table's values, as an IANA name.",
+                )
+                .required(),
         ],
     ),
 );
@@ -504,15 +683,30 @@ pub static UpdateDataTablePrimaryValuesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the data table belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("DataTableId", "data-table-id", &DataTableId)
+                .doc("The ID of the data table.")
                 .required()
                 .location(Location::Label),
-            Member::new("PrimaryValues", "primary-values", &PrimaryValuesSet).required(),
-            Member::new("NewPrimaryValues", "new-primary-values", &PrimaryValuesSet)
+            Member::new("PrimaryValues", "primary-values", &PrimaryValuesSet)
+                .doc(
+                    "The record's current primary values, each an attribute name and value.",
+                )
                 .required(),
-            Member::new("LockVersion", "lock-version", &DataTableLockVersion).required(),
+            Member::new("NewPrimaryValues", "new-primary-values", &PrimaryValuesSet)
+                .doc(
+                    "The record's new primary values, each an attribute name and value.",
+                )
+                .required(),
+            Member::new("LockVersion", "lock-version", &DataTableLockVersion)
+                .doc(
+                    "The lock versions (of the table, attribute, record or value) as you last read them; the request fails if they have changed.",
+                )
+                .required(),
         ],
     ),
 );
@@ -529,14 +723,27 @@ pub static UpdateEmailAddressMetadataRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the email address belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("EmailAddressId", "email-address-id", &EmailAddressId)
+                .doc("The ID of the email address to change.")
                 .required()
                 .location(Location::Label),
-            Member::new("Description", "description", &Description),
-            Member::new("DisplayName", "display-name", &EmailAddressDisplayName),
-            Member::new("ClientToken", "client-token", &ClientToken),
+            Member::new("Description", "description", &Description)
+                .doc(
+                    "A new description of the email address; leave it out to keep the current one.",
+                ),
+            Member::new("DisplayName", "display-name", &EmailAddressDisplayName)
+                .doc(
+                    "A new display name, shown as the sender of the address's messages.",
+                ),
+            Member::new("ClientToken", "client-token", &ClientToken)
+                .doc(
+                    "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect.",
+                ),
         ],
     ),
 );
@@ -556,9 +763,13 @@ pub static UpdateEvaluationFormRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the evaluation form belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("EvaluationFormId", "evaluation-form-id", &ResourceId)
+                .doc("The ID of the evaluation form to change.")
                 .required()
                 .location(Location::Label),
             Member::new(
@@ -566,40 +777,68 @@ pub static UpdateEvaluationFormRequest: Shape = Shape::new(
                     "evaluation-form-version",
                     &VersionNumber,
                 )
+                .doc("The version of the form to update (the latest draft).")
                 .required()
                 .default("0"),
             Member::new("CreateNewVersion", "create-new-version", &BoxedBoolean)
+                .doc(
+                    "Save the changes as a new version instead of overwriting the given one.",
+                )
                 .default("null"),
-            Member::new("Title", "title", &EvaluationFormTitle).required(),
-            Member::new("Description", "description", &EvaluationFormDescription),
-            Member::new("Items", "items", &EvaluationFormItemsList).required(),
+            Member::new("Title", "title", &EvaluationFormTitle)
+                .doc("The form's title after the change.")
+                .required(),
+            Member::new("Description", "description", &EvaluationFormDescription)
+                .doc(
+                    "A new description of the evaluation form; leave it out to keep the current one.",
+                ),
+            Member::new("Items", "items", &EvaluationFormItemsList)
+                .doc("The form's complete new content, its sections and questions.")
+                .required(),
             Member::new(
-                "ScoringStrategy",
-                "scoring-strategy",
-                &EvaluationFormScoringStrategy,
-            ),
+                    "ScoringStrategy",
+                    "scoring-strategy",
+                    &EvaluationFormScoringStrategy,
+                )
+                .doc(
+                    "How the form's score is computed (from sections or questions) and whether scoring is on.",
+                ),
             Member::new(
-                "AutoEvaluationConfiguration",
-                "auto-evaluation-configuration",
-                &EvaluationFormAutoEvaluationConfiguration,
-            ),
+                    "AutoEvaluationConfiguration",
+                    "auto-evaluation-configuration",
+                    &EvaluationFormAutoEvaluationConfiguration,
+                )
+                .doc(
+                    "Whether the evaluation may be filled in automatically, from Contact Lens analysis.",
+                ),
             Member::new(
-                "ReviewConfiguration",
-                "review-configuration",
-                &EvaluationReviewConfiguration,
-            ),
-            Member::new("AsDraft", "as-draft", &BoxedBoolean).default("false"),
-            Member::new("ClientToken", "client-token", &ClientToken).idempotency_token(),
+                    "ReviewConfiguration",
+                    "review-configuration",
+                    &EvaluationReviewConfiguration,
+                )
+                .doc(
+                    "Who is notified to review evaluations made with the form, and for how many days a review can be asked.",
+                ),
+            Member::new("AsDraft", "as-draft", &BoxedBoolean)
+                .doc("Keep the version as a draft.")
+                .default("false"),
+            Member::new("ClientToken", "client-token", &ClientToken)
+                .doc(
+                    "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
+                )
+                .idempotency_token(),
             Member::new(
-                "TargetConfiguration",
-                "target-configuration",
-                &EvaluationFormTargetConfiguration,
-            ),
+                    "TargetConfiguration",
+                    "target-configuration",
+                    &EvaluationFormTargetConfiguration,
+                )
+                .doc("Which kind of contact interaction the form is for."),
             Member::new(
-                "LanguageConfiguration",
-                "language-configuration",
-                &EvaluationFormLanguageConfiguration,
-            ),
+                    "LanguageConfiguration",
+                    "language-configuration",
+                    &EvaluationFormLanguageConfiguration,
+                )
+                .doc("The language of the form."),
         ],
     ),
 );
@@ -633,6 +872,9 @@ pub static UpdateHoursOfOperationOverrideRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the hours of operation belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new(
@@ -640,6 +882,7 @@ pub static UpdateHoursOfOperationOverrideRequest: Shape = Shape::new(
                     "hours-of-operation-id",
                     &HoursOfOperationId,
                 )
+                .doc("The ID of the hours of operation to change.")
                 .required()
                 .location(Location::Label),
             Member::new(
@@ -647,23 +890,39 @@ pub static UpdateHoursOfOperationOverrideRequest: Shape = Shape::new(
                     "hours-of-operation-override-id",
                     &HoursOfOperationOverrideId,
                 )
+                .doc("The ID of the hours of operation override to change.")
                 .required()
                 .location(Location::Label),
-            Member::new("Name", "name", &CommonHumanReadableName),
-            Member::new("Description", "description", &CommonHumanReadableDescription),
-            Member::new("Config", "config", &HoursOfOperationOverrideConfigList),
+            Member::new("Name", "name", &CommonHumanReadableName)
+                .doc(
+                    "A new name for the hours of operation override; leave it out to keep the current one.",
+                ),
+            Member::new("Description", "description", &CommonHumanReadableDescription)
+                .doc(
+                    "A new description of the hours of operation override; leave it out to keep the current one.",
+                ),
+            Member::new("Config", "config", &HoursOfOperationOverrideConfigList)
+                .doc(
+                    "The new opening times on the override's dates, replacing the current ones.",
+                ),
             Member::new(
-                "EffectiveFrom",
-                "effective-from",
-                &HoursOfOperationOverrideYearMonthDayDateFormat,
-            ),
+                    "EffectiveFrom",
+                    "effective-from",
+                    &HoursOfOperationOverrideYearMonthDayDateFormat,
+                )
+                .doc("A new first date, as YYYY-MM-DD."),
             Member::new(
-                "EffectiveTill",
-                "effective-till",
-                &HoursOfOperationOverrideYearMonthDayDateFormat,
-            ),
-            Member::new("RecurrenceConfig", "recurrence-config", &RecurrenceConfig),
-            Member::new("OverrideType", "override-type", &OverrideType),
+                    "EffectiveTill",
+                    "effective-till",
+                    &HoursOfOperationOverrideYearMonthDayDateFormat,
+                )
+                .doc("A new last date, as YYYY-MM-DD."),
+            Member::new("RecurrenceConfig", "recurrence-config", &RecurrenceConfig)
+                .doc("A new recurrence (weekly, monthly or yearly, with an interval)."),
+            Member::new("OverrideType", "override-type", &OverrideType)
+                .doc(
+                    "Whether the override sets special opening times (STANDARD) or keeps the hours open or closed for the whole period.",
+                ),
         ],
     ),
 );
@@ -673,6 +932,9 @@ pub static UpdateHoursOfOperationRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the hours of operation belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new(
@@ -680,16 +942,23 @@ pub static UpdateHoursOfOperationRequest: Shape = Shape::new(
                     "hours-of-operation-id",
                     &HoursOfOperationId,
                 )
+                .doc("The ID of the hours of operation to change.")
                 .required()
                 .location(Location::Label),
-            Member::new("Name", "name", &CommonNameLength127),
-            Member::new(
-                "Description",
-                "description",
-                &UpdateHoursOfOperationDescription,
-            ),
-            Member::new("TimeZone", "time-zone", &TimeZone),
-            Member::new("Config", "config", &HoursOfOperationConfigList),
+            Member::new("Name", "name", &CommonNameLength127)
+                .doc(
+                    "A new name for the hours of operation; leave it out to keep the current one.",
+                ),
+            Member::new("Description", "description", &UpdateHoursOfOperationDescription)
+                .doc(
+                    "A new description of the hours of operation; leave it out to keep the current one.",
+                ),
+            Member::new("TimeZone", "time-zone", &TimeZone)
+                .doc("A new time zone, as an IANA name such as America/New_York."),
+            Member::new("Config", "config", &HoursOfOperationConfigList)
+                .doc(
+                    "The new opening times, a start and an end time for each day, replacing all current ones.",
+                ),
         ],
     ),
 );
@@ -699,13 +968,21 @@ pub static UpdateInstanceAttributeRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance whose setting to change.")
                 .required()
                 .location(Location::Label),
             Member::new("AttributeType", "attribute-type", &InstanceAttributeType)
+                .doc("The setting to change.")
                 .required()
                 .location(Location::Label),
-            Member::new("Value", "value", &InstanceAttributeValue).required(),
-            Member::new("ClientToken", "client-token", &ClientToken).idempotency_token(),
+            Member::new("Value", "value", &InstanceAttributeValue)
+                .doc("The new value of the setting, such as true or false.")
+                .required(),
+            Member::new("ClientToken", "client-token", &ClientToken)
+                .doc(
+                    "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
+                )
+                .idempotency_token(),
         ],
     ),
 );
@@ -715,17 +992,29 @@ pub static UpdateInstanceStorageConfigRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance whose storage destination to change.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("AssociationId", "association-id", &AssociationId)
+                .doc("The ID of the storage association to change.")
                 .required()
                 .location(Location::Label),
             Member::new("ResourceType", "resource-type", &InstanceStorageResourceType)
+                .doc("The kind of instance data the association is for.")
                 .required()
                 .location(Location::Query("resourceType")),
             Member::new("StorageConfig", "storage-config", &InstanceStorageConfig)
+                .doc(
+                    "The new destination settings, with the storage type and the S3, Kinesis, Firehose or video stream details.",
+                )
                 .required(),
-            Member::new("ClientToken", "client-token", &ClientToken).idempotency_token(),
+            Member::new("ClientToken", "client-token", &ClientToken)
+                .doc(
+                    "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
+                )
+                .idempotency_token(),
         ],
     ),
 );
@@ -735,12 +1024,18 @@ pub static UpdateNotificationContentRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the notification belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("NotificationId", "notification-id", &NotificationId)
+                .doc("The ID of the notification to change.")
                 .required()
                 .location(Location::Label),
-            Member::new("Content", "content", &NotificationContent).required(),
+            Member::new("Content", "content", &NotificationContent)
+                .doc("The new text, by language code (for example en_US).")
+                .required(),
         ],
     ),
 );
@@ -754,15 +1049,28 @@ pub static UpdateParticipantAuthenticationRequest: Shape = Shape::new(
     "UpdateParticipantAuthenticationRequest",
     Kind::Structure(
         &[
-            Member::new("State", "state", &ParticipantToken).required(),
-            Member::new("InstanceId", "instance-id", &InstanceId).required(),
-            Member::new("Code", "code", &AuthorizationCode),
-            Member::new("Error", "error", &AuthenticationError),
+            Member::new("State", "state", &ParticipantToken)
+                .doc(
+                    "The state value that the authentication request was started with, tying the result to the contact.",
+                )
+                .required(),
+            Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that handles the chat contact.",
+                )
+                .required(),
+            Member::new("Code", "code", &AuthorizationCode)
+                .doc(
+                    "The authorization code Amazon Cognito returned after the customer signed in; give this or Error.",
+                ),
+            Member::new("Error", "error", &AuthenticationError)
+                .doc("The error code returned instead of a code when sign-in failed."),
             Member::new(
-                "ErrorDescription",
-                "error-description",
-                &AuthenticationErrorDescription,
-            ),
+                    "ErrorDescription",
+                    "error-description",
+                    &AuthenticationErrorDescription,
+                )
+                .doc("A description of that error."),
         ],
     ),
 );
@@ -782,15 +1090,20 @@ pub static UpdateParticipantRoleConfigRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance that handles the contact.")
                 .required()
                 .location(Location::Label),
             Member::new("ContactId", "contact-id", &ContactId)
+                .doc("The ID of the chat contact.")
                 .required()
                 .location(Location::Label),
             Member::new(
                     "ChannelConfiguration",
                     "channel-configuration",
                     &UpdateParticipantRoleConfigChannelInfo,
+                )
+                .doc(
+                    "For chat, the idle time-outs and the actions taken when they expire, for each participant role.",
                 )
                 .required(),
         ],
@@ -807,14 +1120,20 @@ pub static UpdatePhoneNumberMetadataRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("PhoneNumberId", "phone-number-id", &PhoneNumberId)
+                .doc("The ID of the phone number to change.")
                 .required()
                 .location(Location::Label),
             Member::new(
-                "PhoneNumberDescription",
-                "phone-number-description",
-                &PhoneNumberDescription,
-            ),
-            Member::new("ClientToken", "client-token", &ClientToken).idempotency_token(),
+                    "PhoneNumberDescription",
+                    "phone-number-description",
+                    &PhoneNumberDescription,
+                )
+                .doc("The number's new description."),
+            Member::new("ClientToken", "client-token", &ClientToken)
+                .doc(
+                    "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
+                )
+                .idempotency_token(),
         ],
     ),
 );
@@ -824,11 +1143,22 @@ pub static UpdatePhoneNumberRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("PhoneNumberId", "phone-number-id", &PhoneNumberId)
+                .doc("The ID of the phone number to move.")
                 .required()
                 .location(Location::Label),
-            Member::new("TargetArn", "target-arn", &ARN),
-            Member::new("InstanceId", "instance-id", &InstanceId),
-            Member::new("ClientToken", "client-token", &ClientToken).idempotency_token(),
+            Member::new("TargetArn", "target-arn", &ARN)
+                .doc(
+                    "The ARN of the instance or traffic distribution group to move the number to; give this or InstanceId.",
+                ),
+            Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the instance to move the number to; give this or TargetArn.",
+                ),
+            Member::new("ClientToken", "client-token", &ClientToken)
+                .doc(
+                    "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
+                )
+                .idempotency_token(),
         ],
     ),
 );
@@ -848,18 +1178,27 @@ pub static UpdatePredefinedAttributeRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the predefined attribute belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("Name", "name", &PredefinedAttributeName)
+                .doc("The name of the predefined attribute to change.")
                 .required()
                 .location(Location::Label),
-            Member::new("Values", "values", &PredefinedAttributeValues),
-            Member::new("Purposes", "purposes", &PredefinedAttributePurposeNameList),
+            Member::new("Values", "values", &PredefinedAttributeValues)
+                .doc("The attribute's new list of allowed values."),
+            Member::new("Purposes", "purposes", &PredefinedAttributePurposeNameList)
+                .doc("What the attribute's values are used for, as free labels."),
             Member::new(
-                "AttributeConfiguration",
-                "attribute-configuration",
-                &InputPredefinedAttributeConfiguration,
-            ),
+                    "AttributeConfiguration",
+                    "attribute-configuration",
+                    &InputPredefinedAttributeConfiguration,
+                )
+                .doc(
+                    "Settings of the attribute, such as whether values are checked against the list when assigned.",
+                ),
         ],
     ),
 );
@@ -869,14 +1208,23 @@ pub static UpdatePromptRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance that the prompt belongs to.")
                 .required()
                 .location(Location::Label),
             Member::new("PromptId", "prompt-id", &PromptId)
+                .doc("The ID of the prompt to change.")
                 .required()
                 .location(Location::Label),
-            Member::new("Name", "name", &CommonNameLength127),
-            Member::new("Description", "description", &PromptDescription),
-            Member::new("S3Uri", "s3-uri", &S3Uri),
+            Member::new("Name", "name", &CommonNameLength127)
+                .doc("A new name for the prompt; leave it out to keep the current one."),
+            Member::new("Description", "description", &PromptDescription)
+                .doc(
+                    "A new description of the prompt; leave it out to keep the current one.",
+                ),
+            Member::new("S3Uri", "s3-uri", &S3Uri)
+                .doc(
+                    "The Amazon S3 URI of a new audio file. It has the form s3://bucket/key.",
+                ),
         ],
     ),
 );
@@ -896,9 +1244,11 @@ pub static UpdateQueueHoursOfOperationRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance that the queue belongs to.")
                 .required()
                 .location(Location::Label),
             Member::new("QueueId", "queue-id", &QueueId)
+                .doc("The ID of the queue to change.")
                 .required()
                 .location(Location::Label),
             Member::new(
@@ -906,6 +1256,7 @@ pub static UpdateQueueHoursOfOperationRequest: Shape = Shape::new(
                     "hours-of-operation-id",
                     &HoursOfOperationId,
                 )
+                .doc("The ID of the new hours of operation.")
                 .required(),
         ],
     ),
@@ -916,12 +1267,18 @@ pub static UpdateQueueMaxContactsRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance that the queue belongs to.")
                 .required()
                 .location(Location::Label),
             Member::new("QueueId", "queue-id", &QueueId)
+                .doc("The ID of the queue to change.")
                 .required()
                 .location(Location::Label),
-            Member::new("MaxContacts", "max-contacts", &QueueMaxContacts).default("null"),
+            Member::new("MaxContacts", "max-contacts", &QueueMaxContacts)
+                .doc(
+                    "The most contacts the queue may hold at once; leave it out to remove the limit.",
+                )
+                .default("null"),
         ],
     ),
 );
@@ -931,13 +1288,19 @@ pub static UpdateQueueNameRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance that the queue belongs to.")
                 .required()
                 .location(Location::Label),
             Member::new("QueueId", "queue-id", &QueueId)
+                .doc("The ID of the queue to change.")
                 .required()
                 .location(Location::Label),
-            Member::new("Name", "name", &CommonNameLength127),
-            Member::new("Description", "description", &QueueDescription),
+            Member::new("Name", "name", &CommonNameLength127)
+                .doc("A new name for the queue; leave it out to keep the current one."),
+            Member::new("Description", "description", &QueueDescription)
+                .doc(
+                    "A new description of the queue; leave it out to keep the current one.",
+                ),
         ],
     ),
 );
@@ -947,15 +1310,20 @@ pub static UpdateQueueOutboundCallerConfigRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance that the queue belongs to.")
                 .required()
                 .location(Location::Label),
             Member::new("QueueId", "queue-id", &QueueId)
+                .doc("The ID of the queue to change.")
                 .required()
                 .location(Location::Label),
             Member::new(
                     "OutboundCallerConfig",
                     "outbound-caller-config",
                     &OutboundCallerConfig,
+                )
+                .doc(
+                    "The caller ID name, the caller ID number (by phone number ID) and the outbound whisper flow.",
                 )
                 .required(),
         ],
@@ -967,9 +1335,11 @@ pub static UpdateQueueOutboundEmailConfigRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance that the queue belongs to.")
                 .required()
                 .location(Location::Label),
             Member::new("QueueId", "queue-id", &QueueId)
+                .doc("The ID of the queue to change.")
                 .required()
                 .location(Location::Label),
             Member::new(
@@ -977,6 +1347,7 @@ pub static UpdateQueueOutboundEmailConfigRequest: Shape = Shape::new(
                     "outbound-email-config",
                     &OutboundEmailConfig,
                 )
+                .doc("The email address, by ID, to send from by default.")
                 .required(),
         ],
     ),
@@ -987,12 +1358,16 @@ pub static UpdateQueueStatusRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance that the queue belongs to.")
                 .required()
                 .location(Location::Label),
             Member::new("QueueId", "queue-id", &QueueId)
+                .doc("The ID of the queue to change.")
                 .required()
                 .location(Location::Label),
-            Member::new("Status", "status", &QueueStatus).required(),
+            Member::new("Status", "status", &QueueStatus)
+                .doc("Whether the queue is enabled.")
+                .required(),
         ],
     ),
 );
@@ -1002,15 +1377,22 @@ pub static UpdateQuickConnectConfigRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the quick connect belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("QuickConnectId", "quick-connect-id", &QuickConnectId)
+                .doc("The ID of the quick connect to change.")
                 .required()
                 .location(Location::Label),
             Member::new(
                     "QuickConnectConfig",
                     "quick-connect-config",
                     &QuickConnectConfig,
+                )
+                .doc(
+                    "The new type and destination (a user and flow, a queue and flow, a phone number, or a flow).",
                 )
                 .required(),
         ],
@@ -1028,13 +1410,23 @@ pub static UpdateQuickConnectNameRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the quick connect belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("QuickConnectId", "quick-connect-id", &QuickConnectId)
+                .doc("The ID of the quick connect to change.")
                 .required()
                 .location(Location::Label),
-            Member::new("Name", "name", &QuickConnectName),
-            Member::new("Description", "description", &UpdateQuickConnectDescription),
+            Member::new("Name", "name", &QuickConnectName)
+                .doc(
+                    "A new name for the quick connect; leave it out to keep the current one.",
+                ),
+            Member::new("Description", "description", &UpdateQuickConnectDescription)
+                .doc(
+                    "A new description of the quick connect; leave it out to keep the current one.",
+                ),
         ],
     ),
 );
@@ -1044,15 +1436,22 @@ pub static UpdateRoutingProfileAgentAvailabilityTimerRequest: Shape = Shape::new
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the routing profile belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("RoutingProfileId", "routing-profile-id", &RoutingProfileId)
+                .doc("The ID of the routing profile to change.")
                 .required()
                 .location(Location::Label),
             Member::new(
                     "AgentAvailabilityTimer",
                     "agent-availability-timer",
                     &AgentAvailabilityTimer,
+                )
+                .doc(
+                    "How agents are ranked, by time since their last activity or since their last inbound contact.",
                 )
                 .required(),
         ],
@@ -1064,12 +1463,19 @@ pub static UpdateRoutingProfileConcurrencyRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the routing profile belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("RoutingProfileId", "routing-profile-id", &RoutingProfileId)
+                .doc("The ID of the routing profile to change.")
                 .required()
                 .location(Location::Label),
             Member::new("MediaConcurrencies", "media-concurrencies", &MediaConcurrencies)
+                .doc(
+                    "For each channel, how many contacts an agent can handle at once and whether other channels may be offered meanwhile.",
+                )
                 .required(),
         ],
     ),
@@ -1080,12 +1486,17 @@ pub static UpdateRoutingProfileDefaultOutboundQueueRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the routing profile belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("RoutingProfileId", "routing-profile-id", &RoutingProfileId)
+                .doc("The ID of the routing profile to change.")
                 .required()
                 .location(Location::Label),
             Member::new("DefaultOutboundQueueId", "default-outbound-queue-id", &QueueId)
+                .doc("The ID of the new default outbound queue.")
                 .required(),
         ],
     ),
@@ -1096,13 +1507,23 @@ pub static UpdateRoutingProfileNameRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the routing profile belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("RoutingProfileId", "routing-profile-id", &RoutingProfileId)
+                .doc("The ID of the routing profile to change.")
                 .required()
                 .location(Location::Label),
-            Member::new("Name", "name", &RoutingProfileName),
-            Member::new("Description", "description", &RoutingProfileDescription),
+            Member::new("Name", "name", &RoutingProfileName)
+                .doc(
+                    "A new name for the routing profile; leave it out to keep the current one.",
+                ),
+            Member::new("Description", "description", &RoutingProfileDescription)
+                .doc(
+                    "A new description of the routing profile; leave it out to keep the current one.",
+                ),
         ],
     ),
 );
@@ -1112,12 +1533,19 @@ pub static UpdateRoutingProfileQueuesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the routing profile belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("RoutingProfileId", "routing-profile-id", &RoutingProfileId)
+                .doc("The ID of the routing profile to change.")
                 .required()
                 .location(Location::Label),
             Member::new("QueueConfigs", "queue-configs", &RoutingProfileQueueConfigList)
+                .doc(
+                    "The queues to change, each with its channel and its new priority (1 is highest) and delay in seconds.",
+                )
                 .required(),
         ],
     ),
@@ -1128,15 +1556,25 @@ pub static UpdateRuleRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("RuleId", "rule-id", &RuleId)
+                .doc("The ID of the rule to change.")
                 .required()
                 .location(Location::Label),
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance that the rule belongs to.")
                 .required()
                 .location(Location::Label),
-            Member::new("Name", "name", &RuleName).required(),
-            Member::new("Function", "function", &RuleFunction).required(),
-            Member::new("Actions", "actions", &RuleActions).required(),
-            Member::new("PublishStatus", "publish-status", &RulePublishStatus).required(),
+            Member::new("Name", "name", &RuleName)
+                .doc("The rule's name after the change.")
+                .required(),
+            Member::new("Function", "function", &RuleFunction)
+                .doc("The rule's new condition, in the Amazon Connect rules language.")
+                .required(),
+            Member::new("Actions", "actions", &RuleActions)
+                .doc("The rule's new actions, replacing the current ones.")
+                .required(),
+            Member::new("PublishStatus", "publish-status", &RulePublishStatus)
+                .doc("Whether the rule becomes a draft or is published (in effect).")
+                .required(),
         ],
     ),
 );
@@ -1145,45 +1583,76 @@ pub static UpdateSecurityProfileRequest: Shape = Shape::new(
     "UpdateSecurityProfileRequest",
     Kind::Structure(
         &[
-            Member::new("Description", "description", &SecurityProfileDescription),
-            Member::new("Permissions", "permissions", &PermissionsList),
+            Member::new("Description", "description", &SecurityProfileDescription)
+                .doc(
+                    "A new description of the security profile; leave it out to keep the current one.",
+                ),
+            Member::new("Permissions", "permissions", &PermissionsList)
+                .doc(
+                    "The permissions the profile grants from now on, replacing the current ones.",
+                ),
             Member::new("SecurityProfileId", "security-profile-id", &SecurityProfileId)
+                .doc("The ID of the security profile to change.")
                 .required()
                 .location(Location::Label),
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the security profile belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new(
-                "AllowedAccessControlTags",
-                "allowed-access-control-tags",
-                &AllowedAccessControlTags,
-            ),
+                    "AllowedAccessControlTags",
+                    "allowed-access-control-tags",
+                    &AllowedAccessControlTags,
+                )
+                .doc(
+                    "Tags (key and value) that limit the profile to resources carrying them, for the resource types listed in TagRestrictedResources.",
+                ),
             Member::new(
-                "TagRestrictedResources",
-                "tag-restricted-resources",
-                &TagRestrictedResourceList,
-            ),
-            Member::new("Applications", "applications", &Applications),
+                    "TagRestrictedResources",
+                    "tag-restricted-resources",
+                    &TagRestrictedResourceList,
+                )
+                .doc(
+                    "The resource types (such as User or Queue) to which the tag-based access control applies.",
+                ),
+            Member::new("Applications", "applications", &Applications)
+                .doc(
+                    "Third-party applications and the permissions the profile grants in each, by namespace.",
+                ),
             Member::new(
-                "HierarchyRestrictedResources",
-                "hierarchy-restricted-resources",
-                &HierarchyRestrictedResourceList,
-            ),
+                    "HierarchyRestrictedResources",
+                    "hierarchy-restricted-resources",
+                    &HierarchyRestrictedResourceList,
+                )
+                .doc(
+                    "The resource types (such as User) to which the hierarchy-based access control applies.",
+                ),
             Member::new(
-                "AllowedAccessControlHierarchyGroupId",
-                "allowed-access-control-hierarchy-group-id",
-                &HierarchyGroupId,
-            ),
+                    "AllowedAccessControlHierarchyGroupId",
+                    "allowed-access-control-hierarchy-group-id",
+                    &HierarchyGroupId,
+                )
+                .doc(
+                    "The ID of the hierarchy group that limits the profile to users in it and below it.",
+                ),
             Member::new(
-                "AllowedFlowModules",
-                "allowed-flow-modules",
-                &AllowedFlowModules,
-            ),
+                    "AllowedFlowModules",
+                    "allowed-flow-modules",
+                    &AllowedFlowModules,
+                )
+                .doc(
+                    "The flow modules the profile grants access to, each by type and module ID.",
+                ),
             Member::new(
-                "GranularAccessControlConfiguration",
-                "granular-access-control-configuration",
-                &GranularAccessControlConfiguration,
-            ),
+                    "GranularAccessControlConfiguration",
+                    "granular-access-control-configuration",
+                    &GranularAccessControlConfiguration,
+                )
+                .doc(
+                    "Finer-grained access rules, such as which data tables, attributes and values the profile may read or change.",
+                ),
         ],
     ),
 );
@@ -1193,19 +1662,43 @@ pub static UpdateTaskTemplateRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("TaskTemplateId", "task-template-id", &TaskTemplateId)
+                .doc("The ID of the task template to change.")
                 .required()
                 .location(Location::Label),
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the task template belongs to.",
+                )
                 .required()
                 .location(Location::Label),
-            Member::new("Name", "name", &TaskTemplateName),
-            Member::new("Description", "description", &TaskTemplateDescription),
-            Member::new("ContactFlowId", "contact-flow-id", &ContactFlowId),
-            Member::new("SelfAssignFlowId", "self-assign-flow-id", &ContactFlowId),
-            Member::new("Constraints", "constraints", &TaskTemplateConstraints),
-            Member::new("Defaults", "defaults", &TaskTemplateDefaults),
-            Member::new("Status", "status", &TaskTemplateStatus),
-            Member::new("Fields", "fields", &TaskTemplateFields),
+            Member::new("Name", "name", &TaskTemplateName)
+                .doc(
+                    "A new name for the task template; leave it out to keep the current one.",
+                ),
+            Member::new("Description", "description", &TaskTemplateDescription)
+                .doc(
+                    "A new description of the task template; leave it out to keep the current one.",
+                ),
+            Member::new("ContactFlowId", "contact-flow-id", &ContactFlowId)
+                .doc("The ID of the flow tasks from the template start in."),
+            Member::new("SelfAssignFlowId", "self-assign-flow-id", &ContactFlowId)
+                .doc(
+                    "The ID of the flow that runs when an agent assigns a task from this template to themselves.",
+                ),
+            Member::new("Constraints", "constraints", &TaskTemplateConstraints)
+                .doc(
+                    "Which fields of tasks from this template are required, read-only or hidden.",
+                ),
+            Member::new("Defaults", "defaults", &TaskTemplateDefaults)
+                .doc("Default values for fields of tasks from this template."),
+            Member::new("Status", "status", &TaskTemplateStatus)
+                .doc(
+                    "Whether the template can be used to create tasks (ACTIVE) or not.",
+                ),
+            Member::new("Fields", "fields", &TaskTemplateFields)
+                .doc(
+                    "The fields of tasks from the template, replacing the current ones.",
+                ),
         ],
     ),
 );
@@ -1236,24 +1729,48 @@ pub static UpdateTestCaseRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceIdOrArn)
+                .doc(
+                    "The ID of the Amazon Connect instance that the test case belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("TestCaseId", "test-case-id", &TestCaseId)
+                .doc("The ID of the test case to change.")
                 .required()
                 .location(Location::Label),
-            Member::new("Content", "content", &TestCaseContent),
-            Member::new("EntryPoint", "entry-point", &TestCaseEntryPoint),
+            Member::new("Content", "content", &TestCaseContent)
+                .doc("The test's new definition, as a JSON string."),
+            Member::new("EntryPoint", "entry-point", &TestCaseEntryPoint)
+                .doc(
+                    "How the simulated contact enters (a voice call to a phone number, or a chat), with its parameters.",
+                ),
             Member::new(
-                "InitializationData",
-                "initialization-data",
-                &TestCaseInitializationData,
-            ),
-            Member::new("Name", "name", &TestCaseName),
-            Member::new("Description", "description", &TestCaseDescription),
-            Member::new("Status", "status", &TestCaseStatus),
+                    "InitializationData",
+                    "initialization-data",
+                    &TestCaseInitializationData,
+                )
+                .doc(
+                    "Initial data for the simulated contact, such as contact attributes, as a JSON string.",
+                ),
+            Member::new("Name", "name", &TestCaseName)
+                .doc(
+                    "A new name for the test case; leave it out to keep the current one.",
+                ),
+            Member::new("Description", "description", &TestCaseDescription)
+                .doc(
+                    "A new description of the test case; leave it out to keep the current one.",
+                ),
+            Member::new("Status", "status", &TestCaseStatus)
+                .doc("Whether to publish the test case or keep it as a draft."),
             Member::new("LastModifiedTime", "last-modified-time", &Timestamp)
+                .doc(
+                    "The test case's last-modified time as you last read it; the request fails if it has changed since.",
+                )
                 .location(Location::Header("x-amz-last-modified-time")),
             Member::new("LastModifiedRegion", "last-modified-region", &RegionName)
+                .doc(
+                    "The AWS Region where the resource was last modified, as you last read it; used with LastModifiedTime to detect a concurrent change.",
+                )
                 .location(Location::Header("x-amz-last-modified-region")),
         ],
     ),
@@ -1269,11 +1786,17 @@ pub static UpdateTrafficDistributionRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("Id", "id", &TrafficDistributionGroupIdOrArn)
+                .doc("The ID or ARN of the traffic distribution group.")
                 .required()
                 .location(Location::Label),
-            Member::new("TelephonyConfig", "telephony-config", &TelephonyConfig),
-            Member::new("SignInConfig", "sign-in-config", &SignInConfig),
-            Member::new("AgentConfig", "agent-config", &AgentConfig),
+            Member::new("TelephonyConfig", "telephony-config", &TelephonyConfig)
+                .doc(
+                    "How to divide telephony traffic between the Regions, as percentages.",
+                ),
+            Member::new("SignInConfig", "sign-in-config", &SignInConfig)
+                .doc("Which Regions agents may sign in to, and how sign-in is divided."),
+            Member::new("AgentConfig", "agent-config", &AgentConfig)
+                .doc("How to divide agents between the Regions, as percentages."),
         ],
     ),
 );
@@ -1287,31 +1810,44 @@ pub static UpdateUserConfigRequest: Shape = Shape::new(
     "UpdateUserConfigRequest",
     Kind::Structure(
         &[
-            Member::new("AutoAcceptConfigs", "auto-accept-configs", &AutoAcceptConfigs),
+            Member::new("AutoAcceptConfigs", "auto-accept-configs", &AutoAcceptConfigs)
+                .doc("For each channel, whether contacts are accepted automatically."),
             Member::new(
-                "AfterContactWorkConfigs",
-                "after-contact-work-configs",
-                &AfterContactWorkConfigs,
-            ),
+                    "AfterContactWorkConfigs",
+                    "after-contact-work-configs",
+                    &AfterContactWorkConfigs,
+                )
+                .doc(
+                    "For each channel, how long the agent may spend on after-contact work.",
+                ),
             Member::new(
-                "PhoneNumberConfigs",
-                "phone-number-configs",
-                &PhoneNumberConfigs,
-            ),
+                    "PhoneNumberConfigs",
+                    "phone-number-configs",
+                    &PhoneNumberConfigs,
+                )
+                .doc("For each channel, the phone type and desk phone number."),
             Member::new(
-                "PersistentConnectionConfigs",
-                "persistent-connection-configs",
-                &PersistentConnectionConfigs,
-            ),
+                    "PersistentConnectionConfigs",
+                    "persistent-connection-configs",
+                    &PersistentConnectionConfigs,
+                )
+                .doc(
+                    "For each channel, whether the agent's connection stays open between calls.",
+                ),
             Member::new(
-                "VoiceEnhancementConfigs",
-                "voice-enhancement-configs",
-                &VoiceEnhancementConfigs,
-            ),
+                    "VoiceEnhancementConfigs",
+                    "voice-enhancement-configs",
+                    &VoiceEnhancementConfigs,
+                )
+                .doc(
+                    "For each channel, the voice enhancement (noise suppression) mode.",
+                ),
             Member::new("UserId", "user-id", &UserId)
+                .doc("The ID of the user to change.")
                 .required()
                 .location(Location::Label),
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance that the user belongs to.")
                 .required()
                 .location(Location::Label),
         ],
@@ -1322,11 +1858,17 @@ pub static UpdateUserHierarchyGroupNameRequest: Shape = Shape::new(
     "UpdateUserHierarchyGroupNameRequest",
     Kind::Structure(
         &[
-            Member::new("Name", "name", &HierarchyGroupName).required(),
+            Member::new("Name", "name", &HierarchyGroupName)
+                .doc("The new name of the hierarchy group.")
+                .required(),
             Member::new("HierarchyGroupId", "hierarchy-group-id", &HierarchyGroupId)
+                .doc("The ID of the group to rename.")
                 .required()
                 .location(Location::Label),
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the hierarchy group belongs to.",
+                )
                 .required()
                 .location(Location::Label),
         ],
@@ -1337,11 +1879,16 @@ pub static UpdateUserHierarchyRequest: Shape = Shape::new(
     "UpdateUserHierarchyRequest",
     Kind::Structure(
         &[
-            Member::new("HierarchyGroupId", "hierarchy-group-id", &HierarchyGroupId),
+            Member::new("HierarchyGroupId", "hierarchy-group-id", &HierarchyGroupId)
+                .doc(
+                    "The ID of the group to move the user to; leave it out to take the user out of the hierarchy.",
+                ),
             Member::new("UserId", "user-id", &UserId)
+                .doc("The ID of the user to change.")
                 .required()
                 .location(Location::Label),
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance that the user belongs to.")
                 .required()
                 .location(Location::Label),
         ],
@@ -1357,8 +1904,14 @@ pub static UpdateUserHierarchyStructureRequest: Shape = Shape::new(
                     "hierarchy-structure",
                     &HierarchyStructureUpdate,
                 )
+                .doc(
+                    "The names of the hierarchy's levels, from level one (top) to level five.",
+                )
                 .required(),
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance whose agent hierarchy levels to rename.",
+                )
                 .required()
                 .location(Location::Label),
         ],
@@ -1370,14 +1923,16 @@ pub static UpdateUserIdentityInfoRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("IdentityInfo", "identity-info", &UserIdentityInfo)
-                .doc("The identity information for the user.")
+                .doc(
+                    "The user's new first and last name, email address, secondary email address and mobile number.",
+                )
                 .required(),
             Member::new("UserId", "user-id", &UserId)
-                .doc("The identifier of the user account.")
+                .doc("The ID of the user whose identity information to change.")
                 .required()
                 .location(Location::Label),
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The identifier of the Amazon Connect instance.")
+                .doc("The ID of the Amazon Connect instance the user belongs to.")
                 .required()
                 .location(Location::Label),
         ],
@@ -1389,18 +1944,29 @@ pub static UpdateUserNotificationStatusRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance that the user belongs to.")
                 .required()
                 .location(Location::Label),
             Member::new("NotificationId", "notification-id", &NotificationId)
+                .doc("The ID of the notification.")
                 .required()
                 .location(Location::Label),
             Member::new("UserId", "user-id", &UserId)
+                .doc("The ID of the user to change.")
                 .required()
                 .location(Location::Label),
-            Member::new("Status", "status", &NotificationStatus).required(),
+            Member::new("Status", "status", &NotificationStatus)
+                .doc("The notification's new status for the user.")
+                .required(),
             Member::new("LastModifiedTime", "last-modified-time", &Timestamp)
+                .doc(
+                    "The status's last-modified time as you last read it; the request fails if it has changed since.",
+                )
                 .location(Location::Header("x-amz-last-modified-time")),
             Member::new("LastModifiedRegion", "last-modified-region", &RegionName)
+                .doc(
+                    "The AWS Region where the resource was last modified, as you last read it; used with LastModifiedTime to detect a concurrent change.",
+                )
                 .location(Location::Header("x-amz-last-modified-region")),
         ],
     ),
@@ -1415,11 +1981,17 @@ pub static UpdateUserPhoneConfigRequest: Shape = Shape::new(
     "UpdateUserPhoneConfigRequest",
     Kind::Structure(
         &[
-            Member::new("PhoneConfig", "phone-config", &UserPhoneConfig).required(),
+            Member::new("PhoneConfig", "phone-config", &UserPhoneConfig)
+                .doc(
+                    "The user's new phone type (softphone or desk phone), desk phone number, auto-accept and after-contact work time limit.",
+                )
+                .required(),
             Member::new("UserId", "user-id", &UserId)
+                .doc("The ID of the user to change.")
                 .required()
                 .location(Location::Label),
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance that the user belongs to.")
                 .required()
                 .location(Location::Label),
         ],
@@ -1431,12 +2003,17 @@ pub static UpdateUserProficienciesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance that the user belongs to.")
                 .required()
                 .location(Location::Label),
             Member::new("UserId", "user-id", &UserId)
+                .doc("The ID of the user to change.")
                 .required()
                 .location(Location::Label),
             Member::new("UserProficiencies", "user-proficiencies", &UserProficiencyList)
+                .doc(
+                    "The proficiencies to change, each an attribute name and value with its new level from 1 to 5.",
+                )
                 .required(),
         ],
     ),
@@ -1447,11 +2024,14 @@ pub static UpdateUserRoutingProfileRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("RoutingProfileId", "routing-profile-id", &RoutingProfileId)
+                .doc("The ID of the new routing profile.")
                 .required(),
             Member::new("UserId", "user-id", &UserId)
+                .doc("The ID of the user to change.")
                 .required()
                 .location(Location::Label),
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance that the user belongs to.")
                 .required()
                 .location(Location::Label),
         ],
@@ -1467,11 +2047,16 @@ pub static UpdateUserSecurityProfilesRequest: Shape = Shape::new(
                     "security-profile-ids",
                     &SecurityProfileIds,
                 )
+                .doc(
+                    "The IDs of the security profiles the user is to have, replacing the current ones.",
+                )
                 .required(),
             Member::new("UserId", "user-id", &UserId)
+                .doc("The ID of the user to change.")
                 .required()
                 .location(Location::Label),
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc("The ID of the Amazon Connect instance that the user belongs to.")
                 .required()
                 .location(Location::Label),
         ],
@@ -1483,13 +2068,19 @@ pub static UpdateViewContentRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &ViewsInstanceId)
+                .doc("The ID of the Amazon Connect instance that the view belongs to.")
                 .required()
                 .location(Location::Label),
             Member::new("ViewId", "view-id", &ViewId)
+                .doc("The ID of the view to change.")
                 .required()
                 .location(Location::Label),
-            Member::new("Status", "status", &ViewStatus).required(),
-            Member::new("Content", "content", &ViewInputContent).required(),
+            Member::new("Status", "status", &ViewStatus)
+                .doc("Whether to publish the new content or save it as a draft.")
+                .required(),
+            Member::new("Content", "content", &ViewInputContent)
+                .doc("The view's new template (JSON) and the actions it can raise.")
+                .required(),
         ],
     ),
 );
@@ -1504,13 +2095,19 @@ pub static UpdateViewMetadataRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &ViewsInstanceId)
+                .doc("The ID of the Amazon Connect instance that the view belongs to.")
                 .required()
                 .location(Location::Label),
             Member::new("ViewId", "view-id", &ViewId)
+                .doc("The ID of the view to change.")
                 .required()
                 .location(Location::Label),
-            Member::new("Name", "name", &ViewName),
-            Member::new("Description", "description", &ViewDescription),
+            Member::new("Name", "name", &ViewName)
+                .doc("A new name for the view; leave it out to keep the current one."),
+            Member::new("Description", "description", &ViewDescription)
+                .doc(
+                    "A new description of the view; leave it out to keep the current one.",
+                ),
         ],
     ),
 );
@@ -1525,14 +2122,25 @@ pub static UpdateWorkspaceMetadataRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the workspace belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("WorkspaceId", "workspace-id", &WorkspaceId)
+                .doc("The ID of the workspace to change.")
                 .required()
                 .location(Location::Label),
-            Member::new("Name", "name", &WorkspaceName),
-            Member::new("Description", "description", &WorkspaceDescription),
-            Member::new("Title", "title", &WorkspaceTitle),
+            Member::new("Name", "name", &WorkspaceName)
+                .doc(
+                    "A new name for the workspace; leave it out to keep the current one.",
+                ),
+            Member::new("Description", "description", &WorkspaceDescription)
+                .doc(
+                    "A new description of the workspace; leave it out to keep the current one.",
+                ),
+            Member::new("Title", "title", &WorkspaceTitle)
+                .doc("A new title, shown at the top of the workspace."),
         ],
     ),
 );
@@ -1547,16 +2155,26 @@ pub static UpdateWorkspacePageRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the workspace belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("WorkspaceId", "workspace-id", &WorkspaceId)
+                .doc("The ID of the workspace to change.")
                 .required()
                 .location(Location::Label),
-            Member::new("Page", "page", &Page).required().location(Location::Label),
-            Member::new("NewPage", "new-page", &Page),
-            Member::new("ResourceArn", "resource-arn", &ARN),
-            Member::new("Slug", "slug", &Slug),
-            Member::new("InputData", "input-data", &InputData),
+            Member::new("Page", "page", &Page)
+                .doc("The current name of the page to change.")
+                .required()
+                .location(Location::Label),
+            Member::new("NewPage", "new-page", &Page).doc("A new name for the page."),
+            Member::new("ResourceArn", "resource-arn", &ARN)
+                .doc("The ARN of the view or other resource the page is to show."),
+            Member::new("Slug", "slug", &Slug)
+                .doc("A new URL path segment for the page."),
+            Member::new("InputData", "input-data", &InputData)
+                .doc("New data passed to the view, as a JSON string."),
         ],
     ),
 );
@@ -1571,12 +2189,17 @@ pub static UpdateWorkspaceThemeRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the workspace belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("WorkspaceId", "workspace-id", &WorkspaceId)
+                .doc("The ID of the workspace to change.")
                 .required()
                 .location(Location::Label),
-            Member::new("Theme", "theme", &WorkspaceTheme),
+            Member::new("Theme", "theme", &WorkspaceTheme)
+                .doc("The new colours and images, for the light and the dark theme."),
         ],
     ),
 );
@@ -1591,12 +2214,20 @@ pub static UpdateWorkspaceVisibilityRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
+                .doc(
+                    "The ID of the Amazon Connect instance that the workspace belongs to.",
+                )
                 .required()
                 .location(Location::Label),
             Member::new("WorkspaceId", "workspace-id", &WorkspaceId)
+                .doc("The ID of the workspace whose visibility to change.")
                 .required()
                 .location(Location::Label),
-            Member::new("Visibility", "visibility", &Visibility).required(),
+            Member::new("Visibility", "visibility", &Visibility)
+                .doc(
+                    "Who can see the workspace, everyone, only those it is assigned to, or no one.",
+                )
+                .required(),
         ],
     ),
 );

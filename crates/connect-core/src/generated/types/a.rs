@@ -75,12 +75,15 @@ pub enum ActionType {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ActivateEvaluationFormRequest {
+    /// The ID of the Amazon Connect instance that the evaluation form belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the evaluation form to activate.
     #[serde(rename = "EvaluationFormId")]
     #[schemars(length(min = 1, max = 500))]
     pub evaluation_form_id: ::std::string::String,
+    /// The version of the form to make active.
     #[serde(rename = "EvaluationFormVersion")]
     pub evaluation_form_version: i32,
 }
@@ -737,12 +740,15 @@ pub struct AssignSlaActionDefinition {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AssociateAnalyticsDataSetRequest {
+    /// The ID of the Amazon Connect instance that the data set belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the data set to share.
     #[serde(rename = "DataSetId")]
     #[schemars(length(min = 1, max = 255))]
     pub data_set_id: ::std::string::String,
+    /// The AWS account to share with, by account ID; leave it out for the instance's own account.
     #[serde(
         rename = "TargetAccountId",
         default,
@@ -778,12 +784,15 @@ pub struct AssociateAnalyticsDataSetResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AssociateApprovedOriginRequest {
+    /// The ID of the Amazon Connect instance to approve the origin for.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The origin to approve, given as scheme, host and optional port. For example https://www.example.com.
     #[serde(rename = "Origin")]
     #[schemars(length(min = 0, max = 267))]
     pub origin: ::std::string::String,
+    /// A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.
     #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub client_token: ::std::option::Option<::std::string::String>,
@@ -791,13 +800,17 @@ pub struct AssociateApprovedOriginRequest {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AssociateBotRequest {
+    /// The ID of the Amazon Connect instance to associate the Amazon Lex bot with.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// An Amazon Lex V1 bot to associate, by name and Region; give this or LexV2Bot.
     #[serde(rename = "LexBot", default, skip_serializing_if = "Option::is_none")]
     pub lex_bot: ::std::option::Option<LexBot>,
+    /// An Amazon Lex V2 bot to associate, by the ARN of its alias; give this or LexBot.
     #[serde(rename = "LexV2Bot", default, skip_serializing_if = "Option::is_none")]
     pub lex_v2_bot: ::std::option::Option<LexV2Bot>,
+    /// A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.
     #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub client_token: ::std::option::Option<::std::string::String>,
@@ -805,12 +818,15 @@ pub struct AssociateBotRequest {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AssociateContactWithUserRequest {
+    /// The ID of the Amazon Connect instance that handles the contact.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the contact to assign.
     #[serde(rename = "ContactId")]
     #[schemars(length(min = 1, max = 256))]
     pub contact_id: ::std::string::String,
+    /// The ID of the user (agent) to assign the contact to.
     #[serde(rename = "UserId")]
     #[schemars(length(min = 1, max = 256))]
     pub user_id: ::std::string::String,
@@ -821,11 +837,14 @@ pub struct AssociateContactWithUserResponse {}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AssociateDefaultVocabularyRequest {
+    /// The ID of the Amazon Connect instance whose default vocabulary to set.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The language whose default vocabulary to set.
     #[serde(rename = "LanguageCode")]
     pub language_code: VocabularyLanguageCode,
+    /// The ID of the custom vocabulary to make the default; leave it out to remove the current default.
     #[serde(rename = "VocabularyId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 500))]
     pub vocabulary_id: ::std::option::Option<::std::string::String>,
@@ -836,14 +855,18 @@ pub struct AssociateDefaultVocabularyResponse {}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AssociateEmailAddressAliasRequest {
+    /// The ID of the primary email address that the alias will point to.
     #[serde(rename = "EmailAddressId")]
     #[schemars(length(min = 1, max = 500))]
     pub email_address_id: ::std::string::String,
+    /// The ID of the Amazon Connect instance that the email address belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The email address, by ID, that becomes an alias of the primary one.
     #[serde(rename = "AliasConfiguration")]
     pub alias_configuration: AliasConfiguration,
+    /// A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.
     #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub client_token: ::std::option::Option<::std::string::String>,
@@ -854,13 +877,17 @@ pub struct AssociateEmailAddressAliasResponse {}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AssociateFlowRequest {
+    /// The ID of the Amazon Connect instance that the resource and the flow belong to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID or ARN of the resource to attach the flow to, such as a phone number or email address.
     #[serde(rename = "ResourceId")]
     pub resource_id: ::std::string::String,
+    /// The ID of the flow to attach.
     #[serde(rename = "FlowId")]
     pub flow_id: ::std::string::String,
+    /// The kind of resource that ResourceId names.
     #[serde(rename = "ResourceType")]
     pub resource_type: FlowAssociationResourceType,
 }
@@ -870,11 +897,14 @@ pub struct AssociateFlowResponse {}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AssociateHoursOfOperationsRequest {
+    /// The ID of the Amazon Connect instance that the hours of operation belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the child hours of operation.
     #[serde(rename = "HoursOfOperationId")]
     pub hours_of_operation_id: ::std::string::String,
+    /// The parent hours of operation, each by ID, whose overrides the child is to inherit.
     #[serde(rename = "ParentHoursOfOperationConfigs")]
     #[schemars(length(min = 0, max = 3))]
     pub parent_hours_of_operation_configs: ::std::vec::Vec<ParentHoursOfOperationConfig>,
@@ -882,13 +912,17 @@ pub struct AssociateHoursOfOperationsRequest {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AssociateInstanceStorageConfigRequest {
+    /// The ID of the Amazon Connect instance to add the storage destination to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The kind of instance data to store at the destination.
     #[serde(rename = "ResourceType")]
     pub resource_type: InstanceStorageResourceType,
+    /// The destination, with its storage type and the S3 bucket and prefix, Kinesis stream, Firehose delivery stream or video stream settings, and encryption.
     #[serde(rename = "StorageConfig")]
     pub storage_config: InstanceStorageConfig,
+    /// A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.
     #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub client_token: ::std::option::Option<::std::string::String>,
@@ -903,12 +937,15 @@ pub struct AssociateInstanceStorageConfigResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AssociateLambdaFunctionRequest {
+    /// The ID of the Amazon Connect instance whose flows may invoke the function.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ARN of the Lambda function that flows may invoke; a function in the instance's Region.
     #[serde(rename = "FunctionArn")]
     #[schemars(length(min = 1, max = 140))]
     pub function_arn: ::std::string::String,
+    /// A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.
     #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub client_token: ::std::option::Option<::std::string::String>,
@@ -916,11 +953,14 @@ pub struct AssociateLambdaFunctionRequest {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AssociateLexBotRequest {
+    /// The ID of the Amazon Connect instance to associate the Amazon Lex bot with.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The Amazon Lex V1 bot to associate, by name and Region.
     #[serde(rename = "LexBot")]
     pub lex_bot: LexBot,
+    /// A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.
     #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub client_token: ::std::option::Option<::std::string::String>,
@@ -928,11 +968,14 @@ pub struct AssociateLexBotRequest {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AssociatePhoneNumberContactFlowRequest {
+    /// The ID of the phone number whose calls the flow is to handle.
     #[serde(rename = "PhoneNumberId")]
     pub phone_number_id: ::std::string::String,
+    /// The ID of the Amazon Connect instance that the phone number belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the flow to run for calls to the number.
     #[serde(rename = "ContactFlowId")]
     #[schemars(length(min = 0, max = 500))]
     pub contact_flow_id: ::std::string::String,
@@ -940,14 +983,18 @@ pub struct AssociatePhoneNumberContactFlowRequest {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AssociateQueueEmailAddressesRequest {
+    /// The ID of the Amazon Connect instance that the queue belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the queue to add email addresses to.
     #[serde(rename = "QueueId")]
     pub queue_id: ::std::string::String,
+    /// The email addresses to add, each by ID.
     #[serde(rename = "EmailAddressesConfig")]
     #[schemars(length(min = 1, max = 50))]
     pub email_addresses_config: ::std::vec::Vec<EmailAddressConfig>,
+    /// A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.
     #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub client_token: ::std::option::Option<::std::string::String>,
@@ -955,11 +1002,14 @@ pub struct AssociateQueueEmailAddressesRequest {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AssociateQueueQuickConnectsRequest {
+    /// The ID of the Amazon Connect instance that the queue belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the queue to add quick connects to.
     #[serde(rename = "QueueId")]
     pub queue_id: ::std::string::String,
+    /// The IDs of the quick connects to add to the queue.
     #[serde(rename = "QuickConnectIds")]
     #[schemars(length(min = 1, max = 50))]
     pub quick_connect_ids: ::std::vec::Vec<::std::string::String>,
@@ -967,14 +1017,18 @@ pub struct AssociateQueueQuickConnectsRequest {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AssociateRoutingProfileQueuesRequest {
+    /// The ID of the Amazon Connect instance that the routing profile belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the routing profile to add queues to.
     #[serde(rename = "RoutingProfileId")]
     pub routing_profile_id: ::std::string::String,
+    /// The queues to add, each with its channel, priority (1 is highest) and delay in seconds before agents of this profile are offered its contacts.
     #[serde(rename = "QueueConfigs", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 10))]
     pub queue_configs: ::std::option::Option<::std::vec::Vec<RoutingProfileQueueConfig>>,
+    /// Queues from which agents with this profile can pick contacts themselves, each by queue ID and channel.
     #[serde(
         rename = "ManualAssignmentQueueConfigs",
         default,
@@ -988,12 +1042,15 @@ pub struct AssociateRoutingProfileQueuesRequest {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AssociateSecurityKeyRequest {
+    /// The ID of the Amazon Connect instance to add the key to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The public key, in PEM format.
     #[serde(rename = "Key")]
     #[schemars(length(min = 1, max = 1024))]
     pub key: ::std::string::String,
+    /// A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.
     #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub client_token: ::std::option::Option<::std::string::String>,
@@ -1008,14 +1065,18 @@ pub struct AssociateSecurityKeyResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AssociateSecurityProfilesRequest {
+    /// The ID of the Amazon Connect instance that the user or AI agent belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The security profiles to grant, each by ID.
     #[serde(rename = "SecurityProfiles")]
     #[schemars(length(min = 1, max = 10))]
     pub security_profiles: ::std::vec::Vec<SecurityProfileItem>,
+    /// Whether EntityArn names a user or an AI agent.
     #[serde(rename = "EntityType")]
     pub entity_type: EntityType,
+    /// The ARN of the user or AI agent to grant the profiles to.
     #[serde(rename = "EntityArn")]
     #[schemars(length(min = 1))]
     pub entity_arn: ::std::string::String,
@@ -1023,10 +1084,13 @@ pub struct AssociateSecurityProfilesRequest {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AssociateTrafficDistributionGroupUserRequest {
+    /// The ID or ARN of the traffic distribution group to add the user to.
     #[serde(rename = "TrafficDistributionGroupId")]
     pub traffic_distribution_group_id: ::std::string::String,
+    /// The ID of the user to add to the group.
     #[serde(rename = "UserId")]
     pub user_id: ::std::string::String,
+    /// The ID of the Amazon Connect instance that the traffic distribution group belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
@@ -1037,23 +1101,29 @@ pub struct AssociateTrafficDistributionGroupUserResponse {}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AssociateUserProficienciesRequest {
+    /// The ID of the Amazon Connect instance that the user belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the user to add proficiencies to.
     #[serde(rename = "UserId")]
     pub user_id: ::std::string::String,
+    /// The proficiencies to add, each an attribute name and value (from the predefined attributes) with a level from 1 to 5.
     #[serde(rename = "UserProficiencies")]
     pub user_proficiencies: ::std::vec::Vec<UserProficiency>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AssociateWorkspaceRequest {
+    /// The ID of the Amazon Connect instance that the workspace belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the workspace to make available.
     #[serde(rename = "WorkspaceId")]
     #[schemars(length(min = 1, max = 256))]
     pub workspace_id: ::std::string::String,
+    /// The ARNs of the users, routing profiles or security profiles to make the workspace available to.
     #[serde(rename = "ResourceArns")]
     #[schemars(length(min = 1, max = 25))]
     pub resource_arns: ::std::vec::Vec<::std::string::String>,

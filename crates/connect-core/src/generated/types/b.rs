@@ -9,11 +9,14 @@ use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct BatchAssociateAnalyticsDataSetRequest {
+    /// The ID of the Amazon Connect instance whose data sets to share.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The IDs of the data sets to share.
     #[serde(rename = "DataSetIds")]
     pub data_set_ids: ::std::vec::Vec<::std::string::String>,
+    /// The AWS account to share with, by account ID; leave it out for the instance's own account.
     #[serde(
         rename = "TargetAccountId",
         default,
@@ -43,12 +46,15 @@ pub struct BatchCreateDataTableValueFailureResult {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct BatchCreateDataTableValueRequest {
+    /// The ID of the Amazon Connect instance that the data table belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the data table to add values to.
     #[serde(rename = "DataTableId")]
     #[schemars(length(min = 1, max = 256))]
     pub data_table_id: ::std::string::String,
+    /// The values to create, each with the primary values of its record, the attribute name and the value.
     #[serde(rename = "Values")]
     #[schemars(length(min = 1))]
     pub values: ::std::vec::Vec<DataTableValue>,
@@ -89,12 +95,15 @@ pub struct BatchDeleteDataTableValueFailureResult {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct BatchDeleteDataTableValueRequest {
+    /// The ID of the Amazon Connect instance that the data table belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the data table to remove values from.
     #[serde(rename = "DataTableId")]
     #[schemars(length(min = 1, max = 256))]
     pub data_table_id: ::std::string::String,
+    /// The values to delete, each by the primary values of its record and attribute name, with the lock version as read.
     #[serde(rename = "Values")]
     pub values: ::std::vec::Vec<DataTableDeleteValueIdentifier>,
 }
@@ -131,12 +140,15 @@ pub struct BatchDescribeDataTableValueFailureResult {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct BatchDescribeDataTableValueRequest {
+    /// The ID of the Amazon Connect instance that the data table belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the data table to read.
     #[serde(rename = "DataTableId")]
     #[schemars(length(min = 1, max = 256))]
     pub data_table_id: ::std::string::String,
+    /// The values to read, each by the primary values of its record and attribute name.
     #[serde(rename = "Values")]
     pub values: ::std::vec::Vec<DataTableValueIdentifier>,
 }
@@ -182,11 +194,14 @@ pub struct BatchDescribeDataTableValueSuccessResult {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct BatchDisassociateAnalyticsDataSetRequest {
+    /// The ID of the Amazon Connect instance whose data sets to stop sharing.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The IDs of the data sets to stop sharing.
     #[serde(rename = "DataSetIds")]
     pub data_set_ids: ::std::vec::Vec<::std::string::String>,
+    /// The AWS account to stop sharing with, by account ID; leave it out for the instance's own account.
     #[serde(
         rename = "TargetAccountId",
         default,
@@ -205,12 +220,15 @@ pub struct BatchDisassociateAnalyticsDataSetResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct BatchGetAttachedFileMetadataRequest {
+    /// The IDs of the files whose metadata to read.
     #[serde(rename = "FileIds")]
     #[schemars(length(min = 1, max = 100))]
     pub file_ids: ::std::vec::Vec<::std::string::String>,
+    /// The ID of the Amazon Connect instance that the attached file belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ARN of the resource the file is attached to, such as a case or an email contact.
     #[serde(rename = "AssociatedResourceArn")]
     pub associated_resource_arn: ::std::string::String,
 }
@@ -225,12 +243,15 @@ pub struct BatchGetAttachedFileMetadataResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct BatchGetFlowAssociationRequest {
+    /// The ID of the Amazon Connect instance that the resources belong to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The IDs or ARNs of the resources to look up.
     #[serde(rename = "ResourceIds")]
     #[schemars(length(min = 1, max = 100))]
     pub resource_ids: ::std::vec::Vec<::std::string::String>,
+    /// The kind of resource the IDs name.
     #[serde(rename = "ResourceType", default, skip_serializing_if = "Option::is_none")]
     pub resource_type: ::std::option::Option<ListFlowAssociationResourceType>,
 }
@@ -249,12 +270,15 @@ pub struct BatchGetFlowAssociationResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct BatchPutContactRequest {
+    /// A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.
     #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub client_token: ::std::option::Option<::std::string::String>,
+    /// The ID of the Amazon Connect instance in which to create the contacts.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The contacts to create, each with its customer and system endpoints, a request identifier, the queue, attributes and campaign details.
     #[serde(rename = "ContactDataRequestList")]
     #[schemars(length(min = 1, max = 25))]
     pub contact_data_request_list: ::std::vec::Vec<ContactDataRequest>,
@@ -291,12 +315,15 @@ pub struct BatchUpdateDataTableValueFailureResult {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct BatchUpdateDataTableValueRequest {
+    /// The ID of the Amazon Connect instance that the data table belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the data table whose values to change.
     #[serde(rename = "DataTableId")]
     #[schemars(length(min = 1, max = 256))]
     pub data_table_id: ::std::string::String,
+    /// The values to change, each by the primary values of its record and attribute name, with the new value and the lock version as read.
     #[serde(rename = "Values")]
     #[schemars(length(min = 1))]
     pub values: ::std::vec::Vec<DataTableValue>,

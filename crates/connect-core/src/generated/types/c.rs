@@ -193,13 +193,17 @@ pub struct ChatStreamingConfiguration {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ClaimPhoneNumberRequest {
+    /// The ARN of the instance or traffic distribution group to claim the number for; give this or InstanceId.
     #[serde(rename = "TargetArn", default, skip_serializing_if = "Option::is_none")]
     pub target_arn: ::std::option::Option<::std::string::String>,
+    /// The ID of the instance to claim the number for; give this or TargetArn.
     #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::option::Option<::std::string::String>,
+    /// The phone number to claim, as found by search-available-phone-numbers. It is in E.164 format (+ and country code).
     #[serde(rename = "PhoneNumber")]
     pub phone_number: ::std::string::String,
+    /// A description of the phone number, for your own reference.
     #[serde(
         rename = "PhoneNumberDescription",
         default,
@@ -207,11 +211,13 @@ pub struct ClaimPhoneNumberRequest {
     )]
     #[schemars(length(min = 0, max = 500))]
     pub phone_number_description: ::std::option::Option<::std::string::String>,
+    /// Tags to attach to the new phone number, as key and value pairs.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
+    /// A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.
     #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub client_token: ::std::option::Option<::std::string::String>,
@@ -303,12 +309,15 @@ pub enum Comparison {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CompleteAttachedFileUploadRequest {
+    /// The ID of the Amazon Connect instance that the attached file belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the uploaded file, as returned by start-attached-file-upload.
     #[serde(rename = "FileId")]
     #[schemars(length(min = 1, max = 256))]
     pub file_id: ::std::string::String,
+    /// The ARN of the resource the file is attached to, such as a case or an email contact.
     #[serde(rename = "AssociatedResourceArn")]
     pub associated_resource_arn: ::std::string::String,
 }
@@ -1656,20 +1665,26 @@ pub struct ControlPlaneUserAttributeFilter {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateAgentStatusRequest {
+    /// The ID of the Amazon Connect instance in which to create the agent status.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The name of the new agent status.
     #[serde(rename = "Name")]
     #[schemars(length(min = 1, max = 127))]
     pub name: ::std::string::String,
+    /// A description of the new agent status.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 250))]
     pub description: ::std::option::Option<::std::string::String>,
+    /// Whether agents can choose the status (ENABLED) or not.
     #[serde(rename = "State")]
     pub state: AgentStatusState,
+    /// The status's position in the agents' list of statuses.
     #[serde(rename = "DisplayOrder", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 50))]
     pub display_order: ::std::option::Option<i32>,
+    /// Tags to attach to the new agent status, as key and value pairs.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
@@ -1696,17 +1711,22 @@ pub struct CreateCaseActionDefinition {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateContactFlowModuleAliasRequest {
+    /// The ID of the Amazon Connect instance that the flow module belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 250))]
     pub instance_id: ::std::string::String,
+    /// A description of the new alias.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
+    /// The ID of the flow module that the new alias belongs to.
     #[serde(rename = "ContactFlowModuleId")]
     #[schemars(length(min = 1, max = 256))]
     pub contact_flow_module_id: ::std::string::String,
+    /// The version of the module the alias points at.
     #[serde(rename = "ContactFlowModuleVersion")]
     #[schemars(range(min = 1))]
     pub contact_flow_module_version: i64,
+    /// The name of the new alias.
     #[serde(rename = "AliasName")]
     #[schemars(length(min = 1, max = 100))]
     pub alias_name: ::std::string::String,
@@ -1727,28 +1747,36 @@ pub struct CreateContactFlowModuleAliasResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateContactFlowModuleRequest {
+    /// The ID of the Amazon Connect instance in which to create the flow module.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The name of the new flow module.
     #[serde(rename = "Name")]
     #[schemars(length(min = 1, max = 127))]
     pub name: ::std::string::String,
+    /// A description of the new flow module.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub description: ::std::option::Option<::std::string::String>,
+    /// The module's definition in the Amazon Connect flow language, as a JSON string. Use file://PATH to read it from a file.
     #[serde(rename = "Content")]
     #[schemars(length(min = 1, max = 256000))]
     pub content: ::std::string::String,
+    /// Tags to attach to the new flow module, as key and value pairs.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
+    /// A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.
     #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub client_token: ::std::option::Option<::std::string::String>,
+    /// The module's settings (inputs and outputs), as a JSON string.
     #[serde(rename = "Settings", default, skip_serializing_if = "Option::is_none")]
     pub settings: ::std::option::Option<::std::string::String>,
+    /// Whether the module can be invoked from outside flows, such as by an AI agent.
     #[serde(
         rename = "ExternalInvocationConfiguration",
         default,
@@ -1770,14 +1798,18 @@ pub struct CreateContactFlowModuleResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateContactFlowModuleVersionRequest {
+    /// The ID of the Amazon Connect instance that the flow module belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// A description of the new version.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub description: ::std::option::Option<::std::string::String>,
+    /// The ID of the flow module that the new version belongs to.
     #[serde(rename = "ContactFlowModuleId")]
     pub contact_flow_module_id: ::std::string::String,
+    /// The SHA-256 hash of the module content you expect to freeze; the request fails if the content has changed since.
     #[serde(
         rename = "FlowModuleContentSha256",
         default,
@@ -1802,20 +1834,27 @@ pub struct CreateContactFlowModuleVersionResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateContactFlowRequest {
+    /// The ID of the Amazon Connect instance in which to create the flow.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The name of the new flow.
     #[serde(rename = "Name")]
     #[schemars(length(min = 1))]
     pub name: ::std::string::String,
+    /// The flow's type, which decides where it can be used (inbound, queue, hold, whisper, transfer, campaign).
     #[serde(rename = "Type")]
     pub r#type: ContactFlowType,
+    /// A description of the new flow.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
+    /// The flow's definition in the Amazon Connect flow language, as a JSON string. Use file://PATH to read it from a file.
     #[serde(rename = "Content")]
     pub content: ::std::string::String,
+    /// Whether to publish the flow now or save it as a draft; the service publishes by default.
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: ::std::option::Option<ContactFlowStatus>,
+    /// Tags to attach to the new flow, as key and value pairs.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
@@ -1841,13 +1880,17 @@ pub struct CreateContactFlowResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateContactFlowVersionRequest {
+    /// The ID of the Amazon Connect instance that the flow belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// A description of the new version.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
+    /// The ID of the flow that the new version belongs to.
     #[serde(rename = "ContactFlowId")]
     pub contact_flow_id: ::std::string::String,
+    /// The SHA-256 hash of the flow content you expect to freeze; the request fails if the content has changed since.
     #[serde(
         rename = "FlowContentSha256",
         default,
@@ -1855,6 +1898,7 @@ pub struct CreateContactFlowVersionRequest {
     )]
     #[schemars(length(min = 1, max = 64))]
     pub flow_content_sha256: ::std::option::Option<::std::string::String>,
+    /// The version number you expect the new version to get; the request fails if another version was created meanwhile.
     #[serde(
         rename = "ContactFlowVersion",
         default,
@@ -1862,12 +1906,14 @@ pub struct CreateContactFlowVersionRequest {
     )]
     #[schemars(range(min = 1))]
     pub contact_flow_version: ::std::option::Option<i64>,
+    /// The flow's last-modified time as you last read it; the request fails if the flow has changed since.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
+    /// The Region where the flow was last modified, as you last read it; used with LastModifiedTime.
     #[serde(
         rename = "LastModifiedRegion",
         default,
@@ -1887,12 +1933,15 @@ pub struct CreateContactFlowVersionResponse {
 
 #[derive(Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateContactRequest {
+    /// The ID of the Amazon Connect instance that handles the contact.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.
     #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub client_token: ::std::option::Option<::std::string::String>,
+    /// The ID of an earlier contact to link the new one to; it shares attributes and references with that contact.
     #[serde(
         rename = "RelatedContactId",
         default,
@@ -1900,34 +1949,44 @@ pub struct CreateContactRequest {
     )]
     #[schemars(length(min = 1, max = 256))]
     pub related_contact_id: ::std::option::Option<::std::string::String>,
+    /// User-defined attributes of the new contact, as key and value pairs.
     #[serde(rename = "Attributes", default, skip_serializing_if = "Option::is_none")]
     pub attributes: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
+    /// References to attach to the new contact, by name, each with a type and value.
     #[serde(rename = "References", default, skip_serializing_if = "Option::is_none")]
     pub references: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, Reference>,
     >,
+    /// The channel of the new contact.
     #[serde(rename = "Channel")]
     pub channel: Channel,
+    /// How the contact was initiated, as recorded on it.
     #[serde(rename = "InitiationMethod")]
     pub initiation_method: ContactInitiationMethod,
+    /// How many minutes the contact stays open before it expires, when it is not completed at creation.
     #[serde(
         rename = "ExpiryDurationInMinutes",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub expiry_duration_in_minutes: ::std::option::Option<i32>,
+    /// The agent, by user ID, to whom the contact is assigned.
     #[serde(rename = "UserInfo", default, skip_serializing_if = "Option::is_none")]
     pub user_info: ::std::option::Option<UserInfo>,
+    /// Whether the contact starts connected to the agent in UserInfo or is recorded as already completed.
     #[serde(rename = "InitiateAs", default, skip_serializing_if = "Option::is_none")]
     pub initiate_as: ::std::option::Option<InitiateAs>,
+    /// A name for the contact, shown to agents.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 1024))]
     pub name: ::std::option::Option<::std::string::String>,
+    /// A description of the contact, shown to agents.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 4096))]
     pub description: ::std::option::Option<::std::string::String>,
+    /// System-defined segment attributes of the new contact, by name, each with its value.
     #[serde(
         rename = "SegmentAttributes",
         default,
@@ -1936,6 +1995,7 @@ pub struct CreateContactRequest {
     pub segment_attributes: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, SegmentAttributeValue>,
     >,
+    /// The ID of the contact that the new one follows, in the same chain.
     #[serde(
         rename = "PreviousContactId",
         default,
@@ -1977,22 +2037,29 @@ pub struct CreateContactResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateDataTableAttributeRequest {
+    /// The ID of the Amazon Connect instance that the data table belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the data table that the new attribute belongs to.
     #[serde(rename = "DataTableId")]
     #[schemars(length(min = 1, max = 256))]
     pub data_table_id: ::std::string::String,
+    /// The name of the new attribute (column).
     #[serde(rename = "Name")]
     #[schemars(length(min = 1, max = 127))]
     pub name: ::std::string::String,
+    /// The type of the attribute's values.
     #[serde(rename = "ValueType")]
     pub value_type: DataTableAttributeValueType,
+    /// A description of the new attribute.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 250))]
     pub description: ::std::option::Option<::std::string::String>,
+    /// Make the attribute part of the table's primary key, which identifies each record.
     #[serde(rename = "Primary", default, skip_serializing_if = "Option::is_none")]
     pub primary: ::std::option::Option<bool>,
+    /// Rules the attribute's values must follow, such as lengths, numeric bounds, counts for lists, or an allowed set.
     #[serde(rename = "Validation", default, skip_serializing_if = "Option::is_none")]
     pub validation: ::std::option::Option<Validation>,
 }
@@ -2011,21 +2078,28 @@ pub struct CreateDataTableAttributeResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateDataTableRequest {
+    /// The ID of the Amazon Connect instance in which to create the data table.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The name of the new data table.
     #[serde(rename = "Name")]
     #[schemars(length(min = 1, max = 127))]
     pub name: ::std::string::String,
+    /// A description of the new data table.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 250))]
     pub description: ::std::option::Option<::std::string::String>,
+    /// The time zone used when evaluating the table's values, as an IANA name such as America/New_York.
     #[serde(rename = "TimeZone")]
     pub time_zone: ::std::string::String,
+    /// The level (whole table, record, attribute, single value, or none) at which concurrent changes of values are detected and refused.
     #[serde(rename = "ValueLockLevel")]
     pub value_lock_level: DataTableLockLevel,
+    /// The status of the new table; PUBLISHED is the only one.
     #[serde(rename = "Status")]
     pub status: DataTableStatus,
+    /// Tags to attach to the new data table, as key and value pairs.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
@@ -2046,23 +2120,29 @@ pub struct CreateDataTableResponse {
 
 #[derive(Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateEmailAddressRequest {
+    /// A description of the new email address.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 4096))]
     pub description: ::std::option::Option<::std::string::String>,
+    /// The ID of the Amazon Connect instance in which to create the email address.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The email address to create, on one of the instance's email domains.
     #[serde(rename = "EmailAddress")]
     #[schemars(length(min = 1, max = 255))]
     pub email_address: ::std::string::String,
+    /// The name shown as the sender of messages from the address.
     #[serde(rename = "DisplayName", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 256))]
     pub display_name: ::std::option::Option<::std::string::String>,
+    /// Tags to attach to the new email address, as key and value pairs.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
+    /// A unique string of your choosing that makes the request idempotent, so that a retry with the same token does not create a second address.
     #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub client_token: ::std::option::Option<::std::string::String>,
@@ -2097,21 +2177,27 @@ pub struct CreateEmailAddressResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateEvaluationFormRequest {
+    /// The ID of the Amazon Connect instance in which to create the evaluation form.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The title of the form, shown to evaluators.
     #[serde(rename = "Title")]
     pub title: ::std::string::String,
+    /// A description of the new evaluation form.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
+    /// The form's sections and questions, with their answer options and weights.
     #[serde(rename = "Items")]
     pub items: ::std::vec::Vec<EvaluationFormItem>,
+    /// How the form's score is computed (from sections or questions) and whether scoring is on.
     #[serde(
         rename = "ScoringStrategy",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub scoring_strategy: ::std::option::Option<EvaluationFormScoringStrategy>,
+    /// Whether the evaluation may be filled in automatically, from Contact Lens analysis.
     #[serde(
         rename = "AutoEvaluationConfiguration",
         default,
@@ -2120,28 +2206,34 @@ pub struct CreateEvaluationFormRequest {
     pub auto_evaluation_configuration: ::std::option::Option<
         EvaluationFormAutoEvaluationConfiguration,
     >,
+    /// A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.
     #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub client_token: ::std::option::Option<::std::string::String>,
+    /// Create the form as a draft only.
     #[serde(rename = "AsDraft", default, skip_serializing_if = "Option::is_none")]
     pub as_draft: ::std::option::Option<bool>,
+    /// Tags to attach to the new evaluation form, as key and value pairs.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
+    /// Who is notified to review evaluations made with the form, and for how many days a review can be asked.
     #[serde(
         rename = "ReviewConfiguration",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub review_configuration: ::std::option::Option<EvaluationReviewConfiguration>,
+    /// Which kind of contact interaction the form is for.
     #[serde(
         rename = "TargetConfiguration",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub target_configuration: ::std::option::Option<EvaluationFormTargetConfiguration>,
+    /// The language of the form.
     #[serde(
         rename = "LanguageConfiguration",
         default,
@@ -2163,28 +2255,37 @@ pub struct CreateEvaluationFormResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateHoursOfOperationOverrideRequest {
+    /// The ID of the Amazon Connect instance that the hours of operation belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the hours of operation that the new override belongs to.
     #[serde(rename = "HoursOfOperationId")]
     pub hours_of_operation_id: ::std::string::String,
+    /// The name of the new hours of operation override.
     #[serde(rename = "Name")]
     pub name: ::std::string::String,
+    /// A description of the new hours of operation override.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
+    /// The opening times on the override's dates, a start and an end time for each day of the week.
     #[serde(rename = "Config")]
     #[schemars(length(min = 0, max = 100))]
     pub config: ::std::vec::Vec<HoursOfOperationOverrideConfig>,
+    /// The first date the override applies, as YYYY-MM-DD.
     #[serde(rename = "EffectiveFrom")]
     pub effective_from: ::std::string::String,
+    /// The last date the override applies, as YYYY-MM-DD.
     #[serde(rename = "EffectiveTill")]
     pub effective_till: ::std::string::String,
+    /// How the override repeats (weekly, monthly or yearly, with an interval), when it is not a one-off.
     #[serde(
         rename = "RecurrenceConfig",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub recurrence_config: ::std::option::Option<RecurrenceConfig>,
+    /// Whether the override sets special opening times (STANDARD) or keeps the hours open or closed for the whole period.
     #[serde(rename = "OverrideType", default, skip_serializing_if = "Option::is_none")]
     pub override_type: ::std::option::Option<OverrideType>,
 }
@@ -2202,20 +2303,26 @@ pub struct CreateHoursOfOperationOverrideResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateHoursOfOperationRequest {
+    /// The ID of the Amazon Connect instance in which to create the hours of operation.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The name of the new hours of operation.
     #[serde(rename = "Name")]
     #[schemars(length(min = 1, max = 127))]
     pub name: ::std::string::String,
+    /// A description of the new hours of operation.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 250))]
     pub description: ::std::option::Option<::std::string::String>,
+    /// The time zone of the opening times, as an IANA name such as America/New_York.
     #[serde(rename = "TimeZone")]
     pub time_zone: ::std::string::String,
+    /// The opening times, a start and an end time (hours and minutes) for each day of the week.
     #[serde(rename = "Config")]
     #[schemars(length(min = 0, max = 100))]
     pub config: ::std::vec::Vec<HoursOfOperationConfig>,
+    /// Parent hours of operation, each by ID, whose overrides the new one is to inherit.
     #[serde(
         rename = "ParentHoursOfOperationConfigs",
         default,
@@ -2225,6 +2332,7 @@ pub struct CreateHoursOfOperationRequest {
     pub parent_hours_of_operation_configs: ::std::option::Option<
         ::std::vec::Vec<ParentHoursOfOperationConfig>,
     >,
+    /// Tags to attach to the new hours of operation, as key and value pairs.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
@@ -2250,21 +2358,28 @@ pub struct CreateHoursOfOperationResponse {
 
 #[derive(Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateInstanceRequest {
+    /// A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.
     #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub client_token: ::std::option::Option<::std::string::String>,
+    /// How users are managed, in Amazon Connect itself, through SAML federation, or in an existing AWS Directory Service directory.
     #[serde(rename = "IdentityManagementType")]
     pub identity_management_type: DirectoryType,
+    /// The instance's alias, which becomes part of its access URL; required unless a directory is used. The URL is https://ALIAS.my.connect.aws.
     #[serde(rename = "InstanceAlias", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 45))]
     pub instance_alias: ::std::option::Option<::std::string::String>,
+    /// The ID of the AWS Directory Service directory to take users from, with EXISTING_DIRECTORY.
     #[serde(rename = "DirectoryId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 12, max = 12))]
     pub directory_id: ::std::option::Option<::std::string::String>,
+    /// Whether the instance can receive calls.
     #[serde(rename = "InboundCallsEnabled")]
     pub inbound_calls_enabled: bool,
+    /// Whether the instance can place calls.
     #[serde(rename = "OutboundCallsEnabled")]
     pub outbound_calls_enabled: bool,
+    /// Tags to attach to the new instance, as key and value pairs.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
@@ -2297,13 +2412,17 @@ pub struct CreateInstanceResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateIntegrationAssociationRequest {
+    /// The ID of the Amazon Connect instance in which to create the integration association.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The kind of integration.
     #[serde(rename = "IntegrationType")]
     pub integration_type: IntegrationType,
+    /// The ARN of the application, domain, assistant or other resource to integrate with.
     #[serde(rename = "IntegrationArn")]
     pub integration_arn: ::std::string::String,
+    /// The URL of the external application, for application integrations.
     #[serde(
         rename = "SourceApplicationUrl",
         default,
@@ -2311,6 +2430,7 @@ pub struct CreateIntegrationAssociationRequest {
     )]
     #[schemars(length(min = 1, max = 2000))]
     pub source_application_url: ::std::option::Option<::std::string::String>,
+    /// The name of the external application, for application integrations.
     #[serde(
         rename = "SourceApplicationName",
         default,
@@ -2318,8 +2438,10 @@ pub struct CreateIntegrationAssociationRequest {
     )]
     #[schemars(length(min = 1, max = 100))]
     pub source_application_name: ::std::option::Option<::std::string::String>,
+    /// The kind of external application the data comes from (Salesforce, Zendesk or Cases).
     #[serde(rename = "SourceType", default, skip_serializing_if = "Option::is_none")]
     pub source_type: ::std::option::Option<SourceType>,
+    /// Tags to attach to the new integration association, as key and value pairs.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
@@ -2346,26 +2468,33 @@ pub struct CreateIntegrationAssociationResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateNotificationRequest {
+    /// The ID of the Amazon Connect instance in which to create the notification.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// When the notification stops being shown; leave it out for the service's default.
     #[serde(rename = "ExpiresAt", default, skip_serializing_if = "Option::is_none")]
     pub expires_at: ::std::option::Option<crate::value::Timestamp>,
+    /// Who receives the notification (users, routing profiles or other recipients), by ARN.
     #[serde(rename = "Recipients")]
     #[schemars(length(min = 0, max = 200))]
     pub recipients: ::std::vec::Vec<::std::string::String>,
+    /// How prominently the notification is shown.
     #[serde(rename = "Priority", default, skip_serializing_if = "Option::is_none")]
     pub priority: ::std::option::Option<ConfigurableNotificationPriority>,
+    /// The notification's text, by language code (for example en_US), each a message.
     #[serde(rename = "Content")]
     pub content: ::std::collections::BTreeMap<
         ::std::string::String,
         ::std::string::String,
     >,
+    /// Tags to attach to the new notification, as key and value pairs.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
+    /// The ID of a predefined notification to base this one on.
     #[serde(
         rename = "PredefinedNotificationId",
         default,
@@ -2373,6 +2502,7 @@ pub struct CreateNotificationRequest {
     )]
     #[schemars(length(min = 1, max = 256))]
     pub predefined_notification_id: ::std::option::Option<::std::string::String>,
+    /// A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.
     #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub client_token: ::std::option::Option<::std::string::String>,
@@ -2389,15 +2519,19 @@ pub struct CreateNotificationResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateParticipantRequest {
+    /// The ID of the Amazon Connect instance in which to create the participant.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the chat contact to add the participant to.
     #[serde(rename = "ContactId")]
     #[schemars(length(min = 1, max = 256))]
     pub contact_id: ::std::string::String,
+    /// A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.
     #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub client_token: ::std::option::Option<::std::string::String>,
+    /// The new participant, with its role (such as CUSTOM_BOT), display name and capabilities.
     #[serde(rename = "ParticipantDetails")]
     pub participant_details: ParticipantDetailsToAdd,
 }
@@ -2417,17 +2551,22 @@ pub struct CreateParticipantResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreatePersistentContactAssociationRequest {
+    /// The ID of the Amazon Connect instance in which to create the persistent contact association.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the new chat contact that continues an earlier conversation.
     #[serde(rename = "InitialContactId")]
     #[schemars(length(min = 1, max = 256))]
     pub initial_contact_id: ::std::string::String,
+    /// How much of the earlier conversation to show, the entire past session or from one segment on.
     #[serde(rename = "RehydrationType")]
     pub rehydration_type: RehydrationType,
+    /// The ID of the earlier chat contact to continue from.
     #[serde(rename = "SourceContactId")]
     #[schemars(length(min = 1, max = 256))]
     pub source_contact_id: ::std::string::String,
+    /// A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect.
     #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub client_token: ::std::option::Option<::std::string::String>,
@@ -2446,17 +2585,22 @@ pub struct CreatePersistentContactAssociationResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreatePredefinedAttributeRequest {
+    /// The ID of the Amazon Connect instance in which to create the predefined attribute.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The name of the new attribute.
     #[serde(rename = "Name")]
     #[schemars(length(min = 1, max = 100))]
     pub name: ::std::string::String,
+    /// The attribute's allowed values, as a list of strings.
     #[serde(rename = "Values", default, skip_serializing_if = "Option::is_none")]
     pub values: ::std::option::Option<PredefinedAttributeValues>,
+    /// What the attribute's values are used for, as free labels.
     #[serde(rename = "Purposes", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 10))]
     pub purposes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Settings of the attribute, such as whether values are checked against the list when assigned.
     #[serde(
         rename = "AttributeConfiguration",
         default,
@@ -2469,18 +2613,23 @@ pub struct CreatePredefinedAttributeRequest {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreatePromptRequest {
+    /// The ID of the Amazon Connect instance in which to create the prompt.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The name of the new prompt.
     #[serde(rename = "Name")]
     #[schemars(length(min = 1, max = 127))]
     pub name: ::std::string::String,
+    /// A description of the new prompt.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 250))]
     pub description: ::std::option::Option<::std::string::String>,
+    /// The Amazon S3 URI of the audio file, a WAV file. It has the form s3://bucket/key.
     #[serde(rename = "S3Uri")]
     #[schemars(length(min = 1, max = 2000))]
     pub s3_uri: ::std::string::String,
+    /// Tags to attach to the new prompt, as key and value pairs.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
@@ -2499,19 +2648,25 @@ pub struct CreatePromptResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreatePushNotificationRegistrationRequest {
+    /// The ID of the Amazon Connect instance in which to create the push notification registration.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.
     #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub client_token: ::std::option::Option<::std::string::String>,
+    /// The ARN of the Amazon Pinpoint application that sends the notifications.
     #[serde(rename = "PinpointAppArn")]
     pub pinpoint_app_arn: ::std::string::String,
+    /// The push token the device got from its notification service.
     #[serde(rename = "DeviceToken")]
     #[schemars(length(min = 1, max = 500))]
     pub device_token: ::std::string::String,
+    /// The push service of the device, Firebase (GCM) or Apple (APNS, or the APNS sandbox for development).
     #[serde(rename = "DeviceType")]
     pub device_type: DeviceType,
+    /// The chat contact whose messages trigger notifications, the participant role they are for, and whether to include the raw message.
     #[serde(rename = "ContactConfiguration")]
     pub contact_configuration: ContactConfiguration,
 }
@@ -2525,32 +2680,40 @@ pub struct CreatePushNotificationRegistrationResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateQueueRequest {
+    /// The ID of the Amazon Connect instance in which to create the queue.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The name of the new queue.
     #[serde(rename = "Name")]
     #[schemars(length(min = 1, max = 127))]
     pub name: ::std::string::String,
+    /// A description of the new queue.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 250))]
     pub description: ::std::option::Option<::std::string::String>,
+    /// The caller ID name, the caller ID number (by phone number ID) and the whisper flow for outbound calls made from this queue.
     #[serde(
         rename = "OutboundCallerConfig",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub outbound_caller_config: ::std::option::Option<OutboundCallerConfig>,
+    /// The email address, by ID, that outbound emails from this queue are sent from by default.
     #[serde(
         rename = "OutboundEmailConfig",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub outbound_email_config: ::std::option::Option<OutboundEmailConfig>,
+    /// The ID of the hours of operation that decide when the queue is open.
     #[serde(rename = "HoursOfOperationId")]
     pub hours_of_operation_id: ::std::string::String,
+    /// The most contacts the queue can hold at once; leave it out for no limit of its own.
     #[serde(rename = "MaxContacts", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 0))]
     pub max_contacts: ::std::option::Option<i32>,
+    /// The IDs of quick connects to make available on the queue.
     #[serde(
         rename = "QuickConnectIds",
         default,
@@ -2558,6 +2721,7 @@ pub struct CreateQueueRequest {
     )]
     #[schemars(length(min = 1, max = 50))]
     pub quick_connect_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The email addresses, each by ID, that agents can send from for this queue's contacts.
     #[serde(
         rename = "EmailAddressesConfig",
         default,
@@ -2567,6 +2731,7 @@ pub struct CreateQueueRequest {
     pub email_addresses_config: ::std::option::Option<
         ::std::vec::Vec<EmailAddressConfig>,
     >,
+    /// Tags to attach to the new queue, as key and value pairs.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
@@ -2584,17 +2749,22 @@ pub struct CreateQueueResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateQuickConnectRequest {
+    /// The ID of the Amazon Connect instance in which to create the quick connect.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The name of the new quick connect.
     #[serde(rename = "Name")]
     #[schemars(length(min = 1, max = 127))]
     pub name: ::std::string::String,
+    /// A description of the new quick connect.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 250))]
     pub description: ::std::option::Option<::std::string::String>,
+    /// The quick connect's type and destination (a user and flow, a queue and flow, a phone number, or a flow).
     #[serde(rename = "QuickConnectConfig")]
     pub quick_connect_config: QuickConnectConfig,
+    /// Tags to attach to the new quick connect, as key and value pairs.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
@@ -2616,20 +2786,26 @@ pub struct CreateQuickConnectResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateRoutingProfileRequest {
+    /// The ID of the Amazon Connect instance in which to create the routing profile.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The name of the new routing profile.
     #[serde(rename = "Name")]
     #[schemars(length(min = 1, max = 127))]
     pub name: ::std::string::String,
+    /// A description of the new routing profile (required here).
     #[serde(rename = "Description")]
     #[schemars(length(min = 1, max = 250))]
     pub description: ::std::string::String,
+    /// The ID of the queue that agents' outbound calls are placed in by default.
     #[serde(rename = "DefaultOutboundQueueId")]
     pub default_outbound_queue_id: ::std::string::String,
+    /// The queues agents take contacts from, each with its channel, priority (1 is highest) and delay in seconds.
     #[serde(rename = "QueueConfigs", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 10))]
     pub queue_configs: ::std::option::Option<::std::vec::Vec<RoutingProfileQueueConfig>>,
+    /// Queues from which agents with this profile can pick contacts themselves, each by queue ID and channel.
     #[serde(
         rename = "ManualAssignmentQueueConfigs",
         default,
@@ -2639,13 +2815,16 @@ pub struct CreateRoutingProfileRequest {
     pub manual_assignment_queue_configs: ::std::option::Option<
         ::std::vec::Vec<RoutingProfileManualAssignmentQueueConfig>,
     >,
+    /// For each channel, how many contacts an agent can handle at once and whether other channels may be offered meanwhile.
     #[serde(rename = "MediaConcurrencies")]
     pub media_concurrencies: ::std::vec::Vec<MediaConcurrency>,
+    /// Tags to attach to the new routing profile, as key and value pairs.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
+    /// How agents are ranked when several are available, by time since their last activity or since their last inbound contact.
     #[serde(
         rename = "AgentAvailabilityTimer",
         default,
@@ -2672,20 +2851,27 @@ pub struct CreateRoutingProfileResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateRuleRequest {
+    /// The ID of the Amazon Connect instance in which to create the rule.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The name of the new rule.
     #[serde(rename = "Name")]
     #[schemars(length(min = 1, max = 200))]
     pub name: ::std::string::String,
+    /// The event that triggers the rule, such as OnPostCallAnalysisAvailable, and for third-party sources the integration association.
     #[serde(rename = "TriggerEventSource")]
     pub trigger_event_source: RuleTriggerEventSource,
+    /// The rule's condition, written in the Amazon Connect rules language, on the attributes of the event.
     #[serde(rename = "Function")]
     pub function: ::std::string::String,
+    /// What the rule does, in order, when its condition holds (create a task, send a notification, raise an EventBridge event, assign a category, and so on).
     #[serde(rename = "Actions")]
     pub actions: ::std::vec::Vec<RuleAction>,
+    /// Whether the rule is created as a draft or published (in effect).
     #[serde(rename = "PublishStatus")]
     pub publish_status: RulePublishStatus,
+    /// A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.
     #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub client_token: ::std::option::Option<::std::string::String>,
@@ -2702,23 +2888,29 @@ pub struct CreateRuleResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateSecurityProfileRequest {
+    /// The name of the new security profile.
     #[serde(rename = "SecurityProfileName")]
     #[schemars(length(min = 1, max = 127))]
     pub security_profile_name: ::std::string::String,
+    /// A description of the new security profile.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 250))]
     pub description: ::std::option::Option<::std::string::String>,
+    /// The permissions the profile grants, by name. For example BasicAgentAccess or User.Edit.
     #[serde(rename = "Permissions", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub permissions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The ID of the Amazon Connect instance in which to create the security profile.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// Tags to attach to the new security profile, as key and value pairs.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
+    /// Tags (key and value) that limit the profile to resources carrying them, for the resource types listed in TagRestrictedResources.
     #[serde(
         rename = "AllowedAccessControlTags",
         default,
@@ -2728,6 +2920,7 @@ pub struct CreateSecurityProfileRequest {
     pub allowed_access_control_tags: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
+    /// The resource types (such as User or Queue) to which the tag-based access control applies.
     #[serde(
         rename = "TagRestrictedResources",
         default,
@@ -2737,9 +2930,11 @@ pub struct CreateSecurityProfileRequest {
     pub tag_restricted_resources: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
+    /// Third-party applications and the permissions the profile grants in each, by namespace.
     #[serde(rename = "Applications", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 10))]
     pub applications: ::std::option::Option<::std::vec::Vec<Application>>,
+    /// The resource types (such as User) to which the hierarchy-based access control applies.
     #[serde(
         rename = "HierarchyRestrictedResources",
         default,
@@ -2748,6 +2943,7 @@ pub struct CreateSecurityProfileRequest {
     pub hierarchy_restricted_resources: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
+    /// The ID of the hierarchy group that limits the profile to users in it and below it.
     #[serde(
         rename = "AllowedAccessControlHierarchyGroupId",
         default,
@@ -2756,6 +2952,7 @@ pub struct CreateSecurityProfileRequest {
     pub allowed_access_control_hierarchy_group_id: ::std::option::Option<
         ::std::string::String,
     >,
+    /// The flow modules the profile grants access to, each by type and module ID.
     #[serde(
         rename = "AllowedFlowModules",
         default,
@@ -2763,6 +2960,7 @@ pub struct CreateSecurityProfileRequest {
     )]
     #[schemars(length(min = 0, max = 10))]
     pub allowed_flow_modules: ::std::option::Option<::std::vec::Vec<FlowModule>>,
+    /// Finer-grained access rules, such as which data tables, attributes and values the profile may read or change.
     #[serde(
         rename = "GranularAccessControlConfiguration",
         default,
@@ -2791,18 +2989,23 @@ pub struct CreateSecurityProfileResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateTaskTemplateRequest {
+    /// The ID of the Amazon Connect instance in which to create the task template.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The name of the new task template.
     #[serde(rename = "Name")]
     #[schemars(length(min = 1, max = 100))]
     pub name: ::std::string::String,
+    /// A description of the new task template.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 255))]
     pub description: ::std::option::Option<::std::string::String>,
+    /// The ID of the flow that tasks created from the template start in.
     #[serde(rename = "ContactFlowId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub contact_flow_id: ::std::option::Option<::std::string::String>,
+    /// The ID of the flow that runs when an agent assigns a task from this template to themselves.
     #[serde(
         rename = "SelfAssignFlowId",
         default,
@@ -2810,14 +3013,19 @@ pub struct CreateTaskTemplateRequest {
     )]
     #[schemars(length(min = 0, max = 500))]
     pub self_assign_flow_id: ::std::option::Option<::std::string::String>,
+    /// Which fields of tasks from this template are required, read-only or hidden.
     #[serde(rename = "Constraints", default, skip_serializing_if = "Option::is_none")]
     pub constraints: ::std::option::Option<TaskTemplateConstraints>,
+    /// Default values for fields of tasks from this template.
     #[serde(rename = "Defaults", default, skip_serializing_if = "Option::is_none")]
     pub defaults: ::std::option::Option<TaskTemplateDefaults>,
+    /// Whether the template can be used to create tasks (ACTIVE) or not.
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: ::std::option::Option<TaskTemplateStatus>,
+    /// The fields of tasks from this template, each with its ID, description, type and, for single-select fields, its options.
     #[serde(rename = "Fields")]
     pub fields: ::std::vec::Vec<TaskTemplateField>,
+    /// A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.
     #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub client_token: ::std::option::Option<::std::string::String>,
@@ -2835,40 +3043,51 @@ pub struct CreateTaskTemplateResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateTestCaseRequest {
+    /// The ID of the Amazon Connect instance in which to create the test case.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 250))]
     pub instance_id: ::std::string::String,
+    /// The name of the new test case.
     #[serde(rename = "Name")]
     #[schemars(length(min = 1))]
     pub name: ::std::string::String,
+    /// A description of the new test case.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
+    /// The test's definition (the interactions and the expected behaviour), as a JSON string.
     #[serde(rename = "Content")]
     pub content: ::std::string::String,
+    /// How the simulated contact enters (a voice call to a phone number, or a chat), with its parameters.
     #[serde(rename = "EntryPoint", default, skip_serializing_if = "Option::is_none")]
     pub entry_point: ::std::option::Option<TestCaseEntryPoint>,
+    /// Initial data for the simulated contact, such as contact attributes, as a JSON string.
     #[serde(
         rename = "InitializationData",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub initialization_data: ::std::option::Option<::std::string::String>,
+    /// Whether to publish the test case or save it as a draft.
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: ::std::option::Option<TestCaseStatus>,
+    /// An ID of your choosing for the new test case; the service makes one when it is left out.
     #[serde(rename = "TestCaseId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub test_case_id: ::std::option::Option<::std::string::String>,
+    /// Tags to attach to the new test case, as key and value pairs.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
+    /// A last-modified time as you last read it, for concurrency checks on replicated test cases.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
+    /// The Region of the last modification as you last read it, used with LastModifiedTime.
     #[serde(
         rename = "LastModifiedRegion",
         default,
@@ -2888,18 +3107,23 @@ pub struct CreateTestCaseResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateTrafficDistributionGroupRequest {
+    /// The name of the new traffic distribution group.
     #[serde(rename = "Name")]
     #[schemars(length(min = 1, max = 128))]
     pub name: ::std::string::String,
+    /// A description of the new traffic distribution group.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 250))]
     pub description: ::std::option::Option<::std::string::String>,
+    /// The ID or ARN of the instance whose traffic the group distributes; the instance must have a replica.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 250))]
     pub instance_id: ::std::string::String,
+    /// A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.
     #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub client_token: ::std::option::Option<::std::string::String>,
+    /// Tags to attach to the new traffic distribution group, as key and value pairs.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
@@ -2917,14 +3141,18 @@ pub struct CreateTrafficDistributionGroupResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateUseCaseRequest {
+    /// The ID of the Amazon Connect instance in which to create the use case.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the integration association to add the use case to.
     #[serde(rename = "IntegrationAssociationId")]
     #[schemars(length(min = 1, max = 200))]
     pub integration_association_id: ::std::string::String,
+    /// The kind of use case.
     #[serde(rename = "UseCaseType")]
     pub use_case_type: UseCaseType,
+    /// Tags to attach to the new use case, as key and value pairs.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
@@ -2943,13 +3171,17 @@ pub struct CreateUseCaseResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateUserHierarchyGroupRequest {
+    /// The name of the new hierarchy group.
     #[serde(rename = "Name")]
     pub name: ::std::string::String,
+    /// The ID of the parent group; leave it out to create a group at the top level.
     #[serde(rename = "ParentGroupId", default, skip_serializing_if = "Option::is_none")]
     pub parent_group_id: ::std::option::Option<::std::string::String>,
+    /// The ID of the Amazon Connect instance in which to create the hierarchy group.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// Tags to attach to the new hierarchy group, as key and value pairs.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
@@ -2975,41 +3207,52 @@ pub struct CreateUserHierarchyGroupResponse {
 
 #[derive(Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateUserRequest {
+    /// The user's sign-in name; with SAML it must match the identity provider's name for the user.
     #[serde(rename = "Username")]
     #[schemars(length(min = 1, max = 100))]
     pub username: ::std::string::String,
+    /// The user's initial password, for instances that manage users in Amazon Connect.
     #[serde(rename = "Password", default, skip_serializing_if = "Option::is_none")]
     pub password: ::std::option::Option<::std::string::String>,
+    /// The user's first and last name, email address, secondary email address and mobile number.
     #[serde(rename = "IdentityInfo", default, skip_serializing_if = "Option::is_none")]
     pub identity_info: ::std::option::Option<UserIdentityInfo>,
+    /// The user's phone type (softphone or desk phone), desk phone number, auto-accept and after-contact work time limit.
     #[serde(rename = "PhoneConfig", default, skip_serializing_if = "Option::is_none")]
     pub phone_config: ::std::option::Option<UserPhoneConfig>,
+    /// The user's ID in the existing directory, for instances that use one.
     #[serde(
         rename = "DirectoryUserId",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub directory_user_id: ::std::option::Option<::std::string::String>,
+    /// The IDs of the security profiles to grant the user (at least one).
     #[serde(rename = "SecurityProfileIds")]
     #[schemars(length(min = 1, max = 10))]
     pub security_profile_ids: ::std::vec::Vec<::std::string::String>,
+    /// The ID of the routing profile that decides which contacts the user handles.
     #[serde(rename = "RoutingProfileId")]
     pub routing_profile_id: ::std::string::String,
+    /// The ID of the hierarchy group to place the user in.
     #[serde(
         rename = "HierarchyGroupId",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub hierarchy_group_id: ::std::option::Option<::std::string::String>,
+    /// The ID of the Amazon Connect instance in which to create the user.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// For each channel, whether contacts are accepted automatically.
     #[serde(
         rename = "AutoAcceptConfigs",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub auto_accept_configs: ::std::option::Option<::std::vec::Vec<AutoAcceptConfig>>,
+    /// For each channel, how long the agent may spend on after-contact work.
     #[serde(
         rename = "AfterContactWorkConfigs",
         default,
@@ -3018,12 +3261,14 @@ pub struct CreateUserRequest {
     pub after_contact_work_configs: ::std::option::Option<
         ::std::vec::Vec<AfterContactWorkConfigPerChannel>,
     >,
+    /// For each channel, the phone type and desk phone number.
     #[serde(
         rename = "PhoneNumberConfigs",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub phone_number_configs: ::std::option::Option<::std::vec::Vec<PhoneNumberConfig>>,
+    /// For each channel, whether the agent's connection stays open between calls.
     #[serde(
         rename = "PersistentConnectionConfigs",
         default,
@@ -3032,6 +3277,7 @@ pub struct CreateUserRequest {
     pub persistent_connection_configs: ::std::option::Option<
         ::std::vec::Vec<PersistentConnectionConfig>,
     >,
+    /// For each channel, the voice enhancement (noise suppression) mode.
     #[serde(
         rename = "VoiceEnhancementConfigs",
         default,
@@ -3040,6 +3286,7 @@ pub struct CreateUserRequest {
     pub voice_enhancement_configs: ::std::option::Option<
         ::std::vec::Vec<VoiceEnhancementConfig>,
     >,
+    /// Tags to attach to the new user, as key and value pairs.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
@@ -3079,22 +3326,29 @@ pub struct CreateUserResponse {
 
 #[derive(Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateViewRequest {
+    /// The ID of the Amazon Connect instance in which to create the view.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// A unique string of your choosing that makes the request idempotent, so that a retry with the same token does not create a second view.
     #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub client_token: ::std::option::Option<::std::string::String>,
+    /// Whether to publish the view or save it as a draft.
     #[serde(rename = "Status")]
     pub status: ViewStatus,
+    /// The view's template (JSON) and the actions it can raise.
     #[serde(rename = "Content")]
     pub content: ViewInputContent,
+    /// A description of the new view.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 4096))]
     pub description: ::std::option::Option<::std::string::String>,
+    /// The name of the new view.
     #[serde(rename = "Name")]
     #[schemars(length(min = 1, max = 255))]
     pub name: ::std::string::String,
+    /// Tags to attach to the new view, as key and value pairs.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
@@ -3124,12 +3378,15 @@ pub struct CreateViewResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateViewVersionRequest {
+    /// The ID of the Amazon Connect instance that the view belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the view that the new version belongs to.
     #[serde(rename = "ViewId")]
     #[schemars(length(min = 1, max = 500))]
     pub view_id: ::std::string::String,
+    /// A description of the new version.
     #[serde(
         rename = "VersionDescription",
         default,
@@ -3137,6 +3394,7 @@ pub struct CreateViewVersionRequest {
     )]
     #[schemars(length(min = 1, max = 4096))]
     pub version_description: ::std::option::Option<::std::string::String>,
+    /// The SHA-256 hash of the view content you expect to freeze; the request fails if it has changed since.
     #[serde(
         rename = "ViewContentSha256",
         default,
@@ -3154,20 +3412,26 @@ pub struct CreateViewVersionResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateVocabularyRequest {
+    /// A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.
     #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub client_token: ::std::option::Option<::std::string::String>,
+    /// The ID of the Amazon Connect instance in which to create the custom vocabulary.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The name of the new vocabulary.
     #[serde(rename = "VocabularyName")]
     #[schemars(length(min = 1, max = 140))]
     pub vocabulary_name: ::std::string::String,
+    /// The language of the vocabulary.
     #[serde(rename = "LanguageCode")]
     pub language_code: VocabularyLanguageCode,
+    /// The vocabulary as a tab-separated table, with a header line (Phrase, IPA, SoundsLike, DisplayAs) and one phrase a line.
     #[serde(rename = "Content")]
     #[schemars(length(min = 1, max = 60000))]
     pub content: ::std::string::String,
+    /// Tags to attach to the new custom vocabulary, as key and value pairs.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
@@ -3188,20 +3452,26 @@ pub struct CreateVocabularyResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateWorkspacePageRequest {
+    /// The ID of the Amazon Connect instance that the workspace belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the workspace that the new page belongs to.
     #[serde(rename = "WorkspaceId")]
     #[schemars(length(min = 1, max = 256))]
     pub workspace_id: ::std::string::String,
+    /// The ARN of the view or other resource the page shows.
     #[serde(rename = "ResourceArn")]
     pub resource_arn: ::std::string::String,
+    /// The name of the new page.
     #[serde(rename = "Page")]
     #[schemars(length(min = 1, max = 25))]
     pub page: ::std::string::String,
+    /// The URL path segment under which the page opens.
     #[serde(rename = "Slug", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 63))]
     pub slug: ::std::option::Option<::std::string::String>,
+    /// Data passed to the view the page shows, as a JSON string.
     #[serde(rename = "InputData", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 4096))]
     pub input_data: ::std::option::Option<::std::string::String>,
@@ -3212,20 +3482,26 @@ pub struct CreateWorkspacePageResponse {}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateWorkspaceRequest {
+    /// The ID of the Amazon Connect instance in which to create the workspace.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The name of the new workspace.
     #[serde(rename = "Name")]
     #[schemars(length(min = 1, max = 127))]
     pub name: ::std::string::String,
+    /// A description of the new workspace.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub description: ::std::option::Option<::std::string::String>,
+    /// The colours and images of the workspace, for the light and the dark theme.
     #[serde(rename = "Theme", default, skip_serializing_if = "Option::is_none")]
     pub theme: ::std::option::Option<WorkspaceTheme>,
+    /// The title shown at the top of the workspace in the agent's browser.
     #[serde(rename = "Title", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 127))]
     pub title: ::std::option::Option<::std::string::String>,
+    /// Tags to attach to the new workspace, as key and value pairs.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<

@@ -437,12 +437,15 @@ pub struct DateTimeCondition {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeactivateEvaluationFormRequest {
+    /// The ID of the Amazon Connect instance that the evaluation form belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the evaluation form to deactivate.
     #[serde(rename = "EvaluationFormId")]
     #[schemars(length(min = 1, max = 500))]
     pub evaluation_form_id: ::std::string::String,
+    /// The active version to deactivate.
     #[serde(rename = "EvaluationFormVersion")]
     pub evaluation_form_version: i32,
 }
@@ -518,12 +521,15 @@ pub struct DefaultVocabulary {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeleteAttachedFileRequest {
+    /// The ID of the Amazon Connect instance that the attached file belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the file to delete.
     #[serde(rename = "FileId")]
     #[schemars(length(min = 1, max = 256))]
     pub file_id: ::std::string::String,
+    /// The ARN of the resource the file is attached to, such as a case or an email contact.
     #[serde(rename = "AssociatedResourceArn")]
     pub associated_resource_arn: ::std::string::String,
 }
@@ -533,9 +539,11 @@ pub struct DeleteAttachedFileResponse {}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeleteContactEvaluationRequest {
+    /// The ID of the Amazon Connect instance that the contact evaluation belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the evaluation to delete.
     #[serde(rename = "EvaluationId")]
     #[schemars(length(min = 1, max = 500))]
     pub evaluation_id: ::std::string::String,
@@ -543,12 +551,15 @@ pub struct DeleteContactEvaluationRequest {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeleteContactFlowModuleAliasRequest {
+    /// The ID of the Amazon Connect instance that the flow module belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 250))]
     pub instance_id: ::std::string::String,
+    /// The ID of the flow module that the alias belongs to.
     #[serde(rename = "ContactFlowModuleId")]
     #[schemars(length(min = 1, max = 500))]
     pub contact_flow_module_id: ::std::string::String,
+    /// The ID of the alias to delete.
     #[serde(rename = "AliasId")]
     #[schemars(length(min = 1, max = 500))]
     pub alias_id: ::std::string::String,
@@ -559,9 +570,11 @@ pub struct DeleteContactFlowModuleAliasResponse {}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeleteContactFlowModuleRequest {
+    /// The ID of the Amazon Connect instance that the flow module belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the flow module to delete.
     #[serde(rename = "ContactFlowModuleId")]
     #[schemars(length(min = 1, max = 256))]
     pub contact_flow_module_id: ::std::string::String,
@@ -572,11 +585,14 @@ pub struct DeleteContactFlowModuleResponse {}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeleteContactFlowModuleVersionRequest {
+    /// The ID of the Amazon Connect instance that the flow module belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the flow module that the version belongs to.
     #[serde(rename = "ContactFlowModuleId")]
     pub contact_flow_module_id: ::std::string::String,
+    /// The version number to delete.
     #[serde(rename = "ContactFlowModuleVersion")]
     #[schemars(range(min = 1))]
     pub contact_flow_module_version: i64,
@@ -587,9 +603,11 @@ pub struct DeleteContactFlowModuleVersionResponse {}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeleteContactFlowRequest {
+    /// The ID of the Amazon Connect instance that the flow belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the flow to delete.
     #[serde(rename = "ContactFlowId")]
     #[schemars(length(min = 0, max = 500))]
     pub contact_flow_id: ::std::string::String,
@@ -600,11 +618,14 @@ pub struct DeleteContactFlowResponse {}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeleteContactFlowVersionRequest {
+    /// The ID of the Amazon Connect instance that the flow belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the flow that the version belongs to.
     #[serde(rename = "ContactFlowId")]
     pub contact_flow_id: ::std::string::String,
+    /// The version number to delete.
     #[serde(rename = "ContactFlowVersion")]
     #[schemars(range(min = 1))]
     pub contact_flow_version: i64,
@@ -615,12 +636,15 @@ pub struct DeleteContactFlowVersionResponse {}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeleteDataTableAttributeRequest {
+    /// The ID of the Amazon Connect instance that the data table belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the data table that the attribute belongs to.
     #[serde(rename = "DataTableId")]
     #[schemars(length(min = 1, max = 256))]
     pub data_table_id: ::std::string::String,
+    /// The name of the data table attribute (column) to remove.
     #[serde(rename = "AttributeName")]
     #[schemars(length(min = 1, max = 127))]
     pub attribute_name: ::std::string::String,
@@ -634,9 +658,11 @@ pub struct DeleteDataTableAttributeResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeleteDataTableRequest {
+    /// The ID of the Amazon Connect instance that the data table belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the data table to delete.
     #[serde(rename = "DataTableId")]
     #[schemars(length(min = 1, max = 256))]
     pub data_table_id: ::std::string::String,
@@ -647,9 +673,11 @@ pub struct DeleteDataTableResponse {}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeleteEmailAddressRequest {
+    /// The ID of the Amazon Connect instance that the email address belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the email address to delete.
     #[serde(rename = "EmailAddressId")]
     #[schemars(length(min = 1, max = 500))]
     pub email_address_id: ::std::string::String,
@@ -660,12 +688,15 @@ pub struct DeleteEmailAddressResponse {}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeleteEvaluationFormRequest {
+    /// The ID of the Amazon Connect instance that the evaluation form belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the evaluation form to delete.
     #[serde(rename = "EvaluationFormId")]
     #[schemars(length(min = 1, max = 500))]
     pub evaluation_form_id: ::std::string::String,
+    /// The version to delete; leave it out to delete every version of the form.
     #[serde(
         rename = "EvaluationFormVersion",
         default,
@@ -676,11 +707,14 @@ pub struct DeleteEvaluationFormRequest {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeleteHoursOfOperationOverrideRequest {
+    /// The ID of the Amazon Connect instance that the hours of operation belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the hours of operation that the override belongs to.
     #[serde(rename = "HoursOfOperationId")]
     pub hours_of_operation_id: ::std::string::String,
+    /// The ID of the hours of operation override to delete.
     #[serde(rename = "HoursOfOperationOverrideId")]
     #[schemars(length(min = 1, max = 36))]
     pub hours_of_operation_override_id: ::std::string::String,
@@ -688,18 +722,22 @@ pub struct DeleteHoursOfOperationOverrideRequest {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeleteHoursOfOperationRequest {
+    /// The ID of the Amazon Connect instance that the hours of operation belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the hours of operation to delete.
     #[serde(rename = "HoursOfOperationId")]
     pub hours_of_operation_id: ::std::string::String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeleteInstanceRequest {
+    /// The ID of the Amazon Connect instance to delete.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.
     #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub client_token: ::std::option::Option<::std::string::String>,
@@ -707,9 +745,11 @@ pub struct DeleteInstanceRequest {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeleteIntegrationAssociationRequest {
+    /// The ID of the Amazon Connect instance that the integration association belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the integration association to delete.
     #[serde(rename = "IntegrationAssociationId")]
     #[schemars(length(min = 1, max = 200))]
     pub integration_association_id: ::std::string::String,
@@ -717,9 +757,11 @@ pub struct DeleteIntegrationAssociationRequest {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeleteNotificationRequest {
+    /// The ID of the Amazon Connect instance that the notification belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the notification to delete.
     #[serde(rename = "NotificationId")]
     #[schemars(length(min = 1, max = 256))]
     pub notification_id: ::std::string::String,
@@ -730,9 +772,11 @@ pub struct DeleteNotificationResponse {}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeletePredefinedAttributeRequest {
+    /// The ID of the Amazon Connect instance that the predefined attribute belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The name of the predefined attribute to delete.
     #[serde(rename = "Name")]
     #[schemars(length(min = 1, max = 100))]
     pub name: ::std::string::String,
@@ -740,9 +784,11 @@ pub struct DeletePredefinedAttributeRequest {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeletePromptRequest {
+    /// The ID of the Amazon Connect instance that the prompt belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the prompt to delete.
     #[serde(rename = "PromptId")]
     #[schemars(length(min = 1, max = 256))]
     pub prompt_id: ::std::string::String,
@@ -750,12 +796,15 @@ pub struct DeletePromptRequest {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeletePushNotificationRegistrationRequest {
+    /// The ID of the Amazon Connect instance that handles the contact.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the registration, as returned when it was created.
     #[serde(rename = "RegistrationId")]
     #[schemars(length(min = 1, max = 256))]
     pub registration_id: ::std::string::String,
+    /// The ID of the chat contact the registration is for.
     #[serde(rename = "ContactId")]
     #[schemars(length(min = 1, max = 256))]
     pub contact_id: ::std::string::String,
@@ -766,36 +815,44 @@ pub struct DeletePushNotificationRegistrationResponse {}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeleteQueueRequest {
+    /// The ID of the Amazon Connect instance that the queue belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the queue to delete.
     #[serde(rename = "QueueId")]
     pub queue_id: ::std::string::String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeleteQuickConnectRequest {
+    /// The ID of the Amazon Connect instance that the quick connect belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the quick connect to delete.
     #[serde(rename = "QuickConnectId")]
     pub quick_connect_id: ::std::string::String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeleteRoutingProfileRequest {
+    /// The ID of the Amazon Connect instance that the routing profile belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the routing profile to delete.
     #[serde(rename = "RoutingProfileId")]
     pub routing_profile_id: ::std::string::String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeleteRuleRequest {
+    /// The ID of the Amazon Connect instance that the rule belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the rule to delete.
     #[serde(rename = "RuleId")]
     #[schemars(length(min = 1, max = 256))]
     pub rule_id: ::std::string::String,
@@ -803,18 +860,22 @@ pub struct DeleteRuleRequest {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeleteSecurityProfileRequest {
+    /// The ID of the Amazon Connect instance that the security profile belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the security profile to delete.
     #[serde(rename = "SecurityProfileId")]
     pub security_profile_id: ::std::string::String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeleteTaskTemplateRequest {
+    /// The ID of the Amazon Connect instance that the task template belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the task template to delete.
     #[serde(rename = "TaskTemplateId")]
     #[schemars(length(min = 1, max = 500))]
     pub task_template_id: ::std::string::String,
@@ -825,9 +886,11 @@ pub struct DeleteTaskTemplateResponse {}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeleteTestCaseRequest {
+    /// The ID of the Amazon Connect instance that the test case belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 250))]
     pub instance_id: ::std::string::String,
+    /// The ID of the test case to delete.
     #[serde(rename = "TestCaseId")]
     #[schemars(length(min = 0, max = 500))]
     pub test_case_id: ::std::string::String,
@@ -838,6 +901,7 @@ pub struct DeleteTestCaseResponse {}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeleteTrafficDistributionGroupRequest {
+    /// The ID of the traffic distribution group to delete.
     #[serde(rename = "TrafficDistributionGroupId")]
     pub traffic_distribution_group_id: ::std::string::String,
 }
@@ -847,12 +911,15 @@ pub struct DeleteTrafficDistributionGroupResponse {}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeleteUseCaseRequest {
+    /// The ID of the Amazon Connect instance that the use case belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the integration association the use case belongs to.
     #[serde(rename = "IntegrationAssociationId")]
     #[schemars(length(min = 1, max = 200))]
     pub integration_association_id: ::std::string::String,
+    /// The ID of the use case to delete.
     #[serde(rename = "UseCaseId")]
     #[schemars(length(min = 1, max = 200))]
     pub use_case_id: ::std::string::String,
@@ -860,8 +927,10 @@ pub struct DeleteUseCaseRequest {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeleteUserHierarchyGroupRequest {
+    /// The ID of the hierarchy group to delete.
     #[serde(rename = "HierarchyGroupId")]
     pub hierarchy_group_id: ::std::string::String,
+    /// The ID of the Amazon Connect instance that the hierarchy group belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
@@ -869,18 +938,22 @@ pub struct DeleteUserHierarchyGroupRequest {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeleteUserRequest {
+    /// The ID of the Amazon Connect instance that the user belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the user to delete.
     #[serde(rename = "UserId")]
     pub user_id: ::std::string::String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeleteViewRequest {
+    /// The ID of the Amazon Connect instance that the view belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the view to delete.
     #[serde(rename = "ViewId")]
     #[schemars(length(min = 1, max = 500))]
     pub view_id: ::std::string::String,
@@ -891,12 +964,15 @@ pub struct DeleteViewResponse {}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeleteViewVersionRequest {
+    /// The ID of the Amazon Connect instance that the view belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the view whose version to delete.
     #[serde(rename = "ViewId")]
     #[schemars(length(min = 1, max = 500))]
     pub view_id: ::std::string::String,
+    /// The version number to delete.
     #[serde(rename = "ViewVersion")]
     pub view_version: i32,
 }
@@ -906,9 +982,11 @@ pub struct DeleteViewVersionResponse {}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeleteVocabularyRequest {
+    /// The ID of the Amazon Connect instance that the custom vocabulary belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the custom vocabulary to delete.
     #[serde(rename = "VocabularyId")]
     #[schemars(length(min = 1, max = 500))]
     pub vocabulary_id: ::std::string::String,
@@ -927,12 +1005,15 @@ pub struct DeleteVocabularyResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeleteWorkspaceMediaRequest {
+    /// The ID of the Amazon Connect instance that the workspace belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the workspace that the media belongs to.
     #[serde(rename = "WorkspaceId")]
     #[schemars(length(min = 1, max = 256))]
     pub workspace_id: ::std::string::String,
+    /// Which image to remove, the light or dark favicon or the light or dark horizontal logo.
     #[serde(rename = "MediaType")]
     pub media_type: MediaType,
 }
@@ -942,12 +1023,15 @@ pub struct DeleteWorkspaceMediaResponse {}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeleteWorkspacePageRequest {
+    /// The ID of the Amazon Connect instance that the workspace belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the workspace that the page belongs to.
     #[serde(rename = "WorkspaceId")]
     #[schemars(length(min = 1, max = 256))]
     pub workspace_id: ::std::string::String,
+    /// The name of the page to remove.
     #[serde(rename = "Page")]
     #[schemars(length(min = 1, max = 25))]
     pub page: ::std::string::String,
@@ -958,9 +1042,11 @@ pub struct DeleteWorkspacePageResponse {}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeleteWorkspaceRequest {
+    /// The ID of the Amazon Connect instance that the workspace belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the workspace to delete.
     #[serde(rename = "WorkspaceId")]
     #[schemars(length(min = 1, max = 256))]
     pub workspace_id: ::std::string::String,
@@ -971,9 +1057,11 @@ pub struct DeleteWorkspaceResponse {}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeAgentStatusRequest {
+    /// The ID of the Amazon Connect instance that the agent status belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the agent status to describe.
     #[serde(rename = "AgentStatusId")]
     pub agent_status_id: ::std::string::String,
 }
@@ -986,9 +1074,11 @@ pub struct DescribeAgentStatusResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeAttachedFilesConfigurationRequest {
+    /// The ID of the Amazon Connect instance whose attachment settings to show.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The kind of contact or case whose attachment settings to show.
     #[serde(rename = "AttachmentScope")]
     pub attachment_scope: AttachmentScope,
 }
@@ -1001,9 +1091,11 @@ pub struct DescribeAttachedFilesConfigurationResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeAuthenticationProfileRequest {
+    /// The ID of the authentication profile to describe.
     #[serde(rename = "AuthenticationProfileId")]
     #[schemars(length(min = 1, max = 100))]
     pub authentication_profile_id: ::std::string::String,
+    /// The ID of the Amazon Connect instance that the authentication profile belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
@@ -1021,9 +1113,11 @@ pub struct DescribeAuthenticationProfileResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeContactEvaluationRequest {
+    /// The ID of the Amazon Connect instance that the contact evaluation belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the evaluation to describe.
     #[serde(rename = "EvaluationId")]
     #[schemars(length(min = 1, max = 500))]
     pub evaluation_id: ::std::string::String,
@@ -1039,12 +1133,15 @@ pub struct DescribeContactEvaluationResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeContactFlowModuleAliasRequest {
+    /// The ID of the Amazon Connect instance that the flow module belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 250))]
     pub instance_id: ::std::string::String,
+    /// The ID of the flow module the alias belongs to.
     #[serde(rename = "ContactFlowModuleId")]
     #[schemars(length(min = 1, max = 256))]
     pub contact_flow_module_id: ::std::string::String,
+    /// The ID of the alias to describe.
     #[serde(rename = "AliasId")]
     #[schemars(length(min = 1, max = 500))]
     pub alias_id: ::std::string::String,
@@ -1062,9 +1159,11 @@ pub struct DescribeContactFlowModuleAliasResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeContactFlowModuleRequest {
+    /// The ID of the Amazon Connect instance that the flow module belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the flow module to describe.
     #[serde(rename = "ContactFlowModuleId")]
     #[schemars(length(min = 1, max = 256))]
     pub contact_flow_module_id: ::std::string::String,
@@ -1082,9 +1181,11 @@ pub struct DescribeContactFlowModuleResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeContactFlowRequest {
+    /// The ID of the Amazon Connect instance that the flow belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the flow to describe.
     #[serde(rename = "ContactFlowId")]
     #[schemars(length(min = 0, max = 500))]
     pub contact_flow_id: ::std::string::String,
@@ -1098,9 +1199,11 @@ pub struct DescribeContactFlowResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeContactRequest {
+    /// The ID of the Amazon Connect instance that handles the contact.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the contact to describe.
     #[serde(rename = "ContactId")]
     #[schemars(length(min = 1, max = 256))]
     pub contact_id: ::std::string::String,
@@ -1114,12 +1217,15 @@ pub struct DescribeContactResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeDataTableAttributeRequest {
+    /// The ID of the Amazon Connect instance that the data table belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the data table the attribute belongs to.
     #[serde(rename = "DataTableId")]
     #[schemars(length(min = 1, max = 256))]
     pub data_table_id: ::std::string::String,
+    /// The name of the attribute to describe.
     #[serde(rename = "AttributeName")]
     #[schemars(length(min = 1, max = 127))]
     pub attribute_name: ::std::string::String,
@@ -1133,9 +1239,11 @@ pub struct DescribeDataTableAttributeResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeDataTableRequest {
+    /// The ID of the Amazon Connect instance that the data table belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the data table to describe.
     #[serde(rename = "DataTableId")]
     #[schemars(length(min = 1, max = 256))]
     pub data_table_id: ::std::string::String,
@@ -1149,9 +1257,11 @@ pub struct DescribeDataTableResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeEmailAddressRequest {
+    /// The ID of the Amazon Connect instance that the email address belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the email address to describe.
     #[serde(rename = "EmailAddressId")]
     #[schemars(length(min = 1, max = 500))]
     pub email_address_id: ::std::string::String,
@@ -1222,12 +1332,15 @@ impl ::std::fmt::Debug for DescribeEmailAddressResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeEvaluationFormRequest {
+    /// The ID of the Amazon Connect instance that the evaluation form belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the evaluation form to describe.
     #[serde(rename = "EvaluationFormId")]
     #[schemars(length(min = 1, max = 500))]
     pub evaluation_form_id: ::std::string::String,
+    /// The version to describe; leave it out for the latest.
     #[serde(
         rename = "EvaluationFormVersion",
         default,
@@ -1244,11 +1357,14 @@ pub struct DescribeEvaluationFormResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeHoursOfOperationOverrideRequest {
+    /// The ID of the Amazon Connect instance that the hours of operation belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the hours of operation the override belongs to.
     #[serde(rename = "HoursOfOperationId")]
     pub hours_of_operation_id: ::std::string::String,
+    /// The ID of the hours of operation override to describe.
     #[serde(rename = "HoursOfOperationOverrideId")]
     #[schemars(length(min = 1, max = 36))]
     pub hours_of_operation_override_id: ::std::string::String,
@@ -1266,9 +1382,11 @@ pub struct DescribeHoursOfOperationOverrideResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeHoursOfOperationRequest {
+    /// The ID of the Amazon Connect instance that the hours of operation belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the hours of operation to describe.
     #[serde(rename = "HoursOfOperationId")]
     pub hours_of_operation_id: ::std::string::String,
 }
@@ -1285,9 +1403,11 @@ pub struct DescribeHoursOfOperationResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeInstanceAttributeRequest {
+    /// The ID of the Amazon Connect instance whose setting to show.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The setting to show.
     #[serde(rename = "AttributeType")]
     pub attribute_type: InstanceAttributeType,
 }
@@ -1300,6 +1420,7 @@ pub struct DescribeInstanceAttributeResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeInstanceRequest {
+    /// The ID of the Amazon Connect instance to describe.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
@@ -1319,12 +1440,15 @@ pub struct DescribeInstanceResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeInstanceStorageConfigRequest {
+    /// The ID of the Amazon Connect instance whose storage destination to show.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the storage association to describe.
     #[serde(rename = "AssociationId")]
     #[schemars(length(min = 1, max = 100))]
     pub association_id: ::std::string::String,
+    /// The kind of instance data the association is for.
     #[serde(rename = "ResourceType")]
     pub resource_type: InstanceStorageResourceType,
 }
@@ -1337,9 +1461,11 @@ pub struct DescribeInstanceStorageConfigResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeNotificationRequest {
+    /// The ID of the Amazon Connect instance that the notification belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the notification to describe.
     #[serde(rename = "NotificationId")]
     #[schemars(length(min = 1, max = 256))]
     pub notification_id: ::std::string::String,
@@ -1353,6 +1479,7 @@ pub struct DescribeNotificationResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribePhoneNumberRequest {
+    /// The ID of the phone number to describe.
     #[serde(rename = "PhoneNumberId")]
     pub phone_number_id: ::std::string::String,
 }
@@ -1369,9 +1496,11 @@ pub struct DescribePhoneNumberResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribePredefinedAttributeRequest {
+    /// The ID of the Amazon Connect instance that the predefined attribute belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The name of the predefined attribute to describe.
     #[serde(rename = "Name")]
     #[schemars(length(min = 1, max = 100))]
     pub name: ::std::string::String,
@@ -1389,9 +1518,11 @@ pub struct DescribePredefinedAttributeResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribePromptRequest {
+    /// The ID of the Amazon Connect instance that the prompt belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the prompt to describe.
     #[serde(rename = "PromptId")]
     #[schemars(length(min = 1, max = 256))]
     pub prompt_id: ::std::string::String,
@@ -1405,9 +1536,11 @@ pub struct DescribePromptResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeQueueRequest {
+    /// The ID of the Amazon Connect instance that the queue belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the queue to describe.
     #[serde(rename = "QueueId")]
     pub queue_id: ::std::string::String,
 }
@@ -1420,9 +1553,11 @@ pub struct DescribeQueueResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeQuickConnectRequest {
+    /// The ID of the Amazon Connect instance that the quick connect belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the quick connect to describe.
     #[serde(rename = "QuickConnectId")]
     pub quick_connect_id: ::std::string::String,
 }
@@ -1435,9 +1570,11 @@ pub struct DescribeQuickConnectResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeRoutingProfileRequest {
+    /// The ID of the Amazon Connect instance that the routing profile belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the routing profile to describe.
     #[serde(rename = "RoutingProfileId")]
     pub routing_profile_id: ::std::string::String,
 }
@@ -1450,9 +1587,11 @@ pub struct DescribeRoutingProfileResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeRuleRequest {
+    /// The ID of the Amazon Connect instance that the rule belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the rule to describe.
     #[serde(rename = "RuleId")]
     #[schemars(length(min = 1, max = 256))]
     pub rule_id: ::std::string::String,
@@ -1466,8 +1605,10 @@ pub struct DescribeRuleResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeSecurityProfileRequest {
+    /// The ID of the security profile to describe.
     #[serde(rename = "SecurityProfileId")]
     pub security_profile_id: ::std::string::String,
+    /// The ID of the Amazon Connect instance that the security profile belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
@@ -1485,12 +1626,15 @@ pub struct DescribeSecurityProfileResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeTestCaseRequest {
+    /// The ID of the Amazon Connect instance that the test case belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 250))]
     pub instance_id: ::std::string::String,
+    /// The ID of the test case to describe.
     #[serde(rename = "TestCaseId")]
     #[schemars(length(min = 0, max = 500))]
     pub test_case_id: ::std::string::String,
+    /// Whether to describe the published test case or its saved draft.
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: ::std::option::Option<TestCaseStatus>,
 }
@@ -1503,6 +1647,7 @@ pub struct DescribeTestCaseResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeTrafficDistributionGroupRequest {
+    /// The ID of the traffic distribution group to describe.
     #[serde(rename = "TrafficDistributionGroupId")]
     pub traffic_distribution_group_id: ::std::string::String,
 }
@@ -1519,8 +1664,10 @@ pub struct DescribeTrafficDistributionGroupResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeUserHierarchyGroupRequest {
+    /// The ID of the hierarchy group to describe.
     #[serde(rename = "HierarchyGroupId")]
     pub hierarchy_group_id: ::std::string::String,
+    /// The ID of the Amazon Connect instance that the hierarchy group belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
@@ -1534,6 +1681,7 @@ pub struct DescribeUserHierarchyGroupResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeUserHierarchyStructureRequest {
+    /// The ID of the Amazon Connect instance whose agent hierarchy to describe.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
@@ -1551,8 +1699,10 @@ pub struct DescribeUserHierarchyStructureResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeUserRequest {
+    /// The ID of the user to describe.
     #[serde(rename = "UserId")]
     pub user_id: ::std::string::String,
+    /// The ID of the Amazon Connect instance that the user belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
@@ -1566,9 +1716,11 @@ pub struct DescribeUserResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeViewRequest {
+    /// The ID of the Amazon Connect instance that the view belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the view to describe.
     #[serde(rename = "ViewId")]
     #[schemars(length(min = 1, max = 500))]
     pub view_id: ::std::string::String,
@@ -1582,9 +1734,11 @@ pub struct DescribeViewResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeVocabularyRequest {
+    /// The ID of the Amazon Connect instance that the custom vocabulary belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the custom vocabulary to describe.
     #[serde(rename = "VocabularyId")]
     #[schemars(length(min = 1, max = 500))]
     pub vocabulary_id: ::std::string::String,
@@ -1598,9 +1752,11 @@ pub struct DescribeVocabularyResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeWorkspaceRequest {
+    /// The ID of the Amazon Connect instance that the workspace belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the workspace to describe.
     #[serde(rename = "WorkspaceId")]
     #[schemars(length(min = 1, max = 256))]
     pub workspace_id: ::std::string::String,
@@ -1715,12 +1871,15 @@ pub enum DirectoryType {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DisassociateAnalyticsDataSetRequest {
+    /// The ID of the Amazon Connect instance that the data set belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the data set to stop sharing.
     #[serde(rename = "DataSetId")]
     #[schemars(length(min = 1, max = 255))]
     pub data_set_id: ::std::string::String,
+    /// The AWS account to stop sharing with, by account ID; leave it out for the instance's own account.
     #[serde(
         rename = "TargetAccountId",
         default,
@@ -1731,12 +1890,15 @@ pub struct DisassociateAnalyticsDataSetRequest {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DisassociateApprovedOriginRequest {
+    /// The ID of the Amazon Connect instance to remove the approved origin from.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The approved origin to remove, as it was added.
     #[serde(rename = "Origin")]
     #[schemars(length(min = 0, max = 267))]
     pub origin: ::std::string::String,
+    /// A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.
     #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub client_token: ::std::option::Option<::std::string::String>,
@@ -1744,13 +1906,17 @@ pub struct DisassociateApprovedOriginRequest {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DisassociateBotRequest {
+    /// The ID of the Amazon Connect instance to detach the Amazon Lex bot from.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// An Amazon Lex V1 bot to detach, by name and Region; give this or LexV2Bot.
     #[serde(rename = "LexBot", default, skip_serializing_if = "Option::is_none")]
     pub lex_bot: ::std::option::Option<LexBot>,
+    /// An Amazon Lex V2 bot to detach, by the ARN of its alias; give this or LexBot.
     #[serde(rename = "LexV2Bot", default, skip_serializing_if = "Option::is_none")]
     pub lex_v2_bot: ::std::option::Option<LexV2Bot>,
+    /// A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.
     #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub client_token: ::std::option::Option<::std::string::String>,
@@ -1758,14 +1924,18 @@ pub struct DisassociateBotRequest {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DisassociateEmailAddressAliasRequest {
+    /// The ID of the primary email address.
     #[serde(rename = "EmailAddressId")]
     #[schemars(length(min = 1, max = 500))]
     pub email_address_id: ::std::string::String,
+    /// The ID of the Amazon Connect instance that the email address belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The alias email address, by ID, to detach from the primary one.
     #[serde(rename = "AliasConfiguration")]
     pub alias_configuration: AliasConfiguration,
+    /// A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.
     #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub client_token: ::std::option::Option<::std::string::String>,
@@ -1776,11 +1946,14 @@ pub struct DisassociateEmailAddressAliasResponse {}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DisassociateFlowRequest {
+    /// The ID of the Amazon Connect instance that the resource belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID or ARN of the resource whose flow to detach.
     #[serde(rename = "ResourceId")]
     pub resource_id: ::std::string::String,
+    /// The kind of resource that ResourceId names.
     #[serde(rename = "ResourceType")]
     pub resource_type: FlowAssociationResourceType,
 }
@@ -1790,11 +1963,14 @@ pub struct DisassociateFlowResponse {}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DisassociateHoursOfOperationsRequest {
+    /// The ID of the Amazon Connect instance that the hours of operation belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the child hours of operation.
     #[serde(rename = "HoursOfOperationId")]
     pub hours_of_operation_id: ::std::string::String,
+    /// The IDs of the parent hours of operation to unlink.
     #[serde(rename = "ParentHoursOfOperationIds")]
     #[schemars(length(min = 1, max = 3))]
     pub parent_hours_of_operation_ids: ::std::vec::Vec<::std::string::String>,
@@ -1802,14 +1978,18 @@ pub struct DisassociateHoursOfOperationsRequest {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DisassociateInstanceStorageConfigRequest {
+    /// The ID of the Amazon Connect instance to remove the storage destination from.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the storage association to remove.
     #[serde(rename = "AssociationId")]
     #[schemars(length(min = 1, max = 100))]
     pub association_id: ::std::string::String,
+    /// The kind of instance data the association is for.
     #[serde(rename = "ResourceType")]
     pub resource_type: InstanceStorageResourceType,
+    /// A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.
     #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub client_token: ::std::option::Option<::std::string::String>,
@@ -1817,12 +1997,15 @@ pub struct DisassociateInstanceStorageConfigRequest {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DisassociateLambdaFunctionRequest {
+    /// The ID of the Amazon Connect instance to remove the function from.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ARN of the Lambda function to remove.
     #[serde(rename = "FunctionArn")]
     #[schemars(length(min = 1, max = 140))]
     pub function_arn: ::std::string::String,
+    /// A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.
     #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub client_token: ::std::option::Option<::std::string::String>,
@@ -1830,15 +2013,19 @@ pub struct DisassociateLambdaFunctionRequest {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DisassociateLexBotRequest {
+    /// The ID of the Amazon Connect instance to detach the Amazon Lex bot from.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The name of the Amazon Lex V1 bot to detach.
     #[serde(rename = "BotName")]
     #[schemars(length(min = 0, max = 50))]
     pub bot_name: ::std::string::String,
+    /// The Region the bot is in.
     #[serde(rename = "LexRegion")]
     #[schemars(length(min = 0, max = 60))]
     pub lex_region: ::std::string::String,
+    /// A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.
     #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub client_token: ::std::option::Option<::std::string::String>,
@@ -1846,8 +2033,10 @@ pub struct DisassociateLexBotRequest {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DisassociatePhoneNumberContactFlowRequest {
+    /// The ID of the phone number whose flow to detach.
     #[serde(rename = "PhoneNumberId")]
     pub phone_number_id: ::std::string::String,
+    /// The ID of the Amazon Connect instance that the phone number belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
@@ -1855,14 +2044,18 @@ pub struct DisassociatePhoneNumberContactFlowRequest {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DisassociateQueueEmailAddressesRequest {
+    /// The ID of the Amazon Connect instance that the queue belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the queue to remove email addresses from.
     #[serde(rename = "QueueId")]
     pub queue_id: ::std::string::String,
+    /// The IDs of the email addresses to remove from the queue.
     #[serde(rename = "EmailAddressesId")]
     #[schemars(length(min = 1, max = 50))]
     pub email_addresses_id: ::std::vec::Vec<::std::string::String>,
+    /// A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.
     #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub client_token: ::std::option::Option<::std::string::String>,
@@ -1870,11 +2063,14 @@ pub struct DisassociateQueueEmailAddressesRequest {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DisassociateQueueQuickConnectsRequest {
+    /// The ID of the Amazon Connect instance that the queue belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the queue to remove quick connects from.
     #[serde(rename = "QueueId")]
     pub queue_id: ::std::string::String,
+    /// The IDs of the quick connects to remove from the queue.
     #[serde(rename = "QuickConnectIds")]
     #[schemars(length(min = 1, max = 50))]
     pub quick_connect_ids: ::std::vec::Vec<::std::string::String>,
@@ -1882,11 +2078,14 @@ pub struct DisassociateQueueQuickConnectsRequest {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DisassociateRoutingProfileQueuesRequest {
+    /// The ID of the Amazon Connect instance that the routing profile belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the routing profile to remove queues from.
     #[serde(rename = "RoutingProfileId")]
     pub routing_profile_id: ::std::string::String,
+    /// The queues to remove, each by queue ID and channel.
     #[serde(
         rename = "QueueReferences",
         default,
@@ -1895,6 +2094,7 @@ pub struct DisassociateRoutingProfileQueuesRequest {
     pub queue_references: ::std::option::Option<
         ::std::vec::Vec<RoutingProfileQueueReference>,
     >,
+    /// The manual-assignment queues to remove, each by queue ID and channel.
     #[serde(
         rename = "ManualAssignmentQueueReferences",
         default,
@@ -1907,12 +2107,15 @@ pub struct DisassociateRoutingProfileQueuesRequest {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DisassociateSecurityKeyRequest {
+    /// The ID of the Amazon Connect instance to remove the key from.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the key association to remove, as listed by list-security-keys.
     #[serde(rename = "AssociationId")]
     #[schemars(length(min = 1, max = 100))]
     pub association_id: ::std::string::String,
+    /// A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.
     #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub client_token: ::std::option::Option<::std::string::String>,
@@ -1920,14 +2123,18 @@ pub struct DisassociateSecurityKeyRequest {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DisassociateSecurityProfilesRequest {
+    /// The ID of the Amazon Connect instance that the user or AI agent belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The security profiles to take away, each by ID.
     #[serde(rename = "SecurityProfiles")]
     #[schemars(length(min = 1, max = 10))]
     pub security_profiles: ::std::vec::Vec<SecurityProfileItem>,
+    /// Whether EntityArn names a user or an AI agent.
     #[serde(rename = "EntityType")]
     pub entity_type: EntityType,
+    /// The ARN of the user or AI agent to take the profiles from.
     #[serde(rename = "EntityArn")]
     #[schemars(length(min = 1))]
     pub entity_arn: ::std::string::String,
@@ -1935,10 +2142,13 @@ pub struct DisassociateSecurityProfilesRequest {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DisassociateTrafficDistributionGroupUserRequest {
+    /// The ID or ARN of the traffic distribution group to remove the user from.
     #[serde(rename = "TrafficDistributionGroupId")]
     pub traffic_distribution_group_id: ::std::string::String,
+    /// The ID of the user to remove from the group.
     #[serde(rename = "UserId")]
     pub user_id: ::std::string::String,
+    /// The ID of the Amazon Connect instance that the traffic distribution group belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
@@ -1949,23 +2159,29 @@ pub struct DisassociateTrafficDistributionGroupUserResponse {}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DisassociateUserProficienciesRequest {
+    /// The ID of the Amazon Connect instance that the user belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the user to remove proficiencies from.
     #[serde(rename = "UserId")]
     pub user_id: ::std::string::String,
+    /// The proficiencies to remove, each an attribute name and value.
     #[serde(rename = "UserProficiencies")]
     pub user_proficiencies: ::std::vec::Vec<UserProficiencyDisassociate>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DisassociateWorkspaceRequest {
+    /// The ID of the Amazon Connect instance that the workspace belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the workspace to withdraw.
     #[serde(rename = "WorkspaceId")]
     #[schemars(length(min = 1, max = 256))]
     pub workspace_id: ::std::string::String,
+    /// The ARNs of the users, routing profiles or security profiles to withdraw the workspace from.
     #[serde(rename = "ResourceArns")]
     #[schemars(length(min = 1, max = 25))]
     pub resource_arns: ::std::vec::Vec<::std::string::String>,
@@ -2021,11 +2237,14 @@ pub struct DisconnectReason {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DismissUserContactRequest {
+    /// The ID of the user (agent) whose contact to clear.
     #[serde(rename = "UserId")]
     pub user_id: ::std::string::String,
+    /// The ID of the Amazon Connect instance that the user belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the contact to clear.
     #[serde(rename = "ContactId")]
     #[schemars(length(min = 1, max = 256))]
     pub contact_id: ::std::string::String,

@@ -316,18 +316,24 @@ pub struct ErrorResult {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluateDataTableValuesRequest {
+    /// The ID of the Amazon Connect instance that the data table belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the data table to look values up in.
     #[serde(rename = "DataTableId")]
     #[schemars(length(min = 1, max = 256))]
     pub data_table_id: ::std::string::String,
+    /// The lookups, each by the primary values of a record and the names of the attributes to return.
     #[serde(rename = "Values")]
     pub values: ::std::vec::Vec<DataTableValueEvaluationSet>,
+    /// The time zone to evaluate in, as an IANA name; leave it out for the table's own.
     #[serde(rename = "TimeZone", default, skip_serializing_if = "Option::is_none")]
     pub time_zone: ::std::option::Option<::std::string::String>,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 100))]
     pub max_results: ::std::option::Option<i32>,

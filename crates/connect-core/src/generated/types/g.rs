@@ -9,12 +9,15 @@ use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct GetAttachedFileRequest {
+    /// The ID of the Amazon Connect instance that the attached file belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the file.
     #[serde(rename = "FileId")]
     #[schemars(length(min = 1, max = 256))]
     pub file_id: ::std::string::String,
+    /// How long the download URL stays valid, in seconds.
     #[serde(
         rename = "UrlExpiryInSeconds",
         default,
@@ -22,6 +25,7 @@ pub struct GetAttachedFileRequest {
     )]
     #[schemars(range(min = 5, max = 300))]
     pub url_expiry_in_seconds: ::std::option::Option<i32>,
+    /// The ARN of the resource the file is attached to, such as a case or an email contact.
     #[serde(rename = "AssociatedResourceArn")]
     pub associated_resource_arn: ::std::string::String,
 }
@@ -72,9 +76,11 @@ pub struct GetAttachedFileResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct GetContactAttributesRequest {
+    /// The ID of the Amazon Connect instance that handles the contact.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the contact as it was first created (before any transfers).
     #[serde(rename = "InitialContactId")]
     #[schemars(length(min = 1, max = 256))]
     pub initial_contact_id: ::std::string::String,
@@ -90,12 +96,15 @@ pub struct GetContactAttributesResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct GetContactMetricsRequest {
+    /// The ID or ARN of the Amazon Connect instance that handles the contact.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 250))]
     pub instance_id: ::std::string::String,
+    /// The ID of the queued contact.
     #[serde(rename = "ContactId")]
     #[schemars(length(min = 1, max = 250))]
     pub contact_id: ::std::string::String,
+    /// Which metrics to read, by name (for example POSITION_IN_QUEUE).
     #[serde(rename = "Metrics")]
     #[schemars(length(min = 1))]
     pub metrics: ::std::vec::Vec<ContactMetricInfo>,
@@ -114,21 +123,28 @@ pub struct GetContactMetricsResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct GetCurrentMetricDataRequest {
+    /// The ID of the Amazon Connect instance to report on.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// Which queues, channels, routing profiles, routing steps or agent statuses to report on (at least queues, routing profiles or steps).
     #[serde(rename = "Filters")]
     pub filters: Filters,
+    /// How to group the metrics (for example by queue or channel); leave it out for totals.
     #[serde(rename = "Groupings", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 2))]
     pub groupings: ::std::option::Option<::std::vec::Vec<Grouping>>,
+    /// The metrics to read, by name, each with its unit, such as AGENTS_AVAILABLE or CONTACTS_IN_QUEUE.
     #[serde(rename = "CurrentMetrics")]
     pub current_metrics: ::std::vec::Vec<CurrentMetric>,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 100))]
     pub max_results: ::std::option::Option<i32>,
+    /// The metric to sort the results by, ascending or descending.
     #[serde(rename = "SortCriteria", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 1))]
     pub sort_criteria: ::std::option::Option<::std::vec::Vec<CurrentMetricSortCriteria>>,
@@ -156,13 +172,17 @@ pub struct GetCurrentMetricDataResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct GetCurrentUserDataRequest {
+    /// The ID of the Amazon Connect instance to report on.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// Which agents to report on, by queue, routing profile, user, hierarchy group or state of their contacts.
     #[serde(rename = "Filters")]
     pub filters: UserDataFilters,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 100))]
     pub max_results: ::std::option::Option<i32>,
@@ -184,13 +204,17 @@ pub struct GetCurrentUserDataResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct GetEffectiveHoursOfOperationsRequest {
+    /// The ID of the Amazon Connect instance that the hours of operation belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the hours of operation to compute.
     #[serde(rename = "HoursOfOperationId")]
     pub hours_of_operation_id: ::std::string::String,
+    /// The first day of the range, as YYYY-MM-DD.
     #[serde(rename = "FromDate")]
     pub from_date: ::std::string::String,
+    /// The last day of the range, as YYYY-MM-DD.
     #[serde(rename = "ToDate")]
     pub to_date: ::std::string::String,
 }
@@ -219,6 +243,7 @@ pub struct GetEffectiveHoursOfOperationsResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct GetFederationTokenRequest {
+    /// The ID of the Amazon Connect instance to sign in to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
@@ -250,11 +275,14 @@ impl ::std::fmt::Debug for GetFederationTokenResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct GetFlowAssociationRequest {
+    /// The ID of the Amazon Connect instance that the resource belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID or ARN of the resource whose flow to show.
     #[serde(rename = "ResourceId")]
     pub resource_id: ::std::string::String,
+    /// The kind of resource that ResourceId names.
     #[serde(rename = "ResourceType")]
     pub resource_type: FlowAssociationResourceType,
 }
@@ -271,22 +299,30 @@ pub struct GetFlowAssociationResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct GetMetricDataRequest {
+    /// The ID of the Amazon Connect instance to report on.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The start of the reporting period, on a 5-minute boundary, within the last 24 hours.
     #[serde(rename = "StartTime")]
     pub start_time: crate::value::Timestamp,
+    /// The end of the reporting period, on a 5-minute boundary, after StartTime and within 24 hours of it.
     #[serde(rename = "EndTime")]
     pub end_time: crate::value::Timestamp,
+    /// Which queues (required), channels or routing profiles to report on.
     #[serde(rename = "Filters")]
     pub filters: Filters,
+    /// How to group the metrics (for example by queue or channel); leave it out for totals.
     #[serde(rename = "Groupings", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 2))]
     pub groupings: ::std::option::Option<::std::vec::Vec<Grouping>>,
+    /// The metrics to read, each by name with its statistic and unit, and a threshold where the metric needs one.
     #[serde(rename = "HistoricalMetrics")]
     pub historical_metrics: ::std::vec::Vec<HistoricalMetric>,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 100))]
     pub max_results: ::std::option::Option<i32>,
@@ -302,25 +338,34 @@ pub struct GetMetricDataResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct GetMetricDataV2Request {
+    /// The ARN of the instance (or traffic distribution group) to report on.
     #[serde(rename = "ResourceArn")]
     pub resource_arn: ::std::string::String,
+    /// The start of the reporting period, at most three months ago.
     #[serde(rename = "StartTime")]
     pub start_time: crate::value::Timestamp,
+    /// The end of the reporting period, at most 35 days after StartTime.
     #[serde(rename = "EndTime")]
     pub end_time: crate::value::Timestamp,
+    /// How to divide the period (total, 15 minutes, an hour, a day, a week) and in which time zone.
     #[serde(rename = "Interval", default, skip_serializing_if = "Option::is_none")]
     pub interval: ::std::option::Option<IntervalDetails>,
+    /// Which resources to report on, each a filter key (such as QUEUE or AGENT) with its values.
     #[serde(rename = "Filters")]
     #[schemars(length(min = 1, max = 5))]
     pub filters: ::std::vec::Vec<FilterV2>,
+    /// The filter keys to group the results by, such as QUEUE or CHANNEL.
     #[serde(rename = "Groupings", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 4))]
     pub groupings: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The metrics to read, by name, with thresholds and filters where the metric takes them.
     #[serde(rename = "Metrics")]
     pub metrics: ::std::vec::Vec<MetricV2>,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 2500))]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 100))]
     pub max_results: ::std::option::Option<i32>,
@@ -337,9 +382,11 @@ pub struct GetMetricDataV2Response {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct GetPromptFileRequest {
+    /// The ID of the Amazon Connect instance that the prompt belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the prompt whose file to get.
     #[serde(rename = "PromptId")]
     #[schemars(length(min = 1, max = 256))]
     pub prompt_id: ::std::string::String,
@@ -370,12 +417,15 @@ pub struct GetPromptFileResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct GetTaskTemplateRequest {
+    /// The ID of the Amazon Connect instance that the task template belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the task template to get.
     #[serde(rename = "TaskTemplateId")]
     #[schemars(length(min = 1, max = 500))]
     pub task_template_id: ::std::string::String,
+    /// The version of the template to get; leave it out for the latest.
     #[serde(
         rename = "SnapshotVersion",
         default,
@@ -436,12 +486,15 @@ pub struct GetTaskTemplateResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct GetTestCaseExecutionSummaryRequest {
+    /// The ID of the Amazon Connect instance that the test case belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the test case whose execution summary to get.
     #[serde(rename = "TestCaseId")]
     #[schemars(length(min = 0, max = 500))]
     pub test_case_id: ::std::string::String,
+    /// The ID of the run to summarize.
     #[serde(rename = "TestCaseExecutionId")]
     #[schemars(length(min = 0, max = 500))]
     pub test_case_execution_id: ::std::string::String,
@@ -465,6 +518,7 @@ pub struct GetTestCaseExecutionSummaryResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct GetTrafficDistributionRequest {
+    /// The ID or ARN of the traffic distribution group.
     #[serde(rename = "Id")]
     pub id: ::std::string::String,
 }

@@ -25,11 +25,14 @@ pub struct ImagesLogo {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ImportPhoneNumberRequest {
+    /// The ID of the Amazon Connect instance in which to create the phone number.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ARN of the phone number in AWS End User Messaging SMS to import.
     #[serde(rename = "SourcePhoneNumberArn")]
     pub source_phone_number_arn: ::std::string::String,
+    /// A description of the phone number, for your own reference.
     #[serde(
         rename = "PhoneNumberDescription",
         default,
@@ -37,11 +40,13 @@ pub struct ImportPhoneNumberRequest {
     )]
     #[schemars(length(min = 0, max = 500))]
     pub phone_number_description: ::std::option::Option<::std::string::String>,
+    /// Tags to attach to the new phone number, as key and value pairs.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
+    /// A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.
     #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub client_token: ::std::option::Option<::std::string::String>,
@@ -57,14 +62,18 @@ pub struct ImportPhoneNumberResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ImportWorkspaceMediaRequest {
+    /// The ID of the Amazon Connect instance that the workspace belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the workspace to add the image to.
     #[serde(rename = "WorkspaceId")]
     #[schemars(length(min = 1, max = 256))]
     pub workspace_id: ::std::string::String,
+    /// Which image it is, the light or dark favicon or the light or dark horizontal logo.
     #[serde(rename = "MediaType")]
     pub media_type: MediaType,
+    /// The image as a data URL with base64 content. For example data:image/png;base64,iVBOR...
     #[serde(rename = "MediaSource")]
     #[schemars(length(min = 1, max = 533333))]
     pub media_source: ::std::string::String,

@@ -61,14 +61,18 @@ pub struct LimitExceededException {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListAgentStatusRequest {
+    /// The ID of the Amazon Connect instance whose agent statuses to list.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 1000))]
     pub max_results: ::std::option::Option<i32>,
+    /// Only statuses of these types; leave it out for all.
     #[serde(
         rename = "AgentStatusTypes",
         default,
@@ -94,14 +98,18 @@ pub struct ListAgentStatusResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListAnalyticsDataAssociationsRequest {
+    /// The ID of the Amazon Connect instance whose analytics data associations to list.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// Only associations of this data set; leave it out for all.
     #[serde(rename = "DataSetId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 255))]
     pub data_set_id: ::std::option::Option<::std::string::String>,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 1000))]
     pub max_results: ::std::option::Option<i32>,
@@ -117,11 +125,14 @@ pub struct ListAnalyticsDataAssociationsResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListAnalyticsDataLakeDataSetsRequest {
+    /// The ID of the Amazon Connect instance whose analytics data lake data sets to list.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 1000))]
     pub max_results: ::std::option::Option<i32>,
@@ -137,11 +148,14 @@ pub struct ListAnalyticsDataLakeDataSetsResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListApprovedOriginsRequest {
+    /// The ID of the Amazon Connect instance whose approved origins to list.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 25))]
     pub max_results: ::std::option::Option<i32>,
@@ -157,15 +171,19 @@ pub struct ListApprovedOriginsResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListAssociatedContactsRequest {
+    /// The ID of the Amazon Connect instance that handles the contact.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the contact whose linked contacts to list.
     #[serde(rename = "ContactId")]
     #[schemars(length(min = 1, max = 256))]
     pub contact_id: ::std::string::String,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 100))]
     pub max_results: ::std::option::Option<i32>,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
@@ -186,12 +204,15 @@ pub struct ListAssociatedContactsResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListAttachedFilesConfigurationsRequest {
+    /// The ID of the Amazon Connect instance whose attachment settings to list.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 100))]
     pub max_results: ::std::option::Option<i32>,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
@@ -212,12 +233,15 @@ pub struct ListAttachedFilesConfigurationsResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListAuthenticationProfilesRequest {
+    /// The ID of the Amazon Connect instance whose authentication profiles to list.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 1000))]
     pub max_results: ::std::option::Option<i32>,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
@@ -238,14 +262,18 @@ pub struct ListAuthenticationProfilesResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListBotsRequest {
+    /// The ID of the Amazon Connect instance whose Amazon Lex bots to list.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 25))]
     pub max_results: ::std::option::Option<i32>,
+    /// Which Amazon Lex version's bots to list.
     #[serde(rename = "LexVersion")]
     pub lex_version: LexVersion,
 }
@@ -260,13 +288,17 @@ pub struct ListBotsResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListChildHoursOfOperationsRequest {
+    /// The ID of the Amazon Connect instance that the hours of operation belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the parent hours of operation.
     #[serde(rename = "HoursOfOperationId")]
     pub hours_of_operation_id: ::std::string::String,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 100))]
     pub max_results: ::std::option::Option<i32>,
@@ -308,12 +340,15 @@ pub struct ListCondition {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListContactEvaluationsRequest {
+    /// The ID of the Amazon Connect instance that handles the contact.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the contact whose evaluations to list.
     #[serde(rename = "ContactId")]
     #[schemars(length(min = 1, max = 256))]
     pub contact_id: ::std::string::String,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
@@ -328,13 +363,17 @@ pub struct ListContactEvaluationsResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListContactFlowModuleAliasesRequest {
+    /// The ID of the Amazon Connect instance that the flow module belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 250))]
     pub instance_id: ::std::string::String,
+    /// The ID of the flow module whose aliases to list.
     #[serde(rename = "ContactFlowModuleId")]
     pub contact_flow_module_id: ::std::string::String,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 1000))]
     pub max_results: ::std::option::Option<i32>,
@@ -356,13 +395,17 @@ pub struct ListContactFlowModuleAliasesResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListContactFlowModuleVersionsRequest {
+    /// The ID of the Amazon Connect instance that the flow module belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the flow module whose versions to list.
     #[serde(rename = "ContactFlowModuleId")]
     pub contact_flow_module_id: ::std::string::String,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 1000))]
     pub max_results: ::std::option::Option<i32>,
@@ -384,14 +427,18 @@ pub struct ListContactFlowModuleVersionsResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListContactFlowModulesRequest {
+    /// The ID of the Amazon Connect instance whose flow modules to list.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 1000))]
     pub max_results: ::std::option::Option<i32>,
+    /// Only modules in this state; leave it out for all.
     #[serde(
         rename = "ContactFlowModuleState",
         default,
@@ -416,13 +463,17 @@ pub struct ListContactFlowModulesResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListContactFlowVersionsRequest {
+    /// The ID of the Amazon Connect instance that the flow belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the flow whose versions to list.
     #[serde(rename = "ContactFlowId")]
     pub contact_flow_id: ::std::string::String,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 1000))]
     pub max_results: ::std::option::Option<i32>,
@@ -444,9 +495,11 @@ pub struct ListContactFlowVersionsResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListContactFlowsRequest {
+    /// The ID of the Amazon Connect instance whose flows to list.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// Only flows of these types; leave it out for all.
     #[serde(
         rename = "ContactFlowTypes",
         default,
@@ -454,8 +507,10 @@ pub struct ListContactFlowsRequest {
     )]
     #[schemars(length(min = 0, max = 10))]
     pub contact_flow_types: ::std::option::Option<::std::vec::Vec<ContactFlowType>>,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 1000))]
     pub max_results: ::std::option::Option<i32>,
@@ -477,15 +532,19 @@ pub struct ListContactFlowsResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListContactReferencesRequest {
+    /// The ID of the Amazon Connect instance that handles the contact.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the contact whose references to list.
     #[serde(rename = "ContactId")]
     #[schemars(length(min = 1, max = 256))]
     pub contact_id: ::std::string::String,
+    /// The types of references to list.
     #[serde(rename = "ReferenceTypes")]
     #[schemars(length(min = 0, max = 6))]
     pub reference_types: ::std::vec::Vec<ReferenceType>,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
@@ -504,16 +563,21 @@ pub struct ListContactReferencesResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListDataTableAttributesRequest {
+    /// The ID of the Amazon Connect instance that the data table belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the data table whose attributes to list.
     #[serde(rename = "DataTableId")]
     #[schemars(length(min = 1, max = 256))]
     pub data_table_id: ::std::string::String,
+    /// Only the attributes with these IDs; leave it out for all.
     #[serde(rename = "AttributeIds", default, skip_serializing_if = "Option::is_none")]
     pub attribute_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 1000))]
     pub max_results: ::std::option::Option<i32>,
@@ -529,14 +593,18 @@ pub struct ListDataTableAttributesResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListDataTablePrimaryValuesRequest {
+    /// The ID of the Amazon Connect instance that the data table belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the data table whose primary values to list.
     #[serde(rename = "DataTableId")]
     #[schemars(length(min = 1, max = 256))]
     pub data_table_id: ::std::string::String,
+    /// Only the records with these IDs; leave it out for all.
     #[serde(rename = "RecordIds", default, skip_serializing_if = "Option::is_none")]
     pub record_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Only the records whose primary attributes have these values.
     #[serde(
         rename = "PrimaryAttributeValues",
         default,
@@ -545,8 +613,10 @@ pub struct ListDataTablePrimaryValuesRequest {
     pub primary_attribute_values: ::std::option::Option<
         ::std::vec::Vec<PrimaryAttributeValueFilter>,
     >,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 1000))]
     pub max_results: ::std::option::Option<i32>,
@@ -562,14 +632,18 @@ pub struct ListDataTablePrimaryValuesResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListDataTableValuesRequest {
+    /// The ID of the Amazon Connect instance that the data table belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the data table whose values to list.
     #[serde(rename = "DataTableId")]
     #[schemars(length(min = 1, max = 256))]
     pub data_table_id: ::std::string::String,
+    /// Only the values of the records with these IDs.
     #[serde(rename = "RecordIds", default, skip_serializing_if = "Option::is_none")]
     pub record_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Only the values of records whose primary attributes have these values.
     #[serde(
         rename = "PrimaryAttributeValues",
         default,
@@ -578,8 +652,10 @@ pub struct ListDataTableValuesRequest {
     pub primary_attribute_values: ::std::option::Option<
         ::std::vec::Vec<PrimaryAttributeValueFilter>,
     >,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 1000))]
     pub max_results: ::std::option::Option<i32>,
@@ -595,11 +671,14 @@ pub struct ListDataTableValuesResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListDataTablesRequest {
+    /// The ID of the Amazon Connect instance whose data tables to list.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 1000))]
     pub max_results: ::std::option::Option<i32>,
@@ -615,14 +694,18 @@ pub struct ListDataTablesResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListDefaultVocabulariesRequest {
+    /// The ID of the Amazon Connect instance whose default custom vocabularies to list.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// Only the default vocabulary of this language; leave it out for all languages.
     #[serde(rename = "LanguageCode", default, skip_serializing_if = "Option::is_none")]
     pub language_code: ::std::option::Option<VocabularyLanguageCode>,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 100))]
     pub max_results: ::std::option::Option<i32>,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 131070))]
     pub next_token: ::std::option::Option<::std::string::String>,
@@ -639,17 +722,22 @@ pub struct ListDefaultVocabulariesResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListEntitySecurityProfilesRequest {
+    /// The ID of the Amazon Connect instance that the user or AI agent belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// Whether EntityArn names a user or an AI agent.
     #[serde(rename = "EntityType")]
     pub entity_type: EntityType,
+    /// The ARN of the user or AI agent whose security profiles to list.
     #[serde(rename = "EntityArn")]
     #[schemars(length(min = 1))]
     pub entity_arn: ::std::string::String,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 2500))]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 100))]
     pub max_results: ::std::option::Option<i32>,
@@ -671,15 +759,19 @@ pub struct ListEntitySecurityProfilesResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListEvaluationFormVersionsRequest {
+    /// The ID of the Amazon Connect instance that the evaluation form belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the evaluation form whose versions to list.
     #[serde(rename = "EvaluationFormId")]
     #[schemars(length(min = 1, max = 500))]
     pub evaluation_form_id: ::std::string::String,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 100))]
     pub max_results: ::std::option::Option<i32>,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
@@ -696,12 +788,15 @@ pub struct ListEvaluationFormVersionsResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListEvaluationFormsRequest {
+    /// The ID of the Amazon Connect instance whose evaluation forms to list.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 100))]
     pub max_results: ::std::option::Option<i32>,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
@@ -743,13 +838,17 @@ pub enum ListFlowAssociationResourceType {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListFlowAssociationsRequest {
+    /// The ID of the Amazon Connect instance whose flow associations to list.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// Only resources of this kind; leave it out for all.
     #[serde(rename = "ResourceType", default, skip_serializing_if = "Option::is_none")]
     pub resource_type: ::std::option::Option<ListFlowAssociationResourceType>,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 1000))]
     pub max_results: ::std::option::Option<i32>,
@@ -771,13 +870,17 @@ pub struct ListFlowAssociationsResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListHoursOfOperationOverridesRequest {
+    /// The ID of the Amazon Connect instance that the hours of operation belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the hours of operation whose overrides to list.
     #[serde(rename = "HoursOfOperationId")]
     pub hours_of_operation_id: ::std::string::String,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 100))]
     pub max_results: ::std::option::Option<i32>,
@@ -811,11 +914,14 @@ pub struct ListHoursOfOperationOverridesResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListHoursOfOperationsRequest {
+    /// The ID of the Amazon Connect instance whose hours of operation to list.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 1000))]
     pub max_results: ::std::option::Option<i32>,
@@ -837,11 +943,14 @@ pub struct ListHoursOfOperationsResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListInstanceAttributesRequest {
+    /// The ID of the Amazon Connect instance whose settings to list.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 7))]
     pub max_results: ::std::option::Option<i32>,
@@ -857,13 +966,17 @@ pub struct ListInstanceAttributesResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListInstanceStorageConfigsRequest {
+    /// The ID of the Amazon Connect instance whose storage destinations to list.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The kind of instance data whose storage destinations to list.
     #[serde(rename = "ResourceType")]
     pub resource_type: InstanceStorageResourceType,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 10))]
     pub max_results: ::std::option::Option<i32>,
@@ -879,8 +992,10 @@ pub struct ListInstanceStorageConfigsResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListInstancesRequest {
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 10))]
     pub max_results: ::std::option::Option<i32>,
@@ -900,20 +1015,25 @@ pub struct ListInstancesResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListIntegrationAssociationsRequest {
+    /// The ID of the Amazon Connect instance whose integration associations to list.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// Only associations of this type; leave it out for all.
     #[serde(
         rename = "IntegrationType",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub integration_type: ::std::option::Option<IntegrationType>,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 100))]
     pub max_results: ::std::option::Option<i32>,
+    /// Only associations with this integration ARN.
     #[serde(rename = "IntegrationArn", default, skip_serializing_if = "Option::is_none")]
     pub integration_arn: ::std::option::Option<::std::string::String>,
 }
@@ -934,11 +1054,14 @@ pub struct ListIntegrationAssociationsResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListLambdaFunctionsRequest {
+    /// The ID of the Amazon Connect instance whose Lambda functions to list.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 25))]
     pub max_results: ::std::option::Option<i32>,
@@ -958,11 +1081,14 @@ pub struct ListLambdaFunctionsResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListLexBotsRequest {
+    /// The ID of the Amazon Connect instance whose Amazon Lex V1 bots to list.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 25))]
     pub max_results: ::std::option::Option<i32>,
@@ -978,11 +1104,14 @@ pub struct ListLexBotsResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListNotificationsRequest {
+    /// The ID of the Amazon Connect instance whose notifications to list.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 100))]
     pub max_results: ::std::option::Option<i32>,
@@ -998,9 +1127,11 @@ pub struct ListNotificationsResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListPhoneNumbersRequest {
+    /// The ID of the Amazon Connect instance whose phone numbers to list.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// Only numbers of these types; leave it out for all.
     #[serde(
         rename = "PhoneNumberTypes",
         default,
@@ -1008,6 +1139,7 @@ pub struct ListPhoneNumbersRequest {
     )]
     #[schemars(length(min = 0, max = 6))]
     pub phone_number_types: ::std::option::Option<::std::vec::Vec<PhoneNumberType>>,
+    /// Only numbers of these countries (ISO country codes); leave it out for all.
     #[serde(
         rename = "PhoneNumberCountryCodes",
         default,
@@ -1017,8 +1149,10 @@ pub struct ListPhoneNumbersRequest {
     pub phone_number_country_codes: ::std::option::Option<
         ::std::vec::Vec<PhoneNumberCountryCode>,
     >,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 1000))]
     pub max_results: ::std::option::Option<i32>,
@@ -1080,17 +1214,22 @@ pub struct ListPhoneNumbersSummary {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListPhoneNumbersV2Request {
+    /// The ARN of the instance or traffic distribution group whose numbers to list; give this or InstanceId, or neither for the whole account.
     #[serde(rename = "TargetArn", default, skip_serializing_if = "Option::is_none")]
     pub target_arn: ::std::option::Option<::std::string::String>,
+    /// The ID of the instance whose numbers to list; give this or TargetArn, or neither for the whole account.
     #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::option::Option<::std::string::String>,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 1000))]
     pub max_results: ::std::option::Option<i32>,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100000))]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// Only numbers of these countries (ISO country codes).
     #[serde(
         rename = "PhoneNumberCountryCodes",
         default,
@@ -1100,6 +1239,7 @@ pub struct ListPhoneNumbersV2Request {
     pub phone_number_country_codes: ::std::option::Option<
         ::std::vec::Vec<PhoneNumberCountryCode>,
     >,
+    /// Only numbers of these types.
     #[serde(
         rename = "PhoneNumberTypes",
         default,
@@ -1107,6 +1247,7 @@ pub struct ListPhoneNumbersV2Request {
     )]
     #[schemars(length(min = 0, max = 6))]
     pub phone_number_types: ::std::option::Option<::std::vec::Vec<PhoneNumberType>>,
+    /// Only numbers that start with this prefix, written with + and the country code. For example +1206.
     #[serde(
         rename = "PhoneNumberPrefix",
         default,
@@ -1132,11 +1273,14 @@ pub struct ListPhoneNumbersV2Response {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListPredefinedAttributesRequest {
+    /// The ID of the Amazon Connect instance whose predefined attributes to list.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 100))]
     pub max_results: ::std::option::Option<i32>,
@@ -1158,11 +1302,14 @@ pub struct ListPredefinedAttributesResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListPromptsRequest {
+    /// The ID of the Amazon Connect instance whose prompts to list.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 1000))]
     pub max_results: ::std::option::Option<i32>,
@@ -1182,13 +1329,17 @@ pub struct ListPromptsResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListQueueEmailAddressesRequest {
+    /// The ID of the Amazon Connect instance that the queue belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the queue whose email addresses to list.
     #[serde(rename = "QueueId")]
     pub queue_id: ::std::string::String,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 100))]
     pub max_results: ::std::option::Option<i32>,
@@ -1222,13 +1373,17 @@ pub struct ListQueueEmailAddressesResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListQueueQuickConnectsRequest {
+    /// The ID of the Amazon Connect instance that the queue belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the queue whose quick connects to list.
     #[serde(rename = "QueueId")]
     pub queue_id: ::std::string::String,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 100))]
     pub max_results: ::std::option::Option<i32>,
@@ -1262,14 +1417,18 @@ pub struct ListQueueQuickConnectsResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListQueuesRequest {
+    /// The ID of the Amazon Connect instance whose queues to list.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// Only queues of these types, STANDARD (the ones you create) or AGENT (each agent's own queue).
     #[serde(rename = "QueueTypes", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 2))]
     pub queue_types: ::std::option::Option<::std::vec::Vec<QueueType>>,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 1000))]
     pub max_results: ::std::option::Option<i32>,
@@ -1289,14 +1448,18 @@ pub struct ListQueuesResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListQuickConnectsRequest {
+    /// The ID of the Amazon Connect instance whose quick connects to list.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 1000))]
     pub max_results: ::std::option::Option<i32>,
+    /// Only quick connects of these types; leave it out for all.
     #[serde(
         rename = "QuickConnectTypes",
         default,
@@ -1322,20 +1485,26 @@ pub struct ListQuickConnectsResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListRealtimeContactAnalysisSegmentsV2Request {
+    /// The ID of the Amazon Connect instance that handles the contact.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the ongoing contact.
     #[serde(rename = "ContactId")]
     #[schemars(length(min = 1, max = 256))]
     pub contact_id: ::std::string::String,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 100))]
     pub max_results: ::std::option::Option<i32>,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100000))]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// Whether to return the transcript as spoken or with sensitive data redacted.
     #[serde(rename = "OutputType")]
     pub output_type: RealTimeContactAnalysisOutputType,
+    /// The kinds of segments to return.
     #[serde(rename = "SegmentTypes")]
     #[schemars(length(min = 0, max = 6))]
     pub segment_types: ::std::vec::Vec<RealTimeContactAnalysisSegmentType>,
@@ -1356,13 +1525,17 @@ pub struct ListRealtimeContactAnalysisSegmentsV2Response {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListRoutingProfileManualAssignmentQueuesRequest {
+    /// The ID of the Amazon Connect instance that the routing profile belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the routing profile whose manual assignment queues to list.
     #[serde(rename = "RoutingProfileId")]
     pub routing_profile_id: ::std::string::String,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 100))]
     pub max_results: ::std::option::Option<i32>,
@@ -1396,13 +1569,17 @@ pub struct ListRoutingProfileManualAssignmentQueuesResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListRoutingProfileQueuesRequest {
+    /// The ID of the Amazon Connect instance that the routing profile belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the routing profile whose queues to list.
     #[serde(rename = "RoutingProfileId")]
     pub routing_profile_id: ::std::string::String,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 100))]
     pub max_results: ::std::option::Option<i32>,
@@ -1436,11 +1613,14 @@ pub struct ListRoutingProfileQueuesResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListRoutingProfilesRequest {
+    /// The ID of the Amazon Connect instance whose routing profiles to list.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 1000))]
     pub max_results: ::std::option::Option<i32>,
@@ -1462,20 +1642,25 @@ pub struct ListRoutingProfilesResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListRulesRequest {
+    /// The ID of the Amazon Connect instance whose rules to list.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// Only rules with this publish status.
     #[serde(rename = "PublishStatus", default, skip_serializing_if = "Option::is_none")]
     pub publish_status: ::std::option::Option<RulePublishStatus>,
+    /// Only rules triggered by this event source.
     #[serde(
         rename = "EventSourceName",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub event_source_name: ::std::option::Option<EventSourceName>,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 200))]
     pub max_results: ::std::option::Option<i32>,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
@@ -1490,11 +1675,14 @@ pub struct ListRulesResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListSecurityKeysRequest {
+    /// The ID of the Amazon Connect instance whose security keys to list.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 2))]
     pub max_results: ::std::option::Option<i32>,
@@ -1510,13 +1698,17 @@ pub struct ListSecurityKeysResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListSecurityProfileApplicationsRequest {
+    /// The ID of the security profile whose applications to list.
     #[serde(rename = "SecurityProfileId")]
     pub security_profile_id: ::std::string::String,
+    /// The ID of the Amazon Connect instance that the security profile belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 1000))]
     pub max_results: ::std::option::Option<i32>,
@@ -1545,13 +1737,17 @@ pub struct ListSecurityProfileApplicationsResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListSecurityProfileFlowModulesRequest {
+    /// The ID of the security profile whose flow modules to list.
     #[serde(rename = "SecurityProfileId")]
     pub security_profile_id: ::std::string::String,
+    /// The ID of the Amazon Connect instance that the security profile belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 1000))]
     pub max_results: ::std::option::Option<i32>,
@@ -1584,13 +1780,17 @@ pub struct ListSecurityProfileFlowModulesResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListSecurityProfilePermissionsRequest {
+    /// The ID of the security profile whose permissions to list.
     #[serde(rename = "SecurityProfileId")]
     pub security_profile_id: ::std::string::String,
+    /// The ID of the Amazon Connect instance that the security profile belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 1000))]
     pub max_results: ::std::option::Option<i32>,
@@ -1619,11 +1819,14 @@ pub struct ListSecurityProfilePermissionsResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListSecurityProfilesRequest {
+    /// The ID of the Amazon Connect instance whose security profiles to list.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 1000))]
     pub max_results: ::std::option::Option<i32>,
@@ -1645,6 +1848,7 @@ pub struct ListSecurityProfilesResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListTagsForResourceRequest {
+    /// The ARN of the resource whose tags to list.
     #[serde(rename = "resourceArn")]
     pub resource_arn: ::std::string::String,
 }
@@ -1660,16 +1864,21 @@ pub struct ListTagsForResourceResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListTaskTemplatesRequest {
+    /// The ID of the Amazon Connect instance whose task templates to list.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 100))]
     pub max_results: ::std::option::Option<i32>,
+    /// Only templates with this status.
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: ::std::option::Option<TaskTemplateStatus>,
+    /// Only templates with this name.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub name: ::std::option::Option<::std::string::String>,
@@ -1685,19 +1894,25 @@ pub struct ListTaskTemplatesResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListTestCaseExecutionRecordsRequest {
+    /// The ID of the Amazon Connect instance that the test case belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the test case whose execution records to list.
     #[serde(rename = "TestCaseId")]
     #[schemars(length(min = 0, max = 500))]
     pub test_case_id: ::std::string::String,
+    /// The ID of the run whose records to list.
     #[serde(rename = "TestCaseExecutionId")]
     #[schemars(length(min = 0, max = 500))]
     pub test_case_execution_id: ::std::string::String,
+    /// Only records with this status.
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: ::std::option::Option<TestCaseExecutionStatus>,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 100))]
     pub max_results: ::std::option::Option<i32>,
@@ -1718,25 +1933,33 @@ pub struct ListTestCaseExecutionRecordsResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListTestCaseExecutionsRequest {
+    /// The ID of the Amazon Connect instance whose test case executions to list.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// Only runs of the test case with this ID.
     #[serde(rename = "TestCaseId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub test_case_id: ::std::option::Option<::std::string::String>,
+    /// Only runs of the test case with this name.
     #[serde(rename = "TestCaseName", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1))]
     pub test_case_name: ::std::option::Option<::std::string::String>,
+    /// Only runs started at or after this time, as a Unix time number.
     #[serde(rename = "StartTime", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 0))]
     pub start_time: ::std::option::Option<i64>,
+    /// Only runs started at or before this time, as a Unix time number.
     #[serde(rename = "EndTime", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 0))]
     pub end_time: ::std::option::Option<i64>,
+    /// Only runs with this status.
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: ::std::option::Option<TestCaseExecutionStatus>,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 100))]
     pub max_results: ::std::option::Option<i32>,
@@ -1756,11 +1979,14 @@ pub struct ListTestCaseExecutionsResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListTestCasesRequest {
+    /// The ID of the Amazon Connect instance whose test cases to list.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 1000))]
     pub max_results: ::std::option::Option<i32>,
@@ -1780,11 +2006,14 @@ pub struct ListTestCasesResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListTrafficDistributionGroupUsersRequest {
+    /// The ID of the traffic distribution group whose users to list.
     #[serde(rename = "TrafficDistributionGroupId")]
     pub traffic_distribution_group_id: ::std::string::String,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 10))]
     pub max_results: ::std::option::Option<i32>,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
@@ -1806,11 +2035,14 @@ pub struct ListTrafficDistributionGroupUsersResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListTrafficDistributionGroupsRequest {
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 10))]
     pub max_results: ::std::option::Option<i32>,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// The ID of the Amazon Connect instance whose traffic distribution groups to list.
     #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 250))]
     pub instance_id: ::std::option::Option<::std::string::String>,
@@ -1833,14 +2065,18 @@ pub struct ListTrafficDistributionGroupsResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListUseCasesRequest {
+    /// The ID of the Amazon Connect instance that the integration association belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the integration association whose use cases to list.
     #[serde(rename = "IntegrationAssociationId")]
     #[schemars(length(min = 1, max = 200))]
     pub integration_association_id: ::std::string::String,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 100))]
     pub max_results: ::std::option::Option<i32>,
@@ -1860,11 +2096,14 @@ pub struct ListUseCasesResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListUserHierarchyGroupsRequest {
+    /// The ID of the Amazon Connect instance whose hierarchy groups to list.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 1000))]
     pub max_results: ::std::option::Option<i32>,
@@ -1886,14 +2125,18 @@ pub struct ListUserHierarchyGroupsResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListUserNotificationsRequest {
+    /// The ID of the Amazon Connect instance that the user belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 1000))]
     pub max_results: ::std::option::Option<i32>,
+    /// The ID of the user whose notifications to list.
     #[serde(rename = "UserId")]
     pub user_id: ::std::string::String,
 }
@@ -1914,13 +2157,17 @@ pub struct ListUserNotificationsResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListUserProficienciesRequest {
+    /// The ID of the Amazon Connect instance that the user belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the user whose proficiencies to list.
     #[serde(rename = "UserId")]
     pub user_id: ::std::string::String,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 100))]
     pub max_results: ::std::option::Option<i32>,
@@ -1952,11 +2199,14 @@ pub struct ListUserProficienciesResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListUsersRequest {
+    /// The ID of the Amazon Connect instance whose users to list.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 1000))]
     pub max_results: ::std::option::Option<i32>,
@@ -1976,15 +2226,19 @@ pub struct ListUsersResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListViewVersionsRequest {
+    /// The ID of the Amazon Connect instance that the view belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the view whose versions to list.
     #[serde(rename = "ViewId")]
     #[schemars(length(min = 1, max = 500))]
     pub view_id: ::std::string::String,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 4096))]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 100))]
     pub max_results: ::std::option::Option<i32>,
@@ -2007,14 +2261,18 @@ pub struct ListViewVersionsResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListViewsRequest {
+    /// The ID of the Amazon Connect instance whose views to list.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// Only views of this kind, made by you or provided by AWS.
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub r#type: ::std::option::Option<ViewType>,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 4096))]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 100))]
     pub max_results: ::std::option::Option<i32>,
@@ -2035,9 +2293,11 @@ pub struct ListViewsResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListWorkspaceMediaRequest {
+    /// The ID of the Amazon Connect instance that the workspace belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the workspace whose media to list.
     #[serde(rename = "WorkspaceId")]
     #[schemars(length(min = 1, max = 256))]
     pub workspace_id: ::std::string::String,
@@ -2051,14 +2311,18 @@ pub struct ListWorkspaceMediaResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListWorkspacePagesRequest {
+    /// The ID of the Amazon Connect instance that the workspace belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the workspace whose pages to list.
     #[serde(rename = "WorkspaceId")]
     #[schemars(length(min = 1, max = 256))]
     pub workspace_id: ::std::string::String,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 100))]
     pub max_results: ::std::option::Option<i32>,
@@ -2074,11 +2338,14 @@ pub struct ListWorkspacePagesResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListWorkspacesRequest {
+    /// The ID of the Amazon Connect instance whose workspaces to list.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 100))]
     pub max_results: ::std::option::Option<i32>,

@@ -248,15 +248,19 @@ pub enum MonitorCapability {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct MonitorContactRequest {
+    /// The ID of the Amazon Connect instance that handles the contact.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the contact to monitor.
     #[serde(rename = "ContactId")]
     #[schemars(length(min = 1, max = 256))]
     pub contact_id: ::std::string::String,
+    /// The ID of the user who monitors, a supervisor allowed to monitor contacts.
     #[serde(rename = "UserId")]
     #[schemars(length(min = 1, max = 256))]
     pub user_id: ::std::string::String,
+    /// Whether the supervisor may only listen or also barge in; leave it out for silent monitoring.
     #[serde(
         rename = "AllowedMonitorCapabilities",
         default,
@@ -266,6 +270,7 @@ pub struct MonitorContactRequest {
     pub allowed_monitor_capabilities: ::std::option::Option<
         ::std::vec::Vec<MonitorCapability>,
     >,
+    /// A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.
     #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub client_token: ::std::option::Option<::std::string::String>,

@@ -347,12 +347,15 @@ pub enum ParticipantType {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PauseContactRequest {
+    /// The ID of the contact to pause.
     #[serde(rename = "ContactId")]
     #[schemars(length(min = 1, max = 256))]
     pub contact_id: ::std::string::String,
+    /// The ID of the Amazon Connect instance that handles the contact.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the flow to run when the contact is paused.
     #[serde(rename = "ContactFlowId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub contact_flow_id: ::std::option::Option<::std::string::String>,
@@ -1298,11 +1301,14 @@ pub enum PropertyValidationExceptionReason {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PutUserStatusRequest {
+    /// The ID of the user whose status to set.
     #[serde(rename = "UserId")]
     pub user_id: ::std::string::String,
+    /// The ID of the Amazon Connect instance that the user belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the agent status to set.
     #[serde(rename = "AgentStatusId")]
     pub agent_status_id: ::std::string::String,
 }

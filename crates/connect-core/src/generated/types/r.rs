@@ -689,8 +689,10 @@ pub enum RehydrationType {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ReleasePhoneNumberRequest {
+    /// The ID of the phone number to release.
     #[serde(rename = "PhoneNumberId")]
     pub phone_number_id: ::std::string::String,
+    /// A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.
     #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub client_token: ::std::option::Option<::std::string::String>,
@@ -698,15 +700,19 @@ pub struct ReleasePhoneNumberRequest {
 
 #[derive(Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ReplicateInstanceRequest {
+    /// The ID or ARN of the instance to replicate.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 250))]
     pub instance_id: ::std::string::String,
+    /// The Region to create the replica in, such as us-west-2.
     #[serde(rename = "ReplicaRegion")]
     #[schemars(length(min = 8, max = 31))]
     pub replica_region: ::std::string::String,
+    /// A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.
     #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub client_token: ::std::option::Option<::std::string::String>,
+    /// The alias of the replica, which forms its access URL; it must be unique.
     #[serde(rename = "ReplicaAlias")]
     #[schemars(length(min = 1, max = 45))]
     pub replica_alias: ::std::string::String,
@@ -877,15 +883,19 @@ pub enum ResponseMode {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ResumeContactRecordingRequest {
+    /// The ID of the Amazon Connect instance that handles the contact.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the contact whose recording to resume.
     #[serde(rename = "ContactId")]
     #[schemars(length(min = 1, max = 256))]
     pub contact_id: ::std::string::String,
+    /// The ID of the contact as it was first created (before any transfers).
     #[serde(rename = "InitialContactId")]
     #[schemars(length(min = 1, max = 256))]
     pub initial_contact_id: ::std::string::String,
+    /// Which recording to act on, the agent and customer recording, the IVR recording or the screen recording.
     #[serde(
         rename = "ContactRecordingType",
         default,
@@ -899,12 +909,15 @@ pub struct ResumeContactRecordingResponse {}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ResumeContactRequest {
+    /// The ID of the paused contact.
     #[serde(rename = "ContactId")]
     #[schemars(length(min = 1, max = 256))]
     pub contact_id: ::std::string::String,
+    /// The ID of the Amazon Connect instance that handles the contact.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the flow to run when the contact resumes.
     #[serde(rename = "ContactFlowId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub contact_flow_id: ::std::option::Option<::std::string::String>,

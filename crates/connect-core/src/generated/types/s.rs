@@ -44,17 +44,22 @@ pub enum ScreenShareCapability {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchAgentStatusesRequest {
+    /// The ID of the Amazon Connect instance whose agent statuses to search.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 2500))]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 100))]
     pub max_results: ::std::option::Option<i32>,
+    /// Narrows the search to agent statuses whose tags match the given conditions (combined with AND and OR), before the search criteria apply.
     #[serde(rename = "SearchFilter", default, skip_serializing_if = "Option::is_none")]
     pub search_filter: ::std::option::Option<AgentStatusSearchFilter>,
+    /// The conditions that agent statuses must meet to be returned, written as conditions on their fields combined with AND and OR lists; leave it out to match all.
     #[serde(rename = "SearchCriteria", default, skip_serializing_if = "Option::is_none")]
     pub search_criteria: ::std::option::Option<AgentStatusSearchCriteria>,
 }
@@ -76,24 +81,31 @@ pub struct SearchAgentStatusesResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchAvailablePhoneNumbersRequest {
+    /// The ARN of the instance or traffic distribution group the number would be claimed for; give this or InstanceId.
     #[serde(rename = "TargetArn", default, skip_serializing_if = "Option::is_none")]
     pub target_arn: ::std::option::Option<::std::string::String>,
+    /// The ID of the instance the number would be claimed for; give this or TargetArn.
     #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::option::Option<::std::string::String>,
+    /// The country of the numbers, as an ISO country code.
     #[serde(rename = "PhoneNumberCountryCode")]
     pub phone_number_country_code: PhoneNumberCountryCode,
+    /// The type of the numbers, such as DID or TOLL_FREE.
     #[serde(rename = "PhoneNumberType")]
     pub phone_number_type: PhoneNumberType,
+    /// Only numbers that start with this prefix, written with + and the country code. For example +1206.
     #[serde(
         rename = "PhoneNumberPrefix",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub phone_number_prefix: ::std::option::Option<::std::string::String>,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 10))]
     pub max_results: ::std::option::Option<i32>,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100000))]
     pub next_token: ::std::option::Option<::std::string::String>,
@@ -116,16 +128,21 @@ pub struct SearchAvailablePhoneNumbersResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchContactEvaluationsRequest {
+    /// The ID of the Amazon Connect instance whose contact evaluations to search.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 100))]
     pub max_results: ::std::option::Option<i32>,
+    /// The conditions that contact evaluations must meet to be returned, written as conditions on their fields combined with AND and OR lists; leave it out to match all.
     #[serde(rename = "SearchCriteria", default, skip_serializing_if = "Option::is_none")]
     pub search_criteria: ::std::option::Option<EvaluationSearchCriteria>,
+    /// Narrows the search to contact evaluations whose tags match the given conditions (combined with AND and OR), before the search criteria apply.
     #[serde(rename = "SearchFilter", default, skip_serializing_if = "Option::is_none")]
     pub search_filter: ::std::option::Option<EvaluationSearchFilter>,
 }
@@ -152,17 +169,22 @@ pub struct SearchContactEvaluationsResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchContactFlowModulesRequest {
+    /// The ID of the Amazon Connect instance whose flow modules to search.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 2500))]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 100))]
     pub max_results: ::std::option::Option<i32>,
+    /// Narrows the search to flow modules whose tags match the given conditions, before the search criteria apply.
     #[serde(rename = "SearchFilter", default, skip_serializing_if = "Option::is_none")]
     pub search_filter: ::std::option::Option<ContactFlowModuleSearchFilter>,
+    /// The conditions that flow modules must meet to be returned, written as conditions on their fields combined with AND and OR lists; leave it out to match all.
     #[serde(rename = "SearchCriteria", default, skip_serializing_if = "Option::is_none")]
     pub search_criteria: ::std::option::Option<ContactFlowModuleSearchCriteria>,
 }
@@ -188,17 +210,22 @@ pub struct SearchContactFlowModulesResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchContactFlowsRequest {
+    /// The ID of the Amazon Connect instance whose flows to search.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 2500))]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 100))]
     pub max_results: ::std::option::Option<i32>,
+    /// Narrows the search by tags or flow attributes before the search criteria apply.
     #[serde(rename = "SearchFilter", default, skip_serializing_if = "Option::is_none")]
     pub search_filter: ::std::option::Option<ContactFlowSearchFilter>,
+    /// The conditions that flows must meet to be returned, written as conditions on their fields combined with AND and OR lists; leave it out to match all.
     #[serde(rename = "SearchCriteria", default, skip_serializing_if = "Option::is_none")]
     pub search_criteria: ::std::option::Option<ContactFlowSearchCriteria>,
 }
@@ -265,19 +292,25 @@ pub enum SearchContactsMatchType {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchContactsRequest {
+    /// The ID of the Amazon Connect instance whose contacts to search.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The period to search, as the timestamp of the contact to compare (such as initiation) with a start and an end.
     #[serde(rename = "TimeRange")]
     pub time_range: SearchContactsTimeRange,
+    /// The conditions contacts must meet, on channels, queues, agents, hierarchy groups, attributes, transcript words and more.
     #[serde(rename = "SearchCriteria", default, skip_serializing_if = "Option::is_none")]
     pub search_criteria: ::std::option::Option<SearchCriteria>,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 100))]
     pub max_results: ::std::option::Option<i32>,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100000))]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// The field to sort by and the order.
     #[serde(rename = "Sort", default, skip_serializing_if = "Option::is_none")]
     pub sort: ::std::option::Option<Sort>,
 }
@@ -425,16 +458,21 @@ pub struct SearchCriteria {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchDataTablesRequest {
+    /// The ID of the Amazon Connect instance whose data tables to search.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 1000))]
     pub max_results: ::std::option::Option<i32>,
+    /// Narrows the search to data tables whose tags match the given conditions (combined with AND and OR), before the search criteria apply.
     #[serde(rename = "SearchFilter", default, skip_serializing_if = "Option::is_none")]
     pub search_filter: ::std::option::Option<DataTableSearchFilter>,
+    /// The conditions that data tables must meet to be returned, written as conditions on their fields combined with AND and OR lists; leave it out to match all.
     #[serde(rename = "SearchCriteria", default, skip_serializing_if = "Option::is_none")]
     pub search_criteria: ::std::option::Option<DataTableSearchCriteria>,
 }
@@ -455,17 +493,22 @@ pub struct SearchDataTablesResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchEmailAddressesRequest {
+    /// The ID of the Amazon Connect instance whose email addresses to search.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 100))]
     pub max_results: ::std::option::Option<i32>,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 2500))]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// The conditions that email addresses must meet to be returned, written as conditions on their fields combined with AND and OR lists; leave it out to match all.
     #[serde(rename = "SearchCriteria", default, skip_serializing_if = "Option::is_none")]
     pub search_criteria: ::std::option::Option<EmailAddressSearchCriteria>,
+    /// Narrows the search to email addresses whose tags match the given conditions, before the search criteria apply.
     #[serde(rename = "SearchFilter", default, skip_serializing_if = "Option::is_none")]
     pub search_filter: ::std::option::Option<EmailAddressSearchFilter>,
 }
@@ -486,16 +529,21 @@ pub struct SearchEmailAddressesResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchEvaluationFormsRequest {
+    /// The ID of the Amazon Connect instance whose evaluation forms to search.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 100))]
     pub max_results: ::std::option::Option<i32>,
+    /// The conditions that evaluation forms must meet to be returned, written as conditions on their fields combined with AND and OR lists; leave it out to match all.
     #[serde(rename = "SearchCriteria", default, skip_serializing_if = "Option::is_none")]
     pub search_criteria: ::std::option::Option<EvaluationFormSearchCriteria>,
+    /// Narrows the search to evaluation forms whose tags match the given conditions (combined with AND and OR), before the search criteria apply.
     #[serde(rename = "SearchFilter", default, skip_serializing_if = "Option::is_none")]
     pub search_filter: ::std::option::Option<EvaluationFormSearchFilter>,
 }
@@ -522,17 +570,22 @@ pub struct SearchEvaluationFormsResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchHoursOfOperationOverridesRequest {
+    /// The ID of the Amazon Connect instance whose hours of operation overrides to search.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 2500))]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 100))]
     pub max_results: ::std::option::Option<i32>,
+    /// Narrows the search to hours of operation overrides whose tags match the given conditions, before the search criteria apply.
     #[serde(rename = "SearchFilter", default, skip_serializing_if = "Option::is_none")]
     pub search_filter: ::std::option::Option<HoursOfOperationSearchFilter>,
+    /// The conditions that hours of operation overrides must meet to be returned, written as conditions on their fields combined with AND and OR lists; leave it out to match all.
     #[serde(rename = "SearchCriteria", default, skip_serializing_if = "Option::is_none")]
     pub search_criteria: ::std::option::Option<HoursOfOperationOverrideSearchCriteria>,
 }
@@ -560,17 +613,22 @@ pub struct SearchHoursOfOperationOverridesResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchHoursOfOperationsRequest {
+    /// The ID of the Amazon Connect instance whose hours of operation to search.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 2500))]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 100))]
     pub max_results: ::std::option::Option<i32>,
+    /// Narrows the search to hours of operation whose tags match the given conditions, before the search criteria apply.
     #[serde(rename = "SearchFilter", default, skip_serializing_if = "Option::is_none")]
     pub search_filter: ::std::option::Option<HoursOfOperationSearchFilter>,
+    /// The conditions that hours of operation must meet to be returned, written as conditions on their fields combined with AND and OR lists; leave it out to match all.
     #[serde(rename = "SearchCriteria", default, skip_serializing_if = "Option::is_none")]
     pub search_criteria: ::std::option::Option<HoursOfOperationSearchCriteria>,
 }
@@ -596,16 +654,21 @@ pub struct SearchHoursOfOperationsResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchNotificationsRequest {
+    /// The ID of the Amazon Connect instance whose notifications to search.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 100))]
     pub max_results: ::std::option::Option<i32>,
+    /// Narrows the search to notifications whose tags match the given conditions (combined with AND and OR), before the search criteria apply.
     #[serde(rename = "SearchFilter", default, skip_serializing_if = "Option::is_none")]
     pub search_filter: ::std::option::Option<NotificationSearchFilter>,
+    /// The conditions that notifications must meet to be returned, written as conditions on their fields combined with AND and OR lists; leave it out to match all.
     #[serde(rename = "SearchCriteria", default, skip_serializing_if = "Option::is_none")]
     pub search_criteria: ::std::option::Option<NotificationSearchCriteria>,
 }
@@ -626,15 +689,19 @@ pub struct SearchNotificationsResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchPredefinedAttributesRequest {
+    /// The ID of the Amazon Connect instance whose predefined attributes to search.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 2500))]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 100))]
     pub max_results: ::std::option::Option<i32>,
+    /// The conditions that predefined attributes must meet to be returned, written as conditions on their fields combined with AND and OR lists; leave it out to match all.
     #[serde(rename = "SearchCriteria", default, skip_serializing_if = "Option::is_none")]
     pub search_criteria: ::std::option::Option<PredefinedAttributeSearchCriteria>,
 }
@@ -662,17 +729,22 @@ pub struct SearchPredefinedAttributesResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchPromptsRequest {
+    /// The ID of the Amazon Connect instance whose prompts to search.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 2500))]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 100))]
     pub max_results: ::std::option::Option<i32>,
+    /// Narrows the search to prompts whose tags match the given conditions, before the search criteria apply.
     #[serde(rename = "SearchFilter", default, skip_serializing_if = "Option::is_none")]
     pub search_filter: ::std::option::Option<PromptSearchFilter>,
+    /// The conditions that prompts must meet to be returned, written as conditions on their fields combined with AND and OR lists; leave it out to match all.
     #[serde(rename = "SearchCriteria", default, skip_serializing_if = "Option::is_none")]
     pub search_criteria: ::std::option::Option<PromptSearchCriteria>,
 }
@@ -694,17 +766,22 @@ pub struct SearchPromptsResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchQueuesRequest {
+    /// The ID of the Amazon Connect instance whose queues to search.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 2500))]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 500))]
     pub max_results: ::std::option::Option<i32>,
+    /// Narrows the search to queues whose tags match the given conditions, before the search criteria apply.
     #[serde(rename = "SearchFilter", default, skip_serializing_if = "Option::is_none")]
     pub search_filter: ::std::option::Option<QueueSearchFilter>,
+    /// The conditions that queues must meet to be returned, written as conditions on their fields combined with AND and OR lists; leave it out to match all.
     #[serde(rename = "SearchCriteria", default, skip_serializing_if = "Option::is_none")]
     pub search_criteria: ::std::option::Option<QueueSearchCriteria>,
 }
@@ -726,17 +803,22 @@ pub struct SearchQueuesResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchQuickConnectsRequest {
+    /// The ID of the Amazon Connect instance whose quick connects to search.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 2500))]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 100))]
     pub max_results: ::std::option::Option<i32>,
+    /// Narrows the search to quick connects whose tags match the given conditions, before the search criteria apply.
     #[serde(rename = "SearchFilter", default, skip_serializing_if = "Option::is_none")]
     pub search_filter: ::std::option::Option<QuickConnectSearchFilter>,
+    /// The conditions that quick connects must meet to be returned, written as conditions on their fields combined with AND and OR lists; leave it out to match all.
     #[serde(rename = "SearchCriteria", default, skip_serializing_if = "Option::is_none")]
     pub search_criteria: ::std::option::Option<QuickConnectSearchCriteria>,
 }
@@ -758,17 +840,22 @@ pub struct SearchQuickConnectsResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchResourceTagsRequest {
+    /// The ID or ARN of the Amazon Connect instance whose resources' tags to search.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 250))]
     pub instance_id: ::std::string::String,
+    /// Only resources of these types (such as Queue or User); leave it out for all.
     #[serde(rename = "ResourceTypes", default, skip_serializing_if = "Option::is_none")]
     pub resource_types: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 2500))]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 100))]
     pub max_results: ::std::option::Option<i32>,
+    /// Conditions on tag keys and values that the tags must meet.
     #[serde(rename = "SearchCriteria", default, skip_serializing_if = "Option::is_none")]
     pub search_criteria: ::std::option::Option<ResourceTagsSearchCriteria>,
 }
@@ -784,17 +871,22 @@ pub struct SearchResourceTagsResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchRoutingProfilesRequest {
+    /// The ID of the Amazon Connect instance whose routing profiles to search.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 2500))]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 500))]
     pub max_results: ::std::option::Option<i32>,
+    /// Narrows the search to routing profiles whose tags match the given conditions, before the search criteria apply.
     #[serde(rename = "SearchFilter", default, skip_serializing_if = "Option::is_none")]
     pub search_filter: ::std::option::Option<RoutingProfileSearchFilter>,
+    /// The conditions that routing profiles must meet to be returned, written as conditions on their fields combined with AND and OR lists; leave it out to match all.
     #[serde(rename = "SearchCriteria", default, skip_serializing_if = "Option::is_none")]
     pub search_criteria: ::std::option::Option<RoutingProfileSearchCriteria>,
 }
@@ -820,17 +912,22 @@ pub struct SearchRoutingProfilesResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchSecurityProfilesRequest {
+    /// The ID of the Amazon Connect instance whose security profiles to search.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 2500))]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 100))]
     pub max_results: ::std::option::Option<i32>,
+    /// The conditions that security profiles must meet to be returned, written as conditions on their fields combined with AND and OR lists; leave it out to match all.
     #[serde(rename = "SearchCriteria", default, skip_serializing_if = "Option::is_none")]
     pub search_criteria: ::std::option::Option<SecurityProfileSearchCriteria>,
+    /// Narrows the search to security profiles whose tags match the given conditions, before the search criteria apply.
     #[serde(rename = "SearchFilter", default, skip_serializing_if = "Option::is_none")]
     pub search_filter: ::std::option::Option<SecurityProfilesSearchFilter>,
 }
@@ -858,17 +955,22 @@ pub struct SearchSecurityProfilesResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchTestCasesRequest {
+    /// The ID of the Amazon Connect instance whose test cases to search.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 250))]
     pub instance_id: ::std::string::String,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 2500))]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 100))]
     pub max_results: ::std::option::Option<i32>,
+    /// Narrows the search to test cases whose tags match the given conditions, before the search criteria apply.
     #[serde(rename = "SearchFilter", default, skip_serializing_if = "Option::is_none")]
     pub search_filter: ::std::option::Option<TestCaseSearchFilter>,
+    /// The conditions that test cases must meet to be returned, written as conditions on their fields combined with AND and OR lists; leave it out to match all.
     #[serde(rename = "SearchCriteria", default, skip_serializing_if = "Option::is_none")]
     pub search_criteria: ::std::option::Option<TestCaseSearchCriteria>,
 }
@@ -890,17 +992,22 @@ pub struct SearchTestCasesResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchUserHierarchyGroupsRequest {
+    /// The ID of the Amazon Connect instance whose hierarchy groups to search.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 2500))]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 100))]
     pub max_results: ::std::option::Option<i32>,
+    /// Narrows the search to hierarchy groups whose tags match the given conditions (combined with AND and OR), before the search criteria apply.
     #[serde(rename = "SearchFilter", default, skip_serializing_if = "Option::is_none")]
     pub search_filter: ::std::option::Option<UserHierarchyGroupSearchFilter>,
+    /// The conditions that hierarchy groups must meet to be returned, written as conditions on their fields combined with AND and OR lists; leave it out to match all.
     #[serde(rename = "SearchCriteria", default, skip_serializing_if = "Option::is_none")]
     pub search_criteria: ::std::option::Option<UserHierarchyGroupSearchCriteria>,
 }
@@ -926,17 +1033,22 @@ pub struct SearchUserHierarchyGroupsResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchUsersRequest {
+    /// The ID of the Amazon Connect instance whose users to search.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 2500))]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 500))]
     pub max_results: ::std::option::Option<i32>,
+    /// Narrows the search by tags or user attributes (such as hierarchy group) before the search criteria apply.
     #[serde(rename = "SearchFilter", default, skip_serializing_if = "Option::is_none")]
     pub search_filter: ::std::option::Option<UserSearchFilter>,
+    /// The conditions that users must meet to be returned, written as conditions on their fields combined with AND and OR lists; leave it out to match all.
     #[serde(rename = "SearchCriteria", default, skip_serializing_if = "Option::is_none")]
     pub search_criteria: ::std::option::Option<UserSearchCriteria>,
 }
@@ -958,17 +1070,22 @@ pub struct SearchUsersResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchViewsRequest {
+    /// The ID of the Amazon Connect instance whose views to search.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 250))]
     pub instance_id: ::std::string::String,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 2500))]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 100))]
     pub max_results: ::std::option::Option<i32>,
+    /// Narrows the search to views whose tags match the given conditions (combined with AND and OR), before the search criteria apply.
     #[serde(rename = "SearchFilter", default, skip_serializing_if = "Option::is_none")]
     pub search_filter: ::std::option::Option<ViewSearchFilter>,
+    /// The conditions that views must meet to be returned, written as conditions on their fields combined with AND and OR lists; leave it out to match all.
     #[serde(rename = "SearchCriteria", default, skip_serializing_if = "Option::is_none")]
     pub search_criteria: ::std::option::Option<ViewSearchCriteria>,
 }
@@ -990,20 +1107,26 @@ pub struct SearchViewsResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchVocabulariesRequest {
+    /// The ID of the Amazon Connect instance whose custom vocabularies to search.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 100))]
     pub max_results: ::std::option::Option<i32>,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 131070))]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// Only vocabularies in this state.
     #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: ::std::option::Option<VocabularyState>,
+    /// Only vocabularies whose name starts with this text.
     #[serde(rename = "NameStartsWith", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 140))]
     pub name_starts_with: ::std::option::Option<::std::string::String>,
+    /// Only vocabularies of this language.
     #[serde(rename = "LanguageCode", default, skip_serializing_if = "Option::is_none")]
     pub language_code: ::std::option::Option<VocabularyLanguageCode>,
 }
@@ -1025,17 +1148,22 @@ pub struct SearchVocabulariesResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchWorkspaceAssociationsRequest {
+    /// The ID of the Amazon Connect instance whose workspace associations to search.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 2500))]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 500))]
     pub max_results: ::std::option::Option<i32>,
+    /// Narrows the search to workspaces whose tags match the given conditions (combined with AND and OR), before the search criteria apply.
     #[serde(rename = "SearchFilter", default, skip_serializing_if = "Option::is_none")]
     pub search_filter: ::std::option::Option<WorkspaceAssociationSearchFilter>,
+    /// The conditions that workspaces must meet to be returned, written as conditions on their fields combined with AND and OR lists; leave it out to match all.
     #[serde(rename = "SearchCriteria", default, skip_serializing_if = "Option::is_none")]
     pub search_criteria: ::std::option::Option<WorkspaceAssociationSearchCriteria>,
 }
@@ -1062,17 +1190,22 @@ pub struct SearchWorkspaceAssociationsResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchWorkspacesRequest {
+    /// The ID of the Amazon Connect instance whose workspaces to search.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 2500))]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// The most results to return in one response (one page).
     #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 500))]
     pub max_results: ::std::option::Option<i32>,
+    /// Narrows the search to workspaces whose tags match the given conditions (combined with AND and OR), before the search criteria apply.
     #[serde(rename = "SearchFilter", default, skip_serializing_if = "Option::is_none")]
     pub search_filter: ::std::option::Option<WorkspaceSearchFilter>,
+    /// The conditions that workspaces must meet to be returned, written as conditions on their fields combined with AND and OR lists; leave it out to match all.
     #[serde(rename = "SearchCriteria", default, skip_serializing_if = "Option::is_none")]
     pub search_criteria: ::std::option::Option<WorkspaceSearchCriteria>,
 }
@@ -1383,17 +1516,22 @@ pub struct SegmentAttributeValue {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SendChatIntegrationEventRequest {
+    /// The sender of the event in the external system, such as the customer's phone number.
     #[serde(rename = "SourceId")]
     #[schemars(length(min = 1, max = 255))]
     pub source_id: ::std::string::String,
+    /// The Amazon Connect resource the event is for, such as the ARN of the instance's phone number.
     #[serde(rename = "DestinationId")]
     #[schemars(length(min = 1, max = 255))]
     pub destination_id: ::std::string::String,
+    /// The kind of integration, used as the contact's subtype. For example connect:SMS.
     #[serde(rename = "Subtype", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub subtype: ::std::option::Option<::std::string::String>,
+    /// The event, with its type, content type and content.
     #[serde(rename = "Event")]
     pub event: ChatEvent,
+    /// Settings for a new chat, when one is created (content types, participant details, attributes and streaming).
     #[serde(
         rename = "NewSessionDetails",
         default,
@@ -1435,25 +1573,33 @@ pub struct SendNotificationActionDefinition {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SendOutboundEmailRequest {
+    /// The ID of the Amazon Connect instance to send from.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The sender, one of the instance's email addresses, with an optional display name.
     #[serde(rename = "FromEmailAddress")]
     pub from_email_address: EmailAddressInfo,
+    /// The recipient, with an optional display name.
     #[serde(rename = "DestinationEmailAddress")]
     pub destination_email_address: EmailAddressInfo,
+    /// Further recipients in copy (CC).
     #[serde(
         rename = "AdditionalRecipients",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub additional_recipients: ::std::option::Option<OutboundAdditionalRecipients>,
+    /// The message, either raw content (subject, body, content type) or a message template with its attributes.
     #[serde(rename = "EmailMessage")]
     pub email_message: OutboundEmailContent,
+    /// Whether the message is general traffic or part of an outbound campaign.
     #[serde(rename = "TrafficType")]
     pub traffic_type: TrafficType,
+    /// The outbound campaign and request the email belongs to, for campaign traffic.
     #[serde(rename = "SourceCampaign", default, skip_serializing_if = "Option::is_none")]
     pub source_campaign: ::std::option::Option<SourceCampaign>,
+    /// A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.
     #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub client_token: ::std::option::Option<::std::string::String>,
@@ -1661,18 +1807,23 @@ pub enum SourceType {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct StartAttachedFileUploadRequest {
+    /// A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.
     #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub client_token: ::std::option::Option<::std::string::String>,
+    /// The ID of the Amazon Connect instance in which to create the attached file.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The name of the file.
     #[serde(rename = "FileName")]
     #[schemars(length(min = 1, max = 256))]
     pub file_name: ::std::string::String,
+    /// The size of the file in bytes; the uploaded content must match it.
     #[serde(rename = "FileSizeInBytes")]
     #[schemars(range(min = 1))]
     pub file_size_in_bytes: i64,
+    /// How long the upload URL stays valid, in seconds.
     #[serde(
         rename = "UrlExpiryInSeconds",
         default,
@@ -1680,12 +1831,16 @@ pub struct StartAttachedFileUploadRequest {
     )]
     #[schemars(range(min = 5, max = 300))]
     pub url_expiry_in_seconds: ::std::option::Option<i32>,
+    /// What the file is for, such as an email message or an attachment.
     #[serde(rename = "FileUseCaseType")]
     pub file_use_case_type: FileUseCaseType,
+    /// The ARN of the resource to attach the file to, such as a case or an email contact.
     #[serde(rename = "AssociatedResourceArn")]
     pub associated_resource_arn: ::std::string::String,
+    /// Who is recorded as the file's creator, a user of the instance or an AWS identity, by ARN.
     #[serde(rename = "CreatedBy", default, skip_serializing_if = "Option::is_none")]
     pub created_by: ::std::option::Option<CreatedByInfo>,
+    /// Tags to attach to the file, as key and value pairs.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
@@ -1716,29 +1871,37 @@ pub struct StartAttachedFileUploadResponse {
 
 #[derive(Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct StartChatContactRequest {
+    /// The ID of the Amazon Connect instance in which to start the contact.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the inbound flow that handles the chat.
     #[serde(rename = "ContactFlowId")]
     #[schemars(length(min = 0, max = 500))]
     pub contact_flow_id: ::std::string::String,
+    /// Contact attributes to pass to the flow, as key and value pairs.
     #[serde(rename = "Attributes", default, skip_serializing_if = "Option::is_none")]
     pub attributes: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
+    /// The customer's display name in the chat.
     #[serde(rename = "ParticipantDetails")]
     pub participant_details: ParticipantDetails,
+    /// How the customer's client receives responses, such as complete messages or streamed ones.
     #[serde(
         rename = "ParticipantConfiguration",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub participant_configuration: ::std::option::Option<ParticipantConfiguration>,
+    /// A first message from the customer, with its content type.
     #[serde(rename = "InitialMessage", default, skip_serializing_if = "Option::is_none")]
     pub initial_message: ::std::option::Option<ChatMessage>,
+    /// A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.
     #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub client_token: ::std::option::Option<::std::string::String>,
+    /// How long the chat may last, in minutes, before it ends (the default is 25 hours).
     #[serde(
         rename = "ChatDurationInMinutes",
         default,
@@ -1746,6 +1909,7 @@ pub struct StartChatContactRequest {
     )]
     #[schemars(range(min = 60, max = 10080))]
     pub chat_duration_in_minutes: ::std::option::Option<i32>,
+    /// The content types the customer's client can show (text/plain always, plus text/markdown, application/json and so on).
     #[serde(
         rename = "SupportedMessagingContentTypes",
         default,
@@ -1754,8 +1918,10 @@ pub struct StartChatContactRequest {
     pub supported_messaging_content_types: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
+    /// An earlier chat to continue, and how much of it to show.
     #[serde(rename = "PersistentChat", default, skip_serializing_if = "Option::is_none")]
     pub persistent_chat: ::std::option::Option<PersistentChat>,
+    /// The ID of an earlier contact to link the chat to; it shares attributes and references with it.
     #[serde(
         rename = "RelatedContactId",
         default,
@@ -1763,6 +1929,7 @@ pub struct StartChatContactRequest {
     )]
     #[schemars(length(min = 1, max = 256))]
     pub related_contact_id: ::std::option::Option<::std::string::String>,
+    /// System-defined segment attributes of the chat, by name, each with its value.
     #[serde(
         rename = "SegmentAttributes",
         default,
@@ -1771,9 +1938,11 @@ pub struct StartChatContactRequest {
     pub segment_attributes: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, SegmentAttributeValue>,
     >,
+    /// The customer's ID in Customer Profiles, to link the chat to.
     #[serde(rename = "CustomerId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 128))]
     pub customer_id: ::std::option::Option<::std::string::String>,
+    /// Participants to disconnect when the customer leaves, so that the contact ends.
     #[serde(
         rename = "DisconnectOnCustomerExit",
         default,
@@ -1835,15 +2004,19 @@ pub struct StartChatContactResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct StartContactEvaluationRequest {
+    /// The ID of the Amazon Connect instance that handles the contact.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the contact to evaluate.
     #[serde(rename = "ContactId")]
     #[schemars(length(min = 1, max = 256))]
     pub contact_id: ::std::string::String,
+    /// The ID of the evaluation form to use; its active version is used.
     #[serde(rename = "EvaluationFormId")]
     #[schemars(length(min = 1, max = 500))]
     pub evaluation_form_id: ::std::string::String,
+    /// Whether to fill in the evaluation automatically, from Contact Lens analysis.
     #[serde(
         rename = "AutoEvaluationConfiguration",
         default,
@@ -1852,9 +2025,11 @@ pub struct StartContactEvaluationRequest {
     pub auto_evaluation_configuration: ::std::option::Option<
         AutoEvaluationConfiguration,
     >,
+    /// A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.
     #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub client_token: ::std::option::Option<::std::string::String>,
+    /// Tags to attach to the new evaluation, as key and value pairs.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
@@ -1873,14 +2048,18 @@ pub struct StartContactEvaluationResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct StartContactMediaProcessingRequest {
+    /// The ID of the Amazon Connect instance that handles the contact.
     #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::option::Option<::std::string::String>,
+    /// The ID of the chat contact whose messages to process.
     #[serde(rename = "ContactId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub contact_id: ::std::option::Option<::std::string::String>,
+    /// The ARN of the processor, such as an AWS Lambda function.
     #[serde(rename = "ProcessorArn", default, skip_serializing_if = "Option::is_none")]
     pub processor_arn: ::std::option::Option<::std::string::String>,
+    /// Whether a message whose processing fails is delivered unprocessed or not at all.
     #[serde(rename = "FailureMode", default, skip_serializing_if = "Option::is_none")]
     pub failure_mode: ::std::option::Option<ContactMediaProcessingFailureMode>,
 }
@@ -1890,15 +2069,19 @@ pub struct StartContactMediaProcessingResponse {}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct StartContactRecordingRequest {
+    /// The ID of the Amazon Connect instance that handles the contact.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the contact to record.
     #[serde(rename = "ContactId")]
     #[schemars(length(min = 1, max = 256))]
     pub contact_id: ::std::string::String,
+    /// The ID of the contact as it was first created (before any transfers).
     #[serde(rename = "InitialContactId")]
     #[schemars(length(min = 1, max = 256))]
     pub initial_contact_id: ::std::string::String,
+    /// What to record, the agent, the customer or both, and the IVR track.
     #[serde(rename = "VoiceRecordingConfiguration")]
     pub voice_recording_configuration: VoiceRecordingConfiguration,
 }
@@ -1908,14 +2091,18 @@ pub struct StartContactRecordingResponse {}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct StartContactStreamingRequest {
+    /// The ID of the Amazon Connect instance that handles the contact.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the chat contact whose messages to stream.
     #[serde(rename = "ContactId")]
     #[schemars(length(min = 1, max = 256))]
     pub contact_id: ::std::string::String,
+    /// The ARN of the Amazon SNS topic to stream to.
     #[serde(rename = "ChatStreamingConfiguration")]
     pub chat_streaming_configuration: ChatStreamingConfiguration,
+    /// A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect.
     #[serde(rename = "ClientToken")]
     #[schemars(length(min = 0, max = 500))]
     pub client_token: ::std::string::String,
@@ -1930,38 +2117,49 @@ pub struct StartContactStreamingResponse {
 
 #[derive(Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct StartEmailContactRequest {
+    /// The ID of the Amazon Connect instance in which to start the contact.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The customer's address the email came from, with an optional display name.
     #[serde(rename = "FromEmailAddress")]
     pub from_email_address: EmailAddressInfo,
+    /// The instance's email address the email was sent to.
     #[serde(rename = "DestinationEmailAddress")]
     #[schemars(length(min = 1, max = 255))]
     pub destination_email_address: ::std::string::String,
+    /// A description of the contact, shown to agents.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 4096))]
     pub description: ::std::option::Option<::std::string::String>,
+    /// References to attach to the contact, by name, each with a type and value.
     #[serde(rename = "References", default, skip_serializing_if = "Option::is_none")]
     pub references: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, Reference>,
     >,
+    /// A name for the contact, shown to agents.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 1024))]
     pub name: ::std::option::Option<::std::string::String>,
+    /// The message as raw content, with subject, body and content type.
     #[serde(rename = "EmailMessage")]
     pub email_message: InboundEmailContent,
+    /// Further recipients of the original email (To and CC).
     #[serde(
         rename = "AdditionalRecipients",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub additional_recipients: ::std::option::Option<InboundAdditionalRecipients>,
+    /// Files attached to the email, each by file name and Amazon S3 URL.
     #[serde(rename = "Attachments", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 10))]
     pub attachments: ::std::option::Option<::std::vec::Vec<EmailAttachment>>,
+    /// The ID of the flow to run; leave it out to run the flow attached to the destination address.
     #[serde(rename = "ContactFlowId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub contact_flow_id: ::std::option::Option<::std::string::String>,
+    /// The ID of an earlier contact to link the new one to; it shares attributes and references with that contact.
     #[serde(
         rename = "RelatedContactId",
         default,
@@ -1969,10 +2167,12 @@ pub struct StartEmailContactRequest {
     )]
     #[schemars(length(min = 1, max = 256))]
     pub related_contact_id: ::std::option::Option<::std::string::String>,
+    /// Contact attributes to pass to the flow, as key and value pairs.
     #[serde(rename = "Attributes", default, skip_serializing_if = "Option::is_none")]
     pub attributes: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
+    /// System-defined segment attributes of the contact, by name, each with its value.
     #[serde(
         rename = "SegmentAttributes",
         default,
@@ -1981,6 +2181,7 @@ pub struct StartEmailContactRequest {
     pub segment_attributes: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, SegmentAttributeValue>,
     >,
+    /// A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.
     #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub client_token: ::std::option::Option<::std::string::String>,
@@ -2016,25 +2217,32 @@ pub struct StartEmailContactResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct StartOutboundChatContactRequest {
+    /// The instance's endpoint the chat comes from, such as its SMS or WhatsApp number.
     #[serde(rename = "SourceEndpoint")]
     pub source_endpoint: Endpoint,
+    /// The customer's endpoint to start the chat with, such as a phone number.
     #[serde(rename = "DestinationEndpoint")]
     pub destination_endpoint: Endpoint,
+    /// The ID of the Amazon Connect instance in which to start the contact.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// System-defined segment attributes of the chat, by name, each with its value. The attribute connect:Subtype (such as connect:SMS) is required.
     #[serde(rename = "SegmentAttributes")]
     pub segment_attributes: ::std::collections::BTreeMap<
         ::std::string::String,
         SegmentAttributeValue,
     >,
+    /// Contact attributes to pass to the flow, as key and value pairs.
     #[serde(rename = "Attributes", default, skip_serializing_if = "Option::is_none")]
     pub attributes: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
+    /// The ID of the flow that handles the chat.
     #[serde(rename = "ContactFlowId")]
     #[schemars(length(min = 0, max = 500))]
     pub contact_flow_id: ::std::string::String,
+    /// How long the chat may last, in minutes, before it ends (the default is 25 hours).
     #[serde(
         rename = "ChatDurationInMinutes",
         default,
@@ -2042,24 +2250,28 @@ pub struct StartOutboundChatContactRequest {
     )]
     #[schemars(range(min = 60, max = 10080))]
     pub chat_duration_in_minutes: ::std::option::Option<i32>,
+    /// The display name shown for the system side of the chat.
     #[serde(
         rename = "ParticipantDetails",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub participant_details: ::std::option::Option<ParticipantDetails>,
+    /// A first message to send to the customer, with its content type.
     #[serde(
         rename = "InitialSystemMessage",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub initial_system_message: ::std::option::Option<ChatMessage>,
+    /// A first message from a message template (Amazon Q in Connect knowledge base and template, with attributes).
     #[serde(
         rename = "InitialTemplatedSystemMessage",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub initial_templated_system_message: ::std::option::Option<TemplatedMessageConfig>,
+    /// The ID of an earlier contact to link the chat to.
     #[serde(
         rename = "RelatedContactId",
         default,
@@ -2067,6 +2279,7 @@ pub struct StartOutboundChatContactRequest {
     )]
     #[schemars(length(min = 1, max = 256))]
     pub related_contact_id: ::std::option::Option<::std::string::String>,
+    /// The content types the customer's client can show (text/plain always, plus text/markdown, application/json and so on).
     #[serde(
         rename = "SupportedMessagingContentTypes",
         default,
@@ -2075,6 +2288,7 @@ pub struct StartOutboundChatContactRequest {
     pub supported_messaging_content_types: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
+    /// A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.
     #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub client_token: ::std::option::Option<::std::string::String>,
@@ -2089,28 +2303,35 @@ pub struct StartOutboundChatContactResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct StartOutboundEmailContactRequest {
+    /// The ID of the Amazon Connect instance in which to start the contact.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the outbound email contact, created earlier, to send.
     #[serde(rename = "ContactId")]
     #[schemars(length(min = 1, max = 256))]
     pub contact_id: ::std::string::String,
+    /// The instance's address to send from, with an optional display name; leave it out for the queue's default.
     #[serde(
         rename = "FromEmailAddress",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub from_email_address: ::std::option::Option<EmailAddressInfo>,
+    /// The recipient, with an optional display name.
     #[serde(rename = "DestinationEmailAddress")]
     pub destination_email_address: EmailAddressInfo,
+    /// Further recipients in copy (CC).
     #[serde(
         rename = "AdditionalRecipients",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub additional_recipients: ::std::option::Option<OutboundAdditionalRecipients>,
+    /// The message, either raw content (subject, body, content type) or a message template with its attributes.
     #[serde(rename = "EmailMessage")]
     pub email_message: OutboundEmailContent,
+    /// A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.
     #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub client_token: ::std::option::Option<::std::string::String>,
@@ -2125,16 +2346,20 @@ pub struct StartOutboundEmailContactResponse {
 
 #[derive(Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct StartOutboundVoiceContactRequest {
+    /// A name for the contact, shown to agents.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 1024))]
     pub name: ::std::option::Option<::std::string::String>,
+    /// A description of the contact, shown to agents.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 4096))]
     pub description: ::std::option::Option<::std::string::String>,
+    /// References to attach to the contact, by name, each with a type and value.
     #[serde(rename = "References", default, skip_serializing_if = "Option::is_none")]
     pub references: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, Reference>,
     >,
+    /// The ID of an earlier contact to link the call to.
     #[serde(
         rename = "RelatedContactId",
         default,
@@ -2142,29 +2367,37 @@ pub struct StartOutboundVoiceContactRequest {
     )]
     #[schemars(length(min = 1, max = 256))]
     pub related_contact_id: ::std::option::Option<::std::string::String>,
+    /// The number to call, with + and the country code. This is the E.164 format.
     #[serde(rename = "DestinationPhoneNumber")]
     pub destination_phone_number: ::std::string::String,
+    /// The ID of the flow that runs when the call connects.
     #[serde(rename = "ContactFlowId")]
     #[schemars(length(min = 0, max = 500))]
     pub contact_flow_id: ::std::string::String,
+    /// The ID of the Amazon Connect instance in which to start the contact.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.
     #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub client_token: ::std::option::Option<::std::string::String>,
+    /// The caller ID number, one claimed by the instance; give this or QueueId.
     #[serde(
         rename = "SourcePhoneNumber",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub source_phone_number: ::std::option::Option<::std::string::String>,
+    /// The ID of the queue whose outbound caller ID to use; give this or SourcePhoneNumber.
     #[serde(rename = "QueueId", default, skip_serializing_if = "Option::is_none")]
     pub queue_id: ::std::option::Option<::std::string::String>,
+    /// Contact attributes to pass to the flow, as key and value pairs.
     #[serde(rename = "Attributes", default, skip_serializing_if = "Option::is_none")]
     pub attributes: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
+    /// Whether to detect answering machines (campaigns only) and whether to wait for the prompt to end.
     #[serde(
         rename = "AnswerMachineDetectionConfig",
         default,
@@ -2173,17 +2406,21 @@ pub struct StartOutboundVoiceContactRequest {
     pub answer_machine_detection_config: ::std::option::Option<
         AnswerMachineDetectionConfig,
     >,
+    /// The ID of the outbound campaign the call belongs to.
     #[serde(rename = "CampaignId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub campaign_id: ::std::option::Option<::std::string::String>,
+    /// Whether the call is general traffic or part of an outbound campaign.
     #[serde(rename = "TrafficType", default, skip_serializing_if = "Option::is_none")]
     pub traffic_type: ::std::option::Option<TrafficType>,
+    /// How the call is placed, such as agent-first preview, with its settings.
     #[serde(
         rename = "OutboundStrategy",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub outbound_strategy: ::std::option::Option<OutboundStrategy>,
+    /// How long to let the phone ring before giving up, in seconds.
     #[serde(
         rename = "RingTimeoutInSeconds",
         default,
@@ -2228,12 +2465,15 @@ pub struct StartOutboundVoiceContactResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct StartScreenSharingRequest {
+    /// A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.
     #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub client_token: ::std::option::Option<::std::string::String>,
+    /// The ID of the Amazon Connect instance that handles the contact.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the contact in which to share the screen.
     #[serde(rename = "ContactId")]
     #[schemars(length(min = 1, max = 256))]
     pub contact_id: ::std::string::String,
@@ -2244,9 +2484,11 @@ pub struct StartScreenSharingResponse {}
 
 #[derive(Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct StartTaskContactRequest {
+    /// The ID of the Amazon Connect instance in which to start the contact.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the contact the task follows, such as the call it came from.
     #[serde(
         rename = "PreviousContactId",
         default,
@@ -2254,33 +2496,43 @@ pub struct StartTaskContactRequest {
     )]
     #[schemars(length(min = 1, max = 256))]
     pub previous_contact_id: ::std::option::Option<::std::string::String>,
+    /// The ID of the flow the task starts in; give this, QuickConnectId, or a template with a flow.
     #[serde(rename = "ContactFlowId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub contact_flow_id: ::std::option::Option<::std::string::String>,
+    /// Contact attributes to pass to the flow, as key and value pairs.
     #[serde(rename = "Attributes", default, skip_serializing_if = "Option::is_none")]
     pub attributes: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
+    /// The name of the task, shown to agents.
     #[serde(rename = "Name")]
     #[schemars(length(min = 0, max = 1024))]
     pub name: ::std::string::String,
+    /// References to show with the task (URLs, numbers, dates, emails, strings), by name, each with a type and value.
     #[serde(rename = "References", default, skip_serializing_if = "Option::is_none")]
     pub references: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, Reference>,
     >,
+    /// A description of the task, shown to agents.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 4096))]
     pub description: ::std::option::Option<::std::string::String>,
+    /// A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.
     #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub client_token: ::std::option::Option<::std::string::String>,
+    /// When to start the task, up to six days ahead; leave it out to start now.
     #[serde(rename = "ScheduledTime", default, skip_serializing_if = "Option::is_none")]
     pub scheduled_time: ::std::option::Option<crate::value::Timestamp>,
+    /// The ID of the task template to create the task from.
     #[serde(rename = "TaskTemplateId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 500))]
     pub task_template_id: ::std::option::Option<::std::string::String>,
+    /// The ID of a quick connect whose destination receives the task.
     #[serde(rename = "QuickConnectId", default, skip_serializing_if = "Option::is_none")]
     pub quick_connect_id: ::std::option::Option<::std::string::String>,
+    /// The ID of an earlier contact to link the task to; it shares attributes and references with it.
     #[serde(
         rename = "RelatedContactId",
         default,
@@ -2288,6 +2540,7 @@ pub struct StartTaskContactRequest {
     )]
     #[schemars(length(min = 1, max = 256))]
     pub related_contact_id: ::std::option::Option<::std::string::String>,
+    /// System-defined segment attributes of the task, by name, each with its value.
     #[serde(
         rename = "SegmentAttributes",
         default,
@@ -2296,6 +2549,7 @@ pub struct StartTaskContactRequest {
     pub segment_attributes: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, SegmentAttributeValue>,
     >,
+    /// Files to attach to the task, each by file name and Amazon S3 URL.
     #[serde(rename = "Attachments", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 5))]
     pub attachments: ::std::option::Option<::std::vec::Vec<TaskAttachment>>,
@@ -2331,12 +2585,15 @@ pub struct StartTaskContactResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct StartTestCaseExecutionRequest {
+    /// The ID of the Amazon Connect instance that the test case belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the test case to run.
     #[serde(rename = "TestCaseId")]
     #[schemars(length(min = 0, max = 500))]
     pub test_case_id: ::std::string::String,
+    /// A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.
     #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub client_token: ::std::option::Option<::std::string::String>,
@@ -2360,27 +2617,34 @@ pub struct StartTestCaseExecutionResponse {
 
 #[derive(Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct StartWebRTCContactRequest {
+    /// Contact attributes to pass to the flow, as key and value pairs.
     #[serde(rename = "Attributes", default, skip_serializing_if = "Option::is_none")]
     pub attributes: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
+    /// A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.
     #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub client_token: ::std::option::Option<::std::string::String>,
+    /// The ID of the inbound flow that handles the call.
     #[serde(rename = "ContactFlowId")]
     #[schemars(length(min = 0, max = 500))]
     pub contact_flow_id: ::std::string::String,
+    /// The ID of the Amazon Connect instance in which to start the contact.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// What the customer and the agent may share, such as video or their screen.
     #[serde(
         rename = "AllowedCapabilities",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub allowed_capabilities: ::std::option::Option<AllowedCapabilities>,
+    /// The customer's display name.
     #[serde(rename = "ParticipantDetails")]
     pub participant_details: ParticipantDetails,
+    /// The ID of an earlier contact to link the call to.
     #[serde(
         rename = "RelatedContactId",
         default,
@@ -2388,10 +2652,12 @@ pub struct StartWebRTCContactRequest {
     )]
     #[schemars(length(min = 1, max = 256))]
     pub related_contact_id: ::std::option::Option<::std::string::String>,
+    /// References to show with the contact, by name, each with a type and value.
     #[serde(rename = "References", default, skip_serializing_if = "Option::is_none")]
     pub references: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, Reference>,
     >,
+    /// A description of the contact, shown to agents.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 4096))]
     pub description: ::std::option::Option<::std::string::String>,
@@ -2508,9 +2774,11 @@ pub struct Step {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct StopContactMediaProcessingRequest {
+    /// The ID of the Amazon Connect instance that handles the contact.
     #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::option::Option<::std::string::String>,
+    /// The ID of the chat contact whose processing to stop.
     #[serde(rename = "ContactId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub contact_id: ::std::option::Option<::std::string::String>,
@@ -2521,15 +2789,19 @@ pub struct StopContactMediaProcessingResponse {}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct StopContactRecordingRequest {
+    /// The ID of the Amazon Connect instance that handles the contact.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the contact whose recording to stop.
     #[serde(rename = "ContactId")]
     #[schemars(length(min = 1, max = 256))]
     pub contact_id: ::std::string::String,
+    /// The ID of the contact as it was first created (before any transfers).
     #[serde(rename = "InitialContactId")]
     #[schemars(length(min = 1, max = 256))]
     pub initial_contact_id: ::std::string::String,
+    /// Which recording to act on, the agent and customer recording, the IVR recording or the screen recording.
     #[serde(
         rename = "ContactRecordingType",
         default,
@@ -2543,12 +2815,15 @@ pub struct StopContactRecordingResponse {}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct StopContactRequest {
+    /// The ID of the contact to end.
     #[serde(rename = "ContactId")]
     #[schemars(length(min = 1, max = 256))]
     pub contact_id: ::std::string::String,
+    /// The ID of the Amazon Connect instance that handles the contact.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// Why the contact ended, as a code recorded on the contact.
     #[serde(
         rename = "DisconnectReason",
         default,
@@ -2562,12 +2837,15 @@ pub struct StopContactResponse {}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct StopContactStreamingRequest {
+    /// The ID of the Amazon Connect instance that handles the contact.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the chat contact.
     #[serde(rename = "ContactId")]
     #[schemars(length(min = 1, max = 256))]
     pub contact_id: ::std::string::String,
+    /// The ID of the stream, as returned by start-contact-streaming.
     #[serde(rename = "StreamingId")]
     #[schemars(length(min = 1, max = 100))]
     pub streaming_id: ::std::string::String,
@@ -2578,15 +2856,19 @@ pub struct StopContactStreamingResponse {}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct StopTestCaseExecutionRequest {
+    /// The ID of the Amazon Connect instance that the test case belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the run to stop.
     #[serde(rename = "TestCaseExecutionId")]
     #[schemars(length(min = 0, max = 500))]
     pub test_case_execution_id: ::std::string::String,
+    /// The ID of the test case being run.
     #[serde(rename = "TestCaseId")]
     #[schemars(length(min = 0, max = 500))]
     pub test_case_id: ::std::string::String,
+    /// A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.
     #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub client_token: ::std::option::Option<::std::string::String>,
@@ -2672,22 +2954,27 @@ pub struct SubmitAutoEvaluationActionDefinition {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SubmitContactEvaluationRequest {
+    /// The ID of the Amazon Connect instance that the contact evaluation belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the evaluation to submit.
     #[serde(rename = "EvaluationId")]
     #[schemars(length(min = 1, max = 500))]
     pub evaluation_id: ::std::string::String,
+    /// Final answers to the form's questions, by question reference ID.
     #[serde(rename = "Answers", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 100))]
     pub answers: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, EvaluationAnswerInput>,
     >,
+    /// Final notes on questions or sections, by reference ID.
     #[serde(rename = "Notes", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 100))]
     pub notes: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, EvaluationNote>,
     >,
+    /// The user, by ARN, recorded as the submitter.
     #[serde(rename = "SubmittedBy", default, skip_serializing_if = "Option::is_none")]
     pub submitted_by: ::std::option::Option<EvaluatorUserUnion>,
 }
@@ -2723,15 +3010,19 @@ pub struct SuccessfulRequest {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SuspendContactRecordingRequest {
+    /// The ID of the Amazon Connect instance that handles the contact.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the contact whose recording to pause.
     #[serde(rename = "ContactId")]
     #[schemars(length(min = 1, max = 256))]
     pub contact_id: ::std::string::String,
+    /// The ID of the contact as it was first created (before any transfers).
     #[serde(rename = "InitialContactId")]
     #[schemars(length(min = 1, max = 256))]
     pub initial_contact_id: ::std::string::String,
+    /// Which recording to act on, the agent and customer recording, the IVR recording or the screen recording.
     #[serde(
         rename = "ContactRecordingType",
         default,

@@ -17,12 +17,15 @@ pub struct TagCondition {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct TagContactRequest {
+    /// The ID of the contact to tag.
     #[serde(rename = "ContactId")]
     #[schemars(length(min = 1, max = 256))]
     pub contact_id: ::std::string::String,
+    /// The ID of the Amazon Connect instance that handles the contact.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The tags to add, as key and value pairs.
     #[serde(rename = "Tags")]
     #[schemars(length(min = 1, max = 6))]
     pub tags: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
@@ -33,8 +36,10 @@ pub struct TagContactResponse {}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct TagResourceRequest {
+    /// The ARN of the resource to tag.
     #[serde(rename = "resourceArn")]
     pub resource_arn: ::std::string::String,
+    /// The tags to add, as key and value pairs.
     #[serde(rename = "tags")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
@@ -703,20 +708,26 @@ pub struct TranscriptCriteria {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct TransferContactRequest {
+    /// The ID of the Amazon Connect instance that handles the contact.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the contact to transfer.
     #[serde(rename = "ContactId")]
     #[schemars(length(min = 1, max = 256))]
     pub contact_id: ::std::string::String,
+    /// The ID of the queue to transfer to; give this or UserId.
     #[serde(rename = "QueueId", default, skip_serializing_if = "Option::is_none")]
     pub queue_id: ::std::option::Option<::std::string::String>,
+    /// The ID of the user (agent) to transfer to; give this or QueueId.
     #[serde(rename = "UserId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub user_id: ::std::option::Option<::std::string::String>,
+    /// The ID of the transfer flow that runs for the transfer.
     #[serde(rename = "ContactFlowId")]
     #[schemars(length(min = 0, max = 500))]
     pub contact_flow_id: ::std::string::String,
+    /// A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.
     #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub client_token: ::std::option::Option<::std::string::String>,

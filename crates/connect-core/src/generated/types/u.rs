@@ -32,12 +32,15 @@ pub enum Unit {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UntagContactRequest {
+    /// The ID of the contact to untag.
     #[serde(rename = "ContactId")]
     #[schemars(length(min = 1, max = 256))]
     pub contact_id: ::std::string::String,
+    /// The ID of the Amazon Connect instance that handles the contact.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The keys of the tags to remove.
     #[serde(rename = "TagKeys")]
     #[schemars(length(min = 1, max = 6))]
     pub tag_keys: ::std::vec::Vec<::std::string::String>,
@@ -48,8 +51,10 @@ pub struct UntagContactResponse {}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UntagResourceRequest {
+    /// The ARN of the resource to untag.
     #[serde(rename = "resourceArn")]
     pub resource_arn: ::std::string::String,
+    /// The keys of the tags to remove.
     #[serde(rename = "tagKeys")]
     #[schemars(length(min = 1, max = 50))]
     pub tag_keys: ::std::vec::Vec<::std::string::String>,
@@ -57,22 +62,29 @@ pub struct UntagResourceRequest {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateAgentStatusRequest {
+    /// The ID of the Amazon Connect instance that the agent status belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the agent status to change.
     #[serde(rename = "AgentStatusId")]
     pub agent_status_id: ::std::string::String,
+    /// A new name for the agent status; leave it out to keep the current one.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 127))]
     pub name: ::std::option::Option<::std::string::String>,
+    /// A new description of the agent status; leave it out to keep the current one.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 250))]
     pub description: ::std::option::Option<::std::string::String>,
+    /// Whether agents can choose the status (ENABLED) or not.
     #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: ::std::option::Option<AgentStatusState>,
+    /// The status's new position in the agents' list of statuses.
     #[serde(rename = "DisplayOrder", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 50))]
     pub display_order: ::std::option::Option<i32>,
+    /// Clear the status's display order, putting it back in the default order.
     #[serde(
         rename = "ResetOrderNumber",
         default,
@@ -83,11 +95,14 @@ pub struct UpdateAgentStatusRequest {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateAttachedFilesConfigurationRequest {
+    /// The ID of the Amazon Connect instance whose attachment settings to change.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The kind of contact or case whose attachment settings to change.
     #[serde(rename = "AttachmentScope")]
     pub attachment_scope: AttachmentScope,
+    /// The largest file size allowed, in bytes.
     #[serde(
         rename = "MaximumSizeLimitInBytes",
         default,
@@ -95,6 +110,7 @@ pub struct UpdateAttachedFilesConfigurationRequest {
     )]
     #[schemars(range(min = 1, max = 104857600))]
     pub maximum_size_limit_in_bytes: ::std::option::Option<i64>,
+    /// The file extensions accepted, such as pdf or png.
     #[serde(
         rename = "ExtensionConfiguration",
         default,
@@ -133,22 +149,29 @@ pub struct UpdateAttachedFilesConfigurationResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateAuthenticationProfileRequest {
+    /// The ID of the authentication profile to change.
     #[serde(rename = "AuthenticationProfileId")]
     #[schemars(length(min = 1, max = 100))]
     pub authentication_profile_id: ::std::string::String,
+    /// The ID of the Amazon Connect instance that the authentication profile belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// A new name for the authentication profile; leave it out to keep the current one.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 128))]
     pub name: ::std::option::Option<::std::string::String>,
+    /// A new description of the authentication profile; leave it out to keep the current one.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 250))]
     pub description: ::std::option::Option<::std::string::String>,
+    /// The IP addresses and CIDR ranges that users may sign in from.
     #[serde(rename = "AllowedIps", default, skip_serializing_if = "Option::is_none")]
     pub allowed_ips: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The IP addresses and CIDR ranges that users may not sign in from.
     #[serde(rename = "BlockedIps", default, skip_serializing_if = "Option::is_none")]
     pub blocked_ips: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// How often, in minutes, a signed-in session is refreshed.
     #[serde(
         rename = "PeriodicSessionDuration",
         default,
@@ -156,6 +179,7 @@ pub struct UpdateAuthenticationProfileRequest {
     )]
     #[schemars(range(min = 10, max = 60))]
     pub periodic_session_duration: ::std::option::Option<i32>,
+    /// After how many idle minutes a session ends, when inactivity handling is on.
     #[serde(
         rename = "SessionInactivityDuration",
         default,
@@ -163,6 +187,7 @@ pub struct UpdateAuthenticationProfileRequest {
     )]
     #[schemars(range(min = 15, max = 720))]
     pub session_inactivity_duration: ::std::option::Option<i32>,
+    /// Whether idle sessions end after SessionInactivityDuration.
     #[serde(
         rename = "SessionInactivityHandlingEnabled",
         default,
@@ -179,12 +204,15 @@ pub struct UpdateCaseActionDefinition {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateContactAttributesRequest {
+    /// The ID of the contact as it was first created (before any transfers).
     #[serde(rename = "InitialContactId")]
     #[schemars(length(min = 1, max = 256))]
     pub initial_contact_id: ::std::string::String,
+    /// The ID of the Amazon Connect instance that handles the contact.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The attributes to add or change, as key and value pairs; an empty value clears one.
     #[serde(rename = "Attributes")]
     pub attributes: ::std::collections::BTreeMap<
         ::std::string::String,
@@ -197,22 +225,27 @@ pub struct UpdateContactAttributesResponse {}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateContactEvaluationRequest {
+    /// The ID of the Amazon Connect instance that the contact evaluation belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the evaluation to save.
     #[serde(rename = "EvaluationId")]
     #[schemars(length(min = 1, max = 500))]
     pub evaluation_id: ::std::string::String,
+    /// Answers to the form's questions, by question reference ID.
     #[serde(rename = "Answers", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 100))]
     pub answers: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, EvaluationAnswerInput>,
     >,
+    /// Notes on questions or sections, by reference ID.
     #[serde(rename = "Notes", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 100))]
     pub notes: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, EvaluationNote>,
     >,
+    /// The user, by ARN, recorded as the one who updated the evaluation.
     #[serde(rename = "UpdatedBy", default, skip_serializing_if = "Option::is_none")]
     pub updated_by: ::std::option::Option<EvaluatorUserUnion>,
 }
@@ -228,12 +261,15 @@ pub struct UpdateContactEvaluationResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateContactFlowContentRequest {
+    /// The ID of the Amazon Connect instance that the flow belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the flow to change.
     #[serde(rename = "ContactFlowId")]
     #[schemars(length(min = 0, max = 500))]
     pub contact_flow_id: ::std::string::String,
+    /// The new content in the Amazon Connect flow language, as a JSON string. Use file://PATH to read it from a file.
     #[serde(rename = "Content")]
     pub content: ::std::string::String,
 }
@@ -243,17 +279,22 @@ pub struct UpdateContactFlowContentResponse {}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateContactFlowMetadataRequest {
+    /// The ID of the Amazon Connect instance that the flow belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the flow to change.
     #[serde(rename = "ContactFlowId")]
     #[schemars(length(min = 0, max = 500))]
     pub contact_flow_id: ::std::string::String,
+    /// A new name for the flow; leave it out to keep the current one.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1))]
     pub name: ::std::option::Option<::std::string::String>,
+    /// A new description of the flow; leave it out to keep the current one.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
+    /// Whether the flow is active or archived.
     #[serde(
         rename = "ContactFlowState",
         default,
@@ -267,21 +308,27 @@ pub struct UpdateContactFlowMetadataResponse {}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateContactFlowModuleAliasRequest {
+    /// The ID of the Amazon Connect instance that the flow module belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 250))]
     pub instance_id: ::std::string::String,
+    /// The ID of the flow module the alias belongs to.
     #[serde(rename = "ContactFlowModuleId")]
     #[schemars(length(min = 1, max = 256))]
     pub contact_flow_module_id: ::std::string::String,
+    /// The ID of the alias to change.
     #[serde(rename = "AliasId")]
     #[schemars(length(min = 1, max = 500))]
     pub alias_id: ::std::string::String,
+    /// A new name for the flow module alias; leave it out to keep the current one.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 127))]
     pub name: ::std::option::Option<::std::string::String>,
+    /// A new description of the flow module alias; leave it out to keep the current one.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub description: ::std::option::Option<::std::string::String>,
+    /// The version the alias is to point at.
     #[serde(
         rename = "ContactFlowModuleVersion",
         default,
@@ -296,15 +343,19 @@ pub struct UpdateContactFlowModuleAliasResponse {}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateContactFlowModuleContentRequest {
+    /// The ID of the Amazon Connect instance that the flow module belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the flow module to change.
     #[serde(rename = "ContactFlowModuleId")]
     #[schemars(length(min = 1, max = 256))]
     pub contact_flow_module_id: ::std::string::String,
+    /// The new content in the Amazon Connect flow language, as a JSON string. Use file://PATH to read it from a file.
     #[serde(rename = "Content", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256000))]
     pub content: ::std::option::Option<::std::string::String>,
+    /// The module's new settings (inputs and outputs), as a JSON string.
     #[serde(rename = "Settings", default, skip_serializing_if = "Option::is_none")]
     pub settings: ::std::option::Option<::std::string::String>,
 }
@@ -314,18 +365,23 @@ pub struct UpdateContactFlowModuleContentResponse {}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateContactFlowModuleMetadataRequest {
+    /// The ID of the Amazon Connect instance that the flow module belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the flow module to change.
     #[serde(rename = "ContactFlowModuleId")]
     #[schemars(length(min = 1, max = 256))]
     pub contact_flow_module_id: ::std::string::String,
+    /// A new name for the flow module; leave it out to keep the current one.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 127))]
     pub name: ::std::option::Option<::std::string::String>,
+    /// A new description of the flow module; leave it out to keep the current one.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub description: ::std::option::Option<::std::string::String>,
+    /// Whether the module is active or archived.
     #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: ::std::option::Option<ContactFlowModuleState>,
 }
@@ -335,15 +391,19 @@ pub struct UpdateContactFlowModuleMetadataResponse {}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateContactFlowNameRequest {
+    /// The ID of the Amazon Connect instance that the flow belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the flow to change.
     #[serde(rename = "ContactFlowId")]
     #[schemars(length(min = 0, max = 500))]
     pub contact_flow_id: ::std::string::String,
+    /// A new name for the flow; leave it out to keep the current one.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1))]
     pub name: ::std::option::Option<::std::string::String>,
+    /// A new description of the flow; leave it out to keep the current one.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
 }
@@ -353,22 +413,28 @@ pub struct UpdateContactFlowNameResponse {}
 
 #[derive(Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateContactRequest {
+    /// The ID of the Amazon Connect instance that handles the contact.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the contact to change.
     #[serde(rename = "ContactId")]
     #[schemars(length(min = 1, max = 256))]
     pub contact_id: ::std::string::String,
+    /// A new name for the contact, shown to agents.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 1024))]
     pub name: ::std::option::Option<::std::string::String>,
+    /// A new description of the contact, shown to agents.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 4096))]
     pub description: ::std::option::Option<::std::string::String>,
+    /// References to add or replace on the contact, by name, each with a type and value.
     #[serde(rename = "References", default, skip_serializing_if = "Option::is_none")]
     pub references: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, Reference>,
     >,
+    /// Segment attributes to set on the contact, by name, each with its value.
     #[serde(
         rename = "SegmentAttributes",
         default,
@@ -377,16 +443,20 @@ pub struct UpdateContactRequest {
     pub segment_attributes: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, SegmentAttributeValue>,
     >,
+    /// The queue, by ID, to record on the contact.
     #[serde(rename = "QueueInfo", default, skip_serializing_if = "Option::is_none")]
     pub queue_info: ::std::option::Option<QueueInfoInput>,
+    /// The agent, by user ID, to record on the contact.
     #[serde(rename = "UserInfo", default, skip_serializing_if = "Option::is_none")]
     pub user_info: ::std::option::Option<UserInfo>,
+    /// The customer's endpoint (type and address) to record on the contact.
     #[serde(
         rename = "CustomerEndpoint",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub customer_endpoint: ::std::option::Option<Endpoint>,
+    /// The system endpoint (type and address) to record on the contact.
     #[serde(rename = "SystemEndpoint", default, skip_serializing_if = "Option::is_none")]
     pub system_endpoint: ::std::option::Option<Endpoint>,
 }
@@ -413,21 +483,26 @@ pub struct UpdateContactResponse {}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateContactRoutingDataRequest {
+    /// The ID of the Amazon Connect instance that handles the contact.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the queued contact.
     #[serde(rename = "ContactId")]
     #[schemars(length(min = 1, max = 256))]
     pub contact_id: ::std::string::String,
+    /// Seconds to add to the contact's time in queue, which moves it ahead of contacts that arrived later; negative values move it back.
     #[serde(
         rename = "QueueTimeAdjustmentSeconds",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub queue_time_adjustment_seconds: ::std::option::Option<i32>,
+    /// The contact's priority in queue, 1 being the highest.
     #[serde(rename = "QueuePriority", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 9223372036854776000.0))]
     pub queue_priority: ::std::option::Option<i64>,
+    /// The steps of proficiency requirements the contact is routed by, each with its expiry.
     #[serde(
         rename = "RoutingCriteria",
         default,
@@ -441,12 +516,15 @@ pub struct UpdateContactRoutingDataResponse {}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateContactScheduleRequest {
+    /// The ID of the Amazon Connect instance that handles the contact.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the scheduled contact.
     #[serde(rename = "ContactId")]
     #[schemars(length(min = 1, max = 256))]
     pub contact_id: ::std::string::String,
+    /// The new time to start the contact.
     #[serde(rename = "ScheduledTime")]
     pub scheduled_time: crate::value::Timestamp,
 }
@@ -456,25 +534,33 @@ pub struct UpdateContactScheduleResponse {}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateDataTableAttributeRequest {
+    /// The ID of the Amazon Connect instance that the data table belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the data table the attribute belongs to.
     #[serde(rename = "DataTableId")]
     #[schemars(length(min = 1, max = 256))]
     pub data_table_id: ::std::string::String,
+    /// The name the attribute has now, before any rename.
     #[serde(rename = "AttributeName")]
     #[schemars(length(min = 1, max = 127))]
     pub attribute_name: ::std::string::String,
+    /// The attribute's name after the change (the current name to keep it).
     #[serde(rename = "Name")]
     #[schemars(length(min = 1, max = 127))]
     pub name: ::std::string::String,
+    /// The type of the attribute's values.
     #[serde(rename = "ValueType")]
     pub value_type: DataTableAttributeValueType,
+    /// A new description of the data table attribute; leave it out to keep the current one.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 250))]
     pub description: ::std::option::Option<::std::string::String>,
+    /// Make the attribute part of the table's primary key, which identifies each record.
     #[serde(rename = "Primary", default, skip_serializing_if = "Option::is_none")]
     pub primary: ::std::option::Option<bool>,
+    /// Rules the attribute's values must follow, such as lengths, numeric bounds, counts for lists, or an allowed set.
     #[serde(rename = "Validation", default, skip_serializing_if = "Option::is_none")]
     pub validation: ::std::option::Option<Validation>,
 }
@@ -490,20 +576,26 @@ pub struct UpdateDataTableAttributeResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateDataTableMetadataRequest {
+    /// The ID of the Amazon Connect instance that the data table belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the data table to change.
     #[serde(rename = "DataTableId")]
     #[schemars(length(min = 1, max = 256))]
     pub data_table_id: ::std::string::String,
+    /// The table's name after the change (the current name to keep it).
     #[serde(rename = "Name")]
     #[schemars(length(min = 1, max = 127))]
     pub name: ::std::string::String,
+    /// A new description of the data table; leave it out to keep the current one.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 250))]
     pub description: ::std::option::Option<::std::string::String>,
+    /// The level (whole table, record, attribute, single value, or none) at which concurrent changes of values are detected and refused.
     #[serde(rename = "ValueLockLevel")]
     pub value_lock_level: DataTableLockLevel,
+    /// The time zone used when evaluating the table's values, as an IANA name.
     #[serde(rename = "TimeZone")]
     pub time_zone: ::std::string::String,
 }
@@ -516,16 +608,21 @@ pub struct UpdateDataTableMetadataResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateDataTablePrimaryValuesRequest {
+    /// The ID of the Amazon Connect instance that the data table belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the data table.
     #[serde(rename = "DataTableId")]
     #[schemars(length(min = 1, max = 256))]
     pub data_table_id: ::std::string::String,
+    /// The record's current primary values, each an attribute name and value.
     #[serde(rename = "PrimaryValues")]
     pub primary_values: ::std::vec::Vec<PrimaryValue>,
+    /// The record's new primary values, each an attribute name and value.
     #[serde(rename = "NewPrimaryValues")]
     pub new_primary_values: ::std::vec::Vec<PrimaryValue>,
+    /// The lock versions (of the table, attribute, record or value) as you last read them; the request fails if they have changed.
     #[serde(rename = "LockVersion")]
     pub lock_version: DataTableLockVersion,
 }
@@ -538,18 +635,23 @@ pub struct UpdateDataTablePrimaryValuesResponse {
 
 #[derive(Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateEmailAddressMetadataRequest {
+    /// The ID of the Amazon Connect instance that the email address belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the email address to change.
     #[serde(rename = "EmailAddressId")]
     #[schemars(length(min = 1, max = 500))]
     pub email_address_id: ::std::string::String,
+    /// A new description of the email address; leave it out to keep the current one.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 4096))]
     pub description: ::std::option::Option<::std::string::String>,
+    /// A new display name, shown as the sender of the address's messages.
     #[serde(rename = "DisplayName", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 256))]
     pub display_name: ::std::option::Option<::std::string::String>,
+    /// A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect.
     #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub client_token: ::std::option::Option<::std::string::String>,
@@ -583,32 +685,41 @@ pub struct UpdateEmailAddressMetadataResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateEvaluationFormRequest {
+    /// The ID of the Amazon Connect instance that the evaluation form belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the evaluation form to change.
     #[serde(rename = "EvaluationFormId")]
     #[schemars(length(min = 1, max = 500))]
     pub evaluation_form_id: ::std::string::String,
+    /// The version of the form to update (the latest draft).
     #[serde(rename = "EvaluationFormVersion")]
     pub evaluation_form_version: i32,
+    /// Save the changes as a new version instead of overwriting the given one.
     #[serde(
         rename = "CreateNewVersion",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub create_new_version: ::std::option::Option<bool>,
+    /// The form's title after the change.
     #[serde(rename = "Title")]
     pub title: ::std::string::String,
+    /// A new description of the evaluation form; leave it out to keep the current one.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
+    /// The form's complete new content, its sections and questions.
     #[serde(rename = "Items")]
     pub items: ::std::vec::Vec<EvaluationFormItem>,
+    /// How the form's score is computed (from sections or questions) and whether scoring is on.
     #[serde(
         rename = "ScoringStrategy",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub scoring_strategy: ::std::option::Option<EvaluationFormScoringStrategy>,
+    /// Whether the evaluation may be filled in automatically, from Contact Lens analysis.
     #[serde(
         rename = "AutoEvaluationConfiguration",
         default,
@@ -617,23 +728,28 @@ pub struct UpdateEvaluationFormRequest {
     pub auto_evaluation_configuration: ::std::option::Option<
         EvaluationFormAutoEvaluationConfiguration,
     >,
+    /// Who is notified to review evaluations made with the form, and for how many days a review can be asked.
     #[serde(
         rename = "ReviewConfiguration",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub review_configuration: ::std::option::Option<EvaluationReviewConfiguration>,
+    /// Keep the version as a draft.
     #[serde(rename = "AsDraft", default, skip_serializing_if = "Option::is_none")]
     pub as_draft: ::std::option::Option<bool>,
+    /// A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.
     #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub client_token: ::std::option::Option<::std::string::String>,
+    /// Which kind of contact interaction the form is for.
     #[serde(
         rename = "TargetConfiguration",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub target_configuration: ::std::option::Option<EvaluationFormTargetConfiguration>,
+    /// The language of the form.
     #[serde(
         rename = "LanguageConfiguration",
         default,
@@ -657,50 +773,66 @@ pub struct UpdateEvaluationFormResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateHoursOfOperationOverrideRequest {
+    /// The ID of the Amazon Connect instance that the hours of operation belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the hours of operation to change.
     #[serde(rename = "HoursOfOperationId")]
     pub hours_of_operation_id: ::std::string::String,
+    /// The ID of the hours of operation override to change.
     #[serde(rename = "HoursOfOperationOverrideId")]
     #[schemars(length(min = 1, max = 36))]
     pub hours_of_operation_override_id: ::std::string::String,
+    /// A new name for the hours of operation override; leave it out to keep the current one.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// A new description of the hours of operation override; leave it out to keep the current one.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
+    /// The new opening times on the override's dates, replacing the current ones.
     #[serde(rename = "Config", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 100))]
     pub config: ::std::option::Option<::std::vec::Vec<HoursOfOperationOverrideConfig>>,
+    /// A new first date, as YYYY-MM-DD.
     #[serde(rename = "EffectiveFrom", default, skip_serializing_if = "Option::is_none")]
     pub effective_from: ::std::option::Option<::std::string::String>,
+    /// A new last date, as YYYY-MM-DD.
     #[serde(rename = "EffectiveTill", default, skip_serializing_if = "Option::is_none")]
     pub effective_till: ::std::option::Option<::std::string::String>,
+    /// A new recurrence (weekly, monthly or yearly, with an interval).
     #[serde(
         rename = "RecurrenceConfig",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub recurrence_config: ::std::option::Option<RecurrenceConfig>,
+    /// Whether the override sets special opening times (STANDARD) or keeps the hours open or closed for the whole period.
     #[serde(rename = "OverrideType", default, skip_serializing_if = "Option::is_none")]
     pub override_type: ::std::option::Option<OverrideType>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateHoursOfOperationRequest {
+    /// The ID of the Amazon Connect instance that the hours of operation belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the hours of operation to change.
     #[serde(rename = "HoursOfOperationId")]
     pub hours_of_operation_id: ::std::string::String,
+    /// A new name for the hours of operation; leave it out to keep the current one.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 127))]
     pub name: ::std::option::Option<::std::string::String>,
+    /// A new description of the hours of operation; leave it out to keep the current one.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 250))]
     pub description: ::std::option::Option<::std::string::String>,
+    /// A new time zone, as an IANA name such as America/New_York.
     #[serde(rename = "TimeZone", default, skip_serializing_if = "Option::is_none")]
     pub time_zone: ::std::option::Option<::std::string::String>,
+    /// The new opening times, a start and an end time for each day, replacing all current ones.
     #[serde(rename = "Config", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 100))]
     pub config: ::std::option::Option<::std::vec::Vec<HoursOfOperationConfig>>,
@@ -708,14 +840,18 @@ pub struct UpdateHoursOfOperationRequest {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateInstanceAttributeRequest {
+    /// The ID of the Amazon Connect instance whose setting to change.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The setting to change.
     #[serde(rename = "AttributeType")]
     pub attribute_type: InstanceAttributeType,
+    /// The new value of the setting, such as true or false.
     #[serde(rename = "Value")]
     #[schemars(length(min = 1, max = 100))]
     pub value: ::std::string::String,
+    /// A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.
     #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub client_token: ::std::option::Option<::std::string::String>,
@@ -723,16 +859,21 @@ pub struct UpdateInstanceAttributeRequest {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateInstanceStorageConfigRequest {
+    /// The ID of the Amazon Connect instance whose storage destination to change.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the storage association to change.
     #[serde(rename = "AssociationId")]
     #[schemars(length(min = 1, max = 100))]
     pub association_id: ::std::string::String,
+    /// The kind of instance data the association is for.
     #[serde(rename = "ResourceType")]
     pub resource_type: InstanceStorageResourceType,
+    /// The new destination settings, with the storage type and the S3, Kinesis, Firehose or video stream details.
     #[serde(rename = "StorageConfig")]
     pub storage_config: InstanceStorageConfig,
+    /// A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.
     #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub client_token: ::std::option::Option<::std::string::String>,
@@ -740,12 +881,15 @@ pub struct UpdateInstanceStorageConfigRequest {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateNotificationContentRequest {
+    /// The ID of the Amazon Connect instance that the notification belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the notification to change.
     #[serde(rename = "NotificationId")]
     #[schemars(length(min = 1, max = 256))]
     pub notification_id: ::std::string::String,
+    /// The new text, by language code (for example en_US).
     #[serde(rename = "Content")]
     pub content: ::std::collections::BTreeMap<
         ::std::string::String,
@@ -758,18 +902,23 @@ pub struct UpdateNotificationContentResponse {}
 
 #[derive(Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateParticipantAuthenticationRequest {
+    /// The state value that the authentication request was started with, tying the result to the contact.
     #[serde(rename = "State")]
     #[schemars(length(min = 1, max = 1000))]
     pub state: ::std::string::String,
+    /// The ID of the Amazon Connect instance that handles the chat contact.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The authorization code Amazon Cognito returned after the customer signed in; give this or Error.
     #[serde(rename = "Code", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 2048))]
     pub code: ::std::option::Option<::std::string::String>,
+    /// The error code returned instead of a code when sign-in failed.
     #[serde(rename = "Error", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 2048))]
     pub error: ::std::option::Option<::std::string::String>,
+    /// A description of that error.
     #[serde(
         rename = "ErrorDescription",
         default,
@@ -802,12 +951,15 @@ pub enum UpdateParticipantRoleConfigChannelInfo {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateParticipantRoleConfigRequest {
+    /// The ID of the Amazon Connect instance that handles the contact.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the chat contact.
     #[serde(rename = "ContactId")]
     #[schemars(length(min = 1, max = 256))]
     pub contact_id: ::std::string::String,
+    /// For chat, the idle time-outs and the actions taken when they expire, for each participant role.
     #[serde(rename = "ChannelConfiguration")]
     pub channel_configuration: UpdateParticipantRoleConfigChannelInfo,
 }
@@ -817,8 +969,10 @@ pub struct UpdateParticipantRoleConfigResponse {}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdatePhoneNumberMetadataRequest {
+    /// The ID of the phone number to change.
     #[serde(rename = "PhoneNumberId")]
     pub phone_number_id: ::std::string::String,
+    /// The number's new description.
     #[serde(
         rename = "PhoneNumberDescription",
         default,
@@ -826,6 +980,7 @@ pub struct UpdatePhoneNumberMetadataRequest {
     )]
     #[schemars(length(min = 0, max = 500))]
     pub phone_number_description: ::std::option::Option<::std::string::String>,
+    /// A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.
     #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub client_token: ::std::option::Option<::std::string::String>,
@@ -833,13 +988,17 @@ pub struct UpdatePhoneNumberMetadataRequest {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdatePhoneNumberRequest {
+    /// The ID of the phone number to move.
     #[serde(rename = "PhoneNumberId")]
     pub phone_number_id: ::std::string::String,
+    /// The ARN of the instance or traffic distribution group to move the number to; give this or InstanceId.
     #[serde(rename = "TargetArn", default, skip_serializing_if = "Option::is_none")]
     pub target_arn: ::std::option::Option<::std::string::String>,
+    /// The ID of the instance to move the number to; give this or TargetArn.
     #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::option::Option<::std::string::String>,
+    /// A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.
     #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub client_token: ::std::option::Option<::std::string::String>,
@@ -855,17 +1014,22 @@ pub struct UpdatePhoneNumberResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdatePredefinedAttributeRequest {
+    /// The ID of the Amazon Connect instance that the predefined attribute belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The name of the predefined attribute to change.
     #[serde(rename = "Name")]
     #[schemars(length(min = 1, max = 100))]
     pub name: ::std::string::String,
+    /// The attribute's new list of allowed values.
     #[serde(rename = "Values", default, skip_serializing_if = "Option::is_none")]
     pub values: ::std::option::Option<PredefinedAttributeValues>,
+    /// What the attribute's values are used for, as free labels.
     #[serde(rename = "Purposes", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 10))]
     pub purposes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// Settings of the attribute, such as whether values are checked against the list when assigned.
     #[serde(
         rename = "AttributeConfiguration",
         default,
@@ -878,18 +1042,23 @@ pub struct UpdatePredefinedAttributeRequest {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdatePromptRequest {
+    /// The ID of the Amazon Connect instance that the prompt belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the prompt to change.
     #[serde(rename = "PromptId")]
     #[schemars(length(min = 1, max = 256))]
     pub prompt_id: ::std::string::String,
+    /// A new name for the prompt; leave it out to keep the current one.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 127))]
     pub name: ::std::option::Option<::std::string::String>,
+    /// A new description of the prompt; leave it out to keep the current one.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 250))]
     pub description: ::std::option::Option<::std::string::String>,
+    /// The Amazon S3 URI of a new audio file. It has the form s3://bucket/key.
     #[serde(rename = "S3Uri", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 2000))]
     pub s3_uri: ::std::option::Option<::std::string::String>,
@@ -906,22 +1075,28 @@ pub struct UpdatePromptResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateQueueHoursOfOperationRequest {
+    /// The ID of the Amazon Connect instance that the queue belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the queue to change.
     #[serde(rename = "QueueId")]
     pub queue_id: ::std::string::String,
+    /// The ID of the new hours of operation.
     #[serde(rename = "HoursOfOperationId")]
     pub hours_of_operation_id: ::std::string::String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateQueueMaxContactsRequest {
+    /// The ID of the Amazon Connect instance that the queue belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the queue to change.
     #[serde(rename = "QueueId")]
     pub queue_id: ::std::string::String,
+    /// The most contacts the queue may hold at once; leave it out to remove the limit.
     #[serde(rename = "MaxContacts", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 0))]
     pub max_contacts: ::std::option::Option<i32>,
@@ -929,14 +1104,18 @@ pub struct UpdateQueueMaxContactsRequest {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateQueueNameRequest {
+    /// The ID of the Amazon Connect instance that the queue belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the queue to change.
     #[serde(rename = "QueueId")]
     pub queue_id: ::std::string::String,
+    /// A new name for the queue; leave it out to keep the current one.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 127))]
     pub name: ::std::option::Option<::std::string::String>,
+    /// A new description of the queue; leave it out to keep the current one.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 250))]
     pub description: ::std::option::Option<::std::string::String>,
@@ -944,58 +1123,74 @@ pub struct UpdateQueueNameRequest {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateQueueOutboundCallerConfigRequest {
+    /// The ID of the Amazon Connect instance that the queue belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the queue to change.
     #[serde(rename = "QueueId")]
     pub queue_id: ::std::string::String,
+    /// The caller ID name, the caller ID number (by phone number ID) and the outbound whisper flow.
     #[serde(rename = "OutboundCallerConfig")]
     pub outbound_caller_config: OutboundCallerConfig,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateQueueOutboundEmailConfigRequest {
+    /// The ID of the Amazon Connect instance that the queue belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the queue to change.
     #[serde(rename = "QueueId")]
     pub queue_id: ::std::string::String,
+    /// The email address, by ID, to send from by default.
     #[serde(rename = "OutboundEmailConfig")]
     pub outbound_email_config: OutboundEmailConfig,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateQueueStatusRequest {
+    /// The ID of the Amazon Connect instance that the queue belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the queue to change.
     #[serde(rename = "QueueId")]
     pub queue_id: ::std::string::String,
+    /// Whether the queue is enabled.
     #[serde(rename = "Status")]
     pub status: QueueStatus,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateQuickConnectConfigRequest {
+    /// The ID of the Amazon Connect instance that the quick connect belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the quick connect to change.
     #[serde(rename = "QuickConnectId")]
     pub quick_connect_id: ::std::string::String,
+    /// The new type and destination (a user and flow, a queue and flow, a phone number, or a flow).
     #[serde(rename = "QuickConnectConfig")]
     pub quick_connect_config: QuickConnectConfig,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateQuickConnectNameRequest {
+    /// The ID of the Amazon Connect instance that the quick connect belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the quick connect to change.
     #[serde(rename = "QuickConnectId")]
     pub quick_connect_id: ::std::string::String,
+    /// A new name for the quick connect; leave it out to keep the current one.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 127))]
     pub name: ::std::option::Option<::std::string::String>,
+    /// A new description of the quick connect; leave it out to keep the current one.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 250))]
     pub description: ::std::option::Option<::std::string::String>,
@@ -1003,47 +1198,60 @@ pub struct UpdateQuickConnectNameRequest {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateRoutingProfileAgentAvailabilityTimerRequest {
+    /// The ID of the Amazon Connect instance that the routing profile belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the routing profile to change.
     #[serde(rename = "RoutingProfileId")]
     pub routing_profile_id: ::std::string::String,
+    /// How agents are ranked, by time since their last activity or since their last inbound contact.
     #[serde(rename = "AgentAvailabilityTimer")]
     pub agent_availability_timer: AgentAvailabilityTimer,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateRoutingProfileConcurrencyRequest {
+    /// The ID of the Amazon Connect instance that the routing profile belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the routing profile to change.
     #[serde(rename = "RoutingProfileId")]
     pub routing_profile_id: ::std::string::String,
+    /// For each channel, how many contacts an agent can handle at once and whether other channels may be offered meanwhile.
     #[serde(rename = "MediaConcurrencies")]
     pub media_concurrencies: ::std::vec::Vec<MediaConcurrency>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateRoutingProfileDefaultOutboundQueueRequest {
+    /// The ID of the Amazon Connect instance that the routing profile belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the routing profile to change.
     #[serde(rename = "RoutingProfileId")]
     pub routing_profile_id: ::std::string::String,
+    /// The ID of the new default outbound queue.
     #[serde(rename = "DefaultOutboundQueueId")]
     pub default_outbound_queue_id: ::std::string::String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateRoutingProfileNameRequest {
+    /// The ID of the Amazon Connect instance that the routing profile belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the routing profile to change.
     #[serde(rename = "RoutingProfileId")]
     pub routing_profile_id: ::std::string::String,
+    /// A new name for the routing profile; leave it out to keep the current one.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 127))]
     pub name: ::std::option::Option<::std::string::String>,
+    /// A new description of the routing profile; leave it out to keep the current one.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 250))]
     pub description: ::std::option::Option<::std::string::String>,
@@ -1051,11 +1259,14 @@ pub struct UpdateRoutingProfileNameRequest {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateRoutingProfileQueuesRequest {
+    /// The ID of the Amazon Connect instance that the routing profile belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the routing profile to change.
     #[serde(rename = "RoutingProfileId")]
     pub routing_profile_id: ::std::string::String,
+    /// The queues to change, each with its channel and its new priority (1 is highest) and delay in seconds.
     #[serde(rename = "QueueConfigs")]
     #[schemars(length(min = 1, max = 10))]
     pub queue_configs: ::std::vec::Vec<RoutingProfileQueueConfig>,
@@ -1063,36 +1274,47 @@ pub struct UpdateRoutingProfileQueuesRequest {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateRuleRequest {
+    /// The ID of the rule to change.
     #[serde(rename = "RuleId")]
     #[schemars(length(min = 1, max = 256))]
     pub rule_id: ::std::string::String,
+    /// The ID of the Amazon Connect instance that the rule belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The rule's name after the change.
     #[serde(rename = "Name")]
     #[schemars(length(min = 1, max = 200))]
     pub name: ::std::string::String,
+    /// The rule's new condition, in the Amazon Connect rules language.
     #[serde(rename = "Function")]
     pub function: ::std::string::String,
+    /// The rule's new actions, replacing the current ones.
     #[serde(rename = "Actions")]
     pub actions: ::std::vec::Vec<RuleAction>,
+    /// Whether the rule becomes a draft or is published (in effect).
     #[serde(rename = "PublishStatus")]
     pub publish_status: RulePublishStatus,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateSecurityProfileRequest {
+    /// A new description of the security profile; leave it out to keep the current one.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 250))]
     pub description: ::std::option::Option<::std::string::String>,
+    /// The permissions the profile grants from now on, replacing the current ones.
     #[serde(rename = "Permissions", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub permissions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// The ID of the security profile to change.
     #[serde(rename = "SecurityProfileId")]
     pub security_profile_id: ::std::string::String,
+    /// The ID of the Amazon Connect instance that the security profile belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// Tags (key and value) that limit the profile to resources carrying them, for the resource types listed in TagRestrictedResources.
     #[serde(
         rename = "AllowedAccessControlTags",
         default,
@@ -1102,6 +1324,7 @@ pub struct UpdateSecurityProfileRequest {
     pub allowed_access_control_tags: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
+    /// The resource types (such as User or Queue) to which the tag-based access control applies.
     #[serde(
         rename = "TagRestrictedResources",
         default,
@@ -1111,9 +1334,11 @@ pub struct UpdateSecurityProfileRequest {
     pub tag_restricted_resources: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
+    /// Third-party applications and the permissions the profile grants in each, by namespace.
     #[serde(rename = "Applications", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 10))]
     pub applications: ::std::option::Option<::std::vec::Vec<Application>>,
+    /// The resource types (such as User) to which the hierarchy-based access control applies.
     #[serde(
         rename = "HierarchyRestrictedResources",
         default,
@@ -1122,6 +1347,7 @@ pub struct UpdateSecurityProfileRequest {
     pub hierarchy_restricted_resources: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
+    /// The ID of the hierarchy group that limits the profile to users in it and below it.
     #[serde(
         rename = "AllowedAccessControlHierarchyGroupId",
         default,
@@ -1130,6 +1356,7 @@ pub struct UpdateSecurityProfileRequest {
     pub allowed_access_control_hierarchy_group_id: ::std::option::Option<
         ::std::string::String,
     >,
+    /// The flow modules the profile grants access to, each by type and module ID.
     #[serde(
         rename = "AllowedFlowModules",
         default,
@@ -1137,6 +1364,7 @@ pub struct UpdateSecurityProfileRequest {
     )]
     #[schemars(length(min = 0, max = 10))]
     pub allowed_flow_modules: ::std::option::Option<::std::vec::Vec<FlowModule>>,
+    /// Finer-grained access rules, such as which data tables, attributes and values the profile may read or change.
     #[serde(
         rename = "GranularAccessControlConfiguration",
         default,
@@ -1149,21 +1377,27 @@ pub struct UpdateSecurityProfileRequest {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateTaskTemplateRequest {
+    /// The ID of the task template to change.
     #[serde(rename = "TaskTemplateId")]
     #[schemars(length(min = 1, max = 500))]
     pub task_template_id: ::std::string::String,
+    /// The ID of the Amazon Connect instance that the task template belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// A new name for the task template; leave it out to keep the current one.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub name: ::std::option::Option<::std::string::String>,
+    /// A new description of the task template; leave it out to keep the current one.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 255))]
     pub description: ::std::option::Option<::std::string::String>,
+    /// The ID of the flow tasks from the template start in.
     #[serde(rename = "ContactFlowId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub contact_flow_id: ::std::option::Option<::std::string::String>,
+    /// The ID of the flow that runs when an agent assigns a task from this template to themselves.
     #[serde(
         rename = "SelfAssignFlowId",
         default,
@@ -1171,12 +1405,16 @@ pub struct UpdateTaskTemplateRequest {
     )]
     #[schemars(length(min = 0, max = 500))]
     pub self_assign_flow_id: ::std::option::Option<::std::string::String>,
+    /// Which fields of tasks from this template are required, read-only or hidden.
     #[serde(rename = "Constraints", default, skip_serializing_if = "Option::is_none")]
     pub constraints: ::std::option::Option<TaskTemplateConstraints>,
+    /// Default values for fields of tasks from this template.
     #[serde(rename = "Defaults", default, skip_serializing_if = "Option::is_none")]
     pub defaults: ::std::option::Option<TaskTemplateDefaults>,
+    /// Whether the template can be used to create tasks (ACTIVE) or not.
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: ::std::option::Option<TaskTemplateStatus>,
+    /// The fields of tasks from the template, replacing the current ones.
     #[serde(rename = "Fields", default, skip_serializing_if = "Option::is_none")]
     pub fields: ::std::option::Option<::std::vec::Vec<TaskTemplateField>>,
 }
@@ -1228,35 +1466,45 @@ pub struct UpdateTaskTemplateResponse {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateTestCaseRequest {
+    /// The ID of the Amazon Connect instance that the test case belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 250))]
     pub instance_id: ::std::string::String,
+    /// The ID of the test case to change.
     #[serde(rename = "TestCaseId")]
     #[schemars(length(min = 0, max = 500))]
     pub test_case_id: ::std::string::String,
+    /// The test's new definition, as a JSON string.
     #[serde(rename = "Content", default, skip_serializing_if = "Option::is_none")]
     pub content: ::std::option::Option<::std::string::String>,
+    /// How the simulated contact enters (a voice call to a phone number, or a chat), with its parameters.
     #[serde(rename = "EntryPoint", default, skip_serializing_if = "Option::is_none")]
     pub entry_point: ::std::option::Option<TestCaseEntryPoint>,
+    /// Initial data for the simulated contact, such as contact attributes, as a JSON string.
     #[serde(
         rename = "InitializationData",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub initialization_data: ::std::option::Option<::std::string::String>,
+    /// A new name for the test case; leave it out to keep the current one.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1))]
     pub name: ::std::option::Option<::std::string::String>,
+    /// A new description of the test case; leave it out to keep the current one.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
+    /// Whether to publish the test case or keep it as a draft.
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: ::std::option::Option<TestCaseStatus>,
+    /// The test case's last-modified time as you last read it; the request fails if it has changed since.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
+    /// The AWS Region where the resource was last modified, as you last read it; used with LastModifiedTime to detect a concurrent change.
     #[serde(
         rename = "LastModifiedRegion",
         default,
@@ -1270,16 +1518,20 @@ pub struct UpdateTestCaseResponse {}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateTrafficDistributionRequest {
+    /// The ID or ARN of the traffic distribution group.
     #[serde(rename = "Id")]
     pub id: ::std::string::String,
+    /// How to divide telephony traffic between the Regions, as percentages.
     #[serde(
         rename = "TelephonyConfig",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub telephony_config: ::std::option::Option<TelephonyConfig>,
+    /// Which Regions agents may sign in to, and how sign-in is divided.
     #[serde(rename = "SignInConfig", default, skip_serializing_if = "Option::is_none")]
     pub sign_in_config: ::std::option::Option<SignInConfig>,
+    /// How to divide agents between the Regions, as percentages.
     #[serde(rename = "AgentConfig", default, skip_serializing_if = "Option::is_none")]
     pub agent_config: ::std::option::Option<AgentConfig>,
 }
@@ -1289,12 +1541,14 @@ pub struct UpdateTrafficDistributionResponse {}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateUserConfigRequest {
+    /// For each channel, whether contacts are accepted automatically.
     #[serde(
         rename = "AutoAcceptConfigs",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub auto_accept_configs: ::std::option::Option<::std::vec::Vec<AutoAcceptConfig>>,
+    /// For each channel, how long the agent may spend on after-contact work.
     #[serde(
         rename = "AfterContactWorkConfigs",
         default,
@@ -1303,12 +1557,14 @@ pub struct UpdateUserConfigRequest {
     pub after_contact_work_configs: ::std::option::Option<
         ::std::vec::Vec<AfterContactWorkConfigPerChannel>,
     >,
+    /// For each channel, the phone type and desk phone number.
     #[serde(
         rename = "PhoneNumberConfigs",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub phone_number_configs: ::std::option::Option<::std::vec::Vec<PhoneNumberConfig>>,
+    /// For each channel, whether the agent's connection stays open between calls.
     #[serde(
         rename = "PersistentConnectionConfigs",
         default,
@@ -1317,6 +1573,7 @@ pub struct UpdateUserConfigRequest {
     pub persistent_connection_configs: ::std::option::Option<
         ::std::vec::Vec<PersistentConnectionConfig>,
     >,
+    /// For each channel, the voice enhancement (noise suppression) mode.
     #[serde(
         rename = "VoiceEnhancementConfigs",
         default,
@@ -1325,8 +1582,10 @@ pub struct UpdateUserConfigRequest {
     pub voice_enhancement_configs: ::std::option::Option<
         ::std::vec::Vec<VoiceEnhancementConfig>,
     >,
+    /// The ID of the user to change.
     #[serde(rename = "UserId")]
     pub user_id: ::std::string::String,
+    /// The ID of the Amazon Connect instance that the user belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
@@ -1334,10 +1593,13 @@ pub struct UpdateUserConfigRequest {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateUserHierarchyGroupNameRequest {
+    /// The new name of the hierarchy group.
     #[serde(rename = "Name")]
     pub name: ::std::string::String,
+    /// The ID of the group to rename.
     #[serde(rename = "HierarchyGroupId")]
     pub hierarchy_group_id: ::std::string::String,
+    /// The ID of the Amazon Connect instance that the hierarchy group belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
@@ -1345,14 +1607,17 @@ pub struct UpdateUserHierarchyGroupNameRequest {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateUserHierarchyRequest {
+    /// The ID of the group to move the user to; leave it out to take the user out of the hierarchy.
     #[serde(
         rename = "HierarchyGroupId",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub hierarchy_group_id: ::std::option::Option<::std::string::String>,
+    /// The ID of the user to change.
     #[serde(rename = "UserId")]
     pub user_id: ::std::string::String,
+    /// The ID of the Amazon Connect instance that the user belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
@@ -1360,8 +1625,10 @@ pub struct UpdateUserHierarchyRequest {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateUserHierarchyStructureRequest {
+    /// The names of the hierarchy's levels, from level one (top) to level five.
     #[serde(rename = "HierarchyStructure")]
     pub hierarchy_structure: HierarchyStructureUpdate,
+    /// The ID of the Amazon Connect instance whose agent hierarchy levels to rename.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
@@ -1369,13 +1636,13 @@ pub struct UpdateUserHierarchyStructureRequest {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateUserIdentityInfoRequest {
-    /// The identity information for the user.
+    /// The user's new first and last name, email address, secondary email address and mobile number.
     #[serde(rename = "IdentityInfo")]
     pub identity_info: UserIdentityInfo,
-    /// The identifier of the user account.
+    /// The ID of the user whose identity information to change.
     #[serde(rename = "UserId")]
     pub user_id: ::std::string::String,
-    /// The identifier of the Amazon Connect instance.
+    /// The ID of the Amazon Connect instance the user belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
@@ -1383,22 +1650,28 @@ pub struct UpdateUserIdentityInfoRequest {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateUserNotificationStatusRequest {
+    /// The ID of the Amazon Connect instance that the user belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the notification.
     #[serde(rename = "NotificationId")]
     #[schemars(length(min = 1, max = 256))]
     pub notification_id: ::std::string::String,
+    /// The ID of the user to change.
     #[serde(rename = "UserId")]
     pub user_id: ::std::string::String,
+    /// The notification's new status for the user.
     #[serde(rename = "Status")]
     pub status: NotificationStatus,
+    /// The status's last-modified time as you last read it; the request fails if it has changed since.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
+    /// The AWS Region where the resource was last modified, as you last read it; used with LastModifiedTime to detect a concurrent change.
     #[serde(
         rename = "LastModifiedRegion",
         default,
@@ -1412,10 +1685,13 @@ pub struct UpdateUserNotificationStatusResponse {}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateUserPhoneConfigRequest {
+    /// The user's new phone type (softphone or desk phone), desk phone number, auto-accept and after-contact work time limit.
     #[serde(rename = "PhoneConfig")]
     pub phone_config: UserPhoneConfig,
+    /// The ID of the user to change.
     #[serde(rename = "UserId")]
     pub user_id: ::std::string::String,
+    /// The ID of the Amazon Connect instance that the user belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
@@ -1423,21 +1699,27 @@ pub struct UpdateUserPhoneConfigRequest {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateUserProficienciesRequest {
+    /// The ID of the Amazon Connect instance that the user belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the user to change.
     #[serde(rename = "UserId")]
     pub user_id: ::std::string::String,
+    /// The proficiencies to change, each an attribute name and value with its new level from 1 to 5.
     #[serde(rename = "UserProficiencies")]
     pub user_proficiencies: ::std::vec::Vec<UserProficiency>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateUserRoutingProfileRequest {
+    /// The ID of the new routing profile.
     #[serde(rename = "RoutingProfileId")]
     pub routing_profile_id: ::std::string::String,
+    /// The ID of the user to change.
     #[serde(rename = "UserId")]
     pub user_id: ::std::string::String,
+    /// The ID of the Amazon Connect instance that the user belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
@@ -1445,11 +1727,14 @@ pub struct UpdateUserRoutingProfileRequest {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateUserSecurityProfilesRequest {
+    /// The IDs of the security profiles the user is to have, replacing the current ones.
     #[serde(rename = "SecurityProfileIds")]
     #[schemars(length(min = 1, max = 10))]
     pub security_profile_ids: ::std::vec::Vec<::std::string::String>,
+    /// The ID of the user to change.
     #[serde(rename = "UserId")]
     pub user_id: ::std::string::String,
+    /// The ID of the Amazon Connect instance that the user belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
@@ -1457,14 +1742,18 @@ pub struct UpdateUserSecurityProfilesRequest {
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateViewContentRequest {
+    /// The ID of the Amazon Connect instance that the view belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the view to change.
     #[serde(rename = "ViewId")]
     #[schemars(length(min = 1, max = 500))]
     pub view_id: ::std::string::String,
+    /// Whether to publish the new content or save it as a draft.
     #[serde(rename = "Status")]
     pub status: ViewStatus,
+    /// The view's new template (JSON) and the actions it can raise.
     #[serde(rename = "Content")]
     pub content: ViewInputContent,
 }
@@ -1477,15 +1766,19 @@ pub struct UpdateViewContentResponse {
 
 #[derive(Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateViewMetadataRequest {
+    /// The ID of the Amazon Connect instance that the view belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the view to change.
     #[serde(rename = "ViewId")]
     #[schemars(length(min = 1, max = 500))]
     pub view_id: ::std::string::String,
+    /// A new name for the view; leave it out to keep the current one.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 255))]
     pub name: ::std::option::Option<::std::string::String>,
+    /// A new description of the view; leave it out to keep the current one.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 4096))]
     pub description: ::std::option::Option<::std::string::String>,
@@ -1507,18 +1800,23 @@ pub struct UpdateViewMetadataResponse {}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateWorkspaceMetadataRequest {
+    /// The ID of the Amazon Connect instance that the workspace belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the workspace to change.
     #[serde(rename = "WorkspaceId")]
     #[schemars(length(min = 1, max = 256))]
     pub workspace_id: ::std::string::String,
+    /// A new name for the workspace; leave it out to keep the current one.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 127))]
     pub name: ::std::option::Option<::std::string::String>,
+    /// A new description of the workspace; leave it out to keep the current one.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub description: ::std::option::Option<::std::string::String>,
+    /// A new title, shown at the top of the workspace.
     #[serde(rename = "Title", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 127))]
     pub title: ::std::option::Option<::std::string::String>,
@@ -1529,23 +1827,30 @@ pub struct UpdateWorkspaceMetadataResponse {}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateWorkspacePageRequest {
+    /// The ID of the Amazon Connect instance that the workspace belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the workspace to change.
     #[serde(rename = "WorkspaceId")]
     #[schemars(length(min = 1, max = 256))]
     pub workspace_id: ::std::string::String,
+    /// The current name of the page to change.
     #[serde(rename = "Page")]
     #[schemars(length(min = 1, max = 25))]
     pub page: ::std::string::String,
+    /// A new name for the page.
     #[serde(rename = "NewPage", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 25))]
     pub new_page: ::std::option::Option<::std::string::String>,
+    /// The ARN of the view or other resource the page is to show.
     #[serde(rename = "ResourceArn", default, skip_serializing_if = "Option::is_none")]
     pub resource_arn: ::std::option::Option<::std::string::String>,
+    /// A new URL path segment for the page.
     #[serde(rename = "Slug", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 63))]
     pub slug: ::std::option::Option<::std::string::String>,
+    /// New data passed to the view, as a JSON string.
     #[serde(rename = "InputData", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 4096))]
     pub input_data: ::std::option::Option<::std::string::String>,
@@ -1556,12 +1861,15 @@ pub struct UpdateWorkspacePageResponse {}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateWorkspaceThemeRequest {
+    /// The ID of the Amazon Connect instance that the workspace belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the workspace to change.
     #[serde(rename = "WorkspaceId")]
     #[schemars(length(min = 1, max = 256))]
     pub workspace_id: ::std::string::String,
+    /// The new colours and images, for the light and the dark theme.
     #[serde(rename = "Theme", default, skip_serializing_if = "Option::is_none")]
     pub theme: ::std::option::Option<WorkspaceTheme>,
 }
@@ -1571,12 +1879,15 @@ pub struct UpdateWorkspaceThemeResponse {}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateWorkspaceVisibilityRequest {
+    /// The ID of the Amazon Connect instance that the workspace belongs to.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// The ID of the workspace whose visibility to change.
     #[serde(rename = "WorkspaceId")]
     #[schemars(length(min = 1, max = 256))]
     pub workspace_id: ::std::string::String,
+    /// Who can see the workspace, everyone, only those it is assigned to, or no one.
     #[serde(rename = "Visibility")]
     pub visibility: Visibility,
 }
