@@ -9,7 +9,12 @@ const USAGE: &str = "usage: cargo xtask <command>\n\n\
     codegen --check  fail with a diff when the generated code is stale\n\
     import [--all] [--model PATH] [--check] [OPERATION...]\n\
                      copy operations' facts from an official model (default ../shared/models/connect-2017-08-08.json)\n\
-    dist             build the shipped release binary (static musl on Linux) and print its path
+    dist [--target TRIPLE]
+                     build the shipped binary (static musl on Linux; `dist` profile) and print its path
+    dist --check --target TRIPLE
+                     type-check for a target that cannot be linked here (x86_64/aarch64-apple-darwin)
+    smoke [--target TRIPLE] [--bin PATH]
+                     run the platform smoke suite against the shipped binary (under Wine or qemu-user)
     demo             build, start connect-emulator, create an instance and a user, run the seed command (--debug)\n\
     bench [--runs N] measure aws-connect and aws side by side against connect-emulator (wall time, peak RSS)\n\
     bench --bulk [--rows N] [--memory-rows N] [overhead|quota|memory|kill...]\n\
@@ -23,6 +28,9 @@ fn main() -> ExitCode {
         ["codegen", "--check"] => run_codegen(Mode::Check),
         ["import", rest @ ..] => run_import(rest),
         ["dist"] => xtask::dist::build().map(|path| println!("{}", path.display())),
+        ["dist", "--target", target] => xtask::dist::build_for(Some(target)).map(|path| println!("{}", path.display())),
+        ["dist", "--check", "--target", target] => xtask::dist::check(target),
+        ["smoke", rest @ ..] => xtask::smoke::run(rest),
         ["demo"] => xtask::run::demo(),
         ["bench", rest @ ..] => xtask::run::bench(rest),
         _ => Err(USAGE.to_owned()),
