@@ -9,7 +9,9 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum Timestamp {
+    /// Seconds since 1970-01-01T00:00:00Z.
     EpochSeconds(f64),
+    /// A text the AWS CLI parses (ISO 8601 and the other forms botocore reads).
     Text(String),
 }
 

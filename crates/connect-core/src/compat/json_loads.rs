@@ -13,10 +13,13 @@ use serde_json::{Map, Number, Value};
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message}: line {line} column {column} (char {pos})")]
 pub struct JsonError {
+    /// Python's message (`Expecting value`).
     pub message: &'static str,
     /// Character index of the problem.
     pub pos: usize,
+    /// Line of the problem, from 1.
     pub line: usize,
+    /// Column of the problem in its line, from 1.
     pub column: usize,
 }
 

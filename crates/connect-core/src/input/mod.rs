@@ -21,7 +21,12 @@ use shorthand::{Node, ParamFiles, ShorthandError};
 pub enum InputError {
     /// `Error parsing parameter '<param>': <message>`.
     #[error("Error parsing parameter '{param}': {message}")]
-    Param { param: String, message: String },
+    Param {
+        /// The option as the user wrote it (`--identity-info`).
+        param: String,
+        /// What is wrong with its value.
+        message: String,
+    },
     /// A parameter-syntax problem that is not about one value.
     #[error("{0}")]
     Syntax(String),
@@ -201,7 +206,9 @@ pub fn back_compat(value: Value, shape: &'static Shape) -> Result<Value, repr::C
 /// Which `--cli-input-*` option carried a document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CliInputFormat {
+    /// `--cli-input-json`.
     Json,
+    /// `--cli-input-yaml`.
     Yaml,
 }
 

@@ -37,7 +37,7 @@
 //! `@pattern` is not enforced: the model's patterns are not reliable.
 //!
 //! Values are printed as Python's `str()` prints the equivalent Python object (so strings inside
-//! containers in `repr()` form); see [`python_str`] and [`python_repr`]. Sensitive values are
+//! containers in `repr()` form); see [`python_str`] and [`python_repr`](crate::compat::repr::python_repr). Sensitive values are
 //! printed too, as botocore does. Bounds print as integers when they are integral, as the
 //! botocore JSON model writes them.
 
@@ -99,6 +99,7 @@ impl ProblemKind {
 /// One problem of an input.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
+    /// Which check found it.
     pub kind: ProblemKind,
     /// The parameter's name as the message shows it: `input`, `Config.Name`,
     /// `Items[2]`, `Tags.key`, `Tags (key: key)`.
@@ -122,10 +123,12 @@ pub struct ValidationErrors {
 }
 
 impl ValidationErrors {
+    /// The problems, in botocore's order.
     pub fn problems(&self) -> &[Problem] {
         &self.problems
     }
 
+    /// The problems, in botocore's order, taken out.
     pub fn into_problems(self) -> Vec<Problem> {
         self.problems
     }

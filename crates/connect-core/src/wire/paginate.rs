@@ -10,18 +10,24 @@ use crate::model::{Operation, Paginated};
 /// The pagination options of the command line.
 #[derive(Debug, Clone, Default)]
 pub struct Paging {
+    /// `--starting-token`: where an earlier, truncated run stopped.
     pub starting_token: Option<String>,
+    /// `--page-size`: the page size member's value for every call.
     pub page_size: Option<i64>,
+    /// `--max-items`: how many result items to return in all.
     pub max_items: Option<u64>,
 }
 
 /// Why pagination stopped with an error.
 #[derive(Debug, thiserror::Error)]
 pub enum PageError<E> {
+    /// A call failed.
     #[error(transparent)]
     Send(E),
+    /// `--starting-token` is not a token that this pagination wrote.
     #[error("Bad starting token: {0}")]
     BadToken(String),
+    /// The service sent the same next token twice: paging would never end.
     #[error("The same next token was received twice: {0}")]
     SameToken(String),
 }

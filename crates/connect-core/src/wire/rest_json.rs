@@ -12,9 +12,11 @@ use crate::model::{Kind, Location, Member, Operation, Shape, TimestampFormat};
 /// A serialized request, before endpoint and signing.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Request {
+    /// The HTTP method.
     pub method: &'static str,
     /// Path and query string, percent-encoded (`/users/a%2Fb/x?maxResults=5`).
     pub target: String,
+    /// Headers from the input's header members, in model order.
     pub headers: Vec<(String, String)>,
     /// The JSON body; `None` when the operation has no body members.
     pub body: Option<Vec<u8>>,
@@ -24,12 +26,27 @@ pub struct Request {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum SerializeError {
+    /// A member bound to the URI is missing or empty.
     #[error("Missing required URI label: {0}")]
     MissingLabel(String),
+    /// A timestamp member's value cannot be read as a timestamp.
     #[error("Invalid timestamp for parameter {name}: {value}")]
-    Timestamp { name: String, value: String },
+    Timestamp {
+        /// The member.
+        name: String,
+        /// The value given.
+        value: String,
+    },
+    /// A value whose type cannot go where the member is bound.
     #[error("Parameter {name} cannot be sent in {location}: {value}")]
-    Unsupported { name: String, location: &'static str, value: String },
+    Unsupported {
+        /// The member.
+        name: String,
+        /// Where it is bound (`the URI or a header`).
+        location: &'static str,
+        /// The value given.
+        value: String,
+    },
 }
 
 /// Percent-encodes every byte but the unreserved `A-Z a-z 0-9 - . _ ~` (the rule's one home is
@@ -205,8 +222,11 @@ fn timestamp(value: &Value, name: &str) -> Result<UtcTime, SerializeError> {
 pub struct ServiceError {
     /// The error code, cleaned as restJson1 says (`ResourceNotFoundException`).
     pub code: String,
+    /// The error message, empty when there is none.
     pub message: String,
+    /// The request id the service answered with, if any.
     pub request_id: Option<String>,
+    /// The HTTP status code.
     pub status: u16,
     /// Members of the modeled error shape other than the message, in model order.
     pub details: Vec<(String, Value)>,

@@ -19,7 +19,9 @@ pub type DebugSink = Arc<dyn Fn(&str) + Send + Sync>;
 /// AWS configuration files, as in the AWS CLI.
 #[derive(Clone, Default)]
 pub struct Settings {
+    /// `--profile`: the profile to read settings and credentials from.
     pub profile: Option<String>,
+    /// `--region`.
     pub region: Option<String>,
     /// `--endpoint-url`, already checked to have a scheme.
     pub endpoint_url: Option<String>,
@@ -27,6 +29,7 @@ pub struct Settings {
     pub unsigned: bool,
     /// `None`: the AWS CLI's default of 60 seconds; `Some(ZERO)`: no timeout.
     pub connect_timeout: Option<Duration>,
+    /// The same for reading a response (`--cli-read-timeout`).
     pub read_timeout: Option<Duration>,
     /// `--ca-bundle`: a PEM file of the only certificates to trust.
     pub ca_bundle: Option<String>,
@@ -36,6 +39,7 @@ pub struct Settings {
     pub warn: Option<DebugSink>,
     /// The `User-Agent` header.
     pub user_agent: String,
+    /// Where the `--debug` log goes, if anywhere (secrets redacted).
     pub debug: Option<DebugSink>,
 }
 

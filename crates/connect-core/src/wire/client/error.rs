@@ -13,8 +13,10 @@ use crate::wire::rest_json::{self, ServiceError};
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum SendError {
+    /// No region from the command line, the environment or the profile.
     #[error("You must specify a region. You can also configure your region by running \"aws configure\".")]
     NoRegion,
+    /// No credential source of the chain had credentials.
     #[error("Unable to locate credentials. You can configure credentials by running \"aws login\".")]
     NoCredentials,
     /// `--profile` or `AWS_PROFILE` names a profile that neither configuration file has
@@ -32,24 +34,63 @@ pub enum SendError {
     Serialize(#[from] rest_json::SerializeError),
     /// The service answered with an error.
     #[error("An error occurred ({}) when calling the {operation} operation{}: {}", .error.code, retries_note(*.retries_exhausted, *.attempts), .error.message)]
-    Service { operation: &'static str, error: ServiceError, attempts: u32, retries_exhausted: bool },
+    Service {
+        /// The operation's name (`UpdateUserIdentityInfo`).
+        operation: &'static str,
+        /// The error the service sent.
+        error: ServiceError,
+        /// How many attempts were made.
+        attempts: u32,
+        /// Whether the last attempt was retryable but no attempts were left.
+        retries_exhausted: bool,
+    },
+    /// The endpoint could not be reached (refused, no route, no such host).
     #[error("Could not connect to the endpoint URL: \"{url}\"")]
-    Connect { url: String },
+    Connect {
+        /// The endpoint.
+        url: String,
+    },
     /// The proxy could not be reached, or refused the tunnel (`url` is masked).
     #[error("Failed to connect to proxy URL: \"{url}\"")]
-    Proxy { url: String },
+    Proxy {
+        /// The proxy, its credentials masked.
+        url: String,
+    },
     /// The TLS handshake failed (an untrusted certificate, …).
     #[error("SSL validation failed for {url} {reason}")]
-    Ssl { url: String, reason: String },
+    Ssl {
+        /// The endpoint.
+        url: String,
+        /// The TLS library's reason.
+        reason: String,
+    },
+    /// Connecting took longer than the connect timeout.
     #[error("Connect timeout on endpoint URL: \"{url}\"")]
-    ConnectTimeout { url: String },
+    ConnectTimeout {
+        /// The endpoint.
+        url: String,
+    },
+    /// The response took longer than the read timeout.
     #[error("Read timeout on endpoint URL: \"{url}\"")]
-    ReadTimeout { url: String },
+    ReadTimeout {
+        /// The endpoint.
+        url: String,
+    },
+    /// The connection was closed or reset before a whole response arrived.
     #[error("Connection was closed before we received a valid response from endpoint URL: \"{url}\".")]
-    Closed { url: String },
+    Closed {
+        /// The endpoint.
+        url: String,
+    },
     /// A 2xx answer whose body is not a JSON object (an HTML page, truncated JSON, an array).
     #[error("Unable to parse response ({problem}), invalid JSON received from endpoint URL: \"{url}\"")]
-    Malformed { url: String, problem: String },
+    Malformed {
+        /// The endpoint.
+        url: String,
+        /// What is wrong with the body.
+        problem: String,
+    },
+    /// Any other failure, with its message.
     #[error("{0}")]
     Other(String),
 }

@@ -30,9 +30,13 @@ pub fn is_virtual_hostable_s3_bucket(bucket: &str, allow_subdomains: bool) -> bo
 /// The result of `aws.parseArn`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Arn {
+    /// The partition (`aws`).
     pub partition: String,
+    /// The service namespace (`connect`).
     pub service: String,
+    /// The region, empty for global resources.
     pub region: String,
+    /// The account, empty where the ARN has none.
     pub account_id: String,
     /// The resource, split at every `:` and `/`.
     pub resource_id: Vec<String>,

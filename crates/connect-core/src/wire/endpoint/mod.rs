@@ -43,6 +43,7 @@ pub struct EndpointParams {
 /// A resolved endpoint.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Endpoint {
+    /// The endpoint's URL.
     pub url: String,
     /// The endpoint's properties, such as `authSchemes`, with templates expanded.
     pub properties: Map<String, Value>,
@@ -67,7 +68,12 @@ pub enum EndpointError {
     Evaluation(String),
     /// A parameter value is missing or has the wrong type.
     #[error("endpoint parameter `{name}`: {reason}")]
-    Parameter { name: String, reason: String },
+    Parameter {
+        /// The parameter's name.
+        name: String,
+        /// What is wrong with it.
+        reason: String,
+    },
     /// A tree rule matched but none of its rules did, or no top-level rule matched.
     #[error("no endpoint rule matched the parameters")]
     NoRuleMatched,

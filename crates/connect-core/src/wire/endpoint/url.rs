@@ -5,10 +5,15 @@ use serde_json::{Map, Value};
 /// The result of `parseURL`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Url {
+    /// `http` or `https`.
     pub scheme: String,
+    /// Host and port, as written.
     pub authority: String,
+    /// The path, as written.
     pub path: String,
+    /// The path ending in `/` (`/` for an empty path).
     pub normalized_path: String,
+    /// Whether the host is an IPv4 or IPv6 address.
     pub is_ip: bool,
 }
 
