@@ -1,14 +1,10 @@
 //! SigV4 as the service checks it: the `Authorization` header is parsed, the key looked up, and the
-//! request signed again with `aws-sigv4` from what arrived; a mismatch is the service's 403.
+//! request signed again with `aws-sigv4` from what arrived (the check the loopback test server
+//! makes, [`loopback::sigv4`]); a mismatch is the service's 403.
 
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 
-use aws_credential_types::Credentials;
-use aws_sigv4::http_request::{
-    PayloadChecksumKind, PercentEncodingMode, SessionTokenMode, SignableBody, SignableRequest, SignatureLocation,
-    SigningSettings, UriPathNormalizationMode, sign,
-};
-use aws_sigv4::sign::v4;
+use loopback::sigv4;
 
 use crate::cli::Key;
 
@@ -33,77 +29,6 @@ fn denied(code: &'static str, message: impl Into<String>) -> Denied {
 const SIGNATURE_MISMATCH: &str = "The request signature we calculated does not match the signature you provided. \
      Check your AWS Secret Access Key and signing method. Consult the service documentation for details.";
 
-/// The parts of `AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…`.
-struct Parsed<'a> {
-    access_key_id: &'a str,
-    date: &'a str,
-    region: &'a str,
-    service: &'a str,
-    signed_headers: Vec<&'a str>,
-    signature: &'a str,
-}
-
-fn parse_header(value: &str) -> Option<Parsed<'_>> {
-    let rest = value.strip_prefix("AWS4-HMAC-SHA256")?.trim_start();
-    let mut credential = None;
-    let mut signed = None;
-    let mut signature = None;
-    for part in rest.split(',').map(str::trim) {
-        let (k, v) = part.split_once('=')?;
-        let slot = match k {
-            "Credential" => &mut credential,
-            "SignedHeaders" => &mut signed,
-            "Signature" => &mut signature,
-            _ => return None,
-        };
-        if slot.is_some() {
-            return None;
-        }
-        *slot = Some(v);
-    }
-    let scope: Vec<&str> = credential?.split('/').collect();
-    match scope[..] {
-        [access_key_id, date, region, service, "aws4_request"] => Some(Parsed {
-            access_key_id,
-            date,
-            region,
-            service,
-            signed_headers: signed?.split(';').collect(),
-            signature: signature?,
-        }),
-        _ => None,
-    }
-}
-
-/// `20260101T120000Z` as a time.
-fn amz_date(text: &str) -> Option<SystemTime> {
-    if text.len() != 16 || !text.is_ascii() || &text[8..9] != "T" || !text.ends_with('Z') {
-        return None;
-    }
-    let n = |a: usize, b: usize| text[a..b].parse::<i64>().ok();
-    let (y, mo, d, h, mi, s) = (n(0, 4)?, n(4, 6)?, n(6, 8)?, n(9, 11)?, n(11, 13)?, n(13, 15)?);
-    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || s > 60 {
-        return None;
-    }
-    // Civil date to days since 1970-01-01 (the proleptic Gregorian calendar).
-    let (y, m) = if mo <= 2 { (y - 1, mo + 12) } else { (y, mo) };
-    let days = 365 * y + y / 4 - y / 100 + y / 400 + (153 * (m - 3) + 2) / 5 + d - 719_469;
-    let secs = days * 86_400 + h * 3_600 + mi * 60 + s;
-    Some(UNIX_EPOCH + Duration::from_secs(u64::try_from(secs).ok()?))
-}
-
-/// The settings aws-runtime and botocore sign restJson1 requests with.
-fn settings() -> SigningSettings {
-    let mut s = SigningSettings::default();
-    s.percent_encoding_mode = PercentEncodingMode::Double;
-    s.payload_checksum_kind = PayloadChecksumKind::NoHeader;
-    s.uri_path_normalization_mode = UriPathNormalizationMode::Enabled;
-    s.session_token_mode = SessionTokenMode::Include;
-    s.signature_location = SignatureLocation::Headers;
-    s.excluded_headers = None;
-    s
-}
-
 /// Checks a request's signature. `headers` have lowercase names, in arrival order.
 pub fn verify(
     keys: &[Key],
@@ -117,7 +42,7 @@ pub fn verify(
     let Some(authorization) = values("authorization").next() else {
         return Err(denied("MissingAuthenticationTokenException", "Missing Authentication Token"));
     };
-    let Some(auth) = parse_header(authorization) else {
+    let Ok(auth) = sigv4::parse_authorization(authorization) else {
         return Err(denied(
             "IncompleteSignatureException",
             "Authorization header requires 'Credential', 'Signature' and 'SignedHeaders' parameters.",
@@ -138,7 +63,7 @@ pub fn verify(
             "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header.",
         ));
     };
-    let Some(time) = amz_date(date_text) else {
+    let Some(time) = sigv4::parse_amz_date(date_text) else {
         return Err(denied(
             "IncompleteSignatureException",
             format!("Date must be in ISO-8601 'basic format'. Got '{date_text}'."),
@@ -171,21 +96,13 @@ pub fn verify(
         }
         signable.extend(headers.iter().filter(|(n, _)| n == name).map(|(n, v)| (n.as_str(), v.as_str())));
     }
-    let identity = Credentials::new(&key.access_key_id, &key.secret, token, None, "connect-emulator").into();
-    let params = v4::SigningParams::builder()
-        .identity(&identity)
-        .region(auth.region)
-        .name(auth.service)
-        .time(time)
-        .settings(settings())
-        .build()
-        .map_err(|_| denied("InvalidSignatureException", SIGNATURE_MISMATCH))?
-        .into();
-    let uri = format!("http://localhost{target}");
-    let computed = SignableRequest::new(method, uri, signable.into_iter(), SignableBody::Bytes(body))
-        .ok()
-        .and_then(|request| sign(request, &params).ok())
-        .map(|out| out.signature().to_owned());
+    let secret = sigv4::Key {
+        access_key_id: &key.access_key_id,
+        secret_access_key: &key.secret,
+        session_token: token.as_deref(),
+    };
+    let computed =
+        sigv4::expected_signature(&secret, auth.region, auth.service, time, method, target, signable, body).ok();
     if computed.as_deref() != Some(auth.signature) {
         return Err(denied("InvalidSignatureException", SIGNATURE_MISMATCH));
     }
@@ -206,13 +123,14 @@ mod tests {
 
     #[test]
     fn dates_and_headers() {
-        assert_eq!(amz_date("19700101T000000Z"), Some(UNIX_EPOCH));
-        assert_eq!(amz_date("20000301T000000Z"), Some(UNIX_EPOCH + Duration::from_secs(951_868_800)));
-        assert_eq!(amz_date("2000-03-01"), None);
-        let p = parse_header("AWS4-HMAC-SHA256 Credential=AK/20260101/us-west-2/connect/aws4_request, SignedHeaders=host;x-amz-date, Signature=abc").unwrap();
+        use std::time::UNIX_EPOCH;
+        assert_eq!(sigv4::parse_amz_date("19700101T000000Z"), Some(UNIX_EPOCH));
+        assert_eq!(sigv4::parse_amz_date("20000301T000000Z"), Some(UNIX_EPOCH + Duration::from_secs(951_868_800)));
+        assert_eq!(sigv4::parse_amz_date("2000-03-01"), None);
+        let p = sigv4::parse_authorization("AWS4-HMAC-SHA256 Credential=AK/20260101/us-west-2/connect/aws4_request, SignedHeaders=host;x-amz-date, Signature=abc").unwrap();
         assert_eq!((p.access_key_id, p.region, p.service, p.signature), ("AK", "us-west-2", "connect", "abc"));
         assert_eq!(p.signed_headers, ["host", "x-amz-date"]);
-        assert!(parse_header("Basic abc").is_none());
+        assert!(sigv4::parse_authorization("Basic abc").is_err());
         assert_eq!(
             redact_authorization("AWS4-HMAC-SHA256 Credential=AK/x, SignedHeaders=host, Signature=abc"),
             "AWS4-HMAC-SHA256 Credential=AK/x, SignedHeaders=host, Signature=REDACTED"
