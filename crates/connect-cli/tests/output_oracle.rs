@@ -262,3 +262,91 @@ fn run_oracle(input: &str) -> Value {
     written.expect("write cases");
     serde_json::from_slice(&out.stdout).expect("oracle JSON")
 }
+
+/// `--query` syntax: every expression below compiles here exactly when Python's `jmespath` (the
+/// AWS CLI's) compiles it. The crate we parse with skips a missing comma between the elements of
+/// a list or the arguments of a function; Python does not.
+#[test]
+fn query_syntax_matches_python_jmespath() {
+    let exprs = [
+        "[a, b]",
+        "[a b]",
+        "[a @]",
+        "[@@]",
+        "[a, @, `1`, 'x', \"q\"]",
+        "[a 'x']",
+        "[a `1`]",
+        "[a \"q\"]",
+        "[a &b]",
+        "[a && b]",
+        "[a || b, c]",
+        "length(a b)",
+        "length(a, b)",
+        "sort_by(@, &a)",
+        "sort_by(@ &a)",
+        "[[a] [b]]",
+        "[[a], [b]]",
+        "[a[0] b]",
+        "[a[] b]",
+        "[a.* b]",
+        "[a[*] b]",
+        "[(a) b]",
+        "[{x: a} b]",
+        "[a [0]]",
+        "[a[?b] c]",
+        "{x: a b}",
+        "{x: [a b]}",
+        "a b",
+        "a @",
+        "[*] a",
+        "a[1:2] b",
+        "[a, b][0]",
+        "[a ,b]",
+        "[a , b ]",
+        "[length(a b)]",
+        "length([a b])",
+        "[length(a) b]",
+        "[sort_by(@, &a) &b]",
+        "[a,\tb]",
+        "[a\nb]",
+        "!a",
+        "[!a, !b]",
+        "[!a !b]",
+        "[-1]",
+        "a[-1]",
+    ];
+    let script = "import json, sys, jmespath\n\
+        out = []\n\
+        for e in json.load(sys.stdin):\n\
+        \x20   try:\n\
+        \x20       jmespath.compile(e); out.append(True)\n\
+        \x20   except Exception:\n\
+        \x20       out.append(False)\n\
+        json.dump(out, sys.stdout)\n";
+    let mut child = Command::new("python3")
+        .args(["-c", script])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the oracle needs python3 with jmespath: pip install -r .ci/requirements.txt (.ci/run does)");
+    let _ = child.stdin.take().expect("stdin").write_all(json!(exprs.to_vec()).to_string().as_bytes());
+    let out = child.wait_with_output().expect("oracle output");
+    assert!(
+        out.status.success(),
+        "the oracle failed; it needs jmespath: pip install -r .ci/requirements.txt (.ci/run does):\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let python: Vec<bool> = serde_json::from_slice(&out.stdout).expect("oracle answer");
+    let differ: Vec<String> = exprs
+        .iter()
+        .zip(&python)
+        .filter_map(|(e, &p)| {
+            let ours = connect_cli::output::check_query(e);
+            (ours.is_ok() != p)
+                .then(|| format!("{e:?}: python {}, ours {ours:?}", if p { "compiles" } else { "rejects" }))
+        })
+        .collect();
+    assert!(python.iter().any(|&p| p) && python.iter().any(|&p| !p), "the cases test both outcomes");
+    assert!(differ.is_empty(), "{} expressions differ:\n{}", differ.len(), differ.join("\n"));
+}

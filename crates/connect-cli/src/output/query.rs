@@ -38,6 +38,58 @@ pub const MAX_CHAIN: usize = 70_000;
 /// chain when it abandons a tree on a syntax error.
 pub const STACK: usize = 64 << 20;
 
+/// Values an evaluation may copy or build, at least: multi-select lists and projections multiply
+/// (`[@, @][][@, @][]…` doubles at every step), which Python's jmespath also does until it runs
+/// out of memory. Past this budget (or [`BUDGET_PER_VALUE`] times the response's own values, if
+/// that is more) the evaluation fails instead. A query that selects from a response copies each
+/// of its values a few times at most.
+pub const MIN_BUDGET: usize = 1 << 20;
+
+/// The budget per value of the response (see [`MIN_BUDGET`]).
+pub const BUDGET_PER_VALUE: usize = 16;
+
+thread_local! {
+    /// Values the evaluation on this thread may still copy or build.
+    static BUDGET: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Takes the values of `v` (each array, object and scalar in it) from the budget, or fails
+/// when they exceed what is left. Walks in a loop, stopping as soon as the budget runs out.
+fn spend(v: &Value) -> Result<(), String> {
+    let mut left = BUDGET.get();
+    let mut pending = vec![v];
+    while let Some(v) = pending.pop() {
+        left = left.checked_sub(1).ok_or_else(|| {
+            format!("the expression copies or builds more values than the budget of {MIN_BUDGET} (or {BUDGET_PER_VALUE} per value of the response)")
+        })?;
+        match v {
+            Value::Array(items) => pending.extend(items),
+            Value::Object(map) => pending.extend(map.values()),
+            _ => {}
+        }
+    }
+    BUDGET.set(left);
+    Ok(())
+}
+
+/// Counts the values in `v`, up to `cap`.
+fn count_values(v: &Value, cap: usize) -> usize {
+    let mut n = 0;
+    let mut pending = vec![v];
+    while let Some(v) = pending.pop() {
+        n += 1;
+        if n >= cap {
+            break;
+        }
+        match v {
+            Value::Array(items) => pending.extend(items),
+            Value::Object(map) => pending.extend(map.values()),
+            _ => {}
+        }
+    }
+    n
+}
+
 /// Python's `RecursionError`, as `str()` reads it.
 pub const TOO_DEEP: &str = "maximum recursion depth exceeded";
 
@@ -206,7 +258,84 @@ fn bad_value(expr: &str, problem: &dyn std::fmt::Display) -> QueryError {
 }
 
 fn parse(expr: &str) -> Result<Ast, QueryError> {
-    jmespath::parse(expr).map_err(|e| bad_value(expr, &e))
+    let ast = jmespath::parse(expr).map_err(|e| bad_value(expr, &e))?;
+    if let Some(at) = missing_comma(expr) {
+        take_apart(ast);
+        let reason = jmespath::ErrorReason::Parse("Expecting a comma".to_owned());
+        return Err(bad_value(expr, &jmespath::JmespathError::new(expr, at, reason)));
+    }
+    Ok(ast)
+}
+
+/// Where an element of a multi-select list begins right after another one ends, as in `[a b]`:
+/// Python's parser wants a comma there, the crate's skips a missing one. (Both let function
+/// arguments go without commas, `f(a b)`, and both reject an expression after a finished one
+/// anywhere else.) Read on the text of an expression the crate parsed, so every token in it is
+/// well formed.
+pub fn missing_comma(expr: &str) -> Option<usize> {
+    let b = expr.as_bytes();
+    let mut after_expression = false;
+    // The open brackets: `true` for `[` (a multi-select list, or an index or filter, where the
+    // crate rejects juxtaposed expressions itself), `false` for `(` and `{`.
+    let mut open = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        let start = i;
+        let c = b[i];
+        i += 1;
+        // (begins an expression, ends one)
+        let (begins, ends) = match c {
+            b'\'' | b'"' | b'`' => {
+                while i < b.len() && b[i] != c {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 1;
+                (true, true)
+            }
+            b'A'..=b'Z' | b'a'..=b'z' | b'_' => {
+                while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
+                    i += 1;
+                }
+                (true, true)
+            }
+            b'-' | b'0'..=b'9' => {
+                while i < b.len() && b[i].is_ascii_digit() {
+                    i += 1;
+                }
+                (false, true)
+            }
+            b'@' => (true, true),
+            b'&' if b.get(i) == Some(&b'&') => {
+                i += 1;
+                (false, false)
+            }
+            b'&' => (true, false),
+            b'[' if b.get(i) == Some(&b']') => {
+                i += 1;
+                (false, true)
+            }
+            b'[' => {
+                open.push(true);
+                (false, false)
+            }
+            b'(' | b'{' => {
+                open.push(false);
+                (false, false)
+            }
+            b']' | b')' | b'}' => {
+                open.pop();
+                (false, true)
+            }
+            b'*' => (false, true),
+            c if c.is_ascii_whitespace() => continue,
+            _ => (false, false),
+        };
+        if begins && after_expression && open.last() == Some(&true) {
+            return Some(start);
+        }
+        after_expression = ends;
+    }
+    None
 }
 
 /// Runs `f` on a thread with a [`STACK`]-byte stack.
@@ -245,6 +374,8 @@ fn take_apart(ast: Ast) {
 
 /// Evaluates `ast` (parsed from `expression`) against `data`.
 pub fn evaluate(expression: &str, ast: &Ast, data: &Value) -> Result<Value, String> {
+    let own = count_values(data, usize::MAX / BUDGET_PER_VALUE);
+    BUDGET.set(MIN_BUDGET.max(own * BUDGET_PER_VALUE));
     let mut ctx = Context::new(expression, &DEFAULT_RUNTIME);
     eval(ast, data, &mut ctx)
 }
@@ -263,7 +394,13 @@ fn is_false(v: &Value) -> bool {
 
 fn eval(node: &Ast, data: &Value, ctx: &mut Context<'_>) -> Result<Value, String> {
     Ok(match node {
-        Ast::Field { name, .. } => data.get(name.as_str()).cloned().unwrap_or(Value::Null),
+        Ast::Field { name, .. } => match data.get(name.as_str()) {
+            Some(v) => {
+                spend(v)?;
+                v.clone()
+            }
+            None => Value::Null,
+        },
         Ast::Subexpr { .. } => {
             // A chain (`a.b[0].c`, `a | b`) is a tree as deep as it is long, leaning left: walk
             // it in a loop.
@@ -279,12 +416,25 @@ fn eval(node: &Ast, data: &Value, ctx: &mut Context<'_>) -> Result<Value, String
             }
             value
         }
-        Ast::Identity { .. } => data.clone(),
-        Ast::Literal { value, .. } => serde_json::to_value(&**value).map_err(|e| e.to_string())?,
+        Ast::Identity { .. } => {
+            spend(data)?;
+            data.clone()
+        }
+        Ast::Literal { value, .. } => {
+            let value = serde_json::to_value(&**value).map_err(|e| e.to_string())?;
+            spend(&value)?;
+            value
+        }
         Ast::Index { idx, .. } => match data {
             Value::Array(items) => {
                 let i = if *idx < 0 { items.len() as i64 + *idx as i64 } else { *idx as i64 };
-                usize::try_from(i).ok().and_then(|i| items.get(i)).cloned().unwrap_or(Value::Null)
+                match usize::try_from(i).ok().and_then(|i| items.get(i)) {
+                    Some(v) => {
+                        spend(v)?;
+                        v.clone()
+                    }
+                    None => Value::Null,
+                }
             }
             _ => Value::Null,
         },
@@ -323,8 +473,9 @@ fn eval(node: &Ast, data: &Value, ctx: &mut Context<'_>) -> Result<Value, String
         Ast::Projection { lhs, rhs, .. } => match eval(lhs, data, ctx)? {
             Value::Array(items) => {
                 let mut collected = Vec::new();
-                for item in &items {
-                    let v = eval(rhs, item, ctx)?;
+                for item in items {
+                    // `a[]`, `a[*]`: the items themselves, not copies.
+                    let v = if matches!(**rhs, Ast::Identity { .. }) { item } else { eval(rhs, &item, ctx)? };
                     if !v.is_null() {
                         collected.push(v);
                     }
@@ -366,7 +517,11 @@ fn eval(node: &Ast, data: &Value, ctx: &mut Context<'_>) -> Result<Value, String
             }
         }
         Ast::Slice { start, stop, step, .. } => match data {
-            Value::Array(items) if *step != 0 => Value::Array(slice(items, *start, *stop, *step)),
+            Value::Array(items) if *step != 0 => {
+                let picked = Value::Array(slice(items, *start, *stop, *step));
+                spend(&picked)?;
+                picked
+            }
             Value::Array(_) => return Err("slice step cannot be 0".into()),
             _ => Value::Null,
         },
@@ -382,13 +537,16 @@ fn eval(node: &Ast, data: &Value, ctx: &mut Context<'_>) -> Result<Value, String
             ctx.offset = *offset;
             let f = ctx.runtime.get_function(name).ok_or_else(|| format!("Unknown function: {name}()"))?;
             let result = f.evaluate(&values, ctx).map_err(|e| e.to_string())?;
-            serde_json::to_value(&*result).map_err(|e| e.to_string())?
+            let result = serde_json::to_value(&*result).map_err(|e| e.to_string())?;
+            spend(&result)?;
+            result
         }
         Ast::Expref { .. } => return Err("expression references are only valid as function arguments".into()),
     })
 }
 
 fn to_var(v: &Value) -> Result<Rcvar, String> {
+    spend(v)?;
     Variable::try_from(v).map(Rcvar::new).map_err(|e| e.to_string())
 }
 
@@ -556,5 +714,29 @@ mod tests {
         let depth = measure("'((((' | \"[[[[\" | `[[[[1]]]]` | a");
         assert_eq!((depth.parse, depth.chain), (0, 3));
         assert_eq!(measure("a[?b == `1`].c").parse, 2);
+    }
+
+    /// Multi-select lists under projections multiply the response: past the budget the
+    /// evaluation fails (Python's would run out of memory), within it the values are all there.
+    #[test]
+    fn multiplying_expressions_stop_at_the_budget() {
+        let ten = format!("[{}][]", vec!["@"; 10].join(", "));
+        assert_eq!(apply(&ten.repeat(3), &json!(1)).map(|v| v.as_array().map(Vec::len)), Ok(Some(1000)));
+        let e = apply(&ten.repeat(9), &json!(1)).unwrap_err();
+        assert!(e.evaluation && e.message.contains("budget"), "{e:?}");
+        // The budget grows with the response: a large response can be copied a few times.
+        let big = Value::Array(vec![json!({"a": 1, "b": [1, 2]}); 1 << 16]);
+        let copies = format!("[{}][][].a", vec!["@"; 12].join(", "));
+        assert!(12 * 5 << 16 > MIN_BUDGET);
+        assert_eq!(apply(&copies, &big).map(|v| v.as_array().map(Vec::len)), Ok(Some(12 << 16)));
+    }
+
+    #[test]
+    fn a_missing_comma_is_a_syntax_error() {
+        let e = check("[a @]").unwrap_err();
+        assert!(!e.evaluation && e.message.contains("Expecting a comma"), "{e:?}");
+        assert_eq!(missing_comma("[a, @, `x y`, 'p q', \"r s\"]"), None);
+        assert_eq!(missing_comma("f(a &b)"), None);
+        assert_eq!(missing_comma("[f(a &b) c]"), Some(9));
     }
 }
