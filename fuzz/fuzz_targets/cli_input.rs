@@ -17,8 +17,8 @@ fuzz_target!(|text: &str| {
     }
     for format in [CliInputFormat::Json, CliInputFormat::Yaml] {
         let Ok(document) = input::cli_input(format, text) else { continue };
-        for op in SERVICE.operations {
-            let Some(shape) = op.input else { continue };
+        for op in SERVICE.operations() {
+            let Some(shape) = op.input() else { continue };
             let doc = Value::Object(document.clone());
             match validate::validate(&doc, shape) {
                 Err(e) => {

@@ -21,7 +21,7 @@ fuzz_target!(|data: &[u8]| {
     let no_proxy = next(flags & 64 != 0);
     let params =
         EndpointParams { region, use_fips: flags & 1 != 0, use_dual_stack: flags & 2 != 0, endpoint: endpoint_url };
-    match endpoint::resolve(SERVICE.endpoint_rule_set, &params) {
+    match endpoint::resolve(SERVICE.endpoint_rule_set(), &params) {
         Ok(endpoint) => {
             let base_url = endpoint.url.trim_end_matches('/').to_owned();
             let var = |name: &str| match name {

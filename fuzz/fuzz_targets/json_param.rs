@@ -31,10 +31,10 @@ fuzz_target!(|text: &str| {
     if text.starts_with("file") {
         return;
     }
-    let Some(shape) = SERVICE.operations.first().and_then(|op| op.input) else { return };
+    let Some(shape) = SERVICE.operations().next().and_then(|op| op.input()) else { return };
     for member in shape.members() {
         if let Ok(value) = input::param_value(member, &[text.to_owned()], &RefuseFiles) {
-            if let Err(e) = validate::validate(&value, member.target) {
+            if let Err(e) = validate::validate(&value, member.target()) {
                 let _ = e.to_string();
             }
         }

@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 fuzz_target!(|data: &[u8]| {
     let [pick, max_items, page_size, rest @ ..] = data else { return };
     let paginated: Vec<&Operation> =
-        SERVICE.operations.iter().copied().filter(|op| paginate::automatic(op).is_some()).collect();
+        SERVICE.operations().filter(|op| paginate::automatic(op).is_some()).collect();
     let op = paginated[usize::from(*pick) % paginated.len()];
     let mut parts = rest.split(|&b| b == 0);
     let token = String::from_utf8_lossy(parts.next().unwrap_or_default()).into_owned();

@@ -1,6 +1,7 @@
 //! End-to-end tests of the `aws-connect` binary: one test binary, each test running the real
 //! executable with a cleared environment and pinning exit code, stdout and stderr.
 
+mod bulk;
 mod common;
 mod conformance;
 mod credentials;

@@ -66,15 +66,15 @@ impl fmt::Display for Pattern {
 }
 
 fn pattern(op: &Operation) -> Pattern {
-    let members = op.input.map_or(&[][..], |s| s.members());
-    let count = |f: fn(&Location) -> bool| members.iter().filter(|m| f(&m.location)).count();
+    let members = op.input().map_or(&[][..], |s| s.members());
+    let count = |f: fn(&Location) -> bool| members.iter().filter(|m| f(&m.location())).count();
     let query = |list: bool| {
         members
             .iter()
-            .any(|m| matches!(m.location, Location::Query(_)) && matches!(m.target.kind, Kind::List(_)) == list)
+            .any(|m| matches!(m.location(), Location::Query(_)) && matches!(m.target().kind(), Kind::List(_)) == list)
     };
     Pattern {
-        method: op.http.method,
+        method: op.http().method,
         labels: count(|l| *l == Location::Label),
         query: match (query(true), query(false)) {
             (false, false) => Query::None,
@@ -113,25 +113,25 @@ fn clamp(n: usize, bounds: Option<Bounds>) -> usize {
 
 /// `text` cut or repeated to fit the string shape's `@length`, starting at character `skip`.
 fn fit(text: &str, shape: &Shape, skip: usize) -> String {
-    let len = clamp(text.chars().count(), shape.length);
+    let len = clamp(text.chars().count(), shape.length());
     text.chars().cycle().skip(skip).take(len).collect()
 }
 
 /// A valid value of `shape` (within its length, range and enum constraints). `text` is the
 /// string to use; `full` sets every optional member (else only required ones, or some).
 fn value(rng: &mut Rng, shape: &'static Shape, text: &str, depth: usize, full: bool) -> Value {
-    match shape.kind {
+    match shape.kind() {
         Kind::String => Value::String(fit(text, shape, rng.below(4) as usize)),
-        Kind::Enum(values) => Value::String(values[rng.below(values.len() as u64) as usize].value.to_owned()),
+        Kind::Enum(values) => Value::String(values[rng.below(values.len() as u64) as usize].value().to_owned()),
         Kind::Integer | Kind::Long => {
-            let (min, max) = shape.range.map_or((None, None), |b| (b.min, b.max));
+            let (min, max) = shape.range().map_or((None, None), |b| (b.min, b.max));
             let min = min.unwrap_or(0.0) as i64;
             let max = max.map_or(min + 1000, |m| m as i64);
             json!(min + rng.below((max - min + 1).min(1000) as u64) as i64)
         }
         Kind::Float | Kind::Double => {
-            let min = shape.range.and_then(|b| b.min).unwrap_or(0.0);
-            let max = shape.range.and_then(|b| b.max).unwrap_or(min + 100.0);
+            let min = shape.range().and_then(|b| b.min).unwrap_or(0.0);
+            let max = shape.range().and_then(|b| b.max).unwrap_or(min + 100.0);
             json!(min + (max - min) * (rng.below(8) as f64) / 8.0)
         }
         Kind::Boolean => json!(rng.below(2) == 1),
@@ -139,9 +139,9 @@ fn value(rng: &mut Rng, shape: &'static Shape, text: &str, depth: usize, full: b
         Kind::Structure(members) => {
             let mut map = Map::new();
             for m in members {
-                let set = m.required || (depth < 3 && (full || rng.below(3) == 0));
-                if set && !m.idempotency_token {
-                    map.insert(m.name.to_owned(), value(rng, m.target, text, depth + 1, full && depth < 2));
+                let set = m.required() || (depth < 3 && (full || rng.below(3) == 0));
+                if set && !m.idempotency_token() {
+                    map.insert(m.name().to_owned(), value(rng, m.target(), text, depth + 1, full && depth < 2));
                 }
             }
             Value::Object(map)
@@ -149,20 +149,20 @@ fn value(rng: &mut Rng, shape: &'static Shape, text: &str, depth: usize, full: b
         Kind::Union(members) => {
             let m = &members[rng.below(members.len() as u64) as usize];
             let mut map = Map::new();
-            map.insert(m.name.to_owned(), value(rng, m.target, text, depth + 1, false));
+            map.insert(m.name().to_owned(), value(rng, m.target(), text, depth + 1, false));
             Value::Object(map)
         }
         Kind::List(element) => {
-            let n = clamp(if depth < 3 { 1 + rng.below(2) as usize } else { 0 }, shape.length);
+            let n = clamp(if depth < 3 { 1 + rng.below(2) as usize } else { 0 }, shape.length());
             Value::Array((0..n).map(|_| value(rng, element, text, depth + 1, false)).collect())
         }
         Kind::Map { key, value: v } => {
-            let n = clamp(if depth < 3 { 1 + rng.below(2) as usize } else { 0 }, shape.length);
+            let n = clamp(if depth < 3 { 1 + rng.below(2) as usize } else { 0 }, shape.length());
             let mut map = Map::new();
             let mut attempt = 0;
             while map.len() < n && attempt < 50 {
-                let k = match key.kind {
-                    Kind::Enum(values) => values[rng.below(values.len() as u64) as usize].value.to_owned(),
+                let k = match key.kind() {
+                    Kind::Enum(values) => values[rng.below(values.len() as u64) as usize].value().to_owned(),
                     _ => fit(&format!("k{attempt}{text}"), key, 0),
                 };
                 map.insert(k, value(rng, v, text, depth + 1, false));
@@ -176,9 +176,9 @@ fn value(rng: &mut Rng, shape: &'static Shape, text: &str, depth: usize, full: b
 /// A list for a query member: several entries (so the key repeats), in descending order so that
 /// the canonical query string has to sort them.
 fn query_list(rng: &mut Rng, shape: &'static Shape, element: &'static Shape) -> Value {
-    let n = clamp(3, shape.length);
-    let mut items: Vec<String> = match element.kind {
-        Kind::Enum(values) => values.iter().rev().take(n).map(|v| v.value.to_owned()).collect(),
+    let n = clamp(3, shape.length());
+    let mut items: Vec<String> = match element.kind() {
+        Kind::Enum(values) => values.iter().rev().take(n).map(|v| v.value().to_owned()).collect(),
         Kind::String => (0..n).map(|i| fit(&format!("{}{QUERY_TEXT}", 9 - i), element, 0)).collect(),
         _ => return value(rng, shape, QUERY_TEXT, 1, false),
     };
@@ -190,19 +190,19 @@ fn query_list(rng: &mut Rng, shape: &'static Shape, element: &'static Shape) -> 
 /// members; else only required members.
 fn input(rng: &mut Rng, op: &Operation, full: bool) -> Map<String, Value> {
     let mut map = Map::new();
-    for m in op.input.map_or(&[][..], |s| s.members()) {
-        if m.idempotency_token || !(m.required || full || m.location == Location::Label) {
+    for m in op.input().map_or(&[][..], |s| s.members()) {
+        if m.idempotency_token() || !(m.required() || full || m.location() == Location::Label) {
             continue;
         }
-        let v = match (m.location, m.target.kind) {
-            (Location::Label, Kind::String) => Value::String(fit(LABEL_TEXT, m.target, 0)),
-            (Location::Query(_), Kind::List(element)) => query_list(rng, m.target, element),
-            (Location::Query(_), _) => value(rng, m.target, QUERY_TEXT, 1, false),
-            (Location::Header(_), _) => value(rng, m.target, HEADER_TEXT, 1, false),
-            (Location::Body, _) if !m.required && rng.below(4) == 0 => continue,
-            (_, _) => value(rng, m.target, BODY_TEXT, 1, full),
+        let v = match (m.location(), m.target().kind()) {
+            (Location::Label, Kind::String) => Value::String(fit(LABEL_TEXT, m.target(), 0)),
+            (Location::Query(_), Kind::List(element)) => query_list(rng, m.target(), element),
+            (Location::Query(_), _) => value(rng, m.target(), QUERY_TEXT, 1, false),
+            (Location::Header(_), _) => value(rng, m.target(), HEADER_TEXT, 1, false),
+            (Location::Body, _) if !m.required() && rng.below(4) == 0 => continue,
+            (_, _) => value(rng, m.target(), BODY_TEXT, 1, full),
         };
-        map.insert(m.name.to_owned(), v);
+        map.insert(m.name().to_owned(), v);
     }
     map
 }
@@ -340,12 +340,12 @@ fn send(server: &Server, op: &Operation, input: &Map<String, Value>, token: Opti
     }
     let before = server.requests().len();
     let json = Value::Object(input.clone()).to_string();
-    let run = env.run(&[op.cli_name, "--endpoint-url", &server.url(), "--cli-input-json", &json, "--output", "json"]);
+    let run = env.run(&[op.cli_name(), "--endpoint-url", &server.url(), "--cli-input-json", &json, "--output", "json"]);
     let requests = server.requests();
     assert!(
         run.code == 0 && requests.len() == before + 1,
         "{} with {json} sent {} requests:\n{}",
-        op.cli_name,
+        op.cli_name(),
         requests.len() - before,
         run.snapshot()
     );
@@ -355,7 +355,7 @@ fn send(server: &Server, op: &Operation, input: &Map<String, Value>, token: Opti
 #[test]
 fn every_binding_pattern_signed_as_botocore_signs() {
     let mut by_pattern: BTreeMap<Pattern, Vec<&'static Operation>> = BTreeMap::new();
-    for op in SERVICE.operations {
+    for op in SERVICE.operations() {
         by_pattern.entry(pattern(op)).or_default().push(op);
     }
     let plain = Server::start(vec![Reply::json(200, "{}")]);
@@ -373,7 +373,7 @@ fn every_binding_pattern_signed_as_botocore_signs() {
             let server = if token.is_some() { &temporary } else { &plain };
             let input = input(&mut rng, op, full);
             let request = send(server, op, &input, token);
-            sent.push(Sent { op: op.name, pattern: *pattern, token, request });
+            sent.push(Sent { op: op.name(), pattern: *pattern, token, request });
         }
     }
 

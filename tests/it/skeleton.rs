@@ -40,9 +40,9 @@ fn input_is_the_default_value() {
 /// the model (`models/connect.json`, in our own words) holds it.
 fn first_sentence_of(name: &str) -> String {
     let op = connect_core::generated::SERVICE.operation(OP).expect("the seed operation");
-    let member = op.input.expect("an input").members().iter().find(|m| m.name == name).expect("the member");
-    let end = member.doc.find(". ").map_or(member.doc.len(), |i| i + 1);
-    member.doc[..end].to_owned()
+    let member = op.input().expect("an input").members().iter().find(|m| m.name() == name).expect("the member");
+    let end = member.doc().find(". ").map_or(member.doc().len(), |i| i + 1);
+    member.doc()[..end].to_owned()
 }
 
 #[test]

@@ -26,7 +26,7 @@ json.dump(out, sys.stdout)
 
 #[test]
 fn every_operation_skeleton_equals_the_aws_cli() {
-    let names: Vec<&str> = SERVICE.operations.iter().map(|op| op.name).collect();
+    let names: Vec<&str> = SERVICE.operations().map(|op| op.name()).collect();
     let mut child = Command::new("python3")
         .args(["-c", ORACLE])
         .stdin(Stdio::piped())
@@ -40,13 +40,13 @@ fn every_operation_skeleton_equals_the_aws_cli() {
 
     let env = Env::new();
     let mut failures = Vec::new();
-    for op in SERVICE.operations {
-        let r = env.run(&[op.cli_name, "--generate-cli-skeleton"]);
-        let want = expected[op.name].as_str().unwrap();
+    for op in SERVICE.operations() {
+        let r = env.run(&[op.cli_name(), "--generate-cli-skeleton"]);
+        let want = expected[op.name()].as_str().unwrap();
         if r.code != 0 || r.stdout != want {
-            failures.push(format!("{} (exit {}):\n--- ours\n{}--- AWS CLI\n{want}", op.cli_name, r.code, r.stdout));
+            failures.push(format!("{} (exit {}):\n--- ours\n{}--- AWS CLI\n{want}", op.cli_name(), r.code, r.stdout));
         }
     }
-    assert_eq!(SERVICE.operations.len(), 370);
+    assert_eq!(SERVICE.operations().len(), 370);
     assert!(failures.is_empty(), "{} of 370 differ:\n{}", failures.len(), failures[..failures.len().min(2)].join("\n"));
 }

@@ -23,7 +23,7 @@ pub fn argument_text(m: &'static Member, value: &Value) -> String {
         }
         _ => {}
     }
-    if supports_shorthand(m.target) {
+    if supports_shorthand(m.target()) {
         if let Some(text) = shorthand(value, 0) {
             if param_value(m, std::slice::from_ref(&text), &NoFiles).ok().as_ref() == Some(value) {
                 return shell_word(&text);
@@ -93,7 +93,7 @@ impl connect_core::input::shorthand::ParamFiles for NoFiles {
 /// The text of a structure value for option `m`, unquoted: shorthand when it reads back to the
 /// same value, else JSON.
 pub fn structure_text(m: &'static Member, value: &Value) -> String {
-    if supports_shorthand(m.target) {
+    if supports_shorthand(m.target()) {
         if let Some(text) = shorthand(value, 0) {
             if param_value(m, std::slice::from_ref(&text), &NoFiles).ok().as_ref() == Some(value) {
                 return text;
@@ -109,8 +109,8 @@ mod tests {
     use connect_core::generated::SERVICE;
 
     fn identity_info() -> &'static Member {
-        let op = SERVICE.operations.iter().find(|o| o.name == "UpdateUserIdentityInfo").unwrap();
-        op.input.unwrap().members().iter().find(|m| m.name == "IdentityInfo").unwrap()
+        let op = SERVICE.operations().find(|o| o.name() == "UpdateUserIdentityInfo").unwrap();
+        op.input().unwrap().members().iter().find(|m| m.name() == "IdentityInfo").unwrap()
     }
 
     #[test]

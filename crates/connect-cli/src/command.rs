@@ -37,6 +37,8 @@ pub struct Invocation {
     /// A `help` argument among otherwise complete parameters: the AWS CLI prints the operation's
     /// help page once the parameters parse.
     pub help: bool,
+    /// `--cli-input-rows` and the options of a bulk run.
+    pub bulk: Option<crate::bulk::BulkOptions>,
     /// The global options, wherever they were given.
     pub globals: GlobalOptions,
 }
@@ -119,19 +121,20 @@ pub fn operation_position(args: &[String]) -> Option<usize> {
 /// The clap command for one operation: one option per top-level input member, plus the AWS CLI's
 /// per-command options.
 pub fn operation_command(op: &'static Operation) -> Command {
-    let mut cmd = Command::new(op.cli_name).disable_help_flag(true).args_override_self(true);
-    for m in op.input.map_or(&[][..], |s| s.members()) {
-        cmd = match m.target.kind {
+    let mut cmd = Command::new(op.cli_name()).disable_help_flag(true).args_override_self(true);
+    for m in op.input().map_or(&[][..], |s| s.members()) {
+        cmd = match m.target().kind() {
             // Booleans are flags, with a `--no-` form, as in the AWS CLI.
             Kind::Boolean => cmd
-                .arg(Arg::new(m.name).long(m.cli_name).action(ArgAction::SetTrue).overrides_with(no_flag_id(m)))
-                .arg(Arg::new(no_flag_id(m)).long(no_flag_id(m)).action(ArgAction::SetTrue).overrides_with(m.name)),
+                .arg(Arg::new(m.name()).long(m.cli_name()).action(ArgAction::SetTrue).overrides_with(no_flag_id(m)))
+                .arg(Arg::new(no_flag_id(m)).long(no_flag_id(m)).action(ArgAction::SetTrue).overrides_with(m.name())),
             // Lists take one or more values, like argparse's `nargs='+'`.
-            Kind::List(_) => cmd
-                .arg(Arg::new(m.name).long(m.cli_name).num_args(1..).allow_negative_numbers(true).value_name("value")),
+            Kind::List(_) => cmd.arg(
+                Arg::new(m.name()).long(m.cli_name()).num_args(1..).allow_negative_numbers(true).value_name("value"),
+            ),
             _ => cmd.arg(
-                Arg::new(m.name)
-                    .long(m.cli_name)
+                Arg::new(m.name())
+                    .long(m.cli_name())
                     .num_args(1)
                     .allow_negative_numbers(true)
                     .action(ArgAction::Set)
@@ -154,6 +157,7 @@ pub fn operation_command(op: &'static Operation) -> Command {
     cmd.arg(Arg::new("cli-input-json").long("cli-input-json").num_args(1).value_name("value"))
         .arg(Arg::new("cli-input-yaml").long("cli-input-yaml").num_args(1).value_name("value"))
         .arg(Arg::new("generate-json-schema").long("generate-json-schema").action(ArgAction::SetTrue))
+        .args(crate::bulk::args())
         .arg(
             Arg::new("generate-cli-skeleton")
                 .long("generate-cli-skeleton")
@@ -166,7 +170,7 @@ pub fn operation_command(op: &'static Operation) -> Command {
 
 /// The clap id (and option name) of a boolean member's `--no-` flag.
 fn no_flag_id(m: &Member) -> String {
-    format!("no-{}", m.cli_name)
+    format!("no-{}", m.cli_name())
 }
 
 /// The top-level clap command, with only the given operations as subcommands.
@@ -186,7 +190,7 @@ pub fn root_command(ops: impl IntoIterator<Item = &'static Operation>) -> Comman
 /// The whole command tree, as shell completion sees it: every operation, `help`, and
 /// `completion <shell>`.
 pub fn completion_command(service: &'static Service) -> Command {
-    root_command(service.operations.iter().copied())
+    root_command(service.operations())
         .subcommand(Command::new(HELP).about("Show the help page of aws-connect"))
         .subcommand(Command::new(COMPLETION).about("Print a shell completion script").arg(
             Arg::new("shell").required(true).value_parser(SHELLS.iter().map(|(name, _)| *name).collect::<Vec<_>>()),
@@ -271,13 +275,13 @@ pub fn parse(service: &'static Service, args: &[String]) -> Result<Parsed, CliEr
         .subcommand()
         .ok_or_else(|| CliError::Usage("the following arguments are required: operation".into()))?;
     let params = op
-        .input
+        .input()
         .map_or(&[][..], |s| s.members())
         .iter()
         .filter_map(|m| {
-            if let Kind::Boolean = m.target.kind {
+            if let Kind::Boolean = m.target().kind() {
                 let given = |id: &str| sub.value_source(id) == Some(clap::parser::ValueSource::CommandLine);
-                return if given(m.name) {
+                return if given(m.name()) {
                     Some((m, ParamInput::Flag(true)))
                 } else if given(&no_flag_id(m)) {
                     Some((m, ParamInput::Flag(false)))
@@ -285,7 +289,7 @@ pub fn parse(service: &'static Service, args: &[String]) -> Result<Parsed, CliEr
                     None
                 };
             }
-            sub.get_many::<String>(m.name).map(|v| (m, ParamInput::Text(v.cloned().collect())))
+            sub.get_many::<String>(m.name()).map(|v| (m, ParamInput::Text(v.cloned().collect())))
         })
         .collect();
     let skeleton = sub.get_one::<String>("generate-cli-skeleton").map(|v| match v.as_str() {
@@ -306,6 +310,7 @@ pub fn parse(service: &'static Service, args: &[String]) -> Result<Parsed, CliEr
             max_items: paging_option(sub, "max-items"),
         },
         help,
+        bulk: crate::bulk::options(sub)?,
         globals,
     };
     Ok(Parsed::Run(Box::new(invocation)))
@@ -444,8 +449,8 @@ mod tests {
             .params
             .iter()
             .map(|(m, v)| match v {
-                ParamInput::Text(t) => (m.cli_name, t.join(" ")),
-                ParamInput::Flag(f) => (m.cli_name, f.to_string()),
+                ParamInput::Text(t) => (m.cli_name(), t.join(" ")),
+                ParamInput::Flag(f) => (m.cli_name(), f.to_string()),
             })
             .collect();
         assert_eq!(values, [("identity-info", "Email=x".into()), ("user-id", "u".into()), ("instance-id", "i".into())]);

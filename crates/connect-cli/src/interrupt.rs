@@ -50,3 +50,22 @@ pub fn exit_on_interrupt() {
 pub fn ignore_interrupt() {
     set_handler(libc::SIG_IGN);
 }
+
+/// Set by [`flag_on_interrupt`]'s handler.
+static INTERRUPTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// The flag handler: one atomic store (async-signal-safe).
+extern "C" fn on_interrupt_flag(_signal: libc::c_int) {
+    INTERRUPTED.store(true, std::sync::atomic::Ordering::SeqCst);
+    // The C runtime's `signal` resets the disposition after each delivery: re-arm.
+    #[cfg(windows)]
+    set_handler(on_interrupt_flag as extern "C" fn(libc::c_int) as libc::sighandler_t);
+}
+
+/// From now on, Ctrl-C only sets a flag (for commands that finish what is in flight before they
+/// stop, like a bulk run); returns the flag.
+pub fn flag_on_interrupt() -> &'static std::sync::atomic::AtomicBool {
+    let handler: extern "C" fn(libc::c_int) = on_interrupt_flag;
+    set_handler(handler as libc::sighandler_t);
+    &INTERRUPTED
+}

@@ -1,6 +1,7 @@
 //! connect-cli: the `aws-connect` command line on top of connect-core: argument parsing,
 //! output, and the mapping of errors to the AWS CLI's messages and exit codes.
 
+pub mod bulk;
 pub mod cmdline;
 pub mod command;
 pub mod error;
@@ -149,15 +150,18 @@ fn run_operation(inv: &Invocation, out: &mut dyn Write, context: &Context) -> Re
     }
     match inv.skeleton {
         Some(SkeletonKind::Input) => {
-            return write_out(out, &to_pretty(&skeleton::input(op.input), Style { ensure_ascii: true }));
+            return write_out(out, &to_pretty(&skeleton::input(op.input()), Style { ensure_ascii: true }));
         }
-        Some(SkeletonKind::YamlInput) => return write_out(out, &skeleton::yaml_input(op.input)),
+        Some(SkeletonKind::YamlInput) => return write_out(out, &skeleton::yaml_input(op.input())),
         Some(SkeletonKind::Output) | None => {}
+    }
+    if let Some(rows) = &inv.bulk {
+        return run_bulk(inv, rows, out, context);
     }
     check_required(inv)?;
     let mut input = build_input(inv)?;
     let paging = if inv.skeleton == Some(SkeletonKind::Output) { None } else { paging(inv, &input)? };
-    if let Some(shape) = op.input {
+    if let Some(shape) = op.input() {
         input::fill_idempotency_tokens(shape, &mut input);
         // `--page-size` fills the page size member and is validated as it (botocore's paginator
         // sets it before the call's parameters are validated).
@@ -181,7 +185,7 @@ fn run_operation(inv: &Invocation, out: &mut dyn Write, context: &Context) -> Re
     }
     let response = if inv.skeleton == Some(SkeletonKind::Output) {
         // Validated; a sample response instead of a request.
-        match skeleton::output(op.output) {
+        match skeleton::output(op.output()) {
             Some(Value::Object(sample)) => sample,
             _ => serde_json::Map::new(),
         }
@@ -244,7 +248,7 @@ fn response_text(
         None if response.as_object().is_some_and(|m| m.is_empty()) => return Ok(String::new()),
         None => response,
     };
-    Ok(output::render(format, &value, op.name))
+    Ok(output::render(format, &value, op.name()))
 }
 
 /// Client settings from the global options.
@@ -284,7 +288,7 @@ pub(crate) fn settings(inv: &Invocation, context: &Context) -> Result<client::Se
             std::env::consts::OS,
             std::env::consts::ARCH,
             context.prompt.agent_name(),
-            inv.operation.cli_name
+            inv.operation.cli_name()
         ),
         debug,
     })
@@ -340,6 +344,20 @@ fn build_input(inv: &Invocation) -> Result<serde_json::Map<String, Value>, CliEr
     Ok(input::merge(explicit, document))
 }
 
+/// `--cli-input-rows`: the operation once per row, each row merged under the explicit arguments
+/// as a `--cli-input-json` document is (see [`bulk`]).
+fn run_bulk(
+    inv: &Invocation,
+    opts: &bulk::BulkOptions,
+    out: &mut dyn Write,
+    context: &Context,
+) -> Result<(), CliError> {
+    if inv.cli_input_json.is_some() || inv.cli_input_yaml.is_some() {
+        return Err(CliError::ParamValidation("Only one --cli-input- parameter may be specified.".into()));
+    }
+    let common = bulk::Common { op: inv.operation, explicit: build_input(inv)?, paging: &|input| paging(inv, input) };
+    bulk::run(opts, &common, || settings(inv, context), out)
+}
 
 /// The input members given as parameters on the command line.
 pub(crate) fn explicit_input(inv: &Invocation) -> Result<serde_json::Map<String, Value>, CliError> {
@@ -349,7 +367,7 @@ pub(crate) fn explicit_input(inv: &Invocation) -> Result<serde_json::Map<String,
             ParamInput::Flag(b) => Value::Bool(*b),
             ParamInput::Text(values) => input::param_value(member, values, &LocalParamFiles)?,
         };
-        explicit.insert(member.name.to_owned(), value);
+        explicit.insert(member.name().to_owned(), value);
     }
     Ok(explicit)
 }
@@ -362,11 +380,11 @@ fn check_required(inv: &Invocation) -> Result<(), CliError> {
     }
     let missing: Vec<String> = inv
         .operation
-        .input
+        .input()
         .map_or(&[][..], |s| s.members())
         .iter()
-        .filter(|m| m.required && !inv.params.iter().any(|(p, _)| p.name == m.name))
-        .map(|m| format!("--{}", m.cli_name))
+        .filter(|m| m.required() && !inv.params.iter().any(|(p, _)| p.name() == m.name()))
+        .map(|m| format!("--{}", m.cli_name()))
         .collect();
     if missing.is_empty() {
         Ok(())

@@ -112,7 +112,7 @@ fn split(service: &'static Service, args: &[String]) -> Parts {
         before.extend_from_slice(&args[pos + 1..]);
         return Parts { before, operation: None, given: Vec::new(), rest: Vec::new() };
     };
-    let members = op.input.map_or(&[][..], |s| s.members());
+    let members = op.input().map_or(&[][..], |s| s.members());
     let mut given: Vec<(&'static Member, Given)> = Vec::new();
     let mut rest = Vec::new();
     let mut i = pos + 1;
@@ -124,10 +124,10 @@ fn split(service: &'static Service, args: &[String]) -> Parts {
             continue;
         };
         let (name, inline) = option.split_once('=').map_or((option, None), |(n, v)| (n, Some(v.to_owned())));
-        let boolean = |m: &&Member| matches!(m.target.kind, Kind::Boolean);
-        let found = members.iter().find(|m| m.cli_name == name).map(|m| (m, true)).or_else(|| {
+        let boolean = |m: &&Member| matches!(m.target().kind(), Kind::Boolean);
+        let found = members.iter().find(|m| m.cli_name() == name).map(|m| (m, true)).or_else(|| {
             let plain = name.strip_prefix("no-")?;
-            members.iter().filter(boolean).find(|m| m.cli_name == plain).map(|m| (m, false))
+            members.iter().filter(boolean).find(|m| m.cli_name() == plain).map(|m| (m, false))
         });
         let Some((member, positive)) = found else {
             rest.push(arg.clone());
@@ -138,7 +138,7 @@ fn split(service: &'static Service, args: &[String]) -> Parts {
         } else if let Some(v) = inline {
             Given::Values(vec![v])
         } else {
-            let list = matches!(member.target.kind, Kind::List(_));
+            let list = matches!(member.target().kind(), Kind::List(_));
             let mut values = Vec::new();
             while i < args.len() && !args[i].starts_with("--") && (list || values.is_empty()) {
                 values.push(args[i].clone());
@@ -146,7 +146,7 @@ fn split(service: &'static Service, args: &[String]) -> Parts {
             }
             Given::Values(values)
         };
-        given.retain(|(m, _)| m.name != member.name);
+        given.retain(|(m, _)| m.name() != member.name());
         given.push((member, value));
     }
     Parts { before: args[..pos].to_vec(), operation: Some(op), given, rest }
@@ -169,7 +169,7 @@ impl From<Cancelled> for CliError {
 
 /// The type of a shape as the prompts show it.
 fn type_label(shape: &Shape) -> String {
-    match shape.kind {
+    match shape.kind() {
         Kind::List(element) => format!("list of {}", element.type_name()),
         Kind::Map { value, .. } => format!("map to {}", value.type_name()),
         _ => shape.type_name().to_owned(),
@@ -187,7 +187,7 @@ fn value_text(value: &Value) -> String {
 /// Members in the order they are asked: required ones first, then the model's order.
 fn ordered(members: &'static [Member]) -> Vec<&'static Member> {
     let mut all: Vec<&'static Member> = members.iter().collect();
-    all.sort_by_key(|m| !m.required);
+    all.sort_by_key(|m| !m.required());
     all
 }
 
@@ -233,17 +233,17 @@ impl<R: BufRead, W: Write> Prompter<R, W> {
     fn describe(&mut self, indent: &str, label: &str, member: &Member) {
         let mut head = format!(
             "{indent}{label} ({}{})",
-            type_label(member.target),
-            if member.required { ", required" } else { "" }
+            type_label(member.target()),
+            if member.required() { ", required" } else { "" }
         );
-        let doc = doc_overview(if member.doc.is_empty() { member.target.doc } else { member.doc });
+        let doc = doc_overview(if member.doc().is_empty() { member.target().doc() } else { member.doc() });
         if !doc.is_empty() {
             head.push_str(": ");
             head.push_str(&doc);
         }
         self.say(&head);
-        if let Kind::Enum(values) = member.target.kind {
-            let names: Vec<&str> = values.iter().map(|v| v.value).collect();
+        if let Kind::Enum(values) = member.target().kind() {
+            let names: Vec<&str> = values.iter().map(|v| v.value()).collect();
             self.say(&format!("{indent}  one of: {}", names.join(", ")));
         }
     }
@@ -261,20 +261,20 @@ impl<R: BufRead, W: Write> Prompter<R, W> {
                 }
             },
         };
-        self.say(&format!("aws-connect {}: {}", op.cli_name, doc_overview(op.doc)));
+        self.say(&format!("aws-connect {}: {}", op.cli_name(), doc_overview(op.doc())));
         self.say("Enter keeps the value in brackets, '-' leaves an optional parameter out, Ctrl-D cancels.");
-        let members = op.input.map_or(&[][..], |s| s.members());
+        let members = op.input().map_or(&[][..], |s| s.members());
         let mut values: Vec<(&'static Member, Given)> = Vec::new();
-        for member in members.iter().filter(|m| m.required) {
-            let default = parts.given.iter().find(|(m, _)| m.name == member.name).map(|(_, g)| g.clone());
+        for member in members.iter().filter(|m| m.required()) {
+            let default = parts.given.iter().find(|(m, _)| m.name() == member.name()).map(|(_, g)| g.clone());
             if let Some(v) = self.parameter(member, default)? {
                 values.push((member, v));
             }
         }
-        let optional: Vec<&'static Member> = members.iter().filter(|m| !m.required).collect();
+        let optional: Vec<&'static Member> = members.iter().filter(|m| !m.required()).collect();
         // Optional parameters given on the command line stay unless changed.
         for member in &optional {
-            if let Some((_, g)) = parts.given.iter().find(|(m, _)| m.name == member.name) {
+            if let Some((_, g)) = parts.given.iter().find(|(m, _)| m.name() == member.name()) {
                 values.push((member, g.clone()));
             }
         }
@@ -283,15 +283,15 @@ impl<R: BufRead, W: Write> Prompter<R, W> {
         }
         // The command line: the parameters in the model's order, then the other arguments.
         let mut out = std::mem::take(&mut parts.before);
-        out.push(op.cli_name.to_owned());
+        out.push(op.cli_name().to_owned());
         for member in members {
-            match values.iter().find(|(m, _)| m.name == member.name) {
+            match values.iter().find(|(m, _)| m.name() == member.name()) {
                 Some((_, Given::Values(v))) => {
-                    out.push(format!("--{}", member.cli_name));
+                    out.push(format!("--{}", member.cli_name()));
                     out.extend(v.iter().cloned());
                 }
-                Some((_, Given::Flag(true))) => out.push(format!("--{}", member.cli_name)),
-                Some((_, Given::Flag(false))) => out.push(format!("--no-{}", member.cli_name)),
+                Some((_, Given::Flag(true))) => out.push(format!("--{}", member.cli_name())),
+                Some((_, Given::Flag(false))) => out.push(format!("--no-{}", member.cli_name())),
                 None => {}
             }
         }
@@ -310,15 +310,15 @@ impl<R: BufRead, W: Write> Prompter<R, W> {
         loop {
             self.say("Optional parameters:");
             for (i, m) in optional.iter().enumerate() {
-                let current = match values.iter().find(|(v, _)| v.name == m.name) {
+                let current = match values.iter().find(|(v, _)| v.name() == m.name()) {
                     Some((_, Given::Values(v))) => {
                         format!(" = {}", v.iter().map(|s| shell_word(s)).collect::<Vec<_>>().join(" "))
                     }
                     Some((_, Given::Flag(b))) => format!(" = {b}"),
                     None => String::new(),
                 };
-                let doc = doc_overview(if m.doc.is_empty() { m.target.doc } else { m.doc });
-                self.say(&format!("  {:>2}) --{}{current}  {doc}", i + 1, m.cli_name));
+                let doc = doc_overview(if m.doc().is_empty() { m.target().doc() } else { m.doc() });
+                self.say(&format!("  {:>2}) --{}{current}  {doc}", i + 1, m.cli_name()));
             }
             let answer = self.ask("Number of a parameter to set, or Enter to run: ")?;
             let answer = answer.trim();
@@ -329,8 +329,8 @@ impl<R: BufRead, W: Write> Prompter<R, W> {
                 self.say(&format!("  '{answer}' is not one of the numbers above."));
                 continue;
             };
-            let default = values.iter().find(|(m, _)| m.name == member.name).map(|(_, g)| g.clone());
-            values.retain(|(m, _)| m.name != member.name);
+            let default = values.iter().find(|(m, _)| m.name() == member.name()).map(|(_, g)| g.clone());
+            values.retain(|(m, _)| m.name() != member.name());
             if let Some(v) = self.parameter(member, default)? {
                 values.push((member, v));
             }
@@ -339,17 +339,17 @@ impl<R: BufRead, W: Write> Prompter<R, W> {
 
     /// Asks for one top-level parameter.
     fn parameter(&mut self, member: &'static Member, default: Option<Given>) -> Result<Option<Given>, Cancelled> {
-        let label = format!("--{}", member.cli_name);
+        let label = format!("--{}", member.cli_name());
         self.describe("", &label, member);
-        let shape = member.target;
-        match shape.kind {
+        let shape = member.target();
+        match shape.kind() {
             Kind::Boolean => {
                 let default = match default {
                     Some(Given::Flag(b)) => Some(if b { "yes" } else { "no" }),
                     _ => None,
                 };
                 loop {
-                    let Some(answer) = self.ask_text(&format!("{label} (yes/no)"), default, member.required)? else {
+                    let Some(answer) = self.ask_text(&format!("{label} (yes/no)"), default, member.required())? else {
                         return Ok(None);
                     };
                     match answer.trim().to_ascii_lowercase().as_str() {
@@ -381,7 +381,7 @@ impl<R: BufRead, W: Write> Prompter<R, W> {
                 };
                 self.say("  Values separated by spaces (quote a value that has spaces), or one JSON list.");
                 loop {
-                    let Some(text) = self.ask_text(&label, default.as_deref(), member.required)? else {
+                    let Some(text) = self.ask_text(&label, default.as_deref(), member.required())? else {
                         return Ok(None);
                     };
                     let words = if text.trim_start().starts_with('[') {
@@ -401,7 +401,7 @@ impl<R: BufRead, W: Write> Prompter<R, W> {
                     Some(Given::Values(v)) => v.first().cloned(),
                     _ => None,
                 };
-                Ok(self.ask_text(&label, default.as_deref(), member.required)?.map(|v| Given::Values(vec![v])))
+                Ok(self.ask_text(&label, default.as_deref(), member.required())?.map(|v| Given::Values(vec![v])))
             }
         }
     }
@@ -431,7 +431,7 @@ impl<R: BufRead, W: Write> Prompter<R, W> {
             let answer = answer.trim();
             match (answer, text) {
                 ("=", Some(t)) => return Ok(Some(t.to_owned())),
-                ("-", _) if !member.required => return Ok(None),
+                ("-", _) if !member.required() => return Ok(None),
                 ("", _) => break,
                 (whole, _) => match parse(whole) {
                     Ok(_) => return Ok(Some(whole.to_owned())),
@@ -439,10 +439,10 @@ impl<R: BufRead, W: Write> Prompter<R, W> {
                 },
             }
         }
-        let value = self.members(&format!("{indent}  "), member.target, current)?;
+        let value = self.members(&format!("{indent}  "), member.target(), current)?;
         Ok(match value {
             Some(v) => Some(structure_text(member, &v)),
-            None if member.required => Some("{}".to_owned()),
+            None if member.required() => Some("{}".to_owned()),
             None => None,
         })
     }
@@ -455,7 +455,7 @@ impl<R: BufRead, W: Write> Prompter<R, W> {
         current: Option<&Value>,
     ) -> Result<Option<Value>, Cancelled> {
         let mut map = Map::new();
-        let union = matches!(shape.kind, Kind::Union(_));
+        let union = matches!(shape.kind(), Kind::Union(_));
         if union {
             self.say(&format!("{indent}(a union: give one member)"));
         }
@@ -463,9 +463,9 @@ impl<R: BufRead, W: Write> Prompter<R, W> {
             if union && !map.is_empty() {
                 break;
             }
-            let old = current.and_then(|c| c.get(member.name));
+            let old = current.and_then(|c| c.get(member.name()));
             if let Some(v) = self.member(indent, member, old)? {
-                map.insert(member.name.to_owned(), v);
+                map.insert(member.name().to_owned(), v);
             }
         }
         Ok((!map.is_empty()).then_some(Value::Object(map)))
@@ -478,17 +478,18 @@ impl<R: BufRead, W: Write> Prompter<R, W> {
         member: &'static Member,
         old: Option<&Value>,
     ) -> Result<Option<Value>, Cancelled> {
-        self.describe(indent, member.name, member);
+        self.describe(indent, member.name(), member);
         let parse =
             |text: &str| input::param_value(member, &[text.to_owned()], &LocalParamFiles).map_err(|e| e.to_string());
-        if let Kind::Structure(_) | Kind::Union(_) = member.target.kind {
+        if let Kind::Structure(_) | Kind::Union(_) = member.target().kind() {
             let text = old.map(|v| structure_text(member, v));
-            let answer = self.structure(indent, member.name, member, text.as_deref(), old, parse)?;
+            let answer = self.structure(indent, member.name(), member, text.as_deref(), old, parse)?;
             return Ok(answer.and_then(|t| input::param_value(member, &[t], &LocalParamFiles).ok()));
         }
         let default = old.map(value_text);
         loop {
-            let Some(text) = self.ask_text(&format!("{indent}{}", member.name), default.as_deref(), member.required)?
+            let Some(text) =
+                self.ask_text(&format!("{indent}{}", member.name()), default.as_deref(), member.required())?
             else {
                 return Ok(None);
             };
@@ -535,21 +536,21 @@ mod tests {
     /// members.
     fn op_with_required_structure() -> (&'static Operation, &'static Member) {
         SERVICE
-            .operations
-            .iter()
+            .operations()
             .find_map(|op| {
-                let members = op.input?.members();
-                let m = members.iter().find(|m| m.required && matches!(m.target.kind, Kind::Structure(_)))?;
-                let simple = |x: &Member| !x.required || x.name == m.name || matches!(x.target.kind, Kind::String);
-                let plain = m.target.members().iter().all(|x| {
-                    !x.required
+                let members = op.input()?.members();
+                let m = members.iter().find(|m| m.required() && matches!(m.target().kind(), Kind::Structure(_)))?;
+                let simple =
+                    |x: &Member| !x.required() || x.name() == m.name() || matches!(x.target().kind(), Kind::String);
+                let plain = m.target().members().iter().all(|x| {
+                    !x.required()
                         && !matches!(
-                            x.target.kind,
+                            x.target().kind(),
                             Kind::Structure(_) | Kind::Union(_) | Kind::List(_) | Kind::Map { .. }
                         )
                 });
-                let has_text = m.target.members().iter().any(|x| matches!(x.target.kind, Kind::String));
-                (members.iter().all(simple) && plain && has_text).then_some((*op, m))
+                let has_text = m.target().members().iter().any(|x| matches!(x.target().kind(), Kind::String));
+                (members.iter().all(simple) && plain && has_text).then_some((op, m))
             })
             .expect("an operation with a required structure parameter")
     }
@@ -557,20 +558,21 @@ mod tests {
     #[test]
     fn members_one_by_one_become_shorthand() {
         let (op, structure) = op_with_required_structure();
-        let required: Vec<&Member> = op.input.map_or(&[][..], |s| s.members()).iter().filter(|m| m.required).collect();
+        let required: Vec<&Member> =
+            op.input().map_or(&[][..], |s| s.members()).iter().filter(|m| m.required()).collect();
         // Enter for the structure, then a value for each string member and Enter for the rest;
         // "x" for every other required parameter.
         let mut answers = String::new();
-        let mut expected = vec![op.cli_name.to_owned()];
+        let mut expected = vec![op.cli_name().to_owned()];
         for m in &required {
-            expected.push(format!("--{}", m.cli_name));
-            if m.name == structure.name {
+            expected.push(format!("--{}", m.cli_name()));
+            if m.name() == structure.name() {
                 answers.push('\n');
                 let mut parts = Vec::new();
-                for inner in ordered(structure.target.members()) {
-                    if matches!(inner.target.kind, Kind::String) && parts.len() < 2 {
+                for inner in ordered(structure.target().members()) {
+                    if matches!(inner.target().kind(), Kind::String) && parts.len() < 2 {
                         answers.push_str(&format!("v{}\n", parts.len()));
-                        parts.push(format!("{}=v{}", inner.name, parts.len()));
+                        parts.push(format!("{}=v{}", inner.name(), parts.len()));
                     } else {
                         answers.push('\n');
                     }
@@ -582,24 +584,26 @@ mod tests {
             }
         }
         answers.push('\n'); // no optional parameter
-        let (result, screen) = scripted(&[op.cli_name, "--region", "r"], &answers);
+        let (result, screen) = scripted(&[op.cli_name(), "--region", "r"], &answers);
         expected.extend(strings(&["--region", "r"]));
         assert_eq!(result.ok(), Some(expected), "{screen}");
-        assert!(screen.contains(&format!("--{} (structure, required)", structure.cli_name)), "{screen}");
+        assert!(screen.contains(&format!("--{} (structure, required)", structure.cli_name())), "{screen}");
     }
 
     #[test]
     fn command_line_values_are_the_defaults() {
         let (op, structure) = op_with_required_structure();
-        let required: Vec<&Member> = op.input.map_or(&[][..], |s| s.members()).iter().filter(|m| m.required).collect();
-        let mut args = vec![op.cli_name.to_owned(), "--cli-auto-prompt".into()];
+        let required: Vec<&Member> =
+            op.input().map_or(&[][..], |s| s.members()).iter().filter(|m| m.required()).collect();
+        let mut args = vec![op.cli_name().to_owned(), "--cli-auto-prompt".into()];
         for m in &required {
-            args.push(format!("--{}", m.cli_name));
-            args.push(if m.name == structure.name { "{}".into() } else { "given".into() });
+            args.push(format!("--{}", m.cli_name()));
+            args.push(if m.name() == structure.name() { "{}".into() } else { "given".into() });
         }
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         // '=' keeps the structure, Enter keeps the others and adds no optional parameter.
-        let answers: String = required.iter().map(|m| if m.name == structure.name { "=\n" } else { "\n" }).collect();
+        let answers: String =
+            required.iter().map(|m| if m.name() == structure.name() { "=\n" } else { "\n" }).collect();
         let (result, screen) = scripted(&args, &format!("{answers}\n"));
         let mut expected = args.clone();
         expected.retain(|a| *a != "--cli-auto-prompt");
@@ -609,14 +613,14 @@ mod tests {
     #[test]
     fn end_of_input_cancels() {
         let (op, _) = op_with_required_structure();
-        let (result, _) = scripted(&[op.cli_name], "");
+        let (result, _) = scripted(&[op.cli_name()], "");
         assert!(matches!(result, Err(CliError::Interrupted)));
     }
 
     #[test]
     fn an_unknown_operation_is_asked_again() {
         let (op, _) = op_with_required_structure();
-        let (result, screen) = scripted(&["no-such-op"], &format!("bogus\n{}\n", op.cli_name));
+        let (result, screen) = scripted(&["no-such-op"], &format!("bogus\n{}\n", op.cli_name()));
         assert!(screen.contains("Unknown operation 'bogus'"), "{screen}");
         assert!(matches!(result, Err(CliError::Interrupted)), "the script ends during the parameters");
     }

@@ -57,9 +57,8 @@ pub fn call<I: Serialize, O: DeserializeOwned>(
     settings: &Settings,
 ) -> Result<O, CallError> {
     let op = service
-        .operations
-        .iter()
-        .find(|o| o.name == operation)
+        .operations()
+        .find(|o| o.name() == operation)
         .ok_or_else(|| CallError::UnknownOperation(operation.to_owned()))?;
     let mut document = match serde_json::to_value(input) {
         Ok(Value::Object(map)) => map,
@@ -72,11 +71,11 @@ pub fn call<I: Serialize, O: DeserializeOwned>(
     };
     // Optional members the type leaves unset are left out, as the command line leaves them out.
     document.retain(|_, v| !v.is_null());
-    if let Some(shape) = op.input {
+    if let Some(shape) = op.input() {
         fill_idempotency_tokens(shape, &mut document);
         validate(&Value::Object(document.clone()), shape).map_err(|e| CallError::Invalid(Box::new(e)))?;
     }
     let output = send(service, op, &document, settings).map_err(|e| CallError::Send(Box::new(e)))?;
-    let output = if op.output.is_none() && output.is_empty() { Value::Null } else { Value::Object(output) };
+    let output = if op.output().is_none() && output.is_empty() { Value::Null } else { Value::Object(output) };
     serde_json::from_value(output).map_err(|source| CallError::Types { context: "the output", source })
 }

@@ -2,54 +2,64 @@
 //!
 //! Everything operation-specific reaches the runtime through these types: the generated tables in
 //! [`crate::generated`] are `static` values of them, so reading them costs nothing at start-up.
-//! Shapes refer to each other by `&'static` reference, which lets recursive shapes be described
-//! directly.
+//! Their fields are private: read them with the accessor methods (`shape.name()`,
+//! `member.target()`, `op.input()`, …), and build test fixtures with the `const` constructors
+//! (`Shape::new(…).with_doc(…)`). Shapes refer to each other by `&'static` reference, which lets
+//! recursive shapes be described directly.
 
 /// A shape of the model, reduced to what the runtime needs.
 #[derive(Debug)]
 pub struct Shape {
-    /// The shape's name without its namespace (`InstanceSummary`, `String`).
-    pub name: &'static str,
-    pub kind: Kind,
-    /// Plain-text documentation (markup removed), paragraphs separated by a blank line.
-    pub doc: &'static str,
-    /// `@length`: characters of a string, entries of a list or map.
-    pub length: Option<Bounds>,
-    /// `@range`: bounds of a number.
-    pub range: Option<Bounds>,
-    /// `@pattern`, kept for documentation only: the model's patterns are not reliable enough to enforce.
-    pub pattern: Option<&'static str>,
-    /// `@sensitive`: values of this shape are never printed.
-    pub sensitive: bool,
-    /// `@error` and `@httpError`, for error structures.
-    pub error: Option<ErrorTrait>,
+    name: &'static str,
+    kind: Kind,
+    doc: &'static str,
+    length: Option<Bounds>,
+    range: Option<Bounds>,
+    pattern: Option<&'static str>,
+    sensitive: bool,
+    error: Option<ErrorTrait>,
 }
 
 /// The type of a shape and what it is made of.
 #[derive(Debug, Clone, Copy)]
 pub enum Kind {
+    /// A string.
     String,
+    /// A string limited to the listed values.
     Enum(&'static [EnumValue]),
+    /// A 32-bit integer.
     Integer,
+    /// A 64-bit integer.
     Long,
+    /// `true` or `false`.
     Boolean,
+    /// A 32-bit floating-point number.
     Float,
+    /// A 64-bit floating-point number.
     Double,
+    /// A point in time, written as the format says.
     Timestamp(TimestampFormat),
+    /// A structure with these members, in model order.
     Structure(&'static [Member]),
+    /// A union: exactly one of these members is set.
     Union(&'static [Member]),
+    /// A list of values of this shape.
     List(&'static Shape),
-    Map { key: &'static Shape, value: &'static Shape },
+    /// A map from keys of one shape to values of another.
+    Map {
+        /// The shape of the keys (a string or an enum).
+        key: &'static Shape,
+        /// The shape of the values.
+        value: &'static Shape,
+    },
 }
 
 /// One value of an enum shape.
 #[derive(Debug)]
 pub struct EnumValue {
-    /// The member name in the model (`ROUTABLE`).
-    pub name: &'static str,
-    /// The value on the wire (`@enumValue`).
-    pub value: &'static str,
-    pub doc: &'static str,
+    name: &'static str,
+    value: &'static str,
+    doc: &'static str,
 }
 
 impl EnumValue {
@@ -58,34 +68,46 @@ impl EnumValue {
         EnumValue { name, value, doc: "" }
     }
 
-    pub const fn doc(mut self, doc: &'static str) -> EnumValue {
+    /// The same value with this documentation.
+    pub const fn with_doc(mut self, doc: &'static str) -> EnumValue {
         self.doc = doc;
         self
+    }
+
+    /// The member name in the model (`ROUTABLE`).
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// The value on the wire (`@enumValue`).
+    pub fn value(&self) -> &'static str {
+        self.value
+    }
+
+    /// Plain-text documentation, empty when there is none.
+    pub fn doc(&self) -> &'static str {
+        self.doc
     }
 }
 
 /// A member of a structure or union.
 #[derive(Debug)]
 pub struct Member {
-    /// The member name, which is also its JSON key (`InstanceId`).
-    pub name: &'static str,
-    /// The option name on the command line, without dashes (`first-name`).
-    pub cli_name: &'static str,
-    pub target: &'static Shape,
-    pub doc: &'static str,
-    pub required: bool,
-    /// Where the member goes in an HTTP request.
-    pub location: Location,
-    /// `@default`, as JSON text.
-    pub default: Option<&'static str>,
-    /// `@idempotencyToken`: filled with a fresh UUID when not given.
-    pub idempotency_token: bool,
-    pub deprecated: bool,
+    name: &'static str,
+    cli_name: &'static str,
+    target: &'static Shape,
+    doc: &'static str,
+    required: bool,
+    location: Location,
+    default: Option<&'static str>,
+    idempotency_token: bool,
+    deprecated: bool,
 }
 
 /// The HTTP binding of a member.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Location {
+    /// A member of the JSON body.
     Body,
     /// `@httpLabel`: a `{Name}` segment of the URI.
     Label,
@@ -98,7 +120,9 @@ pub enum Location {
 /// Inclusive bounds of a `@length` or `@range` trait; either end may be open.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Bounds {
+    /// The smallest allowed value or length, if any.
     pub min: Option<f64>,
+    /// The largest allowed value or length, if any.
     pub max: Option<f64>,
 }
 
@@ -107,101 +131,343 @@ pub struct Bounds {
 pub enum TimestampFormat {
     /// The protocol's default for the location.
     Default,
+    /// Seconds since the epoch, as a number (`@timestampFormat("epoch-seconds")`).
     EpochSeconds,
+    /// RFC 3339 date and time (`@timestampFormat("date-time")`).
     DateTime,
+    /// RFC 7231 HTTP date (`@timestampFormat("http-date")`).
     HttpDate,
 }
 
 /// `@error` and `@httpError` of an error structure.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ErrorTrait {
+    /// Whether the client or the server is at fault.
     pub fault: Fault,
+    /// The HTTP status code of the error response.
     pub http_status: u16,
 }
 
 /// Who is at fault for an error.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Fault {
+    /// The request was wrong (`@error("client")`).
     Client,
+    /// The service failed (`@error("server")`).
     Server,
 }
 
 /// An operation of the service.
 #[derive(Debug)]
 pub struct Operation {
-    /// The operation name (`ListInstances`).
-    pub name: &'static str,
-    /// The command name on the command line (`update-user-identity-info`).
-    pub cli_name: &'static str,
-    pub doc: &'static str,
-    pub http: Http,
-    /// The input structure, absent when the model says `smithy.api#Unit`.
-    pub input: Option<&'static Shape>,
-    /// The output structure, absent when the model says `smithy.api#Unit`.
-    pub output: Option<&'static Shape>,
-    pub errors: &'static [&'static Shape],
-    pub paginated: Option<Paginated>,
-    /// `@examples`, for the help page.
-    pub examples: &'static [Example],
-    /// `@idempotent`.
-    pub idempotent: bool,
-    /// The JSON Schema of the input, from the generated Rust type.
-    pub input_schema: Option<fn() -> schemars::Schema>,
+    name: &'static str,
+    cli_name: &'static str,
+    doc: &'static str,
+    http: Http,
+    input: Option<&'static Shape>,
+    output: Option<&'static Shape>,
+    errors: &'static [&'static Shape],
+    paginated: Option<Paginated>,
+    examples: &'static [Example],
+    idempotent: bool,
+    input_schema: Option<fn() -> schemars::Schema>,
 }
 
 /// The `@http` trait of an operation.
 #[derive(Debug, Clone, Copy)]
 pub struct Http {
+    /// The HTTP method (`POST`).
     pub method: &'static str,
     /// The URI template, such as `/users/{InstanceId}/{UserId}/identity-info`.
     pub uri: &'static str,
+    /// The HTTP status code of a successful response.
     pub code: u16,
 }
 
 /// One of an operation's `@examples`: a titled, described input and what it returns.
 #[derive(Debug, Clone, Copy)]
 pub struct Example {
-    pub title: &'static str,
+    title: &'static str,
+    doc: &'static str,
+    input: &'static str,
+    output: Option<&'static str>,
+}
+
+impl Example {
+    /// An example with this title and input (JSON text), no documentation and no output.
+    pub const fn new(title: &'static str, input: &'static str) -> Example {
+        Example { title, doc: "", input, output: None }
+    }
+
+    /// The same example with this documentation.
+    pub const fn with_doc(mut self, doc: &'static str) -> Example {
+        self.doc = doc;
+        self
+    }
+
+    /// The same example returning this output (JSON text).
+    pub const fn with_output(mut self, output: &'static str) -> Example {
+        self.output = Some(output);
+        self
+    }
+
+    /// The example's title.
+    pub fn title(&self) -> &'static str {
+        self.title
+    }
+
     /// Plain text, paragraphs separated by a blank line.
-    pub doc: &'static str,
+    pub fn doc(&self) -> &'static str {
+        self.doc
+    }
+
     /// The input, as JSON text.
-    pub input: &'static str,
+    pub fn input(&self) -> &'static str {
+        self.input
+    }
+
     /// The output, as JSON text; absent when the example returns nothing.
-    pub output: Option<&'static str>,
+    pub fn output(&self) -> Option<&'static str> {
+        self.output
+    }
 }
 
 /// The `@paginated` trait, merged with the service's defaults.
 #[derive(Debug, Clone, Copy)]
 pub struct Paginated {
+    /// The input member that takes the next page's token.
     pub input_token: Option<&'static str>,
+    /// The output member (a JMESPath-like path) that holds the next page's token.
     pub output_token: Option<&'static str>,
+    /// The output member (a path) that holds the page's items.
     pub items: Option<&'static str>,
+    /// The input member that limits the page size.
     pub page_size: Option<&'static str>,
 }
 
 /// The service shape: identity, signing, and endpoint rules.
 #[derive(Debug)]
 pub struct Service {
-    pub name: &'static str,
-    pub version: &'static str,
-    pub sdk_id: &'static str,
-    pub endpoint_prefix: &'static str,
-    /// The SigV4 signing name (`aws.auth#sigv4`).
-    pub signing_name: &'static str,
-    pub doc: &'static str,
-    /// The `smithy.rules#endpointRuleSet` document, as JSON text.
-    pub endpoint_rule_set: &'static str,
-    /// The `smithy.rules#endpointTests` document, as JSON text.
-    pub endpoint_tests: &'static str,
-    /// Every operation, sorted by [`Operation::cli_name`].
-    pub operations: &'static [&'static Operation],
+    name: &'static str,
+    version: &'static str,
+    sdk_id: &'static str,
+    endpoint_prefix: &'static str,
+    signing_name: &'static str,
+    doc: &'static str,
+    endpoint_rule_set: &'static str,
+    endpoint_tests: &'static str,
+    operations: &'static [&'static Operation],
 }
 
 impl Service {
+    /// A service with these identities and operations (sorted by [`Operation::cli_name`]), no
+    /// documentation and empty endpoint rules.
+    pub const fn new(
+        name: &'static str,
+        version: &'static str,
+        sdk_id: &'static str,
+        endpoint_prefix: &'static str,
+        signing_name: &'static str,
+        operations: &'static [&'static Operation],
+    ) -> Service {
+        Service {
+            name,
+            version,
+            sdk_id,
+            endpoint_prefix,
+            signing_name,
+            doc: "",
+            endpoint_rule_set: "{}",
+            endpoint_tests: "{}",
+            operations,
+        }
+    }
+
+    /// The same service with this documentation.
+    pub const fn with_doc(mut self, doc: &'static str) -> Service {
+        self.doc = doc;
+        self
+    }
+
+    /// The same service with these endpoint rules and endpoint tests (JSON documents).
+    pub const fn with_endpoint_rules(mut self, rule_set: &'static str, tests: &'static str) -> Service {
+        self.endpoint_rule_set = rule_set;
+        self.endpoint_tests = tests;
+        self
+    }
+
+    /// The service shape's name (`AmazonConnectService`).
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// The API version (`2017-08-08`).
+    pub fn version(&self) -> &'static str {
+        self.version
+    }
+
+    /// The SDK identifier (`Connect`).
+    pub fn sdk_id(&self) -> &'static str {
+        self.sdk_id
+    }
+
+    /// The endpoint prefix (`connect`).
+    pub fn endpoint_prefix(&self) -> &'static str {
+        self.endpoint_prefix
+    }
+
+    /// The SigV4 signing name (`aws.auth#sigv4`).
+    pub fn signing_name(&self) -> &'static str {
+        self.signing_name
+    }
+
+    /// Plain-text documentation of the service.
+    pub fn doc(&self) -> &'static str {
+        self.doc
+    }
+
+    /// The `smithy.rules#endpointRuleSet` document, as JSON text.
+    pub fn endpoint_rule_set(&self) -> &'static str {
+        self.endpoint_rule_set
+    }
+
+    /// The `smithy.rules#endpointTests` document, as JSON text.
+    pub fn endpoint_tests(&self) -> &'static str {
+        self.endpoint_tests
+    }
+
+    /// Every operation, sorted by [`Operation::cli_name`].
+    pub fn operations(&self) -> impl ExactSizeIterator<Item = &'static Operation> + Clone + 'static {
+        self.operations.iter().copied()
+    }
+
     /// The operation with this command-line name.
     pub fn operation(&self, cli_name: &str) -> Option<&'static Operation> {
         let ops = self.operations;
         ops.binary_search_by(|op| op.cli_name.cmp(cli_name)).ok().map(|i| ops[i])
+    }
+}
+
+impl Operation {
+    /// An operation with this HTTP binding and nothing else: no documentation, input, output,
+    /// errors, pagination or examples; builder methods add those.
+    pub const fn new(name: &'static str, cli_name: &'static str, http: Http) -> Operation {
+        Operation {
+            name,
+            cli_name,
+            doc: "",
+            http,
+            input: None,
+            output: None,
+            errors: &[],
+            paginated: None,
+            examples: &[],
+            idempotent: false,
+            input_schema: None,
+        }
+    }
+
+    /// The same operation with this documentation.
+    pub const fn with_doc(mut self, doc: &'static str) -> Operation {
+        self.doc = doc;
+        self
+    }
+
+    /// The same operation with this input structure.
+    pub const fn with_input(mut self, input: &'static Shape) -> Operation {
+        self.input = Some(input);
+        self
+    }
+
+    /// The same operation with this output structure.
+    pub const fn with_output(mut self, output: &'static Shape) -> Operation {
+        self.output = Some(output);
+        self
+    }
+
+    /// The same operation with these modeled errors.
+    pub const fn with_errors(mut self, errors: &'static [&'static Shape]) -> Operation {
+        self.errors = errors;
+        self
+    }
+
+    /// The same operation, paginated.
+    pub const fn with_paginated(mut self, paginated: Paginated) -> Operation {
+        self.paginated = Some(paginated);
+        self
+    }
+
+    /// The same operation with these examples.
+    pub const fn with_examples(mut self, examples: &'static [Example]) -> Operation {
+        self.examples = examples;
+        self
+    }
+
+    /// The same operation, `@idempotent`.
+    pub const fn with_idempotent(mut self) -> Operation {
+        self.idempotent = true;
+        self
+    }
+
+    /// The same operation with the JSON Schema of its input.
+    pub const fn with_input_schema(mut self, schema: fn() -> schemars::Schema) -> Operation {
+        self.input_schema = Some(schema);
+        self
+    }
+
+    /// The operation name (`ListInstances`).
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// The command name on the command line (`update-user-identity-info`).
+    pub fn cli_name(&self) -> &'static str {
+        self.cli_name
+    }
+
+    /// Plain-text documentation, paragraphs separated by a blank line.
+    pub fn doc(&self) -> &'static str {
+        self.doc
+    }
+
+    /// The `@http` trait.
+    pub fn http(&self) -> Http {
+        self.http
+    }
+
+    /// The input structure, absent when the model says `smithy.api#Unit`.
+    pub fn input(&self) -> Option<&'static Shape> {
+        self.input
+    }
+
+    /// The output structure, absent when the model says `smithy.api#Unit`.
+    pub fn output(&self) -> Option<&'static Shape> {
+        self.output
+    }
+
+    /// The modeled error structures, in model order.
+    pub fn errors(&self) -> impl ExactSizeIterator<Item = &'static Shape> + Clone + 'static {
+        self.errors.iter().copied()
+    }
+
+    /// The `@paginated` trait, merged with the service's defaults.
+    pub fn paginated(&self) -> Option<Paginated> {
+        self.paginated
+    }
+
+    /// `@examples`, for the help page.
+    pub fn examples(&self) -> &'static [Example] {
+        self.examples
+    }
+
+    /// `@idempotent`.
+    pub fn idempotent(&self) -> bool {
+        self.idempotent
+    }
+
+    /// The JSON Schema of the input, from the generated Rust type; absent for hand-built operations.
+    pub fn input_schema(&self) -> Option<schemars::Schema> {
+        self.input_schema.map(|f| f())
     }
 }
 
@@ -212,34 +478,80 @@ impl Shape {
         Shape { name, kind, doc: "", length: None, range: None, pattern: None, sensitive: false, error: None }
     }
 
-    pub const fn doc(mut self, doc: &'static str) -> Shape {
+    /// The same shape with this documentation.
+    pub const fn with_doc(mut self, doc: &'static str) -> Shape {
         self.doc = doc;
         self
     }
 
-    pub const fn length(mut self, min: Option<f64>, max: Option<f64>) -> Shape {
+    /// The same shape with a `@length` trait.
+    pub const fn with_length(mut self, min: Option<f64>, max: Option<f64>) -> Shape {
         self.length = Some(Bounds { min, max });
         self
     }
 
-    pub const fn range(mut self, min: Option<f64>, max: Option<f64>) -> Shape {
+    /// The same shape with a `@range` trait.
+    pub const fn with_range(mut self, min: Option<f64>, max: Option<f64>) -> Shape {
         self.range = Some(Bounds { min, max });
         self
     }
 
-    pub const fn pattern(mut self, pattern: &'static str) -> Shape {
+    /// The same shape with a `@pattern` trait.
+    pub const fn with_pattern(mut self, pattern: &'static str) -> Shape {
         self.pattern = Some(pattern);
         self
     }
 
-    pub const fn sensitive(mut self) -> Shape {
+    /// The same shape, `@sensitive`.
+    pub const fn with_sensitive(mut self) -> Shape {
         self.sensitive = true;
         self
     }
 
-    pub const fn error(mut self, fault: Fault, http_status: u16) -> Shape {
+    /// The same shape with `@error` and `@httpError` traits.
+    pub const fn with_error(mut self, fault: Fault, http_status: u16) -> Shape {
         self.error = Some(ErrorTrait { fault, http_status });
         self
+    }
+
+    /// The shape's name without its namespace (`InstanceSummary`, `String`).
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// The shape's type and what it is made of.
+    pub fn kind(&self) -> Kind {
+        self.kind
+    }
+
+    /// Plain-text documentation (markup removed), paragraphs separated by a blank line.
+    pub fn doc(&self) -> &'static str {
+        self.doc
+    }
+
+    /// `@length`: characters of a string, entries of a list or map.
+    pub fn length(&self) -> Option<Bounds> {
+        self.length
+    }
+
+    /// `@range`: bounds of a number.
+    pub fn range(&self) -> Option<Bounds> {
+        self.range
+    }
+
+    /// `@pattern`, kept for documentation only: the model's patterns are not reliable enough to enforce.
+    pub fn pattern(&self) -> Option<&'static str> {
+        self.pattern
+    }
+
+    /// `@sensitive`: values of this shape are never printed.
+    pub fn sensitive(&self) -> bool {
+        self.sensitive
+    }
+
+    /// `@error` and `@httpError`, for error structures.
+    pub fn error(&self) -> Option<ErrorTrait> {
+        self.error
     }
 
     /// The members of a structure or union; empty for every other kind.
@@ -252,7 +564,7 @@ impl Shape {
 
     /// The member called `name`, if this is a structure or union that has one.
     pub fn member(&self, name: &str) -> Option<&'static Member> {
-        self.members().iter().find(|m| m.name == name)
+        self.members().iter().find(|m| m.name() == name)
     }
 
     /// The Smithy type name (`structure`, `string`, …).
@@ -290,34 +602,85 @@ impl Member {
         }
     }
 
-    pub const fn doc(mut self, doc: &'static str) -> Member {
+    /// The same member with this documentation.
+    pub const fn with_doc(mut self, doc: &'static str) -> Member {
         self.doc = doc;
         self
     }
 
-    pub const fn required(mut self) -> Member {
+    /// The same member, `@required`.
+    pub const fn with_required(mut self) -> Member {
         self.required = true;
         self
     }
 
-    pub const fn location(mut self, location: Location) -> Member {
+    /// The same member with this HTTP binding.
+    pub const fn with_location(mut self, location: Location) -> Member {
         self.location = location;
         self
     }
 
-    pub const fn default(mut self, json: &'static str) -> Member {
+    /// The same member with a `@default` (JSON text).
+    pub const fn with_default(mut self, json: &'static str) -> Member {
         self.default = Some(json);
         self
     }
 
-    pub const fn idempotency_token(mut self) -> Member {
+    /// The same member, `@idempotencyToken`.
+    pub const fn with_idempotency_token(mut self) -> Member {
         self.idempotency_token = true;
         self
     }
 
-    pub const fn deprecated(mut self) -> Member {
+    /// The same member, `@deprecated`.
+    pub const fn with_deprecated(mut self) -> Member {
         self.deprecated = true;
         self
+    }
+
+    /// The member name, which is also its JSON key (`InstanceId`).
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+
+    /// The option name on the command line, without dashes (`first-name`).
+    pub fn cli_name(&self) -> &'static str {
+        self.cli_name
+    }
+
+    /// The shape of the member's value.
+    pub fn target(&self) -> &'static Shape {
+        self.target
+    }
+
+    /// Plain-text documentation, paragraphs separated by a blank line.
+    pub fn doc(&self) -> &'static str {
+        self.doc
+    }
+
+    /// `@required`.
+    pub fn required(&self) -> bool {
+        self.required
+    }
+
+    /// Where the member goes in an HTTP request.
+    pub fn location(&self) -> Location {
+        self.location
+    }
+
+    /// `@default`, as JSON text.
+    pub fn default(&self) -> Option<&'static str> {
+        self.default
+    }
+
+    /// `@idempotencyToken`: filled with a fresh UUID when not given.
+    pub fn idempotency_token(&self) -> bool {
+        self.idempotency_token
+    }
+
+    /// `@deprecated`.
+    pub fn deprecated(&self) -> bool {
+        self.deprecated
     }
 }
 

@@ -12,8 +12,8 @@ pub fn schema_of<T: JsonSchema>() -> Schema {
 /// declared properties, as the AWS CLI admits only known parameters, and optional members may be
 /// left out but are not nullable (the AWS CLI refuses `null` for them).
 pub fn input_schema(op: &crate::model::Operation) -> Value {
-    let mut doc = match op.input_schema {
-        Some(schema) => schema().to_value(),
+    let mut doc = match op.input_schema() {
+        Some(schema) => schema.to_value(),
         None => serde_json::json!({"type": "object", "properties": {}}),
     };
     close_objects(&mut doc);

@@ -29,19 +29,21 @@ pub fn output(shape: Option<&'static Shape>) -> Option<Value> {
 }
 
 fn generate(shape: &'static Shape, stack: &mut Vec<&'static str>, name: &str, mode: Placeholders) -> Value {
-    stack.push(shape.name);
-    let value = match shape.kind {
+    stack.push(shape.name());
+    let value = match shape.kind() {
         Kind::Structure(members) | Kind::Union(members) => {
-            if stack.iter().filter(|n| **n == shape.name).count() > 1 {
+            if stack.iter().filter(|n| **n == shape.name()).count() > 1 {
                 Value::Object(Map::new())
             } else {
-                let map =
-                    members.iter().map(|m| (m.name.to_owned(), generate(m.target, stack, m.name, mode))).collect();
+                let map = members
+                    .iter()
+                    .map(|m| (m.name().to_owned(), generate(m.target(), stack, m.name(), mode)))
+                    .collect();
                 Value::Object(map)
             }
         }
         Kind::List(member) => {
-            let name = if mode == Placeholders::MemberNames { member.name } else { "" };
+            let name = if mode == Placeholders::MemberNames { member.name() } else { "" };
             Value::Array(vec![generate(member, stack, name, mode)])
         }
         Kind::Map { value, .. } => {
@@ -50,7 +52,7 @@ fn generate(shape: &'static Shape, stack: &mut Vec<&'static str>, name: &str, mo
             Value::Object(map)
         }
         Kind::String | Kind::Enum(_) if mode == Placeholders::MemberNames => Value::String(name.to_owned()),
-        Kind::Enum(values) => Value::String(values.first().map_or("", |v| v.value).to_owned()),
+        Kind::Enum(values) => Value::String(values.first().map_or("", |v| v.value()).to_owned()),
         Kind::String => Value::String(String::new()),
         Kind::Integer | Kind::Long => Value::from(0),
         Kind::Float | Kind::Double => Value::from(0.0),
@@ -82,20 +84,20 @@ enum YamlNode {
 }
 
 fn yaml_node(shape: &'static Shape, stack: &mut Vec<&'static str>) -> YamlNode {
-    stack.push(shape.name);
-    let node = match shape.kind {
+    stack.push(shape.name());
+    let node = match shape.kind() {
         Kind::Structure(members) | Kind::Union(members) => {
-            if stack.iter().filter(|n| **n == shape.name).count() > 1 {
+            if stack.iter().filter(|n| **n == shape.name()).count() > 1 {
                 YamlNode::Map(Vec::new())
             } else {
                 YamlNode::Map(
-                    members.iter().map(|m| (m.name.to_owned(), yaml_node(m.target, stack), comment(m))).collect(),
+                    members.iter().map(|m| (m.name().to_owned(), yaml_node(m.target(), stack), comment(m))).collect(),
                 )
             }
         }
         Kind::List(member) => YamlNode::List(vec![yaml_node(member, stack)]),
         Kind::Map { value, .. } => YamlNode::Map(vec![("KeyName".to_owned(), yaml_node(value, stack), String::new())]),
-        Kind::Enum(values) => YamlNode::Scalar(yaml_scalar(values.first().map_or("", |v| v.value))),
+        Kind::Enum(values) => YamlNode::Scalar(yaml_scalar(values.first().map_or("", |v| v.value()))),
         Kind::String => YamlNode::Scalar("''".to_owned()),
         Kind::Integer | Kind::Long => YamlNode::Scalar("0".to_owned()),
         Kind::Float | Kind::Double => YamlNode::Scalar("0.0".to_owned()),
@@ -108,13 +110,13 @@ fn yaml_node(shape: &'static Shape, stack: &mut Vec<&'static str>) -> YamlNode {
 
 fn comment(member: &crate::model::Member) -> String {
     let mut parts = Vec::new();
-    if member.required {
+    if member.required() {
         parts.push("[REQUIRED]".to_owned());
     }
-    let doc = if member.doc.is_empty() { member.target.doc } else { member.doc };
+    let doc = if member.doc().is_empty() { member.target().doc() } else { member.doc() };
     parts.push(doc_overview(doc));
-    if let Kind::Enum(values) = member.target.kind {
-        let names: Vec<&str> = values.iter().map(|v| v.value).collect();
+    if let Kind::Enum(values) = member.target().kind() {
+        let names: Vec<&str> = values.iter().map(|v| v.value()).collect();
         parts.push(format!("Valid values are: {}.", names.join(", ")));
     }
     let text = parts.join(" ");
@@ -207,16 +209,13 @@ mod tests {
 
     static NAME: Shape = Shape::new("Name", Kind::String);
     static COUNT: Shape = Shape::new("Count", Kind::Integer);
-    static STATE: Shape = Shape::new(
-        "State",
-        Kind::Enum(&[EnumValue { name: "ON", value: "on", doc: "" }, EnumValue { name: "OFF", value: "OFF", doc: "" }]),
-    );
+    static STATE: Shape = Shape::new("State", Kind::Enum(&[EnumValue::new("ON", "on"), EnumValue::new("OFF", "OFF")]));
     static NAMES: Shape = Shape::new("Names", Kind::List(&NAME));
     static TAGS: Shape = Shape::new("Tags", Kind::Map { key: &NAME, value: &NAME });
     static NODE: Shape = Shape::new(
         "Node",
         Kind::Structure(&[
-            Member::new("Name", "name", &NAME).doc("The node's name. More text."),
+            Member::new("Name", "name", &NAME).with_doc("The node's name. More text."),
             Member::new("Children", "children", &NODES),
             Member::new("Next", "next", &NODE),
         ]),
@@ -225,9 +224,9 @@ mod tests {
     static INPUT: Shape = Shape::new(
         "Input",
         Kind::Structure(&[
-            Member::new("Root", "root", &NODE).required().doc("The root: where it starts."),
+            Member::new("Root", "root", &NODE).with_required().with_doc("The root: where it starts."),
             Member::new("Count", "count", &COUNT),
-            Member::new("State", "state", &STATE).doc("The state."),
+            Member::new("State", "state", &STATE).with_doc("The state."),
             Member::new("Names", "names", &NAMES),
             Member::new("Tags", "tags", &TAGS),
         ]),

@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 
 /// The builtIn of each rule set parameter, by parameter name.
 fn builtins() -> Map<String, Value> {
-    let rule_set: Value = serde_json::from_str(SERVICE.endpoint_rule_set).expect("rule set is JSON");
+    let rule_set: Value = serde_json::from_str(SERVICE.endpoint_rule_set()).expect("rule set is JSON");
     let params = rule_set["parameters"].as_object().expect("parameters");
     params.iter().map(|(name, def)| (name.clone(), def["builtIn"].clone())).collect()
 }
@@ -55,7 +55,7 @@ fn check(expect: &Value, got: &Result<connect_core::wire::endpoint::Endpoint, En
 
 #[test]
 fn all_endpoint_test_cases_pass() {
-    let tests: Value = serde_json::from_str(SERVICE.endpoint_tests).expect("endpoint tests are JSON");
+    let tests: Value = serde_json::from_str(SERVICE.endpoint_tests()).expect("endpoint tests are JSON");
     let cases = tests["testCases"].as_array().expect("testCases");
     assert_eq!(cases.len(), 32, "the Connect model has 32 endpoint test cases");
     let builtins = builtins();
@@ -65,8 +65,8 @@ fn all_endpoint_test_cases_pass() {
         let doc = case["documentation"].as_str().unwrap_or("");
         let params = case.get("params").and_then(Value::as_object).unwrap_or(&empty);
         // Through the public builtIn API, and through the parameter names: both must agree.
-        let by_builtin = endpoint_params(params, &builtins).map(|p| resolve(SERVICE.endpoint_rule_set, &p));
-        let by_name = resolve_named(SERVICE.endpoint_rule_set, params);
+        let by_builtin = endpoint_params(params, &builtins).map(|p| resolve(SERVICE.endpoint_rule_set(), &p));
+        let by_name = resolve_named(SERVICE.endpoint_rule_set(), params);
         match by_builtin {
             Err(e) => failures.push(format!("#{i} {doc}: {e}")),
             Ok(got) => {
@@ -90,7 +90,7 @@ fn all_endpoint_test_cases_pass() {
 
 #[test]
 fn errors_display_the_rule_message_exactly() {
-    let err = resolve(SERVICE.endpoint_rule_set, &EndpointParams::default()).unwrap_err();
+    let err = resolve(SERVICE.endpoint_rule_set(), &EndpointParams::default()).unwrap_err();
     assert_eq!(err.to_string(), "Invalid Configuration: Missing Region");
 }
 
@@ -98,7 +98,7 @@ fn errors_display_the_rule_message_exactly() {
 fn other_regions_resolve_through_the_partition_table() {
     let url = |region: &str, fips: bool, dual: bool| {
         let p = EndpointParams { region: Some(region.into()), use_fips: fips, use_dual_stack: dual, endpoint: None };
-        resolve(SERVICE.endpoint_rule_set, &p).map(|e| e.url)
+        resolve(SERVICE.endpoint_rule_set(), &p).map(|e| e.url)
     };
     assert_eq!(url("eu-isoe-west-1", false, false).as_deref(), Ok("https://connect.eu-isoe-west-1.cloud.adc-e.uk"));
     assert_eq!(

@@ -176,10 +176,10 @@ fn ours() -> BTreeMap<String, Value> {
 
     // The service: the tables' identity and signing name, the protocol and auth from the model.
     let t = traits(service);
-    put("service.apiVersion".into(), json!(SERVICE.version));
-    put("service.endpointPrefix".into(), json!(SERVICE.endpoint_prefix));
-    put("service.serviceId".into(), json!(SERVICE.sdk_id));
-    put("service.signingName".into(), json!(SERVICE.signing_name));
+    put("service.apiVersion".into(), json!(SERVICE.version()));
+    put("service.endpointPrefix".into(), json!(SERVICE.endpoint_prefix()));
+    put("service.serviceId".into(), json!(SERVICE.sdk_id()));
+    put("service.signingName".into(), json!(SERVICE.signing_name()));
     if t.contains_key("aws.protocols#restJson1") {
         put("service.protocol".into(), json!("rest-json"));
         put("service.protocols".into(), json!(["rest-json"]));
@@ -194,29 +194,29 @@ fn ours() -> BTreeMap<String, Value> {
 
     // Operations, and the shapes they reach.
     let mut todo: Vec<&'static Shape> = Vec::new();
-    for op in SERVICE.operations {
-        let p = format!("op.{}.", op.name);
-        put(format!("{p}method"), json!(op.http.method));
-        put(format!("{p}requestUri"), json!(op.http.uri));
-        put(format!("{p}responseCode"), json!(op.http.code));
-        if let Some(input) = op.input {
-            put(format!("{p}input"), json!(input.name));
+    for op in SERVICE.operations() {
+        let p = format!("op.{}.", op.name());
+        put(format!("{p}method"), json!(op.http().method));
+        put(format!("{p}requestUri"), json!(op.http().uri));
+        put(format!("{p}responseCode"), json!(op.http().code));
+        if let Some(input) = op.input() {
+            put(format!("{p}input"), json!(input.name()));
             todo.push(input);
         }
-        if let Some(output) = op.output {
-            put(format!("{p}output"), json!(output.name));
+        if let Some(output) = op.output() {
+            put(format!("{p}output"), json!(output.name()));
             todo.push(output);
         }
-        let errors: BTreeSet<&str> = op.errors.iter().map(|e| e.name).collect();
+        let errors: BTreeSet<&str> = op.errors().map(|e| e.name()).collect();
         put(format!("{p}errors"), json!(errors));
-        todo.extend(op.errors);
-        if op.idempotent {
+        todo.extend(op.errors());
+        if op.idempotent() {
             put(format!("{p}idempotent"), json!(true));
         }
         // The runtime paginates where the trait names both tokens and the list (botocore's
         // paginator model has no entry without a result key).
         if let Some((trait_, input_token, output_token, items)) = connect_core::wire::paginate::automatic(op) {
-            let p = format!("paginator.{}.", op.name);
+            let p = format!("paginator.{}.", op.name());
             put(format!("{p}input_token"), json!(input_token));
             put(format!("{p}output_token"), json!(output_token));
             if let Some(limit) = trait_.page_size {
@@ -225,11 +225,11 @@ fn ours() -> BTreeMap<String, Value> {
             put(format!("{p}result_key"), json!([items]));
             // The AWS CLI keeps the first page's other members; botocore lists them.
             let kept: BTreeSet<&str> = op
-                .output
+                .output()
                 .unwrap()
                 .members()
                 .iter()
-                .map(|m| m.name)
+                .map(|m| m.name())
                 .filter(|m| *m != items && *m != output_token)
                 .collect();
             if !kept.is_empty() {
@@ -240,13 +240,13 @@ fn ours() -> BTreeMap<String, Value> {
 
     let mut seen = BTreeSet::new();
     while let Some(shape) = todo.pop() {
-        if !seen.insert(shape.name) {
+        if !seen.insert(shape.name()) {
             continue;
         }
-        let p = format!("shape.{}.", shape.name);
-        let smithy = node(shape.name);
+        let p = format!("shape.{}.", shape.name());
+        let smithy = node(shape.name());
         let st = traits(smithy);
-        let type_ = match shape.kind {
+        let type_ = match shape.kind() {
             Kind::String | Kind::Enum(_) => "string",
             Kind::Integer => "integer",
             Kind::Long => "long",
@@ -259,8 +259,8 @@ fn ours() -> BTreeMap<String, Value> {
             Kind::Map { .. } => "map",
         };
         put(format!("{p}type"), json!(type_));
-        match shape.kind {
-            Kind::Enum(values) => put(format!("{p}enum"), json!(values.iter().map(|v| v.value).collect::<Vec<_>>())),
+        match shape.kind() {
+            Kind::Enum(values) => put(format!("{p}enum"), json!(values.iter().map(|v| v.value()).collect::<Vec<_>>())),
             Kind::Timestamp(format) => {
                 let format = match format {
                     TimestampFormat::Default => None,
@@ -273,12 +273,12 @@ fn ours() -> BTreeMap<String, Value> {
                 }
             }
             Kind::List(member) => {
-                put(format!("{p}member"), json!(member.name));
+                put(format!("{p}member"), json!(member.name()));
                 todo.push(member);
             }
             Kind::Map { key, value } => {
-                put(format!("{p}key"), json!(key.name));
-                put(format!("{p}value"), json!(value.name));
+                put(format!("{p}key"), json!(key.name()));
+                put(format!("{p}value"), json!(value.name()));
                 todo.push(key);
                 todo.push(value);
             }
@@ -287,8 +287,8 @@ fn ours() -> BTreeMap<String, Value> {
         }
         // botocore has one min/max for Smithy's @length and @range, and leaves out a length's
         // minimum of 0 (no length is below it).
-        let length = shape.length.map(|b| Bounds { min: b.min.filter(|&m| m != 0.0), ..b });
-        for bounds in [length, shape.range].into_iter().flatten() {
+        let length = shape.length().map(|b| Bounds { min: b.min.filter(|&m| m != 0.0), ..b });
+        for bounds in [length, shape.range()].into_iter().flatten() {
             if let Some(min) = bounds.min {
                 put(format!("{p}min"), json!(min));
             }
@@ -296,15 +296,15 @@ fn ours() -> BTreeMap<String, Value> {
                 put(format!("{p}max"), json!(max));
             }
         }
-        if let Some(pattern) = shape.pattern {
+        if let Some(pattern) = shape.pattern() {
             put(format!("{p}pattern"), json!(pattern));
         }
-        if shape.sensitive {
+        if shape.sensitive() {
             put(format!("{p}sensitive"), json!(true));
         }
-        if let Some(error) = shape.error {
+        if let Some(error) = shape.error() {
             let code = st.get("aws.protocols#awsQueryError").and_then(|q| q.get("code"));
-            put(format!("{p}error.code"), code.cloned().unwrap_or(json!(shape.name)));
+            put(format!("{p}error.code"), code.cloned().unwrap_or(json!(shape.name())));
             put(format!("{p}error.httpStatusCode"), json!(error.http_status));
             put(
                 format!("{p}error.fault"),
@@ -320,19 +320,19 @@ fn ours() -> BTreeMap<String, Value> {
             deprecated_details(&mut put, &p, d);
         }
         for m in shape.members() {
-            let q = format!("member.{}.{}.", shape.name, m.name);
-            let mn = &smithy["members"][m.name];
+            let q = format!("member.{}.{}.", shape.name(), m.name());
+            let mn = &smithy["members"][m.name()];
             let mt = traits(mn);
-            todo.push(m.target);
-            put(format!("{q}shape"), json!(m.target.name));
-            if m.required {
+            todo.push(m.target());
+            put(format!("{q}shape"), json!(m.target().name()));
+            if m.required() {
                 put(format!("{q}required"), json!(true));
             }
-            match m.location {
+            match m.location() {
                 Location::Body => {}
                 Location::Label => {
                     put(format!("{q}location"), json!("uri"));
-                    put(format!("{q}locationName"), json!(m.name));
+                    put(format!("{q}locationName"), json!(m.name()));
                 }
                 Location::Query(name) => {
                     put(format!("{q}location"), json!("querystring"));
@@ -346,7 +346,7 @@ fn ours() -> BTreeMap<String, Value> {
             if let Some(name) = mt.get("smithy.api#jsonName") {
                 put(format!("{q}jsonName"), name.clone());
             }
-            if m.idempotency_token {
+            if m.idempotency_token() {
                 put(format!("{q}idempotencyToken"), json!(true));
             }
             if mt.contains_key("smithy.api#hostLabel") {
@@ -355,7 +355,7 @@ fn ours() -> BTreeMap<String, Value> {
             if let Some(f) = mt.get("smithy.api#timestampFormat") {
                 put(format!("{q}timestampFormat"), f.clone());
             }
-            if m.deprecated {
+            if m.deprecated() {
                 put(format!("{q}deprecated"), json!(true));
                 deprecated_details(&mut put, &q, &mt["smithy.api#deprecated"]);
             }

@@ -73,7 +73,7 @@ fn shape(desc: &Value, name: &str) -> &'static Shape {
                             let name = leak_str(k);
                             let mut member = Member::new(name, name, shape(v, k));
                             if required.contains(&k.as_str()) {
-                                member = member.required();
+                                member = member.with_required();
                             }
                             member
                         })
@@ -88,7 +88,7 @@ fn shape(desc: &Value, name: &str) -> &'static Shape {
         "map" => Kind::Map { key: shape(&desc["key"], "Key"), value: shape(&desc["value"], "Value") },
         other => panic!("type {other} in a vector"),
     };
-    leak(Shape::new(leak_str(name), kind).doc(doc))
+    leak(Shape::new(leak_str(name), kind).with_doc(doc))
 }
 
 /// Runs a cli_input vector the way the CLI does: explicit arguments, the document merged under
@@ -112,8 +112,8 @@ fn cli_input_case(case: &Value) -> Value {
             "--cli-input-yaml" => yaml = Some(value),
             option => {
                 let wanted = option.trim_start_matches("--").replace('-', "");
-                let member = shape.members().iter().find(|m| m.name.to_ascii_lowercase() == wanted).unwrap();
-                explicit.insert(member.name.to_owned(), param_value(member, &[value], &LocalParamFiles).unwrap());
+                let member = shape.members().iter().find(|m| m.name().to_ascii_lowercase() == wanted).unwrap();
+                explicit.insert(member.name().to_owned(), param_value(member, &[value], &LocalParamFiles).unwrap());
             }
         }
         i += 2;

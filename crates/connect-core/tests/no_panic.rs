@@ -26,11 +26,11 @@ use serde_json::{Map, Value};
 // Shapes beyond the shipped model: one of every kind and location, so that every branch of the
 // model-driven code is reached whatever operations the model has.
 
-static TEXT: Shape = Shape::new("Text", Kind::String).length(Some(1.0), Some(40.0));
+static TEXT: Shape = Shape::new("Text", Kind::String).with_length(Some(1.0), Some(40.0));
 static ANY_TEXT: Shape = Shape::new("AnyText", Kind::String);
-static INT: Shape = Shape::new("Int", Kind::Integer).range(Some(-5.0), Some(1000.0));
+static INT: Shape = Shape::new("Int", Kind::Integer).with_range(Some(-5.0), Some(1000.0));
 static LONG: Shape = Shape::new("Long", Kind::Long);
-static FLOAT: Shape = Shape::new("Float", Kind::Float).range(Some(0.0), None);
+static FLOAT: Shape = Shape::new("Float", Kind::Float).with_range(Some(0.0), None);
 static DOUBLE: Shape = Shape::new("Double", Kind::Double);
 static FLAG: Shape = Shape::new("Flag", Kind::Boolean);
 static WHEN: Shape = Shape::new("When", Kind::Timestamp(TimestampFormat::Default));
@@ -39,11 +39,11 @@ static WHEN_HTTP: Shape = Shape::new("WhenHttp", Kind::Timestamp(TimestampFormat
 static WHEN_ISO: Shape = Shape::new("WhenIso", Kind::Timestamp(TimestampFormat::DateTime));
 static COLOR: Shape =
     Shape::new("Color", Kind::Enum(&[EnumValue::new("RED", "red"), EnumValue::new("GREEN", "Green")]));
-static TEXTS: Shape = Shape::new("Texts", Kind::List(&ANY_TEXT)).length(Some(0.0), Some(5.0));
+static TEXTS: Shape = Shape::new("Texts", Kind::List(&ANY_TEXT)).with_length(Some(0.0), Some(5.0));
 static INTS: Shape = Shape::new("Ints", Kind::List(&INT));
 static WHENS: Shape = Shape::new("Whens", Kind::List(&WHEN));
 static MATRIX: Shape = Shape::new("Matrix", Kind::List(&TEXTS));
-static DICT: Shape = Shape::new("Dict", Kind::Map { key: &TEXT, value: &INT }).length(Some(1.0), None);
+static DICT: Shape = Shape::new("Dict", Kind::Map { key: &TEXT, value: &INT }).with_length(Some(1.0), None);
 static MULTI: Shape = Shape::new("Multi", Kind::Map { key: &COLOR, value: &TEXTS });
 static CHOICE: Shape = Shape::new(
     "Choice",
@@ -56,7 +56,7 @@ static CHOICE: Shape = Shape::new(
 static TREE: Shape = Shape::new(
     "Tree",
     Kind::Structure(&[
-        Member::new("Name", "name", &TEXT).required(),
+        Member::new("Name", "name", &TEXT).with_required(),
         Member::new("Left", "left", &TREE),
         Member::new("Kids", "kids", &TREES),
         Member::new("At", "at", &WHEN_ISO),
@@ -84,18 +84,18 @@ static THINGS: Shape = Shape::new("Things", Kind::List(&THING));
 static ZOO_INPUT: Shape = Shape::new(
     "ZooInput",
     Kind::Structure(&[
-        Member::new("Id", "id", &TEXT).required().location(Location::Label),
-        Member::new("Path", "path", &ANY_TEXT).required().location(Location::Label),
-        Member::new("Q", "q", &ANY_TEXT).location(Location::Query("q")),
-        Member::new("Numbers", "numbers", &INTS).location(Location::Query("n m")),
-        Member::new("Since", "since", &WHEN).location(Location::Query("since")),
-        Member::new("Many", "many", &WHENS).location(Location::Query("many")),
-        Member::new("Flagged", "flagged", &FLAG).location(Location::Query("flagged")),
-        Member::new("Token", "token", &ANY_TEXT).location(Location::Header("x-token")),
-        Member::new("Stamp", "stamp", &WHEN_HTTP).location(Location::Header("x-stamp")),
-        Member::new("Epoch", "epoch", &WHEN_EPOCH).location(Location::Header("x-epoch")),
-        Member::new("Labels", "labels", &TEXTS).location(Location::Header("x-labels")),
-        Member::new("Thing", "thing", &THING).required(),
+        Member::new("Id", "id", &TEXT).with_required().with_location(Location::Label),
+        Member::new("Path", "path", &ANY_TEXT).with_required().with_location(Location::Label),
+        Member::new("Q", "q", &ANY_TEXT).with_location(Location::Query("q")),
+        Member::new("Numbers", "numbers", &INTS).with_location(Location::Query("n m")),
+        Member::new("Since", "since", &WHEN).with_location(Location::Query("since")),
+        Member::new("Many", "many", &WHENS).with_location(Location::Query("many")),
+        Member::new("Flagged", "flagged", &FLAG).with_location(Location::Query("flagged")),
+        Member::new("Token", "token", &ANY_TEXT).with_location(Location::Header("x-token")),
+        Member::new("Stamp", "stamp", &WHEN_HTTP).with_location(Location::Header("x-stamp")),
+        Member::new("Epoch", "epoch", &WHEN_EPOCH).with_location(Location::Header("x-epoch")),
+        Member::new("Labels", "labels", &TEXTS).with_location(Location::Header("x-labels")),
+        Member::new("Thing", "thing", &THING).with_required(),
         Member::new("Things", "things", &THINGS),
         Member::new("Tree", "tree", &TREE),
         Member::new("Choice", "choice", &CHOICE),
@@ -106,41 +106,31 @@ static ZOO_INPUT: Shape = Shape::new(
         Member::new("At", "at", &WHEN),
     ]),
 );
-static ZOO: Operation = Operation {
-    name: "Zoo",
-    cli_name: "zoo",
-    doc: "",
-    http: Http { method: "PUT", uri: "/zoo/{Id}/x/{Path}?static=1", code: 200 },
-    input: Some(&ZOO_INPUT),
-    output: None,
-    errors: &[],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: None,
-};
+static ZOO: Operation =
+    Operation::new("Zoo", "zoo", Http { method: "PUT", uri: "/zoo/{Id}/x/{Path}?static=1", code: 200 })
+        .with_input(&ZOO_INPUT);
 
 /// The shipped model's operations, then the zoo.
 fn operations() -> Vec<&'static Operation> {
-    SERVICE.operations.iter().copied().chain([&ZOO]).collect()
+    SERVICE.operations().chain([&ZOO]).collect()
 }
 
 /// Every member reachable from the operations' inputs, each once, top-level members first.
 fn all_members() -> Vec<&'static Member> {
     let mut out: Vec<&'static Member> = Vec::new();
     let mut seen_shapes: HashSet<*const Shape> = HashSet::new();
-    let mut queue: Vec<&'static Shape> = operations().iter().filter_map(|op| op.input).collect();
+    let mut queue: Vec<&'static Shape> = operations().iter().filter_map(|op| op.input()).collect();
     while let Some(shape) = queue.pop() {
         if !seen_shapes.insert(shape) {
             continue;
         }
-        match shape.kind {
+        match shape.kind() {
             Kind::Structure(members) | Kind::Union(members) => {
                 for m in members {
                     if !out.iter().any(|o| std::ptr::eq(*o, m)) {
                         out.push(m);
                     }
-                    queue.push(m.target);
+                    queue.push(m.target());
                 }
             }
             Kind::List(item) => queue.push(item),
@@ -241,9 +231,9 @@ fn has_timestamp(shape: &'static Shape, seen: &mut Vec<*const Shape>) -> bool {
         return false;
     }
     seen.push(shape);
-    match shape.kind {
+    match shape.kind() {
         Kind::Timestamp(_) => true,
-        Kind::Structure(ms) | Kind::Union(ms) => ms.iter().any(|m| has_timestamp(m.target, seen)),
+        Kind::Structure(ms) | Kind::Union(ms) => ms.iter().any(|m| has_timestamp(m.target(), seen)),
         Kind::List(item) => has_timestamp(item, seen),
         Kind::Map { key, value } => has_timestamp(key, seen) || has_timestamp(value, seen),
         _ => false,
@@ -252,7 +242,7 @@ fn has_timestamp(shape: &'static Shape, seen: &mut Vec<*const Shape>) -> bool {
 
 /// Validates `input` for `op` and serializes it when it validates, checking the request.
 fn validate_and_serialize(op: &'static Operation, input: &Map<String, Value>) -> Result<(), TestCaseError> {
-    let Some(shape) = op.input else { return Ok(()) };
+    let Some(shape) = op.input() else { return Ok(()) };
     let doc = Value::Object(input.clone());
     if let Err(e) = validate::validate(&doc, shape) {
         prop_assert!(!e.problems().is_empty());
@@ -279,23 +269,23 @@ fn validate_and_serialize(op: &'static Operation, input: &Map<String, Value>) ->
 /// put into.
 fn minimal(shape: &'static Shape) -> Value {
     let min = |b: Option<connect_core::model::Bounds>| b.and_then(|b| b.min).unwrap_or(0.0).max(0.0) as usize;
-    match shape.kind {
-        Kind::String => Value::String("x".repeat(min(shape.length).max(1))),
-        Kind::Enum(values) => Value::String(values.first().map_or("", |v| v.value).to_owned()),
+    match shape.kind() {
+        Kind::String => Value::String("x".repeat(min(shape.length()).max(1))),
+        Kind::Enum(values) => Value::String(values.first().map_or("", |v| v.value()).to_owned()),
         Kind::Integer | Kind::Long | Kind::Float | Kind::Double => {
-            Value::from(shape.range.and_then(|r| r.min).unwrap_or(0.0).max(0.0) as i64)
+            Value::from(shape.range().and_then(|r| r.min).unwrap_or(0.0).max(0.0) as i64)
         }
         Kind::Boolean => Value::Bool(true),
         Kind::Timestamp(_) => Value::from(0),
         Kind::Structure(members) => Value::Object(
-            members.iter().filter(|m| m.required).map(|m| (m.name.to_owned(), minimal(m.target))).collect(),
+            members.iter().filter(|m| m.required()).map(|m| (m.name().to_owned(), minimal(m.target()))).collect(),
         ),
         Kind::Union(members) => {
-            Value::Object(members.iter().take(1).map(|m| (m.name.to_owned(), minimal(m.target))).collect())
+            Value::Object(members.iter().take(1).map(|m| (m.name().to_owned(), minimal(m.target()))).collect())
         }
-        Kind::List(item) => Value::Array((0..min(shape.length)).map(|_| minimal(item)).collect()),
+        Kind::List(item) => Value::Array((0..min(shape.length())).map(|_| minimal(item)).collect()),
         Kind::Map { key, value } => Value::Object(
-            (0..min(shape.length))
+            (0..min(shape.length()))
                 .map(|i| {
                     let k = match minimal(key) {
                         Value::String(s) if i == 0 => s,
@@ -311,7 +301,7 @@ fn minimal(shape: &'static Shape) -> Value {
 
 /// The operation whose input has `member` at the top level.
 fn owner(member: &'static Member) -> Option<&'static Operation> {
-    operations().into_iter().find(|op| op.input.is_some_and(|s| s.members().iter().any(|m| std::ptr::eq(m, member))))
+    operations().into_iter().find(|op| op.input().is_some_and(|s| s.members().iter().any(|m| std::ptr::eq(m, member))))
 }
 
 /// Runs one member's command-line values through the pipeline.
@@ -322,7 +312,7 @@ fn check_param(member: &'static Member, values: &[String]) -> Result<(), TestCas
             let text = e.to_string();
             match &e {
                 InputError::Param { param, .. } => {
-                    prop_assert_eq!(param, &format!("--{}", member.cli_name));
+                    prop_assert_eq!(param, &format!("--{}", member.cli_name()));
                     prop_assert!(text.starts_with("Error parsing parameter '--"), "{}", text);
                 }
                 InputError::TooDeep(_) => {
@@ -334,15 +324,15 @@ fn check_param(member: &'static Member, values: &[String]) -> Result<(), TestCas
         }
     };
     // Nested members: validated on their own.
-    if let Err(e) = validate::validate(&value, member.target) {
+    if let Err(e) = validate::validate(&value, member.target()) {
         let _ = e.to_string();
     }
     // Top-level members: put into an otherwise valid input and sent through the whole pipeline.
     if let Some(op) = owner(member) {
-        let Value::Object(mut input) = minimal(op.input.expect("owner has an input")) else {
+        let Value::Object(mut input) = minimal(op.input().expect("owner has an input")) else {
             unreachable!("inputs are structures")
         };
-        input.insert(member.name.to_owned(), value);
+        input.insert(member.name().to_owned(), value);
         validate_and_serialize(op, &input)?;
     }
     Ok(())
@@ -541,7 +531,7 @@ fn shaped(shape: &'static Shape, depth: u32) -> BoxedStrategy<Value> {
     if depth == 0 {
         return prop_oneof![Just(Value::Null), regex("[a-z]{0,3}").prop_map(Value::String)].boxed();
     }
-    let right: BoxedStrategy<Value> = match shape.kind {
+    let right: BoxedStrategy<Value> = match shape.kind() {
         Kind::String => prop_oneof![
             8 => regex("[a-zA-Z0-9 ]{1,12}"),
             3 => any::<String>(),
@@ -552,13 +542,13 @@ fn shaped(shape: &'static Shape, depth: u32) -> BoxedStrategy<Value> {
         .prop_map(Value::String)
         .boxed(),
         Kind::Enum(values) => {
-            let names: Vec<String> = values.iter().map(|v| v.value.to_owned()).collect();
+            let names: Vec<String> = values.iter().map(|v| v.value().to_owned()).collect();
             prop_oneof![8 => proptest::sample::select(names), 1 => Just("bogus".to_owned())]
                 .prop_map(Value::String)
                 .boxed()
         }
         Kind::Integer | Kind::Long => {
-            let bounds = shape.range.unwrap_or(connect_core::model::Bounds { min: None, max: None });
+            let bounds = shape.range().unwrap_or(connect_core::model::Bounds { min: None, max: None });
             let (min, max) = (bounds.min.unwrap_or(-1e6) as i64, bounds.max.unwrap_or(1e6) as i64);
             prop_oneof![8 => (min..=max).prop_map(Value::from), 1 => any::<i64>().prop_map(Value::from)].boxed()
         }
@@ -574,13 +564,13 @@ fn shaped(shape: &'static Shape, depth: u32) -> BoxedStrategy<Value> {
         ]
         .boxed(),
         Kind::Structure(members) | Kind::Union(members) => {
-            let is_union = matches!(shape.kind, Kind::Union(_));
+            let is_union = matches!(shape.kind(), Kind::Union(_));
             let fields: Vec<BoxedStrategy<Option<(String, Value)>>> = members
                 .iter()
                 .map(|m| {
-                    let present = if m.required { 0.95 } else if is_union { 0.3 } else { 0.5 };
-                    proptest::option::weighted(present, shaped(m.target, depth - 1))
-                        .prop_map(move |v| v.map(|v| (m.name.to_owned(), v)))
+                    let present = if m.required() { 0.95 } else if is_union { 0.3 } else { 0.5 };
+                    proptest::option::weighted(present, shaped(m.target(), depth - 1))
+                        .prop_map(move |v| v.map(|v| (m.name().to_owned(), v)))
                         .boxed()
                 })
                 .collect();
@@ -605,7 +595,7 @@ fn cli_document() -> BoxedStrategy<(&'static Operation, CliInputFormat, String)>
     let ops = operations();
     proptest::sample::select(ops)
         .prop_flat_map(|op| {
-            let doc = match op.input {
+            let doc = match op.input() {
                 Some(shape) => shaped(shape, 5),
                 None => json_value(),
             };
@@ -733,7 +723,7 @@ proptest! {
     fn cli_input_never_panics((op, format, text) in cli_document()) {
         match input::cli_input(format, &text) {
             Ok(document) => {
-                let explicit = match minimal(op.input.unwrap_or(&ANY_TEXT)) {
+                let explicit = match minimal(op.input().unwrap_or(&ANY_TEXT)) {
                     Value::Object(map) => map,
                     _ => Map::new(),
                 };

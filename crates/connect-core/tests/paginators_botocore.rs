@@ -39,8 +39,8 @@ fn ours(op: &connect_core::model::Operation) -> Value {
     let Some((trait_, input_token, output_token, items)) = automatic(op) else {
         return Value::Null;
     };
-    let members = match op.output.map(|s| s.kind) {
-        Some(Kind::Structure(members)) => members.iter().map(|m| m.name).collect::<BTreeSet<_>>(),
+    let members = match op.output().map(|s| s.kind()) {
+        Some(Kind::Structure(members)) => members.iter().map(|m| m.name()).collect::<BTreeSet<_>>(),
         _ => BTreeSet::new(),
     };
     let kept: Vec<&str> = members.into_iter().filter(|m| *m != items && *m != output_token).collect();
@@ -64,17 +64,17 @@ fn pagination_equals_botocore() {
     let mut failures = Vec::new();
     let mut paginated = 0;
     let mut unknown = Vec::new();
-    for op in SERVICE.operations {
+    for op in SERVICE.operations() {
         // Every operation is compared: one that botocore does not know means that the installed
         // botocore is not the pinned one (or the pin is older than the model).
-        let Some(want) = expected.get(op.name) else {
-            unknown.push(op.name);
+        let Some(want) = expected.get(op.name()) else {
+            unknown.push(op.name());
             continue;
         };
         let got = ours(op);
         paginated += usize::from(!got.is_null());
         if &got != want {
-            failures.push(format!("{}:\n  ours     {got}\n  botocore {want}", op.name));
+            failures.push(format!("{}:\n  ours     {got}\n  botocore {want}", op.name()));
         }
     }
     assert!(

@@ -14,11 +14,11 @@ fn path_to_double(shape: &'static Shape, depth: usize) -> Option<Box<dyn Fn(Valu
     if depth > 4 {
         return None;
     }
-    match shape.kind {
+    match shape.kind() {
         Kind::Double => Some(Box::new(|v| v)),
         Kind::Structure(members) => members.iter().find_map(|m| {
-            let inner = path_to_double(m.target, depth + 1)?;
-            let name = m.name;
+            let inner = path_to_double(m.target(), depth + 1)?;
+            let name = m.name();
             Some(Box::new(move |v| json!({ name: inner(v) })) as Box<dyn Fn(Value) -> Value>)
         }),
         Kind::List(element) => {
@@ -41,9 +41,8 @@ fn dig(doc: &Value) -> &Value {
 #[test]
 fn response_numbers_are_read_exactly() {
     let (op, wrap) = SERVICE
-        .operations
-        .iter()
-        .find_map(|op| Some((op, path_to_double(op.output?, 0)?)))
+        .operations()
+        .find_map(|op| Some((op, path_to_double(op.output()?, 0)?)))
         .expect("an operation whose output has a double");
     let mut wrong = Vec::new();
     for text in
@@ -57,5 +56,5 @@ fn response_numbers_are_read_exactly() {
             wrong.push(format!("{text}: read as {}, is {want:?}", dig(&doc)));
         }
     }
-    assert!(wrong.is_empty(), "numbers of {} read inexactly:\n{}", op.name, wrong.join("\n"));
+    assert!(wrong.is_empty(), "numbers of {} read inexactly:\n{}", op.name(), wrong.join("\n"));
 }

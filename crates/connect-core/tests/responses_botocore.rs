@@ -42,11 +42,11 @@ json.dump(out, sys.stdout)
 #[test]
 fn printed_responses_equal_the_aws_cli() {
     let mut rng = Rng(0x5eed_f00d);
-    let with_output: Vec<_> = SERVICE.operations.iter().filter(|op| op.output.is_some()).collect();
+    let with_output: Vec<_> = SERVICE.operations().filter(|op| op.output().is_some()).collect();
     let per_operation = (CASES / with_output.len()).max(MIN_CASES_PER_OPERATION);
     let mut cases = Vec::new();
     for op in &with_output {
-        let shape = op.output.unwrap();
+        let shape = op.output().unwrap();
         for i in 0..per_operation {
             let mut body = value(&mut rng, shape, 0);
             // Members the model does not know are dropped by both.
@@ -58,7 +58,7 @@ fn printed_responses_equal_the_aws_cli() {
             cases.push((op, body.to_string()));
         }
     }
-    let payload: Vec<Value> = cases.iter().map(|(op, body)| json!({"operation": op.name, "body": body})).collect();
+    let payload: Vec<Value> = cases.iter().map(|(op, body)| json!({"operation": op.name(), "body": body})).collect();
     let mut child = Command::new("python3")
         .args(["-c", BOTOCORE])
         .env("TZ", "UTC")
@@ -80,7 +80,7 @@ fn printed_responses_equal_the_aws_cli() {
         let got =
             if doc.is_empty() { String::new() } else { to_pretty(&Value::Object(doc), Style { ensure_ascii: false }) };
         if &got != want {
-            failures.push(format!("{}: body {body}\n--- ours\n{got}--- AWS CLI\n{want}", op.name));
+            failures.push(format!("{}: body {body}\n--- ours\n{got}--- AWS CLI\n{want}", op.name()));
         }
     }
     assert!(cases.len() >= 1000, "only {} cases", cases.len());

@@ -69,13 +69,13 @@ fn timestamp(rng: &mut Rng) -> Value {
 /// `value` with objects (structures and maps) in random order at every level and timestamps in
 /// random forms.
 fn vary(rng: &mut Rng, shape: &'static Shape, value: Value) -> Value {
-    match (shape.kind, value) {
+    match (shape.kind(), value) {
         (Kind::Timestamp(_), _) => timestamp(rng),
         (Kind::Structure(members) | Kind::Union(members), Value::Object(map)) => {
             let entries = map
                 .into_iter()
-                .map(|(k, v)| match members.iter().find(|m| m.name == k) {
-                    Some(m) => (k, vary(rng, m.target, v)),
+                .map(|(k, v)| match members.iter().find(|m| m.name() == k) {
+                    Some(m) => (k, vary(rng, m.target(), v)),
                     None => (k, v),
                 })
                 .collect();
@@ -104,16 +104,16 @@ fn shuffled(rng: &mut Rng, mut entries: Vec<(String, Value)>) -> Map<String, Val
 fn input(rng: &mut Rng, shape: &'static Shape) -> Map<String, Value> {
     let mut map = Map::new();
     for m in shape.members() {
-        let likely = matches!(m.location, Location::Header(_)) || matches!(m.target.kind, Kind::Timestamp(_));
-        if m.location == Location::Label {
-            let v = match m.target.kind {
+        let likely = matches!(m.location(), Location::Header(_)) || matches!(m.target().kind(), Kind::Timestamp(_));
+        if m.location() == Location::Label {
+            let v = match m.target().kind() {
                 Kind::Integer | Kind::Long => json!(rng.below(1_000_000)),
-                Kind::Enum(values) => Value::String(values[rng.below(values.len() as u64) as usize].value.to_owned()),
+                Kind::Enum(values) => Value::String(values[rng.below(values.len() as u64) as usize].value().to_owned()),
                 _ => Value::String(rng.label()),
             };
-            map.insert(m.name.to_owned(), v);
-        } else if m.required || rng.chance(if likely { 85 } else { 50 }) {
-            map.insert(m.name.to_owned(), value(rng, m.target, 1));
+            map.insert(m.name().to_owned(), v);
+        } else if m.required() || rng.chance(if likely { 85 } else { 50 }) {
+            map.insert(m.name().to_owned(), value(rng, m.target(), 1));
         }
     }
     match vary(rng, shape, Value::Object(map)) {
@@ -126,16 +126,16 @@ fn input(rng: &mut Rng, shape: &'static Shape) -> Map<String, Value> {
 fn has_headers_or_timestamps(shape: &'static Shape) -> bool {
     fn timestamps(shape: &'static Shape, depth: usize) -> bool {
         depth < 8
-            && match shape.kind {
+            && match shape.kind() {
                 Kind::Timestamp(_) => true,
                 Kind::Structure(members) | Kind::Union(members) => {
-                    members.iter().any(|m| timestamps(m.target, depth + 1))
+                    members.iter().any(|m| timestamps(m.target(), depth + 1))
                 }
                 Kind::List(item) | Kind::Map { value: item, .. } => timestamps(item, depth + 1),
                 _ => false,
             }
     }
-    shape.members().iter().any(|m| matches!(m.location, Location::Header(_))) || timestamps(shape, 0)
+    shape.members().iter().any(|m| matches!(m.location(), Location::Header(_))) || timestamps(shape, 0)
 }
 
 const BOTOCORE: &str = r#"
@@ -172,17 +172,19 @@ fn ordered_json(body: &str) -> String {
 fn requests_equal_botocore() {
     let mut rng = Rng(0x00c0_ffee);
     let mut cases = Vec::new();
-    let per_operation = (CASES / SERVICE.operations.len()).max(MIN_CASES_PER_OPERATION);
-    for op in SERVICE.operations {
-        let Some(shape) = op.input else { continue };
+    let per_operation = (CASES / SERVICE.operations().len()).max(MIN_CASES_PER_OPERATION);
+    for op in SERVICE.operations() {
+        let Some(shape) = op.input() else { continue };
         let extra = if has_headers_or_timestamps(shape) { EXTRA_CASES } else { 0 };
         for _ in 0..per_operation + extra {
             cases.push((op, input(&mut rng, shape)));
         }
     }
     assert!(cases.len() >= 1000, "only {} cases", cases.len());
-    let payload: Vec<Value> =
-        cases.iter().map(|(op, input)| json!({"operation": op.name, "input": Value::Object(input.clone())})).collect();
+    let payload: Vec<Value> = cases
+        .iter()
+        .map(|(op, input)| json!({"operation": op.name(), "input": Value::Object(input.clone())}))
+        .collect();
 
     let mut child = Command::new("python3")
         .args(["-c", BOTOCORE])
@@ -201,13 +203,13 @@ fn requests_equal_botocore() {
     for ((op, input), want) in cases.iter().zip(&expected) {
         let bound = |h: &&Value| !h[0].as_str().is_some_and(|n| n.eq_ignore_ascii_case("content-type"));
         headers_compared += want["headers"].as_array().map_or(0, |h| h.iter().filter(bound).count());
-        with_headers_or_timestamps += usize::from(has_headers_or_timestamps(op.input.unwrap()));
+        with_headers_or_timestamps += usize::from(has_headers_or_timestamps(op.input().unwrap()));
         let req = match serialize(op, input) {
             Ok(req) => req,
             Err(e) => {
                 failures.push(format!(
                     "{}: input {}\n  ours: {e}\n  botocore: {want}",
-                    op.name,
+                    op.name(),
                     Value::Object(input.clone())
                 ));
                 continue;
@@ -232,7 +234,7 @@ fn requests_equal_botocore() {
         if ours != theirs {
             failures.push(format!(
                 "{}: input {}\n  ours:     {ours}\n  botocore: {theirs}",
-                op.name,
+                op.name(),
                 Value::Object(input.clone())
             ));
         }

@@ -214,28 +214,28 @@ fn update_user_identity_info_our_additions() {
 // A synthetic model covering the shape kinds UpdateUserIdentityInfo lacks, written both as our
 // static shapes and as botocore's JSON shapes.
 
-static STR: Shape = Shape::new("Str", Kind::String).length(Some(2.0), Some(4.0));
-static INT: Shape = Shape::new("Int", Kind::Integer).range(Some(1.0), Some(10.0));
+static STR: Shape = Shape::new("Str", Kind::String).with_length(Some(2.0), Some(4.0));
+static INT: Shape = Shape::new("Int", Kind::Integer).with_range(Some(1.0), Some(10.0));
 static LONG: Shape = Shape::new("Lng", Kind::Long);
-static DBL: Shape = Shape::new("Dbl", Kind::Double).range(Some(0.5), None);
+static DBL: Shape = Shape::new("Dbl", Kind::Double).with_range(Some(0.5), None);
 static FLT: Shape = Shape::new("Flt", Kind::Float);
 static BOOL: Shape = Shape::new("Bool", Kind::Boolean);
 static TS: Shape = Shape::new("Ts", Kind::Timestamp(TimestampFormat::Default));
-static LST: Shape = Shape::new("Lst", Kind::List(&STR)).length(Some(1.0), None);
+static LST: Shape = Shape::new("Lst", Kind::List(&STR)).with_length(Some(1.0), None);
 static PLAIN_INT: Shape = Shape::new("PlainInt", Kind::Integer);
 static INT_LIST: Shape = Shape::new("IntList", Kind::List(&PLAIN_INT));
-static MP: Shape = Shape::new("Mp", Kind::Map { key: &STR, value: &INT }).length(Some(1.0), None);
+static MP: Shape = Shape::new("Mp", Kind::Map { key: &STR, value: &INT }).with_length(Some(1.0), None);
 static UN: Shape = Shape::new("Un", Kind::Union(&[Member::new("A", "a", &STR), Member::new("B", "b", &INT)]));
 static EN: Shape = Shape::new("En", Kind::Enum(&[EnumValue::new("X", "X"), EnumValue::new("Y", "Y")]));
 static NESTED: Shape = Shape::new(
     "Nested",
-    Kind::Structure(&[Member::new("S", "s", &STR).required(), Member::new("Items", "items", &NESTED_LIST)]),
+    Kind::Structure(&[Member::new("S", "s", &STR).with_required(), Member::new("Items", "items", &NESTED_LIST)]),
 );
 static NESTED_LIST: Shape = Shape::new("NestedList", Kind::List(&NESTED));
 static IN: Shape = Shape::new(
     "In",
     Kind::Structure(&[
-        Member::new("S", "s", &STR).required(),
+        Member::new("S", "s", &STR).with_required(),
         Member::new("I", "i", &INT),
         Member::new("G", "g", &LONG),
         Member::new("F", "f", &DBL),
@@ -247,7 +247,7 @@ static IN: Shape = Shape::new(
         Member::new("M", "m", &MP),
         Member::new("U", "u", &UN),
         Member::new("E", "e", &EN),
-        Member::new("N", "n", &NESTED).location(Location::Body),
+        Member::new("N", "n", &NESTED).with_location(Location::Body),
     ]),
 );
 

@@ -29,44 +29,44 @@ const MAX_DEPTH: usize = 8;
 /// A value of `shape`: required members always, optional ones near the top, lists and maps with
 /// one entry near the top (or their minimum), strings fitting their length, numbers their range.
 pub fn generate(shape: &'static Shape, name: &str, cx: &mut Context<'_>, depth: usize) -> Value {
-    match shape.kind {
-        Kind::String => Value::String(fit_length(string_for(name, cx), shape.length)),
-        Kind::Enum(values) => Value::String(values.first().map_or("", |v| v.value).to_owned()),
-        Kind::Integer | Kind::Long => json!(number_in(shape.range, 1.0) as i64),
-        Kind::Float | Kind::Double => json!(number_in(shape.range, 1.0)),
+    match shape.kind() {
+        Kind::String => Value::String(fit_length(string_for(name, cx), shape.length())),
+        Kind::Enum(values) => Value::String(values.first().map_or("", |v| v.value()).to_owned()),
+        Kind::Integer | Kind::Long => json!(number_in(shape.range(), 1.0) as i64),
+        Kind::Float | Kind::Double => json!(number_in(shape.range(), 1.0)),
         Kind::Boolean => Value::Bool(false),
         Kind::Timestamp(format) => timestamp(cx.now, format),
         Kind::Structure(members) => {
             let mut map = Map::new();
             for m in members {
-                if m.required || (depth < 2 && !recursive(m.target, shape)) {
-                    if depth >= MAX_DEPTH && !m.required {
+                if m.required() || (depth < 2 && !recursive(m.target(), shape)) {
+                    if depth >= MAX_DEPTH && !m.required() {
                         continue;
                     }
-                    map.insert(m.name.to_owned(), generate(m.target, m.name, cx, depth + 1));
+                    map.insert(m.name().to_owned(), generate(m.target(), m.name(), cx, depth + 1));
                 }
             }
             Value::Object(map)
         }
         Kind::Union(members) => {
             // The first member that is not the union itself again.
-            let m = members.iter().find(|m| !recursive(m.target, shape)).unwrap_or(&members[0]);
+            let m = members.iter().find(|m| !recursive(m.target(), shape)).unwrap_or(&members[0]);
             let mut map = Map::new();
-            map.insert(m.name.to_owned(), generate(m.target, m.name, cx, depth + 1));
+            map.insert(m.name().to_owned(), generate(m.target(), m.name(), cx, depth + 1));
             Value::Object(map)
         }
         Kind::List(element) => {
-            let min = shape.length.and_then(|b| b.min).unwrap_or(0.0) as usize;
+            let min = shape.length().and_then(|b| b.min).unwrap_or(0.0) as usize;
             let n = if depth < 2 { min.max(1) } else { min };
             Value::Array((0..n).map(|_| generate(element, name, cx, depth + 1)).collect())
         }
         Kind::Map { key, value } => {
-            let min = shape.length.and_then(|b| b.min).unwrap_or(0.0) as usize;
+            let min = shape.length().and_then(|b| b.min).unwrap_or(0.0) as usize;
             let n = if depth < 2 { min.max(1) } else { min };
             let mut map = Map::new();
-            let keys: Vec<String> = match key.kind {
-                Kind::Enum(values) => values.iter().map(|v| v.value.to_owned()).collect(),
-                _ => (0..n).map(|i| fit_length(format!("key{}", i + 1), key.length)).collect(),
+            let keys: Vec<String> = match key.kind() {
+                Kind::Enum(values) => values.iter().map(|v| v.value().to_owned()).collect(),
+                _ => (0..n).map(|i| fit_length(format!("key{}", i + 1), key.length())).collect(),
             };
             for k in keys.into_iter().take(n) {
                 map.insert(k, generate(value, name, cx, depth + 1));
@@ -78,7 +78,7 @@ pub fn generate(shape: &'static Shape, name: &str, cx: &mut Context<'_>, depth: 
 
 /// Whether `shape` leads straight back to `parent` (a recursive member).
 fn recursive(shape: &'static Shape, parent: &'static Shape) -> bool {
-    let inner = match shape.kind {
+    let inner = match shape.kind() {
         Kind::List(e) => e,
         Kind::Map { value, .. } => value,
         _ => shape,
@@ -144,23 +144,23 @@ pub fn timestamp(secs: i64, format: TimestampFormat) -> Value {
 pub fn conform(shape: &'static Shape, value: &Value) -> Option<Value> {
     let within =
         |n: f64, b: Option<Bounds>| b.is_none_or(|b| b.min.is_none_or(|m| n >= m) && b.max.is_none_or(|m| n <= m));
-    match (&shape.kind, value) {
-        (Kind::String, Value::String(s)) => within(s.chars().count() as f64, shape.length).then(|| value.clone()),
-        (Kind::Enum(values), Value::String(s)) => values.iter().any(|v| v.value == s).then(|| value.clone()),
+    match (&shape.kind(), value) {
+        (Kind::String, Value::String(s)) => within(s.chars().count() as f64, shape.length()).then(|| value.clone()),
+        (Kind::Enum(values), Value::String(s)) => values.iter().any(|v| v.value() == s).then(|| value.clone()),
         (Kind::Integer | Kind::Long, Value::Number(n)) if n.is_i64() || n.is_u64() => {
-            within(n.as_f64()?, shape.range).then(|| value.clone())
+            within(n.as_f64()?, shape.range()).then(|| value.clone())
         }
-        (Kind::Float | Kind::Double, Value::Number(n)) => within(n.as_f64()?, shape.range).then(|| value.clone()),
+        (Kind::Float | Kind::Double, Value::Number(n)) => within(n.as_f64()?, shape.range()).then(|| value.clone()),
         (Kind::Boolean, Value::Bool(_)) => Some(value.clone()),
         (Kind::Timestamp(format), Value::Number(n)) => Some(timestamp(n.as_f64()? as i64, *format)),
         (Kind::Structure(members), Value::Object(map)) => {
             let mut out = Map::new();
             for m in members.iter() {
-                match map.get(m.name).and_then(|v| conform(m.target, v)) {
+                match map.get(m.name()).and_then(|v| conform(m.target(), v)) {
                     Some(v) => {
-                        out.insert(m.name.to_owned(), v);
+                        out.insert(m.name().to_owned(), v);
                     }
-                    None if m.required => return None,
+                    None if m.required() => return None,
                     None => {}
                 }
             }
@@ -168,7 +168,7 @@ pub fn conform(shape: &'static Shape, value: &Value) -> Option<Value> {
         }
         (Kind::Union(members), Value::Object(map)) => {
             let set: Vec<_> =
-                members.iter().filter_map(|m| Some((m.name, conform(m.target, map.get(m.name)?)?))).collect();
+                members.iter().filter_map(|m| Some((m.name(), conform(m.target(), map.get(m.name())?)?))).collect();
             match &set[..] {
                 [(name, v)] => Some(json!({ *name: v })),
                 _ => None,
@@ -176,12 +176,12 @@ pub fn conform(shape: &'static Shape, value: &Value) -> Option<Value> {
         }
         (Kind::List(element), Value::Array(items)) => {
             let items: Vec<Value> = items.iter().map(|i| conform(element, i)).collect::<Option<_>>()?;
-            within(items.len() as f64, shape.length).then_some(Value::Array(items))
+            within(items.len() as f64, shape.length()).then_some(Value::Array(items))
         }
         (Kind::Map { value: v_shape, .. }, Value::Object(map)) => {
             let out: Map<String, Value> =
                 map.iter().map(|(k, v)| Some((k.clone(), conform(v_shape, v)?))).collect::<Option<_>>()?;
-            within(out.len() as f64, shape.length).then_some(Value::Object(out))
+            within(out.len() as f64, shape.length()).then_some(Value::Object(out))
         }
         _ => None,
     }
@@ -192,11 +192,11 @@ pub fn conform(shape: &'static Shape, value: &Value) -> Option<Value> {
 pub fn success(op: &Operation, doc: Map<String, Value>) -> Answer {
     let mut headers = vec![("content-type".to_owned(), "application/json".to_owned())];
     let mut body = Map::new();
-    let members = op.output.map_or(&[][..], |s| s.members());
+    let members = op.output().map_or(&[][..], |s| s.members());
     for (k, v) in doc {
-        match members.iter().find(|m| m.name == k).map(|m| (m, m.location)) {
+        match members.iter().find(|m| m.name() == k).map(|m| (m, m.location())) {
             Some((m, Location::Header(name))) => {
-                let text = match (&m.target.kind, &v) {
+                let text = match (&m.target().kind(), &v) {
                     (Kind::Timestamp(_), Value::Number(n)) => {
                         DateTime::from_secs(n.as_f64().unwrap_or(0.0) as i64).fmt(Format::HttpDate).unwrap_or_default()
                     }
@@ -211,7 +211,7 @@ pub fn success(op: &Operation, doc: Map<String, Value>) -> Answer {
         }
     }
     Answer {
-        status: op.http.code,
+        status: op.http().code,
         headers,
         body: serde_json::to_vec(&Value::Object(body)).unwrap_or_default(),
         error: None,
@@ -247,8 +247,8 @@ pub fn error_with(status: u16, code: &str, message: &str, members: &[(&str, Valu
 /// `fallback_status`) when it models none of them.
 pub fn modeled_error(op: &Operation, names: &[&'static str], fallback_status: u16) -> (&'static str, u16) {
     for name in names {
-        if let Some(shape) = op.errors.iter().find(|s| s.name == *name) {
-            return (shape.name, shape.error.map_or(fallback_status, |e| e.http_status));
+        if let Some(shape) = op.errors().find(|s| s.name() == *name) {
+            return (shape.name(), shape.error().map_or(fallback_status, |e| e.http_status));
         }
     }
     (names.last().copied().unwrap_or("InternalServiceException"), fallback_status)

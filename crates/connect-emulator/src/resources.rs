@@ -146,33 +146,33 @@ pub fn classify(operations: &[&'static Operation]) -> HashMap<&'static str, (Act
     let mut map = HashMap::new();
     for op in operations {
         let labels: Vec<&str> = op
-            .input
+            .input()
             .map_or(&[][..], |s| s.members())
             .iter()
-            .filter(|m| m.location == Location::Label)
-            .map(|m| m.name)
+            .filter(|m| m.location() == Location::Label)
+            .map(|m| m.name())
             .collect();
         for (i, spec) in KINDS.iter().enumerate() {
-            let action = if op.name == spec.create {
+            let action = if op.name() == spec.create {
                 Action::Create
-            } else if op.name == spec.describe {
+            } else if op.name() == spec.describe {
                 Action::Describe
-            } else if op.name == spec.list {
+            } else if op.name() == spec.list {
                 Action::List
-            } else if Some(op.name) == spec.search {
+            } else if Some(op.name()) == spec.search {
                 Action::Search
-            } else if op.name == spec.delete {
+            } else if op.name() == spec.delete {
                 Action::Delete
-            } else if op.name.starts_with("Update") && same_labels(&labels, spec) {
+            } else if op.name().starts_with("Update") && same_labels(&labels, spec) {
                 Action::Update
             } else {
                 continue;
             };
-            map.insert(op.name, (action, i));
+            map.insert(op.name(), (action, i));
         }
         let tag = [Action::Tag, Action::Untag, Action::ListTags];
-        if let Some(at) = TAG_OPERATIONS.iter().position(|n| *n == op.name) {
-            map.insert(op.name, (tag[at], 0));
+        if let Some(at) = TAG_OPERATIONS.iter().position(|n| *n == op.name()) {
+            map.insert(op.name(), (tag[at], 0));
         }
     }
     map
@@ -241,11 +241,11 @@ pub fn run(
                     let res =
                         scope.find(spec.kind, instance, &id).cloned().unwrap_or_else(|| unreachable_resource(spec));
                     let mut out = Map::new();
-                    for m in op.output.map_or(&[][..], |s| s.members()) {
-                        if let Kind::Structure(_) = m.target.kind {
-                            out.insert(m.name.to_owned(), render(&res, m.target, cx));
-                        } else if m.required {
-                            out.insert(m.name.to_owned(), generate(m.target, m.name, cx, 1));
+                    for m in op.output().map_or(&[][..], |s| s.members()) {
+                        if let Kind::Structure(_) = m.target().kind() {
+                            out.insert(m.name().to_owned(), render(&res, m.target(), cx));
+                        } else if m.required() {
+                            out.insert(m.name().to_owned(), generate(m.target(), m.name(), cx, 1));
                         }
                     }
                     Ok((out, false))
@@ -269,8 +269,8 @@ fn unreachable_resource(spec: &KindSpec) -> Resource {
 /// The required members of `op`'s output, generated.
 fn required_output(op: &Operation, cx: &mut Context<'_>) -> Map<String, Value> {
     let mut out = Map::new();
-    for m in op.output.map_or(&[][..], |s| s.members()).iter().filter(|m| m.required) {
-        out.insert(m.name.to_owned(), generate(m.target, m.name, cx, 1));
+    for m in op.output().map_or(&[][..], |s| s.members()).iter().filter(|m| m.required()) {
+        out.insert(m.name().to_owned(), generate(m.target(), m.name(), cx, 1));
     }
     out
 }
@@ -279,12 +279,12 @@ fn required_output(op: &Operation, cx: &mut Context<'_>) -> Map<String, Value> {
 fn render(res: &Resource, shape: &'static Shape, cx: &mut Context<'_>) -> Value {
     let mut out = Map::new();
     for m in shape.members() {
-        match res.attrs.get(m.name).and_then(|v| conform(m.target, v)) {
+        match res.attrs.get(m.name()).and_then(|v| conform(m.target(), v)) {
             Some(v) => {
-                out.insert(m.name.to_owned(), v);
+                out.insert(m.name().to_owned(), v);
             }
-            None if m.required => {
-                out.insert(m.name.to_owned(), generate(m.target, m.name, cx, 2));
+            None if m.required() => {
+                out.insert(m.name().to_owned(), generate(m.target(), m.name(), cx, 2));
             }
             None => {}
         }
@@ -296,12 +296,13 @@ fn render(res: &Resource, shape: &'static Shape, cx: &mut Context<'_>) -> Value 
 /// tokens nor secrets.
 fn kept_members(op: &Operation, input: &Map<String, Value>) -> Map<String, Value> {
     let mut attrs = Map::new();
-    for m in op.input.map_or(&[][..], |s| s.members()) {
-        if m.location != Location::Body || m.idempotency_token || m.target.sensitive || m.name == "InstanceId" {
+    for m in op.input().map_or(&[][..], |s| s.members()) {
+        if m.location() != Location::Body || m.idempotency_token() || m.target().sensitive() || m.name() == "InstanceId"
+        {
             continue;
         }
-        if let Some(v) = input.get(m.name) {
-            attrs.insert(m.name.to_owned(), v.clone());
+        if let Some(v) = input.get(m.name()) {
+            attrs.insert(m.name().to_owned(), v.clone());
         }
     }
     attrs
@@ -315,7 +316,7 @@ fn check_references(
     scope: &Scope,
 ) -> Result<(), Answer> {
     for (member, kind) in REFERENCES {
-        let is_body = op.input.and_then(|s| s.member(member)).is_some_and(|m| m.location == Location::Body);
+        let is_body = op.input().and_then(|s| s.member(member)).is_some_and(|m| m.location() == Location::Body);
         let Some(value) = input.get(*member).filter(|_| is_body) else { continue };
         let ids: Vec<&str> = match value {
             Value::Array(items) => items.iter().filter_map(Value::as_str).collect(),
@@ -342,7 +343,7 @@ fn check_unused(
     scope: &Scope,
 ) -> Result<(), Answer> {
     let members: Vec<&str> = REFERENCES.iter().filter(|(_, kind)| *kind == spec.kind).map(|(m, _)| *m).collect();
-    if members.is_empty() || instance.is_none() || !op.errors.iter().any(|e| e.name == "ResourceInUseException") {
+    if members.is_empty() || instance.is_none() || !op.errors().any(|e| e.name() == "ResourceInUseException") {
         return Ok(());
     }
     // A resource names itself by its id member too: only others count.
@@ -387,7 +388,7 @@ fn check_unique(
     scope: &Scope,
 ) -> Result<(), Answer> {
     let Some(name) = name else { return Ok(()) };
-    if !op.errors.iter().any(|e| e.name == "DuplicateResourceException") {
+    if !op.errors().any(|e| e.name() == "DuplicateResourceException") {
         return Ok(());
     }
     let taken = scope
@@ -452,14 +453,14 @@ fn create(
     check_unique(spec, op, text(input, spec.name_member), instance, None, scope)?;
     let mut res = insert(spec, kept_members(op, input), instance, scope, cx);
     let mut out = Map::new();
-    for m in op.output.map_or(&[][..], |s| s.members()) {
-        if m.name.ends_with("Arn") {
-            out.insert(m.name.to_owned(), json!(res.arn));
-            res.attrs.insert(m.name.to_owned(), json!(res.arn));
-        } else if m.name.ends_with("Id") {
-            out.insert(m.name.to_owned(), json!(res.id));
-        } else if m.required {
-            out.insert(m.name.to_owned(), generate(m.target, m.name, cx, 1));
+    for m in op.output().map_or(&[][..], |s| s.members()) {
+        if m.name().ends_with("Arn") {
+            out.insert(m.name().to_owned(), json!(res.arn));
+            res.attrs.insert(m.name().to_owned(), json!(res.arn));
+        } else if m.name().ends_with("Id") {
+            out.insert(m.name().to_owned(), json!(res.id));
+        } else if m.required() {
+            out.insert(m.name().to_owned(), generate(m.target(), m.name(), cx, 1));
         }
     }
     // The output's ARN member name (`UserArn`) is also how the resource's shapes call it.
@@ -508,14 +509,14 @@ fn update(
 
 /// The list member of an output that holds the page's items.
 fn items_member(op: &Operation) -> Option<(&'static str, &'static Shape)> {
-    let output = op.output?;
-    let name = op.paginated.and_then(|p| p.items);
+    let output = op.output()?;
+    let name = op.paginated().and_then(|p| p.items);
     let m = match name {
         Some(n) => output.member(n)?,
-        None => output.members().iter().find(|m| matches!(m.target.kind, Kind::List(_)))?,
+        None => output.members().iter().find(|m| matches!(m.target().kind(), Kind::List(_)))?,
     };
-    match m.target.kind {
-        Kind::List(element) => Some((m.name, element)),
+    match m.target().kind() {
+        Kind::List(element) => Some((m.name(), element)),
         _ => None,
     }
 }
@@ -539,12 +540,12 @@ fn list(
         .filter(|r| criteria.is_none_or(|c| matches_criteria(c, &r.attrs, &parent)))
         .filter(|r| tag_filter.is_none_or(|f| matches_tags(f, &r.attrs)))
         .collect();
-    let page = op.paginated;
+    let page = op.paginated();
     let size_member = page.and_then(|p| p.page_size);
     let max = op
-        .input
+        .input()
         .and_then(|s| size_member.and_then(|n| s.member(n)))
-        .and_then(|m| m.target.range)
+        .and_then(|m| m.target().range())
         .and_then(|b| b.max)
         .unwrap_or(100.0);
     let size =
@@ -568,9 +569,9 @@ fn list(
         }
     }
     if action == Action::Search {
-        for m in op.output.map_or(&[][..], |s| s.members()) {
-            if matches!(m.target.kind, Kind::Long | Kind::Integer) && m.name.ends_with("Count") {
-                out.insert(m.name.to_owned(), json!(matched.len()));
+        for m in op.output().map_or(&[][..], |s| s.members()) {
+            if matches!(m.target().kind(), Kind::Long | Kind::Integer) && m.name().ends_with("Count") {
+                out.insert(m.name().to_owned(), json!(matched.len()));
             }
         }
     }
@@ -585,11 +586,11 @@ fn tags(
     scope: &mut Scope,
     cx: &mut Context<'_>,
 ) -> Outcome {
-    let members = op.input.map_or(&[][..], |s| s.members());
+    let members = op.input().map_or(&[][..], |s| s.members());
     let arn = members
         .iter()
-        .find(|m| m.location == Location::Label)
-        .and_then(|m| text(input, m.name))
+        .find(|m| m.location() == Location::Label)
+        .and_then(|m| text(input, m.name()))
         .unwrap_or_default()
         .to_owned();
     let Some(found) = scope.by_arn(&arn) else {
@@ -598,9 +599,9 @@ fn tags(
     if action == Action::ListTags {
         let mut out = required_output(op, cx);
         let tags = found.attrs.get("Tags").cloned().unwrap_or_else(|| Value::Object(Map::new()));
-        for m in op.output.map_or(&[][..], |s| s.members()) {
-            if matches!(m.target.kind, Kind::Map { .. }) {
-                out.insert(m.name.to_owned(), tags.clone());
+        for m in op.output().map_or(&[][..], |s| s.members()) {
+            if matches!(m.target().kind(), Kind::Map { .. }) {
+                out.insert(m.name().to_owned(), tags.clone());
             }
         }
         return Ok((out, false));
@@ -614,14 +615,14 @@ fn tags(
     match action {
         Action::Tag => {
             if let Some(Value::Object(new)) =
-                members.iter().find(|m| matches!(m.target.kind, Kind::Map { .. })).and_then(|m| input.get(m.name))
+                members.iter().find(|m| matches!(m.target().kind(), Kind::Map { .. })).and_then(|m| input.get(m.name()))
             {
                 tags.extend(new.clone());
             }
         }
         Action::Untag => {
             if let Some(Value::Array(keys)) =
-                members.iter().find(|m| matches!(m.target.kind, Kind::List(_))).and_then(|m| input.get(m.name))
+                members.iter().find(|m| matches!(m.target().kind(), Kind::List(_))).and_then(|m| input.get(m.name()))
             {
                 for k in keys.iter().filter_map(Value::as_str) {
                     tags.remove(k);
@@ -646,7 +647,7 @@ mod tests {
 
     #[test]
     fn every_table_entry_names_an_operation_of_the_model() {
-        let classified = classify(SERVICE.operations);
+        let classified = classify(&SERVICE.operations().collect::<Vec<_>>());
         for spec in KINDS {
             for name in [spec.create, spec.describe, spec.list, spec.delete].into_iter().chain(spec.search) {
                 assert!(classified.contains_key(name), "{name} is not in the model");

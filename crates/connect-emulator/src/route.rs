@@ -26,7 +26,7 @@ impl Router {
         let routes = operations
             .iter()
             .map(|op| {
-                let path = op.http.uri.split('?').next().unwrap_or("");
+                let path = op.http().uri.split('?').next().unwrap_or("");
                 let segments = path
                     .split('/')
                     .skip(1)
@@ -47,7 +47,7 @@ impl Router {
         let parts: Vec<String> = raw_path.split('/').skip(1).map(percent_decode).collect();
         let mut best: Option<(Vec<bool>, Found)> = None;
         for (op, segments) in &self.routes {
-            if op.http.method != method || segments.len() != parts.len() {
+            if op.http().method != method || segments.len() != parts.len() {
                 continue;
             }
             let mut labels = Vec::new();
@@ -105,7 +105,7 @@ pub fn input_document(
     body: &[u8],
 ) -> Result<Map<String, Value>, DecodeError> {
     let mut doc = Map::new();
-    let Some(shape) = op.input else { return Ok(doc) };
+    let Some(shape) = op.input() else { return Ok(doc) };
     let pairs: Vec<(String, String)> = query
         .unwrap_or("")
         .split('&')
@@ -116,10 +116,10 @@ pub fn input_document(
         })
         .collect();
     for m in shape.members() {
-        match m.location {
+        match m.location() {
             Location::Label => {
-                if let Some((_, v)) = labels.iter().find(|(n, _)| *n == m.name) {
-                    doc.insert(m.name.to_owned(), scalar(m, m.target, v)?);
+                if let Some((_, v)) = labels.iter().find(|(n, _)| *n == m.name()) {
+                    doc.insert(m.name().to_owned(), scalar(m, m.target(), v)?);
                 }
             }
             Location::Query(name) => {
@@ -127,28 +127,28 @@ pub fn input_document(
                 if values.is_empty() {
                     continue;
                 }
-                let value = match m.target.kind {
+                let value = match m.target().kind() {
                     Kind::List(element) => {
                         Value::Array(values.iter().map(|v| scalar(m, element, v)).collect::<Result<_, _>>()?)
                     }
-                    _ => scalar(m, m.target, values[0])?,
+                    _ => scalar(m, m.target(), values[0])?,
                 };
-                doc.insert(m.name.to_owned(), value);
+                doc.insert(m.name().to_owned(), value);
             }
             Location::Header(name) => {
                 let Some((_, v)) = headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)) else { continue };
-                let value = match m.target.kind {
+                let value = match m.target().kind() {
                     Kind::List(element) => Value::Array(
                         v.split(',').map(|item| scalar(m, element, item.trim())).collect::<Result<_, _>>()?,
                     ),
-                    _ => scalar(m, m.target, v)?,
+                    _ => scalar(m, m.target(), v)?,
                 };
-                doc.insert(m.name.to_owned(), value);
+                doc.insert(m.name().to_owned(), value);
             }
             Location::Body => {}
         }
     }
-    let has_body_members = shape.members().iter().any(|m| m.location == Location::Body);
+    let has_body_members = shape.members().iter().any(|m| m.location() == Location::Body);
     if has_body_members && !body.iter().all(u8::is_ascii_whitespace) {
         let parsed: Value = serde_json::from_slice(body)
             .map_err(|e| DecodeError(format!("Could not parse the request body as JSON: {e}")))?;
@@ -161,7 +161,7 @@ pub fn input_document(
             }
             // Members bound elsewhere are not read from the body, as the service ignores them.
             match shape.member(&k) {
-                Some(m) if m.location == Location::Body => {
+                Some(m) if m.location() == Location::Body => {
                     doc.insert(k, v);
                 }
                 Some(_) => {}
@@ -176,8 +176,8 @@ pub fn input_document(
 
 /// The value of a label, query string or header text, typed by its shape.
 fn scalar(m: &Member, shape: &'static Shape, text: &str) -> Result<Value, DecodeError> {
-    let bad = || DecodeError(format!("Value '{text}' at '{}' failed to parse as {}", m.name, shape.type_name()));
-    Ok(match shape.kind {
+    let bad = || DecodeError(format!("Value '{text}' at '{}' failed to parse as {}", m.name(), shape.type_name()));
+    Ok(match shape.kind() {
         Kind::Integer | Kind::Long => Value::Number(text.parse::<i64>().map_err(|_| bad())?.into()),
         Kind::Float | Kind::Double => {
             Value::Number(Number::from_f64(text.parse::<f64>().map_err(|_| bad())?).ok_or_else(bad)?)
@@ -205,16 +205,16 @@ mod tests {
 
     #[test]
     fn routes_prefer_literals_and_decode_labels() {
-        let router = Router::new(SERVICE.operations);
+        let router = Router::new(&SERVICE.operations().collect::<Vec<_>>());
         let (op, labels) = router.find("GET", "/users/i-1/u%2F2").unwrap();
-        assert_eq!(op.name, "DescribeUser");
+        assert_eq!(op.name(), "DescribeUser");
         assert_eq!(labels, [("InstanceId", "i-1".to_owned()), ("UserId", "u/2".to_owned())]);
-        assert_eq!(router.find("PUT", "/instance").unwrap().0.name, "CreateInstance");
+        assert_eq!(router.find("PUT", "/instance").unwrap().0.name(), "CreateInstance");
         assert!(router.find("GET", "/no/such/path/at/all/x").is_none());
         // Every operation is found by its own template filled with plain labels.
-        for op in SERVICE.operations {
+        for op in SERVICE.operations() {
             let path: String = op
-                .http
+                .http()
                 .uri
                 .split('?')
                 .next()
@@ -223,8 +223,8 @@ mod tests {
                 .skip(1)
                 .map(|s| if s.starts_with('{') { "/x".to_owned() } else { format!("/{s}") })
                 .collect();
-            let found = router.find(op.http.method, &path).map(|(o, _)| o.name);
-            assert_eq!(found, Some(op.name), "{path}");
+            let found = router.find(op.http().method, &path).map(|(o, _)| o.name());
+            assert_eq!(found, Some(op.name()), "{path}");
         }
     }
 

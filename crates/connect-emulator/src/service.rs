@@ -90,8 +90,8 @@ impl Emulator {
         let inner =
             Inner { store, persistence, limiter: Limiter::new(options.throttle), faults: Rng::new(options.seed) };
         Emulator {
-            router: Router::new(SERVICE.operations),
-            stateful: resources::classify(SERVICE.operations),
+            router: Router::new(&SERVICE.operations().collect::<Vec<_>>()),
+            stateful: resources::classify(&SERVICE.operations().collect::<Vec<_>>()),
             inner: Mutex::new(inner),
             log: log.map(Mutex::new),
             options,
@@ -131,12 +131,17 @@ impl Emulator {
             Some((p, q)) => (p, Some(q)),
             None => (req.target, None),
         };
-        let caller =
-            match auth::verify(&self.options.keys, SERVICE.signing_name, req.method, req.target, req.headers, req.body)
-            {
-                Ok(caller) => caller,
-                Err(denied) => return output::error(403, denied.code, &denied.message),
-            };
+        let caller = match auth::verify(
+            &self.options.keys,
+            SERVICE.signing_name(),
+            req.method,
+            req.target,
+            req.headers,
+            req.body,
+        ) {
+            Ok(caller) => caller,
+            Err(denied) => return output::error(403, denied.code, &denied.message),
+        };
         let Some((op, labels)) = self.router.find(req.method, path) else {
             return output::error(
                 404,
@@ -150,7 +155,7 @@ impl Emulator {
         if self.options.fail_rate > 0.0 && inner.faults.unit() < self.options.fail_rate {
             return op_error(op, output::FAULT, 500, "An injected service fault (--fail-rate).");
         }
-        if !inner.limiter.admit(&caller.account, &caller.region, op.name, Instant::now()) {
+        if !inner.limiter.admit(&caller.account, &caller.region, op.name(), Instant::now()) {
             return op_error(op, output::THROTTLED, 429, "Rate exceeded");
         }
         let input = match input_document(op, &labels, query, req.headers, req.body) {
@@ -158,7 +163,7 @@ impl Emulator {
             Err(e) => return output::error(400, "SerializationException", &e.0),
         };
         let input_value = Value::Object(input.clone());
-        if let Some(shape) = op.input {
+        if let Some(shape) = op.input() {
             *logged = Some(redact(shape, &input_value));
             if let Err(errors) = validate(&input_value, shape) {
                 let problems: Vec<&str> = errors
@@ -175,7 +180,7 @@ impl Emulator {
         let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
         let seed = self.options.seed;
         let scope_key = crate::state::scope_key(&caller.account, &caller.region);
-        let stateful = self.stateful.get(op.name).copied();
+        let stateful = self.stateful.get(op.name()).copied();
         // An instance-scoped operation names an instance that must exist (the stateful ones check
         // it themselves, with the instance as the resource for instance operations).
         if stateful.is_none() {
@@ -189,19 +194,18 @@ impl Emulator {
         }
         // A request that repeats an idempotency token gets the first one's answer.
         let token = op
-            .input
-            .and_then(|s| s.members().iter().find(|m| m.idempotency_token))
-            .and_then(|m| input.get(m.name))
+            .input()
+            .and_then(|s| s.members().iter().find(|m| m.idempotency_token()))
+            .and_then(|m| input.get(m.name()))
             .and_then(Value::as_str)
             .filter(|_| stateful.is_some())
-            .map(|t| format!("{scope_key}|{}|{t}", op.name));
+            .map(|t| format!("{scope_key}|{}|{t}", op.name()));
         let mut plain = input.clone();
-        if let Some(m) = op.input.and_then(|s| s.members().iter().find(|m| m.idempotency_token)) {
-            plain.remove(m.name);
+        if let Some(m) = op.input().and_then(|s| s.members().iter().find(|m| m.idempotency_token())) {
+            plain.remove(m.name());
         }
         if let Some(first) = token.as_ref().and_then(|t| inner.store.tokens.get(t)) {
-            if first["input"] != Value::Object(plain.clone())
-                && op.errors.iter().any(|e| e.name == "IdempotencyException")
+            if first["input"] != Value::Object(plain.clone()) && op.errors().any(|e| e.name() == "IdempotencyException")
             {
                 return op_error(
                     op,
@@ -226,7 +230,7 @@ impl Emulator {
                 resources::run(action, resources::spec(kind), op, &input, scope, &mut cx)
             }
             None => {
-                let doc = match op.output.map(|shape| generate(shape, "", &mut cx, 0)) {
+                let doc = match op.output().map(|shape| generate(shape, "", &mut cx, 0)) {
                     Some(Value::Object(map)) => map,
                     _ => Map::new(),
                 };
@@ -273,7 +277,7 @@ impl Emulator {
             "headers": headers,
             "body_bytes": req.body.len(),
             "input": input,
-            "operation": op.map(|o| o.name),
+            "operation": op.map(|o| o.name()),
             "status": answer.status,
             "outcome": answer.error.as_deref().unwrap_or("ok"),
         });

@@ -75,30 +75,30 @@ const PLACEHOLDERS: &[(&str, &str)] = &[
 ];
 
 fn params(op: &Operation, rng: &mut Rng, serial: usize) -> serde_json::Map<String, Value> {
-    let shape = op.input.unwrap();
+    let shape = op.input().unwrap();
     let Value::Object(mut map) = valid_value(rng, shape, 0) else { unreachable!() };
     // A made-up pagination token is not valid: every request asks for the first page.
-    if let Some(token) = op.paginated.and_then(|p| p.input_token) {
+    if let Some(token) = op.paginated().and_then(|p| p.input_token) {
         map.remove(token);
     }
     for m in shape.members() {
-        if let Some((_, placeholder)) = PLACEHOLDERS.iter().find(|(name, _)| *name == m.name) {
-            if map.contains_key(m.name) || m.required {
-                map.insert(m.name.to_owned(), json!(placeholder));
+        if let Some((_, placeholder)) = PLACEHOLDERS.iter().find(|(name, _)| *name == m.name()) {
+            if map.contains_key(m.name()) || m.required() {
+                map.insert(m.name().to_owned(), json!(placeholder));
             }
         }
-        if m.name == "SecurityProfileIds" && map.contains_key(m.name) {
-            map.insert(m.name.to_owned(), json!(["$SECURITY_PROFILE"]));
+        if m.name() == "SecurityProfileIds" && map.contains_key(m.name()) {
+            map.insert(m.name().to_owned(), json!(["$SECURITY_PROFILE"]));
         }
-        if m.name == "resourceArn" {
-            map.insert(m.name.to_owned(), json!("$INSTANCE_ARN"));
+        if m.name() == "resourceArn" {
+            map.insert(m.name().to_owned(), json!("$INSTANCE_ARN"));
         }
         // Names that must be unique get unique values.
         let unique = ["Username", "Name", "SecurityProfileName", "InstanceAlias"];
-        if unique.contains(&m.name) && matches!(m.target.kind, Kind::String) && map.contains_key(m.name) {
-            let len = m.target.length.and_then(|b| b.max).unwrap_or(64.0) as usize;
+        if unique.contains(&m.name()) && matches!(m.target().kind(), Kind::String) && map.contains_key(m.name()) {
+            let len = m.target().length().and_then(|b| b.max).unwrap_or(64.0) as usize;
             let name: String = format!("n{serial}x").chars().take(len.max(1)).collect();
-            map.insert(m.name.to_owned(), json!(name));
+            map.insert(m.name().to_owned(), json!(name));
         }
     }
     map
@@ -113,28 +113,28 @@ fn every_operation_answers_valid_and_invalid_requests_as_modeled() {
     // Requests missing a required member that is not a URI label (a missing label is a different
     // path); then the valid ones, deletions last and the instance's deletion at the very end.
     let mut skipped_missing = Vec::new();
-    for op in SERVICE.operations.iter() {
-        let Some(shape) = op.input else { continue };
+    for op in SERVICE.operations() {
+        let Some(shape) = op.input() else { continue };
         let droppable: Vec<_> =
-            shape.members().iter().filter(|m| m.required && m.location != Location::Label).collect();
+            shape.members().iter().filter(|m| m.required() && m.location() != Location::Label).collect();
         if droppable.is_empty() {
-            skipped_missing.push(op.name);
+            skipped_missing.push(op.name());
             continue;
         }
         let mut p = params(op, &mut rng, cases.len());
         let drop = droppable[rng.below(droppable.len() as u64) as usize];
-        p.remove(drop.name);
-        cases.push((*op, p, Some(drop.name)));
+        p.remove(drop.name());
+        cases.push((op, p, Some(drop.name())));
     }
-    let mut ordered: Vec<&&Operation> = SERVICE.operations.iter().collect();
-    ordered.sort_by_key(|op| (op.name.starts_with("Delete"), op.name == "DeleteInstance"));
+    let mut ordered: Vec<&Operation> = SERVICE.operations().collect();
+    ordered.sort_by_key(|op| (op.name().starts_with("Delete"), op.name() == "DeleteInstance"));
     for op in ordered {
-        let p = op.input.map(|_| params(op, &mut rng, cases.len())).unwrap_or_default();
-        cases.push((*op, p, None));
+        let p = op.input().map(|_| params(op, &mut rng, cases.len())).unwrap_or_default();
+        cases.push((op, p, None));
     }
     let job = json!({
         "url": emulator.url, "region": common::REGION, "akid": common::ACCESS_KEY_ID, "secret": common::SECRET_ACCESS_KEY,
-        "cases": cases.iter().map(|(op, p, _)| json!({"operation": op.name, "params": p})).collect::<Vec<_>>(),
+        "cases": cases.iter().map(|(op, p, _)| json!({"operation": op.name(), "params": p})).collect::<Vec<_>>(),
     });
     let mut cmd = Command::new("python3");
     client_env(&mut cmd).args(["-c", BOTOCORE]).stdin(Stdio::piped()).stdout(Stdio::piped());
@@ -156,22 +156,22 @@ fn every_operation_answers_valid_and_invalid_requests_as_modeled() {
                 if (200..300).contains(&status) && missing == 0 {
                     valid_ok += 1;
                 } else {
-                    failures.push(format!("{} (valid): {r} for {}", op.name, Value::Object(p.clone())));
+                    failures.push(format!("{} (valid): {r} for {}", op.name(), Value::Object(p.clone())));
                 }
             }
             Some(member) => {
                 let code = r["code"].as_str().unwrap_or("");
-                let modeled = op.errors.iter().any(|e| e.name == code && e.error.is_some_and(|t| t.http_status == 400));
+                let modeled = op.errors().any(|e| e.name() == code && e.error().is_some_and(|t| t.http_status == 400));
                 let names_member = r["message"].as_str().is_some_and(|m| m.contains(member));
                 if status == 400 && modeled && names_member {
                     invalid_ok += 1;
                 } else {
-                    failures.push(format!("{} (without {member}): {r}", op.name));
+                    failures.push(format!("{} (without {member}): {r}", op.name()));
                 }
             }
         }
     }
-    let total = SERVICE.operations.len();
+    let total = SERVICE.operations().len();
     eprintln!(
         "{valid_ok} of {total} operations answer a valid request; {invalid_ok} of {} answer a missing required member with a modeled 400 ({} have only labels required)",
         total - skipped_missing.len(),

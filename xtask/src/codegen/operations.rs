@@ -27,9 +27,9 @@ pub(super) fn operations_file(model: &Model) -> Result<Vec<(String, TokenStream)
         let opt_shape = |id: &Option<String>| match id {
             Some(id) => {
                 let ident = format_ident!("{}", model.shape(id).name);
-                quote!(Some(&shapes::#ident))
+                Some(quote!(&shapes::#ident))
             }
-            None => quote!(None),
+            None => None,
         };
         let (input, output) = (opt_shape(&op.input), opt_shape(&op.output));
         let errors = op.errors.iter().map(|e| {
@@ -46,49 +46,49 @@ pub(super) fn operations_file(model: &Model) -> Result<Vec<(String, TokenStream)
                     None => quote!(None),
                 };
                 let (it, ot, items, ps) = (f(&p.input_token), f(&p.output_token), f(&p.items), f(&p.page_size));
-                quote!(Some(Paginated { input_token: #it, output_token: #ot, items: #items, page_size: #ps }))
+                Some(quote!(Paginated { input_token: #it, output_token: #ot, items: #items, page_size: #ps }))
             }
-            None => quote!(None),
+            None => None,
         };
         let examples = shape.traits.examples.iter().map(|e| {
             let title = lit_str(&e.title);
             let doc = lit_str(&e.documentation.as_deref().map(plain_text).unwrap_or_default());
             let input = lit_str(&e.input.to_string());
-            let output = match &e.output {
-                Some(o) => {
-                    let o = lit_str(&o.to_string());
-                    quote!(Some(#o))
-                }
-                None => quote!(None),
-            };
-            quote!(Example { title: #title, doc: #doc, input: #input, output: #output })
+            let mut example = quote!(Example::new(#title, #input).with_doc(#doc));
+            if let Some(o) = &e.output {
+                let o = lit_str(&o.to_string());
+                example = quote!(#example.with_output(#o));
+            }
+            example
         });
-        let idempotent = shape.traits.idempotent;
         let schema = match &op.input {
             Some(id) => {
                 let ty = format_ident!("{}", model.shape(id).name);
-                quote!(Some(crate::schema::schema_of::<types::#ty>))
+                Some(quote!(crate::schema::schema_of::<types::#ty>))
             }
-            None => quote!(None),
+            None => None,
         };
-        statics.push((
-            shape.name.clone(),
-            quote! {
-                pub static #ident: Operation = Operation {
-                    name: #name,
-                    cli_name: #cli,
-                    doc: #doc,
-                    http: Http { method: #method, uri: #uri, code: #code },
-                    input: #input,
-                    output: #output,
-                    errors: &[#(#errors),*],
-                    paginated: #paginated,
-                    examples: &[#(#examples),*],
-                    idempotent: #idempotent,
-                    input_schema: #schema,
-                };
-            },
-        ));
+        let mut builder = quote! {
+            Operation::new(#name, #cli, Http { method: #method, uri: #uri, code: #code }).with_doc(#doc)
+        };
+        if let Some(input) = input {
+            builder = quote!(#builder.with_input(#input));
+        }
+        if let Some(output) = output {
+            builder = quote!(#builder.with_output(#output));
+        }
+        builder = quote!(#builder.with_errors(&[#(#errors),*]));
+        if let Some(paginated) = paginated {
+            builder = quote!(#builder.with_paginated(#paginated));
+        }
+        builder = quote!(#builder.with_examples(&[#(#examples),*]));
+        if shape.traits.idempotent {
+            builder = quote!(#builder.with_idempotent());
+        }
+        if let Some(schema) = schema {
+            builder = quote!(#builder.with_input_schema(#schema));
+        }
+        statics.push((shape.name.clone(), quote! { pub static #ident: Operation = #builder; }));
         refs.push(quote!(&#ident));
     }
     Ok(split(

@@ -20,17 +20,16 @@ pub(super) fn service_file(model: &Model) -> Result<TokenStream, Error> {
     Ok(quote! {
         //! The service: identity, signing name and endpoint rules.
         use crate::model::Service;
-        pub static SERVICE: Service = Service {
-            name: #name,
-            version: #version,
-            sdk_id: #sdk_id,
-            endpoint_prefix: #prefix,
-            signing_name: #signing,
-            doc: #doc,
-            endpoint_rule_set: #rules,
-            endpoint_tests: #tests,
-            operations: super::operations::OPERATIONS,
-        };
+        pub static SERVICE: Service = Service::new(
+            #name,
+            #version,
+            #sdk_id,
+            #prefix,
+            #signing,
+            super::operations::OPERATIONS,
+        )
+        .with_doc(#doc)
+        .with_endpoint_rules(#rules, #tests);
     })
 }
 

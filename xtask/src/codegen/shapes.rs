@@ -54,7 +54,7 @@ fn shape_static(model: &Model, shape: &Shape) -> Result<TokenStream, Error> {
                     quote!(EnumValue::new(#name, #value))
                 } else {
                     let doc = lit_str(&doc);
-                    quote!(EnumValue::new(#name, #value).doc(#doc))
+                    quote!(EnumValue::new(#name, #value).with_doc(#doc))
                 }
             });
             quote!(Kind::Enum(&[#(#values),*]))
@@ -82,27 +82,27 @@ fn shape_static(model: &Model, shape: &Shape) -> Result<TokenStream, Error> {
     let doc = doc_text(t);
     if !doc.is_empty() {
         let doc = lit_str(&doc);
-        builder = quote!(#builder.doc(#doc));
+        builder = quote!(#builder.with_doc(#doc));
     }
     if let Some(Bounds { min, max }) = t.length {
         let (min, max) = (opt_f64(min), opt_f64(max));
-        builder = quote!(#builder.length(#min, #max));
+        builder = quote!(#builder.with_length(#min, #max));
     }
     if let Some(Bounds { min, max }) = t.range {
         let (min, max) = (opt_f64(min), opt_f64(max));
-        builder = quote!(#builder.range(#min, #max));
+        builder = quote!(#builder.with_range(#min, #max));
     }
     if let Some(p) = &t.pattern {
         let p = lit_str(p);
-        builder = quote!(#builder.pattern(#p));
+        builder = quote!(#builder.with_pattern(#p));
     }
     if t.sensitive {
-        builder = quote!(#builder.sensitive());
+        builder = quote!(#builder.with_sensitive());
     }
     if let Some(fault) = &t.error {
         let fault = if fault == "client" { quote!(Fault::Client) } else { quote!(Fault::Server) };
         let status = Literal::u16_unsuffixed(t.http_error.unwrap_or(400));
-        builder = quote!(#builder.error(#fault, #status));
+        builder = quote!(#builder.with_error(#fault, #status));
     }
     Ok(quote! { pub static #ident: Shape = #builder; })
 }
@@ -121,10 +121,10 @@ fn member_tokens(model: &Model, owner: &Shape, m: &Member) -> Result<TokenStream
     let doc = doc_text(t);
     if !doc.is_empty() {
         let doc = lit_str(&doc);
-        b = quote!(#b.doc(#doc));
+        b = quote!(#b.with_doc(#doc));
     }
     if t.required {
-        b = quote!(#b.required());
+        b = quote!(#b.with_required());
     }
     let bindings =
         usize::from(t.http_label) + usize::from(t.http_query.is_some()) + usize::from(t.http_header.is_some());
@@ -132,19 +132,19 @@ fn member_tokens(model: &Model, owner: &Shape, m: &Member) -> Result<TokenStream
         return Err(Error(format!("{ctx}: more than one HTTP binding")));
     }
     if t.http_label {
-        b = quote!(#b.location(Location::Label));
+        b = quote!(#b.with_location(Location::Label));
     } else if let Some(q) = &t.http_query {
         let q = lit_str(q);
-        b = quote!(#b.location(Location::Query(#q)));
+        b = quote!(#b.with_location(Location::Query(#q)));
     } else if let Some(h) = &t.http_header {
         let h = lit_str(h);
-        b = quote!(#b.location(Location::Header(#h)));
+        b = quote!(#b.with_location(Location::Header(#h)));
     }
     let target_default = model.shape(&m.target).traits.default.as_ref();
     match (&t.default, target_default) {
         (Some(v), _) => {
             let json = lit_str(&v.to_string());
-            b = quote!(#b.default(#json));
+            b = quote!(#b.with_default(#json));
         }
         // Union members never carry defaults; structure members must repeat their target's.
         (None, Some(_)) if !t.required && matches!(owner.ty, ShapeType::Structure(_)) => {
@@ -153,10 +153,10 @@ fn member_tokens(model: &Model, owner: &Shape, m: &Member) -> Result<TokenStream
         _ => {}
     }
     if t.idempotency_token {
-        b = quote!(#b.idempotency_token());
+        b = quote!(#b.with_idempotency_token());
     }
     if t.deprecated {
-        b = quote!(#b.deprecated());
+        b = quote!(#b.with_deprecated());
     }
     Ok(b)
 }

@@ -92,7 +92,7 @@ pub fn service_page(service: &Service) -> String {
     let mut page = Page::default();
     page.block(PROGRAM);
     page.block("Description");
-    page.doc(service.doc, 0);
+    page.doc(service.doc(), 0);
     page.block("Synopsis");
     page.block(format!("  {PROGRAM} [options] <command> [parameters]"));
     page.block(format!(
@@ -106,8 +106,14 @@ pub fn service_page(service: &Service) -> String {
         page.block(global.doc);
         page.block(global.choices.iter().map(|c| format!("* {c}")).collect::<Vec<_>>().join("\n"));
     }
+    page.block("Bulk Options");
+    page.block(crate::bulk::HELP_INTRO);
+    for (heading, doc) in crate::bulk::help_entries() {
+        page.block(heading);
+        page.block(doc);
+    }
     page.block("Available Commands");
-    page.block(service.operations.iter().map(|op| format!("* {}", op.cli_name)).collect::<Vec<_>>().join("\n"));
+    page.block(service.operations().map(|op| format!("* {}", op.cli_name())).collect::<Vec<_>>().join("\n"));
     page.finish()
 }
 
@@ -139,27 +145,29 @@ pub fn operation_page(service: &Service, op: &Operation) -> String {
     let paging = connect_core::wire::paginate::automatic(op);
     let hidden: Vec<&str> =
         paging.map_or_else(Vec::new, |(p, input_token, ..)| std::iter::once(input_token).chain(p.page_size).collect());
-    let all_members = op.input.map_or(&[][..], |s| s.members());
-    let members: Vec<&Member> = all_members.iter().filter(|m| !hidden.contains(&m.name)).collect();
+    let all_members = op.input().map_or(&[][..], |s| s.members());
+    let members: Vec<&Member> = all_members.iter().filter(|m| !hidden.contains(&m.name())).collect();
     let mut page = Page::default();
     page.block(format!("[ {PROGRAM} ]"));
-    page.block(op.cli_name);
+    page.block(op.cli_name());
     page.block("Description");
-    page.doc(op.doc, 0);
+    page.doc(op.doc(), 0);
     page.block(format!(
         "See also: AWS API Documentation\n{WEB_API_DOC_BASE}/{}-{}/{}",
-        service.endpoint_prefix, service.version, op.name
+        service.endpoint_prefix(),
+        service.version(),
+        op.name()
     ));
     page.block(SEE_GLOBALS);
 
     page.block("Synopsis");
-    let mut synopsis = vec![format!("  {}", op.cli_name)];
+    let mut synopsis = vec![format!("  {}", op.cli_name())];
     for m in &members {
-        let option = match m.target.kind {
-            Kind::Boolean => format!("--{0} | --no-{0}", m.cli_name),
-            _ => format!("--{} <value>", m.cli_name),
+        let option = match m.target().kind() {
+            Kind::Boolean => format!("--{0} | --no-{0}", m.cli_name()),
+            _ => format!("--{} <value>", m.cli_name()),
         };
-        synopsis.push(if m.required { option } else { format!("[{option}]") });
+        synopsis.push(if m.required() { option } else { format!("[{option}]") });
     }
     synopsis.push("[--cli-input-json | --cli-input-yaml]".into());
     let paging_options: Vec<(&str, &str, &str)> = match paging {
@@ -192,14 +200,14 @@ pub fn operation_page(service: &Service, op: &Operation) -> String {
     page.block(SEE_GLOBALS);
 
     page.block("Examples");
-    if op.examples.is_empty() {
+    if op.examples().is_empty() {
         page.block(NO_EXAMPLES);
     }
-    for example in op.examples {
-        page.block(example.title);
-        page.doc(example.doc, 0);
+    for example in op.examples() {
+        page.block(example.title());
+        page.doc(example.doc(), 0);
         page.block(example_command(op, example));
-        match example.output.and_then(|o| serde_json::from_str::<Value>(o).ok()) {
+        match example.output().and_then(|o| serde_json::from_str::<Value>(o).ok()) {
             Some(Value::Object(o)) if !o.is_empty() => {
                 page.block("Output:");
                 page.block(to_pretty(&Value::Object(o), Style { ensure_ascii: false }).trim_end());
@@ -209,10 +217,10 @@ pub fn operation_page(service: &Service, op: &Operation) -> String {
     }
 
     page.block("Output");
-    match op.output.map(|s| s.members()) {
+    match op.output().map(|s| s.members()) {
         Some(members) if !members.is_empty() => {
             for m in members {
-                member(&mut page, m.name, m.target, member_doc(m), 0, &mut Vec::new());
+                member(&mut page, m.name(), m.target(), member_doc(m), 0, &mut Vec::new());
             }
         }
         _ => page.block("None"),
@@ -223,17 +231,17 @@ pub fn operation_page(service: &Service, op: &Operation) -> String {
 /// An example's command line, one option a line: values as shorthand where shorthand reads back
 /// to the same input, else as JSON, quoted for a POSIX shell.
 fn example_command(op: &Operation, example: &Example) -> String {
-    let input: Map<String, Value> = serde_json::from_str(example.input).unwrap_or_default();
-    let mut lines = vec![format!("{PROGRAM} {}", op.cli_name)];
-    for m in op.input.map_or(&[][..], |s| s.members()) {
-        let Some(value) = input.get(m.name) else { continue };
-        lines.push(match (m.target.kind, value) {
-            (Kind::Boolean, Value::Bool(true)) => format!("--{}", m.cli_name),
-            (Kind::Boolean, Value::Bool(false)) => format!("--no-{}", m.cli_name),
+    let input: Map<String, Value> = serde_json::from_str(example.input()).unwrap_or_default();
+    let mut lines = vec![format!("{PROGRAM} {}", op.cli_name())];
+    for m in op.input().map_or(&[][..], |s| s.members()) {
+        let Some(value) = input.get(m.name()) else { continue };
+        lines.push(match (m.target().kind(), value) {
+            (Kind::Boolean, Value::Bool(true)) => format!("--{}", m.cli_name()),
+            (Kind::Boolean, Value::Bool(false)) => format!("--no-{}", m.cli_name()),
             // A value that looks like an option is attached to its own.
             _ => match argument_text(m, value) {
-                word if word.starts_with('-') => format!("--{}={word}", m.cli_name),
-                words => format!("--{} {words}", m.cli_name),
+                word if word.starts_with('-') => format!("--{}={word}", m.cli_name()),
+                words => format!("--{} {words}", m.cli_name()),
             },
         });
     }
@@ -242,12 +250,12 @@ fn example_command(op: &Operation, example: &Example) -> String {
 
 /// The documentation of a member: its own, or else its target's (as botocore merges them).
 fn member_doc(m: &Member) -> &'static str {
-    if m.doc.trim().is_empty() { m.target.doc } else { m.doc }
+    if m.doc().trim().is_empty() { m.target().doc() } else { m.doc() }
 }
 
 /// The type name the AWS CLI uses for a shape (botocore's: enums are strings, unions structures).
 fn type_name(shape: &Shape) -> &'static str {
-    match shape.kind {
+    match shape.kind() {
         Kind::Enum(_) => "string",
         Kind::Union(_) => "structure",
         _ => shape.type_name(),
@@ -256,36 +264,36 @@ fn type_name(shape: &Shape) -> &'static str {
 
 /// The type name shown in the documentation of an option or member.
 fn doc_type_name(shape: &Shape) -> &'static str {
-    match shape.kind {
+    match shape.kind() {
         Kind::Union(_) => "tagged union structure",
         _ => type_name(shape),
     }
 }
 
 fn is_scalar(shape: &Shape) -> bool {
-    !matches!(shape.kind, Kind::Structure(_) | Kind::Union(_) | Kind::List(_) | Kind::Map { .. })
+    !matches!(shape.kind(), Kind::Structure(_) | Kind::Union(_) | Kind::List(_) | Kind::Map { .. })
 }
 
 /// One option of the Options section: its heading, documentation, nested members and syntax.
 fn option(page: &mut Page, m: &Member) {
-    let shape = m.target;
-    if let Kind::Boolean = shape.kind {
-        page.block(format!("--{0} | --no-{0} (boolean)", m.cli_name));
+    let shape = m.target();
+    if let Kind::Boolean = shape.kind() {
+        page.block(format!("--{0} | --no-{0} (boolean)", m.cli_name()));
         page.doc(member_doc(m), 0);
         return;
     }
-    page.block(format!("--{} ({})", m.cli_name, doc_type_name(shape)));
+    page.block(format!("--{} ({})", m.cli_name(), doc_type_name(shape)));
     page.doc(member_doc(m), 0);
     union_note(page, shape, 0);
     enum_values(page, shape, 0);
-    nested_members(page, shape, 0, &mut vec![shape.name]);
+    nested_members(page, shape, 0, &mut vec![shape.name()]);
     syntax(page, shape);
 }
 
 /// The note the AWS CLI adds to tagged unions.
 fn union_note(page: &mut Page, shape: &Shape, indent: usize) {
-    if let Kind::Union(members) = shape.kind {
-        let keys = members.iter().map(|m| m.name).collect::<Vec<_>>().join(", ");
+    if let Kind::Union(members) = shape.kind() {
+        let keys = members.iter().map(|m| m.name()).collect::<Vec<_>>().join(", ");
         page.block(indented("Note:", indent));
         page.block(indented(
             &format!("This is a Tagged Union structure. Only one of the following top level keys can be set: {keys}."),
@@ -296,24 +304,24 @@ fn union_note(page: &mut Page, shape: &Shape, indent: usize) {
 
 /// The values of an enum, as a list.
 fn enum_values(page: &mut Page, shape: &Shape, indent: usize) {
-    if let Kind::Enum(values) = shape.kind {
+    if let Kind::Enum(values) = shape.kind() {
         page.block(indented("Possible values:", indent));
-        page.block(indented(&values.iter().map(|v| format!("* {}", v.value)).collect::<Vec<_>>().join("\n"), indent));
+        page.block(indented(&values.iter().map(|v| format!("* {}", v.value())).collect::<Vec<_>>().join("\n"), indent));
     }
 }
 
 /// The members of a structure, the element of a list, or the key and value of a map.
 fn nested_members(page: &mut Page, shape: &Shape, indent: usize, stack: &mut Vec<&'static str>) {
-    match shape.kind {
+    match shape.kind() {
         Kind::Structure(members) | Kind::Union(members) => {
             for m in members {
-                member(page, m.name, m.target, member_doc(m), indent, stack);
+                member(page, m.name(), m.target(), member_doc(m), indent, stack);
             }
         }
-        Kind::List(element) => member(page, "", element, element.doc, indent, stack),
+        Kind::List(element) => member(page, "", element, element.doc(), indent, stack),
         Kind::Map { key, value } => {
-            member(page, "key", key, key.doc, indent, stack);
-            member(page, "value", value, value.doc, indent, stack);
+            member(page, "key", key, key.doc(), indent, stack);
+            member(page, "value", value, value.doc(), indent, stack);
         }
         _ => {}
     }
@@ -322,13 +330,13 @@ fn nested_members(page: &mut Page, shape: &Shape, indent: usize, stack: &mut Vec
 /// One nested member: `Name -> (type)`, its documentation, then its own members one level deeper.
 /// A recursive shape is documented once more below itself, then marked.
 fn member(page: &mut Page, name: &str, shape: &'static Shape, doc: &str, indent: usize, stack: &mut Vec<&'static str>) {
-    if stack.iter().filter(|s| **s == shape.name).count() > 1 {
-        if let Kind::Structure(_) | Kind::Union(_) = shape.kind {
+    if stack.iter().filter(|s| **s == shape.name()).count() > 1 {
+        if let Kind::Structure(_) | Kind::Union(_) = shape.kind() {
             page.block(indented("( ... recursive ... )", indent));
         }
         return;
     }
-    stack.push(shape.name);
+    stack.push(shape.name());
     let heading = if name.is_empty() {
         format!("({})", doc_type_name(shape))
     } else {
@@ -434,7 +442,7 @@ mod tests {
             (&VALUE_ONLY, "{\n  \"Value\": \"string\"\n}"),
         ];
         for (shape, expected) in cases {
-            assert_eq!(json(shape), *expected, "{}", shape.name);
+            assert_eq!(json(shape), *expected, "{}", shape.name());
         }
     }
 
@@ -464,8 +472,8 @@ mod tests {
             (&CHOICE, Some("A=string,B={Name=string,Color=string,Count=integer}")),
         ];
         for (shape, expected) in cases {
-            assert!(supports_shorthand(shape), "{}", shape.name);
-            assert_eq!(shorthand_example(shape).as_deref(), *expected, "{}", shape.name);
+            assert!(supports_shorthand(shape), "{}", shape.name());
+            assert_eq!(shorthand_example(shape).as_deref(), *expected, "{}", shape.name());
         }
         assert!(!supports_shorthand(&NAMES));
         assert!(!supports_shorthand(&STR));
@@ -474,12 +482,12 @@ mod tests {
     static INPUT: Shape = Shape::new(
         "DoThingRequest",
         Kind::Structure(&[
-            Member::new("Top", "top", &TOP).doc("Everything at once.").required(),
-            Member::new("Flag", "flag", &FLAG).doc("A switch."),
-            Member::new("Color", "shade", &COLOR).doc("A color (not `--color`, a global option)."),
-            Member::new("Names", "names", &NAMES).doc("Some names."),
+            Member::new("Top", "top", &TOP).with_doc("Everything at once.").with_required(),
+            Member::new("Flag", "flag", &FLAG).with_doc("A switch."),
+            Member::new("Color", "shade", &COLOR).with_doc("A color (not `--color`, a global option)."),
+            Member::new("Names", "names", &NAMES).with_doc("Some names."),
             Member::new("Colors", "colors", &COLORS),
-            Member::new("Leaves", "leaves", &LEAVES).doc("Some leaves.\n\nSecond paragraph."),
+            Member::new("Leaves", "leaves", &LEAVES).with_doc("Some leaves.\n\nSecond paragraph."),
             Member::new("Tags", "tags", &TAGS),
             Member::new("ByColor", "by-color", &BY_COLOR),
             Member::new("Choice", "choice", &CHOICE),
@@ -488,45 +496,30 @@ mod tests {
     );
     static OUTPUT: Shape = Shape::new(
         "DoThingResponse",
-        Kind::Structure(&[Member::new("Node", "node", &NODE).doc("A tree."), Member::new("Count", "count", &COUNT)]),
+        Kind::Structure(&[
+            Member::new("Node", "node", &NODE).with_doc("A tree."),
+            Member::new("Count", "count", &COUNT),
+        ]),
     );
-    static OPERATION: Operation = Operation {
-        name: "DoThing",
-        cli_name: "do-thing",
-        doc: "Does a thing.",
-        http: connect_core::model::Http { method: "POST", uri: "/thing", code: 200 },
-        input: Some(&INPUT),
-        output: Some(&OUTPUT),
-        errors: &[],
-        paginated: None,
-        examples: &[
-            Example {
-                title: "To do a simple thing",
-                doc: "Shorthand where it reads back the same.\n\nA second paragraph.",
-                input: r#"{"Top": {"Name": "x", "Count": 2}, "Flag": false, "Color": "RED", "Names": ["a", "b c"], "Tags": {"k": "v"}}"#,
-                output: Some(r#"{"Count": 3}"#),
-            },
-            Example {
-                title: "To do a thing that needs JSON",
-                doc: "",
-                input: r#"{"Top": {"Name": "it's, here"}, "Flag": true, "Names": ["-a", "b"], "Leaves": [{"Name": "n"}], "ByColor": {"RED": {"Name": "=x"}}}"#,
-                output: None,
-            },
-        ],
-        idempotent: false,
-        input_schema: None,
-    };
-    static SERVICE: Service = Service {
-        name: "ThingService",
-        version: "2020-01-01",
-        sdk_id: "Thing",
-        endpoint_prefix: "thing",
-        signing_name: "thing",
-        doc: "Things.",
-        endpoint_rule_set: "{}",
-        endpoint_tests: "{}",
-        operations: &[&OPERATION],
-    };
+    static OPERATION: Operation =
+        Operation::new("DoThing", "do-thing", connect_core::model::Http { method: "POST", uri: "/thing", code: 200 })
+            .with_doc("Does a thing.")
+            .with_input(&INPUT)
+            .with_output(&OUTPUT)
+            .with_examples(&[
+                Example::new(
+                    "To do a simple thing",
+                    r#"{"Top": {"Name": "x", "Count": 2}, "Flag": false, "Color": "RED", "Names": ["a", "b c"], "Tags": {"k": "v"}}"#,
+                )
+                .with_doc("Shorthand where it reads back the same.\n\nA second paragraph.")
+                .with_output(r#"{"Count": 3}"#),
+                Example::new(
+                    "To do a thing that needs JSON",
+                    r#"{"Top": {"Name": "it's, here"}, "Flag": true, "Names": ["-a", "b"], "Leaves": [{"Name": "n"}], "ByColor": {"RED": {"Name": "=x"}}}"#,
+                ),
+            ]);
+    static SERVICE: Service =
+        Service::new("ThingService", "2020-01-01", "Thing", "thing", "thing", &[&OPERATION]).with_doc("Things.");
 
     #[test]
     fn page_of_a_synthetic_operation() {
@@ -562,18 +555,17 @@ mod tests {
     /// back the example's input when run.
     #[test]
     fn example_command_lines_read_back_to_their_input() {
-        let shipped =
-            connect_core::generated::SERVICE.operations.iter().map(|op| (&connect_core::generated::SERVICE, *op));
+        let shipped = connect_core::generated::SERVICE.operations().map(|op| (&connect_core::generated::SERVICE, op));
         let mut checked = 0;
         for (service, op) in std::iter::once((&SERVICE, &OPERATION)).chain(shipped) {
-            for example in op.examples {
+            for example in op.examples() {
                 let line = example_command(op, example);
                 let words = shell_words(&line);
                 assert_eq!(words[0], PROGRAM, "{line}");
                 let parsed = crate::command::parse(service, &words[1..]).unwrap_or_else(|e| panic!("{line}: {e:?}"));
                 let crate::command::Parsed::Run(invocation) = parsed else { panic!("{line}: not a run") };
                 let input = crate::build_input(&invocation).unwrap_or_else(|e| panic!("{line}: {e:?}"));
-                let want: Map<String, Value> = serde_json::from_str(example.input).unwrap();
+                let want: Map<String, Value> = serde_json::from_str(example.input()).unwrap();
                 assert_eq!(Value::Object(input), Value::Object(want), "{line}");
                 checked += 1;
             }

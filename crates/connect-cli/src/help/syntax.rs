@@ -18,7 +18,7 @@ pub(super) fn syntax(page: &mut Page, shape: &'static Shape) {
             page.block(example);
         }
     }
-    match shape.kind {
+    match shape.kind() {
         Kind::List(element) if is_scalar(element) => {
             let name = json_value_name(element, false);
             page.block("Syntax:");
@@ -37,13 +37,13 @@ pub(super) fn syntax(page: &mut Page, shape: &'static Shape) {
 /// The shorthand example of an option: `None` when the AWS CLI documents no example at all (a
 /// structure whose only member is a string `Value`), empty when the shape is too deep for one.
 pub(super) fn shorthand_example(shape: &'static Shape) -> Option<String> {
-    if let Kind::Structure([only]) = shape.kind {
-        if only.name == "Value" && type_name(only.target) == "string" {
+    if let Kind::Structure([only]) = shape.kind() {
+        if only.name() == "Value" && type_name(only.target()) == "string" {
             return None;
         }
     }
     let mut stack = Vec::new();
-    let docs = match shape.kind {
+    let docs = match shape.kind() {
         Kind::List(element) => shorthand_docs(element, &mut stack).map(|d| format!("{d} ...")),
         _ => shorthand_docs(shape, &mut stack),
     };
@@ -55,25 +55,25 @@ pub(super) fn shorthand_docs(shape: &'static Shape, stack: &mut Vec<&'static str
     if stack.len() > SHORTHAND_MAX_STACK {
         return None;
     }
-    match shape.kind {
+    match shape.kind() {
         Kind::Structure(members) | Kind::Union(members) => {
             let mut parts = Vec::with_capacity(members.len());
             for m in members {
                 // A member that recurses is replaced by the marker, name and all.
-                if stack.contains(&m.target.name) {
+                if stack.contains(&m.target().name()) {
                     parts.push("( ... recursive ... )".to_owned());
                     continue;
                 }
-                stack.push(m.target.name);
-                let value = shorthand_docs(m.target, stack);
+                stack.push(m.target().name());
+                let value = shorthand_docs(m.target(), stack);
                 stack.pop();
-                parts.push(format!("{}={}", m.name, value?));
+                parts.push(format!("{}={}", m.name(), value?));
             }
             let inner = parts.join(",");
             Some(if stack.is_empty() { inner } else { format!("{{{inner}}}") })
         }
         Kind::List(element) => {
-            stack.push(element.name);
+            stack.push(element.name());
             let docs = shorthand_docs(element, stack);
             stack.pop();
             let docs = docs?;
@@ -84,15 +84,15 @@ pub(super) fn shorthand_docs(shape: &'static Shape, stack: &mut Vec<&'static str
             })
         }
         Kind::Map { key, value } => {
-            stack.push(value.name);
+            stack.push(value.name());
             let docs = shorthand_docs(value, stack);
             stack.pop();
             let docs = docs?;
             let mut text = format!("KeyName1={docs},KeyName2={docs}");
-            if let (Kind::Enum(keys), true) = (key.kind, stack.is_empty()) {
+            if let (Kind::Enum(keys), true) = (key.kind(), stack.is_empty()) {
                 text.push_str("\n\nWhere valid key names are:\n");
                 for k in keys {
-                    text.push_str(&format!("  {}\n", k.value));
+                    text.push_str(&format!("  {}\n", k.value()));
                 }
                 // The AWS CLI prints the example line by line, so the last newline goes.
                 text.pop();
@@ -135,9 +135,9 @@ impl Writer {
 /// The sample value of a scalar in the JSON syntax: `"string"`, `"A"|"B"` for an enum (unless
 /// `enum_values` is off), `true|false`, or the type name.
 pub(super) fn json_value_name(shape: &Shape, enum_values: bool) -> String {
-    match shape.kind {
+    match shape.kind() {
         Kind::Enum(values) if enum_values => {
-            values.iter().map(|v| format!("\"{}\"", v.value)).collect::<Vec<_>>().join("|")
+            values.iter().map(|v| format!("\"{}\"", v.value())).collect::<Vec<_>>().join("|")
         }
         Kind::String | Kind::Enum(_) => "\"string\"".to_owned(),
         Kind::Boolean => "true|false".to_owned(),
@@ -148,14 +148,14 @@ pub(super) fn json_value_name(shape: &Shape, enum_values: bool) -> String {
 /// `OperationDocumentEventHandler._json_example`: a recursive shape is shown once more below
 /// itself, then marked.
 pub(super) fn json_example(w: &mut Writer, shape: &'static Shape, stack: &mut Vec<&'static str>) {
-    if stack.iter().filter(|s| **s == shape.name).count() > 1 {
-        if let Kind::Structure(_) | Kind::Union(_) = shape.kind {
+    if stack.iter().filter(|s| **s == shape.name()).count() > 1 {
+        if let Kind::Structure(_) | Kind::Union(_) = shape.kind() {
             w.write("{ ... recursive ... }");
         }
         return;
     }
-    stack.push(shape.name);
-    match shape.kind {
+    stack.push(shape.name());
+    match shape.kind() {
         Kind::List(element) => {
             w.write("[");
             if is_scalar(element) {
@@ -192,11 +192,11 @@ pub(super) fn json_example(w: &mut Writer, shape: &'static Shape, stack: &mut Ve
             w.indent();
             w.new_line();
             for (i, m) in members.iter().enumerate() {
-                if is_scalar(m.target) {
-                    w.write(&format!("\"{}\": {}", m.name, json_value_name(m.target, true)));
+                if is_scalar(m.target()) {
+                    w.write(&format!("\"{}\": {}", m.name(), json_value_name(m.target(), true)));
                 } else {
-                    w.write(&format!("\"{}\": ", m.name));
-                    json_example(w, m.target, stack);
+                    w.write(&format!("\"{}\": ", m.name()));
+                    json_example(w, m.target(), stack);
                 }
                 if i + 1 < members.len() {
                     w.write(",");

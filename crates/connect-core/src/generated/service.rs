@@ -4,14 +4,19 @@
 //! The service: identity, signing name and endpoint rules.
 use crate::model::Service;
 
-pub static SERVICE: Service = Service {
-    name: "AmazonConnectService",
-    version: "2017-08-08",
-    sdk_id: "Connect",
-    endpoint_prefix: "connect",
-    signing_name: "connect",
-    doc: "Amazon Connect administration API. This model holds the operations that aws-connect ships.",
-    endpoint_rule_set: r#"{
+pub static SERVICE: Service = Service::new(
+        "AmazonConnectService",
+        "2017-08-08",
+        "Connect",
+        "connect",
+        "connect",
+        super::operations::OPERATIONS,
+    )
+    .with_doc(
+        "Amazon Connect administration API. This model holds the operations that aws-connect ships.",
+    )
+    .with_endpoint_rules(
+        r#"{
   "version": "1.0",
   "parameters": {
     "Region": {
@@ -350,7 +355,7 @@ pub static SERVICE: Service = Service {
     }
   ]
 }"#,
-    endpoint_tests: r#"{
+        r#"{
   "testCases": [
     {
       "documentation": "region af-south-1, FIPS off, dual-stack off",
@@ -763,5 +768,4 @@ pub static SERVICE: Service = Service {
   ],
   "version": "1.0"
 }"#,
-    operations: super::operations::OPERATIONS,
-};
+    );

@@ -3,6 +3,7 @@
 //! merged under the explicit arguments.
 
 pub mod paramfile;
+pub mod rows;
 pub mod shorthand;
 pub mod validate;
 pub mod yaml;
@@ -52,8 +53,8 @@ fn param_error(param: &str, message: impl Into<String>) -> InputError {
 /// The value of a top-level parameter given on the command line as `--<member> VALUES…` (one value
 /// unless the member is a list).
 pub fn param_value(member: &'static Member, values: &[String], files: &dyn ParamFiles) -> Result<Value, InputError> {
-    let cli_name = format!("--{}", member.cli_name);
-    let shape = member.target;
+    let cli_name = format!("--{}", member.cli_name());
+    let shape = member.target();
     // A single value may name a file whose contents become the value.
     let loaded: Vec<String> = match values {
         [one] => match get_paramfile(one).map_err(|e| param_error(&cli_name, e.to_string()))? {
@@ -64,7 +65,7 @@ pub fn param_value(member: &'static Member, values: &[String], files: &dyn Param
         },
         many => many.to_vec(),
     };
-    let is_list = matches!(shape.kind, Kind::List(_));
+    let is_list = matches!(shape.kind(), Kind::List(_));
     if supports_shorthand(shape) && !looks_like_json(loaded.first().map_or("", String::as_str)) {
         let parse = |text: &str| {
             shorthand::parse(text, files).map_err(|e| match e {
@@ -81,7 +82,7 @@ pub fn param_value(member: &'static Member, values: &[String], files: &dyn Param
         return Ok(back_compat(parsed, shape)?);
     }
     if is_list {
-        let Kind::List(element) = shape.kind else { unreachable!("checked above") };
+        let Kind::List(element) = shape.kind() else { unreachable!("checked above") };
         if let [one] = loaded.as_slice() {
             if one.trim_start().starts_with('[') {
                 return json_arg(&cli_name, one);
@@ -102,7 +103,7 @@ pub fn param_value(member: &'static Member, values: &[String], files: &dyn Param
 /// The AWS CLI's unpacking of a value that is not shorthand: JSON for structures and maps, the
 /// scalar conversions otherwise.
 fn unpack(shape: &'static Shape, value: &str, cli_name: &str) -> Result<Value, InputError> {
-    match shape.kind {
+    match shape.kind() {
         Kind::Structure(_) | Kind::Union(_) | Kind::Map { .. } => {
             if value.trim_start().starts_with('{') {
                 json_arg(cli_name, value)
@@ -150,10 +151,10 @@ pub fn bool_arg(value: &Value) -> bool {
 /// Whether the AWS CLI reads a parameter of this shape as shorthand: structures and maps, and lists
 /// of structures, lists or maps.
 pub fn supports_shorthand(shape: &Shape) -> bool {
-    match shape.kind {
+    match shape.kind() {
         Kind::Structure(_) | Kind::Union(_) | Kind::Map { .. } => true,
         Kind::List(element) => {
-            matches!(element.kind, Kind::Structure(_) | Kind::Union(_) | Kind::List(_) | Kind::Map { .. })
+            matches!(element.kind(), Kind::Structure(_) | Kind::Union(_) | Kind::List(_) | Kind::Map { .. })
         }
         _ => false,
     }
@@ -166,12 +167,12 @@ fn looks_like_json(value: &str) -> bool {
 /// Types parsed shorthand against the model, as the AWS CLI's back-compat visitor does: numbers
 /// and booleans from text, a lone value promoted to a one-element list.
 pub fn back_compat(value: Value, shape: &'static Shape) -> Result<Value, repr::ConversionError> {
-    match (shape.kind, value) {
+    match (shape.kind(), value) {
         (Kind::Structure(members) | Kind::Union(members), Value::Object(map)) => {
             let mut out = Map::with_capacity(map.len());
             for (key, v) in map {
-                let v = match members.iter().find(|m| m.name == key) {
-                    Some(m) => back_compat(v, m.target)?,
+                let v = match members.iter().find(|m| m.name() == key) {
+                    Some(m) => back_compat(v, m.target())?,
                     None => v,
                 };
                 out.insert(key, v);
@@ -252,9 +253,9 @@ pub fn cli_input(format: CliInputFormat, value: &str) -> Result<Map<String, Valu
 /// Fills every top-level `@idempotencyToken` member that was not given with a fresh random UUID,
 /// as the AWS CLI does before validating.
 pub fn fill_idempotency_tokens(shape: &Shape, input: &mut Map<String, Value>) {
-    for m in shape.members().iter().filter(|m| m.idempotency_token) {
-        if !input.contains_key(m.name) {
-            input.insert(m.name.to_owned(), Value::String(uuid4()));
+    for m in shape.members().iter().filter(|m| m.idempotency_token()) {
+        if !input.contains_key(m.name()) {
+            input.insert(m.name().to_owned(), Value::String(uuid4()));
         }
     }
 }
@@ -402,7 +403,7 @@ mod tests {
     fn idempotency_tokens_are_filled_when_missing() {
         static TOKEN: Shape = Shape::new(
             "Req",
-            Kind::Structure(&[Member::new("ClientToken", "client-token", &TEXT).idempotency_token()]),
+            Kind::Structure(&[Member::new("ClientToken", "client-token", &TEXT).with_idempotency_token()]),
         );
         let mut given = json!({"ClientToken": "mine"}).as_object().unwrap().clone();
         fill_idempotency_tokens(&TOKEN, &mut given);

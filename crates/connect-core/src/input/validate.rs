@@ -177,7 +177,7 @@ impl Validator {
     }
 
     fn value(&mut self, value: &Value, shape: &'static Shape, path: &str) {
-        match shape.kind {
+        match shape.kind() {
             Kind::Structure(_) | Kind::Union(_) => self.structure(value, shape, path),
             Kind::String | Kind::Enum(_) => self.string(value, shape, path),
             Kind::Integer | Kind::Long => match value {
@@ -209,8 +209,8 @@ impl Validator {
             return self.invalid_type(path, value, "<class 'dict'>");
         };
         let members = shape.members();
-        let member_names = || members.iter().map(|m| m.name).collect::<Vec<_>>().join(", ");
-        if matches!(shape.kind, Kind::Union(_)) {
+        let member_names = || members.iter().map(|m| m.name()).collect::<Vec<_>>().join(", ");
+        if matches!(shape.kind(), Kind::Union(_)) {
             if params.is_empty() {
                 self.report(ProblemKind::UnionEmpty, path, |name| {
                     // botocore's text, missing space included.
@@ -225,10 +225,10 @@ impl Validator {
                 });
             }
         }
-        for member in members.iter().filter(|m| m.required) {
-            if !params.contains_key(member.name) {
+        for member in members.iter().filter(|m| m.required()) {
+            if !params.contains_key(member.name()) {
                 self.report(ProblemKind::MissingRequired, path, |name| {
-                    format!("Missing required parameter in {name}: \"{}\"", member.name)
+                    format!("Missing required parameter in {name}: \"{}\"", member.name())
                 });
             }
         }
@@ -242,9 +242,9 @@ impl Validator {
         for (key, item) in params {
             let Some(member) = shape.member(key) else { continue };
             let item_path = format!("{path}.{key}");
-            self.value(item, member.target, &item_path);
+            self.value(item, member.target(), &item_path);
             let bad_label = match item {
-                Value::String(s) if member.location == Location::Label => matches!(s.as_str(), "" | "." | ".."),
+                Value::String(s) if member.location() == Location::Label => matches!(s.as_str(), "" | "." | ".."),
                 _ => false,
             };
             if bad_label {
@@ -262,11 +262,11 @@ impl Validator {
         let Value::String(s) = value else {
             return self.invalid_type(path, value, "<class 'str'>");
         };
-        self.length(s.chars().count(), shape.length, ProblemKind::LengthMin, path);
-        let Kind::Enum(values) = shape.kind else { return };
-        if !values.iter().any(|v| v.value == s) {
+        self.length(s.chars().count(), shape.length(), ProblemKind::LengthMin, path);
+        let Kind::Enum(values) = shape.kind() else { return };
+        if !values.iter().any(|v| v.value() == s) {
             self.report(ProblemKind::EnumValue, path, |name| {
-                let valid = values.iter().map(|v| v.value).collect::<Vec<_>>().join(", ");
+                let valid = values.iter().map(|v| v.value()).collect::<Vec<_>>().join(", ");
                 format!("Invalid value for parameter {name}, value: {s}, valid values: {valid}")
             });
         }
@@ -292,7 +292,7 @@ impl Validator {
 
     /// The `@range` checks of a value that passed the type check of a number shape.
     fn number(&mut self, value: &Value, shape: &'static Shape, path: &str) {
-        let Some(bounds) = shape.range else { return };
+        let Some(bounds) = shape.range() else { return };
         let n = match value {
             Value::Bool(b) => f64::from(u8::from(*b)),
             Value::Number(n) => n.as_f64().unwrap_or(0.0),
@@ -324,7 +324,7 @@ impl Validator {
         let Value::Array(items) = value else {
             return self.invalid_type(path, value, "<class 'list'>, <class 'tuple'>");
         };
-        self.length(items.len(), shape.length, ProblemKind::LengthMin, path);
+        self.length(items.len(), shape.length(), ProblemKind::LengthMin, path);
         for (i, v) in items.iter().enumerate() {
             self.value(v, item, &format!("{path}[{i}]"));
         }
@@ -335,7 +335,7 @@ impl Validator {
             return self.invalid_type(path, value, "<class 'dict'>");
         };
         // botocore checks no length of maps; this is ours.
-        self.length(entries.len(), shape.length, ProblemKind::MapLengthMin, path);
+        self.length(entries.len(), shape.length(), ProblemKind::MapLengthMin, path);
         for (k, v) in entries {
             self.value(&Value::String(k.clone()), key, &format!("{path} (key: {k})"));
             self.value(v, item, &format!("{path}.{k}"));
@@ -356,22 +356,22 @@ mod tests {
     use crate::model::{EnumValue, Member, TimestampFormat};
     use serde_json::json;
 
-    static NAME: Shape = Shape::new("Name", Kind::String).length(Some(2.0), Some(4.0));
-    static COUNT: Shape = Shape::new("Count", Kind::Integer).range(Some(1.0), Some(10.0));
-    static RATIO: Shape = Shape::new("Ratio", Kind::Double).range(Some(0.5), None);
+    static NAME: Shape = Shape::new("Name", Kind::String).with_length(Some(2.0), Some(4.0));
+    static COUNT: Shape = Shape::new("Count", Kind::Integer).with_range(Some(1.0), Some(10.0));
+    static RATIO: Shape = Shape::new("Ratio", Kind::Double).with_range(Some(0.5), None);
     static FLAG: Shape = Shape::new("Flag", Kind::Boolean);
     static WHEN: Shape = Shape::new("When", Kind::Timestamp(TimestampFormat::Default));
     static STATE: Shape = Shape::new("State", Kind::Enum(&[EnumValue::new("ON", "on"), EnumValue::new("OFF", "OFF")]));
-    static NAMES: Shape = Shape::new("Names", Kind::List(&NAME)).length(Some(1.0), Some(2.0));
-    static TAGS: Shape = Shape::new("Tags", Kind::Map { key: &NAME, value: &COUNT }).length(Some(1.0), Some(2.0));
+    static NAMES: Shape = Shape::new("Names", Kind::List(&NAME)).with_length(Some(1.0), Some(2.0));
+    static TAGS: Shape = Shape::new("Tags", Kind::Map { key: &NAME, value: &COUNT }).with_length(Some(1.0), Some(2.0));
     static CHOICE: Shape =
         Shape::new("Choice", Kind::Union(&[Member::new("A", "a", &NAME), Member::new("B", "b", &COUNT)]));
     static PLAIN: Shape = Shape::new("Plain", Kind::String);
     static INPUT: Shape = Shape::new(
         "Input",
         Kind::Structure(&[
-            Member::new("Id", "id", &PLAIN).required().location(Location::Label),
-            Member::new("Name", "name", &NAME).required(),
+            Member::new("Id", "id", &PLAIN).with_required().with_location(Location::Label),
+            Member::new("Name", "name", &NAME).with_required(),
             Member::new("Count", "count", &COUNT),
             Member::new("Ratio", "ratio", &RATIO),
             Member::new("Flag", "flag", &FLAG),

@@ -35,7 +35,7 @@ pub enum PageError<E> {
 /// The pagination trait of an operation, when the AWS CLI paginates it automatically: it needs
 /// the input and output tokens and the list of items to merge.
 pub fn automatic(op: &Operation) -> Option<(Paginated, &'static str, &'static str, &'static str)> {
-    let p = op.paginated?;
+    let p = op.paginated()?;
     Some((p, p.input_token?, p.output_token?, p.items?))
 }
 
@@ -58,7 +58,7 @@ fn decode_token(text: &str) -> Option<Map<String, Value>> {
 /// paginator sets it before the client validates the parameters: the page size is validated as
 /// that member. Unchanged without a page size or a member to fill.
 pub fn with_page_size(op: &Operation, mut input: Map<String, Value>, page_size: Option<i64>) -> Map<String, Value> {
-    if let (Some(size), Some(key)) = (page_size, op.paginated.and_then(|p| p.page_size)) {
+    if let (Some(size), Some(key)) = (page_size, op.paginated().and_then(|p| p.page_size)) {
         input.insert(key.to_owned(), Value::from(size));
     }
     input
@@ -176,24 +176,15 @@ mod tests {
     use crate::model::{Http, Operation};
     use serde_json::json;
 
-    static OP: Operation = Operation {
-        name: "ListThings",
-        cli_name: "list-things",
-        doc: "",
-        http: Http { method: "GET", uri: "/things", code: 200 },
-        input: None,
-        output: None,
-        errors: &[],
-        paginated: Some(Paginated {
-            input_token: Some("NextToken"),
-            output_token: Some("NextToken"),
-            items: Some("Things"),
-            page_size: Some("MaxResults"),
-        }),
-        examples: &[],
-        idempotent: false,
-        input_schema: None,
-    };
+    static OP: Operation =
+        Operation::new("ListThings", "list-things", Http { method: "GET", uri: "/things", code: 200 }).with_paginated(
+            Paginated {
+                input_token: Some("NextToken"),
+                output_token: Some("NextToken"),
+                items: Some("Things"),
+                page_size: Some("MaxResults"),
+            },
+        );
 
     /// A service with `pages` pages of items; returns the requests it saw.
     fn serve(pages: &[&[i64]], paging: Paging) -> (Map<String, Value>, Vec<Map<String, Value>>) {

@@ -59,8 +59,9 @@ pub fn percent_encode(s: &str) -> String {
 /// query parameters, headers and body members (at every depth) in the order the input gives
 /// them, which is the order the user wrote them in (see `input::merge`).
 pub fn serialize(op: &Operation, input: &Map<String, Value>) -> Result<Request, SerializeError> {
-    let members = op.input.map_or(&[][..], |s| s.members());
-    let (path_template, static_query) = op.http.uri.split_once('?').map_or((op.http.uri, None), |(p, q)| (p, Some(q)));
+    let members = op.input().map_or(&[][..], |s| s.members());
+    let (path_template, static_query) =
+        op.http().uri.split_once('?').map_or((op.http().uri, None), |(p, q)| (p, Some(q)));
 
     let mut target = String::with_capacity(path_template.len() + 32);
     let mut rest = path_template;
@@ -68,7 +69,7 @@ pub fn serialize(op: &Operation, input: &Map<String, Value>) -> Result<Request, 
         target.push_str(&rest[..start]);
         let end = rest[start..].find('}').map_or(rest.len(), |e| start + e);
         let label = &rest[start + 1..end];
-        let member = members.iter().find(|m| m.name == label);
+        let member = members.iter().find(|m| m.name() == label);
         let value = match (member, input.get(label)) {
             (Some(m), Some(v)) if !v.is_null() => scalar_text(m, v, TimestampFormat::DateTime)?,
             _ => return Err(SerializeError::MissingLabel(label.to_owned())),
@@ -84,11 +85,11 @@ pub fn serialize(op: &Operation, input: &Map<String, Value>) -> Result<Request, 
     let mut headers = Vec::new();
     let mut body = Map::new();
     for (key, value) in input {
-        let Some(m) = members.iter().find(|m| m.name == key) else { continue };
+        let Some(m) = members.iter().find(|m| m.name() == key) else { continue };
         if value.is_null() {
             continue;
         }
-        match m.location {
+        match m.location() {
             Location::Label => {}
             Location::Query(name) => {
                 query_set = true;
@@ -120,7 +121,7 @@ pub fn serialize(op: &Operation, input: &Map<String, Value>) -> Result<Request, 
                 headers.push((name.to_owned(), text));
             }
             Location::Body => {
-                body.insert(m.name.to_owned(), body_value(m.target, value, m.name)?);
+                body.insert(m.name().to_owned(), body_value(m.target(), value, m.name())?);
             }
         }
     }
@@ -128,7 +129,7 @@ pub fn serialize(op: &Operation, input: &Map<String, Value>) -> Result<Request, 
         target.push('?');
         target.push_str(&query.join("&"));
     }
-    let has_body_members = members.iter().any(|m| m.location == Location::Body);
+    let has_body_members = members.iter().any(|m| m.location() == Location::Body);
     let body = if has_body_members {
         // botocore adds the content type after the headers bound to members.
         headers.push(("content-type".to_owned(), "application/json".to_owned()));
@@ -136,24 +137,24 @@ pub fn serialize(op: &Operation, input: &Map<String, Value>) -> Result<Request, 
     } else {
         None
     };
-    Ok(Request { method: op.http.method, target, headers, body })
+    Ok(Request { method: op.http().method, target, headers, body })
 }
 
 /// The text of a scalar for a label, query string or header. `location_default` is the
 /// location's timestamp format: ISO 8601 for labels and query strings, HTTP dates for headers.
 fn scalar_text(m: &Member, value: &Value, location_default: TimestampFormat) -> Result<String, SerializeError> {
-    let shape = match m.target.kind {
+    let shape = match m.target().kind() {
         Kind::List(element) => element,
-        _ => m.target,
+        _ => m.target(),
     };
-    match (&shape.kind, value) {
+    match (shape.kind(), value) {
         (Kind::Timestamp(format), v) => {
-            let mut t = timestamp(v, m.name)?;
+            let mut t = timestamp(v, m.name())?;
             if location_default == TimestampFormat::HttpDate {
                 // botocore converts a header's timestamp to whole seconds before formatting it.
                 t = UtcTime::new(t.secs(), 0).unwrap_or(t);
             }
-            let format = if *format == TimestampFormat::Default { location_default } else { *format };
+            let format = if format == TimestampFormat::Default { location_default } else { format };
             Ok(match format {
                 TimestampFormat::EpochSeconds => t.epoch_seconds().to_string(),
                 TimestampFormat::HttpDate => t.rfc822(),
@@ -166,7 +167,7 @@ fn scalar_text(m: &Member, value: &Value, location_default: TimestampFormat) -> 
         (_, Value::Number(n)) if n.is_f64() => Ok(python_float(n.as_f64().unwrap_or_default())),
         (_, Value::Number(n)) => Ok(n.to_string()),
         (_, other) => Err(SerializeError::Unsupported {
-            name: m.name.to_owned(),
+            name: m.name().to_owned(),
             location: "the URI or a header",
             value: other.to_string(),
         }),
@@ -176,15 +177,15 @@ fn scalar_text(m: &Member, value: &Value, location_default: TimestampFormat) -> 
 /// A body value: structure members and map entries in the input's order, timestamps in their
 /// format (epoch seconds, whole, by default).
 fn body_value(shape: &'static Shape, value: &Value, name: &str) -> Result<Value, SerializeError> {
-    Ok(match (&shape.kind, value) {
+    Ok(match (&shape.kind(), value) {
         (Kind::Structure(members) | Kind::Union(members), Value::Object(map)) => {
             let mut out = Map::with_capacity(map.len());
             for (key, v) in map {
                 if v.is_null() {
                     continue;
                 }
-                if let Some(m) = members.iter().find(|m| m.name == key) {
-                    out.insert(m.name.to_owned(), body_value(m.target, v, m.name)?);
+                if let Some(m) = members.iter().find(|m| m.name() == key) {
+                    out.insert(m.name().to_owned(), body_value(m.target(), v, m.name())?);
                 }
             }
             Value::Object(out)
@@ -255,15 +256,14 @@ pub fn parse_error(op: &Operation, status: u16, headers: &[(String, String)], bo
     };
     let message = text("message").or_else(|| text("Message")).or_else(|| text("errorMessage")).unwrap_or("").to_owned();
     let details = op
-        .errors
-        .iter()
-        .find(|e| e.name == code)
+        .errors()
+        .find(|e| e.name() == code)
         .map(|shape| {
             shape
                 .members()
                 .iter()
-                .filter(|m| !m.name.eq_ignore_ascii_case("message"))
-                .filter_map(|m| doc.get(m.name).map(|v| (m.name.to_owned(), v.clone())))
+                .filter(|m| !m.name().eq_ignore_ascii_case("message"))
+                .filter_map(|m| doc.get(m.name()).map(|v| (m.name().to_owned(), v.clone())))
                 .collect()
         })
         .unwrap_or_default();
@@ -273,7 +273,7 @@ pub fn parse_error(op: &Operation, status: u16, headers: &[(String, String)], bo
 /// Reads a successful response: the JSON body, plus members bound to headers. An operation
 /// without output gives an empty document.
 pub fn parse_output(op: &Operation, headers: &[(String, String)], body: &[u8]) -> Result<Map<String, Value>, String> {
-    let Some(shape) = op.output else { return Ok(Map::new()) };
+    let Some(shape) = op.output() else { return Ok(Map::new()) };
     let body = if body.iter().all(u8::is_ascii_whitespace) {
         Map::new()
     } else {
@@ -287,9 +287,9 @@ pub fn parse_output(op: &Operation, headers: &[(String, String)], body: &[u8]) -
     // modeled members; timestamps as the AWS CLI prints them (ISO 8601).
     let mut doc = Map::new();
     for m in shape.members() {
-        if let Location::Header(name) = m.location {
+        if let Location::Header(name) = m.location() {
             if let Some((_, v)) = headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)) {
-                let value = match m.target.kind {
+                let value = match m.target().kind() {
                     Kind::Timestamp(_) => match compat_timestamp::parse(&Value::String(v.clone())) {
                         Some(t) => Value::String(t.isoformat_local()),
                         None => Value::String(v.clone()),
@@ -298,14 +298,14 @@ pub fn parse_output(op: &Operation, headers: &[(String, String)], body: &[u8]) -
                     Kind::Boolean => Value::Bool(v.eq_ignore_ascii_case("true")),
                     _ => Value::String(v.clone()),
                 };
-                doc.insert(m.name.to_owned(), value);
+                doc.insert(m.name().to_owned(), value);
             }
         }
     }
     for m in shape.members() {
-        if m.location == Location::Body {
-            if let Some(v) = body.get(m.name) {
-                doc.insert(m.name.to_owned(), output_value(m.target, v));
+        if m.location() == Location::Body {
+            if let Some(v) = body.get(m.name()) {
+                doc.insert(m.name().to_owned(), output_value(m.target(), v));
             }
         }
     }
@@ -315,11 +315,11 @@ pub fn parse_output(op: &Operation, headers: &[(String, String)], body: &[u8]) -
 /// A response value as botocore parses it: modeled members only, in model order, timestamps as
 /// ISO 8601 text.
 pub fn output_value(shape: &'static Shape, value: &Value) -> Value {
-    match (&shape.kind, value) {
+    match (&shape.kind(), value) {
         (Kind::Structure(members) | Kind::Union(members), Value::Object(map)) => Value::Object(
             members
                 .iter()
-                .filter_map(|m| map.get(m.name).map(|v| (m.name.to_owned(), output_value(m.target, v))))
+                .filter_map(|m| map.get(m.name()).map(|v| (m.name().to_owned(), output_value(m.target(), v))))
                 .collect(),
         ),
         (Kind::List(element), Value::Array(items)) => {
@@ -339,15 +339,15 @@ pub fn output_value(shape: &'static Shape, value: &Value) -> Value {
 /// A copy of `value` with every `@sensitive` value replaced, for logs.
 pub fn redact(shape: &'static Shape, value: &Value) -> Value {
     const REDACTED: &str = "*** Sensitive Data Redacted ***";
-    if shape.sensitive {
+    if shape.sensitive() {
         return Value::String(REDACTED.to_owned());
     }
-    match (&shape.kind, value) {
+    match (&shape.kind(), value) {
         (Kind::Structure(members) | Kind::Union(members), Value::Object(map)) => Value::Object(
             map.iter()
                 .map(|(k, v)| {
-                    let v = match members.iter().find(|m| m.name == k) {
-                        Some(m) => redact(m.target, v),
+                    let v = match members.iter().find(|m| m.name() == k) {
+                        Some(m) => redact(m.target(), v),
                         None => v.clone(),
                     };
                     (k.clone(), v)

@@ -51,9 +51,9 @@ impl Rng {
 }
 
 pub fn value(rng: &mut Rng, shape: &'static Shape, depth: usize) -> Value {
-    match shape.kind {
+    match shape.kind() {
         Kind::String => Value::String(rng.text(0, 10)),
-        Kind::Enum(values) => Value::String(values[rng.below(values.len() as u64) as usize].value.to_owned()),
+        Kind::Enum(values) => Value::String(values[rng.below(values.len() as u64) as usize].value().to_owned()),
         Kind::Integer => json!(rng.below(2000) as i64 - 1000),
         Kind::Long => json!(rng.next() as i64 >> 12),
         Kind::Boolean => json!(rng.chance(50)),
@@ -62,8 +62,8 @@ pub fn value(rng: &mut Rng, shape: &'static Shape, depth: usize) -> Value {
         Kind::Structure(members) => {
             let mut map = Map::new();
             for m in members {
-                if depth < 4 && (m.required || rng.chance(50)) {
-                    map.insert(m.name.to_owned(), value(rng, m.target, depth + 1));
+                if depth < 4 && (m.required() || rng.chance(50)) {
+                    map.insert(m.name().to_owned(), value(rng, m.target(), depth + 1));
                 }
             }
             Value::Object(map)
@@ -71,7 +71,7 @@ pub fn value(rng: &mut Rng, shape: &'static Shape, depth: usize) -> Value {
         Kind::Union(members) => {
             let m = &members[rng.below(members.len() as u64) as usize];
             let mut map = Map::new();
-            map.insert(m.name.to_owned(), value(rng, m.target, depth + 1));
+            map.insert(m.name().to_owned(), value(rng, m.target(), depth + 1));
             Value::Object(map)
         }
         Kind::List(element) => {
@@ -82,8 +82,8 @@ pub fn value(rng: &mut Rng, shape: &'static Shape, depth: usize) -> Value {
             let n = if depth < 4 { rng.below(4) } else { 0 };
             let mut map = Map::new();
             for _ in 0..n {
-                let k = match key.kind {
-                    Kind::Enum(values) => values[rng.below(values.len() as u64) as usize].value.to_owned(),
+                let k = match key.kind() {
+                    Kind::Enum(values) => values[rng.below(values.len() as u64) as usize].value().to_owned(),
                     _ => rng.text(1, 8),
                 };
                 map.insert(k, value(rng, v, depth + 1));

@@ -132,20 +132,20 @@ fn count_in(b: Option<Bounds>, preferred: usize) -> usize {
 /// A value of `shape` that the model accepts (lengths, ranges, enums, unions; patterns aside):
 /// required members always, optional ones at random near the top.
 pub fn valid_value(rng: &mut Rng, shape: &'static Shape, depth: usize) -> Value {
-    match shape.kind {
+    match shape.kind() {
         Kind::String => {
-            let n = count_in(shape.length, 3 + rng.below(6) as usize);
+            let n = count_in(shape.length(), 3 + rng.below(6) as usize);
             Value::String((0..n).map(|_| char::from(b'a' + rng.below(26) as u8)).collect())
         }
-        Kind::Enum(values) => Value::String(values[rng.below(values.len() as u64) as usize].value.to_owned()),
+        Kind::Enum(values) => Value::String(values[rng.below(values.len() as u64) as usize].value().to_owned()),
         Kind::Integer | Kind::Long => {
-            let b = shape.range;
+            let b = shape.range();
             let min = b.and_then(|b| b.min).unwrap_or(0.0).max(-1e9);
             let max = b.and_then(|b| b.max).unwrap_or(min + 100.0).min(1e9);
             json!((min + rng.below((max - min) as u64 + 1) as f64) as i64)
         }
         Kind::Float | Kind::Double => {
-            let min = shape.range.and_then(|b| b.min).unwrap_or(0.0);
+            let min = shape.range().and_then(|b| b.min).unwrap_or(0.0);
             json!(min + 0.5)
         }
         Kind::Boolean => json!(rng.below(2) == 0),
@@ -153,22 +153,22 @@ pub fn valid_value(rng: &mut Rng, shape: &'static Shape, depth: usize) -> Value 
         Kind::Structure(members) => {
             let mut map = Map::new();
             for m in members {
-                if m.required || (depth < 2 && rng.below(2) == 0) {
-                    map.insert(m.name.to_owned(), valid_value(rng, m.target, depth + 1));
+                if m.required() || (depth < 2 && rng.below(2) == 0) {
+                    map.insert(m.name().to_owned(), valid_value(rng, m.target(), depth + 1));
                 }
             }
             Value::Object(map)
         }
         Kind::Union(members) => {
             let m = &members[rng.below(members.len() as u64) as usize];
-            json!({ m.name: valid_value(rng, m.target, depth + 1) })
+            json!({ m.name(): valid_value(rng, m.target(), depth + 1) })
         }
         Kind::List(element) => {
-            let n = count_in(shape.length, if depth < 3 { rng.below(3) as usize } else { 0 });
+            let n = count_in(shape.length(), if depth < 3 { rng.below(3) as usize } else { 0 });
             Value::Array((0..n).map(|_| valid_value(rng, element, depth + 1)).collect())
         }
         Kind::Map { key, value } => {
-            let n = count_in(shape.length, if depth < 3 { rng.below(3) as usize } else { 0 });
+            let n = count_in(shape.length(), if depth < 3 { rng.below(3) as usize } else { 0 });
             let mut map = Map::new();
             let mut tries = 0;
             while map.len() < n && tries < 50 {

@@ -8,558 +8,594 @@ use super::*;
 use crate::model::*;
 use crate::generated::{shapes, types};
 
-pub static ActivateEvaluationForm: Operation = Operation {
-    name: "ActivateEvaluationForm",
-    cli_name: "activate-evaluation-form",
-    doc: "Makes one version of an evaluation form the active one, so that new contact evaluations use it. Returns the form's ID, ARN and the version now active.",
-    http: Http {
-        method: "POST",
-        uri: "/evaluation-forms/{InstanceId}/{EvaluationFormId}/activate",
-        code: 200,
-    },
-    input: Some(&shapes::ActivateEvaluationFormRequest),
-    output: Some(&shapes::ActivateEvaluationFormResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::ResourceConflictException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::ActivateEvaluationFormRequest>),
-};
+pub static ActivateEvaluationForm: Operation = Operation::new(
+        "ActivateEvaluationForm",
+        "activate-evaluation-form",
+        Http {
+            method: "POST",
+            uri: "/evaluation-forms/{InstanceId}/{EvaluationFormId}/activate",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Makes one version of an evaluation form the active one, so that new contact evaluations use it. Returns the form's ID, ARN and the version now active.",
+    )
+    .with_input(&shapes::ActivateEvaluationFormRequest)
+    .with_output(&shapes::ActivateEvaluationFormResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::ResourceConflictException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::ActivateEvaluationFormRequest>);
 
-pub static AssociateAnalyticsDataSet: Operation = Operation {
-    name: "AssociateAnalyticsDataSet",
-    cli_name: "associate-analytics-data-set",
-    doc: "Shares one analytics data lake data set of the instance with an AWS account (this one unless another is named). Returns the data set, the account and the AWS RAM resource share created for it.",
-    http: Http {
-        method: "PUT",
-        uri: "/analytics-data/instance/{InstanceId}/association",
-        code: 200,
-    },
-    input: Some(&shapes::AssociateAnalyticsDataSetRequest),
-    output: Some(&shapes::AssociateAnalyticsDataSetResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static AssociateAnalyticsDataSet: Operation = Operation::new(
+        "AssociateAnalyticsDataSet",
+        "associate-analytics-data-set",
+        Http {
+            method: "PUT",
+            uri: "/analytics-data/instance/{InstanceId}/association",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Shares one analytics data lake data set of the instance with an AWS account (this one unless another is named). Returns the data set, the account and the AWS RAM resource share created for it.",
+    )
+    .with_input(&shapes::AssociateAnalyticsDataSetRequest)
+    .with_output(&shapes::AssociateAnalyticsDataSetResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::AssociateAnalyticsDataSetRequest>,
-    ),
-};
+    );
 
-pub static AssociateApprovedOrigin: Operation = Operation {
-    name: "AssociateApprovedOrigin",
-    cli_name: "associate-approved-origin",
-    doc: "Adds a web origin (scheme, host and optional port) to the instance's list of approved origins, the sites allowed to embed the Contact Control Panel or chat widget. Returns nothing.",
-    http: Http {
-        method: "PUT",
-        uri: "/instance/{InstanceId}/approved-origin",
-        code: 200,
-    },
-    input: Some(&shapes::AssociateApprovedOriginRequest),
-    output: None,
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceConflictException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ServiceQuotaExceededException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::AssociateApprovedOriginRequest>),
-};
+pub static AssociateApprovedOrigin: Operation = Operation::new(
+        "AssociateApprovedOrigin",
+        "associate-approved-origin",
+        Http {
+            method: "PUT",
+            uri: "/instance/{InstanceId}/approved-origin",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Adds a web origin (scheme, host and optional port) to the instance's list of approved origins, the sites allowed to embed the Contact Control Panel or chat widget. Returns nothing.",
+    )
+    .with_input(&shapes::AssociateApprovedOriginRequest)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceConflictException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ServiceQuotaExceededException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
+        crate::schema::schema_of::<types::AssociateApprovedOriginRequest>,
+    );
 
-pub static AssociateBot: Operation = Operation {
-    name: "AssociateBot",
-    cli_name: "associate-bot",
-    doc: "Connects an Amazon Lex bot (a V1 bot by name and Region, or a V2 bot alias by ARN) to the instance so that flows can use it. Returns nothing.",
-    http: Http {
-        method: "PUT",
-        uri: "/instance/{InstanceId}/bot",
-        code: 200,
-    },
-    input: Some(&shapes::AssociateBotRequest),
-    output: None,
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidRequestException,
-        &shapes::LimitExceededException,
-        &shapes::ResourceConflictException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ServiceQuotaExceededException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::AssociateBotRequest>),
-};
+pub static AssociateBot: Operation = Operation::new(
+        "AssociateBot",
+        "associate-bot",
+        Http {
+            method: "PUT",
+            uri: "/instance/{InstanceId}/bot",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Connects an Amazon Lex bot (a V1 bot by name and Region, or a V2 bot alias by ARN) to the instance so that flows can use it. Returns nothing.",
+    )
+    .with_input(&shapes::AssociateBotRequest)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidRequestException,
+            &shapes::LimitExceededException,
+            &shapes::ResourceConflictException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ServiceQuotaExceededException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::AssociateBotRequest>);
 
-pub static AssociateContactWithUser: Operation = Operation {
-    name: "AssociateContactWithUser",
-    cli_name: "associate-contact-with-user",
-    doc: "Assigns a queued contact to a particular agent, bypassing normal routing; it works for tasks and emails. Returns nothing.",
-    http: Http {
-        method: "POST",
-        uri: "/contacts/{InstanceId}/{ContactId}/associate-user",
-        code: 200,
-    },
-    input: Some(&shapes::AssociateContactWithUserRequest),
-    output: Some(&shapes::AssociateContactWithUserResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static AssociateContactWithUser: Operation = Operation::new(
+        "AssociateContactWithUser",
+        "associate-contact-with-user",
+        Http {
+            method: "POST",
+            uri: "/contacts/{InstanceId}/{ContactId}/associate-user",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Assigns a queued contact to a particular agent, bypassing normal routing; it works for tasks and emails. Returns nothing.",
+    )
+    .with_input(&shapes::AssociateContactWithUserRequest)
+    .with_output(&shapes::AssociateContactWithUserResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::AssociateContactWithUserRequest>,
-    ),
-};
+    );
 
-pub static AssociateDefaultVocabulary: Operation = Operation {
-    name: "AssociateDefaultVocabulary",
-    cli_name: "associate-default-vocabulary",
-    doc: "Sets the custom vocabulary that Contact Lens uses by default for one language, or clears the default when no vocabulary is given. Returns nothing.",
-    http: Http {
-        method: "PUT",
-        uri: "/default-vocabulary/{InstanceId}/{LanguageCode}",
-        code: 200,
-    },
-    input: Some(&shapes::AssociateDefaultVocabularyRequest),
-    output: Some(&shapes::AssociateDefaultVocabularyResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static AssociateDefaultVocabulary: Operation = Operation::new(
+        "AssociateDefaultVocabulary",
+        "associate-default-vocabulary",
+        Http {
+            method: "PUT",
+            uri: "/default-vocabulary/{InstanceId}/{LanguageCode}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Sets the custom vocabulary that Contact Lens uses by default for one language, or clears the default when no vocabulary is given. Returns nothing.",
+    )
+    .with_input(&shapes::AssociateDefaultVocabularyRequest)
+    .with_output(&shapes::AssociateDefaultVocabularyResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::AssociateDefaultVocabularyRequest>,
-    ),
-};
+    );
 
-pub static AssociateEmailAddressAlias: Operation = Operation {
-    name: "AssociateEmailAddressAlias",
-    cli_name: "associate-email-address-alias",
-    doc: "Makes one email address of the instance an alias of another, so that mail sent to the alias is handled as mail to the primary address. Returns nothing.",
-    http: Http {
-        method: "POST",
-        uri: "/email-addresses/{InstanceId}/{EmailAddressId}/associate-alias",
-        code: 200,
-    },
-    input: Some(&shapes::AssociateEmailAddressAliasRequest),
-    output: Some(&shapes::AssociateEmailAddressAliasResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::IdempotencyException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceConflictException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static AssociateEmailAddressAlias: Operation = Operation::new(
+        "AssociateEmailAddressAlias",
+        "associate-email-address-alias",
+        Http {
+            method: "POST",
+            uri: "/email-addresses/{InstanceId}/{EmailAddressId}/associate-alias",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Makes one email address of the instance an alias of another, so that mail sent to the alias is handled as mail to the primary address. Returns nothing.",
+    )
+    .with_input(&shapes::AssociateEmailAddressAliasRequest)
+    .with_output(&shapes::AssociateEmailAddressAliasResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::IdempotencyException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceConflictException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::AssociateEmailAddressAliasRequest>,
-    ),
-};
+    );
 
-pub static AssociateFlow: Operation = Operation {
-    name: "AssociateFlow",
-    cli_name: "associate-flow",
-    doc: "Attaches a flow to a resource such as an SMS or WhatsApp phone number, an email address or an analytics connector, so that contacts arriving through the resource run that flow. Returns nothing.",
-    http: Http {
-        method: "PUT",
-        uri: "/flow-associations/{InstanceId}",
-        code: 200,
-    },
-    input: Some(&shapes::AssociateFlowRequest),
-    output: Some(&shapes::AssociateFlowResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::AssociateFlowRequest>),
-};
+pub static AssociateFlow: Operation = Operation::new(
+        "AssociateFlow",
+        "associate-flow",
+        Http {
+            method: "PUT",
+            uri: "/flow-associations/{InstanceId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Attaches a flow to a resource such as an SMS or WhatsApp phone number, an email address or an analytics connector, so that contacts arriving through the resource run that flow. Returns nothing.",
+    )
+    .with_input(&shapes::AssociateFlowRequest)
+    .with_output(&shapes::AssociateFlowResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::AssociateFlowRequest>);
 
-pub static AssociateHoursOfOperations: Operation = Operation {
-    name: "AssociateHoursOfOperations",
-    cli_name: "associate-hours-of-operations",
-    doc: "Links an hours of operation to one or more parent hours of operation, from which it inherits overrides. Returns nothing.",
-    http: Http {
-        method: "POST",
-        uri: "/hours-of-operations/{InstanceId}/{HoursOfOperationId}/associate-hours",
-        code: 200,
-    },
-    input: Some(&shapes::AssociateHoursOfOperationsRequest),
-    output: None,
-    errors: &[
-        &shapes::ConditionalOperationFailedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ServiceQuotaExceededException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static AssociateHoursOfOperations: Operation = Operation::new(
+        "AssociateHoursOfOperations",
+        "associate-hours-of-operations",
+        Http {
+            method: "POST",
+            uri: "/hours-of-operations/{InstanceId}/{HoursOfOperationId}/associate-hours",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Links an hours of operation to one or more parent hours of operation, from which it inherits overrides. Returns nothing.",
+    )
+    .with_input(&shapes::AssociateHoursOfOperationsRequest)
+    .with_errors(
+        &[
+            &shapes::ConditionalOperationFailedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ServiceQuotaExceededException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::AssociateHoursOfOperationsRequest>,
-    ),
-};
+    );
 
-pub static AssociateInstanceStorageConfig: Operation = Operation {
-    name: "AssociateInstanceStorageConfig",
-    cli_name: "associate-instance-storage-config",
-    doc: "Adds a storage destination (an S3 bucket, Kinesis stream, Kinesis Data Firehose or Kinesis Video Streams) for one kind of instance data such as call recordings or chat transcripts. Returns the ID of the new association.",
-    http: Http {
-        method: "PUT",
-        uri: "/instance/{InstanceId}/storage-config",
-        code: 200,
-    },
-    input: Some(&shapes::AssociateInstanceStorageConfigRequest),
-    output: Some(&shapes::AssociateInstanceStorageConfigResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceConflictException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static AssociateInstanceStorageConfig: Operation = Operation::new(
+        "AssociateInstanceStorageConfig",
+        "associate-instance-storage-config",
+        Http {
+            method: "PUT",
+            uri: "/instance/{InstanceId}/storage-config",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Adds a storage destination (an S3 bucket, Kinesis stream, Kinesis Data Firehose or Kinesis Video Streams) for one kind of instance data such as call recordings or chat transcripts. Returns the ID of the new association.",
+    )
+    .with_input(&shapes::AssociateInstanceStorageConfigRequest)
+    .with_output(&shapes::AssociateInstanceStorageConfigResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceConflictException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::AssociateInstanceStorageConfigRequest>,
-    ),
-};
+    );
 
-pub static AssociateLambdaFunction: Operation = Operation {
-    name: "AssociateLambdaFunction",
-    cli_name: "associate-lambda-function",
-    doc: "Allows the instance's flows to invoke an AWS Lambda function. Returns nothing.",
-    http: Http {
-        method: "PUT",
-        uri: "/instance/{InstanceId}/lambda-function",
-        code: 200,
-    },
-    input: Some(&shapes::AssociateLambdaFunctionRequest),
-    output: None,
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceConflictException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ServiceQuotaExceededException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::AssociateLambdaFunctionRequest>),
-};
+pub static AssociateLambdaFunction: Operation = Operation::new(
+        "AssociateLambdaFunction",
+        "associate-lambda-function",
+        Http {
+            method: "PUT",
+            uri: "/instance/{InstanceId}/lambda-function",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Allows the instance's flows to invoke an AWS Lambda function. Returns nothing.",
+    )
+    .with_input(&shapes::AssociateLambdaFunctionRequest)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceConflictException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ServiceQuotaExceededException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
+        crate::schema::schema_of::<types::AssociateLambdaFunctionRequest>,
+    );
 
-pub static AssociateLexBot: Operation = Operation {
-    name: "AssociateLexBot",
-    cli_name: "associate-lex-bot",
-    doc: "Allows the instance's flows to use an Amazon Lex V1 bot, named with its Region. Returns nothing.",
-    http: Http {
-        method: "PUT",
-        uri: "/instance/{InstanceId}/lex-bot",
-        code: 200,
-    },
-    input: Some(&shapes::AssociateLexBotRequest),
-    output: None,
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceConflictException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ServiceQuotaExceededException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::AssociateLexBotRequest>),
-};
+pub static AssociateLexBot: Operation = Operation::new(
+        "AssociateLexBot",
+        "associate-lex-bot",
+        Http {
+            method: "PUT",
+            uri: "/instance/{InstanceId}/lex-bot",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Allows the instance's flows to use an Amazon Lex V1 bot, named with its Region. Returns nothing.",
+    )
+    .with_input(&shapes::AssociateLexBotRequest)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceConflictException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ServiceQuotaExceededException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::AssociateLexBotRequest>);
 
-pub static AssociatePhoneNumberContactFlow: Operation = Operation {
-    name: "AssociatePhoneNumberContactFlow",
-    cli_name: "associate-phone-number-contact-flow",
-    doc: "Routes calls to a claimed phone number into a flow, which runs whenever the number is dialled. Returns nothing.",
-    http: Http {
-        method: "PUT",
-        uri: "/phone-number/{PhoneNumberId}/contact-flow",
-        code: 200,
-    },
-    input: Some(&shapes::AssociatePhoneNumberContactFlowRequest),
-    output: None,
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static AssociatePhoneNumberContactFlow: Operation = Operation::new(
+        "AssociatePhoneNumberContactFlow",
+        "associate-phone-number-contact-flow",
+        Http {
+            method: "PUT",
+            uri: "/phone-number/{PhoneNumberId}/contact-flow",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Routes calls to a claimed phone number into a flow, which runs whenever the number is dialled. Returns nothing.",
+    )
+    .with_input(&shapes::AssociatePhoneNumberContactFlowRequest)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::AssociatePhoneNumberContactFlowRequest>,
-    ),
-};
+    );
 
-pub static AssociateQueueEmailAddresses: Operation = Operation {
-    name: "AssociateQueueEmailAddresses",
-    cli_name: "associate-queue-email-addresses",
-    doc: "Adds email addresses to a queue's list of addresses that agents can send email from when working the queue's contacts. Returns nothing.",
-    http: Http {
-        method: "POST",
-        uri: "/queues/{InstanceId}/{QueueId}/associate-email-addresses",
-        code: 200,
-    },
-    input: Some(&shapes::AssociateQueueEmailAddressesRequest),
-    output: None,
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::LimitExceededException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static AssociateQueueEmailAddresses: Operation = Operation::new(
+        "AssociateQueueEmailAddresses",
+        "associate-queue-email-addresses",
+        Http {
+            method: "POST",
+            uri: "/queues/{InstanceId}/{QueueId}/associate-email-addresses",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Adds email addresses to a queue's list of addresses that agents can send email from when working the queue's contacts. Returns nothing.",
+    )
+    .with_input(&shapes::AssociateQueueEmailAddressesRequest)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::LimitExceededException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::AssociateQueueEmailAddressesRequest>,
-    ),
-};
+    );
 
-pub static AssociateQueueQuickConnects: Operation = Operation {
-    name: "AssociateQueueQuickConnects",
-    cli_name: "associate-queue-quick-connects",
-    doc: "Adds quick connects to a queue, making them available to agents handling contacts of that queue. Returns nothing.",
-    http: Http {
-        method: "POST",
-        uri: "/queues/{InstanceId}/{QueueId}/associate-quick-connects",
-        code: 200,
-    },
-    input: Some(&shapes::AssociateQueueQuickConnectsRequest),
-    output: None,
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::LimitExceededException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static AssociateQueueQuickConnects: Operation = Operation::new(
+        "AssociateQueueQuickConnects",
+        "associate-queue-quick-connects",
+        Http {
+            method: "POST",
+            uri: "/queues/{InstanceId}/{QueueId}/associate-quick-connects",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Adds quick connects to a queue, making them available to agents handling contacts of that queue. Returns nothing.",
+    )
+    .with_input(&shapes::AssociateQueueQuickConnectsRequest)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::LimitExceededException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::AssociateQueueQuickConnectsRequest>,
-    ),
-};
+    );
 
-pub static AssociateRoutingProfileQueues: Operation = Operation {
-    name: "AssociateRoutingProfileQueues",
-    cli_name: "associate-routing-profile-queues",
-    doc: "Adds queues to a routing profile, each with its channel, priority and delay, or as a queue for manual assignment. Returns nothing.",
-    http: Http {
-        method: "POST",
-        uri: "/routing-profiles/{InstanceId}/{RoutingProfileId}/associate-queues",
-        code: 200,
-    },
-    input: Some(&shapes::AssociateRoutingProfileQueuesRequest),
-    output: None,
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static AssociateRoutingProfileQueues: Operation = Operation::new(
+        "AssociateRoutingProfileQueues",
+        "associate-routing-profile-queues",
+        Http {
+            method: "POST",
+            uri: "/routing-profiles/{InstanceId}/{RoutingProfileId}/associate-queues",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Adds queues to a routing profile, each with its channel, priority and delay, or as a queue for manual assignment. Returns nothing.",
+    )
+    .with_input(&shapes::AssociateRoutingProfileQueuesRequest)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::AssociateRoutingProfileQueuesRequest>,
-    ),
-};
+    );
 
-pub static AssociateSecurityKey: Operation = Operation {
-    name: "AssociateSecurityKey",
-    cli_name: "associate-security-key",
-    doc: "Adds a public key (PEM) to the instance, used to check the signatures of widget and email requests signed with the matching private key. Returns the ID of the new key association.",
-    http: Http {
-        method: "PUT",
-        uri: "/instance/{InstanceId}/security-key",
-        code: 200,
-    },
-    input: Some(&shapes::AssociateSecurityKeyRequest),
-    output: Some(&shapes::AssociateSecurityKeyResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceConflictException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ServiceQuotaExceededException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::AssociateSecurityKeyRequest>),
-};
+pub static AssociateSecurityKey: Operation = Operation::new(
+        "AssociateSecurityKey",
+        "associate-security-key",
+        Http {
+            method: "PUT",
+            uri: "/instance/{InstanceId}/security-key",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Adds a public key (PEM) to the instance, used to check the signatures of widget and email requests signed with the matching private key. Returns the ID of the new key association.",
+    )
+    .with_input(&shapes::AssociateSecurityKeyRequest)
+    .with_output(&shapes::AssociateSecurityKeyResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceConflictException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ServiceQuotaExceededException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::AssociateSecurityKeyRequest>);
 
-pub static AssociateSecurityProfiles: Operation = Operation {
-    name: "AssociateSecurityProfiles",
-    cli_name: "associate-security-profiles",
-    doc: "Grants security profiles to a user or an AI agent of the instance, adding to the ones it already has. Returns nothing.",
-    http: Http {
-        method: "POST",
-        uri: "/associate-security-profiles/{InstanceId}",
-        code: 200,
-    },
-    input: Some(&shapes::AssociateSecurityProfilesRequest),
-    output: None,
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::ConditionalOperationFailedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceConflictException,
-        &shapes::ResourceNotFoundException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static AssociateSecurityProfiles: Operation = Operation::new(
+        "AssociateSecurityProfiles",
+        "associate-security-profiles",
+        Http {
+            method: "POST",
+            uri: "/associate-security-profiles/{InstanceId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Grants security profiles to a user or an AI agent of the instance, adding to the ones it already has. Returns nothing.",
+    )
+    .with_input(&shapes::AssociateSecurityProfilesRequest)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::ConditionalOperationFailedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceConflictException,
+            &shapes::ResourceNotFoundException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::AssociateSecurityProfilesRequest>,
-    ),
-};
+    );
 
-pub static AssociateTrafficDistributionGroupUser: Operation = Operation {
-    name: "AssociateTrafficDistributionGroupUser",
-    cli_name: "associate-traffic-distribution-group-user",
-    doc: "Adds a user to a traffic distribution group, so that the user can sign in to and take contacts on the group's replica instances. Returns nothing.",
-    http: Http {
-        method: "PUT",
-        uri: "/traffic-distribution-group/{TrafficDistributionGroupId}/user",
-        code: 200,
-    },
-    input: Some(&shapes::AssociateTrafficDistributionGroupUserRequest),
-    output: Some(&shapes::AssociateTrafficDistributionGroupUserResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceConflictException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: true,
-    input_schema: Some(
+pub static AssociateTrafficDistributionGroupUser: Operation = Operation::new(
+        "AssociateTrafficDistributionGroupUser",
+        "associate-traffic-distribution-group-user",
+        Http {
+            method: "PUT",
+            uri: "/traffic-distribution-group/{TrafficDistributionGroupId}/user",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Adds a user to a traffic distribution group, so that the user can sign in to and take contacts on the group's replica instances. Returns nothing.",
+    )
+    .with_input(&shapes::AssociateTrafficDistributionGroupUserRequest)
+    .with_output(&shapes::AssociateTrafficDistributionGroupUserResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceConflictException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_idempotent()
+    .with_input_schema(
         crate::schema::schema_of::<types::AssociateTrafficDistributionGroupUserRequest>,
-    ),
-};
+    );
 
-pub static AssociateUserProficiencies: Operation = Operation {
-    name: "AssociateUserProficiencies",
-    cli_name: "associate-user-proficiencies",
-    doc: "Gives a user proficiencies (predefined attribute values, each with a level from 1 to 5) used for routing contacts by skill. Returns nothing.",
-    http: Http {
-        method: "POST",
-        uri: "/users/{InstanceId}/{UserId}/associate-proficiencies",
-        code: 200,
-    },
-    input: Some(&shapes::AssociateUserProficienciesRequest),
-    output: None,
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static AssociateUserProficiencies: Operation = Operation::new(
+        "AssociateUserProficiencies",
+        "associate-user-proficiencies",
+        Http {
+            method: "POST",
+            uri: "/users/{InstanceId}/{UserId}/associate-proficiencies",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Gives a user proficiencies (predefined attribute values, each with a level from 1 to 5) used for routing contacts by skill. Returns nothing.",
+    )
+    .with_input(&shapes::AssociateUserProficienciesRequest)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::AssociateUserProficienciesRequest>,
-    ),
-};
+    );
 
-pub static AssociateWorkspace: Operation = Operation {
-    name: "AssociateWorkspace",
-    cli_name: "associate-workspace",
-    doc: "Makes a workspace (a custom agent workspace layout) available to the given users, routing profiles or security profiles, by ARN. Returns the ARNs that succeeded and those that failed, with the reason.",
-    http: Http {
-        method: "POST",
-        uri: "/workspaces/{InstanceId}/{WorkspaceId}/associate",
-        code: 200,
-    },
-    input: Some(&shapes::AssociateWorkspaceRequest),
-    output: Some(&shapes::AssociateWorkspaceResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::DuplicateResourceException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::AssociateWorkspaceRequest>),
-};
+pub static AssociateWorkspace: Operation = Operation::new(
+        "AssociateWorkspace",
+        "associate-workspace",
+        Http {
+            method: "POST",
+            uri: "/workspaces/{InstanceId}/{WorkspaceId}/associate",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Makes a workspace (a custom agent workspace layout) available to the given users, routing profiles or security profiles, by ARN. Returns the ARNs that succeeded and those that failed, with the reason.",
+    )
+    .with_input(&shapes::AssociateWorkspaceRequest)
+    .with_output(&shapes::AssociateWorkspaceResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::DuplicateResourceException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::AssociateWorkspaceRequest>);

@@ -8,243 +8,264 @@ use super::*;
 use crate::model::*;
 use crate::generated::{shapes, types};
 
-pub static BatchAssociateAnalyticsDataSet: Operation = Operation {
-    name: "BatchAssociateAnalyticsDataSet",
-    cli_name: "batch-associate-analytics-data-set",
-    doc: "Shares several analytics data lake data sets with an AWS account in one request. Returns the associations created and an error for each data set that could not be shared.",
-    http: Http {
-        method: "PUT",
-        uri: "/analytics-data/instance/{InstanceId}/associations",
-        code: 200,
-    },
-    input: Some(&shapes::BatchAssociateAnalyticsDataSetRequest),
-    output: Some(&shapes::BatchAssociateAnalyticsDataSetResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static BatchAssociateAnalyticsDataSet: Operation = Operation::new(
+        "BatchAssociateAnalyticsDataSet",
+        "batch-associate-analytics-data-set",
+        Http {
+            method: "PUT",
+            uri: "/analytics-data/instance/{InstanceId}/associations",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Shares several analytics data lake data sets with an AWS account in one request. Returns the associations created and an error for each data set that could not be shared.",
+    )
+    .with_input(&shapes::BatchAssociateAnalyticsDataSetRequest)
+    .with_output(&shapes::BatchAssociateAnalyticsDataSetResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::BatchAssociateAnalyticsDataSetRequest>,
-    ),
-};
+    );
 
-pub static BatchCreateDataTableValue: Operation = Operation {
-    name: "BatchCreateDataTableValue",
-    cli_name: "batch-create-data-table-value",
-    doc: "Adds values to a data table, each addressed by its record's primary values and the attribute it fills. Returns the values created and, separately, the ones that failed with the reason.",
-    http: Http {
-        method: "POST",
-        uri: "/data-tables/{InstanceId}/{DataTableId}/values/create",
-        code: 200,
-    },
-    input: Some(&shapes::BatchCreateDataTableValueRequest),
-    output: Some(&shapes::BatchCreateDataTableValueResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::ConflictException,
-        &shapes::DuplicateResourceException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ServiceQuotaExceededException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static BatchCreateDataTableValue: Operation = Operation::new(
+        "BatchCreateDataTableValue",
+        "batch-create-data-table-value",
+        Http {
+            method: "POST",
+            uri: "/data-tables/{InstanceId}/{DataTableId}/values/create",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Adds values to a data table, each addressed by its record's primary values and the attribute it fills. Returns the values created and, separately, the ones that failed with the reason.",
+    )
+    .with_input(&shapes::BatchCreateDataTableValueRequest)
+    .with_output(&shapes::BatchCreateDataTableValueResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::ConflictException,
+            &shapes::DuplicateResourceException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ServiceQuotaExceededException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::BatchCreateDataTableValueRequest>,
-    ),
-};
+    );
 
-pub static BatchDeleteDataTableValue: Operation = Operation {
-    name: "BatchDeleteDataTableValue",
-    cli_name: "batch-delete-data-table-value",
-    doc: "Removes values from a data table, each addressed by primary values and attribute name, with the lock version it was read at. Returns the values deleted and the ones that failed.",
-    http: Http {
-        method: "POST",
-        uri: "/data-tables/{InstanceId}/{DataTableId}/values/delete",
-        code: 200,
-    },
-    input: Some(&shapes::BatchDeleteDataTableValueRequest),
-    output: Some(&shapes::BatchDeleteDataTableValueResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::ConflictException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static BatchDeleteDataTableValue: Operation = Operation::new(
+        "BatchDeleteDataTableValue",
+        "batch-delete-data-table-value",
+        Http {
+            method: "POST",
+            uri: "/data-tables/{InstanceId}/{DataTableId}/values/delete",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Removes values from a data table, each addressed by primary values and attribute name, with the lock version it was read at. Returns the values deleted and the ones that failed.",
+    )
+    .with_input(&shapes::BatchDeleteDataTableValueRequest)
+    .with_output(&shapes::BatchDeleteDataTableValueResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::ConflictException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::BatchDeleteDataTableValueRequest>,
-    ),
-};
+    );
 
-pub static BatchDescribeDataTableValue: Operation = Operation {
-    name: "BatchDescribeDataTableValue",
-    cli_name: "batch-describe-data-table-value",
-    doc: "Reads specific values of a data table, each addressed by primary values and attribute name. Returns the values found, with their lock versions, and the lookups that failed.",
-    http: Http {
-        method: "POST",
-        uri: "/data-tables/{InstanceId}/{DataTableId}/values/describe",
-        code: 200,
-    },
-    input: Some(&shapes::BatchDescribeDataTableValueRequest),
-    output: Some(&shapes::BatchDescribeDataTableValueResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static BatchDescribeDataTableValue: Operation = Operation::new(
+        "BatchDescribeDataTableValue",
+        "batch-describe-data-table-value",
+        Http {
+            method: "POST",
+            uri: "/data-tables/{InstanceId}/{DataTableId}/values/describe",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Reads specific values of a data table, each addressed by primary values and attribute name. Returns the values found, with their lock versions, and the lookups that failed.",
+    )
+    .with_input(&shapes::BatchDescribeDataTableValueRequest)
+    .with_output(&shapes::BatchDescribeDataTableValueResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::BatchDescribeDataTableValueRequest>,
-    ),
-};
+    );
 
-pub static BatchDisassociateAnalyticsDataSet: Operation = Operation {
-    name: "BatchDisassociateAnalyticsDataSet",
-    cli_name: "batch-disassociate-analytics-data-set",
-    doc: "Stops sharing several analytics data lake data sets with an AWS account in one request. Returns the data sets removed and an error for each that could not be.",
-    http: Http {
-        method: "POST",
-        uri: "/analytics-data/instance/{InstanceId}/associations",
-        code: 200,
-    },
-    input: Some(&shapes::BatchDisassociateAnalyticsDataSetRequest),
-    output: Some(&shapes::BatchDisassociateAnalyticsDataSetResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static BatchDisassociateAnalyticsDataSet: Operation = Operation::new(
+        "BatchDisassociateAnalyticsDataSet",
+        "batch-disassociate-analytics-data-set",
+        Http {
+            method: "POST",
+            uri: "/analytics-data/instance/{InstanceId}/associations",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Stops sharing several analytics data lake data sets with an AWS account in one request. Returns the data sets removed and an error for each that could not be.",
+    )
+    .with_input(&shapes::BatchDisassociateAnalyticsDataSetRequest)
+    .with_output(&shapes::BatchDisassociateAnalyticsDataSetResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::BatchDisassociateAnalyticsDataSetRequest>,
-    ),
-};
+    );
 
-pub static BatchGetAttachedFileMetadata: Operation = Operation {
-    name: "BatchGetAttachedFileMetadata",
-    cli_name: "batch-get-attached-file-metadata",
-    doc: "Reads the metadata (name, size, status, creator, dates) of several files attached to one resource, such as a case or an email contact. Returns the files found and an error for each file ID that was not.",
-    http: Http {
-        method: "POST",
-        uri: "/attached-files/{InstanceId}",
-        code: 200,
-    },
-    input: Some(&shapes::BatchGetAttachedFileMetadataRequest),
-    output: Some(&shapes::BatchGetAttachedFileMetadataResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static BatchGetAttachedFileMetadata: Operation = Operation::new(
+        "BatchGetAttachedFileMetadata",
+        "batch-get-attached-file-metadata",
+        Http {
+            method: "POST",
+            uri: "/attached-files/{InstanceId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Reads the metadata (name, size, status, creator, dates) of several files attached to one resource, such as a case or an email contact. Returns the files found and an error for each file ID that was not.",
+    )
+    .with_input(&shapes::BatchGetAttachedFileMetadataRequest)
+    .with_output(&shapes::BatchGetAttachedFileMetadataResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::BatchGetAttachedFileMetadataRequest>,
-    ),
-};
+    );
 
-pub static BatchGetFlowAssociation: Operation = Operation {
-    name: "BatchGetFlowAssociation",
-    cli_name: "batch-get-flow-association",
-    doc: "Looks up which flows are attached to several resources, such as phone numbers or email addresses, in one request. Returns a summary for each association found.",
-    http: Http {
-        method: "POST",
-        uri: "/flow-associations-batch/{InstanceId}",
-        code: 200,
-    },
-    input: Some(&shapes::BatchGetFlowAssociationRequest),
-    output: Some(&shapes::BatchGetFlowAssociationResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::BatchGetFlowAssociationRequest>),
-};
+pub static BatchGetFlowAssociation: Operation = Operation::new(
+        "BatchGetFlowAssociation",
+        "batch-get-flow-association",
+        Http {
+            method: "POST",
+            uri: "/flow-associations-batch/{InstanceId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Looks up which flows are attached to several resources, such as phone numbers or email addresses, in one request. Returns a summary for each association found.",
+    )
+    .with_input(&shapes::BatchGetFlowAssociationRequest)
+    .with_output(&shapes::BatchGetFlowAssociationResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
+        crate::schema::schema_of::<types::BatchGetFlowAssociationRequest>,
+    );
 
-pub static BatchPutContact: Operation = Operation {
-    name: "BatchPutContact",
-    cli_name: "batch-put-contact",
-    doc: "Creates outbound campaign contacts in bulk, each queued for dialling with its own endpoints and attributes. Returns the requests accepted, with their contact IDs, and the ones that failed.",
-    http: Http {
-        method: "PUT",
-        uri: "/contact/batch/{InstanceId}",
-        code: 200,
-    },
-    input: Some(&shapes::BatchPutContactRequest),
-    output: Some(&shapes::BatchPutContactResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::IdempotencyException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidRequestException,
-        &shapes::LimitExceededException,
-        &shapes::ResourceNotFoundException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: true,
-    input_schema: Some(crate::schema::schema_of::<types::BatchPutContactRequest>),
-};
+pub static BatchPutContact: Operation = Operation::new(
+        "BatchPutContact",
+        "batch-put-contact",
+        Http {
+            method: "PUT",
+            uri: "/contact/batch/{InstanceId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Creates outbound campaign contacts in bulk, each queued for dialling with its own endpoints and attributes. Returns the requests accepted, with their contact IDs, and the ones that failed.",
+    )
+    .with_input(&shapes::BatchPutContactRequest)
+    .with_output(&shapes::BatchPutContactResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::IdempotencyException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidRequestException,
+            &shapes::LimitExceededException,
+            &shapes::ResourceNotFoundException,
+        ],
+    )
+    .with_examples(&[])
+    .with_idempotent()
+    .with_input_schema(crate::schema::schema_of::<types::BatchPutContactRequest>);
 
-pub static BatchUpdateDataTableValue: Operation = Operation {
-    name: "BatchUpdateDataTableValue",
-    cli_name: "batch-update-data-table-value",
-    doc: "Changes existing values of a data table, each addressed by primary values and attribute name and checked against the lock version it was read at. Returns the values updated and the ones that failed.",
-    http: Http {
-        method: "POST",
-        uri: "/data-tables/{InstanceId}/{DataTableId}/values/update",
-        code: 200,
-    },
-    input: Some(&shapes::BatchUpdateDataTableValueRequest),
-    output: Some(&shapes::BatchUpdateDataTableValueResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::ConflictException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static BatchUpdateDataTableValue: Operation = Operation::new(
+        "BatchUpdateDataTableValue",
+        "batch-update-data-table-value",
+        Http {
+            method: "POST",
+            uri: "/data-tables/{InstanceId}/{DataTableId}/values/update",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Changes existing values of a data table, each addressed by primary values and attribute name and checked against the lock version it was read at. Returns the values updated and the ones that failed.",
+    )
+    .with_input(&shapes::BatchUpdateDataTableValueRequest)
+    .with_output(&shapes::BatchUpdateDataTableValueResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::ConflictException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::BatchUpdateDataTableValueRequest>,
-    ),
-};
+    );

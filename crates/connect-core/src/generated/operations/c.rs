@@ -8,1053 +8,1135 @@ use super::*;
 use crate::model::*;
 use crate::generated::{shapes, types};
 
-pub static ClaimPhoneNumber: Operation = Operation {
-    name: "ClaimPhoneNumber",
-    cli_name: "claim-phone-number",
-    doc: "Claims an available phone number for an instance or a traffic distribution group, making it usable for contacts. Returns the new phone number's ID and ARN; the claim completes asynchronously (see describe-phone-number).",
-    http: Http {
-        method: "POST",
-        uri: "/phone-number/claim",
-        code: 200,
-    },
-    input: Some(&shapes::ClaimPhoneNumberRequest),
-    output: Some(&shapes::ClaimPhoneNumberResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::IdempotencyException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::ClaimPhoneNumberRequest>),
-};
+pub static ClaimPhoneNumber: Operation = Operation::new(
+        "ClaimPhoneNumber",
+        "claim-phone-number",
+        Http {
+            method: "POST",
+            uri: "/phone-number/claim",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Claims an available phone number for an instance or a traffic distribution group, making it usable for contacts. Returns the new phone number's ID and ARN; the claim completes asynchronously (see describe-phone-number).",
+    )
+    .with_input(&shapes::ClaimPhoneNumberRequest)
+    .with_output(&shapes::ClaimPhoneNumberResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::IdempotencyException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::ClaimPhoneNumberRequest>);
 
-pub static CompleteAttachedFileUpload: Operation = Operation {
-    name: "CompleteAttachedFileUpload",
-    cli_name: "complete-attached-file-upload",
-    doc: "Confirms that a file started with start-attached-file-upload has been uploaded to its pre-signed URL, so that the file becomes available. Returns nothing.",
-    http: Http {
-        method: "POST",
-        uri: "/attached-files/{InstanceId}/{FileId}",
-        code: 200,
-    },
-    input: Some(&shapes::CompleteAttachedFileUploadRequest),
-    output: Some(&shapes::CompleteAttachedFileUploadResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static CompleteAttachedFileUpload: Operation = Operation::new(
+        "CompleteAttachedFileUpload",
+        "complete-attached-file-upload",
+        Http {
+            method: "POST",
+            uri: "/attached-files/{InstanceId}/{FileId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Confirms that a file started with start-attached-file-upload has been uploaded to its pre-signed URL, so that the file becomes available. Returns nothing.",
+    )
+    .with_input(&shapes::CompleteAttachedFileUploadRequest)
+    .with_output(&shapes::CompleteAttachedFileUploadResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::CompleteAttachedFileUploadRequest>,
-    ),
-};
+    );
 
-pub static CreateAgentStatus: Operation = Operation {
-    name: "CreateAgentStatus",
-    cli_name: "create-agent-status",
-    doc: "Creates a custom agent status, such as Lunch or Training, that agents can set in the Contact Control Panel. Returns the new status's ID and ARN.",
-    http: Http {
-        method: "PUT",
-        uri: "/agent-status/{InstanceId}",
-        code: 200,
-    },
-    input: Some(&shapes::CreateAgentStatusRequest),
-    output: Some(&shapes::CreateAgentStatusResponse),
-    errors: &[
-        &shapes::DuplicateResourceException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::LimitExceededException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::CreateAgentStatusRequest>),
-};
+pub static CreateAgentStatus: Operation = Operation::new(
+        "CreateAgentStatus",
+        "create-agent-status",
+        Http {
+            method: "PUT",
+            uri: "/agent-status/{InstanceId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Creates a custom agent status, such as Lunch or Training, that agents can set in the Contact Control Panel. Returns the new status's ID and ARN.",
+    )
+    .with_input(&shapes::CreateAgentStatusRequest)
+    .with_output(&shapes::CreateAgentStatusResponse)
+    .with_errors(
+        &[
+            &shapes::DuplicateResourceException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::LimitExceededException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::CreateAgentStatusRequest>);
 
-pub static CreateContact: Operation = Operation {
-    name: "CreateContact",
-    cli_name: "create-contact",
-    doc: "Creates a contact record directly, without a flow, for example to record work done outside Amazon Connect or to start a task or email thread. Returns the new contact's ID and ARN.",
-    http: Http {
-        method: "PUT",
-        uri: "/contact/create-contact",
-        code: 200,
-    },
-    input: Some(&shapes::CreateContactRequest),
-    output: Some(&shapes::CreateContactResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::ConflictException,
-        &shapes::IdempotencyException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ServiceQuotaExceededException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::CreateContactRequest>),
-};
+pub static CreateContact: Operation = Operation::new(
+        "CreateContact",
+        "create-contact",
+        Http {
+            method: "PUT",
+            uri: "/contact/create-contact",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Creates a contact record directly, without a flow, for example to record work done outside Amazon Connect or to start a task or email thread. Returns the new contact's ID and ARN.",
+    )
+    .with_input(&shapes::CreateContactRequest)
+    .with_output(&shapes::CreateContactResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::ConflictException,
+            &shapes::IdempotencyException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ServiceQuotaExceededException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::CreateContactRequest>);
 
-pub static CreateContactFlow: Operation = Operation {
-    name: "CreateContactFlow",
-    cli_name: "create-contact-flow",
-    doc: "Creates a flow of a given type from its content in the Amazon Connect flow language (JSON), either published or saved as a draft. Returns the flow's ID, ARN and a hash of its content.",
-    http: Http {
-        method: "PUT",
-        uri: "/contact-flows/{InstanceId}",
-        code: 200,
-    },
-    input: Some(&shapes::CreateContactFlowRequest),
-    output: Some(&shapes::CreateContactFlowResponse),
-    errors: &[
-        &shapes::DuplicateResourceException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidContactFlowException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::LimitExceededException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::CreateContactFlowRequest>),
-};
+pub static CreateContactFlow: Operation = Operation::new(
+        "CreateContactFlow",
+        "create-contact-flow",
+        Http {
+            method: "PUT",
+            uri: "/contact-flows/{InstanceId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Creates a flow of a given type from its content in the Amazon Connect flow language (JSON), either published or saved as a draft. Returns the flow's ID, ARN and a hash of its content.",
+    )
+    .with_input(&shapes::CreateContactFlowRequest)
+    .with_output(&shapes::CreateContactFlowResponse)
+    .with_errors(
+        &[
+            &shapes::DuplicateResourceException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidContactFlowException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::LimitExceededException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::CreateContactFlowRequest>);
 
-pub static CreateContactFlowModule: Operation = Operation {
-    name: "CreateContactFlowModule",
-    cli_name: "create-contact-flow-module",
-    doc: "Creates a flow module, a reusable piece of flow content that flows can invoke. Returns the module's ID and ARN.",
-    http: Http {
-        method: "PUT",
-        uri: "/contact-flow-modules/{InstanceId}",
-        code: 200,
-    },
-    input: Some(&shapes::CreateContactFlowModuleRequest),
-    output: Some(&shapes::CreateContactFlowModuleResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::DuplicateResourceException,
-        &shapes::IdempotencyException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidContactFlowModuleException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::LimitExceededException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::CreateContactFlowModuleRequest>),
-};
+pub static CreateContactFlowModule: Operation = Operation::new(
+        "CreateContactFlowModule",
+        "create-contact-flow-module",
+        Http {
+            method: "PUT",
+            uri: "/contact-flow-modules/{InstanceId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Creates a flow module, a reusable piece of flow content that flows can invoke. Returns the module's ID and ARN.",
+    )
+    .with_input(&shapes::CreateContactFlowModuleRequest)
+    .with_output(&shapes::CreateContactFlowModuleResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::DuplicateResourceException,
+            &shapes::IdempotencyException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidContactFlowModuleException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::LimitExceededException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
+        crate::schema::schema_of::<types::CreateContactFlowModuleRequest>,
+    );
 
-pub static CreateContactFlowModuleAlias: Operation = Operation {
-    name: "CreateContactFlowModuleAlias",
-    cli_name: "create-contact-flow-module-alias",
-    doc: "Creates a named alias that points at one version of a flow module, so that callers can follow the alias rather than a version number. Returns the alias ID and the module's ARN.",
-    http: Http {
-        method: "PUT",
-        uri: "/contact-flow-modules/{InstanceId}/{ContactFlowModuleId}/alias",
-        code: 200,
-    },
-    input: Some(&shapes::CreateContactFlowModuleAliasRequest),
-    output: Some(&shapes::CreateContactFlowModuleAliasResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::DuplicateResourceException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::LimitExceededException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static CreateContactFlowModuleAlias: Operation = Operation::new(
+        "CreateContactFlowModuleAlias",
+        "create-contact-flow-module-alias",
+        Http {
+            method: "PUT",
+            uri: "/contact-flow-modules/{InstanceId}/{ContactFlowModuleId}/alias",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Creates a named alias that points at one version of a flow module, so that callers can follow the alias rather than a version number. Returns the alias ID and the module's ARN.",
+    )
+    .with_input(&shapes::CreateContactFlowModuleAliasRequest)
+    .with_output(&shapes::CreateContactFlowModuleAliasResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::DuplicateResourceException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::LimitExceededException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::CreateContactFlowModuleAliasRequest>,
-    ),
-};
+    );
 
-pub static CreateContactFlowModuleVersion: Operation = Operation {
-    name: "CreateContactFlowModuleVersion",
-    cli_name: "create-contact-flow-module-version",
-    doc: "Freezes the current content of a flow module as a new, numbered, immutable version. Returns the module's ARN and the new version number.",
-    http: Http {
-        method: "PUT",
-        uri: "/contact-flow-modules/{InstanceId}/{ContactFlowModuleId}/version",
-        code: 200,
-    },
-    input: Some(&shapes::CreateContactFlowModuleVersionRequest),
-    output: Some(&shapes::CreateContactFlowModuleVersionResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::LimitExceededException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static CreateContactFlowModuleVersion: Operation = Operation::new(
+        "CreateContactFlowModuleVersion",
+        "create-contact-flow-module-version",
+        Http {
+            method: "PUT",
+            uri: "/contact-flow-modules/{InstanceId}/{ContactFlowModuleId}/version",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Freezes the current content of a flow module as a new, numbered, immutable version. Returns the module's ARN and the new version number.",
+    )
+    .with_input(&shapes::CreateContactFlowModuleVersionRequest)
+    .with_output(&shapes::CreateContactFlowModuleVersionResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::LimitExceededException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::CreateContactFlowModuleVersionRequest>,
-    ),
-};
+    );
 
-pub static CreateContactFlowVersion: Operation = Operation {
-    name: "CreateContactFlowVersion",
-    cli_name: "create-contact-flow-version",
-    doc: "Freezes the current content of a flow as a new, numbered, immutable version. Returns the flow's ARN and the new version number.",
-    http: Http {
-        method: "PUT",
-        uri: "/contact-flows/{InstanceId}/{ContactFlowId}/version",
-        code: 200,
-    },
-    input: Some(&shapes::CreateContactFlowVersionRequest),
-    output: Some(&shapes::CreateContactFlowVersionResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::LimitExceededException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static CreateContactFlowVersion: Operation = Operation::new(
+        "CreateContactFlowVersion",
+        "create-contact-flow-version",
+        Http {
+            method: "PUT",
+            uri: "/contact-flows/{InstanceId}/{ContactFlowId}/version",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Freezes the current content of a flow as a new, numbered, immutable version. Returns the flow's ARN and the new version number.",
+    )
+    .with_input(&shapes::CreateContactFlowVersionRequest)
+    .with_output(&shapes::CreateContactFlowVersionResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::LimitExceededException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::CreateContactFlowVersionRequest>,
-    ),
-};
+    );
 
-pub static CreateDataTable: Operation = Operation {
-    name: "CreateDataTable",
-    cli_name: "create-data-table",
-    doc: "Creates a data table, a keyed table of values that flows can look up at run time. Returns the table's ID, ARN and lock version.",
-    http: Http {
-        method: "PUT",
-        uri: "/data-tables/{InstanceId}",
-        code: 200,
-    },
-    input: Some(&shapes::CreateDataTableRequest),
-    output: Some(&shapes::CreateDataTableResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::ConflictException,
-        &shapes::DuplicateResourceException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ServiceQuotaExceededException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::CreateDataTableRequest>),
-};
+pub static CreateDataTable: Operation = Operation::new(
+        "CreateDataTable",
+        "create-data-table",
+        Http {
+            method: "PUT",
+            uri: "/data-tables/{InstanceId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Creates a data table, a keyed table of values that flows can look up at run time. Returns the table's ID, ARN and lock version.",
+    )
+    .with_input(&shapes::CreateDataTableRequest)
+    .with_output(&shapes::CreateDataTableResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::ConflictException,
+            &shapes::DuplicateResourceException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ServiceQuotaExceededException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::CreateDataTableRequest>);
 
-pub static CreateDataTableAttribute: Operation = Operation {
-    name: "CreateDataTableAttribute",
-    cli_name: "create-data-table-attribute",
-    doc: "Adds an attribute (a column) to a data table, with its value type, validation rules and whether it is part of the primary key. Returns the attribute's name, ID and the table's new lock version.",
-    http: Http {
-        method: "PUT",
-        uri: "/data-tables/{InstanceId}/{DataTableId}/attributes",
-        code: 200,
-    },
-    input: Some(&shapes::CreateDataTableAttributeRequest),
-    output: Some(&shapes::CreateDataTableAttributeResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::ConflictException,
-        &shapes::DuplicateResourceException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ServiceQuotaExceededException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static CreateDataTableAttribute: Operation = Operation::new(
+        "CreateDataTableAttribute",
+        "create-data-table-attribute",
+        Http {
+            method: "PUT",
+            uri: "/data-tables/{InstanceId}/{DataTableId}/attributes",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Adds an attribute (a column) to a data table, with its value type, validation rules and whether it is part of the primary key. Returns the attribute's name, ID and the table's new lock version.",
+    )
+    .with_input(&shapes::CreateDataTableAttributeRequest)
+    .with_output(&shapes::CreateDataTableAttributeResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::ConflictException,
+            &shapes::DuplicateResourceException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ServiceQuotaExceededException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::CreateDataTableAttributeRequest>,
-    ),
-};
+    );
 
-pub static CreateEmailAddress: Operation = Operation {
-    name: "CreateEmailAddress",
-    cli_name: "create-email-address",
-    doc: "Creates an email address for the instance, on one of its email domains, for receiving and sending email contacts. Returns the address's ID and ARN.",
-    http: Http {
-        method: "PUT",
-        uri: "/email-addresses/{InstanceId}",
-        code: 200,
-    },
-    input: Some(&shapes::CreateEmailAddressRequest),
-    output: Some(&shapes::CreateEmailAddressResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::DuplicateResourceException,
-        &shapes::IdempotencyException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceConflictException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ServiceQuotaExceededException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::CreateEmailAddressRequest>),
-};
+pub static CreateEmailAddress: Operation = Operation::new(
+        "CreateEmailAddress",
+        "create-email-address",
+        Http {
+            method: "PUT",
+            uri: "/email-addresses/{InstanceId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Creates an email address for the instance, on one of its email domains, for receiving and sending email contacts. Returns the address's ID and ARN.",
+    )
+    .with_input(&shapes::CreateEmailAddressRequest)
+    .with_output(&shapes::CreateEmailAddressResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::DuplicateResourceException,
+            &shapes::IdempotencyException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceConflictException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ServiceQuotaExceededException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::CreateEmailAddressRequest>);
 
-pub static CreateEvaluationForm: Operation = Operation {
-    name: "CreateEvaluationForm",
-    cli_name: "create-evaluation-form",
-    doc: "Creates an evaluation form (sections, questions, scoring) for judging contacts; the form starts as a draft, version 1, until activated. Returns the form's ID and ARN.",
-    http: Http {
-        method: "PUT",
-        uri: "/evaluation-forms/{InstanceId}",
-        code: 200,
-    },
-    input: Some(&shapes::CreateEvaluationFormRequest),
-    output: Some(&shapes::CreateEvaluationFormResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::ResourceConflictException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ServiceQuotaExceededException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: true,
-    input_schema: Some(crate::schema::schema_of::<types::CreateEvaluationFormRequest>),
-};
+pub static CreateEvaluationForm: Operation = Operation::new(
+        "CreateEvaluationForm",
+        "create-evaluation-form",
+        Http {
+            method: "PUT",
+            uri: "/evaluation-forms/{InstanceId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Creates an evaluation form (sections, questions, scoring) for judging contacts; the form starts as a draft, version 1, until activated. Returns the form's ID and ARN.",
+    )
+    .with_input(&shapes::CreateEvaluationFormRequest)
+    .with_output(&shapes::CreateEvaluationFormResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::ResourceConflictException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ServiceQuotaExceededException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_idempotent()
+    .with_input_schema(crate::schema::schema_of::<types::CreateEvaluationFormRequest>);
 
-pub static CreateHoursOfOperation: Operation = Operation {
-    name: "CreateHoursOfOperation",
-    cli_name: "create-hours-of-operation",
-    doc: "Creates an hours of operation, a time zone with opening times for each day of the week, which queues use to decide when they are open. Returns its ID and ARN.",
-    http: Http {
-        method: "PUT",
-        uri: "/hours-of-operations/{InstanceId}",
-        code: 200,
-    },
-    input: Some(&shapes::CreateHoursOfOperationRequest),
-    output: Some(&shapes::CreateHoursOfOperationResponse),
-    errors: &[
-        &shapes::DuplicateResourceException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::LimitExceededException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ServiceQuotaExceededException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::CreateHoursOfOperationRequest>),
-};
+pub static CreateHoursOfOperation: Operation = Operation::new(
+        "CreateHoursOfOperation",
+        "create-hours-of-operation",
+        Http {
+            method: "PUT",
+            uri: "/hours-of-operations/{InstanceId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Creates an hours of operation, a time zone with opening times for each day of the week, which queues use to decide when they are open. Returns its ID and ARN.",
+    )
+    .with_input(&shapes::CreateHoursOfOperationRequest)
+    .with_output(&shapes::CreateHoursOfOperationResponse)
+    .with_errors(
+        &[
+            &shapes::DuplicateResourceException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::LimitExceededException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ServiceQuotaExceededException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::CreateHoursOfOperationRequest>);
 
-pub static CreateHoursOfOperationOverride: Operation = Operation {
-    name: "CreateHoursOfOperationOverride",
-    cli_name: "create-hours-of-operation-override",
-    doc: "Adds an override to an hours of operation, replacing the regular opening times on certain dates (a holiday, an event), once or recurring. Returns the override's ID.",
-    http: Http {
-        method: "PUT",
-        uri: "/hours-of-operations/{InstanceId}/{HoursOfOperationId}/overrides",
-        code: 200,
-    },
-    input: Some(&shapes::CreateHoursOfOperationOverrideRequest),
-    output: Some(&shapes::CreateHoursOfOperationOverrideResponse),
-    errors: &[
-        &shapes::DuplicateResourceException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::LimitExceededException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static CreateHoursOfOperationOverride: Operation = Operation::new(
+        "CreateHoursOfOperationOverride",
+        "create-hours-of-operation-override",
+        Http {
+            method: "PUT",
+            uri: "/hours-of-operations/{InstanceId}/{HoursOfOperationId}/overrides",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Adds an override to an hours of operation, replacing the regular opening times on certain dates (a holiday, an event), once or recurring. Returns the override's ID.",
+    )
+    .with_input(&shapes::CreateHoursOfOperationOverrideRequest)
+    .with_output(&shapes::CreateHoursOfOperationOverrideResponse)
+    .with_errors(
+        &[
+            &shapes::DuplicateResourceException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::LimitExceededException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::CreateHoursOfOperationOverrideRequest>,
-    ),
-};
+    );
 
-pub static CreateInstance: Operation = Operation {
-    name: "CreateInstance",
-    cli_name: "create-instance",
-    doc: "Creates an Amazon Connect instance with the chosen way of managing users, and switches inbound and outbound calling on or off. Returns the instance's ID and ARN; creation finishes asynchronously (see describe-instance).",
-    http: Http {
-        method: "PUT",
-        uri: "/instance",
-        code: 200,
-    },
-    input: Some(&shapes::CreateInstanceRequest),
-    output: Some(&shapes::CreateInstanceResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ServiceQuotaExceededException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::CreateInstanceRequest>),
-};
+pub static CreateInstance: Operation = Operation::new(
+        "CreateInstance",
+        "create-instance",
+        Http {
+            method: "PUT",
+            uri: "/instance",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Creates an Amazon Connect instance with the chosen way of managing users, and switches inbound and outbound calling on or off. Returns the instance's ID and ARN; creation finishes asynchronously (see describe-instance).",
+    )
+    .with_input(&shapes::CreateInstanceRequest)
+    .with_output(&shapes::CreateInstanceResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ServiceQuotaExceededException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::CreateInstanceRequest>);
 
-pub static CreateIntegrationAssociation: Operation = Operation {
-    name: "CreateIntegrationAssociation",
-    cli_name: "create-integration-association",
-    doc: "Connects the instance with another AWS application or service, such as Amazon Pinpoint, Voice ID, Amazon Q in Connect, Cases or a third-party application, by its ARN. Returns the association's ID and ARN.",
-    http: Http {
-        method: "PUT",
-        uri: "/instance/{InstanceId}/integration-associations",
-        code: 200,
-    },
-    input: Some(&shapes::CreateIntegrationAssociationRequest),
-    output: Some(&shapes::CreateIntegrationAssociationResponse),
-    errors: &[
-        &shapes::DuplicateResourceException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static CreateIntegrationAssociation: Operation = Operation::new(
+        "CreateIntegrationAssociation",
+        "create-integration-association",
+        Http {
+            method: "PUT",
+            uri: "/instance/{InstanceId}/integration-associations",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Connects the instance with another AWS application or service, such as Amazon Pinpoint, Voice ID, Amazon Q in Connect, Cases or a third-party application, by its ARN. Returns the association's ID and ARN.",
+    )
+    .with_input(&shapes::CreateIntegrationAssociationRequest)
+    .with_output(&shapes::CreateIntegrationAssociationResponse)
+    .with_errors(
+        &[
+            &shapes::DuplicateResourceException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::CreateIntegrationAssociationRequest>,
-    ),
-};
+    );
 
-pub static CreateNotification: Operation = Operation {
-    name: "CreateNotification",
-    cli_name: "create-notification",
-    doc: "Creates an in-app notification with localized content and sends it to the given users, routing profiles or other recipients. Returns the notification's ID and ARN.",
-    http: Http {
-        method: "PUT",
-        uri: "/notifications/{InstanceId}",
-        code: 200,
-    },
-    input: Some(&shapes::CreateNotificationRequest),
-    output: Some(&shapes::CreateNotificationResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::DuplicateResourceException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::CreateNotificationRequest>),
-};
+pub static CreateNotification: Operation = Operation::new(
+        "CreateNotification",
+        "create-notification",
+        Http {
+            method: "PUT",
+            uri: "/notifications/{InstanceId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Creates an in-app notification with localized content and sends it to the given users, routing profiles or other recipients. Returns the notification's ID and ARN.",
+    )
+    .with_input(&shapes::CreateNotificationRequest)
+    .with_output(&shapes::CreateNotificationResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::DuplicateResourceException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::CreateNotificationRequest>);
 
-pub static CreateParticipant: Operation = Operation {
-    name: "CreateParticipant",
-    cli_name: "create-participant",
-    doc: "Adds a participant, such as a custom bot, to an ongoing chat contact. Returns the participant's ID and the credentials it connects with.",
-    http: Http {
-        method: "POST",
-        uri: "/contact/create-participant",
-        code: 200,
-    },
-    input: Some(&shapes::CreateParticipantRequest),
-    output: Some(&shapes::CreateParticipantResponse),
-    errors: &[
-        &shapes::ConflictException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ServiceQuotaExceededException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::CreateParticipantRequest>),
-};
+pub static CreateParticipant: Operation = Operation::new(
+        "CreateParticipant",
+        "create-participant",
+        Http {
+            method: "POST",
+            uri: "/contact/create-participant",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Adds a participant, such as a custom bot, to an ongoing chat contact. Returns the participant's ID and the credentials it connects with.",
+    )
+    .with_input(&shapes::CreateParticipantRequest)
+    .with_output(&shapes::CreateParticipantResponse)
+    .with_errors(
+        &[
+            &shapes::ConflictException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ServiceQuotaExceededException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::CreateParticipantRequest>);
 
-pub static CreatePersistentContactAssociation: Operation = Operation {
-    name: "CreatePersistentContactAssociation",
-    cli_name: "create-persistent-contact-association",
-    doc: "Links a new chat contact to an earlier one so that the customer sees the earlier conversation (all of it, or from one segment) when chatting again. Returns the ID of the contact it continues from.",
-    http: Http {
-        method: "POST",
-        uri: "/contact/persistent-contact-association/{InstanceId}/{InitialContactId}",
-        code: 200,
-    },
-    input: Some(&shapes::CreatePersistentContactAssociationRequest),
-    output: Some(&shapes::CreatePersistentContactAssociationResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static CreatePersistentContactAssociation: Operation = Operation::new(
+        "CreatePersistentContactAssociation",
+        "create-persistent-contact-association",
+        Http {
+            method: "POST",
+            uri: "/contact/persistent-contact-association/{InstanceId}/{InitialContactId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Links a new chat contact to an earlier one so that the customer sees the earlier conversation (all of it, or from one segment) when chatting again. Returns the ID of the contact it continues from.",
+    )
+    .with_input(&shapes::CreatePersistentContactAssociationRequest)
+    .with_output(&shapes::CreatePersistentContactAssociationResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::CreatePersistentContactAssociationRequest>,
-    ),
-};
+    );
 
-pub static CreatePredefinedAttribute: Operation = Operation {
-    name: "CreatePredefinedAttribute",
-    cli_name: "create-predefined-attribute",
-    doc: "Creates a predefined attribute with its list of allowed values, used for proficiency-based routing or as contact attributes. Returns nothing.",
-    http: Http {
-        method: "PUT",
-        uri: "/predefined-attributes/{InstanceId}",
-        code: 200,
-    },
-    input: Some(&shapes::CreatePredefinedAttributeRequest),
-    output: None,
-    errors: &[
-        &shapes::DuplicateResourceException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::LimitExceededException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static CreatePredefinedAttribute: Operation = Operation::new(
+        "CreatePredefinedAttribute",
+        "create-predefined-attribute",
+        Http {
+            method: "PUT",
+            uri: "/predefined-attributes/{InstanceId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Creates a predefined attribute with its list of allowed values, used for proficiency-based routing or as contact attributes. Returns nothing.",
+    )
+    .with_input(&shapes::CreatePredefinedAttributeRequest)
+    .with_errors(
+        &[
+            &shapes::DuplicateResourceException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::LimitExceededException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::CreatePredefinedAttributeRequest>,
-    ),
-};
+    );
 
-pub static CreatePrompt: Operation = Operation {
-    name: "CreatePrompt",
-    cli_name: "create-prompt",
-    doc: "Creates a prompt (an audio file flows can play) from a WAV file in Amazon S3. Returns the prompt's ID and ARN.",
-    http: Http {
-        method: "PUT",
-        uri: "/prompts/{InstanceId}",
-        code: 200,
-    },
-    input: Some(&shapes::CreatePromptRequest),
-    output: Some(&shapes::CreatePromptResponse),
-    errors: &[
-        &shapes::DuplicateResourceException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::LimitExceededException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::CreatePromptRequest>),
-};
+pub static CreatePrompt: Operation = Operation::new(
+        "CreatePrompt",
+        "create-prompt",
+        Http {
+            method: "PUT",
+            uri: "/prompts/{InstanceId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Creates a prompt (an audio file flows can play) from a WAV file in Amazon S3. Returns the prompt's ID and ARN.",
+    )
+    .with_input(&shapes::CreatePromptRequest)
+    .with_output(&shapes::CreatePromptResponse)
+    .with_errors(
+        &[
+            &shapes::DuplicateResourceException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::LimitExceededException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::CreatePromptRequest>);
 
-pub static CreatePushNotificationRegistration: Operation = Operation {
-    name: "CreatePushNotificationRegistration",
-    cli_name: "create-push-notification-registration",
-    doc: "Registers a mobile device (its push token, through an Amazon Pinpoint application) to receive push notifications for the messages of one chat contact. Returns the registration ID.",
-    http: Http {
-        method: "PUT",
-        uri: "/push-notification/{InstanceId}/registrations",
-        code: 200,
-    },
-    input: Some(&shapes::CreatePushNotificationRegistrationRequest),
-    output: Some(&shapes::CreatePushNotificationRegistrationResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ServiceQuotaExceededException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static CreatePushNotificationRegistration: Operation = Operation::new(
+        "CreatePushNotificationRegistration",
+        "create-push-notification-registration",
+        Http {
+            method: "PUT",
+            uri: "/push-notification/{InstanceId}/registrations",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Registers a mobile device (its push token, through an Amazon Pinpoint application) to receive push notifications for the messages of one chat contact. Returns the registration ID.",
+    )
+    .with_input(&shapes::CreatePushNotificationRegistrationRequest)
+    .with_output(&shapes::CreatePushNotificationRegistrationResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ServiceQuotaExceededException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::CreatePushNotificationRegistrationRequest>,
-    ),
-};
+    );
 
-pub static CreateQueue: Operation = Operation {
-    name: "CreateQueue",
-    cli_name: "create-queue",
-    doc: "Creates a standard queue with its hours of operation and, optionally, its outbound caller ID, outbound email address, capacity and quick connects. Returns the queue's ID and ARN.",
-    http: Http {
-        method: "PUT",
-        uri: "/queues/{InstanceId}",
-        code: 200,
-    },
-    input: Some(&shapes::CreateQueueRequest),
-    output: Some(&shapes::CreateQueueResponse),
-    errors: &[
-        &shapes::DuplicateResourceException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::LimitExceededException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::CreateQueueRequest>),
-};
+pub static CreateQueue: Operation = Operation::new(
+        "CreateQueue",
+        "create-queue",
+        Http {
+            method: "PUT",
+            uri: "/queues/{InstanceId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Creates a standard queue with its hours of operation and, optionally, its outbound caller ID, outbound email address, capacity and quick connects. Returns the queue's ID and ARN.",
+    )
+    .with_input(&shapes::CreateQueueRequest)
+    .with_output(&shapes::CreateQueueResponse)
+    .with_errors(
+        &[
+            &shapes::DuplicateResourceException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::LimitExceededException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::CreateQueueRequest>);
 
-pub static CreateQuickConnect: Operation = Operation {
-    name: "CreateQuickConnect",
-    cli_name: "create-quick-connect",
-    doc: "Creates a quick connect, a saved destination (a user, a queue, a phone number or a flow) that agents can transfer contacts to. Returns its ID and ARN.",
-    http: Http {
-        method: "PUT",
-        uri: "/quick-connects/{InstanceId}",
-        code: 200,
-    },
-    input: Some(&shapes::CreateQuickConnectRequest),
-    output: Some(&shapes::CreateQuickConnectResponse),
-    errors: &[
-        &shapes::DuplicateResourceException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::LimitExceededException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::CreateQuickConnectRequest>),
-};
+pub static CreateQuickConnect: Operation = Operation::new(
+        "CreateQuickConnect",
+        "create-quick-connect",
+        Http {
+            method: "PUT",
+            uri: "/quick-connects/{InstanceId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Creates a quick connect, a saved destination (a user, a queue, a phone number or a flow) that agents can transfer contacts to. Returns its ID and ARN.",
+    )
+    .with_input(&shapes::CreateQuickConnectRequest)
+    .with_output(&shapes::CreateQuickConnectResponse)
+    .with_errors(
+        &[
+            &shapes::DuplicateResourceException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::LimitExceededException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::CreateQuickConnectRequest>);
 
-pub static CreateRoutingProfile: Operation = Operation {
-    name: "CreateRoutingProfile",
-    cli_name: "create-routing-profile",
-    doc: "Creates a routing profile, which sets the channels agents handle and how many at once, the queues they take contacts from and in what order, and where outbound calls go. Returns its ID and ARN.",
-    http: Http {
-        method: "PUT",
-        uri: "/routing-profiles/{InstanceId}",
-        code: 200,
-    },
-    input: Some(&shapes::CreateRoutingProfileRequest),
-    output: Some(&shapes::CreateRoutingProfileResponse),
-    errors: &[
-        &shapes::DuplicateResourceException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::LimitExceededException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::CreateRoutingProfileRequest>),
-};
+pub static CreateRoutingProfile: Operation = Operation::new(
+        "CreateRoutingProfile",
+        "create-routing-profile",
+        Http {
+            method: "PUT",
+            uri: "/routing-profiles/{InstanceId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Creates a routing profile, which sets the channels agents handle and how many at once, the queues they take contacts from and in what order, and where outbound calls go. Returns its ID and ARN.",
+    )
+    .with_input(&shapes::CreateRoutingProfileRequest)
+    .with_output(&shapes::CreateRoutingProfileResponse)
+    .with_errors(
+        &[
+            &shapes::DuplicateResourceException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::LimitExceededException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::CreateRoutingProfileRequest>);
 
-pub static CreateRule: Operation = Operation {
-    name: "CreateRule",
-    cli_name: "create-rule",
-    doc: "Creates a rule that runs actions (create a task, send a notification, raise an EventBridge event, and so on) when an event source, such as a Contact Lens analysis, matches its condition. Returns the rule's ID and ARN.",
-    http: Http {
-        method: "POST",
-        uri: "/rules/{InstanceId}",
-        code: 200,
-    },
-    input: Some(&shapes::CreateRuleRequest),
-    output: Some(&shapes::CreateRuleResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceConflictException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ServiceQuotaExceededException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::CreateRuleRequest>),
-};
+pub static CreateRule: Operation = Operation::new(
+        "CreateRule",
+        "create-rule",
+        Http {
+            method: "POST",
+            uri: "/rules/{InstanceId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Creates a rule that runs actions (create a task, send a notification, raise an EventBridge event, and so on) when an event source, such as a Contact Lens analysis, matches its condition. Returns the rule's ID and ARN.",
+    )
+    .with_input(&shapes::CreateRuleRequest)
+    .with_output(&shapes::CreateRuleResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceConflictException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ServiceQuotaExceededException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::CreateRuleRequest>);
 
-pub static CreateSecurityProfile: Operation = Operation {
-    name: "CreateSecurityProfile",
-    cli_name: "create-security-profile",
-    doc: "Creates a security profile, a named set of permissions to grant to users, with optional tag-based and hierarchy-based access control. Returns its ID and ARN.",
-    http: Http {
-        method: "PUT",
-        uri: "/security-profiles/{InstanceId}",
-        code: 200,
-    },
-    input: Some(&shapes::CreateSecurityProfileRequest),
-    output: Some(&shapes::CreateSecurityProfileResponse),
-    errors: &[
-        &shapes::DuplicateResourceException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::LimitExceededException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::CreateSecurityProfileRequest>),
-};
+pub static CreateSecurityProfile: Operation = Operation::new(
+        "CreateSecurityProfile",
+        "create-security-profile",
+        Http {
+            method: "PUT",
+            uri: "/security-profiles/{InstanceId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Creates a security profile, a named set of permissions to grant to users, with optional tag-based and hierarchy-based access control. Returns its ID and ARN.",
+    )
+    .with_input(&shapes::CreateSecurityProfileRequest)
+    .with_output(&shapes::CreateSecurityProfileResponse)
+    .with_errors(
+        &[
+            &shapes::DuplicateResourceException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::LimitExceededException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::CreateSecurityProfileRequest>);
 
-pub static CreateTaskTemplate: Operation = Operation {
-    name: "CreateTaskTemplate",
-    cli_name: "create-task-template",
-    doc: "Creates a task template, which defines the fields, defaults and constraints of a kind of task and the flow its tasks start in. Returns the template's ID and ARN.",
-    http: Http {
-        method: "PUT",
-        uri: "/instance/{InstanceId}/task/template",
-        code: 200,
-    },
-    input: Some(&shapes::CreateTaskTemplateRequest),
-    output: Some(&shapes::CreateTaskTemplateResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::PropertyValidationException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ServiceQuotaExceededException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::CreateTaskTemplateRequest>),
-};
+pub static CreateTaskTemplate: Operation = Operation::new(
+        "CreateTaskTemplate",
+        "create-task-template",
+        Http {
+            method: "PUT",
+            uri: "/instance/{InstanceId}/task/template",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Creates a task template, which defines the fields, defaults and constraints of a kind of task and the flow its tasks start in. Returns the template's ID and ARN.",
+    )
+    .with_input(&shapes::CreateTaskTemplateRequest)
+    .with_output(&shapes::CreateTaskTemplateResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::PropertyValidationException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ServiceQuotaExceededException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::CreateTaskTemplateRequest>);
 
-pub static CreateTestCase: Operation = Operation {
-    name: "CreateTestCase",
-    cli_name: "create-test-case",
-    doc: "Creates a test case that simulates a voice or chat contact against the instance's flows and checks the expected behaviour. Returns the test case's ID and ARN.",
-    http: Http {
-        method: "PUT",
-        uri: "/test-cases/{InstanceId}",
-        code: 200,
-    },
-    input: Some(&shapes::CreateTestCaseRequest),
-    output: Some(&shapes::CreateTestCaseResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::DuplicateResourceException,
-        &shapes::IdempotencyException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::InvalidTestCaseException,
-        &shapes::LimitExceededException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ServiceQuotaExceededException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::CreateTestCaseRequest>),
-};
+pub static CreateTestCase: Operation = Operation::new(
+        "CreateTestCase",
+        "create-test-case",
+        Http {
+            method: "PUT",
+            uri: "/test-cases/{InstanceId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Creates a test case that simulates a voice or chat contact against the instance's flows and checks the expected behaviour. Returns the test case's ID and ARN.",
+    )
+    .with_input(&shapes::CreateTestCaseRequest)
+    .with_output(&shapes::CreateTestCaseResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::DuplicateResourceException,
+            &shapes::IdempotencyException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::InvalidTestCaseException,
+            &shapes::LimitExceededException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ServiceQuotaExceededException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::CreateTestCaseRequest>);
 
-pub static CreateTrafficDistributionGroup: Operation = Operation {
-    name: "CreateTrafficDistributionGroup",
-    cli_name: "create-traffic-distribution-group",
-    doc: "Creates a traffic distribution group, which spreads telephony traffic and agents between an instance and its replica in another Region. Returns the group's ID and ARN; creation finishes asynchronously.",
-    http: Http {
-        method: "PUT",
-        uri: "/traffic-distribution-group",
-        code: 200,
-    },
-    input: Some(&shapes::CreateTrafficDistributionGroupRequest),
-    output: Some(&shapes::CreateTrafficDistributionGroupResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceConflictException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ResourceNotReadyException,
-        &shapes::ServiceQuotaExceededException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static CreateTrafficDistributionGroup: Operation = Operation::new(
+        "CreateTrafficDistributionGroup",
+        "create-traffic-distribution-group",
+        Http {
+            method: "PUT",
+            uri: "/traffic-distribution-group",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Creates a traffic distribution group, which spreads telephony traffic and agents between an instance and its replica in another Region. Returns the group's ID and ARN; creation finishes asynchronously.",
+    )
+    .with_input(&shapes::CreateTrafficDistributionGroupRequest)
+    .with_output(&shapes::CreateTrafficDistributionGroupResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceConflictException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ResourceNotReadyException,
+            &shapes::ServiceQuotaExceededException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::CreateTrafficDistributionGroupRequest>,
-    ),
-};
+    );
 
-pub static CreateUseCase: Operation = Operation {
-    name: "CreateUseCase",
-    cli_name: "create-use-case",
-    doc: "Adds a use case, such as rules evaluation or outbound campaigns, to an integration association. Returns the use case's ID and ARN.",
-    http: Http {
-        method: "PUT",
-        uri: "/instance/{InstanceId}/integration-associations/{IntegrationAssociationId}/use-cases",
-        code: 200,
-    },
-    input: Some(&shapes::CreateUseCaseRequest),
-    output: Some(&shapes::CreateUseCaseResponse),
-    errors: &[
-        &shapes::DuplicateResourceException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::CreateUseCaseRequest>),
-};
+pub static CreateUseCase: Operation = Operation::new(
+        "CreateUseCase",
+        "create-use-case",
+        Http {
+            method: "PUT",
+            uri: "/instance/{InstanceId}/integration-associations/{IntegrationAssociationId}/use-cases",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Adds a use case, such as rules evaluation or outbound campaigns, to an integration association. Returns the use case's ID and ARN.",
+    )
+    .with_input(&shapes::CreateUseCaseRequest)
+    .with_output(&shapes::CreateUseCaseResponse)
+    .with_errors(
+        &[
+            &shapes::DuplicateResourceException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::CreateUseCaseRequest>);
 
-pub static CreateUser: Operation = Operation {
-    name: "CreateUser",
-    cli_name: "create-user",
-    doc: "Creates a user account in the instance with a routing profile, security profiles and phone settings, and optionally identity information and a hierarchy group. Returns the user's ID and ARN.",
-    http: Http {
-        method: "PUT",
-        uri: "/users/{InstanceId}",
-        code: 200,
-    },
-    input: Some(&shapes::CreateUserRequest),
-    output: Some(&shapes::CreateUserResponse),
-    errors: &[
-        &shapes::DuplicateResourceException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::LimitExceededException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::CreateUserRequest>),
-};
+pub static CreateUser: Operation = Operation::new(
+        "CreateUser",
+        "create-user",
+        Http {
+            method: "PUT",
+            uri: "/users/{InstanceId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Creates a user account in the instance with a routing profile, security profiles and phone settings, and optionally identity information and a hierarchy group. Returns the user's ID and ARN.",
+    )
+    .with_input(&shapes::CreateUserRequest)
+    .with_output(&shapes::CreateUserResponse)
+    .with_errors(
+        &[
+            &shapes::DuplicateResourceException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::LimitExceededException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::CreateUserRequest>);
 
-pub static CreateUserHierarchyGroup: Operation = Operation {
-    name: "CreateUserHierarchyGroup",
-    cli_name: "create-user-hierarchy-group",
-    doc: "Creates a group in the agent hierarchy, at the top level or under a parent group. Returns the group's ID and ARN.",
-    http: Http {
-        method: "PUT",
-        uri: "/user-hierarchy-groups/{InstanceId}",
-        code: 200,
-    },
-    input: Some(&shapes::CreateUserHierarchyGroupRequest),
-    output: Some(&shapes::CreateUserHierarchyGroupResponse),
-    errors: &[
-        &shapes::DuplicateResourceException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::LimitExceededException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static CreateUserHierarchyGroup: Operation = Operation::new(
+        "CreateUserHierarchyGroup",
+        "create-user-hierarchy-group",
+        Http {
+            method: "PUT",
+            uri: "/user-hierarchy-groups/{InstanceId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Creates a group in the agent hierarchy, at the top level or under a parent group. Returns the group's ID and ARN.",
+    )
+    .with_input(&shapes::CreateUserHierarchyGroupRequest)
+    .with_output(&shapes::CreateUserHierarchyGroupResponse)
+    .with_errors(
+        &[
+            &shapes::DuplicateResourceException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::LimitExceededException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::CreateUserHierarchyGroupRequest>,
-    ),
-};
+    );
 
-pub static CreateView: Operation = Operation {
-    name: "CreateView",
-    cli_name: "create-view",
-    doc: "Creates a view, a customizable page of the agent workspace made of a template and its actions. Returns the new view with its ID, ARN and content.",
-    http: Http {
-        method: "PUT",
-        uri: "/views/{InstanceId}",
-        code: 200,
-    },
-    input: Some(&shapes::CreateViewRequest),
-    output: Some(&shapes::CreateViewResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::DuplicateResourceException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceInUseException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ServiceQuotaExceededException,
-        &shapes::TooManyRequestsException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: true,
-    input_schema: Some(crate::schema::schema_of::<types::CreateViewRequest>),
-};
+pub static CreateView: Operation = Operation::new(
+        "CreateView",
+        "create-view",
+        Http {
+            method: "PUT",
+            uri: "/views/{InstanceId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Creates a view, a customizable page of the agent workspace made of a template and its actions. Returns the new view with its ID, ARN and content.",
+    )
+    .with_input(&shapes::CreateViewRequest)
+    .with_output(&shapes::CreateViewResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::DuplicateResourceException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceInUseException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ServiceQuotaExceededException,
+            &shapes::TooManyRequestsException,
+        ],
+    )
+    .with_examples(&[])
+    .with_idempotent()
+    .with_input_schema(crate::schema::schema_of::<types::CreateViewRequest>);
 
-pub static CreateViewVersion: Operation = Operation {
-    name: "CreateViewVersion",
-    cli_name: "create-view-version",
-    doc: "Freezes the current content of a view as a new, numbered version. Returns the view at that version.",
-    http: Http {
-        method: "PUT",
-        uri: "/views/{InstanceId}/{ViewId}/versions",
-        code: 200,
-    },
-    input: Some(&shapes::CreateViewVersionRequest),
-    output: Some(&shapes::CreateViewVersionResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceInUseException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ServiceQuotaExceededException,
-        &shapes::TooManyRequestsException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: true,
-    input_schema: Some(crate::schema::schema_of::<types::CreateViewVersionRequest>),
-};
+pub static CreateViewVersion: Operation = Operation::new(
+        "CreateViewVersion",
+        "create-view-version",
+        Http {
+            method: "PUT",
+            uri: "/views/{InstanceId}/{ViewId}/versions",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Freezes the current content of a view as a new, numbered version. Returns the view at that version.",
+    )
+    .with_input(&shapes::CreateViewVersionRequest)
+    .with_output(&shapes::CreateViewVersionResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceInUseException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ServiceQuotaExceededException,
+            &shapes::TooManyRequestsException,
+        ],
+    )
+    .with_examples(&[])
+    .with_idempotent()
+    .with_input_schema(crate::schema::schema_of::<types::CreateViewVersionRequest>);
 
-pub static CreateVocabulary: Operation = Operation {
-    name: "CreateVocabulary",
-    cli_name: "create-vocabulary",
-    doc: "Creates a custom vocabulary for one language, so that Contact Lens transcribes the listed words and phrases correctly; it becomes usable once its state is ACTIVE. Returns its ID, ARN and state.",
-    http: Http {
-        method: "POST",
-        uri: "/vocabulary/{InstanceId}",
-        code: 200,
-    },
-    input: Some(&shapes::CreateVocabularyRequest),
-    output: Some(&shapes::CreateVocabularyResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceConflictException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ServiceQuotaExceededException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::CreateVocabularyRequest>),
-};
+pub static CreateVocabulary: Operation = Operation::new(
+        "CreateVocabulary",
+        "create-vocabulary",
+        Http {
+            method: "POST",
+            uri: "/vocabulary/{InstanceId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Creates a custom vocabulary for one language, so that Contact Lens transcribes the listed words and phrases correctly; it becomes usable once its state is ACTIVE. Returns its ID, ARN and state.",
+    )
+    .with_input(&shapes::CreateVocabularyRequest)
+    .with_output(&shapes::CreateVocabularyResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceConflictException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ServiceQuotaExceededException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::CreateVocabularyRequest>);
 
-pub static CreateWorkspace: Operation = Operation {
-    name: "CreateWorkspace",
-    cli_name: "create-workspace",
-    doc: "Creates a workspace, an agent workspace layout with its own name, title and theme, to which pages can be added. Returns the workspace's ID and ARN.",
-    http: Http {
-        method: "PUT",
-        uri: "/workspaces/{InstanceId}",
-        code: 200,
-    },
-    input: Some(&shapes::CreateWorkspaceRequest),
-    output: Some(&shapes::CreateWorkspaceResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::DuplicateResourceException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::LimitExceededException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ServiceQuotaExceededException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::CreateWorkspaceRequest>),
-};
+pub static CreateWorkspace: Operation = Operation::new(
+        "CreateWorkspace",
+        "create-workspace",
+        Http {
+            method: "PUT",
+            uri: "/workspaces/{InstanceId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Creates a workspace, an agent workspace layout with its own name, title and theme, to which pages can be added. Returns the workspace's ID and ARN.",
+    )
+    .with_input(&shapes::CreateWorkspaceRequest)
+    .with_output(&shapes::CreateWorkspaceResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::DuplicateResourceException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::LimitExceededException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ServiceQuotaExceededException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::CreateWorkspaceRequest>);
 
-pub static CreateWorkspacePage: Operation = Operation {
-    name: "CreateWorkspacePage",
-    cli_name: "create-workspace-page",
-    doc: "Adds a page to a workspace, showing a view or other resource under a page name and an optional URL slug. Returns nothing.",
-    http: Http {
-        method: "PUT",
-        uri: "/workspaces/{InstanceId}/{WorkspaceId}/pages",
-        code: 200,
-    },
-    input: Some(&shapes::CreateWorkspacePageRequest),
-    output: Some(&shapes::CreateWorkspacePageResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::DuplicateResourceException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::LimitExceededException,
-        &shapes::ResourceConflictException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ServiceQuotaExceededException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::CreateWorkspacePageRequest>),
-};
+pub static CreateWorkspacePage: Operation = Operation::new(
+        "CreateWorkspacePage",
+        "create-workspace-page",
+        Http {
+            method: "PUT",
+            uri: "/workspaces/{InstanceId}/{WorkspaceId}/pages",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Adds a page to a workspace, showing a view or other resource under a page name and an optional URL slug. Returns nothing.",
+    )
+    .with_input(&shapes::CreateWorkspacePageRequest)
+    .with_output(&shapes::CreateWorkspacePageResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::DuplicateResourceException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::LimitExceededException,
+            &shapes::ResourceConflictException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ServiceQuotaExceededException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::CreateWorkspacePageRequest>);

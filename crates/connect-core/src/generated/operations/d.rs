@@ -8,2278 +8,2388 @@ use super::*;
 use crate::model::*;
 use crate::generated::{shapes, types};
 
-pub static DeactivateEvaluationForm: Operation = Operation {
-    name: "DeactivateEvaluationForm",
-    cli_name: "deactivate-evaluation-form",
-    doc: "Deactivates the active version of an evaluation form, so that it is no longer offered for new evaluations. Returns the form's ID, ARN and version.",
-    http: Http {
-        method: "POST",
-        uri: "/evaluation-forms/{InstanceId}/{EvaluationFormId}/deactivate",
-        code: 200,
-    },
-    input: Some(&shapes::DeactivateEvaluationFormRequest),
-    output: Some(&shapes::DeactivateEvaluationFormResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::ResourceConflictException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static DeactivateEvaluationForm: Operation = Operation::new(
+        "DeactivateEvaluationForm",
+        "deactivate-evaluation-form",
+        Http {
+            method: "POST",
+            uri: "/evaluation-forms/{InstanceId}/{EvaluationFormId}/deactivate",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Deactivates the active version of an evaluation form, so that it is no longer offered for new evaluations. Returns the form's ID, ARN and version.",
+    )
+    .with_input(&shapes::DeactivateEvaluationFormRequest)
+    .with_output(&shapes::DeactivateEvaluationFormResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::ResourceConflictException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::DeactivateEvaluationFormRequest>,
-    ),
-};
+    );
 
-pub static DeleteAttachedFile: Operation = Operation {
-    name: "DeleteAttachedFile",
-    cli_name: "delete-attached-file",
-    doc: "Deletes a file attached to a resource, such as a case or an email contact, together with its stored content. Returns nothing.",
-    http: Http {
-        method: "DELETE",
-        uri: "/attached-files/{InstanceId}/{FileId}",
-        code: 200,
-    },
-    input: Some(&shapes::DeleteAttachedFileRequest),
-    output: Some(&shapes::DeleteAttachedFileResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::DeleteAttachedFileRequest>),
-};
+pub static DeleteAttachedFile: Operation = Operation::new(
+        "DeleteAttachedFile",
+        "delete-attached-file",
+        Http {
+            method: "DELETE",
+            uri: "/attached-files/{InstanceId}/{FileId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Deletes a file attached to a resource, such as a case or an email contact, together with its stored content. Returns nothing.",
+    )
+    .with_input(&shapes::DeleteAttachedFileRequest)
+    .with_output(&shapes::DeleteAttachedFileResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::DeleteAttachedFileRequest>);
 
-pub static DeleteContactEvaluation: Operation = Operation {
-    name: "DeleteContactEvaluation",
-    cli_name: "delete-contact-evaluation",
-    doc: "Deletes a contact evaluation, draft or submitted. Returns nothing.",
-    http: Http {
-        method: "DELETE",
-        uri: "/contact-evaluations/{InstanceId}/{EvaluationId}",
-        code: 200,
-    },
-    input: Some(&shapes::DeleteContactEvaluationRequest),
-    output: None,
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::ResourceConflictException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: true,
-    input_schema: Some(crate::schema::schema_of::<types::DeleteContactEvaluationRequest>),
-};
+pub static DeleteContactEvaluation: Operation = Operation::new(
+        "DeleteContactEvaluation",
+        "delete-contact-evaluation",
+        Http {
+            method: "DELETE",
+            uri: "/contact-evaluations/{InstanceId}/{EvaluationId}",
+            code: 200,
+        },
+    )
+    .with_doc("Deletes a contact evaluation, draft or submitted. Returns nothing.")
+    .with_input(&shapes::DeleteContactEvaluationRequest)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::ResourceConflictException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_idempotent()
+    .with_input_schema(
+        crate::schema::schema_of::<types::DeleteContactEvaluationRequest>,
+    );
 
-pub static DeleteContactFlow: Operation = Operation {
-    name: "DeleteContactFlow",
-    cli_name: "delete-contact-flow",
-    doc: "Deletes a flow. Returns nothing.",
-    http: Http {
-        method: "DELETE",
-        uri: "/contact-flows/{InstanceId}/{ContactFlowId}",
-        code: 200,
-    },
-    input: Some(&shapes::DeleteContactFlowRequest),
-    output: Some(&shapes::DeleteContactFlowResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::DeleteContactFlowRequest>),
-};
+pub static DeleteContactFlow: Operation = Operation::new(
+        "DeleteContactFlow",
+        "delete-contact-flow",
+        Http {
+            method: "DELETE",
+            uri: "/contact-flows/{InstanceId}/{ContactFlowId}",
+            code: 200,
+        },
+    )
+    .with_doc("Deletes a flow. Returns nothing.")
+    .with_input(&shapes::DeleteContactFlowRequest)
+    .with_output(&shapes::DeleteContactFlowResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::DeleteContactFlowRequest>);
 
-pub static DeleteContactFlowModule: Operation = Operation {
-    name: "DeleteContactFlowModule",
-    cli_name: "delete-contact-flow-module",
-    doc: "Deletes a flow module. Returns nothing.",
-    http: Http {
-        method: "DELETE",
-        uri: "/contact-flow-modules/{InstanceId}/{ContactFlowModuleId}",
-        code: 200,
-    },
-    input: Some(&shapes::DeleteContactFlowModuleRequest),
-    output: Some(&shapes::DeleteContactFlowModuleResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::DeleteContactFlowModuleRequest>),
-};
+pub static DeleteContactFlowModule: Operation = Operation::new(
+        "DeleteContactFlowModule",
+        "delete-contact-flow-module",
+        Http {
+            method: "DELETE",
+            uri: "/contact-flow-modules/{InstanceId}/{ContactFlowModuleId}",
+            code: 200,
+        },
+    )
+    .with_doc("Deletes a flow module. Returns nothing.")
+    .with_input(&shapes::DeleteContactFlowModuleRequest)
+    .with_output(&shapes::DeleteContactFlowModuleResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
+        crate::schema::schema_of::<types::DeleteContactFlowModuleRequest>,
+    );
 
-pub static DeleteContactFlowModuleAlias: Operation = Operation {
-    name: "DeleteContactFlowModuleAlias",
-    cli_name: "delete-contact-flow-module-alias",
-    doc: "Deletes an alias of a flow module; the versions it pointed at remain. Returns nothing.",
-    http: Http {
-        method: "DELETE",
-        uri: "/contact-flow-modules/{InstanceId}/{ContactFlowModuleId}/alias/{AliasId}",
-        code: 200,
-    },
-    input: Some(&shapes::DeleteContactFlowModuleAliasRequest),
-    output: Some(&shapes::DeleteContactFlowModuleAliasResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static DeleteContactFlowModuleAlias: Operation = Operation::new(
+        "DeleteContactFlowModuleAlias",
+        "delete-contact-flow-module-alias",
+        Http {
+            method: "DELETE",
+            uri: "/contact-flow-modules/{InstanceId}/{ContactFlowModuleId}/alias/{AliasId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Deletes an alias of a flow module; the versions it pointed at remain. Returns nothing.",
+    )
+    .with_input(&shapes::DeleteContactFlowModuleAliasRequest)
+    .with_output(&shapes::DeleteContactFlowModuleAliasResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::DeleteContactFlowModuleAliasRequest>,
-    ),
-};
+    );
 
-pub static DeleteContactFlowModuleVersion: Operation = Operation {
-    name: "DeleteContactFlowModuleVersion",
-    cli_name: "delete-contact-flow-module-version",
-    doc: "Deletes one version of a flow module. Returns nothing.",
-    http: Http {
-        method: "DELETE",
-        uri: "/contact-flow-modules/{InstanceId}/{ContactFlowModuleId}/version/{ContactFlowModuleVersion}",
-        code: 200,
-    },
-    input: Some(&shapes::DeleteContactFlowModuleVersionRequest),
-    output: Some(&shapes::DeleteContactFlowModuleVersionResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static DeleteContactFlowModuleVersion: Operation = Operation::new(
+        "DeleteContactFlowModuleVersion",
+        "delete-contact-flow-module-version",
+        Http {
+            method: "DELETE",
+            uri: "/contact-flow-modules/{InstanceId}/{ContactFlowModuleId}/version/{ContactFlowModuleVersion}",
+            code: 200,
+        },
+    )
+    .with_doc("Deletes one version of a flow module. Returns nothing.")
+    .with_input(&shapes::DeleteContactFlowModuleVersionRequest)
+    .with_output(&shapes::DeleteContactFlowModuleVersionResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::DeleteContactFlowModuleVersionRequest>,
-    ),
-};
+    );
 
-pub static DeleteContactFlowVersion: Operation = Operation {
-    name: "DeleteContactFlowVersion",
-    cli_name: "delete-contact-flow-version",
-    doc: "Deletes one version of a flow. Returns nothing.",
-    http: Http {
-        method: "DELETE",
-        uri: "/contact-flows/{InstanceId}/{ContactFlowId}/version/{ContactFlowVersion}",
-        code: 200,
-    },
-    input: Some(&shapes::DeleteContactFlowVersionRequest),
-    output: Some(&shapes::DeleteContactFlowVersionResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static DeleteContactFlowVersion: Operation = Operation::new(
+        "DeleteContactFlowVersion",
+        "delete-contact-flow-version",
+        Http {
+            method: "DELETE",
+            uri: "/contact-flows/{InstanceId}/{ContactFlowId}/version/{ContactFlowVersion}",
+            code: 200,
+        },
+    )
+    .with_doc("Deletes one version of a flow. Returns nothing.")
+    .with_input(&shapes::DeleteContactFlowVersionRequest)
+    .with_output(&shapes::DeleteContactFlowVersionResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::DeleteContactFlowVersionRequest>,
-    ),
-};
+    );
 
-pub static DeleteDataTable: Operation = Operation {
-    name: "DeleteDataTable",
-    cli_name: "delete-data-table",
-    doc: "Deletes a data table with all its attributes and values. Returns nothing.",
-    http: Http {
-        method: "DELETE",
-        uri: "/data-tables/{InstanceId}/{DataTableId}",
-        code: 200,
-    },
-    input: Some(&shapes::DeleteDataTableRequest),
-    output: Some(&shapes::DeleteDataTableResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::ConflictException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::DeleteDataTableRequest>),
-};
+pub static DeleteDataTable: Operation = Operation::new(
+        "DeleteDataTable",
+        "delete-data-table",
+        Http {
+            method: "DELETE",
+            uri: "/data-tables/{InstanceId}/{DataTableId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Deletes a data table with all its attributes and values. Returns nothing.",
+    )
+    .with_input(&shapes::DeleteDataTableRequest)
+    .with_output(&shapes::DeleteDataTableResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::ConflictException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::DeleteDataTableRequest>);
 
-pub static DeleteDataTableAttribute: Operation = Operation {
-    name: "DeleteDataTableAttribute",
-    cli_name: "delete-data-table-attribute",
-    doc: "Removes an attribute (a column) and its values from a data table. Returns the table's new lock version.",
-    http: Http {
-        method: "DELETE",
-        uri: "/data-tables/{InstanceId}/{DataTableId}/attributes/{AttributeName}",
-        code: 200,
-    },
-    input: Some(&shapes::DeleteDataTableAttributeRequest),
-    output: Some(&shapes::DeleteDataTableAttributeResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::ConflictException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static DeleteDataTableAttribute: Operation = Operation::new(
+        "DeleteDataTableAttribute",
+        "delete-data-table-attribute",
+        Http {
+            method: "DELETE",
+            uri: "/data-tables/{InstanceId}/{DataTableId}/attributes/{AttributeName}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Removes an attribute (a column) and its values from a data table. Returns the table's new lock version.",
+    )
+    .with_input(&shapes::DeleteDataTableAttributeRequest)
+    .with_output(&shapes::DeleteDataTableAttributeResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::ConflictException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::DeleteDataTableAttributeRequest>,
-    ),
-};
+    );
 
-pub static DeleteEmailAddress: Operation = Operation {
-    name: "DeleteEmailAddress",
-    cli_name: "delete-email-address",
-    doc: "Deletes an email address of the instance; mail sent to it is no longer received. Returns nothing.",
-    http: Http {
-        method: "DELETE",
-        uri: "/email-addresses/{InstanceId}/{EmailAddressId}",
-        code: 200,
-    },
-    input: Some(&shapes::DeleteEmailAddressRequest),
-    output: Some(&shapes::DeleteEmailAddressResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceConflictException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::DeleteEmailAddressRequest>),
-};
+pub static DeleteEmailAddress: Operation = Operation::new(
+        "DeleteEmailAddress",
+        "delete-email-address",
+        Http {
+            method: "DELETE",
+            uri: "/email-addresses/{InstanceId}/{EmailAddressId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Deletes an email address of the instance; mail sent to it is no longer received. Returns nothing.",
+    )
+    .with_input(&shapes::DeleteEmailAddressRequest)
+    .with_output(&shapes::DeleteEmailAddressResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceConflictException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::DeleteEmailAddressRequest>);
 
-pub static DeleteEvaluationForm: Operation = Operation {
-    name: "DeleteEvaluationForm",
-    cli_name: "delete-evaluation-form",
-    doc: "Deletes an evaluation form, all its versions or only the version given. Returns nothing.",
-    http: Http {
-        method: "DELETE",
-        uri: "/evaluation-forms/{InstanceId}/{EvaluationFormId}",
-        code: 200,
-    },
-    input: Some(&shapes::DeleteEvaluationFormRequest),
-    output: None,
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::ResourceConflictException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: true,
-    input_schema: Some(crate::schema::schema_of::<types::DeleteEvaluationFormRequest>),
-};
+pub static DeleteEvaluationForm: Operation = Operation::new(
+        "DeleteEvaluationForm",
+        "delete-evaluation-form",
+        Http {
+            method: "DELETE",
+            uri: "/evaluation-forms/{InstanceId}/{EvaluationFormId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Deletes an evaluation form, all its versions or only the version given. Returns nothing.",
+    )
+    .with_input(&shapes::DeleteEvaluationFormRequest)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::ResourceConflictException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_idempotent()
+    .with_input_schema(crate::schema::schema_of::<types::DeleteEvaluationFormRequest>);
 
-pub static DeleteHoursOfOperation: Operation = Operation {
-    name: "DeleteHoursOfOperation",
-    cli_name: "delete-hours-of-operation",
-    doc: "Deletes an hours of operation. Returns nothing.",
-    http: Http {
-        method: "DELETE",
-        uri: "/hours-of-operations/{InstanceId}/{HoursOfOperationId}",
-        code: 200,
-    },
-    input: Some(&shapes::DeleteHoursOfOperationRequest),
-    output: None,
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::DeleteHoursOfOperationRequest>),
-};
+pub static DeleteHoursOfOperation: Operation = Operation::new(
+        "DeleteHoursOfOperation",
+        "delete-hours-of-operation",
+        Http {
+            method: "DELETE",
+            uri: "/hours-of-operations/{InstanceId}/{HoursOfOperationId}",
+            code: 200,
+        },
+    )
+    .with_doc("Deletes an hours of operation. Returns nothing.")
+    .with_input(&shapes::DeleteHoursOfOperationRequest)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::DeleteHoursOfOperationRequest>);
 
-pub static DeleteHoursOfOperationOverride: Operation = Operation {
-    name: "DeleteHoursOfOperationOverride",
-    cli_name: "delete-hours-of-operation-override",
-    doc: "Deletes an override of an hours of operation, restoring the regular hours on its dates. Returns nothing.",
-    http: Http {
-        method: "DELETE",
-        uri: "/hours-of-operations/{InstanceId}/{HoursOfOperationId}/overrides/{HoursOfOperationOverrideId}",
-        code: 200,
-    },
-    input: Some(&shapes::DeleteHoursOfOperationOverrideRequest),
-    output: None,
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static DeleteHoursOfOperationOverride: Operation = Operation::new(
+        "DeleteHoursOfOperationOverride",
+        "delete-hours-of-operation-override",
+        Http {
+            method: "DELETE",
+            uri: "/hours-of-operations/{InstanceId}/{HoursOfOperationId}/overrides/{HoursOfOperationOverrideId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Deletes an override of an hours of operation, restoring the regular hours on its dates. Returns nothing.",
+    )
+    .with_input(&shapes::DeleteHoursOfOperationOverrideRequest)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::DeleteHoursOfOperationOverrideRequest>,
-    ),
-};
+    );
 
-pub static DeleteInstance: Operation = Operation {
-    name: "DeleteInstance",
-    cli_name: "delete-instance",
-    doc: "Deletes an Amazon Connect instance with its configuration and data. Returns nothing.",
-    http: Http {
-        method: "DELETE",
-        uri: "/instance/{InstanceId}",
-        code: 200,
-    },
-    input: Some(&shapes::DeleteInstanceRequest),
-    output: None,
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::DeleteInstanceRequest>),
-};
+pub static DeleteInstance: Operation = Operation::new(
+        "DeleteInstance",
+        "delete-instance",
+        Http {
+            method: "DELETE",
+            uri: "/instance/{InstanceId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Deletes an Amazon Connect instance with its configuration and data. Returns nothing.",
+    )
+    .with_input(&shapes::DeleteInstanceRequest)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::DeleteInstanceRequest>);
 
-pub static DeleteIntegrationAssociation: Operation = Operation {
-    name: "DeleteIntegrationAssociation",
-    cli_name: "delete-integration-association",
-    doc: "Removes the connection between the instance and another application or service; its use cases must be deleted first. Returns nothing.",
-    http: Http {
-        method: "DELETE",
-        uri: "/instance/{InstanceId}/integration-associations/{IntegrationAssociationId}",
-        code: 200,
-    },
-    input: Some(&shapes::DeleteIntegrationAssociationRequest),
-    output: None,
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static DeleteIntegrationAssociation: Operation = Operation::new(
+        "DeleteIntegrationAssociation",
+        "delete-integration-association",
+        Http {
+            method: "DELETE",
+            uri: "/instance/{InstanceId}/integration-associations/{IntegrationAssociationId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Removes the connection between the instance and another application or service; its use cases must be deleted first. Returns nothing.",
+    )
+    .with_input(&shapes::DeleteIntegrationAssociationRequest)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::DeleteIntegrationAssociationRequest>,
-    ),
-};
+    );
 
-pub static DeleteNotification: Operation = Operation {
-    name: "DeleteNotification",
-    cli_name: "delete-notification",
-    doc: "Deletes a notification, withdrawing it from its recipients. Returns nothing.",
-    http: Http {
-        method: "DELETE",
-        uri: "/notifications/{InstanceId}/{NotificationId}",
-        code: 200,
-    },
-    input: Some(&shapes::DeleteNotificationRequest),
-    output: Some(&shapes::DeleteNotificationResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::DeleteNotificationRequest>),
-};
+pub static DeleteNotification: Operation = Operation::new(
+        "DeleteNotification",
+        "delete-notification",
+        Http {
+            method: "DELETE",
+            uri: "/notifications/{InstanceId}/{NotificationId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Deletes a notification, withdrawing it from its recipients. Returns nothing.",
+    )
+    .with_input(&shapes::DeleteNotificationRequest)
+    .with_output(&shapes::DeleteNotificationResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::DeleteNotificationRequest>);
 
-pub static DeletePredefinedAttribute: Operation = Operation {
-    name: "DeletePredefinedAttribute",
-    cli_name: "delete-predefined-attribute",
-    doc: "Deletes a predefined attribute. Returns nothing.",
-    http: Http {
-        method: "DELETE",
-        uri: "/predefined-attributes/{InstanceId}/{Name}",
-        code: 200,
-    },
-    input: Some(&shapes::DeletePredefinedAttributeRequest),
-    output: None,
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceInUseException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: true,
-    input_schema: Some(
+pub static DeletePredefinedAttribute: Operation = Operation::new(
+        "DeletePredefinedAttribute",
+        "delete-predefined-attribute",
+        Http {
+            method: "DELETE",
+            uri: "/predefined-attributes/{InstanceId}/{Name}",
+            code: 200,
+        },
+    )
+    .with_doc("Deletes a predefined attribute. Returns nothing.")
+    .with_input(&shapes::DeletePredefinedAttributeRequest)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceInUseException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_idempotent()
+    .with_input_schema(
         crate::schema::schema_of::<types::DeletePredefinedAttributeRequest>,
-    ),
-};
+    );
 
-pub static DeletePrompt: Operation = Operation {
-    name: "DeletePrompt",
-    cli_name: "delete-prompt",
-    doc: "Deletes a prompt. Returns nothing.",
-    http: Http {
-        method: "DELETE",
-        uri: "/prompts/{InstanceId}/{PromptId}",
-        code: 200,
-    },
-    input: Some(&shapes::DeletePromptRequest),
-    output: None,
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::DeletePromptRequest>),
-};
+pub static DeletePrompt: Operation = Operation::new(
+        "DeletePrompt",
+        "delete-prompt",
+        Http {
+            method: "DELETE",
+            uri: "/prompts/{InstanceId}/{PromptId}",
+            code: 200,
+        },
+    )
+    .with_doc("Deletes a prompt. Returns nothing.")
+    .with_input(&shapes::DeletePromptRequest)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::DeletePromptRequest>);
 
-pub static DeletePushNotificationRegistration: Operation = Operation {
-    name: "DeletePushNotificationRegistration",
-    cli_name: "delete-push-notification-registration",
-    doc: "Stops push notifications to a registered device for a chat contact. Returns nothing.",
-    http: Http {
-        method: "DELETE",
-        uri: "/push-notification/{InstanceId}/registrations/{RegistrationId}",
-        code: 200,
-    },
-    input: Some(&shapes::DeletePushNotificationRegistrationRequest),
-    output: Some(&shapes::DeletePushNotificationRegistrationResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static DeletePushNotificationRegistration: Operation = Operation::new(
+        "DeletePushNotificationRegistration",
+        "delete-push-notification-registration",
+        Http {
+            method: "DELETE",
+            uri: "/push-notification/{InstanceId}/registrations/{RegistrationId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Stops push notifications to a registered device for a chat contact. Returns nothing.",
+    )
+    .with_input(&shapes::DeletePushNotificationRegistrationRequest)
+    .with_output(&shapes::DeletePushNotificationRegistrationResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::DeletePushNotificationRegistrationRequest>,
-    ),
-};
+    );
 
-pub static DeleteQueue: Operation = Operation {
-    name: "DeleteQueue",
-    cli_name: "delete-queue",
-    doc: "Deletes a standard queue. Returns nothing.",
-    http: Http {
-        method: "DELETE",
-        uri: "/queues/{InstanceId}/{QueueId}",
-        code: 200,
-    },
-    input: Some(&shapes::DeleteQueueRequest),
-    output: None,
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceInUseException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::DeleteQueueRequest>),
-};
+pub static DeleteQueue: Operation = Operation::new(
+        "DeleteQueue",
+        "delete-queue",
+        Http {
+            method: "DELETE",
+            uri: "/queues/{InstanceId}/{QueueId}",
+            code: 200,
+        },
+    )
+    .with_doc("Deletes a standard queue. Returns nothing.")
+    .with_input(&shapes::DeleteQueueRequest)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceInUseException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::DeleteQueueRequest>);
 
-pub static DeleteQuickConnect: Operation = Operation {
-    name: "DeleteQuickConnect",
-    cli_name: "delete-quick-connect",
-    doc: "Deletes a quick connect. Returns nothing.",
-    http: Http {
-        method: "DELETE",
-        uri: "/quick-connects/{InstanceId}/{QuickConnectId}",
-        code: 200,
-    },
-    input: Some(&shapes::DeleteQuickConnectRequest),
-    output: None,
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::DeleteQuickConnectRequest>),
-};
+pub static DeleteQuickConnect: Operation = Operation::new(
+        "DeleteQuickConnect",
+        "delete-quick-connect",
+        Http {
+            method: "DELETE",
+            uri: "/quick-connects/{InstanceId}/{QuickConnectId}",
+            code: 200,
+        },
+    )
+    .with_doc("Deletes a quick connect. Returns nothing.")
+    .with_input(&shapes::DeleteQuickConnectRequest)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::DeleteQuickConnectRequest>);
 
-pub static DeleteRoutingProfile: Operation = Operation {
-    name: "DeleteRoutingProfile",
-    cli_name: "delete-routing-profile",
-    doc: "Deletes a routing profile. Returns nothing.",
-    http: Http {
-        method: "DELETE",
-        uri: "/routing-profiles/{InstanceId}/{RoutingProfileId}",
-        code: 200,
-    },
-    input: Some(&shapes::DeleteRoutingProfileRequest),
-    output: None,
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceInUseException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::DeleteRoutingProfileRequest>),
-};
+pub static DeleteRoutingProfile: Operation = Operation::new(
+        "DeleteRoutingProfile",
+        "delete-routing-profile",
+        Http {
+            method: "DELETE",
+            uri: "/routing-profiles/{InstanceId}/{RoutingProfileId}",
+            code: 200,
+        },
+    )
+    .with_doc("Deletes a routing profile. Returns nothing.")
+    .with_input(&shapes::DeleteRoutingProfileRequest)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceInUseException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::DeleteRoutingProfileRequest>);
 
-pub static DeleteRule: Operation = Operation {
-    name: "DeleteRule",
-    cli_name: "delete-rule",
-    doc: "Deletes a rule. Returns nothing.",
-    http: Http {
-        method: "DELETE",
-        uri: "/rules/{InstanceId}/{RuleId}",
-        code: 200,
-    },
-    input: Some(&shapes::DeleteRuleRequest),
-    output: None,
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::DeleteRuleRequest>),
-};
+pub static DeleteRule: Operation = Operation::new(
+        "DeleteRule",
+        "delete-rule",
+        Http {
+            method: "DELETE",
+            uri: "/rules/{InstanceId}/{RuleId}",
+            code: 200,
+        },
+    )
+    .with_doc("Deletes a rule. Returns nothing.")
+    .with_input(&shapes::DeleteRuleRequest)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::DeleteRuleRequest>);
 
-pub static DeleteSecurityProfile: Operation = Operation {
-    name: "DeleteSecurityProfile",
-    cli_name: "delete-security-profile",
-    doc: "Deletes a security profile. Returns nothing.",
-    http: Http {
-        method: "DELETE",
-        uri: "/security-profiles/{InstanceId}/{SecurityProfileId}",
-        code: 200,
-    },
-    input: Some(&shapes::DeleteSecurityProfileRequest),
-    output: None,
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceInUseException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::DeleteSecurityProfileRequest>),
-};
+pub static DeleteSecurityProfile: Operation = Operation::new(
+        "DeleteSecurityProfile",
+        "delete-security-profile",
+        Http {
+            method: "DELETE",
+            uri: "/security-profiles/{InstanceId}/{SecurityProfileId}",
+            code: 200,
+        },
+    )
+    .with_doc("Deletes a security profile. Returns nothing.")
+    .with_input(&shapes::DeleteSecurityProfileRequest)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceInUseException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::DeleteSecurityProfileRequest>);
 
-pub static DeleteTaskTemplate: Operation = Operation {
-    name: "DeleteTaskTemplate",
-    cli_name: "delete-task-template",
-    doc: "Deletes a task template. Returns nothing.",
-    http: Http {
-        method: "DELETE",
-        uri: "/instance/{InstanceId}/task/template/{TaskTemplateId}",
-        code: 200,
-    },
-    input: Some(&shapes::DeleteTaskTemplateRequest),
-    output: Some(&shapes::DeleteTaskTemplateResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::DeleteTaskTemplateRequest>),
-};
+pub static DeleteTaskTemplate: Operation = Operation::new(
+        "DeleteTaskTemplate",
+        "delete-task-template",
+        Http {
+            method: "DELETE",
+            uri: "/instance/{InstanceId}/task/template/{TaskTemplateId}",
+            code: 200,
+        },
+    )
+    .with_doc("Deletes a task template. Returns nothing.")
+    .with_input(&shapes::DeleteTaskTemplateRequest)
+    .with_output(&shapes::DeleteTaskTemplateResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::DeleteTaskTemplateRequest>);
 
-pub static DeleteTestCase: Operation = Operation {
-    name: "DeleteTestCase",
-    cli_name: "delete-test-case",
-    doc: "Deletes a test case. Returns nothing.",
-    http: Http {
-        method: "DELETE",
-        uri: "/test-cases/{InstanceId}/{TestCaseId}",
-        code: 200,
-    },
-    input: Some(&shapes::DeleteTestCaseRequest),
-    output: Some(&shapes::DeleteTestCaseResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::DeleteTestCaseRequest>),
-};
+pub static DeleteTestCase: Operation = Operation::new(
+        "DeleteTestCase",
+        "delete-test-case",
+        Http {
+            method: "DELETE",
+            uri: "/test-cases/{InstanceId}/{TestCaseId}",
+            code: 200,
+        },
+    )
+    .with_doc("Deletes a test case. Returns nothing.")
+    .with_input(&shapes::DeleteTestCaseRequest)
+    .with_output(&shapes::DeleteTestCaseResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::DeleteTestCaseRequest>);
 
-pub static DeleteTrafficDistributionGroup: Operation = Operation {
-    name: "DeleteTrafficDistributionGroup",
-    cli_name: "delete-traffic-distribution-group",
-    doc: "Deletes a traffic distribution group; call it in the Region where the group was created. Returns nothing; deletion finishes asynchronously.",
-    http: Http {
-        method: "DELETE",
-        uri: "/traffic-distribution-group/{TrafficDistributionGroupId}",
-        code: 200,
-    },
-    input: Some(&shapes::DeleteTrafficDistributionGroupRequest),
-    output: Some(&shapes::DeleteTrafficDistributionGroupResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceInUseException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static DeleteTrafficDistributionGroup: Operation = Operation::new(
+        "DeleteTrafficDistributionGroup",
+        "delete-traffic-distribution-group",
+        Http {
+            method: "DELETE",
+            uri: "/traffic-distribution-group/{TrafficDistributionGroupId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Deletes a traffic distribution group; call it in the Region where the group was created. Returns nothing; deletion finishes asynchronously.",
+    )
+    .with_input(&shapes::DeleteTrafficDistributionGroupRequest)
+    .with_output(&shapes::DeleteTrafficDistributionGroupResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceInUseException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::DeleteTrafficDistributionGroupRequest>,
-    ),
-};
+    );
 
-pub static DeleteUseCase: Operation = Operation {
-    name: "DeleteUseCase",
-    cli_name: "delete-use-case",
-    doc: "Deletes one use case of an integration association. Returns nothing.",
-    http: Http {
-        method: "DELETE",
-        uri: "/instance/{InstanceId}/integration-associations/{IntegrationAssociationId}/use-cases/{UseCaseId}",
-        code: 200,
-    },
-    input: Some(&shapes::DeleteUseCaseRequest),
-    output: None,
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::DeleteUseCaseRequest>),
-};
+pub static DeleteUseCase: Operation = Operation::new(
+        "DeleteUseCase",
+        "delete-use-case",
+        Http {
+            method: "DELETE",
+            uri: "/instance/{InstanceId}/integration-associations/{IntegrationAssociationId}/use-cases/{UseCaseId}",
+            code: 200,
+        },
+    )
+    .with_doc("Deletes one use case of an integration association. Returns nothing.")
+    .with_input(&shapes::DeleteUseCaseRequest)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::DeleteUseCaseRequest>);
 
-pub static DeleteUser: Operation = Operation {
-    name: "DeleteUser",
-    cli_name: "delete-user",
-    doc: "Deletes a user account from the instance. Returns nothing.",
-    http: Http {
-        method: "DELETE",
-        uri: "/users/{InstanceId}/{UserId}",
-        code: 200,
-    },
-    input: Some(&shapes::DeleteUserRequest),
-    output: None,
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::DeleteUserRequest>),
-};
+pub static DeleteUser: Operation = Operation::new(
+        "DeleteUser",
+        "delete-user",
+        Http {
+            method: "DELETE",
+            uri: "/users/{InstanceId}/{UserId}",
+            code: 200,
+        },
+    )
+    .with_doc("Deletes a user account from the instance. Returns nothing.")
+    .with_input(&shapes::DeleteUserRequest)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::DeleteUserRequest>);
 
-pub static DeleteUserHierarchyGroup: Operation = Operation {
-    name: "DeleteUserHierarchyGroup",
-    cli_name: "delete-user-hierarchy-group",
-    doc: "Deletes a group of the agent hierarchy; it must have no child groups and no users. Returns nothing.",
-    http: Http {
-        method: "DELETE",
-        uri: "/user-hierarchy-groups/{InstanceId}/{HierarchyGroupId}",
-        code: 200,
-    },
-    input: Some(&shapes::DeleteUserHierarchyGroupRequest),
-    output: None,
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceInUseException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static DeleteUserHierarchyGroup: Operation = Operation::new(
+        "DeleteUserHierarchyGroup",
+        "delete-user-hierarchy-group",
+        Http {
+            method: "DELETE",
+            uri: "/user-hierarchy-groups/{InstanceId}/{HierarchyGroupId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Deletes a group of the agent hierarchy; it must have no child groups and no users. Returns nothing.",
+    )
+    .with_input(&shapes::DeleteUserHierarchyGroupRequest)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceInUseException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::DeleteUserHierarchyGroupRequest>,
-    ),
-};
+    );
 
-pub static DeleteView: Operation = Operation {
-    name: "DeleteView",
-    cli_name: "delete-view",
-    doc: "Deletes a view with all its versions. Returns nothing.",
-    http: Http {
-        method: "DELETE",
-        uri: "/views/{InstanceId}/{ViewId}",
-        code: 200,
-    },
-    input: Some(&shapes::DeleteViewRequest),
-    output: Some(&shapes::DeleteViewResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceInUseException,
-        &shapes::ResourceNotFoundException,
-        &shapes::TooManyRequestsException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::DeleteViewRequest>),
-};
+pub static DeleteView: Operation = Operation::new(
+        "DeleteView",
+        "delete-view",
+        Http {
+            method: "DELETE",
+            uri: "/views/{InstanceId}/{ViewId}",
+            code: 200,
+        },
+    )
+    .with_doc("Deletes a view with all its versions. Returns nothing.")
+    .with_input(&shapes::DeleteViewRequest)
+    .with_output(&shapes::DeleteViewResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceInUseException,
+            &shapes::ResourceNotFoundException,
+            &shapes::TooManyRequestsException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::DeleteViewRequest>);
 
-pub static DeleteViewVersion: Operation = Operation {
-    name: "DeleteViewVersion",
-    cli_name: "delete-view-version",
-    doc: "Deletes one version of a view. Returns nothing.",
-    http: Http {
-        method: "DELETE",
-        uri: "/views/{InstanceId}/{ViewId}/versions/{ViewVersion}",
-        code: 200,
-    },
-    input: Some(&shapes::DeleteViewVersionRequest),
-    output: Some(&shapes::DeleteViewVersionResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceInUseException,
-        &shapes::ResourceNotFoundException,
-        &shapes::TooManyRequestsException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::DeleteViewVersionRequest>),
-};
+pub static DeleteViewVersion: Operation = Operation::new(
+        "DeleteViewVersion",
+        "delete-view-version",
+        Http {
+            method: "DELETE",
+            uri: "/views/{InstanceId}/{ViewId}/versions/{ViewVersion}",
+            code: 200,
+        },
+    )
+    .with_doc("Deletes one version of a view. Returns nothing.")
+    .with_input(&shapes::DeleteViewVersionRequest)
+    .with_output(&shapes::DeleteViewVersionResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceInUseException,
+            &shapes::ResourceNotFoundException,
+            &shapes::TooManyRequestsException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::DeleteViewVersionRequest>);
 
-pub static DeleteVocabulary: Operation = Operation {
-    name: "DeleteVocabulary",
-    cli_name: "delete-vocabulary",
-    doc: "Deletes a custom vocabulary. Returns its ID, ARN and state (DELETE_IN_PROGRESS while it is removed).",
-    http: Http {
-        method: "POST",
-        uri: "/vocabulary-remove/{InstanceId}/{VocabularyId}",
-        code: 200,
-    },
-    input: Some(&shapes::DeleteVocabularyRequest),
-    output: Some(&shapes::DeleteVocabularyResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceInUseException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::DeleteVocabularyRequest>),
-};
+pub static DeleteVocabulary: Operation = Operation::new(
+        "DeleteVocabulary",
+        "delete-vocabulary",
+        Http {
+            method: "POST",
+            uri: "/vocabulary-remove/{InstanceId}/{VocabularyId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Deletes a custom vocabulary. Returns its ID, ARN and state (DELETE_IN_PROGRESS while it is removed).",
+    )
+    .with_input(&shapes::DeleteVocabularyRequest)
+    .with_output(&shapes::DeleteVocabularyResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceInUseException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::DeleteVocabularyRequest>);
 
-pub static DeleteWorkspace: Operation = Operation {
-    name: "DeleteWorkspace",
-    cli_name: "delete-workspace",
-    doc: "Deletes a workspace with its pages. Returns nothing.",
-    http: Http {
-        method: "DELETE",
-        uri: "/workspaces/{InstanceId}/{WorkspaceId}",
-        code: 200,
-    },
-    input: Some(&shapes::DeleteWorkspaceRequest),
-    output: Some(&shapes::DeleteWorkspaceResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::DeleteWorkspaceRequest>),
-};
+pub static DeleteWorkspace: Operation = Operation::new(
+        "DeleteWorkspace",
+        "delete-workspace",
+        Http {
+            method: "DELETE",
+            uri: "/workspaces/{InstanceId}/{WorkspaceId}",
+            code: 200,
+        },
+    )
+    .with_doc("Deletes a workspace with its pages. Returns nothing.")
+    .with_input(&shapes::DeleteWorkspaceRequest)
+    .with_output(&shapes::DeleteWorkspaceResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::DeleteWorkspaceRequest>);
 
-pub static DeleteWorkspaceMedia: Operation = Operation {
-    name: "DeleteWorkspaceMedia",
-    cli_name: "delete-workspace-media",
-    doc: "Removes one image (a logo or favicon) from a workspace's theme. Returns nothing.",
-    http: Http {
-        method: "DELETE",
-        uri: "/workspaces/{InstanceId}/{WorkspaceId}/media",
-        code: 200,
-    },
-    input: Some(&shapes::DeleteWorkspaceMediaRequest),
-    output: Some(&shapes::DeleteWorkspaceMediaResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::DeleteWorkspaceMediaRequest>),
-};
+pub static DeleteWorkspaceMedia: Operation = Operation::new(
+        "DeleteWorkspaceMedia",
+        "delete-workspace-media",
+        Http {
+            method: "DELETE",
+            uri: "/workspaces/{InstanceId}/{WorkspaceId}/media",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Removes one image (a logo or favicon) from a workspace's theme. Returns nothing.",
+    )
+    .with_input(&shapes::DeleteWorkspaceMediaRequest)
+    .with_output(&shapes::DeleteWorkspaceMediaResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::DeleteWorkspaceMediaRequest>);
 
-pub static DeleteWorkspacePage: Operation = Operation {
-    name: "DeleteWorkspacePage",
-    cli_name: "delete-workspace-page",
-    doc: "Removes a page from a workspace. Returns nothing.",
-    http: Http {
-        method: "DELETE",
-        uri: "/workspaces/{InstanceId}/{WorkspaceId}/pages/{Page}",
-        code: 200,
-    },
-    input: Some(&shapes::DeleteWorkspacePageRequest),
-    output: Some(&shapes::DeleteWorkspacePageResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceConflictException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::DeleteWorkspacePageRequest>),
-};
+pub static DeleteWorkspacePage: Operation = Operation::new(
+        "DeleteWorkspacePage",
+        "delete-workspace-page",
+        Http {
+            method: "DELETE",
+            uri: "/workspaces/{InstanceId}/{WorkspaceId}/pages/{Page}",
+            code: 200,
+        },
+    )
+    .with_doc("Removes a page from a workspace. Returns nothing.")
+    .with_input(&shapes::DeleteWorkspacePageRequest)
+    .with_output(&shapes::DeleteWorkspacePageResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceConflictException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::DeleteWorkspacePageRequest>);
 
-pub static DescribeAgentStatus: Operation = Operation {
-    name: "DescribeAgentStatus",
-    cli_name: "describe-agent-status",
-    doc: "Shows an agent status with its name, description, type, state, display order and tags.",
-    http: Http {
-        method: "GET",
-        uri: "/agent-status/{InstanceId}/{AgentStatusId}",
-        code: 200,
-    },
-    input: Some(&shapes::DescribeAgentStatusRequest),
-    output: Some(&shapes::DescribeAgentStatusResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::DescribeAgentStatusRequest>),
-};
+pub static DescribeAgentStatus: Operation = Operation::new(
+        "DescribeAgentStatus",
+        "describe-agent-status",
+        Http {
+            method: "GET",
+            uri: "/agent-status/{InstanceId}/{AgentStatusId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Shows an agent status with its name, description, type, state, display order and tags.",
+    )
+    .with_input(&shapes::DescribeAgentStatusRequest)
+    .with_output(&shapes::DescribeAgentStatusResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::DescribeAgentStatusRequest>);
 
-pub static DescribeAttachedFilesConfiguration: Operation = Operation {
-    name: "DescribeAttachedFilesConfiguration",
-    cli_name: "describe-attached-files-configuration",
-    doc: "Shows the largest file size and the file extensions accepted as attachments for one kind of contact or case (email, chat, case or task).",
-    http: Http {
-        method: "GET",
-        uri: "/attached-files-configurations/{InstanceId}/{AttachmentScope}",
-        code: 200,
-    },
-    input: Some(&shapes::DescribeAttachedFilesConfigurationRequest),
-    output: Some(&shapes::DescribeAttachedFilesConfigurationResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static DescribeAttachedFilesConfiguration: Operation = Operation::new(
+        "DescribeAttachedFilesConfiguration",
+        "describe-attached-files-configuration",
+        Http {
+            method: "GET",
+            uri: "/attached-files-configurations/{InstanceId}/{AttachmentScope}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Shows the largest file size and the file extensions accepted as attachments for one kind of contact or case (email, chat, case or task).",
+    )
+    .with_input(&shapes::DescribeAttachedFilesConfigurationRequest)
+    .with_output(&shapes::DescribeAttachedFilesConfigurationResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::DescribeAttachedFilesConfigurationRequest>,
-    ),
-};
+    );
 
-pub static DescribeAuthenticationProfile: Operation = Operation {
-    name: "DescribeAuthenticationProfile",
-    cli_name: "describe-authentication-profile",
-    doc: "Shows an authentication profile with the IP addresses allowed and blocked and the session time-outs applied when users sign in.",
-    http: Http {
-        method: "GET",
-        uri: "/authentication-profiles/{InstanceId}/{AuthenticationProfileId}",
-        code: 200,
-    },
-    input: Some(&shapes::DescribeAuthenticationProfileRequest),
-    output: Some(&shapes::DescribeAuthenticationProfileResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static DescribeAuthenticationProfile: Operation = Operation::new(
+        "DescribeAuthenticationProfile",
+        "describe-authentication-profile",
+        Http {
+            method: "GET",
+            uri: "/authentication-profiles/{InstanceId}/{AuthenticationProfileId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Shows an authentication profile with the IP addresses allowed and blocked and the session time-outs applied when users sign in.",
+    )
+    .with_input(&shapes::DescribeAuthenticationProfileRequest)
+    .with_output(&shapes::DescribeAuthenticationProfileResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::DescribeAuthenticationProfileRequest>,
-    ),
-};
+    );
 
-pub static DescribeContact: Operation = Operation {
-    name: "DescribeContact",
-    cli_name: "describe-contact",
-    doc: "Shows a contact with its channel, how it started, queue, agent, timestamps, attributes used for routing, recording and disconnect details. Contacts can be described for 24 months after they started.",
-    http: Http {
-        method: "GET",
-        uri: "/contacts/{InstanceId}/{ContactId}",
-        code: 200,
-    },
-    input: Some(&shapes::DescribeContactRequest),
-    output: Some(&shapes::DescribeContactResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::DescribeContactRequest>),
-};
+pub static DescribeContact: Operation = Operation::new(
+        "DescribeContact",
+        "describe-contact",
+        Http {
+            method: "GET",
+            uri: "/contacts/{InstanceId}/{ContactId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Shows a contact with its channel, how it started, queue, agent, timestamps, attributes used for routing, recording and disconnect details. Contacts can be described for 24 months after they started.",
+    )
+    .with_input(&shapes::DescribeContactRequest)
+    .with_output(&shapes::DescribeContactResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::DescribeContactRequest>);
 
-pub static DescribeContactEvaluation: Operation = Operation {
-    name: "DescribeContactEvaluation",
-    cli_name: "describe-contact-evaluation",
-    doc: "Shows a contact evaluation (answers, notes, scores, status) together with the evaluation form version it was made with.",
-    http: Http {
-        method: "GET",
-        uri: "/contact-evaluations/{InstanceId}/{EvaluationId}",
-        code: 200,
-    },
-    input: Some(&shapes::DescribeContactEvaluationRequest),
-    output: Some(&shapes::DescribeContactEvaluationResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static DescribeContactEvaluation: Operation = Operation::new(
+        "DescribeContactEvaluation",
+        "describe-contact-evaluation",
+        Http {
+            method: "GET",
+            uri: "/contact-evaluations/{InstanceId}/{EvaluationId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Shows a contact evaluation (answers, notes, scores, status) together with the evaluation form version it was made with.",
+    )
+    .with_input(&shapes::DescribeContactEvaluationRequest)
+    .with_output(&shapes::DescribeContactEvaluationResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::DescribeContactEvaluationRequest>,
-    ),
-};
+    );
 
-pub static DescribeContactFlow: Operation = Operation {
-    name: "DescribeContactFlow",
-    cli_name: "describe-contact-flow",
-    doc: "Shows a flow with its type, state, status and content in the flow language. Give a flow ID with a version or alias suffix to see that version.",
-    http: Http {
-        method: "GET",
-        uri: "/contact-flows/{InstanceId}/{ContactFlowId}",
-        code: 200,
-    },
-    input: Some(&shapes::DescribeContactFlowRequest),
-    output: Some(&shapes::DescribeContactFlowResponse),
-    errors: &[
-        &shapes::ContactFlowNotPublishedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::DescribeContactFlowRequest>),
-};
+pub static DescribeContactFlow: Operation = Operation::new(
+        "DescribeContactFlow",
+        "describe-contact-flow",
+        Http {
+            method: "GET",
+            uri: "/contact-flows/{InstanceId}/{ContactFlowId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Shows a flow with its type, state, status and content in the flow language. Give a flow ID with a version or alias suffix to see that version.",
+    )
+    .with_input(&shapes::DescribeContactFlowRequest)
+    .with_output(&shapes::DescribeContactFlowResponse)
+    .with_errors(
+        &[
+            &shapes::ContactFlowNotPublishedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::DescribeContactFlowRequest>);
 
-pub static DescribeContactFlowModule: Operation = Operation {
-    name: "DescribeContactFlowModule",
-    cli_name: "describe-contact-flow-module",
-    doc: "Shows a flow module with its state, status, settings and content in the flow language.",
-    http: Http {
-        method: "GET",
-        uri: "/contact-flow-modules/{InstanceId}/{ContactFlowModuleId}",
-        code: 200,
-    },
-    input: Some(&shapes::DescribeContactFlowModuleRequest),
-    output: Some(&shapes::DescribeContactFlowModuleResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static DescribeContactFlowModule: Operation = Operation::new(
+        "DescribeContactFlowModule",
+        "describe-contact-flow-module",
+        Http {
+            method: "GET",
+            uri: "/contact-flow-modules/{InstanceId}/{ContactFlowModuleId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Shows a flow module with its state, status, settings and content in the flow language.",
+    )
+    .with_input(&shapes::DescribeContactFlowModuleRequest)
+    .with_output(&shapes::DescribeContactFlowModuleResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::DescribeContactFlowModuleRequest>,
-    ),
-};
+    );
 
-pub static DescribeContactFlowModuleAlias: Operation = Operation {
-    name: "DescribeContactFlowModuleAlias",
-    cli_name: "describe-contact-flow-module-alias",
-    doc: "Shows an alias of a flow module with its name, description and the version it points at.",
-    http: Http {
-        method: "GET",
-        uri: "/contact-flow-modules/{InstanceId}/{ContactFlowModuleId}/alias/{AliasId}",
-        code: 200,
-    },
-    input: Some(&shapes::DescribeContactFlowModuleAliasRequest),
-    output: Some(&shapes::DescribeContactFlowModuleAliasResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static DescribeContactFlowModuleAlias: Operation = Operation::new(
+        "DescribeContactFlowModuleAlias",
+        "describe-contact-flow-module-alias",
+        Http {
+            method: "GET",
+            uri: "/contact-flow-modules/{InstanceId}/{ContactFlowModuleId}/alias/{AliasId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Shows an alias of a flow module with its name, description and the version it points at.",
+    )
+    .with_input(&shapes::DescribeContactFlowModuleAliasRequest)
+    .with_output(&shapes::DescribeContactFlowModuleAliasResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::DescribeContactFlowModuleAliasRequest>,
-    ),
-};
+    );
 
-pub static DescribeDataTable: Operation = Operation {
-    name: "DescribeDataTable",
-    cli_name: "describe-data-table",
-    doc: "Shows a data table's name, description, time zone, value lock level, status and lock version.",
-    http: Http {
-        method: "GET",
-        uri: "/data-tables/{InstanceId}/{DataTableId}",
-        code: 200,
-    },
-    input: Some(&shapes::DescribeDataTableRequest),
-    output: Some(&shapes::DescribeDataTableResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::DescribeDataTableRequest>),
-};
+pub static DescribeDataTable: Operation = Operation::new(
+        "DescribeDataTable",
+        "describe-data-table",
+        Http {
+            method: "GET",
+            uri: "/data-tables/{InstanceId}/{DataTableId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Shows a data table's name, description, time zone, value lock level, status and lock version.",
+    )
+    .with_input(&shapes::DescribeDataTableRequest)
+    .with_output(&shapes::DescribeDataTableResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::DescribeDataTableRequest>);
 
-pub static DescribeDataTableAttribute: Operation = Operation {
-    name: "DescribeDataTableAttribute",
-    cli_name: "describe-data-table-attribute",
-    doc: "Shows one attribute (a column) of a data table with its value type, validation rules and whether it is part of the primary key.",
-    http: Http {
-        method: "GET",
-        uri: "/data-tables/{InstanceId}/{DataTableId}/attributes/{AttributeName}",
-        code: 200,
-    },
-    input: Some(&shapes::DescribeDataTableAttributeRequest),
-    output: Some(&shapes::DescribeDataTableAttributeResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static DescribeDataTableAttribute: Operation = Operation::new(
+        "DescribeDataTableAttribute",
+        "describe-data-table-attribute",
+        Http {
+            method: "GET",
+            uri: "/data-tables/{InstanceId}/{DataTableId}/attributes/{AttributeName}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Shows one attribute (a column) of a data table with its value type, validation rules and whether it is part of the primary key.",
+    )
+    .with_input(&shapes::DescribeDataTableAttributeRequest)
+    .with_output(&shapes::DescribeDataTableAttributeResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::DescribeDataTableAttributeRequest>,
-    ),
-};
+    );
 
-pub static DescribeEmailAddress: Operation = Operation {
-    name: "DescribeEmailAddress",
-    cli_name: "describe-email-address",
-    doc: "Shows an email address of the instance with its display name, description, aliases and tags.",
-    http: Http {
-        method: "GET",
-        uri: "/email-addresses/{InstanceId}/{EmailAddressId}",
-        code: 200,
-    },
-    input: Some(&shapes::DescribeEmailAddressRequest),
-    output: Some(&shapes::DescribeEmailAddressResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::DescribeEmailAddressRequest>),
-};
+pub static DescribeEmailAddress: Operation = Operation::new(
+        "DescribeEmailAddress",
+        "describe-email-address",
+        Http {
+            method: "GET",
+            uri: "/email-addresses/{InstanceId}/{EmailAddressId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Shows an email address of the instance with its display name, description, aliases and tags.",
+    )
+    .with_input(&shapes::DescribeEmailAddressRequest)
+    .with_output(&shapes::DescribeEmailAddressResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::DescribeEmailAddressRequest>);
 
-pub static DescribeEvaluationForm: Operation = Operation {
-    name: "DescribeEvaluationForm",
-    cli_name: "describe-evaluation-form",
-    doc: "Shows an evaluation form with its sections, questions, scoring strategy and status, at the latest version or the one asked for.",
-    http: Http {
-        method: "GET",
-        uri: "/evaluation-forms/{InstanceId}/{EvaluationFormId}",
-        code: 200,
-    },
-    input: Some(&shapes::DescribeEvaluationFormRequest),
-    output: Some(&shapes::DescribeEvaluationFormResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::DescribeEvaluationFormRequest>),
-};
+pub static DescribeEvaluationForm: Operation = Operation::new(
+        "DescribeEvaluationForm",
+        "describe-evaluation-form",
+        Http {
+            method: "GET",
+            uri: "/evaluation-forms/{InstanceId}/{EvaluationFormId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Shows an evaluation form with its sections, questions, scoring strategy and status, at the latest version or the one asked for.",
+    )
+    .with_input(&shapes::DescribeEvaluationFormRequest)
+    .with_output(&shapes::DescribeEvaluationFormResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::DescribeEvaluationFormRequest>);
 
-pub static DescribeHoursOfOperation: Operation = Operation {
-    name: "DescribeHoursOfOperation",
-    cli_name: "describe-hours-of-operation",
-    doc: "Shows an hours of operation with its time zone, daily opening times and tags.",
-    http: Http {
-        method: "GET",
-        uri: "/hours-of-operations/{InstanceId}/{HoursOfOperationId}",
-        code: 200,
-    },
-    input: Some(&shapes::DescribeHoursOfOperationRequest),
-    output: Some(&shapes::DescribeHoursOfOperationResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static DescribeHoursOfOperation: Operation = Operation::new(
+        "DescribeHoursOfOperation",
+        "describe-hours-of-operation",
+        Http {
+            method: "GET",
+            uri: "/hours-of-operations/{InstanceId}/{HoursOfOperationId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Shows an hours of operation with its time zone, daily opening times and tags.",
+    )
+    .with_input(&shapes::DescribeHoursOfOperationRequest)
+    .with_output(&shapes::DescribeHoursOfOperationResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::DescribeHoursOfOperationRequest>,
-    ),
-};
+    );
 
-pub static DescribeHoursOfOperationOverride: Operation = Operation {
-    name: "DescribeHoursOfOperationOverride",
-    cli_name: "describe-hours-of-operation-override",
-    doc: "Shows one override of an hours of operation with its dates, recurrence and the opening times it sets.",
-    http: Http {
-        method: "GET",
-        uri: "/hours-of-operations/{InstanceId}/{HoursOfOperationId}/overrides/{HoursOfOperationOverrideId}",
-        code: 200,
-    },
-    input: Some(&shapes::DescribeHoursOfOperationOverrideRequest),
-    output: Some(&shapes::DescribeHoursOfOperationOverrideResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static DescribeHoursOfOperationOverride: Operation = Operation::new(
+        "DescribeHoursOfOperationOverride",
+        "describe-hours-of-operation-override",
+        Http {
+            method: "GET",
+            uri: "/hours-of-operations/{InstanceId}/{HoursOfOperationId}/overrides/{HoursOfOperationOverrideId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Shows one override of an hours of operation with its dates, recurrence and the opening times it sets.",
+    )
+    .with_input(&shapes::DescribeHoursOfOperationOverrideRequest)
+    .with_output(&shapes::DescribeHoursOfOperationOverrideResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::DescribeHoursOfOperationOverrideRequest>,
-    ),
-};
+    );
 
-pub static DescribeInstance: Operation = Operation {
-    name: "DescribeInstance",
-    cli_name: "describe-instance",
-    doc: "Shows an instance with its alias, identity management type, status, service role, whether calls are enabled, and replication state.",
-    http: Http {
-        method: "GET",
-        uri: "/instance/{InstanceId}",
-        code: 200,
-    },
-    input: Some(&shapes::DescribeInstanceRequest),
-    output: Some(&shapes::DescribeInstanceResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::DescribeInstanceRequest>),
-};
+pub static DescribeInstance: Operation = Operation::new(
+        "DescribeInstance",
+        "describe-instance",
+        Http {
+            method: "GET",
+            uri: "/instance/{InstanceId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Shows an instance with its alias, identity management type, status, service role, whether calls are enabled, and replication state.",
+    )
+    .with_input(&shapes::DescribeInstanceRequest)
+    .with_output(&shapes::DescribeInstanceResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::DescribeInstanceRequest>);
 
-pub static DescribeInstanceAttribute: Operation = Operation {
-    name: "DescribeInstanceAttribute",
-    cli_name: "describe-instance-attribute",
-    doc: "Shows the current value of one instance setting, such as early media, contact flow logs or Contact Lens.",
-    http: Http {
-        method: "GET",
-        uri: "/instance/{InstanceId}/attribute/{AttributeType}",
-        code: 200,
-    },
-    input: Some(&shapes::DescribeInstanceAttributeRequest),
-    output: Some(&shapes::DescribeInstanceAttributeResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static DescribeInstanceAttribute: Operation = Operation::new(
+        "DescribeInstanceAttribute",
+        "describe-instance-attribute",
+        Http {
+            method: "GET",
+            uri: "/instance/{InstanceId}/attribute/{AttributeType}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Shows the current value of one instance setting, such as early media, contact flow logs or Contact Lens.",
+    )
+    .with_input(&shapes::DescribeInstanceAttributeRequest)
+    .with_output(&shapes::DescribeInstanceAttributeResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::DescribeInstanceAttributeRequest>,
-    ),
-};
+    );
 
-pub static DescribeInstanceStorageConfig: Operation = Operation {
-    name: "DescribeInstanceStorageConfig",
-    cli_name: "describe-instance-storage-config",
-    doc: "Shows one storage destination of the instance (for example the S3 bucket for call recordings), by association ID and data type.",
-    http: Http {
-        method: "GET",
-        uri: "/instance/{InstanceId}/storage-config/{AssociationId}",
-        code: 200,
-    },
-    input: Some(&shapes::DescribeInstanceStorageConfigRequest),
-    output: Some(&shapes::DescribeInstanceStorageConfigResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static DescribeInstanceStorageConfig: Operation = Operation::new(
+        "DescribeInstanceStorageConfig",
+        "describe-instance-storage-config",
+        Http {
+            method: "GET",
+            uri: "/instance/{InstanceId}/storage-config/{AssociationId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Shows one storage destination of the instance (for example the S3 bucket for call recordings), by association ID and data type.",
+    )
+    .with_input(&shapes::DescribeInstanceStorageConfigRequest)
+    .with_output(&shapes::DescribeInstanceStorageConfigResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::DescribeInstanceStorageConfigRequest>,
-    ),
-};
+    );
 
-pub static DescribeNotification: Operation = Operation {
-    name: "DescribeNotification",
-    cli_name: "describe-notification",
-    doc: "Shows a notification with its content in each language, priority, recipients and expiry.",
-    http: Http {
-        method: "GET",
-        uri: "/notifications/{InstanceId}/{NotificationId}",
-        code: 200,
-    },
-    input: Some(&shapes::DescribeNotificationRequest),
-    output: Some(&shapes::DescribeNotificationResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::DescribeNotificationRequest>),
-};
+pub static DescribeNotification: Operation = Operation::new(
+        "DescribeNotification",
+        "describe-notification",
+        Http {
+            method: "GET",
+            uri: "/notifications/{InstanceId}/{NotificationId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Shows a notification with its content in each language, priority, recipients and expiry.",
+    )
+    .with_input(&shapes::DescribeNotificationRequest)
+    .with_output(&shapes::DescribeNotificationResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::DescribeNotificationRequest>);
 
-pub static DescribePhoneNumber: Operation = Operation {
-    name: "DescribePhoneNumber",
-    cli_name: "describe-phone-number",
-    doc: "Shows a phone number claimed in this account with its country, type, owning instance or traffic distribution group, and the status of its claim.",
-    http: Http {
-        method: "GET",
-        uri: "/phone-number/{PhoneNumberId}",
-        code: 200,
-    },
-    input: Some(&shapes::DescribePhoneNumberRequest),
-    output: Some(&shapes::DescribePhoneNumberResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::DescribePhoneNumberRequest>),
-};
+pub static DescribePhoneNumber: Operation = Operation::new(
+        "DescribePhoneNumber",
+        "describe-phone-number",
+        Http {
+            method: "GET",
+            uri: "/phone-number/{PhoneNumberId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Shows a phone number claimed in this account with its country, type, owning instance or traffic distribution group, and the status of its claim.",
+    )
+    .with_input(&shapes::DescribePhoneNumberRequest)
+    .with_output(&shapes::DescribePhoneNumberResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::DescribePhoneNumberRequest>);
 
-pub static DescribePredefinedAttribute: Operation = Operation {
-    name: "DescribePredefinedAttribute",
-    cli_name: "describe-predefined-attribute",
-    doc: "Shows a predefined attribute with its values, purposes and configuration.",
-    http: Http {
-        method: "GET",
-        uri: "/predefined-attributes/{InstanceId}/{Name}",
-        code: 200,
-    },
-    input: Some(&shapes::DescribePredefinedAttributeRequest),
-    output: Some(&shapes::DescribePredefinedAttributeResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static DescribePredefinedAttribute: Operation = Operation::new(
+        "DescribePredefinedAttribute",
+        "describe-predefined-attribute",
+        Http {
+            method: "GET",
+            uri: "/predefined-attributes/{InstanceId}/{Name}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Shows a predefined attribute with its values, purposes and configuration.",
+    )
+    .with_input(&shapes::DescribePredefinedAttributeRequest)
+    .with_output(&shapes::DescribePredefinedAttributeResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::DescribePredefinedAttributeRequest>,
-    ),
-};
+    );
 
-pub static DescribePrompt: Operation = Operation {
-    name: "DescribePrompt",
-    cli_name: "describe-prompt",
-    doc: "Shows a prompt with its name, description and tags.",
-    http: Http {
-        method: "GET",
-        uri: "/prompts/{InstanceId}/{PromptId}",
-        code: 200,
-    },
-    input: Some(&shapes::DescribePromptRequest),
-    output: Some(&shapes::DescribePromptResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::DescribePromptRequest>),
-};
+pub static DescribePrompt: Operation = Operation::new(
+        "DescribePrompt",
+        "describe-prompt",
+        Http {
+            method: "GET",
+            uri: "/prompts/{InstanceId}/{PromptId}",
+            code: 200,
+        },
+    )
+    .with_doc("Shows a prompt with its name, description and tags.")
+    .with_input(&shapes::DescribePromptRequest)
+    .with_output(&shapes::DescribePromptResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::DescribePromptRequest>);
 
-pub static DescribeQueue: Operation = Operation {
-    name: "DescribeQueue",
-    cli_name: "describe-queue",
-    doc: "Shows a queue with its hours of operation, capacity, outbound caller and email settings, status and tags.",
-    http: Http {
-        method: "GET",
-        uri: "/queues/{InstanceId}/{QueueId}",
-        code: 200,
-    },
-    input: Some(&shapes::DescribeQueueRequest),
-    output: Some(&shapes::DescribeQueueResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::DescribeQueueRequest>),
-};
+pub static DescribeQueue: Operation = Operation::new(
+        "DescribeQueue",
+        "describe-queue",
+        Http {
+            method: "GET",
+            uri: "/queues/{InstanceId}/{QueueId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Shows a queue with its hours of operation, capacity, outbound caller and email settings, status and tags.",
+    )
+    .with_input(&shapes::DescribeQueueRequest)
+    .with_output(&shapes::DescribeQueueResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::DescribeQueueRequest>);
 
-pub static DescribeQuickConnect: Operation = Operation {
-    name: "DescribeQuickConnect",
-    cli_name: "describe-quick-connect",
-    doc: "Shows a quick connect with its type, its destination (a user, queue, phone number or flow) and tags.",
-    http: Http {
-        method: "GET",
-        uri: "/quick-connects/{InstanceId}/{QuickConnectId}",
-        code: 200,
-    },
-    input: Some(&shapes::DescribeQuickConnectRequest),
-    output: Some(&shapes::DescribeQuickConnectResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::DescribeQuickConnectRequest>),
-};
+pub static DescribeQuickConnect: Operation = Operation::new(
+        "DescribeQuickConnect",
+        "describe-quick-connect",
+        Http {
+            method: "GET",
+            uri: "/quick-connects/{InstanceId}/{QuickConnectId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Shows a quick connect with its type, its destination (a user, queue, phone number or flow) and tags.",
+    )
+    .with_input(&shapes::DescribeQuickConnectRequest)
+    .with_output(&shapes::DescribeQuickConnectResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::DescribeQuickConnectRequest>);
 
-pub static DescribeRoutingProfile: Operation = Operation {
-    name: "DescribeRoutingProfile",
-    cli_name: "describe-routing-profile",
-    doc: "Shows a routing profile with its channels and concurrency, default outbound queue, agent availability timer and counts of its queues.",
-    http: Http {
-        method: "GET",
-        uri: "/routing-profiles/{InstanceId}/{RoutingProfileId}",
-        code: 200,
-    },
-    input: Some(&shapes::DescribeRoutingProfileRequest),
-    output: Some(&shapes::DescribeRoutingProfileResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::DescribeRoutingProfileRequest>),
-};
+pub static DescribeRoutingProfile: Operation = Operation::new(
+        "DescribeRoutingProfile",
+        "describe-routing-profile",
+        Http {
+            method: "GET",
+            uri: "/routing-profiles/{InstanceId}/{RoutingProfileId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Shows a routing profile with its channels and concurrency, default outbound queue, agent availability timer and counts of its queues.",
+    )
+    .with_input(&shapes::DescribeRoutingProfileRequest)
+    .with_output(&shapes::DescribeRoutingProfileResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::DescribeRoutingProfileRequest>);
 
-pub static DescribeRule: Operation = Operation {
-    name: "DescribeRule",
-    cli_name: "describe-rule",
-    doc: "Shows a rule with its trigger event source, condition (function), actions and publish status.",
-    http: Http {
-        method: "GET",
-        uri: "/rules/{InstanceId}/{RuleId}",
-        code: 200,
-    },
-    input: Some(&shapes::DescribeRuleRequest),
-    output: Some(&shapes::DescribeRuleResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::DescribeRuleRequest>),
-};
+pub static DescribeRule: Operation = Operation::new(
+        "DescribeRule",
+        "describe-rule",
+        Http {
+            method: "GET",
+            uri: "/rules/{InstanceId}/{RuleId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Shows a rule with its trigger event source, condition (function), actions and publish status.",
+    )
+    .with_input(&shapes::DescribeRuleRequest)
+    .with_output(&shapes::DescribeRuleResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::DescribeRuleRequest>);
 
-pub static DescribeSecurityProfile: Operation = Operation {
-    name: "DescribeSecurityProfile",
-    cli_name: "describe-security-profile",
-    doc: "Shows a security profile with its description, access control tags and hierarchy group, and tag-restricted resources. The permissions themselves are listed by list-security-profile-permissions.",
-    http: Http {
-        method: "GET",
-        uri: "/security-profiles/{InstanceId}/{SecurityProfileId}",
-        code: 200,
-    },
-    input: Some(&shapes::DescribeSecurityProfileRequest),
-    output: Some(&shapes::DescribeSecurityProfileResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::DescribeSecurityProfileRequest>),
-};
+pub static DescribeSecurityProfile: Operation = Operation::new(
+        "DescribeSecurityProfile",
+        "describe-security-profile",
+        Http {
+            method: "GET",
+            uri: "/security-profiles/{InstanceId}/{SecurityProfileId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Shows a security profile with its description, access control tags and hierarchy group, and tag-restricted resources. The permissions themselves are listed by list-security-profile-permissions.",
+    )
+    .with_input(&shapes::DescribeSecurityProfileRequest)
+    .with_output(&shapes::DescribeSecurityProfileResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
+        crate::schema::schema_of::<types::DescribeSecurityProfileRequest>,
+    );
 
-pub static DescribeTestCase: Operation = Operation {
-    name: "DescribeTestCase",
-    cli_name: "describe-test-case",
-    doc: "Shows a test case with its content, entry point, initialization data and status.",
-    http: Http {
-        method: "GET",
-        uri: "/test-cases/{InstanceId}/{TestCaseId}",
-        code: 200,
-    },
-    input: Some(&shapes::DescribeTestCaseRequest),
-    output: Some(&shapes::DescribeTestCaseResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::DescribeTestCaseRequest>),
-};
+pub static DescribeTestCase: Operation = Operation::new(
+        "DescribeTestCase",
+        "describe-test-case",
+        Http {
+            method: "GET",
+            uri: "/test-cases/{InstanceId}/{TestCaseId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Shows a test case with its content, entry point, initialization data and status.",
+    )
+    .with_input(&shapes::DescribeTestCaseRequest)
+    .with_output(&shapes::DescribeTestCaseResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::DescribeTestCaseRequest>);
 
-pub static DescribeTrafficDistributionGroup: Operation = Operation {
-    name: "DescribeTrafficDistributionGroup",
-    cli_name: "describe-traffic-distribution-group",
-    doc: "Shows a traffic distribution group with its instance, status, whether it is the default group and tags.",
-    http: Http {
-        method: "GET",
-        uri: "/traffic-distribution-group/{TrafficDistributionGroupId}",
-        code: 200,
-    },
-    input: Some(&shapes::DescribeTrafficDistributionGroupRequest),
-    output: Some(&shapes::DescribeTrafficDistributionGroupResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static DescribeTrafficDistributionGroup: Operation = Operation::new(
+        "DescribeTrafficDistributionGroup",
+        "describe-traffic-distribution-group",
+        Http {
+            method: "GET",
+            uri: "/traffic-distribution-group/{TrafficDistributionGroupId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Shows a traffic distribution group with its instance, status, whether it is the default group and tags.",
+    )
+    .with_input(&shapes::DescribeTrafficDistributionGroupRequest)
+    .with_output(&shapes::DescribeTrafficDistributionGroupResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::DescribeTrafficDistributionGroupRequest>,
-    ),
-};
+    );
 
-pub static DescribeUser: Operation = Operation {
-    name: "DescribeUser",
-    cli_name: "describe-user",
-    doc: "Shows a user with username, identity information, phone settings, routing profile, security profiles and hierarchy group.",
-    http: Http {
-        method: "GET",
-        uri: "/users/{InstanceId}/{UserId}",
-        code: 200,
-    },
-    input: Some(&shapes::DescribeUserRequest),
-    output: Some(&shapes::DescribeUserResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::DescribeUserRequest>),
-};
+pub static DescribeUser: Operation = Operation::new(
+        "DescribeUser",
+        "describe-user",
+        Http {
+            method: "GET",
+            uri: "/users/{InstanceId}/{UserId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Shows a user with username, identity information, phone settings, routing profile, security profiles and hierarchy group.",
+    )
+    .with_input(&shapes::DescribeUserRequest)
+    .with_output(&shapes::DescribeUserResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::DescribeUserRequest>);
 
-pub static DescribeUserHierarchyGroup: Operation = Operation {
-    name: "DescribeUserHierarchyGroup",
-    cli_name: "describe-user-hierarchy-group",
-    doc: "Shows a group of the agent hierarchy with its name, level and its path of parent groups.",
-    http: Http {
-        method: "GET",
-        uri: "/user-hierarchy-groups/{InstanceId}/{HierarchyGroupId}",
-        code: 200,
-    },
-    input: Some(&shapes::DescribeUserHierarchyGroupRequest),
-    output: Some(&shapes::DescribeUserHierarchyGroupResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static DescribeUserHierarchyGroup: Operation = Operation::new(
+        "DescribeUserHierarchyGroup",
+        "describe-user-hierarchy-group",
+        Http {
+            method: "GET",
+            uri: "/user-hierarchy-groups/{InstanceId}/{HierarchyGroupId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Shows a group of the agent hierarchy with its name, level and its path of parent groups.",
+    )
+    .with_input(&shapes::DescribeUserHierarchyGroupRequest)
+    .with_output(&shapes::DescribeUserHierarchyGroupResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::DescribeUserHierarchyGroupRequest>,
-    ),
-};
+    );
 
-pub static DescribeUserHierarchyStructure: Operation = Operation {
-    name: "DescribeUserHierarchyStructure",
-    cli_name: "describe-user-hierarchy-structure",
-    doc: "Shows the names of the levels (up to five) of the instance's agent hierarchy.",
-    http: Http {
-        method: "GET",
-        uri: "/user-hierarchy-structure/{InstanceId}",
-        code: 200,
-    },
-    input: Some(&shapes::DescribeUserHierarchyStructureRequest),
-    output: Some(&shapes::DescribeUserHierarchyStructureResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static DescribeUserHierarchyStructure: Operation = Operation::new(
+        "DescribeUserHierarchyStructure",
+        "describe-user-hierarchy-structure",
+        Http {
+            method: "GET",
+            uri: "/user-hierarchy-structure/{InstanceId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Shows the names of the levels (up to five) of the instance's agent hierarchy.",
+    )
+    .with_input(&shapes::DescribeUserHierarchyStructureRequest)
+    .with_output(&shapes::DescribeUserHierarchyStructureResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::DescribeUserHierarchyStructureRequest>,
-    ),
-};
+    );
 
-pub static DescribeView: Operation = Operation {
-    name: "DescribeView",
-    cli_name: "describe-view",
-    doc: "Shows a view with its template, actions, status and version. Give the view ID with a version or alias suffix to see that version.",
-    http: Http {
-        method: "GET",
-        uri: "/views/{InstanceId}/{ViewId}",
-        code: 200,
-    },
-    input: Some(&shapes::DescribeViewRequest),
-    output: Some(&shapes::DescribeViewResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::TooManyRequestsException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::DescribeViewRequest>),
-};
+pub static DescribeView: Operation = Operation::new(
+        "DescribeView",
+        "describe-view",
+        Http {
+            method: "GET",
+            uri: "/views/{InstanceId}/{ViewId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Shows a view with its template, actions, status and version. Give the view ID with a version or alias suffix to see that version.",
+    )
+    .with_input(&shapes::DescribeViewRequest)
+    .with_output(&shapes::DescribeViewResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::TooManyRequestsException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::DescribeViewRequest>);
 
-pub static DescribeVocabulary: Operation = Operation {
-    name: "DescribeVocabulary",
-    cli_name: "describe-vocabulary",
-    doc: "Shows a custom vocabulary with its language, state, failure reason if any, and content.",
-    http: Http {
-        method: "GET",
-        uri: "/vocabulary/{InstanceId}/{VocabularyId}",
-        code: 200,
-    },
-    input: Some(&shapes::DescribeVocabularyRequest),
-    output: Some(&shapes::DescribeVocabularyResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::DescribeVocabularyRequest>),
-};
+pub static DescribeVocabulary: Operation = Operation::new(
+        "DescribeVocabulary",
+        "describe-vocabulary",
+        Http {
+            method: "GET",
+            uri: "/vocabulary/{InstanceId}/{VocabularyId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Shows a custom vocabulary with its language, state, failure reason if any, and content.",
+    )
+    .with_input(&shapes::DescribeVocabularyRequest)
+    .with_output(&shapes::DescribeVocabularyResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::DescribeVocabularyRequest>);
 
-pub static DescribeWorkspace: Operation = Operation {
-    name: "DescribeWorkspace",
-    cli_name: "describe-workspace",
-    doc: "Shows a workspace with its name, title, description, theme and visibility.",
-    http: Http {
-        method: "GET",
-        uri: "/workspaces/{InstanceId}/{WorkspaceId}",
-        code: 200,
-    },
-    input: Some(&shapes::DescribeWorkspaceRequest),
-    output: Some(&shapes::DescribeWorkspaceResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::DescribeWorkspaceRequest>),
-};
+pub static DescribeWorkspace: Operation = Operation::new(
+        "DescribeWorkspace",
+        "describe-workspace",
+        Http {
+            method: "GET",
+            uri: "/workspaces/{InstanceId}/{WorkspaceId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Shows a workspace with its name, title, description, theme and visibility.",
+    )
+    .with_input(&shapes::DescribeWorkspaceRequest)
+    .with_output(&shapes::DescribeWorkspaceResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::DescribeWorkspaceRequest>);
 
-pub static DisassociateAnalyticsDataSet: Operation = Operation {
-    name: "DisassociateAnalyticsDataSet",
-    cli_name: "disassociate-analytics-data-set",
-    doc: "Stops sharing an analytics data lake data set with an AWS account. Returns nothing.",
-    http: Http {
-        method: "POST",
-        uri: "/analytics-data/instance/{InstanceId}/association",
-        code: 200,
-    },
-    input: Some(&shapes::DisassociateAnalyticsDataSetRequest),
-    output: None,
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static DisassociateAnalyticsDataSet: Operation = Operation::new(
+        "DisassociateAnalyticsDataSet",
+        "disassociate-analytics-data-set",
+        Http {
+            method: "POST",
+            uri: "/analytics-data/instance/{InstanceId}/association",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Stops sharing an analytics data lake data set with an AWS account. Returns nothing.",
+    )
+    .with_input(&shapes::DisassociateAnalyticsDataSetRequest)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::DisassociateAnalyticsDataSetRequest>,
-    ),
-};
+    );
 
-pub static DisassociateApprovedOrigin: Operation = Operation {
-    name: "DisassociateApprovedOrigin",
-    cli_name: "disassociate-approved-origin",
-    doc: "Removes a web origin from the instance's approved origins. Returns nothing.",
-    http: Http {
-        method: "DELETE",
-        uri: "/instance/{InstanceId}/approved-origin",
-        code: 200,
-    },
-    input: Some(&shapes::DisassociateApprovedOriginRequest),
-    output: None,
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static DisassociateApprovedOrigin: Operation = Operation::new(
+        "DisassociateApprovedOrigin",
+        "disassociate-approved-origin",
+        Http {
+            method: "DELETE",
+            uri: "/instance/{InstanceId}/approved-origin",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Removes a web origin from the instance's approved origins. Returns nothing.",
+    )
+    .with_input(&shapes::DisassociateApprovedOriginRequest)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::DisassociateApprovedOriginRequest>,
-    ),
-};
+    );
 
-pub static DisassociateBot: Operation = Operation {
-    name: "DisassociateBot",
-    cli_name: "disassociate-bot",
-    doc: "Detaches an Amazon Lex bot (V1 by name and Region, or V2 by alias ARN) from the instance. Returns nothing.",
-    http: Http {
-        method: "POST",
-        uri: "/instance/{InstanceId}/bot",
-        code: 200,
-    },
-    input: Some(&shapes::DisassociateBotRequest),
-    output: None,
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::DisassociateBotRequest>),
-};
+pub static DisassociateBot: Operation = Operation::new(
+        "DisassociateBot",
+        "disassociate-bot",
+        Http {
+            method: "POST",
+            uri: "/instance/{InstanceId}/bot",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Detaches an Amazon Lex bot (V1 by name and Region, or V2 by alias ARN) from the instance. Returns nothing.",
+    )
+    .with_input(&shapes::DisassociateBotRequest)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::DisassociateBotRequest>);
 
-pub static DisassociateEmailAddressAlias: Operation = Operation {
-    name: "DisassociateEmailAddressAlias",
-    cli_name: "disassociate-email-address-alias",
-    doc: "Ends the alias relation between two email addresses of the instance. Returns nothing.",
-    http: Http {
-        method: "POST",
-        uri: "/email-addresses/{InstanceId}/{EmailAddressId}/disassociate-alias",
-        code: 200,
-    },
-    input: Some(&shapes::DisassociateEmailAddressAliasRequest),
-    output: Some(&shapes::DisassociateEmailAddressAliasResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceConflictException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static DisassociateEmailAddressAlias: Operation = Operation::new(
+        "DisassociateEmailAddressAlias",
+        "disassociate-email-address-alias",
+        Http {
+            method: "POST",
+            uri: "/email-addresses/{InstanceId}/{EmailAddressId}/disassociate-alias",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Ends the alias relation between two email addresses of the instance. Returns nothing.",
+    )
+    .with_input(&shapes::DisassociateEmailAddressAliasRequest)
+    .with_output(&shapes::DisassociateEmailAddressAliasResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceConflictException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::DisassociateEmailAddressAliasRequest>,
-    ),
-};
+    );
 
-pub static DisassociateFlow: Operation = Operation {
-    name: "DisassociateFlow",
-    cli_name: "disassociate-flow",
-    doc: "Detaches the flow attached to a resource, such as a phone number or an email address. Returns nothing.",
-    http: Http {
-        method: "DELETE",
-        uri: "/flow-associations/{InstanceId}/{ResourceId}/{ResourceType}",
-        code: 200,
-    },
-    input: Some(&shapes::DisassociateFlowRequest),
-    output: Some(&shapes::DisassociateFlowResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::DisassociateFlowRequest>),
-};
+pub static DisassociateFlow: Operation = Operation::new(
+        "DisassociateFlow",
+        "disassociate-flow",
+        Http {
+            method: "DELETE",
+            uri: "/flow-associations/{InstanceId}/{ResourceId}/{ResourceType}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Detaches the flow attached to a resource, such as a phone number or an email address. Returns nothing.",
+    )
+    .with_input(&shapes::DisassociateFlowRequest)
+    .with_output(&shapes::DisassociateFlowResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::DisassociateFlowRequest>);
 
-pub static DisassociateHoursOfOperations: Operation = Operation {
-    name: "DisassociateHoursOfOperations",
-    cli_name: "disassociate-hours-of-operations",
-    doc: "Unlinks an hours of operation from parent hours of operation, so that it stops inheriting their overrides. Returns nothing.",
-    http: Http {
-        method: "POST",
-        uri: "/hours-of-operations/{InstanceId}/{HoursOfOperationId}/disassociate-hours",
-        code: 200,
-    },
-    input: Some(&shapes::DisassociateHoursOfOperationsRequest),
-    output: None,
-    errors: &[
-        &shapes::ConditionalOperationFailedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static DisassociateHoursOfOperations: Operation = Operation::new(
+        "DisassociateHoursOfOperations",
+        "disassociate-hours-of-operations",
+        Http {
+            method: "POST",
+            uri: "/hours-of-operations/{InstanceId}/{HoursOfOperationId}/disassociate-hours",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Unlinks an hours of operation from parent hours of operation, so that it stops inheriting their overrides. Returns nothing.",
+    )
+    .with_input(&shapes::DisassociateHoursOfOperationsRequest)
+    .with_errors(
+        &[
+            &shapes::ConditionalOperationFailedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::DisassociateHoursOfOperationsRequest>,
-    ),
-};
+    );
 
-pub static DisassociateInstanceStorageConfig: Operation = Operation {
-    name: "DisassociateInstanceStorageConfig",
-    cli_name: "disassociate-instance-storage-config",
-    doc: "Removes a storage destination from the instance; that kind of data is no longer delivered there. Returns nothing.",
-    http: Http {
-        method: "DELETE",
-        uri: "/instance/{InstanceId}/storage-config/{AssociationId}",
-        code: 200,
-    },
-    input: Some(&shapes::DisassociateInstanceStorageConfigRequest),
-    output: None,
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static DisassociateInstanceStorageConfig: Operation = Operation::new(
+        "DisassociateInstanceStorageConfig",
+        "disassociate-instance-storage-config",
+        Http {
+            method: "DELETE",
+            uri: "/instance/{InstanceId}/storage-config/{AssociationId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Removes a storage destination from the instance; that kind of data is no longer delivered there. Returns nothing.",
+    )
+    .with_input(&shapes::DisassociateInstanceStorageConfigRequest)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::DisassociateInstanceStorageConfigRequest>,
-    ),
-};
+    );
 
-pub static DisassociateLambdaFunction: Operation = Operation {
-    name: "DisassociateLambdaFunction",
-    cli_name: "disassociate-lambda-function",
-    doc: "Stops the instance's flows from invoking an AWS Lambda function. Returns nothing.",
-    http: Http {
-        method: "DELETE",
-        uri: "/instance/{InstanceId}/lambda-function",
-        code: 200,
-    },
-    input: Some(&shapes::DisassociateLambdaFunctionRequest),
-    output: None,
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static DisassociateLambdaFunction: Operation = Operation::new(
+        "DisassociateLambdaFunction",
+        "disassociate-lambda-function",
+        Http {
+            method: "DELETE",
+            uri: "/instance/{InstanceId}/lambda-function",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Stops the instance's flows from invoking an AWS Lambda function. Returns nothing.",
+    )
+    .with_input(&shapes::DisassociateLambdaFunctionRequest)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::DisassociateLambdaFunctionRequest>,
-    ),
-};
+    );
 
-pub static DisassociateLexBot: Operation = Operation {
-    name: "DisassociateLexBot",
-    cli_name: "disassociate-lex-bot",
-    doc: "Detaches an Amazon Lex V1 bot from the instance. Returns nothing.",
-    http: Http {
-        method: "DELETE",
-        uri: "/instance/{InstanceId}/lex-bot",
-        code: 200,
-    },
-    input: Some(&shapes::DisassociateLexBotRequest),
-    output: None,
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::DisassociateLexBotRequest>),
-};
+pub static DisassociateLexBot: Operation = Operation::new(
+        "DisassociateLexBot",
+        "disassociate-lex-bot",
+        Http {
+            method: "DELETE",
+            uri: "/instance/{InstanceId}/lex-bot",
+            code: 200,
+        },
+    )
+    .with_doc("Detaches an Amazon Lex V1 bot from the instance. Returns nothing.")
+    .with_input(&shapes::DisassociateLexBotRequest)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::DisassociateLexBotRequest>);
 
-pub static DisassociatePhoneNumberContactFlow: Operation = Operation {
-    name: "DisassociatePhoneNumberContactFlow",
-    cli_name: "disassociate-phone-number-contact-flow",
-    doc: "Detaches the flow from a phone number, so that calls to it no longer run that flow. Returns nothing.",
-    http: Http {
-        method: "DELETE",
-        uri: "/phone-number/{PhoneNumberId}/contact-flow",
-        code: 200,
-    },
-    input: Some(&shapes::DisassociatePhoneNumberContactFlowRequest),
-    output: None,
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static DisassociatePhoneNumberContactFlow: Operation = Operation::new(
+        "DisassociatePhoneNumberContactFlow",
+        "disassociate-phone-number-contact-flow",
+        Http {
+            method: "DELETE",
+            uri: "/phone-number/{PhoneNumberId}/contact-flow",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Detaches the flow from a phone number, so that calls to it no longer run that flow. Returns nothing.",
+    )
+    .with_input(&shapes::DisassociatePhoneNumberContactFlowRequest)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::DisassociatePhoneNumberContactFlowRequest>,
-    ),
-};
+    );
 
-pub static DisassociateQueueEmailAddresses: Operation = Operation {
-    name: "DisassociateQueueEmailAddresses",
-    cli_name: "disassociate-queue-email-addresses",
-    doc: "Removes email addresses from the ones agents can send from when working a queue's contacts. Returns nothing.",
-    http: Http {
-        method: "POST",
-        uri: "/queues/{InstanceId}/{QueueId}/disassociate-email-addresses",
-        code: 200,
-    },
-    input: Some(&shapes::DisassociateQueueEmailAddressesRequest),
-    output: None,
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static DisassociateQueueEmailAddresses: Operation = Operation::new(
+        "DisassociateQueueEmailAddresses",
+        "disassociate-queue-email-addresses",
+        Http {
+            method: "POST",
+            uri: "/queues/{InstanceId}/{QueueId}/disassociate-email-addresses",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Removes email addresses from the ones agents can send from when working a queue's contacts. Returns nothing.",
+    )
+    .with_input(&shapes::DisassociateQueueEmailAddressesRequest)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::DisassociateQueueEmailAddressesRequest>,
-    ),
-};
+    );
 
-pub static DisassociateQueueQuickConnects: Operation = Operation {
-    name: "DisassociateQueueQuickConnects",
-    cli_name: "disassociate-queue-quick-connects",
-    doc: "Removes quick connects from a queue. Returns nothing.",
-    http: Http {
-        method: "POST",
-        uri: "/queues/{InstanceId}/{QueueId}/disassociate-quick-connects",
-        code: 200,
-    },
-    input: Some(&shapes::DisassociateQueueQuickConnectsRequest),
-    output: None,
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static DisassociateQueueQuickConnects: Operation = Operation::new(
+        "DisassociateQueueQuickConnects",
+        "disassociate-queue-quick-connects",
+        Http {
+            method: "POST",
+            uri: "/queues/{InstanceId}/{QueueId}/disassociate-quick-connects",
+            code: 200,
+        },
+    )
+    .with_doc("Removes quick connects from a queue. Returns nothing.")
+    .with_input(&shapes::DisassociateQueueQuickConnectsRequest)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::DisassociateQueueQuickConnectsRequest>,
-    ),
-};
+    );
 
-pub static DisassociateRoutingProfileQueues: Operation = Operation {
-    name: "DisassociateRoutingProfileQueues",
-    cli_name: "disassociate-routing-profile-queues",
-    doc: "Removes queues (for a channel, or for manual assignment) from a routing profile. Returns nothing.",
-    http: Http {
-        method: "POST",
-        uri: "/routing-profiles/{InstanceId}/{RoutingProfileId}/disassociate-queues",
-        code: 200,
-    },
-    input: Some(&shapes::DisassociateRoutingProfileQueuesRequest),
-    output: None,
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static DisassociateRoutingProfileQueues: Operation = Operation::new(
+        "DisassociateRoutingProfileQueues",
+        "disassociate-routing-profile-queues",
+        Http {
+            method: "POST",
+            uri: "/routing-profiles/{InstanceId}/{RoutingProfileId}/disassociate-queues",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Removes queues (for a channel, or for manual assignment) from a routing profile. Returns nothing.",
+    )
+    .with_input(&shapes::DisassociateRoutingProfileQueuesRequest)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::DisassociateRoutingProfileQueuesRequest>,
-    ),
-};
+    );
 
-pub static DisassociateSecurityKey: Operation = Operation {
-    name: "DisassociateSecurityKey",
-    cli_name: "disassociate-security-key",
-    doc: "Removes a public key from the instance's security keys. Returns nothing.",
-    http: Http {
-        method: "DELETE",
-        uri: "/instance/{InstanceId}/security-key/{AssociationId}",
-        code: 200,
-    },
-    input: Some(&shapes::DisassociateSecurityKeyRequest),
-    output: None,
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::DisassociateSecurityKeyRequest>),
-};
+pub static DisassociateSecurityKey: Operation = Operation::new(
+        "DisassociateSecurityKey",
+        "disassociate-security-key",
+        Http {
+            method: "DELETE",
+            uri: "/instance/{InstanceId}/security-key/{AssociationId}",
+            code: 200,
+        },
+    )
+    .with_doc("Removes a public key from the instance's security keys. Returns nothing.")
+    .with_input(&shapes::DisassociateSecurityKeyRequest)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
+        crate::schema::schema_of::<types::DisassociateSecurityKeyRequest>,
+    );
 
-pub static DisassociateSecurityProfiles: Operation = Operation {
-    name: "DisassociateSecurityProfiles",
-    cli_name: "disassociate-security-profiles",
-    doc: "Takes security profiles away from a user or an AI agent. Returns nothing.",
-    http: Http {
-        method: "POST",
-        uri: "/disassociate-security-profiles/{InstanceId}",
-        code: 200,
-    },
-    input: Some(&shapes::DisassociateSecurityProfilesRequest),
-    output: None,
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::ConditionalOperationFailedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceConflictException,
-        &shapes::ResourceNotFoundException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static DisassociateSecurityProfiles: Operation = Operation::new(
+        "DisassociateSecurityProfiles",
+        "disassociate-security-profiles",
+        Http {
+            method: "POST",
+            uri: "/disassociate-security-profiles/{InstanceId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Takes security profiles away from a user or an AI agent. Returns nothing.",
+    )
+    .with_input(&shapes::DisassociateSecurityProfilesRequest)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::ConditionalOperationFailedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceConflictException,
+            &shapes::ResourceNotFoundException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::DisassociateSecurityProfilesRequest>,
-    ),
-};
+    );
 
-pub static DisassociateTrafficDistributionGroupUser: Operation = Operation {
-    name: "DisassociateTrafficDistributionGroupUser",
-    cli_name: "disassociate-traffic-distribution-group-user",
-    doc: "Removes a user from a traffic distribution group. Returns nothing.",
-    http: Http {
-        method: "DELETE",
-        uri: "/traffic-distribution-group/{TrafficDistributionGroupId}/user",
-        code: 200,
-    },
-    input: Some(&shapes::DisassociateTrafficDistributionGroupUserRequest),
-    output: Some(&shapes::DisassociateTrafficDistributionGroupUserResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceConflictException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: true,
-    input_schema: Some(
+pub static DisassociateTrafficDistributionGroupUser: Operation = Operation::new(
+        "DisassociateTrafficDistributionGroupUser",
+        "disassociate-traffic-distribution-group-user",
+        Http {
+            method: "DELETE",
+            uri: "/traffic-distribution-group/{TrafficDistributionGroupId}/user",
+            code: 200,
+        },
+    )
+    .with_doc("Removes a user from a traffic distribution group. Returns nothing.")
+    .with_input(&shapes::DisassociateTrafficDistributionGroupUserRequest)
+    .with_output(&shapes::DisassociateTrafficDistributionGroupUserResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceConflictException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_idempotent()
+    .with_input_schema(
         crate::schema::schema_of::<
             types::DisassociateTrafficDistributionGroupUserRequest,
         >,
-    ),
-};
+    );
 
-pub static DisassociateUserProficiencies: Operation = Operation {
-    name: "DisassociateUserProficiencies",
-    cli_name: "disassociate-user-proficiencies",
-    doc: "Removes proficiencies (attribute name and value pairs) from a user. Returns nothing.",
-    http: Http {
-        method: "POST",
-        uri: "/users/{InstanceId}/{UserId}/disassociate-proficiencies",
-        code: 200,
-    },
-    input: Some(&shapes::DisassociateUserProficienciesRequest),
-    output: None,
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static DisassociateUserProficiencies: Operation = Operation::new(
+        "DisassociateUserProficiencies",
+        "disassociate-user-proficiencies",
+        Http {
+            method: "POST",
+            uri: "/users/{InstanceId}/{UserId}/disassociate-proficiencies",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Removes proficiencies (attribute name and value pairs) from a user. Returns nothing.",
+    )
+    .with_input(&shapes::DisassociateUserProficienciesRequest)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::DisassociateUserProficienciesRequest>,
-    ),
-};
+    );
 
-pub static DisassociateWorkspace: Operation = Operation {
-    name: "DisassociateWorkspace",
-    cli_name: "disassociate-workspace",
-    doc: "Withdraws a workspace from users, routing profiles or security profiles, by ARN. Returns the ARNs that succeeded and those that failed.",
-    http: Http {
-        method: "POST",
-        uri: "/workspaces/{InstanceId}/{WorkspaceId}/disassociate",
-        code: 200,
-    },
-    input: Some(&shapes::DisassociateWorkspaceRequest),
-    output: Some(&shapes::DisassociateWorkspaceResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::DisassociateWorkspaceRequest>),
-};
+pub static DisassociateWorkspace: Operation = Operation::new(
+        "DisassociateWorkspace",
+        "disassociate-workspace",
+        Http {
+            method: "POST",
+            uri: "/workspaces/{InstanceId}/{WorkspaceId}/disassociate",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Withdraws a workspace from users, routing profiles or security profiles, by ARN. Returns the ARNs that succeeded and those that failed.",
+    )
+    .with_input(&shapes::DisassociateWorkspaceRequest)
+    .with_output(&shapes::DisassociateWorkspaceResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::DisassociateWorkspaceRequest>);
 
-pub static DismissUserContact: Operation = Operation {
-    name: "DismissUserContact",
-    cli_name: "dismiss-user-contact",
-    doc: "Clears a contact that is stuck in an agent's Contact Control Panel in the missed, error or rejected state. Returns nothing.",
-    http: Http {
-        method: "POST",
-        uri: "/users/{InstanceId}/{UserId}/contact",
-        code: 200,
-    },
-    input: Some(&shapes::DismissUserContactRequest),
-    output: Some(&shapes::DismissUserContactResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::DismissUserContactRequest>),
-};
+pub static DismissUserContact: Operation = Operation::new(
+        "DismissUserContact",
+        "dismiss-user-contact",
+        Http {
+            method: "POST",
+            uri: "/users/{InstanceId}/{UserId}/contact",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Clears a contact that is stuck in an agent's Contact Control Panel in the missed, error or rejected state. Returns nothing.",
+    )
+    .with_input(&shapes::DismissUserContactRequest)
+    .with_output(&shapes::DismissUserContactResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::DismissUserContactRequest>);

@@ -8,32 +8,37 @@ use super::*;
 use crate::model::*;
 use crate::generated::{shapes, types};
 
-pub static EvaluateDataTableValues: Operation = Operation {
-    name: "EvaluateDataTableValues",
-    cli_name: "evaluate-data-table-values",
-    doc: "Looks up values in a data table as a flow would, by primary values and attribute names, applying the table's time zone. Returns the values found.",
-    http: Http {
-        method: "POST",
-        uri: "/data-tables/{InstanceId}/{DataTableId}/values/evaluate",
-        code: 200,
-    },
-    input: Some(&shapes::EvaluateDataTableValuesRequest),
-    output: Some(&shapes::EvaluateDataTableValuesResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: Some(Paginated {
+pub static EvaluateDataTableValues: Operation = Operation::new(
+        "EvaluateDataTableValues",
+        "evaluate-data-table-values",
+        Http {
+            method: "POST",
+            uri: "/data-tables/{InstanceId}/{DataTableId}/values/evaluate",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Looks up values in a data table as a flow would, by primary values and attribute names, applying the table's time zone. Returns the values found.",
+    )
+    .with_input(&shapes::EvaluateDataTableValuesRequest)
+    .with_output(&shapes::EvaluateDataTableValuesResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_paginated(Paginated {
         input_token: Some("NextToken"),
         output_token: Some("NextToken"),
         items: None,
         page_size: Some("MaxResults"),
-    }),
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::EvaluateDataTableValuesRequest>),
-};
+    })
+    .with_examples(&[])
+    .with_input_schema(
+        crate::schema::schema_of::<types::EvaluateDataTableValuesRequest>,
+    );

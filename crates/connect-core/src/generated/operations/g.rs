@@ -8,364 +8,392 @@ use super::*;
 use crate::model::*;
 use crate::generated::{shapes, types};
 
-pub static GetAttachedFile: Operation = Operation {
-    name: "GetAttachedFile",
-    cli_name: "get-attached-file",
-    doc: "Shows an attached file's metadata and a pre-signed URL from which to download its content.",
-    http: Http {
-        method: "GET",
-        uri: "/attached-files/{InstanceId}/{FileId}",
-        code: 200,
-    },
-    input: Some(&shapes::GetAttachedFileRequest),
-    output: Some(&shapes::GetAttachedFileResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::GetAttachedFileRequest>),
-};
+pub static GetAttachedFile: Operation = Operation::new(
+        "GetAttachedFile",
+        "get-attached-file",
+        Http {
+            method: "GET",
+            uri: "/attached-files/{InstanceId}/{FileId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Shows an attached file's metadata and a pre-signed URL from which to download its content.",
+    )
+    .with_input(&shapes::GetAttachedFileRequest)
+    .with_output(&shapes::GetAttachedFileResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::GetAttachedFileRequest>);
 
-pub static GetContactAttributes: Operation = Operation {
-    name: "GetContactAttributes",
-    cli_name: "get-contact-attributes",
-    doc: "Shows the user-defined attributes (key and value pairs) of a contact.",
-    http: Http {
-        method: "GET",
-        uri: "/contact/attributes/{InstanceId}/{InitialContactId}",
-        code: 200,
-    },
-    input: Some(&shapes::GetContactAttributesRequest),
-    output: Some(&shapes::GetContactAttributesResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::GetContactAttributesRequest>),
-};
+pub static GetContactAttributes: Operation = Operation::new(
+        "GetContactAttributes",
+        "get-contact-attributes",
+        Http {
+            method: "GET",
+            uri: "/contact/attributes/{InstanceId}/{InitialContactId}",
+            code: 200,
+        },
+    )
+    .with_doc("Shows the user-defined attributes (key and value pairs) of a contact.")
+    .with_input(&shapes::GetContactAttributesRequest)
+    .with_output(&shapes::GetContactAttributesResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::GetContactAttributesRequest>);
 
-pub static GetContactMetrics: Operation = Operation {
-    name: "GetContactMetrics",
-    cli_name: "get-contact-metrics",
-    doc: "Reads metrics about one contact while it waits in queue, such as where it stands and how long it is likely to wait.",
-    http: Http {
-        method: "POST",
-        uri: "/metrics/contact",
-        code: 200,
-    },
-    input: Some(&shapes::GetContactMetricsRequest),
-    output: Some(&shapes::GetContactMetricsResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::GetContactMetricsRequest>),
-};
+pub static GetContactMetrics: Operation = Operation::new(
+        "GetContactMetrics",
+        "get-contact-metrics",
+        Http {
+            method: "POST",
+            uri: "/metrics/contact",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Reads metrics about one contact while it waits in queue, such as where it stands and how long it is likely to wait.",
+    )
+    .with_input(&shapes::GetContactMetricsRequest)
+    .with_output(&shapes::GetContactMetricsResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::GetContactMetricsRequest>);
 
-pub static GetCurrentMetricData: Operation = Operation {
-    name: "GetCurrentMetricData",
-    cli_name: "get-current-metric-data",
-    doc: "Reads real-time metrics (contacts in queue, agents available, oldest contact age, and so on) for queues, routing profiles or channels, optionally grouped.",
-    http: Http {
-        method: "POST",
-        uri: "/metrics/current/{InstanceId}",
-        code: 200,
-    },
-    input: Some(&shapes::GetCurrentMetricDataRequest),
-    output: Some(&shapes::GetCurrentMetricDataResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: Some(Paginated {
+pub static GetCurrentMetricData: Operation = Operation::new(
+        "GetCurrentMetricData",
+        "get-current-metric-data",
+        Http {
+            method: "POST",
+            uri: "/metrics/current/{InstanceId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Reads real-time metrics (contacts in queue, agents available, oldest contact age, and so on) for queues, routing profiles or channels, optionally grouped.",
+    )
+    .with_input(&shapes::GetCurrentMetricDataRequest)
+    .with_output(&shapes::GetCurrentMetricDataResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_paginated(Paginated {
         input_token: Some("NextToken"),
         output_token: Some("NextToken"),
         items: None,
         page_size: Some("MaxResults"),
-    }),
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::GetCurrentMetricDataRequest>),
-};
+    })
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::GetCurrentMetricDataRequest>);
 
-pub static GetCurrentUserData: Operation = Operation {
-    name: "GetCurrentUserData",
-    cli_name: "get-current-user-data",
-    doc: "Reads the real-time state of agents (status, contacts in progress, routing profile), selected by queue, routing profile, hierarchy group, user or agent status.",
-    http: Http {
-        method: "POST",
-        uri: "/metrics/userdata/{InstanceId}",
-        code: 200,
-    },
-    input: Some(&shapes::GetCurrentUserDataRequest),
-    output: Some(&shapes::GetCurrentUserDataResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: Some(Paginated {
+pub static GetCurrentUserData: Operation = Operation::new(
+        "GetCurrentUserData",
+        "get-current-user-data",
+        Http {
+            method: "POST",
+            uri: "/metrics/userdata/{InstanceId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Reads the real-time state of agents (status, contacts in progress, routing profile), selected by queue, routing profile, hierarchy group, user or agent status.",
+    )
+    .with_input(&shapes::GetCurrentUserDataRequest)
+    .with_output(&shapes::GetCurrentUserDataResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_paginated(Paginated {
         input_token: Some("NextToken"),
         output_token: Some("NextToken"),
         items: None,
         page_size: Some("MaxResults"),
-    }),
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::GetCurrentUserDataRequest>),
-};
+    })
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::GetCurrentUserDataRequest>);
 
-pub static GetEffectiveHoursOfOperations: Operation = Operation {
-    name: "GetEffectiveHoursOfOperations",
-    cli_name: "get-effective-hours-of-operations",
-    doc: "Computes the actual opening times of an hours of operation for each day of a date range, with overrides applied.",
-    http: Http {
-        method: "GET",
-        uri: "/effective-hours-of-operations/{InstanceId}/{HoursOfOperationId}",
-        code: 200,
-    },
-    input: Some(&shapes::GetEffectiveHoursOfOperationsRequest),
-    output: Some(&shapes::GetEffectiveHoursOfOperationsResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static GetEffectiveHoursOfOperations: Operation = Operation::new(
+        "GetEffectiveHoursOfOperations",
+        "get-effective-hours-of-operations",
+        Http {
+            method: "GET",
+            uri: "/effective-hours-of-operations/{InstanceId}/{HoursOfOperationId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Computes the actual opening times of an hours of operation for each day of a date range, with overrides applied.",
+    )
+    .with_input(&shapes::GetEffectiveHoursOfOperationsRequest)
+    .with_output(&shapes::GetEffectiveHoursOfOperationsResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::GetEffectiveHoursOfOperationsRequest>,
-    ),
-};
+    );
 
-pub static GetFederationToken: Operation = Operation {
-    name: "GetFederationToken",
-    cli_name: "get-federation-token",
-    doc: "Gets a sign-in token for the Amazon Connect administrator website for the IAM identity calling it, when that identity is linked to a user of a SAML instance. Returns the credentials, a sign-in URL and the user's ID and ARN.",
-    http: Http {
-        method: "GET",
-        uri: "/user/federate/{InstanceId}",
-        code: 200,
-    },
-    input: Some(&shapes::GetFederationTokenRequest),
-    output: Some(&shapes::GetFederationTokenResponse),
-    errors: &[
-        &shapes::DuplicateResourceException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::UserNotFoundException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::GetFederationTokenRequest>),
-};
+pub static GetFederationToken: Operation = Operation::new(
+        "GetFederationToken",
+        "get-federation-token",
+        Http {
+            method: "GET",
+            uri: "/user/federate/{InstanceId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Gets a sign-in token for the Amazon Connect administrator website for the IAM identity calling it, when that identity is linked to a user of a SAML instance. Returns the credentials, a sign-in URL and the user's ID and ARN.",
+    )
+    .with_input(&shapes::GetFederationTokenRequest)
+    .with_output(&shapes::GetFederationTokenResponse)
+    .with_errors(
+        &[
+            &shapes::DuplicateResourceException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::UserNotFoundException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::GetFederationTokenRequest>);
 
-pub static GetFlowAssociation: Operation = Operation {
-    name: "GetFlowAssociation",
-    cli_name: "get-flow-association",
-    doc: "Shows which flow is attached to one resource, such as a phone number or an email address.",
-    http: Http {
-        method: "GET",
-        uri: "/flow-associations/{InstanceId}/{ResourceId}/{ResourceType}",
-        code: 200,
-    },
-    input: Some(&shapes::GetFlowAssociationRequest),
-    output: Some(&shapes::GetFlowAssociationResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::GetFlowAssociationRequest>),
-};
+pub static GetFlowAssociation: Operation = Operation::new(
+        "GetFlowAssociation",
+        "get-flow-association",
+        Http {
+            method: "GET",
+            uri: "/flow-associations/{InstanceId}/{ResourceId}/{ResourceType}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Shows which flow is attached to one resource, such as a phone number or an email address.",
+    )
+    .with_input(&shapes::GetFlowAssociationRequest)
+    .with_output(&shapes::GetFlowAssociationResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::GetFlowAssociationRequest>);
 
-pub static GetMetricData: Operation = Operation {
-    name: "GetMetricData",
-    cli_name: "get-metric-data",
-    doc: "Reads historical metrics (the first API of its kind) for queues, channels or routing profiles over a time range within the last 24 hours, with start and end on 5-minute boundaries.",
-    http: Http {
-        method: "POST",
-        uri: "/metrics/historical/{InstanceId}",
-        code: 200,
-    },
-    input: Some(&shapes::GetMetricDataRequest),
-    output: Some(&shapes::GetMetricDataResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: Some(Paginated {
+pub static GetMetricData: Operation = Operation::new(
+        "GetMetricData",
+        "get-metric-data",
+        Http {
+            method: "POST",
+            uri: "/metrics/historical/{InstanceId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Reads historical metrics (the first API of its kind) for queues, channels or routing profiles over a time range within the last 24 hours, with start and end on 5-minute boundaries.",
+    )
+    .with_input(&shapes::GetMetricDataRequest)
+    .with_output(&shapes::GetMetricDataResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_paginated(Paginated {
         input_token: Some("NextToken"),
         output_token: Some("NextToken"),
         items: Some("MetricResults"),
         page_size: Some("MaxResults"),
-    }),
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::GetMetricDataRequest>),
-};
+    })
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::GetMetricDataRequest>);
 
-pub static GetMetricDataV2: Operation = Operation {
-    name: "GetMetricDataV2",
-    cli_name: "get-metric-data-v2",
-    doc: "Reads historical metrics over a time range of up to 35 days in the last three months, filtered by queues, agents, routing profiles and more, grouped and in intervals as asked.",
-    http: Http {
-        method: "POST",
-        uri: "/metrics/data",
-        code: 200,
-    },
-    input: Some(&shapes::GetMetricDataV2Request),
-    output: Some(&shapes::GetMetricDataV2Response),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: Some(Paginated {
+pub static GetMetricDataV2: Operation = Operation::new(
+        "GetMetricDataV2",
+        "get-metric-data-v2",
+        Http {
+            method: "POST",
+            uri: "/metrics/data",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Reads historical metrics over a time range of up to 35 days in the last three months, filtered by queues, agents, routing profiles and more, grouped and in intervals as asked.",
+    )
+    .with_input(&shapes::GetMetricDataV2Request)
+    .with_output(&shapes::GetMetricDataV2Response)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_paginated(Paginated {
         input_token: Some("NextToken"),
         output_token: Some("NextToken"),
         items: None,
         page_size: Some("MaxResults"),
-    }),
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::GetMetricDataV2Request>),
-};
+    })
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::GetMetricDataV2Request>);
 
-pub static GetPromptFile: Operation = Operation {
-    name: "GetPromptFile",
-    cli_name: "get-prompt-file",
-    doc: "Gets a pre-signed URL from which to download a prompt's audio file.",
-    http: Http {
-        method: "GET",
-        uri: "/prompts/{InstanceId}/{PromptId}/file",
-        code: 200,
-    },
-    input: Some(&shapes::GetPromptFileRequest),
-    output: Some(&shapes::GetPromptFileResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::GetPromptFileRequest>),
-};
+pub static GetPromptFile: Operation = Operation::new(
+        "GetPromptFile",
+        "get-prompt-file",
+        Http {
+            method: "GET",
+            uri: "/prompts/{InstanceId}/{PromptId}/file",
+            code: 200,
+        },
+    )
+    .with_doc("Gets a pre-signed URL from which to download a prompt's audio file.")
+    .with_input(&shapes::GetPromptFileRequest)
+    .with_output(&shapes::GetPromptFileResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::GetPromptFileRequest>);
 
-pub static GetTaskTemplate: Operation = Operation {
-    name: "GetTaskTemplate",
-    cli_name: "get-task-template",
-    doc: "Shows a task template with its fields, defaults, constraints, flow and status.",
-    http: Http {
-        method: "GET",
-        uri: "/instance/{InstanceId}/task/template/{TaskTemplateId}",
-        code: 200,
-    },
-    input: Some(&shapes::GetTaskTemplateRequest),
-    output: Some(&shapes::GetTaskTemplateResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::GetTaskTemplateRequest>),
-};
+pub static GetTaskTemplate: Operation = Operation::new(
+        "GetTaskTemplate",
+        "get-task-template",
+        Http {
+            method: "GET",
+            uri: "/instance/{InstanceId}/task/template/{TaskTemplateId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Shows a task template with its fields, defaults, constraints, flow and status.",
+    )
+    .with_input(&shapes::GetTaskTemplateRequest)
+    .with_output(&shapes::GetTaskTemplateResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::GetTaskTemplateRequest>);
 
-pub static GetTestCaseExecutionSummary: Operation = Operation {
-    name: "GetTestCaseExecutionSummary",
-    cli_name: "get-test-case-execution-summary",
-    doc: "Shows how one run of a test case went, with start and end time, status and a summary of its observations.",
-    http: Http {
-        method: "GET",
-        uri: "/test-cases/{InstanceId}/{TestCaseId}/{TestCaseExecutionId}/summary",
-        code: 200,
-    },
-    input: Some(&shapes::GetTestCaseExecutionSummaryRequest),
-    output: Some(&shapes::GetTestCaseExecutionSummaryResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static GetTestCaseExecutionSummary: Operation = Operation::new(
+        "GetTestCaseExecutionSummary",
+        "get-test-case-execution-summary",
+        Http {
+            method: "GET",
+            uri: "/test-cases/{InstanceId}/{TestCaseId}/{TestCaseExecutionId}/summary",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Shows how one run of a test case went, with start and end time, status and a summary of its observations.",
+    )
+    .with_input(&shapes::GetTestCaseExecutionSummaryRequest)
+    .with_output(&shapes::GetTestCaseExecutionSummaryResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::GetTestCaseExecutionSummaryRequest>,
-    ),
-};
+    );
 
-pub static GetTrafficDistribution: Operation = Operation {
-    name: "GetTrafficDistribution",
-    cli_name: "get-traffic-distribution",
-    doc: "Shows how a traffic distribution group divides telephony traffic, sign-in and agents between its Regions.",
-    http: Http {
-        method: "GET",
-        uri: "/traffic-distribution/{Id}",
-        code: 200,
-    },
-    input: Some(&shapes::GetTrafficDistributionRequest),
-    output: Some(&shapes::GetTrafficDistributionResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::GetTrafficDistributionRequest>),
-};
+pub static GetTrafficDistribution: Operation = Operation::new(
+        "GetTrafficDistribution",
+        "get-traffic-distribution",
+        Http {
+            method: "GET",
+            uri: "/traffic-distribution/{Id}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Shows how a traffic distribution group divides telephony traffic, sign-in and agents between its Regions.",
+    )
+    .with_input(&shapes::GetTrafficDistributionRequest)
+    .with_output(&shapes::GetTrafficDistributionResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::GetTrafficDistributionRequest>);

@@ -8,51 +8,55 @@ use super::*;
 use crate::model::*;
 use crate::generated::{shapes, types};
 
-pub static ImportPhoneNumber: Operation = Operation {
-    name: "ImportPhoneNumber",
-    cli_name: "import-phone-number",
-    doc: "Imports into the instance a phone number already claimed in AWS End User Messaging SMS, so that it can handle contacts. Returns the number's ID and ARN.",
-    http: Http {
-        method: "POST",
-        uri: "/phone-number/import",
-        code: 200,
-    },
-    input: Some(&shapes::ImportPhoneNumberRequest),
-    output: Some(&shapes::ImportPhoneNumberResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::IdempotencyException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::ImportPhoneNumberRequest>),
-};
+pub static ImportPhoneNumber: Operation = Operation::new(
+        "ImportPhoneNumber",
+        "import-phone-number",
+        Http {
+            method: "POST",
+            uri: "/phone-number/import",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Imports into the instance a phone number already claimed in AWS End User Messaging SMS, so that it can handle contacts. Returns the number's ID and ARN.",
+    )
+    .with_input(&shapes::ImportPhoneNumberRequest)
+    .with_output(&shapes::ImportPhoneNumberResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::IdempotencyException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::ImportPhoneNumberRequest>);
 
-pub static ImportWorkspaceMedia: Operation = Operation {
-    name: "ImportWorkspaceMedia",
-    cli_name: "import-workspace-media",
-    doc: "Uploads an image (a logo or favicon, given as a base64 data URL) to a workspace's theme. Returns nothing.",
-    http: Http {
-        method: "POST",
-        uri: "/workspaces/{InstanceId}/{WorkspaceId}/media",
-        code: 200,
-    },
-    input: Some(&shapes::ImportWorkspaceMediaRequest),
-    output: Some(&shapes::ImportWorkspaceMediaResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::ImportWorkspaceMediaRequest>),
-};
+pub static ImportWorkspaceMedia: Operation = Operation::new(
+        "ImportWorkspaceMedia",
+        "import-workspace-media",
+        Http {
+            method: "POST",
+            uri: "/workspaces/{InstanceId}/{WorkspaceId}/media",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Uploads an image (a logo or favicon, given as a base64 data URL) to a workspace's theme. Returns nothing.",
+    )
+    .with_input(&shapes::ImportWorkspaceMediaRequest)
+    .with_output(&shapes::ImportWorkspaceMediaResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::ImportWorkspaceMediaRequest>);

@@ -8,2008 +8,2141 @@ use super::*;
 use crate::model::*;
 use crate::generated::{shapes, types};
 
-pub static ListAgentStatuses: Operation = Operation {
-    name: "ListAgentStatuses",
-    cli_name: "list-agent-statuses",
-    doc: "Lists the agent statuses of the instance, optionally only of some types, with their IDs, names and types.",
-    http: Http {
-        method: "GET",
-        uri: "/agent-status/{InstanceId}",
-        code: 200,
-    },
-    input: Some(&shapes::ListAgentStatusRequest),
-    output: Some(&shapes::ListAgentStatusResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: Some(Paginated {
+pub static ListAgentStatuses: Operation = Operation::new(
+        "ListAgentStatuses",
+        "list-agent-statuses",
+        Http {
+            method: "GET",
+            uri: "/agent-status/{InstanceId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Lists the agent statuses of the instance, optionally only of some types, with their IDs, names and types.",
+    )
+    .with_input(&shapes::ListAgentStatusRequest)
+    .with_output(&shapes::ListAgentStatusResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_paginated(Paginated {
         input_token: Some("NextToken"),
         output_token: Some("NextToken"),
         items: Some("AgentStatusSummaryList"),
         page_size: Some("MaxResults"),
-    }),
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::ListAgentStatusRequest>),
-};
+    })
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::ListAgentStatusRequest>);
 
-pub static ListAnalyticsDataAssociations: Operation = Operation {
-    name: "ListAnalyticsDataAssociations",
-    cli_name: "list-analytics-data-associations",
-    doc: "Lists which analytics data lake data sets are shared with which AWS accounts, optionally for one data set.",
-    http: Http {
-        method: "GET",
-        uri: "/analytics-data/instance/{InstanceId}/association",
-        code: 200,
-    },
-    input: Some(&shapes::ListAnalyticsDataAssociationsRequest),
-    output: Some(&shapes::ListAnalyticsDataAssociationsResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static ListAnalyticsDataAssociations: Operation = Operation::new(
+        "ListAnalyticsDataAssociations",
+        "list-analytics-data-associations",
+        Http {
+            method: "GET",
+            uri: "/analytics-data/instance/{InstanceId}/association",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Lists which analytics data lake data sets are shared with which AWS accounts, optionally for one data set.",
+    )
+    .with_input(&shapes::ListAnalyticsDataAssociationsRequest)
+    .with_output(&shapes::ListAnalyticsDataAssociationsResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::ListAnalyticsDataAssociationsRequest>,
-    ),
-};
+    );
 
-pub static ListAnalyticsDataLakeDataSets: Operation = Operation {
-    name: "ListAnalyticsDataLakeDataSets",
-    cli_name: "list-analytics-data-lake-data-sets",
-    doc: "Lists the analytics data lake data sets that can be shared from the instance.",
-    http: Http {
-        method: "GET",
-        uri: "/analytics-data/instance/{InstanceId}/datasets",
-        code: 200,
-    },
-    input: Some(&shapes::ListAnalyticsDataLakeDataSetsRequest),
-    output: Some(&shapes::ListAnalyticsDataLakeDataSetsResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static ListAnalyticsDataLakeDataSets: Operation = Operation::new(
+        "ListAnalyticsDataLakeDataSets",
+        "list-analytics-data-lake-data-sets",
+        Http {
+            method: "GET",
+            uri: "/analytics-data/instance/{InstanceId}/datasets",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Lists the analytics data lake data sets that can be shared from the instance.",
+    )
+    .with_input(&shapes::ListAnalyticsDataLakeDataSetsRequest)
+    .with_output(&shapes::ListAnalyticsDataLakeDataSetsResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::ListAnalyticsDataLakeDataSetsRequest>,
-    ),
-};
+    );
 
-pub static ListApprovedOrigins: Operation = Operation {
-    name: "ListApprovedOrigins",
-    cli_name: "list-approved-origins",
-    doc: "Lists the web origins approved for the instance.",
-    http: Http {
-        method: "GET",
-        uri: "/instance/{InstanceId}/approved-origins",
-        code: 200,
-    },
-    input: Some(&shapes::ListApprovedOriginsRequest),
-    output: Some(&shapes::ListApprovedOriginsResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: Some(Paginated {
+pub static ListApprovedOrigins: Operation = Operation::new(
+        "ListApprovedOrigins",
+        "list-approved-origins",
+        Http {
+            method: "GET",
+            uri: "/instance/{InstanceId}/approved-origins",
+            code: 200,
+        },
+    )
+    .with_doc("Lists the web origins approved for the instance.")
+    .with_input(&shapes::ListApprovedOriginsRequest)
+    .with_output(&shapes::ListApprovedOriginsResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_paginated(Paginated {
         input_token: Some("NextToken"),
         output_token: Some("NextToken"),
         items: Some("Origins"),
         page_size: Some("MaxResults"),
-    }),
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::ListApprovedOriginsRequest>),
-};
+    })
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::ListApprovedOriginsRequest>);
 
-pub static ListAssociatedContacts: Operation = Operation {
-    name: "ListAssociatedContacts",
-    cli_name: "list-associated-contacts",
-    doc: "Lists the contacts linked to a contact, such as the earlier and later contacts of the same email thread or task chain.",
-    http: Http {
-        method: "GET",
-        uri: "/contact/associated/{InstanceId}",
-        code: 200,
-    },
-    input: Some(&shapes::ListAssociatedContactsRequest),
-    output: Some(&shapes::ListAssociatedContactsResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::ListAssociatedContactsRequest>),
-};
+pub static ListAssociatedContacts: Operation = Operation::new(
+        "ListAssociatedContacts",
+        "list-associated-contacts",
+        Http {
+            method: "GET",
+            uri: "/contact/associated/{InstanceId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Lists the contacts linked to a contact, such as the earlier and later contacts of the same email thread or task chain.",
+    )
+    .with_input(&shapes::ListAssociatedContactsRequest)
+    .with_output(&shapes::ListAssociatedContactsResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::ListAssociatedContactsRequest>);
 
-pub static ListAttachedFilesConfigurations: Operation = Operation {
-    name: "ListAttachedFilesConfigurations",
-    cli_name: "list-attached-files-configurations",
-    doc: "Lists the attachment settings of the instance, one for each kind of contact or case.",
-    http: Http {
-        method: "GET",
-        uri: "/attached-files-configurations/{InstanceId}",
-        code: 200,
-    },
-    input: Some(&shapes::ListAttachedFilesConfigurationsRequest),
-    output: Some(&shapes::ListAttachedFilesConfigurationsResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: Some(Paginated {
+pub static ListAttachedFilesConfigurations: Operation = Operation::new(
+        "ListAttachedFilesConfigurations",
+        "list-attached-files-configurations",
+        Http {
+            method: "GET",
+            uri: "/attached-files-configurations/{InstanceId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Lists the attachment settings of the instance, one for each kind of contact or case.",
+    )
+    .with_input(&shapes::ListAttachedFilesConfigurationsRequest)
+    .with_output(&shapes::ListAttachedFilesConfigurationsResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_paginated(Paginated {
         input_token: Some("NextToken"),
         output_token: Some("NextToken"),
         items: Some("AttachedFilesConfigurations"),
         page_size: Some("MaxResults"),
-    }),
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+    })
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::ListAttachedFilesConfigurationsRequest>,
-    ),
-};
+    );
 
-pub static ListAuthenticationProfiles: Operation = Operation {
-    name: "ListAuthenticationProfiles",
-    cli_name: "list-authentication-profiles",
-    doc: "Lists the authentication profiles of the instance.",
-    http: Http {
-        method: "GET",
-        uri: "/authentication-profiles-summary/{InstanceId}",
-        code: 200,
-    },
-    input: Some(&shapes::ListAuthenticationProfilesRequest),
-    output: Some(&shapes::ListAuthenticationProfilesResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: Some(Paginated {
+pub static ListAuthenticationProfiles: Operation = Operation::new(
+        "ListAuthenticationProfiles",
+        "list-authentication-profiles",
+        Http {
+            method: "GET",
+            uri: "/authentication-profiles-summary/{InstanceId}",
+            code: 200,
+        },
+    )
+    .with_doc("Lists the authentication profiles of the instance.")
+    .with_input(&shapes::ListAuthenticationProfilesRequest)
+    .with_output(&shapes::ListAuthenticationProfilesResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_paginated(Paginated {
         input_token: Some("NextToken"),
         output_token: Some("NextToken"),
         items: Some("AuthenticationProfileSummaryList"),
         page_size: Some("MaxResults"),
-    }),
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+    })
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::ListAuthenticationProfilesRequest>,
-    ),
-};
+    );
 
-pub static ListBots: Operation = Operation {
-    name: "ListBots",
-    cli_name: "list-bots",
-    doc: "Lists the Amazon Lex bots (V1 or V2, as asked) that the instance can use.",
-    http: Http {
-        method: "GET",
-        uri: "/instance/{InstanceId}/bots",
-        code: 200,
-    },
-    input: Some(&shapes::ListBotsRequest),
-    output: Some(&shapes::ListBotsResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: Some(Paginated {
+pub static ListBots: Operation = Operation::new(
+        "ListBots",
+        "list-bots",
+        Http {
+            method: "GET",
+            uri: "/instance/{InstanceId}/bots",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Lists the Amazon Lex bots (V1 or V2, as asked) that the instance can use.",
+    )
+    .with_input(&shapes::ListBotsRequest)
+    .with_output(&shapes::ListBotsResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_paginated(Paginated {
         input_token: Some("NextToken"),
         output_token: Some("NextToken"),
         items: Some("LexBots"),
         page_size: Some("MaxResults"),
-    }),
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::ListBotsRequest>),
-};
+    })
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::ListBotsRequest>);
 
-pub static ListChildHoursOfOperations: Operation = Operation {
-    name: "ListChildHoursOfOperations",
-    cli_name: "list-child-hours-of-operations",
-    doc: "Lists the hours of operation that inherit from a given parent hours of operation.",
-    http: Http {
-        method: "GET",
-        uri: "/hours-of-operations/{InstanceId}/{HoursOfOperationId}/hours",
-        code: 200,
-    },
-    input: Some(&shapes::ListChildHoursOfOperationsRequest),
-    output: Some(&shapes::ListChildHoursOfOperationsResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: Some(Paginated {
+pub static ListChildHoursOfOperations: Operation = Operation::new(
+        "ListChildHoursOfOperations",
+        "list-child-hours-of-operations",
+        Http {
+            method: "GET",
+            uri: "/hours-of-operations/{InstanceId}/{HoursOfOperationId}/hours",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Lists the hours of operation that inherit from a given parent hours of operation.",
+    )
+    .with_input(&shapes::ListChildHoursOfOperationsRequest)
+    .with_output(&shapes::ListChildHoursOfOperationsResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_paginated(Paginated {
         input_token: Some("NextToken"),
         output_token: Some("NextToken"),
         items: Some("ChildHoursOfOperationsSummaryList"),
         page_size: Some("MaxResults"),
-    }),
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+    })
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::ListChildHoursOfOperationsRequest>,
-    ),
-};
+    );
 
-pub static ListContactEvaluations: Operation = Operation {
-    name: "ListContactEvaluations",
-    cli_name: "list-contact-evaluations",
-    doc: "Lists the evaluations made of one contact, with their forms, status and scores.",
-    http: Http {
-        method: "GET",
-        uri: "/contact-evaluations/{InstanceId}",
-        code: 200,
-    },
-    input: Some(&shapes::ListContactEvaluationsRequest),
-    output: Some(&shapes::ListContactEvaluationsResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: Some(Paginated {
+pub static ListContactEvaluations: Operation = Operation::new(
+        "ListContactEvaluations",
+        "list-contact-evaluations",
+        Http {
+            method: "GET",
+            uri: "/contact-evaluations/{InstanceId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Lists the evaluations made of one contact, with their forms, status and scores.",
+    )
+    .with_input(&shapes::ListContactEvaluationsRequest)
+    .with_output(&shapes::ListContactEvaluationsResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_paginated(Paginated {
         input_token: Some("NextToken"),
         output_token: Some("NextToken"),
         items: Some("EvaluationSummaryList"),
         page_size: None,
-    }),
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::ListContactEvaluationsRequest>),
-};
+    })
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::ListContactEvaluationsRequest>);
 
-pub static ListContactFlowModuleAliases: Operation = Operation {
-    name: "ListContactFlowModuleAliases",
-    cli_name: "list-contact-flow-module-aliases",
-    doc: "Lists the aliases of a flow module, with the versions they point at.",
-    http: Http {
-        method: "GET",
-        uri: "/contact-flow-modules/{InstanceId}/{ContactFlowModuleId}/aliases",
-        code: 200,
-    },
-    input: Some(&shapes::ListContactFlowModuleAliasesRequest),
-    output: Some(&shapes::ListContactFlowModuleAliasesResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: Some(Paginated {
+pub static ListContactFlowModuleAliases: Operation = Operation::new(
+        "ListContactFlowModuleAliases",
+        "list-contact-flow-module-aliases",
+        Http {
+            method: "GET",
+            uri: "/contact-flow-modules/{InstanceId}/{ContactFlowModuleId}/aliases",
+            code: 200,
+        },
+    )
+    .with_doc("Lists the aliases of a flow module, with the versions they point at.")
+    .with_input(&shapes::ListContactFlowModuleAliasesRequest)
+    .with_output(&shapes::ListContactFlowModuleAliasesResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_paginated(Paginated {
         input_token: Some("NextToken"),
         output_token: Some("NextToken"),
         items: Some("ContactFlowModuleAliasSummaryList"),
         page_size: Some("MaxResults"),
-    }),
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+    })
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::ListContactFlowModuleAliasesRequest>,
-    ),
-};
+    );
 
-pub static ListContactFlowModuleVersions: Operation = Operation {
-    name: "ListContactFlowModuleVersions",
-    cli_name: "list-contact-flow-module-versions",
-    doc: "Lists the versions of a flow module.",
-    http: Http {
-        method: "GET",
-        uri: "/contact-flow-modules/{InstanceId}/{ContactFlowModuleId}/versions",
-        code: 200,
-    },
-    input: Some(&shapes::ListContactFlowModuleVersionsRequest),
-    output: Some(&shapes::ListContactFlowModuleVersionsResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: Some(Paginated {
+pub static ListContactFlowModuleVersions: Operation = Operation::new(
+        "ListContactFlowModuleVersions",
+        "list-contact-flow-module-versions",
+        Http {
+            method: "GET",
+            uri: "/contact-flow-modules/{InstanceId}/{ContactFlowModuleId}/versions",
+            code: 200,
+        },
+    )
+    .with_doc("Lists the versions of a flow module.")
+    .with_input(&shapes::ListContactFlowModuleVersionsRequest)
+    .with_output(&shapes::ListContactFlowModuleVersionsResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_paginated(Paginated {
         input_token: Some("NextToken"),
         output_token: Some("NextToken"),
         items: Some("ContactFlowModuleVersionSummaryList"),
         page_size: Some("MaxResults"),
-    }),
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+    })
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::ListContactFlowModuleVersionsRequest>,
-    ),
-};
+    );
 
-pub static ListContactFlowModules: Operation = Operation {
-    name: "ListContactFlowModules",
-    cli_name: "list-contact-flow-modules",
-    doc: "Lists the flow modules of the instance, optionally only active or only archived ones.",
-    http: Http {
-        method: "GET",
-        uri: "/contact-flow-modules-summary/{InstanceId}",
-        code: 200,
-    },
-    input: Some(&shapes::ListContactFlowModulesRequest),
-    output: Some(&shapes::ListContactFlowModulesResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: Some(Paginated {
+pub static ListContactFlowModules: Operation = Operation::new(
+        "ListContactFlowModules",
+        "list-contact-flow-modules",
+        Http {
+            method: "GET",
+            uri: "/contact-flow-modules-summary/{InstanceId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Lists the flow modules of the instance, optionally only active or only archived ones.",
+    )
+    .with_input(&shapes::ListContactFlowModulesRequest)
+    .with_output(&shapes::ListContactFlowModulesResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_paginated(Paginated {
         input_token: Some("NextToken"),
         output_token: Some("NextToken"),
         items: Some("ContactFlowModulesSummaryList"),
         page_size: Some("MaxResults"),
-    }),
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::ListContactFlowModulesRequest>),
-};
+    })
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::ListContactFlowModulesRequest>);
 
-pub static ListContactFlowVersions: Operation = Operation {
-    name: "ListContactFlowVersions",
-    cli_name: "list-contact-flow-versions",
-    doc: "Lists the versions of a flow.",
-    http: Http {
-        method: "GET",
-        uri: "/contact-flows/{InstanceId}/{ContactFlowId}/versions",
-        code: 200,
-    },
-    input: Some(&shapes::ListContactFlowVersionsRequest),
-    output: Some(&shapes::ListContactFlowVersionsResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: Some(Paginated {
+pub static ListContactFlowVersions: Operation = Operation::new(
+        "ListContactFlowVersions",
+        "list-contact-flow-versions",
+        Http {
+            method: "GET",
+            uri: "/contact-flows/{InstanceId}/{ContactFlowId}/versions",
+            code: 200,
+        },
+    )
+    .with_doc("Lists the versions of a flow.")
+    .with_input(&shapes::ListContactFlowVersionsRequest)
+    .with_output(&shapes::ListContactFlowVersionsResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_paginated(Paginated {
         input_token: Some("NextToken"),
         output_token: Some("NextToken"),
         items: Some("ContactFlowVersionSummaryList"),
         page_size: Some("MaxResults"),
-    }),
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::ListContactFlowVersionsRequest>),
-};
+    })
+    .with_examples(&[])
+    .with_input_schema(
+        crate::schema::schema_of::<types::ListContactFlowVersionsRequest>,
+    );
 
-pub static ListContactFlows: Operation = Operation {
-    name: "ListContactFlows",
-    cli_name: "list-contact-flows",
-    doc: "Lists the flows of the instance, optionally only those of some types.",
-    http: Http {
-        method: "GET",
-        uri: "/contact-flows-summary/{InstanceId}",
-        code: 200,
-    },
-    input: Some(&shapes::ListContactFlowsRequest),
-    output: Some(&shapes::ListContactFlowsResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: Some(Paginated {
+pub static ListContactFlows: Operation = Operation::new(
+        "ListContactFlows",
+        "list-contact-flows",
+        Http {
+            method: "GET",
+            uri: "/contact-flows-summary/{InstanceId}",
+            code: 200,
+        },
+    )
+    .with_doc("Lists the flows of the instance, optionally only those of some types.")
+    .with_input(&shapes::ListContactFlowsRequest)
+    .with_output(&shapes::ListContactFlowsResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_paginated(Paginated {
         input_token: Some("NextToken"),
         output_token: Some("NextToken"),
         items: Some("ContactFlowSummaryList"),
         page_size: Some("MaxResults"),
-    }),
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::ListContactFlowsRequest>),
-};
+    })
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::ListContactFlowsRequest>);
 
-pub static ListContactReferences: Operation = Operation {
-    name: "ListContactReferences",
-    cli_name: "list-contact-references",
-    doc: "Lists the references (URLs, attachments, dates, numbers, emails, strings) of a contact, of the given types.",
-    http: Http {
-        method: "GET",
-        uri: "/contact/references/{InstanceId}/{ContactId}",
-        code: 200,
-    },
-    input: Some(&shapes::ListContactReferencesRequest),
-    output: Some(&shapes::ListContactReferencesResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: Some(Paginated {
+pub static ListContactReferences: Operation = Operation::new(
+        "ListContactReferences",
+        "list-contact-references",
+        Http {
+            method: "GET",
+            uri: "/contact/references/{InstanceId}/{ContactId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Lists the references (URLs, attachments, dates, numbers, emails, strings) of a contact, of the given types.",
+    )
+    .with_input(&shapes::ListContactReferencesRequest)
+    .with_output(&shapes::ListContactReferencesResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_paginated(Paginated {
         input_token: Some("NextToken"),
         output_token: Some("NextToken"),
         items: Some("ReferenceSummaryList"),
         page_size: None,
-    }),
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::ListContactReferencesRequest>),
-};
+    })
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::ListContactReferencesRequest>);
 
-pub static ListDataTableAttributes: Operation = Operation {
-    name: "ListDataTableAttributes",
-    cli_name: "list-data-table-attributes",
-    doc: "Lists the attributes (columns) of a data table, all or the ones with the given IDs.",
-    http: Http {
-        method: "POST",
-        uri: "/data-tables/{InstanceId}/{DataTableId}/attributes",
-        code: 200,
-    },
-    input: Some(&shapes::ListDataTableAttributesRequest),
-    output: Some(&shapes::ListDataTableAttributesResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: Some(Paginated {
+pub static ListDataTableAttributes: Operation = Operation::new(
+        "ListDataTableAttributes",
+        "list-data-table-attributes",
+        Http {
+            method: "POST",
+            uri: "/data-tables/{InstanceId}/{DataTableId}/attributes",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Lists the attributes (columns) of a data table, all or the ones with the given IDs.",
+    )
+    .with_input(&shapes::ListDataTableAttributesRequest)
+    .with_output(&shapes::ListDataTableAttributesResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_paginated(Paginated {
         input_token: Some("NextToken"),
         output_token: Some("NextToken"),
         items: Some("Attributes"),
         page_size: Some("MaxResults"),
-    }),
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::ListDataTableAttributesRequest>),
-};
+    })
+    .with_examples(&[])
+    .with_input_schema(
+        crate::schema::schema_of::<types::ListDataTableAttributesRequest>,
+    );
 
-pub static ListDataTablePrimaryValues: Operation = Operation {
-    name: "ListDataTablePrimaryValues",
-    cli_name: "list-data-table-primary-values",
-    doc: "Lists the records of a data table by their primary values, optionally only some records.",
-    http: Http {
-        method: "POST",
-        uri: "/data-tables/{InstanceId}/{DataTableId}/values/list-primary",
-        code: 200,
-    },
-    input: Some(&shapes::ListDataTablePrimaryValuesRequest),
-    output: Some(&shapes::ListDataTablePrimaryValuesResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: Some(Paginated {
+pub static ListDataTablePrimaryValues: Operation = Operation::new(
+        "ListDataTablePrimaryValues",
+        "list-data-table-primary-values",
+        Http {
+            method: "POST",
+            uri: "/data-tables/{InstanceId}/{DataTableId}/values/list-primary",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Lists the records of a data table by their primary values, optionally only some records.",
+    )
+    .with_input(&shapes::ListDataTablePrimaryValuesRequest)
+    .with_output(&shapes::ListDataTablePrimaryValuesResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_paginated(Paginated {
         input_token: Some("NextToken"),
         output_token: Some("NextToken"),
         items: Some("PrimaryValuesList"),
         page_size: Some("MaxResults"),
-    }),
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+    })
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::ListDataTablePrimaryValuesRequest>,
-    ),
-};
+    );
 
-pub static ListDataTableValues: Operation = Operation {
-    name: "ListDataTableValues",
-    cli_name: "list-data-table-values",
-    doc: "Lists the values of a data table, optionally only for some records or attributes.",
-    http: Http {
-        method: "POST",
-        uri: "/data-tables/{InstanceId}/{DataTableId}/values/list",
-        code: 200,
-    },
-    input: Some(&shapes::ListDataTableValuesRequest),
-    output: Some(&shapes::ListDataTableValuesResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: Some(Paginated {
+pub static ListDataTableValues: Operation = Operation::new(
+        "ListDataTableValues",
+        "list-data-table-values",
+        Http {
+            method: "POST",
+            uri: "/data-tables/{InstanceId}/{DataTableId}/values/list",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Lists the values of a data table, optionally only for some records or attributes.",
+    )
+    .with_input(&shapes::ListDataTableValuesRequest)
+    .with_output(&shapes::ListDataTableValuesResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_paginated(Paginated {
         input_token: Some("NextToken"),
         output_token: Some("NextToken"),
         items: Some("Values"),
         page_size: Some("MaxResults"),
-    }),
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::ListDataTableValuesRequest>),
-};
+    })
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::ListDataTableValuesRequest>);
 
-pub static ListDataTables: Operation = Operation {
-    name: "ListDataTables",
-    cli_name: "list-data-tables",
-    doc: "Lists the data tables of the instance.",
-    http: Http {
-        method: "GET",
-        uri: "/data-tables/{InstanceId}",
-        code: 200,
-    },
-    input: Some(&shapes::ListDataTablesRequest),
-    output: Some(&shapes::ListDataTablesResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: Some(Paginated {
+pub static ListDataTables: Operation = Operation::new(
+        "ListDataTables",
+        "list-data-tables",
+        Http {
+            method: "GET",
+            uri: "/data-tables/{InstanceId}",
+            code: 200,
+        },
+    )
+    .with_doc("Lists the data tables of the instance.")
+    .with_input(&shapes::ListDataTablesRequest)
+    .with_output(&shapes::ListDataTablesResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_paginated(Paginated {
         input_token: Some("NextToken"),
         output_token: Some("NextToken"),
         items: Some("DataTableSummaryList"),
         page_size: Some("MaxResults"),
-    }),
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::ListDataTablesRequest>),
-};
+    })
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::ListDataTablesRequest>);
 
-pub static ListDefaultVocabularies: Operation = Operation {
-    name: "ListDefaultVocabularies",
-    cli_name: "list-default-vocabularies",
-    doc: "Lists the custom vocabularies set as the default for their language, optionally for one language.",
-    http: Http {
-        method: "POST",
-        uri: "/default-vocabulary-summary/{InstanceId}",
-        code: 200,
-    },
-    input: Some(&shapes::ListDefaultVocabulariesRequest),
-    output: Some(&shapes::ListDefaultVocabulariesResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidRequestException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: Some(Paginated {
+pub static ListDefaultVocabularies: Operation = Operation::new(
+        "ListDefaultVocabularies",
+        "list-default-vocabularies",
+        Http {
+            method: "POST",
+            uri: "/default-vocabulary-summary/{InstanceId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Lists the custom vocabularies set as the default for their language, optionally for one language.",
+    )
+    .with_input(&shapes::ListDefaultVocabulariesRequest)
+    .with_output(&shapes::ListDefaultVocabulariesResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidRequestException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_paginated(Paginated {
         input_token: Some("NextToken"),
         output_token: Some("NextToken"),
         items: Some("DefaultVocabularyList"),
         page_size: Some("MaxResults"),
-    }),
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::ListDefaultVocabulariesRequest>),
-};
+    })
+    .with_examples(&[])
+    .with_input_schema(
+        crate::schema::schema_of::<types::ListDefaultVocabulariesRequest>,
+    );
 
-pub static ListEntitySecurityProfiles: Operation = Operation {
-    name: "ListEntitySecurityProfiles",
-    cli_name: "list-entity-security-profiles",
-    doc: "Lists the security profiles granted to a user or an AI agent.",
-    http: Http {
-        method: "POST",
-        uri: "/entity-security-profiles-summary/{InstanceId}",
-        code: 200,
-    },
-    input: Some(&shapes::ListEntitySecurityProfilesRequest),
-    output: Some(&shapes::ListEntitySecurityProfilesResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: Some(Paginated {
+pub static ListEntitySecurityProfiles: Operation = Operation::new(
+        "ListEntitySecurityProfiles",
+        "list-entity-security-profiles",
+        Http {
+            method: "POST",
+            uri: "/entity-security-profiles-summary/{InstanceId}",
+            code: 200,
+        },
+    )
+    .with_doc("Lists the security profiles granted to a user or an AI agent.")
+    .with_input(&shapes::ListEntitySecurityProfilesRequest)
+    .with_output(&shapes::ListEntitySecurityProfilesResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_paginated(Paginated {
         input_token: Some("NextToken"),
         output_token: Some("NextToken"),
         items: Some("SecurityProfiles"),
         page_size: Some("MaxResults"),
-    }),
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+    })
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::ListEntitySecurityProfilesRequest>,
-    ),
-};
+    );
 
-pub static ListEvaluationFormVersions: Operation = Operation {
-    name: "ListEvaluationFormVersions",
-    cli_name: "list-evaluation-form-versions",
-    doc: "Lists the versions of an evaluation form with their status and whether they are locked.",
-    http: Http {
-        method: "GET",
-        uri: "/evaluation-forms/{InstanceId}/{EvaluationFormId}/versions",
-        code: 200,
-    },
-    input: Some(&shapes::ListEvaluationFormVersionsRequest),
-    output: Some(&shapes::ListEvaluationFormVersionsResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: Some(Paginated {
+pub static ListEvaluationFormVersions: Operation = Operation::new(
+        "ListEvaluationFormVersions",
+        "list-evaluation-form-versions",
+        Http {
+            method: "GET",
+            uri: "/evaluation-forms/{InstanceId}/{EvaluationFormId}/versions",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Lists the versions of an evaluation form with their status and whether they are locked.",
+    )
+    .with_input(&shapes::ListEvaluationFormVersionsRequest)
+    .with_output(&shapes::ListEvaluationFormVersionsResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_paginated(Paginated {
         input_token: Some("NextToken"),
         output_token: Some("NextToken"),
         items: Some("EvaluationFormVersionSummaryList"),
         page_size: Some("MaxResults"),
-    }),
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+    })
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::ListEvaluationFormVersionsRequest>,
-    ),
-};
+    );
 
-pub static ListEvaluationForms: Operation = Operation {
-    name: "ListEvaluationForms",
-    cli_name: "list-evaluation-forms",
-    doc: "Lists the evaluation forms of the instance with their latest and active versions.",
-    http: Http {
-        method: "GET",
-        uri: "/evaluation-forms/{InstanceId}",
-        code: 200,
-    },
-    input: Some(&shapes::ListEvaluationFormsRequest),
-    output: Some(&shapes::ListEvaluationFormsResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: Some(Paginated {
+pub static ListEvaluationForms: Operation = Operation::new(
+        "ListEvaluationForms",
+        "list-evaluation-forms",
+        Http {
+            method: "GET",
+            uri: "/evaluation-forms/{InstanceId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Lists the evaluation forms of the instance with their latest and active versions.",
+    )
+    .with_input(&shapes::ListEvaluationFormsRequest)
+    .with_output(&shapes::ListEvaluationFormsResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_paginated(Paginated {
         input_token: Some("NextToken"),
         output_token: Some("NextToken"),
         items: Some("EvaluationFormSummaryList"),
         page_size: Some("MaxResults"),
-    }),
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::ListEvaluationFormsRequest>),
-};
+    })
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::ListEvaluationFormsRequest>);
 
-pub static ListFlowAssociations: Operation = Operation {
-    name: "ListFlowAssociations",
-    cli_name: "list-flow-associations",
-    doc: "Lists the resources that have a flow attached, optionally of one resource type.",
-    http: Http {
-        method: "GET",
-        uri: "/flow-associations-summary/{InstanceId}",
-        code: 200,
-    },
-    input: Some(&shapes::ListFlowAssociationsRequest),
-    output: Some(&shapes::ListFlowAssociationsResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: Some(Paginated {
+pub static ListFlowAssociations: Operation = Operation::new(
+        "ListFlowAssociations",
+        "list-flow-associations",
+        Http {
+            method: "GET",
+            uri: "/flow-associations-summary/{InstanceId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Lists the resources that have a flow attached, optionally of one resource type.",
+    )
+    .with_input(&shapes::ListFlowAssociationsRequest)
+    .with_output(&shapes::ListFlowAssociationsResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_paginated(Paginated {
         input_token: Some("NextToken"),
         output_token: Some("NextToken"),
         items: Some("FlowAssociationSummaryList"),
         page_size: Some("MaxResults"),
-    }),
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::ListFlowAssociationsRequest>),
-};
+    })
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::ListFlowAssociationsRequest>);
 
-pub static ListHoursOfOperationOverrides: Operation = Operation {
-    name: "ListHoursOfOperationOverrides",
-    cli_name: "list-hours-of-operation-overrides",
-    doc: "Lists the overrides of an hours of operation.",
-    http: Http {
-        method: "GET",
-        uri: "/hours-of-operations/{InstanceId}/{HoursOfOperationId}/overrides",
-        code: 200,
-    },
-    input: Some(&shapes::ListHoursOfOperationOverridesRequest),
-    output: Some(&shapes::ListHoursOfOperationOverridesResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: Some(Paginated {
+pub static ListHoursOfOperationOverrides: Operation = Operation::new(
+        "ListHoursOfOperationOverrides",
+        "list-hours-of-operation-overrides",
+        Http {
+            method: "GET",
+            uri: "/hours-of-operations/{InstanceId}/{HoursOfOperationId}/overrides",
+            code: 200,
+        },
+    )
+    .with_doc("Lists the overrides of an hours of operation.")
+    .with_input(&shapes::ListHoursOfOperationOverridesRequest)
+    .with_output(&shapes::ListHoursOfOperationOverridesResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_paginated(Paginated {
         input_token: Some("NextToken"),
         output_token: Some("NextToken"),
         items: Some("HoursOfOperationOverrideList"),
         page_size: Some("MaxResults"),
-    }),
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+    })
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::ListHoursOfOperationOverridesRequest>,
-    ),
-};
+    );
 
-pub static ListHoursOfOperations: Operation = Operation {
-    name: "ListHoursOfOperations",
-    cli_name: "list-hours-of-operations",
-    doc: "Lists the hours of operation of the instance.",
-    http: Http {
-        method: "GET",
-        uri: "/hours-of-operations-summary/{InstanceId}",
-        code: 200,
-    },
-    input: Some(&shapes::ListHoursOfOperationsRequest),
-    output: Some(&shapes::ListHoursOfOperationsResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: Some(Paginated {
+pub static ListHoursOfOperations: Operation = Operation::new(
+        "ListHoursOfOperations",
+        "list-hours-of-operations",
+        Http {
+            method: "GET",
+            uri: "/hours-of-operations-summary/{InstanceId}",
+            code: 200,
+        },
+    )
+    .with_doc("Lists the hours of operation of the instance.")
+    .with_input(&shapes::ListHoursOfOperationsRequest)
+    .with_output(&shapes::ListHoursOfOperationsResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_paginated(Paginated {
         input_token: Some("NextToken"),
         output_token: Some("NextToken"),
         items: Some("HoursOfOperationSummaryList"),
         page_size: Some("MaxResults"),
-    }),
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::ListHoursOfOperationsRequest>),
-};
+    })
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::ListHoursOfOperationsRequest>);
 
-pub static ListInstanceAttributes: Operation = Operation {
-    name: "ListInstanceAttributes",
-    cli_name: "list-instance-attributes",
-    doc: "Lists the settings of the instance (attribute types with their values).",
-    http: Http {
-        method: "GET",
-        uri: "/instance/{InstanceId}/attributes",
-        code: 200,
-    },
-    input: Some(&shapes::ListInstanceAttributesRequest),
-    output: Some(&shapes::ListInstanceAttributesResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: Some(Paginated {
+pub static ListInstanceAttributes: Operation = Operation::new(
+        "ListInstanceAttributes",
+        "list-instance-attributes",
+        Http {
+            method: "GET",
+            uri: "/instance/{InstanceId}/attributes",
+            code: 200,
+        },
+    )
+    .with_doc("Lists the settings of the instance (attribute types with their values).")
+    .with_input(&shapes::ListInstanceAttributesRequest)
+    .with_output(&shapes::ListInstanceAttributesResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_paginated(Paginated {
         input_token: Some("NextToken"),
         output_token: Some("NextToken"),
         items: Some("Attributes"),
         page_size: Some("MaxResults"),
-    }),
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::ListInstanceAttributesRequest>),
-};
+    })
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::ListInstanceAttributesRequest>);
 
-pub static ListInstanceStorageConfigs: Operation = Operation {
-    name: "ListInstanceStorageConfigs",
-    cli_name: "list-instance-storage-configs",
-    doc: "Lists the storage destinations set up for one kind of instance data, such as call recordings.",
-    http: Http {
-        method: "GET",
-        uri: "/instance/{InstanceId}/storage-configs",
-        code: 200,
-    },
-    input: Some(&shapes::ListInstanceStorageConfigsRequest),
-    output: Some(&shapes::ListInstanceStorageConfigsResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: Some(Paginated {
+pub static ListInstanceStorageConfigs: Operation = Operation::new(
+        "ListInstanceStorageConfigs",
+        "list-instance-storage-configs",
+        Http {
+            method: "GET",
+            uri: "/instance/{InstanceId}/storage-configs",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Lists the storage destinations set up for one kind of instance data, such as call recordings.",
+    )
+    .with_input(&shapes::ListInstanceStorageConfigsRequest)
+    .with_output(&shapes::ListInstanceStorageConfigsResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_paginated(Paginated {
         input_token: Some("NextToken"),
         output_token: Some("NextToken"),
         items: Some("StorageConfigs"),
         page_size: Some("MaxResults"),
-    }),
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+    })
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::ListInstanceStorageConfigsRequest>,
-    ),
-};
+    );
 
-pub static ListInstances: Operation = Operation {
-    name: "ListInstances",
-    cli_name: "list-instances",
-    doc: "Lists the Amazon Connect instances of the account in the current Region, with their status and settings.",
-    http: Http {
-        method: "GET",
-        uri: "/instance",
-        code: 200,
-    },
-    input: Some(&shapes::ListInstancesRequest),
-    output: Some(&shapes::ListInstancesResponse),
-    errors: &[&shapes::InternalServiceException, &shapes::InvalidRequestException],
-    paginated: Some(Paginated {
+pub static ListInstances: Operation = Operation::new(
+        "ListInstances",
+        "list-instances",
+        Http {
+            method: "GET",
+            uri: "/instance",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Lists the Amazon Connect instances of the account in the current Region, with their status and settings.",
+    )
+    .with_input(&shapes::ListInstancesRequest)
+    .with_output(&shapes::ListInstancesResponse)
+    .with_errors(&[&shapes::InternalServiceException, &shapes::InvalidRequestException])
+    .with_paginated(Paginated {
         input_token: Some("NextToken"),
         output_token: Some("NextToken"),
         items: Some("InstanceSummaryList"),
         page_size: Some("MaxResults"),
-    }),
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::ListInstancesRequest>),
-};
+    })
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::ListInstancesRequest>);
 
-pub static ListIntegrationAssociations: Operation = Operation {
-    name: "ListIntegrationAssociations",
-    cli_name: "list-integration-associations",
-    doc: "Lists the instance's connections with other applications and services, optionally of one integration type or to one integration ARN.",
-    http: Http {
-        method: "GET",
-        uri: "/instance/{InstanceId}/integration-associations",
-        code: 200,
-    },
-    input: Some(&shapes::ListIntegrationAssociationsRequest),
-    output: Some(&shapes::ListIntegrationAssociationsResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: Some(Paginated {
+pub static ListIntegrationAssociations: Operation = Operation::new(
+        "ListIntegrationAssociations",
+        "list-integration-associations",
+        Http {
+            method: "GET",
+            uri: "/instance/{InstanceId}/integration-associations",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Lists the instance's connections with other applications and services, optionally of one integration type or to one integration ARN.",
+    )
+    .with_input(&shapes::ListIntegrationAssociationsRequest)
+    .with_output(&shapes::ListIntegrationAssociationsResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_paginated(Paginated {
         input_token: Some("NextToken"),
         output_token: Some("NextToken"),
         items: Some("IntegrationAssociationSummaryList"),
         page_size: Some("MaxResults"),
-    }),
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+    })
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::ListIntegrationAssociationsRequest>,
-    ),
-};
+    );
 
-pub static ListLambdaFunctions: Operation = Operation {
-    name: "ListLambdaFunctions",
-    cli_name: "list-lambda-functions",
-    doc: "Lists the AWS Lambda functions the instance's flows may invoke, by ARN.",
-    http: Http {
-        method: "GET",
-        uri: "/instance/{InstanceId}/lambda-functions",
-        code: 200,
-    },
-    input: Some(&shapes::ListLambdaFunctionsRequest),
-    output: Some(&shapes::ListLambdaFunctionsResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: Some(Paginated {
+pub static ListLambdaFunctions: Operation = Operation::new(
+        "ListLambdaFunctions",
+        "list-lambda-functions",
+        Http {
+            method: "GET",
+            uri: "/instance/{InstanceId}/lambda-functions",
+            code: 200,
+        },
+    )
+    .with_doc("Lists the AWS Lambda functions the instance's flows may invoke, by ARN.")
+    .with_input(&shapes::ListLambdaFunctionsRequest)
+    .with_output(&shapes::ListLambdaFunctionsResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_paginated(Paginated {
         input_token: Some("NextToken"),
         output_token: Some("NextToken"),
         items: Some("LambdaFunctions"),
         page_size: Some("MaxResults"),
-    }),
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::ListLambdaFunctionsRequest>),
-};
+    })
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::ListLambdaFunctionsRequest>);
 
-pub static ListLexBots: Operation = Operation {
-    name: "ListLexBots",
-    cli_name: "list-lex-bots",
-    doc: "Lists the Amazon Lex V1 bots associated with the instance.",
-    http: Http {
-        method: "GET",
-        uri: "/instance/{InstanceId}/lex-bots",
-        code: 200,
-    },
-    input: Some(&shapes::ListLexBotsRequest),
-    output: Some(&shapes::ListLexBotsResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: Some(Paginated {
+pub static ListLexBots: Operation = Operation::new(
+        "ListLexBots",
+        "list-lex-bots",
+        Http {
+            method: "GET",
+            uri: "/instance/{InstanceId}/lex-bots",
+            code: 200,
+        },
+    )
+    .with_doc("Lists the Amazon Lex V1 bots associated with the instance.")
+    .with_input(&shapes::ListLexBotsRequest)
+    .with_output(&shapes::ListLexBotsResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_paginated(Paginated {
         input_token: Some("NextToken"),
         output_token: Some("NextToken"),
         items: Some("LexBots"),
         page_size: Some("MaxResults"),
-    }),
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::ListLexBotsRequest>),
-};
+    })
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::ListLexBotsRequest>);
 
-pub static ListNotifications: Operation = Operation {
-    name: "ListNotifications",
-    cli_name: "list-notifications",
-    doc: "Lists the notifications of the instance.",
-    http: Http {
-        method: "GET",
-        uri: "/notifications/{InstanceId}",
-        code: 200,
-    },
-    input: Some(&shapes::ListNotificationsRequest),
-    output: Some(&shapes::ListNotificationsResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::ListNotificationsRequest>),
-};
+pub static ListNotifications: Operation = Operation::new(
+        "ListNotifications",
+        "list-notifications",
+        Http {
+            method: "GET",
+            uri: "/notifications/{InstanceId}",
+            code: 200,
+        },
+    )
+    .with_doc("Lists the notifications of the instance.")
+    .with_input(&shapes::ListNotificationsRequest)
+    .with_output(&shapes::ListNotificationsResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::ListNotificationsRequest>);
 
-pub static ListPhoneNumbers: Operation = Operation {
-    name: "ListPhoneNumbers",
-    cli_name: "list-phone-numbers",
-    doc: "Lists the phone numbers claimed for the instance, optionally by type and country. It does not list numbers claimed for traffic distribution groups; list-phone-numbers-v2 does.",
-    http: Http {
-        method: "GET",
-        uri: "/phone-numbers-summary/{InstanceId}",
-        code: 200,
-    },
-    input: Some(&shapes::ListPhoneNumbersRequest),
-    output: Some(&shapes::ListPhoneNumbersResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: Some(Paginated {
+pub static ListPhoneNumbers: Operation = Operation::new(
+        "ListPhoneNumbers",
+        "list-phone-numbers",
+        Http {
+            method: "GET",
+            uri: "/phone-numbers-summary/{InstanceId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Lists the phone numbers claimed for the instance, optionally by type and country. It does not list numbers claimed for traffic distribution groups; list-phone-numbers-v2 does.",
+    )
+    .with_input(&shapes::ListPhoneNumbersRequest)
+    .with_output(&shapes::ListPhoneNumbersResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_paginated(Paginated {
         input_token: Some("NextToken"),
         output_token: Some("NextToken"),
         items: Some("PhoneNumberSummaryList"),
         page_size: Some("MaxResults"),
-    }),
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::ListPhoneNumbersRequest>),
-};
+    })
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::ListPhoneNumbersRequest>);
 
-pub static ListPhoneNumbersV2: Operation = Operation {
-    name: "ListPhoneNumbersV2",
-    cli_name: "list-phone-numbers-v2",
-    doc: "Lists the phone numbers claimed for an instance or traffic distribution group, or for all of them in the account, filtered by country, type or prefix.",
-    http: Http {
-        method: "POST",
-        uri: "/phone-number/list",
-        code: 200,
-    },
-    input: Some(&shapes::ListPhoneNumbersV2Request),
-    output: Some(&shapes::ListPhoneNumbersV2Response),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: Some(Paginated {
+pub static ListPhoneNumbersV2: Operation = Operation::new(
+        "ListPhoneNumbersV2",
+        "list-phone-numbers-v2",
+        Http {
+            method: "POST",
+            uri: "/phone-number/list",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Lists the phone numbers claimed for an instance or traffic distribution group, or for all of them in the account, filtered by country, type or prefix.",
+    )
+    .with_input(&shapes::ListPhoneNumbersV2Request)
+    .with_output(&shapes::ListPhoneNumbersV2Response)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_paginated(Paginated {
         input_token: Some("NextToken"),
         output_token: Some("NextToken"),
         items: Some("ListPhoneNumbersSummaryList"),
         page_size: Some("MaxResults"),
-    }),
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::ListPhoneNumbersV2Request>),
-};
+    })
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::ListPhoneNumbersV2Request>);
 
-pub static ListPredefinedAttributes: Operation = Operation {
-    name: "ListPredefinedAttributes",
-    cli_name: "list-predefined-attributes",
-    doc: "Lists the predefined attributes of the instance.",
-    http: Http {
-        method: "GET",
-        uri: "/predefined-attributes/{InstanceId}",
-        code: 200,
-    },
-    input: Some(&shapes::ListPredefinedAttributesRequest),
-    output: Some(&shapes::ListPredefinedAttributesResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: Some(Paginated {
+pub static ListPredefinedAttributes: Operation = Operation::new(
+        "ListPredefinedAttributes",
+        "list-predefined-attributes",
+        Http {
+            method: "GET",
+            uri: "/predefined-attributes/{InstanceId}",
+            code: 200,
+        },
+    )
+    .with_doc("Lists the predefined attributes of the instance.")
+    .with_input(&shapes::ListPredefinedAttributesRequest)
+    .with_output(&shapes::ListPredefinedAttributesResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_paginated(Paginated {
         input_token: Some("NextToken"),
         output_token: Some("NextToken"),
         items: Some("PredefinedAttributeSummaryList"),
         page_size: Some("MaxResults"),
-    }),
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+    })
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::ListPredefinedAttributesRequest>,
-    ),
-};
+    );
 
-pub static ListPrompts: Operation = Operation {
-    name: "ListPrompts",
-    cli_name: "list-prompts",
-    doc: "Lists the prompts of the instance.",
-    http: Http {
-        method: "GET",
-        uri: "/prompts-summary/{InstanceId}",
-        code: 200,
-    },
-    input: Some(&shapes::ListPromptsRequest),
-    output: Some(&shapes::ListPromptsResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: Some(Paginated {
+pub static ListPrompts: Operation = Operation::new(
+        "ListPrompts",
+        "list-prompts",
+        Http {
+            method: "GET",
+            uri: "/prompts-summary/{InstanceId}",
+            code: 200,
+        },
+    )
+    .with_doc("Lists the prompts of the instance.")
+    .with_input(&shapes::ListPromptsRequest)
+    .with_output(&shapes::ListPromptsResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_paginated(Paginated {
         input_token: Some("NextToken"),
         output_token: Some("NextToken"),
         items: Some("PromptSummaryList"),
         page_size: Some("MaxResults"),
-    }),
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::ListPromptsRequest>),
-};
+    })
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::ListPromptsRequest>);
 
-pub static ListQueueEmailAddresses: Operation = Operation {
-    name: "ListQueueEmailAddresses",
-    cli_name: "list-queue-email-addresses",
-    doc: "Lists the email addresses that agents can send from when working a queue's contacts.",
-    http: Http {
-        method: "GET",
-        uri: "/queues/{InstanceId}/{QueueId}/email-addresses",
-        code: 200,
-    },
-    input: Some(&shapes::ListQueueEmailAddressesRequest),
-    output: Some(&shapes::ListQueueEmailAddressesResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::ListQueueEmailAddressesRequest>),
-};
+pub static ListQueueEmailAddresses: Operation = Operation::new(
+        "ListQueueEmailAddresses",
+        "list-queue-email-addresses",
+        Http {
+            method: "GET",
+            uri: "/queues/{InstanceId}/{QueueId}/email-addresses",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Lists the email addresses that agents can send from when working a queue's contacts.",
+    )
+    .with_input(&shapes::ListQueueEmailAddressesRequest)
+    .with_output(&shapes::ListQueueEmailAddressesResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
+        crate::schema::schema_of::<types::ListQueueEmailAddressesRequest>,
+    );
 
-pub static ListQueueQuickConnects: Operation = Operation {
-    name: "ListQueueQuickConnects",
-    cli_name: "list-queue-quick-connects",
-    doc: "Lists the quick connects available on a queue.",
-    http: Http {
-        method: "GET",
-        uri: "/queues/{InstanceId}/{QueueId}/quick-connects",
-        code: 200,
-    },
-    input: Some(&shapes::ListQueueQuickConnectsRequest),
-    output: Some(&shapes::ListQueueQuickConnectsResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: Some(Paginated {
+pub static ListQueueQuickConnects: Operation = Operation::new(
+        "ListQueueQuickConnects",
+        "list-queue-quick-connects",
+        Http {
+            method: "GET",
+            uri: "/queues/{InstanceId}/{QueueId}/quick-connects",
+            code: 200,
+        },
+    )
+    .with_doc("Lists the quick connects available on a queue.")
+    .with_input(&shapes::ListQueueQuickConnectsRequest)
+    .with_output(&shapes::ListQueueQuickConnectsResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_paginated(Paginated {
         input_token: Some("NextToken"),
         output_token: Some("NextToken"),
         items: Some("QuickConnectSummaryList"),
         page_size: Some("MaxResults"),
-    }),
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::ListQueueQuickConnectsRequest>),
-};
+    })
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::ListQueueQuickConnectsRequest>);
 
-pub static ListQueues: Operation = Operation {
-    name: "ListQueues",
-    cli_name: "list-queues",
-    doc: "Lists the queues of the instance, optionally only of some types (standard or agent queues).",
-    http: Http {
-        method: "GET",
-        uri: "/queues-summary/{InstanceId}",
-        code: 200,
-    },
-    input: Some(&shapes::ListQueuesRequest),
-    output: Some(&shapes::ListQueuesResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: Some(Paginated {
+pub static ListQueues: Operation = Operation::new(
+        "ListQueues",
+        "list-queues",
+        Http {
+            method: "GET",
+            uri: "/queues-summary/{InstanceId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Lists the queues of the instance, optionally only of some types (standard or agent queues).",
+    )
+    .with_input(&shapes::ListQueuesRequest)
+    .with_output(&shapes::ListQueuesResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_paginated(Paginated {
         input_token: Some("NextToken"),
         output_token: Some("NextToken"),
         items: Some("QueueSummaryList"),
         page_size: Some("MaxResults"),
-    }),
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::ListQueuesRequest>),
-};
+    })
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::ListQueuesRequest>);
 
-pub static ListQuickConnects: Operation = Operation {
-    name: "ListQuickConnects",
-    cli_name: "list-quick-connects",
-    doc: "Lists the quick connects of the instance, optionally only of some types.",
-    http: Http {
-        method: "GET",
-        uri: "/quick-connects/{InstanceId}",
-        code: 200,
-    },
-    input: Some(&shapes::ListQuickConnectsRequest),
-    output: Some(&shapes::ListQuickConnectsResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: Some(Paginated {
+pub static ListQuickConnects: Operation = Operation::new(
+        "ListQuickConnects",
+        "list-quick-connects",
+        Http {
+            method: "GET",
+            uri: "/quick-connects/{InstanceId}",
+            code: 200,
+        },
+    )
+    .with_doc("Lists the quick connects of the instance, optionally only of some types.")
+    .with_input(&shapes::ListQuickConnectsRequest)
+    .with_output(&shapes::ListQuickConnectsResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_paginated(Paginated {
         input_token: Some("NextToken"),
         output_token: Some("NextToken"),
         items: Some("QuickConnectSummaryList"),
         page_size: Some("MaxResults"),
-    }),
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::ListQuickConnectsRequest>),
-};
+    })
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::ListQuickConnectsRequest>);
 
-pub static ListRealtimeContactAnalysisSegmentsV2: Operation = Operation {
-    name: "ListRealtimeContactAnalysisSegmentsV2",
-    cli_name: "list-realtime-contact-analysis-segments-v2",
-    doc: "Reads the real-time Contact Lens analysis of an ongoing voice or chat contact, with the transcript, categories, issues, sentiment and post-contact summary segments asked for.",
-    http: Http {
-        method: "POST",
-        uri: "/contact/list-real-time-analysis-segments-v2/{InstanceId}/{ContactId}",
-        code: 200,
-    },
-    input: Some(&shapes::ListRealtimeContactAnalysisSegmentsV2Request),
-    output: Some(&shapes::ListRealtimeContactAnalysisSegmentsV2Response),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidRequestException,
-        &shapes::OutputTypeNotFoundException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: Some(Paginated {
+pub static ListRealtimeContactAnalysisSegmentsV2: Operation = Operation::new(
+        "ListRealtimeContactAnalysisSegmentsV2",
+        "list-realtime-contact-analysis-segments-v2",
+        Http {
+            method: "POST",
+            uri: "/contact/list-real-time-analysis-segments-v2/{InstanceId}/{ContactId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Reads the real-time Contact Lens analysis of an ongoing voice or chat contact, with the transcript, categories, issues, sentiment and post-contact summary segments asked for.",
+    )
+    .with_input(&shapes::ListRealtimeContactAnalysisSegmentsV2Request)
+    .with_output(&shapes::ListRealtimeContactAnalysisSegmentsV2Response)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidRequestException,
+            &shapes::OutputTypeNotFoundException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_paginated(Paginated {
         input_token: Some("NextToken"),
         output_token: Some("NextToken"),
         items: None,
         page_size: Some("MaxResults"),
-    }),
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+    })
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::ListRealtimeContactAnalysisSegmentsV2Request>,
-    ),
-};
+    );
 
-pub static ListRoutingProfileManualAssignmentQueues: Operation = Operation {
-    name: "ListRoutingProfileManualAssignmentQueues",
-    cli_name: "list-routing-profile-manual-assignment-queues",
-    doc: "Lists the queues from which agents with a routing profile can pick contacts manually.",
-    http: Http {
-        method: "GET",
-        uri: "/routing-profiles/{InstanceId}/{RoutingProfileId}/manual-assignment-queues",
-        code: 200,
-    },
-    input: Some(&shapes::ListRoutingProfileManualAssignmentQueuesRequest),
-    output: Some(&shapes::ListRoutingProfileManualAssignmentQueuesResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: Some(Paginated {
+pub static ListRoutingProfileManualAssignmentQueues: Operation = Operation::new(
+        "ListRoutingProfileManualAssignmentQueues",
+        "list-routing-profile-manual-assignment-queues",
+        Http {
+            method: "GET",
+            uri: "/routing-profiles/{InstanceId}/{RoutingProfileId}/manual-assignment-queues",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Lists the queues from which agents with a routing profile can pick contacts manually.",
+    )
+    .with_input(&shapes::ListRoutingProfileManualAssignmentQueuesRequest)
+    .with_output(&shapes::ListRoutingProfileManualAssignmentQueuesResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_paginated(Paginated {
         input_token: Some("NextToken"),
         output_token: Some("NextToken"),
         items: Some("RoutingProfileManualAssignmentQueueConfigSummaryList"),
         page_size: Some("MaxResults"),
-    }),
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+    })
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<
             types::ListRoutingProfileManualAssignmentQueuesRequest,
         >,
-    ),
-};
+    );
 
-pub static ListRoutingProfileQueues: Operation = Operation {
-    name: "ListRoutingProfileQueues",
-    cli_name: "list-routing-profile-queues",
-    doc: "Lists the queues of a routing profile with their channel, priority and delay.",
-    http: Http {
-        method: "GET",
-        uri: "/routing-profiles/{InstanceId}/{RoutingProfileId}/queues",
-        code: 200,
-    },
-    input: Some(&shapes::ListRoutingProfileQueuesRequest),
-    output: Some(&shapes::ListRoutingProfileQueuesResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: Some(Paginated {
+pub static ListRoutingProfileQueues: Operation = Operation::new(
+        "ListRoutingProfileQueues",
+        "list-routing-profile-queues",
+        Http {
+            method: "GET",
+            uri: "/routing-profiles/{InstanceId}/{RoutingProfileId}/queues",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Lists the queues of a routing profile with their channel, priority and delay.",
+    )
+    .with_input(&shapes::ListRoutingProfileQueuesRequest)
+    .with_output(&shapes::ListRoutingProfileQueuesResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_paginated(Paginated {
         input_token: Some("NextToken"),
         output_token: Some("NextToken"),
         items: Some("RoutingProfileQueueConfigSummaryList"),
         page_size: Some("MaxResults"),
-    }),
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+    })
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::ListRoutingProfileQueuesRequest>,
-    ),
-};
+    );
 
-pub static ListRoutingProfiles: Operation = Operation {
-    name: "ListRoutingProfiles",
-    cli_name: "list-routing-profiles",
-    doc: "Lists the routing profiles of the instance.",
-    http: Http {
-        method: "GET",
-        uri: "/routing-profiles-summary/{InstanceId}",
-        code: 200,
-    },
-    input: Some(&shapes::ListRoutingProfilesRequest),
-    output: Some(&shapes::ListRoutingProfilesResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: Some(Paginated {
+pub static ListRoutingProfiles: Operation = Operation::new(
+        "ListRoutingProfiles",
+        "list-routing-profiles",
+        Http {
+            method: "GET",
+            uri: "/routing-profiles-summary/{InstanceId}",
+            code: 200,
+        },
+    )
+    .with_doc("Lists the routing profiles of the instance.")
+    .with_input(&shapes::ListRoutingProfilesRequest)
+    .with_output(&shapes::ListRoutingProfilesResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_paginated(Paginated {
         input_token: Some("NextToken"),
         output_token: Some("NextToken"),
         items: Some("RoutingProfileSummaryList"),
         page_size: Some("MaxResults"),
-    }),
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::ListRoutingProfilesRequest>),
-};
+    })
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::ListRoutingProfilesRequest>);
 
-pub static ListRules: Operation = Operation {
-    name: "ListRules",
-    cli_name: "list-rules",
-    doc: "Lists the rules of the instance, optionally by event source or publish status.",
-    http: Http {
-        method: "GET",
-        uri: "/rules/{InstanceId}",
-        code: 200,
-    },
-    input: Some(&shapes::ListRulesRequest),
-    output: Some(&shapes::ListRulesResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: Some(Paginated {
+pub static ListRules: Operation = Operation::new(
+        "ListRules",
+        "list-rules",
+        Http {
+            method: "GET",
+            uri: "/rules/{InstanceId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Lists the rules of the instance, optionally by event source or publish status.",
+    )
+    .with_input(&shapes::ListRulesRequest)
+    .with_output(&shapes::ListRulesResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_paginated(Paginated {
         input_token: Some("NextToken"),
         output_token: Some("NextToken"),
         items: Some("RuleSummaryList"),
         page_size: Some("MaxResults"),
-    }),
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::ListRulesRequest>),
-};
+    })
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::ListRulesRequest>);
 
-pub static ListSecurityKeys: Operation = Operation {
-    name: "ListSecurityKeys",
-    cli_name: "list-security-keys",
-    doc: "Lists the public keys associated with the instance.",
-    http: Http {
-        method: "GET",
-        uri: "/instance/{InstanceId}/security-keys",
-        code: 200,
-    },
-    input: Some(&shapes::ListSecurityKeysRequest),
-    output: Some(&shapes::ListSecurityKeysResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: Some(Paginated {
+pub static ListSecurityKeys: Operation = Operation::new(
+        "ListSecurityKeys",
+        "list-security-keys",
+        Http {
+            method: "GET",
+            uri: "/instance/{InstanceId}/security-keys",
+            code: 200,
+        },
+    )
+    .with_doc("Lists the public keys associated with the instance.")
+    .with_input(&shapes::ListSecurityKeysRequest)
+    .with_output(&shapes::ListSecurityKeysResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_paginated(Paginated {
         input_token: Some("NextToken"),
         output_token: Some("NextToken"),
         items: Some("SecurityKeys"),
         page_size: Some("MaxResults"),
-    }),
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::ListSecurityKeysRequest>),
-};
+    })
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::ListSecurityKeysRequest>);
 
-pub static ListSecurityProfileApplications: Operation = Operation {
-    name: "ListSecurityProfileApplications",
-    cli_name: "list-security-profile-applications",
-    doc: "Lists the third-party applications, and the permissions on them, that a security profile grants.",
-    http: Http {
-        method: "GET",
-        uri: "/security-profiles-applications/{InstanceId}/{SecurityProfileId}",
-        code: 200,
-    },
-    input: Some(&shapes::ListSecurityProfileApplicationsRequest),
-    output: Some(&shapes::ListSecurityProfileApplicationsResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: Some(Paginated {
+pub static ListSecurityProfileApplications: Operation = Operation::new(
+        "ListSecurityProfileApplications",
+        "list-security-profile-applications",
+        Http {
+            method: "GET",
+            uri: "/security-profiles-applications/{InstanceId}/{SecurityProfileId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Lists the third-party applications, and the permissions on them, that a security profile grants.",
+    )
+    .with_input(&shapes::ListSecurityProfileApplicationsRequest)
+    .with_output(&shapes::ListSecurityProfileApplicationsResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_paginated(Paginated {
         input_token: Some("NextToken"),
         output_token: Some("NextToken"),
         items: Some("Applications"),
         page_size: Some("MaxResults"),
-    }),
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+    })
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::ListSecurityProfileApplicationsRequest>,
-    ),
-};
+    );
 
-pub static ListSecurityProfileFlowModules: Operation = Operation {
-    name: "ListSecurityProfileFlowModules",
-    cli_name: "list-security-profile-flow-modules",
-    doc: "Lists the flow modules that a security profile grants access to.",
-    http: Http {
-        method: "GET",
-        uri: "/security-profiles-flow-modules/{InstanceId}/{SecurityProfileId}",
-        code: 200,
-    },
-    input: Some(&shapes::ListSecurityProfileFlowModulesRequest),
-    output: Some(&shapes::ListSecurityProfileFlowModulesResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: Some(Paginated {
+pub static ListSecurityProfileFlowModules: Operation = Operation::new(
+        "ListSecurityProfileFlowModules",
+        "list-security-profile-flow-modules",
+        Http {
+            method: "GET",
+            uri: "/security-profiles-flow-modules/{InstanceId}/{SecurityProfileId}",
+            code: 200,
+        },
+    )
+    .with_doc("Lists the flow modules that a security profile grants access to.")
+    .with_input(&shapes::ListSecurityProfileFlowModulesRequest)
+    .with_output(&shapes::ListSecurityProfileFlowModulesResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_paginated(Paginated {
         input_token: Some("NextToken"),
         output_token: Some("NextToken"),
         items: Some("AllowedFlowModules"),
         page_size: Some("MaxResults"),
-    }),
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+    })
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::ListSecurityProfileFlowModulesRequest>,
-    ),
-};
+    );
 
-pub static ListSecurityProfilePermissions: Operation = Operation {
-    name: "ListSecurityProfilePermissions",
-    cli_name: "list-security-profile-permissions",
-    doc: "Lists the permissions that a security profile grants.",
-    http: Http {
-        method: "GET",
-        uri: "/security-profiles-permissions/{InstanceId}/{SecurityProfileId}",
-        code: 200,
-    },
-    input: Some(&shapes::ListSecurityProfilePermissionsRequest),
-    output: Some(&shapes::ListSecurityProfilePermissionsResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: Some(Paginated {
+pub static ListSecurityProfilePermissions: Operation = Operation::new(
+        "ListSecurityProfilePermissions",
+        "list-security-profile-permissions",
+        Http {
+            method: "GET",
+            uri: "/security-profiles-permissions/{InstanceId}/{SecurityProfileId}",
+            code: 200,
+        },
+    )
+    .with_doc("Lists the permissions that a security profile grants.")
+    .with_input(&shapes::ListSecurityProfilePermissionsRequest)
+    .with_output(&shapes::ListSecurityProfilePermissionsResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_paginated(Paginated {
         input_token: Some("NextToken"),
         output_token: Some("NextToken"),
         items: Some("Permissions"),
         page_size: Some("MaxResults"),
-    }),
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+    })
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::ListSecurityProfilePermissionsRequest>,
-    ),
-};
+    );
 
-pub static ListSecurityProfiles: Operation = Operation {
-    name: "ListSecurityProfiles",
-    cli_name: "list-security-profiles",
-    doc: "Lists the security profiles of the instance.",
-    http: Http {
-        method: "GET",
-        uri: "/security-profiles-summary/{InstanceId}",
-        code: 200,
-    },
-    input: Some(&shapes::ListSecurityProfilesRequest),
-    output: Some(&shapes::ListSecurityProfilesResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: Some(Paginated {
+pub static ListSecurityProfiles: Operation = Operation::new(
+        "ListSecurityProfiles",
+        "list-security-profiles",
+        Http {
+            method: "GET",
+            uri: "/security-profiles-summary/{InstanceId}",
+            code: 200,
+        },
+    )
+    .with_doc("Lists the security profiles of the instance.")
+    .with_input(&shapes::ListSecurityProfilesRequest)
+    .with_output(&shapes::ListSecurityProfilesResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_paginated(Paginated {
         input_token: Some("NextToken"),
         output_token: Some("NextToken"),
         items: Some("SecurityProfileSummaryList"),
         page_size: Some("MaxResults"),
-    }),
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::ListSecurityProfilesRequest>),
-};
+    })
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::ListSecurityProfilesRequest>);
 
-pub static ListTagsForResource: Operation = Operation {
-    name: "ListTagsForResource",
-    cli_name: "list-tags-for-resource",
-    doc: "Lists the tags of an Amazon Connect resource, by its ARN.",
-    http: Http {
-        method: "GET",
-        uri: "/tags/{resourceArn}",
-        code: 200,
-    },
-    input: Some(&shapes::ListTagsForResourceRequest),
-    output: Some(&shapes::ListTagsForResourceResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::ListTagsForResourceRequest>),
-};
+pub static ListTagsForResource: Operation = Operation::new(
+        "ListTagsForResource",
+        "list-tags-for-resource",
+        Http {
+            method: "GET",
+            uri: "/tags/{resourceArn}",
+            code: 200,
+        },
+    )
+    .with_doc("Lists the tags of an Amazon Connect resource, by its ARN.")
+    .with_input(&shapes::ListTagsForResourceRequest)
+    .with_output(&shapes::ListTagsForResourceResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::ListTagsForResourceRequest>);
 
-pub static ListTaskTemplates: Operation = Operation {
-    name: "ListTaskTemplates",
-    cli_name: "list-task-templates",
-    doc: "Lists the task templates of the instance, optionally by name or status.",
-    http: Http {
-        method: "GET",
-        uri: "/instance/{InstanceId}/task/template",
-        code: 200,
-    },
-    input: Some(&shapes::ListTaskTemplatesRequest),
-    output: Some(&shapes::ListTaskTemplatesResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: Some(Paginated {
+pub static ListTaskTemplates: Operation = Operation::new(
+        "ListTaskTemplates",
+        "list-task-templates",
+        Http {
+            method: "GET",
+            uri: "/instance/{InstanceId}/task/template",
+            code: 200,
+        },
+    )
+    .with_doc("Lists the task templates of the instance, optionally by name or status.")
+    .with_input(&shapes::ListTaskTemplatesRequest)
+    .with_output(&shapes::ListTaskTemplatesResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_paginated(Paginated {
         input_token: Some("NextToken"),
         output_token: Some("NextToken"),
         items: Some("TaskTemplates"),
         page_size: Some("MaxResults"),
-    }),
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::ListTaskTemplatesRequest>),
-};
+    })
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::ListTaskTemplatesRequest>);
 
-pub static ListTestCaseExecutionRecords: Operation = Operation {
-    name: "ListTestCaseExecutionRecords",
-    cli_name: "list-test-case-execution-records",
-    doc: "Lists the step-by-step records (observations and their results) of one run of a test case.",
-    http: Http {
-        method: "GET",
-        uri: "/test-cases/{InstanceId}/{TestCaseId}/{TestCaseExecutionId}/records",
-        code: 200,
-    },
-    input: Some(&shapes::ListTestCaseExecutionRecordsRequest),
-    output: Some(&shapes::ListTestCaseExecutionRecordsResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static ListTestCaseExecutionRecords: Operation = Operation::new(
+        "ListTestCaseExecutionRecords",
+        "list-test-case-execution-records",
+        Http {
+            method: "GET",
+            uri: "/test-cases/{InstanceId}/{TestCaseId}/{TestCaseExecutionId}/records",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Lists the step-by-step records (observations and their results) of one run of a test case.",
+    )
+    .with_input(&shapes::ListTestCaseExecutionRecordsRequest)
+    .with_output(&shapes::ListTestCaseExecutionRecordsResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::ListTestCaseExecutionRecordsRequest>,
-    ),
-};
+    );
 
-pub static ListTestCaseExecutions: Operation = Operation {
-    name: "ListTestCaseExecutions",
-    cli_name: "list-test-case-executions",
-    doc: "Lists the runs of the instance's test cases, optionally for one test case, a time range or a status.",
-    http: Http {
-        method: "GET",
-        uri: "/test-case-executions/{InstanceId}",
-        code: 200,
-    },
-    input: Some(&shapes::ListTestCaseExecutionsRequest),
-    output: Some(&shapes::ListTestCaseExecutionsResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::ListTestCaseExecutionsRequest>),
-};
+pub static ListTestCaseExecutions: Operation = Operation::new(
+        "ListTestCaseExecutions",
+        "list-test-case-executions",
+        Http {
+            method: "GET",
+            uri: "/test-case-executions/{InstanceId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Lists the runs of the instance's test cases, optionally for one test case, a time range or a status.",
+    )
+    .with_input(&shapes::ListTestCaseExecutionsRequest)
+    .with_output(&shapes::ListTestCaseExecutionsResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::ListTestCaseExecutionsRequest>);
 
-pub static ListTestCases: Operation = Operation {
-    name: "ListTestCases",
-    cli_name: "list-test-cases",
-    doc: "Lists the test cases of the instance.",
-    http: Http {
-        method: "GET",
-        uri: "/test-cases-summary/{InstanceId}",
-        code: 200,
-    },
-    input: Some(&shapes::ListTestCasesRequest),
-    output: Some(&shapes::ListTestCasesResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: Some(Paginated {
+pub static ListTestCases: Operation = Operation::new(
+        "ListTestCases",
+        "list-test-cases",
+        Http {
+            method: "GET",
+            uri: "/test-cases-summary/{InstanceId}",
+            code: 200,
+        },
+    )
+    .with_doc("Lists the test cases of the instance.")
+    .with_input(&shapes::ListTestCasesRequest)
+    .with_output(&shapes::ListTestCasesResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_paginated(Paginated {
         input_token: Some("NextToken"),
         output_token: Some("NextToken"),
         items: Some("TestCaseSummaryList"),
         page_size: Some("MaxResults"),
-    }),
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::ListTestCasesRequest>),
-};
+    })
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::ListTestCasesRequest>);
 
-pub static ListTrafficDistributionGroupUsers: Operation = Operation {
-    name: "ListTrafficDistributionGroupUsers",
-    cli_name: "list-traffic-distribution-group-users",
-    doc: "Lists the users in a traffic distribution group.",
-    http: Http {
-        method: "GET",
-        uri: "/traffic-distribution-group/{TrafficDistributionGroupId}/user",
-        code: 200,
-    },
-    input: Some(&shapes::ListTrafficDistributionGroupUsersRequest),
-    output: Some(&shapes::ListTrafficDistributionGroupUsersResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: Some(Paginated {
+pub static ListTrafficDistributionGroupUsers: Operation = Operation::new(
+        "ListTrafficDistributionGroupUsers",
+        "list-traffic-distribution-group-users",
+        Http {
+            method: "GET",
+            uri: "/traffic-distribution-group/{TrafficDistributionGroupId}/user",
+            code: 200,
+        },
+    )
+    .with_doc("Lists the users in a traffic distribution group.")
+    .with_input(&shapes::ListTrafficDistributionGroupUsersRequest)
+    .with_output(&shapes::ListTrafficDistributionGroupUsersResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_paginated(Paginated {
         input_token: Some("NextToken"),
         output_token: Some("NextToken"),
         items: Some("TrafficDistributionGroupUserSummaryList"),
         page_size: Some("MaxResults"),
-    }),
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+    })
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::ListTrafficDistributionGroupUsersRequest>,
-    ),
-};
+    );
 
-pub static ListTrafficDistributionGroups: Operation = Operation {
-    name: "ListTrafficDistributionGroups",
-    cli_name: "list-traffic-distribution-groups",
-    doc: "Lists the traffic distribution groups of the account, or of one instance.",
-    http: Http {
-        method: "GET",
-        uri: "/traffic-distribution-groups",
-        code: 200,
-    },
-    input: Some(&shapes::ListTrafficDistributionGroupsRequest),
-    output: Some(&shapes::ListTrafficDistributionGroupsResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidRequestException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: Some(Paginated {
+pub static ListTrafficDistributionGroups: Operation = Operation::new(
+        "ListTrafficDistributionGroups",
+        "list-traffic-distribution-groups",
+        Http {
+            method: "GET",
+            uri: "/traffic-distribution-groups",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Lists the traffic distribution groups of the account, or of one instance.",
+    )
+    .with_input(&shapes::ListTrafficDistributionGroupsRequest)
+    .with_output(&shapes::ListTrafficDistributionGroupsResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidRequestException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_paginated(Paginated {
         input_token: Some("NextToken"),
         output_token: Some("NextToken"),
         items: Some("TrafficDistributionGroupSummaryList"),
         page_size: Some("MaxResults"),
-    }),
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+    })
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::ListTrafficDistributionGroupsRequest>,
-    ),
-};
+    );
 
-pub static ListUseCases: Operation = Operation {
-    name: "ListUseCases",
-    cli_name: "list-use-cases",
-    doc: "Lists the use cases of an integration association.",
-    http: Http {
-        method: "GET",
-        uri: "/instance/{InstanceId}/integration-associations/{IntegrationAssociationId}/use-cases",
-        code: 200,
-    },
-    input: Some(&shapes::ListUseCasesRequest),
-    output: Some(&shapes::ListUseCasesResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: Some(Paginated {
+pub static ListUseCases: Operation = Operation::new(
+        "ListUseCases",
+        "list-use-cases",
+        Http {
+            method: "GET",
+            uri: "/instance/{InstanceId}/integration-associations/{IntegrationAssociationId}/use-cases",
+            code: 200,
+        },
+    )
+    .with_doc("Lists the use cases of an integration association.")
+    .with_input(&shapes::ListUseCasesRequest)
+    .with_output(&shapes::ListUseCasesResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_paginated(Paginated {
         input_token: Some("NextToken"),
         output_token: Some("NextToken"),
         items: Some("UseCaseSummaryList"),
         page_size: Some("MaxResults"),
-    }),
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::ListUseCasesRequest>),
-};
+    })
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::ListUseCasesRequest>);
 
-pub static ListUserHierarchyGroups: Operation = Operation {
-    name: "ListUserHierarchyGroups",
-    cli_name: "list-user-hierarchy-groups",
-    doc: "Lists the groups of the instance's agent hierarchy.",
-    http: Http {
-        method: "GET",
-        uri: "/user-hierarchy-groups-summary/{InstanceId}",
-        code: 200,
-    },
-    input: Some(&shapes::ListUserHierarchyGroupsRequest),
-    output: Some(&shapes::ListUserHierarchyGroupsResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: Some(Paginated {
+pub static ListUserHierarchyGroups: Operation = Operation::new(
+        "ListUserHierarchyGroups",
+        "list-user-hierarchy-groups",
+        Http {
+            method: "GET",
+            uri: "/user-hierarchy-groups-summary/{InstanceId}",
+            code: 200,
+        },
+    )
+    .with_doc("Lists the groups of the instance's agent hierarchy.")
+    .with_input(&shapes::ListUserHierarchyGroupsRequest)
+    .with_output(&shapes::ListUserHierarchyGroupsResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_paginated(Paginated {
         input_token: Some("NextToken"),
         output_token: Some("NextToken"),
         items: Some("UserHierarchyGroupSummaryList"),
         page_size: Some("MaxResults"),
-    }),
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::ListUserHierarchyGroupsRequest>),
-};
+    })
+    .with_examples(&[])
+    .with_input_schema(
+        crate::schema::schema_of::<types::ListUserHierarchyGroupsRequest>,
+    );
 
-pub static ListUserNotifications: Operation = Operation {
-    name: "ListUserNotifications",
-    cli_name: "list-user-notifications",
-    doc: "Lists the notifications sent to one user, with their read status.",
-    http: Http {
-        method: "GET",
-        uri: "/users/{InstanceId}/{UserId}/notifications",
-        code: 200,
-    },
-    input: Some(&shapes::ListUserNotificationsRequest),
-    output: Some(&shapes::ListUserNotificationsResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::ListUserNotificationsRequest>),
-};
+pub static ListUserNotifications: Operation = Operation::new(
+        "ListUserNotifications",
+        "list-user-notifications",
+        Http {
+            method: "GET",
+            uri: "/users/{InstanceId}/{UserId}/notifications",
+            code: 200,
+        },
+    )
+    .with_doc("Lists the notifications sent to one user, with their read status.")
+    .with_input(&shapes::ListUserNotificationsRequest)
+    .with_output(&shapes::ListUserNotificationsResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::ListUserNotificationsRequest>);
 
-pub static ListUserProficiencies: Operation = Operation {
-    name: "ListUserProficiencies",
-    cli_name: "list-user-proficiencies",
-    doc: "Lists a user's proficiencies (attribute name, value and level).",
-    http: Http {
-        method: "GET",
-        uri: "/users/{InstanceId}/{UserId}/proficiencies",
-        code: 200,
-    },
-    input: Some(&shapes::ListUserProficienciesRequest),
-    output: Some(&shapes::ListUserProficienciesResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: Some(Paginated {
+pub static ListUserProficiencies: Operation = Operation::new(
+        "ListUserProficiencies",
+        "list-user-proficiencies",
+        Http {
+            method: "GET",
+            uri: "/users/{InstanceId}/{UserId}/proficiencies",
+            code: 200,
+        },
+    )
+    .with_doc("Lists a user's proficiencies (attribute name, value and level).")
+    .with_input(&shapes::ListUserProficienciesRequest)
+    .with_output(&shapes::ListUserProficienciesResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_paginated(Paginated {
         input_token: Some("NextToken"),
         output_token: Some("NextToken"),
         items: Some("UserProficiencyList"),
         page_size: Some("MaxResults"),
-    }),
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::ListUserProficienciesRequest>),
-};
+    })
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::ListUserProficienciesRequest>);
 
-pub static ListUsers: Operation = Operation {
-    name: "ListUsers",
-    cli_name: "list-users",
-    doc: "Lists the users of the instance, with their IDs, ARNs and usernames.",
-    http: Http {
-        method: "GET",
-        uri: "/users-summary/{InstanceId}",
-        code: 200,
-    },
-    input: Some(&shapes::ListUsersRequest),
-    output: Some(&shapes::ListUsersResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: Some(Paginated {
+pub static ListUsers: Operation = Operation::new(
+        "ListUsers",
+        "list-users",
+        Http {
+            method: "GET",
+            uri: "/users-summary/{InstanceId}",
+            code: 200,
+        },
+    )
+    .with_doc("Lists the users of the instance, with their IDs, ARNs and usernames.")
+    .with_input(&shapes::ListUsersRequest)
+    .with_output(&shapes::ListUsersResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_paginated(Paginated {
         input_token: Some("NextToken"),
         output_token: Some("NextToken"),
         items: Some("UserSummaryList"),
         page_size: Some("MaxResults"),
-    }),
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::ListUsersRequest>),
-};
+    })
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::ListUsersRequest>);
 
-pub static ListViewVersions: Operation = Operation {
-    name: "ListViewVersions",
-    cli_name: "list-view-versions",
-    doc: "Lists the versions of a view.",
-    http: Http {
-        method: "GET",
-        uri: "/views/{InstanceId}/{ViewId}/versions",
-        code: 200,
-    },
-    input: Some(&shapes::ListViewVersionsRequest),
-    output: Some(&shapes::ListViewVersionsResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::TooManyRequestsException,
-    ],
-    paginated: Some(Paginated {
+pub static ListViewVersions: Operation = Operation::new(
+        "ListViewVersions",
+        "list-view-versions",
+        Http {
+            method: "GET",
+            uri: "/views/{InstanceId}/{ViewId}/versions",
+            code: 200,
+        },
+    )
+    .with_doc("Lists the versions of a view.")
+    .with_input(&shapes::ListViewVersionsRequest)
+    .with_output(&shapes::ListViewVersionsResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::TooManyRequestsException,
+        ],
+    )
+    .with_paginated(Paginated {
         input_token: Some("NextToken"),
         output_token: Some("NextToken"),
         items: Some("ViewVersionSummaryList"),
         page_size: Some("MaxResults"),
-    }),
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::ListViewVersionsRequest>),
-};
+    })
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::ListViewVersionsRequest>);
 
-pub static ListViews: Operation = Operation {
-    name: "ListViews",
-    cli_name: "list-views",
-    doc: "Lists the views of the instance, optionally only customer-managed or only AWS-managed ones.",
-    http: Http {
-        method: "GET",
-        uri: "/views/{InstanceId}",
-        code: 200,
-    },
-    input: Some(&shapes::ListViewsRequest),
-    output: Some(&shapes::ListViewsResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::TooManyRequestsException,
-    ],
-    paginated: Some(Paginated {
+pub static ListViews: Operation = Operation::new(
+        "ListViews",
+        "list-views",
+        Http {
+            method: "GET",
+            uri: "/views/{InstanceId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Lists the views of the instance, optionally only customer-managed or only AWS-managed ones.",
+    )
+    .with_input(&shapes::ListViewsRequest)
+    .with_output(&shapes::ListViewsResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::TooManyRequestsException,
+        ],
+    )
+    .with_paginated(Paginated {
         input_token: Some("NextToken"),
         output_token: Some("NextToken"),
         items: Some("ViewsSummaryList"),
         page_size: Some("MaxResults"),
-    }),
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::ListViewsRequest>),
-};
+    })
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::ListViewsRequest>);
 
-pub static ListWorkspaceMedia: Operation = Operation {
-    name: "ListWorkspaceMedia",
-    cli_name: "list-workspace-media",
-    doc: "Lists the images (logos and favicons) of a workspace's theme.",
-    http: Http {
-        method: "GET",
-        uri: "/workspaces/{InstanceId}/{WorkspaceId}/media",
-        code: 200,
-    },
-    input: Some(&shapes::ListWorkspaceMediaRequest),
-    output: Some(&shapes::ListWorkspaceMediaResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::ListWorkspaceMediaRequest>),
-};
+pub static ListWorkspaceMedia: Operation = Operation::new(
+        "ListWorkspaceMedia",
+        "list-workspace-media",
+        Http {
+            method: "GET",
+            uri: "/workspaces/{InstanceId}/{WorkspaceId}/media",
+            code: 200,
+        },
+    )
+    .with_doc("Lists the images (logos and favicons) of a workspace's theme.")
+    .with_input(&shapes::ListWorkspaceMediaRequest)
+    .with_output(&shapes::ListWorkspaceMediaResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::ListWorkspaceMediaRequest>);
 
-pub static ListWorkspacePages: Operation = Operation {
-    name: "ListWorkspacePages",
-    cli_name: "list-workspace-pages",
-    doc: "Lists the pages of a workspace.",
-    http: Http {
-        method: "GET",
-        uri: "/workspaces/{InstanceId}/{WorkspaceId}/pages",
-        code: 200,
-    },
-    input: Some(&shapes::ListWorkspacePagesRequest),
-    output: Some(&shapes::ListWorkspacePagesResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: Some(Paginated {
+pub static ListWorkspacePages: Operation = Operation::new(
+        "ListWorkspacePages",
+        "list-workspace-pages",
+        Http {
+            method: "GET",
+            uri: "/workspaces/{InstanceId}/{WorkspaceId}/pages",
+            code: 200,
+        },
+    )
+    .with_doc("Lists the pages of a workspace.")
+    .with_input(&shapes::ListWorkspacePagesRequest)
+    .with_output(&shapes::ListWorkspacePagesResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_paginated(Paginated {
         input_token: Some("NextToken"),
         output_token: Some("NextToken"),
         items: Some("WorkspacePageList"),
         page_size: Some("MaxResults"),
-    }),
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::ListWorkspacePagesRequest>),
-};
+    })
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::ListWorkspacePagesRequest>);
 
-pub static ListWorkspaces: Operation = Operation {
-    name: "ListWorkspaces",
-    cli_name: "list-workspaces",
-    doc: "Lists the workspaces of the instance.",
-    http: Http {
-        method: "GET",
-        uri: "/workspaces/{InstanceId}",
-        code: 200,
-    },
-    input: Some(&shapes::ListWorkspacesRequest),
-    output: Some(&shapes::ListWorkspacesResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: Some(Paginated {
+pub static ListWorkspaces: Operation = Operation::new(
+        "ListWorkspaces",
+        "list-workspaces",
+        Http {
+            method: "GET",
+            uri: "/workspaces/{InstanceId}",
+            code: 200,
+        },
+    )
+    .with_doc("Lists the workspaces of the instance.")
+    .with_input(&shapes::ListWorkspacesRequest)
+    .with_output(&shapes::ListWorkspacesResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_paginated(Paginated {
         input_token: Some("NextToken"),
         output_token: Some("NextToken"),
         items: Some("WorkspaceSummaryList"),
         page_size: Some("MaxResults"),
-    }),
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::ListWorkspacesRequest>),
-};
+    })
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::ListWorkspacesRequest>);

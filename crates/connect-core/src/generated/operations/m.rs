@@ -8,28 +8,30 @@ use super::*;
 use crate::model::*;
 use crate::generated::{shapes, types};
 
-pub static MonitorContact: Operation = Operation {
-    name: "MonitorContact",
-    cli_name: "monitor-contact",
-    doc: "Lets a supervisor (a user of the instance) listen in on, or barge into, an ongoing voice or chat contact. Returns the monitoring contact's ID and ARN.",
-    http: Http {
-        method: "POST",
-        uri: "/contact/monitor",
-        code: 200,
-    },
-    input: Some(&shapes::MonitorContactRequest),
-    output: Some(&shapes::MonitorContactResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::IdempotencyException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ServiceQuotaExceededException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::MonitorContactRequest>),
-};
+pub static MonitorContact: Operation = Operation::new(
+        "MonitorContact",
+        "monitor-contact",
+        Http {
+            method: "POST",
+            uri: "/contact/monitor",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Lets a supervisor (a user of the instance) listen in on, or barge into, an ongoing voice or chat contact. Returns the monitoring contact's ID and ARN.",
+    )
+    .with_input(&shapes::MonitorContactRequest)
+    .with_output(&shapes::MonitorContactResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::IdempotencyException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ServiceQuotaExceededException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::MonitorContactRequest>);

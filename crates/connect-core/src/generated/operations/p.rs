@@ -8,54 +8,58 @@ use super::*;
 use crate::model::*;
 use crate::generated::{shapes, types};
 
-pub static PauseContact: Operation = Operation {
-    name: "PauseContact",
-    cli_name: "pause-contact",
-    doc: "Pauses an ongoing contact of a channel that can be paused, such as a task, until resume-contact. Returns nothing.",
-    http: Http {
-        method: "POST",
-        uri: "/contact/pause",
-        code: 200,
-    },
-    input: Some(&shapes::PauseContactRequest),
-    output: Some(&shapes::PauseContactResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::ConflictException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::LimitExceededException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::PauseContactRequest>),
-};
+pub static PauseContact: Operation = Operation::new(
+        "PauseContact",
+        "pause-contact",
+        Http {
+            method: "POST",
+            uri: "/contact/pause",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Pauses an ongoing contact of a channel that can be paused, such as a task, until resume-contact. Returns nothing.",
+    )
+    .with_input(&shapes::PauseContactRequest)
+    .with_output(&shapes::PauseContactResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::ConflictException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::LimitExceededException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::PauseContactRequest>);
 
-pub static PutUserStatus: Operation = Operation {
-    name: "PutUserStatus",
-    cli_name: "put-user-status",
-    doc: "Sets the agent status of a user, as the agent would in the Contact Control Panel. Returns nothing.",
-    http: Http {
-        method: "PUT",
-        uri: "/users/{InstanceId}/{UserId}/status",
-        code: 200,
-    },
-    input: Some(&shapes::PutUserStatusRequest),
-    output: Some(&shapes::PutUserStatusResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::PutUserStatusRequest>),
-};
+pub static PutUserStatus: Operation = Operation::new(
+        "PutUserStatus",
+        "put-user-status",
+        Http {
+            method: "PUT",
+            uri: "/users/{InstanceId}/{UserId}/status",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Sets the agent status of a user, as the agent would in the Contact Control Panel. Returns nothing.",
+    )
+    .with_input(&shapes::PutUserStatusRequest)
+    .with_output(&shapes::PutUserStatusResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::PutUserStatusRequest>);

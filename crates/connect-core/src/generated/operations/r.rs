@@ -8,104 +8,109 @@ use super::*;
 use crate::model::*;
 use crate::generated::{shapes, types};
 
-pub static ReleasePhoneNumber: Operation = Operation {
-    name: "ReleasePhoneNumber",
-    cli_name: "release-phone-number",
-    doc: "Releases a claimed phone number from the account; it stops taking contacts and, after a cooling-off period, may be claimed by anyone again. Returns nothing.",
-    http: Http {
-        method: "DELETE",
-        uri: "/phone-number/{PhoneNumberId}",
-        code: 200,
-    },
-    input: Some(&shapes::ReleasePhoneNumberRequest),
-    output: None,
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::IdempotencyException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::ResourceInUseException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::ReleasePhoneNumberRequest>),
-};
+pub static ReleasePhoneNumber: Operation = Operation::new(
+        "ReleasePhoneNumber",
+        "release-phone-number",
+        Http {
+            method: "DELETE",
+            uri: "/phone-number/{PhoneNumberId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Releases a claimed phone number from the account; it stops taking contacts and, after a cooling-off period, may be claimed by anyone again. Returns nothing.",
+    )
+    .with_input(&shapes::ReleasePhoneNumberRequest)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::IdempotencyException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::ResourceInUseException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::ReleasePhoneNumberRequest>);
 
-pub static ReplicateInstance: Operation = Operation {
-    name: "ReplicateInstance",
-    cli_name: "replicate-instance",
-    doc: "Copies an instance to another Region (of the same partition) as a replica with its own alias, for use with a traffic distribution group. Returns the replica's ID and ARN.",
-    http: Http {
-        method: "POST",
-        uri: "/instance/{InstanceId}/replicate",
-        code: 200,
-    },
-    input: Some(&shapes::ReplicateInstanceRequest),
-    output: Some(&shapes::ReplicateInstanceResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceConflictException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ResourceNotReadyException,
-        &shapes::ServiceQuotaExceededException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::ReplicateInstanceRequest>),
-};
+pub static ReplicateInstance: Operation = Operation::new(
+        "ReplicateInstance",
+        "replicate-instance",
+        Http {
+            method: "POST",
+            uri: "/instance/{InstanceId}/replicate",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Copies an instance to another Region (of the same partition) as a replica with its own alias, for use with a traffic distribution group. Returns the replica's ID and ARN.",
+    )
+    .with_input(&shapes::ReplicateInstanceRequest)
+    .with_output(&shapes::ReplicateInstanceResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceConflictException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ResourceNotReadyException,
+            &shapes::ServiceQuotaExceededException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::ReplicateInstanceRequest>);
 
-pub static ResumeContact: Operation = Operation {
-    name: "ResumeContact",
-    cli_name: "resume-contact",
-    doc: "Resumes a contact paused with pause-contact. Returns nothing.",
-    http: Http {
-        method: "POST",
-        uri: "/contact/resume",
-        code: 200,
-    },
-    input: Some(&shapes::ResumeContactRequest),
-    output: Some(&shapes::ResumeContactResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::ConflictException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::ResumeContactRequest>),
-};
+pub static ResumeContact: Operation = Operation::new(
+        "ResumeContact",
+        "resume-contact",
+        Http {
+            method: "POST",
+            uri: "/contact/resume",
+            code: 200,
+        },
+    )
+    .with_doc("Resumes a contact paused with pause-contact. Returns nothing.")
+    .with_input(&shapes::ResumeContactRequest)
+    .with_output(&shapes::ResumeContactResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::ConflictException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::ResumeContactRequest>);
 
-pub static ResumeContactRecording: Operation = Operation {
-    name: "ResumeContactRecording",
-    cli_name: "resume-contact-recording",
-    doc: "Resumes call or screen recording of a contact after suspend-contact-recording. Returns nothing.",
-    http: Http {
-        method: "POST",
-        uri: "/contact/resume-recording",
-        code: 200,
-    },
-    input: Some(&shapes::ResumeContactRecordingRequest),
-    output: Some(&shapes::ResumeContactRecordingResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidActiveRegionException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::ResumeContactRecordingRequest>),
-};
+pub static ResumeContactRecording: Operation = Operation::new(
+        "ResumeContactRecording",
+        "resume-contact-recording",
+        Http {
+            method: "POST",
+            uri: "/contact/resume-recording",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Resumes call or screen recording of a contact after suspend-contact-recording. Returns nothing.",
+    )
+    .with_input(&shapes::ResumeContactRecordingRequest)
+    .with_output(&shapes::ResumeContactRecordingResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidActiveRegionException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::ResumeContactRecordingRequest>);

@@ -8,1337 +8,1460 @@ use super::*;
 use crate::model::*;
 use crate::generated::{shapes, types};
 
-pub static SearchAgentStatuses: Operation = Operation {
-    name: "SearchAgentStatuses",
-    cli_name: "search-agent-statuses",
-    doc: "Searches the agent statuses of the instance by name, description, type, state or tags. Returns the matches and an approximate total count.",
-    http: Http {
-        method: "POST",
-        uri: "/search-agent-statuses",
-        code: 200,
-    },
-    input: Some(&shapes::SearchAgentStatusesRequest),
-    output: Some(&shapes::SearchAgentStatusesResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: Some(Paginated {
+pub static SearchAgentStatuses: Operation = Operation::new(
+        "SearchAgentStatuses",
+        "search-agent-statuses",
+        Http {
+            method: "POST",
+            uri: "/search-agent-statuses",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Searches the agent statuses of the instance by name, description, type, state or tags. Returns the matches and an approximate total count.",
+    )
+    .with_input(&shapes::SearchAgentStatusesRequest)
+    .with_output(&shapes::SearchAgentStatusesResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_paginated(Paginated {
         input_token: Some("NextToken"),
         output_token: Some("NextToken"),
         items: Some("AgentStatuses"),
         page_size: Some("MaxResults"),
-    }),
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::SearchAgentStatusesRequest>),
-};
+    })
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::SearchAgentStatusesRequest>);
 
-pub static SearchAvailablePhoneNumbers: Operation = Operation {
-    name: "SearchAvailablePhoneNumbers",
-    cli_name: "search-available-phone-numbers",
-    doc: "Searches the phone numbers that could be claimed, by country, type and prefix, for an instance or traffic distribution group.",
-    http: Http {
-        method: "POST",
-        uri: "/phone-number/search-available",
-        code: 200,
-    },
-    input: Some(&shapes::SearchAvailablePhoneNumbersRequest),
-    output: Some(&shapes::SearchAvailablePhoneNumbersResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: Some(Paginated {
+pub static SearchAvailablePhoneNumbers: Operation = Operation::new(
+        "SearchAvailablePhoneNumbers",
+        "search-available-phone-numbers",
+        Http {
+            method: "POST",
+            uri: "/phone-number/search-available",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Searches the phone numbers that could be claimed, by country, type and prefix, for an instance or traffic distribution group.",
+    )
+    .with_input(&shapes::SearchAvailablePhoneNumbersRequest)
+    .with_output(&shapes::SearchAvailablePhoneNumbersResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_paginated(Paginated {
         input_token: Some("NextToken"),
         output_token: Some("NextToken"),
         items: Some("AvailableNumbersList"),
         page_size: Some("MaxResults"),
-    }),
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+    })
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::SearchAvailablePhoneNumbersRequest>,
-    ),
-};
+    );
 
-pub static SearchContactEvaluations: Operation = Operation {
-    name: "SearchContactEvaluations",
-    cli_name: "search-contact-evaluations",
-    doc: "Searches the contact evaluations of the instance by form, status, score, evaluator, dates and other fields. Returns the matches and an approximate total count.",
-    http: Http {
-        method: "POST",
-        uri: "/search-contact-evaluations",
-        code: 200,
-    },
-    input: Some(&shapes::SearchContactEvaluationsRequest),
-    output: Some(&shapes::SearchContactEvaluationsResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static SearchContactEvaluations: Operation = Operation::new(
+        "SearchContactEvaluations",
+        "search-contact-evaluations",
+        Http {
+            method: "POST",
+            uri: "/search-contact-evaluations",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Searches the contact evaluations of the instance by form, status, score, evaluator, dates and other fields. Returns the matches and an approximate total count.",
+    )
+    .with_input(&shapes::SearchContactEvaluationsRequest)
+    .with_output(&shapes::SearchContactEvaluationsResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::SearchContactEvaluationsRequest>,
-    ),
-};
+    );
 
-pub static SearchContactFlowModules: Operation = Operation {
-    name: "SearchContactFlowModules",
-    cli_name: "search-contact-flow-modules",
-    doc: "Searches the flow modules of the instance by name, description, state, status or tags. Returns the matches and an approximate total count.",
-    http: Http {
-        method: "POST",
-        uri: "/search-contact-flow-modules",
-        code: 200,
-    },
-    input: Some(&shapes::SearchContactFlowModulesRequest),
-    output: Some(&shapes::SearchContactFlowModulesResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: Some(Paginated {
+pub static SearchContactFlowModules: Operation = Operation::new(
+        "SearchContactFlowModules",
+        "search-contact-flow-modules",
+        Http {
+            method: "POST",
+            uri: "/search-contact-flow-modules",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Searches the flow modules of the instance by name, description, state, status or tags. Returns the matches and an approximate total count.",
+    )
+    .with_input(&shapes::SearchContactFlowModulesRequest)
+    .with_output(&shapes::SearchContactFlowModulesResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_paginated(Paginated {
         input_token: Some("NextToken"),
         output_token: Some("NextToken"),
         items: Some("ContactFlowModules"),
         page_size: Some("MaxResults"),
-    }),
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+    })
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::SearchContactFlowModulesRequest>,
-    ),
-};
+    );
 
-pub static SearchContactFlows: Operation = Operation {
-    name: "SearchContactFlows",
-    cli_name: "search-contact-flows",
-    doc: "Searches the flows of the instance by name, description, type, state, status or tags. Returns the matches and an approximate total count.",
-    http: Http {
-        method: "POST",
-        uri: "/search-contact-flows",
-        code: 200,
-    },
-    input: Some(&shapes::SearchContactFlowsRequest),
-    output: Some(&shapes::SearchContactFlowsResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: Some(Paginated {
+pub static SearchContactFlows: Operation = Operation::new(
+        "SearchContactFlows",
+        "search-contact-flows",
+        Http {
+            method: "POST",
+            uri: "/search-contact-flows",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Searches the flows of the instance by name, description, type, state, status or tags. Returns the matches and an approximate total count.",
+    )
+    .with_input(&shapes::SearchContactFlowsRequest)
+    .with_output(&shapes::SearchContactFlowsResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_paginated(Paginated {
         input_token: Some("NextToken"),
         output_token: Some("NextToken"),
         items: Some("ContactFlows"),
         page_size: Some("MaxResults"),
-    }),
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::SearchContactFlowsRequest>),
-};
+    })
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::SearchContactFlowsRequest>);
 
-pub static SearchContacts: Operation = Operation {
-    name: "SearchContacts",
-    cli_name: "search-contacts",
-    doc: "Searches the instance's contacts in a time range by channel, queue, agent, attributes, transcript keywords and more. Returns the matching contacts and their total count.",
-    http: Http {
-        method: "POST",
-        uri: "/search-contacts",
-        code: 200,
-    },
-    input: Some(&shapes::SearchContactsRequest),
-    output: Some(&shapes::SearchContactsResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: Some(Paginated {
+pub static SearchContacts: Operation = Operation::new(
+        "SearchContacts",
+        "search-contacts",
+        Http {
+            method: "POST",
+            uri: "/search-contacts",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Searches the instance's contacts in a time range by channel, queue, agent, attributes, transcript keywords and more. Returns the matching contacts and their total count.",
+    )
+    .with_input(&shapes::SearchContactsRequest)
+    .with_output(&shapes::SearchContactsResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_paginated(Paginated {
         input_token: Some("NextToken"),
         output_token: Some("NextToken"),
         items: Some("Contacts"),
         page_size: Some("MaxResults"),
-    }),
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::SearchContactsRequest>),
-};
+    })
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::SearchContactsRequest>);
 
-pub static SearchDataTables: Operation = Operation {
-    name: "SearchDataTables",
-    cli_name: "search-data-tables",
-    doc: "Searches the data tables of the instance by name, description or tags. Returns the matches and an approximate total count.",
-    http: Http {
-        method: "POST",
-        uri: "/search-data-tables",
-        code: 200,
-    },
-    input: Some(&shapes::SearchDataTablesRequest),
-    output: Some(&shapes::SearchDataTablesResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: Some(Paginated {
+pub static SearchDataTables: Operation = Operation::new(
+        "SearchDataTables",
+        "search-data-tables",
+        Http {
+            method: "POST",
+            uri: "/search-data-tables",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Searches the data tables of the instance by name, description or tags. Returns the matches and an approximate total count.",
+    )
+    .with_input(&shapes::SearchDataTablesRequest)
+    .with_output(&shapes::SearchDataTablesResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_paginated(Paginated {
         input_token: Some("NextToken"),
         output_token: Some("NextToken"),
         items: Some("DataTables"),
         page_size: Some("MaxResults"),
-    }),
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::SearchDataTablesRequest>),
-};
+    })
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::SearchDataTablesRequest>);
 
-pub static SearchEmailAddresses: Operation = Operation {
-    name: "SearchEmailAddresses",
-    cli_name: "search-email-addresses",
-    doc: "Searches the email addresses of the instance by address, display name, description or tags. Returns the matches and an approximate total count.",
-    http: Http {
-        method: "POST",
-        uri: "/search-email-addresses",
-        code: 200,
-    },
-    input: Some(&shapes::SearchEmailAddressesRequest),
-    output: Some(&shapes::SearchEmailAddressesResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::SearchEmailAddressesRequest>),
-};
+pub static SearchEmailAddresses: Operation = Operation::new(
+        "SearchEmailAddresses",
+        "search-email-addresses",
+        Http {
+            method: "POST",
+            uri: "/search-email-addresses",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Searches the email addresses of the instance by address, display name, description or tags. Returns the matches and an approximate total count.",
+    )
+    .with_input(&shapes::SearchEmailAddressesRequest)
+    .with_output(&shapes::SearchEmailAddressesResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::SearchEmailAddressesRequest>);
 
-pub static SearchEvaluationForms: Operation = Operation {
-    name: "SearchEvaluationForms",
-    cli_name: "search-evaluation-forms",
-    doc: "Searches the evaluation forms of the instance by title, status, version and other fields. Returns the matches and an approximate total count.",
-    http: Http {
-        method: "POST",
-        uri: "/search-evaluation-forms",
-        code: 200,
-    },
-    input: Some(&shapes::SearchEvaluationFormsRequest),
-    output: Some(&shapes::SearchEvaluationFormsResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::SearchEvaluationFormsRequest>),
-};
+pub static SearchEvaluationForms: Operation = Operation::new(
+        "SearchEvaluationForms",
+        "search-evaluation-forms",
+        Http {
+            method: "POST",
+            uri: "/search-evaluation-forms",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Searches the evaluation forms of the instance by title, status, version and other fields. Returns the matches and an approximate total count.",
+    )
+    .with_input(&shapes::SearchEvaluationFormsRequest)
+    .with_output(&shapes::SearchEvaluationFormsResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::SearchEvaluationFormsRequest>);
 
-pub static SearchHoursOfOperationOverrides: Operation = Operation {
-    name: "SearchHoursOfOperationOverrides",
-    cli_name: "search-hours-of-operation-overrides",
-    doc: "Searches the overrides of the instance's hours of operation by name, description or dates. Returns the matches and an approximate total count.",
-    http: Http {
-        method: "POST",
-        uri: "/search-hours-of-operation-overrides",
-        code: 200,
-    },
-    input: Some(&shapes::SearchHoursOfOperationOverridesRequest),
-    output: Some(&shapes::SearchHoursOfOperationOverridesResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: Some(Paginated {
+pub static SearchHoursOfOperationOverrides: Operation = Operation::new(
+        "SearchHoursOfOperationOverrides",
+        "search-hours-of-operation-overrides",
+        Http {
+            method: "POST",
+            uri: "/search-hours-of-operation-overrides",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Searches the overrides of the instance's hours of operation by name, description or dates. Returns the matches and an approximate total count.",
+    )
+    .with_input(&shapes::SearchHoursOfOperationOverridesRequest)
+    .with_output(&shapes::SearchHoursOfOperationOverridesResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_paginated(Paginated {
         input_token: Some("NextToken"),
         output_token: Some("NextToken"),
         items: Some("HoursOfOperationOverrides"),
         page_size: Some("MaxResults"),
-    }),
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+    })
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::SearchHoursOfOperationOverridesRequest>,
-    ),
-};
+    );
 
-pub static SearchHoursOfOperations: Operation = Operation {
-    name: "SearchHoursOfOperations",
-    cli_name: "search-hours-of-operations",
-    doc: "Searches the hours of operation of the instance by name, description, time zone or tags. Returns the matches and an approximate total count.",
-    http: Http {
-        method: "POST",
-        uri: "/search-hours-of-operations",
-        code: 200,
-    },
-    input: Some(&shapes::SearchHoursOfOperationsRequest),
-    output: Some(&shapes::SearchHoursOfOperationsResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: Some(Paginated {
+pub static SearchHoursOfOperations: Operation = Operation::new(
+        "SearchHoursOfOperations",
+        "search-hours-of-operations",
+        Http {
+            method: "POST",
+            uri: "/search-hours-of-operations",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Searches the hours of operation of the instance by name, description, time zone or tags. Returns the matches and an approximate total count.",
+    )
+    .with_input(&shapes::SearchHoursOfOperationsRequest)
+    .with_output(&shapes::SearchHoursOfOperationsResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_paginated(Paginated {
         input_token: Some("NextToken"),
         output_token: Some("NextToken"),
         items: Some("HoursOfOperations"),
         page_size: Some("MaxResults"),
-    }),
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::SearchHoursOfOperationsRequest>),
-};
+    })
+    .with_examples(&[])
+    .with_input_schema(
+        crate::schema::schema_of::<types::SearchHoursOfOperationsRequest>,
+    );
 
-pub static SearchNotifications: Operation = Operation {
-    name: "SearchNotifications",
-    cli_name: "search-notifications",
-    doc: "Searches the notifications of the instance by their fields or tags. Returns the matches and an approximate total count.",
-    http: Http {
-        method: "POST",
-        uri: "/search-notifications",
-        code: 200,
-    },
-    input: Some(&shapes::SearchNotificationsRequest),
-    output: Some(&shapes::SearchNotificationsResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::SearchNotificationsRequest>),
-};
+pub static SearchNotifications: Operation = Operation::new(
+        "SearchNotifications",
+        "search-notifications",
+        Http {
+            method: "POST",
+            uri: "/search-notifications",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Searches the notifications of the instance by their fields or tags. Returns the matches and an approximate total count.",
+    )
+    .with_input(&shapes::SearchNotificationsRequest)
+    .with_output(&shapes::SearchNotificationsResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::SearchNotificationsRequest>);
 
-pub static SearchPredefinedAttributes: Operation = Operation {
-    name: "SearchPredefinedAttributes",
-    cli_name: "search-predefined-attributes",
-    doc: "Searches the predefined attributes of the instance by name or purpose. Returns the matches and an approximate total count.",
-    http: Http {
-        method: "POST",
-        uri: "/search-predefined-attributes",
-        code: 200,
-    },
-    input: Some(&shapes::SearchPredefinedAttributesRequest),
-    output: Some(&shapes::SearchPredefinedAttributesResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: Some(Paginated {
+pub static SearchPredefinedAttributes: Operation = Operation::new(
+        "SearchPredefinedAttributes",
+        "search-predefined-attributes",
+        Http {
+            method: "POST",
+            uri: "/search-predefined-attributes",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Searches the predefined attributes of the instance by name or purpose. Returns the matches and an approximate total count.",
+    )
+    .with_input(&shapes::SearchPredefinedAttributesRequest)
+    .with_output(&shapes::SearchPredefinedAttributesResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_paginated(Paginated {
         input_token: Some("NextToken"),
         output_token: Some("NextToken"),
         items: Some("PredefinedAttributes"),
         page_size: Some("MaxResults"),
-    }),
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+    })
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::SearchPredefinedAttributesRequest>,
-    ),
-};
+    );
 
-pub static SearchPrompts: Operation = Operation {
-    name: "SearchPrompts",
-    cli_name: "search-prompts",
-    doc: "Searches the prompts of the instance by name, description or tags. Returns the matches and an approximate total count.",
-    http: Http {
-        method: "POST",
-        uri: "/search-prompts",
-        code: 200,
-    },
-    input: Some(&shapes::SearchPromptsRequest),
-    output: Some(&shapes::SearchPromptsResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: Some(Paginated {
+pub static SearchPrompts: Operation = Operation::new(
+        "SearchPrompts",
+        "search-prompts",
+        Http {
+            method: "POST",
+            uri: "/search-prompts",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Searches the prompts of the instance by name, description or tags. Returns the matches and an approximate total count.",
+    )
+    .with_input(&shapes::SearchPromptsRequest)
+    .with_output(&shapes::SearchPromptsResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_paginated(Paginated {
         input_token: Some("NextToken"),
         output_token: Some("NextToken"),
         items: Some("Prompts"),
         page_size: Some("MaxResults"),
-    }),
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::SearchPromptsRequest>),
-};
+    })
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::SearchPromptsRequest>);
 
-pub static SearchQueues: Operation = Operation {
-    name: "SearchQueues",
-    cli_name: "search-queues",
-    doc: "Searches the queues of the instance by name, description, type, hours of operation or tags. Returns the matches and an approximate total count.",
-    http: Http {
-        method: "POST",
-        uri: "/search-queues",
-        code: 200,
-    },
-    input: Some(&shapes::SearchQueuesRequest),
-    output: Some(&shapes::SearchQueuesResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: Some(Paginated {
+pub static SearchQueues: Operation = Operation::new(
+        "SearchQueues",
+        "search-queues",
+        Http {
+            method: "POST",
+            uri: "/search-queues",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Searches the queues of the instance by name, description, type, hours of operation or tags. Returns the matches and an approximate total count.",
+    )
+    .with_input(&shapes::SearchQueuesRequest)
+    .with_output(&shapes::SearchQueuesResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_paginated(Paginated {
         input_token: Some("NextToken"),
         output_token: Some("NextToken"),
         items: Some("Queues"),
         page_size: Some("MaxResults"),
-    }),
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::SearchQueuesRequest>),
-};
+    })
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::SearchQueuesRequest>);
 
-pub static SearchQuickConnects: Operation = Operation {
-    name: "SearchQuickConnects",
-    cli_name: "search-quick-connects",
-    doc: "Searches the quick connects of the instance by name, description, type or tags. Returns the matches and an approximate total count.",
-    http: Http {
-        method: "POST",
-        uri: "/search-quick-connects",
-        code: 200,
-    },
-    input: Some(&shapes::SearchQuickConnectsRequest),
-    output: Some(&shapes::SearchQuickConnectsResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: Some(Paginated {
+pub static SearchQuickConnects: Operation = Operation::new(
+        "SearchQuickConnects",
+        "search-quick-connects",
+        Http {
+            method: "POST",
+            uri: "/search-quick-connects",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Searches the quick connects of the instance by name, description, type or tags. Returns the matches and an approximate total count.",
+    )
+    .with_input(&shapes::SearchQuickConnectsRequest)
+    .with_output(&shapes::SearchQuickConnectsResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_paginated(Paginated {
         input_token: Some("NextToken"),
         output_token: Some("NextToken"),
         items: Some("QuickConnects"),
         page_size: Some("MaxResults"),
-    }),
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::SearchQuickConnectsRequest>),
-};
+    })
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::SearchQuickConnectsRequest>);
 
-pub static SearchResourceTags: Operation = Operation {
-    name: "SearchResourceTags",
-    cli_name: "search-resource-tags",
-    doc: "Searches the tags applied to the instance's resources, optionally only for some resource types or tag keys and values.",
-    http: Http {
-        method: "POST",
-        uri: "/search-resource-tags",
-        code: 200,
-    },
-    input: Some(&shapes::SearchResourceTagsRequest),
-    output: Some(&shapes::SearchResourceTagsResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::MaximumResultReturnedException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: Some(Paginated {
+pub static SearchResourceTags: Operation = Operation::new(
+        "SearchResourceTags",
+        "search-resource-tags",
+        Http {
+            method: "POST",
+            uri: "/search-resource-tags",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Searches the tags applied to the instance's resources, optionally only for some resource types or tag keys and values.",
+    )
+    .with_input(&shapes::SearchResourceTagsRequest)
+    .with_output(&shapes::SearchResourceTagsResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::MaximumResultReturnedException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_paginated(Paginated {
         input_token: Some("NextToken"),
         output_token: Some("NextToken"),
         items: Some("Tags"),
         page_size: Some("MaxResults"),
-    }),
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::SearchResourceTagsRequest>),
-};
+    })
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::SearchResourceTagsRequest>);
 
-pub static SearchRoutingProfiles: Operation = Operation {
-    name: "SearchRoutingProfiles",
-    cli_name: "search-routing-profiles",
-    doc: "Searches the routing profiles of the instance by name, description, queues or tags. Returns the matches and an approximate total count.",
-    http: Http {
-        method: "POST",
-        uri: "/search-routing-profiles",
-        code: 200,
-    },
-    input: Some(&shapes::SearchRoutingProfilesRequest),
-    output: Some(&shapes::SearchRoutingProfilesResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: Some(Paginated {
+pub static SearchRoutingProfiles: Operation = Operation::new(
+        "SearchRoutingProfiles",
+        "search-routing-profiles",
+        Http {
+            method: "POST",
+            uri: "/search-routing-profiles",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Searches the routing profiles of the instance by name, description, queues or tags. Returns the matches and an approximate total count.",
+    )
+    .with_input(&shapes::SearchRoutingProfilesRequest)
+    .with_output(&shapes::SearchRoutingProfilesResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_paginated(Paginated {
         input_token: Some("NextToken"),
         output_token: Some("NextToken"),
         items: Some("RoutingProfiles"),
         page_size: Some("MaxResults"),
-    }),
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::SearchRoutingProfilesRequest>),
-};
+    })
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::SearchRoutingProfilesRequest>);
 
-pub static SearchSecurityProfiles: Operation = Operation {
-    name: "SearchSecurityProfiles",
-    cli_name: "search-security-profiles",
-    doc: "Searches the security profiles of the instance by name, description or tags. Returns the matches and an approximate total count.",
-    http: Http {
-        method: "POST",
-        uri: "/search-security-profiles",
-        code: 200,
-    },
-    input: Some(&shapes::SearchSecurityProfilesRequest),
-    output: Some(&shapes::SearchSecurityProfilesResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: Some(Paginated {
+pub static SearchSecurityProfiles: Operation = Operation::new(
+        "SearchSecurityProfiles",
+        "search-security-profiles",
+        Http {
+            method: "POST",
+            uri: "/search-security-profiles",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Searches the security profiles of the instance by name, description or tags. Returns the matches and an approximate total count.",
+    )
+    .with_input(&shapes::SearchSecurityProfilesRequest)
+    .with_output(&shapes::SearchSecurityProfilesResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_paginated(Paginated {
         input_token: Some("NextToken"),
         output_token: Some("NextToken"),
         items: Some("SecurityProfiles"),
         page_size: Some("MaxResults"),
-    }),
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::SearchSecurityProfilesRequest>),
-};
+    })
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::SearchSecurityProfilesRequest>);
 
-pub static SearchTestCases: Operation = Operation {
-    name: "SearchTestCases",
-    cli_name: "search-test-cases",
-    doc: "Searches the test cases of the instance by name, description, status or tags. Returns the matches and an approximate total count.",
-    http: Http {
-        method: "POST",
-        uri: "/search-test-cases",
-        code: 200,
-    },
-    input: Some(&shapes::SearchTestCasesRequest),
-    output: Some(&shapes::SearchTestCasesResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: Some(Paginated {
+pub static SearchTestCases: Operation = Operation::new(
+        "SearchTestCases",
+        "search-test-cases",
+        Http {
+            method: "POST",
+            uri: "/search-test-cases",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Searches the test cases of the instance by name, description, status or tags. Returns the matches and an approximate total count.",
+    )
+    .with_input(&shapes::SearchTestCasesRequest)
+    .with_output(&shapes::SearchTestCasesResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_paginated(Paginated {
         input_token: Some("NextToken"),
         output_token: Some("NextToken"),
         items: Some("TestCases"),
         page_size: Some("MaxResults"),
-    }),
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::SearchTestCasesRequest>),
-};
+    })
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::SearchTestCasesRequest>);
 
-pub static SearchUserHierarchyGroups: Operation = Operation {
-    name: "SearchUserHierarchyGroups",
-    cli_name: "search-user-hierarchy-groups",
-    doc: "Searches the groups of the agent hierarchy by name, level or parent. Returns the matches and an approximate total count.",
-    http: Http {
-        method: "POST",
-        uri: "/search-user-hierarchy-groups",
-        code: 200,
-    },
-    input: Some(&shapes::SearchUserHierarchyGroupsRequest),
-    output: Some(&shapes::SearchUserHierarchyGroupsResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: Some(Paginated {
+pub static SearchUserHierarchyGroups: Operation = Operation::new(
+        "SearchUserHierarchyGroups",
+        "search-user-hierarchy-groups",
+        Http {
+            method: "POST",
+            uri: "/search-user-hierarchy-groups",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Searches the groups of the agent hierarchy by name, level or parent. Returns the matches and an approximate total count.",
+    )
+    .with_input(&shapes::SearchUserHierarchyGroupsRequest)
+    .with_output(&shapes::SearchUserHierarchyGroupsResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_paginated(Paginated {
         input_token: Some("NextToken"),
         output_token: Some("NextToken"),
         items: Some("UserHierarchyGroups"),
         page_size: Some("MaxResults"),
-    }),
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+    })
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::SearchUserHierarchyGroupsRequest>,
-    ),
-};
+    );
 
-pub static SearchUsers: Operation = Operation {
-    name: "SearchUsers",
-    cli_name: "search-users",
-    doc: "Searches the users of the instance by name, username, routing profile, security profile, hierarchy group, proficiencies or tags. Returns the matching users with their details and an approximate total count.",
-    http: Http {
-        method: "POST",
-        uri: "/search-users",
-        code: 200,
-    },
-    input: Some(&shapes::SearchUsersRequest),
-    output: Some(&shapes::SearchUsersResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: Some(Paginated {
+pub static SearchUsers: Operation = Operation::new(
+        "SearchUsers",
+        "search-users",
+        Http {
+            method: "POST",
+            uri: "/search-users",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Searches the users of the instance by name, username, routing profile, security profile, hierarchy group, proficiencies or tags. Returns the matching users with their details and an approximate total count.",
+    )
+    .with_input(&shapes::SearchUsersRequest)
+    .with_output(&shapes::SearchUsersResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_paginated(Paginated {
         input_token: Some("NextToken"),
         output_token: Some("NextToken"),
         items: Some("Users"),
         page_size: Some("MaxResults"),
-    }),
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::SearchUsersRequest>),
-};
+    })
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::SearchUsersRequest>);
 
-pub static SearchViews: Operation = Operation {
-    name: "SearchViews",
-    cli_name: "search-views",
-    doc: "Searches the views of the instance by name, description, status, type or tags. Returns the matches and an approximate total count.",
-    http: Http {
-        method: "POST",
-        uri: "/search-views",
-        code: 200,
-    },
-    input: Some(&shapes::SearchViewsRequest),
-    output: Some(&shapes::SearchViewsResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: Some(Paginated {
+pub static SearchViews: Operation = Operation::new(
+        "SearchViews",
+        "search-views",
+        Http {
+            method: "POST",
+            uri: "/search-views",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Searches the views of the instance by name, description, status, type or tags. Returns the matches and an approximate total count.",
+    )
+    .with_input(&shapes::SearchViewsRequest)
+    .with_output(&shapes::SearchViewsResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_paginated(Paginated {
         input_token: Some("NextToken"),
         output_token: Some("NextToken"),
         items: Some("Views"),
         page_size: Some("MaxResults"),
-    }),
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::SearchViewsRequest>),
-};
+    })
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::SearchViewsRequest>);
 
-pub static SearchVocabularies: Operation = Operation {
-    name: "SearchVocabularies",
-    cli_name: "search-vocabularies",
-    doc: "Searches the custom vocabularies of the instance by name prefix, state or language.",
-    http: Http {
-        method: "POST",
-        uri: "/vocabulary-summary/{InstanceId}",
-        code: 200,
-    },
-    input: Some(&shapes::SearchVocabulariesRequest),
-    output: Some(&shapes::SearchVocabulariesResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidRequestException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: Some(Paginated {
+pub static SearchVocabularies: Operation = Operation::new(
+        "SearchVocabularies",
+        "search-vocabularies",
+        Http {
+            method: "POST",
+            uri: "/vocabulary-summary/{InstanceId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Searches the custom vocabularies of the instance by name prefix, state or language.",
+    )
+    .with_input(&shapes::SearchVocabulariesRequest)
+    .with_output(&shapes::SearchVocabulariesResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidRequestException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_paginated(Paginated {
         input_token: Some("NextToken"),
         output_token: Some("NextToken"),
         items: Some("VocabularySummaryList"),
         page_size: Some("MaxResults"),
-    }),
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::SearchVocabulariesRequest>),
-};
+    })
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::SearchVocabulariesRequest>);
 
-pub static SearchWorkspaceAssociations: Operation = Operation {
-    name: "SearchWorkspaceAssociations",
-    cli_name: "search-workspace-associations",
-    doc: "Searches which users, routing profiles and security profiles workspaces are associated with. Returns the matches and an approximate total count.",
-    http: Http {
-        method: "POST",
-        uri: "/search-workspace-associations",
-        code: 200,
-    },
-    input: Some(&shapes::SearchWorkspaceAssociationsRequest),
-    output: Some(&shapes::SearchWorkspaceAssociationsResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: Some(Paginated {
+pub static SearchWorkspaceAssociations: Operation = Operation::new(
+        "SearchWorkspaceAssociations",
+        "search-workspace-associations",
+        Http {
+            method: "POST",
+            uri: "/search-workspace-associations",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Searches which users, routing profiles and security profiles workspaces are associated with. Returns the matches and an approximate total count.",
+    )
+    .with_input(&shapes::SearchWorkspaceAssociationsRequest)
+    .with_output(&shapes::SearchWorkspaceAssociationsResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_paginated(Paginated {
         input_token: Some("NextToken"),
         output_token: Some("NextToken"),
         items: Some("WorkspaceAssociations"),
         page_size: Some("MaxResults"),
-    }),
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+    })
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::SearchWorkspaceAssociationsRequest>,
-    ),
-};
+    );
 
-pub static SearchWorkspaces: Operation = Operation {
-    name: "SearchWorkspaces",
-    cli_name: "search-workspaces",
-    doc: "Searches the workspaces of the instance by name, title, description or tags. Returns the matches and an approximate total count.",
-    http: Http {
-        method: "POST",
-        uri: "/search-workspaces",
-        code: 200,
-    },
-    input: Some(&shapes::SearchWorkspacesRequest),
-    output: Some(&shapes::SearchWorkspacesResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: Some(Paginated {
+pub static SearchWorkspaces: Operation = Operation::new(
+        "SearchWorkspaces",
+        "search-workspaces",
+        Http {
+            method: "POST",
+            uri: "/search-workspaces",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Searches the workspaces of the instance by name, title, description or tags. Returns the matches and an approximate total count.",
+    )
+    .with_input(&shapes::SearchWorkspacesRequest)
+    .with_output(&shapes::SearchWorkspacesResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_paginated(Paginated {
         input_token: Some("NextToken"),
         output_token: Some("NextToken"),
         items: Some("Workspaces"),
         page_size: Some("MaxResults"),
-    }),
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::SearchWorkspacesRequest>),
-};
+    })
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::SearchWorkspacesRequest>);
 
-pub static SendChatIntegrationEvent: Operation = Operation {
-    name: "SendChatIntegrationEvent",
-    cli_name: "send-chat-integration-event",
-    doc: "Delivers an event (a message or other chat event) from an external messaging integration into Amazon Connect chat, starting a new chat contact when needed. Returns the contact ID and whether a new chat was created.",
-    http: Http {
-        method: "POST",
-        uri: "/chat-integration-event",
-        code: 200,
-    },
-    input: Some(&shapes::SendChatIntegrationEventRequest),
-    output: Some(&shapes::SendChatIntegrationEventResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static SendChatIntegrationEvent: Operation = Operation::new(
+        "SendChatIntegrationEvent",
+        "send-chat-integration-event",
+        Http {
+            method: "POST",
+            uri: "/chat-integration-event",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Delivers an event (a message or other chat event) from an external messaging integration into Amazon Connect chat, starting a new chat contact when needed. Returns the contact ID and whether a new chat was created.",
+    )
+    .with_input(&shapes::SendChatIntegrationEventRequest)
+    .with_output(&shapes::SendChatIntegrationEventResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::SendChatIntegrationEventRequest>,
-    ),
-};
+    );
 
-pub static SendOutboundEmail: Operation = Operation {
-    name: "SendOutboundEmail",
-    cli_name: "send-outbound-email",
-    doc: "Sends an email from one of the instance's addresses, from raw content or a message template, for outbound campaigns or general use. Returns nothing.",
-    http: Http {
-        method: "PUT",
-        uri: "/instance/{InstanceId}/outbound-email",
-        code: 200,
-    },
-    input: Some(&shapes::SendOutboundEmailRequest),
-    output: Some(&shapes::SendOutboundEmailResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::IdempotencyException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ServiceQuotaExceededException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::SendOutboundEmailRequest>),
-};
+pub static SendOutboundEmail: Operation = Operation::new(
+        "SendOutboundEmail",
+        "send-outbound-email",
+        Http {
+            method: "PUT",
+            uri: "/instance/{InstanceId}/outbound-email",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Sends an email from one of the instance's addresses, from raw content or a message template, for outbound campaigns or general use. Returns nothing.",
+    )
+    .with_input(&shapes::SendOutboundEmailRequest)
+    .with_output(&shapes::SendOutboundEmailResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::IdempotencyException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ServiceQuotaExceededException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::SendOutboundEmailRequest>);
 
-pub static StartAttachedFileUpload: Operation = Operation {
-    name: "StartAttachedFileUpload",
-    cli_name: "start-attached-file-upload",
-    doc: "Starts attaching a file to a resource such as a case or an email contact. Returns the file's ID and a pre-signed URL to upload the content to; complete-attached-file-upload finishes the attachment.",
-    http: Http {
-        method: "PUT",
-        uri: "/attached-files/{InstanceId}",
-        code: 200,
-    },
-    input: Some(&shapes::StartAttachedFileUploadRequest),
-    output: Some(&shapes::StartAttachedFileUploadResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceConflictException,
-        &shapes::ServiceQuotaExceededException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::StartAttachedFileUploadRequest>),
-};
+pub static StartAttachedFileUpload: Operation = Operation::new(
+        "StartAttachedFileUpload",
+        "start-attached-file-upload",
+        Http {
+            method: "PUT",
+            uri: "/attached-files/{InstanceId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Starts attaching a file to a resource such as a case or an email contact. Returns the file's ID and a pre-signed URL to upload the content to; complete-attached-file-upload finishes the attachment.",
+    )
+    .with_input(&shapes::StartAttachedFileUploadRequest)
+    .with_output(&shapes::StartAttachedFileUploadResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceConflictException,
+            &shapes::ServiceQuotaExceededException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
+        crate::schema::schema_of::<types::StartAttachedFileUploadRequest>,
+    );
 
-pub static StartChatContact: Operation = Operation {
-    name: "StartChatContact",
-    cli_name: "start-chat-contact",
-    doc: "Starts a chat contact for a customer and runs the given flow on it. Returns the contact ID, the participant ID and the participant token with which the customer's client connects.",
-    http: Http {
-        method: "PUT",
-        uri: "/contact/chat",
-        code: 200,
-    },
-    input: Some(&shapes::StartChatContactRequest),
-    output: Some(&shapes::StartChatContactResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::LimitExceededException,
-        &shapes::ResourceNotFoundException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::StartChatContactRequest>),
-};
+pub static StartChatContact: Operation = Operation::new(
+        "StartChatContact",
+        "start-chat-contact",
+        Http {
+            method: "PUT",
+            uri: "/contact/chat",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Starts a chat contact for a customer and runs the given flow on it. Returns the contact ID, the participant ID and the participant token with which the customer's client connects.",
+    )
+    .with_input(&shapes::StartChatContactRequest)
+    .with_output(&shapes::StartChatContactResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::LimitExceededException,
+            &shapes::ResourceNotFoundException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::StartChatContactRequest>);
 
-pub static StartContactEvaluation: Operation = Operation {
-    name: "StartContactEvaluation",
-    cli_name: "start-contact-evaluation",
-    doc: "Starts a draft evaluation of a contact with the active version of an evaluation form. Returns the evaluation's ID and ARN.",
-    http: Http {
-        method: "PUT",
-        uri: "/contact-evaluations/{InstanceId}",
-        code: 200,
-    },
-    input: Some(&shapes::StartContactEvaluationRequest),
-    output: Some(&shapes::StartContactEvaluationResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::ResourceConflictException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ServiceQuotaExceededException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: true,
-    input_schema: Some(crate::schema::schema_of::<types::StartContactEvaluationRequest>),
-};
+pub static StartContactEvaluation: Operation = Operation::new(
+        "StartContactEvaluation",
+        "start-contact-evaluation",
+        Http {
+            method: "PUT",
+            uri: "/contact-evaluations/{InstanceId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Starts a draft evaluation of a contact with the active version of an evaluation form. Returns the evaluation's ID and ARN.",
+    )
+    .with_input(&shapes::StartContactEvaluationRequest)
+    .with_output(&shapes::StartContactEvaluationResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::ResourceConflictException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ServiceQuotaExceededException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_idempotent()
+    .with_input_schema(crate::schema::schema_of::<types::StartContactEvaluationRequest>);
 
-pub static StartContactMediaProcessing: Operation = Operation {
-    name: "StartContactMediaProcessing",
-    cli_name: "start-contact-media-processing",
-    doc: "Starts processing the messages of a chat contact with a processor, such as an AWS Lambda function that redacts them. Returns nothing.",
-    http: Http {
-        method: "POST",
-        uri: "/contact/start-contact-media-processing",
-        code: 200,
-    },
-    input: Some(&shapes::StartContactMediaProcessingRequest),
-    output: Some(&shapes::StartContactMediaProcessingResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::LimitExceededException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ServiceQuotaExceededException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static StartContactMediaProcessing: Operation = Operation::new(
+        "StartContactMediaProcessing",
+        "start-contact-media-processing",
+        Http {
+            method: "POST",
+            uri: "/contact/start-contact-media-processing",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Starts processing the messages of a chat contact with a processor, such as an AWS Lambda function that redacts them. Returns nothing.",
+    )
+    .with_input(&shapes::StartContactMediaProcessingRequest)
+    .with_output(&shapes::StartContactMediaProcessingResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::LimitExceededException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ServiceQuotaExceededException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::StartContactMediaProcessingRequest>,
-    ),
-};
+    );
 
-pub static StartContactRecording: Operation = Operation {
-    name: "StartContactRecording",
-    cli_name: "start-contact-recording",
-    doc: "Starts recording an ongoing voice contact, for the agent, the customer or both, as configured. Returns nothing.",
-    http: Http {
-        method: "POST",
-        uri: "/contact/start-recording",
-        code: 200,
-    },
-    input: Some(&shapes::StartContactRecordingRequest),
-    output: Some(&shapes::StartContactRecordingResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidActiveRegionException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::StartContactRecordingRequest>),
-};
+pub static StartContactRecording: Operation = Operation::new(
+        "StartContactRecording",
+        "start-contact-recording",
+        Http {
+            method: "POST",
+            uri: "/contact/start-recording",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Starts recording an ongoing voice contact, for the agent, the customer or both, as configured. Returns nothing.",
+    )
+    .with_input(&shapes::StartContactRecordingRequest)
+    .with_output(&shapes::StartContactRecordingResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidActiveRegionException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::StartContactRecordingRequest>);
 
-pub static StartContactStreaming: Operation = Operation {
-    name: "StartContactStreaming",
-    cli_name: "start-contact-streaming",
-    doc: "Starts streaming the messages of a chat contact to an Amazon SNS topic. Returns the streaming ID.",
-    http: Http {
-        method: "POST",
-        uri: "/contact/start-streaming",
-        code: 200,
-    },
-    input: Some(&shapes::StartContactStreamingRequest),
-    output: Some(&shapes::StartContactStreamingResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::LimitExceededException,
-        &shapes::ResourceNotFoundException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::StartContactStreamingRequest>),
-};
+pub static StartContactStreaming: Operation = Operation::new(
+        "StartContactStreaming",
+        "start-contact-streaming",
+        Http {
+            method: "POST",
+            uri: "/contact/start-streaming",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Starts streaming the messages of a chat contact to an Amazon SNS topic. Returns the streaming ID.",
+    )
+    .with_input(&shapes::StartContactStreamingRequest)
+    .with_output(&shapes::StartContactStreamingResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::LimitExceededException,
+            &shapes::ResourceNotFoundException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::StartContactStreamingRequest>);
 
-pub static StartEmailContact: Operation = Operation {
-    name: "StartEmailContact",
-    cli_name: "start-email-contact",
-    doc: "Creates an inbound email contact from an email message and runs the given flow (or the address's flow) on it. Returns the contact ID.",
-    http: Http {
-        method: "PUT",
-        uri: "/contact/email",
-        code: 200,
-    },
-    input: Some(&shapes::StartEmailContactRequest),
-    output: Some(&shapes::StartEmailContactResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::IdempotencyException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ServiceQuotaExceededException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::StartEmailContactRequest>),
-};
+pub static StartEmailContact: Operation = Operation::new(
+        "StartEmailContact",
+        "start-email-contact",
+        Http {
+            method: "PUT",
+            uri: "/contact/email",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Creates an inbound email contact from an email message and runs the given flow (or the address's flow) on it. Returns the contact ID.",
+    )
+    .with_input(&shapes::StartEmailContactRequest)
+    .with_output(&shapes::StartEmailContactResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::IdempotencyException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ServiceQuotaExceededException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::StartEmailContactRequest>);
 
-pub static StartOutboundChatContact: Operation = Operation {
-    name: "StartOutboundChatContact",
-    cli_name: "start-outbound-chat-contact",
-    doc: "Starts an outbound chat (for example over SMS or WhatsApp) from the instance to a customer endpoint, on a contact that runs the given flow. Returns the contact ID.",
-    http: Http {
-        method: "PUT",
-        uri: "/contact/outbound-chat",
-        code: 200,
-    },
-    input: Some(&shapes::StartOutboundChatContactRequest),
-    output: Some(&shapes::StartOutboundChatContactResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::ConflictException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidRequestException,
-        &shapes::LimitExceededException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static StartOutboundChatContact: Operation = Operation::new(
+        "StartOutboundChatContact",
+        "start-outbound-chat-contact",
+        Http {
+            method: "PUT",
+            uri: "/contact/outbound-chat",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Starts an outbound chat (for example over SMS or WhatsApp) from the instance to a customer endpoint, on a contact that runs the given flow. Returns the contact ID.",
+    )
+    .with_input(&shapes::StartOutboundChatContactRequest)
+    .with_output(&shapes::StartOutboundChatContactResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::ConflictException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidRequestException,
+            &shapes::LimitExceededException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::StartOutboundChatContactRequest>,
-    ),
-};
+    );
 
-pub static StartOutboundEmailContact: Operation = Operation {
-    name: "StartOutboundEmailContact",
-    cli_name: "start-outbound-email-contact",
-    doc: "Sends the email of an outbound email contact created earlier (for example by create-contact). Returns the contact ID.",
-    http: Http {
-        method: "PUT",
-        uri: "/contact/outbound-email",
-        code: 200,
-    },
-    input: Some(&shapes::StartOutboundEmailContactRequest),
-    output: Some(&shapes::StartOutboundEmailContactResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::IdempotencyException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ServiceQuotaExceededException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static StartOutboundEmailContact: Operation = Operation::new(
+        "StartOutboundEmailContact",
+        "start-outbound-email-contact",
+        Http {
+            method: "PUT",
+            uri: "/contact/outbound-email",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Sends the email of an outbound email contact created earlier (for example by create-contact). Returns the contact ID.",
+    )
+    .with_input(&shapes::StartOutboundEmailContactRequest)
+    .with_output(&shapes::StartOutboundEmailContactResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::IdempotencyException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ServiceQuotaExceededException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::StartOutboundEmailContactRequest>,
-    ),
-};
+    );
 
-pub static StartOutboundVoiceContact: Operation = Operation {
-    name: "StartOutboundVoiceContact",
-    cli_name: "start-outbound-voice-contact",
-    doc: "Places an outbound call to a customer number, running the given flow once it connects. Returns the contact ID.",
-    http: Http {
-        method: "PUT",
-        uri: "/contact/outbound-voice",
-        code: 200,
-    },
-    input: Some(&shapes::StartOutboundVoiceContactRequest),
-    output: Some(&shapes::StartOutboundVoiceContactResponse),
-    errors: &[
-        &shapes::DestinationNotAllowedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::LimitExceededException,
-        &shapes::OutboundContactNotPermittedException,
-        &shapes::ResourceNotFoundException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static StartOutboundVoiceContact: Operation = Operation::new(
+        "StartOutboundVoiceContact",
+        "start-outbound-voice-contact",
+        Http {
+            method: "PUT",
+            uri: "/contact/outbound-voice",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Places an outbound call to a customer number, running the given flow once it connects. Returns the contact ID.",
+    )
+    .with_input(&shapes::StartOutboundVoiceContactRequest)
+    .with_output(&shapes::StartOutboundVoiceContactResponse)
+    .with_errors(
+        &[
+            &shapes::DestinationNotAllowedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::LimitExceededException,
+            &shapes::OutboundContactNotPermittedException,
+            &shapes::ResourceNotFoundException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::StartOutboundVoiceContactRequest>,
-    ),
-};
+    );
 
-pub static StartScreenSharing: Operation = Operation {
-    name: "StartScreenSharing",
-    cli_name: "start-screen-sharing",
-    doc: "Starts screen sharing in an ongoing contact, when the contact's flow allows it. Returns nothing.",
-    http: Http {
-        method: "PUT",
-        uri: "/contact/screen-sharing",
-        code: 200,
-    },
-    input: Some(&shapes::StartScreenSharingRequest),
-    output: Some(&shapes::StartScreenSharingResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::StartScreenSharingRequest>),
-};
+pub static StartScreenSharing: Operation = Operation::new(
+        "StartScreenSharing",
+        "start-screen-sharing",
+        Http {
+            method: "PUT",
+            uri: "/contact/screen-sharing",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Starts screen sharing in an ongoing contact, when the contact's flow allows it. Returns nothing.",
+    )
+    .with_input(&shapes::StartScreenSharingRequest)
+    .with_output(&shapes::StartScreenSharingResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::StartScreenSharingRequest>);
 
-pub static StartTaskContact: Operation = Operation {
-    name: "StartTaskContact",
-    cli_name: "start-task-contact",
-    doc: "Creates a task contact, from a task template or with a flow or quick connect, optionally scheduled for later. Returns the contact ID.",
-    http: Http {
-        method: "PUT",
-        uri: "/contact/task",
-        code: 200,
-    },
-    input: Some(&shapes::StartTaskContactRequest),
-    output: Some(&shapes::StartTaskContactResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ServiceQuotaExceededException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::StartTaskContactRequest>),
-};
+pub static StartTaskContact: Operation = Operation::new(
+        "StartTaskContact",
+        "start-task-contact",
+        Http {
+            method: "PUT",
+            uri: "/contact/task",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Creates a task contact, from a task template or with a flow or quick connect, optionally scheduled for later. Returns the contact ID.",
+    )
+    .with_input(&shapes::StartTaskContactRequest)
+    .with_output(&shapes::StartTaskContactResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ServiceQuotaExceededException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::StartTaskContactRequest>);
 
-pub static StartTestCaseExecution: Operation = Operation {
-    name: "StartTestCaseExecution",
-    cli_name: "start-test-case-execution",
-    doc: "Runs a test case against the instance. Returns the run's ID, the test case ID and the run's status.",
-    http: Http {
-        method: "PUT",
-        uri: "/test-cases/{InstanceId}/{TestCaseId}/start-execution",
-        code: 200,
-    },
-    input: Some(&shapes::StartTestCaseExecutionRequest),
-    output: Some(&shapes::StartTestCaseExecutionResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ServiceQuotaExceededException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::StartTestCaseExecutionRequest>),
-};
+pub static StartTestCaseExecution: Operation = Operation::new(
+        "StartTestCaseExecution",
+        "start-test-case-execution",
+        Http {
+            method: "PUT",
+            uri: "/test-cases/{InstanceId}/{TestCaseId}/start-execution",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Runs a test case against the instance. Returns the run's ID, the test case ID and the run's status.",
+    )
+    .with_input(&shapes::StartTestCaseExecutionRequest)
+    .with_output(&shapes::StartTestCaseExecutionResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ServiceQuotaExceededException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::StartTestCaseExecutionRequest>);
 
-pub static StartWebRTCContact: Operation = Operation {
-    name: "StartWebRTCContact",
-    cli_name: "start-web-rtc-contact",
-    doc: "Starts an in-app, web or video call contact for a customer and runs the given flow on it. Returns the connection data, contact ID, participant ID and participant token for the customer's client.",
-    http: Http {
-        method: "PUT",
-        uri: "/contact/webrtc",
-        code: 200,
-    },
-    input: Some(&shapes::StartWebRTCContactRequest),
-    output: Some(&shapes::StartWebRTCContactResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::LimitExceededException,
-        &shapes::ResourceNotFoundException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::StartWebRTCContactRequest>),
-};
+pub static StartWebRTCContact: Operation = Operation::new(
+        "StartWebRTCContact",
+        "start-web-rtc-contact",
+        Http {
+            method: "PUT",
+            uri: "/contact/webrtc",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Starts an in-app, web or video call contact for a customer and runs the given flow on it. Returns the connection data, contact ID, participant ID and participant token for the customer's client.",
+    )
+    .with_input(&shapes::StartWebRTCContactRequest)
+    .with_output(&shapes::StartWebRTCContactResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::LimitExceededException,
+            &shapes::ResourceNotFoundException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::StartWebRTCContactRequest>);
 
-pub static StopContact: Operation = Operation {
-    name: "StopContact",
-    cli_name: "stop-contact",
-    doc: "Ends a contact, disconnecting its participants, for any channel. Returns nothing.",
-    http: Http {
-        method: "POST",
-        uri: "/contact/stop",
-        code: 200,
-    },
-    input: Some(&shapes::StopContactRequest),
-    output: Some(&shapes::StopContactResponse),
-    errors: &[
-        &shapes::ContactNotFoundException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidActiveRegionException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::StopContactRequest>),
-};
+pub static StopContact: Operation = Operation::new(
+        "StopContact",
+        "stop-contact",
+        Http {
+            method: "POST",
+            uri: "/contact/stop",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Ends a contact, disconnecting its participants, for any channel. Returns nothing.",
+    )
+    .with_input(&shapes::StopContactRequest)
+    .with_output(&shapes::StopContactResponse)
+    .with_errors(
+        &[
+            &shapes::ContactNotFoundException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidActiveRegionException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::StopContactRequest>);
 
-pub static StopContactMediaProcessing: Operation = Operation {
-    name: "StopContactMediaProcessing",
-    cli_name: "stop-contact-media-processing",
-    doc: "Stops the media processing started on a chat contact. Returns nothing.",
-    http: Http {
-        method: "POST",
-        uri: "/contact/stop-contact-media-processing",
-        code: 200,
-    },
-    input: Some(&shapes::StopContactMediaProcessingRequest),
-    output: Some(&shapes::StopContactMediaProcessingResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::LimitExceededException,
-        &shapes::ResourceNotFoundException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static StopContactMediaProcessing: Operation = Operation::new(
+        "StopContactMediaProcessing",
+        "stop-contact-media-processing",
+        Http {
+            method: "POST",
+            uri: "/contact/stop-contact-media-processing",
+            code: 200,
+        },
+    )
+    .with_doc("Stops the media processing started on a chat contact. Returns nothing.")
+    .with_input(&shapes::StopContactMediaProcessingRequest)
+    .with_output(&shapes::StopContactMediaProcessingResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::LimitExceededException,
+            &shapes::ResourceNotFoundException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::StopContactMediaProcessingRequest>,
-    ),
-};
+    );
 
-pub static StopContactRecording: Operation = Operation {
-    name: "StopContactRecording",
-    cli_name: "stop-contact-recording",
-    doc: "Stops recording a voice contact; the recording cannot be resumed afterwards. Returns nothing.",
-    http: Http {
-        method: "POST",
-        uri: "/contact/stop-recording",
-        code: 200,
-    },
-    input: Some(&shapes::StopContactRecordingRequest),
-    output: Some(&shapes::StopContactRecordingResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidActiveRegionException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::StopContactRecordingRequest>),
-};
+pub static StopContactRecording: Operation = Operation::new(
+        "StopContactRecording",
+        "stop-contact-recording",
+        Http {
+            method: "POST",
+            uri: "/contact/stop-recording",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Stops recording a voice contact; the recording cannot be resumed afterwards. Returns nothing.",
+    )
+    .with_input(&shapes::StopContactRecordingRequest)
+    .with_output(&shapes::StopContactRecordingResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidActiveRegionException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::StopContactRecordingRequest>);
 
-pub static StopContactStreaming: Operation = Operation {
-    name: "StopContactStreaming",
-    cli_name: "stop-contact-streaming",
-    doc: "Stops streaming the messages of a chat contact. Returns nothing.",
-    http: Http {
-        method: "POST",
-        uri: "/contact/stop-streaming",
-        code: 200,
-    },
-    input: Some(&shapes::StopContactStreamingRequest),
-    output: Some(&shapes::StopContactStreamingResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::StopContactStreamingRequest>),
-};
+pub static StopContactStreaming: Operation = Operation::new(
+        "StopContactStreaming",
+        "stop-contact-streaming",
+        Http {
+            method: "POST",
+            uri: "/contact/stop-streaming",
+            code: 200,
+        },
+    )
+    .with_doc("Stops streaming the messages of a chat contact. Returns nothing.")
+    .with_input(&shapes::StopContactStreamingRequest)
+    .with_output(&shapes::StopContactStreamingResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::StopContactStreamingRequest>);
 
-pub static StopTestCaseExecution: Operation = Operation {
-    name: "StopTestCaseExecution",
-    cli_name: "stop-test-case-execution",
-    doc: "Stops a running test case execution. Returns nothing.",
-    http: Http {
-        method: "POST",
-        uri: "/test-cases/{InstanceId}/{TestCaseId}/{TestCaseExecutionId}/stop-execution",
-        code: 200,
-    },
-    input: Some(&shapes::StopTestCaseExecutionRequest),
-    output: Some(&shapes::StopTestCaseExecutionResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::StopTestCaseExecutionRequest>),
-};
+pub static StopTestCaseExecution: Operation = Operation::new(
+        "StopTestCaseExecution",
+        "stop-test-case-execution",
+        Http {
+            method: "POST",
+            uri: "/test-cases/{InstanceId}/{TestCaseId}/{TestCaseExecutionId}/stop-execution",
+            code: 200,
+        },
+    )
+    .with_doc("Stops a running test case execution. Returns nothing.")
+    .with_input(&shapes::StopTestCaseExecutionRequest)
+    .with_output(&shapes::StopTestCaseExecutionResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::StopTestCaseExecutionRequest>);
 
-pub static SubmitContactEvaluation: Operation = Operation {
-    name: "SubmitContactEvaluation",
-    cli_name: "submit-contact-evaluation",
-    doc: "Submits a contact evaluation, optionally with final answers and notes, which completes it. Returns the evaluation's ID and ARN.",
-    http: Http {
-        method: "POST",
-        uri: "/contact-evaluations/{InstanceId}/{EvaluationId}/submit",
-        code: 200,
-    },
-    input: Some(&shapes::SubmitContactEvaluationRequest),
-    output: Some(&shapes::SubmitContactEvaluationResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::ResourceConflictException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::SubmitContactEvaluationRequest>),
-};
+pub static SubmitContactEvaluation: Operation = Operation::new(
+        "SubmitContactEvaluation",
+        "submit-contact-evaluation",
+        Http {
+            method: "POST",
+            uri: "/contact-evaluations/{InstanceId}/{EvaluationId}/submit",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Submits a contact evaluation, optionally with final answers and notes, which completes it. Returns the evaluation's ID and ARN.",
+    )
+    .with_input(&shapes::SubmitContactEvaluationRequest)
+    .with_output(&shapes::SubmitContactEvaluationResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::ResourceConflictException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
+        crate::schema::schema_of::<types::SubmitContactEvaluationRequest>,
+    );
 
-pub static SuspendContactRecording: Operation = Operation {
-    name: "SuspendContactRecording",
-    cli_name: "suspend-contact-recording",
-    doc: "Pauses call or screen recording of a contact, for example while the customer gives card details. Returns nothing.",
-    http: Http {
-        method: "POST",
-        uri: "/contact/suspend-recording",
-        code: 200,
-    },
-    input: Some(&shapes::SuspendContactRecordingRequest),
-    output: Some(&shapes::SuspendContactRecordingResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidActiveRegionException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::SuspendContactRecordingRequest>),
-};
+pub static SuspendContactRecording: Operation = Operation::new(
+        "SuspendContactRecording",
+        "suspend-contact-recording",
+        Http {
+            method: "POST",
+            uri: "/contact/suspend-recording",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Pauses call or screen recording of a contact, for example while the customer gives card details. Returns nothing.",
+    )
+    .with_input(&shapes::SuspendContactRecordingRequest)
+    .with_output(&shapes::SuspendContactRecordingResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidActiveRegionException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
+        crate::schema::schema_of::<types::SuspendContactRecordingRequest>,
+    );

@@ -8,77 +8,83 @@ use super::*;
 use crate::model::*;
 use crate::generated::{shapes, types};
 
-pub static TagContact: Operation = Operation {
-    name: "TagContact",
-    cli_name: "tag-contact",
-    doc: "Adds tags (key and value pairs) to a contact, or replaces the values of tags it already has. Returns nothing.",
-    http: Http {
-        method: "POST",
-        uri: "/contact/tags",
-        code: 200,
-    },
-    input: Some(&shapes::TagContactRequest),
-    output: Some(&shapes::TagContactResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidActiveRegionException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: true,
-    input_schema: Some(crate::schema::schema_of::<types::TagContactRequest>),
-};
+pub static TagContact: Operation = Operation::new(
+        "TagContact",
+        "tag-contact",
+        Http {
+            method: "POST",
+            uri: "/contact/tags",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Adds tags (key and value pairs) to a contact, or replaces the values of tags it already has. Returns nothing.",
+    )
+    .with_input(&shapes::TagContactRequest)
+    .with_output(&shapes::TagContactResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidActiveRegionException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_idempotent()
+    .with_input_schema(crate::schema::schema_of::<types::TagContactRequest>);
 
-pub static TagResource: Operation = Operation {
-    name: "TagResource",
-    cli_name: "tag-resource",
-    doc: "Adds tags (key and value pairs) to an Amazon Connect resource, by ARN, or replaces the values of tags it already has. Returns nothing.",
-    http: Http {
-        method: "POST",
-        uri: "/tags/{resourceArn}",
-        code: 200,
-    },
-    input: Some(&shapes::TagResourceRequest),
-    output: None,
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::TagResourceRequest>),
-};
+pub static TagResource: Operation = Operation::new(
+        "TagResource",
+        "tag-resource",
+        Http {
+            method: "POST",
+            uri: "/tags/{resourceArn}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Adds tags (key and value pairs) to an Amazon Connect resource, by ARN, or replaces the values of tags it already has. Returns nothing.",
+    )
+    .with_input(&shapes::TagResourceRequest)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::TagResourceRequest>);
 
-pub static TransferContact: Operation = Operation {
-    name: "TransferContact",
-    cli_name: "transfer-contact",
-    doc: "Transfers a task or email contact to a queue or a user, through a transfer flow. Returns the contact's ID and ARN.",
-    http: Http {
-        method: "POST",
-        uri: "/contact/transfer",
-        code: 200,
-    },
-    input: Some(&shapes::TransferContactRequest),
-    output: Some(&shapes::TransferContactResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::IdempotencyException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ServiceQuotaExceededException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::TransferContactRequest>),
-};
+pub static TransferContact: Operation = Operation::new(
+        "TransferContact",
+        "transfer-contact",
+        Http {
+            method: "POST",
+            uri: "/contact/transfer",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Transfers a task or email contact to a queue or a user, through a transfer flow. Returns the contact's ID and ARN.",
+    )
+    .with_input(&shapes::TransferContactRequest)
+    .with_output(&shapes::TransferContactResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::IdempotencyException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ServiceQuotaExceededException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::TransferContactRequest>);

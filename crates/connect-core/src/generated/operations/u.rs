@@ -8,1732 +8,1818 @@ use super::*;
 use crate::model::*;
 use crate::generated::{shapes, types};
 
-pub static UntagContact: Operation = Operation {
-    name: "UntagContact",
-    cli_name: "untag-contact",
-    doc: "Removes tags, by key, from a contact. Returns nothing.",
-    http: Http {
-        method: "DELETE",
-        uri: "/contact/tags/{InstanceId}/{ContactId}",
-        code: 200,
-    },
-    input: Some(&shapes::UntagContactRequest),
-    output: Some(&shapes::UntagContactResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidActiveRegionException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: true,
-    input_schema: Some(crate::schema::schema_of::<types::UntagContactRequest>),
-};
+pub static UntagContact: Operation = Operation::new(
+        "UntagContact",
+        "untag-contact",
+        Http {
+            method: "DELETE",
+            uri: "/contact/tags/{InstanceId}/{ContactId}",
+            code: 200,
+        },
+    )
+    .with_doc("Removes tags, by key, from a contact. Returns nothing.")
+    .with_input(&shapes::UntagContactRequest)
+    .with_output(&shapes::UntagContactResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidActiveRegionException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_idempotent()
+    .with_input_schema(crate::schema::schema_of::<types::UntagContactRequest>);
 
-pub static UntagResource: Operation = Operation {
-    name: "UntagResource",
-    cli_name: "untag-resource",
-    doc: "Removes tags, by key, from an Amazon Connect resource. Returns nothing.",
-    http: Http {
-        method: "DELETE",
-        uri: "/tags/{resourceArn}",
-        code: 200,
-    },
-    input: Some(&shapes::UntagResourceRequest),
-    output: None,
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::UntagResourceRequest>),
-};
+pub static UntagResource: Operation = Operation::new(
+        "UntagResource",
+        "untag-resource",
+        Http {
+            method: "DELETE",
+            uri: "/tags/{resourceArn}",
+            code: 200,
+        },
+    )
+    .with_doc("Removes tags, by key, from an Amazon Connect resource. Returns nothing.")
+    .with_input(&shapes::UntagResourceRequest)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::UntagResourceRequest>);
 
-pub static UpdateAgentStatus: Operation = Operation {
-    name: "UpdateAgentStatus",
-    cli_name: "update-agent-status",
-    doc: "Changes an agent status's name, description, state or display order. Returns nothing.",
-    http: Http {
-        method: "POST",
-        uri: "/agent-status/{InstanceId}/{AgentStatusId}",
-        code: 200,
-    },
-    input: Some(&shapes::UpdateAgentStatusRequest),
-    output: None,
-    errors: &[
-        &shapes::DuplicateResourceException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::LimitExceededException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::UpdateAgentStatusRequest>),
-};
+pub static UpdateAgentStatus: Operation = Operation::new(
+        "UpdateAgentStatus",
+        "update-agent-status",
+        Http {
+            method: "POST",
+            uri: "/agent-status/{InstanceId}/{AgentStatusId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Changes an agent status's name, description, state or display order. Returns nothing.",
+    )
+    .with_input(&shapes::UpdateAgentStatusRequest)
+    .with_errors(
+        &[
+            &shapes::DuplicateResourceException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::LimitExceededException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::UpdateAgentStatusRequest>);
 
-pub static UpdateAttachedFilesConfiguration: Operation = Operation {
-    name: "UpdateAttachedFilesConfiguration",
-    cli_name: "update-attached-files-configuration",
-    doc: "Changes the largest file size and the file extensions accepted as attachments for one kind of contact or case. Returns the settings now in force.",
-    http: Http {
-        method: "POST",
-        uri: "/attached-files-configurations/{InstanceId}/{AttachmentScope}",
-        code: 200,
-    },
-    input: Some(&shapes::UpdateAttachedFilesConfigurationRequest),
-    output: Some(&shapes::UpdateAttachedFilesConfigurationResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static UpdateAttachedFilesConfiguration: Operation = Operation::new(
+        "UpdateAttachedFilesConfiguration",
+        "update-attached-files-configuration",
+        Http {
+            method: "POST",
+            uri: "/attached-files-configurations/{InstanceId}/{AttachmentScope}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Changes the largest file size and the file extensions accepted as attachments for one kind of contact or case. Returns the settings now in force.",
+    )
+    .with_input(&shapes::UpdateAttachedFilesConfigurationRequest)
+    .with_output(&shapes::UpdateAttachedFilesConfigurationResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::UpdateAttachedFilesConfigurationRequest>,
-    ),
-};
+    );
 
-pub static UpdateAuthenticationProfile: Operation = Operation {
-    name: "UpdateAuthenticationProfile",
-    cli_name: "update-authentication-profile",
-    doc: "Changes the allowed and blocked IP addresses and the session time-outs of an authentication profile. Returns nothing.",
-    http: Http {
-        method: "POST",
-        uri: "/authentication-profiles/{InstanceId}/{AuthenticationProfileId}",
-        code: 200,
-    },
-    input: Some(&shapes::UpdateAuthenticationProfileRequest),
-    output: None,
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static UpdateAuthenticationProfile: Operation = Operation::new(
+        "UpdateAuthenticationProfile",
+        "update-authentication-profile",
+        Http {
+            method: "POST",
+            uri: "/authentication-profiles/{InstanceId}/{AuthenticationProfileId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Changes the allowed and blocked IP addresses and the session time-outs of an authentication profile. Returns nothing.",
+    )
+    .with_input(&shapes::UpdateAuthenticationProfileRequest)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::UpdateAuthenticationProfileRequest>,
-    ),
-};
+    );
 
-pub static UpdateContact: Operation = Operation {
-    name: "UpdateContact",
-    cli_name: "update-contact",
-    doc: "Changes the name, description, references, segment attributes, queue, agent or endpoints of a contact. Returns nothing.",
-    http: Http {
-        method: "POST",
-        uri: "/contacts/{InstanceId}/{ContactId}",
-        code: 200,
-    },
-    input: Some(&shapes::UpdateContactRequest),
-    output: Some(&shapes::UpdateContactResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::ConflictException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidActiveRegionException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::UpdateContactRequest>),
-};
+pub static UpdateContact: Operation = Operation::new(
+        "UpdateContact",
+        "update-contact",
+        Http {
+            method: "POST",
+            uri: "/contacts/{InstanceId}/{ContactId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Changes the name, description, references, segment attributes, queue, agent or endpoints of a contact. Returns nothing.",
+    )
+    .with_input(&shapes::UpdateContactRequest)
+    .with_output(&shapes::UpdateContactResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::ConflictException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidActiveRegionException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::UpdateContactRequest>);
 
-pub static UpdateContactAttributes: Operation = Operation {
-    name: "UpdateContactAttributes",
-    cli_name: "update-contact-attributes",
-    doc: "Adds or changes user-defined attributes of a contact, during the contact or up to 24 months after it. Returns nothing.",
-    http: Http {
-        method: "POST",
-        uri: "/contact/attributes",
-        code: 200,
-    },
-    input: Some(&shapes::UpdateContactAttributesRequest),
-    output: Some(&shapes::UpdateContactAttributesResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidActiveRegionException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::UpdateContactAttributesRequest>),
-};
+pub static UpdateContactAttributes: Operation = Operation::new(
+        "UpdateContactAttributes",
+        "update-contact-attributes",
+        Http {
+            method: "POST",
+            uri: "/contact/attributes",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Adds or changes user-defined attributes of a contact, during the contact or up to 24 months after it. Returns nothing.",
+    )
+    .with_input(&shapes::UpdateContactAttributesRequest)
+    .with_output(&shapes::UpdateContactAttributesResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidActiveRegionException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
+        crate::schema::schema_of::<types::UpdateContactAttributesRequest>,
+    );
 
-pub static UpdateContactEvaluation: Operation = Operation {
-    name: "UpdateContactEvaluation",
-    cli_name: "update-contact-evaluation",
-    doc: "Saves answers and notes in a draft contact evaluation without submitting it. Returns the evaluation's ID and ARN.",
-    http: Http {
-        method: "POST",
-        uri: "/contact-evaluations/{InstanceId}/{EvaluationId}",
-        code: 200,
-    },
-    input: Some(&shapes::UpdateContactEvaluationRequest),
-    output: Some(&shapes::UpdateContactEvaluationResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::ResourceConflictException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::UpdateContactEvaluationRequest>),
-};
+pub static UpdateContactEvaluation: Operation = Operation::new(
+        "UpdateContactEvaluation",
+        "update-contact-evaluation",
+        Http {
+            method: "POST",
+            uri: "/contact-evaluations/{InstanceId}/{EvaluationId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Saves answers and notes in a draft contact evaluation without submitting it. Returns the evaluation's ID and ARN.",
+    )
+    .with_input(&shapes::UpdateContactEvaluationRequest)
+    .with_output(&shapes::UpdateContactEvaluationResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::ResourceConflictException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
+        crate::schema::schema_of::<types::UpdateContactEvaluationRequest>,
+    );
 
-pub static UpdateContactFlowContent: Operation = Operation {
-    name: "UpdateContactFlowContent",
-    cli_name: "update-contact-flow-content",
-    doc: "Replaces the content (flow language JSON) of a flow. Returns nothing.",
-    http: Http {
-        method: "POST",
-        uri: "/contact-flows/{InstanceId}/{ContactFlowId}/content",
-        code: 200,
-    },
-    input: Some(&shapes::UpdateContactFlowContentRequest),
-    output: Some(&shapes::UpdateContactFlowContentResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidContactFlowException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static UpdateContactFlowContent: Operation = Operation::new(
+        "UpdateContactFlowContent",
+        "update-contact-flow-content",
+        Http {
+            method: "POST",
+            uri: "/contact-flows/{InstanceId}/{ContactFlowId}/content",
+            code: 200,
+        },
+    )
+    .with_doc("Replaces the content (flow language JSON) of a flow. Returns nothing.")
+    .with_input(&shapes::UpdateContactFlowContentRequest)
+    .with_output(&shapes::UpdateContactFlowContentResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidContactFlowException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::UpdateContactFlowContentRequest>,
-    ),
-};
+    );
 
-pub static UpdateContactFlowMetadata: Operation = Operation {
-    name: "UpdateContactFlowMetadata",
-    cli_name: "update-contact-flow-metadata",
-    doc: "Changes a flow's name, description or state (active or archived). Returns nothing.",
-    http: Http {
-        method: "POST",
-        uri: "/contact-flows/{InstanceId}/{ContactFlowId}/metadata",
-        code: 200,
-    },
-    input: Some(&shapes::UpdateContactFlowMetadataRequest),
-    output: Some(&shapes::UpdateContactFlowMetadataResponse),
-    errors: &[
-        &shapes::DuplicateResourceException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static UpdateContactFlowMetadata: Operation = Operation::new(
+        "UpdateContactFlowMetadata",
+        "update-contact-flow-metadata",
+        Http {
+            method: "POST",
+            uri: "/contact-flows/{InstanceId}/{ContactFlowId}/metadata",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Changes a flow's name, description or state (active or archived). Returns nothing.",
+    )
+    .with_input(&shapes::UpdateContactFlowMetadataRequest)
+    .with_output(&shapes::UpdateContactFlowMetadataResponse)
+    .with_errors(
+        &[
+            &shapes::DuplicateResourceException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::UpdateContactFlowMetadataRequest>,
-    ),
-};
+    );
 
-pub static UpdateContactFlowModuleAlias: Operation = Operation {
-    name: "UpdateContactFlowModuleAlias",
-    cli_name: "update-contact-flow-module-alias",
-    doc: "Changes the name, description or target version of a flow module alias. Returns nothing.",
-    http: Http {
-        method: "POST",
-        uri: "/contact-flow-modules/{InstanceId}/{ContactFlowModuleId}/alias/{AliasId}",
-        code: 200,
-    },
-    input: Some(&shapes::UpdateContactFlowModuleAliasRequest),
-    output: Some(&shapes::UpdateContactFlowModuleAliasResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::ConditionalOperationFailedException,
-        &shapes::DuplicateResourceException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static UpdateContactFlowModuleAlias: Operation = Operation::new(
+        "UpdateContactFlowModuleAlias",
+        "update-contact-flow-module-alias",
+        Http {
+            method: "POST",
+            uri: "/contact-flow-modules/{InstanceId}/{ContactFlowModuleId}/alias/{AliasId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Changes the name, description or target version of a flow module alias. Returns nothing.",
+    )
+    .with_input(&shapes::UpdateContactFlowModuleAliasRequest)
+    .with_output(&shapes::UpdateContactFlowModuleAliasResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::ConditionalOperationFailedException,
+            &shapes::DuplicateResourceException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::UpdateContactFlowModuleAliasRequest>,
-    ),
-};
+    );
 
-pub static UpdateContactFlowModuleContent: Operation = Operation {
-    name: "UpdateContactFlowModuleContent",
-    cli_name: "update-contact-flow-module-content",
-    doc: "Replaces the content (flow language JSON) and settings of a flow module. Returns nothing.",
-    http: Http {
-        method: "POST",
-        uri: "/contact-flow-modules/{InstanceId}/{ContactFlowModuleId}/content",
-        code: 200,
-    },
-    input: Some(&shapes::UpdateContactFlowModuleContentRequest),
-    output: Some(&shapes::UpdateContactFlowModuleContentResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidContactFlowModuleException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static UpdateContactFlowModuleContent: Operation = Operation::new(
+        "UpdateContactFlowModuleContent",
+        "update-contact-flow-module-content",
+        Http {
+            method: "POST",
+            uri: "/contact-flow-modules/{InstanceId}/{ContactFlowModuleId}/content",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Replaces the content (flow language JSON) and settings of a flow module. Returns nothing.",
+    )
+    .with_input(&shapes::UpdateContactFlowModuleContentRequest)
+    .with_output(&shapes::UpdateContactFlowModuleContentResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidContactFlowModuleException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::UpdateContactFlowModuleContentRequest>,
-    ),
-};
+    );
 
-pub static UpdateContactFlowModuleMetadata: Operation = Operation {
-    name: "UpdateContactFlowModuleMetadata",
-    cli_name: "update-contact-flow-module-metadata",
-    doc: "Changes a flow module's name, description or state (active or archived). Returns nothing.",
-    http: Http {
-        method: "POST",
-        uri: "/contact-flow-modules/{InstanceId}/{ContactFlowModuleId}/metadata",
-        code: 200,
-    },
-    input: Some(&shapes::UpdateContactFlowModuleMetadataRequest),
-    output: Some(&shapes::UpdateContactFlowModuleMetadataResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::DuplicateResourceException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static UpdateContactFlowModuleMetadata: Operation = Operation::new(
+        "UpdateContactFlowModuleMetadata",
+        "update-contact-flow-module-metadata",
+        Http {
+            method: "POST",
+            uri: "/contact-flow-modules/{InstanceId}/{ContactFlowModuleId}/metadata",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Changes a flow module's name, description or state (active or archived). Returns nothing.",
+    )
+    .with_input(&shapes::UpdateContactFlowModuleMetadataRequest)
+    .with_output(&shapes::UpdateContactFlowModuleMetadataResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::DuplicateResourceException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::UpdateContactFlowModuleMetadataRequest>,
-    ),
-};
+    );
 
-pub static UpdateContactFlowName: Operation = Operation {
-    name: "UpdateContactFlowName",
-    cli_name: "update-contact-flow-name",
-    doc: "Changes a flow's name and description. Returns nothing.",
-    http: Http {
-        method: "POST",
-        uri: "/contact-flows/{InstanceId}/{ContactFlowId}/name",
-        code: 200,
-    },
-    input: Some(&shapes::UpdateContactFlowNameRequest),
-    output: Some(&shapes::UpdateContactFlowNameResponse),
-    errors: &[
-        &shapes::DuplicateResourceException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::UpdateContactFlowNameRequest>),
-};
+pub static UpdateContactFlowName: Operation = Operation::new(
+        "UpdateContactFlowName",
+        "update-contact-flow-name",
+        Http {
+            method: "POST",
+            uri: "/contact-flows/{InstanceId}/{ContactFlowId}/name",
+            code: 200,
+        },
+    )
+    .with_doc("Changes a flow's name and description. Returns nothing.")
+    .with_input(&shapes::UpdateContactFlowNameRequest)
+    .with_output(&shapes::UpdateContactFlowNameResponse)
+    .with_errors(
+        &[
+            &shapes::DuplicateResourceException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::UpdateContactFlowNameRequest>);
 
-pub static UpdateContactRoutingData: Operation = Operation {
-    name: "UpdateContactRoutingData",
-    cli_name: "update-contact-routing-data",
-    doc: "Changes the priority, time in queue or routing criteria of a queued contact, moving it forward or back. Returns nothing.",
-    http: Http {
-        method: "POST",
-        uri: "/contacts/{InstanceId}/{ContactId}/routing-data",
-        code: 200,
-    },
-    input: Some(&shapes::UpdateContactRoutingDataRequest),
-    output: Some(&shapes::UpdateContactRoutingDataResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidActiveRegionException,
-        &shapes::InvalidParameterException,
-        &shapes::ResourceConflictException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static UpdateContactRoutingData: Operation = Operation::new(
+        "UpdateContactRoutingData",
+        "update-contact-routing-data",
+        Http {
+            method: "POST",
+            uri: "/contacts/{InstanceId}/{ContactId}/routing-data",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Changes the priority, time in queue or routing criteria of a queued contact, moving it forward or back. Returns nothing.",
+    )
+    .with_input(&shapes::UpdateContactRoutingDataRequest)
+    .with_output(&shapes::UpdateContactRoutingDataResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidActiveRegionException,
+            &shapes::InvalidParameterException,
+            &shapes::ResourceConflictException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::UpdateContactRoutingDataRequest>,
-    ),
-};
+    );
 
-pub static UpdateContactSchedule: Operation = Operation {
-    name: "UpdateContactSchedule",
-    cli_name: "update-contact-schedule",
-    doc: "Changes when a scheduled callback or task contact is to be started. Returns nothing.",
-    http: Http {
-        method: "POST",
-        uri: "/contact/schedule",
-        code: 200,
-    },
-    input: Some(&shapes::UpdateContactScheduleRequest),
-    output: Some(&shapes::UpdateContactScheduleResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::LimitExceededException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::UpdateContactScheduleRequest>),
-};
+pub static UpdateContactSchedule: Operation = Operation::new(
+        "UpdateContactSchedule",
+        "update-contact-schedule",
+        Http {
+            method: "POST",
+            uri: "/contact/schedule",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Changes when a scheduled callback or task contact is to be started. Returns nothing.",
+    )
+    .with_input(&shapes::UpdateContactScheduleRequest)
+    .with_output(&shapes::UpdateContactScheduleResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::LimitExceededException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::UpdateContactScheduleRequest>);
 
-pub static UpdateDataTableAttribute: Operation = Operation {
-    name: "UpdateDataTableAttribute",
-    cli_name: "update-data-table-attribute",
-    doc: "Changes the name, value type, description, primary key membership or validation rules of a data table attribute (column). Returns the attribute's name and the table's new lock version.",
-    http: Http {
-        method: "POST",
-        uri: "/data-tables/{InstanceId}/{DataTableId}/attributes/{AttributeName}",
-        code: 200,
-    },
-    input: Some(&shapes::UpdateDataTableAttributeRequest),
-    output: Some(&shapes::UpdateDataTableAttributeResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::ConflictException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::LimitExceededException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ServiceQuotaExceededException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static UpdateDataTableAttribute: Operation = Operation::new(
+        "UpdateDataTableAttribute",
+        "update-data-table-attribute",
+        Http {
+            method: "POST",
+            uri: "/data-tables/{InstanceId}/{DataTableId}/attributes/{AttributeName}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Changes the name, value type, description, primary key membership or validation rules of a data table attribute (column). Returns the attribute's name and the table's new lock version.",
+    )
+    .with_input(&shapes::UpdateDataTableAttributeRequest)
+    .with_output(&shapes::UpdateDataTableAttributeResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::ConflictException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::LimitExceededException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ServiceQuotaExceededException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::UpdateDataTableAttributeRequest>,
-    ),
-};
+    );
 
-pub static UpdateDataTableMetadata: Operation = Operation {
-    name: "UpdateDataTableMetadata",
-    cli_name: "update-data-table-metadata",
-    doc: "Changes a data table's name, description, value lock level or time zone. Returns the table's new lock version.",
-    http: Http {
-        method: "POST",
-        uri: "/data-tables/{InstanceId}/{DataTableId}",
-        code: 200,
-    },
-    input: Some(&shapes::UpdateDataTableMetadataRequest),
-    output: Some(&shapes::UpdateDataTableMetadataResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::ConflictException,
-        &shapes::DuplicateResourceException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::UpdateDataTableMetadataRequest>),
-};
+pub static UpdateDataTableMetadata: Operation = Operation::new(
+        "UpdateDataTableMetadata",
+        "update-data-table-metadata",
+        Http {
+            method: "POST",
+            uri: "/data-tables/{InstanceId}/{DataTableId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Changes a data table's name, description, value lock level or time zone. Returns the table's new lock version.",
+    )
+    .with_input(&shapes::UpdateDataTableMetadataRequest)
+    .with_output(&shapes::UpdateDataTableMetadataResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::ConflictException,
+            &shapes::DuplicateResourceException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
+        crate::schema::schema_of::<types::UpdateDataTableMetadataRequest>,
+    );
 
-pub static UpdateDataTablePrimaryValues: Operation = Operation {
-    name: "UpdateDataTablePrimaryValues",
-    cli_name: "update-data-table-primary-values",
-    doc: "Changes the primary values (the key) of one record of a data table, checked against the lock versions it was read at. Returns the new lock versions.",
-    http: Http {
-        method: "POST",
-        uri: "/data-tables/{InstanceId}/{DataTableId}/values/update-primary",
-        code: 200,
-    },
-    input: Some(&shapes::UpdateDataTablePrimaryValuesRequest),
-    output: Some(&shapes::UpdateDataTablePrimaryValuesResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::ConflictException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static UpdateDataTablePrimaryValues: Operation = Operation::new(
+        "UpdateDataTablePrimaryValues",
+        "update-data-table-primary-values",
+        Http {
+            method: "POST",
+            uri: "/data-tables/{InstanceId}/{DataTableId}/values/update-primary",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Changes the primary values (the key) of one record of a data table, checked against the lock versions it was read at. Returns the new lock versions.",
+    )
+    .with_input(&shapes::UpdateDataTablePrimaryValuesRequest)
+    .with_output(&shapes::UpdateDataTablePrimaryValuesResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::ConflictException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::UpdateDataTablePrimaryValuesRequest>,
-    ),
-};
+    );
 
-pub static UpdateEmailAddressMetadata: Operation = Operation {
-    name: "UpdateEmailAddressMetadata",
-    cli_name: "update-email-address-metadata",
-    doc: "Changes the description or display name of an email address. Returns the address's ID and ARN.",
-    http: Http {
-        method: "POST",
-        uri: "/email-addresses/{InstanceId}/{EmailAddressId}",
-        code: 200,
-    },
-    input: Some(&shapes::UpdateEmailAddressMetadataRequest),
-    output: Some(&shapes::UpdateEmailAddressMetadataResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::IdempotencyException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static UpdateEmailAddressMetadata: Operation = Operation::new(
+        "UpdateEmailAddressMetadata",
+        "update-email-address-metadata",
+        Http {
+            method: "POST",
+            uri: "/email-addresses/{InstanceId}/{EmailAddressId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Changes the description or display name of an email address. Returns the address's ID and ARN.",
+    )
+    .with_input(&shapes::UpdateEmailAddressMetadataRequest)
+    .with_output(&shapes::UpdateEmailAddressMetadataResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::IdempotencyException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::UpdateEmailAddressMetadataRequest>,
-    ),
-};
+    );
 
-pub static UpdateEvaluationForm: Operation = Operation {
-    name: "UpdateEvaluationForm",
-    cli_name: "update-evaluation-form",
-    doc: "Replaces the content of an evaluation form as a draft, saving it as a new version when asked. Returns the form's ID, ARN and version.",
-    http: Http {
-        method: "PUT",
-        uri: "/evaluation-forms/{InstanceId}/{EvaluationFormId}",
-        code: 200,
-    },
-    input: Some(&shapes::UpdateEvaluationFormRequest),
-    output: Some(&shapes::UpdateEvaluationFormResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::ResourceConflictException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ServiceQuotaExceededException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: true,
-    input_schema: Some(crate::schema::schema_of::<types::UpdateEvaluationFormRequest>),
-};
+pub static UpdateEvaluationForm: Operation = Operation::new(
+        "UpdateEvaluationForm",
+        "update-evaluation-form",
+        Http {
+            method: "PUT",
+            uri: "/evaluation-forms/{InstanceId}/{EvaluationFormId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Replaces the content of an evaluation form as a draft, saving it as a new version when asked. Returns the form's ID, ARN and version.",
+    )
+    .with_input(&shapes::UpdateEvaluationFormRequest)
+    .with_output(&shapes::UpdateEvaluationFormResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::ResourceConflictException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ServiceQuotaExceededException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_idempotent()
+    .with_input_schema(crate::schema::schema_of::<types::UpdateEvaluationFormRequest>);
 
-pub static UpdateHoursOfOperation: Operation = Operation {
-    name: "UpdateHoursOfOperation",
-    cli_name: "update-hours-of-operation",
-    doc: "Changes the name, description, time zone or daily opening times of an hours of operation. Returns nothing.",
-    http: Http {
-        method: "POST",
-        uri: "/hours-of-operations/{InstanceId}/{HoursOfOperationId}",
-        code: 200,
-    },
-    input: Some(&shapes::UpdateHoursOfOperationRequest),
-    output: None,
-    errors: &[
-        &shapes::DuplicateResourceException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::UpdateHoursOfOperationRequest>),
-};
+pub static UpdateHoursOfOperation: Operation = Operation::new(
+        "UpdateHoursOfOperation",
+        "update-hours-of-operation",
+        Http {
+            method: "POST",
+            uri: "/hours-of-operations/{InstanceId}/{HoursOfOperationId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Changes the name, description, time zone or daily opening times of an hours of operation. Returns nothing.",
+    )
+    .with_input(&shapes::UpdateHoursOfOperationRequest)
+    .with_errors(
+        &[
+            &shapes::DuplicateResourceException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::UpdateHoursOfOperationRequest>);
 
-pub static UpdateHoursOfOperationOverride: Operation = Operation {
-    name: "UpdateHoursOfOperationOverride",
-    cli_name: "update-hours-of-operation-override",
-    doc: "Changes the name, description, dates, recurrence or opening times of an hours of operation override. Returns nothing.",
-    http: Http {
-        method: "POST",
-        uri: "/hours-of-operations/{InstanceId}/{HoursOfOperationId}/overrides/{HoursOfOperationOverrideId}",
-        code: 200,
-    },
-    input: Some(&shapes::UpdateHoursOfOperationOverrideRequest),
-    output: None,
-    errors: &[
-        &shapes::ConditionalOperationFailedException,
-        &shapes::DuplicateResourceException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static UpdateHoursOfOperationOverride: Operation = Operation::new(
+        "UpdateHoursOfOperationOverride",
+        "update-hours-of-operation-override",
+        Http {
+            method: "POST",
+            uri: "/hours-of-operations/{InstanceId}/{HoursOfOperationId}/overrides/{HoursOfOperationOverrideId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Changes the name, description, dates, recurrence or opening times of an hours of operation override. Returns nothing.",
+    )
+    .with_input(&shapes::UpdateHoursOfOperationOverrideRequest)
+    .with_errors(
+        &[
+            &shapes::ConditionalOperationFailedException,
+            &shapes::DuplicateResourceException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::UpdateHoursOfOperationOverrideRequest>,
-    ),
-};
+    );
 
-pub static UpdateInstanceAttribute: Operation = Operation {
-    name: "UpdateInstanceAttribute",
-    cli_name: "update-instance-attribute",
-    doc: "Changes one instance setting, such as inbound or outbound calls, early media, contact flow logs or Contact Lens. Returns nothing.",
-    http: Http {
-        method: "POST",
-        uri: "/instance/{InstanceId}/attribute/{AttributeType}",
-        code: 200,
-    },
-    input: Some(&shapes::UpdateInstanceAttributeRequest),
-    output: None,
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::UpdateInstanceAttributeRequest>),
-};
+pub static UpdateInstanceAttribute: Operation = Operation::new(
+        "UpdateInstanceAttribute",
+        "update-instance-attribute",
+        Http {
+            method: "POST",
+            uri: "/instance/{InstanceId}/attribute/{AttributeType}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Changes one instance setting, such as inbound or outbound calls, early media, contact flow logs or Contact Lens. Returns nothing.",
+    )
+    .with_input(&shapes::UpdateInstanceAttributeRequest)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
+        crate::schema::schema_of::<types::UpdateInstanceAttributeRequest>,
+    );
 
-pub static UpdateInstanceStorageConfig: Operation = Operation {
-    name: "UpdateInstanceStorageConfig",
-    cli_name: "update-instance-storage-config",
-    doc: "Changes a storage destination of the instance, for example the bucket or prefix where call recordings go. Returns nothing.",
-    http: Http {
-        method: "POST",
-        uri: "/instance/{InstanceId}/storage-config/{AssociationId}",
-        code: 200,
-    },
-    input: Some(&shapes::UpdateInstanceStorageConfigRequest),
-    output: None,
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static UpdateInstanceStorageConfig: Operation = Operation::new(
+        "UpdateInstanceStorageConfig",
+        "update-instance-storage-config",
+        Http {
+            method: "POST",
+            uri: "/instance/{InstanceId}/storage-config/{AssociationId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Changes a storage destination of the instance, for example the bucket or prefix where call recordings go. Returns nothing.",
+    )
+    .with_input(&shapes::UpdateInstanceStorageConfigRequest)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::UpdateInstanceStorageConfigRequest>,
-    ),
-};
+    );
 
-pub static UpdateNotificationContent: Operation = Operation {
-    name: "UpdateNotificationContent",
-    cli_name: "update-notification-content",
-    doc: "Replaces the content, in each language, of a notification. Returns nothing.",
-    http: Http {
-        method: "POST",
-        uri: "/notifications/{InstanceId}/{NotificationId}",
-        code: 200,
-    },
-    input: Some(&shapes::UpdateNotificationContentRequest),
-    output: Some(&shapes::UpdateNotificationContentResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static UpdateNotificationContent: Operation = Operation::new(
+        "UpdateNotificationContent",
+        "update-notification-content",
+        Http {
+            method: "POST",
+            uri: "/notifications/{InstanceId}/{NotificationId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Replaces the content, in each language, of a notification. Returns nothing.",
+    )
+    .with_input(&shapes::UpdateNotificationContentRequest)
+    .with_output(&shapes::UpdateNotificationContentResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::UpdateNotificationContentRequest>,
-    ),
-};
+    );
 
-pub static UpdateParticipantAuthentication: Operation = Operation {
-    name: "UpdateParticipantAuthentication",
-    cli_name: "update-participant-authentication",
-    doc: "Reports the result of a customer's authentication with Amazon Cognito (the code, or the error) back to an ongoing chat contact. Returns nothing.",
-    http: Http {
-        method: "POST",
-        uri: "/contact/update-participant-authentication",
-        code: 200,
-    },
-    input: Some(&shapes::UpdateParticipantAuthenticationRequest),
-    output: Some(&shapes::UpdateParticipantAuthenticationResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::ConflictException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static UpdateParticipantAuthentication: Operation = Operation::new(
+        "UpdateParticipantAuthentication",
+        "update-participant-authentication",
+        Http {
+            method: "POST",
+            uri: "/contact/update-participant-authentication",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Reports the result of a customer's authentication with Amazon Cognito (the code, or the error) back to an ongoing chat contact. Returns nothing.",
+    )
+    .with_input(&shapes::UpdateParticipantAuthenticationRequest)
+    .with_output(&shapes::UpdateParticipantAuthenticationResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::ConflictException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::UpdateParticipantAuthenticationRequest>,
-    ),
-};
+    );
 
-pub static UpdateParticipantRoleConfig: Operation = Operation {
-    name: "UpdateParticipantRoleConfig",
-    cli_name: "update-participant-role-config",
-    doc: "Changes the idle time-outs and automatic actions for the participants of an ongoing chat contact. Returns nothing.",
-    http: Http {
-        method: "PUT",
-        uri: "/contact/participant-role-config/{InstanceId}/{ContactId}",
-        code: 200,
-    },
-    input: Some(&shapes::UpdateParticipantRoleConfigRequest),
-    output: Some(&shapes::UpdateParticipantRoleConfigResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static UpdateParticipantRoleConfig: Operation = Operation::new(
+        "UpdateParticipantRoleConfig",
+        "update-participant-role-config",
+        Http {
+            method: "PUT",
+            uri: "/contact/participant-role-config/{InstanceId}/{ContactId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Changes the idle time-outs and automatic actions for the participants of an ongoing chat contact. Returns nothing.",
+    )
+    .with_input(&shapes::UpdateParticipantRoleConfigRequest)
+    .with_output(&shapes::UpdateParticipantRoleConfigResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::UpdateParticipantRoleConfigRequest>,
-    ),
-};
+    );
 
-pub static UpdatePhoneNumber: Operation = Operation {
-    name: "UpdatePhoneNumber",
-    cli_name: "update-phone-number",
-    doc: "Moves a claimed phone number between instances and traffic distribution groups (in the same Region). Returns the number's ID and ARN; the move finishes asynchronously.",
-    http: Http {
-        method: "PUT",
-        uri: "/phone-number/{PhoneNumberId}",
-        code: 200,
-    },
-    input: Some(&shapes::UpdatePhoneNumberRequest),
-    output: Some(&shapes::UpdatePhoneNumberResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::IdempotencyException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::ResourceInUseException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::UpdatePhoneNumberRequest>),
-};
+pub static UpdatePhoneNumber: Operation = Operation::new(
+        "UpdatePhoneNumber",
+        "update-phone-number",
+        Http {
+            method: "PUT",
+            uri: "/phone-number/{PhoneNumberId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Moves a claimed phone number between instances and traffic distribution groups (in the same Region). Returns the number's ID and ARN; the move finishes asynchronously.",
+    )
+    .with_input(&shapes::UpdatePhoneNumberRequest)
+    .with_output(&shapes::UpdatePhoneNumberResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::IdempotencyException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::ResourceInUseException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::UpdatePhoneNumberRequest>);
 
-pub static UpdatePhoneNumberMetadata: Operation = Operation {
-    name: "UpdatePhoneNumberMetadata",
-    cli_name: "update-phone-number-metadata",
-    doc: "Changes the description of a claimed phone number. Returns nothing.",
-    http: Http {
-        method: "PUT",
-        uri: "/phone-number/{PhoneNumberId}/metadata",
-        code: 200,
-    },
-    input: Some(&shapes::UpdatePhoneNumberMetadataRequest),
-    output: None,
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::IdempotencyException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceInUseException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static UpdatePhoneNumberMetadata: Operation = Operation::new(
+        "UpdatePhoneNumberMetadata",
+        "update-phone-number-metadata",
+        Http {
+            method: "PUT",
+            uri: "/phone-number/{PhoneNumberId}/metadata",
+            code: 200,
+        },
+    )
+    .with_doc("Changes the description of a claimed phone number. Returns nothing.")
+    .with_input(&shapes::UpdatePhoneNumberMetadataRequest)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::IdempotencyException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceInUseException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::UpdatePhoneNumberMetadataRequest>,
-    ),
-};
+    );
 
-pub static UpdatePredefinedAttribute: Operation = Operation {
-    name: "UpdatePredefinedAttribute",
-    cli_name: "update-predefined-attribute",
-    doc: "Changes the values, purposes or configuration of a predefined attribute. Returns nothing.",
-    http: Http {
-        method: "POST",
-        uri: "/predefined-attributes/{InstanceId}/{Name}",
-        code: 200,
-    },
-    input: Some(&shapes::UpdatePredefinedAttributeRequest),
-    output: None,
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static UpdatePredefinedAttribute: Operation = Operation::new(
+        "UpdatePredefinedAttribute",
+        "update-predefined-attribute",
+        Http {
+            method: "POST",
+            uri: "/predefined-attributes/{InstanceId}/{Name}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Changes the values, purposes or configuration of a predefined attribute. Returns nothing.",
+    )
+    .with_input(&shapes::UpdatePredefinedAttributeRequest)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::UpdatePredefinedAttributeRequest>,
-    ),
-};
+    );
 
-pub static UpdatePrompt: Operation = Operation {
-    name: "UpdatePrompt",
-    cli_name: "update-prompt",
-    doc: "Changes a prompt's name, description or audio file (by S3 URI). Returns the prompt's ID and ARN.",
-    http: Http {
-        method: "POST",
-        uri: "/prompts/{InstanceId}/{PromptId}",
-        code: 200,
-    },
-    input: Some(&shapes::UpdatePromptRequest),
-    output: Some(&shapes::UpdatePromptResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::UpdatePromptRequest>),
-};
+pub static UpdatePrompt: Operation = Operation::new(
+        "UpdatePrompt",
+        "update-prompt",
+        Http {
+            method: "POST",
+            uri: "/prompts/{InstanceId}/{PromptId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Changes a prompt's name, description or audio file (by S3 URI). Returns the prompt's ID and ARN.",
+    )
+    .with_input(&shapes::UpdatePromptRequest)
+    .with_output(&shapes::UpdatePromptResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::UpdatePromptRequest>);
 
-pub static UpdateQueueHoursOfOperation: Operation = Operation {
-    name: "UpdateQueueHoursOfOperation",
-    cli_name: "update-queue-hours-of-operation",
-    doc: "Gives a queue a different hours of operation. Returns nothing.",
-    http: Http {
-        method: "POST",
-        uri: "/queues/{InstanceId}/{QueueId}/hours-of-operation",
-        code: 200,
-    },
-    input: Some(&shapes::UpdateQueueHoursOfOperationRequest),
-    output: None,
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static UpdateQueueHoursOfOperation: Operation = Operation::new(
+        "UpdateQueueHoursOfOperation",
+        "update-queue-hours-of-operation",
+        Http {
+            method: "POST",
+            uri: "/queues/{InstanceId}/{QueueId}/hours-of-operation",
+            code: 200,
+        },
+    )
+    .with_doc("Gives a queue a different hours of operation. Returns nothing.")
+    .with_input(&shapes::UpdateQueueHoursOfOperationRequest)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::UpdateQueueHoursOfOperationRequest>,
-    ),
-};
+    );
 
-pub static UpdateQueueMaxContacts: Operation = Operation {
-    name: "UpdateQueueMaxContacts",
-    cli_name: "update-queue-max-contacts",
-    doc: "Changes how many contacts a queue may hold at once; beyond that, new contacts take the flow's at-capacity branch. Returns nothing.",
-    http: Http {
-        method: "POST",
-        uri: "/queues/{InstanceId}/{QueueId}/max-contacts",
-        code: 200,
-    },
-    input: Some(&shapes::UpdateQueueMaxContactsRequest),
-    output: None,
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::UpdateQueueMaxContactsRequest>),
-};
+pub static UpdateQueueMaxContacts: Operation = Operation::new(
+        "UpdateQueueMaxContacts",
+        "update-queue-max-contacts",
+        Http {
+            method: "POST",
+            uri: "/queues/{InstanceId}/{QueueId}/max-contacts",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Changes how many contacts a queue may hold at once; beyond that, new contacts take the flow's at-capacity branch. Returns nothing.",
+    )
+    .with_input(&shapes::UpdateQueueMaxContactsRequest)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::UpdateQueueMaxContactsRequest>);
 
-pub static UpdateQueueName: Operation = Operation {
-    name: "UpdateQueueName",
-    cli_name: "update-queue-name",
-    doc: "Changes a queue's name or description. Returns nothing.",
-    http: Http {
-        method: "POST",
-        uri: "/queues/{InstanceId}/{QueueId}/name",
-        code: 200,
-    },
-    input: Some(&shapes::UpdateQueueNameRequest),
-    output: None,
-    errors: &[
-        &shapes::DuplicateResourceException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::UpdateQueueNameRequest>),
-};
+pub static UpdateQueueName: Operation = Operation::new(
+        "UpdateQueueName",
+        "update-queue-name",
+        Http {
+            method: "POST",
+            uri: "/queues/{InstanceId}/{QueueId}/name",
+            code: 200,
+        },
+    )
+    .with_doc("Changes a queue's name or description. Returns nothing.")
+    .with_input(&shapes::UpdateQueueNameRequest)
+    .with_errors(
+        &[
+            &shapes::DuplicateResourceException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::UpdateQueueNameRequest>);
 
-pub static UpdateQueueOutboundCallerConfig: Operation = Operation {
-    name: "UpdateQueueOutboundCallerConfig",
-    cli_name: "update-queue-outbound-caller-config",
-    doc: "Changes the caller ID name, the caller ID number and the outbound whisper flow that a queue's outbound calls use. Returns nothing.",
-    http: Http {
-        method: "POST",
-        uri: "/queues/{InstanceId}/{QueueId}/outbound-caller-config",
-        code: 200,
-    },
-    input: Some(&shapes::UpdateQueueOutboundCallerConfigRequest),
-    output: None,
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static UpdateQueueOutboundCallerConfig: Operation = Operation::new(
+        "UpdateQueueOutboundCallerConfig",
+        "update-queue-outbound-caller-config",
+        Http {
+            method: "POST",
+            uri: "/queues/{InstanceId}/{QueueId}/outbound-caller-config",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Changes the caller ID name, the caller ID number and the outbound whisper flow that a queue's outbound calls use. Returns nothing.",
+    )
+    .with_input(&shapes::UpdateQueueOutboundCallerConfigRequest)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::UpdateQueueOutboundCallerConfigRequest>,
-    ),
-};
+    );
 
-pub static UpdateQueueOutboundEmailConfig: Operation = Operation {
-    name: "UpdateQueueOutboundEmailConfig",
-    cli_name: "update-queue-outbound-email-config",
-    doc: "Changes the default email address that a queue's outbound emails are sent from. Returns nothing.",
-    http: Http {
-        method: "POST",
-        uri: "/queues/{InstanceId}/{QueueId}/outbound-email-config",
-        code: 200,
-    },
-    input: Some(&shapes::UpdateQueueOutboundEmailConfigRequest),
-    output: None,
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::ConditionalOperationFailedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static UpdateQueueOutboundEmailConfig: Operation = Operation::new(
+        "UpdateQueueOutboundEmailConfig",
+        "update-queue-outbound-email-config",
+        Http {
+            method: "POST",
+            uri: "/queues/{InstanceId}/{QueueId}/outbound-email-config",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Changes the default email address that a queue's outbound emails are sent from. Returns nothing.",
+    )
+    .with_input(&shapes::UpdateQueueOutboundEmailConfigRequest)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::ConditionalOperationFailedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::UpdateQueueOutboundEmailConfigRequest>,
-    ),
-};
+    );
 
-pub static UpdateQueueStatus: Operation = Operation {
-    name: "UpdateQueueStatus",
-    cli_name: "update-queue-status",
-    doc: "Enables or disables a queue. Returns nothing.",
-    http: Http {
-        method: "POST",
-        uri: "/queues/{InstanceId}/{QueueId}/status",
-        code: 200,
-    },
-    input: Some(&shapes::UpdateQueueStatusRequest),
-    output: None,
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::UpdateQueueStatusRequest>),
-};
+pub static UpdateQueueStatus: Operation = Operation::new(
+        "UpdateQueueStatus",
+        "update-queue-status",
+        Http {
+            method: "POST",
+            uri: "/queues/{InstanceId}/{QueueId}/status",
+            code: 200,
+        },
+    )
+    .with_doc("Enables or disables a queue. Returns nothing.")
+    .with_input(&shapes::UpdateQueueStatusRequest)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::UpdateQueueStatusRequest>);
 
-pub static UpdateQuickConnectConfig: Operation = Operation {
-    name: "UpdateQuickConnectConfig",
-    cli_name: "update-quick-connect-config",
-    doc: "Changes the destination of a quick connect (user, queue, phone number or flow). Returns nothing.",
-    http: Http {
-        method: "POST",
-        uri: "/quick-connects/{InstanceId}/{QuickConnectId}/config",
-        code: 200,
-    },
-    input: Some(&shapes::UpdateQuickConnectConfigRequest),
-    output: None,
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static UpdateQuickConnectConfig: Operation = Operation::new(
+        "UpdateQuickConnectConfig",
+        "update-quick-connect-config",
+        Http {
+            method: "POST",
+            uri: "/quick-connects/{InstanceId}/{QuickConnectId}/config",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Changes the destination of a quick connect (user, queue, phone number or flow). Returns nothing.",
+    )
+    .with_input(&shapes::UpdateQuickConnectConfigRequest)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::UpdateQuickConnectConfigRequest>,
-    ),
-};
+    );
 
-pub static UpdateQuickConnectName: Operation = Operation {
-    name: "UpdateQuickConnectName",
-    cli_name: "update-quick-connect-name",
-    doc: "Changes a quick connect's name or description. Returns nothing.",
-    http: Http {
-        method: "POST",
-        uri: "/quick-connects/{InstanceId}/{QuickConnectId}/name",
-        code: 200,
-    },
-    input: Some(&shapes::UpdateQuickConnectNameRequest),
-    output: None,
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::UpdateQuickConnectNameRequest>),
-};
+pub static UpdateQuickConnectName: Operation = Operation::new(
+        "UpdateQuickConnectName",
+        "update-quick-connect-name",
+        Http {
+            method: "POST",
+            uri: "/quick-connects/{InstanceId}/{QuickConnectId}/name",
+            code: 200,
+        },
+    )
+    .with_doc("Changes a quick connect's name or description. Returns nothing.")
+    .with_input(&shapes::UpdateQuickConnectNameRequest)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::UpdateQuickConnectNameRequest>);
 
-pub static UpdateRoutingProfileAgentAvailabilityTimer: Operation = Operation {
-    name: "UpdateRoutingProfileAgentAvailabilityTimer",
-    cli_name: "update-routing-profile-agent-availability-timer",
-    doc: "Changes whether agents with a routing profile are ranked for routing by time since their last activity or since their last inbound contact. Returns nothing.",
-    http: Http {
-        method: "POST",
-        uri: "/routing-profiles/{InstanceId}/{RoutingProfileId}/agent-availability-timer",
-        code: 200,
-    },
-    input: Some(&shapes::UpdateRoutingProfileAgentAvailabilityTimerRequest),
-    output: None,
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static UpdateRoutingProfileAgentAvailabilityTimer: Operation = Operation::new(
+        "UpdateRoutingProfileAgentAvailabilityTimer",
+        "update-routing-profile-agent-availability-timer",
+        Http {
+            method: "POST",
+            uri: "/routing-profiles/{InstanceId}/{RoutingProfileId}/agent-availability-timer",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Changes whether agents with a routing profile are ranked for routing by time since their last activity or since their last inbound contact. Returns nothing.",
+    )
+    .with_input(&shapes::UpdateRoutingProfileAgentAvailabilityTimerRequest)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<
             types::UpdateRoutingProfileAgentAvailabilityTimerRequest,
         >,
-    ),
-};
+    );
 
-pub static UpdateRoutingProfileConcurrency: Operation = Operation {
-    name: "UpdateRoutingProfileConcurrency",
-    cli_name: "update-routing-profile-concurrency",
-    doc: "Changes how many contacts of each channel agents with a routing profile can handle at once. Returns nothing.",
-    http: Http {
-        method: "POST",
-        uri: "/routing-profiles/{InstanceId}/{RoutingProfileId}/concurrency",
-        code: 200,
-    },
-    input: Some(&shapes::UpdateRoutingProfileConcurrencyRequest),
-    output: None,
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static UpdateRoutingProfileConcurrency: Operation = Operation::new(
+        "UpdateRoutingProfileConcurrency",
+        "update-routing-profile-concurrency",
+        Http {
+            method: "POST",
+            uri: "/routing-profiles/{InstanceId}/{RoutingProfileId}/concurrency",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Changes how many contacts of each channel agents with a routing profile can handle at once. Returns nothing.",
+    )
+    .with_input(&shapes::UpdateRoutingProfileConcurrencyRequest)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::UpdateRoutingProfileConcurrencyRequest>,
-    ),
-};
+    );
 
-pub static UpdateRoutingProfileDefaultOutboundQueue: Operation = Operation {
-    name: "UpdateRoutingProfileDefaultOutboundQueue",
-    cli_name: "update-routing-profile-default-outbound-queue",
-    doc: "Changes the queue that outbound calls of agents with a routing profile are placed in. Returns nothing.",
-    http: Http {
-        method: "POST",
-        uri: "/routing-profiles/{InstanceId}/{RoutingProfileId}/default-outbound-queue",
-        code: 200,
-    },
-    input: Some(&shapes::UpdateRoutingProfileDefaultOutboundQueueRequest),
-    output: None,
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static UpdateRoutingProfileDefaultOutboundQueue: Operation = Operation::new(
+        "UpdateRoutingProfileDefaultOutboundQueue",
+        "update-routing-profile-default-outbound-queue",
+        Http {
+            method: "POST",
+            uri: "/routing-profiles/{InstanceId}/{RoutingProfileId}/default-outbound-queue",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Changes the queue that outbound calls of agents with a routing profile are placed in. Returns nothing.",
+    )
+    .with_input(&shapes::UpdateRoutingProfileDefaultOutboundQueueRequest)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<
             types::UpdateRoutingProfileDefaultOutboundQueueRequest,
         >,
-    ),
-};
+    );
 
-pub static UpdateRoutingProfileName: Operation = Operation {
-    name: "UpdateRoutingProfileName",
-    cli_name: "update-routing-profile-name",
-    doc: "Changes a routing profile's name or description. Returns nothing.",
-    http: Http {
-        method: "POST",
-        uri: "/routing-profiles/{InstanceId}/{RoutingProfileId}/name",
-        code: 200,
-    },
-    input: Some(&shapes::UpdateRoutingProfileNameRequest),
-    output: None,
-    errors: &[
-        &shapes::DuplicateResourceException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
-        crate::schema::schema_of::<types::UpdateRoutingProfileNameRequest>,
-    ),
-};
-
-pub static UpdateRoutingProfileQueues: Operation = Operation {
-    name: "UpdateRoutingProfileQueues",
-    cli_name: "update-routing-profile-queues",
-    doc: "Changes the priority and delay of queues already in a routing profile. Returns nothing.",
-    http: Http {
-        method: "POST",
-        uri: "/routing-profiles/{InstanceId}/{RoutingProfileId}/queues",
-        code: 200,
-    },
-    input: Some(&shapes::UpdateRoutingProfileQueuesRequest),
-    output: None,
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
-        crate::schema::schema_of::<types::UpdateRoutingProfileQueuesRequest>,
-    ),
-};
-
-pub static UpdateRule: Operation = Operation {
-    name: "UpdateRule",
-    cli_name: "update-rule",
-    doc: "Replaces a rule's name, condition (function), actions and publish status. Returns nothing.",
-    http: Http {
-        method: "PUT",
-        uri: "/rules/{InstanceId}/{RuleId}",
-        code: 200,
-    },
-    input: Some(&shapes::UpdateRuleRequest),
-    output: None,
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceConflictException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::UpdateRuleRequest>),
-};
-
-pub static UpdateSecurityProfile: Operation = Operation {
-    name: "UpdateSecurityProfile",
-    cli_name: "update-security-profile",
-    doc: "Changes the description, permissions, access control tags, hierarchy restrictions or applications of a security profile. Returns nothing.",
-    http: Http {
-        method: "POST",
-        uri: "/security-profiles/{InstanceId}/{SecurityProfileId}",
-        code: 200,
-    },
-    input: Some(&shapes::UpdateSecurityProfileRequest),
-    output: None,
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::UpdateSecurityProfileRequest>),
-};
-
-pub static UpdateTaskTemplate: Operation = Operation {
-    name: "UpdateTaskTemplate",
-    cli_name: "update-task-template",
-    doc: "Changes the name, description, flow, constraints, defaults, fields or status of a task template. Returns the template as updated.",
-    http: Http {
-        method: "POST",
-        uri: "/instance/{InstanceId}/task/template/{TaskTemplateId}",
-        code: 200,
-    },
-    input: Some(&shapes::UpdateTaskTemplateRequest),
-    output: Some(&shapes::UpdateTaskTemplateResponse),
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::PropertyValidationException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ServiceQuotaExceededException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::UpdateTaskTemplateRequest>),
-};
-
-pub static UpdateTestCase: Operation = Operation {
-    name: "UpdateTestCase",
-    cli_name: "update-test-case",
-    doc: "Changes the content, entry point, initialization data, name, description or status of a test case. Returns nothing.",
-    http: Http {
-        method: "POST",
-        uri: "/test-cases/{InstanceId}/{TestCaseId}",
-        code: 200,
-    },
-    input: Some(&shapes::UpdateTestCaseRequest),
-    output: Some(&shapes::UpdateTestCaseResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::DuplicateResourceException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::InvalidTestCaseException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::UpdateTestCaseRequest>),
-};
-
-pub static UpdateTrafficDistribution: Operation = Operation {
-    name: "UpdateTrafficDistribution",
-    cli_name: "update-traffic-distribution",
-    doc: "Changes how a traffic distribution group divides telephony traffic, agent sign-in and agents between its Regions. Returns nothing.",
-    http: Http {
-        method: "PUT",
-        uri: "/traffic-distribution/{Id}",
-        code: 200,
-    },
-    input: Some(&shapes::UpdateTrafficDistributionRequest),
-    output: Some(&shapes::UpdateTrafficDistributionResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceConflictException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
-        crate::schema::schema_of::<types::UpdateTrafficDistributionRequest>,
-    ),
-};
-
-pub static UpdateUserConfig: Operation = Operation {
-    name: "UpdateUserConfig",
-    cli_name: "update-user-config",
-    doc: "Changes a user's agent settings (after-contact work time-outs, auto-accept, phone numbers, persistent connection and voice enhancement, per channel). Returns nothing.",
-    http: Http {
-        method: "POST",
-        uri: "/users/{InstanceId}/{UserId}/config",
-        code: 200,
-    },
-    input: Some(&shapes::UpdateUserConfigRequest),
-    output: None,
-    errors: &[
-        &shapes::ConditionalOperationFailedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::UpdateUserConfigRequest>),
-};
-
-pub static UpdateUserHierarchy: Operation = Operation {
-    name: "UpdateUserHierarchy",
-    cli_name: "update-user-hierarchy",
-    doc: "Moves a user to another group of the agent hierarchy, or out of the hierarchy. Returns nothing.",
-    http: Http {
-        method: "POST",
-        uri: "/users/{InstanceId}/{UserId}/hierarchy",
-        code: 200,
-    },
-    input: Some(&shapes::UpdateUserHierarchyRequest),
-    output: None,
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::UpdateUserHierarchyRequest>),
-};
-
-pub static UpdateUserHierarchyGroupName: Operation = Operation {
-    name: "UpdateUserHierarchyGroupName",
-    cli_name: "update-user-hierarchy-group-name",
-    doc: "Renames a group of the agent hierarchy. Returns nothing.",
-    http: Http {
-        method: "POST",
-        uri: "/user-hierarchy-groups/{InstanceId}/{HierarchyGroupId}/name",
-        code: 200,
-    },
-    input: Some(&shapes::UpdateUserHierarchyGroupNameRequest),
-    output: None,
-    errors: &[
-        &shapes::DuplicateResourceException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
-        crate::schema::schema_of::<types::UpdateUserHierarchyGroupNameRequest>,
-    ),
-};
-
-pub static UpdateUserHierarchyStructure: Operation = Operation {
-    name: "UpdateUserHierarchyStructure",
-    cli_name: "update-user-hierarchy-structure",
-    doc: "Changes the names of the levels of the instance's agent hierarchy. Returns nothing.",
-    http: Http {
-        method: "POST",
-        uri: "/user-hierarchy-structure/{InstanceId}",
-        code: 200,
-    },
-    input: Some(&shapes::UpdateUserHierarchyStructureRequest),
-    output: None,
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceInUseException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
-        crate::schema::schema_of::<types::UpdateUserHierarchyStructureRequest>,
-    ),
-};
-
-pub static UpdateUserIdentityInfo: Operation = Operation {
-    name: "UpdateUserIdentityInfo",
-    cli_name: "update-user-identity-info",
-    doc: "Changes a user's first and last name, email address, secondary email address and mobile number. Whoever may call it can redirect a user's password reset email, so grant it with care; it returns nothing.",
-    http: Http {
-        method: "POST",
-        uri: "/users/{InstanceId}/{UserId}/identity-info",
-        code: 200,
-    },
-    input: Some(&shapes::UpdateUserIdentityInfoRequest),
-    output: None,
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[
-        Example {
-            title: "To update a user’s identity information",
-            doc: "The following update-user-identity-info example updates the identity information for the specified Amazon Connect user.",
-            input: "{\"IdentityInfo\":{\"FirstName\":\"Mary\",\"LastName\":\"Major\",\"Email\":\"marym@example.com\"},\"UserId\":\"87654321-2222-1234-1234-111234567891\",\"InstanceId\":\"a1b2c3d4-5678-90ab-cdef-EXAMPLE11111\"}",
-            output: None,
+pub static UpdateRoutingProfileName: Operation = Operation::new(
+        "UpdateRoutingProfileName",
+        "update-routing-profile-name",
+        Http {
+            method: "POST",
+            uri: "/routing-profiles/{InstanceId}/{RoutingProfileId}/name",
+            code: 200,
         },
-    ],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::UpdateUserIdentityInfoRequest>),
-};
+    )
+    .with_doc("Changes a routing profile's name or description. Returns nothing.")
+    .with_input(&shapes::UpdateRoutingProfileNameRequest)
+    .with_errors(
+        &[
+            &shapes::DuplicateResourceException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
+        crate::schema::schema_of::<types::UpdateRoutingProfileNameRequest>,
+    );
 
-pub static UpdateUserNotificationStatus: Operation = Operation {
-    name: "UpdateUserNotificationStatus",
-    cli_name: "update-user-notification-status",
-    doc: "Marks a notification as read, unread or hidden for one user. Returns nothing.",
-    http: Http {
-        method: "POST",
-        uri: "/users/{InstanceId}/{UserId}/notifications/{NotificationId}",
-        code: 200,
-    },
-    input: Some(&shapes::UpdateUserNotificationStatusRequest),
-    output: Some(&shapes::UpdateUserNotificationStatusResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static UpdateRoutingProfileQueues: Operation = Operation::new(
+        "UpdateRoutingProfileQueues",
+        "update-routing-profile-queues",
+        Http {
+            method: "POST",
+            uri: "/routing-profiles/{InstanceId}/{RoutingProfileId}/queues",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Changes the priority and delay of queues already in a routing profile. Returns nothing.",
+    )
+    .with_input(&shapes::UpdateRoutingProfileQueuesRequest)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
+        crate::schema::schema_of::<types::UpdateRoutingProfileQueuesRequest>,
+    );
+
+pub static UpdateRule: Operation = Operation::new(
+        "UpdateRule",
+        "update-rule",
+        Http {
+            method: "PUT",
+            uri: "/rules/{InstanceId}/{RuleId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Replaces a rule's name, condition (function), actions and publish status. Returns nothing.",
+    )
+    .with_input(&shapes::UpdateRuleRequest)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceConflictException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::UpdateRuleRequest>);
+
+pub static UpdateSecurityProfile: Operation = Operation::new(
+        "UpdateSecurityProfile",
+        "update-security-profile",
+        Http {
+            method: "POST",
+            uri: "/security-profiles/{InstanceId}/{SecurityProfileId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Changes the description, permissions, access control tags, hierarchy restrictions or applications of a security profile. Returns nothing.",
+    )
+    .with_input(&shapes::UpdateSecurityProfileRequest)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::UpdateSecurityProfileRequest>);
+
+pub static UpdateTaskTemplate: Operation = Operation::new(
+        "UpdateTaskTemplate",
+        "update-task-template",
+        Http {
+            method: "POST",
+            uri: "/instance/{InstanceId}/task/template/{TaskTemplateId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Changes the name, description, flow, constraints, defaults, fields or status of a task template. Returns the template as updated.",
+    )
+    .with_input(&shapes::UpdateTaskTemplateRequest)
+    .with_output(&shapes::UpdateTaskTemplateResponse)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::PropertyValidationException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ServiceQuotaExceededException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::UpdateTaskTemplateRequest>);
+
+pub static UpdateTestCase: Operation = Operation::new(
+        "UpdateTestCase",
+        "update-test-case",
+        Http {
+            method: "POST",
+            uri: "/test-cases/{InstanceId}/{TestCaseId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Changes the content, entry point, initialization data, name, description or status of a test case. Returns nothing.",
+    )
+    .with_input(&shapes::UpdateTestCaseRequest)
+    .with_output(&shapes::UpdateTestCaseResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::DuplicateResourceException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::InvalidTestCaseException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::UpdateTestCaseRequest>);
+
+pub static UpdateTrafficDistribution: Operation = Operation::new(
+        "UpdateTrafficDistribution",
+        "update-traffic-distribution",
+        Http {
+            method: "PUT",
+            uri: "/traffic-distribution/{Id}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Changes how a traffic distribution group divides telephony traffic, agent sign-in and agents between its Regions. Returns nothing.",
+    )
+    .with_input(&shapes::UpdateTrafficDistributionRequest)
+    .with_output(&shapes::UpdateTrafficDistributionResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceConflictException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
+        crate::schema::schema_of::<types::UpdateTrafficDistributionRequest>,
+    );
+
+pub static UpdateUserConfig: Operation = Operation::new(
+        "UpdateUserConfig",
+        "update-user-config",
+        Http {
+            method: "POST",
+            uri: "/users/{InstanceId}/{UserId}/config",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Changes a user's agent settings (after-contact work time-outs, auto-accept, phone numbers, persistent connection and voice enhancement, per channel). Returns nothing.",
+    )
+    .with_input(&shapes::UpdateUserConfigRequest)
+    .with_errors(
+        &[
+            &shapes::ConditionalOperationFailedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::UpdateUserConfigRequest>);
+
+pub static UpdateUserHierarchy: Operation = Operation::new(
+        "UpdateUserHierarchy",
+        "update-user-hierarchy",
+        Http {
+            method: "POST",
+            uri: "/users/{InstanceId}/{UserId}/hierarchy",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Moves a user to another group of the agent hierarchy, or out of the hierarchy. Returns nothing.",
+    )
+    .with_input(&shapes::UpdateUserHierarchyRequest)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::UpdateUserHierarchyRequest>);
+
+pub static UpdateUserHierarchyGroupName: Operation = Operation::new(
+        "UpdateUserHierarchyGroupName",
+        "update-user-hierarchy-group-name",
+        Http {
+            method: "POST",
+            uri: "/user-hierarchy-groups/{InstanceId}/{HierarchyGroupId}/name",
+            code: 200,
+        },
+    )
+    .with_doc("Renames a group of the agent hierarchy. Returns nothing.")
+    .with_input(&shapes::UpdateUserHierarchyGroupNameRequest)
+    .with_errors(
+        &[
+            &shapes::DuplicateResourceException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
+        crate::schema::schema_of::<types::UpdateUserHierarchyGroupNameRequest>,
+    );
+
+pub static UpdateUserHierarchyStructure: Operation = Operation::new(
+        "UpdateUserHierarchyStructure",
+        "update-user-hierarchy-structure",
+        Http {
+            method: "POST",
+            uri: "/user-hierarchy-structure/{InstanceId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Changes the names of the levels of the instance's agent hierarchy. Returns nothing.",
+    )
+    .with_input(&shapes::UpdateUserHierarchyStructureRequest)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceInUseException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
+        crate::schema::schema_of::<types::UpdateUserHierarchyStructureRequest>,
+    );
+
+pub static UpdateUserIdentityInfo: Operation = Operation::new(
+        "UpdateUserIdentityInfo",
+        "update-user-identity-info",
+        Http {
+            method: "POST",
+            uri: "/users/{InstanceId}/{UserId}/identity-info",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Changes a user's first and last name, email address, secondary email address and mobile number. Whoever may call it can redirect a user's password reset email, so grant it with care; it returns nothing.",
+    )
+    .with_input(&shapes::UpdateUserIdentityInfoRequest)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(
+        &[
+            Example::new(
+                    "To update a user’s identity information",
+                    "{\"IdentityInfo\":{\"FirstName\":\"Mary\",\"LastName\":\"Major\",\"Email\":\"marym@example.com\"},\"UserId\":\"87654321-2222-1234-1234-111234567891\",\"InstanceId\":\"a1b2c3d4-5678-90ab-cdef-EXAMPLE11111\"}",
+                )
+                .with_doc(
+                    "The following update-user-identity-info example updates the identity information for the specified Amazon Connect user.",
+                ),
+        ],
+    )
+    .with_input_schema(crate::schema::schema_of::<types::UpdateUserIdentityInfoRequest>);
+
+pub static UpdateUserNotificationStatus: Operation = Operation::new(
+        "UpdateUserNotificationStatus",
+        "update-user-notification-status",
+        Http {
+            method: "POST",
+            uri: "/users/{InstanceId}/{UserId}/notifications/{NotificationId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Marks a notification as read, unread or hidden for one user. Returns nothing.",
+    )
+    .with_input(&shapes::UpdateUserNotificationStatusRequest)
+    .with_output(&shapes::UpdateUserNotificationStatusResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::UpdateUserNotificationStatusRequest>,
-    ),
-};
+    );
 
-pub static UpdateUserPhoneConfig: Operation = Operation {
-    name: "UpdateUserPhoneConfig",
-    cli_name: "update-user-phone-config",
-    doc: "Changes a user's phone type (softphone or desk phone), desk phone number, auto-accept and after-contact work time-out. Returns nothing.",
-    http: Http {
-        method: "POST",
-        uri: "/users/{InstanceId}/{UserId}/phone-config",
-        code: 200,
-    },
-    input: Some(&shapes::UpdateUserPhoneConfigRequest),
-    output: None,
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::UpdateUserPhoneConfigRequest>),
-};
+pub static UpdateUserPhoneConfig: Operation = Operation::new(
+        "UpdateUserPhoneConfig",
+        "update-user-phone-config",
+        Http {
+            method: "POST",
+            uri: "/users/{InstanceId}/{UserId}/phone-config",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Changes a user's phone type (softphone or desk phone), desk phone number, auto-accept and after-contact work time-out. Returns nothing.",
+    )
+    .with_input(&shapes::UpdateUserPhoneConfigRequest)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::UpdateUserPhoneConfigRequest>);
 
-pub static UpdateUserProficiencies: Operation = Operation {
-    name: "UpdateUserProficiencies",
-    cli_name: "update-user-proficiencies",
-    doc: "Changes the levels of proficiencies a user already has. Returns nothing.",
-    http: Http {
-        method: "POST",
-        uri: "/users/{InstanceId}/{UserId}/proficiencies",
-        code: 200,
-    },
-    input: Some(&shapes::UpdateUserProficienciesRequest),
-    output: None,
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::UpdateUserProficienciesRequest>),
-};
+pub static UpdateUserProficiencies: Operation = Operation::new(
+        "UpdateUserProficiencies",
+        "update-user-proficiencies",
+        Http {
+            method: "POST",
+            uri: "/users/{InstanceId}/{UserId}/proficiencies",
+            code: 200,
+        },
+    )
+    .with_doc("Changes the levels of proficiencies a user already has. Returns nothing.")
+    .with_input(&shapes::UpdateUserProficienciesRequest)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
+        crate::schema::schema_of::<types::UpdateUserProficienciesRequest>,
+    );
 
-pub static UpdateUserRoutingProfile: Operation = Operation {
-    name: "UpdateUserRoutingProfile",
-    cli_name: "update-user-routing-profile",
-    doc: "Gives a user another routing profile. Returns nothing.",
-    http: Http {
-        method: "POST",
-        uri: "/users/{InstanceId}/{UserId}/routing-profile",
-        code: 200,
-    },
-    input: Some(&shapes::UpdateUserRoutingProfileRequest),
-    output: None,
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static UpdateUserRoutingProfile: Operation = Operation::new(
+        "UpdateUserRoutingProfile",
+        "update-user-routing-profile",
+        Http {
+            method: "POST",
+            uri: "/users/{InstanceId}/{UserId}/routing-profile",
+            code: 200,
+        },
+    )
+    .with_doc("Gives a user another routing profile. Returns nothing.")
+    .with_input(&shapes::UpdateUserRoutingProfileRequest)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::UpdateUserRoutingProfileRequest>,
-    ),
-};
+    );
 
-pub static UpdateUserSecurityProfiles: Operation = Operation {
-    name: "UpdateUserSecurityProfiles",
-    cli_name: "update-user-security-profiles",
-    doc: "Replaces the security profiles of a user with the given list. Returns nothing.",
-    http: Http {
-        method: "POST",
-        uri: "/users/{InstanceId}/{UserId}/security-profiles",
-        code: 200,
-    },
-    input: Some(&shapes::UpdateUserSecurityProfilesRequest),
-    output: None,
-    errors: &[
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static UpdateUserSecurityProfiles: Operation = Operation::new(
+        "UpdateUserSecurityProfiles",
+        "update-user-security-profiles",
+        Http {
+            method: "POST",
+            uri: "/users/{InstanceId}/{UserId}/security-profiles",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Replaces the security profiles of a user with the given list. Returns nothing.",
+    )
+    .with_input(&shapes::UpdateUserSecurityProfilesRequest)
+    .with_errors(
+        &[
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::UpdateUserSecurityProfilesRequest>,
-    ),
-};
+    );
 
-pub static UpdateViewContent: Operation = Operation {
-    name: "UpdateViewContent",
-    cli_name: "update-view-content",
-    doc: "Replaces the template and actions of a view, either saving or publishing it. Returns the view as updated.",
-    http: Http {
-        method: "POST",
-        uri: "/views/{InstanceId}/{ViewId}",
-        code: 200,
-    },
-    input: Some(&shapes::UpdateViewContentRequest),
-    output: Some(&shapes::UpdateViewContentResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceInUseException,
-        &shapes::ResourceNotFoundException,
-        &shapes::TooManyRequestsException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::UpdateViewContentRequest>),
-};
+pub static UpdateViewContent: Operation = Operation::new(
+        "UpdateViewContent",
+        "update-view-content",
+        Http {
+            method: "POST",
+            uri: "/views/{InstanceId}/{ViewId}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Replaces the template and actions of a view, either saving or publishing it. Returns the view as updated.",
+    )
+    .with_input(&shapes::UpdateViewContentRequest)
+    .with_output(&shapes::UpdateViewContentResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceInUseException,
+            &shapes::ResourceNotFoundException,
+            &shapes::TooManyRequestsException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::UpdateViewContentRequest>);
 
-pub static UpdateViewMetadata: Operation = Operation {
-    name: "UpdateViewMetadata",
-    cli_name: "update-view-metadata",
-    doc: "Changes a view's name or description. Returns nothing.",
-    http: Http {
-        method: "POST",
-        uri: "/views/{InstanceId}/{ViewId}/metadata",
-        code: 200,
-    },
-    input: Some(&shapes::UpdateViewMetadataRequest),
-    output: Some(&shapes::UpdateViewMetadataResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::DuplicateResourceException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceInUseException,
-        &shapes::ResourceNotFoundException,
-        &shapes::TooManyRequestsException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::UpdateViewMetadataRequest>),
-};
+pub static UpdateViewMetadata: Operation = Operation::new(
+        "UpdateViewMetadata",
+        "update-view-metadata",
+        Http {
+            method: "POST",
+            uri: "/views/{InstanceId}/{ViewId}/metadata",
+            code: 200,
+        },
+    )
+    .with_doc("Changes a view's name or description. Returns nothing.")
+    .with_input(&shapes::UpdateViewMetadataRequest)
+    .with_output(&shapes::UpdateViewMetadataResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::DuplicateResourceException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceInUseException,
+            &shapes::ResourceNotFoundException,
+            &shapes::TooManyRequestsException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::UpdateViewMetadataRequest>);
 
-pub static UpdateWorkspaceMetadata: Operation = Operation {
-    name: "UpdateWorkspaceMetadata",
-    cli_name: "update-workspace-metadata",
-    doc: "Changes a workspace's name, description or title. Returns nothing.",
-    http: Http {
-        method: "POST",
-        uri: "/workspaces/{InstanceId}/{WorkspaceId}/metadata",
-        code: 200,
-    },
-    input: Some(&shapes::UpdateWorkspaceMetadataRequest),
-    output: Some(&shapes::UpdateWorkspaceMetadataResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::DuplicateResourceException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::UpdateWorkspaceMetadataRequest>),
-};
+pub static UpdateWorkspaceMetadata: Operation = Operation::new(
+        "UpdateWorkspaceMetadata",
+        "update-workspace-metadata",
+        Http {
+            method: "POST",
+            uri: "/workspaces/{InstanceId}/{WorkspaceId}/metadata",
+            code: 200,
+        },
+    )
+    .with_doc("Changes a workspace's name, description or title. Returns nothing.")
+    .with_input(&shapes::UpdateWorkspaceMetadataRequest)
+    .with_output(&shapes::UpdateWorkspaceMetadataResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::DuplicateResourceException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
+        crate::schema::schema_of::<types::UpdateWorkspaceMetadataRequest>,
+    );
 
-pub static UpdateWorkspacePage: Operation = Operation {
-    name: "UpdateWorkspacePage",
-    cli_name: "update-workspace-page",
-    doc: "Changes the name, shown resource, slug or input data of a workspace page. Returns nothing.",
-    http: Http {
-        method: "POST",
-        uri: "/workspaces/{InstanceId}/{WorkspaceId}/pages/{Page}",
-        code: 200,
-    },
-    input: Some(&shapes::UpdateWorkspacePageRequest),
-    output: Some(&shapes::UpdateWorkspacePageResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::DuplicateResourceException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceConflictException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::UpdateWorkspacePageRequest>),
-};
+pub static UpdateWorkspacePage: Operation = Operation::new(
+        "UpdateWorkspacePage",
+        "update-workspace-page",
+        Http {
+            method: "POST",
+            uri: "/workspaces/{InstanceId}/{WorkspaceId}/pages/{Page}",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Changes the name, shown resource, slug or input data of a workspace page. Returns nothing.",
+    )
+    .with_input(&shapes::UpdateWorkspacePageRequest)
+    .with_output(&shapes::UpdateWorkspacePageResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::DuplicateResourceException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceConflictException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::UpdateWorkspacePageRequest>);
 
-pub static UpdateWorkspaceTheme: Operation = Operation {
-    name: "UpdateWorkspaceTheme",
-    cli_name: "update-workspace-theme",
-    doc: "Changes the light and dark colour themes of a workspace. Returns nothing.",
-    http: Http {
-        method: "POST",
-        uri: "/workspaces/{InstanceId}/{WorkspaceId}/theme",
-        code: 200,
-    },
-    input: Some(&shapes::UpdateWorkspaceThemeRequest),
-    output: Some(&shapes::UpdateWorkspaceThemeResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(crate::schema::schema_of::<types::UpdateWorkspaceThemeRequest>),
-};
+pub static UpdateWorkspaceTheme: Operation = Operation::new(
+        "UpdateWorkspaceTheme",
+        "update-workspace-theme",
+        Http {
+            method: "POST",
+            uri: "/workspaces/{InstanceId}/{WorkspaceId}/theme",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Changes the light and dark colour themes of a workspace. Returns nothing.",
+    )
+    .with_input(&shapes::UpdateWorkspaceThemeRequest)
+    .with_output(&shapes::UpdateWorkspaceThemeResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(crate::schema::schema_of::<types::UpdateWorkspaceThemeRequest>);
 
-pub static UpdateWorkspaceVisibility: Operation = Operation {
-    name: "UpdateWorkspaceVisibility",
-    cli_name: "update-workspace-visibility",
-    doc: "Changes who can see a workspace (everyone, only those it is assigned to, or no one). Returns nothing.",
-    http: Http {
-        method: "POST",
-        uri: "/workspaces/{InstanceId}/{WorkspaceId}/visibility",
-        code: 200,
-    },
-    input: Some(&shapes::UpdateWorkspaceVisibilityRequest),
-    output: Some(&shapes::UpdateWorkspaceVisibilityResponse),
-    errors: &[
-        &shapes::AccessDeniedException,
-        &shapes::InternalServiceException,
-        &shapes::InvalidParameterException,
-        &shapes::InvalidRequestException,
-        &shapes::ResourceNotFoundException,
-        &shapes::ThrottlingException,
-    ],
-    paginated: None,
-    examples: &[],
-    idempotent: false,
-    input_schema: Some(
+pub static UpdateWorkspaceVisibility: Operation = Operation::new(
+        "UpdateWorkspaceVisibility",
+        "update-workspace-visibility",
+        Http {
+            method: "POST",
+            uri: "/workspaces/{InstanceId}/{WorkspaceId}/visibility",
+            code: 200,
+        },
+    )
+    .with_doc(
+        "Changes who can see a workspace (everyone, only those it is assigned to, or no one). Returns nothing.",
+    )
+    .with_input(&shapes::UpdateWorkspaceVisibilityRequest)
+    .with_output(&shapes::UpdateWorkspaceVisibilityResponse)
+    .with_errors(
+        &[
+            &shapes::AccessDeniedException,
+            &shapes::InternalServiceException,
+            &shapes::InvalidParameterException,
+            &shapes::InvalidRequestException,
+            &shapes::ResourceNotFoundException,
+            &shapes::ThrottlingException,
+        ],
+    )
+    .with_examples(&[])
+    .with_input_schema(
         crate::schema::schema_of::<types::UpdateWorkspaceVisibilityRequest>,
-    ),
-};
+    );

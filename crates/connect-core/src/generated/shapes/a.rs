@@ -15,10 +15,10 @@ pub static AccessDeniedException: Shape = Shape::new(
         "AccessDeniedException",
         Kind::Structure(&[Member::new("Message", "message", &Message)]),
     )
-    .error(Fault::Client, 403);
+    .with_error(Fault::Client, 403);
 
 pub static AccessTokenDuration: Shape = Shape::new("AccessTokenDuration", Kind::Integer)
-    .range(Some(10.0), Some(60.0));
+    .with_range(Some(10.0), Some(60.0));
 
 pub static AccessType: Shape = Shape::new(
     "AccessType",
@@ -32,7 +32,9 @@ pub static ActionSummaries: Shape = Shape::new(
 
 pub static ActionSummary: Shape = Shape::new(
     "ActionSummary",
-    Kind::Structure(&[Member::new("ActionType", "action-type", &ActionType).required()]),
+    Kind::Structure(
+        &[Member::new("ActionType", "action-type", &ActionType).with_required()],
+    ),
 );
 
 pub static ActionType: Shape = Shape::new(
@@ -57,23 +59,23 @@ pub static ActivateEvaluationFormRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the evaluation form belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("EvaluationFormId", "evaluation-form-id", &ResourceId)
-                .doc("The ID of the evaluation form to activate.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the evaluation form to activate.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new(
                     "EvaluationFormVersion",
                     "evaluation-form-version",
                     &VersionNumber,
                 )
-                .doc("The version of the form to make active.")
-                .required()
-                .default("0"),
+                .with_doc("The version of the form to make active.")
+                .with_required()
+                .with_default("0"),
         ],
     ),
 );
@@ -83,21 +85,22 @@ pub static ActivateEvaluationFormResponse: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("EvaluationFormId", "evaluation-form-id", &ResourceId)
-                .required(),
-            Member::new("EvaluationFormArn", "evaluation-form-arn", &ARN).required(),
+                .with_required(),
+            Member::new("EvaluationFormArn", "evaluation-form-arn", &ARN)
+                .with_required(),
             Member::new(
                     "EvaluationFormVersion",
                     "evaluation-form-version",
                     &VersionNumber,
                 )
-                .required()
-                .default("0"),
+                .with_required()
+                .with_default("0"),
         ],
     ),
 );
 
 pub static ActiveRegion: Shape = Shape::new("ActiveRegion", Kind::String)
-    .length(Some(0.0), Some(1024.0));
+    .with_length(Some(0.0), Some(1024.0));
 
 pub static ActiveRegionList: Shape = Shape::new(
     "ActiveRegionList",
@@ -123,7 +126,7 @@ pub static AfterContactWorkConfig: Shape = Shape::new(
                     "after-contact-work-time-limit",
                     &AfterContactWorkTimeLimit,
                 )
-                .default("0"),
+                .with_default("0"),
         ],
     ),
 );
@@ -132,13 +135,13 @@ pub static AfterContactWorkConfigPerChannel: Shape = Shape::new(
     "AfterContactWorkConfigPerChannel",
     Kind::Structure(
         &[
-            Member::new("Channel", "channel", &Channel).required(),
+            Member::new("Channel", "channel", &Channel).with_required(),
             Member::new(
                     "AfterContactWorkConfig",
                     "after-contact-work-config",
                     &AfterContactWorkConfig,
                 )
-                .required(),
+                .with_required(),
             Member::new(
                 "AgentFirstCallbackAfterContactWorkConfig",
                 "agent-first-callback-after-contact-work-config",
@@ -157,7 +160,7 @@ pub static AfterContactWorkTimeLimit: Shape = Shape::new(
         "AfterContactWorkTimeLimit",
         Kind::Integer,
     )
-    .range(Some(0.0), None);
+    .with_range(Some(0.0), None);
 
 pub static AgentAvailabilityTimer: Shape = Shape::new(
     "AgentAvailabilityTimer",
@@ -172,7 +175,10 @@ pub static AgentAvailabilityTimer: Shape = Shape::new(
 pub static AgentConfig: Shape = Shape::new(
     "AgentConfig",
     Kind::Structure(
-        &[Member::new("Distributions", "distributions", &DistributionList).required()],
+        &[
+            Member::new("Distributions", "distributions", &DistributionList)
+                .with_required(),
+        ],
     ),
 );
 
@@ -215,8 +221,8 @@ pub static AgentFirstCallbackAutoAccept: Shape = Shape::new(
 );
 
 pub static AgentFirstName: Shape = Shape::new("AgentFirstName", Kind::String)
-    .length(Some(0.0), Some(255.0))
-    .sensitive();
+    .with_length(Some(0.0), Some(255.0))
+    .with_sensitive();
 
 pub static AgentHierarchyGroup: Shape = Shape::new(
     "AgentHierarchyGroup",
@@ -237,7 +243,7 @@ pub static AgentHierarchyGroups: Shape = Shape::new(
 );
 
 pub static AgentId: Shape = Shape::new("AgentId", Kind::String)
-    .length(Some(0.0), Some(256.0));
+    .with_length(Some(0.0), Some(256.0));
 
 pub static AgentIds: Shape = Shape::new("AgentIds", Kind::List(&AgentId));
 
@@ -296,14 +302,14 @@ pub static AgentInfo: Shape = Shape::new(
 );
 
 pub static AgentLastName: Shape = Shape::new("AgentLastName", Kind::String)
-    .length(Some(0.0), Some(300.0))
-    .sensitive();
+    .with_length(Some(0.0), Some(300.0))
+    .with_sensitive();
 
 pub static AgentPauseDurationInSeconds: Shape = Shape::new(
         "AgentPauseDurationInSeconds",
         Kind::Integer,
     )
-    .range(Some(0.0), None);
+    .with_range(Some(0.0), None);
 
 pub static AgentQualityMetrics: Shape = Shape::new(
     "AgentQualityMetrics",
@@ -311,13 +317,13 @@ pub static AgentQualityMetrics: Shape = Shape::new(
 );
 
 pub static AgentResourceId: Shape = Shape::new("AgentResourceId", Kind::String)
-    .length(Some(1.0), Some(256.0));
+    .with_length(Some(1.0), Some(256.0));
 
 pub static AgentResourceIdList: Shape = Shape::new(
         "AgentResourceIdList",
         Kind::List(&AgentResourceId),
     )
-    .length(Some(0.0), Some(100.0));
+    .with_length(Some(0.0), Some(100.0));
 
 pub static AgentStatus: Shape = Shape::new(
     "AgentStatus",
@@ -341,7 +347,7 @@ pub static AgentStatusDescription: Shape = Shape::new(
         "AgentStatusDescription",
         Kind::String,
     )
-    .length(Some(1.0), Some(250.0));
+    .with_length(Some(1.0), Some(250.0));
 
 pub static AgentStatusId: Shape = Shape::new("AgentStatusId", Kind::String);
 
@@ -358,13 +364,13 @@ pub static AgentStatusList: Shape = Shape::new(
 );
 
 pub static AgentStatusName: Shape = Shape::new("AgentStatusName", Kind::String)
-    .length(Some(1.0), Some(127.0));
+    .with_length(Some(1.0), Some(127.0));
 
 pub static AgentStatusOrderNumber: Shape = Shape::new(
         "AgentStatusOrderNumber",
         Kind::Integer,
     )
-    .range(Some(1.0), Some(50.0));
+    .with_range(Some(1.0), Some(50.0));
 
 pub static AgentStatusReference: Shape = Shape::new(
     "AgentStatusReference",
@@ -455,7 +461,7 @@ pub static AgentStatusTypes: Shape = Shape::new(
         "AgentStatusTypes",
         Kind::List(&AgentStatusType),
     )
-    .length(Some(0.0), Some(3.0));
+    .with_length(Some(0.0), Some(3.0));
 
 pub static AgentStatuses: Shape = Shape::new(
     "AgentStatuses",
@@ -463,7 +469,7 @@ pub static AgentStatuses: Shape = Shape::new(
 );
 
 pub static AgentUsername: Shape = Shape::new("AgentUsername", Kind::String)
-    .length(Some(1.0), Some(100.0));
+    .with_length(Some(1.0), Some(100.0));
 
 pub static AgentsCriteria: Shape = Shape::new(
     "AgentsCriteria",
@@ -474,7 +480,7 @@ pub static AgentsMinOneMaxHundred: Shape = Shape::new(
         "AgentsMinOneMaxHundred",
         Kind::List(&UserId),
     )
-    .length(Some(1.0), Some(100.0));
+    .with_length(Some(1.0), Some(100.0));
 
 pub static AiAgentInfo: Shape = Shape::new(
     "AiAgentInfo",
@@ -483,13 +489,13 @@ pub static AiAgentInfo: Shape = Shape::new(
             Member::new("AiUseCase", "ai-use-case", &AiUseCase),
             Member::new("AiAgentVersionId", "ai-agent-version-id", &AiAgentVersionId),
             Member::new("AiAgentEscalated", "ai-agent-escalated", &Boolean)
-                .default("false"),
+                .with_default("false"),
         ],
     ),
 );
 
 pub static AiAgentVersionId: Shape = Shape::new("AiAgentVersionId", Kind::String)
-    .length(Some(0.0), Some(128.0));
+    .with_length(Some(0.0), Some(128.0));
 
 pub static AiAgents: Shape = Shape::new("AiAgents", Kind::List(&AiAgentInfo));
 
@@ -504,12 +510,15 @@ pub static AiUseCase: Shape = Shape::new(
 );
 
 pub static AliasArn: Shape = Shape::new("AliasArn", Kind::String)
-    .length(Some(1.0), Some(100.0));
+    .with_length(Some(1.0), Some(100.0));
 
 pub static AliasConfiguration: Shape = Shape::new(
     "AliasConfiguration",
     Kind::Structure(
-        &[Member::new("EmailAddressId", "email-address-id", &EmailAddressId).required()],
+        &[
+            Member::new("EmailAddressId", "email-address-id", &EmailAddressId)
+                .with_required(),
+        ],
     ),
 );
 
@@ -517,7 +526,7 @@ pub static AliasConfigurationList: Shape = Shape::new(
         "AliasConfigurationList",
         Kind::List(&AliasConfiguration),
     )
-    .length(Some(0.0), Some(1.0));
+    .with_length(Some(0.0), Some(1.0));
 
 pub static AllowedAccessControlTags: Shape = Shape::new(
         "AllowedAccessControlTags",
@@ -526,7 +535,7 @@ pub static AllowedAccessControlTags: Shape = Shape::new(
             value: &SecurityProfilePolicyValue,
         },
     )
-    .length(Some(0.0), Some(4.0));
+    .with_length(Some(0.0), Some(4.0));
 
 pub static AllowedCapabilities: Shape = Shape::new(
     "AllowedCapabilities",
@@ -540,7 +549,9 @@ pub static AllowedCapabilities: Shape = Shape::new(
 
 pub static AllowedExtension: Shape = Shape::new(
     "AllowedExtension",
-    Kind::Structure(&[Member::new("Extension", "extension", &FileExtension).required()]),
+    Kind::Structure(
+        &[Member::new("Extension", "extension", &FileExtension).with_required()],
+    ),
 );
 
 pub static AllowedExtensionsList: Shape = Shape::new(
@@ -552,13 +563,13 @@ pub static AllowedFlowModules: Shape = Shape::new(
         "AllowedFlowModules",
         Kind::List(&FlowModule),
     )
-    .length(Some(0.0), Some(10.0));
+    .with_length(Some(0.0), Some(10.0));
 
 pub static AllowedMonitorCapabilities: Shape = Shape::new(
         "AllowedMonitorCapabilities",
         Kind::List(&MonitorCapability),
     )
-    .length(Some(0.0), Some(2.0));
+    .with_length(Some(0.0), Some(2.0));
 
 pub static AllowedUserAction: Shape = Shape::new(
     "AllowedUserAction",
@@ -612,13 +623,13 @@ pub static AnswerMachineDetectionConfig: Shape = Shape::new(
                     "enable-answer-machine-detection",
                     &Boolean,
                 )
-                .default("false"),
+                .with_default("false"),
             Member::new(
                     "AwaitAnswerMachinePrompt",
                     "await-answer-machine-prompt",
                     &Boolean,
                 )
-                .default("false"),
+                .with_default("false"),
         ],
     ),
 );
@@ -664,7 +675,7 @@ pub static ApplicationPermissions: Shape = Shape::new(
         "ApplicationPermissions",
         Kind::List(&Permission),
     )
-    .length(Some(1.0), Some(50.0));
+    .with_length(Some(1.0), Some(50.0));
 
 pub static ApplicationType: Shape = Shape::new(
     "ApplicationType",
@@ -677,7 +688,7 @@ pub static ApplicationType: Shape = Shape::new(
 );
 
 pub static Applications: Shape = Shape::new("Applications", Kind::List(&Application))
-    .length(Some(0.0), Some(10.0));
+    .with_length(Some(0.0), Some(10.0));
 
 pub static ApproximateTotalCount: Shape = Shape::new(
     "ApproximateTotalCount",
@@ -685,7 +696,7 @@ pub static ApproximateTotalCount: Shape = Shape::new(
 );
 
 pub static ArtifactId: Shape = Shape::new("ArtifactId", Kind::String)
-    .length(Some(1.0), Some(256.0));
+    .with_length(Some(1.0), Some(256.0));
 
 pub static ArtifactStatus: Shape = Shape::new(
     "ArtifactStatus",
@@ -708,7 +719,7 @@ pub static AssignSlaActionDefinition: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("SlaAssignmentType", "sla-assignment-type", &SlaAssignmentType)
-                .required(),
+                .with_required(),
             Member::new(
                 "CaseSlaConfiguration",
                 "case-sla-configuration",
@@ -723,16 +734,16 @@ pub static AssociateAnalyticsDataSetRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the data set belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("DataSetId", "data-set-id", &DataSetId)
-                .doc("The ID of the data set to share.")
-                .required(),
+                .with_doc("The ID of the data set to share.")
+                .with_required(),
             Member::new("TargetAccountId", "target-account-id", &AWSAccountId)
-                .doc(
+                .with_doc(
                     "The AWS account to share with, by account ID; leave it out for the instance's own account.",
                 ),
         ],
@@ -756,19 +767,21 @@ pub static AssociateApprovedOriginRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance to approve the origin for.")
-                .required()
-                .location(Location::Label),
+                .with_doc(
+                    "The ID of the Amazon Connect instance to approve the origin for.",
+                )
+                .with_required()
+                .with_location(Location::Label),
             Member::new("Origin", "origin", &Origin)
-                .doc(
+                .with_doc(
                     "The origin to approve, given as scheme, host and optional port. For example https://www.example.com.",
                 )
-                .required(),
+                .with_required(),
             Member::new("ClientToken", "client-token", &ClientToken)
-                .doc(
+                .with_doc(
                     "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
                 )
-                .idempotency_token(),
+                .with_idempotency_token(),
         ],
     ),
 );
@@ -778,24 +791,24 @@ pub static AssociateBotRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance to associate the Amazon Lex bot with.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("LexBot", "lex-bot", &LexBot)
-                .doc(
+                .with_doc(
                     "An Amazon Lex V1 bot to associate, by name and Region; give this or LexV2Bot.",
                 ),
             Member::new("LexV2Bot", "lex-v2-bot", &LexV2Bot)
-                .doc(
+                .with_doc(
                     "An Amazon Lex V2 bot to associate, by the ARN of its alias; give this or LexBot.",
                 ),
             Member::new("ClientToken", "client-token", &ClientToken)
-                .doc(
+                .with_doc(
                     "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
                 )
-                .idempotency_token(),
+                .with_idempotency_token(),
         ],
     ),
 );
@@ -805,16 +818,18 @@ pub static AssociateContactWithUserRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance that handles the contact.")
-                .required()
-                .location(Location::Label),
+                .with_doc(
+                    "The ID of the Amazon Connect instance that handles the contact.",
+                )
+                .with_required()
+                .with_location(Location::Label),
             Member::new("ContactId", "contact-id", &ContactId)
-                .doc("The ID of the contact to assign.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the contact to assign.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("UserId", "user-id", &AgentResourceId)
-                .doc("The ID of the user (agent) to assign the contact to.")
-                .required(),
+                .with_doc("The ID of the user (agent) to assign the contact to.")
+                .with_required(),
         ],
     ),
 );
@@ -829,17 +844,17 @@ pub static AssociateDefaultVocabularyRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance whose default vocabulary to set.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("LanguageCode", "language-code", &VocabularyLanguageCode)
-                .doc("The language whose default vocabulary to set.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The language whose default vocabulary to set.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("VocabularyId", "vocabulary-id", &VocabularyId)
-                .doc(
+                .with_doc(
                     "The ID of the custom vocabulary to make the default; leave it out to remove the current default.",
                 ),
         ],
@@ -856,25 +871,27 @@ pub static AssociateEmailAddressAliasRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("EmailAddressId", "email-address-id", &EmailAddressId)
-                .doc("The ID of the primary email address that the alias will point to.")
-                .required()
-                .location(Location::Label),
+                .with_doc(
+                    "The ID of the primary email address that the alias will point to.",
+                )
+                .with_required()
+                .with_location(Location::Label),
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the email address belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("AliasConfiguration", "alias-configuration", &AliasConfiguration)
-                .doc(
+                .with_doc(
                     "The email address, by ID, that becomes an alias of the primary one.",
                 )
-                .required(),
+                .with_required(),
             Member::new("ClientToken", "client-token", &ClientToken)
-                .doc(
+                .with_doc(
                     "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
                 )
-                .idempotency_token(),
+                .with_idempotency_token(),
         ],
     ),
 );
@@ -889,22 +906,22 @@ pub static AssociateFlowRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the resource and the flow belong to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("ResourceId", "resource-id", &ARN)
-                .doc(
+                .with_doc(
                     "The ID or ARN of the resource to attach the flow to, such as a phone number or email address.",
                 )
-                .required(),
+                .with_required(),
             Member::new("FlowId", "flow-id", &ARN)
-                .doc("The ID of the flow to attach.")
-                .required(),
+                .with_doc("The ID of the flow to attach.")
+                .with_required(),
             Member::new("ResourceType", "resource-type", &FlowAssociationResourceType)
-                .doc("The kind of resource that ResourceId names.")
-                .required(),
+                .with_doc("The kind of resource that ResourceId names.")
+                .with_required(),
         ],
     ),
 );
@@ -919,28 +936,28 @@ pub static AssociateHoursOfOperationsRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the hours of operation belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new(
                     "HoursOfOperationId",
                     "hours-of-operation-id",
                     &HoursOfOperationId,
                 )
-                .doc("The ID of the child hours of operation.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the child hours of operation.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new(
                     "ParentHoursOfOperationConfigs",
                     "parent-hours-of-operation-configs",
                     &ParentHoursOfOperationConfigList,
                 )
-                .doc(
+                .with_doc(
                     "The parent hours of operation, each by ID, whose overrides the child is to inherit.",
                 )
-                .required(),
+                .with_required(),
         ],
     ),
 );
@@ -950,24 +967,24 @@ pub static AssociateInstanceStorageConfigRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance to add the storage destination to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("ResourceType", "resource-type", &InstanceStorageResourceType)
-                .doc("The kind of instance data to store at the destination.")
-                .required(),
+                .with_doc("The kind of instance data to store at the destination.")
+                .with_required(),
             Member::new("StorageConfig", "storage-config", &InstanceStorageConfig)
-                .doc(
+                .with_doc(
                     "The destination, with its storage type and the S3 bucket and prefix, Kinesis stream, Firehose delivery stream or video stream settings, and encryption.",
                 )
-                .required(),
+                .with_required(),
             Member::new("ClientToken", "client-token", &ClientToken)
-                .doc(
+                .with_doc(
                     "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
                 )
-                .idempotency_token(),
+                .with_idempotency_token(),
         ],
     ),
 );
@@ -982,21 +999,21 @@ pub static AssociateLambdaFunctionRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance whose flows may invoke the function.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("FunctionArn", "function-arn", &FunctionArn)
-                .doc(
+                .with_doc(
                     "The ARN of the Lambda function that flows may invoke; a function in the instance's Region.",
                 )
-                .required(),
+                .with_required(),
             Member::new("ClientToken", "client-token", &ClientToken)
-                .doc(
+                .with_doc(
                     "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
                 )
-                .idempotency_token(),
+                .with_idempotency_token(),
         ],
     ),
 );
@@ -1006,19 +1023,19 @@ pub static AssociateLexBotRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance to associate the Amazon Lex bot with.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("LexBot", "lex-bot", &LexBot)
-                .doc("The Amazon Lex V1 bot to associate, by name and Region.")
-                .required(),
+                .with_doc("The Amazon Lex V1 bot to associate, by name and Region.")
+                .with_required(),
             Member::new("ClientToken", "client-token", &ClientToken)
-                .doc(
+                .with_doc(
                     "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
                 )
-                .idempotency_token(),
+                .with_idempotency_token(),
         ],
     ),
 );
@@ -1028,17 +1045,19 @@ pub static AssociatePhoneNumberContactFlowRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("PhoneNumberId", "phone-number-id", &PhoneNumberId)
-                .doc("The ID of the phone number whose calls the flow is to handle.")
-                .required()
-                .location(Location::Label),
+                .with_doc(
+                    "The ID of the phone number whose calls the flow is to handle.",
+                )
+                .with_required()
+                .with_location(Location::Label),
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the phone number belongs to.",
                 )
-                .required(),
+                .with_required(),
             Member::new("ContactFlowId", "contact-flow-id", &ContactFlowId)
-                .doc("The ID of the flow to run for calls to the number.")
-                .required(),
+                .with_doc("The ID of the flow to run for calls to the number.")
+                .with_required(),
         ],
     ),
 );
@@ -1048,25 +1067,27 @@ pub static AssociateQueueEmailAddressesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance that the queue belongs to.")
-                .required()
-                .location(Location::Label),
+                .with_doc(
+                    "The ID of the Amazon Connect instance that the queue belongs to.",
+                )
+                .with_required()
+                .with_location(Location::Label),
             Member::new("QueueId", "queue-id", &QueueId)
-                .doc("The ID of the queue to add email addresses to.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the queue to add email addresses to.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new(
                     "EmailAddressesConfig",
                     "email-addresses-config",
                     &EmailAddressConfigList,
                 )
-                .doc("The email addresses to add, each by ID.")
-                .required(),
+                .with_doc("The email addresses to add, each by ID.")
+                .with_required(),
             Member::new("ClientToken", "client-token", &ClientToken)
-                .doc(
+                .with_doc(
                     "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
                 )
-                .idempotency_token(),
+                .with_idempotency_token(),
         ],
     ),
 );
@@ -1076,16 +1097,18 @@ pub static AssociateQueueQuickConnectsRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance that the queue belongs to.")
-                .required()
-                .location(Location::Label),
+                .with_doc(
+                    "The ID of the Amazon Connect instance that the queue belongs to.",
+                )
+                .with_required()
+                .with_location(Location::Label),
             Member::new("QueueId", "queue-id", &QueueId)
-                .doc("The ID of the queue to add quick connects to.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the queue to add quick connects to.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("QuickConnectIds", "quick-connect-ids", &QuickConnectsList)
-                .doc("The IDs of the quick connects to add to the queue.")
-                .required(),
+                .with_doc("The IDs of the quick connects to add to the queue.")
+                .with_required(),
         ],
     ),
 );
@@ -1095,17 +1118,17 @@ pub static AssociateRoutingProfileQueuesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the routing profile belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("RoutingProfileId", "routing-profile-id", &RoutingProfileId)
-                .doc("The ID of the routing profile to add queues to.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the routing profile to add queues to.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("QueueConfigs", "queue-configs", &RoutingProfileQueueConfigList)
-                .doc(
+                .with_doc(
                     "The queues to add, each with its channel, priority (1 is highest) and delay in seconds before agents of this profile are offered its contacts.",
                 ),
             Member::new(
@@ -1113,7 +1136,7 @@ pub static AssociateRoutingProfileQueuesRequest: Shape = Shape::new(
                     "manual-assignment-queue-configs",
                     &RoutingProfileManualAssignmentQueueConfigList,
                 )
-                .doc(
+                .with_doc(
                     "Queues from which agents with this profile can pick contacts themselves, each by queue ID and channel.",
                 ),
         ],
@@ -1125,17 +1148,17 @@ pub static AssociateSecurityKeyRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance to add the key to.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the Amazon Connect instance to add the key to.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("Key", "key", &PEM)
-                .doc("The public key, in PEM format.")
-                .required(),
+                .with_doc("The public key, in PEM format.")
+                .with_required(),
             Member::new("ClientToken", "client-token", &ClientToken)
-                .doc(
+                .with_doc(
                     "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
                 )
-                .idempotency_token(),
+                .with_idempotency_token(),
         ],
     ),
 );
@@ -1150,20 +1173,20 @@ pub static AssociateSecurityProfilesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the user or AI agent belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("SecurityProfiles", "security-profiles", &SecurityProfiles)
-                .doc("The security profiles to grant, each by ID.")
-                .required(),
+                .with_doc("The security profiles to grant, each by ID.")
+                .with_required(),
             Member::new("EntityType", "entity-type", &EntityType)
-                .doc("Whether EntityArn names a user or an AI agent.")
-                .required(),
+                .with_doc("Whether EntityArn names a user or an AI agent.")
+                .with_required(),
             Member::new("EntityArn", "entity-arn", &EntityArn)
-                .doc("The ARN of the user or AI agent to grant the profiles to.")
-                .required(),
+                .with_doc("The ARN of the user or AI agent to grant the profiles to.")
+                .with_required(),
         ],
     ),
 );
@@ -1177,19 +1200,19 @@ pub static AssociateTrafficDistributionGroupUserRequest: Shape = Shape::new(
                     "traffic-distribution-group-id",
                     &TrafficDistributionGroupIdOrArn,
                 )
-                .doc(
+                .with_doc(
                     "The ID or ARN of the traffic distribution group to add the user to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("UserId", "user-id", &UserId)
-                .doc("The ID of the user to add to the group.")
-                .required(),
+                .with_doc("The ID of the user to add to the group.")
+                .with_required(),
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the traffic distribution group belongs to.",
                 )
-                .required(),
+                .with_required(),
         ],
     ),
 );
@@ -1204,18 +1227,20 @@ pub static AssociateUserProficienciesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance that the user belongs to.")
-                .required()
-                .location(Location::Label),
+                .with_doc(
+                    "The ID of the Amazon Connect instance that the user belongs to.",
+                )
+                .with_required()
+                .with_location(Location::Label),
             Member::new("UserId", "user-id", &UserId)
-                .doc("The ID of the user to add proficiencies to.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the user to add proficiencies to.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("UserProficiencies", "user-proficiencies", &UserProficiencyList)
-                .doc(
+                .with_doc(
                     "The proficiencies to add, each an attribute name and value (from the predefined attributes) with a level from 1 to 5.",
                 )
-                .required(),
+                .with_required(),
         ],
     ),
 );
@@ -1225,20 +1250,20 @@ pub static AssociateWorkspaceRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the workspace belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("WorkspaceId", "workspace-id", &WorkspaceId)
-                .doc("The ID of the workspace to make available.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the workspace to make available.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("ResourceArns", "resource-arns", &WorkspaceResourceArnList)
-                .doc(
+                .with_doc(
                     "The ARNs of the users, routing profiles or security profiles to make the workspace available to.",
                 )
-                .required(),
+                .with_required(),
         ],
     ),
 );
@@ -1289,19 +1314,20 @@ pub static AssociatedQueueIdList: Shape = Shape::new(
 );
 
 pub static AssociationId: Shape = Shape::new("AssociationId", Kind::String)
-    .length(Some(1.0), Some(100.0));
+    .with_length(Some(1.0), Some(100.0));
 
 pub static AttachedFile: Shape = Shape::new(
     "AttachedFile",
     Kind::Structure(
         &[
-            Member::new("CreationTime", "creation-time", &ISO8601Datetime).required(),
-            Member::new("FileArn", "file-arn", &ARN).required(),
-            Member::new("FileId", "file-id", &FileId).required(),
-            Member::new("FileName", "file-name", &FileName).required(),
+            Member::new("CreationTime", "creation-time", &ISO8601Datetime)
+                .with_required(),
+            Member::new("FileArn", "file-arn", &ARN).with_required(),
+            Member::new("FileId", "file-id", &FileId).with_required(),
+            Member::new("FileName", "file-name", &FileName).with_required(),
             Member::new("FileSizeInBytes", "file-size-in-bytes", &FileSizeInBytes)
-                .required(),
-            Member::new("FileStatus", "file-status", &FileStatusType).required(),
+                .with_required(),
+            Member::new("FileStatus", "file-status", &FileStatusType).with_required(),
             Member::new("CreatedBy", "created-by", &CreatedByInfo),
             Member::new("FileUseCaseType", "file-use-case-type", &FileUseCaseType),
             Member::new("AssociatedResourceArn", "associated-resource-arn", &ARN),
@@ -1351,9 +1377,9 @@ pub static AttachedFilesConfiguration: Shape = Shape::new(
     "AttachedFilesConfiguration",
     Kind::Structure(
         &[
-            Member::new("InstanceId", "instance-id", &InstanceId).required(),
+            Member::new("InstanceId", "instance-id", &InstanceId).with_required(),
             Member::new("AttachmentScope", "attachment-scope", &AttachmentScope)
-                .required(),
+                .with_required(),
             Member::new(
                 "MaximumSizeLimitInBytes",
                 "maximum-size-limit-in-bytes",
@@ -1373,9 +1399,9 @@ pub static AttachedFilesConfigurationSummary: Shape = Shape::new(
     "AttachedFilesConfigurationSummary",
     Kind::Structure(
         &[
-            Member::new("InstanceId", "instance-id", &InstanceId).required(),
+            Member::new("InstanceId", "instance-id", &InstanceId).with_required(),
             Member::new("AttachmentScope", "attachment-scope", &AttachmentScope)
-                .required(),
+                .with_required(),
             Member::new(
                 "MaximumSizeLimitInBytes",
                 "maximum-size-limit-in-bytes",
@@ -1401,7 +1427,7 @@ pub static AttachedFilesList: Shape = Shape::new(
 );
 
 pub static AttachmentName: Shape = Shape::new("AttachmentName", Kind::String)
-    .length(Some(1.0), Some(256.0));
+    .with_length(Some(1.0), Some(256.0));
 
 pub static AttachmentReference: Shape = Shape::new(
     "AttachmentReference",
@@ -1489,7 +1515,7 @@ pub static AttributeList: Shape = Shape::new(
 );
 
 pub static AttributeName: Shape = Shape::new("AttributeName", Kind::String)
-    .length(Some(1.0), Some(32767.0));
+    .with_length(Some(1.0), Some(32767.0));
 
 pub static AttributeNameList: Shape = Shape::new(
     "AttributeNameList",
@@ -1502,7 +1528,7 @@ pub static AttributeOrConditionList: Shape = Shape::new(
 );
 
 pub static AttributeValue: Shape = Shape::new("AttributeValue", Kind::String)
-    .length(Some(0.0), Some(32767.0));
+    .with_length(Some(0.0), Some(32767.0));
 
 pub static Attributes: Shape = Shape::new(
     "Attributes",
@@ -1526,7 +1552,7 @@ pub static AudioQualityMetricsInfo: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("QualityScore", "quality-score", &AudioQualityScore)
-                .default("0"),
+                .with_default("0"),
             Member::new(
                 "PotentialQualityIssues",
                 "potential-quality-issues",
@@ -1539,17 +1565,17 @@ pub static AudioQualityMetricsInfo: Shape = Shape::new(
 pub static AudioQualityScore: Shape = Shape::new("AudioQualityScore", Kind::Float);
 
 pub static AuthenticationError: Shape = Shape::new("AuthenticationError", Kind::String)
-    .length(Some(1.0), Some(2048.0))
-    .pattern("^[\\x20-\\x21\\x23-\\x5B\\x5D-\\x7E]*$")
-    .sensitive();
+    .with_length(Some(1.0), Some(2048.0))
+    .with_pattern("^[\\x20-\\x21\\x23-\\x5B\\x5D-\\x7E]*$")
+    .with_sensitive();
 
 pub static AuthenticationErrorDescription: Shape = Shape::new(
         "AuthenticationErrorDescription",
         Kind::String,
     )
-    .length(Some(1.0), Some(2048.0))
-    .pattern("^[\\x20-\\x21\\x23-\\x5B\\x5D-\\x7E]*$")
-    .sensitive();
+    .with_length(Some(1.0), Some(2048.0))
+    .with_pattern("^[\\x20-\\x21\\x23-\\x5B\\x5D-\\x7E]*$")
+    .with_sensitive();
 
 pub static AuthenticationProfile: Shape = Shape::new(
     "AuthenticationProfile",
@@ -1561,7 +1587,7 @@ pub static AuthenticationProfile: Shape = Shape::new(
             Member::new("Description", "description", &AuthenticationProfileDescription),
             Member::new("AllowedIps", "allowed-ips", &IpCidrList),
             Member::new("BlockedIps", "blocked-ips", &IpCidrList),
-            Member::new("IsDefault", "is-default", &Boolean).default("false"),
+            Member::new("IsDefault", "is-default", &Boolean).with_default("false"),
             Member::new("CreatedTime", "created-time", &Timestamp),
             Member::new("LastModifiedTime", "last-modified-time", &Timestamp),
             Member::new("LastModifiedRegion", "last-modified-region", &RegionName),
@@ -1570,7 +1596,7 @@ pub static AuthenticationProfile: Shape = Shape::new(
                     "periodic-session-duration",
                     &AccessTokenDuration,
                 )
-                .deprecated(),
+                .with_deprecated(),
             Member::new(
                 "MaxSessionDuration",
                 "max-session-duration",
@@ -1586,7 +1612,7 @@ pub static AuthenticationProfile: Shape = Shape::new(
                     "session-inactivity-handling-enabled",
                     &Boolean,
                 )
-                .default("null"),
+                .with_default("null"),
         ],
     ),
 );
@@ -1595,19 +1621,19 @@ pub static AuthenticationProfileDescription: Shape = Shape::new(
         "AuthenticationProfileDescription",
         Kind::String,
     )
-    .length(Some(1.0), Some(250.0));
+    .with_length(Some(1.0), Some(250.0));
 
 pub static AuthenticationProfileId: Shape = Shape::new(
         "AuthenticationProfileId",
         Kind::String,
     )
-    .length(Some(1.0), Some(100.0));
+    .with_length(Some(1.0), Some(100.0));
 
 pub static AuthenticationProfileName: Shape = Shape::new(
         "AuthenticationProfileName",
         Kind::String,
     )
-    .length(Some(1.0), Some(128.0));
+    .with_length(Some(1.0), Some(128.0));
 
 pub static AuthenticationProfileSummary: Shape = Shape::new(
     "AuthenticationProfileSummary",
@@ -1616,7 +1642,7 @@ pub static AuthenticationProfileSummary: Shape = Shape::new(
             Member::new("Id", "id", &AuthenticationProfileId),
             Member::new("Arn", "arn", &ARN),
             Member::new("Name", "name", &AuthenticationProfileName),
-            Member::new("IsDefault", "is-default", &Boolean).default("false"),
+            Member::new("IsDefault", "is-default", &Boolean).with_default("false"),
             Member::new("LastModifiedTime", "last-modified-time", &Timestamp),
             Member::new("LastModifiedRegion", "last-modified-region", &RegionName),
         ],
@@ -1629,8 +1655,8 @@ pub static AuthenticationProfileSummaryList: Shape = Shape::new(
 );
 
 pub static AuthorizationCode: Shape = Shape::new("AuthorizationCode", Kind::String)
-    .length(Some(1.0), Some(2048.0))
-    .sensitive();
+    .with_length(Some(1.0), Some(2048.0))
+    .with_sensitive();
 
 pub static AutoAccept: Shape = Shape::new("AutoAccept", Kind::Boolean);
 
@@ -1638,10 +1664,10 @@ pub static AutoAcceptConfig: Shape = Shape::new(
     "AutoAcceptConfig",
     Kind::Structure(
         &[
-            Member::new("Channel", "channel", &Channel).required(),
+            Member::new("Channel", "channel", &Channel).with_required(),
             Member::new("AutoAccept", "auto-accept", &AutoAccept)
-                .required()
-                .default("false"),
+                .with_required()
+                .with_default("false"),
             Member::new(
                 "AgentFirstCallbackAutoAccept",
                 "agent-first-callback-auto-accept",
@@ -1659,7 +1685,11 @@ pub static AutoAcceptConfigs: Shape = Shape::new(
 pub static AutoEvaluationConfiguration: Shape = Shape::new(
     "AutoEvaluationConfiguration",
     Kind::Structure(
-        &[Member::new("Enabled", "enabled", &Boolean).required().default("false")],
+        &[
+            Member::new("Enabled", "enabled", &Boolean)
+                .with_required()
+                .with_default("false"),
+        ],
     ),
 );
 
@@ -1668,8 +1698,8 @@ pub static AutoEvaluationDetails: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("AutoEvaluationEnabled", "auto-evaluation-enabled", &Boolean)
-                .required()
-                .default("false"),
+                .with_required()
+                .with_default("false"),
             Member::new(
                 "AutoEvaluationStatus",
                 "auto-evaluation-status",
@@ -1716,5 +1746,5 @@ pub static AvailableNumbersList: Shape = Shape::new(
 );
 
 pub static AwsRegion: Shape = Shape::new("AwsRegion", Kind::String)
-    .length(Some(8.0), Some(31.0))
-    .pattern("^[a-z]{2}(-[a-z]+){1,2}(-[0-9])?$");
+    .with_length(Some(8.0), Some(31.0))
+    .with_pattern("^[a-z]{2}(-[a-z]+){1,2}(-[0-9])?$");

@@ -12,14 +12,16 @@ pub static BatchAssociateAnalyticsDataSetRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance whose data sets to share.")
-                .required()
-                .location(Location::Label),
+                .with_doc(
+                    "The ID of the Amazon Connect instance whose data sets to share.",
+                )
+                .with_required()
+                .with_location(Location::Label),
             Member::new("DataSetIds", "data-set-ids", &DataSetIds)
-                .doc("The IDs of the data sets to share.")
-                .required(),
+                .with_doc("The IDs of the data sets to share.")
+                .with_required(),
             Member::new("TargetAccountId", "target-account-id", &AWSAccountId)
-                .doc(
+                .with_doc(
                     "The AWS account to share with, by account ID; leave it out for the instance's own account.",
                 ),
         ],
@@ -40,9 +42,11 @@ pub static BatchCreateDataTableValueFailureResult: Shape = Shape::new(
     "BatchCreateDataTableValueFailureResult",
     Kind::Structure(
         &[
-            Member::new("PrimaryValues", "primary-values", &PrimaryValuesSet).required(),
-            Member::new("AttributeName", "attribute-name", &DataTableName).required(),
-            Member::new("Message", "message", &String).required(),
+            Member::new("PrimaryValues", "primary-values", &PrimaryValuesSet)
+                .with_required(),
+            Member::new("AttributeName", "attribute-name", &DataTableName)
+                .with_required(),
+            Member::new("Message", "message", &String).with_required(),
         ],
     ),
 );
@@ -57,20 +61,20 @@ pub static BatchCreateDataTableValueRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the data table belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("DataTableId", "data-table-id", &DataTableId)
-                .doc("The ID of the data table to add values to.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the data table to add values to.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("Values", "values", &DataTableValueList)
-                .doc(
+                .with_doc(
                     "The values to create, each with the primary values of its record, the attribute name and the value.",
                 )
-                .required(),
+                .with_required(),
         ],
     ),
 );
@@ -84,9 +88,9 @@ pub static BatchCreateDataTableValueResponse: Shape = Shape::new(
                     "successful",
                     &BatchCreateDataTableValueSuccessResultList,
                 )
-                .required(),
+                .with_required(),
             Member::new("Failed", "failed", &BatchCreateDataTableValueFailureResultList)
-                .required(),
+                .with_required(),
         ],
     ),
 );
@@ -95,10 +99,13 @@ pub static BatchCreateDataTableValueSuccessResult: Shape = Shape::new(
     "BatchCreateDataTableValueSuccessResult",
     Kind::Structure(
         &[
-            Member::new("PrimaryValues", "primary-values", &PrimaryValuesSet).required(),
-            Member::new("AttributeName", "attribute-name", &DataTableName).required(),
-            Member::new("RecordId", "record-id", &DataTableId).required(),
-            Member::new("LockVersion", "lock-version", &DataTableLockVersion).required(),
+            Member::new("PrimaryValues", "primary-values", &PrimaryValuesSet)
+                .with_required(),
+            Member::new("AttributeName", "attribute-name", &DataTableName)
+                .with_required(),
+            Member::new("RecordId", "record-id", &DataTableId).with_required(),
+            Member::new("LockVersion", "lock-version", &DataTableLockVersion)
+                .with_required(),
         ],
     ),
 );
@@ -112,9 +119,11 @@ pub static BatchDeleteDataTableValueFailureResult: Shape = Shape::new(
     "BatchDeleteDataTableValueFailureResult",
     Kind::Structure(
         &[
-            Member::new("PrimaryValues", "primary-values", &PrimaryValuesSet).required(),
-            Member::new("AttributeName", "attribute-name", &DataTableName).required(),
-            Member::new("Message", "message", &String).required(),
+            Member::new("PrimaryValues", "primary-values", &PrimaryValuesSet)
+                .with_required(),
+            Member::new("AttributeName", "attribute-name", &DataTableName)
+                .with_required(),
+            Member::new("Message", "message", &String).with_required(),
         ],
     ),
 );
@@ -129,20 +138,20 @@ pub static BatchDeleteDataTableValueRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the data table belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("DataTableId", "data-table-id", &DataTableId)
-                .doc("The ID of the data table to remove values from.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the data table to remove values from.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("Values", "values", &DataTableDeleteValueIdentifierList)
-                .doc(
+                .with_doc(
                     "The values to delete, each by the primary values of its record and attribute name, with the lock version as read.",
                 )
-                .required(),
+                .with_required(),
         ],
     ),
 );
@@ -156,9 +165,9 @@ pub static BatchDeleteDataTableValueResponse: Shape = Shape::new(
                     "successful",
                     &BatchDeleteDataTableValueSuccessResultList,
                 )
-                .required(),
+                .with_required(),
             Member::new("Failed", "failed", &BatchDeleteDataTableValueFailureResultList)
-                .required(),
+                .with_required(),
         ],
     ),
 );
@@ -167,9 +176,12 @@ pub static BatchDeleteDataTableValueSuccessResult: Shape = Shape::new(
     "BatchDeleteDataTableValueSuccessResult",
     Kind::Structure(
         &[
-            Member::new("PrimaryValues", "primary-values", &PrimaryValuesSet).required(),
-            Member::new("AttributeName", "attribute-name", &DataTableName).required(),
-            Member::new("LockVersion", "lock-version", &DataTableLockVersion).required(),
+            Member::new("PrimaryValues", "primary-values", &PrimaryValuesSet)
+                .with_required(),
+            Member::new("AttributeName", "attribute-name", &DataTableName)
+                .with_required(),
+            Member::new("LockVersion", "lock-version", &DataTableLockVersion)
+                .with_required(),
         ],
     ),
 );
@@ -183,9 +195,11 @@ pub static BatchDescribeDataTableValueFailureResult: Shape = Shape::new(
     "BatchDescribeDataTableValueFailureResult",
     Kind::Structure(
         &[
-            Member::new("PrimaryValues", "primary-values", &PrimaryValuesSet).required(),
-            Member::new("AttributeName", "attribute-name", &DataTableName).required(),
-            Member::new("Message", "message", &String).required(),
+            Member::new("PrimaryValues", "primary-values", &PrimaryValuesSet)
+                .with_required(),
+            Member::new("AttributeName", "attribute-name", &DataTableName)
+                .with_required(),
+            Member::new("Message", "message", &String).with_required(),
         ],
     ),
 );
@@ -200,20 +214,20 @@ pub static BatchDescribeDataTableValueRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the data table belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("DataTableId", "data-table-id", &DataTableId)
-                .doc("The ID of the data table to read.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the data table to read.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("Values", "values", &DataTableValueIdentifierList)
-                .doc(
+                .with_doc(
                     "The values to read, each by the primary values of its record and attribute name.",
                 )
-                .required(),
+                .with_required(),
         ],
     ),
 );
@@ -227,13 +241,13 @@ pub static BatchDescribeDataTableValueResponse: Shape = Shape::new(
                     "successful",
                     &BatchDescribeDataTableValueSuccessResultList,
                 )
-                .required(),
+                .with_required(),
             Member::new(
                     "Failed",
                     "failed",
                     &BatchDescribeDataTableValueFailureResultList,
                 )
-                .required(),
+                .with_required(),
         ],
     ),
 );
@@ -242,13 +256,15 @@ pub static BatchDescribeDataTableValueSuccessResult: Shape = Shape::new(
     "BatchDescribeDataTableValueSuccessResult",
     Kind::Structure(
         &[
-            Member::new("RecordId", "record-id", &DataTableId).required(),
-            Member::new("AttributeId", "attribute-id", &DataTableId).required(),
+            Member::new("RecordId", "record-id", &DataTableId).with_required(),
+            Member::new("AttributeId", "attribute-id", &DataTableId).with_required(),
             Member::new("PrimaryValues", "primary-values", &PrimaryValuesResponseSet)
-                .required(),
-            Member::new("AttributeName", "attribute-name", &DataTableName).required(),
+                .with_required(),
+            Member::new("AttributeName", "attribute-name", &DataTableName)
+                .with_required(),
             Member::new("Value", "value", &String),
-            Member::new("LockVersion", "lock-version", &DataTableLockVersion).required(),
+            Member::new("LockVersion", "lock-version", &DataTableLockVersion)
+                .with_required(),
             Member::new("LastModifiedTime", "last-modified-time", &Timestamp),
             Member::new("LastModifiedRegion", "last-modified-region", &RegionName),
         ],
@@ -265,16 +281,16 @@ pub static BatchDisassociateAnalyticsDataSetRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance whose data sets to stop sharing.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("DataSetIds", "data-set-ids", &DataSetIds)
-                .doc("The IDs of the data sets to stop sharing.")
-                .required(),
+                .with_doc("The IDs of the data sets to stop sharing.")
+                .with_required(),
             Member::new("TargetAccountId", "target-account-id", &AWSAccountId)
-                .doc(
+                .with_doc(
                     "The AWS account to stop sharing with, by account ID; leave it out for the instance's own account.",
                 ),
         ],
@@ -296,20 +312,20 @@ pub static BatchGetAttachedFileMetadataRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("FileIds", "file-ids", &FileIdList)
-                .doc("The IDs of the files whose metadata to read.")
-                .required(),
+                .with_doc("The IDs of the files whose metadata to read.")
+                .with_required(),
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the attached file belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("AssociatedResourceArn", "associated-resource-arn", &ARN)
-                .doc(
+                .with_doc(
                     "The ARN of the resource the file is attached to, such as a case or an email contact.",
                 )
-                .required()
-                .location(Location::Query("associatedResourceArn")),
+                .with_required()
+                .with_location(Location::Query("associatedResourceArn")),
         ],
     ),
 );
@@ -329,20 +345,20 @@ pub static BatchGetFlowAssociationRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the resources belong to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("ResourceIds", "resource-ids", &resourceArnListMaxLimit100)
-                .doc("The IDs or ARNs of the resources to look up.")
-                .required(),
+                .with_doc("The IDs or ARNs of the resources to look up.")
+                .with_required(),
             Member::new(
                     "ResourceType",
                     "resource-type",
                     &ListFlowAssociationResourceType,
                 )
-                .doc("The kind of resource the IDs name."),
+                .with_doc("The kind of resource the IDs name."),
         ],
     ),
 );
@@ -365,25 +381,25 @@ pub static BatchPutContactRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("ClientToken", "client-token", &ClientToken)
-                .doc(
+                .with_doc(
                     "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
                 )
-                .idempotency_token(),
+                .with_idempotency_token(),
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance in which to create the contacts.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new(
                     "ContactDataRequestList",
                     "contact-data-request-list",
                     &ContactDataRequestList,
                 )
-                .doc(
+                .with_doc(
                     "The contacts to create, each with its customer and system endpoints, a request identifier, the queue, attributes and campaign details.",
                 )
-                .required(),
+                .with_required(),
         ],
     ),
 );
@@ -406,9 +422,11 @@ pub static BatchUpdateDataTableValueFailureResult: Shape = Shape::new(
     "BatchUpdateDataTableValueFailureResult",
     Kind::Structure(
         &[
-            Member::new("PrimaryValues", "primary-values", &PrimaryValuesSet).required(),
-            Member::new("AttributeName", "attribute-name", &DataTableName).required(),
-            Member::new("Message", "message", &String).required(),
+            Member::new("PrimaryValues", "primary-values", &PrimaryValuesSet)
+                .with_required(),
+            Member::new("AttributeName", "attribute-name", &DataTableName)
+                .with_required(),
+            Member::new("Message", "message", &String).with_required(),
         ],
     ),
 );
@@ -423,20 +441,20 @@ pub static BatchUpdateDataTableValueRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the data table belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("DataTableId", "data-table-id", &DataTableId)
-                .doc("The ID of the data table whose values to change.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the data table whose values to change.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("Values", "values", &DataTableValueList)
-                .doc(
+                .with_doc(
                     "The values to change, each by the primary values of its record and attribute name, with the new value and the lock version as read.",
                 )
-                .required(),
+                .with_required(),
         ],
     ),
 );
@@ -450,9 +468,9 @@ pub static BatchUpdateDataTableValueResponse: Shape = Shape::new(
                     "successful",
                     &BatchUpdateDataTableValueSuccessResultList,
                 )
-                .required(),
+                .with_required(),
             Member::new("Failed", "failed", &BatchUpdateDataTableValueFailureResultList)
-                .required(),
+                .with_required(),
         ],
     ),
 );
@@ -461,9 +479,12 @@ pub static BatchUpdateDataTableValueSuccessResult: Shape = Shape::new(
     "BatchUpdateDataTableValueSuccessResult",
     Kind::Structure(
         &[
-            Member::new("PrimaryValues", "primary-values", &PrimaryValuesSet).required(),
-            Member::new("AttributeName", "attribute-name", &DataTableName).required(),
-            Member::new("LockVersion", "lock-version", &DataTableLockVersion).required(),
+            Member::new("PrimaryValues", "primary-values", &PrimaryValuesSet)
+                .with_required(),
+            Member::new("AttributeName", "attribute-name", &DataTableName)
+                .with_required(),
+            Member::new("LockVersion", "lock-version", &DataTableLockVersion)
+                .with_required(),
         ],
     ),
 );
@@ -484,8 +505,8 @@ pub static BehaviorType: Shape = Shape::new(
 );
 
 pub static Body: Shape = Shape::new("Body", Kind::String)
-    .length(Some(1.0), Some(5242880.0))
-    .sensitive();
+    .with_length(Some(1.0), Some(5242880.0))
+    .with_sensitive();
 
 pub static Boolean: Shape = Shape::new("Boolean", Kind::Boolean);
 
@@ -507,9 +528,9 @@ pub static BooleanCondition: Shape = Shape::new(
 );
 
 pub static BotName: Shape = Shape::new("BotName", Kind::String)
-    .length(Some(0.0), Some(50.0));
+    .with_length(Some(0.0), Some(50.0));
 
 pub static BoxedBoolean: Shape = Shape::new("BoxedBoolean", Kind::Boolean);
 
 pub static BucketName: Shape = Shape::new("BucketName", Kind::String)
-    .length(Some(1.0), Some(128.0));
+    .with_length(Some(1.0), Some(128.0));

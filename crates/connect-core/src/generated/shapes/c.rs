@@ -13,14 +13,14 @@ pub static Campaign: Shape = Shape::new(
 );
 
 pub static CampaignId: Shape = Shape::new("CampaignId", Kind::String)
-    .length(Some(1.0), Some(100.0));
+    .with_length(Some(1.0), Some(100.0));
 
 pub static CaseSlaConfiguration: Shape = Shape::new(
     "CaseSlaConfiguration",
     Kind::Structure(
         &[
-            Member::new("Name", "name", &SlaName).required(),
-            Member::new("Type", "type", &SlaType).required(),
+            Member::new("Name", "name", &SlaName).with_required(),
+            Member::new("Type", "type", &SlaType).with_required(),
             Member::new("FieldId", "field-id", &FieldValueId),
             Member::new(
                 "TargetFieldValues",
@@ -28,7 +28,7 @@ pub static CaseSlaConfiguration: Shape = Shape::new(
                 &SlaFieldValueUnionList,
             ),
             Member::new("TargetSlaMinutes", "target-sla-minutes", &TargetSlaMinutes)
-                .required(),
+                .with_required(),
         ],
     ),
 );
@@ -56,7 +56,7 @@ pub static ChannelToCountMap: Shape = Shape::new(
 );
 
 pub static Channels: Shape = Shape::new("Channels", Kind::List(&Channel))
-    .length(Some(0.0), Some(4.0));
+    .with_length(Some(0.0), Some(4.0));
 
 pub static ChatContactMetrics: Shape = Shape::new(
     "ChatContactMetrics",
@@ -91,16 +91,16 @@ pub static ChatContactMetrics: Shape = Shape::new(
 );
 
 pub static ChatContent: Shape = Shape::new("ChatContent", Kind::String)
-    .length(Some(1.0), Some(16384.0));
+    .with_length(Some(1.0), Some(16384.0));
 
 pub static ChatContentType: Shape = Shape::new("ChatContentType", Kind::String)
-    .length(Some(1.0), Some(100.0));
+    .with_length(Some(1.0), Some(100.0));
 
 pub static ChatDurationInMinutes: Shape = Shape::new(
         "ChatDurationInMinutes",
         Kind::Integer,
     )
-    .range(Some(60.0), Some(10080.0));
+    .with_range(Some(60.0), Some(10080.0));
 
 pub static ChatEntryPointParameters: Shape = Shape::new(
     "ChatEntryPointParameters",
@@ -111,7 +111,7 @@ pub static ChatEvent: Shape = Shape::new(
     "ChatEvent",
     Kind::Structure(
         &[
-            Member::new("Type", "type", &ChatEventType).required(),
+            Member::new("Type", "type", &ChatEventType).with_required(),
             Member::new("ContentType", "content-type", &ChatContentType),
             Member::new("Content", "content", &ChatContent),
         ],
@@ -133,8 +133,8 @@ pub static ChatMessage: Shape = Shape::new(
     "ChatMessage",
     Kind::Structure(
         &[
-            Member::new("ContentType", "content-type", &ChatContentType).required(),
-            Member::new("Content", "content", &ChatContent).required(),
+            Member::new("ContentType", "content-type", &ChatContentType).with_required(),
+            Member::new("Content", "content", &ChatContent).with_required(),
         ],
     ),
 );
@@ -163,7 +163,7 @@ pub static ChatParticipantRoleConfig: Shape = Shape::new(
                     "participant-timer-config-list",
                     &ParticipantTimerConfigList,
                 )
-                .required(),
+                .with_required(),
         ],
     ),
 );
@@ -177,7 +177,7 @@ pub static ChatStreamingConfiguration: Shape = Shape::new(
                     "streaming-endpoint-arn",
                     &ChatStreamingEndpointARN,
                 )
-                .required(),
+                .with_required(),
         ],
     ),
 );
@@ -186,7 +186,7 @@ pub static ChatStreamingEndpointARN: Shape = Shape::new(
         "ChatStreamingEndpointARN",
         Kind::String,
     )
-    .length(Some(1.0), Some(350.0));
+    .with_length(Some(1.0), Some(350.0));
 
 pub static ChildHoursOfOperationsList: Shape = Shape::new(
     "ChildHoursOfOperationsList",
@@ -198,31 +198,33 @@ pub static ClaimPhoneNumberRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("TargetArn", "target-arn", &ARN)
-                .doc(
+                .with_doc(
                     "The ARN of the instance or traffic distribution group to claim the number for; give this or InstanceId.",
                 ),
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the instance to claim the number for; give this or TargetArn.",
                 ),
             Member::new("PhoneNumber", "phone-number", &PhoneNumber)
-                .doc(
+                .with_doc(
                     "The phone number to claim, as found by search-available-phone-numbers. It is in E.164 format (+ and country code).",
                 )
-                .required(),
+                .with_required(),
             Member::new(
                     "PhoneNumberDescription",
                     "phone-number-description",
                     &PhoneNumberDescription,
                 )
-                .doc("A description of the phone number, for your own reference."),
+                .with_doc("A description of the phone number, for your own reference."),
             Member::new("Tags", "tags", &TagMap)
-                .doc("Tags to attach to the new phone number, as key and value pairs."),
+                .with_doc(
+                    "Tags to attach to the new phone number, as key and value pairs.",
+                ),
             Member::new("ClientToken", "client-token", &ClientToken)
-                .doc(
+                .with_doc(
                     "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
                 )
-                .idempotency_token(),
+                .with_idempotency_token(),
         ],
     ),
 );
@@ -265,7 +267,7 @@ pub static ClaimedPhoneNumberSummary: Shape = Shape::new(
 );
 
 pub static ClientToken: Shape = Shape::new("ClientToken", Kind::String)
-    .length(Some(0.0), Some(500.0));
+    .with_length(Some(0.0), Some(500.0));
 
 pub static CommonAttributeAndCondition: Shape = Shape::new(
     "CommonAttributeAndCondition",
@@ -283,16 +285,16 @@ pub static CommonHumanReadableDescription: Shape = Shape::new(
         "CommonHumanReadableDescription",
         Kind::String,
     )
-    .pattern("^[\\P{C}\\r\\n\\t]{1,250}$");
+    .with_pattern("^[\\P{C}\\r\\n\\t]{1,250}$");
 
 pub static CommonHumanReadableName: Shape = Shape::new(
         "CommonHumanReadableName",
         Kind::String,
     )
-    .pattern("^[\\P{C}\\r\\n\\t]{1,127}$");
+    .with_pattern("^[\\P{C}\\r\\n\\t]{1,127}$");
 
 pub static CommonNameLength127: Shape = Shape::new("CommonNameLength127", Kind::String)
-    .length(Some(1.0), Some(127.0));
+    .with_length(Some(1.0), Some(127.0));
 
 pub static Comparison: Shape = Shape::new(
     "Comparison",
@@ -300,30 +302,30 @@ pub static Comparison: Shape = Shape::new(
 );
 
 pub static ComparisonOperator: Shape = Shape::new("ComparisonOperator", Kind::String)
-    .length(Some(1.0), Some(127.0));
+    .with_length(Some(1.0), Some(127.0));
 
 pub static CompleteAttachedFileUploadRequest: Shape = Shape::new(
     "CompleteAttachedFileUploadRequest",
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the attached file belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("FileId", "file-id", &FileId)
-                .doc(
+                .with_doc(
                     "The ID of the uploaded file, as returned by start-attached-file-upload.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("AssociatedResourceArn", "associated-resource-arn", &ARN)
-                .doc(
+                .with_doc(
                     "The ARN of the resource the file is attached to, such as a case or an email contact.",
                 )
-                .required()
-                .location(Location::Query("associatedResourceArn")),
+                .with_required()
+                .with_location(Location::Query("associatedResourceArn")),
         ],
     ),
 );
@@ -334,7 +336,7 @@ pub static CompleteAttachedFileUploadResponse: Shape = Shape::new(
 );
 
 pub static Concurrency: Shape = Shape::new("Concurrency", Kind::Integer)
-    .range(Some(1.0), Some(10.0));
+    .with_range(Some(1.0), Some(10.0));
 
 pub static Condition: Shape = Shape::new(
     "Condition",
@@ -350,7 +352,7 @@ pub static ConditionalOperationFailedException: Shape = Shape::new(
         "ConditionalOperationFailedException",
         Kind::Structure(&[Member::new("Message", "message", &Message)]),
     )
-    .error(Fault::Client, 409);
+    .with_error(Fault::Client, 409);
 
 pub static Conditions: Shape = Shape::new("Conditions", Kind::List(&Condition));
 
@@ -363,7 +365,7 @@ pub static ConflictException: Shape = Shape::new(
         "ConflictException",
         Kind::Structure(&[Member::new("Message", "message", &Message)]),
     )
-    .error(Fault::Client, 409);
+    .with_error(Fault::Client, 409);
 
 pub static ConnectionData: Shape = Shape::new(
     "ConnectionData",
@@ -476,10 +478,10 @@ pub static ContactConfiguration: Shape = Shape::new(
     "ContactConfiguration",
     Kind::Structure(
         &[
-            Member::new("ContactId", "contact-id", &ContactId).required(),
+            Member::new("ContactId", "contact-id", &ContactId).with_required(),
             Member::new("ParticipantRole", "participant-role", &ParticipantRole),
             Member::new("IncludeRawMessage", "include-raw-message", &IncludeRawMessage)
-                .default("false"),
+                .with_default("false"),
         ],
     ),
 );
@@ -503,16 +505,16 @@ pub static ContactDataRequestList: Shape = Shape::new(
         "ContactDataRequestList",
         Kind::List(&ContactDataRequest),
     )
-    .length(Some(1.0), Some(25.0));
+    .with_length(Some(1.0), Some(25.0));
 
 pub static ContactDetailDescription: Shape = Shape::new(
         "ContactDetailDescription",
         Kind::String,
     )
-    .length(Some(0.0), Some(1024.0));
+    .with_length(Some(0.0), Some(1024.0));
 
 pub static ContactDetailName: Shape = Shape::new("ContactDetailName", Kind::String)
-    .length(Some(0.0), Some(1024.0));
+    .with_length(Some(0.0), Some(1024.0));
 
 pub static ContactDetails: Shape = Shape::new(
     "ContactDetails",
@@ -629,7 +631,7 @@ pub static ContactFlowDescription: Shape = Shape::new(
 );
 
 pub static ContactFlowId: Shape = Shape::new("ContactFlowId", Kind::String)
-    .length(Some(0.0), Some(500.0));
+    .with_length(Some(0.0), Some(500.0));
 
 pub static ContactFlowModule: Shape = Shape::new(
     "ContactFlowModule",
@@ -668,8 +670,8 @@ pub static ContactFlowModuleAlias: Shape = Shape::new(
         "ContactFlowModuleAlias",
         Kind::String,
     )
-    .length(Some(1.0), Some(100.0))
-    .pattern("^([$0-9a-zA-Z][_-]?)+$");
+    .with_length(Some(1.0), Some(100.0))
+    .with_pattern("^([$0-9a-zA-Z][_-]?)+$");
 
 pub static ContactFlowModuleAliasInfo: Shape = Shape::new(
     "ContactFlowModuleAliasInfo",
@@ -714,24 +716,24 @@ pub static ContactFlowModuleContent: Shape = Shape::new(
         "ContactFlowModuleContent",
         Kind::String,
     )
-    .length(Some(1.0), Some(256000.0));
+    .with_length(Some(1.0), Some(256000.0));
 
 pub static ContactFlowModuleDescription: Shape = Shape::new(
         "ContactFlowModuleDescription",
         Kind::String,
     )
-    .length(Some(0.0), Some(500.0))
-    .pattern("\\S");
+    .with_length(Some(0.0), Some(500.0))
+    .with_pattern("\\S");
 
 pub static ContactFlowModuleId: Shape = Shape::new("ContactFlowModuleId", Kind::String)
-    .length(Some(1.0), Some(256.0));
+    .with_length(Some(1.0), Some(256.0));
 
 pub static ContactFlowModuleName: Shape = Shape::new(
         "ContactFlowModuleName",
         Kind::String,
     )
-    .length(Some(1.0), Some(127.0))
-    .pattern("\\S");
+    .with_length(Some(1.0), Some(127.0))
+    .with_pattern("\\S");
 
 pub static ContactFlowModuleSearchConditionList: Shape = Shape::new(
     "ContactFlowModuleSearchConditionList",
@@ -821,13 +823,13 @@ pub static ContactFlowModulesSummaryList: Shape = Shape::new(
 );
 
 pub static ContactFlowName: Shape = Shape::new("ContactFlowName", Kind::String)
-    .length(Some(1.0), None);
+    .with_length(Some(1.0), None);
 
 pub static ContactFlowNotPublishedException: Shape = Shape::new(
         "ContactFlowNotPublishedException",
         Kind::Structure(&[Member::new("Message", "message", &Message)]),
     )
-    .error(Fault::Client, 404);
+    .with_error(Fault::Client, 404);
 
 pub static ContactFlowSearchConditionList: Shape = Shape::new(
     "ContactFlowSearchConditionList",
@@ -937,7 +939,7 @@ pub static ContactFlowTypes: Shape = Shape::new(
         "ContactFlowTypes",
         Kind::List(&ContactFlowType),
     )
-    .length(Some(0.0), Some(10.0));
+    .with_length(Some(0.0), Some(10.0));
 
 pub static ContactFlowVersionSummary: Shape = Shape::new(
     "ContactFlowVersionSummary",
@@ -960,7 +962,7 @@ pub static ContactFlowVersionSummaryList: Shape = Shape::new(
 );
 
 pub static ContactId: Shape = Shape::new("ContactId", Kind::String)
-    .length(Some(1.0), Some(256.0));
+    .with_length(Some(1.0), Some(256.0));
 
 pub static ContactInitiationMethod: Shape = Shape::new(
     "ContactInitiationMethod",
@@ -1008,7 +1010,7 @@ pub static ContactMediaProcessingFailureMode: Shape = Shape::new(
 
 pub static ContactMetricInfo: Shape = Shape::new(
     "ContactMetricInfo",
-    Kind::Structure(&[Member::new("Name", "name", &ContactMetricName).required()]),
+    Kind::Structure(&[Member::new("Name", "name", &ContactMetricName).with_required()]),
 );
 
 pub static ContactMetricName: Shape = Shape::new(
@@ -1025,8 +1027,8 @@ pub static ContactMetricResult: Shape = Shape::new(
     "ContactMetricResult",
     Kind::Structure(
         &[
-            Member::new("Name", "name", &ContactMetricName).required(),
-            Member::new("Value", "value", &ContactMetricValue).required(),
+            Member::new("Name", "name", &ContactMetricName).with_required(),
+            Member::new("Value", "value", &ContactMetricValue).with_required(),
         ],
     ),
 );
@@ -1045,13 +1047,13 @@ pub static ContactMetrics: Shape = Shape::new(
         "ContactMetrics",
         Kind::List(&ContactMetricInfo),
     )
-    .length(Some(1.0), None);
+    .with_length(Some(1.0), None);
 
 pub static ContactNotFoundException: Shape = Shape::new(
         "ContactNotFoundException",
         Kind::Structure(&[Member::new("Message", "message", &Message)]),
     )
-    .error(Fault::Client, 410);
+    .with_error(Fault::Client, 410);
 
 pub static ContactParticipantRole: Shape = Shape::new(
     "ContactParticipantRole",
@@ -1161,7 +1163,7 @@ pub static ContactSearchSummarySegmentAttributes: Shape = Shape::new(
             value: &ContactSearchSummarySegmentAttributeValue,
         },
     )
-    .sensitive();
+    .with_sensitive();
 
 pub static ContactState: Shape = Shape::new(
     "ContactState",
@@ -1181,17 +1183,17 @@ pub static ContactState: Shape = Shape::new(
 );
 
 pub static ContactStates: Shape = Shape::new("ContactStates", Kind::List(&ContactState))
-    .length(Some(0.0), Some(9.0));
+    .with_length(Some(0.0), Some(9.0));
 
 pub static ContactTagKey: Shape = Shape::new("ContactTagKey", Kind::String)
-    .length(Some(1.0), Some(128.0))
-    .pattern("^(?!aws:)[a-zA-Z+-=._:/]+$");
+    .with_length(Some(1.0), Some(128.0))
+    .with_pattern("^(?!aws:)[a-zA-Z+-=._:/]+$");
 
 pub static ContactTagKeys: Shape = Shape::new(
         "ContactTagKeys",
         Kind::List(&ContactTagKey),
     )
-    .length(Some(1.0), Some(6.0));
+    .with_length(Some(1.0), Some(6.0));
 
 pub static ContactTagMap: Shape = Shape::new(
         "ContactTagMap",
@@ -1200,18 +1202,18 @@ pub static ContactTagMap: Shape = Shape::new(
             value: &ContactTagValue,
         },
     )
-    .length(Some(1.0), Some(6.0));
+    .with_length(Some(1.0), Some(6.0));
 
 pub static ContactTagValue: Shape = Shape::new("ContactTagValue", Kind::String)
-    .length(Some(0.0), Some(256.0));
+    .with_length(Some(0.0), Some(256.0));
 
 pub static Contacts: Shape = Shape::new("Contacts", Kind::List(&ContactSearchSummary));
 
 pub static Content: Shape = Shape::new("Content", Kind::String)
-    .length(Some(1.0), Some(1024.0));
+    .with_length(Some(1.0), Some(1024.0));
 
 pub static ContentType: Shape = Shape::new("ContentType", Kind::String)
-    .length(Some(1.0), Some(255.0));
+    .with_length(Some(1.0), Some(255.0));
 
 pub static ControlPlaneAttributeFilter: Shape = Shape::new(
     "ControlPlaneAttributeFilter",
@@ -1262,23 +1264,25 @@ pub static CreateAgentStatusRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance in which to create the agent status.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("Name", "name", &AgentStatusName)
-                .doc("The name of the new agent status.")
-                .required(),
+                .with_doc("The name of the new agent status.")
+                .with_required(),
             Member::new("Description", "description", &AgentStatusDescription)
-                .doc("A description of the new agent status."),
+                .with_doc("A description of the new agent status."),
             Member::new("State", "state", &AgentStatusState)
-                .doc("Whether agents can choose the status (ENABLED) or not.")
-                .required(),
+                .with_doc("Whether agents can choose the status (ENABLED) or not.")
+                .with_required(),
             Member::new("DisplayOrder", "display-order", &AgentStatusOrderNumber)
-                .doc("The status's position in the agents' list of statuses."),
+                .with_doc("The status's position in the agents' list of statuses."),
             Member::new("Tags", "tags", &TagMap)
-                .doc("Tags to attach to the new agent status, as key and value pairs."),
+                .with_doc(
+                    "Tags to attach to the new agent status, as key and value pairs.",
+                ),
         ],
     ),
 );
@@ -1297,8 +1301,8 @@ pub static CreateCaseActionDefinition: Shape = Shape::new(
     "CreateCaseActionDefinition",
     Kind::Structure(
         &[
-            Member::new("Fields", "fields", &FieldValues).required(),
-            Member::new("TemplateId", "template-id", &TemplateId).required(),
+            Member::new("Fields", "fields", &FieldValues).with_required(),
+            Member::new("TemplateId", "template-id", &TemplateId).with_required(),
         ],
     ),
 );
@@ -1308,31 +1312,31 @@ pub static CreateContactFlowModuleAliasRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceIdOrArn)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the flow module belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("Description", "description", &ContactFlowDescription)
-                .doc("A description of the new alias."),
+                .with_doc("A description of the new alias."),
             Member::new(
                     "ContactFlowModuleId",
                     "contact-flow-module-id",
                     &ContactFlowModuleId,
                 )
-                .doc("The ID of the flow module that the new alias belongs to.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the flow module that the new alias belongs to.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new(
                     "ContactFlowModuleVersion",
                     "contact-flow-module-version",
                     &ResourceVersion,
                 )
-                .doc("The version of the module the alias points at.")
-                .required(),
+                .with_doc("The version of the module the alias points at.")
+                .with_required(),
             Member::new("AliasName", "alias-name", &ContactFlowModuleAlias)
-                .doc("The name of the new alias.")
-                .required(),
+                .with_doc("The name of the new alias.")
+                .with_required(),
         ],
     ),
 );
@@ -1352,36 +1356,40 @@ pub static CreateContactFlowModuleRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance in which to create the flow module.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("Name", "name", &ContactFlowModuleName)
-                .doc("The name of the new flow module.")
-                .required(),
+                .with_doc("The name of the new flow module.")
+                .with_required(),
             Member::new("Description", "description", &ContactFlowModuleDescription)
-                .doc("A description of the new flow module."),
+                .with_doc("A description of the new flow module."),
             Member::new("Content", "content", &ContactFlowModuleContent)
-                .doc(
+                .with_doc(
                     "The module's definition in the Amazon Connect flow language, as a JSON string. Use file://PATH to read it from a file.",
                 )
-                .required(),
+                .with_required(),
             Member::new("Tags", "tags", &TagMap)
-                .doc("Tags to attach to the new flow module, as key and value pairs."),
+                .with_doc(
+                    "Tags to attach to the new flow module, as key and value pairs.",
+                ),
             Member::new("ClientToken", "client-token", &ClientToken)
-                .doc(
+                .with_doc(
                     "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
                 )
-                .idempotency_token(),
+                .with_idempotency_token(),
             Member::new("Settings", "settings", &FlowModuleSettings)
-                .doc("The module's settings (inputs and outputs), as a JSON string."),
+                .with_doc(
+                    "The module's settings (inputs and outputs), as a JSON string.",
+                ),
             Member::new(
                     "ExternalInvocationConfiguration",
                     "external-invocation-configuration",
                     &ExternalInvocationConfiguration,
                 )
-                .doc(
+                .with_doc(
                     "Whether the module can be invoked from outside flows, such as by an AI agent.",
                 ),
         ],
@@ -1400,23 +1408,23 @@ pub static CreateContactFlowModuleVersionRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the flow module belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("Description", "description", &ContactFlowModuleDescription)
-                .doc("A description of the new version."),
+                .with_doc("A description of the new version."),
             Member::new("ContactFlowModuleId", "contact-flow-module-id", &ARN)
-                .doc("The ID of the flow module that the new version belongs to.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the flow module that the new version belongs to.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new(
                     "FlowModuleContentSha256",
                     "flow-module-content-sha256",
                     &FlowModuleContentSha256,
                 )
-                .doc(
+                .with_doc(
                     "The SHA-256 hash of the module content you expect to freeze; the request fails if the content has changed since.",
                 ),
         ],
@@ -1438,32 +1446,32 @@ pub static CreateContactFlowRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance in which to create the flow.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("Name", "name", &ContactFlowName)
-                .doc("The name of the new flow.")
-                .required(),
+                .with_doc("The name of the new flow.")
+                .with_required(),
             Member::new("Type", "type", &ContactFlowType)
-                .doc(
+                .with_doc(
                     "The flow's type, which decides where it can be used (inbound, queue, hold, whisper, transfer, campaign).",
                 )
-                .required(),
+                .with_required(),
             Member::new("Description", "description", &ContactFlowDescription)
-                .doc("A description of the new flow."),
+                .with_doc("A description of the new flow."),
             Member::new("Content", "content", &ContactFlowContent)
-                .doc(
+                .with_doc(
                     "The flow's definition in the Amazon Connect flow language, as a JSON string. Use file://PATH to read it from a file.",
                 )
-                .required(),
+                .with_required(),
             Member::new("Status", "status", &ContactFlowStatus)
-                .doc(
+                .with_doc(
                     "Whether to publish the flow now or save it as a draft; the service publishes by default.",
                 ),
             Member::new("Tags", "tags", &TagMap)
-                .doc("Tags to attach to the new flow, as key and value pairs."),
+                .with_doc("Tags to attach to the new flow, as key and value pairs."),
         ],
     ),
 );
@@ -1484,29 +1492,31 @@ pub static CreateContactFlowVersionRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance that the flow belongs to.")
-                .required()
-                .location(Location::Label),
+                .with_doc(
+                    "The ID of the Amazon Connect instance that the flow belongs to.",
+                )
+                .with_required()
+                .with_location(Location::Label),
             Member::new("Description", "description", &ContactFlowDescription)
-                .doc("A description of the new version."),
+                .with_doc("A description of the new version."),
             Member::new("ContactFlowId", "contact-flow-id", &ARN)
-                .doc("The ID of the flow that the new version belongs to.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the flow that the new version belongs to.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("FlowContentSha256", "flow-content-sha256", &FlowContentSha256)
-                .doc(
+                .with_doc(
                     "The SHA-256 hash of the flow content you expect to freeze; the request fails if the content has changed since.",
                 ),
             Member::new("ContactFlowVersion", "contact-flow-version", &ResourceVersion)
-                .doc(
+                .with_doc(
                     "The version number you expect the new version to get; the request fails if another version was created meanwhile.",
                 ),
             Member::new("LastModifiedTime", "last-modified-time", &Timestamp)
-                .doc(
+                .with_doc(
                     "The flow's last-modified time as you last read it; the request fails if the flow has changed since.",
                 ),
             Member::new("LastModifiedRegion", "last-modified-region", &RegionName)
-                .doc(
+                .with_doc(
                     "The Region where the flow was last modified, as you last read it; used with LastModifiedTime.",
                 ),
         ],
@@ -1528,59 +1538,61 @@ pub static CreateContactRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance that handles the contact.")
-                .required(),
+                .with_doc(
+                    "The ID of the Amazon Connect instance that handles the contact.",
+                )
+                .with_required(),
             Member::new("ClientToken", "client-token", &ClientToken)
-                .doc(
+                .with_doc(
                     "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
                 )
-                .idempotency_token(),
+                .with_idempotency_token(),
             Member::new("RelatedContactId", "related-contact-id", &ContactId)
-                .doc(
+                .with_doc(
                     "The ID of an earlier contact to link the new one to; it shares attributes and references with that contact.",
                 ),
             Member::new("Attributes", "attributes", &Attributes)
-                .doc(
+                .with_doc(
                     "User-defined attributes of the new contact, as key and value pairs.",
                 ),
             Member::new("References", "references", &ContactReferences)
-                .doc(
+                .with_doc(
                     "References to attach to the new contact, by name, each with a type and value.",
                 ),
             Member::new("Channel", "channel", &Channel)
-                .doc("The channel of the new contact.")
-                .required(),
+                .with_doc("The channel of the new contact.")
+                .with_required(),
             Member::new(
                     "InitiationMethod",
                     "initiation-method",
                     &ContactInitiationMethod,
                 )
-                .doc("How the contact was initiated, as recorded on it.")
-                .required(),
+                .with_doc("How the contact was initiated, as recorded on it.")
+                .with_required(),
             Member::new(
                     "ExpiryDurationInMinutes",
                     "expiry-duration-in-minutes",
                     &ExpiryDurationInMinutes,
                 )
-                .doc(
+                .with_doc(
                     "How many minutes the contact stays open before it expires, when it is not completed at creation.",
                 ),
             Member::new("UserInfo", "user-info", &UserInfo)
-                .doc("The agent, by user ID, to whom the contact is assigned."),
+                .with_doc("The agent, by user ID, to whom the contact is assigned."),
             Member::new("InitiateAs", "initiate-as", &InitiateAs)
-                .doc(
+                .with_doc(
                     "Whether the contact starts connected to the agent in UserInfo or is recorded as already completed.",
                 ),
             Member::new("Name", "name", &Name)
-                .doc("A name for the contact, shown to agents."),
+                .with_doc("A name for the contact, shown to agents."),
             Member::new("Description", "description", &Description)
-                .doc("A description of the contact, shown to agents."),
+                .with_doc("A description of the contact, shown to agents."),
             Member::new("SegmentAttributes", "segment-attributes", &SegmentAttributes)
-                .doc(
+                .with_doc(
                     "System-defined segment attributes of the new contact, by name, each with its value.",
                 ),
             Member::new("PreviousContactId", "previous-contact-id", &ContactId)
-                .doc(
+                .with_doc(
                     "The ID of the contact that the new one follows, in the same chain.",
                 ),
         ],
@@ -1602,30 +1614,30 @@ pub static CreateDataTableAttributeRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the data table belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("DataTableId", "data-table-id", &DataTableId)
-                .doc("The ID of the data table that the new attribute belongs to.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the data table that the new attribute belongs to.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("Name", "name", &DataTableName)
-                .doc("The name of the new attribute (column).")
-                .required(),
+                .with_doc("The name of the new attribute (column).")
+                .with_required(),
             Member::new("ValueType", "value-type", &DataTableAttributeValueType)
-                .doc("The type of the attribute's values.")
-                .required(),
+                .with_doc("The type of the attribute's values.")
+                .with_required(),
             Member::new("Description", "description", &DataTableDescription)
-                .doc("A description of the new attribute."),
+                .with_doc("A description of the new attribute."),
             Member::new("Primary", "primary", &Boolean)
-                .doc(
+                .with_doc(
                     "Make the attribute part of the table's primary key, which identifies each record.",
                 )
-                .default("false"),
+                .with_default("false"),
             Member::new("Validation", "validation", &Validation)
-                .doc(
+                .with_doc(
                     "Rules the attribute's values must follow, such as lengths, numeric bounds, counts for lists, or an allowed set.",
                 ),
         ],
@@ -1636,9 +1648,10 @@ pub static CreateDataTableAttributeResponse: Shape = Shape::new(
     "CreateDataTableAttributeResponse",
     Kind::Structure(
         &[
-            Member::new("Name", "name", &DataTableName).required(),
+            Member::new("Name", "name", &DataTableName).with_required(),
             Member::new("AttributeId", "attribute-id", &DataTableId),
-            Member::new("LockVersion", "lock-version", &DataTableLockVersion).required(),
+            Member::new("LockVersion", "lock-version", &DataTableLockVersion)
+                .with_required(),
         ],
     ),
 );
@@ -1648,31 +1661,33 @@ pub static CreateDataTableRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance in which to create the data table.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("Name", "name", &DataTableName)
-                .doc("The name of the new data table.")
-                .required(),
+                .with_doc("The name of the new data table.")
+                .with_required(),
             Member::new("Description", "description", &DataTableDescription)
-                .doc("A description of the new data table."),
+                .with_doc("A description of the new data table."),
             Member::new("TimeZone", "time-zone", &TimeZone)
-                .doc(
+                .with_doc(
                     "The time zone used when evaluating the table's values, as an IANA name such as America/New_York.",
                 )
-                .required(),
+                .with_required(),
             Member::new("ValueLockLevel", "value-lock-level", &DataTableLockLevel)
-                .doc(
+                .with_doc(
                     "The level (whole table, record, attribute, single value, or none) at which concurrent changes of values are detected and refused.",
                 )
-                .required(),
+                .with_required(),
             Member::new("Status", "status", &DataTableStatus)
-                .doc("The status of the new table; PUBLISHED is the only one.")
-                .required(),
+                .with_doc("The status of the new table; PUBLISHED is the only one.")
+                .with_required(),
             Member::new("Tags", "tags", &TagMap)
-                .doc("Tags to attach to the new data table, as key and value pairs."),
+                .with_doc(
+                    "Tags to attach to the new data table, as key and value pairs.",
+                ),
         ],
     ),
 );
@@ -1681,9 +1696,10 @@ pub static CreateDataTableResponse: Shape = Shape::new(
     "CreateDataTableResponse",
     Kind::Structure(
         &[
-            Member::new("Id", "id", &DataTableId).required(),
-            Member::new("Arn", "arn", &ARN).required(),
-            Member::new("LockVersion", "lock-version", &DataTableLockVersion).required(),
+            Member::new("Id", "id", &DataTableId).with_required(),
+            Member::new("Arn", "arn", &ARN).with_required(),
+            Member::new("LockVersion", "lock-version", &DataTableLockVersion)
+                .with_required(),
         ],
     ),
 );
@@ -1693,24 +1709,26 @@ pub static CreateEmailAddressRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("Description", "description", &Description)
-                .doc("A description of the new email address."),
+                .with_doc("A description of the new email address."),
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance in which to create the email address.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("EmailAddress", "email-address", &EmailAddress)
-                .doc(
+                .with_doc(
                     "The email address to create, on one of the instance's email domains.",
                 )
-                .required(),
+                .with_required(),
             Member::new("DisplayName", "display-name", &EmailAddressDisplayName)
-                .doc("The name shown as the sender of messages from the address."),
+                .with_doc("The name shown as the sender of messages from the address."),
             Member::new("Tags", "tags", &TagMap)
-                .doc("Tags to attach to the new email address, as key and value pairs."),
+                .with_doc(
+                    "Tags to attach to the new email address, as key and value pairs.",
+                ),
             Member::new("ClientToken", "client-token", &ClientToken)
-                .doc(
+                .with_doc(
                     "A unique string of your choosing that makes the request idempotent, so that a retry with the same token does not create a second address.",
                 ),
         ],
@@ -1732,27 +1750,27 @@ pub static CreateEvaluationFormRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance in which to create the evaluation form.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("Title", "title", &EvaluationFormTitle)
-                .doc("The title of the form, shown to evaluators.")
-                .required(),
+                .with_doc("The title of the form, shown to evaluators.")
+                .with_required(),
             Member::new("Description", "description", &EvaluationFormDescription)
-                .doc("A description of the new evaluation form."),
+                .with_doc("A description of the new evaluation form."),
             Member::new("Items", "items", &EvaluationFormItemsList)
-                .doc(
+                .with_doc(
                     "The form's sections and questions, with their answer options and weights.",
                 )
-                .required(),
+                .with_required(),
             Member::new(
                     "ScoringStrategy",
                     "scoring-strategy",
                     &EvaluationFormScoringStrategy,
                 )
-                .doc(
+                .with_doc(
                     "How the form's score is computed (from sections or questions) and whether scoring is on.",
                 ),
             Member::new(
@@ -1760,19 +1778,19 @@ pub static CreateEvaluationFormRequest: Shape = Shape::new(
                     "auto-evaluation-configuration",
                     &EvaluationFormAutoEvaluationConfiguration,
                 )
-                .doc(
+                .with_doc(
                     "Whether the evaluation may be filled in automatically, from Contact Lens analysis.",
                 ),
             Member::new("ClientToken", "client-token", &ClientToken)
-                .doc(
+                .with_doc(
                     "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
                 )
-                .idempotency_token(),
+                .with_idempotency_token(),
             Member::new("AsDraft", "as-draft", &BoxedBoolean)
-                .doc("Create the form as a draft only.")
-                .default("false"),
+                .with_doc("Create the form as a draft only.")
+                .with_default("false"),
             Member::new("Tags", "tags", &TagMap)
-                .doc(
+                .with_doc(
                     "Tags to attach to the new evaluation form, as key and value pairs.",
                 ),
             Member::new(
@@ -1780,7 +1798,7 @@ pub static CreateEvaluationFormRequest: Shape = Shape::new(
                     "review-configuration",
                     &EvaluationReviewConfiguration,
                 )
-                .doc(
+                .with_doc(
                     "Who is notified to review evaluations made with the form, and for how many days a review can be asked.",
                 ),
             Member::new(
@@ -1788,13 +1806,13 @@ pub static CreateEvaluationFormRequest: Shape = Shape::new(
                     "target-configuration",
                     &EvaluationFormTargetConfiguration,
                 )
-                .doc("Which kind of contact interaction the form is for."),
+                .with_doc("Which kind of contact interaction the form is for."),
             Member::new(
                     "LanguageConfiguration",
                     "language-configuration",
                     &EvaluationFormLanguageConfiguration,
                 )
-                .doc("The language of the form."),
+                .with_doc("The language of the form."),
         ],
     ),
 );
@@ -1804,8 +1822,8 @@ pub static CreateEvaluationFormResponse: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("EvaluationFormId", "evaluation-form-id", &ResourceId)
-                .required(),
-            Member::new("EvaluationFormArn", "evaluation-form-arn", &ARN).required(),
+                .with_required(),
+            Member::new("EvaluationFormArn", "evaluation-form-arn", &ARN).with_required(),
         ],
     ),
 );
@@ -1815,51 +1833,51 @@ pub static CreateHoursOfOperationOverrideRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the hours of operation belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new(
                     "HoursOfOperationId",
                     "hours-of-operation-id",
                     &HoursOfOperationId,
                 )
-                .doc(
+                .with_doc(
                     "The ID of the hours of operation that the new override belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("Name", "name", &CommonHumanReadableName)
-                .doc("The name of the new hours of operation override.")
-                .required(),
+                .with_doc("The name of the new hours of operation override.")
+                .with_required(),
             Member::new("Description", "description", &CommonHumanReadableDescription)
-                .doc("A description of the new hours of operation override."),
+                .with_doc("A description of the new hours of operation override."),
             Member::new("Config", "config", &HoursOfOperationOverrideConfigList)
-                .doc(
+                .with_doc(
                     "The opening times on the override's dates, a start and an end time for each day of the week.",
                 )
-                .required(),
+                .with_required(),
             Member::new(
                     "EffectiveFrom",
                     "effective-from",
                     &HoursOfOperationOverrideYearMonthDayDateFormat,
                 )
-                .doc("The first date the override applies, as YYYY-MM-DD.")
-                .required(),
+                .with_doc("The first date the override applies, as YYYY-MM-DD.")
+                .with_required(),
             Member::new(
                     "EffectiveTill",
                     "effective-till",
                     &HoursOfOperationOverrideYearMonthDayDateFormat,
                 )
-                .doc("The last date the override applies, as YYYY-MM-DD.")
-                .required(),
+                .with_doc("The last date the override applies, as YYYY-MM-DD.")
+                .with_required(),
             Member::new("RecurrenceConfig", "recurrence-config", &RecurrenceConfig)
-                .doc(
+                .with_doc(
                     "How the override repeats (weekly, monthly or yearly, with an interval), when it is not a one-off.",
                 ),
             Member::new("OverrideType", "override-type", &OverrideType)
-                .doc(
+                .with_doc(
                     "Whether the override sets special opening times (STANDARD) or keeps the hours open or closed for the whole period.",
                 ),
         ],
@@ -1884,36 +1902,36 @@ pub static CreateHoursOfOperationRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance in which to create the hours of operation.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("Name", "name", &CommonNameLength127)
-                .doc("The name of the new hours of operation.")
-                .required(),
+                .with_doc("The name of the new hours of operation.")
+                .with_required(),
             Member::new("Description", "description", &HoursOfOperationDescription)
-                .doc("A description of the new hours of operation."),
+                .with_doc("A description of the new hours of operation."),
             Member::new("TimeZone", "time-zone", &TimeZone)
-                .doc(
+                .with_doc(
                     "The time zone of the opening times, as an IANA name such as America/New_York.",
                 )
-                .required(),
+                .with_required(),
             Member::new("Config", "config", &HoursOfOperationConfigList)
-                .doc(
+                .with_doc(
                     "The opening times, a start and an end time (hours and minutes) for each day of the week.",
                 )
-                .required(),
+                .with_required(),
             Member::new(
                     "ParentHoursOfOperationConfigs",
                     "parent-hours-of-operation-configs",
                     &ParentHoursOfOperationConfigList,
                 )
-                .doc(
+                .with_doc(
                     "Parent hours of operation, each by ID, whose overrides the new one is to inherit.",
                 ),
             Member::new("Tags", "tags", &TagMap)
-                .doc(
+                .with_doc(
                     "Tags to attach to the new hours of operation, as key and value pairs.",
                 ),
         ],
@@ -1939,25 +1957,25 @@ pub static CreateInstanceRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("ClientToken", "client-token", &ClientToken)
-                .doc(
+                .with_doc(
                     "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
                 )
-                .idempotency_token(),
+                .with_idempotency_token(),
             Member::new(
                     "IdentityManagementType",
                     "identity-management-type",
                     &DirectoryType,
                 )
-                .doc(
+                .with_doc(
                     "How users are managed, in Amazon Connect itself, through SAML federation, or in an existing AWS Directory Service directory.",
                 )
-                .required(),
+                .with_required(),
             Member::new("InstanceAlias", "instance-alias", &DirectoryAlias)
-                .doc(
+                .with_doc(
                     "The instance's alias, which becomes part of its access URL; required unless a directory is used. The URL is https://ALIAS.my.connect.aws.",
                 ),
             Member::new("DirectoryId", "directory-id", &DirectoryId)
-                .doc(
+                .with_doc(
                     "The ID of the AWS Directory Service directory to take users from, with EXISTING_DIRECTORY.",
                 ),
             Member::new(
@@ -1965,17 +1983,17 @@ pub static CreateInstanceRequest: Shape = Shape::new(
                     "inbound-calls-enabled",
                     &InboundCallsEnabled,
                 )
-                .doc("Whether the instance can receive calls.")
-                .required(),
+                .with_doc("Whether the instance can receive calls.")
+                .with_required(),
             Member::new(
                     "OutboundCallsEnabled",
                     "outbound-calls-enabled",
                     &OutboundCallsEnabled,
                 )
-                .doc("Whether the instance can place calls.")
-                .required(),
+                .with_doc("Whether the instance can place calls.")
+                .with_required(),
             Member::new("Tags", "tags", &TagMap)
-                .doc("Tags to attach to the new instance, as key and value pairs."),
+                .with_doc("Tags to attach to the new instance, as key and value pairs."),
         ],
     ),
 );
@@ -1992,21 +2010,21 @@ pub static CreateIntegrationAssociationRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance in which to create the integration association.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("IntegrationType", "integration-type", &IntegrationType)
-                .doc("The kind of integration.")
-                .required(),
+                .with_doc("The kind of integration.")
+                .with_required(),
             Member::new("IntegrationArn", "integration-arn", &ARN)
-                .doc(
+                .with_doc(
                     "The ARN of the application, domain, assistant or other resource to integrate with.",
                 )
-                .required(),
+                .with_required(),
             Member::new("SourceApplicationUrl", "source-application-url", &URI)
-                .doc(
+                .with_doc(
                     "The URL of the external application, for application integrations.",
                 ),
             Member::new(
@@ -2014,15 +2032,15 @@ pub static CreateIntegrationAssociationRequest: Shape = Shape::new(
                     "source-application-name",
                     &SourceApplicationName,
                 )
-                .doc(
+                .with_doc(
                     "The name of the external application, for application integrations.",
                 ),
             Member::new("SourceType", "source-type", &SourceType)
-                .doc(
+                .with_doc(
                     "The kind of external application the data comes from (Salesforce, Zendesk or Cases).",
                 ),
             Member::new("Tags", "tags", &TagMap)
-                .doc(
+                .with_doc(
                     "Tags to attach to the new integration association, as key and value pairs.",
                 ),
         ],
@@ -2048,41 +2066,43 @@ pub static CreateNotificationRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance in which to create the notification.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("ExpiresAt", "expires-at", &Timestamp)
-                .doc(
+                .with_doc(
                     "When the notification stops being shown; leave it out for the service's default.",
                 ),
             Member::new("Recipients", "recipients", &RecipientList)
-                .doc(
+                .with_doc(
                     "Who receives the notification (users, routing profiles or other recipients), by ARN.",
                 )
-                .required(),
+                .with_required(),
             Member::new("Priority", "priority", &ConfigurableNotificationPriority)
-                .doc("How prominently the notification is shown."),
+                .with_doc("How prominently the notification is shown."),
             Member::new("Content", "content", &NotificationContent)
-                .doc(
+                .with_doc(
                     "The notification's text, by language code (for example en_US), each a message.",
                 )
-                .required(),
+                .with_required(),
             Member::new("Tags", "tags", &TagMap)
-                .doc("Tags to attach to the new notification, as key and value pairs."),
+                .with_doc(
+                    "Tags to attach to the new notification, as key and value pairs.",
+                ),
             Member::new(
                     "PredefinedNotificationId",
                     "predefined-notification-id",
                     &NotificationId,
                 )
-                .doc("The ID of a predefined notification to base this one on.")
-                .deprecated(),
+                .with_doc("The ID of a predefined notification to base this one on.")
+                .with_deprecated(),
             Member::new("ClientToken", "client-token", &ClientToken)
-                .doc(
+                .with_doc(
                     "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
                 )
-                .idempotency_token(),
+                .with_idempotency_token(),
         ],
     ),
 );
@@ -2091,8 +2111,9 @@ pub static CreateNotificationResponse: Shape = Shape::new(
     "CreateNotificationResponse",
     Kind::Structure(
         &[
-            Member::new("NotificationId", "notification-id", &NotificationId).required(),
-            Member::new("NotificationArn", "notification-arn", &ARN).required(),
+            Member::new("NotificationId", "notification-id", &NotificationId)
+                .with_required(),
+            Member::new("NotificationArn", "notification-arn", &ARN).with_required(),
         ],
     ),
 );
@@ -2102,27 +2123,27 @@ pub static CreateParticipantRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance in which to create the participant.",
                 )
-                .required(),
+                .with_required(),
             Member::new("ContactId", "contact-id", &ContactId)
-                .doc("The ID of the chat contact to add the participant to.")
-                .required(),
+                .with_doc("The ID of the chat contact to add the participant to.")
+                .with_required(),
             Member::new("ClientToken", "client-token", &ClientToken)
-                .doc(
+                .with_doc(
                     "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
                 )
-                .idempotency_token(),
+                .with_idempotency_token(),
             Member::new(
                     "ParticipantDetails",
                     "participant-details",
                     &ParticipantDetailsToAdd,
                 )
-                .doc(
+                .with_doc(
                     "The new participant, with its role (such as CUSTOM_BOT), display name and capabilities.",
                 )
-                .required(),
+                .with_required(),
         ],
     ),
 );
@@ -2146,27 +2167,27 @@ pub static CreatePersistentContactAssociationRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance in which to create the persistent contact association.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("InitialContactId", "initial-contact-id", &ContactId)
-                .doc(
+                .with_doc(
                     "The ID of the new chat contact that continues an earlier conversation.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("RehydrationType", "rehydration-type", &RehydrationType)
-                .doc(
+                .with_doc(
                     "How much of the earlier conversation to show, the entire past session or from one segment on.",
                 )
-                .required(),
+                .with_required(),
             Member::new("SourceContactId", "source-contact-id", &ContactId)
-                .doc("The ID of the earlier chat contact to continue from.")
-                .required(),
+                .with_doc("The ID of the earlier chat contact to continue from.")
+                .with_required(),
             Member::new("ClientToken", "client-token", &ClientToken)
-                .doc(
+                .with_doc(
                     "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect.",
                 ),
         ],
@@ -2185,24 +2206,24 @@ pub static CreatePredefinedAttributeRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance in which to create the predefined attribute.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("Name", "name", &PredefinedAttributeName)
-                .doc("The name of the new attribute.")
-                .required(),
+                .with_doc("The name of the new attribute.")
+                .with_required(),
             Member::new("Values", "values", &PredefinedAttributeValues)
-                .doc("The attribute's allowed values, as a list of strings."),
+                .with_doc("The attribute's allowed values, as a list of strings."),
             Member::new("Purposes", "purposes", &PredefinedAttributePurposeNameList)
-                .doc("What the attribute's values are used for, as free labels."),
+                .with_doc("What the attribute's values are used for, as free labels."),
             Member::new(
                     "AttributeConfiguration",
                     "attribute-configuration",
                     &InputPredefinedAttributeConfiguration,
                 )
-                .doc(
+                .with_doc(
                     "Settings of the attribute, such as whether values are checked against the list when assigned.",
                 ),
         ],
@@ -2214,23 +2235,23 @@ pub static CreatePromptRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance in which to create the prompt.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("Name", "name", &CommonNameLength127)
-                .doc("The name of the new prompt.")
-                .required(),
+                .with_doc("The name of the new prompt.")
+                .with_required(),
             Member::new("Description", "description", &PromptDescription)
-                .doc("A description of the new prompt."),
+                .with_doc("A description of the new prompt."),
             Member::new("S3Uri", "s3-uri", &S3Uri)
-                .doc(
+                .with_doc(
                     "The Amazon S3 URI of the audio file, a WAV file. It has the form s3://bucket/key.",
                 )
-                .required(),
+                .with_required(),
             Member::new("Tags", "tags", &TagMap)
-                .doc("Tags to attach to the new prompt, as key and value pairs."),
+                .with_doc("Tags to attach to the new prompt, as key and value pairs."),
         ],
     ),
 );
@@ -2250,38 +2271,38 @@ pub static CreatePushNotificationRegistrationRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance in which to create the push notification registration.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("ClientToken", "client-token", &ClientToken)
-                .doc(
+                .with_doc(
                     "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
                 )
-                .idempotency_token(),
+                .with_idempotency_token(),
             Member::new("PinpointAppArn", "pinpoint-app-arn", &ARN)
-                .doc(
+                .with_doc(
                     "The ARN of the Amazon Pinpoint application that sends the notifications.",
                 )
-                .required(),
+                .with_required(),
             Member::new("DeviceToken", "device-token", &DeviceToken)
-                .doc("The push token the device got from its notification service.")
-                .required(),
+                .with_doc("The push token the device got from its notification service.")
+                .with_required(),
             Member::new("DeviceType", "device-type", &DeviceType)
-                .doc(
+                .with_doc(
                     "The push service of the device, Firebase (GCM) or Apple (APNS, or the APNS sandbox for development).",
                 )
-                .required(),
+                .with_required(),
             Member::new(
                     "ContactConfiguration",
                     "contact-configuration",
                     &ContactConfiguration,
                 )
-                .doc(
+                .with_doc(
                     "The chat contact whose messages trigger notifications, the participant role they are for, and whether to include the raw message.",
                 )
-                .required(),
+                .with_required(),
         ],
     ),
 );
@@ -2289,7 +2310,10 @@ pub static CreatePushNotificationRegistrationRequest: Shape = Shape::new(
 pub static CreatePushNotificationRegistrationResponse: Shape = Shape::new(
     "CreatePushNotificationRegistrationResponse",
     Kind::Structure(
-        &[Member::new("RegistrationId", "registration-id", &RegistrationId).required()],
+        &[
+            Member::new("RegistrationId", "registration-id", &RegistrationId)
+                .with_required(),
+        ],
     ),
 );
 
@@ -2298,22 +2322,22 @@ pub static CreateQueueRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance in which to create the queue.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("Name", "name", &CommonNameLength127)
-                .doc("The name of the new queue.")
-                .required(),
+                .with_doc("The name of the new queue.")
+                .with_required(),
             Member::new("Description", "description", &QueueDescription)
-                .doc("A description of the new queue."),
+                .with_doc("A description of the new queue."),
             Member::new(
                     "OutboundCallerConfig",
                     "outbound-caller-config",
                     &OutboundCallerConfig,
                 )
-                .doc(
+                .with_doc(
                     "The caller ID name, the caller ID number (by phone number ID) and the whisper flow for outbound calls made from this queue.",
                 ),
             Member::new(
@@ -2321,7 +2345,7 @@ pub static CreateQueueRequest: Shape = Shape::new(
                     "outbound-email-config",
                     &OutboundEmailConfig,
                 )
-                .doc(
+                .with_doc(
                     "The email address, by ID, that outbound emails from this queue are sent from by default.",
                 ),
             Member::new(
@@ -2329,27 +2353,27 @@ pub static CreateQueueRequest: Shape = Shape::new(
                     "hours-of-operation-id",
                     &HoursOfOperationId,
                 )
-                .doc(
+                .with_doc(
                     "The ID of the hours of operation that decide when the queue is open.",
                 )
-                .required(),
+                .with_required(),
             Member::new("MaxContacts", "max-contacts", &QueueMaxContacts)
-                .doc(
+                .with_doc(
                     "The most contacts the queue can hold at once; leave it out for no limit of its own.",
                 )
-                .default("null"),
+                .with_default("null"),
             Member::new("QuickConnectIds", "quick-connect-ids", &QuickConnectsList)
-                .doc("The IDs of quick connects to make available on the queue."),
+                .with_doc("The IDs of quick connects to make available on the queue."),
             Member::new(
                     "EmailAddressesConfig",
                     "email-addresses-config",
                     &EmailAddressConfigList,
                 )
-                .doc(
+                .with_doc(
                     "The email addresses, each by ID, that agents can send from for this queue's contacts.",
                 ),
             Member::new("Tags", "tags", &TagMap)
-                .doc("Tags to attach to the new queue, as key and value pairs."),
+                .with_doc("Tags to attach to the new queue, as key and value pairs."),
         ],
     ),
 );
@@ -2369,27 +2393,29 @@ pub static CreateQuickConnectRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance in which to create the quick connect.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("Name", "name", &QuickConnectName)
-                .doc("The name of the new quick connect.")
-                .required(),
+                .with_doc("The name of the new quick connect.")
+                .with_required(),
             Member::new("Description", "description", &QuickConnectDescription)
-                .doc("A description of the new quick connect."),
+                .with_doc("A description of the new quick connect."),
             Member::new(
                     "QuickConnectConfig",
                     "quick-connect-config",
                     &QuickConnectConfig,
                 )
-                .doc(
+                .with_doc(
                     "The quick connect's type and destination (a user and flow, a queue and flow, a phone number, or a flow).",
                 )
-                .required(),
+                .with_required(),
             Member::new("Tags", "tags", &TagMap)
-                .doc("Tags to attach to the new quick connect, as key and value pairs."),
+                .with_doc(
+                    "Tags to attach to the new quick connect, as key and value pairs.",
+                ),
         ],
     ),
 );
@@ -2409,24 +2435,24 @@ pub static CreateRoutingProfileRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance in which to create the routing profile.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("Name", "name", &RoutingProfileName)
-                .doc("The name of the new routing profile.")
-                .required(),
+                .with_doc("The name of the new routing profile.")
+                .with_required(),
             Member::new("Description", "description", &RoutingProfileDescription)
-                .doc("A description of the new routing profile (required here).")
-                .required(),
+                .with_doc("A description of the new routing profile (required here).")
+                .with_required(),
             Member::new("DefaultOutboundQueueId", "default-outbound-queue-id", &QueueId)
-                .doc(
+                .with_doc(
                     "The ID of the queue that agents' outbound calls are placed in by default.",
                 )
-                .required(),
+                .with_required(),
             Member::new("QueueConfigs", "queue-configs", &RoutingProfileQueueConfigList)
-                .doc(
+                .with_doc(
                     "The queues agents take contacts from, each with its channel, priority (1 is highest) and delay in seconds.",
                 ),
             Member::new(
@@ -2434,16 +2460,16 @@ pub static CreateRoutingProfileRequest: Shape = Shape::new(
                     "manual-assignment-queue-configs",
                     &RoutingProfileManualAssignmentQueueConfigList,
                 )
-                .doc(
+                .with_doc(
                     "Queues from which agents with this profile can pick contacts themselves, each by queue ID and channel.",
                 ),
             Member::new("MediaConcurrencies", "media-concurrencies", &MediaConcurrencies)
-                .doc(
+                .with_doc(
                     "For each channel, how many contacts an agent can handle at once and whether other channels may be offered meanwhile.",
                 )
-                .required(),
+                .with_required(),
             Member::new("Tags", "tags", &TagMap)
-                .doc(
+                .with_doc(
                     "Tags to attach to the new routing profile, as key and value pairs.",
                 ),
             Member::new(
@@ -2451,7 +2477,7 @@ pub static CreateRoutingProfileRequest: Shape = Shape::new(
                     "agent-availability-timer",
                     &AgentAvailabilityTimer,
                 )
-                .doc(
+                .with_doc(
                     "How agents are ranked when several are available, by time since their last activity or since their last inbound contact.",
                 ),
         ],
@@ -2473,41 +2499,43 @@ pub static CreateRuleRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance in which to create the rule.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("Name", "name", &RuleName)
-                .doc("The name of the new rule.")
-                .required(),
+                .with_doc("The name of the new rule.")
+                .with_required(),
             Member::new(
                     "TriggerEventSource",
                     "trigger-event-source",
                     &RuleTriggerEventSource,
                 )
-                .doc(
+                .with_doc(
                     "The event that triggers the rule, such as OnPostCallAnalysisAvailable, and for third-party sources the integration association.",
                 )
-                .required(),
+                .with_required(),
             Member::new("Function", "function", &RuleFunction)
-                .doc(
+                .with_doc(
                     "The rule's condition, written in the Amazon Connect rules language, on the attributes of the event.",
                 )
-                .required(),
+                .with_required(),
             Member::new("Actions", "actions", &RuleActions)
-                .doc(
+                .with_doc(
                     "What the rule does, in order, when its condition holds (create a task, send a notification, raise an EventBridge event, assign a category, and so on).",
                 )
-                .required(),
+                .with_required(),
             Member::new("PublishStatus", "publish-status", &RulePublishStatus)
-                .doc("Whether the rule is created as a draft or published (in effect).")
-                .required(),
+                .with_doc(
+                    "Whether the rule is created as a draft or published (in effect).",
+                )
+                .with_required(),
             Member::new("ClientToken", "client-token", &ClientToken)
-                .doc(
+                .with_doc(
                     "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
                 )
-                .idempotency_token(),
+                .with_idempotency_token(),
         ],
     ),
 );
@@ -2516,8 +2544,8 @@ pub static CreateRuleResponse: Shape = Shape::new(
     "CreateRuleResponse",
     Kind::Structure(
         &[
-            Member::new("RuleArn", "rule-arn", &ARN).required(),
-            Member::new("RuleId", "rule-id", &RuleId).required(),
+            Member::new("RuleArn", "rule-arn", &ARN).with_required(),
+            Member::new("RuleId", "rule-id", &RuleId).with_required(),
         ],
     ),
 );
@@ -2526,8 +2554,8 @@ pub static CreateSecurityProfileName: Shape = Shape::new(
         "CreateSecurityProfileName",
         Kind::String,
     )
-    .length(Some(1.0), Some(127.0))
-    .pattern("^[ a-zA-Z0-9_@-]+$");
+    .with_length(Some(1.0), Some(127.0))
+    .with_pattern("^[ a-zA-Z0-9_@-]+$");
 
 pub static CreateSecurityProfileRequest: Shape = Shape::new(
     "CreateSecurityProfileRequest",
@@ -2538,22 +2566,22 @@ pub static CreateSecurityProfileRequest: Shape = Shape::new(
                     "security-profile-name",
                     &CreateSecurityProfileName,
                 )
-                .doc("The name of the new security profile.")
-                .required(),
+                .with_doc("The name of the new security profile.")
+                .with_required(),
             Member::new("Description", "description", &SecurityProfileDescription)
-                .doc("A description of the new security profile."),
+                .with_doc("A description of the new security profile."),
             Member::new("Permissions", "permissions", &PermissionsList)
-                .doc(
+                .with_doc(
                     "The permissions the profile grants, by name. For example BasicAgentAccess or User.Edit.",
                 ),
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance in which to create the security profile.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("Tags", "tags", &TagMap)
-                .doc(
+                .with_doc(
                     "Tags to attach to the new security profile, as key and value pairs.",
                 ),
             Member::new(
@@ -2561,7 +2589,7 @@ pub static CreateSecurityProfileRequest: Shape = Shape::new(
                     "allowed-access-control-tags",
                     &AllowedAccessControlTags,
                 )
-                .doc(
+                .with_doc(
                     "Tags (key and value) that limit the profile to resources carrying them, for the resource types listed in TagRestrictedResources.",
                 ),
             Member::new(
@@ -2569,11 +2597,11 @@ pub static CreateSecurityProfileRequest: Shape = Shape::new(
                     "tag-restricted-resources",
                     &TagRestrictedResourceList,
                 )
-                .doc(
+                .with_doc(
                     "The resource types (such as User or Queue) to which the tag-based access control applies.",
                 ),
             Member::new("Applications", "applications", &Applications)
-                .doc(
+                .with_doc(
                     "Third-party applications and the permissions the profile grants in each, by namespace.",
                 ),
             Member::new(
@@ -2581,7 +2609,7 @@ pub static CreateSecurityProfileRequest: Shape = Shape::new(
                     "hierarchy-restricted-resources",
                     &HierarchyRestrictedResourceList,
                 )
-                .doc(
+                .with_doc(
                     "The resource types (such as User) to which the hierarchy-based access control applies.",
                 ),
             Member::new(
@@ -2589,7 +2617,7 @@ pub static CreateSecurityProfileRequest: Shape = Shape::new(
                     "allowed-access-control-hierarchy-group-id",
                     &HierarchyGroupId,
                 )
-                .doc(
+                .with_doc(
                     "The ID of the hierarchy group that limits the profile to users in it and below it.",
                 ),
             Member::new(
@@ -2597,7 +2625,7 @@ pub static CreateSecurityProfileRequest: Shape = Shape::new(
                     "allowed-flow-modules",
                     &AllowedFlowModules,
                 )
-                .doc(
+                .with_doc(
                     "The flow modules the profile grants access to, each by type and module ID.",
                 ),
             Member::new(
@@ -2605,7 +2633,7 @@ pub static CreateSecurityProfileRequest: Shape = Shape::new(
                     "granular-access-control-configuration",
                     &GranularAccessControlConfiguration,
                 )
-                .doc(
+                .with_doc(
                     "Finer-grained access rules, such as which data tables, attributes and values the profile may read or change.",
                 ),
         ],
@@ -2627,44 +2655,44 @@ pub static CreateTaskTemplateRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance in which to create the task template.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("Name", "name", &TaskTemplateName)
-                .doc("The name of the new task template.")
-                .required(),
+                .with_doc("The name of the new task template.")
+                .with_required(),
             Member::new("Description", "description", &TaskTemplateDescription)
-                .doc("A description of the new task template."),
+                .with_doc("A description of the new task template."),
             Member::new("ContactFlowId", "contact-flow-id", &ContactFlowId)
-                .doc(
+                .with_doc(
                     "The ID of the flow that tasks created from the template start in.",
                 ),
             Member::new("SelfAssignFlowId", "self-assign-flow-id", &ContactFlowId)
-                .doc(
+                .with_doc(
                     "The ID of the flow that runs when an agent assigns a task from this template to themselves.",
                 ),
             Member::new("Constraints", "constraints", &TaskTemplateConstraints)
-                .doc(
+                .with_doc(
                     "Which fields of tasks from this template are required, read-only or hidden.",
                 ),
             Member::new("Defaults", "defaults", &TaskTemplateDefaults)
-                .doc("Default values for fields of tasks from this template."),
+                .with_doc("Default values for fields of tasks from this template."),
             Member::new("Status", "status", &TaskTemplateStatus)
-                .doc(
+                .with_doc(
                     "Whether the template can be used to create tasks (ACTIVE) or not.",
                 ),
             Member::new("Fields", "fields", &TaskTemplateFields)
-                .doc(
+                .with_doc(
                     "The fields of tasks from this template, each with its ID, description, type and, for single-select fields, its options.",
                 )
-                .required(),
+                .with_required(),
             Member::new("ClientToken", "client-token", &ClientToken)
-                .doc(
+                .with_doc(
                     "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
                 )
-                .idempotency_token(),
+                .with_idempotency_token(),
         ],
     ),
 );
@@ -2673,8 +2701,8 @@ pub static CreateTaskTemplateResponse: Shape = Shape::new(
     "CreateTaskTemplateResponse",
     Kind::Structure(
         &[
-            Member::new("Id", "id", &TaskTemplateId).required(),
-            Member::new("Arn", "arn", &TaskTemplateArn).required(),
+            Member::new("Id", "id", &TaskTemplateId).with_required(),
+            Member::new("Arn", "arn", &TaskTemplateArn).with_required(),
         ],
     ),
 );
@@ -2684,23 +2712,23 @@ pub static CreateTestCaseRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceIdOrArn)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance in which to create the test case.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("Name", "name", &TestCaseName)
-                .doc("The name of the new test case.")
-                .required(),
+                .with_doc("The name of the new test case.")
+                .with_required(),
             Member::new("Description", "description", &TestCaseDescription)
-                .doc("A description of the new test case."),
+                .with_doc("A description of the new test case."),
             Member::new("Content", "content", &TestCaseContent)
-                .doc(
+                .with_doc(
                     "The test's definition (the interactions and the expected behaviour), as a JSON string.",
                 )
-                .required(),
+                .with_required(),
             Member::new("EntryPoint", "entry-point", &TestCaseEntryPoint)
-                .doc(
+                .with_doc(
                     "How the simulated contact enters (a voice call to a phone number, or a chat), with its parameters.",
                 ),
             Member::new(
@@ -2708,28 +2736,30 @@ pub static CreateTestCaseRequest: Shape = Shape::new(
                     "initialization-data",
                     &TestCaseInitializationData,
                 )
-                .doc(
+                .with_doc(
                     "Initial data for the simulated contact, such as contact attributes, as a JSON string.",
                 ),
             Member::new("Status", "status", &TestCaseStatus)
-                .doc("Whether to publish the test case or save it as a draft."),
+                .with_doc("Whether to publish the test case or save it as a draft."),
             Member::new("TestCaseId", "test-case-id", &TestCaseId)
-                .doc(
+                .with_doc(
                     "An ID of your choosing for the new test case; the service makes one when it is left out.",
                 )
-                .location(Location::Header("x-amz-resource-id")),
+                .with_location(Location::Header("x-amz-resource-id")),
             Member::new("Tags", "tags", &TagMap)
-                .doc("Tags to attach to the new test case, as key and value pairs."),
+                .with_doc(
+                    "Tags to attach to the new test case, as key and value pairs.",
+                ),
             Member::new("LastModifiedTime", "last-modified-time", &Timestamp)
-                .doc(
+                .with_doc(
                     "A last-modified time as you last read it, for concurrency checks on replicated test cases.",
                 )
-                .location(Location::Header("x-amz-last-modified-time")),
+                .with_location(Location::Header("x-amz-last-modified-time")),
             Member::new("LastModifiedRegion", "last-modified-region", &RegionName)
-                .doc(
+                .with_doc(
                     "The Region of the last modification as you last read it, used with LastModifiedTime.",
                 )
-                .location(Location::Header("x-amz-last-modified-region")),
+                .with_location(Location::Header("x-amz-last-modified-region")),
         ],
     ),
 );
@@ -2749,22 +2779,22 @@ pub static CreateTrafficDistributionGroupRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("Name", "name", &Name128)
-                .doc("The name of the new traffic distribution group.")
-                .required(),
+                .with_doc("The name of the new traffic distribution group.")
+                .with_required(),
             Member::new("Description", "description", &Description250)
-                .doc("A description of the new traffic distribution group."),
+                .with_doc("A description of the new traffic distribution group."),
             Member::new("InstanceId", "instance-id", &InstanceIdOrArn)
-                .doc(
+                .with_doc(
                     "The ID or ARN of the instance whose traffic the group distributes; the instance must have a replica.",
                 )
-                .required(),
+                .with_required(),
             Member::new("ClientToken", "client-token", &ClientToken)
-                .doc(
+                .with_doc(
                     "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
                 )
-                .idempotency_token(),
+                .with_idempotency_token(),
             Member::new("Tags", "tags", &TagMap)
-                .doc(
+                .with_doc(
                     "Tags to attach to the new traffic distribution group, as key and value pairs.",
                 ),
         ],
@@ -2786,24 +2816,26 @@ pub static CreateUseCaseRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance in which to create the use case.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new(
                     "IntegrationAssociationId",
                     "integration-association-id",
                     &IntegrationAssociationId,
                 )
-                .doc("The ID of the integration association to add the use case to.")
-                .required()
-                .location(Location::Label),
+                .with_doc(
+                    "The ID of the integration association to add the use case to.",
+                )
+                .with_required()
+                .with_location(Location::Label),
             Member::new("UseCaseType", "use-case-type", &UseCaseType)
-                .doc("The kind of use case.")
-                .required(),
+                .with_doc("The kind of use case.")
+                .with_required(),
             Member::new("Tags", "tags", &TagMap)
-                .doc("Tags to attach to the new use case, as key and value pairs."),
+                .with_doc("Tags to attach to the new use case, as key and value pairs."),
         ],
     ),
 );
@@ -2823,20 +2855,20 @@ pub static CreateUserHierarchyGroupRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("Name", "name", &HierarchyGroupName)
-                .doc("The name of the new hierarchy group.")
-                .required(),
+                .with_doc("The name of the new hierarchy group.")
+                .with_required(),
             Member::new("ParentGroupId", "parent-group-id", &HierarchyGroupId)
-                .doc(
+                .with_doc(
                     "The ID of the parent group; leave it out to create a group at the top level.",
                 ),
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance in which to create the hierarchy group.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("Tags", "tags", &TagMap)
-                .doc(
+                .with_doc(
                     "Tags to attach to the new hierarchy group, as key and value pairs.",
                 ),
         ],
@@ -2858,24 +2890,24 @@ pub static CreateUserRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("Username", "username", &AgentUsername)
-                .doc(
+                .with_doc(
                     "The user's sign-in name; with SAML it must match the identity provider's name for the user.",
                 )
-                .required(),
+                .with_required(),
             Member::new("Password", "password", &Password)
-                .doc(
+                .with_doc(
                     "The user's initial password, for instances that manage users in Amazon Connect.",
                 ),
             Member::new("IdentityInfo", "identity-info", &UserIdentityInfo)
-                .doc(
+                .with_doc(
                     "The user's first and last name, email address, secondary email address and mobile number.",
                 ),
             Member::new("PhoneConfig", "phone-config", &UserPhoneConfig)
-                .doc(
+                .with_doc(
                     "The user's phone type (softphone or desk phone), desk phone number, auto-accept and after-contact work time limit.",
                 ),
             Member::new("DirectoryUserId", "directory-user-id", &DirectoryUserId)
-                .doc(
+                .with_doc(
                     "The user's ID in the existing directory, for instances that use one.",
                 ),
             Member::new(
@@ -2883,31 +2915,33 @@ pub static CreateUserRequest: Shape = Shape::new(
                     "security-profile-ids",
                     &SecurityProfileIds,
                 )
-                .doc(
+                .with_doc(
                     "The IDs of the security profiles to grant the user (at least one).",
                 )
-                .required(),
+                .with_required(),
             Member::new("RoutingProfileId", "routing-profile-id", &RoutingProfileId)
-                .doc(
+                .with_doc(
                     "The ID of the routing profile that decides which contacts the user handles.",
                 )
-                .required(),
+                .with_required(),
             Member::new("HierarchyGroupId", "hierarchy-group-id", &HierarchyGroupId)
-                .doc("The ID of the hierarchy group to place the user in."),
+                .with_doc("The ID of the hierarchy group to place the user in."),
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance in which to create the user.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("AutoAcceptConfigs", "auto-accept-configs", &AutoAcceptConfigs)
-                .doc("For each channel, whether contacts are accepted automatically."),
+                .with_doc(
+                    "For each channel, whether contacts are accepted automatically.",
+                ),
             Member::new(
                     "AfterContactWorkConfigs",
                     "after-contact-work-configs",
                     &AfterContactWorkConfigs,
                 )
-                .doc(
+                .with_doc(
                     "For each channel, how long the agent may spend on after-contact work.",
                 ),
             Member::new(
@@ -2915,13 +2949,13 @@ pub static CreateUserRequest: Shape = Shape::new(
                     "phone-number-configs",
                     &PhoneNumberConfigs,
                 )
-                .doc("For each channel, the phone type and desk phone number."),
+                .with_doc("For each channel, the phone type and desk phone number."),
             Member::new(
                     "PersistentConnectionConfigs",
                     "persistent-connection-configs",
                     &PersistentConnectionConfigs,
                 )
-                .doc(
+                .with_doc(
                     "For each channel, whether the agent's connection stays open between calls.",
                 ),
             Member::new(
@@ -2929,11 +2963,11 @@ pub static CreateUserRequest: Shape = Shape::new(
                     "voice-enhancement-configs",
                     &VoiceEnhancementConfigs,
                 )
-                .doc(
+                .with_doc(
                     "For each channel, the voice enhancement (noise suppression) mode.",
                 ),
             Member::new("Tags", "tags", &TagMap)
-                .doc("Tags to attach to the new user, as key and value pairs."),
+                .with_doc("Tags to attach to the new user, as key and value pairs."),
         ],
     ),
 );
@@ -2953,28 +2987,28 @@ pub static CreateViewRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &ViewsInstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance in which to create the view.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("ClientToken", "client-token", &ViewsClientToken)
-                .doc(
+                .with_doc(
                     "A unique string of your choosing that makes the request idempotent, so that a retry with the same token does not create a second view.",
                 ),
             Member::new("Status", "status", &ViewStatus)
-                .doc("Whether to publish the view or save it as a draft.")
-                .required(),
+                .with_doc("Whether to publish the view or save it as a draft.")
+                .with_required(),
             Member::new("Content", "content", &ViewInputContent)
-                .doc("The view's template (JSON) and the actions it can raise.")
-                .required(),
+                .with_doc("The view's template (JSON) and the actions it can raise.")
+                .with_required(),
             Member::new("Description", "description", &ViewDescription)
-                .doc("A description of the new view."),
+                .with_doc("A description of the new view."),
             Member::new("Name", "name", &ViewName)
-                .doc("The name of the new view.")
-                .required(),
+                .with_doc("The name of the new view.")
+                .with_required(),
             Member::new("Tags", "tags", &TagMap)
-                .doc("Tags to attach to the new view, as key and value pairs."),
+                .with_doc("Tags to attach to the new view, as key and value pairs."),
         ],
     ),
 );
@@ -2989,17 +3023,19 @@ pub static CreateViewVersionRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &ViewsInstanceId)
-                .doc("The ID of the Amazon Connect instance that the view belongs to.")
-                .required()
-                .location(Location::Label),
+                .with_doc(
+                    "The ID of the Amazon Connect instance that the view belongs to.",
+                )
+                .with_required()
+                .with_location(Location::Label),
             Member::new("ViewId", "view-id", &ViewId)
-                .doc("The ID of the view that the new version belongs to.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the view that the new version belongs to.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("VersionDescription", "version-description", &ViewDescription)
-                .doc("A description of the new version."),
+                .with_doc("A description of the new version."),
             Member::new("ViewContentSha256", "view-content-sha256", &ViewContentSha256)
-                .doc(
+                .with_doc(
                     "The SHA-256 hash of the view content you expect to freeze; the request fails if it has changed since.",
                 ),
         ],
@@ -3016,29 +3052,29 @@ pub static CreateVocabularyRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("ClientToken", "client-token", &ClientToken)
-                .doc(
+                .with_doc(
                     "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
                 )
-                .idempotency_token(),
+                .with_idempotency_token(),
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance in which to create the custom vocabulary.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("VocabularyName", "vocabulary-name", &VocabularyName)
-                .doc("The name of the new vocabulary.")
-                .required(),
+                .with_doc("The name of the new vocabulary.")
+                .with_required(),
             Member::new("LanguageCode", "language-code", &VocabularyLanguageCode)
-                .doc("The language of the vocabulary.")
-                .required(),
+                .with_doc("The language of the vocabulary.")
+                .with_required(),
             Member::new("Content", "content", &VocabularyContent)
-                .doc(
+                .with_doc(
                     "The vocabulary as a tab-separated table, with a header line (Phrase, IPA, SoundsLike, DisplayAs) and one phrase a line.",
                 )
-                .required(),
+                .with_required(),
             Member::new("Tags", "tags", &TagMap)
-                .doc(
+                .with_doc(
                     "Tags to attach to the new custom vocabulary, as key and value pairs.",
                 ),
         ],
@@ -3049,9 +3085,9 @@ pub static CreateVocabularyResponse: Shape = Shape::new(
     "CreateVocabularyResponse",
     Kind::Structure(
         &[
-            Member::new("VocabularyArn", "vocabulary-arn", &ARN).required(),
-            Member::new("VocabularyId", "vocabulary-id", &VocabularyId).required(),
-            Member::new("State", "state", &VocabularyState).required(),
+            Member::new("VocabularyArn", "vocabulary-arn", &ARN).with_required(),
+            Member::new("VocabularyId", "vocabulary-id", &VocabularyId).with_required(),
+            Member::new("State", "state", &VocabularyState).with_required(),
         ],
     ),
 );
@@ -3061,25 +3097,25 @@ pub static CreateWorkspacePageRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the workspace belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("WorkspaceId", "workspace-id", &WorkspaceId)
-                .doc("The ID of the workspace that the new page belongs to.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the workspace that the new page belongs to.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("ResourceArn", "resource-arn", &ARN)
-                .doc("The ARN of the view or other resource the page shows.")
-                .required(),
+                .with_doc("The ARN of the view or other resource the page shows.")
+                .with_required(),
             Member::new("Page", "page", &Page)
-                .doc("The name of the new page.")
-                .required(),
+                .with_doc("The name of the new page.")
+                .with_required(),
             Member::new("Slug", "slug", &Slug)
-                .doc("The URL path segment under which the page opens."),
+                .with_doc("The URL path segment under which the page opens."),
             Member::new("InputData", "input-data", &InputData)
-                .doc("Data passed to the view the page shows, as a JSON string."),
+                .with_doc("Data passed to the view the page shows, as a JSON string."),
         ],
     ),
 );
@@ -3094,26 +3130,26 @@ pub static CreateWorkspaceRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance in which to create the workspace.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("Name", "name", &WorkspaceName)
-                .doc("The name of the new workspace.")
-                .required(),
+                .with_doc("The name of the new workspace.")
+                .with_required(),
             Member::new("Description", "description", &WorkspaceDescription)
-                .doc("A description of the new workspace."),
+                .with_doc("A description of the new workspace."),
             Member::new("Theme", "theme", &WorkspaceTheme)
-                .doc(
+                .with_doc(
                     "The colours and images of the workspace, for the light and the dark theme.",
                 ),
             Member::new("Title", "title", &WorkspaceTitle)
-                .doc(
+                .with_doc(
                     "The title shown at the top of the workspace in the agent's browser.",
                 ),
             Member::new("Tags", "tags", &TagMap)
-                .doc("Tags to attach to the new workspace, as key and value pairs."),
+                .with_doc("Tags to attach to the new workspace, as key and value pairs."),
         ],
     ),
 );
@@ -3122,8 +3158,8 @@ pub static CreateWorkspaceResponse: Shape = Shape::new(
     "CreateWorkspaceResponse",
     Kind::Structure(
         &[
-            Member::new("WorkspaceId", "workspace-id", &WorkspaceId).required(),
-            Member::new("WorkspaceArn", "workspace-arn", &ARN).required(),
+            Member::new("WorkspaceId", "workspace-id", &WorkspaceId).with_required(),
+            Member::new("WorkspaceArn", "workspace-arn", &ARN).with_required(),
         ],
     ),
 );
@@ -3157,12 +3193,12 @@ pub static Credentials: Shape = Shape::new(
             ],
         ),
     )
-    .sensitive();
+    .with_sensitive();
 
 pub static CrossChannelBehavior: Shape = Shape::new(
     "CrossChannelBehavior",
     Kind::Structure(
-        &[Member::new("BehaviorType", "behavior-type", &BehaviorType).required()],
+        &[Member::new("BehaviorType", "behavior-type", &BehaviorType).with_required()],
     ),
 );
 
@@ -3193,7 +3229,7 @@ pub static CurrentMetricDataCollections: Shape = Shape::new(
 );
 
 pub static CurrentMetricId: Shape = Shape::new("CurrentMetricId", Kind::String)
-    .pattern(
+    .with_pattern(
         "^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})|(arn:[a-z0-9-]+:connect:[a-z0-9-]+:(?:([0-9]{12}):instance/[a-z0-9-]+/metric/[a-z0-9-]+(?::[a-z0-9-]+)?|aws:metric/[A-Z_]+))$",
     );
 
@@ -3248,7 +3284,7 @@ pub static CurrentMetricSortCriteriaMaxOne: Shape = Shape::new(
         "CurrentMetricSortCriteriaMaxOne",
         Kind::List(&CurrentMetricSortCriteria),
     )
-    .length(Some(0.0), Some(1.0));
+    .with_length(Some(0.0), Some(1.0));
 
 pub static CurrentMetrics: Shape = Shape::new(
     "CurrentMetrics",
@@ -3266,11 +3302,11 @@ pub static Customer: Shape = Shape::new(
 );
 
 pub static CustomerId: Shape = Shape::new("CustomerId", Kind::String)
-    .length(Some(0.0), Some(128.0));
+    .with_length(Some(0.0), Some(128.0));
 
 pub static CustomerIdNonEmpty: Shape = Shape::new("CustomerIdNonEmpty", Kind::String)
-    .length(Some(1.0), Some(128.0))
-    .sensitive();
+    .with_length(Some(1.0), Some(128.0))
+    .with_sensitive();
 
 pub static CustomerProfileAttributesSerialized: Shape = Shape::new(
     "CustomerProfileAttributesSerialized",

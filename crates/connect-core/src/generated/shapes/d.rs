@@ -8,7 +8,7 @@ use super::*;
 use crate::model::*;
 
 pub static DataSetId: Shape = Shape::new("DataSetId", Kind::String)
-    .length(Some(1.0), Some(255.0));
+    .with_length(Some(1.0), Some(255.0));
 
 pub static DataSetIds: Shape = Shape::new("DataSetIds", Kind::List(&DataSetId));
 
@@ -16,10 +16,10 @@ pub static DataTable: Shape = Shape::new(
     "DataTable",
     Kind::Structure(
         &[
-            Member::new("Name", "name", &DataTableName).required(),
-            Member::new("Id", "id", &DataTableId).required(),
-            Member::new("Arn", "arn", &ARN).required(),
-            Member::new("TimeZone", "time-zone", &TimeZone).required(),
+            Member::new("Name", "name", &DataTableName).with_required(),
+            Member::new("Id", "id", &DataTableId).with_required(),
+            Member::new("Arn", "arn", &ARN).with_required(),
+            Member::new("TimeZone", "time-zone", &TimeZone).with_required(),
             Member::new("Description", "description", &DataTableDescription),
             Member::new("ValueLockLevel", "value-lock-level", &DataTableLockLevel),
             Member::new("LockVersion", "lock-version", &DataTableLockVersion),
@@ -31,7 +31,8 @@ pub static DataTable: Shape = Shape::new(
             ),
             Member::new("Status", "status", &DataTableStatus),
             Member::new("CreatedTime", "created-time", &Timestamp),
-            Member::new("LastModifiedTime", "last-modified-time", &Timestamp).required(),
+            Member::new("LastModifiedTime", "last-modified-time", &Timestamp)
+                .with_required(),
             Member::new("LastModifiedRegion", "last-modified-region", &RegionName),
             Member::new("Tags", "tags", &TagMap),
         ],
@@ -56,13 +57,13 @@ pub static DataTableAttribute: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("AttributeId", "attribute-id", &DataTableId),
-            Member::new("Name", "name", &DataTableName).required(),
+            Member::new("Name", "name", &DataTableName).with_required(),
             Member::new("ValueType", "value-type", &DataTableAttributeValueType)
-                .required(),
+                .with_required(),
             Member::new("Description", "description", &DataTableDescription),
             Member::new("DataTableId", "data-table-id", &DataTableId),
             Member::new("DataTableArn", "data-table-arn", &ARN),
-            Member::new("Primary", "primary", &Boolean).default("false"),
+            Member::new("Primary", "primary", &Boolean).with_default("false"),
             Member::new("Version", "version", &DataTableVersion),
             Member::new("LockVersion", "lock-version", &DataTableLockVersion),
             Member::new("LastModifiedTime", "last-modified-time", &Timestamp),
@@ -90,8 +91,10 @@ pub static DataTableDeleteValueIdentifier: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("PrimaryValues", "primary-values", &PrimaryValuesSet),
-            Member::new("AttributeName", "attribute-name", &DataTableName).required(),
-            Member::new("LockVersion", "lock-version", &DataTableLockVersion).required(),
+            Member::new("AttributeName", "attribute-name", &DataTableName)
+                .with_required(),
+            Member::new("LockVersion", "lock-version", &DataTableLockVersion)
+                .with_required(),
         ],
     ),
 );
@@ -102,21 +105,27 @@ pub static DataTableDeleteValueIdentifierList: Shape = Shape::new(
 );
 
 pub static DataTableDescription: Shape = Shape::new("DataTableDescription", Kind::String)
-    .length(Some(0.0), Some(250.0))
-    .pattern("^[\\\\P{C}\\r\\n\\t]+$");
+    .with_length(Some(0.0), Some(250.0))
+    .with_pattern("^[\\\\P{C}\\r\\n\\t]+$");
 
 pub static DataTableEvaluatedValue: Shape = Shape::new(
     "DataTableEvaluatedValue",
     Kind::Structure(
         &[
-            Member::new("RecordId", "record-id", &DataTableId).required(),
-            Member::new("PrimaryValues", "primary-values", &PrimaryValuesSet).required(),
-            Member::new("AttributeName", "attribute-name", &DataTableName).required(),
+            Member::new("RecordId", "record-id", &DataTableId).with_required(),
+            Member::new("PrimaryValues", "primary-values", &PrimaryValuesSet)
+                .with_required(),
+            Member::new("AttributeName", "attribute-name", &DataTableName)
+                .with_required(),
             Member::new("ValueType", "value-type", &DataTableAttributeValueType)
-                .required(),
-            Member::new("Found", "found", &Boolean).required().default("false"),
-            Member::new("Error", "error", &Boolean).required().default("false"),
-            Member::new("EvaluatedValue", "evaluated-value", &String).required(),
+                .with_required(),
+            Member::new("Found", "found", &Boolean)
+                .with_required()
+                .with_default("false"),
+            Member::new("Error", "error", &Boolean)
+                .with_required()
+                .with_default("false"),
+            Member::new("EvaluatedValue", "evaluated-value", &String).with_required(),
         ],
     ),
 );
@@ -127,7 +136,7 @@ pub static DataTableEvaluatedValueList: Shape = Shape::new(
 );
 
 pub static DataTableId: Shape = Shape::new("DataTableId", Kind::String)
-    .length(Some(1.0), Some(256.0));
+    .with_length(Some(1.0), Some(256.0));
 
 pub static DataTableList: Shape = Shape::new("DataTableList", Kind::List(&DataTable));
 
@@ -157,8 +166,8 @@ pub static DataTableLockVersion: Shape = Shape::new(
 );
 
 pub static DataTableName: Shape = Shape::new("DataTableName", Kind::String)
-    .length(Some(1.0), Some(127.0))
-    .pattern("^[\\p{L}\\p{Z}\\p{N}\\-_.:=@'|]+$");
+    .with_length(Some(1.0), Some(127.0))
+    .with_pattern("^[\\p{L}\\p{Z}\\p{N}\\-_.:=@'|]+$");
 
 pub static DataTableSearchConditionList: Shape = Shape::new(
     "DataTableSearchConditionList",
@@ -221,8 +230,9 @@ pub static DataTableValue: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("PrimaryValues", "primary-values", &PrimaryValuesSet),
-            Member::new("AttributeName", "attribute-name", &DataTableName).required(),
-            Member::new("Value", "value", &String).required(),
+            Member::new("AttributeName", "attribute-name", &DataTableName)
+                .with_required(),
+            Member::new("Value", "value", &String).with_required(),
             Member::new("LockVersion", "lock-version", &DataTableLockVersion),
             Member::new("LastModifiedTime", "last-modified-time", &Timestamp),
             Member::new("LastModifiedRegion", "last-modified-region", &RegionName),
@@ -236,7 +246,7 @@ pub static DataTableValueEvaluationSet: Shape = Shape::new(
         &[
             Member::new("PrimaryValues", "primary-values", &PrimaryValuesSet),
             Member::new("AttributeNames", "attribute-names", &AttributeNameList)
-                .required(),
+                .with_required(),
         ],
     ),
 );
@@ -251,7 +261,8 @@ pub static DataTableValueIdentifier: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("PrimaryValues", "primary-values", &PrimaryValuesSet),
-            Member::new("AttributeName", "attribute-name", &DataTableName).required(),
+            Member::new("AttributeName", "attribute-name", &DataTableName)
+                .with_required(),
         ],
     ),
 );
@@ -265,7 +276,7 @@ pub static DataTableValueList: Shape = Shape::new(
         "DataTableValueList",
         Kind::List(&DataTableValue),
     )
-    .length(Some(1.0), None);
+    .with_length(Some(1.0), None);
 
 pub static DataTableValueSummary: Shape = Shape::new(
     "DataTableValueSummary",
@@ -274,11 +285,12 @@ pub static DataTableValueSummary: Shape = Shape::new(
             Member::new("RecordId", "record-id", &DataTableId),
             Member::new("AttributeId", "attribute-id", &DataTableId),
             Member::new("PrimaryValues", "primary-values", &PrimaryValuesResponseSet)
-                .required(),
-            Member::new("AttributeName", "attribute-name", &DataTableName).required(),
+                .with_required(),
+            Member::new("AttributeName", "attribute-name", &DataTableName)
+                .with_required(),
             Member::new("ValueType", "value-type", &DataTableAttributeValueType)
-                .required(),
-            Member::new("Value", "value", &String).required(),
+                .with_required(),
+            Member::new("Value", "value", &String).with_required(),
             Member::new("LockVersion", "lock-version", &DataTableLockVersion),
             Member::new("LastModifiedTime", "last-modified-time", &Timestamp),
             Member::new("LastModifiedRegion", "last-modified-region", &RegionName),
@@ -292,7 +304,7 @@ pub static DataTableValueSummaryList: Shape = Shape::new(
 );
 
 pub static DataTableVersion: Shape = Shape::new("DataTableVersion", Kind::String)
-    .length(Some(0.0), Some(128.0));
+    .with_length(Some(0.0), Some(128.0));
 
 pub static DateComparisonType: Shape = Shape::new(
     "DateComparisonType",
@@ -355,36 +367,36 @@ pub static DateTimeCondition: Shape = Shape::new(
 );
 
 pub static DateTimeFormat: Shape = Shape::new("DateTimeFormat", Kind::String)
-    .pattern("^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{3})?Z?$");
+    .with_pattern("^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{3})?Z?$");
 
 pub static DateYearMonthDayFormat: Shape = Shape::new(
         "DateYearMonthDayFormat",
         Kind::String,
     )
-    .pattern("^\\d{4}-\\d{2}-\\d{2}$");
+    .with_pattern("^\\d{4}-\\d{2}-\\d{2}$");
 
 pub static DeactivateEvaluationFormRequest: Shape = Shape::new(
     "DeactivateEvaluationFormRequest",
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the evaluation form belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("EvaluationFormId", "evaluation-form-id", &ResourceId)
-                .doc("The ID of the evaluation form to deactivate.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the evaluation form to deactivate.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new(
                     "EvaluationFormVersion",
                     "evaluation-form-version",
                     &VersionNumber,
                 )
-                .doc("The active version to deactivate.")
-                .required()
-                .default("0"),
+                .with_doc("The active version to deactivate.")
+                .with_required()
+                .with_default("0"),
         ],
     ),
 );
@@ -394,15 +406,16 @@ pub static DeactivateEvaluationFormResponse: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("EvaluationFormId", "evaluation-form-id", &ResourceId)
-                .required(),
-            Member::new("EvaluationFormArn", "evaluation-form-arn", &ARN).required(),
+                .with_required(),
+            Member::new("EvaluationFormArn", "evaluation-form-arn", &ARN)
+                .with_required(),
             Member::new(
                     "EvaluationFormVersion",
                     "evaluation-form-version",
                     &VersionNumber,
                 )
-                .required()
-                .default("0"),
+                .with_required()
+                .with_default("0"),
         ],
     ),
 );
@@ -438,11 +451,12 @@ pub static DefaultVocabulary: Shape = Shape::new(
     "DefaultVocabulary",
     Kind::Structure(
         &[
-            Member::new("InstanceId", "instance-id", &InstanceId).required(),
+            Member::new("InstanceId", "instance-id", &InstanceId).with_required(),
             Member::new("LanguageCode", "language-code", &VocabularyLanguageCode)
-                .required(),
-            Member::new("VocabularyId", "vocabulary-id", &VocabularyId).required(),
-            Member::new("VocabularyName", "vocabulary-name", &VocabularyName).required(),
+                .with_required(),
+            Member::new("VocabularyId", "vocabulary-id", &VocabularyId).with_required(),
+            Member::new("VocabularyName", "vocabulary-name", &VocabularyName)
+                .with_required(),
         ],
     ),
 );
@@ -453,28 +467,28 @@ pub static DefaultVocabularyList: Shape = Shape::new(
 );
 
 pub static Delay: Shape = Shape::new("Delay", Kind::Integer)
-    .range(Some(0.0), Some(9999.0));
+    .with_range(Some(0.0), Some(9999.0));
 
 pub static DeleteAttachedFileRequest: Shape = Shape::new(
     "DeleteAttachedFileRequest",
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the attached file belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("FileId", "file-id", &FileId)
-                .doc("The ID of the file to delete.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the file to delete.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("AssociatedResourceArn", "associated-resource-arn", &ARN)
-                .doc(
+                .with_doc(
                     "The ARN of the resource the file is attached to, such as a case or an email contact.",
                 )
-                .required()
-                .location(Location::Query("associatedResourceArn")),
+                .with_required()
+                .with_location(Location::Query("associatedResourceArn")),
         ],
     ),
 );
@@ -489,15 +503,15 @@ pub static DeleteContactEvaluationRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the contact evaluation belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("EvaluationId", "evaluation-id", &ResourceId)
-                .doc("The ID of the evaluation to delete.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the evaluation to delete.")
+                .with_required()
+                .with_location(Location::Label),
         ],
     ),
 );
@@ -507,19 +521,19 @@ pub static DeleteContactFlowModuleAliasRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceIdOrArn)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the flow module belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("ContactFlowModuleId", "contact-flow-module-id", &ResourceId)
-                .doc("The ID of the flow module that the alias belongs to.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the flow module that the alias belongs to.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("AliasId", "alias-id", &ResourceId)
-                .doc("The ID of the alias to delete.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the alias to delete.")
+                .with_required()
+                .with_location(Location::Label),
         ],
     ),
 );
@@ -534,19 +548,19 @@ pub static DeleteContactFlowModuleRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the flow module belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new(
                     "ContactFlowModuleId",
                     "contact-flow-module-id",
                     &ContactFlowModuleId,
                 )
-                .doc("The ID of the flow module to delete.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the flow module to delete.")
+                .with_required()
+                .with_location(Location::Label),
         ],
     ),
 );
@@ -561,23 +575,23 @@ pub static DeleteContactFlowModuleVersionRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the flow module belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("ContactFlowModuleId", "contact-flow-module-id", &ARN)
-                .doc("The ID of the flow module that the version belongs to.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the flow module that the version belongs to.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new(
                     "ContactFlowModuleVersion",
                     "contact-flow-module-version",
                     &ResourceVersion,
                 )
-                .doc("The version number to delete.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The version number to delete.")
+                .with_required()
+                .with_location(Location::Label),
         ],
     ),
 );
@@ -592,13 +606,15 @@ pub static DeleteContactFlowRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance that the flow belongs to.")
-                .required()
-                .location(Location::Label),
+                .with_doc(
+                    "The ID of the Amazon Connect instance that the flow belongs to.",
+                )
+                .with_required()
+                .with_location(Location::Label),
             Member::new("ContactFlowId", "contact-flow-id", &ContactFlowId)
-                .doc("The ID of the flow to delete.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the flow to delete.")
+                .with_required()
+                .with_location(Location::Label),
         ],
     ),
 );
@@ -613,17 +629,19 @@ pub static DeleteContactFlowVersionRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance that the flow belongs to.")
-                .required()
-                .location(Location::Label),
+                .with_doc(
+                    "The ID of the Amazon Connect instance that the flow belongs to.",
+                )
+                .with_required()
+                .with_location(Location::Label),
             Member::new("ContactFlowId", "contact-flow-id", &ARN)
-                .doc("The ID of the flow that the version belongs to.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the flow that the version belongs to.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("ContactFlowVersion", "contact-flow-version", &ResourceVersion)
-                .doc("The version number to delete.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The version number to delete.")
+                .with_required()
+                .with_location(Location::Label),
         ],
     ),
 );
@@ -638,19 +656,19 @@ pub static DeleteDataTableAttributeRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the data table belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("DataTableId", "data-table-id", &DataTableId)
-                .doc("The ID of the data table that the attribute belongs to.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the data table that the attribute belongs to.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("AttributeName", "attribute-name", &DataTableName)
-                .doc("The name of the data table attribute (column) to remove.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The name of the data table attribute (column) to remove.")
+                .with_required()
+                .with_location(Location::Label),
         ],
     ),
 );
@@ -658,7 +676,10 @@ pub static DeleteDataTableAttributeRequest: Shape = Shape::new(
 pub static DeleteDataTableAttributeResponse: Shape = Shape::new(
     "DeleteDataTableAttributeResponse",
     Kind::Structure(
-        &[Member::new("LockVersion", "lock-version", &DataTableLockVersion).required()],
+        &[
+            Member::new("LockVersion", "lock-version", &DataTableLockVersion)
+                .with_required(),
+        ],
     ),
 );
 
@@ -667,15 +688,15 @@ pub static DeleteDataTableRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the data table belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("DataTableId", "data-table-id", &DataTableId)
-                .doc("The ID of the data table to delete.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the data table to delete.")
+                .with_required()
+                .with_location(Location::Label),
         ],
     ),
 );
@@ -690,15 +711,15 @@ pub static DeleteEmailAddressRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the email address belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("EmailAddressId", "email-address-id", &EmailAddressId)
-                .doc("The ID of the email address to delete.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the email address to delete.")
+                .with_required()
+                .with_location(Location::Label),
         ],
     ),
 );
@@ -713,25 +734,25 @@ pub static DeleteEvaluationFormRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the evaluation form belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("EvaluationFormId", "evaluation-form-id", &ResourceId)
-                .doc("The ID of the evaluation form to delete.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the evaluation form to delete.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new(
                     "EvaluationFormVersion",
                     "evaluation-form-version",
                     &VersionNumber,
                 )
-                .doc(
+                .with_doc(
                     "The version to delete; leave it out to delete every version of the form.",
                 )
-                .location(Location::Query("version"))
-                .default("null"),
+                .with_location(Location::Query("version"))
+                .with_default("null"),
         ],
     ),
 );
@@ -741,27 +762,29 @@ pub static DeleteHoursOfOperationOverrideRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the hours of operation belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new(
                     "HoursOfOperationId",
                     "hours-of-operation-id",
                     &HoursOfOperationId,
                 )
-                .doc("The ID of the hours of operation that the override belongs to.")
-                .required()
-                .location(Location::Label),
+                .with_doc(
+                    "The ID of the hours of operation that the override belongs to.",
+                )
+                .with_required()
+                .with_location(Location::Label),
             Member::new(
                     "HoursOfOperationOverrideId",
                     "hours-of-operation-override-id",
                     &HoursOfOperationOverrideId,
                 )
-                .doc("The ID of the hours of operation override to delete.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the hours of operation override to delete.")
+                .with_required()
+                .with_location(Location::Label),
         ],
     ),
 );
@@ -771,19 +794,19 @@ pub static DeleteHoursOfOperationRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the hours of operation belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new(
                     "HoursOfOperationId",
                     "hours-of-operation-id",
                     &HoursOfOperationId,
                 )
-                .doc("The ID of the hours of operation to delete.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the hours of operation to delete.")
+                .with_required()
+                .with_location(Location::Label),
         ],
     ),
 );
@@ -793,15 +816,15 @@ pub static DeleteInstanceRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance to delete.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the Amazon Connect instance to delete.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("ClientToken", "client-token", &ClientToken)
-                .doc(
+                .with_doc(
                     "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
                 )
-                .location(Location::Query("clientToken"))
-                .idempotency_token(),
+                .with_location(Location::Query("clientToken"))
+                .with_idempotency_token(),
         ],
     ),
 );
@@ -811,19 +834,19 @@ pub static DeleteIntegrationAssociationRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the integration association belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new(
                     "IntegrationAssociationId",
                     "integration-association-id",
                     &IntegrationAssociationId,
                 )
-                .doc("The ID of the integration association to delete.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the integration association to delete.")
+                .with_required()
+                .with_location(Location::Label),
         ],
     ),
 );
@@ -833,15 +856,15 @@ pub static DeleteNotificationRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the notification belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("NotificationId", "notification-id", &NotificationId)
-                .doc("The ID of the notification to delete.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the notification to delete.")
+                .with_required()
+                .with_location(Location::Label),
         ],
     ),
 );
@@ -856,15 +879,15 @@ pub static DeletePredefinedAttributeRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the predefined attribute belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("Name", "name", &PredefinedAttributeName)
-                .doc("The name of the predefined attribute to delete.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The name of the predefined attribute to delete.")
+                .with_required()
+                .with_location(Location::Label),
         ],
     ),
 );
@@ -874,13 +897,15 @@ pub static DeletePromptRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance that the prompt belongs to.")
-                .required()
-                .location(Location::Label),
+                .with_doc(
+                    "The ID of the Amazon Connect instance that the prompt belongs to.",
+                )
+                .with_required()
+                .with_location(Location::Label),
             Member::new("PromptId", "prompt-id", &PromptId)
-                .doc("The ID of the prompt to delete.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the prompt to delete.")
+                .with_required()
+                .with_location(Location::Label),
         ],
     ),
 );
@@ -890,17 +915,19 @@ pub static DeletePushNotificationRegistrationRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance that handles the contact.")
-                .required()
-                .location(Location::Label),
+                .with_doc(
+                    "The ID of the Amazon Connect instance that handles the contact.",
+                )
+                .with_required()
+                .with_location(Location::Label),
             Member::new("RegistrationId", "registration-id", &RegistrationId)
-                .doc("The ID of the registration, as returned when it was created.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the registration, as returned when it was created.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("ContactId", "contact-id", &ContactId)
-                .doc("The ID of the chat contact the registration is for.")
-                .required()
-                .location(Location::Query("contactId")),
+                .with_doc("The ID of the chat contact the registration is for.")
+                .with_required()
+                .with_location(Location::Query("contactId")),
         ],
     ),
 );
@@ -915,13 +942,15 @@ pub static DeleteQueueRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance that the queue belongs to.")
-                .required()
-                .location(Location::Label),
+                .with_doc(
+                    "The ID of the Amazon Connect instance that the queue belongs to.",
+                )
+                .with_required()
+                .with_location(Location::Label),
             Member::new("QueueId", "queue-id", &QueueId)
-                .doc("The ID of the queue to delete.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the queue to delete.")
+                .with_required()
+                .with_location(Location::Label),
         ],
     ),
 );
@@ -931,15 +960,15 @@ pub static DeleteQuickConnectRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the quick connect belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("QuickConnectId", "quick-connect-id", &QuickConnectId)
-                .doc("The ID of the quick connect to delete.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the quick connect to delete.")
+                .with_required()
+                .with_location(Location::Label),
         ],
     ),
 );
@@ -949,15 +978,15 @@ pub static DeleteRoutingProfileRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the routing profile belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("RoutingProfileId", "routing-profile-id", &RoutingProfileId)
-                .doc("The ID of the routing profile to delete.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the routing profile to delete.")
+                .with_required()
+                .with_location(Location::Label),
         ],
     ),
 );
@@ -967,13 +996,15 @@ pub static DeleteRuleRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance that the rule belongs to.")
-                .required()
-                .location(Location::Label),
+                .with_doc(
+                    "The ID of the Amazon Connect instance that the rule belongs to.",
+                )
+                .with_required()
+                .with_location(Location::Label),
             Member::new("RuleId", "rule-id", &RuleId)
-                .doc("The ID of the rule to delete.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the rule to delete.")
+                .with_required()
+                .with_location(Location::Label),
         ],
     ),
 );
@@ -983,15 +1014,15 @@ pub static DeleteSecurityProfileRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the security profile belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("SecurityProfileId", "security-profile-id", &SecurityProfileId)
-                .doc("The ID of the security profile to delete.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the security profile to delete.")
+                .with_required()
+                .with_location(Location::Label),
         ],
     ),
 );
@@ -1001,15 +1032,15 @@ pub static DeleteTaskTemplateRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the task template belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("TaskTemplateId", "task-template-id", &TaskTemplateId)
-                .doc("The ID of the task template to delete.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the task template to delete.")
+                .with_required()
+                .with_location(Location::Label),
         ],
     ),
 );
@@ -1024,15 +1055,15 @@ pub static DeleteTestCaseRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceIdOrArn)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the test case belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("TestCaseId", "test-case-id", &TestCaseId)
-                .doc("The ID of the test case to delete.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the test case to delete.")
+                .with_required()
+                .with_location(Location::Label),
         ],
     ),
 );
@@ -1051,9 +1082,9 @@ pub static DeleteTrafficDistributionGroupRequest: Shape = Shape::new(
                     "traffic-distribution-group-id",
                     &TrafficDistributionGroupIdOrArn,
                 )
-                .doc("The ID of the traffic distribution group to delete.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the traffic distribution group to delete.")
+                .with_required()
+                .with_location(Location::Label),
         ],
     ),
 );
@@ -1068,23 +1099,25 @@ pub static DeleteUseCaseRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the use case belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new(
                     "IntegrationAssociationId",
                     "integration-association-id",
                     &IntegrationAssociationId,
                 )
-                .doc("The ID of the integration association the use case belongs to.")
-                .required()
-                .location(Location::Label),
+                .with_doc(
+                    "The ID of the integration association the use case belongs to.",
+                )
+                .with_required()
+                .with_location(Location::Label),
             Member::new("UseCaseId", "use-case-id", &UseCaseId)
-                .doc("The ID of the use case to delete.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the use case to delete.")
+                .with_required()
+                .with_location(Location::Label),
         ],
     ),
 );
@@ -1094,15 +1127,15 @@ pub static DeleteUserHierarchyGroupRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("HierarchyGroupId", "hierarchy-group-id", &HierarchyGroupId)
-                .doc("The ID of the hierarchy group to delete.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the hierarchy group to delete.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the hierarchy group belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
         ],
     ),
 );
@@ -1112,13 +1145,15 @@ pub static DeleteUserRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance that the user belongs to.")
-                .required()
-                .location(Location::Label),
+                .with_doc(
+                    "The ID of the Amazon Connect instance that the user belongs to.",
+                )
+                .with_required()
+                .with_location(Location::Label),
             Member::new("UserId", "user-id", &UserId)
-                .doc("The ID of the user to delete.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the user to delete.")
+                .with_required()
+                .with_location(Location::Label),
         ],
     ),
 );
@@ -1128,13 +1163,15 @@ pub static DeleteViewRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &ViewsInstanceId)
-                .doc("The ID of the Amazon Connect instance that the view belongs to.")
-                .required()
-                .location(Location::Label),
+                .with_doc(
+                    "The ID of the Amazon Connect instance that the view belongs to.",
+                )
+                .with_required()
+                .with_location(Location::Label),
             Member::new("ViewId", "view-id", &ViewId)
-                .doc("The ID of the view to delete.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the view to delete.")
+                .with_required()
+                .with_location(Location::Label),
         ],
     ),
 );
@@ -1149,18 +1186,20 @@ pub static DeleteViewVersionRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &ViewsInstanceId)
-                .doc("The ID of the Amazon Connect instance that the view belongs to.")
-                .required()
-                .location(Location::Label),
+                .with_doc(
+                    "The ID of the Amazon Connect instance that the view belongs to.",
+                )
+                .with_required()
+                .with_location(Location::Label),
             Member::new("ViewId", "view-id", &ViewId)
-                .doc("The ID of the view whose version to delete.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the view whose version to delete.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("ViewVersion", "view-version", &ViewVersion)
-                .doc("The version number to delete.")
-                .required()
-                .location(Location::Label)
-                .default("null"),
+                .with_doc("The version number to delete.")
+                .with_required()
+                .with_location(Location::Label)
+                .with_default("null"),
         ],
     ),
 );
@@ -1175,15 +1214,15 @@ pub static DeleteVocabularyRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the custom vocabulary belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("VocabularyId", "vocabulary-id", &VocabularyId)
-                .doc("The ID of the custom vocabulary to delete.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the custom vocabulary to delete.")
+                .with_required()
+                .with_location(Location::Label),
         ],
     ),
 );
@@ -1192,9 +1231,9 @@ pub static DeleteVocabularyResponse: Shape = Shape::new(
     "DeleteVocabularyResponse",
     Kind::Structure(
         &[
-            Member::new("VocabularyArn", "vocabulary-arn", &ARN).required(),
-            Member::new("VocabularyId", "vocabulary-id", &VocabularyId).required(),
-            Member::new("State", "state", &VocabularyState).required(),
+            Member::new("VocabularyArn", "vocabulary-arn", &ARN).with_required(),
+            Member::new("VocabularyId", "vocabulary-id", &VocabularyId).with_required(),
+            Member::new("State", "state", &VocabularyState).with_required(),
         ],
     ),
 );
@@ -1204,21 +1243,21 @@ pub static DeleteWorkspaceMediaRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the workspace belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("WorkspaceId", "workspace-id", &WorkspaceId)
-                .doc("The ID of the workspace that the media belongs to.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the workspace that the media belongs to.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("MediaType", "media-type", &MediaType)
-                .doc(
+                .with_doc(
                     "Which image to remove, the light or dark favicon or the light or dark horizontal logo.",
                 )
-                .required()
-                .location(Location::Query("mediaType")),
+                .with_required()
+                .with_location(Location::Query("mediaType")),
         ],
     ),
 );
@@ -1233,19 +1272,19 @@ pub static DeleteWorkspacePageRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the workspace belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("WorkspaceId", "workspace-id", &WorkspaceId)
-                .doc("The ID of the workspace that the page belongs to.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the workspace that the page belongs to.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("Page", "page", &Page)
-                .doc("The name of the page to remove.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The name of the page to remove.")
+                .with_required()
+                .with_location(Location::Label),
         ],
     ),
 );
@@ -1260,15 +1299,15 @@ pub static DeleteWorkspaceRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the workspace belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("WorkspaceId", "workspace-id", &WorkspaceId)
-                .doc("The ID of the workspace to delete.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the workspace to delete.")
+                .with_required()
+                .with_location(Location::Label),
         ],
     ),
 );
@@ -1283,15 +1322,15 @@ pub static DescribeAgentStatusRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the agent status belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("AgentStatusId", "agent-status-id", &AgentStatusId)
-                .doc("The ID of the agent status to describe.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the agent status to describe.")
+                .with_required()
+                .with_location(Location::Label),
         ],
     ),
 );
@@ -1306,15 +1345,17 @@ pub static DescribeAttachedFilesConfigurationRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance whose attachment settings to show.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("AttachmentScope", "attachment-scope", &AttachmentScope)
-                .doc("The kind of contact or case whose attachment settings to show.")
-                .required()
-                .location(Location::Label),
+                .with_doc(
+                    "The kind of contact or case whose attachment settings to show.",
+                )
+                .with_required()
+                .with_location(Location::Label),
         ],
     ),
 );
@@ -1328,7 +1369,7 @@ pub static DescribeAttachedFilesConfigurationResponse: Shape = Shape::new(
                     "attached-files-configuration",
                     &AttachedFilesConfiguration,
                 )
-                .required(),
+                .with_required(),
         ],
     ),
 );
@@ -1342,15 +1383,15 @@ pub static DescribeAuthenticationProfileRequest: Shape = Shape::new(
                     "authentication-profile-id",
                     &AuthenticationProfileId,
                 )
-                .doc("The ID of the authentication profile to describe.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the authentication profile to describe.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the authentication profile belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
         ],
     ),
 );
@@ -1373,15 +1414,15 @@ pub static DescribeContactEvaluationRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the contact evaluation belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("EvaluationId", "evaluation-id", &ResourceId)
-                .doc("The ID of the evaluation to describe.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the evaluation to describe.")
+                .with_required()
+                .with_location(Location::Label),
         ],
     ),
 );
@@ -1390,9 +1431,9 @@ pub static DescribeContactEvaluationResponse: Shape = Shape::new(
     "DescribeContactEvaluationResponse",
     Kind::Structure(
         &[
-            Member::new("Evaluation", "evaluation", &Evaluation).required(),
+            Member::new("Evaluation", "evaluation", &Evaluation).with_required(),
             Member::new("EvaluationForm", "evaluation-form", &EvaluationFormContent)
-                .required(),
+                .with_required(),
         ],
     ),
 );
@@ -1402,23 +1443,23 @@ pub static DescribeContactFlowModuleAliasRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceIdOrArn)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the flow module belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new(
                     "ContactFlowModuleId",
                     "contact-flow-module-id",
                     &ContactFlowModuleId,
                 )
-                .doc("The ID of the flow module the alias belongs to.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the flow module the alias belongs to.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("AliasId", "alias-id", &ResourceId)
-                .doc("The ID of the alias to describe.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the alias to describe.")
+                .with_required()
+                .with_location(Location::Label),
         ],
     ),
 );
@@ -1441,19 +1482,19 @@ pub static DescribeContactFlowModuleRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the flow module belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new(
                     "ContactFlowModuleId",
                     "contact-flow-module-id",
                     &ContactFlowModuleId,
                 )
-                .doc("The ID of the flow module to describe.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the flow module to describe.")
+                .with_required()
+                .with_location(Location::Label),
         ],
     ),
 );
@@ -1470,13 +1511,15 @@ pub static DescribeContactFlowRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance that the flow belongs to.")
-                .required()
-                .location(Location::Label),
+                .with_doc(
+                    "The ID of the Amazon Connect instance that the flow belongs to.",
+                )
+                .with_required()
+                .with_location(Location::Label),
             Member::new("ContactFlowId", "contact-flow-id", &ContactFlowId)
-                .doc("The ID of the flow to describe.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the flow to describe.")
+                .with_required()
+                .with_location(Location::Label),
         ],
     ),
 );
@@ -1491,13 +1534,15 @@ pub static DescribeContactRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance that handles the contact.")
-                .required()
-                .location(Location::Label),
+                .with_doc(
+                    "The ID of the Amazon Connect instance that handles the contact.",
+                )
+                .with_required()
+                .with_location(Location::Label),
             Member::new("ContactId", "contact-id", &ContactId)
-                .doc("The ID of the contact to describe.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the contact to describe.")
+                .with_required()
+                .with_location(Location::Label),
         ],
     ),
 );
@@ -1512,19 +1557,19 @@ pub static DescribeDataTableAttributeRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the data table belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("DataTableId", "data-table-id", &DataTableId)
-                .doc("The ID of the data table the attribute belongs to.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the data table the attribute belongs to.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("AttributeName", "attribute-name", &DataTableName)
-                .doc("The name of the attribute to describe.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The name of the attribute to describe.")
+                .with_required()
+                .with_location(Location::Label),
         ],
     ),
 );
@@ -1532,7 +1577,7 @@ pub static DescribeDataTableAttributeRequest: Shape = Shape::new(
 pub static DescribeDataTableAttributeResponse: Shape = Shape::new(
     "DescribeDataTableAttributeResponse",
     Kind::Structure(
-        &[Member::new("Attribute", "attribute", &DataTableAttribute).required()],
+        &[Member::new("Attribute", "attribute", &DataTableAttribute).with_required()],
     ),
 );
 
@@ -1541,22 +1586,24 @@ pub static DescribeDataTableRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the data table belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("DataTableId", "data-table-id", &DataTableId)
-                .doc("The ID of the data table to describe.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the data table to describe.")
+                .with_required()
+                .with_location(Location::Label),
         ],
     ),
 );
 
 pub static DescribeDataTableResponse: Shape = Shape::new(
     "DescribeDataTableResponse",
-    Kind::Structure(&[Member::new("DataTable", "data-table", &DataTable).required()]),
+    Kind::Structure(
+        &[Member::new("DataTable", "data-table", &DataTable).with_required()],
+    ),
 );
 
 pub static DescribeEmailAddressRequest: Shape = Shape::new(
@@ -1564,15 +1611,15 @@ pub static DescribeEmailAddressRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the email address belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("EmailAddressId", "email-address-id", &EmailAddressId)
-                .doc("The ID of the email address to describe.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the email address to describe.")
+                .with_required()
+                .with_location(Location::Label),
         ],
     ),
 );
@@ -1603,23 +1650,23 @@ pub static DescribeEvaluationFormRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the evaluation form belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("EvaluationFormId", "evaluation-form-id", &ResourceId)
-                .doc("The ID of the evaluation form to describe.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the evaluation form to describe.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new(
                     "EvaluationFormVersion",
                     "evaluation-form-version",
                     &VersionNumber,
                 )
-                .doc("The version to describe; leave it out for the latest.")
-                .location(Location::Query("version"))
-                .default("null"),
+                .with_doc("The version to describe; leave it out for the latest.")
+                .with_location(Location::Query("version"))
+                .with_default("null"),
         ],
     ),
 );
@@ -1627,7 +1674,10 @@ pub static DescribeEvaluationFormRequest: Shape = Shape::new(
 pub static DescribeEvaluationFormResponse: Shape = Shape::new(
     "DescribeEvaluationFormResponse",
     Kind::Structure(
-        &[Member::new("EvaluationForm", "evaluation-form", &EvaluationForm).required()],
+        &[
+            Member::new("EvaluationForm", "evaluation-form", &EvaluationForm)
+                .with_required(),
+        ],
     ),
 );
 
@@ -1636,27 +1686,27 @@ pub static DescribeHoursOfOperationOverrideRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the hours of operation belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new(
                     "HoursOfOperationId",
                     "hours-of-operation-id",
                     &HoursOfOperationId,
                 )
-                .doc("The ID of the hours of operation the override belongs to.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the hours of operation the override belongs to.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new(
                     "HoursOfOperationOverrideId",
                     "hours-of-operation-override-id",
                     &HoursOfOperationOverrideId,
                 )
-                .doc("The ID of the hours of operation override to describe.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the hours of operation override to describe.")
+                .with_required()
+                .with_location(Location::Label),
         ],
     ),
 );
@@ -1679,19 +1729,19 @@ pub static DescribeHoursOfOperationRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the hours of operation belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new(
                     "HoursOfOperationId",
                     "hours-of-operation-id",
                     &HoursOfOperationId,
                 )
-                .doc("The ID of the hours of operation to describe.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the hours of operation to describe.")
+                .with_required()
+                .with_location(Location::Label),
         ],
     ),
 );
@@ -1708,13 +1758,13 @@ pub static DescribeInstanceAttributeRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance whose setting to show.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the Amazon Connect instance whose setting to show.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("AttributeType", "attribute-type", &InstanceAttributeType)
-                .doc("The setting to show.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The setting to show.")
+                .with_required()
+                .with_location(Location::Label),
         ],
     ),
 );
@@ -1729,9 +1779,9 @@ pub static DescribeInstanceRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance to describe.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the Amazon Connect instance to describe.")
+                .with_required()
+                .with_location(Location::Label),
         ],
     ),
 );
@@ -1755,19 +1805,19 @@ pub static DescribeInstanceStorageConfigRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance whose storage destination to show.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("AssociationId", "association-id", &AssociationId)
-                .doc("The ID of the storage association to describe.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the storage association to describe.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("ResourceType", "resource-type", &InstanceStorageResourceType)
-                .doc("The kind of instance data the association is for.")
-                .required()
-                .location(Location::Query("resourceType")),
+                .with_doc("The kind of instance data the association is for.")
+                .with_required()
+                .with_location(Location::Query("resourceType")),
         ],
     ),
 );
@@ -1784,15 +1834,15 @@ pub static DescribeNotificationRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the notification belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("NotificationId", "notification-id", &NotificationId)
-                .doc("The ID of the notification to describe.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the notification to describe.")
+                .with_required()
+                .with_location(Location::Label),
         ],
     ),
 );
@@ -1800,7 +1850,7 @@ pub static DescribeNotificationRequest: Shape = Shape::new(
 pub static DescribeNotificationResponse: Shape = Shape::new(
     "DescribeNotificationResponse",
     Kind::Structure(
-        &[Member::new("Notification", "notification", &Notification).required()],
+        &[Member::new("Notification", "notification", &Notification).with_required()],
     ),
 );
 
@@ -1809,9 +1859,9 @@ pub static DescribePhoneNumberRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("PhoneNumberId", "phone-number-id", &PhoneNumberId)
-                .doc("The ID of the phone number to describe.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the phone number to describe.")
+                .with_required()
+                .with_location(Location::Label),
         ],
     ),
 );
@@ -1834,15 +1884,15 @@ pub static DescribePredefinedAttributeRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the predefined attribute belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("Name", "name", &PredefinedAttributeName)
-                .doc("The name of the predefined attribute to describe.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The name of the predefined attribute to describe.")
+                .with_required()
+                .with_location(Location::Label),
         ],
     ),
 );
@@ -1865,13 +1915,15 @@ pub static DescribePromptRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance that the prompt belongs to.")
-                .required()
-                .location(Location::Label),
+                .with_doc(
+                    "The ID of the Amazon Connect instance that the prompt belongs to.",
+                )
+                .with_required()
+                .with_location(Location::Label),
             Member::new("PromptId", "prompt-id", &PromptId)
-                .doc("The ID of the prompt to describe.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the prompt to describe.")
+                .with_required()
+                .with_location(Location::Label),
         ],
     ),
 );
@@ -1886,13 +1938,15 @@ pub static DescribeQueueRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance that the queue belongs to.")
-                .required()
-                .location(Location::Label),
+                .with_doc(
+                    "The ID of the Amazon Connect instance that the queue belongs to.",
+                )
+                .with_required()
+                .with_location(Location::Label),
             Member::new("QueueId", "queue-id", &QueueId)
-                .doc("The ID of the queue to describe.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the queue to describe.")
+                .with_required()
+                .with_location(Location::Label),
         ],
     ),
 );
@@ -1907,15 +1961,15 @@ pub static DescribeQuickConnectRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the quick connect belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("QuickConnectId", "quick-connect-id", &QuickConnectId)
-                .doc("The ID of the quick connect to describe.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the quick connect to describe.")
+                .with_required()
+                .with_location(Location::Label),
         ],
     ),
 );
@@ -1930,15 +1984,15 @@ pub static DescribeRoutingProfileRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the routing profile belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("RoutingProfileId", "routing-profile-id", &RoutingProfileId)
-                .doc("The ID of the routing profile to describe.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the routing profile to describe.")
+                .with_required()
+                .with_location(Location::Label),
         ],
     ),
 );
@@ -1953,20 +2007,22 @@ pub static DescribeRuleRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance that the rule belongs to.")
-                .required()
-                .location(Location::Label),
+                .with_doc(
+                    "The ID of the Amazon Connect instance that the rule belongs to.",
+                )
+                .with_required()
+                .with_location(Location::Label),
             Member::new("RuleId", "rule-id", &RuleId)
-                .doc("The ID of the rule to describe.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the rule to describe.")
+                .with_required()
+                .with_location(Location::Label),
         ],
     ),
 );
 
 pub static DescribeRuleResponse: Shape = Shape::new(
     "DescribeRuleResponse",
-    Kind::Structure(&[Member::new("Rule", "rule", &Rule).required()]),
+    Kind::Structure(&[Member::new("Rule", "rule", &Rule).with_required()]),
 );
 
 pub static DescribeSecurityProfileRequest: Shape = Shape::new(
@@ -1974,15 +2030,15 @@ pub static DescribeSecurityProfileRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("SecurityProfileId", "security-profile-id", &SecurityProfileId)
-                .doc("The ID of the security profile to describe.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the security profile to describe.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the security profile belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
         ],
     ),
 );
@@ -1999,18 +2055,20 @@ pub static DescribeTestCaseRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceIdOrArn)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the test case belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("TestCaseId", "test-case-id", &TestCaseId)
-                .doc("The ID of the test case to describe.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the test case to describe.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("Status", "status", &TestCaseStatus)
-                .doc("Whether to describe the published test case or its saved draft.")
-                .location(Location::Query("status")),
+                .with_doc(
+                    "Whether to describe the published test case or its saved draft.",
+                )
+                .with_location(Location::Query("status")),
         ],
     ),
 );
@@ -2029,9 +2087,9 @@ pub static DescribeTrafficDistributionGroupRequest: Shape = Shape::new(
                     "traffic-distribution-group-id",
                     &TrafficDistributionGroupIdOrArn,
                 )
-                .doc("The ID of the traffic distribution group to describe.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the traffic distribution group to describe.")
+                .with_required()
+                .with_location(Location::Label),
         ],
     ),
 );
@@ -2054,15 +2112,15 @@ pub static DescribeUserHierarchyGroupRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("HierarchyGroupId", "hierarchy-group-id", &HierarchyGroupId)
-                .doc("The ID of the hierarchy group to describe.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the hierarchy group to describe.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the hierarchy group belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
         ],
     ),
 );
@@ -2077,11 +2135,11 @@ pub static DescribeUserHierarchyStructureRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance whose agent hierarchy to describe.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
         ],
     ),
 );
@@ -2098,13 +2156,15 @@ pub static DescribeUserRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("UserId", "user-id", &UserId)
-                .doc("The ID of the user to describe.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the user to describe.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance that the user belongs to.")
-                .required()
-                .location(Location::Label),
+                .with_doc(
+                    "The ID of the Amazon Connect instance that the user belongs to.",
+                )
+                .with_required()
+                .with_location(Location::Label),
         ],
     ),
 );
@@ -2119,13 +2179,15 @@ pub static DescribeViewRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &ViewsInstanceId)
-                .doc("The ID of the Amazon Connect instance that the view belongs to.")
-                .required()
-                .location(Location::Label),
+                .with_doc(
+                    "The ID of the Amazon Connect instance that the view belongs to.",
+                )
+                .with_required()
+                .with_location(Location::Label),
             Member::new("ViewId", "view-id", &ViewId)
-                .doc("The ID of the view to describe.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the view to describe.")
+                .with_required()
+                .with_location(Location::Label),
         ],
     ),
 );
@@ -2140,22 +2202,24 @@ pub static DescribeVocabularyRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the custom vocabulary belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("VocabularyId", "vocabulary-id", &VocabularyId)
-                .doc("The ID of the custom vocabulary to describe.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the custom vocabulary to describe.")
+                .with_required()
+                .with_location(Location::Label),
         ],
     ),
 );
 
 pub static DescribeVocabularyResponse: Shape = Shape::new(
     "DescribeVocabularyResponse",
-    Kind::Structure(&[Member::new("Vocabulary", "vocabulary", &Vocabulary).required()]),
+    Kind::Structure(
+        &[Member::new("Vocabulary", "vocabulary", &Vocabulary).with_required()],
+    ),
 );
 
 pub static DescribeWorkspaceRequest: Shape = Shape::new(
@@ -2163,40 +2227,40 @@ pub static DescribeWorkspaceRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the workspace belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("WorkspaceId", "workspace-id", &WorkspaceId)
-                .doc("The ID of the workspace to describe.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the workspace to describe.")
+                .with_required()
+                .with_location(Location::Label),
         ],
     ),
 );
 
 pub static DescribeWorkspaceResponse: Shape = Shape::new(
     "DescribeWorkspaceResponse",
-    Kind::Structure(&[Member::new("Workspace", "workspace", &Workspace).required()]),
+    Kind::Structure(&[Member::new("Workspace", "workspace", &Workspace).with_required()]),
 );
 
 pub static Description: Shape = Shape::new("Description", Kind::String)
-    .length(Some(0.0), Some(4096.0))
-    .sensitive();
+    .with_length(Some(0.0), Some(4096.0))
+    .with_sensitive();
 
 pub static Description250: Shape = Shape::new("Description250", Kind::String)
-    .length(Some(1.0), Some(250.0))
-    .pattern("^(^[\\S].*[\\S]$)|(^[\\S]$)$");
+    .with_length(Some(1.0), Some(250.0))
+    .with_pattern("^(^[\\S].*[\\S]$)|(^[\\S]$)$");
 
 pub static DestinationId: Shape = Shape::new("DestinationId", Kind::String)
-    .length(Some(1.0), Some(255.0));
+    .with_length(Some(1.0), Some(255.0));
 
 pub static DestinationNotAllowedException: Shape = Shape::new(
         "DestinationNotAllowedException",
         Kind::Structure(&[Member::new("Message", "message", &Message)]),
     )
-    .error(Fault::Client, 403);
+    .with_error(Fault::Client, 403);
 
 pub static DeviceInfo: Shape = Shape::new(
     "DeviceInfo",
@@ -2210,7 +2274,7 @@ pub static DeviceInfo: Shape = Shape::new(
 );
 
 pub static DeviceToken: Shape = Shape::new("DeviceToken", Kind::String)
-    .length(Some(1.0), Some(500.0));
+    .with_length(Some(1.0), Some(500.0));
 
 pub static DeviceType: Shape = Shape::new(
     "DeviceType",
@@ -2259,13 +2323,13 @@ pub static DimensionsV2Map: Shape = Shape::new(
 pub static DimensionsV2Value: Shape = Shape::new("DimensionsV2Value", Kind::String);
 
 pub static DirectoryAlias: Shape = Shape::new("DirectoryAlias", Kind::String)
-    .length(Some(1.0), Some(45.0))
-    .pattern("^(?!d-)([\\da-zA-Z]+)([-]*[\\da-zA-Z])*$")
-    .sensitive();
+    .with_length(Some(1.0), Some(45.0))
+    .with_pattern("^(?!d-)([\\da-zA-Z]+)([-]*[\\da-zA-Z])*$")
+    .with_sensitive();
 
 pub static DirectoryId: Shape = Shape::new("DirectoryId", Kind::String)
-    .length(Some(12.0), Some(12.0))
-    .pattern("^d-[0-9a-f]{10}$");
+    .with_length(Some(12.0), Some(12.0))
+    .with_pattern("^d-[0-9a-f]{10}$");
 
 pub static DirectoryType: Shape = Shape::new(
     "DirectoryType",
@@ -2285,16 +2349,16 @@ pub static DisassociateAnalyticsDataSetRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the data set belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("DataSetId", "data-set-id", &DataSetId)
-                .doc("The ID of the data set to stop sharing.")
-                .required(),
+                .with_doc("The ID of the data set to stop sharing.")
+                .with_required(),
             Member::new("TargetAccountId", "target-account-id", &AWSAccountId)
-                .doc(
+                .with_doc(
                     "The AWS account to stop sharing with, by account ID; leave it out for the instance's own account.",
                 ),
         ],
@@ -2306,21 +2370,21 @@ pub static DisassociateApprovedOriginRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance to remove the approved origin from.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("Origin", "origin", &Origin)
-                .doc("The approved origin to remove, as it was added.")
-                .required()
-                .location(Location::Query("origin")),
+                .with_doc("The approved origin to remove, as it was added.")
+                .with_required()
+                .with_location(Location::Query("origin")),
             Member::new("ClientToken", "client-token", &ClientToken)
-                .doc(
+                .with_doc(
                     "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
                 )
-                .location(Location::Query("clientToken"))
-                .idempotency_token(),
+                .with_location(Location::Query("clientToken"))
+                .with_idempotency_token(),
         ],
     ),
 );
@@ -2330,24 +2394,24 @@ pub static DisassociateBotRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance to detach the Amazon Lex bot from.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("LexBot", "lex-bot", &LexBot)
-                .doc(
+                .with_doc(
                     "An Amazon Lex V1 bot to detach, by name and Region; give this or LexV2Bot.",
                 ),
             Member::new("LexV2Bot", "lex-v2-bot", &LexV2Bot)
-                .doc(
+                .with_doc(
                     "An Amazon Lex V2 bot to detach, by the ARN of its alias; give this or LexBot.",
                 ),
             Member::new("ClientToken", "client-token", &ClientToken)
-                .doc(
+                .with_doc(
                     "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
                 )
-                .idempotency_token(),
+                .with_idempotency_token(),
         ],
     ),
 );
@@ -2357,23 +2421,25 @@ pub static DisassociateEmailAddressAliasRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("EmailAddressId", "email-address-id", &EmailAddressId)
-                .doc("The ID of the primary email address.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the primary email address.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the email address belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("AliasConfiguration", "alias-configuration", &AliasConfiguration)
-                .doc("The alias email address, by ID, to detach from the primary one.")
-                .required(),
+                .with_doc(
+                    "The alias email address, by ID, to detach from the primary one.",
+                )
+                .with_required(),
             Member::new("ClientToken", "client-token", &ClientToken)
-                .doc(
+                .with_doc(
                     "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
                 )
-                .idempotency_token(),
+                .with_idempotency_token(),
         ],
     ),
 );
@@ -2388,19 +2454,19 @@ pub static DisassociateFlowRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the resource belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("ResourceId", "resource-id", &ARN)
-                .doc("The ID or ARN of the resource whose flow to detach.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID or ARN of the resource whose flow to detach.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("ResourceType", "resource-type", &FlowAssociationResourceType)
-                .doc("The kind of resource that ResourceId names.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The kind of resource that ResourceId names.")
+                .with_required()
+                .with_location(Location::Label),
         ],
     ),
 );
@@ -2415,26 +2481,26 @@ pub static DisassociateHoursOfOperationsRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the hours of operation belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new(
                     "HoursOfOperationId",
                     "hours-of-operation-id",
                     &HoursOfOperationId,
                 )
-                .doc("The ID of the child hours of operation.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the child hours of operation.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new(
                     "ParentHoursOfOperationIds",
                     "parent-hours-of-operation-ids",
                     &ParentHoursOfOperationIdList,
                 )
-                .doc("The IDs of the parent hours of operation to unlink.")
-                .required(),
+                .with_doc("The IDs of the parent hours of operation to unlink.")
+                .with_required(),
         ],
     ),
 );
@@ -2444,25 +2510,25 @@ pub static DisassociateInstanceStorageConfigRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance to remove the storage destination from.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("AssociationId", "association-id", &AssociationId)
-                .doc("The ID of the storage association to remove.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the storage association to remove.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("ResourceType", "resource-type", &InstanceStorageResourceType)
-                .doc("The kind of instance data the association is for.")
-                .required()
-                .location(Location::Query("resourceType")),
+                .with_doc("The kind of instance data the association is for.")
+                .with_required()
+                .with_location(Location::Query("resourceType")),
             Member::new("ClientToken", "client-token", &ClientToken)
-                .doc(
+                .with_doc(
                     "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
                 )
-                .location(Location::Query("clientToken"))
-                .idempotency_token(),
+                .with_location(Location::Query("clientToken"))
+                .with_idempotency_token(),
         ],
     ),
 );
@@ -2472,21 +2538,21 @@ pub static DisassociateLambdaFunctionRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance to remove the function from.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("FunctionArn", "function-arn", &FunctionArn)
-                .doc("The ARN of the Lambda function to remove.")
-                .required()
-                .location(Location::Query("functionArn")),
+                .with_doc("The ARN of the Lambda function to remove.")
+                .with_required()
+                .with_location(Location::Query("functionArn")),
             Member::new("ClientToken", "client-token", &ClientToken)
-                .doc(
+                .with_doc(
                     "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
                 )
-                .location(Location::Query("clientToken"))
-                .idempotency_token(),
+                .with_location(Location::Query("clientToken"))
+                .with_idempotency_token(),
         ],
     ),
 );
@@ -2496,25 +2562,25 @@ pub static DisassociateLexBotRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance to detach the Amazon Lex bot from.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("BotName", "bot-name", &BotName)
-                .doc("The name of the Amazon Lex V1 bot to detach.")
-                .required()
-                .location(Location::Query("botName")),
+                .with_doc("The name of the Amazon Lex V1 bot to detach.")
+                .with_required()
+                .with_location(Location::Query("botName")),
             Member::new("LexRegion", "lex-region", &LexRegion)
-                .doc("The Region the bot is in.")
-                .required()
-                .location(Location::Query("lexRegion")),
+                .with_doc("The Region the bot is in.")
+                .with_required()
+                .with_location(Location::Query("lexRegion")),
             Member::new("ClientToken", "client-token", &ClientToken)
-                .doc(
+                .with_doc(
                     "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
                 )
-                .location(Location::Query("clientToken"))
-                .idempotency_token(),
+                .with_location(Location::Query("clientToken"))
+                .with_idempotency_token(),
         ],
     ),
 );
@@ -2524,15 +2590,15 @@ pub static DisassociatePhoneNumberContactFlowRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("PhoneNumberId", "phone-number-id", &PhoneNumberId)
-                .doc("The ID of the phone number whose flow to detach.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the phone number whose flow to detach.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the phone number belongs to.",
                 )
-                .required()
-                .location(Location::Query("instanceId")),
+                .with_required()
+                .with_location(Location::Query("instanceId")),
         ],
     ),
 );
@@ -2542,21 +2608,23 @@ pub static DisassociateQueueEmailAddressesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance that the queue belongs to.")
-                .required()
-                .location(Location::Label),
+                .with_doc(
+                    "The ID of the Amazon Connect instance that the queue belongs to.",
+                )
+                .with_required()
+                .with_location(Location::Label),
             Member::new("QueueId", "queue-id", &QueueId)
-                .doc("The ID of the queue to remove email addresses from.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the queue to remove email addresses from.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("EmailAddressesId", "email-addresses-id", &EmailAddressIdList)
-                .doc("The IDs of the email addresses to remove from the queue.")
-                .required(),
+                .with_doc("The IDs of the email addresses to remove from the queue.")
+                .with_required(),
             Member::new("ClientToken", "client-token", &ClientToken)
-                .doc(
+                .with_doc(
                     "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
                 )
-                .idempotency_token(),
+                .with_idempotency_token(),
         ],
     ),
 );
@@ -2566,16 +2634,18 @@ pub static DisassociateQueueQuickConnectsRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance that the queue belongs to.")
-                .required()
-                .location(Location::Label),
+                .with_doc(
+                    "The ID of the Amazon Connect instance that the queue belongs to.",
+                )
+                .with_required()
+                .with_location(Location::Label),
             Member::new("QueueId", "queue-id", &QueueId)
-                .doc("The ID of the queue to remove quick connects from.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the queue to remove quick connects from.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("QuickConnectIds", "quick-connect-ids", &QuickConnectsList)
-                .doc("The IDs of the quick connects to remove from the queue.")
-                .required(),
+                .with_doc("The IDs of the quick connects to remove from the queue.")
+                .with_required(),
         ],
     ),
 );
@@ -2585,27 +2655,27 @@ pub static DisassociateRoutingProfileQueuesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the routing profile belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("RoutingProfileId", "routing-profile-id", &RoutingProfileId)
-                .doc("The ID of the routing profile to remove queues from.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the routing profile to remove queues from.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new(
                     "QueueReferences",
                     "queue-references",
                     &RoutingProfileQueueReferenceList,
                 )
-                .doc("The queues to remove, each by queue ID and channel."),
+                .with_doc("The queues to remove, each by queue ID and channel."),
             Member::new(
                     "ManualAssignmentQueueReferences",
                     "manual-assignment-queue-references",
                     &RoutingProfileQueueReferenceList,
                 )
-                .doc(
+                .with_doc(
                     "The manual-assignment queues to remove, each by queue ID and channel.",
                 ),
         ],
@@ -2617,21 +2687,23 @@ pub static DisassociateSecurityKeyRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance to remove the key from.")
-                .required()
-                .location(Location::Label),
+                .with_doc(
+                    "The ID of the Amazon Connect instance to remove the key from.",
+                )
+                .with_required()
+                .with_location(Location::Label),
             Member::new("AssociationId", "association-id", &AssociationId)
-                .doc(
+                .with_doc(
                     "The ID of the key association to remove, as listed by list-security-keys.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("ClientToken", "client-token", &ClientToken)
-                .doc(
+                .with_doc(
                     "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
                 )
-                .location(Location::Query("clientToken"))
-                .idempotency_token(),
+                .with_location(Location::Query("clientToken"))
+                .with_idempotency_token(),
         ],
     ),
 );
@@ -2641,20 +2713,20 @@ pub static DisassociateSecurityProfilesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the user or AI agent belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("SecurityProfiles", "security-profiles", &SecurityProfiles)
-                .doc("The security profiles to take away, each by ID.")
-                .required(),
+                .with_doc("The security profiles to take away, each by ID.")
+                .with_required(),
             Member::new("EntityType", "entity-type", &EntityType)
-                .doc("Whether EntityArn names a user or an AI agent.")
-                .required(),
+                .with_doc("Whether EntityArn names a user or an AI agent.")
+                .with_required(),
             Member::new("EntityArn", "entity-arn", &EntityArn)
-                .doc("The ARN of the user or AI agent to take the profiles from.")
-                .required(),
+                .with_doc("The ARN of the user or AI agent to take the profiles from.")
+                .with_required(),
         ],
     ),
 );
@@ -2668,21 +2740,21 @@ pub static DisassociateTrafficDistributionGroupUserRequest: Shape = Shape::new(
                     "traffic-distribution-group-id",
                     &TrafficDistributionGroupIdOrArn,
                 )
-                .doc(
+                .with_doc(
                     "The ID or ARN of the traffic distribution group to remove the user from.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("UserId", "user-id", &UserId)
-                .doc("The ID of the user to remove from the group.")
-                .required()
-                .location(Location::Query("UserId")),
+                .with_doc("The ID of the user to remove from the group.")
+                .with_required()
+                .with_location(Location::Query("UserId")),
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the traffic distribution group belongs to.",
                 )
-                .required()
-                .location(Location::Query("InstanceId")),
+                .with_required()
+                .with_location(Location::Query("InstanceId")),
         ],
     ),
 );
@@ -2697,20 +2769,24 @@ pub static DisassociateUserProficienciesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance that the user belongs to.")
-                .required()
-                .location(Location::Label),
+                .with_doc(
+                    "The ID of the Amazon Connect instance that the user belongs to.",
+                )
+                .with_required()
+                .with_location(Location::Label),
             Member::new("UserId", "user-id", &UserId)
-                .doc("The ID of the user to remove proficiencies from.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the user to remove proficiencies from.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new(
                     "UserProficiencies",
                     "user-proficiencies",
                     &UserProficiencyDisassociateList,
                 )
-                .doc("The proficiencies to remove, each an attribute name and value.")
-                .required(),
+                .with_doc(
+                    "The proficiencies to remove, each an attribute name and value.",
+                )
+                .with_required(),
         ],
     ),
 );
@@ -2720,20 +2796,20 @@ pub static DisassociateWorkspaceRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the workspace belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("WorkspaceId", "workspace-id", &WorkspaceId)
-                .doc("The ID of the workspace to withdraw.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the workspace to withdraw.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("ResourceArns", "resource-arns", &WorkspaceResourceArnList)
-                .doc(
+                .with_doc(
                     "The ARNs of the users, routing profiles or security profiles to withdraw the workspace from.",
                 )
-                .required(),
+                .with_required(),
         ],
     ),
 );
@@ -2769,7 +2845,7 @@ pub static DisconnectOnCustomerExit: Shape = Shape::new(
         "DisconnectOnCustomerExit",
         Kind::List(&DisconnectOnCustomerExitParticipantType),
     )
-    .length(Some(1.0), Some(1.0));
+    .with_length(Some(1.0), Some(1.0));
 
 pub static DisconnectOnCustomerExitParticipantType: Shape = Shape::new(
     "DisconnectOnCustomerExitParticipantType",
@@ -2791,16 +2867,18 @@ pub static DismissUserContactRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("UserId", "user-id", &UserId)
-                .doc("The ID of the user (agent) whose contact to clear.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the user (agent) whose contact to clear.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance that the user belongs to.")
-                .required()
-                .location(Location::Label),
+                .with_doc(
+                    "The ID of the Amazon Connect instance that the user belongs to.",
+                )
+                .with_required()
+                .with_location(Location::Label),
             Member::new("ContactId", "contact-id", &ContactId)
-                .doc("The ID of the contact to clear.")
-                .required(),
+                .with_doc("The ID of the contact to clear.")
+                .with_required(),
         ],
     ),
 );
@@ -2811,14 +2889,16 @@ pub static DismissUserContactResponse: Shape = Shape::new(
 );
 
 pub static DisplayName: Shape = Shape::new("DisplayName", Kind::String)
-    .length(Some(1.0), Some(256.0));
+    .with_length(Some(1.0), Some(256.0));
 
 pub static Distribution: Shape = Shape::new(
     "Distribution",
     Kind::Structure(
         &[
-            Member::new("Region", "region", &AwsRegion).required(),
-            Member::new("Percentage", "percentage", &Percentage).required().default("0"),
+            Member::new("Region", "region", &AwsRegion).with_required(),
+            Member::new("Percentage", "percentage", &Percentage)
+                .with_required()
+                .with_default("0"),
         ],
     ),
 );
@@ -2844,12 +2924,12 @@ pub static DuplicateResourceException: Shape = Shape::new(
         "DuplicateResourceException",
         Kind::Structure(&[Member::new("Message", "message", &Message)]),
     )
-    .error(Fault::Client, 409);
+    .with_error(Fault::Client, 409);
 
 pub static Duration: Shape = Shape::new("Duration", Kind::Integer)
-    .range(Some(0.0), None);
+    .with_range(Some(0.0), None);
 
 pub static DurationInSeconds: Shape = Shape::new("DurationInSeconds", Kind::Integer);
 
 pub static DurationMillis: Shape = Shape::new("DurationMillis", Kind::Long)
-    .range(Some(0.0), None);
+    .with_range(Some(0.0), None);

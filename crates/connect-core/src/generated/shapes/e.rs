@@ -37,20 +37,23 @@ pub static EffectiveOverrideHoursList: Shape = Shape::new(
     Kind::List(&EffectiveOverrideHours),
 );
 
-pub static Email: Shape = Shape::new("Email", Kind::String).sensitive();
+pub static Email: Shape = Shape::new("Email", Kind::String).with_sensitive();
 
 pub static EmailAddress: Shape = Shape::new("EmailAddress", Kind::String)
-    .length(Some(1.0), Some(255.0))
-    .pattern("^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$")
-    .sensitive();
+    .with_length(Some(1.0), Some(255.0))
+    .with_pattern("^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$")
+    .with_sensitive();
 
 pub static EmailAddressArn: Shape = Shape::new("EmailAddressArn", Kind::String)
-    .length(Some(1.0), Some(500.0));
+    .with_length(Some(1.0), Some(500.0));
 
 pub static EmailAddressConfig: Shape = Shape::new(
     "EmailAddressConfig",
     Kind::Structure(
-        &[Member::new("EmailAddressId", "email-address-id", &EmailAddressId).required()],
+        &[
+            Member::new("EmailAddressId", "email-address-id", &EmailAddressId)
+                .with_required(),
+        ],
     ),
 );
 
@@ -58,29 +61,29 @@ pub static EmailAddressConfigList: Shape = Shape::new(
         "EmailAddressConfigList",
         Kind::List(&EmailAddressConfig),
     )
-    .length(Some(1.0), Some(50.0));
+    .with_length(Some(1.0), Some(50.0));
 
 pub static EmailAddressDisplayName: Shape = Shape::new(
         "EmailAddressDisplayName",
         Kind::String,
     )
-    .length(Some(0.0), Some(256.0))
-    .sensitive();
+    .with_length(Some(0.0), Some(256.0))
+    .with_sensitive();
 
 pub static EmailAddressId: Shape = Shape::new("EmailAddressId", Kind::String)
-    .length(Some(1.0), Some(500.0));
+    .with_length(Some(1.0), Some(500.0));
 
 pub static EmailAddressIdList: Shape = Shape::new(
         "EmailAddressIdList",
         Kind::List(&EmailAddressId),
     )
-    .length(Some(1.0), Some(50.0));
+    .with_length(Some(1.0), Some(50.0));
 
 pub static EmailAddressInfo: Shape = Shape::new(
     "EmailAddressInfo",
     Kind::Structure(
         &[
-            Member::new("EmailAddress", "email-address", &EmailAddress).required(),
+            Member::new("EmailAddress", "email-address", &EmailAddress).with_required(),
             Member::new("DisplayName", "display-name", &EmailAddressDisplayName),
         ],
     ),
@@ -118,7 +121,7 @@ pub static EmailAddressRecipientList: Shape = Shape::new(
         "EmailAddressRecipientList",
         Kind::List(&EmailAddressInfo),
     )
-    .length(Some(1.0), Some(50.0));
+    .with_length(Some(1.0), Some(50.0));
 
 pub static EmailAddressSearchConditionList: Shape = Shape::new(
     "EmailAddressSearchConditionList",
@@ -156,7 +159,7 @@ pub static EmailAddressSummary: Shape = Shape::new(
             Member::new("Id", "id", &EmailAddressId),
             Member::new("Arn", "arn", &EmailAddressArn),
             Member::new("IsDefaultOutboundEmail", "is-default-outbound-email", &Boolean)
-                .default("false"),
+                .with_default("false"),
         ],
     ),
 );
@@ -165,8 +168,8 @@ pub static EmailAttachment: Shape = Shape::new(
     "EmailAttachment",
     Kind::Structure(
         &[
-            Member::new("FileName", "file-name", &FileName).required(),
-            Member::new("S3Url", "s3-url", &PreSignedAttachmentUrl).required(),
+            Member::new("FileName", "file-name", &FileName).with_required(),
+            Member::new("S3Url", "s3-url", &PreSignedAttachmentUrl).with_required(),
         ],
     ),
 );
@@ -175,8 +178,8 @@ pub static EmailAttachments: Shape = Shape::new(
         "EmailAttachments",
         Kind::List(&EmailAttachment),
     )
-    .length(Some(1.0), Some(10.0))
-    .sensitive();
+    .with_length(Some(1.0), Some(10.0))
+    .with_sensitive();
 
 pub static EmailHeaderType: Shape = Shape::new(
     "EmailHeaderType",
@@ -192,7 +195,7 @@ pub static EmailHeaderType: Shape = Shape::new(
 );
 
 pub static EmailHeaderValue: Shape = Shape::new("EmailHeaderValue", Kind::String)
-    .length(Some(1.0), Some(20000.0));
+    .with_length(Some(1.0), Some(20000.0));
 
 pub static EmailHeaders: Shape = Shape::new(
     "EmailHeaders",
@@ -206,7 +209,7 @@ pub static EmailMessageContentType: Shape = Shape::new(
         "EmailMessageContentType",
         Kind::String,
     )
-    .length(Some(1.0), Some(100.0));
+    .with_length(Some(1.0), Some(100.0));
 
 pub static EmailMessageReference: Shape = Shape::new(
     "EmailMessageReference",
@@ -254,8 +257,9 @@ pub static EncryptionConfig: Shape = Shape::new(
     "EncryptionConfig",
     Kind::Structure(
         &[
-            Member::new("EncryptionType", "encryption-type", &EncryptionType).required(),
-            Member::new("KeyId", "key-id", &KeyId).required(),
+            Member::new("EncryptionType", "encryption-type", &EncryptionType)
+                .with_required(),
+            Member::new("KeyId", "key-id", &KeyId).with_required(),
         ],
     ),
 );
@@ -281,10 +285,10 @@ pub static Endpoint: Shape = Shape::new(
 );
 
 pub static EndpointAddress: Shape = Shape::new("EndpointAddress", Kind::String)
-    .length(Some(0.0), Some(256.0));
+    .with_length(Some(0.0), Some(256.0));
 
 pub static EndpointDisplayName: Shape = Shape::new("EndpointDisplayName", Kind::String)
-    .length(Some(0.0), Some(256.0));
+    .with_length(Some(0.0), Some(256.0));
 
 pub static EndpointInfo: Shape = Shape::new(
     "EndpointInfo",
@@ -311,7 +315,7 @@ pub static EndpointType: Shape = Shape::new(
 );
 
 pub static EntityArn: Shape = Shape::new("EntityArn", Kind::String)
-    .length(Some(1.0), None);
+    .with_length(Some(1.0), None);
 
 pub static EntityType: Shape = Shape::new(
     "EntityType",
@@ -319,7 +323,7 @@ pub static EntityType: Shape = Shape::new(
 );
 
 pub static EpochMilliseconds: Shape = Shape::new("EpochMilliseconds", Kind::Long)
-    .range(Some(0.0), None);
+    .with_range(Some(0.0), None);
 
 pub static ErrorCode: Shape = Shape::new("ErrorCode", Kind::String);
 
@@ -342,32 +346,32 @@ pub static EvaluateDataTableValuesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the data table belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("DataTableId", "data-table-id", &DataTableId)
-                .doc("The ID of the data table to look values up in.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the data table to look values up in.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("Values", "values", &DataTableValueEvaluationSetList)
-                .doc(
+                .with_doc(
                     "The lookups, each by the primary values of a record and the names of the attributes to return.",
                 )
-                .required(),
+                .with_required(),
             Member::new("TimeZone", "time-zone", &TimeZone)
-                .doc(
+                .with_doc(
                     "The time zone to evaluate in, as an IANA name; leave it out for the table's own.",
                 ),
             Member::new("NextToken", "next-token", &NextToken)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 )
-                .location(Location::Query("nextToken")),
+                .with_location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult100)
-                .doc("The most results to return in one response (one page).")
-                .location(Location::Query("maxResults")),
+                .with_doc("The most results to return in one response (one page).")
+                .with_location(Location::Query("maxResults")),
         ],
     ),
 );
@@ -376,7 +380,8 @@ pub static EvaluateDataTableValuesResponse: Shape = Shape::new(
     "EvaluateDataTableValuesResponse",
     Kind::Structure(
         &[
-            Member::new("Values", "values", &DataTableEvaluatedValueList).required(),
+            Member::new("Values", "values", &DataTableEvaluatedValueList)
+                .with_required(),
             Member::new("NextToken", "next-token", &NextToken),
         ],
     ),
@@ -386,15 +391,17 @@ pub static Evaluation: Shape = Shape::new(
     "Evaluation",
     Kind::Structure(
         &[
-            Member::new("EvaluationId", "evaluation-id", &ResourceId).required(),
-            Member::new("EvaluationArn", "evaluation-arn", &ARN).required(),
-            Member::new("Metadata", "metadata", &EvaluationMetadata).required(),
-            Member::new("Answers", "answers", &EvaluationAnswersOutputMap).required(),
-            Member::new("Notes", "notes", &EvaluationNotesMap).required(),
-            Member::new("Status", "status", &EvaluationStatus).required(),
+            Member::new("EvaluationId", "evaluation-id", &ResourceId).with_required(),
+            Member::new("EvaluationArn", "evaluation-arn", &ARN).with_required(),
+            Member::new("Metadata", "metadata", &EvaluationMetadata).with_required(),
+            Member::new("Answers", "answers", &EvaluationAnswersOutputMap)
+                .with_required(),
+            Member::new("Notes", "notes", &EvaluationNotesMap).with_required(),
+            Member::new("Status", "status", &EvaluationStatus).with_required(),
             Member::new("Scores", "scores", &EvaluationScoresMap),
-            Member::new("CreatedTime", "created-time", &Timestamp).required(),
-            Member::new("LastModifiedTime", "last-modified-time", &Timestamp).required(),
+            Member::new("CreatedTime", "created-time", &Timestamp).with_required(),
+            Member::new("LastModifiedTime", "last-modified-time", &Timestamp)
+                .with_required(),
             Member::new("EvaluationType", "evaluation-type", &EvaluationType),
             Member::new("Tags", "tags", &TagMap),
         ],
@@ -405,8 +412,9 @@ pub static EvaluationAcknowledgement: Shape = Shape::new(
     "EvaluationAcknowledgement",
     Kind::Structure(
         &[
-            Member::new("AcknowledgedTime", "acknowledged-time", &Timestamp).required(),
-            Member::new("AcknowledgedBy", "acknowledged-by", &ARN).required(),
+            Member::new("AcknowledgedTime", "acknowledged-time", &Timestamp)
+                .with_required(),
+            Member::new("AcknowledgedBy", "acknowledged-by", &ARN).with_required(),
             Member::new(
                 "AcknowledgerComment",
                 "acknowledger-comment",
@@ -435,7 +443,7 @@ pub static EvaluationAcknowledgerCommentString: Shape = Shape::new(
         "EvaluationAcknowledgerCommentString",
         Kind::String,
     )
-    .length(Some(0.0), Some(3072.0));
+    .with_length(Some(0.0), Some(3072.0));
 
 pub static EvaluationAnswerData: Shape = Shape::new(
     "EvaluationAnswerData",
@@ -467,7 +475,7 @@ pub static EvaluationAnswerDataStringValue: Shape = Shape::new(
         "EvaluationAnswerDataStringValue",
         Kind::String,
     )
-    .length(Some(0.0), Some(300.0));
+    .with_length(Some(0.0), Some(300.0));
 
 pub static EvaluationAnswerDataStringValueList: Shape = Shape::new(
     "EvaluationAnswerDataStringValueList",
@@ -505,7 +513,7 @@ pub static EvaluationAnswersInputMap: Shape = Shape::new(
             value: &EvaluationAnswerInput,
         },
     )
-    .length(Some(0.0), Some(100.0));
+    .with_length(Some(0.0), Some(100.0));
 
 pub static EvaluationAnswersOutputMap: Shape = Shape::new(
         "EvaluationAnswersOutputMap",
@@ -514,7 +522,7 @@ pub static EvaluationAnswersOutputMap: Shape = Shape::new(
             value: &EvaluationAnswerOutput,
         },
     )
-    .length(Some(0.0), Some(100.0));
+    .with_length(Some(0.0), Some(100.0));
 
 pub static EvaluationArn: Shape = Shape::new("EvaluationArn", Kind::String);
 
@@ -523,13 +531,13 @@ pub static EvaluationAutomationRuleCategory: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("Category", "category", &QuestionRuleCategoryAutomationLabel)
-                .required(),
+                .with_required(),
             Member::new(
                     "Condition",
                     "condition",
                     &QuestionRuleCategoryAutomationCondition,
                 )
-                .required(),
+                .with_required(),
             Member::new(
                 "PointsOfInterest",
                 "points-of-interest",
@@ -576,31 +584,34 @@ pub static EvaluationForm: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("EvaluationFormId", "evaluation-form-id", &ResourceId)
-                .required(),
+                .with_required(),
             Member::new(
                     "EvaluationFormVersion",
                     "evaluation-form-version",
                     &VersionNumber,
                 )
-                .required()
-                .default("0"),
+                .with_required()
+                .with_default("0"),
             Member::new("Locked", "locked", &EvaluationFormVersionIsLocked)
-                .required()
-                .default("false"),
-            Member::new("EvaluationFormArn", "evaluation-form-arn", &ARN).required(),
-            Member::new("Title", "title", &EvaluationFormTitle).required(),
+                .with_required()
+                .with_default("false"),
+            Member::new("EvaluationFormArn", "evaluation-form-arn", &ARN)
+                .with_required(),
+            Member::new("Title", "title", &EvaluationFormTitle).with_required(),
             Member::new("Description", "description", &EvaluationFormDescription),
-            Member::new("Status", "status", &EvaluationFormVersionStatus).required(),
-            Member::new("Items", "items", &EvaluationFormItemsList).required(),
+            Member::new("Status", "status", &EvaluationFormVersionStatus)
+                .with_required(),
+            Member::new("Items", "items", &EvaluationFormItemsList).with_required(),
             Member::new(
                 "ScoringStrategy",
                 "scoring-strategy",
                 &EvaluationFormScoringStrategy,
             ),
-            Member::new("CreatedTime", "created-time", &Timestamp).required(),
-            Member::new("CreatedBy", "created-by", &ARN).required(),
-            Member::new("LastModifiedTime", "last-modified-time", &Timestamp).required(),
-            Member::new("LastModifiedBy", "last-modified-by", &ARN).required(),
+            Member::new("CreatedTime", "created-time", &Timestamp).with_required(),
+            Member::new("CreatedBy", "created-by", &ARN).with_required(),
+            Member::new("LastModifiedTime", "last-modified-time", &Timestamp)
+                .with_required(),
+            Member::new("LastModifiedBy", "last-modified-by", &ARN).with_required(),
             Member::new(
                 "AutoEvaluationConfiguration",
                 "auto-evaluation-configuration",
@@ -629,7 +640,11 @@ pub static EvaluationForm: Shape = Shape::new(
 pub static EvaluationFormAutoEvaluationConfiguration: Shape = Shape::new(
     "EvaluationFormAutoEvaluationConfiguration",
     Kind::Structure(
-        &[Member::new("Enabled", "enabled", &Boolean).required().default("false")],
+        &[
+            Member::new("Enabled", "enabled", &Boolean)
+                .with_required()
+                .with_default("false"),
+        ],
     ),
 );
 
@@ -642,14 +657,15 @@ pub static EvaluationFormContent: Shape = Shape::new(
                     "evaluation-form-version",
                     &VersionNumber,
                 )
-                .required()
-                .default("0"),
+                .with_required()
+                .with_default("0"),
             Member::new("EvaluationFormId", "evaluation-form-id", &ResourceId)
-                .required(),
-            Member::new("EvaluationFormArn", "evaluation-form-arn", &ARN).required(),
-            Member::new("Title", "title", &EvaluationFormTitle).required(),
+                .with_required(),
+            Member::new("EvaluationFormArn", "evaluation-form-arn", &ARN)
+                .with_required(),
+            Member::new("Title", "title", &EvaluationFormTitle).with_required(),
             Member::new("Description", "description", &EvaluationFormDescription),
-            Member::new("Items", "items", &EvaluationFormItemsList).required(),
+            Member::new("Items", "items", &EvaluationFormItemsList).with_required(),
             Member::new(
                 "ScoringStrategy",
                 "scoring-strategy",
@@ -685,7 +701,7 @@ pub static EvaluationFormDescription: Shape = Shape::new(
 );
 
 pub static EvaluationFormId: Shape = Shape::new("EvaluationFormId", Kind::String)
-    .length(Some(1.0), Some(256.0));
+    .with_length(Some(1.0), Some(256.0));
 
 pub static EvaluationFormItem: Shape = Shape::new(
     "EvaluationFormItem",
@@ -713,7 +729,7 @@ pub static EvaluationFormItemEnablementCondition: Shape = Shape::new(
                     "operands",
                     &EvaluationFormItemEnablementConditionOperandList,
                 )
-                .required(),
+                .with_required(),
             Member::new("Operator", "operator", &EvaluationFormItemEnablementOperator),
         ],
     ),
@@ -743,9 +759,9 @@ pub static EvaluationFormItemEnablementConfiguration: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("Condition", "condition", &EvaluationFormItemEnablementCondition)
-                .required(),
+                .with_required(),
             Member::new("Action", "action", &EvaluationFormItemEnablementAction)
-                .required(),
+                .with_required(),
             Member::new(
                 "DefaultAction",
                 "default-action",
@@ -760,15 +776,15 @@ pub static EvaluationFormItemEnablementExpression: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("Source", "source", &EvaluationFormItemEnablementSource)
-                .required(),
+                .with_required(),
             Member::new("Values", "values", &EvaluationFormItemEnablementSourceValueList)
-                .required(),
+                .with_required(),
             Member::new(
                     "Comparator",
                     "comparator",
                     &EvaluationFormItemSourceValuesComparator,
                 )
-                .required(),
+                .with_required(),
         ],
     ),
 );
@@ -783,7 +799,7 @@ pub static EvaluationFormItemEnablementSource: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("Type", "type", &EvaluationFormItemEnablementSourceType)
-                .required(),
+                .with_required(),
             Member::new("RefId", "ref-id", &ReferenceId),
         ],
     ),
@@ -799,7 +815,7 @@ pub static EvaluationFormItemEnablementSourceValue: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("Type", "type", &EvaluationFormItemEnablementSourceValueType)
-                .required(),
+                .with_required(),
             Member::new("RefId", "ref-id", &ReferenceId),
         ],
     ),
@@ -913,9 +929,9 @@ pub static EvaluationFormMultiSelectQuestionOption: Shape = Shape::new(
     "EvaluationFormMultiSelectQuestionOption",
     Kind::Structure(
         &[
-            Member::new("RefId", "ref-id", &ReferenceId).required(),
+            Member::new("RefId", "ref-id", &ReferenceId).with_required(),
             Member::new("Text", "text", &EvaluationFormMultiSelectQuestionOptionText)
-                .required(),
+                .with_required(),
         ],
     ),
 );
@@ -929,7 +945,7 @@ pub static EvaluationFormMultiSelectQuestionOptionText: Shape = Shape::new(
         "EvaluationFormMultiSelectQuestionOptionText",
         Kind::String,
     )
-    .length(Some(0.0), Some(128.0));
+    .with_length(Some(0.0), Some(128.0));
 
 pub static EvaluationFormMultiSelectQuestionProperties: Shape = Shape::new(
     "EvaluationFormMultiSelectQuestionProperties",
@@ -940,7 +956,7 @@ pub static EvaluationFormMultiSelectQuestionProperties: Shape = Shape::new(
                     "options",
                     &EvaluationFormMultiSelectQuestionOptionList,
                 )
-                .required(),
+                .with_required(),
             Member::new(
                 "DisplayAs",
                 "display-as",
@@ -977,11 +993,16 @@ pub static EvaluationFormNumericQuestionOption: Shape = Shape::new(
     "EvaluationFormNumericQuestionOption",
     Kind::Structure(
         &[
-            Member::new("MinValue", "min-value", &Integer).required().default("0"),
-            Member::new("MaxValue", "max-value", &Integer).required().default("0"),
+            Member::new("MinValue", "min-value", &Integer)
+                .with_required()
+                .with_default("0"),
+            Member::new("MaxValue", "max-value", &Integer)
+                .with_required()
+                .with_default("0"),
             Member::new("Score", "score", &EvaluationFormQuestionAnswerScore)
-                .default("0"),
-            Member::new("AutomaticFail", "automatic-fail", &Boolean).default("false"),
+                .with_default("0"),
+            Member::new("AutomaticFail", "automatic-fail", &Boolean)
+                .with_default("false"),
             Member::new(
                 "AutomaticFailConfiguration",
                 "automatic-fail-configuration",
@@ -1000,8 +1021,12 @@ pub static EvaluationFormNumericQuestionProperties: Shape = Shape::new(
     "EvaluationFormNumericQuestionProperties",
     Kind::Structure(
         &[
-            Member::new("MinValue", "min-value", &Integer).required().default("0"),
-            Member::new("MaxValue", "max-value", &Integer).required().default("0"),
+            Member::new("MinValue", "min-value", &Integer)
+                .with_required()
+                .with_default("0"),
+            Member::new("MaxValue", "max-value", &Integer)
+                .with_required()
+                .with_default("0"),
             Member::new("Options", "options", &EvaluationFormNumericQuestionOptionList),
             Member::new(
                 "Automation",
@@ -1016,17 +1041,17 @@ pub static EvaluationFormQuestion: Shape = Shape::new(
     "EvaluationFormQuestion",
     Kind::Structure(
         &[
-            Member::new("Title", "title", &EvaluationFormQuestionTitle).required(),
+            Member::new("Title", "title", &EvaluationFormQuestionTitle).with_required(),
             Member::new(
                 "Instructions",
                 "instructions",
                 &EvaluationFormQuestionInstructions,
             ),
-            Member::new("RefId", "ref-id", &ReferenceId).required(),
+            Member::new("RefId", "ref-id", &ReferenceId).with_required(),
             Member::new("NotApplicableEnabled", "not-applicable-enabled", &Boolean)
-                .default("false"),
+                .with_default("false"),
             Member::new("QuestionType", "question-type", &EvaluationFormQuestionType)
-                .required(),
+                .with_required(),
             Member::new(
                 "QuestionTypeProperties",
                 "question-type-properties",
@@ -1037,7 +1062,7 @@ pub static EvaluationFormQuestion: Shape = Shape::new(
                 "enablement",
                 &EvaluationFormItemEnablementConfiguration,
             ),
-            Member::new("Weight", "weight", &EvaluationFormItemWeight).default("0"),
+            Member::new("Weight", "weight", &EvaluationFormItemWeight).with_default("0"),
         ],
     ),
 );
@@ -1056,7 +1081,7 @@ pub static EvaluationFormQuestionAutomationAnswerSource: Shape = Shape::new(
                     "source-type",
                     &EvaluationFormQuestionAutomationAnswerSourceType,
                 )
-                .required(),
+                .with_required(),
         ],
     ),
 );
@@ -1135,8 +1160,8 @@ pub static EvaluationFormScoringStrategy: Shape = Shape::new(
     "EvaluationFormScoringStrategy",
     Kind::Structure(
         &[
-            Member::new("Mode", "mode", &EvaluationFormScoringMode).required(),
-            Member::new("Status", "status", &EvaluationFormScoringStatus).required(),
+            Member::new("Mode", "mode", &EvaluationFormScoringMode).with_required(),
+            Member::new("Status", "status", &EvaluationFormScoringStatus).with_required(),
         ],
     ),
 );
@@ -1186,24 +1211,27 @@ pub static EvaluationFormSearchSummary: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("EvaluationFormId", "evaluation-form-id", &ResourceId)
-                .required(),
-            Member::new("EvaluationFormArn", "evaluation-form-arn", &ARN).required(),
-            Member::new("Title", "title", &EvaluationFormTitle).required(),
-            Member::new("Status", "status", &EvaluationFormVersionStatus).required(),
+                .with_required(),
+            Member::new("EvaluationFormArn", "evaluation-form-arn", &ARN)
+                .with_required(),
+            Member::new("Title", "title", &EvaluationFormTitle).with_required(),
+            Member::new("Status", "status", &EvaluationFormVersionStatus)
+                .with_required(),
             Member::new("Description", "description", &EvaluationFormDescription),
-            Member::new("CreatedTime", "created-time", &Timestamp).required(),
-            Member::new("CreatedBy", "created-by", &ARN).required(),
-            Member::new("LastModifiedTime", "last-modified-time", &Timestamp).required(),
-            Member::new("LastModifiedBy", "last-modified-by", &ARN).required(),
+            Member::new("CreatedTime", "created-time", &Timestamp).with_required(),
+            Member::new("CreatedBy", "created-by", &ARN).with_required(),
+            Member::new("LastModifiedTime", "last-modified-time", &Timestamp)
+                .with_required(),
+            Member::new("LastModifiedBy", "last-modified-by", &ARN).with_required(),
             Member::new("LastActivatedTime", "last-activated-time", &Timestamp),
             Member::new("LastActivatedBy", "last-activated-by", &ARN),
             Member::new("LatestVersion", "latest-version", &VersionNumber)
-                .required()
-                .default("null"),
+                .with_required()
+                .with_default("null"),
             Member::new("ActiveVersion", "active-version", &VersionNumber)
-                .default("null"),
+                .with_default("null"),
             Member::new("AutoEvaluationEnabled", "auto-evaluation-enabled", &Boolean)
-                .default("false"),
+                .with_default("false"),
             Member::new(
                 "EvaluationFormLanguage",
                 "evaluation-form-language",
@@ -1228,15 +1256,15 @@ pub static EvaluationFormSection: Shape = Shape::new(
     "EvaluationFormSection",
     Kind::Structure(
         &[
-            Member::new("Title", "title", &EvaluationFormSectionTitle).required(),
-            Member::new("RefId", "ref-id", &ReferenceId).required(),
+            Member::new("Title", "title", &EvaluationFormSectionTitle).with_required(),
+            Member::new("RefId", "ref-id", &ReferenceId).with_required(),
             Member::new(
                 "Instructions",
                 "instructions",
                 &EvaluationFormQuestionInstructions,
             ),
-            Member::new("Items", "items", &EvaluationFormItemsList).required(),
-            Member::new("Weight", "weight", &EvaluationFormItemWeight).default("0"),
+            Member::new("Items", "items", &EvaluationFormItemsList).with_required(),
+            Member::new("Weight", "weight", &EvaluationFormItemWeight).with_default("0"),
         ],
     ),
 );
@@ -1255,7 +1283,7 @@ pub static EvaluationFormSingleSelectQuestionAutomation: Shape = Shape::new(
                     "options",
                     &EvaluationFormSingleSelectQuestionAutomationOptionList,
                 )
-                .default("[]"),
+                .with_default("[]"),
             Member::new("DefaultOptionRefId", "default-option-ref-id", &ReferenceId),
             Member::new(
                 "AnswerSource",
@@ -1295,12 +1323,13 @@ pub static EvaluationFormSingleSelectQuestionOption: Shape = Shape::new(
     "EvaluationFormSingleSelectQuestionOption",
     Kind::Structure(
         &[
-            Member::new("RefId", "ref-id", &ReferenceId).required(),
+            Member::new("RefId", "ref-id", &ReferenceId).with_required(),
             Member::new("Text", "text", &EvaluationFormSingleSelectQuestionOptionText)
-                .required(),
+                .with_required(),
             Member::new("Score", "score", &EvaluationFormQuestionAnswerScore)
-                .default("0"),
-            Member::new("AutomaticFail", "automatic-fail", &Boolean).default("false"),
+                .with_default("0"),
+            Member::new("AutomaticFail", "automatic-fail", &Boolean)
+                .with_default("false"),
             Member::new(
                 "AutomaticFailConfiguration",
                 "automatic-fail-configuration",
@@ -1329,7 +1358,7 @@ pub static EvaluationFormSingleSelectQuestionProperties: Shape = Shape::new(
                     "options",
                     &EvaluationFormSingleSelectQuestionOptionList,
                 )
-                .required(),
+                .with_required(),
             Member::new(
                 "DisplayAs",
                 "display-as",
@@ -1349,20 +1378,22 @@ pub static EvaluationFormSummary: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("EvaluationFormId", "evaluation-form-id", &ResourceId)
-                .required(),
-            Member::new("EvaluationFormArn", "evaluation-form-arn", &ARN).required(),
-            Member::new("Title", "title", &EvaluationFormTitle).required(),
-            Member::new("CreatedTime", "created-time", &Timestamp).required(),
-            Member::new("CreatedBy", "created-by", &ARN).required(),
-            Member::new("LastModifiedTime", "last-modified-time", &Timestamp).required(),
-            Member::new("LastModifiedBy", "last-modified-by", &ARN).required(),
+                .with_required(),
+            Member::new("EvaluationFormArn", "evaluation-form-arn", &ARN)
+                .with_required(),
+            Member::new("Title", "title", &EvaluationFormTitle).with_required(),
+            Member::new("CreatedTime", "created-time", &Timestamp).with_required(),
+            Member::new("CreatedBy", "created-by", &ARN).with_required(),
+            Member::new("LastModifiedTime", "last-modified-time", &Timestamp)
+                .with_required(),
+            Member::new("LastModifiedBy", "last-modified-by", &ARN).with_required(),
             Member::new("LastActivatedTime", "last-activated-time", &Timestamp),
             Member::new("LastActivatedBy", "last-activated-by", &ARN),
             Member::new("LatestVersion", "latest-version", &VersionNumber)
-                .required()
-                .default("0"),
+                .with_required()
+                .with_default("0"),
             Member::new("ActiveVersion", "active-version", &VersionNumber)
-                .default("null"),
+                .with_default("null"),
         ],
     ),
 );
@@ -1381,7 +1412,7 @@ pub static EvaluationFormTargetConfiguration: Shape = Shape::new(
                     "contact-interaction-type",
                     &ContactInteractionType,
                 )
-                .required(),
+                .with_required(),
         ],
     ),
 );
@@ -1422,24 +1453,27 @@ pub static EvaluationFormVersionSummary: Shape = Shape::new(
     "EvaluationFormVersionSummary",
     Kind::Structure(
         &[
-            Member::new("EvaluationFormArn", "evaluation-form-arn", &ARN).required(),
+            Member::new("EvaluationFormArn", "evaluation-form-arn", &ARN)
+                .with_required(),
             Member::new("EvaluationFormId", "evaluation-form-id", &ResourceId)
-                .required(),
+                .with_required(),
             Member::new(
                     "EvaluationFormVersion",
                     "evaluation-form-version",
                     &VersionNumber,
                 )
-                .required()
-                .default("0"),
+                .with_required()
+                .with_default("0"),
             Member::new("Locked", "locked", &EvaluationFormVersionIsLocked)
-                .required()
-                .default("false"),
-            Member::new("Status", "status", &EvaluationFormVersionStatus).required(),
-            Member::new("CreatedTime", "created-time", &Timestamp).required(),
-            Member::new("CreatedBy", "created-by", &ARN).required(),
-            Member::new("LastModifiedTime", "last-modified-time", &Timestamp).required(),
-            Member::new("LastModifiedBy", "last-modified-by", &ARN).required(),
+                .with_required()
+                .with_default("false"),
+            Member::new("Status", "status", &EvaluationFormVersionStatus)
+                .with_required(),
+            Member::new("CreatedTime", "created-time", &Timestamp).with_required(),
+            Member::new("CreatedBy", "created-by", &ARN).with_required(),
+            Member::new("LastModifiedTime", "last-modified-time", &Timestamp)
+                .with_required(),
+            Member::new("LastModifiedBy", "last-modified-by", &ARN).with_required(),
         ],
     ),
 );
@@ -1473,8 +1507,8 @@ pub static EvaluationMetadata: Shape = Shape::new(
     "EvaluationMetadata",
     Kind::Structure(
         &[
-            Member::new("ContactId", "contact-id", &ContactId).required(),
-            Member::new("EvaluatorArn", "evaluator-arn", &ARN).required(),
+            Member::new("ContactId", "contact-id", &ContactId).with_required(),
+            Member::new("EvaluatorArn", "evaluator-arn", &ARN).with_required(),
             Member::new("ContactAgentId", "contact-agent-id", &ResourceId),
             Member::new("CalibrationSessionId", "calibration-session-id", &ResourceId),
             Member::new("Score", "score", &EvaluationScore),
@@ -1501,7 +1535,7 @@ pub static EvaluationNote: Shape = Shape::new(
 );
 
 pub static EvaluationNoteString: Shape = Shape::new("EvaluationNoteString", Kind::String)
-    .length(Some(0.0), Some(3072.0));
+    .with_length(Some(0.0), Some(3072.0));
 
 pub static EvaluationNotesMap: Shape = Shape::new(
         "EvaluationNotesMap",
@@ -1510,7 +1544,7 @@ pub static EvaluationNotesMap: Shape = Shape::new(
             value: &EvaluationNote,
         },
     )
-    .length(Some(0.0), Some(100.0));
+    .with_length(Some(0.0), Some(100.0));
 
 pub static EvaluationQuestionAnswerAnalysisDetails: Shape = Shape::new(
     "EvaluationQuestionAnswerAnalysisDetails",
@@ -1552,8 +1586,9 @@ pub static EvaluationReviewConfiguration: Shape = Shape::new(
                     "review-notification-recipients",
                     &EvaluationReviewNotificationRecipientList,
                 )
-                .required(),
-            Member::new("EligibilityDays", "eligibility-days", &Integer).default("0"),
+                .with_required(),
+            Member::new("EligibilityDays", "eligibility-days", &Integer)
+                .with_default("0"),
         ],
     ),
 );
@@ -1566,15 +1601,17 @@ pub static EvaluationReviewMetadata: Shape = Shape::new(
             Member::new("RequestedTime", "requested-time", &Timestamp),
             Member::new("RequestedBy", "requested-by", &ARN),
             Member::new("CreatedTime", "created-time", &Timestamp)
-                .default("0")
-                .deprecated(),
-            Member::new("CreatedBy", "created-by", &ARN).default("\"n/a\"").deprecated(),
+                .with_default("0")
+                .with_deprecated(),
+            Member::new("CreatedBy", "created-by", &ARN)
+                .with_default("\"n/a\"")
+                .with_deprecated(),
             Member::new(
                     "ReviewRequestComments",
                     "review-request-comments",
                     &EvaluationReviewRequestCommentList,
                 )
-                .required(),
+                .with_required(),
         ],
     ),
 );
@@ -1584,9 +1621,9 @@ pub static EvaluationReviewNotificationRecipient: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("Type", "type", &EvaluationReviewNotificationRecipientType)
-                .required(),
+                .with_required(),
             Member::new("Value", "value", &EvaluationReviewNotificationRecipientValue)
-                .required(),
+                .with_required(),
         ],
     ),
 );
@@ -1595,7 +1632,7 @@ pub static EvaluationReviewNotificationRecipientList: Shape = Shape::new(
         "EvaluationReviewNotificationRecipientList",
         Kind::List(&EvaluationReviewNotificationRecipient),
     )
-    .length(Some(1.0), None);
+    .with_length(Some(1.0), None);
 
 pub static EvaluationReviewNotificationRecipientType: Shape = Shape::new(
     "EvaluationReviewNotificationRecipientType",
@@ -1622,22 +1659,24 @@ pub static EvaluationReviewRequestCommentContent: Shape = Shape::new(
         "EvaluationReviewRequestCommentContent",
         Kind::String,
     )
-    .length(Some(0.0), Some(500.0));
+    .with_length(Some(0.0), Some(500.0));
 
 pub static EvaluationReviewRequestCommentList: Shape = Shape::new(
         "EvaluationReviewRequestCommentList",
         Kind::List(&EvaluationReviewRequestComment),
     )
-    .length(Some(0.0), Some(1.0));
+    .with_length(Some(0.0), Some(1.0));
 
 pub static EvaluationScore: Shape = Shape::new(
     "EvaluationScore",
     Kind::Structure(
         &[
             Member::new("Percentage", "percentage", &EvaluationScorePercentage)
-                .default("0"),
-            Member::new("NotApplicable", "not-applicable", &Boolean).default("false"),
-            Member::new("AutomaticFail", "automatic-fail", &Boolean).default("false"),
+                .with_default("0"),
+            Member::new("NotApplicable", "not-applicable", &Boolean)
+                .with_default("false"),
+            Member::new("AutomaticFail", "automatic-fail", &Boolean)
+                .with_default("false"),
             Member::new("AppliedWeight", "applied-weight", &Double),
         ],
     ),
@@ -1647,7 +1686,7 @@ pub static EvaluationScorePercentage: Shape = Shape::new(
         "EvaluationScorePercentage",
         Kind::Double,
     )
-    .range(Some(0.0), Some(100.0));
+    .with_range(Some(0.0), Some(100.0));
 
 pub static EvaluationScoresMap: Shape = Shape::new(
         "EvaluationScoresMap",
@@ -1656,7 +1695,7 @@ pub static EvaluationScoresMap: Shape = Shape::new(
             value: &EvaluationScore,
         },
     )
-    .length(Some(0.0), Some(100.0));
+    .with_length(Some(0.0), Some(100.0));
 
 pub static EvaluationSearchConditionList: Shape = Shape::new(
     "EvaluationSearchConditionList",
@@ -1699,8 +1738,8 @@ pub static EvaluationSearchMetadata: Shape = Shape::new(
     "EvaluationSearchMetadata",
     Kind::Structure(
         &[
-            Member::new("ContactId", "contact-id", &ContactId).required(),
-            Member::new("EvaluatorArn", "evaluator-arn", &ARN).required(),
+            Member::new("ContactId", "contact-id", &ContactId).with_required(),
+            Member::new("EvaluatorArn", "evaluator-arn", &ARN).with_required(),
             Member::new("ContactAgentId", "contact-agent-id", &ResourceId),
             Member::new("CalibrationSessionId", "calibration-session-id", &ResourceId),
             Member::new(
@@ -1708,13 +1747,13 @@ pub static EvaluationSearchMetadata: Shape = Shape::new(
                     "score-percentage",
                     &EvaluationScorePercentage,
                 )
-                .default("0"),
+                .with_default("0"),
             Member::new("ScoreAutomaticFail", "score-automatic-fail", &Boolean)
-                .default("false"),
+                .with_default("false"),
             Member::new("ScoreNotApplicable", "score-not-applicable", &Boolean)
-                .default("false"),
+                .with_default("false"),
             Member::new("AutoEvaluationEnabled", "auto-evaluation-enabled", &Boolean)
-                .default("false"),
+                .with_default("false"),
             Member::new(
                 "AutoEvaluationStatus",
                 "auto-evaluation-status",
@@ -1743,26 +1782,28 @@ pub static EvaluationSearchSummary: Shape = Shape::new(
     "EvaluationSearchSummary",
     Kind::Structure(
         &[
-            Member::new("EvaluationId", "evaluation-id", &ResourceId).required(),
-            Member::new("EvaluationArn", "evaluation-arn", &ARN).required(),
+            Member::new("EvaluationId", "evaluation-id", &ResourceId).with_required(),
+            Member::new("EvaluationArn", "evaluation-arn", &ARN).with_required(),
             Member::new("EvaluationFormId", "evaluation-form-id", &ResourceId),
             Member::new(
                     "EvaluationFormVersion",
                     "evaluation-form-version",
                     &VersionNumber,
                 )
-                .required()
-                .default("null"),
+                .with_required()
+                .with_default("null"),
             Member::new(
                 "EvaluationFormTitle",
                 "evaluation-form-title",
                 &EvaluationFormTitle,
             ),
-            Member::new("Metadata", "metadata", &EvaluationSearchMetadata).required(),
-            Member::new("Status", "status", &EvaluationStatus).required(),
+            Member::new("Metadata", "metadata", &EvaluationSearchMetadata)
+                .with_required(),
+            Member::new("Status", "status", &EvaluationStatus).with_required(),
             Member::new("EvaluationType", "evaluation-type", &EvaluationType),
-            Member::new("CreatedTime", "created-time", &Timestamp).required(),
-            Member::new("LastModifiedTime", "last-modified-time", &Timestamp).required(),
+            Member::new("CreatedTime", "created-time", &Timestamp).with_required(),
+            Member::new("LastModifiedTime", "last-modified-time", &Timestamp)
+                .with_required(),
             Member::new("Tags", "tags", &TagMap),
         ],
     ),
@@ -1790,14 +1831,15 @@ pub static EvaluationSuggestedAnswer: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("Value", "value", &EvaluationAnswerData),
-            Member::new("Status", "status", &EvaluationSuggestedAnswerStatus).required(),
+            Member::new("Status", "status", &EvaluationSuggestedAnswerStatus)
+                .with_required(),
             Member::new("Input", "input", &EvaluationQuestionInputDetails),
             Member::new(
                     "AnalysisType",
                     "analysis-type",
                     &EvaluationQuestionAnswerAnalysisType,
                 )
-                .required(),
+                .with_required(),
             Member::new(
                 "AnalysisDetails",
                 "analysis-details",
@@ -1811,7 +1853,7 @@ pub static EvaluationSuggestedAnswerJustification: Shape = Shape::new(
         "EvaluationSuggestedAnswerJustification",
         Kind::String,
     )
-    .length(Some(1.0), None);
+    .with_length(Some(1.0), None);
 
 pub static EvaluationSuggestedAnswerStatus: Shape = Shape::new(
     "EvaluationSuggestedAnswerStatus",
@@ -1828,7 +1870,7 @@ pub static EvaluationSuggestedAnswerTranscriptMillisOffset: Shape = Shape::new(
         "EvaluationSuggestedAnswerTranscriptMillisOffset",
         Kind::Integer,
     )
-    .range(Some(0.0), None);
+    .with_range(Some(0.0), None);
 
 pub static EvaluationSuggestedAnswerTranscriptMillisecondOffsets: Shape = Shape::new(
     "EvaluationSuggestedAnswerTranscriptMillisecondOffsets",
@@ -1839,8 +1881,8 @@ pub static EvaluationSuggestedAnswerTranscriptMillisecondOffsets: Shape = Shape:
                     "begin-offset-millis",
                     &EvaluationSuggestedAnswerTranscriptMillisOffset,
                 )
-                .required()
-                .default("0"),
+                .with_required()
+                .with_default("0"),
         ],
     ),
 );
@@ -1859,26 +1901,26 @@ pub static EvaluationSummary: Shape = Shape::new(
     "EvaluationSummary",
     Kind::Structure(
         &[
-            Member::new("EvaluationId", "evaluation-id", &ResourceId).required(),
-            Member::new("EvaluationArn", "evaluation-arn", &ARN).required(),
+            Member::new("EvaluationId", "evaluation-id", &ResourceId).with_required(),
+            Member::new("EvaluationArn", "evaluation-arn", &ARN).with_required(),
             Member::new(
                     "EvaluationFormTitle",
                     "evaluation-form-title",
                     &EvaluationFormTitle,
                 )
-                .required(),
+                .with_required(),
             Member::new("EvaluationFormId", "evaluation-form-id", &ResourceId)
-                .required(),
+                .with_required(),
             Member::new("CalibrationSessionId", "calibration-session-id", &ResourceId),
-            Member::new("Status", "status", &EvaluationStatus).required(),
+            Member::new("Status", "status", &EvaluationStatus).with_required(),
             Member::new("AutoEvaluationEnabled", "auto-evaluation-enabled", &Boolean)
-                .default("false"),
+                .with_default("false"),
             Member::new(
                 "AutoEvaluationStatus",
                 "auto-evaluation-status",
                 &AutoEvaluationStatus,
             ),
-            Member::new("EvaluatorArn", "evaluator-arn", &ARN).required(),
+            Member::new("EvaluatorArn", "evaluator-arn", &ARN).with_required(),
             Member::new("Score", "score", &EvaluationScore),
             Member::new(
                 "Acknowledgement",
@@ -1886,8 +1928,9 @@ pub static EvaluationSummary: Shape = Shape::new(
                 &EvaluationAcknowledgementSummary,
             ),
             Member::new("EvaluationType", "evaluation-type", &EvaluationType),
-            Member::new("CreatedTime", "created-time", &Timestamp).required(),
-            Member::new("LastModifiedTime", "last-modified-time", &Timestamp).required(),
+            Member::new("CreatedTime", "created-time", &Timestamp).with_required(),
+            Member::new("LastModifiedTime", "last-modified-time", &Timestamp)
+                .with_required(),
             Member::new(
                 "ContactParticipant",
                 "contact-participant",
@@ -1924,7 +1967,7 @@ pub static EvaluationTranscriptPointsOfInterest: Shape = Shape::new(
         "EvaluationTranscriptPointsOfInterest",
         Kind::List(&EvaluationTranscriptPointOfInterest),
     )
-    .length(Some(0.0), Some(100.0));
+    .with_length(Some(0.0), Some(100.0));
 
 pub static EvaluationTranscriptType: Shape = Shape::new(
     "EvaluationTranscriptType",
@@ -1948,14 +1991,16 @@ pub static EvaluatorUserUnion: Shape = Shape::new(
 
 pub static EventBridgeActionDefinition: Shape = Shape::new(
     "EventBridgeActionDefinition",
-    Kind::Structure(&[Member::new("Name", "name", &EventBridgeActionName).required()]),
+    Kind::Structure(
+        &[Member::new("Name", "name", &EventBridgeActionName).with_required()],
+    ),
 );
 
 pub static EventBridgeActionName: Shape = Shape::new(
         "EventBridgeActionName",
         Kind::String,
     )
-    .length(Some(1.0), Some(100.0));
+    .with_length(Some(1.0), Some(100.0));
 
 pub static EventSourceName: Shape = Shape::new(
     "EventSourceName",
@@ -2066,12 +2111,12 @@ pub static ExtensionConfiguration: Shape = Shape::new(
                     "allowed-extensions",
                     &AllowedExtensionsList,
                 )
-                .required(),
+                .with_required(),
         ],
     ),
 );
 
 pub static ExternalInvocationConfiguration: Shape = Shape::new(
     "ExternalInvocationConfiguration",
-    Kind::Structure(&[Member::new("Enabled", "enabled", &Boolean).default("false")]),
+    Kind::Structure(&[Member::new("Enabled", "enabled", &Boolean).with_default("false")]),
 );

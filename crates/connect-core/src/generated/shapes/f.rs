@@ -62,26 +62,26 @@ pub static FailureReasonCode: Shape = Shape::new(
 );
 
 pub static FieldStringValue: Shape = Shape::new("FieldStringValue", Kind::String)
-    .length(Some(0.0), Some(500.0));
+    .with_length(Some(0.0), Some(500.0));
 
 pub static FieldValue: Shape = Shape::new(
     "FieldValue",
     Kind::Structure(
         &[
-            Member::new("Id", "id", &FieldValueId).required(),
-            Member::new("Value", "value", &FieldValueUnion).required(),
+            Member::new("Id", "id", &FieldValueId).with_required(),
+            Member::new("Value", "value", &FieldValueUnion).with_required(),
         ],
     ),
 );
 
 pub static FieldValueId: Shape = Shape::new("FieldValueId", Kind::String)
-    .length(Some(1.0), Some(500.0));
+    .with_length(Some(1.0), Some(500.0));
 
 pub static FieldValueUnion: Shape = Shape::new(
     "FieldValueUnion",
     Kind::Structure(
         &[
-            Member::new("BooleanValue", "boolean-value", &Boolean).default("false"),
+            Member::new("BooleanValue", "boolean-value", &Boolean).with_default("false"),
             Member::new("DoubleValue", "double-value", &Double),
             Member::new("EmptyValue", "empty-value", &EmptyFieldValue),
             Member::new("StringValue", "string-value", &FieldStringValue),
@@ -92,21 +92,21 @@ pub static FieldValueUnion: Shape = Shape::new(
 pub static FieldValues: Shape = Shape::new("FieldValues", Kind::List(&FieldValue));
 
 pub static FileExtension: Shape = Shape::new("FileExtension", Kind::String)
-    .length(Some(1.0), Some(10.0))
-    .pattern("^[a-zA-Z0-9-_]+$");
+    .with_length(Some(1.0), Some(10.0))
+    .with_pattern("^[a-zA-Z0-9-_]+$");
 
 pub static FileId: Shape = Shape::new("FileId", Kind::String)
-    .length(Some(1.0), Some(256.0));
+    .with_length(Some(1.0), Some(256.0));
 
 pub static FileIdList: Shape = Shape::new("FileIdList", Kind::List(&FileId))
-    .length(Some(1.0), Some(100.0));
+    .with_length(Some(1.0), Some(100.0));
 
 pub static FileName: Shape = Shape::new("FileName", Kind::String)
-    .length(Some(1.0), Some(256.0))
-    .pattern("^\\P{C}*$");
+    .with_length(Some(1.0), Some(256.0))
+    .with_pattern("^\\P{C}*$");
 
 pub static FileSizeInBytes: Shape = Shape::new("FileSizeInBytes", Kind::Long)
-    .range(Some(1.0), None);
+    .with_range(Some(1.0), None);
 
 pub static FileStatusType: Shape = Shape::new(
     "FileStatusType",
@@ -170,7 +170,7 @@ pub static FilterValueList: Shape = Shape::new(
         "FilterValueList",
         Kind::List(&ResourceArnOrId),
     )
-    .length(Some(1.0), Some(100.0));
+    .with_length(Some(1.0), Some(100.0));
 
 pub static Filters: Shape = Shape::new(
     "Filters",
@@ -196,7 +196,7 @@ pub static Filters: Shape = Shape::new(
 );
 
 pub static FiltersV2List: Shape = Shape::new("FiltersV2List", Kind::List(&FilterV2))
-    .length(Some(1.0), Some(5.0));
+    .with_length(Some(1.0), Some(5.0));
 
 pub static FlowAssociationResourceType: Shape = Shape::new(
     "FlowAssociationResourceType",
@@ -235,8 +235,8 @@ pub static FlowAssociationSummaryList: Shape = Shape::new(
 );
 
 pub static FlowContentSha256: Shape = Shape::new("FlowContentSha256", Kind::String)
-    .length(Some(1.0), Some(64.0))
-    .pattern("^[a-zA-Z0-9]{64}$");
+    .with_length(Some(1.0), Some(64.0))
+    .with_pattern("^[a-zA-Z0-9]{64}$");
 
 pub static FlowModule: Shape = Shape::new(
     "FlowModule",
@@ -252,11 +252,11 @@ pub static FlowModuleContentSha256: Shape = Shape::new(
         "FlowModuleContentSha256",
         Kind::String,
     )
-    .length(Some(1.0), Some(64.0))
-    .pattern("^[a-zA-Z0-9]{64}$");
+    .with_length(Some(1.0), Some(64.0))
+    .with_pattern("^[a-zA-Z0-9]{64}$");
 
 pub static FlowModuleId: Shape = Shape::new("FlowModuleId", Kind::String)
-    .length(Some(1.0), Some(128.0));
+    .with_length(Some(1.0), Some(128.0));
 
 pub static FlowModuleSettings: Shape = Shape::new("FlowModuleSettings", Kind::String);
 
@@ -268,7 +268,10 @@ pub static FlowModuleType: Shape = Shape::new(
 pub static FlowQuickConnectConfig: Shape = Shape::new(
     "FlowQuickConnectConfig",
     Kind::Structure(
-        &[Member::new("ContactFlowId", "contact-flow-id", &ContactFlowId).required()],
+        &[
+            Member::new("ContactFlowId", "contact-flow-id", &ContactFlowId)
+                .with_required(),
+        ],
     ),
 );
 
@@ -280,10 +283,10 @@ pub static FontFamily: Shape = Shape::new(
 pub static FormId: Shape = Shape::new("FormId", Kind::String);
 
 pub static FragmentNumber: Shape = Shape::new("FragmentNumber", Kind::String)
-    .length(Some(0.0), Some(128.0));
+    .with_length(Some(0.0), Some(128.0));
 
 pub static FunctionArn: Shape = Shape::new("FunctionArn", Kind::String)
-    .length(Some(1.0), Some(140.0));
+    .with_length(Some(1.0), Some(140.0));
 
 pub static FunctionArnsList: Shape = Shape::new(
     "FunctionArnsList",

@@ -12,28 +12,28 @@ pub static GetAttachedFileRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the attached file belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("FileId", "file-id", &FileId)
-                .doc("The ID of the file.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the file.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new(
                     "UrlExpiryInSeconds",
                     "url-expiry-in-seconds",
                     &URLExpiryInSeconds,
                 )
-                .doc("How long the download URL stays valid, in seconds.")
-                .location(Location::Query("urlExpiryInSeconds")),
+                .with_doc("How long the download URL stays valid, in seconds.")
+                .with_location(Location::Query("urlExpiryInSeconds")),
             Member::new("AssociatedResourceArn", "associated-resource-arn", &ARN)
-                .doc(
+                .with_doc(
                     "The ARN of the resource the file is attached to, such as a case or an email contact.",
                 )
-                .required()
-                .location(Location::Query("associatedResourceArn")),
+                .with_required()
+                .with_location(Location::Query("associatedResourceArn")),
         ],
     ),
 );
@@ -48,7 +48,7 @@ pub static GetAttachedFileResponse: Shape = Shape::new(
             Member::new("FileStatus", "file-status", &FileStatusType),
             Member::new("FileName", "file-name", &FileName),
             Member::new("FileSizeInBytes", "file-size-in-bytes", &FileSizeInBytes)
-                .required(),
+                .with_required(),
             Member::new("AssociatedResourceArn", "associated-resource-arn", &ARN),
             Member::new("FileUseCaseType", "file-use-case-type", &FileUseCaseType),
             Member::new("CreatedBy", "created-by", &CreatedByInfo),
@@ -67,15 +67,17 @@ pub static GetContactAttributesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance that handles the contact.")
-                .required()
-                .location(Location::Label),
+                .with_doc(
+                    "The ID of the Amazon Connect instance that handles the contact.",
+                )
+                .with_required()
+                .with_location(Location::Label),
             Member::new("InitialContactId", "initial-contact-id", &ContactId)
-                .doc(
+                .with_doc(
                     "The ID of the contact as it was first created (before any transfers).",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
         ],
     ),
 );
@@ -90,16 +92,18 @@ pub static GetContactMetricsRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceIdOrArn)
-                .doc(
+                .with_doc(
                     "The ID or ARN of the Amazon Connect instance that handles the contact.",
                 )
-                .required(),
+                .with_required(),
             Member::new("ContactId", "contact-id", &InstanceIdOrArn)
-                .doc("The ID of the queued contact.")
-                .required(),
+                .with_doc("The ID of the queued contact.")
+                .with_required(),
             Member::new("Metrics", "metrics", &ContactMetrics)
-                .doc("Which metrics to read, by name (for example POSITION_IN_QUEUE).")
-                .required(),
+                .with_doc(
+                    "Which metrics to read, by name (for example POSITION_IN_QUEUE).",
+                )
+                .with_required(),
         ],
     ),
 );
@@ -120,35 +124,35 @@ pub static GetCurrentMetricDataRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance to report on.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the Amazon Connect instance to report on.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("Filters", "filters", &Filters)
-                .doc(
+                .with_doc(
                     "Which queues, channels, routing profiles, routing steps or agent statuses to report on (at least queues, routing profiles or steps).",
                 )
-                .required(),
+                .with_required(),
             Member::new("Groupings", "groupings", &Groupings)
-                .doc(
+                .with_doc(
                     "How to group the metrics (for example by queue or channel); leave it out for totals.",
                 ),
             Member::new("CurrentMetrics", "current-metrics", &CurrentMetrics)
-                .doc(
+                .with_doc(
                     "The metrics to read, by name, each with its unit, such as AGENTS_AVAILABLE or CONTACTS_IN_QUEUE.",
                 )
-                .required(),
+                .with_required(),
             Member::new("NextToken", "next-token", &NextToken)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 ),
             Member::new("MaxResults", "max-results", &MaxResult100)
-                .doc("The most results to return in one response (one page)."),
+                .with_doc("The most results to return in one response (one page)."),
             Member::new(
                     "SortCriteria",
                     "sort-criteria",
                     &CurrentMetricSortCriteriaMaxOne,
                 )
-                .doc("The metric to sort the results by, ascending or descending."),
+                .with_doc("The metric to sort the results by, ascending or descending."),
         ],
     ),
 );
@@ -174,20 +178,20 @@ pub static GetCurrentUserDataRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance to report on.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the Amazon Connect instance to report on.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("Filters", "filters", &UserDataFilters)
-                .doc(
+                .with_doc(
                     "Which agents to report on, by queue, routing profile, user, hierarchy group or state of their contacts.",
                 )
-                .required(),
+                .with_required(),
             Member::new("NextToken", "next-token", &NextToken)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 ),
             Member::new("MaxResults", "max-results", &MaxResult100)
-                .doc("The most results to return in one response (one page)."),
+                .with_doc("The most results to return in one response (one page)."),
         ],
     ),
 );
@@ -212,35 +216,35 @@ pub static GetEffectiveHoursOfOperationsRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the hours of operation belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new(
                     "HoursOfOperationId",
                     "hours-of-operation-id",
                     &HoursOfOperationId,
                 )
-                .doc("The ID of the hours of operation to compute.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the hours of operation to compute.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new(
                     "FromDate",
                     "from-date",
                     &HoursOfOperationOverrideYearMonthDayDateFormat,
                 )
-                .doc("The first day of the range, as YYYY-MM-DD.")
-                .required()
-                .location(Location::Query("fromDate")),
+                .with_doc("The first day of the range, as YYYY-MM-DD.")
+                .with_required()
+                .with_location(Location::Query("fromDate")),
             Member::new(
                     "ToDate",
                     "to-date",
                     &HoursOfOperationOverrideYearMonthDayDateFormat,
                 )
-                .doc("The last day of the range, as YYYY-MM-DD.")
-                .required()
-                .location(Location::Query("toDate")),
+                .with_doc("The last day of the range, as YYYY-MM-DD.")
+                .with_required()
+                .with_location(Location::Query("toDate")),
         ],
     ),
 );
@@ -269,9 +273,9 @@ pub static GetFederationTokenRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance to sign in to.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the Amazon Connect instance to sign in to.")
+                .with_required()
+                .with_location(Location::Label),
         ],
     ),
 );
@@ -293,19 +297,19 @@ pub static GetFlowAssociationRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the resource belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("ResourceId", "resource-id", &ARN)
-                .doc("The ID or ARN of the resource whose flow to show.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID or ARN of the resource whose flow to show.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("ResourceType", "resource-type", &FlowAssociationResourceType)
-                .doc("The kind of resource that ResourceId names.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The kind of resource that ResourceId names.")
+                .with_required()
+                .with_location(Location::Label),
         ],
     ),
 );
@@ -326,39 +330,39 @@ pub static GetMetricDataRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance to report on.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the Amazon Connect instance to report on.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("StartTime", "start-time", &Timestamp)
-                .doc(
+                .with_doc(
                     "The start of the reporting period, on a 5-minute boundary, within the last 24 hours.",
                 )
-                .required(),
+                .with_required(),
             Member::new("EndTime", "end-time", &Timestamp)
-                .doc(
+                .with_doc(
                     "The end of the reporting period, on a 5-minute boundary, after StartTime and within 24 hours of it.",
                 )
-                .required(),
+                .with_required(),
             Member::new("Filters", "filters", &Filters)
-                .doc(
+                .with_doc(
                     "Which queues (required), channels or routing profiles to report on.",
                 )
-                .required(),
+                .with_required(),
             Member::new("Groupings", "groupings", &Groupings)
-                .doc(
+                .with_doc(
                     "How to group the metrics (for example by queue or channel); leave it out for totals.",
                 ),
             Member::new("HistoricalMetrics", "historical-metrics", &HistoricalMetrics)
-                .doc(
+                .with_doc(
                     "The metrics to read, each by name with its statistic and unit, and a threshold where the metric needs one.",
                 )
-                .required(),
+                .with_required(),
             Member::new("NextToken", "next-token", &NextToken)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 ),
             Member::new("MaxResults", "max-results", &MaxResult100)
-                .doc("The most results to return in one response (one page)."),
+                .with_doc("The most results to return in one response (one page)."),
         ],
     ),
 );
@@ -378,40 +382,42 @@ pub static GetMetricDataV2Request: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("ResourceArn", "resource-arn", &ARN)
-                .doc(
+                .with_doc(
                     "The ARN of the instance (or traffic distribution group) to report on.",
                 )
-                .required(),
+                .with_required(),
             Member::new("StartTime", "start-time", &Timestamp)
-                .doc("The start of the reporting period, at most three months ago.")
-                .required(),
+                .with_doc("The start of the reporting period, at most three months ago.")
+                .with_required(),
             Member::new("EndTime", "end-time", &Timestamp)
-                .doc("The end of the reporting period, at most 35 days after StartTime.")
-                .required(),
+                .with_doc(
+                    "The end of the reporting period, at most 35 days after StartTime.",
+                )
+                .with_required(),
             Member::new("Interval", "interval", &IntervalDetails)
-                .doc(
+                .with_doc(
                     "How to divide the period (total, 15 minutes, an hour, a day, a week) and in which time zone.",
                 ),
             Member::new("Filters", "filters", &FiltersV2List)
-                .doc(
+                .with_doc(
                     "Which resources to report on, each a filter key (such as QUEUE or AGENT) with its values.",
                 )
-                .required(),
+                .with_required(),
             Member::new("Groupings", "groupings", &GroupingsV2)
-                .doc(
+                .with_doc(
                     "The filter keys to group the results by, such as QUEUE or CHANNEL.",
                 ),
             Member::new("Metrics", "metrics", &MetricsV2)
-                .doc(
+                .with_doc(
                     "The metrics to read, by name, with thresholds and filters where the metric takes them.",
                 )
-                .required(),
+                .with_required(),
             Member::new("NextToken", "next-token", &NextToken2500)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 ),
             Member::new("MaxResults", "max-results", &MaxResult100)
-                .doc("The most results to return in one response (one page)."),
+                .with_doc("The most results to return in one response (one page)."),
         ],
     ),
 );
@@ -431,13 +437,15 @@ pub static GetPromptFileRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance that the prompt belongs to.")
-                .required()
-                .location(Location::Label),
+                .with_doc(
+                    "The ID of the Amazon Connect instance that the prompt belongs to.",
+                )
+                .with_required()
+                .with_location(Location::Label),
             Member::new("PromptId", "prompt-id", &PromptId)
-                .doc("The ID of the prompt whose file to get.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the prompt whose file to get.")
+                .with_required()
+                .with_location(Location::Label),
         ],
     ),
 );
@@ -462,18 +470,20 @@ pub static GetTaskTemplateRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the task template belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("TaskTemplateId", "task-template-id", &TaskTemplateId)
-                .doc("The ID of the task template to get.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the task template to get.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("SnapshotVersion", "snapshot-version", &SnapshotVersion)
-                .doc("The version of the template to get; leave it out for the latest.")
-                .location(Location::Query("snapshotVersion")),
+                .with_doc(
+                    "The version of the template to get; leave it out for the latest.",
+                )
+                .with_location(Location::Query("snapshotVersion")),
         ],
     ),
 );
@@ -483,9 +493,9 @@ pub static GetTaskTemplateResponse: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId),
-            Member::new("Id", "id", &TaskTemplateId).required(),
-            Member::new("Arn", "arn", &TaskTemplateArn).required(),
-            Member::new("Name", "name", &TaskTemplateName).required(),
+            Member::new("Id", "id", &TaskTemplateId).with_required(),
+            Member::new("Arn", "arn", &TaskTemplateArn).with_required(),
+            Member::new("Name", "name", &TaskTemplateName).with_required(),
             Member::new("Description", "description", &TaskTemplateDescription),
             Member::new("ContactFlowId", "contact-flow-id", &ContactFlowId),
             Member::new("SelfAssignFlowId", "self-assign-flow-id", &ContactFlowId),
@@ -505,23 +515,23 @@ pub static GetTestCaseExecutionSummaryRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the test case belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("TestCaseId", "test-case-id", &TestCaseId)
-                .doc("The ID of the test case whose execution summary to get.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the test case whose execution summary to get.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new(
                     "TestCaseExecutionId",
                     "test-case-execution-id",
                     &TestCaseExecutionId,
                 )
-                .doc("The ID of the run to summarize.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the run to summarize.")
+                .with_required()
+                .with_location(Location::Label),
         ],
     ),
 );
@@ -543,9 +553,9 @@ pub static GetTrafficDistributionRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("Id", "id", &TrafficDistributionGroupIdOrArn)
-                .doc("The ID or ARN of the traffic distribution group.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID or ARN of the traffic distribution group.")
+                .with_required()
+                .with_location(Location::Label),
         ],
     ),
 );
@@ -579,7 +589,7 @@ pub static GlobalResiliencyMetadata: Shape = Shape::new(
 );
 
 pub static GlobalSignInEndpoint: Shape = Shape::new("GlobalSignInEndpoint", Kind::String)
-    .length(Some(1.0), Some(128.0));
+    .with_length(Some(1.0), Some(128.0));
 
 pub static GranularAccessControlConfiguration: Shape = Shape::new(
     "GranularAccessControlConfiguration",
@@ -612,7 +622,7 @@ pub static Grouping: Shape = Shape::new(
 pub static GroupingV2: Shape = Shape::new("GroupingV2", Kind::String);
 
 pub static Groupings: Shape = Shape::new("Groupings", Kind::List(&Grouping))
-    .length(Some(0.0), Some(2.0));
+    .with_length(Some(0.0), Some(2.0));
 
 pub static GroupingsV2: Shape = Shape::new("GroupingsV2", Kind::List(&GroupingV2))
-    .length(Some(0.0), Some(4.0));
+    .with_length(Some(0.0), Some(4.0));

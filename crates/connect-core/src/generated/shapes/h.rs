@@ -43,7 +43,7 @@ pub static HierarchyGroupIdList: Shape = Shape::new(
         "HierarchyGroupIdList",
         Kind::List(&HierarchyGroupId),
     )
-    .length(Some(0.0), Some(10.0));
+    .with_length(Some(0.0), Some(10.0));
 
 pub static HierarchyGroupMatchType: Shape = Shape::new(
     "HierarchyGroupMatchType",
@@ -114,7 +114,7 @@ pub static HierarchyLevelName: Shape = Shape::new("HierarchyLevelName", Kind::St
 
 pub static HierarchyLevelUpdate: Shape = Shape::new(
     "HierarchyLevelUpdate",
-    Kind::Structure(&[Member::new("Name", "name", &HierarchyLevelName).required()]),
+    Kind::Structure(&[Member::new("Name", "name", &HierarchyLevelName).with_required()]),
 );
 
 pub static HierarchyPath: Shape = Shape::new(
@@ -152,7 +152,7 @@ pub static HierarchyRestrictedResourceName: Shape = Shape::new(
         "HierarchyRestrictedResourceName",
         Kind::String,
     )
-    .length(Some(1.0), Some(128.0));
+    .with_length(Some(1.0), Some(128.0));
 
 pub static HierarchyStructure: Shape = Shape::new(
     "HierarchyStructure",
@@ -270,10 +270,10 @@ pub static HistoricalMetrics: Shape = Shape::new(
 );
 
 pub static Hours: Shape = Shape::new("Hours", Kind::Integer)
-    .range(Some(0.0), Some(87600.0));
+    .with_range(Some(0.0), Some(87600.0));
 
 pub static Hours24Format: Shape = Shape::new("Hours24Format", Kind::Integer)
-    .range(Some(0.0), Some(23.0));
+    .with_range(Some(0.0), Some(23.0));
 
 pub static HoursOfOperation: Shape = Shape::new(
     "HoursOfOperation",
@@ -305,10 +305,11 @@ pub static HoursOfOperationConfig: Shape = Shape::new(
     "HoursOfOperationConfig",
     Kind::Structure(
         &[
-            Member::new("Day", "day", &HoursOfOperationDays).required(),
+            Member::new("Day", "day", &HoursOfOperationDays).with_required(),
             Member::new("StartTime", "start-time", &HoursOfOperationTimeSlice)
-                .required(),
-            Member::new("EndTime", "end-time", &HoursOfOperationTimeSlice).required(),
+                .with_required(),
+            Member::new("EndTime", "end-time", &HoursOfOperationTimeSlice)
+                .with_required(),
         ],
     ),
 );
@@ -317,7 +318,7 @@ pub static HoursOfOperationConfigList: Shape = Shape::new(
         "HoursOfOperationConfigList",
         Kind::List(&HoursOfOperationConfig),
     )
-    .length(Some(0.0), Some(100.0));
+    .with_length(Some(0.0), Some(100.0));
 
 pub static HoursOfOperationDays: Shape = Shape::new(
     "HoursOfOperationDays",
@@ -338,7 +339,7 @@ pub static HoursOfOperationDescription: Shape = Shape::new(
         "HoursOfOperationDescription",
         Kind::String,
     )
-    .length(Some(1.0), Some(250.0));
+    .with_length(Some(1.0), Some(250.0));
 
 pub static HoursOfOperationId: Shape = Shape::new("HoursOfOperationId", Kind::String);
 
@@ -401,13 +402,13 @@ pub static HoursOfOperationOverrideConfigList: Shape = Shape::new(
         "HoursOfOperationOverrideConfigList",
         Kind::List(&HoursOfOperationOverrideConfig),
     )
-    .length(Some(0.0), Some(100.0));
+    .with_length(Some(0.0), Some(100.0));
 
 pub static HoursOfOperationOverrideId: Shape = Shape::new(
         "HoursOfOperationOverrideId",
         Kind::String,
     )
-    .length(Some(1.0), Some(36.0));
+    .with_length(Some(1.0), Some(36.0));
 
 pub static HoursOfOperationOverrideList: Shape = Shape::new(
     "HoursOfOperationOverrideList",
@@ -443,7 +444,7 @@ pub static HoursOfOperationOverrideYearMonthDayDateFormat: Shape = Shape::new(
         "HoursOfOperationOverrideYearMonthDayDateFormat",
         Kind::String,
     )
-    .pattern("^\\d{4}-\\d{2}-\\d{2}$");
+    .with_pattern("^\\d{4}-\\d{2}-\\d{2}$");
 
 pub static HoursOfOperationSearchConditionList: Shape = Shape::new(
     "HoursOfOperationSearchConditionList",
@@ -496,8 +497,12 @@ pub static HoursOfOperationTimeSlice: Shape = Shape::new(
     "HoursOfOperationTimeSlice",
     Kind::Structure(
         &[
-            Member::new("Hours", "hours", &Hours24Format).required().default("null"),
-            Member::new("Minutes", "minutes", &MinutesLimit60).required().default("null"),
+            Member::new("Hours", "hours", &Hours24Format)
+                .with_required()
+                .with_default("null"),
+            Member::new("Minutes", "minutes", &MinutesLimit60)
+                .with_required()
+                .with_default("null"),
         ],
     ),
 );
@@ -506,8 +511,8 @@ pub static HoursOfOperationsIdentifier: Shape = Shape::new(
     "HoursOfOperationsIdentifier",
     Kind::Structure(
         &[
-            Member::new("Name", "name", &CommonNameLength127).required(),
-            Member::new("Id", "id", &HoursOfOperationId).required(),
+            Member::new("Name", "name", &CommonNameLength127).with_required(),
+            Member::new("Id", "id", &HoursOfOperationId).with_required(),
             Member::new("Arn", "arn", &ARN),
         ],
     ),

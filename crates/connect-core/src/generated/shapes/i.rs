@@ -11,7 +11,7 @@ pub static IAMRestrictedPrimaryValue: Shape = Shape::new(
         "IAMRestrictedPrimaryValue",
         Kind::String,
     )
-    .pattern("^[\\u0009\\u000A\\u000D\\u0020-\\u007E\\u00A1-\\u00FF]+$");
+    .with_pattern("^[\\u0009\\u000A\\u000D\\u0020-\\u007E\\u00A1-\\u00FF]+$");
 
 pub static ISO8601Datetime: Shape = Shape::new("ISO8601Datetime", Kind::String);
 
@@ -19,7 +19,7 @@ pub static IdempotencyException: Shape = Shape::new(
         "IdempotencyException",
         Kind::Structure(&[Member::new("Message", "message", &Message)]),
     )
-    .error(Fault::Client, 409);
+    .with_error(Fault::Client, 409);
 
 pub static ImagesLogo: Shape = Shape::new(
     "ImagesLogo",
@@ -36,28 +36,30 @@ pub static ImportPhoneNumberRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance in which to create the phone number.",
                 )
-                .required(),
+                .with_required(),
             Member::new("SourcePhoneNumberArn", "source-phone-number-arn", &ARN)
-                .doc(
+                .with_doc(
                     "The ARN of the phone number in AWS End User Messaging SMS to import.",
                 )
-                .required(),
+                .with_required(),
             Member::new(
                     "PhoneNumberDescription",
                     "phone-number-description",
                     &PhoneNumberDescription,
                 )
-                .doc("A description of the phone number, for your own reference."),
+                .with_doc("A description of the phone number, for your own reference."),
             Member::new("Tags", "tags", &TagMap)
-                .doc("Tags to attach to the new phone number, as key and value pairs."),
+                .with_doc(
+                    "Tags to attach to the new phone number, as key and value pairs.",
+                ),
             Member::new("ClientToken", "client-token", &ClientToken)
-                .doc(
+                .with_doc(
                     "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
                 )
-                .idempotency_token(),
+                .with_idempotency_token(),
         ],
     ),
 );
@@ -77,25 +79,25 @@ pub static ImportWorkspaceMediaRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the workspace belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("WorkspaceId", "workspace-id", &WorkspaceId)
-                .doc("The ID of the workspace to add the image to.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the workspace to add the image to.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("MediaType", "media-type", &MediaType)
-                .doc(
+                .with_doc(
                     "Which image it is, the light or dark favicon or the light or dark horizontal logo.",
                 )
-                .required(),
+                .with_required(),
             Member::new("MediaSource", "media-source", &MediaSource)
-                .doc(
+                .with_doc(
                     "The image as a data URL with base64 content. For example data:image/png;base64,iVBOR...",
                 )
-                .required(),
+                .with_required(),
         ],
     ),
 );
@@ -106,7 +108,7 @@ pub static ImportWorkspaceMediaResponse: Shape = Shape::new(
 );
 
 pub static InactivityDuration: Shape = Shape::new("InactivityDuration", Kind::Integer)
-    .range(Some(15.0), Some(720.0));
+    .with_range(Some(15.0), Some(720.0));
 
 pub static InboundAdditionalRecipients: Shape = Shape::new(
     "InboundAdditionalRecipients",
@@ -129,7 +131,7 @@ pub static InboundEmailContent: Shape = Shape::new(
                     "message-source-type",
                     &InboundMessageSourceType,
                 )
-                .required(),
+                .with_required(),
             Member::new("RawMessage", "raw-message", &InboundRawMessage),
         ],
     ),
@@ -144,18 +146,18 @@ pub static InboundRawMessage: Shape = Shape::new(
     "InboundRawMessage",
     Kind::Structure(
         &[
-            Member::new("Subject", "subject", &InboundSubject).required(),
-            Member::new("Body", "body", &Body).required(),
+            Member::new("Subject", "subject", &InboundSubject).with_required(),
+            Member::new("Body", "body", &Body).with_required(),
             Member::new("ContentType", "content-type", &EmailMessageContentType)
-                .required(),
+                .with_required(),
             Member::new("Headers", "headers", &EmailHeaders),
         ],
     ),
 );
 
 pub static InboundSubject: Shape = Shape::new("InboundSubject", Kind::String)
-    .length(Some(0.0), Some(998.0))
-    .sensitive();
+    .with_length(Some(0.0), Some(998.0))
+    .with_sensitive();
 
 pub static IncludeRawMessage: Shape = Shape::new("IncludeRawMessage", Kind::Boolean);
 
@@ -177,7 +179,7 @@ pub static InitiationMethodList: Shape = Shape::new(
 );
 
 pub static InputData: Shape = Shape::new("InputData", Kind::String)
-    .length(Some(0.0), Some(4096.0));
+    .with_length(Some(0.0), Some(4096.0));
 
 pub static InputPredefinedAttributeConfiguration: Shape = Shape::new(
     "InputPredefinedAttributeConfiguration",
@@ -188,7 +190,7 @@ pub static InputPredefinedAttributeConfiguration: Shape = Shape::new(
                     "enable-value-validation-on-association",
                     &EnableValueValidationOnAssociation,
                 )
-                .default("false"),
+                .with_default("false"),
         ],
     ),
 );
@@ -226,7 +228,7 @@ pub static Instance: Shape = Shape::new(
 );
 
 pub static InstanceArn: Shape = Shape::new("InstanceArn", Kind::String)
-    .pattern(
+    .with_pattern(
         "^arn:(aws|aws-us-gov):connect:[a-z]{2}-[a-z]+-[0-9-]{1}:[0-9]{1,20}:instance/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$",
     );
 
@@ -255,14 +257,14 @@ pub static InstanceAttributeValue: Shape = Shape::new(
         "InstanceAttributeValue",
         Kind::String,
     )
-    .length(Some(1.0), Some(100.0));
+    .with_length(Some(1.0), Some(100.0));
 
 pub static InstanceId: Shape = Shape::new("InstanceId", Kind::String)
-    .length(Some(1.0), Some(100.0));
+    .with_length(Some(1.0), Some(100.0));
 
 pub static InstanceIdOrArn: Shape = Shape::new("InstanceIdOrArn", Kind::String)
-    .length(Some(1.0), Some(250.0))
-    .pattern(
+    .with_length(Some(1.0), Some(250.0))
+    .with_pattern(
         "^(arn:(aws|aws-us-gov):connect:[a-z]{2}-[a-z]+-[0-9]{1}:[0-9]{1,20}:instance/)?[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$",
     );
 
@@ -313,7 +315,7 @@ pub static InstanceStorageConfig: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("AssociationId", "association-id", &AssociationId),
-            Member::new("StorageType", "storage-type", &StorageType).required(),
+            Member::new("StorageType", "storage-type", &StorageType).with_required(),
             Member::new("S3Config", "s3-config", &S3Config),
             Member::new(
                 "KinesisVideoStreamConfig",
@@ -407,13 +409,13 @@ pub static InstanceSummaryList: Shape = Shape::new(
 pub static Integer: Shape = Shape::new("Integer", Kind::Integer);
 
 pub static IntegerCount: Shape = Shape::new("IntegerCount", Kind::Integer)
-    .range(Some(0.0), None);
+    .with_range(Some(0.0), None);
 
 pub static IntegrationAssociationId: Shape = Shape::new(
         "IntegrationAssociationId",
         Kind::String,
     )
-    .length(Some(1.0), Some(200.0));
+    .with_length(Some(1.0), Some(200.0));
 
 pub static IntegrationAssociationSummary: Shape = Shape::new(
     "IntegrationAssociationSummary",
@@ -474,11 +476,13 @@ pub static IntegrationType: Shape = Shape::new(
 pub static InternalServiceException: Shape = Shape::new(
         "InternalServiceException",
         Kind::Structure(
-            &[Member::new("Message", "message", &Message).doc("What went wrong.")],
+            &[Member::new("Message", "message", &Message).with_doc("What went wrong.")],
         ),
     )
-    .doc("The service could not process the request because of an internal failure.")
-    .error(Fault::Server, 500);
+    .with_doc(
+        "The service could not process the request because of an internal failure.",
+    )
+    .with_error(Fault::Server, 500);
 
 pub static IntervalDetails: Shape = Shape::new(
     "IntervalDetails",
@@ -508,50 +512,50 @@ pub static IntervalPositiveInteger: Shape = Shape::new(
         "IntervalPositiveInteger",
         Kind::Integer,
     )
-    .range(Some(1.0), Some(6.0));
+    .with_range(Some(1.0), Some(6.0));
 
 pub static InvalidActiveRegionException: Shape = Shape::new(
         "InvalidActiveRegionException",
         Kind::Structure(&[Member::new("Message", "message", &Message)]),
     )
-    .error(Fault::Client, 400);
+    .with_error(Fault::Client, 400);
 
 pub static InvalidContactFlowException: Shape = Shape::new(
         "InvalidContactFlowException",
         Kind::Structure(&[Member::new("problems", "problems", &Problems)]),
     )
-    .error(Fault::Client, 400);
+    .with_error(Fault::Client, 400);
 
 pub static InvalidContactFlowModuleException: Shape = Shape::new(
         "InvalidContactFlowModuleException",
         Kind::Structure(&[Member::new("Problems", "problems", &Problems)]),
     )
-    .error(Fault::Client, 400);
+    .with_error(Fault::Client, 400);
 
 pub static InvalidParameterException: Shape = Shape::new(
         "InvalidParameterException",
         Kind::Structure(
             &[
                 Member::new("Message", "message", &Message)
-                    .doc("Which parameter is not valid, and why."),
+                    .with_doc("Which parameter is not valid, and why."),
             ],
         ),
     )
-    .doc("At least one parameter is not valid.")
-    .error(Fault::Client, 400);
+    .with_doc("At least one parameter is not valid.")
+    .with_error(Fault::Client, 400);
 
 pub static InvalidRequestException: Shape = Shape::new(
         "InvalidRequestException",
         Kind::Structure(
             &[
                 Member::new("Message", "message", &Message)
-                    .doc("Why the request is not valid."),
+                    .with_doc("Why the request is not valid."),
                 Member::new("Reason", "reason", &InvalidRequestExceptionReason),
             ],
         ),
     )
-    .doc("The request is not valid.")
-    .error(Fault::Client, 400);
+    .with_doc("The request is not valid.")
+    .with_error(Fault::Client, 400);
 
 pub static InvalidRequestExceptionReason: Shape = Shape::new(
         "InvalidRequestExceptionReason",
@@ -562,17 +566,17 @@ pub static InvalidRequestExceptionReason: Shape = Shape::new(
                         "attached-file-invalid-request-exception-reason",
                         &AttachedFileInvalidRequestExceptionReason,
                     )
-                    .doc("Why an attached-file request is not valid."),
+                    .with_doc("Why an attached-file request is not valid."),
             ],
         ),
     )
-    .doc("The detailed reason a request is not valid.");
+    .with_doc("The detailed reason a request is not valid.");
 
 pub static InvalidTestCaseException: Shape = Shape::new(
         "InvalidTestCaseException",
         Kind::Structure(&[Member::new("Problems", "problems", &Problems)]),
     )
-    .error(Fault::Client, 400);
+    .with_error(Fault::Client, 400);
 
 pub static InvisibleFieldInfo: Shape = Shape::new(
     "InvisibleFieldInfo",
@@ -585,8 +589,8 @@ pub static InvisibleTaskTemplateFields: Shape = Shape::new(
 );
 
 pub static IpCidr: Shape = Shape::new("IpCidr", Kind::String)
-    .length(Some(2.0), Some(50.0))
-    .pattern("^[A-Za-z0-9:/]*$");
+    .with_length(Some(2.0), Some(50.0))
+    .with_pattern("^[A-Za-z0-9:/]*$");
 
 pub static IpCidrList: Shape = Shape::new("IpCidrList", Kind::List(&IpCidr));
 

@@ -7,4 +7,4 @@
 use super::*;
 use crate::model::*;
 
-pub static JoinToken: Shape = Shape::new("JoinToken", Kind::String).sensitive();
+pub static JoinToken: Shape = Shape::new("JoinToken", Kind::String).with_sensitive();

@@ -8,28 +8,28 @@ use super::*;
 use crate::model::*;
 
 pub static KeyId: Shape = Shape::new("KeyId", Kind::String)
-    .length(Some(1.0), Some(128.0));
+    .with_length(Some(1.0), Some(128.0));
 
 pub static KinesisFirehoseConfig: Shape = Shape::new(
     "KinesisFirehoseConfig",
-    Kind::Structure(&[Member::new("FirehoseArn", "firehose-arn", &ARN).required()]),
+    Kind::Structure(&[Member::new("FirehoseArn", "firehose-arn", &ARN).with_required()]),
 );
 
 pub static KinesisStreamConfig: Shape = Shape::new(
     "KinesisStreamConfig",
-    Kind::Structure(&[Member::new("StreamArn", "stream-arn", &ARN).required()]),
+    Kind::Structure(&[Member::new("StreamArn", "stream-arn", &ARN).with_required()]),
 );
 
 pub static KinesisVideoStreamConfig: Shape = Shape::new(
     "KinesisVideoStreamConfig",
     Kind::Structure(
         &[
-            Member::new("Prefix", "prefix", &Prefix).required(),
+            Member::new("Prefix", "prefix", &Prefix).with_required(),
             Member::new("RetentionPeriodHours", "retention-period-hours", &Hours)
-                .required()
-                .default("0"),
+                .with_required()
+                .with_default("0"),
             Member::new("EncryptionConfig", "encryption-config", &EncryptionConfig)
-                .required(),
+                .with_required(),
         ],
     ),
 );

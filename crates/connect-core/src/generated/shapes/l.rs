@@ -8,17 +8,17 @@ use super::*;
 use crate::model::*;
 
 pub static LargeNextToken: Shape = Shape::new("LargeNextToken", Kind::String)
-    .length(Some(1.0), Some(100000.0));
+    .with_length(Some(1.0), Some(100000.0));
 
 pub static LengthBoundary: Shape = Shape::new("LengthBoundary", Kind::Integer)
-    .range(Some(0.0), Some(1000.0));
+    .with_range(Some(0.0), Some(1000.0));
 
 pub static LexBot: Shape = Shape::new(
     "LexBot",
     Kind::Structure(
         &[
-            Member::new("Name", "name", &BotName).required(),
-            Member::new("LexRegion", "lex-region", &LexRegion).required(),
+            Member::new("Name", "name", &BotName).with_required(),
+            Member::new("LexRegion", "lex-region", &LexRegion).with_required(),
         ],
     ),
 );
@@ -41,7 +41,7 @@ pub static LexBotConfigList: Shape = Shape::new(
 pub static LexBotsList: Shape = Shape::new("LexBotsList", Kind::List(&LexBot));
 
 pub static LexRegion: Shape = Shape::new("LexRegion", Kind::String)
-    .length(Some(0.0), Some(60.0));
+    .with_length(Some(0.0), Some(60.0));
 
 pub static LexV2Bot: Shape = Shape::new(
     "LexV2Bot",
@@ -57,29 +57,29 @@ pub static LimitExceededException: Shape = Shape::new(
         "LimitExceededException",
         Kind::Structure(&[Member::new("Message", "message", &Message)]),
     )
-    .error(Fault::Client, 429);
+    .with_error(Fault::Client, 429);
 
 pub static ListAgentStatusRequest: Shape = Shape::new(
     "ListAgentStatusRequest",
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance whose agent statuses to list.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("NextToken", "next-token", &NextToken)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 )
-                .location(Location::Query("nextToken")),
+                .with_location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult1000)
-                .doc("The most results to return in one response (one page).")
-                .location(Location::Query("maxResults")),
+                .with_doc("The most results to return in one response (one page).")
+                .with_location(Location::Query("maxResults")),
             Member::new("AgentStatusTypes", "agent-status-types", &AgentStatusTypes)
-                .doc("Only statuses of these types; leave it out for all.")
-                .location(Location::Query("AgentStatusTypes")),
+                .with_doc("Only statuses of these types; leave it out for all.")
+                .with_location(Location::Query("AgentStatusTypes")),
         ],
     ),
 );
@@ -103,22 +103,22 @@ pub static ListAnalyticsDataAssociationsRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance whose analytics data associations to list.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("DataSetId", "data-set-id", &DataSetId)
-                .doc("Only associations of this data set; leave it out for all.")
-                .location(Location::Query("DataSetId")),
+                .with_doc("Only associations of this data set; leave it out for all.")
+                .with_location(Location::Query("DataSetId")),
             Member::new("NextToken", "next-token", &NextToken)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 )
-                .location(Location::Query("nextToken")),
+                .with_location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult1000)
-                .doc("The most results to return in one response (one page).")
-                .location(Location::Query("maxResults")),
+                .with_doc("The most results to return in one response (one page).")
+                .with_location(Location::Query("maxResults")),
         ],
     ),
 );
@@ -138,19 +138,19 @@ pub static ListAnalyticsDataLakeDataSetsRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance whose analytics data lake data sets to list.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("NextToken", "next-token", &NextToken)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 )
-                .location(Location::Query("nextToken")),
+                .with_location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult1000)
-                .doc("The most results to return in one response (one page).")
-                .location(Location::Query("maxResults")),
+                .with_doc("The most results to return in one response (one page).")
+                .with_location(Location::Query("maxResults")),
         ],
     ),
 );
@@ -170,19 +170,19 @@ pub static ListApprovedOriginsRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance whose approved origins to list.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("NextToken", "next-token", &NextToken)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 )
-                .location(Location::Query("nextToken")),
+                .with_location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult25)
-                .doc("The most results to return in one response (one page).")
-                .location(Location::Query("maxResults")),
+                .with_doc("The most results to return in one response (one page).")
+                .with_location(Location::Query("maxResults")),
         ],
     ),
 );
@@ -202,25 +202,27 @@ pub static ListAssociatedContactsRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance that handles the contact.")
-                .required()
-                .location(Location::Label),
+                .with_doc(
+                    "The ID of the Amazon Connect instance that handles the contact.",
+                )
+                .with_required()
+                .with_location(Location::Label),
             Member::new("ContactId", "contact-id", &ContactId)
-                .doc("The ID of the contact whose linked contacts to list.")
-                .required()
-                .location(Location::Query("contactId")),
+                .with_doc("The ID of the contact whose linked contacts to list.")
+                .with_required()
+                .with_location(Location::Query("contactId")),
             Member::new(
                     "MaxResults",
                     "max-results",
                     &ListAssociatedContactsRequestMaxResults,
                 )
-                .doc("The most results to return in one response (one page).")
-                .location(Location::Query("maxResults")),
+                .with_doc("The most results to return in one response (one page).")
+                .with_location(Location::Query("maxResults")),
             Member::new("NextToken", "next-token", &NextToken)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 )
-                .location(Location::Query("nextToken")),
+                .with_location(Location::Query("nextToken")),
         ],
     ),
 );
@@ -229,7 +231,7 @@ pub static ListAssociatedContactsRequestMaxResults: Shape = Shape::new(
         "ListAssociatedContactsRequestMaxResults",
         Kind::Integer,
     )
-    .range(Some(1.0), Some(100.0));
+    .with_range(Some(1.0), Some(100.0));
 
 pub static ListAssociatedContactsResponse: Shape = Shape::new(
     "ListAssociatedContactsResponse",
@@ -250,19 +252,19 @@ pub static ListAttachedFilesConfigurationsRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance whose attachment settings to list.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("MaxResults", "max-results", &MaxResult100)
-                .doc("The most results to return in one response (one page).")
-                .location(Location::Query("maxResults")),
+                .with_doc("The most results to return in one response (one page).")
+                .with_location(Location::Query("maxResults")),
             Member::new("NextToken", "next-token", &NextToken)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 )
-                .location(Location::Query("nextToken")),
+                .with_location(Location::Query("nextToken")),
         ],
     ),
 );
@@ -286,19 +288,19 @@ pub static ListAuthenticationProfilesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance whose authentication profiles to list.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("MaxResults", "max-results", &MaxResult1000)
-                .doc("The most results to return in one response (one page).")
-                .location(Location::Query("maxResults")),
+                .with_doc("The most results to return in one response (one page).")
+                .with_location(Location::Query("maxResults")),
             Member::new("NextToken", "next-token", &NextToken)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 )
-                .location(Location::Query("nextToken")),
+                .with_location(Location::Query("nextToken")),
         ],
     ),
 );
@@ -322,23 +324,23 @@ pub static ListBotsRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance whose Amazon Lex bots to list.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("NextToken", "next-token", &NextToken)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 )
-                .location(Location::Query("nextToken")),
+                .with_location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult25)
-                .doc("The most results to return in one response (one page).")
-                .location(Location::Query("maxResults")),
+                .with_doc("The most results to return in one response (one page).")
+                .with_location(Location::Query("maxResults")),
             Member::new("LexVersion", "lex-version", &LexVersion)
-                .doc("Which Amazon Lex version's bots to list.")
-                .required()
-                .location(Location::Query("lexVersion")),
+                .with_doc("Which Amazon Lex version's bots to list.")
+                .with_required()
+                .with_location(Location::Query("lexVersion")),
         ],
     ),
 );
@@ -358,27 +360,27 @@ pub static ListChildHoursOfOperationsRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the hours of operation belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new(
                     "HoursOfOperationId",
                     "hours-of-operation-id",
                     &HoursOfOperationId,
                 )
-                .doc("The ID of the parent hours of operation.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the parent hours of operation.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("NextToken", "next-token", &NextToken)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 )
-                .location(Location::Query("nextToken")),
+                .with_location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult100)
-                .doc("The most results to return in one response (one page).")
-                .location(Location::Query("maxResults")),
+                .with_doc("The most results to return in one response (one page).")
+                .with_location(Location::Query("maxResults")),
         ],
     ),
 );
@@ -414,18 +416,20 @@ pub static ListContactEvaluationsRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance that handles the contact.")
-                .required()
-                .location(Location::Label),
+                .with_doc(
+                    "The ID of the Amazon Connect instance that handles the contact.",
+                )
+                .with_required()
+                .with_location(Location::Label),
             Member::new("ContactId", "contact-id", &ContactId)
-                .doc("The ID of the contact whose evaluations to list.")
-                .required()
-                .location(Location::Query("contactId")),
+                .with_doc("The ID of the contact whose evaluations to list.")
+                .with_required()
+                .with_location(Location::Query("contactId")),
             Member::new("NextToken", "next-token", &NextToken)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 )
-                .location(Location::Query("nextToken")),
+                .with_location(Location::Query("nextToken")),
         ],
     ),
 );
@@ -439,7 +443,7 @@ pub static ListContactEvaluationsResponse: Shape = Shape::new(
                     "evaluation-summary-list",
                     &EvaluationSummaryList,
                 )
-                .required(),
+                .with_required(),
             Member::new("NextToken", "next-token", &NextToken),
         ],
     ),
@@ -450,23 +454,23 @@ pub static ListContactFlowModuleAliasesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceIdOrArn)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the flow module belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("ContactFlowModuleId", "contact-flow-module-id", &ARN)
-                .doc("The ID of the flow module whose aliases to list.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the flow module whose aliases to list.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("NextToken", "next-token", &NextToken)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 )
-                .location(Location::Query("nextToken")),
+                .with_location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult1000)
-                .doc("The most results to return in one response (one page).")
-                .location(Location::Query("maxResults")),
+                .with_doc("The most results to return in one response (one page).")
+                .with_location(Location::Query("maxResults")),
         ],
     ),
 );
@@ -490,23 +494,23 @@ pub static ListContactFlowModuleVersionsRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the flow module belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("ContactFlowModuleId", "contact-flow-module-id", &ARN)
-                .doc("The ID of the flow module whose versions to list.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the flow module whose versions to list.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("NextToken", "next-token", &NextToken)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 )
-                .location(Location::Query("nextToken")),
+                .with_location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult1000)
-                .doc("The most results to return in one response (one page).")
-                .location(Location::Query("maxResults")),
+                .with_doc("The most results to return in one response (one page).")
+                .with_location(Location::Query("maxResults")),
         ],
     ),
 );
@@ -530,24 +534,26 @@ pub static ListContactFlowModulesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance whose flow modules to list.")
-                .required()
-                .location(Location::Label),
+                .with_doc(
+                    "The ID of the Amazon Connect instance whose flow modules to list.",
+                )
+                .with_required()
+                .with_location(Location::Label),
             Member::new("NextToken", "next-token", &NextToken)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 )
-                .location(Location::Query("nextToken")),
+                .with_location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult1000)
-                .doc("The most results to return in one response (one page).")
-                .location(Location::Query("maxResults")),
+                .with_doc("The most results to return in one response (one page).")
+                .with_location(Location::Query("maxResults")),
             Member::new(
                     "ContactFlowModuleState",
                     "contact-flow-module-state",
                     &ContactFlowModuleState,
                 )
-                .doc("Only modules in this state; leave it out for all.")
-                .location(Location::Query("state")),
+                .with_doc("Only modules in this state; leave it out for all.")
+                .with_location(Location::Query("state")),
         ],
     ),
 );
@@ -571,21 +577,23 @@ pub static ListContactFlowVersionsRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance that the flow belongs to.")
-                .required()
-                .location(Location::Label),
+                .with_doc(
+                    "The ID of the Amazon Connect instance that the flow belongs to.",
+                )
+                .with_required()
+                .with_location(Location::Label),
             Member::new("ContactFlowId", "contact-flow-id", &ARN)
-                .doc("The ID of the flow whose versions to list.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the flow whose versions to list.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("NextToken", "next-token", &NextToken)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 )
-                .location(Location::Query("nextToken")),
+                .with_location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult1000)
-                .doc("The most results to return in one response (one page).")
-                .location(Location::Query("maxResults")),
+                .with_doc("The most results to return in one response (one page).")
+                .with_location(Location::Query("maxResults")),
         ],
     ),
 );
@@ -609,20 +617,20 @@ pub static ListContactFlowsRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance whose flows to list.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the Amazon Connect instance whose flows to list.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("ContactFlowTypes", "contact-flow-types", &ContactFlowTypes)
-                .doc("Only flows of these types; leave it out for all.")
-                .location(Location::Query("contactFlowTypes")),
+                .with_doc("Only flows of these types; leave it out for all.")
+                .with_location(Location::Query("contactFlowTypes")),
             Member::new("NextToken", "next-token", &NextToken)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 )
-                .location(Location::Query("nextToken")),
+                .with_location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult1000)
-                .doc("The most results to return in one response (one page).")
-                .location(Location::Query("maxResults")),
+                .with_doc("The most results to return in one response (one page).")
+                .with_location(Location::Query("maxResults")),
         ],
     ),
 );
@@ -646,22 +654,24 @@ pub static ListContactReferencesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance that handles the contact.")
-                .required()
-                .location(Location::Label),
+                .with_doc(
+                    "The ID of the Amazon Connect instance that handles the contact.",
+                )
+                .with_required()
+                .with_location(Location::Label),
             Member::new("ContactId", "contact-id", &ContactId)
-                .doc("The ID of the contact whose references to list.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the contact whose references to list.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("ReferenceTypes", "reference-types", &ReferenceTypes)
-                .doc("The types of references to list.")
-                .required()
-                .location(Location::Query("referenceTypes")),
+                .with_doc("The types of references to list.")
+                .with_required()
+                .with_location(Location::Query("referenceTypes")),
             Member::new("NextToken", "next-token", &NextToken)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 )
-                .location(Location::Query("nextToken")),
+                .with_location(Location::Query("nextToken")),
         ],
     ),
 );
@@ -685,25 +695,25 @@ pub static ListDataTableAttributesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the data table belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("DataTableId", "data-table-id", &DataTableId)
-                .doc("The ID of the data table whose attributes to list.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the data table whose attributes to list.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("AttributeIds", "attribute-ids", &AttributeIds)
-                .doc("Only the attributes with these IDs; leave it out for all."),
+                .with_doc("Only the attributes with these IDs; leave it out for all."),
             Member::new("NextToken", "next-token", &NextToken)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 )
-                .location(Location::Query("nextToken")),
+                .with_location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult1000)
-                .doc("The most results to return in one response (one page).")
-                .location(Location::Query("maxResults")),
+                .with_doc("The most results to return in one response (one page).")
+                .with_location(Location::Query("maxResults")),
         ],
     ),
 );
@@ -713,7 +723,7 @@ pub static ListDataTableAttributesResponse: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("NextToken", "next-token", &NextToken),
-            Member::new("Attributes", "attributes", &AttributeList).required(),
+            Member::new("Attributes", "attributes", &AttributeList).with_required(),
         ],
     ),
 );
@@ -723,31 +733,33 @@ pub static ListDataTablePrimaryValuesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the data table belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("DataTableId", "data-table-id", &DataTableId)
-                .doc("The ID of the data table whose primary values to list.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the data table whose primary values to list.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("RecordIds", "record-ids", &RecordIds)
-                .doc("Only the records with these IDs; leave it out for all."),
+                .with_doc("Only the records with these IDs; leave it out for all."),
             Member::new(
                     "PrimaryAttributeValues",
                     "primary-attribute-values",
                     &PrimaryAttributeValueFilters,
                 )
-                .doc("Only the records whose primary attributes have these values."),
+                .with_doc(
+                    "Only the records whose primary attributes have these values.",
+                ),
             Member::new("NextToken", "next-token", &NextToken)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 )
-                .location(Location::Query("nextToken")),
+                .with_location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult1000)
-                .doc("The most results to return in one response (one page).")
-                .location(Location::Query("maxResults")),
+                .with_doc("The most results to return in one response (one page).")
+                .with_location(Location::Query("maxResults")),
         ],
     ),
 );
@@ -758,7 +770,7 @@ pub static ListDataTablePrimaryValuesResponse: Shape = Shape::new(
         &[
             Member::new("NextToken", "next-token", &NextToken),
             Member::new("PrimaryValuesList", "primary-values-list", &PrimaryValuesList)
-                .required(),
+                .with_required(),
         ],
     ),
 );
@@ -768,33 +780,33 @@ pub static ListDataTableValuesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the data table belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("DataTableId", "data-table-id", &DataTableId)
-                .doc("The ID of the data table whose values to list.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the data table whose values to list.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("RecordIds", "record-ids", &RecordIds)
-                .doc("Only the values of the records with these IDs."),
+                .with_doc("Only the values of the records with these IDs."),
             Member::new(
                     "PrimaryAttributeValues",
                     "primary-attribute-values",
                     &PrimaryAttributeValueFilters,
                 )
-                .doc(
+                .with_doc(
                     "Only the values of records whose primary attributes have these values.",
                 ),
             Member::new("NextToken", "next-token", &NextToken)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 )
-                .location(Location::Query("nextToken")),
+                .with_location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult1000)
-                .doc("The most results to return in one response (one page).")
-                .location(Location::Query("maxResults")),
+                .with_doc("The most results to return in one response (one page).")
+                .with_location(Location::Query("maxResults")),
         ],
     ),
 );
@@ -804,7 +816,7 @@ pub static ListDataTableValuesResponse: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("NextToken", "next-token", &NextToken),
-            Member::new("Values", "values", &DataTableValueSummaryList).required(),
+            Member::new("Values", "values", &DataTableValueSummaryList).with_required(),
         ],
     ),
 );
@@ -814,17 +826,19 @@ pub static ListDataTablesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance whose data tables to list.")
-                .required()
-                .location(Location::Label),
+                .with_doc(
+                    "The ID of the Amazon Connect instance whose data tables to list.",
+                )
+                .with_required()
+                .with_location(Location::Label),
             Member::new("NextToken", "next-token", &NextToken)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 )
-                .location(Location::Query("nextToken")),
+                .with_location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult1000)
-                .doc("The most results to return in one response (one page).")
-                .location(Location::Query("maxResults")),
+                .with_doc("The most results to return in one response (one page).")
+                .with_location(Location::Query("maxResults")),
         ],
     ),
 );
@@ -839,7 +853,7 @@ pub static ListDataTablesResponse: Shape = Shape::new(
                     "data-table-summary-list",
                     &DataTableSummaryList,
                 )
-                .required(),
+                .with_required(),
         ],
     ),
 );
@@ -849,19 +863,19 @@ pub static ListDefaultVocabulariesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance whose default custom vocabularies to list.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("LanguageCode", "language-code", &VocabularyLanguageCode)
-                .doc(
+                .with_doc(
                     "Only the default vocabulary of this language; leave it out for all languages.",
                 ),
             Member::new("MaxResults", "max-results", &MaxResult100)
-                .doc("The most results to return in one response (one page)."),
+                .with_doc("The most results to return in one response (one page)."),
             Member::new("NextToken", "next-token", &VocabularyNextToken)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 ),
         ],
@@ -877,7 +891,7 @@ pub static ListDefaultVocabulariesResponse: Shape = Shape::new(
                     "default-vocabulary-list",
                     &DefaultVocabularyList,
                 )
-                .required(),
+                .with_required(),
             Member::new("NextToken", "next-token", &VocabularyNextToken),
         ],
     ),
@@ -888,23 +902,25 @@ pub static ListEntitySecurityProfilesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the user or AI agent belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("EntityType", "entity-type", &EntityType)
-                .doc("Whether EntityArn names a user or an AI agent.")
-                .required(),
+                .with_doc("Whether EntityArn names a user or an AI agent.")
+                .with_required(),
             Member::new("EntityArn", "entity-arn", &EntityArn)
-                .doc("The ARN of the user or AI agent whose security profiles to list.")
-                .required(),
+                .with_doc(
+                    "The ARN of the user or AI agent whose security profiles to list.",
+                )
+                .with_required(),
             Member::new("NextToken", "next-token", &NextToken2500)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 ),
             Member::new("MaxResults", "max-results", &MaxResult100)
-                .doc("The most results to return in one response (one page)."),
+                .with_doc("The most results to return in one response (one page)."),
         ],
     ),
 );
@@ -924,23 +940,23 @@ pub static ListEvaluationFormVersionsRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the evaluation form belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("EvaluationFormId", "evaluation-form-id", &ResourceId)
-                .doc("The ID of the evaluation form whose versions to list.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the evaluation form whose versions to list.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("MaxResults", "max-results", &MaxResult100)
-                .doc("The most results to return in one response (one page).")
-                .location(Location::Query("maxResults")),
+                .with_doc("The most results to return in one response (one page).")
+                .with_location(Location::Query("maxResults")),
             Member::new("NextToken", "next-token", &NextToken)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 )
-                .location(Location::Query("nextToken")),
+                .with_location(Location::Query("nextToken")),
         ],
     ),
 );
@@ -954,7 +970,7 @@ pub static ListEvaluationFormVersionsResponse: Shape = Shape::new(
                     "evaluation-form-version-summary-list",
                     &EvaluationFormVersionSummaryList,
                 )
-                .required(),
+                .with_required(),
             Member::new("NextToken", "next-token", &NextToken),
         ],
     ),
@@ -965,19 +981,19 @@ pub static ListEvaluationFormsRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance whose evaluation forms to list.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("MaxResults", "max-results", &MaxResult100)
-                .doc("The most results to return in one response (one page).")
-                .location(Location::Query("maxResults")),
+                .with_doc("The most results to return in one response (one page).")
+                .with_location(Location::Query("maxResults")),
             Member::new("NextToken", "next-token", &NextToken)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 )
-                .location(Location::Query("nextToken")),
+                .with_location(Location::Query("nextToken")),
         ],
     ),
 );
@@ -991,7 +1007,7 @@ pub static ListEvaluationFormsResponse: Shape = Shape::new(
                     "evaluation-form-summary-list",
                     &EvaluationFormSummaryList,
                 )
-                .required(),
+                .with_required(),
             Member::new("NextToken", "next-token", &NextToken),
         ],
     ),
@@ -1018,26 +1034,26 @@ pub static ListFlowAssociationsRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance whose flow associations to list.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new(
                     "ResourceType",
                     "resource-type",
                     &ListFlowAssociationResourceType,
                 )
-                .doc("Only resources of this kind; leave it out for all.")
-                .location(Location::Query("ResourceType")),
+                .with_doc("Only resources of this kind; leave it out for all.")
+                .with_location(Location::Query("ResourceType")),
             Member::new("NextToken", "next-token", &NextToken)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 )
-                .location(Location::Query("nextToken")),
+                .with_location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult1000)
-                .doc("The most results to return in one response (one page).")
-                .location(Location::Query("maxResults")),
+                .with_doc("The most results to return in one response (one page).")
+                .with_location(Location::Query("maxResults")),
         ],
     ),
 );
@@ -1061,27 +1077,27 @@ pub static ListHoursOfOperationOverridesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the hours of operation belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new(
                     "HoursOfOperationId",
                     "hours-of-operation-id",
                     &HoursOfOperationId,
                 )
-                .doc("The ID of the hours of operation whose overrides to list.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the hours of operation whose overrides to list.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("NextToken", "next-token", &NextToken)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 )
-                .location(Location::Query("nextToken")),
+                .with_location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult100)
-                .doc("The most results to return in one response (one page).")
-                .location(Location::Query("maxResults")),
+                .with_doc("The most results to return in one response (one page).")
+                .with_location(Location::Query("maxResults")),
         ],
     ),
 );
@@ -1107,19 +1123,19 @@ pub static ListHoursOfOperationsRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance whose hours of operation to list.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("NextToken", "next-token", &NextToken)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 )
-                .location(Location::Query("nextToken")),
+                .with_location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult1000)
-                .doc("The most results to return in one response (one page).")
-                .location(Location::Query("maxResults")),
+                .with_doc("The most results to return in one response (one page).")
+                .with_location(Location::Query("maxResults")),
         ],
     ),
 );
@@ -1143,17 +1159,19 @@ pub static ListInstanceAttributesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance whose settings to list.")
-                .required()
-                .location(Location::Label),
+                .with_doc(
+                    "The ID of the Amazon Connect instance whose settings to list.",
+                )
+                .with_required()
+                .with_location(Location::Label),
             Member::new("NextToken", "next-token", &NextToken)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 )
-                .location(Location::Query("nextToken")),
+                .with_location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult7)
-                .doc("The most results to return in one response (one page).")
-                .location(Location::Query("maxResults")),
+                .with_doc("The most results to return in one response (one page).")
+                .with_location(Location::Query("maxResults")),
         ],
     ),
 );
@@ -1173,23 +1191,25 @@ pub static ListInstanceStorageConfigsRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance whose storage destinations to list.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("ResourceType", "resource-type", &InstanceStorageResourceType)
-                .doc("The kind of instance data whose storage destinations to list.")
-                .required()
-                .location(Location::Query("resourceType")),
+                .with_doc(
+                    "The kind of instance data whose storage destinations to list.",
+                )
+                .with_required()
+                .with_location(Location::Query("resourceType")),
             Member::new("NextToken", "next-token", &NextToken)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 )
-                .location(Location::Query("nextToken")),
+                .with_location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult10)
-                .doc("The most results to return in one response (one page).")
-                .location(Location::Query("maxResults")),
+                .with_doc("The most results to return in one response (one page).")
+                .with_location(Location::Query("maxResults")),
         ],
     ),
 );
@@ -1209,13 +1229,13 @@ pub static ListInstancesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("NextToken", "next-token", &NextToken)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 )
-                .location(Location::Query("nextToken")),
+                .with_location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult10)
-                .doc("The most results to return in one response (one page).")
-                .location(Location::Query("maxResults")),
+                .with_doc("The most results to return in one response (one page).")
+                .with_location(Location::Query("maxResults")),
         ],
     ),
 );
@@ -1239,25 +1259,25 @@ pub static ListIntegrationAssociationsRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance whose integration associations to list.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("IntegrationType", "integration-type", &IntegrationType)
-                .doc("Only associations of this type; leave it out for all.")
-                .location(Location::Query("integrationType")),
+                .with_doc("Only associations of this type; leave it out for all.")
+                .with_location(Location::Query("integrationType")),
             Member::new("NextToken", "next-token", &NextToken)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 )
-                .location(Location::Query("nextToken")),
+                .with_location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult100)
-                .doc("The most results to return in one response (one page).")
-                .location(Location::Query("maxResults")),
+                .with_doc("The most results to return in one response (one page).")
+                .with_location(Location::Query("maxResults")),
             Member::new("IntegrationArn", "integration-arn", &ARN)
-                .doc("Only associations with this integration ARN.")
-                .location(Location::Query("integrationArn")),
+                .with_doc("Only associations with this integration ARN.")
+                .with_location(Location::Query("integrationArn")),
         ],
     ),
 );
@@ -1281,19 +1301,19 @@ pub static ListLambdaFunctionsRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance whose Lambda functions to list.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("NextToken", "next-token", &NextToken)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 )
-                .location(Location::Query("nextToken")),
+                .with_location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult25)
-                .doc("The most results to return in one response (one page).")
-                .location(Location::Query("maxResults")),
+                .with_doc("The most results to return in one response (one page).")
+                .with_location(Location::Query("maxResults")),
         ],
     ),
 );
@@ -1313,19 +1333,19 @@ pub static ListLexBotsRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance whose Amazon Lex V1 bots to list.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("NextToken", "next-token", &NextToken)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 )
-                .location(Location::Query("nextToken")),
+                .with_location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult25)
-                .doc("The most results to return in one response (one page).")
-                .location(Location::Query("maxResults")),
+                .with_doc("The most results to return in one response (one page).")
+                .with_location(Location::Query("maxResults")),
         ],
     ),
 );
@@ -1345,19 +1365,19 @@ pub static ListNotificationsRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance whose notifications to list.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("NextToken", "next-token", &NextToken)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 )
-                .location(Location::Query("nextToken")),
+                .with_location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult100)
-                .doc("The most results to return in one response (one page).")
-                .location(Location::Query("maxResults")),
+                .with_doc("The most results to return in one response (one page).")
+                .with_location(Location::Query("maxResults")),
         ],
     ),
 );
@@ -1372,7 +1392,7 @@ pub static ListNotificationsResponse: Shape = Shape::new(
                     "notification-summary-list",
                     &NotificationSummaryList,
                 )
-                .required(),
+                .with_required(),
         ],
     ),
 );
@@ -1382,31 +1402,31 @@ pub static ListPhoneNumbersRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance whose phone numbers to list.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("PhoneNumberTypes", "phone-number-types", &PhoneNumberTypes)
-                .doc("Only numbers of these types; leave it out for all.")
-                .location(Location::Query("phoneNumberTypes")),
+                .with_doc("Only numbers of these types; leave it out for all.")
+                .with_location(Location::Query("phoneNumberTypes")),
             Member::new(
                     "PhoneNumberCountryCodes",
                     "phone-number-country-codes",
                     &PhoneNumberCountryCodes,
                 )
-                .doc(
+                .with_doc(
                     "Only numbers of these countries (ISO country codes); leave it out for all.",
                 )
-                .location(Location::Query("phoneNumberCountryCodes")),
+                .with_location(Location::Query("phoneNumberCountryCodes")),
             Member::new("NextToken", "next-token", &NextToken)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 )
-                .location(Location::Query("nextToken")),
+                .with_location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult1000)
-                .doc("The most results to return in one response (one page).")
-                .location(Location::Query("maxResults")),
+                .with_doc("The most results to return in one response (one page).")
+                .with_location(Location::Query("maxResults")),
         ],
     ),
 );
@@ -1460,17 +1480,17 @@ pub static ListPhoneNumbersV2Request: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("TargetArn", "target-arn", &ARN)
-                .doc(
+                .with_doc(
                     "The ARN of the instance or traffic distribution group whose numbers to list; give this or InstanceId, or neither for the whole account.",
                 ),
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the instance whose numbers to list; give this or TargetArn, or neither for the whole account.",
                 ),
             Member::new("MaxResults", "max-results", &MaxResult1000)
-                .doc("The most results to return in one response (one page)."),
+                .with_doc("The most results to return in one response (one page)."),
             Member::new("NextToken", "next-token", &LargeNextToken)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 ),
             Member::new(
@@ -1478,11 +1498,11 @@ pub static ListPhoneNumbersV2Request: Shape = Shape::new(
                     "phone-number-country-codes",
                     &PhoneNumberCountryCodes,
                 )
-                .doc("Only numbers of these countries (ISO country codes)."),
+                .with_doc("Only numbers of these countries (ISO country codes)."),
             Member::new("PhoneNumberTypes", "phone-number-types", &PhoneNumberTypes)
-                .doc("Only numbers of these types."),
+                .with_doc("Only numbers of these types."),
             Member::new("PhoneNumberPrefix", "phone-number-prefix", &PhoneNumberPrefix)
-                .doc(
+                .with_doc(
                     "Only numbers that start with this prefix, written with + and the country code. For example +1206.",
                 ),
         ],
@@ -1508,19 +1528,19 @@ pub static ListPredefinedAttributesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance whose predefined attributes to list.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("NextToken", "next-token", &NextToken)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 )
-                .location(Location::Query("nextToken")),
+                .with_location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult100)
-                .doc("The most results to return in one response (one page).")
-                .location(Location::Query("maxResults")),
+                .with_doc("The most results to return in one response (one page).")
+                .with_location(Location::Query("maxResults")),
         ],
     ),
 );
@@ -1544,17 +1564,17 @@ pub static ListPromptsRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance whose prompts to list.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the Amazon Connect instance whose prompts to list.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("NextToken", "next-token", &NextToken)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 )
-                .location(Location::Query("nextToken")),
+                .with_location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult1000)
-                .doc("The most results to return in one response (one page).")
-                .location(Location::Query("maxResults")),
+                .with_doc("The most results to return in one response (one page).")
+                .with_location(Location::Query("maxResults")),
         ],
     ),
 );
@@ -1574,21 +1594,23 @@ pub static ListQueueEmailAddressesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance that the queue belongs to.")
-                .required()
-                .location(Location::Label),
+                .with_doc(
+                    "The ID of the Amazon Connect instance that the queue belongs to.",
+                )
+                .with_required()
+                .with_location(Location::Label),
             Member::new("QueueId", "queue-id", &QueueId)
-                .doc("The ID of the queue whose email addresses to list.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the queue whose email addresses to list.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("NextToken", "next-token", &NextToken)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 )
-                .location(Location::Query("nextToken")),
+                .with_location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult100)
-                .doc("The most results to return in one response (one page).")
-                .location(Location::Query("maxResults")),
+                .with_doc("The most results to return in one response (one page).")
+                .with_location(Location::Query("maxResults")),
         ],
     ),
 );
@@ -1614,21 +1636,23 @@ pub static ListQueueQuickConnectsRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance that the queue belongs to.")
-                .required()
-                .location(Location::Label),
+                .with_doc(
+                    "The ID of the Amazon Connect instance that the queue belongs to.",
+                )
+                .with_required()
+                .with_location(Location::Label),
             Member::new("QueueId", "queue-id", &QueueId)
-                .doc("The ID of the queue whose quick connects to list.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the queue whose quick connects to list.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("NextToken", "next-token", &NextToken)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 )
-                .location(Location::Query("nextToken")),
+                .with_location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult100)
-                .doc("The most results to return in one response (one page).")
-                .location(Location::Query("maxResults")),
+                .with_doc("The most results to return in one response (one page).")
+                .with_location(Location::Query("maxResults")),
         ],
     ),
 );
@@ -1654,22 +1678,22 @@ pub static ListQueuesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance whose queues to list.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the Amazon Connect instance whose queues to list.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("QueueTypes", "queue-types", &QueueTypes)
-                .doc(
+                .with_doc(
                     "Only queues of these types, STANDARD (the ones you create) or AGENT (each agent's own queue).",
                 )
-                .location(Location::Query("queueTypes")),
+                .with_location(Location::Query("queueTypes")),
             Member::new("NextToken", "next-token", &NextToken)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 )
-                .location(Location::Query("nextToken")),
+                .with_location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult1000)
-                .doc("The most results to return in one response (one page).")
-                .location(Location::Query("maxResults")),
+                .with_doc("The most results to return in one response (one page).")
+                .with_location(Location::Query("maxResults")),
         ],
     ),
 );
@@ -1689,22 +1713,22 @@ pub static ListQuickConnectsRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance whose quick connects to list.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("NextToken", "next-token", &NextToken)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 )
-                .location(Location::Query("nextToken")),
+                .with_location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult1000)
-                .doc("The most results to return in one response (one page).")
-                .location(Location::Query("maxResults")),
+                .with_doc("The most results to return in one response (one page).")
+                .with_location(Location::Query("maxResults")),
             Member::new("QuickConnectTypes", "quick-connect-types", &QuickConnectTypes)
-                .doc("Only quick connects of these types; leave it out for all.")
-                .location(Location::Query("QuickConnectTypes")),
+                .with_doc("Only quick connects of these types; leave it out for all.")
+                .with_location(Location::Query("QuickConnectTypes")),
         ],
     ),
 );
@@ -1728,31 +1752,33 @@ pub static ListRealtimeContactAnalysisSegmentsV2Request: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance that handles the contact.")
-                .required()
-                .location(Location::Label),
+                .with_doc(
+                    "The ID of the Amazon Connect instance that handles the contact.",
+                )
+                .with_required()
+                .with_location(Location::Label),
             Member::new("ContactId", "contact-id", &ContactId)
-                .doc("The ID of the ongoing contact.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the ongoing contact.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("MaxResults", "max-results", &MaxResult100)
-                .doc("The most results to return in one response (one page)."),
+                .with_doc("The most results to return in one response (one page)."),
             Member::new("NextToken", "next-token", &LargeNextToken)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 ),
             Member::new("OutputType", "output-type", &RealTimeContactAnalysisOutputType)
-                .doc(
+                .with_doc(
                     "Whether to return the transcript as spoken or with sensitive data redacted.",
                 )
-                .required(),
+                .with_required(),
             Member::new(
                     "SegmentTypes",
                     "segment-types",
                     &RealTimeContactAnalysisSegmentTypes,
                 )
-                .doc("The kinds of segments to return.")
-                .required(),
+                .with_doc("The kinds of segments to return.")
+                .with_required(),
         ],
     ),
 );
@@ -1762,10 +1788,11 @@ pub static ListRealtimeContactAnalysisSegmentsV2Response: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("Channel", "channel", &RealTimeContactAnalysisSupportedChannel)
-                .required(),
-            Member::new("Status", "status", &RealTimeContactAnalysisStatus).required(),
+                .with_required(),
+            Member::new("Status", "status", &RealTimeContactAnalysisStatus)
+                .with_required(),
             Member::new("Segments", "segments", &RealtimeContactAnalysisSegments)
-                .required(),
+                .with_required(),
             Member::new("NextToken", "next-token", &LargeNextToken),
         ],
     ),
@@ -1776,25 +1803,25 @@ pub static ListRoutingProfileManualAssignmentQueuesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the routing profile belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("RoutingProfileId", "routing-profile-id", &RoutingProfileId)
-                .doc(
+                .with_doc(
                     "The ID of the routing profile whose manual assignment queues to list.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("NextToken", "next-token", &NextToken)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 )
-                .location(Location::Query("nextToken")),
+                .with_location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult100)
-                .doc("The most results to return in one response (one page).")
-                .location(Location::Query("maxResults")),
+                .with_doc("The most results to return in one response (one page).")
+                .with_location(Location::Query("maxResults")),
         ],
     ),
 );
@@ -1820,23 +1847,23 @@ pub static ListRoutingProfileQueuesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the routing profile belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("RoutingProfileId", "routing-profile-id", &RoutingProfileId)
-                .doc("The ID of the routing profile whose queues to list.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the routing profile whose queues to list.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("NextToken", "next-token", &NextToken)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 )
-                .location(Location::Query("nextToken")),
+                .with_location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult100)
-                .doc("The most results to return in one response (one page).")
-                .location(Location::Query("maxResults")),
+                .with_doc("The most results to return in one response (one page).")
+                .with_location(Location::Query("maxResults")),
         ],
     ),
 );
@@ -1862,19 +1889,19 @@ pub static ListRoutingProfilesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance whose routing profiles to list.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("NextToken", "next-token", &NextToken)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 )
-                .location(Location::Query("nextToken")),
+                .with_location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult1000)
-                .doc("The most results to return in one response (one page).")
-                .location(Location::Query("maxResults")),
+                .with_doc("The most results to return in one response (one page).")
+                .with_location(Location::Query("maxResults")),
         ],
     ),
 );
@@ -1898,23 +1925,23 @@ pub static ListRulesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance whose rules to list.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the Amazon Connect instance whose rules to list.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("PublishStatus", "publish-status", &RulePublishStatus)
-                .doc("Only rules with this publish status.")
-                .location(Location::Query("publishStatus")),
+                .with_doc("Only rules with this publish status.")
+                .with_location(Location::Query("publishStatus")),
             Member::new("EventSourceName", "event-source-name", &EventSourceName)
-                .doc("Only rules triggered by this event source.")
-                .location(Location::Query("eventSourceName")),
+                .with_doc("Only rules triggered by this event source.")
+                .with_location(Location::Query("eventSourceName")),
             Member::new("MaxResults", "max-results", &MaxResult200)
-                .doc("The most results to return in one response (one page).")
-                .location(Location::Query("maxResults")),
+                .with_doc("The most results to return in one response (one page).")
+                .with_location(Location::Query("maxResults")),
             Member::new("NextToken", "next-token", &NextToken)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 )
-                .location(Location::Query("nextToken")),
+                .with_location(Location::Query("nextToken")),
         ],
     ),
 );
@@ -1924,7 +1951,7 @@ pub static ListRulesResponse: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("RuleSummaryList", "rule-summary-list", &RuleSummaryList)
-                .required(),
+                .with_required(),
             Member::new("NextToken", "next-token", &NextToken),
         ],
     ),
@@ -1935,19 +1962,19 @@ pub static ListSecurityKeysRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance whose security keys to list.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("NextToken", "next-token", &NextToken)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 )
-                .location(Location::Query("nextToken")),
+                .with_location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult2)
-                .doc("The most results to return in one response (one page).")
-                .location(Location::Query("maxResults")),
+                .with_doc("The most results to return in one response (one page).")
+                .with_location(Location::Query("maxResults")),
         ],
     ),
 );
@@ -1967,23 +1994,23 @@ pub static ListSecurityProfileApplicationsRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("SecurityProfileId", "security-profile-id", &SecurityProfileId)
-                .doc("The ID of the security profile whose applications to list.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the security profile whose applications to list.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the security profile belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("NextToken", "next-token", &NextToken)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 )
-                .location(Location::Query("nextToken")),
+                .with_location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult1000)
-                .doc("The most results to return in one response (one page).")
-                .location(Location::Query("maxResults")),
+                .with_doc("The most results to return in one response (one page).")
+                .with_location(Location::Query("maxResults")),
         ],
     ),
 );
@@ -2005,23 +2032,23 @@ pub static ListSecurityProfileFlowModulesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("SecurityProfileId", "security-profile-id", &SecurityProfileId)
-                .doc("The ID of the security profile whose flow modules to list.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the security profile whose flow modules to list.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the security profile belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("NextToken", "next-token", &NextToken)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 )
-                .location(Location::Query("nextToken")),
+                .with_location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult1000)
-                .doc("The most results to return in one response (one page).")
-                .location(Location::Query("maxResults")),
+                .with_doc("The most results to return in one response (one page).")
+                .with_location(Location::Query("maxResults")),
         ],
     ),
 );
@@ -2047,23 +2074,23 @@ pub static ListSecurityProfilePermissionsRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("SecurityProfileId", "security-profile-id", &SecurityProfileId)
-                .doc("The ID of the security profile whose permissions to list.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the security profile whose permissions to list.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the security profile belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("NextToken", "next-token", &NextToken)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 )
-                .location(Location::Query("nextToken")),
+                .with_location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult1000)
-                .doc("The most results to return in one response (one page).")
-                .location(Location::Query("maxResults")),
+                .with_doc("The most results to return in one response (one page).")
+                .with_location(Location::Query("maxResults")),
         ],
     ),
 );
@@ -2085,19 +2112,19 @@ pub static ListSecurityProfilesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance whose security profiles to list.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("NextToken", "next-token", &NextToken)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 )
-                .location(Location::Query("nextToken")),
+                .with_location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult1000)
-                .doc("The most results to return in one response (one page).")
-                .location(Location::Query("maxResults")),
+                .with_doc("The most results to return in one response (one page).")
+                .with_location(Location::Query("maxResults")),
         ],
     ),
 );
@@ -2121,9 +2148,9 @@ pub static ListTagsForResourceRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("resourceArn", "resource-arn", &ARN)
-                .doc("The ARN of the resource whose tags to list.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ARN of the resource whose tags to list.")
+                .with_required()
+                .with_location(Location::Label),
         ],
     ),
 );
@@ -2138,25 +2165,25 @@ pub static ListTaskTemplatesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance whose task templates to list.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("NextToken", "next-token", &NextToken)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 )
-                .location(Location::Query("nextToken")),
+                .with_location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult100)
-                .doc("The most results to return in one response (one page).")
-                .location(Location::Query("maxResults")),
+                .with_doc("The most results to return in one response (one page).")
+                .with_location(Location::Query("maxResults")),
             Member::new("Status", "status", &TaskTemplateStatus)
-                .doc("Only templates with this status.")
-                .location(Location::Query("status")),
+                .with_doc("Only templates with this status.")
+                .with_location(Location::Query("status")),
             Member::new("Name", "name", &TaskTemplateName)
-                .doc("Only templates with this name.")
-                .location(Location::Query("name")),
+                .with_doc("Only templates with this name.")
+                .with_location(Location::Query("name")),
         ],
     ),
 );
@@ -2176,34 +2203,34 @@ pub static ListTestCaseExecutionRecordsRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the test case belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("TestCaseId", "test-case-id", &TestCaseId)
-                .doc("The ID of the test case whose execution records to list.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the test case whose execution records to list.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new(
                     "TestCaseExecutionId",
                     "test-case-execution-id",
                     &TestCaseExecutionId,
                 )
-                .doc("The ID of the run whose records to list.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the run whose records to list.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("Status", "status", &TestCaseExecutionStatus)
-                .doc("Only records with this status.")
-                .location(Location::Query("status")),
+                .with_doc("Only records with this status.")
+                .with_location(Location::Query("status")),
             Member::new("NextToken", "next-token", &NextToken)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 )
-                .location(Location::Query("nextToken")),
+                .with_location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult100)
-                .doc("The most results to return in one response (one page).")
-                .location(Location::Query("maxResults")),
+                .with_doc("The most results to return in one response (one page).")
+                .with_location(Location::Query("maxResults")),
         ],
     ),
 );
@@ -2223,34 +2250,38 @@ pub static ListTestCaseExecutionsRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance whose test case executions to list.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("TestCaseId", "test-case-id", &TestCaseId)
-                .doc("Only runs of the test case with this ID.")
-                .location(Location::Query("testCaseId")),
+                .with_doc("Only runs of the test case with this ID.")
+                .with_location(Location::Query("testCaseId")),
             Member::new("TestCaseName", "test-case-name", &TestCaseName)
-                .doc("Only runs of the test case with this name.")
-                .location(Location::Query("testCaseName")),
+                .with_doc("Only runs of the test case with this name.")
+                .with_location(Location::Query("testCaseName")),
             Member::new("StartTime", "start-time", &EpochMilliseconds)
-                .doc("Only runs started at or after this time, as a Unix time number.")
-                .location(Location::Query("startTime")),
+                .with_doc(
+                    "Only runs started at or after this time, as a Unix time number.",
+                )
+                .with_location(Location::Query("startTime")),
             Member::new("EndTime", "end-time", &EpochMilliseconds)
-                .doc("Only runs started at or before this time, as a Unix time number.")
-                .location(Location::Query("endTime")),
+                .with_doc(
+                    "Only runs started at or before this time, as a Unix time number.",
+                )
+                .with_location(Location::Query("endTime")),
             Member::new("Status", "status", &TestCaseExecutionStatus)
-                .doc("Only runs with this status.")
-                .location(Location::Query("status")),
+                .with_doc("Only runs with this status.")
+                .with_location(Location::Query("status")),
             Member::new("NextToken", "next-token", &NextToken)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 )
-                .location(Location::Query("nextToken")),
+                .with_location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult100)
-                .doc("The most results to return in one response (one page).")
-                .location(Location::Query("maxResults")),
+                .with_doc("The most results to return in one response (one page).")
+                .with_location(Location::Query("maxResults")),
         ],
     ),
 );
@@ -2274,17 +2305,19 @@ pub static ListTestCasesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance whose test cases to list.")
-                .required()
-                .location(Location::Label),
+                .with_doc(
+                    "The ID of the Amazon Connect instance whose test cases to list.",
+                )
+                .with_required()
+                .with_location(Location::Label),
             Member::new("NextToken", "next-token", &NextToken)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 )
-                .location(Location::Query("nextToken")),
+                .with_location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult1000)
-                .doc("The most results to return in one response (one page).")
-                .location(Location::Query("maxResults")),
+                .with_doc("The most results to return in one response (one page).")
+                .with_location(Location::Query("maxResults")),
         ],
     ),
 );
@@ -2312,17 +2345,19 @@ pub static ListTrafficDistributionGroupUsersRequest: Shape = Shape::new(
                     "traffic-distribution-group-id",
                     &TrafficDistributionGroupIdOrArn,
                 )
-                .doc("The ID of the traffic distribution group whose users to list.")
-                .required()
-                .location(Location::Label),
+                .with_doc(
+                    "The ID of the traffic distribution group whose users to list.",
+                )
+                .with_required()
+                .with_location(Location::Label),
             Member::new("MaxResults", "max-results", &MaxResult10)
-                .doc("The most results to return in one response (one page).")
-                .location(Location::Query("maxResults")),
+                .with_doc("The most results to return in one response (one page).")
+                .with_location(Location::Query("maxResults")),
             Member::new("NextToken", "next-token", &NextToken)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 )
-                .location(Location::Query("nextToken")),
+                .with_location(Location::Query("nextToken")),
         ],
     ),
 );
@@ -2346,18 +2381,18 @@ pub static ListTrafficDistributionGroupsRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("MaxResults", "max-results", &MaxResult10)
-                .doc("The most results to return in one response (one page).")
-                .location(Location::Query("maxResults")),
+                .with_doc("The most results to return in one response (one page).")
+                .with_location(Location::Query("maxResults")),
             Member::new("NextToken", "next-token", &NextToken)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 )
-                .location(Location::Query("nextToken")),
+                .with_location(Location::Query("nextToken")),
             Member::new("InstanceId", "instance-id", &InstanceIdOrArn)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance whose traffic distribution groups to list.",
                 )
-                .location(Location::Query("instanceId")),
+                .with_location(Location::Query("instanceId")),
         ],
     ),
 );
@@ -2381,27 +2416,29 @@ pub static ListUseCasesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the integration association belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new(
                     "IntegrationAssociationId",
                     "integration-association-id",
                     &IntegrationAssociationId,
                 )
-                .doc("The ID of the integration association whose use cases to list.")
-                .required()
-                .location(Location::Label),
+                .with_doc(
+                    "The ID of the integration association whose use cases to list.",
+                )
+                .with_required()
+                .with_location(Location::Label),
             Member::new("NextToken", "next-token", &NextToken)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 )
-                .location(Location::Query("nextToken")),
+                .with_location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult100)
-                .doc("The most results to return in one response (one page).")
-                .location(Location::Query("maxResults")),
+                .with_doc("The most results to return in one response (one page).")
+                .with_location(Location::Query("maxResults")),
         ],
     ),
 );
@@ -2425,19 +2462,19 @@ pub static ListUserHierarchyGroupsRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance whose hierarchy groups to list.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("NextToken", "next-token", &NextToken)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 )
-                .location(Location::Query("nextToken")),
+                .with_location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult1000)
-                .doc("The most results to return in one response (one page).")
-                .location(Location::Query("maxResults")),
+                .with_doc("The most results to return in one response (one page).")
+                .with_location(Location::Query("maxResults")),
         ],
     ),
 );
@@ -2461,21 +2498,23 @@ pub static ListUserNotificationsRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance that the user belongs to.")
-                .required()
-                .location(Location::Label),
+                .with_doc(
+                    "The ID of the Amazon Connect instance that the user belongs to.",
+                )
+                .with_required()
+                .with_location(Location::Label),
             Member::new("NextToken", "next-token", &NextToken)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 )
-                .location(Location::Query("nextToken")),
+                .with_location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult1000)
-                .doc("The most results to return in one response (one page).")
-                .location(Location::Query("maxResults")),
+                .with_doc("The most results to return in one response (one page).")
+                .with_location(Location::Query("maxResults")),
             Member::new("UserId", "user-id", &UserId)
-                .doc("The ID of the user whose notifications to list.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the user whose notifications to list.")
+                .with_required()
+                .with_location(Location::Label),
         ],
     ),
 );
@@ -2499,21 +2538,23 @@ pub static ListUserProficienciesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance that the user belongs to.")
-                .required()
-                .location(Location::Label),
+                .with_doc(
+                    "The ID of the Amazon Connect instance that the user belongs to.",
+                )
+                .with_required()
+                .with_location(Location::Label),
             Member::new("UserId", "user-id", &UserId)
-                .doc("The ID of the user whose proficiencies to list.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the user whose proficiencies to list.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("NextToken", "next-token", &NextToken)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 )
-                .location(Location::Query("nextToken")),
+                .with_location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult100)
-                .doc("The most results to return in one response (one page).")
-                .location(Location::Query("maxResults")),
+                .with_doc("The most results to return in one response (one page).")
+                .with_location(Location::Query("maxResults")),
         ],
     ),
 );
@@ -2539,17 +2580,17 @@ pub static ListUsersRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance whose users to list.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the Amazon Connect instance whose users to list.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("NextToken", "next-token", &NextToken)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 )
-                .location(Location::Query("nextToken")),
+                .with_location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult1000)
-                .doc("The most results to return in one response (one page).")
-                .location(Location::Query("maxResults")),
+                .with_doc("The most results to return in one response (one page).")
+                .with_location(Location::Query("maxResults")),
         ],
     ),
 );
@@ -2569,22 +2610,24 @@ pub static ListViewVersionsRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &ViewsInstanceId)
-                .doc("The ID of the Amazon Connect instance that the view belongs to.")
-                .required()
-                .location(Location::Label),
+                .with_doc(
+                    "The ID of the Amazon Connect instance that the view belongs to.",
+                )
+                .with_required()
+                .with_location(Location::Label),
             Member::new("ViewId", "view-id", &ViewId)
-                .doc("The ID of the view whose versions to list.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the view whose versions to list.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("NextToken", "next-token", &ViewsNextToken)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 )
-                .location(Location::Query("nextToken")),
+                .with_location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResults)
-                .doc("The most results to return in one response (one page).")
-                .location(Location::Query("maxResults"))
-                .default("null"),
+                .with_doc("The most results to return in one response (one page).")
+                .with_location(Location::Query("maxResults"))
+                .with_default("null"),
         ],
     ),
 );
@@ -2608,21 +2651,21 @@ pub static ListViewsRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &ViewsInstanceId)
-                .doc("The ID of the Amazon Connect instance whose views to list.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the Amazon Connect instance whose views to list.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("Type", "type", &ViewType)
-                .doc("Only views of this kind, made by you or provided by AWS.")
-                .location(Location::Query("type")),
+                .with_doc("Only views of this kind, made by you or provided by AWS.")
+                .with_location(Location::Query("type")),
             Member::new("NextToken", "next-token", &ViewsNextToken)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 )
-                .location(Location::Query("nextToken")),
+                .with_location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResults)
-                .doc("The most results to return in one response (one page).")
-                .location(Location::Query("maxResults"))
-                .default("null"),
+                .with_doc("The most results to return in one response (one page).")
+                .with_location(Location::Query("maxResults"))
+                .with_default("null"),
         ],
     ),
 );
@@ -2642,15 +2685,15 @@ pub static ListWorkspaceMediaRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the workspace belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("WorkspaceId", "workspace-id", &WorkspaceId)
-                .doc("The ID of the workspace whose media to list.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the workspace whose media to list.")
+                .with_required()
+                .with_location(Location::Label),
         ],
     ),
 );
@@ -2665,23 +2708,23 @@ pub static ListWorkspacePagesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the workspace belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("WorkspaceId", "workspace-id", &WorkspaceId)
-                .doc("The ID of the workspace whose pages to list.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the workspace whose pages to list.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("NextToken", "next-token", &NextToken)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 )
-                .location(Location::Query("nextToken")),
+                .with_location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult100)
-                .doc("The most results to return in one response (one page).")
-                .location(Location::Query("maxResults")),
+                .with_doc("The most results to return in one response (one page).")
+                .with_location(Location::Query("maxResults")),
         ],
     ),
 );
@@ -2692,7 +2735,7 @@ pub static ListWorkspacePagesResponse: Shape = Shape::new(
         &[
             Member::new("NextToken", "next-token", &NextToken),
             Member::new("WorkspacePageList", "workspace-page-list", &WorkspacePageList)
-                .required(),
+                .with_required(),
         ],
     ),
 );
@@ -2702,17 +2745,19 @@ pub static ListWorkspacesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance whose workspaces to list.")
-                .required()
-                .location(Location::Label),
+                .with_doc(
+                    "The ID of the Amazon Connect instance whose workspaces to list.",
+                )
+                .with_required()
+                .with_location(Location::Label),
             Member::new("NextToken", "next-token", &NextToken)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 )
-                .location(Location::Query("nextToken")),
+                .with_location(Location::Query("nextToken")),
             Member::new("MaxResults", "max-results", &MaxResult100)
-                .doc("The most results to return in one response (one page).")
-                .location(Location::Query("maxResults")),
+                .with_doc("The most results to return in one response (one page).")
+                .with_location(Location::Query("maxResults")),
         ],
     ),
 );
@@ -2727,7 +2772,7 @@ pub static ListWorkspacesResponse: Shape = Shape::new(
                     "workspace-summary-list",
                     &WorkspaceSummaryList,
                 )
-                .required(),
+                .with_required(),
         ],
     ),
 );
@@ -2752,6 +2797,6 @@ pub static LocaleCode: Shape = Shape::new(
 );
 
 pub static LocalizedString: Shape = Shape::new("LocalizedString", Kind::String)
-    .length(Some(0.0), Some(500.0));
+    .with_length(Some(0.0), Some(500.0));
 
 pub static Long: Shape = Shape::new("Long", Kind::Long);

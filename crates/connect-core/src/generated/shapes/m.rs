@@ -13,43 +13,43 @@ pub static MatchCriteria: Shape = Shape::new(
 );
 
 pub static MaxResult10: Shape = Shape::new("MaxResult10", Kind::Integer)
-    .range(Some(1.0), Some(10.0));
+    .with_range(Some(1.0), Some(10.0));
 
 pub static MaxResult100: Shape = Shape::new("MaxResult100", Kind::Integer)
-    .range(Some(1.0), Some(100.0));
+    .with_range(Some(1.0), Some(100.0));
 
 pub static MaxResult1000: Shape = Shape::new("MaxResult1000", Kind::Integer)
-    .range(Some(1.0), Some(1000.0));
+    .with_range(Some(1.0), Some(1000.0));
 
 pub static MaxResult2: Shape = Shape::new("MaxResult2", Kind::Integer)
-    .range(Some(1.0), Some(2.0));
+    .with_range(Some(1.0), Some(2.0));
 
 pub static MaxResult200: Shape = Shape::new("MaxResult200", Kind::Integer)
-    .range(Some(1.0), Some(200.0));
+    .with_range(Some(1.0), Some(200.0));
 
 pub static MaxResult25: Shape = Shape::new("MaxResult25", Kind::Integer)
-    .range(Some(1.0), Some(25.0));
+    .with_range(Some(1.0), Some(25.0));
 
 pub static MaxResult500: Shape = Shape::new("MaxResult500", Kind::Integer)
-    .range(Some(1.0), Some(500.0));
+    .with_range(Some(1.0), Some(500.0));
 
 pub static MaxResult7: Shape = Shape::new("MaxResult7", Kind::Integer)
-    .range(Some(1.0), Some(7.0));
+    .with_range(Some(1.0), Some(7.0));
 
 pub static MaxResults: Shape = Shape::new("MaxResults", Kind::Integer)
-    .range(Some(1.0), Some(100.0));
+    .with_range(Some(1.0), Some(100.0));
 
 pub static MaximumResultReturnedException: Shape = Shape::new(
         "MaximumResultReturnedException",
         Kind::Structure(&[Member::new("Message", "message", &Message)]),
     )
-    .error(Fault::Client, 400);
+    .with_error(Fault::Client, 400);
 
 pub static MaximumSizeLimitInBytes: Shape = Shape::new(
         "MaximumSizeLimitInBytes",
         Kind::Long,
     )
-    .range(Some(1.0), Some(104857600.0));
+    .with_range(Some(1.0), Some(104857600.0));
 
 pub static MediaConcurrencies: Shape = Shape::new(
     "MediaConcurrencies",
@@ -60,8 +60,8 @@ pub static MediaConcurrency: Shape = Shape::new(
     "MediaConcurrency",
     Kind::Structure(
         &[
-            Member::new("Channel", "channel", &Channel).required(),
-            Member::new("Concurrency", "concurrency", &Concurrency).required(),
+            Member::new("Channel", "channel", &Channel).with_required(),
+            Member::new("Concurrency", "concurrency", &Concurrency).with_required(),
             Member::new(
                 "CrossChannelBehavior",
                 "cross-channel-behavior",
@@ -99,8 +99,8 @@ pub static MediaPlacement: Shape = Shape::new(
 pub static MediaRegion: Shape = Shape::new("MediaRegion", Kind::String);
 
 pub static MediaSource: Shape = Shape::new("MediaSource", Kind::String)
-    .length(Some(1.0), Some(533333.0))
-    .pattern("\\\\S");
+    .with_length(Some(1.0), Some(533333.0))
+    .with_pattern("\\\\S");
 
 pub static MediaStreamType: Shape = Shape::new(
     "MediaStreamType",
@@ -155,16 +155,16 @@ pub static MeetingId: Shape = Shape::new("MeetingId", Kind::String);
 pub static Message: Shape = Shape::new("Message", Kind::String);
 
 pub static MessageTemplateId: Shape = Shape::new("MessageTemplateId", Kind::String)
-    .length(Some(1.0), Some(500.0));
+    .with_length(Some(1.0), Some(500.0));
 
 pub static MessageTemplateKnowledgeBaseId: Shape = Shape::new(
         "MessageTemplateKnowledgeBaseId",
         Kind::String,
     )
-    .length(Some(1.0), Some(500.0));
+    .with_length(Some(1.0), Some(500.0));
 
 pub static MetadataUrl: Shape = Shape::new("MetadataUrl", Kind::String)
-    .length(Some(1.0), Some(2000.0));
+    .with_length(Some(1.0), Some(2000.0));
 
 pub static MetricDataCollectionsV2: Shape = Shape::new(
     "MetricDataCollectionsV2",
@@ -191,7 +191,7 @@ pub static MetricFilterV2: Shape = Shape::new(
                 "metric-filter-values",
                 &MetricFilterValueList,
             ),
-            Member::new("Negate", "negate", &Boolean).default("false"),
+            Member::new("Negate", "negate", &Boolean).with_default("false"),
         ],
     ),
 );
@@ -200,16 +200,16 @@ pub static MetricFilterValueList: Shape = Shape::new(
         "MetricFilterValueList",
         Kind::List(&String),
     )
-    .length(Some(1.0), Some(10.0));
+    .with_length(Some(1.0), Some(10.0));
 
 pub static MetricFiltersV2List: Shape = Shape::new(
         "MetricFiltersV2List",
         Kind::List(&MetricFilterV2),
     )
-    .length(Some(0.0), Some(2.0));
+    .with_length(Some(0.0), Some(2.0));
 
 pub static MetricId: Shape = Shape::new("MetricId", Kind::String)
-    .length(Some(1.0), Some(150.0));
+    .with_length(Some(1.0), Some(150.0));
 
 pub static MetricInterval: Shape = Shape::new(
     "MetricInterval",
@@ -255,7 +255,7 @@ pub static MetricV2: Shape = Shape::new(
 pub static MetricsV2: Shape = Shape::new("MetricsV2", Kind::List(&MetricV2));
 
 pub static MinutesLimit60: Shape = Shape::new("MinutesLimit60", Kind::Integer)
-    .range(Some(0.0), Some(59.0));
+    .with_range(Some(0.0), Some(59.0));
 
 pub static MonitorCapability: Shape = Shape::new(
     "MonitorCapability",
@@ -272,29 +272,31 @@ pub static MonitorContactRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance that handles the contact.")
-                .required(),
+                .with_doc(
+                    "The ID of the Amazon Connect instance that handles the contact.",
+                )
+                .with_required(),
             Member::new("ContactId", "contact-id", &ContactId)
-                .doc("The ID of the contact to monitor.")
-                .required(),
+                .with_doc("The ID of the contact to monitor.")
+                .with_required(),
             Member::new("UserId", "user-id", &AgentResourceId)
-                .doc(
+                .with_doc(
                     "The ID of the user who monitors, a supervisor allowed to monitor contacts.",
                 )
-                .required(),
+                .with_required(),
             Member::new(
                     "AllowedMonitorCapabilities",
                     "allowed-monitor-capabilities",
                     &AllowedMonitorCapabilities,
                 )
-                .doc(
+                .with_doc(
                     "Whether the supervisor may only listen or also barge in; leave it out for silent monitoring.",
                 ),
             Member::new("ClientToken", "client-token", &ClientToken)
-                .doc(
+                .with_doc(
                     "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
                 )
-                .idempotency_token(),
+                .with_idempotency_token(),
         ],
     ),
 );
@@ -310,10 +312,10 @@ pub static MonitorContactResponse: Shape = Shape::new(
 );
 
 pub static Month: Shape = Shape::new("Month", Kind::Integer)
-    .range(Some(1.0), Some(12.0));
+    .with_range(Some(1.0), Some(12.0));
 
 pub static MonthDay: Shape = Shape::new("MonthDay", Kind::Integer)
-    .range(Some(-1.0), Some(31.0));
+    .with_range(Some(-1.0), Some(31.0));
 
 pub static MonthDayList: Shape = Shape::new("MonthDayList", Kind::List(&MonthDay));
 
@@ -328,14 +330,15 @@ pub static MultiSelectQuestionRuleCategoryAutomation: Shape = Shape::new(
                     "category",
                     &MultiSelectQuestionRuleCategoryAutomationLabel,
                 )
-                .required(),
+                .with_required(),
             Member::new(
                     "Condition",
                     "condition",
                     &MultiSelectQuestionRuleCategoryAutomationCondition,
                 )
-                .required(),
-            Member::new("OptionRefIds", "option-ref-ids", &ReferenceIdList).required(),
+                .with_required(),
+            Member::new("OptionRefIds", "option-ref-ids", &ReferenceIdList)
+                .with_required(),
         ],
     ),
 );
@@ -354,4 +357,4 @@ pub static MultiSelectQuestionRuleCategoryAutomationLabel: Shape = Shape::new(
         "MultiSelectQuestionRuleCategoryAutomationLabel",
         Kind::String,
     )
-    .length(Some(1.0), Some(50.0));
+    .with_length(Some(1.0), Some(50.0));

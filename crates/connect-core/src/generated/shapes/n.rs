@@ -8,25 +8,26 @@ use super::*;
 use crate::model::*;
 
 pub static Name: Shape = Shape::new("Name", Kind::String)
-    .length(Some(0.0), Some(1024.0))
-    .sensitive();
+    .with_length(Some(0.0), Some(1024.0))
+    .with_sensitive();
 
 pub static Name128: Shape = Shape::new("Name128", Kind::String)
-    .length(Some(1.0), Some(128.0))
-    .pattern("^(^[\\S].*[\\S]$)|(^[\\S]$)$");
+    .with_length(Some(1.0), Some(128.0))
+    .with_pattern("^(^[\\S].*[\\S]$)|(^[\\S]$)$");
 
 pub static NameCriteria: Shape = Shape::new(
     "NameCriteria",
     Kind::Structure(
         &[
-            Member::new("SearchText", "search-text", &SearchTextList).required(),
-            Member::new("MatchType", "match-type", &SearchContactsMatchType).required(),
+            Member::new("SearchText", "search-text", &SearchTextList).with_required(),
+            Member::new("MatchType", "match-type", &SearchContactsMatchType)
+                .with_required(),
         ],
     ),
 );
 
 pub static Namespace: Shape = Shape::new("Namespace", Kind::String)
-    .length(Some(1.0), Some(128.0));
+    .with_length(Some(1.0), Some(128.0));
 
 pub static NewChatCreated: Shape = Shape::new("NewChatCreated", Kind::Boolean);
 
@@ -90,23 +91,24 @@ pub static NextContacts: Shape = Shape::new(
         "NextContacts",
         Kind::List(&NextContactEntry),
     )
-    .length(Some(0.0), Some(24.0));
+    .with_length(Some(0.0), Some(24.0));
 
 pub static NextToken: Shape = Shape::new("NextToken", Kind::String);
 
 pub static NextToken2500: Shape = Shape::new("NextToken2500", Kind::String)
-    .length(Some(1.0), Some(2500.0));
+    .with_length(Some(1.0), Some(2500.0));
 
 pub static Notification: Shape = Shape::new(
     "Notification",
     Kind::Structure(
         &[
             Member::new("Content", "content", &NotificationContent),
-            Member::new("Id", "id", &NotificationId).required(),
-            Member::new("Arn", "arn", &ARN).required(),
+            Member::new("Id", "id", &NotificationId).with_required(),
+            Member::new("Arn", "arn", &ARN).with_required(),
             Member::new("Priority", "priority", &NotificationPriority),
             Member::new("Recipients", "recipients", &RecipientList),
-            Member::new("LastModifiedTime", "last-modified-time", &Timestamp).required(),
+            Member::new("LastModifiedTime", "last-modified-time", &Timestamp)
+                .with_required(),
             Member::new("CreatedAt", "created-at", &Timestamp),
             Member::new("ExpiresAt", "expires-at", &Timestamp),
             Member::new("LastModifiedRegion", "last-modified-region", &RegionName),
@@ -134,7 +136,7 @@ pub static NotificationDeliveryType: Shape = Shape::new(
 );
 
 pub static NotificationId: Shape = Shape::new("NotificationId", Kind::String)
-    .length(Some(1.0), Some(256.0));
+    .with_length(Some(1.0), Some(256.0));
 
 pub static NotificationPriority: Shape = Shape::new(
     "NotificationPriority",
@@ -253,7 +255,7 @@ pub static NullableProficiencyLevel: Shape = Shape::new(
         "NullableProficiencyLevel",
         Kind::Float,
     )
-    .range(Some(1.0), Some(5.0));
+    .with_range(Some(1.0), Some(5.0));
 
 pub static NullableProficiencyLimitValue: Shape = Shape::new(
     "NullableProficiencyLimitValue",
@@ -338,7 +340,7 @@ pub static NumericQuestionPropertyValueAutomation: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("Label", "label", &NumericQuestionPropertyAutomationLabel)
-                .required(),
+                .with_required(),
         ],
     ),
 );

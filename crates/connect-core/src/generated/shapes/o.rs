@@ -19,7 +19,7 @@ pub static ObservationSummary: Shape = Shape::new(
 );
 
 pub static OperatingSystem: Shape = Shape::new("OperatingSystem", Kind::String)
-    .length(Some(0.0), Some(128.0));
+    .with_length(Some(0.0), Some(128.0));
 
 pub static OperationalHour: Shape = Shape::new(
     "OperationalHour",
@@ -42,10 +42,10 @@ pub static OperationalStatus: Shape = Shape::new(
 );
 
 pub static Origin: Shape = Shape::new("Origin", Kind::String)
-    .length(Some(0.0), Some(267.0));
+    .with_length(Some(0.0), Some(267.0));
 
 pub static OriginRegion: Shape = Shape::new("OriginRegion", Kind::String)
-    .length(Some(0.0), Some(1024.0));
+    .with_length(Some(0.0), Some(1024.0));
 
 pub static OriginsList: Shape = Shape::new("OriginsList", Kind::List(&Origin));
 
@@ -82,7 +82,7 @@ pub static OutboundCallerConfig: Shape = Shape::new(
 );
 
 pub static OutboundCallerIdName: Shape = Shape::new("OutboundCallerIdName", Kind::String)
-    .length(Some(1.0), Some(255.0));
+    .with_length(Some(1.0), Some(255.0));
 
 pub static OutboundCallsEnabled: Shape = Shape::new(
     "OutboundCallsEnabled",
@@ -93,7 +93,7 @@ pub static OutboundContactNotPermittedException: Shape = Shape::new(
         "OutboundContactNotPermittedException",
         Kind::Structure(&[Member::new("Message", "message", &Message)]),
     )
-    .error(Fault::Client, 403);
+    .with_error(Fault::Client, 403);
 
 pub static OutboundEmailConfig: Shape = Shape::new(
     "OutboundEmailConfig",
@@ -117,7 +117,7 @@ pub static OutboundEmailContent: Shape = Shape::new(
                     "message-source-type",
                     &OutboundMessageSourceType,
                 )
-                .required(),
+                .with_required(),
             Member::new(
                 "TemplatedMessageConfig",
                 "templated-message-config",
@@ -137,22 +137,22 @@ pub static OutboundRawMessage: Shape = Shape::new(
     "OutboundRawMessage",
     Kind::Structure(
         &[
-            Member::new("Subject", "subject", &OutboundSubject).required(),
-            Member::new("Body", "body", &Body).required(),
+            Member::new("Subject", "subject", &OutboundSubject).with_required(),
+            Member::new("Body", "body", &Body).with_required(),
             Member::new("ContentType", "content-type", &EmailMessageContentType)
-                .required(),
+                .with_required(),
         ],
     ),
 );
 
 pub static OutboundRequestId: Shape = Shape::new("OutboundRequestId", Kind::String)
-    .length(Some(36.0), Some(36.0));
+    .with_length(Some(36.0), Some(36.0));
 
 pub static OutboundStrategy: Shape = Shape::new(
     "OutboundStrategy",
     Kind::Structure(
         &[
-            Member::new("Type", "type", &OutboundStrategyType).required(),
+            Member::new("Type", "type", &OutboundStrategyType).with_required(),
             Member::new("Config", "config", &OutboundStrategyConfig),
         ],
     ),
@@ -169,14 +169,14 @@ pub static OutboundStrategyType: Shape = Shape::new(
 );
 
 pub static OutboundSubject: Shape = Shape::new("OutboundSubject", Kind::String)
-    .length(Some(1.0), Some(998.0))
-    .sensitive();
+    .with_length(Some(1.0), Some(998.0))
+    .with_sensitive();
 
 pub static OutputTypeNotFoundException: Shape = Shape::new(
         "OutputTypeNotFoundException",
         Kind::Structure(&[Member::new("Message", "message", &Message)]),
     )
-    .error(Fault::Client, 404);
+    .with_error(Fault::Client, 404);
 
 pub static OverrideDays: Shape = Shape::new(
     "OverrideDays",
@@ -211,8 +211,12 @@ pub static OverrideTimeSlice: Shape = Shape::new(
     "OverrideTimeSlice",
     Kind::Structure(
         &[
-            Member::new("Hours", "hours", &Hours24Format).required().default("null"),
-            Member::new("Minutes", "minutes", &MinutesLimit60).required().default("null"),
+            Member::new("Hours", "hours", &Hours24Format)
+                .with_required()
+                .with_default("null"),
+            Member::new("Minutes", "minutes", &MinutesLimit60)
+                .with_required()
+                .with_default("null"),
         ],
     ),
 );

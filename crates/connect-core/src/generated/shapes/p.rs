@@ -7,11 +7,12 @@
 use super::*;
 use crate::model::*;
 
-pub static PEM: Shape = Shape::new("PEM", Kind::String).length(Some(1.0), Some(1024.0));
+pub static PEM: Shape = Shape::new("PEM", Kind::String)
+    .with_length(Some(1.0), Some(1024.0));
 
 pub static Page: Shape = Shape::new("Page", Kind::String)
-    .length(Some(1.0), Some(25.0))
-    .pattern("^(?!\\\\.$)(?!\\\\.\\\\.$)[\\\\p{L}\\\\p{Z}\\\\p{N}\\\\-_.:=@'|]+$");
+    .with_length(Some(1.0), Some(25.0))
+    .with_pattern("^(?!\\\\.$)(?!\\\\.\\\\.$)[\\\\p{L}\\\\p{Z}\\\\p{N}\\\\-_.:=@'|]+$");
 
 pub static PaletteCanvas: Shape = Shape::new(
     "PaletteCanvas",
@@ -32,7 +33,7 @@ pub static PaletteHeader: Shape = Shape::new(
             Member::new("Text", "text", &ThemeString),
             Member::new("TextHover", "text-hover", &ThemeString),
             Member::new("InvertActionsColors", "invert-actions-colors", &Boolean)
-                .default("false"),
+                .with_default("false"),
         ],
     ),
 );
@@ -48,7 +49,7 @@ pub static PaletteNavigation: Shape = Shape::new(
             Member::new("TextHover", "text-hover", &ThemeString),
             Member::new("TextActive", "text-active", &ThemeString),
             Member::new("InvertActionsColors", "invert-actions-colors", &Boolean)
-                .default("false"),
+                .with_default("false"),
         ],
     ),
 );
@@ -81,13 +82,13 @@ pub static ParentHoursOfOperationConfigList: Shape = Shape::new(
         "ParentHoursOfOperationConfigList",
         Kind::List(&ParentHoursOfOperationConfig),
     )
-    .length(Some(0.0), Some(3.0));
+    .with_length(Some(0.0), Some(3.0));
 
 pub static ParentHoursOfOperationIdList: Shape = Shape::new(
         "ParentHoursOfOperationIdList",
         Kind::List(&HoursOfOperationId),
     )
-    .length(Some(1.0), Some(3.0));
+    .with_length(Some(1.0), Some(3.0));
 
 pub static ParentHoursOfOperationsList: Shape = Shape::new(
     "ParentHoursOfOperationsList",
@@ -112,7 +113,7 @@ pub static ParticipantConfiguration: Shape = Shape::new(
 pub static ParticipantDetails: Shape = Shape::new(
     "ParticipantDetails",
     Kind::Structure(
-        &[Member::new("DisplayName", "display-name", &DisplayName).required()],
+        &[Member::new("DisplayName", "display-name", &DisplayName).with_required()],
     ),
 );
 
@@ -132,7 +133,7 @@ pub static ParticipantDetailsToAdd: Shape = Shape::new(
 );
 
 pub static ParticipantId: Shape = Shape::new("ParticipantId", Kind::String)
-    .length(Some(1.0), Some(256.0));
+    .with_length(Some(1.0), Some(256.0));
 
 pub static ParticipantMetrics: Shape = Shape::new(
     "ParticipantMetrics",
@@ -193,7 +194,7 @@ pub static ParticipantTimerConfigList: Shape = Shape::new(
         "ParticipantTimerConfigList",
         Kind::List(&ParticipantTimerConfiguration),
     )
-    .length(Some(1.0), Some(6.0));
+    .with_length(Some(1.0), Some(6.0));
 
 pub static ParticipantTimerConfiguration: Shape = Shape::new(
     "ParticipantTimerConfiguration",
@@ -204,9 +205,11 @@ pub static ParticipantTimerConfiguration: Shape = Shape::new(
                     "participant-role",
                     &TimerEligibleParticipantRoles,
                 )
-                .required(),
-            Member::new("TimerType", "timer-type", &ParticipantTimerType).required(),
-            Member::new("TimerValue", "timer-value", &ParticipantTimerValue).required(),
+                .with_required(),
+            Member::new("TimerType", "timer-type", &ParticipantTimerType)
+                .with_required(),
+            Member::new("TimerValue", "timer-value", &ParticipantTimerValue)
+                .with_required(),
         ],
     ),
 );
@@ -215,7 +218,7 @@ pub static ParticipantTimerDurationInMinutes: Shape = Shape::new(
         "ParticipantTimerDurationInMinutes",
         Kind::Integer,
     )
-    .range(Some(2.0), Some(480.0));
+    .with_range(Some(2.0), Some(480.0));
 
 pub static ParticipantTimerType: Shape = Shape::new(
     "ParticipantTimerType",
@@ -246,7 +249,7 @@ pub static ParticipantTimerValue: Shape = Shape::new(
 );
 
 pub static ParticipantToken: Shape = Shape::new("ParticipantToken", Kind::String)
-    .length(Some(1.0), Some(1000.0));
+    .with_length(Some(1.0), Some(1000.0));
 
 pub static ParticipantTokenCredentials: Shape = Shape::new(
     "ParticipantTokenCredentials",
@@ -272,21 +275,23 @@ pub static ParticipantType: Shape = Shape::new(
 );
 
 pub static Password: Shape = Shape::new("Password", Kind::String)
-    .pattern("^/^(?=.*[a-z])(?=.*[A-Z])(?=.*\\d)[a-zA-Z\\d\\S]{8,64}$/$")
-    .sensitive();
+    .with_pattern("^/^(?=.*[a-z])(?=.*[A-Z])(?=.*\\d)[a-zA-Z\\d\\S]{8,64}$/$")
+    .with_sensitive();
 
 pub static PauseContactRequest: Shape = Shape::new(
     "PauseContactRequest",
     Kind::Structure(
         &[
             Member::new("ContactId", "contact-id", &ContactId)
-                .doc("The ID of the contact to pause.")
-                .required(),
+                .with_doc("The ID of the contact to pause.")
+                .with_required(),
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance that handles the contact.")
-                .required(),
+                .with_doc(
+                    "The ID of the Amazon Connect instance that handles the contact.",
+                )
+                .with_required(),
             Member::new("ContactFlowId", "contact-flow-id", &ContactFlowId)
-                .doc("The ID of the flow to run when the contact is paused."),
+                .with_doc("The ID of the flow to run when the contact is paused."),
         ],
     ),
 );
@@ -297,16 +302,16 @@ pub static PauseContactResponse: Shape = Shape::new(
 );
 
 pub static Percentage: Shape = Shape::new("Percentage", Kind::Integer)
-    .range(Some(0.0), Some(100.0));
+    .with_range(Some(0.0), Some(100.0));
 
 pub static Permission: Shape = Shape::new("Permission", Kind::String)
-    .length(Some(1.0), Some(128.0));
+    .with_length(Some(1.0), Some(128.0));
 
 pub static PermissionsList: Shape = Shape::new(
         "PermissionsList",
         Kind::List(&SecurityProfilePermission),
     )
-    .length(Some(0.0), Some(500.0));
+    .with_length(Some(0.0), Some(500.0));
 
 pub static PersistentChat: Shape = Shape::new(
     "PersistentChat",
@@ -327,14 +332,14 @@ pub static PersistentConnectionConfig: Shape = Shape::new(
     "PersistentConnectionConfig",
     Kind::Structure(
         &[
-            Member::new("Channel", "channel", &Channel).required(),
+            Member::new("Channel", "channel", &Channel).with_required(),
             Member::new(
                     "PersistentConnection",
                     "persistent-connection",
                     &PersistentConnection,
                 )
-                .required()
-                .default("null"),
+                .with_required()
+                .with_default("null"),
         ],
     ),
 );
@@ -345,14 +350,14 @@ pub static PersistentConnectionConfigs: Shape = Shape::new(
 );
 
 pub static PhoneNumber: Shape = Shape::new("PhoneNumber", Kind::String)
-    .pattern("^\\\\+[1-9]\\\\d{1,14}$");
+    .with_pattern("^\\\\+[1-9]\\\\d{1,14}$");
 
 pub static PhoneNumberConfig: Shape = Shape::new(
     "PhoneNumberConfig",
     Kind::Structure(
         &[
-            Member::new("Channel", "channel", &Channel).required(),
-            Member::new("PhoneType", "phone-type", &PhoneType).required(),
+            Member::new("Channel", "channel", &Channel).with_required(),
+            Member::new("PhoneType", "phone-type", &PhoneType).with_required(),
             Member::new("PhoneNumber", "phone-number", &SensitivePhoneNumber),
         ],
     ),
@@ -612,24 +617,24 @@ pub static PhoneNumberCountryCodes: Shape = Shape::new(
         "PhoneNumberCountryCodes",
         Kind::List(&PhoneNumberCountryCode),
     )
-    .length(Some(0.0), Some(10.0));
+    .with_length(Some(0.0), Some(10.0));
 
 pub static PhoneNumberDescription: Shape = Shape::new(
         "PhoneNumberDescription",
         Kind::String,
     )
-    .length(Some(0.0), Some(500.0))
-    .pattern("^[\\W\\S_]*$");
+    .with_length(Some(0.0), Some(500.0))
+    .with_pattern("^[\\W\\S_]*$");
 
 pub static PhoneNumberId: Shape = Shape::new("PhoneNumberId", Kind::String);
 
 pub static PhoneNumberPrefix: Shape = Shape::new("PhoneNumberPrefix", Kind::String)
-    .pattern("^\\\\+?[0-9]{1,11}$");
+    .with_pattern("^\\\\+?[0-9]{1,11}$");
 
 pub static PhoneNumberQuickConnectConfig: Shape = Shape::new(
     "PhoneNumberQuickConnectConfig",
     Kind::Structure(
-        &[Member::new("PhoneNumber", "phone-number", &PhoneNumber).required()],
+        &[Member::new("PhoneNumber", "phone-number", &PhoneNumber).with_required()],
     ),
 );
 
@@ -684,14 +689,14 @@ pub static PhoneNumberTypes: Shape = Shape::new(
         "PhoneNumberTypes",
         Kind::List(&PhoneNumberType),
     )
-    .length(Some(0.0), Some(6.0));
+    .with_length(Some(0.0), Some(6.0));
 
 pub static PhoneNumberWorkflowMessage: Shape = Shape::new(
         "PhoneNumberWorkflowMessage",
         Kind::String,
     )
-    .length(Some(0.0), Some(255.0))
-    .pattern("^[\\W\\S_]*$");
+    .with_length(Some(0.0), Some(255.0))
+    .with_pattern("^[\\W\\S_]*$");
 
 pub static PhoneNumberWorkflowStatus: Shape = Shape::new(
     "PhoneNumberWorkflowStatus",
@@ -715,10 +720,10 @@ pub static PhoneType: Shape = Shape::new(
 );
 
 pub static PlatformName: Shape = Shape::new("PlatformName", Kind::String)
-    .length(Some(0.0), Some(128.0));
+    .with_length(Some(0.0), Some(128.0));
 
 pub static PlatformVersion: Shape = Shape::new("PlatformVersion", Kind::String)
-    .length(Some(0.0), Some(128.0));
+    .with_length(Some(0.0), Some(128.0));
 
 pub static PositiveAndNegativeDouble: Shape = Shape::new(
     "PositiveAndNegativeDouble",
@@ -726,13 +731,13 @@ pub static PositiveAndNegativeDouble: Shape = Shape::new(
 );
 
 pub static PositiveDouble: Shape = Shape::new("PositiveDouble", Kind::Double)
-    .range(Some(0.0), None);
+    .with_range(Some(0.0), None);
 
 pub static PostAcceptPreviewTimeoutDurationInSeconds: Shape = Shape::new(
         "PostAcceptPreviewTimeoutDurationInSeconds",
         Kind::Integer,
     )
-    .range(Some(0.0), None);
+    .with_range(Some(0.0), None);
 
 pub static PostAcceptTimeoutConfig: Shape = Shape::new(
     "PostAcceptTimeoutConfig",
@@ -743,7 +748,7 @@ pub static PostAcceptTimeoutConfig: Shape = Shape::new(
                     "duration-in-seconds",
                     &PostAcceptPreviewTimeoutDurationInSeconds,
                 )
-                .required(),
+                .with_required(),
         ],
     ),
 );
@@ -752,25 +757,25 @@ pub static PotentialAudioQualityIssue: Shape = Shape::new(
         "PotentialAudioQualityIssue",
         Kind::String,
     )
-    .length(Some(0.0), Some(128.0));
+    .with_length(Some(0.0), Some(128.0));
 
 pub static PotentialAudioQualityIssues: Shape = Shape::new(
         "PotentialAudioQualityIssues",
         Kind::List(&PotentialAudioQualityIssue),
     )
-    .length(Some(0.0), Some(3.0));
+    .with_length(Some(0.0), Some(3.0));
 
 pub static PotentialDisconnectIssue: Shape = Shape::new(
         "PotentialDisconnectIssue",
         Kind::String,
     )
-    .length(Some(0.0), Some(128.0));
+    .with_length(Some(0.0), Some(128.0));
 
 pub static PreSignedAttachmentUrl: Shape = Shape::new(
         "PreSignedAttachmentUrl",
         Kind::String,
     )
-    .length(Some(1.0), Some(2000.0));
+    .with_length(Some(1.0), Some(2000.0));
 
 pub static PredefinedAttribute: Shape = Shape::new(
     "PredefinedAttribute",
@@ -799,8 +804,8 @@ pub static PredefinedAttributeConfiguration: Shape = Shape::new(
                     "enable-value-validation-on-association",
                     &EnableValueValidationOnAssociation,
                 )
-                .default("false"),
-            Member::new("IsReadOnly", "is-read-only", &IsReadOnly).default("false"),
+                .with_default("false"),
+            Member::new("IsReadOnly", "is-read-only", &IsReadOnly).with_default("false"),
         ],
     ),
 );
@@ -809,19 +814,19 @@ pub static PredefinedAttributeName: Shape = Shape::new(
         "PredefinedAttributeName",
         Kind::String,
     )
-    .length(Some(1.0), Some(100.0));
+    .with_length(Some(1.0), Some(100.0));
 
 pub static PredefinedAttributePurposeName: Shape = Shape::new(
         "PredefinedAttributePurposeName",
         Kind::String,
     )
-    .length(Some(1.0), Some(100.0));
+    .with_length(Some(1.0), Some(100.0));
 
 pub static PredefinedAttributePurposeNameList: Shape = Shape::new(
         "PredefinedAttributePurposeNameList",
         Kind::List(&PredefinedAttributePurposeName),
     )
-    .length(Some(0.0), Some(10.0));
+    .with_length(Some(0.0), Some(10.0));
 
 pub static PredefinedAttributeSearchConditionList: Shape = Shape::new(
     "PredefinedAttributeSearchConditionList",
@@ -856,13 +861,13 @@ pub static PredefinedAttributeStringValue: Shape = Shape::new(
         "PredefinedAttributeStringValue",
         Kind::String,
     )
-    .length(Some(1.0), Some(100.0));
+    .with_length(Some(1.0), Some(100.0));
 
 pub static PredefinedAttributeStringValuesList: Shape = Shape::new(
         "PredefinedAttributeStringValuesList",
         Kind::List(&PredefinedAttributeStringValue),
     )
-    .length(Some(0.0), Some(500.0));
+    .with_length(Some(0.0), Some(500.0));
 
 pub static PredefinedAttributeSummary: Shape = Shape::new(
     "PredefinedAttributeSummary",
@@ -888,7 +893,7 @@ pub static PredefinedAttributeValues: Shape = Shape::new(
 );
 
 pub static Prefix: Shape = Shape::new("Prefix", Kind::String)
-    .length(Some(1.0), Some(128.0));
+    .with_length(Some(1.0), Some(128.0));
 
 pub static Preview: Shape = Shape::new(
     "Preview",
@@ -899,13 +904,13 @@ pub static Preview: Shape = Shape::new(
                     "post-accept-timeout-config",
                     &PostAcceptTimeoutConfig,
                 )
-                .required(),
+                .with_required(),
             Member::new(
                     "AllowedUserActions",
                     "allowed-user-actions",
                     &AllowedUserActions,
                 )
-                .required(),
+                .with_required(),
         ],
     ),
 );
@@ -927,8 +932,8 @@ pub static PrimaryAttributeContextKeyName: Shape = Shape::new(
         "PrimaryAttributeContextKeyName",
         Kind::String,
     )
-    .length(Some(1.0), Some(127.0))
-    .pattern(
+    .with_length(Some(1.0), Some(127.0))
+    .with_pattern(
         "^(?!aws:|connect:)[\\u0009\\u000A\\u000D\\u0020-\\u007E\\u00A1-\\u00FF]+$",
     );
 
@@ -951,8 +956,9 @@ pub static PrimaryAttributeValueFilter: Shape = Shape::new(
     "PrimaryAttributeValueFilter",
     Kind::Structure(
         &[
-            Member::new("AttributeName", "attribute-name", &DataTableName).required(),
-            Member::new("Values", "values", &ValueList).required(),
+            Member::new("AttributeName", "attribute-name", &DataTableName)
+                .with_required(),
+            Member::new("Values", "values", &ValueList).with_required(),
         ],
     ),
 );
@@ -966,14 +972,15 @@ pub static PrimaryAttributeValuesSet: Shape = Shape::new(
         "PrimaryAttributeValuesSet",
         Kind::List(&PrimaryAttributeValue),
     )
-    .length(Some(0.0), Some(5.0));
+    .with_length(Some(0.0), Some(5.0));
 
 pub static PrimaryValue: Shape = Shape::new(
     "PrimaryValue",
     Kind::Structure(
         &[
-            Member::new("AttributeName", "attribute-name", &DataTableName).required(),
-            Member::new("Value", "value", &String).required(),
+            Member::new("AttributeName", "attribute-name", &DataTableName)
+                .with_required(),
+            Member::new("Value", "value", &String).with_required(),
         ],
     ),
 );
@@ -982,7 +989,7 @@ pub static PrimaryValueList: Shape = Shape::new(
         "PrimaryValueList",
         Kind::List(&IAMRestrictedPrimaryValue),
     )
-    .length(Some(0.0), Some(2.0));
+    .with_length(Some(0.0), Some(2.0));
 
 pub static PrimaryValueResponse: Shape = Shape::new(
     "PrimaryValueResponse",
@@ -1011,7 +1018,7 @@ pub static PrimaryValuesSet: Shape = Shape::new(
 );
 
 pub static Priority: Shape = Shape::new("Priority", Kind::Integer)
-    .range(Some(1.0), Some(99.0));
+    .with_range(Some(1.0), Some(99.0));
 
 pub static ProblemDetail: Shape = Shape::new(
     "ProblemDetail",
@@ -1019,16 +1026,16 @@ pub static ProblemDetail: Shape = Shape::new(
 );
 
 pub static ProblemMessageString: Shape = Shape::new("ProblemMessageString", Kind::String)
-    .length(Some(1.0), Some(256.0));
+    .with_length(Some(1.0), Some(256.0));
 
 pub static Problems: Shape = Shape::new("Problems", Kind::List(&ProblemDetail))
-    .length(Some(1.0), Some(50.0));
+    .with_length(Some(1.0), Some(50.0));
 
 pub static ProficiencyLevel: Shape = Shape::new("ProficiencyLevel", Kind::Float)
-    .range(Some(1.0), Some(5.0));
+    .with_range(Some(1.0), Some(5.0));
 
 pub static ProficiencyValue: Shape = Shape::new("ProficiencyValue", Kind::String)
-    .length(Some(1.0), Some(128.0));
+    .with_length(Some(1.0), Some(128.0));
 
 pub static Prompt: Shape = Shape::new(
     "Prompt",
@@ -1046,18 +1053,18 @@ pub static Prompt: Shape = Shape::new(
 );
 
 pub static PromptDescription: Shape = Shape::new("PromptDescription", Kind::String)
-    .length(Some(1.0), Some(250.0));
+    .with_length(Some(1.0), Some(250.0));
 
 pub static PromptId: Shape = Shape::new("PromptId", Kind::String)
-    .length(Some(1.0), Some(256.0));
+    .with_length(Some(1.0), Some(256.0));
 
 pub static PromptList: Shape = Shape::new("PromptList", Kind::List(&Prompt));
 
 pub static PromptName: Shape = Shape::new("PromptName", Kind::String)
-    .length(Some(1.0), Some(256.0));
+    .with_length(Some(1.0), Some(256.0));
 
 pub static PromptPresignedUrl: Shape = Shape::new("PromptPresignedUrl", Kind::String)
-    .length(Some(1.0), Some(2000.0));
+    .with_length(Some(1.0), Some(2000.0));
 
 pub static PromptSearchConditionList: Shape = Shape::new(
     "PromptSearchConditionList",
@@ -1102,7 +1109,7 @@ pub static PropertyValidationException: Shape = Shape::new(
         "PropertyValidationException",
         Kind::Structure(
             &[
-                Member::new("Message", "message", &Message).required(),
+                Member::new("Message", "message", &Message).with_required(),
                 Member::new(
                     "PropertyList",
                     "property-list",
@@ -1111,16 +1118,16 @@ pub static PropertyValidationException: Shape = Shape::new(
             ],
         ),
     )
-    .error(Fault::Client, 400);
+    .with_error(Fault::Client, 400);
 
 pub static PropertyValidationExceptionProperty: Shape = Shape::new(
     "PropertyValidationExceptionProperty",
     Kind::Structure(
         &[
-            Member::new("PropertyPath", "property-path", &String).required(),
+            Member::new("PropertyPath", "property-path", &String).with_required(),
             Member::new("Reason", "reason", &PropertyValidationExceptionReason)
-                .required(),
-            Member::new("Message", "message", &Message).required(),
+                .with_required(),
+            Member::new("Message", "message", &Message).with_required(),
         ],
     ),
 );
@@ -1155,16 +1162,18 @@ pub static PutUserStatusRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("UserId", "user-id", &UserId)
-                .doc("The ID of the user whose status to set.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the user whose status to set.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance that the user belongs to.")
-                .required()
-                .location(Location::Label),
+                .with_doc(
+                    "The ID of the Amazon Connect instance that the user belongs to.",
+                )
+                .with_required()
+                .with_location(Location::Label),
             Member::new("AgentStatusId", "agent-status-id", &AgentStatusId)
-                .doc("The ID of the agent status to set.")
-                .required(),
+                .with_doc("The ID of the agent status to set.")
+                .with_required(),
         ],
     ),
 );

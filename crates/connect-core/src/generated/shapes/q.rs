@@ -56,7 +56,7 @@ pub static Queue: Shape = Shape::new(
                 &HoursOfOperationId,
             ),
             Member::new("MaxContacts", "max-contacts", &QueueMaxContacts)
-                .default("null"),
+                .with_default("null"),
             Member::new("Status", "status", &QueueStatus),
             Member::new("Tags", "tags", &TagMap),
             Member::new("LastModifiedTime", "last-modified-time", &Timestamp),
@@ -66,12 +66,12 @@ pub static Queue: Shape = Shape::new(
 );
 
 pub static QueueDescription: Shape = Shape::new("QueueDescription", Kind::String)
-    .length(Some(1.0), Some(250.0));
+    .with_length(Some(1.0), Some(250.0));
 
 pub static QueueId: Shape = Shape::new("QueueId", Kind::String);
 
 pub static QueueIdList: Shape = Shape::new("QueueIdList", Kind::List(&QueueId))
-    .length(Some(0.0), Some(100.0));
+    .with_length(Some(0.0), Some(100.0));
 
 pub static QueueInfo: Shape = Shape::new(
     "QueueInfo",
@@ -89,20 +89,21 @@ pub static QueueInfoInput: Shape = Shape::new(
 );
 
 pub static QueueMaxContacts: Shape = Shape::new("QueueMaxContacts", Kind::Integer)
-    .range(Some(0.0), None);
+    .with_range(Some(0.0), None);
 
 pub static QueueName: Shape = Shape::new("QueueName", Kind::String)
-    .length(Some(1.0), Some(256.0));
+    .with_length(Some(1.0), Some(256.0));
 
 pub static QueuePriority: Shape = Shape::new("QueuePriority", Kind::Long)
-    .range(Some(1.0), Some(9223372036854776000.0));
+    .with_range(Some(1.0), Some(9223372036854776000.0));
 
 pub static QueueQuickConnectConfig: Shape = Shape::new(
     "QueueQuickConnectConfig",
     Kind::Structure(
         &[
-            Member::new("QueueId", "queue-id", &QueueId).required(),
-            Member::new("ContactFlowId", "contact-flow-id", &ContactFlowId).required(),
+            Member::new("QueueId", "queue-id", &QueueId).with_required(),
+            Member::new("ContactFlowId", "contact-flow-id", &ContactFlowId)
+                .with_required(),
         ],
     ),
 );
@@ -184,10 +185,10 @@ pub static QueueType: Shape = Shape::new(
 );
 
 pub static QueueTypes: Shape = Shape::new("QueueTypes", Kind::List(&QueueType))
-    .length(Some(0.0), Some(2.0));
+    .with_length(Some(0.0), Some(2.0));
 
 pub static Queues: Shape = Shape::new("Queues", Kind::List(&QueueId))
-    .length(Some(1.0), Some(100.0));
+    .with_length(Some(1.0), Some(100.0));
 
 pub static QuickConnect: Shape = Shape::new(
     "QuickConnect",
@@ -214,7 +215,7 @@ pub static QuickConnectConfig: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("QuickConnectType", "quick-connect-type", &QuickConnectType)
-                .required(),
+                .with_required(),
             Member::new("UserConfig", "user-config", &UserQuickConnectConfig),
             Member::new("QueueConfig", "queue-config", &QueueQuickConnectConfig),
             Member::new("PhoneConfig", "phone-config", &PhoneNumberQuickConnectConfig),
@@ -240,12 +241,12 @@ pub static QuickConnectDescription: Shape = Shape::new(
         "QuickConnectDescription",
         Kind::String,
     )
-    .length(Some(1.0), Some(250.0));
+    .with_length(Some(1.0), Some(250.0));
 
 pub static QuickConnectId: Shape = Shape::new("QuickConnectId", Kind::String);
 
 pub static QuickConnectName: Shape = Shape::new("QuickConnectName", Kind::String)
-    .length(Some(1.0), Some(127.0));
+    .with_length(Some(1.0), Some(127.0));
 
 pub static QuickConnectSearchConditionList: Shape = Shape::new(
     "QuickConnectSearchConditionList",
@@ -316,10 +317,10 @@ pub static QuickConnectTypes: Shape = Shape::new(
         "QuickConnectTypes",
         Kind::List(&QuickConnectType),
     )
-    .length(Some(0.0), Some(4.0));
+    .with_length(Some(0.0), Some(4.0));
 
 pub static QuickConnectsList: Shape = Shape::new(
         "QuickConnectsList",
         Kind::List(&QuickConnectId),
     )
-    .length(Some(1.0), Some(50.0));
+    .with_length(Some(1.0), Some(50.0));

@@ -39,9 +39,10 @@ pub static RealTimeContactAnalysisAttachment: Shape = Shape::new(
     "RealTimeContactAnalysisAttachment",
     Kind::Structure(
         &[
-            Member::new("AttachmentName", "attachment-name", &AttachmentName).required(),
+            Member::new("AttachmentName", "attachment-name", &AttachmentName)
+                .with_required(),
             Member::new("ContentType", "content-type", &ContentType),
-            Member::new("AttachmentId", "attachment-id", &ArtifactId).required(),
+            Member::new("AttachmentId", "attachment-id", &ArtifactId).with_required(),
             Member::new("Status", "status", &ArtifactStatus),
         ],
     ),
@@ -51,7 +52,7 @@ pub static RealTimeContactAnalysisAttachments: Shape = Shape::new(
         "RealTimeContactAnalysisAttachments",
         Kind::List(&RealTimeContactAnalysisAttachment),
     )
-    .length(Some(0.0), Some(10.0));
+    .with_length(Some(0.0), Some(10.0));
 
 pub static RealTimeContactAnalysisCategoryDetails: Shape = Shape::new(
     "RealTimeContactAnalysisCategoryDetails",
@@ -62,7 +63,7 @@ pub static RealTimeContactAnalysisCategoryDetails: Shape = Shape::new(
                     "points-of-interest",
                     &RealTimeContactAnalysisPointsOfInterest,
                 )
-                .required(),
+                .with_required(),
         ],
     ),
 );
@@ -71,7 +72,7 @@ pub static RealTimeContactAnalysisCategoryName: Shape = Shape::new(
         "RealTimeContactAnalysisCategoryName",
         Kind::String,
     )
-    .length(Some(1.0), Some(256.0));
+    .with_length(Some(1.0), Some(256.0));
 
 pub static RealTimeContactAnalysisCharacterInterval: Shape = Shape::new(
     "RealTimeContactAnalysisCharacterInterval",
@@ -82,15 +83,15 @@ pub static RealTimeContactAnalysisCharacterInterval: Shape = Shape::new(
                     "begin-offset-char",
                     &RealTimeContactAnalysisOffset,
                 )
-                .required()
-                .default("0"),
+                .with_required()
+                .with_default("0"),
             Member::new(
                     "EndOffsetChar",
                     "end-offset-char",
                     &RealTimeContactAnalysisOffset,
                 )
-                .required()
-                .default("0"),
+                .with_required()
+                .with_default("0"),
         ],
     ),
 );
@@ -104,19 +105,19 @@ pub static RealTimeContactAnalysisContentType: Shape = Shape::new(
         "RealTimeContactAnalysisContentType",
         Kind::String,
     )
-    .length(Some(1.0), Some(256.0));
+    .with_length(Some(1.0), Some(256.0));
 
 pub static RealTimeContactAnalysisEventType: Shape = Shape::new(
         "RealTimeContactAnalysisEventType",
         Kind::String,
     )
-    .length(Some(1.0), Some(128.0));
+    .with_length(Some(1.0), Some(128.0));
 
 pub static RealTimeContactAnalysisId256: Shape = Shape::new(
         "RealTimeContactAnalysisId256",
         Kind::String,
     )
-    .length(Some(1.0), Some(256.0));
+    .with_length(Some(1.0), Some(256.0));
 
 pub static RealTimeContactAnalysisIssueDetected: Shape = Shape::new(
     "RealTimeContactAnalysisIssueDetected",
@@ -127,7 +128,7 @@ pub static RealTimeContactAnalysisIssueDetected: Shape = Shape::new(
                     "transcript-items",
                     &RealTimeContactAnalysisTranscriptItemsWithContent,
                 )
-                .required(),
+                .with_required(),
         ],
     ),
 );
@@ -144,13 +145,13 @@ pub static RealTimeContactAnalysisMatchedDetails: Shape = Shape::new(
             value: &RealTimeContactAnalysisCategoryDetails,
         },
     )
-    .length(Some(0.0), Some(150.0));
+    .with_length(Some(0.0), Some(150.0));
 
 pub static RealTimeContactAnalysisOffset: Shape = Shape::new(
         "RealTimeContactAnalysisOffset",
         Kind::Integer,
     )
-    .range(Some(0.0), None);
+    .with_range(Some(0.0), None);
 
 pub static RealTimeContactAnalysisOutputType: Shape = Shape::new(
     "RealTimeContactAnalysisOutputType",
@@ -174,13 +175,13 @@ pub static RealTimeContactAnalysisPointsOfInterest: Shape = Shape::new(
         "RealTimeContactAnalysisPointsOfInterest",
         Kind::List(&RealTimeContactAnalysisPointOfInterest),
     )
-    .length(Some(0.0), Some(5.0));
+    .with_length(Some(0.0), Some(5.0));
 
 pub static RealTimeContactAnalysisPostContactSummaryContent: Shape = Shape::new(
         "RealTimeContactAnalysisPostContactSummaryContent",
         Kind::String,
     )
-    .length(Some(1.0), Some(1270.0));
+    .with_length(Some(1.0), Some(1270.0));
 
 pub static RealTimeContactAnalysisPostContactSummaryFailureCode: Shape = Shape::new(
     "RealTimeContactAnalysisPostContactSummaryFailureCode",
@@ -212,18 +213,19 @@ pub static RealTimeContactAnalysisSegmentAttachments: Shape = Shape::new(
     "RealTimeContactAnalysisSegmentAttachments",
     Kind::Structure(
         &[
-            Member::new("Id", "id", &RealTimeContactAnalysisId256).required(),
-            Member::new("ParticipantId", "participant-id", &ParticipantId).required(),
+            Member::new("Id", "id", &RealTimeContactAnalysisId256).with_required(),
+            Member::new("ParticipantId", "participant-id", &ParticipantId)
+                .with_required(),
             Member::new("ParticipantRole", "participant-role", &ParticipantRole)
-                .required(),
+                .with_required(),
             Member::new("DisplayName", "display-name", &DisplayName),
             Member::new(
                     "Attachments",
                     "attachments",
                     &RealTimeContactAnalysisAttachments,
                 )
-                .required(),
-            Member::new("Time", "time", &RealTimeContactAnalysisTimeData).required(),
+                .with_required(),
+            Member::new("Time", "time", &RealTimeContactAnalysisTimeData).with_required(),
         ],
     ),
 );
@@ -237,7 +239,7 @@ pub static RealTimeContactAnalysisSegmentCategories: Shape = Shape::new(
                     "matched-details",
                     &RealTimeContactAnalysisMatchedDetails,
                 )
-                .required(),
+                .with_required(),
         ],
     ),
 );
@@ -246,13 +248,13 @@ pub static RealTimeContactAnalysisSegmentEvent: Shape = Shape::new(
     "RealTimeContactAnalysisSegmentEvent",
     Kind::Structure(
         &[
-            Member::new("Id", "id", &RealTimeContactAnalysisId256).required(),
+            Member::new("Id", "id", &RealTimeContactAnalysisId256).with_required(),
             Member::new("ParticipantId", "participant-id", &ParticipantId),
             Member::new("ParticipantRole", "participant-role", &ParticipantRole),
             Member::new("DisplayName", "display-name", &DisplayName),
             Member::new("EventType", "event-type", &RealTimeContactAnalysisEventType)
-                .required(),
-            Member::new("Time", "time", &RealTimeContactAnalysisTimeData).required(),
+                .with_required(),
+            Member::new("Time", "time", &RealTimeContactAnalysisTimeData).with_required(),
         ],
     ),
 );
@@ -266,7 +268,7 @@ pub static RealTimeContactAnalysisSegmentIssues: Shape = Shape::new(
                     "issues-detected",
                     &RealTimeContactAnalysisIssuesDetected,
                 )
-                .required(),
+                .with_required(),
         ],
     ),
 );
@@ -285,7 +287,7 @@ pub static RealTimeContactAnalysisSegmentPostContactSummary: Shape = Shape::new(
                     "status",
                     &RealTimeContactAnalysisPostContactSummaryStatus,
                 )
-                .required(),
+                .with_required(),
             Member::new(
                 "FailureCode",
                 "failure-code",
@@ -299,19 +301,21 @@ pub static RealTimeContactAnalysisSegmentTranscript: Shape = Shape::new(
     "RealTimeContactAnalysisSegmentTranscript",
     Kind::Structure(
         &[
-            Member::new("Id", "id", &RealTimeContactAnalysisId256).required(),
-            Member::new("ParticipantId", "participant-id", &ParticipantId).required(),
+            Member::new("Id", "id", &RealTimeContactAnalysisId256).with_required(),
+            Member::new("ParticipantId", "participant-id", &ParticipantId)
+                .with_required(),
             Member::new("ParticipantRole", "participant-role", &ParticipantRole)
-                .required(),
+                .with_required(),
             Member::new("DisplayName", "display-name", &DisplayName),
             Member::new("Content", "content", &RealTimeContactAnalysisTranscriptContent)
-                .required(),
+                .with_required(),
             Member::new(
                 "ContentType",
                 "content-type",
                 &RealTimeContactAnalysisContentType,
             ),
-            Member::new("Time", "time", &RealTimeContactAnalysisTimeData).required(),
+            Member::new("Time", "time", &RealTimeContactAnalysisTimeData)
+                .with_required(),
             Member::new(
                 "Redaction",
                 "redaction",
@@ -340,7 +344,7 @@ pub static RealTimeContactAnalysisSegmentTypes: Shape = Shape::new(
         "RealTimeContactAnalysisSegmentTypes",
         Kind::List(&RealTimeContactAnalysisSegmentType),
     )
-    .length(Some(0.0), Some(6.0));
+    .with_length(Some(0.0), Some(6.0));
 
 pub static RealTimeContactAnalysisSentimentLabel: Shape = Shape::new(
     "RealTimeContactAnalysisSentimentLabel",
@@ -391,7 +395,7 @@ pub static RealTimeContactAnalysisTranscriptContent: Shape = Shape::new(
         "RealTimeContactAnalysisTranscriptContent",
         Kind::String,
     )
-    .length(Some(1.0), Some(16384.0));
+    .with_length(Some(1.0), Some(16384.0));
 
 pub static RealTimeContactAnalysisTranscriptItemRedaction: Shape = Shape::new(
     "RealTimeContactAnalysisTranscriptItemRedaction",
@@ -410,7 +414,7 @@ pub static RealTimeContactAnalysisTranscriptItemWithCharacterOffsets: Shape = Sh
     "RealTimeContactAnalysisTranscriptItemWithCharacterOffsets",
     Kind::Structure(
         &[
-            Member::new("Id", "id", &RealTimeContactAnalysisId256).required(),
+            Member::new("Id", "id", &RealTimeContactAnalysisId256).with_required(),
             Member::new(
                 "CharacterOffsets",
                 "character-offsets",
@@ -425,7 +429,7 @@ pub static RealTimeContactAnalysisTranscriptItemWithContent: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("Content", "content", &RealTimeContactAnalysisTranscriptContent),
-            Member::new("Id", "id", &RealTimeContactAnalysisId256).required(),
+            Member::new("Id", "id", &RealTimeContactAnalysisId256).with_required(),
             Member::new(
                 "CharacterOffsets",
                 "character-offsets",
@@ -439,7 +443,7 @@ pub static RealTimeContactAnalysisTranscriptItemsWithCharacterOffsets: Shape = S
         "RealTimeContactAnalysisTranscriptItemsWithCharacterOffsets",
         Kind::List(&RealTimeContactAnalysisTranscriptItemWithCharacterOffsets),
     )
-    .length(Some(0.0), Some(10.0));
+    .with_length(Some(0.0), Some(10.0));
 
 pub static RealTimeContactAnalysisTranscriptItemsWithContent: Shape = Shape::new(
     "RealTimeContactAnalysisTranscriptItemsWithContent",
@@ -482,7 +486,7 @@ pub static RealtimeContactAnalysisSegments: Shape = Shape::new(
 );
 
 pub static RecipientList: Shape = Shape::new("RecipientList", Kind::List(&ARN))
-    .length(Some(0.0), Some(200.0));
+    .with_length(Some(0.0), Some(200.0));
 
 pub static RecordIds: Shape = Shape::new("RecordIds", Kind::List(&DataTableId));
 
@@ -527,7 +531,7 @@ pub static RecordingInfo: Shape = Shape::new(
 );
 
 pub static RecordingLocation: Shape = Shape::new("RecordingLocation", Kind::String)
-    .length(Some(0.0), Some(1024.0));
+    .with_length(Some(0.0), Some(1024.0));
 
 pub static RecordingStatus: Shape = Shape::new(
     "RecordingStatus",
@@ -543,7 +547,7 @@ pub static RecurrenceConfig: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("RecurrencePattern", "recurrence-pattern", &RecurrencePattern)
-                .required(),
+                .with_required(),
         ],
     ),
 );
@@ -563,8 +567,9 @@ pub static RecurrencePattern: Shape = Shape::new(
     "RecurrencePattern",
     Kind::Structure(
         &[
-            Member::new("Frequency", "frequency", &RecurrenceFrequency).required(),
-            Member::new("Interval", "interval", &IntervalPositiveInteger).required(),
+            Member::new("Frequency", "frequency", &RecurrenceFrequency).with_required(),
+            Member::new("Interval", "interval", &IntervalPositiveInteger)
+                .with_required(),
             Member::new("ByMonth", "by-month", &MonthList),
             Member::new("ByMonthDay", "by-month-day", &MonthDayList),
             Member::new(
@@ -580,8 +585,8 @@ pub static Reference: Shape = Shape::new(
     "Reference",
     Kind::Structure(
         &[
-            Member::new("Value", "value", &ReferenceValue).default("\"\""),
-            Member::new("Type", "type", &ReferenceType).required(),
+            Member::new("Value", "value", &ReferenceValue).with_default("\"\""),
+            Member::new("Type", "type", &ReferenceType).with_required(),
             Member::new("Status", "status", &ReferenceStatus),
             Member::new("Arn", "arn", &ReferenceArn),
             Member::new("StatusReason", "status-reason", &ReferenceStatusReason),
@@ -590,8 +595,8 @@ pub static Reference: Shape = Shape::new(
 );
 
 pub static ReferenceArn: Shape = Shape::new("ReferenceArn", Kind::String)
-    .length(Some(20.0), Some(256.0))
-    .pattern("^[-:/A-Za-z0-9]+$");
+    .with_length(Some(20.0), Some(256.0))
+    .with_pattern("^[-:/A-Za-z0-9]+$");
 
 pub static ReferenceId: Shape = Shape::new("ReferenceId", Kind::String);
 
@@ -601,7 +606,7 @@ pub static ReferenceIdList: Shape = Shape::new(
 );
 
 pub static ReferenceKey: Shape = Shape::new("ReferenceKey", Kind::String)
-    .length(Some(1.0), Some(4096.0));
+    .with_length(Some(1.0), Some(4096.0));
 
 pub static ReferenceStatus: Shape = Shape::new(
     "ReferenceStatus",
@@ -621,7 +626,7 @@ pub static ReferenceStatusReason: Shape = Shape::new(
         "ReferenceStatusReason",
         Kind::String,
     )
-    .length(Some(0.0), Some(100.0));
+    .with_length(Some(0.0), Some(100.0));
 
 pub static ReferenceSummary: Shape = Shape::new(
     "ReferenceSummary",
@@ -684,22 +689,22 @@ pub static ReferenceTypes: Shape = Shape::new(
         "ReferenceTypes",
         Kind::List(&ReferenceType),
     )
-    .length(Some(0.0), Some(6.0));
+    .with_length(Some(0.0), Some(6.0));
 
 pub static ReferenceValue: Shape = Shape::new("ReferenceValue", Kind::String)
-    .length(Some(0.0), Some(4096.0));
+    .with_length(Some(0.0), Some(4096.0));
 
 pub static RefreshTokenDuration: Shape = Shape::new(
         "RefreshTokenDuration",
         Kind::Integer,
     )
-    .range(Some(360.0), Some(720.0));
+    .with_range(Some(360.0), Some(720.0));
 
 pub static RegionName: Shape = Shape::new("RegionName", Kind::String)
-    .pattern("^[a-z]{2}(-[a-z]+){1,2}(-[0-9])?$");
+    .with_pattern("^[a-z]{2}(-[a-z]+){1,2}(-[0-9])?$");
 
 pub static RegistrationId: Shape = Shape::new("RegistrationId", Kind::String)
-    .length(Some(1.0), Some(256.0));
+    .with_length(Some(1.0), Some(256.0));
 
 pub static RehydrationType: Shape = Shape::new(
     "RehydrationType",
@@ -716,15 +721,15 @@ pub static ReleasePhoneNumberRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("PhoneNumberId", "phone-number-id", &PhoneNumberId)
-                .doc("The ID of the phone number to release.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the phone number to release.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("ClientToken", "client-token", &ClientToken)
-                .doc(
+                .with_doc(
                     "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
                 )
-                .location(Location::Query("clientToken"))
-                .idempotency_token(),
+                .with_location(Location::Query("clientToken"))
+                .with_idempotency_token(),
         ],
     ),
 );
@@ -734,22 +739,22 @@ pub static ReplicateInstanceRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceIdOrArn)
-                .doc("The ID or ARN of the instance to replicate.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID or ARN of the instance to replicate.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("ReplicaRegion", "replica-region", &AwsRegion)
-                .doc("The Region to create the replica in, such as us-west-2.")
-                .required(),
+                .with_doc("The Region to create the replica in, such as us-west-2.")
+                .with_required(),
             Member::new("ClientToken", "client-token", &ClientToken)
-                .doc(
+                .with_doc(
                     "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
                 )
-                .idempotency_token(),
+                .with_idempotency_token(),
             Member::new("ReplicaAlias", "replica-alias", &DirectoryAlias)
-                .doc(
+                .with_doc(
                     "The alias of the replica, which forms its access URL; it must be unique.",
                 )
-                .required(),
+                .with_required(),
         ],
     ),
 );
@@ -784,7 +789,7 @@ pub static ReplicationStatusReason: Shape = Shape::new(
         "ReplicationStatusReason",
         Kind::String,
     )
-    .length(Some(0.0), Some(1024.0));
+    .with_length(Some(0.0), Some(1024.0));
 
 pub static ReplicationStatusSummary: Shape = Shape::new(
     "ReplicationStatusSummary",
@@ -809,10 +814,10 @@ pub static ReplicationStatusSummaryList: Shape = Shape::new(
         "ReplicationStatusSummaryList",
         Kind::List(&ReplicationStatusSummary),
     )
-    .length(Some(0.0), Some(11.0));
+    .with_length(Some(0.0), Some(11.0));
 
 pub static RequestIdentifier: Shape = Shape::new("RequestIdentifier", Kind::String)
-    .length(Some(0.0), Some(80.0));
+    .with_length(Some(0.0), Some(80.0));
 
 pub static RequiredFieldInfo: Shape = Shape::new(
     "RequiredFieldInfo",
@@ -825,16 +830,16 @@ pub static RequiredTaskTemplateFields: Shape = Shape::new(
 );
 
 pub static ResourceArnOrId: Shape = Shape::new("ResourceArnOrId", Kind::String)
-    .length(Some(1.0), Some(250.0));
+    .with_length(Some(1.0), Some(250.0));
 
 pub static ResourceConflictException: Shape = Shape::new(
         "ResourceConflictException",
         Kind::Structure(&[Member::new("Message", "message", &Message)]),
     )
-    .error(Fault::Client, 409);
+    .with_error(Fault::Client, 409);
 
 pub static ResourceId: Shape = Shape::new("ResourceId", Kind::String)
-    .length(Some(1.0), Some(500.0));
+    .with_length(Some(1.0), Some(500.0));
 
 pub static ResourceInUseException: Shape = Shape::new(
         "ResourceInUseException",
@@ -846,25 +851,25 @@ pub static ResourceInUseException: Shape = Shape::new(
             ],
         ),
     )
-    .error(Fault::Client, 409);
+    .with_error(Fault::Client, 409);
 
 pub static ResourceNotFoundException: Shape = Shape::new(
         "ResourceNotFoundException",
         Kind::Structure(
             &[
                 Member::new("Message", "message", &Message)
-                    .doc("Which resource was not found."),
+                    .with_doc("Which resource was not found."),
             ],
         ),
     )
-    .doc("The resource named in the request does not exist.")
-    .error(Fault::Client, 404);
+    .with_doc("The resource named in the request does not exist.")
+    .with_error(Fault::Client, 404);
 
 pub static ResourceNotReadyException: Shape = Shape::new(
         "ResourceNotReadyException",
         Kind::Structure(&[Member::new("Message", "message", &Message)]),
     )
-    .error(Fault::Client, 409);
+    .with_error(Fault::Client, 409);
 
 pub static ResourceTagsSearchCriteria: Shape = Shape::new(
     "ResourceTagsSearchCriteria",
@@ -892,7 +897,7 @@ pub static ResourceType: Shape = Shape::new(
 pub static ResourceTypeList: Shape = Shape::new("ResourceTypeList", Kind::List(&String));
 
 pub static ResourceVersion: Shape = Shape::new("ResourceVersion", Kind::Long)
-    .range(Some(1.0), None);
+    .with_range(Some(1.0), None);
 
 pub static ResponseMode: Shape = Shape::new(
     "ResponseMode",
@@ -909,22 +914,24 @@ pub static ResumeContactRecordingRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance that handles the contact.")
-                .required(),
+                .with_doc(
+                    "The ID of the Amazon Connect instance that handles the contact.",
+                )
+                .with_required(),
             Member::new("ContactId", "contact-id", &ContactId)
-                .doc("The ID of the contact whose recording to resume.")
-                .required(),
+                .with_doc("The ID of the contact whose recording to resume.")
+                .with_required(),
             Member::new("InitialContactId", "initial-contact-id", &ContactId)
-                .doc(
+                .with_doc(
                     "The ID of the contact as it was first created (before any transfers).",
                 )
-                .required(),
+                .with_required(),
             Member::new(
                     "ContactRecordingType",
                     "contact-recording-type",
                     &ContactRecordingType,
                 )
-                .doc(
+                .with_doc(
                     "Which recording to act on, the agent and customer recording, the IVR recording or the screen recording.",
                 ),
         ],
@@ -941,13 +948,15 @@ pub static ResumeContactRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("ContactId", "contact-id", &ContactId)
-                .doc("The ID of the paused contact.")
-                .required(),
+                .with_doc("The ID of the paused contact.")
+                .with_required(),
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance that handles the contact.")
-                .required(),
+                .with_doc(
+                    "The ID of the Amazon Connect instance that handles the contact.",
+                )
+                .with_required(),
             Member::new("ContactFlowId", "contact-flow-id", &ContactFlowId)
-                .doc("The ID of the flow to run when the contact resumes."),
+                .with_doc("The ID of the flow to run when the contact resumes."),
         ],
     ),
 );
@@ -961,7 +970,7 @@ pub static RingTimeoutInSeconds: Shape = Shape::new(
         "RingTimeoutInSeconds",
         Kind::Integer,
     )
-    .range(Some(15.0), Some(60.0));
+    .with_range(Some(15.0), Some(60.0));
 
 pub static RoutingCriteria: Shape = Shape::new(
     "RoutingCriteria",
@@ -1014,13 +1023,13 @@ pub static RoutingCriteriaStepStatus: Shape = Shape::new(
 );
 
 pub static RoutingExpression: Shape = Shape::new("RoutingExpression", Kind::String)
-    .length(Some(1.0), Some(3000.0));
+    .with_length(Some(1.0), Some(3000.0));
 
 pub static RoutingExpressions: Shape = Shape::new(
         "RoutingExpressions",
         Kind::List(&RoutingExpression),
     )
-    .length(Some(0.0), Some(50.0));
+    .with_length(Some(0.0), Some(50.0));
 
 pub static RoutingProfile: Shape = Shape::new(
     "RoutingProfile",
@@ -1056,7 +1065,7 @@ pub static RoutingProfile: Shape = Shape::new(
             ),
             Member::new("LastModifiedTime", "last-modified-time", &Timestamp),
             Member::new("LastModifiedRegion", "last-modified-region", &RegionName),
-            Member::new("IsDefault", "is-default", &Boolean).default("false"),
+            Member::new("IsDefault", "is-default", &Boolean).with_default("false"),
             Member::new(
                 "AssociatedQueueIds",
                 "associated-queue-ids",
@@ -1075,7 +1084,7 @@ pub static RoutingProfileDescription: Shape = Shape::new(
         "RoutingProfileDescription",
         Kind::String,
     )
-    .length(Some(1.0), Some(250.0));
+    .with_length(Some(1.0), Some(250.0));
 
 pub static RoutingProfileId: Shape = Shape::new("RoutingProfileId", Kind::String);
 
@@ -1093,7 +1102,7 @@ pub static RoutingProfileManualAssignmentQueueConfig: Shape = Shape::new(
                     "queue-reference",
                     &RoutingProfileQueueReference,
                 )
-                .required(),
+                .with_required(),
         ],
     ),
 );
@@ -1102,16 +1111,16 @@ pub static RoutingProfileManualAssignmentQueueConfigList: Shape = Shape::new(
         "RoutingProfileManualAssignmentQueueConfigList",
         Kind::List(&RoutingProfileManualAssignmentQueueConfig),
     )
-    .length(Some(1.0), Some(10.0));
+    .with_length(Some(1.0), Some(10.0));
 
 pub static RoutingProfileManualAssignmentQueueConfigSummary: Shape = Shape::new(
     "RoutingProfileManualAssignmentQueueConfigSummary",
     Kind::Structure(
         &[
-            Member::new("QueueId", "queue-id", &QueueId).required(),
-            Member::new("QueueArn", "queue-arn", &ARN).required(),
-            Member::new("QueueName", "queue-name", &QueueName).required(),
-            Member::new("Channel", "channel", &Channel).required(),
+            Member::new("QueueId", "queue-id", &QueueId).with_required(),
+            Member::new("QueueArn", "queue-arn", &ARN).with_required(),
+            Member::new("QueueName", "queue-name", &QueueName).with_required(),
+            Member::new("Channel", "channel", &Channel).with_required(),
         ],
     ),
 );
@@ -1122,7 +1131,7 @@ pub static RoutingProfileManualAssignmentQueueConfigSummaryList: Shape = Shape::
 );
 
 pub static RoutingProfileName: Shape = Shape::new("RoutingProfileName", Kind::String)
-    .length(Some(1.0), Some(127.0));
+    .with_length(Some(1.0), Some(127.0));
 
 pub static RoutingProfileQueueConfig: Shape = Shape::new(
     "RoutingProfileQueueConfig",
@@ -1133,9 +1142,9 @@ pub static RoutingProfileQueueConfig: Shape = Shape::new(
                     "queue-reference",
                     &RoutingProfileQueueReference,
                 )
-                .required(),
-            Member::new("Priority", "priority", &Priority).required(),
-            Member::new("Delay", "delay", &Delay).required().default("null"),
+                .with_required(),
+            Member::new("Priority", "priority", &Priority).with_required(),
+            Member::new("Delay", "delay", &Delay).with_required().with_default("null"),
         ],
     ),
 );
@@ -1144,18 +1153,18 @@ pub static RoutingProfileQueueConfigList: Shape = Shape::new(
         "RoutingProfileQueueConfigList",
         Kind::List(&RoutingProfileQueueConfig),
     )
-    .length(Some(1.0), Some(10.0));
+    .with_length(Some(1.0), Some(10.0));
 
 pub static RoutingProfileQueueConfigSummary: Shape = Shape::new(
     "RoutingProfileQueueConfigSummary",
     Kind::Structure(
         &[
-            Member::new("QueueId", "queue-id", &QueueId).required(),
-            Member::new("QueueArn", "queue-arn", &ARN).required(),
-            Member::new("QueueName", "queue-name", &QueueName).required(),
-            Member::new("Priority", "priority", &Priority).required(),
-            Member::new("Delay", "delay", &Delay).required().default("0"),
-            Member::new("Channel", "channel", &Channel).required(),
+            Member::new("QueueId", "queue-id", &QueueId).with_required(),
+            Member::new("QueueArn", "queue-arn", &ARN).with_required(),
+            Member::new("QueueName", "queue-name", &QueueName).with_required(),
+            Member::new("Priority", "priority", &Priority).with_required(),
+            Member::new("Delay", "delay", &Delay).with_required().with_default("0"),
+            Member::new("Channel", "channel", &Channel).with_required(),
         ],
     ),
 );
@@ -1169,8 +1178,8 @@ pub static RoutingProfileQueueReference: Shape = Shape::new(
     "RoutingProfileQueueReference",
     Kind::Structure(
         &[
-            Member::new("QueueId", "queue-id", &QueueId).required(),
-            Member::new("Channel", "channel", &Channel).required(),
+            Member::new("QueueId", "queue-id", &QueueId).with_required(),
+            Member::new("Channel", "channel", &Channel).with_required(),
         ],
     ),
 );
@@ -1238,28 +1247,29 @@ pub static RoutingProfiles: Shape = Shape::new(
         "RoutingProfiles",
         Kind::List(&RoutingProfileId),
     )
-    .length(Some(1.0), Some(100.0));
+    .with_length(Some(1.0), Some(100.0));
 
 pub static Rule: Shape = Shape::new(
     "Rule",
     Kind::Structure(
         &[
-            Member::new("Name", "name", &RuleName).required(),
-            Member::new("RuleId", "rule-id", &RuleId).required(),
-            Member::new("RuleArn", "rule-arn", &ARN).required(),
+            Member::new("Name", "name", &RuleName).with_required(),
+            Member::new("RuleId", "rule-id", &RuleId).with_required(),
+            Member::new("RuleArn", "rule-arn", &ARN).with_required(),
             Member::new(
                     "TriggerEventSource",
                     "trigger-event-source",
                     &RuleTriggerEventSource,
                 )
-                .required(),
-            Member::new("Function", "function", &RuleFunction).required(),
-            Member::new("Actions", "actions", &RuleActions).required(),
+                .with_required(),
+            Member::new("Function", "function", &RuleFunction).with_required(),
+            Member::new("Actions", "actions", &RuleActions).with_required(),
             Member::new("PublishStatus", "publish-status", &RulePublishStatus)
-                .required(),
-            Member::new("CreatedTime", "created-time", &Timestamp).required(),
-            Member::new("LastUpdatedTime", "last-updated-time", &Timestamp).required(),
-            Member::new("LastUpdatedBy", "last-updated-by", &ARN).required(),
+                .with_required(),
+            Member::new("CreatedTime", "created-time", &Timestamp).with_required(),
+            Member::new("LastUpdatedTime", "last-updated-time", &Timestamp)
+                .with_required(),
+            Member::new("LastUpdatedBy", "last-updated-by", &ARN).with_required(),
             Member::new("Tags", "tags", &TagMap),
         ],
     ),
@@ -1269,7 +1279,7 @@ pub static RuleAction: Shape = Shape::new(
     "RuleAction",
     Kind::Structure(
         &[
-            Member::new("ActionType", "action-type", &ActionType).required(),
+            Member::new("ActionType", "action-type", &ActionType).with_required(),
             Member::new("TaskAction", "task-action", &TaskActionDefinition),
             Member::new(
                 "EventBridgeAction",
@@ -1320,11 +1330,11 @@ pub static RuleActions: Shape = Shape::new("RuleActions", Kind::List(&RuleAction
 pub static RuleFunction: Shape = Shape::new("RuleFunction", Kind::String);
 
 pub static RuleId: Shape = Shape::new("RuleId", Kind::String)
-    .length(Some(1.0), Some(256.0));
+    .with_length(Some(1.0), Some(256.0));
 
 pub static RuleName: Shape = Shape::new("RuleName", Kind::String)
-    .length(Some(1.0), Some(200.0))
-    .pattern("^[0-9a-zA-Z._-]+$");
+    .with_length(Some(1.0), Some(200.0))
+    .with_pattern("^[0-9a-zA-Z._-]+$");
 
 pub static RulePublishStatus: Shape = Shape::new(
     "RulePublishStatus",
@@ -1337,17 +1347,18 @@ pub static RuleSummary: Shape = Shape::new(
     "RuleSummary",
     Kind::Structure(
         &[
-            Member::new("Name", "name", &RuleName).required(),
-            Member::new("RuleId", "rule-id", &RuleId).required(),
-            Member::new("RuleArn", "rule-arn", &ARN).required(),
+            Member::new("Name", "name", &RuleName).with_required(),
+            Member::new("RuleId", "rule-id", &RuleId).with_required(),
+            Member::new("RuleArn", "rule-arn", &ARN).with_required(),
             Member::new("EventSourceName", "event-source-name", &EventSourceName)
-                .required(),
+                .with_required(),
             Member::new("PublishStatus", "publish-status", &RulePublishStatus)
-                .required(),
+                .with_required(),
             Member::new("ActionSummaries", "action-summaries", &ActionSummaries)
-                .required(),
-            Member::new("CreatedTime", "created-time", &Timestamp).required(),
-            Member::new("LastUpdatedTime", "last-updated-time", &Timestamp).required(),
+                .with_required(),
+            Member::new("CreatedTime", "created-time", &Timestamp).with_required(),
+            Member::new("LastUpdatedTime", "last-updated-time", &Timestamp)
+                .with_required(),
         ],
     ),
 );
@@ -1362,7 +1373,7 @@ pub static RuleTriggerEventSource: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("EventSourceName", "event-source-name", &EventSourceName)
-                .required(),
+                .with_required(),
             Member::new(
                 "IntegrationAssociationId",
                 "integration-association-id",
@@ -1376,4 +1387,4 @@ pub static resourceArnListMaxLimit100: Shape = Shape::new(
         "resourceArnListMaxLimit100",
         Kind::List(&ARN),
     )
-    .length(Some(1.0), Some(100.0));
+    .with_length(Some(1.0), Some(100.0));

@@ -11,16 +11,16 @@ pub static S3Config: Shape = Shape::new(
     "S3Config",
     Kind::Structure(
         &[
-            Member::new("BucketName", "bucket-name", &BucketName).required(),
-            Member::new("BucketPrefix", "bucket-prefix", &Prefix).required(),
+            Member::new("BucketName", "bucket-name", &BucketName).with_required(),
+            Member::new("BucketPrefix", "bucket-prefix", &Prefix).with_required(),
             Member::new("EncryptionConfig", "encryption-config", &EncryptionConfig),
         ],
     ),
 );
 
 pub static S3Uri: Shape = Shape::new("S3Uri", Kind::String)
-    .length(Some(1.0), Some(2000.0))
-    .pattern(
+    .with_length(Some(1.0), Some(2000.0))
+    .with_pattern(
         "^s3://\\S+/.+|https://\\\\S+\\\\.s3\\\\.\\\\S+\\\\.amazonaws\\\\.com/\\\\S+$",
     );
 
@@ -34,22 +34,22 @@ pub static SearchAgentStatusesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance whose agent statuses to search.",
                 )
-                .required(),
+                .with_required(),
             Member::new("NextToken", "next-token", &NextToken2500)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 ),
             Member::new("MaxResults", "max-results", &MaxResult100)
-                .doc("The most results to return in one response (one page)."),
+                .with_doc("The most results to return in one response (one page)."),
             Member::new("SearchFilter", "search-filter", &AgentStatusSearchFilter)
-                .doc(
+                .with_doc(
                     "Narrows the search to agent statuses whose tags match the given conditions (combined with AND and OR), before the search criteria apply.",
                 ),
             Member::new("SearchCriteria", "search-criteria", &AgentStatusSearchCriteria)
-                .doc(
+                .with_doc(
                     "The conditions that agent statuses must meet to be returned, written as conditions on their fields combined with AND and OR lists; leave it out to match all.",
                 ),
         ],
@@ -76,11 +76,11 @@ pub static SearchAvailablePhoneNumbersRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("TargetArn", "target-arn", &ARN)
-                .doc(
+                .with_doc(
                     "The ARN of the instance or traffic distribution group the number would be claimed for; give this or InstanceId.",
                 ),
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the instance the number would be claimed for; give this or TargetArn.",
                 ),
             Member::new(
@@ -88,19 +88,19 @@ pub static SearchAvailablePhoneNumbersRequest: Shape = Shape::new(
                     "phone-number-country-code",
                     &PhoneNumberCountryCode,
                 )
-                .doc("The country of the numbers, as an ISO country code.")
-                .required(),
+                .with_doc("The country of the numbers, as an ISO country code.")
+                .with_required(),
             Member::new("PhoneNumberType", "phone-number-type", &PhoneNumberType)
-                .doc("The type of the numbers, such as DID or TOLL_FREE.")
-                .required(),
+                .with_doc("The type of the numbers, such as DID or TOLL_FREE.")
+                .with_required(),
             Member::new("PhoneNumberPrefix", "phone-number-prefix", &PhoneNumberPrefix)
-                .doc(
+                .with_doc(
                     "Only numbers that start with this prefix, written with + and the country code. For example +1206.",
                 ),
             Member::new("MaxResults", "max-results", &MaxResult10)
-                .doc("The most results to return in one response (one page)."),
+                .with_doc("The most results to return in one response (one page)."),
             Member::new("NextToken", "next-token", &LargeNextToken)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 ),
         ],
@@ -126,22 +126,22 @@ pub static SearchContactEvaluationsRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance whose contact evaluations to search.",
                 )
-                .required(),
+                .with_required(),
             Member::new("NextToken", "next-token", &NextToken)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 ),
             Member::new("MaxResults", "max-results", &MaxResult100)
-                .doc("The most results to return in one response (one page)."),
+                .with_doc("The most results to return in one response (one page)."),
             Member::new("SearchCriteria", "search-criteria", &EvaluationSearchCriteria)
-                .doc(
+                .with_doc(
                     "The conditions that contact evaluations must meet to be returned, written as conditions on their fields combined with AND and OR lists; leave it out to match all.",
                 ),
             Member::new("SearchFilter", "search-filter", &EvaluationSearchFilter)
-                .doc(
+                .with_doc(
                     "Narrows the search to contact evaluations whose tags match the given conditions (combined with AND and OR), before the search criteria apply.",
                 ),
         ],
@@ -172,18 +172,18 @@ pub static SearchContactFlowModulesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance whose flow modules to search.",
                 )
-                .required(),
+                .with_required(),
             Member::new("NextToken", "next-token", &NextToken2500)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 ),
             Member::new("MaxResults", "max-results", &MaxResult100)
-                .doc("The most results to return in one response (one page)."),
+                .with_doc("The most results to return in one response (one page)."),
             Member::new("SearchFilter", "search-filter", &ContactFlowModuleSearchFilter)
-                .doc(
+                .with_doc(
                     "Narrows the search to flow modules whose tags match the given conditions, before the search criteria apply.",
                 ),
             Member::new(
@@ -191,7 +191,7 @@ pub static SearchContactFlowModulesRequest: Shape = Shape::new(
                     "search-criteria",
                     &ContactFlowModuleSearchCriteria,
                 )
-                .doc(
+                .with_doc(
                     "The conditions that flow modules must meet to be returned, written as conditions on their fields combined with AND and OR lists; leave it out to match all.",
                 ),
         ],
@@ -222,20 +222,20 @@ pub static SearchContactFlowsRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance whose flows to search.")
-                .required(),
+                .with_doc("The ID of the Amazon Connect instance whose flows to search.")
+                .with_required(),
             Member::new("NextToken", "next-token", &NextToken2500)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 ),
             Member::new("MaxResults", "max-results", &MaxResult100)
-                .doc("The most results to return in one response (one page)."),
+                .with_doc("The most results to return in one response (one page)."),
             Member::new("SearchFilter", "search-filter", &ContactFlowSearchFilter)
-                .doc(
+                .with_doc(
                     "Narrows the search by tags or flow attributes before the search criteria apply.",
                 ),
             Member::new("SearchCriteria", "search-criteria", &ContactFlowSearchCriteria)
-                .doc(
+                .with_doc(
                     "The conditions that flows must meet to be returned, written as conditions on their fields combined with AND and OR lists; leave it out to match all.",
                 ),
         ],
@@ -266,8 +266,9 @@ pub static SearchContactsAdditionalTimeRange: Shape = Shape::new(
                     "criteria",
                     &SearchContactsAdditionalTimeRangeCriteriaList,
                 )
-                .required(),
-            Member::new("MatchType", "match-type", &SearchContactsMatchType).required(),
+                .with_required(),
+            Member::new("MatchType", "match-type", &SearchContactsMatchType)
+                .with_required(),
         ],
     ),
 );
@@ -308,24 +309,27 @@ pub static SearchContactsRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance whose contacts to search.")
-                .required(),
+                .with_doc(
+                    "The ID of the Amazon Connect instance whose contacts to search.",
+                )
+                .with_required(),
             Member::new("TimeRange", "time-range", &SearchContactsTimeRange)
-                .doc(
+                .with_doc(
                     "The period to search, as the timestamp of the contact to compare (such as initiation) with a start and an end.",
                 )
-                .required(),
+                .with_required(),
             Member::new("SearchCriteria", "search-criteria", &SearchCriteria)
-                .doc(
+                .with_doc(
                     "The conditions contacts must meet, on channels, queues, agents, hierarchy groups, attributes, transcript words and more.",
                 ),
             Member::new("MaxResults", "max-results", &MaxResult100)
-                .doc("The most results to return in one response (one page)."),
+                .with_doc("The most results to return in one response (one page)."),
             Member::new("NextToken", "next-token", &LargeNextToken)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 ),
-            Member::new("Sort", "sort", &Sort).doc("The field to sort by and the order."),
+            Member::new("Sort", "sort", &Sort)
+                .with_doc("The field to sort by and the order."),
         ],
     ),
 );
@@ -334,7 +338,7 @@ pub static SearchContactsResponse: Shape = Shape::new(
     "SearchContactsResponse",
     Kind::Structure(
         &[
-            Member::new("Contacts", "contacts", &Contacts).required(),
+            Member::new("Contacts", "contacts", &Contacts).with_required(),
             Member::new("NextToken", "next-token", &LargeNextToken),
             Member::new("TotalCount", "total-count", &TotalCount),
         ],
@@ -345,9 +349,9 @@ pub static SearchContactsTimeRange: Shape = Shape::new(
     "SearchContactsTimeRange",
     Kind::Structure(
         &[
-            Member::new("Type", "type", &SearchContactsTimeRangeType).required(),
-            Member::new("StartTime", "start-time", &Timestamp).required(),
-            Member::new("EndTime", "end-time", &Timestamp).required(),
+            Member::new("Type", "type", &SearchContactsTimeRangeType).with_required(),
+            Member::new("StartTime", "start-time", &Timestamp).with_required(),
+            Member::new("EndTime", "end-time", &Timestamp).with_required(),
         ],
     ),
 );
@@ -377,13 +381,13 @@ pub static SearchContactsTimestampCondition: Shape = Shape::new(
     "SearchContactsTimestampCondition",
     Kind::Structure(
         &[
-            Member::new("Type", "type", &SearchContactsTimeRangeType).required(),
+            Member::new("Type", "type", &SearchContactsTimeRangeType).with_required(),
             Member::new(
                     "ConditionType",
                     "condition-type",
                     &SearchContactsTimeRangeConditionType,
                 )
-                .required(),
+                .with_required(),
         ],
     ),
 );
@@ -438,22 +442,22 @@ pub static SearchDataTablesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance whose data tables to search.",
                 )
-                .required(),
+                .with_required(),
             Member::new("NextToken", "next-token", &NextToken)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 ),
             Member::new("MaxResults", "max-results", &MaxResult1000)
-                .doc("The most results to return in one response (one page)."),
+                .with_doc("The most results to return in one response (one page)."),
             Member::new("SearchFilter", "search-filter", &DataTableSearchFilter)
-                .doc(
+                .with_doc(
                     "Narrows the search to data tables whose tags match the given conditions (combined with AND and OR), before the search criteria apply.",
                 ),
             Member::new("SearchCriteria", "search-criteria", &DataTableSearchCriteria)
-                .doc(
+                .with_doc(
                     "The conditions that data tables must meet to be returned, written as conditions on their fields combined with AND and OR lists; leave it out to match all.",
                 ),
         ],
@@ -480,22 +484,22 @@ pub static SearchEmailAddressesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance whose email addresses to search.",
                 )
-                .required(),
+                .with_required(),
             Member::new("MaxResults", "max-results", &MaxResult100)
-                .doc("The most results to return in one response (one page)."),
+                .with_doc("The most results to return in one response (one page)."),
             Member::new("NextToken", "next-token", &NextToken2500)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 ),
             Member::new("SearchCriteria", "search-criteria", &EmailAddressSearchCriteria)
-                .doc(
+                .with_doc(
                     "The conditions that email addresses must meet to be returned, written as conditions on their fields combined with AND and OR lists; leave it out to match all.",
                 ),
             Member::new("SearchFilter", "search-filter", &EmailAddressSearchFilter)
-                .doc(
+                .with_doc(
                     "Narrows the search to email addresses whose tags match the given conditions, before the search criteria apply.",
                 ),
         ],
@@ -522,26 +526,26 @@ pub static SearchEvaluationFormsRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance whose evaluation forms to search.",
                 )
-                .required(),
+                .with_required(),
             Member::new("NextToken", "next-token", &NextToken)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 ),
             Member::new("MaxResults", "max-results", &MaxResult100)
-                .doc("The most results to return in one response (one page)."),
+                .with_doc("The most results to return in one response (one page)."),
             Member::new(
                     "SearchCriteria",
                     "search-criteria",
                     &EvaluationFormSearchCriteria,
                 )
-                .doc(
+                .with_doc(
                     "The conditions that evaluation forms must meet to be returned, written as conditions on their fields combined with AND and OR lists; leave it out to match all.",
                 ),
             Member::new("SearchFilter", "search-filter", &EvaluationFormSearchFilter)
-                .doc(
+                .with_doc(
                     "Narrows the search to evaluation forms whose tags match the given conditions (combined with AND and OR), before the search criteria apply.",
                 ),
         ],
@@ -572,18 +576,18 @@ pub static SearchHoursOfOperationOverridesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance whose hours of operation overrides to search.",
                 )
-                .required(),
+                .with_required(),
             Member::new("NextToken", "next-token", &NextToken2500)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 ),
             Member::new("MaxResults", "max-results", &MaxResult100)
-                .doc("The most results to return in one response (one page)."),
+                .with_doc("The most results to return in one response (one page)."),
             Member::new("SearchFilter", "search-filter", &HoursOfOperationSearchFilter)
-                .doc(
+                .with_doc(
                     "Narrows the search to hours of operation overrides whose tags match the given conditions, before the search criteria apply.",
                 ),
             Member::new(
@@ -591,7 +595,7 @@ pub static SearchHoursOfOperationOverridesRequest: Shape = Shape::new(
                     "search-criteria",
                     &HoursOfOperationOverrideSearchCriteria,
                 )
-                .doc(
+                .with_doc(
                     "The conditions that hours of operation overrides must meet to be returned, written as conditions on their fields combined with AND and OR lists; leave it out to match all.",
                 ),
         ],
@@ -622,18 +626,18 @@ pub static SearchHoursOfOperationsRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance whose hours of operation to search.",
                 )
-                .required(),
+                .with_required(),
             Member::new("NextToken", "next-token", &NextToken2500)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 ),
             Member::new("MaxResults", "max-results", &MaxResult100)
-                .doc("The most results to return in one response (one page)."),
+                .with_doc("The most results to return in one response (one page)."),
             Member::new("SearchFilter", "search-filter", &HoursOfOperationSearchFilter)
-                .doc(
+                .with_doc(
                     "Narrows the search to hours of operation whose tags match the given conditions, before the search criteria apply.",
                 ),
             Member::new(
@@ -641,7 +645,7 @@ pub static SearchHoursOfOperationsRequest: Shape = Shape::new(
                     "search-criteria",
                     &HoursOfOperationSearchCriteria,
                 )
-                .doc(
+                .with_doc(
                     "The conditions that hours of operation must meet to be returned, written as conditions on their fields combined with AND and OR lists; leave it out to match all.",
                 ),
         ],
@@ -672,22 +676,22 @@ pub static SearchNotificationsRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance whose notifications to search.",
                 )
-                .required(),
+                .with_required(),
             Member::new("NextToken", "next-token", &NextToken)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 ),
             Member::new("MaxResults", "max-results", &MaxResult100)
-                .doc("The most results to return in one response (one page)."),
+                .with_doc("The most results to return in one response (one page)."),
             Member::new("SearchFilter", "search-filter", &NotificationSearchFilter)
-                .doc(
+                .with_doc(
                     "Narrows the search to notifications whose tags match the given conditions (combined with AND and OR), before the search criteria apply.",
                 ),
             Member::new("SearchCriteria", "search-criteria", &NotificationSearchCriteria)
-                .doc(
+                .with_doc(
                     "The conditions that notifications must meet to be returned, written as conditions on their fields combined with AND and OR lists; leave it out to match all.",
                 ),
         ],
@@ -718,22 +722,22 @@ pub static SearchPredefinedAttributesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance whose predefined attributes to search.",
                 )
-                .required(),
+                .with_required(),
             Member::new("NextToken", "next-token", &NextToken2500)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 ),
             Member::new("MaxResults", "max-results", &MaxResult100)
-                .doc("The most results to return in one response (one page)."),
+                .with_doc("The most results to return in one response (one page)."),
             Member::new(
                     "SearchCriteria",
                     "search-criteria",
                     &PredefinedAttributeSearchCriteria,
                 )
-                .doc(
+                .with_doc(
                     "The conditions that predefined attributes must meet to be returned, written as conditions on their fields combined with AND and OR lists; leave it out to match all.",
                 ),
         ],
@@ -764,20 +768,22 @@ pub static SearchPromptsRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance whose prompts to search.")
-                .required(),
+                .with_doc(
+                    "The ID of the Amazon Connect instance whose prompts to search.",
+                )
+                .with_required(),
             Member::new("NextToken", "next-token", &NextToken2500)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 ),
             Member::new("MaxResults", "max-results", &MaxResult100)
-                .doc("The most results to return in one response (one page)."),
+                .with_doc("The most results to return in one response (one page)."),
             Member::new("SearchFilter", "search-filter", &PromptSearchFilter)
-                .doc(
+                .with_doc(
                     "Narrows the search to prompts whose tags match the given conditions, before the search criteria apply.",
                 ),
             Member::new("SearchCriteria", "search-criteria", &PromptSearchCriteria)
-                .doc(
+                .with_doc(
                     "The conditions that prompts must meet to be returned, written as conditions on their fields combined with AND and OR lists; leave it out to match all.",
                 ),
         ],
@@ -804,20 +810,22 @@ pub static SearchQueuesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance whose queues to search.")
-                .required(),
+                .with_doc(
+                    "The ID of the Amazon Connect instance whose queues to search.",
+                )
+                .with_required(),
             Member::new("NextToken", "next-token", &NextToken2500)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 ),
             Member::new("MaxResults", "max-results", &MaxResult500)
-                .doc("The most results to return in one response (one page)."),
+                .with_doc("The most results to return in one response (one page)."),
             Member::new("SearchFilter", "search-filter", &QueueSearchFilter)
-                .doc(
+                .with_doc(
                     "Narrows the search to queues whose tags match the given conditions, before the search criteria apply.",
                 ),
             Member::new("SearchCriteria", "search-criteria", &QueueSearchCriteria)
-                .doc(
+                .with_doc(
                     "The conditions that queues must meet to be returned, written as conditions on their fields combined with AND and OR lists; leave it out to match all.",
                 ),
         ],
@@ -844,22 +852,22 @@ pub static SearchQuickConnectsRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance whose quick connects to search.",
                 )
-                .required(),
+                .with_required(),
             Member::new("NextToken", "next-token", &NextToken2500)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 ),
             Member::new("MaxResults", "max-results", &MaxResult100)
-                .doc("The most results to return in one response (one page)."),
+                .with_doc("The most results to return in one response (one page)."),
             Member::new("SearchFilter", "search-filter", &QuickConnectSearchFilter)
-                .doc(
+                .with_doc(
                     "Narrows the search to quick connects whose tags match the given conditions, before the search criteria apply.",
                 ),
             Member::new("SearchCriteria", "search-criteria", &QuickConnectSearchCriteria)
-                .doc(
+                .with_doc(
                     "The conditions that quick connects must meet to be returned, written as conditions on their fields combined with AND and OR lists; leave it out to match all.",
                 ),
         ],
@@ -890,22 +898,22 @@ pub static SearchResourceTagsRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceIdOrArn)
-                .doc(
+                .with_doc(
                     "The ID or ARN of the Amazon Connect instance whose resources' tags to search.",
                 )
-                .required(),
+                .with_required(),
             Member::new("ResourceTypes", "resource-types", &ResourceTypeList)
-                .doc(
+                .with_doc(
                     "Only resources of these types (such as Queue or User); leave it out for all.",
                 ),
             Member::new("NextToken", "next-token", &NextToken2500)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 ),
             Member::new("MaxResults", "max-results", &MaxResult100)
-                .doc("The most results to return in one response (one page)."),
+                .with_doc("The most results to return in one response (one page)."),
             Member::new("SearchCriteria", "search-criteria", &ResourceTagsSearchCriteria)
-                .doc("Conditions on tag keys and values that the tags must meet."),
+                .with_doc("Conditions on tag keys and values that the tags must meet."),
         ],
     ),
 );
@@ -925,18 +933,18 @@ pub static SearchRoutingProfilesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance whose routing profiles to search.",
                 )
-                .required(),
+                .with_required(),
             Member::new("NextToken", "next-token", &NextToken2500)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 ),
             Member::new("MaxResults", "max-results", &MaxResult500)
-                .doc("The most results to return in one response (one page)."),
+                .with_doc("The most results to return in one response (one page)."),
             Member::new("SearchFilter", "search-filter", &RoutingProfileSearchFilter)
-                .doc(
+                .with_doc(
                     "Narrows the search to routing profiles whose tags match the given conditions, before the search criteria apply.",
                 ),
             Member::new(
@@ -944,7 +952,7 @@ pub static SearchRoutingProfilesRequest: Shape = Shape::new(
                     "search-criteria",
                     &RoutingProfileSearchCriteria,
                 )
-                .doc(
+                .with_doc(
                     "The conditions that routing profiles must meet to be returned, written as conditions on their fields combined with AND and OR lists; leave it out to match all.",
                 ),
         ],
@@ -971,26 +979,26 @@ pub static SearchSecurityProfilesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance whose security profiles to search.",
                 )
-                .required(),
+                .with_required(),
             Member::new("NextToken", "next-token", &NextToken2500)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 ),
             Member::new("MaxResults", "max-results", &MaxResult100)
-                .doc("The most results to return in one response (one page)."),
+                .with_doc("The most results to return in one response (one page)."),
             Member::new(
                     "SearchCriteria",
                     "search-criteria",
                     &SecurityProfileSearchCriteria,
                 )
-                .doc(
+                .with_doc(
                     "The conditions that security profiles must meet to be returned, written as conditions on their fields combined with AND and OR lists; leave it out to match all.",
                 ),
             Member::new("SearchFilter", "search-filter", &SecurityProfilesSearchFilter)
-                .doc(
+                .with_doc(
                     "Narrows the search to security profiles whose tags match the given conditions, before the search criteria apply.",
                 ),
         ],
@@ -1021,20 +1029,22 @@ pub static SearchTestCasesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceIdOrArn)
-                .doc("The ID of the Amazon Connect instance whose test cases to search.")
-                .required(),
+                .with_doc(
+                    "The ID of the Amazon Connect instance whose test cases to search.",
+                )
+                .with_required(),
             Member::new("NextToken", "next-token", &NextToken2500)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 ),
             Member::new("MaxResults", "max-results", &MaxResult100)
-                .doc("The most results to return in one response (one page)."),
+                .with_doc("The most results to return in one response (one page)."),
             Member::new("SearchFilter", "search-filter", &TestCaseSearchFilter)
-                .doc(
+                .with_doc(
                     "Narrows the search to test cases whose tags match the given conditions, before the search criteria apply.",
                 ),
             Member::new("SearchCriteria", "search-criteria", &TestCaseSearchCriteria)
-                .doc(
+                .with_doc(
                     "The conditions that test cases must meet to be returned, written as conditions on their fields combined with AND and OR lists; leave it out to match all.",
                 ),
         ],
@@ -1057,29 +1067,29 @@ pub static SearchTestCasesResponse: Shape = Shape::new(
 );
 
 pub static SearchText: Shape = Shape::new("SearchText", Kind::String)
-    .length(Some(0.0), Some(128.0))
-    .sensitive();
+    .with_length(Some(0.0), Some(128.0))
+    .with_sensitive();
 
 pub static SearchTextList: Shape = Shape::new("SearchTextList", Kind::List(&SearchText))
-    .length(Some(0.0), Some(100.0));
+    .with_length(Some(0.0), Some(100.0));
 
 pub static SearchUserHierarchyGroupsRequest: Shape = Shape::new(
     "SearchUserHierarchyGroupsRequest",
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance whose hierarchy groups to search.",
                 )
-                .required(),
+                .with_required(),
             Member::new("NextToken", "next-token", &NextToken2500)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 ),
             Member::new("MaxResults", "max-results", &MaxResult100)
-                .doc("The most results to return in one response (one page)."),
+                .with_doc("The most results to return in one response (one page)."),
             Member::new("SearchFilter", "search-filter", &UserHierarchyGroupSearchFilter)
-                .doc(
+                .with_doc(
                     "Narrows the search to hierarchy groups whose tags match the given conditions (combined with AND and OR), before the search criteria apply.",
                 ),
             Member::new(
@@ -1087,7 +1097,7 @@ pub static SearchUserHierarchyGroupsRequest: Shape = Shape::new(
                     "search-criteria",
                     &UserHierarchyGroupSearchCriteria,
                 )
-                .doc(
+                .with_doc(
                     "The conditions that hierarchy groups must meet to be returned, written as conditions on their fields combined with AND and OR lists; leave it out to match all.",
                 ),
         ],
@@ -1118,20 +1128,20 @@ pub static SearchUsersRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance whose users to search.")
-                .required(),
+                .with_doc("The ID of the Amazon Connect instance whose users to search.")
+                .with_required(),
             Member::new("NextToken", "next-token", &NextToken2500)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 ),
             Member::new("MaxResults", "max-results", &MaxResult500)
-                .doc("The most results to return in one response (one page)."),
+                .with_doc("The most results to return in one response (one page)."),
             Member::new("SearchFilter", "search-filter", &UserSearchFilter)
-                .doc(
+                .with_doc(
                     "Narrows the search by tags or user attributes (such as hierarchy group) before the search criteria apply.",
                 ),
             Member::new("SearchCriteria", "search-criteria", &UserSearchCriteria)
-                .doc(
+                .with_doc(
                     "The conditions that users must meet to be returned, written as conditions on their fields combined with AND and OR lists; leave it out to match all.",
                 ),
         ],
@@ -1158,20 +1168,20 @@ pub static SearchViewsRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceIdOrArn)
-                .doc("The ID of the Amazon Connect instance whose views to search.")
-                .required(),
+                .with_doc("The ID of the Amazon Connect instance whose views to search.")
+                .with_required(),
             Member::new("NextToken", "next-token", &NextToken2500)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 ),
             Member::new("MaxResults", "max-results", &MaxResult100)
-                .doc("The most results to return in one response (one page)."),
+                .with_doc("The most results to return in one response (one page)."),
             Member::new("SearchFilter", "search-filter", &ViewSearchFilter)
-                .doc(
+                .with_doc(
                     "Narrows the search to views whose tags match the given conditions (combined with AND and OR), before the search criteria apply.",
                 ),
             Member::new("SearchCriteria", "search-criteria", &ViewSearchCriteria)
-                .doc(
+                .with_doc(
                     "The conditions that views must meet to be returned, written as conditions on their fields combined with AND and OR lists; leave it out to match all.",
                 ),
         ],
@@ -1198,23 +1208,23 @@ pub static SearchVocabulariesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance whose custom vocabularies to search.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("MaxResults", "max-results", &MaxResult100)
-                .doc("The most results to return in one response (one page)."),
+                .with_doc("The most results to return in one response (one page)."),
             Member::new("NextToken", "next-token", &VocabularyNextToken)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 ),
             Member::new("State", "state", &VocabularyState)
-                .doc("Only vocabularies in this state."),
+                .with_doc("Only vocabularies in this state."),
             Member::new("NameStartsWith", "name-starts-with", &VocabularyName)
-                .doc("Only vocabularies whose name starts with this text."),
+                .with_doc("Only vocabularies whose name starts with this text."),
             Member::new("LanguageCode", "language-code", &VocabularyLanguageCode)
-                .doc("Only vocabularies of this language."),
+                .with_doc("Only vocabularies of this language."),
         ],
     ),
 );
@@ -1238,22 +1248,22 @@ pub static SearchWorkspaceAssociationsRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance whose workspace associations to search.",
                 )
-                .required(),
+                .with_required(),
             Member::new("NextToken", "next-token", &NextToken2500)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 ),
             Member::new("MaxResults", "max-results", &MaxResult500)
-                .doc("The most results to return in one response (one page)."),
+                .with_doc("The most results to return in one response (one page)."),
             Member::new(
                     "SearchFilter",
                     "search-filter",
                     &WorkspaceAssociationSearchFilter,
                 )
-                .doc(
+                .with_doc(
                     "Narrows the search to workspaces whose tags match the given conditions (combined with AND and OR), before the search criteria apply.",
                 ),
             Member::new(
@@ -1261,7 +1271,7 @@ pub static SearchWorkspaceAssociationsRequest: Shape = Shape::new(
                     "search-criteria",
                     &WorkspaceAssociationSearchCriteria,
                 )
-                .doc(
+                .with_doc(
                     "The conditions that workspaces must meet to be returned, written as conditions on their fields combined with AND and OR lists; leave it out to match all.",
                 ),
         ],
@@ -1292,20 +1302,22 @@ pub static SearchWorkspacesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance whose workspaces to search.")
-                .required(),
+                .with_doc(
+                    "The ID of the Amazon Connect instance whose workspaces to search.",
+                )
+                .with_required(),
             Member::new("NextToken", "next-token", &NextToken2500)
-                .doc(
+                .with_doc(
                     "The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.",
                 ),
             Member::new("MaxResults", "max-results", &MaxResult500)
-                .doc("The most results to return in one response (one page)."),
+                .with_doc("The most results to return in one response (one page)."),
             Member::new("SearchFilter", "search-filter", &WorkspaceSearchFilter)
-                .doc(
+                .with_doc(
                     "Narrows the search to workspaces whose tags match the given conditions (combined with AND and OR), before the search criteria apply.",
                 ),
             Member::new("SearchCriteria", "search-criteria", &WorkspaceSearchCriteria)
-                .doc(
+                .with_doc(
                     "The conditions that workspaces must meet to be returned, written as conditions on their fields combined with AND and OR lists; leave it out to match all.",
                 ),
         ],
@@ -1341,28 +1353,28 @@ pub static SearchableContactAttributeKey: Shape = Shape::new(
         "SearchableContactAttributeKey",
         Kind::String,
     )
-    .length(Some(1.0), Some(100.0))
-    .sensitive();
+    .with_length(Some(1.0), Some(100.0))
+    .with_sensitive();
 
 pub static SearchableContactAttributeValue: Shape = Shape::new(
         "SearchableContactAttributeValue",
         Kind::String,
     )
-    .length(Some(0.0), Some(100.0))
-    .sensitive();
+    .with_length(Some(0.0), Some(100.0))
+    .with_sensitive();
 
 pub static SearchableContactAttributeValueList: Shape = Shape::new(
         "SearchableContactAttributeValueList",
         Kind::List(&SearchableContactAttributeValue),
     )
-    .length(Some(0.0), Some(20.0));
+    .with_length(Some(0.0), Some(20.0));
 
 pub static SearchableContactAttributes: Shape = Shape::new(
     "SearchableContactAttributes",
     Kind::Structure(
         &[
             Member::new("Criteria", "criteria", &SearchableContactAttributesCriteriaList)
-                .required(),
+                .with_required(),
             Member::new("MatchType", "match-type", &SearchContactsMatchType),
         ],
     ),
@@ -1372,9 +1384,9 @@ pub static SearchableContactAttributesCriteria: Shape = Shape::new(
     "SearchableContactAttributesCriteria",
     Kind::Structure(
         &[
-            Member::new("Key", "key", &SearchableContactAttributeKey).required(),
+            Member::new("Key", "key", &SearchableContactAttributeKey).with_required(),
             Member::new("Values", "values", &SearchableContactAttributeValueList)
-                .required(),
+                .with_required(),
         ],
     ),
 );
@@ -1383,7 +1395,7 @@ pub static SearchableContactAttributesCriteriaList: Shape = Shape::new(
         "SearchableContactAttributesCriteriaList",
         Kind::List(&SearchableContactAttributesCriteria),
     )
-    .length(Some(0.0), Some(15.0));
+    .with_length(Some(0.0), Some(15.0));
 
 pub static SearchableQueueType: Shape = Shape::new(
     "SearchableQueueType",
@@ -1411,29 +1423,29 @@ pub static SearchableSegmentAttributeKey: Shape = Shape::new(
         "SearchableSegmentAttributeKey",
         Kind::String,
     )
-    .length(Some(1.0), Some(64.0))
-    .sensitive();
+    .with_length(Some(1.0), Some(64.0))
+    .with_sensitive();
 
 pub static SearchableSegmentAttributeValue: Shape = Shape::new(
         "SearchableSegmentAttributeValue",
         Kind::String,
     )
-    .length(Some(0.0), Some(128.0))
-    .sensitive();
+    .with_length(Some(0.0), Some(128.0))
+    .with_sensitive();
 
 pub static SearchableSegmentAttributeValueList: Shape = Shape::new(
         "SearchableSegmentAttributeValueList",
         Kind::List(&SearchableSegmentAttributeValue),
     )
-    .length(Some(1.0), Some(20.0))
-    .sensitive();
+    .with_length(Some(1.0), Some(20.0))
+    .with_sensitive();
 
 pub static SearchableSegmentAttributes: Shape = Shape::new(
     "SearchableSegmentAttributes",
     Kind::Structure(
         &[
             Member::new("Criteria", "criteria", &SearchableSegmentAttributesCriteriaList)
-                .required(),
+                .with_required(),
             Member::new("MatchType", "match-type", &SearchContactsMatchType),
         ],
     ),
@@ -1443,9 +1455,9 @@ pub static SearchableSegmentAttributesCriteria: Shape = Shape::new(
     "SearchableSegmentAttributesCriteria",
     Kind::Structure(
         &[
-            Member::new("Key", "key", &SearchableSegmentAttributeKey).required(),
+            Member::new("Key", "key", &SearchableSegmentAttributeKey).with_required(),
             Member::new("Values", "values", &SearchableSegmentAttributeValueList)
-                .required(),
+                .with_required(),
         ],
     ),
 );
@@ -1454,7 +1466,7 @@ pub static SearchableSegmentAttributesCriteriaList: Shape = Shape::new(
         "SearchableSegmentAttributesCriteriaList",
         Kind::List(&SearchableSegmentAttributesCriteria),
     )
-    .length(Some(1.0), Some(15.0));
+    .with_length(Some(1.0), Some(15.0));
 
 pub static SecurityKey: Shape = Shape::new(
     "SecurityKey",
@@ -1525,7 +1537,7 @@ pub static SecurityProfileDescription: Shape = Shape::new(
         "SecurityProfileDescription",
         Kind::String,
     )
-    .length(Some(0.0), Some(250.0));
+    .with_length(Some(0.0), Some(250.0));
 
 pub static SecurityProfileId: Shape = Shape::new("SecurityProfileId", Kind::String);
 
@@ -1533,7 +1545,7 @@ pub static SecurityProfileIds: Shape = Shape::new(
         "SecurityProfileIds",
         Kind::List(&SecurityProfileId),
     )
-    .length(Some(1.0), Some(10.0));
+    .with_length(Some(1.0), Some(10.0));
 
 pub static SecurityProfileItem: Shape = Shape::new(
     "SecurityProfileItem",
@@ -1546,19 +1558,19 @@ pub static SecurityProfilePermission: Shape = Shape::new(
         "SecurityProfilePermission",
         Kind::String,
     )
-    .length(Some(1.0), Some(128.0));
+    .with_length(Some(1.0), Some(128.0));
 
 pub static SecurityProfilePolicyKey: Shape = Shape::new(
         "SecurityProfilePolicyKey",
         Kind::String,
     )
-    .length(Some(1.0), Some(128.0));
+    .with_length(Some(1.0), Some(128.0));
 
 pub static SecurityProfilePolicyValue: Shape = Shape::new(
         "SecurityProfilePolicyValue",
         Kind::String,
     )
-    .length(Some(0.0), Some(256.0));
+    .with_length(Some(0.0), Some(256.0));
 
 pub static SecurityProfileSearchConditionList: Shape = Shape::new(
     "SecurityProfileSearchConditionList",
@@ -1628,13 +1640,13 @@ pub static SecurityProfiles: Shape = Shape::new(
         "SecurityProfiles",
         Kind::List(&SecurityProfileItem),
     )
-    .length(Some(1.0), Some(10.0));
+    .with_length(Some(1.0), Some(10.0));
 
 pub static SecurityProfiles100: Shape = Shape::new(
         "SecurityProfiles100",
         Kind::List(&SecurityProfileItem),
     )
-    .length(Some(0.0), Some(100.0));
+    .with_length(Some(0.0), Some(100.0));
 
 pub static SecurityProfilesSearchFilter: Shape = Shape::new(
     "SecurityProfilesSearchFilter",
@@ -1646,10 +1658,11 @@ pub static SecurityProfilesSearchSummaryList: Shape = Shape::new(
     Kind::List(&SecurityProfileSearchSummary),
 );
 
-pub static SecurityToken: Shape = Shape::new("SecurityToken", Kind::String).sensitive();
+pub static SecurityToken: Shape = Shape::new("SecurityToken", Kind::String)
+    .with_sensitive();
 
 pub static SegmentAttributeName: Shape = Shape::new("SegmentAttributeName", Kind::String)
-    .length(Some(1.0), Some(128.0));
+    .with_length(Some(1.0), Some(128.0));
 
 pub static SegmentAttributeValue: Shape = Shape::new(
     "SegmentAttributeValue",
@@ -1686,7 +1699,7 @@ pub static SegmentAttributeValueString: Shape = Shape::new(
         "SegmentAttributeValueString",
         Kind::String,
     )
-    .length(Some(0.0), Some(1024.0));
+    .with_length(Some(0.0), Some(1024.0));
 
 pub static SegmentAttributes: Shape = Shape::new(
     "SegmentAttributes",
@@ -1701,24 +1714,24 @@ pub static SendChatIntegrationEventRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("SourceId", "source-id", &SourceId)
-                .doc(
+                .with_doc(
                     "The sender of the event in the external system, such as the customer's phone number.",
                 )
-                .required(),
+                .with_required(),
             Member::new("DestinationId", "destination-id", &DestinationId)
-                .doc(
+                .with_doc(
                     "The Amazon Connect resource the event is for, such as the ARN of the instance's phone number.",
                 )
-                .required(),
+                .with_required(),
             Member::new("Subtype", "subtype", &Subtype)
-                .doc(
+                .with_doc(
                     "The kind of integration, used as the contact's subtype. For example connect:SMS.",
                 ),
             Member::new("Event", "event", &ChatEvent)
-                .doc("The event, with its type, content type and content.")
-                .required(),
+                .with_doc("The event, with its type, content type and content.")
+                .with_required(),
             Member::new("NewSessionDetails", "new-session-details", &NewSessionDetails)
-                .doc(
+                .with_doc(
                     "Settings for a new chat, when one is created (content types, participant details, attributes and streaming).",
                 ),
         ],
@@ -1740,12 +1753,13 @@ pub static SendNotificationActionDefinition: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("DeliveryMethod", "delivery-method", &NotificationDeliveryType)
-                .required(),
+                .with_required(),
             Member::new("Subject", "subject", &Subject),
-            Member::new("Content", "content", &Content).required(),
+            Member::new("Content", "content", &Content).with_required(),
             Member::new("ContentType", "content-type", &NotificationContentType)
-                .required(),
-            Member::new("Recipient", "recipient", &NotificationRecipientType).required(),
+                .with_required(),
+            Member::new("Recipient", "recipient", &NotificationRecipientType)
+                .with_required(),
             Member::new("Exclusion", "exclusion", &NotificationRecipientType),
         ],
     ),
@@ -1756,46 +1770,46 @@ pub static SendOutboundEmailRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance to send from.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the Amazon Connect instance to send from.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("FromEmailAddress", "from-email-address", &EmailAddressInfo)
-                .doc(
+                .with_doc(
                     "The sender, one of the instance's email addresses, with an optional display name.",
                 )
-                .required(),
+                .with_required(),
             Member::new(
                     "DestinationEmailAddress",
                     "destination-email-address",
                     &EmailAddressInfo,
                 )
-                .doc("The recipient, with an optional display name.")
-                .required(),
+                .with_doc("The recipient, with an optional display name.")
+                .with_required(),
             Member::new(
                     "AdditionalRecipients",
                     "additional-recipients",
                     &OutboundAdditionalRecipients,
                 )
-                .doc("Further recipients in copy (CC)."),
+                .with_doc("Further recipients in copy (CC)."),
             Member::new("EmailMessage", "email-message", &OutboundEmailContent)
-                .doc(
+                .with_doc(
                     "The message, either raw content (subject, body, content type) or a message template with its attributes.",
                 )
-                .required(),
+                .with_required(),
             Member::new("TrafficType", "traffic-type", &TrafficType)
-                .doc(
+                .with_doc(
                     "Whether the message is general traffic or part of an outbound campaign.",
                 )
-                .required(),
+                .with_required(),
             Member::new("SourceCampaign", "source-campaign", &SourceCampaign)
-                .doc(
+                .with_doc(
                     "The outbound campaign and request the email belongs to, for campaign traffic.",
                 ),
             Member::new("ClientToken", "client-token", &ClientToken)
-                .doc(
+                .with_doc(
                     "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
                 )
-                .idempotency_token(),
+                .with_idempotency_token(),
         ],
     ),
 );
@@ -1806,8 +1820,8 @@ pub static SendOutboundEmailResponse: Shape = Shape::new(
 );
 
 pub static SensitivePhoneNumber: Shape = Shape::new("SensitivePhoneNumber", Kind::String)
-    .pattern("^\\+[1-9]\\d{1,14}$")
-    .sensitive();
+    .with_pattern("^\\+[1-9]\\d{1,14}$")
+    .with_sensitive();
 
 pub static ServiceQuotaExceededException: Shape = Shape::new(
         "ServiceQuotaExceededException",
@@ -1818,7 +1832,7 @@ pub static ServiceQuotaExceededException: Shape = Shape::new(
             ],
         ),
     )
-    .error(Fault::Client, 402);
+    .with_error(Fault::Client, 402);
 
 pub static ServiceQuotaExceededExceptionReason: Shape = Shape::new(
     "ServiceQuotaExceededExceptionReason",
@@ -1838,7 +1852,7 @@ pub static SignInConfig: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("Distributions", "distributions", &SignInDistributionList)
-                .required(),
+                .with_required(),
         ],
     ),
 );
@@ -1847,8 +1861,10 @@ pub static SignInDistribution: Shape = Shape::new(
     "SignInDistribution",
     Kind::Structure(
         &[
-            Member::new("Region", "region", &AwsRegion).required(),
-            Member::new("Enabled", "enabled", &Boolean).required().default("false"),
+            Member::new("Region", "region", &AwsRegion).with_required(),
+            Member::new("Enabled", "enabled", &Boolean)
+                .with_required()
+                .with_default("false"),
         ],
     ),
 );
@@ -1872,14 +1888,14 @@ pub static SingleSelectQuestionRuleCategoryAutomation: Shape = Shape::new(
                     "category",
                     &SingleSelectQuestionRuleCategoryAutomationLabel,
                 )
-                .required(),
+                .with_required(),
             Member::new(
                     "Condition",
                     "condition",
                     &SingleSelectQuestionRuleCategoryAutomationCondition,
                 )
-                .required(),
-            Member::new("OptionRefId", "option-ref-id", &ReferenceId).required(),
+                .with_required(),
+            Member::new("OptionRefId", "option-ref-id", &ReferenceId).with_required(),
         ],
     ),
 );
@@ -1908,11 +1924,11 @@ pub static SlaFieldValueUnionList: Shape = Shape::new(
         "SlaFieldValueUnionList",
         Kind::List(&FieldValueUnion),
     )
-    .length(Some(0.0), Some(1.0));
+    .with_length(Some(0.0), Some(1.0));
 
 pub static SlaName: Shape = Shape::new("SlaName", Kind::String)
-    .length(Some(1.0), Some(500.0))
-    .pattern("^.*[\\S]$");
+    .with_length(Some(1.0), Some(500.0))
+    .with_pattern("^.*[\\S]$");
 
 pub static SlaType: Shape = Shape::new(
     "SlaType",
@@ -1920,8 +1936,8 @@ pub static SlaType: Shape = Shape::new(
 );
 
 pub static Slug: Shape = Shape::new("Slug", Kind::String)
-    .length(Some(0.0), Some(63.0))
-    .pattern("^$|^[\\\\p{L}\\\\p{Z}\\\\p{N}\\\\-_.:=@'|]{3,}$");
+    .with_length(Some(0.0), Some(63.0))
+    .with_pattern("^$|^[\\\\p{L}\\\\p{Z}\\\\p{N}\\\\-_.:=@'|]{3,}$");
 
 pub static SnapshotVersion: Shape = Shape::new("SnapshotVersion", Kind::String);
 
@@ -1929,8 +1945,8 @@ pub static Sort: Shape = Shape::new(
     "Sort",
     Kind::Structure(
         &[
-            Member::new("FieldName", "field-name", &SortableFieldName).required(),
-            Member::new("Order", "order", &SortOrder).required(),
+            Member::new("FieldName", "field-name", &SortableFieldName).with_required(),
+            Member::new("Order", "order", &SortOrder).with_required(),
         ],
     ),
 );
@@ -1967,8 +1983,8 @@ pub static SourceApplicationName: Shape = Shape::new(
         "SourceApplicationName",
         Kind::String,
     )
-    .length(Some(1.0), Some(100.0))
-    .pattern("^[a-zA-Z0-9_ -]+$");
+    .with_length(Some(1.0), Some(100.0))
+    .with_pattern("^[a-zA-Z0-9_ -]+$");
 
 pub static SourceCampaign: Shape = Shape::new(
     "SourceCampaign",
@@ -1981,7 +1997,7 @@ pub static SourceCampaign: Shape = Shape::new(
 );
 
 pub static SourceId: Shape = Shape::new("SourceId", Kind::String)
-    .length(Some(1.0), Some(255.0));
+    .with_length(Some(1.0), Some(255.0));
 
 pub static SourceType: Shape = Shape::new(
     "SourceType",
@@ -1999,45 +2015,47 @@ pub static StartAttachedFileUploadRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("ClientToken", "client-token", &ClientToken)
-                .doc(
+                .with_doc(
                     "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
                 )
-                .idempotency_token(),
+                .with_idempotency_token(),
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance in which to create the attached file.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("FileName", "file-name", &FileName)
-                .doc("The name of the file.")
-                .required(),
+                .with_doc("The name of the file.")
+                .with_required(),
             Member::new("FileSizeInBytes", "file-size-in-bytes", &FileSizeInBytes)
-                .doc(
+                .with_doc(
                     "The size of the file in bytes; the uploaded content must match it.",
                 )
-                .required(),
+                .with_required(),
             Member::new(
                     "UrlExpiryInSeconds",
                     "url-expiry-in-seconds",
                     &URLExpiryInSeconds,
                 )
-                .doc("How long the upload URL stays valid, in seconds."),
+                .with_doc("How long the upload URL stays valid, in seconds."),
             Member::new("FileUseCaseType", "file-use-case-type", &FileUseCaseType)
-                .doc("What the file is for, such as an email message or an attachment.")
-                .required(),
+                .with_doc(
+                    "What the file is for, such as an email message or an attachment.",
+                )
+                .with_required(),
             Member::new("AssociatedResourceArn", "associated-resource-arn", &ARN)
-                .doc(
+                .with_doc(
                     "The ARN of the resource to attach the file to, such as a case or an email contact.",
                 )
-                .required()
-                .location(Location::Query("associatedResourceArn")),
+                .with_required()
+                .with_location(Location::Query("associatedResourceArn")),
             Member::new("CreatedBy", "created-by", &CreatedByInfo)
-                .doc(
+                .with_doc(
                     "Who is recorded as the file's creator, a user of the instance or an AWS identity, by ARN.",
                 ),
             Member::new("Tags", "tags", &TagMap)
-                .doc("Tags to attach to the file, as key and value pairs."),
+                .with_doc("Tags to attach to the file, as key and value pairs."),
         ],
     ),
 );
@@ -2061,39 +2079,41 @@ pub static StartChatContactRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance in which to start the contact.",
                 )
-                .required(),
+                .with_required(),
             Member::new("ContactFlowId", "contact-flow-id", &ContactFlowId)
-                .doc("The ID of the inbound flow that handles the chat.")
-                .required(),
+                .with_doc("The ID of the inbound flow that handles the chat.")
+                .with_required(),
             Member::new("Attributes", "attributes", &Attributes)
-                .doc("Contact attributes to pass to the flow, as key and value pairs."),
+                .with_doc(
+                    "Contact attributes to pass to the flow, as key and value pairs.",
+                ),
             Member::new("ParticipantDetails", "participant-details", &ParticipantDetails)
-                .doc("The customer's display name in the chat.")
-                .required(),
+                .with_doc("The customer's display name in the chat.")
+                .with_required(),
             Member::new(
                     "ParticipantConfiguration",
                     "participant-configuration",
                     &ParticipantConfiguration,
                 )
-                .doc(
+                .with_doc(
                     "How the customer's client receives responses, such as complete messages or streamed ones.",
                 ),
             Member::new("InitialMessage", "initial-message", &ChatMessage)
-                .doc("A first message from the customer, with its content type."),
+                .with_doc("A first message from the customer, with its content type."),
             Member::new("ClientToken", "client-token", &ClientToken)
-                .doc(
+                .with_doc(
                     "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
                 )
-                .idempotency_token(),
+                .with_idempotency_token(),
             Member::new(
                     "ChatDurationInMinutes",
                     "chat-duration-in-minutes",
                     &ChatDurationInMinutes,
                 )
-                .doc(
+                .with_doc(
                     "How long the chat may last, in minutes, before it ends (the default is 25 hours).",
                 ),
             Member::new(
@@ -2101,27 +2121,29 @@ pub static StartChatContactRequest: Shape = Shape::new(
                     "supported-messaging-content-types",
                     &SupportedMessagingContentTypes,
                 )
-                .doc(
+                .with_doc(
                     "The content types the customer's client can show (text/plain always, plus text/markdown, application/json and so on).",
                 ),
             Member::new("PersistentChat", "persistent-chat", &PersistentChat)
-                .doc("An earlier chat to continue, and how much of it to show."),
+                .with_doc("An earlier chat to continue, and how much of it to show."),
             Member::new("RelatedContactId", "related-contact-id", &ContactId)
-                .doc(
+                .with_doc(
                     "The ID of an earlier contact to link the chat to; it shares attributes and references with it.",
                 ),
             Member::new("SegmentAttributes", "segment-attributes", &SegmentAttributes)
-                .doc(
+                .with_doc(
                     "System-defined segment attributes of the chat, by name, each with its value.",
                 ),
             Member::new("CustomerId", "customer-id", &CustomerIdNonEmpty)
-                .doc("The customer's ID in Customer Profiles, to link the chat to."),
+                .with_doc(
+                    "The customer's ID in Customer Profiles, to link the chat to.",
+                ),
             Member::new(
                     "DisconnectOnCustomerExit",
                     "disconnect-on-customer-exit",
                     &DisconnectOnCustomerExit,
                 )
-                .doc(
+                .with_doc(
                     "Participants to disconnect when the customer leaves, so that the contact ends.",
                 ),
         ],
@@ -2149,30 +2171,36 @@ pub static StartContactEvaluationRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance that handles the contact.")
-                .required()
-                .location(Location::Label),
+                .with_doc(
+                    "The ID of the Amazon Connect instance that handles the contact.",
+                )
+                .with_required()
+                .with_location(Location::Label),
             Member::new("ContactId", "contact-id", &ContactId)
-                .doc("The ID of the contact to evaluate.")
-                .required(),
+                .with_doc("The ID of the contact to evaluate.")
+                .with_required(),
             Member::new("EvaluationFormId", "evaluation-form-id", &ResourceId)
-                .doc("The ID of the evaluation form to use; its active version is used.")
-                .required(),
+                .with_doc(
+                    "The ID of the evaluation form to use; its active version is used.",
+                )
+                .with_required(),
             Member::new(
                     "AutoEvaluationConfiguration",
                     "auto-evaluation-configuration",
                     &AutoEvaluationConfiguration,
                 )
-                .doc(
+                .with_doc(
                     "Whether to fill in the evaluation automatically, from Contact Lens analysis.",
                 ),
             Member::new("ClientToken", "client-token", &ClientToken)
-                .doc(
+                .with_doc(
                     "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
                 )
-                .idempotency_token(),
+                .with_idempotency_token(),
             Member::new("Tags", "tags", &TagMap)
-                .doc("Tags to attach to the new evaluation, as key and value pairs."),
+                .with_doc(
+                    "Tags to attach to the new evaluation, as key and value pairs.",
+                ),
         ],
     ),
 );
@@ -2181,8 +2209,8 @@ pub static StartContactEvaluationResponse: Shape = Shape::new(
     "StartContactEvaluationResponse",
     Kind::Structure(
         &[
-            Member::new("EvaluationId", "evaluation-id", &ResourceId).required(),
-            Member::new("EvaluationArn", "evaluation-arn", &ARN).required(),
+            Member::new("EvaluationId", "evaluation-id", &ResourceId).with_required(),
+            Member::new("EvaluationArn", "evaluation-arn", &ARN).with_required(),
         ],
     ),
 );
@@ -2192,17 +2220,19 @@ pub static StartContactMediaProcessingRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance that handles the contact."),
+                .with_doc(
+                    "The ID of the Amazon Connect instance that handles the contact.",
+                ),
             Member::new("ContactId", "contact-id", &ContactId)
-                .doc("The ID of the chat contact whose messages to process."),
+                .with_doc("The ID of the chat contact whose messages to process."),
             Member::new("ProcessorArn", "processor-arn", &ARN)
-                .doc("The ARN of the processor, such as an AWS Lambda function."),
+                .with_doc("The ARN of the processor, such as an AWS Lambda function."),
             Member::new(
                     "FailureMode",
                     "failure-mode",
                     &ContactMediaProcessingFailureMode,
                 )
-                .doc(
+                .with_doc(
                     "Whether a message whose processing fails is delivered unprocessed or not at all.",
                 ),
         ],
@@ -2219,25 +2249,27 @@ pub static StartContactRecordingRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance that handles the contact.")
-                .required(),
+                .with_doc(
+                    "The ID of the Amazon Connect instance that handles the contact.",
+                )
+                .with_required(),
             Member::new("ContactId", "contact-id", &ContactId)
-                .doc("The ID of the contact to record.")
-                .required(),
+                .with_doc("The ID of the contact to record.")
+                .with_required(),
             Member::new("InitialContactId", "initial-contact-id", &ContactId)
-                .doc(
+                .with_doc(
                     "The ID of the contact as it was first created (before any transfers).",
                 )
-                .required(),
+                .with_required(),
             Member::new(
                     "VoiceRecordingConfiguration",
                     "voice-recording-configuration",
                     &VoiceRecordingConfiguration,
                 )
-                .doc(
+                .with_doc(
                     "What to record, the agent, the customer or both, and the IVR track.",
                 )
-                .required(),
+                .with_required(),
         ],
     ),
 );
@@ -2252,24 +2284,26 @@ pub static StartContactStreamingRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance that handles the contact.")
-                .required(),
+                .with_doc(
+                    "The ID of the Amazon Connect instance that handles the contact.",
+                )
+                .with_required(),
             Member::new("ContactId", "contact-id", &ContactId)
-                .doc("The ID of the chat contact whose messages to stream.")
-                .required(),
+                .with_doc("The ID of the chat contact whose messages to stream.")
+                .with_required(),
             Member::new(
                     "ChatStreamingConfiguration",
                     "chat-streaming-configuration",
                     &ChatStreamingConfiguration,
                 )
-                .doc("The ARN of the Amazon SNS topic to stream to.")
-                .required(),
+                .with_doc("The ARN of the Amazon SNS topic to stream to.")
+                .with_required(),
             Member::new("ClientToken", "client-token", &ClientToken)
-                .doc(
+                .with_doc(
                     "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect.",
                 )
-                .required()
-                .idempotency_token(),
+                .with_required()
+                .with_idempotency_token(),
         ],
     ),
 );
@@ -2277,7 +2311,7 @@ pub static StartContactStreamingRequest: Shape = Shape::new(
 pub static StartContactStreamingResponse: Shape = Shape::new(
     "StartContactStreamingResponse",
     Kind::Structure(
-        &[Member::new("StreamingId", "streaming-id", &StreamingId).required()],
+        &[Member::new("StreamingId", "streaming-id", &StreamingId).with_required()],
     ),
 );
 
@@ -2286,62 +2320,66 @@ pub static StartEmailContactRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance in which to start the contact.",
                 )
-                .required(),
+                .with_required(),
             Member::new("FromEmailAddress", "from-email-address", &EmailAddressInfo)
-                .doc(
+                .with_doc(
                     "The customer's address the email came from, with an optional display name.",
                 )
-                .required(),
+                .with_required(),
             Member::new(
                     "DestinationEmailAddress",
                     "destination-email-address",
                     &EmailAddress,
                 )
-                .doc("The instance's email address the email was sent to.")
-                .required(),
+                .with_doc("The instance's email address the email was sent to.")
+                .with_required(),
             Member::new("Description", "description", &Description)
-                .doc("A description of the contact, shown to agents."),
+                .with_doc("A description of the contact, shown to agents."),
             Member::new("References", "references", &ContactReferences)
-                .doc(
+                .with_doc(
                     "References to attach to the contact, by name, each with a type and value.",
                 ),
             Member::new("Name", "name", &Name)
-                .doc("A name for the contact, shown to agents."),
+                .with_doc("A name for the contact, shown to agents."),
             Member::new("EmailMessage", "email-message", &InboundEmailContent)
-                .doc("The message as raw content, with subject, body and content type.")
-                .required(),
+                .with_doc(
+                    "The message as raw content, with subject, body and content type.",
+                )
+                .with_required(),
             Member::new(
                     "AdditionalRecipients",
                     "additional-recipients",
                     &InboundAdditionalRecipients,
                 )
-                .doc("Further recipients of the original email (To and CC)."),
+                .with_doc("Further recipients of the original email (To and CC)."),
             Member::new("Attachments", "attachments", &EmailAttachments)
-                .doc(
+                .with_doc(
                     "Files attached to the email, each by file name and Amazon S3 URL.",
                 ),
             Member::new("ContactFlowId", "contact-flow-id", &ContactFlowId)
-                .doc(
+                .with_doc(
                     "The ID of the flow to run; leave it out to run the flow attached to the destination address.",
                 ),
             Member::new("RelatedContactId", "related-contact-id", &ContactId)
-                .doc(
+                .with_doc(
                     "The ID of an earlier contact to link the new one to; it shares attributes and references with that contact.",
                 ),
             Member::new("Attributes", "attributes", &Attributes)
-                .doc("Contact attributes to pass to the flow, as key and value pairs."),
+                .with_doc(
+                    "Contact attributes to pass to the flow, as key and value pairs.",
+                ),
             Member::new("SegmentAttributes", "segment-attributes", &SegmentAttributes)
-                .doc(
+                .with_doc(
                     "System-defined segment attributes of the contact, by name, each with its value.",
                 ),
             Member::new("ClientToken", "client-token", &ClientToken)
-                .doc(
+                .with_doc(
                     "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
                 )
-                .idempotency_token(),
+                .with_idempotency_token(),
         ],
     ),
 );
@@ -2356,65 +2394,69 @@ pub static StartOutboundChatContactRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("SourceEndpoint", "source-endpoint", &Endpoint)
-                .doc(
+                .with_doc(
                     "The instance's endpoint the chat comes from, such as its SMS or WhatsApp number.",
                 )
-                .required(),
+                .with_required(),
             Member::new("DestinationEndpoint", "destination-endpoint", &Endpoint)
-                .doc(
+                .with_doc(
                     "The customer's endpoint to start the chat with, such as a phone number.",
                 )
-                .required(),
+                .with_required(),
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance in which to start the contact.",
                 )
-                .required(),
+                .with_required(),
             Member::new("SegmentAttributes", "segment-attributes", &SegmentAttributes)
-                .doc(
+                .with_doc(
                     "System-defined segment attributes of the chat, by name, each with its value. The attribute connect:Subtype (such as connect:SMS) is required.",
                 )
-                .required(),
+                .with_required(),
             Member::new("Attributes", "attributes", &Attributes)
-                .doc("Contact attributes to pass to the flow, as key and value pairs."),
+                .with_doc(
+                    "Contact attributes to pass to the flow, as key and value pairs.",
+                ),
             Member::new("ContactFlowId", "contact-flow-id", &ContactFlowId)
-                .doc("The ID of the flow that handles the chat.")
-                .required(),
+                .with_doc("The ID of the flow that handles the chat.")
+                .with_required(),
             Member::new(
                     "ChatDurationInMinutes",
                     "chat-duration-in-minutes",
                     &ChatDurationInMinutes,
                 )
-                .doc(
+                .with_doc(
                     "How long the chat may last, in minutes, before it ends (the default is 25 hours).",
                 ),
             Member::new("ParticipantDetails", "participant-details", &ParticipantDetails)
-                .doc("The display name shown for the system side of the chat."),
+                .with_doc("The display name shown for the system side of the chat."),
             Member::new("InitialSystemMessage", "initial-system-message", &ChatMessage)
-                .doc("A first message to send to the customer, with its content type."),
+                .with_doc(
+                    "A first message to send to the customer, with its content type.",
+                ),
             Member::new(
                     "InitialTemplatedSystemMessage",
                     "initial-templated-system-message",
                     &TemplatedMessageConfig,
                 )
-                .doc(
+                .with_doc(
                     "A first message from a message template (Amazon Q in Connect knowledge base and template, with attributes).",
                 ),
             Member::new("RelatedContactId", "related-contact-id", &ContactId)
-                .doc("The ID of an earlier contact to link the chat to."),
+                .with_doc("The ID of an earlier contact to link the chat to."),
             Member::new(
                     "SupportedMessagingContentTypes",
                     "supported-messaging-content-types",
                     &SupportedMessagingContentTypes,
                 )
-                .doc(
+                .with_doc(
                     "The content types the customer's client can show (text/plain always, plus text/markdown, application/json and so on).",
                 ),
             Member::new("ClientToken", "client-token", &ClientToken)
-                .doc(
+                .with_doc(
                     "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
                 )
-                .idempotency_token(),
+                .with_idempotency_token(),
         ],
     ),
 );
@@ -2429,15 +2471,17 @@ pub static StartOutboundEmailContactRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance in which to start the contact.",
                 )
-                .required(),
+                .with_required(),
             Member::new("ContactId", "contact-id", &ContactId)
-                .doc("The ID of the outbound email contact, created earlier, to send.")
-                .required(),
+                .with_doc(
+                    "The ID of the outbound email contact, created earlier, to send.",
+                )
+                .with_required(),
             Member::new("FromEmailAddress", "from-email-address", &EmailAddressInfo)
-                .doc(
+                .with_doc(
                     "The instance's address to send from, with an optional display name; leave it out for the queue's default.",
                 ),
             Member::new(
@@ -2445,24 +2489,24 @@ pub static StartOutboundEmailContactRequest: Shape = Shape::new(
                     "destination-email-address",
                     &EmailAddressInfo,
                 )
-                .doc("The recipient, with an optional display name.")
-                .required(),
+                .with_doc("The recipient, with an optional display name.")
+                .with_required(),
             Member::new(
                     "AdditionalRecipients",
                     "additional-recipients",
                     &OutboundAdditionalRecipients,
                 )
-                .doc("Further recipients in copy (CC)."),
+                .with_doc("Further recipients in copy (CC)."),
             Member::new("EmailMessage", "email-message", &OutboundEmailContent)
-                .doc(
+                .with_doc(
                     "The message, either raw content (subject, body, content type) or a message template with its attributes.",
                 )
-                .required(),
+                .with_required(),
             Member::new("ClientToken", "client-token", &ClientToken)
-                .doc(
+                .with_doc(
                     "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
                 )
-                .idempotency_token(),
+                .with_idempotency_token(),
         ],
     ),
 );
@@ -2477,63 +2521,65 @@ pub static StartOutboundVoiceContactRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("Name", "name", &Name)
-                .doc("A name for the contact, shown to agents."),
+                .with_doc("A name for the contact, shown to agents."),
             Member::new("Description", "description", &Description)
-                .doc("A description of the contact, shown to agents."),
+                .with_doc("A description of the contact, shown to agents."),
             Member::new("References", "references", &ContactReferences)
-                .doc(
+                .with_doc(
                     "References to attach to the contact, by name, each with a type and value.",
                 ),
             Member::new("RelatedContactId", "related-contact-id", &ContactId)
-                .doc("The ID of an earlier contact to link the call to."),
+                .with_doc("The ID of an earlier contact to link the call to."),
             Member::new(
                     "DestinationPhoneNumber",
                     "destination-phone-number",
                     &PhoneNumber,
                 )
-                .doc(
+                .with_doc(
                     "The number to call, with + and the country code. This is the E.164 format.",
                 )
-                .required(),
+                .with_required(),
             Member::new("ContactFlowId", "contact-flow-id", &ContactFlowId)
-                .doc("The ID of the flow that runs when the call connects.")
-                .required(),
+                .with_doc("The ID of the flow that runs when the call connects.")
+                .with_required(),
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance in which to start the contact.",
                 )
-                .required(),
+                .with_required(),
             Member::new("ClientToken", "client-token", &ClientToken)
-                .doc(
+                .with_doc(
                     "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
                 )
-                .idempotency_token(),
+                .with_idempotency_token(),
             Member::new("SourcePhoneNumber", "source-phone-number", &PhoneNumber)
-                .doc(
+                .with_doc(
                     "The caller ID number, one claimed by the instance; give this or QueueId.",
                 ),
             Member::new("QueueId", "queue-id", &QueueId)
-                .doc(
+                .with_doc(
                     "The ID of the queue whose outbound caller ID to use; give this or SourcePhoneNumber.",
                 ),
             Member::new("Attributes", "attributes", &Attributes)
-                .doc("Contact attributes to pass to the flow, as key and value pairs."),
+                .with_doc(
+                    "Contact attributes to pass to the flow, as key and value pairs.",
+                ),
             Member::new(
                     "AnswerMachineDetectionConfig",
                     "answer-machine-detection-config",
                     &AnswerMachineDetectionConfig,
                 )
-                .doc(
+                .with_doc(
                     "Whether to detect answering machines (campaigns only) and whether to wait for the prompt to end.",
                 ),
             Member::new("CampaignId", "campaign-id", &CampaignId)
-                .doc("The ID of the outbound campaign the call belongs to."),
+                .with_doc("The ID of the outbound campaign the call belongs to."),
             Member::new("TrafficType", "traffic-type", &TrafficType)
-                .doc(
+                .with_doc(
                     "Whether the call is general traffic or part of an outbound campaign.",
                 ),
             Member::new("OutboundStrategy", "outbound-strategy", &OutboundStrategy)
-                .doc(
+                .with_doc(
                     "How the call is placed, such as agent-first preview, with its settings.",
                 ),
             Member::new(
@@ -2541,7 +2587,7 @@ pub static StartOutboundVoiceContactRequest: Shape = Shape::new(
                     "ring-timeout-in-seconds",
                     &RingTimeoutInSeconds,
                 )
-                .doc("How long to let the phone ring before giving up, in seconds."),
+                .with_doc("How long to let the phone ring before giving up, in seconds."),
         ],
     ),
 );
@@ -2556,16 +2602,18 @@ pub static StartScreenSharingRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("ClientToken", "client-token", &ClientToken)
-                .doc(
+                .with_doc(
                     "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
                 )
-                .idempotency_token(),
+                .with_idempotency_token(),
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance that handles the contact.")
-                .required(),
+                .with_doc(
+                    "The ID of the Amazon Connect instance that handles the contact.",
+                )
+                .with_required(),
             Member::new("ContactId", "contact-id", &ContactId)
-                .doc("The ID of the contact in which to share the screen.")
-                .required(),
+                .with_doc("The ID of the contact in which to share the screen.")
+                .with_required(),
         ],
     ),
 );
@@ -2580,52 +2628,58 @@ pub static StartTaskContactRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance in which to start the contact.",
                 )
-                .required(),
+                .with_required(),
             Member::new("PreviousContactId", "previous-contact-id", &ContactId)
-                .doc(
+                .with_doc(
                     "The ID of the contact the task follows, such as the call it came from.",
                 ),
             Member::new("ContactFlowId", "contact-flow-id", &ContactFlowId)
-                .doc(
+                .with_doc(
                     "The ID of the flow the task starts in; give this, QuickConnectId, or a template with a flow.",
                 ),
             Member::new("Attributes", "attributes", &Attributes)
-                .doc("Contact attributes to pass to the flow, as key and value pairs."),
+                .with_doc(
+                    "Contact attributes to pass to the flow, as key and value pairs.",
+                ),
             Member::new("Name", "name", &Name)
-                .doc("The name of the task, shown to agents.")
-                .required(),
+                .with_doc("The name of the task, shown to agents.")
+                .with_required(),
             Member::new("References", "references", &ContactReferences)
-                .doc(
+                .with_doc(
                     "References to show with the task (URLs, numbers, dates, emails, strings), by name, each with a type and value.",
                 ),
             Member::new("Description", "description", &Description)
-                .doc("A description of the task, shown to agents."),
+                .with_doc("A description of the task, shown to agents."),
             Member::new("ClientToken", "client-token", &ClientToken)
-                .doc(
+                .with_doc(
                     "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
                 )
-                .idempotency_token(),
+                .with_idempotency_token(),
             Member::new("ScheduledTime", "scheduled-time", &Timestamp)
-                .doc(
+                .with_doc(
                     "When to start the task, up to six days ahead; leave it out to start now.",
                 ),
             Member::new("TaskTemplateId", "task-template-id", &TaskTemplateId)
-                .doc("The ID of the task template to create the task from."),
+                .with_doc("The ID of the task template to create the task from."),
             Member::new("QuickConnectId", "quick-connect-id", &QuickConnectId)
-                .doc("The ID of a quick connect whose destination receives the task."),
+                .with_doc(
+                    "The ID of a quick connect whose destination receives the task.",
+                ),
             Member::new("RelatedContactId", "related-contact-id", &ContactId)
-                .doc(
+                .with_doc(
                     "The ID of an earlier contact to link the task to; it shares attributes and references with it.",
                 ),
             Member::new("SegmentAttributes", "segment-attributes", &SegmentAttributes)
-                .doc(
+                .with_doc(
                     "System-defined segment attributes of the task, by name, each with its value.",
                 ),
             Member::new("Attachments", "attachments", &TaskAttachments)
-                .doc("Files to attach to the task, each by file name and Amazon S3 URL."),
+                .with_doc(
+                    "Files to attach to the task, each by file name and Amazon S3 URL.",
+                ),
         ],
     ),
 );
@@ -2640,20 +2694,20 @@ pub static StartTestCaseExecutionRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the test case belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("TestCaseId", "test-case-id", &TestCaseId)
-                .doc("The ID of the test case to run.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the test case to run.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("ClientToken", "client-token", &ClientToken)
-                .doc(
+                .with_doc(
                     "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
                 )
-                .idempotency_token(),
+                .with_idempotency_token(),
         ],
     ),
 );
@@ -2678,39 +2732,41 @@ pub static StartWebRTCContactRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("Attributes", "attributes", &Attributes)
-                .doc("Contact attributes to pass to the flow, as key and value pairs."),
+                .with_doc(
+                    "Contact attributes to pass to the flow, as key and value pairs.",
+                ),
             Member::new("ClientToken", "client-token", &ClientToken)
-                .doc(
+                .with_doc(
                     "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
                 )
-                .idempotency_token(),
+                .with_idempotency_token(),
             Member::new("ContactFlowId", "contact-flow-id", &ContactFlowId)
-                .doc("The ID of the inbound flow that handles the call.")
-                .required(),
+                .with_doc("The ID of the inbound flow that handles the call.")
+                .with_required(),
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance in which to start the contact.",
                 )
-                .required(),
+                .with_required(),
             Member::new(
                     "AllowedCapabilities",
                     "allowed-capabilities",
                     &AllowedCapabilities,
                 )
-                .doc(
+                .with_doc(
                     "What the customer and the agent may share, such as video or their screen.",
                 ),
             Member::new("ParticipantDetails", "participant-details", &ParticipantDetails)
-                .doc("The customer's display name.")
-                .required(),
+                .with_doc("The customer's display name.")
+                .with_required(),
             Member::new("RelatedContactId", "related-contact-id", &ContactId)
-                .doc("The ID of an earlier contact to link the call to."),
+                .with_doc("The ID of an earlier contact to link the call to."),
             Member::new("References", "references", &ContactReferences)
-                .doc(
+                .with_doc(
                     "References to show with the contact, by name, each with a type and value.",
                 ),
             Member::new("Description", "description", &Description)
-                .doc("A description of the contact, shown to agents."),
+                .with_doc("A description of the contact, shown to agents."),
         ],
     ),
 );
@@ -2783,9 +2839,11 @@ pub static StopContactMediaProcessingRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance that handles the contact."),
+                .with_doc(
+                    "The ID of the Amazon Connect instance that handles the contact.",
+                ),
             Member::new("ContactId", "contact-id", &ContactId)
-                .doc("The ID of the chat contact whose processing to stop."),
+                .with_doc("The ID of the chat contact whose processing to stop."),
         ],
     ),
 );
@@ -2800,22 +2858,24 @@ pub static StopContactRecordingRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance that handles the contact.")
-                .required(),
+                .with_doc(
+                    "The ID of the Amazon Connect instance that handles the contact.",
+                )
+                .with_required(),
             Member::new("ContactId", "contact-id", &ContactId)
-                .doc("The ID of the contact whose recording to stop.")
-                .required(),
+                .with_doc("The ID of the contact whose recording to stop.")
+                .with_required(),
             Member::new("InitialContactId", "initial-contact-id", &ContactId)
-                .doc(
+                .with_doc(
                     "The ID of the contact as it was first created (before any transfers).",
                 )
-                .required(),
+                .with_required(),
             Member::new(
                     "ContactRecordingType",
                     "contact-recording-type",
                     &ContactRecordingType,
                 )
-                .doc(
+                .with_doc(
                     "Which recording to act on, the agent and customer recording, the IVR recording or the screen recording.",
                 ),
         ],
@@ -2832,13 +2892,15 @@ pub static StopContactRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("ContactId", "contact-id", &ContactId)
-                .doc("The ID of the contact to end.")
-                .required(),
+                .with_doc("The ID of the contact to end.")
+                .with_required(),
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance that handles the contact.")
-                .required(),
+                .with_doc(
+                    "The ID of the Amazon Connect instance that handles the contact.",
+                )
+                .with_required(),
             Member::new("DisconnectReason", "disconnect-reason", &DisconnectReason)
-                .doc("Why the contact ended, as a code recorded on the contact."),
+                .with_doc("Why the contact ended, as a code recorded on the contact."),
         ],
     ),
 );
@@ -2853,14 +2915,18 @@ pub static StopContactStreamingRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance that handles the contact.")
-                .required(),
+                .with_doc(
+                    "The ID of the Amazon Connect instance that handles the contact.",
+                )
+                .with_required(),
             Member::new("ContactId", "contact-id", &ContactId)
-                .doc("The ID of the chat contact.")
-                .required(),
+                .with_doc("The ID of the chat contact.")
+                .with_required(),
             Member::new("StreamingId", "streaming-id", &StreamingId)
-                .doc("The ID of the stream, as returned by start-contact-streaming.")
-                .required(),
+                .with_doc(
+                    "The ID of the stream, as returned by start-contact-streaming.",
+                )
+                .with_required(),
         ],
     ),
 );
@@ -2875,28 +2941,28 @@ pub static StopTestCaseExecutionRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the test case belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new(
                     "TestCaseExecutionId",
                     "test-case-execution-id",
                     &TestCaseExecutionId,
                 )
-                .doc("The ID of the run to stop.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the run to stop.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("TestCaseId", "test-case-id", &TestCaseId)
-                .doc("The ID of the test case being run.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the test case being run.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("ClientToken", "client-token", &ClientToken)
-                .doc(
+                .with_doc(
                     "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
                 )
-                .idempotency_token(),
+                .with_idempotency_token(),
         ],
     ),
 );
@@ -2919,7 +2985,7 @@ pub static StorageType: Shape = Shape::new(
 );
 
 pub static StreamingId: Shape = Shape::new("StreamingId", Kind::String)
-    .length(Some(1.0), Some(100.0));
+    .with_length(Some(1.0), Some(100.0));
 
 pub static String: Shape = Shape::new("String", Kind::String);
 
@@ -2956,14 +3022,14 @@ pub static StringReference: Shape = Shape::new(
 );
 
 pub static Subject: Shape = Shape::new("Subject", Kind::String)
-    .length(Some(1.0), Some(200.0));
+    .with_length(Some(1.0), Some(200.0));
 
 pub static SubmitAutoEvaluationActionDefinition: Shape = Shape::new(
     "SubmitAutoEvaluationActionDefinition",
     Kind::Structure(
         &[
             Member::new("EvaluationFormId", "evaluation-form-id", &EvaluationFormId)
-                .required(),
+                .with_required(),
         ],
     ),
 );
@@ -2973,21 +3039,23 @@ pub static SubmitContactEvaluationRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the contact evaluation belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("EvaluationId", "evaluation-id", &ResourceId)
-                .doc("The ID of the evaluation to submit.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the evaluation to submit.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("Answers", "answers", &EvaluationAnswersInputMap)
-                .doc("Final answers to the form's questions, by question reference ID."),
+                .with_doc(
+                    "Final answers to the form's questions, by question reference ID.",
+                ),
             Member::new("Notes", "notes", &EvaluationNotesMap)
-                .doc("Final notes on questions or sections, by reference ID."),
+                .with_doc("Final notes on questions or sections, by reference ID."),
             Member::new("SubmittedBy", "submitted-by", &EvaluatorUserUnion)
-                .doc("The user, by ARN, recorded as the submitter."),
+                .with_doc("The user, by ARN, recorded as the submitter."),
         ],
     ),
 );
@@ -2996,17 +3064,17 @@ pub static SubmitContactEvaluationResponse: Shape = Shape::new(
     "SubmitContactEvaluationResponse",
     Kind::Structure(
         &[
-            Member::new("EvaluationId", "evaluation-id", &ResourceId).required(),
-            Member::new("EvaluationArn", "evaluation-arn", &ARN).required(),
+            Member::new("EvaluationId", "evaluation-id", &ResourceId).with_required(),
+            Member::new("EvaluationArn", "evaluation-arn", &ARN).with_required(),
         ],
     ),
 );
 
 pub static Subtype: Shape = Shape::new("Subtype", Kind::String)
-    .length(Some(1.0), Some(100.0));
+    .with_length(Some(1.0), Some(100.0));
 
 pub static Subtypes: Shape = Shape::new("Subtypes", Kind::List(&Subtype))
-    .length(Some(0.0), Some(10.0));
+    .with_length(Some(0.0), Some(10.0));
 
 pub static SuccessfulBatchAssociationSummary: Shape = Shape::new(
     "SuccessfulBatchAssociationSummary",
@@ -3037,7 +3105,7 @@ pub static SupportedMessagingContentType: Shape = Shape::new(
         "SupportedMessagingContentType",
         Kind::String,
     )
-    .length(Some(1.0), Some(100.0));
+    .with_length(Some(1.0), Some(100.0));
 
 pub static SupportedMessagingContentTypes: Shape = Shape::new(
     "SupportedMessagingContentTypes",
@@ -3049,22 +3117,24 @@ pub static SuspendContactRecordingRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance that handles the contact.")
-                .required(),
+                .with_doc(
+                    "The ID of the Amazon Connect instance that handles the contact.",
+                )
+                .with_required(),
             Member::new("ContactId", "contact-id", &ContactId)
-                .doc("The ID of the contact whose recording to pause.")
-                .required(),
+                .with_doc("The ID of the contact whose recording to pause.")
+                .with_required(),
             Member::new("InitialContactId", "initial-contact-id", &ContactId)
-                .doc(
+                .with_doc(
                     "The ID of the contact as it was first created (before any transfers).",
                 )
-                .required(),
+                .with_required(),
             Member::new(
                     "ContactRecordingType",
                     "contact-recording-type",
                     &ContactRecordingType,
                 )
-                .doc(
+                .with_doc(
                     "Which recording to act on, the agent and customer recording, the IVR recording or the screen recording.",
                 ),
         ],

@@ -27,14 +27,16 @@ pub static TagContactRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("ContactId", "contact-id", &ContactId)
-                .doc("The ID of the contact to tag.")
-                .required(),
+                .with_doc("The ID of the contact to tag.")
+                .with_required(),
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance that handles the contact.")
-                .required(),
+                .with_doc(
+                    "The ID of the Amazon Connect instance that handles the contact.",
+                )
+                .with_required(),
             Member::new("Tags", "tags", &ContactTagMap)
-                .doc("The tags to add, as key and value pairs.")
-                .required(),
+                .with_doc("The tags to add, as key and value pairs.")
+                .with_required(),
         ],
     ),
 );
@@ -45,14 +47,14 @@ pub static TagContactResponse: Shape = Shape::new(
 );
 
 pub static TagKey: Shape = Shape::new("TagKey", Kind::String)
-    .length(Some(1.0), Some(128.0))
-    .pattern("^(?!aws:)[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$");
+    .with_length(Some(1.0), Some(128.0))
+    .with_pattern("^(?!aws:)[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*$");
 
 pub static TagKeyList: Shape = Shape::new("TagKeyList", Kind::List(&TagKey))
-    .length(Some(1.0), Some(50.0));
+    .with_length(Some(1.0), Some(50.0));
 
 pub static TagKeyString: Shape = Shape::new("TagKeyString", Kind::String)
-    .length(Some(0.0), Some(128.0));
+    .with_length(Some(0.0), Some(128.0));
 
 pub static TagMap: Shape = Shape::new(
         "TagMap",
@@ -61,7 +63,7 @@ pub static TagMap: Shape = Shape::new(
             value: &TagValue,
         },
     )
-    .length(Some(1.0), Some(50.0));
+    .with_length(Some(1.0), Some(50.0));
 
 pub static TagOrConditionList: Shape = Shape::new(
     "TagOrConditionList",
@@ -73,12 +75,12 @@ pub static TagResourceRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("resourceArn", "resource-arn", &ARN)
-                .doc("The ARN of the resource to tag.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ARN of the resource to tag.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("tags", "tags", &TagMap)
-                .doc("The tags to add, as key and value pairs.")
-                .required(),
+                .with_doc("The tags to add, as key and value pairs.")
+                .with_required(),
         ],
     ),
 );
@@ -87,13 +89,13 @@ pub static TagRestrictedResourceList: Shape = Shape::new(
         "TagRestrictedResourceList",
         Kind::List(&TagRestrictedResourceName),
     )
-    .length(Some(0.0), Some(10.0));
+    .with_length(Some(0.0), Some(10.0));
 
 pub static TagRestrictedResourceName: Shape = Shape::new(
         "TagRestrictedResourceName",
         Kind::String,
     )
-    .length(Some(1.0), Some(128.0));
+    .with_length(Some(1.0), Some(128.0));
 
 pub static TagSearchCondition: Shape = Shape::new(
     "TagSearchCondition",
@@ -123,10 +125,10 @@ pub static TagSet: Shape = Shape::new(
 );
 
 pub static TagValue: Shape = Shape::new("TagValue", Kind::String)
-    .length(Some(0.0), Some(256.0));
+    .with_length(Some(0.0), Some(256.0));
 
 pub static TagValueString: Shape = Shape::new("TagValueString", Kind::String)
-    .length(Some(0.0), Some(256.0));
+    .with_length(Some(0.0), Some(256.0));
 
 pub static TagsList: Shape = Shape::new("TagsList", Kind::List(&TagSet));
 
@@ -136,15 +138,16 @@ pub static TargetListType: Shape = Shape::new(
 );
 
 pub static TargetSlaMinutes: Shape = Shape::new("TargetSlaMinutes", Kind::Long)
-    .range(Some(1.0), Some(129600.0));
+    .with_range(Some(1.0), Some(129600.0));
 
 pub static TaskActionDefinition: Shape = Shape::new(
     "TaskActionDefinition",
     Kind::Structure(
         &[
-            Member::new("Name", "name", &TaskNameExpression).required(),
+            Member::new("Name", "name", &TaskNameExpression).with_required(),
             Member::new("Description", "description", &TaskDescriptionExpression),
-            Member::new("ContactFlowId", "contact-flow-id", &ContactFlowId).required(),
+            Member::new("ContactFlowId", "contact-flow-id", &ContactFlowId)
+                .with_required(),
             Member::new("References", "references", &ContactReferences),
         ],
     ),
@@ -154,8 +157,8 @@ pub static TaskAttachment: Shape = Shape::new(
     "TaskAttachment",
     Kind::Structure(
         &[
-            Member::new("FileName", "file-name", &FileName).required(),
-            Member::new("S3Url", "s3-url", &PreSignedAttachmentUrl).required(),
+            Member::new("FileName", "file-name", &FileName).with_required(),
+            Member::new("S3Url", "s3-url", &PreSignedAttachmentUrl).with_required(),
         ],
     ),
 );
@@ -164,20 +167,20 @@ pub static TaskAttachments: Shape = Shape::new(
         "TaskAttachments",
         Kind::List(&TaskAttachment),
     )
-    .length(Some(1.0), Some(5.0))
-    .sensitive();
+    .with_length(Some(1.0), Some(5.0))
+    .with_sensitive();
 
 pub static TaskDescriptionExpression: Shape = Shape::new(
         "TaskDescriptionExpression",
         Kind::String,
     )
-    .length(Some(0.0), Some(4096.0));
+    .with_length(Some(0.0), Some(4096.0));
 
 pub static TaskNameExpression: Shape = Shape::new("TaskNameExpression", Kind::String)
-    .length(Some(1.0), Some(512.0));
+    .with_length(Some(1.0), Some(512.0));
 
 pub static TaskTemplateArn: Shape = Shape::new("TaskTemplateArn", Kind::String)
-    .length(Some(1.0), Some(500.0));
+    .with_length(Some(1.0), Some(500.0));
 
 pub static TaskTemplateConstraints: Shape = Shape::new(
     "TaskTemplateConstraints",
@@ -234,13 +237,13 @@ pub static TaskTemplateDescription: Shape = Shape::new(
         "TaskTemplateDescription",
         Kind::String,
     )
-    .length(Some(1.0), Some(255.0));
+    .with_length(Some(1.0), Some(255.0));
 
 pub static TaskTemplateField: Shape = Shape::new(
     "TaskTemplateField",
     Kind::Structure(
         &[
-            Member::new("Id", "id", &TaskTemplateFieldIdentifier).required(),
+            Member::new("Id", "id", &TaskTemplateFieldIdentifier).with_required(),
             Member::new("Description", "description", &TaskTemplateFieldDescription),
             Member::new("Type", "type", &TaskTemplateFieldType),
             Member::new(
@@ -256,7 +259,7 @@ pub static TaskTemplateFieldDescription: Shape = Shape::new(
         "TaskTemplateFieldDescription",
         Kind::String,
     )
-    .length(Some(1.0), Some(255.0));
+    .with_length(Some(1.0), Some(255.0));
 
 pub static TaskTemplateFieldIdentifier: Shape = Shape::new(
     "TaskTemplateFieldIdentifier",
@@ -267,7 +270,7 @@ pub static TaskTemplateFieldName: Shape = Shape::new(
         "TaskTemplateFieldName",
         Kind::String,
     )
-    .length(Some(1.0), Some(100.0));
+    .with_length(Some(1.0), Some(100.0));
 
 pub static TaskTemplateFieldType: Shape = Shape::new(
     "TaskTemplateFieldType",
@@ -295,7 +298,7 @@ pub static TaskTemplateFieldValue: Shape = Shape::new(
         "TaskTemplateFieldValue",
         Kind::String,
     )
-    .length(Some(0.0), Some(4096.0));
+    .with_length(Some(0.0), Some(4096.0));
 
 pub static TaskTemplateFields: Shape = Shape::new(
     "TaskTemplateFields",
@@ -303,7 +306,7 @@ pub static TaskTemplateFields: Shape = Shape::new(
 );
 
 pub static TaskTemplateId: Shape = Shape::new("TaskTemplateId", Kind::String)
-    .length(Some(1.0), Some(500.0));
+    .with_length(Some(1.0), Some(500.0));
 
 pub static TaskTemplateInfoV2: Shape = Shape::new(
     "TaskTemplateInfoV2",
@@ -336,13 +339,13 @@ pub static TaskTemplateMetadata: Shape = Shape::new(
 );
 
 pub static TaskTemplateName: Shape = Shape::new("TaskTemplateName", Kind::String)
-    .length(Some(1.0), Some(100.0));
+    .with_length(Some(1.0), Some(100.0));
 
 pub static TaskTemplateSingleSelectOption: Shape = Shape::new(
         "TaskTemplateSingleSelectOption",
         Kind::String,
     )
-    .length(Some(1.0), Some(100.0));
+    .with_length(Some(1.0), Some(100.0));
 
 pub static TaskTemplateStatus: Shape = Shape::new(
     "TaskTemplateStatus",
@@ -354,7 +357,10 @@ pub static TaskTemplateStatus: Shape = Shape::new(
 pub static TelephonyConfig: Shape = Shape::new(
     "TelephonyConfig",
     Kind::Structure(
-        &[Member::new("Distributions", "distributions", &DistributionList).required()],
+        &[
+            Member::new("Distributions", "distributions", &DistributionList)
+                .with_required(),
+        ],
     ),
 );
 
@@ -373,7 +379,7 @@ pub static TemplateAttributes: Shape = Shape::new(
 );
 
 pub static TemplateId: Shape = Shape::new("TemplateId", Kind::String)
-    .length(Some(1.0), Some(500.0));
+    .with_length(Some(1.0), Some(500.0));
 
 pub static TemplatedMessageConfig: Shape = Shape::new(
     "TemplatedMessageConfig",
@@ -384,11 +390,11 @@ pub static TemplatedMessageConfig: Shape = Shape::new(
                     "knowledge-base-id",
                     &MessageTemplateKnowledgeBaseId,
                 )
-                .required(),
+                .with_required(),
             Member::new("MessageTemplateId", "message-template-id", &MessageTemplateId)
-                .required(),
+                .with_required(),
             Member::new("TemplateAttributes", "template-attributes", &TemplateAttributes)
-                .required(),
+                .with_required(),
         ],
     ),
 );
@@ -470,7 +476,7 @@ pub static TestCaseExecution: Shape = Shape::new(
 );
 
 pub static TestCaseExecutionId: Shape = Shape::new("TestCaseExecutionId", Kind::String)
-    .length(Some(0.0), Some(500.0));
+    .with_length(Some(0.0), Some(500.0));
 
 pub static TestCaseExecutionList: Shape = Shape::new(
     "TestCaseExecutionList",
@@ -491,7 +497,7 @@ pub static TestCaseExecutionStatus: Shape = Shape::new(
 );
 
 pub static TestCaseId: Shape = Shape::new("TestCaseId", Kind::String)
-    .length(Some(0.0), Some(500.0));
+    .with_length(Some(0.0), Some(500.0));
 
 pub static TestCaseInitializationData: Shape = Shape::new(
     "TestCaseInitializationData",
@@ -499,10 +505,10 @@ pub static TestCaseInitializationData: Shape = Shape::new(
 );
 
 pub static TestCaseName: Shape = Shape::new("TestCaseName", Kind::String)
-    .length(Some(1.0), None);
+    .with_length(Some(1.0), None);
 
 pub static TestCaseResourceId: Shape = Shape::new("TestCaseResourceId", Kind::String)
-    .length(Some(1.0), Some(256.0));
+    .with_length(Some(1.0), Some(256.0));
 
 pub static TestCaseSearchConditionList: Shape = Shape::new(
     "TestCaseSearchConditionList",
@@ -532,8 +538,8 @@ pub static TestCaseSearchSummaryList: Shape = Shape::new(
 );
 
 pub static TestCaseSha256: Shape = Shape::new("TestCaseSha256", Kind::String)
-    .length(Some(1.0), Some(64.0))
-    .pattern("^[a-zA-Z0-9]{64}$");
+    .with_length(Some(1.0), Some(64.0))
+    .with_pattern("^[a-zA-Z0-9]{64}$");
 
 pub static TestCaseStatus: Shape = Shape::new(
     "TestCaseStatus",
@@ -562,12 +568,12 @@ pub static TestCaseSummaryList: Shape = Shape::new(
 );
 
 pub static ThemeImageLink: Shape = Shape::new("ThemeImageLink", Kind::String)
-    .length(Some(1.0), Some(254.0))
-    .pattern("\\\\S");
+    .with_length(Some(1.0), Some(254.0))
+    .with_pattern("\\\\S");
 
 pub static ThemeString: Shape = Shape::new("ThemeString", Kind::String)
-    .length(Some(1.0), Some(127.0))
-    .pattern("\\\\S");
+    .with_length(Some(1.0), Some(127.0))
+    .with_pattern("\\\\S");
 
 pub static Threshold: Shape = Shape::new(
     "Threshold",
@@ -583,7 +589,7 @@ pub static ThresholdCollections: Shape = Shape::new(
         "ThresholdCollections",
         Kind::List(&ThresholdV2),
     )
-    .length(Some(0.0), Some(1.0));
+    .with_length(Some(0.0), Some(1.0));
 
 pub static ThresholdV2: Shape = Shape::new(
     "ThresholdV2",
@@ -601,8 +607,8 @@ pub static ThrottlingException: Shape = Shape::new(
         "ThrottlingException",
         Kind::Structure(&[Member::new("Message", "message", &Message)]),
     )
-    .doc("The request rate is over the limit; retry later.")
-    .error(Fault::Client, 429);
+    .with_doc("The request rate is over the limit; retry later.")
+    .with_error(Fault::Client, 429);
 
 pub static TimeZone: Shape = Shape::new("TimeZone", Kind::String);
 
@@ -622,18 +628,18 @@ pub static TooManyRequestsException: Shape = Shape::new(
         "TooManyRequestsException",
         Kind::Structure(&[Member::new("Message", "message", &Message)]),
     )
-    .error(Fault::Client, 429);
+    .with_error(Fault::Client, 429);
 
 pub static TotalCount: Shape = Shape::new("TotalCount", Kind::Long);
 
 pub static TotalPauseCount: Shape = Shape::new("TotalPauseCount", Kind::Integer)
-    .range(Some(0.0), Some(10.0));
+    .with_range(Some(0.0), Some(10.0));
 
 pub static TotalPauseDurationInSeconds: Shape = Shape::new(
         "TotalPauseDurationInSeconds",
         Kind::Integer,
     )
-    .range(Some(0.0), None);
+    .with_range(Some(0.0), None);
 
 pub static TrafficDistributionGroup: Shape = Shape::new(
     "TrafficDistributionGroup",
@@ -646,7 +652,7 @@ pub static TrafficDistributionGroup: Shape = Shape::new(
             Member::new("InstanceArn", "instance-arn", &InstanceArn),
             Member::new("Status", "status", &TrafficDistributionGroupStatus),
             Member::new("Tags", "tags", &TagMap),
-            Member::new("IsDefault", "is-default", &Boolean).default("false"),
+            Member::new("IsDefault", "is-default", &Boolean).with_default("false"),
         ],
     ),
 );
@@ -655,7 +661,7 @@ pub static TrafficDistributionGroupArn: Shape = Shape::new(
         "TrafficDistributionGroupArn",
         Kind::String,
     )
-    .pattern(
+    .with_pattern(
         "^arn:(aws|aws-us-gov):connect:[a-z]{2}-[a-z]+-[0-9]{1}:[0-9]{1,20}:traffic-distribution-group/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$",
     );
 
@@ -663,13 +669,13 @@ pub static TrafficDistributionGroupId: Shape = Shape::new(
         "TrafficDistributionGroupId",
         Kind::String,
     )
-    .pattern("^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$");
+    .with_pattern("^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$");
 
 pub static TrafficDistributionGroupIdOrArn: Shape = Shape::new(
         "TrafficDistributionGroupIdOrArn",
         Kind::String,
     )
-    .pattern(
+    .with_pattern(
         "^(arn:(aws|aws-us-gov):connect:[a-z]{2}-[a-z-]+-[0-9]{1}:[0-9]{1,20}:traffic-distribution-group/)?[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$",
     );
 
@@ -696,7 +702,7 @@ pub static TrafficDistributionGroupSummary: Shape = Shape::new(
             Member::new("Name", "name", &Name128),
             Member::new("InstanceArn", "instance-arn", &InstanceArn),
             Member::new("Status", "status", &TrafficDistributionGroupStatus),
-            Member::new("IsDefault", "is-default", &Boolean).default("false"),
+            Member::new("IsDefault", "is-default", &Boolean).with_default("false"),
         ],
     ),
 );
@@ -705,7 +711,7 @@ pub static TrafficDistributionGroupSummaryList: Shape = Shape::new(
         "TrafficDistributionGroupSummaryList",
         Kind::List(&TrafficDistributionGroupSummary),
     )
-    .length(Some(0.0), Some(10.0));
+    .with_length(Some(0.0), Some(10.0));
 
 pub static TrafficDistributionGroupUserSummary: Shape = Shape::new(
     "TrafficDistributionGroupUserSummary",
@@ -716,7 +722,7 @@ pub static TrafficDistributionGroupUserSummaryList: Shape = Shape::new(
         "TrafficDistributionGroupUserSummaryList",
         Kind::List(&TrafficDistributionGroupUserSummary),
     )
-    .length(Some(0.0), Some(10.0));
+    .with_length(Some(0.0), Some(10.0));
 
 pub static TrafficType: Shape = Shape::new(
     "TrafficType",
@@ -729,7 +735,7 @@ pub static Transcript: Shape = Shape::new(
     "Transcript",
     Kind::Structure(
         &[
-            Member::new("Criteria", "criteria", &TranscriptCriteriaList).required(),
+            Member::new("Criteria", "criteria", &TranscriptCriteriaList).with_required(),
             Member::new("MatchType", "match-type", &SearchContactsMatchType),
         ],
     ),
@@ -740,9 +746,10 @@ pub static TranscriptCriteria: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("ParticipantRole", "participant-role", &ParticipantRole)
-                .required(),
-            Member::new("SearchText", "search-text", &SearchTextList).required(),
-            Member::new("MatchType", "match-type", &SearchContactsMatchType).required(),
+                .with_required(),
+            Member::new("SearchText", "search-text", &SearchTextList).with_required(),
+            Member::new("MatchType", "match-type", &SearchContactsMatchType)
+                .with_required(),
         ],
     ),
 );
@@ -751,30 +758,34 @@ pub static TranscriptCriteriaList: Shape = Shape::new(
         "TranscriptCriteriaList",
         Kind::List(&TranscriptCriteria),
     )
-    .length(Some(0.0), Some(6.0));
+    .with_length(Some(0.0), Some(6.0));
 
 pub static TransferContactRequest: Shape = Shape::new(
     "TransferContactRequest",
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance that handles the contact.")
-                .required(),
+                .with_doc(
+                    "The ID of the Amazon Connect instance that handles the contact.",
+                )
+                .with_required(),
             Member::new("ContactId", "contact-id", &ContactId)
-                .doc("The ID of the contact to transfer.")
-                .required(),
+                .with_doc("The ID of the contact to transfer.")
+                .with_required(),
             Member::new("QueueId", "queue-id", &QueueId)
-                .doc("The ID of the queue to transfer to; give this or UserId."),
+                .with_doc("The ID of the queue to transfer to; give this or UserId."),
             Member::new("UserId", "user-id", &AgentResourceId)
-                .doc("The ID of the user (agent) to transfer to; give this or QueueId."),
+                .with_doc(
+                    "The ID of the user (agent) to transfer to; give this or QueueId.",
+                ),
             Member::new("ContactFlowId", "contact-flow-id", &ContactFlowId)
-                .doc("The ID of the transfer flow that runs for the transfer.")
-                .required(),
+                .with_doc("The ID of the transfer flow that runs for the transfer.")
+                .with_required(),
             Member::new("ClientToken", "client-token", &ClientToken)
-                .doc(
+                .with_doc(
                     "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
                 )
-                .idempotency_token(),
+                .with_idempotency_token(),
         ],
     ),
 );

@@ -7,10 +7,11 @@
 use super::*;
 use crate::model::*;
 
-pub static URI: Shape = Shape::new("URI", Kind::String).length(Some(1.0), Some(2000.0));
+pub static URI: Shape = Shape::new("URI", Kind::String)
+    .with_length(Some(1.0), Some(2000.0));
 
 pub static URLExpiryInSeconds: Shape = Shape::new("URLExpiryInSeconds", Kind::Integer)
-    .range(Some(5.0), Some(300.0));
+    .with_range(Some(5.0), Some(300.0));
 
 pub static Unit: Shape = Shape::new(
     "Unit",
@@ -27,24 +28,26 @@ pub static UnprocessedTranscriptLocation: Shape = Shape::new(
         "UnprocessedTranscriptLocation",
         Kind::String,
     )
-    .length(Some(0.0), Some(1024.0));
+    .with_length(Some(0.0), Some(1024.0));
 
 pub static UntagContactRequest: Shape = Shape::new(
     "UntagContactRequest",
     Kind::Structure(
         &[
             Member::new("ContactId", "contact-id", &ContactId)
-                .doc("The ID of the contact to untag.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the contact to untag.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance that handles the contact.")
-                .required()
-                .location(Location::Label),
+                .with_doc(
+                    "The ID of the Amazon Connect instance that handles the contact.",
+                )
+                .with_required()
+                .with_location(Location::Label),
             Member::new("TagKeys", "tag-keys", &ContactTagKeys)
-                .doc("The keys of the tags to remove.")
-                .required()
-                .location(Location::Query("TagKeys")),
+                .with_doc("The keys of the tags to remove.")
+                .with_required()
+                .with_location(Location::Query("TagKeys")),
         ],
     ),
 );
@@ -59,13 +62,13 @@ pub static UntagResourceRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("resourceArn", "resource-arn", &ARN)
-                .doc("The ARN of the resource to untag.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ARN of the resource to untag.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("tagKeys", "tag-keys", &TagKeyList)
-                .doc("The keys of the tags to remove.")
-                .required()
-                .location(Location::Query("tagKeys")),
+                .with_doc("The keys of the tags to remove.")
+                .with_required()
+                .with_location(Location::Query("tagKeys")),
         ],
     ),
 );
@@ -74,39 +77,39 @@ pub static UpdateAgentStatusDescription: Shape = Shape::new(
         "UpdateAgentStatusDescription",
         Kind::String,
     )
-    .length(Some(0.0), Some(250.0));
+    .with_length(Some(0.0), Some(250.0));
 
 pub static UpdateAgentStatusRequest: Shape = Shape::new(
     "UpdateAgentStatusRequest",
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the agent status belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("AgentStatusId", "agent-status-id", &AgentStatusId)
-                .doc("The ID of the agent status to change.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the agent status to change.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("Name", "name", &AgentStatusName)
-                .doc(
+                .with_doc(
                     "A new name for the agent status; leave it out to keep the current one.",
                 ),
             Member::new("Description", "description", &UpdateAgentStatusDescription)
-                .doc(
+                .with_doc(
                     "A new description of the agent status; leave it out to keep the current one.",
                 ),
             Member::new("State", "state", &AgentStatusState)
-                .doc("Whether agents can choose the status (ENABLED) or not."),
+                .with_doc("Whether agents can choose the status (ENABLED) or not."),
             Member::new("DisplayOrder", "display-order", &AgentStatusOrderNumber)
-                .doc("The status's new position in the agents' list of statuses."),
+                .with_doc("The status's new position in the agents' list of statuses."),
             Member::new("ResetOrderNumber", "reset-order-number", &Boolean)
-                .doc(
+                .with_doc(
                     "Clear the status's display order, putting it back in the default order.",
                 )
-                .default("false"),
+                .with_default("false"),
         ],
     ),
 );
@@ -116,27 +119,29 @@ pub static UpdateAttachedFilesConfigurationRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance whose attachment settings to change.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("AttachmentScope", "attachment-scope", &AttachmentScope)
-                .doc("The kind of contact or case whose attachment settings to change.")
-                .required()
-                .location(Location::Label),
+                .with_doc(
+                    "The kind of contact or case whose attachment settings to change.",
+                )
+                .with_required()
+                .with_location(Location::Label),
             Member::new(
                     "MaximumSizeLimitInBytes",
                     "maximum-size-limit-in-bytes",
                     &MaximumSizeLimitInBytes,
                 )
-                .doc("The largest file size allowed, in bytes."),
+                .with_doc("The largest file size allowed, in bytes."),
             Member::new(
                     "ExtensionConfiguration",
                     "extension-configuration",
                     &ExtensionConfiguration,
                 )
-                .doc("The file extensions accepted, such as pdf or png."),
+                .with_doc("The file extensions accepted, such as pdf or png."),
         ],
     ),
 );
@@ -145,9 +150,9 @@ pub static UpdateAttachedFilesConfigurationResponse: Shape = Shape::new(
     "UpdateAttachedFilesConfigurationResponse",
     Kind::Structure(
         &[
-            Member::new("InstanceId", "instance-id", &InstanceId).required(),
+            Member::new("InstanceId", "instance-id", &InstanceId).with_required(),
             Member::new("AttachmentScope", "attachment-scope", &AttachmentScope)
-                .required(),
+                .with_required(),
             Member::new(
                 "MaximumSizeLimitInBytes",
                 "maximum-size-limit-in-bytes",
@@ -172,27 +177,29 @@ pub static UpdateAuthenticationProfileRequest: Shape = Shape::new(
                     "authentication-profile-id",
                     &AuthenticationProfileId,
                 )
-                .doc("The ID of the authentication profile to change.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the authentication profile to change.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the authentication profile belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("Name", "name", &AuthenticationProfileName)
-                .doc(
+                .with_doc(
                     "A new name for the authentication profile; leave it out to keep the current one.",
                 ),
             Member::new("Description", "description", &AuthenticationProfileDescription)
-                .doc(
+                .with_doc(
                     "A new description of the authentication profile; leave it out to keep the current one.",
                 ),
             Member::new("AllowedIps", "allowed-ips", &IpCidrList)
-                .doc("The IP addresses and CIDR ranges that users may sign in from."),
+                .with_doc(
+                    "The IP addresses and CIDR ranges that users may sign in from.",
+                ),
             Member::new("BlockedIps", "blocked-ips", &IpCidrList)
-                .doc(
+                .with_doc(
                     "The IP addresses and CIDR ranges that users may not sign in from.",
                 ),
             Member::new(
@@ -200,14 +207,14 @@ pub static UpdateAuthenticationProfileRequest: Shape = Shape::new(
                     "periodic-session-duration",
                     &AccessTokenDuration,
                 )
-                .doc("How often, in minutes, a signed-in session is refreshed.")
-                .deprecated(),
+                .with_doc("How often, in minutes, a signed-in session is refreshed.")
+                .with_deprecated(),
             Member::new(
                     "SessionInactivityDuration",
                     "session-inactivity-duration",
                     &InactivityDuration,
                 )
-                .doc(
+                .with_doc(
                     "After how many idle minutes a session ends, when inactivity handling is on.",
                 ),
             Member::new(
@@ -215,15 +222,15 @@ pub static UpdateAuthenticationProfileRequest: Shape = Shape::new(
                     "session-inactivity-handling-enabled",
                     &Boolean,
                 )
-                .doc("Whether idle sessions end after SessionInactivityDuration.")
-                .default("null"),
+                .with_doc("Whether idle sessions end after SessionInactivityDuration.")
+                .with_default("null"),
         ],
     ),
 );
 
 pub static UpdateCaseActionDefinition: Shape = Shape::new(
     "UpdateCaseActionDefinition",
-    Kind::Structure(&[Member::new("Fields", "fields", &FieldValues).required()]),
+    Kind::Structure(&[Member::new("Fields", "fields", &FieldValues).with_required()]),
 );
 
 pub static UpdateContactAttributesRequest: Shape = Shape::new(
@@ -231,18 +238,20 @@ pub static UpdateContactAttributesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InitialContactId", "initial-contact-id", &ContactId)
-                .doc(
+                .with_doc(
                     "The ID of the contact as it was first created (before any transfers).",
                 )
-                .required(),
+                .with_required(),
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance that handles the contact.")
-                .required(),
+                .with_doc(
+                    "The ID of the Amazon Connect instance that handles the contact.",
+                )
+                .with_required(),
             Member::new("Attributes", "attributes", &Attributes)
-                .doc(
+                .with_doc(
                     "The attributes to add or change, as key and value pairs; an empty value clears one.",
                 )
-                .required(),
+                .with_required(),
         ],
     ),
 );
@@ -257,21 +266,23 @@ pub static UpdateContactEvaluationRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the contact evaluation belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("EvaluationId", "evaluation-id", &ResourceId)
-                .doc("The ID of the evaluation to save.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the evaluation to save.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("Answers", "answers", &EvaluationAnswersInputMap)
-                .doc("Answers to the form's questions, by question reference ID."),
+                .with_doc("Answers to the form's questions, by question reference ID."),
             Member::new("Notes", "notes", &EvaluationNotesMap)
-                .doc("Notes on questions or sections, by reference ID."),
+                .with_doc("Notes on questions or sections, by reference ID."),
             Member::new("UpdatedBy", "updated-by", &EvaluatorUserUnion)
-                .doc("The user, by ARN, recorded as the one who updated the evaluation."),
+                .with_doc(
+                    "The user, by ARN, recorded as the one who updated the evaluation.",
+                ),
         ],
     ),
 );
@@ -280,8 +291,8 @@ pub static UpdateContactEvaluationResponse: Shape = Shape::new(
     "UpdateContactEvaluationResponse",
     Kind::Structure(
         &[
-            Member::new("EvaluationId", "evaluation-id", &ResourceId).required(),
-            Member::new("EvaluationArn", "evaluation-arn", &ARN).required(),
+            Member::new("EvaluationId", "evaluation-id", &ResourceId).with_required(),
+            Member::new("EvaluationArn", "evaluation-arn", &ARN).with_required(),
         ],
     ),
 );
@@ -291,18 +302,20 @@ pub static UpdateContactFlowContentRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance that the flow belongs to.")
-                .required()
-                .location(Location::Label),
+                .with_doc(
+                    "The ID of the Amazon Connect instance that the flow belongs to.",
+                )
+                .with_required()
+                .with_location(Location::Label),
             Member::new("ContactFlowId", "contact-flow-id", &ContactFlowId)
-                .doc("The ID of the flow to change.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the flow to change.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("Content", "content", &ContactFlowContent)
-                .doc(
+                .with_doc(
                     "The new content in the Amazon Connect flow language, as a JSON string. Use file://PATH to read it from a file.",
                 )
-                .required(),
+                .with_required(),
         ],
     ),
 );
@@ -317,21 +330,25 @@ pub static UpdateContactFlowMetadataRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance that the flow belongs to.")
-                .required()
-                .location(Location::Label),
+                .with_doc(
+                    "The ID of the Amazon Connect instance that the flow belongs to.",
+                )
+                .with_required()
+                .with_location(Location::Label),
             Member::new("ContactFlowId", "contact-flow-id", &ContactFlowId)
-                .doc("The ID of the flow to change.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the flow to change.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("Name", "name", &ContactFlowName)
-                .doc("A new name for the flow; leave it out to keep the current one."),
+                .with_doc(
+                    "A new name for the flow; leave it out to keep the current one.",
+                ),
             Member::new("Description", "description", &ContactFlowDescription)
-                .doc(
+                .with_doc(
                     "A new description of the flow; leave it out to keep the current one.",
                 ),
             Member::new("ContactFlowState", "contact-flow-state", &ContactFlowState)
-                .doc("Whether the flow is active or archived."),
+                .with_doc("Whether the flow is active or archived."),
         ],
     ),
 );
@@ -346,29 +363,29 @@ pub static UpdateContactFlowModuleAliasRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceIdOrArn)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the flow module belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new(
                     "ContactFlowModuleId",
                     "contact-flow-module-id",
                     &ContactFlowModuleId,
                 )
-                .doc("The ID of the flow module the alias belongs to.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the flow module the alias belongs to.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("AliasId", "alias-id", &ResourceId)
-                .doc("The ID of the alias to change.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the alias to change.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("Name", "name", &ContactFlowModuleName)
-                .doc(
+                .with_doc(
                     "A new name for the flow module alias; leave it out to keep the current one.",
                 ),
             Member::new("Description", "description", &ContactFlowModuleDescription)
-                .doc(
+                .with_doc(
                     "A new description of the flow module alias; leave it out to keep the current one.",
                 ),
             Member::new(
@@ -376,7 +393,7 @@ pub static UpdateContactFlowModuleAliasRequest: Shape = Shape::new(
                     "contact-flow-module-version",
                     &ResourceVersion,
                 )
-                .doc("The version the alias is to point at."),
+                .with_doc("The version the alias is to point at."),
         ],
     ),
 );
@@ -391,25 +408,27 @@ pub static UpdateContactFlowModuleContentRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the flow module belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new(
                     "ContactFlowModuleId",
                     "contact-flow-module-id",
                     &ContactFlowModuleId,
                 )
-                .doc("The ID of the flow module to change.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the flow module to change.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("Content", "content", &ContactFlowModuleContent)
-                .doc(
+                .with_doc(
                     "The new content in the Amazon Connect flow language, as a JSON string. Use file://PATH to read it from a file.",
                 ),
             Member::new("Settings", "settings", &FlowModuleSettings)
-                .doc("The module's new settings (inputs and outputs), as a JSON string."),
+                .with_doc(
+                    "The module's new settings (inputs and outputs), as a JSON string.",
+                ),
         ],
     ),
 );
@@ -424,29 +443,29 @@ pub static UpdateContactFlowModuleMetadataRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the flow module belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new(
                     "ContactFlowModuleId",
                     "contact-flow-module-id",
                     &ContactFlowModuleId,
                 )
-                .doc("The ID of the flow module to change.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the flow module to change.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("Name", "name", &ContactFlowModuleName)
-                .doc(
+                .with_doc(
                     "A new name for the flow module; leave it out to keep the current one.",
                 ),
             Member::new("Description", "description", &ContactFlowModuleDescription)
-                .doc(
+                .with_doc(
                     "A new description of the flow module; leave it out to keep the current one.",
                 ),
             Member::new("State", "state", &ContactFlowModuleState)
-                .doc("Whether the module is active or archived."),
+                .with_doc("Whether the module is active or archived."),
         ],
     ),
 );
@@ -461,17 +480,21 @@ pub static UpdateContactFlowNameRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance that the flow belongs to.")
-                .required()
-                .location(Location::Label),
+                .with_doc(
+                    "The ID of the Amazon Connect instance that the flow belongs to.",
+                )
+                .with_required()
+                .with_location(Location::Label),
             Member::new("ContactFlowId", "contact-flow-id", &ContactFlowId)
-                .doc("The ID of the flow to change.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the flow to change.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("Name", "name", &ContactFlowName)
-                .doc("A new name for the flow; leave it out to keep the current one."),
+                .with_doc(
+                    "A new name for the flow; leave it out to keep the current one.",
+                ),
             Member::new("Description", "description", &ContactFlowDescription)
-                .doc(
+                .with_doc(
                     "A new description of the flow; leave it out to keep the current one.",
                 ),
         ],
@@ -488,35 +511,39 @@ pub static UpdateContactRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance that handles the contact.")
-                .required()
-                .location(Location::Label),
+                .with_doc(
+                    "The ID of the Amazon Connect instance that handles the contact.",
+                )
+                .with_required()
+                .with_location(Location::Label),
             Member::new("ContactId", "contact-id", &ContactId)
-                .doc("The ID of the contact to change.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the contact to change.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("Name", "name", &Name)
-                .doc("A new name for the contact, shown to agents."),
+                .with_doc("A new name for the contact, shown to agents."),
             Member::new("Description", "description", &Description)
-                .doc("A new description of the contact, shown to agents."),
+                .with_doc("A new description of the contact, shown to agents."),
             Member::new("References", "references", &ContactReferences)
-                .doc(
+                .with_doc(
                     "References to add or replace on the contact, by name, each with a type and value.",
                 ),
             Member::new("SegmentAttributes", "segment-attributes", &SegmentAttributes)
-                .doc(
+                .with_doc(
                     "Segment attributes to set on the contact, by name, each with its value.",
                 ),
             Member::new("QueueInfo", "queue-info", &QueueInfoInput)
-                .doc("The queue, by ID, to record on the contact."),
+                .with_doc("The queue, by ID, to record on the contact."),
             Member::new("UserInfo", "user-info", &UserInfo)
-                .doc("The agent, by user ID, to record on the contact."),
+                .with_doc("The agent, by user ID, to record on the contact."),
             Member::new("CustomerEndpoint", "customer-endpoint", &Endpoint)
-                .doc(
+                .with_doc(
                     "The customer's endpoint (type and address) to record on the contact.",
                 ),
             Member::new("SystemEndpoint", "system-endpoint", &Endpoint)
-                .doc("The system endpoint (type and address) to record on the contact."),
+                .with_doc(
+                    "The system endpoint (type and address) to record on the contact.",
+                ),
         ],
     ),
 );
@@ -531,25 +558,27 @@ pub static UpdateContactRoutingDataRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance that handles the contact.")
-                .required()
-                .location(Location::Label),
+                .with_doc(
+                    "The ID of the Amazon Connect instance that handles the contact.",
+                )
+                .with_required()
+                .with_location(Location::Label),
             Member::new("ContactId", "contact-id", &ContactId)
-                .doc("The ID of the queued contact.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the queued contact.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new(
                     "QueueTimeAdjustmentSeconds",
                     "queue-time-adjustment-seconds",
                     &QueueTimeAdjustmentSeconds,
                 )
-                .doc(
+                .with_doc(
                     "Seconds to add to the contact's time in queue, which moves it ahead of contacts that arrived later; negative values move it back.",
                 ),
             Member::new("QueuePriority", "queue-priority", &QueuePriority)
-                .doc("The contact's priority in queue, 1 being the highest."),
+                .with_doc("The contact's priority in queue, 1 being the highest."),
             Member::new("RoutingCriteria", "routing-criteria", &RoutingCriteriaInput)
-                .doc(
+                .with_doc(
                     "The steps of proficiency requirements the contact is routed by, each with its expiry.",
                 ),
         ],
@@ -566,14 +595,16 @@ pub static UpdateContactScheduleRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance that handles the contact.")
-                .required(),
+                .with_doc(
+                    "The ID of the Amazon Connect instance that handles the contact.",
+                )
+                .with_required(),
             Member::new("ContactId", "contact-id", &ContactId)
-                .doc("The ID of the scheduled contact.")
-                .required(),
+                .with_doc("The ID of the scheduled contact.")
+                .with_required(),
             Member::new("ScheduledTime", "scheduled-time", &Timestamp)
-                .doc("The new time to start the contact.")
-                .required(),
+                .with_doc("The new time to start the contact.")
+                .with_required(),
         ],
     ),
 );
@@ -588,38 +619,38 @@ pub static UpdateDataTableAttributeRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the data table belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("DataTableId", "data-table-id", &DataTableId)
-                .doc("The ID of the data table the attribute belongs to.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the data table the attribute belongs to.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("AttributeName", "attribute-name", &DataTableName)
-                .doc("The name the attribute has now, before any rename.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The name the attribute has now, before any rename.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("Name", "name", &DataTableName)
-                .doc(
+                .with_doc(
                     "The attribute's name after the change (the current name to keep it).",
                 )
-                .required(),
+                .with_required(),
             Member::new("ValueType", "value-type", &DataTableAttributeValueType)
-                .doc("The type of the attribute's values.")
-                .required(),
+                .with_doc("The type of the attribute's values.")
+                .with_required(),
             Member::new("Description", "description", &DataTableDescription)
-                .doc(
+                .with_doc(
                     "A new description of the data table attribute; leave it out to keep the current one.",
                 ),
             Member::new("Primary", "primary", &Boolean)
-                .doc(
+                .with_doc(
                     "Make the attribute part of the table's primary key, which identifies each record.",
                 )
-                .default("false"),
+                .with_default("false"),
             Member::new("Validation", "validation", &Validation)
-                .doc(
+                .with_doc(
                     "Rules the attribute's values must follow, such as lengths, numeric bounds, counts for lists, or an allowed set.",
                 ),
         ],
@@ -630,8 +661,9 @@ pub static UpdateDataTableAttributeResponse: Shape = Shape::new(
     "UpdateDataTableAttributeResponse",
     Kind::Structure(
         &[
-            Member::new("Name", "name", &DataTableName).required(),
-            Member::new("LockVersion", "lock-version", &DataTableLockVersion).required(),
+            Member::new("Name", "name", &DataTableName).with_required(),
+            Member::new("LockVersion", "lock-version", &DataTableLockVersion)
+                .with_required(),
         ],
     ),
 );
@@ -641,32 +673,34 @@ pub static UpdateDataTableMetadataRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the data table belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("DataTableId", "data-table-id", &DataTableId)
-                .doc("The ID of the data table to change.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the data table to change.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("Name", "name", &DataTableName)
-                .doc("The table's name after the change (the current name to keep it).")
-                .required(),
+                .with_doc(
+                    "The table's name after the change (the current name to keep it).",
+                )
+                .with_required(),
             Member::new("Description", "description", &DataTableDescription)
-                .doc(
+                .with_doc(
                     "A new description of the data table; leave it out to keep the current one.",
                 ),
             Member::new("ValueLockLevel", "value-lock-level", &DataTableLockLevel)
-                .doc(
+                .with_doc(
                     "The level (whole table, record, attribute, single value, or none) at which concurrent changes of values are detected and refused.",
                 )
-                .required(),
+                .with_required(),
             Member::new("TimeZone", "time-zone", &TimeZone)
-                .doc(
+                .with_doc(
                     "The time zone used when evaluating the table's values, as an IANA name.",
                 )
-                .required(),
+                .with_required(),
         ],
     ),
 );
@@ -674,7 +708,10 @@ pub static UpdateDataTableMetadataRequest: Shape = Shape::new(
 pub static UpdateDataTableMetadataResponse: Shape = Shape::new(
     "UpdateDataTableMetadataResponse",
     Kind::Structure(
-        &[Member::new("LockVersion", "lock-version", &DataTableLockVersion).required()],
+        &[
+            Member::new("LockVersion", "lock-version", &DataTableLockVersion)
+                .with_required(),
+        ],
     ),
 );
 
@@ -683,30 +720,30 @@ pub static UpdateDataTablePrimaryValuesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the data table belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("DataTableId", "data-table-id", &DataTableId)
-                .doc("The ID of the data table.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the data table.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("PrimaryValues", "primary-values", &PrimaryValuesSet)
-                .doc(
+                .with_doc(
                     "The record's current primary values, each an attribute name and value.",
                 )
-                .required(),
+                .with_required(),
             Member::new("NewPrimaryValues", "new-primary-values", &PrimaryValuesSet)
-                .doc(
+                .with_doc(
                     "The record's new primary values, each an attribute name and value.",
                 )
-                .required(),
+                .with_required(),
             Member::new("LockVersion", "lock-version", &DataTableLockVersion)
-                .doc(
+                .with_doc(
                     "The lock versions (of the table, attribute, record or value) as you last read them; the request fails if they have changed.",
                 )
-                .required(),
+                .with_required(),
         ],
     ),
 );
@@ -714,7 +751,10 @@ pub static UpdateDataTablePrimaryValuesRequest: Shape = Shape::new(
 pub static UpdateDataTablePrimaryValuesResponse: Shape = Shape::new(
     "UpdateDataTablePrimaryValuesResponse",
     Kind::Structure(
-        &[Member::new("LockVersion", "lock-version", &DataTableLockVersion).required()],
+        &[
+            Member::new("LockVersion", "lock-version", &DataTableLockVersion)
+                .with_required(),
+        ],
     ),
 );
 
@@ -723,25 +763,25 @@ pub static UpdateEmailAddressMetadataRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the email address belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("EmailAddressId", "email-address-id", &EmailAddressId)
-                .doc("The ID of the email address to change.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the email address to change.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("Description", "description", &Description)
-                .doc(
+                .with_doc(
                     "A new description of the email address; leave it out to keep the current one.",
                 ),
             Member::new("DisplayName", "display-name", &EmailAddressDisplayName)
-                .doc(
+                .with_doc(
                     "A new display name, shown as the sender of the address's messages.",
                 ),
             Member::new("ClientToken", "client-token", &ClientToken)
-                .doc(
+                .with_doc(
                     "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect.",
                 ),
         ],
@@ -763,44 +803,44 @@ pub static UpdateEvaluationFormRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the evaluation form belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("EvaluationFormId", "evaluation-form-id", &ResourceId)
-                .doc("The ID of the evaluation form to change.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the evaluation form to change.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new(
                     "EvaluationFormVersion",
                     "evaluation-form-version",
                     &VersionNumber,
                 )
-                .doc("The version of the form to update (the latest draft).")
-                .required()
-                .default("0"),
+                .with_doc("The version of the form to update (the latest draft).")
+                .with_required()
+                .with_default("0"),
             Member::new("CreateNewVersion", "create-new-version", &BoxedBoolean)
-                .doc(
+                .with_doc(
                     "Save the changes as a new version instead of overwriting the given one.",
                 )
-                .default("null"),
+                .with_default("null"),
             Member::new("Title", "title", &EvaluationFormTitle)
-                .doc("The form's title after the change.")
-                .required(),
+                .with_doc("The form's title after the change.")
+                .with_required(),
             Member::new("Description", "description", &EvaluationFormDescription)
-                .doc(
+                .with_doc(
                     "A new description of the evaluation form; leave it out to keep the current one.",
                 ),
             Member::new("Items", "items", &EvaluationFormItemsList)
-                .doc("The form's complete new content, its sections and questions.")
-                .required(),
+                .with_doc("The form's complete new content, its sections and questions.")
+                .with_required(),
             Member::new(
                     "ScoringStrategy",
                     "scoring-strategy",
                     &EvaluationFormScoringStrategy,
                 )
-                .doc(
+                .with_doc(
                     "How the form's score is computed (from sections or questions) and whether scoring is on.",
                 ),
             Member::new(
@@ -808,7 +848,7 @@ pub static UpdateEvaluationFormRequest: Shape = Shape::new(
                     "auto-evaluation-configuration",
                     &EvaluationFormAutoEvaluationConfiguration,
                 )
-                .doc(
+                .with_doc(
                     "Whether the evaluation may be filled in automatically, from Contact Lens analysis.",
                 ),
             Member::new(
@@ -816,29 +856,29 @@ pub static UpdateEvaluationFormRequest: Shape = Shape::new(
                     "review-configuration",
                     &EvaluationReviewConfiguration,
                 )
-                .doc(
+                .with_doc(
                     "Who is notified to review evaluations made with the form, and for how many days a review can be asked.",
                 ),
             Member::new("AsDraft", "as-draft", &BoxedBoolean)
-                .doc("Keep the version as a draft.")
-                .default("false"),
+                .with_doc("Keep the version as a draft.")
+                .with_default("false"),
             Member::new("ClientToken", "client-token", &ClientToken)
-                .doc(
+                .with_doc(
                     "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
                 )
-                .idempotency_token(),
+                .with_idempotency_token(),
             Member::new(
                     "TargetConfiguration",
                     "target-configuration",
                     &EvaluationFormTargetConfiguration,
                 )
-                .doc("Which kind of contact interaction the form is for."),
+                .with_doc("Which kind of contact interaction the form is for."),
             Member::new(
                     "LanguageConfiguration",
                     "language-configuration",
                     &EvaluationFormLanguageConfiguration,
                 )
-                .doc("The language of the form."),
+                .with_doc("The language of the form."),
         ],
     ),
 );
@@ -848,15 +888,16 @@ pub static UpdateEvaluationFormResponse: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("EvaluationFormId", "evaluation-form-id", &ResourceId)
-                .required(),
-            Member::new("EvaluationFormArn", "evaluation-form-arn", &ARN).required(),
+                .with_required(),
+            Member::new("EvaluationFormArn", "evaluation-form-arn", &ARN)
+                .with_required(),
             Member::new(
                     "EvaluationFormVersion",
                     "evaluation-form-version",
                     &VersionNumber,
                 )
-                .required()
-                .default("0"),
+                .with_required()
+                .with_default("0"),
         ],
     ),
 );
@@ -865,44 +906,44 @@ pub static UpdateHoursOfOperationDescription: Shape = Shape::new(
         "UpdateHoursOfOperationDescription",
         Kind::String,
     )
-    .length(Some(0.0), Some(250.0));
+    .with_length(Some(0.0), Some(250.0));
 
 pub static UpdateHoursOfOperationOverrideRequest: Shape = Shape::new(
     "UpdateHoursOfOperationOverrideRequest",
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the hours of operation belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new(
                     "HoursOfOperationId",
                     "hours-of-operation-id",
                     &HoursOfOperationId,
                 )
-                .doc("The ID of the hours of operation to change.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the hours of operation to change.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new(
                     "HoursOfOperationOverrideId",
                     "hours-of-operation-override-id",
                     &HoursOfOperationOverrideId,
                 )
-                .doc("The ID of the hours of operation override to change.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the hours of operation override to change.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("Name", "name", &CommonHumanReadableName)
-                .doc(
+                .with_doc(
                     "A new name for the hours of operation override; leave it out to keep the current one.",
                 ),
             Member::new("Description", "description", &CommonHumanReadableDescription)
-                .doc(
+                .with_doc(
                     "A new description of the hours of operation override; leave it out to keep the current one.",
                 ),
             Member::new("Config", "config", &HoursOfOperationOverrideConfigList)
-                .doc(
+                .with_doc(
                     "The new opening times on the override's dates, replacing the current ones.",
                 ),
             Member::new(
@@ -910,17 +951,19 @@ pub static UpdateHoursOfOperationOverrideRequest: Shape = Shape::new(
                     "effective-from",
                     &HoursOfOperationOverrideYearMonthDayDateFormat,
                 )
-                .doc("A new first date, as YYYY-MM-DD."),
+                .with_doc("A new first date, as YYYY-MM-DD."),
             Member::new(
                     "EffectiveTill",
                     "effective-till",
                     &HoursOfOperationOverrideYearMonthDayDateFormat,
                 )
-                .doc("A new last date, as YYYY-MM-DD."),
+                .with_doc("A new last date, as YYYY-MM-DD."),
             Member::new("RecurrenceConfig", "recurrence-config", &RecurrenceConfig)
-                .doc("A new recurrence (weekly, monthly or yearly, with an interval)."),
+                .with_doc(
+                    "A new recurrence (weekly, monthly or yearly, with an interval).",
+                ),
             Member::new("OverrideType", "override-type", &OverrideType)
-                .doc(
+                .with_doc(
                     "Whether the override sets special opening times (STANDARD) or keeps the hours open or closed for the whole period.",
                 ),
         ],
@@ -932,31 +975,31 @@ pub static UpdateHoursOfOperationRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the hours of operation belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new(
                     "HoursOfOperationId",
                     "hours-of-operation-id",
                     &HoursOfOperationId,
                 )
-                .doc("The ID of the hours of operation to change.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the hours of operation to change.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("Name", "name", &CommonNameLength127)
-                .doc(
+                .with_doc(
                     "A new name for the hours of operation; leave it out to keep the current one.",
                 ),
             Member::new("Description", "description", &UpdateHoursOfOperationDescription)
-                .doc(
+                .with_doc(
                     "A new description of the hours of operation; leave it out to keep the current one.",
                 ),
             Member::new("TimeZone", "time-zone", &TimeZone)
-                .doc("A new time zone, as an IANA name such as America/New_York."),
+                .with_doc("A new time zone, as an IANA name such as America/New_York."),
             Member::new("Config", "config", &HoursOfOperationConfigList)
-                .doc(
+                .with_doc(
                     "The new opening times, a start and an end time for each day, replacing all current ones.",
                 ),
         ],
@@ -968,21 +1011,23 @@ pub static UpdateInstanceAttributeRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance whose setting to change.")
-                .required()
-                .location(Location::Label),
+                .with_doc(
+                    "The ID of the Amazon Connect instance whose setting to change.",
+                )
+                .with_required()
+                .with_location(Location::Label),
             Member::new("AttributeType", "attribute-type", &InstanceAttributeType)
-                .doc("The setting to change.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The setting to change.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("Value", "value", &InstanceAttributeValue)
-                .doc("The new value of the setting, such as true or false.")
-                .required(),
+                .with_doc("The new value of the setting, such as true or false.")
+                .with_required(),
             Member::new("ClientToken", "client-token", &ClientToken)
-                .doc(
+                .with_doc(
                     "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
                 )
-                .idempotency_token(),
+                .with_idempotency_token(),
         ],
     ),
 );
@@ -992,29 +1037,29 @@ pub static UpdateInstanceStorageConfigRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance whose storage destination to change.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("AssociationId", "association-id", &AssociationId)
-                .doc("The ID of the storage association to change.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the storage association to change.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("ResourceType", "resource-type", &InstanceStorageResourceType)
-                .doc("The kind of instance data the association is for.")
-                .required()
-                .location(Location::Query("resourceType")),
+                .with_doc("The kind of instance data the association is for.")
+                .with_required()
+                .with_location(Location::Query("resourceType")),
             Member::new("StorageConfig", "storage-config", &InstanceStorageConfig)
-                .doc(
+                .with_doc(
                     "The new destination settings, with the storage type and the S3, Kinesis, Firehose or video stream details.",
                 )
-                .required(),
+                .with_required(),
             Member::new("ClientToken", "client-token", &ClientToken)
-                .doc(
+                .with_doc(
                     "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
                 )
-                .idempotency_token(),
+                .with_idempotency_token(),
         ],
     ),
 );
@@ -1024,18 +1069,18 @@ pub static UpdateNotificationContentRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the notification belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("NotificationId", "notification-id", &NotificationId)
-                .doc("The ID of the notification to change.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the notification to change.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("Content", "content", &NotificationContent)
-                .doc("The new text, by language code (for example en_US).")
-                .required(),
+                .with_doc("The new text, by language code (for example en_US).")
+                .with_required(),
         ],
     ),
 );
@@ -1050,27 +1095,29 @@ pub static UpdateParticipantAuthenticationRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("State", "state", &ParticipantToken)
-                .doc(
+                .with_doc(
                     "The state value that the authentication request was started with, tying the result to the contact.",
                 )
-                .required(),
+                .with_required(),
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that handles the chat contact.",
                 )
-                .required(),
+                .with_required(),
             Member::new("Code", "code", &AuthorizationCode)
-                .doc(
+                .with_doc(
                     "The authorization code Amazon Cognito returned after the customer signed in; give this or Error.",
                 ),
             Member::new("Error", "error", &AuthenticationError)
-                .doc("The error code returned instead of a code when sign-in failed."),
+                .with_doc(
+                    "The error code returned instead of a code when sign-in failed.",
+                ),
             Member::new(
                     "ErrorDescription",
                     "error-description",
                     &AuthenticationErrorDescription,
                 )
-                .doc("A description of that error."),
+                .with_doc("A description of that error."),
         ],
     ),
 );
@@ -1090,22 +1137,24 @@ pub static UpdateParticipantRoleConfigRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance that handles the contact.")
-                .required()
-                .location(Location::Label),
+                .with_doc(
+                    "The ID of the Amazon Connect instance that handles the contact.",
+                )
+                .with_required()
+                .with_location(Location::Label),
             Member::new("ContactId", "contact-id", &ContactId)
-                .doc("The ID of the chat contact.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the chat contact.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new(
                     "ChannelConfiguration",
                     "channel-configuration",
                     &UpdateParticipantRoleConfigChannelInfo,
                 )
-                .doc(
+                .with_doc(
                     "For chat, the idle time-outs and the actions taken when they expire, for each participant role.",
                 )
-                .required(),
+                .with_required(),
         ],
     ),
 );
@@ -1120,20 +1169,20 @@ pub static UpdatePhoneNumberMetadataRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("PhoneNumberId", "phone-number-id", &PhoneNumberId)
-                .doc("The ID of the phone number to change.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the phone number to change.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new(
                     "PhoneNumberDescription",
                     "phone-number-description",
                     &PhoneNumberDescription,
                 )
-                .doc("The number's new description."),
+                .with_doc("The number's new description."),
             Member::new("ClientToken", "client-token", &ClientToken)
-                .doc(
+                .with_doc(
                     "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
                 )
-                .idempotency_token(),
+                .with_idempotency_token(),
         ],
     ),
 );
@@ -1143,22 +1192,22 @@ pub static UpdatePhoneNumberRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("PhoneNumberId", "phone-number-id", &PhoneNumberId)
-                .doc("The ID of the phone number to move.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the phone number to move.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("TargetArn", "target-arn", &ARN)
-                .doc(
+                .with_doc(
                     "The ARN of the instance or traffic distribution group to move the number to; give this or InstanceId.",
                 ),
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the instance to move the number to; give this or TargetArn.",
                 ),
             Member::new("ClientToken", "client-token", &ClientToken)
-                .doc(
+                .with_doc(
                     "A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.",
                 )
-                .idempotency_token(),
+                .with_idempotency_token(),
         ],
     ),
 );
@@ -1178,25 +1227,25 @@ pub static UpdatePredefinedAttributeRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the predefined attribute belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("Name", "name", &PredefinedAttributeName)
-                .doc("The name of the predefined attribute to change.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The name of the predefined attribute to change.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("Values", "values", &PredefinedAttributeValues)
-                .doc("The attribute's new list of allowed values."),
+                .with_doc("The attribute's new list of allowed values."),
             Member::new("Purposes", "purposes", &PredefinedAttributePurposeNameList)
-                .doc("What the attribute's values are used for, as free labels."),
+                .with_doc("What the attribute's values are used for, as free labels."),
             Member::new(
                     "AttributeConfiguration",
                     "attribute-configuration",
                     &InputPredefinedAttributeConfiguration,
                 )
-                .doc(
+                .with_doc(
                     "Settings of the attribute, such as whether values are checked against the list when assigned.",
                 ),
         ],
@@ -1208,21 +1257,25 @@ pub static UpdatePromptRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance that the prompt belongs to.")
-                .required()
-                .location(Location::Label),
+                .with_doc(
+                    "The ID of the Amazon Connect instance that the prompt belongs to.",
+                )
+                .with_required()
+                .with_location(Location::Label),
             Member::new("PromptId", "prompt-id", &PromptId)
-                .doc("The ID of the prompt to change.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the prompt to change.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("Name", "name", &CommonNameLength127)
-                .doc("A new name for the prompt; leave it out to keep the current one."),
+                .with_doc(
+                    "A new name for the prompt; leave it out to keep the current one.",
+                ),
             Member::new("Description", "description", &PromptDescription)
-                .doc(
+                .with_doc(
                     "A new description of the prompt; leave it out to keep the current one.",
                 ),
             Member::new("S3Uri", "s3-uri", &S3Uri)
-                .doc(
+                .with_doc(
                     "The Amazon S3 URI of a new audio file. It has the form s3://bucket/key.",
                 ),
         ],
@@ -1244,20 +1297,22 @@ pub static UpdateQueueHoursOfOperationRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance that the queue belongs to.")
-                .required()
-                .location(Location::Label),
+                .with_doc(
+                    "The ID of the Amazon Connect instance that the queue belongs to.",
+                )
+                .with_required()
+                .with_location(Location::Label),
             Member::new("QueueId", "queue-id", &QueueId)
-                .doc("The ID of the queue to change.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the queue to change.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new(
                     "HoursOfOperationId",
                     "hours-of-operation-id",
                     &HoursOfOperationId,
                 )
-                .doc("The ID of the new hours of operation.")
-                .required(),
+                .with_doc("The ID of the new hours of operation.")
+                .with_required(),
         ],
     ),
 );
@@ -1267,18 +1322,20 @@ pub static UpdateQueueMaxContactsRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance that the queue belongs to.")
-                .required()
-                .location(Location::Label),
+                .with_doc(
+                    "The ID of the Amazon Connect instance that the queue belongs to.",
+                )
+                .with_required()
+                .with_location(Location::Label),
             Member::new("QueueId", "queue-id", &QueueId)
-                .doc("The ID of the queue to change.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the queue to change.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("MaxContacts", "max-contacts", &QueueMaxContacts)
-                .doc(
+                .with_doc(
                     "The most contacts the queue may hold at once; leave it out to remove the limit.",
                 )
-                .default("null"),
+                .with_default("null"),
         ],
     ),
 );
@@ -1288,17 +1345,21 @@ pub static UpdateQueueNameRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance that the queue belongs to.")
-                .required()
-                .location(Location::Label),
+                .with_doc(
+                    "The ID of the Amazon Connect instance that the queue belongs to.",
+                )
+                .with_required()
+                .with_location(Location::Label),
             Member::new("QueueId", "queue-id", &QueueId)
-                .doc("The ID of the queue to change.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the queue to change.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("Name", "name", &CommonNameLength127)
-                .doc("A new name for the queue; leave it out to keep the current one."),
+                .with_doc(
+                    "A new name for the queue; leave it out to keep the current one.",
+                ),
             Member::new("Description", "description", &QueueDescription)
-                .doc(
+                .with_doc(
                     "A new description of the queue; leave it out to keep the current one.",
                 ),
         ],
@@ -1310,22 +1371,24 @@ pub static UpdateQueueOutboundCallerConfigRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance that the queue belongs to.")
-                .required()
-                .location(Location::Label),
+                .with_doc(
+                    "The ID of the Amazon Connect instance that the queue belongs to.",
+                )
+                .with_required()
+                .with_location(Location::Label),
             Member::new("QueueId", "queue-id", &QueueId)
-                .doc("The ID of the queue to change.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the queue to change.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new(
                     "OutboundCallerConfig",
                     "outbound-caller-config",
                     &OutboundCallerConfig,
                 )
-                .doc(
+                .with_doc(
                     "The caller ID name, the caller ID number (by phone number ID) and the outbound whisper flow.",
                 )
-                .required(),
+                .with_required(),
         ],
     ),
 );
@@ -1335,20 +1398,22 @@ pub static UpdateQueueOutboundEmailConfigRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance that the queue belongs to.")
-                .required()
-                .location(Location::Label),
+                .with_doc(
+                    "The ID of the Amazon Connect instance that the queue belongs to.",
+                )
+                .with_required()
+                .with_location(Location::Label),
             Member::new("QueueId", "queue-id", &QueueId)
-                .doc("The ID of the queue to change.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the queue to change.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new(
                     "OutboundEmailConfig",
                     "outbound-email-config",
                     &OutboundEmailConfig,
                 )
-                .doc("The email address, by ID, to send from by default.")
-                .required(),
+                .with_doc("The email address, by ID, to send from by default.")
+                .with_required(),
         ],
     ),
 );
@@ -1358,16 +1423,18 @@ pub static UpdateQueueStatusRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance that the queue belongs to.")
-                .required()
-                .location(Location::Label),
+                .with_doc(
+                    "The ID of the Amazon Connect instance that the queue belongs to.",
+                )
+                .with_required()
+                .with_location(Location::Label),
             Member::new("QueueId", "queue-id", &QueueId)
-                .doc("The ID of the queue to change.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the queue to change.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("Status", "status", &QueueStatus)
-                .doc("Whether the queue is enabled.")
-                .required(),
+                .with_doc("Whether the queue is enabled.")
+                .with_required(),
         ],
     ),
 );
@@ -1377,24 +1444,24 @@ pub static UpdateQuickConnectConfigRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the quick connect belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("QuickConnectId", "quick-connect-id", &QuickConnectId)
-                .doc("The ID of the quick connect to change.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the quick connect to change.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new(
                     "QuickConnectConfig",
                     "quick-connect-config",
                     &QuickConnectConfig,
                 )
-                .doc(
+                .with_doc(
                     "The new type and destination (a user and flow, a queue and flow, a phone number, or a flow).",
                 )
-                .required(),
+                .with_required(),
         ],
     ),
 );
@@ -1403,28 +1470,28 @@ pub static UpdateQuickConnectDescription: Shape = Shape::new(
         "UpdateQuickConnectDescription",
         Kind::String,
     )
-    .length(Some(0.0), Some(250.0));
+    .with_length(Some(0.0), Some(250.0));
 
 pub static UpdateQuickConnectNameRequest: Shape = Shape::new(
     "UpdateQuickConnectNameRequest",
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the quick connect belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("QuickConnectId", "quick-connect-id", &QuickConnectId)
-                .doc("The ID of the quick connect to change.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the quick connect to change.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("Name", "name", &QuickConnectName)
-                .doc(
+                .with_doc(
                     "A new name for the quick connect; leave it out to keep the current one.",
                 ),
             Member::new("Description", "description", &UpdateQuickConnectDescription)
-                .doc(
+                .with_doc(
                     "A new description of the quick connect; leave it out to keep the current one.",
                 ),
         ],
@@ -1436,24 +1503,24 @@ pub static UpdateRoutingProfileAgentAvailabilityTimerRequest: Shape = Shape::new
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the routing profile belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("RoutingProfileId", "routing-profile-id", &RoutingProfileId)
-                .doc("The ID of the routing profile to change.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the routing profile to change.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new(
                     "AgentAvailabilityTimer",
                     "agent-availability-timer",
                     &AgentAvailabilityTimer,
                 )
-                .doc(
+                .with_doc(
                     "How agents are ranked, by time since their last activity or since their last inbound contact.",
                 )
-                .required(),
+                .with_required(),
         ],
     ),
 );
@@ -1463,20 +1530,20 @@ pub static UpdateRoutingProfileConcurrencyRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the routing profile belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("RoutingProfileId", "routing-profile-id", &RoutingProfileId)
-                .doc("The ID of the routing profile to change.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the routing profile to change.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("MediaConcurrencies", "media-concurrencies", &MediaConcurrencies)
-                .doc(
+                .with_doc(
                     "For each channel, how many contacts an agent can handle at once and whether other channels may be offered meanwhile.",
                 )
-                .required(),
+                .with_required(),
         ],
     ),
 );
@@ -1486,18 +1553,18 @@ pub static UpdateRoutingProfileDefaultOutboundQueueRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the routing profile belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("RoutingProfileId", "routing-profile-id", &RoutingProfileId)
-                .doc("The ID of the routing profile to change.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the routing profile to change.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("DefaultOutboundQueueId", "default-outbound-queue-id", &QueueId)
-                .doc("The ID of the new default outbound queue.")
-                .required(),
+                .with_doc("The ID of the new default outbound queue.")
+                .with_required(),
         ],
     ),
 );
@@ -1507,21 +1574,21 @@ pub static UpdateRoutingProfileNameRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the routing profile belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("RoutingProfileId", "routing-profile-id", &RoutingProfileId)
-                .doc("The ID of the routing profile to change.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the routing profile to change.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("Name", "name", &RoutingProfileName)
-                .doc(
+                .with_doc(
                     "A new name for the routing profile; leave it out to keep the current one.",
                 ),
             Member::new("Description", "description", &RoutingProfileDescription)
-                .doc(
+                .with_doc(
                     "A new description of the routing profile; leave it out to keep the current one.",
                 ),
         ],
@@ -1533,20 +1600,20 @@ pub static UpdateRoutingProfileQueuesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the routing profile belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("RoutingProfileId", "routing-profile-id", &RoutingProfileId)
-                .doc("The ID of the routing profile to change.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the routing profile to change.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("QueueConfigs", "queue-configs", &RoutingProfileQueueConfigList)
-                .doc(
+                .with_doc(
                     "The queues to change, each with its channel and its new priority (1 is highest) and delay in seconds.",
                 )
-                .required(),
+                .with_required(),
         ],
     ),
 );
@@ -1556,25 +1623,31 @@ pub static UpdateRuleRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("RuleId", "rule-id", &RuleId)
-                .doc("The ID of the rule to change.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the rule to change.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance that the rule belongs to.")
-                .required()
-                .location(Location::Label),
+                .with_doc(
+                    "The ID of the Amazon Connect instance that the rule belongs to.",
+                )
+                .with_required()
+                .with_location(Location::Label),
             Member::new("Name", "name", &RuleName)
-                .doc("The rule's name after the change.")
-                .required(),
+                .with_doc("The rule's name after the change.")
+                .with_required(),
             Member::new("Function", "function", &RuleFunction)
-                .doc("The rule's new condition, in the Amazon Connect rules language.")
-                .required(),
+                .with_doc(
+                    "The rule's new condition, in the Amazon Connect rules language.",
+                )
+                .with_required(),
             Member::new("Actions", "actions", &RuleActions)
-                .doc("The rule's new actions, replacing the current ones.")
-                .required(),
+                .with_doc("The rule's new actions, replacing the current ones.")
+                .with_required(),
             Member::new("PublishStatus", "publish-status", &RulePublishStatus)
-                .doc("Whether the rule becomes a draft or is published (in effect).")
-                .required(),
+                .with_doc(
+                    "Whether the rule becomes a draft or is published (in effect).",
+                )
+                .with_required(),
         ],
     ),
 );
@@ -1584,29 +1657,29 @@ pub static UpdateSecurityProfileRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("Description", "description", &SecurityProfileDescription)
-                .doc(
+                .with_doc(
                     "A new description of the security profile; leave it out to keep the current one.",
                 ),
             Member::new("Permissions", "permissions", &PermissionsList)
-                .doc(
+                .with_doc(
                     "The permissions the profile grants from now on, replacing the current ones.",
                 ),
             Member::new("SecurityProfileId", "security-profile-id", &SecurityProfileId)
-                .doc("The ID of the security profile to change.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the security profile to change.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the security profile belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new(
                     "AllowedAccessControlTags",
                     "allowed-access-control-tags",
                     &AllowedAccessControlTags,
                 )
-                .doc(
+                .with_doc(
                     "Tags (key and value) that limit the profile to resources carrying them, for the resource types listed in TagRestrictedResources.",
                 ),
             Member::new(
@@ -1614,11 +1687,11 @@ pub static UpdateSecurityProfileRequest: Shape = Shape::new(
                     "tag-restricted-resources",
                     &TagRestrictedResourceList,
                 )
-                .doc(
+                .with_doc(
                     "The resource types (such as User or Queue) to which the tag-based access control applies.",
                 ),
             Member::new("Applications", "applications", &Applications)
-                .doc(
+                .with_doc(
                     "Third-party applications and the permissions the profile grants in each, by namespace.",
                 ),
             Member::new(
@@ -1626,7 +1699,7 @@ pub static UpdateSecurityProfileRequest: Shape = Shape::new(
                     "hierarchy-restricted-resources",
                     &HierarchyRestrictedResourceList,
                 )
-                .doc(
+                .with_doc(
                     "The resource types (such as User) to which the hierarchy-based access control applies.",
                 ),
             Member::new(
@@ -1634,7 +1707,7 @@ pub static UpdateSecurityProfileRequest: Shape = Shape::new(
                     "allowed-access-control-hierarchy-group-id",
                     &HierarchyGroupId,
                 )
-                .doc(
+                .with_doc(
                     "The ID of the hierarchy group that limits the profile to users in it and below it.",
                 ),
             Member::new(
@@ -1642,7 +1715,7 @@ pub static UpdateSecurityProfileRequest: Shape = Shape::new(
                     "allowed-flow-modules",
                     &AllowedFlowModules,
                 )
-                .doc(
+                .with_doc(
                     "The flow modules the profile grants access to, each by type and module ID.",
                 ),
             Member::new(
@@ -1650,7 +1723,7 @@ pub static UpdateSecurityProfileRequest: Shape = Shape::new(
                     "granular-access-control-configuration",
                     &GranularAccessControlConfiguration,
                 )
-                .doc(
+                .with_doc(
                     "Finer-grained access rules, such as which data tables, attributes and values the profile may read or change.",
                 ),
         ],
@@ -1662,41 +1735,41 @@ pub static UpdateTaskTemplateRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("TaskTemplateId", "task-template-id", &TaskTemplateId)
-                .doc("The ID of the task template to change.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the task template to change.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the task template belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("Name", "name", &TaskTemplateName)
-                .doc(
+                .with_doc(
                     "A new name for the task template; leave it out to keep the current one.",
                 ),
             Member::new("Description", "description", &TaskTemplateDescription)
-                .doc(
+                .with_doc(
                     "A new description of the task template; leave it out to keep the current one.",
                 ),
             Member::new("ContactFlowId", "contact-flow-id", &ContactFlowId)
-                .doc("The ID of the flow tasks from the template start in."),
+                .with_doc("The ID of the flow tasks from the template start in."),
             Member::new("SelfAssignFlowId", "self-assign-flow-id", &ContactFlowId)
-                .doc(
+                .with_doc(
                     "The ID of the flow that runs when an agent assigns a task from this template to themselves.",
                 ),
             Member::new("Constraints", "constraints", &TaskTemplateConstraints)
-                .doc(
+                .with_doc(
                     "Which fields of tasks from this template are required, read-only or hidden.",
                 ),
             Member::new("Defaults", "defaults", &TaskTemplateDefaults)
-                .doc("Default values for fields of tasks from this template."),
+                .with_doc("Default values for fields of tasks from this template."),
             Member::new("Status", "status", &TaskTemplateStatus)
-                .doc(
+                .with_doc(
                     "Whether the template can be used to create tasks (ACTIVE) or not.",
                 ),
             Member::new("Fields", "fields", &TaskTemplateFields)
-                .doc(
+                .with_doc(
                     "The fields of tasks from the template, replacing the current ones.",
                 ),
         ],
@@ -1729,19 +1802,19 @@ pub static UpdateTestCaseRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceIdOrArn)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the test case belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("TestCaseId", "test-case-id", &TestCaseId)
-                .doc("The ID of the test case to change.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the test case to change.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("Content", "content", &TestCaseContent)
-                .doc("The test's new definition, as a JSON string."),
+                .with_doc("The test's new definition, as a JSON string."),
             Member::new("EntryPoint", "entry-point", &TestCaseEntryPoint)
-                .doc(
+                .with_doc(
                     "How the simulated contact enters (a voice call to a phone number, or a chat), with its parameters.",
                 ),
             Member::new(
@@ -1749,29 +1822,29 @@ pub static UpdateTestCaseRequest: Shape = Shape::new(
                     "initialization-data",
                     &TestCaseInitializationData,
                 )
-                .doc(
+                .with_doc(
                     "Initial data for the simulated contact, such as contact attributes, as a JSON string.",
                 ),
             Member::new("Name", "name", &TestCaseName)
-                .doc(
+                .with_doc(
                     "A new name for the test case; leave it out to keep the current one.",
                 ),
             Member::new("Description", "description", &TestCaseDescription)
-                .doc(
+                .with_doc(
                     "A new description of the test case; leave it out to keep the current one.",
                 ),
             Member::new("Status", "status", &TestCaseStatus)
-                .doc("Whether to publish the test case or keep it as a draft."),
+                .with_doc("Whether to publish the test case or keep it as a draft."),
             Member::new("LastModifiedTime", "last-modified-time", &Timestamp)
-                .doc(
+                .with_doc(
                     "The test case's last-modified time as you last read it; the request fails if it has changed since.",
                 )
-                .location(Location::Header("x-amz-last-modified-time")),
+                .with_location(Location::Header("x-amz-last-modified-time")),
             Member::new("LastModifiedRegion", "last-modified-region", &RegionName)
-                .doc(
+                .with_doc(
                     "The AWS Region where the resource was last modified, as you last read it; used with LastModifiedTime to detect a concurrent change.",
                 )
-                .location(Location::Header("x-amz-last-modified-region")),
+                .with_location(Location::Header("x-amz-last-modified-region")),
         ],
     ),
 );
@@ -1786,17 +1859,19 @@ pub static UpdateTrafficDistributionRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("Id", "id", &TrafficDistributionGroupIdOrArn)
-                .doc("The ID or ARN of the traffic distribution group.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID or ARN of the traffic distribution group.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("TelephonyConfig", "telephony-config", &TelephonyConfig)
-                .doc(
+                .with_doc(
                     "How to divide telephony traffic between the Regions, as percentages.",
                 ),
             Member::new("SignInConfig", "sign-in-config", &SignInConfig)
-                .doc("Which Regions agents may sign in to, and how sign-in is divided."),
+                .with_doc(
+                    "Which Regions agents may sign in to, and how sign-in is divided.",
+                ),
             Member::new("AgentConfig", "agent-config", &AgentConfig)
-                .doc("How to divide agents between the Regions, as percentages."),
+                .with_doc("How to divide agents between the Regions, as percentages."),
         ],
     ),
 );
@@ -1811,13 +1886,15 @@ pub static UpdateUserConfigRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("AutoAcceptConfigs", "auto-accept-configs", &AutoAcceptConfigs)
-                .doc("For each channel, whether contacts are accepted automatically."),
+                .with_doc(
+                    "For each channel, whether contacts are accepted automatically.",
+                ),
             Member::new(
                     "AfterContactWorkConfigs",
                     "after-contact-work-configs",
                     &AfterContactWorkConfigs,
                 )
-                .doc(
+                .with_doc(
                     "For each channel, how long the agent may spend on after-contact work.",
                 ),
             Member::new(
@@ -1825,13 +1902,13 @@ pub static UpdateUserConfigRequest: Shape = Shape::new(
                     "phone-number-configs",
                     &PhoneNumberConfigs,
                 )
-                .doc("For each channel, the phone type and desk phone number."),
+                .with_doc("For each channel, the phone type and desk phone number."),
             Member::new(
                     "PersistentConnectionConfigs",
                     "persistent-connection-configs",
                     &PersistentConnectionConfigs,
                 )
-                .doc(
+                .with_doc(
                     "For each channel, whether the agent's connection stays open between calls.",
                 ),
             Member::new(
@@ -1839,17 +1916,19 @@ pub static UpdateUserConfigRequest: Shape = Shape::new(
                     "voice-enhancement-configs",
                     &VoiceEnhancementConfigs,
                 )
-                .doc(
+                .with_doc(
                     "For each channel, the voice enhancement (noise suppression) mode.",
                 ),
             Member::new("UserId", "user-id", &UserId)
-                .doc("The ID of the user to change.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the user to change.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance that the user belongs to.")
-                .required()
-                .location(Location::Label),
+                .with_doc(
+                    "The ID of the Amazon Connect instance that the user belongs to.",
+                )
+                .with_required()
+                .with_location(Location::Label),
         ],
     ),
 );
@@ -1859,18 +1938,18 @@ pub static UpdateUserHierarchyGroupNameRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("Name", "name", &HierarchyGroupName)
-                .doc("The new name of the hierarchy group.")
-                .required(),
+                .with_doc("The new name of the hierarchy group.")
+                .with_required(),
             Member::new("HierarchyGroupId", "hierarchy-group-id", &HierarchyGroupId)
-                .doc("The ID of the group to rename.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the group to rename.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the hierarchy group belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
         ],
     ),
 );
@@ -1880,17 +1959,19 @@ pub static UpdateUserHierarchyRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("HierarchyGroupId", "hierarchy-group-id", &HierarchyGroupId)
-                .doc(
+                .with_doc(
                     "The ID of the group to move the user to; leave it out to take the user out of the hierarchy.",
                 ),
             Member::new("UserId", "user-id", &UserId)
-                .doc("The ID of the user to change.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the user to change.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance that the user belongs to.")
-                .required()
-                .location(Location::Label),
+                .with_doc(
+                    "The ID of the Amazon Connect instance that the user belongs to.",
+                )
+                .with_required()
+                .with_location(Location::Label),
         ],
     ),
 );
@@ -1904,16 +1985,16 @@ pub static UpdateUserHierarchyStructureRequest: Shape = Shape::new(
                     "hierarchy-structure",
                     &HierarchyStructureUpdate,
                 )
-                .doc(
+                .with_doc(
                     "The names of the hierarchy's levels, from level one (top) to level five.",
                 )
-                .required(),
+                .with_required(),
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance whose agent hierarchy levels to rename.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
         ],
     ),
 );
@@ -1923,18 +2004,18 @@ pub static UpdateUserIdentityInfoRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("IdentityInfo", "identity-info", &UserIdentityInfo)
-                .doc(
+                .with_doc(
                     "The user's new first and last name, email address, secondary email address and mobile number.",
                 )
-                .required(),
+                .with_required(),
             Member::new("UserId", "user-id", &UserId)
-                .doc("The ID of the user whose identity information to change.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the user whose identity information to change.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance the user belongs to.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the Amazon Connect instance the user belongs to.")
+                .with_required()
+                .with_location(Location::Label),
         ],
     ),
 );
@@ -1944,30 +2025,32 @@ pub static UpdateUserNotificationStatusRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance that the user belongs to.")
-                .required()
-                .location(Location::Label),
+                .with_doc(
+                    "The ID of the Amazon Connect instance that the user belongs to.",
+                )
+                .with_required()
+                .with_location(Location::Label),
             Member::new("NotificationId", "notification-id", &NotificationId)
-                .doc("The ID of the notification.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the notification.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("UserId", "user-id", &UserId)
-                .doc("The ID of the user to change.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the user to change.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("Status", "status", &NotificationStatus)
-                .doc("The notification's new status for the user.")
-                .required(),
+                .with_doc("The notification's new status for the user.")
+                .with_required(),
             Member::new("LastModifiedTime", "last-modified-time", &Timestamp)
-                .doc(
+                .with_doc(
                     "The status's last-modified time as you last read it; the request fails if it has changed since.",
                 )
-                .location(Location::Header("x-amz-last-modified-time")),
+                .with_location(Location::Header("x-amz-last-modified-time")),
             Member::new("LastModifiedRegion", "last-modified-region", &RegionName)
-                .doc(
+                .with_doc(
                     "The AWS Region where the resource was last modified, as you last read it; used with LastModifiedTime to detect a concurrent change.",
                 )
-                .location(Location::Header("x-amz-last-modified-region")),
+                .with_location(Location::Header("x-amz-last-modified-region")),
         ],
     ),
 );
@@ -1982,18 +2065,20 @@ pub static UpdateUserPhoneConfigRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("PhoneConfig", "phone-config", &UserPhoneConfig)
-                .doc(
+                .with_doc(
                     "The user's new phone type (softphone or desk phone), desk phone number, auto-accept and after-contact work time limit.",
                 )
-                .required(),
+                .with_required(),
             Member::new("UserId", "user-id", &UserId)
-                .doc("The ID of the user to change.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the user to change.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance that the user belongs to.")
-                .required()
-                .location(Location::Label),
+                .with_doc(
+                    "The ID of the Amazon Connect instance that the user belongs to.",
+                )
+                .with_required()
+                .with_location(Location::Label),
         ],
     ),
 );
@@ -2003,18 +2088,20 @@ pub static UpdateUserProficienciesRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance that the user belongs to.")
-                .required()
-                .location(Location::Label),
+                .with_doc(
+                    "The ID of the Amazon Connect instance that the user belongs to.",
+                )
+                .with_required()
+                .with_location(Location::Label),
             Member::new("UserId", "user-id", &UserId)
-                .doc("The ID of the user to change.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the user to change.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("UserProficiencies", "user-proficiencies", &UserProficiencyList)
-                .doc(
+                .with_doc(
                     "The proficiencies to change, each an attribute name and value with its new level from 1 to 5.",
                 )
-                .required(),
+                .with_required(),
         ],
     ),
 );
@@ -2024,16 +2111,18 @@ pub static UpdateUserRoutingProfileRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("RoutingProfileId", "routing-profile-id", &RoutingProfileId)
-                .doc("The ID of the new routing profile.")
-                .required(),
+                .with_doc("The ID of the new routing profile.")
+                .with_required(),
             Member::new("UserId", "user-id", &UserId)
-                .doc("The ID of the user to change.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the user to change.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance that the user belongs to.")
-                .required()
-                .location(Location::Label),
+                .with_doc(
+                    "The ID of the Amazon Connect instance that the user belongs to.",
+                )
+                .with_required()
+                .with_location(Location::Label),
         ],
     ),
 );
@@ -2047,18 +2136,20 @@ pub static UpdateUserSecurityProfilesRequest: Shape = Shape::new(
                     "security-profile-ids",
                     &SecurityProfileIds,
                 )
-                .doc(
+                .with_doc(
                     "The IDs of the security profiles the user is to have, replacing the current ones.",
                 )
-                .required(),
+                .with_required(),
             Member::new("UserId", "user-id", &UserId)
-                .doc("The ID of the user to change.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the user to change.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc("The ID of the Amazon Connect instance that the user belongs to.")
-                .required()
-                .location(Location::Label),
+                .with_doc(
+                    "The ID of the Amazon Connect instance that the user belongs to.",
+                )
+                .with_required()
+                .with_location(Location::Label),
         ],
     ),
 );
@@ -2068,19 +2159,21 @@ pub static UpdateViewContentRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &ViewsInstanceId)
-                .doc("The ID of the Amazon Connect instance that the view belongs to.")
-                .required()
-                .location(Location::Label),
+                .with_doc(
+                    "The ID of the Amazon Connect instance that the view belongs to.",
+                )
+                .with_required()
+                .with_location(Location::Label),
             Member::new("ViewId", "view-id", &ViewId)
-                .doc("The ID of the view to change.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the view to change.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("Status", "status", &ViewStatus)
-                .doc("Whether to publish the new content or save it as a draft.")
-                .required(),
+                .with_doc("Whether to publish the new content or save it as a draft.")
+                .with_required(),
             Member::new("Content", "content", &ViewInputContent)
-                .doc("The view's new template (JSON) and the actions it can raise.")
-                .required(),
+                .with_doc("The view's new template (JSON) and the actions it can raise.")
+                .with_required(),
         ],
     ),
 );
@@ -2095,17 +2188,21 @@ pub static UpdateViewMetadataRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &ViewsInstanceId)
-                .doc("The ID of the Amazon Connect instance that the view belongs to.")
-                .required()
-                .location(Location::Label),
+                .with_doc(
+                    "The ID of the Amazon Connect instance that the view belongs to.",
+                )
+                .with_required()
+                .with_location(Location::Label),
             Member::new("ViewId", "view-id", &ViewId)
-                .doc("The ID of the view to change.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the view to change.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("Name", "name", &ViewName)
-                .doc("A new name for the view; leave it out to keep the current one."),
+                .with_doc(
+                    "A new name for the view; leave it out to keep the current one.",
+                ),
             Member::new("Description", "description", &ViewDescription)
-                .doc(
+                .with_doc(
                     "A new description of the view; leave it out to keep the current one.",
                 ),
         ],
@@ -2122,25 +2219,25 @@ pub static UpdateWorkspaceMetadataRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the workspace belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("WorkspaceId", "workspace-id", &WorkspaceId)
-                .doc("The ID of the workspace to change.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the workspace to change.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("Name", "name", &WorkspaceName)
-                .doc(
+                .with_doc(
                     "A new name for the workspace; leave it out to keep the current one.",
                 ),
             Member::new("Description", "description", &WorkspaceDescription)
-                .doc(
+                .with_doc(
                     "A new description of the workspace; leave it out to keep the current one.",
                 ),
             Member::new("Title", "title", &WorkspaceTitle)
-                .doc("A new title, shown at the top of the workspace."),
+                .with_doc("A new title, shown at the top of the workspace."),
         ],
     ),
 );
@@ -2155,26 +2252,27 @@ pub static UpdateWorkspacePageRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the workspace belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("WorkspaceId", "workspace-id", &WorkspaceId)
-                .doc("The ID of the workspace to change.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the workspace to change.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("Page", "page", &Page)
-                .doc("The current name of the page to change.")
-                .required()
-                .location(Location::Label),
-            Member::new("NewPage", "new-page", &Page).doc("A new name for the page."),
+                .with_doc("The current name of the page to change.")
+                .with_required()
+                .with_location(Location::Label),
+            Member::new("NewPage", "new-page", &Page)
+                .with_doc("A new name for the page."),
             Member::new("ResourceArn", "resource-arn", &ARN)
-                .doc("The ARN of the view or other resource the page is to show."),
+                .with_doc("The ARN of the view or other resource the page is to show."),
             Member::new("Slug", "slug", &Slug)
-                .doc("A new URL path segment for the page."),
+                .with_doc("A new URL path segment for the page."),
             Member::new("InputData", "input-data", &InputData)
-                .doc("New data passed to the view, as a JSON string."),
+                .with_doc("New data passed to the view, as a JSON string."),
         ],
     ),
 );
@@ -2189,17 +2287,19 @@ pub static UpdateWorkspaceThemeRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the workspace belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("WorkspaceId", "workspace-id", &WorkspaceId)
-                .doc("The ID of the workspace to change.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the workspace to change.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("Theme", "theme", &WorkspaceTheme)
-                .doc("The new colours and images, for the light and the dark theme."),
+                .with_doc(
+                    "The new colours and images, for the light and the dark theme.",
+                ),
         ],
     ),
 );
@@ -2214,20 +2314,20 @@ pub static UpdateWorkspaceVisibilityRequest: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("InstanceId", "instance-id", &InstanceId)
-                .doc(
+                .with_doc(
                     "The ID of the Amazon Connect instance that the workspace belongs to.",
                 )
-                .required()
-                .location(Location::Label),
+                .with_required()
+                .with_location(Location::Label),
             Member::new("WorkspaceId", "workspace-id", &WorkspaceId)
-                .doc("The ID of the workspace whose visibility to change.")
-                .required()
-                .location(Location::Label),
+                .with_doc("The ID of the workspace whose visibility to change.")
+                .with_required()
+                .with_location(Location::Label),
             Member::new("Visibility", "visibility", &Visibility)
-                .doc(
+                .with_doc(
                     "Who can see the workspace, everyone, only those it is assigned to, or no one.",
                 )
-                .required(),
+                .with_required(),
         ],
     ),
 );
@@ -2266,13 +2366,13 @@ pub static UrlMetadataSignedHeadersKey: Shape = Shape::new(
         "UrlMetadataSignedHeadersKey",
         Kind::String,
     )
-    .length(Some(1.0), Some(128.0));
+    .with_length(Some(1.0), Some(128.0));
 
 pub static UrlMetadataSignedHeadersValue: Shape = Shape::new(
         "UrlMetadataSignedHeadersValue",
         Kind::String,
     )
-    .length(Some(1.0), Some(256.0));
+    .with_length(Some(1.0), Some(256.0));
 
 pub static UrlReference: Shape = Shape::new(
     "UrlReference",
@@ -2296,7 +2396,7 @@ pub static UseCase: Shape = Shape::new(
 );
 
 pub static UseCaseId: Shape = Shape::new("UseCaseId", Kind::String)
-    .length(Some(1.0), Some(200.0));
+    .with_length(Some(1.0), Some(200.0));
 
 pub static UseCaseSummaryList: Shape = Shape::new(
     "UseCaseSummaryList",
@@ -2404,7 +2504,7 @@ pub static UserDataHierarchyGroups: Shape = Shape::new(
         "UserDataHierarchyGroups",
         Kind::List(&HierarchyGroupId),
     )
-    .length(Some(1.0), Some(1.0));
+    .with_length(Some(1.0), Some(1.0));
 
 pub static UserDataList: Shape = Shape::new("UserDataList", Kind::List(&UserData));
 
@@ -2459,29 +2559,29 @@ pub static UserIdentityInfo: Shape = Shape::new(
         Kind::Structure(
             &[
                 Member::new("FirstName", "first-name", &AgentFirstName)
-                    .doc(
+                    .with_doc(
                         "The first name. This is required if you are using Amazon Connect or SAML for identity management.",
                     ),
                 Member::new("LastName", "last-name", &AgentLastName)
-                    .doc(
+                    .with_doc(
                         "The last name. This is required if you are using Amazon Connect or SAML for identity management.",
                     ),
                 Member::new("Email", "email", &Email)
-                    .doc(
+                    .with_doc(
                         "The email address. If you are using SAML for identity management and include this parameter, an error is returned.",
                     ),
                 Member::new("SecondaryEmail", "secondary-email", &Email)
-                    .doc(
+                    .with_doc(
                         "The user's secondary email address. When it is set, notifications other than password resets go to this address instead of the primary one.",
                     ),
                 Member::new("Mobile", "mobile", &PhoneNumber)
-                    .doc(
+                    .with_doc(
                         "The user's mobile number. Use the E.164 format, for example +15555550100.",
                     ),
             ],
         ),
     )
-    .doc("Names and contact addresses that identify a user.");
+    .with_doc("Names and contact addresses that identify a user.");
 
 pub static UserIdentityInfoLite: Shape = Shape::new(
     "UserIdentityInfoLite",
@@ -2502,7 +2602,7 @@ pub static UserNotFoundException: Shape = Shape::new(
         "UserNotFoundException",
         Kind::Structure(&[Member::new("Message", "message", &Message)]),
     )
-    .error(Fault::Client, 404);
+    .with_error(Fault::Client, 404);
 
 pub static UserNotificationSummary: Shape = Shape::new(
     "UserNotificationSummary",
@@ -2534,21 +2634,22 @@ pub static UserPhoneConfig: Shape = Shape::new(
     "UserPhoneConfig",
     Kind::Structure(
         &[
-            Member::new("PhoneType", "phone-type", &PhoneType).default("\"SOFT_PHONE\""),
-            Member::new("AutoAccept", "auto-accept", &AutoAccept).default("false"),
+            Member::new("PhoneType", "phone-type", &PhoneType)
+                .with_default("\"SOFT_PHONE\""),
+            Member::new("AutoAccept", "auto-accept", &AutoAccept).with_default("false"),
             Member::new(
                     "AfterContactWorkTimeLimit",
                     "after-contact-work-time-limit",
                     &AfterContactWorkTimeLimit,
                 )
-                .default("0"),
+                .with_default("0"),
             Member::new("DeskPhoneNumber", "desk-phone-number", &SensitivePhoneNumber),
             Member::new(
                     "PersistentConnection",
                     "persistent-connection",
                     &PersistentConnection,
                 )
-                .default("null"),
+                .with_default("null"),
         ],
     ),
 );
@@ -2558,14 +2659,16 @@ pub static UserProficiency: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("AttributeName", "attribute-name", &PredefinedAttributeName)
-                .required(),
+                .with_required(),
             Member::new(
                     "AttributeValue",
                     "attribute-value",
                     &PredefinedAttributeStringValue,
                 )
-                .required(),
-            Member::new("Level", "level", &ProficiencyLevel).required().default("1"),
+                .with_required(),
+            Member::new("Level", "level", &ProficiencyLevel)
+                .with_required()
+                .with_default("1"),
         ],
     ),
 );
@@ -2575,13 +2678,13 @@ pub static UserProficiencyDisassociate: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("AttributeName", "attribute-name", &PredefinedAttributeName)
-                .required(),
+                .with_required(),
             Member::new(
                     "AttributeValue",
                     "attribute-value",
                     &PredefinedAttributeStringValue,
                 )
-                .required(),
+                .with_required(),
         ],
     ),
 );
@@ -2600,8 +2703,9 @@ pub static UserQuickConnectConfig: Shape = Shape::new(
     "UserQuickConnectConfig",
     Kind::Structure(
         &[
-            Member::new("UserId", "user-id", &UserId).required(),
-            Member::new("ContactFlowId", "contact-flow-id", &ContactFlowId).required(),
+            Member::new("UserId", "user-id", &UserId).with_required(),
+            Member::new("ContactFlowId", "contact-flow-id", &ContactFlowId)
+                .with_required(),
         ],
     ),
 );

@@ -11,26 +11,28 @@ pub static Validation: Shape = Shape::new(
     "Validation",
     Kind::Structure(
         &[
-            Member::new("MinLength", "min-length", &LengthBoundary).default("0"),
-            Member::new("MaxLength", "max-length", &LengthBoundary).default("0"),
-            Member::new("MinValues", "min-values", &ValueBoundary).default("0"),
-            Member::new("MaxValues", "max-values", &ValueBoundary).default("0"),
-            Member::new("IgnoreCase", "ignore-case", &Boolean).default("false"),
-            Member::new("Minimum", "minimum", &PositiveAndNegativeDouble).default("0"),
-            Member::new("Maximum", "maximum", &PositiveAndNegativeDouble).default("0"),
+            Member::new("MinLength", "min-length", &LengthBoundary).with_default("0"),
+            Member::new("MaxLength", "max-length", &LengthBoundary).with_default("0"),
+            Member::new("MinValues", "min-values", &ValueBoundary).with_default("0"),
+            Member::new("MaxValues", "max-values", &ValueBoundary).with_default("0"),
+            Member::new("IgnoreCase", "ignore-case", &Boolean).with_default("false"),
+            Member::new("Minimum", "minimum", &PositiveAndNegativeDouble)
+                .with_default("0"),
+            Member::new("Maximum", "maximum", &PositiveAndNegativeDouble)
+                .with_default("0"),
             Member::new(
                     "ExclusiveMinimum",
                     "exclusive-minimum",
                     &PositiveAndNegativeDouble,
                 )
-                .default("0"),
+                .with_default("0"),
             Member::new(
                     "ExclusiveMaximum",
                     "exclusive-maximum",
                     &PositiveAndNegativeDouble,
                 )
-                .default("0"),
-            Member::new("MultipleOf", "multiple-of", &PositiveDouble).default("0"),
+                .with_default("0"),
+            Member::new("MultipleOf", "multiple-of", &PositiveDouble).with_default("0"),
             Member::new("Enum", "enum", &ValidationEnum),
         ],
     ),
@@ -40,7 +42,7 @@ pub static ValidationEnum: Shape = Shape::new(
     "ValidationEnum",
     Kind::Structure(
         &[
-            Member::new("Strict", "strict", &Boolean).default("false"),
+            Member::new("Strict", "strict", &Boolean).with_default("false"),
             Member::new("Values", "values", &ValidationEnumValues),
         ],
     ),
@@ -57,12 +59,12 @@ pub static ValidationTestTypes: Shape = Shape::new(
         "ValidationTestTypes",
         Kind::List(&ValidationTestType),
     )
-    .length(Some(0.0), Some(10.0));
+    .with_length(Some(0.0), Some(10.0));
 
 pub static Value: Shape = Shape::new("Value", Kind::Double);
 
 pub static ValueBoundary: Shape = Shape::new("ValueBoundary", Kind::Integer)
-    .range(Some(0.0), Some(100.0));
+    .with_range(Some(0.0), Some(100.0));
 
 pub static ValueList: Shape = Shape::new("ValueList", Kind::List(&String));
 
@@ -83,7 +85,7 @@ pub static View: Shape = Shape::new(
             Member::new("Status", "status", &ViewStatus),
             Member::new("Type", "type", &ViewType),
             Member::new("Description", "description", &ViewDescription),
-            Member::new("Version", "version", &ViewVersion).default("0"),
+            Member::new("Version", "version", &ViewVersion).with_default("0"),
             Member::new("VersionDescription", "version-description", &ViewDescription),
             Member::new("Content", "content", &ViewContent),
             Member::new("Tags", "tags", &TagMap),
@@ -95,9 +97,11 @@ pub static View: Shape = Shape::new(
 );
 
 pub static ViewAction: Shape = Shape::new("ViewAction", Kind::String)
-    .length(Some(1.0), Some(255.0))
-    .pattern("^([\\p{L}\\p{N}_.:\\/=+\\-@()']+[\\p{L}\\p{Z}\\p{N}_.:\\/=+\\-@()']*)$")
-    .sensitive();
+    .with_length(Some(1.0), Some(255.0))
+    .with_pattern(
+        "^([\\p{L}\\p{N}_.:\\/=+\\-@()']+[\\p{L}\\p{Z}\\p{N}_.:\\/=+\\-@()']*)$",
+    )
+    .with_sensitive();
 
 pub static ViewActions: Shape = Shape::new("ViewActions", Kind::List(&ViewAction));
 
@@ -113,16 +117,18 @@ pub static ViewContent: Shape = Shape::new(
 );
 
 pub static ViewContentSha256: Shape = Shape::new("ViewContentSha256", Kind::String)
-    .length(Some(1.0), Some(64.0))
-    .pattern("^[a-zA-Z0-9]$");
+    .with_length(Some(1.0), Some(64.0))
+    .with_pattern("^[a-zA-Z0-9]$");
 
 pub static ViewDescription: Shape = Shape::new("ViewDescription", Kind::String)
-    .length(Some(1.0), Some(4096.0))
-    .pattern("^([\\p{L}\\p{N}_.:\\/=+\\-@,()']+[\\p{L}\\p{Z}\\p{N}_.:\\/=+\\-@,()']*)$");
+    .with_length(Some(1.0), Some(4096.0))
+    .with_pattern(
+        "^([\\p{L}\\p{N}_.:\\/=+\\-@,()']+[\\p{L}\\p{Z}\\p{N}_.:\\/=+\\-@,()']*)$",
+    );
 
 pub static ViewId: Shape = Shape::new("ViewId", Kind::String)
-    .length(Some(1.0), Some(500.0))
-    .pattern("^[a-zA-Z0-9\\_\\-:\\/$]+$");
+    .with_length(Some(1.0), Some(500.0))
+    .with_pattern("^[a-zA-Z0-9\\_\\-:\\/$]+$");
 
 pub static ViewInputContent: Shape = Shape::new(
     "ViewInputContent",
@@ -135,12 +141,14 @@ pub static ViewInputContent: Shape = Shape::new(
 );
 
 pub static ViewInputSchema: Shape = Shape::new("ViewInputSchema", Kind::String)
-    .sensitive();
+    .with_sensitive();
 
 pub static ViewName: Shape = Shape::new("ViewName", Kind::String)
-    .length(Some(1.0), Some(255.0))
-    .pattern("^([\\p{L}\\p{N}_.:\\/=+\\-@()']+[\\p{L}\\p{Z}\\p{N}_.:\\/=+\\-@()']*)$")
-    .sensitive();
+    .with_length(Some(1.0), Some(255.0))
+    .with_pattern(
+        "^([\\p{L}\\p{N}_.:\\/=+\\-@()']+[\\p{L}\\p{Z}\\p{N}_.:\\/=+\\-@()']*)$",
+    )
+    .with_sensitive();
 
 pub static ViewSearchConditionList: Shape = Shape::new(
     "ViewSearchConditionList",
@@ -222,7 +230,7 @@ pub static ViewVersionSummary: Shape = Shape::new(
             Member::new("Description", "description", &ViewDescription),
             Member::new("Name", "name", &ViewName),
             Member::new("Type", "type", &ViewType),
-            Member::new("Version", "version", &ViewVersion).default("0"),
+            Member::new("Version", "version", &ViewVersion).with_default("0"),
             Member::new("VersionDescription", "version-description", &ViewDescription),
         ],
     ),
@@ -234,16 +242,16 @@ pub static ViewVersionSummaryList: Shape = Shape::new(
 );
 
 pub static ViewsClientToken: Shape = Shape::new("ViewsClientToken", Kind::String)
-    .length(Some(0.0), Some(500.0))
-    .pattern("^([\\p{L}\\p{Z}\\p{N}_.:\\/=+\\-@]*)$");
+    .with_length(Some(0.0), Some(500.0))
+    .with_pattern("^([\\p{L}\\p{Z}\\p{N}_.:\\/=+\\-@]*)$");
 
 pub static ViewsInstanceId: Shape = Shape::new("ViewsInstanceId", Kind::String)
-    .length(Some(1.0), Some(100.0))
-    .pattern("^[a-zA-Z0-9\\_\\-:\\/]+$");
+    .with_length(Some(1.0), Some(100.0))
+    .with_pattern("^[a-zA-Z0-9\\_\\-:\\/]+$");
 
 pub static ViewsNextToken: Shape = Shape::new("ViewsNextToken", Kind::String)
-    .length(Some(1.0), Some(4096.0))
-    .pattern("^[a-zA-Z0-9=\\/+_.-]+$");
+    .with_length(Some(1.0), Some(4096.0))
+    .with_pattern("^[a-zA-Z0-9=\\/+_.-]+$");
 
 pub static ViewsSummaryList: Shape = Shape::new(
     "ViewsSummaryList",
@@ -265,18 +273,18 @@ pub static Vocabulary: Shape = Shape::new(
     "Vocabulary",
     Kind::Structure(
         &[
-            Member::new("Name", "name", &VocabularyName).required(),
-            Member::new("Id", "id", &VocabularyId).required(),
-            Member::new("Arn", "arn", &ARN).required(),
+            Member::new("Name", "name", &VocabularyName).with_required(),
+            Member::new("Id", "id", &VocabularyId).with_required(),
+            Member::new("Arn", "arn", &ARN).with_required(),
             Member::new("LanguageCode", "language-code", &VocabularyLanguageCode)
-                .required(),
-            Member::new("State", "state", &VocabularyState).required(),
+                .with_required(),
+            Member::new("State", "state", &VocabularyState).with_required(),
             Member::new(
                     "LastModifiedTime",
                     "last-modified-time",
                     &VocabularyLastModifiedTime,
                 )
-                .required(),
+                .with_required(),
             Member::new("FailureReason", "failure-reason", &VocabularyFailureReason),
             Member::new("Content", "content", &VocabularyContent),
             Member::new("Tags", "tags", &TagMap),
@@ -285,7 +293,7 @@ pub static Vocabulary: Shape = Shape::new(
 );
 
 pub static VocabularyContent: Shape = Shape::new("VocabularyContent", Kind::String)
-    .length(Some(1.0), Some(60000.0));
+    .with_length(Some(1.0), Some(60000.0));
 
 pub static VocabularyFailureReason: Shape = Shape::new(
     "VocabularyFailureReason",
@@ -293,7 +301,7 @@ pub static VocabularyFailureReason: Shape = Shape::new(
 );
 
 pub static VocabularyId: Shape = Shape::new("VocabularyId", Kind::String)
-    .length(Some(1.0), Some(500.0));
+    .with_length(Some(1.0), Some(500.0));
 
 pub static VocabularyLanguageCode: Shape = Shape::new(
     "VocabularyLanguageCode",
@@ -342,12 +350,12 @@ pub static VocabularyLastModifiedTime: Shape = Shape::new(
 );
 
 pub static VocabularyName: Shape = Shape::new("VocabularyName", Kind::String)
-    .length(Some(1.0), Some(140.0))
-    .pattern("^[0-9a-zA-Z._-]+$");
+    .with_length(Some(1.0), Some(140.0))
+    .with_pattern("^[0-9a-zA-Z._-]+$");
 
 pub static VocabularyNextToken: Shape = Shape::new("VocabularyNextToken", Kind::String)
-    .length(Some(1.0), Some(131070.0))
-    .pattern("\\S");
+    .with_length(Some(1.0), Some(131070.0))
+    .with_pattern("\\S");
 
 pub static VocabularyState: Shape = Shape::new(
     "VocabularyState",
@@ -365,18 +373,18 @@ pub static VocabularySummary: Shape = Shape::new(
     "VocabularySummary",
     Kind::Structure(
         &[
-            Member::new("Name", "name", &VocabularyName).required(),
-            Member::new("Id", "id", &VocabularyId).required(),
-            Member::new("Arn", "arn", &ARN).required(),
+            Member::new("Name", "name", &VocabularyName).with_required(),
+            Member::new("Id", "id", &VocabularyId).with_required(),
+            Member::new("Arn", "arn", &ARN).with_required(),
             Member::new("LanguageCode", "language-code", &VocabularyLanguageCode)
-                .required(),
-            Member::new("State", "state", &VocabularyState).required(),
+                .with_required(),
+            Member::new("State", "state", &VocabularyState).with_required(),
             Member::new(
                     "LastModifiedTime",
                     "last-modified-time",
                     &VocabularyLastModifiedTime,
                 )
-                .required(),
+                .with_required(),
             Member::new("FailureReason", "failure-reason", &VocabularyFailureReason),
         ],
     ),
@@ -406,13 +414,13 @@ pub static VoiceEnhancementConfig: Shape = Shape::new(
     "VoiceEnhancementConfig",
     Kind::Structure(
         &[
-            Member::new("Channel", "channel", &Channel).required(),
+            Member::new("Channel", "channel", &Channel).with_required(),
             Member::new(
                     "VoiceEnhancementMode",
                     "voice-enhancement-mode",
                     &VoiceEnhancementMode,
                 )
-                .required(),
+                .with_required(),
         ],
     ),
 );

@@ -11,13 +11,13 @@ pub static WeekdayOccurrenceInteger: Shape = Shape::new(
         "WeekdayOccurrenceInteger",
         Kind::Integer,
     )
-    .range(Some(-1.0), Some(4.0));
+    .with_range(Some(-1.0), Some(4.0));
 
 pub static WeekdayOccurrenceList: Shape = Shape::new(
         "WeekdayOccurrenceList",
         Kind::List(&WeekdayOccurrenceInteger),
     )
-    .length(Some(0.0), Some(1.0));
+    .with_length(Some(0.0), Some(1.0));
 
 pub static WisdomInfo: Shape = Shape::new(
     "WisdomInfo",
@@ -34,13 +34,14 @@ pub static Workspace: Shape = Shape::new(
     Kind::Structure(
         &[
             Member::new("Visibility", "visibility", &Visibility),
-            Member::new("Id", "id", &WorkspaceId).required(),
-            Member::new("Name", "name", &WorkspaceName).required(),
-            Member::new("Arn", "arn", &ARN).required(),
+            Member::new("Id", "id", &WorkspaceId).with_required(),
+            Member::new("Name", "name", &WorkspaceName).with_required(),
+            Member::new("Arn", "arn", &ARN).with_required(),
             Member::new("Description", "description", &WorkspaceDescription),
             Member::new("Theme", "theme", &WorkspaceTheme),
             Member::new("Title", "title", &WorkspaceTitle),
-            Member::new("LastModifiedTime", "last-modified-time", &Timestamp).required(),
+            Member::new("LastModifiedTime", "last-modified-time", &Timestamp)
+                .with_required(),
             Member::new("LastModifiedRegion", "last-modified-region", &RegionName),
             Member::new("Tags", "tags", &TagMap),
         ],
@@ -51,20 +52,20 @@ pub static WorkspaceAssociatedResourceId: Shape = Shape::new(
         "WorkspaceAssociatedResourceId",
         Kind::String,
     )
-    .length(Some(1.0), Some(256.0));
+    .with_length(Some(1.0), Some(256.0));
 
 pub static WorkspaceAssociatedResourceName: Shape = Shape::new(
         "WorkspaceAssociatedResourceName",
         Kind::String,
     )
-    .length(Some(1.0), Some(127.0))
-    .pattern("\\\\S");
+    .with_length(Some(1.0), Some(127.0))
+    .with_pattern("\\\\S");
 
 pub static WorkspaceAssociatedResourceType: Shape = Shape::new(
         "WorkspaceAssociatedResourceType",
         Kind::String,
     )
-    .length(Some(1.0), Some(256.0));
+    .with_length(Some(1.0), Some(256.0));
 
 pub static WorkspaceAssociationSearchConditionList: Shape = Shape::new(
     "WorkspaceAssociationSearchConditionList",
@@ -134,14 +135,14 @@ pub static WorkspaceBatchErrorMessage: Shape = Shape::new(
         "WorkspaceBatchErrorMessage",
         Kind::String,
     )
-    .length(Some(1.0), Some(256.0));
+    .with_length(Some(1.0), Some(256.0));
 
 pub static WorkspaceDescription: Shape = Shape::new("WorkspaceDescription", Kind::String)
-    .length(Some(0.0), Some(500.0))
-    .pattern("^[\\\\P{C}\\r\\n\\t]*$");
+    .with_length(Some(0.0), Some(500.0))
+    .with_pattern("^[\\\\P{C}\\r\\n\\t]*$");
 
 pub static WorkspaceErrorCode: Shape = Shape::new("WorkspaceErrorCode", Kind::String)
-    .pattern("^[1-5][0-9]{2}$");
+    .with_pattern("^[1-5][0-9]{2}$");
 
 pub static WorkspaceFontFamily: Shape = Shape::new(
     "WorkspaceFontFamily",
@@ -158,11 +159,11 @@ pub static WorkspaceFontFamily: Shape = Shape::new(
 );
 
 pub static WorkspaceId: Shape = Shape::new("WorkspaceId", Kind::String)
-    .length(Some(1.0), Some(256.0));
+    .with_length(Some(1.0), Some(256.0));
 
 pub static WorkspaceName: Shape = Shape::new("WorkspaceName", Kind::String)
-    .length(Some(1.0), Some(127.0))
-    .pattern("\\\\S");
+    .with_length(Some(1.0), Some(127.0))
+    .with_pattern("\\\\S");
 
 pub static WorkspacePage: Shape = Shape::new(
     "WorkspacePage",
@@ -185,7 +186,7 @@ pub static WorkspaceResourceArnList: Shape = Shape::new(
         "WorkspaceResourceArnList",
         Kind::List(&ARN),
     )
-    .length(Some(1.0), Some(25.0));
+    .with_length(Some(1.0), Some(25.0));
 
 pub static WorkspaceSearchConditionList: Shape = Shape::new(
     "WorkspaceSearchConditionList",
@@ -303,5 +304,5 @@ pub static WorkspaceThemeTypography: Shape = Shape::new(
 );
 
 pub static WorkspaceTitle: Shape = Shape::new("WorkspaceTitle", Kind::String)
-    .length(Some(0.0), Some(127.0))
-    .pattern("^[\\\\P{C}]*$");
+    .with_length(Some(0.0), Some(127.0))
+    .with_pattern("^[\\\\P{C}]*$");

@@ -46,7 +46,7 @@ impl ClientInterceptor {
     fn shown_body(&self, body: &[u8]) -> String {
         match serde_json::from_slice::<Value>(body) {
             Ok(value) => {
-                let value = match self.op.output {
+                let value = match self.op.output() {
                     Some(shape) => rest_json::redact(shape, &value),
                     None => value,
                 };
@@ -132,11 +132,11 @@ impl Intercept for ClientInterceptor {
                 let bound = shown.headers.iter().find(|(name, _)| name.eq_ignore_ascii_case(k));
                 let input_header = self
                     .op
-                    .input
+                    .input()
                     .map(|shape| shape.members())
                     .unwrap_or_default()
                     .iter()
-                    .any(|m| matches!(m.location, Location::Header(name) if name.eq_ignore_ascii_case(k)));
+                    .any(|m| matches!(m.location(), Location::Header(name) if name.eq_ignore_ascii_case(k)));
                 match bound {
                     Some((_, value)) => self.log(&format!("  {k}: {value}")),
                     None if input_header => self.log(&format!("  {k}: <redacted>")),
@@ -161,12 +161,12 @@ impl Intercept for ClientInterceptor {
             self.log(&format!("Response: {}", resp.status().as_u16()));
             let sensitive_headers: Vec<&str> = self
                 .op
-                .output
+                .output()
                 .map(|shape| shape.members())
                 .unwrap_or_default()
                 .iter()
-                .filter_map(|m| match m.location {
-                    Location::Header(name) if m.target.sensitive => Some(name),
+                .filter_map(|m| match m.location() {
+                    Location::Header(name) if m.target().sensitive() => Some(name),
                     _ => None,
                 })
                 .collect();

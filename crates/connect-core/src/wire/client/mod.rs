@@ -9,9 +9,11 @@ mod connector;
 mod credentials;
 mod debug;
 mod error;
+mod gate;
 
 pub use config::{DebugSink, Settings, check_configuration, profile_setting};
 pub use error::SendError;
+pub use gate::{AttemptGate, AttemptOutcome, GATE_CLOSED, is_throttling};
 
 use config::{Configured, configure};
 use connector::{Insecure, LazyClient, Proxies};
@@ -75,19 +77,47 @@ pub fn send_pages(
 ) -> Result<Map<String, Value>, SendError> {
     // Client-side problems come before any configuration is read.
     rest_json::serialize(op, &input)?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_time()
-        .enable_io()
-        .build()
-        .map_err(|e| SendError::Other(format!("cannot start the I/O runtime: {e}")))?;
-    let prepared = runtime.block_on(prepare(service, op, settings))?;
-    let call = |input: &Map<String, Value>| runtime.block_on(prepared.invoke(op, input, settings));
-    match paging {
-        Some(paging) => paginate::run(op, input, paging, call).map_err(|e| match e {
-            PageError::Send(e) => e,
-            other => SendError::Other(other.to_string()),
-        }),
-        None => call(&input),
+    Session::open(service, op, settings, None)?.send(input, paging)
+}
+
+/// An operation ready to be sent many times from one thread: the configuration, credentials and
+/// endpoint are read once, and connections are kept between requests.
+pub struct Session<'a> {
+    runtime: tokio::runtime::Runtime,
+    prepared: Prepared,
+    op: &'static Operation,
+    settings: &'a Settings,
+}
+
+impl<'a> Session<'a> {
+    /// Prepares `op`; `gate`, when given, runs around every attempt of every request.
+    pub fn open(
+        service: &'static Service,
+        op: &'static Operation,
+        settings: &'a Settings,
+        gate: Option<Arc<dyn AttemptGate>>,
+    ) -> Result<Session<'a>, SendError> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .enable_io()
+            .build()
+            .map_err(|e| SendError::Other(format!("cannot start the I/O runtime: {e}")))?;
+        let prepared = runtime.block_on(prepare(service, op, settings, gate))?;
+        Ok(Session { runtime, prepared, op, settings })
+    }
+
+    /// Sends the (validated) `input`, fetching every page when `paging` is given and the
+    /// operation is paginated (see [`crate::wire::paginate`]); returns the (merged) output.
+    pub fn send(&self, input: Map<String, Value>, paging: Option<&Paging>) -> Result<Map<String, Value>, SendError> {
+        let op = self.op;
+        let call = |input: &Map<String, Value>| self.runtime.block_on(self.prepared.invoke(op, input, self.settings));
+        match paging {
+            Some(paging) => paginate::run(op, input, paging, call).map_err(|e| match e {
+                PageError::Send(e) => e,
+                other => SendError::Other(other.to_string()),
+            }),
+            None => call(&input),
+        }
     }
 }
 
@@ -108,6 +138,7 @@ async fn prepare(
     service: &'static Service,
     op: &'static Operation,
     settings: &Settings,
+    gate: Option<Arc<dyn AttemptGate>>,
 ) -> Result<Prepared, SendError> {
     let Configured { ca_bundle, sdk, region, proxy_failure, profile, region_source, credentials } =
         configure(settings).await?;
@@ -116,7 +147,7 @@ async fn prepare(
             sink(&line);
         }
     };
-    log(format!("Operation: {} ({} {})", op.name, op.http.method, op.http.uri));
+    log(format!("Operation: {} ({} {})", op.name(), op.http().method, op.http().uri));
     let profile_source = if settings.profile.is_some() {
         "given with --profile"
     } else if std::env::var_os("AWS_PROFILE").is_some_and(|v| !v.is_empty()) {
@@ -132,7 +163,7 @@ async fn prepare(
         sdk.service_config().and_then(|c| {
             c.load_config(
                 ServiceConfigKey::builder()
-                    .service_id(service.sdk_id)
+                    .service_id(service.sdk_id())
                     .env("AWS_ENDPOINT_URL")
                     .profile("endpoint_url")
                     .build()
@@ -147,7 +178,7 @@ async fn prepare(
         endpoint: configured,
     };
     let endpoint =
-        endpoint::resolve(service.endpoint_rule_set, &params).map_err(|e| SendError::Endpoint(e.to_string()))?;
+        endpoint::resolve(service.endpoint_rule_set(), &params).map_err(|e| SendError::Endpoint(e.to_string()))?;
     let base_url = endpoint.url.trim_end_matches('/').to_owned();
     log(format!(
         "Endpoint: {base_url} ({})",
@@ -178,8 +209,8 @@ async fn prepare(
     let shown = Arc::new(std::sync::Mutex::new(None));
     let proxy = Proxy::for_endpoint(&base_url, |name| std::env::var(name).ok());
     let mut builder = SmithyOperation::builder()
-        .service_name(service.sdk_id)
-        .operation_name(op.name)
+        .service_name(service.sdk_id())
+        .operation_name(op.name())
         .http_client(LazyClient::new(
             ca_bundle,
             base_url.starts_with("http://"),
@@ -202,6 +233,9 @@ async fn prepare(
             mode: retry.mode(),
             op,
         });
+    if let Some(gate) = gate {
+        builder = builder.interceptor(gate::GateInterceptor(gate));
+    }
     if settings.unsigned {
         builder = builder.no_auth();
     } else {
@@ -220,7 +254,7 @@ async fn prepare(
         layer.store_put(AuthSchemeOptionResolverParams::new(()));
         layer.store_put(SigV4OperationSigningConfig {
             region: Some(SigningRegion::from(region.clone())),
-            name: Some(SigningName::from_static(service.signing_name)),
+            name: Some(SigningName::from_static(service.signing_name())),
             ..Default::default()
         });
         let components = RuntimeComponentsBuilder::new("aws-connect-sigv4")
@@ -273,14 +307,14 @@ impl Prepared {
     ) -> Result<Map<String, Value>, SendError> {
         let request = rest_json::serialize(op, input)?;
         if settings.debug.is_some() {
-            let redacted = match op.input {
+            let redacted = match op.input() {
                 Some(shape) => rest_json::redact(shape, &Value::Object(input.clone())),
                 None => Value::Object(input.clone()),
             };
             // A value that cannot be redacted (a sensitive timestamp, say) is never shown as is.
             let not_shown = || rest_json::Request {
-                method: op.http.method,
-                target: op.http.uri.to_owned(),
+                method: op.http().method,
+                target: op.http().uri.to_owned(),
                 headers: Vec::new(),
                 body: Some(b"<not shown: the input could not be redacted>".to_vec()),
             };
@@ -295,6 +329,6 @@ impl Prepared {
         let result = self.operation.invoke(request).await;
         let attempts = self.attempts.load(Ordering::SeqCst).max(1);
         let max_attempts = self.max_attempts;
-        result.map_err(|e| error::classify(e, op.name, full_url, self.proxy.as_ref(), attempts, max_attempts))
+        result.map_err(|e| error::classify(e, op.name(), full_url, self.proxy.as_ref(), attempts, max_attempts))
     }
 }
