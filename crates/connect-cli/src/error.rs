@@ -103,6 +103,9 @@ pub enum CliError {
     /// Ctrl-C (or the end of the input while prompting): a newline on stdout, nothing on stderr.
     #[error("interrupted")]
     Interrupted,
+    /// Ctrl-C (or Ctrl-D) in the prompter, which showed the line on stderr: nothing more.
+    #[error("interrupted")]
+    PromptInterrupted,
 }
 
 impl From<connect_core::wire::client::SendError> for CliError {
@@ -155,7 +158,7 @@ pub fn class(error: &CliError) -> Class<'_> {
         CliError::Config { code, .. } => Class::Config(code),
         CliError::Io { .. } | CliError::Other(_) => Class::Other,
         CliError::RowsFailed(_) => Class::Service(None),
-        CliError::Interrupted => Class::Interrupted,
+        CliError::Interrupted | CliError::PromptInterrupted => Class::Interrupted,
     }
 }
 
@@ -326,6 +329,7 @@ mod tests {
             (CliError::Other("o".into()), 255),
             (CliError::RowsFailed("2 rows failed".into()), 254),
             (CliError::Interrupted, 130),
+            (CliError::PromptInterrupted, 130),
         ];
         for (error, code) in cases {
             assert_eq!(exit_code(&error), code, "{error:?}");

@@ -6,6 +6,7 @@ use clap::{Arg, ArgAction, ArgMatches};
 
 /// A global option of the AWS CLI: its name, whether it takes a value, and how `aws help`
 /// documents it.
+#[derive(Debug)]
 pub struct Global {
     pub name: &'static str,
     pub takes_value: bool,
