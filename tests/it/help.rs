@@ -81,6 +81,15 @@ fn operation_help() {
     assert_eq!(run(&["--debug", OP, "help", "--region", "us-east-1"]).stdout, r.stdout);
 }
 
+/// A paginated operation with enum and constrained parameters: the paging paragraph after See
+/// also, `Possible values:` and `Constraints:` lists (AWS CLI v2's `clidocs.py` form).
+#[test]
+fn paginated_operation_help() {
+    let r = run(&["list-queues", "help"]);
+    assert_eq!((r.code, r.stderr.as_str()), (0, ""));
+    insta::assert_snapshot!("paginated_operation_help", r.stdout);
+}
+
 #[test]
 fn operation_help_follows_the_reference_page() {
     let page = run(&[OP, "help"]).stdout;

@@ -8,6 +8,7 @@ mod credentials;
 mod debug_log;
 mod globals;
 mod help;
+mod help_facts;
 mod hostile;
 mod limits;
 mod moto;

@@ -105,6 +105,8 @@ pub struct Traits {
 pub struct Bounds {
     pub min: Option<f64>,
     pub max: Option<f64>,
+    /// The model writes a bound as a decimal (`1.0`), as botocore's model and the AWS CLI's help keep it.
+    pub decimal: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -456,7 +458,11 @@ fn bounds(v: &Value) -> Option<Bounds> {
     if obj.keys().any(|k| k != "min" && k != "max") {
         return None;
     }
-    Some(Bounds { min: obj.get("min").and_then(Value::as_f64), max: obj.get("max").and_then(Value::as_f64) })
+    Some(Bounds {
+        min: obj.get("min").and_then(Value::as_f64),
+        max: obj.get("max").and_then(Value::as_f64),
+        decimal: obj.values().any(Value::is_f64),
+    })
 }
 
 /// The shapes a shape refers to.

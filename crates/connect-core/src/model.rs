@@ -16,6 +16,7 @@ pub struct Shape {
     length: Option<Bounds>,
     range: Option<Bounds>,
     pattern: Option<&'static str>,
+    decimal_bounds: bool,
     sensitive: bool,
     error: Option<ErrorTrait>,
 }
@@ -475,7 +476,17 @@ impl Shape {
     /// A shape with no documentation and no traits; the generated tables add those with the
     /// builder methods below.
     pub const fn new(name: &'static str, kind: Kind) -> Shape {
-        Shape { name, kind, doc: "", length: None, range: None, pattern: None, sensitive: false, error: None }
+        Shape {
+            name,
+            kind,
+            doc: "",
+            length: None,
+            range: None,
+            pattern: None,
+            decimal_bounds: false,
+            sensitive: false,
+            error: None,
+        }
     }
 
     /// The same shape with this documentation.
@@ -493,6 +504,13 @@ impl Shape {
     /// The same shape with a `@range` trait.
     pub const fn with_range(mut self, min: Option<f64>, max: Option<f64>) -> Shape {
         self.range = Some(Bounds { min, max });
+        self
+    }
+
+    /// The same shape, whose `@length` or `@range` bounds the model writes as decimals (`1.0`
+    /// rather than `1`), as the AWS CLI then prints them.
+    pub const fn with_decimal_bounds(mut self) -> Shape {
+        self.decimal_bounds = true;
         self
     }
 
@@ -537,6 +555,11 @@ impl Shape {
     /// `@range`: bounds of a number.
     pub fn range(&self) -> Option<Bounds> {
         self.range
+    }
+
+    /// Whether the model writes the `@length` or `@range` bounds as decimals (`1.0`, not `1`).
+    pub fn decimal_bounds(&self) -> bool {
+        self.decimal_bounds
     }
 
     /// `@pattern`, kept for documentation only: the model's patterns are not reliable enough to enforce.

@@ -84,13 +84,16 @@ fn shape_static(model: &Model, shape: &Shape) -> Result<TokenStream, Error> {
         let doc = lit_str(&doc);
         builder = quote!(#builder.with_doc(#doc));
     }
-    if let Some(Bounds { min, max }) = t.length {
+    if let Some(Bounds { min, max, .. }) = t.length {
         let (min, max) = (opt_f64(min), opt_f64(max));
         builder = quote!(#builder.with_length(#min, #max));
     }
-    if let Some(Bounds { min, max }) = t.range {
+    if let Some(Bounds { min, max, .. }) = t.range {
         let (min, max) = (opt_f64(min), opt_f64(max));
         builder = quote!(#builder.with_range(#min, #max));
+    }
+    if t.length.iter().chain(&t.range).any(|b| b.decimal) {
+        builder = quote!(#builder.with_decimal_bounds());
     }
     if let Some(p) = &t.pattern {
         let p = lit_str(p);

@@ -7,7 +7,7 @@
 //! `ParamShorthandDocGen` (`awscli/argprocess.py`) and `OperationDocumentEventHandler._json_example`.
 //! Only the page asked for is built.
 
-use connect_core::compat::json_dumps::{Style, to_pretty};
+use connect_core::compat::json_dumps::{Style, python_float, to_pretty};
 use connect_core::model::{Example, Kind, Member, Operation, Service, Shape};
 use serde_json::{Map, Value};
 
@@ -138,6 +138,17 @@ const PAGING_DOCS: &[(&str, &str, &str)] = &[
     ),
 ];
 
+/// The paragraph that tells that the command pages automatically, as the AWS CLI adds it to the
+/// description of every operation it paginates (`add_paging_description`), with the result key.
+fn paging_note(cli_name: &str, items: &str) -> String {
+    format!(
+        "{cli_name} is a paginated operation. Multiple API calls may be issued in order to retrieve the entire data \
+         set of results. You can disable pagination by providing the --no-paginate argument. When using --output \
+         text and the --query argument on a paginated response, the --query argument must extract data from the \
+         results of the following query expressions: {items}"
+    )
+}
+
 /// The page of `aws-connect <operation> help`.
 pub fn operation_page(service: &Service, op: &Operation) -> String {
     // For operations paginated automatically, the page token and size members give way to the
@@ -158,6 +169,9 @@ pub fn operation_page(service: &Service, op: &Operation) -> String {
         service.version(),
         op.name()
     ));
+    if let Some((_, _, _, items)) = paging {
+        page.block(paging_note(op.cli_name(), items));
+    }
     page.block(SEE_GLOBALS);
 
     page.block("Synopsis");
@@ -286,6 +300,7 @@ fn option(page: &mut Page, m: &Member) {
     page.doc(member_doc(m), 0);
     union_note(page, shape, 0);
     enum_values(page, shape, 0);
+    constraints(page, shape, 0);
     nested_members(page, shape, 0, &mut vec![shape.name()]);
     syntax(page, shape);
 }
@@ -308,6 +323,27 @@ fn enum_values(page: &mut Page, shape: &Shape, indent: usize) {
         page.block(indented("Possible values:", indent));
         page.block(indented(&values.iter().map(|v| format!("* {}", v.value())).collect::<Vec<_>>().join("\n"), indent));
     }
+}
+
+/// The length, range and pattern of a shape, as a list (the AWS CLI v2's `Constraints:` of
+/// `_document_constraints`: the model's `min`, `max` and `pattern`, in that order).
+fn constraints(page: &mut Page, shape: &Shape, indent: usize) {
+    let bounds = shape.length().or(shape.range());
+    let min = bounds.and_then(|b| b.min).map(|v| ("min", bound_text(shape, v)));
+    let max = bounds.and_then(|b| b.max).map(|v| ("max", bound_text(shape, v)));
+    let pattern = shape.pattern().map(|p| ("pattern", p.to_owned()));
+    let items: Vec<String> = [min, max, pattern].into_iter().flatten().map(|(k, v)| format!("* {k}: {v}")).collect();
+    if !items.is_empty() {
+        page.block(indented("Constraints:", indent));
+        page.block(indented(&items.join("\n"), indent));
+    }
+}
+
+/// A bound as the model writes it, as Python prints the number botocore's model holds: a decimal
+/// (`1.0`) where the model writes decimals, else a whole number (a bound of 2^63-1, which an `f64`
+/// cannot hold exactly, saturates back to it).
+fn bound_text(shape: &Shape, value: f64) -> String {
+    if shape.decimal_bounds() { python_float(value) } else { format!("{}", value as i64) }
 }
 
 /// The members of a structure, the element of a list, or the key and value of a map.
@@ -346,6 +382,7 @@ fn member(page: &mut Page, name: &str, shape: &'static Shape, doc: &str, indent:
     page.doc(doc, indent);
     union_note(page, shape, indent);
     enum_values(page, shape, indent);
+    constraints(page, shape, indent);
     nested_members(page, shape, indent + 1, stack);
     stack.pop();
 }
@@ -410,6 +447,11 @@ mod tests {
     static L2: Shape = Shape::new("L2", Kind::Structure(&[Member::new("L3", "l3", &L3)]));
     static L1: Shape = Shape::new("L1", Kind::Structure(&[Member::new("L2", "l2", &L2)]));
     static DEEP: Shape = Shape::new("Deep", Kind::Structure(&[Member::new("L1", "l1", &L1)]));
+    static SHORT_NAME: Shape =
+        Shape::new("ShortName", Kind::String).with_length(Some(1.0), Some(64.0)).with_pattern("^[a-z]+$");
+    static LEVEL: Shape = Shape::new("Level", Kind::Float).with_range(Some(1.0), Some(5.0)).with_decimal_bounds();
+    static SIZE: Shape = Shape::new("Size", Kind::Long).with_range(Some(0.0), Some(9223372036854775807.0));
+    static SIZES: Shape = Shape::new("Sizes", Kind::List(&SIZE)).with_length(None, Some(3.0));
     static VALUE_ONLY: Shape = Shape::new("ValueOnly", Kind::Structure(&[Member::new("Value", "value", &STR)]));
 
     fn json(shape: &'static Shape) -> String {
@@ -492,6 +534,9 @@ mod tests {
             Member::new("ByColor", "by-color", &BY_COLOR),
             Member::new("Choice", "choice", &CHOICE),
             Member::new("ValueOnly", "value-only", &VALUE_ONLY),
+            Member::new("ShortName", "short-name", &SHORT_NAME),
+            Member::new("Level", "level", &LEVEL),
+            Member::new("Sizes", "sizes", &SIZES),
         ]),
     );
     static OUTPUT: Shape = Shape::new(

@@ -255,7 +255,8 @@ pub static NullableProficiencyLevel: Shape = Shape::new(
         "NullableProficiencyLevel",
         Kind::Float,
     )
-    .with_range(Some(1.0), Some(5.0));
+    .with_range(Some(1.0), Some(5.0))
+    .with_decimal_bounds();
 
 pub static NullableProficiencyLimitValue: Shape = Shape::new(
     "NullableProficiencyLimitValue",

@@ -1032,7 +1032,8 @@ pub static Problems: Shape = Shape::new("Problems", Kind::List(&ProblemDetail))
     .with_length(Some(1.0), Some(50.0));
 
 pub static ProficiencyLevel: Shape = Shape::new("ProficiencyLevel", Kind::Float)
-    .with_range(Some(1.0), Some(5.0));
+    .with_range(Some(1.0), Some(5.0))
+    .with_decimal_bounds();
 
 pub static ProficiencyValue: Shape = Shape::new("ProficiencyValue", Kind::String)
     .with_length(Some(1.0), Some(128.0));
