@@ -149,6 +149,22 @@ fn paging_note(cli_name: &str, items: &str) -> String {
     )
 }
 
+/// The type and description of a per-command option that is not a parameter, as the operation
+/// pages give them (the prompter's menu shows them); `None` for an option they do not describe.
+pub fn command_option_doc(name: &str) -> Option<(&'static str, String)> {
+    let after_type = |text: &str| text.split_once(") ").map(|(_, doc)| doc.to_owned());
+    match name {
+        "cli-input-json" | "cli-input-yaml" => after_type(CLI_INPUT_DOC).map(|doc| ("string", doc)),
+        "generate-cli-skeleton" => after_type(SKELETON_DOC).map(|doc| ("string", doc)),
+        _ => PAGING_DOCS.iter().find(|(n, ..)| *n == name).map(|(_, t, doc)| (*t, (*doc).to_owned())).or_else(|| {
+            let heading = format!("--{name} (");
+            crate::bulk::help_entries()
+                .find(|(h, _)| h.starts_with(&heading))
+                .map(|(h, doc)| (if h.ends_with("(boolean)") { "boolean" } else { "string" }, doc.to_owned()))
+        }),
+    }
+}
+
 /// The page of `aws-connect <operation> help`.
 pub fn operation_page(service: &Service, op: &Operation) -> String {
     // For operations paginated automatically, the page token and size members give way to the

@@ -52,10 +52,11 @@ pub struct Reading {
 }
 
 /// A per-command option that is not a parameter (`--cli-input-json`, `--max-items`, …): its
-/// name, whether it takes a value, and its help.
+/// name, whether it takes a value, and its type and description as the help page gives them.
 struct CommandOption {
     name: String,
     takes_value: bool,
+    type_name: &'static str,
     help: String,
 }
 
@@ -67,13 +68,20 @@ fn command_options(op: &'static Operation) -> Vec<CommandOption> {
         .get_arguments()
         .filter_map(|a| {
             let name = a.get_long()?;
-            (!is_member(name)).then(|| CommandOption {
-                name: name.to_owned(),
-                takes_value: a.get_action().takes_values(),
-                help: a.get_help().map(|h| h.to_string()).unwrap_or_default(),
-            })
+            let takes_value = a.get_action().takes_values();
+            let (type_name, help) = crate::help::command_option_doc(name)
+                .unwrap_or((if takes_value { "string" } else { "boolean" }, String::new()));
+            (!is_member(name)).then(|| CommandOption { name: name.to_owned(), takes_value, type_name, help })
         })
         .collect()
+}
+
+/// The parameters the menu offers: all but the page token and size of an operation paginated
+/// automatically, which give way to the paging options (as on its help page).
+fn parameters(op: &'static Operation) -> impl Iterator<Item = &'static Member> {
+    let hidden: Vec<&str> = connect_core::wire::paginate::automatic(op)
+        .map_or_else(Vec::new, |(p, input_token, ..)| std::iter::once(input_token).chain(p.page_size).collect());
+    op.input().map_or(&[][..], |s| s.members()).iter().filter(move |m| !hidden.contains(&m.name()))
 }
 
 /// The member a `--name` (or `--no-name` for a boolean) stands for.
@@ -276,7 +284,7 @@ fn options(reading: &Reading) -> Vec<Choice> {
     let mut required = Vec::new();
     let mut optional = Vec::new();
     if let Some(op) = reading.operation {
-        for m in op.input().map_or(&[][..], |s| s.members()).iter().filter(|m| not_given(m.cli_name())) {
+        for m in parameters(op).filter(|m| not_given(m.cli_name())) {
             let description = described(type_label(m.target()), member_doc(m));
             let name = format!("--{}", m.cli_name());
             if m.required() {
@@ -297,7 +305,7 @@ fn options(reading: &Reading) -> Vec<Choice> {
         }
         for o in command_options(op).into_iter().filter(|o| not_given(&o.name)) {
             let name = format!("--{}", o.name);
-            let type_name = if o.takes_value { "string" } else { "boolean" };
+            let type_name = o.type_name;
             optional.push(Choice {
                 value: name.clone(),
                 display: name,
@@ -400,6 +408,16 @@ mod tests {
                 .given
                 .contains(&"identity-info".to_owned())
         );
+        // The per-command options as their help describes them; the paging options instead of the
+        // page token and size members of a paginated operation.
+        let listed = complete(&SERVICE, "list-users --").1;
+        let described = |name: &str| listed.iter().find(|c| c.display == name).map(|c| c.description.clone());
+        assert_eq!(
+            described("--cli-input-json").as_deref(),
+            Some("[string] Reads arguments from the JSON string provided.")
+        );
+        assert!(described("--max-items").is_some_and(|d| d.starts_with("[integer] The most items to print")));
+        assert_eq!((described("--next-token"), described("--max-results")), (None, None));
         // Nothing after an unknown operation.
         assert!(shown("no-such-operation --").is_empty());
     }

@@ -31,10 +31,20 @@ pub fn panel(service: &'static Service, line: &str, pos: usize) -> String {
                 describe(&mut out, &format!("--{} {}", m.cli_name(), inner.name()), inner);
             }
         }
-        Place::Global(g) => out.push(format!("--{} ({}): {}", g.name, g.type_name, clip(g.doc))),
+        Place::Global(g) => {
+            out.push(format!("--{} ({}): {}", g.name, g.type_name, clip(g.doc)));
+            if !g.choices.is_empty() {
+                out.push(format!("Allowed values: {}", g.choices.join(", ")));
+            }
+        }
         Place::Option if option_member(&reading.word.text).is_some() => {
             if let Some(m) = option_member(&reading.word.text) {
                 describe(&mut out, &reading.word.text, m);
+            }
+        }
+        Place::Option if global_named(&reading.word.text).is_some() => {
+            if let Some(g) = global_named(&reading.word.text) {
+                out.push(format!("--{} ({}): {}", g.name, g.type_name, clip(g.doc)));
             }
         }
         Place::Option | Place::Other => {
@@ -59,6 +69,11 @@ pub fn panel(service: &'static Service, line: &str, pos: usize) -> String {
     }
     out.push(KEYS.to_owned());
     out.join("\n")
+}
+
+/// The global option `--name` names exactly.
+fn global_named(word: &str) -> Option<&'static crate::globals::Global> {
+    crate::globals::GLOBALS.iter().find(|g| Some(g.name) == word.strip_prefix("--"))
 }
 
 /// A parameter or member: its name, type and whether it is required, its documentation, and
@@ -110,5 +125,34 @@ impl Hinter for DocPanel {
 
     fn next_hint_token(&self) -> String {
         String::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use connect_core::generated::SERVICE;
+
+    #[test]
+    fn the_panel_follows_the_cursor() {
+        let panel = |line: &str| super::panel(&SERVICE, line, line.len());
+        let op = SERVICE.operation("update-user-identity-info").expect("the seed operation");
+        let info = op.input().and_then(|s| s.member("IdentityInfo")).expect("IdentityInfo");
+        let first = info.target().member("FirstName").expect("FirstName");
+        let flat = |doc: &str| doc.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert_eq!(
+            panel("update-user-identity-info --identity-info FirstName=Ma"),
+            format!(
+                "--identity-info (structure, required): {}\n--identity-info FirstName (string): {}\n{KEYS}",
+                flat(info.doc()),
+                flat(first.doc())
+            )
+        );
+        assert!(panel("update-user-identity-info --user-id u ").contains("Required: --identity-info, --instance-id"));
+        assert!(panel("update-user-identity-info --output").starts_with("--output (string): The formatting style"));
+        assert!(panel("--output ").contains("Allowed values: json, text, table, yaml, yaml-stream, off"));
+        // The cursor decides: the operation's documentation with the cursor after it.
+        let line = "update-user-identity-info --user-id u";
+        assert!(super::panel(&SERVICE, line, 26).starts_with("update-user-identity-info: "));
     }
 }
