@@ -13,8 +13,9 @@ const USAGE: &str = "usage: cargo xtask <command>\n\n\
                      build the shipped binary (static musl on Linux; `dist` profile) and print its path
     dist --check --target TRIPLE
                      type-check for a target that cannot be linked here (x86_64/aarch64-apple-darwin)
-    smoke [--target TRIPLE] [--bin PATH]
-                     run the platform smoke suite against the shipped binary (under Wine or qemu-user)
+    smoke [--target TRIPLE] [--profile dist|release] [--bin PATH]
+                     run the platform smoke suite against the shipped binary (under Wine or qemu-user;
+                     --profile release: the same code built without whole-program optimization, faster)
     demo             build, start connect-emulator, create an instance and a user, run the seed command (--debug)\n\
     bench [--runs N] measure aws-connect and aws side by side against connect-emulator (wall time, peak RSS)\n\
     bench --bulk [--rows N] [--memory-rows N] [overhead|quota|memory|kill...]\n\

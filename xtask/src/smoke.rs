@@ -20,20 +20,23 @@ const IDENTITY_FILE: &str =
 
 /// `cargo xtask smoke` with its arguments.
 pub fn run(args: &[&str]) -> Result<(), String> {
-    let (mut target, mut bin) = (None, None);
+    let (mut target, mut bin, mut profile) = (None, None, "dist");
     let mut it = args.iter();
     while let Some(arg) = it.next() {
         match *arg {
             "--target" => target = Some(*it.next().ok_or("--target takes a target triple")?),
             "--bin" => bin = Some(PathBuf::from(it.next().ok_or("--bin takes a path")?)),
+            "--profile" => profile = it.next().ok_or("--profile takes a cargo profile (dist, release)")?,
             other => {
-                return Err(format!("unknown option {other}\nusage: cargo xtask smoke [--target TRIPLE] [--bin PATH]"));
+                return Err(format!(
+                    "unknown option {other}\nusage: cargo xtask smoke [--target TRIPLE] [--profile dist|release] [--bin PATH]"
+                ));
             }
         }
     }
     let binary = match bin {
         Some(bin) => bin,
-        None => crate::dist::build_for(target)?,
+        None => crate::dist::build_with(target, profile)?,
     };
     let work = std::env::temp_dir().join(format!("aws-connect-smoke-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&work);
