@@ -20,6 +20,7 @@ mod schema;
 mod sigv4_botocore;
 mod skeleton;
 mod skeletons;
+mod table_color;
 mod timestamps;
 mod tls;
 mod transport;

@@ -11,6 +11,7 @@ pub mod interrupt;
 pub mod output;
 pub mod pager;
 pub mod prompt;
+pub mod terminal;
 
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
@@ -194,15 +195,19 @@ fn run_operation(inv: &Invocation, out: &mut dyn Write, context: &Context) -> Re
         interrupt::exit_on_interrupt();
         client::send_pages(&SERVICE, op, input, &settings, paging.as_ref()).map_err(CliError::from)?
     };
-    let text = response_text(op, Value::Object(response), query, format)?;
-    if text.is_empty() {
-        return Ok(());
-    }
     let pager = pager::choose(inv.globals.no_cli_pager, context.stdout_is_terminal, |source| match source {
         pager::Source::AwsPagerEnv => std::env::var("AWS_PAGER").ok(),
         pager::Source::Profile => inv.globals.profile_setting("cli_pager"),
         pager::Source::PagerEnv => std::env::var("PAGER").ok(),
     });
+    let terminal = match format {
+        Format::Table => terminal::for_table(inv.globals.color.as_deref(), context.stdout_is_terminal, pager.is_some()),
+        _ => output::Terminal::default(),
+    };
+    let text = response_text(op, Value::Object(response), query, format, &terminal)?;
+    if text.is_empty() {
+        return Ok(());
+    }
     match pager {
         Some(command) => {
             let _ = out.flush();
@@ -242,13 +247,14 @@ fn response_text(
     response: Value,
     query: Option<&str>,
     format: Format,
+    terminal: &output::Terminal,
 ) -> Result<String, CliError> {
     let value = match query {
         Some(q) => output::apply_query(q, &response).map_err(query_error)?,
         None if response.as_object().is_some_and(|m| m.is_empty()) => return Ok(String::new()),
         None => response,
     };
-    Ok(output::render(format, &value, op.name()))
+    Ok(output::try_render(format, &value, op.name(), terminal).unwrap_or_else(|e| e.partial))
 }
 
 /// Client settings from the global options.

@@ -7,6 +7,11 @@
 //!   whose `formatter.py`, `text.py` and `table.py` implement the same algorithms as v2's (v2 @
 //!   2.36.7 differs only in string formatting syntax). Colour off; stdout of the oracle is a pipe,
 //!   so `determine_terminal_width` gives 80 as for a v2 CLI whose stdout is not a terminal.
+//! - table, also in colour and at other widths ([`TABLE_VARIANTS`]): the oracle's
+//!   `determine_terminal_width` answers the width a terminal would (the ioctl it makes cannot be
+//!   made on a pipe), `--color on` gives the AWS CLI's `ColorizedStyler`, and a table written to
+//!   standard output goes through colorama's `AnsiToWin32(..., autoreset=True)` wrapper, which
+//!   `colorama.init` puts around stdout, while one written to the pager does not.
 //! - yaml, yaml-stream: v1 has no YAML output. The script carries v2's `YAMLDumper`,
 //!   `YAMLFormatter` and `StreamedYAMLFormatter` logic over `ruamel.yaml` `YAML(typ='safe')` on
 //!   the libyaml C emitter (`ruamel.yaml.clib`), which is what v2 runs. Without ruamel.yaml and
@@ -19,7 +24,7 @@
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-use connect_cli::output::{DEFAULT_TERMINAL_WIDTH, Format, apply_query, try_render};
+use connect_cli::output::{DEFAULT_TERMINAL_WIDTH, Format, Terminal, apply_query, try_render};
 use serde_json::{Value, json};
 
 const FORMATS: [(&str, Format); 5] = [
@@ -30,10 +35,31 @@ const FORMATS: [(&str, Format); 5] = [
     ("yaml-stream", Format::YamlStream),
 ];
 
+/// The table drawn for other terminals: name, width, colour, written straight to stdout (else
+/// to the pager).
+const TABLE_VARIANTS: [(&str, usize, bool, bool); 9] = [
+    ("color on, to the pager", DEFAULT_TERMINAL_WIDTH, true, false),
+    ("color on, to stdout", DEFAULT_TERMINAL_WIDTH, true, true),
+    ("color on, to stdout, 40 columns", 40, true, true),
+    ("0 columns", 0, false, false),
+    ("20 columns", 20, false, false),
+    ("45 columns", 45, false, false),
+    ("100 columns", 100, false, false),
+    ("132 columns", 132, false, false),
+    ("250 columns, color on, to the pager", 250, true, false),
+];
+
 const ORACLE: &str = r#"
 import io, json, sys, argparse
 import jmespath
+import awscli.table
 from awscli.formatter import get_formatter
+from colorama.ansitowin32 import AnsiToWin32
+
+# colorama.init (a coloured table calls it) replaces sys.stdout; the answer goes to the real one.
+out = sys.stdout
+# The real one: the oracle's stdout is a pipe, so it gives 80.
+determine_terminal_width = awscli.table.determine_terminal_width
 
 try:
     from ruamel.yaml import YAML
@@ -58,6 +84,7 @@ def yaml_dump(value, stream):
         yaml_dump_collection(value, stream)
 
 def run(case, fmt):
+    awscli.table.determine_terminal_width = determine_terminal_width
     query = jmespath.compile(case['query']) if case.get('query') is not None else None
     doc = json.loads(json.dumps(case['doc']))
     stream = io.StringIO()
@@ -73,9 +100,29 @@ def run(case, fmt):
     except Exception as e:
         return {'output': stream.getvalue(), 'error': str(e)}
 
+def run_table(case, variant):
+    query = jmespath.compile(case['query']) if case.get('query') is not None else None
+    doc = json.loads(json.dumps(case['doc']))
+    awscli.table.determine_terminal_width = lambda default_width=80: variant['width']
+    raw = io.StringIO()
+    # What colorama.init wraps stdout in (convert is off where the oracle runs: not Windows).
+    stream = AnsiToWin32(raw, strip=False, autoreset=True).stream if variant['stdout'] else raw
+    try:
+        args = argparse.Namespace(query=query, color='on' if variant['color'] else 'off')
+        get_formatter('table', args)(case['op'], doc, stream=stream)
+        return {'output': raw.getvalue(), 'error': None}
+    except Exception as e:
+        return {'output': raw.getvalue(), 'error': str(e)}
+
 cases = json.load(sys.stdin)
-results = [{fmt: run(case, fmt) for fmt in case['formats']} for case in cases]
-json.dump({'yaml_oracle': yaml_oracle, 'results': results}, sys.stdout)
+results = [
+    {
+        'formats': {fmt: run(case, fmt) for fmt in case['formats']},
+        'tables': [run_table(case, v) for v in case['tables']],
+    }
+    for case in cases
+]
+json.dump({'yaml_oracle': yaml_oracle, 'results': results}, out)
 "#;
 
 struct Case {
@@ -198,6 +245,10 @@ fn formatters_match_the_aws_cli() {
                 "doc": c.doc,
                 "query": c.query,
                 "formats": FORMATS.iter().map(|(n, _)| *n).collect::<Vec<_>>(),
+                "tables": TABLE_VARIANTS
+                    .iter()
+                    .map(|(_, width, color, stdout)| json!({"width": width, "color": color, "stdout": stdout}))
+                    .collect::<Vec<_>>(),
             })
         })
         .collect();
@@ -219,12 +270,19 @@ fn formatters_match_the_aws_cli() {
             },
             None => c.doc.clone(),
         };
-        for (name, format) in FORMATS {
+        let plain = Terminal::default();
+        let tables = TABLE_VARIANTS.iter().zip(result["tables"].as_array().expect("table variants")).map(
+            |((variant, width, color, stdout), want)| {
+                let terminal = Terminal { width: *width, color: *color, reset_after_writes: *stdout };
+                (format!("table, {variant}"), Format::Table, terminal, want)
+            },
+        );
+        let formats = FORMATS.iter().map(|(name, format)| (name.to_string(), *format, plain, &result["formats"][name]));
+        for (name, format, terminal, want) in formats.chain(tables) {
             compared += 1;
-            let want = &result[name];
             let want_output = want["output"].as_str().unwrap_or_default();
             let want_error = want["error"].as_str();
-            let (got_output, got_error) = match try_render(format, &value, c.op, DEFAULT_TERMINAL_WIDTH) {
+            let (got_output, got_error) = match try_render(format, &value, c.op, &terminal) {
                 Ok(text) => (text, None),
                 Err(e) => (e.partial, Some(e.message)),
             };

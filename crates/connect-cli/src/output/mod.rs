@@ -47,6 +47,26 @@ impl Format {
 /// (`awscli.table.determine_terminal_width`'s default).
 pub const DEFAULT_TERMINAL_WIDTH: usize = 80;
 
+/// What `--output table` draws for: the terminal's width and whether to colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Terminal {
+    /// The width tables fit into ([`crate::terminal::stdout_width`]).
+    pub width: usize,
+    /// `--color on`, or `auto` with standard output a terminal: values bold blue, the bars of
+    /// nested sections dim yellow.
+    pub color: bool,
+    /// In colour, the table goes straight to standard output (not to a pager), where the AWS
+    /// CLI's colour library follows each of the formatter's writes with a reset.
+    pub reset_after_writes: bool,
+}
+
+impl Default for Terminal {
+    /// Standard output not a terminal: 80 columns, no colour.
+    fn default() -> Self {
+        Terminal { width: DEFAULT_TERMINAL_WIDTH, color: false, reset_after_writes: false }
+    }
+}
+
 /// A document the AWS CLI's formatter cannot print: it raises a Python exception part way
 /// (the table formatter on rows of different lengths, the text formatter on a list that mixes
 /// objects with other values). The CLI prints what it wrote so far, then the error.
@@ -92,18 +112,18 @@ impl std::error::Error for QueryError {}
 /// terminal (colour off, tables 80 columns wide); `operation_name` titles tables. A document
 /// the AWS CLI fails on gives what it printed before failing (see [`try_render`]).
 pub fn render(format: Format, value: &Value, operation_name: &str) -> String {
-    match try_render(format, value, operation_name, DEFAULT_TERMINAL_WIDTH) {
+    match try_render(format, value, operation_name, &Terminal::default()) {
         Ok(text) => text,
         Err(e) => e.partial,
     }
 }
 
-/// Like [`render`], with the terminal width tables fit into, and the AWS CLI's failures as errors.
+/// Like [`render`], for the terminal tables are drawn for, and the AWS CLI's failures as errors.
 pub fn try_render(
     format: Format,
     value: &Value,
     operation_name: &str,
-    terminal_width: usize,
+    terminal: &Terminal,
 ) -> Result<String, OutputError> {
     if is_empty_object(value) {
         return Ok(String::new());
@@ -111,7 +131,7 @@ pub fn try_render(
     match format {
         Format::Json => Ok(json::render(value)),
         Format::Text => text::render(value),
-        Format::Table => table::render(value, operation_name, terminal_width),
+        Format::Table => table::render(value, operation_name, terminal),
         Format::Yaml => Ok(yaml::render(value)),
         Format::YamlStream => Ok(yaml::render(&Value::Array(vec![value.clone()]))),
         Format::Off => Ok(String::new()),

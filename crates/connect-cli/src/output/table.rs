@@ -1,27 +1,59 @@
 //! `--output table`: the AWS CLI's table formatter (`TableFormatter` in `awscli/formatter.py`,
-//! `MultiTable` and `Section` in `awscli/table.py`) with colour off.
+//! `MultiTable` and `Section` in `awscli/table.py`), plain or coloured.
 //!
 //! The document becomes sections: a title, optional column headers (the sorted keys with scalar
 //! values) and rows; nested values become indented sections titled with their key. Columns are
 //! as wide as their widest cell plus 4, scaled to the widest section; when that is wider than the
 //! terminal, single-row sections turn into two-column (key, value) sections first.
+//!
+//! In colour (`ColorizedStyler`) the cells of rows are bold blue and the bars that indent nested
+//! sections dim yellow; titles and column headers stay plain, and widths are measured without
+//! the escapes. The AWS CLI's colour library (colorama, with `autoreset`) wraps standard output
+//! once colour is on, and follows every write made to it with a reset: a table written straight
+//! to stdout carries those too, one written to the pager does not
+//! ([`Terminal::reset_after_writes`]).
 
 use std::collections::BTreeSet;
 
 use serde_json::{Map, Value};
 
 use super::width::text_width;
-use super::{OutputError, is_scalar, py_str, py_type, truthy};
+use super::{OutputError, Terminal, is_scalar, py_str, py_type, truthy};
 
 type Result<T> = std::result::Result<T, String>;
 
-pub fn render(value: &Value, operation_name: &str, terminal_width: usize) -> std::result::Result<String, OutputError> {
+pub fn render(value: &Value, operation_name: &str, terminal: &Terminal) -> std::result::Result<String, OutputError> {
     let mut table = MultiTable::default();
     let fail = |message| OutputError { partial: String::new(), message };
     if !table.build(Some(operation_name), value, 0).map_err(fail)? {
         return Ok(String::new());
     }
-    Ok(table.render(terminal_width))
+    let mut out = Stream { text: String::new(), reset_after_writes: terminal.color && terminal.reset_after_writes };
+    table.render(terminal.width, terminal.color, &mut out);
+    Ok(out.text)
+}
+
+/// colorama's `Style.BRIGHT` and `Fore.BLUE`: the cells of rows.
+const ROW_STYLE: &str = "\x1b[1m\x1b[34m";
+/// colorama's `Style.DIM` and `Fore.YELLOW`: the bars that indent nested sections.
+const INDENT_STYLE: &str = "\x1b[2m\x1b[33m";
+/// colorama's `Style.RESET_ALL`.
+const RESET: &str = "\x1b[0m";
+
+/// The output, written as the AWS CLI writes it: in pieces, each followed by a reset when
+/// colorama wraps the stream.
+struct Stream {
+    text: String,
+    reset_after_writes: bool,
+}
+
+impl Stream {
+    fn write(&mut self, piece: &str) {
+        self.text.push_str(piece);
+        if self.reset_after_writes {
+            self.text.push_str(RESET);
+        }
+    }
 }
 
 #[derive(Default)]
@@ -204,18 +236,16 @@ impl MultiTable {
         Ok(())
     }
 
-    fn render(&mut self, terminal_width: usize) -> String {
+    fn render(&mut self, terminal_width: usize, color: bool, out: &mut Stream) {
         let mut max_width = self.max_width();
         if max_width > terminal_width {
             self.convert_to_vertical();
             max_width = self.max_width();
         }
-        let mut out = "-".repeat(max_width);
-        out.push('\n');
+        out.write(&format!("{}\n", "-".repeat(max_width)));
         for section in &self.sections {
-            render_section(section, max_width as i64, &mut out);
+            render_section(section, max_width as i64, color, out);
         }
-        out
     }
 
     fn max_width(&self) -> usize {
@@ -271,47 +301,51 @@ fn group_scalar_keys_from_list(items: &[Value]) -> Result<(Vec<String>, Vec<Stri
     Ok((headers.into_iter().collect(), more.into_iter().collect()))
 }
 
-/// Writes one line of a section: indentation bars on both sides.
-fn write_line(out: &mut String, indent: usize, line: &str) {
-    let bars = "|".repeat(indent);
-    out.push_str(&bars);
-    out.push_str(line);
-    out.push_str(&bars);
-    out.push('\n');
+/// Writes one line of a section as `IndentedStream` does: the indentation bars, the line, the
+/// bars again, the newline (four writes).
+fn indented_line(out: &mut Stream, bars: &str, line: &str) {
+    out.write(bars);
+    out.write(line);
+    out.write(bars);
+    out.write("\n");
 }
 
-fn render_section(section: &Section, max_width: i64, out: &mut String) {
+fn render_section(section: &Section, max_width: i64, color: bool, out: &mut Stream) {
     let indent = section.indent_level;
+    let bar = if color { format!("{INDENT_STYLE}|{RESET}") } else { "|".to_owned() };
+    let bars = bar.repeat(indent);
+    let write_line = |out: &mut Stream, line: &str| indented_line(out, &bars, line);
     let max_width = max_width - 2 * indent as i64;
     if let Some(title) = section.title.as_deref().filter(|t| !t.is_empty()) {
-        write_line(out, indent, &center_text(title, max_width, "|", "|"));
+        write_line(out, &center_text(title, max_width, "|", "|"));
         if section.headers.is_empty() && section.rows.is_empty() {
-            write_line(out, indent, &format!("+{}+", dashes(max_width - 2)));
+            write_line(out, &format!("+{}+", dashes(max_width - 2)));
         }
     }
     if !section.headers.is_empty() {
         let widths = section.column_widths(4, Some(max_width));
-        write_line(out, indent, &line_break(&widths));
+        write_line(out, &line_break(&widths));
         let mut line = String::new();
         for (i, (width, header)) in widths.iter().zip(&section.headers).enumerate() {
             line.push_str(&center_text(header, *width, if i == 0 { "|" } else { "" }, "|"));
         }
-        write_line(out, indent, &line);
+        write_line(out, &line);
     }
     if !section.rows.is_empty() {
         let widths = section.column_widths(4, Some(max_width));
         if widths.is_empty() {
             return;
         }
-        write_line(out, indent, &line_break(&widths));
+        write_line(out, &line_break(&widths));
         for row in &section.rows {
             let mut line = String::new();
             for (i, (width, cell)) in widths.iter().zip(row).enumerate() {
-                line.push_str(&align_left(cell, *width, if i == 0 { "|" } else { "" }, "|"));
+                let styled = if color { format!("{ROW_STYLE}{cell}{RESET}") } else { cell.clone() };
+                line.push_str(&align_left(&styled, text_width(cell), *width, if i == 0 { "|" } else { "" }, "|"));
             }
-            write_line(out, indent, &line);
+            write_line(out, &line);
         }
-        write_line(out, indent, &line_break(&widths));
+        write_line(out, &line_break(&widths));
     }
 }
 
@@ -349,9 +383,10 @@ fn center_text(text: &str, length: i64, left_edge: &str, right_edge: &str) -> St
     out
 }
 
-/// `awscli.table.align_left` with a left padding of 2.
-fn align_left(text: &str, length: i64, left_edge: &str, right_edge: &str) -> String {
-    let text_length = text_width(text) as i64;
+/// `awscli.table.align_left` with a left padding of 2, for `text` (perhaps styled) that takes
+/// `text_length` columns.
+fn align_left(text: &str, text_length: usize, length: i64, left_edge: &str, right_edge: &str) -> String {
+    let text_length = text_length as i64;
     let computed = text_length + 2 + text_width(left_edge) as i64 + text_width(right_edge) as i64;
     let padding = if length - computed >= 0 { 2 } else { 0 };
     let so_far = left_edge.chars().count() as i64 + padding + text_length;
