@@ -17,6 +17,10 @@ const BACK_OFF: f64 = 0.7;
 const RECOVER_STEP: f64 = 0.1;
 /// The slowest the limiter goes, as a share of the configured rate.
 const FLOOR: f64 = 0.05;
+/// The share of the rate the limiter paces at: a service's bucket counts from when a request
+/// arrives, a little after it is sent, so a request sent exactly on the boundary finds a bucket
+/// a hair short of a token and is throttled. Pacing 2% below the rate keeps off the boundary.
+const MARGIN: f64 = 0.98;
 /// How long one wait lasts at most before the stop flag is looked at again.
 const POLL: Duration = Duration::from_millis(50);
 
@@ -35,7 +39,7 @@ pub struct Limiter {
 }
 
 fn governor(rate: f64, burst: u32) -> Arc<DefaultDirectRateLimiter> {
-    let period = Duration::from_secs_f64(1.0 / rate);
+    let period = Duration::from_secs_f64(1.0 / (rate * MARGIN));
     let quota = Quota::with_period(period)
         .unwrap_or_else(|| Quota::per_second(NonZeroU32::MIN))
         .allow_burst(NonZeroU32::new(burst).unwrap_or(NonZeroU32::MIN));
@@ -62,8 +66,13 @@ impl Limiter {
         let rate = change(state.rate).clamp(self.max_rate * FLOOR, self.max_rate);
         if (rate - state.rate).abs() > f64::EPSILON {
             state.rate = rate;
-            // After a change the burst is one: the service's bucket is empty.
-            state.limiter = governor(rate, 1);
+            // After a change the burst is one and the bucket starts empty, as the service's
+            // is: the next attempt waits a whole period at the new rate. (A new limiter is
+            // full: without taking its one token, every change would let an attempt through at
+            // once, and throttling answers would bring on more of them.)
+            let limiter = governor(rate, 1);
+            let _ = limiter.check();
+            state.limiter = limiter;
         }
     }
 }
@@ -122,5 +131,16 @@ mod tests {
         }
         assert_eq!(l.rate(), Some(0.5));
         assert_eq!(Limiter::new(None, 5, &NEVER).rate(), None);
+    }
+
+    /// After a change of rate the bucket is empty: no attempt goes through at once.
+    #[test]
+    fn a_change_of_rate_starts_from_an_empty_bucket() {
+        let l = Limiter::new(Some(100.0), 5, &NEVER);
+        let first = l.state.as_ref().unwrap().lock().unwrap().limiter.clone();
+        assert!(first.check().is_ok(), "a new run starts with its burst");
+        l.after_attempt(AttemptOutcome::Throttled);
+        let changed = l.state.as_ref().unwrap().lock().unwrap().limiter.clone();
+        assert!(changed.check().is_err(), "a throttled run waits a period before the next attempt");
     }
 }
