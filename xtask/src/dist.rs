@@ -7,8 +7,9 @@
 //! nothing costs little more than starting a process. Without `--target` it is built for this
 //! machine (its musl target on Linux). Other targets are cross-compiled with the C compilers and
 //! linkers Debian packages ([`cross_tools`]); macOS targets can be checked but not linked here.
+//! [`build_hello`] builds a hello-world program the same way, the baseline of `cargo xtask bench`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// Builds the shipped binary for this machine and returns its path.
@@ -24,6 +25,56 @@ pub fn build_for(target: Option<&str>) -> Result<PathBuf, String> {
 /// Builds the binary for `target` as [`build_for`] does, with the cargo profile `profile`
 /// (`release` builds the same code without whole-program optimization, much faster).
 pub fn build_with(target: Option<&str>, profile: &str) -> Result<PathBuf, String> {
+    build_program(Program::AwsConnect, target, profile)
+}
+
+/// Builds a program that prints `hello world` for this machine exactly as [`build`] builds
+/// aws-connect (the workspace's `release` and `dist` profiles, the same target and flags) and
+/// returns its path: what starting a process costs, the baseline of `cargo xtask bench`.
+pub fn build_hello() -> Result<PathBuf, String> {
+    let dir = target_dir().join("hello-world");
+    let manifest = dir.join("Cargo.toml");
+    let workspace = std::fs::read_to_string(crate::workspace_root().join("Cargo.toml"))
+        .map_err(|e| format!("cannot read the workspace's Cargo.toml: {e}"))?;
+    let contents = format!(
+        "# Written by cargo xtask bench: the baseline program, built as `cargo xtask dist` builds aws-connect.\n\
+         [package]\nname = \"hello-world\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n\
+         [workspace]\n\n{}",
+        profiles(&workspace, &["release", "dist"])
+    );
+    let main = "fn main() {\n    println!(\"hello world\");\n}\n";
+    for (path, text) in [(manifest.clone(), contents.as_str()), (dir.join("src/main.rs"), main)] {
+        crate::ensure_file_contents(&path, text, crate::Mode::Write)?;
+    }
+    build_program(Program::Hello(&manifest), None, "dist")
+}
+
+/// The `[profile.NAME]` tables of a Cargo manifest, as written there.
+fn profiles(manifest: &str, names: &[&str]) -> String {
+    let mut out = String::new();
+    let mut keep = false;
+    for line in manifest.lines() {
+        if line.starts_with('[') {
+            keep = names.iter().any(|n| line.trim() == format!("[profile.{n}]"));
+        }
+        if keep {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// What [`build_program`] builds.
+#[derive(Clone, Copy)]
+enum Program<'a> {
+    /// The workspace's `aws-connect`.
+    AwsConnect,
+    /// The bench's baseline: the package of this manifest, whose binary is `hello-world`.
+    Hello(&'a Path),
+}
+
+fn build_program(program: Program<'_>, target: Option<&str>, profile: &str) -> Result<PathBuf, String> {
     let root = crate::workspace_root();
     let target_dir = target_dir();
     let target = match target {
@@ -45,7 +96,17 @@ pub fn build_with(target: Option<&str>, profile: &str) -> Result<PathBuf, String
         ));
     }
     let mut cargo = Command::new(env!("CARGO"));
-    cargo.args(["build", "--profile", profile, "--locked", "--quiet", "-p", "connect-cli", "--bin", "aws-connect"]);
+    cargo.args(["build", "--profile", profile, "--quiet"]);
+    let name = match program {
+        Program::AwsConnect => {
+            cargo.args(["--locked", "-p", "connect-cli", "--bin", "aws-connect"]);
+            "aws-connect"
+        }
+        Program::Hello(manifest) => {
+            cargo.arg("--manifest-path").arg(manifest).env("CARGO_TARGET_DIR", &target_dir);
+            "hello-world"
+        }
+    };
     let binary = match target {
         Some(target) => {
             cargo.args(["--target", target]);
@@ -59,13 +120,13 @@ pub fn build_with(target: Option<&str>, profile: &str) -> Result<PathBuf, String
                     "-C relocation-model=static",
                 );
             }
-            target_dir.join(target).join(profile).join(exe_name(target))
+            target_dir.join(target).join(profile).join(exe_name(name, target))
         }
-        None => target_dir.join(profile).join(format!("aws-connect{}", std::env::consts::EXE_SUFFIX)),
+        None => target_dir.join(profile).join(format!("{name}{}", std::env::consts::EXE_SUFFIX)),
     };
     let status = cargo.current_dir(&root).status().map_err(|e| format!("cannot run cargo: {e}"))?;
     if !status.success() {
-        return Err(format!("cargo build --profile {profile} failed"));
+        return Err(format!("cargo build --profile {profile} of {name} failed"));
     }
     Ok(binary)
 }
@@ -164,8 +225,8 @@ fn is_macos(target: &str) -> bool {
     target.ends_with("-apple-darwin")
 }
 
-fn exe_name(target: &str) -> String {
-    if target.contains("-windows-") { "aws-connect.exe".into() } else { "aws-connect".into() }
+fn exe_name(name: &str, target: &str) -> String {
+    if target.contains("-windows-") { format!("{name}.exe") } else { name.to_owned() }
 }
 
 /// The musl target for this machine, on Linux.

@@ -5,6 +5,7 @@
 pub mod codegen;
 pub mod dist;
 pub mod docs;
+pub mod elf;
 pub mod import;
 pub mod names;
 pub mod run;

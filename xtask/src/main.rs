@@ -17,7 +17,9 @@ const USAGE: &str = "usage: cargo xtask <command>\n\n\
                      run the platform smoke suite against the shipped binary (under Wine or qemu-user;
                      --profile release: the same code built without whole-program optimization, faster)
     demo             build, start connect-emulator, create an instance and a user, run the seed command (--debug)\n\
-    bench [--runs N] measure aws-connect and aws side by side against connect-emulator (wall time, peak RSS)\n\
+    bench [--runs N] [--bin PATH]...
+                     measure aws-connect and aws side by side against connect-emulator (wall time, peak RSS),
+                     beside a hello-world program built the same way\n\
     bench --bulk [--rows N] [--memory-rows N] [overhead|quota|memory|kill...]\n\
                      the --cli-input-rows figures against connect-emulator";
 

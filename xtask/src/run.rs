@@ -315,26 +315,39 @@ fn ms(d: Duration) -> String {
     format!("{:.2} ms", d.as_secs_f64() * 1000.0)
 }
 
-/// `cargo xtask bench [--runs N] [--bulk [--rows N]]`: skeleton, the seed request against
-/// connect-emulator, and the help page, for aws-connect and the installed `aws`, side by side; with
-/// `--bulk`, the figures of `--cli-input-rows` against the emulator instead.
+/// `cargo xtask bench [--runs N] [--bin PATH]... [--bulk [--rows N]]`: a hello-world program built
+/// the same way (the baseline: what starting a process costs), then skeleton, the seed request
+/// against connect-emulator and the help page, for aws-connect and the installed `aws`, side by
+/// side; with `--bin`, for each of the given aws-connect binaries instead of the one `dist`
+/// builds, their runs interleaved. With `--bulk`, the figures of `--cli-input-rows` against the
+/// emulator instead.
 pub fn bench(args: &[&str]) -> Result<(), String> {
-    const USAGE: &str = "usage: cargo xtask bench [--runs N] | cargo xtask bench --bulk [--rows N] [CASE...]";
-    let runs: usize = match args {
-        [] => 30,
-        ["--runs", n] => n.parse().map_err(|_| format!("--runs takes a number, not {n}"))?,
-        ["--bulk", rest @ ..] => return bulk::bench(rest).map_err(|e| if e.is_empty() { USAGE.into() } else { e }),
-        _ => return Err(USAGE.into()),
-    };
-    let binary = crate::dist::build()?;
+    const USAGE: &str =
+        "usage: cargo xtask bench [--runs N] [--bin PATH]... | cargo xtask bench --bulk [--rows N] [CASE...]";
+    if let ["--bulk", rest @ ..] = args {
+        return bulk::bench(rest).map_err(|e| if e.is_empty() { USAGE.into() } else { e });
+    }
+    let (mut runs, mut binaries) = (30, Vec::new());
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        match (*arg, it.next()) {
+            ("--runs", Some(n)) => runs = n.parse().map_err(|_| format!("--runs takes a number, not {n}"))?,
+            ("--bin", Some(path)) => binaries.push(PathBuf::from(path)),
+            _ => return Err(USAGE.into()),
+        }
+    }
+    if binaries.is_empty() {
+        binaries.push(crate::dist::build()?);
+    }
+    let hello = crate::dist::build_hello()?;
     let emulator_binary = build_emulator()?;
     let home = temp_home()?;
     let aws = crate::which("aws").map(unshim);
     // The emulator without quotas: every run of both clients is answered at once.
     let emulator = EmulatorProcess::start(&emulator_binary, &["--throttle", "off"])?;
     let url = emulator.url.clone();
-    let s = setup(&binary, &url, &home)?;
-    let user = create_user(&binary, &url, &home, &s, "mary")?;
+    let s = setup(&binaries[0], &url, &home)?;
+    let user = create_user(&binaries[0], &url, &home, &s, "mary")?;
 
     let mut seed = seed_for(&user, &s.instance);
     seed.extend(["--endpoint-url", &url]);
@@ -346,23 +359,23 @@ pub fn bench(args: &[&str]) -> Result<(), String> {
         "{runs} runs each of aws-connect, {} of aws; wall time median (min–max), peak RSS median",
         runs.clamp(1, 10)
     );
-    println!("aws-connect: {}", binary.display());
+    for (i, binary) in binaries.iter().enumerate() {
+        let label = if binaries.len() > 1 { format!(" [{}]", i + 1) } else { String::new() };
+        println!("aws-connect{label}: {} ({})", binary.display(), elf_facts(binary));
+    }
+    println!("hello world: {} ({})", hello.display(), elf_facts(&hello));
     if let Some(aws) = &aws {
         println!("aws: {}", aws.display());
     }
     println!("machine: {} cores, {}", std::thread::available_parallelism().map_or(0, |n| n.get()), uname());
     println!();
+    let baseline = stats(&measure_all(&[hello], &home, &[], runs, "hello world")?[0]);
     println!("{:<14} {:<34} {:<34} ratio (wall)", "case", "aws-connect", "aws");
+    println!("{:<14} {:<34}", "hello world", summary(&baseline));
+    let mut skeletons = Vec::new();
     for (name, args) in cases {
-        let ours = (0..runs)
-            .map(|_| measure(with_test_env(Command::new(&binary), &home).args(args)))
-            .collect::<Result<Vec<_>, _>>()?;
-        if let Some(bad) = ours.iter().find(|s| s.code != 0) {
-            return Err(format!("aws-connect {name} exited with {}", bad.code));
-        }
-        let o = stats(&ours);
-        let ours_text = format!("{} ({}–{}) {:.1} MiB", ms(o.median), ms(o.min), ms(o.max), o.rss_mib);
-        let (theirs_text, ratio) = match &aws {
+        let ours = measure_all(&binaries, &home, args, runs, name)?;
+        let (theirs_text, theirs) = match &aws {
             Some(aws) => {
                 let mut full = vec!["connect"];
                 full.extend_from_slice(args);
@@ -371,18 +384,62 @@ pub fn bench(args: &[&str]) -> Result<(), String> {
                     .map(|_| measure(with_test_env(Command::new(aws), &home).args(&full)))
                     .collect::<Result<Vec<_>, _>>()?;
                 let t = stats(&theirs);
-                (
-                    format!("{} ({}–{}) {:.1} MiB", ms(t.median), ms(t.min), ms(t.max), t.rss_mib),
-                    format!("{:.0}×", t.median.as_secs_f64() / o.median.as_secs_f64()),
-                )
+                (summary(&t), Some(t.median))
             }
-            None => ("(aws not installed)".to_owned(), "-".to_owned()),
+            None => ("(aws not installed)".to_owned(), None),
         };
-        println!("{name:<14} {ours_text:<34} {theirs_text:<34} {ratio}");
+        for (i, samples) in ours.iter().enumerate() {
+            let o = stats(samples);
+            let ratio = theirs.map_or("-".to_owned(), |t| format!("{:.0}×", t.as_secs_f64() / o.median.as_secs_f64()));
+            let label = if binaries.len() > 1 { format!("{name} [{}]", i + 1) } else { name.to_owned() };
+            let theirs_text = if i == 0 { theirs_text.as_str() } else { "" };
+            println!("{label:<14} {:<34} {theirs_text:<34} {ratio}", summary(&o));
+            if name == "skeleton" {
+                skeletons.push(o.median);
+            }
+        }
+    }
+    for (i, median) in skeletons.iter().enumerate() {
+        let label = if binaries.len() > 1 { format!(" [{}]", i + 1) } else { String::new() };
+        println!(
+            "\nskeleton{label} / hello world: {:.2}× (wall time medians)",
+            median.as_secs_f64() / baseline.median.as_secs_f64()
+        );
     }
     emulator.stop();
     let _ = std::fs::remove_dir_all(home);
     Ok(())
+}
+
+/// `runs` runs of each binary with `args`, interleaved (one run of each in turn, so that a change
+/// in the machine's load affects them alike), checked to exit with 0.
+fn measure_all(
+    binaries: &[PathBuf],
+    home: &std::path::Path,
+    args: &[&str],
+    runs: usize,
+    name: &str,
+) -> Result<Vec<Vec<Sample>>, String> {
+    let mut samples: Vec<Vec<Sample>> = binaries.iter().map(|_| Vec::with_capacity(runs)).collect();
+    for _ in 0..runs {
+        for (binary, samples) in binaries.iter().zip(&mut samples) {
+            let sample = measure(with_test_env(Command::new(binary), home).args(args))?;
+            if sample.code != 0 {
+                return Err(format!("{} ({name}) exited with {}", binary.display(), sample.code));
+            }
+            samples.push(sample);
+        }
+    }
+    Ok(samples)
+}
+
+fn summary(s: &Stats) -> String {
+    format!("{} ({}–{}) {:.1} MiB", ms(s.median), ms(s.min), ms(s.max), s.rss_mib)
+}
+
+/// How the binary is linked, for the report.
+fn elf_facts(binary: &std::path::Path) -> String {
+    crate::elf::read(binary).map_or_else(|e| e, |f| f.describe())
 }
 
 /// A pyenv shim is a shell script that finds the real program: measure the program itself.

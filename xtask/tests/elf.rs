@@ -1,0 +1,52 @@
+//! The ELF reader of `cargo xtask bench` and `smoke` against binutils' `readelf`, on this test's
+//! own executable (a dynamically linked program of the host).
+
+use std::process::Command;
+
+/// `readelf`'s output for `args`; binutils is the oracle.
+fn readelf(args: &[&str], path: &std::path::Path) -> String {
+    let out = Command::new("readelf")
+        .args(args)
+        .arg(path)
+        .env("LC_ALL", "C")
+        .output()
+        .expect("readelf is the oracle of this test: apt-get install binutils");
+    assert!(out.status.success(), "readelf {args:?} failed");
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn facts_match_readelf() {
+    let exe = std::env::current_exe().unwrap();
+    let facts = xtask::elf::read(&exe).unwrap();
+
+    let header = readelf(&["-h"], &exe);
+    let e_type = header.lines().find(|l| l.trim_start().starts_with("Type:")).unwrap();
+    assert_eq!(facts.position_independent, e_type.contains("DYN"), "{e_type}");
+
+    let segments = readelf(&["-l", "-W"], &exe);
+    let has = |name: &str| segments.lines().any(|l| l.split_whitespace().next() == Some(name));
+    assert_eq!(facts.interpreter, has("INTERP"));
+    assert_eq!(facts.dynamic, has("DYNAMIC"));
+    assert_eq!(facts.relro, has("GNU_RELRO"));
+    let stack = segments.lines().find(|l| l.split_whitespace().next() == Some("GNU_STACK")).unwrap();
+    assert_eq!(facts.executable_stack, stack.split_whitespace().any(|w| w.contains('E')), "{stack}");
+
+    // "Relocation section '.rela.dyn' at offset 0x… contains N entries", for the sections the
+    // dynamic section names (not .relr.dyn, whose entries are bitmaps).
+    let relocations: u64 = readelf(&["-r", "-W"], &exe)
+        .lines()
+        .filter(|l| l.starts_with("Relocation section '.rel") && !l.contains(".relr"))
+        .map(|l| l.split_whitespace().rev().nth(1).unwrap().parse::<u64>().unwrap())
+        .sum();
+    assert_eq!(facts.relocations, relocations);
+    assert!(facts.relocations > 0, "a dynamically linked program has relocations");
+    assert_eq!(facts.kind(), if facts.position_independent { "dynamic PIE" } else { "dynamic, fixed address" });
+}
+
+#[test]
+fn refuses_what_is_not_elf() {
+    assert_eq!(xtask::elf::parse(b"#!/bin/sh\n").unwrap_err(), "not an ELF file");
+    assert_eq!(xtask::elf::parse(b"\x7fELF\x01\x01").unwrap_err(), "not a 64-bit little-endian ELF file");
+    assert!(xtask::elf::parse(b"\x7fELF\x02\x01\x01").unwrap_err().contains("truncated"));
+}
