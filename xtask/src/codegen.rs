@@ -33,8 +33,8 @@ pub struct File {
     pub contents: String,
 }
 
-/// Names a generated static cannot take in the `shapes` module without shadowing something.
-const RESERVED_STATICS: &[&str] = &["None", "Some", "Ok", "Err", "Self"];
+/// Names a generated constant cannot take in the `shapes` module without shadowing something.
+const RESERVED_STATICS: &[&str] = &["None", "Some", "Ok", "Err", "Self", "BASE", "ROWS"];
 
 /// Generates every file for `model`; `source` is the model's path as shown in the header.
 pub fn generate(model: &Model, source: &str) -> Result<Vec<File>, Error> {
@@ -68,7 +68,9 @@ fn space_items(text: &str) -> String {
             let starts_item = !line.is_empty() && !line.starts_with([' ', '}', ')', ']']);
             let attached = p.is_empty() || p.starts_with("#") || p.starts_with("//");
             let both_use = ["use ", "pub use ", "mod "].iter().any(|k| p.starts_with(k) && line.starts_with(k));
-            if starts_item && !attached && !both_use {
+            // The one-line names of table rows (`pub const Name: ShapeId = ShapeId(BASE + 1);`).
+            let both_names = [p, line].iter().all(|l| l.starts_with("pub const ") && l.ends_with(';'));
+            if starts_item && !attached && !both_use && !both_names {
                 out.push('\n');
             }
         }
@@ -98,6 +100,76 @@ pub(super) fn doc_text(traits: &Traits) -> String {
 
 pub(super) fn lit_str(s: &str) -> Literal {
     Literal::string(s)
+}
+
+/// Splits a table's rows into one file per initial letter of their names, as [`split`] does, for
+/// the compile-time tables of `crate::model` (which hold no pointers): each part names its rows by
+/// position, `pub const Name: Id = Id(BASE + k);` with the part's `BASE`, and lists them as
+/// `ROWS`; the module file lists the parts' rows in order as its own `ROWS`, so that a name is the
+/// position of its row there. Rows must come sorted by part, as [`split`] keeps them.
+pub(super) fn split_rows(
+    module: &str,
+    doc: &str,
+    prelude: TokenStream,
+    (row_type, id_type): (&str, &str),
+    rows: Vec<(String, TokenStream)>,
+    module_items: TokenStream,
+) -> Vec<(String, TokenStream)> {
+    let (row_type, id_type) = (format_ident!("{row_type}"), format_ident!("{id_type}"));
+    let mut parts: BTreeMap<String, Vec<(String, TokenStream)>> = BTreeMap::new();
+    for (name, row) in rows {
+        let letter = name.chars().next().filter(char::is_ascii_alphabetic).map_or('_', |c| c.to_ascii_lowercase());
+        parts.entry(format!("{letter}")).or_default().push((name, row));
+    }
+    let mods: Vec<_> = parts.keys().map(|p| format_ident!("{}", if p == "_" { "other" } else { p })).collect();
+    let module_doc = format!(" {doc}");
+    let rows_doc =
+        format!(" Every row, part by part: the [`{id_type}`](crate::model::{id_type}) of a row is its position here.");
+    let mut files = vec![(
+        format!("{module}.rs"),
+        quote! {
+            #![doc = #module_doc]
+            #![allow(non_upper_case_globals)]
+            #(mod #mods;)*
+            #(pub use #mods::*;)*
+            use crate::model::#row_type;
+            #[doc = #rows_doc]
+            pub(crate) const ROWS: &[&[#row_type]] = &[#(#mods::ROWS),*];
+            #module_items
+        },
+    )];
+    let mut base = 0u32;
+    for (letter, rows) in parts {
+        let part_doc = format!("{module_doc} This part: names starting with `{letter}`.");
+        let file = if letter == "_" { "other".to_owned() } else { letter };
+        let base_lit = Literal::u32_unsuffixed(base);
+        let ids = rows.iter().enumerate().map(|(k, (name, _))| {
+            let ident = format_ident!("{name}");
+            if k == 0 {
+                quote!(pub const #ident: #id_type = #id_type(BASE);)
+            } else {
+                let k = Literal::u32_unsuffixed(k as u32);
+                quote!(pub const #ident: #id_type = #id_type(BASE + #k);)
+            }
+        });
+        let row_tokens = rows.iter().map(|(_, row)| row);
+        files.push((
+            format!("{module}/{file}.rs"),
+            quote! {
+                #![doc = #part_doc]
+                #![allow(non_upper_case_globals)]
+                #[allow(unused_imports)]
+                use super::*;
+                #prelude
+                /// The position of this part's first row in the module's rows.
+                const BASE: u32 = #base_lit;
+                #(#ids)*
+                pub(super) const ROWS: &[#row_type] = &[#(#row_tokens),*];
+            },
+        ));
+        base += rows.len() as u32;
+    }
+    files
 }
 
 /// Splits a module's items into one file per initial letter (`shapes/a.rs`, …), so that files stay

@@ -1,12 +1,13 @@
-//! The operation descriptors (`operations.rs` and `operations/*.rs`): HTTP binding, input and
-//! output shapes, errors, pagination and examples of each operation, and the list of them all.
+//! The operation rows (`operations.rs` and `operations/*.rs`): HTTP binding, input and output
+//! shapes, errors, pagination and examples of each operation, named by `OperationId`, and the
+//! function that finds an operation's input schema by its name.
 
 use std::collections::BTreeSet;
 
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
-use super::{Error, doc_text, lit_str, split};
+use super::{Error, doc_text, lit_str, split_rows};
 use crate::docs::plain_text;
 use crate::names::cli_name;
 use crate::smithy::{Model, Shape, ShapeType};
@@ -14,10 +15,9 @@ use crate::smithy::{Model, Shape, ShapeType};
 pub(super) fn operations_file(model: &Model) -> Result<Vec<(String, TokenStream)>, Error> {
     let mut ops: Vec<_> = model.operations().collect();
     ops.sort_by_key(|(shape, _)| cli_name(&shape.name));
-    let mut statics = Vec::new();
-    let mut refs = Vec::new();
+    let mut rows = Vec::new();
+    let mut schemas = Vec::new();
     for (shape, op) in &ops {
-        let ident = format_ident!("{}", shape.name);
         let name = lit_str(&shape.name);
         let cli = lit_str(&cli_name(&shape.name));
         let doc = lit_str(&doc_text(&shape.traits));
@@ -27,14 +27,14 @@ pub(super) fn operations_file(model: &Model) -> Result<Vec<(String, TokenStream)
         let opt_shape = |id: &Option<String>| match id {
             Some(id) => {
                 let ident = format_ident!("{}", model.shape(id).name);
-                Some(quote!(&shapes::#ident))
+                Some(quote!(shapes::#ident))
             }
             None => None,
         };
         let (input, output) = (opt_shape(&op.input), opt_shape(&op.output));
         let errors = op.errors.iter().map(|e| {
             let ident = format_ident!("{}", model.shape(e).name);
-            quote!(&shapes::#ident)
+            quote!(shapes::#ident)
         });
         let paginated = match &shape.traits.paginated {
             Some(p) => {
@@ -61,23 +61,20 @@ pub(super) fn operations_file(model: &Model) -> Result<Vec<(String, TokenStream)
             }
             example
         });
-        let schema = match &op.input {
-            Some(id) => {
-                let ty = format_ident!("{}", model.shape(id).name);
-                Some(quote!(crate::schema::schema_of::<types::#ty>))
-            }
-            None => None,
-        };
+        if let Some(id) = &op.input {
+            let ty = format_ident!("{}", model.shape(id).name);
+            schemas.push(quote!(#name => crate::schema::schema_of::<types::#ty>()));
+        }
         let mut builder = quote! {
             Operation::new(#name, #cli, Http { method: #method, uri: #uri, code: #code }).with_doc(#doc)
         };
         if let Some(input) = input {
-            builder = quote!(#builder.with_input(#input));
+            builder = quote!(#builder.with_input_of(#input));
         }
         if let Some(output) = output {
-            builder = quote!(#builder.with_output(#output));
+            builder = quote!(#builder.with_output_of(#output));
         }
-        builder = quote!(#builder.with_errors(&[#(#errors),*]));
+        builder = quote!(#builder.with_errors_of(&[#(#errors),*]));
         if let Some(paginated) = paginated {
             builder = quote!(#builder.with_paginated(#paginated));
         }
@@ -85,24 +82,27 @@ pub(super) fn operations_file(model: &Model) -> Result<Vec<(String, TokenStream)
         if shape.traits.idempotent {
             builder = quote!(#builder.with_idempotent());
         }
-        if let Some(schema) = schema {
-            builder = quote!(#builder.with_input_schema(#schema));
-        }
-        statics.push((shape.name.clone(), quote! { pub static #ident: Operation = #builder; }));
-        refs.push(quote!(&#ident));
+        rows.push((shape.name.clone(), builder));
     }
-    Ok(split(
+    Ok(split_rows(
         "operations",
-        "Operation descriptors: HTTP binding, input and output shapes, errors, pagination, examples.",
-        quote!(#![allow(non_upper_case_globals)]),
+        "Operation rows: HTTP binding, input and output shapes, errors, pagination, examples; sorted by command-line name.",
         quote! {
             use crate::model::*;
-            use crate::generated::{shapes, types};
+            use crate::generated::shapes;
         },
-        statics,
+        ("Operation", "OperationId"),
+        rows,
         quote! {
-            /// Every operation, sorted by command-line name.
-            pub static OPERATIONS: &[&crate::model::Operation] = &[#(#refs),*];
+            use crate::generated::types;
+            /// The JSON Schema of the input of the operation called `name`, from its generated
+            /// Rust type (found by name: the tables hold no function pointers).
+            pub(crate) fn input_schema(name: &str) -> Option<schemars::Schema> {
+                Some(match name {
+                    #(#schemas,)*
+                    _ => return None,
+                })
+            }
         },
     ))
 }

@@ -26,8 +26,9 @@ pub(super) fn service_file(model: &Model) -> Result<TokenStream, Error> {
             #sdk_id,
             #prefix,
             #signing,
-            super::operations::OPERATIONS,
+            &[],
         )
+        .with_generated_operations()
         .with_doc(#doc)
         .with_endpoint_rules(#rules, #tests);
     })

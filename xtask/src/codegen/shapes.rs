@@ -1,35 +1,35 @@
-//! The shape tables (`shapes.rs` and `shapes/*.rs`): one `Shape` static per shape of data, with
-//! its traits, members and documentation.
+//! The shape rows (`shapes.rs` and `shapes/*.rs`): one `Shape` row per shape of data, with its
+//! traits, members and documentation, and its name as a `ShapeId`, by which rows refer to each
+//! other (`crate::model` compiles the rows into tables without pointers).
 
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
-use super::{Error, doc_text, lit_str, split};
+use super::{Error, doc_text, lit_str, split_rows};
 use crate::names::cli_name;
 use crate::smithy::{Bounds, Member, Model, Shape, ShapeType};
 
 pub(super) fn shapes_file(model: &Model) -> Result<Vec<(String, TokenStream)>, Error> {
-    let mut items = Vec::new();
+    let mut rows = Vec::new();
     for shape in model.shapes.values() {
         if matches!(shape.ty, ShapeType::Operation(_)) {
             continue;
         }
-        items.push((shape.name.clone(), shape_static(model, shape)?));
+        rows.push((shape.name.clone(), shape_row(model, shape)?));
     }
-    Ok(split(
+    Ok(split_rows(
         "shapes",
-        "Shape tables: every shape the operations reach, with its traits and documentation.",
-        quote!(#![allow(non_upper_case_globals)]),
+        "Shape rows: every shape the operations reach, with its traits and documentation.",
         quote!(
             use crate::model::*;
         ),
-        items,
+        ("Shape", "ShapeId"),
+        rows,
         TokenStream::new(),
     ))
 }
 
-fn shape_static(model: &Model, shape: &Shape) -> Result<TokenStream, Error> {
-    let ident = format_ident!("{}", shape.name);
+fn shape_row(model: &Model, shape: &Shape) -> Result<TokenStream, Error> {
     let name = lit_str(&shape.name);
     let kind = match &shape.ty {
         ShapeType::String => quote!(Kind::String),
@@ -67,17 +67,20 @@ fn shape_static(model: &Model, shape: &Shape) -> Result<TokenStream, Error> {
             let members = members.iter().map(|m| member_tokens(model, shape, m)).collect::<Result<Vec<_>, _>>()?;
             quote!(Kind::Union(&[#(#members),*]))
         }
+        ShapeType::List(_) | ShapeType::Map { .. } => TokenStream::new(),
+        ShapeType::Operation(_) => unreachable!("operations are not shapes of data"),
+    };
+    let mut builder = match &shape.ty {
         ShapeType::List(target) => {
             let target = shape_ref(model, target);
-            quote!(Kind::List(#target))
+            quote!(Shape::list_of(#name, #target))
         }
         ShapeType::Map { key, value } => {
             let (key, value) = (shape_ref(model, key), shape_ref(model, value));
-            quote!(Kind::Map { key: #key, value: #value })
+            quote!(Shape::map_of(#name, #key, #value))
         }
-        ShapeType::Operation(_) => unreachable!("operations are not shapes of data"),
+        _ => quote!(Shape::new(#name, #kind)),
     };
-    let mut builder = quote!(Shape::new(#name, #kind));
     let t = &shape.traits;
     let doc = doc_text(t);
     if !doc.is_empty() {
@@ -107,13 +110,13 @@ fn shape_static(model: &Model, shape: &Shape) -> Result<TokenStream, Error> {
         let status = Literal::u16_unsuffixed(t.http_error.unwrap_or(400));
         builder = quote!(#builder.with_error(#fault, #status));
     }
-    Ok(quote! { pub static #ident: Shape = #builder; })
+    Ok(builder)
 }
 
 fn member_tokens(model: &Model, owner: &Shape, m: &Member) -> Result<TokenStream, Error> {
     let (name, cli) = (lit_str(&m.name), lit_str(&cli_name(&m.name)));
     let target = shape_ref(model, &m.target);
-    let mut b = quote!(Member::new(#name, #cli, #target));
+    let mut b = quote!(Member::of(#name, #cli, #target));
     let t = &m.traits;
     let ctx = format!("{}${}", owner.id, m.name);
     // Constraint traits on members would need a second set of bounds per member; the Connect
@@ -174,8 +177,8 @@ fn opt_f64(v: Option<f64>) -> TokenStream {
     }
 }
 
-/// `&'static Shape` tokens for a target.
+/// The `ShapeId` of a target.
 fn shape_ref(model: &Model, id: &str) -> TokenStream {
     let ident = format_ident!("{}", model.shape(id).name);
-    quote!(&#ident)
+    quote!(#ident)
 }

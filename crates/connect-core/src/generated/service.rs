@@ -10,8 +10,9 @@ pub static SERVICE: Service = Service::new(
         "Connect",
         "connect",
         "connect",
-        super::operations::OPERATIONS,
+        &[],
     )
+    .with_generated_operations()
     .with_doc(
         "Amazon Connect administration API. This model holds the operations that aws-connect ships.",
     )

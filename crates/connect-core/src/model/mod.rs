@@ -4,18 +4,29 @@
 //! [`crate::generated`] are `static` values of them, so reading them costs nothing at start-up.
 //! Their fields are private: read them with the accessor methods (`shape.name()`,
 //! `member.target()`, `op.input()`, …), and build test fixtures with the `const` constructors
-//! (`Shape::new(…).with_doc(…)`). Shapes refer to each other by `&'static` reference, which lets
-//! recursive shapes be described directly.
+//! (`Shape::new(…).with_doc(…)`), where shapes refer to each other by `&'static` reference, which
+//! lets recursive shapes be described directly. The generated tables are stored without pointers
+//! (`model/stored.rs` says how and why); the accessors give the same `&'static` views of either.
+
+mod operation;
+mod stored;
+mod tables;
+
+pub use operation::{Example, Http, Operation, Paginated, Service};
+pub use stored::{OperationId, ShapeId};
+pub(crate) use tables::{Counts, Tables};
+
+use stored::{Form, ShapeRef, Text};
 
 /// A shape of the model, reduced to what the runtime needs.
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 pub struct Shape {
-    name: &'static str,
-    kind: Kind,
-    doc: &'static str,
+    name: Text,
+    form: Form,
+    doc: Text,
     length: Option<Bounds>,
     range: Option<Bounds>,
-    pattern: Option<&'static str>,
+    pattern: Option<Text>,
     decimal_bounds: bool,
     sensitive: bool,
     error: Option<ErrorTrait>,
@@ -56,51 +67,51 @@ pub enum Kind {
 }
 
 /// One value of an enum shape.
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 pub struct EnumValue {
-    name: &'static str,
-    value: &'static str,
-    doc: &'static str,
+    name: Text,
+    value: Text,
+    doc: Text,
 }
 
 impl EnumValue {
     /// An enum value with no documentation.
     pub const fn new(name: &'static str, value: &'static str) -> EnumValue {
-        EnumValue { name, value, doc: "" }
+        EnumValue { name: Text::Literal(name), value: Text::Literal(value), doc: Text::Literal("") }
     }
 
     /// The same value with this documentation.
     pub const fn with_doc(mut self, doc: &'static str) -> EnumValue {
-        self.doc = doc;
+        self.doc = Text::Literal(doc);
         self
     }
 
     /// The member name in the model (`ROUTABLE`).
     pub fn name(&self) -> &'static str {
-        self.name
+        self.name.get()
     }
 
     /// The value on the wire (`@enumValue`).
     pub fn value(&self) -> &'static str {
-        self.value
+        self.value.get()
     }
 
     /// Plain-text documentation, empty when there is none.
     pub fn doc(&self) -> &'static str {
-        self.doc
+        self.doc.get()
     }
 }
 
 /// A member of a structure or union.
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 pub struct Member {
-    name: &'static str,
-    cli_name: &'static str,
-    target: &'static Shape,
-    doc: &'static str,
+    name: Text,
+    cli_name: Text,
+    target: ShapeRef,
+    doc: Text,
     required: bool,
-    location: Location,
-    default: Option<&'static str>,
+    location: Place,
+    default: Option<Text>,
     idempotency_token: bool,
     deprecated: bool,
 }
@@ -116,6 +127,15 @@ pub enum Location {
     Query(&'static str),
     /// `@httpHeader("name")`.
     Header(&'static str),
+}
+
+/// [`Location`] as stored.
+#[derive(Debug, Clone, Copy)]
+enum Place {
+    Body,
+    Label,
+    Query(Text),
+    Header(Text),
 }
 
 /// Inclusive bounds of a `@length` or `@range` trait; either end may be open.
@@ -158,328 +178,14 @@ pub enum Fault {
     Server,
 }
 
-/// An operation of the service.
-#[derive(Debug)]
-pub struct Operation {
-    name: &'static str,
-    cli_name: &'static str,
-    doc: &'static str,
-    http: Http,
-    input: Option<&'static Shape>,
-    output: Option<&'static Shape>,
-    errors: &'static [&'static Shape],
-    paginated: Option<Paginated>,
-    examples: &'static [Example],
-    idempotent: bool,
-    input_schema: Option<fn() -> schemars::Schema>,
-}
-
-/// The `@http` trait of an operation.
-#[derive(Debug, Clone, Copy)]
-pub struct Http {
-    /// The HTTP method (`POST`).
-    pub method: &'static str,
-    /// The URI template, such as `/users/{InstanceId}/{UserId}/identity-info`.
-    pub uri: &'static str,
-    /// The HTTP status code of a successful response.
-    pub code: u16,
-}
-
-/// One of an operation's `@examples`: a titled, described input and what it returns.
-#[derive(Debug, Clone, Copy)]
-pub struct Example {
-    title: &'static str,
-    doc: &'static str,
-    input: &'static str,
-    output: Option<&'static str>,
-}
-
-impl Example {
-    /// An example with this title and input (JSON text), no documentation and no output.
-    pub const fn new(title: &'static str, input: &'static str) -> Example {
-        Example { title, doc: "", input, output: None }
-    }
-
-    /// The same example with this documentation.
-    pub const fn with_doc(mut self, doc: &'static str) -> Example {
-        self.doc = doc;
-        self
-    }
-
-    /// The same example returning this output (JSON text).
-    pub const fn with_output(mut self, output: &'static str) -> Example {
-        self.output = Some(output);
-        self
-    }
-
-    /// The example's title.
-    pub fn title(&self) -> &'static str {
-        self.title
-    }
-
-    /// Plain text, paragraphs separated by a blank line.
-    pub fn doc(&self) -> &'static str {
-        self.doc
-    }
-
-    /// The input, as JSON text.
-    pub fn input(&self) -> &'static str {
-        self.input
-    }
-
-    /// The output, as JSON text; absent when the example returns nothing.
-    pub fn output(&self) -> Option<&'static str> {
-        self.output
-    }
-}
-
-/// The `@paginated` trait, merged with the service's defaults.
-#[derive(Debug, Clone, Copy)]
-pub struct Paginated {
-    /// The input member that takes the next page's token.
-    pub input_token: Option<&'static str>,
-    /// The output member (a JMESPath-like path) that holds the next page's token.
-    pub output_token: Option<&'static str>,
-    /// The output member (a path) that holds the page's items.
-    pub items: Option<&'static str>,
-    /// The input member that limits the page size.
-    pub page_size: Option<&'static str>,
-}
-
-/// The service shape: identity, signing, and endpoint rules.
-#[derive(Debug)]
-pub struct Service {
-    name: &'static str,
-    version: &'static str,
-    sdk_id: &'static str,
-    endpoint_prefix: &'static str,
-    signing_name: &'static str,
-    doc: &'static str,
-    endpoint_rule_set: &'static str,
-    endpoint_tests: &'static str,
-    operations: &'static [&'static Operation],
-}
-
-impl Service {
-    /// A service with these identities and operations (sorted by [`Operation::cli_name`]), no
-    /// documentation and empty endpoint rules.
-    pub const fn new(
-        name: &'static str,
-        version: &'static str,
-        sdk_id: &'static str,
-        endpoint_prefix: &'static str,
-        signing_name: &'static str,
-        operations: &'static [&'static Operation],
-    ) -> Service {
-        Service {
-            name,
-            version,
-            sdk_id,
-            endpoint_prefix,
-            signing_name,
-            doc: "",
-            endpoint_rule_set: "{}",
-            endpoint_tests: "{}",
-            operations,
-        }
-    }
-
-    /// The same service with this documentation.
-    pub const fn with_doc(mut self, doc: &'static str) -> Service {
-        self.doc = doc;
-        self
-    }
-
-    /// The same service with these endpoint rules and endpoint tests (JSON documents).
-    pub const fn with_endpoint_rules(mut self, rule_set: &'static str, tests: &'static str) -> Service {
-        self.endpoint_rule_set = rule_set;
-        self.endpoint_tests = tests;
-        self
-    }
-
-    /// The service shape's name (`AmazonConnectService`).
-    pub fn name(&self) -> &'static str {
-        self.name
-    }
-
-    /// The API version (`2017-08-08`).
-    pub fn version(&self) -> &'static str {
-        self.version
-    }
-
-    /// The SDK identifier (`Connect`).
-    pub fn sdk_id(&self) -> &'static str {
-        self.sdk_id
-    }
-
-    /// The endpoint prefix (`connect`).
-    pub fn endpoint_prefix(&self) -> &'static str {
-        self.endpoint_prefix
-    }
-
-    /// The SigV4 signing name (`aws.auth#sigv4`).
-    pub fn signing_name(&self) -> &'static str {
-        self.signing_name
-    }
-
-    /// Plain-text documentation of the service.
-    pub fn doc(&self) -> &'static str {
-        self.doc
-    }
-
-    /// The `smithy.rules#endpointRuleSet` document, as JSON text.
-    pub fn endpoint_rule_set(&self) -> &'static str {
-        self.endpoint_rule_set
-    }
-
-    /// The `smithy.rules#endpointTests` document, as JSON text.
-    pub fn endpoint_tests(&self) -> &'static str {
-        self.endpoint_tests
-    }
-
-    /// Every operation, sorted by [`Operation::cli_name`].
-    pub fn operations(&self) -> impl ExactSizeIterator<Item = &'static Operation> + Clone + 'static {
-        self.operations.iter().copied()
-    }
-
-    /// The operation with this command-line name.
-    pub fn operation(&self, cli_name: &str) -> Option<&'static Operation> {
-        let ops = self.operations;
-        ops.binary_search_by(|op| op.cli_name.cmp(cli_name)).ok().map(|i| ops[i])
-    }
-}
-
-impl Operation {
-    /// An operation with this HTTP binding and nothing else: no documentation, input, output,
-    /// errors, pagination or examples; builder methods add those.
-    pub const fn new(name: &'static str, cli_name: &'static str, http: Http) -> Operation {
-        Operation {
-            name,
-            cli_name,
-            doc: "",
-            http,
-            input: None,
-            output: None,
-            errors: &[],
-            paginated: None,
-            examples: &[],
-            idempotent: false,
-            input_schema: None,
-        }
-    }
-
-    /// The same operation with this documentation.
-    pub const fn with_doc(mut self, doc: &'static str) -> Operation {
-        self.doc = doc;
-        self
-    }
-
-    /// The same operation with this input structure.
-    pub const fn with_input(mut self, input: &'static Shape) -> Operation {
-        self.input = Some(input);
-        self
-    }
-
-    /// The same operation with this output structure.
-    pub const fn with_output(mut self, output: &'static Shape) -> Operation {
-        self.output = Some(output);
-        self
-    }
-
-    /// The same operation with these modeled errors.
-    pub const fn with_errors(mut self, errors: &'static [&'static Shape]) -> Operation {
-        self.errors = errors;
-        self
-    }
-
-    /// The same operation, paginated.
-    pub const fn with_paginated(mut self, paginated: Paginated) -> Operation {
-        self.paginated = Some(paginated);
-        self
-    }
-
-    /// The same operation with these examples.
-    pub const fn with_examples(mut self, examples: &'static [Example]) -> Operation {
-        self.examples = examples;
-        self
-    }
-
-    /// The same operation, `@idempotent`.
-    pub const fn with_idempotent(mut self) -> Operation {
-        self.idempotent = true;
-        self
-    }
-
-    /// The same operation with the JSON Schema of its input.
-    pub const fn with_input_schema(mut self, schema: fn() -> schemars::Schema) -> Operation {
-        self.input_schema = Some(schema);
-        self
-    }
-
-    /// The operation name (`ListInstances`).
-    pub fn name(&self) -> &'static str {
-        self.name
-    }
-
-    /// The command name on the command line (`update-user-identity-info`).
-    pub fn cli_name(&self) -> &'static str {
-        self.cli_name
-    }
-
-    /// Plain-text documentation, paragraphs separated by a blank line.
-    pub fn doc(&self) -> &'static str {
-        self.doc
-    }
-
-    /// The `@http` trait.
-    pub fn http(&self) -> Http {
-        self.http
-    }
-
-    /// The input structure, absent when the model says `smithy.api#Unit`.
-    pub fn input(&self) -> Option<&'static Shape> {
-        self.input
-    }
-
-    /// The output structure, absent when the model says `smithy.api#Unit`.
-    pub fn output(&self) -> Option<&'static Shape> {
-        self.output
-    }
-
-    /// The modeled error structures, in model order.
-    pub fn errors(&self) -> impl ExactSizeIterator<Item = &'static Shape> + Clone + 'static {
-        self.errors.iter().copied()
-    }
-
-    /// The `@paginated` trait, merged with the service's defaults.
-    pub fn paginated(&self) -> Option<Paginated> {
-        self.paginated
-    }
-
-    /// `@examples`, for the help page.
-    pub fn examples(&self) -> &'static [Example] {
-        self.examples
-    }
-
-    /// `@idempotent`.
-    pub fn idempotent(&self) -> bool {
-        self.idempotent
-    }
-
-    /// The JSON Schema of the input, from the generated Rust type; absent for hand-built operations.
-    pub fn input_schema(&self) -> Option<schemars::Schema> {
-        self.input_schema.map(|f| f())
-    }
-}
-
 impl Shape {
     /// A shape with no documentation and no traits; the generated tables add those with the
     /// builder methods below.
     pub const fn new(name: &'static str, kind: Kind) -> Shape {
         Shape {
-            name,
-            kind,
-            doc: "",
+            name: Text::Literal(name),
+            form: Form::of(kind),
+            doc: Text::Literal(""),
             length: None,
             range: None,
             pattern: None,
@@ -489,9 +195,23 @@ impl Shape {
         }
     }
 
+    /// A list of a shape of the generated tables.
+    pub(crate) const fn list_of(name: &'static str, member: ShapeId) -> Shape {
+        let mut shape = Shape::new(name, Kind::String);
+        shape.form = Form::List(ShapeRef::Table(member.0));
+        shape
+    }
+
+    /// A map between shapes of the generated tables.
+    pub(crate) const fn map_of(name: &'static str, key: ShapeId, value: ShapeId) -> Shape {
+        let mut shape = Shape::new(name, Kind::String);
+        shape.form = Form::Map { key: ShapeRef::Table(key.0), value: ShapeRef::Table(value.0) };
+        shape
+    }
+
     /// The same shape with this documentation.
     pub const fn with_doc(mut self, doc: &'static str) -> Shape {
-        self.doc = doc;
+        self.doc = Text::Literal(doc);
         self
     }
 
@@ -516,7 +236,7 @@ impl Shape {
 
     /// The same shape with a `@pattern` trait.
     pub const fn with_pattern(mut self, pattern: &'static str) -> Shape {
-        self.pattern = Some(pattern);
+        self.pattern = Some(Text::Literal(pattern));
         self
     }
 
@@ -534,17 +254,17 @@ impl Shape {
 
     /// The shape's name without its namespace (`InstanceSummary`, `String`).
     pub fn name(&self) -> &'static str {
-        self.name
+        self.name.get()
     }
 
     /// The shape's type and what it is made of.
     pub fn kind(&self) -> Kind {
-        self.kind
+        self.form.kind()
     }
 
     /// Plain-text documentation (markup removed), paragraphs separated by a blank line.
     pub fn doc(&self) -> &'static str {
-        self.doc
+        self.doc.get()
     }
 
     /// `@length`: characters of a string, entries of a list or map.
@@ -564,7 +284,7 @@ impl Shape {
 
     /// `@pattern`, kept for documentation only: the model's patterns are not reliable enough to enforce.
     pub fn pattern(&self) -> Option<&'static str> {
-        self.pattern
+        self.pattern.map(Text::get)
     }
 
     /// `@sensitive`: values of this shape are never printed.
@@ -579,8 +299,8 @@ impl Shape {
 
     /// The members of a structure or union; empty for every other kind.
     pub fn members(&self) -> &'static [Member] {
-        match self.kind {
-            Kind::Structure(members) | Kind::Union(members) => members,
+        match self.form {
+            Form::Structure(members) | Form::Union(members) => members.get(),
             _ => &[],
         }
     }
@@ -592,19 +312,19 @@ impl Shape {
 
     /// The Smithy type name (`structure`, `string`, …).
     pub fn type_name(&self) -> &'static str {
-        match self.kind {
-            Kind::String => "string",
-            Kind::Enum(_) => "enum",
-            Kind::Integer => "integer",
-            Kind::Long => "long",
-            Kind::Boolean => "boolean",
-            Kind::Float => "float",
-            Kind::Double => "double",
-            Kind::Timestamp(_) => "timestamp",
-            Kind::Structure(_) => "structure",
-            Kind::Union(_) => "union",
-            Kind::List(_) => "list",
-            Kind::Map { .. } => "map",
+        match self.form {
+            Form::String => "string",
+            Form::Enum(_) => "enum",
+            Form::Integer => "integer",
+            Form::Long => "long",
+            Form::Boolean => "boolean",
+            Form::Float => "float",
+            Form::Double => "double",
+            Form::Timestamp(_) => "timestamp",
+            Form::Structure(_) => "structure",
+            Form::Union(_) => "union",
+            Form::List(_) => "list",
+            Form::Map { .. } => "map",
         }
     }
 }
@@ -612,13 +332,22 @@ impl Shape {
 impl Member {
     /// An optional body member with no documentation; builder methods add the rest.
     pub const fn new(name: &'static str, cli_name: &'static str, target: &'static Shape) -> Member {
+        Member::with_target(name, cli_name, ShapeRef::Literal(target))
+    }
+
+    /// An optional body member of a shape of the generated tables.
+    pub(crate) const fn of(name: &'static str, cli_name: &'static str, target: ShapeId) -> Member {
+        Member::with_target(name, cli_name, ShapeRef::Table(target.0))
+    }
+
+    const fn with_target(name: &'static str, cli_name: &'static str, target: ShapeRef) -> Member {
         Member {
-            name,
-            cli_name,
+            name: Text::Literal(name),
+            cli_name: Text::Literal(cli_name),
             target,
-            doc: "",
+            doc: Text::Literal(""),
             required: false,
-            location: Location::Body,
+            location: Place::Body,
             default: None,
             idempotency_token: false,
             deprecated: false,
@@ -627,7 +356,7 @@ impl Member {
 
     /// The same member with this documentation.
     pub const fn with_doc(mut self, doc: &'static str) -> Member {
-        self.doc = doc;
+        self.doc = Text::Literal(doc);
         self
     }
 
@@ -639,13 +368,18 @@ impl Member {
 
     /// The same member with this HTTP binding.
     pub const fn with_location(mut self, location: Location) -> Member {
-        self.location = location;
+        self.location = match location {
+            Location::Body => Place::Body,
+            Location::Label => Place::Label,
+            Location::Query(name) => Place::Query(Text::Literal(name)),
+            Location::Header(name) => Place::Header(Text::Literal(name)),
+        };
         self
     }
 
     /// The same member with a `@default` (JSON text).
     pub const fn with_default(mut self, json: &'static str) -> Member {
-        self.default = Some(json);
+        self.default = Some(Text::Literal(json));
         self
     }
 
@@ -663,22 +397,22 @@ impl Member {
 
     /// The member name, which is also its JSON key (`InstanceId`).
     pub fn name(&self) -> &'static str {
-        self.name
+        self.name.get()
     }
 
     /// The option name on the command line, without dashes (`first-name`).
     pub fn cli_name(&self) -> &'static str {
-        self.cli_name
+        self.cli_name.get()
     }
 
     /// The shape of the member's value.
     pub fn target(&self) -> &'static Shape {
-        self.target
+        self.target.get()
     }
 
     /// Plain-text documentation, paragraphs separated by a blank line.
     pub fn doc(&self) -> &'static str {
-        self.doc
+        self.doc.get()
     }
 
     /// `@required`.
@@ -688,12 +422,17 @@ impl Member {
 
     /// Where the member goes in an HTTP request.
     pub fn location(&self) -> Location {
-        self.location
+        match self.location {
+            Place::Body => Location::Body,
+            Place::Label => Location::Label,
+            Place::Query(name) => Location::Query(name.get()),
+            Place::Header(name) => Location::Header(name.get()),
+        }
     }
 
     /// `@default`, as JSON text.
     pub fn default(&self) -> Option<&'static str> {
-        self.default
+        self.default.map(Text::get)
     }
 
     /// `@idempotencyToken`: filled with a fresh UUID when not given.
