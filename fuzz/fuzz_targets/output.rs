@@ -1,5 +1,5 @@
 //! Fuzzes every output format of the CLI (`json`, `text`, `table`, `yaml`, `yaml-stream`) over any
-//! JSON document; the first byte picks the table's terminal width. A document the AWS CLI's
+//! JSON document; the first byte picks the table's terminal width (its low bit: colour or not). A document the AWS CLI's
 //! formatter fails on must give an error with a message, never a panic.
 #![no_main]
 
@@ -11,7 +11,12 @@ fuzz_target!(|data: &[u8]| {
     let [width, rest @ ..] = data else { return };
     let Ok(value) = serde_json::from_slice::<Value>(rest) else { return };
     for format in [Format::Json, Format::Text, Format::Table, Format::Yaml, Format::YamlStream, Format::Off] {
-        match output::try_render(format, &value, "FuzzOperation", usize::from(*width)) {
+        let terminal = output::Terminal {
+            width: usize::from(*width >> 1),
+            color: *width & 1 == 1,
+            reset_after_writes: *width & 1 == 1,
+        };
+        match output::try_render(format, &value, "FuzzOperation", &terminal) {
             Ok(text) => {
                 if format == Format::Json && !text.is_empty() {
                     // The JSON output reads back as the same document (an empty object prints
