@@ -1,12 +1,15 @@
 //! `cargo xtask dist [--target TRIPLE]`: the release binary as it is shipped, built with the
 //! `dist` profile (fat LTO, one codegen unit).
 //!
-//! On Linux that is a static musl executable linked at a fixed address: it starts without the
-//! dynamic loader, without glibc's start-up (whose CPU feature probing traps to the hypervisor on
-//! virtual machines), and without relocating the generated API tables, so a command that sends
-//! nothing costs little more than starting a process. Without `--target` it is built for this
-//! machine (its musl target on Linux). Other targets are cross-compiled with the C compilers and
-//! linkers Debian packages ([`cross_tools`]); macOS targets can be checked but not linked here.
+//! On Linux that is a static musl executable: it starts without the dynamic loader and without
+//! glibc's start-up (whose CPU feature probing traps to the hypervisor on virtual machines). On
+//! x86_64 it is position-independent (static-PIE): the kernel loads it at a random address (ASLR)
+//! and it relocates itself at start-up, which the generated API tables leave cheap (they hold no
+//! pointers: `connect-core/src/model/stored.rs`). Rust's aarch64 musl target cannot link a
+//! static-PIE (its target has no `static-position-independent-executables`), so that binary is
+//! linked at a fixed address ([`static_pie`]). Without `--target` it is built for this machine
+//! (its musl target on Linux). Other targets are cross-compiled with the C compilers and linkers
+//! Debian packages ([`cross_tools`]); macOS targets can be checked but not linked here.
 //! [`build_hello`] builds a hello-world program the same way, the baseline of `cargo xtask bench`.
 
 use std::path::{Path, PathBuf};
@@ -112,13 +115,17 @@ fn build_program(program: Program<'_>, target: Option<&str>, profile: &str) -> R
             cargo.args(["--target", target]);
             cross_tools(&mut cargo, target)?;
             if target.ends_with("-linux-musl") {
-                // Linked at a fixed address. Given for the target only: with `--target`, build
-                // scripts and proc-macros (shared libraries) are built without it, even on a musl host.
-                set_default(
-                    &mut cargo,
-                    &format!("CARGO_TARGET_{}_RUSTFLAGS", env_name(target)),
-                    "-C relocation-model=static",
-                );
+                // Static-PIE where the target can link one (its default there, said explicitly so
+                // that a change of default cannot turn ASLR off; `cargo xtask smoke` checks the
+                // result), else code for a fixed address, which is where it is linked anyway. Given
+                // for the target only: with `--target`, build scripts and proc-macros (shared
+                // libraries) are built without it, even on a musl host.
+                let flags = if static_pie(Some(target)) {
+                    "-C relocation-model=pie -C target-feature=+crt-static"
+                } else {
+                    "-C relocation-model=static"
+                };
+                set_default(&mut cargo, &format!("CARGO_TARGET_{}_RUSTFLAGS", env_name(target)), flags);
             }
             target_dir.join(target).join(profile).join(exe_name(name, target))
         }
@@ -129,6 +136,13 @@ fn build_program(program: Program<'_>, target: Option<&str>, profile: &str) -> R
         return Err(format!("cargo build --profile {profile} of {name} failed"));
     }
     Ok(binary)
+}
+
+/// Whether `dist` builds a static-PIE for `target` (this machine's when `None`): for
+/// `x86_64-unknown-linux-musl`, the one Linux target whose Rust target specification links a
+/// static position-independent executable (`rustc --print target-spec-json`).
+pub fn static_pie(target: Option<&str>) -> bool {
+    target.or(host_musl_target()) == Some("x86_64-unknown-linux-musl")
 }
 
 /// `cargo check` of the command-line client for `target` (for targets that cannot be linked

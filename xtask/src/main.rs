@@ -10,7 +10,7 @@ const USAGE: &str = "usage: cargo xtask <command>\n\n\
     import [--all] [--model PATH] [--check] [OPERATION...]\n\
                      copy operations' facts from an official model (default ../shared/models/connect-2017-08-08.json)\n\
     dist [--target TRIPLE]
-                     build the shipped binary (static musl on Linux; `dist` profile) and print its path
+                     build the shipped binary (static-PIE musl on Linux; `dist` profile) and print its path
     dist --check --target TRIPLE
                      type-check for a target that cannot be linked here (x86_64/aarch64-apple-darwin)
     smoke [--target TRIPLE] [--profile dist|release] [--bin PATH]

@@ -2,7 +2,9 @@
 //! shipped binary for a target (`cargo xtask dist`) and runs it where it can run here: natively,
 //! under qemu-user for another Linux architecture, under Wine for Windows. Each case runs the
 //! binary as a user would, against a loopback server that checks SigV4 signatures, in a home
-//! directory of its own (`HOME`, or Wine's `%USERPROFILE%`).
+//! directory of its own (`HOME`, or Wine's `%USERPROFILE%`). A Linux binary must also be linked as
+//! `cargo xtask dist` promises: static, a position-independent executable (loaded at a random
+//! address) where the target allows one, RELRO, no executable stack.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -41,10 +43,14 @@ pub fn run(args: &[&str]) -> Result<(), String> {
     let work = std::env::temp_dir().join(format!("aws-connect-smoke-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&work);
     std::fs::create_dir_all(&work).map_err(|e| format!("cannot create {}: {e}", work.display()))?;
-    let platform = Platform::new(target, &binary, &work)?;
+    let mut platform = Platform::new(target, &binary, &work)?;
+    platform.static_pie = crate::dist::static_pie(target);
     println!("smoke: {} ({})", binary.display(), platform.describe());
     let mut failed = Vec::new();
-    for (name, case) in CASES {
+    let linux = platform.os_arch.starts_with("linux/");
+    let only_linux: &[(&str, Case)] = if linux { LINUX_CASES } else { &[] };
+    let cases: Vec<&(&str, Case)> = CASES.iter().chain(only_linux).collect();
+    for (name, case) in cases.iter().copied() {
         match case(&platform) {
             Ok(()) => println!("ok    {name}"),
             Err(e) => {
@@ -55,10 +61,10 @@ pub fn run(args: &[&str]) -> Result<(), String> {
     }
     let _ = std::fs::remove_dir_all(&work);
     if failed.is_empty() {
-        println!("smoke: {} cases passed", CASES.len());
+        println!("smoke: {} cases passed", cases.len());
         Ok(())
     } else {
-        Err(format!("smoke: {} of {} cases failed: {}", failed.len(), CASES.len(), failed.join(", ")))
+        Err(format!("smoke: {} of {} cases failed: {}", failed.len(), cases.len(), failed.join(", ")))
     }
 }
 
@@ -77,6 +83,9 @@ const CASES: &[(&str, Case)] = &[
     ("credentials and config in the home directory", home_config),
 ];
 
+/// The cases of Linux binaries only.
+const LINUX_CASES: &[(&str, Case)] = &[("static (PIE on x86_64: ASLR), RELRO, NX stack", linked_as_dist)];
+
 /// How the binary runs here, and where its home directory is.
 struct Platform {
     binary: PathBuf,
@@ -91,6 +100,8 @@ struct Platform {
     work: PathBuf,
     /// What `--version` names: `linux/aarch64`, `windows/x86_64`.
     os_arch: String,
+    /// Whether `cargo xtask dist` makes a static-PIE of this target.
+    static_pie: bool,
 }
 
 impl Platform {
@@ -117,6 +128,7 @@ impl Platform {
             home_here: work.join("home"),
             work: work.to_owned(),
             os_arch: format!("{os}/{arch}"),
+            static_pie: false,
         };
         if os == "windows" {
             let wine = ["wine64", "wine"]
@@ -289,6 +301,18 @@ fn check_seed_request(requests: &[Captured]) -> Result<(), String> {
     let expected: serde_json::Value = serde_json::from_str(SEED_BODY).map_err(|e| e.to_string())?;
     if sent != expected {
         return Err(format!("body {body}, expected {SEED_BODY}"));
+    }
+    Ok(())
+}
+
+/// The ELF headers say: static (no interpreter), position-independent where `dist` makes a
+/// static-PIE (`ET_DYN`, so the kernel loads it at a random address, and it relocates itself),
+/// RELRO, a stack that is not executable.
+fn linked_as_dist(p: &Platform) -> Result<(), String> {
+    let facts = crate::elf::read(&p.binary)?;
+    let expected = if p.static_pie { "static-PIE" } else { "static, fixed address" };
+    if facts.kind() != expected || !facts.relro || facts.executable_stack {
+        return Err(format!("{}, expected {expected} with RELRO and an NX stack", facts.describe()));
     }
     Ok(())
 }
