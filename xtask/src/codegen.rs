@@ -8,6 +8,7 @@ pub mod partitions;
 pub mod quotas;
 mod service;
 mod shapes;
+mod type_docs;
 mod types;
 
 use std::collections::BTreeMap;
@@ -68,8 +69,8 @@ fn space_items(text: &str) -> String {
             let starts_item = !line.is_empty() && !line.starts_with([' ', '}', ')', ']']);
             let attached = p.is_empty() || p.starts_with("#") || p.starts_with("//");
             let both_use = ["use ", "pub use ", "mod "].iter().any(|k| p.starts_with(k) && line.starts_with(k));
-            // The one-line names of table rows (`pub const Name: ShapeId = ShapeId(BASE + 1);`).
-            let both_names = [p, line].iter().all(|l| l.starts_with("pub const ") && l.ends_with(';'));
+            // The names of table rows (`/// doc` over `pub const Name: ShapeId = ShapeId(BASE + 1);`).
+            let both_names = p.starts_with("pub const ") && p.ends_with(';') && line.starts_with("/// ");
             if starts_item && !attached && !both_use && !both_names {
                 out.push('\n');
             }
@@ -104,7 +105,8 @@ pub(super) fn lit_str(s: &str) -> Literal {
 
 /// Splits a table's rows into one file per initial letter of their names, as [`split`] does, for
 /// the compile-time tables of `crate::model` (which hold no pointers): each part names its rows by
-/// position, `pub const Name: Id = Id(BASE + k);` with the part's `BASE`, and lists them as
+/// position, `pub const Name: Id = Id(BASE + k);` with the part's `BASE` and the row's line of
+/// rustdoc (rows are `(name, doc, row)`), and lists them as
 /// `ROWS`; the module file lists the parts' rows in order as its own `ROWS`, so that a name is the
 /// position of its row there. Rows must come sorted by part, as [`split`] keeps them.
 pub(super) fn split_rows(
@@ -112,14 +114,14 @@ pub(super) fn split_rows(
     doc: &str,
     prelude: TokenStream,
     (row_type, id_type): (&str, &str),
-    rows: Vec<(String, TokenStream)>,
+    rows: Vec<(String, String, TokenStream)>,
     module_items: TokenStream,
 ) -> Vec<(String, TokenStream)> {
     let (row_type, id_type) = (format_ident!("{row_type}"), format_ident!("{id_type}"));
-    let mut parts: BTreeMap<String, Vec<(String, TokenStream)>> = BTreeMap::new();
-    for (name, row) in rows {
+    let mut parts: BTreeMap<String, Vec<(String, String, TokenStream)>> = BTreeMap::new();
+    for (name, doc, row) in rows {
         let letter = name.chars().next().filter(char::is_ascii_alphabetic).map_or('_', |c| c.to_ascii_lowercase());
-        parts.entry(format!("{letter}")).or_default().push((name, row));
+        parts.entry(format!("{letter}")).or_default().push((name, doc, row));
     }
     let mods: Vec<_> = parts.keys().map(|p| format_ident!("{}", if p == "_" { "other" } else { p })).collect();
     let module_doc = format!(" {doc}");
@@ -143,16 +145,17 @@ pub(super) fn split_rows(
         let part_doc = format!("{module_doc} This part: names starting with `{letter}`.");
         let file = if letter == "_" { "other".to_owned() } else { letter };
         let base_lit = Literal::u32_unsuffixed(base);
-        let ids = rows.iter().enumerate().map(|(k, (name, _))| {
+        let ids = rows.iter().enumerate().map(|(k, (name, doc, _))| {
             let ident = format_ident!("{name}");
+            let doc = lit_str(&format!(" {doc}"));
             if k == 0 {
-                quote!(pub const #ident: #id_type = #id_type(BASE);)
+                quote!(#[doc = #doc] pub const #ident: #id_type = #id_type(BASE);)
             } else {
                 let k = Literal::u32_unsuffixed(k as u32);
-                quote!(pub const #ident: #id_type = #id_type(BASE + #k);)
+                quote!(#[doc = #doc] pub const #ident: #id_type = #id_type(BASE + #k);)
             }
         });
-        let row_tokens = rows.iter().map(|(_, row)| row);
+        let row_tokens = rows.iter().map(|(_, _, row)| row);
         files.push((
             format!("{module}/{file}.rs"),
             quote! {

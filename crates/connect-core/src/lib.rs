@@ -8,9 +8,6 @@
 
 pub mod call;
 pub mod compat;
-// The generated code has no documentation of its own beyond its modules' (the model's documents
-// each shape and operation, which their accessors return).
-#[allow(missing_docs)]
 pub mod generated;
 pub mod input;
 pub mod model;

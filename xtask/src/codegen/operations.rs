@@ -82,7 +82,9 @@ pub(super) fn operations_file(model: &Model) -> Result<Vec<(String, TokenStream)
         if shape.traits.idempotent {
             builder = quote!(#builder.with_idempotent());
         }
-        rows.push((shape.name.clone(), builder));
+        let pages = if shape.traits.paginated.is_some() { ", paginated" } else { "" };
+        let summary = format!("`aws-connect {}`: `{} {}`{pages}.", cli_name(&shape.name), http.method, http.uri);
+        rows.push((shape.name.clone(), summary, builder));
     }
     Ok(split_rows(
         "operations",

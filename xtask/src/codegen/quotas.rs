@@ -50,7 +50,9 @@ pub fn generate(text: &str, source: &str, model: &Model) -> Result<File, Error> 
         /// `burst` requests.
         #[derive(Debug, Clone, Copy, PartialEq)]
         pub struct Quota {
+            /// Requests per second the bucket refills with.
             pub rate: f64,
+            /// Requests the bucket holds when full: how many may go at once.
             pub burst: f64,
         }
         /// The quota of every operation whose documented quota is not listed on its own.

@@ -20,6 +20,8 @@ pub(super) fn service_file(model: &Model) -> Result<TokenStream, Error> {
     Ok(quote! {
         //! The service: identity, signing name and endpoint rules.
         use crate::model::Service;
+        /// The service as the model describes it: names, API version, SigV4 signing name and
+        /// endpoint rules.
         pub static SERVICE: Service = Service::new(
             #name,
             #version,

@@ -5,6 +5,7 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
+use super::type_docs::shape_summary;
 use super::{Error, doc_text, lit_str, split_rows};
 use crate::names::cli_name;
 use crate::smithy::{Bounds, Member, Model, Shape, ShapeType};
@@ -15,7 +16,7 @@ pub(super) fn shapes_file(model: &Model) -> Result<Vec<(String, TokenStream)>, E
         if matches!(shape.ty, ShapeType::Operation(_)) {
             continue;
         }
-        rows.push((shape.name.clone(), shape_row(model, shape)?));
+        rows.push((shape.name.clone(), shape_summary(model, shape), shape_row(model, shape)?));
     }
     Ok(split_rows(
         "shapes",

@@ -6,29 +6,33 @@ use std::collections::BTreeSet;
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
+use super::type_docs::{Places, member_line, value_line};
 use super::{Error, doc_text, lit_str, split};
 use crate::names::{field_name, variant_name};
 use crate::smithy::{Bounds, Member, Model, Shape, ShapeType};
 
 pub(super) fn types_file(model: &Model) -> Result<Vec<(String, TokenStream)>, Error> {
     let boxed = recursive_edges(model);
+    let places = Places::of(model);
     let mut items = Vec::new();
     for shape in model.shapes.values() {
         match &shape.ty {
             ShapeType::Structure(members) => {
-                items.push((shape.name.clone(), struct_type(model, shape, members, &boxed)?))
+                items.push((shape.name.clone(), struct_type(model, &places, shape, members, &boxed)?))
             }
-            ShapeType::Union(members) => items.push((shape.name.clone(), union_type(model, shape, members, &boxed)?)),
+            ShapeType::Union(members) => {
+                items.push((shape.name.clone(), union_type(model, &places, shape, members, &boxed)?))
+            }
             ShapeType::Enum(values) => {
                 let ident = format_ident!("{}", shape.name);
-                let docs = doc_attrs(&doc_text(&shape.traits));
+                let docs = doc_attrs(&or_fact(doc_text(&shape.traits), || places.shape_line(shape)));
                 let mut seen = BTreeSet::new();
                 let variants = values
                     .iter()
                     .map(|v| {
                         let variant = unique(&mut seen, variant_name(&v.name), shape, "variant")?;
                         let value = lit_str(&v.value);
-                        let docs = doc_attrs(&doc_text(&v.traits));
+                        let docs = doc_attrs(&or_fact(doc_text(&v.traits), || value_line(&v.value)));
                         Ok(quote! { #docs #[serde(rename = #value)] #variant })
                     })
                     .collect::<Result<Vec<_>, _>>()?;
@@ -54,9 +58,44 @@ pub(super) fn types_file(model: &Model) -> Result<Vec<(String, TokenStream)>, Er
     ))
 }
 
+/// The model's documentation (as literal text), or where it has none, a line of facts (every public item of
+/// connect-core has rustdoc).
+fn or_fact(doc: String, fact: impl FnOnce() -> String) -> String {
+    if doc.trim().is_empty() { fact() } else { doc.lines().map(rustdoc_text).collect::<Vec<_>>().join("\n") }
+}
+
 fn doc_attrs(doc: &str) -> TokenStream {
     let lines = doc.lines().map(|l| lit_str(&if l.is_empty() { String::new() } else { format!(" {l}") }));
     quote!(#(#[doc = #lines])*)
+}
+
+/// A line of the model's plain-text documentation as rustdoc reads it: brackets and
+/// angle brackets escaped (not links or HTML), bare URLs in angle brackets (autolinks).
+fn rustdoc_text(line: &str) -> String {
+    let mut out = String::with_capacity(line.len() + 8);
+    let mut rest = line;
+    while !rest.is_empty() {
+        if rest.starts_with("https://") || rest.starts_with("http://") {
+            let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+            // A sentence's closing punctuation is not part of the URL.
+            let url = rest[..end].trim_end_matches(['.', ',', ';', ':', ')']);
+            out.push('<');
+            out.push_str(url);
+            out.push('>');
+            rest = &rest[url.len()..];
+            continue;
+        }
+        let c = rest.chars().next().unwrap_or(' ');
+        match c {
+            '[' | ']' | '<' | '>' => {
+                out.push('\\');
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+        rest = &rest[c.len_utf8()..];
+    }
+    out
 }
 
 /// The identifier for `name`, which no other member of `shape` may map to.
@@ -143,12 +182,13 @@ fn schema_attrs(model: &Model, target: &str) -> TokenStream {
 
 fn struct_type(
     model: &Model,
+    places: &Places,
     shape: &Shape,
     members: &[Member],
     boxed: &BTreeSet<(String, String)>,
 ) -> Result<TokenStream, Error> {
     let ident = format_ident!("{}", shape.name);
-    let docs = doc_attrs(&doc_text(&shape.traits));
+    let docs = doc_attrs(&or_fact(doc_text(&shape.traits), || places.shape_line(shape)));
     let mut fields = Vec::new();
     let mut debug_fields = Vec::new();
     let mut any_sensitive = false;
@@ -158,7 +198,7 @@ fn struct_type(
         let field = unique(&mut seen, fname.clone(), shape, "field name")?;
         let ty = member_type(model, shape, m, boxed);
         let rename = lit_str(&m.name);
-        let docs = doc_attrs(&doc_text(&m.traits));
+        let docs = doc_attrs(&or_fact(doc_text(&m.traits), || member_line(model, m)));
         let schema = schema_attrs(model, &m.target);
         if m.traits.required {
             fields.push(quote! { #docs #[serde(rename = #rename)] #schema pub #field: #ty });
@@ -203,19 +243,20 @@ fn struct_type(
 
 fn union_type(
     model: &Model,
+    places: &Places,
     shape: &Shape,
     members: &[Member],
     boxed: &BTreeSet<(String, String)>,
 ) -> Result<TokenStream, Error> {
     let ident = format_ident!("{}", shape.name);
-    let docs = doc_attrs(&doc_text(&shape.traits));
+    let docs = doc_attrs(&or_fact(doc_text(&shape.traits), || places.shape_line(shape)));
     let mut seen = BTreeSet::new();
     let variants = members
         .iter()
         .map(|m| {
             let variant = unique(&mut seen, variant_name(&m.name), shape, "variant")?;
             let rename = lit_str(&m.name);
-            let docs = doc_attrs(&doc_text(&m.traits));
+            let docs = doc_attrs(&or_fact(doc_text(&m.traits), || member_line(model, m)));
             let ty = member_type(model, shape, m, boxed);
             Ok(quote! { #docs #[serde(rename = #rename)] #variant(#ty) })
         })

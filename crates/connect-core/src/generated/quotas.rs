@@ -6,13 +6,14 @@
 /// `burst` requests.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Quota {
+    /// Requests per second the bucket refills with.
     pub rate: f64,
+    /// Requests the bucket holds when full: how many may go at once.
     pub burst: f64,
 }
 
 /// The quota of every operation whose documented quota is not listed on its own.
 pub const DEFAULT_QUOTA: Quota = Quota { rate: 2.0, burst: 5.0 };
-
 /// The documented quota of an operation, by its name in the model (such as `CreateUser`);
 /// [`DEFAULT_QUOTA`] for any other name.
 pub fn documented_quota(operation: &str) -> Quota {

@@ -4,6 +4,8 @@
 //! The service: identity, signing name and endpoint rules.
 use crate::model::Service;
 
+/// The service as the model describes it: names, API version, SigV4 signing name and
+/// endpoint rules.
 pub static SERVICE: Service = Service::new(
         "AmazonConnectService",
         "2017-08-08",

@@ -11,26 +11,47 @@ use crate::generated::shapes;
 /// The position of this part's first row in the module's rows.
 const BASE: u32 = 0;
 
+/// `aws-connect activate-evaluation-form`: `POST /evaluation-forms/{InstanceId}/{EvaluationFormId}/activate`.
 pub const ActivateEvaluationForm: OperationId = OperationId(BASE);
+/// `aws-connect associate-analytics-data-set`: `PUT /analytics-data/instance/{InstanceId}/association`.
 pub const AssociateAnalyticsDataSet: OperationId = OperationId(BASE + 1);
+/// `aws-connect associate-approved-origin`: `PUT /instance/{InstanceId}/approved-origin`.
 pub const AssociateApprovedOrigin: OperationId = OperationId(BASE + 2);
+/// `aws-connect associate-bot`: `PUT /instance/{InstanceId}/bot`.
 pub const AssociateBot: OperationId = OperationId(BASE + 3);
+/// `aws-connect associate-contact-with-user`: `POST /contacts/{InstanceId}/{ContactId}/associate-user`.
 pub const AssociateContactWithUser: OperationId = OperationId(BASE + 4);
+/// `aws-connect associate-default-vocabulary`: `PUT /default-vocabulary/{InstanceId}/{LanguageCode}`.
 pub const AssociateDefaultVocabulary: OperationId = OperationId(BASE + 5);
+/// `aws-connect associate-email-address-alias`: `POST /email-addresses/{InstanceId}/{EmailAddressId}/associate-alias`.
 pub const AssociateEmailAddressAlias: OperationId = OperationId(BASE + 6);
+/// `aws-connect associate-flow`: `PUT /flow-associations/{InstanceId}`.
 pub const AssociateFlow: OperationId = OperationId(BASE + 7);
+/// `aws-connect associate-hours-of-operations`: `POST /hours-of-operations/{InstanceId}/{HoursOfOperationId}/associate-hours`.
 pub const AssociateHoursOfOperations: OperationId = OperationId(BASE + 8);
+/// `aws-connect associate-instance-storage-config`: `PUT /instance/{InstanceId}/storage-config`.
 pub const AssociateInstanceStorageConfig: OperationId = OperationId(BASE + 9);
+/// `aws-connect associate-lambda-function`: `PUT /instance/{InstanceId}/lambda-function`.
 pub const AssociateLambdaFunction: OperationId = OperationId(BASE + 10);
+/// `aws-connect associate-lex-bot`: `PUT /instance/{InstanceId}/lex-bot`.
 pub const AssociateLexBot: OperationId = OperationId(BASE + 11);
+/// `aws-connect associate-phone-number-contact-flow`: `PUT /phone-number/{PhoneNumberId}/contact-flow`.
 pub const AssociatePhoneNumberContactFlow: OperationId = OperationId(BASE + 12);
+/// `aws-connect associate-queue-email-addresses`: `POST /queues/{InstanceId}/{QueueId}/associate-email-addresses`.
 pub const AssociateQueueEmailAddresses: OperationId = OperationId(BASE + 13);
+/// `aws-connect associate-queue-quick-connects`: `POST /queues/{InstanceId}/{QueueId}/associate-quick-connects`.
 pub const AssociateQueueQuickConnects: OperationId = OperationId(BASE + 14);
+/// `aws-connect associate-routing-profile-queues`: `POST /routing-profiles/{InstanceId}/{RoutingProfileId}/associate-queues`.
 pub const AssociateRoutingProfileQueues: OperationId = OperationId(BASE + 15);
+/// `aws-connect associate-security-key`: `PUT /instance/{InstanceId}/security-key`.
 pub const AssociateSecurityKey: OperationId = OperationId(BASE + 16);
+/// `aws-connect associate-security-profiles`: `POST /associate-security-profiles/{InstanceId}`.
 pub const AssociateSecurityProfiles: OperationId = OperationId(BASE + 17);
+/// `aws-connect associate-traffic-distribution-group-user`: `PUT /traffic-distribution-group/{TrafficDistributionGroupId}/user`.
 pub const AssociateTrafficDistributionGroupUser: OperationId = OperationId(BASE + 18);
+/// `aws-connect associate-user-proficiencies`: `POST /users/{InstanceId}/{UserId}/associate-proficiencies`.
 pub const AssociateUserProficiencies: OperationId = OperationId(BASE + 19);
+/// `aws-connect associate-workspace`: `POST /workspaces/{InstanceId}/{WorkspaceId}/associate`.
 pub const AssociateWorkspace: OperationId = OperationId(BASE + 20);
 
 pub(super) const ROWS: &[Operation] = &[

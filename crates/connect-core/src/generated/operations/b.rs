@@ -11,14 +11,23 @@ use crate::generated::shapes;
 /// The position of this part's first row in the module's rows.
 const BASE: u32 = 21;
 
+/// `aws-connect batch-associate-analytics-data-set`: `PUT /analytics-data/instance/{InstanceId}/associations`.
 pub const BatchAssociateAnalyticsDataSet: OperationId = OperationId(BASE);
+/// `aws-connect batch-create-data-table-value`: `POST /data-tables/{InstanceId}/{DataTableId}/values/create`.
 pub const BatchCreateDataTableValue: OperationId = OperationId(BASE + 1);
+/// `aws-connect batch-delete-data-table-value`: `POST /data-tables/{InstanceId}/{DataTableId}/values/delete`.
 pub const BatchDeleteDataTableValue: OperationId = OperationId(BASE + 2);
+/// `aws-connect batch-describe-data-table-value`: `POST /data-tables/{InstanceId}/{DataTableId}/values/describe`.
 pub const BatchDescribeDataTableValue: OperationId = OperationId(BASE + 3);
+/// `aws-connect batch-disassociate-analytics-data-set`: `POST /analytics-data/instance/{InstanceId}/associations`.
 pub const BatchDisassociateAnalyticsDataSet: OperationId = OperationId(BASE + 4);
+/// `aws-connect batch-get-attached-file-metadata`: `POST /attached-files/{InstanceId}`.
 pub const BatchGetAttachedFileMetadata: OperationId = OperationId(BASE + 5);
+/// `aws-connect batch-get-flow-association`: `POST /flow-associations-batch/{InstanceId}`.
 pub const BatchGetFlowAssociation: OperationId = OperationId(BASE + 6);
+/// `aws-connect batch-put-contact`: `PUT /contact/batch/{InstanceId}`.
 pub const BatchPutContact: OperationId = OperationId(BASE + 7);
+/// `aws-connect batch-update-data-table-value`: `POST /data-tables/{InstanceId}/{DataTableId}/values/update`.
 pub const BatchUpdateDataTableValue: OperationId = OperationId(BASE + 8);
 
 pub(super) const ROWS: &[Operation] = &[

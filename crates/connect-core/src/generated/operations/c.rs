@@ -11,44 +11,83 @@ use crate::generated::shapes;
 /// The position of this part's first row in the module's rows.
 const BASE: u32 = 30;
 
+/// `aws-connect claim-phone-number`: `POST /phone-number/claim`.
 pub const ClaimPhoneNumber: OperationId = OperationId(BASE);
+/// `aws-connect complete-attached-file-upload`: `POST /attached-files/{InstanceId}/{FileId}`.
 pub const CompleteAttachedFileUpload: OperationId = OperationId(BASE + 1);
+/// `aws-connect create-agent-status`: `PUT /agent-status/{InstanceId}`.
 pub const CreateAgentStatus: OperationId = OperationId(BASE + 2);
+/// `aws-connect create-contact`: `PUT /contact/create-contact`.
 pub const CreateContact: OperationId = OperationId(BASE + 3);
+/// `aws-connect create-contact-flow`: `PUT /contact-flows/{InstanceId}`.
 pub const CreateContactFlow: OperationId = OperationId(BASE + 4);
+/// `aws-connect create-contact-flow-module`: `PUT /contact-flow-modules/{InstanceId}`.
 pub const CreateContactFlowModule: OperationId = OperationId(BASE + 5);
+/// `aws-connect create-contact-flow-module-alias`: `PUT /contact-flow-modules/{InstanceId}/{ContactFlowModuleId}/alias`.
 pub const CreateContactFlowModuleAlias: OperationId = OperationId(BASE + 6);
+/// `aws-connect create-contact-flow-module-version`: `PUT /contact-flow-modules/{InstanceId}/{ContactFlowModuleId}/version`.
 pub const CreateContactFlowModuleVersion: OperationId = OperationId(BASE + 7);
+/// `aws-connect create-contact-flow-version`: `PUT /contact-flows/{InstanceId}/{ContactFlowId}/version`.
 pub const CreateContactFlowVersion: OperationId = OperationId(BASE + 8);
+/// `aws-connect create-data-table`: `PUT /data-tables/{InstanceId}`.
 pub const CreateDataTable: OperationId = OperationId(BASE + 9);
+/// `aws-connect create-data-table-attribute`: `PUT /data-tables/{InstanceId}/{DataTableId}/attributes`.
 pub const CreateDataTableAttribute: OperationId = OperationId(BASE + 10);
+/// `aws-connect create-email-address`: `PUT /email-addresses/{InstanceId}`.
 pub const CreateEmailAddress: OperationId = OperationId(BASE + 11);
+/// `aws-connect create-evaluation-form`: `PUT /evaluation-forms/{InstanceId}`.
 pub const CreateEvaluationForm: OperationId = OperationId(BASE + 12);
+/// `aws-connect create-hours-of-operation`: `PUT /hours-of-operations/{InstanceId}`.
 pub const CreateHoursOfOperation: OperationId = OperationId(BASE + 13);
+/// `aws-connect create-hours-of-operation-override`: `PUT /hours-of-operations/{InstanceId}/{HoursOfOperationId}/overrides`.
 pub const CreateHoursOfOperationOverride: OperationId = OperationId(BASE + 14);
+/// `aws-connect create-instance`: `PUT /instance`.
 pub const CreateInstance: OperationId = OperationId(BASE + 15);
+/// `aws-connect create-integration-association`: `PUT /instance/{InstanceId}/integration-associations`.
 pub const CreateIntegrationAssociation: OperationId = OperationId(BASE + 16);
+/// `aws-connect create-notification`: `PUT /notifications/{InstanceId}`.
 pub const CreateNotification: OperationId = OperationId(BASE + 17);
+/// `aws-connect create-participant`: `POST /contact/create-participant`.
 pub const CreateParticipant: OperationId = OperationId(BASE + 18);
+/// `aws-connect create-persistent-contact-association`: `POST /contact/persistent-contact-association/{InstanceId}/{InitialContactId}`.
 pub const CreatePersistentContactAssociation: OperationId = OperationId(BASE + 19);
+/// `aws-connect create-predefined-attribute`: `PUT /predefined-attributes/{InstanceId}`.
 pub const CreatePredefinedAttribute: OperationId = OperationId(BASE + 20);
+/// `aws-connect create-prompt`: `PUT /prompts/{InstanceId}`.
 pub const CreatePrompt: OperationId = OperationId(BASE + 21);
+/// `aws-connect create-push-notification-registration`: `PUT /push-notification/{InstanceId}/registrations`.
 pub const CreatePushNotificationRegistration: OperationId = OperationId(BASE + 22);
+/// `aws-connect create-queue`: `PUT /queues/{InstanceId}`.
 pub const CreateQueue: OperationId = OperationId(BASE + 23);
+/// `aws-connect create-quick-connect`: `PUT /quick-connects/{InstanceId}`.
 pub const CreateQuickConnect: OperationId = OperationId(BASE + 24);
+/// `aws-connect create-routing-profile`: `PUT /routing-profiles/{InstanceId}`.
 pub const CreateRoutingProfile: OperationId = OperationId(BASE + 25);
+/// `aws-connect create-rule`: `POST /rules/{InstanceId}`.
 pub const CreateRule: OperationId = OperationId(BASE + 26);
+/// `aws-connect create-security-profile`: `PUT /security-profiles/{InstanceId}`.
 pub const CreateSecurityProfile: OperationId = OperationId(BASE + 27);
+/// `aws-connect create-task-template`: `PUT /instance/{InstanceId}/task/template`.
 pub const CreateTaskTemplate: OperationId = OperationId(BASE + 28);
+/// `aws-connect create-test-case`: `PUT /test-cases/{InstanceId}`.
 pub const CreateTestCase: OperationId = OperationId(BASE + 29);
+/// `aws-connect create-traffic-distribution-group`: `PUT /traffic-distribution-group`.
 pub const CreateTrafficDistributionGroup: OperationId = OperationId(BASE + 30);
+/// `aws-connect create-use-case`: `PUT /instance/{InstanceId}/integration-associations/{IntegrationAssociationId}/use-cases`.
 pub const CreateUseCase: OperationId = OperationId(BASE + 31);
+/// `aws-connect create-user`: `PUT /users/{InstanceId}`.
 pub const CreateUser: OperationId = OperationId(BASE + 32);
+/// `aws-connect create-user-hierarchy-group`: `PUT /user-hierarchy-groups/{InstanceId}`.
 pub const CreateUserHierarchyGroup: OperationId = OperationId(BASE + 33);
+/// `aws-connect create-view`: `PUT /views/{InstanceId}`.
 pub const CreateView: OperationId = OperationId(BASE + 34);
+/// `aws-connect create-view-version`: `PUT /views/{InstanceId}/{ViewId}/versions`.
 pub const CreateViewVersion: OperationId = OperationId(BASE + 35);
+/// `aws-connect create-vocabulary`: `POST /vocabulary/{InstanceId}`.
 pub const CreateVocabulary: OperationId = OperationId(BASE + 36);
+/// `aws-connect create-workspace`: `PUT /workspaces/{InstanceId}`.
 pub const CreateWorkspace: OperationId = OperationId(BASE + 37);
+/// `aws-connect create-workspace-page`: `PUT /workspaces/{InstanceId}/{WorkspaceId}/pages`.
 pub const CreateWorkspacePage: OperationId = OperationId(BASE + 38);
 
 pub(super) const ROWS: &[Operation] = &[

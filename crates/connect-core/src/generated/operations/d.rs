@@ -11,95 +11,185 @@ use crate::generated::shapes;
 /// The position of this part's first row in the module's rows.
 const BASE: u32 = 69;
 
+/// `aws-connect deactivate-evaluation-form`: `POST /evaluation-forms/{InstanceId}/{EvaluationFormId}/deactivate`.
 pub const DeactivateEvaluationForm: OperationId = OperationId(BASE);
+/// `aws-connect delete-attached-file`: `DELETE /attached-files/{InstanceId}/{FileId}`.
 pub const DeleteAttachedFile: OperationId = OperationId(BASE + 1);
+/// `aws-connect delete-contact-evaluation`: `DELETE /contact-evaluations/{InstanceId}/{EvaluationId}`.
 pub const DeleteContactEvaluation: OperationId = OperationId(BASE + 2);
+/// `aws-connect delete-contact-flow`: `DELETE /contact-flows/{InstanceId}/{ContactFlowId}`.
 pub const DeleteContactFlow: OperationId = OperationId(BASE + 3);
+/// `aws-connect delete-contact-flow-module`: `DELETE /contact-flow-modules/{InstanceId}/{ContactFlowModuleId}`.
 pub const DeleteContactFlowModule: OperationId = OperationId(BASE + 4);
+/// `aws-connect delete-contact-flow-module-alias`: `DELETE /contact-flow-modules/{InstanceId}/{ContactFlowModuleId}/alias/{AliasId}`.
 pub const DeleteContactFlowModuleAlias: OperationId = OperationId(BASE + 5);
+/// `aws-connect delete-contact-flow-module-version`: `DELETE /contact-flow-modules/{InstanceId}/{ContactFlowModuleId}/version/{ContactFlowModuleVersion}`.
 pub const DeleteContactFlowModuleVersion: OperationId = OperationId(BASE + 6);
+/// `aws-connect delete-contact-flow-version`: `DELETE /contact-flows/{InstanceId}/{ContactFlowId}/version/{ContactFlowVersion}`.
 pub const DeleteContactFlowVersion: OperationId = OperationId(BASE + 7);
+/// `aws-connect delete-data-table`: `DELETE /data-tables/{InstanceId}/{DataTableId}`.
 pub const DeleteDataTable: OperationId = OperationId(BASE + 8);
+/// `aws-connect delete-data-table-attribute`: `DELETE /data-tables/{InstanceId}/{DataTableId}/attributes/{AttributeName}`.
 pub const DeleteDataTableAttribute: OperationId = OperationId(BASE + 9);
+/// `aws-connect delete-email-address`: `DELETE /email-addresses/{InstanceId}/{EmailAddressId}`.
 pub const DeleteEmailAddress: OperationId = OperationId(BASE + 10);
+/// `aws-connect delete-evaluation-form`: `DELETE /evaluation-forms/{InstanceId}/{EvaluationFormId}`.
 pub const DeleteEvaluationForm: OperationId = OperationId(BASE + 11);
+/// `aws-connect delete-hours-of-operation`: `DELETE /hours-of-operations/{InstanceId}/{HoursOfOperationId}`.
 pub const DeleteHoursOfOperation: OperationId = OperationId(BASE + 12);
+/// `aws-connect delete-hours-of-operation-override`: `DELETE /hours-of-operations/{InstanceId}/{HoursOfOperationId}/overrides/{HoursOfOperationOverrideId}`.
 pub const DeleteHoursOfOperationOverride: OperationId = OperationId(BASE + 13);
+/// `aws-connect delete-instance`: `DELETE /instance/{InstanceId}`.
 pub const DeleteInstance: OperationId = OperationId(BASE + 14);
+/// `aws-connect delete-integration-association`: `DELETE /instance/{InstanceId}/integration-associations/{IntegrationAssociationId}`.
 pub const DeleteIntegrationAssociation: OperationId = OperationId(BASE + 15);
+/// `aws-connect delete-notification`: `DELETE /notifications/{InstanceId}/{NotificationId}`.
 pub const DeleteNotification: OperationId = OperationId(BASE + 16);
+/// `aws-connect delete-predefined-attribute`: `DELETE /predefined-attributes/{InstanceId}/{Name}`.
 pub const DeletePredefinedAttribute: OperationId = OperationId(BASE + 17);
+/// `aws-connect delete-prompt`: `DELETE /prompts/{InstanceId}/{PromptId}`.
 pub const DeletePrompt: OperationId = OperationId(BASE + 18);
+/// `aws-connect delete-push-notification-registration`: `DELETE /push-notification/{InstanceId}/registrations/{RegistrationId}`.
 pub const DeletePushNotificationRegistration: OperationId = OperationId(BASE + 19);
+/// `aws-connect delete-queue`: `DELETE /queues/{InstanceId}/{QueueId}`.
 pub const DeleteQueue: OperationId = OperationId(BASE + 20);
+/// `aws-connect delete-quick-connect`: `DELETE /quick-connects/{InstanceId}/{QuickConnectId}`.
 pub const DeleteQuickConnect: OperationId = OperationId(BASE + 21);
+/// `aws-connect delete-routing-profile`: `DELETE /routing-profiles/{InstanceId}/{RoutingProfileId}`.
 pub const DeleteRoutingProfile: OperationId = OperationId(BASE + 22);
+/// `aws-connect delete-rule`: `DELETE /rules/{InstanceId}/{RuleId}`.
 pub const DeleteRule: OperationId = OperationId(BASE + 23);
+/// `aws-connect delete-security-profile`: `DELETE /security-profiles/{InstanceId}/{SecurityProfileId}`.
 pub const DeleteSecurityProfile: OperationId = OperationId(BASE + 24);
+/// `aws-connect delete-task-template`: `DELETE /instance/{InstanceId}/task/template/{TaskTemplateId}`.
 pub const DeleteTaskTemplate: OperationId = OperationId(BASE + 25);
+/// `aws-connect delete-test-case`: `DELETE /test-cases/{InstanceId}/{TestCaseId}`.
 pub const DeleteTestCase: OperationId = OperationId(BASE + 26);
+/// `aws-connect delete-traffic-distribution-group`: `DELETE /traffic-distribution-group/{TrafficDistributionGroupId}`.
 pub const DeleteTrafficDistributionGroup: OperationId = OperationId(BASE + 27);
+/// `aws-connect delete-use-case`: `DELETE /instance/{InstanceId}/integration-associations/{IntegrationAssociationId}/use-cases/{UseCaseId}`.
 pub const DeleteUseCase: OperationId = OperationId(BASE + 28);
+/// `aws-connect delete-user`: `DELETE /users/{InstanceId}/{UserId}`.
 pub const DeleteUser: OperationId = OperationId(BASE + 29);
+/// `aws-connect delete-user-hierarchy-group`: `DELETE /user-hierarchy-groups/{InstanceId}/{HierarchyGroupId}`.
 pub const DeleteUserHierarchyGroup: OperationId = OperationId(BASE + 30);
+/// `aws-connect delete-view`: `DELETE /views/{InstanceId}/{ViewId}`.
 pub const DeleteView: OperationId = OperationId(BASE + 31);
+/// `aws-connect delete-view-version`: `DELETE /views/{InstanceId}/{ViewId}/versions/{ViewVersion}`.
 pub const DeleteViewVersion: OperationId = OperationId(BASE + 32);
+/// `aws-connect delete-vocabulary`: `POST /vocabulary-remove/{InstanceId}/{VocabularyId}`.
 pub const DeleteVocabulary: OperationId = OperationId(BASE + 33);
+/// `aws-connect delete-workspace`: `DELETE /workspaces/{InstanceId}/{WorkspaceId}`.
 pub const DeleteWorkspace: OperationId = OperationId(BASE + 34);
+/// `aws-connect delete-workspace-media`: `DELETE /workspaces/{InstanceId}/{WorkspaceId}/media`.
 pub const DeleteWorkspaceMedia: OperationId = OperationId(BASE + 35);
+/// `aws-connect delete-workspace-page`: `DELETE /workspaces/{InstanceId}/{WorkspaceId}/pages/{Page}`.
 pub const DeleteWorkspacePage: OperationId = OperationId(BASE + 36);
+/// `aws-connect describe-agent-status`: `GET /agent-status/{InstanceId}/{AgentStatusId}`.
 pub const DescribeAgentStatus: OperationId = OperationId(BASE + 37);
+/// `aws-connect describe-attached-files-configuration`: `GET /attached-files-configurations/{InstanceId}/{AttachmentScope}`.
 pub const DescribeAttachedFilesConfiguration: OperationId = OperationId(BASE + 38);
+/// `aws-connect describe-authentication-profile`: `GET /authentication-profiles/{InstanceId}/{AuthenticationProfileId}`.
 pub const DescribeAuthenticationProfile: OperationId = OperationId(BASE + 39);
+/// `aws-connect describe-contact`: `GET /contacts/{InstanceId}/{ContactId}`.
 pub const DescribeContact: OperationId = OperationId(BASE + 40);
+/// `aws-connect describe-contact-evaluation`: `GET /contact-evaluations/{InstanceId}/{EvaluationId}`.
 pub const DescribeContactEvaluation: OperationId = OperationId(BASE + 41);
+/// `aws-connect describe-contact-flow`: `GET /contact-flows/{InstanceId}/{ContactFlowId}`.
 pub const DescribeContactFlow: OperationId = OperationId(BASE + 42);
+/// `aws-connect describe-contact-flow-module`: `GET /contact-flow-modules/{InstanceId}/{ContactFlowModuleId}`.
 pub const DescribeContactFlowModule: OperationId = OperationId(BASE + 43);
+/// `aws-connect describe-contact-flow-module-alias`: `GET /contact-flow-modules/{InstanceId}/{ContactFlowModuleId}/alias/{AliasId}`.
 pub const DescribeContactFlowModuleAlias: OperationId = OperationId(BASE + 44);
+/// `aws-connect describe-data-table`: `GET /data-tables/{InstanceId}/{DataTableId}`.
 pub const DescribeDataTable: OperationId = OperationId(BASE + 45);
+/// `aws-connect describe-data-table-attribute`: `GET /data-tables/{InstanceId}/{DataTableId}/attributes/{AttributeName}`.
 pub const DescribeDataTableAttribute: OperationId = OperationId(BASE + 46);
+/// `aws-connect describe-email-address`: `GET /email-addresses/{InstanceId}/{EmailAddressId}`.
 pub const DescribeEmailAddress: OperationId = OperationId(BASE + 47);
+/// `aws-connect describe-evaluation-form`: `GET /evaluation-forms/{InstanceId}/{EvaluationFormId}`.
 pub const DescribeEvaluationForm: OperationId = OperationId(BASE + 48);
+/// `aws-connect describe-hours-of-operation`: `GET /hours-of-operations/{InstanceId}/{HoursOfOperationId}`.
 pub const DescribeHoursOfOperation: OperationId = OperationId(BASE + 49);
+/// `aws-connect describe-hours-of-operation-override`: `GET /hours-of-operations/{InstanceId}/{HoursOfOperationId}/overrides/{HoursOfOperationOverrideId}`.
 pub const DescribeHoursOfOperationOverride: OperationId = OperationId(BASE + 50);
+/// `aws-connect describe-instance`: `GET /instance/{InstanceId}`.
 pub const DescribeInstance: OperationId = OperationId(BASE + 51);
+/// `aws-connect describe-instance-attribute`: `GET /instance/{InstanceId}/attribute/{AttributeType}`.
 pub const DescribeInstanceAttribute: OperationId = OperationId(BASE + 52);
+/// `aws-connect describe-instance-storage-config`: `GET /instance/{InstanceId}/storage-config/{AssociationId}`.
 pub const DescribeInstanceStorageConfig: OperationId = OperationId(BASE + 53);
+/// `aws-connect describe-notification`: `GET /notifications/{InstanceId}/{NotificationId}`.
 pub const DescribeNotification: OperationId = OperationId(BASE + 54);
+/// `aws-connect describe-phone-number`: `GET /phone-number/{PhoneNumberId}`.
 pub const DescribePhoneNumber: OperationId = OperationId(BASE + 55);
+/// `aws-connect describe-predefined-attribute`: `GET /predefined-attributes/{InstanceId}/{Name}`.
 pub const DescribePredefinedAttribute: OperationId = OperationId(BASE + 56);
+/// `aws-connect describe-prompt`: `GET /prompts/{InstanceId}/{PromptId}`.
 pub const DescribePrompt: OperationId = OperationId(BASE + 57);
+/// `aws-connect describe-queue`: `GET /queues/{InstanceId}/{QueueId}`.
 pub const DescribeQueue: OperationId = OperationId(BASE + 58);
+/// `aws-connect describe-quick-connect`: `GET /quick-connects/{InstanceId}/{QuickConnectId}`.
 pub const DescribeQuickConnect: OperationId = OperationId(BASE + 59);
+/// `aws-connect describe-routing-profile`: `GET /routing-profiles/{InstanceId}/{RoutingProfileId}`.
 pub const DescribeRoutingProfile: OperationId = OperationId(BASE + 60);
+/// `aws-connect describe-rule`: `GET /rules/{InstanceId}/{RuleId}`.
 pub const DescribeRule: OperationId = OperationId(BASE + 61);
+/// `aws-connect describe-security-profile`: `GET /security-profiles/{InstanceId}/{SecurityProfileId}`.
 pub const DescribeSecurityProfile: OperationId = OperationId(BASE + 62);
+/// `aws-connect describe-test-case`: `GET /test-cases/{InstanceId}/{TestCaseId}`.
 pub const DescribeTestCase: OperationId = OperationId(BASE + 63);
+/// `aws-connect describe-traffic-distribution-group`: `GET /traffic-distribution-group/{TrafficDistributionGroupId}`.
 pub const DescribeTrafficDistributionGroup: OperationId = OperationId(BASE + 64);
+/// `aws-connect describe-user`: `GET /users/{InstanceId}/{UserId}`.
 pub const DescribeUser: OperationId = OperationId(BASE + 65);
+/// `aws-connect describe-user-hierarchy-group`: `GET /user-hierarchy-groups/{InstanceId}/{HierarchyGroupId}`.
 pub const DescribeUserHierarchyGroup: OperationId = OperationId(BASE + 66);
+/// `aws-connect describe-user-hierarchy-structure`: `GET /user-hierarchy-structure/{InstanceId}`.
 pub const DescribeUserHierarchyStructure: OperationId = OperationId(BASE + 67);
+/// `aws-connect describe-view`: `GET /views/{InstanceId}/{ViewId}`.
 pub const DescribeView: OperationId = OperationId(BASE + 68);
+/// `aws-connect describe-vocabulary`: `GET /vocabulary/{InstanceId}/{VocabularyId}`.
 pub const DescribeVocabulary: OperationId = OperationId(BASE + 69);
+/// `aws-connect describe-workspace`: `GET /workspaces/{InstanceId}/{WorkspaceId}`.
 pub const DescribeWorkspace: OperationId = OperationId(BASE + 70);
+/// `aws-connect disassociate-analytics-data-set`: `POST /analytics-data/instance/{InstanceId}/association`.
 pub const DisassociateAnalyticsDataSet: OperationId = OperationId(BASE + 71);
+/// `aws-connect disassociate-approved-origin`: `DELETE /instance/{InstanceId}/approved-origin`.
 pub const DisassociateApprovedOrigin: OperationId = OperationId(BASE + 72);
+/// `aws-connect disassociate-bot`: `POST /instance/{InstanceId}/bot`.
 pub const DisassociateBot: OperationId = OperationId(BASE + 73);
+/// `aws-connect disassociate-email-address-alias`: `POST /email-addresses/{InstanceId}/{EmailAddressId}/disassociate-alias`.
 pub const DisassociateEmailAddressAlias: OperationId = OperationId(BASE + 74);
+/// `aws-connect disassociate-flow`: `DELETE /flow-associations/{InstanceId}/{ResourceId}/{ResourceType}`.
 pub const DisassociateFlow: OperationId = OperationId(BASE + 75);
+/// `aws-connect disassociate-hours-of-operations`: `POST /hours-of-operations/{InstanceId}/{HoursOfOperationId}/disassociate-hours`.
 pub const DisassociateHoursOfOperations: OperationId = OperationId(BASE + 76);
+/// `aws-connect disassociate-instance-storage-config`: `DELETE /instance/{InstanceId}/storage-config/{AssociationId}`.
 pub const DisassociateInstanceStorageConfig: OperationId = OperationId(BASE + 77);
+/// `aws-connect disassociate-lambda-function`: `DELETE /instance/{InstanceId}/lambda-function`.
 pub const DisassociateLambdaFunction: OperationId = OperationId(BASE + 78);
+/// `aws-connect disassociate-lex-bot`: `DELETE /instance/{InstanceId}/lex-bot`.
 pub const DisassociateLexBot: OperationId = OperationId(BASE + 79);
+/// `aws-connect disassociate-phone-number-contact-flow`: `DELETE /phone-number/{PhoneNumberId}/contact-flow`.
 pub const DisassociatePhoneNumberContactFlow: OperationId = OperationId(BASE + 80);
+/// `aws-connect disassociate-queue-email-addresses`: `POST /queues/{InstanceId}/{QueueId}/disassociate-email-addresses`.
 pub const DisassociateQueueEmailAddresses: OperationId = OperationId(BASE + 81);
+/// `aws-connect disassociate-queue-quick-connects`: `POST /queues/{InstanceId}/{QueueId}/disassociate-quick-connects`.
 pub const DisassociateQueueQuickConnects: OperationId = OperationId(BASE + 82);
+/// `aws-connect disassociate-routing-profile-queues`: `POST /routing-profiles/{InstanceId}/{RoutingProfileId}/disassociate-queues`.
 pub const DisassociateRoutingProfileQueues: OperationId = OperationId(BASE + 83);
+/// `aws-connect disassociate-security-key`: `DELETE /instance/{InstanceId}/security-key/{AssociationId}`.
 pub const DisassociateSecurityKey: OperationId = OperationId(BASE + 84);
+/// `aws-connect disassociate-security-profiles`: `POST /disassociate-security-profiles/{InstanceId}`.
 pub const DisassociateSecurityProfiles: OperationId = OperationId(BASE + 85);
+/// `aws-connect disassociate-traffic-distribution-group-user`: `DELETE /traffic-distribution-group/{TrafficDistributionGroupId}/user`.
 pub const DisassociateTrafficDistributionGroupUser: OperationId = OperationId(BASE + 86);
+/// `aws-connect disassociate-user-proficiencies`: `POST /users/{InstanceId}/{UserId}/disassociate-proficiencies`.
 pub const DisassociateUserProficiencies: OperationId = OperationId(BASE + 87);
+/// `aws-connect disassociate-workspace`: `POST /workspaces/{InstanceId}/{WorkspaceId}/disassociate`.
 pub const DisassociateWorkspace: OperationId = OperationId(BASE + 88);
+/// `aws-connect dismiss-user-contact`: `POST /users/{InstanceId}/{UserId}/contact`.
 pub const DismissUserContact: OperationId = OperationId(BASE + 89);
 
 pub(super) const ROWS: &[Operation] = &[

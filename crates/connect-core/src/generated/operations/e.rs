@@ -11,6 +11,7 @@ use crate::generated::shapes;
 /// The position of this part's first row in the module's rows.
 const BASE: u32 = 159;
 
+/// `aws-connect evaluate-data-table-values`: `POST /data-tables/{InstanceId}/{DataTableId}/values/evaluate`, paginated.
 pub const EvaluateDataTableValues: OperationId = OperationId(BASE);
 
 pub(super) const ROWS: &[Operation] = &[

@@ -11,19 +11,33 @@ use crate::generated::shapes;
 /// The position of this part's first row in the module's rows.
 const BASE: u32 = 160;
 
+/// `aws-connect get-attached-file`: `GET /attached-files/{InstanceId}/{FileId}`.
 pub const GetAttachedFile: OperationId = OperationId(BASE);
+/// `aws-connect get-contact-attributes`: `GET /contact/attributes/{InstanceId}/{InitialContactId}`.
 pub const GetContactAttributes: OperationId = OperationId(BASE + 1);
+/// `aws-connect get-contact-metrics`: `POST /metrics/contact`.
 pub const GetContactMetrics: OperationId = OperationId(BASE + 2);
+/// `aws-connect get-current-metric-data`: `POST /metrics/current/{InstanceId}`, paginated.
 pub const GetCurrentMetricData: OperationId = OperationId(BASE + 3);
+/// `aws-connect get-current-user-data`: `POST /metrics/userdata/{InstanceId}`, paginated.
 pub const GetCurrentUserData: OperationId = OperationId(BASE + 4);
+/// `aws-connect get-effective-hours-of-operations`: `GET /effective-hours-of-operations/{InstanceId}/{HoursOfOperationId}`.
 pub const GetEffectiveHoursOfOperations: OperationId = OperationId(BASE + 5);
+/// `aws-connect get-federation-token`: `GET /user/federate/{InstanceId}`.
 pub const GetFederationToken: OperationId = OperationId(BASE + 6);
+/// `aws-connect get-flow-association`: `GET /flow-associations/{InstanceId}/{ResourceId}/{ResourceType}`.
 pub const GetFlowAssociation: OperationId = OperationId(BASE + 7);
+/// `aws-connect get-metric-data`: `POST /metrics/historical/{InstanceId}`, paginated.
 pub const GetMetricData: OperationId = OperationId(BASE + 8);
+/// `aws-connect get-metric-data-v2`: `POST /metrics/data`, paginated.
 pub const GetMetricDataV2: OperationId = OperationId(BASE + 9);
+/// `aws-connect get-prompt-file`: `GET /prompts/{InstanceId}/{PromptId}/file`.
 pub const GetPromptFile: OperationId = OperationId(BASE + 10);
+/// `aws-connect get-task-template`: `GET /instance/{InstanceId}/task/template/{TaskTemplateId}`.
 pub const GetTaskTemplate: OperationId = OperationId(BASE + 11);
+/// `aws-connect get-test-case-execution-summary`: `GET /test-cases/{InstanceId}/{TestCaseId}/{TestCaseExecutionId}/summary`.
 pub const GetTestCaseExecutionSummary: OperationId = OperationId(BASE + 12);
+/// `aws-connect get-traffic-distribution`: `GET /traffic-distribution/{Id}`.
 pub const GetTrafficDistribution: OperationId = OperationId(BASE + 13);
 
 pub(super) const ROWS: &[Operation] = &[

@@ -11,7 +11,9 @@ use crate::generated::shapes;
 /// The position of this part's first row in the module's rows.
 const BASE: u32 = 174;
 
+/// `aws-connect import-phone-number`: `POST /phone-number/import`.
 pub const ImportPhoneNumber: OperationId = OperationId(BASE);
+/// `aws-connect import-workspace-media`: `POST /workspaces/{InstanceId}/{WorkspaceId}/media`.
 pub const ImportWorkspaceMedia: OperationId = OperationId(BASE + 1);
 
 pub(super) const ROWS: &[Operation] = &[

@@ -11,74 +11,143 @@ use crate::generated::shapes;
 /// The position of this part's first row in the module's rows.
 const BASE: u32 = 176;
 
+/// `aws-connect list-agent-statuses`: `GET /agent-status/{InstanceId}`, paginated.
 pub const ListAgentStatuses: OperationId = OperationId(BASE);
+/// `aws-connect list-analytics-data-associations`: `GET /analytics-data/instance/{InstanceId}/association`.
 pub const ListAnalyticsDataAssociations: OperationId = OperationId(BASE + 1);
+/// `aws-connect list-analytics-data-lake-data-sets`: `GET /analytics-data/instance/{InstanceId}/datasets`.
 pub const ListAnalyticsDataLakeDataSets: OperationId = OperationId(BASE + 2);
+/// `aws-connect list-approved-origins`: `GET /instance/{InstanceId}/approved-origins`, paginated.
 pub const ListApprovedOrigins: OperationId = OperationId(BASE + 3);
+/// `aws-connect list-associated-contacts`: `GET /contact/associated/{InstanceId}`.
 pub const ListAssociatedContacts: OperationId = OperationId(BASE + 4);
+/// `aws-connect list-attached-files-configurations`: `GET /attached-files-configurations/{InstanceId}`, paginated.
 pub const ListAttachedFilesConfigurations: OperationId = OperationId(BASE + 5);
+/// `aws-connect list-authentication-profiles`: `GET /authentication-profiles-summary/{InstanceId}`, paginated.
 pub const ListAuthenticationProfiles: OperationId = OperationId(BASE + 6);
+/// `aws-connect list-bots`: `GET /instance/{InstanceId}/bots`, paginated.
 pub const ListBots: OperationId = OperationId(BASE + 7);
+/// `aws-connect list-child-hours-of-operations`: `GET /hours-of-operations/{InstanceId}/{HoursOfOperationId}/hours`, paginated.
 pub const ListChildHoursOfOperations: OperationId = OperationId(BASE + 8);
+/// `aws-connect list-contact-evaluations`: `GET /contact-evaluations/{InstanceId}`, paginated.
 pub const ListContactEvaluations: OperationId = OperationId(BASE + 9);
+/// `aws-connect list-contact-flow-module-aliases`: `GET /contact-flow-modules/{InstanceId}/{ContactFlowModuleId}/aliases`, paginated.
 pub const ListContactFlowModuleAliases: OperationId = OperationId(BASE + 10);
+/// `aws-connect list-contact-flow-module-versions`: `GET /contact-flow-modules/{InstanceId}/{ContactFlowModuleId}/versions`, paginated.
 pub const ListContactFlowModuleVersions: OperationId = OperationId(BASE + 11);
+/// `aws-connect list-contact-flow-modules`: `GET /contact-flow-modules-summary/{InstanceId}`, paginated.
 pub const ListContactFlowModules: OperationId = OperationId(BASE + 12);
+/// `aws-connect list-contact-flow-versions`: `GET /contact-flows/{InstanceId}/{ContactFlowId}/versions`, paginated.
 pub const ListContactFlowVersions: OperationId = OperationId(BASE + 13);
+/// `aws-connect list-contact-flows`: `GET /contact-flows-summary/{InstanceId}`, paginated.
 pub const ListContactFlows: OperationId = OperationId(BASE + 14);
+/// `aws-connect list-contact-references`: `GET /contact/references/{InstanceId}/{ContactId}`, paginated.
 pub const ListContactReferences: OperationId = OperationId(BASE + 15);
+/// `aws-connect list-data-table-attributes`: `POST /data-tables/{InstanceId}/{DataTableId}/attributes`, paginated.
 pub const ListDataTableAttributes: OperationId = OperationId(BASE + 16);
+/// `aws-connect list-data-table-primary-values`: `POST /data-tables/{InstanceId}/{DataTableId}/values/list-primary`, paginated.
 pub const ListDataTablePrimaryValues: OperationId = OperationId(BASE + 17);
+/// `aws-connect list-data-table-values`: `POST /data-tables/{InstanceId}/{DataTableId}/values/list`, paginated.
 pub const ListDataTableValues: OperationId = OperationId(BASE + 18);
+/// `aws-connect list-data-tables`: `GET /data-tables/{InstanceId}`, paginated.
 pub const ListDataTables: OperationId = OperationId(BASE + 19);
+/// `aws-connect list-default-vocabularies`: `POST /default-vocabulary-summary/{InstanceId}`, paginated.
 pub const ListDefaultVocabularies: OperationId = OperationId(BASE + 20);
+/// `aws-connect list-entity-security-profiles`: `POST /entity-security-profiles-summary/{InstanceId}`, paginated.
 pub const ListEntitySecurityProfiles: OperationId = OperationId(BASE + 21);
+/// `aws-connect list-evaluation-form-versions`: `GET /evaluation-forms/{InstanceId}/{EvaluationFormId}/versions`, paginated.
 pub const ListEvaluationFormVersions: OperationId = OperationId(BASE + 22);
+/// `aws-connect list-evaluation-forms`: `GET /evaluation-forms/{InstanceId}`, paginated.
 pub const ListEvaluationForms: OperationId = OperationId(BASE + 23);
+/// `aws-connect list-flow-associations`: `GET /flow-associations-summary/{InstanceId}`, paginated.
 pub const ListFlowAssociations: OperationId = OperationId(BASE + 24);
+/// `aws-connect list-hours-of-operation-overrides`: `GET /hours-of-operations/{InstanceId}/{HoursOfOperationId}/overrides`, paginated.
 pub const ListHoursOfOperationOverrides: OperationId = OperationId(BASE + 25);
+/// `aws-connect list-hours-of-operations`: `GET /hours-of-operations-summary/{InstanceId}`, paginated.
 pub const ListHoursOfOperations: OperationId = OperationId(BASE + 26);
+/// `aws-connect list-instance-attributes`: `GET /instance/{InstanceId}/attributes`, paginated.
 pub const ListInstanceAttributes: OperationId = OperationId(BASE + 27);
+/// `aws-connect list-instance-storage-configs`: `GET /instance/{InstanceId}/storage-configs`, paginated.
 pub const ListInstanceStorageConfigs: OperationId = OperationId(BASE + 28);
+/// `aws-connect list-instances`: `GET /instance`, paginated.
 pub const ListInstances: OperationId = OperationId(BASE + 29);
+/// `aws-connect list-integration-associations`: `GET /instance/{InstanceId}/integration-associations`, paginated.
 pub const ListIntegrationAssociations: OperationId = OperationId(BASE + 30);
+/// `aws-connect list-lambda-functions`: `GET /instance/{InstanceId}/lambda-functions`, paginated.
 pub const ListLambdaFunctions: OperationId = OperationId(BASE + 31);
+/// `aws-connect list-lex-bots`: `GET /instance/{InstanceId}/lex-bots`, paginated.
 pub const ListLexBots: OperationId = OperationId(BASE + 32);
+/// `aws-connect list-notifications`: `GET /notifications/{InstanceId}`.
 pub const ListNotifications: OperationId = OperationId(BASE + 33);
+/// `aws-connect list-phone-numbers`: `GET /phone-numbers-summary/{InstanceId}`, paginated.
 pub const ListPhoneNumbers: OperationId = OperationId(BASE + 34);
+/// `aws-connect list-phone-numbers-v2`: `POST /phone-number/list`, paginated.
 pub const ListPhoneNumbersV2: OperationId = OperationId(BASE + 35);
+/// `aws-connect list-predefined-attributes`: `GET /predefined-attributes/{InstanceId}`, paginated.
 pub const ListPredefinedAttributes: OperationId = OperationId(BASE + 36);
+/// `aws-connect list-prompts`: `GET /prompts-summary/{InstanceId}`, paginated.
 pub const ListPrompts: OperationId = OperationId(BASE + 37);
+/// `aws-connect list-queue-email-addresses`: `GET /queues/{InstanceId}/{QueueId}/email-addresses`.
 pub const ListQueueEmailAddresses: OperationId = OperationId(BASE + 38);
+/// `aws-connect list-queue-quick-connects`: `GET /queues/{InstanceId}/{QueueId}/quick-connects`, paginated.
 pub const ListQueueQuickConnects: OperationId = OperationId(BASE + 39);
+/// `aws-connect list-queues`: `GET /queues-summary/{InstanceId}`, paginated.
 pub const ListQueues: OperationId = OperationId(BASE + 40);
+/// `aws-connect list-quick-connects`: `GET /quick-connects/{InstanceId}`, paginated.
 pub const ListQuickConnects: OperationId = OperationId(BASE + 41);
+/// `aws-connect list-realtime-contact-analysis-segments-v2`: `POST /contact/list-real-time-analysis-segments-v2/{InstanceId}/{ContactId}`, paginated.
 pub const ListRealtimeContactAnalysisSegmentsV2: OperationId = OperationId(BASE + 42);
+/// `aws-connect list-routing-profile-manual-assignment-queues`: `GET /routing-profiles/{InstanceId}/{RoutingProfileId}/manual-assignment-queues`, paginated.
 pub const ListRoutingProfileManualAssignmentQueues: OperationId = OperationId(BASE + 43);
+/// `aws-connect list-routing-profile-queues`: `GET /routing-profiles/{InstanceId}/{RoutingProfileId}/queues`, paginated.
 pub const ListRoutingProfileQueues: OperationId = OperationId(BASE + 44);
+/// `aws-connect list-routing-profiles`: `GET /routing-profiles-summary/{InstanceId}`, paginated.
 pub const ListRoutingProfiles: OperationId = OperationId(BASE + 45);
+/// `aws-connect list-rules`: `GET /rules/{InstanceId}`, paginated.
 pub const ListRules: OperationId = OperationId(BASE + 46);
+/// `aws-connect list-security-keys`: `GET /instance/{InstanceId}/security-keys`, paginated.
 pub const ListSecurityKeys: OperationId = OperationId(BASE + 47);
+/// `aws-connect list-security-profile-applications`: `GET /security-profiles-applications/{InstanceId}/{SecurityProfileId}`, paginated.
 pub const ListSecurityProfileApplications: OperationId = OperationId(BASE + 48);
+/// `aws-connect list-security-profile-flow-modules`: `GET /security-profiles-flow-modules/{InstanceId}/{SecurityProfileId}`, paginated.
 pub const ListSecurityProfileFlowModules: OperationId = OperationId(BASE + 49);
+/// `aws-connect list-security-profile-permissions`: `GET /security-profiles-permissions/{InstanceId}/{SecurityProfileId}`, paginated.
 pub const ListSecurityProfilePermissions: OperationId = OperationId(BASE + 50);
+/// `aws-connect list-security-profiles`: `GET /security-profiles-summary/{InstanceId}`, paginated.
 pub const ListSecurityProfiles: OperationId = OperationId(BASE + 51);
+/// `aws-connect list-tags-for-resource`: `GET /tags/{resourceArn}`.
 pub const ListTagsForResource: OperationId = OperationId(BASE + 52);
+/// `aws-connect list-task-templates`: `GET /instance/{InstanceId}/task/template`, paginated.
 pub const ListTaskTemplates: OperationId = OperationId(BASE + 53);
+/// `aws-connect list-test-case-execution-records`: `GET /test-cases/{InstanceId}/{TestCaseId}/{TestCaseExecutionId}/records`.
 pub const ListTestCaseExecutionRecords: OperationId = OperationId(BASE + 54);
+/// `aws-connect list-test-case-executions`: `GET /test-case-executions/{InstanceId}`.
 pub const ListTestCaseExecutions: OperationId = OperationId(BASE + 55);
+/// `aws-connect list-test-cases`: `GET /test-cases-summary/{InstanceId}`, paginated.
 pub const ListTestCases: OperationId = OperationId(BASE + 56);
+/// `aws-connect list-traffic-distribution-group-users`: `GET /traffic-distribution-group/{TrafficDistributionGroupId}/user`, paginated.
 pub const ListTrafficDistributionGroupUsers: OperationId = OperationId(BASE + 57);
+/// `aws-connect list-traffic-distribution-groups`: `GET /traffic-distribution-groups`, paginated.
 pub const ListTrafficDistributionGroups: OperationId = OperationId(BASE + 58);
+/// `aws-connect list-use-cases`: `GET /instance/{InstanceId}/integration-associations/{IntegrationAssociationId}/use-cases`, paginated.
 pub const ListUseCases: OperationId = OperationId(BASE + 59);
+/// `aws-connect list-user-hierarchy-groups`: `GET /user-hierarchy-groups-summary/{InstanceId}`, paginated.
 pub const ListUserHierarchyGroups: OperationId = OperationId(BASE + 60);
+/// `aws-connect list-user-notifications`: `GET /users/{InstanceId}/{UserId}/notifications`.
 pub const ListUserNotifications: OperationId = OperationId(BASE + 61);
+/// `aws-connect list-user-proficiencies`: `GET /users/{InstanceId}/{UserId}/proficiencies`, paginated.
 pub const ListUserProficiencies: OperationId = OperationId(BASE + 62);
+/// `aws-connect list-users`: `GET /users-summary/{InstanceId}`, paginated.
 pub const ListUsers: OperationId = OperationId(BASE + 63);
+/// `aws-connect list-view-versions`: `GET /views/{InstanceId}/{ViewId}/versions`, paginated.
 pub const ListViewVersions: OperationId = OperationId(BASE + 64);
+/// `aws-connect list-views`: `GET /views/{InstanceId}`, paginated.
 pub const ListViews: OperationId = OperationId(BASE + 65);
+/// `aws-connect list-workspace-media`: `GET /workspaces/{InstanceId}/{WorkspaceId}/media`.
 pub const ListWorkspaceMedia: OperationId = OperationId(BASE + 66);
+/// `aws-connect list-workspace-pages`: `GET /workspaces/{InstanceId}/{WorkspaceId}/pages`, paginated.
 pub const ListWorkspacePages: OperationId = OperationId(BASE + 67);
+/// `aws-connect list-workspaces`: `GET /workspaces/{InstanceId}`, paginated.
 pub const ListWorkspaces: OperationId = OperationId(BASE + 68);
 
 pub(super) const ROWS: &[Operation] = &[

@@ -11,6 +11,7 @@ use crate::generated::shapes;
 /// The position of this part's first row in the module's rows.
 const BASE: u32 = 245;
 
+/// `aws-connect monitor-contact`: `POST /contact/monitor`.
 pub const MonitorContact: OperationId = OperationId(BASE);
 
 pub(super) const ROWS: &[Operation] = &[

@@ -11,7 +11,9 @@ use crate::generated::shapes;
 /// The position of this part's first row in the module's rows.
 const BASE: u32 = 246;
 
+/// `aws-connect pause-contact`: `POST /contact/pause`.
 pub const PauseContact: OperationId = OperationId(BASE);
+/// `aws-connect put-user-status`: `PUT /users/{InstanceId}/{UserId}/status`.
 pub const PutUserStatus: OperationId = OperationId(BASE + 1);
 
 pub(super) const ROWS: &[Operation] = &[

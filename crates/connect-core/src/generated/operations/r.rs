@@ -11,9 +11,13 @@ use crate::generated::shapes;
 /// The position of this part's first row in the module's rows.
 const BASE: u32 = 248;
 
+/// `aws-connect release-phone-number`: `DELETE /phone-number/{PhoneNumberId}`.
 pub const ReleasePhoneNumber: OperationId = OperationId(BASE);
+/// `aws-connect replicate-instance`: `POST /instance/{InstanceId}/replicate`.
 pub const ReplicateInstance: OperationId = OperationId(BASE + 1);
+/// `aws-connect resume-contact`: `POST /contact/resume`.
 pub const ResumeContact: OperationId = OperationId(BASE + 2);
+/// `aws-connect resume-contact-recording`: `POST /contact/resume-recording`.
 pub const ResumeContactRecording: OperationId = OperationId(BASE + 3);
 
 pub(super) const ROWS: &[Operation] = &[

@@ -11,54 +11,103 @@ use crate::generated::shapes;
 /// The position of this part's first row in the module's rows.
 const BASE: u32 = 252;
 
+/// `aws-connect search-agent-statuses`: `POST /search-agent-statuses`, paginated.
 pub const SearchAgentStatuses: OperationId = OperationId(BASE);
+/// `aws-connect search-available-phone-numbers`: `POST /phone-number/search-available`, paginated.
 pub const SearchAvailablePhoneNumbers: OperationId = OperationId(BASE + 1);
+/// `aws-connect search-contact-evaluations`: `POST /search-contact-evaluations`.
 pub const SearchContactEvaluations: OperationId = OperationId(BASE + 2);
+/// `aws-connect search-contact-flow-modules`: `POST /search-contact-flow-modules`, paginated.
 pub const SearchContactFlowModules: OperationId = OperationId(BASE + 3);
+/// `aws-connect search-contact-flows`: `POST /search-contact-flows`, paginated.
 pub const SearchContactFlows: OperationId = OperationId(BASE + 4);
+/// `aws-connect search-contacts`: `POST /search-contacts`, paginated.
 pub const SearchContacts: OperationId = OperationId(BASE + 5);
+/// `aws-connect search-data-tables`: `POST /search-data-tables`, paginated.
 pub const SearchDataTables: OperationId = OperationId(BASE + 6);
+/// `aws-connect search-email-addresses`: `POST /search-email-addresses`.
 pub const SearchEmailAddresses: OperationId = OperationId(BASE + 7);
+/// `aws-connect search-evaluation-forms`: `POST /search-evaluation-forms`.
 pub const SearchEvaluationForms: OperationId = OperationId(BASE + 8);
+/// `aws-connect search-hours-of-operation-overrides`: `POST /search-hours-of-operation-overrides`, paginated.
 pub const SearchHoursOfOperationOverrides: OperationId = OperationId(BASE + 9);
+/// `aws-connect search-hours-of-operations`: `POST /search-hours-of-operations`, paginated.
 pub const SearchHoursOfOperations: OperationId = OperationId(BASE + 10);
+/// `aws-connect search-notifications`: `POST /search-notifications`.
 pub const SearchNotifications: OperationId = OperationId(BASE + 11);
+/// `aws-connect search-predefined-attributes`: `POST /search-predefined-attributes`, paginated.
 pub const SearchPredefinedAttributes: OperationId = OperationId(BASE + 12);
+/// `aws-connect search-prompts`: `POST /search-prompts`, paginated.
 pub const SearchPrompts: OperationId = OperationId(BASE + 13);
+/// `aws-connect search-queues`: `POST /search-queues`, paginated.
 pub const SearchQueues: OperationId = OperationId(BASE + 14);
+/// `aws-connect search-quick-connects`: `POST /search-quick-connects`, paginated.
 pub const SearchQuickConnects: OperationId = OperationId(BASE + 15);
+/// `aws-connect search-resource-tags`: `POST /search-resource-tags`, paginated.
 pub const SearchResourceTags: OperationId = OperationId(BASE + 16);
+/// `aws-connect search-routing-profiles`: `POST /search-routing-profiles`, paginated.
 pub const SearchRoutingProfiles: OperationId = OperationId(BASE + 17);
+/// `aws-connect search-security-profiles`: `POST /search-security-profiles`, paginated.
 pub const SearchSecurityProfiles: OperationId = OperationId(BASE + 18);
+/// `aws-connect search-test-cases`: `POST /search-test-cases`, paginated.
 pub const SearchTestCases: OperationId = OperationId(BASE + 19);
+/// `aws-connect search-user-hierarchy-groups`: `POST /search-user-hierarchy-groups`, paginated.
 pub const SearchUserHierarchyGroups: OperationId = OperationId(BASE + 20);
+/// `aws-connect search-users`: `POST /search-users`, paginated.
 pub const SearchUsers: OperationId = OperationId(BASE + 21);
+/// `aws-connect search-views`: `POST /search-views`, paginated.
 pub const SearchViews: OperationId = OperationId(BASE + 22);
+/// `aws-connect search-vocabularies`: `POST /vocabulary-summary/{InstanceId}`, paginated.
 pub const SearchVocabularies: OperationId = OperationId(BASE + 23);
+/// `aws-connect search-workspace-associations`: `POST /search-workspace-associations`, paginated.
 pub const SearchWorkspaceAssociations: OperationId = OperationId(BASE + 24);
+/// `aws-connect search-workspaces`: `POST /search-workspaces`, paginated.
 pub const SearchWorkspaces: OperationId = OperationId(BASE + 25);
+/// `aws-connect send-chat-integration-event`: `POST /chat-integration-event`.
 pub const SendChatIntegrationEvent: OperationId = OperationId(BASE + 26);
+/// `aws-connect send-outbound-email`: `PUT /instance/{InstanceId}/outbound-email`.
 pub const SendOutboundEmail: OperationId = OperationId(BASE + 27);
+/// `aws-connect start-attached-file-upload`: `PUT /attached-files/{InstanceId}`.
 pub const StartAttachedFileUpload: OperationId = OperationId(BASE + 28);
+/// `aws-connect start-chat-contact`: `PUT /contact/chat`.
 pub const StartChatContact: OperationId = OperationId(BASE + 29);
+/// `aws-connect start-contact-evaluation`: `PUT /contact-evaluations/{InstanceId}`.
 pub const StartContactEvaluation: OperationId = OperationId(BASE + 30);
+/// `aws-connect start-contact-media-processing`: `POST /contact/start-contact-media-processing`.
 pub const StartContactMediaProcessing: OperationId = OperationId(BASE + 31);
+/// `aws-connect start-contact-recording`: `POST /contact/start-recording`.
 pub const StartContactRecording: OperationId = OperationId(BASE + 32);
+/// `aws-connect start-contact-streaming`: `POST /contact/start-streaming`.
 pub const StartContactStreaming: OperationId = OperationId(BASE + 33);
+/// `aws-connect start-email-contact`: `PUT /contact/email`.
 pub const StartEmailContact: OperationId = OperationId(BASE + 34);
+/// `aws-connect start-outbound-chat-contact`: `PUT /contact/outbound-chat`.
 pub const StartOutboundChatContact: OperationId = OperationId(BASE + 35);
+/// `aws-connect start-outbound-email-contact`: `PUT /contact/outbound-email`.
 pub const StartOutboundEmailContact: OperationId = OperationId(BASE + 36);
+/// `aws-connect start-outbound-voice-contact`: `PUT /contact/outbound-voice`.
 pub const StartOutboundVoiceContact: OperationId = OperationId(BASE + 37);
+/// `aws-connect start-screen-sharing`: `PUT /contact/screen-sharing`.
 pub const StartScreenSharing: OperationId = OperationId(BASE + 38);
+/// `aws-connect start-task-contact`: `PUT /contact/task`.
 pub const StartTaskContact: OperationId = OperationId(BASE + 39);
+/// `aws-connect start-test-case-execution`: `PUT /test-cases/{InstanceId}/{TestCaseId}/start-execution`.
 pub const StartTestCaseExecution: OperationId = OperationId(BASE + 40);
+/// `aws-connect start-web-rtc-contact`: `PUT /contact/webrtc`.
 pub const StartWebRTCContact: OperationId = OperationId(BASE + 41);
+/// `aws-connect stop-contact`: `POST /contact/stop`.
 pub const StopContact: OperationId = OperationId(BASE + 42);
+/// `aws-connect stop-contact-media-processing`: `POST /contact/stop-contact-media-processing`.
 pub const StopContactMediaProcessing: OperationId = OperationId(BASE + 43);
+/// `aws-connect stop-contact-recording`: `POST /contact/stop-recording`.
 pub const StopContactRecording: OperationId = OperationId(BASE + 44);
+/// `aws-connect stop-contact-streaming`: `POST /contact/stop-streaming`.
 pub const StopContactStreaming: OperationId = OperationId(BASE + 45);
+/// `aws-connect stop-test-case-execution`: `POST /test-cases/{InstanceId}/{TestCaseId}/{TestCaseExecutionId}/stop-execution`.
 pub const StopTestCaseExecution: OperationId = OperationId(BASE + 46);
+/// `aws-connect submit-contact-evaluation`: `POST /contact-evaluations/{InstanceId}/{EvaluationId}/submit`.
 pub const SubmitContactEvaluation: OperationId = OperationId(BASE + 47);
+/// `aws-connect suspend-contact-recording`: `POST /contact/suspend-recording`.
 pub const SuspendContactRecording: OperationId = OperationId(BASE + 48);
 
 pub(super) const ROWS: &[Operation] = &[

@@ -11,8 +11,11 @@ use crate::generated::shapes;
 /// The position of this part's first row in the module's rows.
 const BASE: u32 = 301;
 
+/// `aws-connect tag-contact`: `POST /contact/tags`.
 pub const TagContact: OperationId = OperationId(BASE);
+/// `aws-connect tag-resource`: `POST /tags/{resourceArn}`.
 pub const TagResource: OperationId = OperationId(BASE + 1);
+/// `aws-connect transfer-contact`: `POST /contact/transfer`.
 pub const TransferContact: OperationId = OperationId(BASE + 2);
 
 pub(super) const ROWS: &[Operation] = &[

@@ -11,75 +11,140 @@ use crate::generated::shapes;
 /// The position of this part's first row in the module's rows.
 const BASE: u32 = 304;
 
+/// `aws-connect untag-contact`: `DELETE /contact/tags/{InstanceId}/{ContactId}`.
 pub const UntagContact: OperationId = OperationId(BASE);
+/// `aws-connect untag-resource`: `DELETE /tags/{resourceArn}`.
 pub const UntagResource: OperationId = OperationId(BASE + 1);
+/// `aws-connect update-agent-status`: `POST /agent-status/{InstanceId}/{AgentStatusId}`.
 pub const UpdateAgentStatus: OperationId = OperationId(BASE + 2);
+/// `aws-connect update-attached-files-configuration`: `POST /attached-files-configurations/{InstanceId}/{AttachmentScope}`.
 pub const UpdateAttachedFilesConfiguration: OperationId = OperationId(BASE + 3);
+/// `aws-connect update-authentication-profile`: `POST /authentication-profiles/{InstanceId}/{AuthenticationProfileId}`.
 pub const UpdateAuthenticationProfile: OperationId = OperationId(BASE + 4);
+/// `aws-connect update-contact`: `POST /contacts/{InstanceId}/{ContactId}`.
 pub const UpdateContact: OperationId = OperationId(BASE + 5);
+/// `aws-connect update-contact-attributes`: `POST /contact/attributes`.
 pub const UpdateContactAttributes: OperationId = OperationId(BASE + 6);
+/// `aws-connect update-contact-evaluation`: `POST /contact-evaluations/{InstanceId}/{EvaluationId}`.
 pub const UpdateContactEvaluation: OperationId = OperationId(BASE + 7);
+/// `aws-connect update-contact-flow-content`: `POST /contact-flows/{InstanceId}/{ContactFlowId}/content`.
 pub const UpdateContactFlowContent: OperationId = OperationId(BASE + 8);
+/// `aws-connect update-contact-flow-metadata`: `POST /contact-flows/{InstanceId}/{ContactFlowId}/metadata`.
 pub const UpdateContactFlowMetadata: OperationId = OperationId(BASE + 9);
+/// `aws-connect update-contact-flow-module-alias`: `POST /contact-flow-modules/{InstanceId}/{ContactFlowModuleId}/alias/{AliasId}`.
 pub const UpdateContactFlowModuleAlias: OperationId = OperationId(BASE + 10);
+/// `aws-connect update-contact-flow-module-content`: `POST /contact-flow-modules/{InstanceId}/{ContactFlowModuleId}/content`.
 pub const UpdateContactFlowModuleContent: OperationId = OperationId(BASE + 11);
+/// `aws-connect update-contact-flow-module-metadata`: `POST /contact-flow-modules/{InstanceId}/{ContactFlowModuleId}/metadata`.
 pub const UpdateContactFlowModuleMetadata: OperationId = OperationId(BASE + 12);
+/// `aws-connect update-contact-flow-name`: `POST /contact-flows/{InstanceId}/{ContactFlowId}/name`.
 pub const UpdateContactFlowName: OperationId = OperationId(BASE + 13);
+/// `aws-connect update-contact-routing-data`: `POST /contacts/{InstanceId}/{ContactId}/routing-data`.
 pub const UpdateContactRoutingData: OperationId = OperationId(BASE + 14);
+/// `aws-connect update-contact-schedule`: `POST /contact/schedule`.
 pub const UpdateContactSchedule: OperationId = OperationId(BASE + 15);
+/// `aws-connect update-data-table-attribute`: `POST /data-tables/{InstanceId}/{DataTableId}/attributes/{AttributeName}`.
 pub const UpdateDataTableAttribute: OperationId = OperationId(BASE + 16);
+/// `aws-connect update-data-table-metadata`: `POST /data-tables/{InstanceId}/{DataTableId}`.
 pub const UpdateDataTableMetadata: OperationId = OperationId(BASE + 17);
+/// `aws-connect update-data-table-primary-values`: `POST /data-tables/{InstanceId}/{DataTableId}/values/update-primary`.
 pub const UpdateDataTablePrimaryValues: OperationId = OperationId(BASE + 18);
+/// `aws-connect update-email-address-metadata`: `POST /email-addresses/{InstanceId}/{EmailAddressId}`.
 pub const UpdateEmailAddressMetadata: OperationId = OperationId(BASE + 19);
+/// `aws-connect update-evaluation-form`: `PUT /evaluation-forms/{InstanceId}/{EvaluationFormId}`.
 pub const UpdateEvaluationForm: OperationId = OperationId(BASE + 20);
+/// `aws-connect update-hours-of-operation`: `POST /hours-of-operations/{InstanceId}/{HoursOfOperationId}`.
 pub const UpdateHoursOfOperation: OperationId = OperationId(BASE + 21);
+/// `aws-connect update-hours-of-operation-override`: `POST /hours-of-operations/{InstanceId}/{HoursOfOperationId}/overrides/{HoursOfOperationOverrideId}`.
 pub const UpdateHoursOfOperationOverride: OperationId = OperationId(BASE + 22);
+/// `aws-connect update-instance-attribute`: `POST /instance/{InstanceId}/attribute/{AttributeType}`.
 pub const UpdateInstanceAttribute: OperationId = OperationId(BASE + 23);
+/// `aws-connect update-instance-storage-config`: `POST /instance/{InstanceId}/storage-config/{AssociationId}`.
 pub const UpdateInstanceStorageConfig: OperationId = OperationId(BASE + 24);
+/// `aws-connect update-notification-content`: `POST /notifications/{InstanceId}/{NotificationId}`.
 pub const UpdateNotificationContent: OperationId = OperationId(BASE + 25);
+/// `aws-connect update-participant-authentication`: `POST /contact/update-participant-authentication`.
 pub const UpdateParticipantAuthentication: OperationId = OperationId(BASE + 26);
+/// `aws-connect update-participant-role-config`: `PUT /contact/participant-role-config/{InstanceId}/{ContactId}`.
 pub const UpdateParticipantRoleConfig: OperationId = OperationId(BASE + 27);
+/// `aws-connect update-phone-number`: `PUT /phone-number/{PhoneNumberId}`.
 pub const UpdatePhoneNumber: OperationId = OperationId(BASE + 28);
+/// `aws-connect update-phone-number-metadata`: `PUT /phone-number/{PhoneNumberId}/metadata`.
 pub const UpdatePhoneNumberMetadata: OperationId = OperationId(BASE + 29);
+/// `aws-connect update-predefined-attribute`: `POST /predefined-attributes/{InstanceId}/{Name}`.
 pub const UpdatePredefinedAttribute: OperationId = OperationId(BASE + 30);
+/// `aws-connect update-prompt`: `POST /prompts/{InstanceId}/{PromptId}`.
 pub const UpdatePrompt: OperationId = OperationId(BASE + 31);
+/// `aws-connect update-queue-hours-of-operation`: `POST /queues/{InstanceId}/{QueueId}/hours-of-operation`.
 pub const UpdateQueueHoursOfOperation: OperationId = OperationId(BASE + 32);
+/// `aws-connect update-queue-max-contacts`: `POST /queues/{InstanceId}/{QueueId}/max-contacts`.
 pub const UpdateQueueMaxContacts: OperationId = OperationId(BASE + 33);
+/// `aws-connect update-queue-name`: `POST /queues/{InstanceId}/{QueueId}/name`.
 pub const UpdateQueueName: OperationId = OperationId(BASE + 34);
+/// `aws-connect update-queue-outbound-caller-config`: `POST /queues/{InstanceId}/{QueueId}/outbound-caller-config`.
 pub const UpdateQueueOutboundCallerConfig: OperationId = OperationId(BASE + 35);
+/// `aws-connect update-queue-outbound-email-config`: `POST /queues/{InstanceId}/{QueueId}/outbound-email-config`.
 pub const UpdateQueueOutboundEmailConfig: OperationId = OperationId(BASE + 36);
+/// `aws-connect update-queue-status`: `POST /queues/{InstanceId}/{QueueId}/status`.
 pub const UpdateQueueStatus: OperationId = OperationId(BASE + 37);
+/// `aws-connect update-quick-connect-config`: `POST /quick-connects/{InstanceId}/{QuickConnectId}/config`.
 pub const UpdateQuickConnectConfig: OperationId = OperationId(BASE + 38);
+/// `aws-connect update-quick-connect-name`: `POST /quick-connects/{InstanceId}/{QuickConnectId}/name`.
 pub const UpdateQuickConnectName: OperationId = OperationId(BASE + 39);
-
+/// `aws-connect update-routing-profile-agent-availability-timer`: `POST /routing-profiles/{InstanceId}/{RoutingProfileId}/agent-availability-timer`.
 pub const UpdateRoutingProfileAgentAvailabilityTimer: OperationId = OperationId(
     BASE + 40,
 );
 
+/// `aws-connect update-routing-profile-concurrency`: `POST /routing-profiles/{InstanceId}/{RoutingProfileId}/concurrency`.
 pub const UpdateRoutingProfileConcurrency: OperationId = OperationId(BASE + 41);
+/// `aws-connect update-routing-profile-default-outbound-queue`: `POST /routing-profiles/{InstanceId}/{RoutingProfileId}/default-outbound-queue`.
 pub const UpdateRoutingProfileDefaultOutboundQueue: OperationId = OperationId(BASE + 42);
+/// `aws-connect update-routing-profile-name`: `POST /routing-profiles/{InstanceId}/{RoutingProfileId}/name`.
 pub const UpdateRoutingProfileName: OperationId = OperationId(BASE + 43);
+/// `aws-connect update-routing-profile-queues`: `POST /routing-profiles/{InstanceId}/{RoutingProfileId}/queues`.
 pub const UpdateRoutingProfileQueues: OperationId = OperationId(BASE + 44);
+/// `aws-connect update-rule`: `PUT /rules/{InstanceId}/{RuleId}`.
 pub const UpdateRule: OperationId = OperationId(BASE + 45);
+/// `aws-connect update-security-profile`: `POST /security-profiles/{InstanceId}/{SecurityProfileId}`.
 pub const UpdateSecurityProfile: OperationId = OperationId(BASE + 46);
+/// `aws-connect update-task-template`: `POST /instance/{InstanceId}/task/template/{TaskTemplateId}`.
 pub const UpdateTaskTemplate: OperationId = OperationId(BASE + 47);
+/// `aws-connect update-test-case`: `POST /test-cases/{InstanceId}/{TestCaseId}`.
 pub const UpdateTestCase: OperationId = OperationId(BASE + 48);
+/// `aws-connect update-traffic-distribution`: `PUT /traffic-distribution/{Id}`.
 pub const UpdateTrafficDistribution: OperationId = OperationId(BASE + 49);
+/// `aws-connect update-user-config`: `POST /users/{InstanceId}/{UserId}/config`.
 pub const UpdateUserConfig: OperationId = OperationId(BASE + 50);
+/// `aws-connect update-user-hierarchy`: `POST /users/{InstanceId}/{UserId}/hierarchy`.
 pub const UpdateUserHierarchy: OperationId = OperationId(BASE + 51);
+/// `aws-connect update-user-hierarchy-group-name`: `POST /user-hierarchy-groups/{InstanceId}/{HierarchyGroupId}/name`.
 pub const UpdateUserHierarchyGroupName: OperationId = OperationId(BASE + 52);
+/// `aws-connect update-user-hierarchy-structure`: `POST /user-hierarchy-structure/{InstanceId}`.
 pub const UpdateUserHierarchyStructure: OperationId = OperationId(BASE + 53);
+/// `aws-connect update-user-identity-info`: `POST /users/{InstanceId}/{UserId}/identity-info`.
 pub const UpdateUserIdentityInfo: OperationId = OperationId(BASE + 54);
+/// `aws-connect update-user-notification-status`: `POST /users/{InstanceId}/{UserId}/notifications/{NotificationId}`.
 pub const UpdateUserNotificationStatus: OperationId = OperationId(BASE + 55);
+/// `aws-connect update-user-phone-config`: `POST /users/{InstanceId}/{UserId}/phone-config`.
 pub const UpdateUserPhoneConfig: OperationId = OperationId(BASE + 56);
+/// `aws-connect update-user-proficiencies`: `POST /users/{InstanceId}/{UserId}/proficiencies`.
 pub const UpdateUserProficiencies: OperationId = OperationId(BASE + 57);
+/// `aws-connect update-user-routing-profile`: `POST /users/{InstanceId}/{UserId}/routing-profile`.
 pub const UpdateUserRoutingProfile: OperationId = OperationId(BASE + 58);
+/// `aws-connect update-user-security-profiles`: `POST /users/{InstanceId}/{UserId}/security-profiles`.
 pub const UpdateUserSecurityProfiles: OperationId = OperationId(BASE + 59);
+/// `aws-connect update-view-content`: `POST /views/{InstanceId}/{ViewId}`.
 pub const UpdateViewContent: OperationId = OperationId(BASE + 60);
+/// `aws-connect update-view-metadata`: `POST /views/{InstanceId}/{ViewId}/metadata`.
 pub const UpdateViewMetadata: OperationId = OperationId(BASE + 61);
+/// `aws-connect update-workspace-metadata`: `POST /workspaces/{InstanceId}/{WorkspaceId}/metadata`.
 pub const UpdateWorkspaceMetadata: OperationId = OperationId(BASE + 62);
+/// `aws-connect update-workspace-page`: `POST /workspaces/{InstanceId}/{WorkspaceId}/pages/{Page}`.
 pub const UpdateWorkspacePage: OperationId = OperationId(BASE + 63);
+/// `aws-connect update-workspace-theme`: `POST /workspaces/{InstanceId}/{WorkspaceId}/theme`.
 pub const UpdateWorkspaceTheme: OperationId = OperationId(BASE + 64);
+/// `aws-connect update-workspace-visibility`: `POST /workspaces/{InstanceId}/{WorkspaceId}/visibility`.
 pub const UpdateWorkspaceVisibility: OperationId = OperationId(BASE + 65);
 
 pub(super) const ROWS: &[Operation] = &[

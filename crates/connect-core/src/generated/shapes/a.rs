@@ -10,169 +10,333 @@ use crate::model::*;
 /// The position of this part's first row in the module's rows.
 const BASE: u32 = 0;
 
+/// `ARN`: a string.
 pub const ARN: ShapeId = ShapeId(BASE);
+/// `AWSAccountId`: a string.
 pub const AWSAccountId: ShapeId = ShapeId(BASE + 1);
+/// `AccessDeniedException`: a structure of 1 member.
 pub const AccessDeniedException: ShapeId = ShapeId(BASE + 2);
+/// `AccessTokenDuration`: an integer, 10 to 60.
 pub const AccessTokenDuration: ShapeId = ShapeId(BASE + 3);
+/// `AccessType`: an enum of 1 value.
 pub const AccessType: ShapeId = ShapeId(BASE + 4);
+/// `ActionSummaries`: a list of `ActionSummary`.
 pub const ActionSummaries: ShapeId = ShapeId(BASE + 5);
+/// `ActionSummary`: a structure of 1 member.
 pub const ActionSummary: ShapeId = ShapeId(BASE + 6);
+/// `ActionType`: an enum of 9 values.
 pub const ActionType: ShapeId = ShapeId(BASE + 7);
+/// `ActivateEvaluationFormRequest`: a structure of 3 members.
 pub const ActivateEvaluationFormRequest: ShapeId = ShapeId(BASE + 8);
+/// `ActivateEvaluationFormResponse`: a structure of 3 members.
 pub const ActivateEvaluationFormResponse: ShapeId = ShapeId(BASE + 9);
+/// `ActiveRegion`: a string, 0 to 1024 characters.
 pub const ActiveRegion: ShapeId = ShapeId(BASE + 10);
+/// `ActiveRegionList`: a list of strings.
 pub const ActiveRegionList: ShapeId = ShapeId(BASE + 11);
+/// `AdditionalEmailRecipients`: a structure of 2 members.
 pub const AdditionalEmailRecipients: ShapeId = ShapeId(BASE + 12);
+/// `AfterContactWorkConfig`: a structure of 1 member.
 pub const AfterContactWorkConfig: ShapeId = ShapeId(BASE + 13);
+/// `AfterContactWorkConfigPerChannel`: a structure of 3 members.
 pub const AfterContactWorkConfigPerChannel: ShapeId = ShapeId(BASE + 14);
+/// `AfterContactWorkConfigs`: a list of `AfterContactWorkConfigPerChannel`.
 pub const AfterContactWorkConfigs: ShapeId = ShapeId(BASE + 15);
+/// `AfterContactWorkTimeLimit`: an integer, at least 0.
 pub const AfterContactWorkTimeLimit: ShapeId = ShapeId(BASE + 16);
+/// `AgentAvailabilityTimer`: an enum of 2 values.
 pub const AgentAvailabilityTimer: ShapeId = ShapeId(BASE + 17);
+/// `AgentConfig`: a structure of 1 member.
 pub const AgentConfig: ShapeId = ShapeId(BASE + 18);
+/// `AgentContactReference`: a structure of 7 members.
 pub const AgentContactReference: ShapeId = ShapeId(BASE + 19);
+/// `AgentContactReferenceList`: a list of `AgentContactReference`.
 pub const AgentContactReferenceList: ShapeId = ShapeId(BASE + 20);
+/// `AgentFirst`: a structure of 1 member.
 pub const AgentFirst: ShapeId = ShapeId(BASE + 21);
+/// `AgentFirstCallbackAutoAccept`: a boolean.
 pub const AgentFirstCallbackAutoAccept: ShapeId = ShapeId(BASE + 22);
+/// `AgentFirstName`: a string, 0 to 255 characters, sensitive.
 pub const AgentFirstName: ShapeId = ShapeId(BASE + 23);
+/// `AgentHierarchyGroup`: a structure of 1 member.
 pub const AgentHierarchyGroup: ShapeId = ShapeId(BASE + 24);
+/// `AgentHierarchyGroups`: a structure of 5 members.
 pub const AgentHierarchyGroups: ShapeId = ShapeId(BASE + 25);
+/// `AgentId`: a string, 0 to 256 characters.
 pub const AgentId: ShapeId = ShapeId(BASE + 26);
+/// `AgentIds`: a list of strings.
 pub const AgentIds: ShapeId = ShapeId(BASE + 27);
+/// `AgentInfo`: a structure of 14 members.
 pub const AgentInfo: ShapeId = ShapeId(BASE + 28);
+/// `AgentLastName`: a string, 0 to 300 characters, sensitive.
 pub const AgentLastName: ShapeId = ShapeId(BASE + 29);
+/// `AgentPauseDurationInSeconds`: an integer, at least 0.
 pub const AgentPauseDurationInSeconds: ShapeId = ShapeId(BASE + 30);
+/// `AgentQualityMetrics`: a structure of 1 member.
 pub const AgentQualityMetrics: ShapeId = ShapeId(BASE + 31);
+/// `AgentResourceId`: a string, 1 to 256 characters.
 pub const AgentResourceId: ShapeId = ShapeId(BASE + 32);
+/// `AgentResourceIdList`: a list of strings, 0 to 100 items.
 pub const AgentResourceIdList: ShapeId = ShapeId(BASE + 33);
+/// `AgentStatus`: a structure of 10 members.
 pub const AgentStatus: ShapeId = ShapeId(BASE + 34);
+/// `AgentStatusDescription`: a string, 1 to 250 characters.
 pub const AgentStatusDescription: ShapeId = ShapeId(BASE + 35);
+/// `AgentStatusId`: a string.
 pub const AgentStatusId: ShapeId = ShapeId(BASE + 36);
+/// `AgentStatusIdentifier`: a structure of 2 members.
 pub const AgentStatusIdentifier: ShapeId = ShapeId(BASE + 37);
+/// `AgentStatusList`: a list of `AgentStatus`.
 pub const AgentStatusList: ShapeId = ShapeId(BASE + 38);
+/// `AgentStatusName`: a string, 1 to 127 characters.
 pub const AgentStatusName: ShapeId = ShapeId(BASE + 39);
+/// `AgentStatusOrderNumber`: an integer, 1 to 50.
 pub const AgentStatusOrderNumber: ShapeId = ShapeId(BASE + 40);
+/// `AgentStatusReference`: a structure of 3 members.
 pub const AgentStatusReference: ShapeId = ShapeId(BASE + 41);
+/// `AgentStatusSearchConditionList`: a list of `AgentStatusSearchCriteria`.
 pub const AgentStatusSearchConditionList: ShapeId = ShapeId(BASE + 42);
+/// `AgentStatusSearchCriteria`: a structure of 3 members.
 pub const AgentStatusSearchCriteria: ShapeId = ShapeId(BASE + 43);
+/// `AgentStatusSearchFilter`: a structure of 1 member.
 pub const AgentStatusSearchFilter: ShapeId = ShapeId(BASE + 44);
+/// `AgentStatusState`: an enum of 2 values.
 pub const AgentStatusState: ShapeId = ShapeId(BASE + 45);
+/// `AgentStatusSummary`: a structure of 6 members.
 pub const AgentStatusSummary: ShapeId = ShapeId(BASE + 46);
+/// `AgentStatusSummaryList`: a list of `AgentStatusSummary`.
 pub const AgentStatusSummaryList: ShapeId = ShapeId(BASE + 47);
+/// `AgentStatusType`: an enum of 3 values.
 pub const AgentStatusType: ShapeId = ShapeId(BASE + 48);
+/// `AgentStatusTypes`: a list of `AgentStatusType`, 0 to 3 items.
 pub const AgentStatusTypes: ShapeId = ShapeId(BASE + 49);
+/// `AgentStatuses`: a list of strings.
 pub const AgentStatuses: ShapeId = ShapeId(BASE + 50);
+/// `AgentUsername`: a string, 1 to 100 characters.
 pub const AgentUsername: ShapeId = ShapeId(BASE + 51);
+/// `AgentsCriteria`: a structure of 1 member.
 pub const AgentsCriteria: ShapeId = ShapeId(BASE + 52);
+/// `AgentsMinOneMaxHundred`: a list of strings, 1 to 100 items.
 pub const AgentsMinOneMaxHundred: ShapeId = ShapeId(BASE + 53);
+/// `AiAgentInfo`: a structure of 3 members.
 pub const AiAgentInfo: ShapeId = ShapeId(BASE + 54);
+/// `AiAgentVersionId`: a string, 0 to 128 characters.
 pub const AiAgentVersionId: ShapeId = ShapeId(BASE + 55);
+/// `AiAgents`: a list of `AiAgentInfo`.
 pub const AiAgents: ShapeId = ShapeId(BASE + 56);
+/// `AiUseCase`: an enum of 2 values.
 pub const AiUseCase: ShapeId = ShapeId(BASE + 57);
+/// `AliasArn`: a string, 1 to 100 characters.
 pub const AliasArn: ShapeId = ShapeId(BASE + 58);
+/// `AliasConfiguration`: a structure of 1 member.
 pub const AliasConfiguration: ShapeId = ShapeId(BASE + 59);
+/// `AliasConfigurationList`: a list of `AliasConfiguration`, 0 to 1 items.
 pub const AliasConfigurationList: ShapeId = ShapeId(BASE + 60);
+/// `AllowedAccessControlTags`: a map from strings to strings, 0 to 4 entries.
 pub const AllowedAccessControlTags: ShapeId = ShapeId(BASE + 61);
+/// `AllowedCapabilities`: a structure of 2 members.
 pub const AllowedCapabilities: ShapeId = ShapeId(BASE + 62);
+/// `AllowedExtension`: a structure of 1 member.
 pub const AllowedExtension: ShapeId = ShapeId(BASE + 63);
+/// `AllowedExtensionsList`: a list of `AllowedExtension`.
 pub const AllowedExtensionsList: ShapeId = ShapeId(BASE + 64);
+/// `AllowedFlowModules`: a list of `FlowModule`, 0 to 10 items.
 pub const AllowedFlowModules: ShapeId = ShapeId(BASE + 65);
+/// `AllowedMonitorCapabilities`: a list of `MonitorCapability`, 0 to 2 items.
 pub const AllowedMonitorCapabilities: ShapeId = ShapeId(BASE + 66);
+/// `AllowedUserAction`: an enum of 2 values.
 pub const AllowedUserAction: ShapeId = ShapeId(BASE + 67);
+/// `AllowedUserActions`: a list of `AllowedUserAction`.
 pub const AllowedUserActions: ShapeId = ShapeId(BASE + 68);
+/// `AnalyticsDataAssociationResult`: a structure of 5 members.
 pub const AnalyticsDataAssociationResult: ShapeId = ShapeId(BASE + 69);
+/// `AnalyticsDataAssociationResults`: a list of `AnalyticsDataAssociationResult`.
 pub const AnalyticsDataAssociationResults: ShapeId = ShapeId(BASE + 70);
+/// `AnalyticsDataSetsResult`: a structure of 2 members.
 pub const AnalyticsDataSetsResult: ShapeId = ShapeId(BASE + 71);
+/// `AnalyticsDataSetsResults`: a list of `AnalyticsDataSetsResult`.
 pub const AnalyticsDataSetsResults: ShapeId = ShapeId(BASE + 72);
+/// `AnswerMachineDetectionConfig`: a structure of 2 members.
 pub const AnswerMachineDetectionConfig: ShapeId = ShapeId(BASE + 73);
+/// `AnsweringMachineDetectionStatus`: an enum of 14 values.
 pub const AnsweringMachineDetectionStatus: ShapeId = ShapeId(BASE + 74);
+/// `Application`: a structure of 3 members.
 pub const Application: ShapeId = ShapeId(BASE + 75);
+/// `ApplicationPermissions`: a list of strings, 1 to 50 items.
 pub const ApplicationPermissions: ShapeId = ShapeId(BASE + 76);
+/// `ApplicationType`: an enum of 2 values.
 pub const ApplicationType: ShapeId = ShapeId(BASE + 77);
+/// `Applications`: a list of `Application`, 0 to 10 items.
 pub const Applications: ShapeId = ShapeId(BASE + 78);
+/// `ApproximateTotalCount`: an integer.
 pub const ApproximateTotalCount: ShapeId = ShapeId(BASE + 79);
+/// `ArtifactId`: a string, 1 to 256 characters.
 pub const ArtifactId: ShapeId = ShapeId(BASE + 80);
+/// `ArtifactStatus`: an enum of 3 values.
 pub const ArtifactStatus: ShapeId = ShapeId(BASE + 81);
+/// `AssignContactCategoryActionDefinition`: a structure of 0 members.
 pub const AssignContactCategoryActionDefinition: ShapeId = ShapeId(BASE + 82);
+/// `AssignSlaActionDefinition`: a structure of 2 members.
 pub const AssignSlaActionDefinition: ShapeId = ShapeId(BASE + 83);
+/// `AssociateAnalyticsDataSetRequest`: a structure of 3 members.
 pub const AssociateAnalyticsDataSetRequest: ShapeId = ShapeId(BASE + 84);
+/// `AssociateAnalyticsDataSetResponse`: a structure of 4 members.
 pub const AssociateAnalyticsDataSetResponse: ShapeId = ShapeId(BASE + 85);
+/// `AssociateApprovedOriginRequest`: a structure of 3 members.
 pub const AssociateApprovedOriginRequest: ShapeId = ShapeId(BASE + 86);
+/// `AssociateBotRequest`: a structure of 4 members.
 pub const AssociateBotRequest: ShapeId = ShapeId(BASE + 87);
+/// `AssociateContactWithUserRequest`: a structure of 3 members.
 pub const AssociateContactWithUserRequest: ShapeId = ShapeId(BASE + 88);
+/// `AssociateContactWithUserResponse`: a structure of 0 members.
 pub const AssociateContactWithUserResponse: ShapeId = ShapeId(BASE + 89);
+/// `AssociateDefaultVocabularyRequest`: a structure of 3 members.
 pub const AssociateDefaultVocabularyRequest: ShapeId = ShapeId(BASE + 90);
+/// `AssociateDefaultVocabularyResponse`: a structure of 0 members.
 pub const AssociateDefaultVocabularyResponse: ShapeId = ShapeId(BASE + 91);
+/// `AssociateEmailAddressAliasRequest`: a structure of 4 members.
 pub const AssociateEmailAddressAliasRequest: ShapeId = ShapeId(BASE + 92);
+/// `AssociateEmailAddressAliasResponse`: a structure of 0 members.
 pub const AssociateEmailAddressAliasResponse: ShapeId = ShapeId(BASE + 93);
+/// `AssociateFlowRequest`: a structure of 4 members.
 pub const AssociateFlowRequest: ShapeId = ShapeId(BASE + 94);
+/// `AssociateFlowResponse`: a structure of 0 members.
 pub const AssociateFlowResponse: ShapeId = ShapeId(BASE + 95);
+/// `AssociateHoursOfOperationsRequest`: a structure of 3 members.
 pub const AssociateHoursOfOperationsRequest: ShapeId = ShapeId(BASE + 96);
+/// `AssociateInstanceStorageConfigRequest`: a structure of 4 members.
 pub const AssociateInstanceStorageConfigRequest: ShapeId = ShapeId(BASE + 97);
+/// `AssociateInstanceStorageConfigResponse`: a structure of 1 member.
 pub const AssociateInstanceStorageConfigResponse: ShapeId = ShapeId(BASE + 98);
+/// `AssociateLambdaFunctionRequest`: a structure of 3 members.
 pub const AssociateLambdaFunctionRequest: ShapeId = ShapeId(BASE + 99);
+/// `AssociateLexBotRequest`: a structure of 3 members.
 pub const AssociateLexBotRequest: ShapeId = ShapeId(BASE + 100);
+/// `AssociatePhoneNumberContactFlowRequest`: a structure of 3 members.
 pub const AssociatePhoneNumberContactFlowRequest: ShapeId = ShapeId(BASE + 101);
+/// `AssociateQueueEmailAddressesRequest`: a structure of 4 members.
 pub const AssociateQueueEmailAddressesRequest: ShapeId = ShapeId(BASE + 102);
+/// `AssociateQueueQuickConnectsRequest`: a structure of 3 members.
 pub const AssociateQueueQuickConnectsRequest: ShapeId = ShapeId(BASE + 103);
+/// `AssociateRoutingProfileQueuesRequest`: a structure of 4 members.
 pub const AssociateRoutingProfileQueuesRequest: ShapeId = ShapeId(BASE + 104);
+/// `AssociateSecurityKeyRequest`: a structure of 3 members.
 pub const AssociateSecurityKeyRequest: ShapeId = ShapeId(BASE + 105);
+/// `AssociateSecurityKeyResponse`: a structure of 1 member.
 pub const AssociateSecurityKeyResponse: ShapeId = ShapeId(BASE + 106);
+/// `AssociateSecurityProfilesRequest`: a structure of 4 members.
 pub const AssociateSecurityProfilesRequest: ShapeId = ShapeId(BASE + 107);
+/// `AssociateTrafficDistributionGroupUserRequest`: a structure of 3 members.
 pub const AssociateTrafficDistributionGroupUserRequest: ShapeId = ShapeId(BASE + 108);
+/// `AssociateTrafficDistributionGroupUserResponse`: a structure of 0 members.
 pub const AssociateTrafficDistributionGroupUserResponse: ShapeId = ShapeId(BASE + 109);
+/// `AssociateUserProficienciesRequest`: a structure of 3 members.
 pub const AssociateUserProficienciesRequest: ShapeId = ShapeId(BASE + 110);
+/// `AssociateWorkspaceRequest`: a structure of 3 members.
 pub const AssociateWorkspaceRequest: ShapeId = ShapeId(BASE + 111);
+/// `AssociateWorkspaceResponse`: a structure of 2 members.
 pub const AssociateWorkspaceResponse: ShapeId = ShapeId(BASE + 112);
+/// `AssociatedContactSummary`: a structure of 9 members.
 pub const AssociatedContactSummary: ShapeId = ShapeId(BASE + 113);
+/// `AssociatedContactSummaryList`: a list of `AssociatedContactSummary`.
 pub const AssociatedContactSummaryList: ShapeId = ShapeId(BASE + 114);
+/// `AssociatedQueueIdList`: a list of strings.
 pub const AssociatedQueueIdList: ShapeId = ShapeId(BASE + 115);
+/// `AssociationId`: a string, 1 to 100 characters.
 pub const AssociationId: ShapeId = ShapeId(BASE + 116);
+/// `AttachedFile`: a structure of 10 members.
 pub const AttachedFile: ShapeId = ShapeId(BASE + 117);
+/// `AttachedFileError`: a structure of 3 members.
 pub const AttachedFileError: ShapeId = ShapeId(BASE + 118);
+/// `AttachedFileErrorsList`: a list of `AttachedFileError`.
 pub const AttachedFileErrorsList: ShapeId = ShapeId(BASE + 119);
+/// `AttachedFileInvalidRequestExceptionReason`: an enum of 3 values.
 pub const AttachedFileInvalidRequestExceptionReason: ShapeId = ShapeId(BASE + 120);
+/// `AttachedFileServiceQuotaExceededExceptionReason`: an enum of 2 values.
 pub const AttachedFileServiceQuotaExceededExceptionReason: ShapeId = ShapeId(BASE + 121);
+/// `AttachedFilesConfiguration`: a structure of 5 members.
 pub const AttachedFilesConfiguration: ShapeId = ShapeId(BASE + 122);
+/// `AttachedFilesConfigurationSummary`: a structure of 4 members.
 pub const AttachedFilesConfigurationSummary: ShapeId = ShapeId(BASE + 123);
+/// `AttachedFilesConfigurationSummaryList`: a list of `AttachedFilesConfigurationSummary`.
 pub const AttachedFilesConfigurationSummaryList: ShapeId = ShapeId(BASE + 124);
+/// `AttachedFilesList`: a list of `AttachedFile`.
 pub const AttachedFilesList: ShapeId = ShapeId(BASE + 125);
+/// `AttachmentName`: a string, 1 to 256 characters.
 pub const AttachmentName: ShapeId = ShapeId(BASE + 126);
+/// `AttachmentReference`: a structure of 4 members.
 pub const AttachmentReference: ShapeId = ShapeId(BASE + 127);
+/// `AttachmentScope`: an enum of 4 values.
 pub const AttachmentScope: ShapeId = ShapeId(BASE + 128);
+/// `Attendee`: a structure of 2 members.
 pub const Attendee: ShapeId = ShapeId(BASE + 129);
+/// `AttendeeId`: a string.
 pub const AttendeeId: ShapeId = ShapeId(BASE + 130);
+/// `Attribute`: a structure of 2 members.
 pub const Attribute: ShapeId = ShapeId(BASE + 131);
+/// `AttributeAndCondition`: a structure of 2 members.
 pub const AttributeAndCondition: ShapeId = ShapeId(BASE + 132);
+/// `AttributeCondition`: a structure of 6 members.
 pub const AttributeCondition: ShapeId = ShapeId(BASE + 133);
+/// `AttributeIds`: a list of strings.
 pub const AttributeIds: ShapeId = ShapeId(BASE + 134);
+/// `AttributeList`: a list of `DataTableAttribute`.
 pub const AttributeList: ShapeId = ShapeId(BASE + 135);
+/// `AttributeName`: a string, 1 to 32767 characters.
 pub const AttributeName: ShapeId = ShapeId(BASE + 136);
+/// `AttributeNameList`: a list of strings.
 pub const AttributeNameList: ShapeId = ShapeId(BASE + 137);
+/// `AttributeOrConditionList`: a list of `AttributeAndCondition`.
 pub const AttributeOrConditionList: ShapeId = ShapeId(BASE + 138);
+/// `AttributeValue`: a string, 0 to 32767 characters.
 pub const AttributeValue: ShapeId = ShapeId(BASE + 139);
+/// `Attributes`: a map from strings to strings.
 pub const Attributes: ShapeId = ShapeId(BASE + 140);
+/// `AttributesList`: a list of `Attribute`.
 pub const AttributesList: ShapeId = ShapeId(BASE + 141);
+/// `AudioFeatures`: a structure of 1 member.
 pub const AudioFeatures: ShapeId = ShapeId(BASE + 142);
+/// `AudioQualityMetricsInfo`: a structure of 2 members.
 pub const AudioQualityMetricsInfo: ShapeId = ShapeId(BASE + 143);
+/// `AudioQualityScore`: a number.
 pub const AudioQualityScore: ShapeId = ShapeId(BASE + 144);
+/// `AuthenticationError`: a string, 1 to 2048 characters, sensitive.
 pub const AuthenticationError: ShapeId = ShapeId(BASE + 145);
+/// `AuthenticationErrorDescription`: a string, 1 to 2048 characters, sensitive.
 pub const AuthenticationErrorDescription: ShapeId = ShapeId(BASE + 146);
+/// `AuthenticationProfile`: a structure of 14 members.
 pub const AuthenticationProfile: ShapeId = ShapeId(BASE + 147);
+/// `AuthenticationProfileDescription`: a string, 1 to 250 characters.
 pub const AuthenticationProfileDescription: ShapeId = ShapeId(BASE + 148);
+/// `AuthenticationProfileId`: a string, 1 to 100 characters.
 pub const AuthenticationProfileId: ShapeId = ShapeId(BASE + 149);
+/// `AuthenticationProfileName`: a string, 1 to 128 characters.
 pub const AuthenticationProfileName: ShapeId = ShapeId(BASE + 150);
+/// `AuthenticationProfileSummary`: a structure of 6 members.
 pub const AuthenticationProfileSummary: ShapeId = ShapeId(BASE + 151);
+/// `AuthenticationProfileSummaryList`: a list of `AuthenticationProfileSummary`.
 pub const AuthenticationProfileSummaryList: ShapeId = ShapeId(BASE + 152);
+/// `AuthorizationCode`: a string, 1 to 2048 characters, sensitive.
 pub const AuthorizationCode: ShapeId = ShapeId(BASE + 153);
+/// `AutoAccept`: a boolean.
 pub const AutoAccept: ShapeId = ShapeId(BASE + 154);
+/// `AutoAcceptConfig`: a structure of 3 members.
 pub const AutoAcceptConfig: ShapeId = ShapeId(BASE + 155);
+/// `AutoAcceptConfigs`: a list of `AutoAcceptConfig`.
 pub const AutoAcceptConfigs: ShapeId = ShapeId(BASE + 156);
+/// `AutoEvaluationConfiguration`: a structure of 1 member.
 pub const AutoEvaluationConfiguration: ShapeId = ShapeId(BASE + 157);
+/// `AutoEvaluationDetails`: a structure of 2 members.
 pub const AutoEvaluationDetails: ShapeId = ShapeId(BASE + 158);
+/// `AutoEvaluationStatus`: an enum of 3 values.
 pub const AutoEvaluationStatus: ShapeId = ShapeId(BASE + 159);
+/// `AutomaticFailConfiguration`: a structure of 1 member.
 pub const AutomaticFailConfiguration: ShapeId = ShapeId(BASE + 160);
+/// `AvailableNumberSummary`: a structure of 3 members.
 pub const AvailableNumberSummary: ShapeId = ShapeId(BASE + 161);
+/// `AvailableNumbersList`: a list of `AvailableNumberSummary`.
 pub const AvailableNumbersList: ShapeId = ShapeId(BASE + 162);
+/// `AwsRegion`: a string, 8 to 31 characters.
 pub const AwsRegion: ShapeId = ShapeId(BASE + 163);
 
 pub(super) const ROWS: &[Shape] = &[

@@ -10,47 +10,89 @@ use crate::model::*;
 /// The position of this part's first row in the module's rows.
 const BASE: u32 = 164;
 
+/// `BatchAssociateAnalyticsDataSetRequest`: a structure of 3 members.
 pub const BatchAssociateAnalyticsDataSetRequest: ShapeId = ShapeId(BASE);
+/// `BatchAssociateAnalyticsDataSetResponse`: a structure of 2 members.
 pub const BatchAssociateAnalyticsDataSetResponse: ShapeId = ShapeId(BASE + 1);
+/// `BatchCreateDataTableValueFailureResult`: a structure of 3 members.
 pub const BatchCreateDataTableValueFailureResult: ShapeId = ShapeId(BASE + 2);
+/// `BatchCreateDataTableValueFailureResultList`: a list of `BatchCreateDataTableValueFailureResult`.
 pub const BatchCreateDataTableValueFailureResultList: ShapeId = ShapeId(BASE + 3);
+/// `BatchCreateDataTableValueRequest`: a structure of 3 members.
 pub const BatchCreateDataTableValueRequest: ShapeId = ShapeId(BASE + 4);
+/// `BatchCreateDataTableValueResponse`: a structure of 2 members.
 pub const BatchCreateDataTableValueResponse: ShapeId = ShapeId(BASE + 5);
+/// `BatchCreateDataTableValueSuccessResult`: a structure of 4 members.
 pub const BatchCreateDataTableValueSuccessResult: ShapeId = ShapeId(BASE + 6);
+/// `BatchCreateDataTableValueSuccessResultList`: a list of `BatchCreateDataTableValueSuccessResult`.
 pub const BatchCreateDataTableValueSuccessResultList: ShapeId = ShapeId(BASE + 7);
+/// `BatchDeleteDataTableValueFailureResult`: a structure of 3 members.
 pub const BatchDeleteDataTableValueFailureResult: ShapeId = ShapeId(BASE + 8);
+/// `BatchDeleteDataTableValueFailureResultList`: a list of `BatchDeleteDataTableValueFailureResult`.
 pub const BatchDeleteDataTableValueFailureResultList: ShapeId = ShapeId(BASE + 9);
+/// `BatchDeleteDataTableValueRequest`: a structure of 3 members.
 pub const BatchDeleteDataTableValueRequest: ShapeId = ShapeId(BASE + 10);
+/// `BatchDeleteDataTableValueResponse`: a structure of 2 members.
 pub const BatchDeleteDataTableValueResponse: ShapeId = ShapeId(BASE + 11);
+/// `BatchDeleteDataTableValueSuccessResult`: a structure of 3 members.
 pub const BatchDeleteDataTableValueSuccessResult: ShapeId = ShapeId(BASE + 12);
+/// `BatchDeleteDataTableValueSuccessResultList`: a list of `BatchDeleteDataTableValueSuccessResult`.
 pub const BatchDeleteDataTableValueSuccessResultList: ShapeId = ShapeId(BASE + 13);
+/// `BatchDescribeDataTableValueFailureResult`: a structure of 3 members.
 pub const BatchDescribeDataTableValueFailureResult: ShapeId = ShapeId(BASE + 14);
+/// `BatchDescribeDataTableValueFailureResultList`: a list of `BatchDescribeDataTableValueFailureResult`.
 pub const BatchDescribeDataTableValueFailureResultList: ShapeId = ShapeId(BASE + 15);
+/// `BatchDescribeDataTableValueRequest`: a structure of 3 members.
 pub const BatchDescribeDataTableValueRequest: ShapeId = ShapeId(BASE + 16);
+/// `BatchDescribeDataTableValueResponse`: a structure of 2 members.
 pub const BatchDescribeDataTableValueResponse: ShapeId = ShapeId(BASE + 17);
+/// `BatchDescribeDataTableValueSuccessResult`: a structure of 8 members.
 pub const BatchDescribeDataTableValueSuccessResult: ShapeId = ShapeId(BASE + 18);
+/// `BatchDescribeDataTableValueSuccessResultList`: a list of `BatchDescribeDataTableValueSuccessResult`.
 pub const BatchDescribeDataTableValueSuccessResultList: ShapeId = ShapeId(BASE + 19);
+/// `BatchDisassociateAnalyticsDataSetRequest`: a structure of 3 members.
 pub const BatchDisassociateAnalyticsDataSetRequest: ShapeId = ShapeId(BASE + 20);
+/// `BatchDisassociateAnalyticsDataSetResponse`: a structure of 2 members.
 pub const BatchDisassociateAnalyticsDataSetResponse: ShapeId = ShapeId(BASE + 21);
+/// `BatchGetAttachedFileMetadataRequest`: a structure of 3 members.
 pub const BatchGetAttachedFileMetadataRequest: ShapeId = ShapeId(BASE + 22);
+/// `BatchGetAttachedFileMetadataResponse`: a structure of 2 members.
 pub const BatchGetAttachedFileMetadataResponse: ShapeId = ShapeId(BASE + 23);
+/// `BatchGetFlowAssociationRequest`: a structure of 3 members.
 pub const BatchGetFlowAssociationRequest: ShapeId = ShapeId(BASE + 24);
+/// `BatchGetFlowAssociationResponse`: a structure of 1 member.
 pub const BatchGetFlowAssociationResponse: ShapeId = ShapeId(BASE + 25);
+/// `BatchPutContactRequest`: a structure of 3 members.
 pub const BatchPutContactRequest: ShapeId = ShapeId(BASE + 26);
+/// `BatchPutContactResponse`: a structure of 2 members.
 pub const BatchPutContactResponse: ShapeId = ShapeId(BASE + 27);
+/// `BatchUpdateDataTableValueFailureResult`: a structure of 3 members.
 pub const BatchUpdateDataTableValueFailureResult: ShapeId = ShapeId(BASE + 28);
+/// `BatchUpdateDataTableValueFailureResultList`: a list of `BatchUpdateDataTableValueFailureResult`.
 pub const BatchUpdateDataTableValueFailureResultList: ShapeId = ShapeId(BASE + 29);
+/// `BatchUpdateDataTableValueRequest`: a structure of 3 members.
 pub const BatchUpdateDataTableValueRequest: ShapeId = ShapeId(BASE + 30);
+/// `BatchUpdateDataTableValueResponse`: a structure of 2 members.
 pub const BatchUpdateDataTableValueResponse: ShapeId = ShapeId(BASE + 31);
+/// `BatchUpdateDataTableValueSuccessResult`: a structure of 3 members.
 pub const BatchUpdateDataTableValueSuccessResult: ShapeId = ShapeId(BASE + 32);
+/// `BatchUpdateDataTableValueSuccessResultList`: a list of `BatchUpdateDataTableValueSuccessResult`.
 pub const BatchUpdateDataTableValueSuccessResultList: ShapeId = ShapeId(BASE + 33);
+/// `BehaviorType`: an enum of 2 values.
 pub const BehaviorType: ShapeId = ShapeId(BASE + 34);
+/// `Body`: a string, 1 to 5242880 characters, sensitive.
 pub const Body: ShapeId = ShapeId(BASE + 35);
+/// `Boolean`: a boolean.
 pub const Boolean: ShapeId = ShapeId(BASE + 36);
+/// `BooleanComparisonType`: an enum of 2 values.
 pub const BooleanComparisonType: ShapeId = ShapeId(BASE + 37);
+/// `BooleanCondition`: a structure of 2 members.
 pub const BooleanCondition: ShapeId = ShapeId(BASE + 38);
+/// `BotName`: a string, 0 to 50 characters.
 pub const BotName: ShapeId = ShapeId(BASE + 39);
+/// `BoxedBoolean`: a boolean.
 pub const BoxedBoolean: ShapeId = ShapeId(BASE + 40);
+/// `BucketName`: a string, 1 to 128 characters.
 pub const BucketName: ShapeId = ShapeId(BASE + 41);
 
 pub(super) const ROWS: &[Shape] = &[

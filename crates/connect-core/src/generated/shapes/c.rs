@@ -10,223 +10,441 @@ use crate::model::*;
 /// The position of this part's first row in the module's rows.
 const BASE: u32 = 206;
 
+/// `Campaign`: a structure of 1 member.
 pub const Campaign: ShapeId = ShapeId(BASE);
+/// `CampaignId`: a string, 1 to 100 characters.
 pub const CampaignId: ShapeId = ShapeId(BASE + 1);
+/// `CaseSlaConfiguration`: a structure of 5 members.
 pub const CaseSlaConfiguration: ShapeId = ShapeId(BASE + 2);
+/// `Channel`: an enum of 4 values.
 pub const Channel: ShapeId = ShapeId(BASE + 3);
+/// `ChannelList`: a list of `Channel`.
 pub const ChannelList: ShapeId = ShapeId(BASE + 4);
+/// `ChannelToCountMap`: a map from strings to integers.
 pub const ChannelToCountMap: ShapeId = ShapeId(BASE + 5);
+/// `Channels`: a list of `Channel`, 0 to 4 items.
 pub const Channels: ShapeId = ShapeId(BASE + 6);
+/// `ChatContactMetrics`: a structure of 8 members.
 pub const ChatContactMetrics: ShapeId = ShapeId(BASE + 7);
+/// `ChatContent`: a string, 1 to 16384 characters.
 pub const ChatContent: ShapeId = ShapeId(BASE + 8);
+/// `ChatContentType`: a string, 1 to 100 characters.
 pub const ChatContentType: ShapeId = ShapeId(BASE + 9);
+/// `ChatDurationInMinutes`: an integer, 60 to 10080.
 pub const ChatDurationInMinutes: ShapeId = ShapeId(BASE + 10);
+/// `ChatEntryPointParameters`: a structure of 1 member.
 pub const ChatEntryPointParameters: ShapeId = ShapeId(BASE + 11);
+/// `ChatEvent`: a structure of 3 members.
 pub const ChatEvent: ShapeId = ShapeId(BASE + 12);
+/// `ChatEventType`: an enum of 3 values.
 pub const ChatEventType: ShapeId = ShapeId(BASE + 13);
+/// `ChatMessage`: a structure of 2 members.
 pub const ChatMessage: ShapeId = ShapeId(BASE + 14);
+/// `ChatMetrics`: a structure of 3 members.
 pub const ChatMetrics: ShapeId = ShapeId(BASE + 15);
+/// `ChatParticipantRoleConfig`: a structure of 1 member.
 pub const ChatParticipantRoleConfig: ShapeId = ShapeId(BASE + 16);
+/// `ChatStreamingConfiguration`: a structure of 1 member.
 pub const ChatStreamingConfiguration: ShapeId = ShapeId(BASE + 17);
+/// `ChatStreamingEndpointARN`: a string, 1 to 350 characters.
 pub const ChatStreamingEndpointARN: ShapeId = ShapeId(BASE + 18);
+/// `ChildHoursOfOperationsList`: a list of `HoursOfOperationsIdentifier`.
 pub const ChildHoursOfOperationsList: ShapeId = ShapeId(BASE + 19);
+/// `ClaimPhoneNumberRequest`: a structure of 6 members.
 pub const ClaimPhoneNumberRequest: ShapeId = ShapeId(BASE + 20);
+/// `ClaimPhoneNumberResponse`: a structure of 2 members.
 pub const ClaimPhoneNumberResponse: ShapeId = ShapeId(BASE + 21);
+/// `ClaimedPhoneNumberSummary`: a structure of 11 members.
 pub const ClaimedPhoneNumberSummary: ShapeId = ShapeId(BASE + 22);
+/// `ClientToken`: a string, 0 to 500 characters.
 pub const ClientToken: ShapeId = ShapeId(BASE + 23);
+/// `CommonAttributeAndCondition`: a structure of 1 member.
 pub const CommonAttributeAndCondition: ShapeId = ShapeId(BASE + 24);
+/// `CommonAttributeOrConditionList`: a list of `CommonAttributeAndCondition`.
 pub const CommonAttributeOrConditionList: ShapeId = ShapeId(BASE + 25);
+/// `CommonHumanReadableDescription`: a string.
 pub const CommonHumanReadableDescription: ShapeId = ShapeId(BASE + 26);
+/// `CommonHumanReadableName`: a string.
 pub const CommonHumanReadableName: ShapeId = ShapeId(BASE + 27);
+/// `CommonNameLength127`: a string, 1 to 127 characters.
 pub const CommonNameLength127: ShapeId = ShapeId(BASE + 28);
+/// `Comparison`: an enum of 1 value.
 pub const Comparison: ShapeId = ShapeId(BASE + 29);
+/// `ComparisonOperator`: a string, 1 to 127 characters.
 pub const ComparisonOperator: ShapeId = ShapeId(BASE + 30);
+/// `CompleteAttachedFileUploadRequest`: a structure of 3 members.
 pub const CompleteAttachedFileUploadRequest: ShapeId = ShapeId(BASE + 31);
+/// `CompleteAttachedFileUploadResponse`: a structure of 0 members.
 pub const CompleteAttachedFileUploadResponse: ShapeId = ShapeId(BASE + 32);
+/// `Concurrency`: an integer, 1 to 10.
 pub const Concurrency: ShapeId = ShapeId(BASE + 33);
+/// `Condition`: a structure of 2 members.
 pub const Condition: ShapeId = ShapeId(BASE + 34);
+/// `ConditionalOperationFailedException`: a structure of 1 member.
 pub const ConditionalOperationFailedException: ShapeId = ShapeId(BASE + 35);
+/// `Conditions`: a list of `Condition`.
 pub const Conditions: ShapeId = ShapeId(BASE + 36);
+/// `ConfigurableNotificationPriority`: an enum of 2 values.
 pub const ConfigurableNotificationPriority: ShapeId = ShapeId(BASE + 37);
+/// `ConflictException`: a structure of 1 member.
 pub const ConflictException: ShapeId = ShapeId(BASE + 38);
+/// `ConnectionData`: a structure of 2 members.
 pub const ConnectionData: ShapeId = ShapeId(BASE + 39);
+/// `Contact`: a structure of 48 members.
 pub const Contact: ShapeId = ShapeId(BASE + 40);
+/// `ContactAnalysis`: a structure of 1 member.
 pub const ContactAnalysis: ShapeId = ShapeId(BASE + 41);
+/// `ContactConfiguration`: a structure of 3 members.
 pub const ContactConfiguration: ShapeId = ShapeId(BASE + 42);
+/// `ContactDataRequest`: a structure of 7 members.
 pub const ContactDataRequest: ShapeId = ShapeId(BASE + 43);
+/// `ContactDataRequestList`: a list of `ContactDataRequest`, 1 to 25 items.
 pub const ContactDataRequestList: ShapeId = ShapeId(BASE + 44);
+/// `ContactDetailDescription`: a string, 0 to 1024 characters.
 pub const ContactDetailDescription: ShapeId = ShapeId(BASE + 45);
+/// `ContactDetailName`: a string, 0 to 1024 characters.
 pub const ContactDetailName: ShapeId = ShapeId(BASE + 46);
+/// `ContactDetails`: a structure of 2 members.
 pub const ContactDetails: ShapeId = ShapeId(BASE + 47);
+/// `ContactEvaluation`: a structure of 7 members.
 pub const ContactEvaluation: ShapeId = ShapeId(BASE + 48);
+/// `ContactEvaluations`: a map from strings to `ContactEvaluation`.
 pub const ContactEvaluations: ShapeId = ShapeId(BASE + 49);
+/// `ContactFilter`: a structure of 1 member.
 pub const ContactFilter: ShapeId = ShapeId(BASE + 50);
+/// `ContactFlow`: a structure of 14 members.
 pub const ContactFlow: ShapeId = ShapeId(BASE + 51);
+/// `ContactFlowAttributeAndCondition`: a structure of 2 members.
 pub const ContactFlowAttributeAndCondition: ShapeId = ShapeId(BASE + 52);
+/// `ContactFlowAttributeFilter`: a structure of 4 members.
 pub const ContactFlowAttributeFilter: ShapeId = ShapeId(BASE + 53);
+/// `ContactFlowAttributeOrConditionList`: a list of `ContactFlowAttributeAndCondition`.
 pub const ContactFlowAttributeOrConditionList: ShapeId = ShapeId(BASE + 54);
+/// `ContactFlowContent`: a string.
 pub const ContactFlowContent: ShapeId = ShapeId(BASE + 55);
+/// `ContactFlowDescription`: a string.
 pub const ContactFlowDescription: ShapeId = ShapeId(BASE + 56);
+/// `ContactFlowId`: a string, 0 to 500 characters.
 pub const ContactFlowId: ShapeId = ShapeId(BASE + 57);
+/// `ContactFlowModule`: a structure of 13 members.
 pub const ContactFlowModule: ShapeId = ShapeId(BASE + 58);
+/// `ContactFlowModuleAlias`: a string, 1 to 100 characters.
 pub const ContactFlowModuleAlias: ShapeId = ShapeId(BASE + 59);
+/// `ContactFlowModuleAliasInfo`: a structure of 8 members.
 pub const ContactFlowModuleAliasInfo: ShapeId = ShapeId(BASE + 60);
+/// `ContactFlowModuleAliasSummary`: a structure of 6 members.
 pub const ContactFlowModuleAliasSummary: ShapeId = ShapeId(BASE + 61);
+/// `ContactFlowModuleAliasSummaryList`: a list of `ContactFlowModuleAliasSummary`.
 pub const ContactFlowModuleAliasSummaryList: ShapeId = ShapeId(BASE + 62);
+/// `ContactFlowModuleContent`: a string, 1 to 256000 characters.
 pub const ContactFlowModuleContent: ShapeId = ShapeId(BASE + 63);
+/// `ContactFlowModuleDescription`: a string, 0 to 500 characters.
 pub const ContactFlowModuleDescription: ShapeId = ShapeId(BASE + 64);
+/// `ContactFlowModuleId`: a string, 1 to 256 characters.
 pub const ContactFlowModuleId: ShapeId = ShapeId(BASE + 65);
+/// `ContactFlowModuleName`: a string, 1 to 127 characters.
 pub const ContactFlowModuleName: ShapeId = ShapeId(BASE + 66);
+/// `ContactFlowModuleSearchConditionList`: a list of `ContactFlowModuleSearchCriteria`.
 pub const ContactFlowModuleSearchConditionList: ShapeId = ShapeId(BASE + 67);
+/// `ContactFlowModuleSearchCriteria`: a structure of 5 members.
 pub const ContactFlowModuleSearchCriteria: ShapeId = ShapeId(BASE + 68);
+/// `ContactFlowModuleSearchFilter`: a structure of 1 member.
 pub const ContactFlowModuleSearchFilter: ShapeId = ShapeId(BASE + 69);
+/// `ContactFlowModuleSearchSummaryList`: a list of `ContactFlowModule`.
 pub const ContactFlowModuleSearchSummaryList: ShapeId = ShapeId(BASE + 70);
+/// `ContactFlowModuleState`: an enum of 2 values.
 pub const ContactFlowModuleState: ShapeId = ShapeId(BASE + 71);
+/// `ContactFlowModuleStatus`: an enum of 2 values.
 pub const ContactFlowModuleStatus: ShapeId = ShapeId(BASE + 72);
+/// `ContactFlowModuleSummary`: a structure of 4 members.
 pub const ContactFlowModuleSummary: ShapeId = ShapeId(BASE + 73);
+/// `ContactFlowModuleVersionSummary`: a structure of 3 members.
 pub const ContactFlowModuleVersionSummary: ShapeId = ShapeId(BASE + 74);
+/// `ContactFlowModuleVersionSummaryList`: a list of `ContactFlowModuleVersionSummary`.
 pub const ContactFlowModuleVersionSummaryList: ShapeId = ShapeId(BASE + 75);
+/// `ContactFlowModulesSummaryList`: a list of `ContactFlowModuleSummary`.
 pub const ContactFlowModulesSummaryList: ShapeId = ShapeId(BASE + 76);
+/// `ContactFlowName`: a string, at least 1 characters.
 pub const ContactFlowName: ShapeId = ShapeId(BASE + 77);
+/// `ContactFlowNotPublishedException`: a structure of 1 member.
 pub const ContactFlowNotPublishedException: ShapeId = ShapeId(BASE + 78);
+/// `ContactFlowSearchConditionList`: a list of `ContactFlowSearchCriteria`.
 pub const ContactFlowSearchConditionList: ShapeId = ShapeId(BASE + 79);
+/// `ContactFlowSearchCriteria`: a structure of 6 members.
 pub const ContactFlowSearchCriteria: ShapeId = ShapeId(BASE + 80);
+/// `ContactFlowSearchFilter`: a structure of 2 members.
 pub const ContactFlowSearchFilter: ShapeId = ShapeId(BASE + 81);
+/// `ContactFlowSearchSummaryList`: a list of `ContactFlow`.
 pub const ContactFlowSearchSummaryList: ShapeId = ShapeId(BASE + 82);
+/// `ContactFlowState`: an enum of 2 values.
 pub const ContactFlowState: ShapeId = ShapeId(BASE + 83);
+/// `ContactFlowStatus`: an enum of 2 values.
 pub const ContactFlowStatus: ShapeId = ShapeId(BASE + 84);
+/// `ContactFlowSummary`: a structure of 6 members.
 pub const ContactFlowSummary: ShapeId = ShapeId(BASE + 85);
+/// `ContactFlowSummaryList`: a list of `ContactFlowSummary`.
 pub const ContactFlowSummaryList: ShapeId = ShapeId(BASE + 86);
+/// `ContactFlowType`: an enum of 10 values.
 pub const ContactFlowType: ShapeId = ShapeId(BASE + 87);
+/// `ContactFlowTypeCondition`: a structure of 1 member.
 pub const ContactFlowTypeCondition: ShapeId = ShapeId(BASE + 88);
+/// `ContactFlowTypes`: a list of `ContactFlowType`, 0 to 10 items.
 pub const ContactFlowTypes: ShapeId = ShapeId(BASE + 89);
+/// `ContactFlowVersionSummary`: a structure of 3 members.
 pub const ContactFlowVersionSummary: ShapeId = ShapeId(BASE + 90);
+/// `ContactFlowVersionSummaryList`: a list of `ContactFlowVersionSummary`.
 pub const ContactFlowVersionSummaryList: ShapeId = ShapeId(BASE + 91);
+/// `ContactId`: a string, 1 to 256 characters.
 pub const ContactId: ShapeId = ShapeId(BASE + 92);
+/// `ContactInitiationMethod`: an enum of 12 values.
 pub const ContactInitiationMethod: ShapeId = ShapeId(BASE + 93);
+/// `ContactInteractionType`: an enum of 3 values.
 pub const ContactInteractionType: ShapeId = ShapeId(BASE + 94);
+/// `ContactMediaProcessingFailureMode`: an enum of 2 values.
 pub const ContactMediaProcessingFailureMode: ShapeId = ShapeId(BASE + 95);
+/// `ContactMetricInfo`: a structure of 1 member.
 pub const ContactMetricInfo: ShapeId = ShapeId(BASE + 96);
+/// `ContactMetricName`: an enum of 2 values.
 pub const ContactMetricName: ShapeId = ShapeId(BASE + 97);
+/// `ContactMetricResult`: a structure of 2 members.
 pub const ContactMetricResult: ShapeId = ShapeId(BASE + 98);
+/// `ContactMetricResults`: a list of `ContactMetricResult`.
 pub const ContactMetricResults: ShapeId = ShapeId(BASE + 99);
+/// `ContactMetricValue`: a union of 1 member.
 pub const ContactMetricValue: ShapeId = ShapeId(BASE + 100);
+/// `ContactMetrics`: a list of `ContactMetricInfo`, at least 1 items.
 pub const ContactMetrics: ShapeId = ShapeId(BASE + 101);
+/// `ContactNotFoundException`: a structure of 1 member.
 pub const ContactNotFoundException: ShapeId = ShapeId(BASE + 102);
+/// `ContactParticipantRole`: an enum of 4 values.
 pub const ContactParticipantRole: ShapeId = ShapeId(BASE + 103);
+/// `ContactRecordingType`: an enum of 3 values.
 pub const ContactRecordingType: ShapeId = ShapeId(BASE + 104);
+/// `ContactReferences`: a map from strings to `Reference`.
 pub const ContactReferences: ShapeId = ShapeId(BASE + 105);
+/// `ContactSearchSummary`: a structure of 16 members.
 pub const ContactSearchSummary: ShapeId = ShapeId(BASE + 106);
+/// `ContactSearchSummaryAgentInfo`: a structure of 2 members.
 pub const ContactSearchSummaryAgentInfo: ShapeId = ShapeId(BASE + 107);
+/// `ContactSearchSummaryQueueInfo`: a structure of 2 members.
 pub const ContactSearchSummaryQueueInfo: ShapeId = ShapeId(BASE + 108);
+/// `ContactSearchSummarySegmentAttributeValue`: a structure of 2 members.
 pub const ContactSearchSummarySegmentAttributeValue: ShapeId = ShapeId(BASE + 109);
+/// `ContactSearchSummarySegmentAttributes`: a map from strings to `ContactSearchSummarySegmentAttributeValue`, sensitive.
 pub const ContactSearchSummarySegmentAttributes: ShapeId = ShapeId(BASE + 110);
+/// `ContactState`: an enum of 9 values.
 pub const ContactState: ShapeId = ShapeId(BASE + 111);
+/// `ContactStates`: a list of `ContactState`, 0 to 9 items.
 pub const ContactStates: ShapeId = ShapeId(BASE + 112);
+/// `ContactTagKey`: a string, 1 to 128 characters.
 pub const ContactTagKey: ShapeId = ShapeId(BASE + 113);
+/// `ContactTagKeys`: a list of strings, 1 to 6 items.
 pub const ContactTagKeys: ShapeId = ShapeId(BASE + 114);
+/// `ContactTagMap`: a map from strings to strings, 1 to 6 entries.
 pub const ContactTagMap: ShapeId = ShapeId(BASE + 115);
+/// `ContactTagValue`: a string, 0 to 256 characters.
 pub const ContactTagValue: ShapeId = ShapeId(BASE + 116);
+/// `Contacts`: a list of `ContactSearchSummary`.
 pub const Contacts: ShapeId = ShapeId(BASE + 117);
+/// `Content`: a string, 1 to 1024 characters.
 pub const Content: ShapeId = ShapeId(BASE + 118);
+/// `ContentType`: a string, 1 to 255 characters.
 pub const ContentType: ShapeId = ShapeId(BASE + 119);
+/// `ControlPlaneAttributeFilter`: a structure of 3 members.
 pub const ControlPlaneAttributeFilter: ShapeId = ShapeId(BASE + 120);
+/// `ControlPlaneTagFilter`: a structure of 3 members.
 pub const ControlPlaneTagFilter: ShapeId = ShapeId(BASE + 121);
+/// `ControlPlaneUserAttributeFilter`: a structure of 4 members.
 pub const ControlPlaneUserAttributeFilter: ShapeId = ShapeId(BASE + 122);
+/// `Count`: an integer.
 pub const Count: ShapeId = ShapeId(BASE + 123);
+/// `CreateAgentStatusRequest`: a structure of 6 members.
 pub const CreateAgentStatusRequest: ShapeId = ShapeId(BASE + 124);
+/// `CreateAgentStatusResponse`: a structure of 2 members.
 pub const CreateAgentStatusResponse: ShapeId = ShapeId(BASE + 125);
+/// `CreateCaseActionDefinition`: a structure of 2 members.
 pub const CreateCaseActionDefinition: ShapeId = ShapeId(BASE + 126);
+/// `CreateContactFlowModuleAliasRequest`: a structure of 5 members.
 pub const CreateContactFlowModuleAliasRequest: ShapeId = ShapeId(BASE + 127);
+/// `CreateContactFlowModuleAliasResponse`: a structure of 2 members.
 pub const CreateContactFlowModuleAliasResponse: ShapeId = ShapeId(BASE + 128);
+/// `CreateContactFlowModuleRequest`: a structure of 8 members.
 pub const CreateContactFlowModuleRequest: ShapeId = ShapeId(BASE + 129);
+/// `CreateContactFlowModuleResponse`: a structure of 2 members.
 pub const CreateContactFlowModuleResponse: ShapeId = ShapeId(BASE + 130);
+/// `CreateContactFlowModuleVersionRequest`: a structure of 4 members.
 pub const CreateContactFlowModuleVersionRequest: ShapeId = ShapeId(BASE + 131);
+/// `CreateContactFlowModuleVersionResponse`: a structure of 2 members.
 pub const CreateContactFlowModuleVersionResponse: ShapeId = ShapeId(BASE + 132);
+/// `CreateContactFlowRequest`: a structure of 7 members.
 pub const CreateContactFlowRequest: ShapeId = ShapeId(BASE + 133);
+/// `CreateContactFlowResponse`: a structure of 3 members.
 pub const CreateContactFlowResponse: ShapeId = ShapeId(BASE + 134);
+/// `CreateContactFlowVersionRequest`: a structure of 7 members.
 pub const CreateContactFlowVersionRequest: ShapeId = ShapeId(BASE + 135);
+/// `CreateContactFlowVersionResponse`: a structure of 2 members.
 pub const CreateContactFlowVersionResponse: ShapeId = ShapeId(BASE + 136);
+/// `CreateContactRequest`: a structure of 14 members.
 pub const CreateContactRequest: ShapeId = ShapeId(BASE + 137);
+/// `CreateContactResponse`: a structure of 2 members.
 pub const CreateContactResponse: ShapeId = ShapeId(BASE + 138);
+/// `CreateDataTableAttributeRequest`: a structure of 7 members.
 pub const CreateDataTableAttributeRequest: ShapeId = ShapeId(BASE + 139);
+/// `CreateDataTableAttributeResponse`: a structure of 3 members.
 pub const CreateDataTableAttributeResponse: ShapeId = ShapeId(BASE + 140);
+/// `CreateDataTableRequest`: a structure of 7 members.
 pub const CreateDataTableRequest: ShapeId = ShapeId(BASE + 141);
+/// `CreateDataTableResponse`: a structure of 3 members.
 pub const CreateDataTableResponse: ShapeId = ShapeId(BASE + 142);
+/// `CreateEmailAddressRequest`: a structure of 6 members.
 pub const CreateEmailAddressRequest: ShapeId = ShapeId(BASE + 143);
+/// `CreateEmailAddressResponse`: a structure of 2 members.
 pub const CreateEmailAddressResponse: ShapeId = ShapeId(BASE + 144);
+/// `CreateEvaluationFormRequest`: a structure of 12 members.
 pub const CreateEvaluationFormRequest: ShapeId = ShapeId(BASE + 145);
+/// `CreateEvaluationFormResponse`: a structure of 2 members.
 pub const CreateEvaluationFormResponse: ShapeId = ShapeId(BASE + 146);
+/// `CreateHoursOfOperationOverrideRequest`: a structure of 9 members.
 pub const CreateHoursOfOperationOverrideRequest: ShapeId = ShapeId(BASE + 147);
+/// `CreateHoursOfOperationOverrideResponse`: a structure of 1 member.
 pub const CreateHoursOfOperationOverrideResponse: ShapeId = ShapeId(BASE + 148);
+/// `CreateHoursOfOperationRequest`: a structure of 7 members.
 pub const CreateHoursOfOperationRequest: ShapeId = ShapeId(BASE + 149);
+/// `CreateHoursOfOperationResponse`: a structure of 2 members.
 pub const CreateHoursOfOperationResponse: ShapeId = ShapeId(BASE + 150);
+/// `CreateInstanceRequest`: a structure of 7 members.
 pub const CreateInstanceRequest: ShapeId = ShapeId(BASE + 151);
+/// `CreateInstanceResponse`: a structure of 2 members.
 pub const CreateInstanceResponse: ShapeId = ShapeId(BASE + 152);
+/// `CreateIntegrationAssociationRequest`: a structure of 7 members.
 pub const CreateIntegrationAssociationRequest: ShapeId = ShapeId(BASE + 153);
+/// `CreateIntegrationAssociationResponse`: a structure of 2 members.
 pub const CreateIntegrationAssociationResponse: ShapeId = ShapeId(BASE + 154);
+/// `CreateNotificationRequest`: a structure of 8 members.
 pub const CreateNotificationRequest: ShapeId = ShapeId(BASE + 155);
+/// `CreateNotificationResponse`: a structure of 2 members.
 pub const CreateNotificationResponse: ShapeId = ShapeId(BASE + 156);
+/// `CreateParticipantRequest`: a structure of 4 members.
 pub const CreateParticipantRequest: ShapeId = ShapeId(BASE + 157);
+/// `CreateParticipantResponse`: a structure of 2 members.
 pub const CreateParticipantResponse: ShapeId = ShapeId(BASE + 158);
+/// `CreatePersistentContactAssociationRequest`: a structure of 5 members.
 pub const CreatePersistentContactAssociationRequest: ShapeId = ShapeId(BASE + 159);
+/// `CreatePersistentContactAssociationResponse`: a structure of 1 member.
 pub const CreatePersistentContactAssociationResponse: ShapeId = ShapeId(BASE + 160);
+/// `CreatePredefinedAttributeRequest`: a structure of 5 members.
 pub const CreatePredefinedAttributeRequest: ShapeId = ShapeId(BASE + 161);
+/// `CreatePromptRequest`: a structure of 5 members.
 pub const CreatePromptRequest: ShapeId = ShapeId(BASE + 162);
+/// `CreatePromptResponse`: a structure of 2 members.
 pub const CreatePromptResponse: ShapeId = ShapeId(BASE + 163);
+/// `CreatePushNotificationRegistrationRequest`: a structure of 6 members.
 pub const CreatePushNotificationRegistrationRequest: ShapeId = ShapeId(BASE + 164);
+/// `CreatePushNotificationRegistrationResponse`: a structure of 1 member.
 pub const CreatePushNotificationRegistrationResponse: ShapeId = ShapeId(BASE + 165);
+/// `CreateQueueRequest`: a structure of 10 members.
 pub const CreateQueueRequest: ShapeId = ShapeId(BASE + 166);
+/// `CreateQueueResponse`: a structure of 2 members.
 pub const CreateQueueResponse: ShapeId = ShapeId(BASE + 167);
+/// `CreateQuickConnectRequest`: a structure of 5 members.
 pub const CreateQuickConnectRequest: ShapeId = ShapeId(BASE + 168);
+/// `CreateQuickConnectResponse`: a structure of 2 members.
 pub const CreateQuickConnectResponse: ShapeId = ShapeId(BASE + 169);
+/// `CreateRoutingProfileRequest`: a structure of 9 members.
 pub const CreateRoutingProfileRequest: ShapeId = ShapeId(BASE + 170);
+/// `CreateRoutingProfileResponse`: a structure of 2 members.
 pub const CreateRoutingProfileResponse: ShapeId = ShapeId(BASE + 171);
+/// `CreateRuleRequest`: a structure of 7 members.
 pub const CreateRuleRequest: ShapeId = ShapeId(BASE + 172);
+/// `CreateRuleResponse`: a structure of 2 members.
 pub const CreateRuleResponse: ShapeId = ShapeId(BASE + 173);
+/// `CreateSecurityProfileName`: a string, 1 to 127 characters.
 pub const CreateSecurityProfileName: ShapeId = ShapeId(BASE + 174);
+/// `CreateSecurityProfileRequest`: a structure of 12 members.
 pub const CreateSecurityProfileRequest: ShapeId = ShapeId(BASE + 175);
+/// `CreateSecurityProfileResponse`: a structure of 2 members.
 pub const CreateSecurityProfileResponse: ShapeId = ShapeId(BASE + 176);
+/// `CreateTaskTemplateRequest`: a structure of 10 members.
 pub const CreateTaskTemplateRequest: ShapeId = ShapeId(BASE + 177);
+/// `CreateTaskTemplateResponse`: a structure of 2 members.
 pub const CreateTaskTemplateResponse: ShapeId = ShapeId(BASE + 178);
+/// `CreateTestCaseRequest`: a structure of 11 members.
 pub const CreateTestCaseRequest: ShapeId = ShapeId(BASE + 179);
+/// `CreateTestCaseResponse`: a structure of 2 members.
 pub const CreateTestCaseResponse: ShapeId = ShapeId(BASE + 180);
+/// `CreateTrafficDistributionGroupRequest`: a structure of 5 members.
 pub const CreateTrafficDistributionGroupRequest: ShapeId = ShapeId(BASE + 181);
+/// `CreateTrafficDistributionGroupResponse`: a structure of 2 members.
 pub const CreateTrafficDistributionGroupResponse: ShapeId = ShapeId(BASE + 182);
+/// `CreateUseCaseRequest`: a structure of 4 members.
 pub const CreateUseCaseRequest: ShapeId = ShapeId(BASE + 183);
+/// `CreateUseCaseResponse`: a structure of 2 members.
 pub const CreateUseCaseResponse: ShapeId = ShapeId(BASE + 184);
+/// `CreateUserHierarchyGroupRequest`: a structure of 4 members.
 pub const CreateUserHierarchyGroupRequest: ShapeId = ShapeId(BASE + 185);
+/// `CreateUserHierarchyGroupResponse`: a structure of 2 members.
 pub const CreateUserHierarchyGroupResponse: ShapeId = ShapeId(BASE + 186);
+/// `CreateUserRequest`: a structure of 15 members.
 pub const CreateUserRequest: ShapeId = ShapeId(BASE + 187);
+/// `CreateUserResponse`: a structure of 2 members.
 pub const CreateUserResponse: ShapeId = ShapeId(BASE + 188);
+/// `CreateViewRequest`: a structure of 7 members.
 pub const CreateViewRequest: ShapeId = ShapeId(BASE + 189);
+/// `CreateViewResponse`: a structure of 1 member.
 pub const CreateViewResponse: ShapeId = ShapeId(BASE + 190);
+/// `CreateViewVersionRequest`: a structure of 4 members.
 pub const CreateViewVersionRequest: ShapeId = ShapeId(BASE + 191);
+/// `CreateViewVersionResponse`: a structure of 1 member.
 pub const CreateViewVersionResponse: ShapeId = ShapeId(BASE + 192);
+/// `CreateVocabularyRequest`: a structure of 6 members.
 pub const CreateVocabularyRequest: ShapeId = ShapeId(BASE + 193);
+/// `CreateVocabularyResponse`: a structure of 3 members.
 pub const CreateVocabularyResponse: ShapeId = ShapeId(BASE + 194);
+/// `CreateWorkspacePageRequest`: a structure of 6 members.
 pub const CreateWorkspacePageRequest: ShapeId = ShapeId(BASE + 195);
+/// `CreateWorkspacePageResponse`: a structure of 0 members.
 pub const CreateWorkspacePageResponse: ShapeId = ShapeId(BASE + 196);
+/// `CreateWorkspaceRequest`: a structure of 6 members.
 pub const CreateWorkspaceRequest: ShapeId = ShapeId(BASE + 197);
+/// `CreateWorkspaceResponse`: a structure of 2 members.
 pub const CreateWorkspaceResponse: ShapeId = ShapeId(BASE + 198);
+/// `CreatedByInfo`: a union of 2 members.
 pub const CreatedByInfo: ShapeId = ShapeId(BASE + 199);
+/// `Credentials`: a structure of 4 members, sensitive.
 pub const Credentials: ShapeId = ShapeId(BASE + 200);
+/// `CrossChannelBehavior`: a structure of 1 member.
 pub const CrossChannelBehavior: ShapeId = ShapeId(BASE + 201);
+/// `CurrentMetric`: a structure of 3 members.
 pub const CurrentMetric: ShapeId = ShapeId(BASE + 202);
+/// `CurrentMetricData`: a structure of 2 members.
 pub const CurrentMetricData: ShapeId = ShapeId(BASE + 203);
+/// `CurrentMetricDataCollections`: a list of `CurrentMetricData`.
 pub const CurrentMetricDataCollections: ShapeId = ShapeId(BASE + 204);
+/// `CurrentMetricId`: a string.
 pub const CurrentMetricId: ShapeId = ShapeId(BASE + 205);
+/// `CurrentMetricName`: an enum of 14 values.
 pub const CurrentMetricName: ShapeId = ShapeId(BASE + 206);
+/// `CurrentMetricResult`: a structure of 2 members.
 pub const CurrentMetricResult: ShapeId = ShapeId(BASE + 207);
+/// `CurrentMetricResults`: a list of `CurrentMetricResult`.
 pub const CurrentMetricResults: ShapeId = ShapeId(BASE + 208);
+/// `CurrentMetricSortCriteria`: a structure of 2 members.
 pub const CurrentMetricSortCriteria: ShapeId = ShapeId(BASE + 209);
+/// `CurrentMetricSortCriteriaMaxOne`: a list of `CurrentMetricSortCriteria`, 0 to 1 items.
 pub const CurrentMetricSortCriteriaMaxOne: ShapeId = ShapeId(BASE + 210);
+/// `CurrentMetrics`: a list of `CurrentMetric`.
 pub const CurrentMetrics: ShapeId = ShapeId(BASE + 211);
+/// `Customer`: a structure of 2 members.
 pub const Customer: ShapeId = ShapeId(BASE + 212);
+/// `CustomerId`: a string, 0 to 128 characters.
 pub const CustomerId: ShapeId = ShapeId(BASE + 213);
+/// `CustomerIdNonEmpty`: a string, 1 to 128 characters, sensitive.
 pub const CustomerIdNonEmpty: ShapeId = ShapeId(BASE + 214);
+/// `CustomerProfileAttributesSerialized`: a string.
 pub const CustomerProfileAttributesSerialized: ShapeId = ShapeId(BASE + 215);
+/// `CustomerQualityMetrics`: a structure of 1 member.
 pub const CustomerQualityMetrics: ShapeId = ShapeId(BASE + 216);
+/// `CustomerVoiceActivity`: a structure of 2 members.
 pub const CustomerVoiceActivity: ShapeId = ShapeId(BASE + 217);
 
 pub(super) const ROWS: &[Shape] = &[

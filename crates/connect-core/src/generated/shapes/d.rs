@@ -10,231 +10,452 @@ use crate::model::*;
 /// The position of this part's first row in the module's rows.
 const BASE: u32 = 424;
 
+/// `DataSetId`: a string, 1 to 255 characters.
 pub const DataSetId: ShapeId = ShapeId(BASE);
+/// `DataSetIds`: a list of strings.
 pub const DataSetIds: ShapeId = ShapeId(BASE + 1);
+/// `DataTable`: a structure of 14 members.
 pub const DataTable: ShapeId = ShapeId(BASE + 2);
+/// `DataTableAccessControlConfiguration`: a structure of 1 member.
 pub const DataTableAccessControlConfiguration: ShapeId = ShapeId(BASE + 3);
+/// `DataTableAttribute`: a structure of 12 members.
 pub const DataTableAttribute: ShapeId = ShapeId(BASE + 4);
+/// `DataTableAttributeValueType`: an enum of 5 values.
 pub const DataTableAttributeValueType: ShapeId = ShapeId(BASE + 5);
+/// `DataTableDeleteValueIdentifier`: a structure of 3 members.
 pub const DataTableDeleteValueIdentifier: ShapeId = ShapeId(BASE + 6);
+/// `DataTableDeleteValueIdentifierList`: a list of `DataTableDeleteValueIdentifier`.
 pub const DataTableDeleteValueIdentifierList: ShapeId = ShapeId(BASE + 7);
+/// `DataTableDescription`: a string, 0 to 250 characters.
 pub const DataTableDescription: ShapeId = ShapeId(BASE + 8);
+/// `DataTableEvaluatedValue`: a structure of 7 members.
 pub const DataTableEvaluatedValue: ShapeId = ShapeId(BASE + 9);
+/// `DataTableEvaluatedValueList`: a list of `DataTableEvaluatedValue`.
 pub const DataTableEvaluatedValueList: ShapeId = ShapeId(BASE + 10);
+/// `DataTableId`: a string, 1 to 256 characters.
 pub const DataTableId: ShapeId = ShapeId(BASE + 11);
+/// `DataTableList`: a list of `DataTable`.
 pub const DataTableList: ShapeId = ShapeId(BASE + 12);
+/// `DataTableLockLevel`: an enum of 5 values.
 pub const DataTableLockLevel: ShapeId = ShapeId(BASE + 13);
+/// `DataTableLockVersion`: a structure of 4 members.
 pub const DataTableLockVersion: ShapeId = ShapeId(BASE + 14);
+/// `DataTableName`: a string, 1 to 127 characters.
 pub const DataTableName: ShapeId = ShapeId(BASE + 15);
+/// `DataTableSearchConditionList`: a list of `DataTableSearchCriteria`.
 pub const DataTableSearchConditionList: ShapeId = ShapeId(BASE + 16);
+/// `DataTableSearchCriteria`: a structure of 3 members.
 pub const DataTableSearchCriteria: ShapeId = ShapeId(BASE + 17);
+/// `DataTableSearchFilter`: a structure of 1 member.
 pub const DataTableSearchFilter: ShapeId = ShapeId(BASE + 18);
+/// `DataTableStatus`: an enum of 1 value.
 pub const DataTableStatus: ShapeId = ShapeId(BASE + 19);
+/// `DataTableSummary`: a structure of 5 members.
 pub const DataTableSummary: ShapeId = ShapeId(BASE + 20);
+/// `DataTableSummaryList`: a list of `DataTableSummary`.
 pub const DataTableSummaryList: ShapeId = ShapeId(BASE + 21);
+/// `DataTableValue`: a structure of 6 members.
 pub const DataTableValue: ShapeId = ShapeId(BASE + 22);
+/// `DataTableValueEvaluationSet`: a structure of 2 members.
 pub const DataTableValueEvaluationSet: ShapeId = ShapeId(BASE + 23);
+/// `DataTableValueEvaluationSetList`: a list of `DataTableValueEvaluationSet`.
 pub const DataTableValueEvaluationSetList: ShapeId = ShapeId(BASE + 24);
+/// `DataTableValueIdentifier`: a structure of 2 members.
 pub const DataTableValueIdentifier: ShapeId = ShapeId(BASE + 25);
+/// `DataTableValueIdentifierList`: a list of `DataTableValueIdentifier`.
 pub const DataTableValueIdentifierList: ShapeId = ShapeId(BASE + 26);
+/// `DataTableValueList`: a list of `DataTableValue`, at least 1 items.
 pub const DataTableValueList: ShapeId = ShapeId(BASE + 27);
+/// `DataTableValueSummary`: a structure of 9 members.
 pub const DataTableValueSummary: ShapeId = ShapeId(BASE + 28);
+/// `DataTableValueSummaryList`: a list of `DataTableValueSummary`.
 pub const DataTableValueSummaryList: ShapeId = ShapeId(BASE + 29);
+/// `DataTableVersion`: a string, 0 to 128 characters.
 pub const DataTableVersion: ShapeId = ShapeId(BASE + 30);
+/// `DateComparisonType`: an enum of 5 values.
 pub const DateComparisonType: ShapeId = ShapeId(BASE + 31);
+/// `DateCondition`: a structure of 3 members.
 pub const DateCondition: ShapeId = ShapeId(BASE + 32);
+/// `DateReference`: a structure of 2 members.
 pub const DateReference: ShapeId = ShapeId(BASE + 33);
+/// `DateTimeComparisonType`: an enum of 6 values.
 pub const DateTimeComparisonType: ShapeId = ShapeId(BASE + 34);
+/// `DateTimeCondition`: a structure of 4 members.
 pub const DateTimeCondition: ShapeId = ShapeId(BASE + 35);
+/// `DateTimeFormat`: a string.
 pub const DateTimeFormat: ShapeId = ShapeId(BASE + 36);
+/// `DateYearMonthDayFormat`: a string.
 pub const DateYearMonthDayFormat: ShapeId = ShapeId(BASE + 37);
+/// `DeactivateEvaluationFormRequest`: a structure of 3 members.
 pub const DeactivateEvaluationFormRequest: ShapeId = ShapeId(BASE + 38);
+/// `DeactivateEvaluationFormResponse`: a structure of 3 members.
 pub const DeactivateEvaluationFormResponse: ShapeId = ShapeId(BASE + 39);
+/// `DecimalComparisonType`: an enum of 7 values.
 pub const DecimalComparisonType: ShapeId = ShapeId(BASE + 40);
+/// `DecimalCondition`: a structure of 4 members.
 pub const DecimalCondition: ShapeId = ShapeId(BASE + 41);
+/// `DefaultVocabulary`: a structure of 4 members.
 pub const DefaultVocabulary: ShapeId = ShapeId(BASE + 42);
+/// `DefaultVocabularyList`: a list of `DefaultVocabulary`.
 pub const DefaultVocabularyList: ShapeId = ShapeId(BASE + 43);
+/// `Delay`: an integer, 0 to 9999.
 pub const Delay: ShapeId = ShapeId(BASE + 44);
+/// `DeleteAttachedFileRequest`: a structure of 3 members.
 pub const DeleteAttachedFileRequest: ShapeId = ShapeId(BASE + 45);
+/// `DeleteAttachedFileResponse`: a structure of 0 members.
 pub const DeleteAttachedFileResponse: ShapeId = ShapeId(BASE + 46);
+/// `DeleteContactEvaluationRequest`: a structure of 2 members.
 pub const DeleteContactEvaluationRequest: ShapeId = ShapeId(BASE + 47);
+/// `DeleteContactFlowModuleAliasRequest`: a structure of 3 members.
 pub const DeleteContactFlowModuleAliasRequest: ShapeId = ShapeId(BASE + 48);
+/// `DeleteContactFlowModuleAliasResponse`: a structure of 0 members.
 pub const DeleteContactFlowModuleAliasResponse: ShapeId = ShapeId(BASE + 49);
+/// `DeleteContactFlowModuleRequest`: a structure of 2 members.
 pub const DeleteContactFlowModuleRequest: ShapeId = ShapeId(BASE + 50);
+/// `DeleteContactFlowModuleResponse`: a structure of 0 members.
 pub const DeleteContactFlowModuleResponse: ShapeId = ShapeId(BASE + 51);
+/// `DeleteContactFlowModuleVersionRequest`: a structure of 3 members.
 pub const DeleteContactFlowModuleVersionRequest: ShapeId = ShapeId(BASE + 52);
+/// `DeleteContactFlowModuleVersionResponse`: a structure of 0 members.
 pub const DeleteContactFlowModuleVersionResponse: ShapeId = ShapeId(BASE + 53);
+/// `DeleteContactFlowRequest`: a structure of 2 members.
 pub const DeleteContactFlowRequest: ShapeId = ShapeId(BASE + 54);
+/// `DeleteContactFlowResponse`: a structure of 0 members.
 pub const DeleteContactFlowResponse: ShapeId = ShapeId(BASE + 55);
+/// `DeleteContactFlowVersionRequest`: a structure of 3 members.
 pub const DeleteContactFlowVersionRequest: ShapeId = ShapeId(BASE + 56);
+/// `DeleteContactFlowVersionResponse`: a structure of 0 members.
 pub const DeleteContactFlowVersionResponse: ShapeId = ShapeId(BASE + 57);
+/// `DeleteDataTableAttributeRequest`: a structure of 3 members.
 pub const DeleteDataTableAttributeRequest: ShapeId = ShapeId(BASE + 58);
+/// `DeleteDataTableAttributeResponse`: a structure of 1 member.
 pub const DeleteDataTableAttributeResponse: ShapeId = ShapeId(BASE + 59);
+/// `DeleteDataTableRequest`: a structure of 2 members.
 pub const DeleteDataTableRequest: ShapeId = ShapeId(BASE + 60);
+/// `DeleteDataTableResponse`: a structure of 0 members.
 pub const DeleteDataTableResponse: ShapeId = ShapeId(BASE + 61);
+/// `DeleteEmailAddressRequest`: a structure of 2 members.
 pub const DeleteEmailAddressRequest: ShapeId = ShapeId(BASE + 62);
+/// `DeleteEmailAddressResponse`: a structure of 0 members.
 pub const DeleteEmailAddressResponse: ShapeId = ShapeId(BASE + 63);
+/// `DeleteEvaluationFormRequest`: a structure of 3 members.
 pub const DeleteEvaluationFormRequest: ShapeId = ShapeId(BASE + 64);
+/// `DeleteHoursOfOperationOverrideRequest`: a structure of 3 members.
 pub const DeleteHoursOfOperationOverrideRequest: ShapeId = ShapeId(BASE + 65);
+/// `DeleteHoursOfOperationRequest`: a structure of 2 members.
 pub const DeleteHoursOfOperationRequest: ShapeId = ShapeId(BASE + 66);
+/// `DeleteInstanceRequest`: a structure of 2 members.
 pub const DeleteInstanceRequest: ShapeId = ShapeId(BASE + 67);
+/// `DeleteIntegrationAssociationRequest`: a structure of 2 members.
 pub const DeleteIntegrationAssociationRequest: ShapeId = ShapeId(BASE + 68);
+/// `DeleteNotificationRequest`: a structure of 2 members.
 pub const DeleteNotificationRequest: ShapeId = ShapeId(BASE + 69);
+/// `DeleteNotificationResponse`: a structure of 0 members.
 pub const DeleteNotificationResponse: ShapeId = ShapeId(BASE + 70);
+/// `DeletePredefinedAttributeRequest`: a structure of 2 members.
 pub const DeletePredefinedAttributeRequest: ShapeId = ShapeId(BASE + 71);
+/// `DeletePromptRequest`: a structure of 2 members.
 pub const DeletePromptRequest: ShapeId = ShapeId(BASE + 72);
+/// `DeletePushNotificationRegistrationRequest`: a structure of 3 members.
 pub const DeletePushNotificationRegistrationRequest: ShapeId = ShapeId(BASE + 73);
+/// `DeletePushNotificationRegistrationResponse`: a structure of 0 members.
 pub const DeletePushNotificationRegistrationResponse: ShapeId = ShapeId(BASE + 74);
+/// `DeleteQueueRequest`: a structure of 2 members.
 pub const DeleteQueueRequest: ShapeId = ShapeId(BASE + 75);
+/// `DeleteQuickConnectRequest`: a structure of 2 members.
 pub const DeleteQuickConnectRequest: ShapeId = ShapeId(BASE + 76);
+/// `DeleteRoutingProfileRequest`: a structure of 2 members.
 pub const DeleteRoutingProfileRequest: ShapeId = ShapeId(BASE + 77);
+/// `DeleteRuleRequest`: a structure of 2 members.
 pub const DeleteRuleRequest: ShapeId = ShapeId(BASE + 78);
+/// `DeleteSecurityProfileRequest`: a structure of 2 members.
 pub const DeleteSecurityProfileRequest: ShapeId = ShapeId(BASE + 79);
+/// `DeleteTaskTemplateRequest`: a structure of 2 members.
 pub const DeleteTaskTemplateRequest: ShapeId = ShapeId(BASE + 80);
+/// `DeleteTaskTemplateResponse`: a structure of 0 members.
 pub const DeleteTaskTemplateResponse: ShapeId = ShapeId(BASE + 81);
+/// `DeleteTestCaseRequest`: a structure of 2 members.
 pub const DeleteTestCaseRequest: ShapeId = ShapeId(BASE + 82);
+/// `DeleteTestCaseResponse`: a structure of 0 members.
 pub const DeleteTestCaseResponse: ShapeId = ShapeId(BASE + 83);
+/// `DeleteTrafficDistributionGroupRequest`: a structure of 1 member.
 pub const DeleteTrafficDistributionGroupRequest: ShapeId = ShapeId(BASE + 84);
+/// `DeleteTrafficDistributionGroupResponse`: a structure of 0 members.
 pub const DeleteTrafficDistributionGroupResponse: ShapeId = ShapeId(BASE + 85);
+/// `DeleteUseCaseRequest`: a structure of 3 members.
 pub const DeleteUseCaseRequest: ShapeId = ShapeId(BASE + 86);
+/// `DeleteUserHierarchyGroupRequest`: a structure of 2 members.
 pub const DeleteUserHierarchyGroupRequest: ShapeId = ShapeId(BASE + 87);
+/// `DeleteUserRequest`: a structure of 2 members.
 pub const DeleteUserRequest: ShapeId = ShapeId(BASE + 88);
+/// `DeleteViewRequest`: a structure of 2 members.
 pub const DeleteViewRequest: ShapeId = ShapeId(BASE + 89);
+/// `DeleteViewResponse`: a structure of 0 members.
 pub const DeleteViewResponse: ShapeId = ShapeId(BASE + 90);
+/// `DeleteViewVersionRequest`: a structure of 3 members.
 pub const DeleteViewVersionRequest: ShapeId = ShapeId(BASE + 91);
+/// `DeleteViewVersionResponse`: a structure of 0 members.
 pub const DeleteViewVersionResponse: ShapeId = ShapeId(BASE + 92);
+/// `DeleteVocabularyRequest`: a structure of 2 members.
 pub const DeleteVocabularyRequest: ShapeId = ShapeId(BASE + 93);
+/// `DeleteVocabularyResponse`: a structure of 3 members.
 pub const DeleteVocabularyResponse: ShapeId = ShapeId(BASE + 94);
+/// `DeleteWorkspaceMediaRequest`: a structure of 3 members.
 pub const DeleteWorkspaceMediaRequest: ShapeId = ShapeId(BASE + 95);
+/// `DeleteWorkspaceMediaResponse`: a structure of 0 members.
 pub const DeleteWorkspaceMediaResponse: ShapeId = ShapeId(BASE + 96);
+/// `DeleteWorkspacePageRequest`: a structure of 3 members.
 pub const DeleteWorkspacePageRequest: ShapeId = ShapeId(BASE + 97);
+/// `DeleteWorkspacePageResponse`: a structure of 0 members.
 pub const DeleteWorkspacePageResponse: ShapeId = ShapeId(BASE + 98);
+/// `DeleteWorkspaceRequest`: a structure of 2 members.
 pub const DeleteWorkspaceRequest: ShapeId = ShapeId(BASE + 99);
+/// `DeleteWorkspaceResponse`: a structure of 0 members.
 pub const DeleteWorkspaceResponse: ShapeId = ShapeId(BASE + 100);
+/// `DescribeAgentStatusRequest`: a structure of 2 members.
 pub const DescribeAgentStatusRequest: ShapeId = ShapeId(BASE + 101);
+/// `DescribeAgentStatusResponse`: a structure of 1 member.
 pub const DescribeAgentStatusResponse: ShapeId = ShapeId(BASE + 102);
+/// `DescribeAttachedFilesConfigurationRequest`: a structure of 2 members.
 pub const DescribeAttachedFilesConfigurationRequest: ShapeId = ShapeId(BASE + 103);
+/// `DescribeAttachedFilesConfigurationResponse`: a structure of 1 member.
 pub const DescribeAttachedFilesConfigurationResponse: ShapeId = ShapeId(BASE + 104);
+/// `DescribeAuthenticationProfileRequest`: a structure of 2 members.
 pub const DescribeAuthenticationProfileRequest: ShapeId = ShapeId(BASE + 105);
+/// `DescribeAuthenticationProfileResponse`: a structure of 1 member.
 pub const DescribeAuthenticationProfileResponse: ShapeId = ShapeId(BASE + 106);
+/// `DescribeContactEvaluationRequest`: a structure of 2 members.
 pub const DescribeContactEvaluationRequest: ShapeId = ShapeId(BASE + 107);
+/// `DescribeContactEvaluationResponse`: a structure of 2 members.
 pub const DescribeContactEvaluationResponse: ShapeId = ShapeId(BASE + 108);
+/// `DescribeContactFlowModuleAliasRequest`: a structure of 3 members.
 pub const DescribeContactFlowModuleAliasRequest: ShapeId = ShapeId(BASE + 109);
+/// `DescribeContactFlowModuleAliasResponse`: a structure of 1 member.
 pub const DescribeContactFlowModuleAliasResponse: ShapeId = ShapeId(BASE + 110);
+/// `DescribeContactFlowModuleRequest`: a structure of 2 members.
 pub const DescribeContactFlowModuleRequest: ShapeId = ShapeId(BASE + 111);
+/// `DescribeContactFlowModuleResponse`: a structure of 1 member.
 pub const DescribeContactFlowModuleResponse: ShapeId = ShapeId(BASE + 112);
+/// `DescribeContactFlowRequest`: a structure of 2 members.
 pub const DescribeContactFlowRequest: ShapeId = ShapeId(BASE + 113);
+/// `DescribeContactFlowResponse`: a structure of 1 member.
 pub const DescribeContactFlowResponse: ShapeId = ShapeId(BASE + 114);
+/// `DescribeContactRequest`: a structure of 2 members.
 pub const DescribeContactRequest: ShapeId = ShapeId(BASE + 115);
+/// `DescribeContactResponse`: a structure of 1 member.
 pub const DescribeContactResponse: ShapeId = ShapeId(BASE + 116);
+/// `DescribeDataTableAttributeRequest`: a structure of 3 members.
 pub const DescribeDataTableAttributeRequest: ShapeId = ShapeId(BASE + 117);
+/// `DescribeDataTableAttributeResponse`: a structure of 1 member.
 pub const DescribeDataTableAttributeResponse: ShapeId = ShapeId(BASE + 118);
+/// `DescribeDataTableRequest`: a structure of 2 members.
 pub const DescribeDataTableRequest: ShapeId = ShapeId(BASE + 119);
+/// `DescribeDataTableResponse`: a structure of 1 member.
 pub const DescribeDataTableResponse: ShapeId = ShapeId(BASE + 120);
+/// `DescribeEmailAddressRequest`: a structure of 2 members.
 pub const DescribeEmailAddressRequest: ShapeId = ShapeId(BASE + 121);
+/// `DescribeEmailAddressResponse`: a structure of 9 members.
 pub const DescribeEmailAddressResponse: ShapeId = ShapeId(BASE + 122);
+/// `DescribeEvaluationFormRequest`: a structure of 3 members.
 pub const DescribeEvaluationFormRequest: ShapeId = ShapeId(BASE + 123);
+/// `DescribeEvaluationFormResponse`: a structure of 1 member.
 pub const DescribeEvaluationFormResponse: ShapeId = ShapeId(BASE + 124);
+/// `DescribeHoursOfOperationOverrideRequest`: a structure of 3 members.
 pub const DescribeHoursOfOperationOverrideRequest: ShapeId = ShapeId(BASE + 125);
+/// `DescribeHoursOfOperationOverrideResponse`: a structure of 1 member.
 pub const DescribeHoursOfOperationOverrideResponse: ShapeId = ShapeId(BASE + 126);
+/// `DescribeHoursOfOperationRequest`: a structure of 2 members.
 pub const DescribeHoursOfOperationRequest: ShapeId = ShapeId(BASE + 127);
+/// `DescribeHoursOfOperationResponse`: a structure of 1 member.
 pub const DescribeHoursOfOperationResponse: ShapeId = ShapeId(BASE + 128);
+/// `DescribeInstanceAttributeRequest`: a structure of 2 members.
 pub const DescribeInstanceAttributeRequest: ShapeId = ShapeId(BASE + 129);
+/// `DescribeInstanceAttributeResponse`: a structure of 1 member.
 pub const DescribeInstanceAttributeResponse: ShapeId = ShapeId(BASE + 130);
+/// `DescribeInstanceRequest`: a structure of 1 member.
 pub const DescribeInstanceRequest: ShapeId = ShapeId(BASE + 131);
+/// `DescribeInstanceResponse`: a structure of 2 members.
 pub const DescribeInstanceResponse: ShapeId = ShapeId(BASE + 132);
+/// `DescribeInstanceStorageConfigRequest`: a structure of 3 members.
 pub const DescribeInstanceStorageConfigRequest: ShapeId = ShapeId(BASE + 133);
+/// `DescribeInstanceStorageConfigResponse`: a structure of 1 member.
 pub const DescribeInstanceStorageConfigResponse: ShapeId = ShapeId(BASE + 134);
+/// `DescribeNotificationRequest`: a structure of 2 members.
 pub const DescribeNotificationRequest: ShapeId = ShapeId(BASE + 135);
+/// `DescribeNotificationResponse`: a structure of 1 member.
 pub const DescribeNotificationResponse: ShapeId = ShapeId(BASE + 136);
+/// `DescribePhoneNumberRequest`: a structure of 1 member.
 pub const DescribePhoneNumberRequest: ShapeId = ShapeId(BASE + 137);
+/// `DescribePhoneNumberResponse`: a structure of 1 member.
 pub const DescribePhoneNumberResponse: ShapeId = ShapeId(BASE + 138);
+/// `DescribePredefinedAttributeRequest`: a structure of 2 members.
 pub const DescribePredefinedAttributeRequest: ShapeId = ShapeId(BASE + 139);
+/// `DescribePredefinedAttributeResponse`: a structure of 1 member.
 pub const DescribePredefinedAttributeResponse: ShapeId = ShapeId(BASE + 140);
+/// `DescribePromptRequest`: a structure of 2 members.
 pub const DescribePromptRequest: ShapeId = ShapeId(BASE + 141);
+/// `DescribePromptResponse`: a structure of 1 member.
 pub const DescribePromptResponse: ShapeId = ShapeId(BASE + 142);
+/// `DescribeQueueRequest`: a structure of 2 members.
 pub const DescribeQueueRequest: ShapeId = ShapeId(BASE + 143);
+/// `DescribeQueueResponse`: a structure of 1 member.
 pub const DescribeQueueResponse: ShapeId = ShapeId(BASE + 144);
+/// `DescribeQuickConnectRequest`: a structure of 2 members.
 pub const DescribeQuickConnectRequest: ShapeId = ShapeId(BASE + 145);
+/// `DescribeQuickConnectResponse`: a structure of 1 member.
 pub const DescribeQuickConnectResponse: ShapeId = ShapeId(BASE + 146);
+/// `DescribeRoutingProfileRequest`: a structure of 2 members.
 pub const DescribeRoutingProfileRequest: ShapeId = ShapeId(BASE + 147);
+/// `DescribeRoutingProfileResponse`: a structure of 1 member.
 pub const DescribeRoutingProfileResponse: ShapeId = ShapeId(BASE + 148);
+/// `DescribeRuleRequest`: a structure of 2 members.
 pub const DescribeRuleRequest: ShapeId = ShapeId(BASE + 149);
+/// `DescribeRuleResponse`: a structure of 1 member.
 pub const DescribeRuleResponse: ShapeId = ShapeId(BASE + 150);
+/// `DescribeSecurityProfileRequest`: a structure of 2 members.
 pub const DescribeSecurityProfileRequest: ShapeId = ShapeId(BASE + 151);
+/// `DescribeSecurityProfileResponse`: a structure of 1 member.
 pub const DescribeSecurityProfileResponse: ShapeId = ShapeId(BASE + 152);
+/// `DescribeTestCaseRequest`: a structure of 3 members.
 pub const DescribeTestCaseRequest: ShapeId = ShapeId(BASE + 153);
+/// `DescribeTestCaseResponse`: a structure of 1 member.
 pub const DescribeTestCaseResponse: ShapeId = ShapeId(BASE + 154);
+/// `DescribeTrafficDistributionGroupRequest`: a structure of 1 member.
 pub const DescribeTrafficDistributionGroupRequest: ShapeId = ShapeId(BASE + 155);
+/// `DescribeTrafficDistributionGroupResponse`: a structure of 1 member.
 pub const DescribeTrafficDistributionGroupResponse: ShapeId = ShapeId(BASE + 156);
+/// `DescribeUserHierarchyGroupRequest`: a structure of 2 members.
 pub const DescribeUserHierarchyGroupRequest: ShapeId = ShapeId(BASE + 157);
+/// `DescribeUserHierarchyGroupResponse`: a structure of 1 member.
 pub const DescribeUserHierarchyGroupResponse: ShapeId = ShapeId(BASE + 158);
+/// `DescribeUserHierarchyStructureRequest`: a structure of 1 member.
 pub const DescribeUserHierarchyStructureRequest: ShapeId = ShapeId(BASE + 159);
+/// `DescribeUserHierarchyStructureResponse`: a structure of 1 member.
 pub const DescribeUserHierarchyStructureResponse: ShapeId = ShapeId(BASE + 160);
+/// `DescribeUserRequest`: a structure of 2 members.
 pub const DescribeUserRequest: ShapeId = ShapeId(BASE + 161);
+/// `DescribeUserResponse`: a structure of 1 member.
 pub const DescribeUserResponse: ShapeId = ShapeId(BASE + 162);
+/// `DescribeViewRequest`: a structure of 2 members.
 pub const DescribeViewRequest: ShapeId = ShapeId(BASE + 163);
+/// `DescribeViewResponse`: a structure of 1 member.
 pub const DescribeViewResponse: ShapeId = ShapeId(BASE + 164);
+/// `DescribeVocabularyRequest`: a structure of 2 members.
 pub const DescribeVocabularyRequest: ShapeId = ShapeId(BASE + 165);
+/// `DescribeVocabularyResponse`: a structure of 1 member.
 pub const DescribeVocabularyResponse: ShapeId = ShapeId(BASE + 166);
+/// `DescribeWorkspaceRequest`: a structure of 2 members.
 pub const DescribeWorkspaceRequest: ShapeId = ShapeId(BASE + 167);
+/// `DescribeWorkspaceResponse`: a structure of 1 member.
 pub const DescribeWorkspaceResponse: ShapeId = ShapeId(BASE + 168);
+/// `Description`: a string, 0 to 4096 characters, sensitive.
 pub const Description: ShapeId = ShapeId(BASE + 169);
+/// `Description250`: a string, 1 to 250 characters.
 pub const Description250: ShapeId = ShapeId(BASE + 170);
+/// `DestinationId`: a string, 1 to 255 characters.
 pub const DestinationId: ShapeId = ShapeId(BASE + 171);
+/// `DestinationNotAllowedException`: a structure of 1 member.
 pub const DestinationNotAllowedException: ShapeId = ShapeId(BASE + 172);
+/// `DeviceInfo`: a structure of 3 members.
 pub const DeviceInfo: ShapeId = ShapeId(BASE + 173);
+/// `DeviceToken`: a string, 1 to 500 characters.
 pub const DeviceToken: ShapeId = ShapeId(BASE + 174);
+/// `DeviceType`: an enum of 3 values.
 pub const DeviceType: ShapeId = ShapeId(BASE + 175);
+/// `Dimensions`: a structure of 7 members.
 pub const Dimensions: ShapeId = ShapeId(BASE + 176);
+/// `DimensionsV2Key`: a string.
 pub const DimensionsV2Key: ShapeId = ShapeId(BASE + 177);
+/// `DimensionsV2Map`: a map from strings to strings.
 pub const DimensionsV2Map: ShapeId = ShapeId(BASE + 178);
+/// `DimensionsV2Value`: a string.
 pub const DimensionsV2Value: ShapeId = ShapeId(BASE + 179);
+/// `DirectoryAlias`: a string, 1 to 45 characters, sensitive.
 pub const DirectoryAlias: ShapeId = ShapeId(BASE + 180);
+/// `DirectoryId`: a string, exactly 12 characters.
 pub const DirectoryId: ShapeId = ShapeId(BASE + 181);
+/// `DirectoryType`: an enum of 3 values.
 pub const DirectoryType: ShapeId = ShapeId(BASE + 182);
+/// `DirectoryUserId`: a string.
 pub const DirectoryUserId: ShapeId = ShapeId(BASE + 183);
+/// `DisassociateAnalyticsDataSetRequest`: a structure of 3 members.
 pub const DisassociateAnalyticsDataSetRequest: ShapeId = ShapeId(BASE + 184);
+/// `DisassociateApprovedOriginRequest`: a structure of 3 members.
 pub const DisassociateApprovedOriginRequest: ShapeId = ShapeId(BASE + 185);
+/// `DisassociateBotRequest`: a structure of 4 members.
 pub const DisassociateBotRequest: ShapeId = ShapeId(BASE + 186);
+/// `DisassociateEmailAddressAliasRequest`: a structure of 4 members.
 pub const DisassociateEmailAddressAliasRequest: ShapeId = ShapeId(BASE + 187);
+/// `DisassociateEmailAddressAliasResponse`: a structure of 0 members.
 pub const DisassociateEmailAddressAliasResponse: ShapeId = ShapeId(BASE + 188);
+/// `DisassociateFlowRequest`: a structure of 3 members.
 pub const DisassociateFlowRequest: ShapeId = ShapeId(BASE + 189);
+/// `DisassociateFlowResponse`: a structure of 0 members.
 pub const DisassociateFlowResponse: ShapeId = ShapeId(BASE + 190);
+/// `DisassociateHoursOfOperationsRequest`: a structure of 3 members.
 pub const DisassociateHoursOfOperationsRequest: ShapeId = ShapeId(BASE + 191);
+/// `DisassociateInstanceStorageConfigRequest`: a structure of 4 members.
 pub const DisassociateInstanceStorageConfigRequest: ShapeId = ShapeId(BASE + 192);
+/// `DisassociateLambdaFunctionRequest`: a structure of 3 members.
 pub const DisassociateLambdaFunctionRequest: ShapeId = ShapeId(BASE + 193);
+/// `DisassociateLexBotRequest`: a structure of 4 members.
 pub const DisassociateLexBotRequest: ShapeId = ShapeId(BASE + 194);
+/// `DisassociatePhoneNumberContactFlowRequest`: a structure of 2 members.
 pub const DisassociatePhoneNumberContactFlowRequest: ShapeId = ShapeId(BASE + 195);
+/// `DisassociateQueueEmailAddressesRequest`: a structure of 4 members.
 pub const DisassociateQueueEmailAddressesRequest: ShapeId = ShapeId(BASE + 196);
+/// `DisassociateQueueQuickConnectsRequest`: a structure of 3 members.
 pub const DisassociateQueueQuickConnectsRequest: ShapeId = ShapeId(BASE + 197);
+/// `DisassociateRoutingProfileQueuesRequest`: a structure of 4 members.
 pub const DisassociateRoutingProfileQueuesRequest: ShapeId = ShapeId(BASE + 198);
+/// `DisassociateSecurityKeyRequest`: a structure of 3 members.
 pub const DisassociateSecurityKeyRequest: ShapeId = ShapeId(BASE + 199);
+/// `DisassociateSecurityProfilesRequest`: a structure of 4 members.
 pub const DisassociateSecurityProfilesRequest: ShapeId = ShapeId(BASE + 200);
+/// `DisassociateTrafficDistributionGroupUserRequest`: a structure of 3 members.
 pub const DisassociateTrafficDistributionGroupUserRequest: ShapeId = ShapeId(BASE + 201);
-
+/// `DisassociateTrafficDistributionGroupUserResponse`: a structure of 0 members.
 pub const DisassociateTrafficDistributionGroupUserResponse: ShapeId = ShapeId(
     BASE + 202,
 );
 
+/// `DisassociateUserProficienciesRequest`: a structure of 3 members.
 pub const DisassociateUserProficienciesRequest: ShapeId = ShapeId(BASE + 203);
+/// `DisassociateWorkspaceRequest`: a structure of 3 members.
 pub const DisassociateWorkspaceRequest: ShapeId = ShapeId(BASE + 204);
+/// `DisassociateWorkspaceResponse`: a structure of 2 members.
 pub const DisassociateWorkspaceResponse: ShapeId = ShapeId(BASE + 205);
+/// `DisconnectDetails`: a structure of 1 member.
 pub const DisconnectDetails: ShapeId = ShapeId(BASE + 206);
+/// `DisconnectOnCustomerExit`: a list of `DisconnectOnCustomerExitParticipantType`, exactly 1 items.
 pub const DisconnectOnCustomerExit: ShapeId = ShapeId(BASE + 207);
+/// `DisconnectOnCustomerExitParticipantType`: an enum of 1 value.
 pub const DisconnectOnCustomerExitParticipantType: ShapeId = ShapeId(BASE + 208);
+/// `DisconnectReason`: a structure of 1 member.
 pub const DisconnectReason: ShapeId = ShapeId(BASE + 209);
+/// `DisconnectReasonCode`: a string.
 pub const DisconnectReasonCode: ShapeId = ShapeId(BASE + 210);
+/// `DismissUserContactRequest`: a structure of 3 members.
 pub const DismissUserContactRequest: ShapeId = ShapeId(BASE + 211);
+/// `DismissUserContactResponse`: a structure of 0 members.
 pub const DismissUserContactResponse: ShapeId = ShapeId(BASE + 212);
+/// `DisplayName`: a string, 1 to 256 characters.
 pub const DisplayName: ShapeId = ShapeId(BASE + 213);
+/// `Distribution`: a structure of 2 members.
 pub const Distribution: ShapeId = ShapeId(BASE + 214);
+/// `DistributionList`: a list of `Distribution`.
 pub const DistributionList: ShapeId = ShapeId(BASE + 215);
+/// `Double`: a number.
 pub const Double: ShapeId = ShapeId(BASE + 216);
+/// `DownloadUrlMetadata`: a structure of 2 members.
 pub const DownloadUrlMetadata: ShapeId = ShapeId(BASE + 217);
+/// `DuplicateResourceException`: a structure of 1 member.
 pub const DuplicateResourceException: ShapeId = ShapeId(BASE + 218);
+/// `Duration`: an integer, at least 0.
 pub const Duration: ShapeId = ShapeId(BASE + 219);
+/// `DurationInSeconds`: an integer.
 pub const DurationInSeconds: ShapeId = ShapeId(BASE + 220);
+/// `DurationMillis`: an integer, at least 0.
 pub const DurationMillis: ShapeId = ShapeId(BASE + 221);
 
 pub(super) const ROWS: &[Shape] = &[

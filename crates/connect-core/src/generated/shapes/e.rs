@@ -10,221 +10,411 @@ use crate::model::*;
 /// The position of this part's first row in the module's rows.
 const BASE: u32 = 646;
 
+/// `EffectiveHoursOfOperationList`: a list of `EffectiveHoursOfOperations`.
 pub const EffectiveHoursOfOperationList: ShapeId = ShapeId(BASE);
+/// `EffectiveHoursOfOperations`: a structure of 2 members.
 pub const EffectiveHoursOfOperations: ShapeId = ShapeId(BASE + 1);
+/// `EffectiveOverrideHours`: a structure of 2 members.
 pub const EffectiveOverrideHours: ShapeId = ShapeId(BASE + 2);
+/// `EffectiveOverrideHoursList`: a list of `EffectiveOverrideHours`.
 pub const EffectiveOverrideHoursList: ShapeId = ShapeId(BASE + 3);
+/// `Email`: a string, sensitive.
 pub const Email: ShapeId = ShapeId(BASE + 4);
+/// `EmailAddress`: a string, 1 to 255 characters, sensitive.
 pub const EmailAddress: ShapeId = ShapeId(BASE + 5);
+/// `EmailAddressArn`: a string, 1 to 500 characters.
 pub const EmailAddressArn: ShapeId = ShapeId(BASE + 6);
+/// `EmailAddressConfig`: a structure of 1 member.
 pub const EmailAddressConfig: ShapeId = ShapeId(BASE + 7);
+/// `EmailAddressConfigList`: a list of `EmailAddressConfig`, 1 to 50 items.
 pub const EmailAddressConfigList: ShapeId = ShapeId(BASE + 8);
+/// `EmailAddressDisplayName`: a string, 0 to 256 characters, sensitive.
 pub const EmailAddressDisplayName: ShapeId = ShapeId(BASE + 9);
+/// `EmailAddressId`: a string, 1 to 500 characters.
 pub const EmailAddressId: ShapeId = ShapeId(BASE + 10);
+/// `EmailAddressIdList`: a list of strings, 1 to 50 items.
 pub const EmailAddressIdList: ShapeId = ShapeId(BASE + 11);
+/// `EmailAddressInfo`: a structure of 2 members.
 pub const EmailAddressInfo: ShapeId = ShapeId(BASE + 12);
+/// `EmailAddressList`: a list of `EmailAddressMetadata`.
 pub const EmailAddressList: ShapeId = ShapeId(BASE + 13);
+/// `EmailAddressMetadata`: a structure of 6 members.
 pub const EmailAddressMetadata: ShapeId = ShapeId(BASE + 14);
+/// `EmailAddressMetadataList`: a list of `EmailAddressSummary`.
 pub const EmailAddressMetadataList: ShapeId = ShapeId(BASE + 15);
+/// `EmailAddressRecipientList`: a list of `EmailAddressInfo`, 1 to 50 items.
 pub const EmailAddressRecipientList: ShapeId = ShapeId(BASE + 16);
+/// `EmailAddressSearchConditionList`: a list of `EmailAddressSearchCriteria`.
 pub const EmailAddressSearchConditionList: ShapeId = ShapeId(BASE + 17);
+/// `EmailAddressSearchCriteria`: a structure of 3 members.
 pub const EmailAddressSearchCriteria: ShapeId = ShapeId(BASE + 18);
+/// `EmailAddressSearchFilter`: a structure of 1 member.
 pub const EmailAddressSearchFilter: ShapeId = ShapeId(BASE + 19);
+/// `EmailAddressSummary`: a structure of 3 members.
 pub const EmailAddressSummary: ShapeId = ShapeId(BASE + 20);
+/// `EmailAttachment`: a structure of 2 members.
 pub const EmailAttachment: ShapeId = ShapeId(BASE + 21);
+/// `EmailAttachments`: a list of `EmailAttachment`, 1 to 10 items, sensitive.
 pub const EmailAttachments: ShapeId = ShapeId(BASE + 22);
+/// `EmailHeaderType`: an enum of 5 values.
 pub const EmailHeaderType: ShapeId = ShapeId(BASE + 23);
+/// `EmailHeaderValue`: a string, 1 to 20000 characters.
 pub const EmailHeaderValue: ShapeId = ShapeId(BASE + 24);
+/// `EmailHeaders`: a map from strings to strings.
 pub const EmailHeaders: ShapeId = ShapeId(BASE + 25);
+/// `EmailMessageContentType`: a string, 1 to 100 characters.
 pub const EmailMessageContentType: ShapeId = ShapeId(BASE + 26);
+/// `EmailMessageReference`: a structure of 2 members.
 pub const EmailMessageReference: ShapeId = ShapeId(BASE + 27);
+/// `EmailRecipient`: a structure of 2 members.
 pub const EmailRecipient: ShapeId = ShapeId(BASE + 28);
+/// `EmailRecipientsList`: a list of `EmailRecipient`.
 pub const EmailRecipientsList: ShapeId = ShapeId(BASE + 29);
+/// `EmailReference`: a structure of 2 members.
 pub const EmailReference: ShapeId = ShapeId(BASE + 30);
+/// `EmptyFieldValue`: a structure of 0 members.
 pub const EmptyFieldValue: ShapeId = ShapeId(BASE + 31);
+/// `EnableValueValidationOnAssociation`: a boolean.
 pub const EnableValueValidationOnAssociation: ShapeId = ShapeId(BASE + 32);
+/// `EncryptionConfig`: a structure of 2 members.
 pub const EncryptionConfig: ShapeId = ShapeId(BASE + 33);
+/// `EncryptionType`: an enum of 1 value.
 pub const EncryptionType: ShapeId = ShapeId(BASE + 34);
+/// `EndAssociatedTasksActionDefinition`: a structure of 0 members.
 pub const EndAssociatedTasksActionDefinition: ShapeId = ShapeId(BASE + 35);
+/// `Endpoint`: a structure of 2 members.
 pub const Endpoint: ShapeId = ShapeId(BASE + 36);
+/// `EndpointAddress`: a string, 0 to 256 characters.
 pub const EndpointAddress: ShapeId = ShapeId(BASE + 37);
+/// `EndpointDisplayName`: a string, 0 to 256 characters.
 pub const EndpointDisplayName: ShapeId = ShapeId(BASE + 38);
+/// `EndpointInfo`: a structure of 3 members.
 pub const EndpointInfo: ShapeId = ShapeId(BASE + 39);
+/// `EndpointType`: an enum of 5 values.
 pub const EndpointType: ShapeId = ShapeId(BASE + 40);
+/// `EntityArn`: a string, at least 1 characters.
 pub const EntityArn: ShapeId = ShapeId(BASE + 41);
+/// `EntityType`: an enum of 2 values.
 pub const EntityType: ShapeId = ShapeId(BASE + 42);
+/// `EpochMilliseconds`: an integer, at least 0.
 pub const EpochMilliseconds: ShapeId = ShapeId(BASE + 43);
+/// `ErrorCode`: a string.
 pub const ErrorCode: ShapeId = ShapeId(BASE + 44);
+/// `ErrorMessage`: a string.
 pub const ErrorMessage: ShapeId = ShapeId(BASE + 45);
+/// `ErrorResult`: a structure of 2 members.
 pub const ErrorResult: ShapeId = ShapeId(BASE + 46);
+/// `ErrorResults`: a list of `ErrorResult`.
 pub const ErrorResults: ShapeId = ShapeId(BASE + 47);
+/// `EvaluateDataTableValuesRequest`: a structure of 6 members.
 pub const EvaluateDataTableValuesRequest: ShapeId = ShapeId(BASE + 48);
+/// `EvaluateDataTableValuesResponse`: a structure of 2 members.
 pub const EvaluateDataTableValuesResponse: ShapeId = ShapeId(BASE + 49);
+/// `Evaluation`: a structure of 11 members.
 pub const Evaluation: ShapeId = ShapeId(BASE + 50);
+/// `EvaluationAcknowledgement`: a structure of 3 members.
 pub const EvaluationAcknowledgement: ShapeId = ShapeId(BASE + 51);
+/// `EvaluationAcknowledgementSummary`: a structure of 3 members.
 pub const EvaluationAcknowledgementSummary: ShapeId = ShapeId(BASE + 52);
+/// `EvaluationAcknowledgerCommentString`: a string, 0 to 3072 characters.
 pub const EvaluationAcknowledgerCommentString: ShapeId = ShapeId(BASE + 53);
+/// `EvaluationAnswerData`: a union of 5 members.
 pub const EvaluationAnswerData: ShapeId = ShapeId(BASE + 54);
+/// `EvaluationAnswerDataNumericValue`: a number.
 pub const EvaluationAnswerDataNumericValue: ShapeId = ShapeId(BASE + 55);
+/// `EvaluationAnswerDataStringValue`: a string, 0 to 300 characters.
 pub const EvaluationAnswerDataStringValue: ShapeId = ShapeId(BASE + 56);
+/// `EvaluationAnswerDataStringValueList`: a list of strings.
 pub const EvaluationAnswerDataStringValueList: ShapeId = ShapeId(BASE + 57);
+/// `EvaluationAnswerInput`: a structure of 1 member.
 pub const EvaluationAnswerInput: ShapeId = ShapeId(BASE + 58);
+/// `EvaluationAnswerOutput`: a structure of 3 members.
 pub const EvaluationAnswerOutput: ShapeId = ShapeId(BASE + 59);
+/// `EvaluationAnswersInputMap`: a map from strings to `EvaluationAnswerInput`, 0 to 100 entries.
 pub const EvaluationAnswersInputMap: ShapeId = ShapeId(BASE + 60);
+/// `EvaluationAnswersOutputMap`: a map from strings to `EvaluationAnswerOutput`, 0 to 100 entries.
 pub const EvaluationAnswersOutputMap: ShapeId = ShapeId(BASE + 61);
+/// `EvaluationArn`: a string.
 pub const EvaluationArn: ShapeId = ShapeId(BASE + 62);
+/// `EvaluationAutomationRuleCategory`: a structure of 3 members.
 pub const EvaluationAutomationRuleCategory: ShapeId = ShapeId(BASE + 63);
+/// `EvaluationAutomationRuleCategoryList`: a list of `EvaluationAutomationRuleCategory`.
 pub const EvaluationAutomationRuleCategoryList: ShapeId = ShapeId(BASE + 64);
+/// `EvaluationContactLensAnswerAnalysisDetails`: a structure of 1 member.
 pub const EvaluationContactLensAnswerAnalysisDetails: ShapeId = ShapeId(BASE + 65);
+/// `EvaluationContactParticipant`: a structure of 2 members.
 pub const EvaluationContactParticipant: ShapeId = ShapeId(BASE + 66);
+/// `EvaluationForm`: a structure of 18 members.
 pub const EvaluationForm: ShapeId = ShapeId(BASE + 67);
+/// `EvaluationFormAutoEvaluationConfiguration`: a structure of 1 member.
 pub const EvaluationFormAutoEvaluationConfiguration: ShapeId = ShapeId(BASE + 68);
+/// `EvaluationFormContent`: a structure of 11 members.
 pub const EvaluationFormContent: ShapeId = ShapeId(BASE + 69);
+/// `EvaluationFormDescription`: a string.
 pub const EvaluationFormDescription: ShapeId = ShapeId(BASE + 70);
+/// `EvaluationFormId`: a string, 1 to 256 characters.
 pub const EvaluationFormId: ShapeId = ShapeId(BASE + 71);
+/// `EvaluationFormItem`: a union of 2 members.
 pub const EvaluationFormItem: ShapeId = ShapeId(BASE + 72);
+/// `EvaluationFormItemEnablementAction`: an enum of 2 values.
 pub const EvaluationFormItemEnablementAction: ShapeId = ShapeId(BASE + 73);
+/// `EvaluationFormItemEnablementCondition`: a structure of 2 members.
 pub const EvaluationFormItemEnablementCondition: ShapeId = ShapeId(BASE + 74);
+/// `EvaluationFormItemEnablementConditionOperand`: a union of 2 members.
 pub const EvaluationFormItemEnablementConditionOperand: ShapeId = ShapeId(BASE + 75);
+/// `EvaluationFormItemEnablementConditionOperandList`: a list of `EvaluationFormItemEnablementConditionOperand`.
 pub const EvaluationFormItemEnablementConditionOperandList: ShapeId = ShapeId(BASE + 76);
+/// `EvaluationFormItemEnablementConfiguration`: a structure of 3 members.
 pub const EvaluationFormItemEnablementConfiguration: ShapeId = ShapeId(BASE + 77);
+/// `EvaluationFormItemEnablementExpression`: a structure of 3 members.
 pub const EvaluationFormItemEnablementExpression: ShapeId = ShapeId(BASE + 78);
+/// `EvaluationFormItemEnablementOperator`: an enum of 2 values.
 pub const EvaluationFormItemEnablementOperator: ShapeId = ShapeId(BASE + 79);
+/// `EvaluationFormItemEnablementSource`: a structure of 2 members.
 pub const EvaluationFormItemEnablementSource: ShapeId = ShapeId(BASE + 80);
+/// `EvaluationFormItemEnablementSourceType`: an enum of 1 value.
 pub const EvaluationFormItemEnablementSourceType: ShapeId = ShapeId(BASE + 81);
+/// `EvaluationFormItemEnablementSourceValue`: a structure of 2 members.
 pub const EvaluationFormItemEnablementSourceValue: ShapeId = ShapeId(BASE + 82);
+/// `EvaluationFormItemEnablementSourceValueList`: a list of `EvaluationFormItemEnablementSourceValue`.
 pub const EvaluationFormItemEnablementSourceValueList: ShapeId = ShapeId(BASE + 83);
+/// `EvaluationFormItemEnablementSourceValueType`: an enum of 1 value.
 pub const EvaluationFormItemEnablementSourceValueType: ShapeId = ShapeId(BASE + 84);
+/// `EvaluationFormItemSourceValuesComparator`: an enum of 4 values.
 pub const EvaluationFormItemSourceValuesComparator: ShapeId = ShapeId(BASE + 85);
+/// `EvaluationFormItemWeight`: a number.
 pub const EvaluationFormItemWeight: ShapeId = ShapeId(BASE + 86);
+/// `EvaluationFormItemsList`: a list of `EvaluationFormItem`.
 pub const EvaluationFormItemsList: ShapeId = ShapeId(BASE + 87);
+/// `EvaluationFormLanguageCode`: an enum of 9 values.
 pub const EvaluationFormLanguageCode: ShapeId = ShapeId(BASE + 88);
+/// `EvaluationFormLanguageConfiguration`: a structure of 1 member.
 pub const EvaluationFormLanguageConfiguration: ShapeId = ShapeId(BASE + 89);
+/// `EvaluationFormMultiSelectQuestionAutomation`: a structure of 3 members.
 pub const EvaluationFormMultiSelectQuestionAutomation: ShapeId = ShapeId(BASE + 90);
-
+/// `EvaluationFormMultiSelectQuestionAutomationOption`: a union of 1 member.
 pub const EvaluationFormMultiSelectQuestionAutomationOption: ShapeId = ShapeId(
     BASE + 91,
 );
 
+/// `EvaluationFormMultiSelectQuestionAutomationOptionList`: a list of `EvaluationFormMultiSelectQuestionAutomationOption`.
 pub const EvaluationFormMultiSelectQuestionAutomationOptionList: ShapeId = ShapeId(
     BASE + 92,
 );
 
+/// `EvaluationFormMultiSelectQuestionDisplayMode`: an enum of 2 values.
 pub const EvaluationFormMultiSelectQuestionDisplayMode: ShapeId = ShapeId(BASE + 93);
+/// `EvaluationFormMultiSelectQuestionOption`: a structure of 2 members.
 pub const EvaluationFormMultiSelectQuestionOption: ShapeId = ShapeId(BASE + 94);
+/// `EvaluationFormMultiSelectQuestionOptionList`: a list of `EvaluationFormMultiSelectQuestionOption`.
 pub const EvaluationFormMultiSelectQuestionOptionList: ShapeId = ShapeId(BASE + 95);
+/// `EvaluationFormMultiSelectQuestionOptionText`: a string, 0 to 128 characters.
 pub const EvaluationFormMultiSelectQuestionOptionText: ShapeId = ShapeId(BASE + 96);
+/// `EvaluationFormMultiSelectQuestionProperties`: a structure of 3 members.
 pub const EvaluationFormMultiSelectQuestionProperties: ShapeId = ShapeId(BASE + 97);
+/// `EvaluationFormNumericQuestionAutomation`: a union of 2 members.
 pub const EvaluationFormNumericQuestionAutomation: ShapeId = ShapeId(BASE + 98);
+/// `EvaluationFormNumericQuestionOption`: a structure of 5 members.
 pub const EvaluationFormNumericQuestionOption: ShapeId = ShapeId(BASE + 99);
+/// `EvaluationFormNumericQuestionOptionList`: a list of `EvaluationFormNumericQuestionOption`.
 pub const EvaluationFormNumericQuestionOptionList: ShapeId = ShapeId(BASE + 100);
+/// `EvaluationFormNumericQuestionProperties`: a structure of 4 members.
 pub const EvaluationFormNumericQuestionProperties: ShapeId = ShapeId(BASE + 101);
+/// `EvaluationFormQuestion`: a structure of 8 members.
 pub const EvaluationFormQuestion: ShapeId = ShapeId(BASE + 102);
+/// `EvaluationFormQuestionAnswerScore`: an integer.
 pub const EvaluationFormQuestionAnswerScore: ShapeId = ShapeId(BASE + 103);
+/// `EvaluationFormQuestionAutomationAnswerSource`: a structure of 1 member.
 pub const EvaluationFormQuestionAutomationAnswerSource: ShapeId = ShapeId(BASE + 104);
-
+/// `EvaluationFormQuestionAutomationAnswerSourceType`: an enum of 2 values.
 pub const EvaluationFormQuestionAutomationAnswerSourceType: ShapeId = ShapeId(
     BASE + 105,
 );
 
+/// `EvaluationFormQuestionInstructions`: a string.
 pub const EvaluationFormQuestionInstructions: ShapeId = ShapeId(BASE + 106);
+/// `EvaluationFormQuestionTitle`: a string.
 pub const EvaluationFormQuestionTitle: ShapeId = ShapeId(BASE + 107);
+/// `EvaluationFormQuestionType`: an enum of 5 values.
 pub const EvaluationFormQuestionType: ShapeId = ShapeId(BASE + 108);
+/// `EvaluationFormQuestionTypeProperties`: a union of 4 members.
 pub const EvaluationFormQuestionTypeProperties: ShapeId = ShapeId(BASE + 109);
+/// `EvaluationFormScoringMode`: an enum of 2 values.
 pub const EvaluationFormScoringMode: ShapeId = ShapeId(BASE + 110);
+/// `EvaluationFormScoringStatus`: an enum of 2 values.
 pub const EvaluationFormScoringStatus: ShapeId = ShapeId(BASE + 111);
+/// `EvaluationFormScoringStrategy`: a structure of 2 members.
 pub const EvaluationFormScoringStrategy: ShapeId = ShapeId(BASE + 112);
+/// `EvaluationFormSearchConditionList`: a list of `EvaluationFormSearchCriteria`.
 pub const EvaluationFormSearchConditionList: ShapeId = ShapeId(BASE + 113);
+/// `EvaluationFormSearchCriteria`: a structure of 6 members.
 pub const EvaluationFormSearchCriteria: ShapeId = ShapeId(BASE + 114);
+/// `EvaluationFormSearchFilter`: a structure of 1 member.
 pub const EvaluationFormSearchFilter: ShapeId = ShapeId(BASE + 115);
+/// `EvaluationFormSearchSummary`: a structure of 17 members.
 pub const EvaluationFormSearchSummary: ShapeId = ShapeId(BASE + 116);
+/// `EvaluationFormSearchSummaryList`: a list of `EvaluationFormSearchSummary`.
 pub const EvaluationFormSearchSummaryList: ShapeId = ShapeId(BASE + 117);
+/// `EvaluationFormSection`: a structure of 5 members.
 pub const EvaluationFormSection: ShapeId = ShapeId(BASE + 118);
+/// `EvaluationFormSectionTitle`: a string.
 pub const EvaluationFormSectionTitle: ShapeId = ShapeId(BASE + 119);
+/// `EvaluationFormSingleSelectQuestionAutomation`: a structure of 3 members.
 pub const EvaluationFormSingleSelectQuestionAutomation: ShapeId = ShapeId(BASE + 120);
-
+/// `EvaluationFormSingleSelectQuestionAutomationOption`: a union of 1 member.
 pub const EvaluationFormSingleSelectQuestionAutomationOption: ShapeId = ShapeId(
     BASE + 121,
 );
 
+/// `EvaluationFormSingleSelectQuestionAutomationOptionList`: a list of `EvaluationFormSingleSelectQuestionAutomationOption`.
 pub const EvaluationFormSingleSelectQuestionAutomationOptionList: ShapeId = ShapeId(
     BASE + 122,
 );
 
+/// `EvaluationFormSingleSelectQuestionDisplayMode`: an enum of 2 values.
 pub const EvaluationFormSingleSelectQuestionDisplayMode: ShapeId = ShapeId(BASE + 123);
+/// `EvaluationFormSingleSelectQuestionOption`: a structure of 5 members.
 pub const EvaluationFormSingleSelectQuestionOption: ShapeId = ShapeId(BASE + 124);
+/// `EvaluationFormSingleSelectQuestionOptionList`: a list of `EvaluationFormSingleSelectQuestionOption`.
 pub const EvaluationFormSingleSelectQuestionOptionList: ShapeId = ShapeId(BASE + 125);
+/// `EvaluationFormSingleSelectQuestionOptionText`: a string.
 pub const EvaluationFormSingleSelectQuestionOptionText: ShapeId = ShapeId(BASE + 126);
+/// `EvaluationFormSingleSelectQuestionProperties`: a structure of 3 members.
 pub const EvaluationFormSingleSelectQuestionProperties: ShapeId = ShapeId(BASE + 127);
+/// `EvaluationFormSummary`: a structure of 11 members.
 pub const EvaluationFormSummary: ShapeId = ShapeId(BASE + 128);
+/// `EvaluationFormSummaryList`: a list of `EvaluationFormSummary`.
 pub const EvaluationFormSummaryList: ShapeId = ShapeId(BASE + 129);
+/// `EvaluationFormTargetConfiguration`: a structure of 1 member.
 pub const EvaluationFormTargetConfiguration: ShapeId = ShapeId(BASE + 130);
+/// `EvaluationFormTextQuestionAutomation`: a structure of 1 member.
 pub const EvaluationFormTextQuestionAutomation: ShapeId = ShapeId(BASE + 131);
+/// `EvaluationFormTextQuestionProperties`: a structure of 1 member.
 pub const EvaluationFormTextQuestionProperties: ShapeId = ShapeId(BASE + 132);
+/// `EvaluationFormTitle`: a string.
 pub const EvaluationFormTitle: ShapeId = ShapeId(BASE + 133);
+/// `EvaluationFormVersionIsLocked`: a boolean.
 pub const EvaluationFormVersionIsLocked: ShapeId = ShapeId(BASE + 134);
+/// `EvaluationFormVersionStatus`: an enum of 2 values.
 pub const EvaluationFormVersionStatus: ShapeId = ShapeId(BASE + 135);
+/// `EvaluationFormVersionSummary`: a structure of 9 members.
 pub const EvaluationFormVersionSummary: ShapeId = ShapeId(BASE + 136);
+/// `EvaluationFormVersionSummaryList`: a list of `EvaluationFormVersionSummary`.
 pub const EvaluationFormVersionSummaryList: ShapeId = ShapeId(BASE + 137);
+/// `EvaluationGenAIAnswerAnalysisDetails`: a structure of 2 members.
 pub const EvaluationGenAIAnswerAnalysisDetails: ShapeId = ShapeId(BASE + 138);
+/// `EvaluationId`: a string.
 pub const EvaluationId: ShapeId = ShapeId(BASE + 139);
+/// `EvaluationMetadata`: a structure of 10 members.
 pub const EvaluationMetadata: ShapeId = ShapeId(BASE + 140);
+/// `EvaluationNote`: a structure of 1 member.
 pub const EvaluationNote: ShapeId = ShapeId(BASE + 141);
+/// `EvaluationNoteString`: a string, 0 to 3072 characters.
 pub const EvaluationNoteString: ShapeId = ShapeId(BASE + 142);
+/// `EvaluationNotesMap`: a map from strings to `EvaluationNote`, 0 to 100 entries.
 pub const EvaluationNotesMap: ShapeId = ShapeId(BASE + 143);
+/// `EvaluationQuestionAnswerAnalysisDetails`: a union of 2 members.
 pub const EvaluationQuestionAnswerAnalysisDetails: ShapeId = ShapeId(BASE + 144);
+/// `EvaluationQuestionAnswerAnalysisType`: an enum of 2 values.
 pub const EvaluationQuestionAnswerAnalysisType: ShapeId = ShapeId(BASE + 145);
+/// `EvaluationQuestionInputDetails`: a structure of 1 member.
 pub const EvaluationQuestionInputDetails: ShapeId = ShapeId(BASE + 146);
+/// `EvaluationReviewConfiguration`: a structure of 2 members.
 pub const EvaluationReviewConfiguration: ShapeId = ShapeId(BASE + 147);
+/// `EvaluationReviewMetadata`: a structure of 6 members.
 pub const EvaluationReviewMetadata: ShapeId = ShapeId(BASE + 148);
+/// `EvaluationReviewNotificationRecipient`: a structure of 2 members.
 pub const EvaluationReviewNotificationRecipient: ShapeId = ShapeId(BASE + 149);
+/// `EvaluationReviewNotificationRecipientList`: a list of `EvaluationReviewNotificationRecipient`, at least 1 items.
 pub const EvaluationReviewNotificationRecipientList: ShapeId = ShapeId(BASE + 150);
+/// `EvaluationReviewNotificationRecipientType`: an enum of 1 value.
 pub const EvaluationReviewNotificationRecipientType: ShapeId = ShapeId(BASE + 151);
+/// `EvaluationReviewNotificationRecipientValue`: a structure of 1 member.
 pub const EvaluationReviewNotificationRecipientValue: ShapeId = ShapeId(BASE + 152);
+/// `EvaluationReviewRequestComment`: a structure of 3 members.
 pub const EvaluationReviewRequestComment: ShapeId = ShapeId(BASE + 153);
+/// `EvaluationReviewRequestCommentContent`: a string, 0 to 500 characters.
 pub const EvaluationReviewRequestCommentContent: ShapeId = ShapeId(BASE + 154);
+/// `EvaluationReviewRequestCommentList`: a list of `EvaluationReviewRequestComment`, 0 to 1 items.
 pub const EvaluationReviewRequestCommentList: ShapeId = ShapeId(BASE + 155);
+/// `EvaluationScore`: a structure of 4 members.
 pub const EvaluationScore: ShapeId = ShapeId(BASE + 156);
+/// `EvaluationScorePercentage`: a number, 0 to 100.
 pub const EvaluationScorePercentage: ShapeId = ShapeId(BASE + 157);
+/// `EvaluationScoresMap`: a map from strings to `EvaluationScore`, 0 to 100 entries.
 pub const EvaluationScoresMap: ShapeId = ShapeId(BASE + 158);
+/// `EvaluationSearchConditionList`: a list of `EvaluationSearchCriteria`.
 pub const EvaluationSearchConditionList: ShapeId = ShapeId(BASE + 159);
+/// `EvaluationSearchCriteria`: a structure of 7 members.
 pub const EvaluationSearchCriteria: ShapeId = ShapeId(BASE + 160);
+/// `EvaluationSearchFilter`: a structure of 1 member.
 pub const EvaluationSearchFilter: ShapeId = ShapeId(BASE + 161);
+/// `EvaluationSearchMetadata`: a structure of 16 members.
 pub const EvaluationSearchMetadata: ShapeId = ShapeId(BASE + 162);
+/// `EvaluationSearchSummary`: a structure of 11 members.
 pub const EvaluationSearchSummary: ShapeId = ShapeId(BASE + 163);
+/// `EvaluationSearchSummaryList`: a list of `EvaluationSearchSummary`.
 pub const EvaluationSearchSummaryList: ShapeId = ShapeId(BASE + 164);
+/// `EvaluationStatus`: an enum of 4 values.
 pub const EvaluationStatus: ShapeId = ShapeId(BASE + 165);
+/// `EvaluationSuggestedAnswer`: a structure of 5 members.
 pub const EvaluationSuggestedAnswer: ShapeId = ShapeId(BASE + 166);
+/// `EvaluationSuggestedAnswerJustification`: a string, at least 1 characters.
 pub const EvaluationSuggestedAnswerJustification: ShapeId = ShapeId(BASE + 167);
+/// `EvaluationSuggestedAnswerStatus`: an enum of 3 values.
 pub const EvaluationSuggestedAnswerStatus: ShapeId = ShapeId(BASE + 168);
+/// `EvaluationSuggestedAnswerTranscriptMillisOffset`: an integer, at least 0.
 pub const EvaluationSuggestedAnswerTranscriptMillisOffset: ShapeId = ShapeId(BASE + 169);
-
+/// `EvaluationSuggestedAnswerTranscriptMillisecondOffsets`: a structure of 1 member.
 pub const EvaluationSuggestedAnswerTranscriptMillisecondOffsets: ShapeId = ShapeId(
     BASE + 170,
 );
 
+/// `EvaluationSuggestedAnswerTranscriptSegment`: a string.
 pub const EvaluationSuggestedAnswerTranscriptSegment: ShapeId = ShapeId(BASE + 171);
+/// `EvaluationSuggestedAnswersList`: a list of `EvaluationSuggestedAnswer`.
 pub const EvaluationSuggestedAnswersList: ShapeId = ShapeId(BASE + 172);
+/// `EvaluationSummary`: a structure of 15 members.
 pub const EvaluationSummary: ShapeId = ShapeId(BASE + 173);
+/// `EvaluationSummaryList`: a list of `EvaluationSummary`.
 pub const EvaluationSummaryList: ShapeId = ShapeId(BASE + 174);
+/// `EvaluationTranscriptPointOfInterest`: a structure of 2 members.
 pub const EvaluationTranscriptPointOfInterest: ShapeId = ShapeId(BASE + 175);
+/// `EvaluationTranscriptPointsOfInterest`: a list of `EvaluationTranscriptPointOfInterest`, 0 to 100 items.
 pub const EvaluationTranscriptPointsOfInterest: ShapeId = ShapeId(BASE + 176);
+/// `EvaluationTranscriptType`: an enum of 2 values.
 pub const EvaluationTranscriptType: ShapeId = ShapeId(BASE + 177);
+/// `EvaluationType`: an enum of 2 values.
 pub const EvaluationType: ShapeId = ShapeId(BASE + 178);
+/// `EvaluatorUserUnion`: a union of 1 member.
 pub const EvaluatorUserUnion: ShapeId = ShapeId(BASE + 179);
+/// `EventBridgeActionDefinition`: a structure of 1 member.
 pub const EventBridgeActionDefinition: ShapeId = ShapeId(BASE + 180);
+/// `EventBridgeActionName`: a string, 1 to 100 characters.
 pub const EventBridgeActionName: ShapeId = ShapeId(BASE + 181);
+/// `EventSourceName`: an enum of 13 values.
 pub const EventSourceName: ShapeId = ShapeId(BASE + 182);
+/// `ExecutionRecord`: a structure of 4 members.
 pub const ExecutionRecord: ShapeId = ShapeId(BASE + 183);
+/// `ExecutionRecordList`: a list of `ExecutionRecord`.
 pub const ExecutionRecordList: ShapeId = ShapeId(BASE + 184);
+/// `ExecutionRecordStatus`: an enum of 4 values.
 pub const ExecutionRecordStatus: ShapeId = ShapeId(BASE + 185);
+/// `ExecutionRecordString`: a string.
 pub const ExecutionRecordString: ShapeId = ShapeId(BASE + 186);
+/// `Expiry`: a structure of 2 members.
 pub const Expiry: ShapeId = ShapeId(BASE + 187);
+/// `ExpiryDurationInMinutes`: an integer.
 pub const ExpiryDurationInMinutes: ShapeId = ShapeId(BASE + 188);
+/// `ExportLocation`: a string.
 pub const ExportLocation: ShapeId = ShapeId(BASE + 189);
+/// `Expression`: a structure of 4 members.
 pub const Expression: ShapeId = ShapeId(BASE + 190);
+/// `Expressions`: a list of `Expression`.
 pub const Expressions: ShapeId = ShapeId(BASE + 191);
+/// `ExtensionConfiguration`: a structure of 1 member.
 pub const ExtensionConfiguration: ShapeId = ShapeId(BASE + 192);
+/// `ExternalInvocationConfiguration`: a structure of 1 member.
 pub const ExternalInvocationConfiguration: ShapeId = ShapeId(BASE + 193);
 
 pub(super) const ROWS: &[Shape] = &[

@@ -10,43 +10,81 @@ use crate::model::*;
 /// The position of this part's first row in the module's rows.
 const BASE: u32 = 840;
 
+/// `FailedBatchAssociationSummary`: a structure of 3 members.
 pub const FailedBatchAssociationSummary: ShapeId = ShapeId(BASE);
+/// `FailedBatchAssociationSummaryList`: a list of `FailedBatchAssociationSummary`.
 pub const FailedBatchAssociationSummaryList: ShapeId = ShapeId(BASE + 1);
+/// `FailedRequest`: a structure of 3 members.
 pub const FailedRequest: ShapeId = ShapeId(BASE + 2);
+/// `FailedRequestList`: a list of `FailedRequest`.
 pub const FailedRequestList: ShapeId = ShapeId(BASE + 3);
+/// `FailureReasonCode`: an enum of 11 values.
 pub const FailureReasonCode: ShapeId = ShapeId(BASE + 4);
+/// `FieldStringValue`: a string, 0 to 500 characters.
 pub const FieldStringValue: ShapeId = ShapeId(BASE + 5);
+/// `FieldValue`: a structure of 2 members.
 pub const FieldValue: ShapeId = ShapeId(BASE + 6);
+/// `FieldValueId`: a string, 1 to 500 characters.
 pub const FieldValueId: ShapeId = ShapeId(BASE + 7);
+/// `FieldValueUnion`: a structure of 4 members.
 pub const FieldValueUnion: ShapeId = ShapeId(BASE + 8);
+/// `FieldValues`: a list of `FieldValue`.
 pub const FieldValues: ShapeId = ShapeId(BASE + 9);
+/// `FileExtension`: a string, 1 to 10 characters.
 pub const FileExtension: ShapeId = ShapeId(BASE + 10);
+/// `FileId`: a string, 1 to 256 characters.
 pub const FileId: ShapeId = ShapeId(BASE + 11);
+/// `FileIdList`: a list of strings, 1 to 100 items.
 pub const FileIdList: ShapeId = ShapeId(BASE + 12);
+/// `FileName`: a string, 1 to 256 characters.
 pub const FileName: ShapeId = ShapeId(BASE + 13);
+/// `FileSizeInBytes`: an integer, at least 1.
 pub const FileSizeInBytes: ShapeId = ShapeId(BASE + 14);
+/// `FileStatusType`: an enum of 4 values.
 pub const FileStatusType: ShapeId = ShapeId(BASE + 15);
+/// `FileUseCaseType`: an enum of 6 values.
 pub const FileUseCaseType: ShapeId = ShapeId(BASE + 16);
+/// `FilterV2`: a structure of 3 members.
 pub const FilterV2: ShapeId = ShapeId(BASE + 17);
+/// `FilterV2StringCondition`: a structure of 1 member.
 pub const FilterV2StringCondition: ShapeId = ShapeId(BASE + 18);
+/// `FilterV2StringConditionComparisonOperator`: an enum of 1 value.
 pub const FilterV2StringConditionComparisonOperator: ShapeId = ShapeId(BASE + 19);
+/// `FilterValueList`: a list of strings, 1 to 100 items.
 pub const FilterValueList: ShapeId = ShapeId(BASE + 20);
+/// `Filters`: a structure of 7 members.
 pub const Filters: ShapeId = ShapeId(BASE + 21);
+/// `FiltersV2List`: a list of `FilterV2`, 1 to 5 items.
 pub const FiltersV2List: ShapeId = ShapeId(BASE + 22);
+/// `FlowAssociationResourceType`: an enum of 5 values.
 pub const FlowAssociationResourceType: ShapeId = ShapeId(BASE + 23);
+/// `FlowAssociationSummary`: a structure of 3 members.
 pub const FlowAssociationSummary: ShapeId = ShapeId(BASE + 24);
+/// `FlowAssociationSummaryList`: a list of `FlowAssociationSummary`.
 pub const FlowAssociationSummaryList: ShapeId = ShapeId(BASE + 25);
+/// `FlowContentSha256`: a string, 1 to 64 characters.
 pub const FlowContentSha256: ShapeId = ShapeId(BASE + 26);
+/// `FlowModule`: a structure of 2 members.
 pub const FlowModule: ShapeId = ShapeId(BASE + 27);
+/// `FlowModuleContentSha256`: a string, 1 to 64 characters.
 pub const FlowModuleContentSha256: ShapeId = ShapeId(BASE + 28);
+/// `FlowModuleId`: a string, 1 to 128 characters.
 pub const FlowModuleId: ShapeId = ShapeId(BASE + 29);
+/// `FlowModuleSettings`: a string.
 pub const FlowModuleSettings: ShapeId = ShapeId(BASE + 30);
+/// `FlowModuleType`: an enum of 1 value.
 pub const FlowModuleType: ShapeId = ShapeId(BASE + 31);
+/// `FlowQuickConnectConfig`: a structure of 1 member.
 pub const FlowQuickConnectConfig: ShapeId = ShapeId(BASE + 32);
+/// `FontFamily`: a structure of 1 member.
 pub const FontFamily: ShapeId = ShapeId(BASE + 33);
+/// `FormId`: a string.
 pub const FormId: ShapeId = ShapeId(BASE + 34);
+/// `FragmentNumber`: a string, 0 to 128 characters.
 pub const FragmentNumber: ShapeId = ShapeId(BASE + 35);
+/// `FunctionArn`: a string, 1 to 140 characters.
 pub const FunctionArn: ShapeId = ShapeId(BASE + 36);
+/// `FunctionArnsList`: a list of strings.
 pub const FunctionArnsList: ShapeId = ShapeId(BASE + 37);
 
 pub(super) const ROWS: &[Shape] = &[

@@ -10,40 +10,75 @@ use crate::model::*;
 /// The position of this part's first row in the module's rows.
 const BASE: u32 = 878;
 
+/// `GetAttachedFileRequest`: a structure of 4 members.
 pub const GetAttachedFileRequest: ShapeId = ShapeId(BASE);
+/// `GetAttachedFileResponse`: a structure of 11 members.
 pub const GetAttachedFileResponse: ShapeId = ShapeId(BASE + 1);
+/// `GetContactAttributesRequest`: a structure of 2 members.
 pub const GetContactAttributesRequest: ShapeId = ShapeId(BASE + 2);
+/// `GetContactAttributesResponse`: a structure of 1 member.
 pub const GetContactAttributesResponse: ShapeId = ShapeId(BASE + 3);
+/// `GetContactMetricsRequest`: a structure of 3 members.
 pub const GetContactMetricsRequest: ShapeId = ShapeId(BASE + 4);
+/// `GetContactMetricsResponse`: a structure of 3 members.
 pub const GetContactMetricsResponse: ShapeId = ShapeId(BASE + 5);
+/// `GetCurrentMetricDataRequest`: a structure of 7 members.
 pub const GetCurrentMetricDataRequest: ShapeId = ShapeId(BASE + 6);
+/// `GetCurrentMetricDataResponse`: a structure of 4 members.
 pub const GetCurrentMetricDataResponse: ShapeId = ShapeId(BASE + 7);
+/// `GetCurrentUserDataRequest`: a structure of 4 members.
 pub const GetCurrentUserDataRequest: ShapeId = ShapeId(BASE + 8);
+/// `GetCurrentUserDataResponse`: a structure of 3 members.
 pub const GetCurrentUserDataResponse: ShapeId = ShapeId(BASE + 9);
+/// `GetEffectiveHoursOfOperationsRequest`: a structure of 4 members.
 pub const GetEffectiveHoursOfOperationsRequest: ShapeId = ShapeId(BASE + 10);
+/// `GetEffectiveHoursOfOperationsResponse`: a structure of 3 members.
 pub const GetEffectiveHoursOfOperationsResponse: ShapeId = ShapeId(BASE + 11);
+/// `GetFederationTokenRequest`: a structure of 1 member.
 pub const GetFederationTokenRequest: ShapeId = ShapeId(BASE + 12);
+/// `GetFederationTokenResponse`: a structure of 4 members.
 pub const GetFederationTokenResponse: ShapeId = ShapeId(BASE + 13);
+/// `GetFlowAssociationRequest`: a structure of 3 members.
 pub const GetFlowAssociationRequest: ShapeId = ShapeId(BASE + 14);
+/// `GetFlowAssociationResponse`: a structure of 3 members.
 pub const GetFlowAssociationResponse: ShapeId = ShapeId(BASE + 15);
+/// `GetMetricDataRequest`: a structure of 8 members.
 pub const GetMetricDataRequest: ShapeId = ShapeId(BASE + 16);
+/// `GetMetricDataResponse`: a structure of 2 members.
 pub const GetMetricDataResponse: ShapeId = ShapeId(BASE + 17);
+/// `GetMetricDataV2Request`: a structure of 9 members.
 pub const GetMetricDataV2Request: ShapeId = ShapeId(BASE + 18);
+/// `GetMetricDataV2Response`: a structure of 2 members.
 pub const GetMetricDataV2Response: ShapeId = ShapeId(BASE + 19);
+/// `GetPromptFileRequest`: a structure of 2 members.
 pub const GetPromptFileRequest: ShapeId = ShapeId(BASE + 20);
+/// `GetPromptFileResponse`: a structure of 3 members.
 pub const GetPromptFileResponse: ShapeId = ShapeId(BASE + 21);
+/// `GetTaskTemplateRequest`: a structure of 3 members.
 pub const GetTaskTemplateRequest: ShapeId = ShapeId(BASE + 22);
+/// `GetTaskTemplateResponse`: a structure of 14 members.
 pub const GetTaskTemplateResponse: ShapeId = ShapeId(BASE + 23);
+/// `GetTestCaseExecutionSummaryRequest`: a structure of 3 members.
 pub const GetTestCaseExecutionSummaryRequest: ShapeId = ShapeId(BASE + 24);
+/// `GetTestCaseExecutionSummaryResponse`: a structure of 4 members.
 pub const GetTestCaseExecutionSummaryResponse: ShapeId = ShapeId(BASE + 25);
+/// `GetTrafficDistributionRequest`: a structure of 1 member.
 pub const GetTrafficDistributionRequest: ShapeId = ShapeId(BASE + 26);
+/// `GetTrafficDistributionResponse`: a structure of 5 members.
 pub const GetTrafficDistributionResponse: ShapeId = ShapeId(BASE + 27);
+/// `GlobalResiliencyMetadata`: a structure of 3 members.
 pub const GlobalResiliencyMetadata: ShapeId = ShapeId(BASE + 28);
+/// `GlobalSignInEndpoint`: a string, 1 to 128 characters.
 pub const GlobalSignInEndpoint: ShapeId = ShapeId(BASE + 29);
+/// `GranularAccessControlConfiguration`: a structure of 1 member.
 pub const GranularAccessControlConfiguration: ShapeId = ShapeId(BASE + 30);
+/// `Grouping`: an enum of 7 values.
 pub const Grouping: ShapeId = ShapeId(BASE + 31);
+/// `GroupingV2`: a string.
 pub const GroupingV2: ShapeId = ShapeId(BASE + 32);
+/// `Groupings`: a list of `Grouping`, 0 to 2 items.
 pub const Groupings: ShapeId = ShapeId(BASE + 33);
+/// `GroupingsV2`: a list of strings, 0 to 4 items.
 pub const GroupingsV2: ShapeId = ShapeId(BASE + 34);
 
 pub(super) const ROWS: &[Shape] = &[

@@ -10,57 +10,109 @@ use crate::model::*;
 /// The position of this part's first row in the module's rows.
 const BASE: u32 = 913;
 
+/// `HierarchyGroup`: a structure of 8 members.
 pub const HierarchyGroup: ShapeId = ShapeId(BASE);
+/// `HierarchyGroupCondition`: a structure of 2 members.
 pub const HierarchyGroupCondition: ShapeId = ShapeId(BASE + 1);
+/// `HierarchyGroupId`: a string.
 pub const HierarchyGroupId: ShapeId = ShapeId(BASE + 2);
+/// `HierarchyGroupIdList`: a list of strings, 0 to 10 items.
 pub const HierarchyGroupIdList: ShapeId = ShapeId(BASE + 3);
+/// `HierarchyGroupMatchType`: an enum of 2 values.
 pub const HierarchyGroupMatchType: ShapeId = ShapeId(BASE + 4);
+/// `HierarchyGroupName`: a string.
 pub const HierarchyGroupName: ShapeId = ShapeId(BASE + 5);
+/// `HierarchyGroupSummary`: a structure of 5 members.
 pub const HierarchyGroupSummary: ShapeId = ShapeId(BASE + 6);
+/// `HierarchyGroupSummaryList`: a list of `HierarchyGroupSummary`.
 pub const HierarchyGroupSummaryList: ShapeId = ShapeId(BASE + 7);
+/// `HierarchyGroupSummaryReference`: a structure of 2 members.
 pub const HierarchyGroupSummaryReference: ShapeId = ShapeId(BASE + 8);
+/// `HierarchyGroups`: a structure of 5 members.
 pub const HierarchyGroups: ShapeId = ShapeId(BASE + 9);
+/// `HierarchyLevel`: a structure of 5 members.
 pub const HierarchyLevel: ShapeId = ShapeId(BASE + 10);
+/// `HierarchyLevelId`: a string.
 pub const HierarchyLevelId: ShapeId = ShapeId(BASE + 11);
+/// `HierarchyLevelName`: a string.
 pub const HierarchyLevelName: ShapeId = ShapeId(BASE + 12);
+/// `HierarchyLevelUpdate`: a structure of 1 member.
 pub const HierarchyLevelUpdate: ShapeId = ShapeId(BASE + 13);
+/// `HierarchyPath`: a structure of 5 members.
 pub const HierarchyPath: ShapeId = ShapeId(BASE + 14);
+/// `HierarchyPathReference`: a structure of 5 members.
 pub const HierarchyPathReference: ShapeId = ShapeId(BASE + 15);
+/// `HierarchyRestrictedResourceList`: a list of strings.
 pub const HierarchyRestrictedResourceList: ShapeId = ShapeId(BASE + 16);
+/// `HierarchyRestrictedResourceName`: a string, 1 to 128 characters.
 pub const HierarchyRestrictedResourceName: ShapeId = ShapeId(BASE + 17);
+/// `HierarchyStructure`: a structure of 5 members.
 pub const HierarchyStructure: ShapeId = ShapeId(BASE + 18);
+/// `HierarchyStructureUpdate`: a structure of 5 members.
 pub const HierarchyStructureUpdate: ShapeId = ShapeId(BASE + 19);
+/// `HistoricalMetric`: a structure of 4 members.
 pub const HistoricalMetric: ShapeId = ShapeId(BASE + 20);
+/// `HistoricalMetricData`: a structure of 2 members.
 pub const HistoricalMetricData: ShapeId = ShapeId(BASE + 21);
+/// `HistoricalMetricDataCollections`: a list of `HistoricalMetricData`.
 pub const HistoricalMetricDataCollections: ShapeId = ShapeId(BASE + 22);
+/// `HistoricalMetricName`: an enum of 25 values.
 pub const HistoricalMetricName: ShapeId = ShapeId(BASE + 23);
+/// `HistoricalMetricResult`: a structure of 2 members.
 pub const HistoricalMetricResult: ShapeId = ShapeId(BASE + 24);
+/// `HistoricalMetricResults`: a list of `HistoricalMetricResult`.
 pub const HistoricalMetricResults: ShapeId = ShapeId(BASE + 25);
+/// `HistoricalMetrics`: a list of `HistoricalMetric`.
 pub const HistoricalMetrics: ShapeId = ShapeId(BASE + 26);
+/// `Hours`: an integer, 0 to 87600.
 pub const Hours: ShapeId = ShapeId(BASE + 27);
+/// `Hours24Format`: an integer, 0 to 23.
 pub const Hours24Format: ShapeId = ShapeId(BASE + 28);
+/// `HoursOfOperation`: a structure of 10 members.
 pub const HoursOfOperation: ShapeId = ShapeId(BASE + 29);
+/// `HoursOfOperationConfig`: a structure of 3 members.
 pub const HoursOfOperationConfig: ShapeId = ShapeId(BASE + 30);
+/// `HoursOfOperationConfigList`: a list of `HoursOfOperationConfig`, 0 to 100 items.
 pub const HoursOfOperationConfigList: ShapeId = ShapeId(BASE + 31);
+/// `HoursOfOperationDays`: an enum of 7 values.
 pub const HoursOfOperationDays: ShapeId = ShapeId(BASE + 32);
+/// `HoursOfOperationDescription`: a string, 1 to 250 characters.
 pub const HoursOfOperationDescription: ShapeId = ShapeId(BASE + 33);
+/// `HoursOfOperationId`: a string.
 pub const HoursOfOperationId: ShapeId = ShapeId(BASE + 34);
+/// `HoursOfOperationList`: a list of `HoursOfOperation`.
 pub const HoursOfOperationList: ShapeId = ShapeId(BASE + 35);
+/// `HoursOfOperationName`: a string.
 pub const HoursOfOperationName: ShapeId = ShapeId(BASE + 36);
+/// `HoursOfOperationOverride`: a structure of 10 members.
 pub const HoursOfOperationOverride: ShapeId = ShapeId(BASE + 37);
+/// `HoursOfOperationOverrideConfig`: a structure of 3 members.
 pub const HoursOfOperationOverrideConfig: ShapeId = ShapeId(BASE + 38);
+/// `HoursOfOperationOverrideConfigList`: a list of `HoursOfOperationOverrideConfig`, 0 to 100 items.
 pub const HoursOfOperationOverrideConfigList: ShapeId = ShapeId(BASE + 39);
+/// `HoursOfOperationOverrideId`: a string, 1 to 36 characters.
 pub const HoursOfOperationOverrideId: ShapeId = ShapeId(BASE + 40);
+/// `HoursOfOperationOverrideList`: a list of `HoursOfOperationOverride`.
 pub const HoursOfOperationOverrideList: ShapeId = ShapeId(BASE + 41);
+/// `HoursOfOperationOverrideSearchConditionList`: a list of `HoursOfOperationOverrideSearchCriteria`.
 pub const HoursOfOperationOverrideSearchConditionList: ShapeId = ShapeId(BASE + 42);
+/// `HoursOfOperationOverrideSearchCriteria`: a structure of 4 members.
 pub const HoursOfOperationOverrideSearchCriteria: ShapeId = ShapeId(BASE + 43);
+/// `HoursOfOperationOverrideYearMonthDayDateFormat`: a string.
 pub const HoursOfOperationOverrideYearMonthDayDateFormat: ShapeId = ShapeId(BASE + 44);
+/// `HoursOfOperationSearchConditionList`: a list of `HoursOfOperationSearchCriteria`.
 pub const HoursOfOperationSearchConditionList: ShapeId = ShapeId(BASE + 45);
+/// `HoursOfOperationSearchCriteria`: a structure of 3 members.
 pub const HoursOfOperationSearchCriteria: ShapeId = ShapeId(BASE + 46);
+/// `HoursOfOperationSearchFilter`: a structure of 1 member.
 pub const HoursOfOperationSearchFilter: ShapeId = ShapeId(BASE + 47);
+/// `HoursOfOperationSummary`: a structure of 5 members.
 pub const HoursOfOperationSummary: ShapeId = ShapeId(BASE + 48);
+/// `HoursOfOperationSummaryList`: a list of `HoursOfOperationSummary`.
 pub const HoursOfOperationSummaryList: ShapeId = ShapeId(BASE + 49);
+/// `HoursOfOperationTimeSlice`: a structure of 2 members.
 pub const HoursOfOperationTimeSlice: ShapeId = ShapeId(BASE + 50);
+/// `HoursOfOperationsIdentifier`: a structure of 3 members.
 pub const HoursOfOperationsIdentifier: ShapeId = ShapeId(BASE + 51);
 
 pub(super) const ROWS: &[Shape] = &[

@@ -10,63 +10,121 @@ use crate::model::*;
 /// The position of this part's first row in the module's rows.
 const BASE: u32 = 965;
 
+/// `IAMRestrictedPrimaryValue`: a string.
 pub const IAMRestrictedPrimaryValue: ShapeId = ShapeId(BASE);
+/// `ISO8601Datetime`: a string.
 pub const ISO8601Datetime: ShapeId = ShapeId(BASE + 1);
+/// `IdempotencyException`: a structure of 1 member.
 pub const IdempotencyException: ShapeId = ShapeId(BASE + 2);
+/// `ImagesLogo`: a structure of 2 members.
 pub const ImagesLogo: ShapeId = ShapeId(BASE + 3);
+/// `ImportPhoneNumberRequest`: a structure of 5 members.
 pub const ImportPhoneNumberRequest: ShapeId = ShapeId(BASE + 4);
+/// `ImportPhoneNumberResponse`: a structure of 2 members.
 pub const ImportPhoneNumberResponse: ShapeId = ShapeId(BASE + 5);
+/// `ImportWorkspaceMediaRequest`: a structure of 4 members.
 pub const ImportWorkspaceMediaRequest: ShapeId = ShapeId(BASE + 6);
+/// `ImportWorkspaceMediaResponse`: a structure of 0 members.
 pub const ImportWorkspaceMediaResponse: ShapeId = ShapeId(BASE + 7);
+/// `InactivityDuration`: an integer, 15 to 720.
 pub const InactivityDuration: ShapeId = ShapeId(BASE + 8);
+/// `InboundAdditionalRecipients`: a structure of 2 members.
 pub const InboundAdditionalRecipients: ShapeId = ShapeId(BASE + 9);
+/// `InboundCallsEnabled`: a boolean.
 pub const InboundCallsEnabled: ShapeId = ShapeId(BASE + 10);
+/// `InboundEmailContent`: a structure of 2 members.
 pub const InboundEmailContent: ShapeId = ShapeId(BASE + 11);
+/// `InboundMessageSourceType`: an enum of 1 value.
 pub const InboundMessageSourceType: ShapeId = ShapeId(BASE + 12);
+/// `InboundRawMessage`: a structure of 4 members.
 pub const InboundRawMessage: ShapeId = ShapeId(BASE + 13);
+/// `InboundSubject`: a string, 0 to 998 characters, sensitive.
 pub const InboundSubject: ShapeId = ShapeId(BASE + 14);
+/// `IncludeRawMessage`: a boolean.
 pub const IncludeRawMessage: ShapeId = ShapeId(BASE + 15);
+/// `Index`: an integer.
 pub const Index: ShapeId = ShapeId(BASE + 16);
+/// `InitiateAs`: an enum of 2 values.
 pub const InitiateAs: ShapeId = ShapeId(BASE + 17);
+/// `InitiationMethodList`: a list of `ContactInitiationMethod`.
 pub const InitiationMethodList: ShapeId = ShapeId(BASE + 18);
+/// `InputData`: a string, 0 to 4096 characters.
 pub const InputData: ShapeId = ShapeId(BASE + 19);
+/// `InputPredefinedAttributeConfiguration`: a structure of 1 member.
 pub const InputPredefinedAttributeConfiguration: ShapeId = ShapeId(BASE + 20);
+/// `Instance`: a structure of 12 members.
 pub const Instance: ShapeId = ShapeId(BASE + 21);
+/// `InstanceArn`: a string.
 pub const InstanceArn: ShapeId = ShapeId(BASE + 22);
+/// `InstanceAttributeType`: an enum of 13 values.
 pub const InstanceAttributeType: ShapeId = ShapeId(BASE + 23);
+/// `InstanceAttributeValue`: a string, 1 to 100 characters.
 pub const InstanceAttributeValue: ShapeId = ShapeId(BASE + 24);
+/// `InstanceId`: a string, 1 to 100 characters.
 pub const InstanceId: ShapeId = ShapeId(BASE + 25);
+/// `InstanceIdOrArn`: a string, 1 to 250 characters.
 pub const InstanceIdOrArn: ShapeId = ShapeId(BASE + 26);
+/// `InstanceReplicationStatus`: an enum of 6 values.
 pub const InstanceReplicationStatus: ShapeId = ShapeId(BASE + 27);
+/// `InstanceStatus`: an enum of 3 values.
 pub const InstanceStatus: ShapeId = ShapeId(BASE + 28);
+/// `InstanceStatusReason`: a structure of 1 member.
 pub const InstanceStatusReason: ShapeId = ShapeId(BASE + 29);
+/// `InstanceStorageConfig`: a structure of 6 members.
 pub const InstanceStorageConfig: ShapeId = ShapeId(BASE + 30);
+/// `InstanceStorageConfigs`: a list of `InstanceStorageConfig`.
 pub const InstanceStorageConfigs: ShapeId = ShapeId(BASE + 31);
+/// `InstanceStorageResourceType`: an enum of 13 values.
 pub const InstanceStorageResourceType: ShapeId = ShapeId(BASE + 32);
+/// `InstanceSummary`: a structure of 10 members.
 pub const InstanceSummary: ShapeId = ShapeId(BASE + 33);
+/// `InstanceSummaryList`: a list of `InstanceSummary`.
 pub const InstanceSummaryList: ShapeId = ShapeId(BASE + 34);
+/// `Integer`: an integer.
 pub const Integer: ShapeId = ShapeId(BASE + 35);
+/// `IntegerCount`: an integer, at least 0.
 pub const IntegerCount: ShapeId = ShapeId(BASE + 36);
+/// `IntegrationAssociationId`: a string, 1 to 200 characters.
 pub const IntegrationAssociationId: ShapeId = ShapeId(BASE + 37);
+/// `IntegrationAssociationSummary`: a structure of 8 members.
 pub const IntegrationAssociationSummary: ShapeId = ShapeId(BASE + 38);
+/// `IntegrationAssociationSummaryList`: a list of `IntegrationAssociationSummary`.
 pub const IntegrationAssociationSummaryList: ShapeId = ShapeId(BASE + 39);
+/// `IntegrationType`: an enum of 15 values.
 pub const IntegrationType: ShapeId = ShapeId(BASE + 40);
+/// `InternalServiceException`: a structure of 1 member.
 pub const InternalServiceException: ShapeId = ShapeId(BASE + 41);
+/// `IntervalDetails`: a structure of 2 members.
 pub const IntervalDetails: ShapeId = ShapeId(BASE + 42);
+/// `IntervalPeriod`: an enum of 6 values.
 pub const IntervalPeriod: ShapeId = ShapeId(BASE + 43);
+/// `IntervalPositiveInteger`: an integer, 1 to 6.
 pub const IntervalPositiveInteger: ShapeId = ShapeId(BASE + 44);
+/// `InvalidActiveRegionException`: a structure of 1 member.
 pub const InvalidActiveRegionException: ShapeId = ShapeId(BASE + 45);
+/// `InvalidContactFlowException`: a structure of 1 member.
 pub const InvalidContactFlowException: ShapeId = ShapeId(BASE + 46);
+/// `InvalidContactFlowModuleException`: a structure of 1 member.
 pub const InvalidContactFlowModuleException: ShapeId = ShapeId(BASE + 47);
+/// `InvalidParameterException`: a structure of 1 member.
 pub const InvalidParameterException: ShapeId = ShapeId(BASE + 48);
+/// `InvalidRequestException`: a structure of 2 members.
 pub const InvalidRequestException: ShapeId = ShapeId(BASE + 49);
+/// `InvalidRequestExceptionReason`: a union of 1 member.
 pub const InvalidRequestExceptionReason: ShapeId = ShapeId(BASE + 50);
+/// `InvalidTestCaseException`: a structure of 1 member.
 pub const InvalidTestCaseException: ShapeId = ShapeId(BASE + 51);
+/// `InvisibleFieldInfo`: a structure of 1 member.
 pub const InvisibleFieldInfo: ShapeId = ShapeId(BASE + 52);
+/// `InvisibleTaskTemplateFields`: a list of `InvisibleFieldInfo`.
 pub const InvisibleTaskTemplateFields: ShapeId = ShapeId(BASE + 53);
+/// `IpCidr`: a string, 2 to 50 characters.
 pub const IpCidr: ShapeId = ShapeId(BASE + 54);
+/// `IpCidrList`: a list of strings.
 pub const IpCidrList: ShapeId = ShapeId(BASE + 55);
+/// `IsReadOnly`: a boolean.
 pub const IsReadOnly: ShapeId = ShapeId(BASE + 56);
+/// `IvrRecordingTrack`: an enum of 1 value.
 pub const IvrRecordingTrack: ShapeId = ShapeId(BASE + 57);
 
 pub(super) const ROWS: &[Shape] = &[

@@ -10,6 +10,7 @@ use crate::model::*;
 /// The position of this part's first row in the module's rows.
 const BASE: u32 = 1023;
 
+/// `JoinToken`: a string, sensitive.
 pub const JoinToken: ShapeId = ShapeId(BASE);
 
 pub(super) const ROWS: &[Shape] = &[

@@ -10,9 +10,13 @@ use crate::model::*;
 /// The position of this part's first row in the module's rows.
 const BASE: u32 = 1024;
 
+/// `KeyId`: a string, 1 to 128 characters.
 pub const KeyId: ShapeId = ShapeId(BASE);
+/// `KinesisFirehoseConfig`: a structure of 1 member.
 pub const KinesisFirehoseConfig: ShapeId = ShapeId(BASE + 1);
+/// `KinesisStreamConfig`: a structure of 1 member.
 pub const KinesisStreamConfig: ShapeId = ShapeId(BASE + 2);
+/// `KinesisVideoStreamConfig`: a structure of 3 members.
 pub const KinesisVideoStreamConfig: ShapeId = ShapeId(BASE + 3);
 
 pub(super) const ROWS: &[Shape] = &[

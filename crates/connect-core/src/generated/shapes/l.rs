@@ -10,165 +10,320 @@ use crate::model::*;
 /// The position of this part's first row in the module's rows.
 const BASE: u32 = 1028;
 
+/// `LargeNextToken`: a string, 1 to 100000 characters.
 pub const LargeNextToken: ShapeId = ShapeId(BASE);
+/// `LengthBoundary`: an integer, 0 to 1000.
 pub const LengthBoundary: ShapeId = ShapeId(BASE + 1);
+/// `LexBot`: a structure of 2 members.
 pub const LexBot: ShapeId = ShapeId(BASE + 2);
+/// `LexBotConfig`: a structure of 2 members.
 pub const LexBotConfig: ShapeId = ShapeId(BASE + 3);
+/// `LexBotConfigList`: a list of `LexBotConfig`.
 pub const LexBotConfigList: ShapeId = ShapeId(BASE + 4);
+/// `LexBotsList`: a list of `LexBot`.
 pub const LexBotsList: ShapeId = ShapeId(BASE + 5);
+/// `LexRegion`: a string, 0 to 60 characters.
 pub const LexRegion: ShapeId = ShapeId(BASE + 6);
+/// `LexV2Bot`: a structure of 1 member.
 pub const LexV2Bot: ShapeId = ShapeId(BASE + 7);
+/// `LexVersion`: an enum of 2 values.
 pub const LexVersion: ShapeId = ShapeId(BASE + 8);
+/// `LimitExceededException`: a structure of 1 member.
 pub const LimitExceededException: ShapeId = ShapeId(BASE + 9);
+/// `ListAgentStatusRequest`: a structure of 4 members.
 pub const ListAgentStatusRequest: ShapeId = ShapeId(BASE + 10);
+/// `ListAgentStatusResponse`: a structure of 2 members.
 pub const ListAgentStatusResponse: ShapeId = ShapeId(BASE + 11);
+/// `ListAnalyticsDataAssociationsRequest`: a structure of 4 members.
 pub const ListAnalyticsDataAssociationsRequest: ShapeId = ShapeId(BASE + 12);
+/// `ListAnalyticsDataAssociationsResponse`: a structure of 2 members.
 pub const ListAnalyticsDataAssociationsResponse: ShapeId = ShapeId(BASE + 13);
+/// `ListAnalyticsDataLakeDataSetsRequest`: a structure of 3 members.
 pub const ListAnalyticsDataLakeDataSetsRequest: ShapeId = ShapeId(BASE + 14);
+/// `ListAnalyticsDataLakeDataSetsResponse`: a structure of 2 members.
 pub const ListAnalyticsDataLakeDataSetsResponse: ShapeId = ShapeId(BASE + 15);
+/// `ListApprovedOriginsRequest`: a structure of 3 members.
 pub const ListApprovedOriginsRequest: ShapeId = ShapeId(BASE + 16);
+/// `ListApprovedOriginsResponse`: a structure of 2 members.
 pub const ListApprovedOriginsResponse: ShapeId = ShapeId(BASE + 17);
+/// `ListAssociatedContactsRequest`: a structure of 4 members.
 pub const ListAssociatedContactsRequest: ShapeId = ShapeId(BASE + 18);
+/// `ListAssociatedContactsRequestMaxResults`: an integer, 1 to 100.
 pub const ListAssociatedContactsRequestMaxResults: ShapeId = ShapeId(BASE + 19);
+/// `ListAssociatedContactsResponse`: a structure of 2 members.
 pub const ListAssociatedContactsResponse: ShapeId = ShapeId(BASE + 20);
+/// `ListAttachedFilesConfigurationsRequest`: a structure of 3 members.
 pub const ListAttachedFilesConfigurationsRequest: ShapeId = ShapeId(BASE + 21);
+/// `ListAttachedFilesConfigurationsResponse`: a structure of 2 members.
 pub const ListAttachedFilesConfigurationsResponse: ShapeId = ShapeId(BASE + 22);
+/// `ListAuthenticationProfilesRequest`: a structure of 3 members.
 pub const ListAuthenticationProfilesRequest: ShapeId = ShapeId(BASE + 23);
+/// `ListAuthenticationProfilesResponse`: a structure of 2 members.
 pub const ListAuthenticationProfilesResponse: ShapeId = ShapeId(BASE + 24);
+/// `ListBotsRequest`: a structure of 4 members.
 pub const ListBotsRequest: ShapeId = ShapeId(BASE + 25);
+/// `ListBotsResponse`: a structure of 2 members.
 pub const ListBotsResponse: ShapeId = ShapeId(BASE + 26);
+/// `ListChildHoursOfOperationsRequest`: a structure of 4 members.
 pub const ListChildHoursOfOperationsRequest: ShapeId = ShapeId(BASE + 27);
+/// `ListChildHoursOfOperationsResponse`: a structure of 4 members.
 pub const ListChildHoursOfOperationsResponse: ShapeId = ShapeId(BASE + 28);
+/// `ListCondition`: a structure of 2 members.
 pub const ListCondition: ShapeId = ShapeId(BASE + 29);
+/// `ListContactEvaluationsRequest`: a structure of 3 members.
 pub const ListContactEvaluationsRequest: ShapeId = ShapeId(BASE + 30);
+/// `ListContactEvaluationsResponse`: a structure of 2 members.
 pub const ListContactEvaluationsResponse: ShapeId = ShapeId(BASE + 31);
+/// `ListContactFlowModuleAliasesRequest`: a structure of 4 members.
 pub const ListContactFlowModuleAliasesRequest: ShapeId = ShapeId(BASE + 32);
+/// `ListContactFlowModuleAliasesResponse`: a structure of 2 members.
 pub const ListContactFlowModuleAliasesResponse: ShapeId = ShapeId(BASE + 33);
+/// `ListContactFlowModuleVersionsRequest`: a structure of 4 members.
 pub const ListContactFlowModuleVersionsRequest: ShapeId = ShapeId(BASE + 34);
+/// `ListContactFlowModuleVersionsResponse`: a structure of 2 members.
 pub const ListContactFlowModuleVersionsResponse: ShapeId = ShapeId(BASE + 35);
+/// `ListContactFlowModulesRequest`: a structure of 4 members.
 pub const ListContactFlowModulesRequest: ShapeId = ShapeId(BASE + 36);
+/// `ListContactFlowModulesResponse`: a structure of 2 members.
 pub const ListContactFlowModulesResponse: ShapeId = ShapeId(BASE + 37);
+/// `ListContactFlowVersionsRequest`: a structure of 4 members.
 pub const ListContactFlowVersionsRequest: ShapeId = ShapeId(BASE + 38);
+/// `ListContactFlowVersionsResponse`: a structure of 2 members.
 pub const ListContactFlowVersionsResponse: ShapeId = ShapeId(BASE + 39);
+/// `ListContactFlowsRequest`: a structure of 4 members.
 pub const ListContactFlowsRequest: ShapeId = ShapeId(BASE + 40);
+/// `ListContactFlowsResponse`: a structure of 2 members.
 pub const ListContactFlowsResponse: ShapeId = ShapeId(BASE + 41);
+/// `ListContactReferencesRequest`: a structure of 4 members.
 pub const ListContactReferencesRequest: ShapeId = ShapeId(BASE + 42);
+/// `ListContactReferencesResponse`: a structure of 2 members.
 pub const ListContactReferencesResponse: ShapeId = ShapeId(BASE + 43);
+/// `ListDataTableAttributesRequest`: a structure of 5 members.
 pub const ListDataTableAttributesRequest: ShapeId = ShapeId(BASE + 44);
+/// `ListDataTableAttributesResponse`: a structure of 2 members.
 pub const ListDataTableAttributesResponse: ShapeId = ShapeId(BASE + 45);
+/// `ListDataTablePrimaryValuesRequest`: a structure of 6 members.
 pub const ListDataTablePrimaryValuesRequest: ShapeId = ShapeId(BASE + 46);
+/// `ListDataTablePrimaryValuesResponse`: a structure of 2 members.
 pub const ListDataTablePrimaryValuesResponse: ShapeId = ShapeId(BASE + 47);
+/// `ListDataTableValuesRequest`: a structure of 6 members.
 pub const ListDataTableValuesRequest: ShapeId = ShapeId(BASE + 48);
+/// `ListDataTableValuesResponse`: a structure of 2 members.
 pub const ListDataTableValuesResponse: ShapeId = ShapeId(BASE + 49);
+/// `ListDataTablesRequest`: a structure of 3 members.
 pub const ListDataTablesRequest: ShapeId = ShapeId(BASE + 50);
+/// `ListDataTablesResponse`: a structure of 2 members.
 pub const ListDataTablesResponse: ShapeId = ShapeId(BASE + 51);
+/// `ListDefaultVocabulariesRequest`: a structure of 4 members.
 pub const ListDefaultVocabulariesRequest: ShapeId = ShapeId(BASE + 52);
+/// `ListDefaultVocabulariesResponse`: a structure of 2 members.
 pub const ListDefaultVocabulariesResponse: ShapeId = ShapeId(BASE + 53);
+/// `ListEntitySecurityProfilesRequest`: a structure of 5 members.
 pub const ListEntitySecurityProfilesRequest: ShapeId = ShapeId(BASE + 54);
+/// `ListEntitySecurityProfilesResponse`: a structure of 2 members.
 pub const ListEntitySecurityProfilesResponse: ShapeId = ShapeId(BASE + 55);
+/// `ListEvaluationFormVersionsRequest`: a structure of 4 members.
 pub const ListEvaluationFormVersionsRequest: ShapeId = ShapeId(BASE + 56);
+/// `ListEvaluationFormVersionsResponse`: a structure of 2 members.
 pub const ListEvaluationFormVersionsResponse: ShapeId = ShapeId(BASE + 57);
+/// `ListEvaluationFormsRequest`: a structure of 3 members.
 pub const ListEvaluationFormsRequest: ShapeId = ShapeId(BASE + 58);
+/// `ListEvaluationFormsResponse`: a structure of 2 members.
 pub const ListEvaluationFormsResponse: ShapeId = ShapeId(BASE + 59);
+/// `ListFlowAssociationResourceType`: an enum of 5 values.
 pub const ListFlowAssociationResourceType: ShapeId = ShapeId(BASE + 60);
+/// `ListFlowAssociationsRequest`: a structure of 4 members.
 pub const ListFlowAssociationsRequest: ShapeId = ShapeId(BASE + 61);
+/// `ListFlowAssociationsResponse`: a structure of 2 members.
 pub const ListFlowAssociationsResponse: ShapeId = ShapeId(BASE + 62);
+/// `ListHoursOfOperationOverridesRequest`: a structure of 4 members.
 pub const ListHoursOfOperationOverridesRequest: ShapeId = ShapeId(BASE + 63);
+/// `ListHoursOfOperationOverridesResponse`: a structure of 4 members.
 pub const ListHoursOfOperationOverridesResponse: ShapeId = ShapeId(BASE + 64);
+/// `ListHoursOfOperationsRequest`: a structure of 3 members.
 pub const ListHoursOfOperationsRequest: ShapeId = ShapeId(BASE + 65);
+/// `ListHoursOfOperationsResponse`: a structure of 2 members.
 pub const ListHoursOfOperationsResponse: ShapeId = ShapeId(BASE + 66);
+/// `ListInstanceAttributesRequest`: a structure of 3 members.
 pub const ListInstanceAttributesRequest: ShapeId = ShapeId(BASE + 67);
+/// `ListInstanceAttributesResponse`: a structure of 2 members.
 pub const ListInstanceAttributesResponse: ShapeId = ShapeId(BASE + 68);
+/// `ListInstanceStorageConfigsRequest`: a structure of 4 members.
 pub const ListInstanceStorageConfigsRequest: ShapeId = ShapeId(BASE + 69);
+/// `ListInstanceStorageConfigsResponse`: a structure of 2 members.
 pub const ListInstanceStorageConfigsResponse: ShapeId = ShapeId(BASE + 70);
+/// `ListInstancesRequest`: a structure of 2 members.
 pub const ListInstancesRequest: ShapeId = ShapeId(BASE + 71);
+/// `ListInstancesResponse`: a structure of 2 members.
 pub const ListInstancesResponse: ShapeId = ShapeId(BASE + 72);
+/// `ListIntegrationAssociationsRequest`: a structure of 5 members.
 pub const ListIntegrationAssociationsRequest: ShapeId = ShapeId(BASE + 73);
+/// `ListIntegrationAssociationsResponse`: a structure of 2 members.
 pub const ListIntegrationAssociationsResponse: ShapeId = ShapeId(BASE + 74);
+/// `ListLambdaFunctionsRequest`: a structure of 3 members.
 pub const ListLambdaFunctionsRequest: ShapeId = ShapeId(BASE + 75);
+/// `ListLambdaFunctionsResponse`: a structure of 2 members.
 pub const ListLambdaFunctionsResponse: ShapeId = ShapeId(BASE + 76);
+/// `ListLexBotsRequest`: a structure of 3 members.
 pub const ListLexBotsRequest: ShapeId = ShapeId(BASE + 77);
+/// `ListLexBotsResponse`: a structure of 2 members.
 pub const ListLexBotsResponse: ShapeId = ShapeId(BASE + 78);
+/// `ListNotificationsRequest`: a structure of 3 members.
 pub const ListNotificationsRequest: ShapeId = ShapeId(BASE + 79);
+/// `ListNotificationsResponse`: a structure of 2 members.
 pub const ListNotificationsResponse: ShapeId = ShapeId(BASE + 80);
+/// `ListPhoneNumbersRequest`: a structure of 5 members.
 pub const ListPhoneNumbersRequest: ShapeId = ShapeId(BASE + 81);
+/// `ListPhoneNumbersResponse`: a structure of 2 members.
 pub const ListPhoneNumbersResponse: ShapeId = ShapeId(BASE + 82);
+/// `ListPhoneNumbersSummary`: a structure of 9 members.
 pub const ListPhoneNumbersSummary: ShapeId = ShapeId(BASE + 83);
+/// `ListPhoneNumbersSummaryList`: a list of `ListPhoneNumbersSummary`.
 pub const ListPhoneNumbersSummaryList: ShapeId = ShapeId(BASE + 84);
+/// `ListPhoneNumbersV2Request`: a structure of 7 members.
 pub const ListPhoneNumbersV2Request: ShapeId = ShapeId(BASE + 85);
+/// `ListPhoneNumbersV2Response`: a structure of 2 members.
 pub const ListPhoneNumbersV2Response: ShapeId = ShapeId(BASE + 86);
+/// `ListPredefinedAttributesRequest`: a structure of 3 members.
 pub const ListPredefinedAttributesRequest: ShapeId = ShapeId(BASE + 87);
+/// `ListPredefinedAttributesResponse`: a structure of 2 members.
 pub const ListPredefinedAttributesResponse: ShapeId = ShapeId(BASE + 88);
+/// `ListPromptsRequest`: a structure of 3 members.
 pub const ListPromptsRequest: ShapeId = ShapeId(BASE + 89);
+/// `ListPromptsResponse`: a structure of 2 members.
 pub const ListPromptsResponse: ShapeId = ShapeId(BASE + 90);
+/// `ListQueueEmailAddressesRequest`: a structure of 4 members.
 pub const ListQueueEmailAddressesRequest: ShapeId = ShapeId(BASE + 91);
+/// `ListQueueEmailAddressesResponse`: a structure of 4 members.
 pub const ListQueueEmailAddressesResponse: ShapeId = ShapeId(BASE + 92);
+/// `ListQueueQuickConnectsRequest`: a structure of 4 members.
 pub const ListQueueQuickConnectsRequest: ShapeId = ShapeId(BASE + 93);
+/// `ListQueueQuickConnectsResponse`: a structure of 4 members.
 pub const ListQueueQuickConnectsResponse: ShapeId = ShapeId(BASE + 94);
+/// `ListQueuesRequest`: a structure of 4 members.
 pub const ListQueuesRequest: ShapeId = ShapeId(BASE + 95);
+/// `ListQueuesResponse`: a structure of 2 members.
 pub const ListQueuesResponse: ShapeId = ShapeId(BASE + 96);
+/// `ListQuickConnectsRequest`: a structure of 4 members.
 pub const ListQuickConnectsRequest: ShapeId = ShapeId(BASE + 97);
+/// `ListQuickConnectsResponse`: a structure of 2 members.
 pub const ListQuickConnectsResponse: ShapeId = ShapeId(BASE + 98);
+/// `ListRealtimeContactAnalysisSegmentsV2Request`: a structure of 6 members.
 pub const ListRealtimeContactAnalysisSegmentsV2Request: ShapeId = ShapeId(BASE + 99);
+/// `ListRealtimeContactAnalysisSegmentsV2Response`: a structure of 4 members.
 pub const ListRealtimeContactAnalysisSegmentsV2Response: ShapeId = ShapeId(BASE + 100);
+/// `ListRoutingProfileManualAssignmentQueuesRequest`: a structure of 4 members.
 pub const ListRoutingProfileManualAssignmentQueuesRequest: ShapeId = ShapeId(BASE + 101);
-
+/// `ListRoutingProfileManualAssignmentQueuesResponse`: a structure of 4 members.
 pub const ListRoutingProfileManualAssignmentQueuesResponse: ShapeId = ShapeId(
     BASE + 102,
 );
 
+/// `ListRoutingProfileQueuesRequest`: a structure of 4 members.
 pub const ListRoutingProfileQueuesRequest: ShapeId = ShapeId(BASE + 103);
+/// `ListRoutingProfileQueuesResponse`: a structure of 4 members.
 pub const ListRoutingProfileQueuesResponse: ShapeId = ShapeId(BASE + 104);
+/// `ListRoutingProfilesRequest`: a structure of 3 members.
 pub const ListRoutingProfilesRequest: ShapeId = ShapeId(BASE + 105);
+/// `ListRoutingProfilesResponse`: a structure of 2 members.
 pub const ListRoutingProfilesResponse: ShapeId = ShapeId(BASE + 106);
+/// `ListRulesRequest`: a structure of 5 members.
 pub const ListRulesRequest: ShapeId = ShapeId(BASE + 107);
+/// `ListRulesResponse`: a structure of 2 members.
 pub const ListRulesResponse: ShapeId = ShapeId(BASE + 108);
+/// `ListSecurityKeysRequest`: a structure of 3 members.
 pub const ListSecurityKeysRequest: ShapeId = ShapeId(BASE + 109);
+/// `ListSecurityKeysResponse`: a structure of 2 members.
 pub const ListSecurityKeysResponse: ShapeId = ShapeId(BASE + 110);
+/// `ListSecurityProfileApplicationsRequest`: a structure of 4 members.
 pub const ListSecurityProfileApplicationsRequest: ShapeId = ShapeId(BASE + 111);
+/// `ListSecurityProfileApplicationsResponse`: a structure of 4 members.
 pub const ListSecurityProfileApplicationsResponse: ShapeId = ShapeId(BASE + 112);
+/// `ListSecurityProfileFlowModulesRequest`: a structure of 4 members.
 pub const ListSecurityProfileFlowModulesRequest: ShapeId = ShapeId(BASE + 113);
+/// `ListSecurityProfileFlowModulesResponse`: a structure of 4 members.
 pub const ListSecurityProfileFlowModulesResponse: ShapeId = ShapeId(BASE + 114);
+/// `ListSecurityProfilePermissionsRequest`: a structure of 4 members.
 pub const ListSecurityProfilePermissionsRequest: ShapeId = ShapeId(BASE + 115);
+/// `ListSecurityProfilePermissionsResponse`: a structure of 4 members.
 pub const ListSecurityProfilePermissionsResponse: ShapeId = ShapeId(BASE + 116);
+/// `ListSecurityProfilesRequest`: a structure of 3 members.
 pub const ListSecurityProfilesRequest: ShapeId = ShapeId(BASE + 117);
+/// `ListSecurityProfilesResponse`: a structure of 2 members.
 pub const ListSecurityProfilesResponse: ShapeId = ShapeId(BASE + 118);
+/// `ListTagsForResourceRequest`: a structure of 1 member.
 pub const ListTagsForResourceRequest: ShapeId = ShapeId(BASE + 119);
+/// `ListTagsForResourceResponse`: a structure of 1 member.
 pub const ListTagsForResourceResponse: ShapeId = ShapeId(BASE + 120);
+/// `ListTaskTemplatesRequest`: a structure of 5 members.
 pub const ListTaskTemplatesRequest: ShapeId = ShapeId(BASE + 121);
+/// `ListTaskTemplatesResponse`: a structure of 2 members.
 pub const ListTaskTemplatesResponse: ShapeId = ShapeId(BASE + 122);
+/// `ListTestCaseExecutionRecordsRequest`: a structure of 6 members.
 pub const ListTestCaseExecutionRecordsRequest: ShapeId = ShapeId(BASE + 123);
+/// `ListTestCaseExecutionRecordsResponse`: a structure of 2 members.
 pub const ListTestCaseExecutionRecordsResponse: ShapeId = ShapeId(BASE + 124);
+/// `ListTestCaseExecutionsRequest`: a structure of 8 members.
 pub const ListTestCaseExecutionsRequest: ShapeId = ShapeId(BASE + 125);
+/// `ListTestCaseExecutionsResponse`: a structure of 2 members.
 pub const ListTestCaseExecutionsResponse: ShapeId = ShapeId(BASE + 126);
+/// `ListTestCasesRequest`: a structure of 3 members.
 pub const ListTestCasesRequest: ShapeId = ShapeId(BASE + 127);
+/// `ListTestCasesResponse`: a structure of 2 members.
 pub const ListTestCasesResponse: ShapeId = ShapeId(BASE + 128);
+/// `ListTrafficDistributionGroupUsersRequest`: a structure of 3 members.
 pub const ListTrafficDistributionGroupUsersRequest: ShapeId = ShapeId(BASE + 129);
+/// `ListTrafficDistributionGroupUsersResponse`: a structure of 2 members.
 pub const ListTrafficDistributionGroupUsersResponse: ShapeId = ShapeId(BASE + 130);
+/// `ListTrafficDistributionGroupsRequest`: a structure of 3 members.
 pub const ListTrafficDistributionGroupsRequest: ShapeId = ShapeId(BASE + 131);
+/// `ListTrafficDistributionGroupsResponse`: a structure of 2 members.
 pub const ListTrafficDistributionGroupsResponse: ShapeId = ShapeId(BASE + 132);
+/// `ListUseCasesRequest`: a structure of 4 members.
 pub const ListUseCasesRequest: ShapeId = ShapeId(BASE + 133);
+/// `ListUseCasesResponse`: a structure of 2 members.
 pub const ListUseCasesResponse: ShapeId = ShapeId(BASE + 134);
+/// `ListUserHierarchyGroupsRequest`: a structure of 3 members.
 pub const ListUserHierarchyGroupsRequest: ShapeId = ShapeId(BASE + 135);
+/// `ListUserHierarchyGroupsResponse`: a structure of 2 members.
 pub const ListUserHierarchyGroupsResponse: ShapeId = ShapeId(BASE + 136);
+/// `ListUserNotificationsRequest`: a structure of 4 members.
 pub const ListUserNotificationsRequest: ShapeId = ShapeId(BASE + 137);
+/// `ListUserNotificationsResponse`: a structure of 2 members.
 pub const ListUserNotificationsResponse: ShapeId = ShapeId(BASE + 138);
+/// `ListUserProficienciesRequest`: a structure of 4 members.
 pub const ListUserProficienciesRequest: ShapeId = ShapeId(BASE + 139);
+/// `ListUserProficienciesResponse`: a structure of 4 members.
 pub const ListUserProficienciesResponse: ShapeId = ShapeId(BASE + 140);
+/// `ListUsersRequest`: a structure of 3 members.
 pub const ListUsersRequest: ShapeId = ShapeId(BASE + 141);
+/// `ListUsersResponse`: a structure of 2 members.
 pub const ListUsersResponse: ShapeId = ShapeId(BASE + 142);
+/// `ListViewVersionsRequest`: a structure of 4 members.
 pub const ListViewVersionsRequest: ShapeId = ShapeId(BASE + 143);
+/// `ListViewVersionsResponse`: a structure of 2 members.
 pub const ListViewVersionsResponse: ShapeId = ShapeId(BASE + 144);
+/// `ListViewsRequest`: a structure of 4 members.
 pub const ListViewsRequest: ShapeId = ShapeId(BASE + 145);
+/// `ListViewsResponse`: a structure of 2 members.
 pub const ListViewsResponse: ShapeId = ShapeId(BASE + 146);
+/// `ListWorkspaceMediaRequest`: a structure of 2 members.
 pub const ListWorkspaceMediaRequest: ShapeId = ShapeId(BASE + 147);
+/// `ListWorkspaceMediaResponse`: a structure of 1 member.
 pub const ListWorkspaceMediaResponse: ShapeId = ShapeId(BASE + 148);
+/// `ListWorkspacePagesRequest`: a structure of 4 members.
 pub const ListWorkspacePagesRequest: ShapeId = ShapeId(BASE + 149);
+/// `ListWorkspacePagesResponse`: a structure of 2 members.
 pub const ListWorkspacePagesResponse: ShapeId = ShapeId(BASE + 150);
+/// `ListWorkspacesRequest`: a structure of 3 members.
 pub const ListWorkspacesRequest: ShapeId = ShapeId(BASE + 151);
+/// `ListWorkspacesResponse`: a structure of 2 members.
 pub const ListWorkspacesResponse: ShapeId = ShapeId(BASE + 152);
+/// `LocaleCode`: an enum of 11 values.
 pub const LocaleCode: ShapeId = ShapeId(BASE + 153);
+/// `LocalizedString`: a string, 0 to 500 characters.
 pub const LocalizedString: ShapeId = ShapeId(BASE + 154);
+/// `Long`: an integer.
 pub const Long: ShapeId = ShapeId(BASE + 155);
 
 pub(super) const ROWS: &[Shape] = &[

@@ -10,61 +10,112 @@ use crate::model::*;
 /// The position of this part's first row in the module's rows.
 const BASE: u32 = 1184;
 
+/// `MatchCriteria`: a structure of 1 member.
 pub const MatchCriteria: ShapeId = ShapeId(BASE);
+/// `MaxResult10`: an integer, 1 to 10.
 pub const MaxResult10: ShapeId = ShapeId(BASE + 1);
+/// `MaxResult100`: an integer, 1 to 100.
 pub const MaxResult100: ShapeId = ShapeId(BASE + 2);
+/// `MaxResult1000`: an integer, 1 to 1000.
 pub const MaxResult1000: ShapeId = ShapeId(BASE + 3);
+/// `MaxResult2`: an integer, 1 to 2.
 pub const MaxResult2: ShapeId = ShapeId(BASE + 4);
+/// `MaxResult200`: an integer, 1 to 200.
 pub const MaxResult200: ShapeId = ShapeId(BASE + 5);
+/// `MaxResult25`: an integer, 1 to 25.
 pub const MaxResult25: ShapeId = ShapeId(BASE + 6);
+/// `MaxResult500`: an integer, 1 to 500.
 pub const MaxResult500: ShapeId = ShapeId(BASE + 7);
+/// `MaxResult7`: an integer, 1 to 7.
 pub const MaxResult7: ShapeId = ShapeId(BASE + 8);
+/// `MaxResults`: an integer, 1 to 100.
 pub const MaxResults: ShapeId = ShapeId(BASE + 9);
+/// `MaximumResultReturnedException`: a structure of 1 member.
 pub const MaximumResultReturnedException: ShapeId = ShapeId(BASE + 10);
+/// `MaximumSizeLimitInBytes`: an integer, 1 to 104857600.
 pub const MaximumSizeLimitInBytes: ShapeId = ShapeId(BASE + 11);
+/// `MediaConcurrencies`: a list of `MediaConcurrency`.
 pub const MediaConcurrencies: ShapeId = ShapeId(BASE + 12);
+/// `MediaConcurrency`: a structure of 3 members.
 pub const MediaConcurrency: ShapeId = ShapeId(BASE + 13);
+/// `MediaItem`: a structure of 2 members.
 pub const MediaItem: ShapeId = ShapeId(BASE + 14);
+/// `MediaList`: a list of `MediaItem`.
 pub const MediaList: ShapeId = ShapeId(BASE + 15);
+/// `MediaPlacement`: a structure of 5 members.
 pub const MediaPlacement: ShapeId = ShapeId(BASE + 16);
+/// `MediaRegion`: a string.
 pub const MediaRegion: ShapeId = ShapeId(BASE + 17);
+/// `MediaSource`: a string, 1 to 533333 characters.
 pub const MediaSource: ShapeId = ShapeId(BASE + 18);
+/// `MediaStreamType`: an enum of 2 values.
 pub const MediaStreamType: ShapeId = ShapeId(BASE + 19);
+/// `MediaType`: an enum of 4 values.
 pub const MediaType: ShapeId = ShapeId(BASE + 20);
+/// `Meeting`: a structure of 4 members.
 pub const Meeting: ShapeId = ShapeId(BASE + 21);
+/// `MeetingFeatureStatus`: an enum of 2 values.
 pub const MeetingFeatureStatus: ShapeId = ShapeId(BASE + 22);
+/// `MeetingFeaturesConfiguration`: a structure of 1 member.
 pub const MeetingFeaturesConfiguration: ShapeId = ShapeId(BASE + 23);
+/// `MeetingId`: a string.
 pub const MeetingId: ShapeId = ShapeId(BASE + 24);
+/// `Message`: a string.
 pub const Message: ShapeId = ShapeId(BASE + 25);
+/// `MessageTemplateId`: a string, 1 to 500 characters.
 pub const MessageTemplateId: ShapeId = ShapeId(BASE + 26);
+/// `MessageTemplateKnowledgeBaseId`: a string, 1 to 500 characters.
 pub const MessageTemplateKnowledgeBaseId: ShapeId = ShapeId(BASE + 27);
+/// `MetadataUrl`: a string, 1 to 2000 characters.
 pub const MetadataUrl: ShapeId = ShapeId(BASE + 28);
+/// `MetricDataCollectionsV2`: a list of `MetricDataV2`.
 pub const MetricDataCollectionsV2: ShapeId = ShapeId(BASE + 29);
+/// `MetricDataV2`: a structure of 2 members.
 pub const MetricDataV2: ShapeId = ShapeId(BASE + 30);
+/// `MetricFilterV2`: a structure of 3 members.
 pub const MetricFilterV2: ShapeId = ShapeId(BASE + 31);
+/// `MetricFilterValueList`: a list of strings, 1 to 10 items.
 pub const MetricFilterValueList: ShapeId = ShapeId(BASE + 32);
+/// `MetricFiltersV2List`: a list of `MetricFilterV2`, 0 to 2 items.
 pub const MetricFiltersV2List: ShapeId = ShapeId(BASE + 33);
+/// `MetricId`: a string, 1 to 150 characters.
 pub const MetricId: ShapeId = ShapeId(BASE + 34);
+/// `MetricInterval`: a structure of 3 members.
 pub const MetricInterval: ShapeId = ShapeId(BASE + 35);
+/// `MetricNameV2`: a string.
 pub const MetricNameV2: ShapeId = ShapeId(BASE + 36);
+/// `MetricResultV2`: a structure of 3 members.
 pub const MetricResultV2: ShapeId = ShapeId(BASE + 37);
+/// `MetricResultsV2`: a list of `MetricResultV2`.
 pub const MetricResultsV2: ShapeId = ShapeId(BASE + 38);
+/// `MetricV2`: a structure of 4 members.
 pub const MetricV2: ShapeId = ShapeId(BASE + 39);
+/// `MetricsV2`: a list of `MetricV2`.
 pub const MetricsV2: ShapeId = ShapeId(BASE + 40);
+/// `MinutesLimit60`: an integer, 0 to 59.
 pub const MinutesLimit60: ShapeId = ShapeId(BASE + 41);
+/// `MonitorCapability`: an enum of 2 values.
 pub const MonitorCapability: ShapeId = ShapeId(BASE + 42);
+/// `MonitorContactRequest`: a structure of 5 members.
 pub const MonitorContactRequest: ShapeId = ShapeId(BASE + 43);
+/// `MonitorContactResponse`: a structure of 2 members.
 pub const MonitorContactResponse: ShapeId = ShapeId(BASE + 44);
+/// `Month`: an integer, 1 to 12.
 pub const Month: ShapeId = ShapeId(BASE + 45);
+/// `MonthDay`: an integer, -1 to 31.
 pub const MonthDay: ShapeId = ShapeId(BASE + 46);
+/// `MonthDayList`: a list of integers.
 pub const MonthDayList: ShapeId = ShapeId(BASE + 47);
+/// `MonthList`: a list of integers.
 pub const MonthList: ShapeId = ShapeId(BASE + 48);
+/// `MultiSelectQuestionRuleCategoryAutomation`: a structure of 3 members.
 pub const MultiSelectQuestionRuleCategoryAutomation: ShapeId = ShapeId(BASE + 49);
-
+/// `MultiSelectQuestionRuleCategoryAutomationCondition`: an enum of 2 values.
 pub const MultiSelectQuestionRuleCategoryAutomationCondition: ShapeId = ShapeId(
     BASE + 50,
 );
 
+/// `MultiSelectQuestionRuleCategoryAutomationLabel`: a string, 1 to 50 characters.
 pub const MultiSelectQuestionRuleCategoryAutomationLabel: ShapeId = ShapeId(BASE + 51);
 
 pub(super) const ROWS: &[Shape] = &[

@@ -10,41 +10,77 @@ use crate::model::*;
 /// The position of this part's first row in the module's rows.
 const BASE: u32 = 1236;
 
+/// `Name`: a string, 0 to 1024 characters, sensitive.
 pub const Name: ShapeId = ShapeId(BASE);
+/// `Name128`: a string, 1 to 128 characters.
 pub const Name128: ShapeId = ShapeId(BASE + 1);
+/// `NameCriteria`: a structure of 2 members.
 pub const NameCriteria: ShapeId = ShapeId(BASE + 2);
+/// `Namespace`: a string, 1 to 128 characters.
 pub const Namespace: ShapeId = ShapeId(BASE + 3);
+/// `NewChatCreated`: a boolean.
 pub const NewChatCreated: ShapeId = ShapeId(BASE + 4);
+/// `NewSessionDetails`: a structure of 4 members.
 pub const NewSessionDetails: ShapeId = ShapeId(BASE + 5);
+/// `NextContactEntry`: a structure of 2 members.
 pub const NextContactEntry: ShapeId = ShapeId(BASE + 6);
+/// `NextContactMetadata`: a union of 1 member.
 pub const NextContactMetadata: ShapeId = ShapeId(BASE + 7);
+/// `NextContactType`: an enum of 1 value.
 pub const NextContactType: ShapeId = ShapeId(BASE + 8);
+/// `NextContacts`: a list of `NextContactEntry`, 0 to 24 items.
 pub const NextContacts: ShapeId = ShapeId(BASE + 9);
+/// `NextToken`: a string.
 pub const NextToken: ShapeId = ShapeId(BASE + 10);
+/// `NextToken2500`: a string, 1 to 2500 characters.
 pub const NextToken2500: ShapeId = ShapeId(BASE + 11);
+/// `Notification`: a structure of 10 members.
 pub const Notification: ShapeId = ShapeId(BASE + 12);
+/// `NotificationContent`: a map from strings to strings.
 pub const NotificationContent: ShapeId = ShapeId(BASE + 13);
+/// `NotificationContentType`: an enum of 1 value.
 pub const NotificationContentType: ShapeId = ShapeId(BASE + 14);
+/// `NotificationDeliveryType`: an enum of 1 value.
 pub const NotificationDeliveryType: ShapeId = ShapeId(BASE + 15);
+/// `NotificationId`: a string, 1 to 256 characters.
 pub const NotificationId: ShapeId = ShapeId(BASE + 16);
+/// `NotificationPriority`: an enum of 3 values.
 pub const NotificationPriority: ShapeId = ShapeId(BASE + 17);
+/// `NotificationRecipientType`: a structure of 2 members.
 pub const NotificationRecipientType: ShapeId = ShapeId(BASE + 18);
+/// `NotificationSearchConditionList`: a list of `NotificationSearchCriteria`.
 pub const NotificationSearchConditionList: ShapeId = ShapeId(BASE + 19);
+/// `NotificationSearchCriteria`: a structure of 3 members.
 pub const NotificationSearchCriteria: ShapeId = ShapeId(BASE + 20);
+/// `NotificationSearchFilter`: a structure of 1 member.
 pub const NotificationSearchFilter: ShapeId = ShapeId(BASE + 21);
+/// `NotificationSearchSummary`: a structure of 11 members.
 pub const NotificationSearchSummary: ShapeId = ShapeId(BASE + 22);
+/// `NotificationSearchSummaryList`: a list of `NotificationSearchSummary`.
 pub const NotificationSearchSummaryList: ShapeId = ShapeId(BASE + 23);
+/// `NotificationSource`: an enum of 3 values.
 pub const NotificationSource: ShapeId = ShapeId(BASE + 24);
+/// `NotificationStatus`: an enum of 3 values.
 pub const NotificationStatus: ShapeId = ShapeId(BASE + 25);
+/// `NotificationSummaryList`: a list of `Notification`.
 pub const NotificationSummaryList: ShapeId = ShapeId(BASE + 26);
+/// `NullableBoolean`: a boolean.
 pub const NullableBoolean: ShapeId = ShapeId(BASE + 27);
+/// `NullableDouble`: a number.
 pub const NullableDouble: ShapeId = ShapeId(BASE + 28);
+/// `NullableProficiencyLevel`: a number, 1 to 5.
 pub const NullableProficiencyLevel: ShapeId = ShapeId(BASE + 29);
+/// `NullableProficiencyLimitValue`: an integer.
 pub const NullableProficiencyLimitValue: ShapeId = ShapeId(BASE + 30);
+/// `NumberComparisonType`: an enum of 7 values.
 pub const NumberComparisonType: ShapeId = ShapeId(BASE + 31);
+/// `NumberCondition`: a structure of 4 members.
 pub const NumberCondition: ShapeId = ShapeId(BASE + 32);
+/// `NumberReference`: a structure of 2 members.
 pub const NumberReference: ShapeId = ShapeId(BASE + 33);
+/// `NumericQuestionPropertyAutomationLabel`: an enum of 13 values.
 pub const NumericQuestionPropertyAutomationLabel: ShapeId = ShapeId(BASE + 34);
+/// `NumericQuestionPropertyValueAutomation`: a structure of 1 member.
 pub const NumericQuestionPropertyValueAutomation: ShapeId = ShapeId(BASE + 35);
 
 pub(super) const ROWS: &[Shape] = &[

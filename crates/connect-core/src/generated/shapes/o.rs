@@ -10,33 +10,61 @@ use crate::model::*;
 /// The position of this part's first row in the module's rows.
 const BASE: u32 = 1272;
 
+/// `ObservationSummary`: a structure of 3 members.
 pub const ObservationSummary: ShapeId = ShapeId(BASE);
+/// `OperatingSystem`: a string, 0 to 128 characters.
 pub const OperatingSystem: ShapeId = ShapeId(BASE + 1);
+/// `OperationalHour`: a structure of 2 members.
 pub const OperationalHour: ShapeId = ShapeId(BASE + 2);
+/// `OperationalHours`: a list of `OperationalHour`.
 pub const OperationalHours: ShapeId = ShapeId(BASE + 3);
+/// `OperationalStatus`: an enum of 2 values.
 pub const OperationalStatus: ShapeId = ShapeId(BASE + 4);
+/// `Origin`: a string, 0 to 267 characters.
 pub const Origin: ShapeId = ShapeId(BASE + 5);
+/// `OriginRegion`: a string, 0 to 1024 characters.
 pub const OriginRegion: ShapeId = ShapeId(BASE + 6);
+/// `OriginsList`: a list of strings.
 pub const OriginsList: ShapeId = ShapeId(BASE + 7);
+/// `OutboundAdditionalRecipients`: a structure of 1 member.
 pub const OutboundAdditionalRecipients: ShapeId = ShapeId(BASE + 8);
+/// `OutboundCallerConfig`: a structure of 3 members.
 pub const OutboundCallerConfig: ShapeId = ShapeId(BASE + 9);
+/// `OutboundCallerIdName`: a string, 1 to 255 characters.
 pub const OutboundCallerIdName: ShapeId = ShapeId(BASE + 10);
+/// `OutboundCallsEnabled`: a boolean.
 pub const OutboundCallsEnabled: ShapeId = ShapeId(BASE + 11);
+/// `OutboundContactNotPermittedException`: a structure of 1 member.
 pub const OutboundContactNotPermittedException: ShapeId = ShapeId(BASE + 12);
+/// `OutboundEmailConfig`: a structure of 1 member.
 pub const OutboundEmailConfig: ShapeId = ShapeId(BASE + 13);
+/// `OutboundEmailContent`: a structure of 3 members.
 pub const OutboundEmailContent: ShapeId = ShapeId(BASE + 14);
+/// `OutboundMessageSourceType`: an enum of 2 values.
 pub const OutboundMessageSourceType: ShapeId = ShapeId(BASE + 15);
+/// `OutboundRawMessage`: a structure of 3 members.
 pub const OutboundRawMessage: ShapeId = ShapeId(BASE + 16);
+/// `OutboundRequestId`: a string, exactly 36 characters.
 pub const OutboundRequestId: ShapeId = ShapeId(BASE + 17);
+/// `OutboundStrategy`: a structure of 2 members.
 pub const OutboundStrategy: ShapeId = ShapeId(BASE + 18);
+/// `OutboundStrategyConfig`: a structure of 1 member.
 pub const OutboundStrategyConfig: ShapeId = ShapeId(BASE + 19);
+/// `OutboundStrategyType`: an enum of 1 value.
 pub const OutboundStrategyType: ShapeId = ShapeId(BASE + 20);
+/// `OutboundSubject`: a string, 1 to 998 characters, sensitive.
 pub const OutboundSubject: ShapeId = ShapeId(BASE + 21);
+/// `OutputTypeNotFoundException`: a structure of 1 member.
 pub const OutputTypeNotFoundException: ShapeId = ShapeId(BASE + 22);
+/// `OverrideDays`: an enum of 7 values.
 pub const OverrideDays: ShapeId = ShapeId(BASE + 23);
+/// `OverrideHour`: a structure of 4 members.
 pub const OverrideHour: ShapeId = ShapeId(BASE + 24);
+/// `OverrideHours`: a list of `OverrideHour`.
 pub const OverrideHours: ShapeId = ShapeId(BASE + 25);
+/// `OverrideTimeSlice`: a structure of 2 members.
 pub const OverrideTimeSlice: ShapeId = ShapeId(BASE + 26);
+/// `OverrideType`: an enum of 3 values.
 pub const OverrideType: ShapeId = ShapeId(BASE + 27);
 
 pub(super) const ROWS: &[Shape] = &[

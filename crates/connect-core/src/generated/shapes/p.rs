@@ -10,119 +10,233 @@ use crate::model::*;
 /// The position of this part's first row in the module's rows.
 const BASE: u32 = 1300;
 
+/// `PEM`: a string, 1 to 1024 characters.
 pub const PEM: ShapeId = ShapeId(BASE);
+/// `Page`: a string, 1 to 25 characters.
 pub const Page: ShapeId = ShapeId(BASE + 1);
+/// `PaletteCanvas`: a structure of 3 members.
 pub const PaletteCanvas: ShapeId = ShapeId(BASE + 2);
+/// `PaletteHeader`: a structure of 4 members.
 pub const PaletteHeader: ShapeId = ShapeId(BASE + 3);
+/// `PaletteNavigation`: a structure of 7 members.
 pub const PaletteNavigation: ShapeId = ShapeId(BASE + 4);
+/// `PalettePrimary`: a structure of 3 members.
 pub const PalettePrimary: ShapeId = ShapeId(BASE + 5);
+/// `ParentHoursOfOperationConfig`: a structure of 1 member.
 pub const ParentHoursOfOperationConfig: ShapeId = ShapeId(BASE + 6);
+/// `ParentHoursOfOperationConfigList`: a list of `ParentHoursOfOperationConfig`, 0 to 3 items.
 pub const ParentHoursOfOperationConfigList: ShapeId = ShapeId(BASE + 7);
+/// `ParentHoursOfOperationIdList`: a list of strings, 1 to 3 items.
 pub const ParentHoursOfOperationIdList: ShapeId = ShapeId(BASE + 8);
+/// `ParentHoursOfOperationsList`: a list of `HoursOfOperationsIdentifier`.
 pub const ParentHoursOfOperationsList: ShapeId = ShapeId(BASE + 9);
+/// `ParticipantCapabilities`: a structure of 2 members.
 pub const ParticipantCapabilities: ShapeId = ShapeId(BASE + 10);
+/// `ParticipantConfiguration`: a structure of 1 member.
 pub const ParticipantConfiguration: ShapeId = ShapeId(BASE + 11);
+/// `ParticipantDetails`: a structure of 1 member.
 pub const ParticipantDetails: ShapeId = ShapeId(BASE + 12);
+/// `ParticipantDetailsToAdd`: a structure of 3 members.
 pub const ParticipantDetailsToAdd: ShapeId = ShapeId(BASE + 13);
+/// `ParticipantId`: a string, 1 to 256 characters.
 pub const ParticipantId: ShapeId = ShapeId(BASE + 14);
+/// `ParticipantMetrics`: a structure of 9 members.
 pub const ParticipantMetrics: ShapeId = ShapeId(BASE + 15);
+/// `ParticipantRole`: an enum of 5 values.
 pub const ParticipantRole: ShapeId = ShapeId(BASE + 16);
+/// `ParticipantState`: an enum of 4 values.
 pub const ParticipantState: ShapeId = ShapeId(BASE + 17);
+/// `ParticipantTimerAction`: an enum of 1 value.
 pub const ParticipantTimerAction: ShapeId = ShapeId(BASE + 18);
+/// `ParticipantTimerConfigList`: a list of `ParticipantTimerConfiguration`, 1 to 6 items.
 pub const ParticipantTimerConfigList: ShapeId = ShapeId(BASE + 19);
+/// `ParticipantTimerConfiguration`: a structure of 3 members.
 pub const ParticipantTimerConfiguration: ShapeId = ShapeId(BASE + 20);
+/// `ParticipantTimerDurationInMinutes`: an integer, 2 to 480.
 pub const ParticipantTimerDurationInMinutes: ShapeId = ShapeId(BASE + 21);
+/// `ParticipantTimerType`: an enum of 2 values.
 pub const ParticipantTimerType: ShapeId = ShapeId(BASE + 22);
+/// `ParticipantTimerValue`: a union of 2 members.
 pub const ParticipantTimerValue: ShapeId = ShapeId(BASE + 23);
+/// `ParticipantToken`: a string, 1 to 1000 characters.
 pub const ParticipantToken: ShapeId = ShapeId(BASE + 24);
+/// `ParticipantTokenCredentials`: a structure of 2 members.
 pub const ParticipantTokenCredentials: ShapeId = ShapeId(BASE + 25);
+/// `ParticipantType`: an enum of 5 values.
 pub const ParticipantType: ShapeId = ShapeId(BASE + 26);
+/// `Password`: a string, sensitive.
 pub const Password: ShapeId = ShapeId(BASE + 27);
+/// `PauseContactRequest`: a structure of 3 members.
 pub const PauseContactRequest: ShapeId = ShapeId(BASE + 28);
+/// `PauseContactResponse`: a structure of 0 members.
 pub const PauseContactResponse: ShapeId = ShapeId(BASE + 29);
+/// `Percentage`: an integer, 0 to 100.
 pub const Percentage: ShapeId = ShapeId(BASE + 30);
+/// `Permission`: a string, 1 to 128 characters.
 pub const Permission: ShapeId = ShapeId(BASE + 31);
+/// `PermissionsList`: a list of strings, 0 to 500 items.
 pub const PermissionsList: ShapeId = ShapeId(BASE + 32);
+/// `PersistentChat`: a structure of 2 members.
 pub const PersistentChat: ShapeId = ShapeId(BASE + 33);
+/// `PersistentConnection`: a boolean.
 pub const PersistentConnection: ShapeId = ShapeId(BASE + 34);
+/// `PersistentConnectionConfig`: a structure of 2 members.
 pub const PersistentConnectionConfig: ShapeId = ShapeId(BASE + 35);
+/// `PersistentConnectionConfigs`: a list of `PersistentConnectionConfig`.
 pub const PersistentConnectionConfigs: ShapeId = ShapeId(BASE + 36);
+/// `PhoneNumber`: a string.
 pub const PhoneNumber: ShapeId = ShapeId(BASE + 37);
+/// `PhoneNumberConfig`: a structure of 3 members.
 pub const PhoneNumberConfig: ShapeId = ShapeId(BASE + 38);
+/// `PhoneNumberConfigs`: a list of `PhoneNumberConfig`.
 pub const PhoneNumberConfigs: ShapeId = ShapeId(BASE + 39);
+/// `PhoneNumberCountryCode`: an enum of 237 values.
 pub const PhoneNumberCountryCode: ShapeId = ShapeId(BASE + 40);
+/// `PhoneNumberCountryCodes`: a list of `PhoneNumberCountryCode`, 0 to 10 items.
 pub const PhoneNumberCountryCodes: ShapeId = ShapeId(BASE + 41);
+/// `PhoneNumberDescription`: a string, 0 to 500 characters.
 pub const PhoneNumberDescription: ShapeId = ShapeId(BASE + 42);
+/// `PhoneNumberId`: a string.
 pub const PhoneNumberId: ShapeId = ShapeId(BASE + 43);
+/// `PhoneNumberPrefix`: a string.
 pub const PhoneNumberPrefix: ShapeId = ShapeId(BASE + 44);
+/// `PhoneNumberQuickConnectConfig`: a structure of 1 member.
 pub const PhoneNumberQuickConnectConfig: ShapeId = ShapeId(BASE + 45);
+/// `PhoneNumberStatus`: a structure of 2 members.
 pub const PhoneNumberStatus: ShapeId = ShapeId(BASE + 46);
+/// `PhoneNumberSummary`: a structure of 5 members.
 pub const PhoneNumberSummary: ShapeId = ShapeId(BASE + 47);
+/// `PhoneNumberSummaryList`: a list of `PhoneNumberSummary`.
 pub const PhoneNumberSummaryList: ShapeId = ShapeId(BASE + 48);
+/// `PhoneNumberType`: an enum of 7 values.
 pub const PhoneNumberType: ShapeId = ShapeId(BASE + 49);
+/// `PhoneNumberTypes`: a list of `PhoneNumberType`, 0 to 6 items.
 pub const PhoneNumberTypes: ShapeId = ShapeId(BASE + 50);
+/// `PhoneNumberWorkflowMessage`: a string, 0 to 255 characters.
 pub const PhoneNumberWorkflowMessage: ShapeId = ShapeId(BASE + 51);
+/// `PhoneNumberWorkflowStatus`: an enum of 3 values.
 pub const PhoneNumberWorkflowStatus: ShapeId = ShapeId(BASE + 52);
+/// `PhoneType`: an enum of 2 values.
 pub const PhoneType: ShapeId = ShapeId(BASE + 53);
+/// `PlatformName`: a string, 0 to 128 characters.
 pub const PlatformName: ShapeId = ShapeId(BASE + 54);
+/// `PlatformVersion`: a string, 0 to 128 characters.
 pub const PlatformVersion: ShapeId = ShapeId(BASE + 55);
+/// `PositiveAndNegativeDouble`: a number.
 pub const PositiveAndNegativeDouble: ShapeId = ShapeId(BASE + 56);
+/// `PositiveDouble`: a number, at least 0.
 pub const PositiveDouble: ShapeId = ShapeId(BASE + 57);
+/// `PostAcceptPreviewTimeoutDurationInSeconds`: an integer, at least 0.
 pub const PostAcceptPreviewTimeoutDurationInSeconds: ShapeId = ShapeId(BASE + 58);
+/// `PostAcceptTimeoutConfig`: a structure of 1 member.
 pub const PostAcceptTimeoutConfig: ShapeId = ShapeId(BASE + 59);
+/// `PotentialAudioQualityIssue`: a string, 0 to 128 characters.
 pub const PotentialAudioQualityIssue: ShapeId = ShapeId(BASE + 60);
+/// `PotentialAudioQualityIssues`: a list of strings, 0 to 3 items.
 pub const PotentialAudioQualityIssues: ShapeId = ShapeId(BASE + 61);
+/// `PotentialDisconnectIssue`: a string, 0 to 128 characters.
 pub const PotentialDisconnectIssue: ShapeId = ShapeId(BASE + 62);
+/// `PreSignedAttachmentUrl`: a string, 1 to 2000 characters.
 pub const PreSignedAttachmentUrl: ShapeId = ShapeId(BASE + 63);
+/// `PredefinedAttribute`: a structure of 6 members.
 pub const PredefinedAttribute: ShapeId = ShapeId(BASE + 64);
+/// `PredefinedAttributeConfiguration`: a structure of 2 members.
 pub const PredefinedAttributeConfiguration: ShapeId = ShapeId(BASE + 65);
+/// `PredefinedAttributeName`: a string, 1 to 100 characters.
 pub const PredefinedAttributeName: ShapeId = ShapeId(BASE + 66);
+/// `PredefinedAttributePurposeName`: a string, 1 to 100 characters.
 pub const PredefinedAttributePurposeName: ShapeId = ShapeId(BASE + 67);
+/// `PredefinedAttributePurposeNameList`: a list of strings, 0 to 10 items.
 pub const PredefinedAttributePurposeNameList: ShapeId = ShapeId(BASE + 68);
+/// `PredefinedAttributeSearchConditionList`: a list of `PredefinedAttributeSearchCriteria`.
 pub const PredefinedAttributeSearchConditionList: ShapeId = ShapeId(BASE + 69);
+/// `PredefinedAttributeSearchCriteria`: a structure of 3 members.
 pub const PredefinedAttributeSearchCriteria: ShapeId = ShapeId(BASE + 70);
+/// `PredefinedAttributeSearchSummaryList`: a list of `PredefinedAttribute`.
 pub const PredefinedAttributeSearchSummaryList: ShapeId = ShapeId(BASE + 71);
+/// `PredefinedAttributeStringValue`: a string, 1 to 100 characters.
 pub const PredefinedAttributeStringValue: ShapeId = ShapeId(BASE + 72);
+/// `PredefinedAttributeStringValuesList`: a list of strings, 0 to 500 items.
 pub const PredefinedAttributeStringValuesList: ShapeId = ShapeId(BASE + 73);
+/// `PredefinedAttributeSummary`: a structure of 3 members.
 pub const PredefinedAttributeSummary: ShapeId = ShapeId(BASE + 74);
+/// `PredefinedAttributeSummaryList`: a list of `PredefinedAttributeSummary`.
 pub const PredefinedAttributeSummaryList: ShapeId = ShapeId(BASE + 75);
+/// `PredefinedAttributeValues`: a union of 1 member.
 pub const PredefinedAttributeValues: ShapeId = ShapeId(BASE + 76);
+/// `Prefix`: a string, 1 to 128 characters.
 pub const Prefix: ShapeId = ShapeId(BASE + 77);
+/// `Preview`: a structure of 2 members.
 pub const Preview: ShapeId = ShapeId(BASE + 78);
+/// `PrimaryAttributeAccessControlConfigurationItem`: a structure of 1 member.
 pub const PrimaryAttributeAccessControlConfigurationItem: ShapeId = ShapeId(BASE + 79);
+/// `PrimaryAttributeContextKeyName`: a string, 1 to 127 characters.
 pub const PrimaryAttributeContextKeyName: ShapeId = ShapeId(BASE + 80);
+/// `PrimaryAttributeValue`: a structure of 3 members.
 pub const PrimaryAttributeValue: ShapeId = ShapeId(BASE + 81);
+/// `PrimaryAttributeValueFilter`: a structure of 2 members.
 pub const PrimaryAttributeValueFilter: ShapeId = ShapeId(BASE + 82);
+/// `PrimaryAttributeValueFilters`: a list of `PrimaryAttributeValueFilter`.
 pub const PrimaryAttributeValueFilters: ShapeId = ShapeId(BASE + 83);
+/// `PrimaryAttributeValuesSet`: a list of `PrimaryAttributeValue`, 0 to 5 items.
 pub const PrimaryAttributeValuesSet: ShapeId = ShapeId(BASE + 84);
+/// `PrimaryValue`: a structure of 2 members.
 pub const PrimaryValue: ShapeId = ShapeId(BASE + 85);
+/// `PrimaryValueList`: a list of strings, 0 to 2 items.
 pub const PrimaryValueList: ShapeId = ShapeId(BASE + 86);
+/// `PrimaryValueResponse`: a structure of 3 members.
 pub const PrimaryValueResponse: ShapeId = ShapeId(BASE + 87);
+/// `PrimaryValuesList`: a list of `RecordPrimaryValue`.
 pub const PrimaryValuesList: ShapeId = ShapeId(BASE + 88);
+/// `PrimaryValuesResponseSet`: a list of `PrimaryValueResponse`.
 pub const PrimaryValuesResponseSet: ShapeId = ShapeId(BASE + 89);
+/// `PrimaryValuesSet`: a list of `PrimaryValue`.
 pub const PrimaryValuesSet: ShapeId = ShapeId(BASE + 90);
+/// `Priority`: an integer, 1 to 99.
 pub const Priority: ShapeId = ShapeId(BASE + 91);
+/// `ProblemDetail`: a structure of 1 member.
 pub const ProblemDetail: ShapeId = ShapeId(BASE + 92);
+/// `ProblemMessageString`: a string, 1 to 256 characters.
 pub const ProblemMessageString: ShapeId = ShapeId(BASE + 93);
+/// `Problems`: a list of `ProblemDetail`, 1 to 50 items.
 pub const Problems: ShapeId = ShapeId(BASE + 94);
+/// `ProficiencyLevel`: a number, 1 to 5.
 pub const ProficiencyLevel: ShapeId = ShapeId(BASE + 95);
+/// `ProficiencyValue`: a string, 1 to 128 characters.
 pub const ProficiencyValue: ShapeId = ShapeId(BASE + 96);
+/// `Prompt`: a structure of 7 members.
 pub const Prompt: ShapeId = ShapeId(BASE + 97);
+/// `PromptDescription`: a string, 1 to 250 characters.
 pub const PromptDescription: ShapeId = ShapeId(BASE + 98);
+/// `PromptId`: a string, 1 to 256 characters.
 pub const PromptId: ShapeId = ShapeId(BASE + 99);
+/// `PromptList`: a list of `Prompt`.
 pub const PromptList: ShapeId = ShapeId(BASE + 100);
+/// `PromptName`: a string, 1 to 256 characters.
 pub const PromptName: ShapeId = ShapeId(BASE + 101);
+/// `PromptPresignedUrl`: a string, 1 to 2000 characters.
 pub const PromptPresignedUrl: ShapeId = ShapeId(BASE + 102);
+/// `PromptSearchConditionList`: a list of `PromptSearchCriteria`.
 pub const PromptSearchConditionList: ShapeId = ShapeId(BASE + 103);
+/// `PromptSearchCriteria`: a structure of 3 members.
 pub const PromptSearchCriteria: ShapeId = ShapeId(BASE + 104);
+/// `PromptSearchFilter`: a structure of 1 member.
 pub const PromptSearchFilter: ShapeId = ShapeId(BASE + 105);
+/// `PromptSummary`: a structure of 5 members.
 pub const PromptSummary: ShapeId = ShapeId(BASE + 106);
+/// `PromptSummaryList`: a list of `PromptSummary`.
 pub const PromptSummaryList: ShapeId = ShapeId(BASE + 107);
+/// `PropertyValidationException`: a structure of 2 members.
 pub const PropertyValidationException: ShapeId = ShapeId(BASE + 108);
+/// `PropertyValidationExceptionProperty`: a structure of 3 members.
 pub const PropertyValidationExceptionProperty: ShapeId = ShapeId(BASE + 109);
+/// `PropertyValidationExceptionPropertyList`: a list of `PropertyValidationExceptionProperty`.
 pub const PropertyValidationExceptionPropertyList: ShapeId = ShapeId(BASE + 110);
+/// `PropertyValidationExceptionReason`: an enum of 6 values.
 pub const PropertyValidationExceptionReason: ShapeId = ShapeId(BASE + 111);
+/// `PutUserStatusRequest`: a structure of 3 members.
 pub const PutUserStatusRequest: ShapeId = ShapeId(BASE + 112);
+/// `PutUserStatusResponse`: a structure of 0 members.
 pub const PutUserStatusResponse: ShapeId = ShapeId(BASE + 113);
 
 pub(super) const ROWS: &[Shape] = &[

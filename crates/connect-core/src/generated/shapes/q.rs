@@ -10,45 +10,85 @@ use crate::model::*;
 /// The position of this part's first row in the module's rows.
 const BASE: u32 = 1414;
 
+/// `QualityMetrics`: a structure of 2 members.
 pub const QualityMetrics: ShapeId = ShapeId(BASE);
+/// `QuestionRuleCategoryAutomationCondition`: an enum of 2 values.
 pub const QuestionRuleCategoryAutomationCondition: ShapeId = ShapeId(BASE + 1);
+/// `QuestionRuleCategoryAutomationLabel`: a string.
 pub const QuestionRuleCategoryAutomationLabel: ShapeId = ShapeId(BASE + 2);
+/// `Queue`: a structure of 12 members.
 pub const Queue: ShapeId = ShapeId(BASE + 3);
+/// `QueueDescription`: a string, 1 to 250 characters.
 pub const QueueDescription: ShapeId = ShapeId(BASE + 4);
+/// `QueueId`: a string.
 pub const QueueId: ShapeId = ShapeId(BASE + 5);
+/// `QueueIdList`: a list of strings, 0 to 100 items.
 pub const QueueIdList: ShapeId = ShapeId(BASE + 6);
+/// `QueueInfo`: a structure of 2 members.
 pub const QueueInfo: ShapeId = ShapeId(BASE + 7);
+/// `QueueInfoInput`: a structure of 1 member.
 pub const QueueInfoInput: ShapeId = ShapeId(BASE + 8);
+/// `QueueMaxContacts`: an integer, at least 0.
 pub const QueueMaxContacts: ShapeId = ShapeId(BASE + 9);
+/// `QueueName`: a string, 1 to 256 characters.
 pub const QueueName: ShapeId = ShapeId(BASE + 10);
+/// `QueuePriority`: an integer, 1 to 9223372036854776000.
 pub const QueuePriority: ShapeId = ShapeId(BASE + 11);
+/// `QueueQuickConnectConfig`: a structure of 2 members.
 pub const QueueQuickConnectConfig: ShapeId = ShapeId(BASE + 12);
+/// `QueueReference`: a structure of 2 members.
 pub const QueueReference: ShapeId = ShapeId(BASE + 13);
+/// `QueueSearchConditionList`: a list of `QueueSearchCriteria`.
 pub const QueueSearchConditionList: ShapeId = ShapeId(BASE + 14);
+/// `QueueSearchCriteria`: a structure of 4 members.
 pub const QueueSearchCriteria: ShapeId = ShapeId(BASE + 15);
+/// `QueueSearchFilter`: a structure of 1 member.
 pub const QueueSearchFilter: ShapeId = ShapeId(BASE + 16);
+/// `QueueSearchSummaryList`: a list of `Queue`.
 pub const QueueSearchSummaryList: ShapeId = ShapeId(BASE + 17);
+/// `QueueStatus`: an enum of 2 values.
 pub const QueueStatus: ShapeId = ShapeId(BASE + 18);
+/// `QueueSummary`: a structure of 6 members.
 pub const QueueSummary: ShapeId = ShapeId(BASE + 19);
+/// `QueueSummaryList`: a list of `QueueSummary`.
 pub const QueueSummaryList: ShapeId = ShapeId(BASE + 20);
+/// `QueueTimeAdjustmentSeconds`: an integer.
 pub const QueueTimeAdjustmentSeconds: ShapeId = ShapeId(BASE + 21);
+/// `QueueType`: an enum of 2 values.
 pub const QueueType: ShapeId = ShapeId(BASE + 22);
+/// `QueueTypes`: a list of `QueueType`, 0 to 2 items.
 pub const QueueTypes: ShapeId = ShapeId(BASE + 23);
+/// `Queues`: a list of strings, 1 to 100 items.
 pub const Queues: ShapeId = ShapeId(BASE + 24);
+/// `QuickConnect`: a structure of 8 members.
 pub const QuickConnect: ShapeId = ShapeId(BASE + 25);
+/// `QuickConnectConfig`: a structure of 5 members.
 pub const QuickConnectConfig: ShapeId = ShapeId(BASE + 26);
+/// `QuickConnectContactData`: a structure of 5 members.
 pub const QuickConnectContactData: ShapeId = ShapeId(BASE + 27);
+/// `QuickConnectDescription`: a string, 1 to 250 characters.
 pub const QuickConnectDescription: ShapeId = ShapeId(BASE + 28);
+/// `QuickConnectId`: a string.
 pub const QuickConnectId: ShapeId = ShapeId(BASE + 29);
+/// `QuickConnectName`: a string, 1 to 127 characters.
 pub const QuickConnectName: ShapeId = ShapeId(BASE + 30);
+/// `QuickConnectSearchConditionList`: a list of `QuickConnectSearchCriteria`.
 pub const QuickConnectSearchConditionList: ShapeId = ShapeId(BASE + 31);
+/// `QuickConnectSearchCriteria`: a structure of 3 members.
 pub const QuickConnectSearchCriteria: ShapeId = ShapeId(BASE + 32);
+/// `QuickConnectSearchFilter`: a structure of 1 member.
 pub const QuickConnectSearchFilter: ShapeId = ShapeId(BASE + 33);
+/// `QuickConnectSearchSummaryList`: a list of `QuickConnect`.
 pub const QuickConnectSearchSummaryList: ShapeId = ShapeId(BASE + 34);
+/// `QuickConnectSummary`: a structure of 6 members.
 pub const QuickConnectSummary: ShapeId = ShapeId(BASE + 35);
+/// `QuickConnectSummaryList`: a list of `QuickConnectSummary`.
 pub const QuickConnectSummaryList: ShapeId = ShapeId(BASE + 36);
+/// `QuickConnectType`: an enum of 4 values.
 pub const QuickConnectType: ShapeId = ShapeId(BASE + 37);
+/// `QuickConnectTypes`: a list of `QuickConnectType`, 0 to 4 items.
 pub const QuickConnectTypes: ShapeId = ShapeId(BASE + 38);
+/// `QuickConnectsList`: a list of strings, 1 to 50 items.
 pub const QuickConnectsList: ShapeId = ShapeId(BASE + 39);
 
 pub(super) const ROWS: &[Shape] = &[

@@ -10,164 +10,297 @@ use crate::model::*;
 /// The position of this part's first row in the module's rows.
 const BASE: u32 = 1454;
 
+/// `Range`: a structure of 2 members.
 pub const Range: ShapeId = ShapeId(BASE);
+/// `ReadOnlyFieldInfo`: a structure of 1 member.
 pub const ReadOnlyFieldInfo: ShapeId = ShapeId(BASE + 1);
+/// `ReadOnlyTaskTemplateFields`: a list of `ReadOnlyFieldInfo`.
 pub const ReadOnlyTaskTemplateFields: ShapeId = ShapeId(BASE + 2);
+/// `RealTimeContactAnalysisAttachment`: a structure of 4 members.
 pub const RealTimeContactAnalysisAttachment: ShapeId = ShapeId(BASE + 3);
+/// `RealTimeContactAnalysisAttachments`: a list of `RealTimeContactAnalysisAttachment`, 0 to 10 items.
 pub const RealTimeContactAnalysisAttachments: ShapeId = ShapeId(BASE + 4);
+/// `RealTimeContactAnalysisCategoryDetails`: a structure of 1 member.
 pub const RealTimeContactAnalysisCategoryDetails: ShapeId = ShapeId(BASE + 5);
+/// `RealTimeContactAnalysisCategoryName`: a string, 1 to 256 characters.
 pub const RealTimeContactAnalysisCategoryName: ShapeId = ShapeId(BASE + 6);
+/// `RealTimeContactAnalysisCharacterInterval`: a structure of 2 members.
 pub const RealTimeContactAnalysisCharacterInterval: ShapeId = ShapeId(BASE + 7);
+/// `RealTimeContactAnalysisCharacterIntervals`: a list of `RealTimeContactAnalysisCharacterInterval`.
 pub const RealTimeContactAnalysisCharacterIntervals: ShapeId = ShapeId(BASE + 8);
+/// `RealTimeContactAnalysisContentType`: a string, 1 to 256 characters.
 pub const RealTimeContactAnalysisContentType: ShapeId = ShapeId(BASE + 9);
+/// `RealTimeContactAnalysisEventType`: a string, 1 to 128 characters.
 pub const RealTimeContactAnalysisEventType: ShapeId = ShapeId(BASE + 10);
+/// `RealTimeContactAnalysisId256`: a string, 1 to 256 characters.
 pub const RealTimeContactAnalysisId256: ShapeId = ShapeId(BASE + 11);
+/// `RealTimeContactAnalysisIssueDetected`: a structure of 1 member.
 pub const RealTimeContactAnalysisIssueDetected: ShapeId = ShapeId(BASE + 12);
+/// `RealTimeContactAnalysisIssuesDetected`: a list of `RealTimeContactAnalysisIssueDetected`.
 pub const RealTimeContactAnalysisIssuesDetected: ShapeId = ShapeId(BASE + 13);
+/// `RealTimeContactAnalysisMatchedDetails`: a map from strings to `RealTimeContactAnalysisCategoryDetails`, 0 to 150 entries.
 pub const RealTimeContactAnalysisMatchedDetails: ShapeId = ShapeId(BASE + 14);
+/// `RealTimeContactAnalysisOffset`: an integer, at least 0.
 pub const RealTimeContactAnalysisOffset: ShapeId = ShapeId(BASE + 15);
+/// `RealTimeContactAnalysisOutputType`: an enum of 2 values.
 pub const RealTimeContactAnalysisOutputType: ShapeId = ShapeId(BASE + 16);
+/// `RealTimeContactAnalysisPointOfInterest`: a structure of 1 member.
 pub const RealTimeContactAnalysisPointOfInterest: ShapeId = ShapeId(BASE + 17);
+/// `RealTimeContactAnalysisPointsOfInterest`: a list of `RealTimeContactAnalysisPointOfInterest`, 0 to 5 items.
 pub const RealTimeContactAnalysisPointsOfInterest: ShapeId = ShapeId(BASE + 18);
+/// `RealTimeContactAnalysisPostContactSummaryContent`: a string, 1 to 1270 characters.
 pub const RealTimeContactAnalysisPostContactSummaryContent: ShapeId = ShapeId(BASE + 19);
-
+/// `RealTimeContactAnalysisPostContactSummaryFailureCode`: an enum of 5 values.
 pub const RealTimeContactAnalysisPostContactSummaryFailureCode: ShapeId = ShapeId(
     BASE + 20,
 );
 
+/// `RealTimeContactAnalysisPostContactSummaryStatus`: an enum of 2 values.
 pub const RealTimeContactAnalysisPostContactSummaryStatus: ShapeId = ShapeId(BASE + 21);
+/// `RealTimeContactAnalysisSegmentAttachments`: a structure of 6 members.
 pub const RealTimeContactAnalysisSegmentAttachments: ShapeId = ShapeId(BASE + 22);
+/// `RealTimeContactAnalysisSegmentCategories`: a structure of 1 member.
 pub const RealTimeContactAnalysisSegmentCategories: ShapeId = ShapeId(BASE + 23);
+/// `RealTimeContactAnalysisSegmentEvent`: a structure of 6 members.
 pub const RealTimeContactAnalysisSegmentEvent: ShapeId = ShapeId(BASE + 24);
+/// `RealTimeContactAnalysisSegmentIssues`: a structure of 1 member.
 pub const RealTimeContactAnalysisSegmentIssues: ShapeId = ShapeId(BASE + 25);
+/// `RealTimeContactAnalysisSegmentPostContactSummary`: a structure of 3 members.
 pub const RealTimeContactAnalysisSegmentPostContactSummary: ShapeId = ShapeId(BASE + 26);
+/// `RealTimeContactAnalysisSegmentTranscript`: a structure of 9 members.
 pub const RealTimeContactAnalysisSegmentTranscript: ShapeId = ShapeId(BASE + 27);
+/// `RealTimeContactAnalysisSegmentType`: an enum of 6 values.
 pub const RealTimeContactAnalysisSegmentType: ShapeId = ShapeId(BASE + 28);
+/// `RealTimeContactAnalysisSegmentTypes`: a list of `RealTimeContactAnalysisSegmentType`, 0 to 6 items.
 pub const RealTimeContactAnalysisSegmentTypes: ShapeId = ShapeId(BASE + 29);
+/// `RealTimeContactAnalysisSentimentLabel`: an enum of 3 values.
 pub const RealTimeContactAnalysisSentimentLabel: ShapeId = ShapeId(BASE + 30);
+/// `RealTimeContactAnalysisStatus`: an enum of 3 values.
 pub const RealTimeContactAnalysisStatus: ShapeId = ShapeId(BASE + 31);
+/// `RealTimeContactAnalysisSupportedChannel`: an enum of 2 values.
 pub const RealTimeContactAnalysisSupportedChannel: ShapeId = ShapeId(BASE + 32);
+/// `RealTimeContactAnalysisTimeData`: a union of 1 member.
 pub const RealTimeContactAnalysisTimeData: ShapeId = ShapeId(BASE + 33);
+/// `RealTimeContactAnalysisTimeInstant`: a timestamp.
 pub const RealTimeContactAnalysisTimeInstant: ShapeId = ShapeId(BASE + 34);
+/// `RealTimeContactAnalysisTranscriptContent`: a string, 1 to 16384 characters.
 pub const RealTimeContactAnalysisTranscriptContent: ShapeId = ShapeId(BASE + 35);
+/// `RealTimeContactAnalysisTranscriptItemRedaction`: a structure of 1 member.
 pub const RealTimeContactAnalysisTranscriptItemRedaction: ShapeId = ShapeId(BASE + 36);
-
+/// `RealTimeContactAnalysisTranscriptItemWithCharacterOffsets`: a structure of 2 members.
 pub const RealTimeContactAnalysisTranscriptItemWithCharacterOffsets: ShapeId = ShapeId(
     BASE + 37,
 );
 
+/// `RealTimeContactAnalysisTranscriptItemWithContent`: a structure of 3 members.
 pub const RealTimeContactAnalysisTranscriptItemWithContent: ShapeId = ShapeId(BASE + 38);
-
+/// `RealTimeContactAnalysisTranscriptItemsWithCharacterOffsets`: a list of `RealTimeContactAnalysisTranscriptItemWithCharacterOffsets`, 0 to 10 items.
 pub const RealTimeContactAnalysisTranscriptItemsWithCharacterOffsets: ShapeId = ShapeId(
     BASE + 39,
 );
 
+/// `RealTimeContactAnalysisTranscriptItemsWithContent`: a list of `RealTimeContactAnalysisTranscriptItemWithContent`.
 pub const RealTimeContactAnalysisTranscriptItemsWithContent: ShapeId = ShapeId(
     BASE + 40,
 );
 
+/// `RealtimeContactAnalysisSegment`: a union of 6 members.
 pub const RealtimeContactAnalysisSegment: ShapeId = ShapeId(BASE + 41);
+/// `RealtimeContactAnalysisSegments`: a list of `RealtimeContactAnalysisSegment`.
 pub const RealtimeContactAnalysisSegments: ShapeId = ShapeId(BASE + 42);
+/// `RecipientList`: a list of strings, 0 to 200 items.
 pub const RecipientList: ShapeId = ShapeId(BASE + 43);
+/// `RecordIds`: a list of strings.
 pub const RecordIds: ShapeId = ShapeId(BASE + 44);
+/// `RecordPrimaryValue`: a structure of 4 members.
 pub const RecordPrimaryValue: ShapeId = ShapeId(BASE + 45);
+/// `RecordingDeletionReason`: a string.
 pub const RecordingDeletionReason: ShapeId = ShapeId(BASE + 46);
+/// `RecordingInfo`: a structure of 11 members.
 pub const RecordingInfo: ShapeId = ShapeId(BASE + 47);
+/// `RecordingLocation`: a string, 0 to 1024 characters.
 pub const RecordingLocation: ShapeId = ShapeId(BASE + 48);
+/// `RecordingStatus`: an enum of 2 values.
 pub const RecordingStatus: ShapeId = ShapeId(BASE + 49);
+/// `Recordings`: a list of `RecordingInfo`.
 pub const Recordings: ShapeId = ShapeId(BASE + 50);
+/// `RecurrenceConfig`: a structure of 1 member.
 pub const RecurrenceConfig: ShapeId = ShapeId(BASE + 51);
+/// `RecurrenceFrequency`: an enum of 3 values.
 pub const RecurrenceFrequency: ShapeId = ShapeId(BASE + 52);
+/// `RecurrencePattern`: a structure of 5 members.
 pub const RecurrencePattern: ShapeId = ShapeId(BASE + 53);
+/// `Reference`: a structure of 5 members.
 pub const Reference: ShapeId = ShapeId(BASE + 54);
+/// `ReferenceArn`: a string, 20 to 256 characters.
 pub const ReferenceArn: ShapeId = ShapeId(BASE + 55);
+/// `ReferenceId`: a string.
 pub const ReferenceId: ShapeId = ShapeId(BASE + 56);
+/// `ReferenceIdList`: a list of strings.
 pub const ReferenceIdList: ShapeId = ShapeId(BASE + 57);
+/// `ReferenceKey`: a string, 1 to 4096 characters.
 pub const ReferenceKey: ShapeId = ShapeId(BASE + 58);
+/// `ReferenceStatus`: an enum of 6 values.
 pub const ReferenceStatus: ShapeId = ShapeId(BASE + 59);
+/// `ReferenceStatusReason`: a string, 0 to 100 characters.
 pub const ReferenceStatusReason: ShapeId = ShapeId(BASE + 60);
+/// `ReferenceSummary`: a union of 10 members.
 pub const ReferenceSummary: ShapeId = ShapeId(BASE + 61);
+/// `ReferenceSummaryList`: a list of `ReferenceSummary`.
 pub const ReferenceSummaryList: ShapeId = ShapeId(BASE + 62);
+/// `ReferenceType`: an enum of 11 values.
 pub const ReferenceType: ShapeId = ShapeId(BASE + 63);
+/// `ReferenceTypes`: a list of `ReferenceType`, 0 to 6 items.
 pub const ReferenceTypes: ShapeId = ShapeId(BASE + 64);
+/// `ReferenceValue`: a string, 0 to 4096 characters.
 pub const ReferenceValue: ShapeId = ShapeId(BASE + 65);
+/// `RefreshTokenDuration`: an integer, 360 to 720.
 pub const RefreshTokenDuration: ShapeId = ShapeId(BASE + 66);
+/// `RegionName`: a string.
 pub const RegionName: ShapeId = ShapeId(BASE + 67);
+/// `RegistrationId`: a string, 1 to 256 characters.
 pub const RegistrationId: ShapeId = ShapeId(BASE + 68);
+/// `RehydrationType`: an enum of 2 values.
 pub const RehydrationType: ShapeId = ShapeId(BASE + 69);
+/// `ReleasePhoneNumberRequest`: a structure of 2 members.
 pub const ReleasePhoneNumberRequest: ShapeId = ShapeId(BASE + 70);
+/// `ReplicateInstanceRequest`: a structure of 4 members.
 pub const ReplicateInstanceRequest: ShapeId = ShapeId(BASE + 71);
+/// `ReplicateInstanceResponse`: a structure of 2 members.
 pub const ReplicateInstanceResponse: ShapeId = ShapeId(BASE + 72);
+/// `ReplicationConfiguration`: a structure of 3 members.
 pub const ReplicationConfiguration: ShapeId = ShapeId(BASE + 73);
+/// `ReplicationStatusReason`: a string, 0 to 1024 characters.
 pub const ReplicationStatusReason: ShapeId = ShapeId(BASE + 74);
+/// `ReplicationStatusSummary`: a structure of 3 members.
 pub const ReplicationStatusSummary: ShapeId = ShapeId(BASE + 75);
+/// `ReplicationStatusSummaryList`: a list of `ReplicationStatusSummary`, 0 to 11 items.
 pub const ReplicationStatusSummaryList: ShapeId = ShapeId(BASE + 76);
+/// `RequestIdentifier`: a string, 0 to 80 characters.
 pub const RequestIdentifier: ShapeId = ShapeId(BASE + 77);
+/// `RequiredFieldInfo`: a structure of 1 member.
 pub const RequiredFieldInfo: ShapeId = ShapeId(BASE + 78);
+/// `RequiredTaskTemplateFields`: a list of `RequiredFieldInfo`.
 pub const RequiredTaskTemplateFields: ShapeId = ShapeId(BASE + 79);
+/// `ResourceArnOrId`: a string, 1 to 250 characters.
 pub const ResourceArnOrId: ShapeId = ShapeId(BASE + 80);
+/// `ResourceConflictException`: a structure of 1 member.
 pub const ResourceConflictException: ShapeId = ShapeId(BASE + 81);
+/// `ResourceId`: a string, 1 to 500 characters.
 pub const ResourceId: ShapeId = ShapeId(BASE + 82);
+/// `ResourceInUseException`: a structure of 3 members.
 pub const ResourceInUseException: ShapeId = ShapeId(BASE + 83);
+/// `ResourceNotFoundException`: a structure of 1 member.
 pub const ResourceNotFoundException: ShapeId = ShapeId(BASE + 84);
+/// `ResourceNotReadyException`: a structure of 1 member.
 pub const ResourceNotReadyException: ShapeId = ShapeId(BASE + 85);
+/// `ResourceTagsSearchCriteria`: a structure of 1 member.
 pub const ResourceTagsSearchCriteria: ShapeId = ShapeId(BASE + 86);
+/// `ResourceType`: an enum of 8 values.
 pub const ResourceType: ShapeId = ShapeId(BASE + 87);
+/// `ResourceTypeList`: a list of strings.
 pub const ResourceTypeList: ShapeId = ShapeId(BASE + 88);
+/// `ResourceVersion`: an integer, at least 1.
 pub const ResourceVersion: ShapeId = ShapeId(BASE + 89);
+/// `ResponseMode`: an enum of 2 values.
 pub const ResponseMode: ShapeId = ShapeId(BASE + 90);
+/// `ResumeContactRecordingRequest`: a structure of 4 members.
 pub const ResumeContactRecordingRequest: ShapeId = ShapeId(BASE + 91);
+/// `ResumeContactRecordingResponse`: a structure of 0 members.
 pub const ResumeContactRecordingResponse: ShapeId = ShapeId(BASE + 92);
+/// `ResumeContactRequest`: a structure of 3 members.
 pub const ResumeContactRequest: ShapeId = ShapeId(BASE + 93);
+/// `ResumeContactResponse`: a structure of 0 members.
 pub const ResumeContactResponse: ShapeId = ShapeId(BASE + 94);
+/// `RingTimeoutInSeconds`: an integer, 15 to 60.
 pub const RingTimeoutInSeconds: ShapeId = ShapeId(BASE + 95);
+/// `RoutingCriteria`: a structure of 3 members.
 pub const RoutingCriteria: ShapeId = ShapeId(BASE + 96);
+/// `RoutingCriteriaInput`: a structure of 1 member.
 pub const RoutingCriteriaInput: ShapeId = ShapeId(BASE + 97);
+/// `RoutingCriteriaInputStep`: a structure of 2 members.
 pub const RoutingCriteriaInputStep: ShapeId = ShapeId(BASE + 98);
+/// `RoutingCriteriaInputStepExpiry`: a structure of 1 member.
 pub const RoutingCriteriaInputStepExpiry: ShapeId = ShapeId(BASE + 99);
+/// `RoutingCriteriaInputSteps`: a list of `RoutingCriteriaInputStep`.
 pub const RoutingCriteriaInputSteps: ShapeId = ShapeId(BASE + 100);
+/// `RoutingCriteriaStepStatus`: an enum of 4 values.
 pub const RoutingCriteriaStepStatus: ShapeId = ShapeId(BASE + 101);
+/// `RoutingExpression`: a string, 1 to 3000 characters.
 pub const RoutingExpression: ShapeId = ShapeId(BASE + 102);
+/// `RoutingExpressions`: a list of strings, 0 to 50 items.
 pub const RoutingExpressions: ShapeId = ShapeId(BASE + 103);
+/// `RoutingProfile`: a structure of 17 members.
 pub const RoutingProfile: ShapeId = ShapeId(BASE + 104);
+/// `RoutingProfileDescription`: a string, 1 to 250 characters.
 pub const RoutingProfileDescription: ShapeId = ShapeId(BASE + 105);
+/// `RoutingProfileId`: a string.
 pub const RoutingProfileId: ShapeId = ShapeId(BASE + 106);
+/// `RoutingProfileList`: a list of `RoutingProfile`.
 pub const RoutingProfileList: ShapeId = ShapeId(BASE + 107);
+/// `RoutingProfileManualAssignmentQueueConfig`: a structure of 1 member.
 pub const RoutingProfileManualAssignmentQueueConfig: ShapeId = ShapeId(BASE + 108);
+/// `RoutingProfileManualAssignmentQueueConfigList`: a list of `RoutingProfileManualAssignmentQueueConfig`, 1 to 10 items.
 pub const RoutingProfileManualAssignmentQueueConfigList: ShapeId = ShapeId(BASE + 109);
-
+/// `RoutingProfileManualAssignmentQueueConfigSummary`: a structure of 4 members.
 pub const RoutingProfileManualAssignmentQueueConfigSummary: ShapeId = ShapeId(
     BASE + 110,
 );
 
+/// `RoutingProfileManualAssignmentQueueConfigSummaryList`: a list of `RoutingProfileManualAssignmentQueueConfigSummary`.
 pub const RoutingProfileManualAssignmentQueueConfigSummaryList: ShapeId = ShapeId(
     BASE + 111,
 );
 
+/// `RoutingProfileName`: a string, 1 to 127 characters.
 pub const RoutingProfileName: ShapeId = ShapeId(BASE + 112);
+/// `RoutingProfileQueueConfig`: a structure of 3 members.
 pub const RoutingProfileQueueConfig: ShapeId = ShapeId(BASE + 113);
+/// `RoutingProfileQueueConfigList`: a list of `RoutingProfileQueueConfig`, 1 to 10 items.
 pub const RoutingProfileQueueConfigList: ShapeId = ShapeId(BASE + 114);
+/// `RoutingProfileQueueConfigSummary`: a structure of 6 members.
 pub const RoutingProfileQueueConfigSummary: ShapeId = ShapeId(BASE + 115);
+/// `RoutingProfileQueueConfigSummaryList`: a list of `RoutingProfileQueueConfigSummary`.
 pub const RoutingProfileQueueConfigSummaryList: ShapeId = ShapeId(BASE + 116);
+/// `RoutingProfileQueueReference`: a structure of 2 members.
 pub const RoutingProfileQueueReference: ShapeId = ShapeId(BASE + 117);
+/// `RoutingProfileQueueReferenceList`: a list of `RoutingProfileQueueReference`.
 pub const RoutingProfileQueueReferenceList: ShapeId = ShapeId(BASE + 118);
+/// `RoutingProfileReference`: a structure of 2 members.
 pub const RoutingProfileReference: ShapeId = ShapeId(BASE + 119);
+/// `RoutingProfileSearchConditionList`: a list of `RoutingProfileSearchCriteria`.
 pub const RoutingProfileSearchConditionList: ShapeId = ShapeId(BASE + 120);
+/// `RoutingProfileSearchCriteria`: a structure of 3 members.
 pub const RoutingProfileSearchCriteria: ShapeId = ShapeId(BASE + 121);
+/// `RoutingProfileSearchFilter`: a structure of 1 member.
 pub const RoutingProfileSearchFilter: ShapeId = ShapeId(BASE + 122);
+/// `RoutingProfileSummary`: a structure of 5 members.
 pub const RoutingProfileSummary: ShapeId = ShapeId(BASE + 123);
+/// `RoutingProfileSummaryList`: a list of `RoutingProfileSummary`.
 pub const RoutingProfileSummaryList: ShapeId = ShapeId(BASE + 124);
+/// `RoutingProfiles`: a list of strings, 1 to 100 items.
 pub const RoutingProfiles: ShapeId = ShapeId(BASE + 125);
+/// `Rule`: a structure of 11 members.
 pub const Rule: ShapeId = ShapeId(BASE + 126);
+/// `RuleAction`: a structure of 10 members.
 pub const RuleAction: ShapeId = ShapeId(BASE + 127);
+/// `RuleActions`: a list of `RuleAction`.
 pub const RuleActions: ShapeId = ShapeId(BASE + 128);
+/// `RuleFunction`: a string.
 pub const RuleFunction: ShapeId = ShapeId(BASE + 129);
+/// `RuleId`: a string, 1 to 256 characters.
 pub const RuleId: ShapeId = ShapeId(BASE + 130);
+/// `RuleName`: a string, 1 to 200 characters.
 pub const RuleName: ShapeId = ShapeId(BASE + 131);
+/// `RulePublishStatus`: an enum of 2 values.
 pub const RulePublishStatus: ShapeId = ShapeId(BASE + 132);
+/// `RuleSummary`: a structure of 8 members.
 pub const RuleSummary: ShapeId = ShapeId(BASE + 133);
+/// `RuleSummaryList`: a list of `RuleSummary`.
 pub const RuleSummaryList: ShapeId = ShapeId(BASE + 134);
+/// `RuleTriggerEventSource`: a structure of 2 members.
 pub const RuleTriggerEventSource: ShapeId = ShapeId(BASE + 135);
+/// `resourceArnListMaxLimit100`: a list of strings, 1 to 100 items.
 pub const resourceArnListMaxLimit100: ShapeId = ShapeId(BASE + 136);
 
 pub(super) const ROWS: &[Shape] = &[

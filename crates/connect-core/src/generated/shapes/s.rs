@@ -10,212 +10,414 @@ use crate::model::*;
 /// The position of this part's first row in the module's rows.
 const BASE: u32 = 1591;
 
+/// `S3Config`: a structure of 3 members.
 pub const S3Config: ShapeId = ShapeId(BASE);
+/// `S3Uri`: a string, 1 to 2000 characters.
 pub const S3Uri: ShapeId = ShapeId(BASE + 1);
+/// `ScreenShareCapability`: an enum of 1 value.
 pub const ScreenShareCapability: ShapeId = ShapeId(BASE + 2);
+/// `SearchAgentStatusesRequest`: a structure of 5 members.
 pub const SearchAgentStatusesRequest: ShapeId = ShapeId(BASE + 3);
+/// `SearchAgentStatusesResponse`: a structure of 3 members.
 pub const SearchAgentStatusesResponse: ShapeId = ShapeId(BASE + 4);
+/// `SearchAvailablePhoneNumbersRequest`: a structure of 7 members.
 pub const SearchAvailablePhoneNumbersRequest: ShapeId = ShapeId(BASE + 5);
+/// `SearchAvailablePhoneNumbersResponse`: a structure of 2 members.
 pub const SearchAvailablePhoneNumbersResponse: ShapeId = ShapeId(BASE + 6);
+/// `SearchContactEvaluationsRequest`: a structure of 5 members.
 pub const SearchContactEvaluationsRequest: ShapeId = ShapeId(BASE + 7);
+/// `SearchContactEvaluationsResponse`: a structure of 3 members.
 pub const SearchContactEvaluationsResponse: ShapeId = ShapeId(BASE + 8);
+/// `SearchContactFlowModulesRequest`: a structure of 5 members.
 pub const SearchContactFlowModulesRequest: ShapeId = ShapeId(BASE + 9);
+/// `SearchContactFlowModulesResponse`: a structure of 3 members.
 pub const SearchContactFlowModulesResponse: ShapeId = ShapeId(BASE + 10);
+/// `SearchContactFlowsRequest`: a structure of 5 members.
 pub const SearchContactFlowsRequest: ShapeId = ShapeId(BASE + 11);
+/// `SearchContactFlowsResponse`: a structure of 3 members.
 pub const SearchContactFlowsResponse: ShapeId = ShapeId(BASE + 12);
+/// `SearchContactsAdditionalTimeRange`: a structure of 2 members.
 pub const SearchContactsAdditionalTimeRange: ShapeId = ShapeId(BASE + 13);
+/// `SearchContactsAdditionalTimeRangeCriteria`: a structure of 2 members.
 pub const SearchContactsAdditionalTimeRangeCriteria: ShapeId = ShapeId(BASE + 14);
+/// `SearchContactsAdditionalTimeRangeCriteriaList`: a list of `SearchContactsAdditionalTimeRangeCriteria`.
 pub const SearchContactsAdditionalTimeRangeCriteriaList: ShapeId = ShapeId(BASE + 15);
+/// `SearchContactsMatchType`: an enum of 4 values.
 pub const SearchContactsMatchType: ShapeId = ShapeId(BASE + 16);
+/// `SearchContactsRequest`: a structure of 6 members.
 pub const SearchContactsRequest: ShapeId = ShapeId(BASE + 17);
+/// `SearchContactsResponse`: a structure of 3 members.
 pub const SearchContactsResponse: ShapeId = ShapeId(BASE + 18);
+/// `SearchContactsTimeRange`: a structure of 3 members.
 pub const SearchContactsTimeRange: ShapeId = ShapeId(BASE + 19);
+/// `SearchContactsTimeRangeConditionType`: an enum of 1 value.
 pub const SearchContactsTimeRangeConditionType: ShapeId = ShapeId(BASE + 20);
+/// `SearchContactsTimeRangeType`: an enum of 5 values.
 pub const SearchContactsTimeRangeType: ShapeId = ShapeId(BASE + 21);
+/// `SearchContactsTimestampCondition`: a structure of 2 members.
 pub const SearchContactsTimestampCondition: ShapeId = ShapeId(BASE + 22);
+/// `SearchCriteria`: a structure of 13 members.
 pub const SearchCriteria: ShapeId = ShapeId(BASE + 23);
+/// `SearchDataTablesRequest`: a structure of 5 members.
 pub const SearchDataTablesRequest: ShapeId = ShapeId(BASE + 24);
+/// `SearchDataTablesResponse`: a structure of 3 members.
 pub const SearchDataTablesResponse: ShapeId = ShapeId(BASE + 25);
+/// `SearchEmailAddressesRequest`: a structure of 5 members.
 pub const SearchEmailAddressesRequest: ShapeId = ShapeId(BASE + 26);
+/// `SearchEmailAddressesResponse`: a structure of 3 members.
 pub const SearchEmailAddressesResponse: ShapeId = ShapeId(BASE + 27);
+/// `SearchEvaluationFormsRequest`: a structure of 5 members.
 pub const SearchEvaluationFormsRequest: ShapeId = ShapeId(BASE + 28);
+/// `SearchEvaluationFormsResponse`: a structure of 3 members.
 pub const SearchEvaluationFormsResponse: ShapeId = ShapeId(BASE + 29);
+/// `SearchHoursOfOperationOverridesRequest`: a structure of 5 members.
 pub const SearchHoursOfOperationOverridesRequest: ShapeId = ShapeId(BASE + 30);
+/// `SearchHoursOfOperationOverridesResponse`: a structure of 3 members.
 pub const SearchHoursOfOperationOverridesResponse: ShapeId = ShapeId(BASE + 31);
+/// `SearchHoursOfOperationsRequest`: a structure of 5 members.
 pub const SearchHoursOfOperationsRequest: ShapeId = ShapeId(BASE + 32);
+/// `SearchHoursOfOperationsResponse`: a structure of 3 members.
 pub const SearchHoursOfOperationsResponse: ShapeId = ShapeId(BASE + 33);
+/// `SearchNotificationsRequest`: a structure of 5 members.
 pub const SearchNotificationsRequest: ShapeId = ShapeId(BASE + 34);
+/// `SearchNotificationsResponse`: a structure of 3 members.
 pub const SearchNotificationsResponse: ShapeId = ShapeId(BASE + 35);
+/// `SearchPredefinedAttributesRequest`: a structure of 4 members.
 pub const SearchPredefinedAttributesRequest: ShapeId = ShapeId(BASE + 36);
+/// `SearchPredefinedAttributesResponse`: a structure of 3 members.
 pub const SearchPredefinedAttributesResponse: ShapeId = ShapeId(BASE + 37);
+/// `SearchPromptsRequest`: a structure of 5 members.
 pub const SearchPromptsRequest: ShapeId = ShapeId(BASE + 38);
+/// `SearchPromptsResponse`: a structure of 3 members.
 pub const SearchPromptsResponse: ShapeId = ShapeId(BASE + 39);
+/// `SearchQueuesRequest`: a structure of 5 members.
 pub const SearchQueuesRequest: ShapeId = ShapeId(BASE + 40);
+/// `SearchQueuesResponse`: a structure of 3 members.
 pub const SearchQueuesResponse: ShapeId = ShapeId(BASE + 41);
+/// `SearchQuickConnectsRequest`: a structure of 5 members.
 pub const SearchQuickConnectsRequest: ShapeId = ShapeId(BASE + 42);
+/// `SearchQuickConnectsResponse`: a structure of 3 members.
 pub const SearchQuickConnectsResponse: ShapeId = ShapeId(BASE + 43);
+/// `SearchResourceTagsRequest`: a structure of 5 members.
 pub const SearchResourceTagsRequest: ShapeId = ShapeId(BASE + 44);
+/// `SearchResourceTagsResponse`: a structure of 2 members.
 pub const SearchResourceTagsResponse: ShapeId = ShapeId(BASE + 45);
+/// `SearchRoutingProfilesRequest`: a structure of 5 members.
 pub const SearchRoutingProfilesRequest: ShapeId = ShapeId(BASE + 46);
+/// `SearchRoutingProfilesResponse`: a structure of 3 members.
 pub const SearchRoutingProfilesResponse: ShapeId = ShapeId(BASE + 47);
+/// `SearchSecurityProfilesRequest`: a structure of 5 members.
 pub const SearchSecurityProfilesRequest: ShapeId = ShapeId(BASE + 48);
+/// `SearchSecurityProfilesResponse`: a structure of 3 members.
 pub const SearchSecurityProfilesResponse: ShapeId = ShapeId(BASE + 49);
+/// `SearchTestCasesRequest`: a structure of 5 members.
 pub const SearchTestCasesRequest: ShapeId = ShapeId(BASE + 50);
+/// `SearchTestCasesResponse`: a structure of 3 members.
 pub const SearchTestCasesResponse: ShapeId = ShapeId(BASE + 51);
+/// `SearchText`: a string, 0 to 128 characters, sensitive.
 pub const SearchText: ShapeId = ShapeId(BASE + 52);
+/// `SearchTextList`: a list of strings, 0 to 100 items.
 pub const SearchTextList: ShapeId = ShapeId(BASE + 53);
+/// `SearchUserHierarchyGroupsRequest`: a structure of 5 members.
 pub const SearchUserHierarchyGroupsRequest: ShapeId = ShapeId(BASE + 54);
+/// `SearchUserHierarchyGroupsResponse`: a structure of 3 members.
 pub const SearchUserHierarchyGroupsResponse: ShapeId = ShapeId(BASE + 55);
+/// `SearchUsersRequest`: a structure of 5 members.
 pub const SearchUsersRequest: ShapeId = ShapeId(BASE + 56);
+/// `SearchUsersResponse`: a structure of 3 members.
 pub const SearchUsersResponse: ShapeId = ShapeId(BASE + 57);
+/// `SearchViewsRequest`: a structure of 5 members.
 pub const SearchViewsRequest: ShapeId = ShapeId(BASE + 58);
+/// `SearchViewsResponse`: a structure of 3 members.
 pub const SearchViewsResponse: ShapeId = ShapeId(BASE + 59);
+/// `SearchVocabulariesRequest`: a structure of 6 members.
 pub const SearchVocabulariesRequest: ShapeId = ShapeId(BASE + 60);
+/// `SearchVocabulariesResponse`: a structure of 2 members.
 pub const SearchVocabulariesResponse: ShapeId = ShapeId(BASE + 61);
+/// `SearchWorkspaceAssociationsRequest`: a structure of 5 members.
 pub const SearchWorkspaceAssociationsRequest: ShapeId = ShapeId(BASE + 62);
+/// `SearchWorkspaceAssociationsResponse`: a structure of 3 members.
 pub const SearchWorkspaceAssociationsResponse: ShapeId = ShapeId(BASE + 63);
+/// `SearchWorkspacesRequest`: a structure of 5 members.
 pub const SearchWorkspacesRequest: ShapeId = ShapeId(BASE + 64);
+/// `SearchWorkspacesResponse`: a structure of 3 members.
 pub const SearchWorkspacesResponse: ShapeId = ShapeId(BASE + 65);
+/// `SearchableAgentCriteriaStep`: a structure of 2 members.
 pub const SearchableAgentCriteriaStep: ShapeId = ShapeId(BASE + 66);
+/// `SearchableContactAttributeKey`: a string, 1 to 100 characters, sensitive.
 pub const SearchableContactAttributeKey: ShapeId = ShapeId(BASE + 67);
+/// `SearchableContactAttributeValue`: a string, 0 to 100 characters, sensitive.
 pub const SearchableContactAttributeValue: ShapeId = ShapeId(BASE + 68);
+/// `SearchableContactAttributeValueList`: a list of strings, 0 to 20 items.
 pub const SearchableContactAttributeValueList: ShapeId = ShapeId(BASE + 69);
+/// `SearchableContactAttributes`: a structure of 2 members.
 pub const SearchableContactAttributes: ShapeId = ShapeId(BASE + 70);
+/// `SearchableContactAttributesCriteria`: a structure of 2 members.
 pub const SearchableContactAttributesCriteria: ShapeId = ShapeId(BASE + 71);
+/// `SearchableContactAttributesCriteriaList`: a list of `SearchableContactAttributesCriteria`, 0 to 15 items.
 pub const SearchableContactAttributesCriteriaList: ShapeId = ShapeId(BASE + 72);
+/// `SearchableQueueType`: an enum of 1 value.
 pub const SearchableQueueType: ShapeId = ShapeId(BASE + 73);
+/// `SearchableRoutingCriteria`: a structure of 1 member.
 pub const SearchableRoutingCriteria: ShapeId = ShapeId(BASE + 74);
+/// `SearchableRoutingCriteriaStep`: a structure of 1 member.
 pub const SearchableRoutingCriteriaStep: ShapeId = ShapeId(BASE + 75);
+/// `SearchableRoutingCriteriaStepList`: a list of `SearchableRoutingCriteriaStep`.
 pub const SearchableRoutingCriteriaStepList: ShapeId = ShapeId(BASE + 76);
+/// `SearchableSegmentAttributeKey`: a string, 1 to 64 characters, sensitive.
 pub const SearchableSegmentAttributeKey: ShapeId = ShapeId(BASE + 77);
+/// `SearchableSegmentAttributeValue`: a string, 0 to 128 characters, sensitive.
 pub const SearchableSegmentAttributeValue: ShapeId = ShapeId(BASE + 78);
+/// `SearchableSegmentAttributeValueList`: a list of strings, 1 to 20 items, sensitive.
 pub const SearchableSegmentAttributeValueList: ShapeId = ShapeId(BASE + 79);
+/// `SearchableSegmentAttributes`: a structure of 2 members.
 pub const SearchableSegmentAttributes: ShapeId = ShapeId(BASE + 80);
+/// `SearchableSegmentAttributesCriteria`: a structure of 2 members.
 pub const SearchableSegmentAttributesCriteria: ShapeId = ShapeId(BASE + 81);
+/// `SearchableSegmentAttributesCriteriaList`: a list of `SearchableSegmentAttributesCriteria`, 1 to 15 items.
 pub const SearchableSegmentAttributesCriteriaList: ShapeId = ShapeId(BASE + 82);
+/// `SecurityKey`: a structure of 3 members.
 pub const SecurityKey: ShapeId = ShapeId(BASE + 83);
+/// `SecurityKeysList`: a list of `SecurityKey`.
 pub const SecurityKeysList: ShapeId = ShapeId(BASE + 84);
+/// `SecurityProfile`: a structure of 13 members.
 pub const SecurityProfile: ShapeId = ShapeId(BASE + 85);
+/// `SecurityProfileDescription`: a string, 0 to 250 characters.
 pub const SecurityProfileDescription: ShapeId = ShapeId(BASE + 86);
+/// `SecurityProfileId`: a string.
 pub const SecurityProfileId: ShapeId = ShapeId(BASE + 87);
+/// `SecurityProfileIds`: a list of strings, 1 to 10 items.
 pub const SecurityProfileIds: ShapeId = ShapeId(BASE + 88);
+/// `SecurityProfileItem`: a structure of 1 member.
 pub const SecurityProfileItem: ShapeId = ShapeId(BASE + 89);
+/// `SecurityProfileName`: a string.
 pub const SecurityProfileName: ShapeId = ShapeId(BASE + 90);
+/// `SecurityProfilePermission`: a string, 1 to 128 characters.
 pub const SecurityProfilePermission: ShapeId = ShapeId(BASE + 91);
+/// `SecurityProfilePolicyKey`: a string, 1 to 128 characters.
 pub const SecurityProfilePolicyKey: ShapeId = ShapeId(BASE + 92);
+/// `SecurityProfilePolicyValue`: a string, 0 to 256 characters.
 pub const SecurityProfilePolicyValue: ShapeId = ShapeId(BASE + 93);
+/// `SecurityProfileSearchConditionList`: a list of `SecurityProfileSearchCriteria`.
 pub const SecurityProfileSearchConditionList: ShapeId = ShapeId(BASE + 94);
+/// `SecurityProfileSearchCriteria`: a structure of 3 members.
 pub const SecurityProfileSearchCriteria: ShapeId = ShapeId(BASE + 95);
+/// `SecurityProfileSearchSummary`: a structure of 6 members.
 pub const SecurityProfileSearchSummary: ShapeId = ShapeId(BASE + 96);
+/// `SecurityProfileSummary`: a structure of 5 members.
 pub const SecurityProfileSummary: ShapeId = ShapeId(BASE + 97);
+/// `SecurityProfileSummaryList`: a list of `SecurityProfileSummary`.
 pub const SecurityProfileSummaryList: ShapeId = ShapeId(BASE + 98);
+/// `SecurityProfiles`: a list of `SecurityProfileItem`, 1 to 10 items.
 pub const SecurityProfiles: ShapeId = ShapeId(BASE + 99);
+/// `SecurityProfiles100`: a list of `SecurityProfileItem`, 0 to 100 items.
 pub const SecurityProfiles100: ShapeId = ShapeId(BASE + 100);
+/// `SecurityProfilesSearchFilter`: a structure of 1 member.
 pub const SecurityProfilesSearchFilter: ShapeId = ShapeId(BASE + 101);
+/// `SecurityProfilesSearchSummaryList`: a list of `SecurityProfileSearchSummary`.
 pub const SecurityProfilesSearchSummaryList: ShapeId = ShapeId(BASE + 102);
+/// `SecurityToken`: a string, sensitive.
 pub const SecurityToken: ShapeId = ShapeId(BASE + 103);
+/// `SegmentAttributeName`: a string, 1 to 128 characters.
 pub const SegmentAttributeName: ShapeId = ShapeId(BASE + 104);
+/// `SegmentAttributeValue`: a structure of 5 members.
 pub const SegmentAttributeValue: ShapeId = ShapeId(BASE + 105);
+/// `SegmentAttributeValueInteger`: an integer.
 pub const SegmentAttributeValueInteger: ShapeId = ShapeId(BASE + 106);
+/// `SegmentAttributeValueList`: a list of `SegmentAttributeValue`.
 pub const SegmentAttributeValueList: ShapeId = ShapeId(BASE + 107);
+/// `SegmentAttributeValueMap`: a map from strings to `SegmentAttributeValue`.
 pub const SegmentAttributeValueMap: ShapeId = ShapeId(BASE + 108);
+/// `SegmentAttributeValueString`: a string, 0 to 1024 characters.
 pub const SegmentAttributeValueString: ShapeId = ShapeId(BASE + 109);
+/// `SegmentAttributes`: a map from strings to `SegmentAttributeValue`.
 pub const SegmentAttributes: ShapeId = ShapeId(BASE + 110);
+/// `SendChatIntegrationEventRequest`: a structure of 5 members.
 pub const SendChatIntegrationEventRequest: ShapeId = ShapeId(BASE + 111);
+/// `SendChatIntegrationEventResponse`: a structure of 2 members.
 pub const SendChatIntegrationEventResponse: ShapeId = ShapeId(BASE + 112);
+/// `SendNotificationActionDefinition`: a structure of 6 members.
 pub const SendNotificationActionDefinition: ShapeId = ShapeId(BASE + 113);
+/// `SendOutboundEmailRequest`: a structure of 8 members.
 pub const SendOutboundEmailRequest: ShapeId = ShapeId(BASE + 114);
+/// `SendOutboundEmailResponse`: a structure of 0 members.
 pub const SendOutboundEmailResponse: ShapeId = ShapeId(BASE + 115);
+/// `SensitivePhoneNumber`: a string, sensitive.
 pub const SensitivePhoneNumber: ShapeId = ShapeId(BASE + 116);
+/// `ServiceQuotaExceededException`: a structure of 2 members.
 pub const ServiceQuotaExceededException: ShapeId = ShapeId(BASE + 117);
+/// `ServiceQuotaExceededExceptionReason`: a union of 1 member.
 pub const ServiceQuotaExceededExceptionReason: ShapeId = ShapeId(BASE + 118);
+/// `SignInConfig`: a structure of 1 member.
 pub const SignInConfig: ShapeId = ShapeId(BASE + 119);
+/// `SignInDistribution`: a structure of 2 members.
 pub const SignInDistribution: ShapeId = ShapeId(BASE + 120);
+/// `SignInDistributionList`: a list of `SignInDistribution`.
 pub const SignInDistributionList: ShapeId = ShapeId(BASE + 121);
+/// `SingleSelectOptions`: a list of strings.
 pub const SingleSelectOptions: ShapeId = ShapeId(BASE + 122);
+/// `SingleSelectQuestionRuleCategoryAutomation`: a structure of 3 members.
 pub const SingleSelectQuestionRuleCategoryAutomation: ShapeId = ShapeId(BASE + 123);
-
+/// `SingleSelectQuestionRuleCategoryAutomationCondition`: an enum of 2 values.
 pub const SingleSelectQuestionRuleCategoryAutomationCondition: ShapeId = ShapeId(
     BASE + 124,
 );
 
+/// `SingleSelectQuestionRuleCategoryAutomationLabel`: a string.
 pub const SingleSelectQuestionRuleCategoryAutomationLabel: ShapeId = ShapeId(BASE + 125);
+/// `SlaAssignmentType`: an enum of 1 value.
 pub const SlaAssignmentType: ShapeId = ShapeId(BASE + 126);
+/// `SlaFieldValueUnionList`: a list of `FieldValueUnion`, 0 to 1 items.
 pub const SlaFieldValueUnionList: ShapeId = ShapeId(BASE + 127);
+/// `SlaName`: a string, 1 to 500 characters.
 pub const SlaName: ShapeId = ShapeId(BASE + 128);
+/// `SlaType`: an enum of 1 value.
 pub const SlaType: ShapeId = ShapeId(BASE + 129);
+/// `Slug`: a string, 0 to 63 characters.
 pub const Slug: ShapeId = ShapeId(BASE + 130);
+/// `SnapshotVersion`: a string.
 pub const SnapshotVersion: ShapeId = ShapeId(BASE + 131);
+/// `Sort`: a structure of 2 members.
 pub const Sort: ShapeId = ShapeId(BASE + 132);
+/// `SortOrder`: an enum of 2 values.
 pub const SortOrder: ShapeId = ShapeId(BASE + 133);
+/// `SortableFieldName`: an enum of 7 values.
 pub const SortableFieldName: ShapeId = ShapeId(BASE + 134);
+/// `SourceApplicationName`: a string, 1 to 100 characters.
 pub const SourceApplicationName: ShapeId = ShapeId(BASE + 135);
+/// `SourceCampaign`: a structure of 2 members.
 pub const SourceCampaign: ShapeId = ShapeId(BASE + 136);
+/// `SourceId`: a string, 1 to 255 characters.
 pub const SourceId: ShapeId = ShapeId(BASE + 137);
+/// `SourceType`: an enum of 3 values.
 pub const SourceType: ShapeId = ShapeId(BASE + 138);
+/// `StartAttachedFileUploadRequest`: a structure of 9 members.
 pub const StartAttachedFileUploadRequest: ShapeId = ShapeId(BASE + 139);
+/// `StartAttachedFileUploadResponse`: a structure of 6 members.
 pub const StartAttachedFileUploadResponse: ShapeId = ShapeId(BASE + 140);
+/// `StartChatContactRequest`: a structure of 14 members.
 pub const StartChatContactRequest: ShapeId = ShapeId(BASE + 141);
+/// `StartChatContactResponse`: a structure of 4 members.
 pub const StartChatContactResponse: ShapeId = ShapeId(BASE + 142);
+/// `StartContactEvaluationRequest`: a structure of 6 members.
 pub const StartContactEvaluationRequest: ShapeId = ShapeId(BASE + 143);
+/// `StartContactEvaluationResponse`: a structure of 2 members.
 pub const StartContactEvaluationResponse: ShapeId = ShapeId(BASE + 144);
+/// `StartContactMediaProcessingRequest`: a structure of 4 members.
 pub const StartContactMediaProcessingRequest: ShapeId = ShapeId(BASE + 145);
+/// `StartContactMediaProcessingResponse`: a structure of 0 members.
 pub const StartContactMediaProcessingResponse: ShapeId = ShapeId(BASE + 146);
+/// `StartContactRecordingRequest`: a structure of 4 members.
 pub const StartContactRecordingRequest: ShapeId = ShapeId(BASE + 147);
+/// `StartContactRecordingResponse`: a structure of 0 members.
 pub const StartContactRecordingResponse: ShapeId = ShapeId(BASE + 148);
+/// `StartContactStreamingRequest`: a structure of 4 members.
 pub const StartContactStreamingRequest: ShapeId = ShapeId(BASE + 149);
+/// `StartContactStreamingResponse`: a structure of 1 member.
 pub const StartContactStreamingResponse: ShapeId = ShapeId(BASE + 150);
+/// `StartEmailContactRequest`: a structure of 14 members.
 pub const StartEmailContactRequest: ShapeId = ShapeId(BASE + 151);
+/// `StartEmailContactResponse`: a structure of 1 member.
 pub const StartEmailContactResponse: ShapeId = ShapeId(BASE + 152);
+/// `StartOutboundChatContactRequest`: a structure of 13 members.
 pub const StartOutboundChatContactRequest: ShapeId = ShapeId(BASE + 153);
+/// `StartOutboundChatContactResponse`: a structure of 1 member.
 pub const StartOutboundChatContactResponse: ShapeId = ShapeId(BASE + 154);
+/// `StartOutboundEmailContactRequest`: a structure of 7 members.
 pub const StartOutboundEmailContactRequest: ShapeId = ShapeId(BASE + 155);
+/// `StartOutboundEmailContactResponse`: a structure of 1 member.
 pub const StartOutboundEmailContactResponse: ShapeId = ShapeId(BASE + 156);
+/// `StartOutboundVoiceContactRequest`: a structure of 16 members.
 pub const StartOutboundVoiceContactRequest: ShapeId = ShapeId(BASE + 157);
+/// `StartOutboundVoiceContactResponse`: a structure of 1 member.
 pub const StartOutboundVoiceContactResponse: ShapeId = ShapeId(BASE + 158);
+/// `StartScreenSharingRequest`: a structure of 3 members.
 pub const StartScreenSharingRequest: ShapeId = ShapeId(BASE + 159);
+/// `StartScreenSharingResponse`: a structure of 0 members.
 pub const StartScreenSharingResponse: ShapeId = ShapeId(BASE + 160);
+/// `StartTaskContactRequest`: a structure of 14 members.
 pub const StartTaskContactRequest: ShapeId = ShapeId(BASE + 161);
+/// `StartTaskContactResponse`: a structure of 1 member.
 pub const StartTaskContactResponse: ShapeId = ShapeId(BASE + 162);
+/// `StartTestCaseExecutionRequest`: a structure of 3 members.
 pub const StartTestCaseExecutionRequest: ShapeId = ShapeId(BASE + 163);
+/// `StartTestCaseExecutionResponse`: a structure of 3 members.
 pub const StartTestCaseExecutionResponse: ShapeId = ShapeId(BASE + 164);
+/// `StartWebRTCContactRequest`: a structure of 9 members.
 pub const StartWebRTCContactRequest: ShapeId = ShapeId(BASE + 165);
+/// `StartWebRTCContactResponse`: a structure of 4 members.
 pub const StartWebRTCContactResponse: ShapeId = ShapeId(BASE + 166);
+/// `StateTransition`: a structure of 3 members.
 pub const StateTransition: ShapeId = ShapeId(BASE + 167);
+/// `StateTransitions`: a list of `StateTransition`.
 pub const StateTransitions: ShapeId = ShapeId(BASE + 168);
+/// `Statistic`: an enum of 3 values.
 pub const Statistic: ShapeId = ShapeId(BASE + 169);
+/// `Status`: an enum of 3 values.
 pub const Status: ShapeId = ShapeId(BASE + 170);
+/// `Step`: a structure of 3 members.
 pub const Step: ShapeId = ShapeId(BASE + 171);
+/// `Steps`: a list of `Step`.
 pub const Steps: ShapeId = ShapeId(BASE + 172);
+/// `StopContactMediaProcessingRequest`: a structure of 2 members.
 pub const StopContactMediaProcessingRequest: ShapeId = ShapeId(BASE + 173);
+/// `StopContactMediaProcessingResponse`: a structure of 0 members.
 pub const StopContactMediaProcessingResponse: ShapeId = ShapeId(BASE + 174);
+/// `StopContactRecordingRequest`: a structure of 4 members.
 pub const StopContactRecordingRequest: ShapeId = ShapeId(BASE + 175);
+/// `StopContactRecordingResponse`: a structure of 0 members.
 pub const StopContactRecordingResponse: ShapeId = ShapeId(BASE + 176);
+/// `StopContactRequest`: a structure of 3 members.
 pub const StopContactRequest: ShapeId = ShapeId(BASE + 177);
+/// `StopContactResponse`: a structure of 0 members.
 pub const StopContactResponse: ShapeId = ShapeId(BASE + 178);
+/// `StopContactStreamingRequest`: a structure of 3 members.
 pub const StopContactStreamingRequest: ShapeId = ShapeId(BASE + 179);
+/// `StopContactStreamingResponse`: a structure of 0 members.
 pub const StopContactStreamingResponse: ShapeId = ShapeId(BASE + 180);
+/// `StopTestCaseExecutionRequest`: a structure of 4 members.
 pub const StopTestCaseExecutionRequest: ShapeId = ShapeId(BASE + 181);
+/// `StopTestCaseExecutionResponse`: a structure of 0 members.
 pub const StopTestCaseExecutionResponse: ShapeId = ShapeId(BASE + 182);
+/// `StorageType`: an enum of 4 values.
 pub const StorageType: ShapeId = ShapeId(BASE + 183);
+/// `StreamingId`: a string, 1 to 100 characters.
 pub const StreamingId: ShapeId = ShapeId(BASE + 184);
+/// `String`: a string.
 pub const String: ShapeId = ShapeId(BASE + 185);
+/// `StringComparisonType`: an enum of 3 values.
 pub const StringComparisonType: ShapeId = ShapeId(BASE + 186);
+/// `StringCondition`: a structure of 3 members.
 pub const StringCondition: ShapeId = ShapeId(BASE + 187);
+/// `StringReference`: a structure of 2 members.
 pub const StringReference: ShapeId = ShapeId(BASE + 188);
+/// `Subject`: a string, 1 to 200 characters.
 pub const Subject: ShapeId = ShapeId(BASE + 189);
+/// `SubmitAutoEvaluationActionDefinition`: a structure of 1 member.
 pub const SubmitAutoEvaluationActionDefinition: ShapeId = ShapeId(BASE + 190);
+/// `SubmitContactEvaluationRequest`: a structure of 5 members.
 pub const SubmitContactEvaluationRequest: ShapeId = ShapeId(BASE + 191);
+/// `SubmitContactEvaluationResponse`: a structure of 2 members.
 pub const SubmitContactEvaluationResponse: ShapeId = ShapeId(BASE + 192);
+/// `Subtype`: a string, 1 to 100 characters.
 pub const Subtype: ShapeId = ShapeId(BASE + 193);
+/// `Subtypes`: a list of strings, 0 to 10 items.
 pub const Subtypes: ShapeId = ShapeId(BASE + 194);
+/// `SuccessfulBatchAssociationSummary`: a structure of 1 member.
 pub const SuccessfulBatchAssociationSummary: ShapeId = ShapeId(BASE + 195);
+/// `SuccessfulBatchAssociationSummaryList`: a list of `SuccessfulBatchAssociationSummary`.
 pub const SuccessfulBatchAssociationSummaryList: ShapeId = ShapeId(BASE + 196);
+/// `SuccessfulRequest`: a structure of 2 members.
 pub const SuccessfulRequest: ShapeId = ShapeId(BASE + 197);
+/// `SuccessfulRequestList`: a list of `SuccessfulRequest`.
 pub const SuccessfulRequestList: ShapeId = ShapeId(BASE + 198);
+/// `SupportedMessagingContentType`: a string, 1 to 100 characters.
 pub const SupportedMessagingContentType: ShapeId = ShapeId(BASE + 199);
+/// `SupportedMessagingContentTypes`: a list of strings.
 pub const SupportedMessagingContentTypes: ShapeId = ShapeId(BASE + 200);
+/// `SuspendContactRecordingRequest`: a structure of 4 members.
 pub const SuspendContactRecordingRequest: ShapeId = ShapeId(BASE + 201);
+/// `SuspendContactRecordingResponse`: a structure of 0 members.
 pub const SuspendContactRecordingResponse: ShapeId = ShapeId(BASE + 202);
 
 pub(super) const ROWS: &[Shape] = &[

@@ -10,103 +10,201 @@ use crate::model::*;
 /// The position of this part's first row in the module's rows.
 const BASE: u32 = 1794;
 
+/// `TagAndConditionList`: a list of `TagCondition`.
 pub const TagAndConditionList: ShapeId = ShapeId(BASE);
+/// `TagCondition`: a structure of 2 members.
 pub const TagCondition: ShapeId = ShapeId(BASE + 1);
+/// `TagContactRequest`: a structure of 3 members.
 pub const TagContactRequest: ShapeId = ShapeId(BASE + 2);
+/// `TagContactResponse`: a structure of 0 members.
 pub const TagContactResponse: ShapeId = ShapeId(BASE + 3);
+/// `TagKey`: a string, 1 to 128 characters.
 pub const TagKey: ShapeId = ShapeId(BASE + 4);
+/// `TagKeyList`: a list of strings, 1 to 50 items.
 pub const TagKeyList: ShapeId = ShapeId(BASE + 5);
+/// `TagKeyString`: a string, 0 to 128 characters.
 pub const TagKeyString: ShapeId = ShapeId(BASE + 6);
+/// `TagMap`: a map from strings to strings, 1 to 50 entries.
 pub const TagMap: ShapeId = ShapeId(BASE + 7);
+/// `TagOrConditionList`: a list of (a list of `TagCondition`).
 pub const TagOrConditionList: ShapeId = ShapeId(BASE + 8);
+/// `TagResourceRequest`: a structure of 2 members.
 pub const TagResourceRequest: ShapeId = ShapeId(BASE + 9);
+/// `TagRestrictedResourceList`: a list of strings, 0 to 10 items.
 pub const TagRestrictedResourceList: ShapeId = ShapeId(BASE + 10);
+/// `TagRestrictedResourceName`: a string, 1 to 128 characters.
 pub const TagRestrictedResourceName: ShapeId = ShapeId(BASE + 11);
+/// `TagSearchCondition`: a structure of 4 members.
 pub const TagSearchCondition: ShapeId = ShapeId(BASE + 12);
+/// `TagSet`: a structure of 2 members.
 pub const TagSet: ShapeId = ShapeId(BASE + 13);
+/// `TagValue`: a string, 0 to 256 characters.
 pub const TagValue: ShapeId = ShapeId(BASE + 14);
+/// `TagValueString`: a string, 0 to 256 characters.
 pub const TagValueString: ShapeId = ShapeId(BASE + 15);
+/// `TagsList`: a list of `TagSet`.
 pub const TagsList: ShapeId = ShapeId(BASE + 16);
+/// `TargetListType`: an enum of 1 value.
 pub const TargetListType: ShapeId = ShapeId(BASE + 17);
+/// `TargetSlaMinutes`: an integer, 1 to 129600.
 pub const TargetSlaMinutes: ShapeId = ShapeId(BASE + 18);
+/// `TaskActionDefinition`: a structure of 4 members.
 pub const TaskActionDefinition: ShapeId = ShapeId(BASE + 19);
+/// `TaskAttachment`: a structure of 2 members.
 pub const TaskAttachment: ShapeId = ShapeId(BASE + 20);
+/// `TaskAttachments`: a list of `TaskAttachment`, 1 to 5 items, sensitive.
 pub const TaskAttachments: ShapeId = ShapeId(BASE + 21);
+/// `TaskDescriptionExpression`: a string, 0 to 4096 characters.
 pub const TaskDescriptionExpression: ShapeId = ShapeId(BASE + 22);
+/// `TaskNameExpression`: a string, 1 to 512 characters.
 pub const TaskNameExpression: ShapeId = ShapeId(BASE + 23);
+/// `TaskTemplateArn`: a string, 1 to 500 characters.
 pub const TaskTemplateArn: ShapeId = ShapeId(BASE + 24);
+/// `TaskTemplateConstraints`: a structure of 3 members.
 pub const TaskTemplateConstraints: ShapeId = ShapeId(BASE + 25);
+/// `TaskTemplateDefaultFieldValue`: a structure of 2 members.
 pub const TaskTemplateDefaultFieldValue: ShapeId = ShapeId(BASE + 26);
+/// `TaskTemplateDefaultFieldValueList`: a list of `TaskTemplateDefaultFieldValue`.
 pub const TaskTemplateDefaultFieldValueList: ShapeId = ShapeId(BASE + 27);
+/// `TaskTemplateDefaults`: a structure of 1 member.
 pub const TaskTemplateDefaults: ShapeId = ShapeId(BASE + 28);
+/// `TaskTemplateDescription`: a string, 1 to 255 characters.
 pub const TaskTemplateDescription: ShapeId = ShapeId(BASE + 29);
+/// `TaskTemplateField`: a structure of 4 members.
 pub const TaskTemplateField: ShapeId = ShapeId(BASE + 30);
+/// `TaskTemplateFieldDescription`: a string, 1 to 255 characters.
 pub const TaskTemplateFieldDescription: ShapeId = ShapeId(BASE + 31);
+/// `TaskTemplateFieldIdentifier`: a structure of 1 member.
 pub const TaskTemplateFieldIdentifier: ShapeId = ShapeId(BASE + 32);
+/// `TaskTemplateFieldName`: a string, 1 to 100 characters.
 pub const TaskTemplateFieldName: ShapeId = ShapeId(BASE + 33);
+/// `TaskTemplateFieldType`: an enum of 14 values.
 pub const TaskTemplateFieldType: ShapeId = ShapeId(BASE + 34);
+/// `TaskTemplateFieldValue`: a string, 0 to 4096 characters.
 pub const TaskTemplateFieldValue: ShapeId = ShapeId(BASE + 35);
+/// `TaskTemplateFields`: a list of `TaskTemplateField`.
 pub const TaskTemplateFields: ShapeId = ShapeId(BASE + 36);
+/// `TaskTemplateId`: a string, 1 to 500 characters.
 pub const TaskTemplateId: ShapeId = ShapeId(BASE + 37);
+/// `TaskTemplateInfoV2`: a structure of 2 members.
 pub const TaskTemplateInfoV2: ShapeId = ShapeId(BASE + 38);
+/// `TaskTemplateList`: a list of `TaskTemplateMetadata`.
 pub const TaskTemplateList: ShapeId = ShapeId(BASE + 39);
+/// `TaskTemplateMetadata`: a structure of 7 members.
 pub const TaskTemplateMetadata: ShapeId = ShapeId(BASE + 40);
+/// `TaskTemplateName`: a string, 1 to 100 characters.
 pub const TaskTemplateName: ShapeId = ShapeId(BASE + 41);
+/// `TaskTemplateSingleSelectOption`: a string, 1 to 100 characters.
 pub const TaskTemplateSingleSelectOption: ShapeId = ShapeId(BASE + 42);
+/// `TaskTemplateStatus`: an enum of 2 values.
 pub const TaskTemplateStatus: ShapeId = ShapeId(BASE + 43);
+/// `TelephonyConfig`: a structure of 1 member.
 pub const TelephonyConfig: ShapeId = ShapeId(BASE + 44);
+/// `TemplateAttributes`: a structure of 2 members.
 pub const TemplateAttributes: ShapeId = ShapeId(BASE + 45);
+/// `TemplateId`: a string, 1 to 500 characters.
 pub const TemplateId: ShapeId = ShapeId(BASE + 46);
+/// `TemplatedMessageConfig`: a structure of 3 members.
 pub const TemplatedMessageConfig: ShapeId = ShapeId(BASE + 47);
+/// `TestCase`: a structure of 12 members.
 pub const TestCase: ShapeId = ShapeId(BASE + 48);
+/// `TestCaseContent`: a string.
 pub const TestCaseContent: ShapeId = ShapeId(BASE + 49);
+/// `TestCaseDescription`: a string.
 pub const TestCaseDescription: ShapeId = ShapeId(BASE + 50);
+/// `TestCaseEntryPoint`: a structure of 3 members.
 pub const TestCaseEntryPoint: ShapeId = ShapeId(BASE + 51);
+/// `TestCaseEntryPointType`: an enum of 2 values.
 pub const TestCaseEntryPointType: ShapeId = ShapeId(BASE + 52);
+/// `TestCaseExecution`: a structure of 6 members.
 pub const TestCaseExecution: ShapeId = ShapeId(BASE + 53);
+/// `TestCaseExecutionId`: a string, 0 to 500 characters.
 pub const TestCaseExecutionId: ShapeId = ShapeId(BASE + 54);
+/// `TestCaseExecutionList`: a list of `TestCaseExecution`.
 pub const TestCaseExecutionList: ShapeId = ShapeId(BASE + 55);
+/// `TestCaseExecutionStatus`: an enum of 5 values.
 pub const TestCaseExecutionStatus: ShapeId = ShapeId(BASE + 56);
+/// `TestCaseId`: a string, 0 to 500 characters.
 pub const TestCaseId: ShapeId = ShapeId(BASE + 57);
+/// `TestCaseInitializationData`: a string.
 pub const TestCaseInitializationData: ShapeId = ShapeId(BASE + 58);
+/// `TestCaseName`: a string, at least 1 characters.
 pub const TestCaseName: ShapeId = ShapeId(BASE + 59);
+/// `TestCaseResourceId`: a string, 1 to 256 characters.
 pub const TestCaseResourceId: ShapeId = ShapeId(BASE + 60);
+/// `TestCaseSearchConditionList`: a list of `TestCaseSearchCriteria`.
 pub const TestCaseSearchConditionList: ShapeId = ShapeId(BASE + 61);
+/// `TestCaseSearchCriteria`: a structure of 4 members.
 pub const TestCaseSearchCriteria: ShapeId = ShapeId(BASE + 62);
+/// `TestCaseSearchFilter`: a structure of 1 member.
 pub const TestCaseSearchFilter: ShapeId = ShapeId(BASE + 63);
+/// `TestCaseSearchSummaryList`: a list of `TestCase`.
 pub const TestCaseSearchSummaryList: ShapeId = ShapeId(BASE + 64);
+/// `TestCaseSha256`: a string, 1 to 64 characters.
 pub const TestCaseSha256: ShapeId = ShapeId(BASE + 65);
+/// `TestCaseStatus`: an enum of 2 values.
 pub const TestCaseStatus: ShapeId = ShapeId(BASE + 66);
+/// `TestCaseSummary`: a structure of 6 members.
 pub const TestCaseSummary: ShapeId = ShapeId(BASE + 67);
+/// `TestCaseSummaryList`: a list of `TestCaseSummary`.
 pub const TestCaseSummaryList: ShapeId = ShapeId(BASE + 68);
+/// `ThemeImageLink`: a string, 1 to 254 characters.
 pub const ThemeImageLink: ShapeId = ShapeId(BASE + 69);
+/// `ThemeString`: a string, 1 to 127 characters.
 pub const ThemeString: ShapeId = ShapeId(BASE + 70);
+/// `Threshold`: a structure of 2 members.
 pub const Threshold: ShapeId = ShapeId(BASE + 71);
+/// `ThresholdCollections`: a list of `ThresholdV2`, 0 to 1 items.
 pub const ThresholdCollections: ShapeId = ShapeId(BASE + 72);
+/// `ThresholdV2`: a structure of 2 members.
 pub const ThresholdV2: ShapeId = ShapeId(BASE + 73);
+/// `ThresholdValue`: a number.
 pub const ThresholdValue: ShapeId = ShapeId(BASE + 74);
+/// `ThrottlingException`: a structure of 1 member.
 pub const ThrottlingException: ShapeId = ShapeId(BASE + 75);
+/// `TimeZone`: a string.
 pub const TimeZone: ShapeId = ShapeId(BASE + 76);
+/// `TimerEligibleParticipantRoles`: an enum of 2 values.
 pub const TimerEligibleParticipantRoles: ShapeId = ShapeId(BASE + 77);
+/// `Timestamp`: a timestamp.
 pub const Timestamp: ShapeId = ShapeId(BASE + 78);
+/// `TooManyRequestsException`: a structure of 1 member.
 pub const TooManyRequestsException: ShapeId = ShapeId(BASE + 79);
+/// `TotalCount`: an integer.
 pub const TotalCount: ShapeId = ShapeId(BASE + 80);
+/// `TotalPauseCount`: an integer, 0 to 10.
 pub const TotalPauseCount: ShapeId = ShapeId(BASE + 81);
+/// `TotalPauseDurationInSeconds`: an integer, at least 0.
 pub const TotalPauseDurationInSeconds: ShapeId = ShapeId(BASE + 82);
+/// `TrafficDistributionGroup`: a structure of 8 members.
 pub const TrafficDistributionGroup: ShapeId = ShapeId(BASE + 83);
+/// `TrafficDistributionGroupArn`: a string.
 pub const TrafficDistributionGroupArn: ShapeId = ShapeId(BASE + 84);
+/// `TrafficDistributionGroupId`: a string.
 pub const TrafficDistributionGroupId: ShapeId = ShapeId(BASE + 85);
+/// `TrafficDistributionGroupIdOrArn`: a string.
 pub const TrafficDistributionGroupIdOrArn: ShapeId = ShapeId(BASE + 86);
+/// `TrafficDistributionGroupStatus`: an enum of 6 values.
 pub const TrafficDistributionGroupStatus: ShapeId = ShapeId(BASE + 87);
+/// `TrafficDistributionGroupSummary`: a structure of 6 members.
 pub const TrafficDistributionGroupSummary: ShapeId = ShapeId(BASE + 88);
+/// `TrafficDistributionGroupSummaryList`: a list of `TrafficDistributionGroupSummary`, 0 to 10 items.
 pub const TrafficDistributionGroupSummaryList: ShapeId = ShapeId(BASE + 89);
+/// `TrafficDistributionGroupUserSummary`: a structure of 1 member.
 pub const TrafficDistributionGroupUserSummary: ShapeId = ShapeId(BASE + 90);
+/// `TrafficDistributionGroupUserSummaryList`: a list of `TrafficDistributionGroupUserSummary`, 0 to 10 items.
 pub const TrafficDistributionGroupUserSummaryList: ShapeId = ShapeId(BASE + 91);
+/// `TrafficType`: an enum of 2 values.
 pub const TrafficType: ShapeId = ShapeId(BASE + 92);
+/// `Transcript`: a structure of 2 members.
 pub const Transcript: ShapeId = ShapeId(BASE + 93);
+/// `TranscriptCriteria`: a structure of 3 members.
 pub const TranscriptCriteria: ShapeId = ShapeId(BASE + 94);
+/// `TranscriptCriteriaList`: a list of `TranscriptCriteria`, 0 to 6 items.
 pub const TranscriptCriteriaList: ShapeId = ShapeId(BASE + 95);
+/// `TransferContactRequest`: a structure of 6 members.
 pub const TransferContactRequest: ShapeId = ShapeId(BASE + 96);
+/// `TransferContactResponse`: a structure of 2 members.
 pub const TransferContactResponse: ShapeId = ShapeId(BASE + 97);
 
 pub(super) const ROWS: &[Shape] = &[

@@ -10,159 +10,308 @@ use crate::model::*;
 /// The position of this part's first row in the module's rows.
 const BASE: u32 = 1892;
 
+/// `URI`: a string, 1 to 2000 characters.
 pub const URI: ShapeId = ShapeId(BASE);
+/// `URLExpiryInSeconds`: an integer, 5 to 300.
 pub const URLExpiryInSeconds: ShapeId = ShapeId(BASE + 1);
+/// `Unit`: an enum of 3 values.
 pub const Unit: ShapeId = ShapeId(BASE + 2);
+/// `UnprocessedTranscriptLocation`: a string, 0 to 1024 characters.
 pub const UnprocessedTranscriptLocation: ShapeId = ShapeId(BASE + 3);
+/// `UntagContactRequest`: a structure of 3 members.
 pub const UntagContactRequest: ShapeId = ShapeId(BASE + 4);
+/// `UntagContactResponse`: a structure of 0 members.
 pub const UntagContactResponse: ShapeId = ShapeId(BASE + 5);
+/// `UntagResourceRequest`: a structure of 2 members.
 pub const UntagResourceRequest: ShapeId = ShapeId(BASE + 6);
+/// `UpdateAgentStatusDescription`: a string, 0 to 250 characters.
 pub const UpdateAgentStatusDescription: ShapeId = ShapeId(BASE + 7);
+/// `UpdateAgentStatusRequest`: a structure of 7 members.
 pub const UpdateAgentStatusRequest: ShapeId = ShapeId(BASE + 8);
+/// `UpdateAttachedFilesConfigurationRequest`: a structure of 4 members.
 pub const UpdateAttachedFilesConfigurationRequest: ShapeId = ShapeId(BASE + 9);
+/// `UpdateAttachedFilesConfigurationResponse`: a structure of 5 members.
 pub const UpdateAttachedFilesConfigurationResponse: ShapeId = ShapeId(BASE + 10);
+/// `UpdateAuthenticationProfileRequest`: a structure of 9 members.
 pub const UpdateAuthenticationProfileRequest: ShapeId = ShapeId(BASE + 11);
+/// `UpdateCaseActionDefinition`: a structure of 1 member.
 pub const UpdateCaseActionDefinition: ShapeId = ShapeId(BASE + 12);
+/// `UpdateContactAttributesRequest`: a structure of 3 members.
 pub const UpdateContactAttributesRequest: ShapeId = ShapeId(BASE + 13);
+/// `UpdateContactAttributesResponse`: a structure of 0 members.
 pub const UpdateContactAttributesResponse: ShapeId = ShapeId(BASE + 14);
+/// `UpdateContactEvaluationRequest`: a structure of 5 members.
 pub const UpdateContactEvaluationRequest: ShapeId = ShapeId(BASE + 15);
+/// `UpdateContactEvaluationResponse`: a structure of 2 members.
 pub const UpdateContactEvaluationResponse: ShapeId = ShapeId(BASE + 16);
+/// `UpdateContactFlowContentRequest`: a structure of 3 members.
 pub const UpdateContactFlowContentRequest: ShapeId = ShapeId(BASE + 17);
+/// `UpdateContactFlowContentResponse`: a structure of 0 members.
 pub const UpdateContactFlowContentResponse: ShapeId = ShapeId(BASE + 18);
+/// `UpdateContactFlowMetadataRequest`: a structure of 5 members.
 pub const UpdateContactFlowMetadataRequest: ShapeId = ShapeId(BASE + 19);
+/// `UpdateContactFlowMetadataResponse`: a structure of 0 members.
 pub const UpdateContactFlowMetadataResponse: ShapeId = ShapeId(BASE + 20);
+/// `UpdateContactFlowModuleAliasRequest`: a structure of 6 members.
 pub const UpdateContactFlowModuleAliasRequest: ShapeId = ShapeId(BASE + 21);
+/// `UpdateContactFlowModuleAliasResponse`: a structure of 0 members.
 pub const UpdateContactFlowModuleAliasResponse: ShapeId = ShapeId(BASE + 22);
+/// `UpdateContactFlowModuleContentRequest`: a structure of 4 members.
 pub const UpdateContactFlowModuleContentRequest: ShapeId = ShapeId(BASE + 23);
+/// `UpdateContactFlowModuleContentResponse`: a structure of 0 members.
 pub const UpdateContactFlowModuleContentResponse: ShapeId = ShapeId(BASE + 24);
+/// `UpdateContactFlowModuleMetadataRequest`: a structure of 5 members.
 pub const UpdateContactFlowModuleMetadataRequest: ShapeId = ShapeId(BASE + 25);
+/// `UpdateContactFlowModuleMetadataResponse`: a structure of 0 members.
 pub const UpdateContactFlowModuleMetadataResponse: ShapeId = ShapeId(BASE + 26);
+/// `UpdateContactFlowNameRequest`: a structure of 4 members.
 pub const UpdateContactFlowNameRequest: ShapeId = ShapeId(BASE + 27);
+/// `UpdateContactFlowNameResponse`: a structure of 0 members.
 pub const UpdateContactFlowNameResponse: ShapeId = ShapeId(BASE + 28);
+/// `UpdateContactRequest`: a structure of 10 members.
 pub const UpdateContactRequest: ShapeId = ShapeId(BASE + 29);
+/// `UpdateContactResponse`: a structure of 0 members.
 pub const UpdateContactResponse: ShapeId = ShapeId(BASE + 30);
+/// `UpdateContactRoutingDataRequest`: a structure of 5 members.
 pub const UpdateContactRoutingDataRequest: ShapeId = ShapeId(BASE + 31);
+/// `UpdateContactRoutingDataResponse`: a structure of 0 members.
 pub const UpdateContactRoutingDataResponse: ShapeId = ShapeId(BASE + 32);
+/// `UpdateContactScheduleRequest`: a structure of 3 members.
 pub const UpdateContactScheduleRequest: ShapeId = ShapeId(BASE + 33);
+/// `UpdateContactScheduleResponse`: a structure of 0 members.
 pub const UpdateContactScheduleResponse: ShapeId = ShapeId(BASE + 34);
+/// `UpdateDataTableAttributeRequest`: a structure of 8 members.
 pub const UpdateDataTableAttributeRequest: ShapeId = ShapeId(BASE + 35);
+/// `UpdateDataTableAttributeResponse`: a structure of 2 members.
 pub const UpdateDataTableAttributeResponse: ShapeId = ShapeId(BASE + 36);
+/// `UpdateDataTableMetadataRequest`: a structure of 6 members.
 pub const UpdateDataTableMetadataRequest: ShapeId = ShapeId(BASE + 37);
+/// `UpdateDataTableMetadataResponse`: a structure of 1 member.
 pub const UpdateDataTableMetadataResponse: ShapeId = ShapeId(BASE + 38);
+/// `UpdateDataTablePrimaryValuesRequest`: a structure of 5 members.
 pub const UpdateDataTablePrimaryValuesRequest: ShapeId = ShapeId(BASE + 39);
+/// `UpdateDataTablePrimaryValuesResponse`: a structure of 1 member.
 pub const UpdateDataTablePrimaryValuesResponse: ShapeId = ShapeId(BASE + 40);
+/// `UpdateEmailAddressMetadataRequest`: a structure of 5 members.
 pub const UpdateEmailAddressMetadataRequest: ShapeId = ShapeId(BASE + 41);
+/// `UpdateEmailAddressMetadataResponse`: a structure of 2 members.
 pub const UpdateEmailAddressMetadataResponse: ShapeId = ShapeId(BASE + 42);
+/// `UpdateEvaluationFormRequest`: a structure of 14 members.
 pub const UpdateEvaluationFormRequest: ShapeId = ShapeId(BASE + 43);
+/// `UpdateEvaluationFormResponse`: a structure of 3 members.
 pub const UpdateEvaluationFormResponse: ShapeId = ShapeId(BASE + 44);
+/// `UpdateHoursOfOperationDescription`: a string, 0 to 250 characters.
 pub const UpdateHoursOfOperationDescription: ShapeId = ShapeId(BASE + 45);
+/// `UpdateHoursOfOperationOverrideRequest`: a structure of 10 members.
 pub const UpdateHoursOfOperationOverrideRequest: ShapeId = ShapeId(BASE + 46);
+/// `UpdateHoursOfOperationRequest`: a structure of 6 members.
 pub const UpdateHoursOfOperationRequest: ShapeId = ShapeId(BASE + 47);
+/// `UpdateInstanceAttributeRequest`: a structure of 4 members.
 pub const UpdateInstanceAttributeRequest: ShapeId = ShapeId(BASE + 48);
+/// `UpdateInstanceStorageConfigRequest`: a structure of 5 members.
 pub const UpdateInstanceStorageConfigRequest: ShapeId = ShapeId(BASE + 49);
+/// `UpdateNotificationContentRequest`: a structure of 3 members.
 pub const UpdateNotificationContentRequest: ShapeId = ShapeId(BASE + 50);
+/// `UpdateNotificationContentResponse`: a structure of 0 members.
 pub const UpdateNotificationContentResponse: ShapeId = ShapeId(BASE + 51);
+/// `UpdateParticipantAuthenticationRequest`: a structure of 5 members.
 pub const UpdateParticipantAuthenticationRequest: ShapeId = ShapeId(BASE + 52);
+/// `UpdateParticipantAuthenticationResponse`: a structure of 0 members.
 pub const UpdateParticipantAuthenticationResponse: ShapeId = ShapeId(BASE + 53);
+/// `UpdateParticipantRoleConfigChannelInfo`: a union of 1 member.
 pub const UpdateParticipantRoleConfigChannelInfo: ShapeId = ShapeId(BASE + 54);
+/// `UpdateParticipantRoleConfigRequest`: a structure of 3 members.
 pub const UpdateParticipantRoleConfigRequest: ShapeId = ShapeId(BASE + 55);
+/// `UpdateParticipantRoleConfigResponse`: a structure of 0 members.
 pub const UpdateParticipantRoleConfigResponse: ShapeId = ShapeId(BASE + 56);
+/// `UpdatePhoneNumberMetadataRequest`: a structure of 3 members.
 pub const UpdatePhoneNumberMetadataRequest: ShapeId = ShapeId(BASE + 57);
+/// `UpdatePhoneNumberRequest`: a structure of 4 members.
 pub const UpdatePhoneNumberRequest: ShapeId = ShapeId(BASE + 58);
+/// `UpdatePhoneNumberResponse`: a structure of 2 members.
 pub const UpdatePhoneNumberResponse: ShapeId = ShapeId(BASE + 59);
+/// `UpdatePredefinedAttributeRequest`: a structure of 5 members.
 pub const UpdatePredefinedAttributeRequest: ShapeId = ShapeId(BASE + 60);
+/// `UpdatePromptRequest`: a structure of 5 members.
 pub const UpdatePromptRequest: ShapeId = ShapeId(BASE + 61);
+/// `UpdatePromptResponse`: a structure of 2 members.
 pub const UpdatePromptResponse: ShapeId = ShapeId(BASE + 62);
+/// `UpdateQueueHoursOfOperationRequest`: a structure of 3 members.
 pub const UpdateQueueHoursOfOperationRequest: ShapeId = ShapeId(BASE + 63);
+/// `UpdateQueueMaxContactsRequest`: a structure of 3 members.
 pub const UpdateQueueMaxContactsRequest: ShapeId = ShapeId(BASE + 64);
+/// `UpdateQueueNameRequest`: a structure of 4 members.
 pub const UpdateQueueNameRequest: ShapeId = ShapeId(BASE + 65);
+/// `UpdateQueueOutboundCallerConfigRequest`: a structure of 3 members.
 pub const UpdateQueueOutboundCallerConfigRequest: ShapeId = ShapeId(BASE + 66);
+/// `UpdateQueueOutboundEmailConfigRequest`: a structure of 3 members.
 pub const UpdateQueueOutboundEmailConfigRequest: ShapeId = ShapeId(BASE + 67);
+/// `UpdateQueueStatusRequest`: a structure of 3 members.
 pub const UpdateQueueStatusRequest: ShapeId = ShapeId(BASE + 68);
+/// `UpdateQuickConnectConfigRequest`: a structure of 3 members.
 pub const UpdateQuickConnectConfigRequest: ShapeId = ShapeId(BASE + 69);
+/// `UpdateQuickConnectDescription`: a string, 0 to 250 characters.
 pub const UpdateQuickConnectDescription: ShapeId = ShapeId(BASE + 70);
+/// `UpdateQuickConnectNameRequest`: a structure of 4 members.
 pub const UpdateQuickConnectNameRequest: ShapeId = ShapeId(BASE + 71);
-
+/// `UpdateRoutingProfileAgentAvailabilityTimerRequest`: a structure of 3 members.
 pub const UpdateRoutingProfileAgentAvailabilityTimerRequest: ShapeId = ShapeId(
     BASE + 72,
 );
 
+/// `UpdateRoutingProfileConcurrencyRequest`: a structure of 3 members.
 pub const UpdateRoutingProfileConcurrencyRequest: ShapeId = ShapeId(BASE + 73);
+/// `UpdateRoutingProfileDefaultOutboundQueueRequest`: a structure of 3 members.
 pub const UpdateRoutingProfileDefaultOutboundQueueRequest: ShapeId = ShapeId(BASE + 74);
+/// `UpdateRoutingProfileNameRequest`: a structure of 4 members.
 pub const UpdateRoutingProfileNameRequest: ShapeId = ShapeId(BASE + 75);
+/// `UpdateRoutingProfileQueuesRequest`: a structure of 3 members.
 pub const UpdateRoutingProfileQueuesRequest: ShapeId = ShapeId(BASE + 76);
+/// `UpdateRuleRequest`: a structure of 6 members.
 pub const UpdateRuleRequest: ShapeId = ShapeId(BASE + 77);
+/// `UpdateSecurityProfileRequest`: a structure of 11 members.
 pub const UpdateSecurityProfileRequest: ShapeId = ShapeId(BASE + 78);
+/// `UpdateTaskTemplateRequest`: a structure of 10 members.
 pub const UpdateTaskTemplateRequest: ShapeId = ShapeId(BASE + 79);
+/// `UpdateTaskTemplateResponse`: a structure of 13 members.
 pub const UpdateTaskTemplateResponse: ShapeId = ShapeId(BASE + 80);
+/// `UpdateTestCaseRequest`: a structure of 10 members.
 pub const UpdateTestCaseRequest: ShapeId = ShapeId(BASE + 81);
+/// `UpdateTestCaseResponse`: a structure of 0 members.
 pub const UpdateTestCaseResponse: ShapeId = ShapeId(BASE + 82);
+/// `UpdateTrafficDistributionRequest`: a structure of 4 members.
 pub const UpdateTrafficDistributionRequest: ShapeId = ShapeId(BASE + 83);
+/// `UpdateTrafficDistributionResponse`: a structure of 0 members.
 pub const UpdateTrafficDistributionResponse: ShapeId = ShapeId(BASE + 84);
+/// `UpdateUserConfigRequest`: a structure of 7 members.
 pub const UpdateUserConfigRequest: ShapeId = ShapeId(BASE + 85);
+/// `UpdateUserHierarchyGroupNameRequest`: a structure of 3 members.
 pub const UpdateUserHierarchyGroupNameRequest: ShapeId = ShapeId(BASE + 86);
+/// `UpdateUserHierarchyRequest`: a structure of 3 members.
 pub const UpdateUserHierarchyRequest: ShapeId = ShapeId(BASE + 87);
+/// `UpdateUserHierarchyStructureRequest`: a structure of 2 members.
 pub const UpdateUserHierarchyStructureRequest: ShapeId = ShapeId(BASE + 88);
+/// `UpdateUserIdentityInfoRequest`: a structure of 3 members.
 pub const UpdateUserIdentityInfoRequest: ShapeId = ShapeId(BASE + 89);
+/// `UpdateUserNotificationStatusRequest`: a structure of 6 members.
 pub const UpdateUserNotificationStatusRequest: ShapeId = ShapeId(BASE + 90);
+/// `UpdateUserNotificationStatusResponse`: a structure of 0 members.
 pub const UpdateUserNotificationStatusResponse: ShapeId = ShapeId(BASE + 91);
+/// `UpdateUserPhoneConfigRequest`: a structure of 3 members.
 pub const UpdateUserPhoneConfigRequest: ShapeId = ShapeId(BASE + 92);
+/// `UpdateUserProficienciesRequest`: a structure of 3 members.
 pub const UpdateUserProficienciesRequest: ShapeId = ShapeId(BASE + 93);
+/// `UpdateUserRoutingProfileRequest`: a structure of 3 members.
 pub const UpdateUserRoutingProfileRequest: ShapeId = ShapeId(BASE + 94);
+/// `UpdateUserSecurityProfilesRequest`: a structure of 3 members.
 pub const UpdateUserSecurityProfilesRequest: ShapeId = ShapeId(BASE + 95);
+/// `UpdateViewContentRequest`: a structure of 4 members.
 pub const UpdateViewContentRequest: ShapeId = ShapeId(BASE + 96);
+/// `UpdateViewContentResponse`: a structure of 1 member.
 pub const UpdateViewContentResponse: ShapeId = ShapeId(BASE + 97);
+/// `UpdateViewMetadataRequest`: a structure of 4 members.
 pub const UpdateViewMetadataRequest: ShapeId = ShapeId(BASE + 98);
+/// `UpdateViewMetadataResponse`: a structure of 0 members.
 pub const UpdateViewMetadataResponse: ShapeId = ShapeId(BASE + 99);
+/// `UpdateWorkspaceMetadataRequest`: a structure of 5 members.
 pub const UpdateWorkspaceMetadataRequest: ShapeId = ShapeId(BASE + 100);
+/// `UpdateWorkspaceMetadataResponse`: a structure of 0 members.
 pub const UpdateWorkspaceMetadataResponse: ShapeId = ShapeId(BASE + 101);
+/// `UpdateWorkspacePageRequest`: a structure of 7 members.
 pub const UpdateWorkspacePageRequest: ShapeId = ShapeId(BASE + 102);
+/// `UpdateWorkspacePageResponse`: a structure of 0 members.
 pub const UpdateWorkspacePageResponse: ShapeId = ShapeId(BASE + 103);
+/// `UpdateWorkspaceThemeRequest`: a structure of 3 members.
 pub const UpdateWorkspaceThemeRequest: ShapeId = ShapeId(BASE + 104);
+/// `UpdateWorkspaceThemeResponse`: a structure of 0 members.
 pub const UpdateWorkspaceThemeResponse: ShapeId = ShapeId(BASE + 105);
+/// `UpdateWorkspaceVisibilityRequest`: a structure of 3 members.
 pub const UpdateWorkspaceVisibilityRequest: ShapeId = ShapeId(BASE + 106);
+/// `UpdateWorkspaceVisibilityResponse`: a structure of 0 members.
 pub const UpdateWorkspaceVisibilityResponse: ShapeId = ShapeId(BASE + 107);
+/// `UploadUrlMetadata`: a structure of 3 members.
 pub const UploadUrlMetadata: ShapeId = ShapeId(BASE + 108);
+/// `Url`: a string.
 pub const Url: ShapeId = ShapeId(BASE + 109);
+/// `UrlMetadataSignedHeaders`: a map from strings to strings.
 pub const UrlMetadataSignedHeaders: ShapeId = ShapeId(BASE + 110);
+/// `UrlMetadataSignedHeadersKey`: a string, 1 to 128 characters.
 pub const UrlMetadataSignedHeadersKey: ShapeId = ShapeId(BASE + 111);
+/// `UrlMetadataSignedHeadersValue`: a string, 1 to 256 characters.
 pub const UrlMetadataSignedHeadersValue: ShapeId = ShapeId(BASE + 112);
+/// `UrlReference`: a structure of 2 members.
 pub const UrlReference: ShapeId = ShapeId(BASE + 113);
+/// `UseCase`: a structure of 3 members.
 pub const UseCase: ShapeId = ShapeId(BASE + 114);
+/// `UseCaseId`: a string, 1 to 200 characters.
 pub const UseCaseId: ShapeId = ShapeId(BASE + 115);
+/// `UseCaseSummaryList`: a list of `UseCase`.
 pub const UseCaseSummaryList: ShapeId = ShapeId(BASE + 116);
+/// `UseCaseType`: an enum of 2 values.
 pub const UseCaseType: ShapeId = ShapeId(BASE + 117);
+/// `User`: a structure of 17 members.
 pub const User: ShapeId = ShapeId(BASE + 118);
+/// `UserData`: a structure of 9 members.
 pub const UserData: ShapeId = ShapeId(BASE + 119);
+/// `UserDataFilters`: a structure of 5 members.
 pub const UserDataFilters: ShapeId = ShapeId(BASE + 120);
+/// `UserDataHierarchyGroups`: a list of strings, exactly 1 items.
 pub const UserDataHierarchyGroups: ShapeId = ShapeId(BASE + 121);
+/// `UserDataList`: a list of `UserData`.
 pub const UserDataList: ShapeId = ShapeId(BASE + 122);
+/// `UserHierarchyGroupList`: a list of `HierarchyGroup`.
 pub const UserHierarchyGroupList: ShapeId = ShapeId(BASE + 123);
+/// `UserHierarchyGroupSearchConditionList`: a list of `UserHierarchyGroupSearchCriteria`.
 pub const UserHierarchyGroupSearchConditionList: ShapeId = ShapeId(BASE + 124);
+/// `UserHierarchyGroupSearchCriteria`: a structure of 3 members.
 pub const UserHierarchyGroupSearchCriteria: ShapeId = ShapeId(BASE + 125);
+/// `UserHierarchyGroupSearchFilter`: a structure of 1 member.
 pub const UserHierarchyGroupSearchFilter: ShapeId = ShapeId(BASE + 126);
+/// `UserId`: a string.
 pub const UserId: ShapeId = ShapeId(BASE + 127);
+/// `UserIdList`: a list of strings.
 pub const UserIdList: ShapeId = ShapeId(BASE + 128);
+/// `UserIdentityInfo`: a structure of 5 members.
 pub const UserIdentityInfo: ShapeId = ShapeId(BASE + 129);
+/// `UserIdentityInfoLite`: a structure of 2 members.
 pub const UserIdentityInfoLite: ShapeId = ShapeId(BASE + 130);
+/// `UserInfo`: a structure of 1 member.
 pub const UserInfo: ShapeId = ShapeId(BASE + 131);
+/// `UserNotFoundException`: a structure of 1 member.
 pub const UserNotFoundException: ShapeId = ShapeId(BASE + 132);
+/// `UserNotificationSummary`: a structure of 9 members.
 pub const UserNotificationSummary: ShapeId = ShapeId(BASE + 133);
+/// `UserNotificationSummaryList`: a list of `UserNotificationSummary`.
 pub const UserNotificationSummaryList: ShapeId = ShapeId(BASE + 134);
+/// `UserPhoneConfig`: a structure of 5 members.
 pub const UserPhoneConfig: ShapeId = ShapeId(BASE + 135);
+/// `UserProficiency`: a structure of 3 members.
 pub const UserProficiency: ShapeId = ShapeId(BASE + 136);
+/// `UserProficiencyDisassociate`: a structure of 2 members.
 pub const UserProficiencyDisassociate: ShapeId = ShapeId(BASE + 137);
+/// `UserProficiencyDisassociateList`: a list of `UserProficiencyDisassociate`.
 pub const UserProficiencyDisassociateList: ShapeId = ShapeId(BASE + 138);
+/// `UserProficiencyList`: a list of `UserProficiency`.
 pub const UserProficiencyList: ShapeId = ShapeId(BASE + 139);
+/// `UserQuickConnectConfig`: a structure of 2 members.
 pub const UserQuickConnectConfig: ShapeId = ShapeId(BASE + 140);
+/// `UserReference`: a structure of 2 members.
 pub const UserReference: ShapeId = ShapeId(BASE + 141);
+/// `UserSearchConditionList`: a list of `UserSearchCriteria`.
 pub const UserSearchConditionList: ShapeId = ShapeId(BASE + 142);
+/// `UserSearchCriteria`: a structure of 5 members.
 pub const UserSearchCriteria: ShapeId = ShapeId(BASE + 143);
+/// `UserSearchFilter`: a structure of 2 members.
 pub const UserSearchFilter: ShapeId = ShapeId(BASE + 144);
+/// `UserSearchSummary`: a structure of 15 members.
 pub const UserSearchSummary: ShapeId = ShapeId(BASE + 145);
+/// `UserSearchSummaryList`: a list of `UserSearchSummary`.
 pub const UserSearchSummaryList: ShapeId = ShapeId(BASE + 146);
+/// `UserSummary`: a structure of 5 members.
 pub const UserSummary: ShapeId = ShapeId(BASE + 147);
+/// `UserSummaryList`: a list of `UserSummary`.
 pub const UserSummaryList: ShapeId = ShapeId(BASE + 148);
+/// `UserTagMap`: a map from strings to strings.
 pub const UserTagMap: ShapeId = ShapeId(BASE + 149);
 
 pub(super) const ROWS: &[Shape] = &[

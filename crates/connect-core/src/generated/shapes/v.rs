@@ -10,58 +10,111 @@ use crate::model::*;
 /// The position of this part's first row in the module's rows.
 const BASE: u32 = 2042;
 
+/// `Validation`: a structure of 11 members.
 pub const Validation: ShapeId = ShapeId(BASE);
+/// `ValidationEnum`: a structure of 2 members.
 pub const ValidationEnum: ShapeId = ShapeId(BASE + 1);
+/// `ValidationEnumValues`: a list of strings.
 pub const ValidationEnumValues: ShapeId = ShapeId(BASE + 2);
+/// `ValidationTestType`: a string.
 pub const ValidationTestType: ShapeId = ShapeId(BASE + 3);
+/// `ValidationTestTypes`: a list of strings, 0 to 10 items.
 pub const ValidationTestTypes: ShapeId = ShapeId(BASE + 4);
+/// `Value`: a number.
 pub const Value: ShapeId = ShapeId(BASE + 5);
+/// `ValueBoundary`: an integer, 0 to 100.
 pub const ValueBoundary: ShapeId = ShapeId(BASE + 6);
+/// `ValueList`: a list of strings.
 pub const ValueList: ShapeId = ShapeId(BASE + 7);
+/// `VersionNumber`: an integer.
 pub const VersionNumber: ShapeId = ShapeId(BASE + 8);
+/// `VideoCapability`: an enum of 1 value.
 pub const VideoCapability: ShapeId = ShapeId(BASE + 9);
+/// `View`: a structure of 13 members.
 pub const View: ShapeId = ShapeId(BASE + 10);
+/// `ViewAction`: a string, 1 to 255 characters, sensitive.
 pub const ViewAction: ShapeId = ShapeId(BASE + 11);
+/// `ViewActions`: a list of strings.
 pub const ViewActions: ShapeId = ShapeId(BASE + 12);
+/// `ViewContent`: a structure of 3 members.
 pub const ViewContent: ShapeId = ShapeId(BASE + 13);
+/// `ViewContentSha256`: a string, 1 to 64 characters.
 pub const ViewContentSha256: ShapeId = ShapeId(BASE + 14);
+/// `ViewDescription`: a string, 1 to 4096 characters.
 pub const ViewDescription: ShapeId = ShapeId(BASE + 15);
+/// `ViewId`: a string, 1 to 500 characters.
 pub const ViewId: ShapeId = ShapeId(BASE + 16);
+/// `ViewInputContent`: a structure of 2 members.
 pub const ViewInputContent: ShapeId = ShapeId(BASE + 17);
+/// `ViewInputSchema`: a string, sensitive.
 pub const ViewInputSchema: ShapeId = ShapeId(BASE + 18);
+/// `ViewName`: a string, 1 to 255 characters, sensitive.
 pub const ViewName: ShapeId = ShapeId(BASE + 19);
+/// `ViewSearchConditionList`: a list of `ViewSearchCriteria`.
 pub const ViewSearchConditionList: ShapeId = ShapeId(BASE + 20);
+/// `ViewSearchCriteria`: a structure of 5 members.
 pub const ViewSearchCriteria: ShapeId = ShapeId(BASE + 21);
+/// `ViewSearchFilter`: a structure of 1 member.
 pub const ViewSearchFilter: ShapeId = ShapeId(BASE + 22);
+/// `ViewSearchSummaryList`: a list of `View`.
 pub const ViewSearchSummaryList: ShapeId = ShapeId(BASE + 23);
+/// `ViewStatus`: an enum of 2 values.
 pub const ViewStatus: ShapeId = ShapeId(BASE + 24);
+/// `ViewSummary`: a structure of 6 members.
 pub const ViewSummary: ShapeId = ShapeId(BASE + 25);
+/// `ViewTemplate`: a string.
 pub const ViewTemplate: ShapeId = ShapeId(BASE + 26);
+/// `ViewType`: an enum of 2 values.
 pub const ViewType: ShapeId = ShapeId(BASE + 27);
+/// `ViewVersion`: an integer.
 pub const ViewVersion: ShapeId = ShapeId(BASE + 28);
+/// `ViewVersionSummary`: a structure of 7 members.
 pub const ViewVersionSummary: ShapeId = ShapeId(BASE + 29);
+/// `ViewVersionSummaryList`: a list of `ViewVersionSummary`.
 pub const ViewVersionSummaryList: ShapeId = ShapeId(BASE + 30);
+/// `ViewsClientToken`: a string, 0 to 500 characters.
 pub const ViewsClientToken: ShapeId = ShapeId(BASE + 31);
+/// `ViewsInstanceId`: a string, 1 to 100 characters.
 pub const ViewsInstanceId: ShapeId = ShapeId(BASE + 32);
+/// `ViewsNextToken`: a string, 1 to 4096 characters.
 pub const ViewsNextToken: ShapeId = ShapeId(BASE + 33);
+/// `ViewsSummaryList`: a list of `ViewSummary`.
 pub const ViewsSummaryList: ShapeId = ShapeId(BASE + 34);
+/// `Visibility`: an enum of 3 values.
 pub const Visibility: ShapeId = ShapeId(BASE + 35);
+/// `Vocabulary`: a structure of 9 members.
 pub const Vocabulary: ShapeId = ShapeId(BASE + 36);
+/// `VocabularyContent`: a string, 1 to 60000 characters.
 pub const VocabularyContent: ShapeId = ShapeId(BASE + 37);
+/// `VocabularyFailureReason`: a string.
 pub const VocabularyFailureReason: ShapeId = ShapeId(BASE + 38);
+/// `VocabularyId`: a string, 1 to 500 characters.
 pub const VocabularyId: ShapeId = ShapeId(BASE + 39);
+/// `VocabularyLanguageCode`: an enum of 33 values.
 pub const VocabularyLanguageCode: ShapeId = ShapeId(BASE + 40);
+/// `VocabularyLastModifiedTime`: a timestamp.
 pub const VocabularyLastModifiedTime: ShapeId = ShapeId(BASE + 41);
+/// `VocabularyName`: a string, 1 to 140 characters.
 pub const VocabularyName: ShapeId = ShapeId(BASE + 42);
+/// `VocabularyNextToken`: a string, 1 to 131070 characters.
 pub const VocabularyNextToken: ShapeId = ShapeId(BASE + 43);
+/// `VocabularyState`: an enum of 4 values.
 pub const VocabularyState: ShapeId = ShapeId(BASE + 44);
+/// `VocabularySummary`: a structure of 7 members.
 pub const VocabularySummary: ShapeId = ShapeId(BASE + 45);
+/// `VocabularySummaryList`: a list of `VocabularySummary`.
 pub const VocabularySummaryList: ShapeId = ShapeId(BASE + 46);
+/// `VoiceCallEntryPointParameters`: a structure of 3 members.
 pub const VoiceCallEntryPointParameters: ShapeId = ShapeId(BASE + 47);
+/// `VoiceEnhancementConfig`: a structure of 2 members.
 pub const VoiceEnhancementConfig: ShapeId = ShapeId(BASE + 48);
+/// `VoiceEnhancementConfigs`: a list of `VoiceEnhancementConfig`.
 pub const VoiceEnhancementConfigs: ShapeId = ShapeId(BASE + 49);
+/// `VoiceEnhancementMode`: an enum of 3 values.
 pub const VoiceEnhancementMode: ShapeId = ShapeId(BASE + 50);
+/// `VoiceRecordingConfiguration`: a structure of 2 members.
 pub const VoiceRecordingConfiguration: ShapeId = ShapeId(BASE + 51);
+/// `VoiceRecordingTrack`: an enum of 3 values.
 pub const VoiceRecordingTrack: ShapeId = ShapeId(BASE + 52);
 
 pub(super) const ROWS: &[Shape] = &[

@@ -10,39 +10,73 @@ use crate::model::*;
 /// The position of this part's first row in the module's rows.
 const BASE: u32 = 2095;
 
+/// `WeekdayOccurrenceInteger`: an integer, -1 to 4.
 pub const WeekdayOccurrenceInteger: ShapeId = ShapeId(BASE);
+/// `WeekdayOccurrenceList`: a list of integers, 0 to 1 items.
 pub const WeekdayOccurrenceList: ShapeId = ShapeId(BASE + 1);
+/// `WisdomInfo`: a structure of 2 members.
 pub const WisdomInfo: ShapeId = ShapeId(BASE + 2);
+/// `Workspace`: a structure of 10 members.
 pub const Workspace: ShapeId = ShapeId(BASE + 3);
+/// `WorkspaceAssociatedResourceId`: a string, 1 to 256 characters.
 pub const WorkspaceAssociatedResourceId: ShapeId = ShapeId(BASE + 4);
+/// `WorkspaceAssociatedResourceName`: a string, 1 to 127 characters.
 pub const WorkspaceAssociatedResourceName: ShapeId = ShapeId(BASE + 5);
+/// `WorkspaceAssociatedResourceType`: a string, 1 to 256 characters.
 pub const WorkspaceAssociatedResourceType: ShapeId = ShapeId(BASE + 6);
+/// `WorkspaceAssociationSearchConditionList`: a list of `WorkspaceAssociationSearchCriteria`.
 pub const WorkspaceAssociationSearchConditionList: ShapeId = ShapeId(BASE + 7);
+/// `WorkspaceAssociationSearchCriteria`: a structure of 3 members.
 pub const WorkspaceAssociationSearchCriteria: ShapeId = ShapeId(BASE + 8);
+/// `WorkspaceAssociationSearchFilter`: a structure of 1 member.
 pub const WorkspaceAssociationSearchFilter: ShapeId = ShapeId(BASE + 9);
+/// `WorkspaceAssociationSearchSummary`: a structure of 6 members.
 pub const WorkspaceAssociationSearchSummary: ShapeId = ShapeId(BASE + 10);
+/// `WorkspaceAssociationSearchSummaryList`: a list of `WorkspaceAssociationSearchSummary`.
 pub const WorkspaceAssociationSearchSummaryList: ShapeId = ShapeId(BASE + 11);
+/// `WorkspaceBatchErrorMessage`: a string, 1 to 256 characters.
 pub const WorkspaceBatchErrorMessage: ShapeId = ShapeId(BASE + 12);
+/// `WorkspaceDescription`: a string, 0 to 500 characters.
 pub const WorkspaceDescription: ShapeId = ShapeId(BASE + 13);
+/// `WorkspaceErrorCode`: a string.
 pub const WorkspaceErrorCode: ShapeId = ShapeId(BASE + 14);
+/// `WorkspaceFontFamily`: an enum of 6 values.
 pub const WorkspaceFontFamily: ShapeId = ShapeId(BASE + 15);
+/// `WorkspaceId`: a string, 1 to 256 characters.
 pub const WorkspaceId: ShapeId = ShapeId(BASE + 16);
+/// `WorkspaceName`: a string, 1 to 127 characters.
 pub const WorkspaceName: ShapeId = ShapeId(BASE + 17);
+/// `WorkspacePage`: a structure of 4 members.
 pub const WorkspacePage: ShapeId = ShapeId(BASE + 18);
+/// `WorkspacePageList`: a list of `WorkspacePage`.
 pub const WorkspacePageList: ShapeId = ShapeId(BASE + 19);
+/// `WorkspaceResourceArnList`: a list of strings, 1 to 25 items.
 pub const WorkspaceResourceArnList: ShapeId = ShapeId(BASE + 20);
+/// `WorkspaceSearchConditionList`: a list of `WorkspaceSearchCriteria`.
 pub const WorkspaceSearchConditionList: ShapeId = ShapeId(BASE + 21);
+/// `WorkspaceSearchCriteria`: a structure of 3 members.
 pub const WorkspaceSearchCriteria: ShapeId = ShapeId(BASE + 22);
+/// `WorkspaceSearchFilter`: a structure of 1 member.
 pub const WorkspaceSearchFilter: ShapeId = ShapeId(BASE + 23);
+/// `WorkspaceSearchSummary`: a structure of 8 members.
 pub const WorkspaceSearchSummary: ShapeId = ShapeId(BASE + 24);
+/// `WorkspaceSearchSummaryList`: a list of `WorkspaceSearchSummary`.
 pub const WorkspaceSearchSummaryList: ShapeId = ShapeId(BASE + 25);
+/// `WorkspaceSummary`: a structure of 5 members.
 pub const WorkspaceSummary: ShapeId = ShapeId(BASE + 26);
+/// `WorkspaceSummaryList`: a list of `WorkspaceSummary`.
 pub const WorkspaceSummaryList: ShapeId = ShapeId(BASE + 27);
+/// `WorkspaceTheme`: a structure of 2 members.
 pub const WorkspaceTheme: ShapeId = ShapeId(BASE + 28);
+/// `WorkspaceThemeConfig`: a structure of 3 members.
 pub const WorkspaceThemeConfig: ShapeId = ShapeId(BASE + 29);
+/// `WorkspaceThemeImages`: a structure of 1 member.
 pub const WorkspaceThemeImages: ShapeId = ShapeId(BASE + 30);
+/// `WorkspaceThemePalette`: a structure of 4 members.
 pub const WorkspaceThemePalette: ShapeId = ShapeId(BASE + 31);
+/// `WorkspaceThemeTypography`: a structure of 1 member.
 pub const WorkspaceThemeTypography: ShapeId = ShapeId(BASE + 32);
+/// `WorkspaceTitle`: a string, 0 to 127 characters.
 pub const WorkspaceTitle: ShapeId = ShapeId(BASE + 33);
 
 pub(super) const ROWS: &[Shape] = &[

@@ -7,12 +7,15 @@ use super::*;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+/// The `AccessDeniedException` error (client fault, HTTP 403).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AccessDeniedException {
+    /// `Message`: a string.
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
 }
 
+/// 1 allowed values, held by `PrimaryAttributeValue`.
 #[derive(
     Debug,
     Clone,
@@ -28,16 +31,20 @@ pub struct AccessDeniedException {
 )]
 
 pub enum AccessType {
+    /// The value `ALLOW`.
     #[serde(rename = "ALLOW")]
     Allow,
 }
 
+/// A structure of the Connect API, held by `RuleSummary`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ActionSummary {
+    /// `ActionType`: one of the values of `ActionType`. Required.
     #[serde(rename = "ActionType")]
     pub action_type: ActionType,
 }
 
+/// 9 allowed values, held by `ActionSummary`, `RuleAction`.
 #[derive(
     Debug,
     Clone,
@@ -53,26 +60,36 @@ pub struct ActionSummary {
 )]
 
 pub enum ActionType {
+    /// The value `CREATE_TASK`.
     #[serde(rename = "CREATE_TASK")]
     CreateTask,
+    /// The value `ASSIGN_CONTACT_CATEGORY`.
     #[serde(rename = "ASSIGN_CONTACT_CATEGORY")]
     AssignContactCategory,
+    /// The value `GENERATE_EVENTBRIDGE_EVENT`.
     #[serde(rename = "GENERATE_EVENTBRIDGE_EVENT")]
     GenerateEventbridgeEvent,
+    /// The value `SEND_NOTIFICATION`.
     #[serde(rename = "SEND_NOTIFICATION")]
     SendNotification,
+    /// The value `CREATE_CASE`.
     #[serde(rename = "CREATE_CASE")]
     CreateCase,
+    /// The value `UPDATE_CASE`.
     #[serde(rename = "UPDATE_CASE")]
     UpdateCase,
+    /// The value `ASSIGN_SLA`.
     #[serde(rename = "ASSIGN_SLA")]
     AssignSla,
+    /// The value `END_ASSOCIATED_TASKS`.
     #[serde(rename = "END_ASSOCIATED_TASKS")]
     EndAssociatedTasks,
+    /// The value `SUBMIT_AUTO_EVALUATION`.
     #[serde(rename = "SUBMIT_AUTO_EVALUATION")]
     SubmitAutoEvaluation,
 }
 
+/// The input of the `ActivateEvaluationForm` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ActivateEvaluationFormRequest {
     /// The ID of the Amazon Connect instance that the evaluation form belongs to.
@@ -88,27 +105,36 @@ pub struct ActivateEvaluationFormRequest {
     pub evaluation_form_version: i32,
 }
 
+/// The output of the `ActivateEvaluationForm` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ActivateEvaluationFormResponse {
+    /// `EvaluationFormId`: a string, 1 to 500 characters. Required.
     #[serde(rename = "EvaluationFormId")]
     #[schemars(length(min = 1, max = 500))]
     pub evaluation_form_id: ::std::string::String,
+    /// `EvaluationFormArn`: a string. Required.
     #[serde(rename = "EvaluationFormArn")]
     pub evaluation_form_arn: ::std::string::String,
+    /// `EvaluationFormVersion`: an integer. Required.
     #[serde(rename = "EvaluationFormVersion")]
     pub evaluation_form_version: i32,
 }
 
+/// A structure of the Connect API, held by `Contact`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AdditionalEmailRecipients {
+    /// `ToList`: a list of `EmailRecipient`.
     #[serde(rename = "ToList", default, skip_serializing_if = "Option::is_none")]
     pub to_list: ::std::option::Option<::std::vec::Vec<EmailRecipient>>,
+    /// `CcList`: a list of `EmailRecipient`.
     #[serde(rename = "CcList", default, skip_serializing_if = "Option::is_none")]
     pub cc_list: ::std::option::Option<::std::vec::Vec<EmailRecipient>>,
 }
 
+/// A structure of the Connect API, held by `AfterContactWorkConfigPerChannel`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AfterContactWorkConfig {
+    /// `AfterContactWorkTimeLimit`: an integer, at least 0.
     #[serde(
         rename = "AfterContactWorkTimeLimit",
         default,
@@ -118,12 +144,16 @@ pub struct AfterContactWorkConfig {
     pub after_contact_work_time_limit: ::std::option::Option<i32>,
 }
 
+/// A structure of the Connect API, held by `CreateUserRequest`, `UpdateUserConfigRequest`, `User` and 1 more.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AfterContactWorkConfigPerChannel {
+    /// `Channel`: one of the values of `Channel`. Required.
     #[serde(rename = "Channel")]
     pub channel: Channel,
+    /// `AfterContactWorkConfig`: a `AfterContactWorkConfig` structure. Required.
     #[serde(rename = "AfterContactWorkConfig")]
     pub after_contact_work_config: AfterContactWorkConfig,
+    /// `AgentFirstCallbackAfterContactWorkConfig`: a `AfterContactWorkConfig` structure.
     #[serde(
         rename = "AgentFirstCallbackAfterContactWorkConfig",
         default,
@@ -134,6 +164,7 @@ pub struct AfterContactWorkConfigPerChannel {
     >,
 }
 
+/// 2 allowed values, held by `CreateRoutingProfileRequest`, `RoutingProfile`, `UpdateRoutingProfileAgentAvailabilityTimerRequest`.
 #[derive(
     Debug,
     Clone,
@@ -149,107 +180,135 @@ pub struct AfterContactWorkConfigPerChannel {
 )]
 
 pub enum AgentAvailabilityTimer {
+    /// The value `TIME_SINCE_LAST_ACTIVITY`.
     #[serde(rename = "TIME_SINCE_LAST_ACTIVITY")]
     TimeSinceLastActivity,
+    /// The value `TIME_SINCE_LAST_INBOUND`.
     #[serde(rename = "TIME_SINCE_LAST_INBOUND")]
     TimeSinceLastInbound,
 }
 
+/// A structure of the Connect API, held by `GetTrafficDistributionResponse`, `UpdateTrafficDistributionRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AgentConfig {
+    /// `Distributions`: a list of `Distribution`. Required.
     #[serde(rename = "Distributions")]
     pub distributions: ::std::vec::Vec<Distribution>,
 }
 
+/// A structure of the Connect API, held by `UserData`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AgentContactReference {
+    /// `ContactId`: a string, 1 to 256 characters.
     #[serde(rename = "ContactId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub contact_id: ::std::option::Option<::std::string::String>,
+    /// `Channel`: one of the values of `Channel`.
     #[serde(rename = "Channel", default, skip_serializing_if = "Option::is_none")]
     pub channel: ::std::option::Option<Channel>,
+    /// `InitiationMethod`: one of the values of `ContactInitiationMethod`.
     #[serde(
         rename = "InitiationMethod",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub initiation_method: ::std::option::Option<ContactInitiationMethod>,
+    /// `AgentContactState`: one of the values of `ContactState`.
     #[serde(
         rename = "AgentContactState",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub agent_contact_state: ::std::option::Option<ContactState>,
+    /// `StateStartTimestamp`: a timestamp.
     #[serde(
         rename = "StateStartTimestamp",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub state_start_timestamp: ::std::option::Option<crate::value::Timestamp>,
+    /// `ConnectedToAgentTimestamp`: a timestamp.
     #[serde(
         rename = "ConnectedToAgentTimestamp",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub connected_to_agent_timestamp: ::std::option::Option<crate::value::Timestamp>,
+    /// `Queue`: a `QueueReference` structure.
     #[serde(rename = "Queue", default, skip_serializing_if = "Option::is_none")]
     pub queue: ::std::option::Option<QueueReference>,
 }
 
+/// A structure of the Connect API, held by `OutboundStrategyConfig`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AgentFirst {
+    /// `Preview`: a `Preview` structure.
     #[serde(rename = "Preview", default, skip_serializing_if = "Option::is_none")]
     pub preview: ::std::option::Option<Preview>,
 }
 
+/// A structure of the Connect API, held by `HierarchyGroups`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AgentHierarchyGroup {
+    /// `Arn`: a string.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `SearchCriteria`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AgentHierarchyGroups {
+    /// `L1Ids`: a list of strings, 0 to 10 items.
     #[serde(rename = "L1Ids", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 10))]
     pub l1_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `L2Ids`: a list of strings, 0 to 10 items.
     #[serde(rename = "L2Ids", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 10))]
     pub l2_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `L3Ids`: a list of strings, 0 to 10 items.
     #[serde(rename = "L3Ids", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 10))]
     pub l3_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `L4Ids`: a list of strings, 0 to 10 items.
     #[serde(rename = "L4Ids", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 10))]
     pub l4_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `L5Ids`: a list of strings, 0 to 10 items.
     #[serde(rename = "L5Ids", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 10))]
     pub l5_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 
+/// A structure of the Connect API, held by `Contact`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AgentInfo {
+    /// `Id`: a string, 1 to 256 characters.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub id: ::std::option::Option<::std::string::String>,
+    /// `AcceptedByAgentTimestamp`: a timestamp.
     #[serde(
         rename = "AcceptedByAgentTimestamp",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub accepted_by_agent_timestamp: ::std::option::Option<crate::value::Timestamp>,
+    /// `PreviewEndTimestamp`: a timestamp.
     #[serde(
         rename = "PreviewEndTimestamp",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub preview_end_timestamp: ::std::option::Option<crate::value::Timestamp>,
+    /// `ConnectedToAgentTimestamp`: a timestamp.
     #[serde(
         rename = "ConnectedToAgentTimestamp",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub connected_to_agent_timestamp: ::std::option::Option<crate::value::Timestamp>,
+    /// `AgentPauseDurationInSeconds`: an integer, at least 0.
     #[serde(
         rename = "AgentPauseDurationInSeconds",
         default,
@@ -257,16 +316,20 @@ pub struct AgentInfo {
     )]
     #[schemars(range(min = 0))]
     pub agent_pause_duration_in_seconds: ::std::option::Option<i32>,
+    /// `HierarchyGroups`: a `HierarchyGroups` structure.
     #[serde(
         rename = "HierarchyGroups",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub hierarchy_groups: ::std::option::Option<HierarchyGroups>,
+    /// `DeviceInfo`: a `DeviceInfo` structure.
     #[serde(rename = "DeviceInfo", default, skip_serializing_if = "Option::is_none")]
     pub device_info: ::std::option::Option<DeviceInfo>,
+    /// `Capabilities`: a `ParticipantCapabilities` structure.
     #[serde(rename = "Capabilities", default, skip_serializing_if = "Option::is_none")]
     pub capabilities: ::std::option::Option<ParticipantCapabilities>,
+    /// `AfterContactWorkDuration`: an integer, at least 0.
     #[serde(
         rename = "AfterContactWorkDuration",
         default,
@@ -274,6 +337,7 @@ pub struct AgentInfo {
     )]
     #[schemars(range(min = 0))]
     pub after_contact_work_duration: ::std::option::Option<i32>,
+    /// `AfterContactWorkStartTimestamp`: a timestamp.
     #[serde(
         rename = "AfterContactWorkStartTimestamp",
         default,
@@ -282,12 +346,14 @@ pub struct AgentInfo {
     pub after_contact_work_start_timestamp: ::std::option::Option<
         crate::value::Timestamp,
     >,
+    /// `AfterContactWorkEndTimestamp`: a timestamp.
     #[serde(
         rename = "AfterContactWorkEndTimestamp",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub after_contact_work_end_timestamp: ::std::option::Option<crate::value::Timestamp>,
+    /// `AgentInitiatedHoldDuration`: an integer, at least 0.
     #[serde(
         rename = "AgentInitiatedHoldDuration",
         default,
@@ -295,12 +361,14 @@ pub struct AgentInfo {
     )]
     #[schemars(range(min = 0))]
     pub agent_initiated_hold_duration: ::std::option::Option<i32>,
+    /// `StateTransitions`: a list of `StateTransition`.
     #[serde(
         rename = "StateTransitions",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub state_transitions: ::std::option::Option<::std::vec::Vec<StateTransition>>,
+    /// `VoiceEnhancementMode`: one of the values of `VoiceEnhancementMode`.
     #[serde(
         rename = "VoiceEnhancementMode",
         default,
@@ -309,42 +377,55 @@ pub struct AgentInfo {
     pub voice_enhancement_mode: ::std::option::Option<VoiceEnhancementMode>,
 }
 
+/// A structure of the Connect API, held by `QualityMetrics`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AgentQualityMetrics {
+    /// `Audio`: a `AudioQualityMetricsInfo` structure.
     #[serde(rename = "Audio", default, skip_serializing_if = "Option::is_none")]
     pub audio: ::std::option::Option<AudioQualityMetricsInfo>,
 }
 
+/// A structure of the Connect API, held by `DescribeAgentStatusResponse`, `SearchAgentStatusesResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AgentStatus {
+    /// `AgentStatusARN`: a string.
     #[serde(rename = "AgentStatusARN", default, skip_serializing_if = "Option::is_none")]
     pub agent_status_arn: ::std::option::Option<::std::string::String>,
+    /// `AgentStatusId`: a string.
     #[serde(rename = "AgentStatusId", default, skip_serializing_if = "Option::is_none")]
     pub agent_status_id: ::std::option::Option<::std::string::String>,
+    /// `Name`: a string, 1 to 127 characters.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 127))]
     pub name: ::std::option::Option<::std::string::String>,
+    /// `Description`: a string, 1 to 250 characters.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 250))]
     pub description: ::std::option::Option<::std::string::String>,
+    /// `Type`: one of the values of `AgentStatusType`.
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub r#type: ::std::option::Option<AgentStatusType>,
+    /// `DisplayOrder`: an integer, 1 to 50.
     #[serde(rename = "DisplayOrder", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 50))]
     pub display_order: ::std::option::Option<i32>,
+    /// `State`: one of the values of `AgentStatusState`.
     #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: ::std::option::Option<AgentStatusState>,
+    /// `Tags`: a map from strings to strings, 1 to 50 entries.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
+    /// `LastModifiedTime`: a timestamp.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
+    /// `LastModifiedRegion`: a string.
     #[serde(
         rename = "LastModifiedRegion",
         default,
@@ -353,37 +434,48 @@ pub struct AgentStatus {
     pub last_modified_region: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `Dimensions`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AgentStatusIdentifier {
+    /// `Arn`: a string.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
+    /// `Id`: a string.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `UserData`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AgentStatusReference {
+    /// `StatusStartTimestamp`: a timestamp.
     #[serde(
         rename = "StatusStartTimestamp",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub status_start_timestamp: ::std::option::Option<crate::value::Timestamp>,
+    /// `StatusArn`: a string.
     #[serde(rename = "StatusArn", default, skip_serializing_if = "Option::is_none")]
     pub status_arn: ::std::option::Option<::std::string::String>,
+    /// `StatusName`: a string, 1 to 127 characters.
     #[serde(rename = "StatusName", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 127))]
     pub status_name: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `AgentStatusSearchCriteria`, `SearchAgentStatusesRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AgentStatusSearchCriteria {
+    /// `OrConditions`: a list of `AgentStatusSearchCriteria`.
     #[serde(rename = "OrConditions", default, skip_serializing_if = "Option::is_none")]
     pub or_conditions: ::std::option::Option<::std::vec::Vec<AgentStatusSearchCriteria>>,
+    /// `AndConditions`: a list of `AgentStatusSearchCriteria`.
     #[serde(rename = "AndConditions", default, skip_serializing_if = "Option::is_none")]
     pub and_conditions: ::std::option::Option<
         ::std::vec::Vec<AgentStatusSearchCriteria>,
     >,
+    /// `StringCondition`: a `StringCondition` structure.
     #[serde(
         rename = "StringCondition",
         default,
@@ -392,8 +484,10 @@ pub struct AgentStatusSearchCriteria {
     pub string_condition: ::std::option::Option<StringCondition>,
 }
 
+/// A structure of the Connect API, held by `SearchAgentStatusesRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AgentStatusSearchFilter {
+    /// `AttributeFilter`: a `ControlPlaneAttributeFilter` structure.
     #[serde(
         rename = "AttributeFilter",
         default,
@@ -402,6 +496,7 @@ pub struct AgentStatusSearchFilter {
     pub attribute_filter: ::std::option::Option<ControlPlaneAttributeFilter>,
 }
 
+/// 2 allowed values, held by `AgentStatus`, `CreateAgentStatusRequest`, `UpdateAgentStatusRequest`.
 #[derive(
     Debug,
     Clone,
@@ -417,29 +512,38 @@ pub struct AgentStatusSearchFilter {
 )]
 
 pub enum AgentStatusState {
+    /// The value `ENABLED`.
     #[serde(rename = "ENABLED")]
     Enabled,
+    /// The value `DISABLED`.
     #[serde(rename = "DISABLED")]
     Disabled,
 }
 
+/// A structure of the Connect API, held by `ListAgentStatusResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AgentStatusSummary {
+    /// `Id`: a string.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// `Arn`: a string.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
+    /// `Name`: a string, 1 to 127 characters.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 127))]
     pub name: ::std::option::Option<::std::string::String>,
+    /// `Type`: one of the values of `AgentStatusType`.
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub r#type: ::std::option::Option<AgentStatusType>,
+    /// `LastModifiedTime`: a timestamp.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
+    /// `LastModifiedRegion`: a string.
     #[serde(
         rename = "LastModifiedRegion",
         default,
@@ -448,6 +552,7 @@ pub struct AgentStatusSummary {
     pub last_modified_region: ::std::option::Option<::std::string::String>,
 }
 
+/// 3 allowed values, held by `AgentStatus`, `AgentStatusSummary`, `ListAgentStatusRequest`.
 #[derive(
     Debug,
     Clone,
@@ -463,24 +568,32 @@ pub struct AgentStatusSummary {
 )]
 
 pub enum AgentStatusType {
+    /// The value `ROUTABLE`.
     #[serde(rename = "ROUTABLE")]
     Routable,
+    /// The value `CUSTOM`.
     #[serde(rename = "CUSTOM")]
     Custom,
+    /// The value `OFFLINE`.
     #[serde(rename = "OFFLINE")]
     Offline,
 }
 
+/// A structure of the Connect API, held by `MatchCriteria`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AgentsCriteria {
+    /// `AgentIds`: a list of strings.
     #[serde(rename = "AgentIds", default, skip_serializing_if = "Option::is_none")]
     pub agent_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 
+/// A structure of the Connect API, held by `WisdomInfo`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AiAgentInfo {
+    /// `AiUseCase`: one of the values of `AiUseCase`.
     #[serde(rename = "AiUseCase", default, skip_serializing_if = "Option::is_none")]
     pub ai_use_case: ::std::option::Option<AiUseCase>,
+    /// `AiAgentVersionId`: a string, 0 to 128 characters.
     #[serde(
         rename = "AiAgentVersionId",
         default,
@@ -488,6 +601,7 @@ pub struct AiAgentInfo {
     )]
     #[schemars(length(min = 0, max = 128))]
     pub ai_agent_version_id: ::std::option::Option<::std::string::String>,
+    /// `AiAgentEscalated`: a boolean.
     #[serde(
         rename = "AiAgentEscalated",
         default,
@@ -496,6 +610,7 @@ pub struct AiAgentInfo {
     pub ai_agent_escalated: ::std::option::Option<bool>,
 }
 
+/// 2 allowed values, held by `AiAgentInfo`.
 #[derive(
     Debug,
     Clone,
@@ -511,34 +626,44 @@ pub struct AiAgentInfo {
 )]
 
 pub enum AiUseCase {
+    /// The value `AgentAssistance`.
     #[serde(rename = "AgentAssistance")]
     AgentAssistance,
+    /// The value `SelfService`.
     #[serde(rename = "SelfService")]
     SelfService,
 }
 
+/// A structure of the Connect API, held by `AssociateEmailAddressAliasRequest`, `DescribeEmailAddressResponse`, `DisassociateEmailAddressAliasRequest` and 1 more.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AliasConfiguration {
+    /// `EmailAddressId`: a string, 1 to 500 characters. Required.
     #[serde(rename = "EmailAddressId")]
     #[schemars(length(min = 1, max = 500))]
     pub email_address_id: ::std::string::String,
 }
 
+/// A structure of the Connect API, held by `StartWebRTCContactRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AllowedCapabilities {
+    /// `Customer`: a `ParticipantCapabilities` structure.
     #[serde(rename = "Customer", default, skip_serializing_if = "Option::is_none")]
     pub customer: ::std::option::Option<ParticipantCapabilities>,
+    /// `Agent`: a `ParticipantCapabilities` structure.
     #[serde(rename = "Agent", default, skip_serializing_if = "Option::is_none")]
     pub agent: ::std::option::Option<ParticipantCapabilities>,
 }
 
+/// A structure of the Connect API, held by `ExtensionConfiguration`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AllowedExtension {
+    /// `Extension`: a string, 1 to 10 characters. Required.
     #[serde(rename = "Extension")]
     #[schemars(length(min = 1, max = 10))]
     pub extension: ::std::string::String,
 }
 
+/// 2 allowed values, held by `Preview`.
 #[derive(
     Debug,
     Clone,
@@ -554,35 +679,43 @@ pub struct AllowedExtension {
 )]
 
 pub enum AllowedUserAction {
+    /// The value `CALL`.
     #[serde(rename = "CALL")]
     Call,
+    /// The value `DISCARD`.
     #[serde(rename = "DISCARD")]
     Discard,
 }
 
+/// A structure of the Connect API, held by `BatchAssociateAnalyticsDataSetResponse`, `ListAnalyticsDataAssociationsResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AnalyticsDataAssociationResult {
+    /// `DataSetId`: a string, 1 to 255 characters.
     #[serde(rename = "DataSetId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 255))]
     pub data_set_id: ::std::option::Option<::std::string::String>,
+    /// `TargetAccountId`: a string.
     #[serde(
         rename = "TargetAccountId",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub target_account_id: ::std::option::Option<::std::string::String>,
+    /// `ResourceShareId`: a string.
     #[serde(
         rename = "ResourceShareId",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub resource_share_id: ::std::option::Option<::std::string::String>,
+    /// `ResourceShareArn`: a string.
     #[serde(
         rename = "ResourceShareArn",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub resource_share_arn: ::std::option::Option<::std::string::String>,
+    /// `ResourceShareStatus`: a string.
     #[serde(
         rename = "ResourceShareStatus",
         default,
@@ -591,23 +724,29 @@ pub struct AnalyticsDataAssociationResult {
     pub resource_share_status: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `ListAnalyticsDataLakeDataSetsResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AnalyticsDataSetsResult {
+    /// `DataSetId`: a string, 1 to 255 characters.
     #[serde(rename = "DataSetId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 255))]
     pub data_set_id: ::std::option::Option<::std::string::String>,
+    /// `DataSetName`: a string.
     #[serde(rename = "DataSetName", default, skip_serializing_if = "Option::is_none")]
     pub data_set_name: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `StartOutboundVoiceContactRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AnswerMachineDetectionConfig {
+    /// `EnableAnswerMachineDetection`: a boolean.
     #[serde(
         rename = "EnableAnswerMachineDetection",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub enable_answer_machine_detection: ::std::option::Option<bool>,
+    /// `AwaitAnswerMachinePrompt`: a boolean.
     #[serde(
         rename = "AwaitAnswerMachinePrompt",
         default,
@@ -616,6 +755,7 @@ pub struct AnswerMachineDetectionConfig {
     pub await_answer_machine_prompt: ::std::option::Option<bool>,
 }
 
+/// 14 allowed values, held by `Contact`.
 #[derive(
     Debug,
     Clone,
@@ -631,41 +771,58 @@ pub struct AnswerMachineDetectionConfig {
 )]
 
 pub enum AnsweringMachineDetectionStatus {
+    /// The value `ANSWERED`.
     #[serde(rename = "ANSWERED")]
     Answered,
+    /// The value `UNDETECTED`.
     #[serde(rename = "UNDETECTED")]
     Undetected,
+    /// The value `ERROR`.
     #[serde(rename = "ERROR")]
     Error,
+    /// The value `HUMAN_ANSWERED`.
     #[serde(rename = "HUMAN_ANSWERED")]
     HumanAnswered,
+    /// The value `SIT_TONE_DETECTED`.
     #[serde(rename = "SIT_TONE_DETECTED")]
     SitToneDetected,
+    /// The value `SIT_TONE_BUSY`.
     #[serde(rename = "SIT_TONE_BUSY")]
     SitToneBusy,
+    /// The value `SIT_TONE_INVALID_NUMBER`.
     #[serde(rename = "SIT_TONE_INVALID_NUMBER")]
     SitToneInvalidNumber,
+    /// The value `FAX_MACHINE_DETECTED`.
     #[serde(rename = "FAX_MACHINE_DETECTED")]
     FaxMachineDetected,
+    /// The value `VOICEMAIL_BEEP`.
     #[serde(rename = "VOICEMAIL_BEEP")]
     VoicemailBeep,
+    /// The value `VOICEMAIL_NO_BEEP`.
     #[serde(rename = "VOICEMAIL_NO_BEEP")]
     VoicemailNoBeep,
+    /// The value `AMD_UNRESOLVED`.
     #[serde(rename = "AMD_UNRESOLVED")]
     AmdUnresolved,
+    /// The value `AMD_UNANSWERED`.
     #[serde(rename = "AMD_UNANSWERED")]
     AmdUnanswered,
+    /// The value `AMD_ERROR`.
     #[serde(rename = "AMD_ERROR")]
     AmdError,
+    /// The value `AMD_NOT_APPLICABLE`.
     #[serde(rename = "AMD_NOT_APPLICABLE")]
     AmdNotApplicable,
 }
 
+/// A structure of the Connect API, held by `CreateSecurityProfileRequest`, `ListSecurityProfileApplicationsResponse`, `UpdateSecurityProfileRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Application {
+    /// `Namespace`: a string, 1 to 128 characters.
     #[serde(rename = "Namespace", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 128))]
     pub namespace: ::std::option::Option<::std::string::String>,
+    /// `ApplicationPermissions`: a list of strings, 1 to 50 items.
     #[serde(
         rename = "ApplicationPermissions",
         default,
@@ -675,10 +832,12 @@ pub struct Application {
     pub application_permissions: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
+    /// `Type`: one of the values of `ApplicationType`.
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub r#type: ::std::option::Option<ApplicationType>,
 }
 
+/// 2 allowed values, held by `Application`.
 #[derive(
     Debug,
     Clone,
@@ -694,12 +853,15 @@ pub struct Application {
 )]
 
 pub enum ApplicationType {
+    /// The value `MCP`.
     #[serde(rename = "MCP")]
     Mcp,
+    /// The value `THIRD_PARTY_APPLICATION`.
     #[serde(rename = "THIRD_PARTY_APPLICATION")]
     ThirdPartyApplication,
 }
 
+/// 3 allowed values, held by `RealTimeContactAnalysisAttachment`.
 #[derive(
     Debug,
     Clone,
@@ -715,21 +877,28 @@ pub enum ApplicationType {
 )]
 
 pub enum ArtifactStatus {
+    /// The value `APPROVED`.
     #[serde(rename = "APPROVED")]
     Approved,
+    /// The value `REJECTED`.
     #[serde(rename = "REJECTED")]
     Rejected,
+    /// The value `IN_PROGRESS`.
     #[serde(rename = "IN_PROGRESS")]
     InProgress,
 }
 
+/// A structure of the Connect API, held by `RuleAction`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AssignContactCategoryActionDefinition {}
 
+/// A structure of the Connect API, held by `RuleAction`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AssignSlaActionDefinition {
+    /// `SlaAssignmentType`: one of the values of `SlaAssignmentType`. Required.
     #[serde(rename = "SlaAssignmentType")]
     pub sla_assignment_type: SlaAssignmentType,
+    /// `CaseSlaConfiguration`: a `CaseSlaConfiguration` structure.
     #[serde(
         rename = "CaseSlaConfiguration",
         default,
@@ -738,6 +907,7 @@ pub struct AssignSlaActionDefinition {
     pub case_sla_configuration: ::std::option::Option<CaseSlaConfiguration>,
 }
 
+/// The input of the `AssociateAnalyticsDataSet` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AssociateAnalyticsDataSetRequest {
     /// The ID of the Amazon Connect instance that the data set belongs to.
@@ -757,23 +927,28 @@ pub struct AssociateAnalyticsDataSetRequest {
     pub target_account_id: ::std::option::Option<::std::string::String>,
 }
 
+/// The output of the `AssociateAnalyticsDataSet` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AssociateAnalyticsDataSetResponse {
+    /// `DataSetId`: a string, 1 to 255 characters.
     #[serde(rename = "DataSetId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 255))]
     pub data_set_id: ::std::option::Option<::std::string::String>,
+    /// `TargetAccountId`: a string.
     #[serde(
         rename = "TargetAccountId",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub target_account_id: ::std::option::Option<::std::string::String>,
+    /// `ResourceShareId`: a string.
     #[serde(
         rename = "ResourceShareId",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub resource_share_id: ::std::option::Option<::std::string::String>,
+    /// `ResourceShareArn`: a string.
     #[serde(
         rename = "ResourceShareArn",
         default,
@@ -782,13 +957,14 @@ pub struct AssociateAnalyticsDataSetResponse {
     pub resource_share_arn: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `AssociateApprovedOrigin` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AssociateApprovedOriginRequest {
     /// The ID of the Amazon Connect instance to approve the origin for.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
-    /// The origin to approve, given as scheme, host and optional port. For example https://www.example.com.
+    /// The origin to approve, given as scheme, host and optional port. For example <https://www.example.com>.
     #[serde(rename = "Origin")]
     #[schemars(length(min = 0, max = 267))]
     pub origin: ::std::string::String,
@@ -798,6 +974,7 @@ pub struct AssociateApprovedOriginRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `AssociateBot` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AssociateBotRequest {
     /// The ID of the Amazon Connect instance to associate the Amazon Lex bot with.
@@ -816,6 +993,7 @@ pub struct AssociateBotRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `AssociateContactWithUser` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AssociateContactWithUserRequest {
     /// The ID of the Amazon Connect instance that handles the contact.
@@ -832,9 +1010,11 @@ pub struct AssociateContactWithUserRequest {
     pub user_id: ::std::string::String,
 }
 
+/// The output of the `AssociateContactWithUser` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AssociateContactWithUserResponse {}
 
+/// The input of the `AssociateDefaultVocabulary` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AssociateDefaultVocabularyRequest {
     /// The ID of the Amazon Connect instance whose default vocabulary to set.
@@ -850,9 +1030,11 @@ pub struct AssociateDefaultVocabularyRequest {
     pub vocabulary_id: ::std::option::Option<::std::string::String>,
 }
 
+/// The output of the `AssociateDefaultVocabulary` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AssociateDefaultVocabularyResponse {}
 
+/// The input of the `AssociateEmailAddressAlias` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AssociateEmailAddressAliasRequest {
     /// The ID of the primary email address that the alias will point to.
@@ -872,9 +1054,11 @@ pub struct AssociateEmailAddressAliasRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The output of the `AssociateEmailAddressAlias` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AssociateEmailAddressAliasResponse {}
 
+/// The input of the `AssociateFlow` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AssociateFlowRequest {
     /// The ID of the Amazon Connect instance that the resource and the flow belong to.
@@ -892,9 +1076,11 @@ pub struct AssociateFlowRequest {
     pub resource_type: FlowAssociationResourceType,
 }
 
+/// The output of the `AssociateFlow` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AssociateFlowResponse {}
 
+/// The input of the `AssociateHoursOfOperations` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AssociateHoursOfOperationsRequest {
     /// The ID of the Amazon Connect instance that the hours of operation belongs to.
@@ -910,6 +1096,7 @@ pub struct AssociateHoursOfOperationsRequest {
     pub parent_hours_of_operation_configs: ::std::vec::Vec<ParentHoursOfOperationConfig>,
 }
 
+/// The input of the `AssociateInstanceStorageConfig` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AssociateInstanceStorageConfigRequest {
     /// The ID of the Amazon Connect instance to add the storage destination to.
@@ -928,13 +1115,16 @@ pub struct AssociateInstanceStorageConfigRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The output of the `AssociateInstanceStorageConfig` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AssociateInstanceStorageConfigResponse {
+    /// `AssociationId`: a string, 1 to 100 characters.
     #[serde(rename = "AssociationId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub association_id: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `AssociateLambdaFunction` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AssociateLambdaFunctionRequest {
     /// The ID of the Amazon Connect instance whose flows may invoke the function.
@@ -951,6 +1141,7 @@ pub struct AssociateLambdaFunctionRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `AssociateLexBot` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AssociateLexBotRequest {
     /// The ID of the Amazon Connect instance to associate the Amazon Lex bot with.
@@ -966,6 +1157,7 @@ pub struct AssociateLexBotRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `AssociatePhoneNumberContactFlow` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AssociatePhoneNumberContactFlowRequest {
     /// The ID of the phone number whose calls the flow is to handle.
@@ -981,6 +1173,7 @@ pub struct AssociatePhoneNumberContactFlowRequest {
     pub contact_flow_id: ::std::string::String,
 }
 
+/// The input of the `AssociateQueueEmailAddresses` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AssociateQueueEmailAddressesRequest {
     /// The ID of the Amazon Connect instance that the queue belongs to.
@@ -1000,6 +1193,7 @@ pub struct AssociateQueueEmailAddressesRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `AssociateQueueQuickConnects` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AssociateQueueQuickConnectsRequest {
     /// The ID of the Amazon Connect instance that the queue belongs to.
@@ -1015,6 +1209,7 @@ pub struct AssociateQueueQuickConnectsRequest {
     pub quick_connect_ids: ::std::vec::Vec<::std::string::String>,
 }
 
+/// The input of the `AssociateRoutingProfileQueues` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AssociateRoutingProfileQueuesRequest {
     /// The ID of the Amazon Connect instance that the routing profile belongs to.
@@ -1040,6 +1235,7 @@ pub struct AssociateRoutingProfileQueuesRequest {
     >,
 }
 
+/// The input of the `AssociateSecurityKey` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AssociateSecurityKeyRequest {
     /// The ID of the Amazon Connect instance to add the key to.
@@ -1056,13 +1252,16 @@ pub struct AssociateSecurityKeyRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The output of the `AssociateSecurityKey` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AssociateSecurityKeyResponse {
+    /// `AssociationId`: a string, 1 to 100 characters.
     #[serde(rename = "AssociationId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub association_id: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `AssociateSecurityProfiles` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AssociateSecurityProfilesRequest {
     /// The ID of the Amazon Connect instance that the user or AI agent belongs to.
@@ -1082,6 +1281,7 @@ pub struct AssociateSecurityProfilesRequest {
     pub entity_arn: ::std::string::String,
 }
 
+/// The input of the `AssociateTrafficDistributionGroupUser` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AssociateTrafficDistributionGroupUserRequest {
     /// The ID or ARN of the traffic distribution group to add the user to.
@@ -1096,9 +1296,11 @@ pub struct AssociateTrafficDistributionGroupUserRequest {
     pub instance_id: ::std::string::String,
 }
 
+/// The output of the `AssociateTrafficDistributionGroupUser` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AssociateTrafficDistributionGroupUserResponse {}
 
+/// The input of the `AssociateUserProficiencies` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AssociateUserProficienciesRequest {
     /// The ID of the Amazon Connect instance that the user belongs to.
@@ -1113,6 +1315,7 @@ pub struct AssociateUserProficienciesRequest {
     pub user_proficiencies: ::std::vec::Vec<UserProficiency>,
 }
 
+/// The input of the `AssociateWorkspace` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AssociateWorkspaceRequest {
     /// The ID of the Amazon Connect instance that the workspace belongs to.
@@ -1129,37 +1332,46 @@ pub struct AssociateWorkspaceRequest {
     pub resource_arns: ::std::vec::Vec<::std::string::String>,
 }
 
+/// The output of the `AssociateWorkspace` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AssociateWorkspaceResponse {
+    /// `SuccessfulList`: a list of `SuccessfulBatchAssociationSummary`.
     #[serde(rename = "SuccessfulList", default, skip_serializing_if = "Option::is_none")]
     pub successful_list: ::std::option::Option<
         ::std::vec::Vec<SuccessfulBatchAssociationSummary>,
     >,
+    /// `FailedList`: a list of `FailedBatchAssociationSummary`.
     #[serde(rename = "FailedList", default, skip_serializing_if = "Option::is_none")]
     pub failed_list: ::std::option::Option<
         ::std::vec::Vec<FailedBatchAssociationSummary>,
     >,
 }
 
+/// A structure of the Connect API, held by `ListAssociatedContactsResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AssociatedContactSummary {
+    /// `ContactId`: a string, 1 to 256 characters.
     #[serde(rename = "ContactId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub contact_id: ::std::option::Option<::std::string::String>,
+    /// `ContactArn`: a string.
     #[serde(rename = "ContactArn", default, skip_serializing_if = "Option::is_none")]
     pub contact_arn: ::std::option::Option<::std::string::String>,
+    /// `InitiationTimestamp`: a timestamp.
     #[serde(
         rename = "InitiationTimestamp",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub initiation_timestamp: ::std::option::Option<crate::value::Timestamp>,
+    /// `DisconnectTimestamp`: a timestamp.
     #[serde(
         rename = "DisconnectTimestamp",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub disconnect_timestamp: ::std::option::Option<crate::value::Timestamp>,
+    /// `InitialContactId`: a string, 1 to 256 characters.
     #[serde(
         rename = "InitialContactId",
         default,
@@ -1167,6 +1379,7 @@ pub struct AssociatedContactSummary {
     )]
     #[schemars(length(min = 1, max = 256))]
     pub initial_contact_id: ::std::option::Option<::std::string::String>,
+    /// `PreviousContactId`: a string, 1 to 256 characters.
     #[serde(
         rename = "PreviousContactId",
         default,
@@ -1174,6 +1387,7 @@ pub struct AssociatedContactSummary {
     )]
     #[schemars(length(min = 1, max = 256))]
     pub previous_contact_id: ::std::option::Option<::std::string::String>,
+    /// `RelatedContactId`: a string, 1 to 256 characters.
     #[serde(
         rename = "RelatedContactId",
         default,
@@ -1181,47 +1395,60 @@ pub struct AssociatedContactSummary {
     )]
     #[schemars(length(min = 1, max = 256))]
     pub related_contact_id: ::std::option::Option<::std::string::String>,
+    /// `InitiationMethod`: one of the values of `ContactInitiationMethod`.
     #[serde(
         rename = "InitiationMethod",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub initiation_method: ::std::option::Option<ContactInitiationMethod>,
+    /// `Channel`: one of the values of `Channel`.
     #[serde(rename = "Channel", default, skip_serializing_if = "Option::is_none")]
     pub channel: ::std::option::Option<Channel>,
 }
 
+/// A structure of the Connect API, held by `BatchGetAttachedFileMetadataResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AttachedFile {
+    /// `CreationTime`: a string. Required.
     #[serde(rename = "CreationTime")]
     pub creation_time: ::std::string::String,
+    /// `FileArn`: a string. Required.
     #[serde(rename = "FileArn")]
     pub file_arn: ::std::string::String,
+    /// `FileId`: a string, 1 to 256 characters. Required.
     #[serde(rename = "FileId")]
     #[schemars(length(min = 1, max = 256))]
     pub file_id: ::std::string::String,
+    /// `FileName`: a string, 1 to 256 characters. Required.
     #[serde(rename = "FileName")]
     #[schemars(length(min = 1, max = 256))]
     pub file_name: ::std::string::String,
+    /// `FileSizeInBytes`: an integer, at least 1. Required.
     #[serde(rename = "FileSizeInBytes")]
     #[schemars(range(min = 1))]
     pub file_size_in_bytes: i64,
+    /// `FileStatus`: one of the values of `FileStatusType`. Required.
     #[serde(rename = "FileStatus")]
     pub file_status: FileStatusType,
+    /// `CreatedBy`: a `CreatedByInfo` union.
     #[serde(rename = "CreatedBy", default, skip_serializing_if = "Option::is_none")]
     pub created_by: ::std::option::Option<CreatedByInfo>,
+    /// `FileUseCaseType`: one of the values of `FileUseCaseType`.
     #[serde(
         rename = "FileUseCaseType",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub file_use_case_type: ::std::option::Option<FileUseCaseType>,
+    /// `AssociatedResourceArn`: a string.
     #[serde(
         rename = "AssociatedResourceArn",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub associated_resource_arn: ::std::option::Option<::std::string::String>,
+    /// `Tags`: a map from strings to strings, 1 to 50 entries.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
@@ -1229,17 +1456,22 @@ pub struct AttachedFile {
     >,
 }
 
+/// A structure of the Connect API, held by `BatchGetAttachedFileMetadataResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AttachedFileError {
+    /// `ErrorCode`: a string.
     #[serde(rename = "ErrorCode", default, skip_serializing_if = "Option::is_none")]
     pub error_code: ::std::option::Option<::std::string::String>,
+    /// `ErrorMessage`: a string.
     #[serde(rename = "ErrorMessage", default, skip_serializing_if = "Option::is_none")]
     pub error_message: ::std::option::Option<::std::string::String>,
+    /// `FileId`: a string, 1 to 256 characters.
     #[serde(rename = "FileId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub file_id: ::std::option::Option<::std::string::String>,
 }
 
+/// 3 allowed values, held by `InvalidRequestExceptionReason`.
 #[derive(
     Debug,
     Clone,
@@ -1255,14 +1487,18 @@ pub struct AttachedFileError {
 )]
 
 pub enum AttachedFileInvalidRequestExceptionReason {
+    /// The value `INVALID_FILE_SIZE`.
     #[serde(rename = "INVALID_FILE_SIZE")]
     InvalidFileSize,
+    /// The value `INVALID_FILE_TYPE`.
     #[serde(rename = "INVALID_FILE_TYPE")]
     InvalidFileType,
+    /// The value `INVALID_FILE_NAME`.
     #[serde(rename = "INVALID_FILE_NAME")]
     InvalidFileName,
 }
 
+/// 2 allowed values, held by `ServiceQuotaExceededExceptionReason`.
 #[derive(
     Debug,
     Clone,
@@ -1278,19 +1514,25 @@ pub enum AttachedFileInvalidRequestExceptionReason {
 )]
 
 pub enum AttachedFileServiceQuotaExceededExceptionReason {
+    /// The value `TOTAL_FILE_SIZE_EXCEEDED`.
     #[serde(rename = "TOTAL_FILE_SIZE_EXCEEDED")]
     TotalFileSizeExceeded,
+    /// The value `TOTAL_FILE_COUNT_EXCEEDED`.
     #[serde(rename = "TOTAL_FILE_COUNT_EXCEEDED")]
     TotalFileCountExceeded,
 }
 
+/// A structure of the Connect API, held by `DescribeAttachedFilesConfigurationResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AttachedFilesConfiguration {
+    /// `InstanceId`: a string, 1 to 100 characters. Required.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// `AttachmentScope`: one of the values of `AttachmentScope`. Required.
     #[serde(rename = "AttachmentScope")]
     pub attachment_scope: AttachmentScope,
+    /// `MaximumSizeLimitInBytes`: an integer, 1 to 104857600.
     #[serde(
         rename = "MaximumSizeLimitInBytes",
         default,
@@ -1298,12 +1540,14 @@ pub struct AttachedFilesConfiguration {
     )]
     #[schemars(range(min = 1, max = 104857600))]
     pub maximum_size_limit_in_bytes: ::std::option::Option<i64>,
+    /// `ExtensionConfiguration`: a `ExtensionConfiguration` structure.
     #[serde(
         rename = "ExtensionConfiguration",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub extension_configuration: ::std::option::Option<ExtensionConfiguration>,
+    /// `LastModifiedTime`: a timestamp.
     #[serde(
         rename = "LastModifiedTime",
         default,
@@ -1312,13 +1556,17 @@ pub struct AttachedFilesConfiguration {
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
 }
 
+/// A structure of the Connect API, held by `ListAttachedFilesConfigurationsResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AttachedFilesConfigurationSummary {
+    /// `InstanceId`: a string, 1 to 100 characters. Required.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// `AttachmentScope`: one of the values of `AttachmentScope`. Required.
     #[serde(rename = "AttachmentScope")]
     pub attachment_scope: AttachmentScope,
+    /// `MaximumSizeLimitInBytes`: an integer, 1 to 104857600.
     #[serde(
         rename = "MaximumSizeLimitInBytes",
         default,
@@ -1326,6 +1574,7 @@ pub struct AttachedFilesConfigurationSummary {
     )]
     #[schemars(range(min = 1, max = 104857600))]
     pub maximum_size_limit_in_bytes: ::std::option::Option<i64>,
+    /// `ExtensionConfiguration`: a `ExtensionConfiguration` structure.
     #[serde(
         rename = "ExtensionConfiguration",
         default,
@@ -1334,21 +1583,27 @@ pub struct AttachedFilesConfigurationSummary {
     pub extension_configuration: ::std::option::Option<ExtensionConfiguration>,
 }
 
+/// A structure of the Connect API, held by `ReferenceSummary`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AttachmentReference {
+    /// `Name`: a string, 1 to 4096 characters.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 4096))]
     pub name: ::std::option::Option<::std::string::String>,
+    /// `Value`: a string, 0 to 4096 characters.
     #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 4096))]
     pub value: ::std::option::Option<::std::string::String>,
+    /// `Status`: one of the values of `ReferenceStatus`.
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: ::std::option::Option<ReferenceStatus>,
+    /// `Arn`: a string, 20 to 256 characters.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 20, max = 256))]
     pub arn: ::std::option::Option<::std::string::String>,
 }
 
+/// 4 allowed values, held by `AttachedFilesConfiguration`, `AttachedFilesConfigurationSummary`, `DescribeAttachedFilesConfigurationRequest` and 2 more.
 #[derive(
     Debug,
     Clone,
@@ -1364,20 +1619,27 @@ pub struct AttachmentReference {
 )]
 
 pub enum AttachmentScope {
+    /// The value `EMAIL`.
     #[serde(rename = "EMAIL")]
     Email,
+    /// The value `CHAT`.
     #[serde(rename = "CHAT")]
     Chat,
+    /// The value `CASE`.
     #[serde(rename = "CASE")]
     Case,
+    /// The value `TASK`.
     #[serde(rename = "TASK")]
     Task,
 }
 
+/// A structure of the Connect API, held by `ConnectionData`.
 #[derive(Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Attendee {
+    /// `AttendeeId`: a string.
     #[serde(rename = "AttendeeId", default, skip_serializing_if = "Option::is_none")]
     pub attendee_id: ::std::option::Option<::std::string::String>,
+    /// `JoinToken`: a string. Sensitive: redacted from `Debug`.
     #[serde(rename = "JoinToken", default, skip_serializing_if = "Option::is_none")]
     pub join_token: ::std::option::Option<::std::string::String>,
 }
@@ -1391,19 +1653,25 @@ impl ::std::fmt::Debug for Attendee {
     }
 }
 
+/// A structure of the Connect API, held by `DescribeInstanceAttributeResponse`, `ListInstanceAttributesResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Attribute {
+    /// `AttributeType`: one of the values of `InstanceAttributeType`.
     #[serde(rename = "AttributeType", default, skip_serializing_if = "Option::is_none")]
     pub attribute_type: ::std::option::Option<InstanceAttributeType>,
+    /// `Value`: a string, 1 to 100 characters.
     #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub value: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `ControlPlaneUserAttributeFilter`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AttributeAndCondition {
+    /// `TagConditions`: a list of `TagCondition`.
     #[serde(rename = "TagConditions", default, skip_serializing_if = "Option::is_none")]
     pub tag_conditions: ::std::option::Option<::std::vec::Vec<TagCondition>>,
+    /// `HierarchyGroupCondition`: a `HierarchyGroupCondition` structure.
     #[serde(
         rename = "HierarchyGroupCondition",
         default,
@@ -1412,14 +1680,18 @@ pub struct AttributeAndCondition {
     pub hierarchy_group_condition: ::std::option::Option<HierarchyGroupCondition>,
 }
 
+/// A structure of the Connect API, held by `Expression`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AttributeCondition {
+    /// `Name`: a string, 1 to 100 characters.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub name: ::std::option::Option<::std::string::String>,
+    /// `Value`: a string, 1 to 128 characters.
     #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 128))]
     pub value: ::std::option::Option<::std::string::String>,
+    /// `ProficiencyLevel`: a number, 1 to 5.
     #[serde(
         rename = "ProficiencyLevel",
         default,
@@ -1427,10 +1699,13 @@ pub struct AttributeCondition {
     )]
     #[schemars(range(min = 1, max = 5))]
     pub proficiency_level: ::std::option::Option<f32>,
+    /// `Range`: a `Range` structure.
     #[serde(rename = "Range", default, skip_serializing_if = "Option::is_none")]
     pub range: ::std::option::Option<Range>,
+    /// `MatchCriteria`: a `MatchCriteria` structure.
     #[serde(rename = "MatchCriteria", default, skip_serializing_if = "Option::is_none")]
     pub match_criteria: ::std::option::Option<MatchCriteria>,
+    /// `ComparisonOperator`: a string, 1 to 127 characters.
     #[serde(
         rename = "ComparisonOperator",
         default,
@@ -1440,16 +1715,21 @@ pub struct AttributeCondition {
     pub comparison_operator: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `MeetingFeaturesConfiguration`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AudioFeatures {
+    /// `EchoReduction`: one of the values of `MeetingFeatureStatus`.
     #[serde(rename = "EchoReduction", default, skip_serializing_if = "Option::is_none")]
     pub echo_reduction: ::std::option::Option<MeetingFeatureStatus>,
 }
 
+/// A structure of the Connect API, held by `AgentQualityMetrics`, `CustomerQualityMetrics`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AudioQualityMetricsInfo {
+    /// `QualityScore`: a number.
     #[serde(rename = "QualityScore", default, skip_serializing_if = "Option::is_none")]
     pub quality_score: ::std::option::Option<f32>,
+    /// `PotentialQualityIssues`: a list of strings, 0 to 3 items.
     #[serde(
         rename = "PotentialQualityIssues",
         default,
@@ -1461,39 +1741,51 @@ pub struct AudioQualityMetricsInfo {
     >,
 }
 
+/// A structure of the Connect API, held by `DescribeAuthenticationProfileResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AuthenticationProfile {
+    /// `Id`: a string, 1 to 100 characters.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub id: ::std::option::Option<::std::string::String>,
+    /// `Arn`: a string.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
+    /// `Name`: a string, 1 to 128 characters.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 128))]
     pub name: ::std::option::Option<::std::string::String>,
+    /// `Description`: a string, 1 to 250 characters.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 250))]
     pub description: ::std::option::Option<::std::string::String>,
+    /// `AllowedIps`: a list of strings.
     #[serde(rename = "AllowedIps", default, skip_serializing_if = "Option::is_none")]
     pub allowed_ips: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `BlockedIps`: a list of strings.
     #[serde(rename = "BlockedIps", default, skip_serializing_if = "Option::is_none")]
     pub blocked_ips: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `IsDefault`: a boolean.
     #[serde(rename = "IsDefault", default, skip_serializing_if = "Option::is_none")]
     pub is_default: ::std::option::Option<bool>,
+    /// `CreatedTime`: a timestamp.
     #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: ::std::option::Option<crate::value::Timestamp>,
+    /// `LastModifiedTime`: a timestamp.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
+    /// `LastModifiedRegion`: a string.
     #[serde(
         rename = "LastModifiedRegion",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_region: ::std::option::Option<::std::string::String>,
+    /// `PeriodicSessionDuration`: an integer, 10 to 60.
     #[serde(
         rename = "PeriodicSessionDuration",
         default,
@@ -1501,6 +1793,7 @@ pub struct AuthenticationProfile {
     )]
     #[schemars(range(min = 10, max = 60))]
     pub periodic_session_duration: ::std::option::Option<i32>,
+    /// `MaxSessionDuration`: an integer, 360 to 720.
     #[serde(
         rename = "MaxSessionDuration",
         default,
@@ -1508,6 +1801,7 @@ pub struct AuthenticationProfile {
     )]
     #[schemars(range(min = 360, max = 720))]
     pub max_session_duration: ::std::option::Option<i32>,
+    /// `SessionInactivityDuration`: an integer, 15 to 720.
     #[serde(
         rename = "SessionInactivityDuration",
         default,
@@ -1515,6 +1809,7 @@ pub struct AuthenticationProfile {
     )]
     #[schemars(range(min = 15, max = 720))]
     pub session_inactivity_duration: ::std::option::Option<i32>,
+    /// `SessionInactivityHandlingEnabled`: a boolean.
     #[serde(
         rename = "SessionInactivityHandlingEnabled",
         default,
@@ -1523,24 +1818,31 @@ pub struct AuthenticationProfile {
     pub session_inactivity_handling_enabled: ::std::option::Option<bool>,
 }
 
+/// A structure of the Connect API, held by `ListAuthenticationProfilesResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AuthenticationProfileSummary {
+    /// `Id`: a string, 1 to 100 characters.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub id: ::std::option::Option<::std::string::String>,
+    /// `Arn`: a string.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
+    /// `Name`: a string, 1 to 128 characters.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 128))]
     pub name: ::std::option::Option<::std::string::String>,
+    /// `IsDefault`: a boolean.
     #[serde(rename = "IsDefault", default, skip_serializing_if = "Option::is_none")]
     pub is_default: ::std::option::Option<bool>,
+    /// `LastModifiedTime`: a timestamp.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
+    /// `LastModifiedRegion`: a string.
     #[serde(
         rename = "LastModifiedRegion",
         default,
@@ -1549,12 +1851,16 @@ pub struct AuthenticationProfileSummary {
     pub last_modified_region: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `CreateUserRequest`, `UpdateUserConfigRequest`, `User` and 1 more.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AutoAcceptConfig {
+    /// `Channel`: one of the values of `Channel`. Required.
     #[serde(rename = "Channel")]
     pub channel: Channel,
+    /// `AutoAccept`: a boolean. Required.
     #[serde(rename = "AutoAccept")]
     pub auto_accept: bool,
+    /// `AgentFirstCallbackAutoAccept`: a boolean.
     #[serde(
         rename = "AgentFirstCallbackAutoAccept",
         default,
@@ -1563,16 +1869,21 @@ pub struct AutoAcceptConfig {
     pub agent_first_callback_auto_accept: ::std::option::Option<bool>,
 }
 
+/// A structure of the Connect API, held by `StartContactEvaluationRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AutoEvaluationConfiguration {
+    /// `Enabled`: a boolean. Required.
     #[serde(rename = "Enabled")]
     pub enabled: bool,
 }
 
+/// A structure of the Connect API, held by `EvaluationMetadata`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AutoEvaluationDetails {
+    /// `AutoEvaluationEnabled`: a boolean. Required.
     #[serde(rename = "AutoEvaluationEnabled")]
     pub auto_evaluation_enabled: bool,
+    /// `AutoEvaluationStatus`: one of the values of `AutoEvaluationStatus`.
     #[serde(
         rename = "AutoEvaluationStatus",
         default,
@@ -1581,6 +1892,7 @@ pub struct AutoEvaluationDetails {
     pub auto_evaluation_status: ::std::option::Option<AutoEvaluationStatus>,
 }
 
+/// 3 allowed values, held by `AutoEvaluationDetails`, `EvaluationSearchMetadata`, `EvaluationSummary`.
 #[derive(
     Debug,
     Clone,
@@ -1596,30 +1908,39 @@ pub struct AutoEvaluationDetails {
 )]
 
 pub enum AutoEvaluationStatus {
+    /// The value `IN_PROGRESS`.
     #[serde(rename = "IN_PROGRESS")]
     InProgress,
+    /// The value `FAILED`.
     #[serde(rename = "FAILED")]
     Failed,
+    /// The value `SUCCEEDED`.
     #[serde(rename = "SUCCEEDED")]
     Succeeded,
 }
 
+/// A structure of the Connect API, held by `EvaluationFormNumericQuestionOption`, `EvaluationFormSingleSelectQuestionOption`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AutomaticFailConfiguration {
+    /// `TargetSection`: a string.
     #[serde(rename = "TargetSection", default, skip_serializing_if = "Option::is_none")]
     pub target_section: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `SearchAvailablePhoneNumbersResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AvailableNumberSummary {
+    /// `PhoneNumber`: a string.
     #[serde(rename = "PhoneNumber", default, skip_serializing_if = "Option::is_none")]
     pub phone_number: ::std::option::Option<::std::string::String>,
+    /// `PhoneNumberCountryCode`: one of the values of `PhoneNumberCountryCode`.
     #[serde(
         rename = "PhoneNumberCountryCode",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub phone_number_country_code: ::std::option::Option<PhoneNumberCountryCode>,
+    /// `PhoneNumberType`: one of the values of `PhoneNumberType`.
     #[serde(
         rename = "PhoneNumberType",
         default,

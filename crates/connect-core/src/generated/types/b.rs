@@ -7,6 +7,7 @@ use super::*;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+/// The input of the `BatchAssociateAnalyticsDataSet` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct BatchAssociateAnalyticsDataSetRequest {
     /// The ID of the Amazon Connect instance whose data sets to share.
@@ -25,25 +26,33 @@ pub struct BatchAssociateAnalyticsDataSetRequest {
     pub target_account_id: ::std::option::Option<::std::string::String>,
 }
 
+/// The output of the `BatchAssociateAnalyticsDataSet` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct BatchAssociateAnalyticsDataSetResponse {
+    /// `Created`: a list of `AnalyticsDataAssociationResult`.
     #[serde(rename = "Created", default, skip_serializing_if = "Option::is_none")]
     pub created: ::std::option::Option<::std::vec::Vec<AnalyticsDataAssociationResult>>,
+    /// `Errors`: a list of `ErrorResult`.
     #[serde(rename = "Errors", default, skip_serializing_if = "Option::is_none")]
     pub errors: ::std::option::Option<::std::vec::Vec<ErrorResult>>,
 }
 
+/// A structure of the Connect API, held by `BatchCreateDataTableValueResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct BatchCreateDataTableValueFailureResult {
+    /// `PrimaryValues`: a list of `PrimaryValue`. Required.
     #[serde(rename = "PrimaryValues")]
     pub primary_values: ::std::vec::Vec<PrimaryValue>,
+    /// `AttributeName`: a string, 1 to 127 characters. Required.
     #[serde(rename = "AttributeName")]
     #[schemars(length(min = 1, max = 127))]
     pub attribute_name: ::std::string::String,
+    /// `Message`: a string. Required.
     #[serde(rename = "Message")]
     pub message: ::std::string::String,
 }
 
+/// The input of the `BatchCreateDataTableValue` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct BatchCreateDataTableValueRequest {
     /// The ID of the Amazon Connect instance that the data table belongs to.
@@ -60,39 +69,52 @@ pub struct BatchCreateDataTableValueRequest {
     pub values: ::std::vec::Vec<DataTableValue>,
 }
 
+/// The output of the `BatchCreateDataTableValue` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct BatchCreateDataTableValueResponse {
+    /// `Successful`: a list of `BatchCreateDataTableValueSuccessResult`. Required.
     #[serde(rename = "Successful")]
     pub successful: ::std::vec::Vec<BatchCreateDataTableValueSuccessResult>,
+    /// `Failed`: a list of `BatchCreateDataTableValueFailureResult`. Required.
     #[serde(rename = "Failed")]
     pub failed: ::std::vec::Vec<BatchCreateDataTableValueFailureResult>,
 }
 
+/// A structure of the Connect API, held by `BatchCreateDataTableValueResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct BatchCreateDataTableValueSuccessResult {
+    /// `PrimaryValues`: a list of `PrimaryValue`. Required.
     #[serde(rename = "PrimaryValues")]
     pub primary_values: ::std::vec::Vec<PrimaryValue>,
+    /// `AttributeName`: a string, 1 to 127 characters. Required.
     #[serde(rename = "AttributeName")]
     #[schemars(length(min = 1, max = 127))]
     pub attribute_name: ::std::string::String,
+    /// `RecordId`: a string, 1 to 256 characters. Required.
     #[serde(rename = "RecordId")]
     #[schemars(length(min = 1, max = 256))]
     pub record_id: ::std::string::String,
+    /// `LockVersion`: a `DataTableLockVersion` structure. Required.
     #[serde(rename = "LockVersion")]
     pub lock_version: DataTableLockVersion,
 }
 
+/// A structure of the Connect API, held by `BatchDeleteDataTableValueResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct BatchDeleteDataTableValueFailureResult {
+    /// `PrimaryValues`: a list of `PrimaryValue`. Required.
     #[serde(rename = "PrimaryValues")]
     pub primary_values: ::std::vec::Vec<PrimaryValue>,
+    /// `AttributeName`: a string, 1 to 127 characters. Required.
     #[serde(rename = "AttributeName")]
     #[schemars(length(min = 1, max = 127))]
     pub attribute_name: ::std::string::String,
+    /// `Message`: a string. Required.
     #[serde(rename = "Message")]
     pub message: ::std::string::String,
 }
 
+/// The input of the `BatchDeleteDataTableValue` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct BatchDeleteDataTableValueRequest {
     /// The ID of the Amazon Connect instance that the data table belongs to.
@@ -108,36 +130,48 @@ pub struct BatchDeleteDataTableValueRequest {
     pub values: ::std::vec::Vec<DataTableDeleteValueIdentifier>,
 }
 
+/// The output of the `BatchDeleteDataTableValue` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct BatchDeleteDataTableValueResponse {
+    /// `Successful`: a list of `BatchDeleteDataTableValueSuccessResult`. Required.
     #[serde(rename = "Successful")]
     pub successful: ::std::vec::Vec<BatchDeleteDataTableValueSuccessResult>,
+    /// `Failed`: a list of `BatchDeleteDataTableValueFailureResult`. Required.
     #[serde(rename = "Failed")]
     pub failed: ::std::vec::Vec<BatchDeleteDataTableValueFailureResult>,
 }
 
+/// A structure of the Connect API, held by `BatchDeleteDataTableValueResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct BatchDeleteDataTableValueSuccessResult {
+    /// `PrimaryValues`: a list of `PrimaryValue`. Required.
     #[serde(rename = "PrimaryValues")]
     pub primary_values: ::std::vec::Vec<PrimaryValue>,
+    /// `AttributeName`: a string, 1 to 127 characters. Required.
     #[serde(rename = "AttributeName")]
     #[schemars(length(min = 1, max = 127))]
     pub attribute_name: ::std::string::String,
+    /// `LockVersion`: a `DataTableLockVersion` structure. Required.
     #[serde(rename = "LockVersion")]
     pub lock_version: DataTableLockVersion,
 }
 
+/// A structure of the Connect API, held by `BatchDescribeDataTableValueResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct BatchDescribeDataTableValueFailureResult {
+    /// `PrimaryValues`: a list of `PrimaryValue`. Required.
     #[serde(rename = "PrimaryValues")]
     pub primary_values: ::std::vec::Vec<PrimaryValue>,
+    /// `AttributeName`: a string, 1 to 127 characters. Required.
     #[serde(rename = "AttributeName")]
     #[schemars(length(min = 1, max = 127))]
     pub attribute_name: ::std::string::String,
+    /// `Message`: a string. Required.
     #[serde(rename = "Message")]
     pub message: ::std::string::String,
 }
 
+/// The input of the `BatchDescribeDataTableValue` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct BatchDescribeDataTableValueRequest {
     /// The ID of the Amazon Connect instance that the data table belongs to.
@@ -153,37 +187,49 @@ pub struct BatchDescribeDataTableValueRequest {
     pub values: ::std::vec::Vec<DataTableValueIdentifier>,
 }
 
+/// The output of the `BatchDescribeDataTableValue` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct BatchDescribeDataTableValueResponse {
+    /// `Successful`: a list of `BatchDescribeDataTableValueSuccessResult`. Required.
     #[serde(rename = "Successful")]
     pub successful: ::std::vec::Vec<BatchDescribeDataTableValueSuccessResult>,
+    /// `Failed`: a list of `BatchDescribeDataTableValueFailureResult`. Required.
     #[serde(rename = "Failed")]
     pub failed: ::std::vec::Vec<BatchDescribeDataTableValueFailureResult>,
 }
 
+/// A structure of the Connect API, held by `BatchDescribeDataTableValueResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct BatchDescribeDataTableValueSuccessResult {
+    /// `RecordId`: a string, 1 to 256 characters. Required.
     #[serde(rename = "RecordId")]
     #[schemars(length(min = 1, max = 256))]
     pub record_id: ::std::string::String,
+    /// `AttributeId`: a string, 1 to 256 characters. Required.
     #[serde(rename = "AttributeId")]
     #[schemars(length(min = 1, max = 256))]
     pub attribute_id: ::std::string::String,
+    /// `PrimaryValues`: a list of `PrimaryValueResponse`. Required.
     #[serde(rename = "PrimaryValues")]
     pub primary_values: ::std::vec::Vec<PrimaryValueResponse>,
+    /// `AttributeName`: a string, 1 to 127 characters. Required.
     #[serde(rename = "AttributeName")]
     #[schemars(length(min = 1, max = 127))]
     pub attribute_name: ::std::string::String,
+    /// `Value`: a string.
     #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// `LockVersion`: a `DataTableLockVersion` structure. Required.
     #[serde(rename = "LockVersion")]
     pub lock_version: DataTableLockVersion,
+    /// `LastModifiedTime`: a timestamp.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
+    /// `LastModifiedRegion`: a string.
     #[serde(
         rename = "LastModifiedRegion",
         default,
@@ -192,6 +238,7 @@ pub struct BatchDescribeDataTableValueSuccessResult {
     pub last_modified_region: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `BatchDisassociateAnalyticsDataSet` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct BatchDisassociateAnalyticsDataSetRequest {
     /// The ID of the Amazon Connect instance whose data sets to stop sharing.
@@ -210,14 +257,18 @@ pub struct BatchDisassociateAnalyticsDataSetRequest {
     pub target_account_id: ::std::option::Option<::std::string::String>,
 }
 
+/// The output of the `BatchDisassociateAnalyticsDataSet` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct BatchDisassociateAnalyticsDataSetResponse {
+    /// `Deleted`: a list of strings.
     #[serde(rename = "Deleted", default, skip_serializing_if = "Option::is_none")]
     pub deleted: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `Errors`: a list of `ErrorResult`.
     #[serde(rename = "Errors", default, skip_serializing_if = "Option::is_none")]
     pub errors: ::std::option::Option<::std::vec::Vec<ErrorResult>>,
 }
 
+/// The input of the `BatchGetAttachedFileMetadata` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct BatchGetAttachedFileMetadataRequest {
     /// The IDs of the files whose metadata to read.
@@ -233,14 +284,18 @@ pub struct BatchGetAttachedFileMetadataRequest {
     pub associated_resource_arn: ::std::string::String,
 }
 
+/// The output of the `BatchGetAttachedFileMetadata` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct BatchGetAttachedFileMetadataResponse {
+    /// `Files`: a list of `AttachedFile`.
     #[serde(rename = "Files", default, skip_serializing_if = "Option::is_none")]
     pub files: ::std::option::Option<::std::vec::Vec<AttachedFile>>,
+    /// `Errors`: a list of `AttachedFileError`.
     #[serde(rename = "Errors", default, skip_serializing_if = "Option::is_none")]
     pub errors: ::std::option::Option<::std::vec::Vec<AttachedFileError>>,
 }
 
+/// The input of the `BatchGetFlowAssociation` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct BatchGetFlowAssociationRequest {
     /// The ID of the Amazon Connect instance that the resources belong to.
@@ -256,8 +311,10 @@ pub struct BatchGetFlowAssociationRequest {
     pub resource_type: ::std::option::Option<ListFlowAssociationResourceType>,
 }
 
+/// The output of the `BatchGetFlowAssociation` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct BatchGetFlowAssociationResponse {
+    /// `FlowAssociationSummaryList`: a list of `FlowAssociationSummary`.
     #[serde(
         rename = "FlowAssociationSummaryList",
         default,
@@ -268,6 +325,7 @@ pub struct BatchGetFlowAssociationResponse {
     >,
 }
 
+/// The input of the `BatchPutContact` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct BatchPutContactRequest {
     /// A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.
@@ -284,8 +342,10 @@ pub struct BatchPutContactRequest {
     pub contact_data_request_list: ::std::vec::Vec<ContactDataRequest>,
 }
 
+/// The output of the `BatchPutContact` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct BatchPutContactResponse {
+    /// `SuccessfulRequestList`: a list of `SuccessfulRequest`.
     #[serde(
         rename = "SuccessfulRequestList",
         default,
@@ -294,6 +354,7 @@ pub struct BatchPutContactResponse {
     pub successful_request_list: ::std::option::Option<
         ::std::vec::Vec<SuccessfulRequest>,
     >,
+    /// `FailedRequestList`: a list of `FailedRequest`.
     #[serde(
         rename = "FailedRequestList",
         default,
@@ -302,17 +363,22 @@ pub struct BatchPutContactResponse {
     pub failed_request_list: ::std::option::Option<::std::vec::Vec<FailedRequest>>,
 }
 
+/// A structure of the Connect API, held by `BatchUpdateDataTableValueResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct BatchUpdateDataTableValueFailureResult {
+    /// `PrimaryValues`: a list of `PrimaryValue`. Required.
     #[serde(rename = "PrimaryValues")]
     pub primary_values: ::std::vec::Vec<PrimaryValue>,
+    /// `AttributeName`: a string, 1 to 127 characters. Required.
     #[serde(rename = "AttributeName")]
     #[schemars(length(min = 1, max = 127))]
     pub attribute_name: ::std::string::String,
+    /// `Message`: a string. Required.
     #[serde(rename = "Message")]
     pub message: ::std::string::String,
 }
 
+/// The input of the `BatchUpdateDataTableValue` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct BatchUpdateDataTableValueRequest {
     /// The ID of the Amazon Connect instance that the data table belongs to.
@@ -329,25 +395,33 @@ pub struct BatchUpdateDataTableValueRequest {
     pub values: ::std::vec::Vec<DataTableValue>,
 }
 
+/// The output of the `BatchUpdateDataTableValue` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct BatchUpdateDataTableValueResponse {
+    /// `Successful`: a list of `BatchUpdateDataTableValueSuccessResult`. Required.
     #[serde(rename = "Successful")]
     pub successful: ::std::vec::Vec<BatchUpdateDataTableValueSuccessResult>,
+    /// `Failed`: a list of `BatchUpdateDataTableValueFailureResult`. Required.
     #[serde(rename = "Failed")]
     pub failed: ::std::vec::Vec<BatchUpdateDataTableValueFailureResult>,
 }
 
+/// A structure of the Connect API, held by `BatchUpdateDataTableValueResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct BatchUpdateDataTableValueSuccessResult {
+    /// `PrimaryValues`: a list of `PrimaryValue`. Required.
     #[serde(rename = "PrimaryValues")]
     pub primary_values: ::std::vec::Vec<PrimaryValue>,
+    /// `AttributeName`: a string, 1 to 127 characters. Required.
     #[serde(rename = "AttributeName")]
     #[schemars(length(min = 1, max = 127))]
     pub attribute_name: ::std::string::String,
+    /// `LockVersion`: a `DataTableLockVersion` structure. Required.
     #[serde(rename = "LockVersion")]
     pub lock_version: DataTableLockVersion,
 }
 
+/// 2 allowed values, held by `CrossChannelBehavior`.
 #[derive(
     Debug,
     Clone,
@@ -363,12 +437,15 @@ pub struct BatchUpdateDataTableValueSuccessResult {
 )]
 
 pub enum BehaviorType {
+    /// The value `ROUTE_CURRENT_CHANNEL_ONLY`.
     #[serde(rename = "ROUTE_CURRENT_CHANNEL_ONLY")]
     RouteCurrentChannelOnly,
+    /// The value `ROUTE_ANY_CHANNEL`.
     #[serde(rename = "ROUTE_ANY_CHANNEL")]
     RouteAnyChannel,
 }
 
+/// 2 allowed values, held by `BooleanCondition`.
 #[derive(
     Debug,
     Clone,
@@ -384,16 +461,21 @@ pub enum BehaviorType {
 )]
 
 pub enum BooleanComparisonType {
+    /// The value `IS_TRUE`.
     #[serde(rename = "IS_TRUE")]
     IsTrue,
+    /// The value `IS_FALSE`.
     #[serde(rename = "IS_FALSE")]
     IsFalse,
 }
 
+/// A structure of the Connect API, held by `EvaluationFormSearchCriteria`, `EvaluationSearchCriteria`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct BooleanCondition {
+    /// `FieldName`: a string.
     #[serde(rename = "FieldName", default, skip_serializing_if = "Option::is_none")]
     pub field_name: ::std::option::Option<::std::string::String>,
+    /// `ComparisonType`: one of the values of `BooleanComparisonType`.
     #[serde(rename = "ComparisonType", default, skip_serializing_if = "Option::is_none")]
     pub comparison_type: ::std::option::Option<BooleanComparisonType>,
 }

@@ -7,23 +7,30 @@ use super::*;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+/// A structure of the Connect API, held by `Contact`, `ContactDataRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Campaign {
+    /// `CampaignId`: a string, 1 to 100 characters.
     #[serde(rename = "CampaignId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub campaign_id: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `AssignSlaActionDefinition`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CaseSlaConfiguration {
+    /// `Name`: a string, 1 to 500 characters. Required.
     #[serde(rename = "Name")]
     #[schemars(length(min = 1, max = 500))]
     pub name: ::std::string::String,
+    /// `Type`: one of the values of `SlaType`. Required.
     #[serde(rename = "Type")]
     pub r#type: SlaType,
+    /// `FieldId`: a string, 1 to 500 characters.
     #[serde(rename = "FieldId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 500))]
     pub field_id: ::std::option::Option<::std::string::String>,
+    /// `TargetFieldValues`: a list of `FieldValueUnion`, 0 to 1 items.
     #[serde(
         rename = "TargetFieldValues",
         default,
@@ -31,11 +38,13 @@ pub struct CaseSlaConfiguration {
     )]
     #[schemars(length(min = 0, max = 1))]
     pub target_field_values: ::std::option::Option<::std::vec::Vec<FieldValueUnion>>,
+    /// `TargetSlaMinutes`: an integer, 1 to 129600. Required.
     #[serde(rename = "TargetSlaMinutes")]
     #[schemars(range(min = 1, max = 129600))]
     pub target_sla_minutes: i64,
 }
 
+/// 4 allowed values, held by `AfterContactWorkConfigPerChannel`, `AgentContactReference`, `AssociatedContactSummary` and 14 more.
 #[derive(
     Debug,
     Clone,
@@ -51,34 +60,44 @@ pub struct CaseSlaConfiguration {
 )]
 
 pub enum Channel {
+    /// The value `VOICE`.
     #[serde(rename = "VOICE")]
     Voice,
+    /// The value `CHAT`.
     #[serde(rename = "CHAT")]
     Chat,
+    /// The value `TASK`.
     #[serde(rename = "TASK")]
     Task,
+    /// The value `EMAIL`.
     #[serde(rename = "EMAIL")]
     Email,
 }
 
+/// A structure of the Connect API, held by `ChatMetrics`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ChatContactMetrics {
+    /// `MultiParty`: a boolean.
     #[serde(rename = "MultiParty", default, skip_serializing_if = "Option::is_none")]
     pub multi_party: ::std::option::Option<bool>,
+    /// `TotalMessages`: an integer.
     #[serde(rename = "TotalMessages", default, skip_serializing_if = "Option::is_none")]
     pub total_messages: ::std::option::Option<i32>,
+    /// `TotalBotMessages`: an integer.
     #[serde(
         rename = "TotalBotMessages",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub total_bot_messages: ::std::option::Option<i32>,
+    /// `TotalBotMessageLengthInChars`: an integer.
     #[serde(
         rename = "TotalBotMessageLengthInChars",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub total_bot_message_length_in_chars: ::std::option::Option<i32>,
+    /// `ConversationCloseTimeInMillis`: an integer, at least 0.
     #[serde(
         rename = "ConversationCloseTimeInMillis",
         default,
@@ -86,18 +105,21 @@ pub struct ChatContactMetrics {
     )]
     #[schemars(range(min = 0))]
     pub conversation_close_time_in_millis: ::std::option::Option<i64>,
+    /// `ConversationTurnCount`: an integer.
     #[serde(
         rename = "ConversationTurnCount",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub conversation_turn_count: ::std::option::Option<i32>,
+    /// `AgentFirstResponseTimestamp`: a timestamp.
     #[serde(
         rename = "AgentFirstResponseTimestamp",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub agent_first_response_timestamp: ::std::option::Option<crate::value::Timestamp>,
+    /// `AgentFirstResponseTimeInMillis`: an integer, at least 0.
     #[serde(
         rename = "AgentFirstResponseTimeInMillis",
         default,
@@ -107,25 +129,32 @@ pub struct ChatContactMetrics {
     pub agent_first_response_time_in_millis: ::std::option::Option<i64>,
 }
 
+/// A structure of the Connect API, held by `TestCaseEntryPoint`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ChatEntryPointParameters {
+    /// `FlowId`: a string, 0 to 500 characters.
     #[serde(rename = "FlowId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub flow_id: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `SendChatIntegrationEventRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ChatEvent {
+    /// `Type`: one of the values of `ChatEventType`. Required.
     #[serde(rename = "Type")]
     pub r#type: ChatEventType,
+    /// `ContentType`: a string, 1 to 100 characters.
     #[serde(rename = "ContentType", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub content_type: ::std::option::Option<::std::string::String>,
+    /// `Content`: a string, 1 to 16384 characters.
     #[serde(rename = "Content", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 16384))]
     pub content: ::std::option::Option<::std::string::String>,
 }
 
+/// 3 allowed values, held by `ChatEvent`.
 #[derive(
     Debug,
     Clone,
@@ -141,34 +170,44 @@ pub struct ChatEvent {
 )]
 
 pub enum ChatEventType {
+    /// The value `DISCONNECT`.
     #[serde(rename = "DISCONNECT")]
     Disconnect,
+    /// The value `MESSAGE`.
     #[serde(rename = "MESSAGE")]
     Message,
+    /// The value `EVENT`.
     #[serde(rename = "EVENT")]
     Event,
 }
 
+/// A structure of the Connect API, held by `StartChatContactRequest`, `StartOutboundChatContactRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ChatMessage {
+    /// `ContentType`: a string, 1 to 100 characters. Required.
     #[serde(rename = "ContentType")]
     #[schemars(length(min = 1, max = 100))]
     pub content_type: ::std::string::String,
+    /// `Content`: a string, 1 to 16384 characters. Required.
     #[serde(rename = "Content")]
     #[schemars(length(min = 1, max = 16384))]
     pub content: ::std::string::String,
 }
 
+/// A structure of the Connect API, held by `Contact`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ChatMetrics {
+    /// `ChatContactMetrics`: a `ChatContactMetrics` structure.
     #[serde(
         rename = "ChatContactMetrics",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub chat_contact_metrics: ::std::option::Option<ChatContactMetrics>,
+    /// `AgentMetrics`: a `ParticipantMetrics` structure.
     #[serde(rename = "AgentMetrics", default, skip_serializing_if = "Option::is_none")]
     pub agent_metrics: ::std::option::Option<ParticipantMetrics>,
+    /// `CustomerMetrics`: a `ParticipantMetrics` structure.
     #[serde(
         rename = "CustomerMetrics",
         default,
@@ -177,20 +216,25 @@ pub struct ChatMetrics {
     pub customer_metrics: ::std::option::Option<ParticipantMetrics>,
 }
 
+/// A structure of the Connect API, held by `UpdateParticipantRoleConfigChannelInfo`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ChatParticipantRoleConfig {
+    /// `ParticipantTimerConfigList`: a list of `ParticipantTimerConfiguration`, 1 to 6 items. Required.
     #[serde(rename = "ParticipantTimerConfigList")]
     #[schemars(length(min = 1, max = 6))]
     pub participant_timer_config_list: ::std::vec::Vec<ParticipantTimerConfiguration>,
 }
 
+/// A structure of the Connect API, held by `NewSessionDetails`, `StartContactStreamingRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ChatStreamingConfiguration {
+    /// `StreamingEndpointArn`: a string, 1 to 350 characters. Required.
     #[serde(rename = "StreamingEndpointArn")]
     #[schemars(length(min = 1, max = 350))]
     pub streaming_endpoint_arn: ::std::string::String,
 }
 
+/// The input of the `ClaimPhoneNumber` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ClaimPhoneNumberRequest {
     /// The ARN of the instance or traffic distribution group to claim the number for; give this or InstanceId.
@@ -223,34 +267,44 @@ pub struct ClaimPhoneNumberRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The output of the `ClaimPhoneNumber` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ClaimPhoneNumberResponse {
+    /// `PhoneNumberId`: a string.
     #[serde(rename = "PhoneNumberId", default, skip_serializing_if = "Option::is_none")]
     pub phone_number_id: ::std::option::Option<::std::string::String>,
+    /// `PhoneNumberArn`: a string.
     #[serde(rename = "PhoneNumberArn", default, skip_serializing_if = "Option::is_none")]
     pub phone_number_arn: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `DescribePhoneNumberResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ClaimedPhoneNumberSummary {
+    /// `PhoneNumberId`: a string.
     #[serde(rename = "PhoneNumberId", default, skip_serializing_if = "Option::is_none")]
     pub phone_number_id: ::std::option::Option<::std::string::String>,
+    /// `PhoneNumberArn`: a string.
     #[serde(rename = "PhoneNumberArn", default, skip_serializing_if = "Option::is_none")]
     pub phone_number_arn: ::std::option::Option<::std::string::String>,
+    /// `PhoneNumber`: a string.
     #[serde(rename = "PhoneNumber", default, skip_serializing_if = "Option::is_none")]
     pub phone_number: ::std::option::Option<::std::string::String>,
+    /// `PhoneNumberCountryCode`: one of the values of `PhoneNumberCountryCode`.
     #[serde(
         rename = "PhoneNumberCountryCode",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub phone_number_country_code: ::std::option::Option<PhoneNumberCountryCode>,
+    /// `PhoneNumberType`: one of the values of `PhoneNumberType`.
     #[serde(
         rename = "PhoneNumberType",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub phone_number_type: ::std::option::Option<PhoneNumberType>,
+    /// `PhoneNumberDescription`: a string, 0 to 500 characters.
     #[serde(
         rename = "PhoneNumberDescription",
         default,
@@ -258,22 +312,27 @@ pub struct ClaimedPhoneNumberSummary {
     )]
     #[schemars(length(min = 0, max = 500))]
     pub phone_number_description: ::std::option::Option<::std::string::String>,
+    /// `TargetArn`: a string.
     #[serde(rename = "TargetArn", default, skip_serializing_if = "Option::is_none")]
     pub target_arn: ::std::option::Option<::std::string::String>,
+    /// `InstanceId`: a string, 1 to 100 characters.
     #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::option::Option<::std::string::String>,
+    /// `Tags`: a map from strings to strings, 1 to 50 entries.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
+    /// `PhoneNumberStatus`: a `PhoneNumberStatus` structure.
     #[serde(
         rename = "PhoneNumberStatus",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub phone_number_status: ::std::option::Option<PhoneNumberStatus>,
+    /// `SourcePhoneNumberArn`: a string.
     #[serde(
         rename = "SourcePhoneNumberArn",
         default,
@@ -282,12 +341,15 @@ pub struct ClaimedPhoneNumberSummary {
     pub source_phone_number_arn: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `ControlPlaneAttributeFilter`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CommonAttributeAndCondition {
+    /// `TagConditions`: a list of `TagCondition`.
     #[serde(rename = "TagConditions", default, skip_serializing_if = "Option::is_none")]
     pub tag_conditions: ::std::option::Option<::std::vec::Vec<TagCondition>>,
 }
 
+/// 1 allowed values, held by `Threshold`.
 #[derive(
     Debug,
     Clone,
@@ -303,10 +365,12 @@ pub struct CommonAttributeAndCondition {
 )]
 
 pub enum Comparison {
+    /// The value `LT`.
     #[serde(rename = "LT")]
     Lt,
 }
 
+/// The input of the `CompleteAttachedFileUpload` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CompleteAttachedFileUploadRequest {
     /// The ID of the Amazon Connect instance that the attached file belongs to.
@@ -322,17 +386,21 @@ pub struct CompleteAttachedFileUploadRequest {
     pub associated_resource_arn: ::std::string::String,
 }
 
+/// The output of the `CompleteAttachedFileUpload` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CompleteAttachedFileUploadResponse {}
 
+/// A structure of the Connect API, held by `ListCondition`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Condition {
+    /// `StringCondition`: a `StringCondition` structure.
     #[serde(
         rename = "StringCondition",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub string_condition: ::std::option::Option<StringCondition>,
+    /// `NumberCondition`: a `NumberCondition` structure.
     #[serde(
         rename = "NumberCondition",
         default,
@@ -341,12 +409,15 @@ pub struct Condition {
     pub number_condition: ::std::option::Option<NumberCondition>,
 }
 
+/// The `ConditionalOperationFailedException` error (client fault, HTTP 409).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ConditionalOperationFailedException {
+    /// `Message`: a string.
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
 }
 
+/// 2 allowed values, held by `CreateNotificationRequest`.
 #[derive(
     Debug,
     Clone,
@@ -362,33 +433,44 @@ pub struct ConditionalOperationFailedException {
 )]
 
 pub enum ConfigurableNotificationPriority {
+    /// The value `HIGH`.
     #[serde(rename = "HIGH")]
     High,
+    /// The value `LOW`.
     #[serde(rename = "LOW")]
     Low,
 }
 
+/// The `ConflictException` error (client fault, HTTP 409).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ConflictException {
+    /// `Message`: a string.
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `StartWebRTCContactResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ConnectionData {
+    /// `Attendee`: a `Attendee` structure.
     #[serde(rename = "Attendee", default, skip_serializing_if = "Option::is_none")]
     pub attendee: ::std::option::Option<Attendee>,
+    /// `Meeting`: a `Meeting` structure.
     #[serde(rename = "Meeting", default, skip_serializing_if = "Option::is_none")]
     pub meeting: ::std::option::Option<Meeting>,
 }
 
+/// A structure of the Connect API, held by `DescribeContactResponse`.
 #[derive(Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Contact {
+    /// `Arn`: a string.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
+    /// `Id`: a string, 1 to 256 characters.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub id: ::std::option::Option<::std::string::String>,
+    /// `InitialContactId`: a string, 1 to 256 characters.
     #[serde(
         rename = "InitialContactId",
         default,
@@ -396,6 +478,7 @@ pub struct Contact {
     )]
     #[schemars(length(min = 1, max = 256))]
     pub initial_contact_id: ::std::option::Option<::std::string::String>,
+    /// `PreviousContactId`: a string, 1 to 256 characters.
     #[serde(
         rename = "PreviousContactId",
         default,
@@ -403,6 +486,7 @@ pub struct Contact {
     )]
     #[schemars(length(min = 1, max = 256))]
     pub previous_contact_id: ::std::option::Option<::std::string::String>,
+    /// `ContactAssociationId`: a string, 1 to 256 characters.
     #[serde(
         rename = "ContactAssociationId",
         default,
@@ -410,60 +494,73 @@ pub struct Contact {
     )]
     #[schemars(length(min = 1, max = 256))]
     pub contact_association_id: ::std::option::Option<::std::string::String>,
+    /// `InitiationMethod`: one of the values of `ContactInitiationMethod`.
     #[serde(
         rename = "InitiationMethod",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub initiation_method: ::std::option::Option<ContactInitiationMethod>,
+    /// `Name`: a string, 0 to 1024 characters. Sensitive: redacted from `Debug`.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 1024))]
     pub name: ::std::option::Option<::std::string::String>,
+    /// `Description`: a string, 0 to 4096 characters. Sensitive: redacted from `Debug`.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 4096))]
     pub description: ::std::option::Option<::std::string::String>,
+    /// `Channel`: one of the values of `Channel`.
     #[serde(rename = "Channel", default, skip_serializing_if = "Option::is_none")]
     pub channel: ::std::option::Option<Channel>,
+    /// `QueueInfo`: a `QueueInfo` structure.
     #[serde(rename = "QueueInfo", default, skip_serializing_if = "Option::is_none")]
     pub queue_info: ::std::option::Option<QueueInfo>,
+    /// `AgentInfo`: a `AgentInfo` structure.
     #[serde(rename = "AgentInfo", default, skip_serializing_if = "Option::is_none")]
     pub agent_info: ::std::option::Option<AgentInfo>,
+    /// `InitiationTimestamp`: a timestamp.
     #[serde(
         rename = "InitiationTimestamp",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub initiation_timestamp: ::std::option::Option<crate::value::Timestamp>,
+    /// `DisconnectTimestamp`: a timestamp.
     #[serde(
         rename = "DisconnectTimestamp",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub disconnect_timestamp: ::std::option::Option<crate::value::Timestamp>,
+    /// `LastUpdateTimestamp`: a timestamp.
     #[serde(
         rename = "LastUpdateTimestamp",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_update_timestamp: ::std::option::Option<crate::value::Timestamp>,
+    /// `LastPausedTimestamp`: a timestamp.
     #[serde(
         rename = "LastPausedTimestamp",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_paused_timestamp: ::std::option::Option<crate::value::Timestamp>,
+    /// `LastResumedTimestamp`: a timestamp.
     #[serde(
         rename = "LastResumedTimestamp",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_resumed_timestamp: ::std::option::Option<crate::value::Timestamp>,
+    /// `RingStartTimestamp`: a timestamp.
     #[serde(
         rename = "RingStartTimestamp",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub ring_start_timestamp: ::std::option::Option<crate::value::Timestamp>,
+    /// `TotalPauseCount`: an integer, 0 to 10.
     #[serde(
         rename = "TotalPauseCount",
         default,
@@ -471,6 +568,7 @@ pub struct Contact {
     )]
     #[schemars(range(min = 0, max = 10))]
     pub total_pause_count: ::std::option::Option<i32>,
+    /// `TotalPauseDurationInSeconds`: an integer, at least 0.
     #[serde(
         rename = "TotalPauseDurationInSeconds",
         default,
@@ -478,12 +576,14 @@ pub struct Contact {
     )]
     #[schemars(range(min = 0))]
     pub total_pause_duration_in_seconds: ::std::option::Option<i32>,
+    /// `ScheduledTimestamp`: a timestamp.
     #[serde(
         rename = "ScheduledTimestamp",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub scheduled_timestamp: ::std::option::Option<crate::value::Timestamp>,
+    /// `RelatedContactId`: a string, 1 to 256 characters.
     #[serde(
         rename = "RelatedContactId",
         default,
@@ -491,49 +591,61 @@ pub struct Contact {
     )]
     #[schemars(length(min = 1, max = 256))]
     pub related_contact_id: ::std::option::Option<::std::string::String>,
+    /// `WisdomInfo`: a `WisdomInfo` structure.
     #[serde(rename = "WisdomInfo", default, skip_serializing_if = "Option::is_none")]
     pub wisdom_info: ::std::option::Option<WisdomInfo>,
+    /// `CustomerId`: a string, 0 to 128 characters.
     #[serde(rename = "CustomerId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 128))]
     pub customer_id: ::std::option::Option<::std::string::String>,
+    /// `CustomerEndpoint`: a `EndpointInfo` structure.
     #[serde(
         rename = "CustomerEndpoint",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub customer_endpoint: ::std::option::Option<EndpointInfo>,
+    /// `SystemEndpoint`: a `EndpointInfo` structure.
     #[serde(rename = "SystemEndpoint", default, skip_serializing_if = "Option::is_none")]
     pub system_endpoint: ::std::option::Option<EndpointInfo>,
+    /// `QueueTimeAdjustmentSeconds`: an integer.
     #[serde(
         rename = "QueueTimeAdjustmentSeconds",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub queue_time_adjustment_seconds: ::std::option::Option<i32>,
+    /// `QueuePriority`: an integer, 1 to 9223372036854776000.
     #[serde(rename = "QueuePriority", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 9223372036854776000.0))]
     pub queue_priority: ::std::option::Option<i64>,
+    /// `Tags`: a map from strings to strings, 1 to 6 entries.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 6))]
     pub tags: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
+    /// `ConnectedToSystemTimestamp`: a timestamp.
     #[serde(
         rename = "ConnectedToSystemTimestamp",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub connected_to_system_timestamp: ::std::option::Option<crate::value::Timestamp>,
+    /// `RoutingCriteria`: a `RoutingCriteria` structure.
     #[serde(
         rename = "RoutingCriteria",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub routing_criteria: ::std::option::Option<RoutingCriteria>,
+    /// `Customer`: a `Customer` structure.
     #[serde(rename = "Customer", default, skip_serializing_if = "Option::is_none")]
     pub customer: ::std::option::Option<Customer>,
+    /// `Campaign`: a `Campaign` structure.
     #[serde(rename = "Campaign", default, skip_serializing_if = "Option::is_none")]
     pub campaign: ::std::option::Option<Campaign>,
+    /// `AnsweringMachineDetectionStatus`: one of the values of `AnsweringMachineDetectionStatus`.
     #[serde(
         rename = "AnsweringMachineDetectionStatus",
         default,
@@ -542,28 +654,34 @@ pub struct Contact {
     pub answering_machine_detection_status: ::std::option::Option<
         AnsweringMachineDetectionStatus,
     >,
+    /// `CustomerVoiceActivity`: a `CustomerVoiceActivity` structure.
     #[serde(
         rename = "CustomerVoiceActivity",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub customer_voice_activity: ::std::option::Option<CustomerVoiceActivity>,
+    /// `QualityMetrics`: a `QualityMetrics` structure.
     #[serde(rename = "QualityMetrics", default, skip_serializing_if = "Option::is_none")]
     pub quality_metrics: ::std::option::Option<QualityMetrics>,
+    /// `ChatMetrics`: a `ChatMetrics` structure.
     #[serde(rename = "ChatMetrics", default, skip_serializing_if = "Option::is_none")]
     pub chat_metrics: ::std::option::Option<ChatMetrics>,
+    /// `DisconnectDetails`: a `DisconnectDetails` structure.
     #[serde(
         rename = "DisconnectDetails",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub disconnect_details: ::std::option::Option<DisconnectDetails>,
+    /// `AdditionalEmailRecipients`: a `AdditionalEmailRecipients` structure.
     #[serde(
         rename = "AdditionalEmailRecipients",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub additional_email_recipients: ::std::option::Option<AdditionalEmailRecipients>,
+    /// `SegmentAttributes`: a map from strings to `SegmentAttributeValue`.
     #[serde(
         rename = "SegmentAttributes",
         default,
@@ -572,14 +690,17 @@ pub struct Contact {
     pub segment_attributes: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, SegmentAttributeValue>,
     >,
+    /// `Recordings`: a list of `RecordingInfo`.
     #[serde(rename = "Recordings", default, skip_serializing_if = "Option::is_none")]
     pub recordings: ::std::option::Option<::std::vec::Vec<RecordingInfo>>,
+    /// `DisconnectReason`: a string.
     #[serde(
         rename = "DisconnectReason",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub disconnect_reason: ::std::option::Option<::std::string::String>,
+    /// `ContactEvaluations`: a map from strings to `ContactEvaluation`.
     #[serde(
         rename = "ContactEvaluations",
         default,
@@ -588,27 +709,33 @@ pub struct Contact {
     pub contact_evaluations: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ContactEvaluation>,
     >,
+    /// `TaskTemplateInfo`: a `TaskTemplateInfoV2` structure.
     #[serde(
         rename = "TaskTemplateInfo",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub task_template_info: ::std::option::Option<TaskTemplateInfoV2>,
+    /// `ContactDetails`: a `ContactDetails` structure.
     #[serde(rename = "ContactDetails", default, skip_serializing_if = "Option::is_none")]
     pub contact_details: ::std::option::Option<ContactDetails>,
+    /// `OutboundStrategy`: a `OutboundStrategy` structure.
     #[serde(
         rename = "OutboundStrategy",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub outbound_strategy: ::std::option::Option<OutboundStrategy>,
+    /// `Attributes`: a map from strings to strings.
     #[serde(rename = "Attributes", default, skip_serializing_if = "Option::is_none")]
     pub attributes: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
+    /// `NextContacts`: a list of `NextContactEntry`, 0 to 24 items.
     #[serde(rename = "NextContacts", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 24))]
     pub next_contacts: ::std::option::Option<::std::vec::Vec<NextContactEntry>>,
+    /// `GlobalResiliencyMetadata`: a `GlobalResiliencyMetadata` structure.
     #[serde(
         rename = "GlobalResiliencyMetadata",
         default,
@@ -678,23 +805,29 @@ impl ::std::fmt::Debug for Contact {
     }
 }
 
+/// A structure of the Connect API, held by `SearchCriteria`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ContactAnalysis {
+    /// `Transcript`: a `Transcript` structure.
     #[serde(rename = "Transcript", default, skip_serializing_if = "Option::is_none")]
     pub transcript: ::std::option::Option<Transcript>,
 }
 
+/// A structure of the Connect API, held by `CreatePushNotificationRegistrationRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ContactConfiguration {
+    /// `ContactId`: a string, 1 to 256 characters. Required.
     #[serde(rename = "ContactId")]
     #[schemars(length(min = 1, max = 256))]
     pub contact_id: ::std::string::String,
+    /// `ParticipantRole`: one of the values of `ParticipantRole`.
     #[serde(
         rename = "ParticipantRole",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub participant_role: ::std::option::Option<ParticipantRole>,
+    /// `IncludeRawMessage`: a boolean.
     #[serde(
         rename = "IncludeRawMessage",
         default,
@@ -703,16 +836,20 @@ pub struct ContactConfiguration {
     pub include_raw_message: ::std::option::Option<bool>,
 }
 
+/// A structure of the Connect API, held by `BatchPutContactRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ContactDataRequest {
+    /// `SystemEndpoint`: a `Endpoint` structure.
     #[serde(rename = "SystemEndpoint", default, skip_serializing_if = "Option::is_none")]
     pub system_endpoint: ::std::option::Option<Endpoint>,
+    /// `CustomerEndpoint`: a `Endpoint` structure.
     #[serde(
         rename = "CustomerEndpoint",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub customer_endpoint: ::std::option::Option<Endpoint>,
+    /// `RequestIdentifier`: a string, 0 to 80 characters.
     #[serde(
         rename = "RequestIdentifier",
         default,
@@ -720,14 +857,18 @@ pub struct ContactDataRequest {
     )]
     #[schemars(length(min = 0, max = 80))]
     pub request_identifier: ::std::option::Option<::std::string::String>,
+    /// `QueueId`: a string.
     #[serde(rename = "QueueId", default, skip_serializing_if = "Option::is_none")]
     pub queue_id: ::std::option::Option<::std::string::String>,
+    /// `Attributes`: a map from strings to strings.
     #[serde(rename = "Attributes", default, skip_serializing_if = "Option::is_none")]
     pub attributes: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
+    /// `Campaign`: a `Campaign` structure.
     #[serde(rename = "Campaign", default, skip_serializing_if = "Option::is_none")]
     pub campaign: ::std::option::Option<Campaign>,
+    /// `OutboundStrategy`: a `OutboundStrategy` structure.
     #[serde(
         rename = "OutboundStrategy",
         default,
@@ -736,70 +877,94 @@ pub struct ContactDataRequest {
     pub outbound_strategy: ::std::option::Option<OutboundStrategy>,
 }
 
+/// A structure of the Connect API, held by `Contact`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ContactDetails {
+    /// `Name`: a string, 0 to 1024 characters.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 1024))]
     pub name: ::std::option::Option<::std::string::String>,
+    /// `Description`: a string, 0 to 1024 characters.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 1024))]
     pub description: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `Contact`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ContactEvaluation {
+    /// `FormId`: a string.
     #[serde(rename = "FormId", default, skip_serializing_if = "Option::is_none")]
     pub form_id: ::std::option::Option<::std::string::String>,
+    /// `EvaluationArn`: a string.
     #[serde(rename = "EvaluationArn", default, skip_serializing_if = "Option::is_none")]
     pub evaluation_arn: ::std::option::Option<::std::string::String>,
+    /// `Status`: one of the values of `Status`.
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: ::std::option::Option<Status>,
+    /// `StartTimestamp`: a timestamp.
     #[serde(rename = "StartTimestamp", default, skip_serializing_if = "Option::is_none")]
     pub start_timestamp: ::std::option::Option<crate::value::Timestamp>,
+    /// `EndTimestamp`: a timestamp.
     #[serde(rename = "EndTimestamp", default, skip_serializing_if = "Option::is_none")]
     pub end_timestamp: ::std::option::Option<crate::value::Timestamp>,
+    /// `DeleteTimestamp`: a timestamp.
     #[serde(
         rename = "DeleteTimestamp",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub delete_timestamp: ::std::option::Option<crate::value::Timestamp>,
+    /// `ExportLocation`: a string.
     #[serde(rename = "ExportLocation", default, skip_serializing_if = "Option::is_none")]
     pub export_location: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `UserDataFilters`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ContactFilter {
+    /// `ContactStates`: a list of `ContactState`, 0 to 9 items.
     #[serde(rename = "ContactStates", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 9))]
     pub contact_states: ::std::option::Option<::std::vec::Vec<ContactState>>,
 }
 
+/// A structure of the Connect API, held by `DescribeContactFlowResponse`, `SearchContactFlowsResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ContactFlow {
+    /// `Arn`: a string.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
+    /// `Id`: a string, 0 to 500 characters.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub id: ::std::option::Option<::std::string::String>,
+    /// `Name`: a string, at least 1 characters.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1))]
     pub name: ::std::option::Option<::std::string::String>,
+    /// `Type`: one of the values of `ContactFlowType`.
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub r#type: ::std::option::Option<ContactFlowType>,
+    /// `State`: one of the values of `ContactFlowState`.
     #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: ::std::option::Option<ContactFlowState>,
+    /// `Status`: one of the values of `ContactFlowStatus`.
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: ::std::option::Option<ContactFlowStatus>,
+    /// `Description`: a string.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
+    /// `Content`: a string.
     #[serde(rename = "Content", default, skip_serializing_if = "Option::is_none")]
     pub content: ::std::option::Option<::std::string::String>,
+    /// `Tags`: a map from strings to strings, 1 to 50 entries.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
+    /// `FlowContentSha256`: a string, 1 to 64 characters.
     #[serde(
         rename = "FlowContentSha256",
         default,
@@ -807,21 +972,25 @@ pub struct ContactFlow {
     )]
     #[schemars(length(min = 1, max = 64))]
     pub flow_content_sha256: ::std::option::Option<::std::string::String>,
+    /// `Version`: an integer, at least 1.
     #[serde(rename = "Version", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1))]
     pub version: ::std::option::Option<i64>,
+    /// `VersionDescription`: a string.
     #[serde(
         rename = "VersionDescription",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub version_description: ::std::option::Option<::std::string::String>,
+    /// `LastModifiedTime`: a timestamp.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
+    /// `LastModifiedRegion`: a string.
     #[serde(
         rename = "LastModifiedRegion",
         default,
@@ -830,10 +999,13 @@ pub struct ContactFlow {
     pub last_modified_region: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `ContactFlowAttributeFilter`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ContactFlowAttributeAndCondition {
+    /// `TagConditions`: a list of `TagCondition`.
     #[serde(rename = "TagConditions", default, skip_serializing_if = "Option::is_none")]
     pub tag_conditions: ::std::option::Option<::std::vec::Vec<TagCondition>>,
+    /// `ContactFlowTypeCondition`: a `ContactFlowTypeCondition` structure.
     #[serde(
         rename = "ContactFlowTypeCondition",
         default,
@@ -842,16 +1014,21 @@ pub struct ContactFlowAttributeAndCondition {
     pub contact_flow_type_condition: ::std::option::Option<ContactFlowTypeCondition>,
 }
 
+/// A structure of the Connect API, held by `ContactFlowSearchFilter`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ContactFlowAttributeFilter {
+    /// `OrConditions`: a list of `ContactFlowAttributeAndCondition`.
     #[serde(rename = "OrConditions", default, skip_serializing_if = "Option::is_none")]
     pub or_conditions: ::std::option::Option<
         ::std::vec::Vec<ContactFlowAttributeAndCondition>,
     >,
+    /// `AndCondition`: a `ContactFlowAttributeAndCondition` structure.
     #[serde(rename = "AndCondition", default, skip_serializing_if = "Option::is_none")]
     pub and_condition: ::std::option::Option<ContactFlowAttributeAndCondition>,
+    /// `TagCondition`: a `TagCondition` structure.
     #[serde(rename = "TagCondition", default, skip_serializing_if = "Option::is_none")]
     pub tag_condition: ::std::option::Option<TagCondition>,
+    /// `ContactFlowTypeCondition`: a `ContactFlowTypeCondition` structure.
     #[serde(
         rename = "ContactFlowTypeCondition",
         default,
@@ -860,31 +1037,41 @@ pub struct ContactFlowAttributeFilter {
     pub contact_flow_type_condition: ::std::option::Option<ContactFlowTypeCondition>,
 }
 
+/// A structure of the Connect API, held by `DescribeContactFlowModuleResponse`, `SearchContactFlowModulesResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ContactFlowModule {
+    /// `Arn`: a string.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
+    /// `Id`: a string, 1 to 256 characters.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub id: ::std::option::Option<::std::string::String>,
+    /// `Name`: a string, 1 to 127 characters.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 127))]
     pub name: ::std::option::Option<::std::string::String>,
+    /// `Content`: a string, 1 to 256000 characters.
     #[serde(rename = "Content", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256000))]
     pub content: ::std::option::Option<::std::string::String>,
+    /// `Description`: a string, 0 to 500 characters.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub description: ::std::option::Option<::std::string::String>,
+    /// `State`: one of the values of `ContactFlowModuleState`.
     #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: ::std::option::Option<ContactFlowModuleState>,
+    /// `Status`: one of the values of `ContactFlowModuleStatus`.
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: ::std::option::Option<ContactFlowModuleStatus>,
+    /// `Tags`: a map from strings to strings, 1 to 50 entries.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
+    /// `FlowModuleContentSha256`: a string, 1 to 64 characters.
     #[serde(
         rename = "FlowModuleContentSha256",
         default,
@@ -892,9 +1079,11 @@ pub struct ContactFlowModule {
     )]
     #[schemars(length(min = 1, max = 64))]
     pub flow_module_content_sha256: ::std::option::Option<::std::string::String>,
+    /// `Version`: an integer, at least 1.
     #[serde(rename = "Version", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1))]
     pub version: ::std::option::Option<i64>,
+    /// `VersionDescription`: a string, 0 to 500 characters.
     #[serde(
         rename = "VersionDescription",
         default,
@@ -902,8 +1091,10 @@ pub struct ContactFlowModule {
     )]
     #[schemars(length(min = 0, max = 500))]
     pub version_description: ::std::option::Option<::std::string::String>,
+    /// `Settings`: a string.
     #[serde(rename = "Settings", default, skip_serializing_if = "Option::is_none")]
     pub settings: ::std::option::Option<::std::string::String>,
+    /// `ExternalInvocationConfiguration`: a `ExternalInvocationConfiguration` structure.
     #[serde(
         rename = "ExternalInvocationConfiguration",
         default,
@@ -914,8 +1105,10 @@ pub struct ContactFlowModule {
     >,
 }
 
+/// A structure of the Connect API, held by `DescribeContactFlowModuleAliasResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ContactFlowModuleAliasInfo {
+    /// `ContactFlowModuleId`: a string, 1 to 500 characters.
     #[serde(
         rename = "ContactFlowModuleId",
         default,
@@ -923,30 +1116,37 @@ pub struct ContactFlowModuleAliasInfo {
     )]
     #[schemars(length(min = 1, max = 500))]
     pub contact_flow_module_id: ::std::option::Option<::std::string::String>,
+    /// `ContactFlowModuleArn`: a string.
     #[serde(
         rename = "ContactFlowModuleArn",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub contact_flow_module_arn: ::std::option::Option<::std::string::String>,
+    /// `AliasId`: a string, 1 to 100 characters.
     #[serde(rename = "AliasId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub alias_id: ::std::option::Option<::std::string::String>,
+    /// `Version`: an integer, at least 1.
     #[serde(rename = "Version", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1))]
     pub version: ::std::option::Option<i64>,
+    /// `Name`: a string, 1 to 100 characters.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub name: ::std::option::Option<::std::string::String>,
+    /// `Description`: a string, 0 to 500 characters.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub description: ::std::option::Option<::std::string::String>,
+    /// `LastModifiedRegion`: a string.
     #[serde(
         rename = "LastModifiedRegion",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_region: ::std::option::Option<::std::string::String>,
+    /// `LastModifiedTime`: a timestamp.
     #[serde(
         rename = "LastModifiedTime",
         default,
@@ -955,19 +1155,25 @@ pub struct ContactFlowModuleAliasInfo {
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
 }
 
+/// A structure of the Connect API, held by `ListContactFlowModuleAliasesResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ContactFlowModuleAliasSummary {
+    /// `Arn`: a string.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
+    /// `AliasId`: a string, 1 to 500 characters.
     #[serde(rename = "AliasId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 500))]
     pub alias_id: ::std::option::Option<::std::string::String>,
+    /// `Version`: an integer, at least 1.
     #[serde(rename = "Version", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1))]
     pub version: ::std::option::Option<i64>,
+    /// `AliasName`: a string, 1 to 127 characters.
     #[serde(rename = "AliasName", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 127))]
     pub alias_name: ::std::option::Option<::std::string::String>,
+    /// `AliasDescription`: a string, 0 to 500 characters.
     #[serde(
         rename = "AliasDescription",
         default,
@@ -975,6 +1181,7 @@ pub struct ContactFlowModuleAliasSummary {
     )]
     #[schemars(length(min = 0, max = 500))]
     pub alias_description: ::std::option::Option<::std::string::String>,
+    /// `LastModifiedTime`: a timestamp.
     #[serde(
         rename = "LastModifiedTime",
         default,
@@ -983,24 +1190,30 @@ pub struct ContactFlowModuleAliasSummary {
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
 }
 
+/// A structure of the Connect API, held by `ContactFlowModuleSearchCriteria`, `SearchContactFlowModulesRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ContactFlowModuleSearchCriteria {
+    /// `OrConditions`: a list of `ContactFlowModuleSearchCriteria`.
     #[serde(rename = "OrConditions", default, skip_serializing_if = "Option::is_none")]
     pub or_conditions: ::std::option::Option<
         ::std::vec::Vec<ContactFlowModuleSearchCriteria>,
     >,
+    /// `AndConditions`: a list of `ContactFlowModuleSearchCriteria`.
     #[serde(rename = "AndConditions", default, skip_serializing_if = "Option::is_none")]
     pub and_conditions: ::std::option::Option<
         ::std::vec::Vec<ContactFlowModuleSearchCriteria>,
     >,
+    /// `StringCondition`: a `StringCondition` structure.
     #[serde(
         rename = "StringCondition",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub string_condition: ::std::option::Option<StringCondition>,
+    /// `StateCondition`: one of the values of `ContactFlowModuleState`.
     #[serde(rename = "StateCondition", default, skip_serializing_if = "Option::is_none")]
     pub state_condition: ::std::option::Option<ContactFlowModuleState>,
+    /// `StatusCondition`: one of the values of `ContactFlowModuleStatus`.
     #[serde(
         rename = "StatusCondition",
         default,
@@ -1009,12 +1222,15 @@ pub struct ContactFlowModuleSearchCriteria {
     pub status_condition: ::std::option::Option<ContactFlowModuleStatus>,
 }
 
+/// A structure of the Connect API, held by `SearchContactFlowModulesRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ContactFlowModuleSearchFilter {
+    /// `TagFilter`: a `ControlPlaneTagFilter` structure.
     #[serde(rename = "TagFilter", default, skip_serializing_if = "Option::is_none")]
     pub tag_filter: ::std::option::Option<ControlPlaneTagFilter>,
 }
 
+/// 2 allowed values, held by `ContactFlowModule`, `ContactFlowModuleSearchCriteria`, `ContactFlowModuleSummary` and 2 more.
 #[derive(
     Debug,
     Clone,
@@ -1030,12 +1246,15 @@ pub struct ContactFlowModuleSearchFilter {
 )]
 
 pub enum ContactFlowModuleState {
+    /// The value `ACTIVE`.
     #[serde(rename = "ACTIVE")]
     Active,
+    /// The value `ARCHIVED`.
     #[serde(rename = "ARCHIVED")]
     Archived,
 }
 
+/// 2 allowed values, held by `ContactFlowModule`, `ContactFlowModuleSearchCriteria`.
 #[derive(
     Debug,
     Clone,
@@ -1051,30 +1270,40 @@ pub enum ContactFlowModuleState {
 )]
 
 pub enum ContactFlowModuleStatus {
+    /// The value `PUBLISHED`.
     #[serde(rename = "PUBLISHED")]
     Published,
+    /// The value `SAVED`.
     #[serde(rename = "SAVED")]
     Saved,
 }
 
+/// A structure of the Connect API, held by `ListContactFlowModulesResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ContactFlowModuleSummary {
+    /// `Id`: a string, 1 to 256 characters.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub id: ::std::option::Option<::std::string::String>,
+    /// `Arn`: a string.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
+    /// `Name`: a string, 1 to 127 characters.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 127))]
     pub name: ::std::option::Option<::std::string::String>,
+    /// `State`: one of the values of `ContactFlowModuleState`.
     #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: ::std::option::Option<ContactFlowModuleState>,
 }
 
+/// A structure of the Connect API, held by `ListContactFlowModuleVersionsResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ContactFlowModuleVersionSummary {
+    /// `Arn`: a string.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
+    /// `VersionDescription`: a string, 0 to 500 characters.
     #[serde(
         rename = "VersionDescription",
         default,
@@ -1082,35 +1311,45 @@ pub struct ContactFlowModuleVersionSummary {
     )]
     #[schemars(length(min = 0, max = 500))]
     pub version_description: ::std::option::Option<::std::string::String>,
+    /// `Version`: an integer, at least 1.
     #[serde(rename = "Version", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1))]
     pub version: ::std::option::Option<i64>,
 }
 
+/// The `ContactFlowNotPublishedException` error (client fault, HTTP 404).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ContactFlowNotPublishedException {
+    /// `Message`: a string.
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `ContactFlowSearchCriteria`, `SearchContactFlowsRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ContactFlowSearchCriteria {
+    /// `OrConditions`: a list of `ContactFlowSearchCriteria`.
     #[serde(rename = "OrConditions", default, skip_serializing_if = "Option::is_none")]
     pub or_conditions: ::std::option::Option<::std::vec::Vec<ContactFlowSearchCriteria>>,
+    /// `AndConditions`: a list of `ContactFlowSearchCriteria`.
     #[serde(rename = "AndConditions", default, skip_serializing_if = "Option::is_none")]
     pub and_conditions: ::std::option::Option<
         ::std::vec::Vec<ContactFlowSearchCriteria>,
     >,
+    /// `StringCondition`: a `StringCondition` structure.
     #[serde(
         rename = "StringCondition",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub string_condition: ::std::option::Option<StringCondition>,
+    /// `TypeCondition`: one of the values of `ContactFlowType`.
     #[serde(rename = "TypeCondition", default, skip_serializing_if = "Option::is_none")]
     pub type_condition: ::std::option::Option<ContactFlowType>,
+    /// `StateCondition`: one of the values of `ContactFlowState`.
     #[serde(rename = "StateCondition", default, skip_serializing_if = "Option::is_none")]
     pub state_condition: ::std::option::Option<ContactFlowState>,
+    /// `StatusCondition`: one of the values of `ContactFlowStatus`.
     #[serde(
         rename = "StatusCondition",
         default,
@@ -1119,10 +1358,13 @@ pub struct ContactFlowSearchCriteria {
     pub status_condition: ::std::option::Option<ContactFlowStatus>,
 }
 
+/// A structure of the Connect API, held by `SearchContactFlowsRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ContactFlowSearchFilter {
+    /// `TagFilter`: a `ControlPlaneTagFilter` structure.
     #[serde(rename = "TagFilter", default, skip_serializing_if = "Option::is_none")]
     pub tag_filter: ::std::option::Option<ControlPlaneTagFilter>,
+    /// `FlowAttributeFilter`: a `ContactFlowAttributeFilter` structure.
     #[serde(
         rename = "FlowAttributeFilter",
         default,
@@ -1131,6 +1373,7 @@ pub struct ContactFlowSearchFilter {
     pub flow_attribute_filter: ::std::option::Option<ContactFlowAttributeFilter>,
 }
 
+/// 2 allowed values, held by `ContactFlow`, `ContactFlowSearchCriteria`, `ContactFlowSummary` and 1 more.
 #[derive(
     Debug,
     Clone,
@@ -1146,12 +1389,15 @@ pub struct ContactFlowSearchFilter {
 )]
 
 pub enum ContactFlowState {
+    /// The value `ACTIVE`.
     #[serde(rename = "ACTIVE")]
     Active,
+    /// The value `ARCHIVED`.
     #[serde(rename = "ARCHIVED")]
     Archived,
 }
 
+/// 2 allowed values, held by `ContactFlow`, `ContactFlowSearchCriteria`, `ContactFlowSummary` and 1 more.
 #[derive(
     Debug,
     Clone,
@@ -1167,34 +1413,43 @@ pub enum ContactFlowState {
 )]
 
 pub enum ContactFlowStatus {
+    /// The value `PUBLISHED`.
     #[serde(rename = "PUBLISHED")]
     Published,
+    /// The value `SAVED`.
     #[serde(rename = "SAVED")]
     Saved,
 }
 
+/// A structure of the Connect API, held by `ListContactFlowsResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ContactFlowSummary {
+    /// `Id`: a string, 0 to 500 characters.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub id: ::std::option::Option<::std::string::String>,
+    /// `Arn`: a string.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
+    /// `Name`: a string, at least 1 characters.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1))]
     pub name: ::std::option::Option<::std::string::String>,
+    /// `ContactFlowType`: one of the values of `ContactFlowType`.
     #[serde(
         rename = "ContactFlowType",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub contact_flow_type: ::std::option::Option<ContactFlowType>,
+    /// `ContactFlowState`: one of the values of `ContactFlowState`.
     #[serde(
         rename = "ContactFlowState",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub contact_flow_state: ::std::option::Option<ContactFlowState>,
+    /// `ContactFlowStatus`: one of the values of `ContactFlowStatus`.
     #[serde(
         rename = "ContactFlowStatus",
         default,
@@ -1203,6 +1458,7 @@ pub struct ContactFlowSummary {
     pub contact_flow_status: ::std::option::Option<ContactFlowStatus>,
 }
 
+/// 10 allowed values, held by `ContactFlow`, `ContactFlowSearchCriteria`, `ContactFlowSummary` and 3 more.
 #[derive(
     Debug,
     Clone,
@@ -1218,30 +1474,42 @@ pub struct ContactFlowSummary {
 )]
 
 pub enum ContactFlowType {
+    /// The value `CONTACT_FLOW`.
     #[serde(rename = "CONTACT_FLOW")]
     ContactFlow,
+    /// The value `CUSTOMER_QUEUE`.
     #[serde(rename = "CUSTOMER_QUEUE")]
     CustomerQueue,
+    /// The value `CUSTOMER_HOLD`.
     #[serde(rename = "CUSTOMER_HOLD")]
     CustomerHold,
+    /// The value `CUSTOMER_WHISPER`.
     #[serde(rename = "CUSTOMER_WHISPER")]
     CustomerWhisper,
+    /// The value `AGENT_HOLD`.
     #[serde(rename = "AGENT_HOLD")]
     AgentHold,
+    /// The value `AGENT_WHISPER`.
     #[serde(rename = "AGENT_WHISPER")]
     AgentWhisper,
+    /// The value `OUTBOUND_WHISPER`.
     #[serde(rename = "OUTBOUND_WHISPER")]
     OutboundWhisper,
+    /// The value `AGENT_TRANSFER`.
     #[serde(rename = "AGENT_TRANSFER")]
     AgentTransfer,
+    /// The value `QUEUE_TRANSFER`.
     #[serde(rename = "QUEUE_TRANSFER")]
     QueueTransfer,
+    /// The value `CAMPAIGN`.
     #[serde(rename = "CAMPAIGN")]
     Campaign,
 }
 
+/// A structure of the Connect API, held by `ContactFlowAttributeAndCondition`, `ContactFlowAttributeFilter`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ContactFlowTypeCondition {
+    /// `ContactFlowType`: one of the values of `ContactFlowType`.
     #[serde(
         rename = "ContactFlowType",
         default,
@@ -1250,21 +1518,26 @@ pub struct ContactFlowTypeCondition {
     pub contact_flow_type: ::std::option::Option<ContactFlowType>,
 }
 
+/// A structure of the Connect API, held by `ListContactFlowVersionsResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ContactFlowVersionSummary {
+    /// `Arn`: a string.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
+    /// `VersionDescription`: a string.
     #[serde(
         rename = "VersionDescription",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub version_description: ::std::option::Option<::std::string::String>,
+    /// `Version`: an integer, at least 1.
     #[serde(rename = "Version", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1))]
     pub version: ::std::option::Option<i64>,
 }
 
+/// 12 allowed values, held by `AgentContactReference`, `AssociatedContactSummary`, `Contact` and 3 more.
 #[derive(
     Debug,
     Clone,
@@ -1280,32 +1553,45 @@ pub struct ContactFlowVersionSummary {
 )]
 
 pub enum ContactInitiationMethod {
+    /// The value `INBOUND`.
     #[serde(rename = "INBOUND")]
     Inbound,
+    /// The value `OUTBOUND`.
     #[serde(rename = "OUTBOUND")]
     Outbound,
+    /// The value `TRANSFER`.
     #[serde(rename = "TRANSFER")]
     Transfer,
+    /// The value `QUEUE_TRANSFER`.
     #[serde(rename = "QUEUE_TRANSFER")]
     QueueTransfer,
+    /// The value `CALLBACK`.
     #[serde(rename = "CALLBACK")]
     Callback,
+    /// The value `API`.
     #[serde(rename = "API")]
     Api,
+    /// The value `DISCONNECT`.
     #[serde(rename = "DISCONNECT")]
     Disconnect,
+    /// The value `MONITOR`.
     #[serde(rename = "MONITOR")]
     Monitor,
+    /// The value `EXTERNAL_OUTBOUND`.
     #[serde(rename = "EXTERNAL_OUTBOUND")]
     ExternalOutbound,
+    /// The value `WEBRTC_API`.
     #[serde(rename = "WEBRTC_API")]
     WebrtcApi,
+    /// The value `AGENT_REPLY`.
     #[serde(rename = "AGENT_REPLY")]
     AgentReply,
+    /// The value `FLOW`.
     #[serde(rename = "FLOW")]
     Flow,
 }
 
+/// 3 allowed values, held by `EvaluationFormSearchSummary`, `EvaluationFormTargetConfiguration`.
 #[derive(
     Debug,
     Clone,
@@ -1321,14 +1607,18 @@ pub enum ContactInitiationMethod {
 )]
 
 pub enum ContactInteractionType {
+    /// The value `AGENT`.
     #[serde(rename = "AGENT")]
     Agent,
+    /// The value `AUTOMATED`.
     #[serde(rename = "AUTOMATED")]
     Automated,
+    /// The value `CUSTOMER`.
     #[serde(rename = "CUSTOMER")]
     Customer,
 }
 
+/// 2 allowed values, held by `StartContactMediaProcessingRequest`.
 #[derive(
     Debug,
     Clone,
@@ -1344,18 +1634,23 @@ pub enum ContactInteractionType {
 )]
 
 pub enum ContactMediaProcessingFailureMode {
+    /// The value `DELIVER_UNPROCESSED_MESSAGE`.
     #[serde(rename = "DELIVER_UNPROCESSED_MESSAGE")]
     DeliverUnprocessedMessage,
+    /// The value `DO_NOT_DELIVER_UNPROCESSED_MESSAGE`.
     #[serde(rename = "DO_NOT_DELIVER_UNPROCESSED_MESSAGE")]
     DoNotDeliverUnprocessedMessage,
 }
 
+/// A structure of the Connect API, held by `GetContactMetricsRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ContactMetricInfo {
+    /// `Name`: one of the values of `ContactMetricName`. Required.
     #[serde(rename = "Name")]
     pub name: ContactMetricName,
 }
 
+/// 2 allowed values, held by `ContactMetricInfo`, `ContactMetricResult`.
 #[derive(
     Debug,
     Clone,
@@ -1371,32 +1666,42 @@ pub struct ContactMetricInfo {
 )]
 
 pub enum ContactMetricName {
+    /// The value `ESTIMATED_WAIT_TIME`.
     #[serde(rename = "ESTIMATED_WAIT_TIME")]
     EstimatedWaitTime,
+    /// The value `POSITION_IN_QUEUE`.
     #[serde(rename = "POSITION_IN_QUEUE")]
     PositionInQueue,
 }
 
+/// A structure of the Connect API, held by `GetContactMetricsResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ContactMetricResult {
+    /// `Name`: one of the values of `ContactMetricName`. Required.
     #[serde(rename = "Name")]
     pub name: ContactMetricName,
+    /// `Value`: a `ContactMetricValue` union. Required.
     #[serde(rename = "Value")]
     pub value: ContactMetricValue,
 }
 
+/// A union (exactly one member is set) of the Connect API, held by `ContactMetricResult`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub enum ContactMetricValue {
+    /// `Number`: a number.
     #[serde(rename = "Number")]
     Number(f64),
 }
 
+/// The `ContactNotFoundException` error (client fault, HTTP 410).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ContactNotFoundException {
+    /// `Message`: a string.
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
 }
 
+/// 4 allowed values, held by `EvaluationContactParticipant`, `EvaluationSearchMetadata`.
 #[derive(
     Debug,
     Clone,
@@ -1412,16 +1717,21 @@ pub struct ContactNotFoundException {
 )]
 
 pub enum ContactParticipantRole {
+    /// The value `AGENT`.
     #[serde(rename = "AGENT")]
     Agent,
+    /// The value `SYSTEM`.
     #[serde(rename = "SYSTEM")]
     System,
+    /// The value `CUSTOM_BOT`.
     #[serde(rename = "CUSTOM_BOT")]
     CustomBot,
+    /// The value `CUSTOMER`.
     #[serde(rename = "CUSTOMER")]
     Customer,
 }
 
+/// 3 allowed values, held by `ResumeContactRecordingRequest`, `StopContactRecordingRequest`, `SuspendContactRecordingRequest`.
 #[derive(
     Debug,
     Clone,
@@ -1437,21 +1747,28 @@ pub enum ContactParticipantRole {
 )]
 
 pub enum ContactRecordingType {
+    /// The value `AGENT`.
     #[serde(rename = "AGENT")]
     Agent,
+    /// The value `IVR`.
     #[serde(rename = "IVR")]
     Ivr,
+    /// The value `SCREEN`.
     #[serde(rename = "SCREEN")]
     Screen,
 }
 
+/// A structure of the Connect API, held by `SearchContactsResponse`.
 #[derive(Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ContactSearchSummary {
+    /// `Arn`: a string.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
+    /// `Id`: a string, 1 to 256 characters.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub id: ::std::option::Option<::std::string::String>,
+    /// `InitialContactId`: a string, 1 to 256 characters.
     #[serde(
         rename = "InitialContactId",
         default,
@@ -1459,6 +1776,7 @@ pub struct ContactSearchSummary {
     )]
     #[schemars(length(min = 1, max = 256))]
     pub initial_contact_id: ::std::option::Option<::std::string::String>,
+    /// `PreviousContactId`: a string, 1 to 256 characters.
     #[serde(
         rename = "PreviousContactId",
         default,
@@ -1466,36 +1784,44 @@ pub struct ContactSearchSummary {
     )]
     #[schemars(length(min = 1, max = 256))]
     pub previous_contact_id: ::std::option::Option<::std::string::String>,
+    /// `InitiationMethod`: one of the values of `ContactInitiationMethod`.
     #[serde(
         rename = "InitiationMethod",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub initiation_method: ::std::option::Option<ContactInitiationMethod>,
+    /// `Channel`: one of the values of `Channel`.
     #[serde(rename = "Channel", default, skip_serializing_if = "Option::is_none")]
     pub channel: ::std::option::Option<Channel>,
+    /// `QueueInfo`: a `ContactSearchSummaryQueueInfo` structure.
     #[serde(rename = "QueueInfo", default, skip_serializing_if = "Option::is_none")]
     pub queue_info: ::std::option::Option<ContactSearchSummaryQueueInfo>,
+    /// `AgentInfo`: a `ContactSearchSummaryAgentInfo` structure.
     #[serde(rename = "AgentInfo", default, skip_serializing_if = "Option::is_none")]
     pub agent_info: ::std::option::Option<ContactSearchSummaryAgentInfo>,
+    /// `InitiationTimestamp`: a timestamp.
     #[serde(
         rename = "InitiationTimestamp",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub initiation_timestamp: ::std::option::Option<crate::value::Timestamp>,
+    /// `DisconnectTimestamp`: a timestamp.
     #[serde(
         rename = "DisconnectTimestamp",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub disconnect_timestamp: ::std::option::Option<crate::value::Timestamp>,
+    /// `ScheduledTimestamp`: a timestamp.
     #[serde(
         rename = "ScheduledTimestamp",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub scheduled_timestamp: ::std::option::Option<crate::value::Timestamp>,
+    /// `SegmentAttributes`: a map from strings to `ContactSearchSummarySegmentAttributeValue`. Sensitive: redacted from `Debug`.
     #[serde(
         rename = "SegmentAttributes",
         default,
@@ -1507,20 +1833,24 @@ pub struct ContactSearchSummary {
             ContactSearchSummarySegmentAttributeValue,
         >,
     >,
+    /// `Name`: a string, 0 to 1024 characters. Sensitive: redacted from `Debug`.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 1024))]
     pub name: ::std::option::Option<::std::string::String>,
+    /// `RoutingCriteria`: a `RoutingCriteria` structure.
     #[serde(
         rename = "RoutingCriteria",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub routing_criteria: ::std::option::Option<RoutingCriteria>,
+    /// `Tags`: a map from strings to strings, 1 to 6 entries.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 6))]
     pub tags: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
+    /// `GlobalResiliencyMetadata`: a `GlobalResiliencyMetadata` structure.
     #[serde(
         rename = "GlobalResiliencyMetadata",
         default,
@@ -1552,11 +1882,14 @@ impl ::std::fmt::Debug for ContactSearchSummary {
     }
 }
 
+/// A structure of the Connect API, held by `ContactSearchSummary`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ContactSearchSummaryAgentInfo {
+    /// `Id`: a string, 1 to 256 characters.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub id: ::std::option::Option<::std::string::String>,
+    /// `ConnectedToAgentTimestamp`: a timestamp.
     #[serde(
         rename = "ConnectedToAgentTimestamp",
         default,
@@ -1565,10 +1898,13 @@ pub struct ContactSearchSummaryAgentInfo {
     pub connected_to_agent_timestamp: ::std::option::Option<crate::value::Timestamp>,
 }
 
+/// A structure of the Connect API, held by `ContactSearchSummary`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ContactSearchSummaryQueueInfo {
+    /// `Id`: a string.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// `EnqueueTimestamp`: a timestamp.
     #[serde(
         rename = "EnqueueTimestamp",
         default,
@@ -1577,17 +1913,21 @@ pub struct ContactSearchSummaryQueueInfo {
     pub enqueue_timestamp: ::std::option::Option<crate::value::Timestamp>,
 }
 
+/// A structure of the Connect API, held by `ContactSearchSummary`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ContactSearchSummarySegmentAttributeValue {
+    /// `ValueString`: a string, 0 to 1024 characters.
     #[serde(rename = "ValueString", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 1024))]
     pub value_string: ::std::option::Option<::std::string::String>,
+    /// `ValueMap`: a map from strings to `SegmentAttributeValue`.
     #[serde(rename = "ValueMap", default, skip_serializing_if = "Option::is_none")]
     pub value_map: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, SegmentAttributeValue>,
     >,
 }
 
+/// 9 allowed values, held by `AgentContactReference`, `ContactFilter`.
 #[derive(
     Debug,
     Clone,
@@ -1603,58 +1943,80 @@ pub struct ContactSearchSummarySegmentAttributeValue {
 )]
 
 pub enum ContactState {
+    /// The value `INCOMING`.
     #[serde(rename = "INCOMING")]
     Incoming,
+    /// The value `PENDING`.
     #[serde(rename = "PENDING")]
     Pending,
+    /// The value `CONNECTING`.
     #[serde(rename = "CONNECTING")]
     Connecting,
+    /// The value `CONNECTED`.
     #[serde(rename = "CONNECTED")]
     Connected,
+    /// The value `CONNECTED_ONHOLD`.
     #[serde(rename = "CONNECTED_ONHOLD")]
     ConnectedOnhold,
+    /// The value `MISSED`.
     #[serde(rename = "MISSED")]
     Missed,
+    /// The value `ERROR`.
     #[serde(rename = "ERROR")]
     Error,
+    /// The value `ENDED`.
     #[serde(rename = "ENDED")]
     Ended,
+    /// The value `REJECTED`.
     #[serde(rename = "REJECTED")]
     Rejected,
 }
 
+/// A structure of the Connect API, held by `AgentStatusSearchFilter`, `DataTableSearchFilter`, `EvaluationFormSearchFilter` and 6 more.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ControlPlaneAttributeFilter {
+    /// `OrConditions`: a list of `CommonAttributeAndCondition`.
     #[serde(rename = "OrConditions", default, skip_serializing_if = "Option::is_none")]
     pub or_conditions: ::std::option::Option<
         ::std::vec::Vec<CommonAttributeAndCondition>,
     >,
+    /// `AndCondition`: a `CommonAttributeAndCondition` structure.
     #[serde(rename = "AndCondition", default, skip_serializing_if = "Option::is_none")]
     pub and_condition: ::std::option::Option<CommonAttributeAndCondition>,
+    /// `TagCondition`: a `TagCondition` structure.
     #[serde(rename = "TagCondition", default, skip_serializing_if = "Option::is_none")]
     pub tag_condition: ::std::option::Option<TagCondition>,
 }
 
+/// A structure of the Connect API, held by `ContactFlowModuleSearchFilter`, `ContactFlowSearchFilter`, `EmailAddressSearchFilter` and 9 more.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ControlPlaneTagFilter {
+    /// `OrConditions`: a list of (a list of `TagCondition`).
     #[serde(rename = "OrConditions", default, skip_serializing_if = "Option::is_none")]
     pub or_conditions: ::std::option::Option<
         ::std::vec::Vec<::std::vec::Vec<TagCondition>>,
     >,
+    /// `AndConditions`: a list of `TagCondition`.
     #[serde(rename = "AndConditions", default, skip_serializing_if = "Option::is_none")]
     pub and_conditions: ::std::option::Option<::std::vec::Vec<TagCondition>>,
+    /// `TagCondition`: a `TagCondition` structure.
     #[serde(rename = "TagCondition", default, skip_serializing_if = "Option::is_none")]
     pub tag_condition: ::std::option::Option<TagCondition>,
 }
 
+/// A structure of the Connect API, held by `UserSearchFilter`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ControlPlaneUserAttributeFilter {
+    /// `OrConditions`: a list of `AttributeAndCondition`.
     #[serde(rename = "OrConditions", default, skip_serializing_if = "Option::is_none")]
     pub or_conditions: ::std::option::Option<::std::vec::Vec<AttributeAndCondition>>,
+    /// `AndCondition`: a `AttributeAndCondition` structure.
     #[serde(rename = "AndCondition", default, skip_serializing_if = "Option::is_none")]
     pub and_condition: ::std::option::Option<AttributeAndCondition>,
+    /// `TagCondition`: a `TagCondition` structure.
     #[serde(rename = "TagCondition", default, skip_serializing_if = "Option::is_none")]
     pub tag_condition: ::std::option::Option<TagCondition>,
+    /// `HierarchyGroupCondition`: a `HierarchyGroupCondition` structure.
     #[serde(
         rename = "HierarchyGroupCondition",
         default,
@@ -1663,6 +2025,7 @@ pub struct ControlPlaneUserAttributeFilter {
     pub hierarchy_group_condition: ::std::option::Option<HierarchyGroupCondition>,
 }
 
+/// The input of the `CreateAgentStatus` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateAgentStatusRequest {
     /// The ID of the Amazon Connect instance in which to create the agent status.
@@ -1692,23 +2055,30 @@ pub struct CreateAgentStatusRequest {
     >,
 }
 
+/// The output of the `CreateAgentStatus` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateAgentStatusResponse {
+    /// `AgentStatusARN`: a string.
     #[serde(rename = "AgentStatusARN", default, skip_serializing_if = "Option::is_none")]
     pub agent_status_arn: ::std::option::Option<::std::string::String>,
+    /// `AgentStatusId`: a string.
     #[serde(rename = "AgentStatusId", default, skip_serializing_if = "Option::is_none")]
     pub agent_status_id: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `RuleAction`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateCaseActionDefinition {
+    /// `Fields`: a list of `FieldValue`. Required.
     #[serde(rename = "Fields")]
     pub fields: ::std::vec::Vec<FieldValue>,
+    /// `TemplateId`: a string, 1 to 500 characters. Required.
     #[serde(rename = "TemplateId")]
     #[schemars(length(min = 1, max = 500))]
     pub template_id: ::std::string::String,
 }
 
+/// The input of the `CreateContactFlowModuleAlias` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateContactFlowModuleAliasRequest {
     /// The ID of the Amazon Connect instance that the flow module belongs to.
@@ -1732,19 +2102,23 @@ pub struct CreateContactFlowModuleAliasRequest {
     pub alias_name: ::std::string::String,
 }
 
+/// The output of the `CreateContactFlowModuleAlias` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateContactFlowModuleAliasResponse {
+    /// `ContactFlowModuleArn`: a string.
     #[serde(
         rename = "ContactFlowModuleArn",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub contact_flow_module_arn: ::std::option::Option<::std::string::String>,
+    /// `Id`: a string, 1 to 500 characters.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 500))]
     pub id: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `CreateContactFlowModule` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateContactFlowModuleRequest {
     /// The ID of the Amazon Connect instance in which to create the flow module.
@@ -1787,15 +2161,19 @@ pub struct CreateContactFlowModuleRequest {
     >,
 }
 
+/// The output of the `CreateContactFlowModule` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateContactFlowModuleResponse {
+    /// `Id`: a string, 1 to 256 characters.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub id: ::std::option::Option<::std::string::String>,
+    /// `Arn`: a string.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `CreateContactFlowModuleVersion` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateContactFlowModuleVersionRequest {
     /// The ID of the Amazon Connect instance that the flow module belongs to.
@@ -1819,19 +2197,23 @@ pub struct CreateContactFlowModuleVersionRequest {
     pub flow_module_content_sha256: ::std::option::Option<::std::string::String>,
 }
 
+/// The output of the `CreateContactFlowModuleVersion` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateContactFlowModuleVersionResponse {
+    /// `ContactFlowModuleArn`: a string.
     #[serde(
         rename = "ContactFlowModuleArn",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub contact_flow_module_arn: ::std::option::Option<::std::string::String>,
+    /// `Version`: an integer, at least 1.
     #[serde(rename = "Version", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1))]
     pub version: ::std::option::Option<i64>,
 }
 
+/// The input of the `CreateContactFlow` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateContactFlowRequest {
     /// The ID of the Amazon Connect instance in which to create the flow.
@@ -1862,13 +2244,17 @@ pub struct CreateContactFlowRequest {
     >,
 }
 
+/// The output of the `CreateContactFlow` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateContactFlowResponse {
+    /// `ContactFlowId`: a string, 0 to 500 characters.
     #[serde(rename = "ContactFlowId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub contact_flow_id: ::std::option::Option<::std::string::String>,
+    /// `ContactFlowArn`: a string.
     #[serde(rename = "ContactFlowArn", default, skip_serializing_if = "Option::is_none")]
     pub contact_flow_arn: ::std::option::Option<::std::string::String>,
+    /// `FlowContentSha256`: a string, 1 to 64 characters.
     #[serde(
         rename = "FlowContentSha256",
         default,
@@ -1878,6 +2264,7 @@ pub struct CreateContactFlowResponse {
     pub flow_content_sha256: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `CreateContactFlowVersion` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateContactFlowVersionRequest {
     /// The ID of the Amazon Connect instance that the flow belongs to.
@@ -1922,15 +2309,19 @@ pub struct CreateContactFlowVersionRequest {
     pub last_modified_region: ::std::option::Option<::std::string::String>,
 }
 
+/// The output of the `CreateContactFlowVersion` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateContactFlowVersionResponse {
+    /// `ContactFlowArn`: a string.
     #[serde(rename = "ContactFlowArn", default, skip_serializing_if = "Option::is_none")]
     pub contact_flow_arn: ::std::option::Option<::std::string::String>,
+    /// `Version`: an integer, at least 1.
     #[serde(rename = "Version", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1))]
     pub version: ::std::option::Option<i64>,
 }
 
+/// The input of the `CreateContact` operation.
 #[derive(Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateContactRequest {
     /// The ID of the Amazon Connect instance that handles the contact.
@@ -2026,15 +2417,19 @@ impl ::std::fmt::Debug for CreateContactRequest {
     }
 }
 
+/// The output of the `CreateContact` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateContactResponse {
+    /// `ContactId`: a string, 1 to 256 characters.
     #[serde(rename = "ContactId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub contact_id: ::std::option::Option<::std::string::String>,
+    /// `ContactArn`: a string.
     #[serde(rename = "ContactArn", default, skip_serializing_if = "Option::is_none")]
     pub contact_arn: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `CreateDataTableAttribute` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateDataTableAttributeRequest {
     /// The ID of the Amazon Connect instance that the data table belongs to.
@@ -2064,18 +2459,23 @@ pub struct CreateDataTableAttributeRequest {
     pub validation: ::std::option::Option<Validation>,
 }
 
+/// The output of the `CreateDataTableAttribute` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateDataTableAttributeResponse {
+    /// `Name`: a string, 1 to 127 characters. Required.
     #[serde(rename = "Name")]
     #[schemars(length(min = 1, max = 127))]
     pub name: ::std::string::String,
+    /// `AttributeId`: a string, 1 to 256 characters.
     #[serde(rename = "AttributeId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub attribute_id: ::std::option::Option<::std::string::String>,
+    /// `LockVersion`: a `DataTableLockVersion` structure. Required.
     #[serde(rename = "LockVersion")]
     pub lock_version: DataTableLockVersion,
 }
 
+/// The input of the `CreateDataTable` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateDataTableRequest {
     /// The ID of the Amazon Connect instance in which to create the data table.
@@ -2107,17 +2507,22 @@ pub struct CreateDataTableRequest {
     >,
 }
 
+/// The output of the `CreateDataTable` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateDataTableResponse {
+    /// `Id`: a string, 1 to 256 characters. Required.
     #[serde(rename = "Id")]
     #[schemars(length(min = 1, max = 256))]
     pub id: ::std::string::String,
+    /// `Arn`: a string. Required.
     #[serde(rename = "Arn")]
     pub arn: ::std::string::String,
+    /// `LockVersion`: a `DataTableLockVersion` structure. Required.
     #[serde(rename = "LockVersion")]
     pub lock_version: DataTableLockVersion,
 }
 
+/// The input of the `CreateEmailAddress` operation.
 #[derive(Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateEmailAddressRequest {
     /// A description of the new email address.
@@ -2161,11 +2566,14 @@ impl ::std::fmt::Debug for CreateEmailAddressRequest {
     }
 }
 
+/// The output of the `CreateEmailAddress` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateEmailAddressResponse {
+    /// `EmailAddressId`: a string, 1 to 500 characters.
     #[serde(rename = "EmailAddressId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 500))]
     pub email_address_id: ::std::option::Option<::std::string::String>,
+    /// `EmailAddressArn`: a string, 1 to 500 characters.
     #[serde(
         rename = "EmailAddressArn",
         default,
@@ -2175,6 +2583,7 @@ pub struct CreateEmailAddressResponse {
     pub email_address_arn: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `CreateEvaluationForm` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateEvaluationFormRequest {
     /// The ID of the Amazon Connect instance in which to create the evaluation form.
@@ -2244,15 +2653,19 @@ pub struct CreateEvaluationFormRequest {
     >,
 }
 
+/// The output of the `CreateEvaluationForm` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateEvaluationFormResponse {
+    /// `EvaluationFormId`: a string, 1 to 500 characters. Required.
     #[serde(rename = "EvaluationFormId")]
     #[schemars(length(min = 1, max = 500))]
     pub evaluation_form_id: ::std::string::String,
+    /// `EvaluationFormArn`: a string. Required.
     #[serde(rename = "EvaluationFormArn")]
     pub evaluation_form_arn: ::std::string::String,
 }
 
+/// The input of the `CreateHoursOfOperationOverride` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateHoursOfOperationOverrideRequest {
     /// The ID of the Amazon Connect instance that the hours of operation belongs to.
@@ -2290,8 +2703,10 @@ pub struct CreateHoursOfOperationOverrideRequest {
     pub override_type: ::std::option::Option<OverrideType>,
 }
 
+/// The output of the `CreateHoursOfOperationOverride` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateHoursOfOperationOverrideResponse {
+    /// `HoursOfOperationOverrideId`: a string, 1 to 36 characters.
     #[serde(
         rename = "HoursOfOperationOverrideId",
         default,
@@ -2301,6 +2716,7 @@ pub struct CreateHoursOfOperationOverrideResponse {
     pub hours_of_operation_override_id: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `CreateHoursOfOperation` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateHoursOfOperationRequest {
     /// The ID of the Amazon Connect instance in which to create the hours of operation.
@@ -2340,14 +2756,17 @@ pub struct CreateHoursOfOperationRequest {
     >,
 }
 
+/// The output of the `CreateHoursOfOperation` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateHoursOfOperationResponse {
+    /// `HoursOfOperationId`: a string.
     #[serde(
         rename = "HoursOfOperationId",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub hours_of_operation_id: ::std::option::Option<::std::string::String>,
+    /// `HoursOfOperationArn`: a string.
     #[serde(
         rename = "HoursOfOperationArn",
         default,
@@ -2356,6 +2775,7 @@ pub struct CreateHoursOfOperationResponse {
     pub hours_of_operation_arn: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `CreateInstance` operation.
 #[derive(Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateInstanceRequest {
     /// A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.
@@ -2365,7 +2785,7 @@ pub struct CreateInstanceRequest {
     /// How users are managed, in Amazon Connect itself, through SAML federation, or in an existing AWS Directory Service directory.
     #[serde(rename = "IdentityManagementType")]
     pub identity_management_type: DirectoryType,
-    /// The instance's alias, which becomes part of its access URL; required unless a directory is used. The URL is https://ALIAS.my.connect.aws.
+    /// The instance's alias, which becomes part of its access URL; required unless a directory is used. The URL is <https://ALIAS.my.connect.aws>.
     #[serde(rename = "InstanceAlias", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 45))]
     pub instance_alias: ::std::option::Option<::std::string::String>,
@@ -2401,15 +2821,19 @@ impl ::std::fmt::Debug for CreateInstanceRequest {
     }
 }
 
+/// The output of the `CreateInstance` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateInstanceResponse {
+    /// `Id`: a string, 1 to 100 characters.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub id: ::std::option::Option<::std::string::String>,
+    /// `Arn`: a string.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `CreateIntegrationAssociation` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateIntegrationAssociationRequest {
     /// The ID of the Amazon Connect instance in which to create the integration association.
@@ -2449,8 +2873,10 @@ pub struct CreateIntegrationAssociationRequest {
     >,
 }
 
+/// The output of the `CreateIntegrationAssociation` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateIntegrationAssociationResponse {
+    /// `IntegrationAssociationId`: a string, 1 to 200 characters.
     #[serde(
         rename = "IntegrationAssociationId",
         default,
@@ -2458,6 +2884,7 @@ pub struct CreateIntegrationAssociationResponse {
     )]
     #[schemars(length(min = 1, max = 200))]
     pub integration_association_id: ::std::option::Option<::std::string::String>,
+    /// `IntegrationAssociationArn`: a string.
     #[serde(
         rename = "IntegrationAssociationArn",
         default,
@@ -2466,6 +2893,7 @@ pub struct CreateIntegrationAssociationResponse {
     pub integration_association_arn: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `CreateNotification` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateNotificationRequest {
     /// The ID of the Amazon Connect instance in which to create the notification.
@@ -2508,15 +2936,19 @@ pub struct CreateNotificationRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The output of the `CreateNotification` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateNotificationResponse {
+    /// `NotificationId`: a string, 1 to 256 characters. Required.
     #[serde(rename = "NotificationId")]
     #[schemars(length(min = 1, max = 256))]
     pub notification_id: ::std::string::String,
+    /// `NotificationArn`: a string. Required.
     #[serde(rename = "NotificationArn")]
     pub notification_arn: ::std::string::String,
 }
 
+/// The input of the `CreateParticipant` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateParticipantRequest {
     /// The ID of the Amazon Connect instance in which to create the participant.
@@ -2536,19 +2968,23 @@ pub struct CreateParticipantRequest {
     pub participant_details: ParticipantDetailsToAdd,
 }
 
+/// The output of the `CreateParticipant` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateParticipantResponse {
+    /// `ParticipantCredentials`: a `ParticipantTokenCredentials` structure.
     #[serde(
         rename = "ParticipantCredentials",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub participant_credentials: ::std::option::Option<ParticipantTokenCredentials>,
+    /// `ParticipantId`: a string, 1 to 256 characters.
     #[serde(rename = "ParticipantId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub participant_id: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `CreatePersistentContactAssociation` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreatePersistentContactAssociationRequest {
     /// The ID of the Amazon Connect instance in which to create the persistent contact association.
@@ -2572,8 +3008,10 @@ pub struct CreatePersistentContactAssociationRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The output of the `CreatePersistentContactAssociation` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreatePersistentContactAssociationResponse {
+    /// `ContinuedFromContactId`: a string, 1 to 256 characters.
     #[serde(
         rename = "ContinuedFromContactId",
         default,
@@ -2583,6 +3021,7 @@ pub struct CreatePersistentContactAssociationResponse {
     pub continued_from_contact_id: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `CreatePredefinedAttribute` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreatePredefinedAttributeRequest {
     /// The ID of the Amazon Connect instance in which to create the predefined attribute.
@@ -2611,6 +3050,7 @@ pub struct CreatePredefinedAttributeRequest {
     >,
 }
 
+/// The input of the `CreatePrompt` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreatePromptRequest {
     /// The ID of the Amazon Connect instance in which to create the prompt.
@@ -2637,15 +3077,19 @@ pub struct CreatePromptRequest {
     >,
 }
 
+/// The output of the `CreatePrompt` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreatePromptResponse {
+    /// `PromptARN`: a string.
     #[serde(rename = "PromptARN", default, skip_serializing_if = "Option::is_none")]
     pub prompt_arn: ::std::option::Option<::std::string::String>,
+    /// `PromptId`: a string, 1 to 256 characters.
     #[serde(rename = "PromptId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub prompt_id: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `CreatePushNotificationRegistration` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreatePushNotificationRegistrationRequest {
     /// The ID of the Amazon Connect instance in which to create the push notification registration.
@@ -2671,13 +3115,16 @@ pub struct CreatePushNotificationRegistrationRequest {
     pub contact_configuration: ContactConfiguration,
 }
 
+/// The output of the `CreatePushNotificationRegistration` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreatePushNotificationRegistrationResponse {
+    /// `RegistrationId`: a string, 1 to 256 characters. Required.
     #[serde(rename = "RegistrationId")]
     #[schemars(length(min = 1, max = 256))]
     pub registration_id: ::std::string::String,
 }
 
+/// The input of the `CreateQueue` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateQueueRequest {
     /// The ID of the Amazon Connect instance in which to create the queue.
@@ -2739,14 +3186,18 @@ pub struct CreateQueueRequest {
     >,
 }
 
+/// The output of the `CreateQueue` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateQueueResponse {
+    /// `QueueArn`: a string.
     #[serde(rename = "QueueArn", default, skip_serializing_if = "Option::is_none")]
     pub queue_arn: ::std::option::Option<::std::string::String>,
+    /// `QueueId`: a string.
     #[serde(rename = "QueueId", default, skip_serializing_if = "Option::is_none")]
     pub queue_id: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `CreateQuickConnect` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateQuickConnectRequest {
     /// The ID of the Amazon Connect instance in which to create the quick connect.
@@ -2772,18 +3223,22 @@ pub struct CreateQuickConnectRequest {
     >,
 }
 
+/// The output of the `CreateQuickConnect` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateQuickConnectResponse {
+    /// `QuickConnectARN`: a string.
     #[serde(
         rename = "QuickConnectARN",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub quick_connect_arn: ::std::option::Option<::std::string::String>,
+    /// `QuickConnectId`: a string.
     #[serde(rename = "QuickConnectId", default, skip_serializing_if = "Option::is_none")]
     pub quick_connect_id: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `CreateRoutingProfile` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateRoutingProfileRequest {
     /// The ID of the Amazon Connect instance in which to create the routing profile.
@@ -2833,14 +3288,17 @@ pub struct CreateRoutingProfileRequest {
     pub agent_availability_timer: ::std::option::Option<AgentAvailabilityTimer>,
 }
 
+/// The output of the `CreateRoutingProfile` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateRoutingProfileResponse {
+    /// `RoutingProfileArn`: a string.
     #[serde(
         rename = "RoutingProfileArn",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub routing_profile_arn: ::std::option::Option<::std::string::String>,
+    /// `RoutingProfileId`: a string.
     #[serde(
         rename = "RoutingProfileId",
         default,
@@ -2849,6 +3307,7 @@ pub struct CreateRoutingProfileResponse {
     pub routing_profile_id: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `CreateRule` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateRuleRequest {
     /// The ID of the Amazon Connect instance in which to create the rule.
@@ -2877,15 +3336,19 @@ pub struct CreateRuleRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The output of the `CreateRule` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateRuleResponse {
+    /// `RuleArn`: a string. Required.
     #[serde(rename = "RuleArn")]
     pub rule_arn: ::std::string::String,
+    /// `RuleId`: a string, 1 to 256 characters. Required.
     #[serde(rename = "RuleId")]
     #[schemars(length(min = 1, max = 256))]
     pub rule_id: ::std::string::String,
 }
 
+/// The input of the `CreateSecurityProfile` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateSecurityProfileRequest {
     /// The name of the new security profile.
@@ -2971,14 +3434,17 @@ pub struct CreateSecurityProfileRequest {
     >,
 }
 
+/// The output of the `CreateSecurityProfile` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateSecurityProfileResponse {
+    /// `SecurityProfileId`: a string.
     #[serde(
         rename = "SecurityProfileId",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub security_profile_id: ::std::option::Option<::std::string::String>,
+    /// `SecurityProfileArn`: a string.
     #[serde(
         rename = "SecurityProfileArn",
         default,
@@ -2987,6 +3453,7 @@ pub struct CreateSecurityProfileResponse {
     pub security_profile_arn: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `CreateTaskTemplate` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateTaskTemplateRequest {
     /// The ID of the Amazon Connect instance in which to create the task template.
@@ -3031,16 +3498,20 @@ pub struct CreateTaskTemplateRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The output of the `CreateTaskTemplate` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateTaskTemplateResponse {
+    /// `Id`: a string, 1 to 500 characters. Required.
     #[serde(rename = "Id")]
     #[schemars(length(min = 1, max = 500))]
     pub id: ::std::string::String,
+    /// `Arn`: a string, 1 to 500 characters. Required.
     #[serde(rename = "Arn")]
     #[schemars(length(min = 1, max = 500))]
     pub arn: ::std::string::String,
 }
 
+/// The input of the `CreateTestCase` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateTestCaseRequest {
     /// The ID of the Amazon Connect instance in which to create the test case.
@@ -3096,15 +3567,19 @@ pub struct CreateTestCaseRequest {
     pub last_modified_region: ::std::option::Option<::std::string::String>,
 }
 
+/// The output of the `CreateTestCase` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateTestCaseResponse {
+    /// `TestCaseId`: a string, 0 to 500 characters.
     #[serde(rename = "TestCaseId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub test_case_id: ::std::option::Option<::std::string::String>,
+    /// `TestCaseArn`: a string.
     #[serde(rename = "TestCaseArn", default, skip_serializing_if = "Option::is_none")]
     pub test_case_arn: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `CreateTrafficDistributionGroup` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateTrafficDistributionGroupRequest {
     /// The name of the new traffic distribution group.
@@ -3131,14 +3606,18 @@ pub struct CreateTrafficDistributionGroupRequest {
     >,
 }
 
+/// The output of the `CreateTrafficDistributionGroup` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateTrafficDistributionGroupResponse {
+    /// `Id`: a string.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// `Arn`: a string.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `CreateUseCase` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateUseCaseRequest {
     /// The ID of the Amazon Connect instance in which to create the use case.
@@ -3160,15 +3639,19 @@ pub struct CreateUseCaseRequest {
     >,
 }
 
+/// The output of the `CreateUseCase` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateUseCaseResponse {
+    /// `UseCaseId`: a string, 1 to 200 characters.
     #[serde(rename = "UseCaseId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 200))]
     pub use_case_id: ::std::option::Option<::std::string::String>,
+    /// `UseCaseArn`: a string.
     #[serde(rename = "UseCaseArn", default, skip_serializing_if = "Option::is_none")]
     pub use_case_arn: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `CreateUserHierarchyGroup` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateUserHierarchyGroupRequest {
     /// The name of the new hierarchy group.
@@ -3189,14 +3672,17 @@ pub struct CreateUserHierarchyGroupRequest {
     >,
 }
 
+/// The output of the `CreateUserHierarchyGroup` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateUserHierarchyGroupResponse {
+    /// `HierarchyGroupId`: a string.
     #[serde(
         rename = "HierarchyGroupId",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub hierarchy_group_id: ::std::option::Option<::std::string::String>,
+    /// `HierarchyGroupArn`: a string.
     #[serde(
         rename = "HierarchyGroupArn",
         default,
@@ -3205,6 +3691,7 @@ pub struct CreateUserHierarchyGroupResponse {
     pub hierarchy_group_arn: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `CreateUser` operation.
 #[derive(Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateUserRequest {
     /// The user's sign-in name; with SAML it must match the identity provider's name for the user.
@@ -3316,14 +3803,18 @@ impl ::std::fmt::Debug for CreateUserRequest {
     }
 }
 
+/// The output of the `CreateUser` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateUserResponse {
+    /// `UserId`: a string.
     #[serde(rename = "UserId", default, skip_serializing_if = "Option::is_none")]
     pub user_id: ::std::option::Option<::std::string::String>,
+    /// `UserArn`: a string.
     #[serde(rename = "UserArn", default, skip_serializing_if = "Option::is_none")]
     pub user_arn: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `CreateView` operation.
 #[derive(Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateViewRequest {
     /// The ID of the Amazon Connect instance in which to create the view.
@@ -3370,12 +3861,15 @@ impl ::std::fmt::Debug for CreateViewRequest {
     }
 }
 
+/// The output of the `CreateView` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateViewResponse {
+    /// `View`: a `View` structure.
     #[serde(rename = "View", default, skip_serializing_if = "Option::is_none")]
     pub view: ::std::option::Option<View>,
 }
 
+/// The input of the `CreateViewVersion` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateViewVersionRequest {
     /// The ID of the Amazon Connect instance that the view belongs to.
@@ -3404,12 +3898,15 @@ pub struct CreateViewVersionRequest {
     pub view_content_sha256: ::std::option::Option<::std::string::String>,
 }
 
+/// The output of the `CreateViewVersion` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateViewVersionResponse {
+    /// `View`: a `View` structure.
     #[serde(rename = "View", default, skip_serializing_if = "Option::is_none")]
     pub view: ::std::option::Option<View>,
 }
 
+/// The input of the `CreateVocabulary` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateVocabularyRequest {
     /// A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.
@@ -3439,17 +3936,22 @@ pub struct CreateVocabularyRequest {
     >,
 }
 
+/// The output of the `CreateVocabulary` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateVocabularyResponse {
+    /// `VocabularyArn`: a string. Required.
     #[serde(rename = "VocabularyArn")]
     pub vocabulary_arn: ::std::string::String,
+    /// `VocabularyId`: a string, 1 to 500 characters. Required.
     #[serde(rename = "VocabularyId")]
     #[schemars(length(min = 1, max = 500))]
     pub vocabulary_id: ::std::string::String,
+    /// `State`: one of the values of `VocabularyState`. Required.
     #[serde(rename = "State")]
     pub state: VocabularyState,
 }
 
+/// The input of the `CreateWorkspacePage` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateWorkspacePageRequest {
     /// The ID of the Amazon Connect instance that the workspace belongs to.
@@ -3477,9 +3979,11 @@ pub struct CreateWorkspacePageRequest {
     pub input_data: ::std::option::Option<::std::string::String>,
 }
 
+/// The output of the `CreateWorkspacePage` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateWorkspacePageResponse {}
 
+/// The input of the `CreateWorkspace` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateWorkspaceRequest {
     /// The ID of the Amazon Connect instance in which to create the workspace.
@@ -3509,35 +4013,46 @@ pub struct CreateWorkspaceRequest {
     >,
 }
 
+/// The output of the `CreateWorkspace` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateWorkspaceResponse {
+    /// `WorkspaceId`: a string, 1 to 256 characters. Required.
     #[serde(rename = "WorkspaceId")]
     #[schemars(length(min = 1, max = 256))]
     pub workspace_id: ::std::string::String,
+    /// `WorkspaceArn`: a string. Required.
     #[serde(rename = "WorkspaceArn")]
     pub workspace_arn: ::std::string::String,
 }
 
+/// A union (exactly one member is set) of the Connect API, held by `AttachedFile`, `GetAttachedFileResponse`, `StartAttachedFileUploadRequest` and 1 more.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub enum CreatedByInfo {
+    /// `ConnectUserArn`: a string.
     #[serde(rename = "ConnectUserArn")]
     ConnectUserArn(::std::string::String),
+    /// `AWSIdentityArn`: a string.
     #[serde(rename = "AWSIdentityArn")]
     AwsIdentityArn(::std::string::String),
 }
 
+/// A structure of the Connect API, held by `GetFederationTokenResponse`.
 #[derive(Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Credentials {
+    /// `AccessToken`: a string. Sensitive: redacted from `Debug`.
     #[serde(rename = "AccessToken", default, skip_serializing_if = "Option::is_none")]
     pub access_token: ::std::option::Option<::std::string::String>,
+    /// `AccessTokenExpiration`: a timestamp.
     #[serde(
         rename = "AccessTokenExpiration",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub access_token_expiration: ::std::option::Option<crate::value::Timestamp>,
+    /// `RefreshToken`: a string. Sensitive: redacted from `Debug`.
     #[serde(rename = "RefreshToken", default, skip_serializing_if = "Option::is_none")]
     pub refresh_token: ::std::option::Option<::std::string::String>,
+    /// `RefreshTokenExpiration`: a timestamp.
     #[serde(
         rename = "RefreshTokenExpiration",
         default,
@@ -3557,30 +4072,40 @@ impl ::std::fmt::Debug for Credentials {
     }
 }
 
+/// A structure of the Connect API, held by `MediaConcurrency`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CrossChannelBehavior {
+    /// `BehaviorType`: one of the values of `BehaviorType`. Required.
     #[serde(rename = "BehaviorType")]
     pub behavior_type: BehaviorType,
 }
 
+/// A structure of the Connect API, held by `CurrentMetricData`, `GetCurrentMetricDataRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CurrentMetric {
+    /// `Name`: one of the values of `CurrentMetricName`.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: ::std::option::Option<CurrentMetricName>,
+    /// `MetricId`: a string.
     #[serde(rename = "MetricId", default, skip_serializing_if = "Option::is_none")]
     pub metric_id: ::std::option::Option<::std::string::String>,
+    /// `Unit`: one of the values of `Unit`.
     #[serde(rename = "Unit", default, skip_serializing_if = "Option::is_none")]
     pub unit: ::std::option::Option<Unit>,
 }
 
+/// A structure of the Connect API, held by `CurrentMetricResult`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CurrentMetricData {
+    /// `Metric`: a `CurrentMetric` structure.
     #[serde(rename = "Metric", default, skip_serializing_if = "Option::is_none")]
     pub metric: ::std::option::Option<CurrentMetric>,
+    /// `Value`: a number.
     #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: ::std::option::Option<f64>,
 }
 
+/// 14 allowed values, held by `CurrentMetric`, `CurrentMetricSortCriteria`.
 #[derive(
     Debug,
     Clone,
@@ -3596,74 +4121,102 @@ pub struct CurrentMetricData {
 )]
 
 pub enum CurrentMetricName {
+    /// The value `AGENTS_ONLINE`.
     #[serde(rename = "AGENTS_ONLINE")]
     AgentsOnline,
+    /// The value `AGENTS_AVAILABLE`.
     #[serde(rename = "AGENTS_AVAILABLE")]
     AgentsAvailable,
+    /// The value `AGENTS_ON_CALL`.
     #[serde(rename = "AGENTS_ON_CALL")]
     AgentsOnCall,
+    /// The value `AGENTS_NON_PRODUCTIVE`.
     #[serde(rename = "AGENTS_NON_PRODUCTIVE")]
     AgentsNonProductive,
+    /// The value `AGENTS_AFTER_CONTACT_WORK`.
     #[serde(rename = "AGENTS_AFTER_CONTACT_WORK")]
     AgentsAfterContactWork,
+    /// The value `AGENTS_ERROR`.
     #[serde(rename = "AGENTS_ERROR")]
     AgentsError,
+    /// The value `AGENTS_STAFFED`.
     #[serde(rename = "AGENTS_STAFFED")]
     AgentsStaffed,
+    /// The value `CONTACTS_IN_QUEUE`.
     #[serde(rename = "CONTACTS_IN_QUEUE")]
     ContactsInQueue,
+    /// The value `OLDEST_CONTACT_AGE`.
     #[serde(rename = "OLDEST_CONTACT_AGE")]
     OldestContactAge,
+    /// The value `CONTACTS_SCHEDULED`.
     #[serde(rename = "CONTACTS_SCHEDULED")]
     ContactsScheduled,
+    /// The value `AGENTS_ON_CONTACT`.
     #[serde(rename = "AGENTS_ON_CONTACT")]
     AgentsOnContact,
+    /// The value `SLOTS_ACTIVE`.
     #[serde(rename = "SLOTS_ACTIVE")]
     SlotsActive,
+    /// The value `SLOTS_AVAILABLE`.
     #[serde(rename = "SLOTS_AVAILABLE")]
     SlotsAvailable,
+    /// The value `ESTIMATED_WAIT_TIME`.
     #[serde(rename = "ESTIMATED_WAIT_TIME")]
     EstimatedWaitTime,
 }
 
+/// A structure of the Connect API, held by `GetCurrentMetricDataResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CurrentMetricResult {
+    /// `Dimensions`: a `Dimensions` structure.
     #[serde(rename = "Dimensions", default, skip_serializing_if = "Option::is_none")]
     pub dimensions: ::std::option::Option<Dimensions>,
+    /// `Collections`: a list of `CurrentMetricData`.
     #[serde(rename = "Collections", default, skip_serializing_if = "Option::is_none")]
     pub collections: ::std::option::Option<::std::vec::Vec<CurrentMetricData>>,
 }
 
+/// A structure of the Connect API, held by `GetCurrentMetricDataRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CurrentMetricSortCriteria {
+    /// `SortByMetric`: one of the values of `CurrentMetricName`.
     #[serde(rename = "SortByMetric", default, skip_serializing_if = "Option::is_none")]
     pub sort_by_metric: ::std::option::Option<CurrentMetricName>,
+    /// `SortOrder`: one of the values of `SortOrder`.
     #[serde(rename = "SortOrder", default, skip_serializing_if = "Option::is_none")]
     pub sort_order: ::std::option::Option<SortOrder>,
 }
 
+/// A structure of the Connect API, held by `Contact`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Customer {
+    /// `DeviceInfo`: a `DeviceInfo` structure.
     #[serde(rename = "DeviceInfo", default, skip_serializing_if = "Option::is_none")]
     pub device_info: ::std::option::Option<DeviceInfo>,
+    /// `Capabilities`: a `ParticipantCapabilities` structure.
     #[serde(rename = "Capabilities", default, skip_serializing_if = "Option::is_none")]
     pub capabilities: ::std::option::Option<ParticipantCapabilities>,
 }
 
+/// A structure of the Connect API, held by `QualityMetrics`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CustomerQualityMetrics {
+    /// `Audio`: a `AudioQualityMetricsInfo` structure.
     #[serde(rename = "Audio", default, skip_serializing_if = "Option::is_none")]
     pub audio: ::std::option::Option<AudioQualityMetricsInfo>,
 }
 
+/// A structure of the Connect API, held by `Contact`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CustomerVoiceActivity {
+    /// `GreetingStartTimestamp`: a timestamp.
     #[serde(
         rename = "GreetingStartTimestamp",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub greeting_start_timestamp: ::std::option::Option<crate::value::Timestamp>,
+    /// `GreetingEndTimestamp`: a timestamp.
     #[serde(
         rename = "GreetingEndTimestamp",
         default,

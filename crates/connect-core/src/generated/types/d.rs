@@ -7,28 +7,38 @@ use super::*;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+/// A structure of the Connect API, held by `DescribeDataTableResponse`, `SearchDataTablesResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DataTable {
+    /// `Name`: a string, 1 to 127 characters. Required.
     #[serde(rename = "Name")]
     #[schemars(length(min = 1, max = 127))]
     pub name: ::std::string::String,
+    /// `Id`: a string, 1 to 256 characters. Required.
     #[serde(rename = "Id")]
     #[schemars(length(min = 1, max = 256))]
     pub id: ::std::string::String,
+    /// `Arn`: a string. Required.
     #[serde(rename = "Arn")]
     pub arn: ::std::string::String,
+    /// `TimeZone`: a string. Required.
     #[serde(rename = "TimeZone")]
     pub time_zone: ::std::string::String,
+    /// `Description`: a string, 0 to 250 characters.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 250))]
     pub description: ::std::option::Option<::std::string::String>,
+    /// `ValueLockLevel`: one of the values of `DataTableLockLevel`.
     #[serde(rename = "ValueLockLevel", default, skip_serializing_if = "Option::is_none")]
     pub value_lock_level: ::std::option::Option<DataTableLockLevel>,
+    /// `LockVersion`: a `DataTableLockVersion` structure.
     #[serde(rename = "LockVersion", default, skip_serializing_if = "Option::is_none")]
     pub lock_version: ::std::option::Option<DataTableLockVersion>,
+    /// `Version`: a string, 0 to 128 characters.
     #[serde(rename = "Version", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 128))]
     pub version: ::std::option::Option<::std::string::String>,
+    /// `VersionDescription`: a string, 0 to 250 characters.
     #[serde(
         rename = "VersionDescription",
         default,
@@ -36,18 +46,23 @@ pub struct DataTable {
     )]
     #[schemars(length(min = 0, max = 250))]
     pub version_description: ::std::option::Option<::std::string::String>,
+    /// `Status`: one of the values of `DataTableStatus`.
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: ::std::option::Option<DataTableStatus>,
+    /// `CreatedTime`: a timestamp.
     #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: ::std::option::Option<crate::value::Timestamp>,
+    /// `LastModifiedTime`: a timestamp. Required.
     #[serde(rename = "LastModifiedTime")]
     pub last_modified_time: crate::value::Timestamp,
+    /// `LastModifiedRegion`: a string.
     #[serde(
         rename = "LastModifiedRegion",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_region: ::std::option::Option<::std::string::String>,
+    /// `Tags`: a map from strings to strings, 1 to 50 entries.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
@@ -55,8 +70,10 @@ pub struct DataTable {
     >,
 }
 
+/// A structure of the Connect API, held by `GranularAccessControlConfiguration`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DataTableAccessControlConfiguration {
+    /// `PrimaryAttributeAccessControlConfiguration`: a `PrimaryAttributeAccessControlConfigurationItem` structure.
     #[serde(
         rename = "PrimaryAttributeAccessControlConfiguration",
         default,
@@ -67,47 +84,61 @@ pub struct DataTableAccessControlConfiguration {
     >,
 }
 
+/// A structure of the Connect API, held by `DescribeDataTableAttributeResponse`, `ListDataTableAttributesResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DataTableAttribute {
+    /// `AttributeId`: a string, 1 to 256 characters.
     #[serde(rename = "AttributeId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub attribute_id: ::std::option::Option<::std::string::String>,
+    /// `Name`: a string, 1 to 127 characters. Required.
     #[serde(rename = "Name")]
     #[schemars(length(min = 1, max = 127))]
     pub name: ::std::string::String,
+    /// `ValueType`: one of the values of `DataTableAttributeValueType`. Required.
     #[serde(rename = "ValueType")]
     pub value_type: DataTableAttributeValueType,
+    /// `Description`: a string, 0 to 250 characters.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 250))]
     pub description: ::std::option::Option<::std::string::String>,
+    /// `DataTableId`: a string, 1 to 256 characters.
     #[serde(rename = "DataTableId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub data_table_id: ::std::option::Option<::std::string::String>,
+    /// `DataTableArn`: a string.
     #[serde(rename = "DataTableArn", default, skip_serializing_if = "Option::is_none")]
     pub data_table_arn: ::std::option::Option<::std::string::String>,
+    /// `Primary`: a boolean.
     #[serde(rename = "Primary", default, skip_serializing_if = "Option::is_none")]
     pub primary: ::std::option::Option<bool>,
+    /// `Version`: a string, 0 to 128 characters.
     #[serde(rename = "Version", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 128))]
     pub version: ::std::option::Option<::std::string::String>,
+    /// `LockVersion`: a `DataTableLockVersion` structure.
     #[serde(rename = "LockVersion", default, skip_serializing_if = "Option::is_none")]
     pub lock_version: ::std::option::Option<DataTableLockVersion>,
+    /// `LastModifiedTime`: a timestamp.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
+    /// `LastModifiedRegion`: a string.
     #[serde(
         rename = "LastModifiedRegion",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_region: ::std::option::Option<::std::string::String>,
+    /// `Validation`: a `Validation` structure.
     #[serde(rename = "Validation", default, skip_serializing_if = "Option::is_none")]
     pub validation: ::std::option::Option<Validation>,
 }
 
+/// 5 allowed values, held by `CreateDataTableAttributeRequest`, `DataTableAttribute`, `DataTableEvaluatedValue` and 2 more.
 #[derive(
     Debug,
     Clone,
@@ -123,49 +154,67 @@ pub struct DataTableAttribute {
 )]
 
 pub enum DataTableAttributeValueType {
+    /// The value `TEXT`.
     #[serde(rename = "TEXT")]
     Text,
+    /// The value `NUMBER`.
     #[serde(rename = "NUMBER")]
     Number,
+    /// The value `BOOLEAN`.
     #[serde(rename = "BOOLEAN")]
     Boolean,
+    /// The value `TEXT_LIST`.
     #[serde(rename = "TEXT_LIST")]
     TextList,
+    /// The value `NUMBER_LIST`.
     #[serde(rename = "NUMBER_LIST")]
     NumberList,
 }
 
+/// A structure of the Connect API, held by `BatchDeleteDataTableValueRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DataTableDeleteValueIdentifier {
+    /// `PrimaryValues`: a list of `PrimaryValue`.
     #[serde(rename = "PrimaryValues", default, skip_serializing_if = "Option::is_none")]
     pub primary_values: ::std::option::Option<::std::vec::Vec<PrimaryValue>>,
+    /// `AttributeName`: a string, 1 to 127 characters. Required.
     #[serde(rename = "AttributeName")]
     #[schemars(length(min = 1, max = 127))]
     pub attribute_name: ::std::string::String,
+    /// `LockVersion`: a `DataTableLockVersion` structure. Required.
     #[serde(rename = "LockVersion")]
     pub lock_version: DataTableLockVersion,
 }
 
+/// A structure of the Connect API, held by `EvaluateDataTableValuesResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DataTableEvaluatedValue {
+    /// `RecordId`: a string, 1 to 256 characters. Required.
     #[serde(rename = "RecordId")]
     #[schemars(length(min = 1, max = 256))]
     pub record_id: ::std::string::String,
+    /// `PrimaryValues`: a list of `PrimaryValue`. Required.
     #[serde(rename = "PrimaryValues")]
     pub primary_values: ::std::vec::Vec<PrimaryValue>,
+    /// `AttributeName`: a string, 1 to 127 characters. Required.
     #[serde(rename = "AttributeName")]
     #[schemars(length(min = 1, max = 127))]
     pub attribute_name: ::std::string::String,
+    /// `ValueType`: one of the values of `DataTableAttributeValueType`. Required.
     #[serde(rename = "ValueType")]
     pub value_type: DataTableAttributeValueType,
+    /// `Found`: a boolean. Required.
     #[serde(rename = "Found")]
     pub found: bool,
+    /// `Error`: a boolean. Required.
     #[serde(rename = "Error")]
     pub error: bool,
+    /// `EvaluatedValue`: a string. Required.
     #[serde(rename = "EvaluatedValue")]
     pub evaluated_value: ::std::string::String,
 }
 
+/// 5 allowed values, held by `CreateDataTableRequest`, `DataTable`, `UpdateDataTableMetadataRequest`.
 #[derive(
     Debug,
     Clone,
@@ -181,36 +230,50 @@ pub struct DataTableEvaluatedValue {
 )]
 
 pub enum DataTableLockLevel {
+    /// The value `NONE`.
     #[serde(rename = "NONE")]
     None,
+    /// The value `DATA_TABLE`.
     #[serde(rename = "DATA_TABLE")]
     DataTable,
+    /// The value `PRIMARY_VALUE`.
     #[serde(rename = "PRIMARY_VALUE")]
     PrimaryValue,
+    /// The value `ATTRIBUTE`.
     #[serde(rename = "ATTRIBUTE")]
     Attribute,
+    /// The value `VALUE`.
     #[serde(rename = "VALUE")]
     Value,
 }
 
+/// A structure of the Connect API, held by `BatchCreateDataTableValueSuccessResult`, `BatchDeleteDataTableValueSuccessResult`, `BatchDescribeDataTableValueSuccessResult` and 13 more.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DataTableLockVersion {
+    /// `DataTable`: a string.
     #[serde(rename = "DataTable", default, skip_serializing_if = "Option::is_none")]
     pub data_table: ::std::option::Option<::std::string::String>,
+    /// `Attribute`: a string.
     #[serde(rename = "Attribute", default, skip_serializing_if = "Option::is_none")]
     pub attribute: ::std::option::Option<::std::string::String>,
+    /// `PrimaryValues`: a string.
     #[serde(rename = "PrimaryValues", default, skip_serializing_if = "Option::is_none")]
     pub primary_values: ::std::option::Option<::std::string::String>,
+    /// `Value`: a string.
     #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `DataTableSearchCriteria`, `SearchDataTablesRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DataTableSearchCriteria {
+    /// `OrConditions`: a list of `DataTableSearchCriteria`.
     #[serde(rename = "OrConditions", default, skip_serializing_if = "Option::is_none")]
     pub or_conditions: ::std::option::Option<::std::vec::Vec<DataTableSearchCriteria>>,
+    /// `AndConditions`: a list of `DataTableSearchCriteria`.
     #[serde(rename = "AndConditions", default, skip_serializing_if = "Option::is_none")]
     pub and_conditions: ::std::option::Option<::std::vec::Vec<DataTableSearchCriteria>>,
+    /// `StringCondition`: a `StringCondition` structure.
     #[serde(
         rename = "StringCondition",
         default,
@@ -219,8 +282,10 @@ pub struct DataTableSearchCriteria {
     pub string_condition: ::std::option::Option<StringCondition>,
 }
 
+/// A structure of the Connect API, held by `SearchDataTablesRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DataTableSearchFilter {
+    /// `AttributeFilter`: a `ControlPlaneAttributeFilter` structure.
     #[serde(
         rename = "AttributeFilter",
         default,
@@ -229,6 +294,7 @@ pub struct DataTableSearchFilter {
     pub attribute_filter: ::std::option::Option<ControlPlaneAttributeFilter>,
 }
 
+/// 1 allowed values, held by `CreateDataTableRequest`, `DataTable`.
 #[derive(
     Debug,
     Clone,
@@ -244,26 +310,33 @@ pub struct DataTableSearchFilter {
 )]
 
 pub enum DataTableStatus {
+    /// The value `PUBLISHED`.
     #[serde(rename = "PUBLISHED")]
     Published,
 }
 
+/// A structure of the Connect API, held by `ListDataTablesResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DataTableSummary {
+    /// `Name`: a string, 1 to 127 characters.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 127))]
     pub name: ::std::option::Option<::std::string::String>,
+    /// `Id`: a string, 1 to 256 characters.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub id: ::std::option::Option<::std::string::String>,
+    /// `Arn`: a string.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
+    /// `LastModifiedTime`: a timestamp.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
+    /// `LastModifiedRegion`: a string.
     #[serde(
         rename = "LastModifiedRegion",
         default,
@@ -272,23 +345,30 @@ pub struct DataTableSummary {
     pub last_modified_region: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `BatchCreateDataTableValueRequest`, `BatchUpdateDataTableValueRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DataTableValue {
+    /// `PrimaryValues`: a list of `PrimaryValue`.
     #[serde(rename = "PrimaryValues", default, skip_serializing_if = "Option::is_none")]
     pub primary_values: ::std::option::Option<::std::vec::Vec<PrimaryValue>>,
+    /// `AttributeName`: a string, 1 to 127 characters. Required.
     #[serde(rename = "AttributeName")]
     #[schemars(length(min = 1, max = 127))]
     pub attribute_name: ::std::string::String,
+    /// `Value`: a string. Required.
     #[serde(rename = "Value")]
     pub value: ::std::string::String,
+    /// `LockVersion`: a `DataTableLockVersion` structure.
     #[serde(rename = "LockVersion", default, skip_serializing_if = "Option::is_none")]
     pub lock_version: ::std::option::Option<DataTableLockVersion>,
+    /// `LastModifiedTime`: a timestamp.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
+    /// `LastModifiedRegion`: a string.
     #[serde(
         rename = "LastModifiedRegion",
         default,
@@ -297,48 +377,64 @@ pub struct DataTableValue {
     pub last_modified_region: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `EvaluateDataTableValuesRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DataTableValueEvaluationSet {
+    /// `PrimaryValues`: a list of `PrimaryValue`.
     #[serde(rename = "PrimaryValues", default, skip_serializing_if = "Option::is_none")]
     pub primary_values: ::std::option::Option<::std::vec::Vec<PrimaryValue>>,
+    /// `AttributeNames`: a list of strings. Required.
     #[serde(rename = "AttributeNames")]
     pub attribute_names: ::std::vec::Vec<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `BatchDescribeDataTableValueRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DataTableValueIdentifier {
+    /// `PrimaryValues`: a list of `PrimaryValue`.
     #[serde(rename = "PrimaryValues", default, skip_serializing_if = "Option::is_none")]
     pub primary_values: ::std::option::Option<::std::vec::Vec<PrimaryValue>>,
+    /// `AttributeName`: a string, 1 to 127 characters. Required.
     #[serde(rename = "AttributeName")]
     #[schemars(length(min = 1, max = 127))]
     pub attribute_name: ::std::string::String,
 }
 
+/// A structure of the Connect API, held by `ListDataTableValuesResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DataTableValueSummary {
+    /// `RecordId`: a string, 1 to 256 characters.
     #[serde(rename = "RecordId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub record_id: ::std::option::Option<::std::string::String>,
+    /// `AttributeId`: a string, 1 to 256 characters.
     #[serde(rename = "AttributeId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub attribute_id: ::std::option::Option<::std::string::String>,
+    /// `PrimaryValues`: a list of `PrimaryValueResponse`. Required.
     #[serde(rename = "PrimaryValues")]
     pub primary_values: ::std::vec::Vec<PrimaryValueResponse>,
+    /// `AttributeName`: a string, 1 to 127 characters. Required.
     #[serde(rename = "AttributeName")]
     #[schemars(length(min = 1, max = 127))]
     pub attribute_name: ::std::string::String,
+    /// `ValueType`: one of the values of `DataTableAttributeValueType`. Required.
     #[serde(rename = "ValueType")]
     pub value_type: DataTableAttributeValueType,
+    /// `Value`: a string. Required.
     #[serde(rename = "Value")]
     pub value: ::std::string::String,
+    /// `LockVersion`: a `DataTableLockVersion` structure.
     #[serde(rename = "LockVersion", default, skip_serializing_if = "Option::is_none")]
     pub lock_version: ::std::option::Option<DataTableLockVersion>,
+    /// `LastModifiedTime`: a timestamp.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
+    /// `LastModifiedRegion`: a string.
     #[serde(
         rename = "LastModifiedRegion",
         default,
@@ -347,6 +443,7 @@ pub struct DataTableValueSummary {
     pub last_modified_region: ::std::option::Option<::std::string::String>,
 }
 
+/// 5 allowed values, held by `DateCondition`.
 #[derive(
     Debug,
     Clone,
@@ -362,38 +459,51 @@ pub struct DataTableValueSummary {
 )]
 
 pub enum DateComparisonType {
+    /// The value `GREATER_THAN`.
     #[serde(rename = "GREATER_THAN")]
     GreaterThan,
+    /// The value `LESS_THAN`.
     #[serde(rename = "LESS_THAN")]
     LessThan,
+    /// The value `GREATER_THAN_OR_EQUAL_TO`.
     #[serde(rename = "GREATER_THAN_OR_EQUAL_TO")]
     GreaterThanOrEqualTo,
+    /// The value `LESS_THAN_OR_EQUAL_TO`.
     #[serde(rename = "LESS_THAN_OR_EQUAL_TO")]
     LessThanOrEqualTo,
+    /// The value `EQUAL_TO`.
     #[serde(rename = "EQUAL_TO")]
     EqualTo,
 }
 
+/// A structure of the Connect API, held by `HoursOfOperationOverrideSearchCriteria`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DateCondition {
+    /// `FieldName`: a string.
     #[serde(rename = "FieldName", default, skip_serializing_if = "Option::is_none")]
     pub field_name: ::std::option::Option<::std::string::String>,
+    /// `Value`: a string.
     #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// `ComparisonType`: one of the values of `DateComparisonType`.
     #[serde(rename = "ComparisonType", default, skip_serializing_if = "Option::is_none")]
     pub comparison_type: ::std::option::Option<DateComparisonType>,
 }
 
+/// A structure of the Connect API, held by `ReferenceSummary`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DateReference {
+    /// `Name`: a string, 1 to 4096 characters.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 4096))]
     pub name: ::std::option::Option<::std::string::String>,
+    /// `Value`: a string, 0 to 4096 characters.
     #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 4096))]
     pub value: ::std::option::Option<::std::string::String>,
 }
 
+/// 6 allowed values, held by `DateTimeCondition`.
 #[derive(
     Debug,
     Clone,
@@ -409,32 +519,44 @@ pub struct DateReference {
 )]
 
 pub enum DateTimeComparisonType {
+    /// The value `GREATER_THAN`.
     #[serde(rename = "GREATER_THAN")]
     GreaterThan,
+    /// The value `LESS_THAN`.
     #[serde(rename = "LESS_THAN")]
     LessThan,
+    /// The value `GREATER_THAN_OR_EQUAL_TO`.
     #[serde(rename = "GREATER_THAN_OR_EQUAL_TO")]
     GreaterThanOrEqualTo,
+    /// The value `LESS_THAN_OR_EQUAL_TO`.
     #[serde(rename = "LESS_THAN_OR_EQUAL_TO")]
     LessThanOrEqualTo,
+    /// The value `EQUAL_TO`.
     #[serde(rename = "EQUAL_TO")]
     EqualTo,
+    /// The value `RANGE`.
     #[serde(rename = "RANGE")]
     Range,
 }
 
+/// A structure of the Connect API, held by `EvaluationFormSearchCriteria`, `EvaluationSearchCriteria`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DateTimeCondition {
+    /// `FieldName`: a string.
     #[serde(rename = "FieldName", default, skip_serializing_if = "Option::is_none")]
     pub field_name: ::std::option::Option<::std::string::String>,
+    /// `MinValue`: a string.
     #[serde(rename = "MinValue", default, skip_serializing_if = "Option::is_none")]
     pub min_value: ::std::option::Option<::std::string::String>,
+    /// `MaxValue`: a string.
     #[serde(rename = "MaxValue", default, skip_serializing_if = "Option::is_none")]
     pub max_value: ::std::option::Option<::std::string::String>,
+    /// `ComparisonType`: one of the values of `DateTimeComparisonType`.
     #[serde(rename = "ComparisonType", default, skip_serializing_if = "Option::is_none")]
     pub comparison_type: ::std::option::Option<DateTimeComparisonType>,
 }
 
+/// The input of the `DeactivateEvaluationForm` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeactivateEvaluationFormRequest {
     /// The ID of the Amazon Connect instance that the evaluation form belongs to.
@@ -450,17 +572,22 @@ pub struct DeactivateEvaluationFormRequest {
     pub evaluation_form_version: i32,
 }
 
+/// The output of the `DeactivateEvaluationForm` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeactivateEvaluationFormResponse {
+    /// `EvaluationFormId`: a string, 1 to 500 characters. Required.
     #[serde(rename = "EvaluationFormId")]
     #[schemars(length(min = 1, max = 500))]
     pub evaluation_form_id: ::std::string::String,
+    /// `EvaluationFormArn`: a string. Required.
     #[serde(rename = "EvaluationFormArn")]
     pub evaluation_form_arn: ::std::string::String,
+    /// `EvaluationFormVersion`: an integer. Required.
     #[serde(rename = "EvaluationFormVersion")]
     pub evaluation_form_version: i32,
 }
 
+/// 7 allowed values, held by `DecimalCondition`.
 #[derive(
     Debug,
     Clone,
@@ -476,49 +603,67 @@ pub struct DeactivateEvaluationFormResponse {
 )]
 
 pub enum DecimalComparisonType {
+    /// The value `GREATER_OR_EQUAL`.
     #[serde(rename = "GREATER_OR_EQUAL")]
     GreaterOrEqual,
+    /// The value `GREATER`.
     #[serde(rename = "GREATER")]
     Greater,
+    /// The value `LESSER_OR_EQUAL`.
     #[serde(rename = "LESSER_OR_EQUAL")]
     LesserOrEqual,
+    /// The value `LESSER`.
     #[serde(rename = "LESSER")]
     Lesser,
+    /// The value `EQUAL`.
     #[serde(rename = "EQUAL")]
     Equal,
+    /// The value `NOT_EQUAL`.
     #[serde(rename = "NOT_EQUAL")]
     NotEqual,
+    /// The value `RANGE`.
     #[serde(rename = "RANGE")]
     Range,
 }
 
+/// A structure of the Connect API, held by `EvaluationSearchCriteria`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DecimalCondition {
+    /// `FieldName`: a string.
     #[serde(rename = "FieldName", default, skip_serializing_if = "Option::is_none")]
     pub field_name: ::std::option::Option<::std::string::String>,
+    /// `MinValue`: a number.
     #[serde(rename = "MinValue", default, skip_serializing_if = "Option::is_none")]
     pub min_value: ::std::option::Option<f64>,
+    /// `MaxValue`: a number.
     #[serde(rename = "MaxValue", default, skip_serializing_if = "Option::is_none")]
     pub max_value: ::std::option::Option<f64>,
+    /// `ComparisonType`: one of the values of `DecimalComparisonType`.
     #[serde(rename = "ComparisonType", default, skip_serializing_if = "Option::is_none")]
     pub comparison_type: ::std::option::Option<DecimalComparisonType>,
 }
 
+/// A structure of the Connect API, held by `ListDefaultVocabulariesResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DefaultVocabulary {
+    /// `InstanceId`: a string, 1 to 100 characters. Required.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// `LanguageCode`: one of the values of `VocabularyLanguageCode`. Required.
     #[serde(rename = "LanguageCode")]
     pub language_code: VocabularyLanguageCode,
+    /// `VocabularyId`: a string, 1 to 500 characters. Required.
     #[serde(rename = "VocabularyId")]
     #[schemars(length(min = 1, max = 500))]
     pub vocabulary_id: ::std::string::String,
+    /// `VocabularyName`: a string, 1 to 140 characters. Required.
     #[serde(rename = "VocabularyName")]
     #[schemars(length(min = 1, max = 140))]
     pub vocabulary_name: ::std::string::String,
 }
 
+/// The input of the `DeleteAttachedFile` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeleteAttachedFileRequest {
     /// The ID of the Amazon Connect instance that the attached file belongs to.
@@ -534,9 +679,11 @@ pub struct DeleteAttachedFileRequest {
     pub associated_resource_arn: ::std::string::String,
 }
 
+/// The output of the `DeleteAttachedFile` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeleteAttachedFileResponse {}
 
+/// The input of the `DeleteContactEvaluation` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeleteContactEvaluationRequest {
     /// The ID of the Amazon Connect instance that the contact evaluation belongs to.
@@ -549,6 +696,7 @@ pub struct DeleteContactEvaluationRequest {
     pub evaluation_id: ::std::string::String,
 }
 
+/// The input of the `DeleteContactFlowModuleAlias` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeleteContactFlowModuleAliasRequest {
     /// The ID of the Amazon Connect instance that the flow module belongs to.
@@ -565,9 +713,11 @@ pub struct DeleteContactFlowModuleAliasRequest {
     pub alias_id: ::std::string::String,
 }
 
+/// The output of the `DeleteContactFlowModuleAlias` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeleteContactFlowModuleAliasResponse {}
 
+/// The input of the `DeleteContactFlowModule` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeleteContactFlowModuleRequest {
     /// The ID of the Amazon Connect instance that the flow module belongs to.
@@ -580,9 +730,11 @@ pub struct DeleteContactFlowModuleRequest {
     pub contact_flow_module_id: ::std::string::String,
 }
 
+/// The output of the `DeleteContactFlowModule` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeleteContactFlowModuleResponse {}
 
+/// The input of the `DeleteContactFlowModuleVersion` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeleteContactFlowModuleVersionRequest {
     /// The ID of the Amazon Connect instance that the flow module belongs to.
@@ -598,9 +750,11 @@ pub struct DeleteContactFlowModuleVersionRequest {
     pub contact_flow_module_version: i64,
 }
 
+/// The output of the `DeleteContactFlowModuleVersion` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeleteContactFlowModuleVersionResponse {}
 
+/// The input of the `DeleteContactFlow` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeleteContactFlowRequest {
     /// The ID of the Amazon Connect instance that the flow belongs to.
@@ -613,9 +767,11 @@ pub struct DeleteContactFlowRequest {
     pub contact_flow_id: ::std::string::String,
 }
 
+/// The output of the `DeleteContactFlow` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeleteContactFlowResponse {}
 
+/// The input of the `DeleteContactFlowVersion` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeleteContactFlowVersionRequest {
     /// The ID of the Amazon Connect instance that the flow belongs to.
@@ -631,9 +787,11 @@ pub struct DeleteContactFlowVersionRequest {
     pub contact_flow_version: i64,
 }
 
+/// The output of the `DeleteContactFlowVersion` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeleteContactFlowVersionResponse {}
 
+/// The input of the `DeleteDataTableAttribute` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeleteDataTableAttributeRequest {
     /// The ID of the Amazon Connect instance that the data table belongs to.
@@ -650,12 +808,15 @@ pub struct DeleteDataTableAttributeRequest {
     pub attribute_name: ::std::string::String,
 }
 
+/// The output of the `DeleteDataTableAttribute` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeleteDataTableAttributeResponse {
+    /// `LockVersion`: a `DataTableLockVersion` structure. Required.
     #[serde(rename = "LockVersion")]
     pub lock_version: DataTableLockVersion,
 }
 
+/// The input of the `DeleteDataTable` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeleteDataTableRequest {
     /// The ID of the Amazon Connect instance that the data table belongs to.
@@ -668,9 +829,11 @@ pub struct DeleteDataTableRequest {
     pub data_table_id: ::std::string::String,
 }
 
+/// The output of the `DeleteDataTable` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeleteDataTableResponse {}
 
+/// The input of the `DeleteEmailAddress` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeleteEmailAddressRequest {
     /// The ID of the Amazon Connect instance that the email address belongs to.
@@ -683,9 +846,11 @@ pub struct DeleteEmailAddressRequest {
     pub email_address_id: ::std::string::String,
 }
 
+/// The output of the `DeleteEmailAddress` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeleteEmailAddressResponse {}
 
+/// The input of the `DeleteEvaluationForm` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeleteEvaluationFormRequest {
     /// The ID of the Amazon Connect instance that the evaluation form belongs to.
@@ -705,6 +870,7 @@ pub struct DeleteEvaluationFormRequest {
     pub evaluation_form_version: ::std::option::Option<i32>,
 }
 
+/// The input of the `DeleteHoursOfOperationOverride` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeleteHoursOfOperationOverrideRequest {
     /// The ID of the Amazon Connect instance that the hours of operation belongs to.
@@ -720,6 +886,7 @@ pub struct DeleteHoursOfOperationOverrideRequest {
     pub hours_of_operation_override_id: ::std::string::String,
 }
 
+/// The input of the `DeleteHoursOfOperation` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeleteHoursOfOperationRequest {
     /// The ID of the Amazon Connect instance that the hours of operation belongs to.
@@ -731,6 +898,7 @@ pub struct DeleteHoursOfOperationRequest {
     pub hours_of_operation_id: ::std::string::String,
 }
 
+/// The input of the `DeleteInstance` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeleteInstanceRequest {
     /// The ID of the Amazon Connect instance to delete.
@@ -743,6 +911,7 @@ pub struct DeleteInstanceRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `DeleteIntegrationAssociation` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeleteIntegrationAssociationRequest {
     /// The ID of the Amazon Connect instance that the integration association belongs to.
@@ -755,6 +924,7 @@ pub struct DeleteIntegrationAssociationRequest {
     pub integration_association_id: ::std::string::String,
 }
 
+/// The input of the `DeleteNotification` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeleteNotificationRequest {
     /// The ID of the Amazon Connect instance that the notification belongs to.
@@ -767,9 +937,11 @@ pub struct DeleteNotificationRequest {
     pub notification_id: ::std::string::String,
 }
 
+/// The output of the `DeleteNotification` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeleteNotificationResponse {}
 
+/// The input of the `DeletePredefinedAttribute` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeletePredefinedAttributeRequest {
     /// The ID of the Amazon Connect instance that the predefined attribute belongs to.
@@ -782,6 +954,7 @@ pub struct DeletePredefinedAttributeRequest {
     pub name: ::std::string::String,
 }
 
+/// The input of the `DeletePrompt` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeletePromptRequest {
     /// The ID of the Amazon Connect instance that the prompt belongs to.
@@ -794,6 +967,7 @@ pub struct DeletePromptRequest {
     pub prompt_id: ::std::string::String,
 }
 
+/// The input of the `DeletePushNotificationRegistration` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeletePushNotificationRegistrationRequest {
     /// The ID of the Amazon Connect instance that handles the contact.
@@ -810,9 +984,11 @@ pub struct DeletePushNotificationRegistrationRequest {
     pub contact_id: ::std::string::String,
 }
 
+/// The output of the `DeletePushNotificationRegistration` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeletePushNotificationRegistrationResponse {}
 
+/// The input of the `DeleteQueue` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeleteQueueRequest {
     /// The ID of the Amazon Connect instance that the queue belongs to.
@@ -824,6 +1000,7 @@ pub struct DeleteQueueRequest {
     pub queue_id: ::std::string::String,
 }
 
+/// The input of the `DeleteQuickConnect` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeleteQuickConnectRequest {
     /// The ID of the Amazon Connect instance that the quick connect belongs to.
@@ -835,6 +1012,7 @@ pub struct DeleteQuickConnectRequest {
     pub quick_connect_id: ::std::string::String,
 }
 
+/// The input of the `DeleteRoutingProfile` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeleteRoutingProfileRequest {
     /// The ID of the Amazon Connect instance that the routing profile belongs to.
@@ -846,6 +1024,7 @@ pub struct DeleteRoutingProfileRequest {
     pub routing_profile_id: ::std::string::String,
 }
 
+/// The input of the `DeleteRule` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeleteRuleRequest {
     /// The ID of the Amazon Connect instance that the rule belongs to.
@@ -858,6 +1037,7 @@ pub struct DeleteRuleRequest {
     pub rule_id: ::std::string::String,
 }
 
+/// The input of the `DeleteSecurityProfile` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeleteSecurityProfileRequest {
     /// The ID of the Amazon Connect instance that the security profile belongs to.
@@ -869,6 +1049,7 @@ pub struct DeleteSecurityProfileRequest {
     pub security_profile_id: ::std::string::String,
 }
 
+/// The input of the `DeleteTaskTemplate` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeleteTaskTemplateRequest {
     /// The ID of the Amazon Connect instance that the task template belongs to.
@@ -881,9 +1062,11 @@ pub struct DeleteTaskTemplateRequest {
     pub task_template_id: ::std::string::String,
 }
 
+/// The output of the `DeleteTaskTemplate` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeleteTaskTemplateResponse {}
 
+/// The input of the `DeleteTestCase` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeleteTestCaseRequest {
     /// The ID of the Amazon Connect instance that the test case belongs to.
@@ -896,9 +1079,11 @@ pub struct DeleteTestCaseRequest {
     pub test_case_id: ::std::string::String,
 }
 
+/// The output of the `DeleteTestCase` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeleteTestCaseResponse {}
 
+/// The input of the `DeleteTrafficDistributionGroup` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeleteTrafficDistributionGroupRequest {
     /// The ID of the traffic distribution group to delete.
@@ -906,9 +1091,11 @@ pub struct DeleteTrafficDistributionGroupRequest {
     pub traffic_distribution_group_id: ::std::string::String,
 }
 
+/// The output of the `DeleteTrafficDistributionGroup` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeleteTrafficDistributionGroupResponse {}
 
+/// The input of the `DeleteUseCase` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeleteUseCaseRequest {
     /// The ID of the Amazon Connect instance that the use case belongs to.
@@ -925,6 +1112,7 @@ pub struct DeleteUseCaseRequest {
     pub use_case_id: ::std::string::String,
 }
 
+/// The input of the `DeleteUserHierarchyGroup` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeleteUserHierarchyGroupRequest {
     /// The ID of the hierarchy group to delete.
@@ -936,6 +1124,7 @@ pub struct DeleteUserHierarchyGroupRequest {
     pub instance_id: ::std::string::String,
 }
 
+/// The input of the `DeleteUser` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeleteUserRequest {
     /// The ID of the Amazon Connect instance that the user belongs to.
@@ -947,6 +1136,7 @@ pub struct DeleteUserRequest {
     pub user_id: ::std::string::String,
 }
 
+/// The input of the `DeleteView` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeleteViewRequest {
     /// The ID of the Amazon Connect instance that the view belongs to.
@@ -959,9 +1149,11 @@ pub struct DeleteViewRequest {
     pub view_id: ::std::string::String,
 }
 
+/// The output of the `DeleteView` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeleteViewResponse {}
 
+/// The input of the `DeleteViewVersion` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeleteViewVersionRequest {
     /// The ID of the Amazon Connect instance that the view belongs to.
@@ -977,9 +1169,11 @@ pub struct DeleteViewVersionRequest {
     pub view_version: i32,
 }
 
+/// The output of the `DeleteViewVersion` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeleteViewVersionResponse {}
 
+/// The input of the `DeleteVocabulary` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeleteVocabularyRequest {
     /// The ID of the Amazon Connect instance that the custom vocabulary belongs to.
@@ -992,17 +1186,22 @@ pub struct DeleteVocabularyRequest {
     pub vocabulary_id: ::std::string::String,
 }
 
+/// The output of the `DeleteVocabulary` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeleteVocabularyResponse {
+    /// `VocabularyArn`: a string. Required.
     #[serde(rename = "VocabularyArn")]
     pub vocabulary_arn: ::std::string::String,
+    /// `VocabularyId`: a string, 1 to 500 characters. Required.
     #[serde(rename = "VocabularyId")]
     #[schemars(length(min = 1, max = 500))]
     pub vocabulary_id: ::std::string::String,
+    /// `State`: one of the values of `VocabularyState`. Required.
     #[serde(rename = "State")]
     pub state: VocabularyState,
 }
 
+/// The input of the `DeleteWorkspaceMedia` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeleteWorkspaceMediaRequest {
     /// The ID of the Amazon Connect instance that the workspace belongs to.
@@ -1018,9 +1217,11 @@ pub struct DeleteWorkspaceMediaRequest {
     pub media_type: MediaType,
 }
 
+/// The output of the `DeleteWorkspaceMedia` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeleteWorkspaceMediaResponse {}
 
+/// The input of the `DeleteWorkspacePage` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeleteWorkspacePageRequest {
     /// The ID of the Amazon Connect instance that the workspace belongs to.
@@ -1037,9 +1238,11 @@ pub struct DeleteWorkspacePageRequest {
     pub page: ::std::string::String,
 }
 
+/// The output of the `DeleteWorkspacePage` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeleteWorkspacePageResponse {}
 
+/// The input of the `DeleteWorkspace` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeleteWorkspaceRequest {
     /// The ID of the Amazon Connect instance that the workspace belongs to.
@@ -1052,9 +1255,11 @@ pub struct DeleteWorkspaceRequest {
     pub workspace_id: ::std::string::String,
 }
 
+/// The output of the `DeleteWorkspace` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeleteWorkspaceResponse {}
 
+/// The input of the `DescribeAgentStatus` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeAgentStatusRequest {
     /// The ID of the Amazon Connect instance that the agent status belongs to.
@@ -1066,12 +1271,15 @@ pub struct DescribeAgentStatusRequest {
     pub agent_status_id: ::std::string::String,
 }
 
+/// The output of the `DescribeAgentStatus` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeAgentStatusResponse {
+    /// `AgentStatus`: a `AgentStatus` structure.
     #[serde(rename = "AgentStatus", default, skip_serializing_if = "Option::is_none")]
     pub agent_status: ::std::option::Option<AgentStatus>,
 }
 
+/// The input of the `DescribeAttachedFilesConfiguration` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeAttachedFilesConfigurationRequest {
     /// The ID of the Amazon Connect instance whose attachment settings to show.
@@ -1083,12 +1291,15 @@ pub struct DescribeAttachedFilesConfigurationRequest {
     pub attachment_scope: AttachmentScope,
 }
 
+/// The output of the `DescribeAttachedFilesConfiguration` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeAttachedFilesConfigurationResponse {
+    /// `AttachedFilesConfiguration`: a `AttachedFilesConfiguration` structure. Required.
     #[serde(rename = "AttachedFilesConfiguration")]
     pub attached_files_configuration: AttachedFilesConfiguration,
 }
 
+/// The input of the `DescribeAuthenticationProfile` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeAuthenticationProfileRequest {
     /// The ID of the authentication profile to describe.
@@ -1101,8 +1312,10 @@ pub struct DescribeAuthenticationProfileRequest {
     pub instance_id: ::std::string::String,
 }
 
+/// The output of the `DescribeAuthenticationProfile` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeAuthenticationProfileResponse {
+    /// `AuthenticationProfile`: a `AuthenticationProfile` structure.
     #[serde(
         rename = "AuthenticationProfile",
         default,
@@ -1111,6 +1324,7 @@ pub struct DescribeAuthenticationProfileResponse {
     pub authentication_profile: ::std::option::Option<AuthenticationProfile>,
 }
 
+/// The input of the `DescribeContactEvaluation` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeContactEvaluationRequest {
     /// The ID of the Amazon Connect instance that the contact evaluation belongs to.
@@ -1123,14 +1337,18 @@ pub struct DescribeContactEvaluationRequest {
     pub evaluation_id: ::std::string::String,
 }
 
+/// The output of the `DescribeContactEvaluation` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeContactEvaluationResponse {
+    /// `Evaluation`: a `Evaluation` structure. Required.
     #[serde(rename = "Evaluation")]
     pub evaluation: Evaluation,
+    /// `EvaluationForm`: a `EvaluationFormContent` structure. Required.
     #[serde(rename = "EvaluationForm")]
     pub evaluation_form: EvaluationFormContent,
 }
 
+/// The input of the `DescribeContactFlowModuleAlias` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeContactFlowModuleAliasRequest {
     /// The ID of the Amazon Connect instance that the flow module belongs to.
@@ -1147,8 +1365,10 @@ pub struct DescribeContactFlowModuleAliasRequest {
     pub alias_id: ::std::string::String,
 }
 
+/// The output of the `DescribeContactFlowModuleAlias` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeContactFlowModuleAliasResponse {
+    /// `ContactFlowModuleAlias`: a `ContactFlowModuleAliasInfo` structure.
     #[serde(
         rename = "ContactFlowModuleAlias",
         default,
@@ -1157,6 +1377,7 @@ pub struct DescribeContactFlowModuleAliasResponse {
     pub contact_flow_module_alias: ::std::option::Option<ContactFlowModuleAliasInfo>,
 }
 
+/// The input of the `DescribeContactFlowModule` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeContactFlowModuleRequest {
     /// The ID of the Amazon Connect instance that the flow module belongs to.
@@ -1169,8 +1390,10 @@ pub struct DescribeContactFlowModuleRequest {
     pub contact_flow_module_id: ::std::string::String,
 }
 
+/// The output of the `DescribeContactFlowModule` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeContactFlowModuleResponse {
+    /// `ContactFlowModule`: a `ContactFlowModule` structure.
     #[serde(
         rename = "ContactFlowModule",
         default,
@@ -1179,6 +1402,7 @@ pub struct DescribeContactFlowModuleResponse {
     pub contact_flow_module: ::std::option::Option<ContactFlowModule>,
 }
 
+/// The input of the `DescribeContactFlow` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeContactFlowRequest {
     /// The ID of the Amazon Connect instance that the flow belongs to.
@@ -1191,12 +1415,15 @@ pub struct DescribeContactFlowRequest {
     pub contact_flow_id: ::std::string::String,
 }
 
+/// The output of the `DescribeContactFlow` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeContactFlowResponse {
+    /// `ContactFlow`: a `ContactFlow` structure.
     #[serde(rename = "ContactFlow", default, skip_serializing_if = "Option::is_none")]
     pub contact_flow: ::std::option::Option<ContactFlow>,
 }
 
+/// The input of the `DescribeContact` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeContactRequest {
     /// The ID of the Amazon Connect instance that handles the contact.
@@ -1209,12 +1436,15 @@ pub struct DescribeContactRequest {
     pub contact_id: ::std::string::String,
 }
 
+/// The output of the `DescribeContact` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeContactResponse {
+    /// `Contact`: a `Contact` structure.
     #[serde(rename = "Contact", default, skip_serializing_if = "Option::is_none")]
     pub contact: ::std::option::Option<Contact>,
 }
 
+/// The input of the `DescribeDataTableAttribute` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeDataTableAttributeRequest {
     /// The ID of the Amazon Connect instance that the data table belongs to.
@@ -1231,12 +1461,15 @@ pub struct DescribeDataTableAttributeRequest {
     pub attribute_name: ::std::string::String,
 }
 
+/// The output of the `DescribeDataTableAttribute` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeDataTableAttributeResponse {
+    /// `Attribute`: a `DataTableAttribute` structure. Required.
     #[serde(rename = "Attribute")]
     pub attribute: DataTableAttribute,
 }
 
+/// The input of the `DescribeDataTable` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeDataTableRequest {
     /// The ID of the Amazon Connect instance that the data table belongs to.
@@ -1249,12 +1482,15 @@ pub struct DescribeDataTableRequest {
     pub data_table_id: ::std::string::String,
 }
 
+/// The output of the `DescribeDataTable` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeDataTableResponse {
+    /// `DataTable`: a `DataTable` structure. Required.
     #[serde(rename = "DataTable")]
     pub data_table: DataTable,
 }
 
+/// The input of the `DescribeEmailAddress` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeEmailAddressRequest {
     /// The ID of the Amazon Connect instance that the email address belongs to.
@@ -1267,11 +1503,14 @@ pub struct DescribeEmailAddressRequest {
     pub email_address_id: ::std::string::String,
 }
 
+/// The output of the `DescribeEmailAddress` operation.
 #[derive(Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeEmailAddressResponse {
+    /// `EmailAddressId`: a string, 1 to 500 characters.
     #[serde(rename = "EmailAddressId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 500))]
     pub email_address_id: ::std::option::Option<::std::string::String>,
+    /// `EmailAddressArn`: a string, 1 to 500 characters.
     #[serde(
         rename = "EmailAddressArn",
         default,
@@ -1279,27 +1518,33 @@ pub struct DescribeEmailAddressResponse {
     )]
     #[schemars(length(min = 1, max = 500))]
     pub email_address_arn: ::std::option::Option<::std::string::String>,
+    /// `EmailAddress`: a string, 1 to 255 characters. Sensitive: redacted from `Debug`.
     #[serde(rename = "EmailAddress", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 255))]
     pub email_address: ::std::option::Option<::std::string::String>,
+    /// `DisplayName`: a string, 0 to 256 characters. Sensitive: redacted from `Debug`.
     #[serde(rename = "DisplayName", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 256))]
     pub display_name: ::std::option::Option<::std::string::String>,
+    /// `Description`: a string, 0 to 4096 characters. Sensitive: redacted from `Debug`.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 4096))]
     pub description: ::std::option::Option<::std::string::String>,
+    /// `CreateTimestamp`: a string.
     #[serde(
         rename = "CreateTimestamp",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub create_timestamp: ::std::option::Option<::std::string::String>,
+    /// `ModifiedTimestamp`: a string.
     #[serde(
         rename = "ModifiedTimestamp",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub modified_timestamp: ::std::option::Option<::std::string::String>,
+    /// `AliasConfigurations`: a list of `AliasConfiguration`, 0 to 1 items.
     #[serde(
         rename = "AliasConfigurations",
         default,
@@ -1307,6 +1552,7 @@ pub struct DescribeEmailAddressResponse {
     )]
     #[schemars(length(min = 0, max = 1))]
     pub alias_configurations: ::std::option::Option<::std::vec::Vec<AliasConfiguration>>,
+    /// `Tags`: a map from strings to strings, 1 to 50 entries.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
@@ -1330,6 +1576,7 @@ impl ::std::fmt::Debug for DescribeEmailAddressResponse {
     }
 }
 
+/// The input of the `DescribeEvaluationForm` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeEvaluationFormRequest {
     /// The ID of the Amazon Connect instance that the evaluation form belongs to.
@@ -1349,12 +1596,15 @@ pub struct DescribeEvaluationFormRequest {
     pub evaluation_form_version: ::std::option::Option<i32>,
 }
 
+/// The output of the `DescribeEvaluationForm` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeEvaluationFormResponse {
+    /// `EvaluationForm`: a `EvaluationForm` structure. Required.
     #[serde(rename = "EvaluationForm")]
     pub evaluation_form: EvaluationForm,
 }
 
+/// The input of the `DescribeHoursOfOperationOverride` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeHoursOfOperationOverrideRequest {
     /// The ID of the Amazon Connect instance that the hours of operation belongs to.
@@ -1370,8 +1620,10 @@ pub struct DescribeHoursOfOperationOverrideRequest {
     pub hours_of_operation_override_id: ::std::string::String,
 }
 
+/// The output of the `DescribeHoursOfOperationOverride` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeHoursOfOperationOverrideResponse {
+    /// `HoursOfOperationOverride`: a `HoursOfOperationOverride` structure.
     #[serde(
         rename = "HoursOfOperationOverride",
         default,
@@ -1380,6 +1632,7 @@ pub struct DescribeHoursOfOperationOverrideResponse {
     pub hours_of_operation_override: ::std::option::Option<HoursOfOperationOverride>,
 }
 
+/// The input of the `DescribeHoursOfOperation` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeHoursOfOperationRequest {
     /// The ID of the Amazon Connect instance that the hours of operation belongs to.
@@ -1391,8 +1644,10 @@ pub struct DescribeHoursOfOperationRequest {
     pub hours_of_operation_id: ::std::string::String,
 }
 
+/// The output of the `DescribeHoursOfOperation` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeHoursOfOperationResponse {
+    /// `HoursOfOperation`: a `HoursOfOperation` structure.
     #[serde(
         rename = "HoursOfOperation",
         default,
@@ -1401,6 +1656,7 @@ pub struct DescribeHoursOfOperationResponse {
     pub hours_of_operation: ::std::option::Option<HoursOfOperation>,
 }
 
+/// The input of the `DescribeInstanceAttribute` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeInstanceAttributeRequest {
     /// The ID of the Amazon Connect instance whose setting to show.
@@ -1412,12 +1668,15 @@ pub struct DescribeInstanceAttributeRequest {
     pub attribute_type: InstanceAttributeType,
 }
 
+/// The output of the `DescribeInstanceAttribute` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeInstanceAttributeResponse {
+    /// `Attribute`: a `Attribute` structure.
     #[serde(rename = "Attribute", default, skip_serializing_if = "Option::is_none")]
     pub attribute: ::std::option::Option<Attribute>,
 }
 
+/// The input of the `DescribeInstance` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeInstanceRequest {
     /// The ID of the Amazon Connect instance to describe.
@@ -1426,10 +1685,13 @@ pub struct DescribeInstanceRequest {
     pub instance_id: ::std::string::String,
 }
 
+/// The output of the `DescribeInstance` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeInstanceResponse {
+    /// `Instance`: a `Instance` structure.
     #[serde(rename = "Instance", default, skip_serializing_if = "Option::is_none")]
     pub instance: ::std::option::Option<Instance>,
+    /// `ReplicationConfiguration`: a `ReplicationConfiguration` structure.
     #[serde(
         rename = "ReplicationConfiguration",
         default,
@@ -1438,6 +1700,7 @@ pub struct DescribeInstanceResponse {
     pub replication_configuration: ::std::option::Option<ReplicationConfiguration>,
 }
 
+/// The input of the `DescribeInstanceStorageConfig` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeInstanceStorageConfigRequest {
     /// The ID of the Amazon Connect instance whose storage destination to show.
@@ -1453,12 +1716,15 @@ pub struct DescribeInstanceStorageConfigRequest {
     pub resource_type: InstanceStorageResourceType,
 }
 
+/// The output of the `DescribeInstanceStorageConfig` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeInstanceStorageConfigResponse {
+    /// `StorageConfig`: a `InstanceStorageConfig` structure.
     #[serde(rename = "StorageConfig", default, skip_serializing_if = "Option::is_none")]
     pub storage_config: ::std::option::Option<InstanceStorageConfig>,
 }
 
+/// The input of the `DescribeNotification` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeNotificationRequest {
     /// The ID of the Amazon Connect instance that the notification belongs to.
@@ -1471,12 +1737,15 @@ pub struct DescribeNotificationRequest {
     pub notification_id: ::std::string::String,
 }
 
+/// The output of the `DescribeNotification` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeNotificationResponse {
+    /// `Notification`: a `Notification` structure. Required.
     #[serde(rename = "Notification")]
     pub notification: Notification,
 }
 
+/// The input of the `DescribePhoneNumber` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribePhoneNumberRequest {
     /// The ID of the phone number to describe.
@@ -1484,8 +1753,10 @@ pub struct DescribePhoneNumberRequest {
     pub phone_number_id: ::std::string::String,
 }
 
+/// The output of the `DescribePhoneNumber` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribePhoneNumberResponse {
+    /// `ClaimedPhoneNumberSummary`: a `ClaimedPhoneNumberSummary` structure.
     #[serde(
         rename = "ClaimedPhoneNumberSummary",
         default,
@@ -1494,6 +1765,7 @@ pub struct DescribePhoneNumberResponse {
     pub claimed_phone_number_summary: ::std::option::Option<ClaimedPhoneNumberSummary>,
 }
 
+/// The input of the `DescribePredefinedAttribute` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribePredefinedAttributeRequest {
     /// The ID of the Amazon Connect instance that the predefined attribute belongs to.
@@ -1506,8 +1778,10 @@ pub struct DescribePredefinedAttributeRequest {
     pub name: ::std::string::String,
 }
 
+/// The output of the `DescribePredefinedAttribute` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribePredefinedAttributeResponse {
+    /// `PredefinedAttribute`: a `PredefinedAttribute` structure.
     #[serde(
         rename = "PredefinedAttribute",
         default,
@@ -1516,6 +1790,7 @@ pub struct DescribePredefinedAttributeResponse {
     pub predefined_attribute: ::std::option::Option<PredefinedAttribute>,
 }
 
+/// The input of the `DescribePrompt` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribePromptRequest {
     /// The ID of the Amazon Connect instance that the prompt belongs to.
@@ -1528,12 +1803,15 @@ pub struct DescribePromptRequest {
     pub prompt_id: ::std::string::String,
 }
 
+/// The output of the `DescribePrompt` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribePromptResponse {
+    /// `Prompt`: a `Prompt` structure.
     #[serde(rename = "Prompt", default, skip_serializing_if = "Option::is_none")]
     pub prompt: ::std::option::Option<Prompt>,
 }
 
+/// The input of the `DescribeQueue` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeQueueRequest {
     /// The ID of the Amazon Connect instance that the queue belongs to.
@@ -1545,12 +1823,15 @@ pub struct DescribeQueueRequest {
     pub queue_id: ::std::string::String,
 }
 
+/// The output of the `DescribeQueue` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeQueueResponse {
+    /// `Queue`: a `Queue` structure.
     #[serde(rename = "Queue", default, skip_serializing_if = "Option::is_none")]
     pub queue: ::std::option::Option<Queue>,
 }
 
+/// The input of the `DescribeQuickConnect` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeQuickConnectRequest {
     /// The ID of the Amazon Connect instance that the quick connect belongs to.
@@ -1562,12 +1843,15 @@ pub struct DescribeQuickConnectRequest {
     pub quick_connect_id: ::std::string::String,
 }
 
+/// The output of the `DescribeQuickConnect` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeQuickConnectResponse {
+    /// `QuickConnect`: a `QuickConnect` structure.
     #[serde(rename = "QuickConnect", default, skip_serializing_if = "Option::is_none")]
     pub quick_connect: ::std::option::Option<QuickConnect>,
 }
 
+/// The input of the `DescribeRoutingProfile` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeRoutingProfileRequest {
     /// The ID of the Amazon Connect instance that the routing profile belongs to.
@@ -1579,12 +1863,15 @@ pub struct DescribeRoutingProfileRequest {
     pub routing_profile_id: ::std::string::String,
 }
 
+/// The output of the `DescribeRoutingProfile` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeRoutingProfileResponse {
+    /// `RoutingProfile`: a `RoutingProfile` structure.
     #[serde(rename = "RoutingProfile", default, skip_serializing_if = "Option::is_none")]
     pub routing_profile: ::std::option::Option<RoutingProfile>,
 }
 
+/// The input of the `DescribeRule` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeRuleRequest {
     /// The ID of the Amazon Connect instance that the rule belongs to.
@@ -1597,12 +1884,15 @@ pub struct DescribeRuleRequest {
     pub rule_id: ::std::string::String,
 }
 
+/// The output of the `DescribeRule` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeRuleResponse {
+    /// `Rule`: a `Rule` structure. Required.
     #[serde(rename = "Rule")]
     pub rule: Rule,
 }
 
+/// The input of the `DescribeSecurityProfile` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeSecurityProfileRequest {
     /// The ID of the security profile to describe.
@@ -1614,8 +1904,10 @@ pub struct DescribeSecurityProfileRequest {
     pub instance_id: ::std::string::String,
 }
 
+/// The output of the `DescribeSecurityProfile` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeSecurityProfileResponse {
+    /// `SecurityProfile`: a `SecurityProfile` structure.
     #[serde(
         rename = "SecurityProfile",
         default,
@@ -1624,6 +1916,7 @@ pub struct DescribeSecurityProfileResponse {
     pub security_profile: ::std::option::Option<SecurityProfile>,
 }
 
+/// The input of the `DescribeTestCase` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeTestCaseRequest {
     /// The ID of the Amazon Connect instance that the test case belongs to.
@@ -1639,12 +1932,15 @@ pub struct DescribeTestCaseRequest {
     pub status: ::std::option::Option<TestCaseStatus>,
 }
 
+/// The output of the `DescribeTestCase` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeTestCaseResponse {
+    /// `TestCase`: a `TestCase` structure.
     #[serde(rename = "TestCase", default, skip_serializing_if = "Option::is_none")]
     pub test_case: ::std::option::Option<TestCase>,
 }
 
+/// The input of the `DescribeTrafficDistributionGroup` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeTrafficDistributionGroupRequest {
     /// The ID of the traffic distribution group to describe.
@@ -1652,8 +1948,10 @@ pub struct DescribeTrafficDistributionGroupRequest {
     pub traffic_distribution_group_id: ::std::string::String,
 }
 
+/// The output of the `DescribeTrafficDistributionGroup` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeTrafficDistributionGroupResponse {
+    /// `TrafficDistributionGroup`: a `TrafficDistributionGroup` structure.
     #[serde(
         rename = "TrafficDistributionGroup",
         default,
@@ -1662,6 +1960,7 @@ pub struct DescribeTrafficDistributionGroupResponse {
     pub traffic_distribution_group: ::std::option::Option<TrafficDistributionGroup>,
 }
 
+/// The input of the `DescribeUserHierarchyGroup` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeUserHierarchyGroupRequest {
     /// The ID of the hierarchy group to describe.
@@ -1673,12 +1972,15 @@ pub struct DescribeUserHierarchyGroupRequest {
     pub instance_id: ::std::string::String,
 }
 
+/// The output of the `DescribeUserHierarchyGroup` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeUserHierarchyGroupResponse {
+    /// `HierarchyGroup`: a `HierarchyGroup` structure.
     #[serde(rename = "HierarchyGroup", default, skip_serializing_if = "Option::is_none")]
     pub hierarchy_group: ::std::option::Option<HierarchyGroup>,
 }
 
+/// The input of the `DescribeUserHierarchyStructure` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeUserHierarchyStructureRequest {
     /// The ID of the Amazon Connect instance whose agent hierarchy to describe.
@@ -1687,8 +1989,10 @@ pub struct DescribeUserHierarchyStructureRequest {
     pub instance_id: ::std::string::String,
 }
 
+/// The output of the `DescribeUserHierarchyStructure` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeUserHierarchyStructureResponse {
+    /// `HierarchyStructure`: a `HierarchyStructure` structure.
     #[serde(
         rename = "HierarchyStructure",
         default,
@@ -1697,6 +2001,7 @@ pub struct DescribeUserHierarchyStructureResponse {
     pub hierarchy_structure: ::std::option::Option<HierarchyStructure>,
 }
 
+/// The input of the `DescribeUser` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeUserRequest {
     /// The ID of the user to describe.
@@ -1708,12 +2013,15 @@ pub struct DescribeUserRequest {
     pub instance_id: ::std::string::String,
 }
 
+/// The output of the `DescribeUser` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeUserResponse {
+    /// `User`: a `User` structure.
     #[serde(rename = "User", default, skip_serializing_if = "Option::is_none")]
     pub user: ::std::option::Option<User>,
 }
 
+/// The input of the `DescribeView` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeViewRequest {
     /// The ID of the Amazon Connect instance that the view belongs to.
@@ -1726,12 +2034,15 @@ pub struct DescribeViewRequest {
     pub view_id: ::std::string::String,
 }
 
+/// The output of the `DescribeView` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeViewResponse {
+    /// `View`: a `View` structure.
     #[serde(rename = "View", default, skip_serializing_if = "Option::is_none")]
     pub view: ::std::option::Option<View>,
 }
 
+/// The input of the `DescribeVocabulary` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeVocabularyRequest {
     /// The ID of the Amazon Connect instance that the custom vocabulary belongs to.
@@ -1744,12 +2055,15 @@ pub struct DescribeVocabularyRequest {
     pub vocabulary_id: ::std::string::String,
 }
 
+/// The output of the `DescribeVocabulary` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeVocabularyResponse {
+    /// `Vocabulary`: a `Vocabulary` structure. Required.
     #[serde(rename = "Vocabulary")]
     pub vocabulary: Vocabulary,
 }
 
+/// The input of the `DescribeWorkspace` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeWorkspaceRequest {
     /// The ID of the Amazon Connect instance that the workspace belongs to.
@@ -1762,23 +2076,30 @@ pub struct DescribeWorkspaceRequest {
     pub workspace_id: ::std::string::String,
 }
 
+/// The output of the `DescribeWorkspace` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeWorkspaceResponse {
+    /// `Workspace`: a `Workspace` structure. Required.
     #[serde(rename = "Workspace")]
     pub workspace: Workspace,
 }
 
+/// The `DestinationNotAllowedException` error (client fault, HTTP 403).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DestinationNotAllowedException {
+    /// `Message`: a string.
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `AgentInfo`, `Customer`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeviceInfo {
+    /// `PlatformName`: a string, 0 to 128 characters.
     #[serde(rename = "PlatformName", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 128))]
     pub platform_name: ::std::option::Option<::std::string::String>,
+    /// `PlatformVersion`: a string, 0 to 128 characters.
     #[serde(
         rename = "PlatformVersion",
         default,
@@ -1786,6 +2107,7 @@ pub struct DeviceInfo {
     )]
     #[schemars(length(min = 0, max = 128))]
     pub platform_version: ::std::option::Option<::std::string::String>,
+    /// `OperatingSystem`: a string, 0 to 128 characters.
     #[serde(
         rename = "OperatingSystem",
         default,
@@ -1795,6 +2117,7 @@ pub struct DeviceInfo {
     pub operating_system: ::std::option::Option<::std::string::String>,
 }
 
+/// 3 allowed values, held by `CreatePushNotificationRegistrationRequest`.
 #[derive(
     Debug,
     Clone,
@@ -1810,22 +2133,30 @@ pub struct DeviceInfo {
 )]
 
 pub enum DeviceType {
+    /// The value `GCM`.
     #[serde(rename = "GCM")]
     Gcm,
+    /// The value `APNS`.
     #[serde(rename = "APNS")]
     Apns,
+    /// The value `APNS_SANDBOX`.
     #[serde(rename = "APNS_SANDBOX")]
     ApnsSandbox,
 }
 
+/// A structure of the Connect API, held by `CurrentMetricResult`, `HistoricalMetricResult`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Dimensions {
+    /// `Queue`: a `QueueReference` structure.
     #[serde(rename = "Queue", default, skip_serializing_if = "Option::is_none")]
     pub queue: ::std::option::Option<QueueReference>,
+    /// `Channel`: one of the values of `Channel`.
     #[serde(rename = "Channel", default, skip_serializing_if = "Option::is_none")]
     pub channel: ::std::option::Option<Channel>,
+    /// `RoutingProfile`: a `RoutingProfileReference` structure.
     #[serde(rename = "RoutingProfile", default, skip_serializing_if = "Option::is_none")]
     pub routing_profile: ::std::option::Option<RoutingProfileReference>,
+    /// `RoutingStepExpression`: a string, 1 to 3000 characters.
     #[serde(
         rename = "RoutingStepExpression",
         default,
@@ -1833,11 +2164,14 @@ pub struct Dimensions {
     )]
     #[schemars(length(min = 1, max = 3000))]
     pub routing_step_expression: ::std::option::Option<::std::string::String>,
+    /// `AgentStatus`: a `AgentStatusIdentifier` structure.
     #[serde(rename = "AgentStatus", default, skip_serializing_if = "Option::is_none")]
     pub agent_status: ::std::option::Option<AgentStatusIdentifier>,
+    /// `Subtype`: a string, 1 to 100 characters.
     #[serde(rename = "Subtype", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub subtype: ::std::option::Option<::std::string::String>,
+    /// `ValidationTestType`: a string.
     #[serde(
         rename = "ValidationTestType",
         default,
@@ -1846,6 +2180,7 @@ pub struct Dimensions {
     pub validation_test_type: ::std::option::Option<::std::string::String>,
 }
 
+/// 3 allowed values, held by `CreateInstanceRequest`, `Instance`, `InstanceSummary`.
 #[derive(
     Debug,
     Clone,
@@ -1861,14 +2196,18 @@ pub struct Dimensions {
 )]
 
 pub enum DirectoryType {
+    /// The value `SAML`.
     #[serde(rename = "SAML")]
     Saml,
+    /// The value `CONNECT_MANAGED`.
     #[serde(rename = "CONNECT_MANAGED")]
     ConnectManaged,
+    /// The value `EXISTING_DIRECTORY`.
     #[serde(rename = "EXISTING_DIRECTORY")]
     ExistingDirectory,
 }
 
+/// The input of the `DisassociateAnalyticsDataSet` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DisassociateAnalyticsDataSetRequest {
     /// The ID of the Amazon Connect instance that the data set belongs to.
@@ -1888,6 +2227,7 @@ pub struct DisassociateAnalyticsDataSetRequest {
     pub target_account_id: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `DisassociateApprovedOrigin` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DisassociateApprovedOriginRequest {
     /// The ID of the Amazon Connect instance to remove the approved origin from.
@@ -1904,6 +2244,7 @@ pub struct DisassociateApprovedOriginRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `DisassociateBot` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DisassociateBotRequest {
     /// The ID of the Amazon Connect instance to detach the Amazon Lex bot from.
@@ -1922,6 +2263,7 @@ pub struct DisassociateBotRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `DisassociateEmailAddressAlias` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DisassociateEmailAddressAliasRequest {
     /// The ID of the primary email address.
@@ -1941,9 +2283,11 @@ pub struct DisassociateEmailAddressAliasRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The output of the `DisassociateEmailAddressAlias` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DisassociateEmailAddressAliasResponse {}
 
+/// The input of the `DisassociateFlow` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DisassociateFlowRequest {
     /// The ID of the Amazon Connect instance that the resource belongs to.
@@ -1958,9 +2302,11 @@ pub struct DisassociateFlowRequest {
     pub resource_type: FlowAssociationResourceType,
 }
 
+/// The output of the `DisassociateFlow` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DisassociateFlowResponse {}
 
+/// The input of the `DisassociateHoursOfOperations` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DisassociateHoursOfOperationsRequest {
     /// The ID of the Amazon Connect instance that the hours of operation belongs to.
@@ -1976,6 +2322,7 @@ pub struct DisassociateHoursOfOperationsRequest {
     pub parent_hours_of_operation_ids: ::std::vec::Vec<::std::string::String>,
 }
 
+/// The input of the `DisassociateInstanceStorageConfig` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DisassociateInstanceStorageConfigRequest {
     /// The ID of the Amazon Connect instance to remove the storage destination from.
@@ -1995,6 +2342,7 @@ pub struct DisassociateInstanceStorageConfigRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `DisassociateLambdaFunction` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DisassociateLambdaFunctionRequest {
     /// The ID of the Amazon Connect instance to remove the function from.
@@ -2011,6 +2359,7 @@ pub struct DisassociateLambdaFunctionRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `DisassociateLexBot` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DisassociateLexBotRequest {
     /// The ID of the Amazon Connect instance to detach the Amazon Lex bot from.
@@ -2031,6 +2380,7 @@ pub struct DisassociateLexBotRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `DisassociatePhoneNumberContactFlow` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DisassociatePhoneNumberContactFlowRequest {
     /// The ID of the phone number whose flow to detach.
@@ -2042,6 +2392,7 @@ pub struct DisassociatePhoneNumberContactFlowRequest {
     pub instance_id: ::std::string::String,
 }
 
+/// The input of the `DisassociateQueueEmailAddresses` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DisassociateQueueEmailAddressesRequest {
     /// The ID of the Amazon Connect instance that the queue belongs to.
@@ -2061,6 +2412,7 @@ pub struct DisassociateQueueEmailAddressesRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `DisassociateQueueQuickConnects` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DisassociateQueueQuickConnectsRequest {
     /// The ID of the Amazon Connect instance that the queue belongs to.
@@ -2076,6 +2428,7 @@ pub struct DisassociateQueueQuickConnectsRequest {
     pub quick_connect_ids: ::std::vec::Vec<::std::string::String>,
 }
 
+/// The input of the `DisassociateRoutingProfileQueues` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DisassociateRoutingProfileQueuesRequest {
     /// The ID of the Amazon Connect instance that the routing profile belongs to.
@@ -2105,6 +2458,7 @@ pub struct DisassociateRoutingProfileQueuesRequest {
     >,
 }
 
+/// The input of the `DisassociateSecurityKey` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DisassociateSecurityKeyRequest {
     /// The ID of the Amazon Connect instance to remove the key from.
@@ -2121,6 +2475,7 @@ pub struct DisassociateSecurityKeyRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `DisassociateSecurityProfiles` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DisassociateSecurityProfilesRequest {
     /// The ID of the Amazon Connect instance that the user or AI agent belongs to.
@@ -2140,6 +2495,7 @@ pub struct DisassociateSecurityProfilesRequest {
     pub entity_arn: ::std::string::String,
 }
 
+/// The input of the `DisassociateTrafficDistributionGroupUser` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DisassociateTrafficDistributionGroupUserRequest {
     /// The ID or ARN of the traffic distribution group to remove the user from.
@@ -2154,9 +2510,11 @@ pub struct DisassociateTrafficDistributionGroupUserRequest {
     pub instance_id: ::std::string::String,
 }
 
+/// The output of the `DisassociateTrafficDistributionGroupUser` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DisassociateTrafficDistributionGroupUserResponse {}
 
+/// The input of the `DisassociateUserProficiencies` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DisassociateUserProficienciesRequest {
     /// The ID of the Amazon Connect instance that the user belongs to.
@@ -2171,6 +2529,7 @@ pub struct DisassociateUserProficienciesRequest {
     pub user_proficiencies: ::std::vec::Vec<UserProficiencyDisassociate>,
 }
 
+/// The input of the `DisassociateWorkspace` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DisassociateWorkspaceRequest {
     /// The ID of the Amazon Connect instance that the workspace belongs to.
@@ -2187,20 +2546,25 @@ pub struct DisassociateWorkspaceRequest {
     pub resource_arns: ::std::vec::Vec<::std::string::String>,
 }
 
+/// The output of the `DisassociateWorkspace` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DisassociateWorkspaceResponse {
+    /// `SuccessfulList`: a list of `SuccessfulBatchAssociationSummary`.
     #[serde(rename = "SuccessfulList", default, skip_serializing_if = "Option::is_none")]
     pub successful_list: ::std::option::Option<
         ::std::vec::Vec<SuccessfulBatchAssociationSummary>,
     >,
+    /// `FailedList`: a list of `FailedBatchAssociationSummary`.
     #[serde(rename = "FailedList", default, skip_serializing_if = "Option::is_none")]
     pub failed_list: ::std::option::Option<
         ::std::vec::Vec<FailedBatchAssociationSummary>,
     >,
 }
 
+/// A structure of the Connect API, held by `Contact`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DisconnectDetails {
+    /// `PotentialDisconnectIssue`: a string, 0 to 128 characters.
     #[serde(
         rename = "PotentialDisconnectIssue",
         default,
@@ -2210,6 +2574,7 @@ pub struct DisconnectDetails {
     pub potential_disconnect_issue: ::std::option::Option<::std::string::String>,
 }
 
+/// 1 allowed values, held by `StartChatContactRequest`.
 #[derive(
     Debug,
     Clone,
@@ -2225,16 +2590,20 @@ pub struct DisconnectDetails {
 )]
 
 pub enum DisconnectOnCustomerExitParticipantType {
+    /// The value `AGENT`.
     #[serde(rename = "AGENT")]
     Agent,
 }
 
+/// A structure of the Connect API, held by `StopContactRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DisconnectReason {
+    /// `Code`: a string.
     #[serde(rename = "Code", default, skip_serializing_if = "Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `DismissUserContact` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DismissUserContactRequest {
     /// The ID of the user (agent) whose contact to clear.
@@ -2250,30 +2619,39 @@ pub struct DismissUserContactRequest {
     pub contact_id: ::std::string::String,
 }
 
+/// The output of the `DismissUserContact` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DismissUserContactResponse {}
 
+/// A structure of the Connect API, held by `AgentConfig`, `TelephonyConfig`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Distribution {
+    /// `Region`: a string, 8 to 31 characters. Required.
     #[serde(rename = "Region")]
     #[schemars(length(min = 8, max = 31))]
     pub region: ::std::string::String,
+    /// `Percentage`: an integer, 0 to 100. Required.
     #[serde(rename = "Percentage")]
     #[schemars(range(min = 0, max = 100))]
     pub percentage: i32,
 }
 
+/// A structure of the Connect API, held by `GetAttachedFileResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DownloadUrlMetadata {
+    /// `Url`: a string, 1 to 2000 characters.
     #[serde(rename = "Url", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 2000))]
     pub url: ::std::option::Option<::std::string::String>,
+    /// `UrlExpiry`: a string.
     #[serde(rename = "UrlExpiry", default, skip_serializing_if = "Option::is_none")]
     pub url_expiry: ::std::option::Option<::std::string::String>,
 }
 
+/// The `DuplicateResourceException` error (client fault, HTTP 409).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DuplicateResourceException {
+    /// `Message`: a string.
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
 }

@@ -7,10 +7,13 @@ use super::*;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+/// A structure of the Connect API, held by `GetEffectiveHoursOfOperationsResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EffectiveHoursOfOperations {
+    /// `Date`: a string.
     #[serde(rename = "Date", default, skip_serializing_if = "Option::is_none")]
     pub date: ::std::option::Option<::std::string::String>,
+    /// `OperationalHours`: a list of `OperationalHour`.
     #[serde(
         rename = "OperationalHours",
         default,
@@ -19,26 +22,34 @@ pub struct EffectiveHoursOfOperations {
     pub operational_hours: ::std::option::Option<::std::vec::Vec<OperationalHour>>,
 }
 
+/// A structure of the Connect API, held by `GetEffectiveHoursOfOperationsResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EffectiveOverrideHours {
+    /// `Date`: a string.
     #[serde(rename = "Date", default, skip_serializing_if = "Option::is_none")]
     pub date: ::std::option::Option<::std::string::String>,
+    /// `OverrideHours`: a list of `OverrideHour`.
     #[serde(rename = "OverrideHours", default, skip_serializing_if = "Option::is_none")]
     pub override_hours: ::std::option::Option<::std::vec::Vec<OverrideHour>>,
 }
 
+/// A structure of the Connect API, held by `AssociateQueueEmailAddressesRequest`, `CreateQueueRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EmailAddressConfig {
+    /// `EmailAddressId`: a string, 1 to 500 characters. Required.
     #[serde(rename = "EmailAddressId")]
     #[schemars(length(min = 1, max = 500))]
     pub email_address_id: ::std::string::String,
 }
 
+/// A structure of the Connect API, held by `InboundAdditionalRecipients`, `OutboundAdditionalRecipients`, `SendOutboundEmailRequest` and 2 more.
 #[derive(Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EmailAddressInfo {
+    /// `EmailAddress`: a string, 1 to 255 characters. Required. Sensitive: redacted from `Debug`.
     #[serde(rename = "EmailAddress")]
     #[schemars(length(min = 1, max = 255))]
     pub email_address: ::std::string::String,
+    /// `DisplayName`: a string, 0 to 256 characters. Sensitive: redacted from `Debug`.
     #[serde(rename = "DisplayName", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 256))]
     pub display_name: ::std::option::Option<::std::string::String>,
@@ -53,11 +64,14 @@ impl ::std::fmt::Debug for EmailAddressInfo {
     }
 }
 
+/// A structure of the Connect API, held by `SearchEmailAddressesResponse`.
 #[derive(Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EmailAddressMetadata {
+    /// `EmailAddressId`: a string, 1 to 500 characters.
     #[serde(rename = "EmailAddressId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 500))]
     pub email_address_id: ::std::option::Option<::std::string::String>,
+    /// `EmailAddressArn`: a string, 1 to 500 characters.
     #[serde(
         rename = "EmailAddressArn",
         default,
@@ -65,15 +79,19 @@ pub struct EmailAddressMetadata {
     )]
     #[schemars(length(min = 1, max = 500))]
     pub email_address_arn: ::std::option::Option<::std::string::String>,
+    /// `EmailAddress`: a string, 1 to 255 characters. Sensitive: redacted from `Debug`.
     #[serde(rename = "EmailAddress", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 255))]
     pub email_address: ::std::option::Option<::std::string::String>,
+    /// `Description`: a string, 0 to 4096 characters. Sensitive: redacted from `Debug`.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 4096))]
     pub description: ::std::option::Option<::std::string::String>,
+    /// `DisplayName`: a string, 0 to 256 characters. Sensitive: redacted from `Debug`.
     #[serde(rename = "DisplayName", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 256))]
     pub display_name: ::std::option::Option<::std::string::String>,
+    /// `AliasConfigurations`: a list of `AliasConfiguration`, 0 to 1 items.
     #[serde(
         rename = "AliasConfigurations",
         default,
@@ -96,16 +114,20 @@ impl ::std::fmt::Debug for EmailAddressMetadata {
     }
 }
 
+/// A structure of the Connect API, held by `EmailAddressSearchCriteria`, `SearchEmailAddressesRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EmailAddressSearchCriteria {
+    /// `OrConditions`: a list of `EmailAddressSearchCriteria`.
     #[serde(rename = "OrConditions", default, skip_serializing_if = "Option::is_none")]
     pub or_conditions: ::std::option::Option<
         ::std::vec::Vec<EmailAddressSearchCriteria>,
     >,
+    /// `AndConditions`: a list of `EmailAddressSearchCriteria`.
     #[serde(rename = "AndConditions", default, skip_serializing_if = "Option::is_none")]
     pub and_conditions: ::std::option::Option<
         ::std::vec::Vec<EmailAddressSearchCriteria>,
     >,
+    /// `StringCondition`: a `StringCondition` structure.
     #[serde(
         rename = "StringCondition",
         default,
@@ -114,20 +136,26 @@ pub struct EmailAddressSearchCriteria {
     pub string_condition: ::std::option::Option<StringCondition>,
 }
 
+/// A structure of the Connect API, held by `SearchEmailAddressesRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EmailAddressSearchFilter {
+    /// `TagFilter`: a `ControlPlaneTagFilter` structure.
     #[serde(rename = "TagFilter", default, skip_serializing_if = "Option::is_none")]
     pub tag_filter: ::std::option::Option<ControlPlaneTagFilter>,
 }
 
+/// A structure of the Connect API, held by `ListQueueEmailAddressesResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EmailAddressSummary {
+    /// `Id`: a string, 1 to 500 characters.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 500))]
     pub id: ::std::option::Option<::std::string::String>,
+    /// `Arn`: a string, 1 to 500 characters.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 500))]
     pub arn: ::std::option::Option<::std::string::String>,
+    /// `IsDefaultOutboundEmail`: a boolean.
     #[serde(
         rename = "IsDefaultOutboundEmail",
         default,
@@ -136,16 +164,20 @@ pub struct EmailAddressSummary {
     pub is_default_outbound_email: ::std::option::Option<bool>,
 }
 
+/// A structure of the Connect API, held by `StartEmailContactRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EmailAttachment {
+    /// `FileName`: a string, 1 to 256 characters. Required.
     #[serde(rename = "FileName")]
     #[schemars(length(min = 1, max = 256))]
     pub file_name: ::std::string::String,
+    /// `S3Url`: a string, 1 to 2000 characters. Required.
     #[serde(rename = "S3Url")]
     #[schemars(length(min = 1, max = 2000))]
     pub s3_url: ::std::string::String,
 }
 
+/// 5 allowed values.
 #[derive(
     Debug,
     Clone,
@@ -161,60 +193,79 @@ pub struct EmailAttachment {
 )]
 
 pub enum EmailHeaderType {
+    /// The value `REFERENCES`.
     #[serde(rename = "REFERENCES")]
     References,
+    /// The value `MESSAGE_ID`.
     #[serde(rename = "MESSAGE_ID")]
     MessageId,
+    /// The value `IN_REPLY_TO`.
     #[serde(rename = "IN_REPLY_TO")]
     InReplyTo,
+    /// The value `X_SES_SPAM_VERDICT`.
     #[serde(rename = "X_SES_SPAM_VERDICT")]
     XSesSpamVerdict,
+    /// The value `X_SES_VIRUS_VERDICT`.
     #[serde(rename = "X_SES_VIRUS_VERDICT")]
     XSesVirusVerdict,
 }
 
+/// A structure of the Connect API, held by `ReferenceSummary`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EmailMessageReference {
+    /// `Name`: a string, 1 to 4096 characters.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 4096))]
     pub name: ::std::option::Option<::std::string::String>,
+    /// `Arn`: a string, 20 to 256 characters.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 20, max = 256))]
     pub arn: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `AdditionalEmailRecipients`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EmailRecipient {
+    /// `Address`: a string, 0 to 256 characters.
     #[serde(rename = "Address", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 256))]
     pub address: ::std::option::Option<::std::string::String>,
+    /// `DisplayName`: a string, 0 to 256 characters.
     #[serde(rename = "DisplayName", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 256))]
     pub display_name: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `ReferenceSummary`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EmailReference {
+    /// `Name`: a string, 1 to 4096 characters.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 4096))]
     pub name: ::std::option::Option<::std::string::String>,
+    /// `Value`: a string, 0 to 4096 characters.
     #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 4096))]
     pub value: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `FieldValueUnion`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EmptyFieldValue {}
 
+/// A structure of the Connect API, held by `KinesisVideoStreamConfig`, `S3Config`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EncryptionConfig {
+    /// `EncryptionType`: one of the values of `EncryptionType`. Required.
     #[serde(rename = "EncryptionType")]
     pub encryption_type: EncryptionType,
+    /// `KeyId`: a string, 1 to 128 characters. Required.
     #[serde(rename = "KeyId")]
     #[schemars(length(min = 1, max = 128))]
     pub key_id: ::std::string::String,
 }
 
+/// 1 allowed values, held by `EncryptionConfig`.
 #[derive(
     Debug,
     Clone,
@@ -230,34 +281,44 @@ pub struct EncryptionConfig {
 )]
 
 pub enum EncryptionType {
+    /// The value `KMS`.
     #[serde(rename = "KMS")]
     Kms,
 }
 
+/// A structure of the Connect API, held by `RuleAction`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EndAssociatedTasksActionDefinition {}
 
+/// A structure of the Connect API, held by `ContactDataRequest`, `StartOutboundChatContactRequest`, `UpdateContactRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Endpoint {
+    /// `Type`: one of the values of `EndpointType`.
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub r#type: ::std::option::Option<EndpointType>,
+    /// `Address`: a string, 0 to 256 characters.
     #[serde(rename = "Address", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 256))]
     pub address: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `Contact`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EndpointInfo {
+    /// `Type`: one of the values of `EndpointType`.
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub r#type: ::std::option::Option<EndpointType>,
+    /// `Address`: a string, 0 to 256 characters.
     #[serde(rename = "Address", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 256))]
     pub address: ::std::option::Option<::std::string::String>,
+    /// `DisplayName`: a string, 0 to 256 characters.
     #[serde(rename = "DisplayName", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 256))]
     pub display_name: ::std::option::Option<::std::string::String>,
 }
 
+/// 5 allowed values, held by `Endpoint`, `EndpointInfo`.
 #[derive(
     Debug,
     Clone,
@@ -273,18 +334,24 @@ pub struct EndpointInfo {
 )]
 
 pub enum EndpointType {
+    /// The value `TELEPHONE_NUMBER`.
     #[serde(rename = "TELEPHONE_NUMBER")]
     TelephoneNumber,
+    /// The value `VOIP`.
     #[serde(rename = "VOIP")]
     Voip,
+    /// The value `CONTACT_FLOW`.
     #[serde(rename = "CONTACT_FLOW")]
     ContactFlow,
+    /// The value `CONNECT_PHONENUMBER_ARN`.
     #[serde(rename = "CONNECT_PHONENUMBER_ARN")]
     ConnectPhonenumberArn,
+    /// The value `EMAIL_ADDRESS`.
     #[serde(rename = "EMAIL_ADDRESS")]
     EmailAddress,
 }
 
+/// 2 allowed values, held by `AssociateSecurityProfilesRequest`, `DisassociateSecurityProfilesRequest`, `ListEntitySecurityProfilesRequest`.
 #[derive(
     Debug,
     Clone,
@@ -300,20 +367,26 @@ pub enum EndpointType {
 )]
 
 pub enum EntityType {
+    /// The value `USER`.
     #[serde(rename = "USER")]
     User,
+    /// The value `AI_AGENT`.
     #[serde(rename = "AI_AGENT")]
     AiAgent,
 }
 
+/// A structure of the Connect API, held by `BatchAssociateAnalyticsDataSetResponse`, `BatchDisassociateAnalyticsDataSetResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ErrorResult {
+    /// `ErrorCode`: a string.
     #[serde(rename = "ErrorCode", default, skip_serializing_if = "Option::is_none")]
     pub error_code: ::std::option::Option<::std::string::String>,
+    /// `ErrorMessage`: a string.
     #[serde(rename = "ErrorMessage", default, skip_serializing_if = "Option::is_none")]
     pub error_message: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `EvaluateDataTableValues` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluateDataTableValuesRequest {
     /// The ID of the Amazon Connect instance that the data table belongs to.
@@ -339,45 +412,60 @@ pub struct EvaluateDataTableValuesRequest {
     pub max_results: ::std::option::Option<i32>,
 }
 
+/// The output of the `EvaluateDataTableValues` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluateDataTableValuesResponse {
+    /// `Values`: a list of `DataTableEvaluatedValue`. Required.
     #[serde(rename = "Values")]
     pub values: ::std::vec::Vec<DataTableEvaluatedValue>,
+    /// `NextToken`: a string.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `DescribeContactEvaluationResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Evaluation {
+    /// `EvaluationId`: a string, 1 to 500 characters. Required.
     #[serde(rename = "EvaluationId")]
     #[schemars(length(min = 1, max = 500))]
     pub evaluation_id: ::std::string::String,
+    /// `EvaluationArn`: a string. Required.
     #[serde(rename = "EvaluationArn")]
     pub evaluation_arn: ::std::string::String,
+    /// `Metadata`: a `EvaluationMetadata` structure. Required.
     #[serde(rename = "Metadata")]
     pub metadata: EvaluationMetadata,
+    /// `Answers`: a map from strings to `EvaluationAnswerOutput`, 0 to 100 entries. Required.
     #[serde(rename = "Answers")]
     #[schemars(length(min = 0, max = 100))]
     pub answers: ::std::collections::BTreeMap<
         ::std::string::String,
         EvaluationAnswerOutput,
     >,
+    /// `Notes`: a map from strings to `EvaluationNote`, 0 to 100 entries. Required.
     #[serde(rename = "Notes")]
     #[schemars(length(min = 0, max = 100))]
     pub notes: ::std::collections::BTreeMap<::std::string::String, EvaluationNote>,
+    /// `Status`: one of the values of `EvaluationStatus`. Required.
     #[serde(rename = "Status")]
     pub status: EvaluationStatus,
+    /// `Scores`: a map from strings to `EvaluationScore`, 0 to 100 entries.
     #[serde(rename = "Scores", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 100))]
     pub scores: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, EvaluationScore>,
     >,
+    /// `CreatedTime`: a timestamp. Required.
     #[serde(rename = "CreatedTime")]
     pub created_time: crate::value::Timestamp,
+    /// `LastModifiedTime`: a timestamp. Required.
     #[serde(rename = "LastModifiedTime")]
     pub last_modified_time: crate::value::Timestamp,
+    /// `EvaluationType`: one of the values of `EvaluationType`.
     #[serde(rename = "EvaluationType", default, skip_serializing_if = "Option::is_none")]
     pub evaluation_type: ::std::option::Option<EvaluationType>,
+    /// `Tags`: a map from strings to strings, 1 to 50 entries.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
@@ -385,12 +473,16 @@ pub struct Evaluation {
     >,
 }
 
+/// A structure of the Connect API, held by `EvaluationMetadata`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationAcknowledgement {
+    /// `AcknowledgedTime`: a timestamp. Required.
     #[serde(rename = "AcknowledgedTime")]
     pub acknowledged_time: crate::value::Timestamp,
+    /// `AcknowledgedBy`: a string. Required.
     #[serde(rename = "AcknowledgedBy")]
     pub acknowledged_by: ::std::string::String,
+    /// `AcknowledgerComment`: a string, 0 to 3072 characters.
     #[serde(
         rename = "AcknowledgerComment",
         default,
@@ -400,16 +492,20 @@ pub struct EvaluationAcknowledgement {
     pub acknowledger_comment: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `EvaluationSummary`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationAcknowledgementSummary {
+    /// `AcknowledgedTime`: a timestamp.
     #[serde(
         rename = "AcknowledgedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub acknowledged_time: ::std::option::Option<crate::value::Timestamp>,
+    /// `AcknowledgedBy`: a string.
     #[serde(rename = "AcknowledgedBy", default, skip_serializing_if = "Option::is_none")]
     pub acknowledged_by: ::std::option::Option<::std::string::String>,
+    /// `AcknowledgerComment`: a string, 0 to 3072 characters.
     #[serde(
         rename = "AcknowledgerComment",
         default,
@@ -419,36 +515,48 @@ pub struct EvaluationAcknowledgementSummary {
     pub acknowledger_comment: ::std::option::Option<::std::string::String>,
 }
 
+/// A union (exactly one member is set) of the Connect API, held by `EvaluationAnswerInput`, `EvaluationAnswerOutput`, `EvaluationSuggestedAnswer`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub enum EvaluationAnswerData {
+    /// `StringValue`: a string, 0 to 300 characters.
     #[serde(rename = "StringValue")]
     StringValue(::std::string::String),
+    /// `NumericValue`: a number.
     #[serde(rename = "NumericValue")]
     NumericValue(f64),
+    /// `StringValues`: a list of strings.
     #[serde(rename = "StringValues")]
     StringValues(::std::vec::Vec<::std::string::String>),
+    /// `DateTimeValue`: a string.
     #[serde(rename = "DateTimeValue")]
     DateTimeValue(::std::string::String),
+    /// `NotApplicable`: a boolean.
     #[serde(rename = "NotApplicable")]
     NotApplicable(bool),
 }
 
+/// A structure of the Connect API, held by `SubmitContactEvaluationRequest`, `UpdateContactEvaluationRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationAnswerInput {
+    /// `Value`: a `EvaluationAnswerData` union.
     #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: ::std::option::Option<EvaluationAnswerData>,
 }
 
+/// A structure of the Connect API, held by `Evaluation`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationAnswerOutput {
+    /// `Value`: a `EvaluationAnswerData` union.
     #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: ::std::option::Option<EvaluationAnswerData>,
+    /// `SystemSuggestedValue`: a `EvaluationAnswerData` union.
     #[serde(
         rename = "SystemSuggestedValue",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub system_suggested_value: ::std::option::Option<EvaluationAnswerData>,
+    /// `SuggestedAnswers`: a list of `EvaluationSuggestedAnswer`.
     #[serde(
         rename = "SuggestedAnswers",
         default,
@@ -459,12 +567,16 @@ pub struct EvaluationAnswerOutput {
     >,
 }
 
+/// A structure of the Connect API, held by `EvaluationContactLensAnswerAnalysisDetails`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationAutomationRuleCategory {
+    /// `Category`: a string. Required.
     #[serde(rename = "Category")]
     pub category: ::std::string::String,
+    /// `Condition`: one of the values of `QuestionRuleCategoryAutomationCondition`. Required.
     #[serde(rename = "Condition")]
     pub condition: QuestionRuleCategoryAutomationCondition,
+    /// `PointsOfInterest`: a list of `EvaluationTranscriptPointOfInterest`, 0 to 100 items.
     #[serde(
         rename = "PointsOfInterest",
         default,
@@ -476,8 +588,10 @@ pub struct EvaluationAutomationRuleCategory {
     >,
 }
 
+/// A structure of the Connect API, held by `EvaluationQuestionAnswerAnalysisDetails`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationContactLensAnswerAnalysisDetails {
+    /// `MatchedRuleCategories`: a list of `EvaluationAutomationRuleCategory`.
     #[serde(
         rename = "MatchedRuleCategories",
         default,
@@ -488,14 +602,17 @@ pub struct EvaluationContactLensAnswerAnalysisDetails {
     >,
 }
 
+/// A structure of the Connect API, held by `EvaluationMetadata`, `EvaluationSummary`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationContactParticipant {
+    /// `ContactParticipantRole`: one of the values of `ContactParticipantRole`.
     #[serde(
         rename = "ContactParticipantRole",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub contact_participant_role: ::std::option::Option<ContactParticipantRole>,
+    /// `ContactParticipantId`: a string, 1 to 500 characters.
     #[serde(
         rename = "ContactParticipantId",
         default,
@@ -505,39 +622,54 @@ pub struct EvaluationContactParticipant {
     pub contact_participant_id: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `DescribeEvaluationFormResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationForm {
+    /// `EvaluationFormId`: a string, 1 to 500 characters. Required.
     #[serde(rename = "EvaluationFormId")]
     #[schemars(length(min = 1, max = 500))]
     pub evaluation_form_id: ::std::string::String,
+    /// `EvaluationFormVersion`: an integer. Required.
     #[serde(rename = "EvaluationFormVersion")]
     pub evaluation_form_version: i32,
+    /// `Locked`: a boolean. Required.
     #[serde(rename = "Locked")]
     pub locked: bool,
+    /// `EvaluationFormArn`: a string. Required.
     #[serde(rename = "EvaluationFormArn")]
     pub evaluation_form_arn: ::std::string::String,
+    /// `Title`: a string. Required.
     #[serde(rename = "Title")]
     pub title: ::std::string::String,
+    /// `Description`: a string.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
+    /// `Status`: one of the values of `EvaluationFormVersionStatus`. Required.
     #[serde(rename = "Status")]
     pub status: EvaluationFormVersionStatus,
+    /// `Items`: a list of `EvaluationFormItem`. Required.
     #[serde(rename = "Items")]
     pub items: ::std::vec::Vec<EvaluationFormItem>,
+    /// `ScoringStrategy`: a `EvaluationFormScoringStrategy` structure.
     #[serde(
         rename = "ScoringStrategy",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub scoring_strategy: ::std::option::Option<EvaluationFormScoringStrategy>,
+    /// `CreatedTime`: a timestamp. Required.
     #[serde(rename = "CreatedTime")]
     pub created_time: crate::value::Timestamp,
+    /// `CreatedBy`: a string. Required.
     #[serde(rename = "CreatedBy")]
     pub created_by: ::std::string::String,
+    /// `LastModifiedTime`: a timestamp. Required.
     #[serde(rename = "LastModifiedTime")]
     pub last_modified_time: crate::value::Timestamp,
+    /// `LastModifiedBy`: a string. Required.
     #[serde(rename = "LastModifiedBy")]
     pub last_modified_by: ::std::string::String,
+    /// `AutoEvaluationConfiguration`: a `EvaluationFormAutoEvaluationConfiguration` structure.
     #[serde(
         rename = "AutoEvaluationConfiguration",
         default,
@@ -546,23 +678,27 @@ pub struct EvaluationForm {
     pub auto_evaluation_configuration: ::std::option::Option<
         EvaluationFormAutoEvaluationConfiguration,
     >,
+    /// `ReviewConfiguration`: a `EvaluationReviewConfiguration` structure.
     #[serde(
         rename = "ReviewConfiguration",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub review_configuration: ::std::option::Option<EvaluationReviewConfiguration>,
+    /// `Tags`: a map from strings to strings, 1 to 50 entries.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
+    /// `TargetConfiguration`: a `EvaluationFormTargetConfiguration` structure.
     #[serde(
         rename = "TargetConfiguration",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub target_configuration: ::std::option::Option<EvaluationFormTargetConfiguration>,
+    /// `LanguageConfiguration`: a `EvaluationFormLanguageConfiguration` structure.
     #[serde(
         rename = "LanguageConfiguration",
         default,
@@ -573,33 +709,44 @@ pub struct EvaluationForm {
     >,
 }
 
+/// A structure of the Connect API, held by `CreateEvaluationFormRequest`, `EvaluationForm`, `EvaluationFormContent` and 1 more.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationFormAutoEvaluationConfiguration {
+    /// `Enabled`: a boolean. Required.
     #[serde(rename = "Enabled")]
     pub enabled: bool,
 }
 
+/// A structure of the Connect API, held by `DescribeContactEvaluationResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationFormContent {
+    /// `EvaluationFormVersion`: an integer. Required.
     #[serde(rename = "EvaluationFormVersion")]
     pub evaluation_form_version: i32,
+    /// `EvaluationFormId`: a string, 1 to 500 characters. Required.
     #[serde(rename = "EvaluationFormId")]
     #[schemars(length(min = 1, max = 500))]
     pub evaluation_form_id: ::std::string::String,
+    /// `EvaluationFormArn`: a string. Required.
     #[serde(rename = "EvaluationFormArn")]
     pub evaluation_form_arn: ::std::string::String,
+    /// `Title`: a string. Required.
     #[serde(rename = "Title")]
     pub title: ::std::string::String,
+    /// `Description`: a string.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
+    /// `Items`: a list of `EvaluationFormItem`. Required.
     #[serde(rename = "Items")]
     pub items: ::std::vec::Vec<EvaluationFormItem>,
+    /// `ScoringStrategy`: a `EvaluationFormScoringStrategy` structure.
     #[serde(
         rename = "ScoringStrategy",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub scoring_strategy: ::std::option::Option<EvaluationFormScoringStrategy>,
+    /// `AutoEvaluationConfiguration`: a `EvaluationFormAutoEvaluationConfiguration` structure.
     #[serde(
         rename = "AutoEvaluationConfiguration",
         default,
@@ -608,12 +755,14 @@ pub struct EvaluationFormContent {
     pub auto_evaluation_configuration: ::std::option::Option<
         EvaluationFormAutoEvaluationConfiguration,
     >,
+    /// `TargetConfiguration`: a `EvaluationFormTargetConfiguration` structure.
     #[serde(
         rename = "TargetConfiguration",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub target_configuration: ::std::option::Option<EvaluationFormTargetConfiguration>,
+    /// `LanguageConfiguration`: a `EvaluationFormLanguageConfiguration` structure.
     #[serde(
         rename = "LanguageConfiguration",
         default,
@@ -622,6 +771,7 @@ pub struct EvaluationFormContent {
     pub language_configuration: ::std::option::Option<
         EvaluationFormLanguageConfiguration,
     >,
+    /// `ReviewConfiguration`: a `EvaluationReviewConfiguration` structure.
     #[serde(
         rename = "ReviewConfiguration",
         default,
@@ -630,14 +780,18 @@ pub struct EvaluationFormContent {
     pub review_configuration: ::std::option::Option<EvaluationReviewConfiguration>,
 }
 
+/// A union (exactly one member is set) of the Connect API, held by `CreateEvaluationFormRequest`, `EvaluationForm`, `EvaluationFormContent` and 2 more.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub enum EvaluationFormItem {
+    /// `Section`: a `EvaluationFormSection` structure.
     #[serde(rename = "Section")]
     Section(EvaluationFormSection),
+    /// `Question`: a `EvaluationFormQuestion` structure.
     #[serde(rename = "Question")]
     Question(EvaluationFormQuestion),
 }
 
+/// 2 allowed values, held by `EvaluationFormItemEnablementConfiguration`.
 #[derive(
     Debug,
     Clone,
@@ -653,48 +807,65 @@ pub enum EvaluationFormItem {
 )]
 
 pub enum EvaluationFormItemEnablementAction {
+    /// The value `DISABLE`.
     #[serde(rename = "DISABLE")]
     Disable,
+    /// The value `ENABLE`.
     #[serde(rename = "ENABLE")]
     Enable,
 }
 
+/// A structure of the Connect API, held by `EvaluationFormItemEnablementConditionOperand`, `EvaluationFormItemEnablementConfiguration`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationFormItemEnablementCondition {
+    /// `Operands`: a list of `EvaluationFormItemEnablementConditionOperand`. Required.
     #[serde(rename = "Operands")]
     pub operands: ::std::vec::Vec<EvaluationFormItemEnablementConditionOperand>,
+    /// `Operator`: one of the values of `EvaluationFormItemEnablementOperator`.
     #[serde(rename = "Operator", default, skip_serializing_if = "Option::is_none")]
     pub operator: ::std::option::Option<EvaluationFormItemEnablementOperator>,
 }
 
+/// A union (exactly one member is set) of the Connect API, held by `EvaluationFormItemEnablementCondition`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub enum EvaluationFormItemEnablementConditionOperand {
+    /// `Expression`: a `EvaluationFormItemEnablementExpression` structure.
     #[serde(rename = "Expression")]
     Expression(EvaluationFormItemEnablementExpression),
+    /// `Condition`: a `EvaluationFormItemEnablementCondition` structure.
     #[serde(rename = "Condition")]
     Condition(EvaluationFormItemEnablementCondition),
 }
 
+/// A structure of the Connect API, held by `EvaluationFormQuestion`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationFormItemEnablementConfiguration {
+    /// `Condition`: a `EvaluationFormItemEnablementCondition` structure. Required.
     #[serde(rename = "Condition")]
     pub condition: EvaluationFormItemEnablementCondition,
+    /// `Action`: one of the values of `EvaluationFormItemEnablementAction`. Required.
     #[serde(rename = "Action")]
     pub action: EvaluationFormItemEnablementAction,
+    /// `DefaultAction`: one of the values of `EvaluationFormItemEnablementAction`.
     #[serde(rename = "DefaultAction", default, skip_serializing_if = "Option::is_none")]
     pub default_action: ::std::option::Option<EvaluationFormItemEnablementAction>,
 }
 
+/// A structure of the Connect API, held by `EvaluationFormItemEnablementConditionOperand`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationFormItemEnablementExpression {
+    /// `Source`: a `EvaluationFormItemEnablementSource` structure. Required.
     #[serde(rename = "Source")]
     pub source: EvaluationFormItemEnablementSource,
+    /// `Values`: a list of `EvaluationFormItemEnablementSourceValue`. Required.
     #[serde(rename = "Values")]
     pub values: ::std::vec::Vec<EvaluationFormItemEnablementSourceValue>,
+    /// `Comparator`: one of the values of `EvaluationFormItemSourceValuesComparator`. Required.
     #[serde(rename = "Comparator")]
     pub comparator: EvaluationFormItemSourceValuesComparator,
 }
 
+/// 2 allowed values, held by `EvaluationFormItemEnablementCondition`.
 #[derive(
     Debug,
     Clone,
@@ -710,20 +881,26 @@ pub struct EvaluationFormItemEnablementExpression {
 )]
 
 pub enum EvaluationFormItemEnablementOperator {
+    /// The value `OR`.
     #[serde(rename = "OR")]
     Or,
+    /// The value `AND`.
     #[serde(rename = "AND")]
     And,
 }
 
+/// A structure of the Connect API, held by `EvaluationFormItemEnablementExpression`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationFormItemEnablementSource {
+    /// `Type`: one of the values of `EvaluationFormItemEnablementSourceType`. Required.
     #[serde(rename = "Type")]
     pub r#type: EvaluationFormItemEnablementSourceType,
+    /// `RefId`: a string.
     #[serde(rename = "RefId", default, skip_serializing_if = "Option::is_none")]
     pub ref_id: ::std::option::Option<::std::string::String>,
 }
 
+/// 1 allowed values, held by `EvaluationFormItemEnablementSource`.
 #[derive(
     Debug,
     Clone,
@@ -739,18 +916,23 @@ pub struct EvaluationFormItemEnablementSource {
 )]
 
 pub enum EvaluationFormItemEnablementSourceType {
+    /// The value `QUESTION_REF_ID`.
     #[serde(rename = "QUESTION_REF_ID")]
     QuestionRefId,
 }
 
+/// A structure of the Connect API, held by `EvaluationFormItemEnablementExpression`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationFormItemEnablementSourceValue {
+    /// `Type`: one of the values of `EvaluationFormItemEnablementSourceValueType`. Required.
     #[serde(rename = "Type")]
     pub r#type: EvaluationFormItemEnablementSourceValueType,
+    /// `RefId`: a string.
     #[serde(rename = "RefId", default, skip_serializing_if = "Option::is_none")]
     pub ref_id: ::std::option::Option<::std::string::String>,
 }
 
+/// 1 allowed values, held by `EvaluationFormItemEnablementSourceValue`.
 #[derive(
     Debug,
     Clone,
@@ -766,10 +948,12 @@ pub struct EvaluationFormItemEnablementSourceValue {
 )]
 
 pub enum EvaluationFormItemEnablementSourceValueType {
+    /// The value `OPTION_REF_ID`.
     #[serde(rename = "OPTION_REF_ID")]
     OptionRefId,
 }
 
+/// 4 allowed values, held by `EvaluationFormItemEnablementExpression`.
 #[derive(
     Debug,
     Clone,
@@ -785,16 +969,21 @@ pub enum EvaluationFormItemEnablementSourceValueType {
 )]
 
 pub enum EvaluationFormItemSourceValuesComparator {
+    /// The value `IN`.
     #[serde(rename = "IN")]
     In,
+    /// The value `NOT_IN`.
     #[serde(rename = "NOT_IN")]
     NotIn,
+    /// The value `ALL_IN`.
     #[serde(rename = "ALL_IN")]
     AllIn,
+    /// The value `EXACT`.
     #[serde(rename = "EXACT")]
     Exact,
 }
 
+/// 9 allowed values, held by `EvaluationFormLanguageConfiguration`, `EvaluationFormSearchSummary`.
 #[derive(
     Debug,
     Clone,
@@ -810,38 +999,52 @@ pub enum EvaluationFormItemSourceValuesComparator {
 )]
 
 pub enum EvaluationFormLanguageCode {
+    /// The value `de-DE`.
     #[serde(rename = "de-DE")]
     DeDe,
+    /// The value `en-US`.
     #[serde(rename = "en-US")]
     EnUs,
+    /// The value `es-ES`.
     #[serde(rename = "es-ES")]
     EsEs,
+    /// The value `fr-FR`.
     #[serde(rename = "fr-FR")]
     FrFr,
+    /// The value `it-IT`.
     #[serde(rename = "it-IT")]
     ItIt,
+    /// The value `pt-BR`.
     #[serde(rename = "pt-BR")]
     PtBr,
+    /// The value `ja-JP`.
     #[serde(rename = "ja-JP")]
     JaJp,
+    /// The value `ko-KR`.
     #[serde(rename = "ko-KR")]
     KoKr,
+    /// The value `zh-CN`.
     #[serde(rename = "zh-CN")]
     ZhCn,
 }
 
+/// A structure of the Connect API, held by `CreateEvaluationFormRequest`, `EvaluationForm`, `EvaluationFormContent` and 1 more.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationFormLanguageConfiguration {
+    /// `FormLanguage`: one of the values of `EvaluationFormLanguageCode`.
     #[serde(rename = "FormLanguage", default, skip_serializing_if = "Option::is_none")]
     pub form_language: ::std::option::Option<EvaluationFormLanguageCode>,
 }
 
+/// A structure of the Connect API, held by `EvaluationFormMultiSelectQuestionProperties`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationFormMultiSelectQuestionAutomation {
+    /// `Options`: a list of `EvaluationFormMultiSelectQuestionAutomationOption`.
     #[serde(rename = "Options", default, skip_serializing_if = "Option::is_none")]
     pub options: ::std::option::Option<
         ::std::vec::Vec<EvaluationFormMultiSelectQuestionAutomationOption>,
     >,
+    /// `DefaultOptionRefIds`: a list of strings.
     #[serde(
         rename = "DefaultOptionRefIds",
         default,
@@ -850,18 +1053,22 @@ pub struct EvaluationFormMultiSelectQuestionAutomation {
     pub default_option_ref_ids: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
+    /// `AnswerSource`: a `EvaluationFormQuestionAutomationAnswerSource` structure.
     #[serde(rename = "AnswerSource", default, skip_serializing_if = "Option::is_none")]
     pub answer_source: ::std::option::Option<
         EvaluationFormQuestionAutomationAnswerSource,
     >,
 }
 
+/// A union (exactly one member is set) of the Connect API, held by `EvaluationFormMultiSelectQuestionAutomation`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub enum EvaluationFormMultiSelectQuestionAutomationOption {
+    /// `RuleCategory`: a `MultiSelectQuestionRuleCategoryAutomation` structure.
     #[serde(rename = "RuleCategory")]
     RuleCategory(MultiSelectQuestionRuleCategoryAutomation),
 }
 
+/// 2 allowed values, held by `EvaluationFormMultiSelectQuestionProperties`.
 #[derive(
     Debug,
     Clone,
@@ -877,49 +1084,67 @@ pub enum EvaluationFormMultiSelectQuestionAutomationOption {
 )]
 
 pub enum EvaluationFormMultiSelectQuestionDisplayMode {
+    /// The value `DROPDOWN`.
     #[serde(rename = "DROPDOWN")]
     Dropdown,
+    /// The value `CHECKBOX`.
     #[serde(rename = "CHECKBOX")]
     Checkbox,
 }
 
+/// A structure of the Connect API, held by `EvaluationFormMultiSelectQuestionProperties`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationFormMultiSelectQuestionOption {
+    /// `RefId`: a string. Required.
     #[serde(rename = "RefId")]
     pub ref_id: ::std::string::String,
+    /// `Text`: a string, 0 to 128 characters. Required.
     #[serde(rename = "Text")]
     #[schemars(length(min = 0, max = 128))]
     pub text: ::std::string::String,
 }
 
+/// A structure of the Connect API, held by `EvaluationFormQuestionTypeProperties`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationFormMultiSelectQuestionProperties {
+    /// `Options`: a list of `EvaluationFormMultiSelectQuestionOption`. Required.
     #[serde(rename = "Options")]
     pub options: ::std::vec::Vec<EvaluationFormMultiSelectQuestionOption>,
+    /// `DisplayAs`: one of the values of `EvaluationFormMultiSelectQuestionDisplayMode`.
     #[serde(rename = "DisplayAs", default, skip_serializing_if = "Option::is_none")]
     pub display_as: ::std::option::Option<EvaluationFormMultiSelectQuestionDisplayMode>,
+    /// `Automation`: a `EvaluationFormMultiSelectQuestionAutomation` structure.
     #[serde(rename = "Automation", default, skip_serializing_if = "Option::is_none")]
     pub automation: ::std::option::Option<EvaluationFormMultiSelectQuestionAutomation>,
 }
 
+/// A union (exactly one member is set) of the Connect API, held by `EvaluationFormNumericQuestionProperties`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub enum EvaluationFormNumericQuestionAutomation {
+    /// `PropertyValue`: a `NumericQuestionPropertyValueAutomation` structure.
     #[serde(rename = "PropertyValue")]
     PropertyValue(NumericQuestionPropertyValueAutomation),
+    /// `AnswerSource`: a `EvaluationFormQuestionAutomationAnswerSource` structure.
     #[serde(rename = "AnswerSource")]
     AnswerSource(EvaluationFormQuestionAutomationAnswerSource),
 }
 
+/// A structure of the Connect API, held by `EvaluationFormNumericQuestionProperties`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationFormNumericQuestionOption {
+    /// `MinValue`: an integer. Required.
     #[serde(rename = "MinValue")]
     pub min_value: i32,
+    /// `MaxValue`: an integer. Required.
     #[serde(rename = "MaxValue")]
     pub max_value: i32,
+    /// `Score`: an integer.
     #[serde(rename = "Score", default, skip_serializing_if = "Option::is_none")]
     pub score: ::std::option::Option<i32>,
+    /// `AutomaticFail`: a boolean.
     #[serde(rename = "AutomaticFail", default, skip_serializing_if = "Option::is_none")]
     pub automatic_fail: ::std::option::Option<bool>,
+    /// `AutomaticFailConfiguration`: a `AutomaticFailConfiguration` structure.
     #[serde(
         rename = "AutomaticFailConfiguration",
         default,
@@ -928,36 +1153,48 @@ pub struct EvaluationFormNumericQuestionOption {
     pub automatic_fail_configuration: ::std::option::Option<AutomaticFailConfiguration>,
 }
 
+/// A structure of the Connect API, held by `EvaluationFormQuestionTypeProperties`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationFormNumericQuestionProperties {
+    /// `MinValue`: an integer. Required.
     #[serde(rename = "MinValue")]
     pub min_value: i32,
+    /// `MaxValue`: an integer. Required.
     #[serde(rename = "MaxValue")]
     pub max_value: i32,
+    /// `Options`: a list of `EvaluationFormNumericQuestionOption`.
     #[serde(rename = "Options", default, skip_serializing_if = "Option::is_none")]
     pub options: ::std::option::Option<
         ::std::vec::Vec<EvaluationFormNumericQuestionOption>,
     >,
+    /// `Automation`: a `EvaluationFormNumericQuestionAutomation` union.
     #[serde(rename = "Automation", default, skip_serializing_if = "Option::is_none")]
     pub automation: ::std::option::Option<EvaluationFormNumericQuestionAutomation>,
 }
 
+/// A structure of the Connect API, held by `EvaluationFormItem`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationFormQuestion {
+    /// `Title`: a string. Required.
     #[serde(rename = "Title")]
     pub title: ::std::string::String,
+    /// `Instructions`: a string.
     #[serde(rename = "Instructions", default, skip_serializing_if = "Option::is_none")]
     pub instructions: ::std::option::Option<::std::string::String>,
+    /// `RefId`: a string. Required.
     #[serde(rename = "RefId")]
     pub ref_id: ::std::string::String,
+    /// `NotApplicableEnabled`: a boolean.
     #[serde(
         rename = "NotApplicableEnabled",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub not_applicable_enabled: ::std::option::Option<bool>,
+    /// `QuestionType`: one of the values of `EvaluationFormQuestionType`. Required.
     #[serde(rename = "QuestionType")]
     pub question_type: EvaluationFormQuestionType,
+    /// `QuestionTypeProperties`: a `EvaluationFormQuestionTypeProperties` union.
     #[serde(
         rename = "QuestionTypeProperties",
         default,
@@ -966,18 +1203,23 @@ pub struct EvaluationFormQuestion {
     pub question_type_properties: ::std::option::Option<
         EvaluationFormQuestionTypeProperties,
     >,
+    /// `Enablement`: a `EvaluationFormItemEnablementConfiguration` structure.
     #[serde(rename = "Enablement", default, skip_serializing_if = "Option::is_none")]
     pub enablement: ::std::option::Option<EvaluationFormItemEnablementConfiguration>,
+    /// `Weight`: a number.
     #[serde(rename = "Weight", default, skip_serializing_if = "Option::is_none")]
     pub weight: ::std::option::Option<f64>,
 }
 
+/// A structure of the Connect API, held by `EvaluationFormMultiSelectQuestionAutomation`, `EvaluationFormNumericQuestionAutomation`, `EvaluationFormSingleSelectQuestionAutomation` and 1 more.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationFormQuestionAutomationAnswerSource {
+    /// `SourceType`: one of the values of `EvaluationFormQuestionAutomationAnswerSourceType`. Required.
     #[serde(rename = "SourceType")]
     pub source_type: EvaluationFormQuestionAutomationAnswerSourceType,
 }
 
+/// 2 allowed values, held by `EvaluationFormQuestionAutomationAnswerSource`.
 #[derive(
     Debug,
     Clone,
@@ -993,12 +1235,15 @@ pub struct EvaluationFormQuestionAutomationAnswerSource {
 )]
 
 pub enum EvaluationFormQuestionAutomationAnswerSourceType {
+    /// The value `CONTACT_LENS_DATA`.
     #[serde(rename = "CONTACT_LENS_DATA")]
     ContactLensData,
+    /// The value `GEN_AI`.
     #[serde(rename = "GEN_AI")]
     GenAi,
 }
 
+/// 5 allowed values, held by `EvaluationFormQuestion`.
 #[derive(
     Debug,
     Clone,
@@ -1014,30 +1259,41 @@ pub enum EvaluationFormQuestionAutomationAnswerSourceType {
 )]
 
 pub enum EvaluationFormQuestionType {
+    /// The value `TEXT`.
     #[serde(rename = "TEXT")]
     Text,
+    /// The value `SINGLESELECT`.
     #[serde(rename = "SINGLESELECT")]
     Singleselect,
+    /// The value `NUMERIC`.
     #[serde(rename = "NUMERIC")]
     Numeric,
+    /// The value `MULTISELECT`.
     #[serde(rename = "MULTISELECT")]
     Multiselect,
+    /// The value `DATETIME`.
     #[serde(rename = "DATETIME")]
     Datetime,
 }
 
+/// A union (exactly one member is set) of the Connect API, held by `EvaluationFormQuestion`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub enum EvaluationFormQuestionTypeProperties {
+    /// `Numeric`: a `EvaluationFormNumericQuestionProperties` structure.
     #[serde(rename = "Numeric")]
     Numeric(EvaluationFormNumericQuestionProperties),
+    /// `SingleSelect`: a `EvaluationFormSingleSelectQuestionProperties` structure.
     #[serde(rename = "SingleSelect")]
     SingleSelect(EvaluationFormSingleSelectQuestionProperties),
+    /// `Text`: a `EvaluationFormTextQuestionProperties` structure.
     #[serde(rename = "Text")]
     Text(EvaluationFormTextQuestionProperties),
+    /// `MultiSelect`: a `EvaluationFormMultiSelectQuestionProperties` structure.
     #[serde(rename = "MultiSelect")]
     MultiSelect(EvaluationFormMultiSelectQuestionProperties),
 }
 
+/// 2 allowed values, held by `EvaluationFormScoringStrategy`.
 #[derive(
     Debug,
     Clone,
@@ -1053,12 +1309,15 @@ pub enum EvaluationFormQuestionTypeProperties {
 )]
 
 pub enum EvaluationFormScoringMode {
+    /// The value `QUESTION_ONLY`.
     #[serde(rename = "QUESTION_ONLY")]
     QuestionOnly,
+    /// The value `SECTION_ONLY`.
     #[serde(rename = "SECTION_ONLY")]
     SectionOnly,
 }
 
+/// 2 allowed values, held by `EvaluationFormScoringStrategy`.
 #[derive(
     Debug,
     Clone,
@@ -1074,48 +1333,60 @@ pub enum EvaluationFormScoringMode {
 )]
 
 pub enum EvaluationFormScoringStatus {
+    /// The value `ENABLED`.
     #[serde(rename = "ENABLED")]
     Enabled,
+    /// The value `DISABLED`.
     #[serde(rename = "DISABLED")]
     Disabled,
 }
 
+/// A structure of the Connect API, held by `CreateEvaluationFormRequest`, `EvaluationForm`, `EvaluationFormContent` and 1 more.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationFormScoringStrategy {
+    /// `Mode`: one of the values of `EvaluationFormScoringMode`. Required.
     #[serde(rename = "Mode")]
     pub mode: EvaluationFormScoringMode,
+    /// `Status`: one of the values of `EvaluationFormScoringStatus`. Required.
     #[serde(rename = "Status")]
     pub status: EvaluationFormScoringStatus,
 }
 
+/// A structure of the Connect API, held by `EvaluationFormSearchCriteria`, `SearchEvaluationFormsRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationFormSearchCriteria {
+    /// `OrConditions`: a list of `EvaluationFormSearchCriteria`.
     #[serde(rename = "OrConditions", default, skip_serializing_if = "Option::is_none")]
     pub or_conditions: ::std::option::Option<
         ::std::vec::Vec<EvaluationFormSearchCriteria>,
     >,
+    /// `AndConditions`: a list of `EvaluationFormSearchCriteria`.
     #[serde(rename = "AndConditions", default, skip_serializing_if = "Option::is_none")]
     pub and_conditions: ::std::option::Option<
         ::std::vec::Vec<EvaluationFormSearchCriteria>,
     >,
+    /// `StringCondition`: a `StringCondition` structure.
     #[serde(
         rename = "StringCondition",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub string_condition: ::std::option::Option<StringCondition>,
+    /// `NumberCondition`: a `NumberCondition` structure.
     #[serde(
         rename = "NumberCondition",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub number_condition: ::std::option::Option<NumberCondition>,
+    /// `BooleanCondition`: a `BooleanCondition` structure.
     #[serde(
         rename = "BooleanCondition",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub boolean_condition: ::std::option::Option<BooleanCondition>,
+    /// `DateTimeCondition`: a `DateTimeCondition` structure.
     #[serde(
         rename = "DateTimeCondition",
         default,
@@ -1124,8 +1395,10 @@ pub struct EvaluationFormSearchCriteria {
     pub date_time_condition: ::std::option::Option<DateTimeCondition>,
 }
 
+/// A structure of the Connect API, held by `SearchEvaluationFormsRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationFormSearchFilter {
+    /// `AttributeFilter`: a `ControlPlaneAttributeFilter` structure.
     #[serde(
         rename = "AttributeFilter",
         default,
@@ -1134,61 +1407,79 @@ pub struct EvaluationFormSearchFilter {
     pub attribute_filter: ::std::option::Option<ControlPlaneAttributeFilter>,
 }
 
+/// A structure of the Connect API, held by `SearchEvaluationFormsResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationFormSearchSummary {
+    /// `EvaluationFormId`: a string, 1 to 500 characters. Required.
     #[serde(rename = "EvaluationFormId")]
     #[schemars(length(min = 1, max = 500))]
     pub evaluation_form_id: ::std::string::String,
+    /// `EvaluationFormArn`: a string. Required.
     #[serde(rename = "EvaluationFormArn")]
     pub evaluation_form_arn: ::std::string::String,
+    /// `Title`: a string. Required.
     #[serde(rename = "Title")]
     pub title: ::std::string::String,
+    /// `Status`: one of the values of `EvaluationFormVersionStatus`. Required.
     #[serde(rename = "Status")]
     pub status: EvaluationFormVersionStatus,
+    /// `Description`: a string.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
+    /// `CreatedTime`: a timestamp. Required.
     #[serde(rename = "CreatedTime")]
     pub created_time: crate::value::Timestamp,
+    /// `CreatedBy`: a string. Required.
     #[serde(rename = "CreatedBy")]
     pub created_by: ::std::string::String,
+    /// `LastModifiedTime`: a timestamp. Required.
     #[serde(rename = "LastModifiedTime")]
     pub last_modified_time: crate::value::Timestamp,
+    /// `LastModifiedBy`: a string. Required.
     #[serde(rename = "LastModifiedBy")]
     pub last_modified_by: ::std::string::String,
+    /// `LastActivatedTime`: a timestamp.
     #[serde(
         rename = "LastActivatedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_activated_time: ::std::option::Option<crate::value::Timestamp>,
+    /// `LastActivatedBy`: a string.
     #[serde(
         rename = "LastActivatedBy",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_activated_by: ::std::option::Option<::std::string::String>,
+    /// `LatestVersion`: an integer. Required.
     #[serde(rename = "LatestVersion")]
     pub latest_version: i32,
+    /// `ActiveVersion`: an integer.
     #[serde(rename = "ActiveVersion", default, skip_serializing_if = "Option::is_none")]
     pub active_version: ::std::option::Option<i32>,
+    /// `AutoEvaluationEnabled`: a boolean.
     #[serde(
         rename = "AutoEvaluationEnabled",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub auto_evaluation_enabled: ::std::option::Option<bool>,
+    /// `EvaluationFormLanguage`: one of the values of `EvaluationFormLanguageCode`.
     #[serde(
         rename = "EvaluationFormLanguage",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub evaluation_form_language: ::std::option::Option<EvaluationFormLanguageCode>,
+    /// `ContactInteractionType`: one of the values of `ContactInteractionType`.
     #[serde(
         rename = "ContactInteractionType",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub contact_interaction_type: ::std::option::Option<ContactInteractionType>,
+    /// `Tags`: a map from strings to strings, 1 to 50 entries.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
@@ -1196,44 +1487,57 @@ pub struct EvaluationFormSearchSummary {
     >,
 }
 
+/// A structure of the Connect API, held by `EvaluationFormItem`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationFormSection {
+    /// `Title`: a string. Required.
     #[serde(rename = "Title")]
     pub title: ::std::string::String,
+    /// `RefId`: a string. Required.
     #[serde(rename = "RefId")]
     pub ref_id: ::std::string::String,
+    /// `Instructions`: a string.
     #[serde(rename = "Instructions", default, skip_serializing_if = "Option::is_none")]
     pub instructions: ::std::option::Option<::std::string::String>,
+    /// `Items`: a list of `EvaluationFormItem`. Required.
     #[serde(rename = "Items")]
     pub items: ::std::vec::Vec<EvaluationFormItem>,
+    /// `Weight`: a number.
     #[serde(rename = "Weight", default, skip_serializing_if = "Option::is_none")]
     pub weight: ::std::option::Option<f64>,
 }
 
+/// A structure of the Connect API, held by `EvaluationFormSingleSelectQuestionProperties`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationFormSingleSelectQuestionAutomation {
+    /// `Options`: a list of `EvaluationFormSingleSelectQuestionAutomationOption`.
     #[serde(rename = "Options", default, skip_serializing_if = "Option::is_none")]
     pub options: ::std::option::Option<
         ::std::vec::Vec<EvaluationFormSingleSelectQuestionAutomationOption>,
     >,
+    /// `DefaultOptionRefId`: a string.
     #[serde(
         rename = "DefaultOptionRefId",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub default_option_ref_id: ::std::option::Option<::std::string::String>,
+    /// `AnswerSource`: a `EvaluationFormQuestionAutomationAnswerSource` structure.
     #[serde(rename = "AnswerSource", default, skip_serializing_if = "Option::is_none")]
     pub answer_source: ::std::option::Option<
         EvaluationFormQuestionAutomationAnswerSource,
     >,
 }
 
+/// A union (exactly one member is set) of the Connect API, held by `EvaluationFormSingleSelectQuestionAutomation`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub enum EvaluationFormSingleSelectQuestionAutomationOption {
+    /// `RuleCategory`: a `SingleSelectQuestionRuleCategoryAutomation` structure.
     #[serde(rename = "RuleCategory")]
     RuleCategory(SingleSelectQuestionRuleCategoryAutomation),
 }
 
+/// 2 allowed values, held by `EvaluationFormSingleSelectQuestionProperties`.
 #[derive(
     Debug,
     Clone,
@@ -1249,22 +1553,30 @@ pub enum EvaluationFormSingleSelectQuestionAutomationOption {
 )]
 
 pub enum EvaluationFormSingleSelectQuestionDisplayMode {
+    /// The value `DROPDOWN`.
     #[serde(rename = "DROPDOWN")]
     Dropdown,
+    /// The value `RADIO`.
     #[serde(rename = "RADIO")]
     Radio,
 }
 
+/// A structure of the Connect API, held by `EvaluationFormSingleSelectQuestionProperties`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationFormSingleSelectQuestionOption {
+    /// `RefId`: a string. Required.
     #[serde(rename = "RefId")]
     pub ref_id: ::std::string::String,
+    /// `Text`: a string. Required.
     #[serde(rename = "Text")]
     pub text: ::std::string::String,
+    /// `Score`: an integer.
     #[serde(rename = "Score", default, skip_serializing_if = "Option::is_none")]
     pub score: ::std::option::Option<i32>,
+    /// `AutomaticFail`: a boolean.
     #[serde(rename = "AutomaticFail", default, skip_serializing_if = "Option::is_none")]
     pub automatic_fail: ::std::option::Option<bool>,
+    /// `AutomaticFailConfiguration`: a `AutomaticFailConfiguration` structure.
     #[serde(
         rename = "AutomaticFailConfiguration",
         default,
@@ -1273,71 +1585,94 @@ pub struct EvaluationFormSingleSelectQuestionOption {
     pub automatic_fail_configuration: ::std::option::Option<AutomaticFailConfiguration>,
 }
 
+/// A structure of the Connect API, held by `EvaluationFormQuestionTypeProperties`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationFormSingleSelectQuestionProperties {
+    /// `Options`: a list of `EvaluationFormSingleSelectQuestionOption`. Required.
     #[serde(rename = "Options")]
     pub options: ::std::vec::Vec<EvaluationFormSingleSelectQuestionOption>,
+    /// `DisplayAs`: one of the values of `EvaluationFormSingleSelectQuestionDisplayMode`.
     #[serde(rename = "DisplayAs", default, skip_serializing_if = "Option::is_none")]
     pub display_as: ::std::option::Option<EvaluationFormSingleSelectQuestionDisplayMode>,
+    /// `Automation`: a `EvaluationFormSingleSelectQuestionAutomation` structure.
     #[serde(rename = "Automation", default, skip_serializing_if = "Option::is_none")]
     pub automation: ::std::option::Option<EvaluationFormSingleSelectQuestionAutomation>,
 }
 
+/// A structure of the Connect API, held by `ListEvaluationFormsResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationFormSummary {
+    /// `EvaluationFormId`: a string, 1 to 500 characters. Required.
     #[serde(rename = "EvaluationFormId")]
     #[schemars(length(min = 1, max = 500))]
     pub evaluation_form_id: ::std::string::String,
+    /// `EvaluationFormArn`: a string. Required.
     #[serde(rename = "EvaluationFormArn")]
     pub evaluation_form_arn: ::std::string::String,
+    /// `Title`: a string. Required.
     #[serde(rename = "Title")]
     pub title: ::std::string::String,
+    /// `CreatedTime`: a timestamp. Required.
     #[serde(rename = "CreatedTime")]
     pub created_time: crate::value::Timestamp,
+    /// `CreatedBy`: a string. Required.
     #[serde(rename = "CreatedBy")]
     pub created_by: ::std::string::String,
+    /// `LastModifiedTime`: a timestamp. Required.
     #[serde(rename = "LastModifiedTime")]
     pub last_modified_time: crate::value::Timestamp,
+    /// `LastModifiedBy`: a string. Required.
     #[serde(rename = "LastModifiedBy")]
     pub last_modified_by: ::std::string::String,
+    /// `LastActivatedTime`: a timestamp.
     #[serde(
         rename = "LastActivatedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_activated_time: ::std::option::Option<crate::value::Timestamp>,
+    /// `LastActivatedBy`: a string.
     #[serde(
         rename = "LastActivatedBy",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_activated_by: ::std::option::Option<::std::string::String>,
+    /// `LatestVersion`: an integer. Required.
     #[serde(rename = "LatestVersion")]
     pub latest_version: i32,
+    /// `ActiveVersion`: an integer.
     #[serde(rename = "ActiveVersion", default, skip_serializing_if = "Option::is_none")]
     pub active_version: ::std::option::Option<i32>,
 }
 
+/// A structure of the Connect API, held by `CreateEvaluationFormRequest`, `EvaluationForm`, `EvaluationFormContent` and 1 more.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationFormTargetConfiguration {
+    /// `ContactInteractionType`: one of the values of `ContactInteractionType`. Required.
     #[serde(rename = "ContactInteractionType")]
     pub contact_interaction_type: ContactInteractionType,
 }
 
+/// A structure of the Connect API, held by `EvaluationFormTextQuestionProperties`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationFormTextQuestionAutomation {
+    /// `AnswerSource`: a `EvaluationFormQuestionAutomationAnswerSource` structure.
     #[serde(rename = "AnswerSource", default, skip_serializing_if = "Option::is_none")]
     pub answer_source: ::std::option::Option<
         EvaluationFormQuestionAutomationAnswerSource,
     >,
 }
 
+/// A structure of the Connect API, held by `EvaluationFormQuestionTypeProperties`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationFormTextQuestionProperties {
+    /// `Automation`: a `EvaluationFormTextQuestionAutomation` structure.
     #[serde(rename = "Automation", default, skip_serializing_if = "Option::is_none")]
     pub automation: ::std::option::Option<EvaluationFormTextQuestionAutomation>,
 }
 
+/// 2 allowed values, held by `EvaluationForm`, `EvaluationFormSearchSummary`, `EvaluationFormVersionSummary`.
 #[derive(
     Debug,
     Clone,
@@ -1353,40 +1688,55 @@ pub struct EvaluationFormTextQuestionProperties {
 )]
 
 pub enum EvaluationFormVersionStatus {
+    /// The value `DRAFT`.
     #[serde(rename = "DRAFT")]
     Draft,
+    /// The value `ACTIVE`.
     #[serde(rename = "ACTIVE")]
     Active,
 }
 
+/// A structure of the Connect API, held by `ListEvaluationFormVersionsResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationFormVersionSummary {
+    /// `EvaluationFormArn`: a string. Required.
     #[serde(rename = "EvaluationFormArn")]
     pub evaluation_form_arn: ::std::string::String,
+    /// `EvaluationFormId`: a string, 1 to 500 characters. Required.
     #[serde(rename = "EvaluationFormId")]
     #[schemars(length(min = 1, max = 500))]
     pub evaluation_form_id: ::std::string::String,
+    /// `EvaluationFormVersion`: an integer. Required.
     #[serde(rename = "EvaluationFormVersion")]
     pub evaluation_form_version: i32,
+    /// `Locked`: a boolean. Required.
     #[serde(rename = "Locked")]
     pub locked: bool,
+    /// `Status`: one of the values of `EvaluationFormVersionStatus`. Required.
     #[serde(rename = "Status")]
     pub status: EvaluationFormVersionStatus,
+    /// `CreatedTime`: a timestamp. Required.
     #[serde(rename = "CreatedTime")]
     pub created_time: crate::value::Timestamp,
+    /// `CreatedBy`: a string. Required.
     #[serde(rename = "CreatedBy")]
     pub created_by: ::std::string::String,
+    /// `LastModifiedTime`: a timestamp. Required.
     #[serde(rename = "LastModifiedTime")]
     pub last_modified_time: crate::value::Timestamp,
+    /// `LastModifiedBy`: a string. Required.
     #[serde(rename = "LastModifiedBy")]
     pub last_modified_by: ::std::string::String,
 }
 
+/// A structure of the Connect API, held by `EvaluationQuestionAnswerAnalysisDetails`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationGenAIAnswerAnalysisDetails {
+    /// `Justification`: a string, at least 1 characters.
     #[serde(rename = "Justification", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1))]
     pub justification: ::std::option::Option<::std::string::String>,
+    /// `PointsOfInterest`: a list of `EvaluationTranscriptPointOfInterest`, 0 to 100 items.
     #[serde(
         rename = "PointsOfInterest",
         default,
@@ -1398,16 +1748,21 @@ pub struct EvaluationGenAIAnswerAnalysisDetails {
     >,
 }
 
+/// A structure of the Connect API, held by `Evaluation`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationMetadata {
+    /// `ContactId`: a string, 1 to 256 characters. Required.
     #[serde(rename = "ContactId")]
     #[schemars(length(min = 1, max = 256))]
     pub contact_id: ::std::string::String,
+    /// `EvaluatorArn`: a string. Required.
     #[serde(rename = "EvaluatorArn")]
     pub evaluator_arn: ::std::string::String,
+    /// `ContactAgentId`: a string, 1 to 500 characters.
     #[serde(rename = "ContactAgentId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 500))]
     pub contact_agent_id: ::std::option::Option<::std::string::String>,
+    /// `CalibrationSessionId`: a string, 1 to 500 characters.
     #[serde(
         rename = "CalibrationSessionId",
         default,
@@ -1415,44 +1770,56 @@ pub struct EvaluationMetadata {
     )]
     #[schemars(length(min = 1, max = 500))]
     pub calibration_session_id: ::std::option::Option<::std::string::String>,
+    /// `Score`: a `EvaluationScore` structure.
     #[serde(rename = "Score", default, skip_serializing_if = "Option::is_none")]
     pub score: ::std::option::Option<EvaluationScore>,
+    /// `AutoEvaluation`: a `AutoEvaluationDetails` structure.
     #[serde(rename = "AutoEvaluation", default, skip_serializing_if = "Option::is_none")]
     pub auto_evaluation: ::std::option::Option<AutoEvaluationDetails>,
+    /// `Acknowledgement`: a `EvaluationAcknowledgement` structure.
     #[serde(
         rename = "Acknowledgement",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub acknowledgement: ::std::option::Option<EvaluationAcknowledgement>,
+    /// `Review`: a `EvaluationReviewMetadata` structure.
     #[serde(rename = "Review", default, skip_serializing_if = "Option::is_none")]
     pub review: ::std::option::Option<EvaluationReviewMetadata>,
+    /// `ContactParticipant`: a `EvaluationContactParticipant` structure.
     #[serde(
         rename = "ContactParticipant",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub contact_participant: ::std::option::Option<EvaluationContactParticipant>,
+    /// `SamplingJobId`: a string, 1 to 500 characters.
     #[serde(rename = "SamplingJobId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 500))]
     pub sampling_job_id: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `Evaluation`, `SubmitContactEvaluationRequest`, `UpdateContactEvaluationRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationNote {
+    /// `Value`: a string, 0 to 3072 characters.
     #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 3072))]
     pub value: ::std::option::Option<::std::string::String>,
 }
 
+/// A union (exactly one member is set) of the Connect API, held by `EvaluationSuggestedAnswer`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub enum EvaluationQuestionAnswerAnalysisDetails {
+    /// `GenAI`: a `EvaluationGenAIAnswerAnalysisDetails` structure.
     #[serde(rename = "GenAI")]
     GenAi(EvaluationGenAIAnswerAnalysisDetails),
+    /// `ContactLens`: a `EvaluationContactLensAnswerAnalysisDetails` structure.
     #[serde(rename = "ContactLens")]
     ContactLens(EvaluationContactLensAnswerAnalysisDetails),
 }
 
+/// 2 allowed values, held by `EvaluationSuggestedAnswer`.
 #[derive(
     Debug,
     Clone,
@@ -1468,25 +1835,32 @@ pub enum EvaluationQuestionAnswerAnalysisDetails {
 )]
 
 pub enum EvaluationQuestionAnswerAnalysisType {
+    /// The value `CONTACT_LENS_DATA`.
     #[serde(rename = "CONTACT_LENS_DATA")]
     ContactLensData,
+    /// The value `GEN_AI`.
     #[serde(rename = "GEN_AI")]
     GenAi,
 }
 
+/// A structure of the Connect API, held by `EvaluationSuggestedAnswer`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationQuestionInputDetails {
+    /// `TranscriptType`: one of the values of `EvaluationTranscriptType`.
     #[serde(rename = "TranscriptType", default, skip_serializing_if = "Option::is_none")]
     pub transcript_type: ::std::option::Option<EvaluationTranscriptType>,
 }
 
+/// A structure of the Connect API, held by `CreateEvaluationFormRequest`, `EvaluationForm`, `EvaluationFormContent` and 1 more.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationReviewConfiguration {
+    /// `ReviewNotificationRecipients`: a list of `EvaluationReviewNotificationRecipient`, at least 1 items. Required.
     #[serde(rename = "ReviewNotificationRecipients")]
     #[schemars(length(min = 1))]
     pub review_notification_recipients: ::std::vec::Vec<
         EvaluationReviewNotificationRecipient,
     >,
+    /// `EligibilityDays`: an integer.
     #[serde(
         rename = "EligibilityDays",
         default,
@@ -1495,32 +1869,43 @@ pub struct EvaluationReviewConfiguration {
     pub eligibility_days: ::std::option::Option<i32>,
 }
 
+/// A structure of the Connect API, held by `EvaluationMetadata`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationReviewMetadata {
+    /// `ReviewId`: a string, 1 to 500 characters.
     #[serde(rename = "ReviewId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 500))]
     pub review_id: ::std::option::Option<::std::string::String>,
+    /// `RequestedTime`: a timestamp.
     #[serde(rename = "RequestedTime", default, skip_serializing_if = "Option::is_none")]
     pub requested_time: ::std::option::Option<crate::value::Timestamp>,
+    /// `RequestedBy`: a string.
     #[serde(rename = "RequestedBy", default, skip_serializing_if = "Option::is_none")]
     pub requested_by: ::std::option::Option<::std::string::String>,
+    /// `CreatedTime`: a timestamp.
     #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: ::std::option::Option<crate::value::Timestamp>,
+    /// `CreatedBy`: a string.
     #[serde(rename = "CreatedBy", default, skip_serializing_if = "Option::is_none")]
     pub created_by: ::std::option::Option<::std::string::String>,
+    /// `ReviewRequestComments`: a list of `EvaluationReviewRequestComment`, 0 to 1 items. Required.
     #[serde(rename = "ReviewRequestComments")]
     #[schemars(length(min = 0, max = 1))]
     pub review_request_comments: ::std::vec::Vec<EvaluationReviewRequestComment>,
 }
 
+/// A structure of the Connect API, held by `EvaluationReviewConfiguration`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationReviewNotificationRecipient {
+    /// `Type`: one of the values of `EvaluationReviewNotificationRecipientType`. Required.
     #[serde(rename = "Type")]
     pub r#type: EvaluationReviewNotificationRecipientType,
+    /// `Value`: a `EvaluationReviewNotificationRecipientValue` structure. Required.
     #[serde(rename = "Value")]
     pub value: EvaluationReviewNotificationRecipientValue,
 }
 
+/// 1 allowed values, held by `EvaluationReviewNotificationRecipient`.
 #[derive(
     Debug,
     Clone,
@@ -1536,71 +1921,91 @@ pub struct EvaluationReviewNotificationRecipient {
 )]
 
 pub enum EvaluationReviewNotificationRecipientType {
+    /// The value `USER_ID`.
     #[serde(rename = "USER_ID")]
     UserId,
 }
 
+/// A structure of the Connect API, held by `EvaluationReviewNotificationRecipient`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationReviewNotificationRecipientValue {
+    /// `UserId`: a string, 1 to 500 characters.
     #[serde(rename = "UserId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 500))]
     pub user_id: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `EvaluationReviewMetadata`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationReviewRequestComment {
+    /// `Comment`: a string, 0 to 500 characters.
     #[serde(rename = "Comment", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub comment: ::std::option::Option<::std::string::String>,
+    /// `CreatedTime`: a timestamp.
     #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: ::std::option::Option<crate::value::Timestamp>,
+    /// `CreatedBy`: a string.
     #[serde(rename = "CreatedBy", default, skip_serializing_if = "Option::is_none")]
     pub created_by: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `Evaluation`, `EvaluationMetadata`, `EvaluationSummary`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationScore {
+    /// `Percentage`: a number, 0 to 100.
     #[serde(rename = "Percentage", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 0, max = 100))]
     pub percentage: ::std::option::Option<f64>,
+    /// `NotApplicable`: a boolean.
     #[serde(rename = "NotApplicable", default, skip_serializing_if = "Option::is_none")]
     pub not_applicable: ::std::option::Option<bool>,
+    /// `AutomaticFail`: a boolean.
     #[serde(rename = "AutomaticFail", default, skip_serializing_if = "Option::is_none")]
     pub automatic_fail: ::std::option::Option<bool>,
+    /// `AppliedWeight`: a number.
     #[serde(rename = "AppliedWeight", default, skip_serializing_if = "Option::is_none")]
     pub applied_weight: ::std::option::Option<f64>,
 }
 
+/// A structure of the Connect API, held by `EvaluationSearchCriteria`, `SearchContactEvaluationsRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationSearchCriteria {
+    /// `OrConditions`: a list of `EvaluationSearchCriteria`.
     #[serde(rename = "OrConditions", default, skip_serializing_if = "Option::is_none")]
     pub or_conditions: ::std::option::Option<::std::vec::Vec<EvaluationSearchCriteria>>,
+    /// `AndConditions`: a list of `EvaluationSearchCriteria`.
     #[serde(rename = "AndConditions", default, skip_serializing_if = "Option::is_none")]
     pub and_conditions: ::std::option::Option<::std::vec::Vec<EvaluationSearchCriteria>>,
+    /// `StringCondition`: a `StringCondition` structure.
     #[serde(
         rename = "StringCondition",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub string_condition: ::std::option::Option<StringCondition>,
+    /// `NumberCondition`: a `NumberCondition` structure.
     #[serde(
         rename = "NumberCondition",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub number_condition: ::std::option::Option<NumberCondition>,
+    /// `BooleanCondition`: a `BooleanCondition` structure.
     #[serde(
         rename = "BooleanCondition",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub boolean_condition: ::std::option::Option<BooleanCondition>,
+    /// `DateTimeCondition`: a `DateTimeCondition` structure.
     #[serde(
         rename = "DateTimeCondition",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub date_time_condition: ::std::option::Option<DateTimeCondition>,
+    /// `DecimalCondition`: a `DecimalCondition` structure.
     #[serde(
         rename = "DecimalCondition",
         default,
@@ -1609,8 +2014,10 @@ pub struct EvaluationSearchCriteria {
     pub decimal_condition: ::std::option::Option<DecimalCondition>,
 }
 
+/// A structure of the Connect API, held by `SearchContactEvaluationsRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationSearchFilter {
+    /// `AttributeFilter`: a `ControlPlaneAttributeFilter` structure.
     #[serde(
         rename = "AttributeFilter",
         default,
@@ -1619,16 +2026,21 @@ pub struct EvaluationSearchFilter {
     pub attribute_filter: ::std::option::Option<ControlPlaneAttributeFilter>,
 }
 
+/// A structure of the Connect API, held by `EvaluationSearchSummary`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationSearchMetadata {
+    /// `ContactId`: a string, 1 to 256 characters. Required.
     #[serde(rename = "ContactId")]
     #[schemars(length(min = 1, max = 256))]
     pub contact_id: ::std::string::String,
+    /// `EvaluatorArn`: a string. Required.
     #[serde(rename = "EvaluatorArn")]
     pub evaluator_arn: ::std::string::String,
+    /// `ContactAgentId`: a string, 1 to 500 characters.
     #[serde(rename = "ContactAgentId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 500))]
     pub contact_agent_id: ::std::option::Option<::std::string::String>,
+    /// `CalibrationSessionId`: a string, 1 to 500 characters.
     #[serde(
         rename = "CalibrationSessionId",
         default,
@@ -1636,6 +2048,7 @@ pub struct EvaluationSearchMetadata {
     )]
     #[schemars(length(min = 1, max = 500))]
     pub calibration_session_id: ::std::option::Option<::std::string::String>,
+    /// `ScorePercentage`: a number, 0 to 100.
     #[serde(
         rename = "ScorePercentage",
         default,
@@ -1643,38 +2056,45 @@ pub struct EvaluationSearchMetadata {
     )]
     #[schemars(range(min = 0, max = 100))]
     pub score_percentage: ::std::option::Option<f64>,
+    /// `ScoreAutomaticFail`: a boolean.
     #[serde(
         rename = "ScoreAutomaticFail",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub score_automatic_fail: ::std::option::Option<bool>,
+    /// `ScoreNotApplicable`: a boolean.
     #[serde(
         rename = "ScoreNotApplicable",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub score_not_applicable: ::std::option::Option<bool>,
+    /// `AutoEvaluationEnabled`: a boolean.
     #[serde(
         rename = "AutoEvaluationEnabled",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub auto_evaluation_enabled: ::std::option::Option<bool>,
+    /// `AutoEvaluationStatus`: one of the values of `AutoEvaluationStatus`.
     #[serde(
         rename = "AutoEvaluationStatus",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub auto_evaluation_status: ::std::option::Option<AutoEvaluationStatus>,
+    /// `AcknowledgedTime`: a timestamp.
     #[serde(
         rename = "AcknowledgedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub acknowledged_time: ::std::option::Option<crate::value::Timestamp>,
+    /// `AcknowledgedBy`: a string.
     #[serde(rename = "AcknowledgedBy", default, skip_serializing_if = "Option::is_none")]
     pub acknowledged_by: ::std::option::Option<::std::string::String>,
+    /// `AcknowledgerComment`: a string, 0 to 3072 characters.
     #[serde(
         rename = "AcknowledgerComment",
         default,
@@ -1682,18 +2102,22 @@ pub struct EvaluationSearchMetadata {
     )]
     #[schemars(length(min = 0, max = 3072))]
     pub acknowledger_comment: ::std::option::Option<::std::string::String>,
+    /// `SamplingJobId`: a string, 1 to 500 characters.
     #[serde(rename = "SamplingJobId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 500))]
     pub sampling_job_id: ::std::option::Option<::std::string::String>,
+    /// `ReviewId`: a string, 1 to 500 characters.
     #[serde(rename = "ReviewId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 500))]
     pub review_id: ::std::option::Option<::std::string::String>,
+    /// `ContactParticipantRole`: one of the values of `ContactParticipantRole`.
     #[serde(
         rename = "ContactParticipantRole",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub contact_participant_role: ::std::option::Option<ContactParticipantRole>,
+    /// `ContactParticipantId`: a string, 1 to 500 characters.
     #[serde(
         rename = "ContactParticipantId",
         default,
@@ -1703,13 +2127,17 @@ pub struct EvaluationSearchMetadata {
     pub contact_participant_id: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `SearchContactEvaluationsResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationSearchSummary {
+    /// `EvaluationId`: a string, 1 to 500 characters. Required.
     #[serde(rename = "EvaluationId")]
     #[schemars(length(min = 1, max = 500))]
     pub evaluation_id: ::std::string::String,
+    /// `EvaluationArn`: a string. Required.
     #[serde(rename = "EvaluationArn")]
     pub evaluation_arn: ::std::string::String,
+    /// `EvaluationFormId`: a string, 1 to 500 characters.
     #[serde(
         rename = "EvaluationFormId",
         default,
@@ -1717,24 +2145,32 @@ pub struct EvaluationSearchSummary {
     )]
     #[schemars(length(min = 1, max = 500))]
     pub evaluation_form_id: ::std::option::Option<::std::string::String>,
+    /// `EvaluationFormVersion`: an integer. Required.
     #[serde(rename = "EvaluationFormVersion")]
     pub evaluation_form_version: i32,
+    /// `EvaluationFormTitle`: a string.
     #[serde(
         rename = "EvaluationFormTitle",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub evaluation_form_title: ::std::option::Option<::std::string::String>,
+    /// `Metadata`: a `EvaluationSearchMetadata` structure. Required.
     #[serde(rename = "Metadata")]
     pub metadata: EvaluationSearchMetadata,
+    /// `Status`: one of the values of `EvaluationStatus`. Required.
     #[serde(rename = "Status")]
     pub status: EvaluationStatus,
+    /// `EvaluationType`: one of the values of `EvaluationType`.
     #[serde(rename = "EvaluationType", default, skip_serializing_if = "Option::is_none")]
     pub evaluation_type: ::std::option::Option<EvaluationType>,
+    /// `CreatedTime`: a timestamp. Required.
     #[serde(rename = "CreatedTime")]
     pub created_time: crate::value::Timestamp,
+    /// `LastModifiedTime`: a timestamp. Required.
     #[serde(rename = "LastModifiedTime")]
     pub last_modified_time: crate::value::Timestamp,
+    /// `Tags`: a map from strings to strings, 1 to 50 entries.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
@@ -1742,6 +2178,7 @@ pub struct EvaluationSearchSummary {
     >,
 }
 
+/// 4 allowed values, held by `Evaluation`, `EvaluationSearchSummary`, `EvaluationSummary`.
 #[derive(
     Debug,
     Clone,
@@ -1757,26 +2194,36 @@ pub struct EvaluationSearchSummary {
 )]
 
 pub enum EvaluationStatus {
+    /// The value `DRAFT`.
     #[serde(rename = "DRAFT")]
     Draft,
+    /// The value `SUBMITTED`.
     #[serde(rename = "SUBMITTED")]
     Submitted,
+    /// The value `REVIEW_REQUESTED`.
     #[serde(rename = "REVIEW_REQUESTED")]
     ReviewRequested,
+    /// The value `UNDER_REVIEW`.
     #[serde(rename = "UNDER_REVIEW")]
     UnderReview,
 }
 
+/// A structure of the Connect API, held by `EvaluationAnswerOutput`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationSuggestedAnswer {
+    /// `Value`: a `EvaluationAnswerData` union.
     #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: ::std::option::Option<EvaluationAnswerData>,
+    /// `Status`: one of the values of `EvaluationSuggestedAnswerStatus`. Required.
     #[serde(rename = "Status")]
     pub status: EvaluationSuggestedAnswerStatus,
+    /// `Input`: a `EvaluationQuestionInputDetails` structure.
     #[serde(rename = "Input", default, skip_serializing_if = "Option::is_none")]
     pub input: ::std::option::Option<EvaluationQuestionInputDetails>,
+    /// `AnalysisType`: one of the values of `EvaluationQuestionAnswerAnalysisType`. Required.
     #[serde(rename = "AnalysisType")]
     pub analysis_type: EvaluationQuestionAnswerAnalysisType,
+    /// `AnalysisDetails`: a `EvaluationQuestionAnswerAnalysisDetails` union.
     #[serde(
         rename = "AnalysisDetails",
         default,
@@ -1785,6 +2232,7 @@ pub struct EvaluationSuggestedAnswer {
     pub analysis_details: ::std::option::Option<EvaluationQuestionAnswerAnalysisDetails>,
 }
 
+/// 3 allowed values, held by `EvaluationSuggestedAnswer`.
 #[derive(
     Debug,
     Clone,
@@ -1800,33 +2248,44 @@ pub struct EvaluationSuggestedAnswer {
 )]
 
 pub enum EvaluationSuggestedAnswerStatus {
+    /// The value `IN_PROGRESS`.
     #[serde(rename = "IN_PROGRESS")]
     InProgress,
+    /// The value `FAILED`.
     #[serde(rename = "FAILED")]
     Failed,
+    /// The value `SUCCEEDED`.
     #[serde(rename = "SUCCEEDED")]
     Succeeded,
 }
 
+/// A structure of the Connect API, held by `EvaluationTranscriptPointOfInterest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationSuggestedAnswerTranscriptMillisecondOffsets {
+    /// `BeginOffsetMillis`: an integer, at least 0. Required.
     #[serde(rename = "BeginOffsetMillis")]
     #[schemars(range(min = 0))]
     pub begin_offset_millis: i32,
 }
 
+/// A structure of the Connect API, held by `ListContactEvaluationsResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationSummary {
+    /// `EvaluationId`: a string, 1 to 500 characters. Required.
     #[serde(rename = "EvaluationId")]
     #[schemars(length(min = 1, max = 500))]
     pub evaluation_id: ::std::string::String,
+    /// `EvaluationArn`: a string. Required.
     #[serde(rename = "EvaluationArn")]
     pub evaluation_arn: ::std::string::String,
+    /// `EvaluationFormTitle`: a string. Required.
     #[serde(rename = "EvaluationFormTitle")]
     pub evaluation_form_title: ::std::string::String,
+    /// `EvaluationFormId`: a string, 1 to 500 characters. Required.
     #[serde(rename = "EvaluationFormId")]
     #[schemars(length(min = 1, max = 500))]
     pub evaluation_form_id: ::std::string::String,
+    /// `CalibrationSessionId`: a string, 1 to 500 characters.
     #[serde(
         rename = "CalibrationSessionId",
         default,
@@ -1834,36 +2293,46 @@ pub struct EvaluationSummary {
     )]
     #[schemars(length(min = 1, max = 500))]
     pub calibration_session_id: ::std::option::Option<::std::string::String>,
+    /// `Status`: one of the values of `EvaluationStatus`. Required.
     #[serde(rename = "Status")]
     pub status: EvaluationStatus,
+    /// `AutoEvaluationEnabled`: a boolean.
     #[serde(
         rename = "AutoEvaluationEnabled",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub auto_evaluation_enabled: ::std::option::Option<bool>,
+    /// `AutoEvaluationStatus`: one of the values of `AutoEvaluationStatus`.
     #[serde(
         rename = "AutoEvaluationStatus",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub auto_evaluation_status: ::std::option::Option<AutoEvaluationStatus>,
+    /// `EvaluatorArn`: a string. Required.
     #[serde(rename = "EvaluatorArn")]
     pub evaluator_arn: ::std::string::String,
+    /// `Score`: a `EvaluationScore` structure.
     #[serde(rename = "Score", default, skip_serializing_if = "Option::is_none")]
     pub score: ::std::option::Option<EvaluationScore>,
+    /// `Acknowledgement`: a `EvaluationAcknowledgementSummary` structure.
     #[serde(
         rename = "Acknowledgement",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub acknowledgement: ::std::option::Option<EvaluationAcknowledgementSummary>,
+    /// `EvaluationType`: one of the values of `EvaluationType`.
     #[serde(rename = "EvaluationType", default, skip_serializing_if = "Option::is_none")]
     pub evaluation_type: ::std::option::Option<EvaluationType>,
+    /// `CreatedTime`: a timestamp. Required.
     #[serde(rename = "CreatedTime")]
     pub created_time: crate::value::Timestamp,
+    /// `LastModifiedTime`: a timestamp. Required.
     #[serde(rename = "LastModifiedTime")]
     pub last_modified_time: crate::value::Timestamp,
+    /// `ContactParticipant`: a `EvaluationContactParticipant` structure.
     #[serde(
         rename = "ContactParticipant",
         default,
@@ -1872,8 +2341,10 @@ pub struct EvaluationSummary {
     pub contact_participant: ::std::option::Option<EvaluationContactParticipant>,
 }
 
+/// A structure of the Connect API, held by `EvaluationAutomationRuleCategory`, `EvaluationGenAIAnswerAnalysisDetails`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationTranscriptPointOfInterest {
+    /// `MillisecondOffsets`: a `EvaluationSuggestedAnswerTranscriptMillisecondOffsets` structure.
     #[serde(
         rename = "MillisecondOffsets",
         default,
@@ -1882,6 +2353,7 @@ pub struct EvaluationTranscriptPointOfInterest {
     pub millisecond_offsets: ::std::option::Option<
         EvaluationSuggestedAnswerTranscriptMillisecondOffsets,
     >,
+    /// `TranscriptSegment`: a string.
     #[serde(
         rename = "TranscriptSegment",
         default,
@@ -1890,6 +2362,7 @@ pub struct EvaluationTranscriptPointOfInterest {
     pub transcript_segment: ::std::option::Option<::std::string::String>,
 }
 
+/// 2 allowed values, held by `EvaluationQuestionInputDetails`.
 #[derive(
     Debug,
     Clone,
@@ -1905,12 +2378,15 @@ pub struct EvaluationTranscriptPointOfInterest {
 )]
 
 pub enum EvaluationTranscriptType {
+    /// The value `RAW`.
     #[serde(rename = "RAW")]
     Raw,
+    /// The value `REDACTED`.
     #[serde(rename = "REDACTED")]
     Redacted,
 }
 
+/// 2 allowed values, held by `Evaluation`, `EvaluationSearchSummary`, `EvaluationSummary`.
 #[derive(
     Debug,
     Clone,
@@ -1926,25 +2402,32 @@ pub enum EvaluationTranscriptType {
 )]
 
 pub enum EvaluationType {
+    /// The value `STANDARD`.
     #[serde(rename = "STANDARD")]
     Standard,
+    /// The value `CALIBRATION`.
     #[serde(rename = "CALIBRATION")]
     Calibration,
 }
 
+/// A union (exactly one member is set) of the Connect API, held by `SubmitContactEvaluationRequest`, `UpdateContactEvaluationRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub enum EvaluatorUserUnion {
+    /// `ConnectUserArn`: a string.
     #[serde(rename = "ConnectUserArn")]
     ConnectUserArn(::std::string::String),
 }
 
+/// A structure of the Connect API, held by `RuleAction`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EventBridgeActionDefinition {
+    /// `Name`: a string, 1 to 100 characters. Required.
     #[serde(rename = "Name")]
     #[schemars(length(min = 1, max = 100))]
     pub name: ::std::string::String,
 }
 
+/// 13 allowed values, held by `ListRulesRequest`, `RuleSummary`, `RuleTriggerEventSource`.
 #[derive(
     Debug,
     Clone,
@@ -1960,47 +2443,66 @@ pub struct EventBridgeActionDefinition {
 )]
 
 pub enum EventSourceName {
+    /// The value `OnPostCallAnalysisAvailable`.
     #[serde(rename = "OnPostCallAnalysisAvailable")]
     OnPostCallAnalysisAvailable,
+    /// The value `OnRealTimeCallAnalysisAvailable`.
     #[serde(rename = "OnRealTimeCallAnalysisAvailable")]
     OnRealTimeCallAnalysisAvailable,
+    /// The value `OnRealTimeChatAnalysisAvailable`.
     #[serde(rename = "OnRealTimeChatAnalysisAvailable")]
     OnRealTimeChatAnalysisAvailable,
+    /// The value `OnPostChatAnalysisAvailable`.
     #[serde(rename = "OnPostChatAnalysisAvailable")]
     OnPostChatAnalysisAvailable,
+    /// The value `OnEmailAnalysisAvailable`.
     #[serde(rename = "OnEmailAnalysisAvailable")]
     OnEmailAnalysisAvailable,
+    /// The value `OnZendeskTicketCreate`.
     #[serde(rename = "OnZendeskTicketCreate")]
     OnZendeskTicketCreate,
+    /// The value `OnZendeskTicketStatusUpdate`.
     #[serde(rename = "OnZendeskTicketStatusUpdate")]
     OnZendeskTicketStatusUpdate,
+    /// The value `OnSalesforceCaseCreate`.
     #[serde(rename = "OnSalesforceCaseCreate")]
     OnSalesforceCaseCreate,
+    /// The value `OnContactEvaluationSubmit`.
     #[serde(rename = "OnContactEvaluationSubmit")]
     OnContactEvaluationSubmit,
+    /// The value `OnMetricDataUpdate`.
     #[serde(rename = "OnMetricDataUpdate")]
     OnMetricDataUpdate,
+    /// The value `OnCaseCreate`.
     #[serde(rename = "OnCaseCreate")]
     OnCaseCreate,
+    /// The value `OnCaseUpdate`.
     #[serde(rename = "OnCaseUpdate")]
     OnCaseUpdate,
+    /// The value `OnSlaBreach`.
     #[serde(rename = "OnSlaBreach")]
     OnSlaBreach,
 }
 
+/// A structure of the Connect API, held by `ListTestCaseExecutionRecordsResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ExecutionRecord {
+    /// `ObservationId`: a string, 1 to 256 characters.
     #[serde(rename = "ObservationId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub observation_id: ::std::option::Option<::std::string::String>,
+    /// `Status`: one of the values of `ExecutionRecordStatus`.
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: ::std::option::Option<ExecutionRecordStatus>,
+    /// `Timestamp`: a timestamp.
     #[serde(rename = "Timestamp", default, skip_serializing_if = "Option::is_none")]
     pub timestamp: ::std::option::Option<crate::value::Timestamp>,
+    /// `Record`: a string.
     #[serde(rename = "Record", default, skip_serializing_if = "Option::is_none")]
     pub record: ::std::option::Option<::std::string::String>,
 }
 
+/// 4 allowed values, held by `ExecutionRecord`.
 #[derive(
     Debug,
     Clone,
@@ -2016,24 +2518,31 @@ pub struct ExecutionRecord {
 )]
 
 pub enum ExecutionRecordStatus {
+    /// The value `PASSED`.
     #[serde(rename = "PASSED")]
     Passed,
+    /// The value `FAILED`.
     #[serde(rename = "FAILED")]
     Failed,
+    /// The value `IN_PROGRESS`.
     #[serde(rename = "IN_PROGRESS")]
     InProgress,
+    /// The value `STOPPED`.
     #[serde(rename = "STOPPED")]
     Stopped,
 }
 
+/// A structure of the Connect API, held by `Step`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Expiry {
+    /// `DurationInSeconds`: an integer.
     #[serde(
         rename = "DurationInSeconds",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub duration_in_seconds: ::std::option::Option<i32>,
+    /// `ExpiryTimestamp`: a timestamp.
     #[serde(
         rename = "ExpiryTimestamp",
         default,
@@ -2042,18 +2551,23 @@ pub struct Expiry {
     pub expiry_timestamp: ::std::option::Option<crate::value::Timestamp>,
 }
 
+/// A structure of the Connect API, held by `Expression`, `RoutingCriteriaInputStep`, `Step`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Expression {
+    /// `AttributeCondition`: a `AttributeCondition` structure.
     #[serde(
         rename = "AttributeCondition",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub attribute_condition: ::std::option::Option<AttributeCondition>,
+    /// `AndExpression`: a list of `Expression`.
     #[serde(rename = "AndExpression", default, skip_serializing_if = "Option::is_none")]
     pub and_expression: ::std::option::Option<::std::vec::Vec<Expression>>,
+    /// `OrExpression`: a list of `Expression`.
     #[serde(rename = "OrExpression", default, skip_serializing_if = "Option::is_none")]
     pub or_expression: ::std::option::Option<::std::vec::Vec<Expression>>,
+    /// `NotAttributeCondition`: a `AttributeCondition` structure.
     #[serde(
         rename = "NotAttributeCondition",
         default,
@@ -2062,14 +2576,18 @@ pub struct Expression {
     pub not_attribute_condition: ::std::option::Option<AttributeCondition>,
 }
 
+/// A structure of the Connect API, held by `AttachedFilesConfiguration`, `AttachedFilesConfigurationSummary`, `UpdateAttachedFilesConfigurationRequest` and 1 more.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ExtensionConfiguration {
+    /// `AllowedExtensions`: a list of `AllowedExtension`. Required.
     #[serde(rename = "AllowedExtensions")]
     pub allowed_extensions: ::std::vec::Vec<AllowedExtension>,
 }
 
+/// A structure of the Connect API, held by `ContactFlowModule`, `CreateContactFlowModuleRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ExternalInvocationConfiguration {
+    /// `Enabled`: a boolean.
     #[serde(rename = "Enabled", default, skip_serializing_if = "Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
 }

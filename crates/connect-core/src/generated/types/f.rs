@@ -7,19 +7,25 @@ use super::*;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+/// A structure of the Connect API, held by `AssociateWorkspaceResponse`, `DisassociateWorkspaceResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct FailedBatchAssociationSummary {
+    /// `ResourceArn`: a string.
     #[serde(rename = "ResourceArn", default, skip_serializing_if = "Option::is_none")]
     pub resource_arn: ::std::option::Option<::std::string::String>,
+    /// `ErrorCode`: a string.
     #[serde(rename = "ErrorCode", default, skip_serializing_if = "Option::is_none")]
     pub error_code: ::std::option::Option<::std::string::String>,
+    /// `ErrorMessage`: a string, 1 to 256 characters.
     #[serde(rename = "ErrorMessage", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub error_message: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `BatchPutContactResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct FailedRequest {
+    /// `RequestIdentifier`: a string, 0 to 80 characters.
     #[serde(
         rename = "RequestIdentifier",
         default,
@@ -27,12 +33,14 @@ pub struct FailedRequest {
     )]
     #[schemars(length(min = 0, max = 80))]
     pub request_identifier: ::std::option::Option<::std::string::String>,
+    /// `FailureReasonCode`: one of the values of `FailureReasonCode`.
     #[serde(
         rename = "FailureReasonCode",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub failure_reason_code: ::std::option::Option<FailureReasonCode>,
+    /// `FailureReasonMessage`: a string.
     #[serde(
         rename = "FailureReasonMessage",
         default,
@@ -41,6 +49,7 @@ pub struct FailedRequest {
     pub failure_reason_message: ::std::option::Option<::std::string::String>,
 }
 
+/// 11 allowed values, held by `FailedRequest`.
 #[derive(
     Debug,
     Clone,
@@ -56,52 +65,72 @@ pub struct FailedRequest {
 )]
 
 pub enum FailureReasonCode {
+    /// The value `INVALID_ATTRIBUTE_KEY`.
     #[serde(rename = "INVALID_ATTRIBUTE_KEY")]
     InvalidAttributeKey,
+    /// The value `INVALID_CUSTOMER_ENDPOINT`.
     #[serde(rename = "INVALID_CUSTOMER_ENDPOINT")]
     InvalidCustomerEndpoint,
+    /// The value `INVALID_SYSTEM_ENDPOINT`.
     #[serde(rename = "INVALID_SYSTEM_ENDPOINT")]
     InvalidSystemEndpoint,
+    /// The value `INVALID_QUEUE`.
     #[serde(rename = "INVALID_QUEUE")]
     InvalidQueue,
+    /// The value `INVALID_OUTBOUND_STRATEGY`.
     #[serde(rename = "INVALID_OUTBOUND_STRATEGY")]
     InvalidOutboundStrategy,
+    /// The value `MISSING_CAMPAIGN`.
     #[serde(rename = "MISSING_CAMPAIGN")]
     MissingCampaign,
+    /// The value `MISSING_CUSTOMER_ENDPOINT`.
     #[serde(rename = "MISSING_CUSTOMER_ENDPOINT")]
     MissingCustomerEndpoint,
+    /// The value `MISSING_QUEUE_ID_AND_SYSTEM_ENDPOINT`.
     #[serde(rename = "MISSING_QUEUE_ID_AND_SYSTEM_ENDPOINT")]
     MissingQueueIdAndSystemEndpoint,
+    /// The value `REQUEST_THROTTLED`.
     #[serde(rename = "REQUEST_THROTTLED")]
     RequestThrottled,
+    /// The value `IDEMPOTENCY_EXCEPTION`.
     #[serde(rename = "IDEMPOTENCY_EXCEPTION")]
     IdempotencyException,
+    /// The value `INTERNAL_ERROR`.
     #[serde(rename = "INTERNAL_ERROR")]
     InternalError,
 }
 
+/// A structure of the Connect API, held by `CreateCaseActionDefinition`, `UpdateCaseActionDefinition`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct FieldValue {
+    /// `Id`: a string, 1 to 500 characters. Required.
     #[serde(rename = "Id")]
     #[schemars(length(min = 1, max = 500))]
     pub id: ::std::string::String,
+    /// `Value`: a `FieldValueUnion` structure. Required.
     #[serde(rename = "Value")]
     pub value: FieldValueUnion,
 }
 
+/// A structure of the Connect API, held by `CaseSlaConfiguration`, `FieldValue`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct FieldValueUnion {
+    /// `BooleanValue`: a boolean.
     #[serde(rename = "BooleanValue", default, skip_serializing_if = "Option::is_none")]
     pub boolean_value: ::std::option::Option<bool>,
+    /// `DoubleValue`: a number.
     #[serde(rename = "DoubleValue", default, skip_serializing_if = "Option::is_none")]
     pub double_value: ::std::option::Option<f64>,
+    /// `EmptyValue`: a `EmptyFieldValue` structure.
     #[serde(rename = "EmptyValue", default, skip_serializing_if = "Option::is_none")]
     pub empty_value: ::std::option::Option<EmptyFieldValue>,
+    /// `StringValue`: a string, 0 to 500 characters.
     #[serde(rename = "StringValue", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub string_value: ::std::option::Option<::std::string::String>,
 }
 
+/// 4 allowed values, held by `AttachedFile`, `GetAttachedFileResponse`, `StartAttachedFileUploadResponse`.
 #[derive(
     Debug,
     Clone,
@@ -117,16 +146,21 @@ pub struct FieldValueUnion {
 )]
 
 pub enum FileStatusType {
+    /// The value `APPROVED`.
     #[serde(rename = "APPROVED")]
     Approved,
+    /// The value `REJECTED`.
     #[serde(rename = "REJECTED")]
     Rejected,
+    /// The value `PROCESSING`.
     #[serde(rename = "PROCESSING")]
     Processing,
+    /// The value `FAILED`.
     #[serde(rename = "FAILED")]
     Failed,
 }
 
+/// 6 allowed values, held by `AttachedFile`, `GetAttachedFileResponse`, `StartAttachedFileUploadRequest`.
 #[derive(
     Debug,
     Clone,
@@ -142,28 +176,38 @@ pub enum FileStatusType {
 )]
 
 pub enum FileUseCaseType {
+    /// The value `CONTACT_ANALYSIS`.
     #[serde(rename = "CONTACT_ANALYSIS")]
     ContactAnalysis,
+    /// The value `EMAIL_MESSAGE`.
     #[serde(rename = "EMAIL_MESSAGE")]
     EmailMessage,
+    /// The value `EMAIL_MESSAGE_PLAIN_TEXT`.
     #[serde(rename = "EMAIL_MESSAGE_PLAIN_TEXT")]
     EmailMessagePlainText,
+    /// The value `EMAIL_MESSAGE_REDACTED`.
     #[serde(rename = "EMAIL_MESSAGE_REDACTED")]
     EmailMessageRedacted,
+    /// The value `EMAIL_MESSAGE_PLAIN_TEXT_REDACTED`.
     #[serde(rename = "EMAIL_MESSAGE_PLAIN_TEXT_REDACTED")]
     EmailMessagePlainTextRedacted,
+    /// The value `ATTACHMENT`.
     #[serde(rename = "ATTACHMENT")]
     Attachment,
 }
 
+/// A structure of the Connect API, held by `GetMetricDataV2Request`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct FilterV2 {
+    /// `FilterKey`: a string, 1 to 250 characters.
     #[serde(rename = "FilterKey", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 250))]
     pub filter_key: ::std::option::Option<::std::string::String>,
+    /// `FilterValues`: a list of strings, 1 to 100 items.
     #[serde(rename = "FilterValues", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub filter_values: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `StringCondition`: a `FilterV2StringCondition` structure.
     #[serde(
         rename = "StringCondition",
         default,
@@ -172,12 +216,15 @@ pub struct FilterV2 {
     pub string_condition: ::std::option::Option<FilterV2StringCondition>,
 }
 
+/// A structure of the Connect API, held by `FilterV2`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct FilterV2StringCondition {
+    /// `Comparison`: one of the values of `FilterV2StringConditionComparisonOperator`.
     #[serde(rename = "Comparison", default, skip_serializing_if = "Option::is_none")]
     pub comparison: ::std::option::Option<FilterV2StringConditionComparisonOperator>,
 }
 
+/// 1 allowed values, held by `FilterV2StringCondition`.
 #[derive(
     Debug,
     Clone,
@@ -193,18 +240,23 @@ pub struct FilterV2StringCondition {
 )]
 
 pub enum FilterV2StringConditionComparisonOperator {
+    /// The value `NOT_EXISTS`.
     #[serde(rename = "NOT_EXISTS")]
     NotExists,
 }
 
+/// A structure of the Connect API, held by `GetCurrentMetricDataRequest`, `GetMetricDataRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Filters {
+    /// `Queues`: a list of strings, 1 to 100 items.
     #[serde(rename = "Queues", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub queues: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `Channels`: a list of `Channel`, 0 to 4 items.
     #[serde(rename = "Channels", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 4))]
     pub channels: ::std::option::Option<::std::vec::Vec<Channel>>,
+    /// `RoutingProfiles`: a list of strings, 1 to 100 items.
     #[serde(
         rename = "RoutingProfiles",
         default,
@@ -212,6 +264,7 @@ pub struct Filters {
     )]
     #[schemars(length(min = 1, max = 100))]
     pub routing_profiles: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `RoutingStepExpressions`: a list of strings, 0 to 50 items.
     #[serde(
         rename = "RoutingStepExpressions",
         default,
@@ -221,11 +274,14 @@ pub struct Filters {
     pub routing_step_expressions: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
+    /// `AgentStatuses`: a list of strings.
     #[serde(rename = "AgentStatuses", default, skip_serializing_if = "Option::is_none")]
     pub agent_statuses: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `Subtypes`: a list of strings, 0 to 10 items.
     #[serde(rename = "Subtypes", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 10))]
     pub subtypes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `ValidationTestTypes`: a list of strings, 0 to 10 items.
     #[serde(
         rename = "ValidationTestTypes",
         default,
@@ -237,6 +293,7 @@ pub struct Filters {
     >,
 }
 
+/// 5 allowed values, held by `AssociateFlowRequest`, `DisassociateFlowRequest`, `GetFlowAssociationRequest` and 1 more.
 #[derive(
     Debug,
     Clone,
@@ -252,37 +309,50 @@ pub struct Filters {
 )]
 
 pub enum FlowAssociationResourceType {
+    /// The value `SMS_PHONE_NUMBER`.
     #[serde(rename = "SMS_PHONE_NUMBER")]
     SmsPhoneNumber,
+    /// The value `INBOUND_EMAIL`.
     #[serde(rename = "INBOUND_EMAIL")]
     InboundEmail,
+    /// The value `OUTBOUND_EMAIL`.
     #[serde(rename = "OUTBOUND_EMAIL")]
     OutboundEmail,
+    /// The value `ANALYTICS_CONNECTOR`.
     #[serde(rename = "ANALYTICS_CONNECTOR")]
     AnalyticsConnector,
+    /// The value `WHATSAPP_MESSAGING_PHONE_NUMBER`.
     #[serde(rename = "WHATSAPP_MESSAGING_PHONE_NUMBER")]
     WhatsappMessagingPhoneNumber,
 }
 
+/// A structure of the Connect API, held by `BatchGetFlowAssociationResponse`, `ListFlowAssociationsResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct FlowAssociationSummary {
+    /// `ResourceId`: a string.
     #[serde(rename = "ResourceId", default, skip_serializing_if = "Option::is_none")]
     pub resource_id: ::std::option::Option<::std::string::String>,
+    /// `FlowId`: a string.
     #[serde(rename = "FlowId", default, skip_serializing_if = "Option::is_none")]
     pub flow_id: ::std::option::Option<::std::string::String>,
+    /// `ResourceType`: one of the values of `ListFlowAssociationResourceType`.
     #[serde(rename = "ResourceType", default, skip_serializing_if = "Option::is_none")]
     pub resource_type: ::std::option::Option<ListFlowAssociationResourceType>,
 }
 
+/// A structure of the Connect API, held by `CreateSecurityProfileRequest`, `ListSecurityProfileFlowModulesResponse`, `UpdateSecurityProfileRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct FlowModule {
+    /// `Type`: one of the values of `FlowModuleType`.
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub r#type: ::std::option::Option<FlowModuleType>,
+    /// `FlowModuleId`: a string, 1 to 128 characters.
     #[serde(rename = "FlowModuleId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 128))]
     pub flow_module_id: ::std::option::Option<::std::string::String>,
 }
 
+/// 1 allowed values, held by `FlowModule`.
 #[derive(
     Debug,
     Clone,
@@ -298,19 +368,24 @@ pub struct FlowModule {
 )]
 
 pub enum FlowModuleType {
+    /// The value `MCP`.
     #[serde(rename = "MCP")]
     Mcp,
 }
 
+/// A structure of the Connect API, held by `QuickConnectConfig`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct FlowQuickConnectConfig {
+    /// `ContactFlowId`: a string, 0 to 500 characters. Required.
     #[serde(rename = "ContactFlowId")]
     #[schemars(length(min = 0, max = 500))]
     pub contact_flow_id: ::std::string::String,
 }
 
+/// A structure of the Connect API, held by `WorkspaceThemeTypography`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct FontFamily {
+    /// `Default`: one of the values of `WorkspaceFontFamily`.
     #[serde(rename = "Default", default, skip_serializing_if = "Option::is_none")]
     pub default: ::std::option::Option<WorkspaceFontFamily>,
 }

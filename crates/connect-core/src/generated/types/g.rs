@@ -7,6 +7,7 @@ use super::*;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+/// The input of the `GetAttachedFile` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct GetAttachedFileRequest {
     /// The ID of the Amazon Connect instance that the attached file belongs to.
@@ -30,43 +31,55 @@ pub struct GetAttachedFileRequest {
     pub associated_resource_arn: ::std::string::String,
 }
 
+/// The output of the `GetAttachedFile` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct GetAttachedFileResponse {
+    /// `FileArn`: a string.
     #[serde(rename = "FileArn", default, skip_serializing_if = "Option::is_none")]
     pub file_arn: ::std::option::Option<::std::string::String>,
+    /// `FileId`: a string, 1 to 256 characters.
     #[serde(rename = "FileId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub file_id: ::std::option::Option<::std::string::String>,
+    /// `CreationTime`: a string.
     #[serde(rename = "CreationTime", default, skip_serializing_if = "Option::is_none")]
     pub creation_time: ::std::option::Option<::std::string::String>,
+    /// `FileStatus`: one of the values of `FileStatusType`.
     #[serde(rename = "FileStatus", default, skip_serializing_if = "Option::is_none")]
     pub file_status: ::std::option::Option<FileStatusType>,
+    /// `FileName`: a string, 1 to 256 characters.
     #[serde(rename = "FileName", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub file_name: ::std::option::Option<::std::string::String>,
+    /// `FileSizeInBytes`: an integer, at least 1. Required.
     #[serde(rename = "FileSizeInBytes")]
     #[schemars(range(min = 1))]
     pub file_size_in_bytes: i64,
+    /// `AssociatedResourceArn`: a string.
     #[serde(
         rename = "AssociatedResourceArn",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub associated_resource_arn: ::std::option::Option<::std::string::String>,
+    /// `FileUseCaseType`: one of the values of `FileUseCaseType`.
     #[serde(
         rename = "FileUseCaseType",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub file_use_case_type: ::std::option::Option<FileUseCaseType>,
+    /// `CreatedBy`: a `CreatedByInfo` union.
     #[serde(rename = "CreatedBy", default, skip_serializing_if = "Option::is_none")]
     pub created_by: ::std::option::Option<CreatedByInfo>,
+    /// `DownloadUrlMetadata`: a `DownloadUrlMetadata` structure.
     #[serde(
         rename = "DownloadUrlMetadata",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub download_url_metadata: ::std::option::Option<DownloadUrlMetadata>,
+    /// `Tags`: a map from strings to strings, 1 to 50 entries.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
@@ -74,6 +87,7 @@ pub struct GetAttachedFileResponse {
     >,
 }
 
+/// The input of the `GetContactAttributes` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct GetContactAttributesRequest {
     /// The ID of the Amazon Connect instance that handles the contact.
@@ -86,14 +100,17 @@ pub struct GetContactAttributesRequest {
     pub initial_contact_id: ::std::string::String,
 }
 
+/// The output of the `GetContactAttributes` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct GetContactAttributesResponse {
+    /// `Attributes`: a map from strings to strings.
     #[serde(rename = "Attributes", default, skip_serializing_if = "Option::is_none")]
     pub attributes: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
 }
 
+/// The input of the `GetContactMetrics` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct GetContactMetricsRequest {
     /// The ID or ARN of the Amazon Connect instance that handles the contact.
@@ -110,17 +127,22 @@ pub struct GetContactMetricsRequest {
     pub metrics: ::std::vec::Vec<ContactMetricInfo>,
 }
 
+/// The output of the `GetContactMetrics` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct GetContactMetricsResponse {
+    /// `MetricResults`: a list of `ContactMetricResult`.
     #[serde(rename = "MetricResults", default, skip_serializing_if = "Option::is_none")]
     pub metric_results: ::std::option::Option<::std::vec::Vec<ContactMetricResult>>,
+    /// `Id`: a string, 1 to 256 characters.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub id: ::std::option::Option<::std::string::String>,
+    /// `Arn`: a string.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `GetCurrentMetricData` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct GetCurrentMetricDataRequest {
     /// The ID of the Amazon Connect instance to report on.
@@ -150,18 +172,23 @@ pub struct GetCurrentMetricDataRequest {
     pub sort_criteria: ::std::option::Option<::std::vec::Vec<CurrentMetricSortCriteria>>,
 }
 
+/// The output of the `GetCurrentMetricData` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct GetCurrentMetricDataResponse {
+    /// `NextToken`: a string.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// `MetricResults`: a list of `CurrentMetricResult`.
     #[serde(rename = "MetricResults", default, skip_serializing_if = "Option::is_none")]
     pub metric_results: ::std::option::Option<::std::vec::Vec<CurrentMetricResult>>,
+    /// `DataSnapshotTime`: a timestamp.
     #[serde(
         rename = "DataSnapshotTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub data_snapshot_time: ::std::option::Option<crate::value::Timestamp>,
+    /// `ApproximateTotalCount`: an integer.
     #[serde(
         rename = "ApproximateTotalCount",
         default,
@@ -170,6 +197,7 @@ pub struct GetCurrentMetricDataResponse {
     pub approximate_total_count: ::std::option::Option<i64>,
 }
 
+/// The input of the `GetCurrentUserData` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct GetCurrentUserDataRequest {
     /// The ID of the Amazon Connect instance to report on.
@@ -188,12 +216,16 @@ pub struct GetCurrentUserDataRequest {
     pub max_results: ::std::option::Option<i32>,
 }
 
+/// The output of the `GetCurrentUserData` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct GetCurrentUserDataResponse {
+    /// `NextToken`: a string.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// `UserDataList`: a list of `UserData`.
     #[serde(rename = "UserDataList", default, skip_serializing_if = "Option::is_none")]
     pub user_data_list: ::std::option::Option<::std::vec::Vec<UserData>>,
+    /// `ApproximateTotalCount`: an integer.
     #[serde(
         rename = "ApproximateTotalCount",
         default,
@@ -202,6 +234,7 @@ pub struct GetCurrentUserDataResponse {
     pub approximate_total_count: ::std::option::Option<i64>,
 }
 
+/// The input of the `GetEffectiveHoursOfOperations` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct GetEffectiveHoursOfOperationsRequest {
     /// The ID of the Amazon Connect instance that the hours of operation belongs to.
@@ -219,8 +252,10 @@ pub struct GetEffectiveHoursOfOperationsRequest {
     pub to_date: ::std::string::String,
 }
 
+/// The output of the `GetEffectiveHoursOfOperations` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct GetEffectiveHoursOfOperationsResponse {
+    /// `EffectiveHoursOfOperationList`: a list of `EffectiveHoursOfOperations`.
     #[serde(
         rename = "EffectiveHoursOfOperationList",
         default,
@@ -229,6 +264,7 @@ pub struct GetEffectiveHoursOfOperationsResponse {
     pub effective_hours_of_operation_list: ::std::option::Option<
         ::std::vec::Vec<EffectiveHoursOfOperations>,
     >,
+    /// `EffectiveOverrideHoursList`: a list of `EffectiveOverrideHours`.
     #[serde(
         rename = "EffectiveOverrideHoursList",
         default,
@@ -237,10 +273,12 @@ pub struct GetEffectiveHoursOfOperationsResponse {
     pub effective_override_hours_list: ::std::option::Option<
         ::std::vec::Vec<EffectiveOverrideHours>,
     >,
+    /// `TimeZone`: a string.
     #[serde(rename = "TimeZone", default, skip_serializing_if = "Option::is_none")]
     pub time_zone: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `GetFederationToken` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct GetFederationTokenRequest {
     /// The ID of the Amazon Connect instance to sign in to.
@@ -249,14 +287,19 @@ pub struct GetFederationTokenRequest {
     pub instance_id: ::std::string::String,
 }
 
+/// The output of the `GetFederationToken` operation.
 #[derive(Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct GetFederationTokenResponse {
+    /// `Credentials`: a `Credentials` structure. Sensitive: redacted from `Debug`.
     #[serde(rename = "Credentials", default, skip_serializing_if = "Option::is_none")]
     pub credentials: ::std::option::Option<Credentials>,
+    /// `SignInUrl`: a string.
     #[serde(rename = "SignInUrl", default, skip_serializing_if = "Option::is_none")]
     pub sign_in_url: ::std::option::Option<::std::string::String>,
+    /// `UserArn`: a string.
     #[serde(rename = "UserArn", default, skip_serializing_if = "Option::is_none")]
     pub user_arn: ::std::option::Option<::std::string::String>,
+    /// `UserId`: a string, 1 to 256 characters.
     #[serde(rename = "UserId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub user_id: ::std::option::Option<::std::string::String>,
@@ -273,6 +316,7 @@ impl ::std::fmt::Debug for GetFederationTokenResponse {
     }
 }
 
+/// The input of the `GetFlowAssociation` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct GetFlowAssociationRequest {
     /// The ID of the Amazon Connect instance that the resource belongs to.
@@ -287,16 +331,21 @@ pub struct GetFlowAssociationRequest {
     pub resource_type: FlowAssociationResourceType,
 }
 
+/// The output of the `GetFlowAssociation` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct GetFlowAssociationResponse {
+    /// `ResourceId`: a string.
     #[serde(rename = "ResourceId", default, skip_serializing_if = "Option::is_none")]
     pub resource_id: ::std::option::Option<::std::string::String>,
+    /// `FlowId`: a string.
     #[serde(rename = "FlowId", default, skip_serializing_if = "Option::is_none")]
     pub flow_id: ::std::option::Option<::std::string::String>,
+    /// `ResourceType`: one of the values of `FlowAssociationResourceType`.
     #[serde(rename = "ResourceType", default, skip_serializing_if = "Option::is_none")]
     pub resource_type: ::std::option::Option<FlowAssociationResourceType>,
 }
 
+/// The input of the `GetMetricData` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct GetMetricDataRequest {
     /// The ID of the Amazon Connect instance to report on.
@@ -328,14 +377,18 @@ pub struct GetMetricDataRequest {
     pub max_results: ::std::option::Option<i32>,
 }
 
+/// The output of the `GetMetricData` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct GetMetricDataResponse {
+    /// `NextToken`: a string.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// `MetricResults`: a list of `HistoricalMetricResult`.
     #[serde(rename = "MetricResults", default, skip_serializing_if = "Option::is_none")]
     pub metric_results: ::std::option::Option<::std::vec::Vec<HistoricalMetricResult>>,
 }
 
+/// The input of the `GetMetricDataV2` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct GetMetricDataV2Request {
     /// The ARN of the instance (or traffic distribution group) to report on.
@@ -371,15 +424,19 @@ pub struct GetMetricDataV2Request {
     pub max_results: ::std::option::Option<i32>,
 }
 
+/// The output of the `GetMetricDataV2` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct GetMetricDataV2Response {
+    /// `NextToken`: a string, 1 to 2500 characters.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 2500))]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// `MetricResults`: a list of `MetricResultV2`.
     #[serde(rename = "MetricResults", default, skip_serializing_if = "Option::is_none")]
     pub metric_results: ::std::option::Option<::std::vec::Vec<MetricResultV2>>,
 }
 
+/// The input of the `GetPromptFile` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct GetPromptFileRequest {
     /// The ID of the Amazon Connect instance that the prompt belongs to.
@@ -392,8 +449,10 @@ pub struct GetPromptFileRequest {
     pub prompt_id: ::std::string::String,
 }
 
+/// The output of the `GetPromptFile` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct GetPromptFileResponse {
+    /// `PromptPresignedUrl`: a string, 1 to 2000 characters.
     #[serde(
         rename = "PromptPresignedUrl",
         default,
@@ -401,12 +460,14 @@ pub struct GetPromptFileResponse {
     )]
     #[schemars(length(min = 1, max = 2000))]
     pub prompt_presigned_url: ::std::option::Option<::std::string::String>,
+    /// `LastModifiedTime`: a timestamp.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
+    /// `LastModifiedRegion`: a string.
     #[serde(
         rename = "LastModifiedRegion",
         default,
@@ -415,6 +476,7 @@ pub struct GetPromptFileResponse {
     pub last_modified_region: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `GetTaskTemplate` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct GetTaskTemplateRequest {
     /// The ID of the Amazon Connect instance that the task template belongs to.
@@ -434,26 +496,34 @@ pub struct GetTaskTemplateRequest {
     pub snapshot_version: ::std::option::Option<::std::string::String>,
 }
 
+/// The output of the `GetTaskTemplate` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct GetTaskTemplateResponse {
+    /// `InstanceId`: a string, 1 to 100 characters.
     #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::option::Option<::std::string::String>,
+    /// `Id`: a string, 1 to 500 characters. Required.
     #[serde(rename = "Id")]
     #[schemars(length(min = 1, max = 500))]
     pub id: ::std::string::String,
+    /// `Arn`: a string, 1 to 500 characters. Required.
     #[serde(rename = "Arn")]
     #[schemars(length(min = 1, max = 500))]
     pub arn: ::std::string::String,
+    /// `Name`: a string, 1 to 100 characters. Required.
     #[serde(rename = "Name")]
     #[schemars(length(min = 1, max = 100))]
     pub name: ::std::string::String,
+    /// `Description`: a string, 1 to 255 characters.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 255))]
     pub description: ::std::option::Option<::std::string::String>,
+    /// `ContactFlowId`: a string, 0 to 500 characters.
     #[serde(rename = "ContactFlowId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub contact_flow_id: ::std::option::Option<::std::string::String>,
+    /// `SelfAssignFlowId`: a string, 0 to 500 characters.
     #[serde(
         rename = "SelfAssignFlowId",
         default,
@@ -461,22 +531,29 @@ pub struct GetTaskTemplateResponse {
     )]
     #[schemars(length(min = 0, max = 500))]
     pub self_assign_flow_id: ::std::option::Option<::std::string::String>,
+    /// `Constraints`: a `TaskTemplateConstraints` structure.
     #[serde(rename = "Constraints", default, skip_serializing_if = "Option::is_none")]
     pub constraints: ::std::option::Option<TaskTemplateConstraints>,
+    /// `Defaults`: a `TaskTemplateDefaults` structure.
     #[serde(rename = "Defaults", default, skip_serializing_if = "Option::is_none")]
     pub defaults: ::std::option::Option<TaskTemplateDefaults>,
+    /// `Fields`: a list of `TaskTemplateField`.
     #[serde(rename = "Fields", default, skip_serializing_if = "Option::is_none")]
     pub fields: ::std::option::Option<::std::vec::Vec<TaskTemplateField>>,
+    /// `Status`: one of the values of `TaskTemplateStatus`.
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: ::std::option::Option<TaskTemplateStatus>,
+    /// `LastModifiedTime`: a timestamp.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
+    /// `CreatedTime`: a timestamp.
     #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: ::std::option::Option<crate::value::Timestamp>,
+    /// `Tags`: a map from strings to strings, 1 to 50 entries.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
@@ -484,6 +561,7 @@ pub struct GetTaskTemplateResponse {
     >,
 }
 
+/// The input of the `GetTestCaseExecutionSummary` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct GetTestCaseExecutionSummaryRequest {
     /// The ID of the Amazon Connect instance that the test case belongs to.
@@ -500,14 +578,19 @@ pub struct GetTestCaseExecutionSummaryRequest {
     pub test_case_execution_id: ::std::string::String,
 }
 
+/// The output of the `GetTestCaseExecutionSummary` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct GetTestCaseExecutionSummaryResponse {
+    /// `StartTime`: a timestamp.
     #[serde(rename = "StartTime", default, skip_serializing_if = "Option::is_none")]
     pub start_time: ::std::option::Option<crate::value::Timestamp>,
+    /// `EndTime`: a timestamp.
     #[serde(rename = "EndTime", default, skip_serializing_if = "Option::is_none")]
     pub end_time: ::std::option::Option<crate::value::Timestamp>,
+    /// `Status`: one of the values of `TestCaseExecutionStatus`.
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: ::std::option::Option<TestCaseExecutionStatus>,
+    /// `ObservationSummary`: a `ObservationSummary` structure.
     #[serde(
         rename = "ObservationSummary",
         default,
@@ -516,6 +599,7 @@ pub struct GetTestCaseExecutionSummaryResponse {
     pub observation_summary: ::std::option::Option<ObservationSummary>,
 }
 
+/// The input of the `GetTrafficDistribution` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct GetTrafficDistributionRequest {
     /// The ID or ARN of the traffic distribution group.
@@ -523,32 +607,42 @@ pub struct GetTrafficDistributionRequest {
     pub id: ::std::string::String,
 }
 
+/// The output of the `GetTrafficDistribution` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct GetTrafficDistributionResponse {
+    /// `TelephonyConfig`: a `TelephonyConfig` structure.
     #[serde(
         rename = "TelephonyConfig",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub telephony_config: ::std::option::Option<TelephonyConfig>,
+    /// `Id`: a string.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// `Arn`: a string.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
+    /// `SignInConfig`: a `SignInConfig` structure.
     #[serde(rename = "SignInConfig", default, skip_serializing_if = "Option::is_none")]
     pub sign_in_config: ::std::option::Option<SignInConfig>,
+    /// `AgentConfig`: a `AgentConfig` structure.
     #[serde(rename = "AgentConfig", default, skip_serializing_if = "Option::is_none")]
     pub agent_config: ::std::option::Option<AgentConfig>,
 }
 
+/// A structure of the Connect API, held by `Contact`, `ContactSearchSummary`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct GlobalResiliencyMetadata {
+    /// `ActiveRegion`: a string, 0 to 1024 characters.
     #[serde(rename = "ActiveRegion", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 1024))]
     pub active_region: ::std::option::Option<::std::string::String>,
+    /// `OriginRegion`: a string, 0 to 1024 characters.
     #[serde(rename = "OriginRegion", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 1024))]
     pub origin_region: ::std::option::Option<::std::string::String>,
+    /// `TrafficDistributionGroupId`: a string.
     #[serde(
         rename = "TrafficDistributionGroupId",
         default,
@@ -557,8 +651,10 @@ pub struct GlobalResiliencyMetadata {
     pub traffic_distribution_group_id: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `CreateSecurityProfileRequest`, `SecurityProfile`, `UpdateSecurityProfileRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct GranularAccessControlConfiguration {
+    /// `DataTableAccessControlConfiguration`: a `DataTableAccessControlConfiguration` structure.
     #[serde(
         rename = "DataTableAccessControlConfiguration",
         default,
@@ -569,6 +665,7 @@ pub struct GranularAccessControlConfiguration {
     >,
 }
 
+/// 7 allowed values, held by `GetCurrentMetricDataRequest`, `GetMetricDataRequest`.
 #[derive(
     Debug,
     Clone,
@@ -584,18 +681,25 @@ pub struct GranularAccessControlConfiguration {
 )]
 
 pub enum Grouping {
+    /// The value `QUEUE`.
     #[serde(rename = "QUEUE")]
     Queue,
+    /// The value `CHANNEL`.
     #[serde(rename = "CHANNEL")]
     Channel,
+    /// The value `ROUTING_PROFILE`.
     #[serde(rename = "ROUTING_PROFILE")]
     RoutingProfile,
+    /// The value `ROUTING_STEP_EXPRESSION`.
     #[serde(rename = "ROUTING_STEP_EXPRESSION")]
     RoutingStepExpression,
+    /// The value `AGENT_STATUS`.
     #[serde(rename = "AGENT_STATUS")]
     AgentStatus,
+    /// The value `SUBTYPE`.
     #[serde(rename = "SUBTYPE")]
     Subtype,
+    /// The value `VALIDATION_TEST_TYPE`.
     #[serde(rename = "VALIDATION_TEST_TYPE")]
     ValidationTestType,
 }

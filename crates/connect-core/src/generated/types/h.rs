@@ -7,29 +7,38 @@ use super::*;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+/// A structure of the Connect API, held by `DescribeUserHierarchyGroupResponse`, `SearchUserHierarchyGroupsResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct HierarchyGroup {
+    /// `Id`: a string.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// `Arn`: a string.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
+    /// `Name`: a string.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// `LevelId`: a string.
     #[serde(rename = "LevelId", default, skip_serializing_if = "Option::is_none")]
     pub level_id: ::std::option::Option<::std::string::String>,
+    /// `HierarchyPath`: a `HierarchyPath` structure.
     #[serde(rename = "HierarchyPath", default, skip_serializing_if = "Option::is_none")]
     pub hierarchy_path: ::std::option::Option<HierarchyPath>,
+    /// `Tags`: a map from strings to strings, 1 to 50 entries.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
+    /// `LastModifiedTime`: a timestamp.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
+    /// `LastModifiedRegion`: a string.
     #[serde(
         rename = "LastModifiedRegion",
         default,
@@ -38,10 +47,13 @@ pub struct HierarchyGroup {
     pub last_modified_region: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `AttributeAndCondition`, `ControlPlaneUserAttributeFilter`, `UserSearchCriteria`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct HierarchyGroupCondition {
+    /// `Value`: a string.
     #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// `HierarchyGroupMatchType`: one of the values of `HierarchyGroupMatchType`.
     #[serde(
         rename = "HierarchyGroupMatchType",
         default,
@@ -50,6 +62,7 @@ pub struct HierarchyGroupCondition {
     pub hierarchy_group_match_type: ::std::option::Option<HierarchyGroupMatchType>,
 }
 
+/// 2 allowed values, held by `HierarchyGroupCondition`.
 #[derive(
     Debug,
     Clone,
@@ -65,26 +78,34 @@ pub struct HierarchyGroupCondition {
 )]
 
 pub enum HierarchyGroupMatchType {
+    /// The value `EXACT`.
     #[serde(rename = "EXACT")]
     Exact,
+    /// The value `WITH_CHILD_GROUPS`.
     #[serde(rename = "WITH_CHILD_GROUPS")]
     WithChildGroups,
 }
 
+/// A structure of the Connect API, held by `HierarchyPath`, `ListUserHierarchyGroupsResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct HierarchyGroupSummary {
+    /// `Id`: a string.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// `Arn`: a string.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
+    /// `Name`: a string.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// `LastModifiedTime`: a timestamp.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
+    /// `LastModifiedRegion`: a string.
     #[serde(
         rename = "LastModifiedRegion",
         default,
@@ -93,42 +114,57 @@ pub struct HierarchyGroupSummary {
     pub last_modified_region: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `HierarchyPathReference`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct HierarchyGroupSummaryReference {
+    /// `Id`: a string.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// `Arn`: a string.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `AgentInfo`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct HierarchyGroups {
+    /// `Level1`: a `AgentHierarchyGroup` structure.
     #[serde(rename = "Level1", default, skip_serializing_if = "Option::is_none")]
     pub level1: ::std::option::Option<AgentHierarchyGroup>,
+    /// `Level2`: a `AgentHierarchyGroup` structure.
     #[serde(rename = "Level2", default, skip_serializing_if = "Option::is_none")]
     pub level2: ::std::option::Option<AgentHierarchyGroup>,
+    /// `Level3`: a `AgentHierarchyGroup` structure.
     #[serde(rename = "Level3", default, skip_serializing_if = "Option::is_none")]
     pub level3: ::std::option::Option<AgentHierarchyGroup>,
+    /// `Level4`: a `AgentHierarchyGroup` structure.
     #[serde(rename = "Level4", default, skip_serializing_if = "Option::is_none")]
     pub level4: ::std::option::Option<AgentHierarchyGroup>,
+    /// `Level5`: a `AgentHierarchyGroup` structure.
     #[serde(rename = "Level5", default, skip_serializing_if = "Option::is_none")]
     pub level5: ::std::option::Option<AgentHierarchyGroup>,
 }
 
+/// A structure of the Connect API, held by `HierarchyStructure`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct HierarchyLevel {
+    /// `Id`: a string.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// `Arn`: a string.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
+    /// `Name`: a string.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// `LastModifiedTime`: a timestamp.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
+    /// `LastModifiedRegion`: a string.
     #[serde(
         rename = "LastModifiedRegion",
         default,
@@ -137,88 +173,123 @@ pub struct HierarchyLevel {
     pub last_modified_region: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `HierarchyStructureUpdate`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct HierarchyLevelUpdate {
+    /// `Name`: a string. Required.
     #[serde(rename = "Name")]
     pub name: ::std::string::String,
 }
 
+/// A structure of the Connect API, held by `HierarchyGroup`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct HierarchyPath {
+    /// `LevelOne`: a `HierarchyGroupSummary` structure.
     #[serde(rename = "LevelOne", default, skip_serializing_if = "Option::is_none")]
     pub level_one: ::std::option::Option<HierarchyGroupSummary>,
+    /// `LevelTwo`: a `HierarchyGroupSummary` structure.
     #[serde(rename = "LevelTwo", default, skip_serializing_if = "Option::is_none")]
     pub level_two: ::std::option::Option<HierarchyGroupSummary>,
+    /// `LevelThree`: a `HierarchyGroupSummary` structure.
     #[serde(rename = "LevelThree", default, skip_serializing_if = "Option::is_none")]
     pub level_three: ::std::option::Option<HierarchyGroupSummary>,
+    /// `LevelFour`: a `HierarchyGroupSummary` structure.
     #[serde(rename = "LevelFour", default, skip_serializing_if = "Option::is_none")]
     pub level_four: ::std::option::Option<HierarchyGroupSummary>,
+    /// `LevelFive`: a `HierarchyGroupSummary` structure.
     #[serde(rename = "LevelFive", default, skip_serializing_if = "Option::is_none")]
     pub level_five: ::std::option::Option<HierarchyGroupSummary>,
 }
 
+/// A structure of the Connect API, held by `UserData`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct HierarchyPathReference {
+    /// `LevelOne`: a `HierarchyGroupSummaryReference` structure.
     #[serde(rename = "LevelOne", default, skip_serializing_if = "Option::is_none")]
     pub level_one: ::std::option::Option<HierarchyGroupSummaryReference>,
+    /// `LevelTwo`: a `HierarchyGroupSummaryReference` structure.
     #[serde(rename = "LevelTwo", default, skip_serializing_if = "Option::is_none")]
     pub level_two: ::std::option::Option<HierarchyGroupSummaryReference>,
+    /// `LevelThree`: a `HierarchyGroupSummaryReference` structure.
     #[serde(rename = "LevelThree", default, skip_serializing_if = "Option::is_none")]
     pub level_three: ::std::option::Option<HierarchyGroupSummaryReference>,
+    /// `LevelFour`: a `HierarchyGroupSummaryReference` structure.
     #[serde(rename = "LevelFour", default, skip_serializing_if = "Option::is_none")]
     pub level_four: ::std::option::Option<HierarchyGroupSummaryReference>,
+    /// `LevelFive`: a `HierarchyGroupSummaryReference` structure.
     #[serde(rename = "LevelFive", default, skip_serializing_if = "Option::is_none")]
     pub level_five: ::std::option::Option<HierarchyGroupSummaryReference>,
 }
 
+/// A structure of the Connect API, held by `DescribeUserHierarchyStructureResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct HierarchyStructure {
+    /// `LevelOne`: a `HierarchyLevel` structure.
     #[serde(rename = "LevelOne", default, skip_serializing_if = "Option::is_none")]
     pub level_one: ::std::option::Option<HierarchyLevel>,
+    /// `LevelTwo`: a `HierarchyLevel` structure.
     #[serde(rename = "LevelTwo", default, skip_serializing_if = "Option::is_none")]
     pub level_two: ::std::option::Option<HierarchyLevel>,
+    /// `LevelThree`: a `HierarchyLevel` structure.
     #[serde(rename = "LevelThree", default, skip_serializing_if = "Option::is_none")]
     pub level_three: ::std::option::Option<HierarchyLevel>,
+    /// `LevelFour`: a `HierarchyLevel` structure.
     #[serde(rename = "LevelFour", default, skip_serializing_if = "Option::is_none")]
     pub level_four: ::std::option::Option<HierarchyLevel>,
+    /// `LevelFive`: a `HierarchyLevel` structure.
     #[serde(rename = "LevelFive", default, skip_serializing_if = "Option::is_none")]
     pub level_five: ::std::option::Option<HierarchyLevel>,
 }
 
+/// A structure of the Connect API, held by `UpdateUserHierarchyStructureRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct HierarchyStructureUpdate {
+    /// `LevelOne`: a `HierarchyLevelUpdate` structure.
     #[serde(rename = "LevelOne", default, skip_serializing_if = "Option::is_none")]
     pub level_one: ::std::option::Option<HierarchyLevelUpdate>,
+    /// `LevelTwo`: a `HierarchyLevelUpdate` structure.
     #[serde(rename = "LevelTwo", default, skip_serializing_if = "Option::is_none")]
     pub level_two: ::std::option::Option<HierarchyLevelUpdate>,
+    /// `LevelThree`: a `HierarchyLevelUpdate` structure.
     #[serde(rename = "LevelThree", default, skip_serializing_if = "Option::is_none")]
     pub level_three: ::std::option::Option<HierarchyLevelUpdate>,
+    /// `LevelFour`: a `HierarchyLevelUpdate` structure.
     #[serde(rename = "LevelFour", default, skip_serializing_if = "Option::is_none")]
     pub level_four: ::std::option::Option<HierarchyLevelUpdate>,
+    /// `LevelFive`: a `HierarchyLevelUpdate` structure.
     #[serde(rename = "LevelFive", default, skip_serializing_if = "Option::is_none")]
     pub level_five: ::std::option::Option<HierarchyLevelUpdate>,
 }
 
+/// A structure of the Connect API, held by `GetMetricDataRequest`, `HistoricalMetricData`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct HistoricalMetric {
+    /// `Name`: one of the values of `HistoricalMetricName`.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: ::std::option::Option<HistoricalMetricName>,
+    /// `Threshold`: a `Threshold` structure.
     #[serde(rename = "Threshold", default, skip_serializing_if = "Option::is_none")]
     pub threshold: ::std::option::Option<Threshold>,
+    /// `Statistic`: one of the values of `Statistic`.
     #[serde(rename = "Statistic", default, skip_serializing_if = "Option::is_none")]
     pub statistic: ::std::option::Option<Statistic>,
+    /// `Unit`: one of the values of `Unit`.
     #[serde(rename = "Unit", default, skip_serializing_if = "Option::is_none")]
     pub unit: ::std::option::Option<Unit>,
 }
 
+/// A structure of the Connect API, held by `HistoricalMetricResult`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct HistoricalMetricData {
+    /// `Metric`: a `HistoricalMetric` structure.
     #[serde(rename = "Metric", default, skip_serializing_if = "Option::is_none")]
     pub metric: ::std::option::Option<HistoricalMetric>,
+    /// `Value`: a number.
     #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: ::std::option::Option<f64>,
 }
 
+/// 25 allowed values, held by `HistoricalMetric`.
 #[derive(
     Debug,
     Clone,
@@ -234,91 +305,127 @@ pub struct HistoricalMetricData {
 )]
 
 pub enum HistoricalMetricName {
+    /// The value `CONTACTS_QUEUED`.
     #[serde(rename = "CONTACTS_QUEUED")]
     ContactsQueued,
+    /// The value `CONTACTS_HANDLED`.
     #[serde(rename = "CONTACTS_HANDLED")]
     ContactsHandled,
+    /// The value `CONTACTS_ABANDONED`.
     #[serde(rename = "CONTACTS_ABANDONED")]
     ContactsAbandoned,
+    /// The value `CONTACTS_CONSULTED`.
     #[serde(rename = "CONTACTS_CONSULTED")]
     ContactsConsulted,
+    /// The value `CONTACTS_AGENT_HUNG_UP_FIRST`.
     #[serde(rename = "CONTACTS_AGENT_HUNG_UP_FIRST")]
     ContactsAgentHungUpFirst,
+    /// The value `CONTACTS_HANDLED_INCOMING`.
     #[serde(rename = "CONTACTS_HANDLED_INCOMING")]
     ContactsHandledIncoming,
+    /// The value `CONTACTS_HANDLED_OUTBOUND`.
     #[serde(rename = "CONTACTS_HANDLED_OUTBOUND")]
     ContactsHandledOutbound,
+    /// The value `CONTACTS_HOLD_ABANDONS`.
     #[serde(rename = "CONTACTS_HOLD_ABANDONS")]
     ContactsHoldAbandons,
+    /// The value `CONTACTS_TRANSFERRED_IN`.
     #[serde(rename = "CONTACTS_TRANSFERRED_IN")]
     ContactsTransferredIn,
+    /// The value `CONTACTS_TRANSFERRED_OUT`.
     #[serde(rename = "CONTACTS_TRANSFERRED_OUT")]
     ContactsTransferredOut,
+    /// The value `CONTACTS_TRANSFERRED_IN_FROM_QUEUE`.
     #[serde(rename = "CONTACTS_TRANSFERRED_IN_FROM_QUEUE")]
     ContactsTransferredInFromQueue,
+    /// The value `CONTACTS_TRANSFERRED_OUT_FROM_QUEUE`.
     #[serde(rename = "CONTACTS_TRANSFERRED_OUT_FROM_QUEUE")]
     ContactsTransferredOutFromQueue,
+    /// The value `CONTACTS_MISSED`.
     #[serde(rename = "CONTACTS_MISSED")]
     ContactsMissed,
+    /// The value `CALLBACK_CONTACTS_HANDLED`.
     #[serde(rename = "CALLBACK_CONTACTS_HANDLED")]
     CallbackContactsHandled,
+    /// The value `API_CONTACTS_HANDLED`.
     #[serde(rename = "API_CONTACTS_HANDLED")]
     ApiContactsHandled,
+    /// The value `OCCUPANCY`.
     #[serde(rename = "OCCUPANCY")]
     Occupancy,
+    /// The value `HANDLE_TIME`.
     #[serde(rename = "HANDLE_TIME")]
     HandleTime,
+    /// The value `AFTER_CONTACT_WORK_TIME`.
     #[serde(rename = "AFTER_CONTACT_WORK_TIME")]
     AfterContactWorkTime,
+    /// The value `QUEUED_TIME`.
     #[serde(rename = "QUEUED_TIME")]
     QueuedTime,
+    /// The value `ABANDON_TIME`.
     #[serde(rename = "ABANDON_TIME")]
     AbandonTime,
+    /// The value `QUEUE_ANSWER_TIME`.
     #[serde(rename = "QUEUE_ANSWER_TIME")]
     QueueAnswerTime,
+    /// The value `HOLD_TIME`.
     #[serde(rename = "HOLD_TIME")]
     HoldTime,
+    /// The value `INTERACTION_TIME`.
     #[serde(rename = "INTERACTION_TIME")]
     InteractionTime,
+    /// The value `INTERACTION_AND_HOLD_TIME`.
     #[serde(rename = "INTERACTION_AND_HOLD_TIME")]
     InteractionAndHoldTime,
+    /// The value `SERVICE_LEVEL`.
     #[serde(rename = "SERVICE_LEVEL")]
     ServiceLevel,
 }
 
+/// A structure of the Connect API, held by `GetMetricDataResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct HistoricalMetricResult {
+    /// `Dimensions`: a `Dimensions` structure.
     #[serde(rename = "Dimensions", default, skip_serializing_if = "Option::is_none")]
     pub dimensions: ::std::option::Option<Dimensions>,
+    /// `Collections`: a list of `HistoricalMetricData`.
     #[serde(rename = "Collections", default, skip_serializing_if = "Option::is_none")]
     pub collections: ::std::option::Option<::std::vec::Vec<HistoricalMetricData>>,
 }
 
+/// A structure of the Connect API, held by `DescribeHoursOfOperationResponse`, `SearchHoursOfOperationsResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct HoursOfOperation {
+    /// `HoursOfOperationId`: a string.
     #[serde(
         rename = "HoursOfOperationId",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub hours_of_operation_id: ::std::option::Option<::std::string::String>,
+    /// `HoursOfOperationArn`: a string.
     #[serde(
         rename = "HoursOfOperationArn",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub hours_of_operation_arn: ::std::option::Option<::std::string::String>,
+    /// `Name`: a string, 1 to 127 characters.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 127))]
     pub name: ::std::option::Option<::std::string::String>,
+    /// `Description`: a string, 1 to 250 characters.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 250))]
     pub description: ::std::option::Option<::std::string::String>,
+    /// `TimeZone`: a string.
     #[serde(rename = "TimeZone", default, skip_serializing_if = "Option::is_none")]
     pub time_zone: ::std::option::Option<::std::string::String>,
+    /// `Config`: a list of `HoursOfOperationConfig`, 0 to 100 items.
     #[serde(rename = "Config", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 100))]
     pub config: ::std::option::Option<::std::vec::Vec<HoursOfOperationConfig>>,
+    /// `ParentHoursOfOperations`: a list of `HoursOfOperationsIdentifier`.
     #[serde(
         rename = "ParentHoursOfOperations",
         default,
@@ -327,17 +434,20 @@ pub struct HoursOfOperation {
     pub parent_hours_of_operations: ::std::option::Option<
         ::std::vec::Vec<HoursOfOperationsIdentifier>,
     >,
+    /// `Tags`: a map from strings to strings, 1 to 50 entries.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
+    /// `LastModifiedTime`: a timestamp.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
+    /// `LastModifiedRegion`: a string.
     #[serde(
         rename = "LastModifiedRegion",
         default,
@@ -346,16 +456,21 @@ pub struct HoursOfOperation {
     pub last_modified_region: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `CreateHoursOfOperationRequest`, `HoursOfOperation`, `UpdateHoursOfOperationRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct HoursOfOperationConfig {
+    /// `Day`: one of the values of `HoursOfOperationDays`. Required.
     #[serde(rename = "Day")]
     pub day: HoursOfOperationDays,
+    /// `StartTime`: a `HoursOfOperationTimeSlice` structure. Required.
     #[serde(rename = "StartTime")]
     pub start_time: HoursOfOperationTimeSlice,
+    /// `EndTime`: a `HoursOfOperationTimeSlice` structure. Required.
     #[serde(rename = "EndTime")]
     pub end_time: HoursOfOperationTimeSlice,
 }
 
+/// 7 allowed values, held by `HoursOfOperationConfig`.
 #[derive(
     Debug,
     Clone,
@@ -371,24 +486,33 @@ pub struct HoursOfOperationConfig {
 )]
 
 pub enum HoursOfOperationDays {
+    /// The value `SUNDAY`.
     #[serde(rename = "SUNDAY")]
     Sunday,
+    /// The value `MONDAY`.
     #[serde(rename = "MONDAY")]
     Monday,
+    /// The value `TUESDAY`.
     #[serde(rename = "TUESDAY")]
     Tuesday,
+    /// The value `WEDNESDAY`.
     #[serde(rename = "WEDNESDAY")]
     Wednesday,
+    /// The value `THURSDAY`.
     #[serde(rename = "THURSDAY")]
     Thursday,
+    /// The value `FRIDAY`.
     #[serde(rename = "FRIDAY")]
     Friday,
+    /// The value `SATURDAY`.
     #[serde(rename = "SATURDAY")]
     Saturday,
 }
 
+/// A structure of the Connect API, held by `DescribeHoursOfOperationOverrideResponse`, `ListHoursOfOperationOverridesResponse`, `SearchHoursOfOperationOverridesResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct HoursOfOperationOverride {
+    /// `HoursOfOperationOverrideId`: a string, 1 to 36 characters.
     #[serde(
         rename = "HoursOfOperationOverrideId",
         default,
@@ -396,79 +520,101 @@ pub struct HoursOfOperationOverride {
     )]
     #[schemars(length(min = 1, max = 36))]
     pub hours_of_operation_override_id: ::std::option::Option<::std::string::String>,
+    /// `HoursOfOperationId`: a string.
     #[serde(
         rename = "HoursOfOperationId",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub hours_of_operation_id: ::std::option::Option<::std::string::String>,
+    /// `HoursOfOperationArn`: a string.
     #[serde(
         rename = "HoursOfOperationArn",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub hours_of_operation_arn: ::std::option::Option<::std::string::String>,
+    /// `Name`: a string.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// `Description`: a string.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
+    /// `Config`: a list of `HoursOfOperationOverrideConfig`, 0 to 100 items.
     #[serde(rename = "Config", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 100))]
     pub config: ::std::option::Option<::std::vec::Vec<HoursOfOperationOverrideConfig>>,
+    /// `EffectiveFrom`: a string.
     #[serde(rename = "EffectiveFrom", default, skip_serializing_if = "Option::is_none")]
     pub effective_from: ::std::option::Option<::std::string::String>,
+    /// `EffectiveTill`: a string.
     #[serde(rename = "EffectiveTill", default, skip_serializing_if = "Option::is_none")]
     pub effective_till: ::std::option::Option<::std::string::String>,
+    /// `RecurrenceConfig`: a `RecurrenceConfig` structure.
     #[serde(
         rename = "RecurrenceConfig",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub recurrence_config: ::std::option::Option<RecurrenceConfig>,
+    /// `OverrideType`: one of the values of `OverrideType`.
     #[serde(rename = "OverrideType", default, skip_serializing_if = "Option::is_none")]
     pub override_type: ::std::option::Option<OverrideType>,
 }
 
+/// A structure of the Connect API, held by `CreateHoursOfOperationOverrideRequest`, `HoursOfOperationOverride`, `UpdateHoursOfOperationOverrideRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct HoursOfOperationOverrideConfig {
+    /// `Day`: one of the values of `OverrideDays`.
     #[serde(rename = "Day", default, skip_serializing_if = "Option::is_none")]
     pub day: ::std::option::Option<OverrideDays>,
+    /// `StartTime`: a `OverrideTimeSlice` structure.
     #[serde(rename = "StartTime", default, skip_serializing_if = "Option::is_none")]
     pub start_time: ::std::option::Option<OverrideTimeSlice>,
+    /// `EndTime`: a `OverrideTimeSlice` structure.
     #[serde(rename = "EndTime", default, skip_serializing_if = "Option::is_none")]
     pub end_time: ::std::option::Option<OverrideTimeSlice>,
 }
 
+/// A structure of the Connect API, held by `HoursOfOperationOverrideSearchCriteria`, `SearchHoursOfOperationOverridesRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct HoursOfOperationOverrideSearchCriteria {
+    /// `OrConditions`: a list of `HoursOfOperationOverrideSearchCriteria`.
     #[serde(rename = "OrConditions", default, skip_serializing_if = "Option::is_none")]
     pub or_conditions: ::std::option::Option<
         ::std::vec::Vec<HoursOfOperationOverrideSearchCriteria>,
     >,
+    /// `AndConditions`: a list of `HoursOfOperationOverrideSearchCriteria`.
     #[serde(rename = "AndConditions", default, skip_serializing_if = "Option::is_none")]
     pub and_conditions: ::std::option::Option<
         ::std::vec::Vec<HoursOfOperationOverrideSearchCriteria>,
     >,
+    /// `StringCondition`: a `StringCondition` structure.
     #[serde(
         rename = "StringCondition",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub string_condition: ::std::option::Option<StringCondition>,
+    /// `DateCondition`: a `DateCondition` structure.
     #[serde(rename = "DateCondition", default, skip_serializing_if = "Option::is_none")]
     pub date_condition: ::std::option::Option<DateCondition>,
 }
 
+/// A structure of the Connect API, held by `HoursOfOperationSearchCriteria`, `SearchHoursOfOperationsRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct HoursOfOperationSearchCriteria {
+    /// `OrConditions`: a list of `HoursOfOperationSearchCriteria`.
     #[serde(rename = "OrConditions", default, skip_serializing_if = "Option::is_none")]
     pub or_conditions: ::std::option::Option<
         ::std::vec::Vec<HoursOfOperationSearchCriteria>,
     >,
+    /// `AndConditions`: a list of `HoursOfOperationSearchCriteria`.
     #[serde(rename = "AndConditions", default, skip_serializing_if = "Option::is_none")]
     pub and_conditions: ::std::option::Option<
         ::std::vec::Vec<HoursOfOperationSearchCriteria>,
     >,
+    /// `StringCondition`: a `StringCondition` structure.
     #[serde(
         rename = "StringCondition",
         default,
@@ -477,26 +623,34 @@ pub struct HoursOfOperationSearchCriteria {
     pub string_condition: ::std::option::Option<StringCondition>,
 }
 
+/// A structure of the Connect API, held by `SearchHoursOfOperationOverridesRequest`, `SearchHoursOfOperationsRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct HoursOfOperationSearchFilter {
+    /// `TagFilter`: a `ControlPlaneTagFilter` structure.
     #[serde(rename = "TagFilter", default, skip_serializing_if = "Option::is_none")]
     pub tag_filter: ::std::option::Option<ControlPlaneTagFilter>,
 }
 
+/// A structure of the Connect API, held by `ListHoursOfOperationsResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct HoursOfOperationSummary {
+    /// `Id`: a string.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// `Arn`: a string.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
+    /// `Name`: a string.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// `LastModifiedTime`: a timestamp.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
+    /// `LastModifiedRegion`: a string.
     #[serde(
         rename = "LastModifiedRegion",
         default,
@@ -505,23 +659,30 @@ pub struct HoursOfOperationSummary {
     pub last_modified_region: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `HoursOfOperationConfig`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct HoursOfOperationTimeSlice {
+    /// `Hours`: an integer, 0 to 23. Required.
     #[serde(rename = "Hours")]
     #[schemars(range(min = 0, max = 23))]
     pub hours: i32,
+    /// `Minutes`: an integer, 0 to 59. Required.
     #[serde(rename = "Minutes")]
     #[schemars(range(min = 0, max = 59))]
     pub minutes: i32,
 }
 
+/// A structure of the Connect API, held by `HoursOfOperation`, `ListChildHoursOfOperationsResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct HoursOfOperationsIdentifier {
+    /// `Name`: a string, 1 to 127 characters. Required.
     #[serde(rename = "Name")]
     #[schemars(length(min = 1, max = 127))]
     pub name: ::std::string::String,
+    /// `Id`: a string. Required.
     #[serde(rename = "Id")]
     pub id: ::std::string::String,
+    /// `Arn`: a string.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
 }

@@ -7,22 +7,28 @@ use super::*;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+/// The `IdempotencyException` error (client fault, HTTP 409).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct IdempotencyException {
+    /// `Message`: a string.
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `WorkspaceThemeImages`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ImagesLogo {
+    /// `Default`: a string, 1 to 254 characters.
     #[serde(rename = "Default", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 254))]
     pub default: ::std::option::Option<::std::string::String>,
+    /// `Favicon`: a string, 1 to 254 characters.
     #[serde(rename = "Favicon", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 254))]
     pub favicon: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `ImportPhoneNumber` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ImportPhoneNumberRequest {
     /// The ID of the Amazon Connect instance in which to create the phone number.
@@ -52,14 +58,18 @@ pub struct ImportPhoneNumberRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The output of the `ImportPhoneNumber` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ImportPhoneNumberResponse {
+    /// `PhoneNumberId`: a string.
     #[serde(rename = "PhoneNumberId", default, skip_serializing_if = "Option::is_none")]
     pub phone_number_id: ::std::option::Option<::std::string::String>,
+    /// `PhoneNumberArn`: a string.
     #[serde(rename = "PhoneNumberArn", default, skip_serializing_if = "Option::is_none")]
     pub phone_number_arn: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `ImportWorkspaceMedia` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ImportWorkspaceMediaRequest {
     /// The ID of the Amazon Connect instance that the workspace belongs to.
@@ -79,27 +89,35 @@ pub struct ImportWorkspaceMediaRequest {
     pub media_source: ::std::string::String,
 }
 
+/// The output of the `ImportWorkspaceMedia` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ImportWorkspaceMediaResponse {}
 
+/// A structure of the Connect API, held by `StartEmailContactRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct InboundAdditionalRecipients {
+    /// `ToAddresses`: a list of `EmailAddressInfo`, 1 to 50 items.
     #[serde(rename = "ToAddresses", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub to_addresses: ::std::option::Option<::std::vec::Vec<EmailAddressInfo>>,
+    /// `CcAddresses`: a list of `EmailAddressInfo`, 1 to 50 items.
     #[serde(rename = "CcAddresses", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub cc_addresses: ::std::option::Option<::std::vec::Vec<EmailAddressInfo>>,
 }
 
+/// A structure of the Connect API, held by `StartEmailContactRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct InboundEmailContent {
+    /// `MessageSourceType`: one of the values of `InboundMessageSourceType`. Required.
     #[serde(rename = "MessageSourceType")]
     pub message_source_type: InboundMessageSourceType,
+    /// `RawMessage`: a `InboundRawMessage` structure.
     #[serde(rename = "RawMessage", default, skip_serializing_if = "Option::is_none")]
     pub raw_message: ::std::option::Option<InboundRawMessage>,
 }
 
+/// 1 allowed values, held by `InboundEmailContent`.
 #[derive(
     Debug,
     Clone,
@@ -115,21 +133,27 @@ pub struct InboundEmailContent {
 )]
 
 pub enum InboundMessageSourceType {
+    /// The value `RAW`.
     #[serde(rename = "RAW")]
     Raw,
 }
 
+/// A structure of the Connect API, held by `InboundEmailContent`.
 #[derive(Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct InboundRawMessage {
+    /// `Subject`: a string, 0 to 998 characters. Required. Sensitive: redacted from `Debug`.
     #[serde(rename = "Subject")]
     #[schemars(length(min = 0, max = 998))]
     pub subject: ::std::string::String,
+    /// `Body`: a string, 1 to 5242880 characters. Required. Sensitive: redacted from `Debug`.
     #[serde(rename = "Body")]
     #[schemars(length(min = 1, max = 5242880))]
     pub body: ::std::string::String,
+    /// `ContentType`: a string, 1 to 100 characters. Required.
     #[serde(rename = "ContentType")]
     #[schemars(length(min = 1, max = 100))]
     pub content_type: ::std::string::String,
+    /// `Headers`: a map from strings to strings.
     #[serde(rename = "Headers", default, skip_serializing_if = "Option::is_none")]
     pub headers: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
@@ -147,6 +171,7 @@ impl ::std::fmt::Debug for InboundRawMessage {
     }
 }
 
+/// 2 allowed values, held by `CreateContactRequest`.
 #[derive(
     Debug,
     Clone,
@@ -162,14 +187,18 @@ impl ::std::fmt::Debug for InboundRawMessage {
 )]
 
 pub enum InitiateAs {
+    /// The value `CONNECTED_TO_USER`.
     #[serde(rename = "CONNECTED_TO_USER")]
     ConnectedToUser,
+    /// The value `COMPLETED`.
     #[serde(rename = "COMPLETED")]
     Completed,
 }
 
+/// A structure of the Connect API, held by `CreatePredefinedAttributeRequest`, `UpdatePredefinedAttributeRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct InputPredefinedAttributeConfiguration {
+    /// `EnableValueValidationOnAssociation`: a boolean.
     #[serde(
         rename = "EnableValueValidationOnAssociation",
         default,
@@ -178,48 +207,61 @@ pub struct InputPredefinedAttributeConfiguration {
     pub enable_value_validation_on_association: ::std::option::Option<bool>,
 }
 
+/// A structure of the Connect API, held by `DescribeInstanceResponse`.
 #[derive(Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Instance {
+    /// `Id`: a string, 1 to 100 characters.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub id: ::std::option::Option<::std::string::String>,
+    /// `Arn`: a string.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
+    /// `IdentityManagementType`: one of the values of `DirectoryType`.
     #[serde(
         rename = "IdentityManagementType",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub identity_management_type: ::std::option::Option<DirectoryType>,
+    /// `InstanceAlias`: a string, 1 to 45 characters. Sensitive: redacted from `Debug`.
     #[serde(rename = "InstanceAlias", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 45))]
     pub instance_alias: ::std::option::Option<::std::string::String>,
+    /// `CreatedTime`: a timestamp.
     #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: ::std::option::Option<crate::value::Timestamp>,
+    /// `ServiceRole`: a string.
     #[serde(rename = "ServiceRole", default, skip_serializing_if = "Option::is_none")]
     pub service_role: ::std::option::Option<::std::string::String>,
+    /// `InstanceStatus`: one of the values of `InstanceStatus`.
     #[serde(rename = "InstanceStatus", default, skip_serializing_if = "Option::is_none")]
     pub instance_status: ::std::option::Option<InstanceStatus>,
+    /// `StatusReason`: a `InstanceStatusReason` structure.
     #[serde(rename = "StatusReason", default, skip_serializing_if = "Option::is_none")]
     pub status_reason: ::std::option::Option<InstanceStatusReason>,
+    /// `InboundCallsEnabled`: a boolean.
     #[serde(
         rename = "InboundCallsEnabled",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub inbound_calls_enabled: ::std::option::Option<bool>,
+    /// `OutboundCallsEnabled`: a boolean.
     #[serde(
         rename = "OutboundCallsEnabled",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub outbound_calls_enabled: ::std::option::Option<bool>,
+    /// `InstanceAccessUrl`: a string.
     #[serde(
         rename = "InstanceAccessUrl",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_access_url: ::std::option::Option<::std::string::String>,
+    /// `Tags`: a map from strings to strings, 1 to 50 entries.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
@@ -246,6 +288,7 @@ impl ::std::fmt::Debug for Instance {
     }
 }
 
+/// 13 allowed values, held by `Attribute`, `DescribeInstanceAttributeRequest`, `UpdateInstanceAttributeRequest`.
 #[derive(
     Debug,
     Clone,
@@ -261,34 +304,48 @@ impl ::std::fmt::Debug for Instance {
 )]
 
 pub enum InstanceAttributeType {
+    /// The value `INBOUND_CALLS`.
     #[serde(rename = "INBOUND_CALLS")]
     InboundCalls,
+    /// The value `OUTBOUND_CALLS`.
     #[serde(rename = "OUTBOUND_CALLS")]
     OutboundCalls,
+    /// The value `CONTACTFLOW_LOGS`.
     #[serde(rename = "CONTACTFLOW_LOGS")]
     ContactflowLogs,
+    /// The value `CONTACT_LENS`.
     #[serde(rename = "CONTACT_LENS")]
     ContactLens,
+    /// The value `AUTO_RESOLVE_BEST_VOICES`.
     #[serde(rename = "AUTO_RESOLVE_BEST_VOICES")]
     AutoResolveBestVoices,
+    /// The value `USE_CUSTOM_TTS_VOICES`.
     #[serde(rename = "USE_CUSTOM_TTS_VOICES")]
     UseCustomTtsVoices,
+    /// The value `EARLY_MEDIA`.
     #[serde(rename = "EARLY_MEDIA")]
     EarlyMedia,
+    /// The value `MULTI_PARTY_CONFERENCE`.
     #[serde(rename = "MULTI_PARTY_CONFERENCE")]
     MultiPartyConference,
+    /// The value `HIGH_VOLUME_OUTBOUND`.
     #[serde(rename = "HIGH_VOLUME_OUTBOUND")]
     HighVolumeOutbound,
+    /// The value `ENHANCED_CONTACT_MONITORING`.
     #[serde(rename = "ENHANCED_CONTACT_MONITORING")]
     EnhancedContactMonitoring,
+    /// The value `ENHANCED_CHAT_MONITORING`.
     #[serde(rename = "ENHANCED_CHAT_MONITORING")]
     EnhancedChatMonitoring,
+    /// The value `MULTI_PARTY_CHAT_CONFERENCE`.
     #[serde(rename = "MULTI_PARTY_CHAT_CONFERENCE")]
     MultiPartyChatConference,
+    /// The value `MESSAGE_STREAMING`.
     #[serde(rename = "MESSAGE_STREAMING")]
     MessageStreaming,
 }
 
+/// 6 allowed values, held by `ReplicationStatusSummary`.
 #[derive(
     Debug,
     Clone,
@@ -304,20 +361,27 @@ pub enum InstanceAttributeType {
 )]
 
 pub enum InstanceReplicationStatus {
+    /// The value `INSTANCE_REPLICATION_COMPLETE`.
     #[serde(rename = "INSTANCE_REPLICATION_COMPLETE")]
     InstanceReplicationComplete,
+    /// The value `INSTANCE_REPLICATION_IN_PROGRESS`.
     #[serde(rename = "INSTANCE_REPLICATION_IN_PROGRESS")]
     InstanceReplicationInProgress,
+    /// The value `INSTANCE_REPLICATION_FAILED`.
     #[serde(rename = "INSTANCE_REPLICATION_FAILED")]
     InstanceReplicationFailed,
+    /// The value `INSTANCE_REPLICA_DELETING`.
     #[serde(rename = "INSTANCE_REPLICA_DELETING")]
     InstanceReplicaDeleting,
+    /// The value `INSTANCE_REPLICATION_DELETION_FAILED`.
     #[serde(rename = "INSTANCE_REPLICATION_DELETION_FAILED")]
     InstanceReplicationDeletionFailed,
+    /// The value `RESOURCE_REPLICATION_NOT_STARTED`.
     #[serde(rename = "RESOURCE_REPLICATION_NOT_STARTED")]
     ResourceReplicationNotStarted,
 }
 
+/// 3 allowed values, held by `Instance`, `InstanceSummary`.
 #[derive(
     Debug,
     Clone,
@@ -333,41 +397,53 @@ pub enum InstanceReplicationStatus {
 )]
 
 pub enum InstanceStatus {
+    /// The value `CREATION_IN_PROGRESS`.
     #[serde(rename = "CREATION_IN_PROGRESS")]
     CreationInProgress,
+    /// The value `ACTIVE`.
     #[serde(rename = "ACTIVE")]
     Active,
+    /// The value `CREATION_FAILED`.
     #[serde(rename = "CREATION_FAILED")]
     CreationFailed,
 }
 
+/// A structure of the Connect API, held by `Instance`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct InstanceStatusReason {
+    /// `Message`: a string.
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `AssociateInstanceStorageConfigRequest`, `DescribeInstanceStorageConfigResponse`, `ListInstanceStorageConfigsResponse` and 1 more.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct InstanceStorageConfig {
+    /// `AssociationId`: a string, 1 to 100 characters.
     #[serde(rename = "AssociationId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub association_id: ::std::option::Option<::std::string::String>,
+    /// `StorageType`: one of the values of `StorageType`. Required.
     #[serde(rename = "StorageType")]
     pub storage_type: StorageType,
+    /// `S3Config`: a `S3Config` structure.
     #[serde(rename = "S3Config", default, skip_serializing_if = "Option::is_none")]
     pub s3_config: ::std::option::Option<S3Config>,
+    /// `KinesisVideoStreamConfig`: a `KinesisVideoStreamConfig` structure.
     #[serde(
         rename = "KinesisVideoStreamConfig",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub kinesis_video_stream_config: ::std::option::Option<KinesisVideoStreamConfig>,
+    /// `KinesisStreamConfig`: a `KinesisStreamConfig` structure.
     #[serde(
         rename = "KinesisStreamConfig",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub kinesis_stream_config: ::std::option::Option<KinesisStreamConfig>,
+    /// `KinesisFirehoseConfig`: a `KinesisFirehoseConfig` structure.
     #[serde(
         rename = "KinesisFirehoseConfig",
         default,
@@ -376,6 +452,7 @@ pub struct InstanceStorageConfig {
     pub kinesis_firehose_config: ::std::option::Option<KinesisFirehoseConfig>,
 }
 
+/// 13 allowed values, held by `AssociateInstanceStorageConfigRequest`, `DescribeInstanceStorageConfigRequest`, `DisassociateInstanceStorageConfigRequest` and 2 more.
 #[derive(
     Debug,
     Clone,
@@ -391,68 +468,92 @@ pub struct InstanceStorageConfig {
 )]
 
 pub enum InstanceStorageResourceType {
+    /// The value `CHAT_TRANSCRIPTS`.
     #[serde(rename = "CHAT_TRANSCRIPTS")]
     ChatTranscripts,
+    /// The value `CALL_RECORDINGS`.
     #[serde(rename = "CALL_RECORDINGS")]
     CallRecordings,
+    /// The value `SCHEDULED_REPORTS`.
     #[serde(rename = "SCHEDULED_REPORTS")]
     ScheduledReports,
+    /// The value `MEDIA_STREAMS`.
     #[serde(rename = "MEDIA_STREAMS")]
     MediaStreams,
+    /// The value `CONTACT_TRACE_RECORDS`.
     #[serde(rename = "CONTACT_TRACE_RECORDS")]
     ContactTraceRecords,
+    /// The value `AGENT_EVENTS`.
     #[serde(rename = "AGENT_EVENTS")]
     AgentEvents,
+    /// The value `REAL_TIME_CONTACT_ANALYSIS_SEGMENTS`.
     #[serde(rename = "REAL_TIME_CONTACT_ANALYSIS_SEGMENTS")]
     RealTimeContactAnalysisSegments,
+    /// The value `ATTACHMENTS`.
     #[serde(rename = "ATTACHMENTS")]
     Attachments,
+    /// The value `CONTACT_EVALUATIONS`.
     #[serde(rename = "CONTACT_EVALUATIONS")]
     ContactEvaluations,
+    /// The value `SCREEN_RECORDINGS`.
     #[serde(rename = "SCREEN_RECORDINGS")]
     ScreenRecordings,
+    /// The value `REAL_TIME_CONTACT_ANALYSIS_CHAT_SEGMENTS`.
     #[serde(rename = "REAL_TIME_CONTACT_ANALYSIS_CHAT_SEGMENTS")]
     RealTimeContactAnalysisChatSegments,
+    /// The value `REAL_TIME_CONTACT_ANALYSIS_VOICE_SEGMENTS`.
     #[serde(rename = "REAL_TIME_CONTACT_ANALYSIS_VOICE_SEGMENTS")]
     RealTimeContactAnalysisVoiceSegments,
+    /// The value `EMAIL_MESSAGES`.
     #[serde(rename = "EMAIL_MESSAGES")]
     EmailMessages,
 }
 
+/// A structure of the Connect API, held by `ListInstancesResponse`.
 #[derive(Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct InstanceSummary {
+    /// `Id`: a string, 1 to 100 characters.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub id: ::std::option::Option<::std::string::String>,
+    /// `Arn`: a string.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
+    /// `IdentityManagementType`: one of the values of `DirectoryType`.
     #[serde(
         rename = "IdentityManagementType",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub identity_management_type: ::std::option::Option<DirectoryType>,
+    /// `InstanceAlias`: a string, 1 to 45 characters. Sensitive: redacted from `Debug`.
     #[serde(rename = "InstanceAlias", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 45))]
     pub instance_alias: ::std::option::Option<::std::string::String>,
+    /// `CreatedTime`: a timestamp.
     #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: ::std::option::Option<crate::value::Timestamp>,
+    /// `ServiceRole`: a string.
     #[serde(rename = "ServiceRole", default, skip_serializing_if = "Option::is_none")]
     pub service_role: ::std::option::Option<::std::string::String>,
+    /// `InstanceStatus`: one of the values of `InstanceStatus`.
     #[serde(rename = "InstanceStatus", default, skip_serializing_if = "Option::is_none")]
     pub instance_status: ::std::option::Option<InstanceStatus>,
+    /// `InboundCallsEnabled`: a boolean.
     #[serde(
         rename = "InboundCallsEnabled",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub inbound_calls_enabled: ::std::option::Option<bool>,
+    /// `OutboundCallsEnabled`: a boolean.
     #[serde(
         rename = "OutboundCallsEnabled",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub outbound_calls_enabled: ::std::option::Option<bool>,
+    /// `InstanceAccessUrl`: a string.
     #[serde(
         rename = "InstanceAccessUrl",
         default,
@@ -478,8 +579,10 @@ impl ::std::fmt::Debug for InstanceSummary {
     }
 }
 
+/// A structure of the Connect API, held by `ListIntegrationAssociationsResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct IntegrationAssociationSummary {
+    /// `IntegrationAssociationId`: a string, 1 to 200 characters.
     #[serde(
         rename = "IntegrationAssociationId",
         default,
@@ -487,23 +590,28 @@ pub struct IntegrationAssociationSummary {
     )]
     #[schemars(length(min = 1, max = 200))]
     pub integration_association_id: ::std::option::Option<::std::string::String>,
+    /// `IntegrationAssociationArn`: a string.
     #[serde(
         rename = "IntegrationAssociationArn",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub integration_association_arn: ::std::option::Option<::std::string::String>,
+    /// `InstanceId`: a string, 1 to 100 characters.
     #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::option::Option<::std::string::String>,
+    /// `IntegrationType`: one of the values of `IntegrationType`.
     #[serde(
         rename = "IntegrationType",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub integration_type: ::std::option::Option<IntegrationType>,
+    /// `IntegrationArn`: a string.
     #[serde(rename = "IntegrationArn", default, skip_serializing_if = "Option::is_none")]
     pub integration_arn: ::std::option::Option<::std::string::String>,
+    /// `SourceApplicationUrl`: a string, 1 to 2000 characters.
     #[serde(
         rename = "SourceApplicationUrl",
         default,
@@ -511,6 +619,7 @@ pub struct IntegrationAssociationSummary {
     )]
     #[schemars(length(min = 1, max = 2000))]
     pub source_application_url: ::std::option::Option<::std::string::String>,
+    /// `SourceApplicationName`: a string, 1 to 100 characters.
     #[serde(
         rename = "SourceApplicationName",
         default,
@@ -518,10 +627,12 @@ pub struct IntegrationAssociationSummary {
     )]
     #[schemars(length(min = 1, max = 100))]
     pub source_application_name: ::std::option::Option<::std::string::String>,
+    /// `SourceType`: one of the values of `SourceType`.
     #[serde(rename = "SourceType", default, skip_serializing_if = "Option::is_none")]
     pub source_type: ::std::option::Option<SourceType>,
 }
 
+/// 15 allowed values, held by `CreateIntegrationAssociationRequest`, `IntegrationAssociationSummary`, `ListIntegrationAssociationsRequest`.
 #[derive(
     Debug,
     Clone,
@@ -537,34 +648,49 @@ pub struct IntegrationAssociationSummary {
 )]
 
 pub enum IntegrationType {
+    /// The value `EVENT`.
     #[serde(rename = "EVENT")]
     Event,
+    /// The value `VOICE_ID`.
     #[serde(rename = "VOICE_ID")]
     VoiceId,
+    /// The value `PINPOINT_APP`.
     #[serde(rename = "PINPOINT_APP")]
     PinpointApp,
+    /// The value `WISDOM_ASSISTANT`.
     #[serde(rename = "WISDOM_ASSISTANT")]
     WisdomAssistant,
+    /// The value `WISDOM_KNOWLEDGE_BASE`.
     #[serde(rename = "WISDOM_KNOWLEDGE_BASE")]
     WisdomKnowledgeBase,
+    /// The value `WISDOM_QUICK_RESPONSES`.
     #[serde(rename = "WISDOM_QUICK_RESPONSES")]
     WisdomQuickResponses,
+    /// The value `Q_MESSAGE_TEMPLATES`.
     #[serde(rename = "Q_MESSAGE_TEMPLATES")]
     QMessageTemplates,
+    /// The value `CASES_DOMAIN`.
     #[serde(rename = "CASES_DOMAIN")]
     CasesDomain,
+    /// The value `APPLICATION`.
     #[serde(rename = "APPLICATION")]
     Application,
+    /// The value `FILE_SCANNER`.
     #[serde(rename = "FILE_SCANNER")]
     FileScanner,
+    /// The value `SES_IDENTITY`.
     #[serde(rename = "SES_IDENTITY")]
     SesIdentity,
+    /// The value `ANALYTICS_CONNECTOR`.
     #[serde(rename = "ANALYTICS_CONNECTOR")]
     AnalyticsConnector,
+    /// The value `CALL_TRANSFER_CONNECTOR`.
     #[serde(rename = "CALL_TRANSFER_CONNECTOR")]
     CallTransferConnector,
+    /// The value `COGNITO_USER_POOL`.
     #[serde(rename = "COGNITO_USER_POOL")]
     CognitoUserPool,
+    /// The value `MESSAGE_PROCESSOR`.
     #[serde(rename = "MESSAGE_PROCESSOR")]
     MessageProcessor,
 }
@@ -577,14 +703,18 @@ pub struct InternalServiceException {
     pub message: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `GetMetricDataV2Request`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct IntervalDetails {
+    /// `TimeZone`: a string.
     #[serde(rename = "TimeZone", default, skip_serializing_if = "Option::is_none")]
     pub time_zone: ::std::option::Option<::std::string::String>,
+    /// `IntervalPeriod`: one of the values of `IntervalPeriod`.
     #[serde(rename = "IntervalPeriod", default, skip_serializing_if = "Option::is_none")]
     pub interval_period: ::std::option::Option<IntervalPeriod>,
 }
 
+/// 6 allowed values, held by `IntervalDetails`, `MetricInterval`.
 #[derive(
     Debug,
     Clone,
@@ -600,35 +730,47 @@ pub struct IntervalDetails {
 )]
 
 pub enum IntervalPeriod {
+    /// The value `FIFTEEN_MIN`.
     #[serde(rename = "FIFTEEN_MIN")]
     FifteenMin,
+    /// The value `THIRTY_MIN`.
     #[serde(rename = "THIRTY_MIN")]
     ThirtyMin,
+    /// The value `HOUR`.
     #[serde(rename = "HOUR")]
     Hour,
+    /// The value `DAY`.
     #[serde(rename = "DAY")]
     Day,
+    /// The value `WEEK`.
     #[serde(rename = "WEEK")]
     Week,
+    /// The value `TOTAL`.
     #[serde(rename = "TOTAL")]
     Total,
 }
 
+/// The `InvalidActiveRegionException` error (client fault, HTTP 400).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct InvalidActiveRegionException {
+    /// `Message`: a string.
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
 }
 
+/// The `InvalidContactFlowException` error (client fault, HTTP 400).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct InvalidContactFlowException {
+    /// `problems`: a list of `ProblemDetail`, 1 to 50 items.
     #[serde(rename = "problems", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub problems: ::std::option::Option<::std::vec::Vec<ProblemDetail>>,
 }
 
+/// The `InvalidContactFlowModuleException` error (client fault, HTTP 400).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct InvalidContactFlowModuleException {
+    /// `Problems`: a list of `ProblemDetail`, 1 to 50 items.
     #[serde(rename = "Problems", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub problems: ::std::option::Option<::std::vec::Vec<ProblemDetail>>,
@@ -648,6 +790,7 @@ pub struct InvalidRequestException {
     /// Why the request is not valid.
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
+    /// `Reason`: a `InvalidRequestExceptionReason` union.
     #[serde(rename = "Reason", default, skip_serializing_if = "Option::is_none")]
     pub reason: ::std::option::Option<InvalidRequestExceptionReason>,
 }
@@ -660,19 +803,24 @@ pub enum InvalidRequestExceptionReason {
     AttachedFileInvalidRequestExceptionReason(AttachedFileInvalidRequestExceptionReason),
 }
 
+/// The `InvalidTestCaseException` error (client fault, HTTP 400).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct InvalidTestCaseException {
+    /// `Problems`: a list of `ProblemDetail`, 1 to 50 items.
     #[serde(rename = "Problems", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub problems: ::std::option::Option<::std::vec::Vec<ProblemDetail>>,
 }
 
+/// A structure of the Connect API, held by `TaskTemplateConstraints`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct InvisibleFieldInfo {
+    /// `Id`: a `TaskTemplateFieldIdentifier` structure.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: ::std::option::Option<TaskTemplateFieldIdentifier>,
 }
 
+/// 1 allowed values, held by `VoiceRecordingConfiguration`.
 #[derive(
     Debug,
     Clone,
@@ -688,6 +836,7 @@ pub struct InvisibleFieldInfo {
 )]
 
 pub enum IvrRecordingTrack {
+    /// The value `ALL`.
     #[serde(rename = "ALL")]
     All,
 }

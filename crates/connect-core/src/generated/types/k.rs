@@ -7,26 +7,34 @@ use super::*;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+/// A structure of the Connect API, held by `InstanceStorageConfig`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct KinesisFirehoseConfig {
+    /// `FirehoseArn`: a string. Required.
     #[serde(rename = "FirehoseArn")]
     pub firehose_arn: ::std::string::String,
 }
 
+/// A structure of the Connect API, held by `InstanceStorageConfig`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct KinesisStreamConfig {
+    /// `StreamArn`: a string. Required.
     #[serde(rename = "StreamArn")]
     pub stream_arn: ::std::string::String,
 }
 
+/// A structure of the Connect API, held by `InstanceStorageConfig`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct KinesisVideoStreamConfig {
+    /// `Prefix`: a string, 1 to 128 characters. Required.
     #[serde(rename = "Prefix")]
     #[schemars(length(min = 1, max = 128))]
     pub prefix: ::std::string::String,
+    /// `RetentionPeriodHours`: an integer, 0 to 87600. Required.
     #[serde(rename = "RetentionPeriodHours")]
     #[schemars(range(min = 0, max = 87600))]
     pub retention_period_hours: i32,
+    /// `EncryptionConfig`: a `EncryptionConfig` structure. Required.
     #[serde(rename = "EncryptionConfig")]
     pub encryption_config: EncryptionConfig,
 }

@@ -7,31 +7,40 @@ use super::*;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+/// A structure of the Connect API, held by `AssociateBotRequest`, `AssociateLexBotRequest`, `DisassociateBotRequest` and 2 more.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct LexBot {
+    /// `Name`: a string, 0 to 50 characters. Required.
     #[serde(rename = "Name")]
     #[schemars(length(min = 0, max = 50))]
     pub name: ::std::string::String,
+    /// `LexRegion`: a string, 0 to 60 characters. Required.
     #[serde(rename = "LexRegion")]
     #[schemars(length(min = 0, max = 60))]
     pub lex_region: ::std::string::String,
 }
 
+/// A structure of the Connect API, held by `ListBotsResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct LexBotConfig {
+    /// `LexBot`: a `LexBot` structure.
     #[serde(rename = "LexBot", default, skip_serializing_if = "Option::is_none")]
     pub lex_bot: ::std::option::Option<LexBot>,
+    /// `LexV2Bot`: a `LexV2Bot` structure.
     #[serde(rename = "LexV2Bot", default, skip_serializing_if = "Option::is_none")]
     pub lex_v2_bot: ::std::option::Option<LexV2Bot>,
 }
 
+/// A structure of the Connect API, held by `AssociateBotRequest`, `DisassociateBotRequest`, `LexBotConfig`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct LexV2Bot {
+    /// `AliasArn`: a string, 1 to 100 characters.
     #[serde(rename = "AliasArn", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub alias_arn: ::std::option::Option<::std::string::String>,
 }
 
+/// 2 allowed values, held by `ListBotsRequest`.
 #[derive(
     Debug,
     Clone,
@@ -47,18 +56,23 @@ pub struct LexV2Bot {
 )]
 
 pub enum LexVersion {
+    /// The value `V1`.
     #[serde(rename = "V1")]
     V1,
+    /// The value `V2`.
     #[serde(rename = "V2")]
     V2,
 }
 
+/// The `LimitExceededException` error (client fault, HTTP 429).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct LimitExceededException {
+    /// `Message`: a string.
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `ListAgentStatuses` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListAgentStatusRequest {
     /// The ID of the Amazon Connect instance whose agent statuses to list.
@@ -82,10 +96,13 @@ pub struct ListAgentStatusRequest {
     pub agent_status_types: ::std::option::Option<::std::vec::Vec<AgentStatusType>>,
 }
 
+/// The output of the `ListAgentStatuses` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListAgentStatusResponse {
+    /// `NextToken`: a string.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// `AgentStatusSummaryList`: a list of `AgentStatusSummary`.
     #[serde(
         rename = "AgentStatusSummaryList",
         default,
@@ -96,6 +113,7 @@ pub struct ListAgentStatusResponse {
     >,
 }
 
+/// The input of the `ListAnalyticsDataAssociations` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListAnalyticsDataAssociationsRequest {
     /// The ID of the Amazon Connect instance whose analytics data associations to list.
@@ -115,14 +133,18 @@ pub struct ListAnalyticsDataAssociationsRequest {
     pub max_results: ::std::option::Option<i32>,
 }
 
+/// The output of the `ListAnalyticsDataAssociations` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListAnalyticsDataAssociationsResponse {
+    /// `Results`: a list of `AnalyticsDataAssociationResult`.
     #[serde(rename = "Results", default, skip_serializing_if = "Option::is_none")]
     pub results: ::std::option::Option<::std::vec::Vec<AnalyticsDataAssociationResult>>,
+    /// `NextToken`: a string.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `ListAnalyticsDataLakeDataSets` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListAnalyticsDataLakeDataSetsRequest {
     /// The ID of the Amazon Connect instance whose analytics data lake data sets to list.
@@ -138,14 +160,18 @@ pub struct ListAnalyticsDataLakeDataSetsRequest {
     pub max_results: ::std::option::Option<i32>,
 }
 
+/// The output of the `ListAnalyticsDataLakeDataSets` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListAnalyticsDataLakeDataSetsResponse {
+    /// `Results`: a list of `AnalyticsDataSetsResult`.
     #[serde(rename = "Results", default, skip_serializing_if = "Option::is_none")]
     pub results: ::std::option::Option<::std::vec::Vec<AnalyticsDataSetsResult>>,
+    /// `NextToken`: a string.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `ListApprovedOrigins` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListApprovedOriginsRequest {
     /// The ID of the Amazon Connect instance whose approved origins to list.
@@ -161,14 +187,18 @@ pub struct ListApprovedOriginsRequest {
     pub max_results: ::std::option::Option<i32>,
 }
 
+/// The output of the `ListApprovedOrigins` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListApprovedOriginsResponse {
+    /// `Origins`: a list of strings.
     #[serde(rename = "Origins", default, skip_serializing_if = "Option::is_none")]
     pub origins: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `NextToken`: a string.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `ListAssociatedContacts` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListAssociatedContactsRequest {
     /// The ID of the Amazon Connect instance that handles the contact.
@@ -188,8 +218,10 @@ pub struct ListAssociatedContactsRequest {
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The output of the `ListAssociatedContacts` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListAssociatedContactsResponse {
+    /// `ContactSummaryList`: a list of `AssociatedContactSummary`.
     #[serde(
         rename = "ContactSummaryList",
         default,
@@ -198,10 +230,12 @@ pub struct ListAssociatedContactsResponse {
     pub contact_summary_list: ::std::option::Option<
         ::std::vec::Vec<AssociatedContactSummary>,
     >,
+    /// `NextToken`: a string.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `ListAttachedFilesConfigurations` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListAttachedFilesConfigurationsRequest {
     /// The ID of the Amazon Connect instance whose attachment settings to list.
@@ -217,8 +251,10 @@ pub struct ListAttachedFilesConfigurationsRequest {
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The output of the `ListAttachedFilesConfigurations` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListAttachedFilesConfigurationsResponse {
+    /// `AttachedFilesConfigurations`: a list of `AttachedFilesConfigurationSummary`.
     #[serde(
         rename = "AttachedFilesConfigurations",
         default,
@@ -227,10 +263,12 @@ pub struct ListAttachedFilesConfigurationsResponse {
     pub attached_files_configurations: ::std::option::Option<
         ::std::vec::Vec<AttachedFilesConfigurationSummary>,
     >,
+    /// `NextToken`: a string.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `ListAuthenticationProfiles` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListAuthenticationProfilesRequest {
     /// The ID of the Amazon Connect instance whose authentication profiles to list.
@@ -246,8 +284,10 @@ pub struct ListAuthenticationProfilesRequest {
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The output of the `ListAuthenticationProfiles` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListAuthenticationProfilesResponse {
+    /// `AuthenticationProfileSummaryList`: a list of `AuthenticationProfileSummary`.
     #[serde(
         rename = "AuthenticationProfileSummaryList",
         default,
@@ -256,10 +296,12 @@ pub struct ListAuthenticationProfilesResponse {
     pub authentication_profile_summary_list: ::std::option::Option<
         ::std::vec::Vec<AuthenticationProfileSummary>,
     >,
+    /// `NextToken`: a string.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `ListBots` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListBotsRequest {
     /// The ID of the Amazon Connect instance whose Amazon Lex bots to list.
@@ -278,14 +320,18 @@ pub struct ListBotsRequest {
     pub lex_version: LexVersion,
 }
 
+/// The output of the `ListBots` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListBotsResponse {
+    /// `LexBots`: a list of `LexBotConfig`.
     #[serde(rename = "LexBots", default, skip_serializing_if = "Option::is_none")]
     pub lex_bots: ::std::option::Option<::std::vec::Vec<LexBotConfig>>,
+    /// `NextToken`: a string.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `ListChildHoursOfOperations` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListChildHoursOfOperationsRequest {
     /// The ID of the Amazon Connect instance that the hours of operation belongs to.
@@ -304,10 +350,13 @@ pub struct ListChildHoursOfOperationsRequest {
     pub max_results: ::std::option::Option<i32>,
 }
 
+/// The output of the `ListChildHoursOfOperations` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListChildHoursOfOperationsResponse {
+    /// `NextToken`: a string.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// `ChildHoursOfOperationsSummaryList`: a list of `HoursOfOperationsIdentifier`.
     #[serde(
         rename = "ChildHoursOfOperationsSummaryList",
         default,
@@ -316,12 +365,14 @@ pub struct ListChildHoursOfOperationsResponse {
     pub child_hours_of_operations_summary_list: ::std::option::Option<
         ::std::vec::Vec<HoursOfOperationsIdentifier>,
     >,
+    /// `LastModifiedTime`: a timestamp.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
+    /// `LastModifiedRegion`: a string.
     #[serde(
         rename = "LastModifiedRegion",
         default,
@@ -330,14 +381,18 @@ pub struct ListChildHoursOfOperationsResponse {
     pub last_modified_region: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `UserSearchCriteria`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListCondition {
+    /// `TargetListType`: one of the values of `TargetListType`.
     #[serde(rename = "TargetListType", default, skip_serializing_if = "Option::is_none")]
     pub target_list_type: ::std::option::Option<TargetListType>,
+    /// `Conditions`: a list of `Condition`.
     #[serde(rename = "Conditions", default, skip_serializing_if = "Option::is_none")]
     pub conditions: ::std::option::Option<::std::vec::Vec<Condition>>,
 }
 
+/// The input of the `ListContactEvaluations` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListContactEvaluationsRequest {
     /// The ID of the Amazon Connect instance that handles the contact.
@@ -353,14 +408,18 @@ pub struct ListContactEvaluationsRequest {
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The output of the `ListContactEvaluations` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListContactEvaluationsResponse {
+    /// `EvaluationSummaryList`: a list of `EvaluationSummary`. Required.
     #[serde(rename = "EvaluationSummaryList")]
     pub evaluation_summary_list: ::std::vec::Vec<EvaluationSummary>,
+    /// `NextToken`: a string.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `ListContactFlowModuleAliases` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListContactFlowModuleAliasesRequest {
     /// The ID of the Amazon Connect instance that the flow module belongs to.
@@ -379,8 +438,10 @@ pub struct ListContactFlowModuleAliasesRequest {
     pub max_results: ::std::option::Option<i32>,
 }
 
+/// The output of the `ListContactFlowModuleAliases` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListContactFlowModuleAliasesResponse {
+    /// `ContactFlowModuleAliasSummaryList`: a list of `ContactFlowModuleAliasSummary`.
     #[serde(
         rename = "ContactFlowModuleAliasSummaryList",
         default,
@@ -389,10 +450,12 @@ pub struct ListContactFlowModuleAliasesResponse {
     pub contact_flow_module_alias_summary_list: ::std::option::Option<
         ::std::vec::Vec<ContactFlowModuleAliasSummary>,
     >,
+    /// `NextToken`: a string.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `ListContactFlowModuleVersions` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListContactFlowModuleVersionsRequest {
     /// The ID of the Amazon Connect instance that the flow module belongs to.
@@ -411,8 +474,10 @@ pub struct ListContactFlowModuleVersionsRequest {
     pub max_results: ::std::option::Option<i32>,
 }
 
+/// The output of the `ListContactFlowModuleVersions` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListContactFlowModuleVersionsResponse {
+    /// `ContactFlowModuleVersionSummaryList`: a list of `ContactFlowModuleVersionSummary`.
     #[serde(
         rename = "ContactFlowModuleVersionSummaryList",
         default,
@@ -421,10 +486,12 @@ pub struct ListContactFlowModuleVersionsResponse {
     pub contact_flow_module_version_summary_list: ::std::option::Option<
         ::std::vec::Vec<ContactFlowModuleVersionSummary>,
     >,
+    /// `NextToken`: a string.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `ListContactFlowModules` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListContactFlowModulesRequest {
     /// The ID of the Amazon Connect instance whose flow modules to list.
@@ -447,8 +514,10 @@ pub struct ListContactFlowModulesRequest {
     pub contact_flow_module_state: ::std::option::Option<ContactFlowModuleState>,
 }
 
+/// The output of the `ListContactFlowModules` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListContactFlowModulesResponse {
+    /// `ContactFlowModulesSummaryList`: a list of `ContactFlowModuleSummary`.
     #[serde(
         rename = "ContactFlowModulesSummaryList",
         default,
@@ -457,10 +526,12 @@ pub struct ListContactFlowModulesResponse {
     pub contact_flow_modules_summary_list: ::std::option::Option<
         ::std::vec::Vec<ContactFlowModuleSummary>,
     >,
+    /// `NextToken`: a string.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `ListContactFlowVersions` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListContactFlowVersionsRequest {
     /// The ID of the Amazon Connect instance that the flow belongs to.
@@ -479,8 +550,10 @@ pub struct ListContactFlowVersionsRequest {
     pub max_results: ::std::option::Option<i32>,
 }
 
+/// The output of the `ListContactFlowVersions` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListContactFlowVersionsResponse {
+    /// `ContactFlowVersionSummaryList`: a list of `ContactFlowVersionSummary`.
     #[serde(
         rename = "ContactFlowVersionSummaryList",
         default,
@@ -489,10 +562,12 @@ pub struct ListContactFlowVersionsResponse {
     pub contact_flow_version_summary_list: ::std::option::Option<
         ::std::vec::Vec<ContactFlowVersionSummary>,
     >,
+    /// `NextToken`: a string.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `ListContactFlows` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListContactFlowsRequest {
     /// The ID of the Amazon Connect instance whose flows to list.
@@ -516,8 +591,10 @@ pub struct ListContactFlowsRequest {
     pub max_results: ::std::option::Option<i32>,
 }
 
+/// The output of the `ListContactFlows` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListContactFlowsResponse {
+    /// `ContactFlowSummaryList`: a list of `ContactFlowSummary`.
     #[serde(
         rename = "ContactFlowSummaryList",
         default,
@@ -526,10 +603,12 @@ pub struct ListContactFlowsResponse {
     pub contact_flow_summary_list: ::std::option::Option<
         ::std::vec::Vec<ContactFlowSummary>,
     >,
+    /// `NextToken`: a string.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `ListContactReferences` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListContactReferencesRequest {
     /// The ID of the Amazon Connect instance that handles the contact.
@@ -549,18 +628,22 @@ pub struct ListContactReferencesRequest {
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The output of the `ListContactReferences` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListContactReferencesResponse {
+    /// `ReferenceSummaryList`: a list of `ReferenceSummary`.
     #[serde(
         rename = "ReferenceSummaryList",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub reference_summary_list: ::std::option::Option<::std::vec::Vec<ReferenceSummary>>,
+    /// `NextToken`: a string.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `ListDataTableAttributes` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListDataTableAttributesRequest {
     /// The ID of the Amazon Connect instance that the data table belongs to.
@@ -583,14 +666,18 @@ pub struct ListDataTableAttributesRequest {
     pub max_results: ::std::option::Option<i32>,
 }
 
+/// The output of the `ListDataTableAttributes` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListDataTableAttributesResponse {
+    /// `NextToken`: a string.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// `Attributes`: a list of `DataTableAttribute`. Required.
     #[serde(rename = "Attributes")]
     pub attributes: ::std::vec::Vec<DataTableAttribute>,
 }
 
+/// The input of the `ListDataTablePrimaryValues` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListDataTablePrimaryValuesRequest {
     /// The ID of the Amazon Connect instance that the data table belongs to.
@@ -622,14 +709,18 @@ pub struct ListDataTablePrimaryValuesRequest {
     pub max_results: ::std::option::Option<i32>,
 }
 
+/// The output of the `ListDataTablePrimaryValues` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListDataTablePrimaryValuesResponse {
+    /// `NextToken`: a string.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// `PrimaryValuesList`: a list of `RecordPrimaryValue`. Required.
     #[serde(rename = "PrimaryValuesList")]
     pub primary_values_list: ::std::vec::Vec<RecordPrimaryValue>,
 }
 
+/// The input of the `ListDataTableValues` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListDataTableValuesRequest {
     /// The ID of the Amazon Connect instance that the data table belongs to.
@@ -661,14 +752,18 @@ pub struct ListDataTableValuesRequest {
     pub max_results: ::std::option::Option<i32>,
 }
 
+/// The output of the `ListDataTableValues` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListDataTableValuesResponse {
+    /// `NextToken`: a string.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// `Values`: a list of `DataTableValueSummary`. Required.
     #[serde(rename = "Values")]
     pub values: ::std::vec::Vec<DataTableValueSummary>,
 }
 
+/// The input of the `ListDataTables` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListDataTablesRequest {
     /// The ID of the Amazon Connect instance whose data tables to list.
@@ -684,14 +779,18 @@ pub struct ListDataTablesRequest {
     pub max_results: ::std::option::Option<i32>,
 }
 
+/// The output of the `ListDataTables` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListDataTablesResponse {
+    /// `NextToken`: a string.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// `DataTableSummaryList`: a list of `DataTableSummary`. Required.
     #[serde(rename = "DataTableSummaryList")]
     pub data_table_summary_list: ::std::vec::Vec<DataTableSummary>,
 }
 
+/// The input of the `ListDefaultVocabularies` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListDefaultVocabulariesRequest {
     /// The ID of the Amazon Connect instance whose default custom vocabularies to list.
@@ -711,15 +810,19 @@ pub struct ListDefaultVocabulariesRequest {
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The output of the `ListDefaultVocabularies` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListDefaultVocabulariesResponse {
+    /// `DefaultVocabularyList`: a list of `DefaultVocabulary`. Required.
     #[serde(rename = "DefaultVocabularyList")]
     pub default_vocabulary_list: ::std::vec::Vec<DefaultVocabulary>,
+    /// `NextToken`: a string, 1 to 131070 characters.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 131070))]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `ListEntitySecurityProfiles` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListEntitySecurityProfilesRequest {
     /// The ID of the Amazon Connect instance that the user or AI agent belongs to.
@@ -743,8 +846,10 @@ pub struct ListEntitySecurityProfilesRequest {
     pub max_results: ::std::option::Option<i32>,
 }
 
+/// The output of the `ListEntitySecurityProfiles` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListEntitySecurityProfilesResponse {
+    /// `SecurityProfiles`: a list of `SecurityProfileItem`, 0 to 100 items.
     #[serde(
         rename = "SecurityProfiles",
         default,
@@ -752,11 +857,13 @@ pub struct ListEntitySecurityProfilesResponse {
     )]
     #[schemars(length(min = 0, max = 100))]
     pub security_profiles: ::std::option::Option<::std::vec::Vec<SecurityProfileItem>>,
+    /// `NextToken`: a string, 1 to 2500 characters.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 2500))]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `ListEvaluationFormVersions` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListEvaluationFormVersionsRequest {
     /// The ID of the Amazon Connect instance that the evaluation form belongs to.
@@ -776,16 +883,20 @@ pub struct ListEvaluationFormVersionsRequest {
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The output of the `ListEvaluationFormVersions` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListEvaluationFormVersionsResponse {
+    /// `EvaluationFormVersionSummaryList`: a list of `EvaluationFormVersionSummary`. Required.
     #[serde(rename = "EvaluationFormVersionSummaryList")]
     pub evaluation_form_version_summary_list: ::std::vec::Vec<
         EvaluationFormVersionSummary,
     >,
+    /// `NextToken`: a string.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `ListEvaluationForms` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListEvaluationFormsRequest {
     /// The ID of the Amazon Connect instance whose evaluation forms to list.
@@ -801,14 +912,18 @@ pub struct ListEvaluationFormsRequest {
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The output of the `ListEvaluationForms` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListEvaluationFormsResponse {
+    /// `EvaluationFormSummaryList`: a list of `EvaluationFormSummary`. Required.
     #[serde(rename = "EvaluationFormSummaryList")]
     pub evaluation_form_summary_list: ::std::vec::Vec<EvaluationFormSummary>,
+    /// `NextToken`: a string.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
+/// 5 allowed values, held by `BatchGetFlowAssociationRequest`, `FlowAssociationSummary`, `ListFlowAssociationsRequest`.
 #[derive(
     Debug,
     Clone,
@@ -824,18 +939,24 @@ pub struct ListEvaluationFormsResponse {
 )]
 
 pub enum ListFlowAssociationResourceType {
+    /// The value `WHATSAPP_MESSAGING_PHONE_NUMBER`.
     #[serde(rename = "WHATSAPP_MESSAGING_PHONE_NUMBER")]
     WhatsappMessagingPhoneNumber,
+    /// The value `VOICE_PHONE_NUMBER`.
     #[serde(rename = "VOICE_PHONE_NUMBER")]
     VoicePhoneNumber,
+    /// The value `INBOUND_EMAIL`.
     #[serde(rename = "INBOUND_EMAIL")]
     InboundEmail,
+    /// The value `OUTBOUND_EMAIL`.
     #[serde(rename = "OUTBOUND_EMAIL")]
     OutboundEmail,
+    /// The value `ANALYTICS_CONNECTOR`.
     #[serde(rename = "ANALYTICS_CONNECTOR")]
     AnalyticsConnector,
 }
 
+/// The input of the `ListFlowAssociations` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListFlowAssociationsRequest {
     /// The ID of the Amazon Connect instance whose flow associations to list.
@@ -854,8 +975,10 @@ pub struct ListFlowAssociationsRequest {
     pub max_results: ::std::option::Option<i32>,
 }
 
+/// The output of the `ListFlowAssociations` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListFlowAssociationsResponse {
+    /// `FlowAssociationSummaryList`: a list of `FlowAssociationSummary`.
     #[serde(
         rename = "FlowAssociationSummaryList",
         default,
@@ -864,10 +987,12 @@ pub struct ListFlowAssociationsResponse {
     pub flow_association_summary_list: ::std::option::Option<
         ::std::vec::Vec<FlowAssociationSummary>,
     >,
+    /// `NextToken`: a string.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `ListHoursOfOperationOverrides` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListHoursOfOperationOverridesRequest {
     /// The ID of the Amazon Connect instance that the hours of operation belongs to.
@@ -886,10 +1011,13 @@ pub struct ListHoursOfOperationOverridesRequest {
     pub max_results: ::std::option::Option<i32>,
 }
 
+/// The output of the `ListHoursOfOperationOverrides` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListHoursOfOperationOverridesResponse {
+    /// `NextToken`: a string.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// `HoursOfOperationOverrideList`: a list of `HoursOfOperationOverride`.
     #[serde(
         rename = "HoursOfOperationOverrideList",
         default,
@@ -898,12 +1026,14 @@ pub struct ListHoursOfOperationOverridesResponse {
     pub hours_of_operation_override_list: ::std::option::Option<
         ::std::vec::Vec<HoursOfOperationOverride>,
     >,
+    /// `LastModifiedRegion`: a string.
     #[serde(
         rename = "LastModifiedRegion",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_region: ::std::option::Option<::std::string::String>,
+    /// `LastModifiedTime`: a timestamp.
     #[serde(
         rename = "LastModifiedTime",
         default,
@@ -912,6 +1042,7 @@ pub struct ListHoursOfOperationOverridesResponse {
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
 }
 
+/// The input of the `ListHoursOfOperations` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListHoursOfOperationsRequest {
     /// The ID of the Amazon Connect instance whose hours of operation to list.
@@ -927,8 +1058,10 @@ pub struct ListHoursOfOperationsRequest {
     pub max_results: ::std::option::Option<i32>,
 }
 
+/// The output of the `ListHoursOfOperations` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListHoursOfOperationsResponse {
+    /// `HoursOfOperationSummaryList`: a list of `HoursOfOperationSummary`.
     #[serde(
         rename = "HoursOfOperationSummaryList",
         default,
@@ -937,10 +1070,12 @@ pub struct ListHoursOfOperationsResponse {
     pub hours_of_operation_summary_list: ::std::option::Option<
         ::std::vec::Vec<HoursOfOperationSummary>,
     >,
+    /// `NextToken`: a string.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `ListInstanceAttributes` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListInstanceAttributesRequest {
     /// The ID of the Amazon Connect instance whose settings to list.
@@ -956,14 +1091,18 @@ pub struct ListInstanceAttributesRequest {
     pub max_results: ::std::option::Option<i32>,
 }
 
+/// The output of the `ListInstanceAttributes` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListInstanceAttributesResponse {
+    /// `Attributes`: a list of `Attribute`.
     #[serde(rename = "Attributes", default, skip_serializing_if = "Option::is_none")]
     pub attributes: ::std::option::Option<::std::vec::Vec<Attribute>>,
+    /// `NextToken`: a string.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `ListInstanceStorageConfigs` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListInstanceStorageConfigsRequest {
     /// The ID of the Amazon Connect instance whose storage destinations to list.
@@ -982,14 +1121,18 @@ pub struct ListInstanceStorageConfigsRequest {
     pub max_results: ::std::option::Option<i32>,
 }
 
+/// The output of the `ListInstanceStorageConfigs` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListInstanceStorageConfigsResponse {
+    /// `StorageConfigs`: a list of `InstanceStorageConfig`.
     #[serde(rename = "StorageConfigs", default, skip_serializing_if = "Option::is_none")]
     pub storage_configs: ::std::option::Option<::std::vec::Vec<InstanceStorageConfig>>,
+    /// `NextToken`: a string.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `ListInstances` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListInstancesRequest {
     /// The NextToken of the previous response, to fetch the next page of results; leave it out to start from the first page.
@@ -1001,18 +1144,22 @@ pub struct ListInstancesRequest {
     pub max_results: ::std::option::Option<i32>,
 }
 
+/// The output of the `ListInstances` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListInstancesResponse {
+    /// `InstanceSummaryList`: a list of `InstanceSummary`.
     #[serde(
         rename = "InstanceSummaryList",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_summary_list: ::std::option::Option<::std::vec::Vec<InstanceSummary>>,
+    /// `NextToken`: a string.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `ListIntegrationAssociations` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListIntegrationAssociationsRequest {
     /// The ID of the Amazon Connect instance whose integration associations to list.
@@ -1038,8 +1185,10 @@ pub struct ListIntegrationAssociationsRequest {
     pub integration_arn: ::std::option::Option<::std::string::String>,
 }
 
+/// The output of the `ListIntegrationAssociations` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListIntegrationAssociationsResponse {
+    /// `IntegrationAssociationSummaryList`: a list of `IntegrationAssociationSummary`.
     #[serde(
         rename = "IntegrationAssociationSummaryList",
         default,
@@ -1048,10 +1197,12 @@ pub struct ListIntegrationAssociationsResponse {
     pub integration_association_summary_list: ::std::option::Option<
         ::std::vec::Vec<IntegrationAssociationSummary>,
     >,
+    /// `NextToken`: a string.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `ListLambdaFunctions` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListLambdaFunctionsRequest {
     /// The ID of the Amazon Connect instance whose Lambda functions to list.
@@ -1067,18 +1218,22 @@ pub struct ListLambdaFunctionsRequest {
     pub max_results: ::std::option::Option<i32>,
 }
 
+/// The output of the `ListLambdaFunctions` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListLambdaFunctionsResponse {
+    /// `LambdaFunctions`: a list of strings.
     #[serde(
         rename = "LambdaFunctions",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub lambda_functions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `NextToken`: a string.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `ListLexBots` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListLexBotsRequest {
     /// The ID of the Amazon Connect instance whose Amazon Lex V1 bots to list.
@@ -1094,14 +1249,18 @@ pub struct ListLexBotsRequest {
     pub max_results: ::std::option::Option<i32>,
 }
 
+/// The output of the `ListLexBots` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListLexBotsResponse {
+    /// `LexBots`: a list of `LexBot`.
     #[serde(rename = "LexBots", default, skip_serializing_if = "Option::is_none")]
     pub lex_bots: ::std::option::Option<::std::vec::Vec<LexBot>>,
+    /// `NextToken`: a string.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `ListNotifications` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListNotificationsRequest {
     /// The ID of the Amazon Connect instance whose notifications to list.
@@ -1117,14 +1276,18 @@ pub struct ListNotificationsRequest {
     pub max_results: ::std::option::Option<i32>,
 }
 
+/// The output of the `ListNotifications` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListNotificationsResponse {
+    /// `NextToken`: a string.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// `NotificationSummaryList`: a list of `Notification`. Required.
     #[serde(rename = "NotificationSummaryList")]
     pub notification_summary_list: ::std::vec::Vec<Notification>,
 }
 
+/// The input of the `ListPhoneNumbers` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListPhoneNumbersRequest {
     /// The ID of the Amazon Connect instance whose phone numbers to list.
@@ -1158,8 +1321,10 @@ pub struct ListPhoneNumbersRequest {
     pub max_results: ::std::option::Option<i32>,
 }
 
+/// The output of the `ListPhoneNumbers` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListPhoneNumbersResponse {
+    /// `PhoneNumberSummaryList`: a list of `PhoneNumberSummary`.
     #[serde(
         rename = "PhoneNumberSummaryList",
         default,
@@ -1168,35 +1333,45 @@ pub struct ListPhoneNumbersResponse {
     pub phone_number_summary_list: ::std::option::Option<
         ::std::vec::Vec<PhoneNumberSummary>,
     >,
+    /// `NextToken`: a string.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `ListPhoneNumbersV2Response`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListPhoneNumbersSummary {
+    /// `PhoneNumberId`: a string.
     #[serde(rename = "PhoneNumberId", default, skip_serializing_if = "Option::is_none")]
     pub phone_number_id: ::std::option::Option<::std::string::String>,
+    /// `PhoneNumberArn`: a string.
     #[serde(rename = "PhoneNumberArn", default, skip_serializing_if = "Option::is_none")]
     pub phone_number_arn: ::std::option::Option<::std::string::String>,
+    /// `PhoneNumber`: a string.
     #[serde(rename = "PhoneNumber", default, skip_serializing_if = "Option::is_none")]
     pub phone_number: ::std::option::Option<::std::string::String>,
+    /// `PhoneNumberCountryCode`: one of the values of `PhoneNumberCountryCode`.
     #[serde(
         rename = "PhoneNumberCountryCode",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub phone_number_country_code: ::std::option::Option<PhoneNumberCountryCode>,
+    /// `PhoneNumberType`: one of the values of `PhoneNumberType`.
     #[serde(
         rename = "PhoneNumberType",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub phone_number_type: ::std::option::Option<PhoneNumberType>,
+    /// `TargetArn`: a string.
     #[serde(rename = "TargetArn", default, skip_serializing_if = "Option::is_none")]
     pub target_arn: ::std::option::Option<::std::string::String>,
+    /// `InstanceId`: a string, 1 to 100 characters.
     #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::option::Option<::std::string::String>,
+    /// `PhoneNumberDescription`: a string, 0 to 500 characters.
     #[serde(
         rename = "PhoneNumberDescription",
         default,
@@ -1204,6 +1379,7 @@ pub struct ListPhoneNumbersSummary {
     )]
     #[schemars(length(min = 0, max = 500))]
     pub phone_number_description: ::std::option::Option<::std::string::String>,
+    /// `SourcePhoneNumberArn`: a string.
     #[serde(
         rename = "SourcePhoneNumberArn",
         default,
@@ -1212,6 +1388,7 @@ pub struct ListPhoneNumbersSummary {
     pub source_phone_number_arn: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `ListPhoneNumbersV2` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListPhoneNumbersV2Request {
     /// The ARN of the instance or traffic distribution group whose numbers to list; give this or InstanceId, or neither for the whole account.
@@ -1256,11 +1433,14 @@ pub struct ListPhoneNumbersV2Request {
     pub phone_number_prefix: ::std::option::Option<::std::string::String>,
 }
 
+/// The output of the `ListPhoneNumbersV2` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListPhoneNumbersV2Response {
+    /// `NextToken`: a string, 1 to 100000 characters.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100000))]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// `ListPhoneNumbersSummaryList`: a list of `ListPhoneNumbersSummary`.
     #[serde(
         rename = "ListPhoneNumbersSummaryList",
         default,
@@ -1271,6 +1451,7 @@ pub struct ListPhoneNumbersV2Response {
     >,
 }
 
+/// The input of the `ListPredefinedAttributes` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListPredefinedAttributesRequest {
     /// The ID of the Amazon Connect instance whose predefined attributes to list.
@@ -1286,10 +1467,13 @@ pub struct ListPredefinedAttributesRequest {
     pub max_results: ::std::option::Option<i32>,
 }
 
+/// The output of the `ListPredefinedAttributes` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListPredefinedAttributesResponse {
+    /// `NextToken`: a string.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// `PredefinedAttributeSummaryList`: a list of `PredefinedAttributeSummary`.
     #[serde(
         rename = "PredefinedAttributeSummaryList",
         default,
@@ -1300,6 +1484,7 @@ pub struct ListPredefinedAttributesResponse {
     >,
 }
 
+/// The input of the `ListPrompts` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListPromptsRequest {
     /// The ID of the Amazon Connect instance whose prompts to list.
@@ -1315,18 +1500,22 @@ pub struct ListPromptsRequest {
     pub max_results: ::std::option::Option<i32>,
 }
 
+/// The output of the `ListPrompts` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListPromptsResponse {
+    /// `PromptSummaryList`: a list of `PromptSummary`.
     #[serde(
         rename = "PromptSummaryList",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub prompt_summary_list: ::std::option::Option<::std::vec::Vec<PromptSummary>>,
+    /// `NextToken`: a string.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `ListQueueEmailAddresses` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListQueueEmailAddressesRequest {
     /// The ID of the Amazon Connect instance that the queue belongs to.
@@ -1345,10 +1534,13 @@ pub struct ListQueueEmailAddressesRequest {
     pub max_results: ::std::option::Option<i32>,
 }
 
+/// The output of the `ListQueueEmailAddresses` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListQueueEmailAddressesResponse {
+    /// `NextToken`: a string.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// `EmailAddressMetadataList`: a list of `EmailAddressSummary`.
     #[serde(
         rename = "EmailAddressMetadataList",
         default,
@@ -1357,12 +1549,14 @@ pub struct ListQueueEmailAddressesResponse {
     pub email_address_metadata_list: ::std::option::Option<
         ::std::vec::Vec<EmailAddressSummary>,
     >,
+    /// `LastModifiedTime`: a timestamp.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
+    /// `LastModifiedRegion`: a string.
     #[serde(
         rename = "LastModifiedRegion",
         default,
@@ -1371,6 +1565,7 @@ pub struct ListQueueEmailAddressesResponse {
     pub last_modified_region: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `ListQueueQuickConnects` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListQueueQuickConnectsRequest {
     /// The ID of the Amazon Connect instance that the queue belongs to.
@@ -1389,10 +1584,13 @@ pub struct ListQueueQuickConnectsRequest {
     pub max_results: ::std::option::Option<i32>,
 }
 
+/// The output of the `ListQueueQuickConnects` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListQueueQuickConnectsResponse {
+    /// `NextToken`: a string.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// `QuickConnectSummaryList`: a list of `QuickConnectSummary`.
     #[serde(
         rename = "QuickConnectSummaryList",
         default,
@@ -1401,12 +1599,14 @@ pub struct ListQueueQuickConnectsResponse {
     pub quick_connect_summary_list: ::std::option::Option<
         ::std::vec::Vec<QuickConnectSummary>,
     >,
+    /// `LastModifiedTime`: a timestamp.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
+    /// `LastModifiedRegion`: a string.
     #[serde(
         rename = "LastModifiedRegion",
         default,
@@ -1415,6 +1615,7 @@ pub struct ListQueueQuickConnectsResponse {
     pub last_modified_region: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `ListQueues` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListQueuesRequest {
     /// The ID of the Amazon Connect instance whose queues to list.
@@ -1434,18 +1635,22 @@ pub struct ListQueuesRequest {
     pub max_results: ::std::option::Option<i32>,
 }
 
+/// The output of the `ListQueues` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListQueuesResponse {
+    /// `QueueSummaryList`: a list of `QueueSummary`.
     #[serde(
         rename = "QueueSummaryList",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub queue_summary_list: ::std::option::Option<::std::vec::Vec<QueueSummary>>,
+    /// `NextToken`: a string.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `ListQuickConnects` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListQuickConnectsRequest {
     /// The ID of the Amazon Connect instance whose quick connects to list.
@@ -1469,8 +1674,10 @@ pub struct ListQuickConnectsRequest {
     pub quick_connect_types: ::std::option::Option<::std::vec::Vec<QuickConnectType>>,
 }
 
+/// The output of the `ListQuickConnects` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListQuickConnectsResponse {
+    /// `QuickConnectSummaryList`: a list of `QuickConnectSummary`.
     #[serde(
         rename = "QuickConnectSummaryList",
         default,
@@ -1479,10 +1686,12 @@ pub struct ListQuickConnectsResponse {
     pub quick_connect_summary_list: ::std::option::Option<
         ::std::vec::Vec<QuickConnectSummary>,
     >,
+    /// `NextToken`: a string.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `ListRealtimeContactAnalysisSegmentsV2` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListRealtimeContactAnalysisSegmentsV2Request {
     /// The ID of the Amazon Connect instance that handles the contact.
@@ -1510,19 +1719,25 @@ pub struct ListRealtimeContactAnalysisSegmentsV2Request {
     pub segment_types: ::std::vec::Vec<RealTimeContactAnalysisSegmentType>,
 }
 
+/// The output of the `ListRealtimeContactAnalysisSegmentsV2` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListRealtimeContactAnalysisSegmentsV2Response {
+    /// `Channel`: one of the values of `RealTimeContactAnalysisSupportedChannel`. Required.
     #[serde(rename = "Channel")]
     pub channel: RealTimeContactAnalysisSupportedChannel,
+    /// `Status`: one of the values of `RealTimeContactAnalysisStatus`. Required.
     #[serde(rename = "Status")]
     pub status: RealTimeContactAnalysisStatus,
+    /// `Segments`: a list of `RealtimeContactAnalysisSegment`. Required.
     #[serde(rename = "Segments")]
     pub segments: ::std::vec::Vec<RealtimeContactAnalysisSegment>,
+    /// `NextToken`: a string, 1 to 100000 characters.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100000))]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `ListRoutingProfileManualAssignmentQueues` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListRoutingProfileManualAssignmentQueuesRequest {
     /// The ID of the Amazon Connect instance that the routing profile belongs to.
@@ -1541,10 +1756,13 @@ pub struct ListRoutingProfileManualAssignmentQueuesRequest {
     pub max_results: ::std::option::Option<i32>,
 }
 
+/// The output of the `ListRoutingProfileManualAssignmentQueues` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListRoutingProfileManualAssignmentQueuesResponse {
+    /// `NextToken`: a string.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// `RoutingProfileManualAssignmentQueueConfigSummaryList`: a list of `RoutingProfileManualAssignmentQueueConfigSummary`.
     #[serde(
         rename = "RoutingProfileManualAssignmentQueueConfigSummaryList",
         default,
@@ -1553,12 +1771,14 @@ pub struct ListRoutingProfileManualAssignmentQueuesResponse {
     pub routing_profile_manual_assignment_queue_config_summary_list: ::std::option::Option<
         ::std::vec::Vec<RoutingProfileManualAssignmentQueueConfigSummary>,
     >,
+    /// `LastModifiedTime`: a timestamp.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
+    /// `LastModifiedRegion`: a string.
     #[serde(
         rename = "LastModifiedRegion",
         default,
@@ -1567,6 +1787,7 @@ pub struct ListRoutingProfileManualAssignmentQueuesResponse {
     pub last_modified_region: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `ListRoutingProfileQueues` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListRoutingProfileQueuesRequest {
     /// The ID of the Amazon Connect instance that the routing profile belongs to.
@@ -1585,10 +1806,13 @@ pub struct ListRoutingProfileQueuesRequest {
     pub max_results: ::std::option::Option<i32>,
 }
 
+/// The output of the `ListRoutingProfileQueues` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListRoutingProfileQueuesResponse {
+    /// `NextToken`: a string.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// `RoutingProfileQueueConfigSummaryList`: a list of `RoutingProfileQueueConfigSummary`.
     #[serde(
         rename = "RoutingProfileQueueConfigSummaryList",
         default,
@@ -1597,12 +1821,14 @@ pub struct ListRoutingProfileQueuesResponse {
     pub routing_profile_queue_config_summary_list: ::std::option::Option<
         ::std::vec::Vec<RoutingProfileQueueConfigSummary>,
     >,
+    /// `LastModifiedTime`: a timestamp.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
+    /// `LastModifiedRegion`: a string.
     #[serde(
         rename = "LastModifiedRegion",
         default,
@@ -1611,6 +1837,7 @@ pub struct ListRoutingProfileQueuesResponse {
     pub last_modified_region: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `ListRoutingProfiles` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListRoutingProfilesRequest {
     /// The ID of the Amazon Connect instance whose routing profiles to list.
@@ -1626,8 +1853,10 @@ pub struct ListRoutingProfilesRequest {
     pub max_results: ::std::option::Option<i32>,
 }
 
+/// The output of the `ListRoutingProfiles` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListRoutingProfilesResponse {
+    /// `RoutingProfileSummaryList`: a list of `RoutingProfileSummary`.
     #[serde(
         rename = "RoutingProfileSummaryList",
         default,
@@ -1636,10 +1865,12 @@ pub struct ListRoutingProfilesResponse {
     pub routing_profile_summary_list: ::std::option::Option<
         ::std::vec::Vec<RoutingProfileSummary>,
     >,
+    /// `NextToken`: a string.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `ListRules` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListRulesRequest {
     /// The ID of the Amazon Connect instance whose rules to list.
@@ -1665,14 +1896,18 @@ pub struct ListRulesRequest {
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The output of the `ListRules` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListRulesResponse {
+    /// `RuleSummaryList`: a list of `RuleSummary`. Required.
     #[serde(rename = "RuleSummaryList")]
     pub rule_summary_list: ::std::vec::Vec<RuleSummary>,
+    /// `NextToken`: a string.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `ListSecurityKeys` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListSecurityKeysRequest {
     /// The ID of the Amazon Connect instance whose security keys to list.
@@ -1688,14 +1923,18 @@ pub struct ListSecurityKeysRequest {
     pub max_results: ::std::option::Option<i32>,
 }
 
+/// The output of the `ListSecurityKeys` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListSecurityKeysResponse {
+    /// `SecurityKeys`: a list of `SecurityKey`.
     #[serde(rename = "SecurityKeys", default, skip_serializing_if = "Option::is_none")]
     pub security_keys: ::std::option::Option<::std::vec::Vec<SecurityKey>>,
+    /// `NextToken`: a string.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `ListSecurityProfileApplications` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListSecurityProfileApplicationsRequest {
     /// The ID of the security profile whose applications to list.
@@ -1714,19 +1953,24 @@ pub struct ListSecurityProfileApplicationsRequest {
     pub max_results: ::std::option::Option<i32>,
 }
 
+/// The output of the `ListSecurityProfileApplications` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListSecurityProfileApplicationsResponse {
+    /// `Applications`: a list of `Application`, 0 to 10 items.
     #[serde(rename = "Applications", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 10))]
     pub applications: ::std::option::Option<::std::vec::Vec<Application>>,
+    /// `NextToken`: a string.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// `LastModifiedTime`: a timestamp.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
+    /// `LastModifiedRegion`: a string.
     #[serde(
         rename = "LastModifiedRegion",
         default,
@@ -1735,6 +1979,7 @@ pub struct ListSecurityProfileApplicationsResponse {
     pub last_modified_region: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `ListSecurityProfileFlowModules` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListSecurityProfileFlowModulesRequest {
     /// The ID of the security profile whose flow modules to list.
@@ -1753,8 +1998,10 @@ pub struct ListSecurityProfileFlowModulesRequest {
     pub max_results: ::std::option::Option<i32>,
 }
 
+/// The output of the `ListSecurityProfileFlowModules` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListSecurityProfileFlowModulesResponse {
+    /// `AllowedFlowModules`: a list of `FlowModule`, 0 to 10 items.
     #[serde(
         rename = "AllowedFlowModules",
         default,
@@ -1762,14 +2009,17 @@ pub struct ListSecurityProfileFlowModulesResponse {
     )]
     #[schemars(length(min = 0, max = 10))]
     pub allowed_flow_modules: ::std::option::Option<::std::vec::Vec<FlowModule>>,
+    /// `NextToken`: a string.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// `LastModifiedTime`: a timestamp.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
+    /// `LastModifiedRegion`: a string.
     #[serde(
         rename = "LastModifiedRegion",
         default,
@@ -1778,6 +2028,7 @@ pub struct ListSecurityProfileFlowModulesResponse {
     pub last_modified_region: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `ListSecurityProfilePermissions` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListSecurityProfilePermissionsRequest {
     /// The ID of the security profile whose permissions to list.
@@ -1796,19 +2047,24 @@ pub struct ListSecurityProfilePermissionsRequest {
     pub max_results: ::std::option::Option<i32>,
 }
 
+/// The output of the `ListSecurityProfilePermissions` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListSecurityProfilePermissionsResponse {
+    /// `Permissions`: a list of strings, 0 to 500 items.
     #[serde(rename = "Permissions", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub permissions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `NextToken`: a string.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// `LastModifiedTime`: a timestamp.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
+    /// `LastModifiedRegion`: a string.
     #[serde(
         rename = "LastModifiedRegion",
         default,
@@ -1817,6 +2073,7 @@ pub struct ListSecurityProfilePermissionsResponse {
     pub last_modified_region: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `ListSecurityProfiles` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListSecurityProfilesRequest {
     /// The ID of the Amazon Connect instance whose security profiles to list.
@@ -1832,8 +2089,10 @@ pub struct ListSecurityProfilesRequest {
     pub max_results: ::std::option::Option<i32>,
 }
 
+/// The output of the `ListSecurityProfiles` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListSecurityProfilesResponse {
+    /// `SecurityProfileSummaryList`: a list of `SecurityProfileSummary`.
     #[serde(
         rename = "SecurityProfileSummaryList",
         default,
@@ -1842,10 +2101,12 @@ pub struct ListSecurityProfilesResponse {
     pub security_profile_summary_list: ::std::option::Option<
         ::std::vec::Vec<SecurityProfileSummary>,
     >,
+    /// `NextToken`: a string.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `ListTagsForResource` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListTagsForResourceRequest {
     /// The ARN of the resource whose tags to list.
@@ -1853,8 +2114,10 @@ pub struct ListTagsForResourceRequest {
     pub resource_arn: ::std::string::String,
 }
 
+/// The output of the `ListTagsForResource` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListTagsForResourceResponse {
+    /// `tags`: a map from strings to strings, 1 to 50 entries.
     #[serde(rename = "tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
@@ -1862,6 +2125,7 @@ pub struct ListTagsForResourceResponse {
     >,
 }
 
+/// The input of the `ListTaskTemplates` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListTaskTemplatesRequest {
     /// The ID of the Amazon Connect instance whose task templates to list.
@@ -1884,14 +2148,18 @@ pub struct ListTaskTemplatesRequest {
     pub name: ::std::option::Option<::std::string::String>,
 }
 
+/// The output of the `ListTaskTemplates` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListTaskTemplatesResponse {
+    /// `TaskTemplates`: a list of `TaskTemplateMetadata`.
     #[serde(rename = "TaskTemplates", default, skip_serializing_if = "Option::is_none")]
     pub task_templates: ::std::option::Option<::std::vec::Vec<TaskTemplateMetadata>>,
+    /// `NextToken`: a string.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `ListTestCaseExecutionRecords` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListTestCaseExecutionRecordsRequest {
     /// The ID of the Amazon Connect instance that the test case belongs to.
@@ -1918,19 +2186,23 @@ pub struct ListTestCaseExecutionRecordsRequest {
     pub max_results: ::std::option::Option<i32>,
 }
 
+/// The output of the `ListTestCaseExecutionRecords` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListTestCaseExecutionRecordsResponse {
+    /// `ExecutionRecords`: a list of `ExecutionRecord`.
     #[serde(
         rename = "ExecutionRecords",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub execution_records: ::std::option::Option<::std::vec::Vec<ExecutionRecord>>,
+    /// `NextToken`: a string, 1 to 100000 characters.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100000))]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `ListTestCaseExecutions` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListTestCaseExecutionsRequest {
     /// The ID of the Amazon Connect instance whose test case executions to list.
@@ -1965,18 +2237,22 @@ pub struct ListTestCaseExecutionsRequest {
     pub max_results: ::std::option::Option<i32>,
 }
 
+/// The output of the `ListTestCaseExecutions` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListTestCaseExecutionsResponse {
+    /// `TestCaseExecutions`: a list of `TestCaseExecution`.
     #[serde(
         rename = "TestCaseExecutions",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub test_case_executions: ::std::option::Option<::std::vec::Vec<TestCaseExecution>>,
+    /// `NextToken`: a string.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `ListTestCases` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListTestCasesRequest {
     /// The ID of the Amazon Connect instance whose test cases to list.
@@ -1992,18 +2268,22 @@ pub struct ListTestCasesRequest {
     pub max_results: ::std::option::Option<i32>,
 }
 
+/// The output of the `ListTestCases` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListTestCasesResponse {
+    /// `TestCaseSummaryList`: a list of `TestCaseSummary`.
     #[serde(
         rename = "TestCaseSummaryList",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub test_case_summary_list: ::std::option::Option<::std::vec::Vec<TestCaseSummary>>,
+    /// `NextToken`: a string.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `ListTrafficDistributionGroupUsers` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListTrafficDistributionGroupUsersRequest {
     /// The ID of the traffic distribution group whose users to list.
@@ -2018,10 +2298,13 @@ pub struct ListTrafficDistributionGroupUsersRequest {
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The output of the `ListTrafficDistributionGroupUsers` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListTrafficDistributionGroupUsersResponse {
+    /// `NextToken`: a string.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// `TrafficDistributionGroupUserSummaryList`: a list of `TrafficDistributionGroupUserSummary`, 0 to 10 items.
     #[serde(
         rename = "TrafficDistributionGroupUserSummaryList",
         default,
@@ -2033,6 +2316,7 @@ pub struct ListTrafficDistributionGroupUsersResponse {
     >,
 }
 
+/// The input of the `ListTrafficDistributionGroups` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListTrafficDistributionGroupsRequest {
     /// The most results to return in one response (one page).
@@ -2048,10 +2332,13 @@ pub struct ListTrafficDistributionGroupsRequest {
     pub instance_id: ::std::option::Option<::std::string::String>,
 }
 
+/// The output of the `ListTrafficDistributionGroups` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListTrafficDistributionGroupsResponse {
+    /// `NextToken`: a string.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// `TrafficDistributionGroupSummaryList`: a list of `TrafficDistributionGroupSummary`, 0 to 10 items.
     #[serde(
         rename = "TrafficDistributionGroupSummaryList",
         default,
@@ -2063,6 +2350,7 @@ pub struct ListTrafficDistributionGroupsResponse {
     >,
 }
 
+/// The input of the `ListUseCases` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListUseCasesRequest {
     /// The ID of the Amazon Connect instance that the integration association belongs to.
@@ -2082,18 +2370,22 @@ pub struct ListUseCasesRequest {
     pub max_results: ::std::option::Option<i32>,
 }
 
+/// The output of the `ListUseCases` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListUseCasesResponse {
+    /// `UseCaseSummaryList`: a list of `UseCase`.
     #[serde(
         rename = "UseCaseSummaryList",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub use_case_summary_list: ::std::option::Option<::std::vec::Vec<UseCase>>,
+    /// `NextToken`: a string.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `ListUserHierarchyGroups` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListUserHierarchyGroupsRequest {
     /// The ID of the Amazon Connect instance whose hierarchy groups to list.
@@ -2109,8 +2401,10 @@ pub struct ListUserHierarchyGroupsRequest {
     pub max_results: ::std::option::Option<i32>,
 }
 
+/// The output of the `ListUserHierarchyGroups` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListUserHierarchyGroupsResponse {
+    /// `UserHierarchyGroupSummaryList`: a list of `HierarchyGroupSummary`.
     #[serde(
         rename = "UserHierarchyGroupSummaryList",
         default,
@@ -2119,10 +2413,12 @@ pub struct ListUserHierarchyGroupsResponse {
     pub user_hierarchy_group_summary_list: ::std::option::Option<
         ::std::vec::Vec<HierarchyGroupSummary>,
     >,
+    /// `NextToken`: a string.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `ListUserNotifications` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListUserNotificationsRequest {
     /// The ID of the Amazon Connect instance that the user belongs to.
@@ -2141,8 +2437,10 @@ pub struct ListUserNotificationsRequest {
     pub user_id: ::std::string::String,
 }
 
+/// The output of the `ListUserNotifications` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListUserNotificationsResponse {
+    /// `UserNotifications`: a list of `UserNotificationSummary`.
     #[serde(
         rename = "UserNotifications",
         default,
@@ -2151,10 +2449,12 @@ pub struct ListUserNotificationsResponse {
     pub user_notifications: ::std::option::Option<
         ::std::vec::Vec<UserNotificationSummary>,
     >,
+    /// `NextToken`: a string.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `ListUserProficiencies` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListUserProficienciesRequest {
     /// The ID of the Amazon Connect instance that the user belongs to.
@@ -2173,22 +2473,27 @@ pub struct ListUserProficienciesRequest {
     pub max_results: ::std::option::Option<i32>,
 }
 
+/// The output of the `ListUserProficiencies` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListUserProficienciesResponse {
+    /// `NextToken`: a string.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// `UserProficiencyList`: a list of `UserProficiency`.
     #[serde(
         rename = "UserProficiencyList",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub user_proficiency_list: ::std::option::Option<::std::vec::Vec<UserProficiency>>,
+    /// `LastModifiedTime`: a timestamp.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
+    /// `LastModifiedRegion`: a string.
     #[serde(
         rename = "LastModifiedRegion",
         default,
@@ -2197,6 +2502,7 @@ pub struct ListUserProficienciesResponse {
     pub last_modified_region: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `ListUsers` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListUsersRequest {
     /// The ID of the Amazon Connect instance whose users to list.
@@ -2212,18 +2518,22 @@ pub struct ListUsersRequest {
     pub max_results: ::std::option::Option<i32>,
 }
 
+/// The output of the `ListUsers` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListUsersResponse {
+    /// `UserSummaryList`: a list of `UserSummary`.
     #[serde(
         rename = "UserSummaryList",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub user_summary_list: ::std::option::Option<::std::vec::Vec<UserSummary>>,
+    /// `NextToken`: a string.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `ListViewVersions` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListViewVersionsRequest {
     /// The ID of the Amazon Connect instance that the view belongs to.
@@ -2244,8 +2554,10 @@ pub struct ListViewVersionsRequest {
     pub max_results: ::std::option::Option<i32>,
 }
 
+/// The output of the `ListViewVersions` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListViewVersionsResponse {
+    /// `ViewVersionSummaryList`: a list of `ViewVersionSummary`.
     #[serde(
         rename = "ViewVersionSummaryList",
         default,
@@ -2254,11 +2566,13 @@ pub struct ListViewVersionsResponse {
     pub view_version_summary_list: ::std::option::Option<
         ::std::vec::Vec<ViewVersionSummary>,
     >,
+    /// `NextToken`: a string, 1 to 4096 characters.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 4096))]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `ListViews` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListViewsRequest {
     /// The ID of the Amazon Connect instance whose views to list.
@@ -2278,19 +2592,23 @@ pub struct ListViewsRequest {
     pub max_results: ::std::option::Option<i32>,
 }
 
+/// The output of the `ListViews` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListViewsResponse {
+    /// `ViewsSummaryList`: a list of `ViewSummary`.
     #[serde(
         rename = "ViewsSummaryList",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub views_summary_list: ::std::option::Option<::std::vec::Vec<ViewSummary>>,
+    /// `NextToken`: a string, 1 to 4096 characters.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 4096))]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `ListWorkspaceMedia` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListWorkspaceMediaRequest {
     /// The ID of the Amazon Connect instance that the workspace belongs to.
@@ -2303,12 +2621,15 @@ pub struct ListWorkspaceMediaRequest {
     pub workspace_id: ::std::string::String,
 }
 
+/// The output of the `ListWorkspaceMedia` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListWorkspaceMediaResponse {
+    /// `Media`: a list of `MediaItem`.
     #[serde(rename = "Media", default, skip_serializing_if = "Option::is_none")]
     pub media: ::std::option::Option<::std::vec::Vec<MediaItem>>,
 }
 
+/// The input of the `ListWorkspacePages` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListWorkspacePagesRequest {
     /// The ID of the Amazon Connect instance that the workspace belongs to.
@@ -2328,14 +2649,18 @@ pub struct ListWorkspacePagesRequest {
     pub max_results: ::std::option::Option<i32>,
 }
 
+/// The output of the `ListWorkspacePages` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListWorkspacePagesResponse {
+    /// `NextToken`: a string.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// `WorkspacePageList`: a list of `WorkspacePage`. Required.
     #[serde(rename = "WorkspacePageList")]
     pub workspace_page_list: ::std::vec::Vec<WorkspacePage>,
 }
 
+/// The input of the `ListWorkspaces` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListWorkspacesRequest {
     /// The ID of the Amazon Connect instance whose workspaces to list.
@@ -2351,14 +2676,18 @@ pub struct ListWorkspacesRequest {
     pub max_results: ::std::option::Option<i32>,
 }
 
+/// The output of the `ListWorkspaces` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListWorkspacesResponse {
+    /// `NextToken`: a string.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// `WorkspaceSummaryList`: a list of `WorkspaceSummary`. Required.
     #[serde(rename = "WorkspaceSummaryList")]
     pub workspace_summary_list: ::std::vec::Vec<WorkspaceSummary>,
 }
 
+/// 11 allowed values.
 #[derive(
     Debug,
     Clone,
@@ -2374,26 +2703,37 @@ pub struct ListWorkspacesResponse {
 )]
 
 pub enum LocaleCode {
+    /// The value `en_US`.
     #[serde(rename = "en_US")]
     EnUs,
+    /// The value `de_DE`.
     #[serde(rename = "de_DE")]
     DeDe,
+    /// The value `es_ES`.
     #[serde(rename = "es_ES")]
     EsEs,
+    /// The value `fr_FR`.
     #[serde(rename = "fr_FR")]
     FrFr,
+    /// The value `id_ID`.
     #[serde(rename = "id_ID")]
     IdId,
+    /// The value `it_IT`.
     #[serde(rename = "it_IT")]
     ItIt,
+    /// The value `ja_JP`.
     #[serde(rename = "ja_JP")]
     JaJp,
+    /// The value `ko_KR`.
     #[serde(rename = "ko_KR")]
     KoKr,
+    /// The value `pt_BR`.
     #[serde(rename = "pt_BR")]
     PtBr,
+    /// The value `zh_CN`.
     #[serde(rename = "zh_CN")]
     ZhCn,
+    /// The value `zh_TW`.
     #[serde(rename = "zh_TW")]
     ZhTw,
 }

@@ -7,25 +7,33 @@ use super::*;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+/// A structure of the Connect API, held by `AttributeCondition`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct MatchCriteria {
+    /// `AgentsCriteria`: a `AgentsCriteria` structure.
     #[serde(rename = "AgentsCriteria", default, skip_serializing_if = "Option::is_none")]
     pub agents_criteria: ::std::option::Option<AgentsCriteria>,
 }
 
+/// The `MaximumResultReturnedException` error (client fault, HTTP 400).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct MaximumResultReturnedException {
+    /// `Message`: a string.
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `CreateRoutingProfileRequest`, `RoutingProfile`, `UpdateRoutingProfileConcurrencyRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct MediaConcurrency {
+    /// `Channel`: one of the values of `Channel`. Required.
     #[serde(rename = "Channel")]
     pub channel: Channel,
+    /// `Concurrency`: an integer, 1 to 10. Required.
     #[serde(rename = "Concurrency")]
     #[schemars(range(min = 1, max = 10))]
     pub concurrency: i32,
+    /// `CrossChannelBehavior`: a `CrossChannelBehavior` structure.
     #[serde(
         rename = "CrossChannelBehavior",
         default,
@@ -34,20 +42,26 @@ pub struct MediaConcurrency {
     pub cross_channel_behavior: ::std::option::Option<CrossChannelBehavior>,
 }
 
+/// A structure of the Connect API, held by `ListWorkspaceMediaResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct MediaItem {
+    /// `Type`: one of the values of `MediaType`.
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub r#type: ::std::option::Option<MediaType>,
+    /// `Source`: a string, 1 to 533333 characters.
     #[serde(rename = "Source", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 533333))]
     pub source: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `Meeting`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct MediaPlacement {
+    /// `AudioHostUrl`: a string, 1 to 2000 characters.
     #[serde(rename = "AudioHostUrl", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 2000))]
     pub audio_host_url: ::std::option::Option<::std::string::String>,
+    /// `AudioFallbackUrl`: a string, 1 to 2000 characters.
     #[serde(
         rename = "AudioFallbackUrl",
         default,
@@ -55,12 +69,15 @@ pub struct MediaPlacement {
     )]
     #[schemars(length(min = 1, max = 2000))]
     pub audio_fallback_url: ::std::option::Option<::std::string::String>,
+    /// `SignalingUrl`: a string, 1 to 2000 characters.
     #[serde(rename = "SignalingUrl", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 2000))]
     pub signaling_url: ::std::option::Option<::std::string::String>,
+    /// `TurnControlUrl`: a string, 1 to 2000 characters.
     #[serde(rename = "TurnControlUrl", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 2000))]
     pub turn_control_url: ::std::option::Option<::std::string::String>,
+    /// `EventIngestionUrl`: a string, 1 to 2000 characters.
     #[serde(
         rename = "EventIngestionUrl",
         default,
@@ -70,6 +87,7 @@ pub struct MediaPlacement {
     pub event_ingestion_url: ::std::option::Option<::std::string::String>,
 }
 
+/// 2 allowed values, held by `RecordingInfo`.
 #[derive(
     Debug,
     Clone,
@@ -85,12 +103,15 @@ pub struct MediaPlacement {
 )]
 
 pub enum MediaStreamType {
+    /// The value `AUDIO`.
     #[serde(rename = "AUDIO")]
     Audio,
+    /// The value `VIDEO`.
     #[serde(rename = "VIDEO")]
     Video,
 }
 
+/// 4 allowed values, held by `DeleteWorkspaceMediaRequest`, `ImportWorkspaceMediaRequest`, `MediaItem`.
 #[derive(
     Debug,
     Clone,
@@ -106,32 +127,42 @@ pub enum MediaStreamType {
 )]
 
 pub enum MediaType {
+    /// The value `IMAGE_LOGO_LIGHT_FAVICON`.
     #[serde(rename = "IMAGE_LOGO_LIGHT_FAVICON")]
     ImageLogoLightFavicon,
+    /// The value `IMAGE_LOGO_DARK_FAVICON`.
     #[serde(rename = "IMAGE_LOGO_DARK_FAVICON")]
     ImageLogoDarkFavicon,
+    /// The value `IMAGE_LOGO_LIGHT_HORIZONTAL`.
     #[serde(rename = "IMAGE_LOGO_LIGHT_HORIZONTAL")]
     ImageLogoLightHorizontal,
+    /// The value `IMAGE_LOGO_DARK_HORIZONTAL`.
     #[serde(rename = "IMAGE_LOGO_DARK_HORIZONTAL")]
     ImageLogoDarkHorizontal,
 }
 
+/// A structure of the Connect API, held by `ConnectionData`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Meeting {
+    /// `MediaRegion`: a string.
     #[serde(rename = "MediaRegion", default, skip_serializing_if = "Option::is_none")]
     pub media_region: ::std::option::Option<::std::string::String>,
+    /// `MediaPlacement`: a `MediaPlacement` structure.
     #[serde(rename = "MediaPlacement", default, skip_serializing_if = "Option::is_none")]
     pub media_placement: ::std::option::Option<MediaPlacement>,
+    /// `MeetingFeatures`: a `MeetingFeaturesConfiguration` structure.
     #[serde(
         rename = "MeetingFeatures",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub meeting_features: ::std::option::Option<MeetingFeaturesConfiguration>,
+    /// `MeetingId`: a string.
     #[serde(rename = "MeetingId", default, skip_serializing_if = "Option::is_none")]
     pub meeting_id: ::std::option::Option<::std::string::String>,
 }
 
+/// 2 allowed values, held by `AudioFeatures`.
 #[derive(
     Debug,
     Clone,
@@ -147,34 +178,44 @@ pub struct Meeting {
 )]
 
 pub enum MeetingFeatureStatus {
+    /// The value `AVAILABLE`.
     #[serde(rename = "AVAILABLE")]
     Available,
+    /// The value `UNAVAILABLE`.
     #[serde(rename = "UNAVAILABLE")]
     Unavailable,
 }
 
+/// A structure of the Connect API, held by `Meeting`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct MeetingFeaturesConfiguration {
+    /// `Audio`: a `AudioFeatures` structure.
     #[serde(rename = "Audio", default, skip_serializing_if = "Option::is_none")]
     pub audio: ::std::option::Option<AudioFeatures>,
 }
 
+/// A structure of the Connect API, held by `MetricResultV2`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct MetricDataV2 {
+    /// `Metric`: a `MetricV2` structure.
     #[serde(rename = "Metric", default, skip_serializing_if = "Option::is_none")]
     pub metric: ::std::option::Option<MetricV2>,
+    /// `Value`: a number.
     #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: ::std::option::Option<f64>,
 }
 
+/// A structure of the Connect API, held by `MetricV2`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct MetricFilterV2 {
+    /// `MetricFilterKey`: a string.
     #[serde(
         rename = "MetricFilterKey",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub metric_filter_key: ::std::option::Option<::std::string::String>,
+    /// `MetricFilterValues`: a list of strings, 1 to 10 items.
     #[serde(
         rename = "MetricFilterValues",
         default,
@@ -184,47 +225,62 @@ pub struct MetricFilterV2 {
     pub metric_filter_values: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
+    /// `Negate`: a boolean.
     #[serde(rename = "Negate", default, skip_serializing_if = "Option::is_none")]
     pub negate: ::std::option::Option<bool>,
 }
 
+/// A structure of the Connect API, held by `MetricResultV2`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct MetricInterval {
+    /// `Interval`: one of the values of `IntervalPeriod`.
     #[serde(rename = "Interval", default, skip_serializing_if = "Option::is_none")]
     pub interval: ::std::option::Option<IntervalPeriod>,
+    /// `StartTime`: a timestamp.
     #[serde(rename = "StartTime", default, skip_serializing_if = "Option::is_none")]
     pub start_time: ::std::option::Option<crate::value::Timestamp>,
+    /// `EndTime`: a timestamp.
     #[serde(rename = "EndTime", default, skip_serializing_if = "Option::is_none")]
     pub end_time: ::std::option::Option<crate::value::Timestamp>,
 }
 
+/// A structure of the Connect API, held by `GetMetricDataV2Response`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct MetricResultV2 {
+    /// `Dimensions`: a map from strings to strings.
     #[serde(rename = "Dimensions", default, skip_serializing_if = "Option::is_none")]
     pub dimensions: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
+    /// `MetricInterval`: a `MetricInterval` structure.
     #[serde(rename = "MetricInterval", default, skip_serializing_if = "Option::is_none")]
     pub metric_interval: ::std::option::Option<MetricInterval>,
+    /// `Collections`: a list of `MetricDataV2`.
     #[serde(rename = "Collections", default, skip_serializing_if = "Option::is_none")]
     pub collections: ::std::option::Option<::std::vec::Vec<MetricDataV2>>,
 }
 
+/// A structure of the Connect API, held by `GetMetricDataV2Request`, `MetricDataV2`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct MetricV2 {
+    /// `Name`: a string.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// `Threshold`: a list of `ThresholdV2`, 0 to 1 items.
     #[serde(rename = "Threshold", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 1))]
     pub threshold: ::std::option::Option<::std::vec::Vec<ThresholdV2>>,
+    /// `MetricId`: a string, 1 to 150 characters.
     #[serde(rename = "MetricId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 150))]
     pub metric_id: ::std::option::Option<::std::string::String>,
+    /// `MetricFilters`: a list of `MetricFilterV2`, 0 to 2 items.
     #[serde(rename = "MetricFilters", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 2))]
     pub metric_filters: ::std::option::Option<::std::vec::Vec<MetricFilterV2>>,
 }
 
+/// 2 allowed values, held by `MonitorContactRequest`.
 #[derive(
     Debug,
     Clone,
@@ -240,12 +296,15 @@ pub struct MetricV2 {
 )]
 
 pub enum MonitorCapability {
+    /// The value `SILENT_MONITOR`.
     #[serde(rename = "SILENT_MONITOR")]
     SilentMonitor,
+    /// The value `BARGE`.
     #[serde(rename = "BARGE")]
     Barge,
 }
 
+/// The input of the `MonitorContact` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct MonitorContactRequest {
     /// The ID of the Amazon Connect instance that handles the contact.
@@ -276,26 +335,34 @@ pub struct MonitorContactRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The output of the `MonitorContact` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct MonitorContactResponse {
+    /// `ContactId`: a string, 1 to 256 characters.
     #[serde(rename = "ContactId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub contact_id: ::std::option::Option<::std::string::String>,
+    /// `ContactArn`: a string.
     #[serde(rename = "ContactArn", default, skip_serializing_if = "Option::is_none")]
     pub contact_arn: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `EvaluationFormMultiSelectQuestionAutomationOption`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct MultiSelectQuestionRuleCategoryAutomation {
+    /// `Category`: a string, 1 to 50 characters. Required.
     #[serde(rename = "Category")]
     #[schemars(length(min = 1, max = 50))]
     pub category: ::std::string::String,
+    /// `Condition`: one of the values of `MultiSelectQuestionRuleCategoryAutomationCondition`. Required.
     #[serde(rename = "Condition")]
     pub condition: MultiSelectQuestionRuleCategoryAutomationCondition,
+    /// `OptionRefIds`: a list of strings. Required.
     #[serde(rename = "OptionRefIds")]
     pub option_ref_ids: ::std::vec::Vec<::std::string::String>,
 }
 
+/// 2 allowed values, held by `MultiSelectQuestionRuleCategoryAutomation`.
 #[derive(
     Debug,
     Clone,
@@ -311,8 +378,10 @@ pub struct MultiSelectQuestionRuleCategoryAutomation {
 )]
 
 pub enum MultiSelectQuestionRuleCategoryAutomationCondition {
+    /// The value `PRESENT`.
     #[serde(rename = "PRESENT")]
     Present,
+    /// The value `NOT_PRESENT`.
     #[serde(rename = "NOT_PRESENT")]
     NotPresent,
 }

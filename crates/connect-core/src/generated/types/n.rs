@@ -7,17 +7,22 @@ use super::*;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+/// A structure of the Connect API, held by `SearchCriteria`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct NameCriteria {
+    /// `SearchText`: a list of strings, 0 to 100 items. Required.
     #[serde(rename = "SearchText")]
     #[schemars(length(min = 0, max = 100))]
     pub search_text: ::std::vec::Vec<::std::string::String>,
+    /// `MatchType`: one of the values of `SearchContactsMatchType`. Required.
     #[serde(rename = "MatchType")]
     pub match_type: SearchContactsMatchType,
 }
 
+/// A structure of the Connect API, held by `SendChatIntegrationEventRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct NewSessionDetails {
+    /// `SupportedMessagingContentTypes`: a list of strings.
     #[serde(
         rename = "SupportedMessagingContentTypes",
         default,
@@ -26,16 +31,19 @@ pub struct NewSessionDetails {
     pub supported_messaging_content_types: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
+    /// `ParticipantDetails`: a `ParticipantDetails` structure.
     #[serde(
         rename = "ParticipantDetails",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub participant_details: ::std::option::Option<ParticipantDetails>,
+    /// `Attributes`: a map from strings to strings.
     #[serde(rename = "Attributes", default, skip_serializing_if = "Option::is_none")]
     pub attributes: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
+    /// `StreamingConfiguration`: a `ChatStreamingConfiguration` structure.
     #[serde(
         rename = "StreamingConfiguration",
         default,
@@ -44,10 +52,13 @@ pub struct NewSessionDetails {
     pub streaming_configuration: ::std::option::Option<ChatStreamingConfiguration>,
 }
 
+/// A structure of the Connect API, held by `Contact`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct NextContactEntry {
+    /// `Type`: one of the values of `NextContactType`.
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub r#type: ::std::option::Option<NextContactType>,
+    /// `NextContactMetadata`: a `NextContactMetadata` union.
     #[serde(
         rename = "NextContactMetadata",
         default,
@@ -56,12 +67,15 @@ pub struct NextContactEntry {
     pub next_contact_metadata: ::std::option::Option<NextContactMetadata>,
 }
 
+/// A union (exactly one member is set) of the Connect API, held by `NextContactEntry`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub enum NextContactMetadata {
+    /// `QuickConnectContactData`: a `QuickConnectContactData` structure.
     #[serde(rename = "QuickConnectContactData")]
     QuickConnectContactData(QuickConnectContactData),
 }
 
+/// 1 allowed values, held by `NextContactEntry`.
 #[derive(
     Debug,
     Clone,
@@ -77,38 +91,50 @@ pub enum NextContactMetadata {
 )]
 
 pub enum NextContactType {
+    /// The value `QUICK_CONNECT`.
     #[serde(rename = "QUICK_CONNECT")]
     QuickConnect,
 }
 
+/// A structure of the Connect API, held by `DescribeNotificationResponse`, `ListNotificationsResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Notification {
+    /// `Content`: a map from strings to strings.
     #[serde(rename = "Content", default, skip_serializing_if = "Option::is_none")]
     pub content: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
+    /// `Id`: a string, 1 to 256 characters. Required.
     #[serde(rename = "Id")]
     #[schemars(length(min = 1, max = 256))]
     pub id: ::std::string::String,
+    /// `Arn`: a string. Required.
     #[serde(rename = "Arn")]
     pub arn: ::std::string::String,
+    /// `Priority`: one of the values of `NotificationPriority`.
     #[serde(rename = "Priority", default, skip_serializing_if = "Option::is_none")]
     pub priority: ::std::option::Option<NotificationPriority>,
+    /// `Recipients`: a list of strings, 0 to 200 items.
     #[serde(rename = "Recipients", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 200))]
     pub recipients: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `LastModifiedTime`: a timestamp. Required.
     #[serde(rename = "LastModifiedTime")]
     pub last_modified_time: crate::value::Timestamp,
+    /// `CreatedAt`: a timestamp.
     #[serde(rename = "CreatedAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: ::std::option::Option<crate::value::Timestamp>,
+    /// `ExpiresAt`: a timestamp.
     #[serde(rename = "ExpiresAt", default, skip_serializing_if = "Option::is_none")]
     pub expires_at: ::std::option::Option<crate::value::Timestamp>,
+    /// `LastModifiedRegion`: a string.
     #[serde(
         rename = "LastModifiedRegion",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_region: ::std::option::Option<::std::string::String>,
+    /// `Tags`: a map from strings to strings, 1 to 50 entries.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
@@ -116,6 +142,7 @@ pub struct Notification {
     >,
 }
 
+/// 1 allowed values, held by `SendNotificationActionDefinition`.
 #[derive(
     Debug,
     Clone,
@@ -131,10 +158,12 @@ pub struct Notification {
 )]
 
 pub enum NotificationContentType {
+    /// The value `PLAIN_TEXT`.
     #[serde(rename = "PLAIN_TEXT")]
     PlainText,
 }
 
+/// 1 allowed values, held by `SendNotificationActionDefinition`.
 #[derive(
     Debug,
     Clone,
@@ -150,10 +179,12 @@ pub enum NotificationContentType {
 )]
 
 pub enum NotificationDeliveryType {
+    /// The value `EMAIL`.
     #[serde(rename = "EMAIL")]
     Email,
 }
 
+/// 3 allowed values, held by `Notification`, `NotificationSearchSummary`, `UserNotificationSummary`.
 #[derive(
     Debug,
     Clone,
@@ -169,34 +200,44 @@ pub enum NotificationDeliveryType {
 )]
 
 pub enum NotificationPriority {
+    /// The value `URGENT`.
     #[serde(rename = "URGENT")]
     Urgent,
+    /// The value `HIGH`.
     #[serde(rename = "HIGH")]
     High,
+    /// The value `LOW`.
     #[serde(rename = "LOW")]
     Low,
 }
 
+/// A structure of the Connect API, held by `SendNotificationActionDefinition`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct NotificationRecipientType {
+    /// `UserTags`: a map from strings to strings.
     #[serde(rename = "UserTags", default, skip_serializing_if = "Option::is_none")]
     pub user_tags: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
+    /// `UserIds`: a list of strings.
     #[serde(rename = "UserIds", default, skip_serializing_if = "Option::is_none")]
     pub user_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 
+/// A structure of the Connect API, held by `NotificationSearchCriteria`, `SearchNotificationsRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct NotificationSearchCriteria {
+    /// `OrConditions`: a list of `NotificationSearchCriteria`.
     #[serde(rename = "OrConditions", default, skip_serializing_if = "Option::is_none")]
     pub or_conditions: ::std::option::Option<
         ::std::vec::Vec<NotificationSearchCriteria>,
     >,
+    /// `AndConditions`: a list of `NotificationSearchCriteria`.
     #[serde(rename = "AndConditions", default, skip_serializing_if = "Option::is_none")]
     pub and_conditions: ::std::option::Option<
         ::std::vec::Vec<NotificationSearchCriteria>,
     >,
+    /// `StringCondition`: a `StringCondition` structure.
     #[serde(
         rename = "StringCondition",
         default,
@@ -205,8 +246,10 @@ pub struct NotificationSearchCriteria {
     pub string_condition: ::std::option::Option<StringCondition>,
 }
 
+/// A structure of the Connect API, held by `SearchNotificationsRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct NotificationSearchFilter {
+    /// `AttributeFilter`: a `ControlPlaneAttributeFilter` structure.
     #[serde(
         rename = "AttributeFilter",
         default,
@@ -215,41 +258,53 @@ pub struct NotificationSearchFilter {
     pub attribute_filter: ::std::option::Option<ControlPlaneAttributeFilter>,
 }
 
+/// A structure of the Connect API, held by `SearchNotificationsResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct NotificationSearchSummary {
+    /// `Id`: a string, 1 to 256 characters.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub id: ::std::option::Option<::std::string::String>,
+    /// `Arn`: a string.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
+    /// `InstanceId`: a string, 1 to 100 characters.
     #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::option::Option<::std::string::String>,
+    /// `Content`: a map from strings to strings.
     #[serde(rename = "Content", default, skip_serializing_if = "Option::is_none")]
     pub content: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
+    /// `Priority`: one of the values of `NotificationPriority`.
     #[serde(rename = "Priority", default, skip_serializing_if = "Option::is_none")]
     pub priority: ::std::option::Option<NotificationPriority>,
+    /// `Recipients`: a list of strings, 0 to 200 items.
     #[serde(rename = "Recipients", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 200))]
     pub recipients: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `CreatedAt`: a timestamp.
     #[serde(rename = "CreatedAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: ::std::option::Option<crate::value::Timestamp>,
+    /// `ExpiresAt`: a timestamp.
     #[serde(rename = "ExpiresAt", default, skip_serializing_if = "Option::is_none")]
     pub expires_at: ::std::option::Option<crate::value::Timestamp>,
+    /// `LastModifiedRegion`: a string.
     #[serde(
         rename = "LastModifiedRegion",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_region: ::std::option::Option<::std::string::String>,
+    /// `LastModifiedTime`: a timestamp.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
+    /// `Tags`: a map from strings to strings, 1 to 50 entries.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
@@ -257,6 +312,7 @@ pub struct NotificationSearchSummary {
     >,
 }
 
+/// 3 allowed values, held by `UserNotificationSummary`.
 #[derive(
     Debug,
     Clone,
@@ -272,14 +328,18 @@ pub struct NotificationSearchSummary {
 )]
 
 pub enum NotificationSource {
+    /// The value `CUSTOMER`.
     #[serde(rename = "CUSTOMER")]
     Customer,
+    /// The value `RULES`.
     #[serde(rename = "RULES")]
     Rules,
+    /// The value `SYSTEM`.
     #[serde(rename = "SYSTEM")]
     System,
 }
 
+/// 3 allowed values, held by `UpdateUserNotificationStatusRequest`, `UserNotificationSummary`.
 #[derive(
     Debug,
     Clone,
@@ -295,14 +355,18 @@ pub enum NotificationSource {
 )]
 
 pub enum NotificationStatus {
+    /// The value `READ`.
     #[serde(rename = "READ")]
     Read,
+    /// The value `UNREAD`.
     #[serde(rename = "UNREAD")]
     Unread,
+    /// The value `HIDDEN`.
     #[serde(rename = "HIDDEN")]
     Hidden,
 }
 
+/// 7 allowed values, held by `NumberCondition`.
 #[derive(
     Debug,
     Clone,
@@ -318,44 +382,60 @@ pub enum NotificationStatus {
 )]
 
 pub enum NumberComparisonType {
+    /// The value `GREATER_OR_EQUAL`.
     #[serde(rename = "GREATER_OR_EQUAL")]
     GreaterOrEqual,
+    /// The value `GREATER`.
     #[serde(rename = "GREATER")]
     Greater,
+    /// The value `LESSER_OR_EQUAL`.
     #[serde(rename = "LESSER_OR_EQUAL")]
     LesserOrEqual,
+    /// The value `LESSER`.
     #[serde(rename = "LESSER")]
     Lesser,
+    /// The value `EQUAL`.
     #[serde(rename = "EQUAL")]
     Equal,
+    /// The value `NOT_EQUAL`.
     #[serde(rename = "NOT_EQUAL")]
     NotEqual,
+    /// The value `RANGE`.
     #[serde(rename = "RANGE")]
     Range,
 }
 
+/// A structure of the Connect API, held by `Condition`, `EvaluationFormSearchCriteria`, `EvaluationSearchCriteria`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct NumberCondition {
+    /// `FieldName`: a string.
     #[serde(rename = "FieldName", default, skip_serializing_if = "Option::is_none")]
     pub field_name: ::std::option::Option<::std::string::String>,
+    /// `MinValue`: an integer.
     #[serde(rename = "MinValue", default, skip_serializing_if = "Option::is_none")]
     pub min_value: ::std::option::Option<i32>,
+    /// `MaxValue`: an integer.
     #[serde(rename = "MaxValue", default, skip_serializing_if = "Option::is_none")]
     pub max_value: ::std::option::Option<i32>,
+    /// `ComparisonType`: one of the values of `NumberComparisonType`.
     #[serde(rename = "ComparisonType", default, skip_serializing_if = "Option::is_none")]
     pub comparison_type: ::std::option::Option<NumberComparisonType>,
 }
 
+/// A structure of the Connect API, held by `ReferenceSummary`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct NumberReference {
+    /// `Name`: a string, 1 to 4096 characters.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 4096))]
     pub name: ::std::option::Option<::std::string::String>,
+    /// `Value`: a string, 0 to 4096 characters.
     #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 4096))]
     pub value: ::std::option::Option<::std::string::String>,
 }
 
+/// 13 allowed values, held by `NumericQuestionPropertyValueAutomation`.
 #[derive(
     Debug,
     Clone,
@@ -371,36 +451,51 @@ pub struct NumberReference {
 )]
 
 pub enum NumericQuestionPropertyAutomationLabel {
+    /// The value `OVERALL_CUSTOMER_SENTIMENT_SCORE`.
     #[serde(rename = "OVERALL_CUSTOMER_SENTIMENT_SCORE")]
     OverallCustomerSentimentScore,
+    /// The value `OVERALL_AGENT_SENTIMENT_SCORE`.
     #[serde(rename = "OVERALL_AGENT_SENTIMENT_SCORE")]
     OverallAgentSentimentScore,
+    /// The value `CUSTOMER_SENTIMENT_SCORE_WITHOUT_AGENT`.
     #[serde(rename = "CUSTOMER_SENTIMENT_SCORE_WITHOUT_AGENT")]
     CustomerSentimentScoreWithoutAgent,
+    /// The value `CUSTOMER_SENTIMENT_SCORE_WITH_AGENT`.
     #[serde(rename = "CUSTOMER_SENTIMENT_SCORE_WITH_AGENT")]
     CustomerSentimentScoreWithAgent,
+    /// The value `NON_TALK_TIME`.
     #[serde(rename = "NON_TALK_TIME")]
     NonTalkTime,
+    /// The value `NON_TALK_TIME_PERCENTAGE`.
     #[serde(rename = "NON_TALK_TIME_PERCENTAGE")]
     NonTalkTimePercentage,
+    /// The value `NUMBER_OF_INTERRUPTIONS`.
     #[serde(rename = "NUMBER_OF_INTERRUPTIONS")]
     NumberOfInterruptions,
+    /// The value `CONTACT_DURATION`.
     #[serde(rename = "CONTACT_DURATION")]
     ContactDuration,
+    /// The value `AGENT_INTERACTION_DURATION`.
     #[serde(rename = "AGENT_INTERACTION_DURATION")]
     AgentInteractionDuration,
+    /// The value `CUSTOMER_HOLD_TIME`.
     #[serde(rename = "CUSTOMER_HOLD_TIME")]
     CustomerHoldTime,
+    /// The value `LONGEST_HOLD_DURATION`.
     #[serde(rename = "LONGEST_HOLD_DURATION")]
     LongestHoldDuration,
+    /// The value `NUMBER_OF_HOLDS`.
     #[serde(rename = "NUMBER_OF_HOLDS")]
     NumberOfHolds,
+    /// The value `AGENT_INTERACTION_AND_HOLD_DURATION`.
     #[serde(rename = "AGENT_INTERACTION_AND_HOLD_DURATION")]
     AgentInteractionAndHoldDuration,
 }
 
+/// A structure of the Connect API, held by `EvaluationFormNumericQuestionAutomation`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct NumericQuestionPropertyValueAutomation {
+    /// `Label`: one of the values of `NumericQuestionPropertyAutomationLabel`. Required.
     #[serde(rename = "Label")]
     pub label: NumericQuestionPropertyAutomationLabel,
 }

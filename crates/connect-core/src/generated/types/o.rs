@@ -7,20 +7,24 @@ use super::*;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+/// A structure of the Connect API, held by `GetTestCaseExecutionSummaryResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ObservationSummary {
+    /// `TotalObservations`: an integer.
     #[serde(
         rename = "TotalObservations",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub total_observations: ::std::option::Option<i32>,
+    /// `ObservationsPassed`: an integer.
     #[serde(
         rename = "ObservationsPassed",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub observations_passed: ::std::option::Option<i32>,
+    /// `ObservationsFailed`: an integer.
     #[serde(
         rename = "ObservationsFailed",
         default,
@@ -29,14 +33,18 @@ pub struct ObservationSummary {
     pub observations_failed: ::std::option::Option<i32>,
 }
 
+/// A structure of the Connect API, held by `EffectiveHoursOfOperations`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct OperationalHour {
+    /// `Start`: a `OverrideTimeSlice` structure.
     #[serde(rename = "Start", default, skip_serializing_if = "Option::is_none")]
     pub start: ::std::option::Option<OverrideTimeSlice>,
+    /// `End`: a `OverrideTimeSlice` structure.
     #[serde(rename = "End", default, skip_serializing_if = "Option::is_none")]
     pub end: ::std::option::Option<OverrideTimeSlice>,
 }
 
+/// 2 allowed values, held by `OverrideHour`.
 #[derive(
     Debug,
     Clone,
@@ -52,14 +60,18 @@ pub struct OperationalHour {
 )]
 
 pub enum OperationalStatus {
+    /// The value `OPEN`.
     #[serde(rename = "OPEN")]
     Open,
+    /// The value `CLOSED`.
     #[serde(rename = "CLOSED")]
     Closed,
 }
 
+/// A structure of the Connect API, held by `SendOutboundEmailRequest`, `StartOutboundEmailContactRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct OutboundAdditionalRecipients {
+    /// `CcEmailAddresses`: a list of `EmailAddressInfo`, 1 to 50 items.
     #[serde(
         rename = "CcEmailAddresses",
         default,
@@ -69,8 +81,10 @@ pub struct OutboundAdditionalRecipients {
     pub cc_email_addresses: ::std::option::Option<::std::vec::Vec<EmailAddressInfo>>,
 }
 
+/// A structure of the Connect API, held by `CreateQueueRequest`, `Queue`, `UpdateQueueOutboundCallerConfigRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct OutboundCallerConfig {
+    /// `OutboundCallerIdName`: a string, 1 to 255 characters.
     #[serde(
         rename = "OutboundCallerIdName",
         default,
@@ -78,25 +92,31 @@ pub struct OutboundCallerConfig {
     )]
     #[schemars(length(min = 1, max = 255))]
     pub outbound_caller_id_name: ::std::option::Option<::std::string::String>,
+    /// `OutboundCallerIdNumberId`: a string.
     #[serde(
         rename = "OutboundCallerIdNumberId",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub outbound_caller_id_number_id: ::std::option::Option<::std::string::String>,
+    /// `OutboundFlowId`: a string, 0 to 500 characters.
     #[serde(rename = "OutboundFlowId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub outbound_flow_id: ::std::option::Option<::std::string::String>,
 }
 
+/// The `OutboundContactNotPermittedException` error (client fault, HTTP 403).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct OutboundContactNotPermittedException {
+    /// `Message`: a string.
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `CreateQueueRequest`, `Queue`, `UpdateQueueOutboundEmailConfigRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct OutboundEmailConfig {
+    /// `OutboundEmailAddressId`: a string, 1 to 500 characters.
     #[serde(
         rename = "OutboundEmailAddressId",
         default,
@@ -106,20 +126,25 @@ pub struct OutboundEmailConfig {
     pub outbound_email_address_id: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `SendOutboundEmailRequest`, `StartOutboundEmailContactRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct OutboundEmailContent {
+    /// `MessageSourceType`: one of the values of `OutboundMessageSourceType`. Required.
     #[serde(rename = "MessageSourceType")]
     pub message_source_type: OutboundMessageSourceType,
+    /// `TemplatedMessageConfig`: a `TemplatedMessageConfig` structure.
     #[serde(
         rename = "TemplatedMessageConfig",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub templated_message_config: ::std::option::Option<TemplatedMessageConfig>,
+    /// `RawMessage`: a `OutboundRawMessage` structure.
     #[serde(rename = "RawMessage", default, skip_serializing_if = "Option::is_none")]
     pub raw_message: ::std::option::Option<OutboundRawMessage>,
 }
 
+/// 2 allowed values, held by `OutboundEmailContent`.
 #[derive(
     Debug,
     Clone,
@@ -135,20 +160,26 @@ pub struct OutboundEmailContent {
 )]
 
 pub enum OutboundMessageSourceType {
+    /// The value `TEMPLATE`.
     #[serde(rename = "TEMPLATE")]
     Template,
+    /// The value `RAW`.
     #[serde(rename = "RAW")]
     Raw,
 }
 
+/// A structure of the Connect API, held by `OutboundEmailContent`.
 #[derive(Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct OutboundRawMessage {
+    /// `Subject`: a string, 1 to 998 characters. Required. Sensitive: redacted from `Debug`.
     #[serde(rename = "Subject")]
     #[schemars(length(min = 1, max = 998))]
     pub subject: ::std::string::String,
+    /// `Body`: a string, 1 to 5242880 characters. Required. Sensitive: redacted from `Debug`.
     #[serde(rename = "Body")]
     #[schemars(length(min = 1, max = 5242880))]
     pub body: ::std::string::String,
+    /// `ContentType`: a string, 1 to 100 characters. Required.
     #[serde(rename = "ContentType")]
     #[schemars(length(min = 1, max = 100))]
     pub content_type: ::std::string::String,
@@ -164,20 +195,26 @@ impl ::std::fmt::Debug for OutboundRawMessage {
     }
 }
 
+/// A structure of the Connect API, held by `Contact`, `ContactDataRequest`, `StartOutboundVoiceContactRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct OutboundStrategy {
+    /// `Type`: one of the values of `OutboundStrategyType`. Required.
     #[serde(rename = "Type")]
     pub r#type: OutboundStrategyType,
+    /// `Config`: a `OutboundStrategyConfig` structure.
     #[serde(rename = "Config", default, skip_serializing_if = "Option::is_none")]
     pub config: ::std::option::Option<OutboundStrategyConfig>,
 }
 
+/// A structure of the Connect API, held by `OutboundStrategy`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct OutboundStrategyConfig {
+    /// `AgentFirst`: a `AgentFirst` structure.
     #[serde(rename = "AgentFirst", default, skip_serializing_if = "Option::is_none")]
     pub agent_first: ::std::option::Option<AgentFirst>,
 }
 
+/// 1 allowed values, held by `OutboundStrategy`.
 #[derive(
     Debug,
     Clone,
@@ -193,16 +230,20 @@ pub struct OutboundStrategyConfig {
 )]
 
 pub enum OutboundStrategyType {
+    /// The value `AGENT_FIRST`.
     #[serde(rename = "AGENT_FIRST")]
     AgentFirst,
 }
 
+/// The `OutputTypeNotFoundException` error (client fault, HTTP 404).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct OutputTypeNotFoundException {
+    /// `Message`: a string.
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
 }
 
+/// 7 allowed values, held by `HoursOfOperationOverrideConfig`.
 #[derive(
     Debug,
     Clone,
@@ -218,30 +259,42 @@ pub struct OutputTypeNotFoundException {
 )]
 
 pub enum OverrideDays {
+    /// The value `SUNDAY`.
     #[serde(rename = "SUNDAY")]
     Sunday,
+    /// The value `MONDAY`.
     #[serde(rename = "MONDAY")]
     Monday,
+    /// The value `TUESDAY`.
     #[serde(rename = "TUESDAY")]
     Tuesday,
+    /// The value `WEDNESDAY`.
     #[serde(rename = "WEDNESDAY")]
     Wednesday,
+    /// The value `THURSDAY`.
     #[serde(rename = "THURSDAY")]
     Thursday,
+    /// The value `FRIDAY`.
     #[serde(rename = "FRIDAY")]
     Friday,
+    /// The value `SATURDAY`.
     #[serde(rename = "SATURDAY")]
     Saturday,
 }
 
+/// A structure of the Connect API, held by `EffectiveOverrideHours`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct OverrideHour {
+    /// `Start`: a `OverrideTimeSlice` structure.
     #[serde(rename = "Start", default, skip_serializing_if = "Option::is_none")]
     pub start: ::std::option::Option<OverrideTimeSlice>,
+    /// `End`: a `OverrideTimeSlice` structure.
     #[serde(rename = "End", default, skip_serializing_if = "Option::is_none")]
     pub end: ::std::option::Option<OverrideTimeSlice>,
+    /// `OverrideName`: a string.
     #[serde(rename = "OverrideName", default, skip_serializing_if = "Option::is_none")]
     pub override_name: ::std::option::Option<::std::string::String>,
+    /// `OperationalStatus`: one of the values of `OperationalStatus`.
     #[serde(
         rename = "OperationalStatus",
         default,
@@ -250,16 +303,20 @@ pub struct OverrideHour {
     pub operational_status: ::std::option::Option<OperationalStatus>,
 }
 
+/// A structure of the Connect API, held by `HoursOfOperationOverrideConfig`, `OperationalHour`, `OverrideHour`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct OverrideTimeSlice {
+    /// `Hours`: an integer, 0 to 23. Required.
     #[serde(rename = "Hours")]
     #[schemars(range(min = 0, max = 23))]
     pub hours: i32,
+    /// `Minutes`: an integer, 0 to 59. Required.
     #[serde(rename = "Minutes")]
     #[schemars(range(min = 0, max = 59))]
     pub minutes: i32,
 }
 
+/// 3 allowed values, held by `CreateHoursOfOperationOverrideRequest`, `HoursOfOperationOverride`, `UpdateHoursOfOperationOverrideRequest`.
 #[derive(
     Debug,
     Clone,
@@ -275,10 +332,13 @@ pub struct OverrideTimeSlice {
 )]
 
 pub enum OverrideType {
+    /// The value `STANDARD`.
     #[serde(rename = "STANDARD")]
     Standard,
+    /// The value `OPEN`.
     #[serde(rename = "OPEN")]
     Open,
+    /// The value `CLOSED`.
     #[serde(rename = "CLOSED")]
     Closed,
 }

@@ -7,8 +7,10 @@ use super::*;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+/// A structure of the Connect API, held by `WorkspaceThemePalette`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PaletteCanvas {
+    /// `ContainerBackground`: a string, 1 to 127 characters.
     #[serde(
         rename = "ContainerBackground",
         default,
@@ -16,9 +18,11 @@ pub struct PaletteCanvas {
     )]
     #[schemars(length(min = 1, max = 127))]
     pub container_background: ::std::option::Option<::std::string::String>,
+    /// `PageBackground`: a string, 1 to 127 characters.
     #[serde(rename = "PageBackground", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 127))]
     pub page_background: ::std::option::Option<::std::string::String>,
+    /// `ActiveBackground`: a string, 1 to 127 characters.
     #[serde(
         rename = "ActiveBackground",
         default,
@@ -28,17 +32,22 @@ pub struct PaletteCanvas {
     pub active_background: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `WorkspaceThemePalette`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PaletteHeader {
+    /// `Background`: a string, 1 to 127 characters.
     #[serde(rename = "Background", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 127))]
     pub background: ::std::option::Option<::std::string::String>,
+    /// `Text`: a string, 1 to 127 characters.
     #[serde(rename = "Text", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 127))]
     pub text: ::std::option::Option<::std::string::String>,
+    /// `TextHover`: a string, 1 to 127 characters.
     #[serde(rename = "TextHover", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 127))]
     pub text_hover: ::std::option::Option<::std::string::String>,
+    /// `InvertActionsColors`: a boolean.
     #[serde(
         rename = "InvertActionsColors",
         default,
@@ -47,11 +56,14 @@ pub struct PaletteHeader {
     pub invert_actions_colors: ::std::option::Option<bool>,
 }
 
+/// A structure of the Connect API, held by `WorkspaceThemePalette`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PaletteNavigation {
+    /// `Background`: a string, 1 to 127 characters.
     #[serde(rename = "Background", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 127))]
     pub background: ::std::option::Option<::std::string::String>,
+    /// `TextBackgroundHover`: a string, 1 to 127 characters.
     #[serde(
         rename = "TextBackgroundHover",
         default,
@@ -59,6 +71,7 @@ pub struct PaletteNavigation {
     )]
     #[schemars(length(min = 1, max = 127))]
     pub text_background_hover: ::std::option::Option<::std::string::String>,
+    /// `TextBackgroundActive`: a string, 1 to 127 characters.
     #[serde(
         rename = "TextBackgroundActive",
         default,
@@ -66,15 +79,19 @@ pub struct PaletteNavigation {
     )]
     #[schemars(length(min = 1, max = 127))]
     pub text_background_active: ::std::option::Option<::std::string::String>,
+    /// `Text`: a string, 1 to 127 characters.
     #[serde(rename = "Text", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 127))]
     pub text: ::std::option::Option<::std::string::String>,
+    /// `TextHover`: a string, 1 to 127 characters.
     #[serde(rename = "TextHover", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 127))]
     pub text_hover: ::std::option::Option<::std::string::String>,
+    /// `TextActive`: a string, 1 to 127 characters.
     #[serde(rename = "TextActive", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 127))]
     pub text_active: ::std::option::Option<::std::string::String>,
+    /// `InvertActionsColors`: a boolean.
     #[serde(
         rename = "InvertActionsColors",
         default,
@@ -83,21 +100,27 @@ pub struct PaletteNavigation {
     pub invert_actions_colors: ::std::option::Option<bool>,
 }
 
+/// A structure of the Connect API, held by `WorkspaceThemePalette`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PalettePrimary {
+    /// `Default`: a string, 1 to 127 characters.
     #[serde(rename = "Default", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 127))]
     pub default: ::std::option::Option<::std::string::String>,
+    /// `Active`: a string, 1 to 127 characters.
     #[serde(rename = "Active", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 127))]
     pub active: ::std::option::Option<::std::string::String>,
+    /// `ContrastText`: a string, 1 to 127 characters.
     #[serde(rename = "ContrastText", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 127))]
     pub contrast_text: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `AssociateHoursOfOperationsRequest`, `CreateHoursOfOperationRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ParentHoursOfOperationConfig {
+    /// `HoursOfOperationId`: a string.
     #[serde(
         rename = "HoursOfOperationId",
         default,
@@ -106,38 +129,49 @@ pub struct ParentHoursOfOperationConfig {
     pub hours_of_operation_id: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `AgentInfo`, `AllowedCapabilities`, `Customer` and 1 more.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ParticipantCapabilities {
+    /// `Video`: one of the values of `VideoCapability`.
     #[serde(rename = "Video", default, skip_serializing_if = "Option::is_none")]
     pub video: ::std::option::Option<VideoCapability>,
+    /// `ScreenShare`: one of the values of `ScreenShareCapability`.
     #[serde(rename = "ScreenShare", default, skip_serializing_if = "Option::is_none")]
     pub screen_share: ::std::option::Option<ScreenShareCapability>,
 }
 
+/// A structure of the Connect API, held by `StartChatContactRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ParticipantConfiguration {
+    /// `ResponseMode`: one of the values of `ResponseMode`.
     #[serde(rename = "ResponseMode", default, skip_serializing_if = "Option::is_none")]
     pub response_mode: ::std::option::Option<ResponseMode>,
 }
 
+/// A structure of the Connect API, held by `NewSessionDetails`, `StartChatContactRequest`, `StartOutboundChatContactRequest` and 1 more.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ParticipantDetails {
+    /// `DisplayName`: a string, 1 to 256 characters. Required.
     #[serde(rename = "DisplayName")]
     #[schemars(length(min = 1, max = 256))]
     pub display_name: ::std::string::String,
 }
 
+/// A structure of the Connect API, held by `CreateParticipantRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ParticipantDetailsToAdd {
+    /// `ParticipantRole`: one of the values of `ParticipantRole`.
     #[serde(
         rename = "ParticipantRole",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub participant_role: ::std::option::Option<ParticipantRole>,
+    /// `DisplayName`: a string, 1 to 256 characters.
     #[serde(rename = "DisplayName", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub display_name: ::std::option::Option<::std::string::String>,
+    /// `ParticipantCapabilities`: a `ParticipantCapabilities` structure.
     #[serde(
         rename = "ParticipantCapabilities",
         default,
@@ -146,33 +180,41 @@ pub struct ParticipantDetailsToAdd {
     pub participant_capabilities: ::std::option::Option<ParticipantCapabilities>,
 }
 
+/// A structure of the Connect API, held by `ChatMetrics`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ParticipantMetrics {
+    /// `ParticipantId`: a string, 1 to 256 characters.
     #[serde(rename = "ParticipantId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub participant_id: ::std::option::Option<::std::string::String>,
+    /// `ParticipantType`: one of the values of `ParticipantType`.
     #[serde(
         rename = "ParticipantType",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub participant_type: ::std::option::Option<ParticipantType>,
+    /// `ConversationAbandon`: a boolean.
     #[serde(
         rename = "ConversationAbandon",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub conversation_abandon: ::std::option::Option<bool>,
+    /// `MessagesSent`: an integer.
     #[serde(rename = "MessagesSent", default, skip_serializing_if = "Option::is_none")]
     pub messages_sent: ::std::option::Option<i32>,
+    /// `NumResponses`: an integer.
     #[serde(rename = "NumResponses", default, skip_serializing_if = "Option::is_none")]
     pub num_responses: ::std::option::Option<i32>,
+    /// `MessageLengthInChars`: an integer.
     #[serde(
         rename = "MessageLengthInChars",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub message_length_in_chars: ::std::option::Option<i32>,
+    /// `TotalResponseTimeInMillis`: an integer, at least 0.
     #[serde(
         rename = "TotalResponseTimeInMillis",
         default,
@@ -180,6 +222,7 @@ pub struct ParticipantMetrics {
     )]
     #[schemars(range(min = 0))]
     pub total_response_time_in_millis: ::std::option::Option<i64>,
+    /// `MaxResponseTimeInMillis`: an integer, at least 0.
     #[serde(
         rename = "MaxResponseTimeInMillis",
         default,
@@ -187,6 +230,7 @@ pub struct ParticipantMetrics {
     )]
     #[schemars(range(min = 0))]
     pub max_response_time_in_millis: ::std::option::Option<i64>,
+    /// `LastMessageTimestamp`: a timestamp.
     #[serde(
         rename = "LastMessageTimestamp",
         default,
@@ -195,6 +239,7 @@ pub struct ParticipantMetrics {
     pub last_message_timestamp: ::std::option::Option<crate::value::Timestamp>,
 }
 
+/// 5 allowed values, held by `ContactConfiguration`, `ParticipantDetailsToAdd`, `RealTimeContactAnalysisSegmentAttachments` and 3 more.
 #[derive(
     Debug,
     Clone,
@@ -210,18 +255,24 @@ pub struct ParticipantMetrics {
 )]
 
 pub enum ParticipantRole {
+    /// The value `AGENT`.
     #[serde(rename = "AGENT")]
     Agent,
+    /// The value `CUSTOMER`.
     #[serde(rename = "CUSTOMER")]
     Customer,
+    /// The value `SYSTEM`.
     #[serde(rename = "SYSTEM")]
     System,
+    /// The value `CUSTOM_BOT`.
     #[serde(rename = "CUSTOM_BOT")]
     CustomBot,
+    /// The value `SUPERVISOR`.
     #[serde(rename = "SUPERVISOR")]
     Supervisor,
 }
 
+/// 4 allowed values, held by `StateTransition`.
 #[derive(
     Debug,
     Clone,
@@ -237,16 +288,21 @@ pub enum ParticipantRole {
 )]
 
 pub enum ParticipantState {
+    /// The value `INITIAL`.
     #[serde(rename = "INITIAL")]
     Initial,
+    /// The value `CONNECTED`.
     #[serde(rename = "CONNECTED")]
     Connected,
+    /// The value `DISCONNECTED`.
     #[serde(rename = "DISCONNECTED")]
     Disconnected,
+    /// The value `MISSED`.
     #[serde(rename = "MISSED")]
     Missed,
 }
 
+/// 1 allowed values, held by `ParticipantTimerValue`.
 #[derive(
     Debug,
     Clone,
@@ -262,20 +318,26 @@ pub enum ParticipantState {
 )]
 
 pub enum ParticipantTimerAction {
+    /// The value `Unset`.
     #[serde(rename = "Unset")]
     Unset,
 }
 
+/// A structure of the Connect API, held by `ChatParticipantRoleConfig`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ParticipantTimerConfiguration {
+    /// `ParticipantRole`: one of the values of `TimerEligibleParticipantRoles`. Required.
     #[serde(rename = "ParticipantRole")]
     pub participant_role: TimerEligibleParticipantRoles,
+    /// `TimerType`: one of the values of `ParticipantTimerType`. Required.
     #[serde(rename = "TimerType")]
     pub timer_type: ParticipantTimerType,
+    /// `TimerValue`: a `ParticipantTimerValue` union. Required.
     #[serde(rename = "TimerValue")]
     pub timer_value: ParticipantTimerValue,
 }
 
+/// 2 allowed values, held by `ParticipantTimerConfiguration`.
 #[derive(
     Debug,
     Clone,
@@ -291,22 +353,29 @@ pub struct ParticipantTimerConfiguration {
 )]
 
 pub enum ParticipantTimerType {
+    /// The value `IDLE`.
     #[serde(rename = "IDLE")]
     Idle,
+    /// The value `DISCONNECT_NONCUSTOMER`.
     #[serde(rename = "DISCONNECT_NONCUSTOMER")]
     DisconnectNoncustomer,
 }
 
+/// A union (exactly one member is set) of the Connect API, held by `ParticipantTimerConfiguration`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub enum ParticipantTimerValue {
+    /// `ParticipantTimerAction`: one of the values of `ParticipantTimerAction`.
     #[serde(rename = "ParticipantTimerAction")]
     ParticipantTimerAction(ParticipantTimerAction),
+    /// `ParticipantTimerDurationInMinutes`: an integer, 2 to 480.
     #[serde(rename = "ParticipantTimerDurationInMinutes")]
     ParticipantTimerDurationInMinutes(i32),
 }
 
+/// A structure of the Connect API, held by `CreateParticipantResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ParticipantTokenCredentials {
+    /// `ParticipantToken`: a string, 1 to 1000 characters.
     #[serde(
         rename = "ParticipantToken",
         default,
@@ -314,10 +383,12 @@ pub struct ParticipantTokenCredentials {
     )]
     #[schemars(length(min = 1, max = 1000))]
     pub participant_token: ::std::option::Option<::std::string::String>,
+    /// `Expiry`: a string.
     #[serde(rename = "Expiry", default, skip_serializing_if = "Option::is_none")]
     pub expiry: ::std::option::Option<::std::string::String>,
 }
 
+/// 5 allowed values, held by `ParticipantMetrics`, `RecordingInfo`.
 #[derive(
     Debug,
     Clone,
@@ -333,18 +404,24 @@ pub struct ParticipantTokenCredentials {
 )]
 
 pub enum ParticipantType {
+    /// The value `ALL`.
     #[serde(rename = "ALL")]
     All,
+    /// The value `MANAGER`.
     #[serde(rename = "MANAGER")]
     Manager,
+    /// The value `AGENT`.
     #[serde(rename = "AGENT")]
     Agent,
+    /// The value `CUSTOMER`.
     #[serde(rename = "CUSTOMER")]
     Customer,
+    /// The value `THIRDPARTY`.
     #[serde(rename = "THIRDPARTY")]
     Thirdparty,
 }
 
+/// The input of the `PauseContact` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PauseContactRequest {
     /// The ID of the contact to pause.
@@ -361,17 +438,21 @@ pub struct PauseContactRequest {
     pub contact_flow_id: ::std::option::Option<::std::string::String>,
 }
 
+/// The output of the `PauseContact` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PauseContactResponse {}
 
+/// A structure of the Connect API, held by `StartChatContactRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PersistentChat {
+    /// `RehydrationType`: one of the values of `RehydrationType`.
     #[serde(
         rename = "RehydrationType",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub rehydration_type: ::std::option::Option<RehydrationType>,
+    /// `SourceContactId`: a string, 1 to 256 characters.
     #[serde(
         rename = "SourceContactId",
         default,
@@ -381,20 +462,27 @@ pub struct PersistentChat {
     pub source_contact_id: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `CreateUserRequest`, `UpdateUserConfigRequest`, `User` and 1 more.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PersistentConnectionConfig {
+    /// `Channel`: one of the values of `Channel`. Required.
     #[serde(rename = "Channel")]
     pub channel: Channel,
+    /// `PersistentConnection`: a boolean. Required.
     #[serde(rename = "PersistentConnection")]
     pub persistent_connection: bool,
 }
 
+/// A structure of the Connect API, held by `CreateUserRequest`, `UpdateUserConfigRequest`, `User` and 1 more.
 #[derive(Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PhoneNumberConfig {
+    /// `Channel`: one of the values of `Channel`. Required.
     #[serde(rename = "Channel")]
     pub channel: Channel,
+    /// `PhoneType`: one of the values of `PhoneType`. Required.
     #[serde(rename = "PhoneType")]
     pub phone_type: PhoneType,
+    /// `PhoneNumber`: a string. Sensitive: redacted from `Debug`.
     #[serde(rename = "PhoneNumber", default, skip_serializing_if = "Option::is_none")]
     pub phone_number: ::std::option::Option<::std::string::String>,
 }
@@ -409,6 +497,7 @@ impl ::std::fmt::Debug for PhoneNumberConfig {
     }
 }
 
+/// 237 allowed values, held by `AvailableNumberSummary`, `ClaimedPhoneNumberSummary`, `ListPhoneNumbersRequest` and 4 more.
 #[derive(
     Debug,
     Clone,
@@ -424,511 +513,759 @@ impl ::std::fmt::Debug for PhoneNumberConfig {
 )]
 
 pub enum PhoneNumberCountryCode {
+    /// The value `AF`.
     #[serde(rename = "AF")]
     Af,
+    /// The value `AL`.
     #[serde(rename = "AL")]
     Al,
+    /// The value `DZ`.
     #[serde(rename = "DZ")]
     Dz,
+    /// The value `AS`.
     #[serde(rename = "AS")]
     As,
+    /// The value `AD`.
     #[serde(rename = "AD")]
     Ad,
+    /// The value `AO`.
     #[serde(rename = "AO")]
     Ao,
+    /// The value `AI`.
     #[serde(rename = "AI")]
     Ai,
+    /// The value `AQ`.
     #[serde(rename = "AQ")]
     Aq,
+    /// The value `AG`.
     #[serde(rename = "AG")]
     Ag,
+    /// The value `AR`.
     #[serde(rename = "AR")]
     Ar,
+    /// The value `AM`.
     #[serde(rename = "AM")]
     Am,
+    /// The value `AW`.
     #[serde(rename = "AW")]
     Aw,
+    /// The value `AU`.
     #[serde(rename = "AU")]
     Au,
+    /// The value `AT`.
     #[serde(rename = "AT")]
     At,
+    /// The value `AZ`.
     #[serde(rename = "AZ")]
     Az,
+    /// The value `BS`.
     #[serde(rename = "BS")]
     Bs,
+    /// The value `BH`.
     #[serde(rename = "BH")]
     Bh,
+    /// The value `BD`.
     #[serde(rename = "BD")]
     Bd,
+    /// The value `BB`.
     #[serde(rename = "BB")]
     Bb,
+    /// The value `BY`.
     #[serde(rename = "BY")]
     By,
+    /// The value `BE`.
     #[serde(rename = "BE")]
     Be,
+    /// The value `BZ`.
     #[serde(rename = "BZ")]
     Bz,
+    /// The value `BJ`.
     #[serde(rename = "BJ")]
     Bj,
+    /// The value `BM`.
     #[serde(rename = "BM")]
     Bm,
+    /// The value `BT`.
     #[serde(rename = "BT")]
     Bt,
+    /// The value `BO`.
     #[serde(rename = "BO")]
     Bo,
+    /// The value `BA`.
     #[serde(rename = "BA")]
     Ba,
+    /// The value `BW`.
     #[serde(rename = "BW")]
     Bw,
+    /// The value `BR`.
     #[serde(rename = "BR")]
     Br,
+    /// The value `IO`.
     #[serde(rename = "IO")]
     Io,
+    /// The value `VG`.
     #[serde(rename = "VG")]
     Vg,
+    /// The value `BN`.
     #[serde(rename = "BN")]
     Bn,
+    /// The value `BG`.
     #[serde(rename = "BG")]
     Bg,
+    /// The value `BF`.
     #[serde(rename = "BF")]
     Bf,
+    /// The value `BI`.
     #[serde(rename = "BI")]
     Bi,
+    /// The value `KH`.
     #[serde(rename = "KH")]
     Kh,
+    /// The value `CM`.
     #[serde(rename = "CM")]
     Cm,
+    /// The value `CA`.
     #[serde(rename = "CA")]
     Ca,
+    /// The value `CV`.
     #[serde(rename = "CV")]
     Cv,
+    /// The value `KY`.
     #[serde(rename = "KY")]
     Ky,
+    /// The value `CF`.
     #[serde(rename = "CF")]
     Cf,
+    /// The value `TD`.
     #[serde(rename = "TD")]
     Td,
+    /// The value `CL`.
     #[serde(rename = "CL")]
     Cl,
+    /// The value `CN`.
     #[serde(rename = "CN")]
     Cn,
+    /// The value `CX`.
     #[serde(rename = "CX")]
     Cx,
+    /// The value `CC`.
     #[serde(rename = "CC")]
     Cc,
+    /// The value `CO`.
     #[serde(rename = "CO")]
     Co,
+    /// The value `KM`.
     #[serde(rename = "KM")]
     Km,
+    /// The value `CK`.
     #[serde(rename = "CK")]
     Ck,
+    /// The value `CR`.
     #[serde(rename = "CR")]
     Cr,
+    /// The value `HR`.
     #[serde(rename = "HR")]
     Hr,
+    /// The value `CU`.
     #[serde(rename = "CU")]
     Cu,
+    /// The value `CW`.
     #[serde(rename = "CW")]
     Cw,
+    /// The value `CY`.
     #[serde(rename = "CY")]
     Cy,
+    /// The value `CZ`.
     #[serde(rename = "CZ")]
     Cz,
+    /// The value `CD`.
     #[serde(rename = "CD")]
     Cd,
+    /// The value `DK`.
     #[serde(rename = "DK")]
     Dk,
+    /// The value `DJ`.
     #[serde(rename = "DJ")]
     Dj,
+    /// The value `DM`.
     #[serde(rename = "DM")]
     Dm,
+    /// The value `DO`.
     #[serde(rename = "DO")]
     Do,
+    /// The value `TL`.
     #[serde(rename = "TL")]
     Tl,
+    /// The value `EC`.
     #[serde(rename = "EC")]
     Ec,
+    /// The value `EG`.
     #[serde(rename = "EG")]
     Eg,
+    /// The value `SV`.
     #[serde(rename = "SV")]
     Sv,
+    /// The value `GQ`.
     #[serde(rename = "GQ")]
     Gq,
+    /// The value `ER`.
     #[serde(rename = "ER")]
     Er,
+    /// The value `EE`.
     #[serde(rename = "EE")]
     Ee,
+    /// The value `ET`.
     #[serde(rename = "ET")]
     Et,
+    /// The value `FK`.
     #[serde(rename = "FK")]
     Fk,
+    /// The value `FO`.
     #[serde(rename = "FO")]
     Fo,
+    /// The value `FJ`.
     #[serde(rename = "FJ")]
     Fj,
+    /// The value `FI`.
     #[serde(rename = "FI")]
     Fi,
+    /// The value `FR`.
     #[serde(rename = "FR")]
     Fr,
+    /// The value `PF`.
     #[serde(rename = "PF")]
     Pf,
+    /// The value `GA`.
     #[serde(rename = "GA")]
     Ga,
+    /// The value `GM`.
     #[serde(rename = "GM")]
     Gm,
+    /// The value `GE`.
     #[serde(rename = "GE")]
     Ge,
+    /// The value `DE`.
     #[serde(rename = "DE")]
     De,
+    /// The value `GH`.
     #[serde(rename = "GH")]
     Gh,
+    /// The value `GI`.
     #[serde(rename = "GI")]
     Gi,
+    /// The value `GR`.
     #[serde(rename = "GR")]
     Gr,
+    /// The value `GL`.
     #[serde(rename = "GL")]
     Gl,
+    /// The value `GD`.
     #[serde(rename = "GD")]
     Gd,
+    /// The value `GU`.
     #[serde(rename = "GU")]
     Gu,
+    /// The value `GT`.
     #[serde(rename = "GT")]
     Gt,
+    /// The value `GG`.
     #[serde(rename = "GG")]
     Gg,
+    /// The value `GN`.
     #[serde(rename = "GN")]
     Gn,
+    /// The value `GW`.
     #[serde(rename = "GW")]
     Gw,
+    /// The value `GY`.
     #[serde(rename = "GY")]
     Gy,
+    /// The value `HT`.
     #[serde(rename = "HT")]
     Ht,
+    /// The value `HN`.
     #[serde(rename = "HN")]
     Hn,
+    /// The value `HK`.
     #[serde(rename = "HK")]
     Hk,
+    /// The value `HU`.
     #[serde(rename = "HU")]
     Hu,
+    /// The value `IS`.
     #[serde(rename = "IS")]
     Is,
+    /// The value `IN`.
     #[serde(rename = "IN")]
     In,
+    /// The value `ID`.
     #[serde(rename = "ID")]
     Id,
+    /// The value `IR`.
     #[serde(rename = "IR")]
     Ir,
+    /// The value `IQ`.
     #[serde(rename = "IQ")]
     Iq,
+    /// The value `IE`.
     #[serde(rename = "IE")]
     Ie,
+    /// The value `IM`.
     #[serde(rename = "IM")]
     Im,
+    /// The value `IL`.
     #[serde(rename = "IL")]
     Il,
+    /// The value `IT`.
     #[serde(rename = "IT")]
     It,
+    /// The value `CI`.
     #[serde(rename = "CI")]
     Ci,
+    /// The value `JM`.
     #[serde(rename = "JM")]
     Jm,
+    /// The value `JP`.
     #[serde(rename = "JP")]
     Jp,
+    /// The value `JE`.
     #[serde(rename = "JE")]
     Je,
+    /// The value `JO`.
     #[serde(rename = "JO")]
     Jo,
+    /// The value `KZ`.
     #[serde(rename = "KZ")]
     Kz,
+    /// The value `KE`.
     #[serde(rename = "KE")]
     Ke,
+    /// The value `KI`.
     #[serde(rename = "KI")]
     Ki,
+    /// The value `KW`.
     #[serde(rename = "KW")]
     Kw,
+    /// The value `KG`.
     #[serde(rename = "KG")]
     Kg,
+    /// The value `LA`.
     #[serde(rename = "LA")]
     La,
+    /// The value `LV`.
     #[serde(rename = "LV")]
     Lv,
+    /// The value `LB`.
     #[serde(rename = "LB")]
     Lb,
+    /// The value `LS`.
     #[serde(rename = "LS")]
     Ls,
+    /// The value `LR`.
     #[serde(rename = "LR")]
     Lr,
+    /// The value `LY`.
     #[serde(rename = "LY")]
     Ly,
+    /// The value `LI`.
     #[serde(rename = "LI")]
     Li,
+    /// The value `LT`.
     #[serde(rename = "LT")]
     Lt,
+    /// The value `LU`.
     #[serde(rename = "LU")]
     Lu,
+    /// The value `MO`.
     #[serde(rename = "MO")]
     Mo,
+    /// The value `MK`.
     #[serde(rename = "MK")]
     Mk,
+    /// The value `MG`.
     #[serde(rename = "MG")]
     Mg,
+    /// The value `MW`.
     #[serde(rename = "MW")]
     Mw,
+    /// The value `MY`.
     #[serde(rename = "MY")]
     My,
+    /// The value `MV`.
     #[serde(rename = "MV")]
     Mv,
+    /// The value `ML`.
     #[serde(rename = "ML")]
     Ml,
+    /// The value `MT`.
     #[serde(rename = "MT")]
     Mt,
+    /// The value `MH`.
     #[serde(rename = "MH")]
     Mh,
+    /// The value `MR`.
     #[serde(rename = "MR")]
     Mr,
+    /// The value `MU`.
     #[serde(rename = "MU")]
     Mu,
+    /// The value `YT`.
     #[serde(rename = "YT")]
     Yt,
+    /// The value `MX`.
     #[serde(rename = "MX")]
     Mx,
+    /// The value `FM`.
     #[serde(rename = "FM")]
     Fm,
+    /// The value `MD`.
     #[serde(rename = "MD")]
     Md,
+    /// The value `MC`.
     #[serde(rename = "MC")]
     Mc,
+    /// The value `MN`.
     #[serde(rename = "MN")]
     Mn,
+    /// The value `ME`.
     #[serde(rename = "ME")]
     Me,
+    /// The value `MS`.
     #[serde(rename = "MS")]
     Ms,
+    /// The value `MA`.
     #[serde(rename = "MA")]
     Ma,
+    /// The value `MZ`.
     #[serde(rename = "MZ")]
     Mz,
+    /// The value `MM`.
     #[serde(rename = "MM")]
     Mm,
+    /// The value `NA`.
     #[serde(rename = "NA")]
     Na,
+    /// The value `NR`.
     #[serde(rename = "NR")]
     Nr,
+    /// The value `NP`.
     #[serde(rename = "NP")]
     Np,
+    /// The value `NL`.
     #[serde(rename = "NL")]
     Nl,
+    /// The value `AN`.
     #[serde(rename = "AN")]
     An,
+    /// The value `NC`.
     #[serde(rename = "NC")]
     Nc,
+    /// The value `NZ`.
     #[serde(rename = "NZ")]
     Nz,
+    /// The value `NI`.
     #[serde(rename = "NI")]
     Ni,
+    /// The value `NE`.
     #[serde(rename = "NE")]
     Ne,
+    /// The value `NG`.
     #[serde(rename = "NG")]
     Ng,
+    /// The value `NU`.
     #[serde(rename = "NU")]
     Nu,
+    /// The value `KP`.
     #[serde(rename = "KP")]
     Kp,
+    /// The value `MP`.
     #[serde(rename = "MP")]
     Mp,
+    /// The value `NO`.
     #[serde(rename = "NO")]
     No,
+    /// The value `OM`.
     #[serde(rename = "OM")]
     Om,
+    /// The value `PK`.
     #[serde(rename = "PK")]
     Pk,
+    /// The value `PW`.
     #[serde(rename = "PW")]
     Pw,
+    /// The value `PA`.
     #[serde(rename = "PA")]
     Pa,
+    /// The value `PG`.
     #[serde(rename = "PG")]
     Pg,
+    /// The value `PY`.
     #[serde(rename = "PY")]
     Py,
+    /// The value `PE`.
     #[serde(rename = "PE")]
     Pe,
+    /// The value `PH`.
     #[serde(rename = "PH")]
     Ph,
+    /// The value `PN`.
     #[serde(rename = "PN")]
     Pn,
+    /// The value `PL`.
     #[serde(rename = "PL")]
     Pl,
+    /// The value `PT`.
     #[serde(rename = "PT")]
     Pt,
+    /// The value `PR`.
     #[serde(rename = "PR")]
     Pr,
+    /// The value `QA`.
     #[serde(rename = "QA")]
     Qa,
+    /// The value `CG`.
     #[serde(rename = "CG")]
     Cg,
+    /// The value `RE`.
     #[serde(rename = "RE")]
     Re,
+    /// The value `RO`.
     #[serde(rename = "RO")]
     Ro,
+    /// The value `RU`.
     #[serde(rename = "RU")]
     Ru,
+    /// The value `RW`.
     #[serde(rename = "RW")]
     Rw,
+    /// The value `BL`.
     #[serde(rename = "BL")]
     Bl,
+    /// The value `SH`.
     #[serde(rename = "SH")]
     Sh,
+    /// The value `KN`.
     #[serde(rename = "KN")]
     Kn,
+    /// The value `LC`.
     #[serde(rename = "LC")]
     Lc,
+    /// The value `MF`.
     #[serde(rename = "MF")]
     Mf,
+    /// The value `PM`.
     #[serde(rename = "PM")]
     Pm,
+    /// The value `VC`.
     #[serde(rename = "VC")]
     Vc,
+    /// The value `WS`.
     #[serde(rename = "WS")]
     Ws,
+    /// The value `SM`.
     #[serde(rename = "SM")]
     Sm,
+    /// The value `ST`.
     #[serde(rename = "ST")]
     St,
+    /// The value `SA`.
     #[serde(rename = "SA")]
     Sa,
+    /// The value `SN`.
     #[serde(rename = "SN")]
     Sn,
+    /// The value `RS`.
     #[serde(rename = "RS")]
     Rs,
+    /// The value `SC`.
     #[serde(rename = "SC")]
     Sc,
+    /// The value `SL`.
     #[serde(rename = "SL")]
     Sl,
+    /// The value `SG`.
     #[serde(rename = "SG")]
     Sg,
+    /// The value `SX`.
     #[serde(rename = "SX")]
     Sx,
+    /// The value `SK`.
     #[serde(rename = "SK")]
     Sk,
+    /// The value `SI`.
     #[serde(rename = "SI")]
     Si,
+    /// The value `SB`.
     #[serde(rename = "SB")]
     Sb,
+    /// The value `SO`.
     #[serde(rename = "SO")]
     So,
+    /// The value `ZA`.
     #[serde(rename = "ZA")]
     Za,
+    /// The value `KR`.
     #[serde(rename = "KR")]
     Kr,
+    /// The value `ES`.
     #[serde(rename = "ES")]
     Es,
+    /// The value `LK`.
     #[serde(rename = "LK")]
     Lk,
+    /// The value `SD`.
     #[serde(rename = "SD")]
     Sd,
+    /// The value `SR`.
     #[serde(rename = "SR")]
     Sr,
+    /// The value `SJ`.
     #[serde(rename = "SJ")]
     Sj,
+    /// The value `SZ`.
     #[serde(rename = "SZ")]
     Sz,
+    /// The value `SE`.
     #[serde(rename = "SE")]
     Se,
+    /// The value `CH`.
     #[serde(rename = "CH")]
     Ch,
+    /// The value `SY`.
     #[serde(rename = "SY")]
     Sy,
+    /// The value `TW`.
     #[serde(rename = "TW")]
     Tw,
+    /// The value `TJ`.
     #[serde(rename = "TJ")]
     Tj,
+    /// The value `TZ`.
     #[serde(rename = "TZ")]
     Tz,
+    /// The value `TH`.
     #[serde(rename = "TH")]
     Th,
+    /// The value `TG`.
     #[serde(rename = "TG")]
     Tg,
+    /// The value `TK`.
     #[serde(rename = "TK")]
     Tk,
+    /// The value `TO`.
     #[serde(rename = "TO")]
     To,
+    /// The value `TT`.
     #[serde(rename = "TT")]
     Tt,
+    /// The value `TN`.
     #[serde(rename = "TN")]
     Tn,
+    /// The value `TR`.
     #[serde(rename = "TR")]
     Tr,
+    /// The value `TM`.
     #[serde(rename = "TM")]
     Tm,
+    /// The value `TC`.
     #[serde(rename = "TC")]
     Tc,
+    /// The value `TV`.
     #[serde(rename = "TV")]
     Tv,
+    /// The value `VI`.
     #[serde(rename = "VI")]
     Vi,
+    /// The value `UG`.
     #[serde(rename = "UG")]
     Ug,
+    /// The value `UA`.
     #[serde(rename = "UA")]
     Ua,
+    /// The value `AE`.
     #[serde(rename = "AE")]
     Ae,
+    /// The value `GB`.
     #[serde(rename = "GB")]
     Gb,
+    /// The value `US`.
     #[serde(rename = "US")]
     Us,
+    /// The value `UY`.
     #[serde(rename = "UY")]
     Uy,
+    /// The value `UZ`.
     #[serde(rename = "UZ")]
     Uz,
+    /// The value `VU`.
     #[serde(rename = "VU")]
     Vu,
+    /// The value `VA`.
     #[serde(rename = "VA")]
     Va,
+    /// The value `VE`.
     #[serde(rename = "VE")]
     Ve,
+    /// The value `VN`.
     #[serde(rename = "VN")]
     Vn,
+    /// The value `WF`.
     #[serde(rename = "WF")]
     Wf,
+    /// The value `EH`.
     #[serde(rename = "EH")]
     Eh,
+    /// The value `YE`.
     #[serde(rename = "YE")]
     Ye,
+    /// The value `ZM`.
     #[serde(rename = "ZM")]
     Zm,
+    /// The value `ZW`.
     #[serde(rename = "ZW")]
     Zw,
 }
 
+/// A structure of the Connect API, held by `QuickConnectConfig`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PhoneNumberQuickConnectConfig {
+    /// `PhoneNumber`: a string. Required.
     #[serde(rename = "PhoneNumber")]
     pub phone_number: ::std::string::String,
 }
 
+/// A structure of the Connect API, held by `ClaimedPhoneNumberSummary`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PhoneNumberStatus {
+    /// `Status`: one of the values of `PhoneNumberWorkflowStatus`.
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: ::std::option::Option<PhoneNumberWorkflowStatus>,
+    /// `Message`: a string, 0 to 255 characters.
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 255))]
     pub message: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `ListPhoneNumbersResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PhoneNumberSummary {
+    /// `Id`: a string.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// `Arn`: a string.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
+    /// `PhoneNumber`: a string.
     #[serde(rename = "PhoneNumber", default, skip_serializing_if = "Option::is_none")]
     pub phone_number: ::std::option::Option<::std::string::String>,
+    /// `PhoneNumberType`: one of the values of `PhoneNumberType`.
     #[serde(
         rename = "PhoneNumberType",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub phone_number_type: ::std::option::Option<PhoneNumberType>,
+    /// `PhoneNumberCountryCode`: one of the values of `PhoneNumberCountryCode`.
     #[serde(
         rename = "PhoneNumberCountryCode",
         default,
@@ -937,6 +1274,7 @@ pub struct PhoneNumberSummary {
     pub phone_number_country_code: ::std::option::Option<PhoneNumberCountryCode>,
 }
 
+/// 7 allowed values, held by `AvailableNumberSummary`, `ClaimedPhoneNumberSummary`, `ListPhoneNumbersRequest` and 4 more.
 #[derive(
     Debug,
     Clone,
@@ -952,22 +1290,30 @@ pub struct PhoneNumberSummary {
 )]
 
 pub enum PhoneNumberType {
+    /// The value `TOLL_FREE`.
     #[serde(rename = "TOLL_FREE")]
     TollFree,
+    /// The value `DID`.
     #[serde(rename = "DID")]
     Did,
+    /// The value `UIFN`.
     #[serde(rename = "UIFN")]
     Uifn,
+    /// The value `SHARED`.
     #[serde(rename = "SHARED")]
     Shared,
+    /// The value `THIRD_PARTY_TF`.
     #[serde(rename = "THIRD_PARTY_TF")]
     ThirdPartyTf,
+    /// The value `THIRD_PARTY_DID`.
     #[serde(rename = "THIRD_PARTY_DID")]
     ThirdPartyDid,
+    /// The value `SHORT_CODE`.
     #[serde(rename = "SHORT_CODE")]
     ShortCode,
 }
 
+/// 3 allowed values, held by `PhoneNumberStatus`.
 #[derive(
     Debug,
     Clone,
@@ -983,14 +1329,18 @@ pub enum PhoneNumberType {
 )]
 
 pub enum PhoneNumberWorkflowStatus {
+    /// The value `CLAIMED`.
     #[serde(rename = "CLAIMED")]
     Claimed,
+    /// The value `IN_PROGRESS`.
     #[serde(rename = "IN_PROGRESS")]
     InProgress,
+    /// The value `FAILED`.
     #[serde(rename = "FAILED")]
     Failed,
 }
 
+/// 2 allowed values, held by `PhoneNumberConfig`, `UserPhoneConfig`.
 #[derive(
     Debug,
     Clone,
@@ -1006,41 +1356,52 @@ pub enum PhoneNumberWorkflowStatus {
 )]
 
 pub enum PhoneType {
+    /// The value `SOFT_PHONE`.
     #[serde(rename = "SOFT_PHONE")]
     SoftPhone,
+    /// The value `DESK_PHONE`.
     #[serde(rename = "DESK_PHONE")]
     DeskPhone,
 }
 
+/// A structure of the Connect API, held by `Preview`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PostAcceptTimeoutConfig {
+    /// `DurationInSeconds`: an integer, at least 0. Required.
     #[serde(rename = "DurationInSeconds")]
     #[schemars(range(min = 0))]
     pub duration_in_seconds: i32,
 }
 
+/// A structure of the Connect API, held by `DescribePredefinedAttributeResponse`, `SearchPredefinedAttributesResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PredefinedAttribute {
+    /// `Name`: a string, 1 to 100 characters.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub name: ::std::option::Option<::std::string::String>,
+    /// `Values`: a `PredefinedAttributeValues` union.
     #[serde(rename = "Values", default, skip_serializing_if = "Option::is_none")]
     pub values: ::std::option::Option<PredefinedAttributeValues>,
+    /// `Purposes`: a list of strings, 0 to 10 items.
     #[serde(rename = "Purposes", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 10))]
     pub purposes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `AttributeConfiguration`: a `PredefinedAttributeConfiguration` structure.
     #[serde(
         rename = "AttributeConfiguration",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub attribute_configuration: ::std::option::Option<PredefinedAttributeConfiguration>,
+    /// `LastModifiedTime`: a timestamp.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
+    /// `LastModifiedRegion`: a string.
     #[serde(
         rename = "LastModifiedRegion",
         default,
@@ -1049,28 +1410,35 @@ pub struct PredefinedAttribute {
     pub last_modified_region: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `PredefinedAttribute`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PredefinedAttributeConfiguration {
+    /// `EnableValueValidationOnAssociation`: a boolean.
     #[serde(
         rename = "EnableValueValidationOnAssociation",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub enable_value_validation_on_association: ::std::option::Option<bool>,
+    /// `IsReadOnly`: a boolean.
     #[serde(rename = "IsReadOnly", default, skip_serializing_if = "Option::is_none")]
     pub is_read_only: ::std::option::Option<bool>,
 }
 
+/// A structure of the Connect API, held by `PredefinedAttributeSearchCriteria`, `SearchPredefinedAttributesRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PredefinedAttributeSearchCriteria {
+    /// `OrConditions`: a list of `PredefinedAttributeSearchCriteria`.
     #[serde(rename = "OrConditions", default, skip_serializing_if = "Option::is_none")]
     pub or_conditions: ::std::option::Option<
         ::std::vec::Vec<PredefinedAttributeSearchCriteria>,
     >,
+    /// `AndConditions`: a list of `PredefinedAttributeSearchCriteria`.
     #[serde(rename = "AndConditions", default, skip_serializing_if = "Option::is_none")]
     pub and_conditions: ::std::option::Option<
         ::std::vec::Vec<PredefinedAttributeSearchCriteria>,
     >,
+    /// `StringCondition`: a `StringCondition` structure.
     #[serde(
         rename = "StringCondition",
         default,
@@ -1079,17 +1447,21 @@ pub struct PredefinedAttributeSearchCriteria {
     pub string_condition: ::std::option::Option<StringCondition>,
 }
 
+/// A structure of the Connect API, held by `ListPredefinedAttributesResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PredefinedAttributeSummary {
+    /// `Name`: a string, 1 to 100 characters.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub name: ::std::option::Option<::std::string::String>,
+    /// `LastModifiedTime`: a timestamp.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
+    /// `LastModifiedRegion`: a string.
     #[serde(
         rename = "LastModifiedRegion",
         default,
@@ -1098,22 +1470,29 @@ pub struct PredefinedAttributeSummary {
     pub last_modified_region: ::std::option::Option<::std::string::String>,
 }
 
+/// A union (exactly one member is set) of the Connect API, held by `CreatePredefinedAttributeRequest`, `PredefinedAttribute`, `UpdatePredefinedAttributeRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub enum PredefinedAttributeValues {
+    /// `StringList`: a list of strings, 0 to 500 items.
     #[serde(rename = "StringList")]
     StringList(::std::vec::Vec<::std::string::String>),
 }
 
+/// A structure of the Connect API, held by `AgentFirst`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Preview {
+    /// `PostAcceptTimeoutConfig`: a `PostAcceptTimeoutConfig` structure. Required.
     #[serde(rename = "PostAcceptTimeoutConfig")]
     pub post_accept_timeout_config: PostAcceptTimeoutConfig,
+    /// `AllowedUserActions`: a list of `AllowedUserAction`. Required.
     #[serde(rename = "AllowedUserActions")]
     pub allowed_user_actions: ::std::vec::Vec<AllowedUserAction>,
 }
 
+/// A structure of the Connect API, held by `DataTableAccessControlConfiguration`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PrimaryAttributeAccessControlConfigurationItem {
+    /// `PrimaryAttributeValues`: a list of `PrimaryAttributeValue`, 0 to 5 items.
     #[serde(
         rename = "PrimaryAttributeValues",
         default,
@@ -1125,79 +1504,103 @@ pub struct PrimaryAttributeAccessControlConfigurationItem {
     >,
 }
 
+/// A structure of the Connect API, held by `PrimaryAttributeAccessControlConfigurationItem`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PrimaryAttributeValue {
+    /// `AccessType`: one of the values of `AccessType`.
     #[serde(rename = "AccessType", default, skip_serializing_if = "Option::is_none")]
     pub access_type: ::std::option::Option<AccessType>,
+    /// `AttributeName`: a string, 1 to 127 characters.
     #[serde(rename = "AttributeName", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 127))]
     pub attribute_name: ::std::option::Option<::std::string::String>,
+    /// `Values`: a list of strings, 0 to 2 items.
     #[serde(rename = "Values", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 2))]
     pub values: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 
+/// A structure of the Connect API, held by `ListDataTablePrimaryValuesRequest`, `ListDataTableValuesRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PrimaryAttributeValueFilter {
+    /// `AttributeName`: a string, 1 to 127 characters. Required.
     #[serde(rename = "AttributeName")]
     #[schemars(length(min = 1, max = 127))]
     pub attribute_name: ::std::string::String,
+    /// `Values`: a list of strings. Required.
     #[serde(rename = "Values")]
     pub values: ::std::vec::Vec<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `BatchCreateDataTableValueFailureResult`, `BatchCreateDataTableValueSuccessResult`, `BatchDeleteDataTableValueFailureResult` and 10 more.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PrimaryValue {
+    /// `AttributeName`: a string, 1 to 127 characters. Required.
     #[serde(rename = "AttributeName")]
     #[schemars(length(min = 1, max = 127))]
     pub attribute_name: ::std::string::String,
+    /// `Value`: a string. Required.
     #[serde(rename = "Value")]
     pub value: ::std::string::String,
 }
 
+/// A structure of the Connect API, held by `BatchDescribeDataTableValueSuccessResult`, `DataTableValueSummary`, `RecordPrimaryValue`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PrimaryValueResponse {
+    /// `AttributeName`: a string, 1 to 127 characters.
     #[serde(rename = "AttributeName", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 127))]
     pub attribute_name: ::std::option::Option<::std::string::String>,
+    /// `AttributeId`: a string, 1 to 256 characters.
     #[serde(rename = "AttributeId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub attribute_id: ::std::option::Option<::std::string::String>,
+    /// `Value`: a string.
     #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `InvalidContactFlowException`, `InvalidContactFlowModuleException`, `InvalidTestCaseException`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ProblemDetail {
+    /// `message`: a string, 1 to 256 characters.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub message: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `DescribePromptResponse`, `SearchPromptsResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Prompt {
+    /// `PromptARN`: a string.
     #[serde(rename = "PromptARN", default, skip_serializing_if = "Option::is_none")]
     pub prompt_arn: ::std::option::Option<::std::string::String>,
+    /// `PromptId`: a string, 1 to 256 characters.
     #[serde(rename = "PromptId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub prompt_id: ::std::option::Option<::std::string::String>,
+    /// `Name`: a string, 1 to 127 characters.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 127))]
     pub name: ::std::option::Option<::std::string::String>,
+    /// `Description`: a string, 1 to 250 characters.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 250))]
     pub description: ::std::option::Option<::std::string::String>,
+    /// `Tags`: a map from strings to strings, 1 to 50 entries.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
+    /// `LastModifiedTime`: a timestamp.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
+    /// `LastModifiedRegion`: a string.
     #[serde(
         rename = "LastModifiedRegion",
         default,
@@ -1206,12 +1609,16 @@ pub struct Prompt {
     pub last_modified_region: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `PromptSearchCriteria`, `SearchPromptsRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PromptSearchCriteria {
+    /// `OrConditions`: a list of `PromptSearchCriteria`.
     #[serde(rename = "OrConditions", default, skip_serializing_if = "Option::is_none")]
     pub or_conditions: ::std::option::Option<::std::vec::Vec<PromptSearchCriteria>>,
+    /// `AndConditions`: a list of `PromptSearchCriteria`.
     #[serde(rename = "AndConditions", default, skip_serializing_if = "Option::is_none")]
     pub and_conditions: ::std::option::Option<::std::vec::Vec<PromptSearchCriteria>>,
+    /// `StringCondition`: a `StringCondition` structure.
     #[serde(
         rename = "StringCondition",
         default,
@@ -1220,28 +1627,36 @@ pub struct PromptSearchCriteria {
     pub string_condition: ::std::option::Option<StringCondition>,
 }
 
+/// A structure of the Connect API, held by `SearchPromptsRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PromptSearchFilter {
+    /// `TagFilter`: a `ControlPlaneTagFilter` structure.
     #[serde(rename = "TagFilter", default, skip_serializing_if = "Option::is_none")]
     pub tag_filter: ::std::option::Option<ControlPlaneTagFilter>,
 }
 
+/// A structure of the Connect API, held by `ListPromptsResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PromptSummary {
+    /// `Id`: a string, 1 to 256 characters.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub id: ::std::option::Option<::std::string::String>,
+    /// `Arn`: a string.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
+    /// `Name`: a string, 1 to 256 characters.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub name: ::std::option::Option<::std::string::String>,
+    /// `LastModifiedTime`: a timestamp.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
+    /// `LastModifiedRegion`: a string.
     #[serde(
         rename = "LastModifiedRegion",
         default,
@@ -1250,26 +1665,34 @@ pub struct PromptSummary {
     pub last_modified_region: ::std::option::Option<::std::string::String>,
 }
 
+/// The `PropertyValidationException` error (client fault, HTTP 400).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PropertyValidationException {
+    /// `Message`: a string. Required.
     #[serde(rename = "Message")]
     pub message: ::std::string::String,
+    /// `PropertyList`: a list of `PropertyValidationExceptionProperty`.
     #[serde(rename = "PropertyList", default, skip_serializing_if = "Option::is_none")]
     pub property_list: ::std::option::Option<
         ::std::vec::Vec<PropertyValidationExceptionProperty>,
     >,
 }
 
+/// A structure of the Connect API, held by `PropertyValidationException`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PropertyValidationExceptionProperty {
+    /// `PropertyPath`: a string. Required.
     #[serde(rename = "PropertyPath")]
     pub property_path: ::std::string::String,
+    /// `Reason`: one of the values of `PropertyValidationExceptionReason`. Required.
     #[serde(rename = "Reason")]
     pub reason: PropertyValidationExceptionReason,
+    /// `Message`: a string. Required.
     #[serde(rename = "Message")]
     pub message: ::std::string::String,
 }
 
+/// 6 allowed values, held by `PropertyValidationExceptionProperty`.
 #[derive(
     Debug,
     Clone,
@@ -1285,20 +1708,27 @@ pub struct PropertyValidationExceptionProperty {
 )]
 
 pub enum PropertyValidationExceptionReason {
+    /// The value `INVALID_FORMAT`.
     #[serde(rename = "INVALID_FORMAT")]
     InvalidFormat,
+    /// The value `UNIQUE_CONSTRAINT_VIOLATED`.
     #[serde(rename = "UNIQUE_CONSTRAINT_VIOLATED")]
     UniqueConstraintViolated,
+    /// The value `REFERENCED_RESOURCE_NOT_FOUND`.
     #[serde(rename = "REFERENCED_RESOURCE_NOT_FOUND")]
     ReferencedResourceNotFound,
+    /// The value `RESOURCE_NAME_ALREADY_EXISTS`.
     #[serde(rename = "RESOURCE_NAME_ALREADY_EXISTS")]
     ResourceNameAlreadyExists,
+    /// The value `REQUIRED_PROPERTY_MISSING`.
     #[serde(rename = "REQUIRED_PROPERTY_MISSING")]
     RequiredPropertyMissing,
+    /// The value `NOT_SUPPORTED`.
     #[serde(rename = "NOT_SUPPORTED")]
     NotSupported,
 }
 
+/// The input of the `PutUserStatus` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PutUserStatusRequest {
     /// The ID of the user whose status to set.
@@ -1313,5 +1743,6 @@ pub struct PutUserStatusRequest {
     pub agent_status_id: ::std::string::String,
 }
 
+/// The output of the `PutUserStatus` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PutUserStatusResponse {}

@@ -7,14 +7,18 @@ use super::*;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+/// A structure of the Connect API, held by `Contact`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct QualityMetrics {
+    /// `Agent`: a `AgentQualityMetrics` structure.
     #[serde(rename = "Agent", default, skip_serializing_if = "Option::is_none")]
     pub agent: ::std::option::Option<AgentQualityMetrics>,
+    /// `Customer`: a `CustomerQualityMetrics` structure.
     #[serde(rename = "Customer", default, skip_serializing_if = "Option::is_none")]
     pub customer: ::std::option::Option<CustomerQualityMetrics>,
 }
 
+/// 2 allowed values, held by `EvaluationAutomationRuleCategory`.
 #[derive(
     Debug,
     Clone,
@@ -30,58 +34,73 @@ pub struct QualityMetrics {
 )]
 
 pub enum QuestionRuleCategoryAutomationCondition {
+    /// The value `PRESENT`.
     #[serde(rename = "PRESENT")]
     Present,
+    /// The value `NOT_PRESENT`.
     #[serde(rename = "NOT_PRESENT")]
     NotPresent,
 }
 
+/// A structure of the Connect API, held by `DescribeQueueResponse`, `SearchQueuesResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Queue {
+    /// `Name`: a string, 1 to 127 characters.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 127))]
     pub name: ::std::option::Option<::std::string::String>,
+    /// `QueueArn`: a string.
     #[serde(rename = "QueueArn", default, skip_serializing_if = "Option::is_none")]
     pub queue_arn: ::std::option::Option<::std::string::String>,
+    /// `QueueId`: a string.
     #[serde(rename = "QueueId", default, skip_serializing_if = "Option::is_none")]
     pub queue_id: ::std::option::Option<::std::string::String>,
+    /// `Description`: a string, 1 to 250 characters.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 250))]
     pub description: ::std::option::Option<::std::string::String>,
+    /// `OutboundCallerConfig`: a `OutboundCallerConfig` structure.
     #[serde(
         rename = "OutboundCallerConfig",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub outbound_caller_config: ::std::option::Option<OutboundCallerConfig>,
+    /// `OutboundEmailConfig`: a `OutboundEmailConfig` structure.
     #[serde(
         rename = "OutboundEmailConfig",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub outbound_email_config: ::std::option::Option<OutboundEmailConfig>,
+    /// `HoursOfOperationId`: a string.
     #[serde(
         rename = "HoursOfOperationId",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub hours_of_operation_id: ::std::option::Option<::std::string::String>,
+    /// `MaxContacts`: an integer, at least 0.
     #[serde(rename = "MaxContacts", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 0))]
     pub max_contacts: ::std::option::Option<i32>,
+    /// `Status`: one of the values of `QueueStatus`.
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: ::std::option::Option<QueueStatus>,
+    /// `Tags`: a map from strings to strings, 1 to 50 entries.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
+    /// `LastModifiedTime`: a timestamp.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
+    /// `LastModifiedRegion`: a string.
     #[serde(
         rename = "LastModifiedRegion",
         default,
@@ -90,10 +109,13 @@ pub struct Queue {
     pub last_modified_region: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `Contact`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct QueueInfo {
+    /// `Id`: a string.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// `EnqueueTimestamp`: a timestamp.
     #[serde(
         rename = "EnqueueTimestamp",
         default,
@@ -102,41 +124,54 @@ pub struct QueueInfo {
     pub enqueue_timestamp: ::std::option::Option<crate::value::Timestamp>,
 }
 
+/// A structure of the Connect API, held by `UpdateContactRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct QueueInfoInput {
+    /// `Id`: a string.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `QuickConnectConfig`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct QueueQuickConnectConfig {
+    /// `QueueId`: a string. Required.
     #[serde(rename = "QueueId")]
     pub queue_id: ::std::string::String,
+    /// `ContactFlowId`: a string, 0 to 500 characters. Required.
     #[serde(rename = "ContactFlowId")]
     #[schemars(length(min = 0, max = 500))]
     pub contact_flow_id: ::std::string::String,
 }
 
+/// A structure of the Connect API, held by `AgentContactReference`, `Dimensions`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct QueueReference {
+    /// `Id`: a string.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// `Arn`: a string.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `QueueSearchCriteria`, `SearchQueuesRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct QueueSearchCriteria {
+    /// `OrConditions`: a list of `QueueSearchCriteria`.
     #[serde(rename = "OrConditions", default, skip_serializing_if = "Option::is_none")]
     pub or_conditions: ::std::option::Option<::std::vec::Vec<QueueSearchCriteria>>,
+    /// `AndConditions`: a list of `QueueSearchCriteria`.
     #[serde(rename = "AndConditions", default, skip_serializing_if = "Option::is_none")]
     pub and_conditions: ::std::option::Option<::std::vec::Vec<QueueSearchCriteria>>,
+    /// `StringCondition`: a `StringCondition` structure.
     #[serde(
         rename = "StringCondition",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub string_condition: ::std::option::Option<StringCondition>,
+    /// `QueueTypeCondition`: one of the values of `SearchableQueueType`.
     #[serde(
         rename = "QueueTypeCondition",
         default,
@@ -145,12 +180,15 @@ pub struct QueueSearchCriteria {
     pub queue_type_condition: ::std::option::Option<SearchableQueueType>,
 }
 
+/// A structure of the Connect API, held by `SearchQueuesRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct QueueSearchFilter {
+    /// `TagFilter`: a `ControlPlaneTagFilter` structure.
     #[serde(rename = "TagFilter", default, skip_serializing_if = "Option::is_none")]
     pub tag_filter: ::std::option::Option<ControlPlaneTagFilter>,
 }
 
+/// 2 allowed values, held by `Queue`, `UpdateQueueStatusRequest`.
 #[derive(
     Debug,
     Clone,
@@ -166,29 +204,38 @@ pub struct QueueSearchFilter {
 )]
 
 pub enum QueueStatus {
+    /// The value `ENABLED`.
     #[serde(rename = "ENABLED")]
     Enabled,
+    /// The value `DISABLED`.
     #[serde(rename = "DISABLED")]
     Disabled,
 }
 
+/// A structure of the Connect API, held by `ListQueuesResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct QueueSummary {
+    /// `Id`: a string.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// `Arn`: a string.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
+    /// `Name`: a string, 1 to 256 characters.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub name: ::std::option::Option<::std::string::String>,
+    /// `QueueType`: one of the values of `QueueType`.
     #[serde(rename = "QueueType", default, skip_serializing_if = "Option::is_none")]
     pub queue_type: ::std::option::Option<QueueType>,
+    /// `LastModifiedTime`: a timestamp.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
+    /// `LastModifiedRegion`: a string.
     #[serde(
         rename = "LastModifiedRegion",
         default,
@@ -197,6 +244,7 @@ pub struct QueueSummary {
     pub last_modified_region: ::std::option::Option<::std::string::String>,
 }
 
+/// 2 allowed values, held by `ListQueuesRequest`, `QueueSummary`.
 #[derive(
     Debug,
     Clone,
@@ -212,45 +260,56 @@ pub struct QueueSummary {
 )]
 
 pub enum QueueType {
+    /// The value `STANDARD`.
     #[serde(rename = "STANDARD")]
     Standard,
+    /// The value `AGENT`.
     #[serde(rename = "AGENT")]
     Agent,
 }
 
+/// A structure of the Connect API, held by `DescribeQuickConnectResponse`, `SearchQuickConnectsResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct QuickConnect {
+    /// `QuickConnectARN`: a string.
     #[serde(
         rename = "QuickConnectARN",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub quick_connect_arn: ::std::option::Option<::std::string::String>,
+    /// `QuickConnectId`: a string.
     #[serde(rename = "QuickConnectId", default, skip_serializing_if = "Option::is_none")]
     pub quick_connect_id: ::std::option::Option<::std::string::String>,
+    /// `Name`: a string, 1 to 127 characters.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 127))]
     pub name: ::std::option::Option<::std::string::String>,
+    /// `Description`: a string, 1 to 250 characters.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 250))]
     pub description: ::std::option::Option<::std::string::String>,
+    /// `QuickConnectConfig`: a `QuickConnectConfig` structure.
     #[serde(
         rename = "QuickConnectConfig",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub quick_connect_config: ::std::option::Option<QuickConnectConfig>,
+    /// `Tags`: a map from strings to strings, 1 to 50 entries.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
+    /// `LastModifiedTime`: a timestamp.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
+    /// `LastModifiedRegion`: a string.
     #[serde(
         rename = "LastModifiedRegion",
         default,
@@ -259,33 +318,44 @@ pub struct QuickConnect {
     pub last_modified_region: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `CreateQuickConnectRequest`, `QuickConnect`, `UpdateQuickConnectConfigRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct QuickConnectConfig {
+    /// `QuickConnectType`: one of the values of `QuickConnectType`. Required.
     #[serde(rename = "QuickConnectType")]
     pub quick_connect_type: QuickConnectType,
+    /// `UserConfig`: a `UserQuickConnectConfig` structure.
     #[serde(rename = "UserConfig", default, skip_serializing_if = "Option::is_none")]
     pub user_config: ::std::option::Option<UserQuickConnectConfig>,
+    /// `QueueConfig`: a `QueueQuickConnectConfig` structure.
     #[serde(rename = "QueueConfig", default, skip_serializing_if = "Option::is_none")]
     pub queue_config: ::std::option::Option<QueueQuickConnectConfig>,
+    /// `PhoneConfig`: a `PhoneNumberQuickConnectConfig` structure.
     #[serde(rename = "PhoneConfig", default, skip_serializing_if = "Option::is_none")]
     pub phone_config: ::std::option::Option<PhoneNumberQuickConnectConfig>,
+    /// `FlowConfig`: a `FlowQuickConnectConfig` structure.
     #[serde(rename = "FlowConfig", default, skip_serializing_if = "Option::is_none")]
     pub flow_config: ::std::option::Option<FlowQuickConnectConfig>,
 }
 
+/// A structure of the Connect API, held by `NextContactMetadata`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct QuickConnectContactData {
+    /// `ContactId`: a string, 1 to 256 characters.
     #[serde(rename = "ContactId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub contact_id: ::std::option::Option<::std::string::String>,
+    /// `InitiationTimestamp`: a timestamp.
     #[serde(
         rename = "InitiationTimestamp",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub initiation_timestamp: ::std::option::Option<crate::value::Timestamp>,
+    /// `QuickConnectId`: a string.
     #[serde(rename = "QuickConnectId", default, skip_serializing_if = "Option::is_none")]
     pub quick_connect_id: ::std::option::Option<::std::string::String>,
+    /// `QuickConnectName`: a string, 1 to 127 characters.
     #[serde(
         rename = "QuickConnectName",
         default,
@@ -293,6 +363,7 @@ pub struct QuickConnectContactData {
     )]
     #[schemars(length(min = 1, max = 127))]
     pub quick_connect_name: ::std::option::Option<::std::string::String>,
+    /// `QuickConnectType`: one of the values of `QuickConnectType`.
     #[serde(
         rename = "QuickConnectType",
         default,
@@ -301,16 +372,20 @@ pub struct QuickConnectContactData {
     pub quick_connect_type: ::std::option::Option<QuickConnectType>,
 }
 
+/// A structure of the Connect API, held by `QuickConnectSearchCriteria`, `SearchQuickConnectsRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct QuickConnectSearchCriteria {
+    /// `OrConditions`: a list of `QuickConnectSearchCriteria`.
     #[serde(rename = "OrConditions", default, skip_serializing_if = "Option::is_none")]
     pub or_conditions: ::std::option::Option<
         ::std::vec::Vec<QuickConnectSearchCriteria>,
     >,
+    /// `AndConditions`: a list of `QuickConnectSearchCriteria`.
     #[serde(rename = "AndConditions", default, skip_serializing_if = "Option::is_none")]
     pub and_conditions: ::std::option::Option<
         ::std::vec::Vec<QuickConnectSearchCriteria>,
     >,
+    /// `StringCondition`: a `StringCondition` structure.
     #[serde(
         rename = "StringCondition",
         default,
@@ -319,33 +394,42 @@ pub struct QuickConnectSearchCriteria {
     pub string_condition: ::std::option::Option<StringCondition>,
 }
 
+/// A structure of the Connect API, held by `SearchQuickConnectsRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct QuickConnectSearchFilter {
+    /// `TagFilter`: a `ControlPlaneTagFilter` structure.
     #[serde(rename = "TagFilter", default, skip_serializing_if = "Option::is_none")]
     pub tag_filter: ::std::option::Option<ControlPlaneTagFilter>,
 }
 
+/// A structure of the Connect API, held by `ListQueueQuickConnectsResponse`, `ListQuickConnectsResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct QuickConnectSummary {
+    /// `Id`: a string.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// `Arn`: a string.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
+    /// `Name`: a string, 1 to 127 characters.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 127))]
     pub name: ::std::option::Option<::std::string::String>,
+    /// `QuickConnectType`: one of the values of `QuickConnectType`.
     #[serde(
         rename = "QuickConnectType",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub quick_connect_type: ::std::option::Option<QuickConnectType>,
+    /// `LastModifiedTime`: a timestamp.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
+    /// `LastModifiedRegion`: a string.
     #[serde(
         rename = "LastModifiedRegion",
         default,
@@ -354,6 +438,7 @@ pub struct QuickConnectSummary {
     pub last_modified_region: ::std::option::Option<::std::string::String>,
 }
 
+/// 4 allowed values, held by `ListQuickConnectsRequest`, `QuickConnectConfig`, `QuickConnectContactData` and 1 more.
 #[derive(
     Debug,
     Clone,
@@ -369,12 +454,16 @@ pub struct QuickConnectSummary {
 )]
 
 pub enum QuickConnectType {
+    /// The value `USER`.
     #[serde(rename = "USER")]
     User,
+    /// The value `QUEUE`.
     #[serde(rename = "QUEUE")]
     Queue,
+    /// The value `PHONE_NUMBER`.
     #[serde(rename = "PHONE_NUMBER")]
     PhoneNumber,
+    /// The value `FLOW`.
     #[serde(rename = "FLOW")]
     Flow,
 }

@@ -7,8 +7,10 @@ use super::*;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+/// A structure of the Connect API, held by `AttributeCondition`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Range {
+    /// `MinProficiencyLevel`: a number, 1 to 5.
     #[serde(
         rename = "MinProficiencyLevel",
         default,
@@ -16,6 +18,7 @@ pub struct Range {
     )]
     #[schemars(range(min = 1, max = 5))]
     pub min_proficiency_level: ::std::option::Option<f32>,
+    /// `MaxProficiencyLevel`: a number, 1 to 5.
     #[serde(
         rename = "MaxProficiencyLevel",
         default,
@@ -25,52 +28,67 @@ pub struct Range {
     pub max_proficiency_level: ::std::option::Option<f32>,
 }
 
+/// A structure of the Connect API, held by `TaskTemplateConstraints`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ReadOnlyFieldInfo {
+    /// `Id`: a `TaskTemplateFieldIdentifier` structure.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: ::std::option::Option<TaskTemplateFieldIdentifier>,
 }
 
+/// A structure of the Connect API, held by `RealTimeContactAnalysisSegmentAttachments`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RealTimeContactAnalysisAttachment {
+    /// `AttachmentName`: a string, 1 to 256 characters. Required.
     #[serde(rename = "AttachmentName")]
     #[schemars(length(min = 1, max = 256))]
     pub attachment_name: ::std::string::String,
+    /// `ContentType`: a string, 1 to 255 characters.
     #[serde(rename = "ContentType", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 255))]
     pub content_type: ::std::option::Option<::std::string::String>,
+    /// `AttachmentId`: a string, 1 to 256 characters. Required.
     #[serde(rename = "AttachmentId")]
     #[schemars(length(min = 1, max = 256))]
     pub attachment_id: ::std::string::String,
+    /// `Status`: one of the values of `ArtifactStatus`.
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: ::std::option::Option<ArtifactStatus>,
 }
 
+/// A structure of the Connect API, held by `RealTimeContactAnalysisSegmentCategories`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RealTimeContactAnalysisCategoryDetails {
+    /// `PointsOfInterest`: a list of `RealTimeContactAnalysisPointOfInterest`, 0 to 5 items. Required.
     #[serde(rename = "PointsOfInterest")]
     #[schemars(length(min = 0, max = 5))]
     pub points_of_interest: ::std::vec::Vec<RealTimeContactAnalysisPointOfInterest>,
 }
 
+/// A structure of the Connect API, held by `RealTimeContactAnalysisTranscriptItemRedaction`, `RealTimeContactAnalysisTranscriptItemWithCharacterOffsets`, `RealTimeContactAnalysisTranscriptItemWithContent`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RealTimeContactAnalysisCharacterInterval {
+    /// `BeginOffsetChar`: an integer, at least 0. Required.
     #[serde(rename = "BeginOffsetChar")]
     #[schemars(range(min = 0))]
     pub begin_offset_char: i32,
+    /// `EndOffsetChar`: an integer, at least 0. Required.
     #[serde(rename = "EndOffsetChar")]
     #[schemars(range(min = 0))]
     pub end_offset_char: i32,
 }
 
+/// A structure of the Connect API, held by `RealTimeContactAnalysisSegmentIssues`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RealTimeContactAnalysisIssueDetected {
+    /// `TranscriptItems`: a list of `RealTimeContactAnalysisTranscriptItemWithContent`. Required.
     #[serde(rename = "TranscriptItems")]
     pub transcript_items: ::std::vec::Vec<
         RealTimeContactAnalysisTranscriptItemWithContent,
     >,
 }
 
+/// 2 allowed values, held by `ListRealtimeContactAnalysisSegmentsV2Request`.
 #[derive(
     Debug,
     Clone,
@@ -86,14 +104,18 @@ pub struct RealTimeContactAnalysisIssueDetected {
 )]
 
 pub enum RealTimeContactAnalysisOutputType {
+    /// The value `Raw`.
     #[serde(rename = "Raw")]
     Raw,
+    /// The value `Redacted`.
     #[serde(rename = "Redacted")]
     Redacted,
 }
 
+/// A structure of the Connect API, held by `RealTimeContactAnalysisCategoryDetails`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RealTimeContactAnalysisPointOfInterest {
+    /// `TranscriptItems`: a list of `RealTimeContactAnalysisTranscriptItemWithCharacterOffsets`, 0 to 10 items.
     #[serde(
         rename = "TranscriptItems",
         default,
@@ -105,6 +127,7 @@ pub struct RealTimeContactAnalysisPointOfInterest {
     >,
 }
 
+/// 5 allowed values, held by `RealTimeContactAnalysisSegmentPostContactSummary`.
 #[derive(
     Debug,
     Clone,
@@ -120,18 +143,24 @@ pub struct RealTimeContactAnalysisPointOfInterest {
 )]
 
 pub enum RealTimeContactAnalysisPostContactSummaryFailureCode {
+    /// The value `QUOTA_EXCEEDED`.
     #[serde(rename = "QUOTA_EXCEEDED")]
     QuotaExceeded,
+    /// The value `INSUFFICIENT_CONVERSATION_CONTENT`.
     #[serde(rename = "INSUFFICIENT_CONVERSATION_CONTENT")]
     InsufficientConversationContent,
+    /// The value `FAILED_SAFETY_GUIDELINES`.
     #[serde(rename = "FAILED_SAFETY_GUIDELINES")]
     FailedSafetyGuidelines,
+    /// The value `INVALID_ANALYSIS_CONFIGURATION`.
     #[serde(rename = "INVALID_ANALYSIS_CONFIGURATION")]
     InvalidAnalysisConfiguration,
+    /// The value `INTERNAL_ERROR`.
     #[serde(rename = "INTERNAL_ERROR")]
     InternalError,
 }
 
+/// 2 allowed values, held by `RealTimeContactAnalysisSegmentPostContactSummary`.
 #[derive(
     Debug,
     Clone,
@@ -147,34 +176,45 @@ pub enum RealTimeContactAnalysisPostContactSummaryFailureCode {
 )]
 
 pub enum RealTimeContactAnalysisPostContactSummaryStatus {
+    /// The value `FAILED`.
     #[serde(rename = "FAILED")]
     Failed,
+    /// The value `COMPLETED`.
     #[serde(rename = "COMPLETED")]
     Completed,
 }
 
+/// A structure of the Connect API, held by `RealtimeContactAnalysisSegment`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RealTimeContactAnalysisSegmentAttachments {
+    /// `Id`: a string, 1 to 256 characters. Required.
     #[serde(rename = "Id")]
     #[schemars(length(min = 1, max = 256))]
     pub id: ::std::string::String,
+    /// `ParticipantId`: a string, 1 to 256 characters. Required.
     #[serde(rename = "ParticipantId")]
     #[schemars(length(min = 1, max = 256))]
     pub participant_id: ::std::string::String,
+    /// `ParticipantRole`: one of the values of `ParticipantRole`. Required.
     #[serde(rename = "ParticipantRole")]
     pub participant_role: ParticipantRole,
+    /// `DisplayName`: a string, 1 to 256 characters.
     #[serde(rename = "DisplayName", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub display_name: ::std::option::Option<::std::string::String>,
+    /// `Attachments`: a list of `RealTimeContactAnalysisAttachment`, 0 to 10 items. Required.
     #[serde(rename = "Attachments")]
     #[schemars(length(min = 0, max = 10))]
     pub attachments: ::std::vec::Vec<RealTimeContactAnalysisAttachment>,
+    /// `Time`: a `RealTimeContactAnalysisTimeData` union. Required.
     #[serde(rename = "Time")]
     pub time: RealTimeContactAnalysisTimeData,
 }
 
+/// A structure of the Connect API, held by `RealtimeContactAnalysisSegment`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RealTimeContactAnalysisSegmentCategories {
+    /// `MatchedDetails`: a map from strings to `RealTimeContactAnalysisCategoryDetails`, 0 to 150 entries. Required.
     #[serde(rename = "MatchedDetails")]
     #[schemars(length(min = 0, max = 150))]
     pub matched_details: ::std::collections::BTreeMap<
@@ -183,76 +223,100 @@ pub struct RealTimeContactAnalysisSegmentCategories {
     >,
 }
 
+/// A structure of the Connect API, held by `RealtimeContactAnalysisSegment`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RealTimeContactAnalysisSegmentEvent {
+    /// `Id`: a string, 1 to 256 characters. Required.
     #[serde(rename = "Id")]
     #[schemars(length(min = 1, max = 256))]
     pub id: ::std::string::String,
+    /// `ParticipantId`: a string, 1 to 256 characters.
     #[serde(rename = "ParticipantId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub participant_id: ::std::option::Option<::std::string::String>,
+    /// `ParticipantRole`: one of the values of `ParticipantRole`.
     #[serde(
         rename = "ParticipantRole",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub participant_role: ::std::option::Option<ParticipantRole>,
+    /// `DisplayName`: a string, 1 to 256 characters.
     #[serde(rename = "DisplayName", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub display_name: ::std::option::Option<::std::string::String>,
+    /// `EventType`: a string, 1 to 128 characters. Required.
     #[serde(rename = "EventType")]
     #[schemars(length(min = 1, max = 128))]
     pub event_type: ::std::string::String,
+    /// `Time`: a `RealTimeContactAnalysisTimeData` union. Required.
     #[serde(rename = "Time")]
     pub time: RealTimeContactAnalysisTimeData,
 }
 
+/// A structure of the Connect API, held by `RealtimeContactAnalysisSegment`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RealTimeContactAnalysisSegmentIssues {
+    /// `IssuesDetected`: a list of `RealTimeContactAnalysisIssueDetected`. Required.
     #[serde(rename = "IssuesDetected")]
     pub issues_detected: ::std::vec::Vec<RealTimeContactAnalysisIssueDetected>,
 }
 
+/// A structure of the Connect API, held by `RealtimeContactAnalysisSegment`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RealTimeContactAnalysisSegmentPostContactSummary {
+    /// `Content`: a string, 1 to 1270 characters.
     #[serde(rename = "Content", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 1270))]
     pub content: ::std::option::Option<::std::string::String>,
+    /// `Status`: one of the values of `RealTimeContactAnalysisPostContactSummaryStatus`. Required.
     #[serde(rename = "Status")]
     pub status: RealTimeContactAnalysisPostContactSummaryStatus,
+    /// `FailureCode`: one of the values of `RealTimeContactAnalysisPostContactSummaryFailureCode`.
     #[serde(rename = "FailureCode", default, skip_serializing_if = "Option::is_none")]
     pub failure_code: ::std::option::Option<
         RealTimeContactAnalysisPostContactSummaryFailureCode,
     >,
 }
 
+/// A structure of the Connect API, held by `RealtimeContactAnalysisSegment`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RealTimeContactAnalysisSegmentTranscript {
+    /// `Id`: a string, 1 to 256 characters. Required.
     #[serde(rename = "Id")]
     #[schemars(length(min = 1, max = 256))]
     pub id: ::std::string::String,
+    /// `ParticipantId`: a string, 1 to 256 characters. Required.
     #[serde(rename = "ParticipantId")]
     #[schemars(length(min = 1, max = 256))]
     pub participant_id: ::std::string::String,
+    /// `ParticipantRole`: one of the values of `ParticipantRole`. Required.
     #[serde(rename = "ParticipantRole")]
     pub participant_role: ParticipantRole,
+    /// `DisplayName`: a string, 1 to 256 characters.
     #[serde(rename = "DisplayName", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub display_name: ::std::option::Option<::std::string::String>,
+    /// `Content`: a string, 1 to 16384 characters. Required.
     #[serde(rename = "Content")]
     #[schemars(length(min = 1, max = 16384))]
     pub content: ::std::string::String,
+    /// `ContentType`: a string, 1 to 256 characters.
     #[serde(rename = "ContentType", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub content_type: ::std::option::Option<::std::string::String>,
+    /// `Time`: a `RealTimeContactAnalysisTimeData` union. Required.
     #[serde(rename = "Time")]
     pub time: RealTimeContactAnalysisTimeData,
+    /// `Redaction`: a `RealTimeContactAnalysisTranscriptItemRedaction` structure.
     #[serde(rename = "Redaction", default, skip_serializing_if = "Option::is_none")]
     pub redaction: ::std::option::Option<RealTimeContactAnalysisTranscriptItemRedaction>,
+    /// `Sentiment`: one of the values of `RealTimeContactAnalysisSentimentLabel`.
     #[serde(rename = "Sentiment", default, skip_serializing_if = "Option::is_none")]
     pub sentiment: ::std::option::Option<RealTimeContactAnalysisSentimentLabel>,
 }
 
+/// 6 allowed values, held by `ListRealtimeContactAnalysisSegmentsV2Request`.
 #[derive(
     Debug,
     Clone,
@@ -268,20 +332,27 @@ pub struct RealTimeContactAnalysisSegmentTranscript {
 )]
 
 pub enum RealTimeContactAnalysisSegmentType {
+    /// The value `Transcript`.
     #[serde(rename = "Transcript")]
     Transcript,
+    /// The value `Categories`.
     #[serde(rename = "Categories")]
     Categories,
+    /// The value `Issues`.
     #[serde(rename = "Issues")]
     Issues,
+    /// The value `Event`.
     #[serde(rename = "Event")]
     Event,
+    /// The value `Attachments`.
     #[serde(rename = "Attachments")]
     Attachments,
+    /// The value `PostContactSummary`.
     #[serde(rename = "PostContactSummary")]
     PostContactSummary,
 }
 
+/// 3 allowed values, held by `RealTimeContactAnalysisSegmentTranscript`.
 #[derive(
     Debug,
     Clone,
@@ -297,14 +368,18 @@ pub enum RealTimeContactAnalysisSegmentType {
 )]
 
 pub enum RealTimeContactAnalysisSentimentLabel {
+    /// The value `POSITIVE`.
     #[serde(rename = "POSITIVE")]
     Positive,
+    /// The value `NEGATIVE`.
     #[serde(rename = "NEGATIVE")]
     Negative,
+    /// The value `NEUTRAL`.
     #[serde(rename = "NEUTRAL")]
     Neutral,
 }
 
+/// 3 allowed values, held by `ListRealtimeContactAnalysisSegmentsV2Response`.
 #[derive(
     Debug,
     Clone,
@@ -320,14 +395,18 @@ pub enum RealTimeContactAnalysisSentimentLabel {
 )]
 
 pub enum RealTimeContactAnalysisStatus {
+    /// The value `IN_PROGRESS`.
     #[serde(rename = "IN_PROGRESS")]
     InProgress,
+    /// The value `FAILED`.
     #[serde(rename = "FAILED")]
     Failed,
+    /// The value `COMPLETED`.
     #[serde(rename = "COMPLETED")]
     Completed,
 }
 
+/// 2 allowed values, held by `ListRealtimeContactAnalysisSegmentsV2Response`.
 #[derive(
     Debug,
     Clone,
@@ -343,20 +422,26 @@ pub enum RealTimeContactAnalysisStatus {
 )]
 
 pub enum RealTimeContactAnalysisSupportedChannel {
+    /// The value `VOICE`.
     #[serde(rename = "VOICE")]
     Voice,
+    /// The value `CHAT`.
     #[serde(rename = "CHAT")]
     Chat,
 }
 
+/// A union (exactly one member is set) of the Connect API, held by `RealTimeContactAnalysisSegmentAttachments`, `RealTimeContactAnalysisSegmentEvent`, `RealTimeContactAnalysisSegmentTranscript`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub enum RealTimeContactAnalysisTimeData {
+    /// `AbsoluteTime`: a timestamp.
     #[serde(rename = "AbsoluteTime")]
     AbsoluteTime(crate::value::Timestamp),
 }
 
+/// A structure of the Connect API, held by `RealTimeContactAnalysisSegmentTranscript`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RealTimeContactAnalysisTranscriptItemRedaction {
+    /// `CharacterOffsets`: a list of `RealTimeContactAnalysisCharacterInterval`.
     #[serde(
         rename = "CharacterOffsets",
         default,
@@ -367,11 +452,14 @@ pub struct RealTimeContactAnalysisTranscriptItemRedaction {
     >,
 }
 
+/// A structure of the Connect API, held by `RealTimeContactAnalysisPointOfInterest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RealTimeContactAnalysisTranscriptItemWithCharacterOffsets {
+    /// `Id`: a string, 1 to 256 characters. Required.
     #[serde(rename = "Id")]
     #[schemars(length(min = 1, max = 256))]
     pub id: ::std::string::String,
+    /// `CharacterOffsets`: a `RealTimeContactAnalysisCharacterInterval` structure.
     #[serde(
         rename = "CharacterOffsets",
         default,
@@ -382,14 +470,18 @@ pub struct RealTimeContactAnalysisTranscriptItemWithCharacterOffsets {
     >,
 }
 
+/// A structure of the Connect API, held by `RealTimeContactAnalysisIssueDetected`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RealTimeContactAnalysisTranscriptItemWithContent {
+    /// `Content`: a string, 1 to 16384 characters.
     #[serde(rename = "Content", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 16384))]
     pub content: ::std::option::Option<::std::string::String>,
+    /// `Id`: a string, 1 to 256 characters. Required.
     #[serde(rename = "Id")]
     #[schemars(length(min = 1, max = 256))]
     pub id: ::std::string::String,
+    /// `CharacterOffsets`: a `RealTimeContactAnalysisCharacterInterval` structure.
     #[serde(
         rename = "CharacterOffsets",
         default,
@@ -400,35 +492,47 @@ pub struct RealTimeContactAnalysisTranscriptItemWithContent {
     >,
 }
 
+/// A union (exactly one member is set) of the Connect API, held by `ListRealtimeContactAnalysisSegmentsV2Response`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub enum RealtimeContactAnalysisSegment {
+    /// `Transcript`: a `RealTimeContactAnalysisSegmentTranscript` structure.
     #[serde(rename = "Transcript")]
     Transcript(RealTimeContactAnalysisSegmentTranscript),
+    /// `Categories`: a `RealTimeContactAnalysisSegmentCategories` structure.
     #[serde(rename = "Categories")]
     Categories(RealTimeContactAnalysisSegmentCategories),
+    /// `Issues`: a `RealTimeContactAnalysisSegmentIssues` structure.
     #[serde(rename = "Issues")]
     Issues(RealTimeContactAnalysisSegmentIssues),
+    /// `Event`: a `RealTimeContactAnalysisSegmentEvent` structure.
     #[serde(rename = "Event")]
     Event(RealTimeContactAnalysisSegmentEvent),
+    /// `Attachments`: a `RealTimeContactAnalysisSegmentAttachments` structure.
     #[serde(rename = "Attachments")]
     Attachments(RealTimeContactAnalysisSegmentAttachments),
+    /// `PostContactSummary`: a `RealTimeContactAnalysisSegmentPostContactSummary` structure.
     #[serde(rename = "PostContactSummary")]
     PostContactSummary(RealTimeContactAnalysisSegmentPostContactSummary),
 }
 
+/// A structure of the Connect API, held by `ListDataTablePrimaryValuesResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RecordPrimaryValue {
+    /// `RecordId`: a string, 1 to 256 characters.
     #[serde(rename = "RecordId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub record_id: ::std::option::Option<::std::string::String>,
+    /// `PrimaryValues`: a list of `PrimaryValueResponse`.
     #[serde(rename = "PrimaryValues", default, skip_serializing_if = "Option::is_none")]
     pub primary_values: ::std::option::Option<::std::vec::Vec<PrimaryValueResponse>>,
+    /// `LastModifiedTime`: a timestamp.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
+    /// `LastModifiedRegion`: a string.
     #[serde(
         rename = "LastModifiedRegion",
         default,
@@ -437,25 +541,31 @@ pub struct RecordPrimaryValue {
     pub last_modified_region: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `Contact`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RecordingInfo {
+    /// `StorageType`: one of the values of `StorageType`.
     #[serde(rename = "StorageType", default, skip_serializing_if = "Option::is_none")]
     pub storage_type: ::std::option::Option<StorageType>,
+    /// `Location`: a string, 0 to 1024 characters.
     #[serde(rename = "Location", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 1024))]
     pub location: ::std::option::Option<::std::string::String>,
+    /// `MediaStreamType`: one of the values of `MediaStreamType`.
     #[serde(
         rename = "MediaStreamType",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub media_stream_type: ::std::option::Option<MediaStreamType>,
+    /// `ParticipantType`: one of the values of `ParticipantType`.
     #[serde(
         rename = "ParticipantType",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub participant_type: ::std::option::Option<ParticipantType>,
+    /// `FragmentStartNumber`: a string, 0 to 128 characters.
     #[serde(
         rename = "FragmentStartNumber",
         default,
@@ -463,6 +573,7 @@ pub struct RecordingInfo {
     )]
     #[schemars(length(min = 0, max = 128))]
     pub fragment_start_number: ::std::option::Option<::std::string::String>,
+    /// `FragmentStopNumber`: a string, 0 to 128 characters.
     #[serde(
         rename = "FragmentStopNumber",
         default,
@@ -470,14 +581,19 @@ pub struct RecordingInfo {
     )]
     #[schemars(length(min = 0, max = 128))]
     pub fragment_stop_number: ::std::option::Option<::std::string::String>,
+    /// `StartTimestamp`: a timestamp.
     #[serde(rename = "StartTimestamp", default, skip_serializing_if = "Option::is_none")]
     pub start_timestamp: ::std::option::Option<crate::value::Timestamp>,
+    /// `StopTimestamp`: a timestamp.
     #[serde(rename = "StopTimestamp", default, skip_serializing_if = "Option::is_none")]
     pub stop_timestamp: ::std::option::Option<crate::value::Timestamp>,
+    /// `Status`: one of the values of `RecordingStatus`.
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: ::std::option::Option<RecordingStatus>,
+    /// `DeletionReason`: a string.
     #[serde(rename = "DeletionReason", default, skip_serializing_if = "Option::is_none")]
     pub deletion_reason: ::std::option::Option<::std::string::String>,
+    /// `UnprocessedTranscriptLocation`: a string, 0 to 1024 characters.
     #[serde(
         rename = "UnprocessedTranscriptLocation",
         default,
@@ -487,6 +603,7 @@ pub struct RecordingInfo {
     pub unprocessed_transcript_location: ::std::option::Option<::std::string::String>,
 }
 
+/// 2 allowed values, held by `RecordingInfo`.
 #[derive(
     Debug,
     Clone,
@@ -502,18 +619,23 @@ pub struct RecordingInfo {
 )]
 
 pub enum RecordingStatus {
+    /// The value `AVAILABLE`.
     #[serde(rename = "AVAILABLE")]
     Available,
+    /// The value `DELETED`.
     #[serde(rename = "DELETED")]
     Deleted,
 }
 
+/// A structure of the Connect API, held by `CreateHoursOfOperationOverrideRequest`, `HoursOfOperationOverride`, `UpdateHoursOfOperationOverrideRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RecurrenceConfig {
+    /// `RecurrencePattern`: a `RecurrencePattern` structure. Required.
     #[serde(rename = "RecurrencePattern")]
     pub recurrence_pattern: RecurrencePattern,
 }
 
+/// 3 allowed values, held by `RecurrencePattern`.
 #[derive(
     Debug,
     Clone,
@@ -529,25 +651,34 @@ pub struct RecurrenceConfig {
 )]
 
 pub enum RecurrenceFrequency {
+    /// The value `WEEKLY`.
     #[serde(rename = "WEEKLY")]
     Weekly,
+    /// The value `MONTHLY`.
     #[serde(rename = "MONTHLY")]
     Monthly,
+    /// The value `YEARLY`.
     #[serde(rename = "YEARLY")]
     Yearly,
 }
 
+/// A structure of the Connect API, held by `RecurrenceConfig`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RecurrencePattern {
+    /// `Frequency`: one of the values of `RecurrenceFrequency`. Required.
     #[serde(rename = "Frequency")]
     pub frequency: RecurrenceFrequency,
+    /// `Interval`: an integer, 1 to 6. Required.
     #[serde(rename = "Interval")]
     #[schemars(range(min = 1, max = 6))]
     pub interval: i32,
+    /// `ByMonth`: a list of integers.
     #[serde(rename = "ByMonth", default, skip_serializing_if = "Option::is_none")]
     pub by_month: ::std::option::Option<::std::vec::Vec<i32>>,
+    /// `ByMonthDay`: a list of integers.
     #[serde(rename = "ByMonthDay", default, skip_serializing_if = "Option::is_none")]
     pub by_month_day: ::std::option::Option<::std::vec::Vec<i32>>,
+    /// `ByWeekdayOccurrence`: a list of integers, 0 to 1 items.
     #[serde(
         rename = "ByWeekdayOccurrence",
         default,
@@ -557,23 +688,30 @@ pub struct RecurrencePattern {
     pub by_weekday_occurrence: ::std::option::Option<::std::vec::Vec<i32>>,
 }
 
+/// A structure of the Connect API, held by `CreateContactRequest`, `StartEmailContactRequest`, `StartOutboundVoiceContactRequest` and 4 more.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Reference {
+    /// `Value`: a string, 0 to 4096 characters.
     #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 4096))]
     pub value: ::std::option::Option<::std::string::String>,
+    /// `Type`: one of the values of `ReferenceType`. Required.
     #[serde(rename = "Type")]
     pub r#type: ReferenceType,
+    /// `Status`: one of the values of `ReferenceStatus`.
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: ::std::option::Option<ReferenceStatus>,
+    /// `Arn`: a string, 20 to 256 characters.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 20, max = 256))]
     pub arn: ::std::option::Option<::std::string::String>,
+    /// `StatusReason`: a string, 0 to 100 characters.
     #[serde(rename = "StatusReason", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 100))]
     pub status_reason: ::std::option::Option<::std::string::String>,
 }
 
+/// 6 allowed values, held by `AttachmentReference`, `Reference`.
 #[derive(
     Debug,
     Clone,
@@ -589,44 +727,62 @@ pub struct Reference {
 )]
 
 pub enum ReferenceStatus {
+    /// The value `AVAILABLE`.
     #[serde(rename = "AVAILABLE")]
     Available,
+    /// The value `DELETED`.
     #[serde(rename = "DELETED")]
     Deleted,
+    /// The value `APPROVED`.
     #[serde(rename = "APPROVED")]
     Approved,
+    /// The value `REJECTED`.
     #[serde(rename = "REJECTED")]
     Rejected,
+    /// The value `PROCESSING`.
     #[serde(rename = "PROCESSING")]
     Processing,
+    /// The value `FAILED`.
     #[serde(rename = "FAILED")]
     Failed,
 }
 
+/// A union (exactly one member is set) of the Connect API, held by `ListContactReferencesResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub enum ReferenceSummary {
+    /// `Url`: a `UrlReference` structure.
     #[serde(rename = "Url")]
     Url(UrlReference),
+    /// `Attachment`: a `AttachmentReference` structure.
     #[serde(rename = "Attachment")]
     Attachment(AttachmentReference),
+    /// `EmailMessage`: a `EmailMessageReference` structure.
     #[serde(rename = "EmailMessage")]
     EmailMessage(EmailMessageReference),
+    /// `EmailMessageRedacted`: a `EmailMessageReference` structure.
     #[serde(rename = "EmailMessageRedacted")]
     EmailMessageRedacted(EmailMessageReference),
+    /// `EmailMessagePlainText`: a `EmailMessageReference` structure.
     #[serde(rename = "EmailMessagePlainText")]
     EmailMessagePlainText(EmailMessageReference),
+    /// `EmailMessagePlainTextRedacted`: a `EmailMessageReference` structure.
     #[serde(rename = "EmailMessagePlainTextRedacted")]
     EmailMessagePlainTextRedacted(EmailMessageReference),
+    /// `String`: a `StringReference` structure.
     #[serde(rename = "String")]
     String(StringReference),
+    /// `Number`: a `NumberReference` structure.
     #[serde(rename = "Number")]
     Number(NumberReference),
+    /// `Date`: a `DateReference` structure.
     #[serde(rename = "Date")]
     Date(DateReference),
+    /// `Email`: a `EmailReference` structure.
     #[serde(rename = "Email")]
     Email(EmailReference),
 }
 
+/// 11 allowed values, held by `ListContactReferencesRequest`, `Reference`.
 #[derive(
     Debug,
     Clone,
@@ -642,30 +798,42 @@ pub enum ReferenceSummary {
 )]
 
 pub enum ReferenceType {
+    /// The value `URL`.
     #[serde(rename = "URL")]
     Url,
+    /// The value `ATTACHMENT`.
     #[serde(rename = "ATTACHMENT")]
     Attachment,
+    /// The value `CONTACT_ANALYSIS`.
     #[serde(rename = "CONTACT_ANALYSIS")]
     ContactAnalysis,
+    /// The value `NUMBER`.
     #[serde(rename = "NUMBER")]
     Number,
+    /// The value `STRING`.
     #[serde(rename = "STRING")]
     String,
+    /// The value `DATE`.
     #[serde(rename = "DATE")]
     Date,
+    /// The value `EMAIL`.
     #[serde(rename = "EMAIL")]
     Email,
+    /// The value `EMAIL_MESSAGE`.
     #[serde(rename = "EMAIL_MESSAGE")]
     EmailMessage,
+    /// The value `EMAIL_MESSAGE_PLAIN_TEXT`.
     #[serde(rename = "EMAIL_MESSAGE_PLAIN_TEXT")]
     EmailMessagePlainText,
+    /// The value `EMAIL_MESSAGE_PLAIN_TEXT_REDACTED`.
     #[serde(rename = "EMAIL_MESSAGE_PLAIN_TEXT_REDACTED")]
     EmailMessagePlainTextRedacted,
+    /// The value `EMAIL_MESSAGE_REDACTED`.
     #[serde(rename = "EMAIL_MESSAGE_REDACTED")]
     EmailMessageRedacted,
 }
 
+/// 2 allowed values, held by `CreatePersistentContactAssociationRequest`, `PersistentChat`.
 #[derive(
     Debug,
     Clone,
@@ -681,12 +849,15 @@ pub enum ReferenceType {
 )]
 
 pub enum RehydrationType {
+    /// The value `ENTIRE_PAST_SESSION`.
     #[serde(rename = "ENTIRE_PAST_SESSION")]
     EntirePastSession,
+    /// The value `FROM_SEGMENT`.
     #[serde(rename = "FROM_SEGMENT")]
     FromSegment,
 }
 
+/// The input of the `ReleasePhoneNumber` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ReleasePhoneNumberRequest {
     /// The ID of the phone number to release.
@@ -698,6 +869,7 @@ pub struct ReleasePhoneNumberRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `ReplicateInstance` operation.
 #[derive(Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ReplicateInstanceRequest {
     /// The ID or ARN of the instance to replicate.
@@ -729,17 +901,22 @@ impl ::std::fmt::Debug for ReplicateInstanceRequest {
     }
 }
 
+/// The output of the `ReplicateInstance` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ReplicateInstanceResponse {
+    /// `Id`: a string, 1 to 100 characters.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub id: ::std::option::Option<::std::string::String>,
+    /// `Arn`: a string.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `DescribeInstanceResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ReplicationConfiguration {
+    /// `ReplicationStatusSummaryList`: a list of `ReplicationStatusSummary`, 0 to 11 items.
     #[serde(
         rename = "ReplicationStatusSummaryList",
         default,
@@ -749,9 +926,11 @@ pub struct ReplicationConfiguration {
     pub replication_status_summary_list: ::std::option::Option<
         ::std::vec::Vec<ReplicationStatusSummary>,
     >,
+    /// `SourceRegion`: a string, 8 to 31 characters.
     #[serde(rename = "SourceRegion", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 8, max = 31))]
     pub source_region: ::std::option::Option<::std::string::String>,
+    /// `GlobalSignInEndpoint`: a string, 1 to 128 characters.
     #[serde(
         rename = "GlobalSignInEndpoint",
         default,
@@ -761,17 +940,21 @@ pub struct ReplicationConfiguration {
     pub global_sign_in_endpoint: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `ReplicationConfiguration`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ReplicationStatusSummary {
+    /// `Region`: a string, 8 to 31 characters.
     #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 8, max = 31))]
     pub region: ::std::option::Option<::std::string::String>,
+    /// `ReplicationStatus`: one of the values of `InstanceReplicationStatus`.
     #[serde(
         rename = "ReplicationStatus",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub replication_status: ::std::option::Option<InstanceReplicationStatus>,
+    /// `ReplicationStatusReason`: a string, 0 to 1024 characters.
     #[serde(
         rename = "ReplicationStatusReason",
         default,
@@ -781,24 +964,32 @@ pub struct ReplicationStatusSummary {
     pub replication_status_reason: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `TaskTemplateConstraints`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RequiredFieldInfo {
+    /// `Id`: a `TaskTemplateFieldIdentifier` structure.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: ::std::option::Option<TaskTemplateFieldIdentifier>,
 }
 
+/// The `ResourceConflictException` error (client fault, HTTP 409).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ResourceConflictException {
+    /// `Message`: a string.
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
 }
 
+/// The `ResourceInUseException` error (client fault, HTTP 409).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ResourceInUseException {
+    /// `Message`: a string.
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
+    /// `ResourceType`: one of the values of `ResourceType`.
     #[serde(rename = "ResourceType", default, skip_serializing_if = "Option::is_none")]
     pub resource_type: ::std::option::Option<ResourceType>,
+    /// `ResourceId`: a string.
     #[serde(rename = "ResourceId", default, skip_serializing_if = "Option::is_none")]
     pub resource_id: ::std::option::Option<::std::string::String>,
 }
@@ -811,14 +1002,18 @@ pub struct ResourceNotFoundException {
     pub message: ::std::option::Option<::std::string::String>,
 }
 
+/// The `ResourceNotReadyException` error (client fault, HTTP 409).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ResourceNotReadyException {
+    /// `Message`: a string.
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `SearchResourceTagsRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ResourceTagsSearchCriteria {
+    /// `TagSearchCondition`: a `TagSearchCondition` structure.
     #[serde(
         rename = "TagSearchCondition",
         default,
@@ -827,6 +1022,7 @@ pub struct ResourceTagsSearchCriteria {
     pub tag_search_condition: ::std::option::Option<TagSearchCondition>,
 }
 
+/// 8 allowed values, held by `ResourceInUseException`.
 #[derive(
     Debug,
     Clone,
@@ -842,24 +1038,33 @@ pub struct ResourceTagsSearchCriteria {
 )]
 
 pub enum ResourceType {
+    /// The value `CONTACT`.
     #[serde(rename = "CONTACT")]
     Contact,
+    /// The value `CONTACT_FLOW`.
     #[serde(rename = "CONTACT_FLOW")]
     ContactFlow,
+    /// The value `INSTANCE`.
     #[serde(rename = "INSTANCE")]
     Instance,
+    /// The value `PARTICIPANT`.
     #[serde(rename = "PARTICIPANT")]
     Participant,
+    /// The value `HIERARCHY_LEVEL`.
     #[serde(rename = "HIERARCHY_LEVEL")]
     HierarchyLevel,
+    /// The value `HIERARCHY_GROUP`.
     #[serde(rename = "HIERARCHY_GROUP")]
     HierarchyGroup,
+    /// The value `USER`.
     #[serde(rename = "USER")]
     User,
+    /// The value `PHONE_NUMBER`.
     #[serde(rename = "PHONE_NUMBER")]
     PhoneNumber,
 }
 
+/// 2 allowed values, held by `ParticipantConfiguration`.
 #[derive(
     Debug,
     Clone,
@@ -875,12 +1080,15 @@ pub enum ResourceType {
 )]
 
 pub enum ResponseMode {
+    /// The value `INCREMENTAL`.
     #[serde(rename = "INCREMENTAL")]
     Incremental,
+    /// The value `COMPLETE`.
     #[serde(rename = "COMPLETE")]
     Complete,
 }
 
+/// The input of the `ResumeContactRecording` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ResumeContactRecordingRequest {
     /// The ID of the Amazon Connect instance that handles the contact.
@@ -904,9 +1112,11 @@ pub struct ResumeContactRecordingRequest {
     pub contact_recording_type: ::std::option::Option<ContactRecordingType>,
 }
 
+/// The output of the `ResumeContactRecording` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ResumeContactRecordingResponse {}
 
+/// The input of the `ResumeContact` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ResumeContactRequest {
     /// The ID of the paused contact.
@@ -923,39 +1133,51 @@ pub struct ResumeContactRequest {
     pub contact_flow_id: ::std::option::Option<::std::string::String>,
 }
 
+/// The output of the `ResumeContact` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ResumeContactResponse {}
 
+/// A structure of the Connect API, held by `Contact`, `ContactSearchSummary`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RoutingCriteria {
+    /// `Steps`: a list of `Step`.
     #[serde(rename = "Steps", default, skip_serializing_if = "Option::is_none")]
     pub steps: ::std::option::Option<::std::vec::Vec<Step>>,
+    /// `ActivationTimestamp`: a timestamp.
     #[serde(
         rename = "ActivationTimestamp",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub activation_timestamp: ::std::option::Option<crate::value::Timestamp>,
+    /// `Index`: an integer.
     #[serde(rename = "Index", default, skip_serializing_if = "Option::is_none")]
     pub index: ::std::option::Option<i32>,
 }
 
+/// A structure of the Connect API, held by `UpdateContactRoutingDataRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RoutingCriteriaInput {
+    /// `Steps`: a list of `RoutingCriteriaInputStep`.
     #[serde(rename = "Steps", default, skip_serializing_if = "Option::is_none")]
     pub steps: ::std::option::Option<::std::vec::Vec<RoutingCriteriaInputStep>>,
 }
 
+/// A structure of the Connect API, held by `RoutingCriteriaInput`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RoutingCriteriaInputStep {
+    /// `Expiry`: a `RoutingCriteriaInputStepExpiry` structure.
     #[serde(rename = "Expiry", default, skip_serializing_if = "Option::is_none")]
     pub expiry: ::std::option::Option<RoutingCriteriaInputStepExpiry>,
+    /// `Expression`: a `Expression` structure.
     #[serde(rename = "Expression", default, skip_serializing_if = "Option::is_none")]
     pub expression: ::std::option::Option<Expression>,
 }
 
+/// A structure of the Connect API, held by `RoutingCriteriaInputStep`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RoutingCriteriaInputStepExpiry {
+    /// `DurationInSeconds`: an integer.
     #[serde(
         rename = "DurationInSeconds",
         default,
@@ -964,6 +1186,7 @@ pub struct RoutingCriteriaInputStepExpiry {
     pub duration_in_seconds: ::std::option::Option<i32>,
 }
 
+/// 4 allowed values, held by `Step`.
 #[derive(
     Debug,
     Clone,
@@ -979,94 +1202,115 @@ pub struct RoutingCriteriaInputStepExpiry {
 )]
 
 pub enum RoutingCriteriaStepStatus {
+    /// The value `ACTIVE`.
     #[serde(rename = "ACTIVE")]
     Active,
+    /// The value `INACTIVE`.
     #[serde(rename = "INACTIVE")]
     Inactive,
+    /// The value `JOINED`.
     #[serde(rename = "JOINED")]
     Joined,
+    /// The value `EXPIRED`.
     #[serde(rename = "EXPIRED")]
     Expired,
 }
 
+/// A structure of the Connect API, held by `DescribeRoutingProfileResponse`, `SearchRoutingProfilesResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RoutingProfile {
+    /// `InstanceId`: a string, 1 to 100 characters.
     #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::option::Option<::std::string::String>,
+    /// `Name`: a string, 1 to 127 characters.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 127))]
     pub name: ::std::option::Option<::std::string::String>,
+    /// `RoutingProfileArn`: a string.
     #[serde(
         rename = "RoutingProfileArn",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub routing_profile_arn: ::std::option::Option<::std::string::String>,
+    /// `RoutingProfileId`: a string.
     #[serde(
         rename = "RoutingProfileId",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub routing_profile_id: ::std::option::Option<::std::string::String>,
+    /// `Description`: a string, 1 to 250 characters.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 250))]
     pub description: ::std::option::Option<::std::string::String>,
+    /// `MediaConcurrencies`: a list of `MediaConcurrency`.
     #[serde(
         rename = "MediaConcurrencies",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub media_concurrencies: ::std::option::Option<::std::vec::Vec<MediaConcurrency>>,
+    /// `DefaultOutboundQueueId`: a string.
     #[serde(
         rename = "DefaultOutboundQueueId",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub default_outbound_queue_id: ::std::option::Option<::std::string::String>,
+    /// `Tags`: a map from strings to strings, 1 to 50 entries.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
+    /// `NumberOfAssociatedQueues`: an integer.
     #[serde(
         rename = "NumberOfAssociatedQueues",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub number_of_associated_queues: ::std::option::Option<i64>,
+    /// `NumberOfAssociatedManualAssignmentQueues`: an integer.
     #[serde(
         rename = "NumberOfAssociatedManualAssignmentQueues",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub number_of_associated_manual_assignment_queues: ::std::option::Option<i64>,
+    /// `NumberOfAssociatedUsers`: an integer.
     #[serde(
         rename = "NumberOfAssociatedUsers",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub number_of_associated_users: ::std::option::Option<i64>,
+    /// `AgentAvailabilityTimer`: one of the values of `AgentAvailabilityTimer`.
     #[serde(
         rename = "AgentAvailabilityTimer",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub agent_availability_timer: ::std::option::Option<AgentAvailabilityTimer>,
+    /// `LastModifiedTime`: a timestamp.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
+    /// `LastModifiedRegion`: a string.
     #[serde(
         rename = "LastModifiedRegion",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_region: ::std::option::Option<::std::string::String>,
+    /// `IsDefault`: a boolean.
     #[serde(rename = "IsDefault", default, skip_serializing_if = "Option::is_none")]
     pub is_default: ::std::option::Option<bool>,
+    /// `AssociatedQueueIds`: a list of strings.
     #[serde(
         rename = "AssociatedQueueIds",
         default,
@@ -1075,6 +1319,7 @@ pub struct RoutingProfile {
     pub associated_queue_ids: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
+    /// `AssociatedManualAssignmentQueueIds`: a list of strings.
     #[serde(
         rename = "AssociatedManualAssignmentQueueIds",
         default,
@@ -1085,82 +1330,110 @@ pub struct RoutingProfile {
     >,
 }
 
+/// A structure of the Connect API, held by `AssociateRoutingProfileQueuesRequest`, `CreateRoutingProfileRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RoutingProfileManualAssignmentQueueConfig {
+    /// `QueueReference`: a `RoutingProfileQueueReference` structure. Required.
     #[serde(rename = "QueueReference")]
     pub queue_reference: RoutingProfileQueueReference,
 }
 
+/// A structure of the Connect API, held by `ListRoutingProfileManualAssignmentQueuesResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RoutingProfileManualAssignmentQueueConfigSummary {
+    /// `QueueId`: a string. Required.
     #[serde(rename = "QueueId")]
     pub queue_id: ::std::string::String,
+    /// `QueueArn`: a string. Required.
     #[serde(rename = "QueueArn")]
     pub queue_arn: ::std::string::String,
+    /// `QueueName`: a string, 1 to 256 characters. Required.
     #[serde(rename = "QueueName")]
     #[schemars(length(min = 1, max = 256))]
     pub queue_name: ::std::string::String,
+    /// `Channel`: one of the values of `Channel`. Required.
     #[serde(rename = "Channel")]
     pub channel: Channel,
 }
 
+/// A structure of the Connect API, held by `AssociateRoutingProfileQueuesRequest`, `CreateRoutingProfileRequest`, `UpdateRoutingProfileQueuesRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RoutingProfileQueueConfig {
+    /// `QueueReference`: a `RoutingProfileQueueReference` structure. Required.
     #[serde(rename = "QueueReference")]
     pub queue_reference: RoutingProfileQueueReference,
+    /// `Priority`: an integer, 1 to 99. Required.
     #[serde(rename = "Priority")]
     #[schemars(range(min = 1, max = 99))]
     pub priority: i32,
+    /// `Delay`: an integer, 0 to 9999. Required.
     #[serde(rename = "Delay")]
     #[schemars(range(min = 0, max = 9999))]
     pub delay: i32,
 }
 
+/// A structure of the Connect API, held by `ListRoutingProfileQueuesResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RoutingProfileQueueConfigSummary {
+    /// `QueueId`: a string. Required.
     #[serde(rename = "QueueId")]
     pub queue_id: ::std::string::String,
+    /// `QueueArn`: a string. Required.
     #[serde(rename = "QueueArn")]
     pub queue_arn: ::std::string::String,
+    /// `QueueName`: a string, 1 to 256 characters. Required.
     #[serde(rename = "QueueName")]
     #[schemars(length(min = 1, max = 256))]
     pub queue_name: ::std::string::String,
+    /// `Priority`: an integer, 1 to 99. Required.
     #[serde(rename = "Priority")]
     #[schemars(range(min = 1, max = 99))]
     pub priority: i32,
+    /// `Delay`: an integer, 0 to 9999. Required.
     #[serde(rename = "Delay")]
     #[schemars(range(min = 0, max = 9999))]
     pub delay: i32,
+    /// `Channel`: one of the values of `Channel`. Required.
     #[serde(rename = "Channel")]
     pub channel: Channel,
 }
 
+/// A structure of the Connect API, held by `DisassociateRoutingProfileQueuesRequest`, `RoutingProfileManualAssignmentQueueConfig`, `RoutingProfileQueueConfig`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RoutingProfileQueueReference {
+    /// `QueueId`: a string. Required.
     #[serde(rename = "QueueId")]
     pub queue_id: ::std::string::String,
+    /// `Channel`: one of the values of `Channel`. Required.
     #[serde(rename = "Channel")]
     pub channel: Channel,
 }
 
+/// A structure of the Connect API, held by `Dimensions`, `UserData`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RoutingProfileReference {
+    /// `Id`: a string.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// `Arn`: a string.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `RoutingProfileSearchCriteria`, `SearchRoutingProfilesRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RoutingProfileSearchCriteria {
+    /// `OrConditions`: a list of `RoutingProfileSearchCriteria`.
     #[serde(rename = "OrConditions", default, skip_serializing_if = "Option::is_none")]
     pub or_conditions: ::std::option::Option<
         ::std::vec::Vec<RoutingProfileSearchCriteria>,
     >,
+    /// `AndConditions`: a list of `RoutingProfileSearchCriteria`.
     #[serde(rename = "AndConditions", default, skip_serializing_if = "Option::is_none")]
     pub and_conditions: ::std::option::Option<
         ::std::vec::Vec<RoutingProfileSearchCriteria>,
     >,
+    /// `StringCondition`: a `StringCondition` structure.
     #[serde(
         rename = "StringCondition",
         default,
@@ -1169,27 +1442,35 @@ pub struct RoutingProfileSearchCriteria {
     pub string_condition: ::std::option::Option<StringCondition>,
 }
 
+/// A structure of the Connect API, held by `SearchRoutingProfilesRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RoutingProfileSearchFilter {
+    /// `TagFilter`: a `ControlPlaneTagFilter` structure.
     #[serde(rename = "TagFilter", default, skip_serializing_if = "Option::is_none")]
     pub tag_filter: ::std::option::Option<ControlPlaneTagFilter>,
 }
 
+/// A structure of the Connect API, held by `ListRoutingProfilesResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RoutingProfileSummary {
+    /// `Id`: a string.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// `Arn`: a string.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
+    /// `Name`: a string, 1 to 127 characters.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 127))]
     pub name: ::std::option::Option<::std::string::String>,
+    /// `LastModifiedTime`: a timestamp.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
+    /// `LastModifiedRegion`: a string.
     #[serde(
         rename = "LastModifiedRegion",
         default,
@@ -1198,30 +1479,42 @@ pub struct RoutingProfileSummary {
     pub last_modified_region: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `DescribeRuleResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Rule {
+    /// `Name`: a string, 1 to 200 characters. Required.
     #[serde(rename = "Name")]
     #[schemars(length(min = 1, max = 200))]
     pub name: ::std::string::String,
+    /// `RuleId`: a string, 1 to 256 characters. Required.
     #[serde(rename = "RuleId")]
     #[schemars(length(min = 1, max = 256))]
     pub rule_id: ::std::string::String,
+    /// `RuleArn`: a string. Required.
     #[serde(rename = "RuleArn")]
     pub rule_arn: ::std::string::String,
+    /// `TriggerEventSource`: a `RuleTriggerEventSource` structure. Required.
     #[serde(rename = "TriggerEventSource")]
     pub trigger_event_source: RuleTriggerEventSource,
+    /// `Function`: a string. Required.
     #[serde(rename = "Function")]
     pub function: ::std::string::String,
+    /// `Actions`: a list of `RuleAction`. Required.
     #[serde(rename = "Actions")]
     pub actions: ::std::vec::Vec<RuleAction>,
+    /// `PublishStatus`: one of the values of `RulePublishStatus`. Required.
     #[serde(rename = "PublishStatus")]
     pub publish_status: RulePublishStatus,
+    /// `CreatedTime`: a timestamp. Required.
     #[serde(rename = "CreatedTime")]
     pub created_time: crate::value::Timestamp,
+    /// `LastUpdatedTime`: a timestamp. Required.
     #[serde(rename = "LastUpdatedTime")]
     pub last_updated_time: crate::value::Timestamp,
+    /// `LastUpdatedBy`: a string. Required.
     #[serde(rename = "LastUpdatedBy")]
     pub last_updated_by: ::std::string::String,
+    /// `Tags`: a map from strings to strings, 1 to 50 entries.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
@@ -1229,18 +1522,23 @@ pub struct Rule {
     >,
 }
 
+/// A structure of the Connect API, held by `CreateRuleRequest`, `Rule`, `UpdateRuleRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RuleAction {
+    /// `ActionType`: one of the values of `ActionType`. Required.
     #[serde(rename = "ActionType")]
     pub action_type: ActionType,
+    /// `TaskAction`: a `TaskActionDefinition` structure.
     #[serde(rename = "TaskAction", default, skip_serializing_if = "Option::is_none")]
     pub task_action: ::std::option::Option<TaskActionDefinition>,
+    /// `EventBridgeAction`: a `EventBridgeActionDefinition` structure.
     #[serde(
         rename = "EventBridgeAction",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub event_bridge_action: ::std::option::Option<EventBridgeActionDefinition>,
+    /// `AssignContactCategoryAction`: a `AssignContactCategoryActionDefinition` structure.
     #[serde(
         rename = "AssignContactCategoryAction",
         default,
@@ -1249,6 +1547,7 @@ pub struct RuleAction {
     pub assign_contact_category_action: ::std::option::Option<
         AssignContactCategoryActionDefinition,
     >,
+    /// `SendNotificationAction`: a `SendNotificationActionDefinition` structure.
     #[serde(
         rename = "SendNotificationAction",
         default,
@@ -1257,24 +1556,28 @@ pub struct RuleAction {
     pub send_notification_action: ::std::option::Option<
         SendNotificationActionDefinition,
     >,
+    /// `CreateCaseAction`: a `CreateCaseActionDefinition` structure.
     #[serde(
         rename = "CreateCaseAction",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub create_case_action: ::std::option::Option<CreateCaseActionDefinition>,
+    /// `UpdateCaseAction`: a `UpdateCaseActionDefinition` structure.
     #[serde(
         rename = "UpdateCaseAction",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub update_case_action: ::std::option::Option<UpdateCaseActionDefinition>,
+    /// `AssignSlaAction`: a `AssignSlaActionDefinition` structure.
     #[serde(
         rename = "AssignSlaAction",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub assign_sla_action: ::std::option::Option<AssignSlaActionDefinition>,
+    /// `EndAssociatedTasksAction`: a `EndAssociatedTasksActionDefinition` structure.
     #[serde(
         rename = "EndAssociatedTasksAction",
         default,
@@ -1283,6 +1586,7 @@ pub struct RuleAction {
     pub end_associated_tasks_action: ::std::option::Option<
         EndAssociatedTasksActionDefinition,
     >,
+    /// `SubmitAutoEvaluationAction`: a `SubmitAutoEvaluationActionDefinition` structure.
     #[serde(
         rename = "SubmitAutoEvaluationAction",
         default,
@@ -1293,6 +1597,7 @@ pub struct RuleAction {
     >,
 }
 
+/// 2 allowed values, held by `CreateRuleRequest`, `ListRulesRequest`, `Rule` and 2 more.
 #[derive(
     Debug,
     Clone,
@@ -1308,38 +1613,52 @@ pub struct RuleAction {
 )]
 
 pub enum RulePublishStatus {
+    /// The value `DRAFT`.
     #[serde(rename = "DRAFT")]
     Draft,
+    /// The value `PUBLISHED`.
     #[serde(rename = "PUBLISHED")]
     Published,
 }
 
+/// A structure of the Connect API, held by `ListRulesResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RuleSummary {
+    /// `Name`: a string, 1 to 200 characters. Required.
     #[serde(rename = "Name")]
     #[schemars(length(min = 1, max = 200))]
     pub name: ::std::string::String,
+    /// `RuleId`: a string, 1 to 256 characters. Required.
     #[serde(rename = "RuleId")]
     #[schemars(length(min = 1, max = 256))]
     pub rule_id: ::std::string::String,
+    /// `RuleArn`: a string. Required.
     #[serde(rename = "RuleArn")]
     pub rule_arn: ::std::string::String,
+    /// `EventSourceName`: one of the values of `EventSourceName`. Required.
     #[serde(rename = "EventSourceName")]
     pub event_source_name: EventSourceName,
+    /// `PublishStatus`: one of the values of `RulePublishStatus`. Required.
     #[serde(rename = "PublishStatus")]
     pub publish_status: RulePublishStatus,
+    /// `ActionSummaries`: a list of `ActionSummary`. Required.
     #[serde(rename = "ActionSummaries")]
     pub action_summaries: ::std::vec::Vec<ActionSummary>,
+    /// `CreatedTime`: a timestamp. Required.
     #[serde(rename = "CreatedTime")]
     pub created_time: crate::value::Timestamp,
+    /// `LastUpdatedTime`: a timestamp. Required.
     #[serde(rename = "LastUpdatedTime")]
     pub last_updated_time: crate::value::Timestamp,
 }
 
+/// A structure of the Connect API, held by `CreateRuleRequest`, `Rule`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RuleTriggerEventSource {
+    /// `EventSourceName`: one of the values of `EventSourceName`. Required.
     #[serde(rename = "EventSourceName")]
     pub event_source_name: EventSourceName,
+    /// `IntegrationAssociationId`: a string, 1 to 200 characters.
     #[serde(
         rename = "IntegrationAssociationId",
         default,

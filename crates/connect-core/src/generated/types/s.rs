@@ -7,14 +7,18 @@ use super::*;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+/// A structure of the Connect API, held by `InstanceStorageConfig`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct S3Config {
+    /// `BucketName`: a string, 1 to 128 characters. Required.
     #[serde(rename = "BucketName")]
     #[schemars(length(min = 1, max = 128))]
     pub bucket_name: ::std::string::String,
+    /// `BucketPrefix`: a string, 1 to 128 characters. Required.
     #[serde(rename = "BucketPrefix")]
     #[schemars(length(min = 1, max = 128))]
     pub bucket_prefix: ::std::string::String,
+    /// `EncryptionConfig`: a `EncryptionConfig` structure.
     #[serde(
         rename = "EncryptionConfig",
         default,
@@ -23,6 +27,7 @@ pub struct S3Config {
     pub encryption_config: ::std::option::Option<EncryptionConfig>,
 }
 
+/// 1 allowed values, held by `ParticipantCapabilities`.
 #[derive(
     Debug,
     Clone,
@@ -38,10 +43,12 @@ pub struct S3Config {
 )]
 
 pub enum ScreenShareCapability {
+    /// The value `SEND`.
     #[serde(rename = "SEND")]
     Send,
 }
 
+/// The input of the `SearchAgentStatuses` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchAgentStatusesRequest {
     /// The ID of the Amazon Connect instance whose agent statuses to search.
@@ -64,13 +71,17 @@ pub struct SearchAgentStatusesRequest {
     pub search_criteria: ::std::option::Option<AgentStatusSearchCriteria>,
 }
 
+/// The output of the `SearchAgentStatuses` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchAgentStatusesResponse {
+    /// `AgentStatuses`: a list of `AgentStatus`.
     #[serde(rename = "AgentStatuses", default, skip_serializing_if = "Option::is_none")]
     pub agent_statuses: ::std::option::Option<::std::vec::Vec<AgentStatus>>,
+    /// `NextToken`: a string, 1 to 2500 characters.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 2500))]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// `ApproximateTotalCount`: an integer.
     #[serde(
         rename = "ApproximateTotalCount",
         default,
@@ -79,6 +90,7 @@ pub struct SearchAgentStatusesResponse {
     pub approximate_total_count: ::std::option::Option<i64>,
 }
 
+/// The input of the `SearchAvailablePhoneNumbers` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchAvailablePhoneNumbersRequest {
     /// The ARN of the instance or traffic distribution group the number would be claimed for; give this or InstanceId.
@@ -111,11 +123,14 @@ pub struct SearchAvailablePhoneNumbersRequest {
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The output of the `SearchAvailablePhoneNumbers` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchAvailablePhoneNumbersResponse {
+    /// `NextToken`: a string, 1 to 100000 characters.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100000))]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// `AvailableNumbersList`: a list of `AvailableNumberSummary`.
     #[serde(
         rename = "AvailableNumbersList",
         default,
@@ -126,6 +141,7 @@ pub struct SearchAvailablePhoneNumbersResponse {
     >,
 }
 
+/// The input of the `SearchContactEvaluations` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchContactEvaluationsRequest {
     /// The ID of the Amazon Connect instance whose contact evaluations to search.
@@ -147,8 +163,10 @@ pub struct SearchContactEvaluationsRequest {
     pub search_filter: ::std::option::Option<EvaluationSearchFilter>,
 }
 
+/// The output of the `SearchContactEvaluations` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchContactEvaluationsResponse {
+    /// `EvaluationSearchSummaryList`: a list of `EvaluationSearchSummary`.
     #[serde(
         rename = "EvaluationSearchSummaryList",
         default,
@@ -157,8 +175,10 @@ pub struct SearchContactEvaluationsResponse {
     pub evaluation_search_summary_list: ::std::option::Option<
         ::std::vec::Vec<EvaluationSearchSummary>,
     >,
+    /// `NextToken`: a string.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// `ApproximateTotalCount`: an integer.
     #[serde(
         rename = "ApproximateTotalCount",
         default,
@@ -167,6 +187,7 @@ pub struct SearchContactEvaluationsResponse {
     pub approximate_total_count: ::std::option::Option<i64>,
 }
 
+/// The input of the `SearchContactFlowModules` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchContactFlowModulesRequest {
     /// The ID of the Amazon Connect instance whose flow modules to search.
@@ -189,17 +210,21 @@ pub struct SearchContactFlowModulesRequest {
     pub search_criteria: ::std::option::Option<ContactFlowModuleSearchCriteria>,
 }
 
+/// The output of the `SearchContactFlowModules` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchContactFlowModulesResponse {
+    /// `ContactFlowModules`: a list of `ContactFlowModule`.
     #[serde(
         rename = "ContactFlowModules",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub contact_flow_modules: ::std::option::Option<::std::vec::Vec<ContactFlowModule>>,
+    /// `NextToken`: a string, 1 to 2500 characters.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 2500))]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// `ApproximateTotalCount`: an integer.
     #[serde(
         rename = "ApproximateTotalCount",
         default,
@@ -208,6 +233,7 @@ pub struct SearchContactFlowModulesResponse {
     pub approximate_total_count: ::std::option::Option<i64>,
 }
 
+/// The input of the `SearchContactFlows` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchContactFlowsRequest {
     /// The ID of the Amazon Connect instance whose flows to search.
@@ -230,13 +256,17 @@ pub struct SearchContactFlowsRequest {
     pub search_criteria: ::std::option::Option<ContactFlowSearchCriteria>,
 }
 
+/// The output of the `SearchContactFlows` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchContactFlowsResponse {
+    /// `ContactFlows`: a list of `ContactFlow`.
     #[serde(rename = "ContactFlows", default, skip_serializing_if = "Option::is_none")]
     pub contact_flows: ::std::option::Option<::std::vec::Vec<ContactFlow>>,
+    /// `NextToken`: a string, 1 to 2500 characters.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 2500))]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// `ApproximateTotalCount`: an integer.
     #[serde(
         rename = "ApproximateTotalCount",
         default,
@@ -245,18 +275,24 @@ pub struct SearchContactFlowsResponse {
     pub approximate_total_count: ::std::option::Option<i64>,
 }
 
+/// A structure of the Connect API, held by `SearchCriteria`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchContactsAdditionalTimeRange {
+    /// `Criteria`: a list of `SearchContactsAdditionalTimeRangeCriteria`. Required.
     #[serde(rename = "Criteria")]
     pub criteria: ::std::vec::Vec<SearchContactsAdditionalTimeRangeCriteria>,
+    /// `MatchType`: one of the values of `SearchContactsMatchType`. Required.
     #[serde(rename = "MatchType")]
     pub match_type: SearchContactsMatchType,
 }
 
+/// A structure of the Connect API, held by `SearchContactsAdditionalTimeRange`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchContactsAdditionalTimeRangeCriteria {
+    /// `TimeRange`: a `SearchContactsTimeRange` structure.
     #[serde(rename = "TimeRange", default, skip_serializing_if = "Option::is_none")]
     pub time_range: ::std::option::Option<SearchContactsTimeRange>,
+    /// `TimestampCondition`: a `SearchContactsTimestampCondition` structure.
     #[serde(
         rename = "TimestampCondition",
         default,
@@ -265,6 +301,7 @@ pub struct SearchContactsAdditionalTimeRangeCriteria {
     pub timestamp_condition: ::std::option::Option<SearchContactsTimestampCondition>,
 }
 
+/// 4 allowed values, held by `NameCriteria`, `SearchContactsAdditionalTimeRange`, `SearchableAgentCriteriaStep` and 4 more.
 #[derive(
     Debug,
     Clone,
@@ -280,16 +317,21 @@ pub struct SearchContactsAdditionalTimeRangeCriteria {
 )]
 
 pub enum SearchContactsMatchType {
+    /// The value `MATCH_ALL`.
     #[serde(rename = "MATCH_ALL")]
     MatchAll,
+    /// The value `MATCH_ANY`.
     #[serde(rename = "MATCH_ANY")]
     MatchAny,
+    /// The value `MATCH_EXACT`.
     #[serde(rename = "MATCH_EXACT")]
     MatchExact,
+    /// The value `MATCH_NONE`.
     #[serde(rename = "MATCH_NONE")]
     MatchNone,
 }
 
+/// The input of the `SearchContacts` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchContactsRequest {
     /// The ID of the Amazon Connect instance whose contacts to search.
@@ -315,27 +357,36 @@ pub struct SearchContactsRequest {
     pub sort: ::std::option::Option<Sort>,
 }
 
+/// The output of the `SearchContacts` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchContactsResponse {
+    /// `Contacts`: a list of `ContactSearchSummary`. Required.
     #[serde(rename = "Contacts")]
     pub contacts: ::std::vec::Vec<ContactSearchSummary>,
+    /// `NextToken`: a string, 1 to 100000 characters.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100000))]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// `TotalCount`: an integer.
     #[serde(rename = "TotalCount", default, skip_serializing_if = "Option::is_none")]
     pub total_count: ::std::option::Option<i64>,
 }
 
+/// A structure of the Connect API, held by `SearchContactsAdditionalTimeRangeCriteria`, `SearchContactsRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchContactsTimeRange {
+    /// `Type`: one of the values of `SearchContactsTimeRangeType`. Required.
     #[serde(rename = "Type")]
     pub r#type: SearchContactsTimeRangeType,
+    /// `StartTime`: a timestamp. Required.
     #[serde(rename = "StartTime")]
     pub start_time: crate::value::Timestamp,
+    /// `EndTime`: a timestamp. Required.
     #[serde(rename = "EndTime")]
     pub end_time: crate::value::Timestamp,
 }
 
+/// 1 allowed values, held by `SearchContactsTimestampCondition`.
 #[derive(
     Debug,
     Clone,
@@ -351,10 +402,12 @@ pub struct SearchContactsTimeRange {
 )]
 
 pub enum SearchContactsTimeRangeConditionType {
+    /// The value `NOT_EXISTS`.
     #[serde(rename = "NOT_EXISTS")]
     NotExists,
 }
 
+/// 5 allowed values, held by `SearchContactsTimeRange`, `SearchContactsTimestampCondition`.
 #[derive(
     Debug,
     Clone,
@@ -370,47 +423,62 @@ pub enum SearchContactsTimeRangeConditionType {
 )]
 
 pub enum SearchContactsTimeRangeType {
+    /// The value `INITIATION_TIMESTAMP`.
     #[serde(rename = "INITIATION_TIMESTAMP")]
     InitiationTimestamp,
+    /// The value `SCHEDULED_TIMESTAMP`.
     #[serde(rename = "SCHEDULED_TIMESTAMP")]
     ScheduledTimestamp,
+    /// The value `CONNECTED_TO_AGENT_TIMESTAMP`.
     #[serde(rename = "CONNECTED_TO_AGENT_TIMESTAMP")]
     ConnectedToAgentTimestamp,
+    /// The value `DISCONNECT_TIMESTAMP`.
     #[serde(rename = "DISCONNECT_TIMESTAMP")]
     DisconnectTimestamp,
+    /// The value `ENQUEUE_TIMESTAMP`.
     #[serde(rename = "ENQUEUE_TIMESTAMP")]
     EnqueueTimestamp,
 }
 
+/// A structure of the Connect API, held by `SearchContactsAdditionalTimeRangeCriteria`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchContactsTimestampCondition {
+    /// `Type`: one of the values of `SearchContactsTimeRangeType`. Required.
     #[serde(rename = "Type")]
     pub r#type: SearchContactsTimeRangeType,
+    /// `ConditionType`: one of the values of `SearchContactsTimeRangeConditionType`. Required.
     #[serde(rename = "ConditionType")]
     pub condition_type: SearchContactsTimeRangeConditionType,
 }
 
+/// A structure of the Connect API, held by `SearchContactsRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchCriteria {
+    /// `Name`: a `NameCriteria` structure.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: ::std::option::Option<NameCriteria>,
+    /// `AgentIds`: a list of strings, 0 to 100 items.
     #[serde(rename = "AgentIds", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 100))]
     pub agent_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `AgentHierarchyGroups`: a `AgentHierarchyGroups` structure.
     #[serde(
         rename = "AgentHierarchyGroups",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub agent_hierarchy_groups: ::std::option::Option<AgentHierarchyGroups>,
+    /// `Channels`: a list of `Channel`.
     #[serde(rename = "Channels", default, skip_serializing_if = "Option::is_none")]
     pub channels: ::std::option::Option<::std::vec::Vec<Channel>>,
+    /// `ContactAnalysis`: a `ContactAnalysis` structure.
     #[serde(
         rename = "ContactAnalysis",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub contact_analysis: ::std::option::Option<ContactAnalysis>,
+    /// `InitiationMethods`: a list of `ContactInitiationMethod`.
     #[serde(
         rename = "InitiationMethods",
         default,
@@ -419,21 +487,25 @@ pub struct SearchCriteria {
     pub initiation_methods: ::std::option::Option<
         ::std::vec::Vec<ContactInitiationMethod>,
     >,
+    /// `QueueIds`: a list of strings, 0 to 100 items.
     #[serde(rename = "QueueIds", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 100))]
     pub queue_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `RoutingCriteria`: a `SearchableRoutingCriteria` structure.
     #[serde(
         rename = "RoutingCriteria",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub routing_criteria: ::std::option::Option<SearchableRoutingCriteria>,
+    /// `AdditionalTimeRange`: a `SearchContactsAdditionalTimeRange` structure.
     #[serde(
         rename = "AdditionalTimeRange",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub additional_time_range: ::std::option::Option<SearchContactsAdditionalTimeRange>,
+    /// `SearchableContactAttributes`: a `SearchableContactAttributes` structure.
     #[serde(
         rename = "SearchableContactAttributes",
         default,
@@ -442,6 +514,7 @@ pub struct SearchCriteria {
     pub searchable_contact_attributes: ::std::option::Option<
         SearchableContactAttributes,
     >,
+    /// `SearchableSegmentAttributes`: a `SearchableSegmentAttributes` structure.
     #[serde(
         rename = "SearchableSegmentAttributes",
         default,
@@ -450,12 +523,15 @@ pub struct SearchCriteria {
     pub searchable_segment_attributes: ::std::option::Option<
         SearchableSegmentAttributes,
     >,
+    /// `ActiveRegions`: a list of strings.
     #[serde(rename = "ActiveRegions", default, skip_serializing_if = "Option::is_none")]
     pub active_regions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `ContactTags`: a `ControlPlaneTagFilter` structure.
     #[serde(rename = "ContactTags", default, skip_serializing_if = "Option::is_none")]
     pub contact_tags: ::std::option::Option<ControlPlaneTagFilter>,
 }
 
+/// The input of the `SearchDataTables` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchDataTablesRequest {
     /// The ID of the Amazon Connect instance whose data tables to search.
@@ -477,12 +553,16 @@ pub struct SearchDataTablesRequest {
     pub search_criteria: ::std::option::Option<DataTableSearchCriteria>,
 }
 
+/// The output of the `SearchDataTables` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchDataTablesResponse {
+    /// `DataTables`: a list of `DataTable`.
     #[serde(rename = "DataTables", default, skip_serializing_if = "Option::is_none")]
     pub data_tables: ::std::option::Option<::std::vec::Vec<DataTable>>,
+    /// `NextToken`: a string.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// `ApproximateTotalCount`: an integer.
     #[serde(
         rename = "ApproximateTotalCount",
         default,
@@ -491,6 +571,7 @@ pub struct SearchDataTablesResponse {
     pub approximate_total_count: ::std::option::Option<i64>,
 }
 
+/// The input of the `SearchEmailAddresses` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchEmailAddressesRequest {
     /// The ID of the Amazon Connect instance whose email addresses to search.
@@ -513,12 +594,16 @@ pub struct SearchEmailAddressesRequest {
     pub search_filter: ::std::option::Option<EmailAddressSearchFilter>,
 }
 
+/// The output of the `SearchEmailAddresses` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchEmailAddressesResponse {
+    /// `NextToken`: a string.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// `EmailAddresses`: a list of `EmailAddressMetadata`.
     #[serde(rename = "EmailAddresses", default, skip_serializing_if = "Option::is_none")]
     pub email_addresses: ::std::option::Option<::std::vec::Vec<EmailAddressMetadata>>,
+    /// `ApproximateTotalCount`: an integer.
     #[serde(
         rename = "ApproximateTotalCount",
         default,
@@ -527,6 +612,7 @@ pub struct SearchEmailAddressesResponse {
     pub approximate_total_count: ::std::option::Option<i64>,
 }
 
+/// The input of the `SearchEvaluationForms` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchEvaluationFormsRequest {
     /// The ID of the Amazon Connect instance whose evaluation forms to search.
@@ -548,8 +634,10 @@ pub struct SearchEvaluationFormsRequest {
     pub search_filter: ::std::option::Option<EvaluationFormSearchFilter>,
 }
 
+/// The output of the `SearchEvaluationForms` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchEvaluationFormsResponse {
+    /// `EvaluationFormSearchSummaryList`: a list of `EvaluationFormSearchSummary`.
     #[serde(
         rename = "EvaluationFormSearchSummaryList",
         default,
@@ -558,8 +646,10 @@ pub struct SearchEvaluationFormsResponse {
     pub evaluation_form_search_summary_list: ::std::option::Option<
         ::std::vec::Vec<EvaluationFormSearchSummary>,
     >,
+    /// `NextToken`: a string.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// `ApproximateTotalCount`: an integer.
     #[serde(
         rename = "ApproximateTotalCount",
         default,
@@ -568,6 +658,7 @@ pub struct SearchEvaluationFormsResponse {
     pub approximate_total_count: ::std::option::Option<i64>,
 }
 
+/// The input of the `SearchHoursOfOperationOverrides` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchHoursOfOperationOverridesRequest {
     /// The ID of the Amazon Connect instance whose hours of operation overrides to search.
@@ -590,8 +681,10 @@ pub struct SearchHoursOfOperationOverridesRequest {
     pub search_criteria: ::std::option::Option<HoursOfOperationOverrideSearchCriteria>,
 }
 
+/// The output of the `SearchHoursOfOperationOverrides` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchHoursOfOperationOverridesResponse {
+    /// `HoursOfOperationOverrides`: a list of `HoursOfOperationOverride`.
     #[serde(
         rename = "HoursOfOperationOverrides",
         default,
@@ -600,9 +693,11 @@ pub struct SearchHoursOfOperationOverridesResponse {
     pub hours_of_operation_overrides: ::std::option::Option<
         ::std::vec::Vec<HoursOfOperationOverride>,
     >,
+    /// `NextToken`: a string, 1 to 2500 characters.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 2500))]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// `ApproximateTotalCount`: an integer.
     #[serde(
         rename = "ApproximateTotalCount",
         default,
@@ -611,6 +706,7 @@ pub struct SearchHoursOfOperationOverridesResponse {
     pub approximate_total_count: ::std::option::Option<i64>,
 }
 
+/// The input of the `SearchHoursOfOperations` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchHoursOfOperationsRequest {
     /// The ID of the Amazon Connect instance whose hours of operation to search.
@@ -633,17 +729,21 @@ pub struct SearchHoursOfOperationsRequest {
     pub search_criteria: ::std::option::Option<HoursOfOperationSearchCriteria>,
 }
 
+/// The output of the `SearchHoursOfOperations` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchHoursOfOperationsResponse {
+    /// `HoursOfOperations`: a list of `HoursOfOperation`.
     #[serde(
         rename = "HoursOfOperations",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub hours_of_operations: ::std::option::Option<::std::vec::Vec<HoursOfOperation>>,
+    /// `NextToken`: a string, 1 to 2500 characters.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 2500))]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// `ApproximateTotalCount`: an integer.
     #[serde(
         rename = "ApproximateTotalCount",
         default,
@@ -652,6 +752,7 @@ pub struct SearchHoursOfOperationsResponse {
     pub approximate_total_count: ::std::option::Option<i64>,
 }
 
+/// The input of the `SearchNotifications` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchNotificationsRequest {
     /// The ID of the Amazon Connect instance whose notifications to search.
@@ -673,12 +774,16 @@ pub struct SearchNotificationsRequest {
     pub search_criteria: ::std::option::Option<NotificationSearchCriteria>,
 }
 
+/// The output of the `SearchNotifications` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchNotificationsResponse {
+    /// `Notifications`: a list of `NotificationSearchSummary`.
     #[serde(rename = "Notifications", default, skip_serializing_if = "Option::is_none")]
     pub notifications: ::std::option::Option<::std::vec::Vec<NotificationSearchSummary>>,
+    /// `NextToken`: a string.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// `ApproximateTotalCount`: an integer.
     #[serde(
         rename = "ApproximateTotalCount",
         default,
@@ -687,6 +792,7 @@ pub struct SearchNotificationsResponse {
     pub approximate_total_count: ::std::option::Option<i64>,
 }
 
+/// The input of the `SearchPredefinedAttributes` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchPredefinedAttributesRequest {
     /// The ID of the Amazon Connect instance whose predefined attributes to search.
@@ -706,8 +812,10 @@ pub struct SearchPredefinedAttributesRequest {
     pub search_criteria: ::std::option::Option<PredefinedAttributeSearchCriteria>,
 }
 
+/// The output of the `SearchPredefinedAttributes` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchPredefinedAttributesResponse {
+    /// `PredefinedAttributes`: a list of `PredefinedAttribute`.
     #[serde(
         rename = "PredefinedAttributes",
         default,
@@ -716,9 +824,11 @@ pub struct SearchPredefinedAttributesResponse {
     pub predefined_attributes: ::std::option::Option<
         ::std::vec::Vec<PredefinedAttribute>,
     >,
+    /// `NextToken`: a string, 1 to 2500 characters.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 2500))]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// `ApproximateTotalCount`: an integer.
     #[serde(
         rename = "ApproximateTotalCount",
         default,
@@ -727,6 +837,7 @@ pub struct SearchPredefinedAttributesResponse {
     pub approximate_total_count: ::std::option::Option<i64>,
 }
 
+/// The input of the `SearchPrompts` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchPromptsRequest {
     /// The ID of the Amazon Connect instance whose prompts to search.
@@ -749,13 +860,17 @@ pub struct SearchPromptsRequest {
     pub search_criteria: ::std::option::Option<PromptSearchCriteria>,
 }
 
+/// The output of the `SearchPrompts` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchPromptsResponse {
+    /// `Prompts`: a list of `Prompt`.
     #[serde(rename = "Prompts", default, skip_serializing_if = "Option::is_none")]
     pub prompts: ::std::option::Option<::std::vec::Vec<Prompt>>,
+    /// `NextToken`: a string, 1 to 2500 characters.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 2500))]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// `ApproximateTotalCount`: an integer.
     #[serde(
         rename = "ApproximateTotalCount",
         default,
@@ -764,6 +879,7 @@ pub struct SearchPromptsResponse {
     pub approximate_total_count: ::std::option::Option<i64>,
 }
 
+/// The input of the `SearchQueues` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchQueuesRequest {
     /// The ID of the Amazon Connect instance whose queues to search.
@@ -786,13 +902,17 @@ pub struct SearchQueuesRequest {
     pub search_criteria: ::std::option::Option<QueueSearchCriteria>,
 }
 
+/// The output of the `SearchQueues` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchQueuesResponse {
+    /// `Queues`: a list of `Queue`.
     #[serde(rename = "Queues", default, skip_serializing_if = "Option::is_none")]
     pub queues: ::std::option::Option<::std::vec::Vec<Queue>>,
+    /// `NextToken`: a string, 1 to 2500 characters.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 2500))]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// `ApproximateTotalCount`: an integer.
     #[serde(
         rename = "ApproximateTotalCount",
         default,
@@ -801,6 +921,7 @@ pub struct SearchQueuesResponse {
     pub approximate_total_count: ::std::option::Option<i64>,
 }
 
+/// The input of the `SearchQuickConnects` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchQuickConnectsRequest {
     /// The ID of the Amazon Connect instance whose quick connects to search.
@@ -823,13 +944,17 @@ pub struct SearchQuickConnectsRequest {
     pub search_criteria: ::std::option::Option<QuickConnectSearchCriteria>,
 }
 
+/// The output of the `SearchQuickConnects` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchQuickConnectsResponse {
+    /// `QuickConnects`: a list of `QuickConnect`.
     #[serde(rename = "QuickConnects", default, skip_serializing_if = "Option::is_none")]
     pub quick_connects: ::std::option::Option<::std::vec::Vec<QuickConnect>>,
+    /// `NextToken`: a string, 1 to 2500 characters.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 2500))]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// `ApproximateTotalCount`: an integer.
     #[serde(
         rename = "ApproximateTotalCount",
         default,
@@ -838,6 +963,7 @@ pub struct SearchQuickConnectsResponse {
     pub approximate_total_count: ::std::option::Option<i64>,
 }
 
+/// The input of the `SearchResourceTags` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchResourceTagsRequest {
     /// The ID or ARN of the Amazon Connect instance whose resources' tags to search.
@@ -860,15 +986,19 @@ pub struct SearchResourceTagsRequest {
     pub search_criteria: ::std::option::Option<ResourceTagsSearchCriteria>,
 }
 
+/// The output of the `SearchResourceTags` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchResourceTagsResponse {
+    /// `Tags`: a list of `TagSet`.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<TagSet>>,
+    /// `NextToken`: a string, 1 to 2500 characters.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 2500))]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `SearchRoutingProfiles` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchRoutingProfilesRequest {
     /// The ID of the Amazon Connect instance whose routing profiles to search.
@@ -891,17 +1021,21 @@ pub struct SearchRoutingProfilesRequest {
     pub search_criteria: ::std::option::Option<RoutingProfileSearchCriteria>,
 }
 
+/// The output of the `SearchRoutingProfiles` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchRoutingProfilesResponse {
+    /// `RoutingProfiles`: a list of `RoutingProfile`.
     #[serde(
         rename = "RoutingProfiles",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub routing_profiles: ::std::option::Option<::std::vec::Vec<RoutingProfile>>,
+    /// `NextToken`: a string, 1 to 2500 characters.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 2500))]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// `ApproximateTotalCount`: an integer.
     #[serde(
         rename = "ApproximateTotalCount",
         default,
@@ -910,6 +1044,7 @@ pub struct SearchRoutingProfilesResponse {
     pub approximate_total_count: ::std::option::Option<i64>,
 }
 
+/// The input of the `SearchSecurityProfiles` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchSecurityProfilesRequest {
     /// The ID of the Amazon Connect instance whose security profiles to search.
@@ -932,8 +1067,10 @@ pub struct SearchSecurityProfilesRequest {
     pub search_filter: ::std::option::Option<SecurityProfilesSearchFilter>,
 }
 
+/// The output of the `SearchSecurityProfiles` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchSecurityProfilesResponse {
+    /// `SecurityProfiles`: a list of `SecurityProfileSearchSummary`.
     #[serde(
         rename = "SecurityProfiles",
         default,
@@ -942,9 +1079,11 @@ pub struct SearchSecurityProfilesResponse {
     pub security_profiles: ::std::option::Option<
         ::std::vec::Vec<SecurityProfileSearchSummary>,
     >,
+    /// `NextToken`: a string, 1 to 2500 characters.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 2500))]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// `ApproximateTotalCount`: an integer.
     #[serde(
         rename = "ApproximateTotalCount",
         default,
@@ -953,6 +1092,7 @@ pub struct SearchSecurityProfilesResponse {
     pub approximate_total_count: ::std::option::Option<i64>,
 }
 
+/// The input of the `SearchTestCases` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchTestCasesRequest {
     /// The ID of the Amazon Connect instance whose test cases to search.
@@ -975,13 +1115,17 @@ pub struct SearchTestCasesRequest {
     pub search_criteria: ::std::option::Option<TestCaseSearchCriteria>,
 }
 
+/// The output of the `SearchTestCases` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchTestCasesResponse {
+    /// `TestCases`: a list of `TestCase`.
     #[serde(rename = "TestCases", default, skip_serializing_if = "Option::is_none")]
     pub test_cases: ::std::option::Option<::std::vec::Vec<TestCase>>,
+    /// `NextToken`: a string, 1 to 2500 characters.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 2500))]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// `ApproximateTotalCount`: an integer.
     #[serde(
         rename = "ApproximateTotalCount",
         default,
@@ -990,6 +1134,7 @@ pub struct SearchTestCasesResponse {
     pub approximate_total_count: ::std::option::Option<i64>,
 }
 
+/// The input of the `SearchUserHierarchyGroups` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchUserHierarchyGroupsRequest {
     /// The ID of the Amazon Connect instance whose hierarchy groups to search.
@@ -1012,17 +1157,21 @@ pub struct SearchUserHierarchyGroupsRequest {
     pub search_criteria: ::std::option::Option<UserHierarchyGroupSearchCriteria>,
 }
 
+/// The output of the `SearchUserHierarchyGroups` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchUserHierarchyGroupsResponse {
+    /// `UserHierarchyGroups`: a list of `HierarchyGroup`.
     #[serde(
         rename = "UserHierarchyGroups",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub user_hierarchy_groups: ::std::option::Option<::std::vec::Vec<HierarchyGroup>>,
+    /// `NextToken`: a string, 1 to 2500 characters.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 2500))]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// `ApproximateTotalCount`: an integer.
     #[serde(
         rename = "ApproximateTotalCount",
         default,
@@ -1031,6 +1180,7 @@ pub struct SearchUserHierarchyGroupsResponse {
     pub approximate_total_count: ::std::option::Option<i64>,
 }
 
+/// The input of the `SearchUsers` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchUsersRequest {
     /// The ID of the Amazon Connect instance whose users to search.
@@ -1053,13 +1203,17 @@ pub struct SearchUsersRequest {
     pub search_criteria: ::std::option::Option<UserSearchCriteria>,
 }
 
+/// The output of the `SearchUsers` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchUsersResponse {
+    /// `Users`: a list of `UserSearchSummary`.
     #[serde(rename = "Users", default, skip_serializing_if = "Option::is_none")]
     pub users: ::std::option::Option<::std::vec::Vec<UserSearchSummary>>,
+    /// `NextToken`: a string, 1 to 2500 characters.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 2500))]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// `ApproximateTotalCount`: an integer.
     #[serde(
         rename = "ApproximateTotalCount",
         default,
@@ -1068,6 +1222,7 @@ pub struct SearchUsersResponse {
     pub approximate_total_count: ::std::option::Option<i64>,
 }
 
+/// The input of the `SearchViews` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchViewsRequest {
     /// The ID of the Amazon Connect instance whose views to search.
@@ -1090,13 +1245,17 @@ pub struct SearchViewsRequest {
     pub search_criteria: ::std::option::Option<ViewSearchCriteria>,
 }
 
+/// The output of the `SearchViews` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchViewsResponse {
+    /// `Views`: a list of `View`.
     #[serde(rename = "Views", default, skip_serializing_if = "Option::is_none")]
     pub views: ::std::option::Option<::std::vec::Vec<View>>,
+    /// `NextToken`: a string, 1 to 2500 characters.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 2500))]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// `ApproximateTotalCount`: an integer.
     #[serde(
         rename = "ApproximateTotalCount",
         default,
@@ -1105,6 +1264,7 @@ pub struct SearchViewsResponse {
     pub approximate_total_count: ::std::option::Option<i64>,
 }
 
+/// The input of the `SearchVocabularies` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchVocabulariesRequest {
     /// The ID of the Amazon Connect instance whose custom vocabularies to search.
@@ -1131,8 +1291,10 @@ pub struct SearchVocabulariesRequest {
     pub language_code: ::std::option::Option<VocabularyLanguageCode>,
 }
 
+/// The output of the `SearchVocabularies` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchVocabulariesResponse {
+    /// `VocabularySummaryList`: a list of `VocabularySummary`.
     #[serde(
         rename = "VocabularySummaryList",
         default,
@@ -1141,11 +1303,13 @@ pub struct SearchVocabulariesResponse {
     pub vocabulary_summary_list: ::std::option::Option<
         ::std::vec::Vec<VocabularySummary>,
     >,
+    /// `NextToken`: a string, 1 to 131070 characters.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 131070))]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `SearchWorkspaceAssociations` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchWorkspaceAssociationsRequest {
     /// The ID of the Amazon Connect instance whose workspace associations to search.
@@ -1168,10 +1332,13 @@ pub struct SearchWorkspaceAssociationsRequest {
     pub search_criteria: ::std::option::Option<WorkspaceAssociationSearchCriteria>,
 }
 
+/// The output of the `SearchWorkspaceAssociations` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchWorkspaceAssociationsResponse {
+    /// `NextToken`: a string.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// `WorkspaceAssociations`: a list of `WorkspaceAssociationSearchSummary`.
     #[serde(
         rename = "WorkspaceAssociations",
         default,
@@ -1180,6 +1347,7 @@ pub struct SearchWorkspaceAssociationsResponse {
     pub workspace_associations: ::std::option::Option<
         ::std::vec::Vec<WorkspaceAssociationSearchSummary>,
     >,
+    /// `ApproximateTotalCount`: an integer.
     #[serde(
         rename = "ApproximateTotalCount",
         default,
@@ -1188,6 +1356,7 @@ pub struct SearchWorkspaceAssociationsResponse {
     pub approximate_total_count: ::std::option::Option<i64>,
 }
 
+/// The input of the `SearchWorkspaces` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchWorkspacesRequest {
     /// The ID of the Amazon Connect instance whose workspaces to search.
@@ -1210,12 +1379,16 @@ pub struct SearchWorkspacesRequest {
     pub search_criteria: ::std::option::Option<WorkspaceSearchCriteria>,
 }
 
+/// The output of the `SearchWorkspaces` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchWorkspacesResponse {
+    /// `NextToken`: a string.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
+    /// `Workspaces`: a list of `WorkspaceSearchSummary`.
     #[serde(rename = "Workspaces", default, skip_serializing_if = "Option::is_none")]
     pub workspaces: ::std::option::Option<::std::vec::Vec<WorkspaceSearchSummary>>,
+    /// `ApproximateTotalCount`: an integer.
     #[serde(
         rename = "ApproximateTotalCount",
         default,
@@ -1224,29 +1397,38 @@ pub struct SearchWorkspacesResponse {
     pub approximate_total_count: ::std::option::Option<i64>,
 }
 
+/// A structure of the Connect API, held by `SearchableRoutingCriteriaStep`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchableAgentCriteriaStep {
+    /// `AgentIds`: a list of strings, 0 to 100 items.
     #[serde(rename = "AgentIds", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 100))]
     pub agent_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `MatchType`: one of the values of `SearchContactsMatchType`.
     #[serde(rename = "MatchType", default, skip_serializing_if = "Option::is_none")]
     pub match_type: ::std::option::Option<SearchContactsMatchType>,
 }
 
+/// A structure of the Connect API, held by `SearchCriteria`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchableContactAttributes {
+    /// `Criteria`: a list of `SearchableContactAttributesCriteria`, 0 to 15 items. Required.
     #[serde(rename = "Criteria")]
     #[schemars(length(min = 0, max = 15))]
     pub criteria: ::std::vec::Vec<SearchableContactAttributesCriteria>,
+    /// `MatchType`: one of the values of `SearchContactsMatchType`.
     #[serde(rename = "MatchType", default, skip_serializing_if = "Option::is_none")]
     pub match_type: ::std::option::Option<SearchContactsMatchType>,
 }
 
+/// A structure of the Connect API, held by `SearchableContactAttributes`.
 #[derive(Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchableContactAttributesCriteria {
+    /// `Key`: a string, 1 to 100 characters. Required. Sensitive: redacted from `Debug`.
     #[serde(rename = "Key")]
     #[schemars(length(min = 1, max = 100))]
     pub key: ::std::string::String,
+    /// `Values`: a list of strings, 0 to 20 items. Required.
     #[serde(rename = "Values")]
     #[schemars(length(min = 0, max = 20))]
     pub values: ::std::vec::Vec<::std::string::String>,
@@ -1261,6 +1443,7 @@ impl ::std::fmt::Debug for SearchableContactAttributesCriteria {
     }
 }
 
+/// 1 allowed values, held by `QueueSearchCriteria`.
 #[derive(
     Debug,
     Clone,
@@ -1276,36 +1459,47 @@ impl ::std::fmt::Debug for SearchableContactAttributesCriteria {
 )]
 
 pub enum SearchableQueueType {
+    /// The value `STANDARD`.
     #[serde(rename = "STANDARD")]
     Standard,
 }
 
+/// A structure of the Connect API, held by `SearchCriteria`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchableRoutingCriteria {
+    /// `Steps`: a list of `SearchableRoutingCriteriaStep`.
     #[serde(rename = "Steps", default, skip_serializing_if = "Option::is_none")]
     pub steps: ::std::option::Option<::std::vec::Vec<SearchableRoutingCriteriaStep>>,
 }
 
+/// A structure of the Connect API, held by `SearchableRoutingCriteria`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchableRoutingCriteriaStep {
+    /// `AgentCriteria`: a `SearchableAgentCriteriaStep` structure.
     #[serde(rename = "AgentCriteria", default, skip_serializing_if = "Option::is_none")]
     pub agent_criteria: ::std::option::Option<SearchableAgentCriteriaStep>,
 }
 
+/// A structure of the Connect API, held by `SearchCriteria`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchableSegmentAttributes {
+    /// `Criteria`: a list of `SearchableSegmentAttributesCriteria`, 1 to 15 items. Required.
     #[serde(rename = "Criteria")]
     #[schemars(length(min = 1, max = 15))]
     pub criteria: ::std::vec::Vec<SearchableSegmentAttributesCriteria>,
+    /// `MatchType`: one of the values of `SearchContactsMatchType`.
     #[serde(rename = "MatchType", default, skip_serializing_if = "Option::is_none")]
     pub match_type: ::std::option::Option<SearchContactsMatchType>,
 }
 
+/// A structure of the Connect API, held by `SearchableSegmentAttributes`.
 #[derive(Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchableSegmentAttributesCriteria {
+    /// `Key`: a string, 1 to 64 characters. Required. Sensitive: redacted from `Debug`.
     #[serde(rename = "Key")]
     #[schemars(length(min = 1, max = 64))]
     pub key: ::std::string::String,
+    /// `Values`: a list of strings, 1 to 20 items. Required. Sensitive: redacted from `Debug`.
     #[serde(rename = "Values")]
     #[schemars(length(min = 1, max = 20))]
     pub values: ::std::vec::Vec<::std::string::String>,
@@ -1320,22 +1514,29 @@ impl ::std::fmt::Debug for SearchableSegmentAttributesCriteria {
     }
 }
 
+/// A structure of the Connect API, held by `ListSecurityKeysResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SecurityKey {
+    /// `AssociationId`: a string, 1 to 100 characters.
     #[serde(rename = "AssociationId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub association_id: ::std::option::Option<::std::string::String>,
+    /// `Key`: a string, 1 to 1024 characters.
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 1024))]
     pub key: ::std::option::Option<::std::string::String>,
+    /// `CreationTime`: a timestamp.
     #[serde(rename = "CreationTime", default, skip_serializing_if = "Option::is_none")]
     pub creation_time: ::std::option::Option<crate::value::Timestamp>,
 }
 
+/// A structure of the Connect API, held by `DescribeSecurityProfileResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SecurityProfile {
+    /// `Id`: a string.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// `OrganizationResourceId`: a string, 1 to 100 characters.
     #[serde(
         rename = "OrganizationResourceId",
         default,
@@ -1343,22 +1544,27 @@ pub struct SecurityProfile {
     )]
     #[schemars(length(min = 1, max = 100))]
     pub organization_resource_id: ::std::option::Option<::std::string::String>,
+    /// `Arn`: a string.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
+    /// `SecurityProfileName`: a string.
     #[serde(
         rename = "SecurityProfileName",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub security_profile_name: ::std::option::Option<::std::string::String>,
+    /// `Description`: a string, 0 to 250 characters.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 250))]
     pub description: ::std::option::Option<::std::string::String>,
+    /// `Tags`: a map from strings to strings, 1 to 50 entries.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
+    /// `AllowedAccessControlTags`: a map from strings to strings, 0 to 4 entries.
     #[serde(
         rename = "AllowedAccessControlTags",
         default,
@@ -1368,6 +1574,7 @@ pub struct SecurityProfile {
     pub allowed_access_control_tags: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
+    /// `TagRestrictedResources`: a list of strings, 0 to 10 items.
     #[serde(
         rename = "TagRestrictedResources",
         default,
@@ -1377,18 +1584,21 @@ pub struct SecurityProfile {
     pub tag_restricted_resources: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
+    /// `LastModifiedTime`: a timestamp.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
+    /// `LastModifiedRegion`: a string.
     #[serde(
         rename = "LastModifiedRegion",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_region: ::std::option::Option<::std::string::String>,
+    /// `HierarchyRestrictedResources`: a list of strings.
     #[serde(
         rename = "HierarchyRestrictedResources",
         default,
@@ -1397,6 +1607,7 @@ pub struct SecurityProfile {
     pub hierarchy_restricted_resources: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
+    /// `AllowedAccessControlHierarchyGroupId`: a string.
     #[serde(
         rename = "AllowedAccessControlHierarchyGroupId",
         default,
@@ -1405,6 +1616,7 @@ pub struct SecurityProfile {
     pub allowed_access_control_hierarchy_group_id: ::std::option::Option<
         ::std::string::String,
     >,
+    /// `GranularAccessControlConfiguration`: a `GranularAccessControlConfiguration` structure.
     #[serde(
         rename = "GranularAccessControlConfiguration",
         default,
@@ -1415,22 +1627,28 @@ pub struct SecurityProfile {
     >,
 }
 
+/// A structure of the Connect API, held by `AssociateSecurityProfilesRequest`, `DisassociateSecurityProfilesRequest`, `ListEntitySecurityProfilesResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SecurityProfileItem {
+    /// `Id`: a string.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `SearchSecurityProfilesRequest`, `SecurityProfileSearchCriteria`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SecurityProfileSearchCriteria {
+    /// `OrConditions`: a list of `SecurityProfileSearchCriteria`.
     #[serde(rename = "OrConditions", default, skip_serializing_if = "Option::is_none")]
     pub or_conditions: ::std::option::Option<
         ::std::vec::Vec<SecurityProfileSearchCriteria>,
     >,
+    /// `AndConditions`: a list of `SecurityProfileSearchCriteria`.
     #[serde(rename = "AndConditions", default, skip_serializing_if = "Option::is_none")]
     pub and_conditions: ::std::option::Option<
         ::std::vec::Vec<SecurityProfileSearchCriteria>,
     >,
+    /// `StringCondition`: a `StringCondition` structure.
     #[serde(
         rename = "StringCondition",
         default,
@@ -1439,10 +1657,13 @@ pub struct SecurityProfileSearchCriteria {
     pub string_condition: ::std::option::Option<StringCondition>,
 }
 
+/// A structure of the Connect API, held by `SearchSecurityProfilesResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SecurityProfileSearchSummary {
+    /// `Id`: a string.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// `OrganizationResourceId`: a string, 1 to 100 characters.
     #[serde(
         rename = "OrganizationResourceId",
         default,
@@ -1450,17 +1671,21 @@ pub struct SecurityProfileSearchSummary {
     )]
     #[schemars(length(min = 1, max = 100))]
     pub organization_resource_id: ::std::option::Option<::std::string::String>,
+    /// `Arn`: a string.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
+    /// `SecurityProfileName`: a string.
     #[serde(
         rename = "SecurityProfileName",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub security_profile_name: ::std::option::Option<::std::string::String>,
+    /// `Description`: a string, 0 to 250 characters.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 250))]
     pub description: ::std::option::Option<::std::string::String>,
+    /// `Tags`: a map from strings to strings, 1 to 50 entries.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
@@ -1468,20 +1693,26 @@ pub struct SecurityProfileSearchSummary {
     >,
 }
 
+/// A structure of the Connect API, held by `ListSecurityProfilesResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SecurityProfileSummary {
+    /// `Id`: a string.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// `Arn`: a string.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
+    /// `Name`: a string.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// `LastModifiedTime`: a timestamp.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
+    /// `LastModifiedRegion`: a string.
     #[serde(
         rename = "LastModifiedRegion",
         default,
@@ -1490,30 +1721,39 @@ pub struct SecurityProfileSummary {
     pub last_modified_region: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `SearchSecurityProfilesRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SecurityProfilesSearchFilter {
+    /// `TagFilter`: a `ControlPlaneTagFilter` structure.
     #[serde(rename = "TagFilter", default, skip_serializing_if = "Option::is_none")]
     pub tag_filter: ::std::option::Option<ControlPlaneTagFilter>,
 }
 
+/// A structure of the Connect API, held by `Contact`, `ContactSearchSummarySegmentAttributeValue`, `CreateContactRequest` and 6 more.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SegmentAttributeValue {
+    /// `ValueString`: a string, 0 to 1024 characters.
     #[serde(rename = "ValueString", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 1024))]
     pub value_string: ::std::option::Option<::std::string::String>,
+    /// `ValueMap`: a map from strings to `SegmentAttributeValue`.
     #[serde(rename = "ValueMap", default, skip_serializing_if = "Option::is_none")]
     pub value_map: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, SegmentAttributeValue>,
     >,
+    /// `ValueInteger`: an integer.
     #[serde(rename = "ValueInteger", default, skip_serializing_if = "Option::is_none")]
     pub value_integer: ::std::option::Option<i32>,
+    /// `ValueList`: a list of `SegmentAttributeValue`.
     #[serde(rename = "ValueList", default, skip_serializing_if = "Option::is_none")]
     pub value_list: ::std::option::Option<::std::vec::Vec<SegmentAttributeValue>>,
+    /// `ValueArn`: a string, 0 to 1024 characters.
     #[serde(rename = "ValueArn", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 1024))]
     pub value_arn: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `SendChatIntegrationEvent` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SendChatIntegrationEventRequest {
     /// The sender of the event in the external system, such as the customer's phone number.
@@ -1540,8 +1780,10 @@ pub struct SendChatIntegrationEventRequest {
     pub new_session_details: ::std::option::Option<NewSessionDetails>,
 }
 
+/// The output of the `SendChatIntegrationEvent` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SendChatIntegrationEventResponse {
+    /// `InitialContactId`: a string, 1 to 256 characters.
     #[serde(
         rename = "InitialContactId",
         default,
@@ -1549,28 +1791,37 @@ pub struct SendChatIntegrationEventResponse {
     )]
     #[schemars(length(min = 1, max = 256))]
     pub initial_contact_id: ::std::option::Option<::std::string::String>,
+    /// `NewChatCreated`: a boolean.
     #[serde(rename = "NewChatCreated", default, skip_serializing_if = "Option::is_none")]
     pub new_chat_created: ::std::option::Option<bool>,
 }
 
+/// A structure of the Connect API, held by `RuleAction`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SendNotificationActionDefinition {
+    /// `DeliveryMethod`: one of the values of `NotificationDeliveryType`. Required.
     #[serde(rename = "DeliveryMethod")]
     pub delivery_method: NotificationDeliveryType,
+    /// `Subject`: a string, 1 to 200 characters.
     #[serde(rename = "Subject", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 200))]
     pub subject: ::std::option::Option<::std::string::String>,
+    /// `Content`: a string, 1 to 1024 characters. Required.
     #[serde(rename = "Content")]
     #[schemars(length(min = 1, max = 1024))]
     pub content: ::std::string::String,
+    /// `ContentType`: one of the values of `NotificationContentType`. Required.
     #[serde(rename = "ContentType")]
     pub content_type: NotificationContentType,
+    /// `Recipient`: a `NotificationRecipientType` structure. Required.
     #[serde(rename = "Recipient")]
     pub recipient: NotificationRecipientType,
+    /// `Exclusion`: a `NotificationRecipientType` structure.
     #[serde(rename = "Exclusion", default, skip_serializing_if = "Option::is_none")]
     pub exclusion: ::std::option::Option<NotificationRecipientType>,
 }
 
+/// The input of the `SendOutboundEmail` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SendOutboundEmailRequest {
     /// The ID of the Amazon Connect instance to send from.
@@ -1605,50 +1856,66 @@ pub struct SendOutboundEmailRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The output of the `SendOutboundEmail` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SendOutboundEmailResponse {}
 
+/// The `ServiceQuotaExceededException` error (client fault, HTTP 402).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ServiceQuotaExceededException {
+    /// `Message`: a string.
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
+    /// `Reason`: a `ServiceQuotaExceededExceptionReason` union.
     #[serde(rename = "Reason", default, skip_serializing_if = "Option::is_none")]
     pub reason: ::std::option::Option<ServiceQuotaExceededExceptionReason>,
 }
 
+/// A union (exactly one member is set) of the Connect API, held by `ServiceQuotaExceededException`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub enum ServiceQuotaExceededExceptionReason {
+    /// `AttachedFileServiceQuotaExceededExceptionReason`: one of the values of `AttachedFileServiceQuotaExceededExceptionReason`.
     #[serde(rename = "AttachedFileServiceQuotaExceededExceptionReason")]
     AttachedFileServiceQuotaExceededExceptionReason(
         AttachedFileServiceQuotaExceededExceptionReason,
     ),
 }
 
+/// A structure of the Connect API, held by `GetTrafficDistributionResponse`, `UpdateTrafficDistributionRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SignInConfig {
+    /// `Distributions`: a list of `SignInDistribution`. Required.
     #[serde(rename = "Distributions")]
     pub distributions: ::std::vec::Vec<SignInDistribution>,
 }
 
+/// A structure of the Connect API, held by `SignInConfig`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SignInDistribution {
+    /// `Region`: a string, 8 to 31 characters. Required.
     #[serde(rename = "Region")]
     #[schemars(length(min = 8, max = 31))]
     pub region: ::std::string::String,
+    /// `Enabled`: a boolean. Required.
     #[serde(rename = "Enabled")]
     pub enabled: bool,
 }
 
+/// A structure of the Connect API, held by `EvaluationFormSingleSelectQuestionAutomationOption`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SingleSelectQuestionRuleCategoryAutomation {
+    /// `Category`: a string. Required.
     #[serde(rename = "Category")]
     pub category: ::std::string::String,
+    /// `Condition`: one of the values of `SingleSelectQuestionRuleCategoryAutomationCondition`. Required.
     #[serde(rename = "Condition")]
     pub condition: SingleSelectQuestionRuleCategoryAutomationCondition,
+    /// `OptionRefId`: a string. Required.
     #[serde(rename = "OptionRefId")]
     pub option_ref_id: ::std::string::String,
 }
 
+/// 2 allowed values, held by `SingleSelectQuestionRuleCategoryAutomation`.
 #[derive(
     Debug,
     Clone,
@@ -1664,12 +1931,15 @@ pub struct SingleSelectQuestionRuleCategoryAutomation {
 )]
 
 pub enum SingleSelectQuestionRuleCategoryAutomationCondition {
+    /// The value `PRESENT`.
     #[serde(rename = "PRESENT")]
     Present,
+    /// The value `NOT_PRESENT`.
     #[serde(rename = "NOT_PRESENT")]
     NotPresent,
 }
 
+/// 1 allowed values, held by `AssignSlaActionDefinition`.
 #[derive(
     Debug,
     Clone,
@@ -1685,10 +1955,12 @@ pub enum SingleSelectQuestionRuleCategoryAutomationCondition {
 )]
 
 pub enum SlaAssignmentType {
+    /// The value `CASES`.
     #[serde(rename = "CASES")]
     Cases,
 }
 
+/// 1 allowed values, held by `CaseSlaConfiguration`.
 #[derive(
     Debug,
     Clone,
@@ -1704,18 +1976,23 @@ pub enum SlaAssignmentType {
 )]
 
 pub enum SlaType {
+    /// The value `CaseField`.
     #[serde(rename = "CaseField")]
     CaseField,
 }
 
+/// A structure of the Connect API, held by `SearchContactsRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Sort {
+    /// `FieldName`: one of the values of `SortableFieldName`. Required.
     #[serde(rename = "FieldName")]
     pub field_name: SortableFieldName,
+    /// `Order`: one of the values of `SortOrder`. Required.
     #[serde(rename = "Order")]
     pub order: SortOrder,
 }
 
+/// 2 allowed values, held by `CurrentMetricSortCriteria`, `Sort`.
 #[derive(
     Debug,
     Clone,
@@ -1731,12 +2008,15 @@ pub struct Sort {
 )]
 
 pub enum SortOrder {
+    /// The value `ASCENDING`.
     #[serde(rename = "ASCENDING")]
     Ascending,
+    /// The value `DESCENDING`.
     #[serde(rename = "DESCENDING")]
     Descending,
 }
 
+/// 7 allowed values, held by `Sort`.
 #[derive(
     Debug,
     Clone,
@@ -1752,27 +2032,37 @@ pub enum SortOrder {
 )]
 
 pub enum SortableFieldName {
+    /// The value `INITIATION_TIMESTAMP`.
     #[serde(rename = "INITIATION_TIMESTAMP")]
     InitiationTimestamp,
+    /// The value `SCHEDULED_TIMESTAMP`.
     #[serde(rename = "SCHEDULED_TIMESTAMP")]
     ScheduledTimestamp,
+    /// The value `CONNECTED_TO_AGENT_TIMESTAMP`.
     #[serde(rename = "CONNECTED_TO_AGENT_TIMESTAMP")]
     ConnectedToAgentTimestamp,
+    /// The value `DISCONNECT_TIMESTAMP`.
     #[serde(rename = "DISCONNECT_TIMESTAMP")]
     DisconnectTimestamp,
+    /// The value `INITIATION_METHOD`.
     #[serde(rename = "INITIATION_METHOD")]
     InitiationMethod,
+    /// The value `CHANNEL`.
     #[serde(rename = "CHANNEL")]
     Channel,
+    /// The value `EXPIRY_TIMESTAMP`.
     #[serde(rename = "EXPIRY_TIMESTAMP")]
     ExpiryTimestamp,
 }
 
+/// A structure of the Connect API, held by `SendOutboundEmailRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SourceCampaign {
+    /// `CampaignId`: a string, 1 to 100 characters.
     #[serde(rename = "CampaignId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub campaign_id: ::std::option::Option<::std::string::String>,
+    /// `OutboundRequestId`: a string, exactly 36 characters.
     #[serde(
         rename = "OutboundRequestId",
         default,
@@ -1782,6 +2072,7 @@ pub struct SourceCampaign {
     pub outbound_request_id: ::std::option::Option<::std::string::String>,
 }
 
+/// 3 allowed values, held by `CreateIntegrationAssociationRequest`, `IntegrationAssociationSummary`.
 #[derive(
     Debug,
     Clone,
@@ -1797,14 +2088,18 @@ pub struct SourceCampaign {
 )]
 
 pub enum SourceType {
+    /// The value `SALESFORCE`.
     #[serde(rename = "SALESFORCE")]
     Salesforce,
+    /// The value `ZENDESK`.
     #[serde(rename = "ZENDESK")]
     Zendesk,
+    /// The value `CASES`.
     #[serde(rename = "CASES")]
     Cases,
 }
 
+/// The input of the `StartAttachedFileUpload` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct StartAttachedFileUploadRequest {
     /// A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.
@@ -1848,19 +2143,26 @@ pub struct StartAttachedFileUploadRequest {
     >,
 }
 
+/// The output of the `StartAttachedFileUpload` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct StartAttachedFileUploadResponse {
+    /// `FileArn`: a string.
     #[serde(rename = "FileArn", default, skip_serializing_if = "Option::is_none")]
     pub file_arn: ::std::option::Option<::std::string::String>,
+    /// `FileId`: a string, 1 to 256 characters.
     #[serde(rename = "FileId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub file_id: ::std::option::Option<::std::string::String>,
+    /// `CreationTime`: a string.
     #[serde(rename = "CreationTime", default, skip_serializing_if = "Option::is_none")]
     pub creation_time: ::std::option::Option<::std::string::String>,
+    /// `FileStatus`: one of the values of `FileStatusType`.
     #[serde(rename = "FileStatus", default, skip_serializing_if = "Option::is_none")]
     pub file_status: ::std::option::Option<FileStatusType>,
+    /// `CreatedBy`: a `CreatedByInfo` union.
     #[serde(rename = "CreatedBy", default, skip_serializing_if = "Option::is_none")]
     pub created_by: ::std::option::Option<CreatedByInfo>,
+    /// `UploadUrlMetadata`: a `UploadUrlMetadata` structure.
     #[serde(
         rename = "UploadUrlMetadata",
         default,
@@ -1869,6 +2171,7 @@ pub struct StartAttachedFileUploadResponse {
     pub upload_url_metadata: ::std::option::Option<UploadUrlMetadata>,
 }
 
+/// The input of the `StartChatContact` operation.
 #[derive(Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct StartChatContactRequest {
     /// The ID of the Amazon Connect instance in which to start the contact.
@@ -1978,14 +2281,18 @@ impl ::std::fmt::Debug for StartChatContactRequest {
     }
 }
 
+/// The output of the `StartChatContact` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct StartChatContactResponse {
+    /// `ContactId`: a string, 1 to 256 characters.
     #[serde(rename = "ContactId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub contact_id: ::std::option::Option<::std::string::String>,
+    /// `ParticipantId`: a string, 1 to 256 characters.
     #[serde(rename = "ParticipantId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub participant_id: ::std::option::Option<::std::string::String>,
+    /// `ParticipantToken`: a string, 1 to 1000 characters.
     #[serde(
         rename = "ParticipantToken",
         default,
@@ -1993,6 +2300,7 @@ pub struct StartChatContactResponse {
     )]
     #[schemars(length(min = 1, max = 1000))]
     pub participant_token: ::std::option::Option<::std::string::String>,
+    /// `ContinuedFromContactId`: a string, 1 to 256 characters.
     #[serde(
         rename = "ContinuedFromContactId",
         default,
@@ -2002,6 +2310,7 @@ pub struct StartChatContactResponse {
     pub continued_from_contact_id: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `StartContactEvaluation` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct StartContactEvaluationRequest {
     /// The ID of the Amazon Connect instance that handles the contact.
@@ -2037,15 +2346,19 @@ pub struct StartContactEvaluationRequest {
     >,
 }
 
+/// The output of the `StartContactEvaluation` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct StartContactEvaluationResponse {
+    /// `EvaluationId`: a string, 1 to 500 characters. Required.
     #[serde(rename = "EvaluationId")]
     #[schemars(length(min = 1, max = 500))]
     pub evaluation_id: ::std::string::String,
+    /// `EvaluationArn`: a string. Required.
     #[serde(rename = "EvaluationArn")]
     pub evaluation_arn: ::std::string::String,
 }
 
+/// The input of the `StartContactMediaProcessing` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct StartContactMediaProcessingRequest {
     /// The ID of the Amazon Connect instance that handles the contact.
@@ -2064,9 +2377,11 @@ pub struct StartContactMediaProcessingRequest {
     pub failure_mode: ::std::option::Option<ContactMediaProcessingFailureMode>,
 }
 
+/// The output of the `StartContactMediaProcessing` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct StartContactMediaProcessingResponse {}
 
+/// The input of the `StartContactRecording` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct StartContactRecordingRequest {
     /// The ID of the Amazon Connect instance that handles the contact.
@@ -2086,9 +2401,11 @@ pub struct StartContactRecordingRequest {
     pub voice_recording_configuration: VoiceRecordingConfiguration,
 }
 
+/// The output of the `StartContactRecording` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct StartContactRecordingResponse {}
 
+/// The input of the `StartContactStreaming` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct StartContactStreamingRequest {
     /// The ID of the Amazon Connect instance that handles the contact.
@@ -2108,13 +2425,16 @@ pub struct StartContactStreamingRequest {
     pub client_token: ::std::string::String,
 }
 
+/// The output of the `StartContactStreaming` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct StartContactStreamingResponse {
+    /// `StreamingId`: a string, 1 to 100 characters. Required.
     #[serde(rename = "StreamingId")]
     #[schemars(length(min = 1, max = 100))]
     pub streaming_id: ::std::string::String,
 }
 
+/// The input of the `StartEmailContact` operation.
 #[derive(Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct StartEmailContactRequest {
     /// The ID of the Amazon Connect instance in which to start the contact.
@@ -2208,13 +2528,16 @@ impl ::std::fmt::Debug for StartEmailContactRequest {
     }
 }
 
+/// The output of the `StartEmailContact` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct StartEmailContactResponse {
+    /// `ContactId`: a string, 1 to 256 characters.
     #[serde(rename = "ContactId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub contact_id: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `StartOutboundChatContact` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct StartOutboundChatContactRequest {
     /// The instance's endpoint the chat comes from, such as its SMS or WhatsApp number.
@@ -2294,13 +2617,16 @@ pub struct StartOutboundChatContactRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The output of the `StartOutboundChatContact` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct StartOutboundChatContactResponse {
+    /// `ContactId`: a string, 1 to 256 characters.
     #[serde(rename = "ContactId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub contact_id: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `StartOutboundEmailContact` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct StartOutboundEmailContactRequest {
     /// The ID of the Amazon Connect instance in which to start the contact.
@@ -2337,13 +2663,16 @@ pub struct StartOutboundEmailContactRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The output of the `StartOutboundEmailContact` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct StartOutboundEmailContactResponse {
+    /// `ContactId`: a string, 1 to 256 characters.
     #[serde(rename = "ContactId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub contact_id: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `StartOutboundVoiceContact` operation.
 #[derive(Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct StartOutboundVoiceContactRequest {
     /// A name for the contact, shown to agents.
@@ -2456,13 +2785,16 @@ impl ::std::fmt::Debug for StartOutboundVoiceContactRequest {
     }
 }
 
+/// The output of the `StartOutboundVoiceContact` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct StartOutboundVoiceContactResponse {
+    /// `ContactId`: a string, 1 to 256 characters.
     #[serde(rename = "ContactId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub contact_id: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `StartScreenSharing` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct StartScreenSharingRequest {
     /// A unique string of your choosing that makes the request idempotent, so that a retry with the same token has no further effect. aws-connect generates one when it is left out.
@@ -2479,9 +2811,11 @@ pub struct StartScreenSharingRequest {
     pub contact_id: ::std::string::String,
 }
 
+/// The output of the `StartScreenSharing` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct StartScreenSharingResponse {}
 
+/// The input of the `StartTaskContact` operation.
 #[derive(Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct StartTaskContactRequest {
     /// The ID of the Amazon Connect instance in which to start the contact.
@@ -2576,13 +2910,16 @@ impl ::std::fmt::Debug for StartTaskContactRequest {
     }
 }
 
+/// The output of the `StartTaskContact` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct StartTaskContactResponse {
+    /// `ContactId`: a string, 1 to 256 characters.
     #[serde(rename = "ContactId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub contact_id: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `StartTestCaseExecution` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct StartTestCaseExecutionRequest {
     /// The ID of the Amazon Connect instance that the test case belongs to.
@@ -2599,8 +2936,10 @@ pub struct StartTestCaseExecutionRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The output of the `StartTestCaseExecution` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct StartTestCaseExecutionResponse {
+    /// `TestCaseExecutionId`: a string, 0 to 500 characters.
     #[serde(
         rename = "TestCaseExecutionId",
         default,
@@ -2608,13 +2947,16 @@ pub struct StartTestCaseExecutionResponse {
     )]
     #[schemars(length(min = 0, max = 500))]
     pub test_case_execution_id: ::std::option::Option<::std::string::String>,
+    /// `TestCaseId`: a string, 0 to 500 characters.
     #[serde(rename = "TestCaseId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub test_case_id: ::std::option::Option<::std::string::String>,
+    /// `Status`: one of the values of `TestCaseExecutionStatus`.
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: ::std::option::Option<TestCaseExecutionStatus>,
 }
 
+/// The input of the `StartWebRTCContact` operation.
 #[derive(Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct StartWebRTCContactRequest {
     /// Contact attributes to pass to the flow, as key and value pairs.
@@ -2679,16 +3021,21 @@ impl ::std::fmt::Debug for StartWebRTCContactRequest {
     }
 }
 
+/// The output of the `StartWebRTCContact` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct StartWebRTCContactResponse {
+    /// `ConnectionData`: a `ConnectionData` structure.
     #[serde(rename = "ConnectionData", default, skip_serializing_if = "Option::is_none")]
     pub connection_data: ::std::option::Option<ConnectionData>,
+    /// `ContactId`: a string, 1 to 256 characters.
     #[serde(rename = "ContactId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub contact_id: ::std::option::Option<::std::string::String>,
+    /// `ParticipantId`: a string, 1 to 256 characters.
     #[serde(rename = "ParticipantId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub participant_id: ::std::option::Option<::std::string::String>,
+    /// `ParticipantToken`: a string, 1 to 1000 characters.
     #[serde(
         rename = "ParticipantToken",
         default,
@@ -2698,16 +3045,20 @@ pub struct StartWebRTCContactResponse {
     pub participant_token: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `AgentInfo`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct StateTransition {
+    /// `State`: one of the values of `ParticipantState`.
     #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: ::std::option::Option<ParticipantState>,
+    /// `StateStartTimestamp`: a timestamp.
     #[serde(
         rename = "StateStartTimestamp",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub state_start_timestamp: ::std::option::Option<crate::value::Timestamp>,
+    /// `StateEndTimestamp`: a timestamp.
     #[serde(
         rename = "StateEndTimestamp",
         default,
@@ -2716,6 +3067,7 @@ pub struct StateTransition {
     pub state_end_timestamp: ::std::option::Option<crate::value::Timestamp>,
 }
 
+/// 3 allowed values, held by `HistoricalMetric`.
 #[derive(
     Debug,
     Clone,
@@ -2731,14 +3083,18 @@ pub struct StateTransition {
 )]
 
 pub enum Statistic {
+    /// The value `SUM`.
     #[serde(rename = "SUM")]
     Sum,
+    /// The value `MAX`.
     #[serde(rename = "MAX")]
     Max,
+    /// The value `AVG`.
     #[serde(rename = "AVG")]
     Avg,
 }
 
+/// 3 allowed values, held by `ContactEvaluation`.
 #[derive(
     Debug,
     Clone,
@@ -2754,24 +3110,32 @@ pub enum Statistic {
 )]
 
 pub enum Status {
+    /// The value `COMPLETE`.
     #[serde(rename = "COMPLETE")]
     Complete,
+    /// The value `IN_PROGRESS`.
     #[serde(rename = "IN_PROGRESS")]
     InProgress,
+    /// The value `DELETED`.
     #[serde(rename = "DELETED")]
     Deleted,
 }
 
+/// A structure of the Connect API, held by `RoutingCriteria`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Step {
+    /// `Expiry`: a `Expiry` structure.
     #[serde(rename = "Expiry", default, skip_serializing_if = "Option::is_none")]
     pub expiry: ::std::option::Option<Expiry>,
+    /// `Expression`: a `Expression` structure.
     #[serde(rename = "Expression", default, skip_serializing_if = "Option::is_none")]
     pub expression: ::std::option::Option<Expression>,
+    /// `Status`: one of the values of `RoutingCriteriaStepStatus`.
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: ::std::option::Option<RoutingCriteriaStepStatus>,
 }
 
+/// The input of the `StopContactMediaProcessing` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct StopContactMediaProcessingRequest {
     /// The ID of the Amazon Connect instance that handles the contact.
@@ -2784,9 +3148,11 @@ pub struct StopContactMediaProcessingRequest {
     pub contact_id: ::std::option::Option<::std::string::String>,
 }
 
+/// The output of the `StopContactMediaProcessing` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct StopContactMediaProcessingResponse {}
 
+/// The input of the `StopContactRecording` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct StopContactRecordingRequest {
     /// The ID of the Amazon Connect instance that handles the contact.
@@ -2810,9 +3176,11 @@ pub struct StopContactRecordingRequest {
     pub contact_recording_type: ::std::option::Option<ContactRecordingType>,
 }
 
+/// The output of the `StopContactRecording` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct StopContactRecordingResponse {}
 
+/// The input of the `StopContact` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct StopContactRequest {
     /// The ID of the contact to end.
@@ -2832,9 +3200,11 @@ pub struct StopContactRequest {
     pub disconnect_reason: ::std::option::Option<DisconnectReason>,
 }
 
+/// The output of the `StopContact` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct StopContactResponse {}
 
+/// The input of the `StopContactStreaming` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct StopContactStreamingRequest {
     /// The ID of the Amazon Connect instance that handles the contact.
@@ -2851,9 +3221,11 @@ pub struct StopContactStreamingRequest {
     pub streaming_id: ::std::string::String,
 }
 
+/// The output of the `StopContactStreaming` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct StopContactStreamingResponse {}
 
+/// The input of the `StopTestCaseExecution` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct StopTestCaseExecutionRequest {
     /// The ID of the Amazon Connect instance that the test case belongs to.
@@ -2874,9 +3246,11 @@ pub struct StopTestCaseExecutionRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The output of the `StopTestCaseExecution` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct StopTestCaseExecutionResponse {}
 
+/// 4 allowed values, held by `InstanceStorageConfig`, `RecordingInfo`.
 #[derive(
     Debug,
     Clone,
@@ -2892,16 +3266,21 @@ pub struct StopTestCaseExecutionResponse {}
 )]
 
 pub enum StorageType {
+    /// The value `S3`.
     #[serde(rename = "S3")]
     S3,
+    /// The value `KINESIS_VIDEO_STREAM`.
     #[serde(rename = "KINESIS_VIDEO_STREAM")]
     KinesisVideoStream,
+    /// The value `KINESIS_STREAM`.
     #[serde(rename = "KINESIS_STREAM")]
     KinesisStream,
+    /// The value `KINESIS_FIREHOSE`.
     #[serde(rename = "KINESIS_FIREHOSE")]
     KinesisFirehose,
 }
 
+/// 3 allowed values, held by `StringCondition`, `TagSearchCondition`.
 #[derive(
     Debug,
     Clone,
@@ -2917,41 +3296,54 @@ pub enum StorageType {
 )]
 
 pub enum StringComparisonType {
+    /// The value `STARTS_WITH`.
     #[serde(rename = "STARTS_WITH")]
     StartsWith,
+    /// The value `CONTAINS`.
     #[serde(rename = "CONTAINS")]
     Contains,
+    /// The value `EXACT`.
     #[serde(rename = "EXACT")]
     Exact,
 }
 
+/// A structure of the Connect API, held by `AgentStatusSearchCriteria`, `Condition`, `ContactFlowModuleSearchCriteria` and 20 more.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct StringCondition {
+    /// `FieldName`: a string.
     #[serde(rename = "FieldName", default, skip_serializing_if = "Option::is_none")]
     pub field_name: ::std::option::Option<::std::string::String>,
+    /// `Value`: a string.
     #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
+    /// `ComparisonType`: one of the values of `StringComparisonType`.
     #[serde(rename = "ComparisonType", default, skip_serializing_if = "Option::is_none")]
     pub comparison_type: ::std::option::Option<StringComparisonType>,
 }
 
+/// A structure of the Connect API, held by `ReferenceSummary`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct StringReference {
+    /// `Name`: a string, 1 to 4096 characters.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 4096))]
     pub name: ::std::option::Option<::std::string::String>,
+    /// `Value`: a string, 0 to 4096 characters.
     #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 4096))]
     pub value: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `RuleAction`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SubmitAutoEvaluationActionDefinition {
+    /// `EvaluationFormId`: a string, 1 to 256 characters. Required.
     #[serde(rename = "EvaluationFormId")]
     #[schemars(length(min = 1, max = 256))]
     pub evaluation_form_id: ::std::string::String,
 }
 
+/// The input of the `SubmitContactEvaluation` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SubmitContactEvaluationRequest {
     /// The ID of the Amazon Connect instance that the contact evaluation belongs to.
@@ -2979,23 +3371,30 @@ pub struct SubmitContactEvaluationRequest {
     pub submitted_by: ::std::option::Option<EvaluatorUserUnion>,
 }
 
+/// The output of the `SubmitContactEvaluation` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SubmitContactEvaluationResponse {
+    /// `EvaluationId`: a string, 1 to 500 characters. Required.
     #[serde(rename = "EvaluationId")]
     #[schemars(length(min = 1, max = 500))]
     pub evaluation_id: ::std::string::String,
+    /// `EvaluationArn`: a string. Required.
     #[serde(rename = "EvaluationArn")]
     pub evaluation_arn: ::std::string::String,
 }
 
+/// A structure of the Connect API, held by `AssociateWorkspaceResponse`, `DisassociateWorkspaceResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SuccessfulBatchAssociationSummary {
+    /// `ResourceArn`: a string.
     #[serde(rename = "ResourceArn", default, skip_serializing_if = "Option::is_none")]
     pub resource_arn: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `BatchPutContactResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SuccessfulRequest {
+    /// `RequestIdentifier`: a string, 0 to 80 characters.
     #[serde(
         rename = "RequestIdentifier",
         default,
@@ -3003,11 +3402,13 @@ pub struct SuccessfulRequest {
     )]
     #[schemars(length(min = 0, max = 80))]
     pub request_identifier: ::std::option::Option<::std::string::String>,
+    /// `ContactId`: a string, 1 to 256 characters.
     #[serde(rename = "ContactId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub contact_id: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `SuspendContactRecording` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SuspendContactRecordingRequest {
     /// The ID of the Amazon Connect instance that handles the contact.
@@ -3031,5 +3432,6 @@ pub struct SuspendContactRecordingRequest {
     pub contact_recording_type: ::std::option::Option<ContactRecordingType>,
 }
 
+/// The output of the `SuspendContactRecording` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SuspendContactRecordingResponse {}

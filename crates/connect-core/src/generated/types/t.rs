@@ -7,14 +7,18 @@ use super::*;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+/// A structure of the Connect API, held by `AttributeAndCondition`, `CommonAttributeAndCondition`, `ContactFlowAttributeAndCondition` and 4 more.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct TagCondition {
+    /// `TagKey`: a string.
     #[serde(rename = "TagKey", default, skip_serializing_if = "Option::is_none")]
     pub tag_key: ::std::option::Option<::std::string::String>,
+    /// `TagValue`: a string.
     #[serde(rename = "TagValue", default, skip_serializing_if = "Option::is_none")]
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `TagContact` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct TagContactRequest {
     /// The ID of the contact to tag.
@@ -31,9 +35,11 @@ pub struct TagContactRequest {
     pub tags: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
 }
 
+/// The output of the `TagContact` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct TagContactResponse {}
 
+/// The input of the `TagResource` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct TagResourceRequest {
     /// The ARN of the resource to tag.
@@ -45,20 +51,25 @@ pub struct TagResourceRequest {
     pub tags: ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `ResourceTagsSearchCriteria`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct TagSearchCondition {
+    /// `tagKey`: a string, 0 to 128 characters.
     #[serde(rename = "tagKey", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 128))]
     pub tag_key: ::std::option::Option<::std::string::String>,
+    /// `tagValue`: a string, 0 to 256 characters.
     #[serde(rename = "tagValue", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 256))]
     pub tag_value: ::std::option::Option<::std::string::String>,
+    /// `tagKeyComparisonType`: one of the values of `StringComparisonType`.
     #[serde(
         rename = "tagKeyComparisonType",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub tag_key_comparison_type: ::std::option::Option<StringComparisonType>,
+    /// `tagValueComparisonType`: one of the values of `StringComparisonType`.
     #[serde(
         rename = "tagValueComparisonType",
         default,
@@ -67,16 +78,20 @@ pub struct TagSearchCondition {
     pub tag_value_comparison_type: ::std::option::Option<StringComparisonType>,
 }
 
+/// A structure of the Connect API, held by `SearchResourceTagsResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct TagSet {
+    /// `key`: a string, 1 to 128 characters.
     #[serde(rename = "key", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 128))]
     pub key: ::std::option::Option<::std::string::String>,
+    /// `value`: a string, 0 to 256 characters.
     #[serde(rename = "value", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 256))]
     pub value: ::std::option::Option<::std::string::String>,
 }
 
+/// 1 allowed values, held by `ListCondition`.
 #[derive(
     Debug,
     Clone,
@@ -92,43 +107,56 @@ pub struct TagSet {
 )]
 
 pub enum TargetListType {
+    /// The value `PROFICIENCIES`.
     #[serde(rename = "PROFICIENCIES")]
     Proficiencies,
 }
 
+/// A structure of the Connect API, held by `RuleAction`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct TaskActionDefinition {
+    /// `Name`: a string, 1 to 512 characters. Required.
     #[serde(rename = "Name")]
     #[schemars(length(min = 1, max = 512))]
     pub name: ::std::string::String,
+    /// `Description`: a string, 0 to 4096 characters.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 4096))]
     pub description: ::std::option::Option<::std::string::String>,
+    /// `ContactFlowId`: a string, 0 to 500 characters. Required.
     #[serde(rename = "ContactFlowId")]
     #[schemars(length(min = 0, max = 500))]
     pub contact_flow_id: ::std::string::String,
+    /// `References`: a map from strings to `Reference`.
     #[serde(rename = "References", default, skip_serializing_if = "Option::is_none")]
     pub references: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, Reference>,
     >,
 }
 
+/// A structure of the Connect API, held by `StartTaskContactRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct TaskAttachment {
+    /// `FileName`: a string, 1 to 256 characters. Required.
     #[serde(rename = "FileName")]
     #[schemars(length(min = 1, max = 256))]
     pub file_name: ::std::string::String,
+    /// `S3Url`: a string, 1 to 2000 characters. Required.
     #[serde(rename = "S3Url")]
     #[schemars(length(min = 1, max = 2000))]
     pub s3_url: ::std::string::String,
 }
 
+/// A structure of the Connect API, held by `CreateTaskTemplateRequest`, `GetTaskTemplateResponse`, `UpdateTaskTemplateRequest` and 1 more.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct TaskTemplateConstraints {
+    /// `RequiredFields`: a list of `RequiredFieldInfo`.
     #[serde(rename = "RequiredFields", default, skip_serializing_if = "Option::is_none")]
     pub required_fields: ::std::option::Option<::std::vec::Vec<RequiredFieldInfo>>,
+    /// `ReadOnlyFields`: a list of `ReadOnlyFieldInfo`.
     #[serde(rename = "ReadOnlyFields", default, skip_serializing_if = "Option::is_none")]
     pub read_only_fields: ::std::option::Option<::std::vec::Vec<ReadOnlyFieldInfo>>,
+    /// `InvisibleFields`: a list of `InvisibleFieldInfo`.
     #[serde(
         rename = "InvisibleFields",
         default,
@@ -137,17 +165,22 @@ pub struct TaskTemplateConstraints {
     pub invisible_fields: ::std::option::Option<::std::vec::Vec<InvisibleFieldInfo>>,
 }
 
+/// A structure of the Connect API, held by `TaskTemplateDefaults`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct TaskTemplateDefaultFieldValue {
+    /// `Id`: a `TaskTemplateFieldIdentifier` structure.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: ::std::option::Option<TaskTemplateFieldIdentifier>,
+    /// `DefaultValue`: a string, 0 to 4096 characters.
     #[serde(rename = "DefaultValue", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 4096))]
     pub default_value: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `CreateTaskTemplateRequest`, `GetTaskTemplateResponse`, `UpdateTaskTemplateRequest` and 1 more.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct TaskTemplateDefaults {
+    /// `DefaultFieldValues`: a list of `TaskTemplateDefaultFieldValue`.
     #[serde(
         rename = "DefaultFieldValues",
         default,
@@ -158,15 +191,20 @@ pub struct TaskTemplateDefaults {
     >,
 }
 
+/// A structure of the Connect API, held by `CreateTaskTemplateRequest`, `GetTaskTemplateResponse`, `UpdateTaskTemplateRequest` and 1 more.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct TaskTemplateField {
+    /// `Id`: a `TaskTemplateFieldIdentifier` structure. Required.
     #[serde(rename = "Id")]
     pub id: TaskTemplateFieldIdentifier,
+    /// `Description`: a string, 1 to 255 characters.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 255))]
     pub description: ::std::option::Option<::std::string::String>,
+    /// `Type`: one of the values of `TaskTemplateFieldType`.
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub r#type: ::std::option::Option<TaskTemplateFieldType>,
+    /// `SingleSelectOptions`: a list of strings.
     #[serde(
         rename = "SingleSelectOptions",
         default,
@@ -177,13 +215,16 @@ pub struct TaskTemplateField {
     >,
 }
 
+/// A structure of the Connect API, held by `InvisibleFieldInfo`, `ReadOnlyFieldInfo`, `RequiredFieldInfo` and 2 more.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct TaskTemplateFieldIdentifier {
+    /// `Name`: a string, 1 to 100 characters.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub name: ::std::option::Option<::std::string::String>,
 }
 
+/// 14 allowed values, held by `TaskTemplateField`.
 #[derive(
     Debug,
     Clone,
@@ -199,71 +240,97 @@ pub struct TaskTemplateFieldIdentifier {
 )]
 
 pub enum TaskTemplateFieldType {
+    /// The value `NAME`.
     #[serde(rename = "NAME")]
     Name,
+    /// The value `DESCRIPTION`.
     #[serde(rename = "DESCRIPTION")]
     Description,
+    /// The value `SCHEDULED_TIME`.
     #[serde(rename = "SCHEDULED_TIME")]
     ScheduledTime,
+    /// The value `QUICK_CONNECT`.
     #[serde(rename = "QUICK_CONNECT")]
     QuickConnect,
+    /// The value `URL`.
     #[serde(rename = "URL")]
     Url,
+    /// The value `NUMBER`.
     #[serde(rename = "NUMBER")]
     Number,
+    /// The value `TEXT`.
     #[serde(rename = "TEXT")]
     Text,
+    /// The value `TEXT_AREA`.
     #[serde(rename = "TEXT_AREA")]
     TextArea,
+    /// The value `DATE_TIME`.
     #[serde(rename = "DATE_TIME")]
     DateTime,
+    /// The value `BOOLEAN`.
     #[serde(rename = "BOOLEAN")]
     Boolean,
+    /// The value `SINGLE_SELECT`.
     #[serde(rename = "SINGLE_SELECT")]
     SingleSelect,
+    /// The value `EMAIL`.
     #[serde(rename = "EMAIL")]
     Email,
+    /// The value `SELF_ASSIGN`.
     #[serde(rename = "SELF_ASSIGN")]
     SelfAssign,
+    /// The value `EXPIRY_DURATION`.
     #[serde(rename = "EXPIRY_DURATION")]
     ExpiryDuration,
 }
 
+/// A structure of the Connect API, held by `Contact`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct TaskTemplateInfoV2 {
+    /// `Arn`: a string.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
+    /// `Name`: a string, 1 to 100 characters.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub name: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `ListTaskTemplatesResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct TaskTemplateMetadata {
+    /// `Id`: a string, 1 to 500 characters.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 500))]
     pub id: ::std::option::Option<::std::string::String>,
+    /// `Arn`: a string, 1 to 500 characters.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 500))]
     pub arn: ::std::option::Option<::std::string::String>,
+    /// `Name`: a string, 1 to 100 characters.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub name: ::std::option::Option<::std::string::String>,
+    /// `Description`: a string, 1 to 255 characters.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 255))]
     pub description: ::std::option::Option<::std::string::String>,
+    /// `Status`: one of the values of `TaskTemplateStatus`.
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: ::std::option::Option<TaskTemplateStatus>,
+    /// `LastModifiedTime`: a timestamp.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
+    /// `CreatedTime`: a timestamp.
     #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: ::std::option::Option<crate::value::Timestamp>,
 }
 
+/// 2 allowed values, held by `CreateTaskTemplateRequest`, `GetTaskTemplateResponse`, `ListTaskTemplatesRequest` and 3 more.
 #[derive(
     Debug,
     Clone,
@@ -279,20 +346,26 @@ pub struct TaskTemplateMetadata {
 )]
 
 pub enum TaskTemplateStatus {
+    /// The value `ACTIVE`.
     #[serde(rename = "ACTIVE")]
     Active,
+    /// The value `INACTIVE`.
     #[serde(rename = "INACTIVE")]
     Inactive,
 }
 
+/// A structure of the Connect API, held by `GetTrafficDistributionResponse`, `UpdateTrafficDistributionRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct TelephonyConfig {
+    /// `Distributions`: a list of `Distribution`. Required.
     #[serde(rename = "Distributions")]
     pub distributions: ::std::vec::Vec<Distribution>,
 }
 
+/// A structure of the Connect API, held by `TemplatedMessageConfig`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct TemplateAttributes {
+    /// `CustomAttributes`: a map from strings to strings.
     #[serde(
         rename = "CustomAttributes",
         default,
@@ -301,6 +374,7 @@ pub struct TemplateAttributes {
     pub custom_attributes: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
+    /// `CustomerProfileAttributes`: a string.
     #[serde(
         rename = "CustomerProfileAttributes",
         default,
@@ -309,68 +383,88 @@ pub struct TemplateAttributes {
     pub customer_profile_attributes: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `OutboundEmailContent`, `StartOutboundChatContactRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct TemplatedMessageConfig {
+    /// `KnowledgeBaseId`: a string, 1 to 500 characters. Required.
     #[serde(rename = "KnowledgeBaseId")]
     #[schemars(length(min = 1, max = 500))]
     pub knowledge_base_id: ::std::string::String,
+    /// `MessageTemplateId`: a string, 1 to 500 characters. Required.
     #[serde(rename = "MessageTemplateId")]
     #[schemars(length(min = 1, max = 500))]
     pub message_template_id: ::std::string::String,
+    /// `TemplateAttributes`: a `TemplateAttributes` structure. Required.
     #[serde(rename = "TemplateAttributes")]
     pub template_attributes: TemplateAttributes,
 }
 
+/// A structure of the Connect API, held by `DescribeTestCaseResponse`, `SearchTestCasesResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct TestCase {
+    /// `Arn`: a string.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
+    /// `Id`: a string, 0 to 500 characters.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub id: ::std::option::Option<::std::string::String>,
+    /// `Name`: a string, at least 1 characters.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1))]
     pub name: ::std::option::Option<::std::string::String>,
+    /// `Content`: a string.
     #[serde(rename = "Content", default, skip_serializing_if = "Option::is_none")]
     pub content: ::std::option::Option<::std::string::String>,
+    /// `EntryPoint`: a `TestCaseEntryPoint` structure.
     #[serde(rename = "EntryPoint", default, skip_serializing_if = "Option::is_none")]
     pub entry_point: ::std::option::Option<TestCaseEntryPoint>,
+    /// `InitializationData`: a string.
     #[serde(
         rename = "InitializationData",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub initialization_data: ::std::option::Option<::std::string::String>,
+    /// `Description`: a string.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
+    /// `Status`: one of the values of `TestCaseStatus`.
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: ::std::option::Option<TestCaseStatus>,
+    /// `LastModifiedTime`: a timestamp.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
+    /// `LastModifiedRegion`: a string.
     #[serde(
         rename = "LastModifiedRegion",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_region: ::std::option::Option<::std::string::String>,
+    /// `Tags`: a map from strings to strings, 1 to 50 entries.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
+    /// `TestCaseSha256`: a string, 1 to 64 characters.
     #[serde(rename = "TestCaseSha256", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 64))]
     pub test_case_sha256: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `CreateTestCaseRequest`, `TestCase`, `UpdateTestCaseRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct TestCaseEntryPoint {
+    /// `Type`: one of the values of `TestCaseEntryPointType`.
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub r#type: ::std::option::Option<TestCaseEntryPointType>,
+    /// `VoiceCallEntryPointParameters`: a `VoiceCallEntryPointParameters` structure.
     #[serde(
         rename = "VoiceCallEntryPointParameters",
         default,
@@ -379,6 +473,7 @@ pub struct TestCaseEntryPoint {
     pub voice_call_entry_point_parameters: ::std::option::Option<
         VoiceCallEntryPointParameters,
     >,
+    /// `ChatEntryPointParameters`: a `ChatEntryPointParameters` structure.
     #[serde(
         rename = "ChatEntryPointParameters",
         default,
@@ -387,6 +482,7 @@ pub struct TestCaseEntryPoint {
     pub chat_entry_point_parameters: ::std::option::Option<ChatEntryPointParameters>,
 }
 
+/// 2 allowed values, held by `TestCaseEntryPoint`.
 #[derive(
     Debug,
     Clone,
@@ -402,18 +498,24 @@ pub struct TestCaseEntryPoint {
 )]
 
 pub enum TestCaseEntryPointType {
+    /// The value `VOICE_CALL`.
     #[serde(rename = "VOICE_CALL")]
     VoiceCall,
+    /// The value `CHAT`.
     #[serde(rename = "CHAT")]
     Chat,
 }
 
+/// A structure of the Connect API, held by `ListTestCaseExecutionsResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct TestCaseExecution {
+    /// `StartTime`: a timestamp.
     #[serde(rename = "StartTime", default, skip_serializing_if = "Option::is_none")]
     pub start_time: ::std::option::Option<crate::value::Timestamp>,
+    /// `EndTime`: a timestamp.
     #[serde(rename = "EndTime", default, skip_serializing_if = "Option::is_none")]
     pub end_time: ::std::option::Option<crate::value::Timestamp>,
+    /// `TestCaseExecutionId`: a string, 0 to 500 characters.
     #[serde(
         rename = "TestCaseExecutionId",
         default,
@@ -421,15 +523,18 @@ pub struct TestCaseExecution {
     )]
     #[schemars(length(min = 0, max = 500))]
     pub test_case_execution_id: ::std::option::Option<::std::string::String>,
+    /// `TestCaseId`: a string, 0 to 500 characters.
     #[serde(rename = "TestCaseId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub test_case_id: ::std::option::Option<::std::string::String>,
+    /// `TestCaseExecutionStatus`: one of the values of `TestCaseExecutionStatus`.
     #[serde(
         rename = "TestCaseExecutionStatus",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub test_case_execution_status: ::std::option::Option<TestCaseExecutionStatus>,
+    /// `Tags`: a map from strings to strings, 1 to 50 entries.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
@@ -437,6 +542,7 @@ pub struct TestCaseExecution {
     >,
 }
 
+/// 5 allowed values, held by `GetTestCaseExecutionSummaryResponse`, `ListTestCaseExecutionRecordsRequest`, `ListTestCaseExecutionsRequest` and 2 more.
 #[derive(
     Debug,
     Clone,
@@ -452,30 +558,40 @@ pub struct TestCaseExecution {
 )]
 
 pub enum TestCaseExecutionStatus {
+    /// The value `INITIATED`.
     #[serde(rename = "INITIATED")]
     Initiated,
+    /// The value `PASSED`.
     #[serde(rename = "PASSED")]
     Passed,
+    /// The value `FAILED`.
     #[serde(rename = "FAILED")]
     Failed,
+    /// The value `IN_PROGRESS`.
     #[serde(rename = "IN_PROGRESS")]
     InProgress,
+    /// The value `STOPPED`.
     #[serde(rename = "STOPPED")]
     Stopped,
 }
 
+/// A structure of the Connect API, held by `SearchTestCasesRequest`, `TestCaseSearchCriteria`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct TestCaseSearchCriteria {
+    /// `OrConditions`: a list of `TestCaseSearchCriteria`.
     #[serde(rename = "OrConditions", default, skip_serializing_if = "Option::is_none")]
     pub or_conditions: ::std::option::Option<::std::vec::Vec<TestCaseSearchCriteria>>,
+    /// `AndConditions`: a list of `TestCaseSearchCriteria`.
     #[serde(rename = "AndConditions", default, skip_serializing_if = "Option::is_none")]
     pub and_conditions: ::std::option::Option<::std::vec::Vec<TestCaseSearchCriteria>>,
+    /// `StringCondition`: a `StringCondition` structure.
     #[serde(
         rename = "StringCondition",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub string_condition: ::std::option::Option<StringCondition>,
+    /// `StatusCondition`: one of the values of `TestCaseStatus`.
     #[serde(
         rename = "StatusCondition",
         default,
@@ -484,12 +600,15 @@ pub struct TestCaseSearchCriteria {
     pub status_condition: ::std::option::Option<TestCaseStatus>,
 }
 
+/// A structure of the Connect API, held by `SearchTestCasesRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct TestCaseSearchFilter {
+    /// `TagFilter`: a `ControlPlaneTagFilter` structure.
     #[serde(rename = "TagFilter", default, skip_serializing_if = "Option::is_none")]
     pub tag_filter: ::std::option::Option<ControlPlaneTagFilter>,
 }
 
+/// 2 allowed values, held by `CreateTestCaseRequest`, `DescribeTestCaseRequest`, `TestCase` and 3 more.
 #[derive(
     Debug,
     Clone,
@@ -505,30 +624,39 @@ pub struct TestCaseSearchFilter {
 )]
 
 pub enum TestCaseStatus {
+    /// The value `PUBLISHED`.
     #[serde(rename = "PUBLISHED")]
     Published,
+    /// The value `SAVED`.
     #[serde(rename = "SAVED")]
     Saved,
 }
 
+/// A structure of the Connect API, held by `ListTestCasesResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct TestCaseSummary {
+    /// `Id`: a string, 0 to 500 characters.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub id: ::std::option::Option<::std::string::String>,
+    /// `Arn`: a string.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
+    /// `Name`: a string, at least 1 characters.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1))]
     pub name: ::std::option::Option<::std::string::String>,
+    /// `Status`: one of the values of `TestCaseStatus`.
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: ::std::option::Option<TestCaseStatus>,
+    /// `LastModifiedTime`: a timestamp.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
+    /// `LastModifiedRegion`: a string.
     #[serde(
         rename = "LastModifiedRegion",
         default,
@@ -537,19 +665,25 @@ pub struct TestCaseSummary {
     pub last_modified_region: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `HistoricalMetric`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Threshold {
+    /// `Comparison`: one of the values of `Comparison`.
     #[serde(rename = "Comparison", default, skip_serializing_if = "Option::is_none")]
     pub comparison: ::std::option::Option<Comparison>,
+    /// `ThresholdValue`: a number.
     #[serde(rename = "ThresholdValue", default, skip_serializing_if = "Option::is_none")]
     pub threshold_value: ::std::option::Option<f64>,
 }
 
+/// A structure of the Connect API, held by `MetricV2`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ThresholdV2 {
+    /// `Comparison`: a string, 1 to 250 characters.
     #[serde(rename = "Comparison", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 250))]
     pub comparison: ::std::option::Option<::std::string::String>,
+    /// `ThresholdValue`: a number.
     #[serde(rename = "ThresholdValue", default, skip_serializing_if = "Option::is_none")]
     pub threshold_value: ::std::option::Option<f64>,
 }
@@ -557,10 +691,12 @@ pub struct ThresholdV2 {
 /// The request rate is over the limit; retry later.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ThrottlingException {
+    /// `Message`: a string.
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
 }
 
+/// 2 allowed values, held by `ParticipantTimerConfiguration`.
 #[derive(
     Debug,
     Clone,
@@ -576,43 +712,57 @@ pub struct ThrottlingException {
 )]
 
 pub enum TimerEligibleParticipantRoles {
+    /// The value `CUSTOMER`.
     #[serde(rename = "CUSTOMER")]
     Customer,
+    /// The value `AGENT`.
     #[serde(rename = "AGENT")]
     Agent,
 }
 
+/// The `TooManyRequestsException` error (client fault, HTTP 429).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct TooManyRequestsException {
+    /// `Message`: a string.
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `DescribeTrafficDistributionGroupResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct TrafficDistributionGroup {
+    /// `Id`: a string.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// `Arn`: a string.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
+    /// `Name`: a string, 1 to 128 characters.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 128))]
     pub name: ::std::option::Option<::std::string::String>,
+    /// `Description`: a string, 1 to 250 characters.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 250))]
     pub description: ::std::option::Option<::std::string::String>,
+    /// `InstanceArn`: a string.
     #[serde(rename = "InstanceArn", default, skip_serializing_if = "Option::is_none")]
     pub instance_arn: ::std::option::Option<::std::string::String>,
+    /// `Status`: one of the values of `TrafficDistributionGroupStatus`.
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: ::std::option::Option<TrafficDistributionGroupStatus>,
+    /// `Tags`: a map from strings to strings, 1 to 50 entries.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
+    /// `IsDefault`: a boolean.
     #[serde(rename = "IsDefault", default, skip_serializing_if = "Option::is_none")]
     pub is_default: ::std::option::Option<bool>,
 }
 
+/// 6 allowed values, held by `TrafficDistributionGroup`, `TrafficDistributionGroupSummary`.
 #[derive(
     Debug,
     Clone,
@@ -628,43 +778,59 @@ pub struct TrafficDistributionGroup {
 )]
 
 pub enum TrafficDistributionGroupStatus {
+    /// The value `CREATION_IN_PROGRESS`.
     #[serde(rename = "CREATION_IN_PROGRESS")]
     CreationInProgress,
+    /// The value `ACTIVE`.
     #[serde(rename = "ACTIVE")]
     Active,
+    /// The value `CREATION_FAILED`.
     #[serde(rename = "CREATION_FAILED")]
     CreationFailed,
+    /// The value `PENDING_DELETION`.
     #[serde(rename = "PENDING_DELETION")]
     PendingDeletion,
+    /// The value `DELETION_FAILED`.
     #[serde(rename = "DELETION_FAILED")]
     DeletionFailed,
+    /// The value `UPDATE_IN_PROGRESS`.
     #[serde(rename = "UPDATE_IN_PROGRESS")]
     UpdateInProgress,
 }
 
+/// A structure of the Connect API, held by `ListTrafficDistributionGroupsResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct TrafficDistributionGroupSummary {
+    /// `Id`: a string.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// `Arn`: a string.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
+    /// `Name`: a string, 1 to 128 characters.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 128))]
     pub name: ::std::option::Option<::std::string::String>,
+    /// `InstanceArn`: a string.
     #[serde(rename = "InstanceArn", default, skip_serializing_if = "Option::is_none")]
     pub instance_arn: ::std::option::Option<::std::string::String>,
+    /// `Status`: one of the values of `TrafficDistributionGroupStatus`.
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: ::std::option::Option<TrafficDistributionGroupStatus>,
+    /// `IsDefault`: a boolean.
     #[serde(rename = "IsDefault", default, skip_serializing_if = "Option::is_none")]
     pub is_default: ::std::option::Option<bool>,
 }
 
+/// A structure of the Connect API, held by `ListTrafficDistributionGroupUsersResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct TrafficDistributionGroupUserSummary {
+    /// `UserId`: a string.
     #[serde(rename = "UserId", default, skip_serializing_if = "Option::is_none")]
     pub user_id: ::std::option::Option<::std::string::String>,
 }
 
+/// 2 allowed values, held by `SendOutboundEmailRequest`, `StartOutboundVoiceContactRequest`.
 #[derive(
     Debug,
     Clone,
@@ -680,32 +846,42 @@ pub struct TrafficDistributionGroupUserSummary {
 )]
 
 pub enum TrafficType {
+    /// The value `GENERAL`.
     #[serde(rename = "GENERAL")]
     General,
+    /// The value `CAMPAIGN`.
     #[serde(rename = "CAMPAIGN")]
     Campaign,
 }
 
+/// A structure of the Connect API, held by `ContactAnalysis`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Transcript {
+    /// `Criteria`: a list of `TranscriptCriteria`, 0 to 6 items. Required.
     #[serde(rename = "Criteria")]
     #[schemars(length(min = 0, max = 6))]
     pub criteria: ::std::vec::Vec<TranscriptCriteria>,
+    /// `MatchType`: one of the values of `SearchContactsMatchType`.
     #[serde(rename = "MatchType", default, skip_serializing_if = "Option::is_none")]
     pub match_type: ::std::option::Option<SearchContactsMatchType>,
 }
 
+/// A structure of the Connect API, held by `Transcript`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct TranscriptCriteria {
+    /// `ParticipantRole`: one of the values of `ParticipantRole`. Required.
     #[serde(rename = "ParticipantRole")]
     pub participant_role: ParticipantRole,
+    /// `SearchText`: a list of strings, 0 to 100 items. Required.
     #[serde(rename = "SearchText")]
     #[schemars(length(min = 0, max = 100))]
     pub search_text: ::std::vec::Vec<::std::string::String>,
+    /// `MatchType`: one of the values of `SearchContactsMatchType`. Required.
     #[serde(rename = "MatchType")]
     pub match_type: SearchContactsMatchType,
 }
 
+/// The input of the `TransferContact` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct TransferContactRequest {
     /// The ID of the Amazon Connect instance that handles the contact.
@@ -733,11 +909,14 @@ pub struct TransferContactRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The output of the `TransferContact` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct TransferContactResponse {
+    /// `ContactId`: a string, 1 to 256 characters.
     #[serde(rename = "ContactId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub contact_id: ::std::option::Option<::std::string::String>,
+    /// `ContactArn`: a string.
     #[serde(rename = "ContactArn", default, skip_serializing_if = "Option::is_none")]
     pub contact_arn: ::std::option::Option<::std::string::String>,
 }

@@ -7,6 +7,7 @@ use super::*;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+/// 3 allowed values, held by `CurrentMetric`, `HistoricalMetric`.
 #[derive(
     Debug,
     Clone,
@@ -22,14 +23,18 @@ use serde::{Deserialize, Serialize};
 )]
 
 pub enum Unit {
+    /// The value `SECONDS`.
     #[serde(rename = "SECONDS")]
     Seconds,
+    /// The value `COUNT`.
     #[serde(rename = "COUNT")]
     Count,
+    /// The value `PERCENT`.
     #[serde(rename = "PERCENT")]
     Percent,
 }
 
+/// The input of the `UntagContact` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UntagContactRequest {
     /// The ID of the contact to untag.
@@ -46,9 +51,11 @@ pub struct UntagContactRequest {
     pub tag_keys: ::std::vec::Vec<::std::string::String>,
 }
 
+/// The output of the `UntagContact` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UntagContactResponse {}
 
+/// The input of the `UntagResource` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UntagResourceRequest {
     /// The ARN of the resource to untag.
@@ -60,6 +67,7 @@ pub struct UntagResourceRequest {
     pub tag_keys: ::std::vec::Vec<::std::string::String>,
 }
 
+/// The input of the `UpdateAgentStatus` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateAgentStatusRequest {
     /// The ID of the Amazon Connect instance that the agent status belongs to.
@@ -93,6 +101,7 @@ pub struct UpdateAgentStatusRequest {
     pub reset_order_number: ::std::option::Option<bool>,
 }
 
+/// The input of the `UpdateAttachedFilesConfiguration` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateAttachedFilesConfigurationRequest {
     /// The ID of the Amazon Connect instance whose attachment settings to change.
@@ -119,13 +128,17 @@ pub struct UpdateAttachedFilesConfigurationRequest {
     pub extension_configuration: ::std::option::Option<ExtensionConfiguration>,
 }
 
+/// The output of the `UpdateAttachedFilesConfiguration` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateAttachedFilesConfigurationResponse {
+    /// `InstanceId`: a string, 1 to 100 characters. Required.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
+    /// `AttachmentScope`: one of the values of `AttachmentScope`. Required.
     #[serde(rename = "AttachmentScope")]
     pub attachment_scope: AttachmentScope,
+    /// `MaximumSizeLimitInBytes`: an integer, 1 to 104857600.
     #[serde(
         rename = "MaximumSizeLimitInBytes",
         default,
@@ -133,12 +146,14 @@ pub struct UpdateAttachedFilesConfigurationResponse {
     )]
     #[schemars(range(min = 1, max = 104857600))]
     pub maximum_size_limit_in_bytes: ::std::option::Option<i64>,
+    /// `ExtensionConfiguration`: a `ExtensionConfiguration` structure.
     #[serde(
         rename = "ExtensionConfiguration",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub extension_configuration: ::std::option::Option<ExtensionConfiguration>,
+    /// `LastModifiedTime`: a timestamp.
     #[serde(
         rename = "LastModifiedTime",
         default,
@@ -147,6 +162,7 @@ pub struct UpdateAttachedFilesConfigurationResponse {
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
 }
 
+/// The input of the `UpdateAuthenticationProfile` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateAuthenticationProfileRequest {
     /// The ID of the authentication profile to change.
@@ -196,12 +212,15 @@ pub struct UpdateAuthenticationProfileRequest {
     pub session_inactivity_handling_enabled: ::std::option::Option<bool>,
 }
 
+/// A structure of the Connect API, held by `RuleAction`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateCaseActionDefinition {
+    /// `Fields`: a list of `FieldValue`. Required.
     #[serde(rename = "Fields")]
     pub fields: ::std::vec::Vec<FieldValue>,
 }
 
+/// The input of the `UpdateContactAttributes` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateContactAttributesRequest {
     /// The ID of the contact as it was first created (before any transfers).
@@ -220,9 +239,11 @@ pub struct UpdateContactAttributesRequest {
     >,
 }
 
+/// The output of the `UpdateContactAttributes` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateContactAttributesResponse {}
 
+/// The input of the `UpdateContactEvaluation` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateContactEvaluationRequest {
     /// The ID of the Amazon Connect instance that the contact evaluation belongs to.
@@ -250,15 +271,19 @@ pub struct UpdateContactEvaluationRequest {
     pub updated_by: ::std::option::Option<EvaluatorUserUnion>,
 }
 
+/// The output of the `UpdateContactEvaluation` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateContactEvaluationResponse {
+    /// `EvaluationId`: a string, 1 to 500 characters. Required.
     #[serde(rename = "EvaluationId")]
     #[schemars(length(min = 1, max = 500))]
     pub evaluation_id: ::std::string::String,
+    /// `EvaluationArn`: a string. Required.
     #[serde(rename = "EvaluationArn")]
     pub evaluation_arn: ::std::string::String,
 }
 
+/// The input of the `UpdateContactFlowContent` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateContactFlowContentRequest {
     /// The ID of the Amazon Connect instance that the flow belongs to.
@@ -274,9 +299,11 @@ pub struct UpdateContactFlowContentRequest {
     pub content: ::std::string::String,
 }
 
+/// The output of the `UpdateContactFlowContent` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateContactFlowContentResponse {}
 
+/// The input of the `UpdateContactFlowMetadata` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateContactFlowMetadataRequest {
     /// The ID of the Amazon Connect instance that the flow belongs to.
@@ -303,9 +330,11 @@ pub struct UpdateContactFlowMetadataRequest {
     pub contact_flow_state: ::std::option::Option<ContactFlowState>,
 }
 
+/// The output of the `UpdateContactFlowMetadata` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateContactFlowMetadataResponse {}
 
+/// The input of the `UpdateContactFlowModuleAlias` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateContactFlowModuleAliasRequest {
     /// The ID of the Amazon Connect instance that the flow module belongs to.
@@ -338,9 +367,11 @@ pub struct UpdateContactFlowModuleAliasRequest {
     pub contact_flow_module_version: ::std::option::Option<i64>,
 }
 
+/// The output of the `UpdateContactFlowModuleAlias` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateContactFlowModuleAliasResponse {}
 
+/// The input of the `UpdateContactFlowModuleContent` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateContactFlowModuleContentRequest {
     /// The ID of the Amazon Connect instance that the flow module belongs to.
@@ -360,9 +391,11 @@ pub struct UpdateContactFlowModuleContentRequest {
     pub settings: ::std::option::Option<::std::string::String>,
 }
 
+/// The output of the `UpdateContactFlowModuleContent` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateContactFlowModuleContentResponse {}
 
+/// The input of the `UpdateContactFlowModuleMetadata` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateContactFlowModuleMetadataRequest {
     /// The ID of the Amazon Connect instance that the flow module belongs to.
@@ -386,9 +419,11 @@ pub struct UpdateContactFlowModuleMetadataRequest {
     pub state: ::std::option::Option<ContactFlowModuleState>,
 }
 
+/// The output of the `UpdateContactFlowModuleMetadata` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateContactFlowModuleMetadataResponse {}
 
+/// The input of the `UpdateContactFlowName` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateContactFlowNameRequest {
     /// The ID of the Amazon Connect instance that the flow belongs to.
@@ -408,9 +443,11 @@ pub struct UpdateContactFlowNameRequest {
     pub description: ::std::option::Option<::std::string::String>,
 }
 
+/// The output of the `UpdateContactFlowName` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateContactFlowNameResponse {}
 
+/// The input of the `UpdateContact` operation.
 #[derive(Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateContactRequest {
     /// The ID of the Amazon Connect instance that handles the contact.
@@ -478,9 +515,11 @@ impl ::std::fmt::Debug for UpdateContactRequest {
     }
 }
 
+/// The output of the `UpdateContact` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateContactResponse {}
 
+/// The input of the `UpdateContactRoutingData` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateContactRoutingDataRequest {
     /// The ID of the Amazon Connect instance that handles the contact.
@@ -511,9 +550,11 @@ pub struct UpdateContactRoutingDataRequest {
     pub routing_criteria: ::std::option::Option<RoutingCriteriaInput>,
 }
 
+/// The output of the `UpdateContactRoutingData` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateContactRoutingDataResponse {}
 
+/// The input of the `UpdateContactSchedule` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateContactScheduleRequest {
     /// The ID of the Amazon Connect instance that handles the contact.
@@ -529,9 +570,11 @@ pub struct UpdateContactScheduleRequest {
     pub scheduled_time: crate::value::Timestamp,
 }
 
+/// The output of the `UpdateContactSchedule` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateContactScheduleResponse {}
 
+/// The input of the `UpdateDataTableAttribute` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateDataTableAttributeRequest {
     /// The ID of the Amazon Connect instance that the data table belongs to.
@@ -565,15 +608,19 @@ pub struct UpdateDataTableAttributeRequest {
     pub validation: ::std::option::Option<Validation>,
 }
 
+/// The output of the `UpdateDataTableAttribute` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateDataTableAttributeResponse {
+    /// `Name`: a string, 1 to 127 characters. Required.
     #[serde(rename = "Name")]
     #[schemars(length(min = 1, max = 127))]
     pub name: ::std::string::String,
+    /// `LockVersion`: a `DataTableLockVersion` structure. Required.
     #[serde(rename = "LockVersion")]
     pub lock_version: DataTableLockVersion,
 }
 
+/// The input of the `UpdateDataTableMetadata` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateDataTableMetadataRequest {
     /// The ID of the Amazon Connect instance that the data table belongs to.
@@ -600,12 +647,15 @@ pub struct UpdateDataTableMetadataRequest {
     pub time_zone: ::std::string::String,
 }
 
+/// The output of the `UpdateDataTableMetadata` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateDataTableMetadataResponse {
+    /// `LockVersion`: a `DataTableLockVersion` structure. Required.
     #[serde(rename = "LockVersion")]
     pub lock_version: DataTableLockVersion,
 }
 
+/// The input of the `UpdateDataTablePrimaryValues` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateDataTablePrimaryValuesRequest {
     /// The ID of the Amazon Connect instance that the data table belongs to.
@@ -627,12 +677,15 @@ pub struct UpdateDataTablePrimaryValuesRequest {
     pub lock_version: DataTableLockVersion,
 }
 
+/// The output of the `UpdateDataTablePrimaryValues` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateDataTablePrimaryValuesResponse {
+    /// `LockVersion`: a `DataTableLockVersion` structure. Required.
     #[serde(rename = "LockVersion")]
     pub lock_version: DataTableLockVersion,
 }
 
+/// The input of the `UpdateEmailAddressMetadata` operation.
 #[derive(Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateEmailAddressMetadataRequest {
     /// The ID of the Amazon Connect instance that the email address belongs to.
@@ -669,11 +722,14 @@ impl ::std::fmt::Debug for UpdateEmailAddressMetadataRequest {
     }
 }
 
+/// The output of the `UpdateEmailAddressMetadata` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateEmailAddressMetadataResponse {
+    /// `EmailAddressId`: a string, 1 to 500 characters.
     #[serde(rename = "EmailAddressId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 500))]
     pub email_address_id: ::std::option::Option<::std::string::String>,
+    /// `EmailAddressArn`: a string, 1 to 500 characters.
     #[serde(
         rename = "EmailAddressArn",
         default,
@@ -683,6 +739,7 @@ pub struct UpdateEmailAddressMetadataResponse {
     pub email_address_arn: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `UpdateEvaluationForm` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateEvaluationFormRequest {
     /// The ID of the Amazon Connect instance that the evaluation form belongs to.
@@ -760,17 +817,22 @@ pub struct UpdateEvaluationFormRequest {
     >,
 }
 
+/// The output of the `UpdateEvaluationForm` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateEvaluationFormResponse {
+    /// `EvaluationFormId`: a string, 1 to 500 characters. Required.
     #[serde(rename = "EvaluationFormId")]
     #[schemars(length(min = 1, max = 500))]
     pub evaluation_form_id: ::std::string::String,
+    /// `EvaluationFormArn`: a string. Required.
     #[serde(rename = "EvaluationFormArn")]
     pub evaluation_form_arn: ::std::string::String,
+    /// `EvaluationFormVersion`: an integer. Required.
     #[serde(rename = "EvaluationFormVersion")]
     pub evaluation_form_version: i32,
 }
 
+/// The input of the `UpdateHoursOfOperationOverride` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateHoursOfOperationOverrideRequest {
     /// The ID of the Amazon Connect instance that the hours of operation belongs to.
@@ -812,6 +874,7 @@ pub struct UpdateHoursOfOperationOverrideRequest {
     pub override_type: ::std::option::Option<OverrideType>,
 }
 
+/// The input of the `UpdateHoursOfOperation` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateHoursOfOperationRequest {
     /// The ID of the Amazon Connect instance that the hours of operation belongs to.
@@ -838,6 +901,7 @@ pub struct UpdateHoursOfOperationRequest {
     pub config: ::std::option::Option<::std::vec::Vec<HoursOfOperationConfig>>,
 }
 
+/// The input of the `UpdateInstanceAttribute` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateInstanceAttributeRequest {
     /// The ID of the Amazon Connect instance whose setting to change.
@@ -857,6 +921,7 @@ pub struct UpdateInstanceAttributeRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `UpdateInstanceStorageConfig` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateInstanceStorageConfigRequest {
     /// The ID of the Amazon Connect instance whose storage destination to change.
@@ -879,6 +944,7 @@ pub struct UpdateInstanceStorageConfigRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `UpdateNotificationContent` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateNotificationContentRequest {
     /// The ID of the Amazon Connect instance that the notification belongs to.
@@ -897,9 +963,11 @@ pub struct UpdateNotificationContentRequest {
     >,
 }
 
+/// The output of the `UpdateNotificationContent` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateNotificationContentResponse {}
 
+/// The input of the `UpdateParticipantAuthentication` operation.
 #[derive(Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateParticipantAuthenticationRequest {
     /// The state value that the authentication request was started with, tying the result to the contact.
@@ -940,15 +1008,19 @@ impl ::std::fmt::Debug for UpdateParticipantAuthenticationRequest {
     }
 }
 
+/// The output of the `UpdateParticipantAuthentication` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateParticipantAuthenticationResponse {}
 
+/// A union (exactly one member is set) of the Connect API, held by `UpdateParticipantRoleConfigRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub enum UpdateParticipantRoleConfigChannelInfo {
+    /// `Chat`: a `ChatParticipantRoleConfig` structure.
     #[serde(rename = "Chat")]
     Chat(ChatParticipantRoleConfig),
 }
 
+/// The input of the `UpdateParticipantRoleConfig` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateParticipantRoleConfigRequest {
     /// The ID of the Amazon Connect instance that handles the contact.
@@ -964,9 +1036,11 @@ pub struct UpdateParticipantRoleConfigRequest {
     pub channel_configuration: UpdateParticipantRoleConfigChannelInfo,
 }
 
+/// The output of the `UpdateParticipantRoleConfig` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateParticipantRoleConfigResponse {}
 
+/// The input of the `UpdatePhoneNumberMetadata` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdatePhoneNumberMetadataRequest {
     /// The ID of the phone number to change.
@@ -986,6 +1060,7 @@ pub struct UpdatePhoneNumberMetadataRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `UpdatePhoneNumber` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdatePhoneNumberRequest {
     /// The ID of the phone number to move.
@@ -1004,14 +1079,18 @@ pub struct UpdatePhoneNumberRequest {
     pub client_token: ::std::option::Option<::std::string::String>,
 }
 
+/// The output of the `UpdatePhoneNumber` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdatePhoneNumberResponse {
+    /// `PhoneNumberId`: a string.
     #[serde(rename = "PhoneNumberId", default, skip_serializing_if = "Option::is_none")]
     pub phone_number_id: ::std::option::Option<::std::string::String>,
+    /// `PhoneNumberArn`: a string.
     #[serde(rename = "PhoneNumberArn", default, skip_serializing_if = "Option::is_none")]
     pub phone_number_arn: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `UpdatePredefinedAttribute` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdatePredefinedAttributeRequest {
     /// The ID of the Amazon Connect instance that the predefined attribute belongs to.
@@ -1040,6 +1119,7 @@ pub struct UpdatePredefinedAttributeRequest {
     >,
 }
 
+/// The input of the `UpdatePrompt` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdatePromptRequest {
     /// The ID of the Amazon Connect instance that the prompt belongs to.
@@ -1064,15 +1144,19 @@ pub struct UpdatePromptRequest {
     pub s3_uri: ::std::option::Option<::std::string::String>,
 }
 
+/// The output of the `UpdatePrompt` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdatePromptResponse {
+    /// `PromptARN`: a string.
     #[serde(rename = "PromptARN", default, skip_serializing_if = "Option::is_none")]
     pub prompt_arn: ::std::option::Option<::std::string::String>,
+    /// `PromptId`: a string, 1 to 256 characters.
     #[serde(rename = "PromptId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub prompt_id: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `UpdateQueueHoursOfOperation` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateQueueHoursOfOperationRequest {
     /// The ID of the Amazon Connect instance that the queue belongs to.
@@ -1087,6 +1171,7 @@ pub struct UpdateQueueHoursOfOperationRequest {
     pub hours_of_operation_id: ::std::string::String,
 }
 
+/// The input of the `UpdateQueueMaxContacts` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateQueueMaxContactsRequest {
     /// The ID of the Amazon Connect instance that the queue belongs to.
@@ -1102,6 +1187,7 @@ pub struct UpdateQueueMaxContactsRequest {
     pub max_contacts: ::std::option::Option<i32>,
 }
 
+/// The input of the `UpdateQueueName` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateQueueNameRequest {
     /// The ID of the Amazon Connect instance that the queue belongs to.
@@ -1121,6 +1207,7 @@ pub struct UpdateQueueNameRequest {
     pub description: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `UpdateQueueOutboundCallerConfig` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateQueueOutboundCallerConfigRequest {
     /// The ID of the Amazon Connect instance that the queue belongs to.
@@ -1135,6 +1222,7 @@ pub struct UpdateQueueOutboundCallerConfigRequest {
     pub outbound_caller_config: OutboundCallerConfig,
 }
 
+/// The input of the `UpdateQueueOutboundEmailConfig` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateQueueOutboundEmailConfigRequest {
     /// The ID of the Amazon Connect instance that the queue belongs to.
@@ -1149,6 +1237,7 @@ pub struct UpdateQueueOutboundEmailConfigRequest {
     pub outbound_email_config: OutboundEmailConfig,
 }
 
+/// The input of the `UpdateQueueStatus` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateQueueStatusRequest {
     /// The ID of the Amazon Connect instance that the queue belongs to.
@@ -1163,6 +1252,7 @@ pub struct UpdateQueueStatusRequest {
     pub status: QueueStatus,
 }
 
+/// The input of the `UpdateQuickConnectConfig` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateQuickConnectConfigRequest {
     /// The ID of the Amazon Connect instance that the quick connect belongs to.
@@ -1177,6 +1267,7 @@ pub struct UpdateQuickConnectConfigRequest {
     pub quick_connect_config: QuickConnectConfig,
 }
 
+/// The input of the `UpdateQuickConnectName` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateQuickConnectNameRequest {
     /// The ID of the Amazon Connect instance that the quick connect belongs to.
@@ -1196,6 +1287,7 @@ pub struct UpdateQuickConnectNameRequest {
     pub description: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `UpdateRoutingProfileAgentAvailabilityTimer` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateRoutingProfileAgentAvailabilityTimerRequest {
     /// The ID of the Amazon Connect instance that the routing profile belongs to.
@@ -1210,6 +1302,7 @@ pub struct UpdateRoutingProfileAgentAvailabilityTimerRequest {
     pub agent_availability_timer: AgentAvailabilityTimer,
 }
 
+/// The input of the `UpdateRoutingProfileConcurrency` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateRoutingProfileConcurrencyRequest {
     /// The ID of the Amazon Connect instance that the routing profile belongs to.
@@ -1224,6 +1317,7 @@ pub struct UpdateRoutingProfileConcurrencyRequest {
     pub media_concurrencies: ::std::vec::Vec<MediaConcurrency>,
 }
 
+/// The input of the `UpdateRoutingProfileDefaultOutboundQueue` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateRoutingProfileDefaultOutboundQueueRequest {
     /// The ID of the Amazon Connect instance that the routing profile belongs to.
@@ -1238,6 +1332,7 @@ pub struct UpdateRoutingProfileDefaultOutboundQueueRequest {
     pub default_outbound_queue_id: ::std::string::String,
 }
 
+/// The input of the `UpdateRoutingProfileName` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateRoutingProfileNameRequest {
     /// The ID of the Amazon Connect instance that the routing profile belongs to.
@@ -1257,6 +1352,7 @@ pub struct UpdateRoutingProfileNameRequest {
     pub description: ::std::option::Option<::std::string::String>,
 }
 
+/// The input of the `UpdateRoutingProfileQueues` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateRoutingProfileQueuesRequest {
     /// The ID of the Amazon Connect instance that the routing profile belongs to.
@@ -1272,6 +1368,7 @@ pub struct UpdateRoutingProfileQueuesRequest {
     pub queue_configs: ::std::vec::Vec<RoutingProfileQueueConfig>,
 }
 
+/// The input of the `UpdateRule` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateRuleRequest {
     /// The ID of the rule to change.
@@ -1297,6 +1394,7 @@ pub struct UpdateRuleRequest {
     pub publish_status: RulePublishStatus,
 }
 
+/// The input of the `UpdateSecurityProfile` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateSecurityProfileRequest {
     /// A new description of the security profile; leave it out to keep the current one.
@@ -1375,6 +1473,7 @@ pub struct UpdateSecurityProfileRequest {
     >,
 }
 
+/// The input of the `UpdateTaskTemplate` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateTaskTemplateRequest {
     /// The ID of the task template to change.
@@ -1419,26 +1518,34 @@ pub struct UpdateTaskTemplateRequest {
     pub fields: ::std::option::Option<::std::vec::Vec<TaskTemplateField>>,
 }
 
+/// The output of the `UpdateTaskTemplate` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateTaskTemplateResponse {
+    /// `InstanceId`: a string, 1 to 100 characters.
     #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::option::Option<::std::string::String>,
+    /// `Id`: a string, 1 to 500 characters.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 500))]
     pub id: ::std::option::Option<::std::string::String>,
+    /// `Arn`: a string, 1 to 500 characters.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 500))]
     pub arn: ::std::option::Option<::std::string::String>,
+    /// `Name`: a string, 1 to 100 characters.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub name: ::std::option::Option<::std::string::String>,
+    /// `Description`: a string, 1 to 255 characters.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 255))]
     pub description: ::std::option::Option<::std::string::String>,
+    /// `ContactFlowId`: a string, 0 to 500 characters.
     #[serde(rename = "ContactFlowId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub contact_flow_id: ::std::option::Option<::std::string::String>,
+    /// `SelfAssignFlowId`: a string, 0 to 500 characters.
     #[serde(
         rename = "SelfAssignFlowId",
         default,
@@ -1446,24 +1553,31 @@ pub struct UpdateTaskTemplateResponse {
     )]
     #[schemars(length(min = 0, max = 500))]
     pub self_assign_flow_id: ::std::option::Option<::std::string::String>,
+    /// `Constraints`: a `TaskTemplateConstraints` structure.
     #[serde(rename = "Constraints", default, skip_serializing_if = "Option::is_none")]
     pub constraints: ::std::option::Option<TaskTemplateConstraints>,
+    /// `Defaults`: a `TaskTemplateDefaults` structure.
     #[serde(rename = "Defaults", default, skip_serializing_if = "Option::is_none")]
     pub defaults: ::std::option::Option<TaskTemplateDefaults>,
+    /// `Fields`: a list of `TaskTemplateField`.
     #[serde(rename = "Fields", default, skip_serializing_if = "Option::is_none")]
     pub fields: ::std::option::Option<::std::vec::Vec<TaskTemplateField>>,
+    /// `Status`: one of the values of `TaskTemplateStatus`.
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: ::std::option::Option<TaskTemplateStatus>,
+    /// `LastModifiedTime`: a timestamp.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
+    /// `CreatedTime`: a timestamp.
     #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: ::std::option::Option<crate::value::Timestamp>,
 }
 
+/// The input of the `UpdateTestCase` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateTestCaseRequest {
     /// The ID of the Amazon Connect instance that the test case belongs to.
@@ -1513,9 +1627,11 @@ pub struct UpdateTestCaseRequest {
     pub last_modified_region: ::std::option::Option<::std::string::String>,
 }
 
+/// The output of the `UpdateTestCase` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateTestCaseResponse {}
 
+/// The input of the `UpdateTrafficDistribution` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateTrafficDistributionRequest {
     /// The ID or ARN of the traffic distribution group.
@@ -1536,9 +1652,11 @@ pub struct UpdateTrafficDistributionRequest {
     pub agent_config: ::std::option::Option<AgentConfig>,
 }
 
+/// The output of the `UpdateTrafficDistribution` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateTrafficDistributionResponse {}
 
+/// The input of the `UpdateUserConfig` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateUserConfigRequest {
     /// For each channel, whether contacts are accepted automatically.
@@ -1591,6 +1709,7 @@ pub struct UpdateUserConfigRequest {
     pub instance_id: ::std::string::String,
 }
 
+/// The input of the `UpdateUserHierarchyGroupName` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateUserHierarchyGroupNameRequest {
     /// The new name of the hierarchy group.
@@ -1605,6 +1724,7 @@ pub struct UpdateUserHierarchyGroupNameRequest {
     pub instance_id: ::std::string::String,
 }
 
+/// The input of the `UpdateUserHierarchy` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateUserHierarchyRequest {
     /// The ID of the group to move the user to; leave it out to take the user out of the hierarchy.
@@ -1623,6 +1743,7 @@ pub struct UpdateUserHierarchyRequest {
     pub instance_id: ::std::string::String,
 }
 
+/// The input of the `UpdateUserHierarchyStructure` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateUserHierarchyStructureRequest {
     /// The names of the hierarchy's levels, from level one (top) to level five.
@@ -1634,6 +1755,7 @@ pub struct UpdateUserHierarchyStructureRequest {
     pub instance_id: ::std::string::String,
 }
 
+/// The input of the `UpdateUserIdentityInfo` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateUserIdentityInfoRequest {
     /// The user's new first and last name, email address, secondary email address and mobile number.
@@ -1648,6 +1770,7 @@ pub struct UpdateUserIdentityInfoRequest {
     pub instance_id: ::std::string::String,
 }
 
+/// The input of the `UpdateUserNotificationStatus` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateUserNotificationStatusRequest {
     /// The ID of the Amazon Connect instance that the user belongs to.
@@ -1680,9 +1803,11 @@ pub struct UpdateUserNotificationStatusRequest {
     pub last_modified_region: ::std::option::Option<::std::string::String>,
 }
 
+/// The output of the `UpdateUserNotificationStatus` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateUserNotificationStatusResponse {}
 
+/// The input of the `UpdateUserPhoneConfig` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateUserPhoneConfigRequest {
     /// The user's new phone type (softphone or desk phone), desk phone number, auto-accept and after-contact work time limit.
@@ -1697,6 +1822,7 @@ pub struct UpdateUserPhoneConfigRequest {
     pub instance_id: ::std::string::String,
 }
 
+/// The input of the `UpdateUserProficiencies` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateUserProficienciesRequest {
     /// The ID of the Amazon Connect instance that the user belongs to.
@@ -1711,6 +1837,7 @@ pub struct UpdateUserProficienciesRequest {
     pub user_proficiencies: ::std::vec::Vec<UserProficiency>,
 }
 
+/// The input of the `UpdateUserRoutingProfile` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateUserRoutingProfileRequest {
     /// The ID of the new routing profile.
@@ -1725,6 +1852,7 @@ pub struct UpdateUserRoutingProfileRequest {
     pub instance_id: ::std::string::String,
 }
 
+/// The input of the `UpdateUserSecurityProfiles` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateUserSecurityProfilesRequest {
     /// The IDs of the security profiles the user is to have, replacing the current ones.
@@ -1740,6 +1868,7 @@ pub struct UpdateUserSecurityProfilesRequest {
     pub instance_id: ::std::string::String,
 }
 
+/// The input of the `UpdateViewContent` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateViewContentRequest {
     /// The ID of the Amazon Connect instance that the view belongs to.
@@ -1758,12 +1887,15 @@ pub struct UpdateViewContentRequest {
     pub content: ViewInputContent,
 }
 
+/// The output of the `UpdateViewContent` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateViewContentResponse {
+    /// `View`: a `View` structure.
     #[serde(rename = "View", default, skip_serializing_if = "Option::is_none")]
     pub view: ::std::option::Option<View>,
 }
 
+/// The input of the `UpdateViewMetadata` operation.
 #[derive(Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateViewMetadataRequest {
     /// The ID of the Amazon Connect instance that the view belongs to.
@@ -1795,9 +1927,11 @@ impl ::std::fmt::Debug for UpdateViewMetadataRequest {
     }
 }
 
+/// The output of the `UpdateViewMetadata` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateViewMetadataResponse {}
 
+/// The input of the `UpdateWorkspaceMetadata` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateWorkspaceMetadataRequest {
     /// The ID of the Amazon Connect instance that the workspace belongs to.
@@ -1822,9 +1956,11 @@ pub struct UpdateWorkspaceMetadataRequest {
     pub title: ::std::option::Option<::std::string::String>,
 }
 
+/// The output of the `UpdateWorkspaceMetadata` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateWorkspaceMetadataResponse {}
 
+/// The input of the `UpdateWorkspacePage` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateWorkspacePageRequest {
     /// The ID of the Amazon Connect instance that the workspace belongs to.
@@ -1856,9 +1992,11 @@ pub struct UpdateWorkspacePageRequest {
     pub input_data: ::std::option::Option<::std::string::String>,
 }
 
+/// The output of the `UpdateWorkspacePage` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateWorkspacePageResponse {}
 
+/// The input of the `UpdateWorkspaceTheme` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateWorkspaceThemeRequest {
     /// The ID of the Amazon Connect instance that the workspace belongs to.
@@ -1874,9 +2012,11 @@ pub struct UpdateWorkspaceThemeRequest {
     pub theme: ::std::option::Option<WorkspaceTheme>,
 }
 
+/// The output of the `UpdateWorkspaceTheme` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateWorkspaceThemeResponse {}
 
+/// The input of the `UpdateWorkspaceVisibility` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateWorkspaceVisibilityRequest {
     /// The ID of the Amazon Connect instance that the workspace belongs to.
@@ -1892,16 +2032,21 @@ pub struct UpdateWorkspaceVisibilityRequest {
     pub visibility: Visibility,
 }
 
+/// The output of the `UpdateWorkspaceVisibility` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateWorkspaceVisibilityResponse {}
 
+/// A structure of the Connect API, held by `StartAttachedFileUploadResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UploadUrlMetadata {
+    /// `Url`: a string, 1 to 2000 characters.
     #[serde(rename = "Url", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 2000))]
     pub url: ::std::option::Option<::std::string::String>,
+    /// `UrlExpiry`: a string.
     #[serde(rename = "UrlExpiry", default, skip_serializing_if = "Option::is_none")]
     pub url_expiry: ::std::option::Option<::std::string::String>,
+    /// `HeadersToInclude`: a map from strings to strings.
     #[serde(
         rename = "HeadersToInclude",
         default,
@@ -1912,27 +2057,35 @@ pub struct UploadUrlMetadata {
     >,
 }
 
+/// A structure of the Connect API, held by `ReferenceSummary`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UrlReference {
+    /// `Name`: a string, 1 to 4096 characters.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 4096))]
     pub name: ::std::option::Option<::std::string::String>,
+    /// `Value`: a string, 0 to 4096 characters.
     #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 4096))]
     pub value: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `ListUseCasesResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UseCase {
+    /// `UseCaseId`: a string, 1 to 200 characters.
     #[serde(rename = "UseCaseId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 200))]
     pub use_case_id: ::std::option::Option<::std::string::String>,
+    /// `UseCaseArn`: a string.
     #[serde(rename = "UseCaseArn", default, skip_serializing_if = "Option::is_none")]
     pub use_case_arn: ::std::option::Option<::std::string::String>,
+    /// `UseCaseType`: one of the values of `UseCaseType`.
     #[serde(rename = "UseCaseType", default, skip_serializing_if = "Option::is_none")]
     pub use_case_type: ::std::option::Option<UseCaseType>,
 }
 
+/// 2 allowed values, held by `CreateUseCaseRequest`, `UseCase`.
 #[derive(
     Debug,
     Clone,
@@ -1948,31 +2101,41 @@ pub struct UseCase {
 )]
 
 pub enum UseCaseType {
+    /// The value `RULES_EVALUATION`.
     #[serde(rename = "RULES_EVALUATION")]
     RulesEvaluation,
+    /// The value `CONNECT_CAMPAIGNS`.
     #[serde(rename = "CONNECT_CAMPAIGNS")]
     ConnectCampaigns,
 }
 
+/// A structure of the Connect API, held by `DescribeUserResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct User {
+    /// `Id`: a string.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// `Arn`: a string.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
+    /// `Username`: a string, 1 to 100 characters.
     #[serde(rename = "Username", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub username: ::std::option::Option<::std::string::String>,
+    /// `IdentityInfo`: a `UserIdentityInfo` structure.
     #[serde(rename = "IdentityInfo", default, skip_serializing_if = "Option::is_none")]
     pub identity_info: ::std::option::Option<UserIdentityInfo>,
+    /// `PhoneConfig`: a `UserPhoneConfig` structure.
     #[serde(rename = "PhoneConfig", default, skip_serializing_if = "Option::is_none")]
     pub phone_config: ::std::option::Option<UserPhoneConfig>,
+    /// `DirectoryUserId`: a string.
     #[serde(
         rename = "DirectoryUserId",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub directory_user_id: ::std::option::Option<::std::string::String>,
+    /// `SecurityProfileIds`: a list of strings, 1 to 10 items.
     #[serde(
         rename = "SecurityProfileIds",
         default,
@@ -1982,29 +2145,34 @@ pub struct User {
     pub security_profile_ids: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
+    /// `RoutingProfileId`: a string.
     #[serde(
         rename = "RoutingProfileId",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub routing_profile_id: ::std::option::Option<::std::string::String>,
+    /// `HierarchyGroupId`: a string.
     #[serde(
         rename = "HierarchyGroupId",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub hierarchy_group_id: ::std::option::Option<::std::string::String>,
+    /// `Tags`: a map from strings to strings, 1 to 50 entries.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
+    /// `AutoAcceptConfigs`: a list of `AutoAcceptConfig`.
     #[serde(
         rename = "AutoAcceptConfigs",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub auto_accept_configs: ::std::option::Option<::std::vec::Vec<AutoAcceptConfig>>,
+    /// `AfterContactWorkConfigs`: a list of `AfterContactWorkConfigPerChannel`.
     #[serde(
         rename = "AfterContactWorkConfigs",
         default,
@@ -2013,12 +2181,14 @@ pub struct User {
     pub after_contact_work_configs: ::std::option::Option<
         ::std::vec::Vec<AfterContactWorkConfigPerChannel>,
     >,
+    /// `PhoneNumberConfigs`: a list of `PhoneNumberConfig`.
     #[serde(
         rename = "PhoneNumberConfigs",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub phone_number_configs: ::std::option::Option<::std::vec::Vec<PhoneNumberConfig>>,
+    /// `PersistentConnectionConfigs`: a list of `PersistentConnectionConfig`.
     #[serde(
         rename = "PersistentConnectionConfigs",
         default,
@@ -2027,6 +2197,7 @@ pub struct User {
     pub persistent_connection_configs: ::std::option::Option<
         ::std::vec::Vec<PersistentConnectionConfig>,
     >,
+    /// `VoiceEnhancementConfigs`: a list of `VoiceEnhancementConfig`.
     #[serde(
         rename = "VoiceEnhancementConfigs",
         default,
@@ -2035,12 +2206,14 @@ pub struct User {
     pub voice_enhancement_configs: ::std::option::Option<
         ::std::vec::Vec<VoiceEnhancementConfig>,
     >,
+    /// `LastModifiedTime`: a timestamp.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
+    /// `LastModifiedRegion`: a string.
     #[serde(
         rename = "LastModifiedRegion",
         default,
@@ -2049,16 +2222,22 @@ pub struct User {
     pub last_modified_region: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `GetCurrentUserDataResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UserData {
+    /// `User`: a `UserReference` structure.
     #[serde(rename = "User", default, skip_serializing_if = "Option::is_none")]
     pub user: ::std::option::Option<UserReference>,
+    /// `RoutingProfile`: a `RoutingProfileReference` structure.
     #[serde(rename = "RoutingProfile", default, skip_serializing_if = "Option::is_none")]
     pub routing_profile: ::std::option::Option<RoutingProfileReference>,
+    /// `HierarchyPath`: a `HierarchyPathReference` structure.
     #[serde(rename = "HierarchyPath", default, skip_serializing_if = "Option::is_none")]
     pub hierarchy_path: ::std::option::Option<HierarchyPathReference>,
+    /// `Status`: a `AgentStatusReference` structure.
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: ::std::option::Option<AgentStatusReference>,
+    /// `AvailableSlotsByChannel`: a map from strings to integers.
     #[serde(
         rename = "AvailableSlotsByChannel",
         default,
@@ -2067,6 +2246,7 @@ pub struct UserData {
     pub available_slots_by_channel: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, i32>,
     >,
+    /// `MaxSlotsByChannel`: a map from strings to integers.
     #[serde(
         rename = "MaxSlotsByChannel",
         default,
@@ -2075,6 +2255,7 @@ pub struct UserData {
     pub max_slots_by_channel: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, i32>,
     >,
+    /// `ActiveSlotsByChannel`: a map from strings to integers.
     #[serde(
         rename = "ActiveSlotsByChannel",
         default,
@@ -2083,20 +2264,26 @@ pub struct UserData {
     pub active_slots_by_channel: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, i32>,
     >,
+    /// `Contacts`: a list of `AgentContactReference`.
     #[serde(rename = "Contacts", default, skip_serializing_if = "Option::is_none")]
     pub contacts: ::std::option::Option<::std::vec::Vec<AgentContactReference>>,
+    /// `NextStatus`: a string, 1 to 127 characters.
     #[serde(rename = "NextStatus", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 127))]
     pub next_status: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `GetCurrentUserDataRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UserDataFilters {
+    /// `Queues`: a list of strings, 1 to 100 items.
     #[serde(rename = "Queues", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub queues: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `ContactFilter`: a `ContactFilter` structure.
     #[serde(rename = "ContactFilter", default, skip_serializing_if = "Option::is_none")]
     pub contact_filter: ::std::option::Option<ContactFilter>,
+    /// `RoutingProfiles`: a list of strings, 1 to 100 items.
     #[serde(
         rename = "RoutingProfiles",
         default,
@@ -2104,9 +2291,11 @@ pub struct UserDataFilters {
     )]
     #[schemars(length(min = 1, max = 100))]
     pub routing_profiles: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `Agents`: a list of strings, 1 to 100 items.
     #[serde(rename = "Agents", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub agents: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    /// `UserHierarchyGroups`: a list of strings, exactly 1 items.
     #[serde(
         rename = "UserHierarchyGroups",
         default,
@@ -2118,16 +2307,20 @@ pub struct UserDataFilters {
     >,
 }
 
+/// A structure of the Connect API, held by `SearchUserHierarchyGroupsRequest`, `UserHierarchyGroupSearchCriteria`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UserHierarchyGroupSearchCriteria {
+    /// `OrConditions`: a list of `UserHierarchyGroupSearchCriteria`.
     #[serde(rename = "OrConditions", default, skip_serializing_if = "Option::is_none")]
     pub or_conditions: ::std::option::Option<
         ::std::vec::Vec<UserHierarchyGroupSearchCriteria>,
     >,
+    /// `AndConditions`: a list of `UserHierarchyGroupSearchCriteria`.
     #[serde(rename = "AndConditions", default, skip_serializing_if = "Option::is_none")]
     pub and_conditions: ::std::option::Option<
         ::std::vec::Vec<UserHierarchyGroupSearchCriteria>,
     >,
+    /// `StringCondition`: a `StringCondition` structure.
     #[serde(
         rename = "StringCondition",
         default,
@@ -2136,8 +2329,10 @@ pub struct UserHierarchyGroupSearchCriteria {
     pub string_condition: ::std::option::Option<StringCondition>,
 }
 
+/// A structure of the Connect API, held by `SearchUserHierarchyGroupsRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UserHierarchyGroupSearchFilter {
+    /// `AttributeFilter`: a `ControlPlaneAttributeFilter` structure.
     #[serde(
         rename = "AttributeFilter",
         default,
@@ -2180,11 +2375,14 @@ impl ::std::fmt::Debug for UserIdentityInfo {
     }
 }
 
+/// A structure of the Connect API, held by `UserSearchSummary`.
 #[derive(Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UserIdentityInfoLite {
+    /// `FirstName`: a string, 0 to 255 characters. Sensitive: redacted from `Debug`.
     #[serde(rename = "FirstName", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 255))]
     pub first_name: ::std::option::Option<::std::string::String>,
+    /// `LastName`: a string, 0 to 300 characters. Sensitive: redacted from `Debug`.
     #[serde(rename = "LastName", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 300))]
     pub last_name: ::std::option::Option<::std::string::String>,
@@ -2199,56 +2397,74 @@ impl ::std::fmt::Debug for UserIdentityInfoLite {
     }
 }
 
+/// A structure of the Connect API, held by `CreateContactRequest`, `UpdateContactRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UserInfo {
+    /// `UserId`: a string, 1 to 256 characters.
     #[serde(rename = "UserId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub user_id: ::std::option::Option<::std::string::String>,
 }
 
+/// The `UserNotFoundException` error (client fault, HTTP 404).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UserNotFoundException {
+    /// `Message`: a string.
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `ListUserNotificationsResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UserNotificationSummary {
+    /// `NotificationId`: a string, 1 to 256 characters.
     #[serde(rename = "NotificationId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub notification_id: ::std::option::Option<::std::string::String>,
+    /// `NotificationStatus`: one of the values of `NotificationStatus`.
     #[serde(
         rename = "NotificationStatus",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub notification_status: ::std::option::Option<NotificationStatus>,
+    /// `InstanceId`: a string, 1 to 100 characters.
     #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::option::Option<::std::string::String>,
+    /// `RecipientId`: a string, 0 to 256 characters.
     #[serde(rename = "RecipientId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 256))]
     pub recipient_id: ::std::option::Option<::std::string::String>,
+    /// `Content`: a map from strings to strings.
     #[serde(rename = "Content", default, skip_serializing_if = "Option::is_none")]
     pub content: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
+    /// `Priority`: one of the values of `NotificationPriority`.
     #[serde(rename = "Priority", default, skip_serializing_if = "Option::is_none")]
     pub priority: ::std::option::Option<NotificationPriority>,
+    /// `Source`: one of the values of `NotificationSource`.
     #[serde(rename = "Source", default, skip_serializing_if = "Option::is_none")]
     pub source: ::std::option::Option<NotificationSource>,
+    /// `CreatedAt`: a timestamp.
     #[serde(rename = "CreatedAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: ::std::option::Option<crate::value::Timestamp>,
+    /// `ExpiresAt`: a timestamp.
     #[serde(rename = "ExpiresAt", default, skip_serializing_if = "Option::is_none")]
     pub expires_at: ::std::option::Option<crate::value::Timestamp>,
 }
 
+/// A structure of the Connect API, held by `CreateUserRequest`, `UpdateUserPhoneConfigRequest`, `User` and 1 more.
 #[derive(Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UserPhoneConfig {
+    /// `PhoneType`: one of the values of `PhoneType`.
     #[serde(rename = "PhoneType", default, skip_serializing_if = "Option::is_none")]
     pub phone_type: ::std::option::Option<PhoneType>,
+    /// `AutoAccept`: a boolean.
     #[serde(rename = "AutoAccept", default, skip_serializing_if = "Option::is_none")]
     pub auto_accept: ::std::option::Option<bool>,
+    /// `AfterContactWorkTimeLimit`: an integer, at least 0.
     #[serde(
         rename = "AfterContactWorkTimeLimit",
         default,
@@ -2256,12 +2472,14 @@ pub struct UserPhoneConfig {
     )]
     #[schemars(range(min = 0))]
     pub after_contact_work_time_limit: ::std::option::Option<i32>,
+    /// `DeskPhoneNumber`: a string. Sensitive: redacted from `Debug`.
     #[serde(
         rename = "DeskPhoneNumber",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub desk_phone_number: ::std::option::Option<::std::string::String>,
+    /// `PersistentConnection`: a boolean.
     #[serde(
         rename = "PersistentConnection",
         default,
@@ -2282,60 +2500,79 @@ impl ::std::fmt::Debug for UserPhoneConfig {
     }
 }
 
+/// A structure of the Connect API, held by `AssociateUserProficienciesRequest`, `ListUserProficienciesResponse`, `UpdateUserProficienciesRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UserProficiency {
+    /// `AttributeName`: a string, 1 to 100 characters. Required.
     #[serde(rename = "AttributeName")]
     #[schemars(length(min = 1, max = 100))]
     pub attribute_name: ::std::string::String,
+    /// `AttributeValue`: a string, 1 to 100 characters. Required.
     #[serde(rename = "AttributeValue")]
     #[schemars(length(min = 1, max = 100))]
     pub attribute_value: ::std::string::String,
+    /// `Level`: a number, 1 to 5. Required.
     #[serde(rename = "Level")]
     #[schemars(range(min = 1, max = 5))]
     pub level: f32,
 }
 
+/// A structure of the Connect API, held by `DisassociateUserProficienciesRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UserProficiencyDisassociate {
+    /// `AttributeName`: a string, 1 to 100 characters. Required.
     #[serde(rename = "AttributeName")]
     #[schemars(length(min = 1, max = 100))]
     pub attribute_name: ::std::string::String,
+    /// `AttributeValue`: a string, 1 to 100 characters. Required.
     #[serde(rename = "AttributeValue")]
     #[schemars(length(min = 1, max = 100))]
     pub attribute_value: ::std::string::String,
 }
 
+/// A structure of the Connect API, held by `QuickConnectConfig`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UserQuickConnectConfig {
+    /// `UserId`: a string. Required.
     #[serde(rename = "UserId")]
     pub user_id: ::std::string::String,
+    /// `ContactFlowId`: a string, 0 to 500 characters. Required.
     #[serde(rename = "ContactFlowId")]
     #[schemars(length(min = 0, max = 500))]
     pub contact_flow_id: ::std::string::String,
 }
 
+/// A structure of the Connect API, held by `UserData`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UserReference {
+    /// `Id`: a string.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// `Arn`: a string.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `SearchUsersRequest`, `UserSearchCriteria`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UserSearchCriteria {
+    /// `OrConditions`: a list of `UserSearchCriteria`.
     #[serde(rename = "OrConditions", default, skip_serializing_if = "Option::is_none")]
     pub or_conditions: ::std::option::Option<::std::vec::Vec<UserSearchCriteria>>,
+    /// `AndConditions`: a list of `UserSearchCriteria`.
     #[serde(rename = "AndConditions", default, skip_serializing_if = "Option::is_none")]
     pub and_conditions: ::std::option::Option<::std::vec::Vec<UserSearchCriteria>>,
+    /// `StringCondition`: a `StringCondition` structure.
     #[serde(
         rename = "StringCondition",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub string_condition: ::std::option::Option<StringCondition>,
+    /// `ListCondition`: a `ListCondition` structure.
     #[serde(rename = "ListCondition", default, skip_serializing_if = "Option::is_none")]
     pub list_condition: ::std::option::Option<ListCondition>,
+    /// `HierarchyGroupCondition`: a `HierarchyGroupCondition` structure.
     #[serde(
         rename = "HierarchyGroupCondition",
         default,
@@ -2344,10 +2581,13 @@ pub struct UserSearchCriteria {
     pub hierarchy_group_condition: ::std::option::Option<HierarchyGroupCondition>,
 }
 
+/// A structure of the Connect API, held by `SearchUsersRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UserSearchFilter {
+    /// `TagFilter`: a `ControlPlaneTagFilter` structure.
     #[serde(rename = "TagFilter", default, skip_serializing_if = "Option::is_none")]
     pub tag_filter: ::std::option::Option<ControlPlaneTagFilter>,
+    /// `UserAttributeFilter`: a `ControlPlaneUserAttributeFilter` structure.
     #[serde(
         rename = "UserAttributeFilter",
         default,
@@ -2356,34 +2596,43 @@ pub struct UserSearchFilter {
     pub user_attribute_filter: ::std::option::Option<ControlPlaneUserAttributeFilter>,
 }
 
+/// A structure of the Connect API, held by `SearchUsersResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UserSearchSummary {
+    /// `Arn`: a string.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
+    /// `DirectoryUserId`: a string.
     #[serde(
         rename = "DirectoryUserId",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub directory_user_id: ::std::option::Option<::std::string::String>,
+    /// `HierarchyGroupId`: a string.
     #[serde(
         rename = "HierarchyGroupId",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub hierarchy_group_id: ::std::option::Option<::std::string::String>,
+    /// `Id`: a string.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// `IdentityInfo`: a `UserIdentityInfoLite` structure.
     #[serde(rename = "IdentityInfo", default, skip_serializing_if = "Option::is_none")]
     pub identity_info: ::std::option::Option<UserIdentityInfoLite>,
+    /// `PhoneConfig`: a `UserPhoneConfig` structure.
     #[serde(rename = "PhoneConfig", default, skip_serializing_if = "Option::is_none")]
     pub phone_config: ::std::option::Option<UserPhoneConfig>,
+    /// `RoutingProfileId`: a string.
     #[serde(
         rename = "RoutingProfileId",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub routing_profile_id: ::std::option::Option<::std::string::String>,
+    /// `SecurityProfileIds`: a list of strings, 1 to 10 items.
     #[serde(
         rename = "SecurityProfileIds",
         default,
@@ -2393,20 +2642,24 @@ pub struct UserSearchSummary {
     pub security_profile_ids: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
+    /// `Tags`: a map from strings to strings, 1 to 50 entries.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
+    /// `Username`: a string, 1 to 100 characters.
     #[serde(rename = "Username", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub username: ::std::option::Option<::std::string::String>,
+    /// `AutoAcceptConfigs`: a list of `AutoAcceptConfig`.
     #[serde(
         rename = "AutoAcceptConfigs",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub auto_accept_configs: ::std::option::Option<::std::vec::Vec<AutoAcceptConfig>>,
+    /// `AfterContactWorkConfigs`: a list of `AfterContactWorkConfigPerChannel`.
     #[serde(
         rename = "AfterContactWorkConfigs",
         default,
@@ -2415,12 +2668,14 @@ pub struct UserSearchSummary {
     pub after_contact_work_configs: ::std::option::Option<
         ::std::vec::Vec<AfterContactWorkConfigPerChannel>,
     >,
+    /// `PhoneNumberConfigs`: a list of `PhoneNumberConfig`.
     #[serde(
         rename = "PhoneNumberConfigs",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub phone_number_configs: ::std::option::Option<::std::vec::Vec<PhoneNumberConfig>>,
+    /// `PersistentConnectionConfigs`: a list of `PersistentConnectionConfig`.
     #[serde(
         rename = "PersistentConnectionConfigs",
         default,
@@ -2429,6 +2684,7 @@ pub struct UserSearchSummary {
     pub persistent_connection_configs: ::std::option::Option<
         ::std::vec::Vec<PersistentConnectionConfig>,
     >,
+    /// `VoiceEnhancementConfigs`: a list of `VoiceEnhancementConfig`.
     #[serde(
         rename = "VoiceEnhancementConfigs",
         default,
@@ -2439,21 +2695,27 @@ pub struct UserSearchSummary {
     >,
 }
 
+/// A structure of the Connect API, held by `ListUsersResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UserSummary {
+    /// `Id`: a string.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
+    /// `Arn`: a string.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
+    /// `Username`: a string, 1 to 100 characters.
     #[serde(rename = "Username", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub username: ::std::option::Option<::std::string::String>,
+    /// `LastModifiedTime`: a timestamp.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
+    /// `LastModifiedRegion`: a string.
     #[serde(
         rename = "LastModifiedRegion",
         default,

@@ -7,53 +7,69 @@ use super::*;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+/// A structure of the Connect API, held by `CreateDataTableAttributeRequest`, `DataTableAttribute`, `UpdateDataTableAttributeRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Validation {
+    /// `MinLength`: an integer, 0 to 1000.
     #[serde(rename = "MinLength", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 0, max = 1000))]
     pub min_length: ::std::option::Option<i32>,
+    /// `MaxLength`: an integer, 0 to 1000.
     #[serde(rename = "MaxLength", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 0, max = 1000))]
     pub max_length: ::std::option::Option<i32>,
+    /// `MinValues`: an integer, 0 to 100.
     #[serde(rename = "MinValues", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 0, max = 100))]
     pub min_values: ::std::option::Option<i32>,
+    /// `MaxValues`: an integer, 0 to 100.
     #[serde(rename = "MaxValues", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 0, max = 100))]
     pub max_values: ::std::option::Option<i32>,
+    /// `IgnoreCase`: a boolean.
     #[serde(rename = "IgnoreCase", default, skip_serializing_if = "Option::is_none")]
     pub ignore_case: ::std::option::Option<bool>,
+    /// `Minimum`: a number.
     #[serde(rename = "Minimum", default, skip_serializing_if = "Option::is_none")]
     pub minimum: ::std::option::Option<f64>,
+    /// `Maximum`: a number.
     #[serde(rename = "Maximum", default, skip_serializing_if = "Option::is_none")]
     pub maximum: ::std::option::Option<f64>,
+    /// `ExclusiveMinimum`: a number.
     #[serde(
         rename = "ExclusiveMinimum",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub exclusive_minimum: ::std::option::Option<f64>,
+    /// `ExclusiveMaximum`: a number.
     #[serde(
         rename = "ExclusiveMaximum",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub exclusive_maximum: ::std::option::Option<f64>,
+    /// `MultipleOf`: a number, at least 0.
     #[serde(rename = "MultipleOf", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 0))]
     pub multiple_of: ::std::option::Option<f64>,
+    /// `Enum`: a `ValidationEnum` structure.
     #[serde(rename = "Enum", default, skip_serializing_if = "Option::is_none")]
     pub r#enum: ::std::option::Option<ValidationEnum>,
 }
 
+/// A structure of the Connect API, held by `Validation`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ValidationEnum {
+    /// `Strict`: a boolean.
     #[serde(rename = "Strict", default, skip_serializing_if = "Option::is_none")]
     pub strict: ::std::option::Option<bool>,
+    /// `Values`: a list of strings.
     #[serde(rename = "Values", default, skip_serializing_if = "Option::is_none")]
     pub values: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 
+/// 1 allowed values, held by `ParticipantCapabilities`.
 #[derive(
     Debug,
     Clone,
@@ -69,29 +85,39 @@ pub struct ValidationEnum {
 )]
 
 pub enum VideoCapability {
+    /// The value `SEND`.
     #[serde(rename = "SEND")]
     Send,
 }
 
+/// A structure of the Connect API, held by `CreateViewResponse`, `CreateViewVersionResponse`, `DescribeViewResponse` and 2 more.
 #[derive(Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct View {
+    /// `Id`: a string, 1 to 500 characters.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 500))]
     pub id: ::std::option::Option<::std::string::String>,
+    /// `Arn`: a string.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
+    /// `Name`: a string, 1 to 255 characters. Sensitive: redacted from `Debug`.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 255))]
     pub name: ::std::option::Option<::std::string::String>,
+    /// `Status`: one of the values of `ViewStatus`.
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: ::std::option::Option<ViewStatus>,
+    /// `Type`: one of the values of `ViewType`.
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub r#type: ::std::option::Option<ViewType>,
+    /// `Description`: a string, 1 to 4096 characters.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 4096))]
     pub description: ::std::option::Option<::std::string::String>,
+    /// `Version`: an integer.
     #[serde(rename = "Version", default, skip_serializing_if = "Option::is_none")]
     pub version: ::std::option::Option<i32>,
+    /// `VersionDescription`: a string, 1 to 4096 characters.
     #[serde(
         rename = "VersionDescription",
         default,
@@ -99,21 +125,26 @@ pub struct View {
     )]
     #[schemars(length(min = 1, max = 4096))]
     pub version_description: ::std::option::Option<::std::string::String>,
+    /// `Content`: a `ViewContent` structure.
     #[serde(rename = "Content", default, skip_serializing_if = "Option::is_none")]
     pub content: ::std::option::Option<ViewContent>,
+    /// `Tags`: a map from strings to strings, 1 to 50 entries.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
+    /// `CreatedTime`: a timestamp.
     #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: ::std::option::Option<crate::value::Timestamp>,
+    /// `LastModifiedTime`: a timestamp.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
+    /// `ViewContentSha256`: a string, 1 to 64 characters.
     #[serde(
         rename = "ViewContentSha256",
         default,
@@ -143,12 +174,16 @@ impl ::std::fmt::Debug for View {
     }
 }
 
+/// A structure of the Connect API, held by `View`.
 #[derive(Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ViewContent {
+    /// `InputSchema`: a string. Sensitive: redacted from `Debug`.
     #[serde(rename = "InputSchema", default, skip_serializing_if = "Option::is_none")]
     pub input_schema: ::std::option::Option<::std::string::String>,
+    /// `Template`: a string.
     #[serde(rename = "Template", default, skip_serializing_if = "Option::is_none")]
     pub template: ::std::option::Option<::std::string::String>,
+    /// `Actions`: a list of strings.
     #[serde(rename = "Actions", default, skip_serializing_if = "Option::is_none")]
     pub actions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
@@ -163,32 +198,41 @@ impl ::std::fmt::Debug for ViewContent {
     }
 }
 
+/// A structure of the Connect API, held by `CreateViewRequest`, `UpdateViewContentRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ViewInputContent {
+    /// `Template`: a string.
     #[serde(rename = "Template", default, skip_serializing_if = "Option::is_none")]
     pub template: ::std::option::Option<::std::string::String>,
+    /// `Actions`: a list of strings.
     #[serde(rename = "Actions", default, skip_serializing_if = "Option::is_none")]
     pub actions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
 
+/// A structure of the Connect API, held by `SearchViewsRequest`, `ViewSearchCriteria`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ViewSearchCriteria {
+    /// `OrConditions`: a list of `ViewSearchCriteria`.
     #[serde(rename = "OrConditions", default, skip_serializing_if = "Option::is_none")]
     pub or_conditions: ::std::option::Option<::std::vec::Vec<ViewSearchCriteria>>,
+    /// `AndConditions`: a list of `ViewSearchCriteria`.
     #[serde(rename = "AndConditions", default, skip_serializing_if = "Option::is_none")]
     pub and_conditions: ::std::option::Option<::std::vec::Vec<ViewSearchCriteria>>,
+    /// `StringCondition`: a `StringCondition` structure.
     #[serde(
         rename = "StringCondition",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub string_condition: ::std::option::Option<StringCondition>,
+    /// `ViewTypeCondition`: one of the values of `ViewType`.
     #[serde(
         rename = "ViewTypeCondition",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub view_type_condition: ::std::option::Option<ViewType>,
+    /// `ViewStatusCondition`: one of the values of `ViewStatus`.
     #[serde(
         rename = "ViewStatusCondition",
         default,
@@ -197,8 +241,10 @@ pub struct ViewSearchCriteria {
     pub view_status_condition: ::std::option::Option<ViewStatus>,
 }
 
+/// A structure of the Connect API, held by `SearchViewsRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ViewSearchFilter {
+    /// `AttributeFilter`: a `ControlPlaneAttributeFilter` structure.
     #[serde(
         rename = "AttributeFilter",
         default,
@@ -207,6 +253,7 @@ pub struct ViewSearchFilter {
     pub attribute_filter: ::std::option::Option<ControlPlaneAttributeFilter>,
 }
 
+/// 2 allowed values, held by `CreateViewRequest`, `UpdateViewContentRequest`, `View` and 2 more.
 #[derive(
     Debug,
     Clone,
@@ -222,26 +269,35 @@ pub struct ViewSearchFilter {
 )]
 
 pub enum ViewStatus {
+    /// The value `PUBLISHED`.
     #[serde(rename = "PUBLISHED")]
     Published,
+    /// The value `SAVED`.
     #[serde(rename = "SAVED")]
     Saved,
 }
 
+/// A structure of the Connect API, held by `ListViewsResponse`.
 #[derive(Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ViewSummary {
+    /// `Id`: a string, 1 to 500 characters.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 500))]
     pub id: ::std::option::Option<::std::string::String>,
+    /// `Arn`: a string.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
+    /// `Name`: a string, 1 to 255 characters. Sensitive: redacted from `Debug`.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 255))]
     pub name: ::std::option::Option<::std::string::String>,
+    /// `Type`: one of the values of `ViewType`.
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub r#type: ::std::option::Option<ViewType>,
+    /// `Status`: one of the values of `ViewStatus`.
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: ::std::option::Option<ViewStatus>,
+    /// `Description`: a string, 1 to 4096 characters.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 4096))]
     pub description: ::std::option::Option<::std::string::String>,
@@ -260,6 +316,7 @@ impl ::std::fmt::Debug for ViewSummary {
     }
 }
 
+/// 2 allowed values, held by `ListViewsRequest`, `View`, `ViewSearchCriteria` and 2 more.
 #[derive(
     Debug,
     Clone,
@@ -275,29 +332,39 @@ impl ::std::fmt::Debug for ViewSummary {
 )]
 
 pub enum ViewType {
+    /// The value `CUSTOMER_MANAGED`.
     #[serde(rename = "CUSTOMER_MANAGED")]
     CustomerManaged,
+    /// The value `AWS_MANAGED`.
     #[serde(rename = "AWS_MANAGED")]
     AwsManaged,
 }
 
+/// A structure of the Connect API, held by `ListViewVersionsResponse`.
 #[derive(Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ViewVersionSummary {
+    /// `Id`: a string, 1 to 500 characters.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 500))]
     pub id: ::std::option::Option<::std::string::String>,
+    /// `Arn`: a string.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
+    /// `Description`: a string, 1 to 4096 characters.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 4096))]
     pub description: ::std::option::Option<::std::string::String>,
+    /// `Name`: a string, 1 to 255 characters. Sensitive: redacted from `Debug`.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 255))]
     pub name: ::std::option::Option<::std::string::String>,
+    /// `Type`: one of the values of `ViewType`.
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub r#type: ::std::option::Option<ViewType>,
+    /// `Version`: an integer.
     #[serde(rename = "Version", default, skip_serializing_if = "Option::is_none")]
     pub version: ::std::option::Option<i32>,
+    /// `VersionDescription`: a string, 1 to 4096 characters.
     #[serde(
         rename = "VersionDescription",
         default,
@@ -321,6 +388,7 @@ impl ::std::fmt::Debug for ViewVersionSummary {
     }
 }
 
+/// 3 allowed values, held by `UpdateWorkspaceVisibilityRequest`, `Workspace`, `WorkspaceSearchSummary`.
 #[derive(
     Debug,
     Clone,
@@ -336,35 +404,48 @@ impl ::std::fmt::Debug for ViewVersionSummary {
 )]
 
 pub enum Visibility {
+    /// The value `ALL`.
     #[serde(rename = "ALL")]
     All,
+    /// The value `ASSIGNED`.
     #[serde(rename = "ASSIGNED")]
     Assigned,
+    /// The value `NONE`.
     #[serde(rename = "NONE")]
     None,
 }
 
+/// A structure of the Connect API, held by `DescribeVocabularyResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Vocabulary {
+    /// `Name`: a string, 1 to 140 characters. Required.
     #[serde(rename = "Name")]
     #[schemars(length(min = 1, max = 140))]
     pub name: ::std::string::String,
+    /// `Id`: a string, 1 to 500 characters. Required.
     #[serde(rename = "Id")]
     #[schemars(length(min = 1, max = 500))]
     pub id: ::std::string::String,
+    /// `Arn`: a string. Required.
     #[serde(rename = "Arn")]
     pub arn: ::std::string::String,
+    /// `LanguageCode`: one of the values of `VocabularyLanguageCode`. Required.
     #[serde(rename = "LanguageCode")]
     pub language_code: VocabularyLanguageCode,
+    /// `State`: one of the values of `VocabularyState`. Required.
     #[serde(rename = "State")]
     pub state: VocabularyState,
+    /// `LastModifiedTime`: a timestamp. Required.
     #[serde(rename = "LastModifiedTime")]
     pub last_modified_time: crate::value::Timestamp,
+    /// `FailureReason`: a string.
     #[serde(rename = "FailureReason", default, skip_serializing_if = "Option::is_none")]
     pub failure_reason: ::std::option::Option<::std::string::String>,
+    /// `Content`: a string, 1 to 60000 characters.
     #[serde(rename = "Content", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 60000))]
     pub content: ::std::option::Option<::std::string::String>,
+    /// `Tags`: a map from strings to strings, 1 to 50 entries.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
@@ -372,6 +453,7 @@ pub struct Vocabulary {
     >,
 }
 
+/// 33 allowed values, held by `AssociateDefaultVocabularyRequest`, `CreateVocabularyRequest`, `DefaultVocabulary` and 4 more.
 #[derive(
     Debug,
     Clone,
@@ -387,74 +469,108 @@ pub struct Vocabulary {
 )]
 
 pub enum VocabularyLanguageCode {
+    /// The value `ar-AE`.
     #[serde(rename = "ar-AE")]
     ArAe,
+    /// The value `de-CH`.
     #[serde(rename = "de-CH")]
     DeCh,
+    /// The value `de-DE`.
     #[serde(rename = "de-DE")]
     DeDe,
+    /// The value `en-AB`.
     #[serde(rename = "en-AB")]
     EnAb,
+    /// The value `en-AU`.
     #[serde(rename = "en-AU")]
     EnAu,
+    /// The value `en-GB`.
     #[serde(rename = "en-GB")]
     EnGb,
+    /// The value `en-IE`.
     #[serde(rename = "en-IE")]
     EnIe,
+    /// The value `en-IN`.
     #[serde(rename = "en-IN")]
     EnIn,
+    /// The value `en-US`.
     #[serde(rename = "en-US")]
     EnUs,
+    /// The value `en-WL`.
     #[serde(rename = "en-WL")]
     EnWl,
+    /// The value `es-ES`.
     #[serde(rename = "es-ES")]
     EsEs,
+    /// The value `es-US`.
     #[serde(rename = "es-US")]
     EsUs,
+    /// The value `fr-CA`.
     #[serde(rename = "fr-CA")]
     FrCa,
+    /// The value `fr-FR`.
     #[serde(rename = "fr-FR")]
     FrFr,
+    /// The value `hi-IN`.
     #[serde(rename = "hi-IN")]
     HiIn,
+    /// The value `it-IT`.
     #[serde(rename = "it-IT")]
     ItIt,
+    /// The value `ja-JP`.
     #[serde(rename = "ja-JP")]
     JaJp,
+    /// The value `ko-KR`.
     #[serde(rename = "ko-KR")]
     KoKr,
+    /// The value `pt-BR`.
     #[serde(rename = "pt-BR")]
     PtBr,
+    /// The value `pt-PT`.
     #[serde(rename = "pt-PT")]
     PtPt,
+    /// The value `zh-CN`.
     #[serde(rename = "zh-CN")]
     ZhCn,
+    /// The value `en-NZ`.
     #[serde(rename = "en-NZ")]
     EnNz,
+    /// The value `en-ZA`.
     #[serde(rename = "en-ZA")]
     EnZa,
+    /// The value `ca-ES`.
     #[serde(rename = "ca-ES")]
     CaEs,
+    /// The value `da-DK`.
     #[serde(rename = "da-DK")]
     DaDk,
+    /// The value `fi-FI`.
     #[serde(rename = "fi-FI")]
     FiFi,
+    /// The value `id-ID`.
     #[serde(rename = "id-ID")]
     IdId,
+    /// The value `ms-MY`.
     #[serde(rename = "ms-MY")]
     MsMy,
+    /// The value `nl-NL`.
     #[serde(rename = "nl-NL")]
     NlNl,
+    /// The value `no-NO`.
     #[serde(rename = "no-NO")]
     NoNo,
+    /// The value `pl-PL`.
     #[serde(rename = "pl-PL")]
     PlPl,
+    /// The value `sv-SE`.
     #[serde(rename = "sv-SE")]
     SvSe,
+    /// The value `tl-PH`.
     #[serde(rename = "tl-PH")]
     TlPh,
 }
 
+/// 4 allowed values, held by `CreateVocabularyResponse`, `DeleteVocabularyResponse`, `SearchVocabulariesRequest` and 2 more.
 #[derive(
     Debug,
     Clone,
@@ -470,63 +586,83 @@ pub enum VocabularyLanguageCode {
 )]
 
 pub enum VocabularyState {
+    /// The value `CREATION_IN_PROGRESS`.
     #[serde(rename = "CREATION_IN_PROGRESS")]
     CreationInProgress,
+    /// The value `ACTIVE`.
     #[serde(rename = "ACTIVE")]
     Active,
+    /// The value `CREATION_FAILED`.
     #[serde(rename = "CREATION_FAILED")]
     CreationFailed,
+    /// The value `DELETE_IN_PROGRESS`.
     #[serde(rename = "DELETE_IN_PROGRESS")]
     DeleteInProgress,
 }
 
+/// A structure of the Connect API, held by `SearchVocabulariesResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct VocabularySummary {
+    /// `Name`: a string, 1 to 140 characters. Required.
     #[serde(rename = "Name")]
     #[schemars(length(min = 1, max = 140))]
     pub name: ::std::string::String,
+    /// `Id`: a string, 1 to 500 characters. Required.
     #[serde(rename = "Id")]
     #[schemars(length(min = 1, max = 500))]
     pub id: ::std::string::String,
+    /// `Arn`: a string. Required.
     #[serde(rename = "Arn")]
     pub arn: ::std::string::String,
+    /// `LanguageCode`: one of the values of `VocabularyLanguageCode`. Required.
     #[serde(rename = "LanguageCode")]
     pub language_code: VocabularyLanguageCode,
+    /// `State`: one of the values of `VocabularyState`. Required.
     #[serde(rename = "State")]
     pub state: VocabularyState,
+    /// `LastModifiedTime`: a timestamp. Required.
     #[serde(rename = "LastModifiedTime")]
     pub last_modified_time: crate::value::Timestamp,
+    /// `FailureReason`: a string.
     #[serde(rename = "FailureReason", default, skip_serializing_if = "Option::is_none")]
     pub failure_reason: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `TestCaseEntryPoint`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct VoiceCallEntryPointParameters {
+    /// `SourcePhoneNumber`: a string.
     #[serde(
         rename = "SourcePhoneNumber",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub source_phone_number: ::std::option::Option<::std::string::String>,
+    /// `DestinationPhoneNumber`: a string.
     #[serde(
         rename = "DestinationPhoneNumber",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub destination_phone_number: ::std::option::Option<::std::string::String>,
+    /// `FlowId`: a string, 0 to 500 characters.
     #[serde(rename = "FlowId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub flow_id: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `CreateUserRequest`, `UpdateUserConfigRequest`, `User` and 1 more.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct VoiceEnhancementConfig {
+    /// `Channel`: one of the values of `Channel`. Required.
     #[serde(rename = "Channel")]
     pub channel: Channel,
+    /// `VoiceEnhancementMode`: one of the values of `VoiceEnhancementMode`. Required.
     #[serde(rename = "VoiceEnhancementMode")]
     pub voice_enhancement_mode: VoiceEnhancementMode,
 }
 
+/// 3 allowed values, held by `AgentInfo`, `VoiceEnhancementConfig`.
 #[derive(
     Debug,
     Clone,
@@ -542,22 +678,28 @@ pub struct VoiceEnhancementConfig {
 )]
 
 pub enum VoiceEnhancementMode {
+    /// The value `VOICE_ISOLATION`.
     #[serde(rename = "VOICE_ISOLATION")]
     VoiceIsolation,
+    /// The value `NOISE_SUPPRESSION`.
     #[serde(rename = "NOISE_SUPPRESSION")]
     NoiseSuppression,
+    /// The value `NONE`.
     #[serde(rename = "NONE")]
     None,
 }
 
+/// A structure of the Connect API, held by `StartContactRecordingRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct VoiceRecordingConfiguration {
+    /// `VoiceRecordingTrack`: one of the values of `VoiceRecordingTrack`.
     #[serde(
         rename = "VoiceRecordingTrack",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub voice_recording_track: ::std::option::Option<VoiceRecordingTrack>,
+    /// `IvrRecordingTrack`: one of the values of `IvrRecordingTrack`.
     #[serde(
         rename = "IvrRecordingTrack",
         default,
@@ -566,6 +708,7 @@ pub struct VoiceRecordingConfiguration {
     pub ivr_recording_track: ::std::option::Option<IvrRecordingTrack>,
 }
 
+/// 3 allowed values, held by `VoiceRecordingConfiguration`.
 #[derive(
     Debug,
     Clone,
@@ -581,10 +724,13 @@ pub struct VoiceRecordingConfiguration {
 )]
 
 pub enum VoiceRecordingTrack {
+    /// The value `FROM_AGENT`.
     #[serde(rename = "FROM_AGENT")]
     FromAgent,
+    /// The value `TO_AGENT`.
     #[serde(rename = "TO_AGENT")]
     ToAgent,
+    /// The value `ALL`.
     #[serde(rename = "ALL")]
     All,
 }

@@ -7,42 +7,56 @@ use super::*;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+/// A structure of the Connect API, held by `Contact`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct WisdomInfo {
+    /// `SessionArn`: a string.
     #[serde(rename = "SessionArn", default, skip_serializing_if = "Option::is_none")]
     pub session_arn: ::std::option::Option<::std::string::String>,
+    /// `AiAgents`: a list of `AiAgentInfo`.
     #[serde(rename = "AiAgents", default, skip_serializing_if = "Option::is_none")]
     pub ai_agents: ::std::option::Option<::std::vec::Vec<AiAgentInfo>>,
 }
 
+/// A structure of the Connect API, held by `DescribeWorkspaceResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Workspace {
+    /// `Visibility`: one of the values of `Visibility`.
     #[serde(rename = "Visibility", default, skip_serializing_if = "Option::is_none")]
     pub visibility: ::std::option::Option<Visibility>,
+    /// `Id`: a string, 1 to 256 characters. Required.
     #[serde(rename = "Id")]
     #[schemars(length(min = 1, max = 256))]
     pub id: ::std::string::String,
+    /// `Name`: a string, 1 to 127 characters. Required.
     #[serde(rename = "Name")]
     #[schemars(length(min = 1, max = 127))]
     pub name: ::std::string::String,
+    /// `Arn`: a string. Required.
     #[serde(rename = "Arn")]
     pub arn: ::std::string::String,
+    /// `Description`: a string, 0 to 500 characters.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub description: ::std::option::Option<::std::string::String>,
+    /// `Theme`: a `WorkspaceTheme` structure.
     #[serde(rename = "Theme", default, skip_serializing_if = "Option::is_none")]
     pub theme: ::std::option::Option<WorkspaceTheme>,
+    /// `Title`: a string, 0 to 127 characters.
     #[serde(rename = "Title", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 127))]
     pub title: ::std::option::Option<::std::string::String>,
+    /// `LastModifiedTime`: a timestamp. Required.
     #[serde(rename = "LastModifiedTime")]
     pub last_modified_time: crate::value::Timestamp,
+    /// `LastModifiedRegion`: a string.
     #[serde(
         rename = "LastModifiedRegion",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_region: ::std::option::Option<::std::string::String>,
+    /// `Tags`: a map from strings to strings, 1 to 50 entries.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
@@ -50,16 +64,20 @@ pub struct Workspace {
     >,
 }
 
+/// A structure of the Connect API, held by `SearchWorkspaceAssociationsRequest`, `WorkspaceAssociationSearchCriteria`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct WorkspaceAssociationSearchCriteria {
+    /// `OrConditions`: a list of `WorkspaceAssociationSearchCriteria`.
     #[serde(rename = "OrConditions", default, skip_serializing_if = "Option::is_none")]
     pub or_conditions: ::std::option::Option<
         ::std::vec::Vec<WorkspaceAssociationSearchCriteria>,
     >,
+    /// `AndConditions`: a list of `WorkspaceAssociationSearchCriteria`.
     #[serde(rename = "AndConditions", default, skip_serializing_if = "Option::is_none")]
     pub and_conditions: ::std::option::Option<
         ::std::vec::Vec<WorkspaceAssociationSearchCriteria>,
     >,
+    /// `StringCondition`: a `StringCondition` structure.
     #[serde(
         rename = "StringCondition",
         default,
@@ -68,8 +86,10 @@ pub struct WorkspaceAssociationSearchCriteria {
     pub string_condition: ::std::option::Option<StringCondition>,
 }
 
+/// A structure of the Connect API, held by `SearchWorkspaceAssociationsRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct WorkspaceAssociationSearchFilter {
+    /// `AttributeFilter`: a `ControlPlaneAttributeFilter` structure.
     #[serde(
         rename = "AttributeFilter",
         default,
@@ -78,26 +98,34 @@ pub struct WorkspaceAssociationSearchFilter {
     pub attribute_filter: ::std::option::Option<ControlPlaneAttributeFilter>,
 }
 
+/// A structure of the Connect API, held by `SearchWorkspaceAssociationsResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct WorkspaceAssociationSearchSummary {
+    /// `WorkspaceId`: a string, 1 to 256 characters.
     #[serde(rename = "WorkspaceId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub workspace_id: ::std::option::Option<::std::string::String>,
+    /// `WorkspaceArn`: a string.
     #[serde(rename = "WorkspaceArn", default, skip_serializing_if = "Option::is_none")]
     pub workspace_arn: ::std::option::Option<::std::string::String>,
+    /// `ResourceId`: a string, 1 to 256 characters.
     #[serde(rename = "ResourceId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub resource_id: ::std::option::Option<::std::string::String>,
+    /// `ResourceArn`: a string.
     #[serde(rename = "ResourceArn", default, skip_serializing_if = "Option::is_none")]
     pub resource_arn: ::std::option::Option<::std::string::String>,
+    /// `ResourceType`: a string, 1 to 256 characters.
     #[serde(rename = "ResourceType", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub resource_type: ::std::option::Option<::std::string::String>,
+    /// `ResourceName`: a string, 1 to 127 characters.
     #[serde(rename = "ResourceName", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 127))]
     pub resource_name: ::std::option::Option<::std::string::String>,
 }
 
+/// 6 allowed values, held by `FontFamily`.
 #[derive(
     Debug,
     Clone,
@@ -113,41 +141,56 @@ pub struct WorkspaceAssociationSearchSummary {
 )]
 
 pub enum WorkspaceFontFamily {
+    /// The value `Arial`.
     #[serde(rename = "Arial")]
     Arial,
+    /// The value `Courier New`.
     #[serde(rename = "Courier New")]
     CourierNew,
+    /// The value `Georgia`.
     #[serde(rename = "Georgia")]
     Georgia,
+    /// The value `Times New Roman`.
     #[serde(rename = "Times New Roman")]
     TimesNewRoman,
+    /// The value `Trebuchet`.
     #[serde(rename = "Trebuchet")]
     Trebuchet,
+    /// The value `Verdana`.
     #[serde(rename = "Verdana")]
     Verdana,
 }
 
+/// A structure of the Connect API, held by `ListWorkspacePagesResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct WorkspacePage {
+    /// `ResourceArn`: a string.
     #[serde(rename = "ResourceArn", default, skip_serializing_if = "Option::is_none")]
     pub resource_arn: ::std::option::Option<::std::string::String>,
+    /// `Page`: a string, 1 to 25 characters.
     #[serde(rename = "Page", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 25))]
     pub page: ::std::option::Option<::std::string::String>,
+    /// `Slug`: a string, 0 to 63 characters.
     #[serde(rename = "Slug", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 63))]
     pub slug: ::std::option::Option<::std::string::String>,
+    /// `InputData`: a string, 0 to 4096 characters.
     #[serde(rename = "InputData", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 4096))]
     pub input_data: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `SearchWorkspacesRequest`, `WorkspaceSearchCriteria`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct WorkspaceSearchCriteria {
+    /// `OrConditions`: a list of `WorkspaceSearchCriteria`.
     #[serde(rename = "OrConditions", default, skip_serializing_if = "Option::is_none")]
     pub or_conditions: ::std::option::Option<::std::vec::Vec<WorkspaceSearchCriteria>>,
+    /// `AndConditions`: a list of `WorkspaceSearchCriteria`.
     #[serde(rename = "AndConditions", default, skip_serializing_if = "Option::is_none")]
     pub and_conditions: ::std::option::Option<::std::vec::Vec<WorkspaceSearchCriteria>>,
+    /// `StringCondition`: a `StringCondition` structure.
     #[serde(
         rename = "StringCondition",
         default,
@@ -156,8 +199,10 @@ pub struct WorkspaceSearchCriteria {
     pub string_condition: ::std::option::Option<StringCondition>,
 }
 
+/// A structure of the Connect API, held by `SearchWorkspacesRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct WorkspaceSearchFilter {
+    /// `AttributeFilter`: a `ControlPlaneAttributeFilter` structure.
     #[serde(
         rename = "AttributeFilter",
         default,
@@ -166,26 +211,35 @@ pub struct WorkspaceSearchFilter {
     pub attribute_filter: ::std::option::Option<ControlPlaneAttributeFilter>,
 }
 
+/// A structure of the Connect API, held by `SearchWorkspacesResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct WorkspaceSearchSummary {
+    /// `Id`: a string, 1 to 256 characters.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub id: ::std::option::Option<::std::string::String>,
+    /// `Name`: a string, 1 to 127 characters.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 127))]
     pub name: ::std::option::Option<::std::string::String>,
+    /// `Visibility`: one of the values of `Visibility`.
     #[serde(rename = "Visibility", default, skip_serializing_if = "Option::is_none")]
     pub visibility: ::std::option::Option<Visibility>,
+    /// `Description`: a string, 0 to 500 characters.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub description: ::std::option::Option<::std::string::String>,
+    /// `Title`: a string, 0 to 127 characters.
     #[serde(rename = "Title", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 127))]
     pub title: ::std::option::Option<::std::string::String>,
+    /// `Arn`: a string.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
+    /// `CreatedAt`: a timestamp.
     #[serde(rename = "CreatedAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: ::std::option::Option<crate::value::Timestamp>,
+    /// `Tags`: a map from strings to strings, 1 to 50 entries.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
@@ -193,22 +247,28 @@ pub struct WorkspaceSearchSummary {
     >,
 }
 
+/// A structure of the Connect API, held by `ListWorkspacesResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct WorkspaceSummary {
+    /// `Id`: a string, 1 to 256 characters.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub id: ::std::option::Option<::std::string::String>,
+    /// `Name`: a string, 1 to 127 characters.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 127))]
     pub name: ::std::option::Option<::std::string::String>,
+    /// `Arn`: a string.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
+    /// `LastModifiedTime`: a timestamp.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
+    /// `LastModifiedRegion`: a string.
     #[serde(
         rename = "LastModifiedRegion",
         default,
@@ -217,44 +277,60 @@ pub struct WorkspaceSummary {
     pub last_modified_region: ::std::option::Option<::std::string::String>,
 }
 
+/// A structure of the Connect API, held by `CreateWorkspaceRequest`, `UpdateWorkspaceThemeRequest`, `Workspace`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct WorkspaceTheme {
+    /// `Light`: a `WorkspaceThemeConfig` structure.
     #[serde(rename = "Light", default, skip_serializing_if = "Option::is_none")]
     pub light: ::std::option::Option<WorkspaceThemeConfig>,
+    /// `Dark`: a `WorkspaceThemeConfig` structure.
     #[serde(rename = "Dark", default, skip_serializing_if = "Option::is_none")]
     pub dark: ::std::option::Option<WorkspaceThemeConfig>,
 }
 
+/// A structure of the Connect API, held by `WorkspaceTheme`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct WorkspaceThemeConfig {
+    /// `Palette`: a `WorkspaceThemePalette` structure.
     #[serde(rename = "Palette", default, skip_serializing_if = "Option::is_none")]
     pub palette: ::std::option::Option<WorkspaceThemePalette>,
+    /// `Images`: a `WorkspaceThemeImages` structure.
     #[serde(rename = "Images", default, skip_serializing_if = "Option::is_none")]
     pub images: ::std::option::Option<WorkspaceThemeImages>,
+    /// `Typography`: a `WorkspaceThemeTypography` structure.
     #[serde(rename = "Typography", default, skip_serializing_if = "Option::is_none")]
     pub typography: ::std::option::Option<WorkspaceThemeTypography>,
 }
 
+/// A structure of the Connect API, held by `WorkspaceThemeConfig`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct WorkspaceThemeImages {
+    /// `Logo`: a `ImagesLogo` structure.
     #[serde(rename = "Logo", default, skip_serializing_if = "Option::is_none")]
     pub logo: ::std::option::Option<ImagesLogo>,
 }
 
+/// A structure of the Connect API, held by `WorkspaceThemeConfig`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct WorkspaceThemePalette {
+    /// `Header`: a `PaletteHeader` structure.
     #[serde(rename = "Header", default, skip_serializing_if = "Option::is_none")]
     pub header: ::std::option::Option<PaletteHeader>,
+    /// `Navigation`: a `PaletteNavigation` structure.
     #[serde(rename = "Navigation", default, skip_serializing_if = "Option::is_none")]
     pub navigation: ::std::option::Option<PaletteNavigation>,
+    /// `Canvas`: a `PaletteCanvas` structure.
     #[serde(rename = "Canvas", default, skip_serializing_if = "Option::is_none")]
     pub canvas: ::std::option::Option<PaletteCanvas>,
+    /// `Primary`: a `PalettePrimary` structure.
     #[serde(rename = "Primary", default, skip_serializing_if = "Option::is_none")]
     pub primary: ::std::option::Option<PalettePrimary>,
 }
 
+/// A structure of the Connect API, held by `WorkspaceThemeConfig`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct WorkspaceThemeTypography {
+    /// `FontFamily`: a `FontFamily` structure.
     #[serde(rename = "FontFamily", default, skip_serializing_if = "Option::is_none")]
     pub font_family: ::std::option::Option<FontFamily>,
 }
