@@ -27,7 +27,11 @@ pub fn run(args: &[&str]) -> Result<(), String> {
     while let Some(arg) = it.next() {
         match *arg {
             "--target" => target = Some(*it.next().ok_or("--target takes a target triple")?),
-            "--bin" => bin = Some(PathBuf::from(it.next().ok_or("--bin takes a path")?)),
+            "--bin" => {
+                // Absolute: the cases run in directories of their own.
+                let path = PathBuf::from(it.next().ok_or("--bin takes a path")?);
+                bin = Some(std::fs::canonicalize(&path).map_err(|e| format!("--bin {}: {e}", path.display()))?)
+            }
             "--profile" => profile = it.next().ok_or("--profile takes a cargo profile (dist, release)")?,
             other => {
                 return Err(format!(

@@ -249,8 +249,9 @@ pub fn parse(service: &'static Service, args: &[String]) -> Result<Parsed, CliEr
         }
     }
     let argv = std::iter::once("aws-connect".to_owned()).chain(args.iter().cloned());
-    let root = root_command(op);
-    let (matches, help) = match root.clone().try_get_matches_from(argv) {
+    // Parsed in place (`_mut`): cloning the command for clap would cost more than the parse.
+    let mut root = root_command(op);
+    let (matches, help) = match root.try_get_matches_from_mut(argv) {
         Ok(matches) => (matches, false),
         Err(e) => match help_argument(&e, &root, args) {
             // `help` as the operation's optional positional argument: the rest must parse.
@@ -258,7 +259,7 @@ pub fn parse(service: &'static Service, args: &[String]) -> Result<Parsed, CliEr
                 let without: Vec<String> =
                     args.iter().enumerate().filter(|(i, _)| !set_aside.contains(i)).map(|(_, a)| a.clone()).collect();
                 let argv = std::iter::once("aws-connect".to_owned()).chain(without.iter().cloned());
-                let matches = root.clone().try_get_matches_from(argv).map_err(|e| clap_error(e, &root, &without))?;
+                let matches = root.try_get_matches_from_mut(argv).map_err(|e| clap_error(e, &root, &without))?;
                 (matches, true)
             }
             None => return Err(clap_error(e, &root, args)),

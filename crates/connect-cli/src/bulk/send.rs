@@ -5,7 +5,7 @@
 
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{Receiver, Sender, sync_channel};
+use std::sync::mpsc::{Receiver, Sender, SyncSender, sync_channel};
 use std::sync::{Arc, Mutex};
 
 use connect_core::input::rows::{RowError, Rows};
@@ -45,11 +45,14 @@ pub struct Sent {
     pub interrupted: bool,
 }
 
-/// A finished row, from a worker to the writer.
+/// A finished row, from a worker to the writer, which answers on `recorded` once the row is in
+/// the results file: a worker takes its next row only then, so that a kill at any moment leaves
+/// at most one applied but unrecorded row per worker (the rows in flight).
 struct Finished {
     row: u64,
     hash: String,
     outcome: Option<Outcome>,
+    recorded: SyncSender<()>,
 }
 
 /// Sends every row that is not done yet.
@@ -121,6 +124,7 @@ fn work(
     stop: &AtomicBool,
     has_output: bool,
 ) {
+    let (recorded, wait_recorded) = sync_channel::<()>(1);
     loop {
         let job = match jobs.lock().unwrap_or_else(|e| e.into_inner()).recv() {
             Ok(job) => job,
@@ -146,7 +150,8 @@ fn work(
             Ok(response) => Some(Outcome::Ok(has_output.then_some(response))),
             Err(e) => failure(e, stop),
         };
-        if done.send(Finished { row: job.number, hash: job.hash, outcome }).is_err() {
+        let finished = Finished { row: job.number, hash: job.hash, outcome, recorded: recorded.clone() };
+        if done.send(finished).is_err() || wait_recorded.recv().is_err() {
             return;
         }
     }
@@ -169,6 +174,15 @@ fn failure(e: SendError, stop: &AtomicBool) -> Option<Outcome> {
     Some(Outcome::Error { code, message })
 }
 
+/// Tells a worker, when dropped, that the writer is done with its row.
+struct Answer(SyncSender<()>);
+
+impl Drop for Answer {
+    fn drop(&mut self) {
+        let _ = self.0.try_send(());
+    }
+}
+
 /// The writer: records each finished row as it comes; on a write error, stops the run.
 fn write_all(
     writer: &mut Writer,
@@ -179,6 +193,8 @@ fn write_all(
     let (mut ok, mut failed) = (0u64, 0u64);
     let mut error = None;
     for f in finished {
+        // Answered when this turn ends, written or not (dropping the sender would end the worker).
+        let _answer = Answer(f.recorded);
         let Some(outcome) = f.outcome else { continue };
         match &outcome {
             Outcome::Ok(_) => ok += 1,
