@@ -219,6 +219,8 @@ static INT: Shape = Shape::new("Int", Kind::Integer).with_range(Some(1.0), Some(
 static LONG: Shape = Shape::new("Lng", Kind::Long);
 static DBL: Shape = Shape::new("Dbl", Kind::Double).with_range(Some(0.5), None);
 static FLT: Shape = Shape::new("Flt", Kind::Float);
+// Bounds the model writes as decimals (as Connect's proficiency levels): botocore prints `1.0`.
+static DEC: Shape = Shape::new("Dec", Kind::Float).with_range(Some(1.0), Some(5.0)).with_decimal_bounds();
 static BOOL: Shape = Shape::new("Bool", Kind::Boolean);
 static TS: Shape = Shape::new("Ts", Kind::Timestamp(TimestampFormat::Default));
 static LST: Shape = Shape::new("Lst", Kind::List(&STR)).with_length(Some(1.0), None);
@@ -240,6 +242,7 @@ static IN: Shape = Shape::new(
         Member::new("G", "g", &LONG),
         Member::new("F", "f", &DBL),
         Member::new("R", "r", &FLT),
+        Member::new("D", "d", &DEC),
         Member::new("B", "b", &BOOL),
         Member::new("T", "t", &TS),
         Member::new("L", "l", &LST),
@@ -255,7 +258,7 @@ fn synthetic_botocore_shapes() -> Value {
     json!({
         "In": {"type": "structure", "required": ["S"], "members": {
             "S": {"shape": "Str"}, "I": {"shape": "Int"}, "G": {"shape": "Lng"}, "F": {"shape": "Dbl"},
-            "R": {"shape": "Flt"}, "B": {"shape": "Bool"}, "T": {"shape": "Ts"}, "L": {"shape": "Lst"},
+            "R": {"shape": "Flt"}, "D": {"shape": "Dec"}, "B": {"shape": "Bool"}, "T": {"shape": "Ts"}, "L": {"shape": "Lst"},
             "LI": {"shape": "IntList"}, "M": {"shape": "Mp"}, "U": {"shape": "Un"}, "E": {"shape": "En"},
             "N": {"shape": "Nested"}}},
         "Str": {"type": "string", "min": 2, "max": 4},
@@ -263,6 +266,7 @@ fn synthetic_botocore_shapes() -> Value {
         "Lng": {"type": "long"},
         "Dbl": {"type": "double", "min": 0.5},
         "Flt": {"type": "float"},
+        "Dec": {"type": "float", "min": 1.0, "max": 5.0},
         "Bool": {"type": "boolean"},
         "Ts": {"type": "timestamp"},
         "Lst": {"type": "list", "member": {"shape": "Str"}, "min": 1},
@@ -283,6 +287,9 @@ fn synthetic_shapes_match_botocore() {
         json!({"S": "ab", "I": false, "F": 0.25, "R": "1.5", "G": 1.0, "B": 0}),
         json!({"S": "ab", "I": 0, "F": 0, "G": -99999999999999i64, "B": null}),
         json!({"S": "ab", "I": 0.0, "F": "1", "E": "Z"}),
+        json!({"S": "ab", "D": 0.5}),
+        json!({"S": "ab", "D": 0}),
+        json!({"S": "ab", "D": 5.5}),
         json!({"S": "ab", "U": {}}),
         json!({"S": "ab", "U": {"A": "x", "B": 1, "C": null}}),
         json!({"S": "ab", "U": {"C": 1}}),

@@ -7,7 +7,8 @@
 //! `ParamShorthandDocGen` (`awscli/argprocess.py`) and `OperationDocumentEventHandler._json_example`.
 //! Only the page asked for is built.
 
-use connect_core::compat::json_dumps::{Style, python_float, to_pretty};
+use connect_core::compat::json_dumps::{Style, to_pretty};
+use connect_core::input::validate::bound_text;
 use connect_core::model::{Example, Kind, Member, Operation, Service, Shape};
 use serde_json::{Map, Value};
 
@@ -353,13 +354,6 @@ fn constraints(page: &mut Page, shape: &Shape, indent: usize) {
         page.block(indented("Constraints:", indent));
         page.block(indented(&items.join("\n"), indent));
     }
-}
-
-/// A bound as the model writes it, as Python prints the number botocore's model holds: a decimal
-/// (`1.0`) where the model writes decimals, else a whole number (a bound of 2^63-1, which an `f64`
-/// cannot hold exactly, saturates back to it).
-fn bound_text(shape: &Shape, value: f64) -> String {
-    if shape.decimal_bounds() { python_float(value) } else { format!("{}", value as i64) }
 }
 
 /// The members of a structure, the element of a list, or the key and value of a map.

@@ -38,15 +38,15 @@
 //!
 //! Values are printed as Python's `str()` prints the equivalent Python object (so strings inside
 //! containers in `repr()` form); see [`python_str`] and [`python_repr`](crate::compat::repr::python_repr). Sensitive values are
-//! printed too, as botocore does. Bounds print as integers when they are integral, as the
-//! botocore JSON model writes them.
+//! printed too, as botocore does. Bounds print as botocore's JSON model writes them: whole
+//! numbers, or decimals (`1.0`) where the model writes decimals ([`bound_text`]).
 
 use serde_json::Value;
 
 use crate::compat::json_dumps::python_float;
 use crate::compat::repr::{python_str, python_type};
 use crate::compat::timestamp;
-use crate::model::{Bounds, Kind, Location, Shape};
+use crate::model::{Kind, Location, Shape};
 
 /// The line the AWS CLI prints before the problems.
 pub const HEADER: &str = "Parameter validation failed:";
@@ -262,7 +262,7 @@ impl Validator {
         let Value::String(s) = value else {
             return self.invalid_type(path, value, "<class 'str'>");
         };
-        self.length(s.chars().count(), shape.length(), ProblemKind::LengthMin, path);
+        self.length(s.chars().count(), shape, ProblemKind::LengthMin, path);
         let Kind::Enum(values) = shape.kind() else { return };
         if !values.iter().any(|v| v.value() == s) {
             self.report(ProblemKind::EnumValue, path, |name| {
@@ -273,19 +273,25 @@ impl Validator {
     }
 
     /// The `@length` checks of a string, list or map of `len` characters or entries.
-    fn length(&mut self, len: usize, bounds: Option<Bounds>, min_kind: ProblemKind, path: &str) {
-        let Some(bounds) = bounds else { return };
+    fn length(&mut self, len: usize, shape: &Shape, min_kind: ProblemKind, path: &str) {
+        let Some(bounds) = shape.length() else { return };
         let len_f = len as f64;
         if bounds.min.is_some_and(|min| len_f < min) {
             let min = bounds.min.unwrap_or_default();
             self.report(min_kind, path, |name| {
-                format!("Invalid length for parameter {name}, value: {len}, valid min length: {}", bound(min))
+                format!(
+                    "Invalid length for parameter {name}, value: {len}, valid min length: {}",
+                    bound_text(shape, min)
+                )
             });
         }
         if bounds.max.is_some_and(|max| len_f > max) {
             let max = bounds.max.unwrap_or_default();
             self.report(ProblemKind::LengthMax, path, |name| {
-                format!("Invalid length for parameter {name}, value: {len}, valid max length: {}", bound(max))
+                format!(
+                    "Invalid length for parameter {name}, value: {len}, valid max length: {}",
+                    bound_text(shape, max)
+                )
             });
         }
     }
@@ -304,7 +310,7 @@ impl Validator {
                 format!(
                     "Invalid value for parameter {name}, value: {}, valid min value: {}",
                     python_str(value),
-                    bound(min)
+                    bound_text(shape, min)
                 )
             });
         }
@@ -314,7 +320,7 @@ impl Validator {
                 format!(
                     "Invalid value for parameter {name}, value: {}, valid max value: {}",
                     python_str(value),
-                    bound(max)
+                    bound_text(shape, max)
                 )
             });
         }
@@ -324,7 +330,7 @@ impl Validator {
         let Value::Array(items) = value else {
             return self.invalid_type(path, value, "<class 'list'>, <class 'tuple'>");
         };
-        self.length(items.len(), shape.length(), ProblemKind::LengthMin, path);
+        self.length(items.len(), shape, ProblemKind::LengthMin, path);
         for (i, v) in items.iter().enumerate() {
             self.value(v, item, &format!("{path}[{i}]"));
         }
@@ -335,7 +341,7 @@ impl Validator {
             return self.invalid_type(path, value, "<class 'dict'>");
         };
         // botocore checks no length of maps; this is ours.
-        self.length(entries.len(), shape.length(), ProblemKind::MapLengthMin, path);
+        self.length(entries.len(), shape, ProblemKind::MapLengthMin, path);
         for (k, v) in entries {
             self.value(&Value::String(k.clone()), key, &format!("{path} (key: {k})"));
             self.value(v, item, &format!("{path}.{k}"));
@@ -343,10 +349,12 @@ impl Validator {
     }
 }
 
-/// A `@length` or `@range` bound as the botocore JSON model writes it: integral values without
-/// a fraction.
-fn bound(v: f64) -> String {
-    if v.fract() == 0.0 && v.abs() < 1e18 { format!("{}", v as i64) } else { python_float(v) }
+/// A `@length` or `@range` bound of `shape` as Python prints the number botocore's model holds
+/// (botocore's messages and the AWS CLI's help pages): a decimal (`1.0`) where the model writes
+/// decimals or the bound has a fraction, else a whole number (a bound of 2^63-1, which an `f64`
+/// cannot hold exactly, saturates back to it).
+pub fn bound_text(shape: &Shape, value: f64) -> String {
+    if shape.decimal_bounds() || value.fract() != 0.0 { python_float(value) } else { format!("{}", value as i64) }
 }
 
 #[cfg(test)]
