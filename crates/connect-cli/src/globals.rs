@@ -191,7 +191,7 @@ impl GlobalOptions {
                 if let Some(v) = matches.get_one::<String>(g.name) {
                     globals.set(g.name, Some(v.clone()));
                 }
-            } else if matches.get_flag(g.name) {
+            } else if matches.contains_id(g.name) {
                 globals.set(g.name, None);
             }
         }
@@ -284,7 +284,10 @@ pub(crate) fn global_args() -> Vec<Arg> {
                 let arg = arg.num_args(1).allow_hyphen_values(true).action(ArgAction::Set).value_name("value");
                 if g.choices.is_empty() { arg } else { arg.value_parser(g.choices.to_vec()) }
             } else {
-                arg.action(ArgAction::SetTrue)
+                // A flag with no default (unlike `SetTrue`'s `false`): clap then has nothing to
+                // fill in and copy to the operation's matches when it is absent, which is most of
+                // the parse of a short command line.
+                arg.num_args(0).default_missing_value("true").action(ArgAction::Set)
             }
         })
         .collect()
