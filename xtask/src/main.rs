@@ -16,7 +16,8 @@ const USAGE: &str = "usage: cargo xtask <command>\n\n\
     smoke [--target TRIPLE] [--profile dist|release] [--bin PATH]
                      run the platform smoke suite against the shipped binary (under Wine or qemu-user;
                      --profile release: the same code built without whole-program optimization, faster)
-    demo             build, start connect-emulator, create an instance and a user, run the seed command (--debug)\n\
+    demo [--no-build]
+                     build, start connect-emulator, create an instance and a user, run the seed command (--debug)\n\
     bench [--runs N] [--bin PATH]...
                      measure aws-connect and aws side by side against connect-emulator (wall time, peak RSS),
                      beside a hello-world program built the same way\n\
@@ -34,7 +35,8 @@ fn main() -> ExitCode {
         ["dist", "--target", target] => xtask::dist::build_for(Some(target)).map(|path| println!("{}", path.display())),
         ["dist", "--check", "--target", target] => xtask::dist::check(target),
         ["smoke", rest @ ..] => xtask::smoke::run(rest),
-        ["demo"] => xtask::run::demo(),
+        ["demo"] => xtask::run::demo(true),
+        ["demo", "--no-build"] => xtask::run::demo(false),
         ["bench", rest @ ..] => xtask::run::bench(rest),
         _ => Err(USAGE.to_owned()),
     };

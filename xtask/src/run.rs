@@ -89,8 +89,8 @@ impl Drop for EmulatorProcess {
 /// `cargo xtask demo`: starts `connect-emulator` (a local Connect), creates an instance and a user
 /// with aws-connect, shows `describe-user`, runs the seed command with `--debug`, and shows
 /// `describe-user` again.
-pub fn demo() -> Result<(), String> {
-    let [binary, emulator] = build_dev(["aws-connect", "connect-emulator"])?;
+pub fn demo(build: bool) -> Result<(), String> {
+    let [binary, emulator] = dev_binaries(build, ["aws-connect", "connect-emulator"])?;
     let home = temp_home()?;
     let emulator = EmulatorProcess::start(&emulator, &[])?;
     println!("connect-emulator: listening on {}\n", emulator.url);
@@ -234,8 +234,19 @@ fn demo_script(binary: &std::path::Path, url: &str, home: &std::path::Path) -> R
 }
 
 /// Builds aws-connect and connect-emulator in the dev profile (quick to build, and shared with
-/// the tests' build; `cargo xtask dist` makes the optimized binary) and returns their paths.
-fn build_dev(names: [&str; 2]) -> Result<[PathBuf; 2], String> {
+/// the tests' build; `cargo xtask dist` makes the optimized binary) unless `build` is false (the
+/// test of the demo, which cargo has built them for), and returns their paths.
+fn dev_binaries(build: bool, names: [&str; 2]) -> Result<[PathBuf; 2], String> {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..").join("target"));
+    let paths = names.map(|name| target.join("debug").join(format!("{name}{}", std::env::consts::EXE_SUFFIX)));
+    if !build {
+        return match paths.iter().find(|p| !p.exists()) {
+            Some(missing) => Err(format!("{} is missing: build it with `cargo build --workspace`", missing.display())),
+            None => Ok(paths),
+        };
+    }
     let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
         .args(["build", "--quiet", "-p", "connect-cli", "-p", "connect-emulator"])
         .status()
@@ -243,10 +254,7 @@ fn build_dev(names: [&str; 2]) -> Result<[PathBuf; 2], String> {
     if !status.success() {
         return Err("the build failed".into());
     }
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..").join("target"));
-    Ok(names.map(|name| target.join("debug").join(format!("{name}{}", std::env::consts::EXE_SUFFIX))))
+    Ok(paths)
 }
 
 /// Builds connect-emulator optimized for the benchmarks, which measure the client beside it (the

@@ -4,7 +4,9 @@
 
 mod auth;
 mod cli;
+mod kinds;
 mod output;
+mod patterns;
 mod resources;
 mod route;
 mod search;
@@ -93,6 +95,9 @@ fn run(options: cli::Options) -> Result<(), RunError> {
             .await
             .map_err(|source| RunError::Listen { addr: listen.to_string(), source })?;
         let addr = listener.local_addr().map_err(|source| RunError::Listen { addr: listen.to_string(), source })?;
+        // The handlers are in place before anyone is told where to connect: a client that stops
+        // the emulator right after its first request still gets a clean stop and a saved state.
+        let stopped = stop_signals();
         println!("listening on http://{addr}");
         let emulator_for_loop = emulator.clone();
         let _ = std::io::stdout().flush();
@@ -107,7 +112,7 @@ fn run(options: cli::Options) -> Result<(), RunError> {
                 });
             }
         });
-        stopped().await;
+        stopped.await;
         accept.abort();
         Ok::<(), RunError>(())
     })?;
@@ -115,8 +120,8 @@ fn run(options: cli::Options) -> Result<(), RunError> {
     Ok(())
 }
 
-/// Resolves on SIGINT or SIGTERM.
-async fn stopped() {
+/// Installs the SIGINT and SIGTERM handlers now; the future resolves on either signal.
+fn stop_signals() -> impl std::future::Future<Output = ()> {
     let notify = Arc::new(tokio::sync::Notify::new());
     #[cfg(unix)]
     {
@@ -131,7 +136,15 @@ async fn stopped() {
             }
         }
     }
-    notify.notified().await;
+    #[cfg(not(unix))]
+    {
+        let notify = notify.clone();
+        tokio::spawn(async move {
+            let _ = tokio::signal::ctrl_c().await;
+            notify.notify_one();
+        });
+    }
+    async move { notify.notified().await }
 }
 
 async fn serve(

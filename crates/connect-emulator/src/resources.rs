@@ -1,191 +1,15 @@
-//! The stateful operations, by resource kind: a table says which operations create, describe,
-//! list, search, update and delete each kind, which members name it and what refers to it; the
-//! behaviour itself is the same for every kind and reads the shapes of the model.
-
-use std::collections::HashMap;
+//! The stateful operations, by resource kind: the tables of `kinds` say which operations create,
+//! describe, list, search, update and delete each kind, which members name it and what refers to
+//! it; the behaviour here is the same for every kind and reads the shapes of the model.
 
 use connect_core::model::{Kind, Location, Operation, Shape};
 use serde_json::{Map, Value, json};
 
+pub use crate::kinds::{Action, INSTANCE, KINDS, KindSpec, classify, spec};
+use crate::kinds::{INSTANCE_CONTENTS, REFERENCES};
 use crate::output::{self, Answer, Context, conform, generate, op_error};
-use crate::search::{matches_criteria, matches_tags};
+use crate::search::{matches_attributes, matches_criteria, matches_tags};
 use crate::state::{Resource, Scope};
-
-/// A kind of resource the emulator keeps.
-pub struct KindSpec {
-    pub kind: &'static str,
-    /// The member that carries its id in requests (`UserId`).
-    pub id_member: &'static str,
-    /// The ARN resource path under its instance (`agent` for `instance/ID/agent/ID`); empty for
-    /// instances.
-    pub arn_path: &'static str,
-    /// The member that names it, unique within its instance where the create operation models
-    /// `DuplicateResourceException`.
-    pub name_member: &'static str,
-    pub create: &'static str,
-    pub describe: &'static str,
-    pub list: &'static str,
-    pub search: Option<&'static str>,
-    pub delete: &'static str,
-    /// Members every new resource of the kind has unless given (JSON texts; `{account}`,
-    /// `{region}` and `{id}` are replaced).
-    pub defaults: &'static [(&'static str, &'static str)],
-}
-
-pub const INSTANCE: &str = "instance";
-
-pub const KINDS: &[KindSpec] = &[
-    KindSpec {
-        kind: INSTANCE,
-        id_member: "InstanceId",
-        arn_path: "",
-        name_member: "InstanceAlias",
-        create: "CreateInstance",
-        describe: "DescribeInstance",
-        list: "ListInstances",
-        search: None,
-        delete: "DeleteInstance",
-        defaults: &[
-            ("InstanceStatus", r#""ACTIVE""#),
-            (
-                "ServiceRole",
-                r#""arn:aws:iam::{account}:role/aws-service-role/connect.amazonaws.com/AWSServiceRoleForAmazonConnect_{id}""#,
-            ),
-        ],
-    },
-    KindSpec {
-        kind: "user",
-        id_member: "UserId",
-        arn_path: "agent",
-        name_member: "Username",
-        create: "CreateUser",
-        describe: "DescribeUser",
-        list: "ListUsers",
-        search: Some("SearchUsers"),
-        delete: "DeleteUser",
-        defaults: &[],
-    },
-    KindSpec {
-        kind: "routing-profile",
-        id_member: "RoutingProfileId",
-        arn_path: "routing-profile",
-        name_member: "Name",
-        create: "CreateRoutingProfile",
-        describe: "DescribeRoutingProfile",
-        list: "ListRoutingProfiles",
-        search: Some("SearchRoutingProfiles"),
-        delete: "DeleteRoutingProfile",
-        defaults: &[],
-    },
-    KindSpec {
-        kind: "security-profile",
-        id_member: "SecurityProfileId",
-        arn_path: "security-profile",
-        name_member: "SecurityProfileName",
-        create: "CreateSecurityProfile",
-        describe: "DescribeSecurityProfile",
-        list: "ListSecurityProfiles",
-        search: Some("SearchSecurityProfiles"),
-        delete: "DeleteSecurityProfile",
-        defaults: &[],
-    },
-    KindSpec {
-        kind: "hierarchy-group",
-        id_member: "HierarchyGroupId",
-        arn_path: "agent-group",
-        name_member: "Name",
-        create: "CreateUserHierarchyGroup",
-        describe: "DescribeUserHierarchyGroup",
-        list: "ListUserHierarchyGroups",
-        search: Some("SearchUserHierarchyGroups"),
-        delete: "DeleteUserHierarchyGroup",
-        defaults: &[],
-    },
-];
-
-/// What Connect creates with every instance: its default routing profile and security profiles.
-pub const INSTANCE_CONTENTS: &[(&str, &str)] = &[
-    (
-        "routing-profile",
-        r#"{"Name": "Basic Routing Profile", "Description": "Default routing profile", "IsDefault": true,
-            "MediaConcurrencies": [{"Channel": "VOICE", "Concurrency": 1}]}"#,
-    ),
-    ("security-profile", r#"{"SecurityProfileName": "Admin", "Description": "Administrator"}"#),
-    ("security-profile", r#"{"SecurityProfileName": "Agent", "Description": "Agent"}"#),
-    ("security-profile", r#"{"SecurityProfileName": "CallCenterManager", "Description": "Call center manager"}"#),
-    ("security-profile", r#"{"SecurityProfileName": "QualityAnalyst", "Description": "Quality analyst"}"#),
-];
-
-/// Request members that refer to resources of a kind, which must exist in the same instance.
-pub const REFERENCES: &[(&str, &str)] = &[
-    ("RoutingProfileId", "routing-profile"),
-    ("SecurityProfileIds", "security-profile"),
-    ("HierarchyGroupId", "hierarchy-group"),
-    ("ParentGroupId", "hierarchy-group"),
-];
-
-/// The operations that tag, untag and list the tags of any resource by its ARN.
-pub const TAG_OPERATIONS: [&str; 3] = ["TagResource", "UntagResource", "ListTagsForResource"];
-
-/// What a stateful operation does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
-    Create,
-    Describe,
-    List,
-    Search,
-    Update,
-    Delete,
-    Tag,
-    Untag,
-    ListTags,
-}
-
-/// The stateful operations: name → action and kind (an index into [`KINDS`]).
-pub fn classify(operations: &[&'static Operation]) -> HashMap<&'static str, (Action, usize)> {
-    let mut map = HashMap::new();
-    for op in operations {
-        let labels: Vec<&str> = op
-            .input()
-            .map_or(&[][..], |s| s.members())
-            .iter()
-            .filter(|m| m.location() == Location::Label)
-            .map(|m| m.name())
-            .collect();
-        for (i, spec) in KINDS.iter().enumerate() {
-            let action = if op.name() == spec.create {
-                Action::Create
-            } else if op.name() == spec.describe {
-                Action::Describe
-            } else if op.name() == spec.list {
-                Action::List
-            } else if Some(op.name()) == spec.search {
-                Action::Search
-            } else if op.name() == spec.delete {
-                Action::Delete
-            } else if op.name().starts_with("Update") && same_labels(&labels, spec) {
-                Action::Update
-            } else {
-                continue;
-            };
-            map.insert(op.name(), (action, i));
-        }
-        let tag = [Action::Tag, Action::Untag, Action::ListTags];
-        if let Some(at) = TAG_OPERATIONS.iter().position(|n| *n == op.name()) {
-            map.insert(op.name(), (tag[at], 0));
-        }
-    }
-    map
-}
-
-/// Whether an operation's labels are exactly those that address one resource of `spec`.
-fn same_labels(labels: &[&str], spec: &KindSpec) -> bool {
-    let mut want = vec![spec.id_member];
-    if spec.kind != INSTANCE {
-        want.push("InstanceId");
-    }
-    labels.len() == want.len() && want.iter().all(|w| labels.contains(w))
-}
 
 fn spec_of(kind: &str) -> &'static KindSpec {
     KINDS.iter().find(|k| k.kind == kind).unwrap_or(&KINDS[0])
@@ -196,6 +20,28 @@ fn title(kind: &str) -> String {
     let text = kind.replace('-', " ");
     let mut chars = text.chars();
     chars.next().map(|c| c.to_ascii_uppercase().to_string() + chars.as_str()).unwrap_or_default()
+}
+
+/// The request's `InstanceId`, given as an id or as the instance's ARN.
+pub fn instance_id(input: &Map<String, Value>) -> &str {
+    let id = text(input, "InstanceId").unwrap_or_default();
+    id.rsplit('/').next().unwrap_or(id)
+}
+
+/// Checks, for an operation without stateful behaviour, that the resources its request names
+/// exist in the instance: the members that carry a kept kind's id (`UserId`, `RoutingProfileId`,
+/// …) and the references of [`REFERENCES`].
+pub fn check_named(op: &Operation, input: &Map<String, Value>, scope: &Scope) -> Result<(), Answer> {
+    let instance = Some(instance_id(input));
+    for spec in KINDS.iter().filter(|k| k.kind != INSTANCE) {
+        if let Some(id) = text(input, spec.id_member) {
+            if scope.find(spec.kind, instance, id).is_none() {
+                let message = format!("{} not found: {id}", title(spec.kind));
+                return Err(op_error(op, output::NOT_FOUND, 404, &message));
+            }
+        }
+    }
+    check_references(op, input, instance, scope)
 }
 
 fn text<'a>(input: &'a Map<String, Value>, name: &str) -> Option<&'a str> {
@@ -221,7 +67,7 @@ pub fn run(
     let instance = if spec.kind == INSTANCE {
         None
     } else {
-        let id = text(input, "InstanceId").unwrap_or_default();
+        let id = instance_id(input);
         if scope.find(INSTANCE, None, id).is_none() {
             return Err(op_error(op, output::NOT_FOUND, 404, &format!("Instance not found: {id}")));
         }
@@ -232,7 +78,11 @@ pub fn run(
         Action::Create => create(spec, op, input, instance, scope, cx),
         Action::List | Action::Search => list(action, spec, op, input, instance, scope, cx),
         Action::Describe | Action::Update | Action::Delete => {
-            let id = text(input, spec.id_member).unwrap_or_default().to_owned();
+            let id = if spec.kind == INSTANCE {
+                instance_id(input).to_owned()
+            } else {
+                text(input, spec.id_member).unwrap_or_default().to_owned()
+            };
             if scope.find(spec.kind, instance, &id).is_none() {
                 return Err(op_error(op, output::NOT_FOUND, 404, &format!("{} not found: {id}", title(spec.kind))));
             }
@@ -242,7 +92,10 @@ pub fn run(
                         scope.find(spec.kind, instance, &id).cloned().unwrap_or_else(|| unreachable_resource(spec));
                     let mut out = Map::new();
                     for m in op.output().map_or(&[][..], |s| s.members()) {
-                        if let Kind::Structure(_) = m.target().kind() {
+                        // A setting stored under its own name (an instance's hierarchy structure).
+                        if let Some(v) = res.attrs.get(m.name()).and_then(|v| conform(m.target(), v)) {
+                            out.insert(m.name().to_owned(), v);
+                        } else if let Kind::Structure(_) = m.target().kind() {
                             out.insert(m.name().to_owned(), render(&res, m.target(), cx));
                         } else if m.required() {
                             out.insert(m.name().to_owned(), generate(m.target(), m.name(), cx, 1));
@@ -494,8 +347,22 @@ fn update(
     check_references(op, input, instance, scope)?;
     check_unique(spec, op, text(input, spec.name_member), instance, Some(id), scope)?;
     let changes = kept_members(op, input);
+    // An update of one optional member (a user's hierarchy group) without it clears it.
+    let body: Vec<_> = op
+        .input()
+        .map_or(&[][..], |s| s.members())
+        .iter()
+        .filter(|m| m.location() == Location::Body && !m.idempotency_token() && m.name() != "InstanceId")
+        .collect();
+    let cleared = match body[..] {
+        [only] if !only.required() && !input.contains_key(only.name()) => Some(only.name()),
+        _ => None,
+    };
     let out = required_output(op, cx);
     let Some(res) = scope.find_mut(spec.kind, instance, id) else { return Ok((out, false)) };
+    if let Some(name) = cleared {
+        res.attrs.remove(name);
+    }
     for (k, v) in changes {
         if k == spec.name_member {
             res.attrs.insert("Name".into(), v.clone());
@@ -531,7 +398,9 @@ fn list(
     cx: &mut Context<'_>,
 ) -> Outcome {
     let criteria = input.get("SearchCriteria").filter(|_| action == Action::Search);
-    let tag_filter = input.get("SearchFilter").and_then(|f| f.get("TagFilter")).filter(|_| action == Action::Search);
+    let filter = input.get("SearchFilter").filter(|_| action == Action::Search);
+    let tag_filter = filter.and_then(|f| f.get("TagFilter"));
+    let attribute_filter = filter.and_then(|f| f.get("UserAttributeFilter").or_else(|| f.get("AttributeFilter")));
     let parent = |group: &str| -> Option<String> {
         scope.find("hierarchy-group", instance, group)?.attrs.get("ParentGroupId")?.as_str().map(str::to_owned)
     };
@@ -539,6 +408,7 @@ fn list(
         .list(spec.kind, instance)
         .filter(|r| criteria.is_none_or(|c| matches_criteria(c, &r.attrs, &parent)))
         .filter(|r| tag_filter.is_none_or(|f| matches_tags(f, &r.attrs)))
+        .filter(|r| attribute_filter.is_none_or(|f| matches_attributes(f, &r.attrs, &parent)))
         .collect();
     let page = op.paginated();
     let size_member = page.and_then(|p| p.page_size);
@@ -635,14 +505,10 @@ fn tags(
     Ok((out, true))
 }
 
-/// The kind spec at an index of [`KINDS`].
-pub fn spec(index: usize) -> &'static KindSpec {
-    &KINDS[index]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::kinds::TAG_OPERATIONS;
     use connect_core::generated::SERVICE;
 
     #[test]

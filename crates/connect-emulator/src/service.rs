@@ -176,20 +176,25 @@ impl Emulator {
                     return op_error(op, output::INVALID_INPUT, 400, &problems.join("; "));
                 }
             }
+            if let Some(mismatch) = crate::patterns::first_mismatch(shape, &input_value) {
+                return op_error(op, output::INVALID_INPUT, 400, &mismatch.message());
+            }
         }
         let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
         let seed = self.options.seed;
         let scope_key = crate::state::scope_key(&caller.account, &caller.region);
         let stateful = self.stateful.get(op.name()).copied();
-        // An instance-scoped operation names an instance that must exist (the stateful ones check
-        // it themselves, with the instance as the resource for instance operations).
-        if stateful.is_none() {
-            if let Some(id) = input.get("InstanceId").and_then(Value::as_str) {
-                let scope = inner.store.scopes.get(&scope_key);
-                let id = id.rsplit('/').next().unwrap_or(id);
-                if scope.is_none_or(|s| s.find(resources::INSTANCE, None, id).is_none()) {
-                    return op_error(op, output::NOT_FOUND, 404, &format!("Instance not found: {id}"));
-                }
+        // An instance-scoped operation names an instance, and perhaps users, profiles and groups
+        // of it, that must exist (the stateful ones check it themselves, with the instance as the
+        // resource for instance operations).
+        if stateful.is_none() && input.contains_key("InstanceId") {
+            let id = resources::instance_id(&input);
+            let scope = inner.store.scopes.get(&scope_key);
+            let Some(scope) = scope.filter(|s| s.find(resources::INSTANCE, None, id).is_some()) else {
+                return op_error(op, output::NOT_FOUND, 404, &format!("Instance not found: {id}"));
+            };
+            if let Err(answer) = resources::check_named(op, &input, scope) {
+                return answer;
             }
         }
         // A request that repeats an idempotency token gets the first one's answer.
@@ -269,12 +274,19 @@ impl Emulator {
                 json!([n, v])
             })
             .collect();
+        // The body as JSON, its `@sensitive` members redacted as in `input`; a body that is not
+        // the JSON of a known operation is left out (it could hold anything).
+        let body = op
+            .and_then(Operation::input)
+            .zip(serde_json::from_slice::<Value>(req.body).ok())
+            .map(|(shape, doc)| redact(shape, &doc));
         let time = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64());
         let line = json!({
             "time": time,
             "method": req.method,
             "target": req.target,
             "headers": headers,
+            "body": body,
             "body_bytes": req.body.len(),
             "input": input,
             "operation": op.map(|o| o.name()),

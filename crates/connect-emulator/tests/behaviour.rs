@@ -149,4 +149,9 @@ fn pages_follow_the_model_and_the_log_keeps_no_secrets() {
     assert_eq!(text.lines().count(), 11, "one line per request");
     assert!(!text.contains("Secret-Passw0rd"), "the password is not logged");
     assert!(text.contains("\"operation\":\"CreateUser\""));
+    // Each line has the request's body, its sensitive members redacted.
+    let create: Value = text.lines().map(|l| serde_json::from_str::<Value>(l).unwrap()).nth(3).unwrap();
+    assert_eq!(create["operation"], "CreateUser");
+    assert_eq!(create["body"]["Username"], "user0", "{create}");
+    assert!(create["body"]["Password"].is_string() && create["body"]["Password"] != "Secret-Passw0rd");
 }

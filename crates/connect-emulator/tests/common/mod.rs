@@ -43,6 +43,13 @@ impl Emulator {
         self.terminate()
     }
 
+    /// Sends SIGINT (Ctrl-C) and waits for the emulator to exit; returns whether it exited
+    /// successfully.
+    pub fn interrupt(mut self) -> bool {
+        let _ = Command::new("kill").args(["-INT", &self.child.id().to_string()]).status();
+        self.child.wait().map(|s| s.success()).unwrap_or(false)
+    }
+
     /// Kills the emulator with SIGKILL: no chance to save at exit.
     pub fn kill(mut self) {
         let _ = self.child.kill();
@@ -129,13 +136,55 @@ fn count_in(b: Option<Bounds>, preferred: usize) -> usize {
     preferred.clamp(min, max.max(min))
 }
 
-/// A value of `shape` that the model accepts (lengths, ranges, enums, unions; patterns aside):
+/// Values of the forms the model's patterns ask for (ids, ARNs, phone numbers, dates, e-mail
+/// addresses, hashes, regions, URIs, status codes).
+const PATTERN_FORMS: &[&str] = &[
+    "a1b2c3d4-5678-90ab-cdef-111122223333",
+    "arn:aws:connect:us-west-2:123456789012:instance/a1b2c3d4-5678-90ab-cdef-111122223333",
+    "arn:aws:connect:us-west-2:123456789012:traffic-distribution-group/a1b2c3d4-5678-90ab-cdef-111122223333",
+    "+15555550100",
+    "2026-01-02",
+    "2026-01-02T03:04:05Z",
+    "mary@example.com",
+    "d-0123456789",
+    "us-west-2",
+    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+    "s3://bucket/key",
+    "200",
+    "Name",
+    "x",
+];
+
+/// `plain` if it matches the model's `pattern` within `length`, else the first of
+/// [`PATTERN_FORMS`] that does. Patterns that do not compile (look-around) or that the model
+/// escaped twice (`\\S`) are not checked by the emulator either, and keep `plain`.
+fn matching(pattern: &str, length: Option<Bounds>, plain: String) -> String {
+    if pattern.contains(r"\\") {
+        return plain;
+    }
+    let Ok(regex) = regex::Regex::new(pattern) else { return plain };
+    let fits = |s: &str| {
+        let n = s.chars().count() as f64;
+        regex.is_match(s) && length.is_none_or(|b| b.min.is_none_or(|m| n >= m) && b.max.is_none_or(|m| n <= m))
+    };
+    if fits(&plain) {
+        return plain;
+    }
+    let found = PATTERN_FORMS.iter().find(|s| fits(s));
+    found.map(|s| (*s).to_owned()).unwrap_or_else(|| panic!("no test value matches the model's pattern {pattern}"))
+}
+
+/// A value of `shape` that the model accepts (lengths, ranges, enums, unions, usable patterns):
 /// required members always, optional ones at random near the top.
 pub fn valid_value(rng: &mut Rng, shape: &'static Shape, depth: usize) -> Value {
     match shape.kind() {
         Kind::String => {
             let n = count_in(shape.length(), 3 + rng.below(6) as usize);
-            Value::String((0..n).map(|_| char::from(b'a' + rng.below(26) as u8)).collect())
+            let plain: String = (0..n).map(|_| char::from(b'a' + rng.below(26) as u8)).collect();
+            Value::String(match shape.pattern() {
+                Some(pattern) => matching(pattern, shape.length(), plain),
+                None => plain,
+            })
         }
         Kind::Enum(values) => Value::String(values[rng.below(values.len() as u64) as usize].value().to_owned()),
         Kind::Integer | Kind::Long => {
