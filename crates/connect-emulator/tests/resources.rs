@@ -7,32 +7,10 @@
 
 mod common;
 
-use common::{ACCESS_KEY_ID, Emulator, SECRET_ACCESS_KEY, botocore_calls, require_oracles};
+use common::{ACCESS_KEY_ID, Emulator, SECRET_ACCESS_KEY, botocore_calls, call, instance, require_oracles};
 use serde_json::{Value, json};
 
 const KEY: (&str, &str) = (ACCESS_KEY_ID, SECRET_ACCESS_KEY);
-
-fn call(url: &str, op: &str, params: Value) -> Value {
-    botocore_calls(url, KEY, &[json!([op, params])]).remove(0)
-}
-
-/// An instance, its default routing profile and first security profile.
-fn instance(url: &str) -> (String, String, String) {
-    let made = call(
-        url,
-        "CreateInstance",
-        json!({"IdentityManagementType": "CONNECT_MANAGED", "InboundCallsEnabled": true, "OutboundCallsEnabled": true}),
-    );
-    let iid = made["output"]["Id"].as_str().unwrap().to_owned();
-    let listed = botocore_calls(
-        url,
-        KEY,
-        &[json!(["ListRoutingProfiles", {"InstanceId": iid}]), json!(["ListSecurityProfiles", {"InstanceId": iid}])],
-    );
-    let rp = listed[0]["output"]["RoutingProfileSummaryList"][0]["Id"].as_str().unwrap().to_owned();
-    let sp = listed[1]["output"]["SecurityProfileSummaryList"][0]["Id"].as_str().unwrap().to_owned();
-    (iid, rp, sp)
-}
 
 fn user(iid: &str, name: &str, rp: &str, sps: &[&str], extra: Value) -> Value {
     let mut params = json!({"InstanceId": iid, "Username": name, "PhoneConfig": {"PhoneType": "SOFT_PHONE"},

@@ -267,3 +267,26 @@ pub fn botocore_calls(url: &str, key: (&str, &str), calls: &[Value]) -> Vec<Valu
     written.unwrap();
     serde_json::from_slice(&out.stdout).unwrap()
 }
+
+/// One call with the default key.
+pub fn call(url: &str, op: &str, params: Value) -> Value {
+    botocore_calls(url, (ACCESS_KEY_ID, SECRET_ACCESS_KEY), &[json!([op, params])]).remove(0)
+}
+
+/// An instance, its default routing profile and first security profile.
+pub fn instance(url: &str) -> (String, String, String) {
+    let made = call(
+        url,
+        "CreateInstance",
+        json!({"IdentityManagementType": "CONNECT_MANAGED", "InboundCallsEnabled": true, "OutboundCallsEnabled": true}),
+    );
+    let iid = made["output"]["Id"].as_str().unwrap().to_owned();
+    let listed = botocore_calls(
+        url,
+        (ACCESS_KEY_ID, SECRET_ACCESS_KEY),
+        &[json!(["ListRoutingProfiles", {"InstanceId": iid}]), json!(["ListSecurityProfiles", {"InstanceId": iid}])],
+    );
+    let rp = listed[0]["output"]["RoutingProfileSummaryList"][0]["Id"].as_str().unwrap().to_owned();
+    let sp = listed[1]["output"]["SecurityProfileSummaryList"][0]["Id"].as_str().unwrap().to_owned();
+    (iid, rp, sp)
+}
