@@ -380,12 +380,30 @@ pub fn bench(args: &[&str]) -> Result<(), String> {
     let baseline = stats(&measure_all(&[hello], &home, &[], runs, "hello world")?[0]);
     println!("{:<14} {:<34} {:<34} ratio (wall)", "case", "aws-connect", "aws");
     println!("{:<14} {:<34}", "hello world", summary(&baseline));
+    // The floor of the binary itself: an argument that is not UTF-8 ends the run (exit code 255)
+    // before any argument is parsed; what remains is loading and relocating the program.
+    #[cfg(unix)]
+    let mut floors = Vec::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let not_utf8 = [std::ffi::OsStr::from_bytes(b"\xff")];
+        let samples = measure_all_exiting(&binaries, &home, &not_utf8, runs, "floor", 255)?;
+        for (i, samples) in samples.iter().enumerate() {
+            let o = stats(samples);
+            let label = if binaries.len() > 1 { format!("floor [{}]", i + 1) } else { "floor".to_owned() };
+            println!("{label:<14} {:<34}", summary(&o));
+            floors.push(o.median);
+        }
+    }
     let mut skeletons = Vec::new();
     for (name, args) in cases {
+        let args: Vec<&std::ffi::OsStr> = args.iter().map(std::ffi::OsStr::new).collect();
+        let args = &args[..];
         let ours = measure_all(&binaries, &home, args, runs, name)?;
         let (theirs_text, theirs) = match &aws {
             Some(aws) => {
-                let mut full = vec!["connect"];
+                let mut full = vec![std::ffi::OsStr::new("connect")];
                 full.extend_from_slice(args);
                 let n = runs.clamp(1, 10);
                 let theirs = (0..n)
@@ -413,6 +431,11 @@ pub fn bench(args: &[&str]) -> Result<(), String> {
             "\nskeleton{label} / hello world: {:.2}× (wall time medians)",
             median.as_secs_f64() / baseline.median.as_secs_f64()
         );
+        #[cfg(unix)]
+        println!(
+            "floor{label} / hello world: {:.2}× (loading and relocating aws-connect, before its main work)",
+            floors[i].as_secs_f64() / baseline.median.as_secs_f64()
+        );
     }
     emulator.stop();
     let _ = std::fs::remove_dir_all(home);
@@ -424,15 +447,27 @@ pub fn bench(args: &[&str]) -> Result<(), String> {
 fn measure_all(
     binaries: &[PathBuf],
     home: &std::path::Path,
-    args: &[&str],
+    args: &[&std::ffi::OsStr],
     runs: usize,
     name: &str,
+) -> Result<Vec<Vec<Sample>>, String> {
+    measure_all_exiting(binaries, home, args, runs, name, 0)
+}
+
+/// [`measure_all`], for a command line that exits with `code`.
+fn measure_all_exiting(
+    binaries: &[PathBuf],
+    home: &std::path::Path,
+    args: &[&std::ffi::OsStr],
+    runs: usize,
+    name: &str,
+    code: i32,
 ) -> Result<Vec<Vec<Sample>>, String> {
     let mut samples: Vec<Vec<Sample>> = binaries.iter().map(|_| Vec::with_capacity(runs)).collect();
     for _ in 0..runs {
         for (binary, samples) in binaries.iter().zip(&mut samples) {
             let sample = measure(with_test_env(Command::new(binary), home).args(args))?;
-            if sample.code != 0 {
+            if sample.code != code {
                 return Err(format!("{} ({name}) exited with {}", binary.display(), sample.code));
             }
             samples.push(sample);
