@@ -377,7 +377,7 @@ pub fn bench(args: &[&str]) -> Result<(), String> {
     }
     println!("machine: {} cores, {}", std::thread::available_parallelism().map_or(0, |n| n.get()), uname());
     println!();
-    let baseline = stats(&measure_all(&[hello], &home, &[], runs, "hello world")?[0]);
+    let baseline = stats(&measure_all(&[hello], &home, &[], runs, "hello world", 0)?[0]);
     println!("{:<14} {:<34} {:<34} ratio (wall)", "case", "aws-connect", "aws");
     println!("{:<14} {:<34}", "hello world", summary(&baseline));
     // The floor of the binary itself: an argument that is not UTF-8 ends the run (exit code 255)
@@ -388,7 +388,7 @@ pub fn bench(args: &[&str]) -> Result<(), String> {
     {
         use std::os::unix::ffi::OsStrExt;
         let not_utf8 = [std::ffi::OsStr::from_bytes(b"\xff")];
-        let samples = measure_all_exiting(&binaries, &home, &not_utf8, runs, "floor", 255)?;
+        let samples = measure_all(&binaries, &home, &not_utf8, runs, "floor", 255)?;
         for (i, samples) in samples.iter().enumerate() {
             let o = stats(samples);
             let label = if binaries.len() > 1 { format!("floor [{}]", i + 1) } else { "floor".to_owned() };
@@ -400,7 +400,7 @@ pub fn bench(args: &[&str]) -> Result<(), String> {
     for (name, args) in cases {
         let args: Vec<&std::ffi::OsStr> = args.iter().map(std::ffi::OsStr::new).collect();
         let args = &args[..];
-        let ours = measure_all(&binaries, &home, args, runs, name)?;
+        let ours = measure_all(&binaries, &home, args, runs, name, 0)?;
         let (theirs_text, theirs) = match &aws {
             Some(aws) => {
                 let mut full = vec![std::ffi::OsStr::new("connect")];
@@ -443,19 +443,8 @@ pub fn bench(args: &[&str]) -> Result<(), String> {
 }
 
 /// `runs` runs of each binary with `args`, interleaved (one run of each in turn, so that a change
-/// in the machine's load affects them alike), checked to exit with 0.
+/// in the machine's load affects them alike), checked to exit with `code`.
 fn measure_all(
-    binaries: &[PathBuf],
-    home: &std::path::Path,
-    args: &[&std::ffi::OsStr],
-    runs: usize,
-    name: &str,
-) -> Result<Vec<Vec<Sample>>, String> {
-    measure_all_exiting(binaries, home, args, runs, name, 0)
-}
-
-/// [`measure_all`], for a command line that exits with `code`.
-fn measure_all_exiting(
     binaries: &[PathBuf],
     home: &std::path::Path,
     args: &[&std::ffi::OsStr],
