@@ -2,12 +2,12 @@
 //! `dist` profile (fat LTO, one codegen unit).
 //!
 //! On Linux that is a static musl executable: it starts without the dynamic loader and without
-//! glibc's start-up (whose CPU feature probing traps to the hypervisor on virtual machines). On
-//! x86_64 it is position-independent (static-PIE): the kernel loads it at a random address (ASLR)
-//! and it relocates itself at start-up, which the generated API tables leave cheap (they hold no
-//! pointers: `connect-core/src/model/stored.rs`). Rust's aarch64 musl target cannot link a
-//! static-PIE (its target has no `static-position-independent-executables`), so that binary is
-//! linked at a fixed address ([`static_pie`]). Without `--target` it is built for this machine
+//! glibc's start-up (whose CPU feature probing traps to the hypervisor on virtual machines), and
+//! position-independent (static-PIE): the kernel loads it at a random address (ASLR) and it
+//! relocates itself at start-up, which the generated API tables leave cheap (they hold no
+//! pointers: `connect-core/src/model/stored.rs`). rustc links x86_64's static-PIE itself; Rust's
+//! aarch64 musl target has no `static-position-independent-executables`, so there the link goes
+//! through the front in [`crate::link`]. Without `--target` it is built for this machine
 //! (its musl target on Linux). Other targets are cross-compiled with the C compilers and linkers
 //! Debian packages ([`cross_tools`]); macOS targets can be checked but not linked here.
 //! [`build_hello`] builds a hello-world program the same way, the baseline of `cargo xtask bench`.
@@ -26,7 +26,9 @@ pub fn build_for(target: Option<&str>) -> Result<PathBuf, String> {
 }
 
 /// Builds the binary for `target` as [`build_for`] does, with the cargo profile `profile`
-/// (`release` builds the same code without whole-program optimization, much faster).
+/// (`release` builds the same code without whole-program optimization, much faster; `dev`, the
+/// same code unoptimized, faster still, sharing the build scripts and proc-macros the tests
+/// built).
 pub fn build_with(target: Option<&str>, profile: &str) -> Result<PathBuf, String> {
     build_program(Program::AwsConnect, target, profile)
 }
@@ -115,23 +117,29 @@ fn build_program(program: Program<'_>, target: Option<&str>, profile: &str) -> R
             cargo.args(["--target", target]);
             cross_tools(&mut cargo, target)?;
             if target.ends_with("-linux-musl") {
-                // Static-PIE where the target can link one (its default there, said explicitly so
-                // that a change of default cannot turn ASLR off; `cargo xtask smoke` checks the
-                // result), else code for a fixed address, which is where it is linked anyway. Given
-                // for the target only: with `--target`, build scripts and proc-macros (shared
-                // libraries) are built without it, even on a musl host.
-                let flags = if static_pie(Some(target)) {
-                    // RELR: the relative relocations packed into a bitmap (a few KB instead of
-                    // 24 bytes each), which musl's start-up code applies in a tight loop.
+                // Static-PIE (said explicitly where it is the target's default, so that a change of
+                // default cannot turn ASLR off; `cargo xtask smoke` checks the result). Given for
+                // the target only: with `--target`, build scripts and proc-macros (shared
+                // libraries) are built without it, even on a musl host. RELR: the relative
+                // relocations packed into a bitmap (a few KB instead of 24 bytes each), which
+                // musl's start-up code applies in a tight loop.
+                let mut flags =
                     "-C relocation-model=pie -C target-feature=+crt-static -C link-arg=-Wl,-z,pack-relative-relocs"
-                } else {
-                    "-C relocation-model=static"
-                };
-                set_default(&mut cargo, &format!("CARGO_TARGET_{}_RUSTFLAGS", env_name(target)), flags);
+                        .to_owned();
+                if !rustc_links_static_pie(target) {
+                    link_through_front(&mut cargo, target)?;
+                    // GNU ld before 2.41 packs relocations on x86 only: link with the toolchain's
+                    // lld (through the C compiler, as rustc itself runs it) where it is installed,
+                    // else the relocations stay unpacked (24 bytes each).
+                    if let Some(lld) = rust_lld_dir() {
+                        flags.push_str(&format!(" -C link-arg=-fuse-ld=lld -C link-arg=-B{}", lld.display()));
+                    }
+                }
+                set_default(&mut cargo, &format!("CARGO_TARGET_{}_RUSTFLAGS", env_name(target)), &flags);
             }
-            target_dir.join(target).join(profile).join(exe_name(name, target))
+            target_dir.join(target).join(profile_dir(profile)).join(exe_name(name, target))
         }
-        None => target_dir.join(profile).join(format!("{name}{}", std::env::consts::EXE_SUFFIX)),
+        None => target_dir.join(profile_dir(profile)).join(format!("{name}{}", std::env::consts::EXE_SUFFIX)),
     };
     let status = cargo.current_dir(&root).status().map_err(|e| format!("cannot run cargo: {e}"))?;
     if !status.success() {
@@ -140,11 +148,41 @@ fn build_program(program: Program<'_>, target: Option<&str>, profile: &str) -> R
     Ok(binary)
 }
 
-/// Whether `dist` builds a static-PIE for `target` (this machine's when `None`): for
-/// `x86_64-unknown-linux-musl`, the one Linux target whose Rust target specification links a
-/// static position-independent executable (`rustc --print target-spec-json`).
+/// Whether `dist` builds a static-PIE for `target` (this machine's when `None`): for every Linux
+/// musl target.
 pub fn static_pie(target: Option<&str>) -> bool {
-    target.or(host_musl_target()) == Some("x86_64-unknown-linux-musl")
+    target.or(host_musl_target()).is_some_and(|t| t.ends_with("-linux-musl"))
+}
+
+/// Whether rustc links a static-PIE for `target` itself: its target specification says
+/// `static-position-independent-executables` (`rustc --print target-spec-json`), which of the
+/// musl targets only x86_64's does.
+fn rustc_links_static_pie(target: &str) -> bool {
+    target == "x86_64-unknown-linux-musl"
+}
+
+/// Makes `cargo xtask` itself the linker of `target` ([`crate::link`]), handing the link on to
+/// the linker that would have run: the one the environment or [`cross_tools`] named, else `cc`.
+fn link_through_front(cargo: &mut Command, target: &str) -> Result<(), String> {
+    let var = format!("CARGO_TARGET_{}_LINKER", env_name(target));
+    let chosen = cargo.get_envs().find(|(k, _)| *k == var.as_str()).and_then(|(_, v)| v.map(ToOwned::to_owned));
+    let real = chosen.or_else(|| std::env::var_os(&var)).unwrap_or_else(|| "cc".into());
+    let front = std::env::current_exe().map_err(|e| format!("cannot find the xtask program to link with: {e}"))?;
+    cargo.env(&var, front).env(crate::link::REAL_LINKER, real);
+    Ok(())
+}
+
+/// The directory of the Rust toolchain's `ld.lld` (a front of `rust-lld` for C compilers'
+/// `-fuse-ld=lld`), when the toolchain has one.
+fn rust_lld_dir() -> Option<PathBuf> {
+    let rustc = |arg: &str| {
+        let out = Command::new("rustc").arg(arg).current_dir(crate::workspace_root()).output().ok()?;
+        out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+    };
+    let sysroot = rustc("--print=sysroot")?;
+    let host = rustc("-vV")?.lines().find_map(|l| l.strip_prefix("host: ").map(str::to_owned))?;
+    let dir = Path::new(sysroot.trim()).join("lib/rustlib").join(host.trim()).join("bin/gcc-ld");
+    dir.join("ld.lld").is_file().then_some(dir)
 }
 
 /// `cargo check` of the command-line client for `target` (for targets that cannot be linked
@@ -219,6 +257,12 @@ fn cross_tools(cargo: &mut Command, target: &str) -> Result<(), String> {
         _ => {}
     }
     Ok(())
+}
+
+/// The directory of a profile's output in the target directory (cargo's `dev` profile writes to
+/// `debug`).
+fn profile_dir(profile: &str) -> &str {
+    if profile == "dev" { "debug" } else { profile }
 }
 
 /// Cargo's target directory: `CARGO_TARGET_DIR`, else the workspace's `target/`.

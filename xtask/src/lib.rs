@@ -7,6 +7,7 @@ pub mod dist;
 pub mod docs;
 pub mod elf;
 pub mod import;
+pub mod link;
 pub mod names;
 pub mod run;
 pub mod smithy;

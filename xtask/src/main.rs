@@ -13,9 +13,9 @@ const USAGE: &str = "usage: cargo xtask <command>\n\n\
                      build the shipped binary (static-PIE musl on Linux; `dist` profile) and print its path
     dist --check --target TRIPLE
                      type-check for a target that cannot be linked here (x86_64/aarch64-apple-darwin)
-    smoke [--target TRIPLE] [--profile dist|release] [--bin PATH]
+    smoke [--target TRIPLE] [--profile dist|release|dev] [--bin PATH]
                      run the platform smoke suite against the shipped binary (under Wine or qemu-user;
-                     --profile release: the same code built without whole-program optimization, faster)
+                     --profile release: the same code without whole-program optimization; dev: unoptimized, fastest to build)
     demo [--no-build]
                      build, start connect-emulator, create an instance and a user, run the seed command (--debug)\n\
     bench [--runs N] [--bin PATH]...
@@ -25,6 +25,10 @@ const USAGE: &str = "usage: cargo xtask <command>\n\n\
                      the --cli-input-rows figures against connect-emulator";
 
 fn main() -> ExitCode {
+    // Run by rustc as a target's linker (`cargo xtask dist` of a static-PIE rustc does not link).
+    if let Some(real) = std::env::var_os(xtask::link::REAL_LINKER) {
+        return xtask::link::run(&real, std::env::args_os().skip(1));
+    }
     let args: Vec<String> = std::env::args().skip(1).collect();
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let result = match args.as_slice() {

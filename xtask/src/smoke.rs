@@ -4,7 +4,7 @@
 //! binary as a user would, against a loopback server that checks SigV4 signatures, in a home
 //! directory of its own (`HOME`, or Wine's `%USERPROFILE%`). A Linux binary must also be linked as
 //! `cargo xtask dist` promises: static, a position-independent executable (loaded at a random
-//! address) where the target allows one, RELRO, no executable stack.
+//! address), RELRO, no executable stack.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -32,10 +32,10 @@ pub fn run(args: &[&str]) -> Result<(), String> {
                 let path = PathBuf::from(it.next().ok_or("--bin takes a path")?);
                 bin = Some(std::fs::canonicalize(&path).map_err(|e| format!("--bin {}: {e}", path.display()))?)
             }
-            "--profile" => profile = it.next().ok_or("--profile takes a cargo profile (dist, release)")?,
+            "--profile" => profile = it.next().ok_or("--profile takes a cargo profile (dist, release, dev)")?,
             other => {
                 return Err(format!(
-                    "unknown option {other}\nusage: cargo xtask smoke [--target TRIPLE] [--profile dist|release] [--bin PATH]"
+                    "unknown option {other}\nusage: cargo xtask smoke [--target TRIPLE] [--profile dist|release|dev] [--bin PATH]"
                 ));
             }
         }
@@ -88,7 +88,7 @@ const CASES: &[(&str, Case)] = &[
 ];
 
 /// The cases of Linux binaries only.
-const LINUX_CASES: &[(&str, Case)] = &[("static (PIE on x86_64: ASLR), RELRO, NX stack", linked_as_dist)];
+const LINUX_CASES: &[(&str, Case)] = &[("static-PIE (ASLR), RELRO, NX stack", linked_as_dist)];
 
 /// How the binary runs here, and where its home directory is.
 struct Platform {
@@ -310,13 +310,16 @@ fn check_seed_request(requests: &[Captured]) -> Result<(), String> {
 }
 
 /// The ELF headers say: static (no interpreter), position-independent where `dist` makes a
-/// static-PIE (`ET_DYN`, so the kernel loads it at a random address, and it relocates itself),
-/// RELRO, a stack that is not executable.
+/// static-PIE (`ET_DYN`, so the kernel loads it at a random address, and it relocates itself,
+/// from packed RELR relocations), RELRO, a stack that is not executable.
 fn linked_as_dist(p: &Platform) -> Result<(), String> {
     let facts = crate::elf::read(&p.binary)?;
     let expected = if p.static_pie { "static-PIE" } else { "static, fixed address" };
     if facts.kind() != expected || !facts.relro || facts.executable_stack {
         return Err(format!("{}, expected {expected} with RELRO and an NX stack", facts.describe()));
+    }
+    if p.static_pie && !facts.packed_relocations {
+        return Err(format!("{}: the relocations are not packed (RELR), as `dist` links them", facts.describe()));
     }
     Ok(())
 }
