@@ -1,7 +1,7 @@
 //! What an ELF executable's headers say about how it is loaded: position-independent or at a fixed
-//! address, static or with an interpreter, RELRO, an executable stack, and how many dynamic
-//! relocations the loader (or a static-PIE's own start-up code) applies before `main`. Read from
-//! the file's headers as the loader reads them (64-bit little-endian files only: the x86_64 and
+//! address, static or with an interpreter, RELRO, an executable stack, and how many relocations
+//! (listed, and packed as RELR) the loader (or a static-PIE's own start-up code) applies before
+//! `main`. Read from the file's headers and dynamic section as the loader reads them (64-bit little-endian files only: the x86_64 and
 //! aarch64 Linux targets), for `cargo xtask bench` and `cargo xtask smoke`.
 
 use std::path::Path;
@@ -22,8 +22,8 @@ pub struct Facts {
     /// Relocation entries in `DT_RELA`, `DT_REL` and `DT_JMPREL` (for a static-PIE, all applied
     /// before `main`).
     pub relocations: u64,
-    /// `DT_RELR` is present: relative relocations packed as bitmaps, not counted above.
-    pub packed_relocations: bool,
+    /// Relative relocations packed as bitmaps in `DT_RELR` (not counted above; 0 without it).
+    pub packed_relocations: u64,
 }
 
 impl Facts {
@@ -40,8 +40,8 @@ impl Facts {
     /// One line for a report: the kind, the relocations and the hardening flags.
     pub fn describe(&self) -> String {
         let mut text = format!("{}, {} dynamic relocations", self.kind(), self.relocations);
-        if self.packed_relocations {
-            text.push_str(" (+ packed RELR)");
+        if self.packed_relocations > 0 {
+            text.push_str(&format!(" (+ {} packed as RELR)", self.packed_relocations));
         }
         text.push_str(if self.relro { ", RELRO" } else { ", no RELRO" });
         text.push_str(if self.executable_stack { ", executable stack" } else { ", NX stack" });
@@ -49,6 +49,7 @@ impl Facts {
     }
 }
 
+const PT_LOAD: u32 = 1;
 const PT_DYNAMIC: u32 = 2;
 const PT_INTERP: u32 = 3;
 const PT_GNU_STACK: u32 = 0x6474_e551;
@@ -62,6 +63,7 @@ const DT_RELSZ: u64 = 18;
 const DT_RELENT: u64 = 19;
 const DT_PLTREL: u64 = 20;
 const DT_RELA: u64 = 7;
+const DT_RELRSZ: u64 = 35;
 const DT_RELR: u64 = 36;
 
 /// Reads the facts of the executable at `path` (its headers only, not the whole file, which
@@ -105,14 +107,17 @@ fn facts(read_at: &mut dyn FnMut(u64, u64) -> Result<Vec<u8>, String>) -> Result
         relro: false,
         executable_stack: true,
         relocations: 0,
-        packed_relocations: false,
+        packed_relocations: 0,
     };
     let headers = read_at(phoff, u64::from(phentsize) * u64::from(phnum))?;
     let mut dynamic = None;
+    // (virtual address, file offset, size in the file) of each loaded segment
+    let mut loads = Vec::new();
     for i in 0..usize::from(phnum) {
         let at = i * usize::from(phentsize);
         let (p_type, p_flags) = (u32_at(&headers, at)?, u32_at(&headers, at + 4)?);
         match p_type {
+            PT_LOAD => loads.push((u64_at(&headers, at + 16)?, u64_at(&headers, at + 8)?, u64_at(&headers, at + 32)?)),
             PT_INTERP => facts.interpreter = true,
             PT_DYNAMIC => dynamic = Some((u64_at(&headers, at + 8)?, u64_at(&headers, at + 32)?)),
             PT_GNU_RELRO => facts.relro = true,
@@ -125,6 +130,7 @@ fn facts(read_at: &mut dyn FnMut(u64, u64) -> Result<Vec<u8>, String>) -> Result
         let entries = read_at(offset, size)?;
         let (mut rela, mut relaent, mut rel, mut relent) = (0, 24, 0, 16);
         let (mut plt, mut plt_is_rela) = (0, true);
+        let (mut relr, mut relr_size) = (None, 0);
         for at in (0..entries.len() / 16).map(|i| i * 16) {
             let (tag, value) = (u64_at(&entries, at)?, u64_at(&entries, at + 8)?);
             match tag {
@@ -135,14 +141,33 @@ fn facts(read_at: &mut dyn FnMut(u64, u64) -> Result<Vec<u8>, String>) -> Result
                 DT_RELENT => relent = value.max(1),
                 DT_PLTRELSZ => plt = value,
                 DT_PLTREL => plt_is_rela = value == DT_RELA,
-                DT_RELR => facts.packed_relocations = true,
+                DT_RELR => relr = Some(value),
+                DT_RELRSZ => relr_size = value,
                 _ => {}
             }
         }
         let plt = if plt_is_rela { plt / relaent } else { plt / relent };
         facts.relocations = rela / relaent + rel / relent + plt;
+        if let Some(address) = relr {
+            let (vaddr, offset, _) = loads
+                .iter()
+                .copied()
+                .find(|&(vaddr, _, filesz)| (vaddr..vaddr.saturating_add(filesz)).contains(&address))
+                .ok_or("DT_RELR points outside the loaded segments")?;
+            facts.packed_relocations = relr_count(&read_at(offset + (address - vaddr), relr_size)?);
+        }
     }
     Ok(facts)
+}
+
+/// How many relocations a `DT_RELR` table applies: an even entry is one address, an odd entry a
+/// bitmap whose 63 upper bits mark the words that follow the previous address.
+fn relr_count(table: &[u8]) -> u64 {
+    table
+        .chunks_exact(8)
+        .map(|entry| u64::from_le_bytes(entry.try_into().unwrap_or_default()))
+        .map(|entry| if entry & 1 == 0 { 1 } else { u64::from((entry >> 1).count_ones()) })
+        .sum()
 }
 
 fn field<const N: usize>(bytes: &[u8], at: usize) -> Result<[u8; N], String> {

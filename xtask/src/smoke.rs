@@ -318,7 +318,7 @@ fn linked_as_dist(p: &Platform) -> Result<(), String> {
     if facts.kind() != expected || !facts.relro || facts.executable_stack {
         return Err(format!("{}, expected {expected} with RELRO and an NX stack", facts.describe()));
     }
-    if p.static_pie && !facts.packed_relocations {
+    if p.static_pie && facts.packed_relocations == 0 {
         return Err(format!("{}: the relocations are not packed (RELR), as `dist` links them", facts.describe()));
     }
     Ok(())

@@ -1,5 +1,6 @@
 //! The ELF reader of `cargo xtask bench` and `smoke` against binutils' `readelf`, on this test's
-//! own executable (a dynamically linked program of the host).
+//! own executable (a dynamically linked program of the host) and on a C program it links with
+//! packed relocations.
 
 use std::process::Command;
 
@@ -40,8 +41,45 @@ fn facts_match_readelf() {
         .map(|l| l.split_whitespace().rev().nth(1).unwrap().parse::<u64>().unwrap())
         .sum();
     assert_eq!(facts.relocations, relocations);
+    let packed = readelf(&["-d", "-W"], &exe).contains("(RELR)");
+    assert_eq!(facts.packed_relocations > 0, packed);
     assert!(facts.relocations > 0, "a dynamically linked program has relocations");
     assert_eq!(facts.kind(), if facts.position_independent { "dynamic PIE" } else { "dynamic, fixed address" });
+}
+
+/// A position-independent C program holding a table of 200 function pointers, linked with its
+/// relative relocations packed (`-z pack-relative-relocs`): the count against readelf's.
+#[test]
+fn packed_relocations_match_readelf() {
+    let dir = tempfile::tempdir().unwrap();
+    let functions: String = (0..200).map(|i| format!("static int f{i}(void) {{ return {i}; }}\n")).collect();
+    let table: Vec<String> = (0..200).map(|i| format!("f{i}")).collect();
+    let source = format!(
+        "{functions}int (*const table[])(void) = {{ {} }};\nint main(int argc, char **argv) {{ (void)argv; return table[argc](); }}\n",
+        table.join(", ")
+    );
+    std::fs::write(dir.path().join("table.c"), source).unwrap();
+    let exe = dir.path().join("table");
+    let status = Command::new("cc")
+        .args(["-O1", "-fPIE", "-pie", "-Wl,-z,pack-relative-relocs", "-o"])
+        .arg(&exe)
+        .arg(dir.path().join("table.c"))
+        .status()
+        .expect("a C compiler is this test's linker: apt-get install gcc (GNU ld 2.38 or later)");
+    assert!(status.success(), "cc -Wl,-z,pack-relative-relocs failed: GNU ld 2.38 or later packs relocations");
+
+    // "Relocation section '.relr.dyn' at offset 0x… contains N entries:" then "  M offsets".
+    let listing = readelf(&["-r", "-W"], &exe);
+    let offsets: u64 = listing
+        .lines()
+        .find_map(|l| l.trim().strip_suffix(" offsets"))
+        .unwrap_or_else(|| panic!("readelf lists no packed relocations:\n{listing}"))
+        .parse()
+        .unwrap();
+    let facts = xtask::elf::read(&exe).unwrap();
+    assert_eq!(facts.packed_relocations, offsets);
+    assert!(offsets >= 200, "{offsets} packed relocations for a table of 200 pointers");
+    assert!(facts.describe().contains(&format!("(+ {offsets} packed as RELR)")), "{}", facts.describe());
 }
 
 #[test]
