@@ -154,34 +154,41 @@ fn facts(read_at: &mut dyn FnMut(u64, u64) -> Result<Vec<u8>, String>) -> Result
                 .copied()
                 .find(|&(vaddr, _, filesz)| (vaddr..vaddr.saturating_add(filesz)).contains(&address))
                 .ok_or("DT_RELR points outside the loaded segments")?;
-            facts.packed_relocations = relr_count(&read_at(offset + (address - vaddr), relr_size)?);
+            facts.packed_relocations = relr_addresses(&read_at(offset + (address - vaddr), relr_size)?).len() as u64;
         }
     }
     Ok(facts)
 }
 
-/// How many relocations a `DT_RELR` table applies: an even entry is one address, an odd entry a
-/// bitmap whose 63 upper bits mark the words that follow the previous address.
-fn relr_count(table: &[u8]) -> u64 {
-    table
-        .chunks_exact(8)
-        .map(|entry| u64::from_le_bytes(entry.try_into().unwrap_or_default()))
-        .map(|entry| if entry & 1 == 0 { 1 } else { u64::from((entry >> 1).count_ones()) })
-        .sum()
+/// The addresses a `.relr.dyn` table relocates: an even entry is an address, an odd entry a bitmap
+/// of the 63 words after the last address.
+pub(crate) fn relr_addresses(table: &[u8]) -> Vec<u64> {
+    let mut out = Vec::new();
+    let mut next = 0u64;
+    for entry in table.chunks_exact(8).map(|e| u64::from_le_bytes(e.try_into().unwrap_or_default())) {
+        if entry & 1 == 0 {
+            out.push(entry);
+            next = entry.wrapping_add(8);
+        } else {
+            out.extend((0..63).filter(|bit| entry >> (bit + 1) & 1 == 1).map(|bit| next.wrapping_add(8 * bit)));
+            next = next.wrapping_add(63 * 8);
+        }
+    }
+    out
 }
 
 fn field<const N: usize>(bytes: &[u8], at: usize) -> Result<[u8; N], String> {
     bytes.get(at..at + N).and_then(|b| b.try_into().ok()).ok_or_else(|| format!("truncated header (offset {at})"))
 }
 
-fn u16_at(bytes: &[u8], at: usize) -> Result<u16, String> {
+pub(crate) fn u16_at(bytes: &[u8], at: usize) -> Result<u16, String> {
     field(bytes, at).map(u16::from_le_bytes)
 }
 
-fn u32_at(bytes: &[u8], at: usize) -> Result<u32, String> {
+pub(crate) fn u32_at(bytes: &[u8], at: usize) -> Result<u32, String> {
     field(bytes, at).map(u32::from_le_bytes)
 }
 
-fn u64_at(bytes: &[u8], at: usize) -> Result<u64, String> {
+pub(crate) fn u64_at(bytes: &[u8], at: usize) -> Result<u64, String> {
     field(bytes, at).map(u64::from_le_bytes)
 }

@@ -9,6 +9,7 @@ pub mod elf;
 pub mod import;
 pub mod link;
 pub mod names;
+pub mod relocs;
 pub mod run;
 pub mod smithy;
 pub mod smoke;

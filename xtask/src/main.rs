@@ -22,7 +22,8 @@ const USAGE: &str = "usage: cargo xtask <command>\n\n\
                      measure aws-connect and aws side by side against connect-emulator (wall time, peak RSS),
                      beside a hello-world program built the same way\n\
     bench --bulk [--rows N] [--memory-rows N] [overhead|quota|memory|kill...]\n\
-                     the --cli-input-rows figures against connect-emulator";
+                     the --cli-input-rows figures against connect-emulator\n\
+    relocs PATH      what a static-PIE's packed relocations point at (build it with CARGO_PROFILE_DIST_STRIP=false)";
 
 fn main() -> ExitCode {
     // Run by rustc as a target's linker (`cargo xtask dist` of a static-PIE rustc does not link).
@@ -42,6 +43,7 @@ fn main() -> ExitCode {
         ["demo"] => xtask::run::demo(true),
         ["demo", "--no-build"] => xtask::run::demo(false),
         ["bench", rest @ ..] => xtask::run::bench(rest),
+        ["relocs", rest @ ..] => xtask::relocs::run(rest),
         _ => Err(USAGE.to_owned()),
     };
     match result {

@@ -48,38 +48,73 @@ fn facts_match_readelf() {
 }
 
 /// A position-independent C program holding a table of 200 function pointers, linked with its
-/// relative relocations packed (`-z pack-relative-relocs`): the count against readelf's.
-#[test]
-fn packed_relocations_match_readelf() {
-    let dir = tempfile::tempdir().unwrap();
-    let functions: String = (0..200).map(|i| format!("static int f{i}(void) {{ return {i}; }}\n")).collect();
+/// relative relocations packed (`-z pack-relative-relocs`) and its symbols, in `dir`.
+fn c_program_with_packed_relocations(dir: &std::path::Path) -> std::path::PathBuf {
+    let functions: String = (0..200).map(|i| format!("int f{i}(void) {{ return {i}; }}\n")).collect();
     let table: Vec<String> = (0..200).map(|i| format!("f{i}")).collect();
     let source = format!(
         "{functions}int (*const table[])(void) = {{ {} }};\nint main(int argc, char **argv) {{ (void)argv; return table[argc](); }}\n",
         table.join(", ")
     );
-    std::fs::write(dir.path().join("table.c"), source).unwrap();
-    let exe = dir.path().join("table");
+    std::fs::write(dir.join("table.c"), source).unwrap();
+    let exe = dir.join("table");
     let status = Command::new("cc")
         .args(["-O1", "-fPIE", "-pie", "-Wl,-z,pack-relative-relocs", "-o"])
         .arg(&exe)
-        .arg(dir.path().join("table.c"))
+        .arg(dir.join("table.c"))
         .status()
         .expect("a C compiler is this test's linker: apt-get install gcc (GNU ld 2.38 or later)");
     assert!(status.success(), "cc -Wl,-z,pack-relative-relocs failed: GNU ld 2.38 or later packs relocations");
+    exe
+}
 
-    // "Relocation section '.relr.dyn' at offset 0x… contains N entries:" then "  M offsets".
-    let listing = readelf(&["-r", "-W"], &exe);
-    let offsets: u64 = listing
+/// readelf's count of packed relocations: "Relocation section '.relr.dyn' at offset 0x… contains
+/// N entries:" then "  M offsets".
+fn readelf_packed(exe: &std::path::Path) -> u64 {
+    let listing = readelf(&["-r", "-W"], exe);
+    listing
         .lines()
         .find_map(|l| l.trim().strip_suffix(" offsets"))
         .unwrap_or_else(|| panic!("readelf lists no packed relocations:\n{listing}"))
         .parse()
-        .unwrap();
+        .unwrap()
+}
+
+#[test]
+fn packed_relocations_match_readelf() {
+    let dir = tempfile::tempdir().unwrap();
+    let exe = c_program_with_packed_relocations(dir.path());
+    let offsets = readelf_packed(&exe);
     let facts = xtask::elf::read(&exe).unwrap();
     assert_eq!(facts.packed_relocations, offsets);
     assert!(offsets >= 200, "{offsets} packed relocations for a table of 200 pointers");
     assert!(facts.describe().contains(&format!("(+ {offsets} packed as RELR)")), "{}", facts.describe());
+}
+
+/// `cargo xtask relocs` on the same program: every packed relocation accounted for, and the 200
+/// table entries found to point at functions (readelf and the C source are the oracles).
+#[test]
+fn relocation_report_accounts_for_every_relocation() {
+    let dir = tempfile::tempdir().unwrap();
+    let exe = c_program_with_packed_relocations(dir.path());
+    let report = xtask::relocs::report(&exe, &std::fs::read(&exe).unwrap()).unwrap();
+    let mut lines = report.lines();
+    let total = format!("{}: {} relocations packed as RELR", exe.display(), readelf_packed(&exe));
+    assert_eq!(lines.next(), Some(total.as_str()));
+    let rows: Vec<(u64, &str)> = lines
+        .map(|l| {
+            let (n, kind) = l.trim_start().split_once("  ").unwrap();
+            (n.parse().unwrap(), kind)
+        })
+        .collect();
+    assert_eq!(rows.iter().map(|(n, _)| n).sum::<u64>(), readelf_packed(&exe), "{report}");
+    let functions: u64 = rows.iter().filter(|(_, k)| k.starts_with("function")).map(|(n, _)| n).sum();
+    assert!(functions >= 200, "{report}");
+
+    let stripped = dir.path().join("stripped");
+    assert!(Command::new("strip").arg("-o").arg(&stripped).arg(&exe).status().unwrap().success());
+    let refused = xtask::relocs::report(&stripped, &std::fs::read(&stripped).unwrap()).unwrap_err();
+    assert!(refused.contains("build it unstripped"), "{refused}");
 }
 
 #[test]
