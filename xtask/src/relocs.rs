@@ -37,12 +37,12 @@ pub fn report(path: &Path, bytes: &[u8]) -> Result<String, String> {
             path.display()
         ));
     }
-    let in_section =
-        |address: u64| sections.iter().find(|s| s.address != 0 && (s.address..s.address + s.size).contains(&address));
+    let in_section = |address: u64| {
+        sections.iter().find(|s| s.address != 0 && (s.address..s.address.saturating_add(s.size)).contains(&address))
+    };
     let read = |address: u64, len: u64| -> Option<&[u8]> {
         let s = in_section(address)?;
-        let start = usize::try_from(s.offset + (address - s.address)).ok()?;
-        bytes.get(start..start + usize::try_from(len).ok()?)
+        slice(bytes, s.offset.checked_add(address - s.address)?, len).ok()
     };
     let mut counts: BTreeMap<&'static str, u64> = BTreeMap::new();
     let addresses = relr_addresses(slice(bytes, relr.offset, relr.size)?);
@@ -113,7 +113,10 @@ fn sections(bytes: &[u8]) -> Result<Vec<Section>, String> {
     let (shoff, shentsize, shnum, shstrndx) =
         (u64_at(bytes, 40)?, u16_at(bytes, 58)?, u16_at(bytes, 60)?, u16_at(bytes, 62)?);
     let header = |i: u16| -> Result<(u32, u64, u64, u64), String> {
-        let at = usize::try_from(shoff).map_err(|e| e.to_string())? + usize::from(i) * usize::from(shentsize);
+        let at = usize::try_from(shoff)
+            .ok()
+            .and_then(|start| start.checked_add(usize::from(i) * usize::from(shentsize)))
+            .ok_or("section headers past the end")?;
         Ok((u32_at(bytes, at)?, u64_at(bytes, at + 16)?, u64_at(bytes, at + 24)?, u64_at(bytes, at + 32)?))
     };
     let (_, _, names_offset, names_size) = header(shstrndx)?;
