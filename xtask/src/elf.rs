@@ -1,8 +1,9 @@
 //! What an ELF executable's headers say about how it is loaded: position-independent or at a fixed
 //! address, static or with an interpreter, RELRO, an executable stack, and how many relocations
 //! (listed, and packed as RELR) the loader (or a static-PIE's own start-up code) applies before
-//! `main`. Read from the file's headers and dynamic section as the loader reads them (64-bit little-endian files only: the x86_64 and
-//! aarch64 Linux targets), for `cargo xtask bench` and `cargo xtask smoke`.
+//! `main`. Read from the file's headers and dynamic section as the loader reads them (64-bit
+//! little-endian files only: the x86_64 and aarch64 Linux targets), for `cargo xtask bench` and
+//! `cargo xtask smoke`.
 
 use std::path::Path;
 
