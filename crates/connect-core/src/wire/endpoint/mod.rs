@@ -7,15 +7,16 @@
 //! `tree` rule continues with its own rules. Values are `serde_json` values, with `null` for "not
 //! set".
 //!
-//! One module per concern: the evaluator (`rules`), the function dispatch with `getAttr`,
-//! `substring` and `uriEncode` (`library`), `parseURL` and `isValidHostLabel` (`url`),
-//! `aws.parseArn` and `aws.isVirtualHostableS3Bucket` (`aws`), and `aws.partition` with the
-//! generated partition table ([`partitions`]).
+//! One module per concern: the typed rule set read from its JSON (`ruleset`), the evaluator
+//! (`rules`), the function dispatch with `getAttr`, `substring` and `uriEncode` (`library`),
+//! `parseURL` and `isValidHostLabel` (`url`), `aws.parseArn` and `aws.isVirtualHostableS3Bucket`
+//! (`aws`), and `aws.partition` with the generated partition table ([`partitions`]).
 
 mod aws;
 mod library;
 pub mod partitions;
 mod rules;
+mod ruleset;
 mod url;
 
 use std::collections::BTreeMap;
@@ -24,7 +25,7 @@ use serde_json::{Map, Value};
 
 pub use aws::{Arn, is_virtual_hostable_s3_bucket, parse_arn};
 pub use library::{substring, uri_encode};
-use rules::{bind_parameter, evaluate, parameters, parse_rule_set};
+use rules::{bind_parameter, evaluate};
 pub use url::{Url, is_valid_host_label, parse_url};
 
 /// The client settings that feed the rule set's built-in parameters.
@@ -93,7 +94,7 @@ pub(super) fn eval_error(msg: impl Into<String>) -> EndpointError {
 /// their `builtIn`: `AWS::Region`, `AWS::UseFIPS`, `AWS::UseDualStack` and `SDK::Endpoint` come
 /// from `params`; other parameters take their defaults.
 pub fn resolve(rule_set_json: &str, params: &EndpointParams) -> Result<Endpoint> {
-    let rule_set = parse_rule_set(rule_set_json)?;
+    let rule_set = ruleset::parse(rule_set_json)?;
     let builtins = |builtin: &str| -> Option<Value> {
         match builtin {
             "AWS::Region" => params.region.clone().map(Value::String),
@@ -103,10 +104,10 @@ pub fn resolve(rule_set_json: &str, params: &EndpointParams) -> Result<Endpoint>
             _ => None,
         }
     };
-    let mut scope = Vec::new();
-    for (name, def) in parameters(&rule_set)? {
-        let given = def.get("builtIn").and_then(Value::as_str).and_then(builtins);
-        scope.push((name.clone(), bind_parameter(name, def, given)?));
+    let mut scope = Vec::with_capacity(rule_set.parameters.len());
+    for (name, def) in &rule_set.parameters {
+        let given = def.built_in.as_deref().and_then(builtins);
+        scope.push((&**name, bind_parameter(name, def, given)?));
     }
     evaluate(&rule_set, scope)
 }
@@ -114,18 +115,17 @@ pub fn resolve(rule_set_json: &str, params: &EndpointParams) -> Result<Endpoint>
 /// Resolves the endpoint with parameters given by name (as in the rule set's endpoint tests).
 /// A name the rule set does not declare is an error.
 pub fn resolve_named(rule_set_json: &str, values: &Map<String, Value>) -> Result<Endpoint> {
-    let rule_set = parse_rule_set(rule_set_json)?;
-    let params = parameters(&rule_set)?;
-    if let Some(unknown) = values.keys().find(|k| !params.contains_key(*k)) {
+    let rule_set = ruleset::parse(rule_set_json)?;
+    if let Some(unknown) = values.keys().find(|k| !rule_set.parameters.iter().any(|(name, _)| **name == ***k)) {
         return Err(EndpointError::Parameter {
             name: unknown.clone(),
             reason: "not a parameter of the rule set".into(),
         });
     }
-    let mut scope = Vec::new();
-    for (name, def) in params {
-        let given = values.get(name).filter(|v| !v.is_null()).cloned();
-        scope.push((name.clone(), bind_parameter(name, def, given)?));
+    let mut scope = Vec::with_capacity(rule_set.parameters.len());
+    for (name, def) in &rule_set.parameters {
+        let given = values.get(&**name).filter(|v| !v.is_null()).cloned();
+        scope.push((&**name, bind_parameter(name, def, given)?));
     }
     evaluate(&rule_set, scope)
 }

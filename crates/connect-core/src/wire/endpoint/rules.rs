@@ -6,26 +6,14 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value};
 
 use super::library::{call, get_attr};
+use super::ruleset::{Body, Call, EndpointTemplate, Expr, Parameter, Rule, RuleSet};
 use super::{Endpoint, EndpointError, Result, eval_error, invalid};
 
-pub(super) fn parse_rule_set(json: &str) -> Result<Value> {
-    let rule_set: Value = serde_json::from_str(json).map_err(|e| invalid(e.to_string()))?;
-    match rule_set.get("version").and_then(Value::as_str) {
-        Some(v) if v == "1.0" || v.starts_with("1.") => Ok(rule_set),
-        Some(v) => Err(invalid(format!("unsupported version {v}"))),
-        None => Err(invalid("no version")),
-    }
-}
-
-pub(super) fn parameters(rule_set: &Value) -> Result<&Map<String, Value>> {
-    rule_set.get("parameters").and_then(Value::as_object).ok_or_else(|| invalid("no parameters object"))
-}
-
 /// The value of one parameter: the given one, else the default; checked against its type.
-pub(super) fn bind_parameter(name: &str, def: &Value, given: Option<Value>) -> Result<Value> {
+pub(super) fn bind_parameter(name: &str, def: &Parameter, given: Option<Value>) -> Result<Value> {
     let param_error = |reason: String| EndpointError::Parameter { name: name.to_string(), reason };
-    let value = given.or_else(|| def.get("default").filter(|d| !d.is_null()).cloned()).unwrap_or(Value::Null);
-    let ty = def.get("type").and_then(Value::as_str).unwrap_or("string").to_ascii_lowercase();
+    let value = given.or_else(|| def.default.clone()).unwrap_or(Value::Null);
+    let ty = def.ty.as_deref().unwrap_or("string").to_ascii_lowercase();
     let type_ok = match (ty.as_str(), &value) {
         (_, Value::Null) => true,
         ("string", Value::String(_)) | ("boolean", Value::Bool(_)) => true,
@@ -36,19 +24,23 @@ pub(super) fn bind_parameter(name: &str, def: &Value, given: Option<Value>) -> R
     if !type_ok {
         return Err(param_error(format!("expected a {ty}, got {value}")));
     }
-    if value.is_null() && def.get("required").and_then(Value::as_bool) == Some(true) {
+    if value.is_null() && def.required {
         return Err(param_error("required but not set".into()));
     }
     Ok(value)
 }
 
 /// Variables in scope: parameters first, then the values conditions assigned, innermost last.
-pub(super) type Scope = Vec<(String, Value)>;
+pub(super) type Scope<'a> = Vec<(&'a str, Value)>;
 
-pub(super) fn evaluate(rule_set: &Value, mut scope: Scope) -> Result<Endpoint> {
-    let rules = rule_set.get("rules").and_then(Value::as_array).ok_or_else(|| invalid("no rules array"))?;
+pub(super) fn evaluate<'a>(rule_set: &'a RuleSet<'a>, mut scope: Scope<'a>) -> Result<Endpoint> {
+    first_match(&rule_set.rules, &mut scope)
+}
+
+/// The first of `rules` that matches decides; none matching is an error.
+fn first_match<'a>(rules: &'a [Rule<'a>], scope: &mut Scope<'a>) -> Result<Endpoint> {
     for rule in rules {
-        if let Some(endpoint) = eval_rule(rule, &mut scope)? {
+        if let Some(endpoint) = eval_rule(rule, scope)? {
             return Ok(endpoint);
         }
     }
@@ -56,23 +48,16 @@ pub(super) fn evaluate(rule_set: &Value, mut scope: Scope) -> Result<Endpoint> {
 }
 
 /// Evaluates one rule: `Ok(None)` when its conditions do not hold.
-fn eval_rule(rule: &Value, scope: &mut Scope) -> Result<Option<Endpoint>> {
+fn eval_rule<'a>(rule: &'a Rule<'a>, scope: &mut Scope<'a>) -> Result<Option<Endpoint>> {
     let mark = scope.len();
     let result = eval_rule_in(rule, scope);
     scope.truncate(mark);
     result
 }
 
-fn eval_rule_in(rule: &Value, scope: &mut Scope) -> Result<Option<Endpoint>> {
-    let conditions = match rule.get("conditions") {
-        None => &[][..],
-        Some(c) => c.as_array().ok_or_else(|| invalid("conditions is not an array"))?,
-    };
-    for condition in conditions {
-        if condition.get("fn").is_none() {
-            return Err(invalid(format!("condition without fn: {condition}")));
-        }
-        let value = eval_expr(condition, scope)?;
+fn eval_rule_in<'a>(rule: &'a Rule<'a>, scope: &mut Scope<'a>) -> Result<Option<Endpoint>> {
+    for condition in &rule.conditions {
+        let value = eval_call(condition, scope)?;
         let holds = match &value {
             Value::Null => false,
             Value::Bool(b) => *b,
@@ -81,102 +66,70 @@ fn eval_rule_in(rule: &Value, scope: &mut Scope) -> Result<Option<Endpoint>> {
         if !holds {
             return Ok(None);
         }
-        if let Some(assign) = condition.get("assign") {
-            let name = assign.as_str().ok_or_else(|| invalid("assign is not a string"))?;
-            scope.push((name.to_string(), value));
+        if let Some(name) = &condition.assign {
+            scope.push((name, value));
         }
     }
-    match rule.get("type").and_then(Value::as_str) {
-        Some("endpoint") => {
-            let endpoint = rule.get("endpoint").ok_or_else(|| invalid("endpoint rule without endpoint"))?;
-            build_endpoint(endpoint, scope).map(Some)
-        }
-        Some("error") => {
-            let message = rule.get("error").ok_or_else(|| invalid("error rule without error"))?;
-            match eval_expr(message, scope)? {
-                Value::String(s) => Err(EndpointError::Rule(s)),
-                other => Err(eval_error(format!("error message is not a string: {other}"))),
-            }
-        }
-        Some("tree") => {
-            let rules =
-                rule.get("rules").and_then(Value::as_array).ok_or_else(|| invalid("tree rule without rules"))?;
-            for sub in rules {
-                if let Some(endpoint) = eval_rule(sub, scope)? {
-                    return Ok(Some(endpoint));
-                }
-            }
-            Err(EndpointError::NoRuleMatched)
-        }
-        Some(other) => Err(invalid(format!("unknown rule type `{other}`"))),
-        None => Err(invalid("rule without type")),
+    match &rule.body {
+        Body::Endpoint(endpoint) => build_endpoint(endpoint, scope).map(Some),
+        Body::Error(message) => match eval_expr(message, scope)? {
+            Value::String(s) => Err(EndpointError::Rule(s)),
+            other => Err(eval_error(format!("error message is not a string: {other}"))),
+        },
+        Body::Tree(rules) => first_match(rules, scope).map(Some),
     }
 }
 
-fn build_endpoint(endpoint: &Value, scope: &Scope) -> Result<Endpoint> {
-    let url = match eval_expr(endpoint.get("url").ok_or_else(|| invalid("endpoint without url"))?, scope)? {
+fn build_endpoint(endpoint: &EndpointTemplate, scope: &Scope) -> Result<Endpoint> {
+    let url = match eval_expr(&endpoint.url, scope)? {
         Value::String(s) => s,
         other => return Err(eval_error(format!("endpoint url is not a string: {other}"))),
     };
     let mut properties = Map::new();
-    if let Some(props) = endpoint.get("properties") {
-        let props = props.as_object().ok_or_else(|| invalid("endpoint properties is not an object"))?;
-        for (key, value) in props {
-            properties.insert(key.clone(), eval_expr(value, scope)?);
-        }
+    for (key, value) in &endpoint.properties.0 {
+        properties.insert(key.to_string(), eval_expr(value, scope)?);
     }
     let mut headers = BTreeMap::new();
-    if let Some(hs) = endpoint.get("headers") {
-        let hs = hs.as_object().ok_or_else(|| invalid("endpoint headers is not an object"))?;
-        for (name, values) in hs {
-            let values = values.as_array().ok_or_else(|| invalid(format!("header `{name}` is not an array")))?;
-            let mut out = Vec::with_capacity(values.len());
-            for v in values {
-                match eval_expr(v, scope)? {
-                    Value::String(s) => out.push(s),
-                    other => return Err(eval_error(format!("header `{name}` value is not a string: {other}"))),
-                }
+    for (name, values) in &endpoint.headers.0 {
+        let mut out = Vec::with_capacity(values.len());
+        for v in values {
+            match eval_expr(v, scope)? {
+                Value::String(s) => out.push(s),
+                other => return Err(eval_error(format!("header `{}` value is not a string: {other}", &**name))),
             }
-            headers.insert(name.clone(), out);
         }
+        headers.insert(name.to_string(), out);
     }
     Ok(Endpoint { url, properties, headers })
 }
 
-fn lookup<'a>(scope: &'a Scope, name: &str) -> Result<&'a Value> {
+fn lookup<'s>(scope: &'s Scope, name: &str) -> Result<&'s Value> {
     scope
         .iter()
         .rev()
-        .find(|(n, _)| n == name)
+        .find(|(n, _)| *n == name)
         .map(|(_, v)| v)
         .ok_or_else(|| invalid(format!("reference to unknown name `{name}`")))
 }
 
+fn eval_call(c: &Call, scope: &Scope) -> Result<Value> {
+    let args = c.argv.iter().map(|a| eval_expr(a, scope)).collect::<Result<Vec<_>>>()?;
+    call(&c.name, &args)
+}
+
 /// Evaluates an expression: a reference, a function call, a template string or a literal.
-fn eval_expr(expr: &Value, scope: &Scope) -> Result<Value> {
+fn eval_expr(expr: &Expr, scope: &Scope) -> Result<Value> {
     match expr {
-        Value::String(s) => expand_template(s, scope).map(Value::String),
-        Value::Object(o) => {
-            if let Some(name) = o.get("ref") {
-                let name = name.as_str().ok_or_else(|| invalid("ref is not a string"))?;
-                return lookup(scope, name).cloned();
-            }
-            if let Some(f) = o.get("fn") {
-                let f = f.as_str().ok_or_else(|| invalid("fn is not a string"))?;
-                let argv = match o.get("argv") {
-                    None => &[][..],
-                    Some(a) => a.as_array().ok_or_else(|| invalid(format!("argv of {f} is not an array")))?,
-                };
-                let args = argv.iter().map(|a| eval_expr(a, scope)).collect::<Result<Vec<_>>>()?;
-                return call(f, &args);
-            }
-            o.iter()
-                .map(|(k, v)| Ok((k.clone(), eval_expr(v, scope)?)))
-                .collect::<Result<Map<_, _>>>()
-                .map(Value::Object)
-        }
-        Value::Array(items) => items.iter().map(|v| eval_expr(v, scope)).collect::<Result<Vec<_>>>().map(Value::Array),
-        literal => Ok(literal.clone()),
+        Expr::Template(s) => expand_template(s, scope).map(Value::String),
+        Expr::Ref(name) => lookup(scope, name).cloned(),
+        Expr::Call(c) => eval_call(c, scope),
+        Expr::Object(members) => members
+            .iter()
+            .map(|(k, v)| Ok((k.to_string(), eval_expr(v, scope)?)))
+            .collect::<Result<Map<_, _>>>()
+            .map(Value::Object),
+        Expr::Array(items) => items.iter().map(|v| eval_expr(v, scope)).collect::<Result<Vec<_>>>().map(Value::Array),
+        Expr::Literal(literal) => Ok(literal.clone()),
     }
 }
 
@@ -229,12 +182,12 @@ mod tests {
     use crate::wire::endpoint::{EndpointParams, resolve, resolve_named};
     use serde_json::json;
 
-    fn scope() -> Scope {
+    fn scope() -> Scope<'static> {
         vec![
-            ("Region".into(), json!("us-east-1")),
-            ("Unset".into(), Value::Null),
-            ("Flag".into(), json!(true)),
-            ("P".into(), json!({"dnsSuffix": "amazonaws.com", "list": ["a", {"b": "c"}]})),
+            ("Region", json!("us-east-1")),
+            ("Unset", Value::Null),
+            ("Flag", json!(true)),
+            ("P", json!({"dnsSuffix": "amazonaws.com", "list": ["a", {"b": "c"}]})),
         ]
     }
 
