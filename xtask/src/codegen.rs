@@ -59,11 +59,24 @@ fn render(name: String, header: &str, tokens: TokenStream) -> Result<File, Error
 }
 
 /// A blank line between top-level items, which prettyplease does not write, so that the files
-/// read (and diff) item by item.
+/// read (and diff) item by item. The lines of a multi-line raw string are its text, left as
+/// they are.
 fn space_items(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 16);
     let mut prev: Option<&str> = None;
+    // The end of the raw string the current line is in (`"#` for `r#"`).
+    let mut raw_end: Option<String> = None;
     for line in text.lines() {
+        if let Some(end) = &raw_end {
+            if line.contains(end.as_str()) {
+                raw_end = None;
+            }
+            out.push_str(line);
+            out.push('\n');
+            prev = Some(line);
+            continue;
+        }
+        raw_end = raw_string_left_open(line);
         if let Some(p) = prev {
             // Lines at column 0 start items; indented lines continue one.
             let starts_item = !line.is_empty() && !line.starts_with([' ', '}', ')', ']']);
@@ -80,6 +93,16 @@ fn space_items(text: &str) -> String {
         prev = Some(line);
     }
     out
+}
+
+/// The end marker of a raw string literal that starts on `line` and does not end there.
+fn raw_string_left_open(line: &str) -> Option<String> {
+    let start = line.find("r#")?;
+    let hashes = line[start + 1..].chars().take_while(|c| *c == '#').count();
+    let open = format!("r{}\"", "#".repeat(hashes));
+    let close = format!("\"{}", "#".repeat(hashes));
+    let body = &line[line[start..].find(&open)? + start + open.len()..];
+    (!body.contains(&close)).then_some(close)
 }
 
 fn check_names(model: &Model) -> Result<(), Error> {
@@ -219,4 +242,22 @@ pub(super) fn split(
         ));
     }
     files
+}
+
+#[cfg(test)]
+mod tests {
+    use super::space_items;
+
+    #[test]
+    fn items_are_spaced_but_raw_strings_are_left_as_they_are() {
+        let code =
+            "use a;\nuse b;\npub static X: T = T::new(\n    r##\"{\n\"k\": \"v\",\n\"#\": 1\n}\"##,\n);\nfn f() {}\n";
+        let want = "use a;\nuse b;\n\npub static X: T = T::new(\n    r##\"{\n\"k\": \"v\",\n\"#\": 1\n}\"##,\n);\n\nfn f() {}\n";
+        assert_eq!(space_items(code), want);
+        // A raw string that ends on its own line is no different from other code.
+        assert_eq!(
+            space_items("const A: &str = r#\"a\"#;\nconst B: u8 = 1;\n"),
+            "const A: &str = r#\"a\"#;\n\nconst B: u8 = 1;\n"
+        );
+    }
 }

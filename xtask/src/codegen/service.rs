@@ -36,10 +36,19 @@ pub(super) fn service_file(model: &Model) -> Result<TokenStream, Error> {
     })
 }
 
-/// Pretty JSON as a raw string literal, so that a rule change reads as a diff.
+/// JSON as a raw string literal, one member or element per line and without indentation: a rule
+/// change reads as a diff, and the program, which reads the rules for every request, does not
+/// scan indentation (two thirds of the pretty-printed text).
 fn raw_json(value: Option<&serde_json::Value>) -> Result<TokenStream, Error> {
+    use serde::Serialize;
     let text = match value {
-        Some(v) => serde_json::to_string_pretty(v).map_err(|e| Error(e.to_string()))?,
+        Some(v) => {
+            let mut out = Vec::new();
+            let formatter = serde_json::ser::PrettyFormatter::with_indent(b"");
+            v.serialize(&mut serde_json::Serializer::with_formatter(&mut out, formatter))
+                .map_err(|e| Error(e.to_string()))?;
+            String::from_utf8(out).map_err(|e| Error(e.to_string()))?
+        }
         None => "null".to_owned(),
     };
     let mut hashes = String::from("#");

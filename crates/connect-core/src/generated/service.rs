@@ -20,755 +20,755 @@ pub static SERVICE: Service = Service::new(
     )
     .with_endpoint_rules(
         r#"{
-  "version": "1.0",
-  "parameters": {
-    "Region": {
-      "builtIn": "AWS::Region",
-      "required": false,
-      "documentation": "The region the request is sent to.",
-      "type": "string"
-    },
-    "UseDualStack": {
-      "builtIn": "AWS::UseDualStack",
-      "required": true,
-      "default": false,
-      "documentation": "Send the request to a dual-stack (IPv4 and IPv6) endpoint.",
-      "type": "boolean"
-    },
-    "UseFIPS": {
-      "builtIn": "AWS::UseFIPS",
-      "required": true,
-      "default": false,
-      "documentation": "Send the request to a FIPS 140 validated endpoint.",
-      "type": "boolean"
-    },
-    "Endpoint": {
-      "builtIn": "SDK::Endpoint",
-      "required": false,
-      "documentation": "A custom endpoint that replaces the resolved one.",
-      "type": "string"
-    }
-  },
-  "rules": [
-    {
-      "conditions": [
-        {
-          "fn": "isSet",
-          "argv": [
-            {
-              "ref": "Endpoint"
-            }
-          ]
-        }
-      ],
-      "rules": [
-        {
-          "conditions": [
-            {
-              "fn": "booleanEquals",
-              "argv": [
-                {
-                  "ref": "UseFIPS"
-                },
-                true
-              ]
-            }
-          ],
-          "error": "Invalid Configuration: FIPS and custom endpoint are not supported",
-          "type": "error"
-        },
-        {
-          "conditions": [
-            {
-              "fn": "booleanEquals",
-              "argv": [
-                {
-                  "ref": "UseDualStack"
-                },
-                true
-              ]
-            }
-          ],
-          "error": "Invalid Configuration: Dualstack and custom endpoint are not supported",
-          "type": "error"
-        },
-        {
-          "conditions": [],
-          "endpoint": {
-            "url": {
-              "ref": "Endpoint"
-            },
-            "properties": {},
-            "headers": {}
-          },
-          "type": "endpoint"
-        }
-      ],
-      "type": "tree"
-    },
-    {
-      "conditions": [
-        {
-          "fn": "isSet",
-          "argv": [
-            {
-              "ref": "Region"
-            }
-          ]
-        }
-      ],
-      "rules": [
-        {
-          "conditions": [
-            {
-              "fn": "aws.partition",
-              "argv": [
-                {
-                  "ref": "Region"
-                }
-              ],
-              "assign": "PartitionResult"
-            }
-          ],
-          "rules": [
-            {
-              "conditions": [
-                {
-                  "fn": "booleanEquals",
-                  "argv": [
-                    {
-                      "ref": "UseFIPS"
-                    },
-                    true
-                  ]
-                },
-                {
-                  "fn": "booleanEquals",
-                  "argv": [
-                    {
-                      "ref": "UseDualStack"
-                    },
-                    true
-                  ]
-                }
-              ],
-              "rules": [
-                {
-                  "conditions": [
-                    {
-                      "fn": "booleanEquals",
-                      "argv": [
-                        true,
-                        {
-                          "fn": "getAttr",
-                          "argv": [
-                            {
-                              "ref": "PartitionResult"
-                            },
-                            "supportsFIPS"
-                          ]
-                        }
-                      ]
-                    },
-                    {
-                      "fn": "booleanEquals",
-                      "argv": [
-                        true,
-                        {
-                          "fn": "getAttr",
-                          "argv": [
-                            {
-                              "ref": "PartitionResult"
-                            },
-                            "supportsDualStack"
-                          ]
-                        }
-                      ]
-                    }
-                  ],
-                  "rules": [
-                    {
-                      "conditions": [],
-                      "endpoint": {
-                        "url": "https://connect-fips.{Region}.{PartitionResult#dualStackDnsSuffix}",
-                        "properties": {},
-                        "headers": {}
-                      },
-                      "type": "endpoint"
-                    }
-                  ],
-                  "type": "tree"
-                },
-                {
-                  "conditions": [],
-                  "error": "FIPS and DualStack are enabled, but this partition does not support one or both",
-                  "type": "error"
-                }
-              ],
-              "type": "tree"
-            },
-            {
-              "conditions": [
-                {
-                  "fn": "booleanEquals",
-                  "argv": [
-                    {
-                      "ref": "UseFIPS"
-                    },
-                    true
-                  ]
-                }
-              ],
-              "rules": [
-                {
-                  "conditions": [
-                    {
-                      "fn": "booleanEquals",
-                      "argv": [
-                        {
-                          "fn": "getAttr",
-                          "argv": [
-                            {
-                              "ref": "PartitionResult"
-                            },
-                            "supportsFIPS"
-                          ]
-                        },
-                        true
-                      ]
-                    }
-                  ],
-                  "rules": [
-                    {
-                      "conditions": [
-                        {
-                          "fn": "stringEquals",
-                          "argv": [
-                            {
-                              "fn": "getAttr",
-                              "argv": [
-                                {
-                                  "ref": "PartitionResult"
-                                },
-                                "name"
-                              ]
-                            },
-                            "aws-us-gov"
-                          ]
-                        }
-                      ],
-                      "endpoint": {
-                        "url": "https://connect.{Region}.amazonaws.com",
-                        "properties": {},
-                        "headers": {}
-                      },
-                      "type": "endpoint"
-                    },
-                    {
-                      "conditions": [],
-                      "endpoint": {
-                        "url": "https://connect-fips.{Region}.{PartitionResult#dnsSuffix}",
-                        "properties": {},
-                        "headers": {}
-                      },
-                      "type": "endpoint"
-                    }
-                  ],
-                  "type": "tree"
-                },
-                {
-                  "conditions": [],
-                  "error": "FIPS is enabled but this partition does not support FIPS",
-                  "type": "error"
-                }
-              ],
-              "type": "tree"
-            },
-            {
-              "conditions": [
-                {
-                  "fn": "booleanEquals",
-                  "argv": [
-                    {
-                      "ref": "UseDualStack"
-                    },
-                    true
-                  ]
-                }
-              ],
-              "rules": [
-                {
-                  "conditions": [
-                    {
-                      "fn": "booleanEquals",
-                      "argv": [
-                        true,
-                        {
-                          "fn": "getAttr",
-                          "argv": [
-                            {
-                              "ref": "PartitionResult"
-                            },
-                            "supportsDualStack"
-                          ]
-                        }
-                      ]
-                    }
-                  ],
-                  "rules": [
-                    {
-                      "conditions": [],
-                      "endpoint": {
-                        "url": "https://connect.{Region}.{PartitionResult#dualStackDnsSuffix}",
-                        "properties": {},
-                        "headers": {}
-                      },
-                      "type": "endpoint"
-                    }
-                  ],
-                  "type": "tree"
-                },
-                {
-                  "conditions": [],
-                  "error": "DualStack is enabled but this partition does not support DualStack",
-                  "type": "error"
-                }
-              ],
-              "type": "tree"
-            },
-            {
-              "conditions": [],
-              "endpoint": {
-                "url": "https://connect.{Region}.{PartitionResult#dnsSuffix}",
-                "properties": {},
-                "headers": {}
-              },
-              "type": "endpoint"
-            }
-          ],
-          "type": "tree"
-        }
-      ],
-      "type": "tree"
-    },
-    {
-      "conditions": [],
-      "error": "Invalid Configuration: Missing Region",
-      "type": "error"
-    }
-  ]
+"version": "1.0",
+"parameters": {
+"Region": {
+"builtIn": "AWS::Region",
+"required": false,
+"documentation": "The region the request is sent to.",
+"type": "string"
+},
+"UseDualStack": {
+"builtIn": "AWS::UseDualStack",
+"required": true,
+"default": false,
+"documentation": "Send the request to a dual-stack (IPv4 and IPv6) endpoint.",
+"type": "boolean"
+},
+"UseFIPS": {
+"builtIn": "AWS::UseFIPS",
+"required": true,
+"default": false,
+"documentation": "Send the request to a FIPS 140 validated endpoint.",
+"type": "boolean"
+},
+"Endpoint": {
+"builtIn": "SDK::Endpoint",
+"required": false,
+"documentation": "A custom endpoint that replaces the resolved one.",
+"type": "string"
+}
+},
+"rules": [
+{
+"conditions": [
+{
+"fn": "isSet",
+"argv": [
+{
+"ref": "Endpoint"
+}
+]
+}
+],
+"rules": [
+{
+"conditions": [
+{
+"fn": "booleanEquals",
+"argv": [
+{
+"ref": "UseFIPS"
+},
+true
+]
+}
+],
+"error": "Invalid Configuration: FIPS and custom endpoint are not supported",
+"type": "error"
+},
+{
+"conditions": [
+{
+"fn": "booleanEquals",
+"argv": [
+{
+"ref": "UseDualStack"
+},
+true
+]
+}
+],
+"error": "Invalid Configuration: Dualstack and custom endpoint are not supported",
+"type": "error"
+},
+{
+"conditions": [],
+"endpoint": {
+"url": {
+"ref": "Endpoint"
+},
+"properties": {},
+"headers": {}
+},
+"type": "endpoint"
+}
+],
+"type": "tree"
+},
+{
+"conditions": [
+{
+"fn": "isSet",
+"argv": [
+{
+"ref": "Region"
+}
+]
+}
+],
+"rules": [
+{
+"conditions": [
+{
+"fn": "aws.partition",
+"argv": [
+{
+"ref": "Region"
+}
+],
+"assign": "PartitionResult"
+}
+],
+"rules": [
+{
+"conditions": [
+{
+"fn": "booleanEquals",
+"argv": [
+{
+"ref": "UseFIPS"
+},
+true
+]
+},
+{
+"fn": "booleanEquals",
+"argv": [
+{
+"ref": "UseDualStack"
+},
+true
+]
+}
+],
+"rules": [
+{
+"conditions": [
+{
+"fn": "booleanEquals",
+"argv": [
+true,
+{
+"fn": "getAttr",
+"argv": [
+{
+"ref": "PartitionResult"
+},
+"supportsFIPS"
+]
+}
+]
+},
+{
+"fn": "booleanEquals",
+"argv": [
+true,
+{
+"fn": "getAttr",
+"argv": [
+{
+"ref": "PartitionResult"
+},
+"supportsDualStack"
+]
+}
+]
+}
+],
+"rules": [
+{
+"conditions": [],
+"endpoint": {
+"url": "https://connect-fips.{Region}.{PartitionResult#dualStackDnsSuffix}",
+"properties": {},
+"headers": {}
+},
+"type": "endpoint"
+}
+],
+"type": "tree"
+},
+{
+"conditions": [],
+"error": "FIPS and DualStack are enabled, but this partition does not support one or both",
+"type": "error"
+}
+],
+"type": "tree"
+},
+{
+"conditions": [
+{
+"fn": "booleanEquals",
+"argv": [
+{
+"ref": "UseFIPS"
+},
+true
+]
+}
+],
+"rules": [
+{
+"conditions": [
+{
+"fn": "booleanEquals",
+"argv": [
+{
+"fn": "getAttr",
+"argv": [
+{
+"ref": "PartitionResult"
+},
+"supportsFIPS"
+]
+},
+true
+]
+}
+],
+"rules": [
+{
+"conditions": [
+{
+"fn": "stringEquals",
+"argv": [
+{
+"fn": "getAttr",
+"argv": [
+{
+"ref": "PartitionResult"
+},
+"name"
+]
+},
+"aws-us-gov"
+]
+}
+],
+"endpoint": {
+"url": "https://connect.{Region}.amazonaws.com",
+"properties": {},
+"headers": {}
+},
+"type": "endpoint"
+},
+{
+"conditions": [],
+"endpoint": {
+"url": "https://connect-fips.{Region}.{PartitionResult#dnsSuffix}",
+"properties": {},
+"headers": {}
+},
+"type": "endpoint"
+}
+],
+"type": "tree"
+},
+{
+"conditions": [],
+"error": "FIPS is enabled but this partition does not support FIPS",
+"type": "error"
+}
+],
+"type": "tree"
+},
+{
+"conditions": [
+{
+"fn": "booleanEquals",
+"argv": [
+{
+"ref": "UseDualStack"
+},
+true
+]
+}
+],
+"rules": [
+{
+"conditions": [
+{
+"fn": "booleanEquals",
+"argv": [
+true,
+{
+"fn": "getAttr",
+"argv": [
+{
+"ref": "PartitionResult"
+},
+"supportsDualStack"
+]
+}
+]
+}
+],
+"rules": [
+{
+"conditions": [],
+"endpoint": {
+"url": "https://connect.{Region}.{PartitionResult#dualStackDnsSuffix}",
+"properties": {},
+"headers": {}
+},
+"type": "endpoint"
+}
+],
+"type": "tree"
+},
+{
+"conditions": [],
+"error": "DualStack is enabled but this partition does not support DualStack",
+"type": "error"
+}
+],
+"type": "tree"
+},
+{
+"conditions": [],
+"endpoint": {
+"url": "https://connect.{Region}.{PartitionResult#dnsSuffix}",
+"properties": {},
+"headers": {}
+},
+"type": "endpoint"
+}
+],
+"type": "tree"
+}
+],
+"type": "tree"
+},
+{
+"conditions": [],
+"error": "Invalid Configuration: Missing Region",
+"type": "error"
+}
+]
 }"#,
         r#"{
-  "testCases": [
-    {
-      "documentation": "region af-south-1, FIPS off, dual-stack off",
-      "expect": {
-        "endpoint": {
-          "url": "https://connect.af-south-1.amazonaws.com"
-        }
-      },
-      "params": {
-        "Region": "af-south-1",
-        "UseFIPS": false,
-        "UseDualStack": false
-      }
-    },
-    {
-      "documentation": "region ap-northeast-1, FIPS off, dual-stack off",
-      "expect": {
-        "endpoint": {
-          "url": "https://connect.ap-northeast-1.amazonaws.com"
-        }
-      },
-      "params": {
-        "Region": "ap-northeast-1",
-        "UseFIPS": false,
-        "UseDualStack": false
-      }
-    },
-    {
-      "documentation": "region ap-northeast-2, FIPS off, dual-stack off",
-      "expect": {
-        "endpoint": {
-          "url": "https://connect.ap-northeast-2.amazonaws.com"
-        }
-      },
-      "params": {
-        "Region": "ap-northeast-2",
-        "UseFIPS": false,
-        "UseDualStack": false
-      }
-    },
-    {
-      "documentation": "region ap-southeast-1, FIPS off, dual-stack off",
-      "expect": {
-        "endpoint": {
-          "url": "https://connect.ap-southeast-1.amazonaws.com"
-        }
-      },
-      "params": {
-        "Region": "ap-southeast-1",
-        "UseFIPS": false,
-        "UseDualStack": false
-      }
-    },
-    {
-      "documentation": "region ap-southeast-2, FIPS off, dual-stack off",
-      "expect": {
-        "endpoint": {
-          "url": "https://connect.ap-southeast-2.amazonaws.com"
-        }
-      },
-      "params": {
-        "Region": "ap-southeast-2",
-        "UseFIPS": false,
-        "UseDualStack": false
-      }
-    },
-    {
-      "documentation": "region ca-central-1, FIPS off, dual-stack off",
-      "expect": {
-        "endpoint": {
-          "url": "https://connect.ca-central-1.amazonaws.com"
-        }
-      },
-      "params": {
-        "Region": "ca-central-1",
-        "UseFIPS": false,
-        "UseDualStack": false
-      }
-    },
-    {
-      "documentation": "region eu-central-1, FIPS off, dual-stack off",
-      "expect": {
-        "endpoint": {
-          "url": "https://connect.eu-central-1.amazonaws.com"
-        }
-      },
-      "params": {
-        "Region": "eu-central-1",
-        "UseFIPS": false,
-        "UseDualStack": false
-      }
-    },
-    {
-      "documentation": "region eu-west-2, FIPS off, dual-stack off",
-      "expect": {
-        "endpoint": {
-          "url": "https://connect.eu-west-2.amazonaws.com"
-        }
-      },
-      "params": {
-        "Region": "eu-west-2",
-        "UseFIPS": false,
-        "UseDualStack": false
-      }
-    },
-    {
-      "documentation": "region us-east-1, FIPS off, dual-stack off",
-      "expect": {
-        "endpoint": {
-          "url": "https://connect.us-east-1.amazonaws.com"
-        }
-      },
-      "params": {
-        "Region": "us-east-1",
-        "UseFIPS": false,
-        "UseDualStack": false
-      }
-    },
-    {
-      "documentation": "region us-west-2, FIPS off, dual-stack off",
-      "expect": {
-        "endpoint": {
-          "url": "https://connect.us-west-2.amazonaws.com"
-        }
-      },
-      "params": {
-        "Region": "us-west-2",
-        "UseFIPS": false,
-        "UseDualStack": false
-      }
-    },
-    {
-      "documentation": "region us-east-1, FIPS on, dual-stack on",
-      "expect": {
-        "endpoint": {
-          "url": "https://connect-fips.us-east-1.api.aws"
-        }
-      },
-      "params": {
-        "Region": "us-east-1",
-        "UseFIPS": true,
-        "UseDualStack": true
-      }
-    },
-    {
-      "documentation": "region us-east-1, FIPS on, dual-stack off",
-      "expect": {
-        "endpoint": {
-          "url": "https://connect-fips.us-east-1.amazonaws.com"
-        }
-      },
-      "params": {
-        "Region": "us-east-1",
-        "UseFIPS": true,
-        "UseDualStack": false
-      }
-    },
-    {
-      "documentation": "region us-east-1, FIPS off, dual-stack on",
-      "expect": {
-        "endpoint": {
-          "url": "https://connect.us-east-1.api.aws"
-        }
-      },
-      "params": {
-        "Region": "us-east-1",
-        "UseFIPS": false,
-        "UseDualStack": true
-      }
-    },
-    {
-      "documentation": "region cn-north-1, FIPS on, dual-stack on",
-      "expect": {
-        "endpoint": {
-          "url": "https://connect-fips.cn-north-1.api.amazonwebservices.com.cn"
-        }
-      },
-      "params": {
-        "Region": "cn-north-1",
-        "UseFIPS": true,
-        "UseDualStack": true
-      }
-    },
-    {
-      "documentation": "region cn-north-1, FIPS on, dual-stack off",
-      "expect": {
-        "endpoint": {
-          "url": "https://connect-fips.cn-north-1.amazonaws.com.cn"
-        }
-      },
-      "params": {
-        "Region": "cn-north-1",
-        "UseFIPS": true,
-        "UseDualStack": false
-      }
-    },
-    {
-      "documentation": "region cn-north-1, FIPS off, dual-stack on",
-      "expect": {
-        "endpoint": {
-          "url": "https://connect.cn-north-1.api.amazonwebservices.com.cn"
-        }
-      },
-      "params": {
-        "Region": "cn-north-1",
-        "UseFIPS": false,
-        "UseDualStack": true
-      }
-    },
-    {
-      "documentation": "region cn-north-1, FIPS off, dual-stack off",
-      "expect": {
-        "endpoint": {
-          "url": "https://connect.cn-north-1.amazonaws.com.cn"
-        }
-      },
-      "params": {
-        "Region": "cn-north-1",
-        "UseFIPS": false,
-        "UseDualStack": false
-      }
-    },
-    {
-      "documentation": "region us-gov-west-1, FIPS off, dual-stack off",
-      "expect": {
-        "endpoint": {
-          "url": "https://connect.us-gov-west-1.amazonaws.com"
-        }
-      },
-      "params": {
-        "Region": "us-gov-west-1",
-        "UseFIPS": false,
-        "UseDualStack": false
-      }
-    },
-    {
-      "documentation": "region us-gov-west-1, FIPS on, dual-stack off",
-      "expect": {
-        "endpoint": {
-          "url": "https://connect.us-gov-west-1.amazonaws.com"
-        }
-      },
-      "params": {
-        "Region": "us-gov-west-1",
-        "UseFIPS": true,
-        "UseDualStack": false
-      }
-    },
-    {
-      "documentation": "region us-gov-east-1, FIPS on, dual-stack on",
-      "expect": {
-        "endpoint": {
-          "url": "https://connect-fips.us-gov-east-1.api.aws"
-        }
-      },
-      "params": {
-        "Region": "us-gov-east-1",
-        "UseFIPS": true,
-        "UseDualStack": true
-      }
-    },
-    {
-      "documentation": "region us-gov-east-1, FIPS on, dual-stack off",
-      "expect": {
-        "endpoint": {
-          "url": "https://connect.us-gov-east-1.amazonaws.com"
-        }
-      },
-      "params": {
-        "Region": "us-gov-east-1",
-        "UseFIPS": true,
-        "UseDualStack": false
-      }
-    },
-    {
-      "documentation": "region us-gov-east-1, FIPS off, dual-stack on",
-      "expect": {
-        "endpoint": {
-          "url": "https://connect.us-gov-east-1.api.aws"
-        }
-      },
-      "params": {
-        "Region": "us-gov-east-1",
-        "UseFIPS": false,
-        "UseDualStack": true
-      }
-    },
-    {
-      "documentation": "region us-gov-east-1, FIPS off, dual-stack off",
-      "expect": {
-        "endpoint": {
-          "url": "https://connect.us-gov-east-1.amazonaws.com"
-        }
-      },
-      "params": {
-        "Region": "us-gov-east-1",
-        "UseFIPS": false,
-        "UseDualStack": false
-      }
-    },
-    {
-      "documentation": "region us-iso-east-1, FIPS on, dual-stack off",
-      "expect": {
-        "endpoint": {
-          "url": "https://connect-fips.us-iso-east-1.c2s.ic.gov"
-        }
-      },
-      "params": {
-        "Region": "us-iso-east-1",
-        "UseFIPS": true,
-        "UseDualStack": false
-      }
-    },
-    {
-      "documentation": "region us-iso-east-1, FIPS off, dual-stack off",
-      "expect": {
-        "endpoint": {
-          "url": "https://connect.us-iso-east-1.c2s.ic.gov"
-        }
-      },
-      "params": {
-        "Region": "us-iso-east-1",
-        "UseFIPS": false,
-        "UseDualStack": false
-      }
-    },
-    {
-      "documentation": "region us-isob-east-1, FIPS on, dual-stack off",
-      "expect": {
-        "endpoint": {
-          "url": "https://connect-fips.us-isob-east-1.sc2s.sgov.gov"
-        }
-      },
-      "params": {
-        "Region": "us-isob-east-1",
-        "UseFIPS": true,
-        "UseDualStack": false
-      }
-    },
-    {
-      "documentation": "region us-isob-east-1, FIPS off, dual-stack off",
-      "expect": {
-        "endpoint": {
-          "url": "https://connect.us-isob-east-1.sc2s.sgov.gov"
-        }
-      },
-      "params": {
-        "Region": "us-isob-east-1",
-        "UseFIPS": false,
-        "UseDualStack": false
-      }
-    },
-    {
-      "documentation": "region us-east-1, FIPS off, dual-stack off, custom endpoint",
-      "expect": {
-        "endpoint": {
-          "url": "https://example.com"
-        }
-      },
-      "params": {
-        "Region": "us-east-1",
-        "UseFIPS": false,
-        "UseDualStack": false,
-        "Endpoint": "https://example.com"
-      }
-    },
-    {
-      "documentation": "FIPS off, dual-stack off, custom endpoint",
-      "expect": {
-        "endpoint": {
-          "url": "https://example.com"
-        }
-      },
-      "params": {
-        "UseFIPS": false,
-        "UseDualStack": false,
-        "Endpoint": "https://example.com"
-      }
-    },
-    {
-      "documentation": "region us-east-1, FIPS on, dual-stack off, custom endpoint",
-      "expect": {
-        "error": "Invalid Configuration: FIPS and custom endpoint are not supported"
-      },
-      "params": {
-        "Region": "us-east-1",
-        "UseFIPS": true,
-        "UseDualStack": false,
-        "Endpoint": "https://example.com"
-      }
-    },
-    {
-      "documentation": "region us-east-1, FIPS off, dual-stack on, custom endpoint",
-      "expect": {
-        "error": "Invalid Configuration: Dualstack and custom endpoint are not supported"
-      },
-      "params": {
-        "Region": "us-east-1",
-        "UseFIPS": false,
-        "UseDualStack": true,
-        "Endpoint": "https://example.com"
-      }
-    },
-    {
-      "documentation": "no parameters",
-      "expect": {
-        "error": "Invalid Configuration: Missing Region"
-      }
-    }
-  ],
-  "version": "1.0"
+"testCases": [
+{
+"documentation": "region af-south-1, FIPS off, dual-stack off",
+"expect": {
+"endpoint": {
+"url": "https://connect.af-south-1.amazonaws.com"
+}
+},
+"params": {
+"Region": "af-south-1",
+"UseFIPS": false,
+"UseDualStack": false
+}
+},
+{
+"documentation": "region ap-northeast-1, FIPS off, dual-stack off",
+"expect": {
+"endpoint": {
+"url": "https://connect.ap-northeast-1.amazonaws.com"
+}
+},
+"params": {
+"Region": "ap-northeast-1",
+"UseFIPS": false,
+"UseDualStack": false
+}
+},
+{
+"documentation": "region ap-northeast-2, FIPS off, dual-stack off",
+"expect": {
+"endpoint": {
+"url": "https://connect.ap-northeast-2.amazonaws.com"
+}
+},
+"params": {
+"Region": "ap-northeast-2",
+"UseFIPS": false,
+"UseDualStack": false
+}
+},
+{
+"documentation": "region ap-southeast-1, FIPS off, dual-stack off",
+"expect": {
+"endpoint": {
+"url": "https://connect.ap-southeast-1.amazonaws.com"
+}
+},
+"params": {
+"Region": "ap-southeast-1",
+"UseFIPS": false,
+"UseDualStack": false
+}
+},
+{
+"documentation": "region ap-southeast-2, FIPS off, dual-stack off",
+"expect": {
+"endpoint": {
+"url": "https://connect.ap-southeast-2.amazonaws.com"
+}
+},
+"params": {
+"Region": "ap-southeast-2",
+"UseFIPS": false,
+"UseDualStack": false
+}
+},
+{
+"documentation": "region ca-central-1, FIPS off, dual-stack off",
+"expect": {
+"endpoint": {
+"url": "https://connect.ca-central-1.amazonaws.com"
+}
+},
+"params": {
+"Region": "ca-central-1",
+"UseFIPS": false,
+"UseDualStack": false
+}
+},
+{
+"documentation": "region eu-central-1, FIPS off, dual-stack off",
+"expect": {
+"endpoint": {
+"url": "https://connect.eu-central-1.amazonaws.com"
+}
+},
+"params": {
+"Region": "eu-central-1",
+"UseFIPS": false,
+"UseDualStack": false
+}
+},
+{
+"documentation": "region eu-west-2, FIPS off, dual-stack off",
+"expect": {
+"endpoint": {
+"url": "https://connect.eu-west-2.amazonaws.com"
+}
+},
+"params": {
+"Region": "eu-west-2",
+"UseFIPS": false,
+"UseDualStack": false
+}
+},
+{
+"documentation": "region us-east-1, FIPS off, dual-stack off",
+"expect": {
+"endpoint": {
+"url": "https://connect.us-east-1.amazonaws.com"
+}
+},
+"params": {
+"Region": "us-east-1",
+"UseFIPS": false,
+"UseDualStack": false
+}
+},
+{
+"documentation": "region us-west-2, FIPS off, dual-stack off",
+"expect": {
+"endpoint": {
+"url": "https://connect.us-west-2.amazonaws.com"
+}
+},
+"params": {
+"Region": "us-west-2",
+"UseFIPS": false,
+"UseDualStack": false
+}
+},
+{
+"documentation": "region us-east-1, FIPS on, dual-stack on",
+"expect": {
+"endpoint": {
+"url": "https://connect-fips.us-east-1.api.aws"
+}
+},
+"params": {
+"Region": "us-east-1",
+"UseFIPS": true,
+"UseDualStack": true
+}
+},
+{
+"documentation": "region us-east-1, FIPS on, dual-stack off",
+"expect": {
+"endpoint": {
+"url": "https://connect-fips.us-east-1.amazonaws.com"
+}
+},
+"params": {
+"Region": "us-east-1",
+"UseFIPS": true,
+"UseDualStack": false
+}
+},
+{
+"documentation": "region us-east-1, FIPS off, dual-stack on",
+"expect": {
+"endpoint": {
+"url": "https://connect.us-east-1.api.aws"
+}
+},
+"params": {
+"Region": "us-east-1",
+"UseFIPS": false,
+"UseDualStack": true
+}
+},
+{
+"documentation": "region cn-north-1, FIPS on, dual-stack on",
+"expect": {
+"endpoint": {
+"url": "https://connect-fips.cn-north-1.api.amazonwebservices.com.cn"
+}
+},
+"params": {
+"Region": "cn-north-1",
+"UseFIPS": true,
+"UseDualStack": true
+}
+},
+{
+"documentation": "region cn-north-1, FIPS on, dual-stack off",
+"expect": {
+"endpoint": {
+"url": "https://connect-fips.cn-north-1.amazonaws.com.cn"
+}
+},
+"params": {
+"Region": "cn-north-1",
+"UseFIPS": true,
+"UseDualStack": false
+}
+},
+{
+"documentation": "region cn-north-1, FIPS off, dual-stack on",
+"expect": {
+"endpoint": {
+"url": "https://connect.cn-north-1.api.amazonwebservices.com.cn"
+}
+},
+"params": {
+"Region": "cn-north-1",
+"UseFIPS": false,
+"UseDualStack": true
+}
+},
+{
+"documentation": "region cn-north-1, FIPS off, dual-stack off",
+"expect": {
+"endpoint": {
+"url": "https://connect.cn-north-1.amazonaws.com.cn"
+}
+},
+"params": {
+"Region": "cn-north-1",
+"UseFIPS": false,
+"UseDualStack": false
+}
+},
+{
+"documentation": "region us-gov-west-1, FIPS off, dual-stack off",
+"expect": {
+"endpoint": {
+"url": "https://connect.us-gov-west-1.amazonaws.com"
+}
+},
+"params": {
+"Region": "us-gov-west-1",
+"UseFIPS": false,
+"UseDualStack": false
+}
+},
+{
+"documentation": "region us-gov-west-1, FIPS on, dual-stack off",
+"expect": {
+"endpoint": {
+"url": "https://connect.us-gov-west-1.amazonaws.com"
+}
+},
+"params": {
+"Region": "us-gov-west-1",
+"UseFIPS": true,
+"UseDualStack": false
+}
+},
+{
+"documentation": "region us-gov-east-1, FIPS on, dual-stack on",
+"expect": {
+"endpoint": {
+"url": "https://connect-fips.us-gov-east-1.api.aws"
+}
+},
+"params": {
+"Region": "us-gov-east-1",
+"UseFIPS": true,
+"UseDualStack": true
+}
+},
+{
+"documentation": "region us-gov-east-1, FIPS on, dual-stack off",
+"expect": {
+"endpoint": {
+"url": "https://connect.us-gov-east-1.amazonaws.com"
+}
+},
+"params": {
+"Region": "us-gov-east-1",
+"UseFIPS": true,
+"UseDualStack": false
+}
+},
+{
+"documentation": "region us-gov-east-1, FIPS off, dual-stack on",
+"expect": {
+"endpoint": {
+"url": "https://connect.us-gov-east-1.api.aws"
+}
+},
+"params": {
+"Region": "us-gov-east-1",
+"UseFIPS": false,
+"UseDualStack": true
+}
+},
+{
+"documentation": "region us-gov-east-1, FIPS off, dual-stack off",
+"expect": {
+"endpoint": {
+"url": "https://connect.us-gov-east-1.amazonaws.com"
+}
+},
+"params": {
+"Region": "us-gov-east-1",
+"UseFIPS": false,
+"UseDualStack": false
+}
+},
+{
+"documentation": "region us-iso-east-1, FIPS on, dual-stack off",
+"expect": {
+"endpoint": {
+"url": "https://connect-fips.us-iso-east-1.c2s.ic.gov"
+}
+},
+"params": {
+"Region": "us-iso-east-1",
+"UseFIPS": true,
+"UseDualStack": false
+}
+},
+{
+"documentation": "region us-iso-east-1, FIPS off, dual-stack off",
+"expect": {
+"endpoint": {
+"url": "https://connect.us-iso-east-1.c2s.ic.gov"
+}
+},
+"params": {
+"Region": "us-iso-east-1",
+"UseFIPS": false,
+"UseDualStack": false
+}
+},
+{
+"documentation": "region us-isob-east-1, FIPS on, dual-stack off",
+"expect": {
+"endpoint": {
+"url": "https://connect-fips.us-isob-east-1.sc2s.sgov.gov"
+}
+},
+"params": {
+"Region": "us-isob-east-1",
+"UseFIPS": true,
+"UseDualStack": false
+}
+},
+{
+"documentation": "region us-isob-east-1, FIPS off, dual-stack off",
+"expect": {
+"endpoint": {
+"url": "https://connect.us-isob-east-1.sc2s.sgov.gov"
+}
+},
+"params": {
+"Region": "us-isob-east-1",
+"UseFIPS": false,
+"UseDualStack": false
+}
+},
+{
+"documentation": "region us-east-1, FIPS off, dual-stack off, custom endpoint",
+"expect": {
+"endpoint": {
+"url": "https://example.com"
+}
+},
+"params": {
+"Region": "us-east-1",
+"UseFIPS": false,
+"UseDualStack": false,
+"Endpoint": "https://example.com"
+}
+},
+{
+"documentation": "FIPS off, dual-stack off, custom endpoint",
+"expect": {
+"endpoint": {
+"url": "https://example.com"
+}
+},
+"params": {
+"UseFIPS": false,
+"UseDualStack": false,
+"Endpoint": "https://example.com"
+}
+},
+{
+"documentation": "region us-east-1, FIPS on, dual-stack off, custom endpoint",
+"expect": {
+"error": "Invalid Configuration: FIPS and custom endpoint are not supported"
+},
+"params": {
+"Region": "us-east-1",
+"UseFIPS": true,
+"UseDualStack": false,
+"Endpoint": "https://example.com"
+}
+},
+{
+"documentation": "region us-east-1, FIPS off, dual-stack on, custom endpoint",
+"expect": {
+"error": "Invalid Configuration: Dualstack and custom endpoint are not supported"
+},
+"params": {
+"Region": "us-east-1",
+"UseFIPS": false,
+"UseDualStack": true,
+"Endpoint": "https://example.com"
+}
+},
+{
+"documentation": "no parameters",
+"expect": {
+"error": "Invalid Configuration: Missing Region"
+}
+}
+],
+"version": "1.0"
 }"#,
     );
