@@ -23,7 +23,7 @@
 //! (`AWS_CREDENTIAL_FILE`) and `BotoProvider` (`~/.boto`), which AWS CLI v2 does not have either,
 //! and its `login` provider (`aws login` sessions) are not part of this chain.
 
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, SystemTime};
 
 use aws_config::credential_process::CredentialProcessProvider;
@@ -42,7 +42,17 @@ use aws_types::os_shim_internal::{Env, Fs};
 /// One source of credentials, named as botocore names its providers in its `--debug` log.
 struct Source {
     name: &'static str,
-    provider: Box<dyn ProvideCredentials>,
+    /// The provider, made when the chain first asks this source: most commands end at the first
+    /// one, and aws-config's container and instance-metadata providers cost more to make and drop
+    /// than the rest of the chain.
+    provider: OnceLock<Box<dyn ProvideCredentials>>,
+    make: Box<dyn Fn() -> Box<dyn ProvideCredentials> + Send + Sync>,
+}
+
+impl Source {
+    fn provider(&self) -> &dyn ProvideCredentials {
+        self.provider.get_or_init(|| (self.make)()).as_ref()
+    }
 }
 
 impl std::fmt::Debug for Source {
@@ -113,20 +123,23 @@ impl Chain {
             |key: &str| profile_value(&credentials, profile, key).or_else(|| profile_value(&config, profile, key));
         let env = |name: &str| if explicit { None } else { std::env::var(name).ok().filter(|v| !v.is_empty()) };
         let profile_provider = || {
-            Box::new(ProfileFileCredentialsProvider::builder().configure(conf).profile_name(profile).build())
-                as Box<dyn ProvideCredentials>
+            let (conf, profile) = (conf.clone(), profile.to_owned());
+            move || -> Box<dyn ProvideCredentials> {
+                Box::new(ProfileFileCredentialsProvider::builder().configure(&conf).profile_name(&profile).build())
+            }
         };
         let mut sources = Vec::new();
-        let mut add =
-            |name: &'static str, provider: Box<dyn ProvideCredentials>| sources.push(Source { name, provider });
+        let mut add = |name: &'static str, make: Box<dyn Fn() -> Box<dyn ProvideCredentials> + Send + Sync>| {
+            sources.push(Source { name, provider: OnceLock::new(), make })
+        };
 
         if !explicit {
-            add("env", Box::new(EnvironmentVariableCredentialsProvider::new()));
+            add("env", Box::new(|| Box::new(EnvironmentVariableCredentialsProvider::new())));
         }
         if setting("role_arn").is_some()
             && (setting("source_profile").is_some() || setting("credential_source").is_some())
         {
-            add("assume-role", profile_provider());
+            add("assume-role", Box::new(profile_provider()));
         }
         let token_file =
             env("AWS_WEB_IDENTITY_TOKEN_FILE").or_else(|| setting("web_identity_token_file").map(str::to_owned));
@@ -137,30 +150,43 @@ impl Chain {
                 .unwrap_or_else(|| {
                     format!("botocore-session-{}", SystemTime::UNIX_EPOCH.elapsed().map_or(0, |d| d.as_secs()))
                 });
-            let provider = WebIdentityTokenCredentialsProvider::builder()
-                .configure(conf)
-                .static_configuration(StaticConfiguration {
-                    web_identity_token_file: token_file.into(),
-                    role_arn,
-                    session_name,
-                })
-                .build();
-            add("assume-role-with-web-identity", Box::new(provider));
+            let conf = conf.clone();
+            add(
+                "assume-role-with-web-identity",
+                Box::new(move || {
+                    Box::new(
+                        WebIdentityTokenCredentialsProvider::builder()
+                            .configure(&conf)
+                            .static_configuration(StaticConfiguration {
+                                web_identity_token_file: token_file.clone().into(),
+                                role_arn: role_arn.clone(),
+                                session_name: session_name.clone(),
+                            })
+                            .build(),
+                    )
+                }),
+            );
         }
         if setting("sso_start_url").is_some() || setting("sso_session").is_some() {
-            add("sso", profile_provider());
+            add("sso", Box::new(profile_provider()));
         }
         if let Some(keys) = static_keys(&credentials, profile, "shared-credentials-file") {
-            add("shared-credentials-file", Box::new(Keys(keys)));
+            add("shared-credentials-file", Box::new(move || Box::new(Keys(keys.clone()))));
         }
         if let Some(command) = profile_value(&config, profile, "credential_process") {
-            add("custom-process", Box::new(CredentialProcessProvider::new(command.to_owned())));
+            let command = command.to_owned();
+            add("custom-process", Box::new(move || Box::new(CredentialProcessProvider::new(command.clone()))));
         }
         if let Some(keys) = static_keys(&config, profile, "config-file") {
-            add("config-file", Box::new(Keys(keys)));
+            add("config-file", Box::new(move || Box::new(Keys(keys.clone()))));
         }
-        add("container-role", Box::new(EcsCredentialsProvider::builder().configure(conf).build()));
-        add("iam-role", Box::new(ImdsCredentialsProvider::builder().configure(conf).build()));
+        let container = conf.clone();
+        add(
+            "container-role",
+            Box::new(move || Box::new(EcsCredentialsProvider::builder().configure(&container).build())),
+        );
+        let instance = conf.clone();
+        add("iam-role", Box::new(move || Box::new(ImdsCredentialsProvider::builder().configure(&instance).build())));
         Chain { sources: Arc::new(sources), supplier: Arc::default() }
     }
 
@@ -171,7 +197,7 @@ impl Chain {
 
     async fn resolve(&self) -> provider::Result {
         for source in self.sources.iter() {
-            match source.provider.provide_credentials().await {
+            match source.provider().provide_credentials().await {
                 Ok(credentials) => {
                     *self.supplier.lock().unwrap_or_else(|e| e.into_inner()) = Some(source.name);
                     return Ok(credentials);
