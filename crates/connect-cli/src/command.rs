@@ -317,6 +317,8 @@ pub fn parse(service: &'static Service, args: &[String]) -> Result<Parsed, CliEr
         bulk: crate::bulk::options(sub)?,
         globals,
     };
+    // Like the command above: dropping the matches would free each of their small allocations.
+    std::mem::forget(matches);
     Ok(Parsed::Run(Box::new(invocation)))
 }
 
