@@ -150,8 +150,15 @@ pub(super) async fn configure(settings: &Settings) -> Result<Configured, SendErr
     if let Some(profile) = &settings.profile {
         loader = loader.profile_name(profile);
     }
-    if let Some(region) = &settings.region {
-        loader = loader.region(Region::new(region.clone()));
+    // aws-config's region chain begins with these variables and ends at the first that is set;
+    // given one, the chain is not made (its instance-metadata provider costs more to make and drop
+    // than the rest of configuring).
+    let given = settings
+        .region
+        .clone()
+        .or_else(|| std::env::var("AWS_REGION").or_else(|_| std::env::var("AWS_DEFAULT_REGION")).ok());
+    if let Some(region) = given {
+        loader = loader.region(Region::new(region));
     }
     // Credentials come from botocore's chain (below), not from aws-config's default one.
     loader = loader.no_credentials();
