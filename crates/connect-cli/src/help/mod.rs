@@ -81,11 +81,17 @@ impl Page {
 
 /// `text` with `indent` levels (two spaces each) before every non-empty line.
 fn indented(text: &str, indent: usize) -> String {
-    let prefix = "  ".repeat(indent);
-    text.lines()
-        .map(|line| if line.is_empty() { String::new() } else { format!("{prefix}{line}") })
-        .collect::<Vec<_>>()
-        .join("\n")
+    let mut out = String::with_capacity(text.len() + 2 * indent * 8);
+    for (i, line) in text.lines().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        if !line.is_empty() {
+            (0..indent).for_each(|_| out.push_str("  "));
+            out.push_str(line);
+        }
+    }
+    out
 }
 
 /// The page of `aws-connect help`: the service, the synopsis, the global options and the commands.
