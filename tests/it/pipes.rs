@@ -209,7 +209,10 @@ fn a_closed_pipe_ends_as_in_the_aws_cli_never_with_a_signal() {
                 let (ours_program, aws) = (&ours_program, &aws);
                 scope.spawn(move || {
                     let ours = run(ours_program, &[], &case.args, case.stderr, case.reply.clone());
-                    let v1 = case.v1.map(|_| run(aws, &["connect"], &case.args, case.stderr, case.reply.clone()));
+                    let v1 = case.v1.map(|(code, stderr)| {
+                        let want = Outcome { code, stderr: stderr.to_owned() };
+                        oracle(&want, || run(aws, &["connect"], &case.args, case.stderr, case.reply.clone()))
+                    });
                     (case, ours, v1)
                 })
             })
@@ -218,7 +221,7 @@ fn a_closed_pipe_ends_as_in_the_aws_cli_never_with_a_signal() {
             let (case, ours, v1) = run.join().expect("case thread");
             let want = Outcome { code: case.ours.0, stderr: case.ours.1.to_owned() };
             let want_v1 = case.v1.map(|(code, stderr)| Outcome { code, stderr: stderr.to_owned() });
-            if ours != want || v1 != want_v1 {
+            if ours != want || v1.as_ref().is_some_and(|runs| runs.last() != want_v1.as_ref()) {
                 failures.push(format!(
                     "{}:\n  aws-connect: {ours:?}, expected {want:?}\n  aws (v1):    {v1:?}, expected {want_v1:?}",
                     case.name
@@ -227,4 +230,17 @@ fn a_closed_pipe_ends_as_in_the_aws_cli_never_with_a_signal() {
         }
     });
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// The AWS CLI's outcomes, run until one is `want`, at most three times. Its exit status is not
+/// the same on every run: a `--debug 2>&1 | head -c1` case was seen once to end with 0 instead of
+/// 120 (and with 120 on each rerun), as whether Python's final flush fails depends on what its
+/// buffer holds then. A tool that gave the other outcome every time still fails the test; every
+/// outcome is kept for the failure message.
+fn oracle(want: &Outcome, run: impl Fn() -> Outcome) -> Vec<Outcome> {
+    let mut outcomes = Vec::new();
+    while outcomes.len() < 3 && outcomes.last() != Some(want) {
+        outcomes.push(run());
+    }
+    outcomes
 }
