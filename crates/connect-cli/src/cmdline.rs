@@ -9,10 +9,10 @@ use serde_json::Value;
 
 /// The words of one option's value.
 pub fn argument_text(m: &'static Member, value: &Value) -> String {
-    let json = to_compact(value, Style { ensure_ascii: false });
+    let json = || to_compact(value, Style { ensure_ascii: false });
     match value {
         Value::String(s) => return shell_word(s),
-        Value::Number(_) => return json,
+        Value::Number(_) => return json(),
         Value::Array(items) if items.iter().all(|i| matches!(i, Value::String(_) | Value::Number(_))) => {
             let words: Vec<String> = items.iter().map(|i| argument_text(m, i)).collect();
             let reads_back = param_value(m, &items.iter().map(plain).collect::<Vec<_>>(), &NoFiles).ok();
@@ -30,7 +30,7 @@ pub fn argument_text(m: &'static Member, value: &Value) -> String {
             }
         }
     }
-    shell_word(&json)
+    shell_word(&json())
 }
 
 /// A scalar as the command line gives it.
