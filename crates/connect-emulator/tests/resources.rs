@@ -7,7 +7,9 @@
 
 mod common;
 
-use common::{ACCESS_KEY_ID, Emulator, SECRET_ACCESS_KEY, botocore_calls, call, instance, require_oracles};
+use common::{
+    ACCESS_KEY_ID, Emulator, SECRET_ACCESS_KEY, botocore_calls, call, instance, require_oracles, user_resources,
+};
 use serde_json::{Value, json};
 
 const KEY: (&str, &str) = (ACCESS_KEY_ID, SECRET_ACCESS_KEY);
@@ -27,19 +29,7 @@ fn profiles_and_groups_in_use_by_a_user_cannot_be_deleted() {
     let emulator = Emulator::start(&["--throttle", "off"]);
     let url = &emulator.url;
     let (iid, _, _) = instance(url);
-    let made = botocore_calls(
-        url,
-        KEY,
-        &[
-            json!(["CreateRoutingProfile", {"InstanceId": iid, "Name": "Sales", "Description": "sales",
-                "DefaultOutboundQueueId": "q", "MediaConcurrencies": [{"Channel": "VOICE", "Concurrency": 1}]}]),
-            json!(["CreateSecurityProfile", {"InstanceId": iid, "SecurityProfileName": "Sellers"}]),
-            json!(["CreateUserHierarchyGroup", {"InstanceId": iid, "Name": "Europe"}]),
-        ],
-    );
-    let rp = made[0]["output"]["RoutingProfileId"].as_str().unwrap().to_owned();
-    let sp = made[1]["output"]["SecurityProfileId"].as_str().unwrap().to_owned();
-    let top = made[2]["output"]["HierarchyGroupId"].as_str().unwrap().to_owned();
+    let (rp, sp, top) = user_resources(url, &iid);
     let child =
         call(url, "CreateUserHierarchyGroup", json!({"InstanceId": iid, "Name": "France", "ParentGroupId": top}));
     let child = child["output"]["HierarchyGroupId"].as_str().unwrap().to_owned();

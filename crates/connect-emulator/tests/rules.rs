@@ -9,7 +9,9 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::Instant;
 
-use common::{ACCESS_KEY_ID, Emulator, SECRET_ACCESS_KEY, botocore_calls, call, instance, require_oracles};
+use common::{
+    ACCESS_KEY_ID, Emulator, SECRET_ACCESS_KEY, botocore_calls, call, instance, require_oracles, user_resources,
+};
 use serde_json::{Value, json};
 
 const KEY: (&str, &str) = (ACCESS_KEY_ID, SECRET_ACCESS_KEY);
@@ -93,19 +95,7 @@ fn each_update_user_operation_changes_what_describe_user_shows() {
     let emulator = Emulator::start(&["--throttle", "off"]);
     let url = &emulator.url;
     let (iid, _, _, uid) = setup(url);
-    let made = botocore_calls(
-        url,
-        KEY,
-        &[
-            json!(["CreateRoutingProfile", {"InstanceId": iid, "Name": "Sales", "Description": "sales",
-                "DefaultOutboundQueueId": "q", "MediaConcurrencies": [{"Channel": "VOICE", "Concurrency": 1}]}]),
-            json!(["CreateSecurityProfile", {"InstanceId": iid, "SecurityProfileName": "Sellers"}]),
-            json!(["CreateUserHierarchyGroup", {"InstanceId": iid, "Name": "Europe"}]),
-        ],
-    );
-    let rp2 = made[0]["output"]["RoutingProfileId"].as_str().unwrap();
-    let sp2 = made[1]["output"]["SecurityProfileId"].as_str().unwrap();
-    let group = made[2]["output"]["HierarchyGroupId"].as_str().unwrap();
+    let (rp2, sp2, group) = user_resources(url, &iid);
     let ids = json!({"InstanceId": iid, "UserId": uid});
     let with = |extra: Value| {
         let mut p = ids.clone();

@@ -290,3 +290,22 @@ pub fn instance(url: &str) -> (String, String, String) {
     let sp = listed[1]["output"]["SecurityProfileSummaryList"][0]["Id"].as_str().unwrap().to_owned();
     (iid, rp, sp)
 }
+
+/// In instance `iid`: a routing profile "Sales", a security profile "Sellers" and a top-level
+/// hierarchy group "Europe"; returns their ids in that order.
+pub fn user_resources(url: &str, iid: &str) -> (String, String, String) {
+    let made = botocore_calls(
+        url,
+        (ACCESS_KEY_ID, SECRET_ACCESS_KEY),
+        &[
+            json!(["CreateRoutingProfile", {"InstanceId": iid, "Name": "Sales", "Description": "sales",
+                "DefaultOutboundQueueId": "q", "MediaConcurrencies": [{"Channel": "VOICE", "Concurrency": 1}]}]),
+            json!(["CreateSecurityProfile", {"InstanceId": iid, "SecurityProfileName": "Sellers"}]),
+            json!(["CreateUserHierarchyGroup", {"InstanceId": iid, "Name": "Europe"}]),
+        ],
+    );
+    let id = |i: usize, member: &str| {
+        made[i]["output"][member].as_str().unwrap_or_else(|| panic!("no {member} in {}", made[i])).to_owned()
+    };
+    (id(0, "RoutingProfileId"), id(1, "SecurityProfileId"), id(2, "HierarchyGroupId"))
+}
