@@ -7,7 +7,8 @@
 //! shape that a page documents (the operation's parameters and output, nested members included)
 //! must appear on the page in the AWS CLI v2's form (`clidocs.py`: `Possible values:` and
 //! `Constraints:` lists, `add_paging_description`), and every such list on the page must be one
-//! the model gives.
+//! the model gives. The headings of options and nested members carry the AWS CLI v2's
+//! `[required]` mark (since 2.31) exactly where botocore and the model require them.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::process::{Command, Stdio};
@@ -18,13 +19,16 @@ use crate::common::run;
 
 const INSTALL: &str = "python3 with botocore is needed: pip install -r .ci/requirements.txt (.ci/run does)";
 
-/// botocore's answer for each operation: its command name and, when the AWS CLI paginates it,
-/// its result key.
+/// botocore's answer for each operation: its command name, when the AWS CLI paginates it its
+/// result key, and its parameters' option names with whether the AWS CLI requires each
+/// (`_create_argument_table`: required, and not an idempotency token, which it fills in).
 fn botocore_facts(operations: &[&str]) -> Map<String, Value> {
     let script = "import json, sys\n\
         from botocore import xform_name\n\
         from botocore.session import get_session\n\
-        paginators = get_session().get_paginator_model('connect')\n\
+        session = get_session()\n\
+        paginators = session.get_paginator_model('connect')\n\
+        service = session.get_service_model('connect')\n\
         out = {}\n\
         for op in json.load(sys.stdin):\n\
         \x20   try:\n\
@@ -32,7 +36,12 @@ fn botocore_facts(operations: &[&str]) -> Map<String, Value> {
         \x20       keys = keys if isinstance(keys, list) else [keys]\n\
         \x20   except ValueError:\n\
         \x20       keys = None\n\
-        \x20   out[op] = {'cli': xform_name(op, '-'), 'result_keys': keys}\n\
+        \x20   shape = service.operation_model(op).input_shape\n\
+        \x20   members = shape.members.items() if shape else []\n\
+        \x20   required = shape.required_members if shape else []\n\
+        \x20   params = [[xform_name(n, '-'), n, n in required and not m.metadata.get('idempotencyToken', False)]\n\
+        \x20             for n, m in members]\n\
+        \x20   out[op] = {'cli': xform_name(op, '-'), 'result_keys': keys, 'params': params}\n\
         json.dump(out, sys.stdout)\n";
     let mut child = Command::new("python3")
         .args(["-c", script])
@@ -78,6 +87,20 @@ impl Model {
             Some("map") => vec![("key".into(), target(&shape["key"])), ("value".into(), target(&shape["value"]))],
             _ => Vec::new(),
         }
+    }
+
+    /// The shape a heading names below `parent`: a structure's or union's member by name (with
+    /// whether the structure requires it), a list's element (`""`), a map's `key` or `value`.
+    fn child(&self, parent: &str, name: &str) -> Option<(String, bool)> {
+        let shape = self.shape(parent)?;
+        let found = match shape["type"].as_str()? {
+            "structure" | "union" => shape["members"].get(name)?,
+            "list" if name.is_empty() => &shape["member"],
+            "map" if name == "key" || name == "value" => &shape[name],
+            _ => return None,
+        };
+        let required = found.pointer("/traits/smithy.api#required").is_some();
+        Some((found["target"].as_str()?.to_owned(), required && matches!(shape["type"].as_str(), Some("structure"))))
     }
 
     /// Every shape reachable from `id` (itself included).
@@ -151,8 +174,95 @@ fn says(item: &str, (key, value): &(&str, Value)) -> bool {
     }
 }
 
+/// The `[required]` marks of a page against botocore (options) and the model (nested members), as
+/// the AWS CLI v2 writes them (`clidocs.py` since 2.31, `doc_option` and `_do_doc_member`): an
+/// option's heading (`--name (type) [required]`) when the AWS CLI requires the argument; a nested
+/// member's (`Name -> (type) [required]`) when its structure requires it; never a list's element,
+/// a map's key or value, or a top-level member of the output. Each nested heading is followed
+/// down the model by its indentation, so a heading the model does not have fails too.
+/// `counts` adds the nested headings checked and the marks seen.
+fn required_marks(page: &str, facts: &Value, op: &Value, model: &Model, counts: &mut (usize, usize)) -> Vec<String> {
+    // Option name → (member name, required).
+    let params: BTreeMap<&str, (&str, bool)> = facts["params"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|p| Some((p[0].as_str()?, (p[1].as_str()?, p[2].as_bool()?))))
+        .collect();
+    let targets: BTreeMap<String, String> = op
+        .pointer("/input/target")
+        .and_then(Value::as_str)
+        .map(|input| model.children(input))
+        .unwrap_or_default()
+        .into_iter()
+        .collect();
+    let output = op.pointer("/output/target").and_then(Value::as_str);
+    let mut failures = Vec::new();
+    let mut section = "";
+    // The shapes of the headings above the current line, by level; the first is the option's
+    // target or the output structure.
+    let mut path: Vec<String> = Vec::new();
+    let mut marked_options = 0;
+    for line in page.lines() {
+        if matches!(line, "Options" | "Examples" | "Output") {
+            section = line;
+            path = output.filter(|_| line == "Output").map(|o| vec![o.to_owned()]).unwrap_or_default();
+            continue;
+        }
+        let (text, marked) = match line.strip_suffix(" [required]") {
+            Some(text) => (text, true),
+            None => (line, false),
+        };
+        if section == "Options" && text.starts_with("--") {
+            let name = text.split([' ', '|']).next().unwrap_or_default().trim_start_matches('-');
+            let (member, wanted) = params.get(name).copied().unwrap_or_default();
+            marked_options += usize::from(marked);
+            if marked != wanted {
+                failures.push(format!("option --{name}: [required] {marked}, the AWS CLI requires it: {wanted}"));
+            }
+            path = targets.get(member).map(|t| vec![t.clone()]).unwrap_or_default();
+            continue;
+        }
+        let indent = line.len() - line.trim_start().len();
+        let text = text.trim_start();
+        let heading = match text.split_once(" -> (") {
+            Some((name, rest)) if rest.ends_with(')') && !name.contains(' ') => Some(name),
+            _ if text.starts_with('(') && text.ends_with(')') && !text.contains("...") => Some(""),
+            _ => None,
+        };
+        let Some(name) = heading.filter(|_| section != "Examples" && indent % 2 == 0) else { continue };
+        if path.is_empty() {
+            failures.push(format!("{line:?}: below no option or output"));
+            continue;
+        }
+        let level = indent / 2;
+        let Some(parent) = path.get(level) else {
+            failures.push(format!("{line:?}: deeper than the heading above it"));
+            continue;
+        };
+        let Some((target, required)) = model.child(parent, name) else {
+            failures.push(format!("{line:?}: no such member below {parent}"));
+            continue;
+        };
+        let wanted = required && !(section == "Output" && level == 0);
+        counts.0 += 1;
+        counts.1 += usize::from(marked);
+        if marked != wanted {
+            failures.push(format!("{line:?} below {parent}: [required] {marked}, the model requires it: {wanted}"));
+        }
+        path.truncate(level + 1);
+        path.push(target);
+    }
+    let required_arguments = params.values().filter(|(_, required)| *required).count();
+    if marked_options != required_arguments {
+        failures.push(format!("{marked_options} options marked [required], the AWS CLI requires {required_arguments}"));
+    }
+    counts.1 += marked_options;
+    failures
+}
+
 #[test]
-fn every_page_says_the_models_enums_constraints_and_paging() {
+fn every_page_says_the_models_enums_constraints_required_members_and_paging() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../models/connect.json");
     let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
     let json: Value = serde_json::from_str(&text).expect("models/connect.json is JSON");
@@ -168,6 +278,7 @@ fn every_page_says_the_models_enums_constraints_and_paging() {
 
     let mut failures = Vec::new();
     let (mut enums, mut constraints, mut paginated) = (0, 0, 0);
+    let mut headings = (0, 0);
     for (name, op) in &operations {
         let facts = &botocore[*name];
         let cli = facts["cli"].as_str().expect("command name");
@@ -177,6 +288,9 @@ fn every_page_says_the_models_enums_constraints_and_paging() {
             continue;
         }
         let page = r.stdout;
+        for failure in required_marks(&page, facts, op, &model, &mut headings) {
+            failures.push(format!("{cli}: {failure}"));
+        }
         let mut fail = |what: String| failures.push(format!("{cli}: {what}"));
 
         // Paging: as the model's @paginated trait says, and as botocore's paginators say.
@@ -259,8 +373,11 @@ fn every_page_says_the_models_enums_constraints_and_paging() {
         }
     }
     eprintln!(
-        "{} pages: {paginated} paginated, {enums} enum lists and {constraints} constraint lists checked",
-        operations.len()
+        "{} pages: {paginated} paginated, {enums} enum lists, {constraints} constraint lists, {} nested headings and \
+         {} [required] marks checked",
+        operations.len(),
+        headings.0,
+        headings.1
     );
     assert!(failures.is_empty(), "{} facts missing or wrong:\n{}", failures.len(), failures.join("\n"));
     assert_eq!(operations.len(), 370);

@@ -7,6 +7,8 @@
 //! botocore sets from the input, and the body with its member order (whitespace aside: v1 writes
 //! `", "` and `": "`).
 //!
+//! An idempotency token left out is filled in by both, at the end of the top level.
+//!
 //! The harness is shared with `timestamps.rs`.
 
 use std::path::Path;
@@ -234,5 +236,60 @@ fn cli_input_json_order_with_explicit_arguments() {
         ],
         &[],
     ));
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// The body's `"ClientToken":"…"` value, and the request with it replaced by `TOKEN`.
+fn client_token(request: &str) -> Option<(String, String)> {
+    const KEY: &str = "\"ClientToken\":\"";
+    let start = request.find(KEY)? + KEY.len();
+    let len = request[start..].find('"')?;
+    let token = request[start..start + len].to_owned();
+    Some((request.replacen(&token, "TOKEN", 1), token))
+}
+
+/// Whether `text` is a version-4 UUID as Python's `uuid.uuid4()` writes it.
+fn is_uuid4(text: &str) -> bool {
+    let b = text.as_bytes();
+    b.len() == 36
+        && b.iter().enumerate().all(|(i, c)| {
+            if [8, 13, 18, 23].contains(&i) { *c == b'-' } else { c.is_ascii_hexdigit() && !c.is_ascii_uppercase() }
+        })
+        && b[14] == b'4'
+        && matches!(b[19], b'8' | b'9' | b'a' | b'b')
+}
+
+/// `StartContactStreaming`'s `ClientToken` is `@required` and an `@idempotencyToken`: the AWS CLI
+/// does not require the argument (`_create_argument_table`) and botocore fills in a random UUID,
+/// after the members given. Both tools succeed without it and send the same request but for the
+/// token, a fresh UUID in each; a token given is sent as given.
+#[test]
+fn a_required_idempotency_token_left_out_is_filled_in() {
+    let mut args = vec![
+        "--instance-id",
+        INSTANCE,
+        "--contact-id",
+        "c-1",
+        "--chat-streaming-configuration",
+        "StreamingEndpointArn=arn:aws:sns:us-west-2:123456789012:chat",
+    ];
+    let (ours, v1) = side_by_side("start-contact-streaming", &args, &[]);
+    assert!(
+        ours.code == 0 && v1.code == 0 && ours.requests.len() == 1 && v1.requests.len() == 1,
+        "both should succeed with one request\n  ours: exit {}, {:?}, {}\n  aws:  exit {}, {:?}, {}",
+        ours.code,
+        ours.requests,
+        ours.stderr,
+        v1.code,
+        v1.requests,
+        v1.stderr
+    );
+    let (ours_request, ours_token) = client_token(&ours.requests[0]).expect("our request has a ClientToken");
+    let (v1_request, v1_token) = client_token(&v1.requests[0]).expect("the AWS CLI's request has a ClientToken");
+    assert!(is_uuid4(&v1_token), "the oracle's token {v1_token:?}");
+    assert!(is_uuid4(&ours_token), "our token {ours_token:?}");
+    assert_eq!(ours_request, v1_request);
+    args.extend(["--client-token", "token-1"]);
+    let problems = check("a token given", "start-contact-streaming", &args, &[]);
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

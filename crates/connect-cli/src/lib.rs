@@ -389,7 +389,7 @@ fn check_required(inv: &Invocation) -> Result<(), CliError> {
         .input()
         .map_or(&[][..], |s| s.members())
         .iter()
-        .filter(|m| m.required() && !inv.params.iter().any(|(p, _)| p.name() == m.name()))
+        .filter(|m| m.required_argument() && !inv.params.iter().any(|(p, _)| p.name() == m.name()))
         .map(|m| format!("--{}", m.cli_name()))
         .collect();
     if missing.is_empty() {

@@ -204,7 +204,7 @@ pub fn operation_page(service: &Service, op: &Operation) -> String {
             Kind::Boolean => format!("--{0} | --no-{0}", m.cli_name()),
             _ => format!("--{} <value>", m.cli_name()),
         };
-        synopsis.push(if m.required() { option } else { format!("[{option}]") });
+        synopsis.push(if m.required_argument() { option } else { format!("[{option}]") });
     }
     synopsis.push("[--cli-input-json | --cli-input-yaml]".into());
     let paging_options: Vec<(&str, &str, &str)> = match paging {
@@ -257,7 +257,8 @@ pub fn operation_page(service: &Service, op: &Operation) -> String {
     match op.output().map(|s| s.members()) {
         Some(members) if !members.is_empty() => {
             for m in members {
-                member(&mut page, m.name(), m.target(), member_doc(m), 0, &mut Vec::new());
+                let heading = Heading { name: m.name(), required: false };
+                member(&mut page, heading, m.target(), member_doc(m), 0, &mut Vec::new());
             }
         }
         _ => page.block("None"),
@@ -311,15 +312,22 @@ fn is_scalar(shape: &Shape) -> bool {
     !matches!(shape.kind(), Kind::Structure(_) | Kind::Union(_) | Kind::List(_) | Kind::Map { .. })
 }
 
+/// What follows the type of a required option or member on its heading (AWS CLI v2 ≥ 2.31,
+/// `doc_option` and `_do_doc_member`).
+fn required_mark(required: bool) -> &'static str {
+    if required { " [required]" } else { "" }
+}
+
 /// One option of the Options section: its heading, documentation, nested members and syntax.
 fn option(page: &mut Page, m: &Member) {
     let shape = m.target();
+    let required = required_mark(m.required_argument());
     if let Kind::Boolean = shape.kind() {
-        page.block(format!("--{0} | --no-{0} (boolean)", m.cli_name()));
+        page.block(format!("--{0} | --no-{0} (boolean){required}", m.cli_name()));
         page.doc(member_doc(m), 0);
         return;
     }
-    page.block(format!("--{} ({})", m.cli_name(), doc_type_name(shape)));
+    page.block(format!("--{} ({}){required}", m.cli_name(), doc_type_name(shape)));
     page.doc(member_doc(m), 0);
     union_note(page, shape, 0);
     enum_values(page, shape, 0);
@@ -367,21 +375,42 @@ fn nested_members(page: &mut Page, shape: &Shape, indent: usize, stack: &mut Vec
     match shape.kind() {
         Kind::Structure(members) | Kind::Union(members) => {
             for m in members {
-                member(page, m.name(), m.target(), member_doc(m), indent, stack);
+                let heading = Heading { name: m.name(), required: m.required() };
+                member(page, heading, m.target(), member_doc(m), indent, stack);
             }
         }
-        Kind::List(element) => member(page, "", element, element.doc(), indent, stack),
+        Kind::List(element) => member(page, Heading::UNNAMED, element, element.doc(), indent, stack),
         Kind::Map { key, value } => {
-            member(page, "key", key, key.doc(), indent, stack);
-            member(page, "value", value, value.doc(), indent, stack);
+            member(page, Heading { name: "key", required: false }, key, key.doc(), indent, stack);
+            member(page, Heading { name: "value", required: false }, value, value.doc(), indent, stack);
         }
         _ => {}
     }
 }
 
+/// How a nested member is named on its heading: `Name -> (type)`, or only `(type)` for a list's
+/// element; `required` only for a required member of a structure (never a list element, a map's
+/// key or value, or a top-level member of the output).
+#[derive(Clone, Copy)]
+struct Heading<'a> {
+    name: &'a str,
+    required: bool,
+}
+
+impl Heading<'_> {
+    const UNNAMED: Heading<'static> = Heading { name: "", required: false };
+}
+
 /// One nested member: `Name -> (type)`, its documentation, then its own members one level deeper.
 /// A recursive shape is documented once more below itself, then marked.
-fn member(page: &mut Page, name: &str, shape: &'static Shape, doc: &str, indent: usize, stack: &mut Vec<&'static str>) {
+fn member(
+    page: &mut Page,
+    heading: Heading,
+    shape: &'static Shape,
+    doc: &str,
+    indent: usize,
+    stack: &mut Vec<&'static str>,
+) {
     if stack.iter().filter(|s| **s == shape.name()).count() > 1 {
         if let Kind::Structure(_) | Kind::Union(_) = shape.kind() {
             page.block(indented("( ... recursive ... )", indent));
@@ -389,10 +418,12 @@ fn member(page: &mut Page, name: &str, shape: &'static Shape, doc: &str, indent:
         return;
     }
     stack.push(shape.name());
+    let Heading { name, required } = heading;
+    let required = required_mark(required);
     let heading = if name.is_empty() {
-        format!("({})", doc_type_name(shape))
+        format!("({}){required}", doc_type_name(shape))
     } else {
-        format!("{name} -> ({})", doc_type_name(shape))
+        format!("{name} -> ({}){required}", doc_type_name(shape))
     };
     page.block(indented(&heading, indent));
     page.doc(doc, indent);

@@ -287,7 +287,7 @@ fn options(reading: &Reading) -> Vec<Choice> {
         for m in parameters(op).filter(|m| not_given(m.cli_name())) {
             let description = described(type_label(m.target()), member_doc(m));
             let name = format!("--{}", m.cli_name());
-            if m.required() {
+            if m.required_argument() {
                 let display = format!("{name} (required)");
                 required.push(Choice { value: name, display, description, space: true });
             } else {

@@ -54,7 +54,7 @@ pub fn panel(service: &'static Service, line: &str, pos: usize) -> String {
                     .input()
                     .map_or(&[][..], |s| s.members())
                     .iter()
-                    .filter(|m| m.required() && !reading.given.iter().any(|g| g == m.cli_name()))
+                    .filter(|m| m.required_argument() && !reading.given.iter().any(|g| g == m.cli_name()))
                     .map(|m| format!("--{}", m.cli_name()))
                     .collect();
                 if !missing.is_empty() {
@@ -79,7 +79,7 @@ fn global_named(word: &str) -> Option<&'static crate::globals::Global> {
 /// A parameter or member: its name, type and whether it is required, its documentation, and
 /// its allowed values.
 fn describe(out: &mut Vec<String>, label: &str, m: &Member) {
-    let required = if m.required() { ", required" } else { "" };
+    let required = if m.required_argument() { ", required" } else { "" };
     out.push(format!("{label} ({}{required}): {}", type_label(m.target()), clip(member_doc(m))));
     let values = match m.target().kind() {
         Kind::Enum(values) => values,

@@ -420,6 +420,14 @@ impl Member {
         self.required
     }
 
+    /// Whether the command line must give this top-level member: `@required` and not an
+    /// `@idempotencyToken`, which the AWS CLI fills with a random UUID when it is left out (its
+    /// `_create_argument_table`). Help's synopsis and `[required]` marks, the missing-argument
+    /// check and the prompt all ask this.
+    pub fn required_argument(&self) -> bool {
+        self.required && !self.idempotency_token
+    }
+
     /// Where the member goes in an HTTP request.
     pub fn location(&self) -> Location {
         match self.location {
