@@ -2,6 +2,7 @@
 //! executable with a cleared environment and pinning exit code, stdout and stderr.
 
 mod bulk;
+mod checks;
 mod common;
 mod conformance;
 mod credentials;

@@ -22,7 +22,7 @@ use connect_core::generated::SERVICE;
 use connect_core::input::paramfile::LocalParamFiles;
 use connect_core::input::validate;
 use connect_core::input::{self, CliInputFormat};
-use connect_core::model::Operation;
+use connect_core::model::{Kind, Operation};
 use connect_core::skeleton;
 use connect_core::wire::client;
 use serde_json::Value;
@@ -268,15 +268,16 @@ pub(crate) fn settings(inv: &Invocation, context: &Context) -> Result<client::Se
         }
         other => other.clone(),
     };
-    let seconds = |name: &str, given: &Option<String>| -> Result<Option<std::time::Duration>, CliError> {
-        match given {
-            None => Ok(None),
-            Some(v) => match v.trim().parse::<u64>() {
-                Ok(s) => Ok(Some(std::time::Duration::from_secs(s))),
-                Err(_) => Err(CliError::Usage(format!("argument --{name}: invalid int value: '{v}'"))),
-            },
+    let connect_timeout = seconds(&g.cli_connect_timeout)?;
+    let read_timeout = seconds(&g.cli_read_timeout)?;
+    for (which, given) in [("connect", &connect_timeout), ("read", &read_timeout)] {
+        if let Some(Err(n)) = given {
+            return Err(CliError::Other(format!(
+                "Attempted to set {which} timeout to {n}, but the timeout cannot be set to a value less than or equal \
+                 to 0."
+            )));
         }
-    };
+    }
     let debug: Option<client::DebugSink> = if g.debug { Some(std::sync::Arc::new(error::log_line)) } else { None };
     Ok(client::Settings {
         profile: g.profile.clone(),
@@ -286,8 +287,8 @@ pub(crate) fn settings(inv: &Invocation, context: &Context) -> Result<client::Se
         ca_bundle: g.ca_bundle.clone(),
         insecure: g.no_verify_ssl,
         warn: Some(std::sync::Arc::new(error::log_line)),
-        connect_timeout: seconds("cli-connect-timeout", &g.cli_connect_timeout)?,
-        read_timeout: seconds("cli-read-timeout", &g.cli_read_timeout)?,
+        connect_timeout: connect_timeout.and_then(Result::ok),
+        read_timeout: read_timeout.and_then(Result::ok),
         user_agent: format!(
             "aws-connect/{} os/{} md/arch#{} md/prompt#{} md/command#{}",
             env!("CARGO_PKG_VERSION"),
@@ -299,6 +300,28 @@ pub(crate) fn settings(inv: &Invocation, context: &Context) -> Result<client::Se
         debug,
     })
 }
+
+/// The longest timeout kept, about a century. Python's integers have no bound; a longer wait is
+/// no different to anyone, and every deadline computed from this one fits.
+const LONGEST_TIMEOUT: u64 = 100 * 365 * 24 * 3600;
+
+/// `--cli-connect-timeout` or `--cli-read-timeout` as the AWS CLI reads it: Python's `int()` of
+/// the text (its error message, exit 255, when it is not one), 0 for no timeout (`Ok(ZERO)`), a
+/// negative number refused later by urllib3 (`Err` with the number as Python prints it).
+fn seconds(given: &Option<String>) -> Result<Option<Result<std::time::Duration, String>>, CliError> {
+    let Some(text) = given else { return Ok(None) };
+    let n = connect_core::compat::repr::int(text).map_err(|e| CliError::Other(e.to_string()))?;
+    Ok(Some(match (n.as_u64(), n.as_i64()) {
+        (Some(secs), _) => Ok(std::time::Duration::from_secs(secs.min(LONGEST_TIMEOUT))),
+        (None, Some(negative)) => Err(negative.to_string()),
+        // Beyond 64 bits: a positive one waits as long as we wait, a negative one is refused.
+        (None, None) if text.trim().starts_with('-') => Err(text.trim().replace('_', "")),
+        (None, None) => Ok(std::time::Duration::from_secs(LONGEST_TIMEOUT)),
+    }))
+}
+
+/// What the AWS CLI says of a `--max-items` of 0 or less (`PageArgument.add_to_params`).
+const NON_POSITIVE_MAX_ITEMS: &str = "warning: Non-positive values for --max-items may result in undefined behavior.";
 
 /// Whether and how to paginate, as the AWS CLI decides: automatically for operations it
 /// paginates, unless `--no-paginate` or a page token or size member was given by hand.
@@ -328,10 +351,16 @@ pub(crate) fn paging(
             })
             .transpose()
     };
+    let max_items = int("max-items", &given.max_items)?;
+    if max_items.is_some_and(|n| n <= 0) {
+        // The AWS CLI's warning as it reads the option (once for all the rows of a bulk run).
+        static WARNED: std::sync::Once = std::sync::Once::new();
+        WARNED.call_once(|| error::log_line(NON_POSITIVE_MAX_ITEMS));
+    }
     Ok(Some(connect_core::wire::paginate::Paging {
         starting_token: given.starting_token.clone(),
         page_size: int("page-size", &given.page_size)?,
-        max_items: int("max-items", &given.max_items)?.map(|n| n.max(0) as u64),
+        max_items: max_items.map(|n| n.max(0) as u64),
     }))
 }
 
@@ -379,7 +408,9 @@ pub(crate) fn explicit_input(inv: &Invocation) -> Result<serde_json::Map<String,
 }
 
 /// The AWS CLI's argument-level check: every required top-level member must be given, unless
-/// `--cli-input-json` or `--cli-input-yaml` may supply it.
+/// `--cli-input-json` or `--cli-input-yaml` may supply it. A required boolean is not checked
+/// here: the AWS CLI does not tell argparse that `--x`/`--no-x` is required (`BooleanArgument`),
+/// so botocore's validation reports it (`Missing required parameter in input`).
 fn check_required(inv: &Invocation) -> Result<(), CliError> {
     if inv.cli_input_json.is_some() || inv.cli_input_yaml.is_some() {
         return Ok(());
@@ -389,7 +420,8 @@ fn check_required(inv: &Invocation) -> Result<(), CliError> {
         .input()
         .map_or(&[][..], |s| s.members())
         .iter()
-        .filter(|m| m.required_argument() && !inv.params.iter().any(|(p, _)| p.name() == m.name()))
+        .filter(|m| m.required_argument() && !matches!(m.target().kind(), Kind::Boolean))
+        .filter(|m| !inv.params.iter().any(|(p, _)| p.name() == m.name()))
         .map(|m| format!("--{}", m.cli_name()))
         .collect();
     if missing.is_empty() {

@@ -24,7 +24,7 @@ pub enum PageError<E> {
     /// A call failed.
     #[error(transparent)]
     Send(E),
-    /// `--starting-token` is not a token that this pagination wrote.
+    /// `--starting-token` holds more `___`-separated parts than the operation has input tokens.
     #[error("Bad starting token: {0}")]
     BadToken(String),
     /// The service sent the same next token twice: paging would never end.
@@ -54,6 +54,49 @@ fn decode_token(text: &str) -> Option<Map<String, Value>> {
     }
 }
 
+/// Where `--starting-token` resumes, read as botocore's `_parse_starting_token` reads it: the
+/// input members to set in the first request, and how many items of the first page to skip.
+///
+/// A token this pagination wrote (base64 of a JSON object) gives its members and its
+/// `boto_truncate_amount`. Anything else is botocore's older form, `TOKEN___SKIP`, or a service
+/// token passed on as it is (`--starting-token` with a `NextToken` the service returned): split
+/// on `___`, a last part that Python's `int()` reads is the number to skip when there is one more
+/// part than input tokens, a part `None` is no token, and more parts than input tokens is a bad
+/// token. (botocore's base64 decoder skips characters outside the alphabet where ours refuses
+/// them; either way such a token is not JSON and goes the second way.)
+fn starting_point(text: &str, input_token: &str) -> Result<(Map<String, Value>, i64), String> {
+    if let Some(mut token) = decode_token(text) {
+        let skip = token.remove(TRUNCATE).and_then(|v| v.as_i64()).unwrap_or(0);
+        return Ok((token, skip));
+    }
+    let mut parts: Vec<&str> = text.split("___").collect();
+    let mut skip = 0;
+    if parts.len() == 2 {
+        match crate::compat::repr::int(parts[1]).ok().and_then(|n| n.as_i64()) {
+            Some(n) => {
+                skip = n;
+                parts.pop();
+            }
+            None => parts = vec![text],
+        }
+    }
+    if parts.len() > 1 {
+        return Err(text.to_owned());
+    }
+    let value = match parts[0] {
+        "None" => Value::Null,
+        token => Value::String(token.to_owned()),
+    };
+    Ok((Map::from_iter([(input_token.to_owned(), value)]), skip))
+}
+
+/// Python's `items[skip:]`: a negative `skip` counts from the end.
+fn skip_items(items: &mut Vec<Value>, skip: i64) {
+    let len = items.len() as i64;
+    let start = if skip < 0 { (len + skip).max(0) } else { skip.min(len) };
+    items.drain(..start as usize);
+}
+
 /// `input` with `--page-size` in the operation's page size member (`MaxResults`, …), as botocore's
 /// paginator sets it before the client validates the parameters: the page size is validated as
 /// that member. Unchanged without a page size or a member to fill.
@@ -77,15 +120,18 @@ pub fn run<E>(
     };
     let mut next_token: Map<String, Value> = Map::new();
     next_token.insert(input_token.to_owned(), Value::Null);
-    let mut starting_truncation = 0usize;
+    let mut starting_truncation = 0i64;
     if let Some(text) = &paging.starting_token {
-        let mut token = decode_token(text).ok_or_else(|| PageError::BadToken(text.clone()))?;
-        starting_truncation = token.remove(TRUNCATE).and_then(|v| v.as_u64()).unwrap_or(0) as usize;
-        if !token.contains_key(input_token) {
-            return Err(PageError::BadToken(text.clone()));
-        }
-        if let Some(v) = token.get(input_token).filter(|v| !v.is_null()) {
-            input.insert(input_token.to_owned(), v.clone());
+        let (token, skip) = starting_point(text, input_token).map_err(PageError::BadToken)?;
+        starting_truncation = skip;
+        // botocore's `_inject_token_into_kwargs`: every member of the token is set, and one
+        // that is null or `"None"` is taken out of the input.
+        for (name, value) in &token {
+            if value.is_null() || value == "None" {
+                input.remove(name);
+            } else {
+                input.insert(name.clone(), value.clone());
+            }
         }
         next_token = token;
     }
@@ -104,10 +150,9 @@ pub fn run<E>(
             Some(_) | None => None,
         };
         if first {
-            if starting_truncation > 0 {
+            if starting_truncation != 0 {
                 if let Some(list) = &mut page_items {
-                    let skip = starting_truncation.min(list.len());
-                    list.drain(..skip);
+                    skip_items(list, starting_truncation);
                 }
             }
             let mut rest = page.clone();
@@ -124,7 +169,7 @@ pub fn run<E>(
                 list.truncate(keep);
             }
             let mut token = next_token.clone();
-            token.insert(TRUNCATE.to_owned(), Value::from((keep + starting_truncation) as u64));
+            token.insert(TRUNCATE.to_owned(), Value::from((keep as i64).saturating_add(starting_truncation)));
             resume = Some(token);
             extend(&mut result_items, page_items);
             break;
@@ -236,10 +281,37 @@ mod tests {
     fn page_size_and_bad_tokens() {
         let (_, seen) = serve(&[&[1]], Paging { page_size: Some(7), ..Default::default() });
         assert_eq!(seen[0]["MaxResults"], json!(7));
-        let err = run(&OP, Map::new(), &Paging { starting_token: Some("nope".into()), ..Default::default() }, |_| {
-            Ok::<_, ()>(Map::new())
-        })
-        .unwrap_err();
-        assert!(matches!(err, PageError::BadToken(t) if t == "nope"));
+        let err =
+            run(&OP, Map::new(), &Paging { starting_token: Some("a___b___c".into()), ..Default::default() }, |_| {
+                Ok::<_, ()>(Map::new())
+            })
+            .unwrap_err();
+        assert!(matches!(err, PageError::BadToken(t) if t == "a___b___c"));
+    }
+
+    #[test]
+    fn a_token_that_is_not_ours_is_the_services_or_botocores_older_form() {
+        let first = |token: &str| {
+            let (r, seen) = serve(
+                &[&[1, 2, 3], &[4, 5, 6], &[7]],
+                Paging { starting_token: Some(token.into()), ..Default::default() },
+            );
+            (seen[0].get("NextToken").cloned(), r["Things"].clone())
+        };
+        // A service token is sent as it is.
+        assert_eq!(first("p1"), (Some(json!("p1")), json!([4, 5, 6, 7])));
+        // TOKEN___SKIP, with Python's int() for SKIP; a negative one counts from the end.
+        assert_eq!(first("p1___2"), (Some(json!("p1")), json!([6, 7])));
+        assert_eq!(first("p1___ +1 "), (Some(json!("p1")), json!([5, 6, 7])));
+        assert_eq!(first("p1___-1"), (Some(json!("p1")), json!([6, 7])));
+        assert_eq!(first("None___1"), (None, json!([2, 3, 4, 5, 6, 7])));
+        // A last part that is not a number belongs to the token.
+        let point = |token: &str| starting_point(token, "NextToken").map(|(t, skip)| (Value::Object(t), skip));
+        assert_eq!(point("p1___x"), Ok((json!({"NextToken": "p1___x"}), 0)));
+        assert_eq!(point("p1___"), Ok((json!({"NextToken": "p1___"}), 0)));
+        // Our own token: every member it holds, and its truncation.
+        let ours = aws_smithy_types::base64::encode(r#"{"NextToken": null, "Other": "x", "boto_truncate_amount": 2}"#);
+        assert_eq!(point(&ours), Ok((json!({"NextToken": null, "Other": "x"}), 2)));
+        assert_eq!(point("a___1___2"), Err("a___1___2".to_owned()));
     }
 }

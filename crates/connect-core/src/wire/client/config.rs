@@ -118,8 +118,19 @@ pub(super) struct Configured {
 pub(super) type ProxyFailure = Arc<std::sync::Mutex<Option<String>>>;
 
 /// The profile, CA bundle, SDK configuration and region, with the errors botocore raises while it
-/// creates a client: an unknown profile, no region.
+/// creates a client: a region that is not a host label (before the profile is read when the
+/// command line or the environment gives it), an unknown profile, no region.
 pub(super) async fn configure(settings: &Settings) -> Result<Configured, SendError> {
+    // aws-config's region chain begins with these variables and ends at the first that is set;
+    // given one, the chain is not made (its instance-metadata provider costs more to make and drop
+    // than the rest of configuring).
+    let given = settings
+        .region
+        .clone()
+        .or_else(|| std::env::var("AWS_REGION").or_else(|_| std::env::var("AWS_DEFAULT_REGION")).ok());
+    if let Some(region) = &given {
+        check_region_name(region)?;
+    }
     let profiles = aws_config::profile::load(
         &aws_types::os_shim_internal::Fs::real(),
         &aws_types::os_shim_internal::Env::real(),
@@ -150,13 +161,6 @@ pub(super) async fn configure(settings: &Settings) -> Result<Configured, SendErr
     if let Some(profile) = &settings.profile {
         loader = loader.profile_name(profile);
     }
-    // aws-config's region chain begins with these variables and ends at the first that is set;
-    // given one, the chain is not made (its instance-metadata provider costs more to make and drop
-    // than the rest of configuring).
-    let given = settings
-        .region
-        .clone()
-        .or_else(|| std::env::var("AWS_REGION").or_else(|_| std::env::var("AWS_DEFAULT_REGION")).ok());
     if let Some(region) = given {
         loader = loader.region(Region::new(region));
     }
@@ -164,6 +168,7 @@ pub(super) async fn configure(settings: &Settings) -> Result<Configured, SendErr
     loader = loader.no_credentials();
     let sdk = loader.load().await;
     let region = sdk.region().cloned().ok_or(SendError::NoRegion)?;
+    check_region_name(region.as_ref())?;
     let profile = profiles.as_ref().map_or("default", |p| p.selected_profile()).to_owned();
     let region_source = region_source(settings, profiles.as_ref(), &profile);
     let credentials = if settings.unsigned {
@@ -177,6 +182,18 @@ pub(super) async fn configure(settings: &Settings) -> Result<Configured, SendErr
         Some(Chain::new(&profile, settings.profile.is_some(), &conf).await)
     };
     Ok(Configured { ca_bundle, sdk, region, proxy_failure, profile, region_source, credentials })
+}
+
+/// botocore's `validate_region_name`: a region is a host label of at most 63 letters, digits and
+/// hyphens, not only digits, neither beginning nor ending with a hyphen (the empty name passes, as
+/// there). Python's `$` would also let one trailing newline through; that is refused here.
+fn check_region_name(region: &str) -> Result<(), SendError> {
+    let label = region.len() <= 63
+        && region.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        && (region.is_empty() || region.bytes().any(|b| !b.is_ascii_digit()))
+        && !region.starts_with('-')
+        && !region.ends_with('-');
+    if label { Ok(()) } else { Err(SendError::InvalidRegion(region.to_owned())) }
 }
 
 /// Where the region came from, in the order of the AWS CLI's region chain.
@@ -210,6 +227,17 @@ pub fn check_configuration(settings: &Settings) -> Result<(), SendError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn region_names_are_host_labels() {
+        for ok in ["us-east-1", "", "a", "cn-north-1", "x1", &"a".repeat(63)] {
+            assert!(check_region_name(ok).is_ok(), "{ok:?}");
+        }
+        for bad in ["x y", "123", "-a", "a-", "us_east_1", "us-east-1\n", "é", &"a".repeat(64)] {
+            let e = check_region_name(bad).unwrap_err();
+            assert_eq!(e.to_string(), format!("Provided region_name '{bad}' doesn't match a supported format."));
+        }
+    }
     use aws_types::os_shim_internal::{Env, Fs};
 
     fn profiles(aws_profile: Option<&str>, cli_profile: Option<&str>) -> aws_config::profile::ProfileSet {

@@ -16,6 +16,9 @@ pub enum SendError {
     /// No region from the command line, the environment or the profile.
     #[error("You must specify a region. You can also configure your region by running \"aws configure\".")]
     NoRegion,
+    /// The region is not a host label (botocore's `InvalidRegionError`).
+    #[error("Provided region_name '{0}' doesn't match a supported format.")]
+    InvalidRegion(String),
     /// No credential source of the chain had credentials.
     #[error("Unable to locate credentials. You can configure credentials by running \"aws login\".")]
     NoCredentials,

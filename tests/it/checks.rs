@@ -1,0 +1,126 @@
+//! What the AWS CLI checks or says on its way to a request, side by side with the installed AWS
+//! CLI (v1, whose code for each of these is the same as v2's at 2.36.7: botocore's
+//! `validate_region_name`, paginator and parameter validation, the AWS CLI's `int()` of the
+//! timeouts, `BooleanArgument` and `PageArgument`). Each case must end alike: the same requests,
+//! the same exit class (v1 exits 255 for a parameter error where v2, and we, exit 252), and our
+//! message must be v1's after v2's `aws-connect: [ERROR]: ` prefix (and, for parameter errors,
+//! `An error occurred (ParamValidation): `).
+
+use crate::order::{Sent, side_by_side};
+
+/// The message of a failed run: stderr without v2's prefixes, or v1's bare text.
+fn message(stderr: &str) -> &str {
+    let text = stderr.trim();
+    let text = text.strip_prefix("aws-connect: [ERROR]: ").unwrap_or(text);
+    text.strip_prefix("An error occurred (ParamValidation): ").unwrap_or(text)
+}
+
+/// Runs `operation args` through both tools and checks that they agree; returns the problems.
+fn agree(what: &str, operation: &str, args: &[&str], our_code: i32) -> Vec<String> {
+    let (ours, v1): (Sent, Sent) = side_by_side(operation, args, &[]);
+    let mut problems = Vec::new();
+    let v1_code = if our_code == 252 { 255 } else { our_code };
+    if (ours.code, v1.code) != (our_code, v1_code) {
+        problems
+            .push(format!("{what}: exit {} (want {our_code}), the AWS CLI {} (want {v1_code})", ours.code, v1.code));
+    }
+    if ours.requests != v1.requests {
+        problems.push(format!("{what}: requests\n  ours: {:?}\n  aws:  {:?}", ours.requests, v1.requests));
+    }
+    if our_code == 0 {
+        if ours.stderr != v1.stderr {
+            problems.push(format!("{what}: stderr\n  ours: {:?}\n  aws:  {:?}", ours.stderr, v1.stderr));
+        }
+    } else if message(&ours.stderr) != message(&v1.stderr) || !ours.stderr.starts_with("\naws-connect: [ERROR]: ") {
+        problems.push(format!("{what}: message\n  ours: {:?}\n  aws:  {:?}", ours.stderr, v1.stderr));
+    }
+    problems
+}
+
+const LIST: &[&str] = &["--instance-id", "i-1"];
+
+fn with<'a>(extra: &[&'a str]) -> Vec<&'a str> {
+    LIST.iter().copied().chain(extra.iter().copied()).collect()
+}
+
+/// `--cli-read-timeout` and `--cli-connect-timeout` are read with Python's `int()` (spaces, a sign
+/// and underscores are allowed; its error is the message, exit 255), 0 is no timeout, and a
+/// negative one is refused by urllib3's message.
+#[test]
+fn timeouts_are_read_as_python_reads_an_int() {
+    let mut problems = Vec::new();
+    for (value, code) in [("abc", 255), ("1.5", 255), ("0x10", 255), ("", 255), (" +1_0 ", 0), ("0", 0), ("-1", 255)] {
+        for option in ["--cli-read-timeout", "--cli-connect-timeout"] {
+            problems.extend(agree(&format!("{option} {value:?}"), "list-users", &with(&[option, value]), code));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// A region must be a host label, checked before anything is sent.
+#[test]
+fn a_region_must_be_a_host_label() {
+    let mut problems = Vec::new();
+    for (region, code) in [("x y", 255), ("123", 255), ("a-", 255), ("us_west_2", 255), ("eu-west-3", 0)] {
+        problems.extend(agree(&format!("--region {region:?}"), "list-users", &with(&["--region", region]), code));
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    // With an unknown profile too, v2 names the region (its `create_client` checks the region it
+    // was given before it reads the profile; seen with 2.36.7); v1 names the profile.
+    let (ours, v1) = side_by_side("list-users", &with(&["--region", "x y", "--profile", "nope"]), &[]);
+    let region = "\naws-connect: [ERROR]: Provided region_name 'x y' doesn't match a supported format.\n";
+    assert_eq!((ours.code, ours.stderr.as_str(), ours.requests.len()), (255, region, 0));
+    let profile = "The config profile (nope) could not be found";
+    assert_eq!((v1.code, message(&v1.stderr), v1.requests.len()), (255, profile, 0));
+}
+
+/// A required boolean (`create-instance --inbound-calls-enabled | --no-…`) is not an argument
+/// argparse requires: botocore's validation names the missing member.
+#[test]
+fn a_required_boolean_left_out_is_a_validation_error() {
+    let mut problems = Vec::new();
+    let base = ["--identity-management-type", "CONNECT_MANAGED", "--client-token", "t-1"];
+    problems.extend(agree(
+        "one of two left out",
+        "create-instance",
+        &[&base[..], &["--no-inbound-calls-enabled"]].concat(),
+        252,
+    ));
+    problems.extend(agree("both left out", "create-instance", &base, 252));
+    problems.extend(agree(
+        "both given",
+        "create-instance",
+        &[&base[..], &["--inbound-calls-enabled", "--no-outbound-calls-enabled"]].concat(),
+        0,
+    ));
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// `--starting-token` that this program did not write: a service's `NextToken` is passed on as it
+/// is, botocore's older `TOKEN___SKIP` form is read, and more parts than the operation has input
+/// tokens is a bad token.
+#[test]
+fn a_starting_token_of_the_service_or_botocores_older_form() {
+    let mut problems = Vec::new();
+    for (token, code) in
+        [("AAEAAQ-service+token/==", 0), ("tok___2", 0), ("None___1", 0), ("tok___x", 0), ("a___b___c", 255)]
+    {
+        problems.extend(agree(
+            &format!("--starting-token {token:?}"),
+            "list-users",
+            &with(&["--starting-token", token]),
+            code,
+        ));
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// `--max-items` of 0 or less gets the AWS CLI's warning, and the command goes on.
+#[test]
+fn a_non_positive_max_items_is_warned_about() {
+    let mut problems = Vec::new();
+    for value in ["0", "-3", "2"] {
+        problems.extend(agree(&format!("--max-items {value}"), "list-users", &with(&["--max-items", value]), 0));
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
