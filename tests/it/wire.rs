@@ -150,6 +150,61 @@ fn modeled_errors_are_not_retried_and_show_their_details() {
     ");
 }
 
+/// What the AWS CLI v2 writes for a service error with `--cli-error-format json`, from botocore
+/// (installed): its JSON error parser and the modeled fields `Endpoint._add_modeled_error_fields`
+/// adds, then v2's selection (`errorhandler.py` at 2.36.7, restated here as v1 lacks it: the
+/// `Error` dict, the response's other fields that the error shape models, nothing unmodeled),
+/// written as its JSON formatter writes it.
+fn json_error_oracle(operation: &str, status: u16, headers: &[(&str, &str)], body: &str) -> String {
+    use std::io::Write;
+    let script = r#"
+import json, sys
+from botocore.session import get_session
+from botocore.parsers import create_parser
+job = json.load(sys.stdin)
+model = get_session().get_service_model('connect')
+parser = create_parser('rest-json')
+response = {'status_code': job['status'], 'headers': {k.lower(): v for k, v in job['headers']}, 'body': job['body'].encode()}
+parsed = parser.parse(response, model.operation_model(job['operation']).output_shape)
+shape = model.shape_for_error_code(parsed['Error']['Code'])
+if shape is not None:
+    parsed.update(parser.parse(response, shape))
+modeled = {'code', 'message'} | {m.lower() for m in (shape.members if shape else [])}
+error = dict(parsed['Error'])
+for key, value in parsed.items():
+    if key not in ('Error', 'ResponseMetadata', 'Code', 'Message') and key not in error and key.lower() in modeled:
+        error[key] = value
+for key in list(error):
+    if key.lower() not in modeled:
+        del error[key]
+sys.stdout.write(json.dumps(error, indent=4, ensure_ascii=False) + '\n')
+"#;
+    let job = serde_json::json!({"operation": operation, "status": status, "headers": headers, "body": body});
+    let mut child = std::process::Command::new("python3")
+        .args(["-c", script])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("python3 with botocore is needed: pip install -r .ci/requirements.txt");
+    child.stdin.take().expect("stdin").write_all(job.to_string().as_bytes()).expect("job");
+    let out = child.wait_with_output().expect("oracle");
+    assert!(out.status.success(), "the botocore oracle failed: pip install -r .ci/requirements.txt");
+    String::from_utf8(out.stdout).expect("UTF-8")
+}
+
+/// `--cli-error-format json` writes a service error's document in botocore's order: `Message`,
+/// `Code`, then the modeled fields (the formats that sort keys, and the enhanced one, hide it).
+#[test]
+fn a_service_error_as_json_keeps_botocores_order() {
+    let body = r#"{"Reason": {"AttachedFileInvalidRequestExceptionReason": "INVALID_FILE_SIZE"}, "message": "Bad file", "Unmodeled": 1}"#;
+    let headers = [("Content-Type", "application/json"), ("x-amzn-ErrorType", "InvalidRequestException")];
+    let server = Server::start(vec![Reply::json(400, body).header(headers[1].0, headers[1].1)]);
+    let r = seed(&env(), &server, &["--cli-error-format", "json"]);
+    let expected = json_error_oracle("UpdateUserIdentityInfo", 400, &headers, body);
+    assert!(expected.starts_with("{\n    \"Message\": \"Bad file\",\n    \"Code\""), "{expected}");
+    assert_eq!((r.code, r.stdout.as_str(), r.stderr.as_str()), (254, "", expected.as_str()));
+}
+
 #[test]
 fn not_found_is_reported_once() {
     let server = Server::start(vec![Reply::error(404, "ResourceNotFoundException", "User not found")]);

@@ -252,7 +252,11 @@ fn error_info(error: &CliError) -> Option<serde_json::Map<String, serde_json::Va
         (Class::Param, _) => Some(pair("ParamValidation", error.to_string())),
         (Class::Config(code), _) => Some(pair(code, error.to_string())),
         (Class::Service(Some(service)), _) => {
-            let mut m = pair(&service.code, service.message.clone());
+            // botocore's JSON error parser starts the dict with `Message`, then `Code`; the
+            // modeled fields follow (the formats that sort keys do not show this order).
+            let mut m = serde_json::Map::new();
+            m.insert("Message".into(), Value::String(service.message.clone()));
+            m.insert("Code".into(), Value::String(service.code.clone()));
             m.extend(service.details.iter().cloned());
             Some(m)
         }
