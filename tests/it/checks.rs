@@ -8,8 +8,12 @@
 
 use crate::order::{Sent, side_by_side};
 
-/// The message of a failed run: stderr without v2's prefixes, or v1's bare text.
+/// The message of a failed run: stderr without v2's prefixes, or v1's bare text; for unknown
+/// options, the line that lists them (both write the usage before it, in their own words).
 fn message(stderr: &str) -> &str {
+    if let Some(at) = stderr.rfind("Unknown options: ") {
+        return stderr[at..].trim_end();
+    }
     let text = stderr.trim();
     let text = text.strip_prefix("aws-connect: [ERROR]: ").unwrap_or(text);
     text.strip_prefix("An error occurred (ParamValidation): ").unwrap_or(text)
@@ -31,7 +35,7 @@ fn agree(what: &str, operation: &str, args: &[&str], our_code: i32) -> Vec<Strin
         if ours.stderr != v1.stderr {
             problems.push(format!("{what}: stderr\n  ours: {:?}\n  aws:  {:?}", ours.stderr, v1.stderr));
         }
-    } else if message(&ours.stderr) != message(&v1.stderr) || !ours.stderr.starts_with("\naws-connect: [ERROR]: ") {
+    } else if message(&ours.stderr) != message(&v1.stderr) || !ours.stderr.contains("\naws-connect: [ERROR]: ") {
         problems.push(format!("{what}: message\n  ours: {:?}\n  aws:  {:?}", ours.stderr, v1.stderr));
     }
     problems
@@ -122,5 +126,46 @@ fn a_non_positive_max_items_is_warned_about() {
     for value in ["0", "-3", "2"] {
         problems.extend(agree(&format!("--max-items {value}"), "list-users", &with(&["--max-items", value]), 0));
     }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// A list option takes any number of values, none included (argparse's `nargs='*'`): none sends
+/// an empty list, which validation may refuse.
+#[test]
+fn a_list_option_without_values_is_an_empty_list() {
+    let mut problems = Vec::new();
+    let proficiencies = ["--instance-id", "i-1", "--user-id", "u-1", "--user-proficiencies"];
+    problems.extend(agree("the last option", "update-user-proficiencies", &proficiencies, 0));
+    let moved = ["--user-proficiencies", "--instance-id", "i-1", "--user-id", "u-1"];
+    problems.extend(agree("followed by another option", "update-user-proficiencies", &moved, 0));
+    let user = [
+        "--instance-id",
+        "i",
+        "--username",
+        "u",
+        "--routing-profile-id",
+        "r",
+        "--phone-config",
+        "PhoneType=SOFT_PHONE",
+    ];
+    problems.extend(agree(
+        "below its minimum length",
+        "create-user",
+        &[&user[..], &["--security-profile-ids"]].concat(),
+        252,
+    ));
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Arguments no option takes are listed in order, but the first stray value last: the operation's
+/// parser has an optional positional `help` that takes it.
+#[test]
+fn unknown_arguments_are_listed_as_the_aws_cli_lists_them() {
+    let mut problems = Vec::new();
+    for extra in [&["a", "b", "c"][..], &["--bogus", "a", "b"], &["a", "--bogus=1", "b"], &["--bogus"], &["-x", "y"]] {
+        problems.extend(agree(&format!("{extra:?}"), "list-users", &with(extra), 252));
+    }
+    let split = ["--instance-id", "i-1", "a", "--max-items", "2", "b", "c"];
+    problems.extend(agree("values between options", "list-users", &split, 252));
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

@@ -128,9 +128,10 @@ pub fn operation_command(op: &'static Operation) -> Command {
             Kind::Boolean => cmd
                 .arg(Arg::new(m.name()).long(m.cli_name()).action(ArgAction::SetTrue).overrides_with(no_flag_id(m)))
                 .arg(Arg::new(no_flag_id(m)).long(no_flag_id(m)).action(ArgAction::SetTrue).overrides_with(m.name())),
-            // Lists take one or more values, like argparse's `nargs='+'`.
+            // Lists take any number of values, none included, like the AWS CLI's `ListArgument`
+            // (argparse's `nargs='*'`): none is an empty list.
             Kind::List(_) => cmd.arg(
-                Arg::new(m.name()).long(m.cli_name()).num_args(1..).allow_negative_numbers(true).value_name("value"),
+                Arg::new(m.name()).long(m.cli_name()).num_args(0..).allow_negative_numbers(true).value_name("value"),
             ),
             _ => cmd.arg(
                 Arg::new(m.name())
@@ -372,10 +373,17 @@ fn help_argument(e: &clap::Error, root: &Command, args: &[String]) -> Option<Vec
     (first == HELP).then(|| unknown.iter().map(|(i, _)| *i).collect())
 }
 
-/// Every argument that no option of the command accounts for, in order, as argparse lists them:
-/// unknown options and the stray values after them.
+/// Every argument that no option of the command accounts for, as the AWS CLI lists them: unknown
+/// options and stray values in order, except the first stray value, which comes last (the
+/// operation's parser has an optional positional `help` that takes it, and the AWS CLI appends
+/// it to the rest when it is not `help`).
 fn unknown_options(root: &Command, args: &[String]) -> Vec<String> {
-    unknown_arguments(root, args).into_iter().map(|(_, a)| a).collect()
+    let mut unknown: Vec<String> = unknown_arguments(root, args).into_iter().map(|(_, a)| a).collect();
+    if let Some(first) = unknown.iter().position(|a| !a.starts_with('-')) {
+        let value = unknown.remove(first);
+        unknown.push(value);
+    }
+    unknown
 }
 
 /// [`unknown_options`], with the position of each argument.
@@ -410,7 +418,8 @@ fn unknown_arguments(root: &Command, args: &[String]) -> Vec<(usize, String)> {
         let range = option.get_num_args().unwrap_or_default();
         let mut taken = 0;
         while taken < range.max_values() && i < args.len() && !args[i].starts_with("--") {
-            if range.min_values() == 0 && !option.get_possible_values().iter().any(|p| p.matches(&args[i], false)) {
+            let choices = option.get_possible_values();
+            if range.min_values() == 0 && !choices.is_empty() && !choices.iter().any(|p| p.matches(&args[i], false)) {
                 break;
             }
             i += 1;
