@@ -242,3 +242,28 @@ fn every_operation_and_parameter_has_a_description() {
     assert!(too_long.is_empty(), "more than two sentences:\n{}", too_long.join("\n"));
     assert_eq!((operations, parameters), (370, 1568));
 }
+
+/// Every member of every structure and union of the model (nested ones, outputs and errors
+/// included) has a description, its own or its target's, as help pages, skeleton comments and
+/// the prompt show them.
+#[test]
+fn every_member_has_a_description() {
+    let shapes = model_shapes();
+    let has_doc = |v: Option<&serde_json::Value>| {
+        v.and_then(|v| v.pointer("/traits/smithy.api#documentation"))
+            .and_then(serde_json::Value::as_str)
+            .is_some_and(|d| !d.trim().is_empty())
+    };
+    let (mut missing, mut members) = (Vec::new(), 0);
+    for (id, shape) in shapes.iter().filter(|(_, s)| s["type"] == "structure" || s["type"] == "union") {
+        for (name, member) in shape["members"].as_object().into_iter().flatten() {
+            members += 1;
+            let target = member["target"].as_str().and_then(|t| shapes.get(t));
+            if !has_doc(Some(member)) && !has_doc(target) {
+                missing.push(format!("{} {name}", id.rsplit('#').next().unwrap_or(id)));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "{} members without a description:\n{}", missing.len(), missing.join("\n"));
+    assert!(members > 4000, "{members} members: the model is not the whole one");
+}

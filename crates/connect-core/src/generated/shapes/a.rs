@@ -353,7 +353,13 @@ pub(super) const ROWS: &[Shape] = &[
     Shape::new(
         "ActionSummary",
         Kind::Structure(
-            &[Member::of("ActionType", "action-type", ActionType).with_required()],
+            &[
+                Member::of("ActionType", "action-type", ActionType)
+                    .with_doc(
+                        "The kind of action the rule performs, such as creating a task, sending a notification, or assigning an SLA.",
+                    )
+                    .with_required(),
+            ],
         ),
     ),
     Shape::new(
@@ -405,13 +411,18 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of("EvaluationFormId", "evaluation-form-id", ResourceId)
+                    .with_doc("The ID of the evaluation form.")
                     .with_required(),
                 Member::of("EvaluationFormArn", "evaluation-form-arn", ARN)
+                    .with_doc("The ARN of the evaluation form.")
                     .with_required(),
                 Member::of(
                         "EvaluationFormVersion",
                         "evaluation-form-version",
                         VersionNumber,
+                    )
+                    .with_doc(
+                        "The version number of the evaluation form that was activated.",
                     )
                     .with_required()
                     .with_default("0"),
@@ -424,8 +435,10 @@ pub(super) const ROWS: &[Shape] = &[
         "AdditionalEmailRecipients",
         Kind::Structure(
             &[
-                Member::of("ToList", "to-list", EmailRecipientsList),
-                Member::of("CcList", "cc-list", EmailRecipientsList),
+                Member::of("ToList", "to-list", EmailRecipientsList)
+                    .with_doc("Extra recipients on the To line of the email contact."),
+                Member::of("CcList", "cc-list", EmailRecipientsList)
+                    .with_doc("Extra recipients on the Cc line of the email contact."),
             ],
         ),
     ),
@@ -438,6 +451,9 @@ pub(super) const ROWS: &[Shape] = &[
                         "after-contact-work-time-limit",
                         AfterContactWorkTimeLimit,
                     )
+                    .with_doc(
+                        "How long after contact work may last, in seconds, from 1 to 2,000,000 (24 days); 0 means no limit.",
+                    )
                     .with_default("0"),
             ],
         ),
@@ -446,18 +462,28 @@ pub(super) const ROWS: &[Shape] = &[
         "AfterContactWorkConfigPerChannel",
         Kind::Structure(
             &[
-                Member::of("Channel", "channel", Channel).with_required(),
+                Member::of("Channel", "channel", Channel)
+                    .with_doc(
+                        "The channel these after contact work settings apply to: VOICE, CHAT, TASK or EMAIL.",
+                    )
+                    .with_required(),
                 Member::of(
                         "AfterContactWorkConfig",
                         "after-contact-work-config",
                         AfterContactWorkConfig,
                     )
+                    .with_doc(
+                        "The after contact work timeout settings for this channel.",
+                    )
                     .with_required(),
                 Member::of(
-                    "AgentFirstCallbackAfterContactWorkConfig",
-                    "agent-first-callback-after-contact-work-config",
-                    AfterContactWorkConfig,
-                ),
+                        "AgentFirstCallbackAfterContactWorkConfig",
+                        "agent-first-callback-after-contact-work-config",
+                        AfterContactWorkConfig,
+                    )
+                    .with_doc(
+                        "The after contact work timeout settings for agent-first callbacks; used only for the VOICE channel.",
+                    ),
             ],
         ),
     ),
@@ -477,6 +503,7 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of("Distributions", "distributions", DistributionList)
+                    .with_doc("How traffic is split among the distributions.")
                     .with_required(),
             ],
         ),
@@ -485,20 +512,32 @@ pub(super) const ROWS: &[Shape] = &[
         "AgentContactReference",
         Kind::Structure(
             &[
-                Member::of("ContactId", "contact-id", ContactId),
-                Member::of("Channel", "channel", Channel),
+                Member::of("ContactId", "contact-id", ContactId)
+                    .with_doc("The ID of the contact in this Amazon Connect instance."),
+                Member::of("Channel", "channel", Channel)
+                    .with_doc("The channel of the contact."),
                 Member::of(
-                    "InitiationMethod",
-                    "initiation-method",
-                    ContactInitiationMethod,
-                ),
-                Member::of("AgentContactState", "agent-contact-state", ContactState),
-                Member::of("StateStartTimestamp", "state-start-timestamp", Timestamp),
+                        "InitiationMethod",
+                        "initiation-method",
+                        ContactInitiationMethod,
+                    )
+                    .with_doc(
+                        "How the contact started, for example inbound, outbound, transfer, callback or API.",
+                    ),
+                Member::of("AgentContactState", "agent-contact-state", ContactState)
+                    .with_doc(
+                        "The current state of the contact; while it is CONNECTED_ONHOLD, StateStartTimestamp still shows when the agent was first connected.",
+                    ),
+                Member::of("StateStartTimestamp", "state-start-timestamp", Timestamp)
+                    .with_doc(
+                        "When the contact entered its current state, as an epoch timestamp.",
+                    ),
                 Member::of(
-                    "ConnectedToAgentTimestamp",
-                    "connected-to-agent-timestamp",
-                    Timestamp,
-                ),
+                        "ConnectedToAgentTimestamp",
+                        "connected-to-agent-timestamp",
+                        Timestamp,
+                    )
+                    .with_doc("When the contact was connected to an agent."),
                 Member::of("Queue", "queue", QueueReference),
             ],
         ),
@@ -506,22 +545,39 @@ pub(super) const ROWS: &[Shape] = &[
     Shape::list_of("AgentContactReferenceList", AgentContactReference),
     Shape::new(
         "AgentFirst",
-        Kind::Structure(&[Member::of("Preview", "preview", Preview)]),
+        Kind::Structure(
+            &[
+                Member::of("Preview", "preview", Preview)
+                    .with_doc(
+                        "The preview settings for the agent-first outbound strategy.",
+                    ),
+            ],
+        ),
     ),
     Shape::new("AgentFirstCallbackAutoAccept", Kind::Boolean),
     Shape::new("AgentFirstName", Kind::String)
         .with_length(Some(0.0), Some(255.0))
         .with_sensitive(),
-    Shape::new("AgentHierarchyGroup", Kind::Structure(&[Member::of("Arn", "arn", ARN)])),
+    Shape::new(
+        "AgentHierarchyGroup",
+        Kind::Structure(
+            &[Member::of("Arn", "arn", ARN).with_doc("The ARN of the hierarchy group.")],
+        ),
+    ),
     Shape::new(
         "AgentHierarchyGroups",
         Kind::Structure(
             &[
-                Member::of("L1Ids", "l1-ids", HierarchyGroupIdList),
-                Member::of("L2Ids", "l2-ids", HierarchyGroupIdList),
-                Member::of("L3Ids", "l3-ids", HierarchyGroupIdList),
-                Member::of("L4Ids", "l4-ids", HierarchyGroupIdList),
-                Member::of("L5Ids", "l5-ids", HierarchyGroupIdList),
+                Member::of("L1Ids", "l1-ids", HierarchyGroupIdList)
+                    .with_doc("The IDs of the level 1 hierarchy groups."),
+                Member::of("L2Ids", "l2-ids", HierarchyGroupIdList)
+                    .with_doc("The IDs of the level 2 hierarchy groups."),
+                Member::of("L3Ids", "l3-ids", HierarchyGroupIdList)
+                    .with_doc("The IDs of the level 3 hierarchy groups."),
+                Member::of("L4Ids", "l4-ids", HierarchyGroupIdList)
+                    .with_doc("The IDs of the level 4 hierarchy groups."),
+                Member::of("L5Ids", "l5-ids", HierarchyGroupIdList)
+                    .with_doc("The IDs of the level 5 hierarchy groups."),
             ],
         ),
     ),
@@ -531,52 +587,75 @@ pub(super) const ROWS: &[Shape] = &[
         "AgentInfo",
         Kind::Structure(
             &[
-                Member::of("Id", "id", AgentResourceId),
+                Member::of("Id", "id", AgentResourceId)
+                    .with_doc("The ID of the agent who accepted the contact."),
                 Member::of(
-                    "AcceptedByAgentTimestamp",
-                    "accepted-by-agent-timestamp",
-                    Timestamp,
-                ),
-                Member::of("PreviewEndTimestamp", "preview-end-timestamp", Timestamp),
+                        "AcceptedByAgentTimestamp",
+                        "accepted-by-agent-timestamp",
+                        Timestamp,
+                    )
+                    .with_doc("When the agent accepted the contact."),
+                Member::of("PreviewEndTimestamp", "preview-end-timestamp", Timestamp)
+                    .with_doc("When the agent stopped previewing the contact."),
                 Member::of(
-                    "ConnectedToAgentTimestamp",
-                    "connected-to-agent-timestamp",
-                    Timestamp,
-                ),
+                        "ConnectedToAgentTimestamp",
+                        "connected-to-agent-timestamp",
+                        Timestamp,
+                    )
+                    .with_doc("The time the contact got connected to the agent."),
                 Member::of(
-                    "AgentPauseDurationInSeconds",
-                    "agent-pause-duration-in-seconds",
-                    AgentPauseDurationInSeconds,
-                ),
-                Member::of("HierarchyGroups", "hierarchy-groups", HierarchyGroups),
-                Member::of("DeviceInfo", "device-info", DeviceInfo),
+                        "AgentPauseDurationInSeconds",
+                        "agent-pause-duration-in-seconds",
+                        AgentPauseDurationInSeconds,
+                    )
+                    .with_doc("How long the agent paused the contact, in seconds."),
+                Member::of("HierarchyGroups", "hierarchy-groups", HierarchyGroups)
+                    .with_doc("The hierarchy groups the agent belongs to."),
+                Member::of("DeviceInfo", "device-info", DeviceInfo)
+                    .with_doc("Details of the device the agent used."),
                 Member::of("Capabilities", "capabilities", ParticipantCapabilities),
                 Member::of(
-                    "AfterContactWorkDuration",
-                    "after-contact-work-duration",
-                    Duration,
-                ),
+                        "AfterContactWorkDuration",
+                        "after-contact-work-duration",
+                        Duration,
+                    )
+                    .with_doc(
+                        "The time between AfterContactWorkStartTimestamp and AfterContactWorkEndTimestamp, in whole seconds.",
+                    ),
                 Member::of(
-                    "AfterContactWorkStartTimestamp",
-                    "after-contact-work-start-timestamp",
-                    Timestamp,
-                ),
+                        "AfterContactWorkStartTimestamp",
+                        "after-contact-work-start-timestamp",
+                        Timestamp,
+                    )
+                    .with_doc(
+                        "When the agent began after contact work on the contact, in UTC.",
+                    ),
                 Member::of(
-                    "AfterContactWorkEndTimestamp",
-                    "after-contact-work-end-timestamp",
-                    Timestamp,
-                ),
+                        "AfterContactWorkEndTimestamp",
+                        "after-contact-work-end-timestamp",
+                        Timestamp,
+                    )
+                    .with_doc(
+                        "When the agent finished after contact work on the contact, in UTC. For chats, it may be inaccurate if the agent went offline without clearing the contact in the CCP.",
+                    ),
                 Member::of(
-                    "AgentInitiatedHoldDuration",
-                    "agent-initiated-hold-duration",
-                    Duration,
-                ),
-                Member::of("StateTransitions", "state-transitions", StateTransitions),
+                        "AgentInitiatedHoldDuration",
+                        "agent-initiated-hold-duration",
+                        Duration,
+                    )
+                    .with_doc(
+                        "Total time, in seconds, that the agent put the contact on hold.",
+                    ),
+                Member::of("StateTransitions", "state-transitions", StateTransitions)
+                    .with_doc("The state transitions recorded for a supervisor."),
                 Member::of(
-                    "VoiceEnhancementMode",
-                    "voice-enhancement-mode",
-                    VoiceEnhancementMode,
-                ),
+                        "VoiceEnhancementMode",
+                        "voice-enhancement-mode",
+                        VoiceEnhancementMode,
+                    )
+                    .with_doc(
+                        "The voice enhancement mode the agent had on when the call ended: VOICE_ISOLATION, NOISE_SUPPRESSION or NONE; null if the user has never set it.",
+                    ),
             ],
         ),
     ),
@@ -586,7 +665,12 @@ pub(super) const ROWS: &[Shape] = &[
     Shape::new("AgentPauseDurationInSeconds", Kind::Integer).with_range(Some(0.0), None),
     Shape::new(
         "AgentQualityMetrics",
-        Kind::Structure(&[Member::of("Audio", "audio", AudioQualityMetricsInfo)]),
+        Kind::Structure(
+            &[
+                Member::of("Audio", "audio", AudioQualityMetricsInfo)
+                    .with_doc("Audio quality details for the agent."),
+            ],
+        ),
     ),
     Shape::new("AgentResourceId", Kind::String).with_length(Some(1.0), Some(256.0)),
     Shape::list_of("AgentResourceIdList", AgentResourceId)
@@ -595,16 +679,28 @@ pub(super) const ROWS: &[Shape] = &[
         "AgentStatus",
         Kind::Structure(
             &[
-                Member::of("AgentStatusARN", "agent-status-arn", ARN),
-                Member::of("AgentStatusId", "agent-status-id", AgentStatusId),
-                Member::of("Name", "name", AgentStatusName),
-                Member::of("Description", "description", AgentStatusDescription),
-                Member::of("Type", "type", AgentStatusType),
-                Member::of("DisplayOrder", "display-order", AgentStatusOrderNumber),
-                Member::of("State", "state", AgentStatusState),
-                Member::of("Tags", "tags", TagMap),
-                Member::of("LastModifiedTime", "last-modified-time", Timestamp),
-                Member::of("LastModifiedRegion", "last-modified-region", RegionName),
+                Member::of("AgentStatusARN", "agent-status-arn", ARN)
+                    .with_doc("The ARN of the agent status."),
+                Member::of("AgentStatusId", "agent-status-id", AgentStatusId)
+                    .with_doc("The ID of the agent status."),
+                Member::of("Name", "name", AgentStatusName)
+                    .with_doc("The name of the agent status."),
+                Member::of("Description", "description", AgentStatusDescription)
+                    .with_doc("The description of the agent status."),
+                Member::of("Type", "type", AgentStatusType)
+                    .with_doc("The type of agent status: ROUTABLE, CUSTOM or OFFLINE."),
+                Member::of("DisplayOrder", "display-order", AgentStatusOrderNumber)
+                    .with_doc("The position of the agent status in the displayed list."),
+                Member::of("State", "state", AgentStatusState)
+                    .with_doc("Whether the agent status is ENABLED or DISABLED."),
+                Member::of("Tags", "tags", TagMap)
+                    .with_doc(
+                        "Tags on the resource, as key and value pairs, for organizing, tracking or access control.",
+                    ),
+                Member::of("LastModifiedTime", "last-modified-time", Timestamp)
+                    .with_doc("When the resource was last changed."),
+                Member::of("LastModifiedRegion", "last-modified-region", RegionName)
+                    .with_doc("The AWS Region in which the resource was last changed."),
             ],
         ),
     ),
@@ -614,7 +710,11 @@ pub(super) const ROWS: &[Shape] = &[
     Shape::new(
         "AgentStatusIdentifier",
         Kind::Structure(
-            &[Member::of("Arn", "arn", ARN), Member::of("Id", "id", AgentStatusId)],
+            &[
+                Member::of("Arn", "arn", ARN).with_doc("The ARN of the agent status."),
+                Member::of("Id", "id", AgentStatusId)
+                    .with_doc("The ID of the agent status."),
+            ],
         ),
     ),
     Shape::list_of("AgentStatusList", AgentStatus),
@@ -625,9 +725,12 @@ pub(super) const ROWS: &[Shape] = &[
         "AgentStatusReference",
         Kind::Structure(
             &[
-                Member::of("StatusStartTimestamp", "status-start-timestamp", Timestamp),
-                Member::of("StatusArn", "status-arn", ARN),
-                Member::of("StatusName", "status-name", AgentStatusName),
+                Member::of("StatusStartTimestamp", "status-start-timestamp", Timestamp)
+                    .with_doc("When the agent entered this status."),
+                Member::of("StatusArn", "status-arn", ARN)
+                    .with_doc("The ARN of the agent's status."),
+                Member::of("StatusName", "status-name", AgentStatusName)
+                    .with_doc("The name of the agent's status."),
             ],
         ),
     ),
@@ -637,16 +740,23 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "OrConditions",
-                    "or-conditions",
-                    AgentStatusSearchConditionList,
-                ),
+                        "OrConditions",
+                        "or-conditions",
+                        AgentStatusSearchConditionList,
+                    )
+                    .with_doc(
+                        "Conditions of which at least one must match (combined with OR).",
+                    ),
                 Member::of(
-                    "AndConditions",
-                    "and-conditions",
-                    AgentStatusSearchConditionList,
-                ),
-                Member::of("StringCondition", "string-condition", StringCondition),
+                        "AndConditions",
+                        "and-conditions",
+                        AgentStatusSearchConditionList,
+                    )
+                    .with_doc("Conditions that must all match (combined with AND)."),
+                Member::of("StringCondition", "string-condition", StringCondition)
+                    .with_doc(
+                        "A string condition on one field; supported field names are resourceID, name, description, state, type and displayOrder.",
+                    ),
             ],
         ),
     ),
@@ -655,10 +765,13 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "AttributeFilter",
-                    "attribute-filter",
-                    ControlPlaneAttributeFilter,
-                ),
+                        "AttributeFilter",
+                        "attribute-filter",
+                        ControlPlaneAttributeFilter,
+                    )
+                    .with_doc(
+                        "Tag conditions for the search, given as a list of lists: the outer list is combined with OR, each inner list with AND.",
+                    ),
             ],
         ),
     ),
@@ -675,12 +788,17 @@ pub(super) const ROWS: &[Shape] = &[
         "AgentStatusSummary",
         Kind::Structure(
             &[
-                Member::of("Id", "id", AgentStatusId),
-                Member::of("Arn", "arn", ARN),
-                Member::of("Name", "name", AgentStatusName),
-                Member::of("Type", "type", AgentStatusType),
-                Member::of("LastModifiedTime", "last-modified-time", Timestamp),
-                Member::of("LastModifiedRegion", "last-modified-region", RegionName),
+                Member::of("Id", "id", AgentStatusId)
+                    .with_doc("The ID of the agent status."),
+                Member::of("Arn", "arn", ARN).with_doc("The ARN of the agent status."),
+                Member::of("Name", "name", AgentStatusName)
+                    .with_doc("The name of the agent status."),
+                Member::of("Type", "type", AgentStatusType)
+                    .with_doc("The type of agent status: ROUTABLE, CUSTOM or OFFLINE."),
+                Member::of("LastModifiedTime", "last-modified-time", Timestamp)
+                    .with_doc("When the resource was last changed."),
+                Member::of("LastModifiedRegion", "last-modified-region", RegionName)
+                    .with_doc("The AWS Region in which the resource was last changed."),
             ],
         ),
     ),
@@ -701,16 +819,30 @@ pub(super) const ROWS: &[Shape] = &[
     Shape::new("AgentUsername", Kind::String).with_length(Some(1.0), Some(100.0)),
     Shape::new(
         "AgentsCriteria",
-        Kind::Structure(&[Member::of("AgentIds", "agent-ids", AgentIds)]),
+        Kind::Structure(
+            &[
+                Member::of("AgentIds", "agent-ids", AgentIds)
+                    .with_doc("The agents to include, by user ID."),
+            ],
+        ),
     ),
     Shape::list_of("AgentsMinOneMaxHundred", UserId).with_length(Some(1.0), Some(100.0)),
     Shape::new(
         "AiAgentInfo",
         Kind::Structure(
             &[
-                Member::of("AiUseCase", "ai-use-case", AiUseCase),
-                Member::of("AiAgentVersionId", "ai-agent-version-id", AiAgentVersionId),
+                Member::of("AiUseCase", "ai-use-case", AiUseCase)
+                    .with_doc(
+                        "What the AI agent was used for on the contact: AgentAssistance or SelfService.",
+                    ),
+                Member::of("AiAgentVersionId", "ai-agent-version-id", AiAgentVersionId)
+                    .with_doc(
+                        "The ID of the AI agent together with its version number, for the AI agent involved in the contact.",
+                    ),
                 Member::of("AiAgentEscalated", "ai-agent-escalated", Boolean)
+                    .with_doc(
+                        "Whether the contact that this AI agent first handled was passed on to a human agent.",
+                    )
                     .with_default("false"),
             ],
         ),
@@ -732,6 +864,7 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of("EmailAddressId", "email-address-id", EmailAddressId)
+                    .with_doc("The ID of the email address.")
                     .with_required(),
             ],
         ),
@@ -748,15 +881,25 @@ pub(super) const ROWS: &[Shape] = &[
         "AllowedCapabilities",
         Kind::Structure(
             &[
-                Member::of("Customer", "customer", ParticipantCapabilities),
-                Member::of("Agent", "agent", ParticipantCapabilities),
+                Member::of("Customer", "customer", ParticipantCapabilities)
+                    .with_doc(
+                        "The video sharing capabilities allowed for the customer.",
+                    ),
+                Member::of("Agent", "agent", ParticipantCapabilities)
+                    .with_doc("The video sharing capabilities allowed for the agent."),
             ],
         ),
     ),
     Shape::new(
         "AllowedExtension",
         Kind::Structure(
-            &[Member::of("Extension", "extension", FileExtension).with_required()],
+            &[
+                Member::of("Extension", "extension", FileExtension)
+                    .with_doc(
+                        "A file extension of 1 to 10 characters: letters, digits, hyphens and underscores only.",
+                    )
+                    .with_required(),
+            ],
         ),
     ),
     Shape::list_of("AllowedExtensionsList", AllowedExtension),
@@ -774,11 +917,18 @@ pub(super) const ROWS: &[Shape] = &[
         "AnalyticsDataAssociationResult",
         Kind::Structure(
             &[
-                Member::of("DataSetId", "data-set-id", DataSetId),
-                Member::of("TargetAccountId", "target-account-id", AWSAccountId),
-                Member::of("ResourceShareId", "resource-share-id", String),
-                Member::of("ResourceShareArn", "resource-share-arn", ARN),
-                Member::of("ResourceShareStatus", "resource-share-status", String),
+                Member::of("DataSetId", "data-set-id", DataSetId)
+                    .with_doc("The ID of the data set."),
+                Member::of("TargetAccountId", "target-account-id", AWSAccountId)
+                    .with_doc("The ID of the target account."),
+                Member::of("ResourceShareId", "resource-share-id", String)
+                    .with_doc("The ID of the AWS Resource Access Manager share."),
+                Member::of("ResourceShareArn", "resource-share-arn", ARN)
+                    .with_doc("The ARN of the AWS Resource Access Manager share."),
+                Member::of("ResourceShareStatus", "resource-share-status", String)
+                    .with_doc(
+                        "The status of the association in AWS Resource Access Manager.",
+                    ),
             ],
         ),
     ),
@@ -787,8 +937,10 @@ pub(super) const ROWS: &[Shape] = &[
         "AnalyticsDataSetsResult",
         Kind::Structure(
             &[
-                Member::of("DataSetId", "data-set-id", DataSetId),
-                Member::of("DataSetName", "data-set-name", String),
+                Member::of("DataSetId", "data-set-id", DataSetId)
+                    .with_doc("The ID of the data set."),
+                Member::of("DataSetName", "data-set-name", String)
+                    .with_doc("The name of the data set."),
             ],
         ),
     ),
@@ -802,12 +954,16 @@ pub(super) const ROWS: &[Shape] = &[
                         "enable-answer-machine-detection",
                         Boolean,
                     )
+                    .with_doc(
+                        "Whether to check if a voice call was answered by a machine; when true, TrafficType must be CAMPAIGN.",
+                    )
                     .with_default("false"),
                 Member::of(
                         "AwaitAnswerMachinePrompt",
                         "await-answer-machine-prompt",
                         Boolean,
                     )
+                    .with_doc("Whether to wait for the answering machine's prompt.")
                     .with_default("false"),
             ],
         ),
@@ -837,13 +993,18 @@ pub(super) const ROWS: &[Shape] = &[
         "Application",
         Kind::Structure(
             &[
-                Member::of("Namespace", "namespace", Namespace),
+                Member::of("Namespace", "namespace", Namespace)
+                    .with_doc("The namespace of the application to grant access to."),
                 Member::of(
-                    "ApplicationPermissions",
-                    "application-permissions",
-                    ApplicationPermissions,
-                ),
-                Member::of("Type", "type", ApplicationType),
+                        "ApplicationPermissions",
+                        "application-permissions",
+                        ApplicationPermissions,
+                    )
+                    .with_doc(
+                        "Permissions the agent gets on the application; third-party applications support only ACCESS, and for MCP servers these are tool IDs the server accepts.",
+                    ),
+                Member::of("Type", "type", ApplicationType)
+                    .with_doc("The kind of application: MCP or THIRD_PARTY_APPLICATION."),
             ],
         ),
     ),
@@ -877,12 +1038,14 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of("SlaAssignmentType", "sla-assignment-type", SlaAssignmentType)
+                    .with_doc("What the SLA is assigned to; currently only CASES.")
                     .with_required(),
                 Member::of(
-                    "CaseSlaConfiguration",
-                    "case-sla-configuration",
-                    CaseSlaConfiguration,
-                ),
+                        "CaseSlaConfiguration",
+                        "case-sla-configuration",
+                        CaseSlaConfiguration,
+                    )
+                    .with_doc("The SLA settings used when assigning an SLA to a case."),
             ],
         ),
     ),
@@ -910,10 +1073,16 @@ pub(super) const ROWS: &[Shape] = &[
         "AssociateAnalyticsDataSetResponse",
         Kind::Structure(
             &[
-                Member::of("DataSetId", "data-set-id", DataSetId),
-                Member::of("TargetAccountId", "target-account-id", AWSAccountId),
-                Member::of("ResourceShareId", "resource-share-id", String),
-                Member::of("ResourceShareArn", "resource-share-arn", ARN),
+                Member::of("DataSetId", "data-set-id", DataSetId)
+                    .with_doc("The ID of the data set that was associated."),
+                Member::of("TargetAccountId", "target-account-id", AWSAccountId)
+                    .with_doc("The ID of the target account."),
+                Member::of("ResourceShareId", "resource-share-id", String)
+                    .with_doc(
+                        "The ID of the AWS Resource Access Manager share that was created.",
+                    ),
+                Member::of("ResourceShareArn", "resource-share-arn", ARN)
+                    .with_doc("The ARN of the AWS Resource Access Manager share."),
             ],
         ),
     ),
@@ -1126,7 +1295,14 @@ pub(super) const ROWS: &[Shape] = &[
     ),
     Shape::new(
         "AssociateInstanceStorageConfigResponse",
-        Kind::Structure(&[Member::of("AssociationId", "association-id", AssociationId)]),
+        Kind::Structure(
+            &[
+                Member::of("AssociationId", "association-id", AssociationId)
+                    .with_doc(
+                        "The ID of the association, which identifies the resource type and storage configuration for the instance.",
+                    ),
+            ],
+        ),
     ),
     Shape::new(
         "AssociateLambdaFunctionRequest",
@@ -1296,7 +1472,14 @@ pub(super) const ROWS: &[Shape] = &[
     ),
     Shape::new(
         "AssociateSecurityKeyResponse",
-        Kind::Structure(&[Member::of("AssociationId", "association-id", AssociationId)]),
+        Kind::Structure(
+            &[
+                Member::of("AssociationId", "association-id", AssociationId)
+                    .with_doc(
+                        "The ID of the association, which identifies the resource type and storage configuration for the instance.",
+                    ),
+            ],
+        ),
     ),
     Shape::new(
         "AssociateSecurityProfilesRequest",
@@ -1401,15 +1584,19 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "SuccessfulList",
-                    "successful-list",
-                    SuccessfulBatchAssociationSummaryList,
-                ),
+                        "SuccessfulList",
+                        "successful-list",
+                        SuccessfulBatchAssociationSummaryList,
+                    )
+                    .with_doc("The resources that were associated with the workspace."),
                 Member::of(
-                    "FailedList",
-                    "failed-list",
-                    FailedBatchAssociationSummaryList,
-                ),
+                        "FailedList",
+                        "failed-list",
+                        FailedBatchAssociationSummaryList,
+                    )
+                    .with_doc(
+                        "The resources that could not be associated with the workspace, with error details.",
+                    ),
             ],
         ),
     ),
@@ -1417,19 +1604,38 @@ pub(super) const ROWS: &[Shape] = &[
         "AssociatedContactSummary",
         Kind::Structure(
             &[
-                Member::of("ContactId", "contact-id", ContactId),
-                Member::of("ContactArn", "contact-arn", ARN),
-                Member::of("InitiationTimestamp", "initiation-timestamp", Timestamp),
-                Member::of("DisconnectTimestamp", "disconnect-timestamp", Timestamp),
-                Member::of("InitialContactId", "initial-contact-id", ContactId),
-                Member::of("PreviousContactId", "previous-contact-id", ContactId),
-                Member::of("RelatedContactId", "related-contact-id", ContactId),
+                Member::of("ContactId", "contact-id", ContactId)
+                    .with_doc("The ID of the contact in this Amazon Connect instance."),
+                Member::of("ContactArn", "contact-arn", ARN)
+                    .with_doc("The ARN of the contact."),
+                Member::of("InitiationTimestamp", "initiation-timestamp", Timestamp)
+                    .with_doc("When the contact was started, in UTC."),
+                Member::of("DisconnectTimestamp", "disconnect-timestamp", Timestamp)
+                    .with_doc(
+                        "When the customer endpoint disconnected from this contact, in UTC; after a transfer, the previous contact's value marks when that contact ended.",
+                    ),
+                Member::of("InitialContactId", "initial-contact-id", ContactId)
+                    .with_doc(
+                        "The ID of the first contact in a chain of related contacts.",
+                    ),
+                Member::of("PreviousContactId", "previous-contact-id", ContactId)
+                    .with_doc(
+                        "The ID of the contact before this one, when this is not the first contact.",
+                    ),
+                Member::of("RelatedContactId", "related-contact-id", ContactId)
+                    .with_doc("The ID of a contact related to this one."),
                 Member::of(
-                    "InitiationMethod",
-                    "initiation-method",
-                    ContactInitiationMethod,
-                ),
-                Member::of("Channel", "channel", Channel),
+                        "InitiationMethod",
+                        "initiation-method",
+                        ContactInitiationMethod,
+                    )
+                    .with_doc(
+                        "How the contact started, for example inbound, outbound, transfer, callback or API.",
+                    ),
+                Member::of("Channel", "channel", Channel)
+                    .with_doc(
+                        "The channel through which the contact arrived: VOICE, CHAT, TASK or EMAIL.",
+                    ),
             ],
         ),
     ),
@@ -1441,17 +1647,41 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of("CreationTime", "creation-time", ISO8601Datetime)
+                    .with_doc(
+                        "When the file was created, as an ISO 8601 timestamp in the form yyyy-MM-ddThh:mm:ss.SSSZ, such as 2024-05-03T02:41:28.172Z.",
+                    )
                     .with_required(),
-                Member::of("FileArn", "file-arn", ARN).with_required(),
-                Member::of("FileId", "file-id", FileId).with_required(),
-                Member::of("FileName", "file-name", FileName).with_required(),
+                Member::of("FileArn", "file-arn", ARN)
+                    .with_doc("The ARN of the attached file.")
+                    .with_required(),
+                Member::of("FileId", "file-id", FileId)
+                    .with_doc("The ID of the attached file.")
+                    .with_required(),
+                Member::of("FileName", "file-name", FileName)
+                    .with_doc("The name of the attached file; it is case sensitive.")
+                    .with_required(),
                 Member::of("FileSizeInBytes", "file-size-in-bytes", FileSizeInBytes)
+                    .with_doc("The attached file's size, in bytes.")
                     .with_required(),
-                Member::of("FileStatus", "file-status", FileStatusType).with_required(),
-                Member::of("CreatedBy", "created-by", CreatedByInfo),
-                Member::of("FileUseCaseType", "file-use-case-type", FileUseCaseType),
-                Member::of("AssociatedResourceArn", "associated-resource-arn", ARN),
-                Member::of("Tags", "tags", TagMap),
+                Member::of("FileStatus", "file-status", FileStatusType)
+                    .with_doc(
+                        "The file's current status: APPROVED, REJECTED, PROCESSING or FAILED.",
+                    )
+                    .with_required(),
+                Member::of("CreatedBy", "created-by", CreatedByInfo)
+                    .with_doc("The identity that created the file."),
+                Member::of("FileUseCaseType", "file-use-case-type", FileUseCaseType)
+                    .with_doc(
+                        "What the file is used for, such as an attachment, an email message or contact analysis.",
+                    ),
+                Member::of("AssociatedResourceArn", "associated-resource-arn", ARN)
+                    .with_doc(
+                        "The ARN of the resource the file is attached to; only cases are supported at present.",
+                    ),
+                Member::of("Tags", "tags", TagMap)
+                    .with_doc(
+                        "Tags on the resource, as key and value pairs, for organizing, tracking or access control.",
+                    ),
             ],
         ),
     ),
@@ -1459,9 +1689,12 @@ pub(super) const ROWS: &[Shape] = &[
         "AttachedFileError",
         Kind::Structure(
             &[
-                Member::of("ErrorCode", "error-code", ErrorCode),
-                Member::of("ErrorMessage", "error-message", ErrorMessage),
-                Member::of("FileId", "file-id", FileId),
+                Member::of("ErrorCode", "error-code", ErrorCode)
+                    .with_doc("A status code that describes the failure."),
+                Member::of("ErrorMessage", "error-message", ErrorMessage)
+                    .with_doc("The reason the attached file could not be retrieved."),
+                Member::of("FileId", "file-id", FileId)
+                    .with_doc("The ID of the attached file."),
             ],
         ),
     ),
@@ -1489,20 +1722,28 @@ pub(super) const ROWS: &[Shape] = &[
         "AttachedFilesConfiguration",
         Kind::Structure(
             &[
-                Member::of("InstanceId", "instance-id", InstanceId).with_required(),
+                Member::of("InstanceId", "instance-id", InstanceId)
+                    .with_doc("The ID of the Amazon Connect instance.")
+                    .with_required(),
                 Member::of("AttachmentScope", "attachment-scope", AttachmentScope)
+                    .with_doc(
+                        "Where the attachments are used: EMAIL, CHAT, CASE or TASK.",
+                    )
                     .with_required(),
                 Member::of(
-                    "MaximumSizeLimitInBytes",
-                    "maximum-size-limit-in-bytes",
-                    MaximumSizeLimitInBytes,
-                ),
+                        "MaximumSizeLimitInBytes",
+                        "maximum-size-limit-in-bytes",
+                        MaximumSizeLimitInBytes,
+                    )
+                    .with_doc("The largest attached file allowed, in bytes."),
                 Member::of(
-                    "ExtensionConfiguration",
-                    "extension-configuration",
-                    ExtensionConfiguration,
-                ),
-                Member::of("LastModifiedTime", "last-modified-time", Timestamp),
+                        "ExtensionConfiguration",
+                        "extension-configuration",
+                        ExtensionConfiguration,
+                    )
+                    .with_doc("Which file extensions are allowed."),
+                Member::of("LastModifiedTime", "last-modified-time", Timestamp)
+                    .with_doc("When the configuration was last changed."),
             ],
         ),
     ),
@@ -1510,8 +1751,13 @@ pub(super) const ROWS: &[Shape] = &[
         "AttachedFilesConfigurationSummary",
         Kind::Structure(
             &[
-                Member::of("InstanceId", "instance-id", InstanceId).with_required(),
+                Member::of("InstanceId", "instance-id", InstanceId)
+                    .with_doc("The ID of the Amazon Connect instance.")
+                    .with_required(),
                 Member::of("AttachmentScope", "attachment-scope", AttachmentScope)
+                    .with_doc(
+                        "Where the attachments are used: EMAIL, CHAT, CASE or TASK.",
+                    )
                     .with_required(),
                 Member::of(
                     "MaximumSizeLimitInBytes",
@@ -1519,10 +1765,11 @@ pub(super) const ROWS: &[Shape] = &[
                     MaximumSizeLimitInBytes,
                 ),
                 Member::of(
-                    "ExtensionConfiguration",
-                    "extension-configuration",
-                    ExtensionConfiguration,
-                ),
+                        "ExtensionConfiguration",
+                        "extension-configuration",
+                        ExtensionConfiguration,
+                    )
+                    .with_doc("Which file extensions are allowed."),
             ],
         ),
     ),
@@ -1536,10 +1783,16 @@ pub(super) const ROWS: &[Shape] = &[
         "AttachmentReference",
         Kind::Structure(
             &[
-                Member::of("Name", "name", ReferenceKey),
-                Member::of("Value", "value", ReferenceValue),
-                Member::of("Status", "status", ReferenceStatus),
-                Member::of("Arn", "arn", ReferenceArn),
+                Member::of("Name", "name", ReferenceKey)
+                    .with_doc("The name that identifies the attachment reference."),
+                Member::of("Value", "value", ReferenceValue)
+                    .with_doc("The location path of the attachment."),
+                Member::of("Status", "status", ReferenceStatus)
+                    .with_doc(
+                        "The status of the attachment reference, such as AVAILABLE, APPROVED, REJECTED or PROCESSING.",
+                    ),
+                Member::of("Arn", "arn", ReferenceArn)
+                    .with_doc("The ARN of the attachment reference."),
             ],
         ),
     ),
@@ -1558,8 +1811,10 @@ pub(super) const ROWS: &[Shape] = &[
         "Attendee",
         Kind::Structure(
             &[
-                Member::of("AttendeeId", "attendee-id", AttendeeId),
-                Member::of("JoinToken", "join-token", JoinToken),
+                Member::of("AttendeeId", "attendee-id", AttendeeId)
+                    .with_doc("The attendee ID in the Amazon Chime SDK."),
+                Member::of("JoinToken", "join-token", JoinToken)
+                    .with_doc("The token the Amazon Chime SDK attendee uses to join."),
             ],
         ),
     ),
@@ -1568,8 +1823,12 @@ pub(super) const ROWS: &[Shape] = &[
         "Attribute",
         Kind::Structure(
             &[
-                Member::of("AttributeType", "attribute-type", InstanceAttributeType),
-                Member::of("Value", "value", InstanceAttributeValue),
+                Member::of("AttributeType", "attribute-type", InstanceAttributeType)
+                    .with_doc(
+                        "Which instance attribute this is, for example INBOUND_CALLS, CONTACT_LENS or EARLY_MEDIA.",
+                    ),
+                Member::of("Value", "value", InstanceAttributeValue)
+                    .with_doc("The value of the attribute."),
             ],
         ),
     ),
@@ -1577,7 +1836,8 @@ pub(super) const ROWS: &[Shape] = &[
         "AttributeAndCondition",
         Kind::Structure(
             &[
-                Member::of("TagConditions", "tag-conditions", TagAndConditionList),
+                Member::of("TagConditions", "tag-conditions", TagAndConditionList)
+                    .with_doc("Tag conditions that must all match."),
                 Member::of(
                     "HierarchyGroupCondition",
                     "hierarchy-group-condition",
@@ -1587,26 +1847,35 @@ pub(super) const ROWS: &[Shape] = &[
         ),
     ),
     Shape::new(
-        "AttributeCondition",
-        Kind::Structure(
-            &[
-                Member::of("Name", "name", PredefinedAttributeName),
-                Member::of("Value", "value", ProficiencyValue),
-                Member::of(
-                    "ProficiencyLevel",
-                    "proficiency-level",
-                    NullableProficiencyLevel,
-                ),
-                Member::of("Range", "range", Range),
-                Member::of("MatchCriteria", "match-criteria", MatchCriteria),
-                Member::of(
-                    "ComparisonOperator",
-                    "comparison-operator",
-                    ComparisonOperator,
-                ),
-            ],
-        ),
-    ),
+            "AttributeCondition",
+            Kind::Structure(
+                &[
+                    Member::of("Name", "name", PredefinedAttributeName)
+                        .with_doc("The name of the predefined attribute."),
+                    Member::of("Value", "value", ProficiencyValue)
+                        .with_doc("The value of the predefined attribute."),
+                    Member::of(
+                            "ProficiencyLevel",
+                            "proficiency-level",
+                            NullableProficiencyLevel,
+                        )
+                        .with_doc("The proficiency level the condition checks."),
+                    Member::of("Range", "range", Range)
+                        .with_doc("The lowest and highest proficiency levels to match."),
+                    Member::of("MatchCriteria", "match-criteria", MatchCriteria)
+                        .with_doc(
+                            "The criteria that define which agents match (AgentsCriteria).",
+                        ),
+                    Member::of(
+                            "ComparisonOperator",
+                            "comparison-operator",
+                            ComparisonOperator,
+                        )
+                        .with_doc("The comparison operator of the condition."),
+                ],
+            ),
+        )
+        .with_doc("A condition on a predefined attribute used in routing."),
     Shape::list_of("AttributeIds", DataTableId),
     Shape::list_of("AttributeList", DataTableAttribute),
     Shape::new("AttributeName", Kind::String).with_length(Some(1.0), Some(32767.0)),
@@ -1618,7 +1887,12 @@ pub(super) const ROWS: &[Shape] = &[
     Shape::new(
         "AudioFeatures",
         Kind::Structure(
-            &[Member::of("EchoReduction", "echo-reduction", MeetingFeatureStatus)],
+            &[
+                Member::of("EchoReduction", "echo-reduction", MeetingFeatureStatus)
+                    .with_doc(
+                        "Whether echo reduction is offered to clients joining the meeting: AVAILABLE or UNAVAILABLE.",
+                    ),
+            ],
         ),
     ),
     Shape::new(
@@ -1626,12 +1900,18 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of("QualityScore", "quality-score", AudioQualityScore)
+                    .with_doc(
+                        "An estimate of the media connection's quality, as a number.",
+                    )
                     .with_default("0"),
                 Member::of(
-                    "PotentialQualityIssues",
-                    "potential-quality-issues",
-                    PotentialAudioQualityIssues,
-                ),
+                        "PotentialQualityIssues",
+                        "potential-quality-issues",
+                        PotentialAudioQualityIssues,
+                    )
+                    .with_doc(
+                        "Likely causes of poor media quality: HighPacketLoss, HighRoundTripTime or HighJitterBuffer; empty if none were found.",
+                    ),
             ],
         ),
     ),
@@ -1648,40 +1928,71 @@ pub(super) const ROWS: &[Shape] = &[
         "AuthenticationProfile",
         Kind::Structure(
             &[
-                Member::of("Id", "id", AuthenticationProfileId),
-                Member::of("Arn", "arn", ARN),
-                Member::of("Name", "name", AuthenticationProfileName),
+                Member::of("Id", "id", AuthenticationProfileId)
+                    .with_doc("The ID of the authentication profile."),
+                Member::of("Arn", "arn", ARN)
+                    .with_doc("The ARN of the authentication profile."),
+                Member::of("Name", "name", AuthenticationProfileName)
+                    .with_doc("The name of the authentication profile."),
                 Member::of(
-                    "Description",
-                    "description",
-                    AuthenticationProfileDescription,
-                ),
-                Member::of("AllowedIps", "allowed-ips", IpCidrList),
-                Member::of("BlockedIps", "blocked-ips", IpCidrList),
-                Member::of("IsDefault", "is-default", Boolean).with_default("false"),
-                Member::of("CreatedTime", "created-time", Timestamp),
-                Member::of("LastModifiedTime", "last-modified-time", Timestamp),
-                Member::of("LastModifiedRegion", "last-modified-region", RegionName),
+                        "Description",
+                        "description",
+                        AuthenticationProfileDescription,
+                    )
+                    .with_doc("The description of the authentication profile."),
+                Member::of("AllowedIps", "allowed-ips", IpCidrList)
+                    .with_doc(
+                        "IP address ranges permitted to reach the Amazon Connect instance.",
+                    ),
+                Member::of("BlockedIps", "blocked-ips", IpCidrList)
+                    .with_doc(
+                        "IP address ranges denied access to the Amazon Connect instance.",
+                    ),
+                Member::of("IsDefault", "is-default", Boolean)
+                    .with_doc(
+                        "Whether this is the instance's default authentication profile, which applies to every agent not covered by another profile.",
+                    )
+                    .with_default("false"),
+                Member::of("CreatedTime", "created-time", Timestamp)
+                    .with_doc("When the authentication profile was created."),
+                Member::of("LastModifiedTime", "last-modified-time", Timestamp)
+                    .with_doc("When the authentication profile was last changed."),
+                Member::of("LastModifiedRegion", "last-modified-region", RegionName)
+                    .with_doc(
+                        "The AWS Region in which the authentication profile was last changed.",
+                    ),
                 Member::of(
                         "PeriodicSessionDuration",
                         "periodic-session-duration",
                         AccessTokenDuration,
                     )
+                    .with_doc(
+                        "The short-lived session length for signed-in users, in minutes; the longest time before an agent is authenticated again.",
+                    )
                     .with_deprecated(),
                 Member::of(
-                    "MaxSessionDuration",
-                    "max-session-duration",
-                    RefreshTokenDuration,
-                ),
+                        "MaxSessionDuration",
+                        "max-session-duration",
+                        RefreshTokenDuration,
+                    )
+                    .with_doc(
+                        "The long-lived session length for signed-in users, in minutes; after it, users must sign in again.",
+                    ),
                 Member::of(
-                    "SessionInactivityDuration",
-                    "session-inactivity-duration",
-                    InactivityDuration,
-                ),
+                        "SessionInactivityDuration",
+                        "session-inactivity-duration",
+                        InactivityDuration,
+                    )
+                    .with_doc(
+                        "How many minutes of inactivity before an agent is signed out automatically.",
+                    ),
                 Member::of(
                         "SessionInactivityHandlingEnabled",
                         "session-inactivity-handling-enabled",
                         Boolean,
+                    )
+                    .with_doc(
+                        "Whether users are signed out automatically when inactive.",
                     )
                     .with_default("null"),
             ],
@@ -1697,12 +2008,23 @@ pub(super) const ROWS: &[Shape] = &[
         "AuthenticationProfileSummary",
         Kind::Structure(
             &[
-                Member::of("Id", "id", AuthenticationProfileId),
-                Member::of("Arn", "arn", ARN),
-                Member::of("Name", "name", AuthenticationProfileName),
-                Member::of("IsDefault", "is-default", Boolean).with_default("false"),
-                Member::of("LastModifiedTime", "last-modified-time", Timestamp),
-                Member::of("LastModifiedRegion", "last-modified-region", RegionName),
+                Member::of("Id", "id", AuthenticationProfileId)
+                    .with_doc("The ID of the authentication profile."),
+                Member::of("Arn", "arn", ARN)
+                    .with_doc("The ARN of the authentication profile."),
+                Member::of("Name", "name", AuthenticationProfileName)
+                    .with_doc("The name of the authentication profile."),
+                Member::of("IsDefault", "is-default", Boolean)
+                    .with_doc(
+                        "Whether this is the instance's default authentication profile, which applies to every agent not covered by another profile.",
+                    )
+                    .with_default("false"),
+                Member::of("LastModifiedTime", "last-modified-time", Timestamp)
+                    .with_doc("When the authentication profile was last changed."),
+                Member::of("LastModifiedRegion", "last-modified-region", RegionName)
+                    .with_doc(
+                        "The AWS Region in which the authentication profile was last changed.",
+                    ),
             ],
         ),
     ),
@@ -1715,15 +2037,25 @@ pub(super) const ROWS: &[Shape] = &[
         "AutoAcceptConfig",
         Kind::Structure(
             &[
-                Member::of("Channel", "channel", Channel).with_required(),
+                Member::of("Channel", "channel", Channel)
+                    .with_doc(
+                        "The channel these auto-accept settings apply to: VOICE, CHAT, TASK or EMAIL.",
+                    )
+                    .with_required(),
                 Member::of("AutoAccept", "auto-accept", AutoAccept)
+                    .with_doc(
+                        "Whether contacts on this channel are connected to available agents automatically.",
+                    )
                     .with_required()
                     .with_default("false"),
                 Member::of(
-                    "AgentFirstCallbackAutoAccept",
-                    "agent-first-callback-auto-accept",
-                    AgentFirstCallbackAutoAccept,
-                ),
+                        "AgentFirstCallbackAutoAccept",
+                        "agent-first-callback-auto-accept",
+                        AgentFirstCallbackAutoAccept,
+                    )
+                    .with_doc(
+                        "Whether agent-first callbacks are accepted automatically; used only for the VOICE channel.",
+                    ),
             ],
         ),
     ),
@@ -1733,6 +2065,7 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of("Enabled", "enabled", Boolean)
+                    .with_doc("Whether automated evaluations are turned on.")
                     .with_required()
                     .with_default("false"),
             ],
@@ -1743,13 +2076,17 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of("AutoEvaluationEnabled", "auto-evaluation-enabled", Boolean)
+                    .with_doc("Whether automated evaluation is turned on.")
                     .with_required()
                     .with_default("false"),
                 Member::of(
-                    "AutoEvaluationStatus",
-                    "auto-evaluation-status",
-                    AutoEvaluationStatus,
-                ),
+                        "AutoEvaluationStatus",
+                        "auto-evaluation-status",
+                        AutoEvaluationStatus,
+                    )
+                    .with_doc(
+                        "The status of the contact's automated evaluation: IN_PROGRESS, FAILED or SUCCEEDED.",
+                    ),
             ],
         ),
     ),
@@ -1765,19 +2102,33 @@ pub(super) const ROWS: &[Shape] = &[
     ),
     Shape::new(
         "AutomaticFailConfiguration",
-        Kind::Structure(&[Member::of("TargetSection", "target-section", ReferenceId)]),
+        Kind::Structure(
+            &[
+                Member::of("TargetSection", "target-section", ReferenceId)
+                    .with_doc(
+                        "The reference ID of the section that fails automatically.",
+                    ),
+            ],
+        ),
     ),
     Shape::new(
         "AvailableNumberSummary",
         Kind::Structure(
             &[
-                Member::of("PhoneNumber", "phone-number", PhoneNumber),
+                Member::of("PhoneNumber", "phone-number", PhoneNumber)
+                    .with_doc(
+                        "The phone number, written as + then country code then subscriber number with area code.",
+                    ),
                 Member::of(
-                    "PhoneNumberCountryCode",
-                    "phone-number-country-code",
-                    PhoneNumberCountryCode,
-                ),
-                Member::of("PhoneNumberType", "phone-number-type", PhoneNumberType),
+                        "PhoneNumberCountryCode",
+                        "phone-number-country-code",
+                        PhoneNumberCountryCode,
+                    )
+                    .with_doc("The ISO country code of the phone number."),
+                Member::of("PhoneNumberType", "phone-number-type", PhoneNumberType)
+                    .with_doc(
+                        "The kind of phone number, such as TOLL_FREE, DID, UIFN or SHORT_CODE.",
+                    ),
             ],
         ),
     ),

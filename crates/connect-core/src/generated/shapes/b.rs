@@ -120,8 +120,14 @@ pub(super) const ROWS: &[Shape] = &[
         "BatchAssociateAnalyticsDataSetResponse",
         Kind::Structure(
             &[
-                Member::of("Created", "created", AnalyticsDataAssociationResults),
-                Member::of("Errors", "errors", ErrorResults),
+                Member::of("Created", "created", AnalyticsDataAssociationResults)
+                    .with_doc(
+                        "The associations that were created, each with DataSetId, TargetAccountId, ResourceShareId and ResourceShareArn.",
+                    ),
+                Member::of("Errors", "errors", ErrorResults)
+                    .with_doc(
+                        "Errors for data sets that could not be associated with the target account.",
+                    ),
             ],
         ),
     ),
@@ -130,10 +136,14 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of("PrimaryValues", "primary-values", PrimaryValuesSet)
+                    .with_doc("The primary values of the record that failed.")
                     .with_required(),
                 Member::of("AttributeName", "attribute-name", DataTableName)
+                    .with_doc("The name of the attribute that failed.")
                     .with_required(),
-                Member::of("Message", "message", String).with_required(),
+                Member::of("Message", "message", String)
+                    .with_doc("A message explaining the failure.")
+                    .with_required(),
             ],
         ),
     ),
@@ -172,11 +182,17 @@ pub(super) const ROWS: &[Shape] = &[
                         "successful",
                         BatchCreateDataTableValueSuccessResultList,
                     )
+                    .with_doc(
+                        "The values that were created, with their IDs and lock versions.",
+                    )
                     .with_required(),
                 Member::of(
                         "Failed",
                         "failed",
                         BatchCreateDataTableValueFailureResultList,
+                    )
+                    .with_doc(
+                        "The values that could not be created, with messages giving the reason.",
                     )
                     .with_required(),
             ],
@@ -187,11 +203,16 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of("PrimaryValues", "primary-values", PrimaryValuesSet)
+                    .with_doc("The primary values of the created record.")
                     .with_required(),
                 Member::of("AttributeName", "attribute-name", DataTableName)
+                    .with_doc("The name of the attribute that was created.")
                     .with_required(),
-                Member::of("RecordId", "record-id", DataTableId).with_required(),
+                Member::of("RecordId", "record-id", DataTableId)
+                    .with_doc("The ID of the record.")
+                    .with_required(),
                 Member::of("LockVersion", "lock-version", DataTableLockVersion)
+                    .with_doc("The lock version of the created value.")
                     .with_required(),
             ],
         ),
@@ -205,10 +226,14 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of("PrimaryValues", "primary-values", PrimaryValuesSet)
+                    .with_doc("The primary values of the record that failed.")
                     .with_required(),
                 Member::of("AttributeName", "attribute-name", DataTableName)
+                    .with_doc("The name of the attribute that failed.")
                     .with_required(),
-                Member::of("Message", "message", String).with_required(),
+                Member::of("Message", "message", String)
+                    .with_doc("A message explaining the failure.")
+                    .with_required(),
             ],
         ),
     ),
@@ -247,11 +272,17 @@ pub(super) const ROWS: &[Shape] = &[
                         "successful",
                         BatchDeleteDataTableValueSuccessResultList,
                     )
+                    .with_doc(
+                        "The values that were deleted, with their IDs and updated lock versions.",
+                    )
                     .with_required(),
                 Member::of(
                         "Failed",
                         "failed",
                         BatchDeleteDataTableValueFailureResultList,
+                    )
+                    .with_doc(
+                        "The values that could not be deleted, with messages giving the reason.",
                     )
                     .with_required(),
             ],
@@ -262,10 +293,13 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of("PrimaryValues", "primary-values", PrimaryValuesSet)
+                    .with_doc("The primary values of the deleted record.")
                     .with_required(),
                 Member::of("AttributeName", "attribute-name", DataTableName)
+                    .with_doc("The name of the attribute that was deleted.")
                     .with_required(),
                 Member::of("LockVersion", "lock-version", DataTableLockVersion)
+                    .with_doc("The updated lock version after the deletion.")
                     .with_required(),
             ],
         ),
@@ -279,10 +313,14 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of("PrimaryValues", "primary-values", PrimaryValuesSet)
+                    .with_doc("The primary values of the record that failed.")
                     .with_required(),
                 Member::of("AttributeName", "attribute-name", DataTableName)
+                    .with_doc("The name of the attribute that failed.")
                     .with_required(),
-                Member::of("Message", "message", String).with_required(),
+                Member::of("Message", "message", String)
+                    .with_doc("A message explaining the failure.")
+                    .with_required(),
             ],
         ),
     ),
@@ -321,11 +359,17 @@ pub(super) const ROWS: &[Shape] = &[
                         "successful",
                         BatchDescribeDataTableValueSuccessResultList,
                     )
+                    .with_doc(
+                        "The values that were retrieved, with their data, metadata and lock versions.",
+                    )
                     .with_required(),
                 Member::of(
                         "Failed",
                         "failed",
                         BatchDescribeDataTableValueFailureResultList,
+                    )
+                    .with_doc(
+                        "The values that could not be retrieved, with messages giving the reason.",
                     )
                     .with_required(),
             ],
@@ -335,17 +379,26 @@ pub(super) const ROWS: &[Shape] = &[
         "BatchDescribeDataTableValueSuccessResult",
         Kind::Structure(
             &[
-                Member::of("RecordId", "record-id", DataTableId).with_required(),
-                Member::of("AttributeId", "attribute-id", DataTableId).with_required(),
+                Member::of("RecordId", "record-id", DataTableId)
+                    .with_doc("The ID of the record.")
+                    .with_required(),
+                Member::of("AttributeId", "attribute-id", DataTableId)
+                    .with_doc("The ID of the attribute.")
+                    .with_required(),
                 Member::of("PrimaryValues", "primary-values", PrimaryValuesResponseSet)
+                    .with_doc("The primary values of the record.")
                     .with_required(),
                 Member::of("AttributeName", "attribute-name", DataTableName)
+                    .with_doc("The name of the attribute.")
                     .with_required(),
-                Member::of("Value", "value", String),
+                Member::of("Value", "value", String).with_doc("The stored value."),
                 Member::of("LockVersion", "lock-version", DataTableLockVersion)
+                    .with_doc("The lock version of the value.")
                     .with_required(),
-                Member::of("LastModifiedTime", "last-modified-time", Timestamp),
-                Member::of("LastModifiedRegion", "last-modified-region", RegionName),
+                Member::of("LastModifiedTime", "last-modified-time", Timestamp)
+                    .with_doc("When the value was last changed."),
+                Member::of("LastModifiedRegion", "last-modified-region", RegionName)
+                    .with_doc("The AWS Region in which the value was last changed."),
             ],
         ),
     ),
@@ -377,8 +430,10 @@ pub(super) const ROWS: &[Shape] = &[
         "BatchDisassociateAnalyticsDataSetResponse",
         Kind::Structure(
             &[
-                Member::of("Deleted", "deleted", DataSetIds),
-                Member::of("Errors", "errors", ErrorResults),
+                Member::of("Deleted", "deleted", DataSetIds)
+                    .with_doc("The IDs of the data sets that were disassociated."),
+                Member::of("Errors", "errors", ErrorResults)
+                    .with_doc("Errors for data sets that could not be removed."),
             ],
         ),
     ),
@@ -408,8 +463,10 @@ pub(super) const ROWS: &[Shape] = &[
         "BatchGetAttachedFileMetadataResponse",
         Kind::Structure(
             &[
-                Member::of("Files", "files", AttachedFilesList),
-                Member::of("Errors", "errors", AttachedFileErrorsList),
+                Member::of("Files", "files", AttachedFilesList)
+                    .with_doc("The attached files that were retrieved."),
+                Member::of("Errors", "errors", AttachedFileErrorsList)
+                    .with_doc("Errors for attached files that could not be retrieved."),
             ],
         ),
     ),
@@ -440,10 +497,11 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "FlowAssociationSummaryList",
-                    "flow-association-summary-list",
-                    FlowAssociationSummaryList,
-                ),
+                        "FlowAssociationSummaryList",
+                        "flow-association-summary-list",
+                        FlowAssociationSummaryList,
+                    )
+                    .with_doc("Details of the flow associations."),
             ],
         ),
     ),
@@ -479,11 +537,13 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "SuccessfulRequestList",
-                    "successful-request-list",
-                    SuccessfulRequestList,
-                ),
-                Member::of("FailedRequestList", "failed-request-list", FailedRequestList),
+                        "SuccessfulRequestList",
+                        "successful-request-list",
+                        SuccessfulRequestList,
+                    )
+                    .with_doc("The requests for which a contact was created."),
+                Member::of("FailedRequestList", "failed-request-list", FailedRequestList)
+                    .with_doc("The requests for which no contact could be created."),
             ],
         ),
     ),
@@ -492,10 +552,14 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of("PrimaryValues", "primary-values", PrimaryValuesSet)
+                    .with_doc("The primary values of the record that failed.")
                     .with_required(),
                 Member::of("AttributeName", "attribute-name", DataTableName)
+                    .with_doc("The name of the attribute that failed.")
                     .with_required(),
-                Member::of("Message", "message", String).with_required(),
+                Member::of("Message", "message", String)
+                    .with_doc("A message explaining the failure.")
+                    .with_required(),
             ],
         ),
     ),
@@ -534,11 +598,17 @@ pub(super) const ROWS: &[Shape] = &[
                         "successful",
                         BatchUpdateDataTableValueSuccessResultList,
                     )
+                    .with_doc(
+                        "The values that were updated, with their IDs and new lock versions.",
+                    )
                     .with_required(),
                 Member::of(
                         "Failed",
                         "failed",
                         BatchUpdateDataTableValueFailureResultList,
+                    )
+                    .with_doc(
+                        "The values that could not be updated, with messages giving the reason.",
                     )
                     .with_required(),
             ],
@@ -549,10 +619,13 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of("PrimaryValues", "primary-values", PrimaryValuesSet)
+                    .with_doc("The primary values of the updated record.")
                     .with_required(),
                 Member::of("AttributeName", "attribute-name", DataTableName)
+                    .with_doc("The name of the attribute that was updated.")
                     .with_required(),
                 Member::of("LockVersion", "lock-version", DataTableLockVersion)
+                    .with_doc("The new lock version after the update.")
                     .with_required(),
             ],
         ),
@@ -590,8 +663,12 @@ pub(super) const ROWS: &[Shape] = &[
         "BooleanCondition",
         Kind::Structure(
             &[
-                Member::of("FieldName", "field-name", String),
-                Member::of("ComparisonType", "comparison-type", BooleanComparisonType),
+                Member::of("FieldName", "field-name", String)
+                    .with_doc("The name of the property to search on."),
+                Member::of("ComparisonType", "comparison-type", BooleanComparisonType)
+                    .with_doc(
+                        "Whether the property must be true (IS_TRUE) or false (IS_FALSE).",
+                    ),
             ],
         ),
     ),

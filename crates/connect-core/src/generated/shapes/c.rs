@@ -449,23 +449,40 @@ pub const CustomerVoiceActivity: ShapeId = ShapeId(BASE + 217);
 
 pub(super) const ROWS: &[Shape] = &[
     Shape::new(
-        "Campaign",
-        Kind::Structure(&[Member::of("CampaignId", "campaign-id", CampaignId)]),
-    ),
+            "Campaign",
+            Kind::Structure(
+                &[
+                    Member::of("CampaignId", "campaign-id", CampaignId)
+                        .with_doc("The ID of the campaign."),
+                ],
+            ),
+        )
+        .with_doc("Details of a campaign."),
     Shape::new("CampaignId", Kind::String).with_length(Some(1.0), Some(100.0)),
     Shape::new(
         "CaseSlaConfiguration",
         Kind::Structure(
             &[
-                Member::of("Name", "name", SlaName).with_required(),
-                Member::of("Type", "type", SlaType).with_required(),
-                Member::of("FieldId", "field-id", FieldValueId),
+                Member::of("Name", "name", SlaName)
+                    .with_doc("The name of the SLA.")
+                    .with_required(),
+                Member::of("Type", "type", SlaType)
+                    .with_doc("The kind of case SLA; currently only CASE_FIELD.")
+                    .with_required(),
+                Member::of("FieldId", "field-id", FieldValueId)
+                    .with_doc("The ID of the case field the SLA watches."),
                 Member::of(
-                    "TargetFieldValues",
-                    "target-field-values",
-                    SlaFieldValueUnionList,
-                ),
+                        "TargetFieldValues",
+                        "target-field-values",
+                        SlaFieldValueUnionList,
+                    )
+                    .with_doc(
+                        "Target values for the field named by FieldId; the SLA is met when the field's actual value equals any of them.",
+                    ),
                 Member::of("TargetSlaMinutes", "target-sla-minutes", TargetSlaMinutes)
+                    .with_doc(
+                        "The time, in minutes, within which the SLA should be met.",
+                    )
                     .with_required(),
             ],
         ),
@@ -488,30 +505,50 @@ pub(super) const ROWS: &[Shape] = &[
         "ChatContactMetrics",
         Kind::Structure(
             &[
-                Member::of("MultiParty", "multi-party", NullableBoolean),
-                Member::of("TotalMessages", "total-messages", Count),
-                Member::of("TotalBotMessages", "total-bot-messages", Count),
+                Member::of("MultiParty", "multi-party", NullableBoolean)
+                    .with_doc(
+                        "Whether multiparty chat or supervisor barge was turned on for the contact.",
+                    ),
+                Member::of("TotalMessages", "total-messages", Count)
+                    .with_doc("How many chat messages the contact has."),
+                Member::of("TotalBotMessages", "total-bot-messages", Count)
+                    .with_doc(
+                        "How many bot and automated messages the chat contact has.",
+                    ),
                 Member::of(
-                    "TotalBotMessageLengthInChars",
-                    "total-bot-message-length-in-chars",
-                    Count,
-                ),
+                        "TotalBotMessageLengthInChars",
+                        "total-bot-message-length-in-chars",
+                        Count,
+                    )
+                    .with_doc(
+                        "The total character count of the bot and automated messages on the chat contact.",
+                    ),
                 Member::of(
-                    "ConversationCloseTimeInMillis",
-                    "conversation-close-time-in-millis",
-                    DurationMillis,
-                ),
-                Member::of("ConversationTurnCount", "conversation-turn-count", Count),
+                        "ConversationCloseTimeInMillis",
+                        "conversation-close-time-in-millis",
+                        DurationMillis,
+                    )
+                    .with_doc(
+                        "How long, in milliseconds, the contact took to end after the customer's last message.",
+                    ),
+                Member::of("ConversationTurnCount", "conversation-turn-count", Count)
+                    .with_doc(
+                        "How many back-and-forth exchanges took place between the customer and other participants in the chat.",
+                    ),
                 Member::of(
-                    "AgentFirstResponseTimestamp",
-                    "agent-first-response-timestamp",
-                    Timestamp,
-                ),
+                        "AgentFirstResponseTimestamp",
+                        "agent-first-response-timestamp",
+                        Timestamp,
+                    )
+                    .with_doc("When the agent first replied on the chat contact."),
                 Member::of(
-                    "AgentFirstResponseTimeInMillis",
-                    "agent-first-response-time-in-millis",
-                    DurationMillis,
-                ),
+                        "AgentFirstResponseTimeInMillis",
+                        "agent-first-response-time-in-millis",
+                        DurationMillis,
+                    )
+                    .with_doc(
+                        "How long, in milliseconds, the agent took to reply after receiving the chat contact.",
+                    ),
             ],
         ),
     ),
@@ -521,15 +558,30 @@ pub(super) const ROWS: &[Shape] = &[
         .with_range(Some(60.0), Some(10080.0)),
     Shape::new(
         "ChatEntryPointParameters",
-        Kind::Structure(&[Member::of("FlowId", "flow-id", ContactFlowId)]),
+        Kind::Structure(
+            &[
+                Member::of("FlowId", "flow-id", ContactFlowId)
+                    .with_doc("The ID of the flow to test."),
+            ],
+        ),
     ),
     Shape::new(
         "ChatEvent",
         Kind::Structure(
             &[
-                Member::of("Type", "type", ChatEventType).with_required(),
-                Member::of("ContentType", "content-type", ChatContentType),
-                Member::of("Content", "content", ChatContent),
+                Member::of("Type", "type", ChatEventType)
+                    .with_doc(
+                        "The kind of chat integration event: DISCONNECT, MESSAGE or EVENT.",
+                    )
+                    .with_required(),
+                Member::of("ContentType", "content-type", ChatContentType)
+                    .with_doc(
+                        "The content type of the event; required when Type is MESSAGE or EVENT. Allowed values follow SendMessage and SendEvent in the Amazon Connect Participant Service.",
+                    ),
+                Member::of("Content", "content", ChatContent)
+                    .with_doc(
+                        "The body of the message or event; required when Type is MESSAGE, and for some content types when Type is EVENT.",
+                    ),
             ],
         ),
     ),
@@ -548,8 +600,15 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of("ContentType", "content-type", ChatContentType)
+                    .with_doc(
+                        "The content type: text/plain, text/markdown, application/json or application/vnd.amazonaws.connect.message.interactive.response.",
+                    )
                     .with_required(),
-                Member::of("Content", "content", ChatContent).with_required(),
+                Member::of("Content", "content", ChatContent)
+                    .with_doc(
+                        "The message text. Length limits: 1 to 1024 characters for text/plain and text/markdown, 1 to 12000 for application/json, 1 to 12288 for interactive responses.",
+                    )
+                    .with_required(),
             ],
         ),
     ),
@@ -558,12 +617,17 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "ChatContactMetrics",
-                    "chat-contact-metrics",
-                    ChatContactMetrics,
-                ),
-                Member::of("AgentMetrics", "agent-metrics", ParticipantMetrics),
-                Member::of("CustomerMetrics", "customer-metrics", ParticipantMetrics),
+                        "ChatContactMetrics",
+                        "chat-contact-metrics",
+                        ChatContactMetrics,
+                    )
+                    .with_doc(
+                        "Contact-level figures on how all participants interacted.",
+                    ),
+                Member::of("AgentMetrics", "agent-metrics", ParticipantMetrics)
+                    .with_doc("Figures on the agent's interaction in the contact."),
+                Member::of("CustomerMetrics", "customer-metrics", ParticipantMetrics)
+                    .with_doc("Figures on the customer's interaction in the contact."),
             ],
         ),
     ),
@@ -576,23 +640,32 @@ pub(super) const ROWS: &[Shape] = &[
                         "participant-timer-config-list",
                         ParticipantTimerConfigList,
                     )
-                    .with_required(),
-            ],
-        ),
-    ),
-    Shape::new(
-        "ChatStreamingConfiguration",
-        Kind::Structure(
-            &[
-                Member::of(
-                        "StreamingEndpointArn",
-                        "streaming-endpoint-arn",
-                        ChatStreamingEndpointARN,
+                    .with_doc(
+                        "Participant timers; each pair of role and timer type may appear only once, and duplicates fail the request with a 400 error.",
                     )
                     .with_required(),
             ],
         ),
     ),
+    Shape::new(
+            "ChatStreamingConfiguration",
+            Kind::Structure(
+                &[
+                    Member::of(
+                            "StreamingEndpointArn",
+                            "streaming-endpoint-arn",
+                            ChatStreamingEndpointARN,
+                        )
+                        .with_doc(
+                            "The ARN of the standard Amazon SNS topic used as the endpoint for streaming chat messages in real time.",
+                        )
+                        .with_required(),
+                ],
+            ),
+        )
+        .with_doc(
+            "Settings for streaming the chat, such as the Amazon SNS streaming endpoint.",
+        ),
     Shape::new("ChatStreamingEndpointARN", Kind::String)
         .with_length(Some(1.0), Some(350.0)),
     Shape::list_of("ChildHoursOfOperationsList", HoursOfOperationsIdentifier),
@@ -637,8 +710,10 @@ pub(super) const ROWS: &[Shape] = &[
         "ClaimPhoneNumberResponse",
         Kind::Structure(
             &[
-                Member::of("PhoneNumberId", "phone-number-id", PhoneNumberId),
-                Member::of("PhoneNumberArn", "phone-number-arn", ARN),
+                Member::of("PhoneNumberId", "phone-number-id", PhoneNumberId)
+                    .with_doc("The ID of the phone number."),
+                Member::of("PhoneNumberArn", "phone-number-arn", ARN)
+                    .with_doc("The ARN of the phone number."),
             ],
         ),
     ),
@@ -646,29 +721,50 @@ pub(super) const ROWS: &[Shape] = &[
         "ClaimedPhoneNumberSummary",
         Kind::Structure(
             &[
-                Member::of("PhoneNumberId", "phone-number-id", PhoneNumberId),
-                Member::of("PhoneNumberArn", "phone-number-arn", ARN),
-                Member::of("PhoneNumber", "phone-number", PhoneNumber),
+                Member::of("PhoneNumberId", "phone-number-id", PhoneNumberId)
+                    .with_doc("The ID of the phone number."),
+                Member::of("PhoneNumberArn", "phone-number-arn", ARN)
+                    .with_doc("The ARN of the phone number."),
+                Member::of("PhoneNumber", "phone-number", PhoneNumber)
+                    .with_doc(
+                        "The phone number, written as + then country code then subscriber number with area code.",
+                    ),
                 Member::of(
-                    "PhoneNumberCountryCode",
-                    "phone-number-country-code",
-                    PhoneNumberCountryCode,
-                ),
-                Member::of("PhoneNumberType", "phone-number-type", PhoneNumberType),
+                        "PhoneNumberCountryCode",
+                        "phone-number-country-code",
+                        PhoneNumberCountryCode,
+                    )
+                    .with_doc("The ISO country code of the phone number."),
+                Member::of("PhoneNumberType", "phone-number-type", PhoneNumberType)
+                    .with_doc(
+                        "The kind of phone number, such as TOLL_FREE, DID, UIFN or SHORT_CODE.",
+                    ),
                 Member::of(
-                    "PhoneNumberDescription",
-                    "phone-number-description",
-                    PhoneNumberDescription,
-                ),
-                Member::of("TargetArn", "target-arn", ARN),
-                Member::of("InstanceId", "instance-id", InstanceId),
-                Member::of("Tags", "tags", TagMap),
-                Member::of(
-                    "PhoneNumberStatus",
-                    "phone-number-status",
-                    PhoneNumberStatus,
-                ),
-                Member::of("SourcePhoneNumberArn", "source-phone-number-arn", ARN),
+                        "PhoneNumberDescription",
+                        "phone-number-description",
+                        PhoneNumberDescription,
+                    )
+                    .with_doc("The description of the phone number."),
+                Member::of("TargetArn", "target-arn", ARN)
+                    .with_doc(
+                        "The ARN of the Amazon Connect instance or traffic distribution group through which the number's inbound calls are routed.",
+                    ),
+                Member::of("InstanceId", "instance-id", InstanceId)
+                    .with_doc(
+                        "The ID of the Amazon Connect instance the number is claimed to; it is part of the instance ARN.",
+                    ),
+                Member::of("Tags", "tags", TagMap)
+                    .with_doc(
+                        "Tags on the resource, as key and value pairs, for organizing, tracking or access control.",
+                    ),
+                Member::of("PhoneNumberStatus", "phone-number-status", PhoneNumberStatus)
+                    .with_doc(
+                        "The number's status: CLAIMED when the last ClaimPhoneNumber or UpdatePhoneNumber succeeded; IN_PROGRESS while a claim or update is still running (check later with DescribePhoneNumber); FAILED, with a reason, when it failed. After a failed claim you have one day, free of charge, to retry before the number returns to inventory.",
+                    ),
+                Member::of("SourcePhoneNumberArn", "source-phone-number-arn", ARN)
+                    .with_doc(
+                        "The ARN of the number as it was imported from an external service such as AWS End User Messaging.",
+                    ),
             ],
         ),
     ),
@@ -676,7 +772,10 @@ pub(super) const ROWS: &[Shape] = &[
     Shape::new(
         "CommonAttributeAndCondition",
         Kind::Structure(
-            &[Member::of("TagConditions", "tag-conditions", TagAndConditionList)],
+            &[
+                Member::of("TagConditions", "tag-conditions", TagAndConditionList)
+                    .with_doc("Tag conditions that must all match."),
+            ],
         ),
     ),
     Shape::list_of("CommonAttributeOrConditionList", CommonAttributeAndCondition),
@@ -718,8 +817,12 @@ pub(super) const ROWS: &[Shape] = &[
         "Condition",
         Kind::Structure(
             &[
-                Member::of("StringCondition", "string-condition", StringCondition),
-                Member::of("NumberCondition", "number-condition", NumberCondition),
+                Member::of("StringCondition", "string-condition", StringCondition)
+                    .with_doc(
+                        "A string condition on one field; supported field names are name and value.",
+                    ),
+                Member::of("NumberCondition", "number-condition", NumberCondition)
+                    .with_doc("A numeric condition on one field."),
             ],
         ),
     ),
@@ -742,8 +845,12 @@ pub(super) const ROWS: &[Shape] = &[
         "ConnectionData",
         Kind::Structure(
             &[
-                Member::of("Attendee", "attendee", Attendee),
-                Member::of("Meeting", "meeting", Meeting),
+                Member::of("Attendee", "attendee", Attendee)
+                    .with_doc(
+                        "The attendee details, including the attendee ID and join token.",
+                    ),
+                Member::of("Meeting", "meeting", Meeting)
+                    .with_doc("The meeting created with the Amazon Chime SDK."),
             ],
         ),
     ),
@@ -751,104 +858,211 @@ pub(super) const ROWS: &[Shape] = &[
         "Contact",
         Kind::Structure(
             &[
-                Member::of("Arn", "arn", ARN),
-                Member::of("Id", "id", ContactId),
-                Member::of("InitialContactId", "initial-contact-id", ContactId),
-                Member::of("PreviousContactId", "previous-contact-id", ContactId),
-                Member::of("ContactAssociationId", "contact-association-id", ContactId),
+                Member::of("Arn", "arn", ARN).with_doc("The ARN of the contact."),
+                Member::of("Id", "id", ContactId).with_doc("The ID of the contact."),
+                Member::of("InitialContactId", "initial-contact-id", ContactId)
+                    .with_doc(
+                        "The ID of the first contact in a chain of related contacts.",
+                    ),
+                Member::of("PreviousContactId", "previous-contact-id", ContactId)
+                    .with_doc(
+                        "The ID of the contact before this one, when this is not the first contact.",
+                    ),
+                Member::of("ContactAssociationId", "contact-association-id", ContactId)
+                    .with_doc(
+                        "The ID of the root contact, shared by every later contact in the same contact tree.",
+                    ),
                 Member::of(
-                    "InitiationMethod",
-                    "initiation-method",
-                    ContactInitiationMethod,
-                ),
-                Member::of("Name", "name", Name),
-                Member::of("Description", "description", Description),
-                Member::of("Channel", "channel", Channel),
-                Member::of("QueueInfo", "queue-info", QueueInfo),
-                Member::of("AgentInfo", "agent-info", AgentInfo),
-                Member::of("InitiationTimestamp", "initiation-timestamp", Timestamp),
-                Member::of("DisconnectTimestamp", "disconnect-timestamp", Timestamp),
-                Member::of("LastUpdateTimestamp", "last-update-timestamp", Timestamp),
-                Member::of("LastPausedTimestamp", "last-paused-timestamp", Timestamp),
-                Member::of("LastResumedTimestamp", "last-resumed-timestamp", Timestamp),
-                Member::of("RingStartTimestamp", "ring-start-timestamp", Timestamp),
-                Member::of("TotalPauseCount", "total-pause-count", TotalPauseCount),
+                        "InitiationMethod",
+                        "initiation-method",
+                        ContactInitiationMethod,
+                    )
+                    .with_doc(
+                        "How the contact started, for example inbound, outbound, transfer, callback or API.",
+                    ),
+                Member::of("Name", "name", Name).with_doc("The name of the contact."),
+                Member::of("Description", "description", Description)
+                    .with_doc("The description of the contact."),
+                Member::of("Channel", "channel", Channel)
+                    .with_doc(
+                        "The channel through which the contact arrived: VOICE, CHAT, TASK or EMAIL.",
+                    ),
+                Member::of("QueueInfo", "queue-info", QueueInfo)
+                    .with_doc("Details of the queue, if the contact was queued."),
+                Member::of("AgentInfo", "agent-info", AgentInfo)
+                    .with_doc("Details of the agent who accepted the contact."),
+                Member::of("InitiationTimestamp", "initiation-timestamp", Timestamp)
+                    .with_doc(
+                        "When the contact started, in UTC: arrival for INBOUND, the start of dialing for OUTBOUND and EXTERNAL_OUTBOUND, creation of the callback for CALLBACK, the start of the transfer for TRANSFER and QUEUE_TRANSFER, arrival of the request for API, and the start of listening for MONITOR.",
+                    ),
+                Member::of("DisconnectTimestamp", "disconnect-timestamp", Timestamp)
+                    .with_doc(
+                        "When the customer endpoint disconnected from this contact, in UTC; after a transfer, the previous contact's value marks when that contact ended.",
+                    ),
+                Member::of("LastUpdateTimestamp", "last-update-timestamp", Timestamp)
+                    .with_doc("When the contact was last updated."),
+                Member::of("LastPausedTimestamp", "last-paused-timestamp", Timestamp)
+                    .with_doc("When the contact was last paused."),
+                Member::of("LastResumedTimestamp", "last-resumed-timestamp", Timestamp)
+                    .with_doc("When the contact was last resumed."),
+                Member::of("RingStartTimestamp", "ring-start-timestamp", Timestamp)
+                    .with_doc("When a campaign call started ringing."),
+                Member::of("TotalPauseCount", "total-pause-count", TotalPauseCount)
+                    .with_doc("How many times the contact was paused."),
                 Member::of(
-                    "TotalPauseDurationInSeconds",
-                    "total-pause-duration-in-seconds",
-                    TotalPauseDurationInSeconds,
-                ),
-                Member::of("ScheduledTimestamp", "scheduled-timestamp", Timestamp),
-                Member::of("RelatedContactId", "related-contact-id", ContactId),
-                Member::of("WisdomInfo", "wisdom-info", WisdomInfo),
-                Member::of("CustomerId", "customer-id", CustomerId),
-                Member::of("CustomerEndpoint", "customer-endpoint", EndpointInfo),
-                Member::of("SystemEndpoint", "system-endpoint", EndpointInfo),
+                        "TotalPauseDurationInSeconds",
+                        "total-pause-duration-in-seconds",
+                        TotalPauseDurationInSeconds,
+                    )
+                    .with_doc("The total time the contact was paused, in seconds."),
+                Member::of("ScheduledTimestamp", "scheduled-timestamp", Timestamp)
+                    .with_doc(
+                        "When the inbound flow is to start running, as Unix epoch time.",
+                    ),
+                Member::of("RelatedContactId", "related-contact-id", ContactId)
+                    .with_doc("The ID of a contact related to this one."),
+                Member::of("WisdomInfo", "wisdom-info", WisdomInfo)
+                    .with_doc("Amazon Connect Wisdom details for the contact."),
+                Member::of("CustomerId", "customer-id", CustomerId)
+                    .with_doc(
+                        "An ID number for the customer, such as a number from your CRM; with Voice ID turned on, it holds the caller's CustomerSpeakerId.",
+                    ),
+                Member::of("CustomerEndpoint", "customer-endpoint", EndpointInfo)
+                    .with_doc(
+                        "The endpoint of the customer or of an external third-party participant.",
+                    ),
+                Member::of("SystemEndpoint", "system-endpoint", EndpointInfo)
+                    .with_doc(
+                        "The system endpoint: for INBOUND, the number or email address the customer contacted; for OUTBOUND and EXTERNAL_OUTBOUND, the outbound queue's caller ID number; for callbacks handled by softphone agents, Softphone.",
+                    ),
                 Member::of(
-                    "QueueTimeAdjustmentSeconds",
-                    "queue-time-adjustment-seconds",
-                    QueueTimeAdjustmentSeconds,
-                ),
-                Member::of("QueuePriority", "queue-priority", QueuePriority),
-                Member::of("Tags", "tags", ContactTagMap),
+                        "QueueTimeAdjustmentSeconds",
+                        "queue-time-adjustment-seconds",
+                        QueueTimeAdjustmentSeconds,
+                    )
+                    .with_doc(
+                        "Seconds to add to the contact's queue time, so it is routed sooner the larger it is. Must be a fixed integer and cannot be combined with QueuePriority.",
+                    ),
+                Member::of("QueuePriority", "queue-priority", QueuePriority)
+                    .with_doc(
+                        "The contact's queue priority, where lower numbers are routed first. Must be a fixed integer greater than zero, defaults to 5, and cannot be combined with QueueTimeAdjustmentSeconds.",
+                    ),
+                Member::of("Tags", "tags", ContactTagMap)
+                    .with_doc(
+                        "The contact's tags, both those AWS generates and those users define.",
+                    ),
                 Member::of(
-                    "ConnectedToSystemTimestamp",
-                    "connected-to-system-timestamp",
-                    Timestamp,
-                ),
-                Member::of("RoutingCriteria", "routing-criteria", RoutingCriteria),
-                Member::of("Customer", "customer", Customer),
+                        "ConnectedToSystemTimestamp",
+                        "connected-to-system-timestamp",
+                        Timestamp,
+                    )
+                    .with_doc("When the customer endpoint connected to Amazon Connect."),
+                Member::of("RoutingCriteria", "routing-criteria", RoutingCriteria)
+                    .with_doc("The most recent routing criteria on the contact."),
+                Member::of("Customer", "customer", Customer)
+                    .with_doc("Details of the customer on the contact."),
                 Member::of("Campaign", "campaign", Campaign),
                 Member::of(
-                    "AnsweringMachineDetectionStatus",
-                    "answering-machine-detection-status",
-                    AnsweringMachineDetectionStatus,
-                ),
+                        "AnsweringMachineDetectionStatus",
+                        "answering-machine-detection-status",
+                        AnsweringMachineDetectionStatus,
+                    )
+                    .with_doc(
+                        "How an outbound campaign call connected to Amazon Connect was actually answered, for example by a human, a machine, a fax or a SIT tone.",
+                    ),
                 Member::of(
-                    "CustomerVoiceActivity",
-                    "customer-voice-activity",
-                    CustomerVoiceActivity,
-                ),
-                Member::of("QualityMetrics", "quality-metrics", QualityMetrics),
-                Member::of("ChatMetrics", "chat-metrics", ChatMetrics),
-                Member::of("DisconnectDetails", "disconnect-details", DisconnectDetails),
+                        "CustomerVoiceActivity",
+                        "customer-voice-activity",
+                        CustomerVoiceActivity,
+                    )
+                    .with_doc("Details of the customer's voice activity."),
+                Member::of("QualityMetrics", "quality-metrics", QualityMetrics)
+                    .with_doc(
+                        "Details of the quality of the participant's media connection.",
+                    ),
+                Member::of("ChatMetrics", "chat-metrics", ChatMetrics)
+                    .with_doc(
+                        "Figures on how the agent, bot and customer interacted in a chat contact.",
+                    ),
+                Member::of("DisconnectDetails", "disconnect-details", DisconnectDetails)
+                    .with_doc("Details of how the call was disconnected."),
                 Member::of(
-                    "AdditionalEmailRecipients",
-                    "additional-email-recipients",
-                    AdditionalEmailRecipients,
-                ),
-                Member::of("SegmentAttributes", "segment-attributes", SegmentAttributes),
-                Member::of("Recordings", "recordings", Recordings),
-                Member::of("DisconnectReason", "disconnect-reason", String),
+                        "AdditionalEmailRecipients",
+                        "additional-email-recipients",
+                        AdditionalEmailRecipients,
+                    )
+                    .with_doc("Additional email addresses on an email contact."),
+                Member::of("SegmentAttributes", "segment-attributes", SegmentAttributes)
+                    .with_doc(
+                        "System-defined attributes kept on each contact segment and usable in flows, such as the channel subtype (for example connect:SMS); keys may contain only letters, digits, hyphens and underscores.",
+                    ),
+                Member::of("Recordings", "recordings", Recordings)
+                    .with_doc(
+                        "Details of the contact's recordings, present when recording was turned on.",
+                    ),
+                Member::of("DisconnectReason", "disconnect-reason", String)
+                    .with_doc(
+                        "Why the contact was disconnected; the possible reasons depend on the channel.",
+                    ),
                 Member::of(
-                    "ContactEvaluations",
-                    "contact-evaluations",
-                    ContactEvaluations,
-                ),
-                Member::of("TaskTemplateInfo", "task-template-info", TaskTemplateInfoV2),
-                Member::of("ContactDetails", "contact-details", ContactDetails),
-                Member::of("OutboundStrategy", "outbound-strategy", OutboundStrategy),
-                Member::of("Attributes", "attributes", Attributes),
-                Member::of("NextContacts", "next-contacts", NextContacts),
+                        "ContactEvaluations",
+                        "contact-evaluations",
+                        ContactEvaluations,
+                    )
+                    .with_doc(
+                        "The evaluations of this contact, keyed by the ID of the evaluation form (FormId).",
+                    ),
+                Member::of("TaskTemplateInfo", "task-template-info", TaskTemplateInfoV2)
+                    .with_doc(
+                        "Details of the task template the contact was created from, if any.",
+                    ),
+                Member::of("ContactDetails", "contact-details", ContactDetails)
+                    .with_doc(
+                        "User-defined, lightly typed key and value attributes of the contact; used for task contacts only.",
+                    ),
+                Member::of("OutboundStrategy", "outbound-strategy", OutboundStrategy)
+                    .with_doc("Details of the outbound strategy used for the contact."),
+                Member::of("Attributes", "attributes", Attributes)
+                    .with_doc("The contact's attributes."),
+                Member::of("NextContacts", "next-contacts", NextContacts)
+                    .with_doc("The entries for the contacts that follow this one."),
                 Member::of(
-                    "GlobalResiliencyMetadata",
-                    "global-resiliency-metadata",
-                    GlobalResiliencyMetadata,
-                ),
+                        "GlobalResiliencyMetadata",
+                        "global-resiliency-metadata",
+                        GlobalResiliencyMetadata,
+                    )
+                    .with_doc(
+                        "The contact's global resiliency settings, including how traffic was distributed.",
+                    ),
             ],
         ),
     ),
     Shape::new(
         "ContactAnalysis",
-        Kind::Structure(&[Member::of("Transcript", "transcript", Transcript)]),
+        Kind::Structure(
+            &[
+                Member::of("Transcript", "transcript", Transcript)
+                    .with_doc(
+                        "Match contacts by their transcript as analyzed by Contact Lens.",
+                    ),
+            ],
+        ),
     ),
     Shape::new(
         "ContactConfiguration",
         Kind::Structure(
             &[
-                Member::of("ContactId", "contact-id", ContactId).with_required(),
-                Member::of("ParticipantRole", "participant-role", ParticipantRole),
+                Member::of("ContactId", "contact-id", ContactId)
+                    .with_doc("The ID of the contact in the Amazon Connect instance.")
+                    .with_required(),
+                Member::of("ParticipantRole", "participant-role", ParticipantRole)
+                    .with_doc(
+                        "The participant's role in the chat; only CUSTOMER is supported at present, and any other value causes a 4xx error.",
+                    ),
                 Member::of("IncludeRawMessage", "include-raw-message", IncludeRawMessage)
+                    .with_doc(
+                        "Whether the push notification payload carries the raw Amazon Connect message; false by default.",
+                    )
                     .with_default("false"),
             ],
         ),
@@ -857,13 +1071,28 @@ pub(super) const ROWS: &[Shape] = &[
         "ContactDataRequest",
         Kind::Structure(
             &[
-                Member::of("SystemEndpoint", "system-endpoint", Endpoint),
-                Member::of("CustomerEndpoint", "customer-endpoint", Endpoint),
-                Member::of("RequestIdentifier", "request-identifier", RequestIdentifier),
-                Member::of("QueueId", "queue-id", QueueId),
-                Member::of("Attributes", "attributes", Attributes),
-                Member::of("Campaign", "campaign", Campaign),
-                Member::of("OutboundStrategy", "outbound-strategy", OutboundStrategy),
+                Member::of("SystemEndpoint", "system-endpoint", Endpoint)
+                    .with_doc(
+                        "The Amazon Connect instance endpoint from which the campaign's outbound contact is placed.",
+                    ),
+                Member::of("CustomerEndpoint", "customer-endpoint", Endpoint)
+                    .with_doc(
+                        "The customer endpoint that the contact will be placed to.",
+                    ),
+                Member::of("RequestIdentifier", "request-identifier", RequestIdentifier)
+                    .with_doc(
+                        "An ID that distinguishes this request from the others in the batch.",
+                    ),
+                Member::of("QueueId", "queue-id", QueueId)
+                    .with_doc(
+                        "The ID of the queue in the Amazon Connect instance where the created contacts are placed.",
+                    ),
+                Member::of("Attributes", "attributes", Attributes)
+                    .with_doc("Attributes to store on the contact."),
+                Member::of("Campaign", "campaign", Campaign)
+                    .with_doc("Details of the campaign the contact belongs to."),
+                Member::of("OutboundStrategy", "outbound-strategy", OutboundStrategy)
+                    .with_doc("Details of the outbound strategy to use."),
             ],
         ),
     ),
@@ -876,8 +1105,10 @@ pub(super) const ROWS: &[Shape] = &[
         "ContactDetails",
         Kind::Structure(
             &[
-                Member::of("Name", "name", ContactDetailName),
-                Member::of("Description", "description", ContactDetailDescription),
+                Member::of("Name", "name", ContactDetailName)
+                    .with_doc("The name of the contact details."),
+                Member::of("Description", "description", ContactDetailDescription)
+                    .with_doc("The description of the contact details."),
             ],
         ),
     ),
@@ -885,47 +1116,77 @@ pub(super) const ROWS: &[Shape] = &[
         "ContactEvaluation",
         Kind::Structure(
             &[
-                Member::of("FormId", "form-id", FormId),
-                Member::of("EvaluationArn", "evaluation-arn", EvaluationArn),
-                Member::of("Status", "status", Status),
-                Member::of("StartTimestamp", "start-timestamp", Timestamp),
-                Member::of("EndTimestamp", "end-timestamp", Timestamp),
-                Member::of("DeleteTimestamp", "delete-timestamp", Timestamp),
-                Member::of("ExportLocation", "export-location", ExportLocation),
+                Member::of("FormId", "form-id", FormId)
+                    .with_doc(
+                        "The ID of the evaluation form used for this contact evaluation.",
+                    ),
+                Member::of("EvaluationArn", "evaluation-arn", EvaluationArn)
+                    .with_doc("The ARN of the evaluation; always returned."),
+                Member::of("Status", "status", Status)
+                    .with_doc(
+                        "The evaluation's status: COMPLETE, IN_PROGRESS or DELETED.",
+                    ),
+                Member::of("StartTimestamp", "start-timestamp", Timestamp)
+                    .with_doc("When the evaluation was started, in UTC."),
+                Member::of("EndTimestamp", "end-timestamp", Timestamp)
+                    .with_doc("When the evaluation was submitted, in UTC."),
+                Member::of("DeleteTimestamp", "delete-timestamp", Timestamp)
+                    .with_doc("When the evaluation was deleted, in UTC."),
+                Member::of("ExportLocation", "export-location", ExportLocation)
+                    .with_doc("The path the evaluation was exported to."),
             ],
         ),
     ),
     Shape::map_of("ContactEvaluations", EvaluationId, ContactEvaluation),
     Shape::new(
         "ContactFilter",
-        Kind::Structure(&[Member::of("ContactStates", "contact-states", ContactStates)]),
+        Kind::Structure(
+            &[
+                Member::of("ContactStates", "contact-states", ContactStates)
+                    .with_doc("Only contacts in these states; up to 9 states."),
+            ],
+        ),
     ),
     Shape::new(
         "ContactFlow",
         Kind::Structure(
             &[
-                Member::of("Arn", "arn", ARN),
-                Member::of("Id", "id", ContactFlowId),
-                Member::of("Name", "name", ContactFlowName),
-                Member::of("Type", "type", ContactFlowType),
-                Member::of("State", "state", ContactFlowState),
-                Member::of("Status", "status", ContactFlowStatus),
-                Member::of("Description", "description", ContactFlowDescription),
-                Member::of("Content", "content", ContactFlowContent),
-                Member::of("Tags", "tags", TagMap),
+                Member::of("Arn", "arn", ARN).with_doc("The ARN of the flow."),
+                Member::of("Id", "id", ContactFlowId).with_doc("The ID of the flow."),
+                Member::of("Name", "name", ContactFlowName)
+                    .with_doc("The name of the flow."),
+                Member::of("Type", "type", ContactFlowType)
+                    .with_doc(
+                        "The kind of flow, such as CONTACT_FLOW, CUSTOMER_QUEUE or AGENT_WHISPER.",
+                    ),
+                Member::of("State", "state", ContactFlowState)
+                    .with_doc("Whether the flow is ACTIVE or ARCHIVED."),
+                Member::of("Status", "status", ContactFlowStatus)
+                    .with_doc("Whether the flow is PUBLISHED or only SAVED."),
+                Member::of("Description", "description", ContactFlowDescription)
+                    .with_doc("The description of the flow."),
+                Member::of("Content", "content", ContactFlowContent)
+                    .with_doc(
+                        "The flow's definition as a JSON string in the Amazon Connect Flow language, from 1 to 256,000 characters.",
+                    ),
+                Member::of("Tags", "tags", TagMap)
+                    .with_doc(
+                        "Tags for organizing, tracking or controlling access to the flow, as key and value pairs.",
+                    ),
+                Member::of("FlowContentSha256", "flow-content-sha256", FlowContentSha256)
+                    .with_doc("A SHA-256 checksum of the flow content."),
+                Member::of("Version", "version", ResourceVersion)
+                    .with_doc("The ID of the flow version."),
                 Member::of(
-                    "FlowContentSha256",
-                    "flow-content-sha256",
-                    FlowContentSha256,
-                ),
-                Member::of("Version", "version", ResourceVersion),
-                Member::of(
-                    "VersionDescription",
-                    "version-description",
-                    ContactFlowDescription,
-                ),
-                Member::of("LastModifiedTime", "last-modified-time", Timestamp),
-                Member::of("LastModifiedRegion", "last-modified-region", RegionName),
+                        "VersionDescription",
+                        "version-description",
+                        ContactFlowDescription,
+                    )
+                    .with_doc("The description of this flow version."),
+                Member::of("LastModifiedTime", "last-modified-time", Timestamp)
+                    .with_doc("When the flow was last changed."),
+                Member::of("LastModifiedRegion", "last-modified-region", RegionName)
+                    .with_doc("The Region where the flow was last changed."),
             ],
         ),
     ),
@@ -933,12 +1194,14 @@ pub(super) const ROWS: &[Shape] = &[
         "ContactFlowAttributeAndCondition",
         Kind::Structure(
             &[
-                Member::of("TagConditions", "tag-conditions", TagAndConditionList),
+                Member::of("TagConditions", "tag-conditions", TagAndConditionList)
+                    .with_doc("Tag conditions that flows must meet."),
                 Member::of(
-                    "ContactFlowTypeCondition",
-                    "contact-flow-type-condition",
-                    ContactFlowTypeCondition,
-                ),
+                        "ContactFlowTypeCondition",
+                        "contact-flow-type-condition",
+                        ContactFlowTypeCondition,
+                    )
+                    .with_doc("A condition on the type of flow."),
             ],
         ),
     ),
@@ -947,21 +1210,28 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "OrConditions",
-                    "or-conditions",
-                    ContactFlowAttributeOrConditionList,
-                ),
+                        "OrConditions",
+                        "or-conditions",
+                        ContactFlowAttributeOrConditionList,
+                    )
+                    .with_doc(
+                        "Conditions of which at least one must hold (combined with OR).",
+                    ),
                 Member::of(
-                    "AndCondition",
-                    "and-condition",
-                    ContactFlowAttributeAndCondition,
-                ),
+                        "AndCondition",
+                        "and-condition",
+                        ContactFlowAttributeAndCondition,
+                    )
+                    .with_doc("Conditions that must all hold (combined with AND)."),
                 Member::of("TagCondition", "tag-condition", TagCondition),
                 Member::of(
-                    "ContactFlowTypeCondition",
-                    "contact-flow-type-condition",
-                    ContactFlowTypeCondition,
-                ),
+                        "ContactFlowTypeCondition",
+                        "contact-flow-type-condition",
+                        ContactFlowTypeCondition,
+                    )
+                    .with_doc(
+                        "A condition on the type of flow, inside the attribute filter.",
+                    ),
             ],
         ),
     ),
@@ -976,31 +1246,49 @@ pub(super) const ROWS: &[Shape] = &[
         "ContactFlowModule",
         Kind::Structure(
             &[
-                Member::of("Arn", "arn", ARN),
-                Member::of("Id", "id", ContactFlowModuleId),
-                Member::of("Name", "name", ContactFlowModuleName),
-                Member::of("Content", "content", ContactFlowModuleContent),
-                Member::of("Description", "description", ContactFlowModuleDescription),
-                Member::of("State", "state", ContactFlowModuleState),
-                Member::of("Status", "status", ContactFlowModuleStatus),
-                Member::of("Tags", "tags", TagMap),
+                Member::of("Arn", "arn", ARN).with_doc("The ARN of the flow module."),
+                Member::of("Id", "id", ContactFlowModuleId)
+                    .with_doc("The ID of the flow module."),
+                Member::of("Name", "name", ContactFlowModuleName)
+                    .with_doc("The name of the flow module."),
+                Member::of("Content", "content", ContactFlowModuleContent)
+                    .with_doc(
+                        "The module's definition as a JSON string in the Amazon Connect Flow language.",
+                    ),
+                Member::of("Description", "description", ContactFlowModuleDescription)
+                    .with_doc("The description of the flow module."),
+                Member::of("State", "state", ContactFlowModuleState)
+                    .with_doc("Whether the flow module is ACTIVE or ARCHIVED."),
+                Member::of("Status", "status", ContactFlowModuleStatus)
+                    .with_doc("Whether the flow module is PUBLISHED or only SAVED."),
+                Member::of("Tags", "tags", TagMap)
+                    .with_doc(
+                        "Tags for organizing, tracking or controlling access to the flow module, as key and value pairs.",
+                    ),
                 Member::of(
-                    "FlowModuleContentSha256",
-                    "flow-module-content-sha256",
-                    FlowModuleContentSha256,
-                ),
-                Member::of("Version", "version", ResourceVersion),
+                        "FlowModuleContentSha256",
+                        "flow-module-content-sha256",
+                        FlowModuleContentSha256,
+                    )
+                    .with_doc(
+                        "A hash of the module content, used to check its integrity.",
+                    ),
+                Member::of("Version", "version", ResourceVersion)
+                    .with_doc("The version of the flow module."),
                 Member::of(
-                    "VersionDescription",
-                    "version-description",
-                    ContactFlowModuleDescription,
-                ),
-                Member::of("Settings", "settings", FlowModuleSettings),
+                        "VersionDescription",
+                        "version-description",
+                        ContactFlowModuleDescription,
+                    )
+                    .with_doc("The description of this version."),
+                Member::of("Settings", "settings", FlowModuleSettings)
+                    .with_doc("The settings of the flow module."),
                 Member::of(
-                    "ExternalInvocationConfiguration",
-                    "external-invocation-configuration",
-                    ExternalInvocationConfiguration,
-                ),
+                        "ExternalInvocationConfiguration",
+                        "external-invocation-configuration",
+                        ExternalInvocationConfiguration,
+                    )
+                    .with_doc("How the flow module may be invoked from outside."),
             ],
         ),
     ),
@@ -1011,14 +1299,22 @@ pub(super) const ROWS: &[Shape] = &[
         "ContactFlowModuleAliasInfo",
         Kind::Structure(
             &[
-                Member::of("ContactFlowModuleId", "contact-flow-module-id", ResourceId),
-                Member::of("ContactFlowModuleArn", "contact-flow-module-arn", ARN),
-                Member::of("AliasId", "alias-id", ContactFlowModuleAlias),
-                Member::of("Version", "version", ResourceVersion),
-                Member::of("Name", "name", ContactFlowModuleAlias),
-                Member::of("Description", "description", ContactFlowModuleDescription),
-                Member::of("LastModifiedRegion", "last-modified-region", RegionName),
-                Member::of("LastModifiedTime", "last-modified-time", Timestamp),
+                Member::of("ContactFlowModuleId", "contact-flow-module-id", ResourceId)
+                    .with_doc("The ID of the flow module."),
+                Member::of("ContactFlowModuleArn", "contact-flow-module-arn", ARN)
+                    .with_doc("The ARN of the flow module."),
+                Member::of("AliasId", "alias-id", ContactFlowModuleAlias)
+                    .with_doc("The ID of the alias."),
+                Member::of("Version", "version", ResourceVersion)
+                    .with_doc("The flow module version the alias points to."),
+                Member::of("Name", "name", ContactFlowModuleAlias)
+                    .with_doc("The name of the alias."),
+                Member::of("Description", "description", ContactFlowModuleDescription)
+                    .with_doc("The description of the alias."),
+                Member::of("LastModifiedRegion", "last-modified-region", RegionName)
+                    .with_doc("The Region where the alias was last changed."),
+                Member::of("LastModifiedTime", "last-modified-time", Timestamp)
+                    .with_doc("When the alias was last changed."),
             ],
         ),
     ),
@@ -1026,16 +1322,22 @@ pub(super) const ROWS: &[Shape] = &[
         "ContactFlowModuleAliasSummary",
         Kind::Structure(
             &[
-                Member::of("Arn", "arn", ARN),
-                Member::of("AliasId", "alias-id", ResourceId),
-                Member::of("Version", "version", ResourceVersion),
-                Member::of("AliasName", "alias-name", ContactFlowModuleName),
+                Member::of("Arn", "arn", ARN)
+                    .with_doc("The ARN of the flow module alias."),
+                Member::of("AliasId", "alias-id", ResourceId)
+                    .with_doc("The ID of the alias."),
+                Member::of("Version", "version", ResourceVersion)
+                    .with_doc("The flow module version the alias points to."),
+                Member::of("AliasName", "alias-name", ContactFlowModuleName)
+                    .with_doc("The name of the alias."),
                 Member::of(
-                    "AliasDescription",
-                    "alias-description",
-                    ContactFlowModuleDescription,
-                ),
-                Member::of("LastModifiedTime", "last-modified-time", Timestamp),
+                        "AliasDescription",
+                        "alias-description",
+                        ContactFlowModuleDescription,
+                    )
+                    .with_doc("The description of the alias."),
+                Member::of("LastModifiedTime", "last-modified-time", Timestamp)
+                    .with_doc("When the alias was last changed."),
             ],
         ),
     ),
@@ -1058,22 +1360,28 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "OrConditions",
-                    "or-conditions",
-                    ContactFlowModuleSearchConditionList,
-                ),
+                        "OrConditions",
+                        "or-conditions",
+                        ContactFlowModuleSearchConditionList,
+                    )
+                    .with_doc(
+                        "Criteria of which at least one must match (combined with OR).",
+                    ),
                 Member::of(
-                    "AndConditions",
-                    "and-conditions",
-                    ContactFlowModuleSearchConditionList,
-                ),
+                        "AndConditions",
+                        "and-conditions",
+                        ContactFlowModuleSearchConditionList,
+                    )
+                    .with_doc("Criteria that must all match (combined with AND)."),
                 Member::of("StringCondition", "string-condition", StringCondition),
-                Member::of("StateCondition", "state-condition", ContactFlowModuleState),
+                Member::of("StateCondition", "state-condition", ContactFlowModuleState)
+                    .with_doc("Only flow modules in this state: ACTIVE or ARCHIVED."),
                 Member::of(
-                    "StatusCondition",
-                    "status-condition",
-                    ContactFlowModuleStatus,
-                ),
+                        "StatusCondition",
+                        "status-condition",
+                        ContactFlowModuleStatus,
+                    )
+                    .with_doc("Only flow modules with this status: PUBLISHED or SAVED."),
             ],
         ),
     ),
@@ -1098,10 +1406,13 @@ pub(super) const ROWS: &[Shape] = &[
         "ContactFlowModuleSummary",
         Kind::Structure(
             &[
-                Member::of("Id", "id", ContactFlowModuleId),
-                Member::of("Arn", "arn", ARN),
-                Member::of("Name", "name", ContactFlowModuleName),
-                Member::of("State", "state", ContactFlowModuleState),
+                Member::of("Id", "id", ContactFlowModuleId)
+                    .with_doc("The ID of the flow module."),
+                Member::of("Arn", "arn", ARN).with_doc("The ARN of the flow module."),
+                Member::of("Name", "name", ContactFlowModuleName)
+                    .with_doc("The name of the flow module."),
+                Member::of("State", "state", ContactFlowModuleState)
+                    .with_doc("Whether the flow module is ACTIVE or ARCHIVED."),
             ],
         ),
     ),
@@ -1109,13 +1420,16 @@ pub(super) const ROWS: &[Shape] = &[
         "ContactFlowModuleVersionSummary",
         Kind::Structure(
             &[
-                Member::of("Arn", "arn", ARN),
+                Member::of("Arn", "arn", ARN)
+                    .with_doc("The ARN of the flow module version."),
                 Member::of(
-                    "VersionDescription",
-                    "version-description",
-                    ContactFlowModuleDescription,
-                ),
-                Member::of("Version", "version", ResourceVersion),
+                        "VersionDescription",
+                        "version-description",
+                        ContactFlowModuleDescription,
+                    )
+                    .with_doc("The description of the flow module version."),
+                Member::of("Version", "version", ResourceVersion)
+                    .with_doc("The version number of the flow module."),
             ],
         ),
     ),
@@ -1136,19 +1450,26 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "OrConditions",
-                    "or-conditions",
-                    ContactFlowSearchConditionList,
-                ),
+                        "OrConditions",
+                        "or-conditions",
+                        ContactFlowSearchConditionList,
+                    )
+                    .with_doc(
+                        "Criteria of which at least one must match (combined with OR).",
+                    ),
                 Member::of(
-                    "AndConditions",
-                    "and-conditions",
-                    ContactFlowSearchConditionList,
-                ),
+                        "AndConditions",
+                        "and-conditions",
+                        ContactFlowSearchConditionList,
+                    )
+                    .with_doc("Criteria that must all match (combined with AND)."),
                 Member::of("StringCondition", "string-condition", StringCondition),
-                Member::of("TypeCondition", "type-condition", ContactFlowType),
-                Member::of("StateCondition", "state-condition", ContactFlowState),
-                Member::of("StatusCondition", "status-condition", ContactFlowStatus),
+                Member::of("TypeCondition", "type-condition", ContactFlowType)
+                    .with_doc("Only flows of this type."),
+                Member::of("StateCondition", "state-condition", ContactFlowState)
+                    .with_doc("Only flows in this state: ACTIVE or ARCHIVED."),
+                Member::of("StatusCondition", "status-condition", ContactFlowStatus)
+                    .with_doc("Only flows with this status: PUBLISHED or SAVED."),
             ],
         ),
     ),
@@ -1158,10 +1479,13 @@ pub(super) const ROWS: &[Shape] = &[
             &[
                 Member::of("TagFilter", "tag-filter", ControlPlaneTagFilter),
                 Member::of(
-                    "FlowAttributeFilter",
-                    "flow-attribute-filter",
-                    ContactFlowAttributeFilter,
-                ),
+                        "FlowAttributeFilter",
+                        "flow-attribute-filter",
+                        ContactFlowAttributeFilter,
+                    )
+                    .with_doc(
+                        "A filter on flow attributes to apply when searching flows.",
+                    ),
             ],
         ),
     ),
@@ -1182,12 +1506,18 @@ pub(super) const ROWS: &[Shape] = &[
         "ContactFlowSummary",
         Kind::Structure(
             &[
-                Member::of("Id", "id", ContactFlowId),
-                Member::of("Arn", "arn", ARN),
-                Member::of("Name", "name", ContactFlowName),
-                Member::of("ContactFlowType", "contact-flow-type", ContactFlowType),
-                Member::of("ContactFlowState", "contact-flow-state", ContactFlowState),
-                Member::of("ContactFlowStatus", "contact-flow-status", ContactFlowStatus),
+                Member::of("Id", "id", ContactFlowId).with_doc("The ID of the flow."),
+                Member::of("Arn", "arn", ARN).with_doc("The ARN of the flow."),
+                Member::of("Name", "name", ContactFlowName)
+                    .with_doc("The name of the flow."),
+                Member::of("ContactFlowType", "contact-flow-type", ContactFlowType)
+                    .with_doc(
+                        "The kind of flow, such as CONTACT_FLOW, CUSTOMER_QUEUE or AGENT_TRANSFER.",
+                    ),
+                Member::of("ContactFlowState", "contact-flow-state", ContactFlowState)
+                    .with_doc("Whether the flow is ACTIVE or ARCHIVED."),
+                Member::of("ContactFlowStatus", "contact-flow-status", ContactFlowStatus)
+                    .with_doc("Whether the flow is PUBLISHED or only SAVED."),
             ],
         ),
     ),
@@ -1212,7 +1542,12 @@ pub(super) const ROWS: &[Shape] = &[
     Shape::new(
         "ContactFlowTypeCondition",
         Kind::Structure(
-            &[Member::of("ContactFlowType", "contact-flow-type", ContactFlowType)],
+            &[
+                Member::of("ContactFlowType", "contact-flow-type", ContactFlowType)
+                    .with_doc(
+                        "The flow type that flows must have to match this condition.",
+                    ),
+            ],
         ),
     ),
     Shape::list_of("ContactFlowTypes", ContactFlowType)
@@ -1221,13 +1556,15 @@ pub(super) const ROWS: &[Shape] = &[
         "ContactFlowVersionSummary",
         Kind::Structure(
             &[
-                Member::of("Arn", "arn", ARN),
+                Member::of("Arn", "arn", ARN).with_doc("The ARN of the flow version."),
                 Member::of(
-                    "VersionDescription",
-                    "version-description",
-                    ContactFlowDescription,
-                ),
-                Member::of("Version", "version", ResourceVersion),
+                        "VersionDescription",
+                        "version-description",
+                        ContactFlowDescription,
+                    )
+                    .with_doc("The description of the flow version."),
+                Member::of("Version", "version", ResourceVersion)
+                    .with_doc("The ID of the flow version."),
             ],
         ),
     ),
@@ -1279,7 +1616,15 @@ pub(super) const ROWS: &[Shape] = &[
     ),
     Shape::new(
         "ContactMetricInfo",
-        Kind::Structure(&[Member::of("Name", "name", ContactMetricName).with_required()]),
+        Kind::Structure(
+            &[
+                Member::of("Name", "name", ContactMetricName)
+                    .with_doc(
+                        "The metric to get: POSITION_IN_QUEUE for the contact's current place in the queue, or ESTIMATED_WAIT_TIME for the predicted wait in seconds.",
+                    )
+                    .with_required(),
+            ],
+        ),
     ),
     Shape::new(
         "ContactMetricName",
@@ -1294,20 +1639,40 @@ pub(super) const ROWS: &[Shape] = &[
         "ContactMetricResult",
         Kind::Structure(
             &[
-                Member::of("Name", "name", ContactMetricName).with_required(),
-                Member::of("Value", "value", ContactMetricValue).with_required(),
+                Member::of("Name", "name", ContactMetricName)
+                    .with_doc(
+                        "The metric that was returned, matching the name in the request (POSITION_IN_QUEUE or ESTIMATED_WAIT_TIME).",
+                    )
+                    .with_required(),
+                Member::of("Value", "value", ContactMetricValue)
+                    .with_doc(
+                        "The computed result for the requested metric, reflecting where the contact stands in the queue now.",
+                    )
+                    .with_required(),
             ],
         ),
     ),
     Shape::list_of("ContactMetricResults", ContactMetricResult),
     Shape::new(
         "ContactMetricValue",
-        Kind::Union(&[Member::of("Number", "number", Double)]),
+        Kind::Union(
+            &[
+                Member::of("Number", "number", Double)
+                    .with_doc(
+                        "The metric's numeric value: for POSITION_IN_QUEUE the contact's place in line (3.00 means third); for ESTIMATED_WAIT_TIME the predicted wait in seconds.",
+                    ),
+            ],
+        ),
     ),
     Shape::list_of("ContactMetrics", ContactMetricInfo).with_length(Some(1.0), None),
     Shape::new(
             "ContactNotFoundException",
-            Kind::Structure(&[Member::of("Message", "message", Message)]),
+            Kind::Structure(
+                &[
+                    Member::of("Message", "message", Message)
+                        .with_doc("The error message."),
+                ],
+            ),
         )
         .with_error(Fault::Client, 410),
     Shape::new(
@@ -1336,34 +1701,64 @@ pub(super) const ROWS: &[Shape] = &[
         "ContactSearchSummary",
         Kind::Structure(
             &[
-                Member::of("Arn", "arn", ARN),
-                Member::of("Id", "id", ContactId),
-                Member::of("InitialContactId", "initial-contact-id", ContactId),
-                Member::of("PreviousContactId", "previous-contact-id", ContactId),
+                Member::of("Arn", "arn", ARN).with_doc("The ARN of the contact."),
+                Member::of("Id", "id", ContactId).with_doc("The ID of the contact."),
+                Member::of("InitialContactId", "initial-contact-id", ContactId)
+                    .with_doc(
+                        "The ID of the first contact in the chain, when this contact is related to others.",
+                    ),
+                Member::of("PreviousContactId", "previous-contact-id", ContactId)
+                    .with_doc(
+                        "The ID of the preceding contact, when this is not the first one.",
+                    ),
                 Member::of(
-                    "InitiationMethod",
-                    "initiation-method",
-                    ContactInitiationMethod,
-                ),
-                Member::of("Channel", "channel", Channel),
-                Member::of("QueueInfo", "queue-info", ContactSearchSummaryQueueInfo),
-                Member::of("AgentInfo", "agent-info", ContactSearchSummaryAgentInfo),
-                Member::of("InitiationTimestamp", "initiation-timestamp", Timestamp),
-                Member::of("DisconnectTimestamp", "disconnect-timestamp", Timestamp),
-                Member::of("ScheduledTimestamp", "scheduled-timestamp", Timestamp),
+                        "InitiationMethod",
+                        "initiation-method",
+                        ContactInitiationMethod,
+                    )
+                    .with_doc(
+                        "How the contact was started, such as INBOUND, OUTBOUND, TRANSFER, CALLBACK or API.",
+                    ),
+                Member::of("Channel", "channel", Channel)
+                    .with_doc(
+                        "The channel the contact came in on: VOICE, CHAT, TASK or EMAIL.",
+                    ),
+                Member::of("QueueInfo", "queue-info", ContactSearchSummaryQueueInfo)
+                    .with_doc("Details of the queue, if the contact was queued."),
+                Member::of("AgentInfo", "agent-info", ContactSearchSummaryAgentInfo)
+                    .with_doc("Details of the agent who accepted the contact."),
+                Member::of("InitiationTimestamp", "initiation-timestamp", Timestamp)
+                    .with_doc(
+                        "When the contact was started, in UTC. Its meaning depends on InitiationMethod: arrival for INBOUND, start of dialing for OUTBOUND and EXTERNAL_OUTBOUND, creation for CALLBACK, start of the transfer for TRANSFER and QUEUE_TRANSFER, arrival of the request for API, and start of listening for MONITOR.",
+                    ),
+                Member::of("DisconnectTimestamp", "disconnect-timestamp", Timestamp)
+                    .with_doc(
+                        "When the customer's endpoint was disconnected from Amazon Connect.",
+                    ),
+                Member::of("ScheduledTimestamp", "scheduled-timestamp", Timestamp)
+                    .with_doc(
+                        "When the inbound flow is scheduled to start, in Unix epoch time.",
+                    ),
                 Member::of(
-                    "SegmentAttributes",
-                    "segment-attributes",
-                    ContactSearchSummarySegmentAttributes,
-                ),
-                Member::of("Name", "name", Name),
+                        "SegmentAttributes",
+                        "segment-attributes",
+                        ContactSearchSummarySegmentAttributes,
+                    )
+                    .with_doc("The contact's segment attributes."),
+                Member::of("Name", "name", Name).with_doc("The name of the contact."),
                 Member::of("RoutingCriteria", "routing-criteria", RoutingCriteria),
-                Member::of("Tags", "tags", ContactTagMap),
+                Member::of("Tags", "tags", ContactTagMap)
+                    .with_doc(
+                        "The contact's tags, both user-defined and generated by Amazon Web Services.",
+                    ),
                 Member::of(
-                    "GlobalResiliencyMetadata",
-                    "global-resiliency-metadata",
-                    GlobalResiliencyMetadata,
-                ),
+                        "GlobalResiliencyMetadata",
+                        "global-resiliency-metadata",
+                        GlobalResiliencyMetadata,
+                    )
+                    .with_doc(
+                        "Extra routing details for contacts created in instances that use global resiliency (ACGR).",
+                    ),
             ],
         ),
     ),
@@ -1371,12 +1766,14 @@ pub(super) const ROWS: &[Shape] = &[
         "ContactSearchSummaryAgentInfo",
         Kind::Structure(
             &[
-                Member::of("Id", "id", AgentResourceId),
+                Member::of("Id", "id", AgentResourceId)
+                    .with_doc("The ID of the agent who accepted the contact."),
                 Member::of(
-                    "ConnectedToAgentTimestamp",
-                    "connected-to-agent-timestamp",
-                    Timestamp,
-                ),
+                        "ConnectedToAgentTimestamp",
+                        "connected-to-agent-timestamp",
+                        Timestamp,
+                    )
+                    .with_doc("When the agent was connected to the contact."),
             ],
         ),
     ),
@@ -1384,8 +1781,9 @@ pub(super) const ROWS: &[Shape] = &[
         "ContactSearchSummaryQueueInfo",
         Kind::Structure(
             &[
-                Member::of("Id", "id", QueueId),
-                Member::of("EnqueueTimestamp", "enqueue-timestamp", Timestamp),
+                Member::of("Id", "id", QueueId).with_doc("The ID of the queue."),
+                Member::of("EnqueueTimestamp", "enqueue-timestamp", Timestamp)
+                    .with_doc("When the contact was placed in the queue."),
             ],
         ),
     ),
@@ -1393,8 +1791,12 @@ pub(super) const ROWS: &[Shape] = &[
         "ContactSearchSummarySegmentAttributeValue",
         Kind::Structure(
             &[
-                Member::of("ValueString", "value-string", SegmentAttributeValueString),
-                Member::of("ValueMap", "value-map", SegmentAttributeValueMap),
+                Member::of("ValueString", "value-string", SegmentAttributeValueString)
+                    .with_doc("The segment attribute's value as a string."),
+                Member::of("ValueMap", "value-map", SegmentAttributeValueMap)
+                    .with_doc(
+                        "The segment attribute's value as a map of keys and values.",
+                    ),
             ],
         ),
     ),
@@ -1432,35 +1834,60 @@ pub(super) const ROWS: &[Shape] = &[
     Shape::new("Content", Kind::String).with_length(Some(1.0), Some(1024.0)),
     Shape::new("ContentType", Kind::String).with_length(Some(1.0), Some(255.0)),
     Shape::new(
-        "ControlPlaneAttributeFilter",
-        Kind::Structure(
-            &[
-                Member::of(
-                    "OrConditions",
-                    "or-conditions",
-                    CommonAttributeOrConditionList,
-                ),
-                Member::of("AndCondition", "and-condition", CommonAttributeAndCondition),
-                Member::of("TagCondition", "tag-condition", TagCondition),
-            ],
+            "ControlPlaneAttributeFilter",
+            Kind::Structure(
+                &[
+                    Member::of(
+                            "OrConditions",
+                            "or-conditions",
+                            CommonAttributeOrConditionList,
+                        )
+                        .with_doc(
+                            "Conditions of which at least one must hold (combined with OR).",
+                        ),
+                    Member::of(
+                            "AndCondition",
+                            "and-condition",
+                            CommonAttributeAndCondition,
+                        )
+                        .with_doc("Conditions that must all hold (combined with AND)."),
+                    Member::of("TagCondition", "tag-condition", TagCondition),
+                ],
+            ),
+        )
+        .with_doc(
+            "Tag conditions for a search filter, given as a list of lists: the outer list is combined with OR, each inner list with AND.",
         ),
-    ),
     Shape::new(
-        "ControlPlaneTagFilter",
-        Kind::Structure(
-            &[
-                Member::of("OrConditions", "or-conditions", TagOrConditionList),
-                Member::of("AndConditions", "and-conditions", TagAndConditionList),
-                Member::of("TagCondition", "tag-condition", TagCondition),
-            ],
+            "ControlPlaneTagFilter",
+            Kind::Structure(
+                &[
+                    Member::of("OrConditions", "or-conditions", TagOrConditionList)
+                        .with_doc(
+                            "Groups of tag conditions combined with OR; the conditions inside each group are combined with AND.",
+                        ),
+                    Member::of("AndConditions", "and-conditions", TagAndConditionList)
+                        .with_doc(
+                            "Tag conditions that must all hold (combined with AND).",
+                        ),
+                    Member::of("TagCondition", "tag-condition", TagCondition)
+                        .with_doc("A single tag condition."),
+                ],
+            ),
+        )
+        .with_doc(
+            "Tag conditions for a search filter, given as a list of lists: the outer list is combined with OR, each inner list with AND.",
         ),
-    ),
     Shape::new(
         "ControlPlaneUserAttributeFilter",
         Kind::Structure(
             &[
-                Member::of("OrConditions", "or-conditions", AttributeOrConditionList),
-                Member::of("AndCondition", "and-condition", AttributeAndCondition),
+                Member::of("OrConditions", "or-conditions", AttributeOrConditionList)
+                    .with_doc(
+                        "Conditions of which at least one must hold (combined with OR).",
+                    ),
+                Member::of("AndCondition", "and-condition", AttributeAndCondition)
+                    .with_doc("Conditions that must all hold (combined with AND)."),
                 Member::of("TagCondition", "tag-condition", TagCondition),
                 Member::of(
                     "HierarchyGroupCondition",
@@ -1502,8 +1929,10 @@ pub(super) const ROWS: &[Shape] = &[
         "CreateAgentStatusResponse",
         Kind::Structure(
             &[
-                Member::of("AgentStatusARN", "agent-status-arn", ARN),
-                Member::of("AgentStatusId", "agent-status-id", AgentStatusId),
+                Member::of("AgentStatusARN", "agent-status-arn", ARN)
+                    .with_doc("The ARN of the new agent status."),
+                Member::of("AgentStatusId", "agent-status-id", AgentStatusId)
+                    .with_doc("The ID of the new agent status."),
             ],
         ),
     ),
@@ -1511,8 +1940,12 @@ pub(super) const ROWS: &[Shape] = &[
         "CreateCaseActionDefinition",
         Kind::Structure(
             &[
-                Member::of("Fields", "fields", FieldValues).with_required(),
-                Member::of("TemplateId", "template-id", TemplateId).with_required(),
+                Member::of("Fields", "fields", FieldValues)
+                    .with_doc("The case fields to set, each as a field ID and a value.")
+                    .with_required(),
+                Member::of("TemplateId", "template-id", TemplateId)
+                    .with_doc("The ID of the case template to use.")
+                    .with_required(),
             ],
         ),
     ),
@@ -1553,8 +1986,9 @@ pub(super) const ROWS: &[Shape] = &[
         "CreateContactFlowModuleAliasResponse",
         Kind::Structure(
             &[
-                Member::of("ContactFlowModuleArn", "contact-flow-module-arn", ARN),
-                Member::of("Id", "id", ResourceId),
+                Member::of("ContactFlowModuleArn", "contact-flow-module-arn", ARN)
+                    .with_doc("The ARN of the flow module."),
+                Member::of("Id", "id", ResourceId).with_doc("The ID of the new alias."),
             ],
         ),
     ),
@@ -1605,7 +2039,11 @@ pub(super) const ROWS: &[Shape] = &[
     Shape::new(
         "CreateContactFlowModuleResponse",
         Kind::Structure(
-            &[Member::of("Id", "id", ContactFlowModuleId), Member::of("Arn", "arn", ARN)],
+            &[
+                Member::of("Id", "id", ContactFlowModuleId)
+                    .with_doc("The ID of the new flow module."),
+                Member::of("Arn", "arn", ARN).with_doc("The ARN of the new flow module."),
+            ],
         ),
     ),
     Shape::new(
@@ -1641,8 +2079,10 @@ pub(super) const ROWS: &[Shape] = &[
         "CreateContactFlowModuleVersionResponse",
         Kind::Structure(
             &[
-                Member::of("ContactFlowModuleArn", "contact-flow-module-arn", ARN),
-                Member::of("Version", "version", ResourceVersion),
+                Member::of("ContactFlowModuleArn", "contact-flow-module-arn", ARN)
+                    .with_doc("The ARN of the flow module."),
+                Member::of("Version", "version", ResourceVersion)
+                    .with_doc("The number of the new flow module version."),
             ],
         ),
     ),
@@ -1684,9 +2124,12 @@ pub(super) const ROWS: &[Shape] = &[
         "CreateContactFlowResponse",
         Kind::Structure(
             &[
-                Member::of("ContactFlowId", "contact-flow-id", ContactFlowId),
-                Member::of("ContactFlowArn", "contact-flow-arn", ARN),
-                Member::of("FlowContentSha256", "flow-content-sha256", FlowContentSha256),
+                Member::of("ContactFlowId", "contact-flow-id", ContactFlowId)
+                    .with_doc("The ID of the new flow."),
+                Member::of("ContactFlowArn", "contact-flow-arn", ARN)
+                    .with_doc("The ARN of the new flow."),
+                Member::of("FlowContentSha256", "flow-content-sha256", FlowContentSha256)
+                    .with_doc("A checksum of the most recently published flow content."),
             ],
         ),
     ),
@@ -1729,8 +2172,10 @@ pub(super) const ROWS: &[Shape] = &[
         "CreateContactFlowVersionResponse",
         Kind::Structure(
             &[
-                Member::of("ContactFlowArn", "contact-flow-arn", ARN),
-                Member::of("Version", "version", ResourceVersion),
+                Member::of("ContactFlowArn", "contact-flow-arn", ARN)
+                    .with_doc("The ARN of the flow."),
+                Member::of("Version", "version", ResourceVersion)
+                    .with_doc("The ID of the new flow version."),
             ],
         ),
     ),
@@ -1803,8 +2248,12 @@ pub(super) const ROWS: &[Shape] = &[
         "CreateContactResponse",
         Kind::Structure(
             &[
-                Member::of("ContactId", "contact-id", ContactId),
-                Member::of("ContactArn", "contact-arn", ARN),
+                Member::of("ContactId", "contact-id", ContactId)
+                    .with_doc(
+                        "The ID of the new contact in this Amazon Connect instance.",
+                    ),
+                Member::of("ContactArn", "contact-arn", ARN)
+                    .with_doc("The ARN of the new contact."),
             ],
         ),
     ),
@@ -1848,9 +2297,17 @@ pub(super) const ROWS: &[Shape] = &[
         "CreateDataTableAttributeResponse",
         Kind::Structure(
             &[
-                Member::of("Name", "name", DataTableName).with_required(),
-                Member::of("AttributeId", "attribute-id", DataTableId),
+                Member::of("Name", "name", DataTableName)
+                    .with_doc(
+                        "The name of the new attribute, which also identifies it; it may differ from the name you sent because surrounding whitespace is trimmed.",
+                    )
+                    .with_required(),
+                Member::of("AttributeId", "attribute-id", DataTableId)
+                    .with_doc("The ID given to the new attribute."),
                 Member::of("LockVersion", "lock-version", DataTableLockVersion)
+                    .with_doc(
+                        "Lock versions of the table and the new attribute, for optimistic locking and version tracking.",
+                    )
                     .with_required(),
             ],
         ),
@@ -1894,9 +2351,18 @@ pub(super) const ROWS: &[Shape] = &[
         "CreateDataTableResponse",
         Kind::Structure(
             &[
-                Member::of("Id", "id", DataTableId).with_required(),
-                Member::of("Arn", "arn", ARN).with_required(),
+                Member::of("Id", "id", DataTableId)
+                    .with_doc("The ID of the new data table, without the version alias.")
+                    .with_required(),
+                Member::of("Arn", "arn", ARN)
+                    .with_doc(
+                        "The ARN of the new data table, without the version alias.",
+                    )
+                    .with_required(),
                 Member::of("LockVersion", "lock-version", DataTableLockVersion)
+                    .with_doc(
+                        "Lock version of the new table, for optimistic locking and version tracking.",
+                    )
                     .with_required(),
             ],
         ),
@@ -1937,8 +2403,10 @@ pub(super) const ROWS: &[Shape] = &[
         "CreateEmailAddressResponse",
         Kind::Structure(
             &[
-                Member::of("EmailAddressId", "email-address-id", EmailAddressId),
-                Member::of("EmailAddressArn", "email-address-arn", EmailAddressArn),
+                Member::of("EmailAddressId", "email-address-id", EmailAddressId)
+                    .with_doc("The ID of the new email address."),
+                Member::of("EmailAddressArn", "email-address-arn", EmailAddressArn)
+                    .with_doc("The ARN of the new email address."),
             ],
         ),
     ),
@@ -2018,8 +2486,10 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of("EvaluationFormId", "evaluation-form-id", ResourceId)
+                    .with_doc("The ID of the new evaluation form.")
                     .with_required(),
                 Member::of("EvaluationFormArn", "evaluation-form-arn", ARN)
+                    .with_doc("The ARN of the new evaluation form.")
                     .with_required(),
             ],
         ),
@@ -2084,10 +2554,11 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "HoursOfOperationOverrideId",
-                    "hours-of-operation-override-id",
-                    HoursOfOperationOverrideId,
-                ),
+                        "HoursOfOperationOverrideId",
+                        "hours-of-operation-override-id",
+                        HoursOfOperationOverrideId,
+                    )
+                    .with_doc("The ID of the new hours of operation override."),
             ],
         ),
     ),
@@ -2136,11 +2607,13 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "HoursOfOperationId",
-                    "hours-of-operation-id",
-                    HoursOfOperationId,
-                ),
-                Member::of("HoursOfOperationArn", "hours-of-operation-arn", ARN),
+                        "HoursOfOperationId",
+                        "hours-of-operation-id",
+                        HoursOfOperationId,
+                    )
+                    .with_doc("The ID of the new hours of operation."),
+                Member::of("HoursOfOperationArn", "hours-of-operation-arn", ARN)
+                    .with_doc("The ARN of the new hours of operation."),
             ],
         ),
     ),
@@ -2194,7 +2667,11 @@ pub(super) const ROWS: &[Shape] = &[
     Shape::new(
         "CreateInstanceResponse",
         Kind::Structure(
-            &[Member::of("Id", "id", InstanceId), Member::of("Arn", "arn", ARN)],
+            &[
+                Member::of("Id", "id", InstanceId)
+                    .with_doc("The ID of the new instance."),
+                Member::of("Arn", "arn", ARN).with_doc("The ARN of the new instance."),
+            ],
         ),
     ),
     Shape::new(
@@ -2243,15 +2720,17 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "IntegrationAssociationId",
-                    "integration-association-id",
-                    IntegrationAssociationId,
-                ),
+                        "IntegrationAssociationId",
+                        "integration-association-id",
+                        IntegrationAssociationId,
+                    )
+                    .with_doc("The ID of the new integration association."),
                 Member::of(
-                    "IntegrationAssociationArn",
-                    "integration-association-arn",
-                    ARN,
-                ),
+                        "IntegrationAssociationArn",
+                        "integration-association-arn",
+                        ARN,
+                    )
+                    .with_doc("The ARN of the new integration association."),
             ],
         ),
     ),
@@ -2305,8 +2784,11 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of("NotificationId", "notification-id", NotificationId)
+                    .with_doc("The ID given to the new notification.")
                     .with_required(),
-                Member::of("NotificationArn", "notification-arn", ARN).with_required(),
+                Member::of("NotificationArn", "notification-arn", ARN)
+                    .with_doc("The ARN of the new notification.")
+                    .with_required(),
             ],
         ),
     ),
@@ -2344,11 +2826,17 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "ParticipantCredentials",
-                    "participant-credentials",
-                    ParticipantTokenCredentials,
-                ),
-                Member::of("ParticipantId", "participant-id", ParticipantId),
+                        "ParticipantCredentials",
+                        "participant-credentials",
+                        ParticipantTokenCredentials,
+                    )
+                    .with_doc(
+                        "The token the chat participant uses to call CreateParticipantConnection; it stays valid for as long as the participant exists.",
+                    ),
+                Member::of("ParticipantId", "participant-id", ParticipantId)
+                    .with_doc(
+                        "The ID of the chat participant, which stays the same for the whole chat.",
+                    ),
             ],
         ),
     ),
@@ -2388,10 +2876,13 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "ContinuedFromContactId",
-                    "continued-from-contact-id",
-                    ContactId,
-                ),
+                        "ContinuedFromContactId",
+                        "continued-from-contact-id",
+                        ContactId,
+                    )
+                    .with_doc(
+                        "The ID of the contact the persistent chat session continues from; set only for persistent chat.",
+                    ),
             ],
         ),
     ),
@@ -2456,8 +2947,10 @@ pub(super) const ROWS: &[Shape] = &[
         "CreatePromptResponse",
         Kind::Structure(
             &[
-                Member::of("PromptARN", "prompt-arn", ARN),
-                Member::of("PromptId", "prompt-id", PromptId),
+                Member::of("PromptARN", "prompt-arn", ARN)
+                    .with_doc("The ARN of the new prompt."),
+                Member::of("PromptId", "prompt-id", PromptId)
+                    .with_doc("The ID of the new prompt."),
             ],
         ),
     ),
@@ -2508,6 +3001,7 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of("RegistrationId", "registration-id", RegistrationId)
+                    .with_doc("The ID of the new registration.")
                     .with_required(),
             ],
         ),
@@ -2578,8 +3072,10 @@ pub(super) const ROWS: &[Shape] = &[
         "CreateQueueResponse",
         Kind::Structure(
             &[
-                Member::of("QueueArn", "queue-arn", ARN),
-                Member::of("QueueId", "queue-id", QueueId),
+                Member::of("QueueArn", "queue-arn", ARN)
+                    .with_doc("The ARN of the new queue."),
+                Member::of("QueueId", "queue-id", QueueId)
+                    .with_doc("The ID of the new queue."),
             ],
         ),
     ),
@@ -2618,8 +3114,10 @@ pub(super) const ROWS: &[Shape] = &[
         "CreateQuickConnectResponse",
         Kind::Structure(
             &[
-                Member::of("QuickConnectARN", "quick-connect-arn", ARN),
-                Member::of("QuickConnectId", "quick-connect-id", QuickConnectId),
+                Member::of("QuickConnectARN", "quick-connect-arn", ARN)
+                    .with_doc("The ARN of the new quick connect."),
+                Member::of("QuickConnectId", "quick-connect-id", QuickConnectId)
+                    .with_doc("The ID of the new quick connect."),
             ],
         ),
     ),
@@ -2694,8 +3192,10 @@ pub(super) const ROWS: &[Shape] = &[
         "CreateRoutingProfileResponse",
         Kind::Structure(
             &[
-                Member::of("RoutingProfileArn", "routing-profile-arn", ARN),
-                Member::of("RoutingProfileId", "routing-profile-id", RoutingProfileId),
+                Member::of("RoutingProfileArn", "routing-profile-arn", ARN)
+                    .with_doc("The ARN of the new routing profile."),
+                Member::of("RoutingProfileId", "routing-profile-id", RoutingProfileId)
+                    .with_doc("The ID of the new routing profile."),
             ],
         ),
     ),
@@ -2748,8 +3248,12 @@ pub(super) const ROWS: &[Shape] = &[
         "CreateRuleResponse",
         Kind::Structure(
             &[
-                Member::of("RuleArn", "rule-arn", ARN).with_required(),
-                Member::of("RuleId", "rule-id", RuleId).with_required(),
+                Member::of("RuleArn", "rule-arn", ARN)
+                    .with_doc("The ARN of the new rule.")
+                    .with_required(),
+                Member::of("RuleId", "rule-id", RuleId)
+                    .with_doc("The ID of the new rule.")
+                    .with_required(),
             ],
         ),
     ),
@@ -2842,12 +3346,10 @@ pub(super) const ROWS: &[Shape] = &[
         "CreateSecurityProfileResponse",
         Kind::Structure(
             &[
-                Member::of(
-                    "SecurityProfileId",
-                    "security-profile-id",
-                    SecurityProfileId,
-                ),
-                Member::of("SecurityProfileArn", "security-profile-arn", ARN),
+                Member::of("SecurityProfileId", "security-profile-id", SecurityProfileId)
+                    .with_doc("The ID of the new security profile."),
+                Member::of("SecurityProfileArn", "security-profile-arn", ARN)
+                    .with_doc("The ARN of the new security profile."),
             ],
         ),
     ),
@@ -2901,8 +3403,12 @@ pub(super) const ROWS: &[Shape] = &[
         "CreateTaskTemplateResponse",
         Kind::Structure(
             &[
-                Member::of("Id", "id", TaskTemplateId).with_required(),
-                Member::of("Arn", "arn", TaskTemplateArn).with_required(),
+                Member::of("Id", "id", TaskTemplateId)
+                    .with_doc("The ID of the new task template.")
+                    .with_required(),
+                Member::of("Arn", "arn", TaskTemplateArn)
+                    .with_doc("The ARN of the new task template.")
+                    .with_required(),
             ],
         ),
     ),
@@ -2966,8 +3472,10 @@ pub(super) const ROWS: &[Shape] = &[
         "CreateTestCaseResponse",
         Kind::Structure(
             &[
-                Member::of("TestCaseId", "test-case-id", TestCaseId),
-                Member::of("TestCaseArn", "test-case-arn", ARN),
+                Member::of("TestCaseId", "test-case-id", TestCaseId)
+                    .with_doc("The ID of the new test case."),
+                Member::of("TestCaseArn", "test-case-arn", ARN)
+                    .with_doc("The ARN of the new test case."),
             ],
         ),
     ),
@@ -3001,8 +3509,12 @@ pub(super) const ROWS: &[Shape] = &[
         "CreateTrafficDistributionGroupResponse",
         Kind::Structure(
             &[
-                Member::of("Id", "id", TrafficDistributionGroupId),
-                Member::of("Arn", "arn", TrafficDistributionGroupArn),
+                Member::of("Id", "id", TrafficDistributionGroupId)
+                    .with_doc(
+                        "The ID of the new traffic distribution group; this may be its ID or its ARN.",
+                    ),
+                Member::of("Arn", "arn", TrafficDistributionGroupArn)
+                    .with_doc("The ARN of the new traffic distribution group."),
             ],
         ),
     ),
@@ -3040,8 +3552,10 @@ pub(super) const ROWS: &[Shape] = &[
         "CreateUseCaseResponse",
         Kind::Structure(
             &[
-                Member::of("UseCaseId", "use-case-id", UseCaseId),
-                Member::of("UseCaseArn", "use-case-arn", ARN),
+                Member::of("UseCaseId", "use-case-id", UseCaseId)
+                    .with_doc("The ID of the new use case."),
+                Member::of("UseCaseArn", "use-case-arn", ARN)
+                    .with_doc("The ARN of the new use case."),
             ],
         ),
     ),
@@ -3073,8 +3587,10 @@ pub(super) const ROWS: &[Shape] = &[
         "CreateUserHierarchyGroupResponse",
         Kind::Structure(
             &[
-                Member::of("HierarchyGroupId", "hierarchy-group-id", HierarchyGroupId),
-                Member::of("HierarchyGroupArn", "hierarchy-group-arn", ARN),
+                Member::of("HierarchyGroupId", "hierarchy-group-id", HierarchyGroupId)
+                    .with_doc("The ID of the new hierarchy group."),
+                Member::of("HierarchyGroupArn", "hierarchy-group-arn", ARN)
+                    .with_doc("The ARN of the new hierarchy group."),
             ],
         ),
     ),
@@ -3168,8 +3684,10 @@ pub(super) const ROWS: &[Shape] = &[
         "CreateUserResponse",
         Kind::Structure(
             &[
-                Member::of("UserId", "user-id", UserId),
-                Member::of("UserArn", "user-arn", ARN),
+                Member::of("UserId", "user-id", UserId)
+                    .with_doc("The ID of the new user account."),
+                Member::of("UserArn", "user-arn", ARN)
+                    .with_doc("The ARN of the new user account."),
             ],
         ),
     ),
@@ -3205,7 +3723,14 @@ pub(super) const ROWS: &[Shape] = &[
     ),
     Shape::new(
         "CreateViewResponse",
-        Kind::Structure(&[Member::of("View", "view", View)]),
+        Kind::Structure(
+            &[
+                Member::of("View", "view", View)
+                    .with_doc(
+                        "The new view, with the metadata and content needed to render it.",
+                    ),
+            ],
+        ),
     ),
     Shape::new(
         "CreateViewVersionRequest",
@@ -3232,7 +3757,12 @@ pub(super) const ROWS: &[Shape] = &[
     ),
     Shape::new(
         "CreateViewVersionResponse",
-        Kind::Structure(&[Member::of("View", "view", View)]),
+        Kind::Structure(
+            &[
+                Member::of("View", "view", View)
+                    .with_doc("The view version that was created, with all of its data."),
+            ],
+        ),
     ),
     Shape::new(
         "CreateVocabularyRequest",
@@ -3271,10 +3801,17 @@ pub(super) const ROWS: &[Shape] = &[
         "CreateVocabularyResponse",
         Kind::Structure(
             &[
-                Member::of("VocabularyArn", "vocabulary-arn", ARN).with_required(),
-                Member::of("VocabularyId", "vocabulary-id", VocabularyId)
+                Member::of("VocabularyArn", "vocabulary-arn", ARN)
+                    .with_doc("The ARN of the new custom vocabulary.")
                     .with_required(),
-                Member::of("State", "state", VocabularyState).with_required(),
+                Member::of("VocabularyId", "vocabulary-id", VocabularyId)
+                    .with_doc("The ID of the new custom vocabulary.")
+                    .with_required(),
+                Member::of("State", "state", VocabularyState)
+                    .with_doc(
+                        "The custom vocabulary's current state, such as CREATION_IN_PROGRESS, ACTIVE or CREATION_FAILED.",
+                    )
+                    .with_required(),
             ],
         ),
     ),
@@ -3342,8 +3879,12 @@ pub(super) const ROWS: &[Shape] = &[
         "CreateWorkspaceResponse",
         Kind::Structure(
             &[
-                Member::of("WorkspaceId", "workspace-id", WorkspaceId).with_required(),
-                Member::of("WorkspaceArn", "workspace-arn", ARN).with_required(),
+                Member::of("WorkspaceId", "workspace-id", WorkspaceId)
+                    .with_doc("The ID of the new workspace.")
+                    .with_required(),
+                Member::of("WorkspaceArn", "workspace-arn", ARN)
+                    .with_doc("The ARN of the new workspace.")
+                    .with_required(),
             ],
         ),
     ),
@@ -3351,8 +3892,14 @@ pub(super) const ROWS: &[Shape] = &[
         "CreatedByInfo",
         Kind::Union(
             &[
-                Member::of("ConnectUserArn", "connect-user-arn", ARN),
-                Member::of("AWSIdentityArn", "aws-identity-arn", ARN),
+                Member::of("ConnectUserArn", "connect-user-arn", ARN)
+                    .with_doc(
+                        "The ARN of the Amazon Connect user (agent) who created it.",
+                    ),
+                Member::of("AWSIdentityArn", "aws-identity-arn", ARN)
+                    .with_doc(
+                        "The IAM or STS ARN of the caller's identity; SDK users cannot set it, and it is filled in automatically when ConnectUserArn is not given.",
+                    ),
             ],
         ),
     ),
@@ -3360,18 +3907,28 @@ pub(super) const ROWS: &[Shape] = &[
             "Credentials",
             Kind::Structure(
                 &[
-                    Member::of("AccessToken", "access-token", SecurityToken),
+                    Member::of("AccessToken", "access-token", SecurityToken)
+                        .with_doc(
+                            "The access token issued so a federated user can use Amazon Connect.",
+                        ),
                     Member::of(
-                        "AccessTokenExpiration",
-                        "access-token-expiration",
-                        Timestamp,
-                    ),
-                    Member::of("RefreshToken", "refresh-token", SecurityToken),
+                            "AccessTokenExpiration",
+                            "access-token-expiration",
+                            Timestamp,
+                        )
+                        .with_doc(
+                            "When the access token for the user's Amazon Connect session expires.",
+                        ),
+                    Member::of("RefreshToken", "refresh-token", SecurityToken)
+                        .with_doc(
+                            "The token used to renew the user's access to the Amazon Connect instance.",
+                        ),
                     Member::of(
-                        "RefreshTokenExpiration",
-                        "refresh-token-expiration",
-                        Timestamp,
-                    ),
+                            "RefreshTokenExpiration",
+                            "refresh-token-expiration",
+                            Timestamp,
+                        )
+                        .with_doc("When the refresh token expires."),
                 ],
             ),
         )
@@ -3379,16 +3936,31 @@ pub(super) const ROWS: &[Shape] = &[
     Shape::new(
         "CrossChannelBehavior",
         Kind::Structure(
-            &[Member::of("BehaviorType", "behavior-type", BehaviorType).with_required()],
+            &[
+                Member::of("BehaviorType", "behavior-type", BehaviorType)
+                    .with_doc(
+                        "Which other channels may be routed to an agent while handling the current one: ROUTE_CURRENT_CHANNEL_ONLY or ROUTE_ANY_CHANNEL.",
+                    )
+                    .with_required(),
+            ],
         ),
     ),
     Shape::new(
         "CurrentMetric",
         Kind::Structure(
             &[
-                Member::of("Name", "name", CurrentMetricName),
-                Member::of("MetricId", "metric-id", CurrentMetricId),
-                Member::of("Unit", "unit", Unit),
+                Member::of("Name", "name", CurrentMetricName)
+                    .with_doc(
+                        "The name of the metric, such as AGENTS_ONLINE, AGENTS_AVAILABLE or CONTACTS_IN_QUEUE.",
+                    ),
+                Member::of("MetricId", "metric-id", CurrentMetricId)
+                    .with_doc(
+                        "Refers to a built-in or custom current metric, by a valid Amazon Connect ARN or a UUID.",
+                    ),
+                Member::of("Unit", "unit", Unit)
+                    .with_doc(
+                        "The metric's unit: SECONDS, COUNT or PERCENT; not supported for custom metrics.",
+                    ),
             ],
         ),
     ),
@@ -3396,8 +3968,9 @@ pub(super) const ROWS: &[Shape] = &[
         "CurrentMetricData",
         Kind::Structure(
             &[
-                Member::of("Metric", "metric", CurrentMetric),
-                Member::of("Value", "value", Value),
+                Member::of("Metric", "metric", CurrentMetric)
+                    .with_doc("Details of the metric."),
+                Member::of("Value", "value", Value).with_doc("The metric's value."),
             ],
         ),
     ),
@@ -3407,32 +3980,40 @@ pub(super) const ROWS: &[Shape] = &[
             "^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})|(arn:[a-z0-9-]+:connect:[a-z0-9-]+:(?:([0-9]{12}):instance/[a-z0-9-]+/metric/[a-z0-9-]+(?::[a-z0-9-]+)?|aws:metric/[A-Z_]+))$",
         ),
     Shape::new(
-        "CurrentMetricName",
-        Kind::Enum(
-            &[
-                EnumValue::new("AGENTS_ONLINE", "AGENTS_ONLINE"),
-                EnumValue::new("AGENTS_AVAILABLE", "AGENTS_AVAILABLE"),
-                EnumValue::new("AGENTS_ON_CALL", "AGENTS_ON_CALL"),
-                EnumValue::new("AGENTS_NON_PRODUCTIVE", "AGENTS_NON_PRODUCTIVE"),
-                EnumValue::new("AGENTS_AFTER_CONTACT_WORK", "AGENTS_AFTER_CONTACT_WORK"),
-                EnumValue::new("AGENTS_ERROR", "AGENTS_ERROR"),
-                EnumValue::new("AGENTS_STAFFED", "AGENTS_STAFFED"),
-                EnumValue::new("CONTACTS_IN_QUEUE", "CONTACTS_IN_QUEUE"),
-                EnumValue::new("OLDEST_CONTACT_AGE", "OLDEST_CONTACT_AGE"),
-                EnumValue::new("CONTACTS_SCHEDULED", "CONTACTS_SCHEDULED"),
-                EnumValue::new("AGENTS_ON_CONTACT", "AGENTS_ON_CONTACT"),
-                EnumValue::new("SLOTS_ACTIVE", "SLOTS_ACTIVE"),
-                EnumValue::new("SLOTS_AVAILABLE", "SLOTS_AVAILABLE"),
-                EnumValue::new("ESTIMATED_WAIT_TIME", "ESTIMATED_WAIT_TIME"),
-            ],
+            "CurrentMetricName",
+            Kind::Enum(
+                &[
+                    EnumValue::new("AGENTS_ONLINE", "AGENTS_ONLINE"),
+                    EnumValue::new("AGENTS_AVAILABLE", "AGENTS_AVAILABLE"),
+                    EnumValue::new("AGENTS_ON_CALL", "AGENTS_ON_CALL"),
+                    EnumValue::new("AGENTS_NON_PRODUCTIVE", "AGENTS_NON_PRODUCTIVE"),
+                    EnumValue::new(
+                        "AGENTS_AFTER_CONTACT_WORK",
+                        "AGENTS_AFTER_CONTACT_WORK",
+                    ),
+                    EnumValue::new("AGENTS_ERROR", "AGENTS_ERROR"),
+                    EnumValue::new("AGENTS_STAFFED", "AGENTS_STAFFED"),
+                    EnumValue::new("CONTACTS_IN_QUEUE", "CONTACTS_IN_QUEUE"),
+                    EnumValue::new("OLDEST_CONTACT_AGE", "OLDEST_CONTACT_AGE"),
+                    EnumValue::new("CONTACTS_SCHEDULED", "CONTACTS_SCHEDULED"),
+                    EnumValue::new("AGENTS_ON_CONTACT", "AGENTS_ON_CONTACT"),
+                    EnumValue::new("SLOTS_ACTIVE", "SLOTS_ACTIVE"),
+                    EnumValue::new("SLOTS_AVAILABLE", "SLOTS_AVAILABLE"),
+                    EnumValue::new("ESTIMATED_WAIT_TIME", "ESTIMATED_WAIT_TIME"),
+                ],
+            ),
+        )
+        .with_doc(
+            "The name of a current (real-time) metric, such as AGENTS_ONLINE, AGENTS_ON_CALL or CONTACTS_IN_QUEUE.",
         ),
-    ),
     Shape::new(
         "CurrentMetricResult",
         Kind::Structure(
             &[
-                Member::of("Dimensions", "dimensions", Dimensions),
-                Member::of("Collections", "collections", CurrentMetricDataCollections),
+                Member::of("Dimensions", "dimensions", Dimensions)
+                    .with_doc("The dimensions the metrics are grouped by."),
+                Member::of("Collections", "collections", CurrentMetricDataCollections)
+                    .with_doc("The metrics and their values."),
             ],
         ),
     ),
@@ -3442,7 +4023,8 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of("SortByMetric", "sort-by-metric", CurrentMetricName),
-                Member::of("SortOrder", "sort-order", SortOrder),
+                Member::of("SortOrder", "sort-order", SortOrder)
+                    .with_doc("The sort direction: ASCENDING or DESCENDING."),
             ],
         ),
     ),
@@ -3453,7 +4035,8 @@ pub(super) const ROWS: &[Shape] = &[
         "Customer",
         Kind::Structure(
             &[
-                Member::of("DeviceInfo", "device-info", DeviceInfo),
+                Member::of("DeviceInfo", "device-info", DeviceInfo)
+                    .with_doc("Details of the customer's device."),
                 Member::of("Capabilities", "capabilities", ParticipantCapabilities),
             ],
         ),
@@ -3465,18 +4048,29 @@ pub(super) const ROWS: &[Shape] = &[
     Shape::new("CustomerProfileAttributesSerialized", Kind::String),
     Shape::new(
         "CustomerQualityMetrics",
-        Kind::Structure(&[Member::of("Audio", "audio", AudioQualityMetricsInfo)]),
+        Kind::Structure(
+            &[
+                Member::of("Audio", "audio", AudioQualityMetricsInfo)
+                    .with_doc("Audio quality details for the customer."),
+            ],
+        ),
     ),
     Shape::new(
         "CustomerVoiceActivity",
         Kind::Structure(
             &[
                 Member::of(
-                    "GreetingStartTimestamp",
-                    "greeting-start-timestamp",
-                    Timestamp,
-                ),
-                Member::of("GreetingEndTimestamp", "greeting-end-timestamp", Timestamp),
+                        "GreetingStartTimestamp",
+                        "greeting-start-timestamp",
+                        Timestamp,
+                    )
+                    .with_doc(
+                        "When the customer's greeting began on an outbound voice call.",
+                    ),
+                Member::of("GreetingEndTimestamp", "greeting-end-timestamp", Timestamp)
+                    .with_doc(
+                        "When the customer's greeting ended on an outbound voice call.",
+                    ),
             ],
         ),
     ),

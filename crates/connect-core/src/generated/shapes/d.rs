@@ -465,25 +465,61 @@ pub(super) const ROWS: &[Shape] = &[
         "DataTable",
         Kind::Structure(
             &[
-                Member::of("Name", "name", DataTableName).with_required(),
-                Member::of("Id", "id", DataTableId).with_required(),
-                Member::of("Arn", "arn", ARN).with_required(),
-                Member::of("TimeZone", "time-zone", TimeZone).with_required(),
-                Member::of("Description", "description", DataTableDescription),
-                Member::of("ValueLockLevel", "value-lock-level", DataTableLockLevel),
-                Member::of("LockVersion", "lock-version", DataTableLockVersion),
-                Member::of("Version", "version", DataTableVersion),
-                Member::of(
-                    "VersionDescription",
-                    "version-description",
-                    DataTableDescription,
-                ),
-                Member::of("Status", "status", DataTableStatus),
-                Member::of("CreatedTime", "created-time", Timestamp),
-                Member::of("LastModifiedTime", "last-modified-time", Timestamp)
+                Member::of("Name", "name", DataTableName)
+                    .with_doc(
+                        "The readable name of the data table; it must be unique in the instance and follow Amazon Connect naming rules.",
+                    )
                     .with_required(),
-                Member::of("LastModifiedRegion", "last-modified-region", RegionName),
-                Member::of("Tags", "tags", TagMap),
+                Member::of("Id", "id", DataTableId)
+                    .with_doc("The ID of the data table, without any version alias.")
+                    .with_required(),
+                Member::of("Arn", "arn", ARN)
+                    .with_doc("The ARN of the data table, without any version alias.")
+                    .with_required(),
+                Member::of("TimeZone", "time-zone", TimeZone)
+                    .with_doc(
+                        "The IANA time zone used to resolve time-based dynamic values; required even when no time slices are defined.",
+                    )
+                    .with_required(),
+                Member::of("Description", "description", DataTableDescription)
+                    .with_doc(
+                        "An optional description of what the data table is for and what it holds.",
+                    ),
+                Member::of("ValueLockLevel", "value-lock-level", DataTableLockLevel)
+                    .with_doc(
+                        "The level at which concurrent edits of values are locked: DATA_TABLE, PRIMARY_VALUE, ATTRIBUTE, VALUE or NONE.",
+                    ),
+                Member::of("LockVersion", "lock-version", DataTableLockVersion)
+                    .with_doc(
+                        "Lock version used for optimistic locking and table versioning; it changes on every update so that conflicting concurrent changes are caught.",
+                    ),
+                Member::of("Version", "version", DataTableVersion)
+                    .with_doc(
+                        "The ID and alias of a customer-managed version (not $LATEST or $SAVED).",
+                    ),
+                Member::of(
+                        "VersionDescription",
+                        "version-description",
+                        DataTableDescription,
+                    )
+                    .with_doc("The description of the customer-managed version."),
+                Member::of("Status", "status", DataTableStatus)
+                    .with_doc("The data table's current status, such as PUBLISHED."),
+                Member::of("CreatedTime", "created-time", Timestamp)
+                    .with_doc("When the data table was created."),
+                Member::of("LastModifiedTime", "last-modified-time", Timestamp)
+                    .with_doc(
+                        "When the table or any of its properties was last changed.",
+                    )
+                    .with_required(),
+                Member::of("LastModifiedRegion", "last-modified-region", RegionName)
+                    .with_doc(
+                        "The Region where the data table last changed, used for replication across Regions.",
+                    ),
+                Member::of("Tags", "tags", TagMap)
+                    .with_doc(
+                        "Key and value pairs for organizing the data table and for tag- or attribute-based access control.",
+                    ),
             ],
         ),
     ),
@@ -492,10 +528,13 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "PrimaryAttributeAccessControlConfiguration",
-                    "primary-attribute-access-control-configuration",
-                    PrimaryAttributeAccessControlConfigurationItem,
-                ),
+                        "PrimaryAttributeAccessControlConfiguration",
+                        "primary-attribute-access-control-configuration",
+                        PrimaryAttributeAccessControlConfigurationItem,
+                    )
+                    .with_doc(
+                        "Access control settings for the data table's primary attributes.",
+                    ),
             ],
         ),
     ),
@@ -503,19 +542,47 @@ pub(super) const ROWS: &[Shape] = &[
         "DataTableAttribute",
         Kind::Structure(
             &[
-                Member::of("AttributeId", "attribute-id", DataTableId),
-                Member::of("Name", "name", DataTableName).with_required(),
-                Member::of("ValueType", "value-type", DataTableAttributeValueType)
+                Member::of("AttributeId", "attribute-id", DataTableId)
+                    .with_doc("The ID of the attribute within the data table."),
+                Member::of("Name", "name", DataTableName)
+                    .with_doc(
+                        "The readable name of the attribute; it must be unique in the data table and follow Amazon Connect naming rules.",
+                    )
                     .with_required(),
-                Member::of("Description", "description", DataTableDescription),
-                Member::of("DataTableId", "data-table-id", DataTableId),
-                Member::of("DataTableArn", "data-table-arn", ARN),
-                Member::of("Primary", "primary", Boolean).with_default("false"),
-                Member::of("Version", "version", DataTableVersion),
-                Member::of("LockVersion", "lock-version", DataTableLockVersion),
-                Member::of("LastModifiedTime", "last-modified-time", Timestamp),
-                Member::of("LastModifiedRegion", "last-modified-region", RegionName),
-                Member::of("Validation", "validation", Validation),
+                Member::of("ValueType", "value-type", DataTableAttributeValueType)
+                    .with_doc(
+                        "The kind of value the attribute holds (TEXT, NUMBER, BOOLEAN, TEXT_LIST or NUMBER_LIST), which governs how values are validated and processed.",
+                    )
+                    .with_required(),
+                Member::of("Description", "description", DataTableDescription)
+                    .with_doc(
+                        "An optional description of what the attribute is for and how it is used.",
+                    ),
+                Member::of("DataTableId", "data-table-id", DataTableId)
+                    .with_doc("The ID of the data table the attribute belongs to."),
+                Member::of("DataTableArn", "data-table-arn", ARN)
+                    .with_doc("The ARN of the data table the attribute belongs to."),
+                Member::of("Primary", "primary", Boolean)
+                    .with_doc(
+                        "Whether the attribute is part of the primary key that identifies records; primary attributes need unique value combinations and cannot hold expressions.",
+                    )
+                    .with_default("false"),
+                Member::of("Version", "version", DataTableVersion)
+                    .with_doc("The attribute's version, used to track changes."),
+                Member::of("LockVersion", "lock-version", DataTableLockVersion)
+                    .with_doc(
+                        "The attribute's lock version, used for optimistic locking against conflicting concurrent changes.",
+                    ),
+                Member::of("LastModifiedTime", "last-modified-time", Timestamp)
+                    .with_doc("When the attribute last changed."),
+                Member::of("LastModifiedRegion", "last-modified-region", RegionName)
+                    .with_doc(
+                        "The Region where the attribute last changed, used for replication across Regions.",
+                    ),
+                Member::of("Validation", "validation", Validation)
+                    .with_doc(
+                        "Validation rules for the attribute's values, based on JSON Schema Draft 2020-12 plus extra Amazon Connect checks.",
+                    ),
             ],
         ),
     ),
@@ -535,10 +602,15 @@ pub(super) const ROWS: &[Shape] = &[
         "DataTableDeleteValueIdentifier",
         Kind::Structure(
             &[
-                Member::of("PrimaryValues", "primary-values", PrimaryValuesSet),
+                Member::of("PrimaryValues", "primary-values", PrimaryValuesSet)
+                    .with_doc(
+                        "The primary values of the record whose value is to be deleted.",
+                    ),
                 Member::of("AttributeName", "attribute-name", DataTableName)
+                    .with_doc("The name of the attribute whose value is to be deleted.")
                     .with_required(),
                 Member::of("LockVersion", "lock-version", DataTableLockVersion)
+                    .with_doc("The lock version expected for the value being deleted.")
                     .with_required(),
             ],
         ),
@@ -551,20 +623,31 @@ pub(super) const ROWS: &[Shape] = &[
         "DataTableEvaluatedValue",
         Kind::Structure(
             &[
-                Member::of("RecordId", "record-id", DataTableId).with_required(),
+                Member::of("RecordId", "record-id", DataTableId)
+                    .with_doc("The ID of the record.")
+                    .with_required(),
                 Member::of("PrimaryValues", "primary-values", PrimaryValuesSet)
+                    .with_doc("The primary values of the record.")
                     .with_required(),
                 Member::of("AttributeName", "attribute-name", DataTableName)
+                    .with_doc("The name of the attribute.")
                     .with_required(),
                 Member::of("ValueType", "value-type", DataTableAttributeValueType)
+                    .with_doc(
+                        "The kind of value: TEXT, NUMBER, BOOLEAN, TEXT_LIST or NUMBER_LIST.",
+                    )
                     .with_required(),
                 Member::of("Found", "found", Boolean)
+                    .with_doc("Whether a value was found.")
                     .with_required()
                     .with_default("false"),
                 Member::of("Error", "error", Boolean)
+                    .with_doc("Whether evaluating the value failed.")
                     .with_required()
                     .with_default("false"),
-                Member::of("EvaluatedValue", "evaluated-value", String).with_required(),
+                Member::of("EvaluatedValue", "evaluated-value", String)
+                    .with_doc("The result of evaluating the value.")
+                    .with_required(),
             ],
         ),
     ),
@@ -587,10 +670,22 @@ pub(super) const ROWS: &[Shape] = &[
         "DataTableLockVersion",
         Kind::Structure(
             &[
-                Member::of("DataTable", "data-table", String),
-                Member::of("Attribute", "attribute", String),
-                Member::of("PrimaryValues", "primary-values", String),
-                Member::of("Value", "value", String),
+                Member::of("DataTable", "data-table", String)
+                    .with_doc(
+                        "Lock version of the table itself, for optimistic locking and version tracking; it changes whenever the table's metadata or structure is updated.",
+                    ),
+                Member::of("Attribute", "attribute", String)
+                    .with_doc(
+                        "Lock version of one attribute. With ValueLockLevel set to ATTRIBUTE it changes whenever any of the attribute's values changes; otherwise only when the attribute's own properties are updated.",
+                    ),
+                Member::of("PrimaryValues", "primary-values", String)
+                    .with_doc(
+                        "Lock version of one set of primary values (a record), including the default record even in tables without primary attributes; used for record-level locking.",
+                    ),
+                Member::of("Value", "value", String)
+                    .with_doc(
+                        "Lock version of a single value, which changes on every edit of that value; the finest level of locking.",
+                    ),
             ],
         ),
     ),
@@ -602,16 +697,16 @@ pub(super) const ROWS: &[Shape] = &[
         "DataTableSearchCriteria",
         Kind::Structure(
             &[
+                Member::of("OrConditions", "or-conditions", DataTableSearchConditionList)
+                    .with_doc(
+                        "Criteria of which at least one must match (combined with OR).",
+                    ),
                 Member::of(
-                    "OrConditions",
-                    "or-conditions",
-                    DataTableSearchConditionList,
-                ),
-                Member::of(
-                    "AndConditions",
-                    "and-conditions",
-                    DataTableSearchConditionList,
-                ),
+                        "AndConditions",
+                        "and-conditions",
+                        DataTableSearchConditionList,
+                    )
+                    .with_doc("Criteria that must all match (combined with AND)."),
                 Member::of("StringCondition", "string-condition", StringCondition),
             ],
         ),
@@ -636,11 +731,15 @@ pub(super) const ROWS: &[Shape] = &[
         "DataTableSummary",
         Kind::Structure(
             &[
-                Member::of("Name", "name", DataTableName),
-                Member::of("Id", "id", DataTableId),
-                Member::of("Arn", "arn", ARN),
-                Member::of("LastModifiedTime", "last-modified-time", Timestamp),
-                Member::of("LastModifiedRegion", "last-modified-region", RegionName),
+                Member::of("Name", "name", DataTableName)
+                    .with_doc("The name of the data table."),
+                Member::of("Id", "id", DataTableId)
+                    .with_doc("The ID of the data table."),
+                Member::of("Arn", "arn", ARN).with_doc("The ARN of the data table."),
+                Member::of("LastModifiedTime", "last-modified-time", Timestamp)
+                    .with_doc("When the data table last changed."),
+                Member::of("LastModifiedRegion", "last-modified-region", RegionName)
+                    .with_doc("The Region where the data table last changed."),
             ],
         ),
     ),
@@ -649,13 +748,20 @@ pub(super) const ROWS: &[Shape] = &[
         "DataTableValue",
         Kind::Structure(
             &[
-                Member::of("PrimaryValues", "primary-values", PrimaryValuesSet),
+                Member::of("PrimaryValues", "primary-values", PrimaryValuesSet)
+                    .with_doc("The primary values of the record the value belongs to."),
                 Member::of("AttributeName", "attribute-name", DataTableName)
+                    .with_doc("The name of the attribute the value belongs to.")
                     .with_required(),
-                Member::of("Value", "value", String).with_required(),
-                Member::of("LockVersion", "lock-version", DataTableLockVersion),
-                Member::of("LastModifiedTime", "last-modified-time", Timestamp),
-                Member::of("LastModifiedRegion", "last-modified-region", RegionName),
+                Member::of("Value", "value", String)
+                    .with_doc("The value itself.")
+                    .with_required(),
+                Member::of("LockVersion", "lock-version", DataTableLockVersion)
+                    .with_doc("The value's lock version."),
+                Member::of("LastModifiedTime", "last-modified-time", Timestamp)
+                    .with_doc("When the value last changed."),
+                Member::of("LastModifiedRegion", "last-modified-region", RegionName)
+                    .with_doc("The Region where the value last changed."),
             ],
         ),
     ),
@@ -663,8 +769,10 @@ pub(super) const ROWS: &[Shape] = &[
         "DataTableValueEvaluationSet",
         Kind::Structure(
             &[
-                Member::of("PrimaryValues", "primary-values", PrimaryValuesSet),
+                Member::of("PrimaryValues", "primary-values", PrimaryValuesSet)
+                    .with_doc("The primary values of the record to evaluate."),
                 Member::of("AttributeNames", "attribute-names", AttributeNameList)
+                    .with_doc("The names of the attributes to evaluate.")
                     .with_required(),
             ],
         ),
@@ -674,8 +782,10 @@ pub(super) const ROWS: &[Shape] = &[
         "DataTableValueIdentifier",
         Kind::Structure(
             &[
-                Member::of("PrimaryValues", "primary-values", PrimaryValuesSet),
+                Member::of("PrimaryValues", "primary-values", PrimaryValuesSet)
+                    .with_doc("The primary values of the record."),
                 Member::of("AttributeName", "attribute-name", DataTableName)
+                    .with_doc("The name of the attribute.")
                     .with_required(),
             ],
         ),
@@ -686,18 +796,30 @@ pub(super) const ROWS: &[Shape] = &[
         "DataTableValueSummary",
         Kind::Structure(
             &[
-                Member::of("RecordId", "record-id", DataTableId),
-                Member::of("AttributeId", "attribute-id", DataTableId),
+                Member::of("RecordId", "record-id", DataTableId)
+                    .with_doc("The ID of the record."),
+                Member::of("AttributeId", "attribute-id", DataTableId)
+                    .with_doc("The ID of the attribute."),
                 Member::of("PrimaryValues", "primary-values", PrimaryValuesResponseSet)
+                    .with_doc("The primary values of the record.")
                     .with_required(),
                 Member::of("AttributeName", "attribute-name", DataTableName)
+                    .with_doc("The name of the attribute.")
                     .with_required(),
                 Member::of("ValueType", "value-type", DataTableAttributeValueType)
+                    .with_doc(
+                        "The kind of value: TEXT, NUMBER, BOOLEAN, TEXT_LIST or NUMBER_LIST.",
+                    )
                     .with_required(),
-                Member::of("Value", "value", String).with_required(),
-                Member::of("LockVersion", "lock-version", DataTableLockVersion),
-                Member::of("LastModifiedTime", "last-modified-time", Timestamp),
-                Member::of("LastModifiedRegion", "last-modified-region", RegionName),
+                Member::of("Value", "value", String)
+                    .with_doc("The value itself.")
+                    .with_required(),
+                Member::of("LockVersion", "lock-version", DataTableLockVersion)
+                    .with_doc("The value's lock version."),
+                Member::of("LastModifiedTime", "last-modified-time", Timestamp)
+                    .with_doc("When the value last changed."),
+                Member::of("LastModifiedRegion", "last-modified-region", RegionName)
+                    .with_doc("The Region where the value last changed."),
             ],
         ),
     ),
@@ -719,9 +841,16 @@ pub(super) const ROWS: &[Shape] = &[
         "DateCondition",
         Kind::Structure(
             &[
-                Member::of("FieldName", "field-name", String),
-                Member::of("Value", "value", DateYearMonthDayFormat),
-                Member::of("ComparisonType", "comparison-type", DateComparisonType),
+                Member::of("FieldName", "field-name", String)
+                    .with_doc(
+                        "The date field of the hours of operation override to compare.",
+                    ),
+                Member::of("Value", "value", DateYearMonthDayFormat)
+                    .with_doc("The date value to compare the field with."),
+                Member::of("ComparisonType", "comparison-type", DateComparisonType)
+                    .with_doc(
+                        "How the field is compared with Value: GREATER_THAN, LESS_THAN, GREATER_THAN_OR_EQUAL_TO, LESS_THAN_OR_EQUAL_TO or EQUAL_TO.",
+                    ),
             ],
         ),
     ),
@@ -729,8 +858,9 @@ pub(super) const ROWS: &[Shape] = &[
         "DateReference",
         Kind::Structure(
             &[
-                Member::of("Name", "name", ReferenceKey),
-                Member::of("Value", "value", ReferenceValue),
+                Member::of("Name", "name", ReferenceKey)
+                    .with_doc("The ID of the date reference."),
+                Member::of("Value", "value", ReferenceValue).with_doc("A valid date."),
             ],
         ),
     ),
@@ -751,10 +881,16 @@ pub(super) const ROWS: &[Shape] = &[
         "DateTimeCondition",
         Kind::Structure(
             &[
-                Member::of("FieldName", "field-name", String),
-                Member::of("MinValue", "min-value", DateTimeFormat),
-                Member::of("MaxValue", "max-value", DateTimeFormat),
-                Member::of("ComparisonType", "comparison-type", DateTimeComparisonType),
+                Member::of("FieldName", "field-name", String)
+                    .with_doc("The name of the date and time property to search on."),
+                Member::of("MinValue", "min-value", DateTimeFormat)
+                    .with_doc("The lower bound for the property's value."),
+                Member::of("MaxValue", "max-value", DateTimeFormat)
+                    .with_doc("The upper bound for the property's value."),
+                Member::of("ComparisonType", "comparison-type", DateTimeComparisonType)
+                    .with_doc(
+                        "How to compare the date and time property: greater than, less than, greater than or equal to, less than or equal to, equal to, or within a range.",
+                    ),
             ],
         ),
     ),
@@ -792,14 +928,17 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of("EvaluationFormId", "evaluation-form-id", ResourceId)
+                    .with_doc("The ID of the evaluation form.")
                     .with_required(),
                 Member::of("EvaluationFormArn", "evaluation-form-arn", ARN)
+                    .with_doc("The ARN of the evaluation form.")
                     .with_required(),
                 Member::of(
                         "EvaluationFormVersion",
                         "evaluation-form-version",
                         VersionNumber,
                     )
+                    .with_doc("The version of the evaluation form that was deactivated.")
                     .with_required()
                     .with_default("0"),
             ],
@@ -823,10 +962,16 @@ pub(super) const ROWS: &[Shape] = &[
         "DecimalCondition",
         Kind::Structure(
             &[
-                Member::of("FieldName", "field-name", String),
-                Member::of("MinValue", "min-value", NullableDouble),
-                Member::of("MaxValue", "max-value", NullableDouble),
-                Member::of("ComparisonType", "comparison-type", DecimalComparisonType),
+                Member::of("FieldName", "field-name", String)
+                    .with_doc("The name of the decimal property to search on."),
+                Member::of("MinValue", "min-value", NullableDouble)
+                    .with_doc("The lower bound for the decimal property's value."),
+                Member::of("MaxValue", "max-value", NullableDouble)
+                    .with_doc("The upper bound for the decimal property's value."),
+                Member::of("ComparisonType", "comparison-type", DecimalComparisonType)
+                    .with_doc(
+                        "How to compare the decimal property against the given values, for example greater, lesser, equal, not equal, or within a range.",
+                    ),
             ],
         ),
     ),
@@ -834,12 +979,19 @@ pub(super) const ROWS: &[Shape] = &[
         "DefaultVocabulary",
         Kind::Structure(
             &[
-                Member::of("InstanceId", "instance-id", InstanceId).with_required(),
+                Member::of("InstanceId", "instance-id", InstanceId)
+                    .with_doc(
+                        "The ID of the Amazon Connect instance; it is part of the instance ARN.",
+                    )
+                    .with_required(),
                 Member::of("LanguageCode", "language-code", VocabularyLanguageCode)
+                    .with_doc("The language code of the words in the vocabulary.")
                     .with_required(),
                 Member::of("VocabularyId", "vocabulary-id", VocabularyId)
+                    .with_doc("The ID of the custom vocabulary.")
                     .with_required(),
                 Member::of("VocabularyName", "vocabulary-name", VocabularyName)
+                    .with_doc("The unique name of the custom vocabulary.")
                     .with_required(),
             ],
         ),
@@ -1023,6 +1175,9 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of("LockVersion", "lock-version", DataTableLockVersion)
+                    .with_doc(
+                        "The data table's lock version after the attribute was deleted.",
+                    )
                     .with_required(),
             ],
         ),
@@ -1516,10 +1671,17 @@ pub(super) const ROWS: &[Shape] = &[
         "DeleteVocabularyResponse",
         Kind::Structure(
             &[
-                Member::of("VocabularyArn", "vocabulary-arn", ARN).with_required(),
-                Member::of("VocabularyId", "vocabulary-id", VocabularyId)
+                Member::of("VocabularyArn", "vocabulary-arn", ARN)
+                    .with_doc("The ARN of the custom vocabulary.")
                     .with_required(),
-                Member::of("State", "state", VocabularyState).with_required(),
+                Member::of("VocabularyId", "vocabulary-id", VocabularyId)
+                    .with_doc("The ID of the custom vocabulary.")
+                    .with_required(),
+                Member::of("State", "state", VocabularyState)
+                    .with_doc(
+                        "The custom vocabulary's state right now, such as DELETE_IN_PROGRESS.",
+                    )
+                    .with_required(),
             ],
         ),
     ),
@@ -1606,7 +1768,12 @@ pub(super) const ROWS: &[Shape] = &[
     ),
     Shape::new(
         "DescribeAgentStatusResponse",
-        Kind::Structure(&[Member::of("AgentStatus", "agent-status", AgentStatus)]),
+        Kind::Structure(
+            &[
+                Member::of("AgentStatus", "agent-status", AgentStatus)
+                    .with_doc("Details of the requested agent status."),
+            ],
+        ),
     ),
     Shape::new(
         "DescribeAttachedFilesConfigurationRequest",
@@ -1636,6 +1803,7 @@ pub(super) const ROWS: &[Shape] = &[
                         "attached-files-configuration",
                         AttachedFilesConfiguration,
                     )
+                    .with_doc("The settings for attached files.")
                     .with_required(),
             ],
         ),
@@ -1666,10 +1834,11 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "AuthenticationProfile",
-                    "authentication-profile",
-                    AuthenticationProfile,
-                ),
+                        "AuthenticationProfile",
+                        "authentication-profile",
+                        AuthenticationProfile,
+                    )
+                    .with_doc("Details of the requested authentication profile."),
             ],
         ),
     ),
@@ -1694,8 +1863,11 @@ pub(super) const ROWS: &[Shape] = &[
         "DescribeContactEvaluationResponse",
         Kind::Structure(
             &[
-                Member::of("Evaluation", "evaluation", Evaluation).with_required(),
+                Member::of("Evaluation", "evaluation", Evaluation)
+                    .with_doc("Details of the evaluation completed for the contact.")
+                    .with_required(),
                 Member::of("EvaluationForm", "evaluation-form", EvaluationFormContent)
+                    .with_doc("The content of the evaluation form the evaluation uses.")
                     .with_required(),
             ],
         ),
@@ -1730,10 +1902,11 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "ContactFlowModuleAlias",
-                    "contact-flow-module-alias",
-                    ContactFlowModuleAliasInfo,
-                ),
+                        "ContactFlowModuleAlias",
+                        "contact-flow-module-alias",
+                        ContactFlowModuleAliasInfo,
+                    )
+                    .with_doc("Details of the flow module alias."),
             ],
         ),
     ),
@@ -1761,7 +1934,10 @@ pub(super) const ROWS: &[Shape] = &[
     Shape::new(
         "DescribeContactFlowModuleResponse",
         Kind::Structure(
-            &[Member::of("ContactFlowModule", "contact-flow-module", ContactFlowModule)],
+            &[
+                Member::of("ContactFlowModule", "contact-flow-module", ContactFlowModule)
+                    .with_doc("Details of the flow module."),
+            ],
         ),
     ),
     Shape::new(
@@ -1783,7 +1959,12 @@ pub(super) const ROWS: &[Shape] = &[
     ),
     Shape::new(
         "DescribeContactFlowResponse",
-        Kind::Structure(&[Member::of("ContactFlow", "contact-flow", ContactFlow)]),
+        Kind::Structure(
+            &[
+                Member::of("ContactFlow", "contact-flow", ContactFlow)
+                    .with_doc("Details of the flow."),
+            ],
+        ),
     ),
     Shape::new(
         "DescribeContactRequest",
@@ -1804,7 +1985,12 @@ pub(super) const ROWS: &[Shape] = &[
     ),
     Shape::new(
         "DescribeContactResponse",
-        Kind::Structure(&[Member::of("Contact", "contact", Contact)]),
+        Kind::Structure(
+            &[
+                Member::of("Contact", "contact", Contact)
+                    .with_doc("Details of the contact."),
+            ],
+        ),
     ),
     Shape::new(
         "DescribeDataTableAttributeRequest",
@@ -1830,7 +2016,13 @@ pub(super) const ROWS: &[Shape] = &[
     Shape::new(
         "DescribeDataTableAttributeResponse",
         Kind::Structure(
-            &[Member::of("Attribute", "attribute", DataTableAttribute).with_required()],
+            &[
+                Member::of("Attribute", "attribute", DataTableAttribute)
+                    .with_doc(
+                        "The full attribute, with its configuration, validation rules, lock version and metadata.",
+                    )
+                    .with_required(),
+            ],
         ),
     ),
     Shape::new(
@@ -1853,7 +2045,13 @@ pub(super) const ROWS: &[Shape] = &[
     Shape::new(
         "DescribeDataTableResponse",
         Kind::Structure(
-            &[Member::of("DataTable", "data-table", DataTable).with_required()],
+            &[
+                Member::of("DataTable", "data-table", DataTable)
+                    .with_doc(
+                        "The full data table, with its metadata, configuration and version details.",
+                    )
+                    .with_required(),
+            ],
         ),
     ),
     Shape::new(
@@ -1877,19 +2075,34 @@ pub(super) const ROWS: &[Shape] = &[
         "DescribeEmailAddressResponse",
         Kind::Structure(
             &[
-                Member::of("EmailAddressId", "email-address-id", EmailAddressId),
-                Member::of("EmailAddressArn", "email-address-arn", EmailAddressArn),
-                Member::of("EmailAddress", "email-address", EmailAddress),
-                Member::of("DisplayName", "display-name", EmailAddressDisplayName),
-                Member::of("Description", "description", Description),
-                Member::of("CreateTimestamp", "create-timestamp", ISO8601Datetime),
-                Member::of("ModifiedTimestamp", "modified-timestamp", ISO8601Datetime),
+                Member::of("EmailAddressId", "email-address-id", EmailAddressId)
+                    .with_doc("The ID of the email address."),
+                Member::of("EmailAddressArn", "email-address-arn", EmailAddressArn)
+                    .with_doc("The ARN of the email address."),
+                Member::of("EmailAddress", "email-address", EmailAddress)
+                    .with_doc("The full email address, domain included."),
+                Member::of("DisplayName", "display-name", EmailAddressDisplayName)
+                    .with_doc("The name shown for the email address."),
+                Member::of("Description", "description", Description)
+                    .with_doc("The description of the email address."),
+                Member::of("CreateTimestamp", "create-timestamp", ISO8601Datetime)
+                    .with_doc("When the email address was created, in ISO 8601 format."),
+                Member::of("ModifiedTimestamp", "modified-timestamp", ISO8601Datetime)
+                    .with_doc(
+                        "When the email address was last changed, in ISO 8601 format.",
+                    ),
                 Member::of(
-                    "AliasConfigurations",
-                    "alias-configurations",
-                    AliasConfigurationList,
-                ),
-                Member::of("Tags", "tags", TagMap),
+                        "AliasConfigurations",
+                        "alias-configurations",
+                        AliasConfigurationList,
+                    )
+                    .with_doc(
+                        "The aliases that forward to this primary email address; each email address appears in at most one alias configuration.",
+                    ),
+                Member::of("Tags", "tags", TagMap)
+                    .with_doc(
+                        "Tags on the resource, as key and value pairs, used to organize, track or control access.",
+                    ),
             ],
         ),
     ),
@@ -1923,6 +2136,7 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of("EvaluationForm", "evaluation-form", EvaluationForm)
+                    .with_doc("Details of the evaluation form.")
                     .with_required(),
             ],
         ),
@@ -1963,10 +2177,11 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "HoursOfOperationOverride",
-                    "hours-of-operation-override",
-                    HoursOfOperationOverride,
-                ),
+                        "HoursOfOperationOverride",
+                        "hours-of-operation-override",
+                        HoursOfOperationOverride,
+                    )
+                    .with_doc("Details of the hours of operation override."),
             ],
         ),
     ),
@@ -1994,7 +2209,10 @@ pub(super) const ROWS: &[Shape] = &[
     Shape::new(
         "DescribeHoursOfOperationResponse",
         Kind::Structure(
-            &[Member::of("HoursOfOperation", "hours-of-operation", HoursOfOperation)],
+            &[
+                Member::of("HoursOfOperation", "hours-of-operation", HoursOfOperation)
+                    .with_doc("Details of the hours of operation."),
+            ],
         ),
     ),
     Shape::new(
@@ -2016,7 +2234,14 @@ pub(super) const ROWS: &[Shape] = &[
     ),
     Shape::new(
         "DescribeInstanceAttributeResponse",
-        Kind::Structure(&[Member::of("Attribute", "attribute", Attribute)]),
+        Kind::Structure(
+            &[
+                Member::of("Attribute", "attribute", Attribute)
+                    .with_doc(
+                        "The requested instance attribute, with its type and value.",
+                    ),
+            ],
+        ),
     ),
     Shape::new(
         "DescribeInstanceRequest",
@@ -2033,12 +2258,16 @@ pub(super) const ROWS: &[Shape] = &[
         "DescribeInstanceResponse",
         Kind::Structure(
             &[
-                Member::of("Instance", "instance", Instance),
+                Member::of("Instance", "instance", Instance)
+                    .with_doc("Details of the Amazon Connect instance."),
                 Member::of(
-                    "ReplicationConfiguration",
-                    "replication-configuration",
-                    ReplicationConfiguration,
-                ),
+                        "ReplicationConfiguration",
+                        "replication-configuration",
+                        ReplicationConfiguration,
+                    )
+                    .with_doc(
+                        "The status of replication across Amazon Web Services Regions; present only if the instance was replicated with ReplicateInstance.",
+                    ),
             ],
         ),
     ),
@@ -2066,7 +2295,10 @@ pub(super) const ROWS: &[Shape] = &[
     Shape::new(
         "DescribeInstanceStorageConfigResponse",
         Kind::Structure(
-            &[Member::of("StorageConfig", "storage-config", InstanceStorageConfig)],
+            &[
+                Member::of("StorageConfig", "storage-config", InstanceStorageConfig)
+                    .with_doc("The storage configuration, including its storage type."),
+            ],
         ),
     ),
     Shape::new(
@@ -2089,7 +2321,13 @@ pub(super) const ROWS: &[Shape] = &[
     Shape::new(
         "DescribeNotificationResponse",
         Kind::Structure(
-            &[Member::of("Notification", "notification", Notification).with_required()],
+            &[
+                Member::of("Notification", "notification", Notification)
+                    .with_doc(
+                        "The full notification, with its content, priority, recipients and metadata.",
+                    )
+                    .with_required(),
+            ],
         ),
     ),
     Shape::new(
@@ -2108,10 +2346,13 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "ClaimedPhoneNumberSummary",
-                    "claimed-phone-number-summary",
-                    ClaimedPhoneNumberSummary,
-                ),
+                        "ClaimedPhoneNumberSummary",
+                        "claimed-phone-number-summary",
+                        ClaimedPhoneNumberSummary,
+                    )
+                    .with_doc(
+                        "Details of the phone number, claimed to your Amazon Connect instance or to a traffic distribution group.",
+                    ),
             ],
         ),
     ),
@@ -2137,10 +2378,11 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "PredefinedAttribute",
-                    "predefined-attribute",
-                    PredefinedAttribute,
-                ),
+                        "PredefinedAttribute",
+                        "predefined-attribute",
+                        PredefinedAttribute,
+                    )
+                    .with_doc("Details of the predefined attribute."),
             ],
         ),
     ),
@@ -2163,7 +2405,9 @@ pub(super) const ROWS: &[Shape] = &[
     ),
     Shape::new(
         "DescribePromptResponse",
-        Kind::Structure(&[Member::of("Prompt", "prompt", Prompt)]),
+        Kind::Structure(
+            &[Member::of("Prompt", "prompt", Prompt).with_doc("Details of the prompt.")],
+        ),
     ),
     Shape::new(
         "DescribeQueueRequest",
@@ -2184,7 +2428,9 @@ pub(super) const ROWS: &[Shape] = &[
     ),
     Shape::new(
         "DescribeQueueResponse",
-        Kind::Structure(&[Member::of("Queue", "queue", Queue)]),
+        Kind::Structure(
+            &[Member::of("Queue", "queue", Queue).with_doc("Details of the queue.")],
+        ),
     ),
     Shape::new(
         "DescribeQuickConnectRequest",
@@ -2205,7 +2451,12 @@ pub(super) const ROWS: &[Shape] = &[
     ),
     Shape::new(
         "DescribeQuickConnectResponse",
-        Kind::Structure(&[Member::of("QuickConnect", "quick-connect", QuickConnect)]),
+        Kind::Structure(
+            &[
+                Member::of("QuickConnect", "quick-connect", QuickConnect)
+                    .with_doc("Details of the quick connect."),
+            ],
+        ),
     ),
     Shape::new(
         "DescribeRoutingProfileRequest",
@@ -2227,7 +2478,10 @@ pub(super) const ROWS: &[Shape] = &[
     Shape::new(
         "DescribeRoutingProfileResponse",
         Kind::Structure(
-            &[Member::of("RoutingProfile", "routing-profile", RoutingProfile)],
+            &[
+                Member::of("RoutingProfile", "routing-profile", RoutingProfile)
+                    .with_doc("Details of the routing profile."),
+            ],
         ),
     ),
     Shape::new(
@@ -2249,7 +2503,13 @@ pub(super) const ROWS: &[Shape] = &[
     ),
     Shape::new(
         "DescribeRuleResponse",
-        Kind::Structure(&[Member::of("Rule", "rule", Rule).with_required()]),
+        Kind::Structure(
+            &[
+                Member::of("Rule", "rule", Rule)
+                    .with_doc("Details of the rule.")
+                    .with_required(),
+            ],
+        ),
     ),
     Shape::new(
         "DescribeSecurityProfileRequest",
@@ -2271,7 +2531,10 @@ pub(super) const ROWS: &[Shape] = &[
     Shape::new(
         "DescribeSecurityProfileResponse",
         Kind::Structure(
-            &[Member::of("SecurityProfile", "security-profile", SecurityProfile)],
+            &[
+                Member::of("SecurityProfile", "security-profile", SecurityProfile)
+                    .with_doc("Details of the security profile."),
+            ],
         ),
     ),
     Shape::new(
@@ -2298,7 +2561,12 @@ pub(super) const ROWS: &[Shape] = &[
     ),
     Shape::new(
         "DescribeTestCaseResponse",
-        Kind::Structure(&[Member::of("TestCase", "test-case", TestCase)]),
+        Kind::Structure(
+            &[
+                Member::of("TestCase", "test-case", TestCase)
+                    .with_doc("All the details of the test case."),
+            ],
+        ),
     ),
     Shape::new(
         "DescribeTrafficDistributionGroupRequest",
@@ -2320,10 +2588,11 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "TrafficDistributionGroup",
-                    "traffic-distribution-group",
-                    TrafficDistributionGroup,
-                ),
+                        "TrafficDistributionGroup",
+                        "traffic-distribution-group",
+                        TrafficDistributionGroup,
+                    )
+                    .with_doc("Details of the traffic distribution group."),
             ],
         ),
     ),
@@ -2347,7 +2616,10 @@ pub(super) const ROWS: &[Shape] = &[
     Shape::new(
         "DescribeUserHierarchyGroupResponse",
         Kind::Structure(
-            &[Member::of("HierarchyGroup", "hierarchy-group", HierarchyGroup)],
+            &[
+                Member::of("HierarchyGroup", "hierarchy-group", HierarchyGroup)
+                    .with_doc("Details of the hierarchy group."),
+            ],
         ),
     ),
     Shape::new(
@@ -2368,10 +2640,11 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "HierarchyStructure",
-                    "hierarchy-structure",
-                    HierarchyStructure,
-                ),
+                        "HierarchyStructure",
+                        "hierarchy-structure",
+                        HierarchyStructure,
+                    )
+                    .with_doc("Details of the hierarchy structure."),
             ],
         ),
     ),
@@ -2394,7 +2667,12 @@ pub(super) const ROWS: &[Shape] = &[
     ),
     Shape::new(
         "DescribeUserResponse",
-        Kind::Structure(&[Member::of("User", "user", User)]),
+        Kind::Structure(
+            &[
+                Member::of("User", "user", User)
+                    .with_doc("Details of the user account and its settings."),
+            ],
+        ),
     ),
     Shape::new(
         "DescribeViewRequest",
@@ -2415,7 +2693,9 @@ pub(super) const ROWS: &[Shape] = &[
     ),
     Shape::new(
         "DescribeViewResponse",
-        Kind::Structure(&[Member::of("View", "view", View)]),
+        Kind::Structure(
+            &[Member::of("View", "view", View).with_doc("The view, with all its data.")],
+        ),
     ),
     Shape::new(
         "DescribeVocabularyRequest",
@@ -2437,7 +2717,13 @@ pub(super) const ROWS: &[Shape] = &[
     Shape::new(
         "DescribeVocabularyResponse",
         Kind::Structure(
-            &[Member::of("Vocabulary", "vocabulary", Vocabulary).with_required()],
+            &[
+                Member::of("Vocabulary", "vocabulary", Vocabulary)
+                    .with_doc(
+                        "The custom vocabulary: domain-specific terms, proper nouns and other words that Contact Lens should learn to recognize in audio.",
+                    )
+                    .with_required(),
+            ],
         ),
     ),
     Shape::new(
@@ -2460,7 +2746,11 @@ pub(super) const ROWS: &[Shape] = &[
     Shape::new(
         "DescribeWorkspaceResponse",
         Kind::Structure(
-            &[Member::of("Workspace", "workspace", Workspace).with_required()],
+            &[
+                Member::of("Workspace", "workspace", Workspace)
+                    .with_doc("Details of the workspace.")
+                    .with_required(),
+            ],
         ),
     ),
     Shape::new("Description", Kind::String)
@@ -2472,16 +2762,30 @@ pub(super) const ROWS: &[Shape] = &[
     Shape::new("DestinationId", Kind::String).with_length(Some(1.0), Some(255.0)),
     Shape::new(
             "DestinationNotAllowedException",
-            Kind::Structure(&[Member::of("Message", "message", Message)]),
+            Kind::Structure(
+                &[
+                    Member::of("Message", "message", Message)
+                        .with_doc(
+                            "A message explaining why the outbound call destination is not allowed.",
+                        ),
+                ],
+            ),
         )
         .with_error(Fault::Client, 403),
     Shape::new(
         "DeviceInfo",
         Kind::Structure(
             &[
-                Member::of("PlatformName", "platform-name", PlatformName),
-                Member::of("PlatformVersion", "platform-version", PlatformVersion),
-                Member::of("OperatingSystem", "operating-system", OperatingSystem),
+                Member::of("PlatformName", "platform-name", PlatformName)
+                    .with_doc(
+                        "The name of the platform the participant used for the call.",
+                    ),
+                Member::of("PlatformVersion", "platform-version", PlatformVersion)
+                    .with_doc(
+                        "The version of the platform the participant used for the call.",
+                    ),
+                Member::of("OperatingSystem", "operating-system", OperatingSystem)
+                    .with_doc("The operating system the participant used for the call."),
             ],
         ),
     ),
@@ -2500,21 +2804,29 @@ pub(super) const ROWS: &[Shape] = &[
         "Dimensions",
         Kind::Structure(
             &[
-                Member::of("Queue", "queue", QueueReference),
-                Member::of("Channel", "channel", Channel),
+                Member::of("Queue", "queue", QueueReference)
+                    .with_doc("The queue that the metrics are returned for."),
+                Member::of("Channel", "channel", Channel)
+                    .with_doc(
+                        "The channel used to group and filter the metrics: VOICE, CHAT, TASK or EMAIL.",
+                    ),
                 Member::of("RoutingProfile", "routing-profile", RoutingProfileReference),
                 Member::of(
-                    "RoutingStepExpression",
-                    "routing-step-expression",
-                    RoutingExpression,
-                ),
-                Member::of("AgentStatus", "agent-status", AgentStatusIdentifier),
-                Member::of("Subtype", "subtype", Subtype),
+                        "RoutingStepExpression",
+                        "routing-step-expression",
+                        RoutingExpression,
+                    )
+                    .with_doc("The expression of one step in the routing criteria."),
+                Member::of("AgentStatus", "agent-status", AgentStatusIdentifier)
+                    .with_doc("The agent status assigned to the user."),
+                Member::of("Subtype", "subtype", Subtype)
+                    .with_doc("The subtype of the channel the contact used."),
                 Member::of(
-                    "ValidationTestType",
-                    "validation-test-type",
-                    ValidationTestType,
-                ),
+                        "ValidationTestType",
+                        "validation-test-type",
+                        ValidationTestType,
+                    )
+                    .with_doc("The type of testing and simulation."),
             ],
         ),
     ),
@@ -2990,15 +3302,21 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "SuccessfulList",
-                    "successful-list",
-                    SuccessfulBatchAssociationSummaryList,
-                ),
+                        "SuccessfulList",
+                        "successful-list",
+                        SuccessfulBatchAssociationSummaryList,
+                    )
+                    .with_doc(
+                        "The resources that were disassociated from the workspace.",
+                    ),
                 Member::of(
-                    "FailedList",
-                    "failed-list",
-                    FailedBatchAssociationSummaryList,
-                ),
+                        "FailedList",
+                        "failed-list",
+                        FailedBatchAssociationSummaryList,
+                    )
+                    .with_doc(
+                        "The resources that could not be disassociated from the workspace, with error details.",
+                    ),
             ],
         ),
     ),
@@ -3007,10 +3325,13 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "PotentialDisconnectIssue",
-                    "potential-disconnect-issue",
-                    PotentialDisconnectIssue,
-                ),
+                        "PotentialDisconnectIssue",
+                        "potential-disconnect-issue",
+                        PotentialDisconnectIssue,
+                    )
+                    .with_doc(
+                        "A possible cause of the call disconnecting; empty when Amazon Connect detects no likely issue.",
+                    ),
             ],
         ),
     ),
@@ -3022,7 +3343,12 @@ pub(super) const ROWS: &[Shape] = &[
     ),
     Shape::new(
         "DisconnectReason",
-        Kind::Structure(&[Member::of("Code", "code", DisconnectReasonCode)]),
+        Kind::Structure(
+            &[
+                Member::of("Code", "code", DisconnectReasonCode)
+                    .with_doc("A code that tells how the contact ended."),
+            ],
+        ),
     ),
     Shape::new("DisconnectReasonCode", Kind::String),
     Shape::new(
@@ -3051,8 +3377,15 @@ pub(super) const ROWS: &[Shape] = &[
         "Distribution",
         Kind::Structure(
             &[
-                Member::of("Region", "region", AwsRegion).with_required(),
+                Member::of("Region", "region", AwsRegion)
+                    .with_doc(
+                        "The Amazon Web Services Region that receives this share of traffic.",
+                    )
+                    .with_required(),
                 Member::of("Percentage", "percentage", Percentage)
+                    .with_doc(
+                        "The share of traffic sent to the Region, as a percentage in steps of 10.",
+                    )
                     .with_required()
                     .with_default("0"),
             ],
@@ -3064,8 +3397,12 @@ pub(super) const ROWS: &[Shape] = &[
         "DownloadUrlMetadata",
         Kind::Structure(
             &[
-                Member::of("Url", "url", MetadataUrl),
-                Member::of("UrlExpiry", "url-expiry", ISO8601Datetime),
+                Member::of("Url", "url", MetadataUrl)
+                    .with_doc("A pre-signed URL to download the attached file with."),
+                Member::of("UrlExpiry", "url-expiry", ISO8601Datetime)
+                    .with_doc(
+                        "When the URL stops working, as an ISO 8601 timestamp such as 2019-11-08T02:41:28.172Z.",
+                    ),
             ],
         ),
     ),

@@ -424,11 +424,17 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "Date",
-                    "date",
-                    HoursOfOperationOverrideYearMonthDayDateFormat,
-                ),
-                Member::of("OperationalHours", "operational-hours", OperationalHours),
+                        "Date",
+                        "date",
+                        HoursOfOperationOverrideYearMonthDayDateFormat,
+                    )
+                    .with_doc(
+                        "The date these hours of operation, or overrides, apply to.",
+                    ),
+                Member::of("OperationalHours", "operational-hours", OperationalHours)
+                    .with_doc(
+                        "The operating hours for the date, with any override already applied.",
+                    ),
             ],
         ),
     ),
@@ -437,11 +443,13 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "Date",
-                    "date",
-                    HoursOfOperationOverrideYearMonthDayDateFormat,
-                ),
-                Member::of("OverrideHours", "override-hours", OverrideHours),
+                        "Date",
+                        "date",
+                        HoursOfOperationOverrideYearMonthDayDateFormat,
+                    )
+                    .with_doc("The date the override applies to."),
+                Member::of("OverrideHours", "override-hours", OverrideHours)
+                    .with_doc("The override hours that apply on that date."),
             ],
         ),
     ),
@@ -457,6 +465,9 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of("EmailAddressId", "email-address-id", EmailAddressId)
+                    .with_doc(
+                        "The ID of an email address, already in the Amazon Connect instance, to link to the queue; incoming email contacts to it go to that queue.",
+                    )
                     .with_required(),
             ],
         ),
@@ -474,8 +485,10 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of("EmailAddress", "email-address", EmailAddress)
+                    .with_doc("The full email address, domain included.")
                     .with_required(),
-                Member::of("DisplayName", "display-name", EmailAddressDisplayName),
+                Member::of("DisplayName", "display-name", EmailAddressDisplayName)
+                    .with_doc("The name shown for the email address."),
             ],
         ),
     ),
@@ -484,16 +497,24 @@ pub(super) const ROWS: &[Shape] = &[
         "EmailAddressMetadata",
         Kind::Structure(
             &[
-                Member::of("EmailAddressId", "email-address-id", EmailAddressId),
-                Member::of("EmailAddressArn", "email-address-arn", EmailAddressArn),
-                Member::of("EmailAddress", "email-address", EmailAddress),
-                Member::of("Description", "description", Description),
-                Member::of("DisplayName", "display-name", EmailAddressDisplayName),
+                Member::of("EmailAddressId", "email-address-id", EmailAddressId)
+                    .with_doc("The ID of the email address."),
+                Member::of("EmailAddressArn", "email-address-arn", EmailAddressArn)
+                    .with_doc("The ARN of the email address."),
+                Member::of("EmailAddress", "email-address", EmailAddress)
+                    .with_doc("The full email address, domain included."),
+                Member::of("Description", "description", Description)
+                    .with_doc("The description of the email address."),
+                Member::of("DisplayName", "display-name", EmailAddressDisplayName)
+                    .with_doc("The name shown for the email address."),
                 Member::of(
-                    "AliasConfigurations",
-                    "alias-configurations",
-                    AliasConfigurationList,
-                ),
+                        "AliasConfigurations",
+                        "alias-configurations",
+                        AliasConfigurationList,
+                    )
+                    .with_doc(
+                        "The aliases that forward mail to this primary address, each given by the alias's email address ID.",
+                    ),
             ],
         ),
     ),
@@ -506,15 +527,19 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "OrConditions",
-                    "or-conditions",
-                    EmailAddressSearchConditionList,
-                ),
+                        "OrConditions",
+                        "or-conditions",
+                        EmailAddressSearchConditionList,
+                    )
+                    .with_doc(
+                        "Conditions combined with OR; a match on any one is enough.",
+                    ),
                 Member::of(
-                    "AndConditions",
-                    "and-conditions",
-                    EmailAddressSearchConditionList,
-                ),
+                        "AndConditions",
+                        "and-conditions",
+                        EmailAddressSearchConditionList,
+                    )
+                    .with_doc("Conditions combined with AND; all must match."),
                 Member::of("StringCondition", "string-condition", StringCondition),
             ],
         ),
@@ -527,12 +552,17 @@ pub(super) const ROWS: &[Shape] = &[
         "EmailAddressSummary",
         Kind::Structure(
             &[
-                Member::of("Id", "id", EmailAddressId),
-                Member::of("Arn", "arn", EmailAddressArn),
+                Member::of("Id", "id", EmailAddressId)
+                    .with_doc("The ID of the email address linked to the queue."),
+                Member::of("Arn", "arn", EmailAddressArn)
+                    .with_doc("The ARN of the email address linked to the queue."),
                 Member::of(
                         "IsDefaultOutboundEmail",
                         "is-default-outbound-email",
                         Boolean,
+                    )
+                    .with_doc(
+                        "Whether this is the queue's default outbound email address; if true, outbound email contacts from the queue are sent from it.",
                     )
                     .with_default("false"),
             ],
@@ -542,8 +572,12 @@ pub(super) const ROWS: &[Shape] = &[
         "EmailAttachment",
         Kind::Structure(
             &[
-                Member::of("FileName", "file-name", FileName).with_required(),
-                Member::of("S3Url", "s3-url", PreSignedAttachmentUrl).with_required(),
+                Member::of("FileName", "file-name", FileName)
+                    .with_doc("The name of the file being attached; case matters.")
+                    .with_required(),
+                Member::of("S3Url", "s3-url", PreSignedAttachmentUrl)
+                    .with_doc("The pre-signed S3 URL where the attachment is stored.")
+                    .with_required(),
             ],
         ),
     ),
@@ -567,20 +601,25 @@ pub(super) const ROWS: &[Shape] = &[
     Shape::new("EmailMessageContentType", Kind::String)
         .with_length(Some(1.0), Some(100.0)),
     Shape::new(
-        "EmailMessageReference",
-        Kind::Structure(
-            &[
-                Member::of("Name", "name", ReferenceKey),
-                Member::of("Arn", "arn", ReferenceArn),
-            ],
-        ),
-    ),
+            "EmailMessageReference",
+            Kind::Structure(
+                &[
+                    Member::of("Name", "name", ReferenceKey)
+                        .with_doc("The name of the email message reference."),
+                    Member::of("Arn", "arn", ReferenceArn)
+                        .with_doc("The ARN of the email message reference."),
+                ],
+            ),
+        )
+        .with_doc("Details of a reference of type EMAIL_MESSAGE."),
     Shape::new(
         "EmailRecipient",
         Kind::Structure(
             &[
-                Member::of("Address", "address", EndpointAddress),
-                Member::of("DisplayName", "display-name", EndpointDisplayName),
+                Member::of("Address", "address", EndpointAddress)
+                    .with_doc("The recipient's email address."),
+                Member::of("DisplayName", "display-name", EndpointDisplayName)
+                    .with_doc("The name shown for the recipient."),
             ],
         ),
     ),
@@ -589,8 +628,10 @@ pub(super) const ROWS: &[Shape] = &[
         "EmailReference",
         Kind::Structure(
             &[
-                Member::of("Name", "name", ReferenceKey),
-                Member::of("Value", "value", ReferenceValue),
+                Member::of("Name", "name", ReferenceKey)
+                    .with_doc("The name that identifies the email reference."),
+                Member::of("Value", "value", ReferenceValue)
+                    .with_doc("A valid email address."),
             ],
         ),
     ),
@@ -601,8 +642,13 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of("EncryptionType", "encryption-type", EncryptionType)
+                    .with_doc("The kind of encryption; only KMS is supported.")
                     .with_required(),
-                Member::of("KeyId", "key-id", KeyId).with_required(),
+                Member::of("KeyId", "key-id", KeyId)
+                    .with_doc(
+                        "The full ARN of the KMS key, not just its ID; only keys with the SYMMETRIC_DEFAULT key spec are supported.",
+                    )
+                    .with_required(),
             ],
         ),
     ),
@@ -612,8 +658,12 @@ pub(super) const ROWS: &[Shape] = &[
         "Endpoint",
         Kind::Structure(
             &[
-                Member::of("Type", "type", EndpointType),
-                Member::of("Address", "address", EndpointAddress),
+                Member::of("Type", "type", EndpointType)
+                    .with_doc(
+                        "The kind of endpoint, such as TELEPHONE_NUMBER, VOIP, CONTACT_FLOW, CONNECT_PHONENUMBER_ARN or EMAIL_ADDRESS.",
+                    ),
+                Member::of("Address", "address", EndpointAddress)
+                    .with_doc("The endpoint's address."),
             ],
         ),
     ),
@@ -623,9 +673,14 @@ pub(super) const ROWS: &[Shape] = &[
         "EndpointInfo",
         Kind::Structure(
             &[
-                Member::of("Type", "type", EndpointType),
-                Member::of("Address", "address", EndpointAddress),
-                Member::of("DisplayName", "display-name", EndpointDisplayName),
+                Member::of("Type", "type", EndpointType)
+                    .with_doc(
+                        "The kind of endpoint, such as TELEPHONE_NUMBER, VOIP, CONTACT_FLOW, CONNECT_PHONENUMBER_ARN or EMAIL_ADDRESS.",
+                    ),
+                Member::of("Address", "address", EndpointAddress)
+                    .with_doc("The endpoint's address."),
+                Member::of("DisplayName", "display-name", EndpointDisplayName)
+                    .with_doc("The name shown for the endpoint."),
             ],
         ),
     ),
@@ -655,8 +710,10 @@ pub(super) const ROWS: &[Shape] = &[
         "ErrorResult",
         Kind::Structure(
             &[
-                Member::of("ErrorCode", "error-code", String),
-                Member::of("ErrorMessage", "error-message", String),
+                Member::of("ErrorCode", "error-code", String)
+                    .with_doc("The error code."),
+                Member::of("ErrorMessage", "error-message", String)
+                    .with_doc("The message that goes with the error code."),
             ],
         ),
     ),
@@ -700,8 +757,14 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of("Values", "values", DataTableEvaluatedValueList)
+                    .with_doc(
+                        "The evaluated values, each with its computed result, any error and metadata.",
+                    )
                     .with_required(),
-                Member::of("NextToken", "next-token", NextToken),
+                Member::of("NextToken", "next-token", NextToken)
+                    .with_doc(
+                        "The token for fetching the next page of results; pass it in your next request.",
+                    ),
             ],
         ),
     ),
@@ -709,19 +772,40 @@ pub(super) const ROWS: &[Shape] = &[
         "Evaluation",
         Kind::Structure(
             &[
-                Member::of("EvaluationId", "evaluation-id", ResourceId).with_required(),
-                Member::of("EvaluationArn", "evaluation-arn", ARN).with_required(),
-                Member::of("Metadata", "metadata", EvaluationMetadata).with_required(),
+                Member::of("EvaluationId", "evaluation-id", ResourceId)
+                    .with_doc("The unique ID of the contact evaluation.")
+                    .with_required(),
+                Member::of("EvaluationArn", "evaluation-arn", ARN)
+                    .with_doc("The ARN of the contact evaluation.")
+                    .with_required(),
+                Member::of("Metadata", "metadata", EvaluationMetadata)
+                    .with_doc("Metadata of the contact evaluation.")
+                    .with_required(),
                 Member::of("Answers", "answers", EvaluationAnswersOutputMap)
+                    .with_doc("The answers, keyed by question ID.")
                     .with_required(),
-                Member::of("Notes", "notes", EvaluationNotesMap).with_required(),
-                Member::of("Status", "status", EvaluationStatus).with_required(),
-                Member::of("Scores", "scores", EvaluationScoresMap),
-                Member::of("CreatedTime", "created-time", Timestamp).with_required(),
+                Member::of("Notes", "notes", EvaluationNotesMap)
+                    .with_doc("The notes, keyed by question ID.")
+                    .with_required(),
+                Member::of("Status", "status", EvaluationStatus)
+                    .with_doc(
+                        "The evaluation's status: DRAFT, SUBMITTED, REVIEW_REQUESTED or UNDER_REVIEW.",
+                    )
+                    .with_required(),
+                Member::of("Scores", "scores", EvaluationScoresMap)
+                    .with_doc("The scores, keyed by section or question ID."),
+                Member::of("CreatedTime", "created-time", Timestamp)
+                    .with_doc("When the evaluation was created.")
+                    .with_required(),
                 Member::of("LastModifiedTime", "last-modified-time", Timestamp)
+                    .with_doc("When the evaluation was last changed.")
                     .with_required(),
-                Member::of("EvaluationType", "evaluation-type", EvaluationType),
-                Member::of("Tags", "tags", TagMap),
+                Member::of("EvaluationType", "evaluation-type", EvaluationType)
+                    .with_doc("The kind of evaluation: STANDARD or CALIBRATION."),
+                Member::of("Tags", "tags", TagMap)
+                    .with_doc(
+                        "Tags on the resource, as key and value pairs, used to organize, track or control access.",
+                    ),
             ],
         ),
     ),
@@ -730,13 +814,19 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of("AcknowledgedTime", "acknowledged-time", Timestamp)
+                    .with_doc("When the agent acknowledged the evaluation.")
                     .with_required(),
-                Member::of("AcknowledgedBy", "acknowledged-by", ARN).with_required(),
+                Member::of("AcknowledgedBy", "acknowledged-by", ARN)
+                    .with_doc("The agent who acknowledged the evaluation.")
+                    .with_required(),
                 Member::of(
-                    "AcknowledgerComment",
-                    "acknowledger-comment",
-                    EvaluationAcknowledgerCommentString,
-                ),
+                        "AcknowledgerComment",
+                        "acknowledger-comment",
+                        EvaluationAcknowledgerCommentString,
+                    )
+                    .with_doc(
+                        "The agent's comment made when acknowledging the evaluation.",
+                    ),
             ],
         ),
     ),
@@ -744,42 +834,55 @@ pub(super) const ROWS: &[Shape] = &[
         "EvaluationAcknowledgementSummary",
         Kind::Structure(
             &[
-                Member::of("AcknowledgedTime", "acknowledged-time", Timestamp),
-                Member::of("AcknowledgedBy", "acknowledged-by", ARN),
+                Member::of("AcknowledgedTime", "acknowledged-time", Timestamp)
+                    .with_doc("When the agent acknowledged the evaluation."),
+                Member::of("AcknowledgedBy", "acknowledged-by", ARN)
+                    .with_doc("The agent who acknowledged the evaluation."),
                 Member::of(
-                    "AcknowledgerComment",
-                    "acknowledger-comment",
-                    EvaluationAcknowledgerCommentString,
-                ),
+                        "AcknowledgerComment",
+                        "acknowledger-comment",
+                        EvaluationAcknowledgerCommentString,
+                    )
+                    .with_doc(
+                        "The agent's comment made when acknowledging the evaluation.",
+                    ),
             ],
         ),
     ),
     Shape::new("EvaluationAcknowledgerCommentString", Kind::String)
         .with_length(Some(0.0), Some(3072.0)),
     Shape::new(
-        "EvaluationAnswerData",
-        Kind::Union(
-            &[
-                Member::of(
-                    "StringValue",
-                    "string-value",
-                    EvaluationAnswerDataStringValue,
-                ),
-                Member::of(
-                    "NumericValue",
-                    "numeric-value",
-                    EvaluationAnswerDataNumericValue,
-                ),
-                Member::of(
-                    "StringValues",
-                    "string-values",
-                    EvaluationAnswerDataStringValueList,
-                ),
-                Member::of("DateTimeValue", "date-time-value", ISO8601Datetime),
-                Member::of("NotApplicable", "not-applicable", Boolean),
-            ],
+            "EvaluationAnswerData",
+            Kind::Union(
+                &[
+                    Member::of(
+                            "StringValue",
+                            "string-value",
+                            EvaluationAnswerDataStringValue,
+                        )
+                        .with_doc("The answer as a string."),
+                    Member::of(
+                            "NumericValue",
+                            "numeric-value",
+                            EvaluationAnswerDataNumericValue,
+                        )
+                        .with_doc("The answer as a number."),
+                    Member::of(
+                            "StringValues",
+                            "string-values",
+                            EvaluationAnswerDataStringValueList,
+                        )
+                        .with_doc("The answer as a list of strings."),
+                    Member::of("DateTimeValue", "date-time-value", ISO8601Datetime)
+                        .with_doc("The answer as a date and time."),
+                    Member::of("NotApplicable", "not-applicable", Boolean)
+                        .with_doc("Whether the question is marked as not applicable."),
+                ],
+            ),
+        )
+        .with_doc(
+            "The answer data of an evaluation question: a string, a number, or not applicable.",
         ),
-    ),
     Shape::new("EvaluationAnswerDataNumericValue", Kind::Double),
     Shape::new("EvaluationAnswerDataStringValue", Kind::String)
         .with_length(Some(0.0), Some(300.0)),
@@ -789,23 +892,31 @@ pub(super) const ROWS: &[Shape] = &[
     ),
     Shape::new(
         "EvaluationAnswerInput",
-        Kind::Structure(&[Member::of("Value", "value", EvaluationAnswerData)]),
+        Kind::Structure(
+            &[
+                Member::of("Value", "value", EvaluationAnswerData)
+                    .with_doc("The answer's value."),
+            ],
+        ),
     ),
     Shape::new(
         "EvaluationAnswerOutput",
         Kind::Structure(
             &[
-                Member::of("Value", "value", EvaluationAnswerData),
+                Member::of("Value", "value", EvaluationAnswerData)
+                    .with_doc("The answer's value."),
                 Member::of(
-                    "SystemSuggestedValue",
-                    "system-suggested-value",
-                    EvaluationAnswerData,
-                ),
+                        "SystemSuggestedValue",
+                        "system-suggested-value",
+                        EvaluationAnswerData,
+                    )
+                    .with_doc("The answer value that the system suggested."),
                 Member::of(
-                    "SuggestedAnswers",
-                    "suggested-answers",
-                    EvaluationSuggestedAnswersList,
-                ),
+                        "SuggestedAnswers",
+                        "suggested-answers",
+                        EvaluationSuggestedAnswersList,
+                    )
+                    .with_doc("Answers suggested by automation for the question."),
             ],
         ),
     ),
@@ -819,18 +930,25 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of("Category", "category", QuestionRuleCategoryAutomationLabel)
+                    .with_doc("The label of the category.")
                     .with_required(),
                 Member::of(
                         "Condition",
                         "condition",
                         QuestionRuleCategoryAutomationCondition,
                     )
+                    .with_doc(
+                        "Whether the Contact Lens category must be PRESENT or NOT_PRESENT.",
+                    )
                     .with_required(),
                 Member::of(
-                    "PointsOfInterest",
-                    "points-of-interest",
-                    EvaluationTranscriptPointsOfInterest,
-                ),
+                        "PointsOfInterest",
+                        "points-of-interest",
+                        EvaluationTranscriptPointsOfInterest,
+                    )
+                    .with_doc(
+                        "The places in the contact transcript where the condition matched.",
+                    ),
             ],
         ),
     ),
@@ -843,10 +961,11 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "MatchedRuleCategories",
-                    "matched-rule-categories",
-                    EvaluationAutomationRuleCategoryList,
-                ),
+                        "MatchedRuleCategories",
+                        "matched-rule-categories",
+                        EvaluationAutomationRuleCategoryList,
+                    )
+                    .with_doc("The rule categories that matched."),
             ],
         ),
     ),
@@ -855,11 +974,15 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "ContactParticipantRole",
-                    "contact-participant-role",
-                    ContactParticipantRole,
-                ),
-                Member::of("ContactParticipantId", "contact-participant-id", ResourceId),
+                        "ContactParticipantRole",
+                        "contact-participant-role",
+                        ContactParticipantRole,
+                    )
+                    .with_doc(
+                        "The participant's role: AGENT, SYSTEM, CUSTOM_BOT or CUSTOMER.",
+                    ),
+                Member::of("ContactParticipantId", "contact-participant-id", ResourceId)
+                    .with_doc("The ID of the contact participant."),
             ],
         ),
     ),
@@ -868,55 +991,84 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of("EvaluationFormId", "evaluation-form-id", ResourceId)
+                    .with_doc("The unique ID of the evaluation form.")
                     .with_required(),
                 Member::of(
                         "EvaluationFormVersion",
                         "evaluation-form-version",
                         VersionNumber,
                     )
+                    .with_doc("The version of the evaluation form.")
                     .with_required()
                     .with_default("0"),
                 Member::of("Locked", "locked", EvaluationFormVersionIsLocked)
+                    .with_doc("Whether the evaluation form is locked against changes.")
                     .with_required()
                     .with_default("false"),
                 Member::of("EvaluationFormArn", "evaluation-form-arn", ARN)
+                    .with_doc("The ARN of the evaluation form.")
                     .with_required(),
-                Member::of("Title", "title", EvaluationFormTitle).with_required(),
-                Member::of("Description", "description", EvaluationFormDescription),
+                Member::of("Title", "title", EvaluationFormTitle)
+                    .with_doc("The title of the evaluation form.")
+                    .with_required(),
+                Member::of("Description", "description", EvaluationFormDescription)
+                    .with_doc("The description of the evaluation form."),
                 Member::of("Status", "status", EvaluationFormVersionStatus)
+                    .with_doc("The form's status: DRAFT or ACTIVE.")
                     .with_required(),
-                Member::of("Items", "items", EvaluationFormItemsList).with_required(),
+                Member::of("Items", "items", EvaluationFormItemsList)
+                    .with_doc(
+                        "The sections and questions of the form; at most 100 sections and 100 questions, and every question must sit in a section.",
+                    )
+                    .with_required(),
                 Member::of(
-                    "ScoringStrategy",
-                    "scoring-strategy",
-                    EvaluationFormScoringStrategy,
-                ),
-                Member::of("CreatedTime", "created-time", Timestamp).with_required(),
-                Member::of("CreatedBy", "created-by", ARN).with_required(),
+                        "ScoringStrategy",
+                        "scoring-strategy",
+                        EvaluationFormScoringStrategy,
+                    )
+                    .with_doc("How the evaluation form is scored."),
+                Member::of("CreatedTime", "created-time", Timestamp)
+                    .with_doc("When the evaluation form was created.")
+                    .with_required(),
+                Member::of("CreatedBy", "created-by", ARN)
+                    .with_doc("The ARN of the user that created the form.")
+                    .with_required(),
                 Member::of("LastModifiedTime", "last-modified-time", Timestamp)
+                    .with_doc("When the evaluation form was last changed.")
                     .with_required(),
-                Member::of("LastModifiedBy", "last-modified-by", ARN).with_required(),
+                Member::of("LastModifiedBy", "last-modified-by", ARN)
+                    .with_doc(
+                        "The ARN of the user who last changed the evaluation form.",
+                    )
+                    .with_required(),
                 Member::of(
-                    "AutoEvaluationConfiguration",
-                    "auto-evaluation-configuration",
-                    EvaluationFormAutoEvaluationConfiguration,
-                ),
+                        "AutoEvaluationConfiguration",
+                        "auto-evaluation-configuration",
+                        EvaluationFormAutoEvaluationConfiguration,
+                    )
+                    .with_doc("Settings for automated evaluation with this form."),
                 Member::of(
-                    "ReviewConfiguration",
-                    "review-configuration",
-                    EvaluationReviewConfiguration,
-                ),
-                Member::of("Tags", "tags", TagMap),
+                        "ReviewConfiguration",
+                        "review-configuration",
+                        EvaluationReviewConfiguration,
+                    )
+                    .with_doc("Settings for reviewing evaluations made with this form."),
+                Member::of("Tags", "tags", TagMap)
+                    .with_doc(
+                        "Tags on the resource, as key and value pairs, used to organize, track or control access.",
+                    ),
                 Member::of(
-                    "TargetConfiguration",
-                    "target-configuration",
-                    EvaluationFormTargetConfiguration,
-                ),
+                        "TargetConfiguration",
+                        "target-configuration",
+                        EvaluationFormTargetConfiguration,
+                    )
+                    .with_doc("What this evaluation form targets."),
                 Member::of(
-                    "LanguageConfiguration",
-                    "language-configuration",
-                    EvaluationFormLanguageConfiguration,
-                ),
+                        "LanguageConfiguration",
+                        "language-configuration",
+                        EvaluationFormLanguageConfiguration,
+                    )
+                    .with_doc("Language settings of the evaluation form."),
             ],
         ),
     ),
@@ -925,6 +1077,7 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of("Enabled", "enabled", Boolean)
+                    .with_doc("Whether automated evaluation is turned on.")
                     .with_required()
                     .with_default("false"),
             ],
@@ -939,40 +1092,57 @@ pub(super) const ROWS: &[Shape] = &[
                         "evaluation-form-version",
                         VersionNumber,
                     )
+                    .with_doc("The version of the evaluation form.")
                     .with_required()
                     .with_default("0"),
                 Member::of("EvaluationFormId", "evaluation-form-id", ResourceId)
+                    .with_doc("The unique ID of the evaluation form.")
                     .with_required(),
                 Member::of("EvaluationFormArn", "evaluation-form-arn", ARN)
+                    .with_doc("The ARN of the evaluation form.")
                     .with_required(),
-                Member::of("Title", "title", EvaluationFormTitle).with_required(),
-                Member::of("Description", "description", EvaluationFormDescription),
-                Member::of("Items", "items", EvaluationFormItemsList).with_required(),
+                Member::of("Title", "title", EvaluationFormTitle)
+                    .with_doc("The title of the evaluation form.")
+                    .with_required(),
+                Member::of("Description", "description", EvaluationFormDescription)
+                    .with_doc("The description of the evaluation form."),
+                Member::of("Items", "items", EvaluationFormItemsList)
+                    .with_doc(
+                        "The sections and questions of the form; at most 100 sections and 100 questions, and every question must sit in a section.",
+                    )
+                    .with_required(),
                 Member::of(
-                    "ScoringStrategy",
-                    "scoring-strategy",
-                    EvaluationFormScoringStrategy,
-                ),
+                        "ScoringStrategy",
+                        "scoring-strategy",
+                        EvaluationFormScoringStrategy,
+                    )
+                    .with_doc("How the evaluation form is scored."),
                 Member::of(
-                    "AutoEvaluationConfiguration",
-                    "auto-evaluation-configuration",
-                    EvaluationFormAutoEvaluationConfiguration,
-                ),
+                        "AutoEvaluationConfiguration",
+                        "auto-evaluation-configuration",
+                        EvaluationFormAutoEvaluationConfiguration,
+                    )
+                    .with_doc("Settings for automated evaluation with this form."),
                 Member::of(
-                    "TargetConfiguration",
-                    "target-configuration",
-                    EvaluationFormTargetConfiguration,
-                ),
+                        "TargetConfiguration",
+                        "target-configuration",
+                        EvaluationFormTargetConfiguration,
+                    )
+                    .with_doc("What this evaluation form content targets."),
                 Member::of(
-                    "LanguageConfiguration",
-                    "language-configuration",
-                    EvaluationFormLanguageConfiguration,
-                ),
+                        "LanguageConfiguration",
+                        "language-configuration",
+                        EvaluationFormLanguageConfiguration,
+                    )
+                    .with_doc("Language settings of the evaluation form content."),
                 Member::of(
-                    "ReviewConfiguration",
-                    "review-configuration",
-                    EvaluationReviewConfiguration,
-                ),
+                        "ReviewConfiguration",
+                        "review-configuration",
+                        EvaluationReviewConfiguration,
+                    )
+                    .with_doc(
+                        "Settings for reviewing evaluations made with this form content.",
+                    ),
             ],
         ),
     ),
@@ -982,8 +1152,10 @@ pub(super) const ROWS: &[Shape] = &[
         "EvaluationFormItem",
         Kind::Union(
             &[
-                Member::of("Section", "section", EvaluationFormSection),
-                Member::of("Question", "question", EvaluationFormQuestion),
+                Member::of("Section", "section", EvaluationFormSection)
+                    .with_doc("A section of the form."),
+                Member::of("Question", "question", EvaluationFormQuestion)
+                    .with_doc("A question of the form."),
             ],
         ),
     ),
@@ -1002,8 +1174,10 @@ pub(super) const ROWS: &[Shape] = &[
                         "operands",
                         EvaluationFormItemEnablementConditionOperandList,
                     )
+                    .with_doc("The operands that make up the enablement condition.")
                     .with_required(),
-                Member::of("Operator", "operator", EvaluationFormItemEnablementOperator),
+                Member::of("Operator", "operator", EvaluationFormItemEnablementOperator)
+                    .with_doc("How to combine several operands: OR or AND."),
             ],
         ),
     ),
@@ -1012,15 +1186,19 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Union(
             &[
                 Member::of(
-                    "Expression",
-                    "expression",
-                    EvaluationFormItemEnablementExpression,
-                ),
+                        "Expression",
+                        "expression",
+                        EvaluationFormItemEnablementExpression,
+                    )
+                    .with_doc("An expression used in the enablement condition."),
                 Member::of(
-                    "Condition",
-                    "condition",
-                    EvaluationFormItemEnablementCondition,
-                ),
+                        "Condition",
+                        "condition",
+                        EvaluationFormItemEnablementCondition,
+                    )
+                    .with_doc(
+                        "A nested condition that controls whether the item is enabled.",
+                    ),
             ],
         ),
     ),
@@ -1037,14 +1215,21 @@ pub(super) const ROWS: &[Shape] = &[
                         "condition",
                         EvaluationFormItemEnablementCondition,
                     )
+                    .with_doc("The condition that decides whether the item is enabled.")
                     .with_required(),
                 Member::of("Action", "action", EvaluationFormItemEnablementAction)
+                    .with_doc(
+                        "What to do when the condition is met: ENABLE or DISABLE the item.",
+                    )
                     .with_required(),
                 Member::of(
-                    "DefaultAction",
-                    "default-action",
-                    EvaluationFormItemEnablementAction,
-                ),
+                        "DefaultAction",
+                        "default-action",
+                        EvaluationFormItemEnablementAction,
+                    )
+                    .with_doc(
+                        "What to do when the condition is not met: ENABLE or DISABLE the item.",
+                    ),
             ],
         ),
     ),
@@ -1053,17 +1238,22 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of("Source", "source", EvaluationFormItemEnablementSource)
+                    .with_doc("The source item the expression checks.")
                     .with_required(),
                 Member::of(
                         "Values",
                         "values",
                         EvaluationFormItemEnablementSourceValueList,
                     )
+                    .with_doc("The source item's values to compare against.")
                     .with_required(),
                 Member::of(
                         "Comparator",
                         "comparator",
                         EvaluationFormItemSourceValuesComparator,
+                    )
+                    .with_doc(
+                        "How to compare with the list of values: IN, NOT_IN, ALL_IN or EXACT.",
                     )
                     .with_required(),
             ],
@@ -1078,8 +1268,12 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of("Type", "type", EvaluationFormItemEnablementSourceType)
+                    .with_doc(
+                        "The kind of source item; only QUESTION_REF_ID is supported.",
+                    )
                     .with_required(),
-                Member::of("RefId", "ref-id", ReferenceId),
+                Member::of("RefId", "ref-id", ReferenceId)
+                    .with_doc("The reference ID of the source item."),
             ],
         ),
     ),
@@ -1092,8 +1286,12 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of("Type", "type", EvaluationFormItemEnablementSourceValueType)
+                    .with_doc(
+                        "The kind of source value; only OPTION_REF_ID is supported.",
+                    )
                     .with_required(),
-                Member::of("RefId", "ref-id", ReferenceId),
+                Member::of("RefId", "ref-id", ReferenceId)
+                    .with_doc("The reference ID of the source value."),
             ],
         ),
     ),
@@ -1137,7 +1335,10 @@ pub(super) const ROWS: &[Shape] = &[
     Shape::new(
         "EvaluationFormLanguageConfiguration",
         Kind::Structure(
-            &[Member::of("FormLanguage", "form-language", EvaluationFormLanguageCode)],
+            &[
+                Member::of("FormLanguage", "form-language", EvaluationFormLanguageCode)
+                    .with_doc("The language the evaluation form is in."),
+            ],
         ),
     ),
     Shape::new(
@@ -1145,15 +1346,17 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "Options",
-                    "options",
-                    EvaluationFormMultiSelectQuestionAutomationOptionList,
-                ),
+                        "Options",
+                        "options",
+                        EvaluationFormMultiSelectQuestionAutomationOptionList,
+                    )
+                    .with_doc("The automation options of the multi-select question."),
                 Member::of(
-                    "DefaultOptionRefIds",
-                    "default-option-ref-ids",
-                    ReferenceIdList,
-                ),
+                        "DefaultOptionRefIds",
+                        "default-option-ref-ids",
+                        ReferenceIdList,
+                    )
+                    .with_doc("The reference IDs of the options chosen by default."),
                 Member::of(
                     "AnswerSource",
                     "answer-source",
@@ -1167,10 +1370,11 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Union(
             &[
                 Member::of(
-                    "RuleCategory",
-                    "rule-category",
-                    MultiSelectQuestionRuleCategoryAutomation,
-                ),
+                        "RuleCategory",
+                        "rule-category",
+                        MultiSelectQuestionRuleCategoryAutomation,
+                    )
+                    .with_doc("The rule category settings for this automation option."),
             ],
         ),
     ),
@@ -1191,8 +1395,11 @@ pub(super) const ROWS: &[Shape] = &[
         "EvaluationFormMultiSelectQuestionOption",
         Kind::Structure(
             &[
-                Member::of("RefId", "ref-id", ReferenceId).with_required(),
+                Member::of("RefId", "ref-id", ReferenceId)
+                    .with_doc("The reference ID of the option.")
+                    .with_required(),
                 Member::of("Text", "text", EvaluationFormMultiSelectQuestionOptionText)
+                    .with_doc("The text shown for the option.")
                     .with_required(),
             ],
         ),
@@ -1212,17 +1419,22 @@ pub(super) const ROWS: &[Shape] = &[
                         "options",
                         EvaluationFormMultiSelectQuestionOptionList,
                     )
+                    .with_doc("The options the multi-select question offers.")
                     .with_required(),
                 Member::of(
-                    "DisplayAs",
-                    "display-as",
-                    EvaluationFormMultiSelectQuestionDisplayMode,
-                ),
+                        "DisplayAs",
+                        "display-as",
+                        EvaluationFormMultiSelectQuestionDisplayMode,
+                    )
+                    .with_doc(
+                        "How the multi-select question is shown: DROPDOWN or CHECKBOX.",
+                    ),
                 Member::of(
-                    "Automation",
-                    "automation",
-                    EvaluationFormMultiSelectQuestionAutomation,
-                ),
+                        "Automation",
+                        "automation",
+                        EvaluationFormMultiSelectQuestionAutomation,
+                    )
+                    .with_doc("Automation settings for the multi-select question."),
             ],
         ),
     ),
@@ -1231,15 +1443,21 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Union(
             &[
                 Member::of(
-                    "PropertyValue",
-                    "property-value",
-                    NumericQuestionPropertyValueAutomation,
-                ),
+                        "PropertyValue",
+                        "property-value",
+                        NumericQuestionPropertyValueAutomation,
+                    )
+                    .with_doc(
+                        "The property whose value answers the question automatically.",
+                    ),
                 Member::of(
-                    "AnswerSource",
-                    "answer-source",
-                    EvaluationFormQuestionAutomationAnswerSource,
-                ),
+                        "AnswerSource",
+                        "answer-source",
+                        EvaluationFormQuestionAutomationAnswerSource,
+                    )
+                    .with_doc(
+                        "Where the automated answer to the numeric question comes from.",
+                    ),
             ],
         ),
     ),
@@ -1248,20 +1466,27 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of("MinValue", "min-value", Integer)
+                    .with_doc("The lowest answer value in this range option.")
                     .with_required()
                     .with_default("0"),
                 Member::of("MaxValue", "max-value", Integer)
+                    .with_doc("The highest answer value in this range option.")
                     .with_required()
                     .with_default("0"),
                 Member::of("Score", "score", EvaluationFormQuestionAnswerScore)
+                    .with_doc("The score given to answers that fall in this range.")
                     .with_default("0"),
                 Member::of("AutomaticFail", "automatic-fail", Boolean)
+                    .with_doc(
+                        "Whether this option is an automatic fail; choosing it sets the whole evaluation's score to 0.",
+                    )
                     .with_default("false"),
                 Member::of(
-                    "AutomaticFailConfiguration",
-                    "automatic-fail-configuration",
-                    AutomaticFailConfiguration,
-                ),
+                        "AutomaticFailConfiguration",
+                        "automatic-fail-configuration",
+                        AutomaticFailConfiguration,
+                    )
+                    .with_doc("Settings for the automatic fail."),
             ],
         ),
     ),
@@ -1274,21 +1499,21 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of("MinValue", "min-value", Integer)
+                    .with_doc("The lowest allowed answer.")
                     .with_required()
                     .with_default("0"),
                 Member::of("MaxValue", "max-value", Integer)
+                    .with_doc("The highest allowed answer.")
                     .with_required()
                     .with_default("0"),
+                Member::of("Options", "options", EvaluationFormNumericQuestionOptionList)
+                    .with_doc("The scoring options of the numeric question."),
                 Member::of(
-                    "Options",
-                    "options",
-                    EvaluationFormNumericQuestionOptionList,
-                ),
-                Member::of(
-                    "Automation",
-                    "automation",
-                    EvaluationFormNumericQuestionAutomation,
-                ),
+                        "Automation",
+                        "automation",
+                        EvaluationFormNumericQuestionAutomation,
+                    )
+                    .with_doc("Automation settings for the numeric question."),
             ],
         ),
     ),
@@ -1297,46 +1522,65 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of("Title", "title", EvaluationFormQuestionTitle)
+                    .with_doc("The title of the question.")
                     .with_required(),
                 Member::of(
-                    "Instructions",
-                    "instructions",
-                    EvaluationFormQuestionInstructions,
-                ),
-                Member::of("RefId", "ref-id", ReferenceId).with_required(),
+                        "Instructions",
+                        "instructions",
+                        EvaluationFormQuestionInstructions,
+                    )
+                    .with_doc("Instructions for answering the question."),
+                Member::of("RefId", "ref-id", ReferenceId)
+                    .with_doc(
+                        "The ID of the question; it must be unique within the evaluation form.",
+                    )
+                    .with_required(),
                 Member::of("NotApplicableEnabled", "not-applicable-enabled", Boolean)
+                    .with_doc("Whether the question may be answered as not applicable.")
                     .with_default("false"),
                 Member::of("QuestionType", "question-type", EvaluationFormQuestionType)
+                    .with_doc(
+                        "The kind of question: TEXT, SINGLESELECT, NUMERIC, MULTISELECT or DATETIME.",
+                    )
                     .with_required(),
                 Member::of(
-                    "QuestionTypeProperties",
-                    "question-type-properties",
-                    EvaluationFormQuestionTypeProperties,
-                ),
+                        "QuestionTypeProperties",
+                        "question-type-properties",
+                        EvaluationFormQuestionTypeProperties,
+                    )
+                    .with_doc(
+                        "Settings specific to the question's type; text questions need none.",
+                    ),
                 Member::of(
-                    "Enablement",
-                    "enablement",
-                    EvaluationFormItemEnablementConfiguration,
-                ),
+                        "Enablement",
+                        "enablement",
+                        EvaluationFormItemEnablementConfiguration,
+                    )
+                    .with_doc("The condition under which the question is enabled."),
                 Member::of("Weight", "weight", EvaluationFormItemWeight)
+                    .with_doc("The question's weight in scoring.")
                     .with_default("0"),
             ],
         ),
     ),
     Shape::new("EvaluationFormQuestionAnswerScore", Kind::Integer),
     Shape::new(
-        "EvaluationFormQuestionAutomationAnswerSource",
-        Kind::Structure(
-            &[
-                Member::of(
-                        "SourceType",
-                        "source-type",
-                        EvaluationFormQuestionAutomationAnswerSourceType,
-                    )
-                    .with_required(),
-            ],
-        ),
-    ),
+            "EvaluationFormQuestionAutomationAnswerSource",
+            Kind::Structure(
+                &[
+                    Member::of(
+                            "SourceType",
+                            "source-type",
+                            EvaluationFormQuestionAutomationAnswerSourceType,
+                        )
+                        .with_doc(
+                            "Where the automated answer comes from: CONTACT_LENS_DATA or GEN_AI.",
+                        )
+                        .with_required(),
+                ],
+            ),
+        )
+        .with_doc("Where an automated answer to a question comes from."),
     Shape::new(
         "EvaluationFormQuestionAutomationAnswerSourceType",
         Kind::Enum(
@@ -1364,22 +1608,22 @@ pub(super) const ROWS: &[Shape] = &[
         "EvaluationFormQuestionTypeProperties",
         Kind::Union(
             &[
+                Member::of("Numeric", "numeric", EvaluationFormNumericQuestionProperties)
+                    .with_doc("Settings for a numeric question."),
                 Member::of(
-                    "Numeric",
-                    "numeric",
-                    EvaluationFormNumericQuestionProperties,
-                ),
+                        "SingleSelect",
+                        "single-select",
+                        EvaluationFormSingleSelectQuestionProperties,
+                    )
+                    .with_doc("Settings for a single-select question."),
+                Member::of("Text", "text", EvaluationFormTextQuestionProperties)
+                    .with_doc("Settings for a text question."),
                 Member::of(
-                    "SingleSelect",
-                    "single-select",
-                    EvaluationFormSingleSelectQuestionProperties,
-                ),
-                Member::of("Text", "text", EvaluationFormTextQuestionProperties),
-                Member::of(
-                    "MultiSelect",
-                    "multi-select",
-                    EvaluationFormMultiSelectQuestionProperties,
-                ),
+                        "MultiSelect",
+                        "multi-select",
+                        EvaluationFormMultiSelectQuestionProperties,
+                    )
+                    .with_doc("Settings for a multi-select question."),
             ],
         ),
     ),
@@ -1405,8 +1649,11 @@ pub(super) const ROWS: &[Shape] = &[
         "EvaluationFormScoringStrategy",
         Kind::Structure(
             &[
-                Member::of("Mode", "mode", EvaluationFormScoringMode).with_required(),
+                Member::of("Mode", "mode", EvaluationFormScoringMode)
+                    .with_doc("How the form is scored: QUESTION_ONLY or SECTION_ONLY.")
+                    .with_required(),
                 Member::of("Status", "status", EvaluationFormScoringStatus)
+                    .with_doc("Whether scoring is ENABLED or DISABLED for the form.")
                     .with_required(),
             ],
         ),
@@ -1417,19 +1664,25 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "OrConditions",
-                    "or-conditions",
-                    EvaluationFormSearchConditionList,
-                ),
+                        "OrConditions",
+                        "or-conditions",
+                        EvaluationFormSearchConditionList,
+                    )
+                    .with_doc(
+                        "Conditions combined with OR; a match on any one is enough.",
+                    ),
                 Member::of(
-                    "AndConditions",
-                    "and-conditions",
-                    EvaluationFormSearchConditionList,
-                ),
+                        "AndConditions",
+                        "and-conditions",
+                        EvaluationFormSearchConditionList,
+                    )
+                    .with_doc("Conditions combined with AND; all must match."),
                 Member::of("StringCondition", "string-condition", StringCondition),
                 Member::of("NumberCondition", "number-condition", NumberCondition),
-                Member::of("BooleanCondition", "boolean-condition", BooleanCondition),
-                Member::of("DateTimeCondition", "date-time-condition", DateTimeCondition),
+                Member::of("BooleanCondition", "boolean-condition", BooleanCondition)
+                    .with_doc("A condition on a true or false field."),
+                Member::of("DateTimeCondition", "date-time-condition", DateTimeCondition)
+                    .with_doc("A condition on a date and time field."),
             ],
         ),
     ),
@@ -1450,38 +1703,65 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of("EvaluationFormId", "evaluation-form-id", ResourceId)
+                    .with_doc("The unique ID of the evaluation form.")
                     .with_required(),
                 Member::of("EvaluationFormArn", "evaluation-form-arn", ARN)
+                    .with_doc("The ARN of the evaluation form.")
                     .with_required(),
-                Member::of("Title", "title", EvaluationFormTitle).with_required(),
+                Member::of("Title", "title", EvaluationFormTitle)
+                    .with_doc("The title of the evaluation form.")
+                    .with_required(),
                 Member::of("Status", "status", EvaluationFormVersionStatus)
+                    .with_doc("The form's status: DRAFT or ACTIVE.")
                     .with_required(),
-                Member::of("Description", "description", EvaluationFormDescription),
-                Member::of("CreatedTime", "created-time", Timestamp).with_required(),
-                Member::of("CreatedBy", "created-by", ARN).with_required(),
+                Member::of("Description", "description", EvaluationFormDescription)
+                    .with_doc("The description of the evaluation form."),
+                Member::of("CreatedTime", "created-time", Timestamp)
+                    .with_doc("When the evaluation form was created.")
+                    .with_required(),
+                Member::of("CreatedBy", "created-by", ARN)
+                    .with_doc("The user who created the evaluation form.")
+                    .with_required(),
                 Member::of("LastModifiedTime", "last-modified-time", Timestamp)
+                    .with_doc("When the evaluation form was last changed.")
                     .with_required(),
-                Member::of("LastModifiedBy", "last-modified-by", ARN).with_required(),
-                Member::of("LastActivatedTime", "last-activated-time", Timestamp),
-                Member::of("LastActivatedBy", "last-activated-by", ARN),
+                Member::of("LastModifiedBy", "last-modified-by", ARN)
+                    .with_doc("The user who last changed the evaluation form.")
+                    .with_required(),
+                Member::of("LastActivatedTime", "last-activated-time", Timestamp)
+                    .with_doc("When the evaluation form was last activated."),
+                Member::of("LastActivatedBy", "last-activated-by", ARN)
+                    .with_doc(
+                        "The ID of the user who last activated the evaluation form.",
+                    ),
                 Member::of("LatestVersion", "latest-version", VersionNumber)
+                    .with_doc("The newest version of the evaluation form.")
                     .with_required()
                     .with_default("null"),
                 Member::of("ActiveVersion", "active-version", VersionNumber)
+                    .with_doc("The version of the evaluation form that is active.")
                     .with_default("null"),
                 Member::of("AutoEvaluationEnabled", "auto-evaluation-enabled", Boolean)
+                    .with_doc("Whether automated evaluation is turned on.")
                     .with_default("false"),
                 Member::of(
-                    "EvaluationFormLanguage",
-                    "evaluation-form-language",
-                    EvaluationFormLanguageCode,
-                ),
+                        "EvaluationFormLanguage",
+                        "evaluation-form-language",
+                        EvaluationFormLanguageCode,
+                    )
+                    .with_doc("The language the evaluation form is in."),
                 Member::of(
-                    "ContactInteractionType",
-                    "contact-interaction-type",
-                    ContactInteractionType,
-                ),
-                Member::of("Tags", "tags", TagMap),
+                        "ContactInteractionType",
+                        "contact-interaction-type",
+                        ContactInteractionType,
+                    )
+                    .with_doc(
+                        "The type of contact interaction the form is for: AGENT, AUTOMATED or CUSTOMER.",
+                    ),
+                Member::of("Tags", "tags", TagMap)
+                    .with_doc(
+                        "Tags on the resource, as key and value pairs, used to organize, track or control access.",
+                    ),
             ],
         ),
     ),
@@ -1490,15 +1770,25 @@ pub(super) const ROWS: &[Shape] = &[
         "EvaluationFormSection",
         Kind::Structure(
             &[
-                Member::of("Title", "title", EvaluationFormSectionTitle).with_required(),
-                Member::of("RefId", "ref-id", ReferenceId).with_required(),
+                Member::of("Title", "title", EvaluationFormSectionTitle)
+                    .with_doc("The title of the section.")
+                    .with_required(),
+                Member::of("RefId", "ref-id", ReferenceId)
+                    .with_doc(
+                        "The ID of the section; it must be unique within the evaluation form.",
+                    )
+                    .with_required(),
                 Member::of(
-                    "Instructions",
-                    "instructions",
-                    EvaluationFormQuestionInstructions,
-                ),
-                Member::of("Items", "items", EvaluationFormItemsList).with_required(),
+                        "Instructions",
+                        "instructions",
+                        EvaluationFormQuestionInstructions,
+                    )
+                    .with_doc("Instructions for the section."),
+                Member::of("Items", "items", EvaluationFormItemsList)
+                    .with_doc("The questions and subsections inside the section.")
+                    .with_required(),
                 Member::of("Weight", "weight", EvaluationFormItemWeight)
+                    .with_doc("The section's weight in scoring.")
                     .with_default("0"),
             ],
         ),
@@ -1513,13 +1803,18 @@ pub(super) const ROWS: &[Shape] = &[
                         "options",
                         EvaluationFormSingleSelectQuestionAutomationOptionList,
                     )
+                    .with_doc("The automation options for the single-select question.")
                     .with_default("[]"),
-                Member::of("DefaultOptionRefId", "default-option-ref-id", ReferenceId),
+                Member::of("DefaultOptionRefId", "default-option-ref-id", ReferenceId)
+                    .with_doc(
+                        "The ID of the answer option to use when no automation option matches.",
+                    ),
                 Member::of(
-                    "AnswerSource",
-                    "answer-source",
-                    EvaluationFormQuestionAutomationAnswerSource,
-                ),
+                        "AnswerSource",
+                        "answer-source",
+                        EvaluationFormQuestionAutomationAnswerSource,
+                    )
+                    .with_doc("Where the automated answer comes from."),
             ],
         ),
     ),
@@ -1528,10 +1823,13 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Union(
             &[
                 Member::of(
-                    "RuleCategory",
-                    "rule-category",
-                    SingleSelectQuestionRuleCategoryAutomation,
-                ),
+                        "RuleCategory",
+                        "rule-category",
+                        SingleSelectQuestionRuleCategoryAutomation,
+                    )
+                    .with_doc(
+                        "An automation option for the single-select question, based on a rule category.",
+                    ),
             ],
         ),
     ),
@@ -1549,18 +1847,30 @@ pub(super) const ROWS: &[Shape] = &[
         "EvaluationFormSingleSelectQuestionOption",
         Kind::Structure(
             &[
-                Member::of("RefId", "ref-id", ReferenceId).with_required(),
+                Member::of("RefId", "ref-id", ReferenceId)
+                    .with_doc(
+                        "The ID of the answer option; it must be unique within the question.",
+                    )
+                    .with_required(),
                 Member::of("Text", "text", EvaluationFormSingleSelectQuestionOptionText)
+                    .with_doc("The title of the answer option.")
                     .with_required(),
                 Member::of("Score", "score", EvaluationFormQuestionAnswerScore)
+                    .with_doc("The score given to this answer option.")
                     .with_default("0"),
                 Member::of("AutomaticFail", "automatic-fail", Boolean)
+                    .with_doc(
+                        "Whether this option is an automatic fail; choosing it sets the whole evaluation's score to 0.",
+                    )
                     .with_default("false"),
                 Member::of(
-                    "AutomaticFailConfiguration",
-                    "automatic-fail-configuration",
-                    AutomaticFailConfiguration,
-                ),
+                        "AutomaticFailConfiguration",
+                        "automatic-fail-configuration",
+                        AutomaticFailConfiguration,
+                    )
+                    .with_doc(
+                        "Settings for the automatic fail on this single-select question.",
+                    ),
             ],
         ),
     ),
@@ -1578,17 +1888,22 @@ pub(super) const ROWS: &[Shape] = &[
                         "options",
                         EvaluationFormSingleSelectQuestionOptionList,
                     )
+                    .with_doc("The answer options the single-select question offers.")
                     .with_required(),
                 Member::of(
-                    "DisplayAs",
-                    "display-as",
-                    EvaluationFormSingleSelectQuestionDisplayMode,
-                ),
+                        "DisplayAs",
+                        "display-as",
+                        EvaluationFormSingleSelectQuestionDisplayMode,
+                    )
+                    .with_doc(
+                        "How the single-select question is shown: DROPDOWN or RADIO.",
+                    ),
                 Member::of(
-                    "Automation",
-                    "automation",
-                    EvaluationFormSingleSelectQuestionAutomation,
-                ),
+                        "Automation",
+                        "automation",
+                        EvaluationFormSingleSelectQuestionAutomation,
+                    )
+                    .with_doc("Automation settings for the single-select question."),
             ],
         ),
     ),
@@ -1597,21 +1912,38 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of("EvaluationFormId", "evaluation-form-id", ResourceId)
+                    .with_doc("The unique ID of the evaluation form.")
                     .with_required(),
                 Member::of("EvaluationFormArn", "evaluation-form-arn", ARN)
+                    .with_doc("The ARN of the evaluation form.")
                     .with_required(),
-                Member::of("Title", "title", EvaluationFormTitle).with_required(),
-                Member::of("CreatedTime", "created-time", Timestamp).with_required(),
-                Member::of("CreatedBy", "created-by", ARN).with_required(),
+                Member::of("Title", "title", EvaluationFormTitle)
+                    .with_doc("The title of the evaluation form.")
+                    .with_required(),
+                Member::of("CreatedTime", "created-time", Timestamp)
+                    .with_doc("When the evaluation form was created.")
+                    .with_required(),
+                Member::of("CreatedBy", "created-by", ARN)
+                    .with_doc("The ARN of the user that created the form.")
+                    .with_required(),
                 Member::of("LastModifiedTime", "last-modified-time", Timestamp)
+                    .with_doc("When the evaluation form was last changed.")
                     .with_required(),
-                Member::of("LastModifiedBy", "last-modified-by", ARN).with_required(),
-                Member::of("LastActivatedTime", "last-activated-time", Timestamp),
-                Member::of("LastActivatedBy", "last-activated-by", ARN),
+                Member::of("LastModifiedBy", "last-modified-by", ARN)
+                    .with_doc(
+                        "The ARN of the user who last changed the evaluation form.",
+                    )
+                    .with_required(),
+                Member::of("LastActivatedTime", "last-activated-time", Timestamp)
+                    .with_doc("When the evaluation form was last activated."),
+                Member::of("LastActivatedBy", "last-activated-by", ARN)
+                    .with_doc("The ARN of the user that last activated the form."),
                 Member::of("LatestVersion", "latest-version", VersionNumber)
+                    .with_doc("The number of the newest version of the evaluation form.")
                     .with_required()
                     .with_default("0"),
                 Member::of("ActiveVersion", "active-version", VersionNumber)
+                    .with_doc("The number of the active version of the evaluation form.")
                     .with_default("null"),
             ],
         ),
@@ -1626,6 +1958,9 @@ pub(super) const ROWS: &[Shape] = &[
                         "contact-interaction-type",
                         ContactInteractionType,
                     )
+                    .with_doc(
+                        "The type of contact interaction the form is for: AGENT, AUTOMATED or CUSTOMER.",
+                    )
                     .with_required(),
             ],
         ),
@@ -1635,10 +1970,11 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "AnswerSource",
-                    "answer-source",
-                    EvaluationFormQuestionAutomationAnswerSource,
-                ),
+                        "AnswerSource",
+                        "answer-source",
+                        EvaluationFormQuestionAutomationAnswerSource,
+                    )
+                    .with_doc("Where the automated answer comes from."),
             ],
         ),
     ),
@@ -1647,10 +1983,11 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "Automation",
-                    "automation",
-                    EvaluationFormTextQuestionAutomation,
-                ),
+                        "Automation",
+                        "automation",
+                        EvaluationFormTextQuestionAutomation,
+                    )
+                    .with_doc("Automation settings for the text question."),
             ],
         ),
     ),
@@ -1667,26 +2004,40 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of("EvaluationFormArn", "evaluation-form-arn", ARN)
+                    .with_doc("The ARN of the evaluation form.")
                     .with_required(),
                 Member::of("EvaluationFormId", "evaluation-form-id", ResourceId)
+                    .with_doc("The unique ID of the evaluation form.")
                     .with_required(),
                 Member::of(
                         "EvaluationFormVersion",
                         "evaluation-form-version",
                         VersionNumber,
                     )
+                    .with_doc("The version of the evaluation form.")
                     .with_required()
                     .with_default("0"),
                 Member::of("Locked", "locked", EvaluationFormVersionIsLocked)
+                    .with_doc("Whether the evaluation form is locked against changes.")
                     .with_required()
                     .with_default("false"),
                 Member::of("Status", "status", EvaluationFormVersionStatus)
+                    .with_doc("The form version's status: DRAFT or ACTIVE.")
                     .with_required(),
-                Member::of("CreatedTime", "created-time", Timestamp).with_required(),
-                Member::of("CreatedBy", "created-by", ARN).with_required(),
+                Member::of("CreatedTime", "created-time", Timestamp)
+                    .with_doc("When the evaluation form was created.")
+                    .with_required(),
+                Member::of("CreatedBy", "created-by", ARN)
+                    .with_doc("The ARN of the user that created the form.")
+                    .with_required(),
                 Member::of("LastModifiedTime", "last-modified-time", Timestamp)
+                    .with_doc("When the evaluation form was last changed.")
                     .with_required(),
-                Member::of("LastModifiedBy", "last-modified-by", ARN).with_required(),
+                Member::of("LastModifiedBy", "last-modified-by", ARN)
+                    .with_doc(
+                        "The ARN of the user who last changed the evaluation form.",
+                    )
+                    .with_required(),
             ],
         ),
     ),
@@ -1696,15 +2047,21 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "Justification",
-                    "justification",
-                    EvaluationSuggestedAnswerJustification,
-                ),
+                        "Justification",
+                        "justification",
+                        EvaluationSuggestedAnswerJustification,
+                    )
+                    .with_doc(
+                        "The reasoning generative AI gave for its automated answer.",
+                    ),
                 Member::of(
-                    "PointsOfInterest",
-                    "points-of-interest",
-                    EvaluationTranscriptPointsOfInterest,
-                ),
+                        "PointsOfInterest",
+                        "points-of-interest",
+                        EvaluationTranscriptPointsOfInterest,
+                    )
+                    .with_doc(
+                        "The points in the transcript that generative AI used for its answer.",
+                    ),
             ],
         ),
     ),
@@ -1713,30 +2070,53 @@ pub(super) const ROWS: &[Shape] = &[
         "EvaluationMetadata",
         Kind::Structure(
             &[
-                Member::of("ContactId", "contact-id", ContactId).with_required(),
-                Member::of("EvaluatorArn", "evaluator-arn", ARN).with_required(),
-                Member::of("ContactAgentId", "contact-agent-id", ResourceId),
-                Member::of("CalibrationSessionId", "calibration-session-id", ResourceId),
-                Member::of("Score", "score", EvaluationScore),
-                Member::of("AutoEvaluation", "auto-evaluation", AutoEvaluationDetails),
+                Member::of("ContactId", "contact-id", ContactId)
+                    .with_doc("The ID of the contact in this Amazon Connect instance.")
+                    .with_required(),
+                Member::of("EvaluatorArn", "evaluator-arn", ARN)
+                    .with_doc("The ARN of the user who last changed the evaluation.")
+                    .with_required(),
+                Member::of("ContactAgentId", "contact-agent-id", ResourceId)
+                    .with_doc("The ID of the agent who handled the contact."),
+                Member::of("CalibrationSessionId", "calibration-session-id", ResourceId)
+                    .with_doc(
+                        "The ID of the calibration session the evaluation is part of.",
+                    ),
+                Member::of("Score", "score", EvaluationScore)
+                    .with_doc("The evaluation's overall score."),
+                Member::of("AutoEvaluation", "auto-evaluation", AutoEvaluationDetails)
+                    .with_doc("Details of the automated evaluation."),
                 Member::of(
-                    "Acknowledgement",
-                    "acknowledgement",
-                    EvaluationAcknowledgement,
-                ),
-                Member::of("Review", "review", EvaluationReviewMetadata),
+                        "Acknowledgement",
+                        "acknowledgement",
+                        EvaluationAcknowledgement,
+                    )
+                    .with_doc("Details of the evaluation's acknowledgement."),
+                Member::of("Review", "review", EvaluationReviewMetadata)
+                    .with_doc("Details of the reviews of this evaluation."),
                 Member::of(
-                    "ContactParticipant",
-                    "contact-participant",
-                    EvaluationContactParticipant,
-                ),
-                Member::of("SamplingJobId", "sampling-job-id", ResourceId),
+                        "ContactParticipant",
+                        "contact-participant",
+                        EvaluationContactParticipant,
+                    )
+                    .with_doc("The contact participant that this evaluation covers."),
+                Member::of("SamplingJobId", "sampling-job-id", ResourceId)
+                    .with_doc(
+                        "The ID of the sampling job that produced this evaluation.",
+                    ),
             ],
         ),
     ),
     Shape::new(
         "EvaluationNote",
-        Kind::Structure(&[Member::of("Value", "value", EvaluationNoteString)]),
+        Kind::Structure(
+            &[
+                Member::of("Value", "value", EvaluationNoteString)
+                    .with_doc(
+                        "The note on a section or question of the evaluation, up to 3072 characters. All notes in one evaluation together may not exceed 1024 characters times the number of questions.",
+                    ),
+            ],
+        ),
     ),
     Shape::new("EvaluationNoteString", Kind::String)
         .with_length(Some(0.0), Some(3072.0)),
@@ -1746,12 +2126,18 @@ pub(super) const ROWS: &[Shape] = &[
         "EvaluationQuestionAnswerAnalysisDetails",
         Kind::Union(
             &[
-                Member::of("GenAI", "gen-ai", EvaluationGenAIAnswerAnalysisDetails),
+                Member::of("GenAI", "gen-ai", EvaluationGenAIAnswerAnalysisDetails)
+                    .with_doc(
+                        "What the generative AI automation found for this question.",
+                    ),
                 Member::of(
-                    "ContactLens",
-                    "contact-lens",
-                    EvaluationContactLensAnswerAnalysisDetails,
-                ),
+                        "ContactLens",
+                        "contact-lens",
+                        EvaluationContactLensAnswerAnalysisDetails,
+                    )
+                    .with_doc(
+                        "What the Contact Lens automation found for this question.",
+                    ),
             ],
         ),
     ),
@@ -1767,7 +2153,12 @@ pub(super) const ROWS: &[Shape] = &[
     Shape::new(
         "EvaluationQuestionInputDetails",
         Kind::Structure(
-            &[Member::of("TranscriptType", "transcript-type", EvaluationTranscriptType)],
+            &[
+                Member::of("TranscriptType", "transcript-type", EvaluationTranscriptType)
+                    .with_doc(
+                        "Which transcript the automation uses: RAW for the original, REDACTED for the redacted one.",
+                    ),
+            ],
         ),
     ),
     Shape::new(
@@ -1779,8 +2170,12 @@ pub(super) const ROWS: &[Shape] = &[
                         "review-notification-recipients",
                         EvaluationReviewNotificationRecipientList,
                     )
+                    .with_doc("Who gets notified when someone asks for a review.")
                     .with_required(),
                 Member::of("EligibilityDays", "eligibility-days", Integer)
+                    .with_doc(
+                        "How many days a review may be requested for evaluations made with this form.",
+                    )
                     .with_default("0"),
             ],
         ),
@@ -1789,13 +2184,18 @@ pub(super) const ROWS: &[Shape] = &[
         "EvaluationReviewMetadata",
         Kind::Structure(
             &[
-                Member::of("ReviewId", "review-id", ResourceId),
-                Member::of("RequestedTime", "requested-time", Timestamp),
-                Member::of("RequestedBy", "requested-by", ARN),
+                Member::of("ReviewId", "review-id", ResourceId)
+                    .with_doc("The ID of the evaluation review."),
+                Member::of("RequestedTime", "requested-time", Timestamp)
+                    .with_doc("When the review was requested."),
+                Member::of("RequestedBy", "requested-by", ARN)
+                    .with_doc("The user who asked for the review."),
                 Member::of("CreatedTime", "created-time", Timestamp)
+                    .with_doc("When the review was created.")
                     .with_default("0")
                     .with_deprecated(),
                 Member::of("CreatedBy", "created-by", ARN)
+                    .with_doc("The user who created the review.")
                     .with_default("\"n/a\"")
                     .with_deprecated(),
                 Member::of(
@@ -1803,6 +2203,7 @@ pub(super) const ROWS: &[Shape] = &[
                         "review-request-comments",
                         EvaluationReviewRequestCommentList,
                     )
+                    .with_doc("Comments given along with the review request.")
                     .with_required(),
             ],
         ),
@@ -1812,8 +2213,10 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of("Type", "type", EvaluationReviewNotificationRecipientType)
+                    .with_doc("The kind of recipient; USER_ID is the only value.")
                     .with_required(),
                 Member::of("Value", "value", EvaluationReviewNotificationRecipientValue)
+                    .with_doc("Who the recipient is, matching the Type.")
                     .with_required(),
             ],
         ),
@@ -1829,15 +2232,23 @@ pub(super) const ROWS: &[Shape] = &[
     ),
     Shape::new(
         "EvaluationReviewNotificationRecipientValue",
-        Kind::Structure(&[Member::of("UserId", "user-id", ResourceId)]),
+        Kind::Structure(
+            &[
+                Member::of("UserId", "user-id", ResourceId)
+                    .with_doc("The ID of the user to notify."),
+            ],
+        ),
     ),
     Shape::new(
         "EvaluationReviewRequestComment",
         Kind::Structure(
             &[
-                Member::of("Comment", "comment", EvaluationReviewRequestCommentContent),
-                Member::of("CreatedTime", "created-time", Timestamp),
-                Member::of("CreatedBy", "created-by", ARN),
+                Member::of("Comment", "comment", EvaluationReviewRequestCommentContent)
+                    .with_doc("The text of the comment."),
+                Member::of("CreatedTime", "created-time", Timestamp)
+                    .with_doc("When the comment was made."),
+                Member::of("CreatedBy", "created-by", ARN)
+                    .with_doc("The user who wrote the comment."),
             ],
         ),
     ),
@@ -1850,12 +2261,20 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of("Percentage", "percentage", EvaluationScorePercentage)
+                    .with_doc("The item's score as a percentage.")
                     .with_default("0"),
                 Member::of("NotApplicable", "not-applicable", Boolean)
+                    .with_doc(
+                        "Whether the item is excluded from scoring as not applicable.",
+                    )
                     .with_default("false"),
                 Member::of("AutomaticFail", "automatic-fail", Boolean)
+                    .with_doc(
+                        "Whether the item fails automatically; true when it or any child item got an automatic-fail answer.",
+                    )
                     .with_default("false"),
-                Member::of("AppliedWeight", "applied-weight", Double),
+                Member::of("AppliedWeight", "applied-weight", Double)
+                    .with_doc("The weight given to this score."),
             ],
         ),
     ),
@@ -1869,24 +2288,25 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "OrConditions",
-                    "or-conditions",
-                    EvaluationSearchConditionList,
-                ),
+                        "OrConditions",
+                        "or-conditions",
+                        EvaluationSearchConditionList,
+                    )
+                    .with_doc("Conditions of which at least one must match."),
                 Member::of(
-                    "AndConditions",
-                    "and-conditions",
-                    EvaluationSearchConditionList,
-                ),
+                        "AndConditions",
+                        "and-conditions",
+                        EvaluationSearchConditionList,
+                    )
+                    .with_doc("Conditions that must all match."),
                 Member::of("StringCondition", "string-condition", StringCondition),
                 Member::of("NumberCondition", "number-condition", NumberCondition),
-                Member::of("BooleanCondition", "boolean-condition", BooleanCondition),
-                Member::of(
-                    "DateTimeCondition",
-                    "date-time-condition",
-                    DateTimeCondition,
-                ),
-                Member::of("DecimalCondition", "decimal-condition", DecimalCondition),
+                Member::of("BooleanCondition", "boolean-condition", BooleanCondition)
+                    .with_doc("A condition on a true or false field of the evaluation."),
+                Member::of("DateTimeCondition", "date-time-condition", DateTimeCondition)
+                    .with_doc("A condition on a date and time field of the evaluation."),
+                Member::of("DecimalCondition", "decimal-condition", DecimalCondition)
+                    .with_doc("A condition on a decimal field of the evaluation."),
             ],
         ),
     ),
@@ -1906,42 +2326,76 @@ pub(super) const ROWS: &[Shape] = &[
         "EvaluationSearchMetadata",
         Kind::Structure(
             &[
-                Member::of("ContactId", "contact-id", ContactId).with_required(),
-                Member::of("EvaluatorArn", "evaluator-arn", ARN).with_required(),
-                Member::of("ContactAgentId", "contact-agent-id", ResourceId),
-                Member::of("CalibrationSessionId", "calibration-session-id", ResourceId),
+                Member::of("ContactId", "contact-id", ContactId)
+                    .with_doc(
+                        "The ID of the evaluated contact in the Amazon Connect instance.",
+                    )
+                    .with_required(),
+                Member::of("EvaluatorArn", "evaluator-arn", ARN)
+                    .with_doc("The ARN of the person who did the evaluation.")
+                    .with_required(),
+                Member::of("ContactAgentId", "contact-agent-id", ResourceId)
+                    .with_doc("The ID of the agent that handled the contact."),
+                Member::of("CalibrationSessionId", "calibration-session-id", ResourceId)
+                    .with_doc(
+                        "The ID of the calibration session the evaluation is part of.",
+                    ),
                 Member::of(
                         "ScorePercentage",
                         "score-percentage",
                         EvaluationScorePercentage,
                     )
+                    .with_doc("The overall score of the evaluation as a percentage.")
                     .with_default("0"),
                 Member::of("ScoreAutomaticFail", "score-automatic-fail", Boolean)
+                    .with_doc(
+                        "Whether the evaluation fails automatically; true when any item or child item got an automatic-fail answer.",
+                    )
                     .with_default("false"),
                 Member::of("ScoreNotApplicable", "score-not-applicable", Boolean)
+                    .with_doc(
+                        "Whether the evaluation is excluded from scoring as not applicable.",
+                    )
                     .with_default("false"),
                 Member::of("AutoEvaluationEnabled", "auto-evaluation-enabled", Boolean)
+                    .with_doc("Whether automatic evaluation is turned on.")
                     .with_default("false"),
                 Member::of(
-                    "AutoEvaluationStatus",
-                    "auto-evaluation-status",
-                    AutoEvaluationStatus,
-                ),
-                Member::of("AcknowledgedTime", "acknowledged-time", Timestamp),
-                Member::of("AcknowledgedBy", "acknowledged-by", ARN),
+                        "AutoEvaluationStatus",
+                        "auto-evaluation-status",
+                        AutoEvaluationStatus,
+                    )
+                    .with_doc(
+                        "The state of the automatic evaluation of the contact: IN_PROGRESS, FAILED or SUCCEEDED.",
+                    ),
+                Member::of("AcknowledgedTime", "acknowledged-time", Timestamp)
+                    .with_doc("When the agent acknowledged the evaluation."),
+                Member::of("AcknowledgedBy", "acknowledged-by", ARN)
+                    .with_doc("The agent who acknowledged the evaluation."),
                 Member::of(
-                    "AcknowledgerComment",
-                    "acknowledger-comment",
-                    EvaluationAcknowledgerCommentString,
-                ),
-                Member::of("SamplingJobId", "sampling-job-id", ResourceId),
-                Member::of("ReviewId", "review-id", ResourceId),
+                        "AcknowledgerComment",
+                        "acknowledger-comment",
+                        EvaluationAcknowledgerCommentString,
+                    )
+                    .with_doc(
+                        "The comment the agent left on acknowledging the evaluation.",
+                    ),
+                Member::of("SamplingJobId", "sampling-job-id", ResourceId)
+                    .with_doc(
+                        "The ID of the sampling job that produced the evaluation.",
+                    ),
+                Member::of("ReviewId", "review-id", ResourceId)
+                    .with_doc("The ID of the review."),
                 Member::of(
-                    "ContactParticipantRole",
-                    "contact-participant-role",
-                    ContactParticipantRole,
-                ),
-                Member::of("ContactParticipantId", "contact-participant-id", ResourceId),
+                        "ContactParticipantRole",
+                        "contact-participant-role",
+                        ContactParticipantRole,
+                    )
+                    .with_doc(
+                        "The role of the evaluated contact participant: AGENT, SYSTEM, CUSTOM_BOT or CUSTOMER.",
+                    ),
+                Member::of("ContactParticipantId", "contact-participant-id", ResourceId)
+                    .with_doc("The ID of the evaluated contact participant."),
             ],
         ),
     ),
@@ -1949,29 +2403,48 @@ pub(super) const ROWS: &[Shape] = &[
         "EvaluationSearchSummary",
         Kind::Structure(
             &[
-                Member::of("EvaluationId", "evaluation-id", ResourceId).with_required(),
-                Member::of("EvaluationArn", "evaluation-arn", ARN).with_required(),
-                Member::of("EvaluationFormId", "evaluation-form-id", ResourceId),
+                Member::of("EvaluationId", "evaluation-id", ResourceId)
+                    .with_doc("The ID of the contact evaluation.")
+                    .with_required(),
+                Member::of("EvaluationArn", "evaluation-arn", ARN)
+                    .with_doc("The ARN of the contact evaluation.")
+                    .with_required(),
+                Member::of("EvaluationFormId", "evaluation-form-id", ResourceId)
+                    .with_doc("The ID of the evaluation form."),
                 Member::of(
                         "EvaluationFormVersion",
                         "evaluation-form-version",
                         VersionNumber,
                     )
+                    .with_doc("The version of the evaluation form used.")
                     .with_required()
                     .with_default("null"),
                 Member::of(
-                    "EvaluationFormTitle",
-                    "evaluation-form-title",
-                    EvaluationFormTitle,
-                ),
+                        "EvaluationFormTitle",
+                        "evaluation-form-title",
+                        EvaluationFormTitle,
+                    )
+                    .with_doc("The title of the evaluation form."),
                 Member::of("Metadata", "metadata", EvaluationSearchMetadata)
+                    .with_doc("Summary details of the evaluation found by the search.")
                     .with_required(),
-                Member::of("Status", "status", EvaluationStatus).with_required(),
-                Member::of("EvaluationType", "evaluation-type", EvaluationType),
-                Member::of("CreatedTime", "created-time", Timestamp).with_required(),
+                Member::of("Status", "status", EvaluationStatus)
+                    .with_doc(
+                        "The state of the evaluation: DRAFT, SUBMITTED, REVIEW_REQUESTED or UNDER_REVIEW.",
+                    )
+                    .with_required(),
+                Member::of("EvaluationType", "evaluation-type", EvaluationType)
+                    .with_doc("The kind of evaluation: STANDARD or CALIBRATION."),
+                Member::of("CreatedTime", "created-time", Timestamp)
+                    .with_doc("When the evaluation was created, in UTC.")
+                    .with_required(),
                 Member::of("LastModifiedTime", "last-modified-time", Timestamp)
+                    .with_doc("When the evaluation was last changed, in UTC.")
                     .with_required(),
-                Member::of("Tags", "tags", TagMap),
+                Member::of("Tags", "tags", TagMap)
+                    .with_doc(
+                        "Tags on the resource, as key and value pairs, for organizing, tracking or controlling access.",
+                    ),
             ],
         ),
     ),
@@ -1993,19 +2466,27 @@ pub(super) const ROWS: &[Shape] = &[
             &[
                 Member::of("Value", "value", EvaluationAnswerData),
                 Member::of("Status", "status", EvaluationSuggestedAnswerStatus)
+                    .with_doc(
+                        "The state of the suggested answer: IN_PROGRESS, FAILED or SUCCEEDED.",
+                    )
                     .with_required(),
-                Member::of("Input", "input", EvaluationQuestionInputDetails),
+                Member::of("Input", "input", EvaluationQuestionInputDetails)
+                    .with_doc("Details of the input given to the question automation."),
                 Member::of(
                         "AnalysisType",
                         "analysis-type",
                         EvaluationQuestionAnswerAnalysisType,
                     )
+                    .with_doc(
+                        "The kind of analysis behind the suggested answer: CONTACT_LENS_DATA or GEN_AI.",
+                    )
                     .with_required(),
                 Member::of(
-                    "AnalysisDetails",
-                    "analysis-details",
-                    EvaluationQuestionAnswerAnalysisDetails,
-                ),
+                        "AnalysisDetails",
+                        "analysis-details",
+                        EvaluationQuestionAnswerAnalysisDetails,
+                    )
+                    .with_doc("The detailed results of the analysis."),
             ],
         ),
     ),
@@ -2032,6 +2513,9 @@ pub(super) const ROWS: &[Shape] = &[
                         "begin-offset-millis",
                         EvaluationSuggestedAnswerTranscriptMillisOffset,
                     )
+                    .with_doc(
+                        "The start position, in milliseconds from the start of the transcript.",
+                    )
                     .with_required()
                     .with_default("0"),
             ],
@@ -2043,41 +2527,69 @@ pub(super) const ROWS: &[Shape] = &[
         "EvaluationSummary",
         Kind::Structure(
             &[
-                Member::of("EvaluationId", "evaluation-id", ResourceId).with_required(),
-                Member::of("EvaluationArn", "evaluation-arn", ARN).with_required(),
+                Member::of("EvaluationId", "evaluation-id", ResourceId)
+                    .with_doc("The ID of the contact evaluation.")
+                    .with_required(),
+                Member::of("EvaluationArn", "evaluation-arn", ARN)
+                    .with_doc("The ARN of the contact evaluation.")
+                    .with_required(),
                 Member::of(
                         "EvaluationFormTitle",
                         "evaluation-form-title",
                         EvaluationFormTitle,
                     )
+                    .with_doc("The title of the evaluation form.")
                     .with_required(),
                 Member::of("EvaluationFormId", "evaluation-form-id", ResourceId)
+                    .with_doc("The ID of the evaluation form.")
                     .with_required(),
-                Member::of("CalibrationSessionId", "calibration-session-id", ResourceId),
-                Member::of("Status", "status", EvaluationStatus).with_required(),
+                Member::of("CalibrationSessionId", "calibration-session-id", ResourceId)
+                    .with_doc(
+                        "The ID of the calibration session the evaluation is part of.",
+                    ),
+                Member::of("Status", "status", EvaluationStatus)
+                    .with_doc(
+                        "The state of the evaluation: DRAFT, SUBMITTED, REVIEW_REQUESTED or UNDER_REVIEW.",
+                    )
+                    .with_required(),
                 Member::of("AutoEvaluationEnabled", "auto-evaluation-enabled", Boolean)
+                    .with_doc("Whether automatic evaluation is turned on.")
                     .with_default("false"),
                 Member::of(
-                    "AutoEvaluationStatus",
-                    "auto-evaluation-status",
-                    AutoEvaluationStatus,
-                ),
-                Member::of("EvaluatorArn", "evaluator-arn", ARN).with_required(),
-                Member::of("Score", "score", EvaluationScore),
+                        "AutoEvaluationStatus",
+                        "auto-evaluation-status",
+                        AutoEvaluationStatus,
+                    )
+                    .with_doc(
+                        "The state of the automatic evaluation of the contact: IN_PROGRESS, FAILED or SUCCEEDED.",
+                    ),
+                Member::of("EvaluatorArn", "evaluator-arn", ARN)
+                    .with_doc("The ARN of the user who last changed the evaluation.")
+                    .with_required(),
+                Member::of("Score", "score", EvaluationScore)
+                    .with_doc("The overall score of the evaluation."),
                 Member::of(
-                    "Acknowledgement",
-                    "acknowledgement",
-                    EvaluationAcknowledgementSummary,
-                ),
-                Member::of("EvaluationType", "evaluation-type", EvaluationType),
-                Member::of("CreatedTime", "created-time", Timestamp).with_required(),
+                        "Acknowledgement",
+                        "acknowledgement",
+                        EvaluationAcknowledgementSummary,
+                    )
+                    .with_doc(
+                        "Details of the agent's acknowledgement of the evaluation.",
+                    ),
+                Member::of("EvaluationType", "evaluation-type", EvaluationType)
+                    .with_doc("The kind of evaluation: STANDARD or CALIBRATION."),
+                Member::of("CreatedTime", "created-time", Timestamp)
+                    .with_doc("When the evaluation was created.")
+                    .with_required(),
                 Member::of("LastModifiedTime", "last-modified-time", Timestamp)
+                    .with_doc("When the evaluation was last changed.")
                     .with_required(),
                 Member::of(
-                    "ContactParticipant",
-                    "contact-participant",
-                    EvaluationContactParticipant,
-                ),
+                        "ContactParticipant",
+                        "contact-participant",
+                        EvaluationContactParticipant,
+                    )
+                    .with_doc("The contact participant that this evaluation covers."),
             ],
         ),
     ),
@@ -2087,15 +2599,19 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "MillisecondOffsets",
-                    "millisecond-offsets",
-                    EvaluationSuggestedAnswerTranscriptMillisecondOffsets,
-                ),
+                        "MillisecondOffsets",
+                        "millisecond-offsets",
+                        EvaluationSuggestedAnswerTranscriptMillisecondOffsets,
+                    )
+                    .with_doc(
+                        "Where the point lies, in milliseconds from the start of the transcript.",
+                    ),
                 Member::of(
-                    "TranscriptSegment",
-                    "transcript-segment",
-                    EvaluationSuggestedAnswerTranscriptSegment,
-                ),
+                        "TranscriptSegment",
+                        "transcript-segment",
+                        EvaluationSuggestedAnswerTranscriptSegment,
+                    )
+                    .with_doc("The part of the transcript concerned."),
             ],
         ),
     ),
@@ -2121,12 +2637,21 @@ pub(super) const ROWS: &[Shape] = &[
     ),
     Shape::new(
         "EvaluatorUserUnion",
-        Kind::Union(&[Member::of("ConnectUserArn", "connect-user-arn", ARN)]),
+        Kind::Union(
+            &[
+                Member::of("ConnectUserArn", "connect-user-arn", ARN)
+                    .with_doc("The Amazon Connect ARN of the evaluating user."),
+            ],
+        ),
     ),
     Shape::new(
         "EventBridgeActionDefinition",
         Kind::Structure(
-            &[Member::of("Name", "name", EventBridgeActionName).with_required()],
+            &[
+                Member::of("Name", "name", EventBridgeActionName)
+                    .with_doc("The name of the EventBridge action.")
+                    .with_required(),
+            ],
         ),
     ),
     Shape::new("EventBridgeActionName", Kind::String)
@@ -2170,10 +2695,16 @@ pub(super) const ROWS: &[Shape] = &[
         "ExecutionRecord",
         Kind::Structure(
             &[
-                Member::of("ObservationId", "observation-id", TestCaseResourceId),
-                Member::of("Status", "status", ExecutionRecordStatus),
-                Member::of("Timestamp", "timestamp", Timestamp),
-                Member::of("Record", "record", ExecutionRecordString),
+                Member::of("ObservationId", "observation-id", TestCaseResourceId)
+                    .with_doc("The ID of this execution record."),
+                Member::of("Status", "status", ExecutionRecordStatus)
+                    .with_doc(
+                        "The result of running the action: PASSED, FAILED, IN_PROGRESS or STOPPED.",
+                    ),
+                Member::of("Timestamp", "timestamp", Timestamp)
+                    .with_doc("When the action ran."),
+                Member::of("Record", "record", ExecutionRecordString)
+                    .with_doc("Details of what was executed."),
             ],
         ),
     ),
@@ -2194,12 +2725,12 @@ pub(super) const ROWS: &[Shape] = &[
         "Expiry",
         Kind::Structure(
             &[
-                Member::of(
-                    "DurationInSeconds",
-                    "duration-in-seconds",
-                    DurationInSeconds,
-                ),
-                Member::of("ExpiryTimestamp", "expiry-timestamp", Timestamp),
+                Member::of("DurationInSeconds", "duration-in-seconds", DurationInSeconds)
+                    .with_doc(
+                        "How long to wait, in seconds, before the routing step expires.",
+                    ),
+                Member::of("ExpiryTimestamp", "expiry-timestamp", Timestamp)
+                    .with_doc("When the routing step expires."),
             ],
         ),
     ),
@@ -2210,12 +2741,15 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "AttributeCondition",
-                    "attribute-condition",
-                    AttributeCondition,
-                ),
-                Member::of("AndExpression", "and-expression", Expressions),
-                Member::of("OrExpression", "or-expression", Expressions),
+                        "AttributeCondition",
+                        "attribute-condition",
+                        AttributeCondition,
+                    )
+                    .with_doc("A condition on a predefined attribute."),
+                Member::of("AndExpression", "and-expression", Expressions)
+                    .with_doc("Routing expressions that must all hold."),
+                Member::of("OrExpression", "or-expression", Expressions)
+                    .with_doc("Routing expressions of which at least one must hold."),
                 Member::of(
                     "NotAttributeCondition",
                     "not-attribute-condition",
@@ -2234,6 +2768,7 @@ pub(super) const ROWS: &[Shape] = &[
                         "allowed-extensions",
                         AllowedExtensionsList,
                     )
+                    .with_doc("The file extensions that are permitted.")
                     .with_required(),
             ],
         ),
@@ -2241,7 +2776,11 @@ pub(super) const ROWS: &[Shape] = &[
     Shape::new(
         "ExternalInvocationConfiguration",
         Kind::Structure(
-            &[Member::of("Enabled", "enabled", Boolean).with_default("false")],
+            &[
+                Member::of("Enabled", "enabled", Boolean)
+                    .with_doc("Whether external invocation is turned on.")
+                    .with_default("false"),
+            ],
         ),
     ),
 ];

@@ -92,9 +92,12 @@ pub(super) const ROWS: &[Shape] = &[
         "FailedBatchAssociationSummary",
         Kind::Structure(
             &[
-                Member::of("ResourceArn", "resource-arn", ARN),
-                Member::of("ErrorCode", "error-code", WorkspaceErrorCode),
-                Member::of("ErrorMessage", "error-message", WorkspaceBatchErrorMessage),
+                Member::of("ResourceArn", "resource-arn", ARN)
+                    .with_doc("The ARN of the resource that could not be associated."),
+                Member::of("ErrorCode", "error-code", WorkspaceErrorCode)
+                    .with_doc("A code for why the association failed."),
+                Member::of("ErrorMessage", "error-message", WorkspaceBatchErrorMessage)
+                    .with_doc("A message explaining why the association failed."),
             ],
         ),
     ),
@@ -103,13 +106,16 @@ pub(super) const ROWS: &[Shape] = &[
         "FailedRequest",
         Kind::Structure(
             &[
-                Member::of("RequestIdentifier", "request-identifier", RequestIdentifier),
-                Member::of(
-                    "FailureReasonCode",
-                    "failure-reason-code",
-                    FailureReasonCode,
-                ),
-                Member::of("FailureReasonMessage", "failure-reason-message", String),
+                Member::of("RequestIdentifier", "request-identifier", RequestIdentifier)
+                    .with_doc(
+                        "The request identifier you gave in the ContactDataRequest for the contact that was not created.",
+                    ),
+                Member::of("FailureReasonCode", "failure-reason-code", FailureReasonCode)
+                    .with_doc(
+                        "A code for why the contact was not created, such as INVALID_QUEUE, INVALID_CUSTOMER_ENDPOINT or MISSING_CAMPAIGN.",
+                    ),
+                Member::of("FailureReasonMessage", "failure-reason-message", String)
+                    .with_doc("A message saying why the contact could not be created."),
             ],
         ),
     ),
@@ -140,8 +146,14 @@ pub(super) const ROWS: &[Shape] = &[
         "FieldValue",
         Kind::Structure(
             &[
-                Member::of("Id", "id", FieldValueId).with_required(),
-                Member::of("Value", "value", FieldValueUnion).with_required(),
+                Member::of("Id", "id", FieldValueId)
+                    .with_doc("The ID of the field.")
+                    .with_required(),
+                Member::of("Value", "value", FieldValueUnion)
+                    .with_doc(
+                        "The value of the field, as one of the supported value types.",
+                    )
+                    .with_required(),
             ],
         ),
     ),
@@ -151,10 +163,14 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of("BooleanValue", "boolean-value", Boolean)
+                    .with_doc("A true or false value.")
                     .with_default("false"),
-                Member::of("DoubleValue", "double-value", Double),
-                Member::of("EmptyValue", "empty-value", EmptyFieldValue),
-                Member::of("StringValue", "string-value", FieldStringValue),
+                Member::of("DoubleValue", "double-value", Double)
+                    .with_doc("A numeric value of type double."),
+                Member::of("EmptyValue", "empty-value", EmptyFieldValue)
+                    .with_doc("An empty value."),
+                Member::of("StringValue", "string-value", FieldStringValue)
+                    .with_doc("A text value."),
             ],
         ),
     ),
@@ -199,13 +215,22 @@ pub(super) const ROWS: &[Shape] = &[
         "FilterV2",
         Kind::Structure(
             &[
-                Member::of("FilterKey", "filter-key", ResourceArnOrId),
-                Member::of("FilterValues", "filter-values", FilterValueList),
+                Member::of("FilterKey", "filter-key", ResourceArnOrId)
+                    .with_doc(
+                        "The dimension to filter on, such as QUEUE, ROUTING_PROFILE, AGENT, CHANNEL or AGENT_HIERARCHY_LEVEL_ONE to AGENT_HIERARCHY_LEVEL_FIVE. Give from 1 to 5 keys.",
+                    ),
+                Member::of("FilterValues", "filter-values", FilterValueList)
+                    .with_doc(
+                        "The IDs to filter on for the FilterKey; for a QUEUE key, give queue IDs or ARNs.",
+                    ),
                 Member::of(
-                    "StringCondition",
-                    "string-condition",
-                    FilterV2StringCondition,
-                ),
+                        "StringCondition",
+                        "string-condition",
+                        FilterV2StringCondition,
+                    )
+                    .with_doc(
+                        "A built-in condition; NOT_EXISTS matches records that lack the FilterKey field. With NOT_EXISTS, FilterValues must be empty or null.",
+                    ),
             ],
         ),
     ),
@@ -214,10 +239,11 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "Comparison",
-                    "comparison",
-                    FilterV2StringConditionComparisonOperator,
-                ),
+                        "Comparison",
+                        "comparison",
+                        FilterV2StringConditionComparisonOperator,
+                    )
+                    .with_doc("The comparison to apply; NOT_EXISTS is the only value."),
             ],
         ),
     ),
@@ -231,21 +257,34 @@ pub(super) const ROWS: &[Shape] = &[
         "Filters",
         Kind::Structure(
             &[
-                Member::of("Queues", "queues", Queues),
-                Member::of("Channels", "channels", Channels),
-                Member::of("RoutingProfiles", "routing-profiles", RoutingProfiles),
+                Member::of("Queues", "queues", Queues)
+                    .with_doc(
+                        "The queues to filter metrics by, from 1 to 100 per request. GetCurrentMetricData needs a queue whenever a filter is given.",
+                    ),
+                Member::of("Channels", "channels", Channels)
+                    .with_doc(
+                        "The channels to filter metrics by: VOICE, CHAT, TASK or EMAIL.",
+                    ),
+                Member::of("RoutingProfiles", "routing-profiles", RoutingProfiles)
+                    .with_doc("Routing profile IDs or ARNs to filter by, up to 100."),
                 Member::of(
-                    "RoutingStepExpressions",
-                    "routing-step-expressions",
-                    RoutingExpressions,
-                ),
-                Member::of("AgentStatuses", "agent-statuses", AgentStatuses),
-                Member::of("Subtypes", "subtypes", Subtypes),
+                        "RoutingStepExpressions",
+                        "routing-step-expressions",
+                        RoutingExpressions,
+                    )
+                    .with_doc(
+                        "Routing step expressions to filter by, each one a step of a routing criteria.",
+                    ),
+                Member::of("AgentStatuses", "agent-statuses", AgentStatuses)
+                    .with_doc("Agent status IDs or ARNs to filter by, up to 50."),
+                Member::of("Subtypes", "subtypes", Subtypes)
+                    .with_doc("Subtypes to filter by, up to 10."),
                 Member::of(
-                    "ValidationTestTypes",
-                    "validation-test-types",
-                    ValidationTestTypes,
-                ),
+                        "ValidationTestTypes",
+                        "validation-test-types",
+                        ValidationTestTypes,
+                    )
+                    .with_doc("Validation test types to filter by, up to 10."),
             ],
         ),
     ),
@@ -269,13 +308,17 @@ pub(super) const ROWS: &[Shape] = &[
         "FlowAssociationSummary",
         Kind::Structure(
             &[
-                Member::of("ResourceId", "resource-id", ARN),
-                Member::of("FlowId", "flow-id", ARN),
+                Member::of("ResourceId", "resource-id", ARN)
+                    .with_doc("The ID of the resource."),
+                Member::of("FlowId", "flow-id", ARN).with_doc("The ID of the flow."),
                 Member::of(
-                    "ResourceType",
-                    "resource-type",
-                    ListFlowAssociationResourceType,
-                ),
+                        "ResourceType",
+                        "resource-type",
+                        ListFlowAssociationResourceType,
+                    )
+                    .with_doc(
+                        "The kind of resource associated with the flow, such as VOICE_PHONE_NUMBER, INBOUND_EMAIL or ANALYTICS_CONNECTOR.",
+                    ),
             ],
         ),
     ),
@@ -287,8 +330,12 @@ pub(super) const ROWS: &[Shape] = &[
         "FlowModule",
         Kind::Structure(
             &[
-                Member::of("Type", "type", FlowModuleType),
-                Member::of("FlowModuleId", "flow-module-id", FlowModuleId),
+                Member::of("Type", "type", FlowModuleType)
+                    .with_doc(
+                        "The kind of flow module; MCP is the only supported value.",
+                    ),
+                Member::of("FlowModuleId", "flow-module-id", FlowModuleId)
+                    .with_doc("The ID of the flow module that can be invoked as a tool."),
             ],
         ),
     ),
@@ -303,13 +350,21 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of("ContactFlowId", "contact-flow-id", ContactFlowId)
+                    .with_doc("The ID of the flow used by the quick connect.")
                     .with_required(),
             ],
         ),
     ),
     Shape::new(
         "FontFamily",
-        Kind::Structure(&[Member::of("Default", "default", WorkspaceFontFamily)]),
+        Kind::Structure(
+            &[
+                Member::of("Default", "default", WorkspaceFontFamily)
+                    .with_doc(
+                        "The default font for the workspace theme, such as ARIAL, GEORGIA or VERDANA.",
+                    ),
+            ],
+        ),
     ),
     Shape::new("FormId", Kind::String),
     Shape::new("FragmentNumber", Kind::String).with_length(Some(0.0), Some(128.0)),

@@ -116,22 +116,43 @@ pub(super) const ROWS: &[Shape] = &[
         "GetAttachedFileResponse",
         Kind::Structure(
             &[
-                Member::of("FileArn", "file-arn", ARN),
-                Member::of("FileId", "file-id", FileId),
-                Member::of("CreationTime", "creation-time", ISO8601Datetime),
-                Member::of("FileStatus", "file-status", FileStatusType),
-                Member::of("FileName", "file-name", FileName),
+                Member::of("FileArn", "file-arn", ARN)
+                    .with_doc("The ARN of the attached file."),
+                Member::of("FileId", "file-id", FileId)
+                    .with_doc("The ID of the attached file."),
+                Member::of("CreationTime", "creation-time", ISO8601Datetime)
+                    .with_doc(
+                        "When the file was created, as an ISO 8601 timestamp in the form yyyy-MM-ddThh:mm:ss.SSSZ, such as 2024-05-03T02:41:28.172Z.",
+                    ),
+                Member::of("FileStatus", "file-status", FileStatusType)
+                    .with_doc(
+                        "The file's current state: APPROVED, REJECTED, PROCESSING or FAILED.",
+                    ),
+                Member::of("FileName", "file-name", FileName)
+                    .with_doc("The name of the attached file; it is case sensitive."),
                 Member::of("FileSizeInBytes", "file-size-in-bytes", FileSizeInBytes)
+                    .with_doc("The size of the file, in bytes.")
                     .with_required(),
-                Member::of("AssociatedResourceArn", "associated-resource-arn", ARN),
-                Member::of("FileUseCaseType", "file-use-case-type", FileUseCaseType),
-                Member::of("CreatedBy", "created-by", CreatedByInfo),
+                Member::of("AssociatedResourceArn", "associated-resource-arn", ARN)
+                    .with_doc(
+                        "The ARN of the resource the file is attached to; currently only cases are supported.",
+                    ),
+                Member::of("FileUseCaseType", "file-use-case-type", FileUseCaseType)
+                    .with_doc(
+                        "What the file is used for, such as ATTACHMENT, EMAIL_MESSAGE or CONTACT_ANALYSIS.",
+                    ),
+                Member::of("CreatedBy", "created-by", CreatedByInfo)
+                    .with_doc("The identity that created the file."),
                 Member::of(
-                    "DownloadUrlMetadata",
-                    "download-url-metadata",
-                    DownloadUrlMetadata,
-                ),
-                Member::of("Tags", "tags", TagMap),
+                        "DownloadUrlMetadata",
+                        "download-url-metadata",
+                        DownloadUrlMetadata,
+                    )
+                    .with_doc("The URL for downloading the file and when it expires."),
+                Member::of("Tags", "tags", TagMap)
+                    .with_doc(
+                        "Tags on the resource, as key and value pairs, for organizing, tracking or controlling access.",
+                    ),
             ],
         ),
     ),
@@ -156,7 +177,12 @@ pub(super) const ROWS: &[Shape] = &[
     ),
     Shape::new(
         "GetContactAttributesResponse",
-        Kind::Structure(&[Member::of("Attributes", "attributes", Attributes)]),
+        Kind::Structure(
+            &[
+                Member::of("Attributes", "attributes", Attributes)
+                    .with_doc("The contact's attributes, as key and value pairs."),
+            ],
+        ),
     ),
     Shape::new(
         "GetContactMetricsRequest",
@@ -182,9 +208,16 @@ pub(super) const ROWS: &[Shape] = &[
         "GetContactMetricsResponse",
         Kind::Structure(
             &[
-                Member::of("MetricResults", "metric-results", ContactMetricResults),
-                Member::of("Id", "id", ContactId),
-                Member::of("Arn", "arn", ARN),
+                Member::of("MetricResults", "metric-results", ContactMetricResults)
+                    .with_doc(
+                        "The computed value of each requested metric, with its name; for example POSITION_IN_QUEUE gives the place in queue and ESTIMATED_WAIT_TIME the expected wait in seconds.",
+                    ),
+                Member::of("Id", "id", ContactId)
+                    .with_doc(
+                        "The ID of the contact the metrics are for; it equals the ContactId of the request.",
+                    ),
+                Member::of("Arn", "arn", ARN)
+                    .with_doc("The ARN of the contact the metrics are for."),
             ],
         ),
     ),
@@ -231,14 +264,20 @@ pub(super) const ROWS: &[Shape] = &[
         "GetCurrentMetricDataResponse",
         Kind::Structure(
             &[
-                Member::of("NextToken", "next-token", NextToken),
-                Member::of("MetricResults", "metric-results", CurrentMetricResults),
-                Member::of("DataSnapshotTime", "data-snapshot-time", Timestamp),
+                Member::of("NextToken", "next-token", NextToken)
+                    .with_doc(
+                        "The token for the next page of results, if any. It expires 5 minutes after it is issued, and later requests with it must use the same parameters.",
+                    ),
+                Member::of("MetricResults", "metric-results", CurrentMetricResults)
+                    .with_doc("The real-time metric values."),
+                Member::of("DataSnapshotTime", "data-snapshot-time", Timestamp)
+                    .with_doc("When the metrics were fetched and cached for paging."),
                 Member::of(
-                    "ApproximateTotalCount",
-                    "approximate-total-count",
-                    ApproximateTotalCount,
-                ),
+                        "ApproximateTotalCount",
+                        "approximate-total-count",
+                        ApproximateTotalCount,
+                    )
+                    .with_doc("The total number of results across all pages."),
             ],
         ),
     ),
@@ -268,13 +307,16 @@ pub(super) const ROWS: &[Shape] = &[
         "GetCurrentUserDataResponse",
         Kind::Structure(
             &[
-                Member::of("NextToken", "next-token", NextToken),
-                Member::of("UserDataList", "user-data-list", UserDataList),
+                Member::of("NextToken", "next-token", NextToken)
+                    .with_doc("The token for the next page of results, if any."),
+                Member::of("UserDataList", "user-data-list", UserDataList)
+                    .with_doc("The real-time data of the users."),
                 Member::of(
-                    "ApproximateTotalCount",
-                    "approximate-total-count",
-                    ApproximateTotalCount,
-                ),
+                        "ApproximateTotalCount",
+                        "approximate-total-count",
+                        ApproximateTotalCount,
+                    )
+                    .with_doc("The total number of results across all pages."),
             ],
         ),
     ),
@@ -320,16 +362,23 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "EffectiveHoursOfOperationList",
-                    "effective-hours-of-operation-list",
-                    EffectiveHoursOfOperationList,
-                ),
+                        "EffectiveHoursOfOperationList",
+                        "effective-hours-of-operation-list",
+                        EffectiveHoursOfOperationList,
+                    )
+                    .with_doc(
+                        "The hours of operation that actually apply once overrides are taken into account.",
+                    ),
                 Member::of(
-                    "EffectiveOverrideHoursList",
-                    "effective-override-hours-list",
-                    EffectiveOverrideHoursList,
-                ),
-                Member::of("TimeZone", "time-zone", TimeZone),
+                        "EffectiveOverrideHoursList",
+                        "effective-override-hours-list",
+                        EffectiveOverrideHoursList,
+                    )
+                    .with_doc(
+                        "The overrides layered on the base hours of operation to produce the effective hours.",
+                    ),
+                Member::of("TimeZone", "time-zone", TimeZone)
+                    .with_doc("The time zone of the hours of operation."),
             ],
         ),
     ),
@@ -348,10 +397,13 @@ pub(super) const ROWS: &[Shape] = &[
         "GetFederationTokenResponse",
         Kind::Structure(
             &[
-                Member::of("Credentials", "credentials", Credentials),
-                Member::of("SignInUrl", "sign-in-url", Url),
-                Member::of("UserArn", "user-arn", ARN),
-                Member::of("UserId", "user-id", AgentResourceId),
+                Member::of("Credentials", "credentials", Credentials)
+                    .with_doc("The credentials for federated sign-in."),
+                Member::of("SignInUrl", "sign-in-url", Url)
+                    .with_doc("The URL for signing in to the user's instance."),
+                Member::of("UserArn", "user-arn", ARN).with_doc("The ARN of the user."),
+                Member::of("UserId", "user-id", AgentResourceId)
+                    .with_doc("The user's ID or ARN."),
             ],
         ),
     ),
@@ -380,9 +432,13 @@ pub(super) const ROWS: &[Shape] = &[
         "GetFlowAssociationResponse",
         Kind::Structure(
             &[
-                Member::of("ResourceId", "resource-id", ARN),
-                Member::of("FlowId", "flow-id", ARN),
-                Member::of("ResourceType", "resource-type", FlowAssociationResourceType),
+                Member::of("ResourceId", "resource-id", ARN)
+                    .with_doc("The ID of the resource."),
+                Member::of("FlowId", "flow-id", ARN).with_doc("The ID of the flow."),
+                Member::of("ResourceType", "resource-type", FlowAssociationResourceType)
+                    .with_doc(
+                        "The kind of resource associated with the flow, such as SMS_PHONE_NUMBER, INBOUND_EMAIL or ANALYTICS_CONNECTOR.",
+                    ),
             ],
         ),
     ),
@@ -431,8 +487,14 @@ pub(super) const ROWS: &[Shape] = &[
         "GetMetricDataResponse",
         Kind::Structure(
             &[
-                Member::of("NextToken", "next-token", NextToken),
-                Member::of("MetricResults", "metric-results", HistoricalMetricResults),
+                Member::of("NextToken", "next-token", NextToken)
+                    .with_doc(
+                        "The token for the next page of results, if any. It expires 5 minutes after it is issued, and later requests with it must use the same parameters.",
+                    ),
+                Member::of("MetricResults", "metric-results", HistoricalMetricResults)
+                    .with_doc(
+                        "The historical metric values; without grouping, a single summary is returned.",
+                    ),
             ],
         ),
     ),
@@ -486,8 +548,12 @@ pub(super) const ROWS: &[Shape] = &[
         "GetMetricDataV2Response",
         Kind::Structure(
             &[
-                Member::of("NextToken", "next-token", NextToken2500),
-                Member::of("MetricResults", "metric-results", MetricResultsV2),
+                Member::of("NextToken", "next-token", NextToken2500)
+                    .with_doc("The token for the next page of results, if any."),
+                Member::of("MetricResults", "metric-results", MetricResultsV2)
+                    .with_doc(
+                        "The values of the requested metrics; without grouping, a single summary is returned.",
+                    ),
             ],
         ),
     ),
@@ -513,12 +579,17 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "PromptPresignedUrl",
-                    "prompt-presigned-url",
-                    PromptPresignedUrl,
-                ),
-                Member::of("LastModifiedTime", "last-modified-time", Timestamp),
-                Member::of("LastModifiedRegion", "last-modified-region", RegionName),
+                        "PromptPresignedUrl",
+                        "prompt-presigned-url",
+                        PromptPresignedUrl,
+                    )
+                    .with_doc(
+                        "A presigned URL that lets someone without credentials fetch the prompt from S3.",
+                    ),
+                Member::of("LastModifiedTime", "last-modified-time", Timestamp)
+                    .with_doc("When the prompt was last changed."),
+                Member::of("LastModifiedRegion", "last-modified-region", RegionName)
+                    .with_doc("The AWS Region where the prompt was last changed."),
             ],
         ),
     ),
@@ -548,20 +619,49 @@ pub(super) const ROWS: &[Shape] = &[
         "GetTaskTemplateResponse",
         Kind::Structure(
             &[
-                Member::of("InstanceId", "instance-id", InstanceId),
-                Member::of("Id", "id", TaskTemplateId).with_required(),
-                Member::of("Arn", "arn", TaskTemplateArn).with_required(),
-                Member::of("Name", "name", TaskTemplateName).with_required(),
-                Member::of("Description", "description", TaskTemplateDescription),
-                Member::of("ContactFlowId", "contact-flow-id", ContactFlowId),
-                Member::of("SelfAssignFlowId", "self-assign-flow-id", ContactFlowId),
-                Member::of("Constraints", "constraints", TaskTemplateConstraints),
-                Member::of("Defaults", "defaults", TaskTemplateDefaults),
-                Member::of("Fields", "fields", TaskTemplateFields),
-                Member::of("Status", "status", TaskTemplateStatus),
-                Member::of("LastModifiedTime", "last-modified-time", Timestamp),
-                Member::of("CreatedTime", "created-time", Timestamp),
-                Member::of("Tags", "tags", TagMap),
+                Member::of("InstanceId", "instance-id", InstanceId)
+                    .with_doc(
+                        "The ID of the Amazon Connect instance, which is part of the instance ARN.",
+                    ),
+                Member::of("Id", "id", TaskTemplateId)
+                    .with_doc("The ID of the task template.")
+                    .with_required(),
+                Member::of("Arn", "arn", TaskTemplateArn)
+                    .with_doc("The ARN of the task template.")
+                    .with_required(),
+                Member::of("Name", "name", TaskTemplateName)
+                    .with_doc("The name of the task template.")
+                    .with_required(),
+                Member::of("Description", "description", TaskTemplateDescription)
+                    .with_doc("The description of the task template."),
+                Member::of("ContactFlowId", "contact-flow-id", ContactFlowId)
+                    .with_doc(
+                        "The ID of the flow that runs by default for tasks created from this template.",
+                    ),
+                Member::of("SelfAssignFlowId", "self-assign-flow-id", ContactFlowId)
+                    .with_doc(
+                        "The ID of the flow that runs when this template is used for a self-assigned task.",
+                    ),
+                Member::of("Constraints", "constraints", TaskTemplateConstraints)
+                    .with_doc("Rules that apply to the template's fields."),
+                Member::of("Defaults", "defaults", TaskTemplateDefaults)
+                    .with_doc(
+                        "Default field values for tasks created from this template.",
+                    ),
+                Member::of("Fields", "fields", TaskTemplateFields)
+                    .with_doc("The fields in the template."),
+                Member::of("Status", "status", TaskTemplateStatus)
+                    .with_doc(
+                        "Whether the template is ACTIVE or INACTIVE; tasks can be created only from ACTIVE templates.",
+                    ),
+                Member::of("LastModifiedTime", "last-modified-time", Timestamp)
+                    .with_doc("When the task template was last changed."),
+                Member::of("CreatedTime", "created-time", Timestamp)
+                    .with_doc("When the task template was created."),
+                Member::of("Tags", "tags", TagMap)
+                    .with_doc(
+                        "Tags on the resource, as key and value pairs, for organizing, tracking or controlling access.",
+                    ),
             ],
         ),
     ),
@@ -594,14 +694,20 @@ pub(super) const ROWS: &[Shape] = &[
         "GetTestCaseExecutionSummaryResponse",
         Kind::Structure(
             &[
-                Member::of("StartTime", "start-time", Timestamp),
-                Member::of("EndTime", "end-time", Timestamp),
-                Member::of("Status", "status", TestCaseExecutionStatus),
+                Member::of("StartTime", "start-time", Timestamp)
+                    .with_doc("When the test case run began."),
+                Member::of("EndTime", "end-time", Timestamp)
+                    .with_doc("When the test case run finished."),
+                Member::of("Status", "status", TestCaseExecutionStatus)
+                    .with_doc(
+                        "The state of the test case run: INITIATED, PASSED, FAILED, IN_PROGRESS or STOPPED.",
+                    ),
                 Member::of(
-                    "ObservationSummary",
-                    "observation-summary",
-                    ObservationSummary,
-                ),
+                        "ObservationSummary",
+                        "observation-summary",
+                        ObservationSummary,
+                    )
+                    .with_doc("Summary counts for the test case run."),
             ],
         ),
     ),
@@ -620,11 +726,24 @@ pub(super) const ROWS: &[Shape] = &[
         "GetTrafficDistributionResponse",
         Kind::Structure(
             &[
-                Member::of("TelephonyConfig", "telephony-config", TelephonyConfig),
-                Member::of("Id", "id", TrafficDistributionGroupId),
-                Member::of("Arn", "arn", TrafficDistributionGroupArn),
-                Member::of("SignInConfig", "sign-in-config", SignInConfig),
-                Member::of("AgentConfig", "agent-config", AgentConfig),
+                Member::of("TelephonyConfig", "telephony-config", TelephonyConfig)
+                    .with_doc(
+                        "How traffic is split between the instance and its replicas.",
+                    ),
+                Member::of("Id", "id", TrafficDistributionGroupId)
+                    .with_doc(
+                        "The ID of the traffic distribution group. In the Region where the group was created, the ID or ARN works; from a replica Region, the ARN is required.",
+                    ),
+                Member::of("Arn", "arn", TrafficDistributionGroupArn)
+                    .with_doc("The ARN of the traffic distribution group."),
+                Member::of("SignInConfig", "sign-in-config", SignInConfig)
+                    .with_doc(
+                        "Which AWS Regions agents use to sign in to the instance and its replicas.",
+                    ),
+                Member::of("AgentConfig", "agent-config", AgentConfig)
+                    .with_doc(
+                        "How agents are split between the instance and its replicas.",
+                    ),
             ],
         ),
     ),
@@ -632,13 +751,20 @@ pub(super) const ROWS: &[Shape] = &[
         "GlobalResiliencyMetadata",
         Kind::Structure(
             &[
-                Member::of("ActiveRegion", "active-region", ActiveRegion),
-                Member::of("OriginRegion", "origin-region", OriginRegion),
+                Member::of("ActiveRegion", "active-region", ActiveRegion)
+                    .with_doc(
+                        "The AWS Region where the contact is currently being handled.",
+                    ),
+                Member::of("OriginRegion", "origin-region", OriginRegion)
+                    .with_doc(
+                        "The AWS Region where the contact started; it can differ from ActiveRegion after a cross-Region transfer.",
+                    ),
                 Member::of(
-                    "TrafficDistributionGroupId",
-                    "traffic-distribution-group-id",
-                    TrafficDistributionGroupId,
-                ),
+                        "TrafficDistributionGroupId",
+                        "traffic-distribution-group-id",
+                        TrafficDistributionGroupId,
+                    )
+                    .with_doc("The ID of the traffic distribution group."),
             ],
         ),
     ),
@@ -648,10 +774,11 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "DataTableAccessControlConfiguration",
-                    "data-table-access-control-configuration",
-                    DataTableAccessControlConfiguration,
-                ),
+                        "DataTableAccessControlConfiguration",
+                        "data-table-access-control-configuration",
+                        DataTableAccessControlConfiguration,
+                    )
+                    .with_doc("Access control settings for data tables."),
             ],
         ),
     ),

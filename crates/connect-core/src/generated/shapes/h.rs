@@ -120,30 +120,47 @@ pub(super) const ROWS: &[Shape] = &[
         "HierarchyGroup",
         Kind::Structure(
             &[
-                Member::of("Id", "id", HierarchyGroupId),
-                Member::of("Arn", "arn", ARN),
-                Member::of("Name", "name", HierarchyGroupName),
-                Member::of("LevelId", "level-id", HierarchyLevelId),
-                Member::of("HierarchyPath", "hierarchy-path", HierarchyPath),
-                Member::of("Tags", "tags", TagMap),
-                Member::of("LastModifiedTime", "last-modified-time", Timestamp),
-                Member::of("LastModifiedRegion", "last-modified-region", RegionName),
+                Member::of("Id", "id", HierarchyGroupId)
+                    .with_doc("The ID of the hierarchy group."),
+                Member::of("Arn", "arn", ARN)
+                    .with_doc("The ARN of the hierarchy group."),
+                Member::of("Name", "name", HierarchyGroupName)
+                    .with_doc("The name of the hierarchy group."),
+                Member::of("LevelId", "level-id", HierarchyLevelId)
+                    .with_doc("The ID of the hierarchy level the group is at."),
+                Member::of("HierarchyPath", "hierarchy-path", HierarchyPath)
+                    .with_doc("The group's path through the levels of the hierarchy."),
+                Member::of("Tags", "tags", TagMap)
+                    .with_doc(
+                        "Tags on the resource, as key and value pairs, for organizing, tracking or controlling access.",
+                    ),
+                Member::of("LastModifiedTime", "last-modified-time", Timestamp)
+                    .with_doc("When the hierarchy group was last changed."),
+                Member::of("LastModifiedRegion", "last-modified-region", RegionName)
+                    .with_doc(
+                        "The AWS Region where the hierarchy group was last changed.",
+                    ),
             ],
         ),
     ),
     Shape::new(
-        "HierarchyGroupCondition",
-        Kind::Structure(
-            &[
-                Member::of("Value", "value", String),
-                Member::of(
-                    "HierarchyGroupMatchType",
-                    "hierarchy-group-match-type",
-                    HierarchyGroupMatchType,
-                ),
-            ],
-        ),
-    ),
+            "HierarchyGroupCondition",
+            Kind::Structure(
+                &[
+                    Member::of("Value", "value", String)
+                        .with_doc("The hierarchy group to match."),
+                    Member::of(
+                            "HierarchyGroupMatchType",
+                            "hierarchy-group-match-type",
+                            HierarchyGroupMatchType,
+                        )
+                        .with_doc(
+                            "How to match: EXACT for the group alone, WITH_CHILD_GROUPS to include its child groups.",
+                        ),
+                ],
+            ),
+        )
+        .with_doc("A single condition on a hierarchy group."),
     Shape::new("HierarchyGroupId", Kind::String),
     Shape::list_of("HierarchyGroupIdList", HierarchyGroupId)
         .with_length(Some(0.0), Some(10.0)),
@@ -161,11 +178,18 @@ pub(super) const ROWS: &[Shape] = &[
         "HierarchyGroupSummary",
         Kind::Structure(
             &[
-                Member::of("Id", "id", HierarchyGroupId),
-                Member::of("Arn", "arn", ARN),
-                Member::of("Name", "name", HierarchyGroupName),
-                Member::of("LastModifiedTime", "last-modified-time", Timestamp),
-                Member::of("LastModifiedRegion", "last-modified-region", RegionName),
+                Member::of("Id", "id", HierarchyGroupId)
+                    .with_doc("The ID of the hierarchy group."),
+                Member::of("Arn", "arn", ARN)
+                    .with_doc("The ARN of the hierarchy group."),
+                Member::of("Name", "name", HierarchyGroupName)
+                    .with_doc("The name of the hierarchy group."),
+                Member::of("LastModifiedTime", "last-modified-time", Timestamp)
+                    .with_doc("When the hierarchy group was last changed."),
+                Member::of("LastModifiedRegion", "last-modified-region", RegionName)
+                    .with_doc(
+                        "The AWS Region where the hierarchy group was last changed.",
+                    ),
             ],
         ),
     ),
@@ -173,18 +197,27 @@ pub(super) const ROWS: &[Shape] = &[
     Shape::new(
         "HierarchyGroupSummaryReference",
         Kind::Structure(
-            &[Member::of("Id", "id", HierarchyGroupId), Member::of("Arn", "arn", ARN)],
+            &[
+                Member::of("Id", "id", HierarchyGroupId)
+                    .with_doc("The ID of the hierarchy group."),
+                Member::of("Arn", "arn", ARN).with_doc("The ARN of the hierarchy group."),
+            ],
         ),
     ),
     Shape::new(
         "HierarchyGroups",
         Kind::Structure(
             &[
-                Member::of("Level1", "level1", AgentHierarchyGroup),
-                Member::of("Level2", "level2", AgentHierarchyGroup),
-                Member::of("Level3", "level3", AgentHierarchyGroup),
-                Member::of("Level4", "level4", AgentHierarchyGroup),
-                Member::of("Level5", "level5", AgentHierarchyGroup),
+                Member::of("Level1", "level1", AgentHierarchyGroup)
+                    .with_doc("The agent's group at the first hierarchy level."),
+                Member::of("Level2", "level2", AgentHierarchyGroup)
+                    .with_doc("The agent's group at the second hierarchy level."),
+                Member::of("Level3", "level3", AgentHierarchyGroup)
+                    .with_doc("The agent's group at the third hierarchy level."),
+                Member::of("Level4", "level4", AgentHierarchyGroup)
+                    .with_doc("The agent's group at the fourth hierarchy level."),
+                Member::of("Level5", "level5", AgentHierarchyGroup)
+                    .with_doc("The agent's group at the fifth hierarchy level."),
             ],
         ),
     ),
@@ -192,11 +225,18 @@ pub(super) const ROWS: &[Shape] = &[
         "HierarchyLevel",
         Kind::Structure(
             &[
-                Member::of("Id", "id", HierarchyLevelId),
-                Member::of("Arn", "arn", ARN),
-                Member::of("Name", "name", HierarchyLevelName),
-                Member::of("LastModifiedTime", "last-modified-time", Timestamp),
-                Member::of("LastModifiedRegion", "last-modified-region", RegionName),
+                Member::of("Id", "id", HierarchyLevelId)
+                    .with_doc("The ID of the hierarchy level."),
+                Member::of("Arn", "arn", ARN)
+                    .with_doc("The ARN of the hierarchy level."),
+                Member::of("Name", "name", HierarchyLevelName)
+                    .with_doc("The name of the hierarchy level."),
+                Member::of("LastModifiedTime", "last-modified-time", Timestamp)
+                    .with_doc("When the hierarchy level was last changed."),
+                Member::of("LastModifiedRegion", "last-modified-region", RegionName)
+                    .with_doc(
+                        "The AWS Region where the hierarchy level was last changed.",
+                    ),
             ],
         ),
     ),
@@ -205,18 +245,29 @@ pub(super) const ROWS: &[Shape] = &[
     Shape::new(
         "HierarchyLevelUpdate",
         Kind::Structure(
-            &[Member::of("Name", "name", HierarchyLevelName).with_required()],
+            &[
+                Member::of("Name", "name", HierarchyLevelName)
+                    .with_doc(
+                        "The new name of the hierarchy level, at most 50 characters.",
+                    )
+                    .with_required(),
+            ],
         ),
     ),
     Shape::new(
         "HierarchyPath",
         Kind::Structure(
             &[
-                Member::of("LevelOne", "level-one", HierarchyGroupSummary),
-                Member::of("LevelTwo", "level-two", HierarchyGroupSummary),
-                Member::of("LevelThree", "level-three", HierarchyGroupSummary),
-                Member::of("LevelFour", "level-four", HierarchyGroupSummary),
-                Member::of("LevelFive", "level-five", HierarchyGroupSummary),
+                Member::of("LevelOne", "level-one", HierarchyGroupSummary)
+                    .with_doc("The group at the first level."),
+                Member::of("LevelTwo", "level-two", HierarchyGroupSummary)
+                    .with_doc("The group at the second level."),
+                Member::of("LevelThree", "level-three", HierarchyGroupSummary)
+                    .with_doc("The group at the third level."),
+                Member::of("LevelFour", "level-four", HierarchyGroupSummary)
+                    .with_doc("The group at the fourth level."),
+                Member::of("LevelFive", "level-five", HierarchyGroupSummary)
+                    .with_doc("The group at the fifth level."),
             ],
         ),
     ),
@@ -224,11 +275,16 @@ pub(super) const ROWS: &[Shape] = &[
         "HierarchyPathReference",
         Kind::Structure(
             &[
-                Member::of("LevelOne", "level-one", HierarchyGroupSummaryReference),
-                Member::of("LevelTwo", "level-two", HierarchyGroupSummaryReference),
-                Member::of("LevelThree", "level-three", HierarchyGroupSummaryReference),
-                Member::of("LevelFour", "level-four", HierarchyGroupSummaryReference),
-                Member::of("LevelFive", "level-five", HierarchyGroupSummaryReference),
+                Member::of("LevelOne", "level-one", HierarchyGroupSummaryReference)
+                    .with_doc("A reference to the group at the first level."),
+                Member::of("LevelTwo", "level-two", HierarchyGroupSummaryReference)
+                    .with_doc("A reference to the group at the second level."),
+                Member::of("LevelThree", "level-three", HierarchyGroupSummaryReference)
+                    .with_doc("A reference to the group at the third level."),
+                Member::of("LevelFour", "level-four", HierarchyGroupSummaryReference)
+                    .with_doc("A reference to the group at the fourth level."),
+                Member::of("LevelFive", "level-five", HierarchyGroupSummaryReference)
+                    .with_doc("A reference to the group at the fifth level."),
             ],
         ),
     ),
@@ -239,11 +295,16 @@ pub(super) const ROWS: &[Shape] = &[
         "HierarchyStructure",
         Kind::Structure(
             &[
-                Member::of("LevelOne", "level-one", HierarchyLevel),
-                Member::of("LevelTwo", "level-two", HierarchyLevel),
-                Member::of("LevelThree", "level-three", HierarchyLevel),
-                Member::of("LevelFour", "level-four", HierarchyLevel),
-                Member::of("LevelFive", "level-five", HierarchyLevel),
+                Member::of("LevelOne", "level-one", HierarchyLevel)
+                    .with_doc("The first level of the hierarchy."),
+                Member::of("LevelTwo", "level-two", HierarchyLevel)
+                    .with_doc("The second level of the hierarchy."),
+                Member::of("LevelThree", "level-three", HierarchyLevel)
+                    .with_doc("The third level of the hierarchy."),
+                Member::of("LevelFour", "level-four", HierarchyLevel)
+                    .with_doc("The fourth level of the hierarchy."),
+                Member::of("LevelFive", "level-five", HierarchyLevel)
+                    .with_doc("The fifth level of the hierarchy."),
             ],
         ),
     ),
@@ -251,11 +312,16 @@ pub(super) const ROWS: &[Shape] = &[
         "HierarchyStructureUpdate",
         Kind::Structure(
             &[
-                Member::of("LevelOne", "level-one", HierarchyLevelUpdate),
-                Member::of("LevelTwo", "level-two", HierarchyLevelUpdate),
-                Member::of("LevelThree", "level-three", HierarchyLevelUpdate),
-                Member::of("LevelFour", "level-four", HierarchyLevelUpdate),
-                Member::of("LevelFive", "level-five", HierarchyLevelUpdate),
+                Member::of("LevelOne", "level-one", HierarchyLevelUpdate)
+                    .with_doc("The changes to the first level of the hierarchy."),
+                Member::of("LevelTwo", "level-two", HierarchyLevelUpdate)
+                    .with_doc("The changes to the second level of the hierarchy."),
+                Member::of("LevelThree", "level-three", HierarchyLevelUpdate)
+                    .with_doc("The changes to the third level of the hierarchy."),
+                Member::of("LevelFour", "level-four", HierarchyLevelUpdate)
+                    .with_doc("The changes to the fourth level of the hierarchy."),
+                Member::of("LevelFive", "level-five", HierarchyLevelUpdate)
+                    .with_doc("The changes to the fifth level of the hierarchy."),
             ],
         ),
     ),
@@ -263,10 +329,16 @@ pub(super) const ROWS: &[Shape] = &[
         "HistoricalMetric",
         Kind::Structure(
             &[
-                Member::of("Name", "name", HistoricalMetricName),
-                Member::of("Threshold", "threshold", Threshold),
-                Member::of("Statistic", "statistic", Statistic),
-                Member::of("Unit", "unit", Unit),
+                Member::of("Name", "name", HistoricalMetricName)
+                    .with_doc(
+                        "The metric to report, such as CONTACTS_HANDLED, HANDLE_TIME or SERVICE_LEVEL; each has a fixed unit (COUNT, SECONDS or PERCENT) and statistic (SUM, AVG or MAX). A request may hold up to 20 SERVICE_LEVEL metrics, each with a ThresholdValue of 1 to 604800 seconds and Comparison set to LT.",
+                    ),
+                Member::of("Threshold", "threshold", Threshold)
+                    .with_doc("The threshold for a service level metric."),
+                Member::of("Statistic", "statistic", Statistic)
+                    .with_doc("How the metric is aggregated: SUM, MAX or AVG."),
+                Member::of("Unit", "unit", Unit)
+                    .with_doc("The unit of the metric: SECONDS, COUNT or PERCENT."),
             ],
         ),
     ),
@@ -274,8 +346,9 @@ pub(super) const ROWS: &[Shape] = &[
         "HistoricalMetricData",
         Kind::Structure(
             &[
-                Member::of("Metric", "metric", HistoricalMetric),
-                Member::of("Value", "value", Value),
+                Member::of("Metric", "metric", HistoricalMetric)
+                    .with_doc("The metric that the value belongs to."),
+                Member::of("Value", "value", Value).with_doc("The metric's value."),
             ],
         ),
     ),
@@ -325,8 +398,10 @@ pub(super) const ROWS: &[Shape] = &[
         "HistoricalMetricResult",
         Kind::Structure(
             &[
-                Member::of("Dimensions", "dimensions", Dimensions),
-                Member::of("Collections", "collections", HistoricalMetricDataCollections),
+                Member::of("Dimensions", "dimensions", Dimensions)
+                    .with_doc("The dimensions the metrics are grouped by."),
+                Member::of("Collections", "collections", HistoricalMetricDataCollections)
+                    .with_doc("The metric values for these dimensions."),
             ],
         ),
     ),
@@ -339,23 +414,37 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "HoursOfOperationId",
-                    "hours-of-operation-id",
-                    HoursOfOperationId,
-                ),
-                Member::of("HoursOfOperationArn", "hours-of-operation-arn", ARN),
-                Member::of("Name", "name", CommonNameLength127),
-                Member::of("Description", "description", HoursOfOperationDescription),
-                Member::of("TimeZone", "time-zone", TimeZone),
-                Member::of("Config", "config", HoursOfOperationConfigList),
+                        "HoursOfOperationId",
+                        "hours-of-operation-id",
+                        HoursOfOperationId,
+                    )
+                    .with_doc("The ID of the hours of operation."),
+                Member::of("HoursOfOperationArn", "hours-of-operation-arn", ARN)
+                    .with_doc("The ARN of the hours of operation."),
+                Member::of("Name", "name", CommonNameLength127)
+                    .with_doc("The name of the hours of operation."),
+                Member::of("Description", "description", HoursOfOperationDescription)
+                    .with_doc("The description of the hours of operation."),
+                Member::of("TimeZone", "time-zone", TimeZone)
+                    .with_doc("The time zone the hours of operation are in."),
+                Member::of("Config", "config", HoursOfOperationConfigList)
+                    .with_doc("The opening and closing times for each day."),
                 Member::of(
-                    "ParentHoursOfOperations",
-                    "parent-hours-of-operations",
-                    ParentHoursOfOperationsList,
-                ),
-                Member::of("Tags", "tags", TagMap),
-                Member::of("LastModifiedTime", "last-modified-time", Timestamp),
-                Member::of("LastModifiedRegion", "last-modified-region", RegionName),
+                        "ParentHoursOfOperations",
+                        "parent-hours-of-operations",
+                        ParentHoursOfOperationsList,
+                    )
+                    .with_doc("The parent hours of operation this one inherits from."),
+                Member::of("Tags", "tags", TagMap)
+                    .with_doc(
+                        "Tags on the resource, as key and value pairs, for organizing, tracking or controlling access.",
+                    ),
+                Member::of("LastModifiedTime", "last-modified-time", Timestamp)
+                    .with_doc("When the hours of operation were last changed."),
+                Member::of("LastModifiedRegion", "last-modified-region", RegionName)
+                    .with_doc(
+                        "The AWS Region where the hours of operation were last changed.",
+                    ),
             ],
         ),
     ),
@@ -363,10 +452,14 @@ pub(super) const ROWS: &[Shape] = &[
         "HoursOfOperationConfig",
         Kind::Structure(
             &[
-                Member::of("Day", "day", HoursOfOperationDays).with_required(),
+                Member::of("Day", "day", HoursOfOperationDays)
+                    .with_doc("The day of the week these hours are for.")
+                    .with_required(),
                 Member::of("StartTime", "start-time", HoursOfOperationTimeSlice)
+                    .with_doc("When the contact center opens on that day.")
                     .with_required(),
                 Member::of("EndTime", "end-time", HoursOfOperationTimeSlice)
+                    .with_doc("When the contact center closes on that day.")
                     .with_required(),
             ],
         ),
@@ -397,31 +490,43 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "HoursOfOperationOverrideId",
-                    "hours-of-operation-override-id",
-                    HoursOfOperationOverrideId,
-                ),
+                        "HoursOfOperationOverrideId",
+                        "hours-of-operation-override-id",
+                        HoursOfOperationOverrideId,
+                    )
+                    .with_doc("The ID of the override."),
                 Member::of(
-                    "HoursOfOperationId",
-                    "hours-of-operation-id",
-                    HoursOfOperationId,
-                ),
-                Member::of("HoursOfOperationArn", "hours-of-operation-arn", ARN),
-                Member::of("Name", "name", CommonHumanReadableName),
-                Member::of("Description", "description", CommonHumanReadableDescription),
-                Member::of("Config", "config", HoursOfOperationOverrideConfigList),
+                        "HoursOfOperationId",
+                        "hours-of-operation-id",
+                        HoursOfOperationId,
+                    )
+                    .with_doc("The ID of the hours of operation."),
+                Member::of("HoursOfOperationArn", "hours-of-operation-arn", ARN)
+                    .with_doc("The ARN of the hours of operation."),
+                Member::of("Name", "name", CommonHumanReadableName)
+                    .with_doc("The name of the override."),
+                Member::of("Description", "description", CommonHumanReadableDescription)
+                    .with_doc("The description of the override."),
+                Member::of("Config", "config", HoursOfOperationOverrideConfigList)
+                    .with_doc(
+                        "The day, start time and end time of each period the override sets.",
+                    ),
                 Member::of(
-                    "EffectiveFrom",
-                    "effective-from",
-                    HoursOfOperationOverrideYearMonthDayDateFormat,
-                ),
+                        "EffectiveFrom",
+                        "effective-from",
+                        HoursOfOperationOverrideYearMonthDayDateFormat,
+                    )
+                    .with_doc("The date the override takes effect."),
                 Member::of(
-                    "EffectiveTill",
-                    "effective-till",
-                    HoursOfOperationOverrideYearMonthDayDateFormat,
-                ),
-                Member::of("RecurrenceConfig", "recurrence-config", RecurrenceConfig),
-                Member::of("OverrideType", "override-type", OverrideType),
+                        "EffectiveTill",
+                        "effective-till",
+                        HoursOfOperationOverrideYearMonthDayDateFormat,
+                    )
+                    .with_doc("The last date the override is in effect."),
+                Member::of("RecurrenceConfig", "recurrence-config", RecurrenceConfig)
+                    .with_doc("How the override repeats, if it is a recurring event."),
+                Member::of("OverrideType", "override-type", OverrideType)
+                    .with_doc("The kind of override: STANDARD, OPEN or CLOSED."),
             ],
         ),
     ),
@@ -429,9 +534,16 @@ pub(super) const ROWS: &[Shape] = &[
         "HoursOfOperationOverrideConfig",
         Kind::Structure(
             &[
-                Member::of("Day", "day", OverrideDays),
-                Member::of("StartTime", "start-time", OverrideTimeSlice),
-                Member::of("EndTime", "end-time", OverrideTimeSlice),
+                Member::of("Day", "day", OverrideDays)
+                    .with_doc("The day of the week the override applies to."),
+                Member::of("StartTime", "start-time", OverrideTimeSlice)
+                    .with_doc(
+                        "When the contact center opens while the override applies.",
+                    ),
+                Member::of("EndTime", "end-time", OverrideTimeSlice)
+                    .with_doc(
+                        "When the contact center closes while the override applies.",
+                    ),
             ],
         ),
     ),
@@ -449,17 +561,20 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "OrConditions",
-                    "or-conditions",
-                    HoursOfOperationOverrideSearchConditionList,
-                ),
+                        "OrConditions",
+                        "or-conditions",
+                        HoursOfOperationOverrideSearchConditionList,
+                    )
+                    .with_doc("Conditions of which at least one must match."),
                 Member::of(
-                    "AndConditions",
-                    "and-conditions",
-                    HoursOfOperationOverrideSearchConditionList,
-                ),
+                        "AndConditions",
+                        "and-conditions",
+                        HoursOfOperationOverrideSearchConditionList,
+                    )
+                    .with_doc("Conditions that must all match."),
                 Member::of("StringCondition", "string-condition", StringCondition),
-                Member::of("DateCondition", "date-condition", DateCondition),
+                Member::of("DateCondition", "date-condition", DateCondition)
+                    .with_doc("A single condition on a date."),
             ],
         ),
     ),
@@ -474,16 +589,21 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "OrConditions",
-                    "or-conditions",
-                    HoursOfOperationSearchConditionList,
-                ),
+                        "OrConditions",
+                        "or-conditions",
+                        HoursOfOperationSearchConditionList,
+                    )
+                    .with_doc("Conditions of which at least one must match."),
                 Member::of(
-                    "AndConditions",
-                    "and-conditions",
-                    HoursOfOperationSearchConditionList,
-                ),
-                Member::of("StringCondition", "string-condition", StringCondition),
+                        "AndConditions",
+                        "and-conditions",
+                        HoursOfOperationSearchConditionList,
+                    )
+                    .with_doc("Conditions that must all match."),
+                Member::of("StringCondition", "string-condition", StringCondition)
+                    .with_doc(
+                        "A single condition on a text field; FieldName may be name, description, timezone or resourceID.",
+                    ),
             ],
         ),
     ),
@@ -495,11 +615,18 @@ pub(super) const ROWS: &[Shape] = &[
         "HoursOfOperationSummary",
         Kind::Structure(
             &[
-                Member::of("Id", "id", HoursOfOperationId),
-                Member::of("Arn", "arn", ARN),
-                Member::of("Name", "name", HoursOfOperationName),
-                Member::of("LastModifiedTime", "last-modified-time", Timestamp),
-                Member::of("LastModifiedRegion", "last-modified-region", RegionName),
+                Member::of("Id", "id", HoursOfOperationId)
+                    .with_doc("The ID of the hours of operation."),
+                Member::of("Arn", "arn", ARN)
+                    .with_doc("The ARN of the hours of operation."),
+                Member::of("Name", "name", HoursOfOperationName)
+                    .with_doc("The name of the hours of operation."),
+                Member::of("LastModifiedTime", "last-modified-time", Timestamp)
+                    .with_doc("When the hours of operation were last changed."),
+                Member::of("LastModifiedRegion", "last-modified-region", RegionName)
+                    .with_doc(
+                        "The AWS Region where the hours of operation were last changed.",
+                    ),
             ],
         ),
     ),
@@ -509,9 +636,11 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of("Hours", "hours", Hours24Format)
+                    .with_doc("The hour part of the time.")
                     .with_required()
                     .with_default("null"),
                 Member::of("Minutes", "minutes", MinutesLimit60)
+                    .with_doc("The minute part of the time.")
                     .with_required()
                     .with_default("null"),
             ],
@@ -521,9 +650,14 @@ pub(super) const ROWS: &[Shape] = &[
         "HoursOfOperationsIdentifier",
         Kind::Structure(
             &[
-                Member::of("Name", "name", CommonNameLength127).with_required(),
-                Member::of("Id", "id", HoursOfOperationId).with_required(),
-                Member::of("Arn", "arn", ARN),
+                Member::of("Name", "name", CommonNameLength127)
+                    .with_doc("The name of the hours of operation.")
+                    .with_required(),
+                Member::of("Id", "id", HoursOfOperationId)
+                    .with_doc("The ID of the hours of operation.")
+                    .with_required(),
+                Member::of("Arn", "arn", ARN)
+                    .with_doc("The ARN of the hours of operation."),
             ],
         ),
     ),

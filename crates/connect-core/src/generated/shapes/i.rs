@@ -140,8 +140,10 @@ pub(super) const ROWS: &[Shape] = &[
         "ImagesLogo",
         Kind::Structure(
             &[
-                Member::of("Default", "default", ThemeImageLink),
-                Member::of("Favicon", "favicon", ThemeImageLink),
+                Member::of("Default", "default", ThemeImageLink)
+                    .with_doc("The default logo shown in the workspace."),
+                Member::of("Favicon", "favicon", ThemeImageLink)
+                    .with_doc("The icon shown in the browser tab."),
             ],
         ),
     ),
@@ -183,8 +185,10 @@ pub(super) const ROWS: &[Shape] = &[
         "ImportPhoneNumberResponse",
         Kind::Structure(
             &[
-                Member::of("PhoneNumberId", "phone-number-id", PhoneNumberId),
-                Member::of("PhoneNumberArn", "phone-number-arn", ARN),
+                Member::of("PhoneNumberId", "phone-number-id", PhoneNumberId)
+                    .with_doc("The ID of the phone number."),
+                Member::of("PhoneNumberArn", "phone-number-arn", ARN)
+                    .with_doc("The ARN of the phone number."),
             ],
         ),
     ),
@@ -221,8 +225,14 @@ pub(super) const ROWS: &[Shape] = &[
         "InboundAdditionalRecipients",
         Kind::Structure(
             &[
-                Member::of("ToAddresses", "to-addresses", EmailAddressRecipientList),
-                Member::of("CcAddresses", "cc-addresses", EmailAddressRecipientList),
+                Member::of("ToAddresses", "to-addresses", EmailAddressRecipientList)
+                    .with_doc(
+                        "Further recipients on the To line. Besides the required DestinationEmailAddress, up to 49 more recipients are allowed across ToAddresses and CcAddresses, 50 in all.",
+                    ),
+                Member::of("CcAddresses", "cc-addresses", EmailAddressRecipientList)
+                    .with_doc(
+                        "Further recipients on the Cc line. Besides the required DestinationEmailAddress, up to 49 more recipients are allowed across ToAddresses and CcAddresses, 50 in all.",
+                    ),
             ],
         ),
     ),
@@ -236,8 +246,10 @@ pub(super) const ROWS: &[Shape] = &[
                         "message-source-type",
                         InboundMessageSourceType,
                     )
+                    .with_doc("The source type of the message; RAW is the only value.")
                     .with_required(),
-                Member::of("RawMessage", "raw-message", InboundRawMessage),
+                Member::of("RawMessage", "raw-message", InboundRawMessage)
+                    .with_doc("The raw content of the email."),
             ],
         ),
     ),
@@ -246,11 +258,17 @@ pub(super) const ROWS: &[Shape] = &[
         "InboundRawMessage",
         Kind::Structure(
             &[
-                Member::of("Subject", "subject", InboundSubject).with_required(),
-                Member::of("Body", "body", Body).with_required(),
-                Member::of("ContentType", "content-type", EmailMessageContentType)
+                Member::of("Subject", "subject", InboundSubject)
+                    .with_doc("The subject of the email.")
                     .with_required(),
-                Member::of("Headers", "headers", EmailHeaders),
+                Member::of("Body", "body", Body)
+                    .with_doc("The body of the email.")
+                    .with_required(),
+                Member::of("ContentType", "content-type", EmailMessageContentType)
+                    .with_doc("The content type of the body: text/plain or text/html.")
+                    .with_required(),
+                Member::of("Headers", "headers", EmailHeaders)
+                    .with_doc("The headers of the inbound email."),
             ],
         ),
     ),
@@ -279,6 +297,9 @@ pub(super) const ROWS: &[Shape] = &[
                         "enable-value-validation-on-association",
                         EnableValueValidationOnAssociation,
                     )
+                    .with_doc(
+                        "If true, Amazon Connect strictly checks values against those predefined for the attribute, and the contact keeps only valid predefined values.",
+                    )
                     .with_default("false"),
             ],
         ),
@@ -287,30 +308,49 @@ pub(super) const ROWS: &[Shape] = &[
         "Instance",
         Kind::Structure(
             &[
-                Member::of("Id", "id", InstanceId),
-                Member::of("Arn", "arn", ARN),
+                Member::of("Id", "id", InstanceId)
+                    .with_doc(
+                        "The ID of the Amazon Connect instance, which is part of the instance ARN.",
+                    ),
+                Member::of("Arn", "arn", ARN).with_doc("The ARN of the instance."),
                 Member::of(
-                    "IdentityManagementType",
-                    "identity-management-type",
-                    DirectoryType,
-                ),
-                Member::of("InstanceAlias", "instance-alias", DirectoryAlias),
-                Member::of("CreatedTime", "created-time", Timestamp),
-                Member::of("ServiceRole", "service-role", ARN),
-                Member::of("InstanceStatus", "instance-status", InstanceStatus),
-                Member::of("StatusReason", "status-reason", InstanceStatusReason),
+                        "IdentityManagementType",
+                        "identity-management-type",
+                        DirectoryType,
+                    )
+                    .with_doc(
+                        "How users are managed: SAML, CONNECT_MANAGED or EXISTING_DIRECTORY.",
+                    ),
+                Member::of("InstanceAlias", "instance-alias", DirectoryAlias)
+                    .with_doc("The alias of the instance."),
+                Member::of("CreatedTime", "created-time", Timestamp)
+                    .with_doc("When the instance was created."),
+                Member::of("ServiceRole", "service-role", ARN)
+                    .with_doc("The service-linked role that the instance uses."),
+                Member::of("InstanceStatus", "instance-status", InstanceStatus)
+                    .with_doc(
+                        "The instance's current state: CREATION_IN_PROGRESS, ACTIVE or CREATION_FAILED.",
+                    ),
+                Member::of("StatusReason", "status-reason", InstanceStatusReason)
+                    .with_doc("Details on why creating the instance failed."),
                 Member::of(
-                    "InboundCallsEnabled",
-                    "inbound-calls-enabled",
-                    InboundCallsEnabled,
-                ),
+                        "InboundCallsEnabled",
+                        "inbound-calls-enabled",
+                        InboundCallsEnabled,
+                    )
+                    .with_doc("Whether the instance accepts inbound calls."),
                 Member::of(
-                    "OutboundCallsEnabled",
-                    "outbound-calls-enabled",
-                    OutboundCallsEnabled,
-                ),
-                Member::of("InstanceAccessUrl", "instance-access-url", Url),
-                Member::of("Tags", "tags", TagMap),
+                        "OutboundCallsEnabled",
+                        "outbound-calls-enabled",
+                        OutboundCallsEnabled,
+                    )
+                    .with_doc("Whether the instance can place outbound calls."),
+                Member::of("InstanceAccessUrl", "instance-access-url", Url)
+                    .with_doc(
+                        "The URL at which contact center users open the Amazon Connect admin website.",
+                    ),
+                Member::of("Tags", "tags", TagMap)
+                    .with_doc("The tags on the instance, as key and value pairs."),
             ],
         ),
     ),
@@ -392,30 +432,54 @@ pub(super) const ROWS: &[Shape] = &[
     ),
     Shape::new(
         "InstanceStatusReason",
-        Kind::Structure(&[Member::of("Message", "message", String)]),
+        Kind::Structure(
+            &[
+                Member::of("Message", "message", String)
+                    .with_doc("The text that explains the status."),
+            ],
+        ),
     ),
     Shape::new(
         "InstanceStorageConfig",
         Kind::Structure(
             &[
-                Member::of("AssociationId", "association-id", AssociationId),
-                Member::of("StorageType", "storage-type", StorageType).with_required(),
-                Member::of("S3Config", "s3-config", S3Config),
+                Member::of("AssociationId", "association-id", AssociationId)
+                    .with_doc(
+                        "The ID of the association that ties this storage config and resource type to the instance.",
+                    ),
+                Member::of("StorageType", "storage-type", StorageType)
+                    .with_doc(
+                        "Where data is stored: S3, KINESIS_VIDEO_STREAM, KINESIS_STREAM or KINESIS_FIREHOSE.",
+                    )
+                    .with_required(),
+                Member::of("S3Config", "s3-config", S3Config)
+                    .with_doc(
+                        "Settings for the Amazon S3 bucket, when StorageType is S3.",
+                    ),
                 Member::of(
-                    "KinesisVideoStreamConfig",
-                    "kinesis-video-stream-config",
-                    KinesisVideoStreamConfig,
-                ),
+                        "KinesisVideoStreamConfig",
+                        "kinesis-video-stream-config",
+                        KinesisVideoStreamConfig,
+                    )
+                    .with_doc(
+                        "Settings for the Kinesis video stream, when StorageType is KINESIS_VIDEO_STREAM.",
+                    ),
                 Member::of(
-                    "KinesisStreamConfig",
-                    "kinesis-stream-config",
-                    KinesisStreamConfig,
-                ),
+                        "KinesisStreamConfig",
+                        "kinesis-stream-config",
+                        KinesisStreamConfig,
+                    )
+                    .with_doc(
+                        "Settings for the Kinesis data stream, when StorageType is KINESIS_STREAM.",
+                    ),
                 Member::of(
-                    "KinesisFirehoseConfig",
-                    "kinesis-firehose-config",
-                    KinesisFirehoseConfig,
-                ),
+                        "KinesisFirehoseConfig",
+                        "kinesis-firehose-config",
+                        KinesisFirehoseConfig,
+                    )
+                    .with_doc(
+                        "Settings for the Kinesis Firehose delivery stream, when StorageType is KINESIS_FIREHOSE.",
+                    ),
             ],
         ),
     ),
@@ -453,28 +517,42 @@ pub(super) const ROWS: &[Shape] = &[
         "InstanceSummary",
         Kind::Structure(
             &[
-                Member::of("Id", "id", InstanceId),
-                Member::of("Arn", "arn", ARN),
+                Member::of("Id", "id", InstanceId).with_doc("The ID of the instance."),
+                Member::of("Arn", "arn", ARN).with_doc("The ARN of the instance."),
                 Member::of(
-                    "IdentityManagementType",
-                    "identity-management-type",
-                    DirectoryType,
-                ),
-                Member::of("InstanceAlias", "instance-alias", DirectoryAlias),
-                Member::of("CreatedTime", "created-time", Timestamp),
-                Member::of("ServiceRole", "service-role", ARN),
-                Member::of("InstanceStatus", "instance-status", InstanceStatus),
+                        "IdentityManagementType",
+                        "identity-management-type",
+                        DirectoryType,
+                    )
+                    .with_doc(
+                        "How the instance manages user identities: SAML, CONNECT_MANAGED or EXISTING_DIRECTORY.",
+                    ),
+                Member::of("InstanceAlias", "instance-alias", DirectoryAlias)
+                    .with_doc("The instance's alias."),
+                Member::of("CreatedTime", "created-time", Timestamp)
+                    .with_doc("When the instance was created."),
+                Member::of("ServiceRole", "service-role", ARN)
+                    .with_doc("The service-linked role that the instance uses."),
+                Member::of("InstanceStatus", "instance-status", InstanceStatus)
+                    .with_doc(
+                        "The instance's current state: CREATION_IN_PROGRESS, ACTIVE or CREATION_FAILED.",
+                    ),
                 Member::of(
-                    "InboundCallsEnabled",
-                    "inbound-calls-enabled",
-                    InboundCallsEnabled,
-                ),
+                        "InboundCallsEnabled",
+                        "inbound-calls-enabled",
+                        InboundCallsEnabled,
+                    )
+                    .with_doc("Whether the instance accepts inbound calls."),
                 Member::of(
-                    "OutboundCallsEnabled",
-                    "outbound-calls-enabled",
-                    OutboundCallsEnabled,
-                ),
-                Member::of("InstanceAccessUrl", "instance-access-url", Url),
+                        "OutboundCallsEnabled",
+                        "outbound-calls-enabled",
+                        OutboundCallsEnabled,
+                    )
+                    .with_doc("Whether the instance can place outbound calls."),
+                Member::of("InstanceAccessUrl", "instance-access-url", Url)
+                    .with_doc(
+                        "The URL at which contact center users open the Amazon Connect admin website.",
+                    ),
             ],
         ),
     ),
@@ -488,25 +566,41 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "IntegrationAssociationId",
-                    "integration-association-id",
-                    IntegrationAssociationId,
-                ),
+                        "IntegrationAssociationId",
+                        "integration-association-id",
+                        IntegrationAssociationId,
+                    )
+                    .with_doc("The ID of the AppIntegration association."),
                 Member::of(
-                    "IntegrationAssociationArn",
-                    "integration-association-arn",
-                    ARN,
-                ),
-                Member::of("InstanceId", "instance-id", InstanceId),
-                Member::of("IntegrationType", "integration-type", IntegrationType),
-                Member::of("IntegrationArn", "integration-arn", ARN),
-                Member::of("SourceApplicationUrl", "source-application-url", URI),
+                        "IntegrationAssociationArn",
+                        "integration-association-arn",
+                        ARN,
+                    )
+                    .with_doc("The ARN of the AppIntegration association."),
+                Member::of("InstanceId", "instance-id", InstanceId)
+                    .with_doc(
+                        "The ID of the Amazon Connect instance; it is part of the instance ARN.",
+                    ),
+                Member::of("IntegrationType", "integration-type", IntegrationType)
+                    .with_doc(
+                        "The kind of integration, such as EVENT, VOICE_ID, PINPOINT_APP, WISDOM_ASSISTANT or CASES_DOMAIN.",
+                    ),
+                Member::of("IntegrationArn", "integration-arn", ARN)
+                    .with_doc("The ARN of the AppIntegration."),
+                Member::of("SourceApplicationUrl", "source-application-url", URI)
+                    .with_doc("The URL of the external application."),
                 Member::of(
-                    "SourceApplicationName",
-                    "source-application-name",
-                    SourceApplicationName,
-                ),
-                Member::of("SourceType", "source-type", SourceType),
+                        "SourceApplicationName",
+                        "source-application-name",
+                        SourceApplicationName,
+                    )
+                    .with_doc(
+                        "The display name that the user gave the external application.",
+                    ),
+                Member::of("SourceType", "source-type", SourceType)
+                    .with_doc(
+                        "The source of the integration: SALESFORCE, ZENDESK or CASES.",
+                    ),
             ],
         ),
     ),
@@ -547,8 +641,14 @@ pub(super) const ROWS: &[Shape] = &[
         "IntervalDetails",
         Kind::Structure(
             &[
-                Member::of("TimeZone", "time-zone", String),
-                Member::of("IntervalPeriod", "interval-period", IntervalPeriod),
+                Member::of("TimeZone", "time-zone", String)
+                    .with_doc(
+                        "The time zone in which the requested metrics are computed.",
+                    ),
+                Member::of("IntervalPeriod", "interval-period", IntervalPeriod)
+                    .with_doc(
+                        "The length of each period over which metrics are aggregated; the default is TOTAL. With FIFTEEN_MIN, THIRTY_MIN or HOUR, StartTime and EndTime must be under 3 days apart; with DAY, WEEK or TOTAL, under 35 days apart.",
+                    ),
             ],
         ),
     ),
@@ -574,12 +674,24 @@ pub(super) const ROWS: &[Shape] = &[
         .with_error(Fault::Client, 400),
     Shape::new(
             "InvalidContactFlowException",
-            Kind::Structure(&[Member::of("problems", "problems", Problems)]),
+            Kind::Structure(
+                &[
+                    Member::of("problems", "problems", Problems)
+                        .with_doc(
+                            "The problems found in the flow, which must be fixed before you try again.",
+                        ),
+                ],
+            ),
         )
         .with_error(Fault::Client, 400),
     Shape::new(
             "InvalidContactFlowModuleException",
-            Kind::Structure(&[Member::of("Problems", "problems", Problems)]),
+            Kind::Structure(
+                &[
+                    Member::of("Problems", "problems", Problems)
+                        .with_doc("The problems found in the flow module's content."),
+                ],
+            ),
         )
         .with_error(Fault::Client, 400),
     Shape::new(
@@ -621,12 +733,24 @@ pub(super) const ROWS: &[Shape] = &[
         .with_doc("The detailed reason a request is not valid."),
     Shape::new(
             "InvalidTestCaseException",
-            Kind::Structure(&[Member::of("Problems", "problems", Problems)]),
+            Kind::Structure(
+                &[
+                    Member::of("Problems", "problems", Problems)
+                        .with_doc(
+                            "The problems found in the test, which must be fixed before you try again.",
+                        ),
+                ],
+            ),
         )
         .with_error(Fault::Client, 400),
     Shape::new(
         "InvisibleFieldInfo",
-        Kind::Structure(&[Member::of("Id", "id", TaskTemplateFieldIdentifier)]),
+        Kind::Structure(
+            &[
+                Member::of("Id", "id", TaskTemplateFieldIdentifier)
+                    .with_doc("The identifier of the field that is hidden."),
+            ],
+        ),
     ),
     Shape::list_of("InvisibleTaskTemplateFields", InvisibleFieldInfo),
     Shape::new("IpCidr", Kind::String)

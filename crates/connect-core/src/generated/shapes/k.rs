@@ -24,22 +24,38 @@ pub(super) const ROWS: &[Shape] = &[
     Shape::new(
         "KinesisFirehoseConfig",
         Kind::Structure(
-            &[Member::of("FirehoseArn", "firehose-arn", ARN).with_required()],
+            &[
+                Member::of("FirehoseArn", "firehose-arn", ARN)
+                    .with_doc("The ARN of the Kinesis Firehose delivery stream.")
+                    .with_required(),
+            ],
         ),
     ),
     Shape::new(
         "KinesisStreamConfig",
-        Kind::Structure(&[Member::of("StreamArn", "stream-arn", ARN).with_required()]),
+        Kind::Structure(
+            &[
+                Member::of("StreamArn", "stream-arn", ARN)
+                    .with_doc("The ARN of the Kinesis data stream.")
+                    .with_required(),
+            ],
+        ),
     ),
     Shape::new(
         "KinesisVideoStreamConfig",
         Kind::Structure(
             &[
-                Member::of("Prefix", "prefix", Prefix).with_required(),
+                Member::of("Prefix", "prefix", Prefix)
+                    .with_doc("The prefix of the Kinesis video stream name.")
+                    .with_required(),
                 Member::of("RetentionPeriodHours", "retention-period-hours", Hours)
+                    .with_doc(
+                        "How many hours the stream keeps its data, in a data store tied to the stream; the default, 0, means data is not kept.",
+                    )
                     .with_required()
                     .with_default("0"),
                 Member::of("EncryptionConfig", "encryption-config", EncryptionConfig)
+                    .with_doc("How the video stream data is encrypted.")
                     .with_required(),
             ],
         ),

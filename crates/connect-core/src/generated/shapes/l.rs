@@ -330,20 +330,28 @@ pub(super) const ROWS: &[Shape] = &[
     Shape::new("LargeNextToken", Kind::String).with_length(Some(1.0), Some(100000.0)),
     Shape::new("LengthBoundary", Kind::Integer).with_range(Some(0.0), Some(1000.0)),
     Shape::new(
-        "LexBot",
-        Kind::Structure(
-            &[
-                Member::of("Name", "name", BotName).with_required(),
-                Member::of("LexRegion", "lex-region", LexRegion).with_required(),
-            ],
-        ),
-    ),
+            "LexBot",
+            Kind::Structure(
+                &[
+                    Member::of("Name", "name", BotName)
+                        .with_doc("The name of the Amazon Lex bot.")
+                        .with_required(),
+                    Member::of("LexRegion", "lex-region", LexRegion)
+                        .with_doc(
+                            "The Amazon Web Services Region in which the Amazon Lex bot was created.",
+                        )
+                        .with_required(),
+                ],
+            ),
+        )
+        .with_doc("Settings of an Amazon Lex bot."),
     Shape::new(
         "LexBotConfig",
         Kind::Structure(
             &[
                 Member::of("LexBot", "lex-bot", LexBot),
-                Member::of("LexV2Bot", "lex-v2-bot", LexV2Bot),
+                Member::of("LexV2Bot", "lex-v2-bot", LexV2Bot)
+                    .with_doc("Settings of an Amazon Lex V2 bot."),
             ],
         ),
     ),
@@ -352,7 +360,12 @@ pub(super) const ROWS: &[Shape] = &[
     Shape::new("LexRegion", Kind::String).with_length(Some(0.0), Some(60.0)),
     Shape::new(
         "LexV2Bot",
-        Kind::Structure(&[Member::of("AliasArn", "alias-arn", AliasArn)]),
+        Kind::Structure(
+            &[
+                Member::of("AliasArn", "alias-arn", AliasArn)
+                    .with_doc("The ARN of the Amazon Lex V2 bot alias."),
+            ],
+        ),
     ),
     Shape::new(
         "LexVersion",
@@ -360,7 +373,14 @@ pub(super) const ROWS: &[Shape] = &[
     ),
     Shape::new(
             "LimitExceededException",
-            Kind::Structure(&[Member::of("Message", "message", Message)]),
+            Kind::Structure(
+                &[
+                    Member::of("Message", "message", Message)
+                        .with_doc(
+                            "A message that describes the limit that was exceeded.",
+                        ),
+                ],
+            ),
         )
         .with_error(Fault::Client, 429),
     Shape::new(
@@ -391,12 +411,16 @@ pub(super) const ROWS: &[Shape] = &[
         "ListAgentStatusResponse",
         Kind::Structure(
             &[
-                Member::of("NextToken", "next-token", NextToken),
+                Member::of("NextToken", "next-token", NextToken)
+                    .with_doc(
+                        "The token to pass in the next request to get the next page of results.",
+                    ),
                 Member::of(
-                    "AgentStatusSummaryList",
-                    "agent-status-summary-list",
-                    AgentStatusSummaryList,
-                ),
+                        "AgentStatusSummaryList",
+                        "agent-status-summary-list",
+                        AgentStatusSummaryList,
+                    )
+                    .with_doc("Summaries of the agent statuses."),
             ],
         ),
     ),
@@ -430,8 +454,14 @@ pub(super) const ROWS: &[Shape] = &[
         "ListAnalyticsDataAssociationsResponse",
         Kind::Structure(
             &[
-                Member::of("Results", "results", AnalyticsDataAssociationResults),
-                Member::of("NextToken", "next-token", NextToken),
+                Member::of("Results", "results", AnalyticsDataAssociationResults)
+                    .with_doc(
+                        "The successful results, each with DataSetId, TargetAccountId, ResourceShareId and ResourceShareArn; the list is paginated, so check NextToken for more.",
+                    ),
+                Member::of("NextToken", "next-token", NextToken)
+                    .with_doc(
+                        "The token to pass in the next request to get the next page of results.",
+                    ),
             ],
         ),
     ),
@@ -460,8 +490,14 @@ pub(super) const ROWS: &[Shape] = &[
         "ListAnalyticsDataLakeDataSetsResponse",
         Kind::Structure(
             &[
-                Member::of("Results", "results", AnalyticsDataSetsResults),
-                Member::of("NextToken", "next-token", NextToken),
+                Member::of("Results", "results", AnalyticsDataSetsResults)
+                    .with_doc(
+                        "The successful results, each with DataSetId and DataSetName; the list is paginated, so check NextToken for more.",
+                    ),
+                Member::of("NextToken", "next-token", NextToken)
+                    .with_doc(
+                        "The token to pass in the next request to get the next page of results.",
+                    ),
             ],
         ),
     ),
@@ -490,8 +526,12 @@ pub(super) const ROWS: &[Shape] = &[
         "ListApprovedOriginsResponse",
         Kind::Structure(
             &[
-                Member::of("Origins", "origins", OriginsList),
-                Member::of("NextToken", "next-token", NextToken),
+                Member::of("Origins", "origins", OriginsList)
+                    .with_doc("The origins that are approved for the instance."),
+                Member::of("NextToken", "next-token", NextToken)
+                    .with_doc(
+                        "The token to pass in the next request to get the next page of results.",
+                    ),
             ],
         ),
     ),
@@ -531,11 +571,17 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "ContactSummaryList",
-                    "contact-summary-list",
-                    AssociatedContactSummaryList,
-                ),
-                Member::of("NextToken", "next-token", NextToken),
+                        "ContactSummaryList",
+                        "contact-summary-list",
+                        AssociatedContactSummaryList,
+                    )
+                    .with_doc(
+                        "Summaries of every contact in the contact tree linked to the given contact.",
+                    ),
+                Member::of("NextToken", "next-token", NextToken)
+                    .with_doc(
+                        "The token to pass in the next request to get the next page of results.",
+                    ),
             ],
         ),
     ),
@@ -565,11 +611,15 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "AttachedFilesConfigurations",
-                    "attached-files-configurations",
-                    AttachedFilesConfigurationSummaryList,
-                ),
-                Member::of("NextToken", "next-token", NextToken),
+                        "AttachedFilesConfigurations",
+                        "attached-files-configurations",
+                        AttachedFilesConfigurationSummaryList,
+                    )
+                    .with_doc("The attached files configurations."),
+                Member::of("NextToken", "next-token", NextToken)
+                    .with_doc(
+                        "The token to pass in the next request to get the next page of results.",
+                    ),
             ],
         ),
     ),
@@ -599,11 +649,15 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "AuthenticationProfileSummaryList",
-                    "authentication-profile-summary-list",
-                    AuthenticationProfileSummaryList,
-                ),
-                Member::of("NextToken", "next-token", NextToken),
+                        "AuthenticationProfileSummaryList",
+                        "authentication-profile-summary-list",
+                        AuthenticationProfileSummaryList,
+                    )
+                    .with_doc("Summaries of the authentication profiles."),
+                Member::of("NextToken", "next-token", NextToken)
+                    .with_doc(
+                        "The token to pass in the next request to get the next page of results.",
+                    ),
             ],
         ),
     ),
@@ -636,8 +690,14 @@ pub(super) const ROWS: &[Shape] = &[
         "ListBotsResponse",
         Kind::Structure(
             &[
-                Member::of("LexBots", "lex-bots", LexBotConfigList),
-                Member::of("NextToken", "next-token", NextToken),
+                Member::of("LexBots", "lex-bots", LexBotConfigList)
+                    .with_doc(
+                        "The Amazon Lex and Amazon Lex V2 bots associated with the instance, with their names and Regions.",
+                    ),
+                Member::of("NextToken", "next-token", NextToken)
+                    .with_doc(
+                        "The token to pass in the next request to get the next page of results.",
+                    ),
             ],
         ),
     ),
@@ -674,14 +734,22 @@ pub(super) const ROWS: &[Shape] = &[
         "ListChildHoursOfOperationsResponse",
         Kind::Structure(
             &[
-                Member::of("NextToken", "next-token", NextToken),
+                Member::of("NextToken", "next-token", NextToken)
+                    .with_doc(
+                        "The token to pass in the next request to get the next page of results.",
+                    ),
                 Member::of(
-                    "ChildHoursOfOperationsSummaryList",
-                    "child-hours-of-operations-summary-list",
-                    ChildHoursOfOperationsList,
-                ),
-                Member::of("LastModifiedTime", "last-modified-time", Timestamp),
-                Member::of("LastModifiedRegion", "last-modified-region", RegionName),
+                        "ChildHoursOfOperationsSummaryList",
+                        "child-hours-of-operations-summary-list",
+                        ChildHoursOfOperationsList,
+                    )
+                    .with_doc("The child hours of operation."),
+                Member::of("LastModifiedTime", "last-modified-time", Timestamp)
+                    .with_doc("When this resource was last changed."),
+                Member::of("LastModifiedRegion", "last-modified-region", RegionName)
+                    .with_doc(
+                        "The Amazon Web Services Region in which this resource was last changed.",
+                    ),
             ],
         ),
     ),
@@ -689,8 +757,14 @@ pub(super) const ROWS: &[Shape] = &[
         "ListCondition",
         Kind::Structure(
             &[
-                Member::of("TargetListType", "target-list-type", TargetListType),
-                Member::of("Conditions", "conditions", Conditions),
+                Member::of("TargetListType", "target-list-type", TargetListType)
+                    .with_doc(
+                        "The kind of list used to filter users; only PROFICIENCIES is supported.",
+                    ),
+                Member::of("Conditions", "conditions", Conditions)
+                    .with_doc(
+                        "Conditions that must all be met (they are joined with AND).",
+                    ),
             ],
         ),
     ),
@@ -725,8 +799,10 @@ pub(super) const ROWS: &[Shape] = &[
                         "evaluation-summary-list",
                         EvaluationSummaryList,
                     )
+                    .with_doc("Summaries of the contact evaluations in the instance.")
                     .with_required(),
-                Member::of("NextToken", "next-token", NextToken),
+                Member::of("NextToken", "next-token", NextToken)
+                    .with_doc("A pagination token; in this response it is always null."),
             ],
         ),
     ),
@@ -760,11 +836,15 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "ContactFlowModuleAliasSummaryList",
-                    "contact-flow-module-alias-summary-list",
-                    ContactFlowModuleAliasSummaryList,
-                ),
-                Member::of("NextToken", "next-token", NextToken),
+                        "ContactFlowModuleAliasSummaryList",
+                        "contact-flow-module-alias-summary-list",
+                        ContactFlowModuleAliasSummaryList,
+                    )
+                    .with_doc("Summaries of the flow module aliases."),
+                Member::of("NextToken", "next-token", NextToken)
+                    .with_doc(
+                        "The token to pass in the next request to get the next page of results.",
+                    ),
             ],
         ),
     ),
@@ -798,11 +878,15 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "ContactFlowModuleVersionSummaryList",
-                    "contact-flow-module-version-summary-list",
-                    ContactFlowModuleVersionSummaryList,
-                ),
-                Member::of("NextToken", "next-token", NextToken),
+                        "ContactFlowModuleVersionSummaryList",
+                        "contact-flow-module-version-summary-list",
+                        ContactFlowModuleVersionSummaryList,
+                    )
+                    .with_doc("Summaries of the flow module versions."),
+                Member::of("NextToken", "next-token", NextToken)
+                    .with_doc(
+                        "The token to pass in the next request to get the next page of results.",
+                    ),
             ],
         ),
     ),
@@ -839,11 +923,15 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "ContactFlowModulesSummaryList",
-                    "contact-flow-modules-summary-list",
-                    ContactFlowModulesSummaryList,
-                ),
-                Member::of("NextToken", "next-token", NextToken),
+                        "ContactFlowModulesSummaryList",
+                        "contact-flow-modules-summary-list",
+                        ContactFlowModulesSummaryList,
+                    )
+                    .with_doc("Summaries of the flow modules."),
+                Member::of("NextToken", "next-token", NextToken)
+                    .with_doc(
+                        "The token to pass in the next request to get the next page of results.",
+                    ),
             ],
         ),
     ),
@@ -877,11 +965,15 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "ContactFlowVersionSummaryList",
-                    "contact-flow-version-summary-list",
-                    ContactFlowVersionSummaryList,
-                ),
-                Member::of("NextToken", "next-token", NextToken),
+                        "ContactFlowVersionSummaryList",
+                        "contact-flow-version-summary-list",
+                        ContactFlowVersionSummaryList,
+                    )
+                    .with_doc("Summaries of the flow versions."),
+                Member::of("NextToken", "next-token", NextToken)
+                    .with_doc(
+                        "The token to pass in the next request to get the next page of results.",
+                    ),
             ],
         ),
     ),
@@ -914,11 +1006,15 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "ContactFlowSummaryList",
-                    "contact-flow-summary-list",
-                    ContactFlowSummaryList,
-                ),
-                Member::of("NextToken", "next-token", NextToken),
+                        "ContactFlowSummaryList",
+                        "contact-flow-summary-list",
+                        ContactFlowSummaryList,
+                    )
+                    .with_doc("Summaries of the flows."),
+                Member::of("NextToken", "next-token", NextToken)
+                    .with_doc(
+                        "The token to pass in the next request to get the next page of results.",
+                    ),
             ],
         ),
     ),
@@ -953,11 +1049,13 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "ReferenceSummaryList",
-                    "reference-summary-list",
-                    ReferenceSummaryList,
-                ),
-                Member::of("NextToken", "next-token", NextToken),
+                        "ReferenceSummaryList",
+                        "reference-summary-list",
+                        ReferenceSummaryList,
+                    )
+                    .with_doc("Summaries of the references attached to the contact."),
+                Member::of("NextToken", "next-token", NextToken)
+                    .with_doc("A pagination token; in this response it is always null."),
             ],
         ),
     ),
@@ -994,8 +1092,15 @@ pub(super) const ROWS: &[Shape] = &[
         "ListDataTableAttributesResponse",
         Kind::Structure(
             &[
-                Member::of("NextToken", "next-token", NextToken),
-                Member::of("Attributes", "attributes", AttributeList).with_required(),
+                Member::of("NextToken", "next-token", NextToken)
+                    .with_doc(
+                        "The token to pass in the next request to get the next page of results.",
+                    ),
+                Member::of("Attributes", "attributes", AttributeList)
+                    .with_doc(
+                        "The data table's attributes, each with its full configuration and metadata.",
+                    )
+                    .with_required(),
             ],
         ),
     ),
@@ -1038,8 +1143,14 @@ pub(super) const ROWS: &[Shape] = &[
         "ListDataTablePrimaryValuesResponse",
         Kind::Structure(
             &[
-                Member::of("NextToken", "next-token", NextToken),
+                Member::of("NextToken", "next-token", NextToken)
+                    .with_doc(
+                        "The token to pass in the next request to get the next page of results.",
+                    ),
                 Member::of("PrimaryValuesList", "primary-values-list", PrimaryValuesList)
+                    .with_doc(
+                        "The combinations of primary values, each with its record ID and details of when it was changed.",
+                    )
                     .with_required(),
             ],
         ),
@@ -1083,8 +1194,15 @@ pub(super) const ROWS: &[Shape] = &[
         "ListDataTableValuesResponse",
         Kind::Structure(
             &[
-                Member::of("NextToken", "next-token", NextToken),
-                Member::of("Values", "values", DataTableValueSummaryList).with_required(),
+                Member::of("NextToken", "next-token", NextToken)
+                    .with_doc(
+                        "The token to pass in the next request to get the next page of results.",
+                    ),
+                Member::of("Values", "values", DataTableValueSummaryList)
+                    .with_doc(
+                        "The data table values, each with its metadata, lock version and change details.",
+                    )
+                    .with_required(),
             ],
         ),
     ),
@@ -1113,11 +1231,17 @@ pub(super) const ROWS: &[Shape] = &[
         "ListDataTablesResponse",
         Kind::Structure(
             &[
-                Member::of("NextToken", "next-token", NextToken),
+                Member::of("NextToken", "next-token", NextToken)
+                    .with_doc(
+                        "The token to pass in the next request to get the next page of results.",
+                    ),
                 Member::of(
                         "DataTableSummaryList",
                         "data-table-summary-list",
                         DataTableSummaryList,
+                    )
+                    .with_doc(
+                        "Summaries of the data tables, with the ID, ARN, name and change details of each.",
                     )
                     .with_required(),
             ],
@@ -1155,8 +1279,12 @@ pub(super) const ROWS: &[Shape] = &[
                         "default-vocabulary-list",
                         DefaultVocabularyList,
                     )
+                    .with_doc("The default vocabularies.")
                     .with_required(),
-                Member::of("NextToken", "next-token", VocabularyNextToken),
+                Member::of("NextToken", "next-token", VocabularyNextToken)
+                    .with_doc(
+                        "The token to pass in the next request to get the next page of results.",
+                    ),
             ],
         ),
     ),
@@ -1191,8 +1319,12 @@ pub(super) const ROWS: &[Shape] = &[
         "ListEntitySecurityProfilesResponse",
         Kind::Structure(
             &[
-                Member::of("SecurityProfiles", "security-profiles", SecurityProfiles100),
-                Member::of("NextToken", "next-token", NextToken2500),
+                Member::of("SecurityProfiles", "security-profiles", SecurityProfiles100)
+                    .with_doc("The security profiles of the entity."),
+                Member::of("NextToken", "next-token", NextToken2500)
+                    .with_doc(
+                        "The token to pass in the next request to get the next page of results.",
+                    ),
             ],
         ),
     ),
@@ -1230,8 +1362,12 @@ pub(super) const ROWS: &[Shape] = &[
                         "evaluation-form-version-summary-list",
                         EvaluationFormVersionSummaryList,
                     )
+                    .with_doc("Summaries of the versions of the evaluation form.")
                     .with_required(),
-                Member::of("NextToken", "next-token", NextToken),
+                Member::of("NextToken", "next-token", NextToken)
+                    .with_doc(
+                        "The token to pass in the next request to get the next page of results.",
+                    ),
             ],
         ),
     ),
@@ -1265,8 +1401,12 @@ pub(super) const ROWS: &[Shape] = &[
                         "evaluation-form-summary-list",
                         EvaluationFormSummaryList,
                     )
+                    .with_doc("Summaries of the evaluation forms in the instance.")
                     .with_required(),
-                Member::of("NextToken", "next-token", NextToken),
+                Member::of("NextToken", "next-token", NextToken)
+                    .with_doc(
+                        "The token to pass in the next request to get the next page of results.",
+                    ),
             ],
         ),
     ),
@@ -1318,11 +1458,15 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "FlowAssociationSummaryList",
-                    "flow-association-summary-list",
-                    FlowAssociationSummaryList,
-                ),
-                Member::of("NextToken", "next-token", NextToken),
+                        "FlowAssociationSummaryList",
+                        "flow-association-summary-list",
+                        FlowAssociationSummaryList,
+                    )
+                    .with_doc("Summaries of the flow associations."),
+                Member::of("NextToken", "next-token", NextToken)
+                    .with_doc(
+                        "The token to pass in the next request to get the next page of results.",
+                    ),
             ],
         ),
     ),
@@ -1361,14 +1505,22 @@ pub(super) const ROWS: &[Shape] = &[
         "ListHoursOfOperationOverridesResponse",
         Kind::Structure(
             &[
-                Member::of("NextToken", "next-token", NextToken),
+                Member::of("NextToken", "next-token", NextToken)
+                    .with_doc(
+                        "The token to pass in the next request to get the next page of results.",
+                    ),
                 Member::of(
-                    "HoursOfOperationOverrideList",
-                    "hours-of-operation-override-list",
-                    HoursOfOperationOverrideList,
-                ),
-                Member::of("LastModifiedRegion", "last-modified-region", RegionName),
-                Member::of("LastModifiedTime", "last-modified-time", Timestamp),
+                        "HoursOfOperationOverrideList",
+                        "hours-of-operation-override-list",
+                        HoursOfOperationOverrideList,
+                    )
+                    .with_doc("The overrides of the hours of operation."),
+                Member::of("LastModifiedRegion", "last-modified-region", RegionName)
+                    .with_doc(
+                        "The Amazon Web Services Region in which this resource was last changed.",
+                    ),
+                Member::of("LastModifiedTime", "last-modified-time", Timestamp)
+                    .with_doc("When this resource was last changed."),
             ],
         ),
     ),
@@ -1398,11 +1550,15 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "HoursOfOperationSummaryList",
-                    "hours-of-operation-summary-list",
-                    HoursOfOperationSummaryList,
-                ),
-                Member::of("NextToken", "next-token", NextToken),
+                        "HoursOfOperationSummaryList",
+                        "hours-of-operation-summary-list",
+                        HoursOfOperationSummaryList,
+                    )
+                    .with_doc("Summaries of the hours of operation."),
+                Member::of("NextToken", "next-token", NextToken)
+                    .with_doc(
+                        "The token to pass in the next request to get the next page of results.",
+                    ),
             ],
         ),
     ),
@@ -1431,8 +1587,12 @@ pub(super) const ROWS: &[Shape] = &[
         "ListInstanceAttributesResponse",
         Kind::Structure(
             &[
-                Member::of("Attributes", "attributes", AttributesList),
-                Member::of("NextToken", "next-token", NextToken),
+                Member::of("Attributes", "attributes", AttributesList)
+                    .with_doc("The instance's attributes."),
+                Member::of("NextToken", "next-token", NextToken)
+                    .with_doc(
+                        "The token to pass in the next request to get the next page of results.",
+                    ),
             ],
         ),
     ),
@@ -1467,8 +1627,12 @@ pub(super) const ROWS: &[Shape] = &[
         "ListInstanceStorageConfigsResponse",
         Kind::Structure(
             &[
-                Member::of("StorageConfigs", "storage-configs", InstanceStorageConfigs),
-                Member::of("NextToken", "next-token", NextToken),
+                Member::of("StorageConfigs", "storage-configs", InstanceStorageConfigs)
+                    .with_doc("The storage configurations of the instance."),
+                Member::of("NextToken", "next-token", NextToken)
+                    .with_doc(
+                        "The token to pass in the next request to get the next page of results.",
+                    ),
             ],
         ),
     ),
@@ -1492,11 +1656,15 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "InstanceSummaryList",
-                    "instance-summary-list",
-                    InstanceSummaryList,
-                ),
-                Member::of("NextToken", "next-token", NextToken),
+                        "InstanceSummaryList",
+                        "instance-summary-list",
+                        InstanceSummaryList,
+                    )
+                    .with_doc("Summaries of the instances."),
+                Member::of("NextToken", "next-token", NextToken)
+                    .with_doc(
+                        "The token to pass in the next request to get the next page of results.",
+                    ),
             ],
         ),
     ),
@@ -1532,11 +1700,15 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "IntegrationAssociationSummaryList",
-                    "integration-association-summary-list",
-                    IntegrationAssociationSummaryList,
-                ),
-                Member::of("NextToken", "next-token", NextToken),
+                        "IntegrationAssociationSummaryList",
+                        "integration-association-summary-list",
+                        IntegrationAssociationSummaryList,
+                    )
+                    .with_doc("Summaries of the integration associations."),
+                Member::of("NextToken", "next-token", NextToken)
+                    .with_doc(
+                        "The token to pass in the next request to get the next page of results.",
+                    ),
             ],
         ),
     ),
@@ -1565,8 +1737,14 @@ pub(super) const ROWS: &[Shape] = &[
         "ListLambdaFunctionsResponse",
         Kind::Structure(
             &[
-                Member::of("LambdaFunctions", "lambda-functions", FunctionArnsList),
-                Member::of("NextToken", "next-token", NextToken),
+                Member::of("LambdaFunctions", "lambda-functions", FunctionArnsList)
+                    .with_doc(
+                        "The ARNs of the Lambda functions associated with the instance.",
+                    ),
+                Member::of("NextToken", "next-token", NextToken)
+                    .with_doc(
+                        "The token to pass in the next request to get the next page of results.",
+                    ),
             ],
         ),
     ),
@@ -1595,8 +1773,14 @@ pub(super) const ROWS: &[Shape] = &[
         "ListLexBotsResponse",
         Kind::Structure(
             &[
-                Member::of("LexBots", "lex-bots", LexBotsList),
-                Member::of("NextToken", "next-token", NextToken),
+                Member::of("LexBots", "lex-bots", LexBotsList)
+                    .with_doc(
+                        "The Amazon Lex bots associated with the instance, with their names and Regions.",
+                    ),
+                Member::of("NextToken", "next-token", NextToken)
+                    .with_doc(
+                        "The token to pass in the next request to get the next page of results.",
+                    ),
             ],
         ),
     ),
@@ -1625,12 +1809,16 @@ pub(super) const ROWS: &[Shape] = &[
         "ListNotificationsResponse",
         Kind::Structure(
             &[
-                Member::of("NextToken", "next-token", NextToken),
+                Member::of("NextToken", "next-token", NextToken)
+                    .with_doc(
+                        "The token for the next page of results; present only when more results exist.",
+                    ),
                 Member::of(
                         "NotificationSummaryList",
                         "notification-summary-list",
                         NotificationSummaryList,
                     )
+                    .with_doc("Summaries of the notifications.")
                     .with_required(),
             ],
         ),
@@ -1673,11 +1861,15 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "PhoneNumberSummaryList",
-                    "phone-number-summary-list",
-                    PhoneNumberSummaryList,
-                ),
-                Member::of("NextToken", "next-token", NextToken),
+                        "PhoneNumberSummaryList",
+                        "phone-number-summary-list",
+                        PhoneNumberSummaryList,
+                    )
+                    .with_doc("Summaries of the phone numbers."),
+                Member::of("NextToken", "next-token", NextToken)
+                    .with_doc(
+                        "The token to pass in the next request to get the next page of results.",
+                    ),
             ],
         ),
     ),
@@ -1685,23 +1877,42 @@ pub(super) const ROWS: &[Shape] = &[
         "ListPhoneNumbersSummary",
         Kind::Structure(
             &[
-                Member::of("PhoneNumberId", "phone-number-id", PhoneNumberId),
-                Member::of("PhoneNumberArn", "phone-number-arn", ARN),
-                Member::of("PhoneNumber", "phone-number", PhoneNumber),
+                Member::of("PhoneNumberId", "phone-number-id", PhoneNumberId)
+                    .with_doc("The unique ID of the phone number."),
+                Member::of("PhoneNumberArn", "phone-number-arn", ARN)
+                    .with_doc("The ARN of the phone number."),
+                Member::of("PhoneNumber", "phone-number", PhoneNumber)
+                    .with_doc(
+                        "The phone number, written as + then country code then subscriber number with area code.",
+                    ),
                 Member::of(
-                    "PhoneNumberCountryCode",
-                    "phone-number-country-code",
-                    PhoneNumberCountryCode,
-                ),
-                Member::of("PhoneNumberType", "phone-number-type", PhoneNumberType),
-                Member::of("TargetArn", "target-arn", ARN),
-                Member::of("InstanceId", "instance-id", InstanceId),
+                        "PhoneNumberCountryCode",
+                        "phone-number-country-code",
+                        PhoneNumberCountryCode,
+                    )
+                    .with_doc("The ISO code of the phone number's country."),
+                Member::of("PhoneNumberType", "phone-number-type", PhoneNumberType)
+                    .with_doc(
+                        "The kind of phone number, such as TOLL_FREE, DID, UIFN, SHARED, THIRD_PARTY_TF, THIRD_PARTY_DID or SHORT_CODE.",
+                    ),
+                Member::of("TargetArn", "target-arn", ARN)
+                    .with_doc(
+                        "The ARN of the Amazon Connect instance or traffic distribution group through which the number's inbound traffic is routed.",
+                    ),
+                Member::of("InstanceId", "instance-id", InstanceId)
+                    .with_doc(
+                        "The ID of the Amazon Connect instance the number is claimed to; it is part of the instance ARN.",
+                    ),
                 Member::of(
-                    "PhoneNumberDescription",
-                    "phone-number-description",
-                    PhoneNumberDescription,
-                ),
-                Member::of("SourcePhoneNumberArn", "source-phone-number-arn", ARN),
+                        "PhoneNumberDescription",
+                        "phone-number-description",
+                        PhoneNumberDescription,
+                    )
+                    .with_doc("The phone number's description."),
+                Member::of("SourcePhoneNumberArn", "source-phone-number-arn", ARN)
+                    .with_doc(
+                        "For a claimed number that was imported from an outside service (for example Amazon Web Services End User Messaging), the ARN it had there.",
+                    ),
             ],
         ),
     ),
@@ -1743,12 +1954,18 @@ pub(super) const ROWS: &[Shape] = &[
         "ListPhoneNumbersV2Response",
         Kind::Structure(
             &[
-                Member::of("NextToken", "next-token", LargeNextToken),
+                Member::of("NextToken", "next-token", LargeNextToken)
+                    .with_doc(
+                        "The token to pass in the next request to get the next page of results.",
+                    ),
                 Member::of(
-                    "ListPhoneNumbersSummaryList",
-                    "list-phone-numbers-summary-list",
-                    ListPhoneNumbersSummaryList,
-                ),
+                        "ListPhoneNumbersSummaryList",
+                        "list-phone-numbers-summary-list",
+                        ListPhoneNumbersSummaryList,
+                    )
+                    .with_doc(
+                        "Summaries of the phone numbers that are claimed to your instances or traffic distribution groups.",
+                    ),
             ],
         ),
     ),
@@ -1777,12 +1994,16 @@ pub(super) const ROWS: &[Shape] = &[
         "ListPredefinedAttributesResponse",
         Kind::Structure(
             &[
-                Member::of("NextToken", "next-token", NextToken),
+                Member::of("NextToken", "next-token", NextToken)
+                    .with_doc(
+                        "The token to pass in the next request to get the next page of results.",
+                    ),
                 Member::of(
-                    "PredefinedAttributeSummaryList",
-                    "predefined-attribute-summary-list",
-                    PredefinedAttributeSummaryList,
-                ),
+                        "PredefinedAttributeSummaryList",
+                        "predefined-attribute-summary-list",
+                        PredefinedAttributeSummaryList,
+                    )
+                    .with_doc("Summaries of the predefined attributes."),
             ],
         ),
     ),
@@ -1811,12 +2032,12 @@ pub(super) const ROWS: &[Shape] = &[
         "ListPromptsResponse",
         Kind::Structure(
             &[
-                Member::of(
-                    "PromptSummaryList",
-                    "prompt-summary-list",
-                    PromptSummaryList,
-                ),
-                Member::of("NextToken", "next-token", NextToken),
+                Member::of("PromptSummaryList", "prompt-summary-list", PromptSummaryList)
+                    .with_doc("Summaries of the prompts."),
+                Member::of("NextToken", "next-token", NextToken)
+                    .with_doc(
+                        "The token to pass in the next request to get the next page of results.",
+                    ),
             ],
         ),
     ),
@@ -1849,14 +2070,24 @@ pub(super) const ROWS: &[Shape] = &[
         "ListQueueEmailAddressesResponse",
         Kind::Structure(
             &[
-                Member::of("NextToken", "next-token", NextToken),
+                Member::of("NextToken", "next-token", NextToken)
+                    .with_doc(
+                        "The token to pass in the next request to get the next page of results.",
+                    ),
                 Member::of(
-                    "EmailAddressMetadataList",
-                    "email-address-metadata-list",
-                    EmailAddressMetadataList,
-                ),
-                Member::of("LastModifiedTime", "last-modified-time", Timestamp),
-                Member::of("LastModifiedRegion", "last-modified-region", RegionName),
+                        "EmailAddressMetadataList",
+                        "email-address-metadata-list",
+                        EmailAddressMetadataList,
+                    )
+                    .with_doc(
+                        "Summaries of the email addresses associated with the queue, each with its ID, ARN and configuration.",
+                    ),
+                Member::of("LastModifiedTime", "last-modified-time", Timestamp)
+                    .with_doc("When this resource was last changed."),
+                Member::of("LastModifiedRegion", "last-modified-region", RegionName)
+                    .with_doc(
+                        "The Amazon Web Services Region in which this resource was last changed.",
+                    ),
             ],
         ),
     ),
@@ -1889,14 +2120,22 @@ pub(super) const ROWS: &[Shape] = &[
         "ListQueueQuickConnectsResponse",
         Kind::Structure(
             &[
-                Member::of("NextToken", "next-token", NextToken),
+                Member::of("NextToken", "next-token", NextToken)
+                    .with_doc(
+                        "The token to pass in the next request to get the next page of results.",
+                    ),
                 Member::of(
-                    "QuickConnectSummaryList",
-                    "quick-connect-summary-list",
-                    QuickConnectSummaryList,
-                ),
-                Member::of("LastModifiedTime", "last-modified-time", Timestamp),
-                Member::of("LastModifiedRegion", "last-modified-region", RegionName),
+                        "QuickConnectSummaryList",
+                        "quick-connect-summary-list",
+                        QuickConnectSummaryList,
+                    )
+                    .with_doc("Summaries of the quick connects."),
+                Member::of("LastModifiedTime", "last-modified-time", Timestamp)
+                    .with_doc("When this resource was last changed."),
+                Member::of("LastModifiedRegion", "last-modified-region", RegionName)
+                    .with_doc(
+                        "The Amazon Web Services Region in which this resource was last changed.",
+                    ),
             ],
         ),
     ),
@@ -1930,8 +2169,12 @@ pub(super) const ROWS: &[Shape] = &[
         "ListQueuesResponse",
         Kind::Structure(
             &[
-                Member::of("QueueSummaryList", "queue-summary-list", QueueSummaryList),
-                Member::of("NextToken", "next-token", NextToken),
+                Member::of("QueueSummaryList", "queue-summary-list", QueueSummaryList)
+                    .with_doc("Summaries of the queues."),
+                Member::of("NextToken", "next-token", NextToken)
+                    .with_doc(
+                        "The token to pass in the next request to get the next page of results.",
+                    ),
             ],
         ),
     ),
@@ -1966,11 +2209,15 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "QuickConnectSummaryList",
-                    "quick-connect-summary-list",
-                    QuickConnectSummaryList,
-                ),
-                Member::of("NextToken", "next-token", NextToken),
+                        "QuickConnectSummaryList",
+                        "quick-connect-summary-list",
+                        QuickConnectSummaryList,
+                    )
+                    .with_doc("Summaries of the quick connects."),
+                Member::of("NextToken", "next-token", NextToken)
+                    .with_doc(
+                        "The token to pass in the next request to get the next page of results.",
+                    ),
             ],
         ),
     ),
@@ -2018,12 +2265,24 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of("Channel", "channel", RealTimeContactAnalysisSupportedChannel)
+                    .with_doc(
+                        "The contact's channel; only CHAT is supported, and VOICE causes an InvalidRequestException.",
+                    )
                     .with_required(),
                 Member::of("Status", "status", RealTimeContactAnalysisStatus)
+                    .with_doc(
+                        "The state of real-time contact analysis: IN_PROGRESS, FAILED or COMPLETED.",
+                    )
                     .with_required(),
                 Member::of("Segments", "segments", RealtimeContactAnalysisSegments)
+                    .with_doc(
+                        "The analyzed segments, such as transcripts or matched categories.",
+                    )
                     .with_required(),
-                Member::of("NextToken", "next-token", LargeNextToken),
+                Member::of("NextToken", "next-token", LargeNextToken)
+                    .with_doc(
+                        "The token to pass in the next request to get the next page of results.",
+                    ),
             ],
         ),
     ),
@@ -2058,14 +2317,24 @@ pub(super) const ROWS: &[Shape] = &[
         "ListRoutingProfileManualAssignmentQueuesResponse",
         Kind::Structure(
             &[
-                Member::of("NextToken", "next-token", NextToken),
+                Member::of("NextToken", "next-token", NextToken)
+                    .with_doc(
+                        "The token to pass in the next request to get the next page of results.",
+                    ),
                 Member::of(
-                    "RoutingProfileManualAssignmentQueueConfigSummaryList",
-                    "routing-profile-manual-assignment-queue-config-summary-list",
-                    RoutingProfileManualAssignmentQueueConfigSummaryList,
-                ),
-                Member::of("LastModifiedTime", "last-modified-time", Timestamp),
-                Member::of("LastModifiedRegion", "last-modified-region", RegionName),
+                        "RoutingProfileManualAssignmentQueueConfigSummaryList",
+                        "routing-profile-manual-assignment-queue-config-summary-list",
+                        RoutingProfileManualAssignmentQueueConfigSummaryList,
+                    )
+                    .with_doc(
+                        "Summaries of the routing profile's manual assignment queues.",
+                    ),
+                Member::of("LastModifiedTime", "last-modified-time", Timestamp)
+                    .with_doc("When this resource was last changed."),
+                Member::of("LastModifiedRegion", "last-modified-region", RegionName)
+                    .with_doc(
+                        "The Amazon Web Services Region in which this resource was last changed.",
+                    ),
             ],
         ),
     ),
@@ -2098,14 +2367,24 @@ pub(super) const ROWS: &[Shape] = &[
         "ListRoutingProfileQueuesResponse",
         Kind::Structure(
             &[
-                Member::of("NextToken", "next-token", NextToken),
+                Member::of("NextToken", "next-token", NextToken)
+                    .with_doc(
+                        "The token to pass in the next request to get the next page of results.",
+                    ),
                 Member::of(
-                    "RoutingProfileQueueConfigSummaryList",
-                    "routing-profile-queue-config-summary-list",
-                    RoutingProfileQueueConfigSummaryList,
-                ),
-                Member::of("LastModifiedTime", "last-modified-time", Timestamp),
-                Member::of("LastModifiedRegion", "last-modified-region", RegionName),
+                        "RoutingProfileQueueConfigSummaryList",
+                        "routing-profile-queue-config-summary-list",
+                        RoutingProfileQueueConfigSummaryList,
+                    )
+                    .with_doc(
+                        "Summaries of the queues in the routing profile and their settings.",
+                    ),
+                Member::of("LastModifiedTime", "last-modified-time", Timestamp)
+                    .with_doc("When this resource was last changed."),
+                Member::of("LastModifiedRegion", "last-modified-region", RegionName)
+                    .with_doc(
+                        "The Amazon Web Services Region in which this resource was last changed.",
+                    ),
             ],
         ),
     ),
@@ -2135,11 +2414,15 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "RoutingProfileSummaryList",
-                    "routing-profile-summary-list",
-                    RoutingProfileSummaryList,
-                ),
-                Member::of("NextToken", "next-token", NextToken),
+                        "RoutingProfileSummaryList",
+                        "routing-profile-summary-list",
+                        RoutingProfileSummaryList,
+                    )
+                    .with_doc("Summaries of the routing profiles."),
+                Member::of("NextToken", "next-token", NextToken)
+                    .with_doc(
+                        "The token to pass in the next request to get the next page of results.",
+                    ),
             ],
         ),
     ),
@@ -2175,8 +2458,12 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of("RuleSummaryList", "rule-summary-list", RuleSummaryList)
+                    .with_doc("Summaries of the rules.")
                     .with_required(),
-                Member::of("NextToken", "next-token", NextToken),
+                Member::of("NextToken", "next-token", NextToken)
+                    .with_doc(
+                        "The token to pass in the next request to get the next page of results.",
+                    ),
             ],
         ),
     ),
@@ -2205,8 +2492,12 @@ pub(super) const ROWS: &[Shape] = &[
         "ListSecurityKeysResponse",
         Kind::Structure(
             &[
-                Member::of("SecurityKeys", "security-keys", SecurityKeysList),
-                Member::of("NextToken", "next-token", NextToken),
+                Member::of("SecurityKeys", "security-keys", SecurityKeysList)
+                    .with_doc("The instance's security keys."),
+                Member::of("NextToken", "next-token", NextToken)
+                    .with_doc(
+                        "The token to pass in the next request to get the next page of results.",
+                    ),
             ],
         ),
     ),
@@ -2241,10 +2532,20 @@ pub(super) const ROWS: &[Shape] = &[
         "ListSecurityProfileApplicationsResponse",
         Kind::Structure(
             &[
-                Member::of("Applications", "applications", Applications),
-                Member::of("NextToken", "next-token", NextToken),
-                Member::of("LastModifiedTime", "last-modified-time", Timestamp),
-                Member::of("LastModifiedRegion", "last-modified-region", RegionName),
+                Member::of("Applications", "applications", Applications)
+                    .with_doc(
+                        "Metadata of the third-party applications in the security profile.",
+                    ),
+                Member::of("NextToken", "next-token", NextToken)
+                    .with_doc(
+                        "The token to pass in the next request to get the next page of results.",
+                    ),
+                Member::of("LastModifiedTime", "last-modified-time", Timestamp)
+                    .with_doc("When this resource was last changed."),
+                Member::of("LastModifiedRegion", "last-modified-region", RegionName)
+                    .with_doc(
+                        "The Amazon Web Services Region in which this resource was last changed.",
+                    ),
             ],
         ),
     ),
@@ -2280,13 +2581,19 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "AllowedFlowModules",
-                    "allowed-flow-modules",
-                    AllowedFlowModules,
-                ),
-                Member::of("NextToken", "next-token", NextToken),
-                Member::of("LastModifiedTime", "last-modified-time", Timestamp),
-                Member::of("LastModifiedRegion", "last-modified-region", RegionName),
+                        "AllowedFlowModules",
+                        "allowed-flow-modules",
+                        AllowedFlowModules,
+                    )
+                    .with_doc("The flow modules that an AI agent may call as tools."),
+                Member::of("NextToken", "next-token", NextToken)
+                    .with_doc(
+                        "The token to pass in the next request to get the next page of results.",
+                    ),
+                Member::of("LastModifiedTime", "last-modified-time", Timestamp)
+                    .with_doc("When the flow module was last changed."),
+                Member::of("LastModifiedRegion", "last-modified-region", RegionName)
+                    .with_doc("The Region in which the flow module was last changed."),
             ],
         ),
     ),
@@ -2321,10 +2628,18 @@ pub(super) const ROWS: &[Shape] = &[
         "ListSecurityProfilePermissionsResponse",
         Kind::Structure(
             &[
-                Member::of("Permissions", "permissions", PermissionsList),
-                Member::of("NextToken", "next-token", NextToken),
-                Member::of("LastModifiedTime", "last-modified-time", Timestamp),
-                Member::of("LastModifiedRegion", "last-modified-region", RegionName),
+                Member::of("Permissions", "permissions", PermissionsList)
+                    .with_doc("The permissions that the security profile grants."),
+                Member::of("NextToken", "next-token", NextToken)
+                    .with_doc(
+                        "The token to pass in the next request to get the next page of results.",
+                    ),
+                Member::of("LastModifiedTime", "last-modified-time", Timestamp)
+                    .with_doc("When this resource was last changed."),
+                Member::of("LastModifiedRegion", "last-modified-region", RegionName)
+                    .with_doc(
+                        "The Amazon Web Services Region in which this resource was last changed.",
+                    ),
             ],
         ),
     ),
@@ -2354,11 +2669,15 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "SecurityProfileSummaryList",
-                    "security-profile-summary-list",
-                    SecurityProfileSummaryList,
-                ),
-                Member::of("NextToken", "next-token", NextToken),
+                        "SecurityProfileSummaryList",
+                        "security-profile-summary-list",
+                        SecurityProfileSummaryList,
+                    )
+                    .with_doc("Summaries of the security profiles."),
+                Member::of("NextToken", "next-token", NextToken)
+                    .with_doc(
+                        "The token to pass in the next request to get the next page of results.",
+                    ),
             ],
         ),
     ),
@@ -2375,7 +2694,12 @@ pub(super) const ROWS: &[Shape] = &[
     ),
     Shape::new(
         "ListTagsForResourceResponse",
-        Kind::Structure(&[Member::of("tags", "tags", TagMap)]),
+        Kind::Structure(
+            &[
+                Member::of("tags", "tags", TagMap)
+                    .with_doc("The resource's tags, as key and value pairs."),
+            ],
+        ),
     ),
     Shape::new(
         "ListTaskTemplatesRequest",
@@ -2408,8 +2732,10 @@ pub(super) const ROWS: &[Shape] = &[
         "ListTaskTemplatesResponse",
         Kind::Structure(
             &[
-                Member::of("TaskTemplates", "task-templates", TaskTemplateList),
-                Member::of("NextToken", "next-token", NextToken),
+                Member::of("TaskTemplates", "task-templates", TaskTemplateList)
+                    .with_doc("Summaries of the task templates in the instance."),
+                Member::of("NextToken", "next-token", NextToken)
+                    .with_doc("A pagination token; in this response it is always null."),
             ],
         ),
     ),
@@ -2453,8 +2779,12 @@ pub(super) const ROWS: &[Shape] = &[
         "ListTestCaseExecutionRecordsResponse",
         Kind::Structure(
             &[
-                Member::of("ExecutionRecords", "execution-records", ExecutionRecordList),
-                Member::of("NextToken", "next-token", LargeNextToken),
+                Member::of("ExecutionRecords", "execution-records", ExecutionRecordList)
+                    .with_doc("The execution records of the test case."),
+                Member::of("NextToken", "next-token", LargeNextToken)
+                    .with_doc(
+                        "The token to pass in the next request to get the next page of results.",
+                    ),
             ],
         ),
     ),
@@ -2503,11 +2833,15 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "TestCaseExecutions",
-                    "test-case-executions",
-                    TestCaseExecutionList,
-                ),
-                Member::of("NextToken", "next-token", NextToken),
+                        "TestCaseExecutions",
+                        "test-case-executions",
+                        TestCaseExecutionList,
+                    )
+                    .with_doc("Summaries of the test case executions."),
+                Member::of("NextToken", "next-token", NextToken)
+                    .with_doc(
+                        "The token to pass in the next request to get the next page of results.",
+                    ),
             ],
         ),
     ),
@@ -2537,11 +2871,15 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "TestCaseSummaryList",
-                    "test-case-summary-list",
-                    TestCaseSummaryList,
-                ),
-                Member::of("NextToken", "next-token", NextToken),
+                        "TestCaseSummaryList",
+                        "test-case-summary-list",
+                        TestCaseSummaryList,
+                    )
+                    .with_doc("Summaries of the tests."),
+                Member::of("NextToken", "next-token", NextToken)
+                    .with_doc(
+                        "The token to pass in the next request to get the next page of results.",
+                    ),
             ],
         ),
     ),
@@ -2574,12 +2912,16 @@ pub(super) const ROWS: &[Shape] = &[
         "ListTrafficDistributionGroupUsersResponse",
         Kind::Structure(
             &[
-                Member::of("NextToken", "next-token", NextToken),
+                Member::of("NextToken", "next-token", NextToken)
+                    .with_doc(
+                        "The token to pass in the next request to get the next page of results.",
+                    ),
                 Member::of(
-                    "TrafficDistributionGroupUserSummaryList",
-                    "traffic-distribution-group-user-summary-list",
-                    TrafficDistributionGroupUserSummaryList,
-                ),
+                        "TrafficDistributionGroupUserSummaryList",
+                        "traffic-distribution-group-user-summary-list",
+                        TrafficDistributionGroupUserSummaryList,
+                    )
+                    .with_doc("The users of the traffic distribution group."),
             ],
         ),
     ),
@@ -2607,12 +2949,16 @@ pub(super) const ROWS: &[Shape] = &[
         "ListTrafficDistributionGroupsResponse",
         Kind::Structure(
             &[
-                Member::of("NextToken", "next-token", NextToken),
+                Member::of("NextToken", "next-token", NextToken)
+                    .with_doc(
+                        "The token to pass in the next request to get the next page of results.",
+                    ),
                 Member::of(
-                    "TrafficDistributionGroupSummaryList",
-                    "traffic-distribution-group-summary-list",
-                    TrafficDistributionGroupSummaryList,
-                ),
+                        "TrafficDistributionGroupSummaryList",
+                        "traffic-distribution-group-summary-list",
+                        TrafficDistributionGroupSummaryList,
+                    )
+                    .with_doc("Summaries of the traffic distribution groups."),
             ],
         ),
     ),
@@ -2652,11 +2998,15 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "UseCaseSummaryList",
-                    "use-case-summary-list",
-                    UseCaseSummaryList,
-                ),
-                Member::of("NextToken", "next-token", NextToken),
+                        "UseCaseSummaryList",
+                        "use-case-summary-list",
+                        UseCaseSummaryList,
+                    )
+                    .with_doc("The use cases."),
+                Member::of("NextToken", "next-token", NextToken)
+                    .with_doc(
+                        "The token to pass in the next request to get the next page of results.",
+                    ),
             ],
         ),
     ),
@@ -2686,11 +3036,15 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "UserHierarchyGroupSummaryList",
-                    "user-hierarchy-group-summary-list",
-                    HierarchyGroupSummaryList,
-                ),
-                Member::of("NextToken", "next-token", NextToken),
+                        "UserHierarchyGroupSummaryList",
+                        "user-hierarchy-group-summary-list",
+                        HierarchyGroupSummaryList,
+                    )
+                    .with_doc("Summaries of the hierarchy groups."),
+                Member::of("NextToken", "next-token", NextToken)
+                    .with_doc(
+                        "The token to pass in the next request to get the next page of results.",
+                    ),
             ],
         ),
     ),
@@ -2724,11 +3078,15 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "UserNotifications",
-                    "user-notifications",
-                    UserNotificationSummaryList,
-                ),
-                Member::of("NextToken", "next-token", NextToken),
+                        "UserNotifications",
+                        "user-notifications",
+                        UserNotificationSummaryList,
+                    )
+                    .with_doc("The notifications sent to the given user."),
+                Member::of("NextToken", "next-token", NextToken)
+                    .with_doc(
+                        "The token for the next page of results; present only when more results exist.",
+                    ),
             ],
         ),
     ),
@@ -2761,14 +3119,22 @@ pub(super) const ROWS: &[Shape] = &[
         "ListUserProficienciesResponse",
         Kind::Structure(
             &[
-                Member::of("NextToken", "next-token", NextToken),
+                Member::of("NextToken", "next-token", NextToken)
+                    .with_doc(
+                        "The token to pass in the next request to get the next page of results.",
+                    ),
                 Member::of(
-                    "UserProficiencyList",
-                    "user-proficiency-list",
-                    UserProficiencyList,
-                ),
-                Member::of("LastModifiedTime", "last-modified-time", Timestamp),
-                Member::of("LastModifiedRegion", "last-modified-region", RegionName),
+                        "UserProficiencyList",
+                        "user-proficiency-list",
+                        UserProficiencyList,
+                    )
+                    .with_doc("The user's proficiencies."),
+                Member::of("LastModifiedTime", "last-modified-time", Timestamp)
+                    .with_doc("When the user's proficiencies were last changed."),
+                Member::of("LastModifiedRegion", "last-modified-region", RegionName)
+                    .with_doc(
+                        "The Region in which the user's proficiencies were last changed.",
+                    ),
             ],
         ),
     ),
@@ -2797,8 +3163,12 @@ pub(super) const ROWS: &[Shape] = &[
         "ListUsersResponse",
         Kind::Structure(
             &[
-                Member::of("UserSummaryList", "user-summary-list", UserSummaryList),
-                Member::of("NextToken", "next-token", NextToken),
+                Member::of("UserSummaryList", "user-summary-list", UserSummaryList)
+                    .with_doc("Summaries of the users."),
+                Member::of("NextToken", "next-token", NextToken)
+                    .with_doc(
+                        "The token to pass in the next request to get the next page of results.",
+                    ),
             ],
         ),
     ),
@@ -2833,11 +3203,15 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "ViewVersionSummaryList",
-                    "view-version-summary-list",
-                    ViewVersionSummaryList,
-                ),
-                Member::of("NextToken", "next-token", ViewsNextToken),
+                        "ViewVersionSummaryList",
+                        "view-version-summary-list",
+                        ViewVersionSummaryList,
+                    )
+                    .with_doc("Summaries of the view versions."),
+                Member::of("NextToken", "next-token", ViewsNextToken)
+                    .with_doc(
+                        "The token to pass in the next request to get the next page of results.",
+                    ),
             ],
         ),
     ),
@@ -2870,8 +3244,12 @@ pub(super) const ROWS: &[Shape] = &[
         "ListViewsResponse",
         Kind::Structure(
             &[
-                Member::of("ViewsSummaryList", "views-summary-list", ViewsSummaryList),
-                Member::of("NextToken", "next-token", ViewsNextToken),
+                Member::of("ViewsSummaryList", "views-summary-list", ViewsSummaryList)
+                    .with_doc("Summaries of the views."),
+                Member::of("NextToken", "next-token", ViewsNextToken)
+                    .with_doc(
+                        "The token to pass in the next request to get the next page of results.",
+                    ),
             ],
         ),
     ),
@@ -2894,7 +3272,12 @@ pub(super) const ROWS: &[Shape] = &[
     ),
     Shape::new(
         "ListWorkspaceMediaResponse",
-        Kind::Structure(&[Member::of("Media", "media", MediaList)]),
+        Kind::Structure(
+            &[
+                Member::of("Media", "media", MediaList)
+                    .with_doc("The workspace's media assets."),
+            ],
+        ),
     ),
     Shape::new(
         "ListWorkspacePagesRequest",
@@ -2925,8 +3308,12 @@ pub(super) const ROWS: &[Shape] = &[
         "ListWorkspacePagesResponse",
         Kind::Structure(
             &[
-                Member::of("NextToken", "next-token", NextToken),
+                Member::of("NextToken", "next-token", NextToken)
+                    .with_doc(
+                        "The token to pass in the next request to get the next page of results.",
+                    ),
                 Member::of("WorkspacePageList", "workspace-page-list", WorkspacePageList)
+                    .with_doc("The page configurations of the workspace.")
                     .with_required(),
             ],
         ),
@@ -2956,12 +3343,16 @@ pub(super) const ROWS: &[Shape] = &[
         "ListWorkspacesResponse",
         Kind::Structure(
             &[
-                Member::of("NextToken", "next-token", NextToken),
+                Member::of("NextToken", "next-token", NextToken)
+                    .with_doc(
+                        "The token to pass in the next request to get the next page of results.",
+                    ),
                 Member::of(
                         "WorkspaceSummaryList",
                         "workspace-summary-list",
                         WorkspaceSummaryList,
                     )
+                    .with_doc("Summaries of the workspaces.")
                     .with_required(),
             ],
         ),

@@ -122,7 +122,10 @@ pub(super) const ROWS: &[Shape] = &[
     Shape::new(
         "MatchCriteria",
         Kind::Structure(
-            &[Member::of("AgentsCriteria", "agents-criteria", AgentsCriteria)],
+            &[
+                Member::of("AgentsCriteria", "agents-criteria", AgentsCriteria)
+                    .with_doc("The agents to match, given by their IDs."),
+            ],
         ),
     ),
     Shape::new("MaxResult10", Kind::Integer).with_range(Some(1.0), Some(10.0)),
@@ -140,19 +143,33 @@ pub(super) const ROWS: &[Shape] = &[
         )
         .with_error(Fault::Client, 400),
     Shape::new("MaximumSizeLimitInBytes", Kind::Long)
+        .with_doc(
+            "The largest attached file allowed, in bytes, from 1 to 104857600 (100 MB).",
+        )
         .with_range(Some(1.0), Some(104857600.0)),
     Shape::list_of("MediaConcurrencies", MediaConcurrency),
     Shape::new(
         "MediaConcurrency",
         Kind::Structure(
             &[
-                Member::of("Channel", "channel", Channel).with_required(),
-                Member::of("Concurrency", "concurrency", Concurrency).with_required(),
+                Member::of("Channel", "channel", Channel)
+                    .with_doc(
+                        "The channel this setting covers in the agent's Contact Control Panel (CCP): VOICE, CHAT, TASK or EMAIL.",
+                    )
+                    .with_required(),
+                Member::of("Concurrency", "concurrency", Concurrency)
+                    .with_doc(
+                        "How many contacts an agent can handle at once on the channel: exactly 1 for VOICE, and 1 to 10 for CHAT or TASK.",
+                    )
+                    .with_required(),
                 Member::of(
-                    "CrossChannelBehavior",
-                    "cross-channel-behavior",
-                    CrossChannelBehavior,
-                ),
+                        "CrossChannelBehavior",
+                        "cross-channel-behavior",
+                        CrossChannelBehavior,
+                    )
+                    .with_doc(
+                        "How the routing profile routes across its enabled channels, for example whether an agent busy with a voice contact can be offered a contact on another channel.",
+                    ),
             ],
         ),
     ),
@@ -160,8 +177,12 @@ pub(super) const ROWS: &[Shape] = &[
         "MediaItem",
         Kind::Structure(
             &[
-                Member::of("Type", "type", MediaType),
-                Member::of("Source", "source", MediaSource),
+                Member::of("Type", "type", MediaType)
+                    .with_doc(
+                        "The kind of media asset: a light or dark logo, as a favicon or in horizontal form.",
+                    ),
+                Member::of("Source", "source", MediaSource)
+                    .with_doc("The URL or the data of the media asset."),
             ],
         ),
     ),
@@ -170,11 +191,16 @@ pub(super) const ROWS: &[Shape] = &[
         "MediaPlacement",
         Kind::Structure(
             &[
-                Member::of("AudioHostUrl", "audio-host-url", URI),
-                Member::of("AudioFallbackUrl", "audio-fallback-url", URI),
-                Member::of("SignalingUrl", "signaling-url", URI),
-                Member::of("TurnControlUrl", "turn-control-url", URI),
-                Member::of("EventIngestionUrl", "event-ingestion-url", URI),
+                Member::of("AudioHostUrl", "audio-host-url", URI)
+                    .with_doc("The URL of the audio host."),
+                Member::of("AudioFallbackUrl", "audio-fallback-url", URI)
+                    .with_doc("The fallback URL for audio."),
+                Member::of("SignalingUrl", "signaling-url", URI)
+                    .with_doc("The URL used for signaling."),
+                Member::of("TurnControlUrl", "turn-control-url", URI)
+                    .with_doc("The URL of the TURN control endpoint."),
+                Member::of("EventIngestionUrl", "event-ingestion-url", URI)
+                    .with_doc("The URL to which clients send meeting events."),
             ],
         ),
     ),
@@ -207,14 +233,20 @@ pub(super) const ROWS: &[Shape] = &[
         "Meeting",
         Kind::Structure(
             &[
-                Member::of("MediaRegion", "media-region", MediaRegion),
-                Member::of("MediaPlacement", "media-placement", MediaPlacement),
+                Member::of("MediaRegion", "media-region", MediaRegion)
+                    .with_doc(
+                        "The Amazon Web Services Region in which the meeting is created.",
+                    ),
+                Member::of("MediaPlacement", "media-placement", MediaPlacement)
+                    .with_doc("Where the meeting's media is hosted."),
                 Member::of(
-                    "MeetingFeatures",
-                    "meeting-features",
-                    MeetingFeaturesConfiguration,
-                ),
-                Member::of("MeetingId", "meeting-id", MeetingId),
+                        "MeetingFeatures",
+                        "meeting-features",
+                        MeetingFeaturesConfiguration,
+                    )
+                    .with_doc("Settings of the features available in the meeting."),
+                Member::of("MeetingId", "meeting-id", MeetingId)
+                    .with_doc("The ID of the Amazon Chime SDK meeting."),
             ],
         ),
     ),
@@ -229,10 +261,16 @@ pub(super) const ROWS: &[Shape] = &[
     ),
     Shape::new(
         "MeetingFeaturesConfiguration",
-        Kind::Structure(&[Member::of("Audio", "audio", AudioFeatures)]),
+        Kind::Structure(
+            &[
+                Member::of("Audio", "audio", AudioFeatures)
+                    .with_doc("Settings of the audio features available in the meeting."),
+            ],
+        ),
     ),
     Shape::new("MeetingId", Kind::String),
-    Shape::new("Message", Kind::String),
+    Shape::new("Message", Kind::String)
+        .with_doc("The service's description of what went wrong."),
     Shape::new("MessageTemplateId", Kind::String).with_length(Some(1.0), Some(500.0)),
     Shape::new("MessageTemplateKnowledgeBaseId", Kind::String)
         .with_length(Some(1.0), Some(500.0)),
@@ -242,8 +280,11 @@ pub(super) const ROWS: &[Shape] = &[
         "MetricDataV2",
         Kind::Structure(
             &[
-                Member::of("Metric", "metric", MetricV2),
-                Member::of("Value", "value", Value),
+                Member::of("Metric", "metric", MetricV2)
+                    .with_doc(
+                        "The returned metric, with its name or MetricId, thresholds and filters.",
+                    ),
+                Member::of("Value", "value", Value).with_doc("The value of the metric."),
             ],
         ),
     ),
@@ -251,13 +292,23 @@ pub(super) const ROWS: &[Shape] = &[
         "MetricFilterV2",
         Kind::Structure(
             &[
-                Member::of("MetricFilterKey", "metric-filter-key", String),
+                Member::of("MetricFilterKey", "metric-filter-key", String)
+                    .with_doc(
+                        "The key to filter on, such as ANSWERING_MACHINE_DETECTION_STATUS, CASE_STATUS, DISCONNECT_REASON, FLOWS_OUTCOME_TYPE, FLOWS_RESOURCE_TYPE or INITIATION_METHOD.",
+                    ),
                 Member::of(
-                    "MetricFilterValues",
-                    "metric-filter-values",
-                    MetricFilterValueList,
-                ),
-                Member::of("Negate", "negate", Boolean).with_default("false"),
+                        "MetricFilterValues",
+                        "metric-filter-values",
+                        MetricFilterValueList,
+                    )
+                    .with_doc(
+                        "The values to filter on for MetricFilterKey; depending on the key they come from a fixed set (as for INITIATION_METHOD, DISCONNECT_REASON or FLOWS_OUTCOME_TYPE) or are your own list.",
+                    ),
+                Member::of("Negate", "negate", Boolean)
+                    .with_doc(
+                        "If true, results matching the filter are excluded instead of kept; the default is false.",
+                    )
+                    .with_default("false"),
             ],
         ),
     ),
@@ -269,9 +320,16 @@ pub(super) const ROWS: &[Shape] = &[
         "MetricInterval",
         Kind::Structure(
             &[
-                Member::of("Interval", "interval", IntervalPeriod),
-                Member::of("StartTime", "start-time", Timestamp),
-                Member::of("EndTime", "end-time", Timestamp),
+                Member::of("Interval", "interval", IntervalPeriod)
+                    .with_doc("The interval period that the request asked for."),
+                Member::of("StartTime", "start-time", Timestamp)
+                    .with_doc(
+                        "The start of the interval, in UNIX epoch time; it follows the chosen interval period.",
+                    ),
+                Member::of("EndTime", "end-time", Timestamp)
+                    .with_doc(
+                        "The end of the interval, in UNIX epoch time; it follows the chosen interval period, so a THIRTY_MIN period over one day yields 48 results of 30 minutes each.",
+                    ),
             ],
         ),
     ),
@@ -280,9 +338,14 @@ pub(super) const ROWS: &[Shape] = &[
         "MetricResultV2",
         Kind::Structure(
             &[
-                Member::of("Dimensions", "dimensions", DimensionsV2Map),
-                Member::of("MetricInterval", "metric-interval", MetricInterval),
-                Member::of("Collections", "collections", MetricDataCollectionsV2),
+                Member::of("Dimensions", "dimensions", DimensionsV2Map)
+                    .with_doc("The dimensions by which the metrics are grouped."),
+                Member::of("MetricInterval", "metric-interval", MetricInterval)
+                    .with_doc(
+                        "The interval period, with its start and end time, that the metrics cover.",
+                    ),
+                Member::of("Collections", "collections", MetricDataCollectionsV2)
+                    .with_doc("The metrics and their values."),
             ],
         ),
     ),
@@ -291,10 +354,15 @@ pub(super) const ROWS: &[Shape] = &[
         "MetricV2",
         Kind::Structure(
             &[
-                Member::of("Name", "name", MetricNameV2),
-                Member::of("Threshold", "threshold", ThresholdCollections),
-                Member::of("MetricId", "metric-id", MetricId),
-                Member::of("MetricFilters", "metric-filters", MetricFiltersV2List),
+                Member::of("Name", "name", MetricNameV2).with_doc("The metric's name."),
+                Member::of("Threshold", "threshold", ThresholdCollections)
+                    .with_doc("The thresholds for service level metrics."),
+                Member::of("MetricId", "metric-id", MetricId)
+                    .with_doc(
+                        "A reference to a historical or custom metric, given either as a UUID or as a valid Amazon Connect ARN.",
+                    ),
+                Member::of("MetricFilters", "metric-filters", MetricFiltersV2List)
+                    .with_doc("The filters to apply when returning the metric's data."),
             ],
         ),
     ),
@@ -346,8 +414,10 @@ pub(super) const ROWS: &[Shape] = &[
         "MonitorContactResponse",
         Kind::Structure(
             &[
-                Member::of("ContactId", "contact-id", ContactId),
-                Member::of("ContactArn", "contact-arn", ARN),
+                Member::of("ContactId", "contact-id", ContactId)
+                    .with_doc("The ID of the contact."),
+                Member::of("ContactArn", "contact-arn", ARN)
+                    .with_doc("The ARN of the contact."),
             ],
         ),
     ),
@@ -364,14 +434,21 @@ pub(super) const ROWS: &[Shape] = &[
                         "category",
                         MultiSelectQuestionRuleCategoryAutomationLabel,
                     )
+                    .with_doc(
+                        "The name of the category that the automation rule checks.",
+                    )
                     .with_required(),
                 Member::of(
                         "Condition",
                         "condition",
                         MultiSelectQuestionRuleCategoryAutomationCondition,
                     )
+                    .with_doc(
+                        "Whether the rule applies when the category is PRESENT or NOT_PRESENT.",
+                    )
                     .with_required(),
                 Member::of("OptionRefIds", "option-ref-ids", ReferenceIdList)
+                    .with_doc("The reference IDs of the options that the rule selects.")
                     .with_required(),
             ],
         ),

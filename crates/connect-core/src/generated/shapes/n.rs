@@ -94,8 +94,13 @@ pub(super) const ROWS: &[Shape] = &[
         "NameCriteria",
         Kind::Structure(
             &[
-                Member::of("SearchText", "search-text", SearchTextList).with_required(),
+                Member::of("SearchText", "search-text", SearchTextList)
+                    .with_doc("Words or phrases to match against the contact name.")
+                    .with_required(),
                 Member::of("MatchType", "match-type", SearchContactsMatchType)
+                    .with_doc(
+                        "How several search texts are combined: MATCH_ALL, MATCH_ANY, MATCH_EXACT or MATCH_NONE.",
+                    )
                     .with_required(),
             ],
         ),
@@ -107,16 +112,22 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "SupportedMessagingContentTypes",
-                    "supported-messaging-content-types",
-                    SupportedMessagingContentTypes,
-                ),
+                        "SupportedMessagingContentTypes",
+                        "supported-messaging-content-types",
+                        SupportedMessagingContentTypes,
+                    )
+                    .with_doc(
+                        "The chat message content types the session accepts: text/plain, text/markdown, application/json, application/vnd.amazonaws.connect.message.interactive and application/vnd.amazonaws.connect.message.interactive.response. The list must always include text/plain.",
+                    ),
                 Member::of(
                     "ParticipantDetails",
                     "participant-details",
                     ParticipantDetails,
                 ),
-                Member::of("Attributes", "attributes", Attributes),
+                Member::of("Attributes", "attributes", Attributes)
+                    .with_doc(
+                        "Custom contact attributes as key and value pairs, usable in flows like other contact attributes. All pairs together may take up to 32,768 UTF-8 bytes per contact, and keys may contain only letters, digits, dashes and underscores.",
+                    ),
                 Member::of(
                     "StreamingConfiguration",
                     "streaming-configuration",
@@ -129,12 +140,16 @@ pub(super) const ROWS: &[Shape] = &[
         "NextContactEntry",
         Kind::Structure(
             &[
-                Member::of("Type", "type", NextContactType),
+                Member::of("Type", "type", NextContactType)
+                    .with_doc(
+                        "The kind of next contact entry; only QUICK_CONNECT is supported.",
+                    ),
                 Member::of(
-                    "NextContactMetadata",
-                    "next-contact-metadata",
-                    NextContactMetadata,
-                ),
+                        "NextContactMetadata",
+                        "next-contact-metadata",
+                        NextContactMetadata,
+                    )
+                    .with_doc("Metadata about the next contact entry."),
             ],
         ),
     ),
@@ -143,10 +158,11 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Union(
             &[
                 Member::of(
-                    "QuickConnectContactData",
-                    "quick-connect-contact-data",
-                    QuickConnectContactData,
-                ),
+                        "QuickConnectContactData",
+                        "quick-connect-contact-data",
+                        QuickConnectContactData,
+                    )
+                    .with_doc("Quick connect data for the next contact."),
             ],
         ),
     ),
@@ -161,17 +177,39 @@ pub(super) const ROWS: &[Shape] = &[
         "Notification",
         Kind::Structure(
             &[
-                Member::of("Content", "content", NotificationContent),
-                Member::of("Id", "id", NotificationId).with_required(),
-                Member::of("Arn", "arn", ARN).with_required(),
-                Member::of("Priority", "priority", NotificationPriority),
-                Member::of("Recipients", "recipients", RecipientList),
-                Member::of("LastModifiedTime", "last-modified-time", Timestamp)
+                Member::of("Content", "content", NotificationContent)
+                    .with_doc(
+                        "The notification text per language, as a map from locale code to the text in that locale.",
+                    ),
+                Member::of("Id", "id", NotificationId)
+                    .with_doc("The unique ID of the notification.")
                     .with_required(),
-                Member::of("CreatedAt", "created-at", Timestamp),
-                Member::of("ExpiresAt", "expires-at", Timestamp),
-                Member::of("LastModifiedRegion", "last-modified-region", RegionName),
-                Member::of("Tags", "tags", TagMap),
+                Member::of("Arn", "arn", ARN)
+                    .with_doc("The ARN of the notification.")
+                    .with_required(),
+                Member::of("Priority", "priority", NotificationPriority)
+                    .with_doc("The notification's priority level: urgent, high or low."),
+                Member::of("Recipients", "recipients", RecipientList)
+                    .with_doc(
+                        "The ARNs of the recipients of the notification, at most 200.",
+                    ),
+                Member::of("LastModifiedTime", "last-modified-time", Timestamp)
+                    .with_doc("When the notification was last changed.")
+                    .with_required(),
+                Member::of("CreatedAt", "created-at", Timestamp)
+                    .with_doc("When the notification was created."),
+                Member::of("ExpiresAt", "expires-at", Timestamp)
+                    .with_doc(
+                        "When the notification expires, after which users no longer see it.",
+                    ),
+                Member::of("LastModifiedRegion", "last-modified-region", RegionName)
+                    .with_doc(
+                        "The Amazon Web Services Region in which the notification was last changed.",
+                    ),
+                Member::of("Tags", "tags", TagMap)
+                    .with_doc(
+                        "Tags for organizing, tracking or controlling access to the notification, as key and value pairs.",
+                    ),
             ],
         ),
     ),
@@ -199,8 +237,14 @@ pub(super) const ROWS: &[Shape] = &[
         "NotificationRecipientType",
         Kind::Structure(
             &[
-                Member::of("UserTags", "user-tags", UserTagMap),
-                Member::of("UserIds", "user-ids", UserIdList),
+                Member::of("UserTags", "user-tags", UserTagMap)
+                    .with_doc(
+                        "Tags that pick the recipients: Amazon Connect users who carry these tags get the notification.",
+                    ),
+                Member::of("UserIds", "user-ids", UserIdList)
+                    .with_doc(
+                        "The IDs of the users to notify; for the OnContactEvaluationSubmit event source you may use the variable $.ContactLens.ContactEvaluation.Agent.AgentId.",
+                    ),
             ],
         ),
     ),
@@ -210,15 +254,17 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "OrConditions",
-                    "or-conditions",
-                    NotificationSearchConditionList,
-                ),
+                        "OrConditions",
+                        "or-conditions",
+                        NotificationSearchConditionList,
+                    )
+                    .with_doc("Conditions of which at least one must be met."),
                 Member::of(
-                    "AndConditions",
-                    "and-conditions",
-                    NotificationSearchConditionList,
-                ),
+                        "AndConditions",
+                        "and-conditions",
+                        NotificationSearchConditionList,
+                    )
+                    .with_doc("Conditions that must all be met."),
                 Member::of("StringCondition", "string-condition", StringCondition),
             ],
         ),
@@ -228,10 +274,11 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "AttributeFilter",
-                    "attribute-filter",
-                    ControlPlaneAttributeFilter,
-                ),
+                        "AttributeFilter",
+                        "attribute-filter",
+                        ControlPlaneAttributeFilter,
+                    )
+                    .with_doc("Filters on attributes to narrow the search results."),
             ],
         ),
     ),
@@ -239,17 +286,28 @@ pub(super) const ROWS: &[Shape] = &[
         "NotificationSearchSummary",
         Kind::Structure(
             &[
-                Member::of("Id", "id", NotificationId),
-                Member::of("Arn", "arn", ARN),
-                Member::of("InstanceId", "instance-id", InstanceId),
-                Member::of("Content", "content", NotificationContent),
-                Member::of("Priority", "priority", NotificationPriority),
-                Member::of("Recipients", "recipients", RecipientList),
-                Member::of("CreatedAt", "created-at", Timestamp),
-                Member::of("ExpiresAt", "expires-at", Timestamp),
-                Member::of("LastModifiedRegion", "last-modified-region", RegionName),
-                Member::of("LastModifiedTime", "last-modified-time", Timestamp),
-                Member::of("Tags", "tags", TagMap),
+                Member::of("Id", "id", NotificationId)
+                    .with_doc("The unique ID of the notification."),
+                Member::of("Arn", "arn", ARN).with_doc("The ARN of the notification."),
+                Member::of("InstanceId", "instance-id", InstanceId)
+                    .with_doc("The ID of the Amazon Connect instance."),
+                Member::of("Content", "content", NotificationContent)
+                    .with_doc("The notification text per locale."),
+                Member::of("Priority", "priority", NotificationPriority)
+                    .with_doc("The notification's priority level: urgent, high or low."),
+                Member::of("Recipients", "recipients", RecipientList)
+                    .with_doc("The ARNs of the recipients."),
+                Member::of("CreatedAt", "created-at", Timestamp)
+                    .with_doc("When the notification was created."),
+                Member::of("ExpiresAt", "expires-at", Timestamp)
+                    .with_doc("When the notification expires."),
+                Member::of("LastModifiedRegion", "last-modified-region", RegionName)
+                    .with_doc(
+                        "The Amazon Web Services Region in which the notification was last changed.",
+                    ),
+                Member::of("LastModifiedTime", "last-modified-time", Timestamp)
+                    .with_doc("When the notification was last changed."),
+                Member::of("Tags", "tags", TagMap).with_doc("The notification's tags."),
             ],
         ),
     ),
@@ -296,22 +354,39 @@ pub(super) const ROWS: &[Shape] = &[
         ),
     ),
     Shape::new(
-        "NumberCondition",
-        Kind::Structure(
-            &[
-                Member::of("FieldName", "field-name", String),
-                Member::of("MinValue", "min-value", NullableProficiencyLimitValue),
-                Member::of("MaxValue", "max-value", NullableProficiencyLimitValue),
-                Member::of("ComparisonType", "comparison-type", NumberComparisonType),
-            ],
+            "NumberCondition",
+            Kind::Structure(
+                &[
+                    Member::of("FieldName", "field-name", String)
+                        .with_doc(
+                            "The name of the field that the number condition checks.",
+                        ),
+                    Member::of("MinValue", "min-value", NullableProficiencyLimitValue)
+                        .with_doc(
+                            "The lower bound used when evaluating the number condition.",
+                        ),
+                    Member::of("MaxValue", "max-value", NullableProficiencyLimitValue)
+                        .with_doc(
+                            "The upper bound used when evaluating the number condition.",
+                        ),
+                    Member::of("ComparisonType", "comparison-type", NumberComparisonType)
+                        .with_doc(
+                            "How the field is compared, such as GREATER_OR_EQUAL, GREATER, LESSER_OR_EQUAL, LESSER, EQUAL, NOT_EQUAL or RANGE.",
+                        ),
+                ],
+            ),
+        )
+        .with_doc(
+            "A leaf condition on a numeric field; the only FieldName supported now is limit.",
         ),
-    ),
     Shape::new(
         "NumberReference",
         Kind::Structure(
             &[
-                Member::of("Name", "name", ReferenceKey),
-                Member::of("Value", "value", ReferenceValue),
+                Member::of("Name", "name", ReferenceKey)
+                    .with_doc("The identifier of the number reference."),
+                Member::of("Value", "value", ReferenceValue)
+                    .with_doc("The number, which must be valid."),
             ],
         ),
     ),
@@ -358,6 +433,9 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of("Label", "label", NumericQuestionPropertyAutomationLabel)
+                    .with_doc(
+                        "The contact property that fills in the answer automatically, such as OVERALL_CUSTOMER_SENTIMENT_SCORE, NON_TALK_TIME, NUMBER_OF_INTERRUPTIONS or CONTACT_DURATION.",
+                    )
                     .with_required(),
             ],
         ),

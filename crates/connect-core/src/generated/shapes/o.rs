@@ -72,9 +72,12 @@ pub(super) const ROWS: &[Shape] = &[
         "ObservationSummary",
         Kind::Structure(
             &[
-                Member::of("TotalObservations", "total-observations", Count),
-                Member::of("ObservationsPassed", "observations-passed", Count),
-                Member::of("ObservationsFailed", "observations-failed", Count),
+                Member::of("TotalObservations", "total-observations", Count)
+                    .with_doc("How many observations the test case has."),
+                Member::of("ObservationsPassed", "observations-passed", Count)
+                    .with_doc("How many observations passed in the run."),
+                Member::of("ObservationsFailed", "observations-failed", Count)
+                    .with_doc("How many observations failed in the run."),
             ],
         ),
     ),
@@ -83,8 +86,10 @@ pub(super) const ROWS: &[Shape] = &[
         "OperationalHour",
         Kind::Structure(
             &[
-                Member::of("Start", "start", OverrideTimeSlice),
-                Member::of("End", "end", OverrideTimeSlice),
+                Member::of("Start", "start", OverrideTimeSlice)
+                    .with_doc("The time at which the contact center opens."),
+                Member::of("End", "end", OverrideTimeSlice)
+                    .with_doc("The time at which the contact center closes."),
             ],
         ),
     ),
@@ -101,10 +106,13 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "CcEmailAddresses",
-                    "cc-email-addresses",
-                    EmailAddressRecipientList,
-                ),
+                        "CcEmailAddresses",
+                        "cc-email-addresses",
+                        EmailAddressRecipientList,
+                    )
+                    .with_doc(
+                        "Extra recipients in CC. A message may have 50 addresses in all: the one required DestinationEmailAddress plus up to 49 here.",
+                    ),
             ],
         ),
     ),
@@ -113,16 +121,21 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "OutboundCallerIdName",
-                    "outbound-caller-id-name",
-                    OutboundCallerIdName,
-                ),
+                        "OutboundCallerIdName",
+                        "outbound-caller-id-name",
+                        OutboundCallerIdName,
+                    )
+                    .with_doc("The name shown as caller ID."),
                 Member::of(
-                    "OutboundCallerIdNumberId",
-                    "outbound-caller-id-number-id",
-                    PhoneNumberId,
-                ),
-                Member::of("OutboundFlowId", "outbound-flow-id", ContactFlowId),
+                        "OutboundCallerIdNumberId",
+                        "outbound-caller-id-number-id",
+                        PhoneNumberId,
+                    )
+                    .with_doc("The ID of the phone number shown as caller ID."),
+                Member::of("OutboundFlowId", "outbound-flow-id", ContactFlowId)
+                    .with_doc(
+                        "The ID of the outbound whisper flow used during outbound calls.",
+                    ),
             ],
         ),
     ),
@@ -130,7 +143,12 @@ pub(super) const ROWS: &[Shape] = &[
     Shape::new("OutboundCallsEnabled", Kind::Boolean),
     Shape::new(
             "OutboundContactNotPermittedException",
-            Kind::Structure(&[Member::of("Message", "message", Message)]),
+            Kind::Structure(
+                &[
+                    Member::of("Message", "message", Message)
+                        .with_doc("A message about why the contact is not permitted."),
+                ],
+            ),
         )
         .with_error(Fault::Client, 403),
     Shape::new(
@@ -138,10 +156,13 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "OutboundEmailAddressId",
-                    "outbound-email-address-id",
-                    EmailAddressId,
-                ),
+                        "OutboundEmailAddressId",
+                        "outbound-email-address-id",
+                        EmailAddressId,
+                    )
+                    .with_doc(
+                        "The ID of the email address that outbound email is sent from.",
+                    ),
             ],
         ),
     ),
@@ -154,13 +175,22 @@ pub(super) const ROWS: &[Shape] = &[
                         "message-source-type",
                         OutboundMessageSourceType,
                     )
+                    .with_doc(
+                        "Where the message comes from: TEMPLATE for a message template or RAW for content you supply.",
+                    )
                     .with_required(),
                 Member::of(
-                    "TemplatedMessageConfig",
-                    "templated-message-config",
-                    TemplatedMessageConfig,
-                ),
-                Member::of("RawMessage", "raw-message", OutboundRawMessage),
+                        "TemplatedMessageConfig",
+                        "templated-message-config",
+                        TemplatedMessageConfig,
+                    )
+                    .with_doc(
+                        "Settings for building the email from a message template.",
+                    ),
+                Member::of("RawMessage", "raw-message", OutboundRawMessage)
+                    .with_doc(
+                        "The email content you supply directly, as subject and body.",
+                    ),
             ],
         ),
     ),
@@ -174,9 +204,14 @@ pub(super) const ROWS: &[Shape] = &[
         "OutboundRawMessage",
         Kind::Structure(
             &[
-                Member::of("Subject", "subject", OutboundSubject).with_required(),
-                Member::of("Body", "body", Body).with_required(),
+                Member::of("Subject", "subject", OutboundSubject)
+                    .with_doc("The subject line of the email.")
+                    .with_required(),
+                Member::of("Body", "body", Body)
+                    .with_doc("The body text of the email.")
+                    .with_required(),
                 Member::of("ContentType", "content-type", EmailMessageContentType)
+                    .with_doc("The format of the body, either text/plain or text/html.")
                     .with_required(),
             ],
         ),
@@ -186,14 +221,24 @@ pub(super) const ROWS: &[Shape] = &[
         "OutboundStrategy",
         Kind::Structure(
             &[
-                Member::of("Type", "type", OutboundStrategyType).with_required(),
-                Member::of("Config", "config", OutboundStrategyConfig),
+                Member::of("Type", "type", OutboundStrategyType)
+                    .with_doc(
+                        "The kind of outbound strategy; currently only AGENT_FIRST.",
+                    )
+                    .with_required(),
+                Member::of("Config", "config", OutboundStrategyConfig)
+                    .with_doc("Settings for the chosen outbound strategy."),
             ],
         ),
     ),
     Shape::new(
         "OutboundStrategyConfig",
-        Kind::Structure(&[Member::of("AgentFirst", "agent-first", AgentFirst)]),
+        Kind::Structure(
+            &[
+                Member::of("AgentFirst", "agent-first", AgentFirst)
+                    .with_doc("Settings for the agent-first outbound strategy."),
+            ],
+        ),
     ),
     Shape::new(
         "OutboundStrategyType",
@@ -227,25 +272,34 @@ pub(super) const ROWS: &[Shape] = &[
             &[
                 Member::of("Start", "start", OverrideTimeSlice),
                 Member::of("End", "end", OverrideTimeSlice),
-                Member::of("OverrideName", "override-name", CommonHumanReadableName),
-                Member::of("OperationalStatus", "operational-status", OperationalStatus),
+                Member::of("OverrideName", "override-name", CommonHumanReadableName)
+                    .with_doc("The unique name of the override."),
+                Member::of("OperationalStatus", "operational-status", OperationalStatus)
+                    .with_doc(
+                        "Whether the contact center counts as OPEN or CLOSED during the override, which decides how the override changes the base schedule.",
+                    ),
             ],
         ),
     ),
     Shape::list_of("OverrideHours", OverrideHour),
     Shape::new(
-        "OverrideTimeSlice",
-        Kind::Structure(
-            &[
-                Member::of("Hours", "hours", Hours24Format)
-                    .with_required()
-                    .with_default("null"),
-                Member::of("Minutes", "minutes", MinutesLimit60)
-                    .with_required()
-                    .with_default("null"),
-            ],
+            "OverrideTimeSlice",
+            Kind::Structure(
+                &[
+                    Member::of("Hours", "hours", Hours24Format)
+                        .with_doc("The hour part of the time.")
+                        .with_required()
+                        .with_default("null"),
+                    Member::of("Minutes", "minutes", MinutesLimit60)
+                        .with_doc("The minute part of the time.")
+                        .with_required()
+                        .with_default("null"),
+                ],
+            ),
+        )
+        .with_doc(
+            "A time of day, in hours and minutes, at which an hours of operation override starts or ends.",
         ),
-    ),
     Shape::new(
         "OverrideType",
         Kind::Enum(

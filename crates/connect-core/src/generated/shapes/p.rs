@@ -250,9 +250,12 @@ pub(super) const ROWS: &[Shape] = &[
         "PaletteCanvas",
         Kind::Structure(
             &[
-                Member::of("ContainerBackground", "container-background", ThemeString),
-                Member::of("PageBackground", "page-background", ThemeString),
-                Member::of("ActiveBackground", "active-background", ThemeString),
+                Member::of("ContainerBackground", "container-background", ThemeString)
+                    .with_doc("Background color of container elements."),
+                Member::of("PageBackground", "page-background", ThemeString)
+                    .with_doc("Background color of the page."),
+                Member::of("ActiveBackground", "active-background", ThemeString)
+                    .with_doc("Background color of elements in the active state."),
             ],
         ),
     ),
@@ -260,10 +263,14 @@ pub(super) const ROWS: &[Shape] = &[
         "PaletteHeader",
         Kind::Structure(
             &[
-                Member::of("Background", "background", ThemeString),
-                Member::of("Text", "text", ThemeString),
-                Member::of("TextHover", "text-hover", ThemeString),
+                Member::of("Background", "background", ThemeString)
+                    .with_doc("Background color of the header."),
+                Member::of("Text", "text", ThemeString)
+                    .with_doc("Color of text in the header."),
+                Member::of("TextHover", "text-hover", ThemeString)
+                    .with_doc("Color of header text while the pointer hovers over it."),
                 Member::of("InvertActionsColors", "invert-actions-colors", Boolean)
+                    .with_doc("Whether the header's action buttons use inverted colors.")
                     .with_default("false"),
             ],
         ),
@@ -272,17 +279,26 @@ pub(super) const ROWS: &[Shape] = &[
         "PaletteNavigation",
         Kind::Structure(
             &[
-                Member::of("Background", "background", ThemeString),
-                Member::of("TextBackgroundHover", "text-background-hover", ThemeString),
-                Member::of(
-                    "TextBackgroundActive",
-                    "text-background-active",
-                    ThemeString,
-                ),
-                Member::of("Text", "text", ThemeString),
-                Member::of("TextHover", "text-hover", ThemeString),
-                Member::of("TextActive", "text-active", ThemeString),
+                Member::of("Background", "background", ThemeString)
+                    .with_doc("Background color of the navigation area."),
+                Member::of("TextBackgroundHover", "text-background-hover", ThemeString)
+                    .with_doc(
+                        "Background color behind navigation text while the pointer hovers over it.",
+                    ),
+                Member::of("TextBackgroundActive", "text-background-active", ThemeString)
+                    .with_doc("Background color behind the active navigation item."),
+                Member::of("Text", "text", ThemeString)
+                    .with_doc("Color of text in the navigation area."),
+                Member::of("TextHover", "text-hover", ThemeString)
+                    .with_doc(
+                        "Color of navigation text while the pointer hovers over it.",
+                    ),
+                Member::of("TextActive", "text-active", ThemeString)
+                    .with_doc("Color of the text of the active navigation item."),
                 Member::of("InvertActionsColors", "invert-actions-colors", Boolean)
+                    .with_doc(
+                        "Whether the navigation area's action buttons use inverted colors.",
+                    )
                     .with_default("false"),
             ],
         ),
@@ -291,9 +307,14 @@ pub(super) const ROWS: &[Shape] = &[
         "PalettePrimary",
         Kind::Structure(
             &[
-                Member::of("Default", "default", ThemeString),
-                Member::of("Active", "active", ThemeString),
-                Member::of("ContrastText", "contrast-text", ThemeString),
+                Member::of("Default", "default", ThemeString)
+                    .with_doc("The main primary color of the workspace."),
+                Member::of("Active", "active", ThemeString)
+                    .with_doc("The primary color for elements in the active state."),
+                Member::of("ContrastText", "contrast-text", ThemeString)
+                    .with_doc(
+                        "A text color that stays readable on top of the primary color.",
+                    ),
             ],
         ),
     ),
@@ -302,10 +323,11 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "HoursOfOperationId",
-                    "hours-of-operation-id",
-                    HoursOfOperationId,
-                ),
+                        "HoursOfOperationId",
+                        "hours-of-operation-id",
+                        HoursOfOperationId,
+                    )
+                    .with_doc("The ID of the parent hours of operation."),
             ],
         ),
     ),
@@ -315,30 +337,53 @@ pub(super) const ROWS: &[Shape] = &[
         .with_length(Some(1.0), Some(3.0)),
     Shape::list_of("ParentHoursOfOperationsList", HoursOfOperationsIdentifier),
     Shape::new(
-        "ParticipantCapabilities",
+            "ParticipantCapabilities",
+            Kind::Structure(
+                &[
+                    Member::of("Video", "video", VideoCapability)
+                        .with_doc(
+                            "The participant's video capability during the call; SEND lets them send video.",
+                        ),
+                    Member::of("ScreenShare", "screen-share", ScreenShareCapability)
+                        .with_doc(
+                            "The participant's screen sharing capability; SEND lets them share their screen.",
+                        ),
+                ],
+            ),
+        )
+        .with_doc(
+            "Which video and screen sharing capabilities a participant on the call is allowed.",
+        ),
+    Shape::new(
+        "ParticipantConfiguration",
         Kind::Structure(
             &[
-                Member::of("Video", "video", VideoCapability),
-                Member::of("ScreenShare", "screen-share", ScreenShareCapability),
+                Member::of("ResponseMode", "response-mode", ResponseMode)
+                    .with_doc(
+                        "How responses reach the participant: INCREMENTAL or COMPLETE.",
+                    ),
             ],
         ),
     ),
     Shape::new(
-        "ParticipantConfiguration",
-        Kind::Structure(&[Member::of("ResponseMode", "response-mode", ResponseMode)]),
-    ),
-    Shape::new(
-        "ParticipantDetails",
-        Kind::Structure(
-            &[Member::of("DisplayName", "display-name", DisplayName).with_required()],
-        ),
-    ),
+            "ParticipantDetails",
+            Kind::Structure(
+                &[
+                    Member::of("DisplayName", "display-name", DisplayName)
+                        .with_doc("The name shown for the participant.")
+                        .with_required(),
+                ],
+            ),
+        )
+        .with_doc("Details about the customer."),
     Shape::new(
         "ParticipantDetailsToAdd",
         Kind::Structure(
             &[
-                Member::of("ParticipantRole", "participant-role", ParticipantRole),
-                Member::of("DisplayName", "display-name", DisplayName),
+                Member::of("ParticipantRole", "participant-role", ParticipantRole)
+                    .with_doc("The role the new participant takes in the contact."),
+                Member::of("DisplayName", "display-name", DisplayName)
+                    .with_doc("The name shown for the new participant."),
                 Member::of(
                     "ParticipantCapabilities",
                     "participant-capabilities",
@@ -352,27 +397,46 @@ pub(super) const ROWS: &[Shape] = &[
         "ParticipantMetrics",
         Kind::Structure(
             &[
-                Member::of("ParticipantId", "participant-id", ParticipantId),
-                Member::of("ParticipantType", "participant-type", ParticipantType),
+                Member::of("ParticipantId", "participant-id", ParticipantId)
+                    .with_doc("The ID of the participant."),
+                Member::of("ParticipantType", "participant-type", ParticipantType)
+                    .with_doc(
+                        "The kind of participant in the conversation, such as agent, customer or supervisor.",
+                    ),
                 Member::of(
-                    "ConversationAbandon",
-                    "conversation-abandon",
-                    NullableBoolean,
-                ),
-                Member::of("MessagesSent", "messages-sent", Count),
-                Member::of("NumResponses", "num-responses", Count),
-                Member::of("MessageLengthInChars", "message-length-in-chars", Count),
+                        "ConversationAbandon",
+                        "conversation-abandon",
+                        NullableBoolean,
+                    )
+                    .with_doc(
+                        "Whether this participant abandoned the chat conversation.",
+                    ),
+                Member::of("MessagesSent", "messages-sent", Count)
+                    .with_doc("How many chat messages the participant sent."),
+                Member::of("NumResponses", "num-responses", Count)
+                    .with_doc("The number of chat responses the participant sent."),
+                Member::of("MessageLengthInChars", "message-length-in-chars", Count)
+                    .with_doc(
+                        "How many characters the participant sent in chat messages.",
+                    ),
                 Member::of(
-                    "TotalResponseTimeInMillis",
-                    "total-response-time-in-millis",
-                    DurationMillis,
-                ),
+                        "TotalResponseTimeInMillis",
+                        "total-response-time-in-millis",
+                        DurationMillis,
+                    )
+                    .with_doc(
+                        "The participant's total chat response time, in milliseconds.",
+                    ),
                 Member::of(
-                    "MaxResponseTimeInMillis",
-                    "max-response-time-in-millis",
-                    DurationMillis,
-                ),
-                Member::of("LastMessageTimestamp", "last-message-timestamp", Timestamp),
+                        "MaxResponseTimeInMillis",
+                        "max-response-time-in-millis",
+                        DurationMillis,
+                    )
+                    .with_doc(
+                        "The participant's longest chat response time, in milliseconds.",
+                    ),
+                Member::of("LastMessageTimestamp", "last-message-timestamp", Timestamp)
+                    .with_doc("When the participant sent their last chat message."),
             ],
         ),
     ),
@@ -414,10 +478,19 @@ pub(super) const ROWS: &[Shape] = &[
                         "participant-role",
                         TimerEligibleParticipantRoles,
                     )
+                    .with_doc(
+                        "Which chat participant the timer applies to: CUSTOMER or AGENT.",
+                    )
                     .with_required(),
                 Member::of("TimerType", "timer-type", ParticipantTimerType)
+                    .with_doc(
+                        "The kind of timer: IDLE decides when a human participant counts as idle; DISCONNECT_NONCUSTOMER disconnects a participant automatically after being idle.",
+                    )
                     .with_required(),
                 Member::of("TimerValue", "timer-value", ParticipantTimerValue)
+                    .with_doc(
+                        "Either the action Unset, which deletes the timer, or the timer's length in minutes; set only one.",
+                    )
                     .with_required(),
             ],
         ),
@@ -438,15 +511,19 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Union(
             &[
                 Member::of(
-                    "ParticipantTimerAction",
-                    "participant-timer-action",
-                    ParticipantTimerAction,
-                ),
+                        "ParticipantTimerAction",
+                        "participant-timer-action",
+                        ParticipantTimerAction,
+                    )
+                    .with_doc(
+                        "The action to take on the timer; the only allowed value, Unset, deletes it.",
+                    ),
                 Member::of(
-                    "ParticipantTimerDurationInMinutes",
-                    "participant-timer-duration-in-minutes",
-                    ParticipantTimerDurationInMinutes,
-                ),
+                        "ParticipantTimerDurationInMinutes",
+                        "participant-timer-duration-in-minutes",
+                        ParticipantTimerDurationInMinutes,
+                    )
+                    .with_doc("How long the timer runs, in minutes."),
             ],
         ),
     ),
@@ -455,8 +532,14 @@ pub(super) const ROWS: &[Shape] = &[
         "ParticipantTokenCredentials",
         Kind::Structure(
             &[
-                Member::of("ParticipantToken", "participant-token", ParticipantToken),
-                Member::of("Expiry", "expiry", ISO8601Datetime),
+                Member::of("ParticipantToken", "participant-token", ParticipantToken)
+                    .with_doc(
+                        "The token the chat participant passes to CreateParticipantConnection; it stays valid for as long as the participant exists.",
+                    ),
+                Member::of("Expiry", "expiry", ISO8601Datetime)
+                    .with_doc(
+                        "When the token expires, as an ISO 8601 timestamp (yyyy-MM-ddThh:mm:ss.SSSZ); 2019-11-08T02:41:28.172Z is one such value.",
+                    ),
             ],
         ),
     ),
@@ -501,8 +584,14 @@ pub(super) const ROWS: &[Shape] = &[
         "PersistentChat",
         Kind::Structure(
             &[
-                Member::of("RehydrationType", "rehydration-type", RehydrationType),
-                Member::of("SourceContactId", "source-contact-id", ContactId),
+                Member::of("RehydrationType", "rehydration-type", RehydrationType)
+                    .with_doc(
+                        "How to choose the past contact to continue from; required for persistent chat. ENTIRE_PAST_SESSION uses the most recent ended contact of the past session whose initial contact ID you give in SourceContactId; FROM_SEGMENT uses exactly the contact in SourceContactId. The response returns the contact ID actually used.",
+                    ),
+                Member::of("SourceContactId", "source-contact-id", ContactId)
+                    .with_doc(
+                        "The ID of the past contact to start the persistent chat from.",
+                    ),
             ],
         ),
     ),
@@ -511,11 +600,18 @@ pub(super) const ROWS: &[Shape] = &[
         "PersistentConnectionConfig",
         Kind::Structure(
             &[
-                Member::of("Channel", "channel", Channel).with_required(),
+                Member::of("Channel", "channel", Channel)
+                    .with_doc(
+                        "The channel this setting applies to; only VOICE is supported.",
+                    )
+                    .with_required(),
                 Member::of(
                         "PersistentConnection",
                         "persistent-connection",
                         PersistentConnection,
+                    )
+                    .with_doc(
+                        "Whether the agent stays connected after a call ends, so that later calls connect faster.",
                     )
                     .with_required()
                     .with_default("null"),
@@ -528,9 +624,18 @@ pub(super) const ROWS: &[Shape] = &[
         "PhoneNumberConfig",
         Kind::Structure(
             &[
-                Member::of("Channel", "channel", Channel).with_required(),
-                Member::of("PhoneType", "phone-type", PhoneType).with_required(),
-                Member::of("PhoneNumber", "phone-number", SensitivePhoneNumber),
+                Member::of("Channel", "channel", Channel)
+                    .with_doc(
+                        "The channel this phone setting applies to; only VOICE is supported.",
+                    )
+                    .with_required(),
+                Member::of("PhoneType", "phone-type", PhoneType)
+                    .with_doc(
+                        "The kind of phone the user works with: SOFT_PHONE or DESK_PHONE.",
+                    )
+                    .with_required(),
+                Member::of("PhoneNumber", "phone-number", SensitivePhoneNumber)
+                    .with_doc("The number of the user's desk phone."),
             ],
         ),
     ),
@@ -789,15 +894,23 @@ pub(super) const ROWS: &[Shape] = &[
     Shape::new(
         "PhoneNumberQuickConnectConfig",
         Kind::Structure(
-            &[Member::of("PhoneNumber", "phone-number", PhoneNumber).with_required()],
+            &[
+                Member::of("PhoneNumber", "phone-number", PhoneNumber)
+                    .with_doc("The phone number to dial, in E.164 format.")
+                    .with_required(),
+            ],
         ),
     ),
     Shape::new(
         "PhoneNumberStatus",
         Kind::Structure(
             &[
-                Member::of("Status", "status", PhoneNumberWorkflowStatus),
-                Member::of("Message", "message", PhoneNumberWorkflowMessage),
+                Member::of("Status", "status", PhoneNumberWorkflowStatus)
+                    .with_doc(
+                        "Where the phone number's workflow stands: Claimed, InProgress or Failed.",
+                    ),
+                Member::of("Message", "message", PhoneNumberWorkflowMessage)
+                    .with_doc("A message that explains the status."),
             ],
         ),
     ),
@@ -805,15 +918,19 @@ pub(super) const ROWS: &[Shape] = &[
         "PhoneNumberSummary",
         Kind::Structure(
             &[
-                Member::of("Id", "id", PhoneNumberId),
-                Member::of("Arn", "arn", ARN),
-                Member::of("PhoneNumber", "phone-number", PhoneNumber),
-                Member::of("PhoneNumberType", "phone-number-type", PhoneNumberType),
+                Member::of("Id", "id", PhoneNumberId)
+                    .with_doc("The ID of the phone number."),
+                Member::of("Arn", "arn", ARN).with_doc("The ARN of the phone number."),
+                Member::of("PhoneNumber", "phone-number", PhoneNumber)
+                    .with_doc("The phone number itself."),
+                Member::of("PhoneNumberType", "phone-number-type", PhoneNumberType)
+                    .with_doc("The kind of phone number, such as TOLL_FREE or DID."),
                 Member::of(
-                    "PhoneNumberCountryCode",
-                    "phone-number-country-code",
-                    PhoneNumberCountryCode,
-                ),
+                        "PhoneNumberCountryCode",
+                        "phone-number-country-code",
+                        PhoneNumberCountryCode,
+                    )
+                    .with_doc("The ISO code of the phone number's country."),
             ],
         ),
     ),
@@ -871,6 +988,9 @@ pub(super) const ROWS: &[Shape] = &[
                         "duration-in-seconds",
                         PostAcceptPreviewTimeoutDurationInSeconds,
                     )
+                    .with_doc(
+                        "How long the countdown runs after the agent accepts the contact, in seconds.",
+                    )
                     .with_required(),
             ],
         ),
@@ -887,16 +1007,26 @@ pub(super) const ROWS: &[Shape] = &[
         "PredefinedAttribute",
         Kind::Structure(
             &[
-                Member::of("Name", "name", PredefinedAttributeName),
-                Member::of("Values", "values", PredefinedAttributeValues),
-                Member::of("Purposes", "purposes", PredefinedAttributePurposeNameList),
+                Member::of("Name", "name", PredefinedAttributeName)
+                    .with_doc("The name of the predefined attribute."),
+                Member::of("Values", "values", PredefinedAttributeValues)
+                    .with_doc("The values defined for the attribute."),
+                Member::of("Purposes", "purposes", PredefinedAttributePurposeNameList)
+                    .with_doc(
+                        "Labels that group predefined attributes, for use in custom UI elements of the Amazon Connect admin website.",
+                    ),
                 Member::of(
-                    "AttributeConfiguration",
-                    "attribute-configuration",
-                    PredefinedAttributeConfiguration,
-                ),
-                Member::of("LastModifiedTime", "last-modified-time", Timestamp),
-                Member::of("LastModifiedRegion", "last-modified-region", RegionName),
+                        "AttributeConfiguration",
+                        "attribute-configuration",
+                        PredefinedAttributeConfiguration,
+                    )
+                    .with_doc(
+                        "Custom settings that control how other services treat the attribute, such as how the Amazon Connect admin website shows it.",
+                    ),
+                Member::of("LastModifiedTime", "last-modified-time", Timestamp)
+                    .with_doc("When the attribute was last changed."),
+                Member::of("LastModifiedRegion", "last-modified-region", RegionName)
+                    .with_doc("The AWS Region in which the attribute was last changed."),
             ],
         ),
     ),
@@ -909,8 +1039,14 @@ pub(super) const ROWS: &[Shape] = &[
                         "enable-value-validation-on-association",
                         EnableValueValidationOnAssociation,
                     )
+                    .with_doc(
+                        "If true, Amazon Connect checks values strictly, and a contact keeps only values that are predefined for the attribute.",
+                    )
                     .with_default("false"),
                 Member::of("IsReadOnly", "is-read-only", IsReadOnly)
+                    .with_doc(
+                        "Flags whether the predefined attribute is shown in the Amazon Connect admin website.",
+                    )
                     .with_default("false"),
             ],
         ),
@@ -930,15 +1066,19 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "OrConditions",
-                    "or-conditions",
-                    PredefinedAttributeSearchConditionList,
-                ),
+                        "OrConditions",
+                        "or-conditions",
+                        PredefinedAttributeSearchConditionList,
+                    )
+                    .with_doc(
+                        "Conditions joined with OR; a match needs any one of them.",
+                    ),
                 Member::of(
-                    "AndConditions",
-                    "and-conditions",
-                    PredefinedAttributeSearchConditionList,
-                ),
+                        "AndConditions",
+                        "and-conditions",
+                        PredefinedAttributeSearchConditionList,
+                    )
+                    .with_doc("Conditions joined with AND; a match needs all of them."),
                 Member::of("StringCondition", "string-condition", StringCondition),
             ],
         ),
@@ -952,9 +1092,12 @@ pub(super) const ROWS: &[Shape] = &[
         "PredefinedAttributeSummary",
         Kind::Structure(
             &[
-                Member::of("Name", "name", PredefinedAttributeName),
-                Member::of("LastModifiedTime", "last-modified-time", Timestamp),
-                Member::of("LastModifiedRegion", "last-modified-region", RegionName),
+                Member::of("Name", "name", PredefinedAttributeName)
+                    .with_doc("The name of the predefined attribute."),
+                Member::of("LastModifiedTime", "last-modified-time", Timestamp)
+                    .with_doc("When the attribute was last changed."),
+                Member::of("LastModifiedRegion", "last-modified-region", RegionName)
+                    .with_doc("The AWS Region in which the attribute was last changed."),
             ],
         ),
     ),
@@ -964,10 +1107,11 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Union(
             &[
                 Member::of(
-                    "StringList",
-                    "string-list",
-                    PredefinedAttributeStringValuesList,
-                ),
+                        "StringList",
+                        "string-list",
+                        PredefinedAttributeStringValuesList,
+                    )
+                    .with_doc("The attribute's values, as a list of strings."),
             ],
         ),
     ),
@@ -981,11 +1125,17 @@ pub(super) const ROWS: &[Shape] = &[
                         "post-accept-timeout-config",
                         PostAcceptTimeoutConfig,
                     )
+                    .with_doc(
+                        "Settings for the countdown that runs after the agent accepts a preview outbound contact.",
+                    )
                     .with_required(),
                 Member::of(
                         "AllowedUserActions",
                         "allowed-user-actions",
                         AllowedUserActions,
+                    )
+                    .with_doc(
+                        "What the agent may do after accepting the preview outbound contact: CALL or DISCARD.",
                     )
                     .with_required(),
             ],
@@ -996,10 +1146,11 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "PrimaryAttributeValues",
-                    "primary-attribute-values",
-                    PrimaryAttributeValuesSet,
-                ),
+                        "PrimaryAttributeValues",
+                        "primary-attribute-values",
+                        PrimaryAttributeValuesSet,
+                    )
+                    .with_doc("The primary attribute values of this item."),
             ],
         ),
     ),
@@ -1012,13 +1163,18 @@ pub(super) const ROWS: &[Shape] = &[
         "PrimaryAttributeValue",
         Kind::Structure(
             &[
-                Member::of("AccessType", "access-type", AccessType),
+                Member::of("AccessType", "access-type", AccessType)
+                    .with_doc(
+                        "The kind of access granted for the value; currently only ALLOW.",
+                    ),
                 Member::of(
-                    "AttributeName",
-                    "attribute-name",
-                    PrimaryAttributeContextKeyName,
-                ),
-                Member::of("Values", "values", PrimaryValueList),
+                        "AttributeName",
+                        "attribute-name",
+                        PrimaryAttributeContextKeyName,
+                    )
+                    .with_doc("The name of the attribute."),
+                Member::of("Values", "values", PrimaryValueList)
+                    .with_doc("The values of the attribute."),
             ],
         ),
     ),
@@ -1027,8 +1183,11 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of("AttributeName", "attribute-name", DataTableName)
+                    .with_doc("The name of the attribute to filter on.")
                     .with_required(),
-                Member::of("Values", "values", ValueList).with_required(),
+                Member::of("Values", "values", ValueList)
+                    .with_doc("The attribute values to filter on.")
+                    .with_required(),
             ],
         ),
     ),
@@ -1040,8 +1199,13 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of("AttributeName", "attribute-name", DataTableName)
+                    .with_doc("The name of the primary attribute the value belongs to.")
                     .with_required(),
-                Member::of("Value", "value", String).with_required(),
+                Member::of("Value", "value", String)
+                    .with_doc(
+                        "The value of the primary attribute, always given as a string whatever the attribute's type; it must be a literal, not an expression.",
+                    )
+                    .with_required(),
             ],
         ),
     ),
@@ -1051,9 +1215,12 @@ pub(super) const ROWS: &[Shape] = &[
         "PrimaryValueResponse",
         Kind::Structure(
             &[
-                Member::of("AttributeName", "attribute-name", DataTableName),
-                Member::of("AttributeId", "attribute-id", DataTableId),
-                Member::of("Value", "value", String),
+                Member::of("AttributeName", "attribute-name", DataTableName)
+                    .with_doc("The name of the attribute."),
+                Member::of("AttributeId", "attribute-id", DataTableId)
+                    .with_doc("The ID of the attribute."),
+                Member::of("Value", "value", String)
+                    .with_doc("The value of the attribute."),
             ],
         ),
     ),
@@ -1063,7 +1230,12 @@ pub(super) const ROWS: &[Shape] = &[
     Shape::new("Priority", Kind::Integer).with_range(Some(1.0), Some(99.0)),
     Shape::new(
         "ProblemDetail",
-        Kind::Structure(&[Member::of("message", "message", ProblemMessageString)]),
+        Kind::Structure(
+            &[
+                Member::of("message", "message", ProblemMessageString)
+                    .with_doc("A message that describes the problem."),
+            ],
+        ),
     ),
     Shape::new("ProblemMessageString", Kind::String).with_length(Some(1.0), Some(256.0)),
     Shape::list_of("Problems", ProblemDetail).with_length(Some(1.0), Some(50.0)),
@@ -1075,13 +1247,22 @@ pub(super) const ROWS: &[Shape] = &[
         "Prompt",
         Kind::Structure(
             &[
-                Member::of("PromptARN", "prompt-arn", ARN),
-                Member::of("PromptId", "prompt-id", PromptId),
-                Member::of("Name", "name", CommonNameLength127),
-                Member::of("Description", "description", PromptDescription),
-                Member::of("Tags", "tags", TagMap),
-                Member::of("LastModifiedTime", "last-modified-time", Timestamp),
-                Member::of("LastModifiedRegion", "last-modified-region", RegionName),
+                Member::of("PromptARN", "prompt-arn", ARN)
+                    .with_doc("The ARN of the prompt."),
+                Member::of("PromptId", "prompt-id", PromptId)
+                    .with_doc("The unique ID of the prompt."),
+                Member::of("Name", "name", CommonNameLength127)
+                    .with_doc("The name of the prompt."),
+                Member::of("Description", "description", PromptDescription)
+                    .with_doc("A description of the prompt."),
+                Member::of("Tags", "tags", TagMap)
+                    .with_doc(
+                        "Tags for organizing, tracking or controlling access to the prompt, as key and value pairs.",
+                    ),
+                Member::of("LastModifiedTime", "last-modified-time", Timestamp)
+                    .with_doc("When the prompt was last changed."),
+                Member::of("LastModifiedRegion", "last-modified-region", RegionName)
+                    .with_doc("The AWS Region in which the prompt was last changed."),
             ],
         ),
     ),
@@ -1095,9 +1276,16 @@ pub(super) const ROWS: &[Shape] = &[
         "PromptSearchCriteria",
         Kind::Structure(
             &[
-                Member::of("OrConditions", "or-conditions", PromptSearchConditionList),
-                Member::of("AndConditions", "and-conditions", PromptSearchConditionList),
-                Member::of("StringCondition", "string-condition", StringCondition),
+                Member::of("OrConditions", "or-conditions", PromptSearchConditionList)
+                    .with_doc(
+                        "Conditions joined with OR; a match needs any one of them.",
+                    ),
+                Member::of("AndConditions", "and-conditions", PromptSearchConditionList)
+                    .with_doc("Conditions joined with AND; a match needs all of them."),
+                Member::of("StringCondition", "string-condition", StringCondition)
+                    .with_doc(
+                        "A single string condition; FieldName may be name, description or resourceID.",
+                    ),
             ],
         ),
     ),
@@ -1109,11 +1297,14 @@ pub(super) const ROWS: &[Shape] = &[
         "PromptSummary",
         Kind::Structure(
             &[
-                Member::of("Id", "id", PromptId),
-                Member::of("Arn", "arn", ARN),
-                Member::of("Name", "name", PromptName),
-                Member::of("LastModifiedTime", "last-modified-time", Timestamp),
-                Member::of("LastModifiedRegion", "last-modified-region", RegionName),
+                Member::of("Id", "id", PromptId).with_doc("The ID of the prompt."),
+                Member::of("Arn", "arn", ARN).with_doc("The ARN of the prompt."),
+                Member::of("Name", "name", PromptName)
+                    .with_doc("The name of the prompt."),
+                Member::of("LastModifiedTime", "last-modified-time", Timestamp)
+                    .with_doc("When the prompt was last changed."),
+                Member::of("LastModifiedRegion", "last-modified-region", RegionName)
+                    .with_doc("The AWS Region in which the prompt was last changed."),
             ],
         ),
     ),
@@ -1124,10 +1315,13 @@ pub(super) const ROWS: &[Shape] = &[
                 &[
                     Member::of("Message", "message", Message).with_required(),
                     Member::of(
-                        "PropertyList",
-                        "property-list",
-                        PropertyValidationExceptionPropertyList,
-                    ),
+                            "PropertyList",
+                            "property-list",
+                            PropertyValidationExceptionPropertyList,
+                        )
+                        .with_doc(
+                            "The properties that failed validation, each with its reason.",
+                        ),
                 ],
             ),
         )
@@ -1136,10 +1330,21 @@ pub(super) const ROWS: &[Shape] = &[
         "PropertyValidationExceptionProperty",
         Kind::Structure(
             &[
-                Member::of("PropertyPath", "property-path", String).with_required(),
-                Member::of("Reason", "reason", PropertyValidationExceptionReason)
+                Member::of("PropertyPath", "property-path", String)
+                    .with_doc(
+                        "The complete path of the property that failed validation.",
+                    )
                     .with_required(),
-                Member::of("Message", "message", Message).with_required(),
+                Member::of("Reason", "reason", PropertyValidationExceptionReason)
+                    .with_doc(
+                        "The reason the property failed validation, such as INVALID_FORMAT or REQUIRED_PROPERTY_MISSING.",
+                    )
+                    .with_required(),
+                Member::of("Message", "message", Message)
+                    .with_doc(
+                        "A message that explains why the property failed validation.",
+                    )
+                    .with_required(),
             ],
         ),
     ),

@@ -96,8 +96,10 @@ pub(super) const ROWS: &[Shape] = &[
         "QualityMetrics",
         Kind::Structure(
             &[
-                Member::of("Agent", "agent", AgentQualityMetrics),
-                Member::of("Customer", "customer", CustomerQualityMetrics),
+                Member::of("Agent", "agent", AgentQualityMetrics)
+                    .with_doc("Quality details of the agent's media connection."),
+                Member::of("Customer", "customer", CustomerQualityMetrics)
+                    .with_doc("Quality details of the customer's media connection."),
             ],
         ),
     ),
@@ -115,31 +117,51 @@ pub(super) const ROWS: &[Shape] = &[
         "Queue",
         Kind::Structure(
             &[
-                Member::of("Name", "name", CommonNameLength127),
-                Member::of("QueueArn", "queue-arn", ARN),
-                Member::of("QueueId", "queue-id", QueueId),
-                Member::of("Description", "description", QueueDescription),
+                Member::of("Name", "name", CommonNameLength127)
+                    .with_doc("The name of the queue."),
+                Member::of("QueueArn", "queue-arn", ARN)
+                    .with_doc("The ARN of the queue."),
+                Member::of("QueueId", "queue-id", QueueId)
+                    .with_doc("The ID of the queue."),
+                Member::of("Description", "description", QueueDescription)
+                    .with_doc("A description of the queue."),
                 Member::of(
-                    "OutboundCallerConfig",
-                    "outbound-caller-config",
-                    OutboundCallerConfig,
-                ),
+                        "OutboundCallerConfig",
+                        "outbound-caller-config",
+                        OutboundCallerConfig,
+                    )
+                    .with_doc(
+                        "The caller ID name and number, and the outbound whisper flow, used for outbound calls from the queue.",
+                    ),
                 Member::of(
-                    "OutboundEmailConfig",
-                    "outbound-email-config",
-                    OutboundEmailConfig,
-                ),
+                        "OutboundEmailConfig",
+                        "outbound-email-config",
+                        OutboundEmailConfig,
+                    )
+                    .with_doc(
+                        "The ID of the email address the queue uses for outbound email.",
+                    ),
                 Member::of(
-                    "HoursOfOperationId",
-                    "hours-of-operation-id",
-                    HoursOfOperationId,
-                ),
+                        "HoursOfOperationId",
+                        "hours-of-operation-id",
+                        HoursOfOperationId,
+                    )
+                    .with_doc("The ID of the hours of operation for the queue."),
                 Member::of("MaxContacts", "max-contacts", QueueMaxContacts)
+                    .with_doc(
+                        "How many contacts the queue may hold before it counts as full.",
+                    )
                     .with_default("null"),
-                Member::of("Status", "status", QueueStatus),
-                Member::of("Tags", "tags", TagMap),
-                Member::of("LastModifiedTime", "last-modified-time", Timestamp),
-                Member::of("LastModifiedRegion", "last-modified-region", RegionName),
+                Member::of("Status", "status", QueueStatus)
+                    .with_doc("Whether the queue is ENABLED or DISABLED."),
+                Member::of("Tags", "tags", TagMap)
+                    .with_doc(
+                        "Tags for organizing, tracking or controlling access to the queue, as key and value pairs.",
+                    ),
+                Member::of("LastModifiedTime", "last-modified-time", Timestamp)
+                    .with_doc("When the queue was last changed."),
+                Member::of("LastModifiedRegion", "last-modified-region", RegionName)
+                    .with_doc("The AWS Region in which the queue was last changed."),
             ],
         ),
     ),
@@ -150,12 +172,18 @@ pub(super) const ROWS: &[Shape] = &[
         "QueueInfo",
         Kind::Structure(
             &[
-                Member::of("Id", "id", QueueId),
-                Member::of("EnqueueTimestamp", "enqueue-timestamp", Timestamp),
+                Member::of("Id", "id", QueueId).with_doc("The unique ID of the queue."),
+                Member::of("EnqueueTimestamp", "enqueue-timestamp", Timestamp)
+                    .with_doc("When the contact entered the queue."),
             ],
         ),
     ),
-    Shape::new("QueueInfoInput", Kind::Structure(&[Member::of("Id", "id", QueueId)])),
+    Shape::new(
+        "QueueInfoInput",
+        Kind::Structure(
+            &[Member::of("Id", "id", QueueId).with_doc("The ID of the queue.")],
+        ),
+    ),
     Shape::new("QueueMaxContacts", Kind::Integer).with_range(Some(0.0), None),
     Shape::new("QueueName", Kind::String).with_length(Some(1.0), Some(256.0)),
     Shape::new("QueuePriority", Kind::Long)
@@ -164,31 +192,46 @@ pub(super) const ROWS: &[Shape] = &[
         "QueueQuickConnectConfig",
         Kind::Structure(
             &[
-                Member::of("QueueId", "queue-id", QueueId).with_required(),
+                Member::of("QueueId", "queue-id", QueueId)
+                    .with_doc("The ID of the queue the quick connect sends contacts to.")
+                    .with_required(),
                 Member::of("ContactFlowId", "contact-flow-id", ContactFlowId)
+                    .with_doc("The ID of the flow the quick connect runs.")
                     .with_required(),
             ],
         ),
     ),
     Shape::new(
-        "QueueReference",
-        Kind::Structure(
-            &[Member::of("Id", "id", QueueId), Member::of("Arn", "arn", ARN)],
-        ),
-    ),
+            "QueueReference",
+            Kind::Structure(
+                &[
+                    Member::of("Id", "id", QueueId).with_doc("The ID of the queue."),
+                    Member::of("Arn", "arn", ARN).with_doc("The ARN of the queue."),
+                ],
+            ),
+        )
+        .with_doc("Identifies a queue whose metrics are returned."),
     Shape::list_of("QueueSearchConditionList", QueueSearchCriteria),
     Shape::new(
         "QueueSearchCriteria",
         Kind::Structure(
             &[
-                Member::of("OrConditions", "or-conditions", QueueSearchConditionList),
-                Member::of("AndConditions", "and-conditions", QueueSearchConditionList),
-                Member::of("StringCondition", "string-condition", StringCondition),
+                Member::of("OrConditions", "or-conditions", QueueSearchConditionList)
+                    .with_doc(
+                        "Conditions joined with OR; a match needs any one of them.",
+                    ),
+                Member::of("AndConditions", "and-conditions", QueueSearchConditionList)
+                    .with_doc("Conditions joined with AND; a match needs all of them."),
+                Member::of("StringCondition", "string-condition", StringCondition)
+                    .with_doc(
+                        "A single string condition; FieldName may be name, description or resourceID.",
+                    ),
                 Member::of(
-                    "QueueTypeCondition",
-                    "queue-type-condition",
-                    SearchableQueueType,
-                ),
+                        "QueueTypeCondition",
+                        "queue-type-condition",
+                        SearchableQueueType,
+                    )
+                    .with_doc("Only queues of this type; currently only STANDARD."),
             ],
         ),
     ),
@@ -210,12 +253,15 @@ pub(super) const ROWS: &[Shape] = &[
         "QueueSummary",
         Kind::Structure(
             &[
-                Member::of("Id", "id", QueueId),
-                Member::of("Arn", "arn", ARN),
-                Member::of("Name", "name", QueueName),
-                Member::of("QueueType", "queue-type", QueueType),
-                Member::of("LastModifiedTime", "last-modified-time", Timestamp),
-                Member::of("LastModifiedRegion", "last-modified-region", RegionName),
+                Member::of("Id", "id", QueueId).with_doc("The ID of the queue."),
+                Member::of("Arn", "arn", ARN).with_doc("The ARN of the queue."),
+                Member::of("Name", "name", QueueName).with_doc("The name of the queue."),
+                Member::of("QueueType", "queue-type", QueueType)
+                    .with_doc("The kind of queue: STANDARD or AGENT."),
+                Member::of("LastModifiedTime", "last-modified-time", Timestamp)
+                    .with_doc("When the queue was last changed."),
+                Member::of("LastModifiedRegion", "last-modified-region", RegionName)
+                    .with_doc("The AWS Region in which the queue was last changed."),
             ],
         ),
     ),
@@ -233,18 +279,32 @@ pub(super) const ROWS: &[Shape] = &[
         "QuickConnect",
         Kind::Structure(
             &[
-                Member::of("QuickConnectARN", "quick-connect-arn", ARN),
-                Member::of("QuickConnectId", "quick-connect-id", QuickConnectId),
-                Member::of("Name", "name", QuickConnectName),
-                Member::of("Description", "description", QuickConnectDescription),
+                Member::of("QuickConnectARN", "quick-connect-arn", ARN)
+                    .with_doc("The ARN of the quick connect."),
+                Member::of("QuickConnectId", "quick-connect-id", QuickConnectId)
+                    .with_doc("The ID of the quick connect."),
+                Member::of("Name", "name", QuickConnectName)
+                    .with_doc("The name of the quick connect."),
+                Member::of("Description", "description", QuickConnectDescription)
+                    .with_doc("A description of the quick connect."),
                 Member::of(
-                    "QuickConnectConfig",
-                    "quick-connect-config",
-                    QuickConnectConfig,
-                ),
-                Member::of("Tags", "tags", TagMap),
-                Member::of("LastModifiedTime", "last-modified-time", Timestamp),
-                Member::of("LastModifiedRegion", "last-modified-region", RegionName),
+                        "QuickConnectConfig",
+                        "quick-connect-config",
+                        QuickConnectConfig,
+                    )
+                    .with_doc(
+                        "The settings of the quick connect, such as its type and target.",
+                    ),
+                Member::of("Tags", "tags", TagMap)
+                    .with_doc(
+                        "Tags for organizing, tracking or controlling access to the quick connect, as key and value pairs.",
+                    ),
+                Member::of("LastModifiedTime", "last-modified-time", Timestamp)
+                    .with_doc("When the quick connect was last changed."),
+                Member::of("LastModifiedRegion", "last-modified-region", RegionName)
+                    .with_doc(
+                        "The AWS Region in which the quick connect was last changed.",
+                    ),
             ],
         ),
     ),
@@ -253,11 +313,24 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of("QuickConnectType", "quick-connect-type", QuickConnectType)
+                    .with_doc(
+                        "What the quick connect points to: USER (shown as Agent in the admin website), QUEUE, PHONE_NUMBER (shown as External) or FLOW.",
+                    )
                     .with_required(),
-                Member::of("UserConfig", "user-config", UserQuickConnectConfig),
-                Member::of("QueueConfig", "queue-config", QueueQuickConnectConfig),
-                Member::of("PhoneConfig", "phone-config", PhoneNumberQuickConnectConfig),
-                Member::of("FlowConfig", "flow-config", FlowQuickConnectConfig),
+                Member::of("UserConfig", "user-config", UserQuickConnectConfig)
+                    .with_doc(
+                        "Settings for a quick connect to a user; required only when QuickConnectType is USER.",
+                    ),
+                Member::of("QueueConfig", "queue-config", QueueQuickConnectConfig)
+                    .with_doc(
+                        "Settings for a quick connect to a queue; required only when QuickConnectType is QUEUE.",
+                    ),
+                Member::of("PhoneConfig", "phone-config", PhoneNumberQuickConnectConfig)
+                    .with_doc(
+                        "Settings for a quick connect to a phone number; required only when QuickConnectType is PHONE_NUMBER.",
+                    ),
+                Member::of("FlowConfig", "flow-config", FlowQuickConnectConfig)
+                    .with_doc("Settings for a quick connect to a flow."),
             ],
         ),
     ),
@@ -265,11 +338,18 @@ pub(super) const ROWS: &[Shape] = &[
         "QuickConnectContactData",
         Kind::Structure(
             &[
-                Member::of("ContactId", "contact-id", ContactId),
-                Member::of("InitiationTimestamp", "initiation-timestamp", Timestamp),
-                Member::of("QuickConnectId", "quick-connect-id", QuickConnectId),
-                Member::of("QuickConnectName", "quick-connect-name", QuickConnectName),
-                Member::of("QuickConnectType", "quick-connect-type", QuickConnectType),
+                Member::of("ContactId", "contact-id", ContactId)
+                    .with_doc("The ID of the contact made through the quick connect."),
+                Member::of("InitiationTimestamp", "initiation-timestamp", Timestamp)
+                    .with_doc("When the quick connect contact started."),
+                Member::of("QuickConnectId", "quick-connect-id", QuickConnectId)
+                    .with_doc("The ID of the quick connect."),
+                Member::of("QuickConnectName", "quick-connect-name", QuickConnectName)
+                    .with_doc("The name of the quick connect."),
+                Member::of("QuickConnectType", "quick-connect-type", QuickConnectType)
+                    .with_doc(
+                        "The kind of quick connect: USER, QUEUE, PHONE_NUMBER or FLOW.",
+                    ),
             ],
         ),
     ),
@@ -283,16 +363,23 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "OrConditions",
-                    "or-conditions",
-                    QuickConnectSearchConditionList,
-                ),
+                        "OrConditions",
+                        "or-conditions",
+                        QuickConnectSearchConditionList,
+                    )
+                    .with_doc(
+                        "Conditions joined with OR; a match needs any one of them.",
+                    ),
                 Member::of(
-                    "AndConditions",
-                    "and-conditions",
-                    QuickConnectSearchConditionList,
-                ),
-                Member::of("StringCondition", "string-condition", StringCondition),
+                        "AndConditions",
+                        "and-conditions",
+                        QuickConnectSearchConditionList,
+                    )
+                    .with_doc("Conditions joined with AND; a match needs all of them."),
+                Member::of("StringCondition", "string-condition", StringCondition)
+                    .with_doc(
+                        "A single string condition; FieldName may be name, description or resourceID.",
+                    ),
             ],
         ),
     ),
@@ -305,12 +392,21 @@ pub(super) const ROWS: &[Shape] = &[
         "QuickConnectSummary",
         Kind::Structure(
             &[
-                Member::of("Id", "id", QuickConnectId),
-                Member::of("Arn", "arn", ARN),
-                Member::of("Name", "name", QuickConnectName),
-                Member::of("QuickConnectType", "quick-connect-type", QuickConnectType),
-                Member::of("LastModifiedTime", "last-modified-time", Timestamp),
-                Member::of("LastModifiedRegion", "last-modified-region", RegionName),
+                Member::of("Id", "id", QuickConnectId)
+                    .with_doc("The ID of the quick connect."),
+                Member::of("Arn", "arn", ARN).with_doc("The ARN of the quick connect."),
+                Member::of("Name", "name", QuickConnectName)
+                    .with_doc("The name of the quick connect."),
+                Member::of("QuickConnectType", "quick-connect-type", QuickConnectType)
+                    .with_doc(
+                        "What the quick connect points to: USER (shown as Agent in the admin website), QUEUE, PHONE_NUMBER (shown as External) or FLOW.",
+                    ),
+                Member::of("LastModifiedTime", "last-modified-time", Timestamp)
+                    .with_doc("When the quick connect was last changed."),
+                Member::of("LastModifiedRegion", "last-modified-region", RegionName)
+                    .with_doc(
+                        "The AWS Region in which the quick connect was last changed.",
+                    ),
             ],
         ),
     ),

@@ -309,21 +309,28 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "MinProficiencyLevel",
-                    "min-proficiency-level",
-                    NullableProficiencyLevel,
-                ),
+                        "MinProficiencyLevel",
+                        "min-proficiency-level",
+                        NullableProficiencyLevel,
+                    )
+                    .with_doc("The lowest proficiency level in the range."),
                 Member::of(
-                    "MaxProficiencyLevel",
-                    "max-proficiency-level",
-                    NullableProficiencyLevel,
-                ),
+                        "MaxProficiencyLevel",
+                        "max-proficiency-level",
+                        NullableProficiencyLevel,
+                    )
+                    .with_doc("The highest proficiency level in the range."),
             ],
         ),
     ),
     Shape::new(
         "ReadOnlyFieldInfo",
-        Kind::Structure(&[Member::of("Id", "id", TaskTemplateFieldIdentifier)]),
+        Kind::Structure(
+            &[
+                Member::of("Id", "id", TaskTemplateFieldIdentifier)
+                    .with_doc("The ID of the field that is read-only."),
+            ],
+        ),
     ),
     Shape::list_of("ReadOnlyTaskTemplateFields", ReadOnlyFieldInfo),
     Shape::new(
@@ -331,10 +338,19 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of("AttachmentName", "attachment-name", AttachmentName)
+                    .with_doc(
+                        "The case-sensitive name of the uploaded attachment; it may be redacted.",
+                    )
                     .with_required(),
-                Member::of("ContentType", "content-type", ContentType),
-                Member::of("AttachmentId", "attachment-id", ArtifactId).with_required(),
-                Member::of("Status", "status", ArtifactStatus),
+                Member::of("ContentType", "content-type", ContentType)
+                    .with_doc("The MIME type of the attachment file."),
+                Member::of("AttachmentId", "attachment-id", ArtifactId)
+                    .with_doc("The unique ID of the attachment.")
+                    .with_required(),
+                Member::of("Status", "status", ArtifactStatus)
+                    .with_doc(
+                        "The state of the attachment: APPROVED, REJECTED or IN_PROGRESS.",
+                    ),
             ],
         ),
     ),
@@ -352,6 +368,9 @@ pub(super) const ROWS: &[Shape] = &[
                         "points-of-interest",
                         RealTimeContactAnalysisPointsOfInterest,
                     )
+                    .with_doc(
+                        "The points of interest, each describing one place where the rule matched.",
+                    )
                     .with_required(),
             ],
         ),
@@ -359,26 +378,29 @@ pub(super) const ROWS: &[Shape] = &[
     Shape::new("RealTimeContactAnalysisCategoryName", Kind::String)
         .with_length(Some(1.0), Some(256.0)),
     Shape::new(
-        "RealTimeContactAnalysisCharacterInterval",
-        Kind::Structure(
-            &[
-                Member::of(
-                        "BeginOffsetChar",
-                        "begin-offset-char",
-                        RealTimeContactAnalysisOffset,
-                    )
-                    .with_required()
-                    .with_default("0"),
-                Member::of(
-                        "EndOffsetChar",
-                        "end-offset-char",
-                        RealTimeContactAnalysisOffset,
-                    )
-                    .with_required()
-                    .with_default("0"),
-            ],
-        ),
-    ),
+            "RealTimeContactAnalysisCharacterInterval",
+            Kind::Structure(
+                &[
+                    Member::of(
+                            "BeginOffsetChar",
+                            "begin-offset-char",
+                            RealTimeContactAnalysisOffset,
+                        )
+                        .with_doc("The character offset where the interval starts.")
+                        .with_required()
+                        .with_default("0"),
+                    Member::of(
+                            "EndOffsetChar",
+                            "end-offset-char",
+                            RealTimeContactAnalysisOffset,
+                        )
+                        .with_doc("The character offset where the interval ends.")
+                        .with_required()
+                        .with_default("0"),
+                ],
+            ),
+        )
+        .with_doc("The start and end character offsets of a piece of text."),
     Shape::list_of(
         "RealTimeContactAnalysisCharacterIntervals",
         RealTimeContactAnalysisCharacterInterval,
@@ -397,6 +419,9 @@ pub(super) const ROWS: &[Shape] = &[
                         "TranscriptItems",
                         "transcript-items",
                         RealTimeContactAnalysisTranscriptItemsWithContent,
+                    )
+                    .with_doc(
+                        "The transcript segments that relate to the detected issue.",
                     )
                     .with_required(),
             ],
@@ -425,10 +450,13 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "TranscriptItems",
-                    "transcript-items",
-                    RealTimeContactAnalysisTranscriptItemsWithCharacterOffsets,
-                ),
+                        "TranscriptItems",
+                        "transcript-items",
+                        RealTimeContactAnalysisTranscriptItemsWithCharacterOffsets,
+                    )
+                    .with_doc(
+                        "The transcript segments that relate to the point of interest.",
+                    ),
             ],
         ),
     ),
@@ -470,123 +498,186 @@ pub(super) const ROWS: &[Shape] = &[
         "RealTimeContactAnalysisSegmentAttachments",
         Kind::Structure(
             &[
-                Member::of("Id", "id", RealTimeContactAnalysisId256).with_required(),
+                Member::of("Id", "id", RealTimeContactAnalysisId256)
+                    .with_doc("The ID of the segment.")
+                    .with_required(),
                 Member::of("ParticipantId", "participant-id", ParticipantId)
+                    .with_doc("The ID of the participant.")
                     .with_required(),
                 Member::of("ParticipantRole", "participant-role", ParticipantRole)
+                    .with_doc(
+                        "The participant's role, such as CUSTOMER, AGENT or SYSTEM.",
+                    )
                     .with_required(),
-                Member::of("DisplayName", "display-name", DisplayName),
+                Member::of("DisplayName", "display-name", DisplayName)
+                    .with_doc("The name shown for the participant; it may be redacted."),
                 Member::of(
                         "Attachments",
                         "attachments",
                         RealTimeContactAnalysisAttachments,
                     )
+                    .with_doc("The attachments, one entry per attachment.")
                     .with_required(),
                 Member::of("Time", "time", RealTimeContactAnalysisTimeData)
+                    .with_doc("When the event happened, in one of several time formats.")
                     .with_required(),
             ],
         ),
     ),
     Shape::new(
-        "RealTimeContactAnalysisSegmentCategories",
-        Kind::Structure(
-            &[
-                Member::of(
-                        "MatchedDetails",
-                        "matched-details",
-                        RealTimeContactAnalysisMatchedDetails,
-                    )
-                    .with_required(),
-            ],
-        ),
-    ),
+            "RealTimeContactAnalysisSegmentCategories",
+            Kind::Structure(
+                &[
+                    Member::of(
+                            "MatchedDetails",
+                            "matched-details",
+                            RealTimeContactAnalysisMatchedDetails,
+                        )
+                        .with_doc(
+                            "The matched rules, mapping each rule name to its match details.",
+                        )
+                        .with_required(),
+                ],
+            ),
+        )
+        .with_doc("The category rules that matched."),
     Shape::new(
-        "RealTimeContactAnalysisSegmentEvent",
-        Kind::Structure(
-            &[
-                Member::of("Id", "id", RealTimeContactAnalysisId256).with_required(),
-                Member::of("ParticipantId", "participant-id", ParticipantId),
-                Member::of("ParticipantRole", "participant-role", ParticipantRole),
-                Member::of("DisplayName", "display-name", DisplayName),
-                Member::of("EventType", "event-type", RealTimeContactAnalysisEventType)
-                    .with_required(),
-                Member::of("Time", "time", RealTimeContactAnalysisTimeData)
-                    .with_required(),
-            ],
-        ),
-    ),
+            "RealTimeContactAnalysisSegmentEvent",
+            Kind::Structure(
+                &[
+                    Member::of("Id", "id", RealTimeContactAnalysisId256)
+                        .with_doc("The ID of the contact event.")
+                        .with_required(),
+                    Member::of("ParticipantId", "participant-id", ParticipantId)
+                        .with_doc("The ID of the participant."),
+                    Member::of("ParticipantRole", "participant-role", ParticipantRole)
+                        .with_doc(
+                            "The participant's role, such as CUSTOMER, AGENT or SYSTEM.",
+                        ),
+                    Member::of("DisplayName", "display-name", DisplayName)
+                        .with_doc(
+                            "The name shown for the participant; it may be redacted.",
+                        ),
+                    Member::of(
+                            "EventType",
+                            "event-type",
+                            RealTimeContactAnalysisEventType,
+                        )
+                        .with_doc(
+                            "The kind of event, such as application/vnd.amazonaws.connect.event.participant.left.",
+                        )
+                        .with_required(),
+                    Member::of("Time", "time", RealTimeContactAnalysisTimeData)
+                        .with_doc(
+                            "When the event happened, in one of several time formats.",
+                        )
+                        .with_required(),
+                ],
+            ),
+        )
+        .with_doc("A segment that describes an event on the contact."),
     Shape::new(
-        "RealTimeContactAnalysisSegmentIssues",
-        Kind::Structure(
-            &[
-                Member::of(
-                        "IssuesDetected",
-                        "issues-detected",
-                        RealTimeContactAnalysisIssuesDetected,
-                    )
-                    .with_required(),
-            ],
-        ),
-    ),
+            "RealTimeContactAnalysisSegmentIssues",
+            Kind::Structure(
+                &[
+                    Member::of(
+                            "IssuesDetected",
+                            "issues-detected",
+                            RealTimeContactAnalysisIssuesDetected,
+                        )
+                        .with_doc("The issues found in the segment.")
+                        .with_required(),
+                ],
+            ),
+        )
+        .with_doc("A segment that lists the issues detected."),
     Shape::new(
         "RealTimeContactAnalysisSegmentPostContactSummary",
         Kind::Structure(
             &[
                 Member::of(
-                    "Content",
-                    "content",
-                    RealTimeContactAnalysisPostContactSummaryContent,
-                ),
+                        "Content",
+                        "content",
+                        RealTimeContactAnalysisPostContactSummaryContent,
+                    )
+                    .with_doc("The text of the post-contact summary."),
                 Member::of(
                         "Status",
                         "status",
                         RealTimeContactAnalysisPostContactSummaryStatus,
                     )
+                    .with_doc(
+                        "Whether the summary was generated (COMPLETED) or could not be (FAILED).",
+                    )
                     .with_required(),
                 Member::of(
-                    "FailureCode",
-                    "failure-code",
-                    RealTimeContactAnalysisPostContactSummaryFailureCode,
-                ),
+                        "FailureCode",
+                        "failure-code",
+                        RealTimeContactAnalysisPostContactSummaryFailureCode,
+                    )
+                    .with_doc(
+                        "Why the summary could not be generated: QUOTA_EXCEEDED, your quota of concurrent analytics jobs is used up; INSUFFICIENT_CONVERSATION_CONTENT, both participants must speak at least once; FAILED_SAFETY_GUIDELINES, the summary broke system safety guidelines; INVALID_ANALYSIS_CONFIGURATION, for example an unsupported language; INTERNAL_ERROR, an internal system error.",
+                    ),
             ],
         ),
     ),
     Shape::new(
-        "RealTimeContactAnalysisSegmentTranscript",
-        Kind::Structure(
-            &[
-                Member::of("Id", "id", RealTimeContactAnalysisId256).with_required(),
-                Member::of("ParticipantId", "participant-id", ParticipantId)
-                    .with_required(),
-                Member::of("ParticipantRole", "participant-role", ParticipantRole)
-                    .with_required(),
-                Member::of("DisplayName", "display-name", DisplayName),
-                Member::of(
-                        "Content",
-                        "content",
-                        RealTimeContactAnalysisTranscriptContent,
-                    )
-                    .with_required(),
-                Member::of(
-                    "ContentType",
-                    "content-type",
-                    RealTimeContactAnalysisContentType,
-                ),
-                Member::of("Time", "time", RealTimeContactAnalysisTimeData)
-                    .with_required(),
-                Member::of(
-                    "Redaction",
-                    "redaction",
-                    RealTimeContactAnalysisTranscriptItemRedaction,
-                ),
-                Member::of(
-                    "Sentiment",
-                    "sentiment",
-                    RealTimeContactAnalysisSentimentLabel,
-                ),
-            ],
-        ),
-    ),
+            "RealTimeContactAnalysisSegmentTranscript",
+            Kind::Structure(
+                &[
+                    Member::of("Id", "id", RealTimeContactAnalysisId256)
+                        .with_doc("The ID of the transcript.")
+                        .with_required(),
+                    Member::of("ParticipantId", "participant-id", ParticipantId)
+                        .with_doc("The ID of the participant.")
+                        .with_required(),
+                    Member::of("ParticipantRole", "participant-role", ParticipantRole)
+                        .with_doc(
+                            "The participant's role, such as CUSTOMER, AGENT or SYSTEM.",
+                        )
+                        .with_required(),
+                    Member::of("DisplayName", "display-name", DisplayName)
+                        .with_doc("The name shown for the participant."),
+                    Member::of(
+                            "Content",
+                            "content",
+                            RealTimeContactAnalysisTranscriptContent,
+                        )
+                        .with_doc("The text of the transcript; it may be redacted.")
+                        .with_required(),
+                    Member::of(
+                            "ContentType",
+                            "content-type",
+                            RealTimeContactAnalysisContentType,
+                        )
+                        .with_doc(
+                            "The content type of the item, for example text/plain.",
+                        ),
+                    Member::of("Time", "time", RealTimeContactAnalysisTimeData)
+                        .with_doc(
+                            "When the event happened, in one of several time formats.",
+                        )
+                        .with_required(),
+                    Member::of(
+                            "Redaction",
+                            "redaction",
+                            RealTimeContactAnalysisTranscriptItemRedaction,
+                        )
+                        .with_doc(
+                            "Details of the redaction applied; present only when part of the transcript was redacted.",
+                        ),
+                    Member::of(
+                            "Sentiment",
+                            "sentiment",
+                            RealTimeContactAnalysisSentimentLabel,
+                        )
+                        .with_doc(
+                            "The sentiment found in this part of the transcript: POSITIVE, NEGATIVE or NEUTRAL.",
+                        ),
+                ],
+            ),
+        )
+        .with_doc("A transcript segment produced by contact analysis."),
     Shape::new(
         "RealTimeContactAnalysisSegmentType",
         Kind::Enum(
@@ -634,10 +725,13 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Union(
             &[
                 Member::of(
-                    "AbsoluteTime",
-                    "absolute-time",
-                    RealTimeContactAnalysisTimeInstant,
-                ),
+                        "AbsoluteTime",
+                        "absolute-time",
+                        RealTimeContactAnalysisTimeInstant,
+                    )
+                    .with_doc(
+                        "The time as an ISO 8601 timestamp (yyyy-MM-ddThh:mm:ss.SSSZ); 2019-11-08T02:41:28.172Z is one such value.",
+                    ),
             ],
         ),
     ),
@@ -652,10 +746,13 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "CharacterOffsets",
-                    "character-offsets",
-                    RealTimeContactAnalysisCharacterIntervals,
-                ),
+                        "CharacterOffsets",
+                        "character-offsets",
+                        RealTimeContactAnalysisCharacterIntervals,
+                    )
+                    .with_doc(
+                        "The character ranges that were redacted; for OutputType.Raw they mark original text holding redactable data, for OutputType.Redacted they mark the redaction tag.",
+                    ),
             ],
         ),
     ),
@@ -663,12 +760,17 @@ pub(super) const ROWS: &[Shape] = &[
         "RealTimeContactAnalysisTranscriptItemWithCharacterOffsets",
         Kind::Structure(
             &[
-                Member::of("Id", "id", RealTimeContactAnalysisId256).with_required(),
+                Member::of("Id", "id", RealTimeContactAnalysisId256)
+                    .with_doc(
+                        "The ID of the transcript, matching the ID of one of the transcript segments.",
+                    )
+                    .with_required(),
                 Member::of(
-                    "CharacterOffsets",
-                    "character-offsets",
-                    RealTimeContactAnalysisCharacterInterval,
-                ),
+                        "CharacterOffsets",
+                        "character-offsets",
+                        RealTimeContactAnalysisCharacterInterval,
+                    )
+                    .with_doc("The character range within the transcript text."),
             ],
         ),
     ),
@@ -677,11 +779,18 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "Content",
-                    "content",
-                    RealTimeContactAnalysisTranscriptContent,
-                ),
-                Member::of("Id", "id", RealTimeContactAnalysisId256).with_required(),
+                        "Content",
+                        "content",
+                        RealTimeContactAnalysisTranscriptContent,
+                    )
+                    .with_doc(
+                        "The part of the transcript text in which the issue was found; it may be redacted.",
+                    ),
+                Member::of("Id", "id", RealTimeContactAnalysisId256)
+                    .with_doc(
+                        "The ID of the transcript, matching the ID of one of the transcript segments.",
+                    )
+                    .with_required(),
                 Member::of(
                     "CharacterOffsets",
                     "character-offsets",
@@ -716,15 +825,17 @@ pub(super) const ROWS: &[Shape] = &[
                 Member::of("Issues", "issues", RealTimeContactAnalysisSegmentIssues),
                 Member::of("Event", "event", RealTimeContactAnalysisSegmentEvent),
                 Member::of(
-                    "Attachments",
-                    "attachments",
-                    RealTimeContactAnalysisSegmentAttachments,
-                ),
+                        "Attachments",
+                        "attachments",
+                        RealTimeContactAnalysisSegmentAttachments,
+                    )
+                    .with_doc("The attachments that were analyzed."),
                 Member::of(
-                    "PostContactSummary",
-                    "post-contact-summary",
-                    RealTimeContactAnalysisSegmentPostContactSummary,
-                ),
+                        "PostContactSummary",
+                        "post-contact-summary",
+                        RealTimeContactAnalysisSegmentPostContactSummary,
+                    )
+                    .with_doc("Details of the summary generated after the contact."),
             ],
         ),
     ),
@@ -735,10 +846,14 @@ pub(super) const ROWS: &[Shape] = &[
         "RecordPrimaryValue",
         Kind::Structure(
             &[
-                Member::of("RecordId", "record-id", DataTableId),
-                Member::of("PrimaryValues", "primary-values", PrimaryValuesResponseSet),
-                Member::of("LastModifiedTime", "last-modified-time", Timestamp),
-                Member::of("LastModifiedRegion", "last-modified-region", RegionName),
+                Member::of("RecordId", "record-id", DataTableId)
+                    .with_doc("The ID of the record."),
+                Member::of("PrimaryValues", "primary-values", PrimaryValuesResponseSet)
+                    .with_doc("The primary values of the record."),
+                Member::of("LastModifiedTime", "last-modified-time", Timestamp)
+                    .with_doc("When the record was last changed."),
+                Member::of("LastModifiedRegion", "last-modified-region", RegionName)
+                    .with_doc("The AWS Region in which the record was last changed."),
             ],
         ),
     ),
@@ -747,25 +862,56 @@ pub(super) const ROWS: &[Shape] = &[
         "RecordingInfo",
         Kind::Structure(
             &[
-                Member::of("StorageType", "storage-type", StorageType),
-                Member::of("Location", "location", RecordingLocation),
-                Member::of("MediaStreamType", "media-stream-type", MediaStreamType),
-                Member::of("ParticipantType", "participant-type", ParticipantType),
+                Member::of("StorageType", "storage-type", StorageType)
+                    .with_doc(
+                        "Where the recording or transcript is kept: S3, KINESIS_VIDEO_STREAM, KINESIS_STREAM or KINESIS_FIREHOSE.",
+                    ),
+                Member::of("Location", "location", RecordingLocation)
+                    .with_doc("The Amazon S3 location of the recording or transcript."),
+                Member::of("MediaStreamType", "media-stream-type", MediaStreamType)
+                    .with_doc(
+                        "The kind of media stream in the conversation: AUDIO or VIDEO.",
+                    ),
+                Member::of("ParticipantType", "participant-type", ParticipantType)
+                    .with_doc(
+                        "Which participant the recording covers, such as ALL, MANAGER, AGENT, CUSTOMER or THIRDPARTY.",
+                    ),
                 Member::of(
-                    "FragmentStartNumber",
-                    "fragment-start-number",
-                    FragmentNumber,
-                ),
-                Member::of("FragmentStopNumber", "fragment-stop-number", FragmentNumber),
-                Member::of("StartTimestamp", "start-timestamp", Timestamp),
-                Member::of("StopTimestamp", "stop-timestamp", Timestamp),
-                Member::of("Status", "status", RecordingStatus),
-                Member::of("DeletionReason", "deletion-reason", RecordingDeletionReason),
+                        "FragmentStartNumber",
+                        "fragment-start-number",
+                        FragmentNumber,
+                    )
+                    .with_doc(
+                        "The number of the Kinesis Video Streams fragment in which the customer audio stream began.",
+                    ),
+                Member::of("FragmentStopNumber", "fragment-stop-number", FragmentNumber)
+                    .with_doc(
+                        "The number of the Kinesis Video Streams fragment in which the customer audio stream ended.",
+                    ),
+                Member::of("StartTimestamp", "start-timestamp", Timestamp)
+                    .with_doc(
+                        "When the conversation in the recording's last leg began, in UTC.",
+                    ),
+                Member::of("StopTimestamp", "stop-timestamp", Timestamp)
+                    .with_doc(
+                        "When the conversation in the recording's last leg ended, in UTC.",
+                    ),
+                Member::of("Status", "status", RecordingStatus)
+                    .with_doc(
+                        "Whether the recording or transcript is AVAILABLE or DELETED.",
+                    ),
+                Member::of("DeletionReason", "deletion-reason", RecordingDeletionReason)
+                    .with_doc(
+                        "The reason given when the recording or transcript was deleted.",
+                    ),
                 Member::of(
-                    "UnprocessedTranscriptLocation",
-                    "unprocessed-transcript-location",
-                    UnprocessedTranscriptLocation,
-                ),
+                        "UnprocessedTranscriptLocation",
+                        "unprocessed-transcript-location",
+                        UnprocessedTranscriptLocation,
+                    )
+                    .with_doc(
+                        "The Amazon S3 location of the transcript before media processing, if any processing took place.",
+                    ),
             ],
         ),
     ),
@@ -785,6 +931,9 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of("RecurrencePattern", "recurrence-pattern", RecurrencePattern)
+                    .with_doc(
+                        "How the event repeats, through Frequency, Interval, ByMonth, ByMonthDay and ByWeekdayOccurrence.",
+                    )
                     .with_required(),
             ],
         ),
@@ -804,16 +953,31 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of("Frequency", "frequency", RecurrenceFrequency)
+                    .with_doc(
+                        "The base unit of repetition: WEEKLY, MONTHLY or YEARLY; Interval says how many units lie between occurrences.",
+                    )
                     .with_required(),
                 Member::of("Interval", "interval", IntervalPositiveInteger)
+                    .with_doc(
+                        "How many Frequency units lie between occurrences, as a positive integer; for example 1 with WEEKLY repeats every week and 2 with MONTHLY every other month.",
+                    )
                     .with_required(),
-                Member::of("ByMonth", "by-month", MonthList),
-                Member::of("ByMonthDay", "by-month-day", MonthDayList),
+                Member::of("ByMonth", "by-month", MonthList)
+                    .with_doc(
+                        "The month of the event, from 1 (January) to 12 (December), used with YEARLY frequency; give a single value only.",
+                    ),
+                Member::of("ByMonthDay", "by-month-day", MonthDayList)
+                    .with_doc(
+                        "The day of the month of the event, from 1 to 31, or -1 for the last day, used with MONTHLY or YEARLY frequency; give a single value only. Months that lack the day are skipped, and it cannot be combined with ByWeekdayOccurrence.",
+                    ),
                 Member::of(
-                    "ByWeekdayOccurrence",
-                    "by-weekday-occurrence",
-                    WeekdayOccurrenceList,
-                ),
+                        "ByWeekdayOccurrence",
+                        "by-weekday-occurrence",
+                        WeekdayOccurrenceList,
+                    )
+                    .with_doc(
+                        "Which occurrence of the weekday in the month, such as 2 for the second or -1 for the last; requires MONTHLY or YEARLY frequency. The weekday itself is set in HoursOfOperationConfig.",
+                    ),
             ],
         ),
     ),
@@ -821,11 +985,24 @@ pub(super) const ROWS: &[Shape] = &[
         "Reference",
         Kind::Structure(
             &[
-                Member::of("Value", "value", ReferenceValue).with_default("\"\""),
-                Member::of("Type", "type", ReferenceType).with_required(),
-                Member::of("Status", "status", ReferenceStatus),
-                Member::of("Arn", "arn", ReferenceArn),
-                Member::of("StatusReason", "status-reason", ReferenceStatusReason),
+                Member::of("Value", "value", ReferenceValue)
+                    .with_doc(
+                        "The value of the reference, such as a formatted URL that the agent sees in the Contact Control Panel (CCP) for a URL reference.",
+                    )
+                    .with_default("\"\""),
+                Member::of("Type", "type", ReferenceType)
+                    .with_doc(
+                        "The kind of reference, such as URL, ATTACHMENT, NUMBER, STRING, DATE or EMAIL; a DATE value must be an epoch timestamp.",
+                    )
+                    .with_required(),
+                Member::of("Status", "status", ReferenceStatus)
+                    .with_doc(
+                        "The state of an attachment reference, such as APPROVED, REJECTED, PROCESSING or FAILED.",
+                    ),
+                Member::of("Arn", "arn", ReferenceArn)
+                    .with_doc("The ARN of the reference."),
+                Member::of("StatusReason", "status-reason", ReferenceStatusReason)
+                    .with_doc("Details of why the reference could not be created."),
             ],
         ),
     ),
@@ -854,9 +1031,18 @@ pub(super) const ROWS: &[Shape] = &[
         "ReferenceSummary",
         Kind::Union(
             &[
-                Member::of("Url", "url", UrlReference),
-                Member::of("Attachment", "attachment", AttachmentReference),
-                Member::of("EmailMessage", "email-message", EmailMessageReference),
+                Member::of("Url", "url", UrlReference)
+                    .with_doc(
+                        "Details of the reference when its type is URL; otherwise null.",
+                    ),
+                Member::of("Attachment", "attachment", AttachmentReference)
+                    .with_doc(
+                        "Details of the reference when its type is ATTACHMENT; otherwise null.",
+                    ),
+                Member::of("EmailMessage", "email-message", EmailMessageReference)
+                    .with_doc(
+                        "Details of the reference when its type is EMAIL_MESSAGE; otherwise null.",
+                    ),
                 Member::of(
                     "EmailMessageRedacted",
                     "email-message-redacted",
@@ -872,10 +1058,22 @@ pub(super) const ROWS: &[Shape] = &[
                     "email-message-plain-text-redacted",
                     EmailMessageReference,
                 ),
-                Member::of("String", "string", StringReference),
-                Member::of("Number", "number", NumberReference),
-                Member::of("Date", "date", DateReference),
-                Member::of("Email", "email", EmailReference),
+                Member::of("String", "string", StringReference)
+                    .with_doc(
+                        "Details of the reference when its type is STRING; otherwise null.",
+                    ),
+                Member::of("Number", "number", NumberReference)
+                    .with_doc(
+                        "Details of the reference when its type is NUMBER; otherwise null.",
+                    ),
+                Member::of("Date", "date", DateReference)
+                    .with_doc(
+                        "Details of the reference when its type is DATE; otherwise null.",
+                    ),
+                Member::of("Email", "email", EmailReference)
+                    .with_doc(
+                        "Details of the reference when its type is EMAIL; otherwise null.",
+                    ),
             ],
         ),
     ),
@@ -961,7 +1159,14 @@ pub(super) const ROWS: &[Shape] = &[
     Shape::new(
         "ReplicateInstanceResponse",
         Kind::Structure(
-            &[Member::of("Id", "id", InstanceId), Member::of("Arn", "arn", ARN)],
+            &[
+                Member::of("Id", "id", InstanceId)
+                    .with_doc(
+                        "The ID of the replica instance, which is the same as that of the source instance and also appears in the instance ARN.",
+                    ),
+                Member::of("Arn", "arn", ARN)
+                    .with_doc("The ARN of the replica instance."),
+            ],
         ),
     ),
     Shape::new(
@@ -969,16 +1174,25 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "ReplicationStatusSummaryList",
-                    "replication-status-summary-list",
-                    ReplicationStatusSummaryList,
-                ),
-                Member::of("SourceRegion", "source-region", AwsRegion),
+                        "ReplicationStatusSummaryList",
+                        "replication-status-summary-list",
+                        ReplicationStatusSummaryList,
+                    )
+                    .with_doc(
+                        "The replication status for each AWS Region, describing how the configuration of Amazon Connect resources has been replicated.",
+                    ),
+                Member::of("SourceRegion", "source-region", AwsRegion)
+                    .with_doc(
+                        "The AWS Region in which the source Amazon Connect instance was created, that is, where ReplicateInstance was called.",
+                    ),
                 Member::of(
-                    "GlobalSignInEndpoint",
-                    "global-sign-in-endpoint",
-                    GlobalSignInEndpoint,
-                ),
+                        "GlobalSignInEndpoint",
+                        "global-sign-in-endpoint",
+                        GlobalSignInEndpoint,
+                    )
+                    .with_doc(
+                        "The sign-in URL for your Amazon Connect instance, as set by your traffic distribution group configuration.",
+                    ),
             ],
         ),
     ),
@@ -988,17 +1202,26 @@ pub(super) const ROWS: &[Shape] = &[
         "ReplicationStatusSummary",
         Kind::Structure(
             &[
-                Member::of("Region", "region", AwsRegion),
+                Member::of("Region", "region", AwsRegion)
+                    .with_doc(
+                        "The AWS Region; it is the source or a replica Region, depending on its place in the list.",
+                    ),
                 Member::of(
-                    "ReplicationStatus",
-                    "replication-status",
-                    InstanceReplicationStatus,
-                ),
+                        "ReplicationStatus",
+                        "replication-status",
+                        InstanceReplicationStatus,
+                    )
+                    .with_doc(
+                        "Where replication stands, such as INSTANCE_REPLICATION_COMPLETE, INSTANCE_REPLICATION_IN_PROGRESS or INSTANCE_REPLICATION_FAILED.",
+                    ),
                 Member::of(
-                    "ReplicationStatusReason",
-                    "replication-status-reason",
-                    ReplicationStatusReason,
-                ),
+                        "ReplicationStatusReason",
+                        "replication-status-reason",
+                        ReplicationStatusReason,
+                    )
+                    .with_doc(
+                        "An explanation of the replication status, to help fix problems that stop the instance from replicating to another Region.",
+                    ),
             ],
         ),
     ),
@@ -1007,7 +1230,12 @@ pub(super) const ROWS: &[Shape] = &[
     Shape::new("RequestIdentifier", Kind::String).with_length(Some(0.0), Some(80.0)),
     Shape::new(
         "RequiredFieldInfo",
-        Kind::Structure(&[Member::of("Id", "id", TaskTemplateFieldIdentifier)]),
+        Kind::Structure(
+            &[
+                Member::of("Id", "id", TaskTemplateFieldIdentifier)
+                    .with_doc("The unique ID of the required field."),
+            ],
+        ),
     ),
     Shape::list_of("RequiredTaskTemplateFields", RequiredFieldInfo),
     Shape::new("ResourceArnOrId", Kind::String).with_length(Some(1.0), Some(250.0)),
@@ -1022,8 +1250,10 @@ pub(super) const ROWS: &[Shape] = &[
             Kind::Structure(
                 &[
                     Member::of("Message", "message", Message),
-                    Member::of("ResourceType", "resource-type", ResourceType),
-                    Member::of("ResourceId", "resource-id", ARN),
+                    Member::of("ResourceType", "resource-type", ResourceType)
+                        .with_doc("The kind of resource that is in use."),
+                    Member::of("ResourceId", "resource-id", ARN)
+                        .with_doc("The ID of the resource that is in use."),
                 ],
             ),
         )
@@ -1049,10 +1279,11 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "TagSearchCondition",
-                    "tag-search-condition",
-                    TagSearchCondition,
-                ),
+                        "TagSearchCondition",
+                        "tag-search-condition",
+                        TagSearchCondition,
+                    )
+                    .with_doc("The condition that selects which tags to return."),
             ],
         ),
     ),
@@ -1131,32 +1362,56 @@ pub(super) const ROWS: &[Shape] = &[
     Shape::new("ResumeContactResponse", Kind::Structure(&[])),
     Shape::new("RingTimeoutInSeconds", Kind::Integer).with_range(Some(15.0), Some(60.0)),
     Shape::new(
-        "RoutingCriteria",
-        Kind::Structure(
-            &[
-                Member::of("Steps", "steps", Steps),
-                Member::of("ActivationTimestamp", "activation-timestamp", Timestamp),
-                Member::of("Index", "index", Index),
-            ],
-        ),
-    ),
+            "RoutingCriteria",
+            Kind::Structure(
+                &[
+                    Member::of("Steps", "steps", Steps)
+                        .with_doc(
+                            "The routing steps, tried in order: if no available agent meets a step's requirements within its duration, routing moves to the next step; after the last step, any agent in the queue may get the contact.",
+                        ),
+                    Member::of("ActivationTimestamp", "activation-timestamp", Timestamp)
+                        .with_doc(
+                            "When the routing criteria became active, which happens when the contact is transferred to a queue. It is set for contacts in an agent queue too, although there the criteria never activate.",
+                        ),
+                    Member::of("Index", "index", Index)
+                        .with_doc("The index of the routing criteria."),
+                ],
+            ),
+        )
+        .with_doc("The most recent routing criteria of the contact."),
     Shape::new(
         "RoutingCriteriaInput",
-        Kind::Structure(&[Member::of("Steps", "steps", RoutingCriteriaInputSteps)]),
+        Kind::Structure(
+            &[
+                Member::of("Steps", "steps", RoutingCriteriaInputSteps)
+                    .with_doc(
+                        "The routing steps, tried in order: if no available agent meets a step's requirements within its duration, routing moves to the next step; after the last step, any agent in the queue may get the contact.",
+                    ),
+            ],
+        ),
     ),
     Shape::new(
         "RoutingCriteriaInputStep",
         Kind::Structure(
             &[
-                Member::of("Expiry", "expiry", RoutingCriteriaInputStepExpiry),
-                Member::of("Expression", "expression", Expression),
+                Member::of("Expiry", "expiry", RoutingCriteriaInputStepExpiry)
+                    .with_doc("When the routing step expires."),
+                Member::of("Expression", "expression", Expression)
+                    .with_doc(
+                        "The expression for the routing step, given as a tagged union.",
+                    ),
             ],
         ),
     ),
     Shape::new(
         "RoutingCriteriaInputStepExpiry",
         Kind::Structure(
-            &[Member::of("DurationInSeconds", "duration-in-seconds", DurationInSeconds)],
+            &[
+                Member::of("DurationInSeconds", "duration-in-seconds", DurationInSeconds)
+                    .with_doc(
+                        "How long, in seconds, the contact is offered only to agents who match this step, when the step has an expiry.",
+                    ),
+            ],
         ),
     ),
     Shape::list_of("RoutingCriteriaInputSteps", RoutingCriteriaInputStep),
@@ -1178,55 +1433,85 @@ pub(super) const ROWS: &[Shape] = &[
         "RoutingProfile",
         Kind::Structure(
             &[
-                Member::of("InstanceId", "instance-id", InstanceId),
-                Member::of("Name", "name", RoutingProfileName),
-                Member::of("RoutingProfileArn", "routing-profile-arn", ARN),
-                Member::of("RoutingProfileId", "routing-profile-id", RoutingProfileId),
-                Member::of("Description", "description", RoutingProfileDescription),
+                Member::of("InstanceId", "instance-id", InstanceId)
+                    .with_doc(
+                        "The ID of the Amazon Connect instance, which also appears in the instance ARN.",
+                    ),
+                Member::of("Name", "name", RoutingProfileName)
+                    .with_doc("The name of the routing profile."),
+                Member::of("RoutingProfileArn", "routing-profile-arn", ARN)
+                    .with_doc("The ARN of the routing profile."),
+                Member::of("RoutingProfileId", "routing-profile-id", RoutingProfileId)
+                    .with_doc("The ID of the routing profile."),
+                Member::of("Description", "description", RoutingProfileDescription)
+                    .with_doc("A description of the routing profile."),
                 Member::of(
-                    "MediaConcurrencies",
-                    "media-concurrencies",
-                    MediaConcurrencies,
-                ),
+                        "MediaConcurrencies",
+                        "media-concurrencies",
+                        MediaConcurrencies,
+                    )
+                    .with_doc(
+                        "The channels that agents with this routing profile can work on in the Contact Control Panel (CCP).",
+                    ),
                 Member::of(
-                    "DefaultOutboundQueueId",
-                    "default-outbound-queue-id",
-                    QueueId,
-                ),
-                Member::of("Tags", "tags", TagMap),
+                        "DefaultOutboundQueueId",
+                        "default-outbound-queue-id",
+                        QueueId,
+                    )
+                    .with_doc(
+                        "The ID of the routing profile's default queue for outbound contacts.",
+                    ),
+                Member::of("Tags", "tags", TagMap)
+                    .with_doc(
+                        "Tags for organizing, tracking or controlling access to the routing profile, as key and value pairs.",
+                    ),
                 Member::of(
-                    "NumberOfAssociatedQueues",
-                    "number-of-associated-queues",
-                    Long,
-                ),
+                        "NumberOfAssociatedQueues",
+                        "number-of-associated-queues",
+                        Long,
+                    )
+                    .with_doc("How many queues are linked to the routing profile."),
                 Member::of(
-                    "NumberOfAssociatedManualAssignmentQueues",
-                    "number-of-associated-manual-assignment-queues",
-                    Long,
-                ),
+                        "NumberOfAssociatedManualAssignmentQueues",
+                        "number-of-associated-manual-assignment-queues",
+                        Long,
+                    )
+                    .with_doc(
+                        "How many manual assignment queues are linked to the routing profile.",
+                    ),
+                Member::of("NumberOfAssociatedUsers", "number-of-associated-users", Long)
+                    .with_doc("How many users are linked to the routing profile."),
                 Member::of(
-                    "NumberOfAssociatedUsers",
-                    "number-of-associated-users",
-                    Long,
-                ),
+                        "AgentAvailabilityTimer",
+                        "agent-availability-timer",
+                        AgentAvailabilityTimer,
+                    )
+                    .with_doc(
+                        "How agents with this profile are ordered for routing: by time since their last inbound contact (TIME_SINCE_LAST_INBOUND) or by longest idle time (TIME_SINCE_LAST_ACTIVITY).",
+                    ),
+                Member::of("LastModifiedTime", "last-modified-time", Timestamp)
+                    .with_doc("When the routing profile was last changed."),
+                Member::of("LastModifiedRegion", "last-modified-region", RegionName)
+                    .with_doc(
+                        "The AWS Region in which the routing profile was last changed.",
+                    ),
+                Member::of("IsDefault", "is-default", Boolean)
+                    .with_doc("Whether this is a default routing profile.")
+                    .with_default("false"),
                 Member::of(
-                    "AgentAvailabilityTimer",
-                    "agent-availability-timer",
-                    AgentAvailabilityTimer,
-                ),
-                Member::of("LastModifiedTime", "last-modified-time", Timestamp),
-                Member::of("LastModifiedRegion", "last-modified-region", RegionName),
-                Member::of("IsDefault", "is-default", Boolean).with_default("false"),
+                        "AssociatedQueueIds",
+                        "associated-queue-ids",
+                        AssociatedQueueIdList,
+                    )
+                    .with_doc("The IDs of the queues linked to the routing profile."),
                 Member::of(
-                    "AssociatedQueueIds",
-                    "associated-queue-ids",
-                    AssociatedQueueIdList,
-                ),
-                Member::of(
-                    "AssociatedManualAssignmentQueueIds",
-                    "associated-manual-assignment-queue-ids",
-                    AssociatedQueueIdList,
-                ),
+                        "AssociatedManualAssignmentQueueIds",
+                        "associated-manual-assignment-queue-ids",
+                        AssociatedQueueIdList,
+                    )
+                    .with_doc(
+                        "The IDs of the manual assignment queues linked to the routing profile.",
+                    ),
             ],
         ),
     ),
@@ -1256,10 +1541,20 @@ pub(super) const ROWS: &[Shape] = &[
         "RoutingProfileManualAssignmentQueueConfigSummary",
         Kind::Structure(
             &[
-                Member::of("QueueId", "queue-id", QueueId).with_required(),
-                Member::of("QueueArn", "queue-arn", ARN).with_required(),
-                Member::of("QueueName", "queue-name", QueueName).with_required(),
-                Member::of("Channel", "channel", Channel).with_required(),
+                Member::of("QueueId", "queue-id", QueueId)
+                    .with_doc("The ID of the queue.")
+                    .with_required(),
+                Member::of("QueueArn", "queue-arn", ARN)
+                    .with_doc("The ARN of the queue.")
+                    .with_required(),
+                Member::of("QueueName", "queue-name", QueueName)
+                    .with_doc("The name of the queue.")
+                    .with_required(),
+                Member::of("Channel", "channel", Channel)
+                    .with_doc(
+                        "The channel the queue handles: CHAT, TASK or EMAIL; VOICE is not supported.",
+                    )
+                    .with_required(),
             ],
         ),
     ),
@@ -1277,9 +1572,17 @@ pub(super) const ROWS: &[Shape] = &[
                         "queue-reference",
                         RoutingProfileQueueReference,
                     )
+                    .with_doc("The queue, with its channel.")
                     .with_required(),
-                Member::of("Priority", "priority", Priority).with_required(),
-                Member::of("Delay", "delay", Delay).with_required().with_default("null"),
+                Member::of("Priority", "priority", Priority)
+                    .with_doc("The order in which contacts from this queue are handled.")
+                    .with_required(),
+                Member::of("Delay", "delay", Delay)
+                    .with_doc(
+                        "How long, in seconds, a contact waits in the queue before being routed to an available agent.",
+                    )
+                    .with_required()
+                    .with_default("null"),
             ],
         ),
     ),
@@ -1289,12 +1592,29 @@ pub(super) const ROWS: &[Shape] = &[
         "RoutingProfileQueueConfigSummary",
         Kind::Structure(
             &[
-                Member::of("QueueId", "queue-id", QueueId).with_required(),
-                Member::of("QueueArn", "queue-arn", ARN).with_required(),
-                Member::of("QueueName", "queue-name", QueueName).with_required(),
-                Member::of("Priority", "priority", Priority).with_required(),
-                Member::of("Delay", "delay", Delay).with_required().with_default("0"),
-                Member::of("Channel", "channel", Channel).with_required(),
+                Member::of("QueueId", "queue-id", QueueId)
+                    .with_doc("The ID of the queue.")
+                    .with_required(),
+                Member::of("QueueArn", "queue-arn", ARN)
+                    .with_doc("The ARN of the queue.")
+                    .with_required(),
+                Member::of("QueueName", "queue-name", QueueName)
+                    .with_doc("The queue's name.")
+                    .with_required(),
+                Member::of("Priority", "priority", Priority)
+                    .with_doc(
+                        "The order in which contacts from this queue are handled relative to other queues in the routing profile.",
+                    )
+                    .with_required(),
+                Member::of("Delay", "delay", Delay)
+                    .with_doc(
+                        "How long, in seconds, a contact waits in this queue before it is routed to an available agent.",
+                    )
+                    .with_required()
+                    .with_default("0"),
+                Member::of("Channel", "channel", Channel)
+                    .with_doc("The channel this queue configuration applies to.")
+                    .with_required(),
             ],
         ),
     ),
@@ -1303,37 +1623,57 @@ pub(super) const ROWS: &[Shape] = &[
         RoutingProfileQueueConfigSummary,
     ),
     Shape::new(
-        "RoutingProfileQueueReference",
-        Kind::Structure(
-            &[
-                Member::of("QueueId", "queue-id", QueueId).with_required(),
-                Member::of("Channel", "channel", Channel).with_required(),
-            ],
-        ),
-    ),
+            "RoutingProfileQueueReference",
+            Kind::Structure(
+                &[
+                    Member::of("QueueId", "queue-id", QueueId)
+                        .with_doc("The ID of the queue.")
+                        .with_required(),
+                    Member::of("Channel", "channel", Channel)
+                        .with_doc(
+                            "The channel that agents with this routing profile handle for the queue in the Contact Control Panel (CCP).",
+                        )
+                        .with_required(),
+                ],
+            ),
+        )
+        .with_doc("A queue ID together with a channel, for use in a routing profile."),
     Shape::list_of("RoutingProfileQueueReferenceList", RoutingProfileQueueReference),
     Shape::new(
-        "RoutingProfileReference",
-        Kind::Structure(
-            &[Member::of("Id", "id", RoutingProfileId), Member::of("Arn", "arn", ARN)],
-        ),
-    ),
+            "RoutingProfileReference",
+            Kind::Structure(
+                &[
+                    Member::of("Id", "id", RoutingProfileId)
+                        .with_doc("The ID of the routing profile."),
+                    Member::of("Arn", "arn", ARN)
+                        .with_doc("The ARN of the routing profile."),
+                ],
+            ),
+        )
+        .with_doc("A reference to the routing profile assigned to the user."),
     Shape::list_of("RoutingProfileSearchConditionList", RoutingProfileSearchCriteria),
     Shape::new(
         "RoutingProfileSearchCriteria",
         Kind::Structure(
             &[
                 Member::of(
-                    "OrConditions",
-                    "or-conditions",
-                    RoutingProfileSearchConditionList,
-                ),
+                        "OrConditions",
+                        "or-conditions",
+                        RoutingProfileSearchConditionList,
+                    )
+                    .with_doc(
+                        "Conditions of which at least one must match (combined with OR).",
+                    ),
                 Member::of(
-                    "AndConditions",
-                    "and-conditions",
-                    RoutingProfileSearchConditionList,
-                ),
-                Member::of("StringCondition", "string-condition", StringCondition),
+                        "AndConditions",
+                        "and-conditions",
+                        RoutingProfileSearchConditionList,
+                    )
+                    .with_doc("Conditions that must all match (combined with AND)."),
+                Member::of("StringCondition", "string-condition", StringCondition)
+                    .with_doc(
+                        "A single string condition; FieldName may be associatedQueueIds, name, description or resourceID.",
+                    ),
             ],
         ),
     ),
@@ -1345,11 +1685,18 @@ pub(super) const ROWS: &[Shape] = &[
         "RoutingProfileSummary",
         Kind::Structure(
             &[
-                Member::of("Id", "id", RoutingProfileId),
-                Member::of("Arn", "arn", ARN),
-                Member::of("Name", "name", RoutingProfileName),
-                Member::of("LastModifiedTime", "last-modified-time", Timestamp),
-                Member::of("LastModifiedRegion", "last-modified-region", RegionName),
+                Member::of("Id", "id", RoutingProfileId)
+                    .with_doc("The ID of the routing profile."),
+                Member::of("Arn", "arn", ARN)
+                    .with_doc("The ARN of the routing profile."),
+                Member::of("Name", "name", RoutingProfileName)
+                    .with_doc("The routing profile's name."),
+                Member::of("LastModifiedTime", "last-modified-time", Timestamp)
+                    .with_doc("When the routing profile was last changed."),
+                Member::of("LastModifiedRegion", "last-modified-region", RegionName)
+                    .with_doc(
+                        "The AWS Region in which the routing profile was last changed.",
+                    ),
             ],
         ),
     ),
@@ -1360,24 +1707,46 @@ pub(super) const ROWS: &[Shape] = &[
         "Rule",
         Kind::Structure(
             &[
-                Member::of("Name", "name", RuleName).with_required(),
-                Member::of("RuleId", "rule-id", RuleId).with_required(),
-                Member::of("RuleArn", "rule-arn", ARN).with_required(),
+                Member::of("Name", "name", RuleName)
+                    .with_doc("The rule's name.")
+                    .with_required(),
+                Member::of("RuleId", "rule-id", RuleId)
+                    .with_doc("The unique ID of the rule.")
+                    .with_required(),
+                Member::of("RuleArn", "rule-arn", ARN)
+                    .with_doc("The ARN of the rule.")
+                    .with_required(),
                 Member::of(
                         "TriggerEventSource",
                         "trigger-event-source",
                         RuleTriggerEventSource,
                     )
+                    .with_doc("The event source that triggers the rule.")
                     .with_required(),
-                Member::of("Function", "function", RuleFunction).with_required(),
-                Member::of("Actions", "actions", RuleActions).with_required(),
+                Member::of("Function", "function", RuleFunction)
+                    .with_doc("The rule's conditions.")
+                    .with_required(),
+                Member::of("Actions", "actions", RuleActions)
+                    .with_doc("The actions to run when the rule is triggered.")
+                    .with_required(),
                 Member::of("PublishStatus", "publish-status", RulePublishStatus)
+                    .with_doc("Whether the rule is a draft or published.")
                     .with_required(),
-                Member::of("CreatedTime", "created-time", Timestamp).with_required(),
+                Member::of("CreatedTime", "created-time", Timestamp)
+                    .with_doc("When the rule was created.")
+                    .with_required(),
                 Member::of("LastUpdatedTime", "last-updated-time", Timestamp)
+                    .with_doc("When the rule was last updated.")
                     .with_required(),
-                Member::of("LastUpdatedBy", "last-updated-by", ARN).with_required(),
-                Member::of("Tags", "tags", TagMap),
+                Member::of("LastUpdatedBy", "last-updated-by", ARN)
+                    .with_doc(
+                        "The ARN of the user who made the most recent change to the rule.",
+                    )
+                    .with_required(),
+                Member::of("Tags", "tags", TagMap)
+                    .with_doc(
+                        "Tags for organizing, tracking or controlling access to the rule, as key and value pairs.",
+                    ),
             ],
         ),
     ),
@@ -1385,48 +1754,75 @@ pub(super) const ROWS: &[Shape] = &[
         "RuleAction",
         Kind::Structure(
             &[
-                Member::of("ActionType", "action-type", ActionType).with_required(),
-                Member::of("TaskAction", "task-action", TaskActionDefinition),
+                Member::of("ActionType", "action-type", ActionType)
+                    .with_doc("The kind of action the rule performs.")
+                    .with_required(),
+                Member::of("TaskAction", "task-action", TaskActionDefinition)
+                    .with_doc(
+                        "Settings for a create task action; required when TriggerEventSource is OnZendeskTicketCreate, OnZendeskTicketStatusUpdate or OnSalesforceCaseCreate.",
+                    ),
                 Member::of(
-                    "EventBridgeAction",
-                    "event-bridge-action",
-                    EventBridgeActionDefinition,
-                ),
+                        "EventBridgeAction",
+                        "event-bridge-action",
+                        EventBridgeActionDefinition,
+                    )
+                    .with_doc(
+                        "Settings for an EventBridge action; allowed only when TriggerEventSource is one of OnPostCallAnalysisAvailable, OnRealTimeCallAnalysisAvailable, OnRealTimeChatAnalysisAvailable, OnPostChatAnalysisAvailable, OnContactEvaluationSubmit or OnMetricDataUpdate.",
+                    ),
                 Member::of(
-                    "AssignContactCategoryAction",
-                    "assign-contact-category-action",
-                    AssignContactCategoryActionDefinition,
-                ),
+                        "AssignContactCategoryAction",
+                        "assign-contact-category-action",
+                        AssignContactCategoryActionDefinition,
+                    )
+                    .with_doc(
+                        "Settings for an assign contact category action; allowed only when TriggerEventSource is one of OnPostCallAnalysisAvailable, OnRealTimeCallAnalysisAvailable, OnRealTimeChatAnalysisAvailable, OnPostChatAnalysisAvailable, OnZendeskTicketCreate, OnZendeskTicketStatusUpdate or OnSalesforceCaseCreate.",
+                    ),
                 Member::of(
-                    "SendNotificationAction",
-                    "send-notification-action",
-                    SendNotificationActionDefinition,
-                ),
+                        "SendNotificationAction",
+                        "send-notification-action",
+                        SendNotificationActionDefinition,
+                    )
+                    .with_doc(
+                        "Settings for a send notification action; allowed only when TriggerEventSource is one of OnPostCallAnalysisAvailable, OnRealTimeCallAnalysisAvailable, OnRealTimeChatAnalysisAvailable, OnPostChatAnalysisAvailable, OnContactEvaluationSubmit or OnMetricDataUpdate.",
+                    ),
                 Member::of(
-                    "CreateCaseAction",
-                    "create-case-action",
-                    CreateCaseActionDefinition,
-                ),
+                        "CreateCaseAction",
+                        "create-case-action",
+                        CreateCaseActionDefinition,
+                    )
+                    .with_doc(
+                        "Settings for a create case action; only for TriggerEventSource values OnPostCallAnalysisAvailable and OnPostChatAnalysisAvailable.",
+                    ),
                 Member::of(
-                    "UpdateCaseAction",
-                    "update-case-action",
-                    UpdateCaseActionDefinition,
-                ),
+                        "UpdateCaseAction",
+                        "update-case-action",
+                        UpdateCaseActionDefinition,
+                    )
+                    .with_doc(
+                        "Settings for an update case action; only for TriggerEventSource values OnCaseCreate and OnCaseUpdate.",
+                    ),
                 Member::of(
-                    "AssignSlaAction",
-                    "assign-sla-action",
-                    AssignSlaActionDefinition,
-                ),
+                        "AssignSlaAction",
+                        "assign-sla-action",
+                        AssignSlaActionDefinition,
+                    )
+                    .with_doc("Settings for an assign SLA action."),
                 Member::of(
-                    "EndAssociatedTasksAction",
-                    "end-associated-tasks-action",
-                    EndAssociatedTasksActionDefinition,
-                ),
+                        "EndAssociatedTasksAction",
+                        "end-associated-tasks-action",
+                        EndAssociatedTasksActionDefinition,
+                    )
+                    .with_doc(
+                        "Settings for an action that ends associated tasks; only for the TriggerEventSource value OnCaseUpdate.",
+                    ),
                 Member::of(
-                    "SubmitAutoEvaluationAction",
-                    "submit-auto-evaluation-action",
-                    SubmitAutoEvaluationActionDefinition,
-                ),
+                        "SubmitAutoEvaluationAction",
+                        "submit-auto-evaluation-action",
+                        SubmitAutoEvaluationActionDefinition,
+                    )
+                    .with_doc(
+                        "Settings for an action that submits an automated evaluation.",
+                    ),
             ],
         ),
     ),
@@ -1446,17 +1842,29 @@ pub(super) const ROWS: &[Shape] = &[
         "RuleSummary",
         Kind::Structure(
             &[
-                Member::of("Name", "name", RuleName).with_required(),
-                Member::of("RuleId", "rule-id", RuleId).with_required(),
-                Member::of("RuleArn", "rule-arn", ARN).with_required(),
+                Member::of("Name", "name", RuleName)
+                    .with_doc("The rule's name.")
+                    .with_required(),
+                Member::of("RuleId", "rule-id", RuleId)
+                    .with_doc("The unique ID of the rule.")
+                    .with_required(),
+                Member::of("RuleArn", "rule-arn", ARN)
+                    .with_doc("The ARN of the rule.")
+                    .with_required(),
                 Member::of("EventSourceName", "event-source-name", EventSourceName)
+                    .with_doc("The event source that triggers the rule.")
                     .with_required(),
                 Member::of("PublishStatus", "publish-status", RulePublishStatus)
+                    .with_doc("Whether the rule is a draft or published.")
                     .with_required(),
                 Member::of("ActionSummaries", "action-summaries", ActionSummaries)
+                    .with_doc("The action types the rule performs.")
                     .with_required(),
-                Member::of("CreatedTime", "created-time", Timestamp).with_required(),
+                Member::of("CreatedTime", "created-time", Timestamp)
+                    .with_doc("When the rule was created.")
+                    .with_required(),
                 Member::of("LastUpdatedTime", "last-updated-time", Timestamp)
+                    .with_doc("When the rule was last updated.")
                     .with_required(),
             ],
         ),
@@ -1467,12 +1875,14 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of("EventSourceName", "event-source-name", EventSourceName)
+                    .with_doc("The event source that triggers the rule.")
                     .with_required(),
                 Member::of(
-                    "IntegrationAssociationId",
-                    "integration-association-id",
-                    IntegrationAssociationId,
-                ),
+                        "IntegrationAssociationId",
+                        "integration-association-id",
+                        IntegrationAssociationId,
+                    )
+                    .with_doc("The ID of the integration association."),
             ],
         ),
     ),

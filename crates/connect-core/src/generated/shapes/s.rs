@@ -425,9 +425,14 @@ pub(super) const ROWS: &[Shape] = &[
         "S3Config",
         Kind::Structure(
             &[
-                Member::of("BucketName", "bucket-name", BucketName).with_required(),
-                Member::of("BucketPrefix", "bucket-prefix", Prefix).with_required(),
-                Member::of("EncryptionConfig", "encryption-config", EncryptionConfig),
+                Member::of("BucketName", "bucket-name", BucketName)
+                    .with_doc("The name of the Amazon S3 bucket.")
+                    .with_required(),
+                Member::of("BucketPrefix", "bucket-prefix", Prefix)
+                    .with_doc("The prefix (folder path) within the Amazon S3 bucket.")
+                    .with_required(),
+                Member::of("EncryptionConfig", "encryption-config", EncryptionConfig)
+                    .with_doc("How objects in the Amazon S3 bucket are encrypted."),
             ],
         ),
     ),
@@ -471,13 +476,18 @@ pub(super) const ROWS: &[Shape] = &[
         "SearchAgentStatusesResponse",
         Kind::Structure(
             &[
-                Member::of("AgentStatuses", "agent-statuses", AgentStatusList),
-                Member::of("NextToken", "next-token", NextToken2500),
+                Member::of("AgentStatuses", "agent-statuses", AgentStatusList)
+                    .with_doc("The agent statuses that matched the search."),
+                Member::of("NextToken", "next-token", NextToken2500)
+                    .with_doc(
+                        "The token for the next page of results, if there are more.",
+                    ),
                 Member::of(
-                    "ApproximateTotalCount",
-                    "approximate-total-count",
-                    ApproximateTotalCount,
-                ),
+                        "ApproximateTotalCount",
+                        "approximate-total-count",
+                        ApproximateTotalCount,
+                    )
+                    .with_doc("How many agent statuses matched the search in total."),
             ],
         ),
     ),
@@ -520,12 +530,18 @@ pub(super) const ROWS: &[Shape] = &[
         "SearchAvailablePhoneNumbersResponse",
         Kind::Structure(
             &[
-                Member::of("NextToken", "next-token", LargeNextToken),
+                Member::of("NextToken", "next-token", LargeNextToken)
+                    .with_doc(
+                        "The token for the next page of results, if there are more.",
+                    ),
                 Member::of(
-                    "AvailableNumbersList",
-                    "available-numbers-list",
-                    AvailableNumbersList,
-                ),
+                        "AvailableNumbersList",
+                        "available-numbers-list",
+                        AvailableNumbersList,
+                    )
+                    .with_doc(
+                        "Phone numbers that are available to claim for the Amazon Connect instance or traffic distribution group.",
+                    ),
             ],
         ),
     ),
@@ -560,16 +576,25 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "EvaluationSearchSummaryList",
-                    "evaluation-search-summary-list",
-                    EvaluationSearchSummaryList,
-                ),
-                Member::of("NextToken", "next-token", NextToken),
+                        "EvaluationSearchSummaryList",
+                        "evaluation-search-summary-list",
+                        EvaluationSearchSummaryList,
+                    )
+                    .with_doc(
+                        "Summaries of the contact evaluations that matched the search.",
+                    ),
+                Member::of("NextToken", "next-token", NextToken)
+                    .with_doc(
+                        "The token for the next page of results, if there are more.",
+                    ),
                 Member::of(
-                    "ApproximateTotalCount",
-                    "approximate-total-count",
-                    ApproximateTotalCount,
-                ),
+                        "ApproximateTotalCount",
+                        "approximate-total-count",
+                        ApproximateTotalCount,
+                    )
+                    .with_doc(
+                        "How many contact evaluations matched the search in total.",
+                    ),
             ],
         ),
     ),
@@ -612,16 +637,21 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "ContactFlowModules",
-                    "contact-flow-modules",
-                    ContactFlowModuleSearchSummaryList,
-                ),
-                Member::of("NextToken", "next-token", NextToken2500),
+                        "ContactFlowModules",
+                        "contact-flow-modules",
+                        ContactFlowModuleSearchSummaryList,
+                    )
+                    .with_doc("The flow modules that matched the search."),
+                Member::of("NextToken", "next-token", NextToken2500)
+                    .with_doc(
+                        "The token for the next page of results, if there are more.",
+                    ),
                 Member::of(
-                    "ApproximateTotalCount",
-                    "approximate-total-count",
-                    ApproximateTotalCount,
-                ),
+                        "ApproximateTotalCount",
+                        "approximate-total-count",
+                        ApproximateTotalCount,
+                    )
+                    .with_doc("How many flow modules matched the search in total."),
             ],
         ),
     ),
@@ -659,17 +689,18 @@ pub(super) const ROWS: &[Shape] = &[
         "SearchContactFlowsResponse",
         Kind::Structure(
             &[
+                Member::of("ContactFlows", "contact-flows", ContactFlowSearchSummaryList)
+                    .with_doc("The flows that matched the search."),
+                Member::of("NextToken", "next-token", NextToken2500)
+                    .with_doc(
+                        "The token for the next page of results, if there are more.",
+                    ),
                 Member::of(
-                    "ContactFlows",
-                    "contact-flows",
-                    ContactFlowSearchSummaryList,
-                ),
-                Member::of("NextToken", "next-token", NextToken2500),
-                Member::of(
-                    "ApproximateTotalCount",
-                    "approximate-total-count",
-                    ApproximateTotalCount,
-                ),
+                        "ApproximateTotalCount",
+                        "approximate-total-count",
+                        ApproximateTotalCount,
+                    )
+                    .with_doc("How many flows matched the search in total."),
             ],
         ),
     ),
@@ -682,8 +713,12 @@ pub(super) const ROWS: &[Shape] = &[
                         "criteria",
                         SearchContactsAdditionalTimeRangeCriteriaList,
                     )
+                    .with_doc(
+                        "The time range criteria to filter on in addition to the main time range.",
+                    )
                     .with_required(),
                 Member::of("MatchType", "match-type", SearchContactsMatchType)
+                    .with_doc("How the several time range criteria are combined.")
                     .with_required(),
             ],
         ),
@@ -694,10 +729,11 @@ pub(super) const ROWS: &[Shape] = &[
             &[
                 Member::of("TimeRange", "time-range", SearchContactsTimeRange),
                 Member::of(
-                    "TimestampCondition",
-                    "timestamp-condition",
-                    SearchContactsTimestampCondition,
-                ),
+                        "TimestampCondition",
+                        "timestamp-condition",
+                        SearchContactsTimestampCondition,
+                    )
+                    .with_doc("The condition on a contact timestamp."),
             ],
         ),
     ),
@@ -749,22 +785,37 @@ pub(super) const ROWS: &[Shape] = &[
         "SearchContactsResponse",
         Kind::Structure(
             &[
-                Member::of("Contacts", "contacts", Contacts).with_required(),
-                Member::of("NextToken", "next-token", LargeNextToken),
-                Member::of("TotalCount", "total-count", TotalCount),
+                Member::of("Contacts", "contacts", Contacts)
+                    .with_doc("The contacts that matched the search.")
+                    .with_required(),
+                Member::of("NextToken", "next-token", LargeNextToken)
+                    .with_doc(
+                        "The token for the next page of results, if there are more.",
+                    ),
+                Member::of("TotalCount", "total-count", TotalCount)
+                    .with_doc("How many contacts matched the search in total."),
             ],
         ),
     ),
     Shape::new(
-        "SearchContactsTimeRange",
-        Kind::Structure(
-            &[
-                Member::of("Type", "type", SearchContactsTimeRangeType).with_required(),
-                Member::of("StartTime", "start-time", Timestamp).with_required(),
-                Member::of("EndTime", "end-time", Timestamp).with_required(),
-            ],
+            "SearchContactsTimeRange",
+            Kind::Structure(
+                &[
+                    Member::of("Type", "type", SearchContactsTimeRangeType)
+                        .with_doc("Which contact timestamp the time range applies to.")
+                        .with_required(),
+                    Member::of("StartTime", "start-time", Timestamp)
+                        .with_doc("The start of the time range.")
+                        .with_required(),
+                    Member::of("EndTime", "end-time", Timestamp)
+                        .with_doc("The end of the time range.")
+                        .with_required(),
+                ],
+            ),
+        )
+        .with_doc(
+            "A time range to search contacts in, based on one kind of contact timestamp.",
         ),
-    ),
     Shape::new(
         "SearchContactsTimeRangeConditionType",
         Kind::Enum(&[EnumValue::new("NOT_EXISTS", "NOT_EXISTS")]),
@@ -788,11 +839,16 @@ pub(super) const ROWS: &[Shape] = &[
         "SearchContactsTimestampCondition",
         Kind::Structure(
             &[
-                Member::of("Type", "type", SearchContactsTimeRangeType).with_required(),
+                Member::of("Type", "type", SearchContactsTimeRangeType)
+                    .with_doc("Which contact timestamp the filter checks.")
+                    .with_required(),
                 Member::of(
                         "ConditionType",
                         "condition-type",
                         SearchContactsTimeRangeConditionType,
+                    )
+                    .with_doc(
+                        "The condition the timestamp must meet; NOT_EXISTS matches contacts that lack it.",
                     )
                     .with_required(),
             ],
@@ -802,42 +858,64 @@ pub(super) const ROWS: &[Shape] = &[
         "SearchCriteria",
         Kind::Structure(
             &[
-                Member::of("Name", "name", NameCriteria),
-                Member::of("AgentIds", "agent-ids", AgentResourceIdList),
+                Member::of("Name", "name", NameCriteria)
+                    .with_doc("Criteria on the contact's name."),
+                Member::of("AgentIds", "agent-ids", AgentResourceIdList)
+                    .with_doc("Only contacts handled by these agents, by ID."),
                 Member::of(
-                    "AgentHierarchyGroups",
-                    "agent-hierarchy-groups",
-                    AgentHierarchyGroups,
-                ),
-                Member::of("Channels", "channels", ChannelList),
-                Member::of("ContactAnalysis", "contact-analysis", ContactAnalysis),
+                        "AgentHierarchyGroups",
+                        "agent-hierarchy-groups",
+                        AgentHierarchyGroups,
+                    )
+                    .with_doc(
+                        "Only contacts whose agent belonged to these hierarchy groups when handling the contact.",
+                    ),
+                Member::of("Channels", "channels", ChannelList)
+                    .with_doc("Only contacts on these channels."),
+                Member::of("ContactAnalysis", "contact-analysis", ContactAnalysis)
+                    .with_doc(
+                        "Criteria on Contact Lens analysis results for the contact.",
+                    ),
                 Member::of(
-                    "InitiationMethods",
-                    "initiation-methods",
-                    InitiationMethodList,
-                ),
-                Member::of("QueueIds", "queue-ids", QueueIdList),
+                        "InitiationMethods",
+                        "initiation-methods",
+                        InitiationMethodList,
+                    )
+                    .with_doc("Only contacts started by these initiation methods."),
+                Member::of("QueueIds", "queue-ids", QueueIdList)
+                    .with_doc("Only contacts associated with these queues, by ID."),
                 Member::of(
-                    "RoutingCriteria",
-                    "routing-criteria",
-                    SearchableRoutingCriteria,
-                ),
+                        "RoutingCriteria",
+                        "routing-criteria",
+                        SearchableRoutingCriteria,
+                    )
+                    .with_doc("Criteria on the contact's routing criteria."),
                 Member::of(
-                    "AdditionalTimeRange",
-                    "additional-time-range",
-                    SearchContactsAdditionalTimeRange,
-                ),
+                        "AdditionalTimeRange",
+                        "additional-time-range",
+                        SearchContactsAdditionalTimeRange,
+                    )
+                    .with_doc("A further time range filter for the contacts."),
                 Member::of(
-                    "SearchableContactAttributes",
-                    "searchable-contact-attributes",
-                    SearchableContactAttributes,
-                ),
+                        "SearchableContactAttributes",
+                        "searchable-contact-attributes",
+                        SearchableContactAttributes,
+                    )
+                    .with_doc(
+                        "Criteria on custom contact attributes that have been set up for contact search; using it requires permission for the GetContactAttributes action.",
+                    ),
                 Member::of(
-                    "SearchableSegmentAttributes",
-                    "searchable-segment-attributes",
-                    SearchableSegmentAttributes,
-                ),
-                Member::of("ActiveRegions", "active-regions", ActiveRegionList),
+                        "SearchableSegmentAttributes",
+                        "searchable-segment-attributes",
+                        SearchableSegmentAttributes,
+                    )
+                    .with_doc(
+                        "Criteria on searchable segment attributes of the contact.",
+                    ),
+                Member::of("ActiveRegions", "active-regions", ActiveRegionList)
+                    .with_doc(
+                        "Only contacts active in these Regions, for instances using Amazon Connect Global Resiliency (ACGR).",
+                    ),
                 Member::of("ContactTags", "contact-tags", ControlPlaneTagFilter),
             ],
         ),
@@ -872,13 +950,20 @@ pub(super) const ROWS: &[Shape] = &[
         "SearchDataTablesResponse",
         Kind::Structure(
             &[
-                Member::of("DataTables", "data-tables", DataTableList),
-                Member::of("NextToken", "next-token", NextToken),
+                Member::of("DataTables", "data-tables", DataTableList)
+                    .with_doc(
+                        "The data tables that matched the search, as in DescribeTable but without Version, VersionDescription and LockVersion.",
+                    ),
+                Member::of("NextToken", "next-token", NextToken)
+                    .with_doc(
+                        "The token for the next page of results, if there are more.",
+                    ),
                 Member::of(
-                    "ApproximateTotalCount",
-                    "approximate-total-count",
-                    ApproximateTotalCount,
-                ),
+                        "ApproximateTotalCount",
+                        "approximate-total-count",
+                        ApproximateTotalCount,
+                    )
+                    .with_doc("About how many data tables matched the search."),
             ],
         ),
     ),
@@ -916,13 +1001,20 @@ pub(super) const ROWS: &[Shape] = &[
         "SearchEmailAddressesResponse",
         Kind::Structure(
             &[
-                Member::of("NextToken", "next-token", NextToken),
-                Member::of("EmailAddresses", "email-addresses", EmailAddressList),
+                Member::of("NextToken", "next-token", NextToken)
+                    .with_doc(
+                        "The token for the next page of results, if there are more.",
+                    ),
+                Member::of("EmailAddresses", "email-addresses", EmailAddressList)
+                    .with_doc(
+                        "The email addresses that matched SearchFilter and SearchCriteria.",
+                    ),
                 Member::of(
-                    "ApproximateTotalCount",
-                    "approximate-total-count",
-                    ApproximateTotalCount,
-                ),
+                        "ApproximateTotalCount",
+                        "approximate-total-count",
+                        ApproximateTotalCount,
+                    )
+                    .with_doc("How many email addresses matched the search in total."),
             ],
         ),
     ),
@@ -961,16 +1053,23 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "EvaluationFormSearchSummaryList",
-                    "evaluation-form-search-summary-list",
-                    EvaluationFormSearchSummaryList,
-                ),
-                Member::of("NextToken", "next-token", NextToken),
+                        "EvaluationFormSearchSummaryList",
+                        "evaluation-form-search-summary-list",
+                        EvaluationFormSearchSummaryList,
+                    )
+                    .with_doc(
+                        "Summaries of the evaluation forms that matched the search.",
+                    ),
+                Member::of("NextToken", "next-token", NextToken)
+                    .with_doc(
+                        "The token for the next page of results, if there are more.",
+                    ),
                 Member::of(
-                    "ApproximateTotalCount",
-                    "approximate-total-count",
-                    ApproximateTotalCount,
-                ),
+                        "ApproximateTotalCount",
+                        "approximate-total-count",
+                        ApproximateTotalCount,
+                    )
+                    .with_doc("How many evaluation forms matched the search in total."),
             ],
         ),
     ),
@@ -1009,16 +1108,25 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "HoursOfOperationOverrides",
-                    "hours-of-operation-overrides",
-                    HoursOfOperationOverrideList,
-                ),
-                Member::of("NextToken", "next-token", NextToken2500),
+                        "HoursOfOperationOverrides",
+                        "hours-of-operation-overrides",
+                        HoursOfOperationOverrideList,
+                    )
+                    .with_doc(
+                        "The hours of operation overrides that matched the search.",
+                    ),
+                Member::of("NextToken", "next-token", NextToken2500)
+                    .with_doc(
+                        "The token for the next page of results; pass it in the next request to continue.",
+                    ),
                 Member::of(
-                    "ApproximateTotalCount",
-                    "approximate-total-count",
-                    ApproximateTotalCount,
-                ),
+                        "ApproximateTotalCount",
+                        "approximate-total-count",
+                        ApproximateTotalCount,
+                    )
+                    .with_doc(
+                        "How many hours of operation overrides matched the search in total.",
+                    ),
             ],
         ),
     ),
@@ -1057,16 +1165,21 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "HoursOfOperations",
-                    "hours-of-operations",
-                    HoursOfOperationList,
-                ),
-                Member::of("NextToken", "next-token", NextToken2500),
+                        "HoursOfOperations",
+                        "hours-of-operations",
+                        HoursOfOperationList,
+                    )
+                    .with_doc("The hours of operation that matched the search."),
+                Member::of("NextToken", "next-token", NextToken2500)
+                    .with_doc(
+                        "The token for the next page of results, if there are more.",
+                    ),
                 Member::of(
-                    "ApproximateTotalCount",
-                    "approximate-total-count",
-                    ApproximateTotalCount,
-                ),
+                        "ApproximateTotalCount",
+                        "approximate-total-count",
+                        ApproximateTotalCount,
+                    )
+                    .with_doc("How many hours of operation matched the search in total."),
             ],
         ),
     ),
@@ -1105,16 +1218,21 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "Notifications",
-                    "notifications",
-                    NotificationSearchSummaryList,
-                ),
-                Member::of("NextToken", "next-token", NextToken),
+                        "Notifications",
+                        "notifications",
+                        NotificationSearchSummaryList,
+                    )
+                    .with_doc("The notifications that matched the search."),
+                Member::of("NextToken", "next-token", NextToken)
+                    .with_doc(
+                        "The token for the next page of results; present only when more results exist.",
+                    ),
                 Member::of(
-                    "ApproximateTotalCount",
-                    "approximate-total-count",
-                    ApproximateTotalCount,
-                ),
+                        "ApproximateTotalCount",
+                        "approximate-total-count",
+                        ApproximateTotalCount,
+                    )
+                    .with_doc("About how many notifications matched the search."),
             ],
         ),
     ),
@@ -1149,16 +1267,21 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "PredefinedAttributes",
-                    "predefined-attributes",
-                    PredefinedAttributeSearchSummaryList,
-                ),
-                Member::of("NextToken", "next-token", NextToken2500),
+                        "PredefinedAttributes",
+                        "predefined-attributes",
+                        PredefinedAttributeSearchSummaryList,
+                    )
+                    .with_doc("The predefined attributes that matched the search."),
+                Member::of("NextToken", "next-token", NextToken2500)
+                    .with_doc(
+                        "The token for the next page of results; pass it in the next request to continue.",
+                    ),
                 Member::of(
-                    "ApproximateTotalCount",
-                    "approximate-total-count",
-                    ApproximateTotalCount,
-                ),
+                        "ApproximateTotalCount",
+                        "approximate-total-count",
+                        ApproximateTotalCount,
+                    )
+                    .with_doc("About how many predefined attributes matched the search."),
             ],
         ),
     ),
@@ -1192,13 +1315,18 @@ pub(super) const ROWS: &[Shape] = &[
         "SearchPromptsResponse",
         Kind::Structure(
             &[
-                Member::of("Prompts", "prompts", PromptList),
-                Member::of("NextToken", "next-token", NextToken2500),
+                Member::of("Prompts", "prompts", PromptList)
+                    .with_doc("The prompts that matched the search."),
+                Member::of("NextToken", "next-token", NextToken2500)
+                    .with_doc(
+                        "The token for the next page of results, if there are more.",
+                    ),
                 Member::of(
-                    "ApproximateTotalCount",
-                    "approximate-total-count",
-                    ApproximateTotalCount,
-                ),
+                        "ApproximateTotalCount",
+                        "approximate-total-count",
+                        ApproximateTotalCount,
+                    )
+                    .with_doc("How many prompts matched the search in total."),
             ],
         ),
     ),
@@ -1232,13 +1360,18 @@ pub(super) const ROWS: &[Shape] = &[
         "SearchQueuesResponse",
         Kind::Structure(
             &[
-                Member::of("Queues", "queues", QueueSearchSummaryList),
-                Member::of("NextToken", "next-token", NextToken2500),
+                Member::of("Queues", "queues", QueueSearchSummaryList)
+                    .with_doc("The queues that matched the search."),
+                Member::of("NextToken", "next-token", NextToken2500)
+                    .with_doc(
+                        "The token for the next page of results, if there are more.",
+                    ),
                 Member::of(
-                    "ApproximateTotalCount",
-                    "approximate-total-count",
-                    ApproximateTotalCount,
-                ),
+                        "ApproximateTotalCount",
+                        "approximate-total-count",
+                        ApproximateTotalCount,
+                    )
+                    .with_doc("How many queues matched the search in total."),
             ],
         ),
     ),
@@ -1277,16 +1410,21 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "QuickConnects",
-                    "quick-connects",
-                    QuickConnectSearchSummaryList,
-                ),
-                Member::of("NextToken", "next-token", NextToken2500),
+                        "QuickConnects",
+                        "quick-connects",
+                        QuickConnectSearchSummaryList,
+                    )
+                    .with_doc("The quick connects that matched the search."),
+                Member::of("NextToken", "next-token", NextToken2500)
+                    .with_doc(
+                        "The token for the next page of results, if there are more.",
+                    ),
                 Member::of(
-                    "ApproximateTotalCount",
-                    "approximate-total-count",
-                    ApproximateTotalCount,
-                ),
+                        "ApproximateTotalCount",
+                        "approximate-total-count",
+                        ApproximateTotalCount,
+                    )
+                    .with_doc("How many quick connects matched the search in total."),
             ],
         ),
     ),
@@ -1324,8 +1462,12 @@ pub(super) const ROWS: &[Shape] = &[
         "SearchResourceTagsResponse",
         Kind::Structure(
             &[
-                Member::of("Tags", "tags", TagsList),
-                Member::of("NextToken", "next-token", NextToken2500),
+                Member::of("Tags", "tags", TagsList)
+                    .with_doc("The tags in use in the Amazon Connect instance."),
+                Member::of("NextToken", "next-token", NextToken2500)
+                    .with_doc(
+                        "The token for the next page of results, if there are more.",
+                    ),
             ],
         ),
     ),
@@ -1363,13 +1505,18 @@ pub(super) const ROWS: &[Shape] = &[
         "SearchRoutingProfilesResponse",
         Kind::Structure(
             &[
-                Member::of("RoutingProfiles", "routing-profiles", RoutingProfileList),
-                Member::of("NextToken", "next-token", NextToken2500),
+                Member::of("RoutingProfiles", "routing-profiles", RoutingProfileList)
+                    .with_doc("The routing profiles that matched the search."),
+                Member::of("NextToken", "next-token", NextToken2500)
+                    .with_doc(
+                        "The token for the next page of results, if there are more.",
+                    ),
                 Member::of(
-                    "ApproximateTotalCount",
-                    "approximate-total-count",
-                    ApproximateTotalCount,
-                ),
+                        "ApproximateTotalCount",
+                        "approximate-total-count",
+                        ApproximateTotalCount,
+                    )
+                    .with_doc("How many routing profiles matched the search in total."),
             ],
         ),
     ),
@@ -1408,16 +1555,21 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "SecurityProfiles",
-                    "security-profiles",
-                    SecurityProfilesSearchSummaryList,
-                ),
-                Member::of("NextToken", "next-token", NextToken2500),
+                        "SecurityProfiles",
+                        "security-profiles",
+                        SecurityProfilesSearchSummaryList,
+                    )
+                    .with_doc("The security profiles that matched the search."),
+                Member::of("NextToken", "next-token", NextToken2500)
+                    .with_doc(
+                        "The token for the next page of results, if there are more.",
+                    ),
                 Member::of(
-                    "ApproximateTotalCount",
-                    "approximate-total-count",
-                    ApproximateTotalCount,
-                ),
+                        "ApproximateTotalCount",
+                        "approximate-total-count",
+                        ApproximateTotalCount,
+                    )
+                    .with_doc("How many security profiles matched the search in total."),
             ],
         ),
     ),
@@ -1451,13 +1603,18 @@ pub(super) const ROWS: &[Shape] = &[
         "SearchTestCasesResponse",
         Kind::Structure(
             &[
-                Member::of("TestCases", "test-cases", TestCaseSearchSummaryList),
-                Member::of("NextToken", "next-token", NextToken2500),
+                Member::of("TestCases", "test-cases", TestCaseSearchSummaryList)
+                    .with_doc("The test cases that matched the search."),
+                Member::of("NextToken", "next-token", NextToken2500)
+                    .with_doc(
+                        "The token for the next page of results, if there are more.",
+                    ),
                 Member::of(
-                    "ApproximateTotalCount",
-                    "approximate-total-count",
-                    ApproximateTotalCount,
-                ),
+                        "ApproximateTotalCount",
+                        "approximate-total-count",
+                        ApproximateTotalCount,
+                    )
+                    .with_doc("How many test cases matched the search in total."),
             ],
         ),
     ),
@@ -1504,16 +1661,23 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "UserHierarchyGroups",
-                    "user-hierarchy-groups",
-                    UserHierarchyGroupList,
-                ),
-                Member::of("NextToken", "next-token", NextToken2500),
+                        "UserHierarchyGroups",
+                        "user-hierarchy-groups",
+                        UserHierarchyGroupList,
+                    )
+                    .with_doc("The user hierarchy groups that matched the search."),
+                Member::of("NextToken", "next-token", NextToken2500)
+                    .with_doc(
+                        "The token for the next page of results, if there are more.",
+                    ),
                 Member::of(
-                    "ApproximateTotalCount",
-                    "approximate-total-count",
-                    ApproximateTotalCount,
-                ),
+                        "ApproximateTotalCount",
+                        "approximate-total-count",
+                        ApproximateTotalCount,
+                    )
+                    .with_doc(
+                        "How many user hierarchy groups matched the search in total.",
+                    ),
             ],
         ),
     ),
@@ -1547,13 +1711,18 @@ pub(super) const ROWS: &[Shape] = &[
         "SearchUsersResponse",
         Kind::Structure(
             &[
-                Member::of("Users", "users", UserSearchSummaryList),
-                Member::of("NextToken", "next-token", NextToken2500),
+                Member::of("Users", "users", UserSearchSummaryList)
+                    .with_doc("The users that matched the search."),
+                Member::of("NextToken", "next-token", NextToken2500)
+                    .with_doc(
+                        "The token for the next page of results, if there are more.",
+                    ),
                 Member::of(
-                    "ApproximateTotalCount",
-                    "approximate-total-count",
-                    ApproximateTotalCount,
-                ),
+                        "ApproximateTotalCount",
+                        "approximate-total-count",
+                        ApproximateTotalCount,
+                    )
+                    .with_doc("How many users matched the search in total."),
             ],
         ),
     ),
@@ -1587,13 +1756,18 @@ pub(super) const ROWS: &[Shape] = &[
         "SearchViewsResponse",
         Kind::Structure(
             &[
-                Member::of("Views", "views", ViewSearchSummaryList),
-                Member::of("NextToken", "next-token", NextToken2500),
+                Member::of("Views", "views", ViewSearchSummaryList)
+                    .with_doc("The views that matched the search."),
+                Member::of("NextToken", "next-token", NextToken2500)
+                    .with_doc(
+                        "The token for the next page of results, if there are more.",
+                    ),
                 Member::of(
-                    "ApproximateTotalCount",
-                    "approximate-total-count",
-                    ApproximateTotalCount,
-                ),
+                        "ApproximateTotalCount",
+                        "approximate-total-count",
+                        ApproximateTotalCount,
+                    )
+                    .with_doc("About how many views matched the search."),
             ],
         ),
     ),
@@ -1627,11 +1801,15 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "VocabularySummaryList",
-                    "vocabulary-summary-list",
-                    VocabularySummaryList,
-                ),
-                Member::of("NextToken", "next-token", VocabularyNextToken),
+                        "VocabularySummaryList",
+                        "vocabulary-summary-list",
+                        VocabularySummaryList,
+                    )
+                    .with_doc("The custom vocabularies that matched the search."),
+                Member::of("NextToken", "next-token", VocabularyNextToken)
+                    .with_doc(
+                        "The token for the next page of results, if there are more.",
+                    ),
             ],
         ),
     ),
@@ -1673,17 +1851,24 @@ pub(super) const ROWS: &[Shape] = &[
         "SearchWorkspaceAssociationsResponse",
         Kind::Structure(
             &[
-                Member::of("NextToken", "next-token", NextToken),
+                Member::of("NextToken", "next-token", NextToken)
+                    .with_doc(
+                        "The token for the next page of results, if there are more.",
+                    ),
                 Member::of(
-                    "WorkspaceAssociations",
-                    "workspace-associations",
-                    WorkspaceAssociationSearchSummaryList,
-                ),
+                        "WorkspaceAssociations",
+                        "workspace-associations",
+                        WorkspaceAssociationSearchSummaryList,
+                    )
+                    .with_doc("The workspace associations that matched the search."),
                 Member::of(
-                    "ApproximateTotalCount",
-                    "approximate-total-count",
-                    ApproximateTotalCount,
-                ),
+                        "ApproximateTotalCount",
+                        "approximate-total-count",
+                        ApproximateTotalCount,
+                    )
+                    .with_doc(
+                        "About how many workspace associations matched the search.",
+                    ),
             ],
         ),
     ),
@@ -1717,13 +1902,18 @@ pub(super) const ROWS: &[Shape] = &[
         "SearchWorkspacesResponse",
         Kind::Structure(
             &[
-                Member::of("NextToken", "next-token", NextToken),
-                Member::of("Workspaces", "workspaces", WorkspaceSearchSummaryList),
+                Member::of("NextToken", "next-token", NextToken)
+                    .with_doc(
+                        "The token for the next page of results, if there are more.",
+                    ),
+                Member::of("Workspaces", "workspaces", WorkspaceSearchSummaryList)
+                    .with_doc("The workspaces that matched the search."),
                 Member::of(
-                    "ApproximateTotalCount",
-                    "approximate-total-count",
-                    ApproximateTotalCount,
-                ),
+                        "ApproximateTotalCount",
+                        "approximate-total-count",
+                        ApproximateTotalCount,
+                    )
+                    .with_doc("About how many workspaces matched the search."),
             ],
         ),
     ),
@@ -1731,8 +1921,12 @@ pub(super) const ROWS: &[Shape] = &[
         "SearchableAgentCriteriaStep",
         Kind::Structure(
             &[
-                Member::of("AgentIds", "agent-ids", AgentResourceIdList),
-                Member::of("MatchType", "match-type", SearchContactsMatchType),
+                Member::of("AgentIds", "agent-ids", AgentResourceIdList)
+                    .with_doc(
+                        "The IDs of the preferred agents to match in the routing step.",
+                    ),
+                Member::of("MatchType", "match-type", SearchContactsMatchType)
+                    .with_doc("How several agent criteria steps are combined."),
             ],
         ),
     ),
@@ -1756,8 +1950,14 @@ pub(super) const ROWS: &[Shape] = &[
                         "criteria",
                         SearchableContactAttributesCriteriaList,
                     )
+                    .with_doc(
+                        "Criteria on custom contact attributes that have been set up for contact search.",
+                    )
                     .with_required(),
-                Member::of("MatchType", "match-type", SearchContactsMatchType),
+                Member::of("MatchType", "match-type", SearchContactsMatchType)
+                    .with_doc(
+                        "How the criteria on several searchable contact attributes are combined.",
+                    ),
             ],
         ),
     ),
@@ -1765,8 +1965,13 @@ pub(super) const ROWS: &[Shape] = &[
         "SearchableContactAttributesCriteria",
         Kind::Structure(
             &[
-                Member::of("Key", "key", SearchableContactAttributeKey).with_required(),
+                Member::of("Key", "key", SearchableContactAttributeKey)
+                    .with_doc(
+                        "The key of a custom contact attribute that is searchable.",
+                    )
+                    .with_required(),
                 Member::of("Values", "values", SearchableContactAttributeValueList)
+                    .with_doc("The values to look for in the custom contact attribute.")
                     .with_required(),
             ],
         ),
@@ -1783,13 +1988,23 @@ pub(super) const ROWS: &[Shape] = &[
     Shape::new(
         "SearchableRoutingCriteria",
         Kind::Structure(
-            &[Member::of("Steps", "steps", SearchableRoutingCriteriaStepList)],
+            &[
+                Member::of("Steps", "steps", SearchableRoutingCriteriaStepList)
+                    .with_doc("The steps of the contact's routing criteria to match."),
+            ],
         ),
     ),
     Shape::new(
         "SearchableRoutingCriteriaStep",
         Kind::Structure(
-            &[Member::of("AgentCriteria", "agent-criteria", SearchableAgentCriteriaStep)],
+            &[
+                Member::of(
+                        "AgentCriteria",
+                        "agent-criteria",
+                        SearchableAgentCriteriaStep,
+                    )
+                    .with_doc("The agent criteria to match for this routing step."),
+            ],
         ),
     ),
     Shape::list_of("SearchableRoutingCriteriaStepList", SearchableRoutingCriteriaStep),
@@ -1814,8 +2029,12 @@ pub(super) const ROWS: &[Shape] = &[
                         "criteria",
                         SearchableSegmentAttributesCriteriaList,
                     )
+                    .with_doc("Criteria on searchable segment attributes.")
                     .with_required(),
-                Member::of("MatchType", "match-type", SearchContactsMatchType),
+                Member::of("MatchType", "match-type", SearchContactsMatchType)
+                    .with_doc(
+                        "How the criteria on several searchable segment attributes are combined.",
+                    ),
             ],
         ),
     ),
@@ -1823,8 +2042,11 @@ pub(super) const ROWS: &[Shape] = &[
         "SearchableSegmentAttributesCriteria",
         Kind::Structure(
             &[
-                Member::of("Key", "key", SearchableSegmentAttributeKey).with_required(),
+                Member::of("Key", "key", SearchableSegmentAttributeKey)
+                    .with_doc("The key of a searchable segment attribute.")
+                    .with_required(),
                 Member::of("Values", "values", SearchableSegmentAttributeValueList)
+                    .with_doc("The values to look for in the segment attribute.")
                     .with_required(),
             ],
         ),
@@ -1838,9 +2060,13 @@ pub(super) const ROWS: &[Shape] = &[
         "SecurityKey",
         Kind::Structure(
             &[
-                Member::of("AssociationId", "association-id", AssociationId),
-                Member::of("Key", "key", PEM),
-                Member::of("CreationTime", "creation-time", Timestamp),
+                Member::of("AssociationId", "association-id", AssociationId)
+                    .with_doc(
+                        "The association ID that identifies the resource type and storage configuration for the instance.",
+                    ),
+                Member::of("Key", "key", PEM).with_doc("The security key itself."),
+                Member::of("CreationTime", "creation-time", Timestamp)
+                    .with_doc("When the security key was created."),
             ],
         ),
     ),
@@ -1849,47 +2075,74 @@ pub(super) const ROWS: &[Shape] = &[
         "SecurityProfile",
         Kind::Structure(
             &[
-                Member::of("Id", "id", SecurityProfileId),
+                Member::of("Id", "id", SecurityProfileId)
+                    .with_doc("The ID of the security profile."),
                 Member::of(
-                    "OrganizationResourceId",
-                    "organization-resource-id",
-                    InstanceId,
-                ),
-                Member::of("Arn", "arn", ARN),
+                        "OrganizationResourceId",
+                        "organization-resource-id",
+                        InstanceId,
+                    )
+                    .with_doc("The organization resource ID of the security profile."),
+                Member::of("Arn", "arn", ARN)
+                    .with_doc("The ARN of the security profile."),
                 Member::of(
-                    "SecurityProfileName",
-                    "security-profile-name",
-                    SecurityProfileName,
-                ),
-                Member::of("Description", "description", SecurityProfileDescription),
-                Member::of("Tags", "tags", TagMap),
+                        "SecurityProfileName",
+                        "security-profile-name",
+                        SecurityProfileName,
+                    )
+                    .with_doc("The security profile's name."),
+                Member::of("Description", "description", SecurityProfileDescription)
+                    .with_doc("A description of the security profile."),
+                Member::of("Tags", "tags", TagMap)
+                    .with_doc(
+                        "Tags for organizing, tracking or controlling access to the security profile, as key and value pairs.",
+                    ),
                 Member::of(
-                    "AllowedAccessControlTags",
-                    "allowed-access-control-tags",
-                    AllowedAccessControlTags,
-                ),
+                        "AllowedAccessControlTags",
+                        "allowed-access-control-tags",
+                        AllowedAccessControlTags,
+                    )
+                    .with_doc(
+                        "The tags by which the security profile limits access to resources.",
+                    ),
                 Member::of(
-                    "TagRestrictedResources",
-                    "tag-restricted-resources",
-                    TagRestrictedResourceList,
-                ),
-                Member::of("LastModifiedTime", "last-modified-time", Timestamp),
-                Member::of("LastModifiedRegion", "last-modified-region", RegionName),
+                        "TagRestrictedResources",
+                        "tag-restricted-resources",
+                        TagRestrictedResourceList,
+                    )
+                    .with_doc(
+                        "The resources to which the security profile applies its tag restrictions.",
+                    ),
+                Member::of("LastModifiedTime", "last-modified-time", Timestamp)
+                    .with_doc("When the security profile was last changed."),
+                Member::of("LastModifiedRegion", "last-modified-region", RegionName)
+                    .with_doc(
+                        "The AWS Region in which the security profile was last changed.",
+                    ),
                 Member::of(
-                    "HierarchyRestrictedResources",
-                    "hierarchy-restricted-resources",
-                    HierarchyRestrictedResourceList,
-                ),
+                        "HierarchyRestrictedResources",
+                        "hierarchy-restricted-resources",
+                        HierarchyRestrictedResourceList,
+                    )
+                    .with_doc(
+                        "The resources to which the security profile applies hierarchy restrictions; the accepted resource name is User.",
+                    ),
                 Member::of(
-                    "AllowedAccessControlHierarchyGroupId",
-                    "allowed-access-control-hierarchy-group-id",
-                    HierarchyGroupId,
-                ),
+                        "AllowedAccessControlHierarchyGroupId",
+                        "allowed-access-control-hierarchy-group-id",
+                        HierarchyGroupId,
+                    )
+                    .with_doc(
+                        "The ID of the hierarchy group by which the security profile limits access to resources.",
+                    ),
                 Member::of(
-                    "GranularAccessControlConfiguration",
-                    "granular-access-control-configuration",
-                    GranularAccessControlConfiguration,
-                ),
+                        "GranularAccessControlConfiguration",
+                        "granular-access-control-configuration",
+                        GranularAccessControlConfiguration,
+                    )
+                    .with_doc(
+                        "Fine-grained access control settings for the security profile, such as data table permissions.",
+                    ),
             ],
         ),
     ),
@@ -1900,7 +2153,12 @@ pub(super) const ROWS: &[Shape] = &[
         .with_length(Some(1.0), Some(10.0)),
     Shape::new(
         "SecurityProfileItem",
-        Kind::Structure(&[Member::of("Id", "id", SecurityProfileId)]),
+        Kind::Structure(
+            &[
+                Member::of("Id", "id", SecurityProfileId)
+                    .with_doc("The ID of the security profile."),
+            ],
+        ),
     ),
     Shape::new("SecurityProfileName", Kind::String),
     Shape::new("SecurityProfilePermission", Kind::String)
@@ -1915,15 +2173,19 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "OrConditions",
-                    "or-conditions",
-                    SecurityProfileSearchConditionList,
-                ),
+                        "OrConditions",
+                        "or-conditions",
+                        SecurityProfileSearchConditionList,
+                    )
+                    .with_doc(
+                        "Conditions of which at least one must match (combined with OR).",
+                    ),
                 Member::of(
-                    "AndConditions",
-                    "and-conditions",
-                    SecurityProfileSearchConditionList,
-                ),
+                        "AndConditions",
+                        "and-conditions",
+                        SecurityProfileSearchConditionList,
+                    )
+                    .with_doc("Conditions that must all match (combined with AND)."),
                 Member::of("StringCondition", "string-condition", StringCondition),
             ],
         ),
@@ -1932,20 +2194,28 @@ pub(super) const ROWS: &[Shape] = &[
         "SecurityProfileSearchSummary",
         Kind::Structure(
             &[
-                Member::of("Id", "id", SecurityProfileId),
+                Member::of("Id", "id", SecurityProfileId)
+                    .with_doc("The ID of the security profile."),
                 Member::of(
-                    "OrganizationResourceId",
-                    "organization-resource-id",
-                    InstanceId,
-                ),
-                Member::of("Arn", "arn", ARN),
+                        "OrganizationResourceId",
+                        "organization-resource-id",
+                        InstanceId,
+                    )
+                    .with_doc("The organization resource ID of the security profile."),
+                Member::of("Arn", "arn", ARN)
+                    .with_doc("The ARN of the security profile."),
                 Member::of(
-                    "SecurityProfileName",
-                    "security-profile-name",
-                    SecurityProfileName,
-                ),
-                Member::of("Description", "description", SecurityProfileDescription),
-                Member::of("Tags", "tags", TagMap),
+                        "SecurityProfileName",
+                        "security-profile-name",
+                        SecurityProfileName,
+                    )
+                    .with_doc("The security profile's name."),
+                Member::of("Description", "description", SecurityProfileDescription)
+                    .with_doc("A description of the security profile."),
+                Member::of("Tags", "tags", TagMap)
+                    .with_doc(
+                        "Tags for organizing, tracking or controlling access to the security profile, as key and value pairs.",
+                    ),
             ],
         ),
     ),
@@ -1953,11 +2223,18 @@ pub(super) const ROWS: &[Shape] = &[
         "SecurityProfileSummary",
         Kind::Structure(
             &[
-                Member::of("Id", "id", SecurityProfileId),
-                Member::of("Arn", "arn", ARN),
-                Member::of("Name", "name", SecurityProfileName),
-                Member::of("LastModifiedTime", "last-modified-time", Timestamp),
-                Member::of("LastModifiedRegion", "last-modified-region", RegionName),
+                Member::of("Id", "id", SecurityProfileId)
+                    .with_doc("The ID of the security profile."),
+                Member::of("Arn", "arn", ARN)
+                    .with_doc("The ARN of the security profile."),
+                Member::of("Name", "name", SecurityProfileName)
+                    .with_doc("The security profile's name."),
+                Member::of("LastModifiedTime", "last-modified-time", Timestamp)
+                    .with_doc("When the security profile was last changed."),
+                Member::of("LastModifiedRegion", "last-modified-region", RegionName)
+                    .with_doc(
+                        "The AWS Region in which the security profile was last changed.",
+                    ),
             ],
         ),
     ),
@@ -1977,15 +2254,20 @@ pub(super) const ROWS: &[Shape] = &[
         "SegmentAttributeValue",
         Kind::Structure(
             &[
-                Member::of("ValueString", "value-string", SegmentAttributeValueString),
-                Member::of("ValueMap", "value-map", SegmentAttributeValueMap),
-                Member::of(
-                    "ValueInteger",
-                    "value-integer",
-                    SegmentAttributeValueInteger,
-                ),
-                Member::of("ValueList", "value-list", SegmentAttributeValueList),
-                Member::of("ValueArn", "value-arn", SegmentAttributeValueString),
+                Member::of("ValueString", "value-string", SegmentAttributeValueString)
+                    .with_doc("The segment attribute's value as a string."),
+                Member::of("ValueMap", "value-map", SegmentAttributeValueMap)
+                    .with_doc("The segment attribute's value as a map."),
+                Member::of("ValueInteger", "value-integer", SegmentAttributeValueInteger)
+                    .with_doc("The segment attribute's value as an integer."),
+                Member::of("ValueList", "value-list", SegmentAttributeValueList)
+                    .with_doc(
+                        "The segment attribute's value as a list; allowed only for system-defined attributes, not user-defined ones.",
+                    ),
+                Member::of("ValueArn", "value-arn", SegmentAttributeValueString)
+                    .with_doc(
+                        "The segment attribute's value as a valid ARN; allowed only for system-defined attributes, not user-defined ones.",
+                    ),
             ],
         ),
     ),
@@ -2031,8 +2313,14 @@ pub(super) const ROWS: &[Shape] = &[
         "SendChatIntegrationEventResponse",
         Kind::Structure(
             &[
-                Member::of("InitialContactId", "initial-contact-id", ContactId),
-                Member::of("NewChatCreated", "new-chat-created", NewChatCreated),
+                Member::of("InitialContactId", "initial-contact-id", ContactId)
+                    .with_doc(
+                        "The ID of the chat contact that handles the integration event; may be null when the event does not need an existing chat.",
+                    ),
+                Member::of("NewChatCreated", "new-chat-created", NewChatCreated)
+                    .with_doc(
+                        "True if handling the event created a new chat, false if it acted on an existing one.",
+                    ),
             ],
         ),
     ),
@@ -2041,14 +2329,23 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of("DeliveryMethod", "delivery-method", NotificationDeliveryType)
+                    .with_doc("How the notification is delivered.")
                     .with_required(),
-                Member::of("Subject", "subject", Subject),
-                Member::of("Content", "content", Content).with_required(),
+                Member::of("Subject", "subject", Subject)
+                    .with_doc(
+                        "The email subject when DeliveryMethod is EMAIL; variables can be injected.",
+                    ),
+                Member::of("Content", "content", Content)
+                    .with_doc("The body of the notification; variables can be injected.")
+                    .with_required(),
                 Member::of("ContentType", "content-type", NotificationContentType)
+                    .with_doc("The format of the notification content.")
                     .with_required(),
                 Member::of("Recipient", "recipient", NotificationRecipientType)
+                    .with_doc("Who receives the notification.")
                     .with_required(),
-                Member::of("Exclusion", "exclusion", NotificationRecipientType),
+                Member::of("Exclusion", "exclusion", NotificationRecipientType)
+                    .with_doc("Recipients who should not receive the notification."),
             ],
         ),
     ),
@@ -2115,22 +2412,27 @@ pub(super) const ROWS: &[Shape] = &[
         )
         .with_error(Fault::Client, 402),
     Shape::new(
-        "ServiceQuotaExceededExceptionReason",
-        Kind::Union(
-            &[
-                Member::of(
-                    "AttachedFileServiceQuotaExceededExceptionReason",
-                    "attached-file-service-quota-exceeded-exception-reason",
-                    AttachedFileServiceQuotaExceededExceptionReason,
-                ),
-            ],
-        ),
-    ),
+            "ServiceQuotaExceededExceptionReason",
+            Kind::Union(
+                &[
+                    Member::of(
+                            "AttachedFileServiceQuotaExceededExceptionReason",
+                            "attached-file-service-quota-exceeded-exception-reason",
+                            AttachedFileServiceQuotaExceededExceptionReason,
+                        )
+                        .with_doc(
+                            "Which attached file quota was exceeded: TOTAL_FILE_SIZE_EXCEEDED for the combined size of all files, TOTAL_FILE_COUNT_EXCEEDED for the number of files.",
+                        ),
+                ],
+            ),
+        )
+        .with_doc("Why a service quota was exceeded."),
     Shape::new(
         "SignInConfig",
         Kind::Structure(
             &[
                 Member::of("Distributions", "distributions", SignInDistributionList)
+                    .with_doc("How sign-in traffic is distributed across Regions.")
                     .with_required(),
             ],
         ),
@@ -2139,8 +2441,13 @@ pub(super) const ROWS: &[Shape] = &[
         "SignInDistribution",
         Kind::Structure(
             &[
-                Member::of("Region", "region", AwsRegion).with_required(),
+                Member::of("Region", "region", AwsRegion)
+                    .with_doc("The AWS Region this sign-in distribution applies to.")
+                    .with_required(),
                 Member::of("Enabled", "enabled", Boolean)
+                    .with_doc(
+                        "Whether sign-in distribution is turned on for the Region.",
+                    )
                     .with_required()
                     .with_default("false"),
             ],
@@ -2157,14 +2464,20 @@ pub(super) const ROWS: &[Shape] = &[
                         "category",
                         SingleSelectQuestionRuleCategoryAutomationLabel,
                     )
+                    .with_doc("The name of the category, as defined in Rules.")
                     .with_required(),
                 Member::of(
                         "Condition",
                         "condition",
                         SingleSelectQuestionRuleCategoryAutomationCondition,
                     )
+                    .with_doc(
+                        "When to pick the option: PRESENT if the contact data includes the category, NOT_PRESENT if it does not.",
+                    )
                     .with_required(),
-                Member::of("OptionRefId", "option-ref-id", ReferenceId).with_required(),
+                Member::of("OptionRefId", "option-ref-id", ReferenceId)
+                    .with_doc("The ID of the answer option to select.")
+                    .with_required(),
             ],
         ),
     ),
@@ -2193,8 +2506,12 @@ pub(super) const ROWS: &[Shape] = &[
         "Sort",
         Kind::Structure(
             &[
-                Member::of("FieldName", "field-name", SortableFieldName).with_required(),
-                Member::of("Order", "order", SortOrder).with_required(),
+                Member::of("FieldName", "field-name", SortableFieldName)
+                    .with_doc("The field to sort results by.")
+                    .with_required(),
+                Member::of("Order", "order", SortOrder)
+                    .with_doc("Whether to sort in ascending or descending order.")
+                    .with_required(),
             ],
         ),
     ),
@@ -2231,8 +2548,12 @@ pub(super) const ROWS: &[Shape] = &[
         "SourceCampaign",
         Kind::Structure(
             &[
-                Member::of("CampaignId", "campaign-id", CampaignId),
-                Member::of("OutboundRequestId", "outbound-request-id", OutboundRequestId),
+                Member::of("CampaignId", "campaign-id", CampaignId)
+                    .with_doc("The unique ID of the campaign."),
+                Member::of("OutboundRequestId", "outbound-request-id", OutboundRequestId)
+                    .with_doc(
+                        "The unique ID of an individual request within the campaign.",
+                    ),
             ],
         ),
     ),
@@ -2300,12 +2621,22 @@ pub(super) const ROWS: &[Shape] = &[
         "StartAttachedFileUploadResponse",
         Kind::Structure(
             &[
-                Member::of("FileArn", "file-arn", ARN),
-                Member::of("FileId", "file-id", FileId),
-                Member::of("CreationTime", "creation-time", ISO8601Datetime),
-                Member::of("FileStatus", "file-status", FileStatusType),
-                Member::of("CreatedBy", "created-by", CreatedByInfo),
-                Member::of("UploadUrlMetadata", "upload-url-metadata", UploadUrlMetadata),
+                Member::of("FileArn", "file-arn", ARN)
+                    .with_doc("The ARN of the attached file."),
+                Member::of("FileId", "file-id", FileId)
+                    .with_doc("The unique ID of the attached file."),
+                Member::of("CreationTime", "creation-time", ISO8601Datetime)
+                    .with_doc(
+                        "When the file resource was created, as an ISO 8601 timestamp of the form yyyy-MM-ddThh:mm:ss.SSSZ, such as 2024-05-03T02:41:28.172Z.",
+                    ),
+                Member::of("FileStatus", "file-status", FileStatusType)
+                    .with_doc("The attached file's current status."),
+                Member::of("CreatedBy", "created-by", CreatedByInfo)
+                    .with_doc("The identity that created the file."),
+                Member::of("UploadUrlMetadata", "upload-url-metadata", UploadUrlMetadata)
+                    .with_doc(
+                        "The upload URL and the headers to send when uploading the file to it.",
+                    ),
             ],
         ),
     ),
@@ -2396,14 +2727,24 @@ pub(super) const ROWS: &[Shape] = &[
         "StartChatContactResponse",
         Kind::Structure(
             &[
-                Member::of("ContactId", "contact-id", ContactId),
-                Member::of("ParticipantId", "participant-id", ParticipantId),
-                Member::of("ParticipantToken", "participant-token", ParticipantToken),
+                Member::of("ContactId", "contact-id", ContactId)
+                    .with_doc("The ID of the contact in the Amazon Connect instance."),
+                Member::of("ParticipantId", "participant-id", ParticipantId)
+                    .with_doc(
+                        "The ID of the chat participant; it stays the same for the whole chat.",
+                    ),
+                Member::of("ParticipantToken", "participant-token", ParticipantToken)
+                    .with_doc(
+                        "The token the participant uses to call CreateParticipantConnection; it is valid for as long as the participant exists.",
+                    ),
                 Member::of(
-                    "ContinuedFromContactId",
-                    "continued-from-contact-id",
-                    ContactId,
-                ),
+                        "ContinuedFromContactId",
+                        "continued-from-contact-id",
+                        ContactId,
+                    )
+                    .with_doc(
+                        "The ID of the contact this persistent chat continues from; set only for persistent chats.",
+                    ),
             ],
         ),
     ),
@@ -2449,8 +2790,12 @@ pub(super) const ROWS: &[Shape] = &[
         "StartContactEvaluationResponse",
         Kind::Structure(
             &[
-                Member::of("EvaluationId", "evaluation-id", ResourceId).with_required(),
-                Member::of("EvaluationArn", "evaluation-arn", ARN).with_required(),
+                Member::of("EvaluationId", "evaluation-id", ResourceId)
+                    .with_doc("The unique ID of the contact evaluation.")
+                    .with_required(),
+                Member::of("EvaluationArn", "evaluation-arn", ARN)
+                    .with_doc("The ARN of the contact evaluation.")
+                    .with_required(),
             ],
         ),
     ),
@@ -2541,7 +2886,13 @@ pub(super) const ROWS: &[Shape] = &[
     Shape::new(
         "StartContactStreamingResponse",
         Kind::Structure(
-            &[Member::of("StreamingId", "streaming-id", StreamingId).with_required()],
+            &[
+                Member::of("StreamingId", "streaming-id", StreamingId)
+                    .with_doc(
+                        "The ID of the streaming configuration that was turned on.",
+                    )
+                    .with_required(),
+            ],
         ),
     ),
     Shape::new(
@@ -2614,7 +2965,12 @@ pub(super) const ROWS: &[Shape] = &[
     ),
     Shape::new(
         "StartEmailContactResponse",
-        Kind::Structure(&[Member::of("ContactId", "contact-id", ContactId)]),
+        Kind::Structure(
+            &[
+                Member::of("ContactId", "contact-id", ContactId)
+                    .with_doc("The ID of the contact in the Amazon Connect instance."),
+            ],
+        ),
     ),
     Shape::new(
         "StartOutboundChatContactRequest",
@@ -2693,7 +3049,12 @@ pub(super) const ROWS: &[Shape] = &[
     ),
     Shape::new(
         "StartOutboundChatContactResponse",
-        Kind::Structure(&[Member::of("ContactId", "contact-id", ContactId)]),
+        Kind::Structure(
+            &[
+                Member::of("ContactId", "contact-id", ContactId)
+                    .with_doc("The ID of the contact in the Amazon Connect instance."),
+            ],
+        ),
     ),
     Shape::new(
         "StartOutboundEmailContactRequest",
@@ -2741,7 +3102,12 @@ pub(super) const ROWS: &[Shape] = &[
     ),
     Shape::new(
         "StartOutboundEmailContactResponse",
-        Kind::Structure(&[Member::of("ContactId", "contact-id", ContactId)]),
+        Kind::Structure(
+            &[
+                Member::of("ContactId", "contact-id", ContactId)
+                    .with_doc("The ID of the contact in the Amazon Connect instance."),
+            ],
+        ),
     ),
     Shape::new(
         "StartOutboundVoiceContactRequest",
@@ -2822,7 +3188,12 @@ pub(super) const ROWS: &[Shape] = &[
     ),
     Shape::new(
         "StartOutboundVoiceContactResponse",
-        Kind::Structure(&[Member::of("ContactId", "contact-id", ContactId)]),
+        Kind::Structure(
+            &[
+                Member::of("ContactId", "contact-id", ContactId)
+                    .with_doc("The ID of the contact in the Amazon Connect instance."),
+            ],
+        ),
     ),
     Shape::new(
         "StartScreenSharingRequest",
@@ -2907,7 +3278,12 @@ pub(super) const ROWS: &[Shape] = &[
     ),
     Shape::new(
         "StartTaskContactResponse",
-        Kind::Structure(&[Member::of("ContactId", "contact-id", ContactId)]),
+        Kind::Structure(
+            &[
+                Member::of("ContactId", "contact-id", ContactId)
+                    .with_doc("The ID of the contact in the Amazon Connect instance."),
+            ],
+        ),
     ),
     Shape::new(
         "StartTestCaseExecutionRequest",
@@ -2936,11 +3312,13 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "TestCaseExecutionId",
-                    "test-case-execution-id",
-                    TestCaseExecutionId,
-                ),
-                Member::of("TestCaseId", "test-case-id", TestCaseId),
+                        "TestCaseExecutionId",
+                        "test-case-execution-id",
+                        TestCaseExecutionId,
+                    )
+                    .with_doc("The ID of the test case execution."),
+                Member::of("TestCaseId", "test-case-id", TestCaseId)
+                    .with_doc("The ID of the test case that was run."),
                 Member::of("Status", "status", TestCaseExecutionStatus),
             ],
         ),
@@ -2996,10 +3374,20 @@ pub(super) const ROWS: &[Shape] = &[
         "StartWebRTCContactResponse",
         Kind::Structure(
             &[
-                Member::of("ConnectionData", "connection-data", ConnectionData),
-                Member::of("ContactId", "contact-id", ContactId),
-                Member::of("ParticipantId", "participant-id", ParticipantId),
-                Member::of("ParticipantToken", "participant-token", ParticipantToken),
+                Member::of("ConnectionData", "connection-data", ConnectionData)
+                    .with_doc(
+                        "What the client application (mobile app or website) needs to connect to the call.",
+                    ),
+                Member::of("ContactId", "contact-id", ContactId)
+                    .with_doc("The ID of the contact in the Amazon Connect instance."),
+                Member::of("ParticipantId", "participant-id", ParticipantId)
+                    .with_doc(
+                        "The ID of the contact participant; it stays the same for the whole contact.",
+                    ),
+                Member::of("ParticipantToken", "participant-token", ParticipantToken)
+                    .with_doc(
+                        "The token the participant uses to call CreateParticipantConnection; it is valid for as long as the participant exists.",
+                    ),
             ],
         ),
     ),
@@ -3007,9 +3395,12 @@ pub(super) const ROWS: &[Shape] = &[
         "StateTransition",
         Kind::Structure(
             &[
-                Member::of("State", "state", ParticipantState),
-                Member::of("StateStartTimestamp", "state-start-timestamp", Timestamp),
-                Member::of("StateEndTimestamp", "state-end-timestamp", Timestamp),
+                Member::of("State", "state", ParticipantState)
+                    .with_doc("The participant state entered in this transition."),
+                Member::of("StateStartTimestamp", "state-start-timestamp", Timestamp)
+                    .with_doc("When the state began, in UTC."),
+                Member::of("StateEndTimestamp", "state-end-timestamp", Timestamp)
+                    .with_doc("When the state ended, in UTC."),
             ],
         ),
     ),
@@ -3038,9 +3429,12 @@ pub(super) const ROWS: &[Shape] = &[
         "Step",
         Kind::Structure(
             &[
-                Member::of("Expiry", "expiry", Expiry),
-                Member::of("Expression", "expression", Expression),
-                Member::of("Status", "status", RoutingCriteriaStepStatus),
+                Member::of("Expiry", "expiry", Expiry)
+                    .with_doc("When the routing step expires."),
+                Member::of("Expression", "expression", Expression)
+                    .with_doc("The expression that the routing step evaluates."),
+                Member::of("Status", "status", RoutingCriteriaStepStatus)
+                    .with_doc("The routing step's status."),
             ],
         ),
     ),
@@ -3184,21 +3578,27 @@ pub(super) const ROWS: &[Shape] = &[
         ),
     ),
     Shape::new(
-        "StringCondition",
-        Kind::Structure(
-            &[
-                Member::of("FieldName", "field-name", String),
-                Member::of("Value", "value", String),
-                Member::of("ComparisonType", "comparison-type", StringComparisonType),
-            ],
-        ),
-    ),
+            "StringCondition",
+            Kind::Structure(
+                &[
+                    Member::of("FieldName", "field-name", String)
+                        .with_doc("The name of the field to compare."),
+                    Member::of("Value", "value", String)
+                        .with_doc("The string to compare the field against."),
+                    Member::of("ComparisonType", "comparison-type", StringComparisonType)
+                        .with_doc("How the field is compared with Value."),
+                ],
+            ),
+        )
+        .with_doc("A single condition on the value of a string field."),
     Shape::new(
         "StringReference",
         Kind::Structure(
             &[
-                Member::of("Name", "name", ReferenceKey),
-                Member::of("Value", "value", ReferenceValue),
+                Member::of("Name", "name", ReferenceKey)
+                    .with_doc("The name that identifies the string reference."),
+                Member::of("Value", "value", ReferenceValue)
+                    .with_doc("The string value, which must be valid."),
             ],
         ),
     ),
@@ -3208,6 +3608,9 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of("EvaluationFormId", "evaluation-form-id", EvaluationFormId)
+                    .with_doc(
+                        "The ID of the evaluation form, which must have automated evaluation turned on.",
+                    )
                     .with_required(),
             ],
         ),
@@ -3241,8 +3644,12 @@ pub(super) const ROWS: &[Shape] = &[
         "SubmitContactEvaluationResponse",
         Kind::Structure(
             &[
-                Member::of("EvaluationId", "evaluation-id", ResourceId).with_required(),
-                Member::of("EvaluationArn", "evaluation-arn", ARN).with_required(),
+                Member::of("EvaluationId", "evaluation-id", ResourceId)
+                    .with_doc("The unique ID of the contact evaluation.")
+                    .with_required(),
+                Member::of("EvaluationArn", "evaluation-arn", ARN)
+                    .with_doc("The ARN of the contact evaluation.")
+                    .with_required(),
             ],
         ),
     ),
@@ -3250,7 +3657,12 @@ pub(super) const ROWS: &[Shape] = &[
     Shape::list_of("Subtypes", Subtype).with_length(Some(0.0), Some(10.0)),
     Shape::new(
         "SuccessfulBatchAssociationSummary",
-        Kind::Structure(&[Member::of("ResourceArn", "resource-arn", ARN)]),
+        Kind::Structure(
+            &[
+                Member::of("ResourceArn", "resource-arn", ARN)
+                    .with_doc("The ARN of the resource that was associated."),
+            ],
+        ),
     ),
     Shape::list_of(
         "SuccessfulBatchAssociationSummaryList",
@@ -3260,8 +3672,12 @@ pub(super) const ROWS: &[Shape] = &[
         "SuccessfulRequest",
         Kind::Structure(
             &[
-                Member::of("RequestIdentifier", "request-identifier", RequestIdentifier),
-                Member::of("ContactId", "contact-id", ContactId),
+                Member::of("RequestIdentifier", "request-identifier", RequestIdentifier)
+                    .with_doc(
+                        "The request identifier given in the ContactDataRequest that created the contact.",
+                    ),
+                Member::of("ContactId", "contact-id", ContactId)
+                    .with_doc("The ID of the contact that was created."),
             ],
         ),
     ),

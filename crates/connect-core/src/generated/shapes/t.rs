@@ -210,14 +210,19 @@ pub const TransferContactResponse: ShapeId = ShapeId(BASE + 97);
 pub(super) const ROWS: &[Shape] = &[
     Shape::list_of("TagAndConditionList", TagCondition),
     Shape::new(
-        "TagCondition",
-        Kind::Structure(
-            &[
-                Member::of("TagKey", "tag-key", String),
-                Member::of("TagValue", "tag-value", String),
-            ],
+            "TagCondition",
+            Kind::Structure(
+                &[
+                    Member::of("TagKey", "tag-key", String)
+                        .with_doc("The tag key to match."),
+                    Member::of("TagValue", "tag-value", String)
+                        .with_doc("The tag value to match."),
+                ],
+            ),
+        )
+        .with_doc(
+            "A single tag condition, such as a tag key that must have a given value (for example BPO = 123).",
         ),
-    ),
     Shape::new(
         "TagContactRequest",
         Kind::Structure(
@@ -266,25 +271,32 @@ pub(super) const ROWS: &[Shape] = &[
         "TagSearchCondition",
         Kind::Structure(
             &[
-                Member::of("tagKey", "tag-key", TagKeyString),
-                Member::of("tagValue", "tag-value", TagValueString),
+                Member::of("tagKey", "tag-key", TagKeyString)
+                    .with_doc("The tag key to search for."),
+                Member::of("tagValue", "tag-value", TagValueString)
+                    .with_doc("The tag value to search for."),
                 Member::of(
-                    "tagKeyComparisonType",
-                    "tag-key-comparison-type",
-                    StringComparisonType,
-                ),
+                        "tagKeyComparisonType",
+                        "tag-key-comparison-type",
+                        StringComparisonType,
+                    )
+                    .with_doc("How tag keys are compared with tagKey."),
                 Member::of(
-                    "tagValueComparisonType",
-                    "tag-value-comparison-type",
-                    StringComparisonType,
-                ),
+                        "tagValueComparisonType",
+                        "tag-value-comparison-type",
+                        StringComparisonType,
+                    )
+                    .with_doc("How tag values are compared with tagValue."),
             ],
         ),
     ),
     Shape::new(
         "TagSet",
         Kind::Structure(
-            &[Member::of("key", "key", TagKey), Member::of("value", "value", TagValue)],
+            &[
+                Member::of("key", "key", TagKey).with_doc("The tag's key."),
+                Member::of("value", "value", TagValue).with_doc("The tag's value."),
+            ],
         ),
     ),
     Shape::new("TagValue", Kind::String).with_length(Some(0.0), Some(256.0)),
@@ -299,11 +311,18 @@ pub(super) const ROWS: &[Shape] = &[
         "TaskActionDefinition",
         Kind::Structure(
             &[
-                Member::of("Name", "name", TaskNameExpression).with_required(),
-                Member::of("Description", "description", TaskDescriptionExpression),
-                Member::of("ContactFlowId", "contact-flow-id", ContactFlowId)
+                Member::of("Name", "name", TaskNameExpression)
+                    .with_doc("The task's name; variables can be injected.")
                     .with_required(),
-                Member::of("References", "references", ContactReferences),
+                Member::of("Description", "description", TaskDescriptionExpression)
+                    .with_doc("The task's description; variables can be injected."),
+                Member::of("ContactFlowId", "contact-flow-id", ContactFlowId)
+                    .with_doc("The ID of the flow.")
+                    .with_required(),
+                Member::of("References", "references", ContactReferences)
+                    .with_doc(
+                        "References of type URL for the task, otherwise null; variables can be injected into the Value field.",
+                    ),
             ],
         ),
     ),
@@ -311,8 +330,14 @@ pub(super) const ROWS: &[Shape] = &[
         "TaskAttachment",
         Kind::Structure(
             &[
-                Member::of("FileName", "file-name", FileName).with_required(),
-                Member::of("S3Url", "s3-url", PreSignedAttachmentUrl).with_required(),
+                Member::of("FileName", "file-name", FileName)
+                    .with_doc("The name of the file to attach; case sensitive.")
+                    .with_required(),
+                Member::of("S3Url", "s3-url", PreSignedAttachmentUrl)
+                    .with_doc(
+                        "The pre-signed Amazon S3 URL where the task attachment is stored.",
+                    )
+                    .with_required(),
             ],
         ),
     ),
@@ -328,20 +353,23 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "RequiredFields",
-                    "required-fields",
-                    RequiredTaskTemplateFields,
-                ),
+                        "RequiredFields",
+                        "required-fields",
+                        RequiredTaskTemplateFields,
+                    )
+                    .with_doc("Fields that agents must fill in."),
                 Member::of(
-                    "ReadOnlyFields",
-                    "read-only-fields",
-                    ReadOnlyTaskTemplateFields,
-                ),
+                        "ReadOnlyFields",
+                        "read-only-fields",
+                        ReadOnlyTaskTemplateFields,
+                    )
+                    .with_doc("Fields that agents can see but not edit."),
                 Member::of(
-                    "InvisibleFields",
-                    "invisible-fields",
-                    InvisibleTaskTemplateFields,
-                ),
+                        "InvisibleFields",
+                        "invisible-fields",
+                        InvisibleTaskTemplateFields,
+                    )
+                    .with_doc("Fields hidden from agents."),
             ],
         ),
     ),
@@ -349,8 +377,10 @@ pub(super) const ROWS: &[Shape] = &[
         "TaskTemplateDefaultFieldValue",
         Kind::Structure(
             &[
-                Member::of("Id", "id", TaskTemplateFieldIdentifier),
-                Member::of("DefaultValue", "default-value", TaskTemplateFieldValue),
+                Member::of("Id", "id", TaskTemplateFieldIdentifier)
+                    .with_doc("Which field the default value is for."),
+                Member::of("DefaultValue", "default-value", TaskTemplateFieldValue)
+                    .with_doc("The field's default value."),
             ],
         ),
     ),
@@ -360,10 +390,11 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "DefaultFieldValues",
-                    "default-field-values",
-                    TaskTemplateDefaultFieldValueList,
-                ),
+                        "DefaultFieldValues",
+                        "default-field-values",
+                        TaskTemplateDefaultFieldValueList,
+                    )
+                    .with_doc("Default values for the template's fields."),
             ],
         ),
     ),
@@ -373,14 +404,19 @@ pub(super) const ROWS: &[Shape] = &[
         "TaskTemplateField",
         Kind::Structure(
             &[
-                Member::of("Id", "id", TaskTemplateFieldIdentifier).with_required(),
-                Member::of("Description", "description", TaskTemplateFieldDescription),
-                Member::of("Type", "type", TaskTemplateFieldType),
+                Member::of("Id", "id", TaskTemplateFieldIdentifier)
+                    .with_doc("The unique identifier of the field.")
+                    .with_required(),
+                Member::of("Description", "description", TaskTemplateFieldDescription)
+                    .with_doc("A description of the field."),
+                Member::of("Type", "type", TaskTemplateFieldType)
+                    .with_doc("The kind of field."),
                 Member::of(
-                    "SingleSelectOptions",
-                    "single-select-options",
-                    SingleSelectOptions,
-                ),
+                        "SingleSelectOptions",
+                        "single-select-options",
+                        SingleSelectOptions,
+                    )
+                    .with_doc("The choices offered by a single select field."),
             ],
         ),
     ),
@@ -388,7 +424,12 @@ pub(super) const ROWS: &[Shape] = &[
         .with_length(Some(1.0), Some(255.0)),
     Shape::new(
         "TaskTemplateFieldIdentifier",
-        Kind::Structure(&[Member::of("Name", "name", TaskTemplateFieldName)]),
+        Kind::Structure(
+            &[
+                Member::of("Name", "name", TaskTemplateFieldName)
+                    .with_doc("The name of the task template field."),
+            ],
+        ),
     ),
     Shape::new("TaskTemplateFieldName", Kind::String)
         .with_length(Some(1.0), Some(100.0)),
@@ -421,8 +462,14 @@ pub(super) const ROWS: &[Shape] = &[
         "TaskTemplateInfoV2",
         Kind::Structure(
             &[
-                Member::of("Arn", "arn", ARN),
-                Member::of("Name", "name", TaskTemplateName),
+                Member::of("Arn", "arn", ARN)
+                    .with_doc(
+                        "The ARN of the task template the contact was created from.",
+                    ),
+                Member::of("Name", "name", TaskTemplateName)
+                    .with_doc(
+                        "The name of the task template the contact was created from.",
+                    ),
             ],
         ),
     ),
@@ -431,13 +478,22 @@ pub(super) const ROWS: &[Shape] = &[
         "TaskTemplateMetadata",
         Kind::Structure(
             &[
-                Member::of("Id", "id", TaskTemplateId),
-                Member::of("Arn", "arn", TaskTemplateArn),
-                Member::of("Name", "name", TaskTemplateName),
-                Member::of("Description", "description", TaskTemplateDescription),
-                Member::of("Status", "status", TaskTemplateStatus),
-                Member::of("LastModifiedTime", "last-modified-time", Timestamp),
-                Member::of("CreatedTime", "created-time", Timestamp),
+                Member::of("Id", "id", TaskTemplateId)
+                    .with_doc("The unique ID of the task template."),
+                Member::of("Arn", "arn", TaskTemplateArn)
+                    .with_doc("The ARN of the task template."),
+                Member::of("Name", "name", TaskTemplateName)
+                    .with_doc("The task template's name."),
+                Member::of("Description", "description", TaskTemplateDescription)
+                    .with_doc("A description of the task template."),
+                Member::of("Status", "status", TaskTemplateStatus)
+                    .with_doc(
+                        "Whether the template is ACTIVE or INACTIVE; tasks can be created only from ACTIVE templates.",
+                    ),
+                Member::of("LastModifiedTime", "last-modified-time", Timestamp)
+                    .with_doc("When the task template was last changed."),
+                Member::of("CreatedTime", "created-time", Timestamp)
+                    .with_doc("When the task template was created."),
             ],
         ),
     ),
@@ -455,6 +511,7 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of("Distributions", "distributions", DistributionList)
+                    .with_doc("How telephony traffic is distributed across Regions.")
                     .with_required(),
             ],
         ),
@@ -463,12 +520,18 @@ pub(super) const ROWS: &[Shape] = &[
         "TemplateAttributes",
         Kind::Structure(
             &[
-                Member::of("CustomAttributes", "custom-attributes", Attributes),
+                Member::of("CustomAttributes", "custom-attributes", Attributes)
+                    .with_doc(
+                        "Custom attribute values to fill in the message template's variables; each key names a variable or placeholder in the template.",
+                    ),
                 Member::of(
-                    "CustomerProfileAttributes",
-                    "customer-profile-attributes",
-                    CustomerProfileAttributesSerialized,
-                ),
+                        "CustomerProfileAttributes",
+                        "customer-profile-attributes",
+                        CustomerProfileAttributesSerialized,
+                    )
+                    .with_doc(
+                        "Customer profile attribute values to fill in the message template's variables; each key names a variable or placeholder in the template.",
+                    ),
             ],
         ),
     ),
@@ -482,13 +545,20 @@ pub(super) const ROWS: &[Shape] = &[
                         "knowledge-base-id",
                         MessageTemplateKnowledgeBaseId,
                     )
+                    .with_doc(
+                        "The ID or ARN of the knowledge base; URLs cannot contain the ARN.",
+                    )
                     .with_required(),
                 Member::of("MessageTemplateId", "message-template-id", MessageTemplateId)
+                    .with_doc("The ID of the message template.")
                     .with_required(),
                 Member::of(
                         "TemplateAttributes",
                         "template-attributes",
                         TemplateAttributes,
+                    )
+                    .with_doc(
+                        "Values for the template's variables, as CustomAttributes or CustomerProfileAttributes.",
                     )
                     .with_required(),
             ],
@@ -498,22 +568,42 @@ pub(super) const ROWS: &[Shape] = &[
         "TestCase",
         Kind::Structure(
             &[
-                Member::of("Arn", "arn", ARN),
-                Member::of("Id", "id", TestCaseId),
-                Member::of("Name", "name", TestCaseName),
-                Member::of("Content", "content", TestCaseContent),
-                Member::of("EntryPoint", "entry-point", TestCaseEntryPoint),
+                Member::of("Arn", "arn", ARN).with_doc("The ARN of the test case."),
+                Member::of("Id", "id", TestCaseId).with_doc("The ID of the test case."),
+                Member::of("Name", "name", TestCaseName)
+                    .with_doc("The test case's name."),
+                Member::of("Content", "content", TestCaseContent)
+                    .with_doc("The test's content, as a JSON string."),
+                Member::of("EntryPoint", "entry-point", TestCaseEntryPoint)
+                    .with_doc(
+                        "Where the test starts, including the channel type and its parameters.",
+                    ),
                 Member::of(
-                    "InitializationData",
-                    "initialization-data",
-                    TestCaseInitializationData,
-                ),
-                Member::of("Description", "description", TestCaseDescription),
-                Member::of("Status", "status", TestCaseStatus),
-                Member::of("LastModifiedTime", "last-modified-time", Timestamp),
-                Member::of("LastModifiedRegion", "last-modified-region", RegionName),
-                Member::of("Tags", "tags", TagMap),
-                Member::of("TestCaseSha256", "test-case-sha256", TestCaseSha256),
+                        "InitializationData",
+                        "initialization-data",
+                        TestCaseInitializationData,
+                    )
+                    .with_doc(
+                        "Test attributes that set up the data for the test, as a valid JSON string.",
+                    ),
+                Member::of("Description", "description", TestCaseDescription)
+                    .with_doc("A description of the test case."),
+                Member::of("Status", "status", TestCaseStatus)
+                    .with_doc("Whether the test case is SAVED or PUBLISHED."),
+                Member::of("LastModifiedTime", "last-modified-time", Timestamp)
+                    .with_doc("When the test case was last changed."),
+                Member::of("LastModifiedRegion", "last-modified-region", RegionName)
+                    .with_doc(
+                        "The AWS Region where the test case was most recently changed.",
+                    ),
+                Member::of("Tags", "tags", TagMap)
+                    .with_doc(
+                        "Tags attached to the test case, as key and value pairs, for organizing, tracking or access control.",
+                    ),
+                Member::of("TestCaseSha256", "test-case-sha256", TestCaseSha256)
+                    .with_doc(
+                        "A SHA256 hash computed over the content of the test case.",
+                    ),
             ],
         ),
     ),
@@ -523,17 +613,22 @@ pub(super) const ROWS: &[Shape] = &[
         "TestCaseEntryPoint",
         Kind::Structure(
             &[
-                Member::of("Type", "type", TestCaseEntryPointType),
+                Member::of("Type", "type", TestCaseEntryPointType)
+                    .with_doc(
+                        "How the test starts: VOICE_CALL for a voice call or CHAT for a chat.",
+                    ),
                 Member::of(
-                    "VoiceCallEntryPointParameters",
-                    "voice-call-entry-point-parameters",
-                    VoiceCallEntryPointParameters,
-                ),
+                        "VoiceCallEntryPointParameters",
+                        "voice-call-entry-point-parameters",
+                        VoiceCallEntryPointParameters,
+                    )
+                    .with_doc("Settings used when the test starts with a voice call."),
                 Member::of(
-                    "ChatEntryPointParameters",
-                    "chat-entry-point-parameters",
-                    ChatEntryPointParameters,
-                ),
+                        "ChatEntryPointParameters",
+                        "chat-entry-point-parameters",
+                        ChatEntryPointParameters,
+                    )
+                    .with_doc("Settings used when the test starts with a chat."),
             ],
         ),
     ),
@@ -547,37 +642,48 @@ pub(super) const ROWS: &[Shape] = &[
         "TestCaseExecution",
         Kind::Structure(
             &[
-                Member::of("StartTime", "start-time", Timestamp),
-                Member::of("EndTime", "end-time", Timestamp),
+                Member::of("StartTime", "start-time", Timestamp)
+                    .with_doc("When this run of the test case began."),
+                Member::of("EndTime", "end-time", Timestamp)
+                    .with_doc("When this run of the test case finished."),
                 Member::of(
-                    "TestCaseExecutionId",
-                    "test-case-execution-id",
-                    TestCaseExecutionId,
-                ),
-                Member::of("TestCaseId", "test-case-id", TestCaseId),
+                        "TestCaseExecutionId",
+                        "test-case-execution-id",
+                        TestCaseExecutionId,
+                    )
+                    .with_doc("The ID of this run of the test case."),
+                Member::of("TestCaseId", "test-case-id", TestCaseId)
+                    .with_doc("The ID of the test case that was run."),
                 Member::of(
-                    "TestCaseExecutionStatus",
-                    "test-case-execution-status",
-                    TestCaseExecutionStatus,
-                ),
-                Member::of("Tags", "tags", TagMap),
+                        "TestCaseExecutionStatus",
+                        "test-case-execution-status",
+                        TestCaseExecutionStatus,
+                    )
+                    .with_doc(
+                        "Where the run stands: INITIATED, IN_PROGRESS, PASSED, FAILED or STOPPED.",
+                    ),
+                Member::of("Tags", "tags", TagMap)
+                    .with_doc(
+                        "Tags attached to the test case run, as key and value pairs, for organizing, tracking or access control.",
+                    ),
             ],
         ),
     ),
     Shape::new("TestCaseExecutionId", Kind::String).with_length(Some(0.0), Some(500.0)),
     Shape::list_of("TestCaseExecutionList", TestCaseExecution),
     Shape::new(
-        "TestCaseExecutionStatus",
-        Kind::Enum(
-            &[
-                EnumValue::new("INITIATED", "INITIATED"),
-                EnumValue::new("PASSED", "PASSED"),
-                EnumValue::new("FAILED", "FAILED"),
-                EnumValue::new("IN_PROGRESS", "IN_PROGRESS"),
-                EnumValue::new("STOPPED", "STOPPED"),
-            ],
-        ),
-    ),
+            "TestCaseExecutionStatus",
+            Kind::Enum(
+                &[
+                    EnumValue::new("INITIATED", "INITIATED"),
+                    EnumValue::new("PASSED", "PASSED"),
+                    EnumValue::new("FAILED", "FAILED"),
+                    EnumValue::new("IN_PROGRESS", "IN_PROGRESS"),
+                    EnumValue::new("STOPPED", "STOPPED"),
+                ],
+            ),
+        )
+        .with_doc("The state of a test case execution."),
     Shape::new("TestCaseId", Kind::String).with_length(Some(0.0), Some(500.0)),
     Shape::new("TestCaseInitializationData", Kind::String),
     Shape::new("TestCaseName", Kind::String).with_length(Some(1.0), None),
@@ -587,20 +693,35 @@ pub(super) const ROWS: &[Shape] = &[
         "TestCaseSearchCriteria",
         Kind::Structure(
             &[
-                Member::of("OrConditions", "or-conditions", TestCaseSearchConditionList),
+                Member::of("OrConditions", "or-conditions", TestCaseSearchConditionList)
+                    .with_doc(
+                        "Conditions of which at least one must match (combined with OR).",
+                    ),
                 Member::of(
-                    "AndConditions",
-                    "and-conditions",
-                    TestCaseSearchConditionList,
-                ),
-                Member::of("StringCondition", "string-condition", StringCondition),
-                Member::of("StatusCondition", "status-condition", TestCaseStatus),
+                        "AndConditions",
+                        "and-conditions",
+                        TestCaseSearchConditionList,
+                    )
+                    .with_doc("Conditions that must all match (combined with AND)."),
+                Member::of("StringCondition", "string-condition", StringCondition)
+                    .with_doc(
+                        "A single condition that compares a string field with a value.",
+                    ),
+                Member::of("StatusCondition", "status-condition", TestCaseStatus)
+                    .with_doc("Only test cases with this status, PUBLISHED or SAVED."),
             ],
         ),
     ),
     Shape::new(
         "TestCaseSearchFilter",
-        Kind::Structure(&[Member::of("TagFilter", "tag-filter", ControlPlaneTagFilter)]),
+        Kind::Structure(
+            &[
+                Member::of("TagFilter", "tag-filter", ControlPlaneTagFilter)
+                    .with_doc(
+                        "Tag conditions for the search, given as a list of lists: the outer list is combined with OR, each inner list with AND.",
+                    ),
+            ],
+        ),
     ),
     Shape::list_of("TestCaseSearchSummaryList", TestCase),
     Shape::new("TestCaseSha256", Kind::String)
@@ -616,12 +737,18 @@ pub(super) const ROWS: &[Shape] = &[
         "TestCaseSummary",
         Kind::Structure(
             &[
-                Member::of("Id", "id", TestCaseId),
-                Member::of("Arn", "arn", ARN),
-                Member::of("Name", "name", ContactFlowName),
-                Member::of("Status", "status", TestCaseStatus),
-                Member::of("LastModifiedTime", "last-modified-time", Timestamp),
-                Member::of("LastModifiedRegion", "last-modified-region", RegionName),
+                Member::of("Id", "id", TestCaseId).with_doc("The ID of the test case."),
+                Member::of("Arn", "arn", ARN).with_doc("The ARN of the test case."),
+                Member::of("Name", "name", ContactFlowName)
+                    .with_doc("The name of the test case."),
+                Member::of("Status", "status", TestCaseStatus)
+                    .with_doc("Whether the test case is PUBLISHED or only SAVED."),
+                Member::of("LastModifiedTime", "last-modified-time", Timestamp)
+                    .with_doc("When the test case was most recently changed."),
+                Member::of("LastModifiedRegion", "last-modified-region", RegionName)
+                    .with_doc(
+                        "The AWS Region where the test case was most recently changed.",
+                    ),
             ],
         ),
     ),
@@ -636,8 +763,12 @@ pub(super) const ROWS: &[Shape] = &[
         "Threshold",
         Kind::Structure(
             &[
-                Member::of("Comparison", "comparison", Comparison),
-                Member::of("ThresholdValue", "threshold-value", ThresholdValue),
+                Member::of("Comparison", "comparison", Comparison)
+                    .with_doc(
+                        "How the value is compared with the threshold; only LT (less than) is supported.",
+                    ),
+                Member::of("ThresholdValue", "threshold-value", ThresholdValue)
+                    .with_doc("The value to compare against."),
             ],
         ),
     ),
@@ -647,8 +778,12 @@ pub(super) const ROWS: &[Shape] = &[
         "ThresholdV2",
         Kind::Structure(
             &[
-                Member::of("Comparison", "comparison", ResourceArnOrId),
-                Member::of("ThresholdValue", "threshold-value", ThresholdValue),
+                Member::of("Comparison", "comparison", ResourceArnOrId)
+                    .with_doc(
+                        "How the value is compared with the threshold: LT (less than), LTE (less than or equal) or GT (greater than).",
+                    ),
+                Member::of("ThresholdValue", "threshold-value", ThresholdValue)
+                    .with_doc("The value to compare against."),
             ],
         ),
     ),
@@ -679,14 +814,33 @@ pub(super) const ROWS: &[Shape] = &[
         "TrafficDistributionGroup",
         Kind::Structure(
             &[
-                Member::of("Id", "id", TrafficDistributionGroupId),
-                Member::of("Arn", "arn", TrafficDistributionGroupArn),
-                Member::of("Name", "name", Name128),
-                Member::of("Description", "description", Description250),
-                Member::of("InstanceArn", "instance-arn", InstanceArn),
-                Member::of("Status", "status", TrafficDistributionGroupStatus),
-                Member::of("Tags", "tags", TagMap),
-                Member::of("IsDefault", "is-default", Boolean).with_default("false"),
+                Member::of("Id", "id", TrafficDistributionGroupId)
+                    .with_doc(
+                        "The ID of the traffic distribution group. Its ID or ARN works in the Region where it was created; from a replica Region you must give the ARN.",
+                    ),
+                Member::of("Arn", "arn", TrafficDistributionGroupArn)
+                    .with_doc("The ARN of the traffic distribution group."),
+                Member::of("Name", "name", Name128)
+                    .with_doc("The name of the traffic distribution group."),
+                Member::of("Description", "description", Description250)
+                    .with_doc("A description of the traffic distribution group."),
+                Member::of("InstanceArn", "instance-arn", InstanceArn)
+                    .with_doc(
+                        "The ARN of the Amazon Connect instance the group belongs to.",
+                    ),
+                Member::of("Status", "status", TrafficDistributionGroupStatus)
+                    .with_doc(
+                        "State of the group after the latest create, update or delete call: CREATION_IN_PROGRESS, ACTIVE (creation succeeded), CREATION_FAILED, UPDATE_IN_PROGRESS, PENDING_DELETION (deletion under way) or DELETION_FAILED.",
+                    ),
+                Member::of("Tags", "tags", TagMap)
+                    .with_doc(
+                        "Tags attached to the group as key and value pairs, for organizing, tracking or access control.",
+                    ),
+                Member::of("IsDefault", "is-default", Boolean)
+                    .with_doc(
+                        "True for the default group made when the instance was replicated; it cannot be removed with DeleteTrafficDistributionGroup and goes away only when the replica is deleted. Only the default group accepts a SignInConfig distribution in UpdateTrafficDistribution.",
+                    )
+                    .with_default("false"),
             ],
         ),
     ),
@@ -717,12 +871,27 @@ pub(super) const ROWS: &[Shape] = &[
         "TrafficDistributionGroupSummary",
         Kind::Structure(
             &[
-                Member::of("Id", "id", TrafficDistributionGroupId),
-                Member::of("Arn", "arn", TrafficDistributionGroupArn),
-                Member::of("Name", "name", Name128),
-                Member::of("InstanceArn", "instance-arn", InstanceArn),
-                Member::of("Status", "status", TrafficDistributionGroupStatus),
-                Member::of("IsDefault", "is-default", Boolean).with_default("false"),
+                Member::of("Id", "id", TrafficDistributionGroupId)
+                    .with_doc(
+                        "The ID of the traffic distribution group. Its ID or ARN works in the Region where it was created; from a replica Region you must give the ARN.",
+                    ),
+                Member::of("Arn", "arn", TrafficDistributionGroupArn)
+                    .with_doc("The ARN of the traffic distribution group."),
+                Member::of("Name", "name", Name128)
+                    .with_doc("The name of the traffic distribution group."),
+                Member::of("InstanceArn", "instance-arn", InstanceArn)
+                    .with_doc(
+                        "The ARN of the Amazon Connect instance the group belongs to.",
+                    ),
+                Member::of("Status", "status", TrafficDistributionGroupStatus)
+                    .with_doc(
+                        "State of the group after the latest create, update or delete call: CREATION_IN_PROGRESS, ACTIVE (creation succeeded), CREATION_FAILED, UPDATE_IN_PROGRESS, PENDING_DELETION (deletion under way) or DELETION_FAILED.",
+                    ),
+                Member::of("IsDefault", "is-default", Boolean)
+                    .with_doc(
+                        "True for the default group made when the instance was replicated; it cannot be removed with DeleteTrafficDistributionGroup and goes away only when the replica is deleted.",
+                    )
+                    .with_default("false"),
             ],
         ),
     ),
@@ -733,7 +902,12 @@ pub(super) const ROWS: &[Shape] = &[
         .with_length(Some(0.0), Some(10.0)),
     Shape::new(
         "TrafficDistributionGroupUserSummary",
-        Kind::Structure(&[Member::of("UserId", "user-id", UserId)]),
+        Kind::Structure(
+            &[
+                Member::of("UserId", "user-id", UserId)
+                    .with_doc("The user, by ID or ARN."),
+            ],
+        ),
     ),
     Shape::list_of(
             "TrafficDistributionGroupUserSummaryList",
@@ -754,8 +928,14 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of("Criteria", "criteria", TranscriptCriteriaList)
+                    .with_doc(
+                        "Conditions to look for in the Contact Lens conversational analytics transcript.",
+                    )
                     .with_required(),
-                Member::of("MatchType", "match-type", SearchContactsMatchType),
+                Member::of("MatchType", "match-type", SearchContactsMatchType)
+                    .with_doc(
+                        "How the several transcript criteria are combined: MATCH_ALL, MATCH_ANY, MATCH_EXACT or MATCH_NONE.",
+                    ),
             ],
         ),
     ),
@@ -764,9 +944,17 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of("ParticipantRole", "participant-role", ParticipantRole)
+                    .with_doc(
+                        "Whose part of the transcript to search, such as AGENT or CUSTOMER.",
+                    )
                     .with_required(),
-                Member::of("SearchText", "search-text", SearchTextList).with_required(),
+                Member::of("SearchText", "search-text", SearchTextList)
+                    .with_doc("Words or phrases to look for in the transcript.")
+                    .with_required(),
                 Member::of("MatchType", "match-type", SearchContactsMatchType)
+                    .with_doc(
+                        "How the several search texts are combined: MATCH_ALL, MATCH_ANY, MATCH_EXACT or MATCH_NONE.",
+                    )
                     .with_required(),
             ],
         ),
@@ -808,8 +996,10 @@ pub(super) const ROWS: &[Shape] = &[
         "TransferContactResponse",
         Kind::Structure(
             &[
-                Member::of("ContactId", "contact-id", ContactId),
-                Member::of("ContactArn", "contact-arn", ARN),
+                Member::of("ContactId", "contact-id", ContactId)
+                    .with_doc("The ID of the contact in the Amazon Connect instance."),
+                Member::of("ContactArn", "contact-arn", ARN)
+                    .with_doc("The ARN of the contact."),
             ],
         ),
     ),

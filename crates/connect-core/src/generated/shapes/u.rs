@@ -439,20 +439,28 @@ pub(super) const ROWS: &[Shape] = &[
         "UpdateAttachedFilesConfigurationResponse",
         Kind::Structure(
             &[
-                Member::of("InstanceId", "instance-id", InstanceId).with_required(),
+                Member::of("InstanceId", "instance-id", InstanceId)
+                    .with_doc("The ID of the Amazon Connect instance.")
+                    .with_required(),
                 Member::of("AttachmentScope", "attachment-scope", AttachmentScope)
+                    .with_doc(
+                        "Where the attachment settings apply: EMAIL, CHAT, CASE or TASK.",
+                    )
                     .with_required(),
                 Member::of(
-                    "MaximumSizeLimitInBytes",
-                    "maximum-size-limit-in-bytes",
-                    MaximumSizeLimitInBytes,
-                ),
+                        "MaximumSizeLimitInBytes",
+                        "maximum-size-limit-in-bytes",
+                        MaximumSizeLimitInBytes,
+                    )
+                    .with_doc("The largest allowed size of an attached file, in bytes."),
                 Member::of(
-                    "ExtensionConfiguration",
-                    "extension-configuration",
-                    ExtensionConfiguration,
-                ),
-                Member::of("LastModifiedTime", "last-modified-time", Timestamp),
+                        "ExtensionConfiguration",
+                        "extension-configuration",
+                        ExtensionConfiguration,
+                    )
+                    .with_doc("Which file extensions may be attached."),
+                Member::of("LastModifiedTime", "last-modified-time", Timestamp)
+                    .with_doc("When the configuration was last changed."),
             ],
         ),
     ),
@@ -523,7 +531,15 @@ pub(super) const ROWS: &[Shape] = &[
     ),
     Shape::new(
         "UpdateCaseActionDefinition",
-        Kind::Structure(&[Member::of("Fields", "fields", FieldValues).with_required()]),
+        Kind::Structure(
+            &[
+                Member::of("Fields", "fields", FieldValues)
+                    .with_doc(
+                        "The case fields to update, each a field ID with its value.",
+                    )
+                    .with_required(),
+            ],
+        ),
     ),
     Shape::new(
         "UpdateContactAttributesRequest",
@@ -579,8 +595,12 @@ pub(super) const ROWS: &[Shape] = &[
         "UpdateContactEvaluationResponse",
         Kind::Structure(
             &[
-                Member::of("EvaluationId", "evaluation-id", ResourceId).with_required(),
-                Member::of("EvaluationArn", "evaluation-arn", ARN).with_required(),
+                Member::of("EvaluationId", "evaluation-id", ResourceId)
+                    .with_doc("The ID of the contact evaluation.")
+                    .with_required(),
+                Member::of("EvaluationArn", "evaluation-arn", ARN)
+                    .with_doc("The ARN of the contact evaluation.")
+                    .with_required(),
             ],
         ),
     ),
@@ -902,8 +922,13 @@ pub(super) const ROWS: &[Shape] = &[
         "UpdateDataTableAttributeResponse",
         Kind::Structure(
             &[
-                Member::of("Name", "name", DataTableName).with_required(),
+                Member::of("Name", "name", DataTableName)
+                    .with_doc(
+                        "The name of the updated attribute after trimming, which also serves as its identifier.",
+                    )
+                    .with_required(),
                 Member::of("LockVersion", "lock-version", DataTableLockVersion)
+                    .with_doc("The attribute's lock version after the change.")
                     .with_required(),
             ],
         ),
@@ -949,6 +974,7 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of("LockVersion", "lock-version", DataTableLockVersion)
+                    .with_doc("The data table's lock version after the change.")
                     .with_required(),
             ],
         ),
@@ -990,6 +1016,9 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of("LockVersion", "lock-version", DataTableLockVersion)
+                    .with_doc(
+                        "Lock versions of the data table and the affected parts after the primary values changed.",
+                    )
                     .with_required(),
             ],
         ),
@@ -1027,8 +1056,10 @@ pub(super) const ROWS: &[Shape] = &[
         "UpdateEmailAddressMetadataResponse",
         Kind::Structure(
             &[
-                Member::of("EmailAddressId", "email-address-id", EmailAddressId),
-                Member::of("EmailAddressArn", "email-address-arn", EmailAddressArn),
+                Member::of("EmailAddressId", "email-address-id", EmailAddressId)
+                    .with_doc("The ID of the email address."),
+                Member::of("EmailAddressArn", "email-address-arn", EmailAddressArn)
+                    .with_doc("The ARN of the email address."),
             ],
         ),
     ),
@@ -1123,13 +1154,18 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of("EvaluationFormId", "evaluation-form-id", ResourceId)
+                    .with_doc("The ID of the evaluation form.")
                     .with_required(),
                 Member::of("EvaluationFormArn", "evaluation-form-arn", ARN)
+                    .with_doc("The ARN of the evaluation form.")
                     .with_required(),
                 Member::of(
                         "EvaluationFormVersion",
                         "evaluation-form-version",
                         VersionNumber,
+                    )
+                    .with_doc(
+                        "The version number of the evaluation form after the update.",
                     )
                     .with_required()
                     .with_default("0"),
@@ -1351,7 +1387,12 @@ pub(super) const ROWS: &[Shape] = &[
     Shape::new("UpdateParticipantAuthenticationResponse", Kind::Structure(&[])),
     Shape::new(
         "UpdateParticipantRoleConfigChannelInfo",
-        Kind::Union(&[Member::of("Chat", "chat", ChatParticipantRoleConfig)]),
+        Kind::Union(
+            &[
+                Member::of("Chat", "chat", ChatParticipantRoleConfig)
+                    .with_doc("Settings for the participant role on the chat channel."),
+            ],
+        ),
     ),
     Shape::new(
         "UpdateParticipantRoleConfigRequest",
@@ -1430,8 +1471,10 @@ pub(super) const ROWS: &[Shape] = &[
         "UpdatePhoneNumberResponse",
         Kind::Structure(
             &[
-                Member::of("PhoneNumberId", "phone-number-id", PhoneNumberId),
-                Member::of("PhoneNumberArn", "phone-number-arn", ARN),
+                Member::of("PhoneNumberId", "phone-number-id", PhoneNumberId)
+                    .with_doc("The ID of the phone number."),
+                Member::of("PhoneNumberArn", "phone-number-arn", ARN)
+                    .with_doc("The ARN of the phone number."),
             ],
         ),
     ),
@@ -1499,8 +1542,10 @@ pub(super) const ROWS: &[Shape] = &[
         "UpdatePromptResponse",
         Kind::Structure(
             &[
-                Member::of("PromptARN", "prompt-arn", ARN),
-                Member::of("PromptId", "prompt-id", PromptId),
+                Member::of("PromptARN", "prompt-arn", ARN)
+                    .with_doc("The ARN of the prompt."),
+                Member::of("PromptId", "prompt-id", PromptId)
+                    .with_doc("The ID of the prompt."),
             ],
         ),
     ),
@@ -1984,19 +2029,42 @@ pub(super) const ROWS: &[Shape] = &[
         "UpdateTaskTemplateResponse",
         Kind::Structure(
             &[
-                Member::of("InstanceId", "instance-id", InstanceId),
-                Member::of("Id", "id", TaskTemplateId),
-                Member::of("Arn", "arn", TaskTemplateArn),
-                Member::of("Name", "name", TaskTemplateName),
-                Member::of("Description", "description", TaskTemplateDescription),
-                Member::of("ContactFlowId", "contact-flow-id", ContactFlowId),
-                Member::of("SelfAssignFlowId", "self-assign-flow-id", ContactFlowId),
-                Member::of("Constraints", "constraints", TaskTemplateConstraints),
-                Member::of("Defaults", "defaults", TaskTemplateDefaults),
-                Member::of("Fields", "fields", TaskTemplateFields),
-                Member::of("Status", "status", TaskTemplateStatus),
-                Member::of("LastModifiedTime", "last-modified-time", Timestamp),
-                Member::of("CreatedTime", "created-time", Timestamp),
+                Member::of("InstanceId", "instance-id", InstanceId)
+                    .with_doc(
+                        "The ID of the Amazon Connect instance; it is part of the instance ARN.",
+                    ),
+                Member::of("Id", "id", TaskTemplateId)
+                    .with_doc("The ID of the task template."),
+                Member::of("Arn", "arn", TaskTemplateArn)
+                    .with_doc("The ARN of the task template."),
+                Member::of("Name", "name", TaskTemplateName)
+                    .with_doc("The name of the task template."),
+                Member::of("Description", "description", TaskTemplateDescription)
+                    .with_doc("A description of the task template."),
+                Member::of("ContactFlowId", "contact-flow-id", ContactFlowId)
+                    .with_doc(
+                        "The ID of the flow run by default for tasks created from this template.",
+                    ),
+                Member::of("SelfAssignFlowId", "self-assign-flow-id", ContactFlowId)
+                    .with_doc(
+                        "The ContactFlowId of the flow run when a self-assigned task is created from this template.",
+                    ),
+                Member::of("Constraints", "constraints", TaskTemplateConstraints)
+                    .with_doc("Rules that apply to the template's fields."),
+                Member::of("Defaults", "defaults", TaskTemplateDefaults)
+                    .with_doc(
+                        "Default field values for tasks created from this template.",
+                    ),
+                Member::of("Fields", "fields", TaskTemplateFields)
+                    .with_doc("The fields the template contains."),
+                Member::of("Status", "status", TaskTemplateStatus)
+                    .with_doc(
+                        "Whether the template is ACTIVE or INACTIVE; tasks can be created only from an ACTIVE template.",
+                    ),
+                Member::of("LastModifiedTime", "last-modified-time", Timestamp)
+                    .with_doc("When the task template was last changed."),
+                Member::of("CreatedTime", "created-time", Timestamp)
+                    .with_doc("When the task template was created."),
             ],
         ),
     ),
@@ -2370,7 +2438,14 @@ pub(super) const ROWS: &[Shape] = &[
     ),
     Shape::new(
         "UpdateViewContentResponse",
-        Kind::Structure(&[Member::of("View", "view", View)]),
+        Kind::Structure(
+            &[
+                Member::of("View", "view", View)
+                    .with_doc(
+                        "The view, with the metadata and content needed to render it.",
+                    ),
+            ],
+        ),
     ),
     Shape::new(
         "UpdateViewMetadataRequest",
@@ -2507,13 +2582,22 @@ pub(super) const ROWS: &[Shape] = &[
         "UploadUrlMetadata",
         Kind::Structure(
             &[
-                Member::of("Url", "url", MetadataUrl),
-                Member::of("UrlExpiry", "url-expiry", ISO8601Datetime),
+                Member::of("Url", "url", MetadataUrl)
+                    .with_doc(
+                        "The pre-signed Amazon S3 URL to upload the attached file to.",
+                    ),
+                Member::of("UrlExpiry", "url-expiry", ISO8601Datetime)
+                    .with_doc(
+                        "When the URL stops working, as an ISO 8601 timestamp (yyyy-MM-ddThh:mm:ss.SSSZ, e.g. 2019-11-08T02:41:28.172Z).",
+                    ),
                 Member::of(
-                    "HeadersToInclude",
-                    "headers-to-include",
-                    UrlMetadataSignedHeaders,
-                ),
+                        "HeadersToInclude",
+                        "headers-to-include",
+                        UrlMetadataSignedHeaders,
+                    )
+                    .with_doc(
+                        "Headers to send with the upload request, as a map of names to values.",
+                    ),
             ],
         ),
     ),
@@ -2531,8 +2615,10 @@ pub(super) const ROWS: &[Shape] = &[
         "UrlReference",
         Kind::Structure(
             &[
-                Member::of("Name", "name", ReferenceKey),
-                Member::of("Value", "value", ReferenceValue),
+                Member::of("Name", "name", ReferenceKey)
+                    .with_doc("The identifier of the URL reference."),
+                Member::of("Value", "value", ReferenceValue)
+                    .with_doc("The URL; it must be valid."),
             ],
         ),
     ),
@@ -2540,9 +2626,14 @@ pub(super) const ROWS: &[Shape] = &[
         "UseCase",
         Kind::Structure(
             &[
-                Member::of("UseCaseId", "use-case-id", UseCaseId),
-                Member::of("UseCaseArn", "use-case-arn", ARN),
-                Member::of("UseCaseType", "use-case-type", UseCaseType),
+                Member::of("UseCaseId", "use-case-id", UseCaseId)
+                    .with_doc("The ID of the use case."),
+                Member::of("UseCaseArn", "use-case-arn", ARN)
+                    .with_doc("The ARN of the use case."),
+                Member::of("UseCaseType", "use-case-type", UseCaseType)
+                    .with_doc(
+                        "The kind of use case, RULES_EVALUATION or CONNECT_CAMPAIGNS; an integration association can have at most one of each kind.",
+                    ),
             ],
         ),
     ),
@@ -2561,47 +2652,63 @@ pub(super) const ROWS: &[Shape] = &[
         "User",
         Kind::Structure(
             &[
-                Member::of("Id", "id", UserId),
-                Member::of("Arn", "arn", ARN),
-                Member::of("Username", "username", AgentUsername),
+                Member::of("Id", "id", UserId).with_doc("The ID of the user account."),
+                Member::of("Arn", "arn", ARN).with_doc("The ARN of the user account."),
+                Member::of("Username", "username", AgentUsername)
+                    .with_doc("The user name of the account."),
                 Member::of("IdentityInfo", "identity-info", UserIdentityInfo),
-                Member::of("PhoneConfig", "phone-config", UserPhoneConfig),
-                Member::of("DirectoryUserId", "directory-user-id", DirectoryUserId),
+                Member::of("PhoneConfig", "phone-config", UserPhoneConfig)
+                    .with_doc("The user's phone settings."),
+                Member::of("DirectoryUserId", "directory-user-id", DirectoryUserId)
+                    .with_doc(
+                        "The ID of the user in the identity management directory.",
+                    ),
                 Member::of(
-                    "SecurityProfileIds",
-                    "security-profile-ids",
-                    SecurityProfileIds,
-                ),
-                Member::of("RoutingProfileId", "routing-profile-id", RoutingProfileId),
-                Member::of("HierarchyGroupId", "hierarchy-group-id", HierarchyGroupId),
-                Member::of("Tags", "tags", TagMap),
+                        "SecurityProfileIds",
+                        "security-profile-ids",
+                        SecurityProfileIds,
+                    )
+                    .with_doc("The IDs of the user's security profiles."),
+                Member::of("RoutingProfileId", "routing-profile-id", RoutingProfileId)
+                    .with_doc("The ID of the user's routing profile."),
+                Member::of("HierarchyGroupId", "hierarchy-group-id", HierarchyGroupId)
+                    .with_doc("The ID of the hierarchy group the user belongs to."),
+                Member::of("Tags", "tags", TagMap)
+                    .with_doc("Tags attached to the user, as key and value pairs."),
+                Member::of("AutoAcceptConfigs", "auto-accept-configs", AutoAcceptConfigs)
+                    .with_doc(
+                        "Per-channel settings for automatically accepting contacts.",
+                    ),
                 Member::of(
-                    "AutoAcceptConfigs",
-                    "auto-accept-configs",
-                    AutoAcceptConfigs,
-                ),
+                        "AfterContactWorkConfigs",
+                        "after-contact-work-configs",
+                        AfterContactWorkConfigs,
+                    )
+                    .with_doc("Per-channel time limits for after contact work (ACW)."),
                 Member::of(
-                    "AfterContactWorkConfigs",
-                    "after-contact-work-configs",
-                    AfterContactWorkConfigs,
-                ),
+                        "PhoneNumberConfigs",
+                        "phone-number-configs",
+                        PhoneNumberConfigs,
+                    )
+                    .with_doc("Per-channel phone number settings for the user."),
                 Member::of(
-                    "PhoneNumberConfigs",
-                    "phone-number-configs",
-                    PhoneNumberConfigs,
-                ),
+                        "PersistentConnectionConfigs",
+                        "persistent-connection-configs",
+                        PersistentConnectionConfigs,
+                    )
+                    .with_doc(
+                        "Per-channel persistent connection settings for the user.",
+                    ),
                 Member::of(
-                    "PersistentConnectionConfigs",
-                    "persistent-connection-configs",
-                    PersistentConnectionConfigs,
-                ),
-                Member::of(
-                    "VoiceEnhancementConfigs",
-                    "voice-enhancement-configs",
-                    VoiceEnhancementConfigs,
-                ),
-                Member::of("LastModifiedTime", "last-modified-time", Timestamp),
-                Member::of("LastModifiedRegion", "last-modified-region", RegionName),
+                        "VoiceEnhancementConfigs",
+                        "voice-enhancement-configs",
+                        VoiceEnhancementConfigs,
+                    )
+                    .with_doc("Per-channel voice enhancement settings for the user."),
+                Member::of("LastModifiedTime", "last-modified-time", Timestamp)
+                    .with_doc("When the user was last changed."),
+                Member::of("LastModifiedRegion", "last-modified-region", RegionName)
+                    .with_doc("The AWS Region where the user was last changed."),
             ],
         ),
     ),
@@ -2609,27 +2716,48 @@ pub(super) const ROWS: &[Shape] = &[
         "UserData",
         Kind::Structure(
             &[
-                Member::of("User", "user", UserReference),
-                Member::of("RoutingProfile", "routing-profile", RoutingProfileReference),
-                Member::of("HierarchyPath", "hierarchy-path", HierarchyPathReference),
-                Member::of("Status", "status", AgentStatusReference),
+                Member::of("User", "user", UserReference)
+                    .with_doc(
+                        "The user these data describe, with the user's resource ID and ARN.",
+                    ),
+                Member::of("RoutingProfile", "routing-profile", RoutingProfileReference)
+                    .with_doc("The routing profile assigned to the user."),
+                Member::of("HierarchyPath", "hierarchy-path", HierarchyPathReference)
+                    .with_doc(
+                        "The levels of the hierarchy group the user is assigned to.",
+                    ),
+                Member::of("Status", "status", AgentStatusReference)
+                    .with_doc(
+                        "The agent status set by the agent in the Contact Control Panel (CCP) or changed by a supervisor in the real-time metrics report.",
+                    ),
                 Member::of(
-                    "AvailableSlotsByChannel",
-                    "available-slots-by-channel",
-                    ChannelToCountMap,
-                ),
+                        "AvailableSlotsByChannel",
+                        "available-slots-by-channel",
+                        ChannelToCountMap,
+                    )
+                    .with_doc(
+                        "Free slots per channel, as a map from channel name to the number of slots available.",
+                    ),
                 Member::of(
-                    "MaxSlotsByChannel",
-                    "max-slots-by-channel",
-                    ChannelToCountMap,
-                ),
+                        "MaxSlotsByChannel",
+                        "max-slots-by-channel",
+                        ChannelToCountMap,
+                    )
+                    .with_doc(
+                        "Maximum slots per channel, as a map from channel name to a count derived from the MediaConcurrency of the agent's routing profile.",
+                    ),
                 Member::of(
-                    "ActiveSlotsByChannel",
-                    "active-slots-by-channel",
-                    ChannelToCountMap,
-                ),
-                Member::of("Contacts", "contacts", AgentContactReferenceList),
-                Member::of("NextStatus", "next-status", AgentStatusName),
+                        "ActiveSlotsByChannel",
+                        "active-slots-by-channel",
+                        ChannelToCountMap,
+                    )
+                    .with_doc(
+                        "Slots in use per channel, as a map from channel name to the number of active slots.",
+                    ),
+                Member::of("Contacts", "contacts", AgentContactReferenceList)
+                    .with_doc("References to the contacts the user is handling."),
+                Member::of("NextStatus", "next-status", AgentStatusName)
+                    .with_doc("The status the agent will move to next."),
             ],
         ),
     ),
@@ -2637,15 +2765,28 @@ pub(super) const ROWS: &[Shape] = &[
         "UserDataFilters",
         Kind::Structure(
             &[
-                Member::of("Queues", "queues", Queues),
-                Member::of("ContactFilter", "contact-filter", ContactFilter),
-                Member::of("RoutingProfiles", "routing-profiles", RoutingProfiles),
-                Member::of("Agents", "agents", AgentsMinOneMaxHundred),
+                Member::of("Queues", "queues", Queues)
+                    .with_doc(
+                        "Only users for these queues, given as up to 100 queue IDs or ARNs.",
+                    ),
+                Member::of("ContactFilter", "contact-filter", ContactFilter)
+                    .with_doc(
+                        "Filters users by the state of the contacts they are associated with.",
+                    ),
+                Member::of("RoutingProfiles", "routing-profiles", RoutingProfiles)
+                    .with_doc(
+                        "Only users with these routing profiles, given as up to 100 IDs or ARNs.",
+                    ),
+                Member::of("Agents", "agents", AgentsMinOneMaxHundred)
+                    .with_doc("Only these agents, given as up to 100 IDs or ARNs."),
                 Member::of(
-                    "UserHierarchyGroups",
-                    "user-hierarchy-groups",
-                    UserDataHierarchyGroups,
-                ),
+                        "UserHierarchyGroups",
+                        "user-hierarchy-groups",
+                        UserDataHierarchyGroups,
+                    )
+                    .with_doc(
+                        "Only users in these hierarchy groups, given by ID or ARN.",
+                    ),
             ],
         ),
     ),
@@ -2662,16 +2803,23 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "OrConditions",
-                    "or-conditions",
-                    UserHierarchyGroupSearchConditionList,
-                ),
+                        "OrConditions",
+                        "or-conditions",
+                        UserHierarchyGroupSearchConditionList,
+                    )
+                    .with_doc(
+                        "Conditions of which at least one must match (combined with OR).",
+                    ),
                 Member::of(
-                    "AndConditions",
-                    "and-conditions",
-                    UserHierarchyGroupSearchConditionList,
-                ),
-                Member::of("StringCondition", "string-condition", StringCondition),
+                        "AndConditions",
+                        "and-conditions",
+                        UserHierarchyGroupSearchConditionList,
+                    )
+                    .with_doc("Conditions that must all match (combined with AND)."),
+                Member::of("StringCondition", "string-condition", StringCondition)
+                    .with_doc(
+                        "A single string comparison; FieldName may be name, parentId, levelId or resourceID.",
+                    ),
             ],
         ),
     ),
@@ -2680,10 +2828,13 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "AttributeFilter",
-                    "attribute-filter",
-                    ControlPlaneAttributeFilter,
-                ),
+                        "AttributeFilter",
+                        "attribute-filter",
+                        ControlPlaneAttributeFilter,
+                    )
+                    .with_doc(
+                        "Tag conditions for the search, given as a list of lists: the outer list is combined with OR, each inner list with AND.",
+                    ),
             ],
         ),
     ),
@@ -2721,14 +2872,21 @@ pub(super) const ROWS: &[Shape] = &[
         "UserIdentityInfoLite",
         Kind::Structure(
             &[
-                Member::of("FirstName", "first-name", AgentFirstName),
-                Member::of("LastName", "last-name", AgentLastName),
+                Member::of("FirstName", "first-name", AgentFirstName)
+                    .with_doc("The user's first name."),
+                Member::of("LastName", "last-name", AgentLastName)
+                    .with_doc("The user's last name."),
             ],
         ),
     ),
     Shape::new(
         "UserInfo",
-        Kind::Structure(&[Member::of("UserId", "user-id", AgentResourceId)]),
+        Kind::Structure(
+            &[
+                Member::of("UserId", "user-id", AgentResourceId)
+                    .with_doc("The ID of the user tied to the contact."),
+            ],
+        ),
     ),
     Shape::new(
             "UserNotFoundException",
@@ -2739,60 +2897,100 @@ pub(super) const ROWS: &[Shape] = &[
         "UserNotificationSummary",
         Kind::Structure(
             &[
-                Member::of("NotificationId", "notification-id", NotificationId),
+                Member::of("NotificationId", "notification-id", NotificationId)
+                    .with_doc("The ID of the notification."),
                 Member::of(
-                    "NotificationStatus",
-                    "notification-status",
-                    NotificationStatus,
-                ),
-                Member::of("InstanceId", "instance-id", InstanceId),
-                Member::of("RecipientId", "recipient-id", AgentId),
-                Member::of("Content", "content", NotificationContent),
-                Member::of("Priority", "priority", NotificationPriority),
-                Member::of("Source", "source", NotificationSource),
-                Member::of("CreatedAt", "created-at", Timestamp),
-                Member::of("ExpiresAt", "expires-at", Timestamp),
+                        "NotificationStatus",
+                        "notification-status",
+                        NotificationStatus,
+                    )
+                    .with_doc(
+                        "Whether this user has read the notification: Read, Unread or Hidden.",
+                    ),
+                Member::of("InstanceId", "instance-id", InstanceId)
+                    .with_doc("The ID of the Amazon Connect instance."),
+                Member::of("RecipientId", "recipient-id", AgentId)
+                    .with_doc("The ID of the user who receives the notification."),
+                Member::of("Content", "content", NotificationContent)
+                    .with_doc(
+                        "The notification text in each language, as a localized map.",
+                    ),
+                Member::of("Priority", "priority", NotificationPriority)
+                    .with_doc("How important the notification is: Urgent, High or Low."),
+                Member::of("Source", "source", NotificationSource)
+                    .with_doc(
+                        "What created the notification: Customer, Rules or System.",
+                    ),
+                Member::of("CreatedAt", "created-at", Timestamp)
+                    .with_doc("When the notification was created."),
+                Member::of("ExpiresAt", "expires-at", Timestamp)
+                    .with_doc("When the notification expires."),
             ],
         ),
     ),
     Shape::list_of("UserNotificationSummaryList", UserNotificationSummary),
     Shape::new(
-        "UserPhoneConfig",
-        Kind::Structure(
-            &[
-                Member::of("PhoneType", "phone-type", PhoneType)
-                    .with_default("\"SOFT_PHONE\""),
-                Member::of("AutoAccept", "auto-accept", AutoAccept)
-                    .with_default("false"),
-                Member::of(
-                        "AfterContactWorkTimeLimit",
-                        "after-contact-work-time-limit",
-                        AfterContactWorkTimeLimit,
-                    )
-                    .with_default("0"),
-                Member::of("DeskPhoneNumber", "desk-phone-number", SensitivePhoneNumber),
-                Member::of(
-                        "PersistentConnection",
-                        "persistent-connection",
-                        PersistentConnection,
-                    )
-                    .with_default("null"),
-            ],
-        ),
-    ),
+            "UserPhoneConfig",
+            Kind::Structure(
+                &[
+                    Member::of("PhoneType", "phone-type", PhoneType)
+                        .with_doc(
+                            "The kind of phone the user works with, SOFT_PHONE or DESK_PHONE.",
+                        )
+                        .with_default("\"SOFT_PHONE\""),
+                    Member::of("AutoAccept", "auto-accept", AutoAccept)
+                        .with_doc(
+                            "Whether incoming contacts are accepted automatically.",
+                        )
+                        .with_default("false"),
+                    Member::of(
+                            "AfterContactWorkTimeLimit",
+                            "after-contact-work-time-limit",
+                            AfterContactWorkTimeLimit,
+                        )
+                        .with_doc(
+                            "How long after contact work (ACW) may last once the conversation ends, in seconds from 0 to 2,000,000 (24 days); 0 means no limit, and the agent ends ACW by choosing Close contact. SearchUsers returns this value in milliseconds.",
+                        )
+                        .with_default("0"),
+                    Member::of(
+                            "DeskPhoneNumber",
+                            "desk-phone-number",
+                            SensitivePhoneNumber,
+                        )
+                        .with_doc("The number of the user's desk phone."),
+                    Member::of(
+                            "PersistentConnection",
+                            "persistent-connection",
+                            PersistentConnection,
+                        )
+                        .with_doc(
+                            "Whether the user has a persistent connection turned on.",
+                        )
+                        .with_default("null"),
+                ],
+            ),
+        )
+        .with_doc("A user's phone settings."),
     Shape::new(
         "UserProficiency",
         Kind::Structure(
             &[
                 Member::of("AttributeName", "attribute-name", PredefinedAttributeName)
+                    .with_doc(
+                        "The proficiency name; it must be the name of a predefined attribute in the Amazon Connect instance.",
+                    )
                     .with_required(),
                 Member::of(
                         "AttributeValue",
                         "attribute-value",
                         PredefinedAttributeStringValue,
                     )
+                    .with_doc(
+                        "The proficiency value; it must be a value of a predefined attribute in the Amazon Connect instance.",
+                    )
                     .with_required(),
                 Member::of("Level", "level", ProficiencyLevel)
+                    .with_doc("How proficient the user is, from 1 to 5.")
                     .with_required()
                     .with_default("1"),
             ],
@@ -2803,12 +3001,14 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of("AttributeName", "attribute-name", PredefinedAttributeName)
+                    .with_doc("The name of the proficiency to remove from the user.")
                     .with_required(),
                 Member::of(
                         "AttributeValue",
                         "attribute-value",
                         PredefinedAttributeStringValue,
                     )
+                    .with_doc("The value of the proficiency to remove from the user.")
                     .with_required(),
             ],
         ),
@@ -2819,30 +3019,49 @@ pub(super) const ROWS: &[Shape] = &[
         "UserQuickConnectConfig",
         Kind::Structure(
             &[
-                Member::of("UserId", "user-id", UserId).with_required(),
+                Member::of("UserId", "user-id", UserId)
+                    .with_doc("The ID of the user the quick connect targets.")
+                    .with_required(),
                 Member::of("ContactFlowId", "contact-flow-id", ContactFlowId)
+                    .with_doc("The ID of the flow the quick connect uses.")
                     .with_required(),
             ],
         ),
     ),
     Shape::new(
         "UserReference",
-        Kind::Structure(&[Member::of("Id", "id", UserId), Member::of("Arn", "arn", ARN)]),
+        Kind::Structure(
+            &[
+                Member::of("Id", "id", UserId).with_doc("The ID of the user."),
+                Member::of("Arn", "arn", ARN).with_doc("The ARN of the user."),
+            ],
+        ),
     ),
     Shape::list_of("UserSearchConditionList", UserSearchCriteria),
     Shape::new(
         "UserSearchCriteria",
         Kind::Structure(
             &[
-                Member::of("OrConditions", "or-conditions", UserSearchConditionList),
-                Member::of("AndConditions", "and-conditions", UserSearchConditionList),
-                Member::of("StringCondition", "string-condition", StringCondition),
-                Member::of("ListCondition", "list-condition", ListCondition),
+                Member::of("OrConditions", "or-conditions", UserSearchConditionList)
+                    .with_doc(
+                        "Conditions of which at least one must match (combined with OR).",
+                    ),
+                Member::of("AndConditions", "and-conditions", UserSearchConditionList)
+                    .with_doc("Conditions that must all match (combined with AND)."),
+                Member::of("StringCondition", "string-condition", StringCondition)
+                    .with_doc(
+                        "A single string comparison; FieldName may be Username, FirstName, LastName, RoutingProfileId, SecurityProfileId or resourceId.",
+                    ),
+                Member::of("ListCondition", "list-condition", ListCondition)
+                    .with_doc(
+                        "A single condition on list attributes of users, such as proficiencies.",
+                    ),
                 Member::of(
-                    "HierarchyGroupCondition",
-                    "hierarchy-group-condition",
-                    HierarchyGroupCondition,
-                ),
+                        "HierarchyGroupCondition",
+                        "hierarchy-group-condition",
+                        HierarchyGroupCondition,
+                    )
+                    .with_doc("A single condition on the user's hierarchy group."),
             ],
         ),
     ),
@@ -2852,10 +3071,13 @@ pub(super) const ROWS: &[Shape] = &[
             &[
                 Member::of("TagFilter", "tag-filter", ControlPlaneTagFilter),
                 Member::of(
-                    "UserAttributeFilter",
-                    "user-attribute-filter",
-                    ControlPlaneUserAttributeFilter,
-                ),
+                        "UserAttributeFilter",
+                        "user-attribute-filter",
+                        ControlPlaneUserAttributeFilter,
+                    )
+                    .with_doc(
+                        "Tag or hierarchy group conditions for the search, as a list of lists: the outer list is combined with OR, each inner list with AND. Set only one field, and do not combine it with TagFilter; a request with both is refused with AccessDeniedException.",
+                    ),
             ],
         ),
     ),
@@ -2863,45 +3085,59 @@ pub(super) const ROWS: &[Shape] = &[
         "UserSearchSummary",
         Kind::Structure(
             &[
-                Member::of("Arn", "arn", ARN),
-                Member::of("DirectoryUserId", "directory-user-id", DirectoryUserId),
-                Member::of("HierarchyGroupId", "hierarchy-group-id", HierarchyGroupId),
-                Member::of("Id", "id", UserId),
-                Member::of("IdentityInfo", "identity-info", UserIdentityInfoLite),
+                Member::of("Arn", "arn", ARN).with_doc("The ARN of the user."),
+                Member::of("DirectoryUserId", "directory-user-id", DirectoryUserId)
+                    .with_doc("The ID of the user in the directory."),
+                Member::of("HierarchyGroupId", "hierarchy-group-id", HierarchyGroupId)
+                    .with_doc("The ID of the user's hierarchy group."),
+                Member::of("Id", "id", UserId).with_doc("The ID of the user."),
+                Member::of("IdentityInfo", "identity-info", UserIdentityInfoLite)
+                    .with_doc("The user's first and last name."),
                 Member::of("PhoneConfig", "phone-config", UserPhoneConfig),
-                Member::of("RoutingProfileId", "routing-profile-id", RoutingProfileId),
+                Member::of("RoutingProfileId", "routing-profile-id", RoutingProfileId)
+                    .with_doc("The ID of the user's routing profile."),
                 Member::of(
-                    "SecurityProfileIds",
-                    "security-profile-ids",
-                    SecurityProfileIds,
-                ),
-                Member::of("Tags", "tags", TagMap),
-                Member::of("Username", "username", AgentUsername),
+                        "SecurityProfileIds",
+                        "security-profile-ids",
+                        SecurityProfileIds,
+                    )
+                    .with_doc("The IDs of the user's security profiles."),
+                Member::of("Tags", "tags", TagMap)
+                    .with_doc(
+                        "Tags attached to the user, as key and value pairs, for organizing, tracking or access control.",
+                    ),
+                Member::of("Username", "username", AgentUsername)
+                    .with_doc("The user name of the user."),
+                Member::of("AutoAcceptConfigs", "auto-accept-configs", AutoAcceptConfigs)
+                    .with_doc(
+                        "Per-channel settings for automatically accepting contacts.",
+                    ),
                 Member::of(
-                    "AutoAcceptConfigs",
-                    "auto-accept-configs",
-                    AutoAcceptConfigs,
-                ),
+                        "AfterContactWorkConfigs",
+                        "after-contact-work-configs",
+                        AfterContactWorkConfigs,
+                    )
+                    .with_doc("Per-channel time limits for after contact work (ACW)."),
                 Member::of(
-                    "AfterContactWorkConfigs",
-                    "after-contact-work-configs",
-                    AfterContactWorkConfigs,
-                ),
+                        "PhoneNumberConfigs",
+                        "phone-number-configs",
+                        PhoneNumberConfigs,
+                    )
+                    .with_doc("Per-channel phone number settings for the user."),
                 Member::of(
-                    "PhoneNumberConfigs",
-                    "phone-number-configs",
-                    PhoneNumberConfigs,
-                ),
+                        "PersistentConnectionConfigs",
+                        "persistent-connection-configs",
+                        PersistentConnectionConfigs,
+                    )
+                    .with_doc(
+                        "Per-channel persistent connection settings for the user.",
+                    ),
                 Member::of(
-                    "PersistentConnectionConfigs",
-                    "persistent-connection-configs",
-                    PersistentConnectionConfigs,
-                ),
-                Member::of(
-                    "VoiceEnhancementConfigs",
-                    "voice-enhancement-configs",
-                    VoiceEnhancementConfigs,
-                ),
+                        "VoiceEnhancementConfigs",
+                        "voice-enhancement-configs",
+                        VoiceEnhancementConfigs,
+                    )
+                    .with_doc("Per-channel voice enhancement settings for the user."),
             ],
         ),
     ),
@@ -2910,11 +3146,14 @@ pub(super) const ROWS: &[Shape] = &[
         "UserSummary",
         Kind::Structure(
             &[
-                Member::of("Id", "id", UserId),
-                Member::of("Arn", "arn", ARN),
-                Member::of("Username", "username", AgentUsername),
-                Member::of("LastModifiedTime", "last-modified-time", Timestamp),
-                Member::of("LastModifiedRegion", "last-modified-region", RegionName),
+                Member::of("Id", "id", UserId).with_doc("The ID of the user account."),
+                Member::of("Arn", "arn", ARN).with_doc("The ARN of the user account."),
+                Member::of("Username", "username", AgentUsername)
+                    .with_doc("The Amazon Connect user name of the account."),
+                Member::of("LastModifiedTime", "last-modified-time", Timestamp)
+                    .with_doc("When the user was last changed."),
+                Member::of("LastModifiedRegion", "last-modified-region", RegionName)
+                    .with_doc("The AWS Region where the user was last changed."),
             ],
         ),
     ),

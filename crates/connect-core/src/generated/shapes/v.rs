@@ -122,19 +122,48 @@ pub(super) const ROWS: &[Shape] = &[
         "Validation",
         Kind::Structure(
             &[
-                Member::of("MinLength", "min-length", LengthBoundary).with_default("0"),
-                Member::of("MaxLength", "max-length", LengthBoundary).with_default("0"),
-                Member::of("MinValues", "min-values", ValueBoundary).with_default("0"),
-                Member::of("MaxValues", "max-values", ValueBoundary).with_default("0"),
-                Member::of("IgnoreCase", "ignore-case", Boolean).with_default("false"),
+                Member::of("MinLength", "min-length", LengthBoundary)
+                    .with_doc(
+                        "Fewest characters a text value may have, for TEXT values and items of a TEXT_LIST; must not exceed MaxLength.",
+                    )
+                    .with_default("0"),
+                Member::of("MaxLength", "max-length", LengthBoundary)
+                    .with_doc(
+                        "Most characters a text value may have, for TEXT values and items of a TEXT_LIST; must be at least MinLength.",
+                    )
+                    .with_default("0"),
+                Member::of("MinValues", "min-values", ValueBoundary)
+                    .with_doc(
+                        "Fewest items a list may hold, for any list type; an integer from 0 up to MaxValues.",
+                    )
+                    .with_default("0"),
+                Member::of("MaxValues", "max-values", ValueBoundary)
+                    .with_doc(
+                        "Most items a list may hold, for any list type; an integer of at least 0 and at least MinValues.",
+                    )
+                    .with_default("0"),
+                Member::of("IgnoreCase", "ignore-case", Boolean)
+                    .with_doc(
+                        "When true, uniqueness of primary attributes and lookups ignore case; used with text lists and text primary attributes. Defaults to false.",
+                    )
+                    .with_default("false"),
                 Member::of("Minimum", "minimum", PositiveAndNegativeDouble)
+                    .with_doc(
+                        "Lowest allowed value, inclusive, for NUMBER values and items of a NUMBER_LIST. Cannot be combined with ExclusiveMinimum; must be at most Maximum and below ExclusiveMaximum.",
+                    )
                     .with_default("0"),
                 Member::of("Maximum", "maximum", PositiveAndNegativeDouble)
+                    .with_doc(
+                        "Highest allowed value, inclusive, for NUMBER values and items of a NUMBER_LIST. May be set together with ExclusiveMaximum, each checked separately; must be at least Minimum and above ExclusiveMinimum.",
+                    )
                     .with_default("0"),
                 Member::of(
                         "ExclusiveMinimum",
                         "exclusive-minimum",
                         PositiveAndNegativeDouble,
+                    )
+                    .with_doc(
+                        "Values must be strictly greater than this, for NUMBER values and items of a NUMBER_LIST. May be set together with Minimum, each checked separately; must be below ExclusiveMaximum and Maximum.",
                     )
                     .with_default("0"),
                 Member::of(
@@ -142,10 +171,19 @@ pub(super) const ROWS: &[Shape] = &[
                         "exclusive-maximum",
                         PositiveAndNegativeDouble,
                     )
+                    .with_doc(
+                        "Values must be strictly less than this, for NUMBER values and items of a NUMBER_LIST. May be set together with Maximum, each checked separately; must be above ExclusiveMinimum and Minimum.",
+                    )
                     .with_default("0"),
                 Member::of("MultipleOf", "multiple-of", PositiveDouble)
+                    .with_doc(
+                        "Numeric values must divide evenly by this number, which must be above 0; applies to NUMBER values and items of a NUMBER_LIST.",
+                    )
                     .with_default("0"),
-                Member::of("Enum", "enum", ValidationEnum),
+                Member::of("Enum", "enum", ValidationEnum)
+                    .with_doc(
+                        "A list of allowed values, and whether other values are accepted too.",
+                    ),
             ],
         ),
     ),
@@ -153,8 +191,15 @@ pub(super) const ROWS: &[Shape] = &[
         "ValidationEnum",
         Kind::Structure(
             &[
-                Member::of("Strict", "strict", Boolean).with_default("false"),
-                Member::of("Values", "values", ValidationEnumValues),
+                Member::of("Strict", "strict", Boolean)
+                    .with_doc(
+                        "When true, only values in Values are accepted; when false (the default), other values are allowed as well.",
+                    )
+                    .with_default("false"),
+                Member::of("Values", "values", ValidationEnumValues)
+                    .with_doc(
+                        "The predefined values for the attribute; these are accepted whatever Strict says.",
+                    ),
             ],
         ),
     ),
@@ -171,19 +216,38 @@ pub(super) const ROWS: &[Shape] = &[
         "View",
         Kind::Structure(
             &[
-                Member::of("Id", "id", ViewId),
-                Member::of("Arn", "arn", ARN),
-                Member::of("Name", "name", ViewName),
-                Member::of("Status", "status", ViewStatus),
-                Member::of("Type", "type", ViewType),
-                Member::of("Description", "description", ViewDescription),
-                Member::of("Version", "version", ViewVersion).with_default("0"),
-                Member::of("VersionDescription", "version-description", ViewDescription),
-                Member::of("Content", "content", ViewContent),
-                Member::of("Tags", "tags", TagMap),
-                Member::of("CreatedTime", "created-time", Timestamp),
-                Member::of("LastModifiedTime", "last-modified-time", Timestamp),
-                Member::of("ViewContentSha256", "view-content-sha256", ViewContentSha256),
+                Member::of("Id", "id", ViewId).with_doc("The ID of the view."),
+                Member::of("Arn", "arn", ARN).with_doc("The ARN of the view."),
+                Member::of("Name", "name", ViewName).with_doc("The name of the view."),
+                Member::of("Status", "status", ViewStatus)
+                    .with_doc(
+                        "Whether the view is SAVED or PUBLISHED; publishing triggers validation of the content.",
+                    ),
+                Member::of("Type", "type", ViewType)
+                    .with_doc("The kind of view, such as CUSTOMER_MANAGED."),
+                Member::of("Description", "description", ViewDescription)
+                    .with_doc("A description of the view."),
+                Member::of("Version", "version", ViewVersion)
+                    .with_doc("The current version number of the view.")
+                    .with_default("0"),
+                Member::of("VersionDescription", "version-description", ViewDescription)
+                    .with_doc("A description of this version of the view."),
+                Member::of("Content", "content", ViewContent)
+                    .with_doc(
+                        "Everything needed to render the view apart from the input data supplied at run time.",
+                    ),
+                Member::of("Tags", "tags", TagMap)
+                    .with_doc(
+                        "Tags attached to the view resource as a whole, not to a single version.",
+                    ),
+                Member::of("CreatedTime", "created-time", Timestamp)
+                    .with_doc("When the view was created."),
+                Member::of("LastModifiedTime", "last-modified-time", Timestamp)
+                    .with_doc(
+                        "When UpdateViewContent or CreateViewVersion was most recently called on the view.",
+                    ),
+                Member::of("ViewContentSha256", "view-content-sha256", ViewContentSha256)
+                    .with_doc("A checksum of the most recently published view content."),
             ],
         ),
     ),
@@ -198,9 +262,14 @@ pub(super) const ROWS: &[Shape] = &[
         "ViewContent",
         Kind::Structure(
             &[
-                Member::of("InputSchema", "input-schema", ViewInputSchema),
-                Member::of("Template", "template", ViewTemplate),
-                Member::of("Actions", "actions", ViewActions),
+                Member::of("InputSchema", "input-schema", ViewInputSchema)
+                    .with_doc(
+                        "The schema of the data that must be supplied to render the view template.",
+                    ),
+                Member::of("Template", "template", ViewTemplate)
+                    .with_doc("The template that defines the structure of the view."),
+                Member::of("Actions", "actions", ViewActions)
+                    .with_doc("The actions the view can produce."),
             ],
         ),
     ),
@@ -219,8 +288,10 @@ pub(super) const ROWS: &[Shape] = &[
         "ViewInputContent",
         Kind::Structure(
             &[
-                Member::of("Template", "template", ViewTemplate),
-                Member::of("Actions", "actions", ViewActions),
+                Member::of("Template", "template", ViewTemplate)
+                    .with_doc("The template that defines the structure of the view."),
+                Member::of("Actions", "actions", ViewActions)
+                    .with_doc("The actions the view can produce."),
             ],
         ),
     ),
@@ -236,11 +307,17 @@ pub(super) const ROWS: &[Shape] = &[
         "ViewSearchCriteria",
         Kind::Structure(
             &[
-                Member::of("OrConditions", "or-conditions", ViewSearchConditionList),
-                Member::of("AndConditions", "and-conditions", ViewSearchConditionList),
+                Member::of("OrConditions", "or-conditions", ViewSearchConditionList)
+                    .with_doc("Conditions of which at least one must match."),
+                Member::of("AndConditions", "and-conditions", ViewSearchConditionList)
+                    .with_doc("Conditions that must all match."),
                 Member::of("StringCondition", "string-condition", StringCondition),
-                Member::of("ViewTypeCondition", "view-type-condition", ViewType),
-                Member::of("ViewStatusCondition", "view-status-condition", ViewStatus),
+                Member::of("ViewTypeCondition", "view-type-condition", ViewType)
+                    .with_doc(
+                        "Only views of this type, CUSTOMER_MANAGED or AWS_MANAGED.",
+                    ),
+                Member::of("ViewStatusCondition", "view-status-condition", ViewStatus)
+                    .with_doc("Only views with this status, PUBLISHED or SAVED."),
             ],
         ),
     ),
@@ -267,12 +344,17 @@ pub(super) const ROWS: &[Shape] = &[
         "ViewSummary",
         Kind::Structure(
             &[
-                Member::of("Id", "id", ViewId),
-                Member::of("Arn", "arn", ARN),
-                Member::of("Name", "name", ViewName),
-                Member::of("Type", "type", ViewType),
-                Member::of("Status", "status", ViewStatus),
-                Member::of("Description", "description", ViewDescription),
+                Member::of("Id", "id", ViewId).with_doc("The ID of the view."),
+                Member::of("Arn", "arn", ARN).with_doc("The ARN of the view."),
+                Member::of("Name", "name", ViewName).with_doc("The name of the view."),
+                Member::of("Type", "type", ViewType)
+                    .with_doc("The kind of view, CUSTOMER_MANAGED or AWS_MANAGED."),
+                Member::of("Status", "status", ViewStatus)
+                    .with_doc(
+                        "Whether the view is SAVED or PUBLISHED; publishing triggers validation of the content.",
+                    ),
+                Member::of("Description", "description", ViewDescription)
+                    .with_doc("A description of the view."),
             ],
         ),
     ),
@@ -291,13 +373,21 @@ pub(super) const ROWS: &[Shape] = &[
         "ViewVersionSummary",
         Kind::Structure(
             &[
-                Member::of("Id", "id", ViewId),
-                Member::of("Arn", "arn", ARN),
-                Member::of("Description", "description", ViewDescription),
-                Member::of("Name", "name", ViewName),
-                Member::of("Type", "type", ViewType),
-                Member::of("Version", "version", ViewVersion).with_default("0"),
-                Member::of("VersionDescription", "version-description", ViewDescription),
+                Member::of("Id", "id", ViewId).with_doc("The ID of the view version."),
+                Member::of("Arn", "arn", ARN).with_doc("The ARN of the view version."),
+                Member::of("Description", "description", ViewDescription)
+                    .with_doc("A description of the view version."),
+                Member::of("Name", "name", ViewName)
+                    .with_doc("The name of the view version."),
+                Member::of("Type", "type", ViewType)
+                    .with_doc("The kind of view, CUSTOMER_MANAGED or AWS_MANAGED."),
+                Member::of("Version", "version", ViewVersion)
+                    .with_doc(
+                        "The version number, which goes up by one with each new version.",
+                    )
+                    .with_default("0"),
+                Member::of("VersionDescription", "version-description", ViewDescription)
+                    .with_doc("A description of this version of the view."),
             ],
         ),
     ),
@@ -326,21 +416,42 @@ pub(super) const ROWS: &[Shape] = &[
         "Vocabulary",
         Kind::Structure(
             &[
-                Member::of("Name", "name", VocabularyName).with_required(),
-                Member::of("Id", "id", VocabularyId).with_required(),
-                Member::of("Arn", "arn", ARN).with_required(),
-                Member::of("LanguageCode", "language-code", VocabularyLanguageCode)
+                Member::of("Name", "name", VocabularyName)
+                    .with_doc("The name of the custom vocabulary, which must be unique.")
                     .with_required(),
-                Member::of("State", "state", VocabularyState).with_required(),
+                Member::of("Id", "id", VocabularyId)
+                    .with_doc("The ID of the custom vocabulary.")
+                    .with_required(),
+                Member::of("Arn", "arn", ARN)
+                    .with_doc("The ARN of the custom vocabulary.")
+                    .with_required(),
+                Member::of("LanguageCode", "language-code", VocabularyLanguageCode)
+                    .with_doc(
+                        "The language of the vocabulary entries, as a code such as EN_GB or DE_DE.",
+                    )
+                    .with_required(),
+                Member::of("State", "state", VocabularyState)
+                    .with_doc(
+                        "Where the vocabulary stands: CREATION_IN_PROGRESS, ACTIVE, CREATION_FAILED or DELETE_IN_PROGRESS.",
+                    )
+                    .with_required(),
                 Member::of(
                         "LastModifiedTime",
                         "last-modified-time",
                         VocabularyLastModifiedTime,
                     )
+                    .with_doc("When the custom vocabulary was last changed.")
                     .with_required(),
-                Member::of("FailureReason", "failure-reason", VocabularyFailureReason),
-                Member::of("Content", "content", VocabularyContent),
-                Member::of("Tags", "tags", TagMap),
+                Member::of("FailureReason", "failure-reason", VocabularyFailureReason)
+                    .with_doc("Why creating the custom vocabulary failed."),
+                Member::of("Content", "content", VocabularyContent)
+                    .with_doc(
+                        "The vocabulary as a plain-text table: one word or phrase per row, with the fields Phrase, IPA, SoundsLike and DisplayAs separated by tab characters.",
+                    ),
+                Member::of("Tags", "tags", TagMap)
+                    .with_doc(
+                        "Tags attached to the vocabulary as key and value pairs, for organizing, tracking or access control.",
+                    ),
             ],
         ),
     ),
@@ -409,19 +520,34 @@ pub(super) const ROWS: &[Shape] = &[
         "VocabularySummary",
         Kind::Structure(
             &[
-                Member::of("Name", "name", VocabularyName).with_required(),
-                Member::of("Id", "id", VocabularyId).with_required(),
-                Member::of("Arn", "arn", ARN).with_required(),
-                Member::of("LanguageCode", "language-code", VocabularyLanguageCode)
+                Member::of("Name", "name", VocabularyName)
+                    .with_doc("The name of the custom vocabulary, which must be unique.")
                     .with_required(),
-                Member::of("State", "state", VocabularyState).with_required(),
+                Member::of("Id", "id", VocabularyId)
+                    .with_doc("The ID of the custom vocabulary.")
+                    .with_required(),
+                Member::of("Arn", "arn", ARN)
+                    .with_doc("The ARN of the custom vocabulary.")
+                    .with_required(),
+                Member::of("LanguageCode", "language-code", VocabularyLanguageCode)
+                    .with_doc(
+                        "The language of the vocabulary entries, as a code such as EN_GB or DE_DE.",
+                    )
+                    .with_required(),
+                Member::of("State", "state", VocabularyState)
+                    .with_doc(
+                        "Where the vocabulary stands: CREATION_IN_PROGRESS, ACTIVE, CREATION_FAILED or DELETE_IN_PROGRESS.",
+                    )
+                    .with_required(),
                 Member::of(
                         "LastModifiedTime",
                         "last-modified-time",
                         VocabularyLastModifiedTime,
                     )
+                    .with_doc("When the custom vocabulary was last changed.")
                     .with_required(),
-                Member::of("FailureReason", "failure-reason", VocabularyFailureReason),
+                Member::of("FailureReason", "failure-reason", VocabularyFailureReason)
+                    .with_doc("Why creating the custom vocabulary failed."),
             ],
         ),
     ),
@@ -430,13 +556,16 @@ pub(super) const ROWS: &[Shape] = &[
         "VoiceCallEntryPointParameters",
         Kind::Structure(
             &[
-                Member::of("SourcePhoneNumber", "source-phone-number", PhoneNumber),
+                Member::of("SourcePhoneNumber", "source-phone-number", PhoneNumber)
+                    .with_doc("The phone number the test call comes from."),
                 Member::of(
-                    "DestinationPhoneNumber",
-                    "destination-phone-number",
-                    PhoneNumber,
-                ),
-                Member::of("FlowId", "flow-id", ContactFlowId),
+                        "DestinationPhoneNumber",
+                        "destination-phone-number",
+                        PhoneNumber,
+                    )
+                    .with_doc("The phone number the test call goes to."),
+                Member::of("FlowId", "flow-id", ContactFlowId)
+                    .with_doc("The ID of the flow the test uses."),
             ],
         ),
     ),
@@ -444,11 +573,18 @@ pub(super) const ROWS: &[Shape] = &[
         "VoiceEnhancementConfig",
         Kind::Structure(
             &[
-                Member::of("Channel", "channel", Channel).with_required(),
+                Member::of("Channel", "channel", Channel)
+                    .with_doc(
+                        "The channel the setting applies to; only VOICE is supported.",
+                    )
+                    .with_required(),
                 Member::of(
                         "VoiceEnhancementMode",
                         "voice-enhancement-mode",
                         VoiceEnhancementMode,
+                    )
+                    .with_doc(
+                        "How the voice is enhanced: VOICE_ISOLATION, NOISE_SUPPRESSION or NONE.",
                     )
                     .with_required(),
             ],
@@ -470,11 +606,15 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "VoiceRecordingTrack",
-                    "voice-recording-track",
-                    VoiceRecordingTrack,
-                ),
-                Member::of("IvrRecordingTrack", "ivr-recording-track", IvrRecordingTrack),
+                        "VoiceRecordingTrack",
+                        "voice-recording-track",
+                        VoiceRecordingTrack,
+                    )
+                    .with_doc("Which audio is recorded: FROM_AGENT, TO_AGENT or ALL."),
+                Member::of("IvrRecordingTrack", "ivr-recording-track", IvrRecordingTrack)
+                    .with_doc(
+                        "Which IVR track is recorded (ALL). Give exactly one of the track settings in a request.",
+                    ),
             ],
         ),
     ),

@@ -88,8 +88,10 @@ pub(super) const ROWS: &[Shape] = &[
         "WisdomInfo",
         Kind::Structure(
             &[
-                Member::of("SessionArn", "session-arn", ARN),
-                Member::of("AiAgents", "ai-agents", AiAgents),
+                Member::of("SessionArn", "session-arn", ARN)
+                    .with_doc("The ARN of the Wisdom session."),
+                Member::of("AiAgents", "ai-agents", AiAgents)
+                    .with_doc("The AI agents that took part in the contact."),
             ],
         ),
     ),
@@ -97,17 +99,36 @@ pub(super) const ROWS: &[Shape] = &[
         "Workspace",
         Kind::Structure(
             &[
-                Member::of("Visibility", "visibility", Visibility),
-                Member::of("Id", "id", WorkspaceId).with_required(),
-                Member::of("Name", "name", WorkspaceName).with_required(),
-                Member::of("Arn", "arn", ARN).with_required(),
-                Member::of("Description", "description", WorkspaceDescription),
-                Member::of("Theme", "theme", WorkspaceTheme),
-                Member::of("Title", "title", WorkspaceTitle),
-                Member::of("LastModifiedTime", "last-modified-time", Timestamp)
+                Member::of("Visibility", "visibility", Visibility)
+                    .with_doc(
+                        "Who can open the workspace: All (every user), Assigned (only assigned users and routing profiles) or None (hidden).",
+                    ),
+                Member::of("Id", "id", WorkspaceId)
+                    .with_doc("The ID of the workspace.")
                     .with_required(),
-                Member::of("LastModifiedRegion", "last-modified-region", RegionName),
-                Member::of("Tags", "tags", TagMap),
+                Member::of("Name", "name", WorkspaceName)
+                    .with_doc("The name of the workspace.")
+                    .with_required(),
+                Member::of("Arn", "arn", ARN)
+                    .with_doc("The ARN of the workspace.")
+                    .with_required(),
+                Member::of("Description", "description", WorkspaceDescription)
+                    .with_doc("A description of the workspace."),
+                Member::of("Theme", "theme", WorkspaceTheme)
+                    .with_doc(
+                        "The look of the workspace, such as its colors and styling.",
+                    ),
+                Member::of("Title", "title", WorkspaceTitle)
+                    .with_doc("The title shown for the workspace."),
+                Member::of("LastModifiedTime", "last-modified-time", Timestamp)
+                    .with_doc("When the workspace was last changed.")
+                    .with_required(),
+                Member::of("LastModifiedRegion", "last-modified-region", RegionName)
+                    .with_doc("The AWS Region where the workspace was last changed."),
+                Member::of("Tags", "tags", TagMap)
+                    .with_doc(
+                        "Tags attached to the workspace, for organizing, tracking or access control.",
+                    ),
             ],
         ),
     ),
@@ -127,15 +148,17 @@ pub(super) const ROWS: &[Shape] = &[
         Kind::Structure(
             &[
                 Member::of(
-                    "OrConditions",
-                    "or-conditions",
-                    WorkspaceAssociationSearchConditionList,
-                ),
+                        "OrConditions",
+                        "or-conditions",
+                        WorkspaceAssociationSearchConditionList,
+                    )
+                    .with_doc("Conditions of which at least one must match."),
                 Member::of(
-                    "AndConditions",
-                    "and-conditions",
-                    WorkspaceAssociationSearchConditionList,
-                ),
+                        "AndConditions",
+                        "and-conditions",
+                        WorkspaceAssociationSearchConditionList,
+                    )
+                    .with_doc("Conditions that must all match."),
                 Member::of("StringCondition", "string-condition", StringCondition),
             ],
         ),
@@ -156,20 +179,30 @@ pub(super) const ROWS: &[Shape] = &[
         "WorkspaceAssociationSearchSummary",
         Kind::Structure(
             &[
-                Member::of("WorkspaceId", "workspace-id", WorkspaceId),
-                Member::of("WorkspaceArn", "workspace-arn", ARN),
-                Member::of("ResourceId", "resource-id", WorkspaceAssociatedResourceId),
-                Member::of("ResourceArn", "resource-arn", ARN),
+                Member::of("WorkspaceId", "workspace-id", WorkspaceId)
+                    .with_doc("The ID of the workspace."),
+                Member::of("WorkspaceArn", "workspace-arn", ARN)
+                    .with_doc("The ARN of the workspace."),
+                Member::of("ResourceId", "resource-id", WorkspaceAssociatedResourceId)
+                    .with_doc(
+                        "The ID of the user or routing profile associated with the workspace.",
+                    ),
+                Member::of("ResourceArn", "resource-arn", ARN)
+                    .with_doc("The ARN of the resource associated with the workspace."),
                 Member::of(
-                    "ResourceType",
-                    "resource-type",
-                    WorkspaceAssociatedResourceType,
-                ),
+                        "ResourceType",
+                        "resource-type",
+                        WorkspaceAssociatedResourceType,
+                    )
+                    .with_doc(
+                        "The kind of resource associated with the workspace, USER or ROUTING_PROFILE.",
+                    ),
                 Member::of(
-                    "ResourceName",
-                    "resource-name",
-                    WorkspaceAssociatedResourceName,
-                ),
+                        "ResourceName",
+                        "resource-name",
+                        WorkspaceAssociatedResourceName,
+                    )
+                    .with_doc("The name of the resource associated with the workspace."),
             ],
         ),
     ),
@@ -204,10 +237,18 @@ pub(super) const ROWS: &[Shape] = &[
         "WorkspacePage",
         Kind::Structure(
             &[
-                Member::of("ResourceArn", "resource-arn", ARN),
-                Member::of("Page", "page", Page),
-                Member::of("Slug", "slug", Slug),
-                Member::of("InputData", "input-data", InputData),
+                Member::of("ResourceArn", "resource-arn", ARN)
+                    .with_doc("The ARN of the view shown on this page."),
+                Member::of("Page", "page", Page)
+                    .with_doc(
+                        "The ID of the page; HOME and AGENT_EXPERIENCE are system pages.",
+                    ),
+                Member::of("Slug", "slug", Slug)
+                    .with_doc("A URL-friendly identifier of the page."),
+                Member::of("InputData", "input-data", InputData)
+                    .with_doc(
+                        "Input parameters for the view when the page is rendered, as a JSON string.",
+                    ),
             ],
         ),
     ),
@@ -218,16 +259,14 @@ pub(super) const ROWS: &[Shape] = &[
         "WorkspaceSearchCriteria",
         Kind::Structure(
             &[
+                Member::of("OrConditions", "or-conditions", WorkspaceSearchConditionList)
+                    .with_doc("Conditions of which at least one must match."),
                 Member::of(
-                    "OrConditions",
-                    "or-conditions",
-                    WorkspaceSearchConditionList,
-                ),
-                Member::of(
-                    "AndConditions",
-                    "and-conditions",
-                    WorkspaceSearchConditionList,
-                ),
+                        "AndConditions",
+                        "and-conditions",
+                        WorkspaceSearchConditionList,
+                    )
+                    .with_doc("Conditions that must all match."),
                 Member::of("StringCondition", "string-condition", StringCondition),
             ],
         ),
@@ -248,14 +287,20 @@ pub(super) const ROWS: &[Shape] = &[
         "WorkspaceSearchSummary",
         Kind::Structure(
             &[
-                Member::of("Id", "id", WorkspaceId),
-                Member::of("Name", "name", WorkspaceName),
-                Member::of("Visibility", "visibility", Visibility),
-                Member::of("Description", "description", WorkspaceDescription),
-                Member::of("Title", "title", WorkspaceTitle),
-                Member::of("Arn", "arn", ARN),
-                Member::of("CreatedAt", "created-at", Timestamp),
-                Member::of("Tags", "tags", TagMap),
+                Member::of("Id", "id", WorkspaceId).with_doc("The ID of the workspace."),
+                Member::of("Name", "name", WorkspaceName)
+                    .with_doc("The name of the workspace."),
+                Member::of("Visibility", "visibility", Visibility)
+                    .with_doc("Who can open the workspace: All, Assigned or None."),
+                Member::of("Description", "description", WorkspaceDescription)
+                    .with_doc("A description of the workspace."),
+                Member::of("Title", "title", WorkspaceTitle)
+                    .with_doc("The title shown for the workspace."),
+                Member::of("Arn", "arn", ARN).with_doc("The ARN of the workspace."),
+                Member::of("CreatedAt", "created-at", Timestamp)
+                    .with_doc("When the workspace was created."),
+                Member::of("Tags", "tags", TagMap)
+                    .with_doc("Tags attached to the workspace."),
             ],
         ),
     ),
@@ -264,11 +309,14 @@ pub(super) const ROWS: &[Shape] = &[
         "WorkspaceSummary",
         Kind::Structure(
             &[
-                Member::of("Id", "id", WorkspaceId),
-                Member::of("Name", "name", WorkspaceName),
-                Member::of("Arn", "arn", ARN),
-                Member::of("LastModifiedTime", "last-modified-time", Timestamp),
-                Member::of("LastModifiedRegion", "last-modified-region", RegionName),
+                Member::of("Id", "id", WorkspaceId).with_doc("The ID of the workspace."),
+                Member::of("Name", "name", WorkspaceName)
+                    .with_doc("The name of the workspace."),
+                Member::of("Arn", "arn", ARN).with_doc("The ARN of the workspace."),
+                Member::of("LastModifiedTime", "last-modified-time", Timestamp)
+                    .with_doc("When the workspace was last changed."),
+                Member::of("LastModifiedRegion", "last-modified-region", RegionName)
+                    .with_doc("The AWS Region where the workspace was last changed."),
             ],
         ),
     ),
@@ -277,8 +325,10 @@ pub(super) const ROWS: &[Shape] = &[
         "WorkspaceTheme",
         Kind::Structure(
             &[
-                Member::of("Light", "light", WorkspaceThemeConfig),
-                Member::of("Dark", "dark", WorkspaceThemeConfig),
+                Member::of("Light", "light", WorkspaceThemeConfig)
+                    .with_doc("Theme settings for light mode."),
+                Member::of("Dark", "dark", WorkspaceThemeConfig)
+                    .with_doc("Theme settings for dark mode."),
             ],
         ),
     ),
@@ -286,30 +336,47 @@ pub(super) const ROWS: &[Shape] = &[
         "WorkspaceThemeConfig",
         Kind::Structure(
             &[
-                Member::of("Palette", "palette", WorkspaceThemePalette),
-                Member::of("Images", "images", WorkspaceThemeImages),
-                Member::of("Typography", "typography", WorkspaceThemeTypography),
+                Member::of("Palette", "palette", WorkspaceThemePalette)
+                    .with_doc("The colors of the workspace theme."),
+                Member::of("Images", "images", WorkspaceThemeImages)
+                    .with_doc("The images the workspace theme uses."),
+                Member::of("Typography", "typography", WorkspaceThemeTypography)
+                    .with_doc("The text styling of the workspace theme."),
             ],
         ),
     ),
     Shape::new(
         "WorkspaceThemeImages",
-        Kind::Structure(&[Member::of("Logo", "logo", ImagesLogo)]),
+        Kind::Structure(
+            &[
+                Member::of("Logo", "logo", ImagesLogo)
+                    .with_doc("The logo images shown in the workspace."),
+            ],
+        ),
     ),
     Shape::new(
         "WorkspaceThemePalette",
         Kind::Structure(
             &[
-                Member::of("Header", "header", PaletteHeader),
-                Member::of("Navigation", "navigation", PaletteNavigation),
-                Member::of("Canvas", "canvas", PaletteCanvas),
-                Member::of("Primary", "primary", PalettePrimary),
+                Member::of("Header", "header", PaletteHeader)
+                    .with_doc("Colors for the header area."),
+                Member::of("Navigation", "navigation", PaletteNavigation)
+                    .with_doc("Colors for the navigation area."),
+                Member::of("Canvas", "canvas", PaletteCanvas)
+                    .with_doc("Colors for the canvas area."),
+                Member::of("Primary", "primary", PalettePrimary)
+                    .with_doc("The main colors used across the workspace."),
             ],
         ),
     ),
     Shape::new(
         "WorkspaceThemeTypography",
-        Kind::Structure(&[Member::of("FontFamily", "font-family", FontFamily)]),
+        Kind::Structure(
+            &[
+                Member::of("FontFamily", "font-family", FontFamily)
+                    .with_doc("The font family for text in the workspace."),
+            ],
+        ),
     ),
     Shape::new("WorkspaceTitle", Kind::String)
         .with_length(Some(0.0), Some(127.0))

@@ -39,7 +39,7 @@ pub enum AccessType {
 /// A structure of the Connect API, held by `RuleSummary`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ActionSummary {
-    /// `ActionType`: one of the values of `ActionType`. Required.
+    /// The kind of action the rule performs, such as creating a task, sending a notification, or assigning an SLA.
     #[serde(rename = "ActionType")]
     pub action_type: ActionType,
 }
@@ -108,14 +108,14 @@ pub struct ActivateEvaluationFormRequest {
 /// The output of the `ActivateEvaluationForm` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ActivateEvaluationFormResponse {
-    /// `EvaluationFormId`: a string, 1 to 500 characters. Required.
+    /// The ID of the evaluation form.
     #[serde(rename = "EvaluationFormId")]
     #[schemars(length(min = 1, max = 500))]
     pub evaluation_form_id: ::std::string::String,
-    /// `EvaluationFormArn`: a string. Required.
+    /// The ARN of the evaluation form.
     #[serde(rename = "EvaluationFormArn")]
     pub evaluation_form_arn: ::std::string::String,
-    /// `EvaluationFormVersion`: an integer. Required.
+    /// The version number of the evaluation form that was activated.
     #[serde(rename = "EvaluationFormVersion")]
     pub evaluation_form_version: i32,
 }
@@ -123,10 +123,10 @@ pub struct ActivateEvaluationFormResponse {
 /// A structure of the Connect API, held by `Contact`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AdditionalEmailRecipients {
-    /// `ToList`: a list of `EmailRecipient`.
+    /// Extra recipients on the To line of the email contact.
     #[serde(rename = "ToList", default, skip_serializing_if = "Option::is_none")]
     pub to_list: ::std::option::Option<::std::vec::Vec<EmailRecipient>>,
-    /// `CcList`: a list of `EmailRecipient`.
+    /// Extra recipients on the Cc line of the email contact.
     #[serde(rename = "CcList", default, skip_serializing_if = "Option::is_none")]
     pub cc_list: ::std::option::Option<::std::vec::Vec<EmailRecipient>>,
 }
@@ -134,7 +134,7 @@ pub struct AdditionalEmailRecipients {
 /// A structure of the Connect API, held by `AfterContactWorkConfigPerChannel`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AfterContactWorkConfig {
-    /// `AfterContactWorkTimeLimit`: an integer, at least 0.
+    /// How long after contact work may last, in seconds, from 1 to 2,000,000 (24 days); 0 means no limit.
     #[serde(
         rename = "AfterContactWorkTimeLimit",
         default,
@@ -147,13 +147,13 @@ pub struct AfterContactWorkConfig {
 /// A structure of the Connect API, held by `CreateUserRequest`, `UpdateUserConfigRequest`, `User` and 1 more.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AfterContactWorkConfigPerChannel {
-    /// `Channel`: one of the values of `Channel`. Required.
+    /// The channel these after contact work settings apply to: VOICE, CHAT, TASK or EMAIL.
     #[serde(rename = "Channel")]
     pub channel: Channel,
-    /// `AfterContactWorkConfig`: a `AfterContactWorkConfig` structure. Required.
+    /// The after contact work timeout settings for this channel.
     #[serde(rename = "AfterContactWorkConfig")]
     pub after_contact_work_config: AfterContactWorkConfig,
-    /// `AgentFirstCallbackAfterContactWorkConfig`: a `AfterContactWorkConfig` structure.
+    /// The after contact work timeout settings for agent-first callbacks; used only for the VOICE channel.
     #[serde(
         rename = "AgentFirstCallbackAfterContactWorkConfig",
         default,
@@ -191,7 +191,7 @@ pub enum AgentAvailabilityTimer {
 /// A structure of the Connect API, held by `GetTrafficDistributionResponse`, `UpdateTrafficDistributionRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AgentConfig {
-    /// `Distributions`: a list of `Distribution`. Required.
+    /// How traffic is split among the distributions.
     #[serde(rename = "Distributions")]
     pub distributions: ::std::vec::Vec<Distribution>,
 }
@@ -199,35 +199,35 @@ pub struct AgentConfig {
 /// A structure of the Connect API, held by `UserData`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AgentContactReference {
-    /// `ContactId`: a string, 1 to 256 characters.
+    /// The ID of the contact in this Amazon Connect instance.
     #[serde(rename = "ContactId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub contact_id: ::std::option::Option<::std::string::String>,
-    /// `Channel`: one of the values of `Channel`.
+    /// The channel of the contact.
     #[serde(rename = "Channel", default, skip_serializing_if = "Option::is_none")]
     pub channel: ::std::option::Option<Channel>,
-    /// `InitiationMethod`: one of the values of `ContactInitiationMethod`.
+    /// How the contact started, for example inbound, outbound, transfer, callback or API.
     #[serde(
         rename = "InitiationMethod",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub initiation_method: ::std::option::Option<ContactInitiationMethod>,
-    /// `AgentContactState`: one of the values of `ContactState`.
+    /// The current state of the contact; while it is CONNECTED_ONHOLD, StateStartTimestamp still shows when the agent was first connected.
     #[serde(
         rename = "AgentContactState",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub agent_contact_state: ::std::option::Option<ContactState>,
-    /// `StateStartTimestamp`: a timestamp.
+    /// When the contact entered its current state, as an epoch timestamp.
     #[serde(
         rename = "StateStartTimestamp",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub state_start_timestamp: ::std::option::Option<crate::value::Timestamp>,
-    /// `ConnectedToAgentTimestamp`: a timestamp.
+    /// When the contact was connected to an agent.
     #[serde(
         rename = "ConnectedToAgentTimestamp",
         default,
@@ -242,7 +242,7 @@ pub struct AgentContactReference {
 /// A structure of the Connect API, held by `OutboundStrategyConfig`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AgentFirst {
-    /// `Preview`: a `Preview` structure.
+    /// The preview settings for the agent-first outbound strategy.
     #[serde(rename = "Preview", default, skip_serializing_if = "Option::is_none")]
     pub preview: ::std::option::Option<Preview>,
 }
@@ -250,7 +250,7 @@ pub struct AgentFirst {
 /// A structure of the Connect API, held by `HierarchyGroups`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AgentHierarchyGroup {
-    /// `Arn`: a string.
+    /// The ARN of the hierarchy group.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
 }
@@ -258,23 +258,23 @@ pub struct AgentHierarchyGroup {
 /// A structure of the Connect API, held by `SearchCriteria`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AgentHierarchyGroups {
-    /// `L1Ids`: a list of strings, 0 to 10 items.
+    /// The IDs of the level 1 hierarchy groups.
     #[serde(rename = "L1Ids", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 10))]
     pub l1_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `L2Ids`: a list of strings, 0 to 10 items.
+    /// The IDs of the level 2 hierarchy groups.
     #[serde(rename = "L2Ids", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 10))]
     pub l2_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `L3Ids`: a list of strings, 0 to 10 items.
+    /// The IDs of the level 3 hierarchy groups.
     #[serde(rename = "L3Ids", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 10))]
     pub l3_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `L4Ids`: a list of strings, 0 to 10 items.
+    /// The IDs of the level 4 hierarchy groups.
     #[serde(rename = "L4Ids", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 10))]
     pub l4_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `L5Ids`: a list of strings, 0 to 10 items.
+    /// The IDs of the level 5 hierarchy groups.
     #[serde(rename = "L5Ids", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 10))]
     pub l5_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -283,32 +283,32 @@ pub struct AgentHierarchyGroups {
 /// A structure of the Connect API, held by `Contact`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AgentInfo {
-    /// `Id`: a string, 1 to 256 characters.
+    /// The ID of the agent who accepted the contact.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `AcceptedByAgentTimestamp`: a timestamp.
+    /// When the agent accepted the contact.
     #[serde(
         rename = "AcceptedByAgentTimestamp",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub accepted_by_agent_timestamp: ::std::option::Option<crate::value::Timestamp>,
-    /// `PreviewEndTimestamp`: a timestamp.
+    /// When the agent stopped previewing the contact.
     #[serde(
         rename = "PreviewEndTimestamp",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub preview_end_timestamp: ::std::option::Option<crate::value::Timestamp>,
-    /// `ConnectedToAgentTimestamp`: a timestamp.
+    /// The time the contact got connected to the agent.
     #[serde(
         rename = "ConnectedToAgentTimestamp",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub connected_to_agent_timestamp: ::std::option::Option<crate::value::Timestamp>,
-    /// `AgentPauseDurationInSeconds`: an integer, at least 0.
+    /// How long the agent paused the contact, in seconds.
     #[serde(
         rename = "AgentPauseDurationInSeconds",
         default,
@@ -316,20 +316,20 @@ pub struct AgentInfo {
     )]
     #[schemars(range(min = 0))]
     pub agent_pause_duration_in_seconds: ::std::option::Option<i32>,
-    /// `HierarchyGroups`: a `HierarchyGroups` structure.
+    /// The hierarchy groups the agent belongs to.
     #[serde(
         rename = "HierarchyGroups",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub hierarchy_groups: ::std::option::Option<HierarchyGroups>,
-    /// `DeviceInfo`: a `DeviceInfo` structure.
+    /// Details of the device the agent used.
     #[serde(rename = "DeviceInfo", default, skip_serializing_if = "Option::is_none")]
     pub device_info: ::std::option::Option<DeviceInfo>,
     /// `Capabilities`: a `ParticipantCapabilities` structure.
     #[serde(rename = "Capabilities", default, skip_serializing_if = "Option::is_none")]
     pub capabilities: ::std::option::Option<ParticipantCapabilities>,
-    /// `AfterContactWorkDuration`: an integer, at least 0.
+    /// The time between AfterContactWorkStartTimestamp and AfterContactWorkEndTimestamp, in whole seconds.
     #[serde(
         rename = "AfterContactWorkDuration",
         default,
@@ -337,7 +337,7 @@ pub struct AgentInfo {
     )]
     #[schemars(range(min = 0))]
     pub after_contact_work_duration: ::std::option::Option<i32>,
-    /// `AfterContactWorkStartTimestamp`: a timestamp.
+    /// When the agent began after contact work on the contact, in UTC.
     #[serde(
         rename = "AfterContactWorkStartTimestamp",
         default,
@@ -346,14 +346,14 @@ pub struct AgentInfo {
     pub after_contact_work_start_timestamp: ::std::option::Option<
         crate::value::Timestamp,
     >,
-    /// `AfterContactWorkEndTimestamp`: a timestamp.
+    /// When the agent finished after contact work on the contact, in UTC. For chats, it may be inaccurate if the agent went offline without clearing the contact in the CCP.
     #[serde(
         rename = "AfterContactWorkEndTimestamp",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub after_contact_work_end_timestamp: ::std::option::Option<crate::value::Timestamp>,
-    /// `AgentInitiatedHoldDuration`: an integer, at least 0.
+    /// Total time, in seconds, that the agent put the contact on hold.
     #[serde(
         rename = "AgentInitiatedHoldDuration",
         default,
@@ -361,14 +361,14 @@ pub struct AgentInfo {
     )]
     #[schemars(range(min = 0))]
     pub agent_initiated_hold_duration: ::std::option::Option<i32>,
-    /// `StateTransitions`: a list of `StateTransition`.
+    /// The state transitions recorded for a supervisor.
     #[serde(
         rename = "StateTransitions",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub state_transitions: ::std::option::Option<::std::vec::Vec<StateTransition>>,
-    /// `VoiceEnhancementMode`: one of the values of `VoiceEnhancementMode`.
+    /// The voice enhancement mode the agent had on when the call ended: VOICE_ISOLATION, NOISE_SUPPRESSION or NONE; null if the user has never set it.
     #[serde(
         rename = "VoiceEnhancementMode",
         default,
@@ -380,7 +380,7 @@ pub struct AgentInfo {
 /// A structure of the Connect API, held by `QualityMetrics`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AgentQualityMetrics {
-    /// `Audio`: a `AudioQualityMetricsInfo` structure.
+    /// Audio quality details for the agent.
     #[serde(rename = "Audio", default, skip_serializing_if = "Option::is_none")]
     pub audio: ::std::option::Option<AudioQualityMetricsInfo>,
 }
@@ -388,44 +388,44 @@ pub struct AgentQualityMetrics {
 /// A structure of the Connect API, held by `DescribeAgentStatusResponse`, `SearchAgentStatusesResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AgentStatus {
-    /// `AgentStatusARN`: a string.
+    /// The ARN of the agent status.
     #[serde(rename = "AgentStatusARN", default, skip_serializing_if = "Option::is_none")]
     pub agent_status_arn: ::std::option::Option<::std::string::String>,
-    /// `AgentStatusId`: a string.
+    /// The ID of the agent status.
     #[serde(rename = "AgentStatusId", default, skip_serializing_if = "Option::is_none")]
     pub agent_status_id: ::std::option::Option<::std::string::String>,
-    /// `Name`: a string, 1 to 127 characters.
+    /// The name of the agent status.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 127))]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `Description`: a string, 1 to 250 characters.
+    /// The description of the agent status.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 250))]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `Type`: one of the values of `AgentStatusType`.
+    /// The type of agent status: ROUTABLE, CUSTOM or OFFLINE.
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub r#type: ::std::option::Option<AgentStatusType>,
-    /// `DisplayOrder`: an integer, 1 to 50.
+    /// The position of the agent status in the displayed list.
     #[serde(rename = "DisplayOrder", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 50))]
     pub display_order: ::std::option::Option<i32>,
-    /// `State`: one of the values of `AgentStatusState`.
+    /// Whether the agent status is ENABLED or DISABLED.
     #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: ::std::option::Option<AgentStatusState>,
-    /// `Tags`: a map from strings to strings, 1 to 50 entries.
+    /// Tags on the resource, as key and value pairs, for organizing, tracking or access control.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
-    /// `LastModifiedTime`: a timestamp.
+    /// When the resource was last changed.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
-    /// `LastModifiedRegion`: a string.
+    /// The AWS Region in which the resource was last changed.
     #[serde(
         rename = "LastModifiedRegion",
         default,
@@ -437,10 +437,10 @@ pub struct AgentStatus {
 /// A structure of the Connect API, held by `Dimensions`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AgentStatusIdentifier {
-    /// `Arn`: a string.
+    /// The ARN of the agent status.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
-    /// `Id`: a string.
+    /// The ID of the agent status.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
 }
@@ -448,17 +448,17 @@ pub struct AgentStatusIdentifier {
 /// A structure of the Connect API, held by `UserData`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AgentStatusReference {
-    /// `StatusStartTimestamp`: a timestamp.
+    /// When the agent entered this status.
     #[serde(
         rename = "StatusStartTimestamp",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub status_start_timestamp: ::std::option::Option<crate::value::Timestamp>,
-    /// `StatusArn`: a string.
+    /// The ARN of the agent's status.
     #[serde(rename = "StatusArn", default, skip_serializing_if = "Option::is_none")]
     pub status_arn: ::std::option::Option<::std::string::String>,
-    /// `StatusName`: a string, 1 to 127 characters.
+    /// The name of the agent's status.
     #[serde(rename = "StatusName", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 127))]
     pub status_name: ::std::option::Option<::std::string::String>,
@@ -467,15 +467,15 @@ pub struct AgentStatusReference {
 /// A structure of the Connect API, held by `AgentStatusSearchCriteria`, `SearchAgentStatusesRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AgentStatusSearchCriteria {
-    /// `OrConditions`: a list of `AgentStatusSearchCriteria`.
+    /// Conditions of which at least one must match (combined with OR).
     #[serde(rename = "OrConditions", default, skip_serializing_if = "Option::is_none")]
     pub or_conditions: ::std::option::Option<::std::vec::Vec<AgentStatusSearchCriteria>>,
-    /// `AndConditions`: a list of `AgentStatusSearchCriteria`.
+    /// Conditions that must all match (combined with AND).
     #[serde(rename = "AndConditions", default, skip_serializing_if = "Option::is_none")]
     pub and_conditions: ::std::option::Option<
         ::std::vec::Vec<AgentStatusSearchCriteria>,
     >,
-    /// `StringCondition`: a `StringCondition` structure.
+    /// A string condition on one field; supported field names are resourceID, name, description, state, type and displayOrder.
     #[serde(
         rename = "StringCondition",
         default,
@@ -487,7 +487,7 @@ pub struct AgentStatusSearchCriteria {
 /// A structure of the Connect API, held by `SearchAgentStatusesRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AgentStatusSearchFilter {
-    /// `AttributeFilter`: a `ControlPlaneAttributeFilter` structure.
+    /// Tag conditions for the search, given as a list of lists: the outer list is combined with OR, each inner list with AND.
     #[serde(
         rename = "AttributeFilter",
         default,
@@ -523,27 +523,27 @@ pub enum AgentStatusState {
 /// A structure of the Connect API, held by `ListAgentStatusResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AgentStatusSummary {
-    /// `Id`: a string.
+    /// The ID of the agent status.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `Arn`: a string.
+    /// The ARN of the agent status.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
-    /// `Name`: a string, 1 to 127 characters.
+    /// The name of the agent status.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 127))]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `Type`: one of the values of `AgentStatusType`.
+    /// The type of agent status: ROUTABLE, CUSTOM or OFFLINE.
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub r#type: ::std::option::Option<AgentStatusType>,
-    /// `LastModifiedTime`: a timestamp.
+    /// When the resource was last changed.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
-    /// `LastModifiedRegion`: a string.
+    /// The AWS Region in which the resource was last changed.
     #[serde(
         rename = "LastModifiedRegion",
         default,
@@ -582,7 +582,7 @@ pub enum AgentStatusType {
 /// A structure of the Connect API, held by `MatchCriteria`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AgentsCriteria {
-    /// `AgentIds`: a list of strings.
+    /// The agents to include, by user ID.
     #[serde(rename = "AgentIds", default, skip_serializing_if = "Option::is_none")]
     pub agent_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
@@ -590,10 +590,10 @@ pub struct AgentsCriteria {
 /// A structure of the Connect API, held by `WisdomInfo`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AiAgentInfo {
-    /// `AiUseCase`: one of the values of `AiUseCase`.
+    /// What the AI agent was used for on the contact: AgentAssistance or SelfService.
     #[serde(rename = "AiUseCase", default, skip_serializing_if = "Option::is_none")]
     pub ai_use_case: ::std::option::Option<AiUseCase>,
-    /// `AiAgentVersionId`: a string, 0 to 128 characters.
+    /// The ID of the AI agent together with its version number, for the AI agent involved in the contact.
     #[serde(
         rename = "AiAgentVersionId",
         default,
@@ -601,7 +601,7 @@ pub struct AiAgentInfo {
     )]
     #[schemars(length(min = 0, max = 128))]
     pub ai_agent_version_id: ::std::option::Option<::std::string::String>,
-    /// `AiAgentEscalated`: a boolean.
+    /// Whether the contact that this AI agent first handled was passed on to a human agent.
     #[serde(
         rename = "AiAgentEscalated",
         default,
@@ -637,7 +637,7 @@ pub enum AiUseCase {
 /// A structure of the Connect API, held by `AssociateEmailAddressAliasRequest`, `DescribeEmailAddressResponse`, `DisassociateEmailAddressAliasRequest` and 1 more.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AliasConfiguration {
-    /// `EmailAddressId`: a string, 1 to 500 characters. Required.
+    /// The ID of the email address.
     #[serde(rename = "EmailAddressId")]
     #[schemars(length(min = 1, max = 500))]
     pub email_address_id: ::std::string::String,
@@ -646,10 +646,10 @@ pub struct AliasConfiguration {
 /// A structure of the Connect API, held by `StartWebRTCContactRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AllowedCapabilities {
-    /// `Customer`: a `ParticipantCapabilities` structure.
+    /// The video sharing capabilities allowed for the customer.
     #[serde(rename = "Customer", default, skip_serializing_if = "Option::is_none")]
     pub customer: ::std::option::Option<ParticipantCapabilities>,
-    /// `Agent`: a `ParticipantCapabilities` structure.
+    /// The video sharing capabilities allowed for the agent.
     #[serde(rename = "Agent", default, skip_serializing_if = "Option::is_none")]
     pub agent: ::std::option::Option<ParticipantCapabilities>,
 }
@@ -657,7 +657,7 @@ pub struct AllowedCapabilities {
 /// A structure of the Connect API, held by `ExtensionConfiguration`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AllowedExtension {
-    /// `Extension`: a string, 1 to 10 characters. Required.
+    /// A file extension of 1 to 10 characters: letters, digits, hyphens and underscores only.
     #[serde(rename = "Extension")]
     #[schemars(length(min = 1, max = 10))]
     pub extension: ::std::string::String,
@@ -690,32 +690,32 @@ pub enum AllowedUserAction {
 /// A structure of the Connect API, held by `BatchAssociateAnalyticsDataSetResponse`, `ListAnalyticsDataAssociationsResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AnalyticsDataAssociationResult {
-    /// `DataSetId`: a string, 1 to 255 characters.
+    /// The ID of the data set.
     #[serde(rename = "DataSetId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 255))]
     pub data_set_id: ::std::option::Option<::std::string::String>,
-    /// `TargetAccountId`: a string.
+    /// The ID of the target account.
     #[serde(
         rename = "TargetAccountId",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub target_account_id: ::std::option::Option<::std::string::String>,
-    /// `ResourceShareId`: a string.
+    /// The ID of the AWS Resource Access Manager share.
     #[serde(
         rename = "ResourceShareId",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub resource_share_id: ::std::option::Option<::std::string::String>,
-    /// `ResourceShareArn`: a string.
+    /// The ARN of the AWS Resource Access Manager share.
     #[serde(
         rename = "ResourceShareArn",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub resource_share_arn: ::std::option::Option<::std::string::String>,
-    /// `ResourceShareStatus`: a string.
+    /// The status of the association in AWS Resource Access Manager.
     #[serde(
         rename = "ResourceShareStatus",
         default,
@@ -727,11 +727,11 @@ pub struct AnalyticsDataAssociationResult {
 /// A structure of the Connect API, held by `ListAnalyticsDataLakeDataSetsResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AnalyticsDataSetsResult {
-    /// `DataSetId`: a string, 1 to 255 characters.
+    /// The ID of the data set.
     #[serde(rename = "DataSetId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 255))]
     pub data_set_id: ::std::option::Option<::std::string::String>,
-    /// `DataSetName`: a string.
+    /// The name of the data set.
     #[serde(rename = "DataSetName", default, skip_serializing_if = "Option::is_none")]
     pub data_set_name: ::std::option::Option<::std::string::String>,
 }
@@ -739,14 +739,14 @@ pub struct AnalyticsDataSetsResult {
 /// A structure of the Connect API, held by `StartOutboundVoiceContactRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AnswerMachineDetectionConfig {
-    /// `EnableAnswerMachineDetection`: a boolean.
+    /// Whether to check if a voice call was answered by a machine; when true, TrafficType must be CAMPAIGN.
     #[serde(
         rename = "EnableAnswerMachineDetection",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub enable_answer_machine_detection: ::std::option::Option<bool>,
-    /// `AwaitAnswerMachinePrompt`: a boolean.
+    /// Whether to wait for the answering machine's prompt.
     #[serde(
         rename = "AwaitAnswerMachinePrompt",
         default,
@@ -818,11 +818,11 @@ pub enum AnsweringMachineDetectionStatus {
 /// A structure of the Connect API, held by `CreateSecurityProfileRequest`, `ListSecurityProfileApplicationsResponse`, `UpdateSecurityProfileRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Application {
-    /// `Namespace`: a string, 1 to 128 characters.
+    /// The namespace of the application to grant access to.
     #[serde(rename = "Namespace", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 128))]
     pub namespace: ::std::option::Option<::std::string::String>,
-    /// `ApplicationPermissions`: a list of strings, 1 to 50 items.
+    /// Permissions the agent gets on the application; third-party applications support only ACCESS, and for MCP servers these are tool IDs the server accepts.
     #[serde(
         rename = "ApplicationPermissions",
         default,
@@ -832,7 +832,7 @@ pub struct Application {
     pub application_permissions: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    /// `Type`: one of the values of `ApplicationType`.
+    /// The kind of application: MCP or THIRD_PARTY_APPLICATION.
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub r#type: ::std::option::Option<ApplicationType>,
 }
@@ -895,10 +895,10 @@ pub struct AssignContactCategoryActionDefinition {}
 /// A structure of the Connect API, held by `RuleAction`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AssignSlaActionDefinition {
-    /// `SlaAssignmentType`: one of the values of `SlaAssignmentType`. Required.
+    /// What the SLA is assigned to; currently only CASES.
     #[serde(rename = "SlaAssignmentType")]
     pub sla_assignment_type: SlaAssignmentType,
-    /// `CaseSlaConfiguration`: a `CaseSlaConfiguration` structure.
+    /// The SLA settings used when assigning an SLA to a case.
     #[serde(
         rename = "CaseSlaConfiguration",
         default,
@@ -930,25 +930,25 @@ pub struct AssociateAnalyticsDataSetRequest {
 /// The output of the `AssociateAnalyticsDataSet` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AssociateAnalyticsDataSetResponse {
-    /// `DataSetId`: a string, 1 to 255 characters.
+    /// The ID of the data set that was associated.
     #[serde(rename = "DataSetId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 255))]
     pub data_set_id: ::std::option::Option<::std::string::String>,
-    /// `TargetAccountId`: a string.
+    /// The ID of the target account.
     #[serde(
         rename = "TargetAccountId",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub target_account_id: ::std::option::Option<::std::string::String>,
-    /// `ResourceShareId`: a string.
+    /// The ID of the AWS Resource Access Manager share that was created.
     #[serde(
         rename = "ResourceShareId",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub resource_share_id: ::std::option::Option<::std::string::String>,
-    /// `ResourceShareArn`: a string.
+    /// The ARN of the AWS Resource Access Manager share.
     #[serde(
         rename = "ResourceShareArn",
         default,
@@ -1118,7 +1118,7 @@ pub struct AssociateInstanceStorageConfigRequest {
 /// The output of the `AssociateInstanceStorageConfig` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AssociateInstanceStorageConfigResponse {
-    /// `AssociationId`: a string, 1 to 100 characters.
+    /// The ID of the association, which identifies the resource type and storage configuration for the instance.
     #[serde(rename = "AssociationId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub association_id: ::std::option::Option<::std::string::String>,
@@ -1255,7 +1255,7 @@ pub struct AssociateSecurityKeyRequest {
 /// The output of the `AssociateSecurityKey` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AssociateSecurityKeyResponse {
-    /// `AssociationId`: a string, 1 to 100 characters.
+    /// The ID of the association, which identifies the resource type and storage configuration for the instance.
     #[serde(rename = "AssociationId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub association_id: ::std::option::Option<::std::string::String>,
@@ -1335,12 +1335,12 @@ pub struct AssociateWorkspaceRequest {
 /// The output of the `AssociateWorkspace` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AssociateWorkspaceResponse {
-    /// `SuccessfulList`: a list of `SuccessfulBatchAssociationSummary`.
+    /// The resources that were associated with the workspace.
     #[serde(rename = "SuccessfulList", default, skip_serializing_if = "Option::is_none")]
     pub successful_list: ::std::option::Option<
         ::std::vec::Vec<SuccessfulBatchAssociationSummary>,
     >,
-    /// `FailedList`: a list of `FailedBatchAssociationSummary`.
+    /// The resources that could not be associated with the workspace, with error details.
     #[serde(rename = "FailedList", default, skip_serializing_if = "Option::is_none")]
     pub failed_list: ::std::option::Option<
         ::std::vec::Vec<FailedBatchAssociationSummary>,
@@ -1350,28 +1350,28 @@ pub struct AssociateWorkspaceResponse {
 /// A structure of the Connect API, held by `ListAssociatedContactsResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AssociatedContactSummary {
-    /// `ContactId`: a string, 1 to 256 characters.
+    /// The ID of the contact in this Amazon Connect instance.
     #[serde(rename = "ContactId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub contact_id: ::std::option::Option<::std::string::String>,
-    /// `ContactArn`: a string.
+    /// The ARN of the contact.
     #[serde(rename = "ContactArn", default, skip_serializing_if = "Option::is_none")]
     pub contact_arn: ::std::option::Option<::std::string::String>,
-    /// `InitiationTimestamp`: a timestamp.
+    /// When the contact was started, in UTC.
     #[serde(
         rename = "InitiationTimestamp",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub initiation_timestamp: ::std::option::Option<crate::value::Timestamp>,
-    /// `DisconnectTimestamp`: a timestamp.
+    /// When the customer endpoint disconnected from this contact, in UTC; after a transfer, the previous contact's value marks when that contact ended.
     #[serde(
         rename = "DisconnectTimestamp",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub disconnect_timestamp: ::std::option::Option<crate::value::Timestamp>,
-    /// `InitialContactId`: a string, 1 to 256 characters.
+    /// The ID of the first contact in a chain of related contacts.
     #[serde(
         rename = "InitialContactId",
         default,
@@ -1379,7 +1379,7 @@ pub struct AssociatedContactSummary {
     )]
     #[schemars(length(min = 1, max = 256))]
     pub initial_contact_id: ::std::option::Option<::std::string::String>,
-    /// `PreviousContactId`: a string, 1 to 256 characters.
+    /// The ID of the contact before this one, when this is not the first contact.
     #[serde(
         rename = "PreviousContactId",
         default,
@@ -1387,7 +1387,7 @@ pub struct AssociatedContactSummary {
     )]
     #[schemars(length(min = 1, max = 256))]
     pub previous_contact_id: ::std::option::Option<::std::string::String>,
-    /// `RelatedContactId`: a string, 1 to 256 characters.
+    /// The ID of a contact related to this one.
     #[serde(
         rename = "RelatedContactId",
         default,
@@ -1395,14 +1395,14 @@ pub struct AssociatedContactSummary {
     )]
     #[schemars(length(min = 1, max = 256))]
     pub related_contact_id: ::std::option::Option<::std::string::String>,
-    /// `InitiationMethod`: one of the values of `ContactInitiationMethod`.
+    /// How the contact started, for example inbound, outbound, transfer, callback or API.
     #[serde(
         rename = "InitiationMethod",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub initiation_method: ::std::option::Option<ContactInitiationMethod>,
-    /// `Channel`: one of the values of `Channel`.
+    /// The channel through which the contact arrived: VOICE, CHAT, TASK or EMAIL.
     #[serde(rename = "Channel", default, skip_serializing_if = "Option::is_none")]
     pub channel: ::std::option::Option<Channel>,
 }
@@ -1410,45 +1410,45 @@ pub struct AssociatedContactSummary {
 /// A structure of the Connect API, held by `BatchGetAttachedFileMetadataResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AttachedFile {
-    /// `CreationTime`: a string. Required.
+    /// When the file was created, as an ISO 8601 timestamp in the form yyyy-MM-ddThh:mm:ss.SSSZ, such as 2024-05-03T02:41:28.172Z.
     #[serde(rename = "CreationTime")]
     pub creation_time: ::std::string::String,
-    /// `FileArn`: a string. Required.
+    /// The ARN of the attached file.
     #[serde(rename = "FileArn")]
     pub file_arn: ::std::string::String,
-    /// `FileId`: a string, 1 to 256 characters. Required.
+    /// The ID of the attached file.
     #[serde(rename = "FileId")]
     #[schemars(length(min = 1, max = 256))]
     pub file_id: ::std::string::String,
-    /// `FileName`: a string, 1 to 256 characters. Required.
+    /// The name of the attached file; it is case sensitive.
     #[serde(rename = "FileName")]
     #[schemars(length(min = 1, max = 256))]
     pub file_name: ::std::string::String,
-    /// `FileSizeInBytes`: an integer, at least 1. Required.
+    /// The attached file's size, in bytes.
     #[serde(rename = "FileSizeInBytes")]
     #[schemars(range(min = 1))]
     pub file_size_in_bytes: i64,
-    /// `FileStatus`: one of the values of `FileStatusType`. Required.
+    /// The file's current status: APPROVED, REJECTED, PROCESSING or FAILED.
     #[serde(rename = "FileStatus")]
     pub file_status: FileStatusType,
-    /// `CreatedBy`: a `CreatedByInfo` union.
+    /// The identity that created the file.
     #[serde(rename = "CreatedBy", default, skip_serializing_if = "Option::is_none")]
     pub created_by: ::std::option::Option<CreatedByInfo>,
-    /// `FileUseCaseType`: one of the values of `FileUseCaseType`.
+    /// What the file is used for, such as an attachment, an email message or contact analysis.
     #[serde(
         rename = "FileUseCaseType",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub file_use_case_type: ::std::option::Option<FileUseCaseType>,
-    /// `AssociatedResourceArn`: a string.
+    /// The ARN of the resource the file is attached to; only cases are supported at present.
     #[serde(
         rename = "AssociatedResourceArn",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub associated_resource_arn: ::std::option::Option<::std::string::String>,
-    /// `Tags`: a map from strings to strings, 1 to 50 entries.
+    /// Tags on the resource, as key and value pairs, for organizing, tracking or access control.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
@@ -1459,13 +1459,13 @@ pub struct AttachedFile {
 /// A structure of the Connect API, held by `BatchGetAttachedFileMetadataResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AttachedFileError {
-    /// `ErrorCode`: a string.
+    /// A status code that describes the failure.
     #[serde(rename = "ErrorCode", default, skip_serializing_if = "Option::is_none")]
     pub error_code: ::std::option::Option<::std::string::String>,
-    /// `ErrorMessage`: a string.
+    /// The reason the attached file could not be retrieved.
     #[serde(rename = "ErrorMessage", default, skip_serializing_if = "Option::is_none")]
     pub error_message: ::std::option::Option<::std::string::String>,
-    /// `FileId`: a string, 1 to 256 characters.
+    /// The ID of the attached file.
     #[serde(rename = "FileId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub file_id: ::std::option::Option<::std::string::String>,
@@ -1525,14 +1525,14 @@ pub enum AttachedFileServiceQuotaExceededExceptionReason {
 /// A structure of the Connect API, held by `DescribeAttachedFilesConfigurationResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AttachedFilesConfiguration {
-    /// `InstanceId`: a string, 1 to 100 characters. Required.
+    /// The ID of the Amazon Connect instance.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
-    /// `AttachmentScope`: one of the values of `AttachmentScope`. Required.
+    /// Where the attachments are used: EMAIL, CHAT, CASE or TASK.
     #[serde(rename = "AttachmentScope")]
     pub attachment_scope: AttachmentScope,
-    /// `MaximumSizeLimitInBytes`: an integer, 1 to 104857600.
+    /// The largest attached file allowed, in bytes.
     #[serde(
         rename = "MaximumSizeLimitInBytes",
         default,
@@ -1540,14 +1540,14 @@ pub struct AttachedFilesConfiguration {
     )]
     #[schemars(range(min = 1, max = 104857600))]
     pub maximum_size_limit_in_bytes: ::std::option::Option<i64>,
-    /// `ExtensionConfiguration`: a `ExtensionConfiguration` structure.
+    /// Which file extensions are allowed.
     #[serde(
         rename = "ExtensionConfiguration",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub extension_configuration: ::std::option::Option<ExtensionConfiguration>,
-    /// `LastModifiedTime`: a timestamp.
+    /// When the configuration was last changed.
     #[serde(
         rename = "LastModifiedTime",
         default,
@@ -1559,11 +1559,11 @@ pub struct AttachedFilesConfiguration {
 /// A structure of the Connect API, held by `ListAttachedFilesConfigurationsResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AttachedFilesConfigurationSummary {
-    /// `InstanceId`: a string, 1 to 100 characters. Required.
+    /// The ID of the Amazon Connect instance.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
-    /// `AttachmentScope`: one of the values of `AttachmentScope`. Required.
+    /// Where the attachments are used: EMAIL, CHAT, CASE or TASK.
     #[serde(rename = "AttachmentScope")]
     pub attachment_scope: AttachmentScope,
     /// `MaximumSizeLimitInBytes`: an integer, 1 to 104857600.
@@ -1574,7 +1574,7 @@ pub struct AttachedFilesConfigurationSummary {
     )]
     #[schemars(range(min = 1, max = 104857600))]
     pub maximum_size_limit_in_bytes: ::std::option::Option<i64>,
-    /// `ExtensionConfiguration`: a `ExtensionConfiguration` structure.
+    /// Which file extensions are allowed.
     #[serde(
         rename = "ExtensionConfiguration",
         default,
@@ -1586,18 +1586,18 @@ pub struct AttachedFilesConfigurationSummary {
 /// A structure of the Connect API, held by `ReferenceSummary`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AttachmentReference {
-    /// `Name`: a string, 1 to 4096 characters.
+    /// The name that identifies the attachment reference.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 4096))]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `Value`: a string, 0 to 4096 characters.
+    /// The location path of the attachment.
     #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 4096))]
     pub value: ::std::option::Option<::std::string::String>,
-    /// `Status`: one of the values of `ReferenceStatus`.
+    /// The status of the attachment reference, such as AVAILABLE, APPROVED, REJECTED or PROCESSING.
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: ::std::option::Option<ReferenceStatus>,
-    /// `Arn`: a string, 20 to 256 characters.
+    /// The ARN of the attachment reference.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 20, max = 256))]
     pub arn: ::std::option::Option<::std::string::String>,
@@ -1636,10 +1636,10 @@ pub enum AttachmentScope {
 /// A structure of the Connect API, held by `ConnectionData`.
 #[derive(Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Attendee {
-    /// `AttendeeId`: a string.
+    /// The attendee ID in the Amazon Chime SDK.
     #[serde(rename = "AttendeeId", default, skip_serializing_if = "Option::is_none")]
     pub attendee_id: ::std::option::Option<::std::string::String>,
-    /// `JoinToken`: a string. Sensitive: redacted from `Debug`.
+    /// The token the Amazon Chime SDK attendee uses to join.
     #[serde(rename = "JoinToken", default, skip_serializing_if = "Option::is_none")]
     pub join_token: ::std::option::Option<::std::string::String>,
 }
@@ -1656,10 +1656,10 @@ impl ::std::fmt::Debug for Attendee {
 /// A structure of the Connect API, held by `DescribeInstanceAttributeResponse`, `ListInstanceAttributesResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Attribute {
-    /// `AttributeType`: one of the values of `InstanceAttributeType`.
+    /// Which instance attribute this is, for example INBOUND_CALLS, CONTACT_LENS or EARLY_MEDIA.
     #[serde(rename = "AttributeType", default, skip_serializing_if = "Option::is_none")]
     pub attribute_type: ::std::option::Option<InstanceAttributeType>,
-    /// `Value`: a string, 1 to 100 characters.
+    /// The value of the attribute.
     #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub value: ::std::option::Option<::std::string::String>,
@@ -1668,7 +1668,7 @@ pub struct Attribute {
 /// A structure of the Connect API, held by `ControlPlaneUserAttributeFilter`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AttributeAndCondition {
-    /// `TagConditions`: a list of `TagCondition`.
+    /// Tag conditions that must all match.
     #[serde(rename = "TagConditions", default, skip_serializing_if = "Option::is_none")]
     pub tag_conditions: ::std::option::Option<::std::vec::Vec<TagCondition>>,
     /// `HierarchyGroupCondition`: a `HierarchyGroupCondition` structure.
@@ -1680,18 +1680,18 @@ pub struct AttributeAndCondition {
     pub hierarchy_group_condition: ::std::option::Option<HierarchyGroupCondition>,
 }
 
-/// A structure of the Connect API, held by `Expression`.
+/// A condition on a predefined attribute used in routing.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AttributeCondition {
-    /// `Name`: a string, 1 to 100 characters.
+    /// The name of the predefined attribute.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `Value`: a string, 1 to 128 characters.
+    /// The value of the predefined attribute.
     #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 128))]
     pub value: ::std::option::Option<::std::string::String>,
-    /// `ProficiencyLevel`: a number, 1 to 5.
+    /// The proficiency level the condition checks.
     #[serde(
         rename = "ProficiencyLevel",
         default,
@@ -1699,13 +1699,13 @@ pub struct AttributeCondition {
     )]
     #[schemars(range(min = 1, max = 5))]
     pub proficiency_level: ::std::option::Option<f32>,
-    /// `Range`: a `Range` structure.
+    /// The lowest and highest proficiency levels to match.
     #[serde(rename = "Range", default, skip_serializing_if = "Option::is_none")]
     pub range: ::std::option::Option<Range>,
-    /// `MatchCriteria`: a `MatchCriteria` structure.
+    /// The criteria that define which agents match (AgentsCriteria).
     #[serde(rename = "MatchCriteria", default, skip_serializing_if = "Option::is_none")]
     pub match_criteria: ::std::option::Option<MatchCriteria>,
-    /// `ComparisonOperator`: a string, 1 to 127 characters.
+    /// The comparison operator of the condition.
     #[serde(
         rename = "ComparisonOperator",
         default,
@@ -1718,7 +1718,7 @@ pub struct AttributeCondition {
 /// A structure of the Connect API, held by `MeetingFeaturesConfiguration`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AudioFeatures {
-    /// `EchoReduction`: one of the values of `MeetingFeatureStatus`.
+    /// Whether echo reduction is offered to clients joining the meeting: AVAILABLE or UNAVAILABLE.
     #[serde(rename = "EchoReduction", default, skip_serializing_if = "Option::is_none")]
     pub echo_reduction: ::std::option::Option<MeetingFeatureStatus>,
 }
@@ -1726,10 +1726,10 @@ pub struct AudioFeatures {
 /// A structure of the Connect API, held by `AgentQualityMetrics`, `CustomerQualityMetrics`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AudioQualityMetricsInfo {
-    /// `QualityScore`: a number.
+    /// An estimate of the media connection's quality, as a number.
     #[serde(rename = "QualityScore", default, skip_serializing_if = "Option::is_none")]
     pub quality_score: ::std::option::Option<f32>,
-    /// `PotentialQualityIssues`: a list of strings, 0 to 3 items.
+    /// Likely causes of poor media quality: HighPacketLoss, HighRoundTripTime or HighJitterBuffer; empty if none were found.
     #[serde(
         rename = "PotentialQualityIssues",
         default,
@@ -1744,48 +1744,48 @@ pub struct AudioQualityMetricsInfo {
 /// A structure of the Connect API, held by `DescribeAuthenticationProfileResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AuthenticationProfile {
-    /// `Id`: a string, 1 to 100 characters.
+    /// The ID of the authentication profile.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `Arn`: a string.
+    /// The ARN of the authentication profile.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
-    /// `Name`: a string, 1 to 128 characters.
+    /// The name of the authentication profile.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 128))]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `Description`: a string, 1 to 250 characters.
+    /// The description of the authentication profile.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 250))]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `AllowedIps`: a list of strings.
+    /// IP address ranges permitted to reach the Amazon Connect instance.
     #[serde(rename = "AllowedIps", default, skip_serializing_if = "Option::is_none")]
     pub allowed_ips: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `BlockedIps`: a list of strings.
+    /// IP address ranges denied access to the Amazon Connect instance.
     #[serde(rename = "BlockedIps", default, skip_serializing_if = "Option::is_none")]
     pub blocked_ips: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `IsDefault`: a boolean.
+    /// Whether this is the instance's default authentication profile, which applies to every agent not covered by another profile.
     #[serde(rename = "IsDefault", default, skip_serializing_if = "Option::is_none")]
     pub is_default: ::std::option::Option<bool>,
-    /// `CreatedTime`: a timestamp.
+    /// When the authentication profile was created.
     #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: ::std::option::Option<crate::value::Timestamp>,
-    /// `LastModifiedTime`: a timestamp.
+    /// When the authentication profile was last changed.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
-    /// `LastModifiedRegion`: a string.
+    /// The AWS Region in which the authentication profile was last changed.
     #[serde(
         rename = "LastModifiedRegion",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_region: ::std::option::Option<::std::string::String>,
-    /// `PeriodicSessionDuration`: an integer, 10 to 60.
+    /// The short-lived session length for signed-in users, in minutes; the longest time before an agent is authenticated again.
     #[serde(
         rename = "PeriodicSessionDuration",
         default,
@@ -1793,7 +1793,7 @@ pub struct AuthenticationProfile {
     )]
     #[schemars(range(min = 10, max = 60))]
     pub periodic_session_duration: ::std::option::Option<i32>,
-    /// `MaxSessionDuration`: an integer, 360 to 720.
+    /// The long-lived session length for signed-in users, in minutes; after it, users must sign in again.
     #[serde(
         rename = "MaxSessionDuration",
         default,
@@ -1801,7 +1801,7 @@ pub struct AuthenticationProfile {
     )]
     #[schemars(range(min = 360, max = 720))]
     pub max_session_duration: ::std::option::Option<i32>,
-    /// `SessionInactivityDuration`: an integer, 15 to 720.
+    /// How many minutes of inactivity before an agent is signed out automatically.
     #[serde(
         rename = "SessionInactivityDuration",
         default,
@@ -1809,7 +1809,7 @@ pub struct AuthenticationProfile {
     )]
     #[schemars(range(min = 15, max = 720))]
     pub session_inactivity_duration: ::std::option::Option<i32>,
-    /// `SessionInactivityHandlingEnabled`: a boolean.
+    /// Whether users are signed out automatically when inactive.
     #[serde(
         rename = "SessionInactivityHandlingEnabled",
         default,
@@ -1821,28 +1821,28 @@ pub struct AuthenticationProfile {
 /// A structure of the Connect API, held by `ListAuthenticationProfilesResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AuthenticationProfileSummary {
-    /// `Id`: a string, 1 to 100 characters.
+    /// The ID of the authentication profile.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `Arn`: a string.
+    /// The ARN of the authentication profile.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
-    /// `Name`: a string, 1 to 128 characters.
+    /// The name of the authentication profile.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 128))]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `IsDefault`: a boolean.
+    /// Whether this is the instance's default authentication profile, which applies to every agent not covered by another profile.
     #[serde(rename = "IsDefault", default, skip_serializing_if = "Option::is_none")]
     pub is_default: ::std::option::Option<bool>,
-    /// `LastModifiedTime`: a timestamp.
+    /// When the authentication profile was last changed.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
-    /// `LastModifiedRegion`: a string.
+    /// The AWS Region in which the authentication profile was last changed.
     #[serde(
         rename = "LastModifiedRegion",
         default,
@@ -1854,13 +1854,13 @@ pub struct AuthenticationProfileSummary {
 /// A structure of the Connect API, held by `CreateUserRequest`, `UpdateUserConfigRequest`, `User` and 1 more.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AutoAcceptConfig {
-    /// `Channel`: one of the values of `Channel`. Required.
+    /// The channel these auto-accept settings apply to: VOICE, CHAT, TASK or EMAIL.
     #[serde(rename = "Channel")]
     pub channel: Channel,
-    /// `AutoAccept`: a boolean. Required.
+    /// Whether contacts on this channel are connected to available agents automatically.
     #[serde(rename = "AutoAccept")]
     pub auto_accept: bool,
-    /// `AgentFirstCallbackAutoAccept`: a boolean.
+    /// Whether agent-first callbacks are accepted automatically; used only for the VOICE channel.
     #[serde(
         rename = "AgentFirstCallbackAutoAccept",
         default,
@@ -1872,7 +1872,7 @@ pub struct AutoAcceptConfig {
 /// A structure of the Connect API, held by `StartContactEvaluationRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AutoEvaluationConfiguration {
-    /// `Enabled`: a boolean. Required.
+    /// Whether automated evaluations are turned on.
     #[serde(rename = "Enabled")]
     pub enabled: bool,
 }
@@ -1880,10 +1880,10 @@ pub struct AutoEvaluationConfiguration {
 /// A structure of the Connect API, held by `EvaluationMetadata`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AutoEvaluationDetails {
-    /// `AutoEvaluationEnabled`: a boolean. Required.
+    /// Whether automated evaluation is turned on.
     #[serde(rename = "AutoEvaluationEnabled")]
     pub auto_evaluation_enabled: bool,
-    /// `AutoEvaluationStatus`: one of the values of `AutoEvaluationStatus`.
+    /// The status of the contact's automated evaluation: IN_PROGRESS, FAILED or SUCCEEDED.
     #[serde(
         rename = "AutoEvaluationStatus",
         default,
@@ -1922,7 +1922,7 @@ pub enum AutoEvaluationStatus {
 /// A structure of the Connect API, held by `EvaluationFormNumericQuestionOption`, `EvaluationFormSingleSelectQuestionOption`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AutomaticFailConfiguration {
-    /// `TargetSection`: a string.
+    /// The reference ID of the section that fails automatically.
     #[serde(rename = "TargetSection", default, skip_serializing_if = "Option::is_none")]
     pub target_section: ::std::option::Option<::std::string::String>,
 }
@@ -1930,17 +1930,17 @@ pub struct AutomaticFailConfiguration {
 /// A structure of the Connect API, held by `SearchAvailablePhoneNumbersResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct AvailableNumberSummary {
-    /// `PhoneNumber`: a string.
+    /// The phone number, written as + then country code then subscriber number with area code.
     #[serde(rename = "PhoneNumber", default, skip_serializing_if = "Option::is_none")]
     pub phone_number: ::std::option::Option<::std::string::String>,
-    /// `PhoneNumberCountryCode`: one of the values of `PhoneNumberCountryCode`.
+    /// The ISO country code of the phone number.
     #[serde(
         rename = "PhoneNumberCountryCode",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub phone_number_country_code: ::std::option::Option<PhoneNumberCountryCode>,
-    /// `PhoneNumberType`: one of the values of `PhoneNumberType`.
+    /// The kind of phone number, such as TOLL_FREE, DID, UIFN or SHORT_CODE.
     #[serde(
         rename = "PhoneNumberType",
         default,

@@ -29,10 +29,10 @@ pub struct BatchAssociateAnalyticsDataSetRequest {
 /// The output of the `BatchAssociateAnalyticsDataSet` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct BatchAssociateAnalyticsDataSetResponse {
-    /// `Created`: a list of `AnalyticsDataAssociationResult`.
+    /// The associations that were created, each with DataSetId, TargetAccountId, ResourceShareId and ResourceShareArn.
     #[serde(rename = "Created", default, skip_serializing_if = "Option::is_none")]
     pub created: ::std::option::Option<::std::vec::Vec<AnalyticsDataAssociationResult>>,
-    /// `Errors`: a list of `ErrorResult`.
+    /// Errors for data sets that could not be associated with the target account.
     #[serde(rename = "Errors", default, skip_serializing_if = "Option::is_none")]
     pub errors: ::std::option::Option<::std::vec::Vec<ErrorResult>>,
 }
@@ -40,14 +40,14 @@ pub struct BatchAssociateAnalyticsDataSetResponse {
 /// A structure of the Connect API, held by `BatchCreateDataTableValueResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct BatchCreateDataTableValueFailureResult {
-    /// `PrimaryValues`: a list of `PrimaryValue`. Required.
+    /// The primary values of the record that failed.
     #[serde(rename = "PrimaryValues")]
     pub primary_values: ::std::vec::Vec<PrimaryValue>,
-    /// `AttributeName`: a string, 1 to 127 characters. Required.
+    /// The name of the attribute that failed.
     #[serde(rename = "AttributeName")]
     #[schemars(length(min = 1, max = 127))]
     pub attribute_name: ::std::string::String,
-    /// `Message`: a string. Required.
+    /// A message explaining the failure.
     #[serde(rename = "Message")]
     pub message: ::std::string::String,
 }
@@ -72,10 +72,10 @@ pub struct BatchCreateDataTableValueRequest {
 /// The output of the `BatchCreateDataTableValue` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct BatchCreateDataTableValueResponse {
-    /// `Successful`: a list of `BatchCreateDataTableValueSuccessResult`. Required.
+    /// The values that were created, with their IDs and lock versions.
     #[serde(rename = "Successful")]
     pub successful: ::std::vec::Vec<BatchCreateDataTableValueSuccessResult>,
-    /// `Failed`: a list of `BatchCreateDataTableValueFailureResult`. Required.
+    /// The values that could not be created, with messages giving the reason.
     #[serde(rename = "Failed")]
     pub failed: ::std::vec::Vec<BatchCreateDataTableValueFailureResult>,
 }
@@ -83,18 +83,18 @@ pub struct BatchCreateDataTableValueResponse {
 /// A structure of the Connect API, held by `BatchCreateDataTableValueResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct BatchCreateDataTableValueSuccessResult {
-    /// `PrimaryValues`: a list of `PrimaryValue`. Required.
+    /// The primary values of the created record.
     #[serde(rename = "PrimaryValues")]
     pub primary_values: ::std::vec::Vec<PrimaryValue>,
-    /// `AttributeName`: a string, 1 to 127 characters. Required.
+    /// The name of the attribute that was created.
     #[serde(rename = "AttributeName")]
     #[schemars(length(min = 1, max = 127))]
     pub attribute_name: ::std::string::String,
-    /// `RecordId`: a string, 1 to 256 characters. Required.
+    /// The ID of the record.
     #[serde(rename = "RecordId")]
     #[schemars(length(min = 1, max = 256))]
     pub record_id: ::std::string::String,
-    /// `LockVersion`: a `DataTableLockVersion` structure. Required.
+    /// The lock version of the created value.
     #[serde(rename = "LockVersion")]
     pub lock_version: DataTableLockVersion,
 }
@@ -102,14 +102,14 @@ pub struct BatchCreateDataTableValueSuccessResult {
 /// A structure of the Connect API, held by `BatchDeleteDataTableValueResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct BatchDeleteDataTableValueFailureResult {
-    /// `PrimaryValues`: a list of `PrimaryValue`. Required.
+    /// The primary values of the record that failed.
     #[serde(rename = "PrimaryValues")]
     pub primary_values: ::std::vec::Vec<PrimaryValue>,
-    /// `AttributeName`: a string, 1 to 127 characters. Required.
+    /// The name of the attribute that failed.
     #[serde(rename = "AttributeName")]
     #[schemars(length(min = 1, max = 127))]
     pub attribute_name: ::std::string::String,
-    /// `Message`: a string. Required.
+    /// A message explaining the failure.
     #[serde(rename = "Message")]
     pub message: ::std::string::String,
 }
@@ -133,10 +133,10 @@ pub struct BatchDeleteDataTableValueRequest {
 /// The output of the `BatchDeleteDataTableValue` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct BatchDeleteDataTableValueResponse {
-    /// `Successful`: a list of `BatchDeleteDataTableValueSuccessResult`. Required.
+    /// The values that were deleted, with their IDs and updated lock versions.
     #[serde(rename = "Successful")]
     pub successful: ::std::vec::Vec<BatchDeleteDataTableValueSuccessResult>,
-    /// `Failed`: a list of `BatchDeleteDataTableValueFailureResult`. Required.
+    /// The values that could not be deleted, with messages giving the reason.
     #[serde(rename = "Failed")]
     pub failed: ::std::vec::Vec<BatchDeleteDataTableValueFailureResult>,
 }
@@ -144,14 +144,14 @@ pub struct BatchDeleteDataTableValueResponse {
 /// A structure of the Connect API, held by `BatchDeleteDataTableValueResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct BatchDeleteDataTableValueSuccessResult {
-    /// `PrimaryValues`: a list of `PrimaryValue`. Required.
+    /// The primary values of the deleted record.
     #[serde(rename = "PrimaryValues")]
     pub primary_values: ::std::vec::Vec<PrimaryValue>,
-    /// `AttributeName`: a string, 1 to 127 characters. Required.
+    /// The name of the attribute that was deleted.
     #[serde(rename = "AttributeName")]
     #[schemars(length(min = 1, max = 127))]
     pub attribute_name: ::std::string::String,
-    /// `LockVersion`: a `DataTableLockVersion` structure. Required.
+    /// The updated lock version after the deletion.
     #[serde(rename = "LockVersion")]
     pub lock_version: DataTableLockVersion,
 }
@@ -159,14 +159,14 @@ pub struct BatchDeleteDataTableValueSuccessResult {
 /// A structure of the Connect API, held by `BatchDescribeDataTableValueResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct BatchDescribeDataTableValueFailureResult {
-    /// `PrimaryValues`: a list of `PrimaryValue`. Required.
+    /// The primary values of the record that failed.
     #[serde(rename = "PrimaryValues")]
     pub primary_values: ::std::vec::Vec<PrimaryValue>,
-    /// `AttributeName`: a string, 1 to 127 characters. Required.
+    /// The name of the attribute that failed.
     #[serde(rename = "AttributeName")]
     #[schemars(length(min = 1, max = 127))]
     pub attribute_name: ::std::string::String,
-    /// `Message`: a string. Required.
+    /// A message explaining the failure.
     #[serde(rename = "Message")]
     pub message: ::std::string::String,
 }
@@ -190,10 +190,10 @@ pub struct BatchDescribeDataTableValueRequest {
 /// The output of the `BatchDescribeDataTableValue` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct BatchDescribeDataTableValueResponse {
-    /// `Successful`: a list of `BatchDescribeDataTableValueSuccessResult`. Required.
+    /// The values that were retrieved, with their data, metadata and lock versions.
     #[serde(rename = "Successful")]
     pub successful: ::std::vec::Vec<BatchDescribeDataTableValueSuccessResult>,
-    /// `Failed`: a list of `BatchDescribeDataTableValueFailureResult`. Required.
+    /// The values that could not be retrieved, with messages giving the reason.
     #[serde(rename = "Failed")]
     pub failed: ::std::vec::Vec<BatchDescribeDataTableValueFailureResult>,
 }
@@ -201,35 +201,35 @@ pub struct BatchDescribeDataTableValueResponse {
 /// A structure of the Connect API, held by `BatchDescribeDataTableValueResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct BatchDescribeDataTableValueSuccessResult {
-    /// `RecordId`: a string, 1 to 256 characters. Required.
+    /// The ID of the record.
     #[serde(rename = "RecordId")]
     #[schemars(length(min = 1, max = 256))]
     pub record_id: ::std::string::String,
-    /// `AttributeId`: a string, 1 to 256 characters. Required.
+    /// The ID of the attribute.
     #[serde(rename = "AttributeId")]
     #[schemars(length(min = 1, max = 256))]
     pub attribute_id: ::std::string::String,
-    /// `PrimaryValues`: a list of `PrimaryValueResponse`. Required.
+    /// The primary values of the record.
     #[serde(rename = "PrimaryValues")]
     pub primary_values: ::std::vec::Vec<PrimaryValueResponse>,
-    /// `AttributeName`: a string, 1 to 127 characters. Required.
+    /// The name of the attribute.
     #[serde(rename = "AttributeName")]
     #[schemars(length(min = 1, max = 127))]
     pub attribute_name: ::std::string::String,
-    /// `Value`: a string.
+    /// The stored value.
     #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
-    /// `LockVersion`: a `DataTableLockVersion` structure. Required.
+    /// The lock version of the value.
     #[serde(rename = "LockVersion")]
     pub lock_version: DataTableLockVersion,
-    /// `LastModifiedTime`: a timestamp.
+    /// When the value was last changed.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
-    /// `LastModifiedRegion`: a string.
+    /// The AWS Region in which the value was last changed.
     #[serde(
         rename = "LastModifiedRegion",
         default,
@@ -260,10 +260,10 @@ pub struct BatchDisassociateAnalyticsDataSetRequest {
 /// The output of the `BatchDisassociateAnalyticsDataSet` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct BatchDisassociateAnalyticsDataSetResponse {
-    /// `Deleted`: a list of strings.
+    /// The IDs of the data sets that were disassociated.
     #[serde(rename = "Deleted", default, skip_serializing_if = "Option::is_none")]
     pub deleted: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `Errors`: a list of `ErrorResult`.
+    /// Errors for data sets that could not be removed.
     #[serde(rename = "Errors", default, skip_serializing_if = "Option::is_none")]
     pub errors: ::std::option::Option<::std::vec::Vec<ErrorResult>>,
 }
@@ -287,10 +287,10 @@ pub struct BatchGetAttachedFileMetadataRequest {
 /// The output of the `BatchGetAttachedFileMetadata` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct BatchGetAttachedFileMetadataResponse {
-    /// `Files`: a list of `AttachedFile`.
+    /// The attached files that were retrieved.
     #[serde(rename = "Files", default, skip_serializing_if = "Option::is_none")]
     pub files: ::std::option::Option<::std::vec::Vec<AttachedFile>>,
-    /// `Errors`: a list of `AttachedFileError`.
+    /// Errors for attached files that could not be retrieved.
     #[serde(rename = "Errors", default, skip_serializing_if = "Option::is_none")]
     pub errors: ::std::option::Option<::std::vec::Vec<AttachedFileError>>,
 }
@@ -314,7 +314,7 @@ pub struct BatchGetFlowAssociationRequest {
 /// The output of the `BatchGetFlowAssociation` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct BatchGetFlowAssociationResponse {
-    /// `FlowAssociationSummaryList`: a list of `FlowAssociationSummary`.
+    /// Details of the flow associations.
     #[serde(
         rename = "FlowAssociationSummaryList",
         default,
@@ -345,7 +345,7 @@ pub struct BatchPutContactRequest {
 /// The output of the `BatchPutContact` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct BatchPutContactResponse {
-    /// `SuccessfulRequestList`: a list of `SuccessfulRequest`.
+    /// The requests for which a contact was created.
     #[serde(
         rename = "SuccessfulRequestList",
         default,
@@ -354,7 +354,7 @@ pub struct BatchPutContactResponse {
     pub successful_request_list: ::std::option::Option<
         ::std::vec::Vec<SuccessfulRequest>,
     >,
-    /// `FailedRequestList`: a list of `FailedRequest`.
+    /// The requests for which no contact could be created.
     #[serde(
         rename = "FailedRequestList",
         default,
@@ -366,14 +366,14 @@ pub struct BatchPutContactResponse {
 /// A structure of the Connect API, held by `BatchUpdateDataTableValueResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct BatchUpdateDataTableValueFailureResult {
-    /// `PrimaryValues`: a list of `PrimaryValue`. Required.
+    /// The primary values of the record that failed.
     #[serde(rename = "PrimaryValues")]
     pub primary_values: ::std::vec::Vec<PrimaryValue>,
-    /// `AttributeName`: a string, 1 to 127 characters. Required.
+    /// The name of the attribute that failed.
     #[serde(rename = "AttributeName")]
     #[schemars(length(min = 1, max = 127))]
     pub attribute_name: ::std::string::String,
-    /// `Message`: a string. Required.
+    /// A message explaining the failure.
     #[serde(rename = "Message")]
     pub message: ::std::string::String,
 }
@@ -398,10 +398,10 @@ pub struct BatchUpdateDataTableValueRequest {
 /// The output of the `BatchUpdateDataTableValue` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct BatchUpdateDataTableValueResponse {
-    /// `Successful`: a list of `BatchUpdateDataTableValueSuccessResult`. Required.
+    /// The values that were updated, with their IDs and new lock versions.
     #[serde(rename = "Successful")]
     pub successful: ::std::vec::Vec<BatchUpdateDataTableValueSuccessResult>,
-    /// `Failed`: a list of `BatchUpdateDataTableValueFailureResult`. Required.
+    /// The values that could not be updated, with messages giving the reason.
     #[serde(rename = "Failed")]
     pub failed: ::std::vec::Vec<BatchUpdateDataTableValueFailureResult>,
 }
@@ -409,14 +409,14 @@ pub struct BatchUpdateDataTableValueResponse {
 /// A structure of the Connect API, held by `BatchUpdateDataTableValueResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct BatchUpdateDataTableValueSuccessResult {
-    /// `PrimaryValues`: a list of `PrimaryValue`. Required.
+    /// The primary values of the updated record.
     #[serde(rename = "PrimaryValues")]
     pub primary_values: ::std::vec::Vec<PrimaryValue>,
-    /// `AttributeName`: a string, 1 to 127 characters. Required.
+    /// The name of the attribute that was updated.
     #[serde(rename = "AttributeName")]
     #[schemars(length(min = 1, max = 127))]
     pub attribute_name: ::std::string::String,
-    /// `LockVersion`: a `DataTableLockVersion` structure. Required.
+    /// The new lock version after the update.
     #[serde(rename = "LockVersion")]
     pub lock_version: DataTableLockVersion,
 }
@@ -472,10 +472,10 @@ pub enum BooleanComparisonType {
 /// A structure of the Connect API, held by `EvaluationFormSearchCriteria`, `EvaluationSearchCriteria`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct BooleanCondition {
-    /// `FieldName`: a string.
+    /// The name of the property to search on.
     #[serde(rename = "FieldName", default, skip_serializing_if = "Option::is_none")]
     pub field_name: ::std::option::Option<::std::string::String>,
-    /// `ComparisonType`: one of the values of `BooleanComparisonType`.
+    /// Whether the property must be true (IS_TRUE) or false (IS_FALSE).
     #[serde(rename = "ComparisonType", default, skip_serializing_if = "Option::is_none")]
     pub comparison_type: ::std::option::Option<BooleanComparisonType>,
 }

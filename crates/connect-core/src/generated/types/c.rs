@@ -7,10 +7,10 @@ use super::*;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-/// A structure of the Connect API, held by `Contact`, `ContactDataRequest`.
+/// Details of a campaign.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Campaign {
-    /// `CampaignId`: a string, 1 to 100 characters.
+    /// The ID of the campaign.
     #[serde(rename = "CampaignId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub campaign_id: ::std::option::Option<::std::string::String>,
@@ -19,18 +19,18 @@ pub struct Campaign {
 /// A structure of the Connect API, held by `AssignSlaActionDefinition`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CaseSlaConfiguration {
-    /// `Name`: a string, 1 to 500 characters. Required.
+    /// The name of the SLA.
     #[serde(rename = "Name")]
     #[schemars(length(min = 1, max = 500))]
     pub name: ::std::string::String,
-    /// `Type`: one of the values of `SlaType`. Required.
+    /// The kind of case SLA; currently only CASE_FIELD.
     #[serde(rename = "Type")]
     pub r#type: SlaType,
-    /// `FieldId`: a string, 1 to 500 characters.
+    /// The ID of the case field the SLA watches.
     #[serde(rename = "FieldId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 500))]
     pub field_id: ::std::option::Option<::std::string::String>,
-    /// `TargetFieldValues`: a list of `FieldValueUnion`, 0 to 1 items.
+    /// Target values for the field named by FieldId; the SLA is met when the field's actual value equals any of them.
     #[serde(
         rename = "TargetFieldValues",
         default,
@@ -38,7 +38,7 @@ pub struct CaseSlaConfiguration {
     )]
     #[schemars(length(min = 0, max = 1))]
     pub target_field_values: ::std::option::Option<::std::vec::Vec<FieldValueUnion>>,
-    /// `TargetSlaMinutes`: an integer, 1 to 129600. Required.
+    /// The time, in minutes, within which the SLA should be met.
     #[serde(rename = "TargetSlaMinutes")]
     #[schemars(range(min = 1, max = 129600))]
     pub target_sla_minutes: i64,
@@ -77,27 +77,27 @@ pub enum Channel {
 /// A structure of the Connect API, held by `ChatMetrics`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ChatContactMetrics {
-    /// `MultiParty`: a boolean.
+    /// Whether multiparty chat or supervisor barge was turned on for the contact.
     #[serde(rename = "MultiParty", default, skip_serializing_if = "Option::is_none")]
     pub multi_party: ::std::option::Option<bool>,
-    /// `TotalMessages`: an integer.
+    /// How many chat messages the contact has.
     #[serde(rename = "TotalMessages", default, skip_serializing_if = "Option::is_none")]
     pub total_messages: ::std::option::Option<i32>,
-    /// `TotalBotMessages`: an integer.
+    /// How many bot and automated messages the chat contact has.
     #[serde(
         rename = "TotalBotMessages",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub total_bot_messages: ::std::option::Option<i32>,
-    /// `TotalBotMessageLengthInChars`: an integer.
+    /// The total character count of the bot and automated messages on the chat contact.
     #[serde(
         rename = "TotalBotMessageLengthInChars",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub total_bot_message_length_in_chars: ::std::option::Option<i32>,
-    /// `ConversationCloseTimeInMillis`: an integer, at least 0.
+    /// How long, in milliseconds, the contact took to end after the customer's last message.
     #[serde(
         rename = "ConversationCloseTimeInMillis",
         default,
@@ -105,21 +105,21 @@ pub struct ChatContactMetrics {
     )]
     #[schemars(range(min = 0))]
     pub conversation_close_time_in_millis: ::std::option::Option<i64>,
-    /// `ConversationTurnCount`: an integer.
+    /// How many back-and-forth exchanges took place between the customer and other participants in the chat.
     #[serde(
         rename = "ConversationTurnCount",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub conversation_turn_count: ::std::option::Option<i32>,
-    /// `AgentFirstResponseTimestamp`: a timestamp.
+    /// When the agent first replied on the chat contact.
     #[serde(
         rename = "AgentFirstResponseTimestamp",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub agent_first_response_timestamp: ::std::option::Option<crate::value::Timestamp>,
-    /// `AgentFirstResponseTimeInMillis`: an integer, at least 0.
+    /// How long, in milliseconds, the agent took to reply after receiving the chat contact.
     #[serde(
         rename = "AgentFirstResponseTimeInMillis",
         default,
@@ -132,7 +132,7 @@ pub struct ChatContactMetrics {
 /// A structure of the Connect API, held by `TestCaseEntryPoint`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ChatEntryPointParameters {
-    /// `FlowId`: a string, 0 to 500 characters.
+    /// The ID of the flow to test.
     #[serde(rename = "FlowId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub flow_id: ::std::option::Option<::std::string::String>,
@@ -141,14 +141,14 @@ pub struct ChatEntryPointParameters {
 /// A structure of the Connect API, held by `SendChatIntegrationEventRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ChatEvent {
-    /// `Type`: one of the values of `ChatEventType`. Required.
+    /// The kind of chat integration event: DISCONNECT, MESSAGE or EVENT.
     #[serde(rename = "Type")]
     pub r#type: ChatEventType,
-    /// `ContentType`: a string, 1 to 100 characters.
+    /// The content type of the event; required when Type is MESSAGE or EVENT. Allowed values follow SendMessage and SendEvent in the Amazon Connect Participant Service.
     #[serde(rename = "ContentType", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub content_type: ::std::option::Option<::std::string::String>,
-    /// `Content`: a string, 1 to 16384 characters.
+    /// The body of the message or event; required when Type is MESSAGE, and for some content types when Type is EVENT.
     #[serde(rename = "Content", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 16384))]
     pub content: ::std::option::Option<::std::string::String>,
@@ -184,11 +184,11 @@ pub enum ChatEventType {
 /// A structure of the Connect API, held by `StartChatContactRequest`, `StartOutboundChatContactRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ChatMessage {
-    /// `ContentType`: a string, 1 to 100 characters. Required.
+    /// The content type: text/plain, text/markdown, application/json or application/vnd.amazonaws.connect.message.interactive.response.
     #[serde(rename = "ContentType")]
     #[schemars(length(min = 1, max = 100))]
     pub content_type: ::std::string::String,
-    /// `Content`: a string, 1 to 16384 characters. Required.
+    /// The message text. Length limits: 1 to 1024 characters for text/plain and text/markdown, 1 to 12000 for application/json, 1 to 12288 for interactive responses.
     #[serde(rename = "Content")]
     #[schemars(length(min = 1, max = 16384))]
     pub content: ::std::string::String,
@@ -197,17 +197,17 @@ pub struct ChatMessage {
 /// A structure of the Connect API, held by `Contact`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ChatMetrics {
-    /// `ChatContactMetrics`: a `ChatContactMetrics` structure.
+    /// Contact-level figures on how all participants interacted.
     #[serde(
         rename = "ChatContactMetrics",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub chat_contact_metrics: ::std::option::Option<ChatContactMetrics>,
-    /// `AgentMetrics`: a `ParticipantMetrics` structure.
+    /// Figures on the agent's interaction in the contact.
     #[serde(rename = "AgentMetrics", default, skip_serializing_if = "Option::is_none")]
     pub agent_metrics: ::std::option::Option<ParticipantMetrics>,
-    /// `CustomerMetrics`: a `ParticipantMetrics` structure.
+    /// Figures on the customer's interaction in the contact.
     #[serde(
         rename = "CustomerMetrics",
         default,
@@ -219,16 +219,16 @@ pub struct ChatMetrics {
 /// A structure of the Connect API, held by `UpdateParticipantRoleConfigChannelInfo`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ChatParticipantRoleConfig {
-    /// `ParticipantTimerConfigList`: a list of `ParticipantTimerConfiguration`, 1 to 6 items. Required.
+    /// Participant timers; each pair of role and timer type may appear only once, and duplicates fail the request with a 400 error.
     #[serde(rename = "ParticipantTimerConfigList")]
     #[schemars(length(min = 1, max = 6))]
     pub participant_timer_config_list: ::std::vec::Vec<ParticipantTimerConfiguration>,
 }
 
-/// A structure of the Connect API, held by `NewSessionDetails`, `StartContactStreamingRequest`.
+/// Settings for streaming the chat, such as the Amazon SNS streaming endpoint.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ChatStreamingConfiguration {
-    /// `StreamingEndpointArn`: a string, 1 to 350 characters. Required.
+    /// The ARN of the standard Amazon SNS topic used as the endpoint for streaming chat messages in real time.
     #[serde(rename = "StreamingEndpointArn")]
     #[schemars(length(min = 1, max = 350))]
     pub streaming_endpoint_arn: ::std::string::String,
@@ -270,10 +270,10 @@ pub struct ClaimPhoneNumberRequest {
 /// The output of the `ClaimPhoneNumber` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ClaimPhoneNumberResponse {
-    /// `PhoneNumberId`: a string.
+    /// The ID of the phone number.
     #[serde(rename = "PhoneNumberId", default, skip_serializing_if = "Option::is_none")]
     pub phone_number_id: ::std::option::Option<::std::string::String>,
-    /// `PhoneNumberArn`: a string.
+    /// The ARN of the phone number.
     #[serde(rename = "PhoneNumberArn", default, skip_serializing_if = "Option::is_none")]
     pub phone_number_arn: ::std::option::Option<::std::string::String>,
 }
@@ -281,30 +281,30 @@ pub struct ClaimPhoneNumberResponse {
 /// A structure of the Connect API, held by `DescribePhoneNumberResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ClaimedPhoneNumberSummary {
-    /// `PhoneNumberId`: a string.
+    /// The ID of the phone number.
     #[serde(rename = "PhoneNumberId", default, skip_serializing_if = "Option::is_none")]
     pub phone_number_id: ::std::option::Option<::std::string::String>,
-    /// `PhoneNumberArn`: a string.
+    /// The ARN of the phone number.
     #[serde(rename = "PhoneNumberArn", default, skip_serializing_if = "Option::is_none")]
     pub phone_number_arn: ::std::option::Option<::std::string::String>,
-    /// `PhoneNumber`: a string.
+    /// The phone number, written as + then country code then subscriber number with area code.
     #[serde(rename = "PhoneNumber", default, skip_serializing_if = "Option::is_none")]
     pub phone_number: ::std::option::Option<::std::string::String>,
-    /// `PhoneNumberCountryCode`: one of the values of `PhoneNumberCountryCode`.
+    /// The ISO country code of the phone number.
     #[serde(
         rename = "PhoneNumberCountryCode",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub phone_number_country_code: ::std::option::Option<PhoneNumberCountryCode>,
-    /// `PhoneNumberType`: one of the values of `PhoneNumberType`.
+    /// The kind of phone number, such as TOLL_FREE, DID, UIFN or SHORT_CODE.
     #[serde(
         rename = "PhoneNumberType",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub phone_number_type: ::std::option::Option<PhoneNumberType>,
-    /// `PhoneNumberDescription`: a string, 0 to 500 characters.
+    /// The description of the phone number.
     #[serde(
         rename = "PhoneNumberDescription",
         default,
@@ -312,27 +312,27 @@ pub struct ClaimedPhoneNumberSummary {
     )]
     #[schemars(length(min = 0, max = 500))]
     pub phone_number_description: ::std::option::Option<::std::string::String>,
-    /// `TargetArn`: a string.
+    /// The ARN of the Amazon Connect instance or traffic distribution group through which the number's inbound calls are routed.
     #[serde(rename = "TargetArn", default, skip_serializing_if = "Option::is_none")]
     pub target_arn: ::std::option::Option<::std::string::String>,
-    /// `InstanceId`: a string, 1 to 100 characters.
+    /// The ID of the Amazon Connect instance the number is claimed to; it is part of the instance ARN.
     #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::option::Option<::std::string::String>,
-    /// `Tags`: a map from strings to strings, 1 to 50 entries.
+    /// Tags on the resource, as key and value pairs, for organizing, tracking or access control.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
-    /// `PhoneNumberStatus`: a `PhoneNumberStatus` structure.
+    /// The number's status: CLAIMED when the last ClaimPhoneNumber or UpdatePhoneNumber succeeded; IN_PROGRESS while a claim or update is still running (check later with DescribePhoneNumber); FAILED, with a reason, when it failed. After a failed claim you have one day, free of charge, to retry before the number returns to inventory.
     #[serde(
         rename = "PhoneNumberStatus",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub phone_number_status: ::std::option::Option<PhoneNumberStatus>,
-    /// `SourcePhoneNumberArn`: a string.
+    /// The ARN of the number as it was imported from an external service such as AWS End User Messaging.
     #[serde(
         rename = "SourcePhoneNumberArn",
         default,
@@ -344,7 +344,7 @@ pub struct ClaimedPhoneNumberSummary {
 /// A structure of the Connect API, held by `ControlPlaneAttributeFilter`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CommonAttributeAndCondition {
-    /// `TagConditions`: a list of `TagCondition`.
+    /// Tag conditions that must all match.
     #[serde(rename = "TagConditions", default, skip_serializing_if = "Option::is_none")]
     pub tag_conditions: ::std::option::Option<::std::vec::Vec<TagCondition>>,
 }
@@ -393,14 +393,14 @@ pub struct CompleteAttachedFileUploadResponse {}
 /// A structure of the Connect API, held by `ListCondition`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Condition {
-    /// `StringCondition`: a `StringCondition` structure.
+    /// A string condition on one field; supported field names are name and value.
     #[serde(
         rename = "StringCondition",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub string_condition: ::std::option::Option<StringCondition>,
-    /// `NumberCondition`: a `NumberCondition` structure.
+    /// A numeric condition on one field.
     #[serde(
         rename = "NumberCondition",
         default,
@@ -452,10 +452,10 @@ pub struct ConflictException {
 /// A structure of the Connect API, held by `StartWebRTCContactResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ConnectionData {
-    /// `Attendee`: a `Attendee` structure.
+    /// The attendee details, including the attendee ID and join token.
     #[serde(rename = "Attendee", default, skip_serializing_if = "Option::is_none")]
     pub attendee: ::std::option::Option<Attendee>,
-    /// `Meeting`: a `Meeting` structure.
+    /// The meeting created with the Amazon Chime SDK.
     #[serde(rename = "Meeting", default, skip_serializing_if = "Option::is_none")]
     pub meeting: ::std::option::Option<Meeting>,
 }
@@ -463,14 +463,14 @@ pub struct ConnectionData {
 /// A structure of the Connect API, held by `DescribeContactResponse`.
 #[derive(Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Contact {
-    /// `Arn`: a string.
+    /// The ARN of the contact.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
-    /// `Id`: a string, 1 to 256 characters.
+    /// The ID of the contact.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `InitialContactId`: a string, 1 to 256 characters.
+    /// The ID of the first contact in a chain of related contacts.
     #[serde(
         rename = "InitialContactId",
         default,
@@ -478,7 +478,7 @@ pub struct Contact {
     )]
     #[schemars(length(min = 1, max = 256))]
     pub initial_contact_id: ::std::option::Option<::std::string::String>,
-    /// `PreviousContactId`: a string, 1 to 256 characters.
+    /// The ID of the contact before this one, when this is not the first contact.
     #[serde(
         rename = "PreviousContactId",
         default,
@@ -486,7 +486,7 @@ pub struct Contact {
     )]
     #[schemars(length(min = 1, max = 256))]
     pub previous_contact_id: ::std::option::Option<::std::string::String>,
-    /// `ContactAssociationId`: a string, 1 to 256 characters.
+    /// The ID of the root contact, shared by every later contact in the same contact tree.
     #[serde(
         rename = "ContactAssociationId",
         default,
@@ -494,73 +494,73 @@ pub struct Contact {
     )]
     #[schemars(length(min = 1, max = 256))]
     pub contact_association_id: ::std::option::Option<::std::string::String>,
-    /// `InitiationMethod`: one of the values of `ContactInitiationMethod`.
+    /// How the contact started, for example inbound, outbound, transfer, callback or API.
     #[serde(
         rename = "InitiationMethod",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub initiation_method: ::std::option::Option<ContactInitiationMethod>,
-    /// `Name`: a string, 0 to 1024 characters. Sensitive: redacted from `Debug`.
+    /// The name of the contact.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 1024))]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `Description`: a string, 0 to 4096 characters. Sensitive: redacted from `Debug`.
+    /// The description of the contact.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 4096))]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `Channel`: one of the values of `Channel`.
+    /// The channel through which the contact arrived: VOICE, CHAT, TASK or EMAIL.
     #[serde(rename = "Channel", default, skip_serializing_if = "Option::is_none")]
     pub channel: ::std::option::Option<Channel>,
-    /// `QueueInfo`: a `QueueInfo` structure.
+    /// Details of the queue, if the contact was queued.
     #[serde(rename = "QueueInfo", default, skip_serializing_if = "Option::is_none")]
     pub queue_info: ::std::option::Option<QueueInfo>,
-    /// `AgentInfo`: a `AgentInfo` structure.
+    /// Details of the agent who accepted the contact.
     #[serde(rename = "AgentInfo", default, skip_serializing_if = "Option::is_none")]
     pub agent_info: ::std::option::Option<AgentInfo>,
-    /// `InitiationTimestamp`: a timestamp.
+    /// When the contact started, in UTC: arrival for INBOUND, the start of dialing for OUTBOUND and EXTERNAL_OUTBOUND, creation of the callback for CALLBACK, the start of the transfer for TRANSFER and QUEUE_TRANSFER, arrival of the request for API, and the start of listening for MONITOR.
     #[serde(
         rename = "InitiationTimestamp",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub initiation_timestamp: ::std::option::Option<crate::value::Timestamp>,
-    /// `DisconnectTimestamp`: a timestamp.
+    /// When the customer endpoint disconnected from this contact, in UTC; after a transfer, the previous contact's value marks when that contact ended.
     #[serde(
         rename = "DisconnectTimestamp",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub disconnect_timestamp: ::std::option::Option<crate::value::Timestamp>,
-    /// `LastUpdateTimestamp`: a timestamp.
+    /// When the contact was last updated.
     #[serde(
         rename = "LastUpdateTimestamp",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_update_timestamp: ::std::option::Option<crate::value::Timestamp>,
-    /// `LastPausedTimestamp`: a timestamp.
+    /// When the contact was last paused.
     #[serde(
         rename = "LastPausedTimestamp",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_paused_timestamp: ::std::option::Option<crate::value::Timestamp>,
-    /// `LastResumedTimestamp`: a timestamp.
+    /// When the contact was last resumed.
     #[serde(
         rename = "LastResumedTimestamp",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_resumed_timestamp: ::std::option::Option<crate::value::Timestamp>,
-    /// `RingStartTimestamp`: a timestamp.
+    /// When a campaign call started ringing.
     #[serde(
         rename = "RingStartTimestamp",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub ring_start_timestamp: ::std::option::Option<crate::value::Timestamp>,
-    /// `TotalPauseCount`: an integer, 0 to 10.
+    /// How many times the contact was paused.
     #[serde(
         rename = "TotalPauseCount",
         default,
@@ -568,7 +568,7 @@ pub struct Contact {
     )]
     #[schemars(range(min = 0, max = 10))]
     pub total_pause_count: ::std::option::Option<i32>,
-    /// `TotalPauseDurationInSeconds`: an integer, at least 0.
+    /// The total time the contact was paused, in seconds.
     #[serde(
         rename = "TotalPauseDurationInSeconds",
         default,
@@ -576,14 +576,14 @@ pub struct Contact {
     )]
     #[schemars(range(min = 0))]
     pub total_pause_duration_in_seconds: ::std::option::Option<i32>,
-    /// `ScheduledTimestamp`: a timestamp.
+    /// When the inbound flow is to start running, as Unix epoch time.
     #[serde(
         rename = "ScheduledTimestamp",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub scheduled_timestamp: ::std::option::Option<crate::value::Timestamp>,
-    /// `RelatedContactId`: a string, 1 to 256 characters.
+    /// The ID of a contact related to this one.
     #[serde(
         rename = "RelatedContactId",
         default,
@@ -591,61 +591,61 @@ pub struct Contact {
     )]
     #[schemars(length(min = 1, max = 256))]
     pub related_contact_id: ::std::option::Option<::std::string::String>,
-    /// `WisdomInfo`: a `WisdomInfo` structure.
+    /// Amazon Connect Wisdom details for the contact.
     #[serde(rename = "WisdomInfo", default, skip_serializing_if = "Option::is_none")]
     pub wisdom_info: ::std::option::Option<WisdomInfo>,
-    /// `CustomerId`: a string, 0 to 128 characters.
+    /// An ID number for the customer, such as a number from your CRM; with Voice ID turned on, it holds the caller's CustomerSpeakerId.
     #[serde(rename = "CustomerId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 128))]
     pub customer_id: ::std::option::Option<::std::string::String>,
-    /// `CustomerEndpoint`: a `EndpointInfo` structure.
+    /// The endpoint of the customer or of an external third-party participant.
     #[serde(
         rename = "CustomerEndpoint",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub customer_endpoint: ::std::option::Option<EndpointInfo>,
-    /// `SystemEndpoint`: a `EndpointInfo` structure.
+    /// The system endpoint: for INBOUND, the number or email address the customer contacted; for OUTBOUND and EXTERNAL_OUTBOUND, the outbound queue's caller ID number; for callbacks handled by softphone agents, Softphone.
     #[serde(rename = "SystemEndpoint", default, skip_serializing_if = "Option::is_none")]
     pub system_endpoint: ::std::option::Option<EndpointInfo>,
-    /// `QueueTimeAdjustmentSeconds`: an integer.
+    /// Seconds to add to the contact's queue time, so it is routed sooner the larger it is. Must be a fixed integer and cannot be combined with QueuePriority.
     #[serde(
         rename = "QueueTimeAdjustmentSeconds",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub queue_time_adjustment_seconds: ::std::option::Option<i32>,
-    /// `QueuePriority`: an integer, 1 to 9223372036854776000.
+    /// The contact's queue priority, where lower numbers are routed first. Must be a fixed integer greater than zero, defaults to 5, and cannot be combined with QueueTimeAdjustmentSeconds.
     #[serde(rename = "QueuePriority", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 9223372036854776000.0))]
     pub queue_priority: ::std::option::Option<i64>,
-    /// `Tags`: a map from strings to strings, 1 to 6 entries.
+    /// The contact's tags, both those AWS generates and those users define.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 6))]
     pub tags: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
-    /// `ConnectedToSystemTimestamp`: a timestamp.
+    /// When the customer endpoint connected to Amazon Connect.
     #[serde(
         rename = "ConnectedToSystemTimestamp",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub connected_to_system_timestamp: ::std::option::Option<crate::value::Timestamp>,
-    /// `RoutingCriteria`: a `RoutingCriteria` structure.
+    /// The most recent routing criteria on the contact.
     #[serde(
         rename = "RoutingCriteria",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub routing_criteria: ::std::option::Option<RoutingCriteria>,
-    /// `Customer`: a `Customer` structure.
+    /// Details of the customer on the contact.
     #[serde(rename = "Customer", default, skip_serializing_if = "Option::is_none")]
     pub customer: ::std::option::Option<Customer>,
     /// `Campaign`: a `Campaign` structure.
     #[serde(rename = "Campaign", default, skip_serializing_if = "Option::is_none")]
     pub campaign: ::std::option::Option<Campaign>,
-    /// `AnsweringMachineDetectionStatus`: one of the values of `AnsweringMachineDetectionStatus`.
+    /// How an outbound campaign call connected to Amazon Connect was actually answered, for example by a human, a machine, a fax or a SIT tone.
     #[serde(
         rename = "AnsweringMachineDetectionStatus",
         default,
@@ -654,34 +654,34 @@ pub struct Contact {
     pub answering_machine_detection_status: ::std::option::Option<
         AnsweringMachineDetectionStatus,
     >,
-    /// `CustomerVoiceActivity`: a `CustomerVoiceActivity` structure.
+    /// Details of the customer's voice activity.
     #[serde(
         rename = "CustomerVoiceActivity",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub customer_voice_activity: ::std::option::Option<CustomerVoiceActivity>,
-    /// `QualityMetrics`: a `QualityMetrics` structure.
+    /// Details of the quality of the participant's media connection.
     #[serde(rename = "QualityMetrics", default, skip_serializing_if = "Option::is_none")]
     pub quality_metrics: ::std::option::Option<QualityMetrics>,
-    /// `ChatMetrics`: a `ChatMetrics` structure.
+    /// Figures on how the agent, bot and customer interacted in a chat contact.
     #[serde(rename = "ChatMetrics", default, skip_serializing_if = "Option::is_none")]
     pub chat_metrics: ::std::option::Option<ChatMetrics>,
-    /// `DisconnectDetails`: a `DisconnectDetails` structure.
+    /// Details of how the call was disconnected.
     #[serde(
         rename = "DisconnectDetails",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub disconnect_details: ::std::option::Option<DisconnectDetails>,
-    /// `AdditionalEmailRecipients`: a `AdditionalEmailRecipients` structure.
+    /// Additional email addresses on an email contact.
     #[serde(
         rename = "AdditionalEmailRecipients",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub additional_email_recipients: ::std::option::Option<AdditionalEmailRecipients>,
-    /// `SegmentAttributes`: a map from strings to `SegmentAttributeValue`.
+    /// System-defined attributes kept on each contact segment and usable in flows, such as the channel subtype (for example connect:SMS); keys may contain only letters, digits, hyphens and underscores.
     #[serde(
         rename = "SegmentAttributes",
         default,
@@ -690,17 +690,17 @@ pub struct Contact {
     pub segment_attributes: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, SegmentAttributeValue>,
     >,
-    /// `Recordings`: a list of `RecordingInfo`.
+    /// Details of the contact's recordings, present when recording was turned on.
     #[serde(rename = "Recordings", default, skip_serializing_if = "Option::is_none")]
     pub recordings: ::std::option::Option<::std::vec::Vec<RecordingInfo>>,
-    /// `DisconnectReason`: a string.
+    /// Why the contact was disconnected; the possible reasons depend on the channel.
     #[serde(
         rename = "DisconnectReason",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub disconnect_reason: ::std::option::Option<::std::string::String>,
-    /// `ContactEvaluations`: a map from strings to `ContactEvaluation`.
+    /// The evaluations of this contact, keyed by the ID of the evaluation form (FormId).
     #[serde(
         rename = "ContactEvaluations",
         default,
@@ -709,33 +709,33 @@ pub struct Contact {
     pub contact_evaluations: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ContactEvaluation>,
     >,
-    /// `TaskTemplateInfo`: a `TaskTemplateInfoV2` structure.
+    /// Details of the task template the contact was created from, if any.
     #[serde(
         rename = "TaskTemplateInfo",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub task_template_info: ::std::option::Option<TaskTemplateInfoV2>,
-    /// `ContactDetails`: a `ContactDetails` structure.
+    /// User-defined, lightly typed key and value attributes of the contact; used for task contacts only.
     #[serde(rename = "ContactDetails", default, skip_serializing_if = "Option::is_none")]
     pub contact_details: ::std::option::Option<ContactDetails>,
-    /// `OutboundStrategy`: a `OutboundStrategy` structure.
+    /// Details of the outbound strategy used for the contact.
     #[serde(
         rename = "OutboundStrategy",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub outbound_strategy: ::std::option::Option<OutboundStrategy>,
-    /// `Attributes`: a map from strings to strings.
+    /// The contact's attributes.
     #[serde(rename = "Attributes", default, skip_serializing_if = "Option::is_none")]
     pub attributes: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
-    /// `NextContacts`: a list of `NextContactEntry`, 0 to 24 items.
+    /// The entries for the contacts that follow this one.
     #[serde(rename = "NextContacts", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 24))]
     pub next_contacts: ::std::option::Option<::std::vec::Vec<NextContactEntry>>,
-    /// `GlobalResiliencyMetadata`: a `GlobalResiliencyMetadata` structure.
+    /// The contact's global resiliency settings, including how traffic was distributed.
     #[serde(
         rename = "GlobalResiliencyMetadata",
         default,
@@ -808,7 +808,7 @@ impl ::std::fmt::Debug for Contact {
 /// A structure of the Connect API, held by `SearchCriteria`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ContactAnalysis {
-    /// `Transcript`: a `Transcript` structure.
+    /// Match contacts by their transcript as analyzed by Contact Lens.
     #[serde(rename = "Transcript", default, skip_serializing_if = "Option::is_none")]
     pub transcript: ::std::option::Option<Transcript>,
 }
@@ -816,18 +816,18 @@ pub struct ContactAnalysis {
 /// A structure of the Connect API, held by `CreatePushNotificationRegistrationRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ContactConfiguration {
-    /// `ContactId`: a string, 1 to 256 characters. Required.
+    /// The ID of the contact in the Amazon Connect instance.
     #[serde(rename = "ContactId")]
     #[schemars(length(min = 1, max = 256))]
     pub contact_id: ::std::string::String,
-    /// `ParticipantRole`: one of the values of `ParticipantRole`.
+    /// The participant's role in the chat; only CUSTOMER is supported at present, and any other value causes a 4xx error.
     #[serde(
         rename = "ParticipantRole",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub participant_role: ::std::option::Option<ParticipantRole>,
-    /// `IncludeRawMessage`: a boolean.
+    /// Whether the push notification payload carries the raw Amazon Connect message; false by default.
     #[serde(
         rename = "IncludeRawMessage",
         default,
@@ -839,17 +839,17 @@ pub struct ContactConfiguration {
 /// A structure of the Connect API, held by `BatchPutContactRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ContactDataRequest {
-    /// `SystemEndpoint`: a `Endpoint` structure.
+    /// The Amazon Connect instance endpoint from which the campaign's outbound contact is placed.
     #[serde(rename = "SystemEndpoint", default, skip_serializing_if = "Option::is_none")]
     pub system_endpoint: ::std::option::Option<Endpoint>,
-    /// `CustomerEndpoint`: a `Endpoint` structure.
+    /// The customer endpoint that the contact will be placed to.
     #[serde(
         rename = "CustomerEndpoint",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub customer_endpoint: ::std::option::Option<Endpoint>,
-    /// `RequestIdentifier`: a string, 0 to 80 characters.
+    /// An ID that distinguishes this request from the others in the batch.
     #[serde(
         rename = "RequestIdentifier",
         default,
@@ -857,18 +857,18 @@ pub struct ContactDataRequest {
     )]
     #[schemars(length(min = 0, max = 80))]
     pub request_identifier: ::std::option::Option<::std::string::String>,
-    /// `QueueId`: a string.
+    /// The ID of the queue in the Amazon Connect instance where the created contacts are placed.
     #[serde(rename = "QueueId", default, skip_serializing_if = "Option::is_none")]
     pub queue_id: ::std::option::Option<::std::string::String>,
-    /// `Attributes`: a map from strings to strings.
+    /// Attributes to store on the contact.
     #[serde(rename = "Attributes", default, skip_serializing_if = "Option::is_none")]
     pub attributes: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
-    /// `Campaign`: a `Campaign` structure.
+    /// Details of the campaign the contact belongs to.
     #[serde(rename = "Campaign", default, skip_serializing_if = "Option::is_none")]
     pub campaign: ::std::option::Option<Campaign>,
-    /// `OutboundStrategy`: a `OutboundStrategy` structure.
+    /// Details of the outbound strategy to use.
     #[serde(
         rename = "OutboundStrategy",
         default,
@@ -880,11 +880,11 @@ pub struct ContactDataRequest {
 /// A structure of the Connect API, held by `Contact`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ContactDetails {
-    /// `Name`: a string, 0 to 1024 characters.
+    /// The name of the contact details.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 1024))]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `Description`: a string, 0 to 1024 characters.
+    /// The description of the contact details.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 1024))]
     pub description: ::std::option::Option<::std::string::String>,
@@ -893,29 +893,29 @@ pub struct ContactDetails {
 /// A structure of the Connect API, held by `Contact`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ContactEvaluation {
-    /// `FormId`: a string.
+    /// The ID of the evaluation form used for this contact evaluation.
     #[serde(rename = "FormId", default, skip_serializing_if = "Option::is_none")]
     pub form_id: ::std::option::Option<::std::string::String>,
-    /// `EvaluationArn`: a string.
+    /// The ARN of the evaluation; always returned.
     #[serde(rename = "EvaluationArn", default, skip_serializing_if = "Option::is_none")]
     pub evaluation_arn: ::std::option::Option<::std::string::String>,
-    /// `Status`: one of the values of `Status`.
+    /// The evaluation's status: COMPLETE, IN_PROGRESS or DELETED.
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: ::std::option::Option<Status>,
-    /// `StartTimestamp`: a timestamp.
+    /// When the evaluation was started, in UTC.
     #[serde(rename = "StartTimestamp", default, skip_serializing_if = "Option::is_none")]
     pub start_timestamp: ::std::option::Option<crate::value::Timestamp>,
-    /// `EndTimestamp`: a timestamp.
+    /// When the evaluation was submitted, in UTC.
     #[serde(rename = "EndTimestamp", default, skip_serializing_if = "Option::is_none")]
     pub end_timestamp: ::std::option::Option<crate::value::Timestamp>,
-    /// `DeleteTimestamp`: a timestamp.
+    /// When the evaluation was deleted, in UTC.
     #[serde(
         rename = "DeleteTimestamp",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub delete_timestamp: ::std::option::Option<crate::value::Timestamp>,
-    /// `ExportLocation`: a string.
+    /// The path the evaluation was exported to.
     #[serde(rename = "ExportLocation", default, skip_serializing_if = "Option::is_none")]
     pub export_location: ::std::option::Option<::std::string::String>,
 }
@@ -923,7 +923,7 @@ pub struct ContactEvaluation {
 /// A structure of the Connect API, held by `UserDataFilters`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ContactFilter {
-    /// `ContactStates`: a list of `ContactState`, 0 to 9 items.
+    /// Only contacts in these states; up to 9 states.
     #[serde(rename = "ContactStates", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 9))]
     pub contact_states: ::std::option::Option<::std::vec::Vec<ContactState>>,
@@ -932,39 +932,39 @@ pub struct ContactFilter {
 /// A structure of the Connect API, held by `DescribeContactFlowResponse`, `SearchContactFlowsResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ContactFlow {
-    /// `Arn`: a string.
+    /// The ARN of the flow.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
-    /// `Id`: a string, 0 to 500 characters.
+    /// The ID of the flow.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `Name`: a string, at least 1 characters.
+    /// The name of the flow.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1))]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `Type`: one of the values of `ContactFlowType`.
+    /// The kind of flow, such as CONTACT_FLOW, CUSTOMER_QUEUE or AGENT_WHISPER.
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub r#type: ::std::option::Option<ContactFlowType>,
-    /// `State`: one of the values of `ContactFlowState`.
+    /// Whether the flow is ACTIVE or ARCHIVED.
     #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: ::std::option::Option<ContactFlowState>,
-    /// `Status`: one of the values of `ContactFlowStatus`.
+    /// Whether the flow is PUBLISHED or only SAVED.
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: ::std::option::Option<ContactFlowStatus>,
-    /// `Description`: a string.
+    /// The description of the flow.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `Content`: a string.
+    /// The flow's definition as a JSON string in the Amazon Connect Flow language, from 1 to 256,000 characters.
     #[serde(rename = "Content", default, skip_serializing_if = "Option::is_none")]
     pub content: ::std::option::Option<::std::string::String>,
-    /// `Tags`: a map from strings to strings, 1 to 50 entries.
+    /// Tags for organizing, tracking or controlling access to the flow, as key and value pairs.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
-    /// `FlowContentSha256`: a string, 1 to 64 characters.
+    /// A SHA-256 checksum of the flow content.
     #[serde(
         rename = "FlowContentSha256",
         default,
@@ -972,25 +972,25 @@ pub struct ContactFlow {
     )]
     #[schemars(length(min = 1, max = 64))]
     pub flow_content_sha256: ::std::option::Option<::std::string::String>,
-    /// `Version`: an integer, at least 1.
+    /// The ID of the flow version.
     #[serde(rename = "Version", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1))]
     pub version: ::std::option::Option<i64>,
-    /// `VersionDescription`: a string.
+    /// The description of this flow version.
     #[serde(
         rename = "VersionDescription",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub version_description: ::std::option::Option<::std::string::String>,
-    /// `LastModifiedTime`: a timestamp.
+    /// When the flow was last changed.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
-    /// `LastModifiedRegion`: a string.
+    /// The Region where the flow was last changed.
     #[serde(
         rename = "LastModifiedRegion",
         default,
@@ -1002,10 +1002,10 @@ pub struct ContactFlow {
 /// A structure of the Connect API, held by `ContactFlowAttributeFilter`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ContactFlowAttributeAndCondition {
-    /// `TagConditions`: a list of `TagCondition`.
+    /// Tag conditions that flows must meet.
     #[serde(rename = "TagConditions", default, skip_serializing_if = "Option::is_none")]
     pub tag_conditions: ::std::option::Option<::std::vec::Vec<TagCondition>>,
-    /// `ContactFlowTypeCondition`: a `ContactFlowTypeCondition` structure.
+    /// A condition on the type of flow.
     #[serde(
         rename = "ContactFlowTypeCondition",
         default,
@@ -1017,18 +1017,18 @@ pub struct ContactFlowAttributeAndCondition {
 /// A structure of the Connect API, held by `ContactFlowSearchFilter`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ContactFlowAttributeFilter {
-    /// `OrConditions`: a list of `ContactFlowAttributeAndCondition`.
+    /// Conditions of which at least one must hold (combined with OR).
     #[serde(rename = "OrConditions", default, skip_serializing_if = "Option::is_none")]
     pub or_conditions: ::std::option::Option<
         ::std::vec::Vec<ContactFlowAttributeAndCondition>,
     >,
-    /// `AndCondition`: a `ContactFlowAttributeAndCondition` structure.
+    /// Conditions that must all hold (combined with AND).
     #[serde(rename = "AndCondition", default, skip_serializing_if = "Option::is_none")]
     pub and_condition: ::std::option::Option<ContactFlowAttributeAndCondition>,
     /// `TagCondition`: a `TagCondition` structure.
     #[serde(rename = "TagCondition", default, skip_serializing_if = "Option::is_none")]
     pub tag_condition: ::std::option::Option<TagCondition>,
-    /// `ContactFlowTypeCondition`: a `ContactFlowTypeCondition` structure.
+    /// A condition on the type of flow, inside the attribute filter.
     #[serde(
         rename = "ContactFlowTypeCondition",
         default,
@@ -1040,38 +1040,38 @@ pub struct ContactFlowAttributeFilter {
 /// A structure of the Connect API, held by `DescribeContactFlowModuleResponse`, `SearchContactFlowModulesResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ContactFlowModule {
-    /// `Arn`: a string.
+    /// The ARN of the flow module.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
-    /// `Id`: a string, 1 to 256 characters.
+    /// The ID of the flow module.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `Name`: a string, 1 to 127 characters.
+    /// The name of the flow module.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 127))]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `Content`: a string, 1 to 256000 characters.
+    /// The module's definition as a JSON string in the Amazon Connect Flow language.
     #[serde(rename = "Content", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256000))]
     pub content: ::std::option::Option<::std::string::String>,
-    /// `Description`: a string, 0 to 500 characters.
+    /// The description of the flow module.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `State`: one of the values of `ContactFlowModuleState`.
+    /// Whether the flow module is ACTIVE or ARCHIVED.
     #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: ::std::option::Option<ContactFlowModuleState>,
-    /// `Status`: one of the values of `ContactFlowModuleStatus`.
+    /// Whether the flow module is PUBLISHED or only SAVED.
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: ::std::option::Option<ContactFlowModuleStatus>,
-    /// `Tags`: a map from strings to strings, 1 to 50 entries.
+    /// Tags for organizing, tracking or controlling access to the flow module, as key and value pairs.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
-    /// `FlowModuleContentSha256`: a string, 1 to 64 characters.
+    /// A hash of the module content, used to check its integrity.
     #[serde(
         rename = "FlowModuleContentSha256",
         default,
@@ -1079,11 +1079,11 @@ pub struct ContactFlowModule {
     )]
     #[schemars(length(min = 1, max = 64))]
     pub flow_module_content_sha256: ::std::option::Option<::std::string::String>,
-    /// `Version`: an integer, at least 1.
+    /// The version of the flow module.
     #[serde(rename = "Version", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1))]
     pub version: ::std::option::Option<i64>,
-    /// `VersionDescription`: a string, 0 to 500 characters.
+    /// The description of this version.
     #[serde(
         rename = "VersionDescription",
         default,
@@ -1091,10 +1091,10 @@ pub struct ContactFlowModule {
     )]
     #[schemars(length(min = 0, max = 500))]
     pub version_description: ::std::option::Option<::std::string::String>,
-    /// `Settings`: a string.
+    /// The settings of the flow module.
     #[serde(rename = "Settings", default, skip_serializing_if = "Option::is_none")]
     pub settings: ::std::option::Option<::std::string::String>,
-    /// `ExternalInvocationConfiguration`: a `ExternalInvocationConfiguration` structure.
+    /// How the flow module may be invoked from outside.
     #[serde(
         rename = "ExternalInvocationConfiguration",
         default,
@@ -1108,7 +1108,7 @@ pub struct ContactFlowModule {
 /// A structure of the Connect API, held by `DescribeContactFlowModuleAliasResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ContactFlowModuleAliasInfo {
-    /// `ContactFlowModuleId`: a string, 1 to 500 characters.
+    /// The ID of the flow module.
     #[serde(
         rename = "ContactFlowModuleId",
         default,
@@ -1116,37 +1116,37 @@ pub struct ContactFlowModuleAliasInfo {
     )]
     #[schemars(length(min = 1, max = 500))]
     pub contact_flow_module_id: ::std::option::Option<::std::string::String>,
-    /// `ContactFlowModuleArn`: a string.
+    /// The ARN of the flow module.
     #[serde(
         rename = "ContactFlowModuleArn",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub contact_flow_module_arn: ::std::option::Option<::std::string::String>,
-    /// `AliasId`: a string, 1 to 100 characters.
+    /// The ID of the alias.
     #[serde(rename = "AliasId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub alias_id: ::std::option::Option<::std::string::String>,
-    /// `Version`: an integer, at least 1.
+    /// The flow module version the alias points to.
     #[serde(rename = "Version", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1))]
     pub version: ::std::option::Option<i64>,
-    /// `Name`: a string, 1 to 100 characters.
+    /// The name of the alias.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `Description`: a string, 0 to 500 characters.
+    /// The description of the alias.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `LastModifiedRegion`: a string.
+    /// The Region where the alias was last changed.
     #[serde(
         rename = "LastModifiedRegion",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_region: ::std::option::Option<::std::string::String>,
-    /// `LastModifiedTime`: a timestamp.
+    /// When the alias was last changed.
     #[serde(
         rename = "LastModifiedTime",
         default,
@@ -1158,22 +1158,22 @@ pub struct ContactFlowModuleAliasInfo {
 /// A structure of the Connect API, held by `ListContactFlowModuleAliasesResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ContactFlowModuleAliasSummary {
-    /// `Arn`: a string.
+    /// The ARN of the flow module alias.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
-    /// `AliasId`: a string, 1 to 500 characters.
+    /// The ID of the alias.
     #[serde(rename = "AliasId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 500))]
     pub alias_id: ::std::option::Option<::std::string::String>,
-    /// `Version`: an integer, at least 1.
+    /// The flow module version the alias points to.
     #[serde(rename = "Version", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1))]
     pub version: ::std::option::Option<i64>,
-    /// `AliasName`: a string, 1 to 127 characters.
+    /// The name of the alias.
     #[serde(rename = "AliasName", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 127))]
     pub alias_name: ::std::option::Option<::std::string::String>,
-    /// `AliasDescription`: a string, 0 to 500 characters.
+    /// The description of the alias.
     #[serde(
         rename = "AliasDescription",
         default,
@@ -1181,7 +1181,7 @@ pub struct ContactFlowModuleAliasSummary {
     )]
     #[schemars(length(min = 0, max = 500))]
     pub alias_description: ::std::option::Option<::std::string::String>,
-    /// `LastModifiedTime`: a timestamp.
+    /// When the alias was last changed.
     #[serde(
         rename = "LastModifiedTime",
         default,
@@ -1193,12 +1193,12 @@ pub struct ContactFlowModuleAliasSummary {
 /// A structure of the Connect API, held by `ContactFlowModuleSearchCriteria`, `SearchContactFlowModulesRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ContactFlowModuleSearchCriteria {
-    /// `OrConditions`: a list of `ContactFlowModuleSearchCriteria`.
+    /// Criteria of which at least one must match (combined with OR).
     #[serde(rename = "OrConditions", default, skip_serializing_if = "Option::is_none")]
     pub or_conditions: ::std::option::Option<
         ::std::vec::Vec<ContactFlowModuleSearchCriteria>,
     >,
-    /// `AndConditions`: a list of `ContactFlowModuleSearchCriteria`.
+    /// Criteria that must all match (combined with AND).
     #[serde(rename = "AndConditions", default, skip_serializing_if = "Option::is_none")]
     pub and_conditions: ::std::option::Option<
         ::std::vec::Vec<ContactFlowModuleSearchCriteria>,
@@ -1210,10 +1210,10 @@ pub struct ContactFlowModuleSearchCriteria {
         skip_serializing_if = "Option::is_none"
     )]
     pub string_condition: ::std::option::Option<StringCondition>,
-    /// `StateCondition`: one of the values of `ContactFlowModuleState`.
+    /// Only flow modules in this state: ACTIVE or ARCHIVED.
     #[serde(rename = "StateCondition", default, skip_serializing_if = "Option::is_none")]
     pub state_condition: ::std::option::Option<ContactFlowModuleState>,
-    /// `StatusCondition`: one of the values of `ContactFlowModuleStatus`.
+    /// Only flow modules with this status: PUBLISHED or SAVED.
     #[serde(
         rename = "StatusCondition",
         default,
@@ -1281,18 +1281,18 @@ pub enum ContactFlowModuleStatus {
 /// A structure of the Connect API, held by `ListContactFlowModulesResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ContactFlowModuleSummary {
-    /// `Id`: a string, 1 to 256 characters.
+    /// The ID of the flow module.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `Arn`: a string.
+    /// The ARN of the flow module.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
-    /// `Name`: a string, 1 to 127 characters.
+    /// The name of the flow module.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 127))]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `State`: one of the values of `ContactFlowModuleState`.
+    /// Whether the flow module is ACTIVE or ARCHIVED.
     #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: ::std::option::Option<ContactFlowModuleState>,
 }
@@ -1300,10 +1300,10 @@ pub struct ContactFlowModuleSummary {
 /// A structure of the Connect API, held by `ListContactFlowModuleVersionsResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ContactFlowModuleVersionSummary {
-    /// `Arn`: a string.
+    /// The ARN of the flow module version.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
-    /// `VersionDescription`: a string, 0 to 500 characters.
+    /// The description of the flow module version.
     #[serde(
         rename = "VersionDescription",
         default,
@@ -1311,7 +1311,7 @@ pub struct ContactFlowModuleVersionSummary {
     )]
     #[schemars(length(min = 0, max = 500))]
     pub version_description: ::std::option::Option<::std::string::String>,
-    /// `Version`: an integer, at least 1.
+    /// The version number of the flow module.
     #[serde(rename = "Version", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1))]
     pub version: ::std::option::Option<i64>,
@@ -1328,10 +1328,10 @@ pub struct ContactFlowNotPublishedException {
 /// A structure of the Connect API, held by `ContactFlowSearchCriteria`, `SearchContactFlowsRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ContactFlowSearchCriteria {
-    /// `OrConditions`: a list of `ContactFlowSearchCriteria`.
+    /// Criteria of which at least one must match (combined with OR).
     #[serde(rename = "OrConditions", default, skip_serializing_if = "Option::is_none")]
     pub or_conditions: ::std::option::Option<::std::vec::Vec<ContactFlowSearchCriteria>>,
-    /// `AndConditions`: a list of `ContactFlowSearchCriteria`.
+    /// Criteria that must all match (combined with AND).
     #[serde(rename = "AndConditions", default, skip_serializing_if = "Option::is_none")]
     pub and_conditions: ::std::option::Option<
         ::std::vec::Vec<ContactFlowSearchCriteria>,
@@ -1343,13 +1343,13 @@ pub struct ContactFlowSearchCriteria {
         skip_serializing_if = "Option::is_none"
     )]
     pub string_condition: ::std::option::Option<StringCondition>,
-    /// `TypeCondition`: one of the values of `ContactFlowType`.
+    /// Only flows of this type.
     #[serde(rename = "TypeCondition", default, skip_serializing_if = "Option::is_none")]
     pub type_condition: ::std::option::Option<ContactFlowType>,
-    /// `StateCondition`: one of the values of `ContactFlowState`.
+    /// Only flows in this state: ACTIVE or ARCHIVED.
     #[serde(rename = "StateCondition", default, skip_serializing_if = "Option::is_none")]
     pub state_condition: ::std::option::Option<ContactFlowState>,
-    /// `StatusCondition`: one of the values of `ContactFlowStatus`.
+    /// Only flows with this status: PUBLISHED or SAVED.
     #[serde(
         rename = "StatusCondition",
         default,
@@ -1364,7 +1364,7 @@ pub struct ContactFlowSearchFilter {
     /// `TagFilter`: a `ControlPlaneTagFilter` structure.
     #[serde(rename = "TagFilter", default, skip_serializing_if = "Option::is_none")]
     pub tag_filter: ::std::option::Option<ControlPlaneTagFilter>,
-    /// `FlowAttributeFilter`: a `ContactFlowAttributeFilter` structure.
+    /// A filter on flow attributes to apply when searching flows.
     #[serde(
         rename = "FlowAttributeFilter",
         default,
@@ -1424,32 +1424,32 @@ pub enum ContactFlowStatus {
 /// A structure of the Connect API, held by `ListContactFlowsResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ContactFlowSummary {
-    /// `Id`: a string, 0 to 500 characters.
+    /// The ID of the flow.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `Arn`: a string.
+    /// The ARN of the flow.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
-    /// `Name`: a string, at least 1 characters.
+    /// The name of the flow.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1))]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `ContactFlowType`: one of the values of `ContactFlowType`.
+    /// The kind of flow, such as CONTACT_FLOW, CUSTOMER_QUEUE or AGENT_TRANSFER.
     #[serde(
         rename = "ContactFlowType",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub contact_flow_type: ::std::option::Option<ContactFlowType>,
-    /// `ContactFlowState`: one of the values of `ContactFlowState`.
+    /// Whether the flow is ACTIVE or ARCHIVED.
     #[serde(
         rename = "ContactFlowState",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub contact_flow_state: ::std::option::Option<ContactFlowState>,
-    /// `ContactFlowStatus`: one of the values of `ContactFlowStatus`.
+    /// Whether the flow is PUBLISHED or only SAVED.
     #[serde(
         rename = "ContactFlowStatus",
         default,
@@ -1509,7 +1509,7 @@ pub enum ContactFlowType {
 /// A structure of the Connect API, held by `ContactFlowAttributeAndCondition`, `ContactFlowAttributeFilter`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ContactFlowTypeCondition {
-    /// `ContactFlowType`: one of the values of `ContactFlowType`.
+    /// The flow type that flows must have to match this condition.
     #[serde(
         rename = "ContactFlowType",
         default,
@@ -1521,17 +1521,17 @@ pub struct ContactFlowTypeCondition {
 /// A structure of the Connect API, held by `ListContactFlowVersionsResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ContactFlowVersionSummary {
-    /// `Arn`: a string.
+    /// The ARN of the flow version.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
-    /// `VersionDescription`: a string.
+    /// The description of the flow version.
     #[serde(
         rename = "VersionDescription",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub version_description: ::std::option::Option<::std::string::String>,
-    /// `Version`: an integer, at least 1.
+    /// The ID of the flow version.
     #[serde(rename = "Version", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1))]
     pub version: ::std::option::Option<i64>,
@@ -1645,7 +1645,7 @@ pub enum ContactMediaProcessingFailureMode {
 /// A structure of the Connect API, held by `GetContactMetricsRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ContactMetricInfo {
-    /// `Name`: one of the values of `ContactMetricName`. Required.
+    /// The metric to get: POSITION_IN_QUEUE for the contact's current place in the queue, or ESTIMATED_WAIT_TIME for the predicted wait in seconds.
     #[serde(rename = "Name")]
     pub name: ContactMetricName,
 }
@@ -1677,10 +1677,10 @@ pub enum ContactMetricName {
 /// A structure of the Connect API, held by `GetContactMetricsResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ContactMetricResult {
-    /// `Name`: one of the values of `ContactMetricName`. Required.
+    /// The metric that was returned, matching the name in the request (POSITION_IN_QUEUE or ESTIMATED_WAIT_TIME).
     #[serde(rename = "Name")]
     pub name: ContactMetricName,
-    /// `Value`: a `ContactMetricValue` union. Required.
+    /// The computed result for the requested metric, reflecting where the contact stands in the queue now.
     #[serde(rename = "Value")]
     pub value: ContactMetricValue,
 }
@@ -1688,7 +1688,7 @@ pub struct ContactMetricResult {
 /// A union (exactly one member is set) of the Connect API, held by `ContactMetricResult`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub enum ContactMetricValue {
-    /// `Number`: a number.
+    /// The metric's numeric value: for POSITION_IN_QUEUE the contact's place in line (3.00 means third); for ESTIMATED_WAIT_TIME the predicted wait in seconds.
     #[serde(rename = "Number")]
     Number(f64),
 }
@@ -1696,7 +1696,7 @@ pub enum ContactMetricValue {
 /// The `ContactNotFoundException` error (client fault, HTTP 410).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ContactNotFoundException {
-    /// `Message`: a string.
+    /// The error message.
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
 }
@@ -1761,14 +1761,14 @@ pub enum ContactRecordingType {
 /// A structure of the Connect API, held by `SearchContactsResponse`.
 #[derive(Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ContactSearchSummary {
-    /// `Arn`: a string.
+    /// The ARN of the contact.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
-    /// `Id`: a string, 1 to 256 characters.
+    /// The ID of the contact.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `InitialContactId`: a string, 1 to 256 characters.
+    /// The ID of the first contact in the chain, when this contact is related to others.
     #[serde(
         rename = "InitialContactId",
         default,
@@ -1776,7 +1776,7 @@ pub struct ContactSearchSummary {
     )]
     #[schemars(length(min = 1, max = 256))]
     pub initial_contact_id: ::std::option::Option<::std::string::String>,
-    /// `PreviousContactId`: a string, 1 to 256 characters.
+    /// The ID of the preceding contact, when this is not the first one.
     #[serde(
         rename = "PreviousContactId",
         default,
@@ -1784,44 +1784,44 @@ pub struct ContactSearchSummary {
     )]
     #[schemars(length(min = 1, max = 256))]
     pub previous_contact_id: ::std::option::Option<::std::string::String>,
-    /// `InitiationMethod`: one of the values of `ContactInitiationMethod`.
+    /// How the contact was started, such as INBOUND, OUTBOUND, TRANSFER, CALLBACK or API.
     #[serde(
         rename = "InitiationMethod",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub initiation_method: ::std::option::Option<ContactInitiationMethod>,
-    /// `Channel`: one of the values of `Channel`.
+    /// The channel the contact came in on: VOICE, CHAT, TASK or EMAIL.
     #[serde(rename = "Channel", default, skip_serializing_if = "Option::is_none")]
     pub channel: ::std::option::Option<Channel>,
-    /// `QueueInfo`: a `ContactSearchSummaryQueueInfo` structure.
+    /// Details of the queue, if the contact was queued.
     #[serde(rename = "QueueInfo", default, skip_serializing_if = "Option::is_none")]
     pub queue_info: ::std::option::Option<ContactSearchSummaryQueueInfo>,
-    /// `AgentInfo`: a `ContactSearchSummaryAgentInfo` structure.
+    /// Details of the agent who accepted the contact.
     #[serde(rename = "AgentInfo", default, skip_serializing_if = "Option::is_none")]
     pub agent_info: ::std::option::Option<ContactSearchSummaryAgentInfo>,
-    /// `InitiationTimestamp`: a timestamp.
+    /// When the contact was started, in UTC. Its meaning depends on InitiationMethod: arrival for INBOUND, start of dialing for OUTBOUND and EXTERNAL_OUTBOUND, creation for CALLBACK, start of the transfer for TRANSFER and QUEUE_TRANSFER, arrival of the request for API, and start of listening for MONITOR.
     #[serde(
         rename = "InitiationTimestamp",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub initiation_timestamp: ::std::option::Option<crate::value::Timestamp>,
-    /// `DisconnectTimestamp`: a timestamp.
+    /// When the customer's endpoint was disconnected from Amazon Connect.
     #[serde(
         rename = "DisconnectTimestamp",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub disconnect_timestamp: ::std::option::Option<crate::value::Timestamp>,
-    /// `ScheduledTimestamp`: a timestamp.
+    /// When the inbound flow is scheduled to start, in Unix epoch time.
     #[serde(
         rename = "ScheduledTimestamp",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub scheduled_timestamp: ::std::option::Option<crate::value::Timestamp>,
-    /// `SegmentAttributes`: a map from strings to `ContactSearchSummarySegmentAttributeValue`. Sensitive: redacted from `Debug`.
+    /// The contact's segment attributes.
     #[serde(
         rename = "SegmentAttributes",
         default,
@@ -1833,7 +1833,7 @@ pub struct ContactSearchSummary {
             ContactSearchSummarySegmentAttributeValue,
         >,
     >,
-    /// `Name`: a string, 0 to 1024 characters. Sensitive: redacted from `Debug`.
+    /// The name of the contact.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 1024))]
     pub name: ::std::option::Option<::std::string::String>,
@@ -1844,13 +1844,13 @@ pub struct ContactSearchSummary {
         skip_serializing_if = "Option::is_none"
     )]
     pub routing_criteria: ::std::option::Option<RoutingCriteria>,
-    /// `Tags`: a map from strings to strings, 1 to 6 entries.
+    /// The contact's tags, both user-defined and generated by Amazon Web Services.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 6))]
     pub tags: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
-    /// `GlobalResiliencyMetadata`: a `GlobalResiliencyMetadata` structure.
+    /// Extra routing details for contacts created in instances that use global resiliency (ACGR).
     #[serde(
         rename = "GlobalResiliencyMetadata",
         default,
@@ -1885,11 +1885,11 @@ impl ::std::fmt::Debug for ContactSearchSummary {
 /// A structure of the Connect API, held by `ContactSearchSummary`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ContactSearchSummaryAgentInfo {
-    /// `Id`: a string, 1 to 256 characters.
+    /// The ID of the agent who accepted the contact.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `ConnectedToAgentTimestamp`: a timestamp.
+    /// When the agent was connected to the contact.
     #[serde(
         rename = "ConnectedToAgentTimestamp",
         default,
@@ -1901,10 +1901,10 @@ pub struct ContactSearchSummaryAgentInfo {
 /// A structure of the Connect API, held by `ContactSearchSummary`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ContactSearchSummaryQueueInfo {
-    /// `Id`: a string.
+    /// The ID of the queue.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `EnqueueTimestamp`: a timestamp.
+    /// When the contact was placed in the queue.
     #[serde(
         rename = "EnqueueTimestamp",
         default,
@@ -1916,11 +1916,11 @@ pub struct ContactSearchSummaryQueueInfo {
 /// A structure of the Connect API, held by `ContactSearchSummary`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ContactSearchSummarySegmentAttributeValue {
-    /// `ValueString`: a string, 0 to 1024 characters.
+    /// The segment attribute's value as a string.
     #[serde(rename = "ValueString", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 1024))]
     pub value_string: ::std::option::Option<::std::string::String>,
-    /// `ValueMap`: a map from strings to `SegmentAttributeValue`.
+    /// The segment attribute's value as a map of keys and values.
     #[serde(rename = "ValueMap", default, skip_serializing_if = "Option::is_none")]
     pub value_map: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, SegmentAttributeValue>,
@@ -1972,15 +1972,15 @@ pub enum ContactState {
     Rejected,
 }
 
-/// A structure of the Connect API, held by `AgentStatusSearchFilter`, `DataTableSearchFilter`, `EvaluationFormSearchFilter` and 6 more.
+/// Tag conditions for a search filter, given as a list of lists: the outer list is combined with OR, each inner list with AND.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ControlPlaneAttributeFilter {
-    /// `OrConditions`: a list of `CommonAttributeAndCondition`.
+    /// Conditions of which at least one must hold (combined with OR).
     #[serde(rename = "OrConditions", default, skip_serializing_if = "Option::is_none")]
     pub or_conditions: ::std::option::Option<
         ::std::vec::Vec<CommonAttributeAndCondition>,
     >,
-    /// `AndCondition`: a `CommonAttributeAndCondition` structure.
+    /// Conditions that must all hold (combined with AND).
     #[serde(rename = "AndCondition", default, skip_serializing_if = "Option::is_none")]
     pub and_condition: ::std::option::Option<CommonAttributeAndCondition>,
     /// `TagCondition`: a `TagCondition` structure.
@@ -1988,18 +1988,18 @@ pub struct ControlPlaneAttributeFilter {
     pub tag_condition: ::std::option::Option<TagCondition>,
 }
 
-/// A structure of the Connect API, held by `ContactFlowModuleSearchFilter`, `ContactFlowSearchFilter`, `EmailAddressSearchFilter` and 9 more.
+/// Tag conditions for a search filter, given as a list of lists: the outer list is combined with OR, each inner list with AND.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ControlPlaneTagFilter {
-    /// `OrConditions`: a list of (a list of `TagCondition`).
+    /// Groups of tag conditions combined with OR; the conditions inside each group are combined with AND.
     #[serde(rename = "OrConditions", default, skip_serializing_if = "Option::is_none")]
     pub or_conditions: ::std::option::Option<
         ::std::vec::Vec<::std::vec::Vec<TagCondition>>,
     >,
-    /// `AndConditions`: a list of `TagCondition`.
+    /// Tag conditions that must all hold (combined with AND).
     #[serde(rename = "AndConditions", default, skip_serializing_if = "Option::is_none")]
     pub and_conditions: ::std::option::Option<::std::vec::Vec<TagCondition>>,
-    /// `TagCondition`: a `TagCondition` structure.
+    /// A single tag condition.
     #[serde(rename = "TagCondition", default, skip_serializing_if = "Option::is_none")]
     pub tag_condition: ::std::option::Option<TagCondition>,
 }
@@ -2007,10 +2007,10 @@ pub struct ControlPlaneTagFilter {
 /// A structure of the Connect API, held by `UserSearchFilter`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ControlPlaneUserAttributeFilter {
-    /// `OrConditions`: a list of `AttributeAndCondition`.
+    /// Conditions of which at least one must hold (combined with OR).
     #[serde(rename = "OrConditions", default, skip_serializing_if = "Option::is_none")]
     pub or_conditions: ::std::option::Option<::std::vec::Vec<AttributeAndCondition>>,
-    /// `AndCondition`: a `AttributeAndCondition` structure.
+    /// Conditions that must all hold (combined with AND).
     #[serde(rename = "AndCondition", default, skip_serializing_if = "Option::is_none")]
     pub and_condition: ::std::option::Option<AttributeAndCondition>,
     /// `TagCondition`: a `TagCondition` structure.
@@ -2058,10 +2058,10 @@ pub struct CreateAgentStatusRequest {
 /// The output of the `CreateAgentStatus` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateAgentStatusResponse {
-    /// `AgentStatusARN`: a string.
+    /// The ARN of the new agent status.
     #[serde(rename = "AgentStatusARN", default, skip_serializing_if = "Option::is_none")]
     pub agent_status_arn: ::std::option::Option<::std::string::String>,
-    /// `AgentStatusId`: a string.
+    /// The ID of the new agent status.
     #[serde(rename = "AgentStatusId", default, skip_serializing_if = "Option::is_none")]
     pub agent_status_id: ::std::option::Option<::std::string::String>,
 }
@@ -2069,10 +2069,10 @@ pub struct CreateAgentStatusResponse {
 /// A structure of the Connect API, held by `RuleAction`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateCaseActionDefinition {
-    /// `Fields`: a list of `FieldValue`. Required.
+    /// The case fields to set, each as a field ID and a value.
     #[serde(rename = "Fields")]
     pub fields: ::std::vec::Vec<FieldValue>,
-    /// `TemplateId`: a string, 1 to 500 characters. Required.
+    /// The ID of the case template to use.
     #[serde(rename = "TemplateId")]
     #[schemars(length(min = 1, max = 500))]
     pub template_id: ::std::string::String,
@@ -2105,14 +2105,14 @@ pub struct CreateContactFlowModuleAliasRequest {
 /// The output of the `CreateContactFlowModuleAlias` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateContactFlowModuleAliasResponse {
-    /// `ContactFlowModuleArn`: a string.
+    /// The ARN of the flow module.
     #[serde(
         rename = "ContactFlowModuleArn",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub contact_flow_module_arn: ::std::option::Option<::std::string::String>,
-    /// `Id`: a string, 1 to 500 characters.
+    /// The ID of the new alias.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 500))]
     pub id: ::std::option::Option<::std::string::String>,
@@ -2164,11 +2164,11 @@ pub struct CreateContactFlowModuleRequest {
 /// The output of the `CreateContactFlowModule` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateContactFlowModuleResponse {
-    /// `Id`: a string, 1 to 256 characters.
+    /// The ID of the new flow module.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `Arn`: a string.
+    /// The ARN of the new flow module.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
 }
@@ -2200,14 +2200,14 @@ pub struct CreateContactFlowModuleVersionRequest {
 /// The output of the `CreateContactFlowModuleVersion` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateContactFlowModuleVersionResponse {
-    /// `ContactFlowModuleArn`: a string.
+    /// The ARN of the flow module.
     #[serde(
         rename = "ContactFlowModuleArn",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub contact_flow_module_arn: ::std::option::Option<::std::string::String>,
-    /// `Version`: an integer, at least 1.
+    /// The number of the new flow module version.
     #[serde(rename = "Version", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1))]
     pub version: ::std::option::Option<i64>,
@@ -2247,14 +2247,14 @@ pub struct CreateContactFlowRequest {
 /// The output of the `CreateContactFlow` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateContactFlowResponse {
-    /// `ContactFlowId`: a string, 0 to 500 characters.
+    /// The ID of the new flow.
     #[serde(rename = "ContactFlowId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub contact_flow_id: ::std::option::Option<::std::string::String>,
-    /// `ContactFlowArn`: a string.
+    /// The ARN of the new flow.
     #[serde(rename = "ContactFlowArn", default, skip_serializing_if = "Option::is_none")]
     pub contact_flow_arn: ::std::option::Option<::std::string::String>,
-    /// `FlowContentSha256`: a string, 1 to 64 characters.
+    /// A checksum of the most recently published flow content.
     #[serde(
         rename = "FlowContentSha256",
         default,
@@ -2312,10 +2312,10 @@ pub struct CreateContactFlowVersionRequest {
 /// The output of the `CreateContactFlowVersion` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateContactFlowVersionResponse {
-    /// `ContactFlowArn`: a string.
+    /// The ARN of the flow.
     #[serde(rename = "ContactFlowArn", default, skip_serializing_if = "Option::is_none")]
     pub contact_flow_arn: ::std::option::Option<::std::string::String>,
-    /// `Version`: an integer, at least 1.
+    /// The ID of the new flow version.
     #[serde(rename = "Version", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1))]
     pub version: ::std::option::Option<i64>,
@@ -2420,11 +2420,11 @@ impl ::std::fmt::Debug for CreateContactRequest {
 /// The output of the `CreateContact` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateContactResponse {
-    /// `ContactId`: a string, 1 to 256 characters.
+    /// The ID of the new contact in this Amazon Connect instance.
     #[serde(rename = "ContactId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub contact_id: ::std::option::Option<::std::string::String>,
-    /// `ContactArn`: a string.
+    /// The ARN of the new contact.
     #[serde(rename = "ContactArn", default, skip_serializing_if = "Option::is_none")]
     pub contact_arn: ::std::option::Option<::std::string::String>,
 }
@@ -2462,15 +2462,15 @@ pub struct CreateDataTableAttributeRequest {
 /// The output of the `CreateDataTableAttribute` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateDataTableAttributeResponse {
-    /// `Name`: a string, 1 to 127 characters. Required.
+    /// The name of the new attribute, which also identifies it; it may differ from the name you sent because surrounding whitespace is trimmed.
     #[serde(rename = "Name")]
     #[schemars(length(min = 1, max = 127))]
     pub name: ::std::string::String,
-    /// `AttributeId`: a string, 1 to 256 characters.
+    /// The ID given to the new attribute.
     #[serde(rename = "AttributeId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub attribute_id: ::std::option::Option<::std::string::String>,
-    /// `LockVersion`: a `DataTableLockVersion` structure. Required.
+    /// Lock versions of the table and the new attribute, for optimistic locking and version tracking.
     #[serde(rename = "LockVersion")]
     pub lock_version: DataTableLockVersion,
 }
@@ -2510,14 +2510,14 @@ pub struct CreateDataTableRequest {
 /// The output of the `CreateDataTable` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateDataTableResponse {
-    /// `Id`: a string, 1 to 256 characters. Required.
+    /// The ID of the new data table, without the version alias.
     #[serde(rename = "Id")]
     #[schemars(length(min = 1, max = 256))]
     pub id: ::std::string::String,
-    /// `Arn`: a string. Required.
+    /// The ARN of the new data table, without the version alias.
     #[serde(rename = "Arn")]
     pub arn: ::std::string::String,
-    /// `LockVersion`: a `DataTableLockVersion` structure. Required.
+    /// Lock version of the new table, for optimistic locking and version tracking.
     #[serde(rename = "LockVersion")]
     pub lock_version: DataTableLockVersion,
 }
@@ -2569,11 +2569,11 @@ impl ::std::fmt::Debug for CreateEmailAddressRequest {
 /// The output of the `CreateEmailAddress` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateEmailAddressResponse {
-    /// `EmailAddressId`: a string, 1 to 500 characters.
+    /// The ID of the new email address.
     #[serde(rename = "EmailAddressId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 500))]
     pub email_address_id: ::std::option::Option<::std::string::String>,
-    /// `EmailAddressArn`: a string, 1 to 500 characters.
+    /// The ARN of the new email address.
     #[serde(
         rename = "EmailAddressArn",
         default,
@@ -2656,11 +2656,11 @@ pub struct CreateEvaluationFormRequest {
 /// The output of the `CreateEvaluationForm` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateEvaluationFormResponse {
-    /// `EvaluationFormId`: a string, 1 to 500 characters. Required.
+    /// The ID of the new evaluation form.
     #[serde(rename = "EvaluationFormId")]
     #[schemars(length(min = 1, max = 500))]
     pub evaluation_form_id: ::std::string::String,
-    /// `EvaluationFormArn`: a string. Required.
+    /// The ARN of the new evaluation form.
     #[serde(rename = "EvaluationFormArn")]
     pub evaluation_form_arn: ::std::string::String,
 }
@@ -2706,7 +2706,7 @@ pub struct CreateHoursOfOperationOverrideRequest {
 /// The output of the `CreateHoursOfOperationOverride` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateHoursOfOperationOverrideResponse {
-    /// `HoursOfOperationOverrideId`: a string, 1 to 36 characters.
+    /// The ID of the new hours of operation override.
     #[serde(
         rename = "HoursOfOperationOverrideId",
         default,
@@ -2759,14 +2759,14 @@ pub struct CreateHoursOfOperationRequest {
 /// The output of the `CreateHoursOfOperation` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateHoursOfOperationResponse {
-    /// `HoursOfOperationId`: a string.
+    /// The ID of the new hours of operation.
     #[serde(
         rename = "HoursOfOperationId",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub hours_of_operation_id: ::std::option::Option<::std::string::String>,
-    /// `HoursOfOperationArn`: a string.
+    /// The ARN of the new hours of operation.
     #[serde(
         rename = "HoursOfOperationArn",
         default,
@@ -2824,11 +2824,11 @@ impl ::std::fmt::Debug for CreateInstanceRequest {
 /// The output of the `CreateInstance` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateInstanceResponse {
-    /// `Id`: a string, 1 to 100 characters.
+    /// The ID of the new instance.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `Arn`: a string.
+    /// The ARN of the new instance.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
 }
@@ -2876,7 +2876,7 @@ pub struct CreateIntegrationAssociationRequest {
 /// The output of the `CreateIntegrationAssociation` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateIntegrationAssociationResponse {
-    /// `IntegrationAssociationId`: a string, 1 to 200 characters.
+    /// The ID of the new integration association.
     #[serde(
         rename = "IntegrationAssociationId",
         default,
@@ -2884,7 +2884,7 @@ pub struct CreateIntegrationAssociationResponse {
     )]
     #[schemars(length(min = 1, max = 200))]
     pub integration_association_id: ::std::option::Option<::std::string::String>,
-    /// `IntegrationAssociationArn`: a string.
+    /// The ARN of the new integration association.
     #[serde(
         rename = "IntegrationAssociationArn",
         default,
@@ -2939,11 +2939,11 @@ pub struct CreateNotificationRequest {
 /// The output of the `CreateNotification` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateNotificationResponse {
-    /// `NotificationId`: a string, 1 to 256 characters. Required.
+    /// The ID given to the new notification.
     #[serde(rename = "NotificationId")]
     #[schemars(length(min = 1, max = 256))]
     pub notification_id: ::std::string::String,
-    /// `NotificationArn`: a string. Required.
+    /// The ARN of the new notification.
     #[serde(rename = "NotificationArn")]
     pub notification_arn: ::std::string::String,
 }
@@ -2971,14 +2971,14 @@ pub struct CreateParticipantRequest {
 /// The output of the `CreateParticipant` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateParticipantResponse {
-    /// `ParticipantCredentials`: a `ParticipantTokenCredentials` structure.
+    /// The token the chat participant uses to call CreateParticipantConnection; it stays valid for as long as the participant exists.
     #[serde(
         rename = "ParticipantCredentials",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub participant_credentials: ::std::option::Option<ParticipantTokenCredentials>,
-    /// `ParticipantId`: a string, 1 to 256 characters.
+    /// The ID of the chat participant, which stays the same for the whole chat.
     #[serde(rename = "ParticipantId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub participant_id: ::std::option::Option<::std::string::String>,
@@ -3011,7 +3011,7 @@ pub struct CreatePersistentContactAssociationRequest {
 /// The output of the `CreatePersistentContactAssociation` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreatePersistentContactAssociationResponse {
-    /// `ContinuedFromContactId`: a string, 1 to 256 characters.
+    /// The ID of the contact the persistent chat session continues from; set only for persistent chat.
     #[serde(
         rename = "ContinuedFromContactId",
         default,
@@ -3080,10 +3080,10 @@ pub struct CreatePromptRequest {
 /// The output of the `CreatePrompt` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreatePromptResponse {
-    /// `PromptARN`: a string.
+    /// The ARN of the new prompt.
     #[serde(rename = "PromptARN", default, skip_serializing_if = "Option::is_none")]
     pub prompt_arn: ::std::option::Option<::std::string::String>,
-    /// `PromptId`: a string, 1 to 256 characters.
+    /// The ID of the new prompt.
     #[serde(rename = "PromptId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub prompt_id: ::std::option::Option<::std::string::String>,
@@ -3118,7 +3118,7 @@ pub struct CreatePushNotificationRegistrationRequest {
 /// The output of the `CreatePushNotificationRegistration` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreatePushNotificationRegistrationResponse {
-    /// `RegistrationId`: a string, 1 to 256 characters. Required.
+    /// The ID of the new registration.
     #[serde(rename = "RegistrationId")]
     #[schemars(length(min = 1, max = 256))]
     pub registration_id: ::std::string::String,
@@ -3189,10 +3189,10 @@ pub struct CreateQueueRequest {
 /// The output of the `CreateQueue` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateQueueResponse {
-    /// `QueueArn`: a string.
+    /// The ARN of the new queue.
     #[serde(rename = "QueueArn", default, skip_serializing_if = "Option::is_none")]
     pub queue_arn: ::std::option::Option<::std::string::String>,
-    /// `QueueId`: a string.
+    /// The ID of the new queue.
     #[serde(rename = "QueueId", default, skip_serializing_if = "Option::is_none")]
     pub queue_id: ::std::option::Option<::std::string::String>,
 }
@@ -3226,14 +3226,14 @@ pub struct CreateQuickConnectRequest {
 /// The output of the `CreateQuickConnect` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateQuickConnectResponse {
-    /// `QuickConnectARN`: a string.
+    /// The ARN of the new quick connect.
     #[serde(
         rename = "QuickConnectARN",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub quick_connect_arn: ::std::option::Option<::std::string::String>,
-    /// `QuickConnectId`: a string.
+    /// The ID of the new quick connect.
     #[serde(rename = "QuickConnectId", default, skip_serializing_if = "Option::is_none")]
     pub quick_connect_id: ::std::option::Option<::std::string::String>,
 }
@@ -3291,14 +3291,14 @@ pub struct CreateRoutingProfileRequest {
 /// The output of the `CreateRoutingProfile` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateRoutingProfileResponse {
-    /// `RoutingProfileArn`: a string.
+    /// The ARN of the new routing profile.
     #[serde(
         rename = "RoutingProfileArn",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub routing_profile_arn: ::std::option::Option<::std::string::String>,
-    /// `RoutingProfileId`: a string.
+    /// The ID of the new routing profile.
     #[serde(
         rename = "RoutingProfileId",
         default,
@@ -3339,10 +3339,10 @@ pub struct CreateRuleRequest {
 /// The output of the `CreateRule` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateRuleResponse {
-    /// `RuleArn`: a string. Required.
+    /// The ARN of the new rule.
     #[serde(rename = "RuleArn")]
     pub rule_arn: ::std::string::String,
-    /// `RuleId`: a string, 1 to 256 characters. Required.
+    /// The ID of the new rule.
     #[serde(rename = "RuleId")]
     #[schemars(length(min = 1, max = 256))]
     pub rule_id: ::std::string::String,
@@ -3437,14 +3437,14 @@ pub struct CreateSecurityProfileRequest {
 /// The output of the `CreateSecurityProfile` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateSecurityProfileResponse {
-    /// `SecurityProfileId`: a string.
+    /// The ID of the new security profile.
     #[serde(
         rename = "SecurityProfileId",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub security_profile_id: ::std::option::Option<::std::string::String>,
-    /// `SecurityProfileArn`: a string.
+    /// The ARN of the new security profile.
     #[serde(
         rename = "SecurityProfileArn",
         default,
@@ -3501,11 +3501,11 @@ pub struct CreateTaskTemplateRequest {
 /// The output of the `CreateTaskTemplate` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateTaskTemplateResponse {
-    /// `Id`: a string, 1 to 500 characters. Required.
+    /// The ID of the new task template.
     #[serde(rename = "Id")]
     #[schemars(length(min = 1, max = 500))]
     pub id: ::std::string::String,
-    /// `Arn`: a string, 1 to 500 characters. Required.
+    /// The ARN of the new task template.
     #[serde(rename = "Arn")]
     #[schemars(length(min = 1, max = 500))]
     pub arn: ::std::string::String,
@@ -3570,11 +3570,11 @@ pub struct CreateTestCaseRequest {
 /// The output of the `CreateTestCase` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateTestCaseResponse {
-    /// `TestCaseId`: a string, 0 to 500 characters.
+    /// The ID of the new test case.
     #[serde(rename = "TestCaseId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub test_case_id: ::std::option::Option<::std::string::String>,
-    /// `TestCaseArn`: a string.
+    /// The ARN of the new test case.
     #[serde(rename = "TestCaseArn", default, skip_serializing_if = "Option::is_none")]
     pub test_case_arn: ::std::option::Option<::std::string::String>,
 }
@@ -3609,10 +3609,10 @@ pub struct CreateTrafficDistributionGroupRequest {
 /// The output of the `CreateTrafficDistributionGroup` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateTrafficDistributionGroupResponse {
-    /// `Id`: a string.
+    /// The ID of the new traffic distribution group; this may be its ID or its ARN.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `Arn`: a string.
+    /// The ARN of the new traffic distribution group.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
 }
@@ -3642,11 +3642,11 @@ pub struct CreateUseCaseRequest {
 /// The output of the `CreateUseCase` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateUseCaseResponse {
-    /// `UseCaseId`: a string, 1 to 200 characters.
+    /// The ID of the new use case.
     #[serde(rename = "UseCaseId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 200))]
     pub use_case_id: ::std::option::Option<::std::string::String>,
-    /// `UseCaseArn`: a string.
+    /// The ARN of the new use case.
     #[serde(rename = "UseCaseArn", default, skip_serializing_if = "Option::is_none")]
     pub use_case_arn: ::std::option::Option<::std::string::String>,
 }
@@ -3675,14 +3675,14 @@ pub struct CreateUserHierarchyGroupRequest {
 /// The output of the `CreateUserHierarchyGroup` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateUserHierarchyGroupResponse {
-    /// `HierarchyGroupId`: a string.
+    /// The ID of the new hierarchy group.
     #[serde(
         rename = "HierarchyGroupId",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub hierarchy_group_id: ::std::option::Option<::std::string::String>,
-    /// `HierarchyGroupArn`: a string.
+    /// The ARN of the new hierarchy group.
     #[serde(
         rename = "HierarchyGroupArn",
         default,
@@ -3806,10 +3806,10 @@ impl ::std::fmt::Debug for CreateUserRequest {
 /// The output of the `CreateUser` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateUserResponse {
-    /// `UserId`: a string.
+    /// The ID of the new user account.
     #[serde(rename = "UserId", default, skip_serializing_if = "Option::is_none")]
     pub user_id: ::std::option::Option<::std::string::String>,
-    /// `UserArn`: a string.
+    /// The ARN of the new user account.
     #[serde(rename = "UserArn", default, skip_serializing_if = "Option::is_none")]
     pub user_arn: ::std::option::Option<::std::string::String>,
 }
@@ -3864,7 +3864,7 @@ impl ::std::fmt::Debug for CreateViewRequest {
 /// The output of the `CreateView` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateViewResponse {
-    /// `View`: a `View` structure.
+    /// The new view, with the metadata and content needed to render it.
     #[serde(rename = "View", default, skip_serializing_if = "Option::is_none")]
     pub view: ::std::option::Option<View>,
 }
@@ -3901,7 +3901,7 @@ pub struct CreateViewVersionRequest {
 /// The output of the `CreateViewVersion` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateViewVersionResponse {
-    /// `View`: a `View` structure.
+    /// The view version that was created, with all of its data.
     #[serde(rename = "View", default, skip_serializing_if = "Option::is_none")]
     pub view: ::std::option::Option<View>,
 }
@@ -3939,14 +3939,14 @@ pub struct CreateVocabularyRequest {
 /// The output of the `CreateVocabulary` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateVocabularyResponse {
-    /// `VocabularyArn`: a string. Required.
+    /// The ARN of the new custom vocabulary.
     #[serde(rename = "VocabularyArn")]
     pub vocabulary_arn: ::std::string::String,
-    /// `VocabularyId`: a string, 1 to 500 characters. Required.
+    /// The ID of the new custom vocabulary.
     #[serde(rename = "VocabularyId")]
     #[schemars(length(min = 1, max = 500))]
     pub vocabulary_id: ::std::string::String,
-    /// `State`: one of the values of `VocabularyState`. Required.
+    /// The custom vocabulary's current state, such as CREATION_IN_PROGRESS, ACTIVE or CREATION_FAILED.
     #[serde(rename = "State")]
     pub state: VocabularyState,
 }
@@ -4016,11 +4016,11 @@ pub struct CreateWorkspaceRequest {
 /// The output of the `CreateWorkspace` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CreateWorkspaceResponse {
-    /// `WorkspaceId`: a string, 1 to 256 characters. Required.
+    /// The ID of the new workspace.
     #[serde(rename = "WorkspaceId")]
     #[schemars(length(min = 1, max = 256))]
     pub workspace_id: ::std::string::String,
-    /// `WorkspaceArn`: a string. Required.
+    /// The ARN of the new workspace.
     #[serde(rename = "WorkspaceArn")]
     pub workspace_arn: ::std::string::String,
 }
@@ -4028,10 +4028,10 @@ pub struct CreateWorkspaceResponse {
 /// A union (exactly one member is set) of the Connect API, held by `AttachedFile`, `GetAttachedFileResponse`, `StartAttachedFileUploadRequest` and 1 more.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub enum CreatedByInfo {
-    /// `ConnectUserArn`: a string.
+    /// The ARN of the Amazon Connect user (agent) who created it.
     #[serde(rename = "ConnectUserArn")]
     ConnectUserArn(::std::string::String),
-    /// `AWSIdentityArn`: a string.
+    /// The IAM or STS ARN of the caller's identity; SDK users cannot set it, and it is filled in automatically when ConnectUserArn is not given.
     #[serde(rename = "AWSIdentityArn")]
     AwsIdentityArn(::std::string::String),
 }
@@ -4039,20 +4039,20 @@ pub enum CreatedByInfo {
 /// A structure of the Connect API, held by `GetFederationTokenResponse`.
 #[derive(Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Credentials {
-    /// `AccessToken`: a string. Sensitive: redacted from `Debug`.
+    /// The access token issued so a federated user can use Amazon Connect.
     #[serde(rename = "AccessToken", default, skip_serializing_if = "Option::is_none")]
     pub access_token: ::std::option::Option<::std::string::String>,
-    /// `AccessTokenExpiration`: a timestamp.
+    /// When the access token for the user's Amazon Connect session expires.
     #[serde(
         rename = "AccessTokenExpiration",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub access_token_expiration: ::std::option::Option<crate::value::Timestamp>,
-    /// `RefreshToken`: a string. Sensitive: redacted from `Debug`.
+    /// The token used to renew the user's access to the Amazon Connect instance.
     #[serde(rename = "RefreshToken", default, skip_serializing_if = "Option::is_none")]
     pub refresh_token: ::std::option::Option<::std::string::String>,
-    /// `RefreshTokenExpiration`: a timestamp.
+    /// When the refresh token expires.
     #[serde(
         rename = "RefreshTokenExpiration",
         default,
@@ -4075,7 +4075,7 @@ impl ::std::fmt::Debug for Credentials {
 /// A structure of the Connect API, held by `MediaConcurrency`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CrossChannelBehavior {
-    /// `BehaviorType`: one of the values of `BehaviorType`. Required.
+    /// Which other channels may be routed to an agent while handling the current one: ROUTE_CURRENT_CHANNEL_ONLY or ROUTE_ANY_CHANNEL.
     #[serde(rename = "BehaviorType")]
     pub behavior_type: BehaviorType,
 }
@@ -4083,13 +4083,13 @@ pub struct CrossChannelBehavior {
 /// A structure of the Connect API, held by `CurrentMetricData`, `GetCurrentMetricDataRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CurrentMetric {
-    /// `Name`: one of the values of `CurrentMetricName`.
+    /// The name of the metric, such as AGENTS_ONLINE, AGENTS_AVAILABLE or CONTACTS_IN_QUEUE.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: ::std::option::Option<CurrentMetricName>,
-    /// `MetricId`: a string.
+    /// Refers to a built-in or custom current metric, by a valid Amazon Connect ARN or a UUID.
     #[serde(rename = "MetricId", default, skip_serializing_if = "Option::is_none")]
     pub metric_id: ::std::option::Option<::std::string::String>,
-    /// `Unit`: one of the values of `Unit`.
+    /// The metric's unit: SECONDS, COUNT or PERCENT; not supported for custom metrics.
     #[serde(rename = "Unit", default, skip_serializing_if = "Option::is_none")]
     pub unit: ::std::option::Option<Unit>,
 }
@@ -4097,15 +4097,15 @@ pub struct CurrentMetric {
 /// A structure of the Connect API, held by `CurrentMetricResult`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CurrentMetricData {
-    /// `Metric`: a `CurrentMetric` structure.
+    /// Details of the metric.
     #[serde(rename = "Metric", default, skip_serializing_if = "Option::is_none")]
     pub metric: ::std::option::Option<CurrentMetric>,
-    /// `Value`: a number.
+    /// The metric's value.
     #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: ::std::option::Option<f64>,
 }
 
-/// 14 allowed values, held by `CurrentMetric`, `CurrentMetricSortCriteria`.
+/// The name of a current (real-time) metric, such as AGENTS_ONLINE, AGENTS_ON_CALL or CONTACTS_IN_QUEUE.
 #[derive(
     Debug,
     Clone,
@@ -4168,10 +4168,10 @@ pub enum CurrentMetricName {
 /// A structure of the Connect API, held by `GetCurrentMetricDataResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CurrentMetricResult {
-    /// `Dimensions`: a `Dimensions` structure.
+    /// The dimensions the metrics are grouped by.
     #[serde(rename = "Dimensions", default, skip_serializing_if = "Option::is_none")]
     pub dimensions: ::std::option::Option<Dimensions>,
-    /// `Collections`: a list of `CurrentMetricData`.
+    /// The metrics and their values.
     #[serde(rename = "Collections", default, skip_serializing_if = "Option::is_none")]
     pub collections: ::std::option::Option<::std::vec::Vec<CurrentMetricData>>,
 }
@@ -4182,7 +4182,7 @@ pub struct CurrentMetricSortCriteria {
     /// `SortByMetric`: one of the values of `CurrentMetricName`.
     #[serde(rename = "SortByMetric", default, skip_serializing_if = "Option::is_none")]
     pub sort_by_metric: ::std::option::Option<CurrentMetricName>,
-    /// `SortOrder`: one of the values of `SortOrder`.
+    /// The sort direction: ASCENDING or DESCENDING.
     #[serde(rename = "SortOrder", default, skip_serializing_if = "Option::is_none")]
     pub sort_order: ::std::option::Option<SortOrder>,
 }
@@ -4190,7 +4190,7 @@ pub struct CurrentMetricSortCriteria {
 /// A structure of the Connect API, held by `Contact`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Customer {
-    /// `DeviceInfo`: a `DeviceInfo` structure.
+    /// Details of the customer's device.
     #[serde(rename = "DeviceInfo", default, skip_serializing_if = "Option::is_none")]
     pub device_info: ::std::option::Option<DeviceInfo>,
     /// `Capabilities`: a `ParticipantCapabilities` structure.
@@ -4201,7 +4201,7 @@ pub struct Customer {
 /// A structure of the Connect API, held by `QualityMetrics`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CustomerQualityMetrics {
-    /// `Audio`: a `AudioQualityMetricsInfo` structure.
+    /// Audio quality details for the customer.
     #[serde(rename = "Audio", default, skip_serializing_if = "Option::is_none")]
     pub audio: ::std::option::Option<AudioQualityMetricsInfo>,
 }
@@ -4209,14 +4209,14 @@ pub struct CustomerQualityMetrics {
 /// A structure of the Connect API, held by `Contact`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct CustomerVoiceActivity {
-    /// `GreetingStartTimestamp`: a timestamp.
+    /// When the customer's greeting began on an outbound voice call.
     #[serde(
         rename = "GreetingStartTimestamp",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub greeting_start_timestamp: ::std::option::Option<crate::value::Timestamp>,
-    /// `GreetingEndTimestamp`: a timestamp.
+    /// When the customer's greeting ended on an outbound voice call.
     #[serde(
         rename = "GreetingEndTimestamp",
         default,

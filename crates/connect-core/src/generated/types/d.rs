@@ -10,35 +10,35 @@ use serde::{Deserialize, Serialize};
 /// A structure of the Connect API, held by `DescribeDataTableResponse`, `SearchDataTablesResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DataTable {
-    /// `Name`: a string, 1 to 127 characters. Required.
+    /// The readable name of the data table; it must be unique in the instance and follow Amazon Connect naming rules.
     #[serde(rename = "Name")]
     #[schemars(length(min = 1, max = 127))]
     pub name: ::std::string::String,
-    /// `Id`: a string, 1 to 256 characters. Required.
+    /// The ID of the data table, without any version alias.
     #[serde(rename = "Id")]
     #[schemars(length(min = 1, max = 256))]
     pub id: ::std::string::String,
-    /// `Arn`: a string. Required.
+    /// The ARN of the data table, without any version alias.
     #[serde(rename = "Arn")]
     pub arn: ::std::string::String,
-    /// `TimeZone`: a string. Required.
+    /// The IANA time zone used to resolve time-based dynamic values; required even when no time slices are defined.
     #[serde(rename = "TimeZone")]
     pub time_zone: ::std::string::String,
-    /// `Description`: a string, 0 to 250 characters.
+    /// An optional description of what the data table is for and what it holds.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 250))]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `ValueLockLevel`: one of the values of `DataTableLockLevel`.
+    /// The level at which concurrent edits of values are locked: DATA_TABLE, PRIMARY_VALUE, ATTRIBUTE, VALUE or NONE.
     #[serde(rename = "ValueLockLevel", default, skip_serializing_if = "Option::is_none")]
     pub value_lock_level: ::std::option::Option<DataTableLockLevel>,
-    /// `LockVersion`: a `DataTableLockVersion` structure.
+    /// Lock version used for optimistic locking and table versioning; it changes on every update so that conflicting concurrent changes are caught.
     #[serde(rename = "LockVersion", default, skip_serializing_if = "Option::is_none")]
     pub lock_version: ::std::option::Option<DataTableLockVersion>,
-    /// `Version`: a string, 0 to 128 characters.
+    /// The ID and alias of a customer-managed version (not $LATEST or $SAVED).
     #[serde(rename = "Version", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 128))]
     pub version: ::std::option::Option<::std::string::String>,
-    /// `VersionDescription`: a string, 0 to 250 characters.
+    /// The description of the customer-managed version.
     #[serde(
         rename = "VersionDescription",
         default,
@@ -46,23 +46,23 @@ pub struct DataTable {
     )]
     #[schemars(length(min = 0, max = 250))]
     pub version_description: ::std::option::Option<::std::string::String>,
-    /// `Status`: one of the values of `DataTableStatus`.
+    /// The data table's current status, such as PUBLISHED.
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: ::std::option::Option<DataTableStatus>,
-    /// `CreatedTime`: a timestamp.
+    /// When the data table was created.
     #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: ::std::option::Option<crate::value::Timestamp>,
-    /// `LastModifiedTime`: a timestamp. Required.
+    /// When the table or any of its properties was last changed.
     #[serde(rename = "LastModifiedTime")]
     pub last_modified_time: crate::value::Timestamp,
-    /// `LastModifiedRegion`: a string.
+    /// The Region where the data table last changed, used for replication across Regions.
     #[serde(
         rename = "LastModifiedRegion",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_region: ::std::option::Option<::std::string::String>,
-    /// `Tags`: a map from strings to strings, 1 to 50 entries.
+    /// Key and value pairs for organizing the data table and for tag- or attribute-based access control.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
@@ -73,7 +73,7 @@ pub struct DataTable {
 /// A structure of the Connect API, held by `GranularAccessControlConfiguration`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DataTableAccessControlConfiguration {
-    /// `PrimaryAttributeAccessControlConfiguration`: a `PrimaryAttributeAccessControlConfigurationItem` structure.
+    /// Access control settings for the data table's primary attributes.
     #[serde(
         rename = "PrimaryAttributeAccessControlConfiguration",
         default,
@@ -87,53 +87,53 @@ pub struct DataTableAccessControlConfiguration {
 /// A structure of the Connect API, held by `DescribeDataTableAttributeResponse`, `ListDataTableAttributesResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DataTableAttribute {
-    /// `AttributeId`: a string, 1 to 256 characters.
+    /// The ID of the attribute within the data table.
     #[serde(rename = "AttributeId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub attribute_id: ::std::option::Option<::std::string::String>,
-    /// `Name`: a string, 1 to 127 characters. Required.
+    /// The readable name of the attribute; it must be unique in the data table and follow Amazon Connect naming rules.
     #[serde(rename = "Name")]
     #[schemars(length(min = 1, max = 127))]
     pub name: ::std::string::String,
-    /// `ValueType`: one of the values of `DataTableAttributeValueType`. Required.
+    /// The kind of value the attribute holds (TEXT, NUMBER, BOOLEAN, TEXT_LIST or NUMBER_LIST), which governs how values are validated and processed.
     #[serde(rename = "ValueType")]
     pub value_type: DataTableAttributeValueType,
-    /// `Description`: a string, 0 to 250 characters.
+    /// An optional description of what the attribute is for and how it is used.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 250))]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `DataTableId`: a string, 1 to 256 characters.
+    /// The ID of the data table the attribute belongs to.
     #[serde(rename = "DataTableId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub data_table_id: ::std::option::Option<::std::string::String>,
-    /// `DataTableArn`: a string.
+    /// The ARN of the data table the attribute belongs to.
     #[serde(rename = "DataTableArn", default, skip_serializing_if = "Option::is_none")]
     pub data_table_arn: ::std::option::Option<::std::string::String>,
-    /// `Primary`: a boolean.
+    /// Whether the attribute is part of the primary key that identifies records; primary attributes need unique value combinations and cannot hold expressions.
     #[serde(rename = "Primary", default, skip_serializing_if = "Option::is_none")]
     pub primary: ::std::option::Option<bool>,
-    /// `Version`: a string, 0 to 128 characters.
+    /// The attribute's version, used to track changes.
     #[serde(rename = "Version", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 128))]
     pub version: ::std::option::Option<::std::string::String>,
-    /// `LockVersion`: a `DataTableLockVersion` structure.
+    /// The attribute's lock version, used for optimistic locking against conflicting concurrent changes.
     #[serde(rename = "LockVersion", default, skip_serializing_if = "Option::is_none")]
     pub lock_version: ::std::option::Option<DataTableLockVersion>,
-    /// `LastModifiedTime`: a timestamp.
+    /// When the attribute last changed.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
-    /// `LastModifiedRegion`: a string.
+    /// The Region where the attribute last changed, used for replication across Regions.
     #[serde(
         rename = "LastModifiedRegion",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_region: ::std::option::Option<::std::string::String>,
-    /// `Validation`: a `Validation` structure.
+    /// Validation rules for the attribute's values, based on JSON Schema Draft 2020-12 plus extra Amazon Connect checks.
     #[serde(rename = "Validation", default, skip_serializing_if = "Option::is_none")]
     pub validation: ::std::option::Option<Validation>,
 }
@@ -174,14 +174,14 @@ pub enum DataTableAttributeValueType {
 /// A structure of the Connect API, held by `BatchDeleteDataTableValueRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DataTableDeleteValueIdentifier {
-    /// `PrimaryValues`: a list of `PrimaryValue`.
+    /// The primary values of the record whose value is to be deleted.
     #[serde(rename = "PrimaryValues", default, skip_serializing_if = "Option::is_none")]
     pub primary_values: ::std::option::Option<::std::vec::Vec<PrimaryValue>>,
-    /// `AttributeName`: a string, 1 to 127 characters. Required.
+    /// The name of the attribute whose value is to be deleted.
     #[serde(rename = "AttributeName")]
     #[schemars(length(min = 1, max = 127))]
     pub attribute_name: ::std::string::String,
-    /// `LockVersion`: a `DataTableLockVersion` structure. Required.
+    /// The lock version expected for the value being deleted.
     #[serde(rename = "LockVersion")]
     pub lock_version: DataTableLockVersion,
 }
@@ -189,27 +189,27 @@ pub struct DataTableDeleteValueIdentifier {
 /// A structure of the Connect API, held by `EvaluateDataTableValuesResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DataTableEvaluatedValue {
-    /// `RecordId`: a string, 1 to 256 characters. Required.
+    /// The ID of the record.
     #[serde(rename = "RecordId")]
     #[schemars(length(min = 1, max = 256))]
     pub record_id: ::std::string::String,
-    /// `PrimaryValues`: a list of `PrimaryValue`. Required.
+    /// The primary values of the record.
     #[serde(rename = "PrimaryValues")]
     pub primary_values: ::std::vec::Vec<PrimaryValue>,
-    /// `AttributeName`: a string, 1 to 127 characters. Required.
+    /// The name of the attribute.
     #[serde(rename = "AttributeName")]
     #[schemars(length(min = 1, max = 127))]
     pub attribute_name: ::std::string::String,
-    /// `ValueType`: one of the values of `DataTableAttributeValueType`. Required.
+    /// The kind of value: TEXT, NUMBER, BOOLEAN, TEXT_LIST or NUMBER_LIST.
     #[serde(rename = "ValueType")]
     pub value_type: DataTableAttributeValueType,
-    /// `Found`: a boolean. Required.
+    /// Whether a value was found.
     #[serde(rename = "Found")]
     pub found: bool,
-    /// `Error`: a boolean. Required.
+    /// Whether evaluating the value failed.
     #[serde(rename = "Error")]
     pub error: bool,
-    /// `EvaluatedValue`: a string. Required.
+    /// The result of evaluating the value.
     #[serde(rename = "EvaluatedValue")]
     pub evaluated_value: ::std::string::String,
 }
@@ -250,16 +250,16 @@ pub enum DataTableLockLevel {
 /// A structure of the Connect API, held by `BatchCreateDataTableValueSuccessResult`, `BatchDeleteDataTableValueSuccessResult`, `BatchDescribeDataTableValueSuccessResult` and 13 more.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DataTableLockVersion {
-    /// `DataTable`: a string.
+    /// Lock version of the table itself, for optimistic locking and version tracking; it changes whenever the table's metadata or structure is updated.
     #[serde(rename = "DataTable", default, skip_serializing_if = "Option::is_none")]
     pub data_table: ::std::option::Option<::std::string::String>,
-    /// `Attribute`: a string.
+    /// Lock version of one attribute. With ValueLockLevel set to ATTRIBUTE it changes whenever any of the attribute's values changes; otherwise only when the attribute's own properties are updated.
     #[serde(rename = "Attribute", default, skip_serializing_if = "Option::is_none")]
     pub attribute: ::std::option::Option<::std::string::String>,
-    /// `PrimaryValues`: a string.
+    /// Lock version of one set of primary values (a record), including the default record even in tables without primary attributes; used for record-level locking.
     #[serde(rename = "PrimaryValues", default, skip_serializing_if = "Option::is_none")]
     pub primary_values: ::std::option::Option<::std::string::String>,
-    /// `Value`: a string.
+    /// Lock version of a single value, which changes on every edit of that value; the finest level of locking.
     #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
@@ -267,10 +267,10 @@ pub struct DataTableLockVersion {
 /// A structure of the Connect API, held by `DataTableSearchCriteria`, `SearchDataTablesRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DataTableSearchCriteria {
-    /// `OrConditions`: a list of `DataTableSearchCriteria`.
+    /// Criteria of which at least one must match (combined with OR).
     #[serde(rename = "OrConditions", default, skip_serializing_if = "Option::is_none")]
     pub or_conditions: ::std::option::Option<::std::vec::Vec<DataTableSearchCriteria>>,
-    /// `AndConditions`: a list of `DataTableSearchCriteria`.
+    /// Criteria that must all match (combined with AND).
     #[serde(rename = "AndConditions", default, skip_serializing_if = "Option::is_none")]
     pub and_conditions: ::std::option::Option<::std::vec::Vec<DataTableSearchCriteria>>,
     /// `StringCondition`: a `StringCondition` structure.
@@ -318,25 +318,25 @@ pub enum DataTableStatus {
 /// A structure of the Connect API, held by `ListDataTablesResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DataTableSummary {
-    /// `Name`: a string, 1 to 127 characters.
+    /// The name of the data table.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 127))]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `Id`: a string, 1 to 256 characters.
+    /// The ID of the data table.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `Arn`: a string.
+    /// The ARN of the data table.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
-    /// `LastModifiedTime`: a timestamp.
+    /// When the data table last changed.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
-    /// `LastModifiedRegion`: a string.
+    /// The Region where the data table last changed.
     #[serde(
         rename = "LastModifiedRegion",
         default,
@@ -348,27 +348,27 @@ pub struct DataTableSummary {
 /// A structure of the Connect API, held by `BatchCreateDataTableValueRequest`, `BatchUpdateDataTableValueRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DataTableValue {
-    /// `PrimaryValues`: a list of `PrimaryValue`.
+    /// The primary values of the record the value belongs to.
     #[serde(rename = "PrimaryValues", default, skip_serializing_if = "Option::is_none")]
     pub primary_values: ::std::option::Option<::std::vec::Vec<PrimaryValue>>,
-    /// `AttributeName`: a string, 1 to 127 characters. Required.
+    /// The name of the attribute the value belongs to.
     #[serde(rename = "AttributeName")]
     #[schemars(length(min = 1, max = 127))]
     pub attribute_name: ::std::string::String,
-    /// `Value`: a string. Required.
+    /// The value itself.
     #[serde(rename = "Value")]
     pub value: ::std::string::String,
-    /// `LockVersion`: a `DataTableLockVersion` structure.
+    /// The value's lock version.
     #[serde(rename = "LockVersion", default, skip_serializing_if = "Option::is_none")]
     pub lock_version: ::std::option::Option<DataTableLockVersion>,
-    /// `LastModifiedTime`: a timestamp.
+    /// When the value last changed.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
-    /// `LastModifiedRegion`: a string.
+    /// The Region where the value last changed.
     #[serde(
         rename = "LastModifiedRegion",
         default,
@@ -380,10 +380,10 @@ pub struct DataTableValue {
 /// A structure of the Connect API, held by `EvaluateDataTableValuesRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DataTableValueEvaluationSet {
-    /// `PrimaryValues`: a list of `PrimaryValue`.
+    /// The primary values of the record to evaluate.
     #[serde(rename = "PrimaryValues", default, skip_serializing_if = "Option::is_none")]
     pub primary_values: ::std::option::Option<::std::vec::Vec<PrimaryValue>>,
-    /// `AttributeNames`: a list of strings. Required.
+    /// The names of the attributes to evaluate.
     #[serde(rename = "AttributeNames")]
     pub attribute_names: ::std::vec::Vec<::std::string::String>,
 }
@@ -391,10 +391,10 @@ pub struct DataTableValueEvaluationSet {
 /// A structure of the Connect API, held by `BatchDescribeDataTableValueRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DataTableValueIdentifier {
-    /// `PrimaryValues`: a list of `PrimaryValue`.
+    /// The primary values of the record.
     #[serde(rename = "PrimaryValues", default, skip_serializing_if = "Option::is_none")]
     pub primary_values: ::std::option::Option<::std::vec::Vec<PrimaryValue>>,
-    /// `AttributeName`: a string, 1 to 127 characters. Required.
+    /// The name of the attribute.
     #[serde(rename = "AttributeName")]
     #[schemars(length(min = 1, max = 127))]
     pub attribute_name: ::std::string::String,
@@ -403,38 +403,38 @@ pub struct DataTableValueIdentifier {
 /// A structure of the Connect API, held by `ListDataTableValuesResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DataTableValueSummary {
-    /// `RecordId`: a string, 1 to 256 characters.
+    /// The ID of the record.
     #[serde(rename = "RecordId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub record_id: ::std::option::Option<::std::string::String>,
-    /// `AttributeId`: a string, 1 to 256 characters.
+    /// The ID of the attribute.
     #[serde(rename = "AttributeId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub attribute_id: ::std::option::Option<::std::string::String>,
-    /// `PrimaryValues`: a list of `PrimaryValueResponse`. Required.
+    /// The primary values of the record.
     #[serde(rename = "PrimaryValues")]
     pub primary_values: ::std::vec::Vec<PrimaryValueResponse>,
-    /// `AttributeName`: a string, 1 to 127 characters. Required.
+    /// The name of the attribute.
     #[serde(rename = "AttributeName")]
     #[schemars(length(min = 1, max = 127))]
     pub attribute_name: ::std::string::String,
-    /// `ValueType`: one of the values of `DataTableAttributeValueType`. Required.
+    /// The kind of value: TEXT, NUMBER, BOOLEAN, TEXT_LIST or NUMBER_LIST.
     #[serde(rename = "ValueType")]
     pub value_type: DataTableAttributeValueType,
-    /// `Value`: a string. Required.
+    /// The value itself.
     #[serde(rename = "Value")]
     pub value: ::std::string::String,
-    /// `LockVersion`: a `DataTableLockVersion` structure.
+    /// The value's lock version.
     #[serde(rename = "LockVersion", default, skip_serializing_if = "Option::is_none")]
     pub lock_version: ::std::option::Option<DataTableLockVersion>,
-    /// `LastModifiedTime`: a timestamp.
+    /// When the value last changed.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
-    /// `LastModifiedRegion`: a string.
+    /// The Region where the value last changed.
     #[serde(
         rename = "LastModifiedRegion",
         default,
@@ -479,13 +479,13 @@ pub enum DateComparisonType {
 /// A structure of the Connect API, held by `HoursOfOperationOverrideSearchCriteria`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DateCondition {
-    /// `FieldName`: a string.
+    /// The date field of the hours of operation override to compare.
     #[serde(rename = "FieldName", default, skip_serializing_if = "Option::is_none")]
     pub field_name: ::std::option::Option<::std::string::String>,
-    /// `Value`: a string.
+    /// The date value to compare the field with.
     #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
-    /// `ComparisonType`: one of the values of `DateComparisonType`.
+    /// How the field is compared with Value: GREATER_THAN, LESS_THAN, GREATER_THAN_OR_EQUAL_TO, LESS_THAN_OR_EQUAL_TO or EQUAL_TO.
     #[serde(rename = "ComparisonType", default, skip_serializing_if = "Option::is_none")]
     pub comparison_type: ::std::option::Option<DateComparisonType>,
 }
@@ -493,11 +493,11 @@ pub struct DateCondition {
 /// A structure of the Connect API, held by `ReferenceSummary`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DateReference {
-    /// `Name`: a string, 1 to 4096 characters.
+    /// The ID of the date reference.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 4096))]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `Value`: a string, 0 to 4096 characters.
+    /// A valid date.
     #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 4096))]
     pub value: ::std::option::Option<::std::string::String>,
@@ -542,16 +542,16 @@ pub enum DateTimeComparisonType {
 /// A structure of the Connect API, held by `EvaluationFormSearchCriteria`, `EvaluationSearchCriteria`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DateTimeCondition {
-    /// `FieldName`: a string.
+    /// The name of the date and time property to search on.
     #[serde(rename = "FieldName", default, skip_serializing_if = "Option::is_none")]
     pub field_name: ::std::option::Option<::std::string::String>,
-    /// `MinValue`: a string.
+    /// The lower bound for the property's value.
     #[serde(rename = "MinValue", default, skip_serializing_if = "Option::is_none")]
     pub min_value: ::std::option::Option<::std::string::String>,
-    /// `MaxValue`: a string.
+    /// The upper bound for the property's value.
     #[serde(rename = "MaxValue", default, skip_serializing_if = "Option::is_none")]
     pub max_value: ::std::option::Option<::std::string::String>,
-    /// `ComparisonType`: one of the values of `DateTimeComparisonType`.
+    /// How to compare the date and time property: greater than, less than, greater than or equal to, less than or equal to, equal to, or within a range.
     #[serde(rename = "ComparisonType", default, skip_serializing_if = "Option::is_none")]
     pub comparison_type: ::std::option::Option<DateTimeComparisonType>,
 }
@@ -575,14 +575,14 @@ pub struct DeactivateEvaluationFormRequest {
 /// The output of the `DeactivateEvaluationForm` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeactivateEvaluationFormResponse {
-    /// `EvaluationFormId`: a string, 1 to 500 characters. Required.
+    /// The ID of the evaluation form.
     #[serde(rename = "EvaluationFormId")]
     #[schemars(length(min = 1, max = 500))]
     pub evaluation_form_id: ::std::string::String,
-    /// `EvaluationFormArn`: a string. Required.
+    /// The ARN of the evaluation form.
     #[serde(rename = "EvaluationFormArn")]
     pub evaluation_form_arn: ::std::string::String,
-    /// `EvaluationFormVersion`: an integer. Required.
+    /// The version of the evaluation form that was deactivated.
     #[serde(rename = "EvaluationFormVersion")]
     pub evaluation_form_version: i32,
 }
@@ -629,16 +629,16 @@ pub enum DecimalComparisonType {
 /// A structure of the Connect API, held by `EvaluationSearchCriteria`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DecimalCondition {
-    /// `FieldName`: a string.
+    /// The name of the decimal property to search on.
     #[serde(rename = "FieldName", default, skip_serializing_if = "Option::is_none")]
     pub field_name: ::std::option::Option<::std::string::String>,
-    /// `MinValue`: a number.
+    /// The lower bound for the decimal property's value.
     #[serde(rename = "MinValue", default, skip_serializing_if = "Option::is_none")]
     pub min_value: ::std::option::Option<f64>,
-    /// `MaxValue`: a number.
+    /// The upper bound for the decimal property's value.
     #[serde(rename = "MaxValue", default, skip_serializing_if = "Option::is_none")]
     pub max_value: ::std::option::Option<f64>,
-    /// `ComparisonType`: one of the values of `DecimalComparisonType`.
+    /// How to compare the decimal property against the given values, for example greater, lesser, equal, not equal, or within a range.
     #[serde(rename = "ComparisonType", default, skip_serializing_if = "Option::is_none")]
     pub comparison_type: ::std::option::Option<DecimalComparisonType>,
 }
@@ -646,18 +646,18 @@ pub struct DecimalCondition {
 /// A structure of the Connect API, held by `ListDefaultVocabulariesResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DefaultVocabulary {
-    /// `InstanceId`: a string, 1 to 100 characters. Required.
+    /// The ID of the Amazon Connect instance; it is part of the instance ARN.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
-    /// `LanguageCode`: one of the values of `VocabularyLanguageCode`. Required.
+    /// The language code of the words in the vocabulary.
     #[serde(rename = "LanguageCode")]
     pub language_code: VocabularyLanguageCode,
-    /// `VocabularyId`: a string, 1 to 500 characters. Required.
+    /// The ID of the custom vocabulary.
     #[serde(rename = "VocabularyId")]
     #[schemars(length(min = 1, max = 500))]
     pub vocabulary_id: ::std::string::String,
-    /// `VocabularyName`: a string, 1 to 140 characters. Required.
+    /// The unique name of the custom vocabulary.
     #[serde(rename = "VocabularyName")]
     #[schemars(length(min = 1, max = 140))]
     pub vocabulary_name: ::std::string::String,
@@ -811,7 +811,7 @@ pub struct DeleteDataTableAttributeRequest {
 /// The output of the `DeleteDataTableAttribute` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeleteDataTableAttributeResponse {
-    /// `LockVersion`: a `DataTableLockVersion` structure. Required.
+    /// The data table's lock version after the attribute was deleted.
     #[serde(rename = "LockVersion")]
     pub lock_version: DataTableLockVersion,
 }
@@ -1189,14 +1189,14 @@ pub struct DeleteVocabularyRequest {
 /// The output of the `DeleteVocabulary` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeleteVocabularyResponse {
-    /// `VocabularyArn`: a string. Required.
+    /// The ARN of the custom vocabulary.
     #[serde(rename = "VocabularyArn")]
     pub vocabulary_arn: ::std::string::String,
-    /// `VocabularyId`: a string, 1 to 500 characters. Required.
+    /// The ID of the custom vocabulary.
     #[serde(rename = "VocabularyId")]
     #[schemars(length(min = 1, max = 500))]
     pub vocabulary_id: ::std::string::String,
-    /// `State`: one of the values of `VocabularyState`. Required.
+    /// The custom vocabulary's state right now, such as DELETE_IN_PROGRESS.
     #[serde(rename = "State")]
     pub state: VocabularyState,
 }
@@ -1274,7 +1274,7 @@ pub struct DescribeAgentStatusRequest {
 /// The output of the `DescribeAgentStatus` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeAgentStatusResponse {
-    /// `AgentStatus`: a `AgentStatus` structure.
+    /// Details of the requested agent status.
     #[serde(rename = "AgentStatus", default, skip_serializing_if = "Option::is_none")]
     pub agent_status: ::std::option::Option<AgentStatus>,
 }
@@ -1294,7 +1294,7 @@ pub struct DescribeAttachedFilesConfigurationRequest {
 /// The output of the `DescribeAttachedFilesConfiguration` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeAttachedFilesConfigurationResponse {
-    /// `AttachedFilesConfiguration`: a `AttachedFilesConfiguration` structure. Required.
+    /// The settings for attached files.
     #[serde(rename = "AttachedFilesConfiguration")]
     pub attached_files_configuration: AttachedFilesConfiguration,
 }
@@ -1315,7 +1315,7 @@ pub struct DescribeAuthenticationProfileRequest {
 /// The output of the `DescribeAuthenticationProfile` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeAuthenticationProfileResponse {
-    /// `AuthenticationProfile`: a `AuthenticationProfile` structure.
+    /// Details of the requested authentication profile.
     #[serde(
         rename = "AuthenticationProfile",
         default,
@@ -1340,10 +1340,10 @@ pub struct DescribeContactEvaluationRequest {
 /// The output of the `DescribeContactEvaluation` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeContactEvaluationResponse {
-    /// `Evaluation`: a `Evaluation` structure. Required.
+    /// Details of the evaluation completed for the contact.
     #[serde(rename = "Evaluation")]
     pub evaluation: Evaluation,
-    /// `EvaluationForm`: a `EvaluationFormContent` structure. Required.
+    /// The content of the evaluation form the evaluation uses.
     #[serde(rename = "EvaluationForm")]
     pub evaluation_form: EvaluationFormContent,
 }
@@ -1368,7 +1368,7 @@ pub struct DescribeContactFlowModuleAliasRequest {
 /// The output of the `DescribeContactFlowModuleAlias` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeContactFlowModuleAliasResponse {
-    /// `ContactFlowModuleAlias`: a `ContactFlowModuleAliasInfo` structure.
+    /// Details of the flow module alias.
     #[serde(
         rename = "ContactFlowModuleAlias",
         default,
@@ -1393,7 +1393,7 @@ pub struct DescribeContactFlowModuleRequest {
 /// The output of the `DescribeContactFlowModule` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeContactFlowModuleResponse {
-    /// `ContactFlowModule`: a `ContactFlowModule` structure.
+    /// Details of the flow module.
     #[serde(
         rename = "ContactFlowModule",
         default,
@@ -1418,7 +1418,7 @@ pub struct DescribeContactFlowRequest {
 /// The output of the `DescribeContactFlow` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeContactFlowResponse {
-    /// `ContactFlow`: a `ContactFlow` structure.
+    /// Details of the flow.
     #[serde(rename = "ContactFlow", default, skip_serializing_if = "Option::is_none")]
     pub contact_flow: ::std::option::Option<ContactFlow>,
 }
@@ -1439,7 +1439,7 @@ pub struct DescribeContactRequest {
 /// The output of the `DescribeContact` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeContactResponse {
-    /// `Contact`: a `Contact` structure.
+    /// Details of the contact.
     #[serde(rename = "Contact", default, skip_serializing_if = "Option::is_none")]
     pub contact: ::std::option::Option<Contact>,
 }
@@ -1464,7 +1464,7 @@ pub struct DescribeDataTableAttributeRequest {
 /// The output of the `DescribeDataTableAttribute` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeDataTableAttributeResponse {
-    /// `Attribute`: a `DataTableAttribute` structure. Required.
+    /// The full attribute, with its configuration, validation rules, lock version and metadata.
     #[serde(rename = "Attribute")]
     pub attribute: DataTableAttribute,
 }
@@ -1485,7 +1485,7 @@ pub struct DescribeDataTableRequest {
 /// The output of the `DescribeDataTable` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeDataTableResponse {
-    /// `DataTable`: a `DataTable` structure. Required.
+    /// The full data table, with its metadata, configuration and version details.
     #[serde(rename = "DataTable")]
     pub data_table: DataTable,
 }
@@ -1506,11 +1506,11 @@ pub struct DescribeEmailAddressRequest {
 /// The output of the `DescribeEmailAddress` operation.
 #[derive(Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeEmailAddressResponse {
-    /// `EmailAddressId`: a string, 1 to 500 characters.
+    /// The ID of the email address.
     #[serde(rename = "EmailAddressId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 500))]
     pub email_address_id: ::std::option::Option<::std::string::String>,
-    /// `EmailAddressArn`: a string, 1 to 500 characters.
+    /// The ARN of the email address.
     #[serde(
         rename = "EmailAddressArn",
         default,
@@ -1518,33 +1518,33 @@ pub struct DescribeEmailAddressResponse {
     )]
     #[schemars(length(min = 1, max = 500))]
     pub email_address_arn: ::std::option::Option<::std::string::String>,
-    /// `EmailAddress`: a string, 1 to 255 characters. Sensitive: redacted from `Debug`.
+    /// The full email address, domain included.
     #[serde(rename = "EmailAddress", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 255))]
     pub email_address: ::std::option::Option<::std::string::String>,
-    /// `DisplayName`: a string, 0 to 256 characters. Sensitive: redacted from `Debug`.
+    /// The name shown for the email address.
     #[serde(rename = "DisplayName", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 256))]
     pub display_name: ::std::option::Option<::std::string::String>,
-    /// `Description`: a string, 0 to 4096 characters. Sensitive: redacted from `Debug`.
+    /// The description of the email address.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 4096))]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `CreateTimestamp`: a string.
+    /// When the email address was created, in ISO 8601 format.
     #[serde(
         rename = "CreateTimestamp",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub create_timestamp: ::std::option::Option<::std::string::String>,
-    /// `ModifiedTimestamp`: a string.
+    /// When the email address was last changed, in ISO 8601 format.
     #[serde(
         rename = "ModifiedTimestamp",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub modified_timestamp: ::std::option::Option<::std::string::String>,
-    /// `AliasConfigurations`: a list of `AliasConfiguration`, 0 to 1 items.
+    /// The aliases that forward to this primary email address; each email address appears in at most one alias configuration.
     #[serde(
         rename = "AliasConfigurations",
         default,
@@ -1552,7 +1552,7 @@ pub struct DescribeEmailAddressResponse {
     )]
     #[schemars(length(min = 0, max = 1))]
     pub alias_configurations: ::std::option::Option<::std::vec::Vec<AliasConfiguration>>,
-    /// `Tags`: a map from strings to strings, 1 to 50 entries.
+    /// Tags on the resource, as key and value pairs, used to organize, track or control access.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
@@ -1599,7 +1599,7 @@ pub struct DescribeEvaluationFormRequest {
 /// The output of the `DescribeEvaluationForm` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeEvaluationFormResponse {
-    /// `EvaluationForm`: a `EvaluationForm` structure. Required.
+    /// Details of the evaluation form.
     #[serde(rename = "EvaluationForm")]
     pub evaluation_form: EvaluationForm,
 }
@@ -1623,7 +1623,7 @@ pub struct DescribeHoursOfOperationOverrideRequest {
 /// The output of the `DescribeHoursOfOperationOverride` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeHoursOfOperationOverrideResponse {
-    /// `HoursOfOperationOverride`: a `HoursOfOperationOverride` structure.
+    /// Details of the hours of operation override.
     #[serde(
         rename = "HoursOfOperationOverride",
         default,
@@ -1647,7 +1647,7 @@ pub struct DescribeHoursOfOperationRequest {
 /// The output of the `DescribeHoursOfOperation` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeHoursOfOperationResponse {
-    /// `HoursOfOperation`: a `HoursOfOperation` structure.
+    /// Details of the hours of operation.
     #[serde(
         rename = "HoursOfOperation",
         default,
@@ -1671,7 +1671,7 @@ pub struct DescribeInstanceAttributeRequest {
 /// The output of the `DescribeInstanceAttribute` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeInstanceAttributeResponse {
-    /// `Attribute`: a `Attribute` structure.
+    /// The requested instance attribute, with its type and value.
     #[serde(rename = "Attribute", default, skip_serializing_if = "Option::is_none")]
     pub attribute: ::std::option::Option<Attribute>,
 }
@@ -1688,10 +1688,10 @@ pub struct DescribeInstanceRequest {
 /// The output of the `DescribeInstance` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeInstanceResponse {
-    /// `Instance`: a `Instance` structure.
+    /// Details of the Amazon Connect instance.
     #[serde(rename = "Instance", default, skip_serializing_if = "Option::is_none")]
     pub instance: ::std::option::Option<Instance>,
-    /// `ReplicationConfiguration`: a `ReplicationConfiguration` structure.
+    /// The status of replication across Amazon Web Services Regions; present only if the instance was replicated with ReplicateInstance.
     #[serde(
         rename = "ReplicationConfiguration",
         default,
@@ -1719,7 +1719,7 @@ pub struct DescribeInstanceStorageConfigRequest {
 /// The output of the `DescribeInstanceStorageConfig` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeInstanceStorageConfigResponse {
-    /// `StorageConfig`: a `InstanceStorageConfig` structure.
+    /// The storage configuration, including its storage type.
     #[serde(rename = "StorageConfig", default, skip_serializing_if = "Option::is_none")]
     pub storage_config: ::std::option::Option<InstanceStorageConfig>,
 }
@@ -1740,7 +1740,7 @@ pub struct DescribeNotificationRequest {
 /// The output of the `DescribeNotification` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeNotificationResponse {
-    /// `Notification`: a `Notification` structure. Required.
+    /// The full notification, with its content, priority, recipients and metadata.
     #[serde(rename = "Notification")]
     pub notification: Notification,
 }
@@ -1756,7 +1756,7 @@ pub struct DescribePhoneNumberRequest {
 /// The output of the `DescribePhoneNumber` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribePhoneNumberResponse {
-    /// `ClaimedPhoneNumberSummary`: a `ClaimedPhoneNumberSummary` structure.
+    /// Details of the phone number, claimed to your Amazon Connect instance or to a traffic distribution group.
     #[serde(
         rename = "ClaimedPhoneNumberSummary",
         default,
@@ -1781,7 +1781,7 @@ pub struct DescribePredefinedAttributeRequest {
 /// The output of the `DescribePredefinedAttribute` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribePredefinedAttributeResponse {
-    /// `PredefinedAttribute`: a `PredefinedAttribute` structure.
+    /// Details of the predefined attribute.
     #[serde(
         rename = "PredefinedAttribute",
         default,
@@ -1806,7 +1806,7 @@ pub struct DescribePromptRequest {
 /// The output of the `DescribePrompt` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribePromptResponse {
-    /// `Prompt`: a `Prompt` structure.
+    /// Details of the prompt.
     #[serde(rename = "Prompt", default, skip_serializing_if = "Option::is_none")]
     pub prompt: ::std::option::Option<Prompt>,
 }
@@ -1826,7 +1826,7 @@ pub struct DescribeQueueRequest {
 /// The output of the `DescribeQueue` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeQueueResponse {
-    /// `Queue`: a `Queue` structure.
+    /// Details of the queue.
     #[serde(rename = "Queue", default, skip_serializing_if = "Option::is_none")]
     pub queue: ::std::option::Option<Queue>,
 }
@@ -1846,7 +1846,7 @@ pub struct DescribeQuickConnectRequest {
 /// The output of the `DescribeQuickConnect` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeQuickConnectResponse {
-    /// `QuickConnect`: a `QuickConnect` structure.
+    /// Details of the quick connect.
     #[serde(rename = "QuickConnect", default, skip_serializing_if = "Option::is_none")]
     pub quick_connect: ::std::option::Option<QuickConnect>,
 }
@@ -1866,7 +1866,7 @@ pub struct DescribeRoutingProfileRequest {
 /// The output of the `DescribeRoutingProfile` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeRoutingProfileResponse {
-    /// `RoutingProfile`: a `RoutingProfile` structure.
+    /// Details of the routing profile.
     #[serde(rename = "RoutingProfile", default, skip_serializing_if = "Option::is_none")]
     pub routing_profile: ::std::option::Option<RoutingProfile>,
 }
@@ -1887,7 +1887,7 @@ pub struct DescribeRuleRequest {
 /// The output of the `DescribeRule` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeRuleResponse {
-    /// `Rule`: a `Rule` structure. Required.
+    /// Details of the rule.
     #[serde(rename = "Rule")]
     pub rule: Rule,
 }
@@ -1907,7 +1907,7 @@ pub struct DescribeSecurityProfileRequest {
 /// The output of the `DescribeSecurityProfile` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeSecurityProfileResponse {
-    /// `SecurityProfile`: a `SecurityProfile` structure.
+    /// Details of the security profile.
     #[serde(
         rename = "SecurityProfile",
         default,
@@ -1935,7 +1935,7 @@ pub struct DescribeTestCaseRequest {
 /// The output of the `DescribeTestCase` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeTestCaseResponse {
-    /// `TestCase`: a `TestCase` structure.
+    /// All the details of the test case.
     #[serde(rename = "TestCase", default, skip_serializing_if = "Option::is_none")]
     pub test_case: ::std::option::Option<TestCase>,
 }
@@ -1951,7 +1951,7 @@ pub struct DescribeTrafficDistributionGroupRequest {
 /// The output of the `DescribeTrafficDistributionGroup` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeTrafficDistributionGroupResponse {
-    /// `TrafficDistributionGroup`: a `TrafficDistributionGroup` structure.
+    /// Details of the traffic distribution group.
     #[serde(
         rename = "TrafficDistributionGroup",
         default,
@@ -1975,7 +1975,7 @@ pub struct DescribeUserHierarchyGroupRequest {
 /// The output of the `DescribeUserHierarchyGroup` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeUserHierarchyGroupResponse {
-    /// `HierarchyGroup`: a `HierarchyGroup` structure.
+    /// Details of the hierarchy group.
     #[serde(rename = "HierarchyGroup", default, skip_serializing_if = "Option::is_none")]
     pub hierarchy_group: ::std::option::Option<HierarchyGroup>,
 }
@@ -1992,7 +1992,7 @@ pub struct DescribeUserHierarchyStructureRequest {
 /// The output of the `DescribeUserHierarchyStructure` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeUserHierarchyStructureResponse {
-    /// `HierarchyStructure`: a `HierarchyStructure` structure.
+    /// Details of the hierarchy structure.
     #[serde(
         rename = "HierarchyStructure",
         default,
@@ -2016,7 +2016,7 @@ pub struct DescribeUserRequest {
 /// The output of the `DescribeUser` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeUserResponse {
-    /// `User`: a `User` structure.
+    /// Details of the user account and its settings.
     #[serde(rename = "User", default, skip_serializing_if = "Option::is_none")]
     pub user: ::std::option::Option<User>,
 }
@@ -2037,7 +2037,7 @@ pub struct DescribeViewRequest {
 /// The output of the `DescribeView` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeViewResponse {
-    /// `View`: a `View` structure.
+    /// The view, with all its data.
     #[serde(rename = "View", default, skip_serializing_if = "Option::is_none")]
     pub view: ::std::option::Option<View>,
 }
@@ -2058,7 +2058,7 @@ pub struct DescribeVocabularyRequest {
 /// The output of the `DescribeVocabulary` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeVocabularyResponse {
-    /// `Vocabulary`: a `Vocabulary` structure. Required.
+    /// The custom vocabulary: domain-specific terms, proper nouns and other words that Contact Lens should learn to recognize in audio.
     #[serde(rename = "Vocabulary")]
     pub vocabulary: Vocabulary,
 }
@@ -2079,7 +2079,7 @@ pub struct DescribeWorkspaceRequest {
 /// The output of the `DescribeWorkspace` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DescribeWorkspaceResponse {
-    /// `Workspace`: a `Workspace` structure. Required.
+    /// Details of the workspace.
     #[serde(rename = "Workspace")]
     pub workspace: Workspace,
 }
@@ -2087,7 +2087,7 @@ pub struct DescribeWorkspaceResponse {
 /// The `DestinationNotAllowedException` error (client fault, HTTP 403).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DestinationNotAllowedException {
-    /// `Message`: a string.
+    /// A message explaining why the outbound call destination is not allowed.
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
 }
@@ -2095,11 +2095,11 @@ pub struct DestinationNotAllowedException {
 /// A structure of the Connect API, held by `AgentInfo`, `Customer`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DeviceInfo {
-    /// `PlatformName`: a string, 0 to 128 characters.
+    /// The name of the platform the participant used for the call.
     #[serde(rename = "PlatformName", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 128))]
     pub platform_name: ::std::option::Option<::std::string::String>,
-    /// `PlatformVersion`: a string, 0 to 128 characters.
+    /// The version of the platform the participant used for the call.
     #[serde(
         rename = "PlatformVersion",
         default,
@@ -2107,7 +2107,7 @@ pub struct DeviceInfo {
     )]
     #[schemars(length(min = 0, max = 128))]
     pub platform_version: ::std::option::Option<::std::string::String>,
-    /// `OperatingSystem`: a string, 0 to 128 characters.
+    /// The operating system the participant used for the call.
     #[serde(
         rename = "OperatingSystem",
         default,
@@ -2147,16 +2147,16 @@ pub enum DeviceType {
 /// A structure of the Connect API, held by `CurrentMetricResult`, `HistoricalMetricResult`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Dimensions {
-    /// `Queue`: a `QueueReference` structure.
+    /// The queue that the metrics are returned for.
     #[serde(rename = "Queue", default, skip_serializing_if = "Option::is_none")]
     pub queue: ::std::option::Option<QueueReference>,
-    /// `Channel`: one of the values of `Channel`.
+    /// The channel used to group and filter the metrics: VOICE, CHAT, TASK or EMAIL.
     #[serde(rename = "Channel", default, skip_serializing_if = "Option::is_none")]
     pub channel: ::std::option::Option<Channel>,
     /// `RoutingProfile`: a `RoutingProfileReference` structure.
     #[serde(rename = "RoutingProfile", default, skip_serializing_if = "Option::is_none")]
     pub routing_profile: ::std::option::Option<RoutingProfileReference>,
-    /// `RoutingStepExpression`: a string, 1 to 3000 characters.
+    /// The expression of one step in the routing criteria.
     #[serde(
         rename = "RoutingStepExpression",
         default,
@@ -2164,14 +2164,14 @@ pub struct Dimensions {
     )]
     #[schemars(length(min = 1, max = 3000))]
     pub routing_step_expression: ::std::option::Option<::std::string::String>,
-    /// `AgentStatus`: a `AgentStatusIdentifier` structure.
+    /// The agent status assigned to the user.
     #[serde(rename = "AgentStatus", default, skip_serializing_if = "Option::is_none")]
     pub agent_status: ::std::option::Option<AgentStatusIdentifier>,
-    /// `Subtype`: a string, 1 to 100 characters.
+    /// The subtype of the channel the contact used.
     #[serde(rename = "Subtype", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub subtype: ::std::option::Option<::std::string::String>,
-    /// `ValidationTestType`: a string.
+    /// The type of testing and simulation.
     #[serde(
         rename = "ValidationTestType",
         default,
@@ -2549,12 +2549,12 @@ pub struct DisassociateWorkspaceRequest {
 /// The output of the `DisassociateWorkspace` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DisassociateWorkspaceResponse {
-    /// `SuccessfulList`: a list of `SuccessfulBatchAssociationSummary`.
+    /// The resources that were disassociated from the workspace.
     #[serde(rename = "SuccessfulList", default, skip_serializing_if = "Option::is_none")]
     pub successful_list: ::std::option::Option<
         ::std::vec::Vec<SuccessfulBatchAssociationSummary>,
     >,
-    /// `FailedList`: a list of `FailedBatchAssociationSummary`.
+    /// The resources that could not be disassociated from the workspace, with error details.
     #[serde(rename = "FailedList", default, skip_serializing_if = "Option::is_none")]
     pub failed_list: ::std::option::Option<
         ::std::vec::Vec<FailedBatchAssociationSummary>,
@@ -2564,7 +2564,7 @@ pub struct DisassociateWorkspaceResponse {
 /// A structure of the Connect API, held by `Contact`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DisconnectDetails {
-    /// `PotentialDisconnectIssue`: a string, 0 to 128 characters.
+    /// A possible cause of the call disconnecting; empty when Amazon Connect detects no likely issue.
     #[serde(
         rename = "PotentialDisconnectIssue",
         default,
@@ -2598,7 +2598,7 @@ pub enum DisconnectOnCustomerExitParticipantType {
 /// A structure of the Connect API, held by `StopContactRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DisconnectReason {
-    /// `Code`: a string.
+    /// A code that tells how the contact ended.
     #[serde(rename = "Code", default, skip_serializing_if = "Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
 }
@@ -2626,11 +2626,11 @@ pub struct DismissUserContactResponse {}
 /// A structure of the Connect API, held by `AgentConfig`, `TelephonyConfig`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Distribution {
-    /// `Region`: a string, 8 to 31 characters. Required.
+    /// The Amazon Web Services Region that receives this share of traffic.
     #[serde(rename = "Region")]
     #[schemars(length(min = 8, max = 31))]
     pub region: ::std::string::String,
-    /// `Percentage`: an integer, 0 to 100. Required.
+    /// The share of traffic sent to the Region, as a percentage in steps of 10.
     #[serde(rename = "Percentage")]
     #[schemars(range(min = 0, max = 100))]
     pub percentage: i32,
@@ -2639,11 +2639,11 @@ pub struct Distribution {
 /// A structure of the Connect API, held by `GetAttachedFileResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct DownloadUrlMetadata {
-    /// `Url`: a string, 1 to 2000 characters.
+    /// A pre-signed URL to download the attached file with.
     #[serde(rename = "Url", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 2000))]
     pub url: ::std::option::Option<::std::string::String>,
-    /// `UrlExpiry`: a string.
+    /// When the URL stops working, as an ISO 8601 timestamp such as 2019-11-08T02:41:28.172Z.
     #[serde(rename = "UrlExpiry", default, skip_serializing_if = "Option::is_none")]
     pub url_expiry: ::std::option::Option<::std::string::String>,
 }

@@ -10,10 +10,10 @@ use serde::{Deserialize, Serialize};
 /// A structure of the Connect API, held by `GetEffectiveHoursOfOperationsResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EffectiveHoursOfOperations {
-    /// `Date`: a string.
+    /// The date these hours of operation, or overrides, apply to.
     #[serde(rename = "Date", default, skip_serializing_if = "Option::is_none")]
     pub date: ::std::option::Option<::std::string::String>,
-    /// `OperationalHours`: a list of `OperationalHour`.
+    /// The operating hours for the date, with any override already applied.
     #[serde(
         rename = "OperationalHours",
         default,
@@ -25,10 +25,10 @@ pub struct EffectiveHoursOfOperations {
 /// A structure of the Connect API, held by `GetEffectiveHoursOfOperationsResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EffectiveOverrideHours {
-    /// `Date`: a string.
+    /// The date the override applies to.
     #[serde(rename = "Date", default, skip_serializing_if = "Option::is_none")]
     pub date: ::std::option::Option<::std::string::String>,
-    /// `OverrideHours`: a list of `OverrideHour`.
+    /// The override hours that apply on that date.
     #[serde(rename = "OverrideHours", default, skip_serializing_if = "Option::is_none")]
     pub override_hours: ::std::option::Option<::std::vec::Vec<OverrideHour>>,
 }
@@ -36,7 +36,7 @@ pub struct EffectiveOverrideHours {
 /// A structure of the Connect API, held by `AssociateQueueEmailAddressesRequest`, `CreateQueueRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EmailAddressConfig {
-    /// `EmailAddressId`: a string, 1 to 500 characters. Required.
+    /// The ID of an email address, already in the Amazon Connect instance, to link to the queue; incoming email contacts to it go to that queue.
     #[serde(rename = "EmailAddressId")]
     #[schemars(length(min = 1, max = 500))]
     pub email_address_id: ::std::string::String,
@@ -45,11 +45,11 @@ pub struct EmailAddressConfig {
 /// A structure of the Connect API, held by `InboundAdditionalRecipients`, `OutboundAdditionalRecipients`, `SendOutboundEmailRequest` and 2 more.
 #[derive(Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EmailAddressInfo {
-    /// `EmailAddress`: a string, 1 to 255 characters. Required. Sensitive: redacted from `Debug`.
+    /// The full email address, domain included.
     #[serde(rename = "EmailAddress")]
     #[schemars(length(min = 1, max = 255))]
     pub email_address: ::std::string::String,
-    /// `DisplayName`: a string, 0 to 256 characters. Sensitive: redacted from `Debug`.
+    /// The name shown for the email address.
     #[serde(rename = "DisplayName", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 256))]
     pub display_name: ::std::option::Option<::std::string::String>,
@@ -67,11 +67,11 @@ impl ::std::fmt::Debug for EmailAddressInfo {
 /// A structure of the Connect API, held by `SearchEmailAddressesResponse`.
 #[derive(Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EmailAddressMetadata {
-    /// `EmailAddressId`: a string, 1 to 500 characters.
+    /// The ID of the email address.
     #[serde(rename = "EmailAddressId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 500))]
     pub email_address_id: ::std::option::Option<::std::string::String>,
-    /// `EmailAddressArn`: a string, 1 to 500 characters.
+    /// The ARN of the email address.
     #[serde(
         rename = "EmailAddressArn",
         default,
@@ -79,19 +79,19 @@ pub struct EmailAddressMetadata {
     )]
     #[schemars(length(min = 1, max = 500))]
     pub email_address_arn: ::std::option::Option<::std::string::String>,
-    /// `EmailAddress`: a string, 1 to 255 characters. Sensitive: redacted from `Debug`.
+    /// The full email address, domain included.
     #[serde(rename = "EmailAddress", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 255))]
     pub email_address: ::std::option::Option<::std::string::String>,
-    /// `Description`: a string, 0 to 4096 characters. Sensitive: redacted from `Debug`.
+    /// The description of the email address.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 4096))]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `DisplayName`: a string, 0 to 256 characters. Sensitive: redacted from `Debug`.
+    /// The name shown for the email address.
     #[serde(rename = "DisplayName", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 256))]
     pub display_name: ::std::option::Option<::std::string::String>,
-    /// `AliasConfigurations`: a list of `AliasConfiguration`, 0 to 1 items.
+    /// The aliases that forward mail to this primary address, each given by the alias's email address ID.
     #[serde(
         rename = "AliasConfigurations",
         default,
@@ -117,12 +117,12 @@ impl ::std::fmt::Debug for EmailAddressMetadata {
 /// A structure of the Connect API, held by `EmailAddressSearchCriteria`, `SearchEmailAddressesRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EmailAddressSearchCriteria {
-    /// `OrConditions`: a list of `EmailAddressSearchCriteria`.
+    /// Conditions combined with OR; a match on any one is enough.
     #[serde(rename = "OrConditions", default, skip_serializing_if = "Option::is_none")]
     pub or_conditions: ::std::option::Option<
         ::std::vec::Vec<EmailAddressSearchCriteria>,
     >,
-    /// `AndConditions`: a list of `EmailAddressSearchCriteria`.
+    /// Conditions combined with AND; all must match.
     #[serde(rename = "AndConditions", default, skip_serializing_if = "Option::is_none")]
     pub and_conditions: ::std::option::Option<
         ::std::vec::Vec<EmailAddressSearchCriteria>,
@@ -147,15 +147,15 @@ pub struct EmailAddressSearchFilter {
 /// A structure of the Connect API, held by `ListQueueEmailAddressesResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EmailAddressSummary {
-    /// `Id`: a string, 1 to 500 characters.
+    /// The ID of the email address linked to the queue.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 500))]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `Arn`: a string, 1 to 500 characters.
+    /// The ARN of the email address linked to the queue.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 500))]
     pub arn: ::std::option::Option<::std::string::String>,
-    /// `IsDefaultOutboundEmail`: a boolean.
+    /// Whether this is the queue's default outbound email address; if true, outbound email contacts from the queue are sent from it.
     #[serde(
         rename = "IsDefaultOutboundEmail",
         default,
@@ -167,11 +167,11 @@ pub struct EmailAddressSummary {
 /// A structure of the Connect API, held by `StartEmailContactRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EmailAttachment {
-    /// `FileName`: a string, 1 to 256 characters. Required.
+    /// The name of the file being attached; case matters.
     #[serde(rename = "FileName")]
     #[schemars(length(min = 1, max = 256))]
     pub file_name: ::std::string::String,
-    /// `S3Url`: a string, 1 to 2000 characters. Required.
+    /// The pre-signed S3 URL where the attachment is stored.
     #[serde(rename = "S3Url")]
     #[schemars(length(min = 1, max = 2000))]
     pub s3_url: ::std::string::String,
@@ -210,14 +210,14 @@ pub enum EmailHeaderType {
     XSesVirusVerdict,
 }
 
-/// A structure of the Connect API, held by `ReferenceSummary`.
+/// Details of a reference of type EMAIL_MESSAGE.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EmailMessageReference {
-    /// `Name`: a string, 1 to 4096 characters.
+    /// The name of the email message reference.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 4096))]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `Arn`: a string, 20 to 256 characters.
+    /// The ARN of the email message reference.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 20, max = 256))]
     pub arn: ::std::option::Option<::std::string::String>,
@@ -226,11 +226,11 @@ pub struct EmailMessageReference {
 /// A structure of the Connect API, held by `AdditionalEmailRecipients`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EmailRecipient {
-    /// `Address`: a string, 0 to 256 characters.
+    /// The recipient's email address.
     #[serde(rename = "Address", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 256))]
     pub address: ::std::option::Option<::std::string::String>,
-    /// `DisplayName`: a string, 0 to 256 characters.
+    /// The name shown for the recipient.
     #[serde(rename = "DisplayName", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 256))]
     pub display_name: ::std::option::Option<::std::string::String>,
@@ -239,11 +239,11 @@ pub struct EmailRecipient {
 /// A structure of the Connect API, held by `ReferenceSummary`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EmailReference {
-    /// `Name`: a string, 1 to 4096 characters.
+    /// The name that identifies the email reference.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 4096))]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `Value`: a string, 0 to 4096 characters.
+    /// A valid email address.
     #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 4096))]
     pub value: ::std::option::Option<::std::string::String>,
@@ -256,10 +256,10 @@ pub struct EmptyFieldValue {}
 /// A structure of the Connect API, held by `KinesisVideoStreamConfig`, `S3Config`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EncryptionConfig {
-    /// `EncryptionType`: one of the values of `EncryptionType`. Required.
+    /// The kind of encryption; only KMS is supported.
     #[serde(rename = "EncryptionType")]
     pub encryption_type: EncryptionType,
-    /// `KeyId`: a string, 1 to 128 characters. Required.
+    /// The full ARN of the KMS key, not just its ID; only keys with the SYMMETRIC_DEFAULT key spec are supported.
     #[serde(rename = "KeyId")]
     #[schemars(length(min = 1, max = 128))]
     pub key_id: ::std::string::String,
@@ -293,10 +293,10 @@ pub struct EndAssociatedTasksActionDefinition {}
 /// A structure of the Connect API, held by `ContactDataRequest`, `StartOutboundChatContactRequest`, `UpdateContactRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Endpoint {
-    /// `Type`: one of the values of `EndpointType`.
+    /// The kind of endpoint, such as TELEPHONE_NUMBER, VOIP, CONTACT_FLOW, CONNECT_PHONENUMBER_ARN or EMAIL_ADDRESS.
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub r#type: ::std::option::Option<EndpointType>,
-    /// `Address`: a string, 0 to 256 characters.
+    /// The endpoint's address.
     #[serde(rename = "Address", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 256))]
     pub address: ::std::option::Option<::std::string::String>,
@@ -305,14 +305,14 @@ pub struct Endpoint {
 /// A structure of the Connect API, held by `Contact`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EndpointInfo {
-    /// `Type`: one of the values of `EndpointType`.
+    /// The kind of endpoint, such as TELEPHONE_NUMBER, VOIP, CONTACT_FLOW, CONNECT_PHONENUMBER_ARN or EMAIL_ADDRESS.
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub r#type: ::std::option::Option<EndpointType>,
-    /// `Address`: a string, 0 to 256 characters.
+    /// The endpoint's address.
     #[serde(rename = "Address", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 256))]
     pub address: ::std::option::Option<::std::string::String>,
-    /// `DisplayName`: a string, 0 to 256 characters.
+    /// The name shown for the endpoint.
     #[serde(rename = "DisplayName", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 256))]
     pub display_name: ::std::option::Option<::std::string::String>,
@@ -378,10 +378,10 @@ pub enum EntityType {
 /// A structure of the Connect API, held by `BatchAssociateAnalyticsDataSetResponse`, `BatchDisassociateAnalyticsDataSetResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ErrorResult {
-    /// `ErrorCode`: a string.
+    /// The error code.
     #[serde(rename = "ErrorCode", default, skip_serializing_if = "Option::is_none")]
     pub error_code: ::std::option::Option<::std::string::String>,
-    /// `ErrorMessage`: a string.
+    /// The message that goes with the error code.
     #[serde(rename = "ErrorMessage", default, skip_serializing_if = "Option::is_none")]
     pub error_message: ::std::option::Option<::std::string::String>,
 }
@@ -415,10 +415,10 @@ pub struct EvaluateDataTableValuesRequest {
 /// The output of the `EvaluateDataTableValues` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluateDataTableValuesResponse {
-    /// `Values`: a list of `DataTableEvaluatedValue`. Required.
+    /// The evaluated values, each with its computed result, any error and metadata.
     #[serde(rename = "Values")]
     pub values: ::std::vec::Vec<DataTableEvaluatedValue>,
-    /// `NextToken`: a string.
+    /// The token for fetching the next page of results; pass it in your next request.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
@@ -426,46 +426,46 @@ pub struct EvaluateDataTableValuesResponse {
 /// A structure of the Connect API, held by `DescribeContactEvaluationResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Evaluation {
-    /// `EvaluationId`: a string, 1 to 500 characters. Required.
+    /// The unique ID of the contact evaluation.
     #[serde(rename = "EvaluationId")]
     #[schemars(length(min = 1, max = 500))]
     pub evaluation_id: ::std::string::String,
-    /// `EvaluationArn`: a string. Required.
+    /// The ARN of the contact evaluation.
     #[serde(rename = "EvaluationArn")]
     pub evaluation_arn: ::std::string::String,
-    /// `Metadata`: a `EvaluationMetadata` structure. Required.
+    /// Metadata of the contact evaluation.
     #[serde(rename = "Metadata")]
     pub metadata: EvaluationMetadata,
-    /// `Answers`: a map from strings to `EvaluationAnswerOutput`, 0 to 100 entries. Required.
+    /// The answers, keyed by question ID.
     #[serde(rename = "Answers")]
     #[schemars(length(min = 0, max = 100))]
     pub answers: ::std::collections::BTreeMap<
         ::std::string::String,
         EvaluationAnswerOutput,
     >,
-    /// `Notes`: a map from strings to `EvaluationNote`, 0 to 100 entries. Required.
+    /// The notes, keyed by question ID.
     #[serde(rename = "Notes")]
     #[schemars(length(min = 0, max = 100))]
     pub notes: ::std::collections::BTreeMap<::std::string::String, EvaluationNote>,
-    /// `Status`: one of the values of `EvaluationStatus`. Required.
+    /// The evaluation's status: DRAFT, SUBMITTED, REVIEW_REQUESTED or UNDER_REVIEW.
     #[serde(rename = "Status")]
     pub status: EvaluationStatus,
-    /// `Scores`: a map from strings to `EvaluationScore`, 0 to 100 entries.
+    /// The scores, keyed by section or question ID.
     #[serde(rename = "Scores", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 100))]
     pub scores: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, EvaluationScore>,
     >,
-    /// `CreatedTime`: a timestamp. Required.
+    /// When the evaluation was created.
     #[serde(rename = "CreatedTime")]
     pub created_time: crate::value::Timestamp,
-    /// `LastModifiedTime`: a timestamp. Required.
+    /// When the evaluation was last changed.
     #[serde(rename = "LastModifiedTime")]
     pub last_modified_time: crate::value::Timestamp,
-    /// `EvaluationType`: one of the values of `EvaluationType`.
+    /// The kind of evaluation: STANDARD or CALIBRATION.
     #[serde(rename = "EvaluationType", default, skip_serializing_if = "Option::is_none")]
     pub evaluation_type: ::std::option::Option<EvaluationType>,
-    /// `Tags`: a map from strings to strings, 1 to 50 entries.
+    /// Tags on the resource, as key and value pairs, used to organize, track or control access.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
@@ -476,13 +476,13 @@ pub struct Evaluation {
 /// A structure of the Connect API, held by `EvaluationMetadata`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationAcknowledgement {
-    /// `AcknowledgedTime`: a timestamp. Required.
+    /// When the agent acknowledged the evaluation.
     #[serde(rename = "AcknowledgedTime")]
     pub acknowledged_time: crate::value::Timestamp,
-    /// `AcknowledgedBy`: a string. Required.
+    /// The agent who acknowledged the evaluation.
     #[serde(rename = "AcknowledgedBy")]
     pub acknowledged_by: ::std::string::String,
-    /// `AcknowledgerComment`: a string, 0 to 3072 characters.
+    /// The agent's comment made when acknowledging the evaluation.
     #[serde(
         rename = "AcknowledgerComment",
         default,
@@ -495,17 +495,17 @@ pub struct EvaluationAcknowledgement {
 /// A structure of the Connect API, held by `EvaluationSummary`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationAcknowledgementSummary {
-    /// `AcknowledgedTime`: a timestamp.
+    /// When the agent acknowledged the evaluation.
     #[serde(
         rename = "AcknowledgedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub acknowledged_time: ::std::option::Option<crate::value::Timestamp>,
-    /// `AcknowledgedBy`: a string.
+    /// The agent who acknowledged the evaluation.
     #[serde(rename = "AcknowledgedBy", default, skip_serializing_if = "Option::is_none")]
     pub acknowledged_by: ::std::option::Option<::std::string::String>,
-    /// `AcknowledgerComment`: a string, 0 to 3072 characters.
+    /// The agent's comment made when acknowledging the evaluation.
     #[serde(
         rename = "AcknowledgerComment",
         default,
@@ -515,22 +515,22 @@ pub struct EvaluationAcknowledgementSummary {
     pub acknowledger_comment: ::std::option::Option<::std::string::String>,
 }
 
-/// A union (exactly one member is set) of the Connect API, held by `EvaluationAnswerInput`, `EvaluationAnswerOutput`, `EvaluationSuggestedAnswer`.
+/// The answer data of an evaluation question: a string, a number, or not applicable.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub enum EvaluationAnswerData {
-    /// `StringValue`: a string, 0 to 300 characters.
+    /// The answer as a string.
     #[serde(rename = "StringValue")]
     StringValue(::std::string::String),
-    /// `NumericValue`: a number.
+    /// The answer as a number.
     #[serde(rename = "NumericValue")]
     NumericValue(f64),
-    /// `StringValues`: a list of strings.
+    /// The answer as a list of strings.
     #[serde(rename = "StringValues")]
     StringValues(::std::vec::Vec<::std::string::String>),
-    /// `DateTimeValue`: a string.
+    /// The answer as a date and time.
     #[serde(rename = "DateTimeValue")]
     DateTimeValue(::std::string::String),
-    /// `NotApplicable`: a boolean.
+    /// Whether the question is marked as not applicable.
     #[serde(rename = "NotApplicable")]
     NotApplicable(bool),
 }
@@ -538,7 +538,7 @@ pub enum EvaluationAnswerData {
 /// A structure of the Connect API, held by `SubmitContactEvaluationRequest`, `UpdateContactEvaluationRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationAnswerInput {
-    /// `Value`: a `EvaluationAnswerData` union.
+    /// The answer's value.
     #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: ::std::option::Option<EvaluationAnswerData>,
 }
@@ -546,17 +546,17 @@ pub struct EvaluationAnswerInput {
 /// A structure of the Connect API, held by `Evaluation`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationAnswerOutput {
-    /// `Value`: a `EvaluationAnswerData` union.
+    /// The answer's value.
     #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: ::std::option::Option<EvaluationAnswerData>,
-    /// `SystemSuggestedValue`: a `EvaluationAnswerData` union.
+    /// The answer value that the system suggested.
     #[serde(
         rename = "SystemSuggestedValue",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub system_suggested_value: ::std::option::Option<EvaluationAnswerData>,
-    /// `SuggestedAnswers`: a list of `EvaluationSuggestedAnswer`.
+    /// Answers suggested by automation for the question.
     #[serde(
         rename = "SuggestedAnswers",
         default,
@@ -570,13 +570,13 @@ pub struct EvaluationAnswerOutput {
 /// A structure of the Connect API, held by `EvaluationContactLensAnswerAnalysisDetails`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationAutomationRuleCategory {
-    /// `Category`: a string. Required.
+    /// The label of the category.
     #[serde(rename = "Category")]
     pub category: ::std::string::String,
-    /// `Condition`: one of the values of `QuestionRuleCategoryAutomationCondition`. Required.
+    /// Whether the Contact Lens category must be PRESENT or NOT_PRESENT.
     #[serde(rename = "Condition")]
     pub condition: QuestionRuleCategoryAutomationCondition,
-    /// `PointsOfInterest`: a list of `EvaluationTranscriptPointOfInterest`, 0 to 100 items.
+    /// The places in the contact transcript where the condition matched.
     #[serde(
         rename = "PointsOfInterest",
         default,
@@ -591,7 +591,7 @@ pub struct EvaluationAutomationRuleCategory {
 /// A structure of the Connect API, held by `EvaluationQuestionAnswerAnalysisDetails`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationContactLensAnswerAnalysisDetails {
-    /// `MatchedRuleCategories`: a list of `EvaluationAutomationRuleCategory`.
+    /// The rule categories that matched.
     #[serde(
         rename = "MatchedRuleCategories",
         default,
@@ -605,14 +605,14 @@ pub struct EvaluationContactLensAnswerAnalysisDetails {
 /// A structure of the Connect API, held by `EvaluationMetadata`, `EvaluationSummary`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationContactParticipant {
-    /// `ContactParticipantRole`: one of the values of `ContactParticipantRole`.
+    /// The participant's role: AGENT, SYSTEM, CUSTOM_BOT or CUSTOMER.
     #[serde(
         rename = "ContactParticipantRole",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub contact_participant_role: ::std::option::Option<ContactParticipantRole>,
-    /// `ContactParticipantId`: a string, 1 to 500 characters.
+    /// The ID of the contact participant.
     #[serde(
         rename = "ContactParticipantId",
         default,
@@ -625,51 +625,51 @@ pub struct EvaluationContactParticipant {
 /// A structure of the Connect API, held by `DescribeEvaluationFormResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationForm {
-    /// `EvaluationFormId`: a string, 1 to 500 characters. Required.
+    /// The unique ID of the evaluation form.
     #[serde(rename = "EvaluationFormId")]
     #[schemars(length(min = 1, max = 500))]
     pub evaluation_form_id: ::std::string::String,
-    /// `EvaluationFormVersion`: an integer. Required.
+    /// The version of the evaluation form.
     #[serde(rename = "EvaluationFormVersion")]
     pub evaluation_form_version: i32,
-    /// `Locked`: a boolean. Required.
+    /// Whether the evaluation form is locked against changes.
     #[serde(rename = "Locked")]
     pub locked: bool,
-    /// `EvaluationFormArn`: a string. Required.
+    /// The ARN of the evaluation form.
     #[serde(rename = "EvaluationFormArn")]
     pub evaluation_form_arn: ::std::string::String,
-    /// `Title`: a string. Required.
+    /// The title of the evaluation form.
     #[serde(rename = "Title")]
     pub title: ::std::string::String,
-    /// `Description`: a string.
+    /// The description of the evaluation form.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `Status`: one of the values of `EvaluationFormVersionStatus`. Required.
+    /// The form's status: DRAFT or ACTIVE.
     #[serde(rename = "Status")]
     pub status: EvaluationFormVersionStatus,
-    /// `Items`: a list of `EvaluationFormItem`. Required.
+    /// The sections and questions of the form; at most 100 sections and 100 questions, and every question must sit in a section.
     #[serde(rename = "Items")]
     pub items: ::std::vec::Vec<EvaluationFormItem>,
-    /// `ScoringStrategy`: a `EvaluationFormScoringStrategy` structure.
+    /// How the evaluation form is scored.
     #[serde(
         rename = "ScoringStrategy",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub scoring_strategy: ::std::option::Option<EvaluationFormScoringStrategy>,
-    /// `CreatedTime`: a timestamp. Required.
+    /// When the evaluation form was created.
     #[serde(rename = "CreatedTime")]
     pub created_time: crate::value::Timestamp,
-    /// `CreatedBy`: a string. Required.
+    /// The ARN of the user that created the form.
     #[serde(rename = "CreatedBy")]
     pub created_by: ::std::string::String,
-    /// `LastModifiedTime`: a timestamp. Required.
+    /// When the evaluation form was last changed.
     #[serde(rename = "LastModifiedTime")]
     pub last_modified_time: crate::value::Timestamp,
-    /// `LastModifiedBy`: a string. Required.
+    /// The ARN of the user who last changed the evaluation form.
     #[serde(rename = "LastModifiedBy")]
     pub last_modified_by: ::std::string::String,
-    /// `AutoEvaluationConfiguration`: a `EvaluationFormAutoEvaluationConfiguration` structure.
+    /// Settings for automated evaluation with this form.
     #[serde(
         rename = "AutoEvaluationConfiguration",
         default,
@@ -678,27 +678,27 @@ pub struct EvaluationForm {
     pub auto_evaluation_configuration: ::std::option::Option<
         EvaluationFormAutoEvaluationConfiguration,
     >,
-    /// `ReviewConfiguration`: a `EvaluationReviewConfiguration` structure.
+    /// Settings for reviewing evaluations made with this form.
     #[serde(
         rename = "ReviewConfiguration",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub review_configuration: ::std::option::Option<EvaluationReviewConfiguration>,
-    /// `Tags`: a map from strings to strings, 1 to 50 entries.
+    /// Tags on the resource, as key and value pairs, used to organize, track or control access.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
-    /// `TargetConfiguration`: a `EvaluationFormTargetConfiguration` structure.
+    /// What this evaluation form targets.
     #[serde(
         rename = "TargetConfiguration",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub target_configuration: ::std::option::Option<EvaluationFormTargetConfiguration>,
-    /// `LanguageConfiguration`: a `EvaluationFormLanguageConfiguration` structure.
+    /// Language settings of the evaluation form.
     #[serde(
         rename = "LanguageConfiguration",
         default,
@@ -712,7 +712,7 @@ pub struct EvaluationForm {
 /// A structure of the Connect API, held by `CreateEvaluationFormRequest`, `EvaluationForm`, `EvaluationFormContent` and 1 more.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationFormAutoEvaluationConfiguration {
-    /// `Enabled`: a boolean. Required.
+    /// Whether automated evaluation is turned on.
     #[serde(rename = "Enabled")]
     pub enabled: bool,
 }
@@ -720,33 +720,33 @@ pub struct EvaluationFormAutoEvaluationConfiguration {
 /// A structure of the Connect API, held by `DescribeContactEvaluationResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationFormContent {
-    /// `EvaluationFormVersion`: an integer. Required.
+    /// The version of the evaluation form.
     #[serde(rename = "EvaluationFormVersion")]
     pub evaluation_form_version: i32,
-    /// `EvaluationFormId`: a string, 1 to 500 characters. Required.
+    /// The unique ID of the evaluation form.
     #[serde(rename = "EvaluationFormId")]
     #[schemars(length(min = 1, max = 500))]
     pub evaluation_form_id: ::std::string::String,
-    /// `EvaluationFormArn`: a string. Required.
+    /// The ARN of the evaluation form.
     #[serde(rename = "EvaluationFormArn")]
     pub evaluation_form_arn: ::std::string::String,
-    /// `Title`: a string. Required.
+    /// The title of the evaluation form.
     #[serde(rename = "Title")]
     pub title: ::std::string::String,
-    /// `Description`: a string.
+    /// The description of the evaluation form.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `Items`: a list of `EvaluationFormItem`. Required.
+    /// The sections and questions of the form; at most 100 sections and 100 questions, and every question must sit in a section.
     #[serde(rename = "Items")]
     pub items: ::std::vec::Vec<EvaluationFormItem>,
-    /// `ScoringStrategy`: a `EvaluationFormScoringStrategy` structure.
+    /// How the evaluation form is scored.
     #[serde(
         rename = "ScoringStrategy",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub scoring_strategy: ::std::option::Option<EvaluationFormScoringStrategy>,
-    /// `AutoEvaluationConfiguration`: a `EvaluationFormAutoEvaluationConfiguration` structure.
+    /// Settings for automated evaluation with this form.
     #[serde(
         rename = "AutoEvaluationConfiguration",
         default,
@@ -755,14 +755,14 @@ pub struct EvaluationFormContent {
     pub auto_evaluation_configuration: ::std::option::Option<
         EvaluationFormAutoEvaluationConfiguration,
     >,
-    /// `TargetConfiguration`: a `EvaluationFormTargetConfiguration` structure.
+    /// What this evaluation form content targets.
     #[serde(
         rename = "TargetConfiguration",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub target_configuration: ::std::option::Option<EvaluationFormTargetConfiguration>,
-    /// `LanguageConfiguration`: a `EvaluationFormLanguageConfiguration` structure.
+    /// Language settings of the evaluation form content.
     #[serde(
         rename = "LanguageConfiguration",
         default,
@@ -771,7 +771,7 @@ pub struct EvaluationFormContent {
     pub language_configuration: ::std::option::Option<
         EvaluationFormLanguageConfiguration,
     >,
-    /// `ReviewConfiguration`: a `EvaluationReviewConfiguration` structure.
+    /// Settings for reviewing evaluations made with this form content.
     #[serde(
         rename = "ReviewConfiguration",
         default,
@@ -783,10 +783,10 @@ pub struct EvaluationFormContent {
 /// A union (exactly one member is set) of the Connect API, held by `CreateEvaluationFormRequest`, `EvaluationForm`, `EvaluationFormContent` and 2 more.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub enum EvaluationFormItem {
-    /// `Section`: a `EvaluationFormSection` structure.
+    /// A section of the form.
     #[serde(rename = "Section")]
     Section(EvaluationFormSection),
-    /// `Question`: a `EvaluationFormQuestion` structure.
+    /// A question of the form.
     #[serde(rename = "Question")]
     Question(EvaluationFormQuestion),
 }
@@ -818,10 +818,10 @@ pub enum EvaluationFormItemEnablementAction {
 /// A structure of the Connect API, held by `EvaluationFormItemEnablementConditionOperand`, `EvaluationFormItemEnablementConfiguration`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationFormItemEnablementCondition {
-    /// `Operands`: a list of `EvaluationFormItemEnablementConditionOperand`. Required.
+    /// The operands that make up the enablement condition.
     #[serde(rename = "Operands")]
     pub operands: ::std::vec::Vec<EvaluationFormItemEnablementConditionOperand>,
-    /// `Operator`: one of the values of `EvaluationFormItemEnablementOperator`.
+    /// How to combine several operands: OR or AND.
     #[serde(rename = "Operator", default, skip_serializing_if = "Option::is_none")]
     pub operator: ::std::option::Option<EvaluationFormItemEnablementOperator>,
 }
@@ -829,10 +829,10 @@ pub struct EvaluationFormItemEnablementCondition {
 /// A union (exactly one member is set) of the Connect API, held by `EvaluationFormItemEnablementCondition`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub enum EvaluationFormItemEnablementConditionOperand {
-    /// `Expression`: a `EvaluationFormItemEnablementExpression` structure.
+    /// An expression used in the enablement condition.
     #[serde(rename = "Expression")]
     Expression(EvaluationFormItemEnablementExpression),
-    /// `Condition`: a `EvaluationFormItemEnablementCondition` structure.
+    /// A nested condition that controls whether the item is enabled.
     #[serde(rename = "Condition")]
     Condition(EvaluationFormItemEnablementCondition),
 }
@@ -840,13 +840,13 @@ pub enum EvaluationFormItemEnablementConditionOperand {
 /// A structure of the Connect API, held by `EvaluationFormQuestion`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationFormItemEnablementConfiguration {
-    /// `Condition`: a `EvaluationFormItemEnablementCondition` structure. Required.
+    /// The condition that decides whether the item is enabled.
     #[serde(rename = "Condition")]
     pub condition: EvaluationFormItemEnablementCondition,
-    /// `Action`: one of the values of `EvaluationFormItemEnablementAction`. Required.
+    /// What to do when the condition is met: ENABLE or DISABLE the item.
     #[serde(rename = "Action")]
     pub action: EvaluationFormItemEnablementAction,
-    /// `DefaultAction`: one of the values of `EvaluationFormItemEnablementAction`.
+    /// What to do when the condition is not met: ENABLE or DISABLE the item.
     #[serde(rename = "DefaultAction", default, skip_serializing_if = "Option::is_none")]
     pub default_action: ::std::option::Option<EvaluationFormItemEnablementAction>,
 }
@@ -854,13 +854,13 @@ pub struct EvaluationFormItemEnablementConfiguration {
 /// A structure of the Connect API, held by `EvaluationFormItemEnablementConditionOperand`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationFormItemEnablementExpression {
-    /// `Source`: a `EvaluationFormItemEnablementSource` structure. Required.
+    /// The source item the expression checks.
     #[serde(rename = "Source")]
     pub source: EvaluationFormItemEnablementSource,
-    /// `Values`: a list of `EvaluationFormItemEnablementSourceValue`. Required.
+    /// The source item's values to compare against.
     #[serde(rename = "Values")]
     pub values: ::std::vec::Vec<EvaluationFormItemEnablementSourceValue>,
-    /// `Comparator`: one of the values of `EvaluationFormItemSourceValuesComparator`. Required.
+    /// How to compare with the list of values: IN, NOT_IN, ALL_IN or EXACT.
     #[serde(rename = "Comparator")]
     pub comparator: EvaluationFormItemSourceValuesComparator,
 }
@@ -892,10 +892,10 @@ pub enum EvaluationFormItemEnablementOperator {
 /// A structure of the Connect API, held by `EvaluationFormItemEnablementExpression`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationFormItemEnablementSource {
-    /// `Type`: one of the values of `EvaluationFormItemEnablementSourceType`. Required.
+    /// The kind of source item; only QUESTION_REF_ID is supported.
     #[serde(rename = "Type")]
     pub r#type: EvaluationFormItemEnablementSourceType,
-    /// `RefId`: a string.
+    /// The reference ID of the source item.
     #[serde(rename = "RefId", default, skip_serializing_if = "Option::is_none")]
     pub ref_id: ::std::option::Option<::std::string::String>,
 }
@@ -924,10 +924,10 @@ pub enum EvaluationFormItemEnablementSourceType {
 /// A structure of the Connect API, held by `EvaluationFormItemEnablementExpression`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationFormItemEnablementSourceValue {
-    /// `Type`: one of the values of `EvaluationFormItemEnablementSourceValueType`. Required.
+    /// The kind of source value; only OPTION_REF_ID is supported.
     #[serde(rename = "Type")]
     pub r#type: EvaluationFormItemEnablementSourceValueType,
-    /// `RefId`: a string.
+    /// The reference ID of the source value.
     #[serde(rename = "RefId", default, skip_serializing_if = "Option::is_none")]
     pub ref_id: ::std::option::Option<::std::string::String>,
 }
@@ -1031,7 +1031,7 @@ pub enum EvaluationFormLanguageCode {
 /// A structure of the Connect API, held by `CreateEvaluationFormRequest`, `EvaluationForm`, `EvaluationFormContent` and 1 more.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationFormLanguageConfiguration {
-    /// `FormLanguage`: one of the values of `EvaluationFormLanguageCode`.
+    /// The language the evaluation form is in.
     #[serde(rename = "FormLanguage", default, skip_serializing_if = "Option::is_none")]
     pub form_language: ::std::option::Option<EvaluationFormLanguageCode>,
 }
@@ -1039,12 +1039,12 @@ pub struct EvaluationFormLanguageConfiguration {
 /// A structure of the Connect API, held by `EvaluationFormMultiSelectQuestionProperties`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationFormMultiSelectQuestionAutomation {
-    /// `Options`: a list of `EvaluationFormMultiSelectQuestionAutomationOption`.
+    /// The automation options of the multi-select question.
     #[serde(rename = "Options", default, skip_serializing_if = "Option::is_none")]
     pub options: ::std::option::Option<
         ::std::vec::Vec<EvaluationFormMultiSelectQuestionAutomationOption>,
     >,
-    /// `DefaultOptionRefIds`: a list of strings.
+    /// The reference IDs of the options chosen by default.
     #[serde(
         rename = "DefaultOptionRefIds",
         default,
@@ -1063,7 +1063,7 @@ pub struct EvaluationFormMultiSelectQuestionAutomation {
 /// A union (exactly one member is set) of the Connect API, held by `EvaluationFormMultiSelectQuestionAutomation`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub enum EvaluationFormMultiSelectQuestionAutomationOption {
-    /// `RuleCategory`: a `MultiSelectQuestionRuleCategoryAutomation` structure.
+    /// The rule category settings for this automation option.
     #[serde(rename = "RuleCategory")]
     RuleCategory(MultiSelectQuestionRuleCategoryAutomation),
 }
@@ -1095,10 +1095,10 @@ pub enum EvaluationFormMultiSelectQuestionDisplayMode {
 /// A structure of the Connect API, held by `EvaluationFormMultiSelectQuestionProperties`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationFormMultiSelectQuestionOption {
-    /// `RefId`: a string. Required.
+    /// The reference ID of the option.
     #[serde(rename = "RefId")]
     pub ref_id: ::std::string::String,
-    /// `Text`: a string, 0 to 128 characters. Required.
+    /// The text shown for the option.
     #[serde(rename = "Text")]
     #[schemars(length(min = 0, max = 128))]
     pub text: ::std::string::String,
@@ -1107,13 +1107,13 @@ pub struct EvaluationFormMultiSelectQuestionOption {
 /// A structure of the Connect API, held by `EvaluationFormQuestionTypeProperties`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationFormMultiSelectQuestionProperties {
-    /// `Options`: a list of `EvaluationFormMultiSelectQuestionOption`. Required.
+    /// The options the multi-select question offers.
     #[serde(rename = "Options")]
     pub options: ::std::vec::Vec<EvaluationFormMultiSelectQuestionOption>,
-    /// `DisplayAs`: one of the values of `EvaluationFormMultiSelectQuestionDisplayMode`.
+    /// How the multi-select question is shown: DROPDOWN or CHECKBOX.
     #[serde(rename = "DisplayAs", default, skip_serializing_if = "Option::is_none")]
     pub display_as: ::std::option::Option<EvaluationFormMultiSelectQuestionDisplayMode>,
-    /// `Automation`: a `EvaluationFormMultiSelectQuestionAutomation` structure.
+    /// Automation settings for the multi-select question.
     #[serde(rename = "Automation", default, skip_serializing_if = "Option::is_none")]
     pub automation: ::std::option::Option<EvaluationFormMultiSelectQuestionAutomation>,
 }
@@ -1121,10 +1121,10 @@ pub struct EvaluationFormMultiSelectQuestionProperties {
 /// A union (exactly one member is set) of the Connect API, held by `EvaluationFormNumericQuestionProperties`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub enum EvaluationFormNumericQuestionAutomation {
-    /// `PropertyValue`: a `NumericQuestionPropertyValueAutomation` structure.
+    /// The property whose value answers the question automatically.
     #[serde(rename = "PropertyValue")]
     PropertyValue(NumericQuestionPropertyValueAutomation),
-    /// `AnswerSource`: a `EvaluationFormQuestionAutomationAnswerSource` structure.
+    /// Where the automated answer to the numeric question comes from.
     #[serde(rename = "AnswerSource")]
     AnswerSource(EvaluationFormQuestionAutomationAnswerSource),
 }
@@ -1132,19 +1132,19 @@ pub enum EvaluationFormNumericQuestionAutomation {
 /// A structure of the Connect API, held by `EvaluationFormNumericQuestionProperties`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationFormNumericQuestionOption {
-    /// `MinValue`: an integer. Required.
+    /// The lowest answer value in this range option.
     #[serde(rename = "MinValue")]
     pub min_value: i32,
-    /// `MaxValue`: an integer. Required.
+    /// The highest answer value in this range option.
     #[serde(rename = "MaxValue")]
     pub max_value: i32,
-    /// `Score`: an integer.
+    /// The score given to answers that fall in this range.
     #[serde(rename = "Score", default, skip_serializing_if = "Option::is_none")]
     pub score: ::std::option::Option<i32>,
-    /// `AutomaticFail`: a boolean.
+    /// Whether this option is an automatic fail; choosing it sets the whole evaluation's score to 0.
     #[serde(rename = "AutomaticFail", default, skip_serializing_if = "Option::is_none")]
     pub automatic_fail: ::std::option::Option<bool>,
-    /// `AutomaticFailConfiguration`: a `AutomaticFailConfiguration` structure.
+    /// Settings for the automatic fail.
     #[serde(
         rename = "AutomaticFailConfiguration",
         default,
@@ -1156,18 +1156,18 @@ pub struct EvaluationFormNumericQuestionOption {
 /// A structure of the Connect API, held by `EvaluationFormQuestionTypeProperties`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationFormNumericQuestionProperties {
-    /// `MinValue`: an integer. Required.
+    /// The lowest allowed answer.
     #[serde(rename = "MinValue")]
     pub min_value: i32,
-    /// `MaxValue`: an integer. Required.
+    /// The highest allowed answer.
     #[serde(rename = "MaxValue")]
     pub max_value: i32,
-    /// `Options`: a list of `EvaluationFormNumericQuestionOption`.
+    /// The scoring options of the numeric question.
     #[serde(rename = "Options", default, skip_serializing_if = "Option::is_none")]
     pub options: ::std::option::Option<
         ::std::vec::Vec<EvaluationFormNumericQuestionOption>,
     >,
-    /// `Automation`: a `EvaluationFormNumericQuestionAutomation` union.
+    /// Automation settings for the numeric question.
     #[serde(rename = "Automation", default, skip_serializing_if = "Option::is_none")]
     pub automation: ::std::option::Option<EvaluationFormNumericQuestionAutomation>,
 }
@@ -1175,26 +1175,26 @@ pub struct EvaluationFormNumericQuestionProperties {
 /// A structure of the Connect API, held by `EvaluationFormItem`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationFormQuestion {
-    /// `Title`: a string. Required.
+    /// The title of the question.
     #[serde(rename = "Title")]
     pub title: ::std::string::String,
-    /// `Instructions`: a string.
+    /// Instructions for answering the question.
     #[serde(rename = "Instructions", default, skip_serializing_if = "Option::is_none")]
     pub instructions: ::std::option::Option<::std::string::String>,
-    /// `RefId`: a string. Required.
+    /// The ID of the question; it must be unique within the evaluation form.
     #[serde(rename = "RefId")]
     pub ref_id: ::std::string::String,
-    /// `NotApplicableEnabled`: a boolean.
+    /// Whether the question may be answered as not applicable.
     #[serde(
         rename = "NotApplicableEnabled",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub not_applicable_enabled: ::std::option::Option<bool>,
-    /// `QuestionType`: one of the values of `EvaluationFormQuestionType`. Required.
+    /// The kind of question: TEXT, SINGLESELECT, NUMERIC, MULTISELECT or DATETIME.
     #[serde(rename = "QuestionType")]
     pub question_type: EvaluationFormQuestionType,
-    /// `QuestionTypeProperties`: a `EvaluationFormQuestionTypeProperties` union.
+    /// Settings specific to the question's type; text questions need none.
     #[serde(
         rename = "QuestionTypeProperties",
         default,
@@ -1203,18 +1203,18 @@ pub struct EvaluationFormQuestion {
     pub question_type_properties: ::std::option::Option<
         EvaluationFormQuestionTypeProperties,
     >,
-    /// `Enablement`: a `EvaluationFormItemEnablementConfiguration` structure.
+    /// The condition under which the question is enabled.
     #[serde(rename = "Enablement", default, skip_serializing_if = "Option::is_none")]
     pub enablement: ::std::option::Option<EvaluationFormItemEnablementConfiguration>,
-    /// `Weight`: a number.
+    /// The question's weight in scoring.
     #[serde(rename = "Weight", default, skip_serializing_if = "Option::is_none")]
     pub weight: ::std::option::Option<f64>,
 }
 
-/// A structure of the Connect API, held by `EvaluationFormMultiSelectQuestionAutomation`, `EvaluationFormNumericQuestionAutomation`, `EvaluationFormSingleSelectQuestionAutomation` and 1 more.
+/// Where an automated answer to a question comes from.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationFormQuestionAutomationAnswerSource {
-    /// `SourceType`: one of the values of `EvaluationFormQuestionAutomationAnswerSourceType`. Required.
+    /// Where the automated answer comes from: CONTACT_LENS_DATA or GEN_AI.
     #[serde(rename = "SourceType")]
     pub source_type: EvaluationFormQuestionAutomationAnswerSourceType,
 }
@@ -1279,16 +1279,16 @@ pub enum EvaluationFormQuestionType {
 /// A union (exactly one member is set) of the Connect API, held by `EvaluationFormQuestion`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub enum EvaluationFormQuestionTypeProperties {
-    /// `Numeric`: a `EvaluationFormNumericQuestionProperties` structure.
+    /// Settings for a numeric question.
     #[serde(rename = "Numeric")]
     Numeric(EvaluationFormNumericQuestionProperties),
-    /// `SingleSelect`: a `EvaluationFormSingleSelectQuestionProperties` structure.
+    /// Settings for a single-select question.
     #[serde(rename = "SingleSelect")]
     SingleSelect(EvaluationFormSingleSelectQuestionProperties),
-    /// `Text`: a `EvaluationFormTextQuestionProperties` structure.
+    /// Settings for a text question.
     #[serde(rename = "Text")]
     Text(EvaluationFormTextQuestionProperties),
-    /// `MultiSelect`: a `EvaluationFormMultiSelectQuestionProperties` structure.
+    /// Settings for a multi-select question.
     #[serde(rename = "MultiSelect")]
     MultiSelect(EvaluationFormMultiSelectQuestionProperties),
 }
@@ -1344,10 +1344,10 @@ pub enum EvaluationFormScoringStatus {
 /// A structure of the Connect API, held by `CreateEvaluationFormRequest`, `EvaluationForm`, `EvaluationFormContent` and 1 more.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationFormScoringStrategy {
-    /// `Mode`: one of the values of `EvaluationFormScoringMode`. Required.
+    /// How the form is scored: QUESTION_ONLY or SECTION_ONLY.
     #[serde(rename = "Mode")]
     pub mode: EvaluationFormScoringMode,
-    /// `Status`: one of the values of `EvaluationFormScoringStatus`. Required.
+    /// Whether scoring is ENABLED or DISABLED for the form.
     #[serde(rename = "Status")]
     pub status: EvaluationFormScoringStatus,
 }
@@ -1355,12 +1355,12 @@ pub struct EvaluationFormScoringStrategy {
 /// A structure of the Connect API, held by `EvaluationFormSearchCriteria`, `SearchEvaluationFormsRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationFormSearchCriteria {
-    /// `OrConditions`: a list of `EvaluationFormSearchCriteria`.
+    /// Conditions combined with OR; a match on any one is enough.
     #[serde(rename = "OrConditions", default, skip_serializing_if = "Option::is_none")]
     pub or_conditions: ::std::option::Option<
         ::std::vec::Vec<EvaluationFormSearchCriteria>,
     >,
-    /// `AndConditions`: a list of `EvaluationFormSearchCriteria`.
+    /// Conditions combined with AND; all must match.
     #[serde(rename = "AndConditions", default, skip_serializing_if = "Option::is_none")]
     pub and_conditions: ::std::option::Option<
         ::std::vec::Vec<EvaluationFormSearchCriteria>,
@@ -1379,14 +1379,14 @@ pub struct EvaluationFormSearchCriteria {
         skip_serializing_if = "Option::is_none"
     )]
     pub number_condition: ::std::option::Option<NumberCondition>,
-    /// `BooleanCondition`: a `BooleanCondition` structure.
+    /// A condition on a true or false field.
     #[serde(
         rename = "BooleanCondition",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub boolean_condition: ::std::option::Option<BooleanCondition>,
-    /// `DateTimeCondition`: a `DateTimeCondition` structure.
+    /// A condition on a date and time field.
     #[serde(
         rename = "DateTimeCondition",
         default,
@@ -1410,76 +1410,76 @@ pub struct EvaluationFormSearchFilter {
 /// A structure of the Connect API, held by `SearchEvaluationFormsResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationFormSearchSummary {
-    /// `EvaluationFormId`: a string, 1 to 500 characters. Required.
+    /// The unique ID of the evaluation form.
     #[serde(rename = "EvaluationFormId")]
     #[schemars(length(min = 1, max = 500))]
     pub evaluation_form_id: ::std::string::String,
-    /// `EvaluationFormArn`: a string. Required.
+    /// The ARN of the evaluation form.
     #[serde(rename = "EvaluationFormArn")]
     pub evaluation_form_arn: ::std::string::String,
-    /// `Title`: a string. Required.
+    /// The title of the evaluation form.
     #[serde(rename = "Title")]
     pub title: ::std::string::String,
-    /// `Status`: one of the values of `EvaluationFormVersionStatus`. Required.
+    /// The form's status: DRAFT or ACTIVE.
     #[serde(rename = "Status")]
     pub status: EvaluationFormVersionStatus,
-    /// `Description`: a string.
+    /// The description of the evaluation form.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `CreatedTime`: a timestamp. Required.
+    /// When the evaluation form was created.
     #[serde(rename = "CreatedTime")]
     pub created_time: crate::value::Timestamp,
-    /// `CreatedBy`: a string. Required.
+    /// The user who created the evaluation form.
     #[serde(rename = "CreatedBy")]
     pub created_by: ::std::string::String,
-    /// `LastModifiedTime`: a timestamp. Required.
+    /// When the evaluation form was last changed.
     #[serde(rename = "LastModifiedTime")]
     pub last_modified_time: crate::value::Timestamp,
-    /// `LastModifiedBy`: a string. Required.
+    /// The user who last changed the evaluation form.
     #[serde(rename = "LastModifiedBy")]
     pub last_modified_by: ::std::string::String,
-    /// `LastActivatedTime`: a timestamp.
+    /// When the evaluation form was last activated.
     #[serde(
         rename = "LastActivatedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_activated_time: ::std::option::Option<crate::value::Timestamp>,
-    /// `LastActivatedBy`: a string.
+    /// The ID of the user who last activated the evaluation form.
     #[serde(
         rename = "LastActivatedBy",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_activated_by: ::std::option::Option<::std::string::String>,
-    /// `LatestVersion`: an integer. Required.
+    /// The newest version of the evaluation form.
     #[serde(rename = "LatestVersion")]
     pub latest_version: i32,
-    /// `ActiveVersion`: an integer.
+    /// The version of the evaluation form that is active.
     #[serde(rename = "ActiveVersion", default, skip_serializing_if = "Option::is_none")]
     pub active_version: ::std::option::Option<i32>,
-    /// `AutoEvaluationEnabled`: a boolean.
+    /// Whether automated evaluation is turned on.
     #[serde(
         rename = "AutoEvaluationEnabled",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub auto_evaluation_enabled: ::std::option::Option<bool>,
-    /// `EvaluationFormLanguage`: one of the values of `EvaluationFormLanguageCode`.
+    /// The language the evaluation form is in.
     #[serde(
         rename = "EvaluationFormLanguage",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub evaluation_form_language: ::std::option::Option<EvaluationFormLanguageCode>,
-    /// `ContactInteractionType`: one of the values of `ContactInteractionType`.
+    /// The type of contact interaction the form is for: AGENT, AUTOMATED or CUSTOMER.
     #[serde(
         rename = "ContactInteractionType",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub contact_interaction_type: ::std::option::Option<ContactInteractionType>,
-    /// `Tags`: a map from strings to strings, 1 to 50 entries.
+    /// Tags on the resource, as key and value pairs, used to organize, track or control access.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
@@ -1490,19 +1490,19 @@ pub struct EvaluationFormSearchSummary {
 /// A structure of the Connect API, held by `EvaluationFormItem`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationFormSection {
-    /// `Title`: a string. Required.
+    /// The title of the section.
     #[serde(rename = "Title")]
     pub title: ::std::string::String,
-    /// `RefId`: a string. Required.
+    /// The ID of the section; it must be unique within the evaluation form.
     #[serde(rename = "RefId")]
     pub ref_id: ::std::string::String,
-    /// `Instructions`: a string.
+    /// Instructions for the section.
     #[serde(rename = "Instructions", default, skip_serializing_if = "Option::is_none")]
     pub instructions: ::std::option::Option<::std::string::String>,
-    /// `Items`: a list of `EvaluationFormItem`. Required.
+    /// The questions and subsections inside the section.
     #[serde(rename = "Items")]
     pub items: ::std::vec::Vec<EvaluationFormItem>,
-    /// `Weight`: a number.
+    /// The section's weight in scoring.
     #[serde(rename = "Weight", default, skip_serializing_if = "Option::is_none")]
     pub weight: ::std::option::Option<f64>,
 }
@@ -1510,19 +1510,19 @@ pub struct EvaluationFormSection {
 /// A structure of the Connect API, held by `EvaluationFormSingleSelectQuestionProperties`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationFormSingleSelectQuestionAutomation {
-    /// `Options`: a list of `EvaluationFormSingleSelectQuestionAutomationOption`.
+    /// The automation options for the single-select question.
     #[serde(rename = "Options", default, skip_serializing_if = "Option::is_none")]
     pub options: ::std::option::Option<
         ::std::vec::Vec<EvaluationFormSingleSelectQuestionAutomationOption>,
     >,
-    /// `DefaultOptionRefId`: a string.
+    /// The ID of the answer option to use when no automation option matches.
     #[serde(
         rename = "DefaultOptionRefId",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub default_option_ref_id: ::std::option::Option<::std::string::String>,
-    /// `AnswerSource`: a `EvaluationFormQuestionAutomationAnswerSource` structure.
+    /// Where the automated answer comes from.
     #[serde(rename = "AnswerSource", default, skip_serializing_if = "Option::is_none")]
     pub answer_source: ::std::option::Option<
         EvaluationFormQuestionAutomationAnswerSource,
@@ -1532,7 +1532,7 @@ pub struct EvaluationFormSingleSelectQuestionAutomation {
 /// A union (exactly one member is set) of the Connect API, held by `EvaluationFormSingleSelectQuestionAutomation`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub enum EvaluationFormSingleSelectQuestionAutomationOption {
-    /// `RuleCategory`: a `SingleSelectQuestionRuleCategoryAutomation` structure.
+    /// An automation option for the single-select question, based on a rule category.
     #[serde(rename = "RuleCategory")]
     RuleCategory(SingleSelectQuestionRuleCategoryAutomation),
 }
@@ -1564,19 +1564,19 @@ pub enum EvaluationFormSingleSelectQuestionDisplayMode {
 /// A structure of the Connect API, held by `EvaluationFormSingleSelectQuestionProperties`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationFormSingleSelectQuestionOption {
-    /// `RefId`: a string. Required.
+    /// The ID of the answer option; it must be unique within the question.
     #[serde(rename = "RefId")]
     pub ref_id: ::std::string::String,
-    /// `Text`: a string. Required.
+    /// The title of the answer option.
     #[serde(rename = "Text")]
     pub text: ::std::string::String,
-    /// `Score`: an integer.
+    /// The score given to this answer option.
     #[serde(rename = "Score", default, skip_serializing_if = "Option::is_none")]
     pub score: ::std::option::Option<i32>,
-    /// `AutomaticFail`: a boolean.
+    /// Whether this option is an automatic fail; choosing it sets the whole evaluation's score to 0.
     #[serde(rename = "AutomaticFail", default, skip_serializing_if = "Option::is_none")]
     pub automatic_fail: ::std::option::Option<bool>,
-    /// `AutomaticFailConfiguration`: a `AutomaticFailConfiguration` structure.
+    /// Settings for the automatic fail on this single-select question.
     #[serde(
         rename = "AutomaticFailConfiguration",
         default,
@@ -1588,13 +1588,13 @@ pub struct EvaluationFormSingleSelectQuestionOption {
 /// A structure of the Connect API, held by `EvaluationFormQuestionTypeProperties`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationFormSingleSelectQuestionProperties {
-    /// `Options`: a list of `EvaluationFormSingleSelectQuestionOption`. Required.
+    /// The answer options the single-select question offers.
     #[serde(rename = "Options")]
     pub options: ::std::vec::Vec<EvaluationFormSingleSelectQuestionOption>,
-    /// `DisplayAs`: one of the values of `EvaluationFormSingleSelectQuestionDisplayMode`.
+    /// How the single-select question is shown: DROPDOWN or RADIO.
     #[serde(rename = "DisplayAs", default, skip_serializing_if = "Option::is_none")]
     pub display_as: ::std::option::Option<EvaluationFormSingleSelectQuestionDisplayMode>,
-    /// `Automation`: a `EvaluationFormSingleSelectQuestionAutomation` structure.
+    /// Automation settings for the single-select question.
     #[serde(rename = "Automation", default, skip_serializing_if = "Option::is_none")]
     pub automation: ::std::option::Option<EvaluationFormSingleSelectQuestionAutomation>,
 }
@@ -1602,46 +1602,46 @@ pub struct EvaluationFormSingleSelectQuestionProperties {
 /// A structure of the Connect API, held by `ListEvaluationFormsResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationFormSummary {
-    /// `EvaluationFormId`: a string, 1 to 500 characters. Required.
+    /// The unique ID of the evaluation form.
     #[serde(rename = "EvaluationFormId")]
     #[schemars(length(min = 1, max = 500))]
     pub evaluation_form_id: ::std::string::String,
-    /// `EvaluationFormArn`: a string. Required.
+    /// The ARN of the evaluation form.
     #[serde(rename = "EvaluationFormArn")]
     pub evaluation_form_arn: ::std::string::String,
-    /// `Title`: a string. Required.
+    /// The title of the evaluation form.
     #[serde(rename = "Title")]
     pub title: ::std::string::String,
-    /// `CreatedTime`: a timestamp. Required.
+    /// When the evaluation form was created.
     #[serde(rename = "CreatedTime")]
     pub created_time: crate::value::Timestamp,
-    /// `CreatedBy`: a string. Required.
+    /// The ARN of the user that created the form.
     #[serde(rename = "CreatedBy")]
     pub created_by: ::std::string::String,
-    /// `LastModifiedTime`: a timestamp. Required.
+    /// When the evaluation form was last changed.
     #[serde(rename = "LastModifiedTime")]
     pub last_modified_time: crate::value::Timestamp,
-    /// `LastModifiedBy`: a string. Required.
+    /// The ARN of the user who last changed the evaluation form.
     #[serde(rename = "LastModifiedBy")]
     pub last_modified_by: ::std::string::String,
-    /// `LastActivatedTime`: a timestamp.
+    /// When the evaluation form was last activated.
     #[serde(
         rename = "LastActivatedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_activated_time: ::std::option::Option<crate::value::Timestamp>,
-    /// `LastActivatedBy`: a string.
+    /// The ARN of the user that last activated the form.
     #[serde(
         rename = "LastActivatedBy",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_activated_by: ::std::option::Option<::std::string::String>,
-    /// `LatestVersion`: an integer. Required.
+    /// The number of the newest version of the evaluation form.
     #[serde(rename = "LatestVersion")]
     pub latest_version: i32,
-    /// `ActiveVersion`: an integer.
+    /// The number of the active version of the evaluation form.
     #[serde(rename = "ActiveVersion", default, skip_serializing_if = "Option::is_none")]
     pub active_version: ::std::option::Option<i32>,
 }
@@ -1649,7 +1649,7 @@ pub struct EvaluationFormSummary {
 /// A structure of the Connect API, held by `CreateEvaluationFormRequest`, `EvaluationForm`, `EvaluationFormContent` and 1 more.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationFormTargetConfiguration {
-    /// `ContactInteractionType`: one of the values of `ContactInteractionType`. Required.
+    /// The type of contact interaction the form is for: AGENT, AUTOMATED or CUSTOMER.
     #[serde(rename = "ContactInteractionType")]
     pub contact_interaction_type: ContactInteractionType,
 }
@@ -1657,7 +1657,7 @@ pub struct EvaluationFormTargetConfiguration {
 /// A structure of the Connect API, held by `EvaluationFormTextQuestionProperties`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationFormTextQuestionAutomation {
-    /// `AnswerSource`: a `EvaluationFormQuestionAutomationAnswerSource` structure.
+    /// Where the automated answer comes from.
     #[serde(rename = "AnswerSource", default, skip_serializing_if = "Option::is_none")]
     pub answer_source: ::std::option::Option<
         EvaluationFormQuestionAutomationAnswerSource,
@@ -1667,7 +1667,7 @@ pub struct EvaluationFormTextQuestionAutomation {
 /// A structure of the Connect API, held by `EvaluationFormQuestionTypeProperties`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationFormTextQuestionProperties {
-    /// `Automation`: a `EvaluationFormTextQuestionAutomation` structure.
+    /// Automation settings for the text question.
     #[serde(rename = "Automation", default, skip_serializing_if = "Option::is_none")]
     pub automation: ::std::option::Option<EvaluationFormTextQuestionAutomation>,
 }
@@ -1699,32 +1699,32 @@ pub enum EvaluationFormVersionStatus {
 /// A structure of the Connect API, held by `ListEvaluationFormVersionsResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationFormVersionSummary {
-    /// `EvaluationFormArn`: a string. Required.
+    /// The ARN of the evaluation form.
     #[serde(rename = "EvaluationFormArn")]
     pub evaluation_form_arn: ::std::string::String,
-    /// `EvaluationFormId`: a string, 1 to 500 characters. Required.
+    /// The unique ID of the evaluation form.
     #[serde(rename = "EvaluationFormId")]
     #[schemars(length(min = 1, max = 500))]
     pub evaluation_form_id: ::std::string::String,
-    /// `EvaluationFormVersion`: an integer. Required.
+    /// The version of the evaluation form.
     #[serde(rename = "EvaluationFormVersion")]
     pub evaluation_form_version: i32,
-    /// `Locked`: a boolean. Required.
+    /// Whether the evaluation form is locked against changes.
     #[serde(rename = "Locked")]
     pub locked: bool,
-    /// `Status`: one of the values of `EvaluationFormVersionStatus`. Required.
+    /// The form version's status: DRAFT or ACTIVE.
     #[serde(rename = "Status")]
     pub status: EvaluationFormVersionStatus,
-    /// `CreatedTime`: a timestamp. Required.
+    /// When the evaluation form was created.
     #[serde(rename = "CreatedTime")]
     pub created_time: crate::value::Timestamp,
-    /// `CreatedBy`: a string. Required.
+    /// The ARN of the user that created the form.
     #[serde(rename = "CreatedBy")]
     pub created_by: ::std::string::String,
-    /// `LastModifiedTime`: a timestamp. Required.
+    /// When the evaluation form was last changed.
     #[serde(rename = "LastModifiedTime")]
     pub last_modified_time: crate::value::Timestamp,
-    /// `LastModifiedBy`: a string. Required.
+    /// The ARN of the user who last changed the evaluation form.
     #[serde(rename = "LastModifiedBy")]
     pub last_modified_by: ::std::string::String,
 }
@@ -1732,11 +1732,11 @@ pub struct EvaluationFormVersionSummary {
 /// A structure of the Connect API, held by `EvaluationQuestionAnswerAnalysisDetails`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationGenAIAnswerAnalysisDetails {
-    /// `Justification`: a string, at least 1 characters.
+    /// The reasoning generative AI gave for its automated answer.
     #[serde(rename = "Justification", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1))]
     pub justification: ::std::option::Option<::std::string::String>,
-    /// `PointsOfInterest`: a list of `EvaluationTranscriptPointOfInterest`, 0 to 100 items.
+    /// The points in the transcript that generative AI used for its answer.
     #[serde(
         rename = "PointsOfInterest",
         default,
@@ -1751,18 +1751,18 @@ pub struct EvaluationGenAIAnswerAnalysisDetails {
 /// A structure of the Connect API, held by `Evaluation`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationMetadata {
-    /// `ContactId`: a string, 1 to 256 characters. Required.
+    /// The ID of the contact in this Amazon Connect instance.
     #[serde(rename = "ContactId")]
     #[schemars(length(min = 1, max = 256))]
     pub contact_id: ::std::string::String,
-    /// `EvaluatorArn`: a string. Required.
+    /// The ARN of the user who last changed the evaluation.
     #[serde(rename = "EvaluatorArn")]
     pub evaluator_arn: ::std::string::String,
-    /// `ContactAgentId`: a string, 1 to 500 characters.
+    /// The ID of the agent who handled the contact.
     #[serde(rename = "ContactAgentId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 500))]
     pub contact_agent_id: ::std::option::Option<::std::string::String>,
-    /// `CalibrationSessionId`: a string, 1 to 500 characters.
+    /// The ID of the calibration session the evaluation is part of.
     #[serde(
         rename = "CalibrationSessionId",
         default,
@@ -1770,30 +1770,30 @@ pub struct EvaluationMetadata {
     )]
     #[schemars(length(min = 1, max = 500))]
     pub calibration_session_id: ::std::option::Option<::std::string::String>,
-    /// `Score`: a `EvaluationScore` structure.
+    /// The evaluation's overall score.
     #[serde(rename = "Score", default, skip_serializing_if = "Option::is_none")]
     pub score: ::std::option::Option<EvaluationScore>,
-    /// `AutoEvaluation`: a `AutoEvaluationDetails` structure.
+    /// Details of the automated evaluation.
     #[serde(rename = "AutoEvaluation", default, skip_serializing_if = "Option::is_none")]
     pub auto_evaluation: ::std::option::Option<AutoEvaluationDetails>,
-    /// `Acknowledgement`: a `EvaluationAcknowledgement` structure.
+    /// Details of the evaluation's acknowledgement.
     #[serde(
         rename = "Acknowledgement",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub acknowledgement: ::std::option::Option<EvaluationAcknowledgement>,
-    /// `Review`: a `EvaluationReviewMetadata` structure.
+    /// Details of the reviews of this evaluation.
     #[serde(rename = "Review", default, skip_serializing_if = "Option::is_none")]
     pub review: ::std::option::Option<EvaluationReviewMetadata>,
-    /// `ContactParticipant`: a `EvaluationContactParticipant` structure.
+    /// The contact participant that this evaluation covers.
     #[serde(
         rename = "ContactParticipant",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub contact_participant: ::std::option::Option<EvaluationContactParticipant>,
-    /// `SamplingJobId`: a string, 1 to 500 characters.
+    /// The ID of the sampling job that produced this evaluation.
     #[serde(rename = "SamplingJobId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 500))]
     pub sampling_job_id: ::std::option::Option<::std::string::String>,
@@ -1802,7 +1802,7 @@ pub struct EvaluationMetadata {
 /// A structure of the Connect API, held by `Evaluation`, `SubmitContactEvaluationRequest`, `UpdateContactEvaluationRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationNote {
-    /// `Value`: a string, 0 to 3072 characters.
+    /// The note on a section or question of the evaluation, up to 3072 characters. All notes in one evaluation together may not exceed 1024 characters times the number of questions.
     #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 3072))]
     pub value: ::std::option::Option<::std::string::String>,
@@ -1811,10 +1811,10 @@ pub struct EvaluationNote {
 /// A union (exactly one member is set) of the Connect API, held by `EvaluationSuggestedAnswer`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub enum EvaluationQuestionAnswerAnalysisDetails {
-    /// `GenAI`: a `EvaluationGenAIAnswerAnalysisDetails` structure.
+    /// What the generative AI automation found for this question.
     #[serde(rename = "GenAI")]
     GenAi(EvaluationGenAIAnswerAnalysisDetails),
-    /// `ContactLens`: a `EvaluationContactLensAnswerAnalysisDetails` structure.
+    /// What the Contact Lens automation found for this question.
     #[serde(rename = "ContactLens")]
     ContactLens(EvaluationContactLensAnswerAnalysisDetails),
 }
@@ -1846,7 +1846,7 @@ pub enum EvaluationQuestionAnswerAnalysisType {
 /// A structure of the Connect API, held by `EvaluationSuggestedAnswer`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationQuestionInputDetails {
-    /// `TranscriptType`: one of the values of `EvaluationTranscriptType`.
+    /// Which transcript the automation uses: RAW for the original, REDACTED for the redacted one.
     #[serde(rename = "TranscriptType", default, skip_serializing_if = "Option::is_none")]
     pub transcript_type: ::std::option::Option<EvaluationTranscriptType>,
 }
@@ -1854,13 +1854,13 @@ pub struct EvaluationQuestionInputDetails {
 /// A structure of the Connect API, held by `CreateEvaluationFormRequest`, `EvaluationForm`, `EvaluationFormContent` and 1 more.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationReviewConfiguration {
-    /// `ReviewNotificationRecipients`: a list of `EvaluationReviewNotificationRecipient`, at least 1 items. Required.
+    /// Who gets notified when someone asks for a review.
     #[serde(rename = "ReviewNotificationRecipients")]
     #[schemars(length(min = 1))]
     pub review_notification_recipients: ::std::vec::Vec<
         EvaluationReviewNotificationRecipient,
     >,
-    /// `EligibilityDays`: an integer.
+    /// How many days a review may be requested for evaluations made with this form.
     #[serde(
         rename = "EligibilityDays",
         default,
@@ -1872,23 +1872,23 @@ pub struct EvaluationReviewConfiguration {
 /// A structure of the Connect API, held by `EvaluationMetadata`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationReviewMetadata {
-    /// `ReviewId`: a string, 1 to 500 characters.
+    /// The ID of the evaluation review.
     #[serde(rename = "ReviewId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 500))]
     pub review_id: ::std::option::Option<::std::string::String>,
-    /// `RequestedTime`: a timestamp.
+    /// When the review was requested.
     #[serde(rename = "RequestedTime", default, skip_serializing_if = "Option::is_none")]
     pub requested_time: ::std::option::Option<crate::value::Timestamp>,
-    /// `RequestedBy`: a string.
+    /// The user who asked for the review.
     #[serde(rename = "RequestedBy", default, skip_serializing_if = "Option::is_none")]
     pub requested_by: ::std::option::Option<::std::string::String>,
-    /// `CreatedTime`: a timestamp.
+    /// When the review was created.
     #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: ::std::option::Option<crate::value::Timestamp>,
-    /// `CreatedBy`: a string.
+    /// The user who created the review.
     #[serde(rename = "CreatedBy", default, skip_serializing_if = "Option::is_none")]
     pub created_by: ::std::option::Option<::std::string::String>,
-    /// `ReviewRequestComments`: a list of `EvaluationReviewRequestComment`, 0 to 1 items. Required.
+    /// Comments given along with the review request.
     #[serde(rename = "ReviewRequestComments")]
     #[schemars(length(min = 0, max = 1))]
     pub review_request_comments: ::std::vec::Vec<EvaluationReviewRequestComment>,
@@ -1897,10 +1897,10 @@ pub struct EvaluationReviewMetadata {
 /// A structure of the Connect API, held by `EvaluationReviewConfiguration`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationReviewNotificationRecipient {
-    /// `Type`: one of the values of `EvaluationReviewNotificationRecipientType`. Required.
+    /// The kind of recipient; USER_ID is the only value.
     #[serde(rename = "Type")]
     pub r#type: EvaluationReviewNotificationRecipientType,
-    /// `Value`: a `EvaluationReviewNotificationRecipientValue` structure. Required.
+    /// Who the recipient is, matching the Type.
     #[serde(rename = "Value")]
     pub value: EvaluationReviewNotificationRecipientValue,
 }
@@ -1929,7 +1929,7 @@ pub enum EvaluationReviewNotificationRecipientType {
 /// A structure of the Connect API, held by `EvaluationReviewNotificationRecipient`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationReviewNotificationRecipientValue {
-    /// `UserId`: a string, 1 to 500 characters.
+    /// The ID of the user to notify.
     #[serde(rename = "UserId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 500))]
     pub user_id: ::std::option::Option<::std::string::String>,
@@ -1938,14 +1938,14 @@ pub struct EvaluationReviewNotificationRecipientValue {
 /// A structure of the Connect API, held by `EvaluationReviewMetadata`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationReviewRequestComment {
-    /// `Comment`: a string, 0 to 500 characters.
+    /// The text of the comment.
     #[serde(rename = "Comment", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub comment: ::std::option::Option<::std::string::String>,
-    /// `CreatedTime`: a timestamp.
+    /// When the comment was made.
     #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: ::std::option::Option<crate::value::Timestamp>,
-    /// `CreatedBy`: a string.
+    /// The user who wrote the comment.
     #[serde(rename = "CreatedBy", default, skip_serializing_if = "Option::is_none")]
     pub created_by: ::std::option::Option<::std::string::String>,
 }
@@ -1953,17 +1953,17 @@ pub struct EvaluationReviewRequestComment {
 /// A structure of the Connect API, held by `Evaluation`, `EvaluationMetadata`, `EvaluationSummary`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationScore {
-    /// `Percentage`: a number, 0 to 100.
+    /// The item's score as a percentage.
     #[serde(rename = "Percentage", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 0, max = 100))]
     pub percentage: ::std::option::Option<f64>,
-    /// `NotApplicable`: a boolean.
+    /// Whether the item is excluded from scoring as not applicable.
     #[serde(rename = "NotApplicable", default, skip_serializing_if = "Option::is_none")]
     pub not_applicable: ::std::option::Option<bool>,
-    /// `AutomaticFail`: a boolean.
+    /// Whether the item fails automatically; true when it or any child item got an automatic-fail answer.
     #[serde(rename = "AutomaticFail", default, skip_serializing_if = "Option::is_none")]
     pub automatic_fail: ::std::option::Option<bool>,
-    /// `AppliedWeight`: a number.
+    /// The weight given to this score.
     #[serde(rename = "AppliedWeight", default, skip_serializing_if = "Option::is_none")]
     pub applied_weight: ::std::option::Option<f64>,
 }
@@ -1971,10 +1971,10 @@ pub struct EvaluationScore {
 /// A structure of the Connect API, held by `EvaluationSearchCriteria`, `SearchContactEvaluationsRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationSearchCriteria {
-    /// `OrConditions`: a list of `EvaluationSearchCriteria`.
+    /// Conditions of which at least one must match.
     #[serde(rename = "OrConditions", default, skip_serializing_if = "Option::is_none")]
     pub or_conditions: ::std::option::Option<::std::vec::Vec<EvaluationSearchCriteria>>,
-    /// `AndConditions`: a list of `EvaluationSearchCriteria`.
+    /// Conditions that must all match.
     #[serde(rename = "AndConditions", default, skip_serializing_if = "Option::is_none")]
     pub and_conditions: ::std::option::Option<::std::vec::Vec<EvaluationSearchCriteria>>,
     /// `StringCondition`: a `StringCondition` structure.
@@ -1991,21 +1991,21 @@ pub struct EvaluationSearchCriteria {
         skip_serializing_if = "Option::is_none"
     )]
     pub number_condition: ::std::option::Option<NumberCondition>,
-    /// `BooleanCondition`: a `BooleanCondition` structure.
+    /// A condition on a true or false field of the evaluation.
     #[serde(
         rename = "BooleanCondition",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub boolean_condition: ::std::option::Option<BooleanCondition>,
-    /// `DateTimeCondition`: a `DateTimeCondition` structure.
+    /// A condition on a date and time field of the evaluation.
     #[serde(
         rename = "DateTimeCondition",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub date_time_condition: ::std::option::Option<DateTimeCondition>,
-    /// `DecimalCondition`: a `DecimalCondition` structure.
+    /// A condition on a decimal field of the evaluation.
     #[serde(
         rename = "DecimalCondition",
         default,
@@ -2029,18 +2029,18 @@ pub struct EvaluationSearchFilter {
 /// A structure of the Connect API, held by `EvaluationSearchSummary`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationSearchMetadata {
-    /// `ContactId`: a string, 1 to 256 characters. Required.
+    /// The ID of the evaluated contact in the Amazon Connect instance.
     #[serde(rename = "ContactId")]
     #[schemars(length(min = 1, max = 256))]
     pub contact_id: ::std::string::String,
-    /// `EvaluatorArn`: a string. Required.
+    /// The ARN of the person who did the evaluation.
     #[serde(rename = "EvaluatorArn")]
     pub evaluator_arn: ::std::string::String,
-    /// `ContactAgentId`: a string, 1 to 500 characters.
+    /// The ID of the agent that handled the contact.
     #[serde(rename = "ContactAgentId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 500))]
     pub contact_agent_id: ::std::option::Option<::std::string::String>,
-    /// `CalibrationSessionId`: a string, 1 to 500 characters.
+    /// The ID of the calibration session the evaluation is part of.
     #[serde(
         rename = "CalibrationSessionId",
         default,
@@ -2048,7 +2048,7 @@ pub struct EvaluationSearchMetadata {
     )]
     #[schemars(length(min = 1, max = 500))]
     pub calibration_session_id: ::std::option::Option<::std::string::String>,
-    /// `ScorePercentage`: a number, 0 to 100.
+    /// The overall score of the evaluation as a percentage.
     #[serde(
         rename = "ScorePercentage",
         default,
@@ -2056,45 +2056,45 @@ pub struct EvaluationSearchMetadata {
     )]
     #[schemars(range(min = 0, max = 100))]
     pub score_percentage: ::std::option::Option<f64>,
-    /// `ScoreAutomaticFail`: a boolean.
+    /// Whether the evaluation fails automatically; true when any item or child item got an automatic-fail answer.
     #[serde(
         rename = "ScoreAutomaticFail",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub score_automatic_fail: ::std::option::Option<bool>,
-    /// `ScoreNotApplicable`: a boolean.
+    /// Whether the evaluation is excluded from scoring as not applicable.
     #[serde(
         rename = "ScoreNotApplicable",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub score_not_applicable: ::std::option::Option<bool>,
-    /// `AutoEvaluationEnabled`: a boolean.
+    /// Whether automatic evaluation is turned on.
     #[serde(
         rename = "AutoEvaluationEnabled",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub auto_evaluation_enabled: ::std::option::Option<bool>,
-    /// `AutoEvaluationStatus`: one of the values of `AutoEvaluationStatus`.
+    /// The state of the automatic evaluation of the contact: IN_PROGRESS, FAILED or SUCCEEDED.
     #[serde(
         rename = "AutoEvaluationStatus",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub auto_evaluation_status: ::std::option::Option<AutoEvaluationStatus>,
-    /// `AcknowledgedTime`: a timestamp.
+    /// When the agent acknowledged the evaluation.
     #[serde(
         rename = "AcknowledgedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub acknowledged_time: ::std::option::Option<crate::value::Timestamp>,
-    /// `AcknowledgedBy`: a string.
+    /// The agent who acknowledged the evaluation.
     #[serde(rename = "AcknowledgedBy", default, skip_serializing_if = "Option::is_none")]
     pub acknowledged_by: ::std::option::Option<::std::string::String>,
-    /// `AcknowledgerComment`: a string, 0 to 3072 characters.
+    /// The comment the agent left on acknowledging the evaluation.
     #[serde(
         rename = "AcknowledgerComment",
         default,
@@ -2102,22 +2102,22 @@ pub struct EvaluationSearchMetadata {
     )]
     #[schemars(length(min = 0, max = 3072))]
     pub acknowledger_comment: ::std::option::Option<::std::string::String>,
-    /// `SamplingJobId`: a string, 1 to 500 characters.
+    /// The ID of the sampling job that produced the evaluation.
     #[serde(rename = "SamplingJobId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 500))]
     pub sampling_job_id: ::std::option::Option<::std::string::String>,
-    /// `ReviewId`: a string, 1 to 500 characters.
+    /// The ID of the review.
     #[serde(rename = "ReviewId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 500))]
     pub review_id: ::std::option::Option<::std::string::String>,
-    /// `ContactParticipantRole`: one of the values of `ContactParticipantRole`.
+    /// The role of the evaluated contact participant: AGENT, SYSTEM, CUSTOM_BOT or CUSTOMER.
     #[serde(
         rename = "ContactParticipantRole",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub contact_participant_role: ::std::option::Option<ContactParticipantRole>,
-    /// `ContactParticipantId`: a string, 1 to 500 characters.
+    /// The ID of the evaluated contact participant.
     #[serde(
         rename = "ContactParticipantId",
         default,
@@ -2130,14 +2130,14 @@ pub struct EvaluationSearchMetadata {
 /// A structure of the Connect API, held by `SearchContactEvaluationsResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationSearchSummary {
-    /// `EvaluationId`: a string, 1 to 500 characters. Required.
+    /// The ID of the contact evaluation.
     #[serde(rename = "EvaluationId")]
     #[schemars(length(min = 1, max = 500))]
     pub evaluation_id: ::std::string::String,
-    /// `EvaluationArn`: a string. Required.
+    /// The ARN of the contact evaluation.
     #[serde(rename = "EvaluationArn")]
     pub evaluation_arn: ::std::string::String,
-    /// `EvaluationFormId`: a string, 1 to 500 characters.
+    /// The ID of the evaluation form.
     #[serde(
         rename = "EvaluationFormId",
         default,
@@ -2145,32 +2145,32 @@ pub struct EvaluationSearchSummary {
     )]
     #[schemars(length(min = 1, max = 500))]
     pub evaluation_form_id: ::std::option::Option<::std::string::String>,
-    /// `EvaluationFormVersion`: an integer. Required.
+    /// The version of the evaluation form used.
     #[serde(rename = "EvaluationFormVersion")]
     pub evaluation_form_version: i32,
-    /// `EvaluationFormTitle`: a string.
+    /// The title of the evaluation form.
     #[serde(
         rename = "EvaluationFormTitle",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub evaluation_form_title: ::std::option::Option<::std::string::String>,
-    /// `Metadata`: a `EvaluationSearchMetadata` structure. Required.
+    /// Summary details of the evaluation found by the search.
     #[serde(rename = "Metadata")]
     pub metadata: EvaluationSearchMetadata,
-    /// `Status`: one of the values of `EvaluationStatus`. Required.
+    /// The state of the evaluation: DRAFT, SUBMITTED, REVIEW_REQUESTED or UNDER_REVIEW.
     #[serde(rename = "Status")]
     pub status: EvaluationStatus,
-    /// `EvaluationType`: one of the values of `EvaluationType`.
+    /// The kind of evaluation: STANDARD or CALIBRATION.
     #[serde(rename = "EvaluationType", default, skip_serializing_if = "Option::is_none")]
     pub evaluation_type: ::std::option::Option<EvaluationType>,
-    /// `CreatedTime`: a timestamp. Required.
+    /// When the evaluation was created, in UTC.
     #[serde(rename = "CreatedTime")]
     pub created_time: crate::value::Timestamp,
-    /// `LastModifiedTime`: a timestamp. Required.
+    /// When the evaluation was last changed, in UTC.
     #[serde(rename = "LastModifiedTime")]
     pub last_modified_time: crate::value::Timestamp,
-    /// `Tags`: a map from strings to strings, 1 to 50 entries.
+    /// Tags on the resource, as key and value pairs, for organizing, tracking or controlling access.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
@@ -2214,16 +2214,16 @@ pub struct EvaluationSuggestedAnswer {
     /// `Value`: a `EvaluationAnswerData` union.
     #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: ::std::option::Option<EvaluationAnswerData>,
-    /// `Status`: one of the values of `EvaluationSuggestedAnswerStatus`. Required.
+    /// The state of the suggested answer: IN_PROGRESS, FAILED or SUCCEEDED.
     #[serde(rename = "Status")]
     pub status: EvaluationSuggestedAnswerStatus,
-    /// `Input`: a `EvaluationQuestionInputDetails` structure.
+    /// Details of the input given to the question automation.
     #[serde(rename = "Input", default, skip_serializing_if = "Option::is_none")]
     pub input: ::std::option::Option<EvaluationQuestionInputDetails>,
-    /// `AnalysisType`: one of the values of `EvaluationQuestionAnswerAnalysisType`. Required.
+    /// The kind of analysis behind the suggested answer: CONTACT_LENS_DATA or GEN_AI.
     #[serde(rename = "AnalysisType")]
     pub analysis_type: EvaluationQuestionAnswerAnalysisType,
-    /// `AnalysisDetails`: a `EvaluationQuestionAnswerAnalysisDetails` union.
+    /// The detailed results of the analysis.
     #[serde(
         rename = "AnalysisDetails",
         default,
@@ -2262,7 +2262,7 @@ pub enum EvaluationSuggestedAnswerStatus {
 /// A structure of the Connect API, held by `EvaluationTranscriptPointOfInterest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationSuggestedAnswerTranscriptMillisecondOffsets {
-    /// `BeginOffsetMillis`: an integer, at least 0. Required.
+    /// The start position, in milliseconds from the start of the transcript.
     #[serde(rename = "BeginOffsetMillis")]
     #[schemars(range(min = 0))]
     pub begin_offset_millis: i32,
@@ -2271,21 +2271,21 @@ pub struct EvaluationSuggestedAnswerTranscriptMillisecondOffsets {
 /// A structure of the Connect API, held by `ListContactEvaluationsResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationSummary {
-    /// `EvaluationId`: a string, 1 to 500 characters. Required.
+    /// The ID of the contact evaluation.
     #[serde(rename = "EvaluationId")]
     #[schemars(length(min = 1, max = 500))]
     pub evaluation_id: ::std::string::String,
-    /// `EvaluationArn`: a string. Required.
+    /// The ARN of the contact evaluation.
     #[serde(rename = "EvaluationArn")]
     pub evaluation_arn: ::std::string::String,
-    /// `EvaluationFormTitle`: a string. Required.
+    /// The title of the evaluation form.
     #[serde(rename = "EvaluationFormTitle")]
     pub evaluation_form_title: ::std::string::String,
-    /// `EvaluationFormId`: a string, 1 to 500 characters. Required.
+    /// The ID of the evaluation form.
     #[serde(rename = "EvaluationFormId")]
     #[schemars(length(min = 1, max = 500))]
     pub evaluation_form_id: ::std::string::String,
-    /// `CalibrationSessionId`: a string, 1 to 500 characters.
+    /// The ID of the calibration session the evaluation is part of.
     #[serde(
         rename = "CalibrationSessionId",
         default,
@@ -2293,46 +2293,46 @@ pub struct EvaluationSummary {
     )]
     #[schemars(length(min = 1, max = 500))]
     pub calibration_session_id: ::std::option::Option<::std::string::String>,
-    /// `Status`: one of the values of `EvaluationStatus`. Required.
+    /// The state of the evaluation: DRAFT, SUBMITTED, REVIEW_REQUESTED or UNDER_REVIEW.
     #[serde(rename = "Status")]
     pub status: EvaluationStatus,
-    /// `AutoEvaluationEnabled`: a boolean.
+    /// Whether automatic evaluation is turned on.
     #[serde(
         rename = "AutoEvaluationEnabled",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub auto_evaluation_enabled: ::std::option::Option<bool>,
-    /// `AutoEvaluationStatus`: one of the values of `AutoEvaluationStatus`.
+    /// The state of the automatic evaluation of the contact: IN_PROGRESS, FAILED or SUCCEEDED.
     #[serde(
         rename = "AutoEvaluationStatus",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub auto_evaluation_status: ::std::option::Option<AutoEvaluationStatus>,
-    /// `EvaluatorArn`: a string. Required.
+    /// The ARN of the user who last changed the evaluation.
     #[serde(rename = "EvaluatorArn")]
     pub evaluator_arn: ::std::string::String,
-    /// `Score`: a `EvaluationScore` structure.
+    /// The overall score of the evaluation.
     #[serde(rename = "Score", default, skip_serializing_if = "Option::is_none")]
     pub score: ::std::option::Option<EvaluationScore>,
-    /// `Acknowledgement`: a `EvaluationAcknowledgementSummary` structure.
+    /// Details of the agent's acknowledgement of the evaluation.
     #[serde(
         rename = "Acknowledgement",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub acknowledgement: ::std::option::Option<EvaluationAcknowledgementSummary>,
-    /// `EvaluationType`: one of the values of `EvaluationType`.
+    /// The kind of evaluation: STANDARD or CALIBRATION.
     #[serde(rename = "EvaluationType", default, skip_serializing_if = "Option::is_none")]
     pub evaluation_type: ::std::option::Option<EvaluationType>,
-    /// `CreatedTime`: a timestamp. Required.
+    /// When the evaluation was created.
     #[serde(rename = "CreatedTime")]
     pub created_time: crate::value::Timestamp,
-    /// `LastModifiedTime`: a timestamp. Required.
+    /// When the evaluation was last changed.
     #[serde(rename = "LastModifiedTime")]
     pub last_modified_time: crate::value::Timestamp,
-    /// `ContactParticipant`: a `EvaluationContactParticipant` structure.
+    /// The contact participant that this evaluation covers.
     #[serde(
         rename = "ContactParticipant",
         default,
@@ -2344,7 +2344,7 @@ pub struct EvaluationSummary {
 /// A structure of the Connect API, held by `EvaluationAutomationRuleCategory`, `EvaluationGenAIAnswerAnalysisDetails`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EvaluationTranscriptPointOfInterest {
-    /// `MillisecondOffsets`: a `EvaluationSuggestedAnswerTranscriptMillisecondOffsets` structure.
+    /// Where the point lies, in milliseconds from the start of the transcript.
     #[serde(
         rename = "MillisecondOffsets",
         default,
@@ -2353,7 +2353,7 @@ pub struct EvaluationTranscriptPointOfInterest {
     pub millisecond_offsets: ::std::option::Option<
         EvaluationSuggestedAnswerTranscriptMillisecondOffsets,
     >,
-    /// `TranscriptSegment`: a string.
+    /// The part of the transcript concerned.
     #[serde(
         rename = "TranscriptSegment",
         default,
@@ -2413,7 +2413,7 @@ pub enum EvaluationType {
 /// A union (exactly one member is set) of the Connect API, held by `SubmitContactEvaluationRequest`, `UpdateContactEvaluationRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub enum EvaluatorUserUnion {
-    /// `ConnectUserArn`: a string.
+    /// The Amazon Connect ARN of the evaluating user.
     #[serde(rename = "ConnectUserArn")]
     ConnectUserArn(::std::string::String),
 }
@@ -2421,7 +2421,7 @@ pub enum EvaluatorUserUnion {
 /// A structure of the Connect API, held by `RuleAction`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct EventBridgeActionDefinition {
-    /// `Name`: a string, 1 to 100 characters. Required.
+    /// The name of the EventBridge action.
     #[serde(rename = "Name")]
     #[schemars(length(min = 1, max = 100))]
     pub name: ::std::string::String,
@@ -2487,17 +2487,17 @@ pub enum EventSourceName {
 /// A structure of the Connect API, held by `ListTestCaseExecutionRecordsResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ExecutionRecord {
-    /// `ObservationId`: a string, 1 to 256 characters.
+    /// The ID of this execution record.
     #[serde(rename = "ObservationId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub observation_id: ::std::option::Option<::std::string::String>,
-    /// `Status`: one of the values of `ExecutionRecordStatus`.
+    /// The result of running the action: PASSED, FAILED, IN_PROGRESS or STOPPED.
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: ::std::option::Option<ExecutionRecordStatus>,
-    /// `Timestamp`: a timestamp.
+    /// When the action ran.
     #[serde(rename = "Timestamp", default, skip_serializing_if = "Option::is_none")]
     pub timestamp: ::std::option::Option<crate::value::Timestamp>,
-    /// `Record`: a string.
+    /// Details of what was executed.
     #[serde(rename = "Record", default, skip_serializing_if = "Option::is_none")]
     pub record: ::std::option::Option<::std::string::String>,
 }
@@ -2535,14 +2535,14 @@ pub enum ExecutionRecordStatus {
 /// A structure of the Connect API, held by `Step`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Expiry {
-    /// `DurationInSeconds`: an integer.
+    /// How long to wait, in seconds, before the routing step expires.
     #[serde(
         rename = "DurationInSeconds",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub duration_in_seconds: ::std::option::Option<i32>,
-    /// `ExpiryTimestamp`: a timestamp.
+    /// When the routing step expires.
     #[serde(
         rename = "ExpiryTimestamp",
         default,
@@ -2554,17 +2554,17 @@ pub struct Expiry {
 /// A structure of the Connect API, held by `Expression`, `RoutingCriteriaInputStep`, `Step`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Expression {
-    /// `AttributeCondition`: a `AttributeCondition` structure.
+    /// A condition on a predefined attribute.
     #[serde(
         rename = "AttributeCondition",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub attribute_condition: ::std::option::Option<AttributeCondition>,
-    /// `AndExpression`: a list of `Expression`.
+    /// Routing expressions that must all hold.
     #[serde(rename = "AndExpression", default, skip_serializing_if = "Option::is_none")]
     pub and_expression: ::std::option::Option<::std::vec::Vec<Expression>>,
-    /// `OrExpression`: a list of `Expression`.
+    /// Routing expressions of which at least one must hold.
     #[serde(rename = "OrExpression", default, skip_serializing_if = "Option::is_none")]
     pub or_expression: ::std::option::Option<::std::vec::Vec<Expression>>,
     /// `NotAttributeCondition`: a `AttributeCondition` structure.
@@ -2579,7 +2579,7 @@ pub struct Expression {
 /// A structure of the Connect API, held by `AttachedFilesConfiguration`, `AttachedFilesConfigurationSummary`, `UpdateAttachedFilesConfigurationRequest` and 1 more.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ExtensionConfiguration {
-    /// `AllowedExtensions`: a list of `AllowedExtension`. Required.
+    /// The file extensions that are permitted.
     #[serde(rename = "AllowedExtensions")]
     pub allowed_extensions: ::std::vec::Vec<AllowedExtension>,
 }
@@ -2587,7 +2587,7 @@ pub struct ExtensionConfiguration {
 /// A structure of the Connect API, held by `ContactFlowModule`, `CreateContactFlowModuleRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ExternalInvocationConfiguration {
-    /// `Enabled`: a boolean.
+    /// Whether external invocation is turned on.
     #[serde(rename = "Enabled", default, skip_serializing_if = "Option::is_none")]
     pub enabled: ::std::option::Option<bool>,
 }

@@ -10,13 +10,13 @@ use serde::{Deserialize, Serialize};
 /// A structure of the Connect API, held by `AssociateWorkspaceResponse`, `DisassociateWorkspaceResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct FailedBatchAssociationSummary {
-    /// `ResourceArn`: a string.
+    /// The ARN of the resource that could not be associated.
     #[serde(rename = "ResourceArn", default, skip_serializing_if = "Option::is_none")]
     pub resource_arn: ::std::option::Option<::std::string::String>,
-    /// `ErrorCode`: a string.
+    /// A code for why the association failed.
     #[serde(rename = "ErrorCode", default, skip_serializing_if = "Option::is_none")]
     pub error_code: ::std::option::Option<::std::string::String>,
-    /// `ErrorMessage`: a string, 1 to 256 characters.
+    /// A message explaining why the association failed.
     #[serde(rename = "ErrorMessage", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub error_message: ::std::option::Option<::std::string::String>,
@@ -25,7 +25,7 @@ pub struct FailedBatchAssociationSummary {
 /// A structure of the Connect API, held by `BatchPutContactResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct FailedRequest {
-    /// `RequestIdentifier`: a string, 0 to 80 characters.
+    /// The request identifier you gave in the ContactDataRequest for the contact that was not created.
     #[serde(
         rename = "RequestIdentifier",
         default,
@@ -33,14 +33,14 @@ pub struct FailedRequest {
     )]
     #[schemars(length(min = 0, max = 80))]
     pub request_identifier: ::std::option::Option<::std::string::String>,
-    /// `FailureReasonCode`: one of the values of `FailureReasonCode`.
+    /// A code for why the contact was not created, such as INVALID_QUEUE, INVALID_CUSTOMER_ENDPOINT or MISSING_CAMPAIGN.
     #[serde(
         rename = "FailureReasonCode",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub failure_reason_code: ::std::option::Option<FailureReasonCode>,
-    /// `FailureReasonMessage`: a string.
+    /// A message saying why the contact could not be created.
     #[serde(
         rename = "FailureReasonMessage",
         default,
@@ -103,11 +103,11 @@ pub enum FailureReasonCode {
 /// A structure of the Connect API, held by `CreateCaseActionDefinition`, `UpdateCaseActionDefinition`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct FieldValue {
-    /// `Id`: a string, 1 to 500 characters. Required.
+    /// The ID of the field.
     #[serde(rename = "Id")]
     #[schemars(length(min = 1, max = 500))]
     pub id: ::std::string::String,
-    /// `Value`: a `FieldValueUnion` structure. Required.
+    /// The value of the field, as one of the supported value types.
     #[serde(rename = "Value")]
     pub value: FieldValueUnion,
 }
@@ -115,16 +115,16 @@ pub struct FieldValue {
 /// A structure of the Connect API, held by `CaseSlaConfiguration`, `FieldValue`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct FieldValueUnion {
-    /// `BooleanValue`: a boolean.
+    /// A true or false value.
     #[serde(rename = "BooleanValue", default, skip_serializing_if = "Option::is_none")]
     pub boolean_value: ::std::option::Option<bool>,
-    /// `DoubleValue`: a number.
+    /// A numeric value of type double.
     #[serde(rename = "DoubleValue", default, skip_serializing_if = "Option::is_none")]
     pub double_value: ::std::option::Option<f64>,
-    /// `EmptyValue`: a `EmptyFieldValue` structure.
+    /// An empty value.
     #[serde(rename = "EmptyValue", default, skip_serializing_if = "Option::is_none")]
     pub empty_value: ::std::option::Option<EmptyFieldValue>,
-    /// `StringValue`: a string, 0 to 500 characters.
+    /// A text value.
     #[serde(rename = "StringValue", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub string_value: ::std::option::Option<::std::string::String>,
@@ -199,15 +199,15 @@ pub enum FileUseCaseType {
 /// A structure of the Connect API, held by `GetMetricDataV2Request`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct FilterV2 {
-    /// `FilterKey`: a string, 1 to 250 characters.
+    /// The dimension to filter on, such as QUEUE, ROUTING_PROFILE, AGENT, CHANNEL or AGENT_HIERARCHY_LEVEL_ONE to AGENT_HIERARCHY_LEVEL_FIVE. Give from 1 to 5 keys.
     #[serde(rename = "FilterKey", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 250))]
     pub filter_key: ::std::option::Option<::std::string::String>,
-    /// `FilterValues`: a list of strings, 1 to 100 items.
+    /// The IDs to filter on for the FilterKey; for a QUEUE key, give queue IDs or ARNs.
     #[serde(rename = "FilterValues", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub filter_values: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `StringCondition`: a `FilterV2StringCondition` structure.
+    /// A built-in condition; NOT_EXISTS matches records that lack the FilterKey field. With NOT_EXISTS, FilterValues must be empty or null.
     #[serde(
         rename = "StringCondition",
         default,
@@ -219,7 +219,7 @@ pub struct FilterV2 {
 /// A structure of the Connect API, held by `FilterV2`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct FilterV2StringCondition {
-    /// `Comparison`: one of the values of `FilterV2StringConditionComparisonOperator`.
+    /// The comparison to apply; NOT_EXISTS is the only value.
     #[serde(rename = "Comparison", default, skip_serializing_if = "Option::is_none")]
     pub comparison: ::std::option::Option<FilterV2StringConditionComparisonOperator>,
 }
@@ -248,15 +248,15 @@ pub enum FilterV2StringConditionComparisonOperator {
 /// A structure of the Connect API, held by `GetCurrentMetricDataRequest`, `GetMetricDataRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Filters {
-    /// `Queues`: a list of strings, 1 to 100 items.
+    /// The queues to filter metrics by, from 1 to 100 per request. GetCurrentMetricData needs a queue whenever a filter is given.
     #[serde(rename = "Queues", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub queues: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `Channels`: a list of `Channel`, 0 to 4 items.
+    /// The channels to filter metrics by: VOICE, CHAT, TASK or EMAIL.
     #[serde(rename = "Channels", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 4))]
     pub channels: ::std::option::Option<::std::vec::Vec<Channel>>,
-    /// `RoutingProfiles`: a list of strings, 1 to 100 items.
+    /// Routing profile IDs or ARNs to filter by, up to 100.
     #[serde(
         rename = "RoutingProfiles",
         default,
@@ -264,7 +264,7 @@ pub struct Filters {
     )]
     #[schemars(length(min = 1, max = 100))]
     pub routing_profiles: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `RoutingStepExpressions`: a list of strings, 0 to 50 items.
+    /// Routing step expressions to filter by, each one a step of a routing criteria.
     #[serde(
         rename = "RoutingStepExpressions",
         default,
@@ -274,14 +274,14 @@ pub struct Filters {
     pub routing_step_expressions: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    /// `AgentStatuses`: a list of strings.
+    /// Agent status IDs or ARNs to filter by, up to 50.
     #[serde(rename = "AgentStatuses", default, skip_serializing_if = "Option::is_none")]
     pub agent_statuses: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `Subtypes`: a list of strings, 0 to 10 items.
+    /// Subtypes to filter by, up to 10.
     #[serde(rename = "Subtypes", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 10))]
     pub subtypes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `ValidationTestTypes`: a list of strings, 0 to 10 items.
+    /// Validation test types to filter by, up to 10.
     #[serde(
         rename = "ValidationTestTypes",
         default,
@@ -329,13 +329,13 @@ pub enum FlowAssociationResourceType {
 /// A structure of the Connect API, held by `BatchGetFlowAssociationResponse`, `ListFlowAssociationsResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct FlowAssociationSummary {
-    /// `ResourceId`: a string.
+    /// The ID of the resource.
     #[serde(rename = "ResourceId", default, skip_serializing_if = "Option::is_none")]
     pub resource_id: ::std::option::Option<::std::string::String>,
-    /// `FlowId`: a string.
+    /// The ID of the flow.
     #[serde(rename = "FlowId", default, skip_serializing_if = "Option::is_none")]
     pub flow_id: ::std::option::Option<::std::string::String>,
-    /// `ResourceType`: one of the values of `ListFlowAssociationResourceType`.
+    /// The kind of resource associated with the flow, such as VOICE_PHONE_NUMBER, INBOUND_EMAIL or ANALYTICS_CONNECTOR.
     #[serde(rename = "ResourceType", default, skip_serializing_if = "Option::is_none")]
     pub resource_type: ::std::option::Option<ListFlowAssociationResourceType>,
 }
@@ -343,10 +343,10 @@ pub struct FlowAssociationSummary {
 /// A structure of the Connect API, held by `CreateSecurityProfileRequest`, `ListSecurityProfileFlowModulesResponse`, `UpdateSecurityProfileRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct FlowModule {
-    /// `Type`: one of the values of `FlowModuleType`.
+    /// The kind of flow module; MCP is the only supported value.
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub r#type: ::std::option::Option<FlowModuleType>,
-    /// `FlowModuleId`: a string, 1 to 128 characters.
+    /// The ID of the flow module that can be invoked as a tool.
     #[serde(rename = "FlowModuleId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 128))]
     pub flow_module_id: ::std::option::Option<::std::string::String>,
@@ -376,7 +376,7 @@ pub enum FlowModuleType {
 /// A structure of the Connect API, held by `QuickConnectConfig`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct FlowQuickConnectConfig {
-    /// `ContactFlowId`: a string, 0 to 500 characters. Required.
+    /// The ID of the flow used by the quick connect.
     #[serde(rename = "ContactFlowId")]
     #[schemars(length(min = 0, max = 500))]
     pub contact_flow_id: ::std::string::String,
@@ -385,7 +385,7 @@ pub struct FlowQuickConnectConfig {
 /// A structure of the Connect API, held by `WorkspaceThemeTypography`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct FontFamily {
-    /// `Default`: one of the values of `WorkspaceFontFamily`.
+    /// The default font for the workspace theme, such as ARIAL, GEORGIA or VERDANA.
     #[serde(rename = "Default", default, skip_serializing_if = "Option::is_none")]
     pub default: ::std::option::Option<WorkspaceFontFamily>,
 }

@@ -34,52 +34,52 @@ pub struct GetAttachedFileRequest {
 /// The output of the `GetAttachedFile` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct GetAttachedFileResponse {
-    /// `FileArn`: a string.
+    /// The ARN of the attached file.
     #[serde(rename = "FileArn", default, skip_serializing_if = "Option::is_none")]
     pub file_arn: ::std::option::Option<::std::string::String>,
-    /// `FileId`: a string, 1 to 256 characters.
+    /// The ID of the attached file.
     #[serde(rename = "FileId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub file_id: ::std::option::Option<::std::string::String>,
-    /// `CreationTime`: a string.
+    /// When the file was created, as an ISO 8601 timestamp in the form yyyy-MM-ddThh:mm:ss.SSSZ, such as 2024-05-03T02:41:28.172Z.
     #[serde(rename = "CreationTime", default, skip_serializing_if = "Option::is_none")]
     pub creation_time: ::std::option::Option<::std::string::String>,
-    /// `FileStatus`: one of the values of `FileStatusType`.
+    /// The file's current state: APPROVED, REJECTED, PROCESSING or FAILED.
     #[serde(rename = "FileStatus", default, skip_serializing_if = "Option::is_none")]
     pub file_status: ::std::option::Option<FileStatusType>,
-    /// `FileName`: a string, 1 to 256 characters.
+    /// The name of the attached file; it is case sensitive.
     #[serde(rename = "FileName", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub file_name: ::std::option::Option<::std::string::String>,
-    /// `FileSizeInBytes`: an integer, at least 1. Required.
+    /// The size of the file, in bytes.
     #[serde(rename = "FileSizeInBytes")]
     #[schemars(range(min = 1))]
     pub file_size_in_bytes: i64,
-    /// `AssociatedResourceArn`: a string.
+    /// The ARN of the resource the file is attached to; currently only cases are supported.
     #[serde(
         rename = "AssociatedResourceArn",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub associated_resource_arn: ::std::option::Option<::std::string::String>,
-    /// `FileUseCaseType`: one of the values of `FileUseCaseType`.
+    /// What the file is used for, such as ATTACHMENT, EMAIL_MESSAGE or CONTACT_ANALYSIS.
     #[serde(
         rename = "FileUseCaseType",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub file_use_case_type: ::std::option::Option<FileUseCaseType>,
-    /// `CreatedBy`: a `CreatedByInfo` union.
+    /// The identity that created the file.
     #[serde(rename = "CreatedBy", default, skip_serializing_if = "Option::is_none")]
     pub created_by: ::std::option::Option<CreatedByInfo>,
-    /// `DownloadUrlMetadata`: a `DownloadUrlMetadata` structure.
+    /// The URL for downloading the file and when it expires.
     #[serde(
         rename = "DownloadUrlMetadata",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub download_url_metadata: ::std::option::Option<DownloadUrlMetadata>,
-    /// `Tags`: a map from strings to strings, 1 to 50 entries.
+    /// Tags on the resource, as key and value pairs, for organizing, tracking or controlling access.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
@@ -103,7 +103,7 @@ pub struct GetContactAttributesRequest {
 /// The output of the `GetContactAttributes` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct GetContactAttributesResponse {
-    /// `Attributes`: a map from strings to strings.
+    /// The contact's attributes, as key and value pairs.
     #[serde(rename = "Attributes", default, skip_serializing_if = "Option::is_none")]
     pub attributes: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
@@ -130,14 +130,14 @@ pub struct GetContactMetricsRequest {
 /// The output of the `GetContactMetrics` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct GetContactMetricsResponse {
-    /// `MetricResults`: a list of `ContactMetricResult`.
+    /// The computed value of each requested metric, with its name; for example POSITION_IN_QUEUE gives the place in queue and ESTIMATED_WAIT_TIME the expected wait in seconds.
     #[serde(rename = "MetricResults", default, skip_serializing_if = "Option::is_none")]
     pub metric_results: ::std::option::Option<::std::vec::Vec<ContactMetricResult>>,
-    /// `Id`: a string, 1 to 256 characters.
+    /// The ID of the contact the metrics are for; it equals the ContactId of the request.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `Arn`: a string.
+    /// The ARN of the contact the metrics are for.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
 }
@@ -175,20 +175,20 @@ pub struct GetCurrentMetricDataRequest {
 /// The output of the `GetCurrentMetricData` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct GetCurrentMetricDataResponse {
-    /// `NextToken`: a string.
+    /// The token for the next page of results, if any. It expires 5 minutes after it is issued, and later requests with it must use the same parameters.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
-    /// `MetricResults`: a list of `CurrentMetricResult`.
+    /// The real-time metric values.
     #[serde(rename = "MetricResults", default, skip_serializing_if = "Option::is_none")]
     pub metric_results: ::std::option::Option<::std::vec::Vec<CurrentMetricResult>>,
-    /// `DataSnapshotTime`: a timestamp.
+    /// When the metrics were fetched and cached for paging.
     #[serde(
         rename = "DataSnapshotTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub data_snapshot_time: ::std::option::Option<crate::value::Timestamp>,
-    /// `ApproximateTotalCount`: an integer.
+    /// The total number of results across all pages.
     #[serde(
         rename = "ApproximateTotalCount",
         default,
@@ -219,13 +219,13 @@ pub struct GetCurrentUserDataRequest {
 /// The output of the `GetCurrentUserData` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct GetCurrentUserDataResponse {
-    /// `NextToken`: a string.
+    /// The token for the next page of results, if any.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
-    /// `UserDataList`: a list of `UserData`.
+    /// The real-time data of the users.
     #[serde(rename = "UserDataList", default, skip_serializing_if = "Option::is_none")]
     pub user_data_list: ::std::option::Option<::std::vec::Vec<UserData>>,
-    /// `ApproximateTotalCount`: an integer.
+    /// The total number of results across all pages.
     #[serde(
         rename = "ApproximateTotalCount",
         default,
@@ -255,7 +255,7 @@ pub struct GetEffectiveHoursOfOperationsRequest {
 /// The output of the `GetEffectiveHoursOfOperations` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct GetEffectiveHoursOfOperationsResponse {
-    /// `EffectiveHoursOfOperationList`: a list of `EffectiveHoursOfOperations`.
+    /// The hours of operation that actually apply once overrides are taken into account.
     #[serde(
         rename = "EffectiveHoursOfOperationList",
         default,
@@ -264,7 +264,7 @@ pub struct GetEffectiveHoursOfOperationsResponse {
     pub effective_hours_of_operation_list: ::std::option::Option<
         ::std::vec::Vec<EffectiveHoursOfOperations>,
     >,
-    /// `EffectiveOverrideHoursList`: a list of `EffectiveOverrideHours`.
+    /// The overrides layered on the base hours of operation to produce the effective hours.
     #[serde(
         rename = "EffectiveOverrideHoursList",
         default,
@@ -273,7 +273,7 @@ pub struct GetEffectiveHoursOfOperationsResponse {
     pub effective_override_hours_list: ::std::option::Option<
         ::std::vec::Vec<EffectiveOverrideHours>,
     >,
-    /// `TimeZone`: a string.
+    /// The time zone of the hours of operation.
     #[serde(rename = "TimeZone", default, skip_serializing_if = "Option::is_none")]
     pub time_zone: ::std::option::Option<::std::string::String>,
 }
@@ -290,16 +290,16 @@ pub struct GetFederationTokenRequest {
 /// The output of the `GetFederationToken` operation.
 #[derive(Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct GetFederationTokenResponse {
-    /// `Credentials`: a `Credentials` structure. Sensitive: redacted from `Debug`.
+    /// The credentials for federated sign-in.
     #[serde(rename = "Credentials", default, skip_serializing_if = "Option::is_none")]
     pub credentials: ::std::option::Option<Credentials>,
-    /// `SignInUrl`: a string.
+    /// The URL for signing in to the user's instance.
     #[serde(rename = "SignInUrl", default, skip_serializing_if = "Option::is_none")]
     pub sign_in_url: ::std::option::Option<::std::string::String>,
-    /// `UserArn`: a string.
+    /// The ARN of the user.
     #[serde(rename = "UserArn", default, skip_serializing_if = "Option::is_none")]
     pub user_arn: ::std::option::Option<::std::string::String>,
-    /// `UserId`: a string, 1 to 256 characters.
+    /// The user's ID or ARN.
     #[serde(rename = "UserId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub user_id: ::std::option::Option<::std::string::String>,
@@ -334,13 +334,13 @@ pub struct GetFlowAssociationRequest {
 /// The output of the `GetFlowAssociation` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct GetFlowAssociationResponse {
-    /// `ResourceId`: a string.
+    /// The ID of the resource.
     #[serde(rename = "ResourceId", default, skip_serializing_if = "Option::is_none")]
     pub resource_id: ::std::option::Option<::std::string::String>,
-    /// `FlowId`: a string.
+    /// The ID of the flow.
     #[serde(rename = "FlowId", default, skip_serializing_if = "Option::is_none")]
     pub flow_id: ::std::option::Option<::std::string::String>,
-    /// `ResourceType`: one of the values of `FlowAssociationResourceType`.
+    /// The kind of resource associated with the flow, such as SMS_PHONE_NUMBER, INBOUND_EMAIL or ANALYTICS_CONNECTOR.
     #[serde(rename = "ResourceType", default, skip_serializing_if = "Option::is_none")]
     pub resource_type: ::std::option::Option<FlowAssociationResourceType>,
 }
@@ -380,10 +380,10 @@ pub struct GetMetricDataRequest {
 /// The output of the `GetMetricData` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct GetMetricDataResponse {
-    /// `NextToken`: a string.
+    /// The token for the next page of results, if any. It expires 5 minutes after it is issued, and later requests with it must use the same parameters.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
-    /// `MetricResults`: a list of `HistoricalMetricResult`.
+    /// The historical metric values; without grouping, a single summary is returned.
     #[serde(rename = "MetricResults", default, skip_serializing_if = "Option::is_none")]
     pub metric_results: ::std::option::Option<::std::vec::Vec<HistoricalMetricResult>>,
 }
@@ -427,11 +427,11 @@ pub struct GetMetricDataV2Request {
 /// The output of the `GetMetricDataV2` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct GetMetricDataV2Response {
-    /// `NextToken`: a string, 1 to 2500 characters.
+    /// The token for the next page of results, if any.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 2500))]
     pub next_token: ::std::option::Option<::std::string::String>,
-    /// `MetricResults`: a list of `MetricResultV2`.
+    /// The values of the requested metrics; without grouping, a single summary is returned.
     #[serde(rename = "MetricResults", default, skip_serializing_if = "Option::is_none")]
     pub metric_results: ::std::option::Option<::std::vec::Vec<MetricResultV2>>,
 }
@@ -452,7 +452,7 @@ pub struct GetPromptFileRequest {
 /// The output of the `GetPromptFile` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct GetPromptFileResponse {
-    /// `PromptPresignedUrl`: a string, 1 to 2000 characters.
+    /// A presigned URL that lets someone without credentials fetch the prompt from S3.
     #[serde(
         rename = "PromptPresignedUrl",
         default,
@@ -460,14 +460,14 @@ pub struct GetPromptFileResponse {
     )]
     #[schemars(length(min = 1, max = 2000))]
     pub prompt_presigned_url: ::std::option::Option<::std::string::String>,
-    /// `LastModifiedTime`: a timestamp.
+    /// When the prompt was last changed.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
-    /// `LastModifiedRegion`: a string.
+    /// The AWS Region where the prompt was last changed.
     #[serde(
         rename = "LastModifiedRegion",
         default,
@@ -499,31 +499,31 @@ pub struct GetTaskTemplateRequest {
 /// The output of the `GetTaskTemplate` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct GetTaskTemplateResponse {
-    /// `InstanceId`: a string, 1 to 100 characters.
+    /// The ID of the Amazon Connect instance, which is part of the instance ARN.
     #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::option::Option<::std::string::String>,
-    /// `Id`: a string, 1 to 500 characters. Required.
+    /// The ID of the task template.
     #[serde(rename = "Id")]
     #[schemars(length(min = 1, max = 500))]
     pub id: ::std::string::String,
-    /// `Arn`: a string, 1 to 500 characters. Required.
+    /// The ARN of the task template.
     #[serde(rename = "Arn")]
     #[schemars(length(min = 1, max = 500))]
     pub arn: ::std::string::String,
-    /// `Name`: a string, 1 to 100 characters. Required.
+    /// The name of the task template.
     #[serde(rename = "Name")]
     #[schemars(length(min = 1, max = 100))]
     pub name: ::std::string::String,
-    /// `Description`: a string, 1 to 255 characters.
+    /// The description of the task template.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 255))]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `ContactFlowId`: a string, 0 to 500 characters.
+    /// The ID of the flow that runs by default for tasks created from this template.
     #[serde(rename = "ContactFlowId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub contact_flow_id: ::std::option::Option<::std::string::String>,
-    /// `SelfAssignFlowId`: a string, 0 to 500 characters.
+    /// The ID of the flow that runs when this template is used for a self-assigned task.
     #[serde(
         rename = "SelfAssignFlowId",
         default,
@@ -531,29 +531,29 @@ pub struct GetTaskTemplateResponse {
     )]
     #[schemars(length(min = 0, max = 500))]
     pub self_assign_flow_id: ::std::option::Option<::std::string::String>,
-    /// `Constraints`: a `TaskTemplateConstraints` structure.
+    /// Rules that apply to the template's fields.
     #[serde(rename = "Constraints", default, skip_serializing_if = "Option::is_none")]
     pub constraints: ::std::option::Option<TaskTemplateConstraints>,
-    /// `Defaults`: a `TaskTemplateDefaults` structure.
+    /// Default field values for tasks created from this template.
     #[serde(rename = "Defaults", default, skip_serializing_if = "Option::is_none")]
     pub defaults: ::std::option::Option<TaskTemplateDefaults>,
-    /// `Fields`: a list of `TaskTemplateField`.
+    /// The fields in the template.
     #[serde(rename = "Fields", default, skip_serializing_if = "Option::is_none")]
     pub fields: ::std::option::Option<::std::vec::Vec<TaskTemplateField>>,
-    /// `Status`: one of the values of `TaskTemplateStatus`.
+    /// Whether the template is ACTIVE or INACTIVE; tasks can be created only from ACTIVE templates.
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: ::std::option::Option<TaskTemplateStatus>,
-    /// `LastModifiedTime`: a timestamp.
+    /// When the task template was last changed.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
-    /// `CreatedTime`: a timestamp.
+    /// When the task template was created.
     #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: ::std::option::Option<crate::value::Timestamp>,
-    /// `Tags`: a map from strings to strings, 1 to 50 entries.
+    /// Tags on the resource, as key and value pairs, for organizing, tracking or controlling access.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
@@ -581,16 +581,16 @@ pub struct GetTestCaseExecutionSummaryRequest {
 /// The output of the `GetTestCaseExecutionSummary` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct GetTestCaseExecutionSummaryResponse {
-    /// `StartTime`: a timestamp.
+    /// When the test case run began.
     #[serde(rename = "StartTime", default, skip_serializing_if = "Option::is_none")]
     pub start_time: ::std::option::Option<crate::value::Timestamp>,
-    /// `EndTime`: a timestamp.
+    /// When the test case run finished.
     #[serde(rename = "EndTime", default, skip_serializing_if = "Option::is_none")]
     pub end_time: ::std::option::Option<crate::value::Timestamp>,
-    /// `Status`: one of the values of `TestCaseExecutionStatus`.
+    /// The state of the test case run: INITIATED, PASSED, FAILED, IN_PROGRESS or STOPPED.
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: ::std::option::Option<TestCaseExecutionStatus>,
-    /// `ObservationSummary`: a `ObservationSummary` structure.
+    /// Summary counts for the test case run.
     #[serde(
         rename = "ObservationSummary",
         default,
@@ -610,23 +610,23 @@ pub struct GetTrafficDistributionRequest {
 /// The output of the `GetTrafficDistribution` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct GetTrafficDistributionResponse {
-    /// `TelephonyConfig`: a `TelephonyConfig` structure.
+    /// How traffic is split between the instance and its replicas.
     #[serde(
         rename = "TelephonyConfig",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub telephony_config: ::std::option::Option<TelephonyConfig>,
-    /// `Id`: a string.
+    /// The ID of the traffic distribution group. In the Region where the group was created, the ID or ARN works; from a replica Region, the ARN is required.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `Arn`: a string.
+    /// The ARN of the traffic distribution group.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
-    /// `SignInConfig`: a `SignInConfig` structure.
+    /// Which AWS Regions agents use to sign in to the instance and its replicas.
     #[serde(rename = "SignInConfig", default, skip_serializing_if = "Option::is_none")]
     pub sign_in_config: ::std::option::Option<SignInConfig>,
-    /// `AgentConfig`: a `AgentConfig` structure.
+    /// How agents are split between the instance and its replicas.
     #[serde(rename = "AgentConfig", default, skip_serializing_if = "Option::is_none")]
     pub agent_config: ::std::option::Option<AgentConfig>,
 }
@@ -634,15 +634,15 @@ pub struct GetTrafficDistributionResponse {
 /// A structure of the Connect API, held by `Contact`, `ContactSearchSummary`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct GlobalResiliencyMetadata {
-    /// `ActiveRegion`: a string, 0 to 1024 characters.
+    /// The AWS Region where the contact is currently being handled.
     #[serde(rename = "ActiveRegion", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 1024))]
     pub active_region: ::std::option::Option<::std::string::String>,
-    /// `OriginRegion`: a string, 0 to 1024 characters.
+    /// The AWS Region where the contact started; it can differ from ActiveRegion after a cross-Region transfer.
     #[serde(rename = "OriginRegion", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 1024))]
     pub origin_region: ::std::option::Option<::std::string::String>,
-    /// `TrafficDistributionGroupId`: a string.
+    /// The ID of the traffic distribution group.
     #[serde(
         rename = "TrafficDistributionGroupId",
         default,
@@ -654,7 +654,7 @@ pub struct GlobalResiliencyMetadata {
 /// A structure of the Connect API, held by `CreateSecurityProfileRequest`, `SecurityProfile`, `UpdateSecurityProfileRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct GranularAccessControlConfiguration {
-    /// `DataTableAccessControlConfiguration`: a `DataTableAccessControlConfiguration` structure.
+    /// Access control settings for data tables.
     #[serde(
         rename = "DataTableAccessControlConfiguration",
         default,

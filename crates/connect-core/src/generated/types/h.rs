@@ -10,35 +10,35 @@ use serde::{Deserialize, Serialize};
 /// A structure of the Connect API, held by `DescribeUserHierarchyGroupResponse`, `SearchUserHierarchyGroupsResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct HierarchyGroup {
-    /// `Id`: a string.
+    /// The ID of the hierarchy group.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `Arn`: a string.
+    /// The ARN of the hierarchy group.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
-    /// `Name`: a string.
+    /// The name of the hierarchy group.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `LevelId`: a string.
+    /// The ID of the hierarchy level the group is at.
     #[serde(rename = "LevelId", default, skip_serializing_if = "Option::is_none")]
     pub level_id: ::std::option::Option<::std::string::String>,
-    /// `HierarchyPath`: a `HierarchyPath` structure.
+    /// The group's path through the levels of the hierarchy.
     #[serde(rename = "HierarchyPath", default, skip_serializing_if = "Option::is_none")]
     pub hierarchy_path: ::std::option::Option<HierarchyPath>,
-    /// `Tags`: a map from strings to strings, 1 to 50 entries.
+    /// Tags on the resource, as key and value pairs, for organizing, tracking or controlling access.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
-    /// `LastModifiedTime`: a timestamp.
+    /// When the hierarchy group was last changed.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
-    /// `LastModifiedRegion`: a string.
+    /// The AWS Region where the hierarchy group was last changed.
     #[serde(
         rename = "LastModifiedRegion",
         default,
@@ -47,13 +47,13 @@ pub struct HierarchyGroup {
     pub last_modified_region: ::std::option::Option<::std::string::String>,
 }
 
-/// A structure of the Connect API, held by `AttributeAndCondition`, `ControlPlaneUserAttributeFilter`, `UserSearchCriteria`.
+/// A single condition on a hierarchy group.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct HierarchyGroupCondition {
-    /// `Value`: a string.
+    /// The hierarchy group to match.
     #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
-    /// `HierarchyGroupMatchType`: one of the values of `HierarchyGroupMatchType`.
+    /// How to match: EXACT for the group alone, WITH_CHILD_GROUPS to include its child groups.
     #[serde(
         rename = "HierarchyGroupMatchType",
         default,
@@ -89,23 +89,23 @@ pub enum HierarchyGroupMatchType {
 /// A structure of the Connect API, held by `HierarchyPath`, `ListUserHierarchyGroupsResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct HierarchyGroupSummary {
-    /// `Id`: a string.
+    /// The ID of the hierarchy group.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `Arn`: a string.
+    /// The ARN of the hierarchy group.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
-    /// `Name`: a string.
+    /// The name of the hierarchy group.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `LastModifiedTime`: a timestamp.
+    /// When the hierarchy group was last changed.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
-    /// `LastModifiedRegion`: a string.
+    /// The AWS Region where the hierarchy group was last changed.
     #[serde(
         rename = "LastModifiedRegion",
         default,
@@ -117,10 +117,10 @@ pub struct HierarchyGroupSummary {
 /// A structure of the Connect API, held by `HierarchyPathReference`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct HierarchyGroupSummaryReference {
-    /// `Id`: a string.
+    /// The ID of the hierarchy group.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `Arn`: a string.
+    /// The ARN of the hierarchy group.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
 }
@@ -128,19 +128,19 @@ pub struct HierarchyGroupSummaryReference {
 /// A structure of the Connect API, held by `AgentInfo`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct HierarchyGroups {
-    /// `Level1`: a `AgentHierarchyGroup` structure.
+    /// The agent's group at the first hierarchy level.
     #[serde(rename = "Level1", default, skip_serializing_if = "Option::is_none")]
     pub level1: ::std::option::Option<AgentHierarchyGroup>,
-    /// `Level2`: a `AgentHierarchyGroup` structure.
+    /// The agent's group at the second hierarchy level.
     #[serde(rename = "Level2", default, skip_serializing_if = "Option::is_none")]
     pub level2: ::std::option::Option<AgentHierarchyGroup>,
-    /// `Level3`: a `AgentHierarchyGroup` structure.
+    /// The agent's group at the third hierarchy level.
     #[serde(rename = "Level3", default, skip_serializing_if = "Option::is_none")]
     pub level3: ::std::option::Option<AgentHierarchyGroup>,
-    /// `Level4`: a `AgentHierarchyGroup` structure.
+    /// The agent's group at the fourth hierarchy level.
     #[serde(rename = "Level4", default, skip_serializing_if = "Option::is_none")]
     pub level4: ::std::option::Option<AgentHierarchyGroup>,
-    /// `Level5`: a `AgentHierarchyGroup` structure.
+    /// The agent's group at the fifth hierarchy level.
     #[serde(rename = "Level5", default, skip_serializing_if = "Option::is_none")]
     pub level5: ::std::option::Option<AgentHierarchyGroup>,
 }
@@ -148,23 +148,23 @@ pub struct HierarchyGroups {
 /// A structure of the Connect API, held by `HierarchyStructure`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct HierarchyLevel {
-    /// `Id`: a string.
+    /// The ID of the hierarchy level.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `Arn`: a string.
+    /// The ARN of the hierarchy level.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
-    /// `Name`: a string.
+    /// The name of the hierarchy level.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `LastModifiedTime`: a timestamp.
+    /// When the hierarchy level was last changed.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
-    /// `LastModifiedRegion`: a string.
+    /// The AWS Region where the hierarchy level was last changed.
     #[serde(
         rename = "LastModifiedRegion",
         default,
@@ -176,7 +176,7 @@ pub struct HierarchyLevel {
 /// A structure of the Connect API, held by `HierarchyStructureUpdate`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct HierarchyLevelUpdate {
-    /// `Name`: a string. Required.
+    /// The new name of the hierarchy level, at most 50 characters.
     #[serde(rename = "Name")]
     pub name: ::std::string::String,
 }
@@ -184,19 +184,19 @@ pub struct HierarchyLevelUpdate {
 /// A structure of the Connect API, held by `HierarchyGroup`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct HierarchyPath {
-    /// `LevelOne`: a `HierarchyGroupSummary` structure.
+    /// The group at the first level.
     #[serde(rename = "LevelOne", default, skip_serializing_if = "Option::is_none")]
     pub level_one: ::std::option::Option<HierarchyGroupSummary>,
-    /// `LevelTwo`: a `HierarchyGroupSummary` structure.
+    /// The group at the second level.
     #[serde(rename = "LevelTwo", default, skip_serializing_if = "Option::is_none")]
     pub level_two: ::std::option::Option<HierarchyGroupSummary>,
-    /// `LevelThree`: a `HierarchyGroupSummary` structure.
+    /// The group at the third level.
     #[serde(rename = "LevelThree", default, skip_serializing_if = "Option::is_none")]
     pub level_three: ::std::option::Option<HierarchyGroupSummary>,
-    /// `LevelFour`: a `HierarchyGroupSummary` structure.
+    /// The group at the fourth level.
     #[serde(rename = "LevelFour", default, skip_serializing_if = "Option::is_none")]
     pub level_four: ::std::option::Option<HierarchyGroupSummary>,
-    /// `LevelFive`: a `HierarchyGroupSummary` structure.
+    /// The group at the fifth level.
     #[serde(rename = "LevelFive", default, skip_serializing_if = "Option::is_none")]
     pub level_five: ::std::option::Option<HierarchyGroupSummary>,
 }
@@ -204,19 +204,19 @@ pub struct HierarchyPath {
 /// A structure of the Connect API, held by `UserData`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct HierarchyPathReference {
-    /// `LevelOne`: a `HierarchyGroupSummaryReference` structure.
+    /// A reference to the group at the first level.
     #[serde(rename = "LevelOne", default, skip_serializing_if = "Option::is_none")]
     pub level_one: ::std::option::Option<HierarchyGroupSummaryReference>,
-    /// `LevelTwo`: a `HierarchyGroupSummaryReference` structure.
+    /// A reference to the group at the second level.
     #[serde(rename = "LevelTwo", default, skip_serializing_if = "Option::is_none")]
     pub level_two: ::std::option::Option<HierarchyGroupSummaryReference>,
-    /// `LevelThree`: a `HierarchyGroupSummaryReference` structure.
+    /// A reference to the group at the third level.
     #[serde(rename = "LevelThree", default, skip_serializing_if = "Option::is_none")]
     pub level_three: ::std::option::Option<HierarchyGroupSummaryReference>,
-    /// `LevelFour`: a `HierarchyGroupSummaryReference` structure.
+    /// A reference to the group at the fourth level.
     #[serde(rename = "LevelFour", default, skip_serializing_if = "Option::is_none")]
     pub level_four: ::std::option::Option<HierarchyGroupSummaryReference>,
-    /// `LevelFive`: a `HierarchyGroupSummaryReference` structure.
+    /// A reference to the group at the fifth level.
     #[serde(rename = "LevelFive", default, skip_serializing_if = "Option::is_none")]
     pub level_five: ::std::option::Option<HierarchyGroupSummaryReference>,
 }
@@ -224,19 +224,19 @@ pub struct HierarchyPathReference {
 /// A structure of the Connect API, held by `DescribeUserHierarchyStructureResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct HierarchyStructure {
-    /// `LevelOne`: a `HierarchyLevel` structure.
+    /// The first level of the hierarchy.
     #[serde(rename = "LevelOne", default, skip_serializing_if = "Option::is_none")]
     pub level_one: ::std::option::Option<HierarchyLevel>,
-    /// `LevelTwo`: a `HierarchyLevel` structure.
+    /// The second level of the hierarchy.
     #[serde(rename = "LevelTwo", default, skip_serializing_if = "Option::is_none")]
     pub level_two: ::std::option::Option<HierarchyLevel>,
-    /// `LevelThree`: a `HierarchyLevel` structure.
+    /// The third level of the hierarchy.
     #[serde(rename = "LevelThree", default, skip_serializing_if = "Option::is_none")]
     pub level_three: ::std::option::Option<HierarchyLevel>,
-    /// `LevelFour`: a `HierarchyLevel` structure.
+    /// The fourth level of the hierarchy.
     #[serde(rename = "LevelFour", default, skip_serializing_if = "Option::is_none")]
     pub level_four: ::std::option::Option<HierarchyLevel>,
-    /// `LevelFive`: a `HierarchyLevel` structure.
+    /// The fifth level of the hierarchy.
     #[serde(rename = "LevelFive", default, skip_serializing_if = "Option::is_none")]
     pub level_five: ::std::option::Option<HierarchyLevel>,
 }
@@ -244,19 +244,19 @@ pub struct HierarchyStructure {
 /// A structure of the Connect API, held by `UpdateUserHierarchyStructureRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct HierarchyStructureUpdate {
-    /// `LevelOne`: a `HierarchyLevelUpdate` structure.
+    /// The changes to the first level of the hierarchy.
     #[serde(rename = "LevelOne", default, skip_serializing_if = "Option::is_none")]
     pub level_one: ::std::option::Option<HierarchyLevelUpdate>,
-    /// `LevelTwo`: a `HierarchyLevelUpdate` structure.
+    /// The changes to the second level of the hierarchy.
     #[serde(rename = "LevelTwo", default, skip_serializing_if = "Option::is_none")]
     pub level_two: ::std::option::Option<HierarchyLevelUpdate>,
-    /// `LevelThree`: a `HierarchyLevelUpdate` structure.
+    /// The changes to the third level of the hierarchy.
     #[serde(rename = "LevelThree", default, skip_serializing_if = "Option::is_none")]
     pub level_three: ::std::option::Option<HierarchyLevelUpdate>,
-    /// `LevelFour`: a `HierarchyLevelUpdate` structure.
+    /// The changes to the fourth level of the hierarchy.
     #[serde(rename = "LevelFour", default, skip_serializing_if = "Option::is_none")]
     pub level_four: ::std::option::Option<HierarchyLevelUpdate>,
-    /// `LevelFive`: a `HierarchyLevelUpdate` structure.
+    /// The changes to the fifth level of the hierarchy.
     #[serde(rename = "LevelFive", default, skip_serializing_if = "Option::is_none")]
     pub level_five: ::std::option::Option<HierarchyLevelUpdate>,
 }
@@ -264,16 +264,16 @@ pub struct HierarchyStructureUpdate {
 /// A structure of the Connect API, held by `GetMetricDataRequest`, `HistoricalMetricData`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct HistoricalMetric {
-    /// `Name`: one of the values of `HistoricalMetricName`.
+    /// The metric to report, such as CONTACTS_HANDLED, HANDLE_TIME or SERVICE_LEVEL; each has a fixed unit (COUNT, SECONDS or PERCENT) and statistic (SUM, AVG or MAX). A request may hold up to 20 SERVICE_LEVEL metrics, each with a ThresholdValue of 1 to 604800 seconds and Comparison set to LT.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: ::std::option::Option<HistoricalMetricName>,
-    /// `Threshold`: a `Threshold` structure.
+    /// The threshold for a service level metric.
     #[serde(rename = "Threshold", default, skip_serializing_if = "Option::is_none")]
     pub threshold: ::std::option::Option<Threshold>,
-    /// `Statistic`: one of the values of `Statistic`.
+    /// How the metric is aggregated: SUM, MAX or AVG.
     #[serde(rename = "Statistic", default, skip_serializing_if = "Option::is_none")]
     pub statistic: ::std::option::Option<Statistic>,
-    /// `Unit`: one of the values of `Unit`.
+    /// The unit of the metric: SECONDS, COUNT or PERCENT.
     #[serde(rename = "Unit", default, skip_serializing_if = "Option::is_none")]
     pub unit: ::std::option::Option<Unit>,
 }
@@ -281,10 +281,10 @@ pub struct HistoricalMetric {
 /// A structure of the Connect API, held by `HistoricalMetricResult`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct HistoricalMetricData {
-    /// `Metric`: a `HistoricalMetric` structure.
+    /// The metric that the value belongs to.
     #[serde(rename = "Metric", default, skip_serializing_if = "Option::is_none")]
     pub metric: ::std::option::Option<HistoricalMetric>,
-    /// `Value`: a number.
+    /// The metric's value.
     #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: ::std::option::Option<f64>,
 }
@@ -385,10 +385,10 @@ pub enum HistoricalMetricName {
 /// A structure of the Connect API, held by `GetMetricDataResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct HistoricalMetricResult {
-    /// `Dimensions`: a `Dimensions` structure.
+    /// The dimensions the metrics are grouped by.
     #[serde(rename = "Dimensions", default, skip_serializing_if = "Option::is_none")]
     pub dimensions: ::std::option::Option<Dimensions>,
-    /// `Collections`: a list of `HistoricalMetricData`.
+    /// The metric values for these dimensions.
     #[serde(rename = "Collections", default, skip_serializing_if = "Option::is_none")]
     pub collections: ::std::option::Option<::std::vec::Vec<HistoricalMetricData>>,
 }
@@ -396,36 +396,36 @@ pub struct HistoricalMetricResult {
 /// A structure of the Connect API, held by `DescribeHoursOfOperationResponse`, `SearchHoursOfOperationsResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct HoursOfOperation {
-    /// `HoursOfOperationId`: a string.
+    /// The ID of the hours of operation.
     #[serde(
         rename = "HoursOfOperationId",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub hours_of_operation_id: ::std::option::Option<::std::string::String>,
-    /// `HoursOfOperationArn`: a string.
+    /// The ARN of the hours of operation.
     #[serde(
         rename = "HoursOfOperationArn",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub hours_of_operation_arn: ::std::option::Option<::std::string::String>,
-    /// `Name`: a string, 1 to 127 characters.
+    /// The name of the hours of operation.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 127))]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `Description`: a string, 1 to 250 characters.
+    /// The description of the hours of operation.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 250))]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `TimeZone`: a string.
+    /// The time zone the hours of operation are in.
     #[serde(rename = "TimeZone", default, skip_serializing_if = "Option::is_none")]
     pub time_zone: ::std::option::Option<::std::string::String>,
-    /// `Config`: a list of `HoursOfOperationConfig`, 0 to 100 items.
+    /// The opening and closing times for each day.
     #[serde(rename = "Config", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 100))]
     pub config: ::std::option::Option<::std::vec::Vec<HoursOfOperationConfig>>,
-    /// `ParentHoursOfOperations`: a list of `HoursOfOperationsIdentifier`.
+    /// The parent hours of operation this one inherits from.
     #[serde(
         rename = "ParentHoursOfOperations",
         default,
@@ -434,20 +434,20 @@ pub struct HoursOfOperation {
     pub parent_hours_of_operations: ::std::option::Option<
         ::std::vec::Vec<HoursOfOperationsIdentifier>,
     >,
-    /// `Tags`: a map from strings to strings, 1 to 50 entries.
+    /// Tags on the resource, as key and value pairs, for organizing, tracking or controlling access.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
-    /// `LastModifiedTime`: a timestamp.
+    /// When the hours of operation were last changed.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
-    /// `LastModifiedRegion`: a string.
+    /// The AWS Region where the hours of operation were last changed.
     #[serde(
         rename = "LastModifiedRegion",
         default,
@@ -459,13 +459,13 @@ pub struct HoursOfOperation {
 /// A structure of the Connect API, held by `CreateHoursOfOperationRequest`, `HoursOfOperation`, `UpdateHoursOfOperationRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct HoursOfOperationConfig {
-    /// `Day`: one of the values of `HoursOfOperationDays`. Required.
+    /// The day of the week these hours are for.
     #[serde(rename = "Day")]
     pub day: HoursOfOperationDays,
-    /// `StartTime`: a `HoursOfOperationTimeSlice` structure. Required.
+    /// When the contact center opens on that day.
     #[serde(rename = "StartTime")]
     pub start_time: HoursOfOperationTimeSlice,
-    /// `EndTime`: a `HoursOfOperationTimeSlice` structure. Required.
+    /// When the contact center closes on that day.
     #[serde(rename = "EndTime")]
     pub end_time: HoursOfOperationTimeSlice,
 }
@@ -512,7 +512,7 @@ pub enum HoursOfOperationDays {
 /// A structure of the Connect API, held by `DescribeHoursOfOperationOverrideResponse`, `ListHoursOfOperationOverridesResponse`, `SearchHoursOfOperationOverridesResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct HoursOfOperationOverride {
-    /// `HoursOfOperationOverrideId`: a string, 1 to 36 characters.
+    /// The ID of the override.
     #[serde(
         rename = "HoursOfOperationOverrideId",
         default,
@@ -520,44 +520,44 @@ pub struct HoursOfOperationOverride {
     )]
     #[schemars(length(min = 1, max = 36))]
     pub hours_of_operation_override_id: ::std::option::Option<::std::string::String>,
-    /// `HoursOfOperationId`: a string.
+    /// The ID of the hours of operation.
     #[serde(
         rename = "HoursOfOperationId",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub hours_of_operation_id: ::std::option::Option<::std::string::String>,
-    /// `HoursOfOperationArn`: a string.
+    /// The ARN of the hours of operation.
     #[serde(
         rename = "HoursOfOperationArn",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub hours_of_operation_arn: ::std::option::Option<::std::string::String>,
-    /// `Name`: a string.
+    /// The name of the override.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `Description`: a string.
+    /// The description of the override.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `Config`: a list of `HoursOfOperationOverrideConfig`, 0 to 100 items.
+    /// The day, start time and end time of each period the override sets.
     #[serde(rename = "Config", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 100))]
     pub config: ::std::option::Option<::std::vec::Vec<HoursOfOperationOverrideConfig>>,
-    /// `EffectiveFrom`: a string.
+    /// The date the override takes effect.
     #[serde(rename = "EffectiveFrom", default, skip_serializing_if = "Option::is_none")]
     pub effective_from: ::std::option::Option<::std::string::String>,
-    /// `EffectiveTill`: a string.
+    /// The last date the override is in effect.
     #[serde(rename = "EffectiveTill", default, skip_serializing_if = "Option::is_none")]
     pub effective_till: ::std::option::Option<::std::string::String>,
-    /// `RecurrenceConfig`: a `RecurrenceConfig` structure.
+    /// How the override repeats, if it is a recurring event.
     #[serde(
         rename = "RecurrenceConfig",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub recurrence_config: ::std::option::Option<RecurrenceConfig>,
-    /// `OverrideType`: one of the values of `OverrideType`.
+    /// The kind of override: STANDARD, OPEN or CLOSED.
     #[serde(rename = "OverrideType", default, skip_serializing_if = "Option::is_none")]
     pub override_type: ::std::option::Option<OverrideType>,
 }
@@ -565,13 +565,13 @@ pub struct HoursOfOperationOverride {
 /// A structure of the Connect API, held by `CreateHoursOfOperationOverrideRequest`, `HoursOfOperationOverride`, `UpdateHoursOfOperationOverrideRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct HoursOfOperationOverrideConfig {
-    /// `Day`: one of the values of `OverrideDays`.
+    /// The day of the week the override applies to.
     #[serde(rename = "Day", default, skip_serializing_if = "Option::is_none")]
     pub day: ::std::option::Option<OverrideDays>,
-    /// `StartTime`: a `OverrideTimeSlice` structure.
+    /// When the contact center opens while the override applies.
     #[serde(rename = "StartTime", default, skip_serializing_if = "Option::is_none")]
     pub start_time: ::std::option::Option<OverrideTimeSlice>,
-    /// `EndTime`: a `OverrideTimeSlice` structure.
+    /// When the contact center closes while the override applies.
     #[serde(rename = "EndTime", default, skip_serializing_if = "Option::is_none")]
     pub end_time: ::std::option::Option<OverrideTimeSlice>,
 }
@@ -579,12 +579,12 @@ pub struct HoursOfOperationOverrideConfig {
 /// A structure of the Connect API, held by `HoursOfOperationOverrideSearchCriteria`, `SearchHoursOfOperationOverridesRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct HoursOfOperationOverrideSearchCriteria {
-    /// `OrConditions`: a list of `HoursOfOperationOverrideSearchCriteria`.
+    /// Conditions of which at least one must match.
     #[serde(rename = "OrConditions", default, skip_serializing_if = "Option::is_none")]
     pub or_conditions: ::std::option::Option<
         ::std::vec::Vec<HoursOfOperationOverrideSearchCriteria>,
     >,
-    /// `AndConditions`: a list of `HoursOfOperationOverrideSearchCriteria`.
+    /// Conditions that must all match.
     #[serde(rename = "AndConditions", default, skip_serializing_if = "Option::is_none")]
     pub and_conditions: ::std::option::Option<
         ::std::vec::Vec<HoursOfOperationOverrideSearchCriteria>,
@@ -596,7 +596,7 @@ pub struct HoursOfOperationOverrideSearchCriteria {
         skip_serializing_if = "Option::is_none"
     )]
     pub string_condition: ::std::option::Option<StringCondition>,
-    /// `DateCondition`: a `DateCondition` structure.
+    /// A single condition on a date.
     #[serde(rename = "DateCondition", default, skip_serializing_if = "Option::is_none")]
     pub date_condition: ::std::option::Option<DateCondition>,
 }
@@ -604,17 +604,17 @@ pub struct HoursOfOperationOverrideSearchCriteria {
 /// A structure of the Connect API, held by `HoursOfOperationSearchCriteria`, `SearchHoursOfOperationsRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct HoursOfOperationSearchCriteria {
-    /// `OrConditions`: a list of `HoursOfOperationSearchCriteria`.
+    /// Conditions of which at least one must match.
     #[serde(rename = "OrConditions", default, skip_serializing_if = "Option::is_none")]
     pub or_conditions: ::std::option::Option<
         ::std::vec::Vec<HoursOfOperationSearchCriteria>,
     >,
-    /// `AndConditions`: a list of `HoursOfOperationSearchCriteria`.
+    /// Conditions that must all match.
     #[serde(rename = "AndConditions", default, skip_serializing_if = "Option::is_none")]
     pub and_conditions: ::std::option::Option<
         ::std::vec::Vec<HoursOfOperationSearchCriteria>,
     >,
-    /// `StringCondition`: a `StringCondition` structure.
+    /// A single condition on a text field; FieldName may be name, description, timezone or resourceID.
     #[serde(
         rename = "StringCondition",
         default,
@@ -634,23 +634,23 @@ pub struct HoursOfOperationSearchFilter {
 /// A structure of the Connect API, held by `ListHoursOfOperationsResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct HoursOfOperationSummary {
-    /// `Id`: a string.
+    /// The ID of the hours of operation.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `Arn`: a string.
+    /// The ARN of the hours of operation.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
-    /// `Name`: a string.
+    /// The name of the hours of operation.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `LastModifiedTime`: a timestamp.
+    /// When the hours of operation were last changed.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
-    /// `LastModifiedRegion`: a string.
+    /// The AWS Region where the hours of operation were last changed.
     #[serde(
         rename = "LastModifiedRegion",
         default,
@@ -662,11 +662,11 @@ pub struct HoursOfOperationSummary {
 /// A structure of the Connect API, held by `HoursOfOperationConfig`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct HoursOfOperationTimeSlice {
-    /// `Hours`: an integer, 0 to 23. Required.
+    /// The hour part of the time.
     #[serde(rename = "Hours")]
     #[schemars(range(min = 0, max = 23))]
     pub hours: i32,
-    /// `Minutes`: an integer, 0 to 59. Required.
+    /// The minute part of the time.
     #[serde(rename = "Minutes")]
     #[schemars(range(min = 0, max = 59))]
     pub minutes: i32,
@@ -675,14 +675,14 @@ pub struct HoursOfOperationTimeSlice {
 /// A structure of the Connect API, held by `HoursOfOperation`, `ListChildHoursOfOperationsResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct HoursOfOperationsIdentifier {
-    /// `Name`: a string, 1 to 127 characters. Required.
+    /// The name of the hours of operation.
     #[serde(rename = "Name")]
     #[schemars(length(min = 1, max = 127))]
     pub name: ::std::string::String,
-    /// `Id`: a string. Required.
+    /// The ID of the hours of operation.
     #[serde(rename = "Id")]
     pub id: ::std::string::String,
-    /// `Arn`: a string.
+    /// The ARN of the hours of operation.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
 }

@@ -18,11 +18,11 @@ pub struct IdempotencyException {
 /// A structure of the Connect API, held by `WorkspaceThemeImages`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ImagesLogo {
-    /// `Default`: a string, 1 to 254 characters.
+    /// The default logo shown in the workspace.
     #[serde(rename = "Default", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 254))]
     pub default: ::std::option::Option<::std::string::String>,
-    /// `Favicon`: a string, 1 to 254 characters.
+    /// The icon shown in the browser tab.
     #[serde(rename = "Favicon", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 254))]
     pub favicon: ::std::option::Option<::std::string::String>,
@@ -61,10 +61,10 @@ pub struct ImportPhoneNumberRequest {
 /// The output of the `ImportPhoneNumber` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ImportPhoneNumberResponse {
-    /// `PhoneNumberId`: a string.
+    /// The ID of the phone number.
     #[serde(rename = "PhoneNumberId", default, skip_serializing_if = "Option::is_none")]
     pub phone_number_id: ::std::option::Option<::std::string::String>,
-    /// `PhoneNumberArn`: a string.
+    /// The ARN of the phone number.
     #[serde(rename = "PhoneNumberArn", default, skip_serializing_if = "Option::is_none")]
     pub phone_number_arn: ::std::option::Option<::std::string::String>,
 }
@@ -96,11 +96,11 @@ pub struct ImportWorkspaceMediaResponse {}
 /// A structure of the Connect API, held by `StartEmailContactRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct InboundAdditionalRecipients {
-    /// `ToAddresses`: a list of `EmailAddressInfo`, 1 to 50 items.
+    /// Further recipients on the To line. Besides the required DestinationEmailAddress, up to 49 more recipients are allowed across ToAddresses and CcAddresses, 50 in all.
     #[serde(rename = "ToAddresses", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub to_addresses: ::std::option::Option<::std::vec::Vec<EmailAddressInfo>>,
-    /// `CcAddresses`: a list of `EmailAddressInfo`, 1 to 50 items.
+    /// Further recipients on the Cc line. Besides the required DestinationEmailAddress, up to 49 more recipients are allowed across ToAddresses and CcAddresses, 50 in all.
     #[serde(rename = "CcAddresses", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub cc_addresses: ::std::option::Option<::std::vec::Vec<EmailAddressInfo>>,
@@ -109,10 +109,10 @@ pub struct InboundAdditionalRecipients {
 /// A structure of the Connect API, held by `StartEmailContactRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct InboundEmailContent {
-    /// `MessageSourceType`: one of the values of `InboundMessageSourceType`. Required.
+    /// The source type of the message; RAW is the only value.
     #[serde(rename = "MessageSourceType")]
     pub message_source_type: InboundMessageSourceType,
-    /// `RawMessage`: a `InboundRawMessage` structure.
+    /// The raw content of the email.
     #[serde(rename = "RawMessage", default, skip_serializing_if = "Option::is_none")]
     pub raw_message: ::std::option::Option<InboundRawMessage>,
 }
@@ -141,19 +141,19 @@ pub enum InboundMessageSourceType {
 /// A structure of the Connect API, held by `InboundEmailContent`.
 #[derive(Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct InboundRawMessage {
-    /// `Subject`: a string, 0 to 998 characters. Required. Sensitive: redacted from `Debug`.
+    /// The subject of the email.
     #[serde(rename = "Subject")]
     #[schemars(length(min = 0, max = 998))]
     pub subject: ::std::string::String,
-    /// `Body`: a string, 1 to 5242880 characters. Required. Sensitive: redacted from `Debug`.
+    /// The body of the email.
     #[serde(rename = "Body")]
     #[schemars(length(min = 1, max = 5242880))]
     pub body: ::std::string::String,
-    /// `ContentType`: a string, 1 to 100 characters. Required.
+    /// The content type of the body: text/plain or text/html.
     #[serde(rename = "ContentType")]
     #[schemars(length(min = 1, max = 100))]
     pub content_type: ::std::string::String,
-    /// `Headers`: a map from strings to strings.
+    /// The headers of the inbound email.
     #[serde(rename = "Headers", default, skip_serializing_if = "Option::is_none")]
     pub headers: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
@@ -198,7 +198,7 @@ pub enum InitiateAs {
 /// A structure of the Connect API, held by `CreatePredefinedAttributeRequest`, `UpdatePredefinedAttributeRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct InputPredefinedAttributeConfiguration {
-    /// `EnableValueValidationOnAssociation`: a boolean.
+    /// If true, Amazon Connect strictly checks values against those predefined for the attribute, and the contact keeps only valid predefined values.
     #[serde(
         rename = "EnableValueValidationOnAssociation",
         default,
@@ -210,58 +210,58 @@ pub struct InputPredefinedAttributeConfiguration {
 /// A structure of the Connect API, held by `DescribeInstanceResponse`.
 #[derive(Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Instance {
-    /// `Id`: a string, 1 to 100 characters.
+    /// The ID of the Amazon Connect instance, which is part of the instance ARN.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `Arn`: a string.
+    /// The ARN of the instance.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
-    /// `IdentityManagementType`: one of the values of `DirectoryType`.
+    /// How users are managed: SAML, CONNECT_MANAGED or EXISTING_DIRECTORY.
     #[serde(
         rename = "IdentityManagementType",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub identity_management_type: ::std::option::Option<DirectoryType>,
-    /// `InstanceAlias`: a string, 1 to 45 characters. Sensitive: redacted from `Debug`.
+    /// The alias of the instance.
     #[serde(rename = "InstanceAlias", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 45))]
     pub instance_alias: ::std::option::Option<::std::string::String>,
-    /// `CreatedTime`: a timestamp.
+    /// When the instance was created.
     #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: ::std::option::Option<crate::value::Timestamp>,
-    /// `ServiceRole`: a string.
+    /// The service-linked role that the instance uses.
     #[serde(rename = "ServiceRole", default, skip_serializing_if = "Option::is_none")]
     pub service_role: ::std::option::Option<::std::string::String>,
-    /// `InstanceStatus`: one of the values of `InstanceStatus`.
+    /// The instance's current state: CREATION_IN_PROGRESS, ACTIVE or CREATION_FAILED.
     #[serde(rename = "InstanceStatus", default, skip_serializing_if = "Option::is_none")]
     pub instance_status: ::std::option::Option<InstanceStatus>,
-    /// `StatusReason`: a `InstanceStatusReason` structure.
+    /// Details on why creating the instance failed.
     #[serde(rename = "StatusReason", default, skip_serializing_if = "Option::is_none")]
     pub status_reason: ::std::option::Option<InstanceStatusReason>,
-    /// `InboundCallsEnabled`: a boolean.
+    /// Whether the instance accepts inbound calls.
     #[serde(
         rename = "InboundCallsEnabled",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub inbound_calls_enabled: ::std::option::Option<bool>,
-    /// `OutboundCallsEnabled`: a boolean.
+    /// Whether the instance can place outbound calls.
     #[serde(
         rename = "OutboundCallsEnabled",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub outbound_calls_enabled: ::std::option::Option<bool>,
-    /// `InstanceAccessUrl`: a string.
+    /// The URL at which contact center users open the Amazon Connect admin website.
     #[serde(
         rename = "InstanceAccessUrl",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_access_url: ::std::option::Option<::std::string::String>,
-    /// `Tags`: a map from strings to strings, 1 to 50 entries.
+    /// The tags on the instance, as key and value pairs.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
@@ -411,7 +411,7 @@ pub enum InstanceStatus {
 /// A structure of the Connect API, held by `Instance`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct InstanceStatusReason {
-    /// `Message`: a string.
+    /// The text that explains the status.
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
 }
@@ -419,31 +419,31 @@ pub struct InstanceStatusReason {
 /// A structure of the Connect API, held by `AssociateInstanceStorageConfigRequest`, `DescribeInstanceStorageConfigResponse`, `ListInstanceStorageConfigsResponse` and 1 more.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct InstanceStorageConfig {
-    /// `AssociationId`: a string, 1 to 100 characters.
+    /// The ID of the association that ties this storage config and resource type to the instance.
     #[serde(rename = "AssociationId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub association_id: ::std::option::Option<::std::string::String>,
-    /// `StorageType`: one of the values of `StorageType`. Required.
+    /// Where data is stored: S3, KINESIS_VIDEO_STREAM, KINESIS_STREAM or KINESIS_FIREHOSE.
     #[serde(rename = "StorageType")]
     pub storage_type: StorageType,
-    /// `S3Config`: a `S3Config` structure.
+    /// Settings for the Amazon S3 bucket, when StorageType is S3.
     #[serde(rename = "S3Config", default, skip_serializing_if = "Option::is_none")]
     pub s3_config: ::std::option::Option<S3Config>,
-    /// `KinesisVideoStreamConfig`: a `KinesisVideoStreamConfig` structure.
+    /// Settings for the Kinesis video stream, when StorageType is KINESIS_VIDEO_STREAM.
     #[serde(
         rename = "KinesisVideoStreamConfig",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub kinesis_video_stream_config: ::std::option::Option<KinesisVideoStreamConfig>,
-    /// `KinesisStreamConfig`: a `KinesisStreamConfig` structure.
+    /// Settings for the Kinesis data stream, when StorageType is KINESIS_STREAM.
     #[serde(
         rename = "KinesisStreamConfig",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub kinesis_stream_config: ::std::option::Option<KinesisStreamConfig>,
-    /// `KinesisFirehoseConfig`: a `KinesisFirehoseConfig` structure.
+    /// Settings for the Kinesis Firehose delivery stream, when StorageType is KINESIS_FIREHOSE.
     #[serde(
         rename = "KinesisFirehoseConfig",
         default,
@@ -512,48 +512,48 @@ pub enum InstanceStorageResourceType {
 /// A structure of the Connect API, held by `ListInstancesResponse`.
 #[derive(Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct InstanceSummary {
-    /// `Id`: a string, 1 to 100 characters.
+    /// The ID of the instance.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `Arn`: a string.
+    /// The ARN of the instance.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
-    /// `IdentityManagementType`: one of the values of `DirectoryType`.
+    /// How the instance manages user identities: SAML, CONNECT_MANAGED or EXISTING_DIRECTORY.
     #[serde(
         rename = "IdentityManagementType",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub identity_management_type: ::std::option::Option<DirectoryType>,
-    /// `InstanceAlias`: a string, 1 to 45 characters. Sensitive: redacted from `Debug`.
+    /// The instance's alias.
     #[serde(rename = "InstanceAlias", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 45))]
     pub instance_alias: ::std::option::Option<::std::string::String>,
-    /// `CreatedTime`: a timestamp.
+    /// When the instance was created.
     #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: ::std::option::Option<crate::value::Timestamp>,
-    /// `ServiceRole`: a string.
+    /// The service-linked role that the instance uses.
     #[serde(rename = "ServiceRole", default, skip_serializing_if = "Option::is_none")]
     pub service_role: ::std::option::Option<::std::string::String>,
-    /// `InstanceStatus`: one of the values of `InstanceStatus`.
+    /// The instance's current state: CREATION_IN_PROGRESS, ACTIVE or CREATION_FAILED.
     #[serde(rename = "InstanceStatus", default, skip_serializing_if = "Option::is_none")]
     pub instance_status: ::std::option::Option<InstanceStatus>,
-    /// `InboundCallsEnabled`: a boolean.
+    /// Whether the instance accepts inbound calls.
     #[serde(
         rename = "InboundCallsEnabled",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub inbound_calls_enabled: ::std::option::Option<bool>,
-    /// `OutboundCallsEnabled`: a boolean.
+    /// Whether the instance can place outbound calls.
     #[serde(
         rename = "OutboundCallsEnabled",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub outbound_calls_enabled: ::std::option::Option<bool>,
-    /// `InstanceAccessUrl`: a string.
+    /// The URL at which contact center users open the Amazon Connect admin website.
     #[serde(
         rename = "InstanceAccessUrl",
         default,
@@ -582,7 +582,7 @@ impl ::std::fmt::Debug for InstanceSummary {
 /// A structure of the Connect API, held by `ListIntegrationAssociationsResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct IntegrationAssociationSummary {
-    /// `IntegrationAssociationId`: a string, 1 to 200 characters.
+    /// The ID of the AppIntegration association.
     #[serde(
         rename = "IntegrationAssociationId",
         default,
@@ -590,28 +590,28 @@ pub struct IntegrationAssociationSummary {
     )]
     #[schemars(length(min = 1, max = 200))]
     pub integration_association_id: ::std::option::Option<::std::string::String>,
-    /// `IntegrationAssociationArn`: a string.
+    /// The ARN of the AppIntegration association.
     #[serde(
         rename = "IntegrationAssociationArn",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub integration_association_arn: ::std::option::Option<::std::string::String>,
-    /// `InstanceId`: a string, 1 to 100 characters.
+    /// The ID of the Amazon Connect instance; it is part of the instance ARN.
     #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::option::Option<::std::string::String>,
-    /// `IntegrationType`: one of the values of `IntegrationType`.
+    /// The kind of integration, such as EVENT, VOICE_ID, PINPOINT_APP, WISDOM_ASSISTANT or CASES_DOMAIN.
     #[serde(
         rename = "IntegrationType",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub integration_type: ::std::option::Option<IntegrationType>,
-    /// `IntegrationArn`: a string.
+    /// The ARN of the AppIntegration.
     #[serde(rename = "IntegrationArn", default, skip_serializing_if = "Option::is_none")]
     pub integration_arn: ::std::option::Option<::std::string::String>,
-    /// `SourceApplicationUrl`: a string, 1 to 2000 characters.
+    /// The URL of the external application.
     #[serde(
         rename = "SourceApplicationUrl",
         default,
@@ -619,7 +619,7 @@ pub struct IntegrationAssociationSummary {
     )]
     #[schemars(length(min = 1, max = 2000))]
     pub source_application_url: ::std::option::Option<::std::string::String>,
-    /// `SourceApplicationName`: a string, 1 to 100 characters.
+    /// The display name that the user gave the external application.
     #[serde(
         rename = "SourceApplicationName",
         default,
@@ -627,7 +627,7 @@ pub struct IntegrationAssociationSummary {
     )]
     #[schemars(length(min = 1, max = 100))]
     pub source_application_name: ::std::option::Option<::std::string::String>,
-    /// `SourceType`: one of the values of `SourceType`.
+    /// The source of the integration: SALESFORCE, ZENDESK or CASES.
     #[serde(rename = "SourceType", default, skip_serializing_if = "Option::is_none")]
     pub source_type: ::std::option::Option<SourceType>,
 }
@@ -706,10 +706,10 @@ pub struct InternalServiceException {
 /// A structure of the Connect API, held by `GetMetricDataV2Request`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct IntervalDetails {
-    /// `TimeZone`: a string.
+    /// The time zone in which the requested metrics are computed.
     #[serde(rename = "TimeZone", default, skip_serializing_if = "Option::is_none")]
     pub time_zone: ::std::option::Option<::std::string::String>,
-    /// `IntervalPeriod`: one of the values of `IntervalPeriod`.
+    /// The length of each period over which metrics are aggregated; the default is TOTAL. With FIFTEEN_MIN, THIRTY_MIN or HOUR, StartTime and EndTime must be under 3 days apart; with DAY, WEEK or TOTAL, under 35 days apart.
     #[serde(rename = "IntervalPeriod", default, skip_serializing_if = "Option::is_none")]
     pub interval_period: ::std::option::Option<IntervalPeriod>,
 }
@@ -761,7 +761,7 @@ pub struct InvalidActiveRegionException {
 /// The `InvalidContactFlowException` error (client fault, HTTP 400).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct InvalidContactFlowException {
-    /// `problems`: a list of `ProblemDetail`, 1 to 50 items.
+    /// The problems found in the flow, which must be fixed before you try again.
     #[serde(rename = "problems", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub problems: ::std::option::Option<::std::vec::Vec<ProblemDetail>>,
@@ -770,7 +770,7 @@ pub struct InvalidContactFlowException {
 /// The `InvalidContactFlowModuleException` error (client fault, HTTP 400).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct InvalidContactFlowModuleException {
-    /// `Problems`: a list of `ProblemDetail`, 1 to 50 items.
+    /// The problems found in the flow module's content.
     #[serde(rename = "Problems", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub problems: ::std::option::Option<::std::vec::Vec<ProblemDetail>>,
@@ -806,7 +806,7 @@ pub enum InvalidRequestExceptionReason {
 /// The `InvalidTestCaseException` error (client fault, HTTP 400).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct InvalidTestCaseException {
-    /// `Problems`: a list of `ProblemDetail`, 1 to 50 items.
+    /// The problems found in the test, which must be fixed before you try again.
     #[serde(rename = "Problems", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub problems: ::std::option::Option<::std::vec::Vec<ProblemDetail>>,
@@ -815,7 +815,7 @@ pub struct InvalidTestCaseException {
 /// A structure of the Connect API, held by `TaskTemplateConstraints`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct InvisibleFieldInfo {
-    /// `Id`: a `TaskTemplateFieldIdentifier` structure.
+    /// The identifier of the field that is hidden.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: ::std::option::Option<TaskTemplateFieldIdentifier>,
 }

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 /// A structure of the Connect API, held by `InstanceStorageConfig`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct KinesisFirehoseConfig {
-    /// `FirehoseArn`: a string. Required.
+    /// The ARN of the Kinesis Firehose delivery stream.
     #[serde(rename = "FirehoseArn")]
     pub firehose_arn: ::std::string::String,
 }
@@ -18,7 +18,7 @@ pub struct KinesisFirehoseConfig {
 /// A structure of the Connect API, held by `InstanceStorageConfig`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct KinesisStreamConfig {
-    /// `StreamArn`: a string. Required.
+    /// The ARN of the Kinesis data stream.
     #[serde(rename = "StreamArn")]
     pub stream_arn: ::std::string::String,
 }
@@ -26,15 +26,15 @@ pub struct KinesisStreamConfig {
 /// A structure of the Connect API, held by `InstanceStorageConfig`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct KinesisVideoStreamConfig {
-    /// `Prefix`: a string, 1 to 128 characters. Required.
+    /// The prefix of the Kinesis video stream name.
     #[serde(rename = "Prefix")]
     #[schemars(length(min = 1, max = 128))]
     pub prefix: ::std::string::String,
-    /// `RetentionPeriodHours`: an integer, 0 to 87600. Required.
+    /// How many hours the stream keeps its data, in a data store tied to the stream; the default, 0, means data is not kept.
     #[serde(rename = "RetentionPeriodHours")]
     #[schemars(range(min = 0, max = 87600))]
     pub retention_period_hours: i32,
-    /// `EncryptionConfig`: a `EncryptionConfig` structure. Required.
+    /// How the video stream data is encrypted.
     #[serde(rename = "EncryptionConfig")]
     pub encryption_config: EncryptionConfig,
 }

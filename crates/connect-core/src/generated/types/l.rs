@@ -7,14 +7,14 @@ use super::*;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-/// A structure of the Connect API, held by `AssociateBotRequest`, `AssociateLexBotRequest`, `DisassociateBotRequest` and 2 more.
+/// Settings of an Amazon Lex bot.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct LexBot {
-    /// `Name`: a string, 0 to 50 characters. Required.
+    /// The name of the Amazon Lex bot.
     #[serde(rename = "Name")]
     #[schemars(length(min = 0, max = 50))]
     pub name: ::std::string::String,
-    /// `LexRegion`: a string, 0 to 60 characters. Required.
+    /// The Amazon Web Services Region in which the Amazon Lex bot was created.
     #[serde(rename = "LexRegion")]
     #[schemars(length(min = 0, max = 60))]
     pub lex_region: ::std::string::String,
@@ -26,7 +26,7 @@ pub struct LexBotConfig {
     /// `LexBot`: a `LexBot` structure.
     #[serde(rename = "LexBot", default, skip_serializing_if = "Option::is_none")]
     pub lex_bot: ::std::option::Option<LexBot>,
-    /// `LexV2Bot`: a `LexV2Bot` structure.
+    /// Settings of an Amazon Lex V2 bot.
     #[serde(rename = "LexV2Bot", default, skip_serializing_if = "Option::is_none")]
     pub lex_v2_bot: ::std::option::Option<LexV2Bot>,
 }
@@ -34,7 +34,7 @@ pub struct LexBotConfig {
 /// A structure of the Connect API, held by `AssociateBotRequest`, `DisassociateBotRequest`, `LexBotConfig`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct LexV2Bot {
-    /// `AliasArn`: a string, 1 to 100 characters.
+    /// The ARN of the Amazon Lex V2 bot alias.
     #[serde(rename = "AliasArn", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub alias_arn: ::std::option::Option<::std::string::String>,
@@ -67,7 +67,7 @@ pub enum LexVersion {
 /// The `LimitExceededException` error (client fault, HTTP 429).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct LimitExceededException {
-    /// `Message`: a string.
+    /// A message that describes the limit that was exceeded.
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
 }
@@ -99,10 +99,10 @@ pub struct ListAgentStatusRequest {
 /// The output of the `ListAgentStatuses` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListAgentStatusResponse {
-    /// `NextToken`: a string.
+    /// The token to pass in the next request to get the next page of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
-    /// `AgentStatusSummaryList`: a list of `AgentStatusSummary`.
+    /// Summaries of the agent statuses.
     #[serde(
         rename = "AgentStatusSummaryList",
         default,
@@ -136,10 +136,10 @@ pub struct ListAnalyticsDataAssociationsRequest {
 /// The output of the `ListAnalyticsDataAssociations` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListAnalyticsDataAssociationsResponse {
-    /// `Results`: a list of `AnalyticsDataAssociationResult`.
+    /// The successful results, each with DataSetId, TargetAccountId, ResourceShareId and ResourceShareArn; the list is paginated, so check NextToken for more.
     #[serde(rename = "Results", default, skip_serializing_if = "Option::is_none")]
     pub results: ::std::option::Option<::std::vec::Vec<AnalyticsDataAssociationResult>>,
-    /// `NextToken`: a string.
+    /// The token to pass in the next request to get the next page of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
@@ -163,10 +163,10 @@ pub struct ListAnalyticsDataLakeDataSetsRequest {
 /// The output of the `ListAnalyticsDataLakeDataSets` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListAnalyticsDataLakeDataSetsResponse {
-    /// `Results`: a list of `AnalyticsDataSetsResult`.
+    /// The successful results, each with DataSetId and DataSetName; the list is paginated, so check NextToken for more.
     #[serde(rename = "Results", default, skip_serializing_if = "Option::is_none")]
     pub results: ::std::option::Option<::std::vec::Vec<AnalyticsDataSetsResult>>,
-    /// `NextToken`: a string.
+    /// The token to pass in the next request to get the next page of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
@@ -190,10 +190,10 @@ pub struct ListApprovedOriginsRequest {
 /// The output of the `ListApprovedOrigins` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListApprovedOriginsResponse {
-    /// `Origins`: a list of strings.
+    /// The origins that are approved for the instance.
     #[serde(rename = "Origins", default, skip_serializing_if = "Option::is_none")]
     pub origins: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `NextToken`: a string.
+    /// The token to pass in the next request to get the next page of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
@@ -221,7 +221,7 @@ pub struct ListAssociatedContactsRequest {
 /// The output of the `ListAssociatedContacts` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListAssociatedContactsResponse {
-    /// `ContactSummaryList`: a list of `AssociatedContactSummary`.
+    /// Summaries of every contact in the contact tree linked to the given contact.
     #[serde(
         rename = "ContactSummaryList",
         default,
@@ -230,7 +230,7 @@ pub struct ListAssociatedContactsResponse {
     pub contact_summary_list: ::std::option::Option<
         ::std::vec::Vec<AssociatedContactSummary>,
     >,
-    /// `NextToken`: a string.
+    /// The token to pass in the next request to get the next page of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
@@ -254,7 +254,7 @@ pub struct ListAttachedFilesConfigurationsRequest {
 /// The output of the `ListAttachedFilesConfigurations` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListAttachedFilesConfigurationsResponse {
-    /// `AttachedFilesConfigurations`: a list of `AttachedFilesConfigurationSummary`.
+    /// The attached files configurations.
     #[serde(
         rename = "AttachedFilesConfigurations",
         default,
@@ -263,7 +263,7 @@ pub struct ListAttachedFilesConfigurationsResponse {
     pub attached_files_configurations: ::std::option::Option<
         ::std::vec::Vec<AttachedFilesConfigurationSummary>,
     >,
-    /// `NextToken`: a string.
+    /// The token to pass in the next request to get the next page of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
@@ -287,7 +287,7 @@ pub struct ListAuthenticationProfilesRequest {
 /// The output of the `ListAuthenticationProfiles` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListAuthenticationProfilesResponse {
-    /// `AuthenticationProfileSummaryList`: a list of `AuthenticationProfileSummary`.
+    /// Summaries of the authentication profiles.
     #[serde(
         rename = "AuthenticationProfileSummaryList",
         default,
@@ -296,7 +296,7 @@ pub struct ListAuthenticationProfilesResponse {
     pub authentication_profile_summary_list: ::std::option::Option<
         ::std::vec::Vec<AuthenticationProfileSummary>,
     >,
-    /// `NextToken`: a string.
+    /// The token to pass in the next request to get the next page of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
@@ -323,10 +323,10 @@ pub struct ListBotsRequest {
 /// The output of the `ListBots` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListBotsResponse {
-    /// `LexBots`: a list of `LexBotConfig`.
+    /// The Amazon Lex and Amazon Lex V2 bots associated with the instance, with their names and Regions.
     #[serde(rename = "LexBots", default, skip_serializing_if = "Option::is_none")]
     pub lex_bots: ::std::option::Option<::std::vec::Vec<LexBotConfig>>,
-    /// `NextToken`: a string.
+    /// The token to pass in the next request to get the next page of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
@@ -353,10 +353,10 @@ pub struct ListChildHoursOfOperationsRequest {
 /// The output of the `ListChildHoursOfOperations` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListChildHoursOfOperationsResponse {
-    /// `NextToken`: a string.
+    /// The token to pass in the next request to get the next page of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
-    /// `ChildHoursOfOperationsSummaryList`: a list of `HoursOfOperationsIdentifier`.
+    /// The child hours of operation.
     #[serde(
         rename = "ChildHoursOfOperationsSummaryList",
         default,
@@ -365,14 +365,14 @@ pub struct ListChildHoursOfOperationsResponse {
     pub child_hours_of_operations_summary_list: ::std::option::Option<
         ::std::vec::Vec<HoursOfOperationsIdentifier>,
     >,
-    /// `LastModifiedTime`: a timestamp.
+    /// When this resource was last changed.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
-    /// `LastModifiedRegion`: a string.
+    /// The Amazon Web Services Region in which this resource was last changed.
     #[serde(
         rename = "LastModifiedRegion",
         default,
@@ -384,10 +384,10 @@ pub struct ListChildHoursOfOperationsResponse {
 /// A structure of the Connect API, held by `UserSearchCriteria`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListCondition {
-    /// `TargetListType`: one of the values of `TargetListType`.
+    /// The kind of list used to filter users; only PROFICIENCIES is supported.
     #[serde(rename = "TargetListType", default, skip_serializing_if = "Option::is_none")]
     pub target_list_type: ::std::option::Option<TargetListType>,
-    /// `Conditions`: a list of `Condition`.
+    /// Conditions that must all be met (they are joined with AND).
     #[serde(rename = "Conditions", default, skip_serializing_if = "Option::is_none")]
     pub conditions: ::std::option::Option<::std::vec::Vec<Condition>>,
 }
@@ -411,10 +411,10 @@ pub struct ListContactEvaluationsRequest {
 /// The output of the `ListContactEvaluations` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListContactEvaluationsResponse {
-    /// `EvaluationSummaryList`: a list of `EvaluationSummary`. Required.
+    /// Summaries of the contact evaluations in the instance.
     #[serde(rename = "EvaluationSummaryList")]
     pub evaluation_summary_list: ::std::vec::Vec<EvaluationSummary>,
-    /// `NextToken`: a string.
+    /// A pagination token; in this response it is always null.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
@@ -441,7 +441,7 @@ pub struct ListContactFlowModuleAliasesRequest {
 /// The output of the `ListContactFlowModuleAliases` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListContactFlowModuleAliasesResponse {
-    /// `ContactFlowModuleAliasSummaryList`: a list of `ContactFlowModuleAliasSummary`.
+    /// Summaries of the flow module aliases.
     #[serde(
         rename = "ContactFlowModuleAliasSummaryList",
         default,
@@ -450,7 +450,7 @@ pub struct ListContactFlowModuleAliasesResponse {
     pub contact_flow_module_alias_summary_list: ::std::option::Option<
         ::std::vec::Vec<ContactFlowModuleAliasSummary>,
     >,
-    /// `NextToken`: a string.
+    /// The token to pass in the next request to get the next page of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
@@ -477,7 +477,7 @@ pub struct ListContactFlowModuleVersionsRequest {
 /// The output of the `ListContactFlowModuleVersions` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListContactFlowModuleVersionsResponse {
-    /// `ContactFlowModuleVersionSummaryList`: a list of `ContactFlowModuleVersionSummary`.
+    /// Summaries of the flow module versions.
     #[serde(
         rename = "ContactFlowModuleVersionSummaryList",
         default,
@@ -486,7 +486,7 @@ pub struct ListContactFlowModuleVersionsResponse {
     pub contact_flow_module_version_summary_list: ::std::option::Option<
         ::std::vec::Vec<ContactFlowModuleVersionSummary>,
     >,
-    /// `NextToken`: a string.
+    /// The token to pass in the next request to get the next page of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
@@ -517,7 +517,7 @@ pub struct ListContactFlowModulesRequest {
 /// The output of the `ListContactFlowModules` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListContactFlowModulesResponse {
-    /// `ContactFlowModulesSummaryList`: a list of `ContactFlowModuleSummary`.
+    /// Summaries of the flow modules.
     #[serde(
         rename = "ContactFlowModulesSummaryList",
         default,
@@ -526,7 +526,7 @@ pub struct ListContactFlowModulesResponse {
     pub contact_flow_modules_summary_list: ::std::option::Option<
         ::std::vec::Vec<ContactFlowModuleSummary>,
     >,
-    /// `NextToken`: a string.
+    /// The token to pass in the next request to get the next page of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
@@ -553,7 +553,7 @@ pub struct ListContactFlowVersionsRequest {
 /// The output of the `ListContactFlowVersions` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListContactFlowVersionsResponse {
-    /// `ContactFlowVersionSummaryList`: a list of `ContactFlowVersionSummary`.
+    /// Summaries of the flow versions.
     #[serde(
         rename = "ContactFlowVersionSummaryList",
         default,
@@ -562,7 +562,7 @@ pub struct ListContactFlowVersionsResponse {
     pub contact_flow_version_summary_list: ::std::option::Option<
         ::std::vec::Vec<ContactFlowVersionSummary>,
     >,
-    /// `NextToken`: a string.
+    /// The token to pass in the next request to get the next page of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
@@ -594,7 +594,7 @@ pub struct ListContactFlowsRequest {
 /// The output of the `ListContactFlows` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListContactFlowsResponse {
-    /// `ContactFlowSummaryList`: a list of `ContactFlowSummary`.
+    /// Summaries of the flows.
     #[serde(
         rename = "ContactFlowSummaryList",
         default,
@@ -603,7 +603,7 @@ pub struct ListContactFlowsResponse {
     pub contact_flow_summary_list: ::std::option::Option<
         ::std::vec::Vec<ContactFlowSummary>,
     >,
-    /// `NextToken`: a string.
+    /// The token to pass in the next request to get the next page of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
@@ -631,14 +631,14 @@ pub struct ListContactReferencesRequest {
 /// The output of the `ListContactReferences` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListContactReferencesResponse {
-    /// `ReferenceSummaryList`: a list of `ReferenceSummary`.
+    /// Summaries of the references attached to the contact.
     #[serde(
         rename = "ReferenceSummaryList",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub reference_summary_list: ::std::option::Option<::std::vec::Vec<ReferenceSummary>>,
-    /// `NextToken`: a string.
+    /// A pagination token; in this response it is always null.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
@@ -669,10 +669,10 @@ pub struct ListDataTableAttributesRequest {
 /// The output of the `ListDataTableAttributes` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListDataTableAttributesResponse {
-    /// `NextToken`: a string.
+    /// The token to pass in the next request to get the next page of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
-    /// `Attributes`: a list of `DataTableAttribute`. Required.
+    /// The data table's attributes, each with its full configuration and metadata.
     #[serde(rename = "Attributes")]
     pub attributes: ::std::vec::Vec<DataTableAttribute>,
 }
@@ -712,10 +712,10 @@ pub struct ListDataTablePrimaryValuesRequest {
 /// The output of the `ListDataTablePrimaryValues` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListDataTablePrimaryValuesResponse {
-    /// `NextToken`: a string.
+    /// The token to pass in the next request to get the next page of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
-    /// `PrimaryValuesList`: a list of `RecordPrimaryValue`. Required.
+    /// The combinations of primary values, each with its record ID and details of when it was changed.
     #[serde(rename = "PrimaryValuesList")]
     pub primary_values_list: ::std::vec::Vec<RecordPrimaryValue>,
 }
@@ -755,10 +755,10 @@ pub struct ListDataTableValuesRequest {
 /// The output of the `ListDataTableValues` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListDataTableValuesResponse {
-    /// `NextToken`: a string.
+    /// The token to pass in the next request to get the next page of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
-    /// `Values`: a list of `DataTableValueSummary`. Required.
+    /// The data table values, each with its metadata, lock version and change details.
     #[serde(rename = "Values")]
     pub values: ::std::vec::Vec<DataTableValueSummary>,
 }
@@ -782,10 +782,10 @@ pub struct ListDataTablesRequest {
 /// The output of the `ListDataTables` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListDataTablesResponse {
-    /// `NextToken`: a string.
+    /// The token to pass in the next request to get the next page of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
-    /// `DataTableSummaryList`: a list of `DataTableSummary`. Required.
+    /// Summaries of the data tables, with the ID, ARN, name and change details of each.
     #[serde(rename = "DataTableSummaryList")]
     pub data_table_summary_list: ::std::vec::Vec<DataTableSummary>,
 }
@@ -813,10 +813,10 @@ pub struct ListDefaultVocabulariesRequest {
 /// The output of the `ListDefaultVocabularies` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListDefaultVocabulariesResponse {
-    /// `DefaultVocabularyList`: a list of `DefaultVocabulary`. Required.
+    /// The default vocabularies.
     #[serde(rename = "DefaultVocabularyList")]
     pub default_vocabulary_list: ::std::vec::Vec<DefaultVocabulary>,
-    /// `NextToken`: a string, 1 to 131070 characters.
+    /// The token to pass in the next request to get the next page of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 131070))]
     pub next_token: ::std::option::Option<::std::string::String>,
@@ -849,7 +849,7 @@ pub struct ListEntitySecurityProfilesRequest {
 /// The output of the `ListEntitySecurityProfiles` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListEntitySecurityProfilesResponse {
-    /// `SecurityProfiles`: a list of `SecurityProfileItem`, 0 to 100 items.
+    /// The security profiles of the entity.
     #[serde(
         rename = "SecurityProfiles",
         default,
@@ -857,7 +857,7 @@ pub struct ListEntitySecurityProfilesResponse {
     )]
     #[schemars(length(min = 0, max = 100))]
     pub security_profiles: ::std::option::Option<::std::vec::Vec<SecurityProfileItem>>,
-    /// `NextToken`: a string, 1 to 2500 characters.
+    /// The token to pass in the next request to get the next page of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 2500))]
     pub next_token: ::std::option::Option<::std::string::String>,
@@ -886,12 +886,12 @@ pub struct ListEvaluationFormVersionsRequest {
 /// The output of the `ListEvaluationFormVersions` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListEvaluationFormVersionsResponse {
-    /// `EvaluationFormVersionSummaryList`: a list of `EvaluationFormVersionSummary`. Required.
+    /// Summaries of the versions of the evaluation form.
     #[serde(rename = "EvaluationFormVersionSummaryList")]
     pub evaluation_form_version_summary_list: ::std::vec::Vec<
         EvaluationFormVersionSummary,
     >,
-    /// `NextToken`: a string.
+    /// The token to pass in the next request to get the next page of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
@@ -915,10 +915,10 @@ pub struct ListEvaluationFormsRequest {
 /// The output of the `ListEvaluationForms` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListEvaluationFormsResponse {
-    /// `EvaluationFormSummaryList`: a list of `EvaluationFormSummary`. Required.
+    /// Summaries of the evaluation forms in the instance.
     #[serde(rename = "EvaluationFormSummaryList")]
     pub evaluation_form_summary_list: ::std::vec::Vec<EvaluationFormSummary>,
-    /// `NextToken`: a string.
+    /// The token to pass in the next request to get the next page of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
@@ -978,7 +978,7 @@ pub struct ListFlowAssociationsRequest {
 /// The output of the `ListFlowAssociations` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListFlowAssociationsResponse {
-    /// `FlowAssociationSummaryList`: a list of `FlowAssociationSummary`.
+    /// Summaries of the flow associations.
     #[serde(
         rename = "FlowAssociationSummaryList",
         default,
@@ -987,7 +987,7 @@ pub struct ListFlowAssociationsResponse {
     pub flow_association_summary_list: ::std::option::Option<
         ::std::vec::Vec<FlowAssociationSummary>,
     >,
-    /// `NextToken`: a string.
+    /// The token to pass in the next request to get the next page of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
@@ -1014,10 +1014,10 @@ pub struct ListHoursOfOperationOverridesRequest {
 /// The output of the `ListHoursOfOperationOverrides` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListHoursOfOperationOverridesResponse {
-    /// `NextToken`: a string.
+    /// The token to pass in the next request to get the next page of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
-    /// `HoursOfOperationOverrideList`: a list of `HoursOfOperationOverride`.
+    /// The overrides of the hours of operation.
     #[serde(
         rename = "HoursOfOperationOverrideList",
         default,
@@ -1026,14 +1026,14 @@ pub struct ListHoursOfOperationOverridesResponse {
     pub hours_of_operation_override_list: ::std::option::Option<
         ::std::vec::Vec<HoursOfOperationOverride>,
     >,
-    /// `LastModifiedRegion`: a string.
+    /// The Amazon Web Services Region in which this resource was last changed.
     #[serde(
         rename = "LastModifiedRegion",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_region: ::std::option::Option<::std::string::String>,
-    /// `LastModifiedTime`: a timestamp.
+    /// When this resource was last changed.
     #[serde(
         rename = "LastModifiedTime",
         default,
@@ -1061,7 +1061,7 @@ pub struct ListHoursOfOperationsRequest {
 /// The output of the `ListHoursOfOperations` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListHoursOfOperationsResponse {
-    /// `HoursOfOperationSummaryList`: a list of `HoursOfOperationSummary`.
+    /// Summaries of the hours of operation.
     #[serde(
         rename = "HoursOfOperationSummaryList",
         default,
@@ -1070,7 +1070,7 @@ pub struct ListHoursOfOperationsResponse {
     pub hours_of_operation_summary_list: ::std::option::Option<
         ::std::vec::Vec<HoursOfOperationSummary>,
     >,
-    /// `NextToken`: a string.
+    /// The token to pass in the next request to get the next page of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
@@ -1094,10 +1094,10 @@ pub struct ListInstanceAttributesRequest {
 /// The output of the `ListInstanceAttributes` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListInstanceAttributesResponse {
-    /// `Attributes`: a list of `Attribute`.
+    /// The instance's attributes.
     #[serde(rename = "Attributes", default, skip_serializing_if = "Option::is_none")]
     pub attributes: ::std::option::Option<::std::vec::Vec<Attribute>>,
-    /// `NextToken`: a string.
+    /// The token to pass in the next request to get the next page of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
@@ -1124,10 +1124,10 @@ pub struct ListInstanceStorageConfigsRequest {
 /// The output of the `ListInstanceStorageConfigs` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListInstanceStorageConfigsResponse {
-    /// `StorageConfigs`: a list of `InstanceStorageConfig`.
+    /// The storage configurations of the instance.
     #[serde(rename = "StorageConfigs", default, skip_serializing_if = "Option::is_none")]
     pub storage_configs: ::std::option::Option<::std::vec::Vec<InstanceStorageConfig>>,
-    /// `NextToken`: a string.
+    /// The token to pass in the next request to get the next page of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
@@ -1147,14 +1147,14 @@ pub struct ListInstancesRequest {
 /// The output of the `ListInstances` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListInstancesResponse {
-    /// `InstanceSummaryList`: a list of `InstanceSummary`.
+    /// Summaries of the instances.
     #[serde(
         rename = "InstanceSummaryList",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub instance_summary_list: ::std::option::Option<::std::vec::Vec<InstanceSummary>>,
-    /// `NextToken`: a string.
+    /// The token to pass in the next request to get the next page of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
@@ -1188,7 +1188,7 @@ pub struct ListIntegrationAssociationsRequest {
 /// The output of the `ListIntegrationAssociations` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListIntegrationAssociationsResponse {
-    /// `IntegrationAssociationSummaryList`: a list of `IntegrationAssociationSummary`.
+    /// Summaries of the integration associations.
     #[serde(
         rename = "IntegrationAssociationSummaryList",
         default,
@@ -1197,7 +1197,7 @@ pub struct ListIntegrationAssociationsResponse {
     pub integration_association_summary_list: ::std::option::Option<
         ::std::vec::Vec<IntegrationAssociationSummary>,
     >,
-    /// `NextToken`: a string.
+    /// The token to pass in the next request to get the next page of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
@@ -1221,14 +1221,14 @@ pub struct ListLambdaFunctionsRequest {
 /// The output of the `ListLambdaFunctions` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListLambdaFunctionsResponse {
-    /// `LambdaFunctions`: a list of strings.
+    /// The ARNs of the Lambda functions associated with the instance.
     #[serde(
         rename = "LambdaFunctions",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub lambda_functions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `NextToken`: a string.
+    /// The token to pass in the next request to get the next page of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
@@ -1252,10 +1252,10 @@ pub struct ListLexBotsRequest {
 /// The output of the `ListLexBots` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListLexBotsResponse {
-    /// `LexBots`: a list of `LexBot`.
+    /// The Amazon Lex bots associated with the instance, with their names and Regions.
     #[serde(rename = "LexBots", default, skip_serializing_if = "Option::is_none")]
     pub lex_bots: ::std::option::Option<::std::vec::Vec<LexBot>>,
-    /// `NextToken`: a string.
+    /// The token to pass in the next request to get the next page of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
@@ -1279,10 +1279,10 @@ pub struct ListNotificationsRequest {
 /// The output of the `ListNotifications` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListNotificationsResponse {
-    /// `NextToken`: a string.
+    /// The token for the next page of results; present only when more results exist.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
-    /// `NotificationSummaryList`: a list of `Notification`. Required.
+    /// Summaries of the notifications.
     #[serde(rename = "NotificationSummaryList")]
     pub notification_summary_list: ::std::vec::Vec<Notification>,
 }
@@ -1324,7 +1324,7 @@ pub struct ListPhoneNumbersRequest {
 /// The output of the `ListPhoneNumbers` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListPhoneNumbersResponse {
-    /// `PhoneNumberSummaryList`: a list of `PhoneNumberSummary`.
+    /// Summaries of the phone numbers.
     #[serde(
         rename = "PhoneNumberSummaryList",
         default,
@@ -1333,7 +1333,7 @@ pub struct ListPhoneNumbersResponse {
     pub phone_number_summary_list: ::std::option::Option<
         ::std::vec::Vec<PhoneNumberSummary>,
     >,
-    /// `NextToken`: a string.
+    /// The token to pass in the next request to get the next page of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
@@ -1341,37 +1341,37 @@ pub struct ListPhoneNumbersResponse {
 /// A structure of the Connect API, held by `ListPhoneNumbersV2Response`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListPhoneNumbersSummary {
-    /// `PhoneNumberId`: a string.
+    /// The unique ID of the phone number.
     #[serde(rename = "PhoneNumberId", default, skip_serializing_if = "Option::is_none")]
     pub phone_number_id: ::std::option::Option<::std::string::String>,
-    /// `PhoneNumberArn`: a string.
+    /// The ARN of the phone number.
     #[serde(rename = "PhoneNumberArn", default, skip_serializing_if = "Option::is_none")]
     pub phone_number_arn: ::std::option::Option<::std::string::String>,
-    /// `PhoneNumber`: a string.
+    /// The phone number, written as + then country code then subscriber number with area code.
     #[serde(rename = "PhoneNumber", default, skip_serializing_if = "Option::is_none")]
     pub phone_number: ::std::option::Option<::std::string::String>,
-    /// `PhoneNumberCountryCode`: one of the values of `PhoneNumberCountryCode`.
+    /// The ISO code of the phone number's country.
     #[serde(
         rename = "PhoneNumberCountryCode",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub phone_number_country_code: ::std::option::Option<PhoneNumberCountryCode>,
-    /// `PhoneNumberType`: one of the values of `PhoneNumberType`.
+    /// The kind of phone number, such as TOLL_FREE, DID, UIFN, SHARED, THIRD_PARTY_TF, THIRD_PARTY_DID or SHORT_CODE.
     #[serde(
         rename = "PhoneNumberType",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub phone_number_type: ::std::option::Option<PhoneNumberType>,
-    /// `TargetArn`: a string.
+    /// The ARN of the Amazon Connect instance or traffic distribution group through which the number's inbound traffic is routed.
     #[serde(rename = "TargetArn", default, skip_serializing_if = "Option::is_none")]
     pub target_arn: ::std::option::Option<::std::string::String>,
-    /// `InstanceId`: a string, 1 to 100 characters.
+    /// The ID of the Amazon Connect instance the number is claimed to; it is part of the instance ARN.
     #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::option::Option<::std::string::String>,
-    /// `PhoneNumberDescription`: a string, 0 to 500 characters.
+    /// The phone number's description.
     #[serde(
         rename = "PhoneNumberDescription",
         default,
@@ -1379,7 +1379,7 @@ pub struct ListPhoneNumbersSummary {
     )]
     #[schemars(length(min = 0, max = 500))]
     pub phone_number_description: ::std::option::Option<::std::string::String>,
-    /// `SourcePhoneNumberArn`: a string.
+    /// For a claimed number that was imported from an outside service (for example Amazon Web Services End User Messaging), the ARN it had there.
     #[serde(
         rename = "SourcePhoneNumberArn",
         default,
@@ -1436,11 +1436,11 @@ pub struct ListPhoneNumbersV2Request {
 /// The output of the `ListPhoneNumbersV2` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListPhoneNumbersV2Response {
-    /// `NextToken`: a string, 1 to 100000 characters.
+    /// The token to pass in the next request to get the next page of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100000))]
     pub next_token: ::std::option::Option<::std::string::String>,
-    /// `ListPhoneNumbersSummaryList`: a list of `ListPhoneNumbersSummary`.
+    /// Summaries of the phone numbers that are claimed to your instances or traffic distribution groups.
     #[serde(
         rename = "ListPhoneNumbersSummaryList",
         default,
@@ -1470,10 +1470,10 @@ pub struct ListPredefinedAttributesRequest {
 /// The output of the `ListPredefinedAttributes` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListPredefinedAttributesResponse {
-    /// `NextToken`: a string.
+    /// The token to pass in the next request to get the next page of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
-    /// `PredefinedAttributeSummaryList`: a list of `PredefinedAttributeSummary`.
+    /// Summaries of the predefined attributes.
     #[serde(
         rename = "PredefinedAttributeSummaryList",
         default,
@@ -1503,14 +1503,14 @@ pub struct ListPromptsRequest {
 /// The output of the `ListPrompts` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListPromptsResponse {
-    /// `PromptSummaryList`: a list of `PromptSummary`.
+    /// Summaries of the prompts.
     #[serde(
         rename = "PromptSummaryList",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub prompt_summary_list: ::std::option::Option<::std::vec::Vec<PromptSummary>>,
-    /// `NextToken`: a string.
+    /// The token to pass in the next request to get the next page of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
@@ -1537,10 +1537,10 @@ pub struct ListQueueEmailAddressesRequest {
 /// The output of the `ListQueueEmailAddresses` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListQueueEmailAddressesResponse {
-    /// `NextToken`: a string.
+    /// The token to pass in the next request to get the next page of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
-    /// `EmailAddressMetadataList`: a list of `EmailAddressSummary`.
+    /// Summaries of the email addresses associated with the queue, each with its ID, ARN and configuration.
     #[serde(
         rename = "EmailAddressMetadataList",
         default,
@@ -1549,14 +1549,14 @@ pub struct ListQueueEmailAddressesResponse {
     pub email_address_metadata_list: ::std::option::Option<
         ::std::vec::Vec<EmailAddressSummary>,
     >,
-    /// `LastModifiedTime`: a timestamp.
+    /// When this resource was last changed.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
-    /// `LastModifiedRegion`: a string.
+    /// The Amazon Web Services Region in which this resource was last changed.
     #[serde(
         rename = "LastModifiedRegion",
         default,
@@ -1587,10 +1587,10 @@ pub struct ListQueueQuickConnectsRequest {
 /// The output of the `ListQueueQuickConnects` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListQueueQuickConnectsResponse {
-    /// `NextToken`: a string.
+    /// The token to pass in the next request to get the next page of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
-    /// `QuickConnectSummaryList`: a list of `QuickConnectSummary`.
+    /// Summaries of the quick connects.
     #[serde(
         rename = "QuickConnectSummaryList",
         default,
@@ -1599,14 +1599,14 @@ pub struct ListQueueQuickConnectsResponse {
     pub quick_connect_summary_list: ::std::option::Option<
         ::std::vec::Vec<QuickConnectSummary>,
     >,
-    /// `LastModifiedTime`: a timestamp.
+    /// When this resource was last changed.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
-    /// `LastModifiedRegion`: a string.
+    /// The Amazon Web Services Region in which this resource was last changed.
     #[serde(
         rename = "LastModifiedRegion",
         default,
@@ -1638,14 +1638,14 @@ pub struct ListQueuesRequest {
 /// The output of the `ListQueues` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListQueuesResponse {
-    /// `QueueSummaryList`: a list of `QueueSummary`.
+    /// Summaries of the queues.
     #[serde(
         rename = "QueueSummaryList",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub queue_summary_list: ::std::option::Option<::std::vec::Vec<QueueSummary>>,
-    /// `NextToken`: a string.
+    /// The token to pass in the next request to get the next page of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
@@ -1677,7 +1677,7 @@ pub struct ListQuickConnectsRequest {
 /// The output of the `ListQuickConnects` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListQuickConnectsResponse {
-    /// `QuickConnectSummaryList`: a list of `QuickConnectSummary`.
+    /// Summaries of the quick connects.
     #[serde(
         rename = "QuickConnectSummaryList",
         default,
@@ -1686,7 +1686,7 @@ pub struct ListQuickConnectsResponse {
     pub quick_connect_summary_list: ::std::option::Option<
         ::std::vec::Vec<QuickConnectSummary>,
     >,
-    /// `NextToken`: a string.
+    /// The token to pass in the next request to get the next page of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
@@ -1722,16 +1722,16 @@ pub struct ListRealtimeContactAnalysisSegmentsV2Request {
 /// The output of the `ListRealtimeContactAnalysisSegmentsV2` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListRealtimeContactAnalysisSegmentsV2Response {
-    /// `Channel`: one of the values of `RealTimeContactAnalysisSupportedChannel`. Required.
+    /// The contact's channel; only CHAT is supported, and VOICE causes an InvalidRequestException.
     #[serde(rename = "Channel")]
     pub channel: RealTimeContactAnalysisSupportedChannel,
-    /// `Status`: one of the values of `RealTimeContactAnalysisStatus`. Required.
+    /// The state of real-time contact analysis: IN_PROGRESS, FAILED or COMPLETED.
     #[serde(rename = "Status")]
     pub status: RealTimeContactAnalysisStatus,
-    /// `Segments`: a list of `RealtimeContactAnalysisSegment`. Required.
+    /// The analyzed segments, such as transcripts or matched categories.
     #[serde(rename = "Segments")]
     pub segments: ::std::vec::Vec<RealtimeContactAnalysisSegment>,
-    /// `NextToken`: a string, 1 to 100000 characters.
+    /// The token to pass in the next request to get the next page of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100000))]
     pub next_token: ::std::option::Option<::std::string::String>,
@@ -1759,10 +1759,10 @@ pub struct ListRoutingProfileManualAssignmentQueuesRequest {
 /// The output of the `ListRoutingProfileManualAssignmentQueues` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListRoutingProfileManualAssignmentQueuesResponse {
-    /// `NextToken`: a string.
+    /// The token to pass in the next request to get the next page of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
-    /// `RoutingProfileManualAssignmentQueueConfigSummaryList`: a list of `RoutingProfileManualAssignmentQueueConfigSummary`.
+    /// Summaries of the routing profile's manual assignment queues.
     #[serde(
         rename = "RoutingProfileManualAssignmentQueueConfigSummaryList",
         default,
@@ -1771,14 +1771,14 @@ pub struct ListRoutingProfileManualAssignmentQueuesResponse {
     pub routing_profile_manual_assignment_queue_config_summary_list: ::std::option::Option<
         ::std::vec::Vec<RoutingProfileManualAssignmentQueueConfigSummary>,
     >,
-    /// `LastModifiedTime`: a timestamp.
+    /// When this resource was last changed.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
-    /// `LastModifiedRegion`: a string.
+    /// The Amazon Web Services Region in which this resource was last changed.
     #[serde(
         rename = "LastModifiedRegion",
         default,
@@ -1809,10 +1809,10 @@ pub struct ListRoutingProfileQueuesRequest {
 /// The output of the `ListRoutingProfileQueues` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListRoutingProfileQueuesResponse {
-    /// `NextToken`: a string.
+    /// The token to pass in the next request to get the next page of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
-    /// `RoutingProfileQueueConfigSummaryList`: a list of `RoutingProfileQueueConfigSummary`.
+    /// Summaries of the queues in the routing profile and their settings.
     #[serde(
         rename = "RoutingProfileQueueConfigSummaryList",
         default,
@@ -1821,14 +1821,14 @@ pub struct ListRoutingProfileQueuesResponse {
     pub routing_profile_queue_config_summary_list: ::std::option::Option<
         ::std::vec::Vec<RoutingProfileQueueConfigSummary>,
     >,
-    /// `LastModifiedTime`: a timestamp.
+    /// When this resource was last changed.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
-    /// `LastModifiedRegion`: a string.
+    /// The Amazon Web Services Region in which this resource was last changed.
     #[serde(
         rename = "LastModifiedRegion",
         default,
@@ -1856,7 +1856,7 @@ pub struct ListRoutingProfilesRequest {
 /// The output of the `ListRoutingProfiles` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListRoutingProfilesResponse {
-    /// `RoutingProfileSummaryList`: a list of `RoutingProfileSummary`.
+    /// Summaries of the routing profiles.
     #[serde(
         rename = "RoutingProfileSummaryList",
         default,
@@ -1865,7 +1865,7 @@ pub struct ListRoutingProfilesResponse {
     pub routing_profile_summary_list: ::std::option::Option<
         ::std::vec::Vec<RoutingProfileSummary>,
     >,
-    /// `NextToken`: a string.
+    /// The token to pass in the next request to get the next page of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
@@ -1899,10 +1899,10 @@ pub struct ListRulesRequest {
 /// The output of the `ListRules` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListRulesResponse {
-    /// `RuleSummaryList`: a list of `RuleSummary`. Required.
+    /// Summaries of the rules.
     #[serde(rename = "RuleSummaryList")]
     pub rule_summary_list: ::std::vec::Vec<RuleSummary>,
-    /// `NextToken`: a string.
+    /// The token to pass in the next request to get the next page of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
@@ -1926,10 +1926,10 @@ pub struct ListSecurityKeysRequest {
 /// The output of the `ListSecurityKeys` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListSecurityKeysResponse {
-    /// `SecurityKeys`: a list of `SecurityKey`.
+    /// The instance's security keys.
     #[serde(rename = "SecurityKeys", default, skip_serializing_if = "Option::is_none")]
     pub security_keys: ::std::option::Option<::std::vec::Vec<SecurityKey>>,
-    /// `NextToken`: a string.
+    /// The token to pass in the next request to get the next page of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
@@ -1956,21 +1956,21 @@ pub struct ListSecurityProfileApplicationsRequest {
 /// The output of the `ListSecurityProfileApplications` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListSecurityProfileApplicationsResponse {
-    /// `Applications`: a list of `Application`, 0 to 10 items.
+    /// Metadata of the third-party applications in the security profile.
     #[serde(rename = "Applications", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 10))]
     pub applications: ::std::option::Option<::std::vec::Vec<Application>>,
-    /// `NextToken`: a string.
+    /// The token to pass in the next request to get the next page of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
-    /// `LastModifiedTime`: a timestamp.
+    /// When this resource was last changed.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
-    /// `LastModifiedRegion`: a string.
+    /// The Amazon Web Services Region in which this resource was last changed.
     #[serde(
         rename = "LastModifiedRegion",
         default,
@@ -2001,7 +2001,7 @@ pub struct ListSecurityProfileFlowModulesRequest {
 /// The output of the `ListSecurityProfileFlowModules` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListSecurityProfileFlowModulesResponse {
-    /// `AllowedFlowModules`: a list of `FlowModule`, 0 to 10 items.
+    /// The flow modules that an AI agent may call as tools.
     #[serde(
         rename = "AllowedFlowModules",
         default,
@@ -2009,17 +2009,17 @@ pub struct ListSecurityProfileFlowModulesResponse {
     )]
     #[schemars(length(min = 0, max = 10))]
     pub allowed_flow_modules: ::std::option::Option<::std::vec::Vec<FlowModule>>,
-    /// `NextToken`: a string.
+    /// The token to pass in the next request to get the next page of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
-    /// `LastModifiedTime`: a timestamp.
+    /// When the flow module was last changed.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
-    /// `LastModifiedRegion`: a string.
+    /// The Region in which the flow module was last changed.
     #[serde(
         rename = "LastModifiedRegion",
         default,
@@ -2050,21 +2050,21 @@ pub struct ListSecurityProfilePermissionsRequest {
 /// The output of the `ListSecurityProfilePermissions` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListSecurityProfilePermissionsResponse {
-    /// `Permissions`: a list of strings, 0 to 500 items.
+    /// The permissions that the security profile grants.
     #[serde(rename = "Permissions", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub permissions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `NextToken`: a string.
+    /// The token to pass in the next request to get the next page of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
-    /// `LastModifiedTime`: a timestamp.
+    /// When this resource was last changed.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
-    /// `LastModifiedRegion`: a string.
+    /// The Amazon Web Services Region in which this resource was last changed.
     #[serde(
         rename = "LastModifiedRegion",
         default,
@@ -2092,7 +2092,7 @@ pub struct ListSecurityProfilesRequest {
 /// The output of the `ListSecurityProfiles` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListSecurityProfilesResponse {
-    /// `SecurityProfileSummaryList`: a list of `SecurityProfileSummary`.
+    /// Summaries of the security profiles.
     #[serde(
         rename = "SecurityProfileSummaryList",
         default,
@@ -2101,7 +2101,7 @@ pub struct ListSecurityProfilesResponse {
     pub security_profile_summary_list: ::std::option::Option<
         ::std::vec::Vec<SecurityProfileSummary>,
     >,
-    /// `NextToken`: a string.
+    /// The token to pass in the next request to get the next page of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
@@ -2117,7 +2117,7 @@ pub struct ListTagsForResourceRequest {
 /// The output of the `ListTagsForResource` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListTagsForResourceResponse {
-    /// `tags`: a map from strings to strings, 1 to 50 entries.
+    /// The resource's tags, as key and value pairs.
     #[serde(rename = "tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
@@ -2151,10 +2151,10 @@ pub struct ListTaskTemplatesRequest {
 /// The output of the `ListTaskTemplates` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListTaskTemplatesResponse {
-    /// `TaskTemplates`: a list of `TaskTemplateMetadata`.
+    /// Summaries of the task templates in the instance.
     #[serde(rename = "TaskTemplates", default, skip_serializing_if = "Option::is_none")]
     pub task_templates: ::std::option::Option<::std::vec::Vec<TaskTemplateMetadata>>,
-    /// `NextToken`: a string.
+    /// A pagination token; in this response it is always null.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
@@ -2189,14 +2189,14 @@ pub struct ListTestCaseExecutionRecordsRequest {
 /// The output of the `ListTestCaseExecutionRecords` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListTestCaseExecutionRecordsResponse {
-    /// `ExecutionRecords`: a list of `ExecutionRecord`.
+    /// The execution records of the test case.
     #[serde(
         rename = "ExecutionRecords",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub execution_records: ::std::option::Option<::std::vec::Vec<ExecutionRecord>>,
-    /// `NextToken`: a string, 1 to 100000 characters.
+    /// The token to pass in the next request to get the next page of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100000))]
     pub next_token: ::std::option::Option<::std::string::String>,
@@ -2240,14 +2240,14 @@ pub struct ListTestCaseExecutionsRequest {
 /// The output of the `ListTestCaseExecutions` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListTestCaseExecutionsResponse {
-    /// `TestCaseExecutions`: a list of `TestCaseExecution`.
+    /// Summaries of the test case executions.
     #[serde(
         rename = "TestCaseExecutions",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub test_case_executions: ::std::option::Option<::std::vec::Vec<TestCaseExecution>>,
-    /// `NextToken`: a string.
+    /// The token to pass in the next request to get the next page of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
@@ -2271,14 +2271,14 @@ pub struct ListTestCasesRequest {
 /// The output of the `ListTestCases` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListTestCasesResponse {
-    /// `TestCaseSummaryList`: a list of `TestCaseSummary`.
+    /// Summaries of the tests.
     #[serde(
         rename = "TestCaseSummaryList",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub test_case_summary_list: ::std::option::Option<::std::vec::Vec<TestCaseSummary>>,
-    /// `NextToken`: a string.
+    /// The token to pass in the next request to get the next page of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
@@ -2301,10 +2301,10 @@ pub struct ListTrafficDistributionGroupUsersRequest {
 /// The output of the `ListTrafficDistributionGroupUsers` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListTrafficDistributionGroupUsersResponse {
-    /// `NextToken`: a string.
+    /// The token to pass in the next request to get the next page of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
-    /// `TrafficDistributionGroupUserSummaryList`: a list of `TrafficDistributionGroupUserSummary`, 0 to 10 items.
+    /// The users of the traffic distribution group.
     #[serde(
         rename = "TrafficDistributionGroupUserSummaryList",
         default,
@@ -2335,10 +2335,10 @@ pub struct ListTrafficDistributionGroupsRequest {
 /// The output of the `ListTrafficDistributionGroups` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListTrafficDistributionGroupsResponse {
-    /// `NextToken`: a string.
+    /// The token to pass in the next request to get the next page of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
-    /// `TrafficDistributionGroupSummaryList`: a list of `TrafficDistributionGroupSummary`, 0 to 10 items.
+    /// Summaries of the traffic distribution groups.
     #[serde(
         rename = "TrafficDistributionGroupSummaryList",
         default,
@@ -2373,14 +2373,14 @@ pub struct ListUseCasesRequest {
 /// The output of the `ListUseCases` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListUseCasesResponse {
-    /// `UseCaseSummaryList`: a list of `UseCase`.
+    /// The use cases.
     #[serde(
         rename = "UseCaseSummaryList",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub use_case_summary_list: ::std::option::Option<::std::vec::Vec<UseCase>>,
-    /// `NextToken`: a string.
+    /// The token to pass in the next request to get the next page of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
@@ -2404,7 +2404,7 @@ pub struct ListUserHierarchyGroupsRequest {
 /// The output of the `ListUserHierarchyGroups` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListUserHierarchyGroupsResponse {
-    /// `UserHierarchyGroupSummaryList`: a list of `HierarchyGroupSummary`.
+    /// Summaries of the hierarchy groups.
     #[serde(
         rename = "UserHierarchyGroupSummaryList",
         default,
@@ -2413,7 +2413,7 @@ pub struct ListUserHierarchyGroupsResponse {
     pub user_hierarchy_group_summary_list: ::std::option::Option<
         ::std::vec::Vec<HierarchyGroupSummary>,
     >,
-    /// `NextToken`: a string.
+    /// The token to pass in the next request to get the next page of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
@@ -2440,7 +2440,7 @@ pub struct ListUserNotificationsRequest {
 /// The output of the `ListUserNotifications` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListUserNotificationsResponse {
-    /// `UserNotifications`: a list of `UserNotificationSummary`.
+    /// The notifications sent to the given user.
     #[serde(
         rename = "UserNotifications",
         default,
@@ -2449,7 +2449,7 @@ pub struct ListUserNotificationsResponse {
     pub user_notifications: ::std::option::Option<
         ::std::vec::Vec<UserNotificationSummary>,
     >,
-    /// `NextToken`: a string.
+    /// The token for the next page of results; present only when more results exist.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
@@ -2476,24 +2476,24 @@ pub struct ListUserProficienciesRequest {
 /// The output of the `ListUserProficiencies` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListUserProficienciesResponse {
-    /// `NextToken`: a string.
+    /// The token to pass in the next request to get the next page of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
-    /// `UserProficiencyList`: a list of `UserProficiency`.
+    /// The user's proficiencies.
     #[serde(
         rename = "UserProficiencyList",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub user_proficiency_list: ::std::option::Option<::std::vec::Vec<UserProficiency>>,
-    /// `LastModifiedTime`: a timestamp.
+    /// When the user's proficiencies were last changed.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
-    /// `LastModifiedRegion`: a string.
+    /// The Region in which the user's proficiencies were last changed.
     #[serde(
         rename = "LastModifiedRegion",
         default,
@@ -2521,14 +2521,14 @@ pub struct ListUsersRequest {
 /// The output of the `ListUsers` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListUsersResponse {
-    /// `UserSummaryList`: a list of `UserSummary`.
+    /// Summaries of the users.
     #[serde(
         rename = "UserSummaryList",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub user_summary_list: ::std::option::Option<::std::vec::Vec<UserSummary>>,
-    /// `NextToken`: a string.
+    /// The token to pass in the next request to get the next page of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
 }
@@ -2557,7 +2557,7 @@ pub struct ListViewVersionsRequest {
 /// The output of the `ListViewVersions` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListViewVersionsResponse {
-    /// `ViewVersionSummaryList`: a list of `ViewVersionSummary`.
+    /// Summaries of the view versions.
     #[serde(
         rename = "ViewVersionSummaryList",
         default,
@@ -2566,7 +2566,7 @@ pub struct ListViewVersionsResponse {
     pub view_version_summary_list: ::std::option::Option<
         ::std::vec::Vec<ViewVersionSummary>,
     >,
-    /// `NextToken`: a string, 1 to 4096 characters.
+    /// The token to pass in the next request to get the next page of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 4096))]
     pub next_token: ::std::option::Option<::std::string::String>,
@@ -2595,14 +2595,14 @@ pub struct ListViewsRequest {
 /// The output of the `ListViews` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListViewsResponse {
-    /// `ViewsSummaryList`: a list of `ViewSummary`.
+    /// Summaries of the views.
     #[serde(
         rename = "ViewsSummaryList",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub views_summary_list: ::std::option::Option<::std::vec::Vec<ViewSummary>>,
-    /// `NextToken`: a string, 1 to 4096 characters.
+    /// The token to pass in the next request to get the next page of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 4096))]
     pub next_token: ::std::option::Option<::std::string::String>,
@@ -2624,7 +2624,7 @@ pub struct ListWorkspaceMediaRequest {
 /// The output of the `ListWorkspaceMedia` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListWorkspaceMediaResponse {
-    /// `Media`: a list of `MediaItem`.
+    /// The workspace's media assets.
     #[serde(rename = "Media", default, skip_serializing_if = "Option::is_none")]
     pub media: ::std::option::Option<::std::vec::Vec<MediaItem>>,
 }
@@ -2652,10 +2652,10 @@ pub struct ListWorkspacePagesRequest {
 /// The output of the `ListWorkspacePages` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListWorkspacePagesResponse {
-    /// `NextToken`: a string.
+    /// The token to pass in the next request to get the next page of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
-    /// `WorkspacePageList`: a list of `WorkspacePage`. Required.
+    /// The page configurations of the workspace.
     #[serde(rename = "WorkspacePageList")]
     pub workspace_page_list: ::std::vec::Vec<WorkspacePage>,
 }
@@ -2679,10 +2679,10 @@ pub struct ListWorkspacesRequest {
 /// The output of the `ListWorkspaces` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListWorkspacesResponse {
-    /// `NextToken`: a string.
+    /// The token to pass in the next request to get the next page of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
-    /// `WorkspaceSummaryList`: a list of `WorkspaceSummary`. Required.
+    /// Summaries of the workspaces.
     #[serde(rename = "WorkspaceSummaryList")]
     pub workspace_summary_list: ::std::vec::Vec<WorkspaceSummary>,
 }

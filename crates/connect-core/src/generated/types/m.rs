@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 /// A structure of the Connect API, held by `AttributeCondition`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct MatchCriteria {
-    /// `AgentsCriteria`: a `AgentsCriteria` structure.
+    /// The agents to match, given by their IDs.
     #[serde(rename = "AgentsCriteria", default, skip_serializing_if = "Option::is_none")]
     pub agents_criteria: ::std::option::Option<AgentsCriteria>,
 }
@@ -26,14 +26,14 @@ pub struct MaximumResultReturnedException {
 /// A structure of the Connect API, held by `CreateRoutingProfileRequest`, `RoutingProfile`, `UpdateRoutingProfileConcurrencyRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct MediaConcurrency {
-    /// `Channel`: one of the values of `Channel`. Required.
+    /// The channel this setting covers in the agent's Contact Control Panel (CCP): VOICE, CHAT, TASK or EMAIL.
     #[serde(rename = "Channel")]
     pub channel: Channel,
-    /// `Concurrency`: an integer, 1 to 10. Required.
+    /// How many contacts an agent can handle at once on the channel: exactly 1 for VOICE, and 1 to 10 for CHAT or TASK.
     #[serde(rename = "Concurrency")]
     #[schemars(range(min = 1, max = 10))]
     pub concurrency: i32,
-    /// `CrossChannelBehavior`: a `CrossChannelBehavior` structure.
+    /// How the routing profile routes across its enabled channels, for example whether an agent busy with a voice contact can be offered a contact on another channel.
     #[serde(
         rename = "CrossChannelBehavior",
         default,
@@ -45,10 +45,10 @@ pub struct MediaConcurrency {
 /// A structure of the Connect API, held by `ListWorkspaceMediaResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct MediaItem {
-    /// `Type`: one of the values of `MediaType`.
+    /// The kind of media asset: a light or dark logo, as a favicon or in horizontal form.
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub r#type: ::std::option::Option<MediaType>,
-    /// `Source`: a string, 1 to 533333 characters.
+    /// The URL or the data of the media asset.
     #[serde(rename = "Source", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 533333))]
     pub source: ::std::option::Option<::std::string::String>,
@@ -57,11 +57,11 @@ pub struct MediaItem {
 /// A structure of the Connect API, held by `Meeting`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct MediaPlacement {
-    /// `AudioHostUrl`: a string, 1 to 2000 characters.
+    /// The URL of the audio host.
     #[serde(rename = "AudioHostUrl", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 2000))]
     pub audio_host_url: ::std::option::Option<::std::string::String>,
-    /// `AudioFallbackUrl`: a string, 1 to 2000 characters.
+    /// The fallback URL for audio.
     #[serde(
         rename = "AudioFallbackUrl",
         default,
@@ -69,15 +69,15 @@ pub struct MediaPlacement {
     )]
     #[schemars(length(min = 1, max = 2000))]
     pub audio_fallback_url: ::std::option::Option<::std::string::String>,
-    /// `SignalingUrl`: a string, 1 to 2000 characters.
+    /// The URL used for signaling.
     #[serde(rename = "SignalingUrl", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 2000))]
     pub signaling_url: ::std::option::Option<::std::string::String>,
-    /// `TurnControlUrl`: a string, 1 to 2000 characters.
+    /// The URL of the TURN control endpoint.
     #[serde(rename = "TurnControlUrl", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 2000))]
     pub turn_control_url: ::std::option::Option<::std::string::String>,
-    /// `EventIngestionUrl`: a string, 1 to 2000 characters.
+    /// The URL to which clients send meeting events.
     #[serde(
         rename = "EventIngestionUrl",
         default,
@@ -144,20 +144,20 @@ pub enum MediaType {
 /// A structure of the Connect API, held by `ConnectionData`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Meeting {
-    /// `MediaRegion`: a string.
+    /// The Amazon Web Services Region in which the meeting is created.
     #[serde(rename = "MediaRegion", default, skip_serializing_if = "Option::is_none")]
     pub media_region: ::std::option::Option<::std::string::String>,
-    /// `MediaPlacement`: a `MediaPlacement` structure.
+    /// Where the meeting's media is hosted.
     #[serde(rename = "MediaPlacement", default, skip_serializing_if = "Option::is_none")]
     pub media_placement: ::std::option::Option<MediaPlacement>,
-    /// `MeetingFeatures`: a `MeetingFeaturesConfiguration` structure.
+    /// Settings of the features available in the meeting.
     #[serde(
         rename = "MeetingFeatures",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub meeting_features: ::std::option::Option<MeetingFeaturesConfiguration>,
-    /// `MeetingId`: a string.
+    /// The ID of the Amazon Chime SDK meeting.
     #[serde(rename = "MeetingId", default, skip_serializing_if = "Option::is_none")]
     pub meeting_id: ::std::option::Option<::std::string::String>,
 }
@@ -189,7 +189,7 @@ pub enum MeetingFeatureStatus {
 /// A structure of the Connect API, held by `Meeting`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct MeetingFeaturesConfiguration {
-    /// `Audio`: a `AudioFeatures` structure.
+    /// Settings of the audio features available in the meeting.
     #[serde(rename = "Audio", default, skip_serializing_if = "Option::is_none")]
     pub audio: ::std::option::Option<AudioFeatures>,
 }
@@ -197,10 +197,10 @@ pub struct MeetingFeaturesConfiguration {
 /// A structure of the Connect API, held by `MetricResultV2`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct MetricDataV2 {
-    /// `Metric`: a `MetricV2` structure.
+    /// The returned metric, with its name or MetricId, thresholds and filters.
     #[serde(rename = "Metric", default, skip_serializing_if = "Option::is_none")]
     pub metric: ::std::option::Option<MetricV2>,
-    /// `Value`: a number.
+    /// The value of the metric.
     #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: ::std::option::Option<f64>,
 }
@@ -208,14 +208,14 @@ pub struct MetricDataV2 {
 /// A structure of the Connect API, held by `MetricV2`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct MetricFilterV2 {
-    /// `MetricFilterKey`: a string.
+    /// The key to filter on, such as ANSWERING_MACHINE_DETECTION_STATUS, CASE_STATUS, DISCONNECT_REASON, FLOWS_OUTCOME_TYPE, FLOWS_RESOURCE_TYPE or INITIATION_METHOD.
     #[serde(
         rename = "MetricFilterKey",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub metric_filter_key: ::std::option::Option<::std::string::String>,
-    /// `MetricFilterValues`: a list of strings, 1 to 10 items.
+    /// The values to filter on for MetricFilterKey; depending on the key they come from a fixed set (as for INITIATION_METHOD, DISCONNECT_REASON or FLOWS_OUTCOME_TYPE) or are your own list.
     #[serde(
         rename = "MetricFilterValues",
         default,
@@ -225,7 +225,7 @@ pub struct MetricFilterV2 {
     pub metric_filter_values: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    /// `Negate`: a boolean.
+    /// If true, results matching the filter are excluded instead of kept; the default is false.
     #[serde(rename = "Negate", default, skip_serializing_if = "Option::is_none")]
     pub negate: ::std::option::Option<bool>,
 }
@@ -233,13 +233,13 @@ pub struct MetricFilterV2 {
 /// A structure of the Connect API, held by `MetricResultV2`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct MetricInterval {
-    /// `Interval`: one of the values of `IntervalPeriod`.
+    /// The interval period that the request asked for.
     #[serde(rename = "Interval", default, skip_serializing_if = "Option::is_none")]
     pub interval: ::std::option::Option<IntervalPeriod>,
-    /// `StartTime`: a timestamp.
+    /// The start of the interval, in UNIX epoch time; it follows the chosen interval period.
     #[serde(rename = "StartTime", default, skip_serializing_if = "Option::is_none")]
     pub start_time: ::std::option::Option<crate::value::Timestamp>,
-    /// `EndTime`: a timestamp.
+    /// The end of the interval, in UNIX epoch time; it follows the chosen interval period, so a THIRTY_MIN period over one day yields 48 results of 30 minutes each.
     #[serde(rename = "EndTime", default, skip_serializing_if = "Option::is_none")]
     pub end_time: ::std::option::Option<crate::value::Timestamp>,
 }
@@ -247,15 +247,15 @@ pub struct MetricInterval {
 /// A structure of the Connect API, held by `GetMetricDataV2Response`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct MetricResultV2 {
-    /// `Dimensions`: a map from strings to strings.
+    /// The dimensions by which the metrics are grouped.
     #[serde(rename = "Dimensions", default, skip_serializing_if = "Option::is_none")]
     pub dimensions: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
-    /// `MetricInterval`: a `MetricInterval` structure.
+    /// The interval period, with its start and end time, that the metrics cover.
     #[serde(rename = "MetricInterval", default, skip_serializing_if = "Option::is_none")]
     pub metric_interval: ::std::option::Option<MetricInterval>,
-    /// `Collections`: a list of `MetricDataV2`.
+    /// The metrics and their values.
     #[serde(rename = "Collections", default, skip_serializing_if = "Option::is_none")]
     pub collections: ::std::option::Option<::std::vec::Vec<MetricDataV2>>,
 }
@@ -263,18 +263,18 @@ pub struct MetricResultV2 {
 /// A structure of the Connect API, held by `GetMetricDataV2Request`, `MetricDataV2`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct MetricV2 {
-    /// `Name`: a string.
+    /// The metric's name.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `Threshold`: a list of `ThresholdV2`, 0 to 1 items.
+    /// The thresholds for service level metrics.
     #[serde(rename = "Threshold", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 1))]
     pub threshold: ::std::option::Option<::std::vec::Vec<ThresholdV2>>,
-    /// `MetricId`: a string, 1 to 150 characters.
+    /// A reference to a historical or custom metric, given either as a UUID or as a valid Amazon Connect ARN.
     #[serde(rename = "MetricId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 150))]
     pub metric_id: ::std::option::Option<::std::string::String>,
-    /// `MetricFilters`: a list of `MetricFilterV2`, 0 to 2 items.
+    /// The filters to apply when returning the metric's data.
     #[serde(rename = "MetricFilters", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 2))]
     pub metric_filters: ::std::option::Option<::std::vec::Vec<MetricFilterV2>>,
@@ -338,11 +338,11 @@ pub struct MonitorContactRequest {
 /// The output of the `MonitorContact` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct MonitorContactResponse {
-    /// `ContactId`: a string, 1 to 256 characters.
+    /// The ID of the contact.
     #[serde(rename = "ContactId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub contact_id: ::std::option::Option<::std::string::String>,
-    /// `ContactArn`: a string.
+    /// The ARN of the contact.
     #[serde(rename = "ContactArn", default, skip_serializing_if = "Option::is_none")]
     pub contact_arn: ::std::option::Option<::std::string::String>,
 }
@@ -350,14 +350,14 @@ pub struct MonitorContactResponse {
 /// A structure of the Connect API, held by `EvaluationFormMultiSelectQuestionAutomationOption`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct MultiSelectQuestionRuleCategoryAutomation {
-    /// `Category`: a string, 1 to 50 characters. Required.
+    /// The name of the category that the automation rule checks.
     #[serde(rename = "Category")]
     #[schemars(length(min = 1, max = 50))]
     pub category: ::std::string::String,
-    /// `Condition`: one of the values of `MultiSelectQuestionRuleCategoryAutomationCondition`. Required.
+    /// Whether the rule applies when the category is PRESENT or NOT_PRESENT.
     #[serde(rename = "Condition")]
     pub condition: MultiSelectQuestionRuleCategoryAutomationCondition,
-    /// `OptionRefIds`: a list of strings. Required.
+    /// The reference IDs of the options that the rule selects.
     #[serde(rename = "OptionRefIds")]
     pub option_ref_ids: ::std::vec::Vec<::std::string::String>,
 }

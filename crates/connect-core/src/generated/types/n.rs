@@ -10,11 +10,11 @@ use serde::{Deserialize, Serialize};
 /// A structure of the Connect API, held by `SearchCriteria`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct NameCriteria {
-    /// `SearchText`: a list of strings, 0 to 100 items. Required.
+    /// Words or phrases to match against the contact name.
     #[serde(rename = "SearchText")]
     #[schemars(length(min = 0, max = 100))]
     pub search_text: ::std::vec::Vec<::std::string::String>,
-    /// `MatchType`: one of the values of `SearchContactsMatchType`. Required.
+    /// How several search texts are combined: MATCH_ALL, MATCH_ANY, MATCH_EXACT or MATCH_NONE.
     #[serde(rename = "MatchType")]
     pub match_type: SearchContactsMatchType,
 }
@@ -22,7 +22,7 @@ pub struct NameCriteria {
 /// A structure of the Connect API, held by `SendChatIntegrationEventRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct NewSessionDetails {
-    /// `SupportedMessagingContentTypes`: a list of strings.
+    /// The chat message content types the session accepts: text/plain, text/markdown, application/json, application/vnd.amazonaws.connect.message.interactive and application/vnd.amazonaws.connect.message.interactive.response. The list must always include text/plain.
     #[serde(
         rename = "SupportedMessagingContentTypes",
         default,
@@ -38,7 +38,7 @@ pub struct NewSessionDetails {
         skip_serializing_if = "Option::is_none"
     )]
     pub participant_details: ::std::option::Option<ParticipantDetails>,
-    /// `Attributes`: a map from strings to strings.
+    /// Custom contact attributes as key and value pairs, usable in flows like other contact attributes. All pairs together may take up to 32,768 UTF-8 bytes per contact, and keys may contain only letters, digits, dashes and underscores.
     #[serde(rename = "Attributes", default, skip_serializing_if = "Option::is_none")]
     pub attributes: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
@@ -55,10 +55,10 @@ pub struct NewSessionDetails {
 /// A structure of the Connect API, held by `Contact`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct NextContactEntry {
-    /// `Type`: one of the values of `NextContactType`.
+    /// The kind of next contact entry; only QUICK_CONNECT is supported.
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub r#type: ::std::option::Option<NextContactType>,
-    /// `NextContactMetadata`: a `NextContactMetadata` union.
+    /// Metadata about the next contact entry.
     #[serde(
         rename = "NextContactMetadata",
         default,
@@ -70,7 +70,7 @@ pub struct NextContactEntry {
 /// A union (exactly one member is set) of the Connect API, held by `NextContactEntry`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub enum NextContactMetadata {
-    /// `QuickConnectContactData`: a `QuickConnectContactData` structure.
+    /// Quick connect data for the next contact.
     #[serde(rename = "QuickConnectContactData")]
     QuickConnectContactData(QuickConnectContactData),
 }
@@ -99,42 +99,42 @@ pub enum NextContactType {
 /// A structure of the Connect API, held by `DescribeNotificationResponse`, `ListNotificationsResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Notification {
-    /// `Content`: a map from strings to strings.
+    /// The notification text per language, as a map from locale code to the text in that locale.
     #[serde(rename = "Content", default, skip_serializing_if = "Option::is_none")]
     pub content: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
-    /// `Id`: a string, 1 to 256 characters. Required.
+    /// The unique ID of the notification.
     #[serde(rename = "Id")]
     #[schemars(length(min = 1, max = 256))]
     pub id: ::std::string::String,
-    /// `Arn`: a string. Required.
+    /// The ARN of the notification.
     #[serde(rename = "Arn")]
     pub arn: ::std::string::String,
-    /// `Priority`: one of the values of `NotificationPriority`.
+    /// The notification's priority level: urgent, high or low.
     #[serde(rename = "Priority", default, skip_serializing_if = "Option::is_none")]
     pub priority: ::std::option::Option<NotificationPriority>,
-    /// `Recipients`: a list of strings, 0 to 200 items.
+    /// The ARNs of the recipients of the notification, at most 200.
     #[serde(rename = "Recipients", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 200))]
     pub recipients: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `LastModifiedTime`: a timestamp. Required.
+    /// When the notification was last changed.
     #[serde(rename = "LastModifiedTime")]
     pub last_modified_time: crate::value::Timestamp,
-    /// `CreatedAt`: a timestamp.
+    /// When the notification was created.
     #[serde(rename = "CreatedAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: ::std::option::Option<crate::value::Timestamp>,
-    /// `ExpiresAt`: a timestamp.
+    /// When the notification expires, after which users no longer see it.
     #[serde(rename = "ExpiresAt", default, skip_serializing_if = "Option::is_none")]
     pub expires_at: ::std::option::Option<crate::value::Timestamp>,
-    /// `LastModifiedRegion`: a string.
+    /// The Amazon Web Services Region in which the notification was last changed.
     #[serde(
         rename = "LastModifiedRegion",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_region: ::std::option::Option<::std::string::String>,
-    /// `Tags`: a map from strings to strings, 1 to 50 entries.
+    /// Tags for organizing, tracking or controlling access to the notification, as key and value pairs.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
@@ -214,12 +214,12 @@ pub enum NotificationPriority {
 /// A structure of the Connect API, held by `SendNotificationActionDefinition`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct NotificationRecipientType {
-    /// `UserTags`: a map from strings to strings.
+    /// Tags that pick the recipients: Amazon Connect users who carry these tags get the notification.
     #[serde(rename = "UserTags", default, skip_serializing_if = "Option::is_none")]
     pub user_tags: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
-    /// `UserIds`: a list of strings.
+    /// The IDs of the users to notify; for the OnContactEvaluationSubmit event source you may use the variable $.ContactLens.ContactEvaluation.Agent.AgentId.
     #[serde(rename = "UserIds", default, skip_serializing_if = "Option::is_none")]
     pub user_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
@@ -227,12 +227,12 @@ pub struct NotificationRecipientType {
 /// A structure of the Connect API, held by `NotificationSearchCriteria`, `SearchNotificationsRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct NotificationSearchCriteria {
-    /// `OrConditions`: a list of `NotificationSearchCriteria`.
+    /// Conditions of which at least one must be met.
     #[serde(rename = "OrConditions", default, skip_serializing_if = "Option::is_none")]
     pub or_conditions: ::std::option::Option<
         ::std::vec::Vec<NotificationSearchCriteria>,
     >,
-    /// `AndConditions`: a list of `NotificationSearchCriteria`.
+    /// Conditions that must all be met.
     #[serde(rename = "AndConditions", default, skip_serializing_if = "Option::is_none")]
     pub and_conditions: ::std::option::Option<
         ::std::vec::Vec<NotificationSearchCriteria>,
@@ -249,7 +249,7 @@ pub struct NotificationSearchCriteria {
 /// A structure of the Connect API, held by `SearchNotificationsRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct NotificationSearchFilter {
-    /// `AttributeFilter`: a `ControlPlaneAttributeFilter` structure.
+    /// Filters on attributes to narrow the search results.
     #[serde(
         rename = "AttributeFilter",
         default,
@@ -261,50 +261,50 @@ pub struct NotificationSearchFilter {
 /// A structure of the Connect API, held by `SearchNotificationsResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct NotificationSearchSummary {
-    /// `Id`: a string, 1 to 256 characters.
+    /// The unique ID of the notification.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `Arn`: a string.
+    /// The ARN of the notification.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
-    /// `InstanceId`: a string, 1 to 100 characters.
+    /// The ID of the Amazon Connect instance.
     #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::option::Option<::std::string::String>,
-    /// `Content`: a map from strings to strings.
+    /// The notification text per locale.
     #[serde(rename = "Content", default, skip_serializing_if = "Option::is_none")]
     pub content: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
-    /// `Priority`: one of the values of `NotificationPriority`.
+    /// The notification's priority level: urgent, high or low.
     #[serde(rename = "Priority", default, skip_serializing_if = "Option::is_none")]
     pub priority: ::std::option::Option<NotificationPriority>,
-    /// `Recipients`: a list of strings, 0 to 200 items.
+    /// The ARNs of the recipients.
     #[serde(rename = "Recipients", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 200))]
     pub recipients: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `CreatedAt`: a timestamp.
+    /// When the notification was created.
     #[serde(rename = "CreatedAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: ::std::option::Option<crate::value::Timestamp>,
-    /// `ExpiresAt`: a timestamp.
+    /// When the notification expires.
     #[serde(rename = "ExpiresAt", default, skip_serializing_if = "Option::is_none")]
     pub expires_at: ::std::option::Option<crate::value::Timestamp>,
-    /// `LastModifiedRegion`: a string.
+    /// The Amazon Web Services Region in which the notification was last changed.
     #[serde(
         rename = "LastModifiedRegion",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_region: ::std::option::Option<::std::string::String>,
-    /// `LastModifiedTime`: a timestamp.
+    /// When the notification was last changed.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
-    /// `Tags`: a map from strings to strings, 1 to 50 entries.
+    /// The notification's tags.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
@@ -405,19 +405,19 @@ pub enum NumberComparisonType {
     Range,
 }
 
-/// A structure of the Connect API, held by `Condition`, `EvaluationFormSearchCriteria`, `EvaluationSearchCriteria`.
+/// A leaf condition on a numeric field; the only FieldName supported now is limit.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct NumberCondition {
-    /// `FieldName`: a string.
+    /// The name of the field that the number condition checks.
     #[serde(rename = "FieldName", default, skip_serializing_if = "Option::is_none")]
     pub field_name: ::std::option::Option<::std::string::String>,
-    /// `MinValue`: an integer.
+    /// The lower bound used when evaluating the number condition.
     #[serde(rename = "MinValue", default, skip_serializing_if = "Option::is_none")]
     pub min_value: ::std::option::Option<i32>,
-    /// `MaxValue`: an integer.
+    /// The upper bound used when evaluating the number condition.
     #[serde(rename = "MaxValue", default, skip_serializing_if = "Option::is_none")]
     pub max_value: ::std::option::Option<i32>,
-    /// `ComparisonType`: one of the values of `NumberComparisonType`.
+    /// How the field is compared, such as GREATER_OR_EQUAL, GREATER, LESSER_OR_EQUAL, LESSER, EQUAL, NOT_EQUAL or RANGE.
     #[serde(rename = "ComparisonType", default, skip_serializing_if = "Option::is_none")]
     pub comparison_type: ::std::option::Option<NumberComparisonType>,
 }
@@ -425,11 +425,11 @@ pub struct NumberCondition {
 /// A structure of the Connect API, held by `ReferenceSummary`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct NumberReference {
-    /// `Name`: a string, 1 to 4096 characters.
+    /// The identifier of the number reference.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 4096))]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `Value`: a string, 0 to 4096 characters.
+    /// The number, which must be valid.
     #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 4096))]
     pub value: ::std::option::Option<::std::string::String>,
@@ -495,7 +495,7 @@ pub enum NumericQuestionPropertyAutomationLabel {
 /// A structure of the Connect API, held by `EvaluationFormNumericQuestionAutomation`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct NumericQuestionPropertyValueAutomation {
-    /// `Label`: one of the values of `NumericQuestionPropertyAutomationLabel`. Required.
+    /// The contact property that fills in the answer automatically, such as OVERALL_CUSTOMER_SENTIMENT_SCORE, NON_TALK_TIME, NUMBER_OF_INTERRUPTIONS or CONTACT_DURATION.
     #[serde(rename = "Label")]
     pub label: NumericQuestionPropertyAutomationLabel,
 }

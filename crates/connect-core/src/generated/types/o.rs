@@ -10,21 +10,21 @@ use serde::{Deserialize, Serialize};
 /// A structure of the Connect API, held by `GetTestCaseExecutionSummaryResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ObservationSummary {
-    /// `TotalObservations`: an integer.
+    /// How many observations the test case has.
     #[serde(
         rename = "TotalObservations",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub total_observations: ::std::option::Option<i32>,
-    /// `ObservationsPassed`: an integer.
+    /// How many observations passed in the run.
     #[serde(
         rename = "ObservationsPassed",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub observations_passed: ::std::option::Option<i32>,
-    /// `ObservationsFailed`: an integer.
+    /// How many observations failed in the run.
     #[serde(
         rename = "ObservationsFailed",
         default,
@@ -36,10 +36,10 @@ pub struct ObservationSummary {
 /// A structure of the Connect API, held by `EffectiveHoursOfOperations`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct OperationalHour {
-    /// `Start`: a `OverrideTimeSlice` structure.
+    /// The time at which the contact center opens.
     #[serde(rename = "Start", default, skip_serializing_if = "Option::is_none")]
     pub start: ::std::option::Option<OverrideTimeSlice>,
-    /// `End`: a `OverrideTimeSlice` structure.
+    /// The time at which the contact center closes.
     #[serde(rename = "End", default, skip_serializing_if = "Option::is_none")]
     pub end: ::std::option::Option<OverrideTimeSlice>,
 }
@@ -71,7 +71,7 @@ pub enum OperationalStatus {
 /// A structure of the Connect API, held by `SendOutboundEmailRequest`, `StartOutboundEmailContactRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct OutboundAdditionalRecipients {
-    /// `CcEmailAddresses`: a list of `EmailAddressInfo`, 1 to 50 items.
+    /// Extra recipients in CC. A message may have 50 addresses in all: the one required DestinationEmailAddress plus up to 49 here.
     #[serde(
         rename = "CcEmailAddresses",
         default,
@@ -84,7 +84,7 @@ pub struct OutboundAdditionalRecipients {
 /// A structure of the Connect API, held by `CreateQueueRequest`, `Queue`, `UpdateQueueOutboundCallerConfigRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct OutboundCallerConfig {
-    /// `OutboundCallerIdName`: a string, 1 to 255 characters.
+    /// The name shown as caller ID.
     #[serde(
         rename = "OutboundCallerIdName",
         default,
@@ -92,14 +92,14 @@ pub struct OutboundCallerConfig {
     )]
     #[schemars(length(min = 1, max = 255))]
     pub outbound_caller_id_name: ::std::option::Option<::std::string::String>,
-    /// `OutboundCallerIdNumberId`: a string.
+    /// The ID of the phone number shown as caller ID.
     #[serde(
         rename = "OutboundCallerIdNumberId",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub outbound_caller_id_number_id: ::std::option::Option<::std::string::String>,
-    /// `OutboundFlowId`: a string, 0 to 500 characters.
+    /// The ID of the outbound whisper flow used during outbound calls.
     #[serde(rename = "OutboundFlowId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub outbound_flow_id: ::std::option::Option<::std::string::String>,
@@ -108,7 +108,7 @@ pub struct OutboundCallerConfig {
 /// The `OutboundContactNotPermittedException` error (client fault, HTTP 403).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct OutboundContactNotPermittedException {
-    /// `Message`: a string.
+    /// A message about why the contact is not permitted.
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
 }
@@ -116,7 +116,7 @@ pub struct OutboundContactNotPermittedException {
 /// A structure of the Connect API, held by `CreateQueueRequest`, `Queue`, `UpdateQueueOutboundEmailConfigRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct OutboundEmailConfig {
-    /// `OutboundEmailAddressId`: a string, 1 to 500 characters.
+    /// The ID of the email address that outbound email is sent from.
     #[serde(
         rename = "OutboundEmailAddressId",
         default,
@@ -129,17 +129,17 @@ pub struct OutboundEmailConfig {
 /// A structure of the Connect API, held by `SendOutboundEmailRequest`, `StartOutboundEmailContactRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct OutboundEmailContent {
-    /// `MessageSourceType`: one of the values of `OutboundMessageSourceType`. Required.
+    /// Where the message comes from: TEMPLATE for a message template or RAW for content you supply.
     #[serde(rename = "MessageSourceType")]
     pub message_source_type: OutboundMessageSourceType,
-    /// `TemplatedMessageConfig`: a `TemplatedMessageConfig` structure.
+    /// Settings for building the email from a message template.
     #[serde(
         rename = "TemplatedMessageConfig",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub templated_message_config: ::std::option::Option<TemplatedMessageConfig>,
-    /// `RawMessage`: a `OutboundRawMessage` structure.
+    /// The email content you supply directly, as subject and body.
     #[serde(rename = "RawMessage", default, skip_serializing_if = "Option::is_none")]
     pub raw_message: ::std::option::Option<OutboundRawMessage>,
 }
@@ -171,15 +171,15 @@ pub enum OutboundMessageSourceType {
 /// A structure of the Connect API, held by `OutboundEmailContent`.
 #[derive(Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct OutboundRawMessage {
-    /// `Subject`: a string, 1 to 998 characters. Required. Sensitive: redacted from `Debug`.
+    /// The subject line of the email.
     #[serde(rename = "Subject")]
     #[schemars(length(min = 1, max = 998))]
     pub subject: ::std::string::String,
-    /// `Body`: a string, 1 to 5242880 characters. Required. Sensitive: redacted from `Debug`.
+    /// The body text of the email.
     #[serde(rename = "Body")]
     #[schemars(length(min = 1, max = 5242880))]
     pub body: ::std::string::String,
-    /// `ContentType`: a string, 1 to 100 characters. Required.
+    /// The format of the body, either text/plain or text/html.
     #[serde(rename = "ContentType")]
     #[schemars(length(min = 1, max = 100))]
     pub content_type: ::std::string::String,
@@ -198,10 +198,10 @@ impl ::std::fmt::Debug for OutboundRawMessage {
 /// A structure of the Connect API, held by `Contact`, `ContactDataRequest`, `StartOutboundVoiceContactRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct OutboundStrategy {
-    /// `Type`: one of the values of `OutboundStrategyType`. Required.
+    /// The kind of outbound strategy; currently only AGENT_FIRST.
     #[serde(rename = "Type")]
     pub r#type: OutboundStrategyType,
-    /// `Config`: a `OutboundStrategyConfig` structure.
+    /// Settings for the chosen outbound strategy.
     #[serde(rename = "Config", default, skip_serializing_if = "Option::is_none")]
     pub config: ::std::option::Option<OutboundStrategyConfig>,
 }
@@ -209,7 +209,7 @@ pub struct OutboundStrategy {
 /// A structure of the Connect API, held by `OutboundStrategy`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct OutboundStrategyConfig {
-    /// `AgentFirst`: a `AgentFirst` structure.
+    /// Settings for the agent-first outbound strategy.
     #[serde(rename = "AgentFirst", default, skip_serializing_if = "Option::is_none")]
     pub agent_first: ::std::option::Option<AgentFirst>,
 }
@@ -291,10 +291,10 @@ pub struct OverrideHour {
     /// `End`: a `OverrideTimeSlice` structure.
     #[serde(rename = "End", default, skip_serializing_if = "Option::is_none")]
     pub end: ::std::option::Option<OverrideTimeSlice>,
-    /// `OverrideName`: a string.
+    /// The unique name of the override.
     #[serde(rename = "OverrideName", default, skip_serializing_if = "Option::is_none")]
     pub override_name: ::std::option::Option<::std::string::String>,
-    /// `OperationalStatus`: one of the values of `OperationalStatus`.
+    /// Whether the contact center counts as OPEN or CLOSED during the override, which decides how the override changes the base schedule.
     #[serde(
         rename = "OperationalStatus",
         default,
@@ -303,14 +303,14 @@ pub struct OverrideHour {
     pub operational_status: ::std::option::Option<OperationalStatus>,
 }
 
-/// A structure of the Connect API, held by `HoursOfOperationOverrideConfig`, `OperationalHour`, `OverrideHour`.
+/// A time of day, in hours and minutes, at which an hours of operation override starts or ends.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct OverrideTimeSlice {
-    /// `Hours`: an integer, 0 to 23. Required.
+    /// The hour part of the time.
     #[serde(rename = "Hours")]
     #[schemars(range(min = 0, max = 23))]
     pub hours: i32,
-    /// `Minutes`: an integer, 0 to 59. Required.
+    /// The minute part of the time.
     #[serde(rename = "Minutes")]
     #[schemars(range(min = 0, max = 59))]
     pub minutes: i32,

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 /// A structure of the Connect API, held by `WorkspaceThemePalette`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PaletteCanvas {
-    /// `ContainerBackground`: a string, 1 to 127 characters.
+    /// Background color of container elements.
     #[serde(
         rename = "ContainerBackground",
         default,
@@ -18,11 +18,11 @@ pub struct PaletteCanvas {
     )]
     #[schemars(length(min = 1, max = 127))]
     pub container_background: ::std::option::Option<::std::string::String>,
-    /// `PageBackground`: a string, 1 to 127 characters.
+    /// Background color of the page.
     #[serde(rename = "PageBackground", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 127))]
     pub page_background: ::std::option::Option<::std::string::String>,
-    /// `ActiveBackground`: a string, 1 to 127 characters.
+    /// Background color of elements in the active state.
     #[serde(
         rename = "ActiveBackground",
         default,
@@ -35,19 +35,19 @@ pub struct PaletteCanvas {
 /// A structure of the Connect API, held by `WorkspaceThemePalette`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PaletteHeader {
-    /// `Background`: a string, 1 to 127 characters.
+    /// Background color of the header.
     #[serde(rename = "Background", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 127))]
     pub background: ::std::option::Option<::std::string::String>,
-    /// `Text`: a string, 1 to 127 characters.
+    /// Color of text in the header.
     #[serde(rename = "Text", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 127))]
     pub text: ::std::option::Option<::std::string::String>,
-    /// `TextHover`: a string, 1 to 127 characters.
+    /// Color of header text while the pointer hovers over it.
     #[serde(rename = "TextHover", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 127))]
     pub text_hover: ::std::option::Option<::std::string::String>,
-    /// `InvertActionsColors`: a boolean.
+    /// Whether the header's action buttons use inverted colors.
     #[serde(
         rename = "InvertActionsColors",
         default,
@@ -59,11 +59,11 @@ pub struct PaletteHeader {
 /// A structure of the Connect API, held by `WorkspaceThemePalette`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PaletteNavigation {
-    /// `Background`: a string, 1 to 127 characters.
+    /// Background color of the navigation area.
     #[serde(rename = "Background", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 127))]
     pub background: ::std::option::Option<::std::string::String>,
-    /// `TextBackgroundHover`: a string, 1 to 127 characters.
+    /// Background color behind navigation text while the pointer hovers over it.
     #[serde(
         rename = "TextBackgroundHover",
         default,
@@ -71,7 +71,7 @@ pub struct PaletteNavigation {
     )]
     #[schemars(length(min = 1, max = 127))]
     pub text_background_hover: ::std::option::Option<::std::string::String>,
-    /// `TextBackgroundActive`: a string, 1 to 127 characters.
+    /// Background color behind the active navigation item.
     #[serde(
         rename = "TextBackgroundActive",
         default,
@@ -79,19 +79,19 @@ pub struct PaletteNavigation {
     )]
     #[schemars(length(min = 1, max = 127))]
     pub text_background_active: ::std::option::Option<::std::string::String>,
-    /// `Text`: a string, 1 to 127 characters.
+    /// Color of text in the navigation area.
     #[serde(rename = "Text", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 127))]
     pub text: ::std::option::Option<::std::string::String>,
-    /// `TextHover`: a string, 1 to 127 characters.
+    /// Color of navigation text while the pointer hovers over it.
     #[serde(rename = "TextHover", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 127))]
     pub text_hover: ::std::option::Option<::std::string::String>,
-    /// `TextActive`: a string, 1 to 127 characters.
+    /// Color of the text of the active navigation item.
     #[serde(rename = "TextActive", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 127))]
     pub text_active: ::std::option::Option<::std::string::String>,
-    /// `InvertActionsColors`: a boolean.
+    /// Whether the navigation area's action buttons use inverted colors.
     #[serde(
         rename = "InvertActionsColors",
         default,
@@ -103,15 +103,15 @@ pub struct PaletteNavigation {
 /// A structure of the Connect API, held by `WorkspaceThemePalette`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PalettePrimary {
-    /// `Default`: a string, 1 to 127 characters.
+    /// The main primary color of the workspace.
     #[serde(rename = "Default", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 127))]
     pub default: ::std::option::Option<::std::string::String>,
-    /// `Active`: a string, 1 to 127 characters.
+    /// The primary color for elements in the active state.
     #[serde(rename = "Active", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 127))]
     pub active: ::std::option::Option<::std::string::String>,
-    /// `ContrastText`: a string, 1 to 127 characters.
+    /// A text color that stays readable on top of the primary color.
     #[serde(rename = "ContrastText", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 127))]
     pub contrast_text: ::std::option::Option<::std::string::String>,
@@ -120,7 +120,7 @@ pub struct PalettePrimary {
 /// A structure of the Connect API, held by `AssociateHoursOfOperationsRequest`, `CreateHoursOfOperationRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ParentHoursOfOperationConfig {
-    /// `HoursOfOperationId`: a string.
+    /// The ID of the parent hours of operation.
     #[serde(
         rename = "HoursOfOperationId",
         default,
@@ -129,13 +129,13 @@ pub struct ParentHoursOfOperationConfig {
     pub hours_of_operation_id: ::std::option::Option<::std::string::String>,
 }
 
-/// A structure of the Connect API, held by `AgentInfo`, `AllowedCapabilities`, `Customer` and 1 more.
+/// Which video and screen sharing capabilities a participant on the call is allowed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ParticipantCapabilities {
-    /// `Video`: one of the values of `VideoCapability`.
+    /// The participant's video capability during the call; SEND lets them send video.
     #[serde(rename = "Video", default, skip_serializing_if = "Option::is_none")]
     pub video: ::std::option::Option<VideoCapability>,
-    /// `ScreenShare`: one of the values of `ScreenShareCapability`.
+    /// The participant's screen sharing capability; SEND lets them share their screen.
     #[serde(rename = "ScreenShare", default, skip_serializing_if = "Option::is_none")]
     pub screen_share: ::std::option::Option<ScreenShareCapability>,
 }
@@ -143,15 +143,15 @@ pub struct ParticipantCapabilities {
 /// A structure of the Connect API, held by `StartChatContactRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ParticipantConfiguration {
-    /// `ResponseMode`: one of the values of `ResponseMode`.
+    /// How responses reach the participant: INCREMENTAL or COMPLETE.
     #[serde(rename = "ResponseMode", default, skip_serializing_if = "Option::is_none")]
     pub response_mode: ::std::option::Option<ResponseMode>,
 }
 
-/// A structure of the Connect API, held by `NewSessionDetails`, `StartChatContactRequest`, `StartOutboundChatContactRequest` and 1 more.
+/// Details about the customer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ParticipantDetails {
-    /// `DisplayName`: a string, 1 to 256 characters. Required.
+    /// The name shown for the participant.
     #[serde(rename = "DisplayName")]
     #[schemars(length(min = 1, max = 256))]
     pub display_name: ::std::string::String,
@@ -160,14 +160,14 @@ pub struct ParticipantDetails {
 /// A structure of the Connect API, held by `CreateParticipantRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ParticipantDetailsToAdd {
-    /// `ParticipantRole`: one of the values of `ParticipantRole`.
+    /// The role the new participant takes in the contact.
     #[serde(
         rename = "ParticipantRole",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub participant_role: ::std::option::Option<ParticipantRole>,
-    /// `DisplayName`: a string, 1 to 256 characters.
+    /// The name shown for the new participant.
     #[serde(rename = "DisplayName", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub display_name: ::std::option::Option<::std::string::String>,
@@ -183,38 +183,38 @@ pub struct ParticipantDetailsToAdd {
 /// A structure of the Connect API, held by `ChatMetrics`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ParticipantMetrics {
-    /// `ParticipantId`: a string, 1 to 256 characters.
+    /// The ID of the participant.
     #[serde(rename = "ParticipantId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub participant_id: ::std::option::Option<::std::string::String>,
-    /// `ParticipantType`: one of the values of `ParticipantType`.
+    /// The kind of participant in the conversation, such as agent, customer or supervisor.
     #[serde(
         rename = "ParticipantType",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub participant_type: ::std::option::Option<ParticipantType>,
-    /// `ConversationAbandon`: a boolean.
+    /// Whether this participant abandoned the chat conversation.
     #[serde(
         rename = "ConversationAbandon",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub conversation_abandon: ::std::option::Option<bool>,
-    /// `MessagesSent`: an integer.
+    /// How many chat messages the participant sent.
     #[serde(rename = "MessagesSent", default, skip_serializing_if = "Option::is_none")]
     pub messages_sent: ::std::option::Option<i32>,
-    /// `NumResponses`: an integer.
+    /// The number of chat responses the participant sent.
     #[serde(rename = "NumResponses", default, skip_serializing_if = "Option::is_none")]
     pub num_responses: ::std::option::Option<i32>,
-    /// `MessageLengthInChars`: an integer.
+    /// How many characters the participant sent in chat messages.
     #[serde(
         rename = "MessageLengthInChars",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub message_length_in_chars: ::std::option::Option<i32>,
-    /// `TotalResponseTimeInMillis`: an integer, at least 0.
+    /// The participant's total chat response time, in milliseconds.
     #[serde(
         rename = "TotalResponseTimeInMillis",
         default,
@@ -222,7 +222,7 @@ pub struct ParticipantMetrics {
     )]
     #[schemars(range(min = 0))]
     pub total_response_time_in_millis: ::std::option::Option<i64>,
-    /// `MaxResponseTimeInMillis`: an integer, at least 0.
+    /// The participant's longest chat response time, in milliseconds.
     #[serde(
         rename = "MaxResponseTimeInMillis",
         default,
@@ -230,7 +230,7 @@ pub struct ParticipantMetrics {
     )]
     #[schemars(range(min = 0))]
     pub max_response_time_in_millis: ::std::option::Option<i64>,
-    /// `LastMessageTimestamp`: a timestamp.
+    /// When the participant sent their last chat message.
     #[serde(
         rename = "LastMessageTimestamp",
         default,
@@ -326,13 +326,13 @@ pub enum ParticipantTimerAction {
 /// A structure of the Connect API, held by `ChatParticipantRoleConfig`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ParticipantTimerConfiguration {
-    /// `ParticipantRole`: one of the values of `TimerEligibleParticipantRoles`. Required.
+    /// Which chat participant the timer applies to: CUSTOMER or AGENT.
     #[serde(rename = "ParticipantRole")]
     pub participant_role: TimerEligibleParticipantRoles,
-    /// `TimerType`: one of the values of `ParticipantTimerType`. Required.
+    /// The kind of timer: IDLE decides when a human participant counts as idle; DISCONNECT_NONCUSTOMER disconnects a participant automatically after being idle.
     #[serde(rename = "TimerType")]
     pub timer_type: ParticipantTimerType,
-    /// `TimerValue`: a `ParticipantTimerValue` union. Required.
+    /// Either the action Unset, which deletes the timer, or the timer's length in minutes; set only one.
     #[serde(rename = "TimerValue")]
     pub timer_value: ParticipantTimerValue,
 }
@@ -364,10 +364,10 @@ pub enum ParticipantTimerType {
 /// A union (exactly one member is set) of the Connect API, held by `ParticipantTimerConfiguration`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub enum ParticipantTimerValue {
-    /// `ParticipantTimerAction`: one of the values of `ParticipantTimerAction`.
+    /// The action to take on the timer; the only allowed value, Unset, deletes it.
     #[serde(rename = "ParticipantTimerAction")]
     ParticipantTimerAction(ParticipantTimerAction),
-    /// `ParticipantTimerDurationInMinutes`: an integer, 2 to 480.
+    /// How long the timer runs, in minutes.
     #[serde(rename = "ParticipantTimerDurationInMinutes")]
     ParticipantTimerDurationInMinutes(i32),
 }
@@ -375,7 +375,7 @@ pub enum ParticipantTimerValue {
 /// A structure of the Connect API, held by `CreateParticipantResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ParticipantTokenCredentials {
-    /// `ParticipantToken`: a string, 1 to 1000 characters.
+    /// The token the chat participant passes to CreateParticipantConnection; it stays valid for as long as the participant exists.
     #[serde(
         rename = "ParticipantToken",
         default,
@@ -383,7 +383,7 @@ pub struct ParticipantTokenCredentials {
     )]
     #[schemars(length(min = 1, max = 1000))]
     pub participant_token: ::std::option::Option<::std::string::String>,
-    /// `Expiry`: a string.
+    /// When the token expires, as an ISO 8601 timestamp (yyyy-MM-ddThh:mm:ss.SSSZ); 2019-11-08T02:41:28.172Z is one such value.
     #[serde(rename = "Expiry", default, skip_serializing_if = "Option::is_none")]
     pub expiry: ::std::option::Option<::std::string::String>,
 }
@@ -445,14 +445,14 @@ pub struct PauseContactResponse {}
 /// A structure of the Connect API, held by `StartChatContactRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PersistentChat {
-    /// `RehydrationType`: one of the values of `RehydrationType`.
+    /// How to choose the past contact to continue from; required for persistent chat. ENTIRE_PAST_SESSION uses the most recent ended contact of the past session whose initial contact ID you give in SourceContactId; FROM_SEGMENT uses exactly the contact in SourceContactId. The response returns the contact ID actually used.
     #[serde(
         rename = "RehydrationType",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub rehydration_type: ::std::option::Option<RehydrationType>,
-    /// `SourceContactId`: a string, 1 to 256 characters.
+    /// The ID of the past contact to start the persistent chat from.
     #[serde(
         rename = "SourceContactId",
         default,
@@ -465,10 +465,10 @@ pub struct PersistentChat {
 /// A structure of the Connect API, held by `CreateUserRequest`, `UpdateUserConfigRequest`, `User` and 1 more.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PersistentConnectionConfig {
-    /// `Channel`: one of the values of `Channel`. Required.
+    /// The channel this setting applies to; only VOICE is supported.
     #[serde(rename = "Channel")]
     pub channel: Channel,
-    /// `PersistentConnection`: a boolean. Required.
+    /// Whether the agent stays connected after a call ends, so that later calls connect faster.
     #[serde(rename = "PersistentConnection")]
     pub persistent_connection: bool,
 }
@@ -476,13 +476,13 @@ pub struct PersistentConnectionConfig {
 /// A structure of the Connect API, held by `CreateUserRequest`, `UpdateUserConfigRequest`, `User` and 1 more.
 #[derive(Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PhoneNumberConfig {
-    /// `Channel`: one of the values of `Channel`. Required.
+    /// The channel this phone setting applies to; only VOICE is supported.
     #[serde(rename = "Channel")]
     pub channel: Channel,
-    /// `PhoneType`: one of the values of `PhoneType`. Required.
+    /// The kind of phone the user works with: SOFT_PHONE or DESK_PHONE.
     #[serde(rename = "PhoneType")]
     pub phone_type: PhoneType,
-    /// `PhoneNumber`: a string. Sensitive: redacted from `Debug`.
+    /// The number of the user's desk phone.
     #[serde(rename = "PhoneNumber", default, skip_serializing_if = "Option::is_none")]
     pub phone_number: ::std::option::Option<::std::string::String>,
 }
@@ -1229,7 +1229,7 @@ pub enum PhoneNumberCountryCode {
 /// A structure of the Connect API, held by `QuickConnectConfig`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PhoneNumberQuickConnectConfig {
-    /// `PhoneNumber`: a string. Required.
+    /// The phone number to dial, in E.164 format.
     #[serde(rename = "PhoneNumber")]
     pub phone_number: ::std::string::String,
 }
@@ -1237,10 +1237,10 @@ pub struct PhoneNumberQuickConnectConfig {
 /// A structure of the Connect API, held by `ClaimedPhoneNumberSummary`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PhoneNumberStatus {
-    /// `Status`: one of the values of `PhoneNumberWorkflowStatus`.
+    /// Where the phone number's workflow stands: Claimed, InProgress or Failed.
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: ::std::option::Option<PhoneNumberWorkflowStatus>,
-    /// `Message`: a string, 0 to 255 characters.
+    /// A message that explains the status.
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 255))]
     pub message: ::std::option::Option<::std::string::String>,
@@ -1249,23 +1249,23 @@ pub struct PhoneNumberStatus {
 /// A structure of the Connect API, held by `ListPhoneNumbersResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PhoneNumberSummary {
-    /// `Id`: a string.
+    /// The ID of the phone number.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `Arn`: a string.
+    /// The ARN of the phone number.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
-    /// `PhoneNumber`: a string.
+    /// The phone number itself.
     #[serde(rename = "PhoneNumber", default, skip_serializing_if = "Option::is_none")]
     pub phone_number: ::std::option::Option<::std::string::String>,
-    /// `PhoneNumberType`: one of the values of `PhoneNumberType`.
+    /// The kind of phone number, such as TOLL_FREE or DID.
     #[serde(
         rename = "PhoneNumberType",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub phone_number_type: ::std::option::Option<PhoneNumberType>,
-    /// `PhoneNumberCountryCode`: one of the values of `PhoneNumberCountryCode`.
+    /// The ISO code of the phone number's country.
     #[serde(
         rename = "PhoneNumberCountryCode",
         default,
@@ -1367,7 +1367,7 @@ pub enum PhoneType {
 /// A structure of the Connect API, held by `Preview`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PostAcceptTimeoutConfig {
-    /// `DurationInSeconds`: an integer, at least 0. Required.
+    /// How long the countdown runs after the agent accepts the contact, in seconds.
     #[serde(rename = "DurationInSeconds")]
     #[schemars(range(min = 0))]
     pub duration_in_seconds: i32,
@@ -1376,32 +1376,32 @@ pub struct PostAcceptTimeoutConfig {
 /// A structure of the Connect API, held by `DescribePredefinedAttributeResponse`, `SearchPredefinedAttributesResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PredefinedAttribute {
-    /// `Name`: a string, 1 to 100 characters.
+    /// The name of the predefined attribute.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `Values`: a `PredefinedAttributeValues` union.
+    /// The values defined for the attribute.
     #[serde(rename = "Values", default, skip_serializing_if = "Option::is_none")]
     pub values: ::std::option::Option<PredefinedAttributeValues>,
-    /// `Purposes`: a list of strings, 0 to 10 items.
+    /// Labels that group predefined attributes, for use in custom UI elements of the Amazon Connect admin website.
     #[serde(rename = "Purposes", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 10))]
     pub purposes: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `AttributeConfiguration`: a `PredefinedAttributeConfiguration` structure.
+    /// Custom settings that control how other services treat the attribute, such as how the Amazon Connect admin website shows it.
     #[serde(
         rename = "AttributeConfiguration",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub attribute_configuration: ::std::option::Option<PredefinedAttributeConfiguration>,
-    /// `LastModifiedTime`: a timestamp.
+    /// When the attribute was last changed.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
-    /// `LastModifiedRegion`: a string.
+    /// The AWS Region in which the attribute was last changed.
     #[serde(
         rename = "LastModifiedRegion",
         default,
@@ -1413,14 +1413,14 @@ pub struct PredefinedAttribute {
 /// A structure of the Connect API, held by `PredefinedAttribute`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PredefinedAttributeConfiguration {
-    /// `EnableValueValidationOnAssociation`: a boolean.
+    /// If true, Amazon Connect checks values strictly, and a contact keeps only values that are predefined for the attribute.
     #[serde(
         rename = "EnableValueValidationOnAssociation",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub enable_value_validation_on_association: ::std::option::Option<bool>,
-    /// `IsReadOnly`: a boolean.
+    /// Flags whether the predefined attribute is shown in the Amazon Connect admin website.
     #[serde(rename = "IsReadOnly", default, skip_serializing_if = "Option::is_none")]
     pub is_read_only: ::std::option::Option<bool>,
 }
@@ -1428,12 +1428,12 @@ pub struct PredefinedAttributeConfiguration {
 /// A structure of the Connect API, held by `PredefinedAttributeSearchCriteria`, `SearchPredefinedAttributesRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PredefinedAttributeSearchCriteria {
-    /// `OrConditions`: a list of `PredefinedAttributeSearchCriteria`.
+    /// Conditions joined with OR; a match needs any one of them.
     #[serde(rename = "OrConditions", default, skip_serializing_if = "Option::is_none")]
     pub or_conditions: ::std::option::Option<
         ::std::vec::Vec<PredefinedAttributeSearchCriteria>,
     >,
-    /// `AndConditions`: a list of `PredefinedAttributeSearchCriteria`.
+    /// Conditions joined with AND; a match needs all of them.
     #[serde(rename = "AndConditions", default, skip_serializing_if = "Option::is_none")]
     pub and_conditions: ::std::option::Option<
         ::std::vec::Vec<PredefinedAttributeSearchCriteria>,
@@ -1450,18 +1450,18 @@ pub struct PredefinedAttributeSearchCriteria {
 /// A structure of the Connect API, held by `ListPredefinedAttributesResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PredefinedAttributeSummary {
-    /// `Name`: a string, 1 to 100 characters.
+    /// The name of the predefined attribute.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `LastModifiedTime`: a timestamp.
+    /// When the attribute was last changed.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
-    /// `LastModifiedRegion`: a string.
+    /// The AWS Region in which the attribute was last changed.
     #[serde(
         rename = "LastModifiedRegion",
         default,
@@ -1473,7 +1473,7 @@ pub struct PredefinedAttributeSummary {
 /// A union (exactly one member is set) of the Connect API, held by `CreatePredefinedAttributeRequest`, `PredefinedAttribute`, `UpdatePredefinedAttributeRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub enum PredefinedAttributeValues {
-    /// `StringList`: a list of strings, 0 to 500 items.
+    /// The attribute's values, as a list of strings.
     #[serde(rename = "StringList")]
     StringList(::std::vec::Vec<::std::string::String>),
 }
@@ -1481,10 +1481,10 @@ pub enum PredefinedAttributeValues {
 /// A structure of the Connect API, held by `AgentFirst`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Preview {
-    /// `PostAcceptTimeoutConfig`: a `PostAcceptTimeoutConfig` structure. Required.
+    /// Settings for the countdown that runs after the agent accepts a preview outbound contact.
     #[serde(rename = "PostAcceptTimeoutConfig")]
     pub post_accept_timeout_config: PostAcceptTimeoutConfig,
-    /// `AllowedUserActions`: a list of `AllowedUserAction`. Required.
+    /// What the agent may do after accepting the preview outbound contact: CALL or DISCARD.
     #[serde(rename = "AllowedUserActions")]
     pub allowed_user_actions: ::std::vec::Vec<AllowedUserAction>,
 }
@@ -1492,7 +1492,7 @@ pub struct Preview {
 /// A structure of the Connect API, held by `DataTableAccessControlConfiguration`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PrimaryAttributeAccessControlConfigurationItem {
-    /// `PrimaryAttributeValues`: a list of `PrimaryAttributeValue`, 0 to 5 items.
+    /// The primary attribute values of this item.
     #[serde(
         rename = "PrimaryAttributeValues",
         default,
@@ -1507,14 +1507,14 @@ pub struct PrimaryAttributeAccessControlConfigurationItem {
 /// A structure of the Connect API, held by `PrimaryAttributeAccessControlConfigurationItem`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PrimaryAttributeValue {
-    /// `AccessType`: one of the values of `AccessType`.
+    /// The kind of access granted for the value; currently only ALLOW.
     #[serde(rename = "AccessType", default, skip_serializing_if = "Option::is_none")]
     pub access_type: ::std::option::Option<AccessType>,
-    /// `AttributeName`: a string, 1 to 127 characters.
+    /// The name of the attribute.
     #[serde(rename = "AttributeName", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 127))]
     pub attribute_name: ::std::option::Option<::std::string::String>,
-    /// `Values`: a list of strings, 0 to 2 items.
+    /// The values of the attribute.
     #[serde(rename = "Values", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 2))]
     pub values: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
@@ -1523,11 +1523,11 @@ pub struct PrimaryAttributeValue {
 /// A structure of the Connect API, held by `ListDataTablePrimaryValuesRequest`, `ListDataTableValuesRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PrimaryAttributeValueFilter {
-    /// `AttributeName`: a string, 1 to 127 characters. Required.
+    /// The name of the attribute to filter on.
     #[serde(rename = "AttributeName")]
     #[schemars(length(min = 1, max = 127))]
     pub attribute_name: ::std::string::String,
-    /// `Values`: a list of strings. Required.
+    /// The attribute values to filter on.
     #[serde(rename = "Values")]
     pub values: ::std::vec::Vec<::std::string::String>,
 }
@@ -1535,11 +1535,11 @@ pub struct PrimaryAttributeValueFilter {
 /// A structure of the Connect API, held by `BatchCreateDataTableValueFailureResult`, `BatchCreateDataTableValueSuccessResult`, `BatchDeleteDataTableValueFailureResult` and 10 more.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PrimaryValue {
-    /// `AttributeName`: a string, 1 to 127 characters. Required.
+    /// The name of the primary attribute the value belongs to.
     #[serde(rename = "AttributeName")]
     #[schemars(length(min = 1, max = 127))]
     pub attribute_name: ::std::string::String,
-    /// `Value`: a string. Required.
+    /// The value of the primary attribute, always given as a string whatever the attribute's type; it must be a literal, not an expression.
     #[serde(rename = "Value")]
     pub value: ::std::string::String,
 }
@@ -1547,15 +1547,15 @@ pub struct PrimaryValue {
 /// A structure of the Connect API, held by `BatchDescribeDataTableValueSuccessResult`, `DataTableValueSummary`, `RecordPrimaryValue`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PrimaryValueResponse {
-    /// `AttributeName`: a string, 1 to 127 characters.
+    /// The name of the attribute.
     #[serde(rename = "AttributeName", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 127))]
     pub attribute_name: ::std::option::Option<::std::string::String>,
-    /// `AttributeId`: a string, 1 to 256 characters.
+    /// The ID of the attribute.
     #[serde(rename = "AttributeId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub attribute_id: ::std::option::Option<::std::string::String>,
-    /// `Value`: a string.
+    /// The value of the attribute.
     #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
@@ -1563,7 +1563,7 @@ pub struct PrimaryValueResponse {
 /// A structure of the Connect API, held by `InvalidContactFlowException`, `InvalidContactFlowModuleException`, `InvalidTestCaseException`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ProblemDetail {
-    /// `message`: a string, 1 to 256 characters.
+    /// A message that describes the problem.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub message: ::std::option::Option<::std::string::String>,
@@ -1572,35 +1572,35 @@ pub struct ProblemDetail {
 /// A structure of the Connect API, held by `DescribePromptResponse`, `SearchPromptsResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Prompt {
-    /// `PromptARN`: a string.
+    /// The ARN of the prompt.
     #[serde(rename = "PromptARN", default, skip_serializing_if = "Option::is_none")]
     pub prompt_arn: ::std::option::Option<::std::string::String>,
-    /// `PromptId`: a string, 1 to 256 characters.
+    /// The unique ID of the prompt.
     #[serde(rename = "PromptId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub prompt_id: ::std::option::Option<::std::string::String>,
-    /// `Name`: a string, 1 to 127 characters.
+    /// The name of the prompt.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 127))]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `Description`: a string, 1 to 250 characters.
+    /// A description of the prompt.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 250))]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `Tags`: a map from strings to strings, 1 to 50 entries.
+    /// Tags for organizing, tracking or controlling access to the prompt, as key and value pairs.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
-    /// `LastModifiedTime`: a timestamp.
+    /// When the prompt was last changed.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
-    /// `LastModifiedRegion`: a string.
+    /// The AWS Region in which the prompt was last changed.
     #[serde(
         rename = "LastModifiedRegion",
         default,
@@ -1612,13 +1612,13 @@ pub struct Prompt {
 /// A structure of the Connect API, held by `PromptSearchCriteria`, `SearchPromptsRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PromptSearchCriteria {
-    /// `OrConditions`: a list of `PromptSearchCriteria`.
+    /// Conditions joined with OR; a match needs any one of them.
     #[serde(rename = "OrConditions", default, skip_serializing_if = "Option::is_none")]
     pub or_conditions: ::std::option::Option<::std::vec::Vec<PromptSearchCriteria>>,
-    /// `AndConditions`: a list of `PromptSearchCriteria`.
+    /// Conditions joined with AND; a match needs all of them.
     #[serde(rename = "AndConditions", default, skip_serializing_if = "Option::is_none")]
     pub and_conditions: ::std::option::Option<::std::vec::Vec<PromptSearchCriteria>>,
-    /// `StringCondition`: a `StringCondition` structure.
+    /// A single string condition; FieldName may be name, description or resourceID.
     #[serde(
         rename = "StringCondition",
         default,
@@ -1638,25 +1638,25 @@ pub struct PromptSearchFilter {
 /// A structure of the Connect API, held by `ListPromptsResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PromptSummary {
-    /// `Id`: a string, 1 to 256 characters.
+    /// The ID of the prompt.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `Arn`: a string.
+    /// The ARN of the prompt.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
-    /// `Name`: a string, 1 to 256 characters.
+    /// The name of the prompt.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `LastModifiedTime`: a timestamp.
+    /// When the prompt was last changed.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
-    /// `LastModifiedRegion`: a string.
+    /// The AWS Region in which the prompt was last changed.
     #[serde(
         rename = "LastModifiedRegion",
         default,
@@ -1671,7 +1671,7 @@ pub struct PropertyValidationException {
     /// `Message`: a string. Required.
     #[serde(rename = "Message")]
     pub message: ::std::string::String,
-    /// `PropertyList`: a list of `PropertyValidationExceptionProperty`.
+    /// The properties that failed validation, each with its reason.
     #[serde(rename = "PropertyList", default, skip_serializing_if = "Option::is_none")]
     pub property_list: ::std::option::Option<
         ::std::vec::Vec<PropertyValidationExceptionProperty>,
@@ -1681,13 +1681,13 @@ pub struct PropertyValidationException {
 /// A structure of the Connect API, held by `PropertyValidationException`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct PropertyValidationExceptionProperty {
-    /// `PropertyPath`: a string. Required.
+    /// The complete path of the property that failed validation.
     #[serde(rename = "PropertyPath")]
     pub property_path: ::std::string::String,
-    /// `Reason`: one of the values of `PropertyValidationExceptionReason`. Required.
+    /// The reason the property failed validation, such as INVALID_FORMAT or REQUIRED_PROPERTY_MISSING.
     #[serde(rename = "Reason")]
     pub reason: PropertyValidationExceptionReason,
-    /// `Message`: a string. Required.
+    /// A message that explains why the property failed validation.
     #[serde(rename = "Message")]
     pub message: ::std::string::String,
 }

@@ -10,10 +10,10 @@ use serde::{Deserialize, Serialize};
 /// A structure of the Connect API, held by `Contact`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct QualityMetrics {
-    /// `Agent`: a `AgentQualityMetrics` structure.
+    /// Quality details of the agent's media connection.
     #[serde(rename = "Agent", default, skip_serializing_if = "Option::is_none")]
     pub agent: ::std::option::Option<AgentQualityMetrics>,
-    /// `Customer`: a `CustomerQualityMetrics` structure.
+    /// Quality details of the customer's media connection.
     #[serde(rename = "Customer", default, skip_serializing_if = "Option::is_none")]
     pub customer: ::std::option::Option<CustomerQualityMetrics>,
 }
@@ -45,62 +45,62 @@ pub enum QuestionRuleCategoryAutomationCondition {
 /// A structure of the Connect API, held by `DescribeQueueResponse`, `SearchQueuesResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Queue {
-    /// `Name`: a string, 1 to 127 characters.
+    /// The name of the queue.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 127))]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `QueueArn`: a string.
+    /// The ARN of the queue.
     #[serde(rename = "QueueArn", default, skip_serializing_if = "Option::is_none")]
     pub queue_arn: ::std::option::Option<::std::string::String>,
-    /// `QueueId`: a string.
+    /// The ID of the queue.
     #[serde(rename = "QueueId", default, skip_serializing_if = "Option::is_none")]
     pub queue_id: ::std::option::Option<::std::string::String>,
-    /// `Description`: a string, 1 to 250 characters.
+    /// A description of the queue.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 250))]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `OutboundCallerConfig`: a `OutboundCallerConfig` structure.
+    /// The caller ID name and number, and the outbound whisper flow, used for outbound calls from the queue.
     #[serde(
         rename = "OutboundCallerConfig",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub outbound_caller_config: ::std::option::Option<OutboundCallerConfig>,
-    /// `OutboundEmailConfig`: a `OutboundEmailConfig` structure.
+    /// The ID of the email address the queue uses for outbound email.
     #[serde(
         rename = "OutboundEmailConfig",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub outbound_email_config: ::std::option::Option<OutboundEmailConfig>,
-    /// `HoursOfOperationId`: a string.
+    /// The ID of the hours of operation for the queue.
     #[serde(
         rename = "HoursOfOperationId",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub hours_of_operation_id: ::std::option::Option<::std::string::String>,
-    /// `MaxContacts`: an integer, at least 0.
+    /// How many contacts the queue may hold before it counts as full.
     #[serde(rename = "MaxContacts", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 0))]
     pub max_contacts: ::std::option::Option<i32>,
-    /// `Status`: one of the values of `QueueStatus`.
+    /// Whether the queue is ENABLED or DISABLED.
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: ::std::option::Option<QueueStatus>,
-    /// `Tags`: a map from strings to strings, 1 to 50 entries.
+    /// Tags for organizing, tracking or controlling access to the queue, as key and value pairs.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
-    /// `LastModifiedTime`: a timestamp.
+    /// When the queue was last changed.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
-    /// `LastModifiedRegion`: a string.
+    /// The AWS Region in which the queue was last changed.
     #[serde(
         rename = "LastModifiedRegion",
         default,
@@ -112,10 +112,10 @@ pub struct Queue {
 /// A structure of the Connect API, held by `Contact`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct QueueInfo {
-    /// `Id`: a string.
+    /// The unique ID of the queue.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `EnqueueTimestamp`: a timestamp.
+    /// When the contact entered the queue.
     #[serde(
         rename = "EnqueueTimestamp",
         default,
@@ -127,7 +127,7 @@ pub struct QueueInfo {
 /// A structure of the Connect API, held by `UpdateContactRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct QueueInfoInput {
-    /// `Id`: a string.
+    /// The ID of the queue.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
 }
@@ -135,22 +135,22 @@ pub struct QueueInfoInput {
 /// A structure of the Connect API, held by `QuickConnectConfig`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct QueueQuickConnectConfig {
-    /// `QueueId`: a string. Required.
+    /// The ID of the queue the quick connect sends contacts to.
     #[serde(rename = "QueueId")]
     pub queue_id: ::std::string::String,
-    /// `ContactFlowId`: a string, 0 to 500 characters. Required.
+    /// The ID of the flow the quick connect runs.
     #[serde(rename = "ContactFlowId")]
     #[schemars(length(min = 0, max = 500))]
     pub contact_flow_id: ::std::string::String,
 }
 
-/// A structure of the Connect API, held by `AgentContactReference`, `Dimensions`.
+/// Identifies a queue whose metrics are returned.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct QueueReference {
-    /// `Id`: a string.
+    /// The ID of the queue.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `Arn`: a string.
+    /// The ARN of the queue.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
 }
@@ -158,20 +158,20 @@ pub struct QueueReference {
 /// A structure of the Connect API, held by `QueueSearchCriteria`, `SearchQueuesRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct QueueSearchCriteria {
-    /// `OrConditions`: a list of `QueueSearchCriteria`.
+    /// Conditions joined with OR; a match needs any one of them.
     #[serde(rename = "OrConditions", default, skip_serializing_if = "Option::is_none")]
     pub or_conditions: ::std::option::Option<::std::vec::Vec<QueueSearchCriteria>>,
-    /// `AndConditions`: a list of `QueueSearchCriteria`.
+    /// Conditions joined with AND; a match needs all of them.
     #[serde(rename = "AndConditions", default, skip_serializing_if = "Option::is_none")]
     pub and_conditions: ::std::option::Option<::std::vec::Vec<QueueSearchCriteria>>,
-    /// `StringCondition`: a `StringCondition` structure.
+    /// A single string condition; FieldName may be name, description or resourceID.
     #[serde(
         rename = "StringCondition",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub string_condition: ::std::option::Option<StringCondition>,
-    /// `QueueTypeCondition`: one of the values of `SearchableQueueType`.
+    /// Only queues of this type; currently only STANDARD.
     #[serde(
         rename = "QueueTypeCondition",
         default,
@@ -215,27 +215,27 @@ pub enum QueueStatus {
 /// A structure of the Connect API, held by `ListQueuesResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct QueueSummary {
-    /// `Id`: a string.
+    /// The ID of the queue.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `Arn`: a string.
+    /// The ARN of the queue.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
-    /// `Name`: a string, 1 to 256 characters.
+    /// The name of the queue.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `QueueType`: one of the values of `QueueType`.
+    /// The kind of queue: STANDARD or AGENT.
     #[serde(rename = "QueueType", default, skip_serializing_if = "Option::is_none")]
     pub queue_type: ::std::option::Option<QueueType>,
-    /// `LastModifiedTime`: a timestamp.
+    /// When the queue was last changed.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
-    /// `LastModifiedRegion`: a string.
+    /// The AWS Region in which the queue was last changed.
     #[serde(
         rename = "LastModifiedRegion",
         default,
@@ -271,45 +271,45 @@ pub enum QueueType {
 /// A structure of the Connect API, held by `DescribeQuickConnectResponse`, `SearchQuickConnectsResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct QuickConnect {
-    /// `QuickConnectARN`: a string.
+    /// The ARN of the quick connect.
     #[serde(
         rename = "QuickConnectARN",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub quick_connect_arn: ::std::option::Option<::std::string::String>,
-    /// `QuickConnectId`: a string.
+    /// The ID of the quick connect.
     #[serde(rename = "QuickConnectId", default, skip_serializing_if = "Option::is_none")]
     pub quick_connect_id: ::std::option::Option<::std::string::String>,
-    /// `Name`: a string, 1 to 127 characters.
+    /// The name of the quick connect.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 127))]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `Description`: a string, 1 to 250 characters.
+    /// A description of the quick connect.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 250))]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `QuickConnectConfig`: a `QuickConnectConfig` structure.
+    /// The settings of the quick connect, such as its type and target.
     #[serde(
         rename = "QuickConnectConfig",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub quick_connect_config: ::std::option::Option<QuickConnectConfig>,
-    /// `Tags`: a map from strings to strings, 1 to 50 entries.
+    /// Tags for organizing, tracking or controlling access to the quick connect, as key and value pairs.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
-    /// `LastModifiedTime`: a timestamp.
+    /// When the quick connect was last changed.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
-    /// `LastModifiedRegion`: a string.
+    /// The AWS Region in which the quick connect was last changed.
     #[serde(
         rename = "LastModifiedRegion",
         default,
@@ -321,19 +321,19 @@ pub struct QuickConnect {
 /// A structure of the Connect API, held by `CreateQuickConnectRequest`, `QuickConnect`, `UpdateQuickConnectConfigRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct QuickConnectConfig {
-    /// `QuickConnectType`: one of the values of `QuickConnectType`. Required.
+    /// What the quick connect points to: USER (shown as Agent in the admin website), QUEUE, PHONE_NUMBER (shown as External) or FLOW.
     #[serde(rename = "QuickConnectType")]
     pub quick_connect_type: QuickConnectType,
-    /// `UserConfig`: a `UserQuickConnectConfig` structure.
+    /// Settings for a quick connect to a user; required only when QuickConnectType is USER.
     #[serde(rename = "UserConfig", default, skip_serializing_if = "Option::is_none")]
     pub user_config: ::std::option::Option<UserQuickConnectConfig>,
-    /// `QueueConfig`: a `QueueQuickConnectConfig` structure.
+    /// Settings for a quick connect to a queue; required only when QuickConnectType is QUEUE.
     #[serde(rename = "QueueConfig", default, skip_serializing_if = "Option::is_none")]
     pub queue_config: ::std::option::Option<QueueQuickConnectConfig>,
-    /// `PhoneConfig`: a `PhoneNumberQuickConnectConfig` structure.
+    /// Settings for a quick connect to a phone number; required only when QuickConnectType is PHONE_NUMBER.
     #[serde(rename = "PhoneConfig", default, skip_serializing_if = "Option::is_none")]
     pub phone_config: ::std::option::Option<PhoneNumberQuickConnectConfig>,
-    /// `FlowConfig`: a `FlowQuickConnectConfig` structure.
+    /// Settings for a quick connect to a flow.
     #[serde(rename = "FlowConfig", default, skip_serializing_if = "Option::is_none")]
     pub flow_config: ::std::option::Option<FlowQuickConnectConfig>,
 }
@@ -341,21 +341,21 @@ pub struct QuickConnectConfig {
 /// A structure of the Connect API, held by `NextContactMetadata`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct QuickConnectContactData {
-    /// `ContactId`: a string, 1 to 256 characters.
+    /// The ID of the contact made through the quick connect.
     #[serde(rename = "ContactId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub contact_id: ::std::option::Option<::std::string::String>,
-    /// `InitiationTimestamp`: a timestamp.
+    /// When the quick connect contact started.
     #[serde(
         rename = "InitiationTimestamp",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub initiation_timestamp: ::std::option::Option<crate::value::Timestamp>,
-    /// `QuickConnectId`: a string.
+    /// The ID of the quick connect.
     #[serde(rename = "QuickConnectId", default, skip_serializing_if = "Option::is_none")]
     pub quick_connect_id: ::std::option::Option<::std::string::String>,
-    /// `QuickConnectName`: a string, 1 to 127 characters.
+    /// The name of the quick connect.
     #[serde(
         rename = "QuickConnectName",
         default,
@@ -363,7 +363,7 @@ pub struct QuickConnectContactData {
     )]
     #[schemars(length(min = 1, max = 127))]
     pub quick_connect_name: ::std::option::Option<::std::string::String>,
-    /// `QuickConnectType`: one of the values of `QuickConnectType`.
+    /// The kind of quick connect: USER, QUEUE, PHONE_NUMBER or FLOW.
     #[serde(
         rename = "QuickConnectType",
         default,
@@ -375,17 +375,17 @@ pub struct QuickConnectContactData {
 /// A structure of the Connect API, held by `QuickConnectSearchCriteria`, `SearchQuickConnectsRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct QuickConnectSearchCriteria {
-    /// `OrConditions`: a list of `QuickConnectSearchCriteria`.
+    /// Conditions joined with OR; a match needs any one of them.
     #[serde(rename = "OrConditions", default, skip_serializing_if = "Option::is_none")]
     pub or_conditions: ::std::option::Option<
         ::std::vec::Vec<QuickConnectSearchCriteria>,
     >,
-    /// `AndConditions`: a list of `QuickConnectSearchCriteria`.
+    /// Conditions joined with AND; a match needs all of them.
     #[serde(rename = "AndConditions", default, skip_serializing_if = "Option::is_none")]
     pub and_conditions: ::std::option::Option<
         ::std::vec::Vec<QuickConnectSearchCriteria>,
     >,
-    /// `StringCondition`: a `StringCondition` structure.
+    /// A single string condition; FieldName may be name, description or resourceID.
     #[serde(
         rename = "StringCondition",
         default,
@@ -405,31 +405,31 @@ pub struct QuickConnectSearchFilter {
 /// A structure of the Connect API, held by `ListQueueQuickConnectsResponse`, `ListQuickConnectsResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct QuickConnectSummary {
-    /// `Id`: a string.
+    /// The ID of the quick connect.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `Arn`: a string.
+    /// The ARN of the quick connect.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
-    /// `Name`: a string, 1 to 127 characters.
+    /// The name of the quick connect.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 127))]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `QuickConnectType`: one of the values of `QuickConnectType`.
+    /// What the quick connect points to: USER (shown as Agent in the admin website), QUEUE, PHONE_NUMBER (shown as External) or FLOW.
     #[serde(
         rename = "QuickConnectType",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub quick_connect_type: ::std::option::Option<QuickConnectType>,
-    /// `LastModifiedTime`: a timestamp.
+    /// When the quick connect was last changed.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
-    /// `LastModifiedRegion`: a string.
+    /// The AWS Region in which the quick connect was last changed.
     #[serde(
         rename = "LastModifiedRegion",
         default,

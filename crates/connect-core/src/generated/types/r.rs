@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 /// A structure of the Connect API, held by `AttributeCondition`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Range {
-    /// `MinProficiencyLevel`: a number, 1 to 5.
+    /// The lowest proficiency level in the range.
     #[serde(
         rename = "MinProficiencyLevel",
         default,
@@ -18,7 +18,7 @@ pub struct Range {
     )]
     #[schemars(range(min = 1, max = 5))]
     pub min_proficiency_level: ::std::option::Option<f32>,
-    /// `MaxProficiencyLevel`: a number, 1 to 5.
+    /// The highest proficiency level in the range.
     #[serde(
         rename = "MaxProficiencyLevel",
         default,
@@ -31,7 +31,7 @@ pub struct Range {
 /// A structure of the Connect API, held by `TaskTemplateConstraints`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ReadOnlyFieldInfo {
-    /// `Id`: a `TaskTemplateFieldIdentifier` structure.
+    /// The ID of the field that is read-only.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: ::std::option::Option<TaskTemplateFieldIdentifier>,
 }
@@ -39,19 +39,19 @@ pub struct ReadOnlyFieldInfo {
 /// A structure of the Connect API, held by `RealTimeContactAnalysisSegmentAttachments`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RealTimeContactAnalysisAttachment {
-    /// `AttachmentName`: a string, 1 to 256 characters. Required.
+    /// The case-sensitive name of the uploaded attachment; it may be redacted.
     #[serde(rename = "AttachmentName")]
     #[schemars(length(min = 1, max = 256))]
     pub attachment_name: ::std::string::String,
-    /// `ContentType`: a string, 1 to 255 characters.
+    /// The MIME type of the attachment file.
     #[serde(rename = "ContentType", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 255))]
     pub content_type: ::std::option::Option<::std::string::String>,
-    /// `AttachmentId`: a string, 1 to 256 characters. Required.
+    /// The unique ID of the attachment.
     #[serde(rename = "AttachmentId")]
     #[schemars(length(min = 1, max = 256))]
     pub attachment_id: ::std::string::String,
-    /// `Status`: one of the values of `ArtifactStatus`.
+    /// The state of the attachment: APPROVED, REJECTED or IN_PROGRESS.
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: ::std::option::Option<ArtifactStatus>,
 }
@@ -59,20 +59,20 @@ pub struct RealTimeContactAnalysisAttachment {
 /// A structure of the Connect API, held by `RealTimeContactAnalysisSegmentCategories`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RealTimeContactAnalysisCategoryDetails {
-    /// `PointsOfInterest`: a list of `RealTimeContactAnalysisPointOfInterest`, 0 to 5 items. Required.
+    /// The points of interest, each describing one place where the rule matched.
     #[serde(rename = "PointsOfInterest")]
     #[schemars(length(min = 0, max = 5))]
     pub points_of_interest: ::std::vec::Vec<RealTimeContactAnalysisPointOfInterest>,
 }
 
-/// A structure of the Connect API, held by `RealTimeContactAnalysisTranscriptItemRedaction`, `RealTimeContactAnalysisTranscriptItemWithCharacterOffsets`, `RealTimeContactAnalysisTranscriptItemWithContent`.
+/// The start and end character offsets of a piece of text.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RealTimeContactAnalysisCharacterInterval {
-    /// `BeginOffsetChar`: an integer, at least 0. Required.
+    /// The character offset where the interval starts.
     #[serde(rename = "BeginOffsetChar")]
     #[schemars(range(min = 0))]
     pub begin_offset_char: i32,
-    /// `EndOffsetChar`: an integer, at least 0. Required.
+    /// The character offset where the interval ends.
     #[serde(rename = "EndOffsetChar")]
     #[schemars(range(min = 0))]
     pub end_offset_char: i32,
@@ -81,7 +81,7 @@ pub struct RealTimeContactAnalysisCharacterInterval {
 /// A structure of the Connect API, held by `RealTimeContactAnalysisSegmentIssues`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RealTimeContactAnalysisIssueDetected {
-    /// `TranscriptItems`: a list of `RealTimeContactAnalysisTranscriptItemWithContent`. Required.
+    /// The transcript segments that relate to the detected issue.
     #[serde(rename = "TranscriptItems")]
     pub transcript_items: ::std::vec::Vec<
         RealTimeContactAnalysisTranscriptItemWithContent,
@@ -115,7 +115,7 @@ pub enum RealTimeContactAnalysisOutputType {
 /// A structure of the Connect API, held by `RealTimeContactAnalysisCategoryDetails`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RealTimeContactAnalysisPointOfInterest {
-    /// `TranscriptItems`: a list of `RealTimeContactAnalysisTranscriptItemWithCharacterOffsets`, 0 to 10 items.
+    /// The transcript segments that relate to the point of interest.
     #[serde(
         rename = "TranscriptItems",
         default,
@@ -187,34 +187,34 @@ pub enum RealTimeContactAnalysisPostContactSummaryStatus {
 /// A structure of the Connect API, held by `RealtimeContactAnalysisSegment`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RealTimeContactAnalysisSegmentAttachments {
-    /// `Id`: a string, 1 to 256 characters. Required.
+    /// The ID of the segment.
     #[serde(rename = "Id")]
     #[schemars(length(min = 1, max = 256))]
     pub id: ::std::string::String,
-    /// `ParticipantId`: a string, 1 to 256 characters. Required.
+    /// The ID of the participant.
     #[serde(rename = "ParticipantId")]
     #[schemars(length(min = 1, max = 256))]
     pub participant_id: ::std::string::String,
-    /// `ParticipantRole`: one of the values of `ParticipantRole`. Required.
+    /// The participant's role, such as CUSTOMER, AGENT or SYSTEM.
     #[serde(rename = "ParticipantRole")]
     pub participant_role: ParticipantRole,
-    /// `DisplayName`: a string, 1 to 256 characters.
+    /// The name shown for the participant; it may be redacted.
     #[serde(rename = "DisplayName", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub display_name: ::std::option::Option<::std::string::String>,
-    /// `Attachments`: a list of `RealTimeContactAnalysisAttachment`, 0 to 10 items. Required.
+    /// The attachments, one entry per attachment.
     #[serde(rename = "Attachments")]
     #[schemars(length(min = 0, max = 10))]
     pub attachments: ::std::vec::Vec<RealTimeContactAnalysisAttachment>,
-    /// `Time`: a `RealTimeContactAnalysisTimeData` union. Required.
+    /// When the event happened, in one of several time formats.
     #[serde(rename = "Time")]
     pub time: RealTimeContactAnalysisTimeData,
 }
 
-/// A structure of the Connect API, held by `RealtimeContactAnalysisSegment`.
+/// The category rules that matched.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RealTimeContactAnalysisSegmentCategories {
-    /// `MatchedDetails`: a map from strings to `RealTimeContactAnalysisCategoryDetails`, 0 to 150 entries. Required.
+    /// The matched rules, mapping each rule name to its match details.
     #[serde(rename = "MatchedDetails")]
     #[schemars(length(min = 0, max = 150))]
     pub matched_details: ::std::collections::BTreeMap<
@@ -223,41 +223,41 @@ pub struct RealTimeContactAnalysisSegmentCategories {
     >,
 }
 
-/// A structure of the Connect API, held by `RealtimeContactAnalysisSegment`.
+/// A segment that describes an event on the contact.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RealTimeContactAnalysisSegmentEvent {
-    /// `Id`: a string, 1 to 256 characters. Required.
+    /// The ID of the contact event.
     #[serde(rename = "Id")]
     #[schemars(length(min = 1, max = 256))]
     pub id: ::std::string::String,
-    /// `ParticipantId`: a string, 1 to 256 characters.
+    /// The ID of the participant.
     #[serde(rename = "ParticipantId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub participant_id: ::std::option::Option<::std::string::String>,
-    /// `ParticipantRole`: one of the values of `ParticipantRole`.
+    /// The participant's role, such as CUSTOMER, AGENT or SYSTEM.
     #[serde(
         rename = "ParticipantRole",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub participant_role: ::std::option::Option<ParticipantRole>,
-    /// `DisplayName`: a string, 1 to 256 characters.
+    /// The name shown for the participant; it may be redacted.
     #[serde(rename = "DisplayName", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub display_name: ::std::option::Option<::std::string::String>,
-    /// `EventType`: a string, 1 to 128 characters. Required.
+    /// The kind of event, such as application/vnd.amazonaws.connect.event.participant.left.
     #[serde(rename = "EventType")]
     #[schemars(length(min = 1, max = 128))]
     pub event_type: ::std::string::String,
-    /// `Time`: a `RealTimeContactAnalysisTimeData` union. Required.
+    /// When the event happened, in one of several time formats.
     #[serde(rename = "Time")]
     pub time: RealTimeContactAnalysisTimeData,
 }
 
-/// A structure of the Connect API, held by `RealtimeContactAnalysisSegment`.
+/// A segment that lists the issues detected.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RealTimeContactAnalysisSegmentIssues {
-    /// `IssuesDetected`: a list of `RealTimeContactAnalysisIssueDetected`. Required.
+    /// The issues found in the segment.
     #[serde(rename = "IssuesDetected")]
     pub issues_detected: ::std::vec::Vec<RealTimeContactAnalysisIssueDetected>,
 }
@@ -265,53 +265,53 @@ pub struct RealTimeContactAnalysisSegmentIssues {
 /// A structure of the Connect API, held by `RealtimeContactAnalysisSegment`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RealTimeContactAnalysisSegmentPostContactSummary {
-    /// `Content`: a string, 1 to 1270 characters.
+    /// The text of the post-contact summary.
     #[serde(rename = "Content", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 1270))]
     pub content: ::std::option::Option<::std::string::String>,
-    /// `Status`: one of the values of `RealTimeContactAnalysisPostContactSummaryStatus`. Required.
+    /// Whether the summary was generated (COMPLETED) or could not be (FAILED).
     #[serde(rename = "Status")]
     pub status: RealTimeContactAnalysisPostContactSummaryStatus,
-    /// `FailureCode`: one of the values of `RealTimeContactAnalysisPostContactSummaryFailureCode`.
+    /// Why the summary could not be generated: QUOTA_EXCEEDED, your quota of concurrent analytics jobs is used up; INSUFFICIENT_CONVERSATION_CONTENT, both participants must speak at least once; FAILED_SAFETY_GUIDELINES, the summary broke system safety guidelines; INVALID_ANALYSIS_CONFIGURATION, for example an unsupported language; INTERNAL_ERROR, an internal system error.
     #[serde(rename = "FailureCode", default, skip_serializing_if = "Option::is_none")]
     pub failure_code: ::std::option::Option<
         RealTimeContactAnalysisPostContactSummaryFailureCode,
     >,
 }
 
-/// A structure of the Connect API, held by `RealtimeContactAnalysisSegment`.
+/// A transcript segment produced by contact analysis.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RealTimeContactAnalysisSegmentTranscript {
-    /// `Id`: a string, 1 to 256 characters. Required.
+    /// The ID of the transcript.
     #[serde(rename = "Id")]
     #[schemars(length(min = 1, max = 256))]
     pub id: ::std::string::String,
-    /// `ParticipantId`: a string, 1 to 256 characters. Required.
+    /// The ID of the participant.
     #[serde(rename = "ParticipantId")]
     #[schemars(length(min = 1, max = 256))]
     pub participant_id: ::std::string::String,
-    /// `ParticipantRole`: one of the values of `ParticipantRole`. Required.
+    /// The participant's role, such as CUSTOMER, AGENT or SYSTEM.
     #[serde(rename = "ParticipantRole")]
     pub participant_role: ParticipantRole,
-    /// `DisplayName`: a string, 1 to 256 characters.
+    /// The name shown for the participant.
     #[serde(rename = "DisplayName", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub display_name: ::std::option::Option<::std::string::String>,
-    /// `Content`: a string, 1 to 16384 characters. Required.
+    /// The text of the transcript; it may be redacted.
     #[serde(rename = "Content")]
     #[schemars(length(min = 1, max = 16384))]
     pub content: ::std::string::String,
-    /// `ContentType`: a string, 1 to 256 characters.
+    /// The content type of the item, for example text/plain.
     #[serde(rename = "ContentType", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub content_type: ::std::option::Option<::std::string::String>,
-    /// `Time`: a `RealTimeContactAnalysisTimeData` union. Required.
+    /// When the event happened, in one of several time formats.
     #[serde(rename = "Time")]
     pub time: RealTimeContactAnalysisTimeData,
-    /// `Redaction`: a `RealTimeContactAnalysisTranscriptItemRedaction` structure.
+    /// Details of the redaction applied; present only when part of the transcript was redacted.
     #[serde(rename = "Redaction", default, skip_serializing_if = "Option::is_none")]
     pub redaction: ::std::option::Option<RealTimeContactAnalysisTranscriptItemRedaction>,
-    /// `Sentiment`: one of the values of `RealTimeContactAnalysisSentimentLabel`.
+    /// The sentiment found in this part of the transcript: POSITIVE, NEGATIVE or NEUTRAL.
     #[serde(rename = "Sentiment", default, skip_serializing_if = "Option::is_none")]
     pub sentiment: ::std::option::Option<RealTimeContactAnalysisSentimentLabel>,
 }
@@ -433,7 +433,7 @@ pub enum RealTimeContactAnalysisSupportedChannel {
 /// A union (exactly one member is set) of the Connect API, held by `RealTimeContactAnalysisSegmentAttachments`, `RealTimeContactAnalysisSegmentEvent`, `RealTimeContactAnalysisSegmentTranscript`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub enum RealTimeContactAnalysisTimeData {
-    /// `AbsoluteTime`: a timestamp.
+    /// The time as an ISO 8601 timestamp (yyyy-MM-ddThh:mm:ss.SSSZ); 2019-11-08T02:41:28.172Z is one such value.
     #[serde(rename = "AbsoluteTime")]
     AbsoluteTime(crate::value::Timestamp),
 }
@@ -441,7 +441,7 @@ pub enum RealTimeContactAnalysisTimeData {
 /// A structure of the Connect API, held by `RealTimeContactAnalysisSegmentTranscript`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RealTimeContactAnalysisTranscriptItemRedaction {
-    /// `CharacterOffsets`: a list of `RealTimeContactAnalysisCharacterInterval`.
+    /// The character ranges that were redacted; for OutputType.Raw they mark original text holding redactable data, for OutputType.Redacted they mark the redaction tag.
     #[serde(
         rename = "CharacterOffsets",
         default,
@@ -455,11 +455,11 @@ pub struct RealTimeContactAnalysisTranscriptItemRedaction {
 /// A structure of the Connect API, held by `RealTimeContactAnalysisPointOfInterest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RealTimeContactAnalysisTranscriptItemWithCharacterOffsets {
-    /// `Id`: a string, 1 to 256 characters. Required.
+    /// The ID of the transcript, matching the ID of one of the transcript segments.
     #[serde(rename = "Id")]
     #[schemars(length(min = 1, max = 256))]
     pub id: ::std::string::String,
-    /// `CharacterOffsets`: a `RealTimeContactAnalysisCharacterInterval` structure.
+    /// The character range within the transcript text.
     #[serde(
         rename = "CharacterOffsets",
         default,
@@ -473,11 +473,11 @@ pub struct RealTimeContactAnalysisTranscriptItemWithCharacterOffsets {
 /// A structure of the Connect API, held by `RealTimeContactAnalysisIssueDetected`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RealTimeContactAnalysisTranscriptItemWithContent {
-    /// `Content`: a string, 1 to 16384 characters.
+    /// The part of the transcript text in which the issue was found; it may be redacted.
     #[serde(rename = "Content", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 16384))]
     pub content: ::std::option::Option<::std::string::String>,
-    /// `Id`: a string, 1 to 256 characters. Required.
+    /// The ID of the transcript, matching the ID of one of the transcript segments.
     #[serde(rename = "Id")]
     #[schemars(length(min = 1, max = 256))]
     pub id: ::std::string::String,
@@ -507,10 +507,10 @@ pub enum RealtimeContactAnalysisSegment {
     /// `Event`: a `RealTimeContactAnalysisSegmentEvent` structure.
     #[serde(rename = "Event")]
     Event(RealTimeContactAnalysisSegmentEvent),
-    /// `Attachments`: a `RealTimeContactAnalysisSegmentAttachments` structure.
+    /// The attachments that were analyzed.
     #[serde(rename = "Attachments")]
     Attachments(RealTimeContactAnalysisSegmentAttachments),
-    /// `PostContactSummary`: a `RealTimeContactAnalysisSegmentPostContactSummary` structure.
+    /// Details of the summary generated after the contact.
     #[serde(rename = "PostContactSummary")]
     PostContactSummary(RealTimeContactAnalysisSegmentPostContactSummary),
 }
@@ -518,21 +518,21 @@ pub enum RealtimeContactAnalysisSegment {
 /// A structure of the Connect API, held by `ListDataTablePrimaryValuesResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RecordPrimaryValue {
-    /// `RecordId`: a string, 1 to 256 characters.
+    /// The ID of the record.
     #[serde(rename = "RecordId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub record_id: ::std::option::Option<::std::string::String>,
-    /// `PrimaryValues`: a list of `PrimaryValueResponse`.
+    /// The primary values of the record.
     #[serde(rename = "PrimaryValues", default, skip_serializing_if = "Option::is_none")]
     pub primary_values: ::std::option::Option<::std::vec::Vec<PrimaryValueResponse>>,
-    /// `LastModifiedTime`: a timestamp.
+    /// When the record was last changed.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
-    /// `LastModifiedRegion`: a string.
+    /// The AWS Region in which the record was last changed.
     #[serde(
         rename = "LastModifiedRegion",
         default,
@@ -544,28 +544,28 @@ pub struct RecordPrimaryValue {
 /// A structure of the Connect API, held by `Contact`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RecordingInfo {
-    /// `StorageType`: one of the values of `StorageType`.
+    /// Where the recording or transcript is kept: S3, KINESIS_VIDEO_STREAM, KINESIS_STREAM or KINESIS_FIREHOSE.
     #[serde(rename = "StorageType", default, skip_serializing_if = "Option::is_none")]
     pub storage_type: ::std::option::Option<StorageType>,
-    /// `Location`: a string, 0 to 1024 characters.
+    /// The Amazon S3 location of the recording or transcript.
     #[serde(rename = "Location", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 1024))]
     pub location: ::std::option::Option<::std::string::String>,
-    /// `MediaStreamType`: one of the values of `MediaStreamType`.
+    /// The kind of media stream in the conversation: AUDIO or VIDEO.
     #[serde(
         rename = "MediaStreamType",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub media_stream_type: ::std::option::Option<MediaStreamType>,
-    /// `ParticipantType`: one of the values of `ParticipantType`.
+    /// Which participant the recording covers, such as ALL, MANAGER, AGENT, CUSTOMER or THIRDPARTY.
     #[serde(
         rename = "ParticipantType",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub participant_type: ::std::option::Option<ParticipantType>,
-    /// `FragmentStartNumber`: a string, 0 to 128 characters.
+    /// The number of the Kinesis Video Streams fragment in which the customer audio stream began.
     #[serde(
         rename = "FragmentStartNumber",
         default,
@@ -573,7 +573,7 @@ pub struct RecordingInfo {
     )]
     #[schemars(length(min = 0, max = 128))]
     pub fragment_start_number: ::std::option::Option<::std::string::String>,
-    /// `FragmentStopNumber`: a string, 0 to 128 characters.
+    /// The number of the Kinesis Video Streams fragment in which the customer audio stream ended.
     #[serde(
         rename = "FragmentStopNumber",
         default,
@@ -581,19 +581,19 @@ pub struct RecordingInfo {
     )]
     #[schemars(length(min = 0, max = 128))]
     pub fragment_stop_number: ::std::option::Option<::std::string::String>,
-    /// `StartTimestamp`: a timestamp.
+    /// When the conversation in the recording's last leg began, in UTC.
     #[serde(rename = "StartTimestamp", default, skip_serializing_if = "Option::is_none")]
     pub start_timestamp: ::std::option::Option<crate::value::Timestamp>,
-    /// `StopTimestamp`: a timestamp.
+    /// When the conversation in the recording's last leg ended, in UTC.
     #[serde(rename = "StopTimestamp", default, skip_serializing_if = "Option::is_none")]
     pub stop_timestamp: ::std::option::Option<crate::value::Timestamp>,
-    /// `Status`: one of the values of `RecordingStatus`.
+    /// Whether the recording or transcript is AVAILABLE or DELETED.
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: ::std::option::Option<RecordingStatus>,
-    /// `DeletionReason`: a string.
+    /// The reason given when the recording or transcript was deleted.
     #[serde(rename = "DeletionReason", default, skip_serializing_if = "Option::is_none")]
     pub deletion_reason: ::std::option::Option<::std::string::String>,
-    /// `UnprocessedTranscriptLocation`: a string, 0 to 1024 characters.
+    /// The Amazon S3 location of the transcript before media processing, if any processing took place.
     #[serde(
         rename = "UnprocessedTranscriptLocation",
         default,
@@ -630,7 +630,7 @@ pub enum RecordingStatus {
 /// A structure of the Connect API, held by `CreateHoursOfOperationOverrideRequest`, `HoursOfOperationOverride`, `UpdateHoursOfOperationOverrideRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RecurrenceConfig {
-    /// `RecurrencePattern`: a `RecurrencePattern` structure. Required.
+    /// How the event repeats, through Frequency, Interval, ByMonth, ByMonthDay and ByWeekdayOccurrence.
     #[serde(rename = "RecurrencePattern")]
     pub recurrence_pattern: RecurrencePattern,
 }
@@ -665,20 +665,20 @@ pub enum RecurrenceFrequency {
 /// A structure of the Connect API, held by `RecurrenceConfig`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RecurrencePattern {
-    /// `Frequency`: one of the values of `RecurrenceFrequency`. Required.
+    /// The base unit of repetition: WEEKLY, MONTHLY or YEARLY; Interval says how many units lie between occurrences.
     #[serde(rename = "Frequency")]
     pub frequency: RecurrenceFrequency,
-    /// `Interval`: an integer, 1 to 6. Required.
+    /// How many Frequency units lie between occurrences, as a positive integer; for example 1 with WEEKLY repeats every week and 2 with MONTHLY every other month.
     #[serde(rename = "Interval")]
     #[schemars(range(min = 1, max = 6))]
     pub interval: i32,
-    /// `ByMonth`: a list of integers.
+    /// The month of the event, from 1 (January) to 12 (December), used with YEARLY frequency; give a single value only.
     #[serde(rename = "ByMonth", default, skip_serializing_if = "Option::is_none")]
     pub by_month: ::std::option::Option<::std::vec::Vec<i32>>,
-    /// `ByMonthDay`: a list of integers.
+    /// The day of the month of the event, from 1 to 31, or -1 for the last day, used with MONTHLY or YEARLY frequency; give a single value only. Months that lack the day are skipped, and it cannot be combined with ByWeekdayOccurrence.
     #[serde(rename = "ByMonthDay", default, skip_serializing_if = "Option::is_none")]
     pub by_month_day: ::std::option::Option<::std::vec::Vec<i32>>,
-    /// `ByWeekdayOccurrence`: a list of integers, 0 to 1 items.
+    /// Which occurrence of the weekday in the month, such as 2 for the second or -1 for the last; requires MONTHLY or YEARLY frequency. The weekday itself is set in HoursOfOperationConfig.
     #[serde(
         rename = "ByWeekdayOccurrence",
         default,
@@ -691,21 +691,21 @@ pub struct RecurrencePattern {
 /// A structure of the Connect API, held by `CreateContactRequest`, `StartEmailContactRequest`, `StartOutboundVoiceContactRequest` and 4 more.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Reference {
-    /// `Value`: a string, 0 to 4096 characters.
+    /// The value of the reference, such as a formatted URL that the agent sees in the Contact Control Panel (CCP) for a URL reference.
     #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 4096))]
     pub value: ::std::option::Option<::std::string::String>,
-    /// `Type`: one of the values of `ReferenceType`. Required.
+    /// The kind of reference, such as URL, ATTACHMENT, NUMBER, STRING, DATE or EMAIL; a DATE value must be an epoch timestamp.
     #[serde(rename = "Type")]
     pub r#type: ReferenceType,
-    /// `Status`: one of the values of `ReferenceStatus`.
+    /// The state of an attachment reference, such as APPROVED, REJECTED, PROCESSING or FAILED.
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: ::std::option::Option<ReferenceStatus>,
-    /// `Arn`: a string, 20 to 256 characters.
+    /// The ARN of the reference.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 20, max = 256))]
     pub arn: ::std::option::Option<::std::string::String>,
-    /// `StatusReason`: a string, 0 to 100 characters.
+    /// Details of why the reference could not be created.
     #[serde(rename = "StatusReason", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 100))]
     pub status_reason: ::std::option::Option<::std::string::String>,
@@ -750,13 +750,13 @@ pub enum ReferenceStatus {
 /// A union (exactly one member is set) of the Connect API, held by `ListContactReferencesResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub enum ReferenceSummary {
-    /// `Url`: a `UrlReference` structure.
+    /// Details of the reference when its type is URL; otherwise null.
     #[serde(rename = "Url")]
     Url(UrlReference),
-    /// `Attachment`: a `AttachmentReference` structure.
+    /// Details of the reference when its type is ATTACHMENT; otherwise null.
     #[serde(rename = "Attachment")]
     Attachment(AttachmentReference),
-    /// `EmailMessage`: a `EmailMessageReference` structure.
+    /// Details of the reference when its type is EMAIL_MESSAGE; otherwise null.
     #[serde(rename = "EmailMessage")]
     EmailMessage(EmailMessageReference),
     /// `EmailMessageRedacted`: a `EmailMessageReference` structure.
@@ -768,16 +768,16 @@ pub enum ReferenceSummary {
     /// `EmailMessagePlainTextRedacted`: a `EmailMessageReference` structure.
     #[serde(rename = "EmailMessagePlainTextRedacted")]
     EmailMessagePlainTextRedacted(EmailMessageReference),
-    /// `String`: a `StringReference` structure.
+    /// Details of the reference when its type is STRING; otherwise null.
     #[serde(rename = "String")]
     String(StringReference),
-    /// `Number`: a `NumberReference` structure.
+    /// Details of the reference when its type is NUMBER; otherwise null.
     #[serde(rename = "Number")]
     Number(NumberReference),
-    /// `Date`: a `DateReference` structure.
+    /// Details of the reference when its type is DATE; otherwise null.
     #[serde(rename = "Date")]
     Date(DateReference),
-    /// `Email`: a `EmailReference` structure.
+    /// Details of the reference when its type is EMAIL; otherwise null.
     #[serde(rename = "Email")]
     Email(EmailReference),
 }
@@ -904,11 +904,11 @@ impl ::std::fmt::Debug for ReplicateInstanceRequest {
 /// The output of the `ReplicateInstance` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ReplicateInstanceResponse {
-    /// `Id`: a string, 1 to 100 characters.
+    /// The ID of the replica instance, which is the same as that of the source instance and also appears in the instance ARN.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `Arn`: a string.
+    /// The ARN of the replica instance.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
 }
@@ -916,7 +916,7 @@ pub struct ReplicateInstanceResponse {
 /// A structure of the Connect API, held by `DescribeInstanceResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ReplicationConfiguration {
-    /// `ReplicationStatusSummaryList`: a list of `ReplicationStatusSummary`, 0 to 11 items.
+    /// The replication status for each AWS Region, describing how the configuration of Amazon Connect resources has been replicated.
     #[serde(
         rename = "ReplicationStatusSummaryList",
         default,
@@ -926,11 +926,11 @@ pub struct ReplicationConfiguration {
     pub replication_status_summary_list: ::std::option::Option<
         ::std::vec::Vec<ReplicationStatusSummary>,
     >,
-    /// `SourceRegion`: a string, 8 to 31 characters.
+    /// The AWS Region in which the source Amazon Connect instance was created, that is, where ReplicateInstance was called.
     #[serde(rename = "SourceRegion", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 8, max = 31))]
     pub source_region: ::std::option::Option<::std::string::String>,
-    /// `GlobalSignInEndpoint`: a string, 1 to 128 characters.
+    /// The sign-in URL for your Amazon Connect instance, as set by your traffic distribution group configuration.
     #[serde(
         rename = "GlobalSignInEndpoint",
         default,
@@ -943,18 +943,18 @@ pub struct ReplicationConfiguration {
 /// A structure of the Connect API, held by `ReplicationConfiguration`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ReplicationStatusSummary {
-    /// `Region`: a string, 8 to 31 characters.
+    /// The AWS Region; it is the source or a replica Region, depending on its place in the list.
     #[serde(rename = "Region", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 8, max = 31))]
     pub region: ::std::option::Option<::std::string::String>,
-    /// `ReplicationStatus`: one of the values of `InstanceReplicationStatus`.
+    /// Where replication stands, such as INSTANCE_REPLICATION_COMPLETE, INSTANCE_REPLICATION_IN_PROGRESS or INSTANCE_REPLICATION_FAILED.
     #[serde(
         rename = "ReplicationStatus",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub replication_status: ::std::option::Option<InstanceReplicationStatus>,
-    /// `ReplicationStatusReason`: a string, 0 to 1024 characters.
+    /// An explanation of the replication status, to help fix problems that stop the instance from replicating to another Region.
     #[serde(
         rename = "ReplicationStatusReason",
         default,
@@ -967,7 +967,7 @@ pub struct ReplicationStatusSummary {
 /// A structure of the Connect API, held by `TaskTemplateConstraints`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RequiredFieldInfo {
-    /// `Id`: a `TaskTemplateFieldIdentifier` structure.
+    /// The unique ID of the required field.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: ::std::option::Option<TaskTemplateFieldIdentifier>,
 }
@@ -986,10 +986,10 @@ pub struct ResourceInUseException {
     /// `Message`: a string.
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
-    /// `ResourceType`: one of the values of `ResourceType`.
+    /// The kind of resource that is in use.
     #[serde(rename = "ResourceType", default, skip_serializing_if = "Option::is_none")]
     pub resource_type: ::std::option::Option<ResourceType>,
-    /// `ResourceId`: a string.
+    /// The ID of the resource that is in use.
     #[serde(rename = "ResourceId", default, skip_serializing_if = "Option::is_none")]
     pub resource_id: ::std::option::Option<::std::string::String>,
 }
@@ -1013,7 +1013,7 @@ pub struct ResourceNotReadyException {
 /// A structure of the Connect API, held by `SearchResourceTagsRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ResourceTagsSearchCriteria {
-    /// `TagSearchCondition`: a `TagSearchCondition` structure.
+    /// The condition that selects which tags to return.
     #[serde(
         rename = "TagSearchCondition",
         default,
@@ -1137,20 +1137,20 @@ pub struct ResumeContactRequest {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ResumeContactResponse {}
 
-/// A structure of the Connect API, held by `Contact`, `ContactSearchSummary`.
+/// The most recent routing criteria of the contact.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RoutingCriteria {
-    /// `Steps`: a list of `Step`.
+    /// The routing steps, tried in order: if no available agent meets a step's requirements within its duration, routing moves to the next step; after the last step, any agent in the queue may get the contact.
     #[serde(rename = "Steps", default, skip_serializing_if = "Option::is_none")]
     pub steps: ::std::option::Option<::std::vec::Vec<Step>>,
-    /// `ActivationTimestamp`: a timestamp.
+    /// When the routing criteria became active, which happens when the contact is transferred to a queue. It is set for contacts in an agent queue too, although there the criteria never activate.
     #[serde(
         rename = "ActivationTimestamp",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub activation_timestamp: ::std::option::Option<crate::value::Timestamp>,
-    /// `Index`: an integer.
+    /// The index of the routing criteria.
     #[serde(rename = "Index", default, skip_serializing_if = "Option::is_none")]
     pub index: ::std::option::Option<i32>,
 }
@@ -1158,7 +1158,7 @@ pub struct RoutingCriteria {
 /// A structure of the Connect API, held by `UpdateContactRoutingDataRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RoutingCriteriaInput {
-    /// `Steps`: a list of `RoutingCriteriaInputStep`.
+    /// The routing steps, tried in order: if no available agent meets a step's requirements within its duration, routing moves to the next step; after the last step, any agent in the queue may get the contact.
     #[serde(rename = "Steps", default, skip_serializing_if = "Option::is_none")]
     pub steps: ::std::option::Option<::std::vec::Vec<RoutingCriteriaInputStep>>,
 }
@@ -1166,10 +1166,10 @@ pub struct RoutingCriteriaInput {
 /// A structure of the Connect API, held by `RoutingCriteriaInput`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RoutingCriteriaInputStep {
-    /// `Expiry`: a `RoutingCriteriaInputStepExpiry` structure.
+    /// When the routing step expires.
     #[serde(rename = "Expiry", default, skip_serializing_if = "Option::is_none")]
     pub expiry: ::std::option::Option<RoutingCriteriaInputStepExpiry>,
-    /// `Expression`: a `Expression` structure.
+    /// The expression for the routing step, given as a tagged union.
     #[serde(rename = "Expression", default, skip_serializing_if = "Option::is_none")]
     pub expression: ::std::option::Option<Expression>,
 }
@@ -1177,7 +1177,7 @@ pub struct RoutingCriteriaInputStep {
 /// A structure of the Connect API, held by `RoutingCriteriaInputStep`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RoutingCriteriaInputStepExpiry {
-    /// `DurationInSeconds`: an integer.
+    /// How long, in seconds, the contact is offered only to agents who match this step, when the step has an expiry.
     #[serde(
         rename = "DurationInSeconds",
         default,
@@ -1219,98 +1219,98 @@ pub enum RoutingCriteriaStepStatus {
 /// A structure of the Connect API, held by `DescribeRoutingProfileResponse`, `SearchRoutingProfilesResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RoutingProfile {
-    /// `InstanceId`: a string, 1 to 100 characters.
+    /// The ID of the Amazon Connect instance, which also appears in the instance ARN.
     #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::option::Option<::std::string::String>,
-    /// `Name`: a string, 1 to 127 characters.
+    /// The name of the routing profile.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 127))]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `RoutingProfileArn`: a string.
+    /// The ARN of the routing profile.
     #[serde(
         rename = "RoutingProfileArn",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub routing_profile_arn: ::std::option::Option<::std::string::String>,
-    /// `RoutingProfileId`: a string.
+    /// The ID of the routing profile.
     #[serde(
         rename = "RoutingProfileId",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub routing_profile_id: ::std::option::Option<::std::string::String>,
-    /// `Description`: a string, 1 to 250 characters.
+    /// A description of the routing profile.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 250))]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `MediaConcurrencies`: a list of `MediaConcurrency`.
+    /// The channels that agents with this routing profile can work on in the Contact Control Panel (CCP).
     #[serde(
         rename = "MediaConcurrencies",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub media_concurrencies: ::std::option::Option<::std::vec::Vec<MediaConcurrency>>,
-    /// `DefaultOutboundQueueId`: a string.
+    /// The ID of the routing profile's default queue for outbound contacts.
     #[serde(
         rename = "DefaultOutboundQueueId",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub default_outbound_queue_id: ::std::option::Option<::std::string::String>,
-    /// `Tags`: a map from strings to strings, 1 to 50 entries.
+    /// Tags for organizing, tracking or controlling access to the routing profile, as key and value pairs.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
-    /// `NumberOfAssociatedQueues`: an integer.
+    /// How many queues are linked to the routing profile.
     #[serde(
         rename = "NumberOfAssociatedQueues",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub number_of_associated_queues: ::std::option::Option<i64>,
-    /// `NumberOfAssociatedManualAssignmentQueues`: an integer.
+    /// How many manual assignment queues are linked to the routing profile.
     #[serde(
         rename = "NumberOfAssociatedManualAssignmentQueues",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub number_of_associated_manual_assignment_queues: ::std::option::Option<i64>,
-    /// `NumberOfAssociatedUsers`: an integer.
+    /// How many users are linked to the routing profile.
     #[serde(
         rename = "NumberOfAssociatedUsers",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub number_of_associated_users: ::std::option::Option<i64>,
-    /// `AgentAvailabilityTimer`: one of the values of `AgentAvailabilityTimer`.
+    /// How agents with this profile are ordered for routing: by time since their last inbound contact (TIME_SINCE_LAST_INBOUND) or by longest idle time (TIME_SINCE_LAST_ACTIVITY).
     #[serde(
         rename = "AgentAvailabilityTimer",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub agent_availability_timer: ::std::option::Option<AgentAvailabilityTimer>,
-    /// `LastModifiedTime`: a timestamp.
+    /// When the routing profile was last changed.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
-    /// `LastModifiedRegion`: a string.
+    /// The AWS Region in which the routing profile was last changed.
     #[serde(
         rename = "LastModifiedRegion",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_region: ::std::option::Option<::std::string::String>,
-    /// `IsDefault`: a boolean.
+    /// Whether this is a default routing profile.
     #[serde(rename = "IsDefault", default, skip_serializing_if = "Option::is_none")]
     pub is_default: ::std::option::Option<bool>,
-    /// `AssociatedQueueIds`: a list of strings.
+    /// The IDs of the queues linked to the routing profile.
     #[serde(
         rename = "AssociatedQueueIds",
         default,
@@ -1319,7 +1319,7 @@ pub struct RoutingProfile {
     pub associated_queue_ids: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    /// `AssociatedManualAssignmentQueueIds`: a list of strings.
+    /// The IDs of the manual assignment queues linked to the routing profile.
     #[serde(
         rename = "AssociatedManualAssignmentQueueIds",
         default,
@@ -1341,17 +1341,17 @@ pub struct RoutingProfileManualAssignmentQueueConfig {
 /// A structure of the Connect API, held by `ListRoutingProfileManualAssignmentQueuesResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RoutingProfileManualAssignmentQueueConfigSummary {
-    /// `QueueId`: a string. Required.
+    /// The ID of the queue.
     #[serde(rename = "QueueId")]
     pub queue_id: ::std::string::String,
-    /// `QueueArn`: a string. Required.
+    /// The ARN of the queue.
     #[serde(rename = "QueueArn")]
     pub queue_arn: ::std::string::String,
-    /// `QueueName`: a string, 1 to 256 characters. Required.
+    /// The name of the queue.
     #[serde(rename = "QueueName")]
     #[schemars(length(min = 1, max = 256))]
     pub queue_name: ::std::string::String,
-    /// `Channel`: one of the values of `Channel`. Required.
+    /// The channel the queue handles: CHAT, TASK or EMAIL; VOICE is not supported.
     #[serde(rename = "Channel")]
     pub channel: Channel,
 }
@@ -1359,14 +1359,14 @@ pub struct RoutingProfileManualAssignmentQueueConfigSummary {
 /// A structure of the Connect API, held by `AssociateRoutingProfileQueuesRequest`, `CreateRoutingProfileRequest`, `UpdateRoutingProfileQueuesRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RoutingProfileQueueConfig {
-    /// `QueueReference`: a `RoutingProfileQueueReference` structure. Required.
+    /// The queue, with its channel.
     #[serde(rename = "QueueReference")]
     pub queue_reference: RoutingProfileQueueReference,
-    /// `Priority`: an integer, 1 to 99. Required.
+    /// The order in which contacts from this queue are handled.
     #[serde(rename = "Priority")]
     #[schemars(range(min = 1, max = 99))]
     pub priority: i32,
-    /// `Delay`: an integer, 0 to 9999. Required.
+    /// How long, in seconds, a contact waits in the queue before being routed to an available agent.
     #[serde(rename = "Delay")]
     #[schemars(range(min = 0, max = 9999))]
     pub delay: i32,
@@ -1375,47 +1375,47 @@ pub struct RoutingProfileQueueConfig {
 /// A structure of the Connect API, held by `ListRoutingProfileQueuesResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RoutingProfileQueueConfigSummary {
-    /// `QueueId`: a string. Required.
+    /// The ID of the queue.
     #[serde(rename = "QueueId")]
     pub queue_id: ::std::string::String,
-    /// `QueueArn`: a string. Required.
+    /// The ARN of the queue.
     #[serde(rename = "QueueArn")]
     pub queue_arn: ::std::string::String,
-    /// `QueueName`: a string, 1 to 256 characters. Required.
+    /// The queue's name.
     #[serde(rename = "QueueName")]
     #[schemars(length(min = 1, max = 256))]
     pub queue_name: ::std::string::String,
-    /// `Priority`: an integer, 1 to 99. Required.
+    /// The order in which contacts from this queue are handled relative to other queues in the routing profile.
     #[serde(rename = "Priority")]
     #[schemars(range(min = 1, max = 99))]
     pub priority: i32,
-    /// `Delay`: an integer, 0 to 9999. Required.
+    /// How long, in seconds, a contact waits in this queue before it is routed to an available agent.
     #[serde(rename = "Delay")]
     #[schemars(range(min = 0, max = 9999))]
     pub delay: i32,
-    /// `Channel`: one of the values of `Channel`. Required.
+    /// The channel this queue configuration applies to.
     #[serde(rename = "Channel")]
     pub channel: Channel,
 }
 
-/// A structure of the Connect API, held by `DisassociateRoutingProfileQueuesRequest`, `RoutingProfileManualAssignmentQueueConfig`, `RoutingProfileQueueConfig`.
+/// A queue ID together with a channel, for use in a routing profile.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RoutingProfileQueueReference {
-    /// `QueueId`: a string. Required.
+    /// The ID of the queue.
     #[serde(rename = "QueueId")]
     pub queue_id: ::std::string::String,
-    /// `Channel`: one of the values of `Channel`. Required.
+    /// The channel that agents with this routing profile handle for the queue in the Contact Control Panel (CCP).
     #[serde(rename = "Channel")]
     pub channel: Channel,
 }
 
-/// A structure of the Connect API, held by `Dimensions`, `UserData`.
+/// A reference to the routing profile assigned to the user.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RoutingProfileReference {
-    /// `Id`: a string.
+    /// The ID of the routing profile.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `Arn`: a string.
+    /// The ARN of the routing profile.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
 }
@@ -1423,17 +1423,17 @@ pub struct RoutingProfileReference {
 /// A structure of the Connect API, held by `RoutingProfileSearchCriteria`, `SearchRoutingProfilesRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RoutingProfileSearchCriteria {
-    /// `OrConditions`: a list of `RoutingProfileSearchCriteria`.
+    /// Conditions of which at least one must match (combined with OR).
     #[serde(rename = "OrConditions", default, skip_serializing_if = "Option::is_none")]
     pub or_conditions: ::std::option::Option<
         ::std::vec::Vec<RoutingProfileSearchCriteria>,
     >,
-    /// `AndConditions`: a list of `RoutingProfileSearchCriteria`.
+    /// Conditions that must all match (combined with AND).
     #[serde(rename = "AndConditions", default, skip_serializing_if = "Option::is_none")]
     pub and_conditions: ::std::option::Option<
         ::std::vec::Vec<RoutingProfileSearchCriteria>,
     >,
-    /// `StringCondition`: a `StringCondition` structure.
+    /// A single string condition; FieldName may be associatedQueueIds, name, description or resourceID.
     #[serde(
         rename = "StringCondition",
         default,
@@ -1453,24 +1453,24 @@ pub struct RoutingProfileSearchFilter {
 /// A structure of the Connect API, held by `ListRoutingProfilesResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RoutingProfileSummary {
-    /// `Id`: a string.
+    /// The ID of the routing profile.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `Arn`: a string.
+    /// The ARN of the routing profile.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
-    /// `Name`: a string, 1 to 127 characters.
+    /// The routing profile's name.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 127))]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `LastModifiedTime`: a timestamp.
+    /// When the routing profile was last changed.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
-    /// `LastModifiedRegion`: a string.
+    /// The AWS Region in which the routing profile was last changed.
     #[serde(
         rename = "LastModifiedRegion",
         default,
@@ -1482,39 +1482,39 @@ pub struct RoutingProfileSummary {
 /// A structure of the Connect API, held by `DescribeRuleResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Rule {
-    /// `Name`: a string, 1 to 200 characters. Required.
+    /// The rule's name.
     #[serde(rename = "Name")]
     #[schemars(length(min = 1, max = 200))]
     pub name: ::std::string::String,
-    /// `RuleId`: a string, 1 to 256 characters. Required.
+    /// The unique ID of the rule.
     #[serde(rename = "RuleId")]
     #[schemars(length(min = 1, max = 256))]
     pub rule_id: ::std::string::String,
-    /// `RuleArn`: a string. Required.
+    /// The ARN of the rule.
     #[serde(rename = "RuleArn")]
     pub rule_arn: ::std::string::String,
-    /// `TriggerEventSource`: a `RuleTriggerEventSource` structure. Required.
+    /// The event source that triggers the rule.
     #[serde(rename = "TriggerEventSource")]
     pub trigger_event_source: RuleTriggerEventSource,
-    /// `Function`: a string. Required.
+    /// The rule's conditions.
     #[serde(rename = "Function")]
     pub function: ::std::string::String,
-    /// `Actions`: a list of `RuleAction`. Required.
+    /// The actions to run when the rule is triggered.
     #[serde(rename = "Actions")]
     pub actions: ::std::vec::Vec<RuleAction>,
-    /// `PublishStatus`: one of the values of `RulePublishStatus`. Required.
+    /// Whether the rule is a draft or published.
     #[serde(rename = "PublishStatus")]
     pub publish_status: RulePublishStatus,
-    /// `CreatedTime`: a timestamp. Required.
+    /// When the rule was created.
     #[serde(rename = "CreatedTime")]
     pub created_time: crate::value::Timestamp,
-    /// `LastUpdatedTime`: a timestamp. Required.
+    /// When the rule was last updated.
     #[serde(rename = "LastUpdatedTime")]
     pub last_updated_time: crate::value::Timestamp,
-    /// `LastUpdatedBy`: a string. Required.
+    /// The ARN of the user who made the most recent change to the rule.
     #[serde(rename = "LastUpdatedBy")]
     pub last_updated_by: ::std::string::String,
-    /// `Tags`: a map from strings to strings, 1 to 50 entries.
+    /// Tags for organizing, tracking or controlling access to the rule, as key and value pairs.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
@@ -1525,20 +1525,20 @@ pub struct Rule {
 /// A structure of the Connect API, held by `CreateRuleRequest`, `Rule`, `UpdateRuleRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RuleAction {
-    /// `ActionType`: one of the values of `ActionType`. Required.
+    /// The kind of action the rule performs.
     #[serde(rename = "ActionType")]
     pub action_type: ActionType,
-    /// `TaskAction`: a `TaskActionDefinition` structure.
+    /// Settings for a create task action; required when TriggerEventSource is OnZendeskTicketCreate, OnZendeskTicketStatusUpdate or OnSalesforceCaseCreate.
     #[serde(rename = "TaskAction", default, skip_serializing_if = "Option::is_none")]
     pub task_action: ::std::option::Option<TaskActionDefinition>,
-    /// `EventBridgeAction`: a `EventBridgeActionDefinition` structure.
+    /// Settings for an EventBridge action; allowed only when TriggerEventSource is one of OnPostCallAnalysisAvailable, OnRealTimeCallAnalysisAvailable, OnRealTimeChatAnalysisAvailable, OnPostChatAnalysisAvailable, OnContactEvaluationSubmit or OnMetricDataUpdate.
     #[serde(
         rename = "EventBridgeAction",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub event_bridge_action: ::std::option::Option<EventBridgeActionDefinition>,
-    /// `AssignContactCategoryAction`: a `AssignContactCategoryActionDefinition` structure.
+    /// Settings for an assign contact category action; allowed only when TriggerEventSource is one of OnPostCallAnalysisAvailable, OnRealTimeCallAnalysisAvailable, OnRealTimeChatAnalysisAvailable, OnPostChatAnalysisAvailable, OnZendeskTicketCreate, OnZendeskTicketStatusUpdate or OnSalesforceCaseCreate.
     #[serde(
         rename = "AssignContactCategoryAction",
         default,
@@ -1547,7 +1547,7 @@ pub struct RuleAction {
     pub assign_contact_category_action: ::std::option::Option<
         AssignContactCategoryActionDefinition,
     >,
-    /// `SendNotificationAction`: a `SendNotificationActionDefinition` structure.
+    /// Settings for a send notification action; allowed only when TriggerEventSource is one of OnPostCallAnalysisAvailable, OnRealTimeCallAnalysisAvailable, OnRealTimeChatAnalysisAvailable, OnPostChatAnalysisAvailable, OnContactEvaluationSubmit or OnMetricDataUpdate.
     #[serde(
         rename = "SendNotificationAction",
         default,
@@ -1556,28 +1556,28 @@ pub struct RuleAction {
     pub send_notification_action: ::std::option::Option<
         SendNotificationActionDefinition,
     >,
-    /// `CreateCaseAction`: a `CreateCaseActionDefinition` structure.
+    /// Settings for a create case action; only for TriggerEventSource values OnPostCallAnalysisAvailable and OnPostChatAnalysisAvailable.
     #[serde(
         rename = "CreateCaseAction",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub create_case_action: ::std::option::Option<CreateCaseActionDefinition>,
-    /// `UpdateCaseAction`: a `UpdateCaseActionDefinition` structure.
+    /// Settings for an update case action; only for TriggerEventSource values OnCaseCreate and OnCaseUpdate.
     #[serde(
         rename = "UpdateCaseAction",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub update_case_action: ::std::option::Option<UpdateCaseActionDefinition>,
-    /// `AssignSlaAction`: a `AssignSlaActionDefinition` structure.
+    /// Settings for an assign SLA action.
     #[serde(
         rename = "AssignSlaAction",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub assign_sla_action: ::std::option::Option<AssignSlaActionDefinition>,
-    /// `EndAssociatedTasksAction`: a `EndAssociatedTasksActionDefinition` structure.
+    /// Settings for an action that ends associated tasks; only for the TriggerEventSource value OnCaseUpdate.
     #[serde(
         rename = "EndAssociatedTasksAction",
         default,
@@ -1586,7 +1586,7 @@ pub struct RuleAction {
     pub end_associated_tasks_action: ::std::option::Option<
         EndAssociatedTasksActionDefinition,
     >,
-    /// `SubmitAutoEvaluationAction`: a `SubmitAutoEvaluationActionDefinition` structure.
+    /// Settings for an action that submits an automated evaluation.
     #[serde(
         rename = "SubmitAutoEvaluationAction",
         default,
@@ -1624,30 +1624,30 @@ pub enum RulePublishStatus {
 /// A structure of the Connect API, held by `ListRulesResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RuleSummary {
-    /// `Name`: a string, 1 to 200 characters. Required.
+    /// The rule's name.
     #[serde(rename = "Name")]
     #[schemars(length(min = 1, max = 200))]
     pub name: ::std::string::String,
-    /// `RuleId`: a string, 1 to 256 characters. Required.
+    /// The unique ID of the rule.
     #[serde(rename = "RuleId")]
     #[schemars(length(min = 1, max = 256))]
     pub rule_id: ::std::string::String,
-    /// `RuleArn`: a string. Required.
+    /// The ARN of the rule.
     #[serde(rename = "RuleArn")]
     pub rule_arn: ::std::string::String,
-    /// `EventSourceName`: one of the values of `EventSourceName`. Required.
+    /// The event source that triggers the rule.
     #[serde(rename = "EventSourceName")]
     pub event_source_name: EventSourceName,
-    /// `PublishStatus`: one of the values of `RulePublishStatus`. Required.
+    /// Whether the rule is a draft or published.
     #[serde(rename = "PublishStatus")]
     pub publish_status: RulePublishStatus,
-    /// `ActionSummaries`: a list of `ActionSummary`. Required.
+    /// The action types the rule performs.
     #[serde(rename = "ActionSummaries")]
     pub action_summaries: ::std::vec::Vec<ActionSummary>,
-    /// `CreatedTime`: a timestamp. Required.
+    /// When the rule was created.
     #[serde(rename = "CreatedTime")]
     pub created_time: crate::value::Timestamp,
-    /// `LastUpdatedTime`: a timestamp. Required.
+    /// When the rule was last updated.
     #[serde(rename = "LastUpdatedTime")]
     pub last_updated_time: crate::value::Timestamp,
 }
@@ -1655,10 +1655,10 @@ pub struct RuleSummary {
 /// A structure of the Connect API, held by `CreateRuleRequest`, `Rule`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct RuleTriggerEventSource {
-    /// `EventSourceName`: one of the values of `EventSourceName`. Required.
+    /// The event source that triggers the rule.
     #[serde(rename = "EventSourceName")]
     pub event_source_name: EventSourceName,
-    /// `IntegrationAssociationId`: a string, 1 to 200 characters.
+    /// The ID of the integration association.
     #[serde(
         rename = "IntegrationAssociationId",
         default,

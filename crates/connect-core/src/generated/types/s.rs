@@ -10,15 +10,15 @@ use serde::{Deserialize, Serialize};
 /// A structure of the Connect API, held by `InstanceStorageConfig`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct S3Config {
-    /// `BucketName`: a string, 1 to 128 characters. Required.
+    /// The name of the Amazon S3 bucket.
     #[serde(rename = "BucketName")]
     #[schemars(length(min = 1, max = 128))]
     pub bucket_name: ::std::string::String,
-    /// `BucketPrefix`: a string, 1 to 128 characters. Required.
+    /// The prefix (folder path) within the Amazon S3 bucket.
     #[serde(rename = "BucketPrefix")]
     #[schemars(length(min = 1, max = 128))]
     pub bucket_prefix: ::std::string::String,
-    /// `EncryptionConfig`: a `EncryptionConfig` structure.
+    /// How objects in the Amazon S3 bucket are encrypted.
     #[serde(
         rename = "EncryptionConfig",
         default,
@@ -74,14 +74,14 @@ pub struct SearchAgentStatusesRequest {
 /// The output of the `SearchAgentStatuses` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchAgentStatusesResponse {
-    /// `AgentStatuses`: a list of `AgentStatus`.
+    /// The agent statuses that matched the search.
     #[serde(rename = "AgentStatuses", default, skip_serializing_if = "Option::is_none")]
     pub agent_statuses: ::std::option::Option<::std::vec::Vec<AgentStatus>>,
-    /// `NextToken`: a string, 1 to 2500 characters.
+    /// The token for the next page of results, if there are more.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 2500))]
     pub next_token: ::std::option::Option<::std::string::String>,
-    /// `ApproximateTotalCount`: an integer.
+    /// How many agent statuses matched the search in total.
     #[serde(
         rename = "ApproximateTotalCount",
         default,
@@ -126,11 +126,11 @@ pub struct SearchAvailablePhoneNumbersRequest {
 /// The output of the `SearchAvailablePhoneNumbers` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchAvailablePhoneNumbersResponse {
-    /// `NextToken`: a string, 1 to 100000 characters.
+    /// The token for the next page of results, if there are more.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100000))]
     pub next_token: ::std::option::Option<::std::string::String>,
-    /// `AvailableNumbersList`: a list of `AvailableNumberSummary`.
+    /// Phone numbers that are available to claim for the Amazon Connect instance or traffic distribution group.
     #[serde(
         rename = "AvailableNumbersList",
         default,
@@ -166,7 +166,7 @@ pub struct SearchContactEvaluationsRequest {
 /// The output of the `SearchContactEvaluations` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchContactEvaluationsResponse {
-    /// `EvaluationSearchSummaryList`: a list of `EvaluationSearchSummary`.
+    /// Summaries of the contact evaluations that matched the search.
     #[serde(
         rename = "EvaluationSearchSummaryList",
         default,
@@ -175,10 +175,10 @@ pub struct SearchContactEvaluationsResponse {
     pub evaluation_search_summary_list: ::std::option::Option<
         ::std::vec::Vec<EvaluationSearchSummary>,
     >,
-    /// `NextToken`: a string.
+    /// The token for the next page of results, if there are more.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
-    /// `ApproximateTotalCount`: an integer.
+    /// How many contact evaluations matched the search in total.
     #[serde(
         rename = "ApproximateTotalCount",
         default,
@@ -213,18 +213,18 @@ pub struct SearchContactFlowModulesRequest {
 /// The output of the `SearchContactFlowModules` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchContactFlowModulesResponse {
-    /// `ContactFlowModules`: a list of `ContactFlowModule`.
+    /// The flow modules that matched the search.
     #[serde(
         rename = "ContactFlowModules",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub contact_flow_modules: ::std::option::Option<::std::vec::Vec<ContactFlowModule>>,
-    /// `NextToken`: a string, 1 to 2500 characters.
+    /// The token for the next page of results, if there are more.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 2500))]
     pub next_token: ::std::option::Option<::std::string::String>,
-    /// `ApproximateTotalCount`: an integer.
+    /// How many flow modules matched the search in total.
     #[serde(
         rename = "ApproximateTotalCount",
         default,
@@ -259,14 +259,14 @@ pub struct SearchContactFlowsRequest {
 /// The output of the `SearchContactFlows` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchContactFlowsResponse {
-    /// `ContactFlows`: a list of `ContactFlow`.
+    /// The flows that matched the search.
     #[serde(rename = "ContactFlows", default, skip_serializing_if = "Option::is_none")]
     pub contact_flows: ::std::option::Option<::std::vec::Vec<ContactFlow>>,
-    /// `NextToken`: a string, 1 to 2500 characters.
+    /// The token for the next page of results, if there are more.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 2500))]
     pub next_token: ::std::option::Option<::std::string::String>,
-    /// `ApproximateTotalCount`: an integer.
+    /// How many flows matched the search in total.
     #[serde(
         rename = "ApproximateTotalCount",
         default,
@@ -278,10 +278,10 @@ pub struct SearchContactFlowsResponse {
 /// A structure of the Connect API, held by `SearchCriteria`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchContactsAdditionalTimeRange {
-    /// `Criteria`: a list of `SearchContactsAdditionalTimeRangeCriteria`. Required.
+    /// The time range criteria to filter on in addition to the main time range.
     #[serde(rename = "Criteria")]
     pub criteria: ::std::vec::Vec<SearchContactsAdditionalTimeRangeCriteria>,
-    /// `MatchType`: one of the values of `SearchContactsMatchType`. Required.
+    /// How the several time range criteria are combined.
     #[serde(rename = "MatchType")]
     pub match_type: SearchContactsMatchType,
 }
@@ -292,7 +292,7 @@ pub struct SearchContactsAdditionalTimeRangeCriteria {
     /// `TimeRange`: a `SearchContactsTimeRange` structure.
     #[serde(rename = "TimeRange", default, skip_serializing_if = "Option::is_none")]
     pub time_range: ::std::option::Option<SearchContactsTimeRange>,
-    /// `TimestampCondition`: a `SearchContactsTimestampCondition` structure.
+    /// The condition on a contact timestamp.
     #[serde(
         rename = "TimestampCondition",
         default,
@@ -360,28 +360,28 @@ pub struct SearchContactsRequest {
 /// The output of the `SearchContacts` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchContactsResponse {
-    /// `Contacts`: a list of `ContactSearchSummary`. Required.
+    /// The contacts that matched the search.
     #[serde(rename = "Contacts")]
     pub contacts: ::std::vec::Vec<ContactSearchSummary>,
-    /// `NextToken`: a string, 1 to 100000 characters.
+    /// The token for the next page of results, if there are more.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100000))]
     pub next_token: ::std::option::Option<::std::string::String>,
-    /// `TotalCount`: an integer.
+    /// How many contacts matched the search in total.
     #[serde(rename = "TotalCount", default, skip_serializing_if = "Option::is_none")]
     pub total_count: ::std::option::Option<i64>,
 }
 
-/// A structure of the Connect API, held by `SearchContactsAdditionalTimeRangeCriteria`, `SearchContactsRequest`.
+/// A time range to search contacts in, based on one kind of contact timestamp.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchContactsTimeRange {
-    /// `Type`: one of the values of `SearchContactsTimeRangeType`. Required.
+    /// Which contact timestamp the time range applies to.
     #[serde(rename = "Type")]
     pub r#type: SearchContactsTimeRangeType,
-    /// `StartTime`: a timestamp. Required.
+    /// The start of the time range.
     #[serde(rename = "StartTime")]
     pub start_time: crate::value::Timestamp,
-    /// `EndTime`: a timestamp. Required.
+    /// The end of the time range.
     #[serde(rename = "EndTime")]
     pub end_time: crate::value::Timestamp,
 }
@@ -443,10 +443,10 @@ pub enum SearchContactsTimeRangeType {
 /// A structure of the Connect API, held by `SearchContactsAdditionalTimeRangeCriteria`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchContactsTimestampCondition {
-    /// `Type`: one of the values of `SearchContactsTimeRangeType`. Required.
+    /// Which contact timestamp the filter checks.
     #[serde(rename = "Type")]
     pub r#type: SearchContactsTimeRangeType,
-    /// `ConditionType`: one of the values of `SearchContactsTimeRangeConditionType`. Required.
+    /// The condition the timestamp must meet; NOT_EXISTS matches contacts that lack it.
     #[serde(rename = "ConditionType")]
     pub condition_type: SearchContactsTimeRangeConditionType,
 }
@@ -454,31 +454,31 @@ pub struct SearchContactsTimestampCondition {
 /// A structure of the Connect API, held by `SearchContactsRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchCriteria {
-    /// `Name`: a `NameCriteria` structure.
+    /// Criteria on the contact's name.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: ::std::option::Option<NameCriteria>,
-    /// `AgentIds`: a list of strings, 0 to 100 items.
+    /// Only contacts handled by these agents, by ID.
     #[serde(rename = "AgentIds", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 100))]
     pub agent_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `AgentHierarchyGroups`: a `AgentHierarchyGroups` structure.
+    /// Only contacts whose agent belonged to these hierarchy groups when handling the contact.
     #[serde(
         rename = "AgentHierarchyGroups",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub agent_hierarchy_groups: ::std::option::Option<AgentHierarchyGroups>,
-    /// `Channels`: a list of `Channel`.
+    /// Only contacts on these channels.
     #[serde(rename = "Channels", default, skip_serializing_if = "Option::is_none")]
     pub channels: ::std::option::Option<::std::vec::Vec<Channel>>,
-    /// `ContactAnalysis`: a `ContactAnalysis` structure.
+    /// Criteria on Contact Lens analysis results for the contact.
     #[serde(
         rename = "ContactAnalysis",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub contact_analysis: ::std::option::Option<ContactAnalysis>,
-    /// `InitiationMethods`: a list of `ContactInitiationMethod`.
+    /// Only contacts started by these initiation methods.
     #[serde(
         rename = "InitiationMethods",
         default,
@@ -487,25 +487,25 @@ pub struct SearchCriteria {
     pub initiation_methods: ::std::option::Option<
         ::std::vec::Vec<ContactInitiationMethod>,
     >,
-    /// `QueueIds`: a list of strings, 0 to 100 items.
+    /// Only contacts associated with these queues, by ID.
     #[serde(rename = "QueueIds", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 100))]
     pub queue_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `RoutingCriteria`: a `SearchableRoutingCriteria` structure.
+    /// Criteria on the contact's routing criteria.
     #[serde(
         rename = "RoutingCriteria",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub routing_criteria: ::std::option::Option<SearchableRoutingCriteria>,
-    /// `AdditionalTimeRange`: a `SearchContactsAdditionalTimeRange` structure.
+    /// A further time range filter for the contacts.
     #[serde(
         rename = "AdditionalTimeRange",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub additional_time_range: ::std::option::Option<SearchContactsAdditionalTimeRange>,
-    /// `SearchableContactAttributes`: a `SearchableContactAttributes` structure.
+    /// Criteria on custom contact attributes that have been set up for contact search; using it requires permission for the GetContactAttributes action.
     #[serde(
         rename = "SearchableContactAttributes",
         default,
@@ -514,7 +514,7 @@ pub struct SearchCriteria {
     pub searchable_contact_attributes: ::std::option::Option<
         SearchableContactAttributes,
     >,
-    /// `SearchableSegmentAttributes`: a `SearchableSegmentAttributes` structure.
+    /// Criteria on searchable segment attributes of the contact.
     #[serde(
         rename = "SearchableSegmentAttributes",
         default,
@@ -523,7 +523,7 @@ pub struct SearchCriteria {
     pub searchable_segment_attributes: ::std::option::Option<
         SearchableSegmentAttributes,
     >,
-    /// `ActiveRegions`: a list of strings.
+    /// Only contacts active in these Regions, for instances using Amazon Connect Global Resiliency (ACGR).
     #[serde(rename = "ActiveRegions", default, skip_serializing_if = "Option::is_none")]
     pub active_regions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// `ContactTags`: a `ControlPlaneTagFilter` structure.
@@ -556,13 +556,13 @@ pub struct SearchDataTablesRequest {
 /// The output of the `SearchDataTables` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchDataTablesResponse {
-    /// `DataTables`: a list of `DataTable`.
+    /// The data tables that matched the search, as in DescribeTable but without Version, VersionDescription and LockVersion.
     #[serde(rename = "DataTables", default, skip_serializing_if = "Option::is_none")]
     pub data_tables: ::std::option::Option<::std::vec::Vec<DataTable>>,
-    /// `NextToken`: a string.
+    /// The token for the next page of results, if there are more.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
-    /// `ApproximateTotalCount`: an integer.
+    /// About how many data tables matched the search.
     #[serde(
         rename = "ApproximateTotalCount",
         default,
@@ -597,13 +597,13 @@ pub struct SearchEmailAddressesRequest {
 /// The output of the `SearchEmailAddresses` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchEmailAddressesResponse {
-    /// `NextToken`: a string.
+    /// The token for the next page of results, if there are more.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
-    /// `EmailAddresses`: a list of `EmailAddressMetadata`.
+    /// The email addresses that matched SearchFilter and SearchCriteria.
     #[serde(rename = "EmailAddresses", default, skip_serializing_if = "Option::is_none")]
     pub email_addresses: ::std::option::Option<::std::vec::Vec<EmailAddressMetadata>>,
-    /// `ApproximateTotalCount`: an integer.
+    /// How many email addresses matched the search in total.
     #[serde(
         rename = "ApproximateTotalCount",
         default,
@@ -637,7 +637,7 @@ pub struct SearchEvaluationFormsRequest {
 /// The output of the `SearchEvaluationForms` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchEvaluationFormsResponse {
-    /// `EvaluationFormSearchSummaryList`: a list of `EvaluationFormSearchSummary`.
+    /// Summaries of the evaluation forms that matched the search.
     #[serde(
         rename = "EvaluationFormSearchSummaryList",
         default,
@@ -646,10 +646,10 @@ pub struct SearchEvaluationFormsResponse {
     pub evaluation_form_search_summary_list: ::std::option::Option<
         ::std::vec::Vec<EvaluationFormSearchSummary>,
     >,
-    /// `NextToken`: a string.
+    /// The token for the next page of results, if there are more.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
-    /// `ApproximateTotalCount`: an integer.
+    /// How many evaluation forms matched the search in total.
     #[serde(
         rename = "ApproximateTotalCount",
         default,
@@ -684,7 +684,7 @@ pub struct SearchHoursOfOperationOverridesRequest {
 /// The output of the `SearchHoursOfOperationOverrides` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchHoursOfOperationOverridesResponse {
-    /// `HoursOfOperationOverrides`: a list of `HoursOfOperationOverride`.
+    /// The hours of operation overrides that matched the search.
     #[serde(
         rename = "HoursOfOperationOverrides",
         default,
@@ -693,11 +693,11 @@ pub struct SearchHoursOfOperationOverridesResponse {
     pub hours_of_operation_overrides: ::std::option::Option<
         ::std::vec::Vec<HoursOfOperationOverride>,
     >,
-    /// `NextToken`: a string, 1 to 2500 characters.
+    /// The token for the next page of results; pass it in the next request to continue.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 2500))]
     pub next_token: ::std::option::Option<::std::string::String>,
-    /// `ApproximateTotalCount`: an integer.
+    /// How many hours of operation overrides matched the search in total.
     #[serde(
         rename = "ApproximateTotalCount",
         default,
@@ -732,18 +732,18 @@ pub struct SearchHoursOfOperationsRequest {
 /// The output of the `SearchHoursOfOperations` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchHoursOfOperationsResponse {
-    /// `HoursOfOperations`: a list of `HoursOfOperation`.
+    /// The hours of operation that matched the search.
     #[serde(
         rename = "HoursOfOperations",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub hours_of_operations: ::std::option::Option<::std::vec::Vec<HoursOfOperation>>,
-    /// `NextToken`: a string, 1 to 2500 characters.
+    /// The token for the next page of results, if there are more.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 2500))]
     pub next_token: ::std::option::Option<::std::string::String>,
-    /// `ApproximateTotalCount`: an integer.
+    /// How many hours of operation matched the search in total.
     #[serde(
         rename = "ApproximateTotalCount",
         default,
@@ -777,13 +777,13 @@ pub struct SearchNotificationsRequest {
 /// The output of the `SearchNotifications` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchNotificationsResponse {
-    /// `Notifications`: a list of `NotificationSearchSummary`.
+    /// The notifications that matched the search.
     #[serde(rename = "Notifications", default, skip_serializing_if = "Option::is_none")]
     pub notifications: ::std::option::Option<::std::vec::Vec<NotificationSearchSummary>>,
-    /// `NextToken`: a string.
+    /// The token for the next page of results; present only when more results exist.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
-    /// `ApproximateTotalCount`: an integer.
+    /// About how many notifications matched the search.
     #[serde(
         rename = "ApproximateTotalCount",
         default,
@@ -815,7 +815,7 @@ pub struct SearchPredefinedAttributesRequest {
 /// The output of the `SearchPredefinedAttributes` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchPredefinedAttributesResponse {
-    /// `PredefinedAttributes`: a list of `PredefinedAttribute`.
+    /// The predefined attributes that matched the search.
     #[serde(
         rename = "PredefinedAttributes",
         default,
@@ -824,11 +824,11 @@ pub struct SearchPredefinedAttributesResponse {
     pub predefined_attributes: ::std::option::Option<
         ::std::vec::Vec<PredefinedAttribute>,
     >,
-    /// `NextToken`: a string, 1 to 2500 characters.
+    /// The token for the next page of results; pass it in the next request to continue.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 2500))]
     pub next_token: ::std::option::Option<::std::string::String>,
-    /// `ApproximateTotalCount`: an integer.
+    /// About how many predefined attributes matched the search.
     #[serde(
         rename = "ApproximateTotalCount",
         default,
@@ -863,14 +863,14 @@ pub struct SearchPromptsRequest {
 /// The output of the `SearchPrompts` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchPromptsResponse {
-    /// `Prompts`: a list of `Prompt`.
+    /// The prompts that matched the search.
     #[serde(rename = "Prompts", default, skip_serializing_if = "Option::is_none")]
     pub prompts: ::std::option::Option<::std::vec::Vec<Prompt>>,
-    /// `NextToken`: a string, 1 to 2500 characters.
+    /// The token for the next page of results, if there are more.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 2500))]
     pub next_token: ::std::option::Option<::std::string::String>,
-    /// `ApproximateTotalCount`: an integer.
+    /// How many prompts matched the search in total.
     #[serde(
         rename = "ApproximateTotalCount",
         default,
@@ -905,14 +905,14 @@ pub struct SearchQueuesRequest {
 /// The output of the `SearchQueues` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchQueuesResponse {
-    /// `Queues`: a list of `Queue`.
+    /// The queues that matched the search.
     #[serde(rename = "Queues", default, skip_serializing_if = "Option::is_none")]
     pub queues: ::std::option::Option<::std::vec::Vec<Queue>>,
-    /// `NextToken`: a string, 1 to 2500 characters.
+    /// The token for the next page of results, if there are more.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 2500))]
     pub next_token: ::std::option::Option<::std::string::String>,
-    /// `ApproximateTotalCount`: an integer.
+    /// How many queues matched the search in total.
     #[serde(
         rename = "ApproximateTotalCount",
         default,
@@ -947,14 +947,14 @@ pub struct SearchQuickConnectsRequest {
 /// The output of the `SearchQuickConnects` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchQuickConnectsResponse {
-    /// `QuickConnects`: a list of `QuickConnect`.
+    /// The quick connects that matched the search.
     #[serde(rename = "QuickConnects", default, skip_serializing_if = "Option::is_none")]
     pub quick_connects: ::std::option::Option<::std::vec::Vec<QuickConnect>>,
-    /// `NextToken`: a string, 1 to 2500 characters.
+    /// The token for the next page of results, if there are more.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 2500))]
     pub next_token: ::std::option::Option<::std::string::String>,
-    /// `ApproximateTotalCount`: an integer.
+    /// How many quick connects matched the search in total.
     #[serde(
         rename = "ApproximateTotalCount",
         default,
@@ -989,10 +989,10 @@ pub struct SearchResourceTagsRequest {
 /// The output of the `SearchResourceTags` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchResourceTagsResponse {
-    /// `Tags`: a list of `TagSet`.
+    /// The tags in use in the Amazon Connect instance.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<TagSet>>,
-    /// `NextToken`: a string, 1 to 2500 characters.
+    /// The token for the next page of results, if there are more.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 2500))]
     pub next_token: ::std::option::Option<::std::string::String>,
@@ -1024,18 +1024,18 @@ pub struct SearchRoutingProfilesRequest {
 /// The output of the `SearchRoutingProfiles` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchRoutingProfilesResponse {
-    /// `RoutingProfiles`: a list of `RoutingProfile`.
+    /// The routing profiles that matched the search.
     #[serde(
         rename = "RoutingProfiles",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub routing_profiles: ::std::option::Option<::std::vec::Vec<RoutingProfile>>,
-    /// `NextToken`: a string, 1 to 2500 characters.
+    /// The token for the next page of results, if there are more.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 2500))]
     pub next_token: ::std::option::Option<::std::string::String>,
-    /// `ApproximateTotalCount`: an integer.
+    /// How many routing profiles matched the search in total.
     #[serde(
         rename = "ApproximateTotalCount",
         default,
@@ -1070,7 +1070,7 @@ pub struct SearchSecurityProfilesRequest {
 /// The output of the `SearchSecurityProfiles` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchSecurityProfilesResponse {
-    /// `SecurityProfiles`: a list of `SecurityProfileSearchSummary`.
+    /// The security profiles that matched the search.
     #[serde(
         rename = "SecurityProfiles",
         default,
@@ -1079,11 +1079,11 @@ pub struct SearchSecurityProfilesResponse {
     pub security_profiles: ::std::option::Option<
         ::std::vec::Vec<SecurityProfileSearchSummary>,
     >,
-    /// `NextToken`: a string, 1 to 2500 characters.
+    /// The token for the next page of results, if there are more.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 2500))]
     pub next_token: ::std::option::Option<::std::string::String>,
-    /// `ApproximateTotalCount`: an integer.
+    /// How many security profiles matched the search in total.
     #[serde(
         rename = "ApproximateTotalCount",
         default,
@@ -1118,14 +1118,14 @@ pub struct SearchTestCasesRequest {
 /// The output of the `SearchTestCases` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchTestCasesResponse {
-    /// `TestCases`: a list of `TestCase`.
+    /// The test cases that matched the search.
     #[serde(rename = "TestCases", default, skip_serializing_if = "Option::is_none")]
     pub test_cases: ::std::option::Option<::std::vec::Vec<TestCase>>,
-    /// `NextToken`: a string, 1 to 2500 characters.
+    /// The token for the next page of results, if there are more.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 2500))]
     pub next_token: ::std::option::Option<::std::string::String>,
-    /// `ApproximateTotalCount`: an integer.
+    /// How many test cases matched the search in total.
     #[serde(
         rename = "ApproximateTotalCount",
         default,
@@ -1160,18 +1160,18 @@ pub struct SearchUserHierarchyGroupsRequest {
 /// The output of the `SearchUserHierarchyGroups` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchUserHierarchyGroupsResponse {
-    /// `UserHierarchyGroups`: a list of `HierarchyGroup`.
+    /// The user hierarchy groups that matched the search.
     #[serde(
         rename = "UserHierarchyGroups",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub user_hierarchy_groups: ::std::option::Option<::std::vec::Vec<HierarchyGroup>>,
-    /// `NextToken`: a string, 1 to 2500 characters.
+    /// The token for the next page of results, if there are more.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 2500))]
     pub next_token: ::std::option::Option<::std::string::String>,
-    /// `ApproximateTotalCount`: an integer.
+    /// How many user hierarchy groups matched the search in total.
     #[serde(
         rename = "ApproximateTotalCount",
         default,
@@ -1206,14 +1206,14 @@ pub struct SearchUsersRequest {
 /// The output of the `SearchUsers` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchUsersResponse {
-    /// `Users`: a list of `UserSearchSummary`.
+    /// The users that matched the search.
     #[serde(rename = "Users", default, skip_serializing_if = "Option::is_none")]
     pub users: ::std::option::Option<::std::vec::Vec<UserSearchSummary>>,
-    /// `NextToken`: a string, 1 to 2500 characters.
+    /// The token for the next page of results, if there are more.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 2500))]
     pub next_token: ::std::option::Option<::std::string::String>,
-    /// `ApproximateTotalCount`: an integer.
+    /// How many users matched the search in total.
     #[serde(
         rename = "ApproximateTotalCount",
         default,
@@ -1248,14 +1248,14 @@ pub struct SearchViewsRequest {
 /// The output of the `SearchViews` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchViewsResponse {
-    /// `Views`: a list of `View`.
+    /// The views that matched the search.
     #[serde(rename = "Views", default, skip_serializing_if = "Option::is_none")]
     pub views: ::std::option::Option<::std::vec::Vec<View>>,
-    /// `NextToken`: a string, 1 to 2500 characters.
+    /// The token for the next page of results, if there are more.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 2500))]
     pub next_token: ::std::option::Option<::std::string::String>,
-    /// `ApproximateTotalCount`: an integer.
+    /// About how many views matched the search.
     #[serde(
         rename = "ApproximateTotalCount",
         default,
@@ -1294,7 +1294,7 @@ pub struct SearchVocabulariesRequest {
 /// The output of the `SearchVocabularies` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchVocabulariesResponse {
-    /// `VocabularySummaryList`: a list of `VocabularySummary`.
+    /// The custom vocabularies that matched the search.
     #[serde(
         rename = "VocabularySummaryList",
         default,
@@ -1303,7 +1303,7 @@ pub struct SearchVocabulariesResponse {
     pub vocabulary_summary_list: ::std::option::Option<
         ::std::vec::Vec<VocabularySummary>,
     >,
-    /// `NextToken`: a string, 1 to 131070 characters.
+    /// The token for the next page of results, if there are more.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 131070))]
     pub next_token: ::std::option::Option<::std::string::String>,
@@ -1335,10 +1335,10 @@ pub struct SearchWorkspaceAssociationsRequest {
 /// The output of the `SearchWorkspaceAssociations` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchWorkspaceAssociationsResponse {
-    /// `NextToken`: a string.
+    /// The token for the next page of results, if there are more.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
-    /// `WorkspaceAssociations`: a list of `WorkspaceAssociationSearchSummary`.
+    /// The workspace associations that matched the search.
     #[serde(
         rename = "WorkspaceAssociations",
         default,
@@ -1347,7 +1347,7 @@ pub struct SearchWorkspaceAssociationsResponse {
     pub workspace_associations: ::std::option::Option<
         ::std::vec::Vec<WorkspaceAssociationSearchSummary>,
     >,
-    /// `ApproximateTotalCount`: an integer.
+    /// About how many workspace associations matched the search.
     #[serde(
         rename = "ApproximateTotalCount",
         default,
@@ -1382,13 +1382,13 @@ pub struct SearchWorkspacesRequest {
 /// The output of the `SearchWorkspaces` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchWorkspacesResponse {
-    /// `NextToken`: a string.
+    /// The token for the next page of results, if there are more.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: ::std::option::Option<::std::string::String>,
-    /// `Workspaces`: a list of `WorkspaceSearchSummary`.
+    /// The workspaces that matched the search.
     #[serde(rename = "Workspaces", default, skip_serializing_if = "Option::is_none")]
     pub workspaces: ::std::option::Option<::std::vec::Vec<WorkspaceSearchSummary>>,
-    /// `ApproximateTotalCount`: an integer.
+    /// About how many workspaces matched the search.
     #[serde(
         rename = "ApproximateTotalCount",
         default,
@@ -1400,11 +1400,11 @@ pub struct SearchWorkspacesResponse {
 /// A structure of the Connect API, held by `SearchableRoutingCriteriaStep`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchableAgentCriteriaStep {
-    /// `AgentIds`: a list of strings, 0 to 100 items.
+    /// The IDs of the preferred agents to match in the routing step.
     #[serde(rename = "AgentIds", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 100))]
     pub agent_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `MatchType`: one of the values of `SearchContactsMatchType`.
+    /// How several agent criteria steps are combined.
     #[serde(rename = "MatchType", default, skip_serializing_if = "Option::is_none")]
     pub match_type: ::std::option::Option<SearchContactsMatchType>,
 }
@@ -1412,11 +1412,11 @@ pub struct SearchableAgentCriteriaStep {
 /// A structure of the Connect API, held by `SearchCriteria`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchableContactAttributes {
-    /// `Criteria`: a list of `SearchableContactAttributesCriteria`, 0 to 15 items. Required.
+    /// Criteria on custom contact attributes that have been set up for contact search.
     #[serde(rename = "Criteria")]
     #[schemars(length(min = 0, max = 15))]
     pub criteria: ::std::vec::Vec<SearchableContactAttributesCriteria>,
-    /// `MatchType`: one of the values of `SearchContactsMatchType`.
+    /// How the criteria on several searchable contact attributes are combined.
     #[serde(rename = "MatchType", default, skip_serializing_if = "Option::is_none")]
     pub match_type: ::std::option::Option<SearchContactsMatchType>,
 }
@@ -1424,11 +1424,11 @@ pub struct SearchableContactAttributes {
 /// A structure of the Connect API, held by `SearchableContactAttributes`.
 #[derive(Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchableContactAttributesCriteria {
-    /// `Key`: a string, 1 to 100 characters. Required. Sensitive: redacted from `Debug`.
+    /// The key of a custom contact attribute that is searchable.
     #[serde(rename = "Key")]
     #[schemars(length(min = 1, max = 100))]
     pub key: ::std::string::String,
-    /// `Values`: a list of strings, 0 to 20 items. Required.
+    /// The values to look for in the custom contact attribute.
     #[serde(rename = "Values")]
     #[schemars(length(min = 0, max = 20))]
     pub values: ::std::vec::Vec<::std::string::String>,
@@ -1467,7 +1467,7 @@ pub enum SearchableQueueType {
 /// A structure of the Connect API, held by `SearchCriteria`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchableRoutingCriteria {
-    /// `Steps`: a list of `SearchableRoutingCriteriaStep`.
+    /// The steps of the contact's routing criteria to match.
     #[serde(rename = "Steps", default, skip_serializing_if = "Option::is_none")]
     pub steps: ::std::option::Option<::std::vec::Vec<SearchableRoutingCriteriaStep>>,
 }
@@ -1475,7 +1475,7 @@ pub struct SearchableRoutingCriteria {
 /// A structure of the Connect API, held by `SearchableRoutingCriteria`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchableRoutingCriteriaStep {
-    /// `AgentCriteria`: a `SearchableAgentCriteriaStep` structure.
+    /// The agent criteria to match for this routing step.
     #[serde(rename = "AgentCriteria", default, skip_serializing_if = "Option::is_none")]
     pub agent_criteria: ::std::option::Option<SearchableAgentCriteriaStep>,
 }
@@ -1483,11 +1483,11 @@ pub struct SearchableRoutingCriteriaStep {
 /// A structure of the Connect API, held by `SearchCriteria`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchableSegmentAttributes {
-    /// `Criteria`: a list of `SearchableSegmentAttributesCriteria`, 1 to 15 items. Required.
+    /// Criteria on searchable segment attributes.
     #[serde(rename = "Criteria")]
     #[schemars(length(min = 1, max = 15))]
     pub criteria: ::std::vec::Vec<SearchableSegmentAttributesCriteria>,
-    /// `MatchType`: one of the values of `SearchContactsMatchType`.
+    /// How the criteria on several searchable segment attributes are combined.
     #[serde(rename = "MatchType", default, skip_serializing_if = "Option::is_none")]
     pub match_type: ::std::option::Option<SearchContactsMatchType>,
 }
@@ -1495,11 +1495,11 @@ pub struct SearchableSegmentAttributes {
 /// A structure of the Connect API, held by `SearchableSegmentAttributes`.
 #[derive(Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SearchableSegmentAttributesCriteria {
-    /// `Key`: a string, 1 to 64 characters. Required. Sensitive: redacted from `Debug`.
+    /// The key of a searchable segment attribute.
     #[serde(rename = "Key")]
     #[schemars(length(min = 1, max = 64))]
     pub key: ::std::string::String,
-    /// `Values`: a list of strings, 1 to 20 items. Required. Sensitive: redacted from `Debug`.
+    /// The values to look for in the segment attribute.
     #[serde(rename = "Values")]
     #[schemars(length(min = 1, max = 20))]
     pub values: ::std::vec::Vec<::std::string::String>,
@@ -1517,15 +1517,15 @@ impl ::std::fmt::Debug for SearchableSegmentAttributesCriteria {
 /// A structure of the Connect API, held by `ListSecurityKeysResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SecurityKey {
-    /// `AssociationId`: a string, 1 to 100 characters.
+    /// The association ID that identifies the resource type and storage configuration for the instance.
     #[serde(rename = "AssociationId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub association_id: ::std::option::Option<::std::string::String>,
-    /// `Key`: a string, 1 to 1024 characters.
+    /// The security key itself.
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 1024))]
     pub key: ::std::option::Option<::std::string::String>,
-    /// `CreationTime`: a timestamp.
+    /// When the security key was created.
     #[serde(rename = "CreationTime", default, skip_serializing_if = "Option::is_none")]
     pub creation_time: ::std::option::Option<crate::value::Timestamp>,
 }
@@ -1533,10 +1533,10 @@ pub struct SecurityKey {
 /// A structure of the Connect API, held by `DescribeSecurityProfileResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SecurityProfile {
-    /// `Id`: a string.
+    /// The ID of the security profile.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `OrganizationResourceId`: a string, 1 to 100 characters.
+    /// The organization resource ID of the security profile.
     #[serde(
         rename = "OrganizationResourceId",
         default,
@@ -1544,27 +1544,27 @@ pub struct SecurityProfile {
     )]
     #[schemars(length(min = 1, max = 100))]
     pub organization_resource_id: ::std::option::Option<::std::string::String>,
-    /// `Arn`: a string.
+    /// The ARN of the security profile.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
-    /// `SecurityProfileName`: a string.
+    /// The security profile's name.
     #[serde(
         rename = "SecurityProfileName",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub security_profile_name: ::std::option::Option<::std::string::String>,
-    /// `Description`: a string, 0 to 250 characters.
+    /// A description of the security profile.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 250))]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `Tags`: a map from strings to strings, 1 to 50 entries.
+    /// Tags for organizing, tracking or controlling access to the security profile, as key and value pairs.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
-    /// `AllowedAccessControlTags`: a map from strings to strings, 0 to 4 entries.
+    /// The tags by which the security profile limits access to resources.
     #[serde(
         rename = "AllowedAccessControlTags",
         default,
@@ -1574,7 +1574,7 @@ pub struct SecurityProfile {
     pub allowed_access_control_tags: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
-    /// `TagRestrictedResources`: a list of strings, 0 to 10 items.
+    /// The resources to which the security profile applies its tag restrictions.
     #[serde(
         rename = "TagRestrictedResources",
         default,
@@ -1584,21 +1584,21 @@ pub struct SecurityProfile {
     pub tag_restricted_resources: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    /// `LastModifiedTime`: a timestamp.
+    /// When the security profile was last changed.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
-    /// `LastModifiedRegion`: a string.
+    /// The AWS Region in which the security profile was last changed.
     #[serde(
         rename = "LastModifiedRegion",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_region: ::std::option::Option<::std::string::String>,
-    /// `HierarchyRestrictedResources`: a list of strings.
+    /// The resources to which the security profile applies hierarchy restrictions; the accepted resource name is User.
     #[serde(
         rename = "HierarchyRestrictedResources",
         default,
@@ -1607,7 +1607,7 @@ pub struct SecurityProfile {
     pub hierarchy_restricted_resources: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    /// `AllowedAccessControlHierarchyGroupId`: a string.
+    /// The ID of the hierarchy group by which the security profile limits access to resources.
     #[serde(
         rename = "AllowedAccessControlHierarchyGroupId",
         default,
@@ -1616,7 +1616,7 @@ pub struct SecurityProfile {
     pub allowed_access_control_hierarchy_group_id: ::std::option::Option<
         ::std::string::String,
     >,
-    /// `GranularAccessControlConfiguration`: a `GranularAccessControlConfiguration` structure.
+    /// Fine-grained access control settings for the security profile, such as data table permissions.
     #[serde(
         rename = "GranularAccessControlConfiguration",
         default,
@@ -1630,7 +1630,7 @@ pub struct SecurityProfile {
 /// A structure of the Connect API, held by `AssociateSecurityProfilesRequest`, `DisassociateSecurityProfilesRequest`, `ListEntitySecurityProfilesResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SecurityProfileItem {
-    /// `Id`: a string.
+    /// The ID of the security profile.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
 }
@@ -1638,12 +1638,12 @@ pub struct SecurityProfileItem {
 /// A structure of the Connect API, held by `SearchSecurityProfilesRequest`, `SecurityProfileSearchCriteria`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SecurityProfileSearchCriteria {
-    /// `OrConditions`: a list of `SecurityProfileSearchCriteria`.
+    /// Conditions of which at least one must match (combined with OR).
     #[serde(rename = "OrConditions", default, skip_serializing_if = "Option::is_none")]
     pub or_conditions: ::std::option::Option<
         ::std::vec::Vec<SecurityProfileSearchCriteria>,
     >,
-    /// `AndConditions`: a list of `SecurityProfileSearchCriteria`.
+    /// Conditions that must all match (combined with AND).
     #[serde(rename = "AndConditions", default, skip_serializing_if = "Option::is_none")]
     pub and_conditions: ::std::option::Option<
         ::std::vec::Vec<SecurityProfileSearchCriteria>,
@@ -1660,10 +1660,10 @@ pub struct SecurityProfileSearchCriteria {
 /// A structure of the Connect API, held by `SearchSecurityProfilesResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SecurityProfileSearchSummary {
-    /// `Id`: a string.
+    /// The ID of the security profile.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `OrganizationResourceId`: a string, 1 to 100 characters.
+    /// The organization resource ID of the security profile.
     #[serde(
         rename = "OrganizationResourceId",
         default,
@@ -1671,21 +1671,21 @@ pub struct SecurityProfileSearchSummary {
     )]
     #[schemars(length(min = 1, max = 100))]
     pub organization_resource_id: ::std::option::Option<::std::string::String>,
-    /// `Arn`: a string.
+    /// The ARN of the security profile.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
-    /// `SecurityProfileName`: a string.
+    /// The security profile's name.
     #[serde(
         rename = "SecurityProfileName",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub security_profile_name: ::std::option::Option<::std::string::String>,
-    /// `Description`: a string, 0 to 250 characters.
+    /// A description of the security profile.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 250))]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `Tags`: a map from strings to strings, 1 to 50 entries.
+    /// Tags for organizing, tracking or controlling access to the security profile, as key and value pairs.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
@@ -1696,23 +1696,23 @@ pub struct SecurityProfileSearchSummary {
 /// A structure of the Connect API, held by `ListSecurityProfilesResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SecurityProfileSummary {
-    /// `Id`: a string.
+    /// The ID of the security profile.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `Arn`: a string.
+    /// The ARN of the security profile.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
-    /// `Name`: a string.
+    /// The security profile's name.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `LastModifiedTime`: a timestamp.
+    /// When the security profile was last changed.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
-    /// `LastModifiedRegion`: a string.
+    /// The AWS Region in which the security profile was last changed.
     #[serde(
         rename = "LastModifiedRegion",
         default,
@@ -1732,22 +1732,22 @@ pub struct SecurityProfilesSearchFilter {
 /// A structure of the Connect API, held by `Contact`, `ContactSearchSummarySegmentAttributeValue`, `CreateContactRequest` and 6 more.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SegmentAttributeValue {
-    /// `ValueString`: a string, 0 to 1024 characters.
+    /// The segment attribute's value as a string.
     #[serde(rename = "ValueString", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 1024))]
     pub value_string: ::std::option::Option<::std::string::String>,
-    /// `ValueMap`: a map from strings to `SegmentAttributeValue`.
+    /// The segment attribute's value as a map.
     #[serde(rename = "ValueMap", default, skip_serializing_if = "Option::is_none")]
     pub value_map: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, SegmentAttributeValue>,
     >,
-    /// `ValueInteger`: an integer.
+    /// The segment attribute's value as an integer.
     #[serde(rename = "ValueInteger", default, skip_serializing_if = "Option::is_none")]
     pub value_integer: ::std::option::Option<i32>,
-    /// `ValueList`: a list of `SegmentAttributeValue`.
+    /// The segment attribute's value as a list; allowed only for system-defined attributes, not user-defined ones.
     #[serde(rename = "ValueList", default, skip_serializing_if = "Option::is_none")]
     pub value_list: ::std::option::Option<::std::vec::Vec<SegmentAttributeValue>>,
-    /// `ValueArn`: a string, 0 to 1024 characters.
+    /// The segment attribute's value as a valid ARN; allowed only for system-defined attributes, not user-defined ones.
     #[serde(rename = "ValueArn", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 1024))]
     pub value_arn: ::std::option::Option<::std::string::String>,
@@ -1783,7 +1783,7 @@ pub struct SendChatIntegrationEventRequest {
 /// The output of the `SendChatIntegrationEvent` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SendChatIntegrationEventResponse {
-    /// `InitialContactId`: a string, 1 to 256 characters.
+    /// The ID of the chat contact that handles the integration event; may be null when the event does not need an existing chat.
     #[serde(
         rename = "InitialContactId",
         default,
@@ -1791,7 +1791,7 @@ pub struct SendChatIntegrationEventResponse {
     )]
     #[schemars(length(min = 1, max = 256))]
     pub initial_contact_id: ::std::option::Option<::std::string::String>,
-    /// `NewChatCreated`: a boolean.
+    /// True if handling the event created a new chat, false if it acted on an existing one.
     #[serde(rename = "NewChatCreated", default, skip_serializing_if = "Option::is_none")]
     pub new_chat_created: ::std::option::Option<bool>,
 }
@@ -1799,24 +1799,24 @@ pub struct SendChatIntegrationEventResponse {
 /// A structure of the Connect API, held by `RuleAction`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SendNotificationActionDefinition {
-    /// `DeliveryMethod`: one of the values of `NotificationDeliveryType`. Required.
+    /// How the notification is delivered.
     #[serde(rename = "DeliveryMethod")]
     pub delivery_method: NotificationDeliveryType,
-    /// `Subject`: a string, 1 to 200 characters.
+    /// The email subject when DeliveryMethod is EMAIL; variables can be injected.
     #[serde(rename = "Subject", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 200))]
     pub subject: ::std::option::Option<::std::string::String>,
-    /// `Content`: a string, 1 to 1024 characters. Required.
+    /// The body of the notification; variables can be injected.
     #[serde(rename = "Content")]
     #[schemars(length(min = 1, max = 1024))]
     pub content: ::std::string::String,
-    /// `ContentType`: one of the values of `NotificationContentType`. Required.
+    /// The format of the notification content.
     #[serde(rename = "ContentType")]
     pub content_type: NotificationContentType,
-    /// `Recipient`: a `NotificationRecipientType` structure. Required.
+    /// Who receives the notification.
     #[serde(rename = "Recipient")]
     pub recipient: NotificationRecipientType,
-    /// `Exclusion`: a `NotificationRecipientType` structure.
+    /// Recipients who should not receive the notification.
     #[serde(rename = "Exclusion", default, skip_serializing_if = "Option::is_none")]
     pub exclusion: ::std::option::Option<NotificationRecipientType>,
 }
@@ -1871,10 +1871,10 @@ pub struct ServiceQuotaExceededException {
     pub reason: ::std::option::Option<ServiceQuotaExceededExceptionReason>,
 }
 
-/// A union (exactly one member is set) of the Connect API, held by `ServiceQuotaExceededException`.
+/// Why a service quota was exceeded.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub enum ServiceQuotaExceededExceptionReason {
-    /// `AttachedFileServiceQuotaExceededExceptionReason`: one of the values of `AttachedFileServiceQuotaExceededExceptionReason`.
+    /// Which attached file quota was exceeded: TOTAL_FILE_SIZE_EXCEEDED for the combined size of all files, TOTAL_FILE_COUNT_EXCEEDED for the number of files.
     #[serde(rename = "AttachedFileServiceQuotaExceededExceptionReason")]
     AttachedFileServiceQuotaExceededExceptionReason(
         AttachedFileServiceQuotaExceededExceptionReason,
@@ -1884,7 +1884,7 @@ pub enum ServiceQuotaExceededExceptionReason {
 /// A structure of the Connect API, held by `GetTrafficDistributionResponse`, `UpdateTrafficDistributionRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SignInConfig {
-    /// `Distributions`: a list of `SignInDistribution`. Required.
+    /// How sign-in traffic is distributed across Regions.
     #[serde(rename = "Distributions")]
     pub distributions: ::std::vec::Vec<SignInDistribution>,
 }
@@ -1892,11 +1892,11 @@ pub struct SignInConfig {
 /// A structure of the Connect API, held by `SignInConfig`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SignInDistribution {
-    /// `Region`: a string, 8 to 31 characters. Required.
+    /// The AWS Region this sign-in distribution applies to.
     #[serde(rename = "Region")]
     #[schemars(length(min = 8, max = 31))]
     pub region: ::std::string::String,
-    /// `Enabled`: a boolean. Required.
+    /// Whether sign-in distribution is turned on for the Region.
     #[serde(rename = "Enabled")]
     pub enabled: bool,
 }
@@ -1904,13 +1904,13 @@ pub struct SignInDistribution {
 /// A structure of the Connect API, held by `EvaluationFormSingleSelectQuestionAutomationOption`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SingleSelectQuestionRuleCategoryAutomation {
-    /// `Category`: a string. Required.
+    /// The name of the category, as defined in Rules.
     #[serde(rename = "Category")]
     pub category: ::std::string::String,
-    /// `Condition`: one of the values of `SingleSelectQuestionRuleCategoryAutomationCondition`. Required.
+    /// When to pick the option: PRESENT if the contact data includes the category, NOT_PRESENT if it does not.
     #[serde(rename = "Condition")]
     pub condition: SingleSelectQuestionRuleCategoryAutomationCondition,
-    /// `OptionRefId`: a string. Required.
+    /// The ID of the answer option to select.
     #[serde(rename = "OptionRefId")]
     pub option_ref_id: ::std::string::String,
 }
@@ -1984,10 +1984,10 @@ pub enum SlaType {
 /// A structure of the Connect API, held by `SearchContactsRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Sort {
-    /// `FieldName`: one of the values of `SortableFieldName`. Required.
+    /// The field to sort results by.
     #[serde(rename = "FieldName")]
     pub field_name: SortableFieldName,
-    /// `Order`: one of the values of `SortOrder`. Required.
+    /// Whether to sort in ascending or descending order.
     #[serde(rename = "Order")]
     pub order: SortOrder,
 }
@@ -2058,11 +2058,11 @@ pub enum SortableFieldName {
 /// A structure of the Connect API, held by `SendOutboundEmailRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SourceCampaign {
-    /// `CampaignId`: a string, 1 to 100 characters.
+    /// The unique ID of the campaign.
     #[serde(rename = "CampaignId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub campaign_id: ::std::option::Option<::std::string::String>,
-    /// `OutboundRequestId`: a string, exactly 36 characters.
+    /// The unique ID of an individual request within the campaign.
     #[serde(
         rename = "OutboundRequestId",
         default,
@@ -2146,23 +2146,23 @@ pub struct StartAttachedFileUploadRequest {
 /// The output of the `StartAttachedFileUpload` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct StartAttachedFileUploadResponse {
-    /// `FileArn`: a string.
+    /// The ARN of the attached file.
     #[serde(rename = "FileArn", default, skip_serializing_if = "Option::is_none")]
     pub file_arn: ::std::option::Option<::std::string::String>,
-    /// `FileId`: a string, 1 to 256 characters.
+    /// The unique ID of the attached file.
     #[serde(rename = "FileId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub file_id: ::std::option::Option<::std::string::String>,
-    /// `CreationTime`: a string.
+    /// When the file resource was created, as an ISO 8601 timestamp of the form yyyy-MM-ddThh:mm:ss.SSSZ, such as 2024-05-03T02:41:28.172Z.
     #[serde(rename = "CreationTime", default, skip_serializing_if = "Option::is_none")]
     pub creation_time: ::std::option::Option<::std::string::String>,
-    /// `FileStatus`: one of the values of `FileStatusType`.
+    /// The attached file's current status.
     #[serde(rename = "FileStatus", default, skip_serializing_if = "Option::is_none")]
     pub file_status: ::std::option::Option<FileStatusType>,
-    /// `CreatedBy`: a `CreatedByInfo` union.
+    /// The identity that created the file.
     #[serde(rename = "CreatedBy", default, skip_serializing_if = "Option::is_none")]
     pub created_by: ::std::option::Option<CreatedByInfo>,
-    /// `UploadUrlMetadata`: a `UploadUrlMetadata` structure.
+    /// The upload URL and the headers to send when uploading the file to it.
     #[serde(
         rename = "UploadUrlMetadata",
         default,
@@ -2284,15 +2284,15 @@ impl ::std::fmt::Debug for StartChatContactRequest {
 /// The output of the `StartChatContact` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct StartChatContactResponse {
-    /// `ContactId`: a string, 1 to 256 characters.
+    /// The ID of the contact in the Amazon Connect instance.
     #[serde(rename = "ContactId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub contact_id: ::std::option::Option<::std::string::String>,
-    /// `ParticipantId`: a string, 1 to 256 characters.
+    /// The ID of the chat participant; it stays the same for the whole chat.
     #[serde(rename = "ParticipantId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub participant_id: ::std::option::Option<::std::string::String>,
-    /// `ParticipantToken`: a string, 1 to 1000 characters.
+    /// The token the participant uses to call CreateParticipantConnection; it is valid for as long as the participant exists.
     #[serde(
         rename = "ParticipantToken",
         default,
@@ -2300,7 +2300,7 @@ pub struct StartChatContactResponse {
     )]
     #[schemars(length(min = 1, max = 1000))]
     pub participant_token: ::std::option::Option<::std::string::String>,
-    /// `ContinuedFromContactId`: a string, 1 to 256 characters.
+    /// The ID of the contact this persistent chat continues from; set only for persistent chats.
     #[serde(
         rename = "ContinuedFromContactId",
         default,
@@ -2349,11 +2349,11 @@ pub struct StartContactEvaluationRequest {
 /// The output of the `StartContactEvaluation` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct StartContactEvaluationResponse {
-    /// `EvaluationId`: a string, 1 to 500 characters. Required.
+    /// The unique ID of the contact evaluation.
     #[serde(rename = "EvaluationId")]
     #[schemars(length(min = 1, max = 500))]
     pub evaluation_id: ::std::string::String,
-    /// `EvaluationArn`: a string. Required.
+    /// The ARN of the contact evaluation.
     #[serde(rename = "EvaluationArn")]
     pub evaluation_arn: ::std::string::String,
 }
@@ -2428,7 +2428,7 @@ pub struct StartContactStreamingRequest {
 /// The output of the `StartContactStreaming` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct StartContactStreamingResponse {
-    /// `StreamingId`: a string, 1 to 100 characters. Required.
+    /// The ID of the streaming configuration that was turned on.
     #[serde(rename = "StreamingId")]
     #[schemars(length(min = 1, max = 100))]
     pub streaming_id: ::std::string::String,
@@ -2531,7 +2531,7 @@ impl ::std::fmt::Debug for StartEmailContactRequest {
 /// The output of the `StartEmailContact` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct StartEmailContactResponse {
-    /// `ContactId`: a string, 1 to 256 characters.
+    /// The ID of the contact in the Amazon Connect instance.
     #[serde(rename = "ContactId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub contact_id: ::std::option::Option<::std::string::String>,
@@ -2620,7 +2620,7 @@ pub struct StartOutboundChatContactRequest {
 /// The output of the `StartOutboundChatContact` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct StartOutboundChatContactResponse {
-    /// `ContactId`: a string, 1 to 256 characters.
+    /// The ID of the contact in the Amazon Connect instance.
     #[serde(rename = "ContactId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub contact_id: ::std::option::Option<::std::string::String>,
@@ -2666,7 +2666,7 @@ pub struct StartOutboundEmailContactRequest {
 /// The output of the `StartOutboundEmailContact` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct StartOutboundEmailContactResponse {
-    /// `ContactId`: a string, 1 to 256 characters.
+    /// The ID of the contact in the Amazon Connect instance.
     #[serde(rename = "ContactId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub contact_id: ::std::option::Option<::std::string::String>,
@@ -2788,7 +2788,7 @@ impl ::std::fmt::Debug for StartOutboundVoiceContactRequest {
 /// The output of the `StartOutboundVoiceContact` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct StartOutboundVoiceContactResponse {
-    /// `ContactId`: a string, 1 to 256 characters.
+    /// The ID of the contact in the Amazon Connect instance.
     #[serde(rename = "ContactId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub contact_id: ::std::option::Option<::std::string::String>,
@@ -2913,7 +2913,7 @@ impl ::std::fmt::Debug for StartTaskContactRequest {
 /// The output of the `StartTaskContact` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct StartTaskContactResponse {
-    /// `ContactId`: a string, 1 to 256 characters.
+    /// The ID of the contact in the Amazon Connect instance.
     #[serde(rename = "ContactId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub contact_id: ::std::option::Option<::std::string::String>,
@@ -2939,7 +2939,7 @@ pub struct StartTestCaseExecutionRequest {
 /// The output of the `StartTestCaseExecution` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct StartTestCaseExecutionResponse {
-    /// `TestCaseExecutionId`: a string, 0 to 500 characters.
+    /// The ID of the test case execution.
     #[serde(
         rename = "TestCaseExecutionId",
         default,
@@ -2947,7 +2947,7 @@ pub struct StartTestCaseExecutionResponse {
     )]
     #[schemars(length(min = 0, max = 500))]
     pub test_case_execution_id: ::std::option::Option<::std::string::String>,
-    /// `TestCaseId`: a string, 0 to 500 characters.
+    /// The ID of the test case that was run.
     #[serde(rename = "TestCaseId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub test_case_id: ::std::option::Option<::std::string::String>,
@@ -3024,18 +3024,18 @@ impl ::std::fmt::Debug for StartWebRTCContactRequest {
 /// The output of the `StartWebRTCContact` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct StartWebRTCContactResponse {
-    /// `ConnectionData`: a `ConnectionData` structure.
+    /// What the client application (mobile app or website) needs to connect to the call.
     #[serde(rename = "ConnectionData", default, skip_serializing_if = "Option::is_none")]
     pub connection_data: ::std::option::Option<ConnectionData>,
-    /// `ContactId`: a string, 1 to 256 characters.
+    /// The ID of the contact in the Amazon Connect instance.
     #[serde(rename = "ContactId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub contact_id: ::std::option::Option<::std::string::String>,
-    /// `ParticipantId`: a string, 1 to 256 characters.
+    /// The ID of the contact participant; it stays the same for the whole contact.
     #[serde(rename = "ParticipantId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub participant_id: ::std::option::Option<::std::string::String>,
-    /// `ParticipantToken`: a string, 1 to 1000 characters.
+    /// The token the participant uses to call CreateParticipantConnection; it is valid for as long as the participant exists.
     #[serde(
         rename = "ParticipantToken",
         default,
@@ -3048,17 +3048,17 @@ pub struct StartWebRTCContactResponse {
 /// A structure of the Connect API, held by `AgentInfo`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct StateTransition {
-    /// `State`: one of the values of `ParticipantState`.
+    /// The participant state entered in this transition.
     #[serde(rename = "State", default, skip_serializing_if = "Option::is_none")]
     pub state: ::std::option::Option<ParticipantState>,
-    /// `StateStartTimestamp`: a timestamp.
+    /// When the state began, in UTC.
     #[serde(
         rename = "StateStartTimestamp",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub state_start_timestamp: ::std::option::Option<crate::value::Timestamp>,
-    /// `StateEndTimestamp`: a timestamp.
+    /// When the state ended, in UTC.
     #[serde(
         rename = "StateEndTimestamp",
         default,
@@ -3124,13 +3124,13 @@ pub enum Status {
 /// A structure of the Connect API, held by `RoutingCriteria`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Step {
-    /// `Expiry`: a `Expiry` structure.
+    /// When the routing step expires.
     #[serde(rename = "Expiry", default, skip_serializing_if = "Option::is_none")]
     pub expiry: ::std::option::Option<Expiry>,
-    /// `Expression`: a `Expression` structure.
+    /// The expression that the routing step evaluates.
     #[serde(rename = "Expression", default, skip_serializing_if = "Option::is_none")]
     pub expression: ::std::option::Option<Expression>,
-    /// `Status`: one of the values of `RoutingCriteriaStepStatus`.
+    /// The routing step's status.
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: ::std::option::Option<RoutingCriteriaStepStatus>,
 }
@@ -3307,16 +3307,16 @@ pub enum StringComparisonType {
     Exact,
 }
 
-/// A structure of the Connect API, held by `AgentStatusSearchCriteria`, `Condition`, `ContactFlowModuleSearchCriteria` and 20 more.
+/// A single condition on the value of a string field.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct StringCondition {
-    /// `FieldName`: a string.
+    /// The name of the field to compare.
     #[serde(rename = "FieldName", default, skip_serializing_if = "Option::is_none")]
     pub field_name: ::std::option::Option<::std::string::String>,
-    /// `Value`: a string.
+    /// The string to compare the field against.
     #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
-    /// `ComparisonType`: one of the values of `StringComparisonType`.
+    /// How the field is compared with Value.
     #[serde(rename = "ComparisonType", default, skip_serializing_if = "Option::is_none")]
     pub comparison_type: ::std::option::Option<StringComparisonType>,
 }
@@ -3324,11 +3324,11 @@ pub struct StringCondition {
 /// A structure of the Connect API, held by `ReferenceSummary`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct StringReference {
-    /// `Name`: a string, 1 to 4096 characters.
+    /// The name that identifies the string reference.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 4096))]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `Value`: a string, 0 to 4096 characters.
+    /// The string value, which must be valid.
     #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 4096))]
     pub value: ::std::option::Option<::std::string::String>,
@@ -3337,7 +3337,7 @@ pub struct StringReference {
 /// A structure of the Connect API, held by `RuleAction`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SubmitAutoEvaluationActionDefinition {
-    /// `EvaluationFormId`: a string, 1 to 256 characters. Required.
+    /// The ID of the evaluation form, which must have automated evaluation turned on.
     #[serde(rename = "EvaluationFormId")]
     #[schemars(length(min = 1, max = 256))]
     pub evaluation_form_id: ::std::string::String,
@@ -3374,11 +3374,11 @@ pub struct SubmitContactEvaluationRequest {
 /// The output of the `SubmitContactEvaluation` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SubmitContactEvaluationResponse {
-    /// `EvaluationId`: a string, 1 to 500 characters. Required.
+    /// The unique ID of the contact evaluation.
     #[serde(rename = "EvaluationId")]
     #[schemars(length(min = 1, max = 500))]
     pub evaluation_id: ::std::string::String,
-    /// `EvaluationArn`: a string. Required.
+    /// The ARN of the contact evaluation.
     #[serde(rename = "EvaluationArn")]
     pub evaluation_arn: ::std::string::String,
 }
@@ -3386,7 +3386,7 @@ pub struct SubmitContactEvaluationResponse {
 /// A structure of the Connect API, held by `AssociateWorkspaceResponse`, `DisassociateWorkspaceResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SuccessfulBatchAssociationSummary {
-    /// `ResourceArn`: a string.
+    /// The ARN of the resource that was associated.
     #[serde(rename = "ResourceArn", default, skip_serializing_if = "Option::is_none")]
     pub resource_arn: ::std::option::Option<::std::string::String>,
 }
@@ -3394,7 +3394,7 @@ pub struct SuccessfulBatchAssociationSummary {
 /// A structure of the Connect API, held by `BatchPutContactResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct SuccessfulRequest {
-    /// `RequestIdentifier`: a string, 0 to 80 characters.
+    /// The request identifier given in the ContactDataRequest that created the contact.
     #[serde(
         rename = "RequestIdentifier",
         default,
@@ -3402,7 +3402,7 @@ pub struct SuccessfulRequest {
     )]
     #[schemars(length(min = 0, max = 80))]
     pub request_identifier: ::std::option::Option<::std::string::String>,
-    /// `ContactId`: a string, 1 to 256 characters.
+    /// The ID of the contact that was created.
     #[serde(rename = "ContactId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub contact_id: ::std::option::Option<::std::string::String>,

@@ -7,13 +7,13 @@ use super::*;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-/// A structure of the Connect API, held by `AttributeAndCondition`, `CommonAttributeAndCondition`, `ContactFlowAttributeAndCondition` and 4 more.
+/// A single tag condition, such as a tag key that must have a given value (for example BPO = 123).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct TagCondition {
-    /// `TagKey`: a string.
+    /// The tag key to match.
     #[serde(rename = "TagKey", default, skip_serializing_if = "Option::is_none")]
     pub tag_key: ::std::option::Option<::std::string::String>,
-    /// `TagValue`: a string.
+    /// The tag value to match.
     #[serde(rename = "TagValue", default, skip_serializing_if = "Option::is_none")]
     pub tag_value: ::std::option::Option<::std::string::String>,
 }
@@ -54,22 +54,22 @@ pub struct TagResourceRequest {
 /// A structure of the Connect API, held by `ResourceTagsSearchCriteria`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct TagSearchCondition {
-    /// `tagKey`: a string, 0 to 128 characters.
+    /// The tag key to search for.
     #[serde(rename = "tagKey", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 128))]
     pub tag_key: ::std::option::Option<::std::string::String>,
-    /// `tagValue`: a string, 0 to 256 characters.
+    /// The tag value to search for.
     #[serde(rename = "tagValue", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 256))]
     pub tag_value: ::std::option::Option<::std::string::String>,
-    /// `tagKeyComparisonType`: one of the values of `StringComparisonType`.
+    /// How tag keys are compared with tagKey.
     #[serde(
         rename = "tagKeyComparisonType",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub tag_key_comparison_type: ::std::option::Option<StringComparisonType>,
-    /// `tagValueComparisonType`: one of the values of `StringComparisonType`.
+    /// How tag values are compared with tagValue.
     #[serde(
         rename = "tagValueComparisonType",
         default,
@@ -81,11 +81,11 @@ pub struct TagSearchCondition {
 /// A structure of the Connect API, held by `SearchResourceTagsResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct TagSet {
-    /// `key`: a string, 1 to 128 characters.
+    /// The tag's key.
     #[serde(rename = "key", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 128))]
     pub key: ::std::option::Option<::std::string::String>,
-    /// `value`: a string, 0 to 256 characters.
+    /// The tag's value.
     #[serde(rename = "value", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 256))]
     pub value: ::std::option::Option<::std::string::String>,
@@ -115,19 +115,19 @@ pub enum TargetListType {
 /// A structure of the Connect API, held by `RuleAction`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct TaskActionDefinition {
-    /// `Name`: a string, 1 to 512 characters. Required.
+    /// The task's name; variables can be injected.
     #[serde(rename = "Name")]
     #[schemars(length(min = 1, max = 512))]
     pub name: ::std::string::String,
-    /// `Description`: a string, 0 to 4096 characters.
+    /// The task's description; variables can be injected.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 4096))]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `ContactFlowId`: a string, 0 to 500 characters. Required.
+    /// The ID of the flow.
     #[serde(rename = "ContactFlowId")]
     #[schemars(length(min = 0, max = 500))]
     pub contact_flow_id: ::std::string::String,
-    /// `References`: a map from strings to `Reference`.
+    /// References of type URL for the task, otherwise null; variables can be injected into the Value field.
     #[serde(rename = "References", default, skip_serializing_if = "Option::is_none")]
     pub references: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, Reference>,
@@ -137,11 +137,11 @@ pub struct TaskActionDefinition {
 /// A structure of the Connect API, held by `StartTaskContactRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct TaskAttachment {
-    /// `FileName`: a string, 1 to 256 characters. Required.
+    /// The name of the file to attach; case sensitive.
     #[serde(rename = "FileName")]
     #[schemars(length(min = 1, max = 256))]
     pub file_name: ::std::string::String,
-    /// `S3Url`: a string, 1 to 2000 characters. Required.
+    /// The pre-signed Amazon S3 URL where the task attachment is stored.
     #[serde(rename = "S3Url")]
     #[schemars(length(min = 1, max = 2000))]
     pub s3_url: ::std::string::String,
@@ -150,13 +150,13 @@ pub struct TaskAttachment {
 /// A structure of the Connect API, held by `CreateTaskTemplateRequest`, `GetTaskTemplateResponse`, `UpdateTaskTemplateRequest` and 1 more.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct TaskTemplateConstraints {
-    /// `RequiredFields`: a list of `RequiredFieldInfo`.
+    /// Fields that agents must fill in.
     #[serde(rename = "RequiredFields", default, skip_serializing_if = "Option::is_none")]
     pub required_fields: ::std::option::Option<::std::vec::Vec<RequiredFieldInfo>>,
-    /// `ReadOnlyFields`: a list of `ReadOnlyFieldInfo`.
+    /// Fields that agents can see but not edit.
     #[serde(rename = "ReadOnlyFields", default, skip_serializing_if = "Option::is_none")]
     pub read_only_fields: ::std::option::Option<::std::vec::Vec<ReadOnlyFieldInfo>>,
-    /// `InvisibleFields`: a list of `InvisibleFieldInfo`.
+    /// Fields hidden from agents.
     #[serde(
         rename = "InvisibleFields",
         default,
@@ -168,10 +168,10 @@ pub struct TaskTemplateConstraints {
 /// A structure of the Connect API, held by `TaskTemplateDefaults`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct TaskTemplateDefaultFieldValue {
-    /// `Id`: a `TaskTemplateFieldIdentifier` structure.
+    /// Which field the default value is for.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: ::std::option::Option<TaskTemplateFieldIdentifier>,
-    /// `DefaultValue`: a string, 0 to 4096 characters.
+    /// The field's default value.
     #[serde(rename = "DefaultValue", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 4096))]
     pub default_value: ::std::option::Option<::std::string::String>,
@@ -180,7 +180,7 @@ pub struct TaskTemplateDefaultFieldValue {
 /// A structure of the Connect API, held by `CreateTaskTemplateRequest`, `GetTaskTemplateResponse`, `UpdateTaskTemplateRequest` and 1 more.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct TaskTemplateDefaults {
-    /// `DefaultFieldValues`: a list of `TaskTemplateDefaultFieldValue`.
+    /// Default values for the template's fields.
     #[serde(
         rename = "DefaultFieldValues",
         default,
@@ -194,17 +194,17 @@ pub struct TaskTemplateDefaults {
 /// A structure of the Connect API, held by `CreateTaskTemplateRequest`, `GetTaskTemplateResponse`, `UpdateTaskTemplateRequest` and 1 more.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct TaskTemplateField {
-    /// `Id`: a `TaskTemplateFieldIdentifier` structure. Required.
+    /// The unique identifier of the field.
     #[serde(rename = "Id")]
     pub id: TaskTemplateFieldIdentifier,
-    /// `Description`: a string, 1 to 255 characters.
+    /// A description of the field.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 255))]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `Type`: one of the values of `TaskTemplateFieldType`.
+    /// The kind of field.
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub r#type: ::std::option::Option<TaskTemplateFieldType>,
-    /// `SingleSelectOptions`: a list of strings.
+    /// The choices offered by a single select field.
     #[serde(
         rename = "SingleSelectOptions",
         default,
@@ -218,7 +218,7 @@ pub struct TaskTemplateField {
 /// A structure of the Connect API, held by `InvisibleFieldInfo`, `ReadOnlyFieldInfo`, `RequiredFieldInfo` and 2 more.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct TaskTemplateFieldIdentifier {
-    /// `Name`: a string, 1 to 100 characters.
+    /// The name of the task template field.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub name: ::std::option::Option<::std::string::String>,
@@ -287,10 +287,10 @@ pub enum TaskTemplateFieldType {
 /// A structure of the Connect API, held by `Contact`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct TaskTemplateInfoV2 {
-    /// `Arn`: a string.
+    /// The ARN of the task template the contact was created from.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
-    /// `Name`: a string, 1 to 100 characters.
+    /// The name of the task template the contact was created from.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub name: ::std::option::Option<::std::string::String>,
@@ -299,33 +299,33 @@ pub struct TaskTemplateInfoV2 {
 /// A structure of the Connect API, held by `ListTaskTemplatesResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct TaskTemplateMetadata {
-    /// `Id`: a string, 1 to 500 characters.
+    /// The unique ID of the task template.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 500))]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `Arn`: a string, 1 to 500 characters.
+    /// The ARN of the task template.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 500))]
     pub arn: ::std::option::Option<::std::string::String>,
-    /// `Name`: a string, 1 to 100 characters.
+    /// The task template's name.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `Description`: a string, 1 to 255 characters.
+    /// A description of the task template.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 255))]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `Status`: one of the values of `TaskTemplateStatus`.
+    /// Whether the template is ACTIVE or INACTIVE; tasks can be created only from ACTIVE templates.
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: ::std::option::Option<TaskTemplateStatus>,
-    /// `LastModifiedTime`: a timestamp.
+    /// When the task template was last changed.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
-    /// `CreatedTime`: a timestamp.
+    /// When the task template was created.
     #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: ::std::option::Option<crate::value::Timestamp>,
 }
@@ -357,7 +357,7 @@ pub enum TaskTemplateStatus {
 /// A structure of the Connect API, held by `GetTrafficDistributionResponse`, `UpdateTrafficDistributionRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct TelephonyConfig {
-    /// `Distributions`: a list of `Distribution`. Required.
+    /// How telephony traffic is distributed across Regions.
     #[serde(rename = "Distributions")]
     pub distributions: ::std::vec::Vec<Distribution>,
 }
@@ -365,7 +365,7 @@ pub struct TelephonyConfig {
 /// A structure of the Connect API, held by `TemplatedMessageConfig`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct TemplateAttributes {
-    /// `CustomAttributes`: a map from strings to strings.
+    /// Custom attribute values to fill in the message template's variables; each key names a variable or placeholder in the template.
     #[serde(
         rename = "CustomAttributes",
         default,
@@ -374,7 +374,7 @@ pub struct TemplateAttributes {
     pub custom_attributes: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
-    /// `CustomerProfileAttributes`: a string.
+    /// Customer profile attribute values to fill in the message template's variables; each key names a variable or placeholder in the template.
     #[serde(
         rename = "CustomerProfileAttributes",
         default,
@@ -386,15 +386,15 @@ pub struct TemplateAttributes {
 /// A structure of the Connect API, held by `OutboundEmailContent`, `StartOutboundChatContactRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct TemplatedMessageConfig {
-    /// `KnowledgeBaseId`: a string, 1 to 500 characters. Required.
+    /// The ID or ARN of the knowledge base; URLs cannot contain the ARN.
     #[serde(rename = "KnowledgeBaseId")]
     #[schemars(length(min = 1, max = 500))]
     pub knowledge_base_id: ::std::string::String,
-    /// `MessageTemplateId`: a string, 1 to 500 characters. Required.
+    /// The ID of the message template.
     #[serde(rename = "MessageTemplateId")]
     #[schemars(length(min = 1, max = 500))]
     pub message_template_id: ::std::string::String,
-    /// `TemplateAttributes`: a `TemplateAttributes` structure. Required.
+    /// Values for the template's variables, as CustomAttributes or CustomerProfileAttributes.
     #[serde(rename = "TemplateAttributes")]
     pub template_attributes: TemplateAttributes,
 }
@@ -402,57 +402,57 @@ pub struct TemplatedMessageConfig {
 /// A structure of the Connect API, held by `DescribeTestCaseResponse`, `SearchTestCasesResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct TestCase {
-    /// `Arn`: a string.
+    /// The ARN of the test case.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
-    /// `Id`: a string, 0 to 500 characters.
+    /// The ID of the test case.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `Name`: a string, at least 1 characters.
+    /// The test case's name.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1))]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `Content`: a string.
+    /// The test's content, as a JSON string.
     #[serde(rename = "Content", default, skip_serializing_if = "Option::is_none")]
     pub content: ::std::option::Option<::std::string::String>,
-    /// `EntryPoint`: a `TestCaseEntryPoint` structure.
+    /// Where the test starts, including the channel type and its parameters.
     #[serde(rename = "EntryPoint", default, skip_serializing_if = "Option::is_none")]
     pub entry_point: ::std::option::Option<TestCaseEntryPoint>,
-    /// `InitializationData`: a string.
+    /// Test attributes that set up the data for the test, as a valid JSON string.
     #[serde(
         rename = "InitializationData",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub initialization_data: ::std::option::Option<::std::string::String>,
-    /// `Description`: a string.
+    /// A description of the test case.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `Status`: one of the values of `TestCaseStatus`.
+    /// Whether the test case is SAVED or PUBLISHED.
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: ::std::option::Option<TestCaseStatus>,
-    /// `LastModifiedTime`: a timestamp.
+    /// When the test case was last changed.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
-    /// `LastModifiedRegion`: a string.
+    /// The AWS Region where the test case was most recently changed.
     #[serde(
         rename = "LastModifiedRegion",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_region: ::std::option::Option<::std::string::String>,
-    /// `Tags`: a map from strings to strings, 1 to 50 entries.
+    /// Tags attached to the test case, as key and value pairs, for organizing, tracking or access control.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
-    /// `TestCaseSha256`: a string, 1 to 64 characters.
+    /// A SHA256 hash computed over the content of the test case.
     #[serde(rename = "TestCaseSha256", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 64))]
     pub test_case_sha256: ::std::option::Option<::std::string::String>,
@@ -461,10 +461,10 @@ pub struct TestCase {
 /// A structure of the Connect API, held by `CreateTestCaseRequest`, `TestCase`, `UpdateTestCaseRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct TestCaseEntryPoint {
-    /// `Type`: one of the values of `TestCaseEntryPointType`.
+    /// How the test starts: VOICE_CALL for a voice call or CHAT for a chat.
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub r#type: ::std::option::Option<TestCaseEntryPointType>,
-    /// `VoiceCallEntryPointParameters`: a `VoiceCallEntryPointParameters` structure.
+    /// Settings used when the test starts with a voice call.
     #[serde(
         rename = "VoiceCallEntryPointParameters",
         default,
@@ -473,7 +473,7 @@ pub struct TestCaseEntryPoint {
     pub voice_call_entry_point_parameters: ::std::option::Option<
         VoiceCallEntryPointParameters,
     >,
-    /// `ChatEntryPointParameters`: a `ChatEntryPointParameters` structure.
+    /// Settings used when the test starts with a chat.
     #[serde(
         rename = "ChatEntryPointParameters",
         default,
@@ -509,13 +509,13 @@ pub enum TestCaseEntryPointType {
 /// A structure of the Connect API, held by `ListTestCaseExecutionsResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct TestCaseExecution {
-    /// `StartTime`: a timestamp.
+    /// When this run of the test case began.
     #[serde(rename = "StartTime", default, skip_serializing_if = "Option::is_none")]
     pub start_time: ::std::option::Option<crate::value::Timestamp>,
-    /// `EndTime`: a timestamp.
+    /// When this run of the test case finished.
     #[serde(rename = "EndTime", default, skip_serializing_if = "Option::is_none")]
     pub end_time: ::std::option::Option<crate::value::Timestamp>,
-    /// `TestCaseExecutionId`: a string, 0 to 500 characters.
+    /// The ID of this run of the test case.
     #[serde(
         rename = "TestCaseExecutionId",
         default,
@@ -523,18 +523,18 @@ pub struct TestCaseExecution {
     )]
     #[schemars(length(min = 0, max = 500))]
     pub test_case_execution_id: ::std::option::Option<::std::string::String>,
-    /// `TestCaseId`: a string, 0 to 500 characters.
+    /// The ID of the test case that was run.
     #[serde(rename = "TestCaseId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub test_case_id: ::std::option::Option<::std::string::String>,
-    /// `TestCaseExecutionStatus`: one of the values of `TestCaseExecutionStatus`.
+    /// Where the run stands: INITIATED, IN_PROGRESS, PASSED, FAILED or STOPPED.
     #[serde(
         rename = "TestCaseExecutionStatus",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub test_case_execution_status: ::std::option::Option<TestCaseExecutionStatus>,
-    /// `Tags`: a map from strings to strings, 1 to 50 entries.
+    /// Tags attached to the test case run, as key and value pairs, for organizing, tracking or access control.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
@@ -542,7 +542,7 @@ pub struct TestCaseExecution {
     >,
 }
 
-/// 5 allowed values, held by `GetTestCaseExecutionSummaryResponse`, `ListTestCaseExecutionRecordsRequest`, `ListTestCaseExecutionsRequest` and 2 more.
+/// The state of a test case execution.
 #[derive(
     Debug,
     Clone,
@@ -578,20 +578,20 @@ pub enum TestCaseExecutionStatus {
 /// A structure of the Connect API, held by `SearchTestCasesRequest`, `TestCaseSearchCriteria`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct TestCaseSearchCriteria {
-    /// `OrConditions`: a list of `TestCaseSearchCriteria`.
+    /// Conditions of which at least one must match (combined with OR).
     #[serde(rename = "OrConditions", default, skip_serializing_if = "Option::is_none")]
     pub or_conditions: ::std::option::Option<::std::vec::Vec<TestCaseSearchCriteria>>,
-    /// `AndConditions`: a list of `TestCaseSearchCriteria`.
+    /// Conditions that must all match (combined with AND).
     #[serde(rename = "AndConditions", default, skip_serializing_if = "Option::is_none")]
     pub and_conditions: ::std::option::Option<::std::vec::Vec<TestCaseSearchCriteria>>,
-    /// `StringCondition`: a `StringCondition` structure.
+    /// A single condition that compares a string field with a value.
     #[serde(
         rename = "StringCondition",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub string_condition: ::std::option::Option<StringCondition>,
-    /// `StatusCondition`: one of the values of `TestCaseStatus`.
+    /// Only test cases with this status, PUBLISHED or SAVED.
     #[serde(
         rename = "StatusCondition",
         default,
@@ -603,7 +603,7 @@ pub struct TestCaseSearchCriteria {
 /// A structure of the Connect API, held by `SearchTestCasesRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct TestCaseSearchFilter {
-    /// `TagFilter`: a `ControlPlaneTagFilter` structure.
+    /// Tag conditions for the search, given as a list of lists: the outer list is combined with OR, each inner list with AND.
     #[serde(rename = "TagFilter", default, skip_serializing_if = "Option::is_none")]
     pub tag_filter: ::std::option::Option<ControlPlaneTagFilter>,
 }
@@ -635,28 +635,28 @@ pub enum TestCaseStatus {
 /// A structure of the Connect API, held by `ListTestCasesResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct TestCaseSummary {
-    /// `Id`: a string, 0 to 500 characters.
+    /// The ID of the test case.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `Arn`: a string.
+    /// The ARN of the test case.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
-    /// `Name`: a string, at least 1 characters.
+    /// The name of the test case.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1))]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `Status`: one of the values of `TestCaseStatus`.
+    /// Whether the test case is PUBLISHED or only SAVED.
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: ::std::option::Option<TestCaseStatus>,
-    /// `LastModifiedTime`: a timestamp.
+    /// When the test case was most recently changed.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
-    /// `LastModifiedRegion`: a string.
+    /// The AWS Region where the test case was most recently changed.
     #[serde(
         rename = "LastModifiedRegion",
         default,
@@ -668,10 +668,10 @@ pub struct TestCaseSummary {
 /// A structure of the Connect API, held by `HistoricalMetric`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Threshold {
-    /// `Comparison`: one of the values of `Comparison`.
+    /// How the value is compared with the threshold; only LT (less than) is supported.
     #[serde(rename = "Comparison", default, skip_serializing_if = "Option::is_none")]
     pub comparison: ::std::option::Option<Comparison>,
-    /// `ThresholdValue`: a number.
+    /// The value to compare against.
     #[serde(rename = "ThresholdValue", default, skip_serializing_if = "Option::is_none")]
     pub threshold_value: ::std::option::Option<f64>,
 }
@@ -679,11 +679,11 @@ pub struct Threshold {
 /// A structure of the Connect API, held by `MetricV2`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ThresholdV2 {
-    /// `Comparison`: a string, 1 to 250 characters.
+    /// How the value is compared with the threshold: LT (less than), LTE (less than or equal) or GT (greater than).
     #[serde(rename = "Comparison", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 250))]
     pub comparison: ::std::option::Option<::std::string::String>,
-    /// `ThresholdValue`: a number.
+    /// The value to compare against.
     #[serde(rename = "ThresholdValue", default, skip_serializing_if = "Option::is_none")]
     pub threshold_value: ::std::option::Option<f64>,
 }
@@ -731,33 +731,33 @@ pub struct TooManyRequestsException {
 /// A structure of the Connect API, held by `DescribeTrafficDistributionGroupResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct TrafficDistributionGroup {
-    /// `Id`: a string.
+    /// The ID of the traffic distribution group. Its ID or ARN works in the Region where it was created; from a replica Region you must give the ARN.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `Arn`: a string.
+    /// The ARN of the traffic distribution group.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
-    /// `Name`: a string, 1 to 128 characters.
+    /// The name of the traffic distribution group.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 128))]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `Description`: a string, 1 to 250 characters.
+    /// A description of the traffic distribution group.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 250))]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `InstanceArn`: a string.
+    /// The ARN of the Amazon Connect instance the group belongs to.
     #[serde(rename = "InstanceArn", default, skip_serializing_if = "Option::is_none")]
     pub instance_arn: ::std::option::Option<::std::string::String>,
-    /// `Status`: one of the values of `TrafficDistributionGroupStatus`.
+    /// State of the group after the latest create, update or delete call: CREATION_IN_PROGRESS, ACTIVE (creation succeeded), CREATION_FAILED, UPDATE_IN_PROGRESS, PENDING_DELETION (deletion under way) or DELETION_FAILED.
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: ::std::option::Option<TrafficDistributionGroupStatus>,
-    /// `Tags`: a map from strings to strings, 1 to 50 entries.
+    /// Tags attached to the group as key and value pairs, for organizing, tracking or access control.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
-    /// `IsDefault`: a boolean.
+    /// True for the default group made when the instance was replicated; it cannot be removed with DeleteTrafficDistributionGroup and goes away only when the replica is deleted. Only the default group accepts a SignInConfig distribution in UpdateTrafficDistribution.
     #[serde(rename = "IsDefault", default, skip_serializing_if = "Option::is_none")]
     pub is_default: ::std::option::Option<bool>,
 }
@@ -801,23 +801,23 @@ pub enum TrafficDistributionGroupStatus {
 /// A structure of the Connect API, held by `ListTrafficDistributionGroupsResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct TrafficDistributionGroupSummary {
-    /// `Id`: a string.
+    /// The ID of the traffic distribution group. Its ID or ARN works in the Region where it was created; from a replica Region you must give the ARN.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `Arn`: a string.
+    /// The ARN of the traffic distribution group.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
-    /// `Name`: a string, 1 to 128 characters.
+    /// The name of the traffic distribution group.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 128))]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `InstanceArn`: a string.
+    /// The ARN of the Amazon Connect instance the group belongs to.
     #[serde(rename = "InstanceArn", default, skip_serializing_if = "Option::is_none")]
     pub instance_arn: ::std::option::Option<::std::string::String>,
-    /// `Status`: one of the values of `TrafficDistributionGroupStatus`.
+    /// State of the group after the latest create, update or delete call: CREATION_IN_PROGRESS, ACTIVE (creation succeeded), CREATION_FAILED, UPDATE_IN_PROGRESS, PENDING_DELETION (deletion under way) or DELETION_FAILED.
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: ::std::option::Option<TrafficDistributionGroupStatus>,
-    /// `IsDefault`: a boolean.
+    /// True for the default group made when the instance was replicated; it cannot be removed with DeleteTrafficDistributionGroup and goes away only when the replica is deleted.
     #[serde(rename = "IsDefault", default, skip_serializing_if = "Option::is_none")]
     pub is_default: ::std::option::Option<bool>,
 }
@@ -825,7 +825,7 @@ pub struct TrafficDistributionGroupSummary {
 /// A structure of the Connect API, held by `ListTrafficDistributionGroupUsersResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct TrafficDistributionGroupUserSummary {
-    /// `UserId`: a string.
+    /// The user, by ID or ARN.
     #[serde(rename = "UserId", default, skip_serializing_if = "Option::is_none")]
     pub user_id: ::std::option::Option<::std::string::String>,
 }
@@ -857,11 +857,11 @@ pub enum TrafficType {
 /// A structure of the Connect API, held by `ContactAnalysis`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Transcript {
-    /// `Criteria`: a list of `TranscriptCriteria`, 0 to 6 items. Required.
+    /// Conditions to look for in the Contact Lens conversational analytics transcript.
     #[serde(rename = "Criteria")]
     #[schemars(length(min = 0, max = 6))]
     pub criteria: ::std::vec::Vec<TranscriptCriteria>,
-    /// `MatchType`: one of the values of `SearchContactsMatchType`.
+    /// How the several transcript criteria are combined: MATCH_ALL, MATCH_ANY, MATCH_EXACT or MATCH_NONE.
     #[serde(rename = "MatchType", default, skip_serializing_if = "Option::is_none")]
     pub match_type: ::std::option::Option<SearchContactsMatchType>,
 }
@@ -869,14 +869,14 @@ pub struct Transcript {
 /// A structure of the Connect API, held by `Transcript`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct TranscriptCriteria {
-    /// `ParticipantRole`: one of the values of `ParticipantRole`. Required.
+    /// Whose part of the transcript to search, such as AGENT or CUSTOMER.
     #[serde(rename = "ParticipantRole")]
     pub participant_role: ParticipantRole,
-    /// `SearchText`: a list of strings, 0 to 100 items. Required.
+    /// Words or phrases to look for in the transcript.
     #[serde(rename = "SearchText")]
     #[schemars(length(min = 0, max = 100))]
     pub search_text: ::std::vec::Vec<::std::string::String>,
-    /// `MatchType`: one of the values of `SearchContactsMatchType`. Required.
+    /// How the several search texts are combined: MATCH_ALL, MATCH_ANY, MATCH_EXACT or MATCH_NONE.
     #[serde(rename = "MatchType")]
     pub match_type: SearchContactsMatchType,
 }
@@ -912,11 +912,11 @@ pub struct TransferContactRequest {
 /// The output of the `TransferContact` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct TransferContactResponse {
-    /// `ContactId`: a string, 1 to 256 characters.
+    /// The ID of the contact in the Amazon Connect instance.
     #[serde(rename = "ContactId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub contact_id: ::std::option::Option<::std::string::String>,
-    /// `ContactArn`: a string.
+    /// The ARN of the contact.
     #[serde(rename = "ContactArn", default, skip_serializing_if = "Option::is_none")]
     pub contact_arn: ::std::option::Option<::std::string::String>,
 }

@@ -131,14 +131,14 @@ pub struct UpdateAttachedFilesConfigurationRequest {
 /// The output of the `UpdateAttachedFilesConfiguration` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateAttachedFilesConfigurationResponse {
-    /// `InstanceId`: a string, 1 to 100 characters. Required.
+    /// The ID of the Amazon Connect instance.
     #[serde(rename = "InstanceId")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::string::String,
-    /// `AttachmentScope`: one of the values of `AttachmentScope`. Required.
+    /// Where the attachment settings apply: EMAIL, CHAT, CASE or TASK.
     #[serde(rename = "AttachmentScope")]
     pub attachment_scope: AttachmentScope,
-    /// `MaximumSizeLimitInBytes`: an integer, 1 to 104857600.
+    /// The largest allowed size of an attached file, in bytes.
     #[serde(
         rename = "MaximumSizeLimitInBytes",
         default,
@@ -146,14 +146,14 @@ pub struct UpdateAttachedFilesConfigurationResponse {
     )]
     #[schemars(range(min = 1, max = 104857600))]
     pub maximum_size_limit_in_bytes: ::std::option::Option<i64>,
-    /// `ExtensionConfiguration`: a `ExtensionConfiguration` structure.
+    /// Which file extensions may be attached.
     #[serde(
         rename = "ExtensionConfiguration",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub extension_configuration: ::std::option::Option<ExtensionConfiguration>,
-    /// `LastModifiedTime`: a timestamp.
+    /// When the configuration was last changed.
     #[serde(
         rename = "LastModifiedTime",
         default,
@@ -215,7 +215,7 @@ pub struct UpdateAuthenticationProfileRequest {
 /// A structure of the Connect API, held by `RuleAction`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateCaseActionDefinition {
-    /// `Fields`: a list of `FieldValue`. Required.
+    /// The case fields to update, each a field ID with its value.
     #[serde(rename = "Fields")]
     pub fields: ::std::vec::Vec<FieldValue>,
 }
@@ -274,11 +274,11 @@ pub struct UpdateContactEvaluationRequest {
 /// The output of the `UpdateContactEvaluation` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateContactEvaluationResponse {
-    /// `EvaluationId`: a string, 1 to 500 characters. Required.
+    /// The ID of the contact evaluation.
     #[serde(rename = "EvaluationId")]
     #[schemars(length(min = 1, max = 500))]
     pub evaluation_id: ::std::string::String,
-    /// `EvaluationArn`: a string. Required.
+    /// The ARN of the contact evaluation.
     #[serde(rename = "EvaluationArn")]
     pub evaluation_arn: ::std::string::String,
 }
@@ -611,11 +611,11 @@ pub struct UpdateDataTableAttributeRequest {
 /// The output of the `UpdateDataTableAttribute` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateDataTableAttributeResponse {
-    /// `Name`: a string, 1 to 127 characters. Required.
+    /// The name of the updated attribute after trimming, which also serves as its identifier.
     #[serde(rename = "Name")]
     #[schemars(length(min = 1, max = 127))]
     pub name: ::std::string::String,
-    /// `LockVersion`: a `DataTableLockVersion` structure. Required.
+    /// The attribute's lock version after the change.
     #[serde(rename = "LockVersion")]
     pub lock_version: DataTableLockVersion,
 }
@@ -650,7 +650,7 @@ pub struct UpdateDataTableMetadataRequest {
 /// The output of the `UpdateDataTableMetadata` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateDataTableMetadataResponse {
-    /// `LockVersion`: a `DataTableLockVersion` structure. Required.
+    /// The data table's lock version after the change.
     #[serde(rename = "LockVersion")]
     pub lock_version: DataTableLockVersion,
 }
@@ -680,7 +680,7 @@ pub struct UpdateDataTablePrimaryValuesRequest {
 /// The output of the `UpdateDataTablePrimaryValues` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateDataTablePrimaryValuesResponse {
-    /// `LockVersion`: a `DataTableLockVersion` structure. Required.
+    /// Lock versions of the data table and the affected parts after the primary values changed.
     #[serde(rename = "LockVersion")]
     pub lock_version: DataTableLockVersion,
 }
@@ -725,11 +725,11 @@ impl ::std::fmt::Debug for UpdateEmailAddressMetadataRequest {
 /// The output of the `UpdateEmailAddressMetadata` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateEmailAddressMetadataResponse {
-    /// `EmailAddressId`: a string, 1 to 500 characters.
+    /// The ID of the email address.
     #[serde(rename = "EmailAddressId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 500))]
     pub email_address_id: ::std::option::Option<::std::string::String>,
-    /// `EmailAddressArn`: a string, 1 to 500 characters.
+    /// The ARN of the email address.
     #[serde(
         rename = "EmailAddressArn",
         default,
@@ -820,14 +820,14 @@ pub struct UpdateEvaluationFormRequest {
 /// The output of the `UpdateEvaluationForm` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateEvaluationFormResponse {
-    /// `EvaluationFormId`: a string, 1 to 500 characters. Required.
+    /// The ID of the evaluation form.
     #[serde(rename = "EvaluationFormId")]
     #[schemars(length(min = 1, max = 500))]
     pub evaluation_form_id: ::std::string::String,
-    /// `EvaluationFormArn`: a string. Required.
+    /// The ARN of the evaluation form.
     #[serde(rename = "EvaluationFormArn")]
     pub evaluation_form_arn: ::std::string::String,
-    /// `EvaluationFormVersion`: an integer. Required.
+    /// The version number of the evaluation form after the update.
     #[serde(rename = "EvaluationFormVersion")]
     pub evaluation_form_version: i32,
 }
@@ -1015,7 +1015,7 @@ pub struct UpdateParticipantAuthenticationResponse {}
 /// A union (exactly one member is set) of the Connect API, held by `UpdateParticipantRoleConfigRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub enum UpdateParticipantRoleConfigChannelInfo {
-    /// `Chat`: a `ChatParticipantRoleConfig` structure.
+    /// Settings for the participant role on the chat channel.
     #[serde(rename = "Chat")]
     Chat(ChatParticipantRoleConfig),
 }
@@ -1082,10 +1082,10 @@ pub struct UpdatePhoneNumberRequest {
 /// The output of the `UpdatePhoneNumber` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdatePhoneNumberResponse {
-    /// `PhoneNumberId`: a string.
+    /// The ID of the phone number.
     #[serde(rename = "PhoneNumberId", default, skip_serializing_if = "Option::is_none")]
     pub phone_number_id: ::std::option::Option<::std::string::String>,
-    /// `PhoneNumberArn`: a string.
+    /// The ARN of the phone number.
     #[serde(rename = "PhoneNumberArn", default, skip_serializing_if = "Option::is_none")]
     pub phone_number_arn: ::std::option::Option<::std::string::String>,
 }
@@ -1147,10 +1147,10 @@ pub struct UpdatePromptRequest {
 /// The output of the `UpdatePrompt` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdatePromptResponse {
-    /// `PromptARN`: a string.
+    /// The ARN of the prompt.
     #[serde(rename = "PromptARN", default, skip_serializing_if = "Option::is_none")]
     pub prompt_arn: ::std::option::Option<::std::string::String>,
-    /// `PromptId`: a string, 1 to 256 characters.
+    /// The ID of the prompt.
     #[serde(rename = "PromptId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub prompt_id: ::std::option::Option<::std::string::String>,
@@ -1521,31 +1521,31 @@ pub struct UpdateTaskTemplateRequest {
 /// The output of the `UpdateTaskTemplate` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateTaskTemplateResponse {
-    /// `InstanceId`: a string, 1 to 100 characters.
+    /// The ID of the Amazon Connect instance; it is part of the instance ARN.
     #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::option::Option<::std::string::String>,
-    /// `Id`: a string, 1 to 500 characters.
+    /// The ID of the task template.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 500))]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `Arn`: a string, 1 to 500 characters.
+    /// The ARN of the task template.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 500))]
     pub arn: ::std::option::Option<::std::string::String>,
-    /// `Name`: a string, 1 to 100 characters.
+    /// The name of the task template.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `Description`: a string, 1 to 255 characters.
+    /// A description of the task template.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 255))]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `ContactFlowId`: a string, 0 to 500 characters.
+    /// The ID of the flow run by default for tasks created from this template.
     #[serde(rename = "ContactFlowId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub contact_flow_id: ::std::option::Option<::std::string::String>,
-    /// `SelfAssignFlowId`: a string, 0 to 500 characters.
+    /// The ContactFlowId of the flow run when a self-assigned task is created from this template.
     #[serde(
         rename = "SelfAssignFlowId",
         default,
@@ -1553,26 +1553,26 @@ pub struct UpdateTaskTemplateResponse {
     )]
     #[schemars(length(min = 0, max = 500))]
     pub self_assign_flow_id: ::std::option::Option<::std::string::String>,
-    /// `Constraints`: a `TaskTemplateConstraints` structure.
+    /// Rules that apply to the template's fields.
     #[serde(rename = "Constraints", default, skip_serializing_if = "Option::is_none")]
     pub constraints: ::std::option::Option<TaskTemplateConstraints>,
-    /// `Defaults`: a `TaskTemplateDefaults` structure.
+    /// Default field values for tasks created from this template.
     #[serde(rename = "Defaults", default, skip_serializing_if = "Option::is_none")]
     pub defaults: ::std::option::Option<TaskTemplateDefaults>,
-    /// `Fields`: a list of `TaskTemplateField`.
+    /// The fields the template contains.
     #[serde(rename = "Fields", default, skip_serializing_if = "Option::is_none")]
     pub fields: ::std::option::Option<::std::vec::Vec<TaskTemplateField>>,
-    /// `Status`: one of the values of `TaskTemplateStatus`.
+    /// Whether the template is ACTIVE or INACTIVE; tasks can be created only from an ACTIVE template.
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: ::std::option::Option<TaskTemplateStatus>,
-    /// `LastModifiedTime`: a timestamp.
+    /// When the task template was last changed.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
-    /// `CreatedTime`: a timestamp.
+    /// When the task template was created.
     #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: ::std::option::Option<crate::value::Timestamp>,
 }
@@ -1890,7 +1890,7 @@ pub struct UpdateViewContentRequest {
 /// The output of the `UpdateViewContent` operation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UpdateViewContentResponse {
-    /// `View`: a `View` structure.
+    /// The view, with the metadata and content needed to render it.
     #[serde(rename = "View", default, skip_serializing_if = "Option::is_none")]
     pub view: ::std::option::Option<View>,
 }
@@ -2039,14 +2039,14 @@ pub struct UpdateWorkspaceVisibilityResponse {}
 /// A structure of the Connect API, held by `StartAttachedFileUploadResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UploadUrlMetadata {
-    /// `Url`: a string, 1 to 2000 characters.
+    /// The pre-signed Amazon S3 URL to upload the attached file to.
     #[serde(rename = "Url", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 2000))]
     pub url: ::std::option::Option<::std::string::String>,
-    /// `UrlExpiry`: a string.
+    /// When the URL stops working, as an ISO 8601 timestamp (yyyy-MM-ddThh:mm:ss.SSSZ, e.g. 2019-11-08T02:41:28.172Z).
     #[serde(rename = "UrlExpiry", default, skip_serializing_if = "Option::is_none")]
     pub url_expiry: ::std::option::Option<::std::string::String>,
-    /// `HeadersToInclude`: a map from strings to strings.
+    /// Headers to send with the upload request, as a map of names to values.
     #[serde(
         rename = "HeadersToInclude",
         default,
@@ -2060,11 +2060,11 @@ pub struct UploadUrlMetadata {
 /// A structure of the Connect API, held by `ReferenceSummary`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UrlReference {
-    /// `Name`: a string, 1 to 4096 characters.
+    /// The identifier of the URL reference.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 4096))]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `Value`: a string, 0 to 4096 characters.
+    /// The URL; it must be valid.
     #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 4096))]
     pub value: ::std::option::Option<::std::string::String>,
@@ -2073,14 +2073,14 @@ pub struct UrlReference {
 /// A structure of the Connect API, held by `ListUseCasesResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UseCase {
-    /// `UseCaseId`: a string, 1 to 200 characters.
+    /// The ID of the use case.
     #[serde(rename = "UseCaseId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 200))]
     pub use_case_id: ::std::option::Option<::std::string::String>,
-    /// `UseCaseArn`: a string.
+    /// The ARN of the use case.
     #[serde(rename = "UseCaseArn", default, skip_serializing_if = "Option::is_none")]
     pub use_case_arn: ::std::option::Option<::std::string::String>,
-    /// `UseCaseType`: one of the values of `UseCaseType`.
+    /// The kind of use case, RULES_EVALUATION or CONNECT_CAMPAIGNS; an integration association can have at most one of each kind.
     #[serde(rename = "UseCaseType", default, skip_serializing_if = "Option::is_none")]
     pub use_case_type: ::std::option::Option<UseCaseType>,
 }
@@ -2112,30 +2112,30 @@ pub enum UseCaseType {
 /// A structure of the Connect API, held by `DescribeUserResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct User {
-    /// `Id`: a string.
+    /// The ID of the user account.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `Arn`: a string.
+    /// The ARN of the user account.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
-    /// `Username`: a string, 1 to 100 characters.
+    /// The user name of the account.
     #[serde(rename = "Username", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub username: ::std::option::Option<::std::string::String>,
     /// `IdentityInfo`: a `UserIdentityInfo` structure.
     #[serde(rename = "IdentityInfo", default, skip_serializing_if = "Option::is_none")]
     pub identity_info: ::std::option::Option<UserIdentityInfo>,
-    /// `PhoneConfig`: a `UserPhoneConfig` structure.
+    /// The user's phone settings.
     #[serde(rename = "PhoneConfig", default, skip_serializing_if = "Option::is_none")]
     pub phone_config: ::std::option::Option<UserPhoneConfig>,
-    /// `DirectoryUserId`: a string.
+    /// The ID of the user in the identity management directory.
     #[serde(
         rename = "DirectoryUserId",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub directory_user_id: ::std::option::Option<::std::string::String>,
-    /// `SecurityProfileIds`: a list of strings, 1 to 10 items.
+    /// The IDs of the user's security profiles.
     #[serde(
         rename = "SecurityProfileIds",
         default,
@@ -2145,34 +2145,34 @@ pub struct User {
     pub security_profile_ids: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    /// `RoutingProfileId`: a string.
+    /// The ID of the user's routing profile.
     #[serde(
         rename = "RoutingProfileId",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub routing_profile_id: ::std::option::Option<::std::string::String>,
-    /// `HierarchyGroupId`: a string.
+    /// The ID of the hierarchy group the user belongs to.
     #[serde(
         rename = "HierarchyGroupId",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub hierarchy_group_id: ::std::option::Option<::std::string::String>,
-    /// `Tags`: a map from strings to strings, 1 to 50 entries.
+    /// Tags attached to the user, as key and value pairs.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
-    /// `AutoAcceptConfigs`: a list of `AutoAcceptConfig`.
+    /// Per-channel settings for automatically accepting contacts.
     #[serde(
         rename = "AutoAcceptConfigs",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub auto_accept_configs: ::std::option::Option<::std::vec::Vec<AutoAcceptConfig>>,
-    /// `AfterContactWorkConfigs`: a list of `AfterContactWorkConfigPerChannel`.
+    /// Per-channel time limits for after contact work (ACW).
     #[serde(
         rename = "AfterContactWorkConfigs",
         default,
@@ -2181,14 +2181,14 @@ pub struct User {
     pub after_contact_work_configs: ::std::option::Option<
         ::std::vec::Vec<AfterContactWorkConfigPerChannel>,
     >,
-    /// `PhoneNumberConfigs`: a list of `PhoneNumberConfig`.
+    /// Per-channel phone number settings for the user.
     #[serde(
         rename = "PhoneNumberConfigs",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub phone_number_configs: ::std::option::Option<::std::vec::Vec<PhoneNumberConfig>>,
-    /// `PersistentConnectionConfigs`: a list of `PersistentConnectionConfig`.
+    /// Per-channel persistent connection settings for the user.
     #[serde(
         rename = "PersistentConnectionConfigs",
         default,
@@ -2197,7 +2197,7 @@ pub struct User {
     pub persistent_connection_configs: ::std::option::Option<
         ::std::vec::Vec<PersistentConnectionConfig>,
     >,
-    /// `VoiceEnhancementConfigs`: a list of `VoiceEnhancementConfig`.
+    /// Per-channel voice enhancement settings for the user.
     #[serde(
         rename = "VoiceEnhancementConfigs",
         default,
@@ -2206,14 +2206,14 @@ pub struct User {
     pub voice_enhancement_configs: ::std::option::Option<
         ::std::vec::Vec<VoiceEnhancementConfig>,
     >,
-    /// `LastModifiedTime`: a timestamp.
+    /// When the user was last changed.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
-    /// `LastModifiedRegion`: a string.
+    /// The AWS Region where the user was last changed.
     #[serde(
         rename = "LastModifiedRegion",
         default,
@@ -2225,19 +2225,19 @@ pub struct User {
 /// A structure of the Connect API, held by `GetCurrentUserDataResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UserData {
-    /// `User`: a `UserReference` structure.
+    /// The user these data describe, with the user's resource ID and ARN.
     #[serde(rename = "User", default, skip_serializing_if = "Option::is_none")]
     pub user: ::std::option::Option<UserReference>,
-    /// `RoutingProfile`: a `RoutingProfileReference` structure.
+    /// The routing profile assigned to the user.
     #[serde(rename = "RoutingProfile", default, skip_serializing_if = "Option::is_none")]
     pub routing_profile: ::std::option::Option<RoutingProfileReference>,
-    /// `HierarchyPath`: a `HierarchyPathReference` structure.
+    /// The levels of the hierarchy group the user is assigned to.
     #[serde(rename = "HierarchyPath", default, skip_serializing_if = "Option::is_none")]
     pub hierarchy_path: ::std::option::Option<HierarchyPathReference>,
-    /// `Status`: a `AgentStatusReference` structure.
+    /// The agent status set by the agent in the Contact Control Panel (CCP) or changed by a supervisor in the real-time metrics report.
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: ::std::option::Option<AgentStatusReference>,
-    /// `AvailableSlotsByChannel`: a map from strings to integers.
+    /// Free slots per channel, as a map from channel name to the number of slots available.
     #[serde(
         rename = "AvailableSlotsByChannel",
         default,
@@ -2246,7 +2246,7 @@ pub struct UserData {
     pub available_slots_by_channel: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, i32>,
     >,
-    /// `MaxSlotsByChannel`: a map from strings to integers.
+    /// Maximum slots per channel, as a map from channel name to a count derived from the MediaConcurrency of the agent's routing profile.
     #[serde(
         rename = "MaxSlotsByChannel",
         default,
@@ -2255,7 +2255,7 @@ pub struct UserData {
     pub max_slots_by_channel: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, i32>,
     >,
-    /// `ActiveSlotsByChannel`: a map from strings to integers.
+    /// Slots in use per channel, as a map from channel name to the number of active slots.
     #[serde(
         rename = "ActiveSlotsByChannel",
         default,
@@ -2264,10 +2264,10 @@ pub struct UserData {
     pub active_slots_by_channel: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, i32>,
     >,
-    /// `Contacts`: a list of `AgentContactReference`.
+    /// References to the contacts the user is handling.
     #[serde(rename = "Contacts", default, skip_serializing_if = "Option::is_none")]
     pub contacts: ::std::option::Option<::std::vec::Vec<AgentContactReference>>,
-    /// `NextStatus`: a string, 1 to 127 characters.
+    /// The status the agent will move to next.
     #[serde(rename = "NextStatus", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 127))]
     pub next_status: ::std::option::Option<::std::string::String>,
@@ -2276,14 +2276,14 @@ pub struct UserData {
 /// A structure of the Connect API, held by `GetCurrentUserDataRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UserDataFilters {
-    /// `Queues`: a list of strings, 1 to 100 items.
+    /// Only users for these queues, given as up to 100 queue IDs or ARNs.
     #[serde(rename = "Queues", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub queues: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `ContactFilter`: a `ContactFilter` structure.
+    /// Filters users by the state of the contacts they are associated with.
     #[serde(rename = "ContactFilter", default, skip_serializing_if = "Option::is_none")]
     pub contact_filter: ::std::option::Option<ContactFilter>,
-    /// `RoutingProfiles`: a list of strings, 1 to 100 items.
+    /// Only users with these routing profiles, given as up to 100 IDs or ARNs.
     #[serde(
         rename = "RoutingProfiles",
         default,
@@ -2291,11 +2291,11 @@ pub struct UserDataFilters {
     )]
     #[schemars(length(min = 1, max = 100))]
     pub routing_profiles: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `Agents`: a list of strings, 1 to 100 items.
+    /// Only these agents, given as up to 100 IDs or ARNs.
     #[serde(rename = "Agents", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub agents: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /// `UserHierarchyGroups`: a list of strings, exactly 1 items.
+    /// Only users in these hierarchy groups, given by ID or ARN.
     #[serde(
         rename = "UserHierarchyGroups",
         default,
@@ -2310,17 +2310,17 @@ pub struct UserDataFilters {
 /// A structure of the Connect API, held by `SearchUserHierarchyGroupsRequest`, `UserHierarchyGroupSearchCriteria`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UserHierarchyGroupSearchCriteria {
-    /// `OrConditions`: a list of `UserHierarchyGroupSearchCriteria`.
+    /// Conditions of which at least one must match (combined with OR).
     #[serde(rename = "OrConditions", default, skip_serializing_if = "Option::is_none")]
     pub or_conditions: ::std::option::Option<
         ::std::vec::Vec<UserHierarchyGroupSearchCriteria>,
     >,
-    /// `AndConditions`: a list of `UserHierarchyGroupSearchCriteria`.
+    /// Conditions that must all match (combined with AND).
     #[serde(rename = "AndConditions", default, skip_serializing_if = "Option::is_none")]
     pub and_conditions: ::std::option::Option<
         ::std::vec::Vec<UserHierarchyGroupSearchCriteria>,
     >,
-    /// `StringCondition`: a `StringCondition` structure.
+    /// A single string comparison; FieldName may be name, parentId, levelId or resourceID.
     #[serde(
         rename = "StringCondition",
         default,
@@ -2332,7 +2332,7 @@ pub struct UserHierarchyGroupSearchCriteria {
 /// A structure of the Connect API, held by `SearchUserHierarchyGroupsRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UserHierarchyGroupSearchFilter {
-    /// `AttributeFilter`: a `ControlPlaneAttributeFilter` structure.
+    /// Tag conditions for the search, given as a list of lists: the outer list is combined with OR, each inner list with AND.
     #[serde(
         rename = "AttributeFilter",
         default,
@@ -2378,11 +2378,11 @@ impl ::std::fmt::Debug for UserIdentityInfo {
 /// A structure of the Connect API, held by `UserSearchSummary`.
 #[derive(Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UserIdentityInfoLite {
-    /// `FirstName`: a string, 0 to 255 characters. Sensitive: redacted from `Debug`.
+    /// The user's first name.
     #[serde(rename = "FirstName", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 255))]
     pub first_name: ::std::option::Option<::std::string::String>,
-    /// `LastName`: a string, 0 to 300 characters. Sensitive: redacted from `Debug`.
+    /// The user's last name.
     #[serde(rename = "LastName", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 300))]
     pub last_name: ::std::option::Option<::std::string::String>,
@@ -2400,7 +2400,7 @@ impl ::std::fmt::Debug for UserIdentityInfoLite {
 /// A structure of the Connect API, held by `CreateContactRequest`, `UpdateContactRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UserInfo {
-    /// `UserId`: a string, 1 to 256 characters.
+    /// The ID of the user tied to the contact.
     #[serde(rename = "UserId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub user_id: ::std::option::Option<::std::string::String>,
@@ -2417,54 +2417,54 @@ pub struct UserNotFoundException {
 /// A structure of the Connect API, held by `ListUserNotificationsResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UserNotificationSummary {
-    /// `NotificationId`: a string, 1 to 256 characters.
+    /// The ID of the notification.
     #[serde(rename = "NotificationId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub notification_id: ::std::option::Option<::std::string::String>,
-    /// `NotificationStatus`: one of the values of `NotificationStatus`.
+    /// Whether this user has read the notification: Read, Unread or Hidden.
     #[serde(
         rename = "NotificationStatus",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub notification_status: ::std::option::Option<NotificationStatus>,
-    /// `InstanceId`: a string, 1 to 100 characters.
+    /// The ID of the Amazon Connect instance.
     #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub instance_id: ::std::option::Option<::std::string::String>,
-    /// `RecipientId`: a string, 0 to 256 characters.
+    /// The ID of the user who receives the notification.
     #[serde(rename = "RecipientId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 256))]
     pub recipient_id: ::std::option::Option<::std::string::String>,
-    /// `Content`: a map from strings to strings.
+    /// The notification text in each language, as a localized map.
     #[serde(rename = "Content", default, skip_serializing_if = "Option::is_none")]
     pub content: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
-    /// `Priority`: one of the values of `NotificationPriority`.
+    /// How important the notification is: Urgent, High or Low.
     #[serde(rename = "Priority", default, skip_serializing_if = "Option::is_none")]
     pub priority: ::std::option::Option<NotificationPriority>,
-    /// `Source`: one of the values of `NotificationSource`.
+    /// What created the notification: Customer, Rules or System.
     #[serde(rename = "Source", default, skip_serializing_if = "Option::is_none")]
     pub source: ::std::option::Option<NotificationSource>,
-    /// `CreatedAt`: a timestamp.
+    /// When the notification was created.
     #[serde(rename = "CreatedAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: ::std::option::Option<crate::value::Timestamp>,
-    /// `ExpiresAt`: a timestamp.
+    /// When the notification expires.
     #[serde(rename = "ExpiresAt", default, skip_serializing_if = "Option::is_none")]
     pub expires_at: ::std::option::Option<crate::value::Timestamp>,
 }
 
-/// A structure of the Connect API, held by `CreateUserRequest`, `UpdateUserPhoneConfigRequest`, `User` and 1 more.
+/// A user's phone settings.
 #[derive(Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UserPhoneConfig {
-    /// `PhoneType`: one of the values of `PhoneType`.
+    /// The kind of phone the user works with, SOFT_PHONE or DESK_PHONE.
     #[serde(rename = "PhoneType", default, skip_serializing_if = "Option::is_none")]
     pub phone_type: ::std::option::Option<PhoneType>,
-    /// `AutoAccept`: a boolean.
+    /// Whether incoming contacts are accepted automatically.
     #[serde(rename = "AutoAccept", default, skip_serializing_if = "Option::is_none")]
     pub auto_accept: ::std::option::Option<bool>,
-    /// `AfterContactWorkTimeLimit`: an integer, at least 0.
+    /// How long after contact work (ACW) may last once the conversation ends, in seconds from 0 to 2,000,000 (24 days); 0 means no limit, and the agent ends ACW by choosing Close contact. SearchUsers returns this value in milliseconds.
     #[serde(
         rename = "AfterContactWorkTimeLimit",
         default,
@@ -2472,14 +2472,14 @@ pub struct UserPhoneConfig {
     )]
     #[schemars(range(min = 0))]
     pub after_contact_work_time_limit: ::std::option::Option<i32>,
-    /// `DeskPhoneNumber`: a string. Sensitive: redacted from `Debug`.
+    /// The number of the user's desk phone.
     #[serde(
         rename = "DeskPhoneNumber",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub desk_phone_number: ::std::option::Option<::std::string::String>,
-    /// `PersistentConnection`: a boolean.
+    /// Whether the user has a persistent connection turned on.
     #[serde(
         rename = "PersistentConnection",
         default,
@@ -2503,15 +2503,15 @@ impl ::std::fmt::Debug for UserPhoneConfig {
 /// A structure of the Connect API, held by `AssociateUserProficienciesRequest`, `ListUserProficienciesResponse`, `UpdateUserProficienciesRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UserProficiency {
-    /// `AttributeName`: a string, 1 to 100 characters. Required.
+    /// The proficiency name; it must be the name of a predefined attribute in the Amazon Connect instance.
     #[serde(rename = "AttributeName")]
     #[schemars(length(min = 1, max = 100))]
     pub attribute_name: ::std::string::String,
-    /// `AttributeValue`: a string, 1 to 100 characters. Required.
+    /// The proficiency value; it must be a value of a predefined attribute in the Amazon Connect instance.
     #[serde(rename = "AttributeValue")]
     #[schemars(length(min = 1, max = 100))]
     pub attribute_value: ::std::string::String,
-    /// `Level`: a number, 1 to 5. Required.
+    /// How proficient the user is, from 1 to 5.
     #[serde(rename = "Level")]
     #[schemars(range(min = 1, max = 5))]
     pub level: f32,
@@ -2520,11 +2520,11 @@ pub struct UserProficiency {
 /// A structure of the Connect API, held by `DisassociateUserProficienciesRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UserProficiencyDisassociate {
-    /// `AttributeName`: a string, 1 to 100 characters. Required.
+    /// The name of the proficiency to remove from the user.
     #[serde(rename = "AttributeName")]
     #[schemars(length(min = 1, max = 100))]
     pub attribute_name: ::std::string::String,
-    /// `AttributeValue`: a string, 1 to 100 characters. Required.
+    /// The value of the proficiency to remove from the user.
     #[serde(rename = "AttributeValue")]
     #[schemars(length(min = 1, max = 100))]
     pub attribute_value: ::std::string::String,
@@ -2533,10 +2533,10 @@ pub struct UserProficiencyDisassociate {
 /// A structure of the Connect API, held by `QuickConnectConfig`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UserQuickConnectConfig {
-    /// `UserId`: a string. Required.
+    /// The ID of the user the quick connect targets.
     #[serde(rename = "UserId")]
     pub user_id: ::std::string::String,
-    /// `ContactFlowId`: a string, 0 to 500 characters. Required.
+    /// The ID of the flow the quick connect uses.
     #[serde(rename = "ContactFlowId")]
     #[schemars(length(min = 0, max = 500))]
     pub contact_flow_id: ::std::string::String,
@@ -2545,10 +2545,10 @@ pub struct UserQuickConnectConfig {
 /// A structure of the Connect API, held by `UserData`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UserReference {
-    /// `Id`: a string.
+    /// The ID of the user.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `Arn`: a string.
+    /// The ARN of the user.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
 }
@@ -2556,23 +2556,23 @@ pub struct UserReference {
 /// A structure of the Connect API, held by `SearchUsersRequest`, `UserSearchCriteria`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UserSearchCriteria {
-    /// `OrConditions`: a list of `UserSearchCriteria`.
+    /// Conditions of which at least one must match (combined with OR).
     #[serde(rename = "OrConditions", default, skip_serializing_if = "Option::is_none")]
     pub or_conditions: ::std::option::Option<::std::vec::Vec<UserSearchCriteria>>,
-    /// `AndConditions`: a list of `UserSearchCriteria`.
+    /// Conditions that must all match (combined with AND).
     #[serde(rename = "AndConditions", default, skip_serializing_if = "Option::is_none")]
     pub and_conditions: ::std::option::Option<::std::vec::Vec<UserSearchCriteria>>,
-    /// `StringCondition`: a `StringCondition` structure.
+    /// A single string comparison; FieldName may be Username, FirstName, LastName, RoutingProfileId, SecurityProfileId or resourceId.
     #[serde(
         rename = "StringCondition",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub string_condition: ::std::option::Option<StringCondition>,
-    /// `ListCondition`: a `ListCondition` structure.
+    /// A single condition on list attributes of users, such as proficiencies.
     #[serde(rename = "ListCondition", default, skip_serializing_if = "Option::is_none")]
     pub list_condition: ::std::option::Option<ListCondition>,
-    /// `HierarchyGroupCondition`: a `HierarchyGroupCondition` structure.
+    /// A single condition on the user's hierarchy group.
     #[serde(
         rename = "HierarchyGroupCondition",
         default,
@@ -2587,7 +2587,7 @@ pub struct UserSearchFilter {
     /// `TagFilter`: a `ControlPlaneTagFilter` structure.
     #[serde(rename = "TagFilter", default, skip_serializing_if = "Option::is_none")]
     pub tag_filter: ::std::option::Option<ControlPlaneTagFilter>,
-    /// `UserAttributeFilter`: a `ControlPlaneUserAttributeFilter` structure.
+    /// Tag or hierarchy group conditions for the search, as a list of lists: the outer list is combined with OR, each inner list with AND. Set only one field, and do not combine it with TagFilter; a request with both is refused with AccessDeniedException.
     #[serde(
         rename = "UserAttributeFilter",
         default,
@@ -2599,40 +2599,40 @@ pub struct UserSearchFilter {
 /// A structure of the Connect API, held by `SearchUsersResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UserSearchSummary {
-    /// `Arn`: a string.
+    /// The ARN of the user.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
-    /// `DirectoryUserId`: a string.
+    /// The ID of the user in the directory.
     #[serde(
         rename = "DirectoryUserId",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub directory_user_id: ::std::option::Option<::std::string::String>,
-    /// `HierarchyGroupId`: a string.
+    /// The ID of the user's hierarchy group.
     #[serde(
         rename = "HierarchyGroupId",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub hierarchy_group_id: ::std::option::Option<::std::string::String>,
-    /// `Id`: a string.
+    /// The ID of the user.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `IdentityInfo`: a `UserIdentityInfoLite` structure.
+    /// The user's first and last name.
     #[serde(rename = "IdentityInfo", default, skip_serializing_if = "Option::is_none")]
     pub identity_info: ::std::option::Option<UserIdentityInfoLite>,
     /// `PhoneConfig`: a `UserPhoneConfig` structure.
     #[serde(rename = "PhoneConfig", default, skip_serializing_if = "Option::is_none")]
     pub phone_config: ::std::option::Option<UserPhoneConfig>,
-    /// `RoutingProfileId`: a string.
+    /// The ID of the user's routing profile.
     #[serde(
         rename = "RoutingProfileId",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub routing_profile_id: ::std::option::Option<::std::string::String>,
-    /// `SecurityProfileIds`: a list of strings, 1 to 10 items.
+    /// The IDs of the user's security profiles.
     #[serde(
         rename = "SecurityProfileIds",
         default,
@@ -2642,24 +2642,24 @@ pub struct UserSearchSummary {
     pub security_profile_ids: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
-    /// `Tags`: a map from strings to strings, 1 to 50 entries.
+    /// Tags attached to the user, as key and value pairs, for organizing, tracking or access control.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
-    /// `Username`: a string, 1 to 100 characters.
+    /// The user name of the user.
     #[serde(rename = "Username", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub username: ::std::option::Option<::std::string::String>,
-    /// `AutoAcceptConfigs`: a list of `AutoAcceptConfig`.
+    /// Per-channel settings for automatically accepting contacts.
     #[serde(
         rename = "AutoAcceptConfigs",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub auto_accept_configs: ::std::option::Option<::std::vec::Vec<AutoAcceptConfig>>,
-    /// `AfterContactWorkConfigs`: a list of `AfterContactWorkConfigPerChannel`.
+    /// Per-channel time limits for after contact work (ACW).
     #[serde(
         rename = "AfterContactWorkConfigs",
         default,
@@ -2668,14 +2668,14 @@ pub struct UserSearchSummary {
     pub after_contact_work_configs: ::std::option::Option<
         ::std::vec::Vec<AfterContactWorkConfigPerChannel>,
     >,
-    /// `PhoneNumberConfigs`: a list of `PhoneNumberConfig`.
+    /// Per-channel phone number settings for the user.
     #[serde(
         rename = "PhoneNumberConfigs",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub phone_number_configs: ::std::option::Option<::std::vec::Vec<PhoneNumberConfig>>,
-    /// `PersistentConnectionConfigs`: a list of `PersistentConnectionConfig`.
+    /// Per-channel persistent connection settings for the user.
     #[serde(
         rename = "PersistentConnectionConfigs",
         default,
@@ -2684,7 +2684,7 @@ pub struct UserSearchSummary {
     pub persistent_connection_configs: ::std::option::Option<
         ::std::vec::Vec<PersistentConnectionConfig>,
     >,
-    /// `VoiceEnhancementConfigs`: a list of `VoiceEnhancementConfig`.
+    /// Per-channel voice enhancement settings for the user.
     #[serde(
         rename = "VoiceEnhancementConfigs",
         default,
@@ -2698,24 +2698,24 @@ pub struct UserSearchSummary {
 /// A structure of the Connect API, held by `ListUsersResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct UserSummary {
-    /// `Id`: a string.
+    /// The ID of the user account.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `Arn`: a string.
+    /// The ARN of the user account.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
-    /// `Username`: a string, 1 to 100 characters.
+    /// The Amazon Connect user name of the account.
     #[serde(rename = "Username", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 100))]
     pub username: ::std::option::Option<::std::string::String>,
-    /// `LastModifiedTime`: a timestamp.
+    /// When the user was last changed.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
-    /// `LastModifiedRegion`: a string.
+    /// The AWS Region where the user was last changed.
     #[serde(
         rename = "LastModifiedRegion",
         default,

@@ -10,50 +10,50 @@ use serde::{Deserialize, Serialize};
 /// A structure of the Connect API, held by `CreateDataTableAttributeRequest`, `DataTableAttribute`, `UpdateDataTableAttributeRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Validation {
-    /// `MinLength`: an integer, 0 to 1000.
+    /// Fewest characters a text value may have, for TEXT values and items of a TEXT_LIST; must not exceed MaxLength.
     #[serde(rename = "MinLength", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 0, max = 1000))]
     pub min_length: ::std::option::Option<i32>,
-    /// `MaxLength`: an integer, 0 to 1000.
+    /// Most characters a text value may have, for TEXT values and items of a TEXT_LIST; must be at least MinLength.
     #[serde(rename = "MaxLength", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 0, max = 1000))]
     pub max_length: ::std::option::Option<i32>,
-    /// `MinValues`: an integer, 0 to 100.
+    /// Fewest items a list may hold, for any list type; an integer from 0 up to MaxValues.
     #[serde(rename = "MinValues", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 0, max = 100))]
     pub min_values: ::std::option::Option<i32>,
-    /// `MaxValues`: an integer, 0 to 100.
+    /// Most items a list may hold, for any list type; an integer of at least 0 and at least MinValues.
     #[serde(rename = "MaxValues", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 0, max = 100))]
     pub max_values: ::std::option::Option<i32>,
-    /// `IgnoreCase`: a boolean.
+    /// When true, uniqueness of primary attributes and lookups ignore case; used with text lists and text primary attributes. Defaults to false.
     #[serde(rename = "IgnoreCase", default, skip_serializing_if = "Option::is_none")]
     pub ignore_case: ::std::option::Option<bool>,
-    /// `Minimum`: a number.
+    /// Lowest allowed value, inclusive, for NUMBER values and items of a NUMBER_LIST. Cannot be combined with ExclusiveMinimum; must be at most Maximum and below ExclusiveMaximum.
     #[serde(rename = "Minimum", default, skip_serializing_if = "Option::is_none")]
     pub minimum: ::std::option::Option<f64>,
-    /// `Maximum`: a number.
+    /// Highest allowed value, inclusive, for NUMBER values and items of a NUMBER_LIST. May be set together with ExclusiveMaximum, each checked separately; must be at least Minimum and above ExclusiveMinimum.
     #[serde(rename = "Maximum", default, skip_serializing_if = "Option::is_none")]
     pub maximum: ::std::option::Option<f64>,
-    /// `ExclusiveMinimum`: a number.
+    /// Values must be strictly greater than this, for NUMBER values and items of a NUMBER_LIST. May be set together with Minimum, each checked separately; must be below ExclusiveMaximum and Maximum.
     #[serde(
         rename = "ExclusiveMinimum",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub exclusive_minimum: ::std::option::Option<f64>,
-    /// `ExclusiveMaximum`: a number.
+    /// Values must be strictly less than this, for NUMBER values and items of a NUMBER_LIST. May be set together with Maximum, each checked separately; must be above ExclusiveMinimum and Minimum.
     #[serde(
         rename = "ExclusiveMaximum",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub exclusive_maximum: ::std::option::Option<f64>,
-    /// `MultipleOf`: a number, at least 0.
+    /// Numeric values must divide evenly by this number, which must be above 0; applies to NUMBER values and items of a NUMBER_LIST.
     #[serde(rename = "MultipleOf", default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 0))]
     pub multiple_of: ::std::option::Option<f64>,
-    /// `Enum`: a `ValidationEnum` structure.
+    /// A list of allowed values, and whether other values are accepted too.
     #[serde(rename = "Enum", default, skip_serializing_if = "Option::is_none")]
     pub r#enum: ::std::option::Option<ValidationEnum>,
 }
@@ -61,10 +61,10 @@ pub struct Validation {
 /// A structure of the Connect API, held by `Validation`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ValidationEnum {
-    /// `Strict`: a boolean.
+    /// When true, only values in Values are accepted; when false (the default), other values are allowed as well.
     #[serde(rename = "Strict", default, skip_serializing_if = "Option::is_none")]
     pub strict: ::std::option::Option<bool>,
-    /// `Values`: a list of strings.
+    /// The predefined values for the attribute; these are accepted whatever Strict says.
     #[serde(rename = "Values", default, skip_serializing_if = "Option::is_none")]
     pub values: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
@@ -93,31 +93,31 @@ pub enum VideoCapability {
 /// A structure of the Connect API, held by `CreateViewResponse`, `CreateViewVersionResponse`, `DescribeViewResponse` and 2 more.
 #[derive(Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct View {
-    /// `Id`: a string, 1 to 500 characters.
+    /// The ID of the view.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 500))]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `Arn`: a string.
+    /// The ARN of the view.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
-    /// `Name`: a string, 1 to 255 characters. Sensitive: redacted from `Debug`.
+    /// The name of the view.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 255))]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `Status`: one of the values of `ViewStatus`.
+    /// Whether the view is SAVED or PUBLISHED; publishing triggers validation of the content.
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: ::std::option::Option<ViewStatus>,
-    /// `Type`: one of the values of `ViewType`.
+    /// The kind of view, such as CUSTOMER_MANAGED.
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub r#type: ::std::option::Option<ViewType>,
-    /// `Description`: a string, 1 to 4096 characters.
+    /// A description of the view.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 4096))]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `Version`: an integer.
+    /// The current version number of the view.
     #[serde(rename = "Version", default, skip_serializing_if = "Option::is_none")]
     pub version: ::std::option::Option<i32>,
-    /// `VersionDescription`: a string, 1 to 4096 characters.
+    /// A description of this version of the view.
     #[serde(
         rename = "VersionDescription",
         default,
@@ -125,26 +125,26 @@ pub struct View {
     )]
     #[schemars(length(min = 1, max = 4096))]
     pub version_description: ::std::option::Option<::std::string::String>,
-    /// `Content`: a `ViewContent` structure.
+    /// Everything needed to render the view apart from the input data supplied at run time.
     #[serde(rename = "Content", default, skip_serializing_if = "Option::is_none")]
     pub content: ::std::option::Option<ViewContent>,
-    /// `Tags`: a map from strings to strings, 1 to 50 entries.
+    /// Tags attached to the view resource as a whole, not to a single version.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
-    /// `CreatedTime`: a timestamp.
+    /// When the view was created.
     #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: ::std::option::Option<crate::value::Timestamp>,
-    /// `LastModifiedTime`: a timestamp.
+    /// When UpdateViewContent or CreateViewVersion was most recently called on the view.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
-    /// `ViewContentSha256`: a string, 1 to 64 characters.
+    /// A checksum of the most recently published view content.
     #[serde(
         rename = "ViewContentSha256",
         default,
@@ -177,13 +177,13 @@ impl ::std::fmt::Debug for View {
 /// A structure of the Connect API, held by `View`.
 #[derive(Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ViewContent {
-    /// `InputSchema`: a string. Sensitive: redacted from `Debug`.
+    /// The schema of the data that must be supplied to render the view template.
     #[serde(rename = "InputSchema", default, skip_serializing_if = "Option::is_none")]
     pub input_schema: ::std::option::Option<::std::string::String>,
-    /// `Template`: a string.
+    /// The template that defines the structure of the view.
     #[serde(rename = "Template", default, skip_serializing_if = "Option::is_none")]
     pub template: ::std::option::Option<::std::string::String>,
-    /// `Actions`: a list of strings.
+    /// The actions the view can produce.
     #[serde(rename = "Actions", default, skip_serializing_if = "Option::is_none")]
     pub actions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
@@ -201,10 +201,10 @@ impl ::std::fmt::Debug for ViewContent {
 /// A structure of the Connect API, held by `CreateViewRequest`, `UpdateViewContentRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ViewInputContent {
-    /// `Template`: a string.
+    /// The template that defines the structure of the view.
     #[serde(rename = "Template", default, skip_serializing_if = "Option::is_none")]
     pub template: ::std::option::Option<::std::string::String>,
-    /// `Actions`: a list of strings.
+    /// The actions the view can produce.
     #[serde(rename = "Actions", default, skip_serializing_if = "Option::is_none")]
     pub actions: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
@@ -212,10 +212,10 @@ pub struct ViewInputContent {
 /// A structure of the Connect API, held by `SearchViewsRequest`, `ViewSearchCriteria`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ViewSearchCriteria {
-    /// `OrConditions`: a list of `ViewSearchCriteria`.
+    /// Conditions of which at least one must match.
     #[serde(rename = "OrConditions", default, skip_serializing_if = "Option::is_none")]
     pub or_conditions: ::std::option::Option<::std::vec::Vec<ViewSearchCriteria>>,
-    /// `AndConditions`: a list of `ViewSearchCriteria`.
+    /// Conditions that must all match.
     #[serde(rename = "AndConditions", default, skip_serializing_if = "Option::is_none")]
     pub and_conditions: ::std::option::Option<::std::vec::Vec<ViewSearchCriteria>>,
     /// `StringCondition`: a `StringCondition` structure.
@@ -225,14 +225,14 @@ pub struct ViewSearchCriteria {
         skip_serializing_if = "Option::is_none"
     )]
     pub string_condition: ::std::option::Option<StringCondition>,
-    /// `ViewTypeCondition`: one of the values of `ViewType`.
+    /// Only views of this type, CUSTOMER_MANAGED or AWS_MANAGED.
     #[serde(
         rename = "ViewTypeCondition",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub view_type_condition: ::std::option::Option<ViewType>,
-    /// `ViewStatusCondition`: one of the values of `ViewStatus`.
+    /// Only views with this status, PUBLISHED or SAVED.
     #[serde(
         rename = "ViewStatusCondition",
         default,
@@ -280,24 +280,24 @@ pub enum ViewStatus {
 /// A structure of the Connect API, held by `ListViewsResponse`.
 #[derive(Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ViewSummary {
-    /// `Id`: a string, 1 to 500 characters.
+    /// The ID of the view.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 500))]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `Arn`: a string.
+    /// The ARN of the view.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
-    /// `Name`: a string, 1 to 255 characters. Sensitive: redacted from `Debug`.
+    /// The name of the view.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 255))]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `Type`: one of the values of `ViewType`.
+    /// The kind of view, CUSTOMER_MANAGED or AWS_MANAGED.
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub r#type: ::std::option::Option<ViewType>,
-    /// `Status`: one of the values of `ViewStatus`.
+    /// Whether the view is SAVED or PUBLISHED; publishing triggers validation of the content.
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: ::std::option::Option<ViewStatus>,
-    /// `Description`: a string, 1 to 4096 characters.
+    /// A description of the view.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 4096))]
     pub description: ::std::option::Option<::std::string::String>,
@@ -343,28 +343,28 @@ pub enum ViewType {
 /// A structure of the Connect API, held by `ListViewVersionsResponse`.
 #[derive(Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ViewVersionSummary {
-    /// `Id`: a string, 1 to 500 characters.
+    /// The ID of the view version.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 500))]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `Arn`: a string.
+    /// The ARN of the view version.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
-    /// `Description`: a string, 1 to 4096 characters.
+    /// A description of the view version.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 4096))]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `Name`: a string, 1 to 255 characters. Sensitive: redacted from `Debug`.
+    /// The name of the view version.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 255))]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `Type`: one of the values of `ViewType`.
+    /// The kind of view, CUSTOMER_MANAGED or AWS_MANAGED.
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub r#type: ::std::option::Option<ViewType>,
-    /// `Version`: an integer.
+    /// The version number, which goes up by one with each new version.
     #[serde(rename = "Version", default, skip_serializing_if = "Option::is_none")]
     pub version: ::std::option::Option<i32>,
-    /// `VersionDescription`: a string, 1 to 4096 characters.
+    /// A description of this version of the view.
     #[serde(
         rename = "VersionDescription",
         default,
@@ -418,34 +418,34 @@ pub enum Visibility {
 /// A structure of the Connect API, held by `DescribeVocabularyResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Vocabulary {
-    /// `Name`: a string, 1 to 140 characters. Required.
+    /// The name of the custom vocabulary, which must be unique.
     #[serde(rename = "Name")]
     #[schemars(length(min = 1, max = 140))]
     pub name: ::std::string::String,
-    /// `Id`: a string, 1 to 500 characters. Required.
+    /// The ID of the custom vocabulary.
     #[serde(rename = "Id")]
     #[schemars(length(min = 1, max = 500))]
     pub id: ::std::string::String,
-    /// `Arn`: a string. Required.
+    /// The ARN of the custom vocabulary.
     #[serde(rename = "Arn")]
     pub arn: ::std::string::String,
-    /// `LanguageCode`: one of the values of `VocabularyLanguageCode`. Required.
+    /// The language of the vocabulary entries, as a code such as EN_GB or DE_DE.
     #[serde(rename = "LanguageCode")]
     pub language_code: VocabularyLanguageCode,
-    /// `State`: one of the values of `VocabularyState`. Required.
+    /// Where the vocabulary stands: CREATION_IN_PROGRESS, ACTIVE, CREATION_FAILED or DELETE_IN_PROGRESS.
     #[serde(rename = "State")]
     pub state: VocabularyState,
-    /// `LastModifiedTime`: a timestamp. Required.
+    /// When the custom vocabulary was last changed.
     #[serde(rename = "LastModifiedTime")]
     pub last_modified_time: crate::value::Timestamp,
-    /// `FailureReason`: a string.
+    /// Why creating the custom vocabulary failed.
     #[serde(rename = "FailureReason", default, skip_serializing_if = "Option::is_none")]
     pub failure_reason: ::std::option::Option<::std::string::String>,
-    /// `Content`: a string, 1 to 60000 characters.
+    /// The vocabulary as a plain-text table: one word or phrase per row, with the fields Phrase, IPA, SoundsLike and DisplayAs separated by tab characters.
     #[serde(rename = "Content", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 60000))]
     pub content: ::std::option::Option<::std::string::String>,
-    /// `Tags`: a map from strings to strings, 1 to 50 entries.
+    /// Tags attached to the vocabulary as key and value pairs, for organizing, tracking or access control.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
@@ -603,27 +603,27 @@ pub enum VocabularyState {
 /// A structure of the Connect API, held by `SearchVocabulariesResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct VocabularySummary {
-    /// `Name`: a string, 1 to 140 characters. Required.
+    /// The name of the custom vocabulary, which must be unique.
     #[serde(rename = "Name")]
     #[schemars(length(min = 1, max = 140))]
     pub name: ::std::string::String,
-    /// `Id`: a string, 1 to 500 characters. Required.
+    /// The ID of the custom vocabulary.
     #[serde(rename = "Id")]
     #[schemars(length(min = 1, max = 500))]
     pub id: ::std::string::String,
-    /// `Arn`: a string. Required.
+    /// The ARN of the custom vocabulary.
     #[serde(rename = "Arn")]
     pub arn: ::std::string::String,
-    /// `LanguageCode`: one of the values of `VocabularyLanguageCode`. Required.
+    /// The language of the vocabulary entries, as a code such as EN_GB or DE_DE.
     #[serde(rename = "LanguageCode")]
     pub language_code: VocabularyLanguageCode,
-    /// `State`: one of the values of `VocabularyState`. Required.
+    /// Where the vocabulary stands: CREATION_IN_PROGRESS, ACTIVE, CREATION_FAILED or DELETE_IN_PROGRESS.
     #[serde(rename = "State")]
     pub state: VocabularyState,
-    /// `LastModifiedTime`: a timestamp. Required.
+    /// When the custom vocabulary was last changed.
     #[serde(rename = "LastModifiedTime")]
     pub last_modified_time: crate::value::Timestamp,
-    /// `FailureReason`: a string.
+    /// Why creating the custom vocabulary failed.
     #[serde(rename = "FailureReason", default, skip_serializing_if = "Option::is_none")]
     pub failure_reason: ::std::option::Option<::std::string::String>,
 }
@@ -631,21 +631,21 @@ pub struct VocabularySummary {
 /// A structure of the Connect API, held by `TestCaseEntryPoint`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct VoiceCallEntryPointParameters {
-    /// `SourcePhoneNumber`: a string.
+    /// The phone number the test call comes from.
     #[serde(
         rename = "SourcePhoneNumber",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub source_phone_number: ::std::option::Option<::std::string::String>,
-    /// `DestinationPhoneNumber`: a string.
+    /// The phone number the test call goes to.
     #[serde(
         rename = "DestinationPhoneNumber",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub destination_phone_number: ::std::option::Option<::std::string::String>,
-    /// `FlowId`: a string, 0 to 500 characters.
+    /// The ID of the flow the test uses.
     #[serde(rename = "FlowId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub flow_id: ::std::option::Option<::std::string::String>,
@@ -654,10 +654,10 @@ pub struct VoiceCallEntryPointParameters {
 /// A structure of the Connect API, held by `CreateUserRequest`, `UpdateUserConfigRequest`, `User` and 1 more.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct VoiceEnhancementConfig {
-    /// `Channel`: one of the values of `Channel`. Required.
+    /// The channel the setting applies to; only VOICE is supported.
     #[serde(rename = "Channel")]
     pub channel: Channel,
-    /// `VoiceEnhancementMode`: one of the values of `VoiceEnhancementMode`. Required.
+    /// How the voice is enhanced: VOICE_ISOLATION, NOISE_SUPPRESSION or NONE.
     #[serde(rename = "VoiceEnhancementMode")]
     pub voice_enhancement_mode: VoiceEnhancementMode,
 }
@@ -692,14 +692,14 @@ pub enum VoiceEnhancementMode {
 /// A structure of the Connect API, held by `StartContactRecordingRequest`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct VoiceRecordingConfiguration {
-    /// `VoiceRecordingTrack`: one of the values of `VoiceRecordingTrack`.
+    /// Which audio is recorded: FROM_AGENT, TO_AGENT or ALL.
     #[serde(
         rename = "VoiceRecordingTrack",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub voice_recording_track: ::std::option::Option<VoiceRecordingTrack>,
-    /// `IvrRecordingTrack`: one of the values of `IvrRecordingTrack`.
+    /// Which IVR track is recorded (ALL). Give exactly one of the track settings in a request.
     #[serde(
         rename = "IvrRecordingTrack",
         default,

@@ -10,10 +10,10 @@ use serde::{Deserialize, Serialize};
 /// A structure of the Connect API, held by `Contact`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct WisdomInfo {
-    /// `SessionArn`: a string.
+    /// The ARN of the Wisdom session.
     #[serde(rename = "SessionArn", default, skip_serializing_if = "Option::is_none")]
     pub session_arn: ::std::option::Option<::std::string::String>,
-    /// `AiAgents`: a list of `AiAgentInfo`.
+    /// The AI agents that took part in the contact.
     #[serde(rename = "AiAgents", default, skip_serializing_if = "Option::is_none")]
     pub ai_agents: ::std::option::Option<::std::vec::Vec<AiAgentInfo>>,
 }
@@ -21,42 +21,42 @@ pub struct WisdomInfo {
 /// A structure of the Connect API, held by `DescribeWorkspaceResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Workspace {
-    /// `Visibility`: one of the values of `Visibility`.
+    /// Who can open the workspace: All (every user), Assigned (only assigned users and routing profiles) or None (hidden).
     #[serde(rename = "Visibility", default, skip_serializing_if = "Option::is_none")]
     pub visibility: ::std::option::Option<Visibility>,
-    /// `Id`: a string, 1 to 256 characters. Required.
+    /// The ID of the workspace.
     #[serde(rename = "Id")]
     #[schemars(length(min = 1, max = 256))]
     pub id: ::std::string::String,
-    /// `Name`: a string, 1 to 127 characters. Required.
+    /// The name of the workspace.
     #[serde(rename = "Name")]
     #[schemars(length(min = 1, max = 127))]
     pub name: ::std::string::String,
-    /// `Arn`: a string. Required.
+    /// The ARN of the workspace.
     #[serde(rename = "Arn")]
     pub arn: ::std::string::String,
-    /// `Description`: a string, 0 to 500 characters.
+    /// A description of the workspace.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `Theme`: a `WorkspaceTheme` structure.
+    /// The look of the workspace, such as its colors and styling.
     #[serde(rename = "Theme", default, skip_serializing_if = "Option::is_none")]
     pub theme: ::std::option::Option<WorkspaceTheme>,
-    /// `Title`: a string, 0 to 127 characters.
+    /// The title shown for the workspace.
     #[serde(rename = "Title", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 127))]
     pub title: ::std::option::Option<::std::string::String>,
-    /// `LastModifiedTime`: a timestamp. Required.
+    /// When the workspace was last changed.
     #[serde(rename = "LastModifiedTime")]
     pub last_modified_time: crate::value::Timestamp,
-    /// `LastModifiedRegion`: a string.
+    /// The AWS Region where the workspace was last changed.
     #[serde(
         rename = "LastModifiedRegion",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_region: ::std::option::Option<::std::string::String>,
-    /// `Tags`: a map from strings to strings, 1 to 50 entries.
+    /// Tags attached to the workspace, for organizing, tracking or access control.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
@@ -67,12 +67,12 @@ pub struct Workspace {
 /// A structure of the Connect API, held by `SearchWorkspaceAssociationsRequest`, `WorkspaceAssociationSearchCriteria`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct WorkspaceAssociationSearchCriteria {
-    /// `OrConditions`: a list of `WorkspaceAssociationSearchCriteria`.
+    /// Conditions of which at least one must match.
     #[serde(rename = "OrConditions", default, skip_serializing_if = "Option::is_none")]
     pub or_conditions: ::std::option::Option<
         ::std::vec::Vec<WorkspaceAssociationSearchCriteria>,
     >,
-    /// `AndConditions`: a list of `WorkspaceAssociationSearchCriteria`.
+    /// Conditions that must all match.
     #[serde(rename = "AndConditions", default, skip_serializing_if = "Option::is_none")]
     pub and_conditions: ::std::option::Option<
         ::std::vec::Vec<WorkspaceAssociationSearchCriteria>,
@@ -101,25 +101,25 @@ pub struct WorkspaceAssociationSearchFilter {
 /// A structure of the Connect API, held by `SearchWorkspaceAssociationsResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct WorkspaceAssociationSearchSummary {
-    /// `WorkspaceId`: a string, 1 to 256 characters.
+    /// The ID of the workspace.
     #[serde(rename = "WorkspaceId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub workspace_id: ::std::option::Option<::std::string::String>,
-    /// `WorkspaceArn`: a string.
+    /// The ARN of the workspace.
     #[serde(rename = "WorkspaceArn", default, skip_serializing_if = "Option::is_none")]
     pub workspace_arn: ::std::option::Option<::std::string::String>,
-    /// `ResourceId`: a string, 1 to 256 characters.
+    /// The ID of the user or routing profile associated with the workspace.
     #[serde(rename = "ResourceId", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub resource_id: ::std::option::Option<::std::string::String>,
-    /// `ResourceArn`: a string.
+    /// The ARN of the resource associated with the workspace.
     #[serde(rename = "ResourceArn", default, skip_serializing_if = "Option::is_none")]
     pub resource_arn: ::std::option::Option<::std::string::String>,
-    /// `ResourceType`: a string, 1 to 256 characters.
+    /// The kind of resource associated with the workspace, USER or ROUTING_PROFILE.
     #[serde(rename = "ResourceType", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub resource_type: ::std::option::Option<::std::string::String>,
-    /// `ResourceName`: a string, 1 to 127 characters.
+    /// The name of the resource associated with the workspace.
     #[serde(rename = "ResourceName", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 127))]
     pub resource_name: ::std::option::Option<::std::string::String>,
@@ -164,18 +164,18 @@ pub enum WorkspaceFontFamily {
 /// A structure of the Connect API, held by `ListWorkspacePagesResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct WorkspacePage {
-    /// `ResourceArn`: a string.
+    /// The ARN of the view shown on this page.
     #[serde(rename = "ResourceArn", default, skip_serializing_if = "Option::is_none")]
     pub resource_arn: ::std::option::Option<::std::string::String>,
-    /// `Page`: a string, 1 to 25 characters.
+    /// The ID of the page; HOME and AGENT_EXPERIENCE are system pages.
     #[serde(rename = "Page", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 25))]
     pub page: ::std::option::Option<::std::string::String>,
-    /// `Slug`: a string, 0 to 63 characters.
+    /// A URL-friendly identifier of the page.
     #[serde(rename = "Slug", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 63))]
     pub slug: ::std::option::Option<::std::string::String>,
-    /// `InputData`: a string, 0 to 4096 characters.
+    /// Input parameters for the view when the page is rendered, as a JSON string.
     #[serde(rename = "InputData", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 4096))]
     pub input_data: ::std::option::Option<::std::string::String>,
@@ -184,10 +184,10 @@ pub struct WorkspacePage {
 /// A structure of the Connect API, held by `SearchWorkspacesRequest`, `WorkspaceSearchCriteria`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct WorkspaceSearchCriteria {
-    /// `OrConditions`: a list of `WorkspaceSearchCriteria`.
+    /// Conditions of which at least one must match.
     #[serde(rename = "OrConditions", default, skip_serializing_if = "Option::is_none")]
     pub or_conditions: ::std::option::Option<::std::vec::Vec<WorkspaceSearchCriteria>>,
-    /// `AndConditions`: a list of `WorkspaceSearchCriteria`.
+    /// Conditions that must all match.
     #[serde(rename = "AndConditions", default, skip_serializing_if = "Option::is_none")]
     pub and_conditions: ::std::option::Option<::std::vec::Vec<WorkspaceSearchCriteria>>,
     /// `StringCondition`: a `StringCondition` structure.
@@ -214,32 +214,32 @@ pub struct WorkspaceSearchFilter {
 /// A structure of the Connect API, held by `SearchWorkspacesResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct WorkspaceSearchSummary {
-    /// `Id`: a string, 1 to 256 characters.
+    /// The ID of the workspace.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `Name`: a string, 1 to 127 characters.
+    /// The name of the workspace.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 127))]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `Visibility`: one of the values of `Visibility`.
+    /// Who can open the workspace: All, Assigned or None.
     #[serde(rename = "Visibility", default, skip_serializing_if = "Option::is_none")]
     pub visibility: ::std::option::Option<Visibility>,
-    /// `Description`: a string, 0 to 500 characters.
+    /// A description of the workspace.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 500))]
     pub description: ::std::option::Option<::std::string::String>,
-    /// `Title`: a string, 0 to 127 characters.
+    /// The title shown for the workspace.
     #[serde(rename = "Title", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 0, max = 127))]
     pub title: ::std::option::Option<::std::string::String>,
-    /// `Arn`: a string.
+    /// The ARN of the workspace.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
-    /// `CreatedAt`: a timestamp.
+    /// When the workspace was created.
     #[serde(rename = "CreatedAt", default, skip_serializing_if = "Option::is_none")]
     pub created_at: ::std::option::Option<crate::value::Timestamp>,
-    /// `Tags`: a map from strings to strings, 1 to 50 entries.
+    /// Tags attached to the workspace.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 50))]
     pub tags: ::std::option::Option<
@@ -250,25 +250,25 @@ pub struct WorkspaceSearchSummary {
 /// A structure of the Connect API, held by `ListWorkspacesResponse`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct WorkspaceSummary {
-    /// `Id`: a string, 1 to 256 characters.
+    /// The ID of the workspace.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 256))]
     pub id: ::std::option::Option<::std::string::String>,
-    /// `Name`: a string, 1 to 127 characters.
+    /// The name of the workspace.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     #[schemars(length(min = 1, max = 127))]
     pub name: ::std::option::Option<::std::string::String>,
-    /// `Arn`: a string.
+    /// The ARN of the workspace.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
     pub arn: ::std::option::Option<::std::string::String>,
-    /// `LastModifiedTime`: a timestamp.
+    /// When the workspace was last changed.
     #[serde(
         rename = "LastModifiedTime",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_modified_time: ::std::option::Option<crate::value::Timestamp>,
-    /// `LastModifiedRegion`: a string.
+    /// The AWS Region where the workspace was last changed.
     #[serde(
         rename = "LastModifiedRegion",
         default,
@@ -280,10 +280,10 @@ pub struct WorkspaceSummary {
 /// A structure of the Connect API, held by `CreateWorkspaceRequest`, `UpdateWorkspaceThemeRequest`, `Workspace`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct WorkspaceTheme {
-    /// `Light`: a `WorkspaceThemeConfig` structure.
+    /// Theme settings for light mode.
     #[serde(rename = "Light", default, skip_serializing_if = "Option::is_none")]
     pub light: ::std::option::Option<WorkspaceThemeConfig>,
-    /// `Dark`: a `WorkspaceThemeConfig` structure.
+    /// Theme settings for dark mode.
     #[serde(rename = "Dark", default, skip_serializing_if = "Option::is_none")]
     pub dark: ::std::option::Option<WorkspaceThemeConfig>,
 }
@@ -291,13 +291,13 @@ pub struct WorkspaceTheme {
 /// A structure of the Connect API, held by `WorkspaceTheme`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct WorkspaceThemeConfig {
-    /// `Palette`: a `WorkspaceThemePalette` structure.
+    /// The colors of the workspace theme.
     #[serde(rename = "Palette", default, skip_serializing_if = "Option::is_none")]
     pub palette: ::std::option::Option<WorkspaceThemePalette>,
-    /// `Images`: a `WorkspaceThemeImages` structure.
+    /// The images the workspace theme uses.
     #[serde(rename = "Images", default, skip_serializing_if = "Option::is_none")]
     pub images: ::std::option::Option<WorkspaceThemeImages>,
-    /// `Typography`: a `WorkspaceThemeTypography` structure.
+    /// The text styling of the workspace theme.
     #[serde(rename = "Typography", default, skip_serializing_if = "Option::is_none")]
     pub typography: ::std::option::Option<WorkspaceThemeTypography>,
 }
@@ -305,7 +305,7 @@ pub struct WorkspaceThemeConfig {
 /// A structure of the Connect API, held by `WorkspaceThemeConfig`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct WorkspaceThemeImages {
-    /// `Logo`: a `ImagesLogo` structure.
+    /// The logo images shown in the workspace.
     #[serde(rename = "Logo", default, skip_serializing_if = "Option::is_none")]
     pub logo: ::std::option::Option<ImagesLogo>,
 }
@@ -313,16 +313,16 @@ pub struct WorkspaceThemeImages {
 /// A structure of the Connect API, held by `WorkspaceThemeConfig`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct WorkspaceThemePalette {
-    /// `Header`: a `PaletteHeader` structure.
+    /// Colors for the header area.
     #[serde(rename = "Header", default, skip_serializing_if = "Option::is_none")]
     pub header: ::std::option::Option<PaletteHeader>,
-    /// `Navigation`: a `PaletteNavigation` structure.
+    /// Colors for the navigation area.
     #[serde(rename = "Navigation", default, skip_serializing_if = "Option::is_none")]
     pub navigation: ::std::option::Option<PaletteNavigation>,
-    /// `Canvas`: a `PaletteCanvas` structure.
+    /// Colors for the canvas area.
     #[serde(rename = "Canvas", default, skip_serializing_if = "Option::is_none")]
     pub canvas: ::std::option::Option<PaletteCanvas>,
-    /// `Primary`: a `PalettePrimary` structure.
+    /// The main colors used across the workspace.
     #[serde(rename = "Primary", default, skip_serializing_if = "Option::is_none")]
     pub primary: ::std::option::Option<PalettePrimary>,
 }
@@ -330,7 +330,7 @@ pub struct WorkspaceThemePalette {
 /// A structure of the Connect API, held by `WorkspaceThemeConfig`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct WorkspaceThemeTypography {
-    /// `FontFamily`: a `FontFamily` structure.
+    /// The font family for text in the workspace.
     #[serde(rename = "FontFamily", default, skip_serializing_if = "Option::is_none")]
     pub font_family: ::std::option::Option<FontFamily>,
 }
