@@ -50,3 +50,56 @@ fn every_operation_skeleton_equals_the_aws_cli() {
     assert_eq!(SERVICE.operations().len(), 370);
     assert!(failures.is_empty(), "{} of 370 differ:\n{}", failures.len(), failures[..failures.len().min(2)].join("\n"));
 }
+
+/// The YAML layout of `--generate-cli-skeleton yaml-input` for every operation is ruamel.yaml's
+/// (the AWS CLI v2 dumps its skeleton with ruamel.yaml's round-trip dumper): without the member
+/// comments, our text equals what ruamel.yaml (installed, the version v2 allows) writes for the
+/// same data, nested sequences (`- - TagKey: ''`) included. The data itself is checked against
+/// botocore's skeletons above and in `skeleton.rs`.
+#[test]
+fn every_yaml_input_skeleton_is_laid_out_as_ruamel_yaml_lays_it_out() {
+    const RUAMEL: &str = r#"
+import io, json, sys
+from ruamel.yaml import YAML
+out = {}
+for name, text in json.load(sys.stdin).items():
+    data = YAML(typ='safe', pure=True).load(text)
+    buffer = io.StringIO()
+    YAML().dump(data, buffer)
+    out[name] = buffer.getvalue()
+json.dump(out, sys.stdout)
+"#;
+    let env = Env::new();
+    let mut ours = serde_json::Map::new();
+    for op in SERVICE.operations() {
+        let r = env.run(&[op.cli_name(), "--generate-cli-skeleton", "yaml-input"]);
+        assert_eq!(r.code, 0, "{}: {}", op.cli_name(), r.stderr);
+        ours.insert(op.cli_name().to_owned(), serde_json::Value::String(r.stdout));
+    }
+    let mut child = Command::new("python3")
+        .args(["-c", RUAMEL])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("python3 with ruamel.yaml is needed: pip install -r .ci/requirements.txt");
+    child.stdin.take().unwrap().write_all(serde_json::Value::Object(ours.clone()).to_string().as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "the ruamel.yaml oracle failed (pip install -r .ci/requirements.txt)");
+    let expected: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    let mut failures = Vec::new();
+    for (name, text) in &ours {
+        // A comment starts at the first `#`: no key or value of a skeleton holds one.
+        let bare: String = text
+            .as_str()
+            .unwrap_or_default()
+            .lines()
+            .map(|l| format!("{}\n", l.split('#').next().unwrap_or_default().trim_end()))
+            .collect();
+        let want = expected[name].as_str().unwrap_or_default();
+        if bare != want {
+            failures.push(format!("{name}:\n--- ours, comments removed\n{bare}--- ruamel.yaml\n{want}"));
+        }
+    }
+    assert_eq!(ours.len(), 370);
+    assert!(failures.is_empty(), "{} of 370 differ:\n{}", failures.len(), failures[..failures.len().min(2)].join("\n"));
+}

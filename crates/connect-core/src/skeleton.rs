@@ -159,7 +159,7 @@ fn write_map(out: &mut String, entries: &[(String, YamlNode, String)], indent: u
             }
             YamlNode::List(l) => {
                 eol(out);
-                write_list(out, l, indent);
+                write_list(out, l, indent, false);
             }
         }
     }
@@ -182,9 +182,13 @@ fn comment_gap(entries: &[(String, YamlNode, String)], i: usize) -> &'static str
     if found { " " } else { "  " }
 }
 
-fn write_list(out: &mut String, items: &[YamlNode], indent: usize) {
-    for item in items {
-        out.push_str(&" ".repeat(indent));
+/// Writes sequence items at `indent`; `inline_first` means the first item continues a `- ` line
+/// (a sequence in a sequence: `- - a`, as ruamel.yaml writes it).
+fn write_list(out: &mut String, items: &[YamlNode], indent: usize, inline_first: bool) {
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 || !inline_first {
+            out.push_str(&" ".repeat(indent));
+        }
         out.push_str("- ");
         match item {
             YamlNode::Scalar(s) => {
@@ -194,10 +198,7 @@ fn write_list(out: &mut String, items: &[YamlNode], indent: usize) {
             YamlNode::Map(m) if m.is_empty() => out.push_str("{}\n"),
             YamlNode::List(l) if l.is_empty() => out.push_str("[]\n"),
             YamlNode::Map(m) => write_map(out, m, indent + 2, true),
-            YamlNode::List(l) => {
-                out.push('\n');
-                write_list(out, l, indent + 2);
-            }
+            YamlNode::List(l) => write_list(out, l, indent + 2, true),
         }
     }
 }
