@@ -25,6 +25,7 @@ use connect_core::input::{self, CliInputFormat};
 use connect_core::model::{Kind, Operation};
 use connect_core::skeleton;
 use connect_core::wire::client;
+use connect_core::wire::paginate::Paged;
 use serde_json::Value;
 
 use crate::command::{GlobalOptions, HelpTopic, Invocation, ParamInput, Parsed, SkeletonKind};
@@ -186,13 +187,18 @@ fn run_operation(inv: &Invocation, out: &mut dyn Write, context: &Context) -> Re
     }
     let response = if inv.skeleton == Some(SkeletonKind::Output) {
         // Validated; a sample response instead of a request.
-        match skeleton::output(op.output()) {
+        let full = match skeleton::output(op.output()) {
             Some(Value::Object(sample)) => sample,
             _ => serde_json::Map::new(),
-        }
+        };
+        Paged { full, ..Paged::default() }
     } else {
         let settings = settings(inv, context)?;
         interrupt::exit_on_interrupt();
+        let mut paging = paging;
+        if let Some(p) = &mut paging {
+            p.keep_pages = matches!(format, Format::Text | Format::YamlStream);
+        }
         client::send_pages(&SERVICE, op, input, &settings, paging.as_ref()).map_err(CliError::from)?
     };
     let pager = pager::choose(inv.globals.no_cli_pager, context.stdout_is_terminal, |source| match source {
@@ -204,17 +210,17 @@ fn run_operation(inv: &Invocation, out: &mut dyn Write, context: &Context) -> Re
         Format::Table => terminal::for_table(inv.globals.color.as_deref(), context.stdout_is_terminal, pager.is_some()),
         _ => output::Terminal::default(),
     };
-    let text = response_text(op, Value::Object(response), query, format, &terminal)?;
-    if text.is_empty() {
-        return Ok(());
-    }
-    match pager {
-        Some(command) => {
-            let _ = out.flush();
-            pager::page(&command, &text)
+    let Rendered { text, failure } = response_text(op, response, query, format, &terminal)?;
+    if !text.is_empty() {
+        match pager {
+            Some(command) => {
+                let _ = out.flush();
+                pager::page(&command, &text)?;
+            }
+            None => output::write(out, &text, format)?,
         }
-        None => output::write(out, &text, format),
     }
+    failure.map_or(Ok(()), Err)
 }
 
 /// The output format: `--output`, else `AWS_DEFAULT_OUTPUT`, else json.
@@ -240,21 +246,74 @@ fn query_error(e: output::QueryError) -> CliError {
     if e.evaluation { CliError::Other(e.message) } else { CliError::ParamValidation(e.message) }
 }
 
+/// What a response prints: the text, and the error the AWS CLI's formatter raises after writing
+/// part of it (the text formatter on a list that mixes objects with other values; exit 255).
+struct Rendered {
+    text: String,
+    failure: Option<CliError>,
+}
+
 /// The text of a response: nothing for an empty one (unless a query asks), else the formatted
-/// document.
+/// document. The `text` and `yaml-stream` formats of a paginated response go page by page, as
+/// the AWS CLI's formatters do (`TextFormatter`, `StreamedYAMLFormatter`): `--query` applies to
+/// each page, the text format lists the first page's other members once and the resume token
+/// last (`NEXTTOKEN`), and the YAML stream shows each page as the service sent it.
 fn response_text(
     op: &'static Operation,
-    response: Value,
+    response: Paged,
     query: Option<&str>,
     format: Format,
     terminal: &output::Terminal,
-) -> Result<String, CliError> {
-    let value = match query {
-        Some(q) => output::apply_query(q, &response).map_err(query_error)?,
-        None if response.as_object().is_some_and(|m| m.is_empty()) => return Ok(String::new()),
-        None => response,
+) -> Result<Rendered, CliError> {
+    let mut rendered = Rendered { text: String::new(), failure: None };
+    let mut show = |value: &Value, format: Format| -> Result<bool, CliError> {
+        let value = match query {
+            Some(q) => output::apply_query(q, value).map_err(query_error)?,
+            None => value.clone(),
+        };
+        match output::try_render(format, &value, op.name(), terminal) {
+            Ok(text) => rendered.text.push_str(&text),
+            Err(e) => {
+                rendered.text.push_str(&e.partial);
+                rendered.failure = Some(CliError::Other(e.message));
+                return Ok(false);
+            }
+        }
+        Ok(true)
     };
-    Ok(output::try_render(format, &value, op.name(), terminal).unwrap_or_else(|e| e.partial))
+    let paginated = connect_core::wire::paginate::automatic(op).filter(|_| !response.pages.is_empty());
+    match (paginated, format) {
+        (Some((_, _, output_token, items)), Format::Text) => {
+            // botocore's `non_aggregate_part`: the output's other members, null where the first
+            // page lacks one.
+            let mut rest = response.first_page_rest.clone();
+            for m in op.output().map_or(&[][..], |s| s.members()) {
+                if m.name() != items && m.name() != output_token && !rest.contains_key(m.name()) {
+                    rest.insert(m.name().to_owned(), Value::Null);
+                }
+            }
+            for (i, page) in response.pages.iter().enumerate() {
+                let mut current = if i == 0 { std::mem::take(&mut rest) } else { serde_json::Map::new() };
+                current.insert(items.to_owned(), page.get(items).cloned().unwrap_or(Value::Null));
+                if !show(&Value::Object(current), format)? {
+                    return Ok(rendered);
+                }
+            }
+            if let Some(token) = &response.resume_token {
+                show(&serde_json::json!({"NextToken": {"NextToken": token}}), format)?;
+            }
+        }
+        (Some(_), Format::YamlStream) => {
+            for page in &response.pages {
+                show(&Value::Object(page.clone()), format)?;
+            }
+        }
+        _ if query.is_none() && response.full.is_empty() => {}
+        _ => {
+            show(&Value::Object(response.full), format)?;
+        }
+    }
+    Ok(rendered)
 }
 
 /// Client settings from the global options.
@@ -361,6 +420,7 @@ pub(crate) fn paging(
         starting_token: given.starting_token.clone(),
         page_size: int("page-size", &given.page_size)?,
         max_items: max_items.map(|n| n.max(0) as u64),
+        keep_pages: false,
     }))
 }
 

@@ -16,6 +16,26 @@ pub struct Paging {
     pub page_size: Option<i64>,
     /// `--max-items`: how many result items to return in all.
     pub max_items: Option<u64>,
+    /// Keep each page as botocore's page iterator yields it ([`Paged::pages`]), for the output
+    /// formats that print page by page (`text`, `yaml-stream`).
+    pub keep_pages: bool,
+}
+
+/// What automatic pagination gives.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Paged {
+    /// The merged output: the items of all pages, the other members of the first page, and
+    /// `NextToken` (the resume token) when `--max-items` cut it short.
+    pub full: Map<String, Value>,
+    /// With [`Paging::keep_pages`], each page as the service sent it, its list of items cut as
+    /// botocore's page iterator cuts it (the first page after `--starting-token`'s skip, the last
+    /// one at `--max-items`); the service's own next token stays in it.
+    pub pages: Vec<Map<String, Value>>,
+    /// The resume token when `--max-items` cut the result short (also in `full`).
+    pub resume_token: Option<String>,
+    /// The members of the first page besides the items and the next token (botocore's
+    /// `non_aggregate_part`, whose keys for this service are all the other output members).
+    pub first_page_rest: Map<String, Value>,
 }
 
 /// Why pagination stopped with an error.
@@ -27,8 +47,9 @@ pub enum PageError<E> {
     /// `--starting-token` holds more `___`-separated parts than the operation has input tokens.
     #[error("Bad starting token: {0}")]
     BadToken(String),
-    /// The service sent the same next token twice: paging would never end.
-    #[error("The same next token was received twice: {0}")]
+    /// The service sent the same next token twice: paging would never end (botocore's
+    /// `PaginationError`, the token as Python prints the dict).
+    #[error("Error during pagination: The same next token was received twice: {0}")]
     SameToken(String),
 }
 
@@ -111,12 +132,34 @@ pub fn with_page_size(op: &Operation, mut input: Map<String, Value>, page_size: 
 /// the items of all pages, the other members of the first page, and `NextToken` when truncated.
 pub fn run<E>(
     op: &Operation,
+    input: Map<String, Value>,
+    paging: &Paging,
+    send: impl FnMut(&Map<String, Value>) -> Result<Map<String, Value>, E>,
+) -> Result<Map<String, Value>, PageError<E>> {
+    pages(op, input, paging, send).map(|paged| paged.full)
+}
+
+/// [`run`], with the pages (see [`Paged`]). An operation the AWS CLI does not paginate is sent
+/// once and gives no pages.
+pub fn pages<E>(
+    op: &Operation,
     mut input: Map<String, Value>,
     paging: &Paging,
     mut send: impl FnMut(&Map<String, Value>) -> Result<Map<String, Value>, E>,
-) -> Result<Map<String, Value>, PageError<E>> {
+) -> Result<Paged, PageError<E>> {
     let Some((_, input_token, output_token, items)) = automatic(op) else {
-        return send(&input).map_err(PageError::Send);
+        return send(&input).map(|full| Paged { full, ..Paged::default() }).map_err(PageError::Send);
+    };
+    let mut kept_pages: Vec<Map<String, Value>> = Vec::new();
+    // A page as yielded: the page as sent, with its (cut) list of items in its place.
+    let keep_page = |kept: &mut Vec<Map<String, Value>>, page: &Map<String, Value>, list: &Option<Vec<Value>>| {
+        if paging.keep_pages {
+            let mut shown = page.clone();
+            if let Some(list) = list {
+                shown.insert(items.to_owned(), Value::Array(list.clone()));
+            }
+            kept.push(shown);
+        }
     };
     let mut next_token: Map<String, Value> = Map::new();
     next_token.insert(input_token.to_owned(), Value::Null);
@@ -145,6 +188,7 @@ pub fn run<E>(
     let mut first = true;
     loop {
         let mut page = send(&input).map_err(PageError::Send)?;
+        let as_sent = if paging.keep_pages { page.clone() } else { Map::new() };
         let mut page_items = match page.remove(items) {
             Some(Value::Array(list)) => Some(list),
             Some(_) | None => None,
@@ -171,9 +215,11 @@ pub fn run<E>(
             let mut token = next_token.clone();
             token.insert(TRUNCATE.to_owned(), Value::from((keep as i64).saturating_add(starting_truncation)));
             resume = Some(token);
+            keep_page(&mut kept_pages, &as_sent, &page_items);
             extend(&mut result_items, page_items);
             break;
         }
+        keep_page(&mut kept_pages, &as_sent, &page_items);
         extend(&mut result_items, page_items);
         total += count;
         let token = page.get(output_token).cloned().unwrap_or(Value::Null);
@@ -187,7 +233,7 @@ pub fn run<E>(
             break;
         }
         if previous.as_ref() == Some(&next_token) {
-            return Err(PageError::SameToken(to_compact(&Value::Object(next_token), Style { ensure_ascii: false })));
+            return Err(PageError::SameToken(crate::compat::repr::python_repr(&Value::Object(next_token))));
         }
         input.insert(input_token.to_owned(), token);
         previous = Some(next_token.clone());
@@ -198,13 +244,15 @@ pub fn run<E>(
     if let Some(list) = result_items {
         full.insert(items.to_owned(), Value::Array(list));
     }
-    for (k, v) in first_page_rest.unwrap_or_default() {
-        full.entry(k).or_insert(v);
+    let first_page_rest = first_page_rest.unwrap_or_default();
+    for (k, v) in &first_page_rest {
+        full.entry(k.clone()).or_insert(v.clone());
     }
-    if let Some(token) = resume {
-        full.insert("NextToken".to_owned(), Value::String(encode_token(&token)));
+    let resume_token = resume.map(|token| encode_token(&token));
+    if let Some(token) = &resume_token {
+        full.insert("NextToken".to_owned(), Value::String(token.clone()));
     }
-    Ok(full)
+    Ok(Paged { full, pages: kept_pages, resume_token, first_page_rest })
 }
 
 fn extend(acc: &mut Option<Vec<Value>>, page: Option<Vec<Value>>) {

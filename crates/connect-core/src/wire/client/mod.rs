@@ -53,7 +53,7 @@ use serde_json::{Map, Value};
 
 use crate::model::{Operation, Service};
 use crate::wire::endpoint::{self, EndpointParams};
-use crate::wire::paginate::{self, PageError, Paging};
+use crate::wire::paginate::{self, PageError, Paged, Paging};
 use crate::wire::rest_json::{self};
 
 /// Sends `op` with the (validated) `input` and returns the output document.
@@ -63,21 +63,22 @@ pub fn send(
     input: &Map<String, Value>,
     settings: &Settings,
 ) -> Result<Map<String, Value>, SendError> {
-    send_pages(service, op, input.clone(), settings, None)
+    send_pages(service, op, input.clone(), settings, None).map(|paged| paged.full)
 }
 
 /// Sends `op`, fetching every page when `paging` is given and the operation is paginated (see
-/// [`crate::wire::paginate`]), and returns the (merged) output document.
+/// [`crate::wire::paginate`]); returns the (merged) output document, and the pages when `paging`
+/// keeps them.
 pub fn send_pages(
     service: &'static Service,
     op: &'static Operation,
     input: Map<String, Value>,
     settings: &Settings,
     paging: Option<&Paging>,
-) -> Result<Map<String, Value>, SendError> {
+) -> Result<Paged, SendError> {
     // Client-side problems come before any configuration is read.
     rest_json::serialize(op, &input)?;
-    Session::open(service, op, settings, None)?.send(input, paging)
+    Session::open(service, op, settings, None)?.send_paged(input, paging)
 }
 
 /// An operation ready to be sent many times from one thread: the configuration, credentials and
@@ -109,14 +110,19 @@ impl<'a> Session<'a> {
     /// Sends the (validated) `input`, fetching every page when `paging` is given and the
     /// operation is paginated (see [`crate::wire::paginate`]); returns the (merged) output.
     pub fn send(&self, input: Map<String, Value>, paging: Option<&Paging>) -> Result<Map<String, Value>, SendError> {
+        self.send_paged(input, paging).map(|paged| paged.full)
+    }
+
+    /// [`Session::send`], with the pages when `paging` asks to keep them ([`Paged`]).
+    pub fn send_paged(&self, input: Map<String, Value>, paging: Option<&Paging>) -> Result<Paged, SendError> {
         let op = self.op;
         let call = |input: &Map<String, Value>| self.runtime.block_on(self.prepared.invoke(op, input, self.settings));
         match paging {
-            Some(paging) => paginate::run(op, input, paging, call).map_err(|e| match e {
+            Some(paging) => paginate::pages(op, input, paging, call).map_err(|e| match e {
                 PageError::Send(e) => e,
                 other => SendError::Other(other.to_string()),
             }),
-            None => call(&input),
+            None => call(&input).map(|full| Paged { full, ..Paged::default() }),
         }
     }
 }
