@@ -169,3 +169,19 @@ fn unknown_arguments_are_listed_as_the_aws_cli_lists_them() {
     problems.extend(agree("values between options", "list-users", &split, 252));
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// A document the AWS CLI's text formatter fails on (a list that mixes objects with other
+/// values): what it wrote before failing is printed, then Python's error, exit 255.
+#[test]
+fn a_document_the_text_formatter_fails_on_is_an_error_after_the_partial_output() {
+    let mut problems = Vec::new();
+    for query in ["`{\"a\": [1, {\"b\": null}]}`", "`{\"x\": \"first\", \"a\": [{\"b\": 1}, 2]}`"] {
+        let args = with(&["--query", query, "--output", "text"]);
+        problems.extend(agree(query, "list-users", &args, 255));
+        let (ours, v1) = side_by_side("list-users", &args, &[]);
+        if ours.stdout != v1.stdout {
+            problems.push(format!("{query}: stdout\n  ours: {:?}\n  aws:  {:?}", ours.stdout, v1.stdout));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

@@ -24,6 +24,7 @@ const USER: &str = "87654321-2222-1234-1234-111234567891";
 #[derive(Debug)]
 pub struct Sent {
     pub code: i32,
+    pub stdout: String,
     pub stderr: String,
     /// Per request: method, target, the compared headers (lowercase names, in the order sent) and
     /// the body with its member order kept (written back compactly), or its raw text.
@@ -92,6 +93,7 @@ fn run(program: &str, prefix: &[&str], operation: &str, args: &[&str], headers: 
         .unwrap_or_else(|e| panic!("cannot run {program}: {e}"));
     Sent {
         code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
         requests: server.requests().iter().map(|r| show(r, headers)).collect(),
     }
