@@ -235,10 +235,14 @@ impl Emulator {
                 resources::run(action, resources::spec(kind), op, &input, scope, &mut cx)
             }
             None => {
-                let doc = match op.output().map(|shape| generate(shape, "", &mut cx, 0)) {
+                let mut doc = match op.output().map(|shape| generate(shape, "", &mut cx, 0)) {
                     Some(Value::Object(map)) => map,
                     _ => Map::new(),
                 };
+                // A made-up answer is the only page: no next token, so that paging ends.
+                if let Some(token) = op.paginated().and_then(|p| p.output_token) {
+                    doc.remove(token);
+                }
                 Ok((doc, false))
             }
         };

@@ -1,7 +1,8 @@
 //! Every operation of the model against the emulator, through botocore (an independent client:
 //! its serializer, signer and parser, in one python3 process): a valid request gets 2xx and an
-//! output that botocore parses with every member its model requires; a request missing a required
-//! member gets a 400 error that the operation models.
+//! output that botocore parses with every member its model requires (and, for a paginated
+//! operation, pages that end); a request missing a required member gets a 400 error that the
+//! operation models.
 
 mod common;
 
@@ -19,6 +20,7 @@ use serde_json::{Value, json};
 const BOTOCORE: &str = r#"
 import json, sys
 import botocore.session
+from botocore import xform_name
 from botocore.config import Config
 from botocore.exceptions import ClientError
 job = json.load(sys.stdin)
@@ -55,7 +57,16 @@ for case in job['cases']:
         status = parsed.get('ResponseMetadata', {}).get('HTTPStatusCode')
         shape = op.output_shape
         missing = [m for m in (shape.required_members if shape else []) if m not in parsed]
-        out.append({'status': status, 'code': None, 'missing_output': missing})
+        # A paginated operation's pages must end: botocore's paginator fetches them all.
+        pages = None
+        name = xform_name(case['operation'])
+        if client.can_paginate(name):
+            try:
+                client.get_paginator(name).paginate(**params).build_full_result()
+                pages = 'ok'
+            except Exception as e:
+                pages = '%s: %s' % (type(e).__name__, e)
+        out.append({'status': status, 'code': None, 'missing_output': missing, 'pages': pages})
     except ClientError as e:
         out.append({'status': e.response['ResponseMetadata']['HTTPStatusCode'], 'code': e.response['Error']['Code'],
                     'message': e.response['Error'].get('Message'), 'missing_output': []})
@@ -153,7 +164,8 @@ fn every_operation_answers_valid_and_invalid_requests_as_modeled() {
         match dropped {
             None => {
                 let missing = r["missing_output"].as_array().map_or(0, Vec::len);
-                if (200..300).contains(&status) && missing == 0 {
+                let pages_end = r["pages"].is_null() || r["pages"] == "ok";
+                if (200..300).contains(&status) && missing == 0 && pages_end {
                     valid_ok += 1;
                 } else {
                     failures.push(format!("{} (valid): {r} for {}", op.name(), Value::Object(p.clone())));
