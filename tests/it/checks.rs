@@ -185,3 +185,65 @@ fn a_document_the_text_formatter_fails_on_is_an_error_after_the_partial_output()
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// Retry settings the AWS CLI cannot use, from the environment or the profile: its message, exit
+/// 255, nothing sent, never a crash (aws-config's own reader of these settings panics on them).
+/// v2's words are pinned (seen with 2.36.7: "one", and only `standard` and `adaptive`); v1 words
+/// the bound as "1", lists `legacy` among the modes and accepts it, so its outcome is compared
+/// where it agrees, and `legacy` is v2's alone.
+#[test]
+fn retry_settings_the_aws_cli_cannot_use_are_errors() {
+    let bound =
+        |n: &str| format!("Value provided to \"max_attempts\": {n} must be an integer greater than or equal to one.");
+    let mode =
+        |m: &str| format!("Invalid value provided to \"mode\": \"{m}\" must be one of: \"standard\" or \"adaptive\"");
+    let cases: Vec<(&str, &str, &str, String)> = vec![
+        ("env", "AWS_MAX_ATTEMPTS", "x", "invalid literal for int() with base 10: 'x'".to_owned()),
+        ("env", "AWS_MAX_ATTEMPTS", "3.0", "invalid literal for int() with base 10: '3.0'".to_owned()),
+        ("env", "AWS_MAX_ATTEMPTS", "0", bound("0")),
+        ("env", "AWS_MAX_ATTEMPTS", "-2", bound("-2")),
+        ("env", "AWS_RETRY_MODE", "bogus", mode("bogus")),
+        ("env", "AWS_RETRY_MODE", "legacy", mode("legacy")),
+        ("profile", "max_attempts", "abc", "invalid literal for int() with base 10: 'abc'".to_owned()),
+        ("profile", "retry_mode", "Standard", mode("Standard")),
+    ];
+    let mut problems = Vec::new();
+    for (place, key, value, message) in cases {
+        let server = loopback::Server::start(vec![loopback::Reply::json(200, "{}")]);
+        let mut env = crate::common::aws_env();
+        if place == "env" {
+            env = env.var(key, value);
+        } else {
+            std::fs::create_dir_all(env.path(".aws")).expect("mkdir");
+            std::fs::write(env.path(".aws/config"), format!("[default]\n{key} = {value}\n")).expect("config");
+        }
+        let r = env.run(&[&["list-users", "--endpoint-url", &server.url()][..], LIST].concat());
+        let want = format!("\naws-connect: [ERROR]: {message}\n");
+        if (r.code, r.stdout.as_str(), r.stderr.as_str(), server.requests().len()) != (255, "", want.as_str(), 0) {
+            problems.push(format!(
+                "{place} {key}={value:?}: exit {}, stderr {:?}, {} requests",
+                r.code,
+                r.stderr,
+                server.requests().len()
+            ));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    // v1 agrees on the outcome of a value int() refuses and of one below the bound.
+    for (key, value) in [("AWS_MAX_ATTEMPTS", "x"), ("AWS_MAX_ATTEMPTS", "0")] {
+        let out = std::process::Command::new(crate::conformance::aws_program())
+            .args([&["connect", "list-users", "--endpoint-url", "http://127.0.0.1:9"][..], LIST].concat())
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("HOME", std::env::temp_dir())
+            .env("AWS_ACCESS_KEY_ID", loopback::ACCESS_KEY_ID)
+            .env("AWS_SECRET_ACCESS_KEY", loopback::SECRET_ACCESS_KEY)
+            .env("AWS_DEFAULT_REGION", loopback::REGION)
+            .env(key, value)
+            .output()
+            .expect("the AWS CLI (pip install -r .ci/requirements.txt)");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(255), "{key}={value}: {stderr}");
+        assert!(stderr.contains("invalid literal for int()") || stderr.contains("\"max_attempts\": 0"), "{stderr}");
+    }
+}

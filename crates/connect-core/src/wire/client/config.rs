@@ -10,6 +10,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use aws_config::BehaviorVersion;
+use aws_smithy_types::retry::RetryConfig;
 use aws_types::region::Region;
 
 /// Where log lines of `--debug` go.
@@ -164,6 +165,7 @@ pub(super) async fn configure(settings: &Settings) -> Result<Configured, SendErr
     if let Some(region) = given {
         loader = loader.region(Region::new(region));
     }
+    loader = loader.retry_config(retry_config(profiles.as_ref())?);
     // Credentials come from botocore's chain (below), not from aws-config's default one.
     loader = loader.no_credentials();
     let sdk = loader.load().await;
@@ -182,6 +184,40 @@ pub(super) async fn configure(settings: &Settings) -> Result<Configured, SendErr
         Some(Chain::new(&profile, settings.profile.is_some(), &conf).await)
     };
     Ok(Configured { ca_bundle, sdk, region, proxy_failure, profile, region_source, credentials })
+}
+
+/// The retry settings as the AWS CLI reads them, before it sends anything: `AWS_MAX_ATTEMPTS`,
+/// else the profile's `max_attempts` (Python's `int()`, at least 1; 3 when unset), and
+/// `AWS_RETRY_MODE`, else `retry_mode` (`standard` or `adaptive`, exactly; `standard` when
+/// unset). They are read here and handed to aws-config, whose own reader panics on a value it
+/// cannot parse.
+fn retry_config(profiles: Option<&aws_config::profile::ProfileSet>) -> Result<RetryConfig, SendError> {
+    let setting =
+        |env: &str, key: &str| std::env::var(env).ok().or_else(|| profiles.and_then(|p| p.get(key)).map(str::to_owned));
+    let max_attempts = match setting("AWS_MAX_ATTEMPTS", "max_attempts") {
+        None => 3,
+        Some(text) => {
+            let n = crate::compat::repr::int(&text).map_err(|e| SendError::Other(e.to_string()))?;
+            match n.as_u64().filter(|n| *n >= 1) {
+                Some(n) => u32::try_from(n).unwrap_or(u32::MAX),
+                None => {
+                    return Err(SendError::Other(format!(
+                        "Value provided to \"max_attempts\": {n} must be an integer greater than or equal to one."
+                    )));
+                }
+            }
+        }
+    };
+    let config = match setting("AWS_RETRY_MODE", "retry_mode").as_deref() {
+        None | Some("standard") => RetryConfig::standard(),
+        Some("adaptive") => RetryConfig::adaptive(),
+        Some(other) => {
+            return Err(SendError::Other(format!(
+                "Invalid value provided to \"mode\": \"{other}\" must be one of: \"standard\" or \"adaptive\""
+            )));
+        }
+    };
+    Ok(config.with_max_attempts(max_attempts))
 }
 
 /// botocore's `validate_region_name`: a region is a host label of at most 63 letters, digits and
