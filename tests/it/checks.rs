@@ -217,7 +217,8 @@ fn retry_settings_the_aws_cli_cannot_use_are_errors() {
             std::fs::create_dir_all(env.path(".aws")).expect("mkdir");
             std::fs::write(env.path(".aws/config"), format!("[default]\n{key} = {value}\n")).expect("config");
         }
-        let r = env.run(&[&["list-users", "--endpoint-url", &server.url()][..], LIST].concat());
+        let url = server.url();
+        let r = env.run(&[&["list-users", "--endpoint-url", &url][..], LIST].concat());
         let want = format!("\naws-connect: [ERROR]: {message}\n");
         if (r.code, r.stdout.as_str(), r.stderr.as_str(), server.requests().len()) != (255, "", want.as_str(), 0) {
             problems.push(format!(
@@ -245,5 +246,41 @@ fn retry_settings_the_aws_cli_cannot_use_are_errors() {
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(255), "{key}={value}: {stderr}");
         assert!(stderr.contains("invalid literal for int()") || stderr.contains("\"max_attempts\": 0"), "{stderr}");
+    }
+}
+
+/// A configuration or credentials file that is not INI: botocore's "Unable to parse config
+/// file", naming the file, exit 255 as in v2, nothing sent (the file used to be passed over, and
+/// the command then failed for want of the region it held).
+#[test]
+fn a_configuration_file_that_does_not_parse_is_named() {
+    for (file, text) in
+        [(".aws/config", "[default\nregion = us-west-2\n"), (".aws/credentials", "[default]\nregion = x\njunk line\n")]
+    {
+        let server = loopback::Server::start(vec![loopback::Reply::json(200, "{}")]);
+        let env = crate::common::Env::new().var("AWS_EC2_METADATA_DISABLED", "true");
+        std::fs::create_dir_all(env.path(".aws")).expect("mkdir");
+        std::fs::write(env.path(file), text).expect("file");
+        let url = server.url();
+        let args = [&["list-users", "--endpoint-url", &url][..], LIST].concat();
+        let r = env.run(&args);
+        let message = format!("Unable to parse config file: {}", env.path(file).display());
+        assert_eq!(
+            (r.code, r.stderr.as_str(), server.requests().len()),
+            (255, format!("\naws-connect: [ERROR]: {message}\n").as_str(), 0),
+            "{file}"
+        );
+        let out = std::process::Command::new(crate::conformance::aws_program())
+            .args([&["connect"][..], &args].concat())
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("HOME", env.home.path())
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .output()
+            .expect("the AWS CLI (pip install -r .ci/requirements.txt)");
+        // v1 raises the same error unhandled (a traceback, exit 1); v2 reports it, exit 255
+        // (seen with 2.36.7).
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.trim_end().ends_with(&format!("ConfigParseError: {message}")), "{file}: {stderr}");
     }
 }

@@ -132,14 +132,23 @@ pub(super) async fn configure(settings: &Settings) -> Result<Configured, SendErr
     if let Some(region) = &given {
         check_region_name(region)?;
     }
-    let profiles = aws_config::profile::load(
+    let profiles = match aws_config::profile::load(
         &aws_types::os_shim_internal::Fs::real(),
         &aws_types::os_shim_internal::Env::real(),
         &aws_runtime::env_config::file::EnvConfigFiles::default(),
         settings.profile.clone().map(Into::into),
     )
     .await
-    .ok();
+    {
+        Ok(set) => Some(set),
+        // A file that is not INI is botocore's `ConfigParseError`, raised before anything else
+        // is read from it.
+        Err(e @ aws_config::profile::ProfileFileLoadError::ParseError { .. }) => {
+            let detail = std::error::Error::source(&e).map(ToString::to_string).unwrap_or_default();
+            return Err(SendError::Other(format!("Unable to parse config file: {}", parse_error_path(&detail))));
+        }
+        Err(_) => None,
+    };
     let explicit_profile = settings.profile.is_some() || std::env::var_os("AWS_PROFILE").is_some_and(|v| !v.is_empty());
     if let Some(set) = &profiles {
         check_profile(set, explicit_profile)?;
@@ -184,6 +193,12 @@ pub(super) async fn configure(settings: &Settings) -> Result<Configured, SendErr
         Some(Chain::new(&profile, settings.profile.is_some(), &conf).await)
     };
     Ok(Configured { ca_bundle, sdk, region, proxy_failure, profile, region_source, credentials })
+}
+
+/// The file a parse error of aws-config names (`error parsing PATH on line N: …`).
+fn parse_error_path(message: &str) -> &str {
+    let rest = message.strip_prefix("error parsing ").unwrap_or(message);
+    rest.split(" on line ").next().unwrap_or(rest)
 }
 
 /// The retry settings as the AWS CLI reads them, before it sends anything: `AWS_MAX_ATTEMPTS`,
