@@ -25,17 +25,19 @@ fuzz_target!(|data: &[u8]| {
         starting_token: Some(token),
         page_size: (*page_size != 0).then_some(i64::from(*page_size) - 128),
         max_items: (*max_items != 0).then_some(u64::from(*max_items)),
+        keep_pages: *pick % 2 == 0,
     };
     let mut calls = 0;
-    let result = paginate::run(op, Map::new(), &paging, |_input: &Map<String, Value>| {
+    let result = paginate::pages(op, Map::new(), &paging, |_input: &Map<String, Value>| {
         calls += 1;
         // Every page past the input's: none. The loop must end on its own.
         assert!(calls <= rest.len() + 2, "pagination did not stop");
         Ok::<_, std::convert::Infallible>(pages.next().unwrap_or_default())
     });
     match result {
-        Ok(doc) => {
-            let _ = Value::Object(doc).to_string();
+        Ok(paged) => {
+            assert!(paging.keep_pages || paged.pages.is_empty(), "pages kept unasked");
+            let _ = Value::Object(paged.full).to_string();
         }
         Err(PageError::BadToken(t)) | Err(PageError::SameToken(t)) => {
             let _ = t;
