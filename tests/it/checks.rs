@@ -284,3 +284,45 @@ fn a_configuration_file_that_does_not_parse_is_named() {
         assert!(stderr.trim_end().ends_with(&format!("ConfigParseError: {message}")), "{file}: {stderr}");
     }
 }
+
+/// An output format from the environment or the profile that does not exist: the formatter's
+/// `Unknown output type`, exit 255, before the parameters are validated and nothing sent, as in
+/// both AWS CLIs (`--output` itself is refused by its choices, exit 252).
+#[test]
+fn an_unknown_output_type_from_the_environment_or_profile() {
+    for (place, instance) in [("env", "i-1"), ("env", ""), ("profile", "i-1")] {
+        let server = loopback::Server::start(vec![loopback::Reply::json(200, "{}")]);
+        let mut env = crate::common::aws_env();
+        let mut v1_env = vec![("AWS_DEFAULT_REGION", loopback::REGION)];
+        if place == "env" {
+            env = env.var("AWS_DEFAULT_OUTPUT", "bogus");
+            v1_env.push(("AWS_DEFAULT_OUTPUT", "bogus"));
+        } else {
+            std::fs::create_dir_all(env.path(".aws")).expect("mkdir");
+            std::fs::write(env.path(".aws/config"), "[default]\noutput = bogus\n").expect("config");
+        }
+        let url = server.url();
+        let args = ["list-users", "--instance-id", instance, "--endpoint-url", &url];
+        let r = env.run(&args);
+        let message = "Unknown output type: bogus";
+        let want = format!("\naws-connect: [ERROR]: {message}\n");
+        assert_eq!(
+            (r.code, r.stderr.as_str(), server.requests().len()),
+            (255, want.as_str(), 0),
+            "{place} {instance:?}"
+        );
+        let out = std::process::Command::new(crate::conformance::aws_program())
+            .args([&["connect"][..], &args].concat())
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("HOME", env.home.path())
+            .env("AWS_ACCESS_KEY_ID", loopback::ACCESS_KEY_ID)
+            .env("AWS_SECRET_ACCESS_KEY", loopback::SECRET_ACCESS_KEY)
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .envs(v1_env)
+            .output()
+            .expect("the AWS CLI (pip install -r .ci/requirements.txt)");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!((out.status.code(), stderr.trim()), (Some(255), message), "{place} {instance:?}");
+    }
+}

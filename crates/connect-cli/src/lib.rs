@@ -161,6 +161,8 @@ fn run_operation(inv: &Invocation, out: &mut dyn Write, context: &Context) -> Re
         return run_bulk(inv, rows, out, context);
     }
     check_required(inv)?;
+    // The AWS CLI makes its formatter before it builds and validates the parameters.
+    let format = output_format(inv)?;
     let mut input = build_input(inv)?;
     let paging = if inv.skeleton == Some(SkeletonKind::Output) { None } else { paging(inv, &input)? };
     if let Some(shape) = op.input() {
@@ -179,7 +181,6 @@ fn run_operation(inv: &Invocation, out: &mut dyn Write, context: &Context) -> Re
         }
     }
     let query = inv.globals.query.as_deref();
-    let format = output_format(inv)?;
     if let Some(q) = query {
         // An expression that does not compile is an argument error, reported before anything is
         // sent; one that fails on the response fails after it (see `print_response`).
@@ -232,12 +233,9 @@ fn output_format(inv: &Invocation) -> Result<Format, CliError> {
         .or_else(|| std::env::var("AWS_DEFAULT_OUTPUT").ok())
         .or_else(|| inv.globals.profile_setting("output"))
         .unwrap_or_else(|| "json".to_owned());
-    Format::from_name(&name).ok_or_else(|| {
-        CliError::Usage(
-            "argument --output: Invalid choice, valid choices are:\n\njson                                     | text\ntable                                    | yaml\nyaml-stream                              | off\n"
-                .to_owned(),
-        )
-    })
+    // `--output` itself is checked by the parser (its choices); a name from the environment or
+    // the profile is the formatter's `Unknown output type`, a general error (exit 255).
+    Format::from_name(&name).ok_or_else(|| CliError::Other(format!("Unknown output type: {name}")))
 }
 
 /// A `--query` failure: an argument error when the expression does not compile, the AWS CLI's
